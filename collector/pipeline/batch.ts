@@ -1,0 +1,182 @@
+/**
+ * The internal log batch: the one type that flows along every pipeline edge.
+ *
+ * Columnar (struct of arrays): record i is the i-th element of every column.
+ * Resources and scopes are shared by many records, so records carry an index
+ * into `resources` / `scopes` instead of a copy. Receivers append with
+ * `LogBatchBuilder`; processors read or rewrite columns in place; exporters
+ * read columns. Whoever receives a batch through `consumeLogs` owns it once the
+ * returned promise resolves.
+ */
+
+/** A key/value list value (OTLP kvlist_value). */
+export class KeyValueList {
+  constructor(public readonly values: KeyValue[]) {}
+}
+
+/**
+ * An OTLP AnyValue, mapped onto native types so that reading it allocates nothing:
+ * string, boolean, bigint (int64), number (double), Uint8Array (bytes),
+ * AnyValue[] (array), KeyValueList (kvlist), undefined (empty).
+ */
+export type AnyValue = string | boolean | bigint | number | Uint8Array | AnyValue[] | KeyValueList | undefined;
+
+export interface KeyValue {
+  key: string;
+  value: AnyValue;
+}
+
+export interface ResourceInfo {
+  attributes: KeyValue[];
+  droppedAttributesCount: number;
+  schemaUrl: string;
+  /** `service.name` attribute as a string, '' when absent. */
+  serviceName: string;
+}
+
+export interface ScopeInfo {
+  name: string;
+  version: string;
+  attributes: KeyValue[];
+  droppedAttributesCount: number;
+  schemaUrl: string;
+}
+
+export class LogBatch {
+  length = 0;
+  readonly timeUnixNano: bigint[] = [];
+  readonly observedTimeUnixNano: bigint[] = [];
+  readonly severityNumber: number[] = [];
+  readonly severityText: string[] = [];
+  readonly body: AnyValue[] = [];
+  readonly attributes: KeyValue[][] = [];
+  readonly droppedAttributesCount: number[] = [];
+  readonly flags: number[] = [];
+  /** Lower-case hex, '' when unset. */
+  readonly traceId: string[] = [];
+  /** Lower-case hex, '' when unset. */
+  readonly spanId: string[] = [];
+  readonly eventName: string[] = [];
+  readonly resourceIndex: number[] = [];
+  readonly scopeIndex: number[] = [];
+  readonly resources: ResourceInfo[] = [];
+  readonly scopes: ScopeInfo[] = [];
+  /** Global template id (stable 64-bit hash of the template text), 0n when none is known. */
+  readonly templateId: bigint[] = [];
+  /** Template arguments as strings, in order; [] when no template. */
+  readonly templateArgs: string[][] = [];
+  /**
+   * Estimated encoded size of the batch in bytes, maintained by builders, used
+   * by size-bounded queues and batchers. An estimate, not an exact wire size.
+   */
+  byteSize = 0;
+}
+
+export interface LogRecordInput {
+  timeUnixNano?: bigint;
+  observedTimeUnixNano?: bigint;
+  severityNumber?: number;
+  severityText?: string;
+  body?: AnyValue;
+  attributes?: KeyValue[];
+  droppedAttributesCount?: number;
+  flags?: number;
+  traceId?: string;
+  spanId?: string;
+  eventName?: string;
+  templateId?: bigint;
+  templateArgs?: string[];
+}
+
+/** Appends records to a batch, de-duplicating resources and scopes by identity of the caller's index. */
+export class LogBatchBuilder {
+  readonly batch = new LogBatch();
+
+  addResource(resource: Omit<ResourceInfo, 'serviceName'>): number {
+    const service = resource.attributes.find((kv) => kv.key === 'service.name');
+    this.batch.resources.push({ ...resource, serviceName: typeof service?.value === 'string' ? service.value : '' });
+    return this.batch.resources.length - 1;
+  }
+
+  addScope(scope: ScopeInfo): number {
+    this.batch.scopes.push(scope);
+    return this.batch.scopes.length - 1;
+  }
+
+  add(resourceIndex: number, scopeIndex: number, r: LogRecordInput, byteSize = 0): void {
+    const b = this.batch;
+    b.timeUnixNano.push(r.timeUnixNano ?? 0n);
+    b.observedTimeUnixNano.push(r.observedTimeUnixNano ?? 0n);
+    b.severityNumber.push(r.severityNumber ?? 0);
+    b.severityText.push(r.severityText ?? '');
+    b.body.push(r.body);
+    b.attributes.push(r.attributes ?? []);
+    b.droppedAttributesCount.push(r.droppedAttributesCount ?? 0);
+    b.flags.push(r.flags ?? 0);
+    b.traceId.push(r.traceId ?? '');
+    b.spanId.push(r.spanId ?? '');
+    b.eventName.push(r.eventName ?? '');
+    b.resourceIndex.push(resourceIndex);
+    b.scopeIndex.push(scopeIndex);
+    b.templateId.push(r.templateId ?? 0n);
+    b.templateArgs.push(r.templateArgs ?? []);
+    b.byteSize += byteSize;
+    b.length++;
+  }
+}
+
+/** Copies record `i` of `from` into `into` (resources/scopes re-indexed through the given maps). */
+export function appendRecord(
+  into: LogBatchBuilder,
+  from: LogBatch,
+  i: number,
+  resourceMap: Map<number, number>,
+  scopeMap: Map<number, number>,
+): void {
+  let r = resourceMap.get(from.resourceIndex[i]);
+  if (r === undefined) {
+    const res = from.resources[from.resourceIndex[i]];
+    into.batch.resources.push(res);
+    r = into.batch.resources.length - 1;
+    resourceMap.set(from.resourceIndex[i], r);
+  }
+  let s = scopeMap.get(from.scopeIndex[i]);
+  if (s === undefined) {
+    into.batch.scopes.push(from.scopes[from.scopeIndex[i]]);
+    s = into.batch.scopes.length - 1;
+    scopeMap.set(from.scopeIndex[i], s);
+  }
+  into.add(
+    r,
+    s,
+    {
+      timeUnixNano: from.timeUnixNano[i],
+      observedTimeUnixNano: from.observedTimeUnixNano[i],
+      severityNumber: from.severityNumber[i],
+      severityText: from.severityText[i],
+      body: from.body[i],
+      attributes: from.attributes[i],
+      droppedAttributesCount: from.droppedAttributesCount[i],
+      flags: from.flags[i],
+      traceId: from.traceId[i],
+      spanId: from.spanId[i],
+      eventName: from.eventName[i],
+      templateId: from.templateId[i],
+      templateArgs: from.templateArgs[i],
+    },
+    0,
+  );
+}
+
+/** Concatenates batches into one (used by the batch processor and exporters' own batching). */
+export function mergeBatches(batches: LogBatch[]): LogBatch {
+  if (batches.length === 1) return batches[0];
+  const out = new LogBatchBuilder();
+  for (const b of batches) {
+    const rm = new Map<number, number>();
+    const sm = new Map<number, number>();
+    for (let i = 0; i < b.length; i++) appendRecord(out, b, i, rm, sm);
+    out.batch.byteSize += b.byteSize;
+  }
+  return out.batch;
+}
