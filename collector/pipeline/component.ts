@@ -55,6 +55,12 @@ export interface ComponentFactory<C = unknown> {
   readonly kind: ComponentKind;
   createDefaultConfig(): C;
   validate?(config: C): string[];
+  /**
+   * Optional custom merge of the user's YAML value (raw) over the defaults, for configs whose
+   * presence has meaning (e.g. otlp `protocols`: a protocol not written is disabled). Report
+   * problems into `errors` with `path` as prefix. Without it, the generic strict merge is used.
+   */
+  unmarshal?(raw: unknown, path: string, errors: string[]): C;
   /** Receivers and processors get `next`; exporters do not. */
   create(settings: CreateSettings, config: C, next: LogsConsumer | undefined): Component;
 }

@@ -1,0 +1,55 @@
+/**
+ * `logfun sql "<query>"`: runs a read-only query against the store.
+ * While a collector runs it holds the embedded store, so the query goes through
+ * its admin API first; with no collector answering, the store is opened directly.
+ */
+import { openClickHouse } from '../storage/clickhouse-client';
+import { SQL_LIMITS } from '../service/sql-handler';
+
+export interface SqlOptions {
+  admin: string;
+  endpoint?: string;
+  format: 'table' | 'json' | 'tsv';
+}
+
+export const DEFAULT_EMBEDDED_ENDPOINT = 'chdb://./.logfun/data';
+
+export async function runSql(query: string, options: SqlOptions): Promise<Record<string, unknown>[]> {
+  if (!options.endpoint) {
+    const viaAdmin = await queryAdmin(options.admin, query);
+    if (viaAdmin) return viaAdmin;
+  }
+  const store = await openClickHouse({ endpoint: options.endpoint ?? DEFAULT_EMBEDDED_ENDPOINT });
+  try {
+    return await store.query(query, undefined, SQL_LIMITS);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Rows from a running collector's admin API; undefined when nothing listens there. */
+async function queryAdmin(admin: string, query: string): Promise<Record<string, unknown>[] | undefined> {
+  let res: Response;
+  try {
+    res = await fetch(new URL('/api/v1/sql', admin), { method: 'POST', body: query, signal: AbortSignal.timeout(60_000) });
+  } catch (e) {
+    const code = (e as { cause?: { code?: string } }).cause?.code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL') return undefined;
+    throw e;
+  }
+  const body = (await res.json()) as { rows?: Record<string, unknown>[]; error?: string };
+  if (!res.ok) throw new Error(body.error ?? `admin API answered ${res.status}`);
+  return body.rows ?? [];
+}
+
+export function formatRows(rows: Record<string, unknown>[], format: SqlOptions['format']): string {
+  if (format === 'json') return rows.map((r) => JSON.stringify(r)).join('\n');
+  if (rows.length === 0) return '(no rows)';
+  const columns = Object.keys(rows[0]);
+  const cell = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  if (format === 'tsv') return [columns.join('\t'), ...rows.map((r) => columns.map((c) => cell(r[c]).replace(/[\t\n]/g, ' ')).join('\t'))].join('\n');
+  const cells = rows.map((r) => columns.map((c) => cell(r[c]).replace(/\n/g, '\\n')));
+  const widths = columns.map((c, i) => Math.min(80, Math.max(c.length, ...cells.map((row) => row[i].length))));
+  const line = (vals: string[]) => vals.map((v, i) => (v.length > widths[i] ? v.slice(0, widths[i] - 1) + '…' : v.padEnd(widths[i]))).join(' │ ');
+  return [line(columns), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...cells.map(line), `(${rows.length} row${rows.length === 1 ? '' : 's'})`].join('\n');
+}

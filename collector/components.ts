@@ -1,0 +1,13 @@
+/** Every component factory built into the collector, by "kind:type". */
+import type { ComponentFactory } from './pipeline/component';
+import type { FactoryRegistry } from './config/config';
+import { otlpReceiverFactory } from './receivers/otlp/factory';
+import { clickhouseExporterFactory } from './exporters/clickhouse/factory';
+import { otlpExporterFactory } from './exporters/otlp/factory';
+import { debugExporterFactory } from './exporters/debug/factory';
+import { batchProcessorFactory } from '../processors/batch/factory';
+
+export function defaultFactories(): FactoryRegistry {
+  const all: ComponentFactory<any>[] = [otlpReceiverFactory, batchProcessorFactory, clickhouseExporterFactory, otlpExporterFactory, debugExporterFactory];
+  return new Map(all.map((f) => [`${f.kind}:${f.type}`, f as ComponentFactory]));
+}

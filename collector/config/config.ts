@@ -1,0 +1,188 @@
+/**
+ * Collector configuration in the otelcol shape:
+ *
+ *   receivers:  { <type>[/<name>]: <component config> }
+ *   processors: { ... }
+ *   exporters:  { ... }
+ *   service:
+ *     pipelines: { logs[/<name>]: { receivers: [...], processors: [...], exporters: [...] } }
+ *     telemetry: { admin: { endpoint }, logs: { level } }
+ *
+ * `loadConfig` parses YAML, expands ${env:NAME} / ${NAME} (with ${NAME:-default}),
+ * resolves each component against its factory's default config and validates the
+ * whole graph, reporting every error at once in a ConfigError.
+ */
+import * as fs from 'fs';
+import YAML from 'yaml';
+import type { ComponentFactory, ComponentKind } from '../pipeline/component';
+import { isPlainObject, mergeConfig } from './merge';
+
+export interface PipelineConfig {
+  receivers: string[];
+  processors: string[];
+  exporters: string[];
+}
+
+export interface TelemetryConfig {
+  admin: { endpoint: string | null };
+  logs: { level: 'info' | 'warn' | 'error' };
+}
+
+export interface ResolvedComponent {
+  id: string;
+  kind: ComponentKind;
+  factory: ComponentFactory;
+  config: unknown;
+}
+
+export interface CollectorConfig {
+  receivers: Map<string, ResolvedComponent>;
+  processors: Map<string, ResolvedComponent>;
+  exporters: Map<string, ResolvedComponent>;
+  pipelines: Map<string, PipelineConfig>;
+  telemetry: TelemetryConfig;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[], source: string) {
+    super(`invalid configuration (${source}):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type FactoryRegistry = Map<string, ComponentFactory>;
+
+const DEFAULT_TELEMETRY: TelemetryConfig = { admin: { endpoint: '127.0.0.1:13133' }, logs: { level: 'info' } };
+
+/** Expands ${env:NAME}, ${NAME} and ${NAME:-default} in every string of the YAML text. */
+export function expandEnv(text: string, env: NodeJS.ProcessEnv, errors: string[]): string {
+  return text.replace(/\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, dflt: string | undefined) => {
+    const v = env[name];
+    if (v !== undefined) return v;
+    if (dflt !== undefined) return dflt;
+    errors.push(`environment variable ${name} is referenced but not set`);
+    return '';
+  });
+}
+
+export function loadConfigFile(file: string, factories: FactoryRegistry, env: NodeJS.ProcessEnv = process.env): CollectorConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError([`cannot read ${file}: ${(e as Error).message}`], file);
+  }
+  return parseConfig(text, factories, file, env);
+}
+
+export function parseConfig(text: string, factories: FactoryRegistry, source = 'config', env: NodeJS.ProcessEnv = process.env): CollectorConfig {
+  const errors: string[] = [];
+  const expanded = expandEnv(text, env, errors);
+  let raw: unknown;
+  try {
+    const doc = YAML.parseDocument(expanded, { prettyErrors: true });
+    if (doc.errors.length) for (const e of doc.errors) errors.push(`YAML: ${e.message}`);
+    raw = doc.toJS();
+  } catch (e) {
+    throw new ConfigError([`YAML: ${(e as Error).message}`], source);
+  }
+  if (errors.length) throw new ConfigError(errors, source);
+  return resolveConfig(raw ?? {}, factories, source);
+}
+
+/** Resolves an already-parsed config object (YAML/JSON shape). */
+export function resolveConfig(raw: unknown, factories: FactoryRegistry, source = 'config'): CollectorConfig {
+  const errors: string[] = [];
+  if (!isPlainObject(raw)) throw new ConfigError(['top level: expected a mapping'], source);
+  for (const key of Object.keys(raw)) {
+    if (!['receivers', 'processors', 'exporters', 'service', 'extensions', 'connectors'].includes(key)) errors.push(`${key}: unknown top-level key`);
+  }
+
+  const sections: [ComponentKind, string][] = [
+    ['receiver', 'receivers'],
+    ['processor', 'processors'],
+    ['exporter', 'exporters'],
+  ];
+  const resolved: Record<string, Map<string, ResolvedComponent>> = {};
+  for (const [kind, section] of sections) {
+    const map = new Map<string, ResolvedComponent>();
+    resolved[section] = map;
+    const entries = raw[section];
+    if (entries === undefined || entries === null) continue;
+    if (!isPlainObject(entries)) {
+      errors.push(`${section}: expected a mapping of component ids`);
+      continue;
+    }
+    for (const [id, userValue] of Object.entries(entries)) {
+      const type = id.split('/')[0];
+      const factory = factories.get(`${kind}:${type}`);
+      if (!factory) {
+        const known = [...factories.values()].filter((f) => f.kind === kind).map((f) => f.type);
+        errors.push(`${section}.${id}: unknown ${kind} type "${type}" (known: ${known.join(', ')})`);
+        continue;
+      }
+      const componentErrors: string[] = [];
+      const config = factory.unmarshal
+        ? factory.unmarshal(userValue, `${section}.${id}`, componentErrors)
+        : mergeConfig(factory.createDefaultConfig(), userValue, `${section}.${id}`, componentErrors);
+      if (factory.validate && componentErrors.length === 0) {
+        for (const p of factory.validate(config)) componentErrors.push(`${section}.${id}: ${p}`);
+      }
+      errors.push(...componentErrors);
+      map.set(id, { id, kind, factory, config });
+    }
+  }
+
+  const pipelines = new Map<string, PipelineConfig>();
+  const service = raw.service;
+  let telemetry = structuredClone(DEFAULT_TELEMETRY);
+  if (!isPlainObject(service)) {
+    errors.push('service: missing (it must list service.pipelines)');
+  } else {
+    for (const key of Object.keys(service)) if (!['pipelines', 'telemetry', 'extensions'].includes(key)) errors.push(`service.${key}: unknown key`);
+    telemetry = mergeConfig(DEFAULT_TELEMETRY, service.telemetry, 'service.telemetry', errors) as TelemetryConfig;
+    const rawPipelines = service.pipelines;
+    if (!isPlainObject(rawPipelines) || Object.keys(rawPipelines).length === 0) {
+      errors.push('service.pipelines: at least one pipeline is required');
+    } else {
+      for (const [name, p] of Object.entries(rawPipelines)) {
+        const path = `service.pipelines.${name}`;
+        const signal = name.split('/')[0];
+        if (signal !== 'logs') errors.push(`${path}: only "logs" pipelines are supported (got signal "${signal}")`);
+        if (!isPlainObject(p)) {
+          errors.push(`${path}: expected a mapping with receivers, processors, exporters`);
+          continue;
+        }
+        for (const key of Object.keys(p)) if (!['receivers', 'processors', 'exporters'].includes(key)) errors.push(`${path}.${key}: unknown key`);
+        const list = (key: 'receivers' | 'processors' | 'exporters', required: boolean): string[] => {
+          const v = p[key];
+          if (v === undefined || v === null) {
+            if (required) errors.push(`${path}.${key}: at least one is required`);
+            return [];
+          }
+          if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+            errors.push(`${path}.${key}: expected a list of component ids`);
+            return [];
+          }
+          if (required && v.length === 0) errors.push(`${path}.${key}: at least one is required`);
+          const seen = new Set<string>();
+          for (const id of v as string[]) {
+            if (!resolved[key].has(id) && !errors.some((e) => e.startsWith(`${key}.${id}:`))) errors.push(`${path}.${key}: "${id}" is not defined under ${key}`);
+            if (seen.has(id)) errors.push(`${path}.${key}: "${id}" is listed twice`);
+            seen.add(id);
+          }
+          return v as string[];
+        };
+        pipelines.set(name, { receivers: list('receivers', true), processors: list('processors', false), exporters: list('exporters', true) });
+      }
+    }
+  }
+  if (errors.length) throw new ConfigError(errors, source);
+  return {
+    receivers: resolved.receivers,
+    processors: resolved.processors,
+    exporters: resolved.exporters,
+    pipelines,
+    telemetry,
+  };
+}

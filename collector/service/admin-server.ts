@@ -1,0 +1,98 @@
+/**
+ * The collector's admin HTTP endpoint (default 127.0.0.1:13133):
+ *   GET  /healthz        200 "ok" while running (503 while starting/stopping)
+ *   GET  /metrics        the collector's own counters, Prometheus text format
+ *   POST /api/v1/sql     body = one read-only SQL query; answers JSON {columns?, rows}
+ *                        (used by `logfun sql` while a collector holds the embedded store)
+ * Extra routes can be mounted by later components (console, control API).
+ */
+import * as http from 'http';
+import type { Metrics } from '../telemetry/metrics';
+
+export type SqlHandler = (sql: string) => Promise<Record<string, unknown>[]>;
+export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => Promise<void> | void;
+
+const MAX_SQL_BYTES = 1 << 20;
+
+export class AdminServer {
+  private server: http.Server | undefined;
+  private readonly routes = new Map<string, RouteHandler>();
+  healthy = false;
+  sqlHandler: SqlHandler | undefined;
+
+  constructor(private readonly metrics: Metrics) {}
+
+  /** Mounts a handler for "METHOD /path" (exact match). */
+  route(method: string, path: string, handler: RouteHandler): void {
+    this.routes.set(`${method} ${path}`, handler);
+  }
+
+  get port(): number {
+    const addr = this.server?.address();
+    return typeof addr === 'object' && addr ? addr.port : 0;
+  }
+
+  async listen(endpoint: string): Promise<void> {
+    const { host, port } = splitEndpoint(endpoint);
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, host, () => resolve());
+    });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://admin');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req) {
+      size += (c as Buffer).length;
+      if (size > MAX_SQL_BYTES) return send(res, 413, { error: 'request body too large' });
+      chunks.push(c as Buffer);
+    }
+    const body = Buffer.concat(chunks);
+    try {
+      const custom = this.routes.get(`${req.method} ${url.pathname}`);
+      if (custom) return await custom(req, res, body);
+      if (url.pathname === '/healthz') {
+        res.writeHead(this.healthy ? 200 : 503, { 'content-type': 'text/plain' });
+        return void res.end(this.healthy ? 'ok\n' : 'unavailable\n');
+      }
+      if (url.pathname === '/metrics') {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+        return void res.end(this.metrics.render());
+      }
+      if (url.pathname === '/api/v1/sql') {
+        if (req.method !== 'POST') return send(res, 405, { error: 'use POST with the query as the body' });
+        if (!this.sqlHandler) return send(res, 503, { error: 'no ClickHouse store in this collector' });
+        const rows = await this.sqlHandler(body.toString('utf8'));
+        return send(res, 200, { rows });
+      }
+      send(res, 404, { error: `no route ${req.method} ${url.pathname}` });
+    } catch (e) {
+      send(res, 400, { error: (e as Error).message });
+    }
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (!s) return;
+    s.closeAllConnections?.();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+}
+
+export function splitEndpoint(endpoint: string): { host: string; port: number } {
+  const i = endpoint.lastIndexOf(':');
+  if (i < 0) throw new Error(`endpoint "${endpoint}" must be host:port`);
+  const host = endpoint.slice(0, i).replace(/^\[|\]$/g, '') || '0.0.0.0';
+  const port = Number(endpoint.slice(i + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`endpoint "${endpoint}": invalid port`);
+  return { host, port };
+}

@@ -1,0 +1,94 @@
+/**
+ * A running collector: the pipeline graph from a config, plus the admin endpoint.
+ * Embeddable (tests, `logfun demo`) and used by `logfun collector`.
+ */
+import { parseConfig, loadConfigFile, type CollectorConfig } from '../config/config';
+import { DEFAULT_CONFIG_YAML } from '../config/default';
+import type { DiagLogger, Host } from '../pipeline/component';
+import { Metrics } from '../telemetry/metrics';
+import { createDiagLogger } from '../telemetry/diag';
+import { defaultFactories } from '../components';
+import { PipelineGraph } from './graph';
+import { AdminServer } from './admin-server';
+import { createSqlHandler } from './sql-handler';
+
+export interface CollectorOptions {
+  /** A config file path; ignored when `yaml` or `config` is given. */
+  configFile?: string;
+  /** Config as YAML text. */
+  yaml?: string;
+  /** An already resolved config. */
+  config?: CollectorConfig;
+  logger?: DiagLogger;
+  metrics?: Metrics;
+}
+
+export class Collector {
+  readonly metrics: Metrics;
+  readonly logger: DiagLogger;
+  readonly config: CollectorConfig;
+  readonly graph: PipelineGraph;
+  readonly admin: AdminServer;
+  readonly startedAt = new Date();
+  private closeSql: (() => Promise<void>) | undefined;
+  private running = false;
+
+  constructor(options: CollectorOptions = {}) {
+    this.metrics = options.metrics ?? new Metrics();
+    this.logger = options.logger ?? createDiagLogger();
+    const factories = defaultFactories();
+    this.config =
+      options.config ??
+      (options.yaml !== undefined
+        ? parseConfig(options.yaml, factories, 'inline config')
+        : options.configFile
+          ? loadConfigFile(options.configFile, factories)
+          : parseConfig(DEFAULT_CONFIG_YAML, factories, 'default config'));
+    this.graph = new PipelineGraph(this.config, this.metrics, this.logger);
+    this.admin = new AdminServer(this.metrics);
+  }
+
+  async start(): Promise<void> {
+    const host: Host = { metrics: this.metrics, logger: this.logger, components: this.graph.components };
+    const adminEndpoint = this.config.telemetry.admin.endpoint;
+    if (adminEndpoint) await this.admin.listen(adminEndpoint);
+    try {
+      await this.graph.start(host);
+    } catch (e) {
+      await this.admin.close();
+      throw e;
+    }
+    const sql = await createSqlHandler(this.config);
+    if (sql) {
+      this.admin.sqlHandler = sql.handler;
+      this.closeSql = sql.close;
+    }
+    this.admin.healthy = true;
+    this.running = true;
+    this.logger.info('collector started', {
+      pipelines: [...this.config.pipelines.keys()],
+      admin: adminEndpoint ? `http://${adminEndpoint.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/:0$/, `:${this.admin.port}`)}` : null,
+    });
+  }
+
+  /** Stops receivers first, drains processors and exporters. Safe to call twice. */
+  async shutdown(): Promise<void> {
+    this.admin.healthy = false;
+    if (!this.running) {
+      await this.admin.close();
+      return;
+    }
+    this.running = false;
+    await this.graph.shutdown();
+    if (this.closeSql) await this.closeSql();
+    await this.admin.close();
+    this.logger.info('collector stopped');
+  }
+
+  /** A component by key ("receiver:otlp", "exporter:clickhouse", "processor:batch@logs"). */
+  component<T>(key: string): T {
+    const c = this.graph.components.get(key);
+    if (!c) throw new Error(`no component ${key}`);
+    return c as unknown as T;
+  }
+}
