@@ -6,8 +6,9 @@ import { clickhouseExporterFactory } from './exporters/clickhouse/factory';
 import { otlpExporterFactory } from './exporters/otlp/factory';
 import { debugExporterFactory } from './exporters/debug/factory';
 import { batchProcessorFactory } from '../processors/batch/factory';
+import { filelogReceiverFactory } from './receivers/filelog/factory';
 
 export function defaultFactories(): FactoryRegistry {
-  const all: ComponentFactory<any>[] = [otlpReceiverFactory, batchProcessorFactory, clickhouseExporterFactory, otlpExporterFactory, debugExporterFactory];
+  const all: ComponentFactory<any>[] = [otlpReceiverFactory, filelogReceiverFactory, batchProcessorFactory, clickhouseExporterFactory, otlpExporterFactory, debugExporterFactory];
   return new Map(all.map((f) => [`${f.kind}:${f.type}`, f as ComponentFactory]));
 }

@@ -4,7 +4,7 @@
  * its admin API first; with no collector answering, the store is opened directly.
  */
 import { openClickHouse } from '../storage/clickhouse-client';
-import { SQL_LIMITS } from '../service/sql-handler';
+import { readOnlyQuery } from '../service/sql-handler';
 
 export interface SqlOptions {
   admin: string;
@@ -21,7 +21,7 @@ export async function runSql(query: string, options: SqlOptions): Promise<Record
   }
   const store = await openClickHouse({ endpoint: options.endpoint ?? DEFAULT_EMBEDDED_ENDPOINT });
   try {
-    return await store.query(query, undefined, SQL_LIMITS);
+    return await readOnlyQuery(store, query);
   } finally {
     await store.close();
   }

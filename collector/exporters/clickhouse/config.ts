@@ -1,0 +1,215 @@
+/**
+ * Configuration of the `clickhouse` exporter (YAML keys in snake_case, after the
+ * contrib exporter where the two overlap: endpoint, username, password, database,
+ * logs_table_name, create_schema, ttl, cluster_name, table_engine, timeout).
+ */
+import { parseDuration, parseSize } from '../../config/units';
+import type { TableEngine } from '../../storage/clickhouse-schema';
+
+export interface ClickHouseExporterConfig {
+  /** `chdb://<folder>` (embedded) or `http(s)://host:port`. */
+  endpoint: string;
+  username: string;
+  password: string;
+  database: string;
+  logs_table_name: string;
+  /** Create the database and table when missing (and enable token deduplication on our table). */
+  create_schema: boolean;
+  /** Retention; 0 keeps data forever. Applied only when the table is created. */
+  ttl: string | number;
+  /** `ON CLUSTER` name for the DDL; '' for a single node. */
+  cluster_name: string;
+  table_engine: TableEngine;
+  /** With cluster_name: store rows in `<table>_local` and write through a Distributed `<table>`. */
+  distributed: boolean;
+  /** Per-request timeout. */
+  timeout: string | number;
+  batch: {
+    /** Rows per INSERT at most. */
+    max_rows: number;
+    /** Encoded bytes per INSERT at most (approximate: counted in characters). */
+    max_bytes: string | number;
+    /** Oldest queued record waits at most this long before an INSERT is sent. */
+    flush_interval: string | number;
+  };
+  queue: {
+    /** Bound on queued batches (0 = no bound by count). */
+    max_batches: number;
+    /** Bound on queued bytes, by the batches' size estimate (0 = no bound by size). */
+    max_bytes: string | number;
+    /** When full: 'block' refuses with a retryable "exhausted" error (back-pressure), 'drop' drops and counts. */
+    on_full: 'block' | 'drop';
+    /** With on_full=block: wait this long for room before refusing (0 = refuse at once). */
+    block_timeout: string | number;
+  };
+  retry: {
+    initial_interval: string | number;
+    max_interval: string | number;
+    /** Give up on an insert after this long ('0' = retry forever). */
+    max_elapsed: string | number;
+    multiplier: number;
+    /** Each delay is drawn from [d·(1−f), d·(1+f)]. */
+    randomization_factor: number;
+  };
+  /** How long shutdown() may spend flushing what is queued; what is left is counted as failed. */
+  shutdown_timeout: string | number;
+  /** non_replicated_deduplication_window set on a created non-replicated table. */
+  dedup_window: number;
+}
+
+export function createDefaultConfig(): ClickHouseExporterConfig {
+  return {
+    endpoint: 'chdb://./.logfun/data',
+    username: '',
+    password: '',
+    database: 'otel',
+    logs_table_name: 'otel_logs',
+    create_schema: true,
+    ttl: 0,
+    cluster_name: '',
+    table_engine: { name: 'MergeTree', params: '' },
+    distributed: false,
+    timeout: '30s',
+    batch: { max_rows: 10000, max_bytes: '8MiB', flush_interval: '1s' },
+    queue: { max_batches: 1000, max_bytes: '256MiB', on_full: 'block', block_timeout: 0 },
+    retry: { initial_interval: '500ms', max_interval: '30s', max_elapsed: '0', multiplier: 1.5, randomization_factor: 0.5 },
+    shutdown_timeout: '30s',
+    dedup_window: 1000,
+  };
+}
+
+/** The config with durations in ms and sizes in bytes. */
+export interface ResolvedClickHouseExporterConfig {
+  endpoint: string;
+  username?: string;
+  password?: string;
+  database: string;
+  table: string;
+  createSchema: boolean;
+  ttlSeconds: number;
+  clusterName: string;
+  tableEngine: TableEngine;
+  distributed: boolean;
+  timeoutMs: number;
+  batchMaxRows: number;
+  batchMaxBytes: number;
+  flushIntervalMs: number;
+  queueMaxBatches: number;
+  queueMaxBytes: number;
+  onFull: 'block' | 'drop';
+  blockTimeoutMs: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+  retryMaxElapsedMs: number;
+  retryMultiplier: number;
+  retryRandomization: number;
+  shutdownTimeoutMs: number;
+  dedupWindow: number;
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Every problem found, with paths relative to the exporter; [] when valid. */
+export function validateConfig(cfg: ClickHouseExporterConfig): string[] {
+  const errors: string[] = [];
+  try {
+    resolveConfig(cfg, errors);
+  } catch (e) {
+    if (errors.length === 0) errors.push((e as Error).message);
+  }
+  return errors;
+}
+
+/** Resolves units; throws with every problem listed when the config is invalid. */
+export function resolveConfig(cfg: ClickHouseExporterConfig, errors: string[] = []): ResolvedClickHouseExporterConfig {
+  const d = createDefaultConfig();
+  const c = {
+    ...d,
+    ...cfg,
+    table_engine: { ...d.table_engine, ...cfg.table_engine },
+    batch: { ...d.batch, ...cfg.batch },
+    queue: { ...d.queue, ...cfg.queue },
+    retry: { ...d.retry, ...cfg.retry },
+  };
+  const duration = (v: string | number, path: string, positive = false): number => {
+    try {
+      const ms = parseDuration(v, path);
+      if (positive && ms === 0) errors.push(`${path}: must be positive`);
+      return ms;
+    } catch (e) {
+      errors.push((e as Error).message);
+      return 0;
+    }
+  };
+  const size = (v: string | number, path: string, positive = false): number => {
+    try {
+      const bytes = parseSize(v, path);
+      if (positive && bytes === 0) errors.push(`${path}: must be positive`);
+      return bytes;
+    } catch (e) {
+      errors.push((e as Error).message);
+      return 0;
+    }
+  };
+  const positiveInt = (v: unknown, path: string, allowZero = false): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || (!allowZero && v === 0)) {
+      errors.push(`${path}: must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${JSON.stringify(v)}`);
+      return 0;
+    }
+    return v;
+  };
+
+  if (typeof c.endpoint !== 'string' || !/^(chdb:\/\/.+|https?:\/\/.+)$/.test(c.endpoint)) {
+    errors.push(`endpoint: must be chdb://<folder> or http(s)://host:port, got ${JSON.stringify(c.endpoint)}`);
+  }
+  if (typeof c.database !== 'string' || !IDENT.test(c.database)) errors.push(`database: must be an identifier ([A-Za-z_][A-Za-z0-9_]*), got ${JSON.stringify(c.database)}`);
+  if (typeof c.logs_table_name !== 'string' || !IDENT.test(c.logs_table_name)) {
+    errors.push(`logs_table_name: must be an identifier ([A-Za-z_][A-Za-z0-9_]*), got ${JSON.stringify(c.logs_table_name)}`);
+  }
+  if (typeof c.create_schema !== 'boolean') errors.push(`create_schema: must be true or false, got ${JSON.stringify(c.create_schema)}`);
+  if (typeof c.cluster_name !== 'string' || (c.cluster_name !== '' && !IDENT.test(c.cluster_name))) {
+    errors.push(`cluster_name: must be an identifier or empty, got ${JSON.stringify(c.cluster_name)}`);
+  }
+  if (typeof c.table_engine.name !== 'string' || !IDENT.test(c.table_engine.name)) {
+    errors.push(`table_engine.name: must be an engine name such as MergeTree, got ${JSON.stringify(c.table_engine.name)}`);
+  }
+  if (typeof c.table_engine.params !== 'string') errors.push('table_engine.params: must be a string');
+  if (c.distributed && !c.cluster_name) errors.push('distributed: needs cluster_name');
+  if (c.endpoint?.startsWith?.('chdb://') && c.cluster_name) errors.push('cluster_name: not available with an embedded chdb:// endpoint');
+  if (c.queue.on_full !== 'block' && c.queue.on_full !== 'drop') errors.push(`queue.on_full: must be "block" or "drop", got ${JSON.stringify(c.queue.on_full)}`);
+  if (typeof c.retry.multiplier !== 'number' || !(c.retry.multiplier >= 1)) errors.push(`retry.multiplier: must be a number >= 1, got ${JSON.stringify(c.retry.multiplier)}`);
+  if (typeof c.retry.randomization_factor !== 'number' || !(c.retry.randomization_factor >= 0 && c.retry.randomization_factor < 1)) {
+    errors.push(`retry.randomization_factor: must be in [0, 1), got ${JSON.stringify(c.retry.randomization_factor)}`);
+  }
+
+  const resolved: ResolvedClickHouseExporterConfig = {
+    endpoint: c.endpoint,
+    username: c.username || undefined,
+    password: c.password || undefined,
+    database: c.database,
+    table: c.logs_table_name,
+    createSchema: c.create_schema,
+    ttlSeconds: Math.floor(duration(c.ttl, 'ttl') / 1000),
+    clusterName: c.cluster_name,
+    tableEngine: c.table_engine,
+    distributed: c.distributed,
+    timeoutMs: duration(c.timeout, 'timeout', true),
+    batchMaxRows: positiveInt(c.batch.max_rows, 'batch.max_rows'),
+    batchMaxBytes: size(c.batch.max_bytes, 'batch.max_bytes', true),
+    flushIntervalMs: duration(c.batch.flush_interval, 'batch.flush_interval'),
+    queueMaxBatches: positiveInt(c.queue.max_batches, 'queue.max_batches', true),
+    queueMaxBytes: size(c.queue.max_bytes, 'queue.max_bytes'),
+    onFull: c.queue.on_full,
+    blockTimeoutMs: duration(c.queue.block_timeout, 'queue.block_timeout'),
+    retryInitialMs: duration(c.retry.initial_interval, 'retry.initial_interval', true),
+    retryMaxMs: duration(c.retry.max_interval, 'retry.max_interval'),
+    retryMaxElapsedMs: duration(c.retry.max_elapsed, 'retry.max_elapsed'),
+    retryMultiplier: c.retry.multiplier,
+    retryRandomization: c.retry.randomization_factor,
+    shutdownTimeoutMs: duration(c.shutdown_timeout, 'shutdown_timeout'),
+    dedupWindow: positiveInt(c.dedup_window, 'dedup_window'),
+  };
+  if (resolved.retryMaxMs < resolved.retryInitialMs) errors.push('retry.max_interval: must be >= retry.initial_interval');
+  if (errors.length) throw new Error(`invalid clickhouse exporter config: ${errors.join('; ')}`);
+  return resolved;
+}

@@ -1,0 +1,719 @@
+/**
+ * The ClickHouse logs exporter.
+ *
+ * consumeLogs() only queues: the batch goes into a bounded in-memory sending
+ * queue and the promise resolves at once (the exporter owns the batch from then
+ * on). When the queue is full, on_full=block refuses with a RetryableError
+ * (reason 'exhausted', mapped to RESOURCE_EXHAUSTED / 429 upstream) so the
+ * sender backs off; on_full=drop drops the batch and counts it.
+ *
+ * One background loop takes queued records into insert blocks (up to
+ * batch.max_rows rows / batch.max_bytes encoded bytes, or whatever is queued once
+ * the oldest record has waited batch.flush_interval), encodes them as
+ * TabSeparated in slices that yield to the event loop, and inserts each block:
+ * - retryable failures are retried with exponential backoff and jitter, for
+ *   ever unless retry.max_elapsed is set;
+ * - a permanent failure (the server rejected the data) splits the block in
+ *   halves until the bad rows are isolated, then drops and counts just those
+ *   (with a budget, so a table that rejects everything does not cost thousands
+ *   of inserts);
+ * - retries are idempotent: every block carries a deduplication token fixed when
+ *   the block is formed (insert_deduplication_token), or on servers without
+ *   tokens every row carries an InsertId and a retry first reads which rows of
+ *   the block are already stored (see clickhouse-schema.ts).
+ *
+ * shutdown() refuses new batches, flushes everything queued within
+ * shutdown_timeout, then aborts and counts what it could not write as failed
+ * (reason 'shutdown'; an insert aborted in flight may still land).
+ *
+ * Every accepted record ends in exactly one of: sent, failed{reason}, and every
+ * refused-by-drop record in dropped{reason}.
+ */
+import { randomBytes } from 'crypto';
+import type { LogBatch } from '../../pipeline/batch';
+import type { CreateSettings, DiagLogger, Exporter, Host } from '../../pipeline/component';
+import { RetryableError } from '../../pipeline/errors';
+import type { Counter } from '../../telemetry/metrics';
+import { openClickHouse, type ClickHouseStore } from '../../storage/clickhouse-client';
+import { classifyClickHouseError, errorMessage } from '../../storage/clickhouse-errors';
+import { EncodeContext, LogsTsvEncoder, type TableColumn } from '../../storage/clickhouse-logs-encoder';
+import {
+  createDatabaseSql,
+  logsTableName,
+  logsTableSql,
+  selectLogsSchema,
+  type LogsSchemaKind,
+  type LogsTableOptions,
+} from '../../storage/clickhouse-schema';
+import { backoffDelay, type BackoffPolicy } from './backoff';
+import type { ResolvedClickHouseExporterConfig } from './config';
+
+/** Size assumed for a record when a batch carries no size estimate. */
+const FALLBACK_RECORD_BYTES = 256;
+/** Rows encoded between yields to the event loop. */
+const ENCODE_SLICE_ROWS = 1000;
+/** Failed inserts spent isolating bad rows in one block before the rest of it is dropped. */
+const PERMANENT_FAILURE_BUDGET = 64;
+/** Minimum interval between two repeated warnings of the same kind. */
+const WARN_INTERVAL_MS = 30_000;
+
+export type DedupMode = 'token' | 'insert-id' | 'none';
+
+interface QueueEntry {
+  batch: LogBatch;
+  /** Next record of the batch to take. */
+  next: number;
+  bytes: number;
+  enqueuedAt: number;
+}
+
+/** Rows of one INSERT: encoded lines plus their position in the block they were formed in. */
+interface InsertBlock {
+  /** Random id fixed when the block is formed; base of its tokens and query ids. */
+  id: string;
+  /** InsertId of the row at offset 0. */
+  base: bigint;
+  lines: string[];
+  offsets: number[];
+  minTs: bigint;
+  maxTs: bigint;
+  /** Query ids of every attempt sent so far (shared with sub-blocks). */
+  queryIds: string[];
+}
+
+interface DeliveryBudget {
+  permanentFailures: number;
+}
+
+function randomInsertBase(maxRows: number): bigint {
+  // 63 random bits, kept below 2^63 - maxRows so base + offset never wraps.
+  const r = randomBytes(8).readBigUInt64BE() >> 1n;
+  const limit = (1n << 63n) - BigInt(maxRows) - 1n;
+  return r % limit;
+}
+
+export class ClickHouseLogsExporter implements Exporter {
+  private readonly logger: DiagLogger;
+  private readonly labels: { exporter: string };
+  private readonly sentCounter: Counter;
+  private readonly failedCounter: Counter;
+  private readonly droppedCounter: Counter;
+  private readonly queueGauge: Counter;
+  private readonly retriesCounter: Counter;
+  private readonly dedupCounter: Counter;
+  private readonly insertsCounter: Counter;
+  private readonly backoff: BackoffPolicy;
+  private readonly tableOptions: LogsTableOptions;
+
+  private readonly queue: QueueEntry[] = [];
+  private queuedBytes = 0;
+  private queuedRecords = 0;
+  /** Accepted records not yet sent or failed (queued plus in flight). */
+  private pending = 0;
+
+  private store: ClickHouseStore | undefined;
+  private encoder: LogsTsvEncoder | undefined;
+  private dedupMode: DedupMode = 'none';
+  private schemaKind: LogsSchemaKind | undefined;
+
+  private loop: Promise<void> | undefined;
+  private started = false;
+  private closing = false;
+  private stopNow = false;
+  /** Set when shutdown has accounted for every record; later outcomes are not counted again. */
+  private finalized = false;
+  private shutdownPromise: Promise<void> | undefined;
+  private abort = new AbortController();
+  private wakeLoop: (() => void) | undefined;
+  private readonly roomWaiters = new Set<() => void>();
+  private readonly idleWaiters = new Set<() => void>();
+  private flushRequested = 0;
+  private attemptSeq = 0;
+  private readonly lastWarn = new Map<string, { at: number; suppressed: number }>();
+
+  constructor(settings: CreateSettings, private readonly cfg: ResolvedClickHouseExporterConfig) {
+    this.logger = settings.logger;
+    this.labels = { exporter: settings.id };
+    const m = settings.metrics;
+    this.sentCounter = m.counter('logfun_exporter_sent_records_total', 'Log records written by the exporter.');
+    this.failedCounter = m.counter('logfun_exporter_failed_records_total', 'Accepted log records the exporter could not write, by reason.');
+    this.droppedCounter = m.counter('logfun_exporter_dropped_records_total', 'Log records dropped by the exporter before queueing, by reason.');
+    this.queueGauge = m.gauge('logfun_exporter_queue_size', 'Log records accepted by the exporter and not yet written or failed.');
+    this.retriesCounter = m.counter('logfun_exporter_retries_total', 'Insert attempts retried after a failure.');
+    this.dedupCounter = m.counter(
+      'logfun_exporter_deduplicated_records_total',
+      'Records found already stored when retrying an insert whose outcome was unknown (not written twice).',
+    );
+    this.insertsCounter = m.counter('logfun_exporter_inserts_total', 'INSERT statements the exporter completed.');
+    this.queueGauge.set(this.labels, 0);
+    this.backoff = {
+      initialMs: cfg.retryInitialMs,
+      maxMs: cfg.retryMaxMs,
+      multiplier: cfg.retryMultiplier,
+      randomization: cfg.retryRandomization,
+    };
+    this.tableOptions = {
+      database: cfg.database,
+      table: cfg.table,
+      ttlSeconds: cfg.ttlSeconds,
+      clusterName: cfg.clusterName || undefined,
+      tableEngine: cfg.tableEngine,
+      distributed: cfg.distributed,
+      dedupWindow: cfg.dedupWindow,
+    };
+  }
+
+  /** The open store once the exporter is ready (for components that read what it wrote). */
+  getStore(): ClickHouseStore | undefined {
+    return this.store;
+  }
+
+  /** Qualified name of the table rows are written to. */
+  get tableName(): string {
+    return logsTableName(this.tableOptions);
+  }
+
+  /** Which schema the table was created with ('full' or 'legacy'); undefined until ready. */
+  get schema(): LogsSchemaKind | undefined {
+    return this.schemaKind;
+  }
+
+  /** How retried inserts are kept from duplicating rows; 'none' until ready. */
+  get deduplication(): DedupMode {
+    return this.dedupMode;
+  }
+
+  async start(_host: Host): Promise<void> {
+    if (this.started || this.closing) return;
+    this.started = true;
+    try {
+      await this.initialize();
+    } catch (err) {
+      if (!isConnectivityFailure(err)) {
+        this.started = false;
+        throw new Error(`clickhouse exporter ${this.labels.exporter}: ${errorMessage(err)}`);
+      }
+      this.logger.warn('ClickHouse not reachable at start; records are queued and the exporter keeps trying', {
+        exporter: this.labels.exporter,
+        endpoint: this.cfg.endpoint,
+        error: errorMessage(err),
+      });
+    }
+    this.loop = this.run().catch((err) => {
+      this.logger.error('clickhouse exporter loop stopped unexpectedly', { exporter: this.labels.exporter, error: errorMessage(err) });
+    });
+  }
+
+  async consumeLogs(batch: LogBatch): Promise<void> {
+    if (this.closing) throw new RetryableError(`clickhouse exporter ${this.labels.exporter} is shut down`);
+    const n = batch.length;
+    if (n === 0) return;
+    const bytes = batch.byteSize > 0 ? batch.byteSize : n * FALLBACK_RECORD_BYTES;
+    if (!this.hasRoom(bytes)) {
+      if (this.cfg.onFull === 'drop') {
+        this.droppedCounter.inc({ ...this.labels, reason: 'queue_full' }, n);
+        this.warnRateLimited('queue_full', 'clickhouse exporter queue is full; dropping records', { records: n });
+        return;
+      }
+      if (this.cfg.blockTimeoutMs > 0) await this.waitForRoom(bytes, this.cfg.blockTimeoutMs);
+      if (this.closing) throw new RetryableError(`clickhouse exporter ${this.labels.exporter} is shut down`);
+      if (!this.hasRoom(bytes)) {
+        throw new RetryableError(
+          `clickhouse exporter ${this.labels.exporter} queue is full (${this.queue.length} batches, ${this.queuedBytes} bytes)`,
+          this.cfg.retryInitialMs,
+          'exhausted',
+        );
+      }
+    }
+    const wasEmpty = this.queue.length === 0;
+    this.queue.push({ batch, next: 0, bytes, enqueuedAt: Date.now() });
+    this.queuedBytes += bytes;
+    this.queuedRecords += n;
+    this.pending += n;
+    this.queueGauge.set(this.labels, this.pending);
+    if (wasEmpty || this.queuedRecords >= this.cfg.batchMaxRows || this.queuedBytes >= this.cfg.batchMaxBytes) this.wake();
+  }
+
+  /**
+   * Sends everything queued now without waiting for flush_interval; resolves when
+   * nothing is pending (written or failed), or after timeoutMs (default: no limit).
+   */
+  async flush(timeoutMs = 0): Promise<void> {
+    if (this.pending === 0) return;
+    this.flushRequested++;
+    this.wake();
+    try {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.idleWaiters.delete(done);
+          if (timer) clearTimeout(timer);
+          resolve();
+        };
+        const timer = timeoutMs > 0 ? setTimeout(done, timeoutMs) : undefined;
+        this.idleWaiters.add(done);
+        if (this.pending === 0) done();
+      });
+    } finally {
+      this.flushRequested--;
+    }
+  }
+
+  shutdown(): Promise<void> {
+    if (!this.shutdownPromise) this.shutdownPromise = this.doShutdown();
+    return this.shutdownPromise;
+  }
+
+  private async doShutdown(): Promise<void> {
+    this.closing = true;
+    for (const w of [...this.roomWaiters]) w();
+    if (this.loop) {
+      this.wake();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        this.loop.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), this.cfg.shutdownTimeoutMs);
+        }),
+      ]);
+      if (timer) clearTimeout(timer);
+      if (timedOut) {
+        this.stopNow = true;
+        this.abort.abort();
+        this.wake();
+        await Promise.race([this.loop, new Promise((r) => setTimeout(r, 2000).unref())]);
+      }
+    }
+    this.stopNow = true;
+    const left = this.queuedRecords;
+    this.queue.length = 0;
+    this.queuedRecords = 0;
+    this.queuedBytes = 0;
+    if (left > 0) this.markFailed(left, 'shutdown');
+    // Rows of an insert that did not settle even after the abort are counted now; whatever
+    // that insert reports later is ignored so no record is counted twice.
+    if (this.pending > 0) this.markFailed(this.pending, 'shutdown');
+    this.finalized = true;
+    if (left > 0) this.logger.warn('clickhouse exporter shut down with records unwritten', { exporter: this.labels.exporter, records: left });
+    const store = this.store;
+    this.store = undefined;
+    if (store) await store.close();
+  }
+
+  // ---------------------------------------------------------------------------
+  // Readiness: open the store, create the schema, learn the table's columns.
+
+  private async initialize(): Promise<void> {
+    const store = await openClickHouse({
+      endpoint: this.cfg.endpoint,
+      username: this.cfg.username,
+      password: this.cfg.password,
+      database: this.cfg.database,
+      requestTimeoutMs: this.cfg.timeoutMs,
+    });
+    try {
+      const caps = store.capabilities;
+      const kind = selectLogsSchema(caps);
+      if (this.cfg.createSchema) {
+        if (this.cfg.ttlSeconds > 0 && !caps.hasTTL) {
+          this.logger.warn('ttl ignored: this ClickHouse server has no TTL', { exporter: this.labels.exporter, version: store.serverVersion.text });
+        }
+        await store.command(createDatabaseSql(this.tableOptions));
+        for (const sql of logsTableSql(kind, caps, this.tableOptions)) await store.command(sql);
+      }
+      const columns = await store.query<{ name: string; type: string; default_kind: string }>(
+        'SELECT name, type, default_kind FROM system.columns WHERE database = {db:String} AND table = {table:String}',
+        { db: this.cfg.database, table: this.cfg.table },
+      );
+      if (columns.length === 0) {
+        throw new Error(`table ${this.tableName} does not exist (create_schema is ${this.cfg.createSchema})`);
+      }
+      const encoder = new LogsTsvEncoder(columns.map((c): TableColumn => ({ name: c.name, type: c.type, defaultKind: c.default_kind })));
+      if (encoder.unknownColumns.length) {
+        this.logger.info('logs table has columns the exporter leaves to their defaults', {
+          exporter: this.labels.exporter,
+          columns: encoder.unknownColumns,
+        });
+      }
+      const dedupMode: DedupMode = encoder.hasInsertId ? 'insert-id' : caps.hasInsertDedupToken ? 'token' : 'none';
+      if (dedupMode === 'token') await this.ensureTokenDeduplication(store);
+      if (dedupMode === 'none') {
+        this.logger.warn('this server supports neither deduplication tokens nor an InsertId column: a retried insert may duplicate rows', {
+          exporter: this.labels.exporter,
+        });
+      }
+      this.store = store;
+      this.encoder = encoder;
+      this.dedupMode = dedupMode;
+      this.schemaKind = columns.some((c) => c.name === 'ResourceAttributes' && /^Map\(/.test(c.type)) ? 'full' : 'legacy';
+      this.logger.info('clickhouse exporter ready', {
+        exporter: this.labels.exporter,
+        endpoint: store.endpoint,
+        version: store.serverVersion.text,
+        table: this.tableName,
+        schema: this.schemaKind,
+        deduplication: dedupMode,
+      });
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
+
+  /** Tokens only deduplicate on a non-replicated table with non_replicated_deduplication_window > 0. */
+  private async ensureTokenDeduplication(store: ClickHouseStore): Promise<void> {
+    const rows = await store.query<{ engine: string; engine_full: string }>(
+      'SELECT engine, engine_full FROM system.tables WHERE database = {db:String} AND name = {table:String}',
+      { db: this.cfg.database, table: this.cfg.table },
+    );
+    const t = rows[0];
+    if (!t || !/MergeTree$/.test(t.engine) || /^Replicated/.test(t.engine)) return;
+    const m = /non_replicated_deduplication_window\s*=\s*(\d+)/.exec(t.engine_full);
+    if (m && Number(m[1]) > 0) return;
+    if (this.cfg.createSchema) {
+      await store.command(`ALTER TABLE ${this.tableName} MODIFY SETTING non_replicated_deduplication_window = ${this.cfg.dedupWindow}`);
+      this.logger.info('enabled insert deduplication on the logs table', { exporter: this.labels.exporter, window: this.cfg.dedupWindow });
+    } else {
+      this.logger.warn('logs table has non_replicated_deduplication_window = 0: a retried insert may duplicate rows', {
+        exporter: this.labels.exporter,
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // The sending loop.
+
+  private async run(): Promise<void> {
+    let initAttempt = 0;
+    while (!this.stopNow) {
+      if (!this.encoder) {
+        try {
+          await this.initialize();
+          initAttempt = 0;
+        } catch (err) {
+          this.warnRateLimited('init', 'ClickHouse not ready; retrying', { endpoint: this.cfg.endpoint, error: errorMessage(err) });
+          if (this.closing && this.queue.length === 0) return;
+          await this.sleep(backoffDelay(this.backoff, ++initAttempt));
+        }
+        continue;
+      }
+      if (this.queue.length === 0) {
+        if (this.closing) return;
+        await this.waitForWork(undefined);
+        continue;
+      }
+      const waitMs = this.flushWaitMs();
+      if (waitMs > 0) {
+        await this.waitForWork(waitMs);
+        continue;
+      }
+      const block = await this.takeBlock();
+      if (block.lines.length > 0) await this.deliver(block, { permanentFailures: 0 });
+      this.notifyIdle();
+    }
+  }
+
+  /** 0 when an insert is due now, else how long until the oldest record's flush interval ends. */
+  private flushWaitMs(): number {
+    if (this.closing || this.flushRequested > 0) return 0;
+    if (this.queuedRecords >= this.cfg.batchMaxRows || this.queuedBytes >= this.cfg.batchMaxBytes) return 0;
+    return Math.max(0, this.queue[0].enqueuedAt + this.cfg.flushIntervalMs - Date.now());
+  }
+
+  /** Moves records from the queue into a new block, encoding them in slices that yield to the event loop. */
+  private async takeBlock(): Promise<InsertBlock> {
+    const encoder = this.encoder!;
+    const maxRows = this.cfg.batchMaxRows;
+    const block: InsertBlock = {
+      id: randomBytes(8).toString('hex'),
+      base: randomInsertBase(maxRows),
+      lines: [],
+      offsets: [],
+      minTs: -1n,
+      maxTs: -1n,
+      queryIds: [],
+    };
+    const ctx = new EncodeContext();
+    let chars = 0;
+    let invalid = 0;
+    let slice = 0;
+    while (this.queue.length > 0 && block.lines.length < maxRows && chars < this.cfg.batchMaxBytes) {
+      const e = this.queue[0];
+      const b = e.batch;
+      const i = e.next++;
+      const offset = block.lines.length;
+      const line = encoder.encodeRow(b, i, ctx, block.base + BigInt(offset));
+      if (line === undefined) invalid++;
+      else {
+        block.lines.push(line);
+        block.offsets.push(offset);
+        chars += line.length;
+        const ts = LogsTsvEncoder.timestampOf(b, i);
+        if (block.minTs < 0n || ts < block.minTs) block.minTs = ts;
+        if (ts > block.maxTs) block.maxTs = ts;
+      }
+      this.queuedRecords--;
+      if (e.next >= b.length) {
+        this.queue.shift();
+        this.queuedBytes -= e.bytes;
+        this.notifyRoom();
+      }
+      if (++slice >= ENCODE_SLICE_ROWS) {
+        slice = 0;
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    }
+    if (invalid > 0) {
+      this.markFailed(invalid, 'invalid');
+      this.warnRateLimited('invalid', 'dropping records whose timestamp the logs table cannot hold', { records: invalid });
+    }
+    return block;
+  }
+
+  /** Inserts a block until it is written, dropped as invalid, out of retry time, or cut by shutdown. */
+  private async deliver(block: InsertBlock, budget: DeliveryBudget): Promise<void> {
+    const started = Date.now();
+    let attempt = 0;
+    let mayBeStored = false;
+    let body: Buffer | undefined;
+    for (;;) {
+      if (this.stopNow) {
+        this.markFailed(block.lines.length, 'shutdown');
+        return;
+      }
+      try {
+        if (mayBeStored && this.dedupMode === 'insert-id') {
+          const stored = await this.storedOffsets(block);
+          if (stored.size > 0) {
+            this.dedupCounter.inc(this.labels, stored.size);
+            this.markSent(stored.size);
+            block = this.subBlock(block, (k) => !stored.has(block.offsets[k]));
+            body = undefined;
+            if (block.lines.length === 0) return;
+          }
+          mayBeStored = false;
+        }
+        body ??= Buffer.from(block.lines.join(''), 'utf8');
+        await this.insert(block, body);
+        this.insertsCounter.inc(this.labels);
+        this.markSent(block.lines.length);
+        return;
+      } catch (err) {
+        if (this.stopNow) {
+          this.markFailed(block.lines.length, 'shutdown');
+          return;
+        }
+        const failure = classifyClickHouseError(err);
+        if (failure.kind === 'permanent') {
+          await this.onPermanentFailure(block, budget, failure.message);
+          return;
+        }
+        if (failure.ambiguous) mayBeStored = true;
+        attempt++;
+        this.retriesCounter.inc(this.labels);
+        this.warnRateLimited('insert', 'insert into ClickHouse failed; retrying', {
+          rows: block.lines.length,
+          attempt,
+          error: failure.message,
+        });
+        if (this.cfg.retryMaxElapsedMs > 0 && Date.now() - started >= this.cfg.retryMaxElapsedMs) {
+          this.markFailed(block.lines.length, 'retries_exhausted');
+          this.logger.error('giving up on an insert after retry.max_elapsed', {
+            exporter: this.labels.exporter,
+            rows: block.lines.length,
+            error: failure.message,
+          });
+          return;
+        }
+        await this.sleep(backoffDelay(this.backoff, attempt));
+      }
+    }
+  }
+
+  private async onPermanentFailure(block: InsertBlock, budget: DeliveryBudget, message: string): Promise<void> {
+    budget.permanentFailures++;
+    if (block.lines.length === 1 || budget.permanentFailures > PERMANENT_FAILURE_BUDGET) {
+      this.markFailed(block.lines.length, 'invalid');
+      this.logger.error('ClickHouse rejected log records; dropped', { exporter: this.labels.exporter, rows: block.lines.length, error: message });
+      return;
+    }
+    const half = Math.ceil(block.lines.length / 2);
+    await this.deliver(this.subBlock(block, (k) => k < half), budget);
+    await this.deliver(this.subBlock(block, (k) => k >= half), budget);
+  }
+
+  private subBlock(block: InsertBlock, keep: (k: number) => boolean): InsertBlock {
+    const sub: InsertBlock = { ...block, lines: [], offsets: [] };
+    for (let k = 0; k < block.lines.length; k++) {
+      if (keep(k)) {
+        sub.lines.push(block.lines[k]);
+        sub.offsets.push(block.offsets[k]);
+      }
+    }
+    return sub;
+  }
+
+  private async insert(block: InsertBlock, body: Buffer): Promise<void> {
+    const store = this.store!;
+    const queryId = `logfun-${block.id}-${++this.attemptSeq}`;
+    block.queryIds.push(queryId);
+    const settings: Record<string, string | number> = {};
+    if (this.dedupMode === 'token') {
+      // Fixed by the block and the rows it holds, so every retry of these rows carries the same token.
+      const first = block.offsets[0];
+      const last = block.offsets[block.offsets.length - 1];
+      settings.insert_deduplication_token = `logfun-${block.id}-${first}-${last}-${block.lines.length}`;
+    }
+    await store.insertFormatted({
+      // Plain db.table: both names are validated identifiers, and chDB's raw insert takes no quoting.
+      table: `${this.cfg.database}.${this.cfg.table}`,
+      columns: this.encoder!.columns,
+      format: 'TabSeparated',
+      body,
+      settings,
+      queryId,
+      signal: this.abort.signal,
+    });
+  }
+
+  /**
+   * Offsets of the block's rows already in the table (insert-id deduplication).
+   * First makes sure no earlier attempt is still running, so what we read is final.
+   */
+  private async storedOffsets(block: InsertBlock): Promise<Set<number>> {
+    const store = this.store!;
+    const running = await store.query<{ query_id: string }>('SELECT query_id FROM system.processes WHERE has({ids:Array(String)}, query_id)', {
+      ids: block.queryIds,
+    });
+    if (running.length > 0) throw new RetryableError('an earlier attempt of this insert is still running on the server');
+    const lo = block.base + BigInt(block.offsets[0]);
+    const hi = block.base + BigInt(block.offsets[block.offsets.length - 1]);
+    const rows = await store.query<{ InsertId: string }>(
+      `SELECT InsertId FROM ${this.tableName} WHERE Timestamp >= toDateTime({lo:UInt32}) AND Timestamp < toDateTime({hi:UInt32}) ` +
+        'AND InsertId >= {a:UInt64} AND InsertId <= {b:UInt64}',
+      {
+        lo: (block.minTs / 1_000_000_000n).toString(),
+        hi: (block.maxTs / 1_000_000_000n + 1n).toString(),
+        a: lo.toString(),
+        b: hi.toString(),
+      },
+    );
+    const wanted = new Set(block.offsets);
+    const stored = new Set<number>();
+    for (const r of rows) {
+      const offset = Number(BigInt(r.InsertId) - block.base);
+      if (wanted.has(offset)) stored.add(offset);
+    }
+    return stored;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Accounting, waiting, warnings.
+
+  private markSent(n: number): void {
+    if (this.finalized) return;
+    this.sentCounter.inc(this.labels, n);
+    this.settle(n);
+  }
+
+  private markFailed(n: number, reason: string): void {
+    if (this.finalized) return;
+    this.failedCounter.inc({ ...this.labels, reason }, n);
+    this.settle(n);
+  }
+
+  private settle(n: number): void {
+    this.pending = Math.max(0, this.pending - n);
+    this.queueGauge.set(this.labels, this.pending);
+    if (this.pending === 0) this.notifyIdle();
+  }
+
+  private notifyIdle(): void {
+    if (this.pending !== 0) return;
+    for (const w of [...this.idleWaiters]) w();
+  }
+
+  private hasRoom(bytes: number): boolean {
+    if (this.queue.length === 0) return true;
+    if (this.cfg.queueMaxBatches > 0 && this.queue.length >= this.cfg.queueMaxBatches) return false;
+    if (this.cfg.queueMaxBytes > 0 && this.queuedBytes + bytes > this.cfg.queueMaxBytes) return false;
+    return true;
+  }
+
+  private notifyRoom(): void {
+    for (const w of [...this.roomWaiters]) w();
+  }
+
+  private waitForRoom(bytes: number, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.hasRoom(bytes) || this.closing) done();
+      };
+      const done = () => {
+        clearTimeout(timer);
+        this.roomWaiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.roomWaiters.add(check);
+    });
+  }
+
+  private wake(): void {
+    const w = this.wakeLoop;
+    this.wakeLoop = undefined;
+    w?.();
+  }
+
+  /** Resolves on wake() or after timeoutMs (undefined: only on wake()). */
+  private waitForWork(timeoutMs: number | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(), timeoutMs);
+      timer?.unref();
+      const done = () => {
+        if (timer) clearTimeout(timer);
+        if (this.wakeLoop === done) this.wakeLoop = undefined;
+        resolve();
+      };
+      this.wakeLoop = done;
+    });
+  }
+
+  /** A backoff sleep, cut short when shutdown has to stop now. */
+  private sleep(ms: number): Promise<void> {
+    if (this.stopNow) return Promise.resolve();
+    return new Promise((resolve) => {
+      const onAbort = () => done();
+      const done = () => {
+        clearTimeout(timer);
+        this.abort.signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.abort.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private warnRateLimited(kind: string, msg: string, fields: Record<string, unknown>): void {
+    const now = Date.now();
+    const last = this.lastWarn.get(kind);
+    if (last && now - last.at < WARN_INTERVAL_MS) {
+      last.suppressed++;
+      return;
+    }
+    this.lastWarn.set(kind, { at: now, suppressed: 0 });
+    this.logger.warn(msg, { exporter: this.labels.exporter, ...fields, ...(last?.suppressed ? { suppressed: last.suppressed } : {}) });
+  }
+}
+
+/** Failures that mean "the server is not there yet" rather than "this configuration cannot work". */
+function isConnectivityFailure(err: unknown): boolean {
+  const f = classifyClickHouseError(err);
+  if (f.code !== undefined) return false;
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true;
+    const msg = (e as { message?: unknown }).message;
+    if (typeof msg === 'string' && /timeout|socket hang up|network|ECONN/i.test(msg)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,171 @@
+/**
+ * One file being tailed: its open handle (kept open so a renamed or deleted
+ * file can still be read to its end), its identity, and three positions:
+ *
+ *   ackedOffset <= emittedOffset <= readOffset
+ *
+ * - readOffset: next byte to read; bytes after the last newline are held in
+ *   `pending` until their line completes (or is force-flushed);
+ * - emittedOffset: end of the last line handed to a batch;
+ * - ackedOffset: end of the last line acknowledged downstream — the only one
+ *   ever persisted, so a restart neither loses nor repeats a line.
+ *
+ * `generation` changes when the file's content is replaced (copytruncate),
+ * so that acknowledgements of lines of the old content cannot move the new
+ * content's checkpoint.
+ */
+import type { FileHandle } from 'fs/promises';
+import * as path from 'path';
+import type { FileCheckpoint } from './checkpoint-store';
+
+const EMPTY = Buffer.alloc(0);
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+
+export interface FileLine {
+  text: string;
+  /** File offset just after this line (its newline included): the checkpoint once it is delivered. */
+  endOffset: number;
+  /** True for pieces of a line longer than max_line_size. */
+  split: boolean;
+}
+
+/** Largest cut <= `at` that does not split a UTF-8 sequence (never 0 for a non-empty buffer). */
+function utf8Boundary(buf: Buffer, at: number): number {
+  let cut = at;
+  while (cut > 0 && (buf[cut] & 0xc0) === 0x80) cut--;
+  return cut === 0 ? at : cut;
+}
+
+function decodeLine(buf: Buffer, start: number, end: number): string {
+  if (end > start && buf[end - 1] === CARRIAGE_RETURN) end--;
+  return buf.toString('utf8', start, end);
+}
+
+export class TrackedFile {
+  readOffset: number;
+  emittedOffset: number;
+  ackedOffset: number;
+  generation = 0;
+  /** Bytes after the last newline read so far. */
+  pending: Buffer = EMPTY;
+  /** When `pending` last grew (epoch ms). */
+  pendingSinceMs = 0;
+  /** No longer matched by the include globs (renamed away or deleted): read to its end, then closed. */
+  lost = false;
+  /** Consecutive polls in which a lost file yielded nothing. */
+  idlePolls = 0;
+  closed = false;
+
+  constructor(
+    public path: string,
+    readonly handle: FileHandle,
+    readonly ino: string,
+    /** The file's first bytes (up to fingerprint_size) as last read. */
+    public fingerprint: Buffer,
+    offset: number,
+  ) {
+    this.readOffset = offset;
+    this.emittedOffset = offset;
+    this.ackedOffset = offset;
+  }
+
+  /** Base name of `path`. */
+  get name(): string {
+    if (this.nameOf !== this.path) {
+      this.nameOf = this.path;
+      this.baseName = path.basename(this.path);
+    }
+    return this.baseName;
+  }
+  private nameOf = '';
+  private baseName = '';
+
+  async size(): Promise<number> {
+    return Number((await this.handle.stat({ bigint: true })).size);
+  }
+
+  /** The first `length` bytes of the file as it is now (fewer if it is shorter). */
+  async readHead(length: number): Promise<Buffer> {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await this.handle.read(buf, 0, length, 0);
+    return buf.subarray(0, bytesRead);
+  }
+
+  /**
+   * Reads the next chunk into `scratch` and returns the lines it completes
+   * (over-long lines cut into max_line_size pieces). `bytes` is 0 at end of file.
+   */
+  async readChunk(scratch: Buffer, maxLineSize: number, nowMs: number): Promise<{ bytes: number; lines: FileLine[] }> {
+    // The held partial line goes in front of the new bytes: copied into the scratch buffer when
+    // small (the usual case), concatenated when it is a large part of a long line.
+    const held = this.pending.length;
+    const inPlace = held <= scratch.length >> 1;
+    if (inPlace) this.pending.copy(scratch, 0);
+    const into = inPlace ? held : 0;
+    const { bytesRead } = await this.handle.read(scratch, into, scratch.length - into, this.readOffset);
+    if (bytesRead === 0) return { bytes: 0, lines: [] };
+    let data = inPlace ? scratch.subarray(0, held + bytesRead) : Buffer.concat([this.pending, scratch.subarray(0, bytesRead)]);
+    let dataOffset = this.readOffset - held;
+    this.readOffset += bytesRead;
+    // A UTF-8 byte order mark is not part of the first line.
+    if (dataOffset === 0 && data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+      data = data.subarray(3);
+      dataOffset = 3;
+    }
+    const lines: FileLine[] = [];
+    let start = 0;
+    for (;;) {
+      const nl = data.indexOf(NEWLINE, start);
+      if (nl < 0) break;
+      while (nl - start > maxLineSize) {
+        const cut = utf8Boundary(data, start + maxLineSize);
+        lines.push({ text: data.toString('utf8', start, cut), endOffset: dataOffset + cut, split: true });
+        start = cut;
+      }
+      lines.push({ text: decodeLine(data, start, nl), endOffset: dataOffset + nl + 1, split: false });
+      start = nl + 1;
+    }
+    while (data.length - start >= maxLineSize) {
+      const cut = utf8Boundary(data, start + maxLineSize);
+      lines.push({ text: data.toString('utf8', start, cut), endOffset: dataOffset + cut, split: true });
+      start = cut;
+    }
+    // Copy: `data` may live in the shared scratch buffer.
+    const rest = data.length - start;
+    if (rest > 0) this.pendingSinceMs = nowMs;
+    this.pending = rest === 0 ? EMPTY : Buffer.from(data.subarray(start));
+    if (lines.length) this.emittedOffset = lines[lines.length - 1].endOffset;
+    return { bytes: bytesRead, lines };
+  }
+
+  /** The held partial line as a line of its own (force flush), or null when there is none. */
+  takePending(): FileLine | null {
+    if (this.pending.length === 0) return null;
+    const text = decodeLine(this.pending, 0, this.pending.length);
+    this.pending = EMPTY;
+    this.emittedOffset = this.readOffset;
+    return { text, endOffset: this.readOffset, split: false };
+  }
+
+  /** Starts over at offset 0 of replaced content whose head is `head`. */
+  reset(head: Buffer): void {
+    this.generation++;
+    this.fingerprint = head;
+    this.readOffset = 0;
+    this.emittedOffset = 0;
+    this.ackedOffset = 0;
+    this.pending = EMPTY;
+    this.pendingSinceMs = 0;
+  }
+
+  checkpoint(nowMs: number): FileCheckpoint {
+    return { ino: this.ino, fingerprint: this.fingerprint, offset: this.ackedOffset, path: this.path, seenAtMs: nowMs };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.handle.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * OTLP/gRPC: serves opentelemetry.proto.collector.logs.v1.LogsService/Export.
+ *
+ * The service definition is hand-made with identity (de)serializers so the
+ * handler decodes the request itself: a malformed message becomes
+ * INVALID_ARGUMENT (grpc-js would answer INTERNAL for a throwing deserializer).
+ * grpc-js handles `grpc-encoding: gzip|deflate` and enforces max_recv_msg_size
+ * (RESOURCE_EXHAUSTED, also for messages that only decompress too large).
+ *
+ * Status mapping: downstream PermanentError -> INVALID_ARGUMENT (RESOURCE_EXHAUSTED
+ * for too_large); RetryableError and unknown errors -> UNAVAILABLE (RESOURCE_EXHAUSTED
+ * for reason "exhausted"), with a google.rpc.RetryInfo detail carrying the delay
+ * when one is known (always for RESOURCE_EXHAUSTED: OTLP clients retry it only then).
+ */
+import * as grpc from '@grpc/grpc-js';
+import { LOGS_SERVICE_EXPORT_PATH } from '../../../sdk/wire/protos';
+import type { LogBatch } from '../../pipeline/batch';
+import { GrpcCode, grpcStatusFor, isPermanent, RetryableError } from '../../pipeline/errors';
+import { decodeExportRequest } from '../../otlp/convert';
+import { formatHostPort, parseHostPort } from '../../otlp/endpoint';
+import { encodeRpcStatus, GRPC_STATUS_DETAILS_KEY } from '../../otlp/status';
+import { positiveSize, type GrpcProtocolConfig } from './config';
+import { errorMessage, type ReceiverIngest } from './ingest';
+
+const identity = (b: Buffer): Buffer => b;
+/** ExportLogsServiceResponse with no partial_success: the empty message. */
+const EMPTY_RESPONSE = Buffer.alloc(0);
+/** Delay suggested with RESOURCE_EXHAUSTED when the refusing stage gave none. */
+const DEFAULT_EXHAUSTED_RETRY_MS = 1000;
+
+export const LOGS_SERVICE_DEFINITION: grpc.ServiceDefinition = {
+  Export: {
+    path: LOGS_SERVICE_EXPORT_PATH,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  },
+};
+
+/** Statuses grpc-js itself sends before our handler runs, as bad-request reasons. */
+function transportRejectionReason(code: number): string | undefined {
+  switch (code) {
+    case grpc.status.RESOURCE_EXHAUSTED:
+      return 'too_large';
+    case grpc.status.UNIMPLEMENTED:
+      return 'unsupported_encoding';
+    case grpc.status.INTERNAL:
+      return 'bad_compression';
+    default:
+      return undefined;
+  }
+}
+
+export class OtlpGrpcServer {
+  private server: grpc.Server | undefined;
+  /** The bound port (the real one when the endpoint asked for port 0). */
+  port: number | undefined;
+
+  constructor(
+    private readonly config: GrpcProtocolConfig,
+    private readonly ingest: ReceiverIngest,
+  ) {}
+
+  async start(): Promise<number> {
+    const { host, port } = parseHostPort(this.config.endpoint, 'protocols.grpc.endpoint');
+    const maxRecv = positiveSize(this.config.max_recv_msg_size, 'protocols.grpc.max_recv_msg_size');
+    const server = new grpc.Server({
+      'grpc.max_receive_message_length': maxRecv,
+      interceptors: [this.countTransportRejections],
+    });
+    server.addService(LOGS_SERVICE_DEFINITION, { Export: this.handleExport });
+    const target = formatHostPort(host || '0.0.0.0', port);
+    this.port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+        if (err) reject(new Error(`otlp receiver: cannot listen for gRPC on ${target}: ${err.message}`));
+        else resolve(bound);
+      });
+    });
+    this.server = server;
+    return this.port;
+  }
+
+  /** Stops accepting calls, lets in-flight ones finish for up to `graceMs`, then cancels them. */
+  async shutdown(graceMs: number): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, graceMs);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private readonly handleExport: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
+    let batch: LogBatch;
+    try {
+      batch = decodeExportRequest(call.request);
+    } catch (err) {
+      const message = errorMessage(err);
+      this.ingest.badRequest('grpc', 'malformed', message);
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: message });
+      return;
+    }
+    this.ingest.consume('grpc', batch).then(
+      () => callback(null, EMPTY_RESPONSE),
+      (err: unknown) => callback(statusForRefusal(err)),
+    );
+  };
+
+  /**
+   * grpc-js answers oversized or undecompressable messages itself, without calling
+   * the handler; this interceptor sees those statuses so they are counted too.
+   * It wraps the base call's sendStatus (which grpc-js calls for its own
+   * rejections) and tells them apart from the handler's statuses, which pass
+   * through the intercepting call's responder first.
+   */
+  private readonly countTransportRejections: grpc.ServerInterceptor = (method, call) => {
+    if (method.path !== LOGS_SERVICE_EXPORT_PATH) return new grpc.ServerInterceptingCall(call);
+    let fromHandler = false;
+    const sendStatus = call.sendStatus.bind(call);
+    call.sendStatus = (status) => {
+      if (!fromHandler) {
+        const reason = transportRejectionReason(status.code ?? grpc.status.OK);
+        if (reason) this.ingest.badRequest('grpc', reason, status.details ?? '');
+      }
+      sendStatus(status);
+    };
+    return new grpc.ServerInterceptingCall(call, {
+      sendStatus: (status, next) => {
+        fromHandler = true;
+        next(status);
+      },
+    });
+  };
+}
+
+function statusForRefusal(err: unknown): Partial<grpc.StatusObject> {
+  const code = grpcStatusFor(err);
+  const details = errorMessage(err);
+  let retryDelayMs: number | undefined;
+  if (err instanceof RetryableError && err.retryAfterMs !== undefined) retryDelayMs = err.retryAfterMs;
+  else if (code === GrpcCode.RESOURCE_EXHAUSTED && !isPermanent(err)) retryDelayMs = DEFAULT_EXHAUSTED_RETRY_MS;
+  if (retryDelayMs === undefined) return { code, details };
+  const metadata = new grpc.Metadata();
+  metadata.set(GRPC_STATUS_DETAILS_KEY, Buffer.from(encodeRpcStatus({ code, message: details, retryDelayMs })));
+  return { code, details, metadata };
+}

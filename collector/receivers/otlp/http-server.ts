@@ -1,0 +1,212 @@
+/**
+ * OTLP/HTTP: POST <logs_url_path> (default /v1/logs) with
+ * Content-Type application/x-protobuf (also application/protobuf) or
+ * application/json, optionally Content-Encoding gzip or deflate.
+ *
+ * Responses follow the OTLP/HTTP spec: 200 with an ExportLogsServiceResponse in
+ * the request's encoding; errors carry a google.rpc.Status in the request's
+ * encoding (JSON when the encoding is unknown): 400 invalid, 413 too large,
+ * 415 unsupported Content-Type, 404 other paths, 405 other methods, and 429/503
+ * with Retry-After (seconds) when the next consumer refused with a retryable error.
+ */
+import * as http from 'http';
+import * as zlib from 'zlib';
+import type { LogBatch } from '../../pipeline/batch';
+import { httpStatusFor, RetryableError } from '../../pipeline/errors';
+import { decodeExportRequest, decodeExportRequestJson } from '../../otlp/convert';
+import { parseHostPort } from '../../otlp/endpoint';
+import { encodeRpcStatus, encodeRpcStatusJson } from '../../otlp/status';
+import { positiveSize, type HttpProtocolConfig } from './config';
+import { errorMessage, type ReceiverIngest } from './ingest';
+
+type Encoding = 'protobuf' | 'json';
+
+const CONTENT_TYPE: Record<Encoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
+
+/** gRPC code names in Status bodies, matching the HTTP status (as otelcol does). */
+const RPC_CODE_FOR_HTTP: Record<number, number> = { 400: 3, 404: 5, 405: 12, 413: 8, 415: 3, 429: 8, 500: 13, 503: 14 };
+
+/** Retry-After when the refusing stage gave no delay. */
+const DEFAULT_RETRY_AFTER_S = 1;
+
+/** A body this many times the limit is no longer drained for a polite 413; the connection is cut. */
+const DRAIN_LIMIT_FACTOR = 4;
+
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
+export class OtlpHttpServer {
+  private server: http.Server | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  port: number | undefined;
+  private maxBodySize = 0;
+
+  constructor(
+    private readonly config: HttpProtocolConfig,
+    private readonly ingest: ReceiverIngest,
+  ) {}
+
+  async start(): Promise<number> {
+    const { host, port } = parseHostPort(this.config.endpoint, 'protocols.http.endpoint');
+    this.maxBodySize = positiveSize(this.config.max_request_body_size, 'protocols.http.max_request_body_size');
+    const server = http.createServer((req, res) => {
+      const done = this.handle(req, res).catch((err: unknown) => {
+        // Only a bug gets here; answer rather than leave the sender hanging.
+        if (!res.headersSent) this.respondError(res, 'json', 500, `internal error: ${errorMessage(err)}`);
+        else res.destroy();
+      });
+      this.inFlight.add(done);
+      void done.finally(() => this.inFlight.delete(done));
+    });
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => reject(new Error(`otlp receiver: cannot listen for HTTP on ${this.config.endpoint}: ${err.message}`));
+      server.once('error', onError);
+      server.listen(port, host || undefined, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.port = (server.address() as { port: number }).port;
+    return this.port;
+  }
+
+  /** Stops accepting connections, lets in-flight requests finish for up to `graceMs`, then cuts connections. */
+  async shutdown(graceMs: number): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
+    clearTimeout(timer);
+    server.closeAllConnections();
+    await closed;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== this.config.logs_url_path) {
+      this.ingest.badRequest('http', 'not_found', `${req.method} ${path}`);
+      this.respondError(res, 'json', 404, `${path} not found (logs are accepted at POST ${this.config.logs_url_path})`);
+      return;
+    }
+    if (req.method !== 'POST') {
+      this.ingest.badRequest('http', 'method_not_allowed', `${req.method} ${path}`);
+      res.setHeader('Allow', 'POST');
+      this.respondError(res, 'json', 405, `method ${req.method} not allowed, use POST`);
+      return;
+    }
+    const encoding = requestEncoding(req.headers['content-type']);
+    if (!encoding) {
+      const message = `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}, use application/x-protobuf or application/json`;
+      this.ingest.badRequest('http', 'unsupported_media_type', message);
+      this.respondError(res, 'json', 415, message);
+      return;
+    }
+
+    let batch: LogBatch;
+    try {
+      const body = await this.readBody(req);
+      const raw = await decompress(body, req.headers['content-encoding'], this.maxBodySize);
+      try {
+        batch = encoding === 'protobuf' ? decodeExportRequest(raw) : decodeExportRequestJson(raw.toString('utf8'));
+      } catch (err) {
+        throw new HttpFailure(400, errorMessage(err), 'malformed');
+      }
+    } catch (err) {
+      const failure = err instanceof HttpFailure ? err : new HttpFailure(400, errorMessage(err), 'malformed');
+      this.ingest.badRequest('http', failure.reason, failure.message);
+      // A body cut off mid-way leaves the connection unusable.
+      if (!req.readableEnded) res.setHeader('Connection', 'close');
+      this.respondError(res, encoding, failure.status, failure.message);
+      return;
+    }
+
+    try {
+      await this.ingest.consume('http', batch);
+    } catch (err) {
+      const status = httpStatusFor(err);
+      if (status === 429 || status === 503) {
+        const ms = err instanceof RetryableError ? err.retryAfterMs : undefined;
+        res.setHeader('Retry-After', String(ms === undefined ? DEFAULT_RETRY_AFTER_S : Math.max(1, Math.ceil(ms / 1000))));
+      }
+      this.respondError(res, encoding, status, errorMessage(err));
+      return;
+    }
+    res.statusCode = 200;
+    res.setHeader('Content-Type', CONTENT_TYPE[encoding]);
+    // ExportLogsServiceResponse without partial_success: empty in protobuf, {} in JSON.
+    res.end(encoding === 'protobuf' ? Buffer.alloc(0) : '{}');
+  }
+
+  /**
+   * Reads the body up to max_request_body_size. Beyond it the rest is drained (so
+   * the sender reads the 413 instead of a reset) up to a hard cap, then cut.
+   */
+  private readBody(req: http.IncomingMessage): Promise<Buffer> {
+    const limit = this.maxBodySize;
+    const declared = Number(req.headers['content-length']);
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let tooLarge = Number.isFinite(declared) && declared > limit;
+      const fail = () => reject(new HttpFailure(413, `request body larger than max_request_body_size (${limit} bytes)`, 'too_large'));
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) tooLarge = true;
+        if (!tooLarge) chunks.push(chunk);
+        else if (size > limit * DRAIN_LIMIT_FACTOR) {
+          req.removeAllListeners('data');
+          req.removeAllListeners('end');
+          req.pause();
+          fail();
+        }
+      });
+      req.on('end', () => (tooLarge ? fail() : resolve(Buffer.concat(chunks, size))));
+      req.on('error', (err) => reject(new HttpFailure(400, `error reading request body: ${err.message}`, 'read_error')));
+    });
+  }
+
+  private respondError(res: http.ServerResponse, encoding: Encoding, status: number, message: string): void {
+    if (res.headersSent) return;
+    const code = RPC_CODE_FOR_HTTP[status] ?? 2;
+    res.statusCode = status;
+    res.setHeader('Content-Type', CONTENT_TYPE[encoding]);
+    res.end(encoding === 'protobuf' ? Buffer.from(encodeRpcStatus({ code, message })) : encodeRpcStatusJson({ code, message }));
+  }
+}
+
+function requestEncoding(contentType: string | undefined): Encoding | undefined {
+  const media = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (media === 'application/x-protobuf' || media === 'application/protobuf') return 'protobuf';
+  if (media === 'application/json') return 'json';
+  return undefined;
+}
+
+/** Decodes Content-Encoding; the decompressed size is bounded by the same limit as the body. */
+async function decompress(body: Buffer, contentEncoding: string | undefined, limit: number): Promise<Buffer> {
+  const enc = (contentEncoding ?? '').trim().toLowerCase();
+  if (enc === '' || enc === 'identity') return body;
+  let inflate: (buf: Buffer, opts: zlib.ZlibOptions, cb: (err: Error | null, out: Buffer) => void) => void;
+  if (enc === 'gzip' || enc === 'x-gzip') inflate = zlib.gunzip;
+  else if (enc === 'deflate') inflate = zlib.inflate;
+  else throw new HttpFailure(400, `unsupported Content-Encoding "${contentEncoding}" (use gzip, deflate or none)`, 'unsupported_encoding');
+  return new Promise<Buffer>((resolve, reject) => {
+    inflate(body, { maxOutputLength: limit }, (err, out) => {
+      if (!err) resolve(out);
+      else if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+        reject(new HttpFailure(413, `request body decompresses to more than max_request_body_size (${limit} bytes)`, 'too_large'));
+      } else reject(new HttpFailure(400, `cannot decompress ${enc} request body: ${err.message}`, 'bad_compression'));
+    });
+  });
+}

@@ -1,0 +1,756 @@
+/**
+ * Online template miner for plain-text log lines.
+ *
+ * How a line is placed (all steps are online, one line at a time):
+ *
+ * 1. tokenize(): words + separators + masking of obvious variables. The
+ *    skeleton key (punctuation between words, word count) selects a bucket;
+ *    only templates of the same bucket are compared. Inside a bucket a
+ *    fixed-depth prefix tree over the first three words (constant word or
+ *    `<*>` per level, as in Drain) narrows the candidates.
+ * 2. Exact match: a template matches when every constant word equals the
+ *    line's word (a masked word never equals a constant) and every separator
+ *    is identical — except that extra whitespace next to a variable is
+ *    carried by that variable's argument (user names with a leading space,
+ *    column padding). That keeps rendering exact. First match wins; templates
+ *    subsumed by another are merged away, so overlaps are rare.
+ * 3. No match: the line's own pattern becomes a new template (masked words as
+ *    `<*>`). Then:
+ *    - templates it subsumes (it is more general) are superseded by it;
+ *    - "sibling groups" — templates identical except at one word position p —
+ *      generalise p to `<*>` once they hold `distinctValuesToGeneralize`
+ *      distinct words, or `digitValuesToGeneralize` when a word has a digit.
+ *      All members are superseded by the generalised template; this cascades.
+ *    Two guards keep generalisation from eating events: the first word is
+ *    never generalised by the distinct-values rule (like Drain's tree, it
+ *    names the event; only digit-bearing first words generalise), and a
+ *    template always keeps at least one constant word.
+ *
+ * Compared with Drain's similarity threshold this never merges two events
+ * that differ in a small closed set of words (stored as bytes / as values,
+ * Transitioned from NEW to SCHEDULED / SCHEDULED to RUNNING), while open sets
+ * (user names, host names) still generalise after a few distinct values.
+ *
+ * Ids: templateId = templateIdOf(template text). A generalised template has a
+ * new text and so a new id; the old entry keeps its text (records stored with
+ * it still render exactly) and gets `supersededBy`.
+ */
+import { templateIdOf } from '../../../sdk/template-id';
+import { hasDigit } from './masking';
+import { escapeConstant } from './render';
+import { isWhitespace, newTokenizedLine, skeletonHashOf, skeletonOf, tokenizeInto, type TokenizedLine } from './tokenizer';
+import {
+  DEFAULT_MINER_OPTIONS,
+  type MatchResult,
+  type MinedTemplate,
+  type MinerOptions,
+  type MinerSnapshot,
+} from './types';
+
+interface TemplateRecord {
+  readonly id: bigint;
+  readonly text: string;
+  count: number;
+  supersededBy: bigint | undefined;
+  /** Live clusters using this text (normally 0 or 1). */
+  liveClusters: number;
+}
+
+interface Bucket {
+  readonly hash: number;
+  /** skeletonOf(sep) for each separator: the bucket's identity. */
+  readonly skeleton: readonly string[];
+  /** Live clusters, creation order. */
+  readonly clusters: Cluster[];
+  /** The same clusters indexed by their first INDEX_DEPTH words (Drain's fixed-depth tree). */
+  readonly index: IndexNode;
+}
+
+/**
+ * Node of the per-bucket prefix tree: children by constant word, one child for
+ * a variable word; clusters sit at depth min(INDEX_DEPTH, word count).
+ */
+interface IndexNode {
+  byWord: Map<string, IndexNode> | undefined;
+  variable: IndexNode | undefined;
+  readonly clusters: Cluster[];
+}
+
+const INDEX_DEPTH = 3;
+
+function newNode(): IndexNode {
+  return { byWord: undefined, variable: undefined, clusters: [] };
+}
+
+function newBucket(hash: number, seps: readonly string[]): Bucket {
+  return { hash, skeleton: seps.map(skeletonOf), clusters: [], index: newNode() };
+}
+
+function hasSkeleton(bucket: Bucket, seps: readonly string[]): boolean {
+  const skeleton = bucket.skeleton;
+  if (skeleton.length !== seps.length) return false;
+  for (let k = 0; k < seps.length; k++) if (skeletonOf(seps[k]) !== skeleton[k]) return false;
+  return true;
+}
+
+function indexInsert(root: IndexNode, c: Cluster): void {
+  let node = root;
+  const depth = Math.min(INDEX_DEPTH, c.words.length);
+  for (let d = 0; d < depth; d++) {
+    const w = c.words[d];
+    if (w === null) {
+      node = node.variable ??= newNode();
+    } else {
+      node.byWord ??= new Map();
+      let next = node.byWord.get(w);
+      if (next === undefined) node.byWord.set(w, (next = newNode()));
+      node = next;
+    }
+  }
+  node.clusters.push(c);
+}
+
+/** Clusters whose index path agrees with `words` wherever `words` is constant (subsumption candidates). */
+function collectCandidates(
+  node: IndexNode,
+  words: ReadonlyArray<string | null>,
+  d: number,
+  depth: number,
+  out: Cluster[],
+): void {
+  if (d === depth) {
+    for (const c of node.clusters) out.push(c);
+    return;
+  }
+  const w = words[d];
+  if (w !== null) {
+    const child = node.byWord?.get(w);
+    if (child !== undefined) collectCandidates(child, words, d + 1, depth, out);
+    return;
+  }
+  if (node.byWord !== undefined) for (const child of node.byWord.values()) collectCandidates(child, words, d + 1, depth, out);
+  if (node.variable !== undefined) collectCandidates(node.variable, words, d + 1, depth, out);
+}
+
+/** Removes a cluster and prunes nodes left empty. */
+function indexRemove(node: IndexNode, c: Cluster, d: number): boolean {
+  if (d === Math.min(INDEX_DEPTH, c.words.length)) {
+    removeFrom(node.clusters, c);
+  } else {
+    const w = c.words[d];
+    const child = w === null ? node.variable : node.byWord?.get(w);
+    if (child !== undefined && indexRemove(child, c, d + 1)) {
+      if (w === null) node.variable = undefined;
+      else {
+        node.byWord!.delete(w);
+        if (node.byWord!.size === 0) node.byWord = undefined;
+      }
+    }
+  }
+  return node.clusters.length === 0 && node.byWord === undefined && node.variable === undefined;
+}
+
+function removeFrom<T>(list: T[], item: T): void {
+  const at = list.indexOf(item);
+  if (at >= 0) list.splice(at, 1);
+}
+
+/** Templates identical except at `position` (all constant there). */
+interface SiblingGroup {
+  readonly key: string;
+  readonly position: number;
+  readonly members: Cluster[];
+  withDigits: number;
+}
+
+class Cluster {
+  live = true;
+  registered = false;
+  successor: Cluster | undefined;
+  lastUsed = 0;
+  readonly groups: SiblingGroup[] = [];
+  readonly constants: number;
+  constructor(
+    readonly bucket: Bucket,
+    /** Exact separators: seps.length === words.length + 1. */
+    readonly seps: readonly string[],
+    /** null = variable */
+    readonly words: ReadonlyArray<string | null>,
+    readonly patternKey: string,
+    readonly record: TemplateRecord,
+  ) {
+    let constants = 0;
+    for (const w of words) if (w !== null) constants++;
+    this.constants = constants;
+  }
+}
+
+const WORD_JOIN = '\u0000';
+
+/**
+ * Identity of a template's structure (exact separators and words): every
+ * piece is length-prefixed, so no content (separators may hold any control
+ * character) can make two structures collide. `*` marks a variable.
+ */
+function patternKeyOf(seps: readonly string[], words: ReadonlyArray<string | null>): string {
+  let key = '';
+  for (let k = 0; k < seps.length; k++) {
+    key += seps[k].length + ':' + seps[k];
+    if (k < words.length) {
+      const w = words[k];
+      key += w === null ? '*' : w.length + ':' + w;
+    }
+  }
+  return key;
+}
+
+/** FNV-1a 32 over UTF-16 code units. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** murmur3 finaliser of a word hash mixed with its position (seed picks one of two independent families). */
+function mixAt(h: number, position: number, seed: number): number {
+  let x = (h ^ Math.imul(position + 1, seed)) >>> 0;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+const SEED_A = 0x9e3779b9;
+const SEED_B = 0x7f4a7c15;
+const VARIABLE_HASH = 0x2545f491;
+
+/**
+ * Sibling-group keys of a template, one per constant word position: a 64-bit
+ * hash of (separators, all words except that position, the position). Hashes
+ * keep memory per template O(words) instead of O(words x line length);
+ * membership is verified word by word before a group generalises.
+ */
+function groupKeysOf(seps: readonly string[], words: ReadonlyArray<string | null>): Map<number, string> {
+  const sepsHash = hash32(seps.join(WORD_JOIN));
+  const n = words.length;
+  const a = new Array<number>(n);
+  const b = new Array<number>(n);
+  let totalA = sepsHash;
+  let totalB = Math.imul(sepsHash, 0x27d4eb2d) >>> 0;
+  for (let i = 0; i < n; i++) {
+    const w = words[i];
+    const h = w === null ? VARIABLE_HASH : hash32(w);
+    a[i] = mixAt(h, i, SEED_A);
+    b[i] = mixAt(h, i, SEED_B);
+    totalA = (totalA + a[i]) >>> 0;
+    totalB = (totalB + b[i]) >>> 0;
+  }
+  const keys = new Map<number, string>();
+  for (let p = 0; p < n; p++) {
+    if (words[p] === null) continue;
+    keys.set(p, `${p}:${(totalA - a[p]) >>> 0}:${(totalB - b[p]) >>> 0}`);
+  }
+  return keys;
+}
+
+/** a and b have identical separators and words except at position p. */
+function sameExcept(a: Cluster, b: Cluster, p: number): boolean {
+  if (a.words.length !== b.words.length) return false;
+  for (let i = 0; i < a.words.length; i++) if (i !== p && a.words[i] !== b.words[i]) return false;
+  for (let k = 0; k < a.seps.length; k++) if (a.seps[k] !== b.seps[k]) return false;
+  return true;
+}
+
+function templateTextOf(seps: readonly string[], words: ReadonlyArray<string | null>): string {
+  let out = '';
+  let run = seps[0];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === null) {
+      out += escapeConstant(run) + '<*>';
+      run = seps[i + 1];
+    } else {
+      run += w + seps[i + 1];
+    }
+  }
+  return out + escapeConstant(run);
+}
+
+const SEP_EXACT = 0;
+/** The line's separator is the template's plus extra whitespace at its end: the next argument carries it. */
+const SEP_INTO_NEXT = 1;
+/** The line's separator is extra whitespace plus the template's: the previous argument carries it. */
+const SEP_INTO_PREVIOUS = 2;
+const SEP_MISFIT = -1;
+
+/**
+ * How separator `actual` fits template separator `expected` when the word
+ * before it (varBefore) or after it (varAfter) is a variable in the template.
+ */
+function sepFit(expected: string, actual: string, varBefore: boolean, varAfter: boolean): number {
+  if (actual === expected) return SEP_EXACT;
+  const extra = actual.length - expected.length;
+  if (extra <= 0) return SEP_MISFIT;
+  if (varAfter && actual.startsWith(expected) && isWhitespace(actual, expected.length)) return SEP_INTO_NEXT;
+  if (varBefore && actual.endsWith(expected) && isWhitespace(actual, 0, extra)) return SEP_INTO_PREVIOUS;
+  return SEP_MISFIT;
+}
+
+/** Whether the template (words, seps) accepts the given separators. */
+function sepsFit(tw: ReadonlyArray<string | null>, ts: readonly string[], seps: readonly string[]): boolean {
+  const n = tw.length;
+  for (let k = 0; k <= n; k++) {
+    const expected = ts[k];
+    const actual = seps[k];
+    if (actual === expected) continue;
+    if (sepFit(expected, actual, k > 0 && tw[k - 1] === null, k < n && tw[k] === null) === SEP_MISFIT) return false;
+  }
+  return true;
+}
+
+/** a subsumes b: wherever a is constant, b has the same constant, and b's separators fit a's. */
+function subsumes(a: Cluster, b: Cluster): boolean {
+  const aw = a.words;
+  const bw = b.words;
+  for (let i = 0; i < aw.length; i++) {
+    const w = aw[i];
+    if (w !== null && w !== bw[i]) return false;
+  }
+  return sepsFit(aw, a.seps, b.seps);
+}
+
+function validateOptions(o: MinerOptions): MinerOptions {
+  const intAtLeast = (name: keyof MinerOptions, min: number): void => {
+    const v = o[name];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+      throw new RangeError(`template miner: ${name} must be an integer >= ${min}, got ${String(v)}`);
+    }
+  };
+  intAtLeast('distinctValuesToGeneralize', 2);
+  intAtLeast('digitValuesToGeneralize', 2);
+  intAtLeast('maxWords', 1);
+  intAtLeast('maxLineLength', 1);
+  intAtLeast('maxTemplates', 1);
+  if (typeof o.maskKeywords !== 'boolean') throw new RangeError('template miner: maskKeywords must be a boolean');
+  return o;
+}
+
+export class TemplateMiner {
+  readonly options: MinerOptions;
+  /** Buckets by skeleton hash (a list only on a hash collision). */
+  private readonly buckets = new Map<number, Bucket[]>();
+  private readonly byPattern = new Map<string, Cluster>();
+  private readonly groups = new Map<string, SiblingGroup>();
+  private readonly records = new Map<bigint, TemplateRecord>();
+  /** Records superseded during the current add() (see pruneUnusedIntermediates). */
+  private readonly supersededNow: TemplateRecord[] = [];
+  private liveCount = 0;
+  private clock = 0;
+  /** Reused by every add()/match(): nothing from it is kept without copying. */
+  private readonly scratch = newTokenizedLine();
+
+  constructor(options?: Partial<MinerOptions>) {
+    this.options = validateOptions(Object.freeze({ ...DEFAULT_MINER_OPTIONS, ...options }));
+  }
+
+  /** Places a line, learning from it. Never throws for any string input. */
+  add(text: string): MatchResult {
+    const line = tokenizeInto(text, this.options, this.scratch);
+    let bucket = this.bucketOf(line.skeletonHash, line.seps);
+    if (bucket !== undefined) {
+      const hit = this.findExact(bucket, line);
+      if (hit !== undefined) {
+        hit.record.count++;
+        hit.lastUsed = ++this.clock;
+        return this.resultOf(hit, line, false);
+      }
+    } else {
+      bucket = this.addBucket(line.skeletonHash, line.seps);
+    }
+    const pattern: Array<string | null> = new Array(line.words.length);
+    for (let i = 0; i < pattern.length; i++) pattern[i] = line.masked[i] ? null : line.words[i];
+    const created = this.createCluster(bucket, line.seps.slice(), pattern);
+    this.absorbSubsumed(created);
+    this.registerAndGeneralize(created);
+    let final = created;
+    while (final.successor !== undefined) final = final.successor;
+    if (!final.live || !this.fits(final, line)) {
+      // defensive: rendering must stay exact even if a cascade ended somewhere unexpected
+      final = this.findExact(bucket, line) ?? this.createCluster(bucket, line.seps.slice(), pattern);
+    }
+    final.record.count++;
+    final.lastUsed = ++this.clock;
+    this.pruneUnusedIntermediates();
+    this.evictIfNeeded();
+    return this.resultOf(final, line, true);
+  }
+
+  /** Places a line without learning: undefined when no current template matches it exactly. */
+  match(text: string): MatchResult | undefined {
+    const line = tokenizeInto(text, this.options, this.scratch);
+    const bucket = this.bucketOf(line.skeletonHash, line.seps);
+    if (bucket === undefined) return undefined;
+    const hit = this.findExact(bucket, line);
+    return hit === undefined ? undefined : this.resultOf(hit, line, false);
+  }
+
+  /** Every template ever produced (the dictionary), superseded ones included. */
+  templates(): MinedTemplate[] {
+    const out: MinedTemplate[] = [];
+    for (const r of this.records.values()) out.push(this.publicOf(r));
+    return out;
+  }
+
+  /** One dictionary entry by id. */
+  template(id: bigint): MinedTemplate | undefined {
+    const r = this.records.get(id);
+    return r === undefined ? undefined : this.publicOf(r);
+  }
+
+  /** Follows supersededBy links to the template that now holds the lines of `id`. */
+  resolve(id: bigint): bigint {
+    let current = id;
+    for (let hops = 0; hops <= this.records.size; hops++) {
+      const next = this.records.get(current)?.supersededBy;
+      if (next === undefined) return current;
+      current = next;
+    }
+    return current; // unreachable unless the dictionary is corrupt (a cycle)
+  }
+
+  /** Number of live (matchable) templates. */
+  get size(): number {
+    return this.liveCount;
+  }
+
+  toJSON(): MinerSnapshot {
+    const templates: Array<{ id: string; template: string; count: number; supersededBy?: string }> = [];
+    for (const r of this.records.values()) {
+      const entry: { id: string; template: string; count: number; supersededBy?: string } = {
+        id: r.id.toString(),
+        template: r.text,
+        count: r.count,
+      };
+      if (r.supersededBy !== undefined) entry.supersededBy = r.supersededBy.toString();
+      templates.push(entry);
+    }
+    const clusters: MinerSnapshot['clusters'] = [];
+    for (const list of this.buckets.values()) {
+      for (const c of list.flatMap((b) => b.clusters)) {
+        clusters.push({ id: c.record.id.toString(), seps: c.seps.slice(), words: c.words.slice(), lastUsed: c.lastUsed });
+      }
+    }
+    return { format: 'logfun.template-miner', version: 1, options: { ...this.options }, templates, clusters };
+  }
+
+  /**
+   * Restores a miner from toJSON() output (also after a JSON.stringify/parse
+   * round trip). Throws a TypeError naming the problem on malformed input.
+   * `options` override the saved ones (e.g. a new maxTemplates).
+   */
+  static fromJSON(json: unknown, options?: Partial<MinerOptions>): TemplateMiner {
+    const snap = json as MinerSnapshot;
+    if (snap === null || typeof snap !== 'object' || snap.format !== 'logfun.template-miner') {
+      throw new TypeError('template miner snapshot: not a logfun.template-miner document');
+    }
+    if (snap.version !== 1) throw new TypeError(`template miner snapshot: unsupported version ${String(snap.version)}`);
+    if (!Array.isArray(snap.templates) || !Array.isArray(snap.clusters)) {
+      throw new TypeError('template miner snapshot: templates and clusters must be arrays');
+    }
+    const miner = new TemplateMiner({ ...(snap.options ?? {}), ...options });
+    for (const t of snap.templates) {
+      if (typeof t?.template !== 'string' || typeof t.id !== 'string' || typeof t.count !== 'number') {
+        throw new TypeError('template miner snapshot: template entries need id, template and count');
+      }
+      const id = templateIdOf(t.template);
+      if (id.toString() !== t.id) throw new TypeError(`template miner snapshot: id ${t.id} does not match its text`);
+      miner.records.set(id, {
+        id,
+        text: t.template,
+        count: t.count,
+        supersededBy: t.supersededBy === undefined ? undefined : BigInt(t.supersededBy),
+        liveClusters: 0,
+      });
+    }
+    for (const c of snap.clusters) {
+      if (
+        !Array.isArray(c?.seps) ||
+        !Array.isArray(c.words) ||
+        c.seps.length !== c.words.length + 1 ||
+        !c.seps.every((sep) => typeof sep === 'string') ||
+        !c.words.every((w) => w === null || typeof w === 'string')
+      ) {
+        throw new TypeError('template miner snapshot: clusters need seps (strings) and words (strings or null), one more sep than words');
+      }
+      const hash = skeletonHashOf(c.seps);
+      const bucket = miner.bucketOf(hash, c.seps) ?? miner.addBucket(hash, c.seps);
+      const cluster = miner.createCluster(bucket, c.seps.slice(), c.words.slice());
+      if (cluster.record.id.toString() !== c.id) {
+        throw new TypeError(`template miner snapshot: cluster ${c.id} does not render to its template`);
+      }
+      cluster.lastUsed = typeof c.lastUsed === 'number' ? c.lastUsed : 0;
+      miner.clock = Math.max(miner.clock, cluster.lastUsed);
+    }
+    // groups below threshold only: a saved state never holds a group that should have generalised
+    for (const list of miner.buckets.values()) for (const b of list) for (const c of b.clusters) miner.register(c);
+    return miner;
+  }
+
+  // ---- internals ----
+
+  private bucketOf(hash: number, seps: readonly string[]): Bucket | undefined {
+    const list = this.buckets.get(hash);
+    if (list === undefined) return undefined;
+    for (const b of list) if (hasSkeleton(b, seps)) return b;
+    return undefined;
+  }
+
+  private addBucket(hash: number, seps: readonly string[]): Bucket {
+    const bucket = newBucket(hash, seps);
+    const list = this.buckets.get(hash);
+    if (list === undefined) this.buckets.set(hash, [bucket]);
+    else list.push(bucket);
+    return bucket;
+  }
+
+  private findExact(bucket: Bucket, line: TokenizedLine): Cluster | undefined {
+    return this.searchIndex(bucket.index, line, 0, Math.min(INDEX_DEPTH, line.words.length));
+  }
+
+  /** Depth-first: the child of the line's own word first, then the variable child. */
+  private searchIndex(node: IndexNode, line: TokenizedLine, d: number, depth: number): Cluster | undefined {
+    if (d === depth) return this.firstFitting(node.clusters, line);
+    if (node.byWord !== undefined && !line.masked[d]) {
+      const child = node.byWord.get(line.words[d]);
+      if (child !== undefined) {
+        const hit = this.searchIndex(child, line, d + 1, depth);
+        if (hit !== undefined) return hit;
+      }
+    }
+    return node.variable === undefined ? undefined : this.searchIndex(node.variable, line, d + 1, depth);
+  }
+
+  private firstFitting(clusters: readonly Cluster[], line: TokenizedLine): Cluster | undefined {
+    const { words, masked, seps } = line;
+    const n = words.length;
+    outer: for (let k = 0; k < clusters.length; k++) {
+      const c = clusters[k];
+      const cw = c.words;
+      for (let i = 0; i < n; i++) {
+        const w = cw[i];
+        if (w !== null && (masked[i] || w !== words[i])) continue outer;
+      }
+      if (sepsFit(cw, c.seps, seps)) return c;
+    }
+    return undefined;
+  }
+
+  private fits(c: Cluster, line: TokenizedLine): boolean {
+    const cw = c.words;
+    for (let i = 0; i < cw.length; i++) {
+      const w = cw[i];
+      if (w !== null && (line.masked[i] || w !== line.words[i])) return false;
+    }
+    return sepsFit(cw, c.seps, line.seps);
+  }
+
+  /** Arguments of a line under a template that fits it (findExact or a subsuming successor). */
+  private resultOf(c: Cluster, line: TokenizedLine, changed: boolean): MatchResult {
+    const args: string[] = [];
+    const cw = c.words;
+    const n = cw.length;
+    let carry = ''; // whitespace the next argument carries at its front
+    for (let i = 0; i < n; i++) {
+      const isVar = cw[i] === null;
+      const expected = c.seps[i];
+      const actual = line.seps[i];
+      if (actual !== expected) {
+        const fit = sepFit(expected, actual, i > 0 && cw[i - 1] === null, isVar);
+        if (fit === SEP_INTO_NEXT) carry = actual.slice(expected.length);
+        else if (fit === SEP_INTO_PREVIOUS) args[args.length - 1] += actual.slice(0, actual.length - expected.length);
+      }
+      if (isVar) {
+        args.push(carry + line.words[i]);
+        carry = '';
+      }
+    }
+    const expected = c.seps[n];
+    const actual = line.seps[n];
+    if (actual !== expected && n > 0 && cw[n - 1] === null) {
+      args[args.length - 1] += actual.slice(0, actual.length - expected.length);
+    }
+    return { templateId: c.record.id, template: c.record.text, args, changed };
+  }
+
+  private publicOf(r: TemplateRecord): MinedTemplate {
+    const t: { id: bigint; template: string; count: number; live: boolean; supersededBy?: bigint } = {
+      id: r.id,
+      template: r.text,
+      count: r.count,
+      live: r.liveClusters > 0,
+    };
+    if (r.supersededBy !== undefined) t.supersededBy = r.supersededBy;
+    return t;
+  }
+
+  private createCluster(bucket: Bucket, seps: readonly string[], words: Array<string | null>): Cluster {
+    const patternKey = patternKeyOf(seps, words);
+    const existing = this.byPattern.get(patternKey);
+    if (existing !== undefined) return existing;
+    const text = templateTextOf(seps, words);
+    const id = templateIdOf(text);
+    let record = this.records.get(id);
+    if (record === undefined) {
+      record = { id, text, count: 0, supersededBy: undefined, liveClusters: 0 };
+      this.records.set(id, record);
+    } else {
+      record.supersededBy = undefined; // the same text is current again
+    }
+    record.liveClusters++;
+    const cluster = new Cluster(bucket, seps, words, patternKey, record);
+    bucket.clusters.push(cluster);
+    indexInsert(bucket.index, cluster);
+    this.byPattern.set(patternKey, cluster);
+    this.liveCount++;
+    return cluster;
+  }
+
+  /**
+   * Supersedes every other live cluster of the bucket that `general` subsumes —
+   * except where that would generalise a first word without digits (see the
+   * module comment); a template without constants absorbs nothing.
+   */
+  private absorbSubsumed(general: Cluster): void {
+    if (general.constants === 0) return;
+    const candidates: Cluster[] = [];
+    collectCandidates(general.bucket.index, general.words, 0, Math.min(INDEX_DEPTH, general.words.length), candidates);
+    const firstIsVar = general.words.length > 0 && general.words[0] === null;
+    for (const other of candidates) {
+      if (other === general || !other.live || !subsumes(general, other)) continue;
+      const otherFirst = other.words[0];
+      if (firstIsVar && otherFirst !== null && !hasDigit(otherFirst)) continue;
+      this.retire(other, general);
+    }
+  }
+
+  /** Adds a cluster to the sibling groups of its constant positions; returns groups now over threshold. */
+  private register(c: Cluster): SiblingGroup[] {
+    const ready: SiblingGroup[] = [];
+    if (c.registered || !c.live) return ready;
+    c.registered = true;
+    const words = c.words;
+    for (const [p, key] of groupKeysOf(c.seps, words)) {
+      const w = words[p]!;
+      let g = this.groups.get(key);
+      if (g === undefined) {
+        g = { key, position: p, members: [], withDigits: 0 };
+        this.groups.set(key, g);
+      }
+      g.members.push(c);
+      if (hasDigit(w)) g.withDigits++;
+      c.groups.push(g);
+      if (this.overThreshold(g)) ready.push(g);
+    }
+    return ready;
+  }
+
+  private overThreshold(g: SiblingGroup): boolean {
+    return this.generalises(g.position, g.members.length, g.withDigits, g.members[0]?.constants ?? 0);
+  }
+
+  private generalises(position: number, distinct: number, withDigits: number, constants: number): boolean {
+    if (distinct < 2 || constants < 2) return false; // keep at least one constant word
+    if (position === 0) return withDigits === distinct && distinct >= this.options.digitValuesToGeneralize;
+    return (
+      distinct >= this.options.distinctValuesToGeneralize ||
+      (withDigits > 0 && distinct >= this.options.digitValuesToGeneralize)
+    );
+  }
+
+  private registerAndGeneralize(start: Cluster): void {
+    const pending: SiblingGroup[] = this.register(start);
+    while (pending.length > 0) {
+      const g = pending.pop()!;
+      if (this.groups.get(g.key) !== g || !this.overThreshold(g)) continue;
+      const first = g.members[0];
+      const members = g.members.filter((m) => sameExcept(first, m, g.position));
+      if (members.length < g.members.length) {
+        // a hash collision put strangers in the group: decide on the true siblings only
+        const withDigits = members.filter((m) => hasDigit(m.words[g.position]!)).length;
+        if (!this.generalises(g.position, members.length, withDigits, first.constants)) continue;
+      }
+      const words = first.words.slice();
+      words[g.position] = null;
+      const target = this.createCluster(first.bucket, first.seps, words);
+      for (const m of members) if (m !== target) this.retire(m, target);
+      this.absorbSubsumed(target);
+      for (const ready of this.register(target)) pending.push(ready);
+    }
+  }
+
+  /** Removes a cluster from matching; with a successor it is superseded, without it is evicted. */
+  private retire(c: Cluster, successor: Cluster | undefined): void {
+    if (!c.live) return;
+    c.live = false;
+    c.successor = successor;
+    const bucket = c.bucket;
+    removeFrom(bucket.clusters, c);
+    indexRemove(bucket.index, c, 0);
+    if (bucket.clusters.length === 0 && successor === undefined) {
+      const list = this.buckets.get(bucket.hash);
+      if (list !== undefined) {
+        removeFrom(list, bucket);
+        if (list.length === 0) this.buckets.delete(bucket.hash);
+      }
+    }
+    this.byPattern.delete(c.patternKey);
+    for (const g of c.groups) {
+      const k = g.members.indexOf(c);
+      if (k >= 0) g.members.splice(k, 1);
+      const w = c.words[g.position];
+      if (w !== null && hasDigit(w)) g.withDigits--;
+      if (g.members.length === 0) this.groups.delete(g.key);
+    }
+    c.groups.length = 0;
+    this.liveCount--;
+    const record = c.record;
+    record.liveClusters--;
+    if (successor !== undefined && record.liveClusters === 0 && successor.record !== record) {
+      record.supersededBy = successor.record.id;
+      this.supersededNow.push(record);
+    }
+  }
+
+  /**
+   * A line's own pattern and the steps of a cascade may be superseded within
+   * the same add() before any line was assigned to them. Such entries carry no
+   * records, so they are dropped from the dictionary and links through them
+   * are shortened: every id in the dictionary has been handed out at least once.
+   */
+  private pruneUnusedIntermediates(): void {
+    const now = this.supersededNow;
+    if (now.length === 0) return;
+    const unused = (r: TemplateRecord | undefined): boolean =>
+      r !== undefined && r.count === 0 && r.liveClusters === 0 && r.supersededBy !== undefined;
+    for (const r of now) {
+      let next = r.supersededBy;
+      for (let hops = 0; hops < now.length && next !== undefined && unused(this.records.get(next)); hops++) {
+        next = this.records.get(next)!.supersededBy;
+      }
+      r.supersededBy = next;
+    }
+    for (const r of now) if (unused(r)) this.records.delete(r.id);
+    now.length = 0;
+  }
+
+  /** Drops the least recently used tenth when over maxTemplates (amortised O(log n) per template). */
+  private evictIfNeeded(): void {
+    const max = this.options.maxTemplates;
+    if (this.liveCount <= max) return;
+    const all: Cluster[] = [];
+    for (const list of this.buckets.values()) for (const b of list) for (const c of b.clusters) all.push(c);
+    all.sort((a, b) => a.lastUsed - b.lastUsed);
+    const target = Math.max(1, max - Math.ceil(max / 10)); // the template just used is the newest: it stays
+    for (let k = 0; k < all.length && this.liveCount > target; k++) this.retire(all[k], undefined);
+  }
+}
+

@@ -1,0 +1,415 @@
+/**
+ * Splits a log line into words and the separators between them.
+ *
+ * Contract: line === seps[0] + words[0] + seps[1] + words[1] + … + words[n-1] + seps[n]
+ * (always n+1 separators, possibly empty), so any template built from these
+ * pieces renders back to the exact line.
+ *
+ * - Separators are whitespace runs (any C0 control character and the Unicode
+ *   spaces count as whitespace), the delimiter characters  = : , ; ( ) [ ] { } " ' | @ #,
+ *   `/` inside words that are not paths, and trailing dots of a word
+ *   (sentence punctuation: "port 8030." -> "8030" + ".").
+ * - Words are everything else. Some words are masked (known variables,
+ *   `masked[i]`): shapes found by masking.ts, plus multi-character spans
+ *   recognised before delimiter splitting — URLs (scheme kept constant, the
+ *   rest one variable, or host and port when that is all there is), e-mail
+ *   addresses, IPv6 and MAC addresses, ISO date-times, hh:mm:ss times, data
+ *   sizes with a unit ("5.2 KB"), and paths (/a/b, ./a, ~/a, \a\b).
+ * - The skeleton is the list of separators with each whitespace run reduced to
+ *   one space. Two lines share a skeleton exactly when they have the same
+ *   number of words and the same punctuation between them; the miner only
+ *   compares lines with equal skeletons and then checks the exact separators
+ *   (whitespace next to a variable may differ: that variable's argument
+ *   carries it). `skeletonHash` finds the bucket without building strings.
+ */
+import { isVariableWord } from './masking';
+
+export interface TokenizedLine {
+  readonly words: string[];
+  readonly masked: boolean[];
+  readonly seps: string[];
+  /** skeletonHashOf(seps): selects the bucket (verified with skeletonOf per separator). */
+  skeletonHash: number;
+}
+
+/** An empty TokenizedLine for tokenizeInto to fill (and refill: the arrays are reused). */
+export function newTokenizedLine(): TokenizedLine {
+  return { words: [], masked: [], seps: [], skeletonHash: 0 };
+}
+
+export interface TokenizerOptions {
+  /** Lines with more words keep the tail (from word maxWords on) as one variable. */
+  readonly maxWords: number;
+  /**
+   * Characters examined per line: beyond this (cut back to whitespace) the
+   * rest of the line is one variable, so a huge line costs no more than a long one.
+   */
+  readonly maxLineLength: number;
+  /** Mask true/false/null. */
+  readonly maskKeywords: boolean;
+}
+
+const SPACE = 1;
+const DELIM = 2;
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 0; c <= 32; c++) ASCII_CLASS[c] = SPACE;
+ASCII_CLASS[127] = SPACE;
+for (const ch of '=:,;()[]{}"\'|@#') ASCII_CLASS[ch.charCodeAt(0)] = DELIM;
+
+function isUnicodeSpace(c: number): boolean {
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** 0 = word character, SPACE, DELIM. */
+function classOf(c: number): number {
+  if (c < 128) return ASCII_CLASS[c];
+  return isUnicodeSpace(c) ? SPACE : 0;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isHexCode(c: number): boolean {
+  return isDigitCode(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** A masked span may end only where a new token would start anyway. */
+function isBoundary(line: string, at: number): boolean {
+  if (at >= line.length) return true;
+  const c = line.charCodeAt(at);
+  const cls = classOf(c);
+  if (cls === SPACE) return true;
+  if (cls === DELIM) return c !== 0x3a /* : */ && c !== 0x40 /* @ */;
+  if (c === 0x2e /* . */) return at + 1 >= line.length || classOf(line.charCodeAt(at + 1)) !== 0;
+  return false;
+}
+
+const ISO_DATETIME = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?/y;
+const CLOCK_TIME = /\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,9})?/y;
+const IPV6_OR_MAC = /[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%[0-9A-Za-z]+)?/y;
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/y;
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
+const HOST_AND_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+const SIZE_UNIT = /(?:[KMGTPE]i?B|B)/y;
+
+function stickyMatchEnd(re: RegExp, line: string, at: number): number {
+  re.lastIndex = at;
+  return re.test(line) ? re.lastIndex : -1;
+}
+
+/** End of a masked multi-character span starting at `at` (date-time, time, IPv6/MAC), or -1. */
+function spanAt(line: string, at: number): number {
+  const c0 = line.charCodeAt(at);
+  const n = line.length;
+  if (isDigitCode(c0)) {
+    if (at + 4 < n && line.charCodeAt(at + 4) === 0x2d /* - */) {
+      const end = stickyMatchEnd(ISO_DATETIME, line, at);
+      if (end > 0 && isBoundary(line, end)) return end;
+    }
+    const c1 = at + 1 < n ? line.charCodeAt(at + 1) : 0;
+    const c2 = at + 2 < n ? line.charCodeAt(at + 2) : 0;
+    if (c1 === 0x3a || c2 === 0x3a) {
+      const end = stickyMatchEnd(CLOCK_TIME, line, at);
+      if (end > 0 && isBoundary(line, end)) return end;
+    }
+  }
+  if (isHexCode(c0) || c0 === 0x3a) {
+    // IPv6 / MAC need a colon within the first group
+    let colon = false;
+    for (let k = at; k < n && k <= at + 4; k++) {
+      if (line.charCodeAt(k) === 0x3a) {
+        colon = true;
+        break;
+      }
+    }
+    if (colon) {
+      const end = stickyMatchEnd(IPV6_OR_MAC, line, at);
+      if (end > 0 && isBoundary(line, end) && isAddressLike(line.slice(at, end))) return end;
+    }
+  }
+  return -1;
+}
+
+function isAddressLike(s: string): boolean {
+  const zone = s.indexOf('%');
+  const addr = zone >= 0 ? s.slice(0, zone) : s;
+  let digits = 0;
+  for (let i = 0; i < addr.length; i++) if (isDigitCode(addr.charCodeAt(i))) digits++;
+  if (digits === 0) return false;
+  const groups = addr.split(':');
+  if (addr.indexOf('::') >= 0) return addr.indexOf('::') === addr.lastIndexOf('::');
+  if (groups.length === 8) return groups.every((g) => g.length >= 1);
+  if (groups.length === 6) return groups.every((g) => g.length === 2); // MAC
+  return false;
+}
+
+function isPathStart(line: string, s: number, e: number): boolean {
+  const c0 = line.charCodeAt(s);
+  if (c0 === 0x2f /* / */) return e - s > 1 && line.charCodeAt(s + 1) !== 0x2f;
+  if (c0 === 0x5c /* \ */) {
+    for (let k = s + 1; k < e; k++) if (line.charCodeAt(k) === 0x5c) return true;
+    return false;
+  }
+  if (c0 === 0x7e /* ~ */) return e - s > 2 && line.charCodeAt(s + 1) === 0x2f;
+  if (c0 === 0x2e /* . */) {
+    if (e - s > 2 && line.charCodeAt(s + 1) === 0x2f) return true;
+    return e - s > 3 && line.charCodeAt(s + 1) === 0x2e && line.charCodeAt(s + 2) === 0x2f;
+  }
+  return false;
+}
+
+interface Pieces {
+  line: string;
+  words: string[];
+  masked: boolean[];
+  seps: string[];
+  /** Where the separator before the next word starts. */
+  sepStart: number;
+}
+
+/** Appends the word line[start, end) and the separator before it. */
+function emit(out: Pieces, start: number, end: number, isMasked: boolean): void {
+  out.seps.push(out.line.slice(out.sepStart, start));
+  out.words.push(out.line.slice(start, end));
+  out.masked.push(isMasked);
+  out.sepStart = end;
+}
+
+/** Tokenises one line into a new TokenizedLine; see the module comment for the contract. */
+export function tokenize(line: string, options: TokenizerOptions): TokenizedLine {
+  return tokenizeInto(line, options, newTokenizedLine());
+}
+
+const scratchPieces: Pieces = { line: '', words: [], masked: [], seps: [], sepStart: 0 };
+
+/**
+ * Tokenises into `target`, reusing its arrays (no per-line array allocation
+ * on the hot path). Whatever the caller keeps from `target` must be copied
+ * before the next call.
+ */
+export function tokenizeInto(line: string, options: TokenizerOptions, target: TokenizedLine): TokenizedLine {
+  const words = target.words;
+  const masked = target.masked;
+  const seps = target.seps;
+  words.length = 0;
+  masked.length = 0;
+  seps.length = 0;
+  const n = line.length;
+  const maxWords = Math.max(1, options.maxWords);
+  const maskKeywords = options.maskKeywords;
+  const out = scratchPieces;
+  out.line = line;
+  out.words = words;
+  out.masked = masked;
+  out.seps = seps;
+  out.sepStart = 0;
+  let i = 0;
+  let limit = n;
+  if (n > options.maxLineLength) {
+    limit = Math.max(0, options.maxLineLength);
+    while (limit > 0 && classOf(line.charCodeAt(limit)) !== SPACE) limit--;
+  }
+
+  while (i < limit) {
+    const c = line.charCodeAt(i);
+    if (classOf(c) !== 0) {
+      // "::1", "::ffff:10.0.0.1": an IPv6 address may start with the ':' delimiter
+      if (c === 0x3a && i + 1 < n && line.charCodeAt(i + 1) === 0x3a && words.length < maxWords - 1) {
+        const end = spanAt(line, i);
+        if (end > 0) {
+          emit(out, i, end, true);
+          i = end;
+          continue;
+        }
+      }
+      i++;
+      continue;
+    }
+    if (words.length >= maxWords - 1) {
+      // the tail becomes one variable; keeps per-line work and template size bounded
+      emit(out, i, n, true);
+      i = n;
+      break;
+    }
+    const spanEnd = spanAt(line, i);
+    if (spanEnd > 0) {
+      emit(out, i, spanEnd, true);
+      i = spanEnd;
+      continue;
+    }
+    let j = i;
+    while (j < n && classOf(line.charCodeAt(j)) === 0) j++;
+
+    // URL: scheme "://" rest
+    if (
+      j + 2 < n &&
+      line.charCodeAt(j) === 0x3a &&
+      line.charCodeAt(j + 1) === 0x2f &&
+      line.charCodeAt(j + 2) === 0x2f &&
+      URL_SCHEME.test(line.slice(i, j))
+    ) {
+      const restStart = j + 3;
+      let restEnd = restStart;
+      while (restEnd < n) {
+        const c = line.charCodeAt(restEnd);
+        if (classOf(c) === SPACE) break;
+        if (c === 0x22 || c === 0x27 || c === 0x3c || c === 0x3e || c === 0x5b || c === 0x5d) break; // " ' < > [ ]
+        if (c === 0x28 || c === 0x29 || c === 0x7b || c === 0x7d || c === 0x7c || c === 0x2c) break; // ( ) { } | ,
+        restEnd++;
+      }
+      while (restEnd > restStart && '.;:!?'.indexOf(line[restEnd - 1]) >= 0) restEnd--;
+      if (restEnd > restStart) {
+        emit(out, i, j, false);
+        const rest = line.slice(restStart, restEnd);
+        if (HOST_AND_PORT.test(rest)) {
+          const colon = restStart + rest.lastIndexOf(':');
+          emit(out, restStart, colon, true);
+          emit(out, colon + 1, restEnd, true);
+        } else {
+          emit(out, restStart, restEnd, true);
+        }
+        i = restEnd;
+        continue;
+      }
+    }
+
+    // e-mail address
+    if (j < n && line.charCodeAt(j) === 0x40 /* @ */) {
+      const end = stickyMatchEnd(EMAIL, line, i);
+      if (end > j && isBoundary(line, end)) {
+        emit(out, i, end, true);
+        i = end;
+        continue;
+      }
+    }
+
+    if (isPathStart(line, i, j)) {
+      emit(out, i, j, true);
+      i = j;
+      continue;
+    }
+
+    // split at '/' runs; trailing dots of the last piece are separators
+    let pieceStart = i;
+    while (pieceStart < j) {
+      let pieceEnd = pieceStart;
+      while (pieceEnd < j && line.charCodeAt(pieceEnd) !== 0x2f) pieceEnd++;
+      let wordEnd = pieceEnd;
+      if (pieceEnd === j) {
+        while (wordEnd > pieceStart && line.charCodeAt(wordEnd - 1) === 0x2e) wordEnd--;
+      }
+      if (wordEnd > pieceStart) {
+        if (words.length >= maxWords - 1) {
+          emit(out, pieceStart, n, true);
+          pieceStart = j = n;
+          break;
+        }
+        const word = line.slice(pieceStart, wordEnd);
+        const isMasked = isVariableWord(word, maskKeywords);
+        if (isMasked && wordEnd === j && j < n && line.charCodeAt(j) === 0x20 && isPlainNumber(word)) {
+          // a data size with its unit is one value: "5.2 KB"
+          const unitEnd = stickyMatchEnd(SIZE_UNIT, line, j + 1);
+          if (unitEnd > 0 && isBoundary(line, unitEnd)) {
+            emit(out, pieceStart, unitEnd, true);
+            j = unitEnd;
+            break;
+          }
+        }
+        emit(out, pieceStart, wordEnd, isMasked);
+      }
+      pieceStart = pieceEnd;
+      while (pieceStart < j && line.charCodeAt(pieceStart) === 0x2f) pieceStart++;
+    }
+    i = j;
+  }
+  if (limit < n) {
+    // past maxLineLength: the rest after the whitespace character at the cut is one variable
+    let tail = Math.max(limit, out.sepStart);
+    if (tail < n && classOf(line.charCodeAt(tail)) === SPACE) tail++;
+    if (tail < n) emit(out, tail, n, true);
+  }
+  seps.push(line.slice(out.sepStart));
+  out.line = '';
+  target.skeletonHash = skeletonHashOf(seps);
+  return target;
+}
+
+/**
+ * 32-bit FNV-1a hash of the skeleton of `seps` (each whitespace run counted as
+ * one space, a boundary mark between separators), computed without building
+ * the skeleton strings. Equal skeletons give equal hashes; callers verify
+ * with skeletonOf on a hit.
+ */
+export function skeletonHashOf(seps: readonly string[]): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < seps.length; k++) {
+    const sep = seps[k];
+    let inSpace = false;
+    for (let i = 0; i < sep.length; i++) {
+      const c = sep.charCodeAt(i);
+      if (classOf(c) === SPACE) {
+        if (!inSpace) h = Math.imul(h ^ 0x20, 0x01000193);
+        inSpace = true;
+      } else {
+        h = Math.imul(h ^ c, 0x01000193);
+        inSpace = false;
+      }
+    }
+    h = Math.imul(h ^ 0x10000, 0x01000193); // boundary: not a UTF-16 code unit
+  }
+  return h >>> 0;
+}
+
+/** A separator with each whitespace run reduced to one space (the bucket key ignores whitespace widths). */
+export function skeletonOf(sep: string): string {
+  const n = sep.length;
+  let canonical = true; // only single ' ' as whitespace runs
+  for (let i = 0; i < n && canonical; i++) {
+    const c = sep.charCodeAt(i);
+    if (classOf(c) === SPACE) {
+      canonical = c === 0x20 && (i + 1 >= n || classOf(sep.charCodeAt(i + 1)) !== SPACE);
+    }
+  }
+  if (canonical) return sep;
+  let out = '';
+  let inSpace = false;
+  for (let i = 0; i < n; i++) {
+    const c = sep.charCodeAt(i);
+    if (classOf(c) === SPACE) {
+      if (!inSpace) out += ' ';
+      inSpace = true;
+    } else {
+      out += sep[i];
+      inSpace = false;
+    }
+  }
+  return out;
+}
+
+/** True when every character of s[from, to) is whitespace. */
+export function isWhitespace(s: string, from = 0, to = s.length): boolean {
+  for (let i = from; i < to; i++) if (classOf(s.charCodeAt(i)) !== SPACE) return false;
+  return true;
+}
+
+function isPlainNumber(w: string): boolean {
+  let dots = 0;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c === 0x2e) dots++;
+    else if (!isDigitCode(c)) return false;
+  }
+  return dots <= 1 && w.length > 0;
+}

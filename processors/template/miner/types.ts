@@ -1,0 +1,70 @@
+/** Public types of the template miner. */
+
+export interface MinerOptions {
+  /**
+   * A word position becomes a variable once this many distinct constant words
+   * have been seen there among templates that are otherwise identical.
+   * Small closed sets (bytes/values, SCREEN_ON/SCREEN_OFF/TIME_TICK) stay
+   * separate templates; open sets (user names, host names) generalise.
+   */
+  readonly distinctValuesToGeneralize: number;
+  /** Same, when at least one of the distinct words contains a digit (ssh-host-07a, -17>). */
+  readonly digitValuesToGeneralize: number;
+  /** Treat true/false/null as variables. */
+  readonly maskKeywords: boolean;
+  /** Words per line considered; the tail beyond becomes one variable. */
+  readonly maxWords: number;
+  /** Characters per line examined (cut back to whitespace); the rest becomes one variable. */
+  readonly maxLineLength: number;
+  /**
+   * Live templates kept for matching. Beyond it the least recently used are
+   * evicted from the matcher (their dictionary entries stay; a template that
+   * comes back gets the same id because ids are hashes of the text).
+   */
+  readonly maxTemplates: number;
+}
+
+export const DEFAULT_MINER_OPTIONS: MinerOptions = Object.freeze({
+  distinctValuesToGeneralize: 4,
+  digitValuesToGeneralize: 2,
+  maskKeywords: true,
+  maxWords: 128,
+  maxLineLength: 8192,
+  maxTemplates: 50_000,
+});
+
+export interface MatchResult {
+  /** templateIdOf(template): stable 64-bit hash of the template text. */
+  readonly templateId: bigint;
+  /** The line with variables as `<*>`, constant text exact (see render.ts for escaping). */
+  readonly template: string;
+  /** The variable parts in order: renderTemplate(template, args) === the line. */
+  readonly args: string[];
+  /** True when this line created the template or generalised one into it. */
+  readonly changed: boolean;
+}
+
+export interface MinedTemplate {
+  readonly id: bigint;
+  readonly template: string;
+  /** Lines assigned to this template while it was current. */
+  readonly count: number;
+  /**
+   * Set once the template was generalised into (merged with) a more general
+   * one. Records already stored under this id stay valid — the template text
+   * still renders them exactly; the link says which group they now belong to.
+   */
+  readonly supersededBy?: bigint;
+  /** Whether the template is currently used for matching (not superseded, not evicted). */
+  readonly live: boolean;
+}
+
+/** JSON form written by TemplateMiner.toJSON (bigints as decimal strings). */
+export interface MinerSnapshot {
+  readonly format: 'logfun.template-miner';
+  readonly version: 1;
+  readonly options: MinerOptions;
+  readonly templates: Array<{ id: string; template: string; count: number; supersededBy?: string }>;
+  /** Live templates: exact separators (one more than words) and words (null = variable). */
+  readonly clusters: Array<{ id: string; seps: string[]; words: Array<string | null>; lastUsed: number }>;
+}

@@ -1,0 +1,192 @@
+/**
+ * The bounded record buffer: a columnar ring (struct of arrays) holding every
+ * record from the logging call until its transport acknowledged it.
+ *
+ * Records keep their captured, typed values (template + arguments, never a
+ * formatted string); rendering and encoding happen on the flush path. The ring
+ * is bounded by record count and by estimated bytes; `append` refuses when
+ * either bound would be exceeded (the caller counts the drop). Records are
+ * addressed by a monotonically increasing sequence number; three cursors split
+ * the ring:
+ *
+ *   firstSeq .. sentSeq   taken by the transport, not yet acknowledged (in flight)
+ *   sentSeq  .. nextSeq   pending: not yet taken
+ *
+ * `take` moves records from pending to in flight, `release` frees acknowledged
+ * (or permanently rejected) records from the front, `rewind` puts every
+ * in-flight record back to pending so it is sent again (after a failure or a
+ * reconnect): at-least-once delivery within the buffer bound.
+ */
+import type { Template } from './templates';
+import type { ArgumentValue, AttributeList, AttributeValue } from './values';
+import type { InstrumentationScope } from './resource';
+
+/** Fields only records from the OpenTelemetry API carry. */
+export interface RecordExtra {
+  readonly observedSec: number;
+  readonly observedNano: number;
+  readonly severityText: string;
+  /** The record's Body when it was given (API records have no template). */
+  readonly body: AttributeValue;
+  readonly eventName: string;
+}
+
+/** A contiguous run of records [firstSeq, firstSeq + count). */
+export interface BufferWindow {
+  readonly firstSeq: number;
+  readonly count: number;
+  readonly bytes: number;
+}
+
+export class RecordBuffer {
+  readonly template: (Template | undefined)[];
+  readonly severity: Uint8Array;
+  readonly timeSec: Float64Array;
+  readonly timeNano: Uint32Array;
+  /** Captured arguments of the template (undefined when it has none). */
+  readonly args: (ArgumentValue[] | undefined)[];
+  /** Attributes bound to the (child) logger; shared, immutable lists. */
+  readonly bound: (AttributeList | undefined)[];
+  /** Attributes of this call (structured calls, OTel API records). */
+  readonly attrs: (AttributeList | undefined)[];
+  /** Lower-case hex trace id / span id, undefined when the record has no span context. */
+  readonly traceId: (string | undefined)[];
+  readonly spanId: (string | undefined)[];
+  readonly traceFlags: Uint8Array;
+  readonly scope: (InstrumentationScope | undefined)[];
+  readonly extra: (RecordExtra | undefined)[];
+  /** Estimated encoded bytes of each record. */
+  readonly size: Uint32Array;
+
+  private firstSeq = 0;
+  private sentSeq = 0;
+  private nextSeq = 0;
+  private writeSlot = 0;
+  private totalBytes = 0;
+  private inFlightBytes = 0;
+
+  constructor(
+    readonly capacity: number,
+    readonly maxBytes: number,
+  ) {
+    if (!(capacity >= 1)) throw new Error(`logfun: buffer capacity must be >= 1 (got ${capacity})`);
+    this.template = new Array(capacity).fill(undefined);
+    this.severity = new Uint8Array(capacity);
+    this.timeSec = new Float64Array(capacity);
+    this.timeNano = new Uint32Array(capacity);
+    this.args = new Array(capacity).fill(undefined);
+    this.bound = new Array(capacity).fill(undefined);
+    this.attrs = new Array(capacity).fill(undefined);
+    this.traceId = new Array(capacity).fill(undefined);
+    this.spanId = new Array(capacity).fill(undefined);
+    this.traceFlags = new Uint8Array(capacity);
+    this.scope = new Array(capacity).fill(undefined);
+    this.extra = new Array(capacity).fill(undefined);
+    this.size = new Uint32Array(capacity);
+  }
+
+  /** Records held (pending + in flight). */
+  get count(): number {
+    return this.nextSeq - this.firstSeq;
+  }
+
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  get pendingCount(): number {
+    return this.nextSeq - this.sentSeq;
+  }
+
+  get pendingBytes(): number {
+    return this.totalBytes - this.inFlightBytes;
+  }
+
+  get inFlightCount(): number {
+    return this.sentSeq - this.firstSeq;
+  }
+
+  /**
+   * Reserves the next slot for a record of `bytes` estimated bytes and returns
+   * it, or -1 when the buffer is full by count or bytes. The caller must then
+   * set every column of the slot (slots are reused).
+   */
+  append(bytes: number): number {
+    if (this.nextSeq - this.firstSeq >= this.capacity || this.totalBytes + bytes > this.maxBytes) return -1;
+    const slot = this.writeSlot;
+    this.writeSlot = slot + 1 === this.capacity ? 0 : slot + 1;
+    this.nextSeq++;
+    this.totalBytes += bytes;
+    this.size[slot] = bytes;
+    return slot;
+  }
+
+  slotOf(seq: number): number {
+    return seq % this.capacity;
+  }
+
+  /**
+   * Takes up to `maxCount` pending records and, beyond the first, up to
+   * `maxBytes` estimated bytes; undefined when nothing is pending.
+   */
+  take(maxCount: number, maxBytes: number): BufferWindow | undefined {
+    if (this.sentSeq >= this.nextSeq) return undefined;
+    const firstSeq = this.sentSeq;
+    let count = 0;
+    let bytes = 0;
+    while (this.sentSeq < this.nextSeq && count < maxCount) {
+      const b = this.size[this.slotOf(this.sentSeq)];
+      if (count > 0 && bytes + b > maxBytes) break;
+      bytes += b;
+      count++;
+      this.sentSeq++;
+    }
+    this.inFlightBytes += bytes;
+    return { firstSeq, count, bytes };
+  }
+
+  /** Frees the oldest in-flight window (acknowledged or given up); windows are released in order. */
+  release(window: BufferWindow): void {
+    if (window.firstSeq !== this.firstSeq) {
+      throw new Error(`logfun: buffer windows must be released in order (expected ${this.firstSeq}, got ${window.firstSeq})`);
+    }
+    for (let seq = window.firstSeq; seq < window.firstSeq + window.count; seq++) {
+      const slot = this.slotOf(seq);
+      this.template[slot] = undefined;
+      this.args[slot] = undefined;
+      this.bound[slot] = undefined;
+      this.attrs[slot] = undefined;
+      this.traceId[slot] = undefined;
+      this.spanId[slot] = undefined;
+      this.scope[slot] = undefined;
+      this.extra[slot] = undefined;
+    }
+    this.firstSeq += window.count;
+    this.totalBytes -= window.bytes;
+    if (this.sentSeq < this.firstSeq) this.sentSeq = this.firstSeq;
+    this.inFlightBytes = Math.max(0, this.inFlightBytes - window.bytes);
+  }
+
+  /** Forgets every record (shutdown gave up on them); returns how many there were. */
+  clear(): number {
+    const n = this.count;
+    this.template.fill(undefined);
+    this.args.fill(undefined);
+    this.bound.fill(undefined);
+    this.attrs.fill(undefined);
+    this.traceId.fill(undefined);
+    this.spanId.fill(undefined);
+    this.scope.fill(undefined);
+    this.extra.fill(undefined);
+    this.firstSeq = this.sentSeq = this.nextSeq;
+    this.totalBytes = 0;
+    this.inFlightBytes = 0;
+    return n;
+  }
+
+  /** Returns every in-flight record to pending, to be taken (sent) again. */
+  rewind(): void {
+    this.sentSeq = this.firstSeq;
+    this.inFlightBytes = 0;
+  }
+}

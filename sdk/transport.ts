@@ -1,0 +1,81 @@
+/**
+ * The transport contract: how the pipeline hands batches of buffered records
+ * to a destination (OTLP/gRPC, console, memory; later the compact logfun/v1
+ * stream). The call-site API never sees transports.
+ *
+ * A batch is a view over records that stay in the buffer until `export`
+ * resolves: the transport reads them (see record-view.ts), encodes them, and
+ * resolves once the receiver accepted them. On failure it rejects with an
+ * ExportError saying whether retrying can help; the pipeline then keeps the
+ * records (retryable: resent after a backoff, at-least-once) or drops and
+ * counts them (permanent).
+ */
+import type { BufferWindow, RecordBuffer } from './record-buffer';
+import type { Resource } from './resource';
+
+export class ExportBatch {
+  /** Transports may cache their encoding here: a retried batch is the same object. */
+  encoded: unknown = undefined;
+
+  constructor(
+    readonly buffer: RecordBuffer,
+    readonly window: BufferWindow,
+    /** 1, 2, ... per batch (not per attempt); the compact protocol acks by it. */
+    readonly sequence: number,
+    /** Records the SDK dropped since the previous batch (buffer full, rejected). */
+    readonly droppedSinceLast: number,
+    readonly resource: Resource,
+  ) {}
+
+  get length(): number {
+    return this.window.count;
+  }
+
+  /** Buffer slot of the batch's i-th record. */
+  slot(i: number): number {
+    return this.buffer.slotOf(this.window.firstSeq + i);
+  }
+}
+
+export interface ExportResult {
+  /** Records the receiver refused permanently (OTLP partial success); counted as dropped. */
+  rejected: number;
+  message?: string;
+}
+
+export class ExportError extends Error {
+  constructor(
+    message: string,
+    /** True when the same batch may succeed later (unavailable, overloaded, timeout). */
+    readonly retryable: boolean,
+    /** Protocol status (gRPC code name) when known. */
+    readonly code?: string,
+    /** Server-suggested delay before retrying. */
+    readonly retryAfterMs?: number,
+    /**
+     * The request was refused for its size: the pipeline splits the batch and
+     * resends the halves; a single record that is too large is dropped and counted.
+     */
+    readonly tooLarge = false,
+  ) {
+    super(message);
+    this.name = 'ExportError';
+  }
+}
+
+/** Batching preferences a transport suggests; explicit options win. */
+export interface TransportBatchDefaults {
+  maxRecords?: number;
+  maxBytes?: number;
+  delayMs?: number;
+}
+
+export interface Transport {
+  readonly name: string;
+  /** Suggested batching (e.g. the console prints almost at once). */
+  readonly batchDefaults?: TransportBatchDefaults;
+  /** Sends one batch; resolves when accepted, rejects with ExportError (other errors count as retryable). */
+  export(batch: ExportBatch): Promise<ExportResult | void>;
+  /** Releases connections; called once, after the last export. */
+  shutdown(): Promise<void>;
+}

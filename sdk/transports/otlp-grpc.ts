@@ -1,0 +1,133 @@
+/**
+ * OTLP/gRPC transport: LogsService/Export to any OpenTelemetry collector,
+ * through a generic @grpc/grpc-js client (makeUnaryRequest with the
+ * protobufjs types of sdk/wire/protos.ts; no generated stubs).
+ *
+ * Endpoint: `host:port` (plaintext unless `tls`), `http://host:port`
+ * (plaintext), `https://host:port` (TLS), or `unix:/path`. Port 4317 by default.
+ *
+ * Status mapping (OTLP spec): CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED,
+ * ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS are retryable (the pipeline
+ * keeps the batch and retries with backoff); every other status is permanent
+ * (the batch is dropped and counted). RESOURCE_EXHAUSTED for the message size
+ * ("larger than max") is not load: the pipeline splits the batch instead of
+ * retrying it unchanged. grpc-js reconnects the channel by itself;
+ * its reconnect backoff is capped low so recovery follows the receiver closely.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { LOGS_SERVICE_EXPORT_PATH, OTLP, longToBigInt } from '../wire/protos';
+import { encodeExportLogsRequest } from '../wire/otlp-encode';
+import { ExportError, type ExportBatch, type ExportResult, type Transport } from '../transport';
+
+export interface OtlpGrpcTransportOptions {
+  /** Default 'localhost:4317'. */
+  endpoint?: string;
+  /** Request compression. Default 'none' (a sidecar on localhost gains nothing from gzip). */
+  compression?: 'gzip' | 'none';
+  /** Metadata sent with every export (e.g. authorization). */
+  headers?: Record<string, string>;
+  /** TLS for a bare host:port endpoint (http:// / https:// decide by themselves). Default false. */
+  tls?: boolean;
+  /** Deadline of one Export call. Default 10 s. */
+  exportTimeoutMs?: number;
+  /** Extra grpc-js channel options. */
+  channelOptions?: grpc.ChannelOptions;
+}
+
+const RETRYABLE = new Set<number>([
+  grpc.status.CANCELLED,
+  grpc.status.DEADLINE_EXCEEDED,
+  grpc.status.RESOURCE_EXHAUSTED,
+  grpc.status.ABORTED,
+  grpc.status.OUT_OF_RANGE,
+  grpc.status.UNAVAILABLE,
+  grpc.status.DATA_LOSS,
+]);
+
+/** RESOURCE_EXHAUSTED because of the message size (grpc-js, grpc-go, otelcol wording), not load: retrying cannot help. */
+const TOO_LARGE = /larger than max|message too large|too large|exceeds (the )?max/i;
+
+/** Target and whether to use TLS for an endpoint string. */
+export function parseGrpcEndpoint(endpoint: string, tls = false): { target: string; secure: boolean } {
+  const trimmed = endpoint.trim();
+  if (trimmed.startsWith('unix:')) return { target: trimmed, secure: false };
+  let secure = tls;
+  let rest = trimmed;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed);
+  if (scheme) {
+    const name = scheme[1].toLowerCase();
+    if (name === 'https' || name === 'grpcs') secure = true;
+    else if (name === 'http' || name === 'grpc') secure = false;
+    else throw new Error(`logfun: unsupported endpoint scheme ${JSON.stringify(scheme[1])} in ${JSON.stringify(endpoint)}`);
+    rest = trimmed.slice(scheme[0].length);
+  }
+  rest = rest.replace(/\/.*$/, '');
+  if (rest === '') throw new Error(`logfun: endpoint ${JSON.stringify(endpoint)} has no host`);
+  const hasPort = rest.startsWith('[') ? /\]:\d+$/.test(rest) : /:\d+$/.test(rest);
+  return { target: hasPort ? rest : `${rest}:4317`, secure };
+}
+
+export class OtlpGrpcTransport implements Transport {
+  readonly name = 'otlp';
+  readonly endpoint: string;
+  private readonly client: grpc.Client;
+  private readonly metadata: grpc.Metadata;
+  private readonly exportTimeoutMs: number;
+  private closed = false;
+
+  constructor(options: OtlpGrpcTransportOptions = {}) {
+    const { target, secure } = parseGrpcEndpoint(options.endpoint ?? 'localhost:4317', options.tls);
+    this.endpoint = target;
+    const credentials = secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+    const channelOptions: grpc.ChannelOptions = {
+      'grpc.initial_reconnect_backoff_ms': 200,
+      'grpc.max_reconnect_backoff_ms': 2000,
+      'grpc.max_send_message_length': -1,
+      ...(options.compression === 'gzip' ? { 'grpc.default_compression_algorithm': 2 /* gzip */ } : {}),
+      ...(options.channelOptions ?? {}),
+    };
+    this.client = new grpc.Client(target, credentials, channelOptions);
+    this.metadata = new grpc.Metadata();
+    for (const [k, v] of Object.entries(options.headers ?? {})) this.metadata.set(k.toLowerCase(), v);
+    this.exportTimeoutMs = options.exportTimeoutMs ?? 10_000;
+  }
+
+  export(batch: ExportBatch): Promise<ExportResult> {
+    if (this.closed) return Promise.reject(new ExportError('OTLP transport is shut down', false, 'CANCELLED'));
+    // Encoded once per batch: a retry resends the same bytes.
+    let bytes = batch.encoded as Buffer | undefined;
+    if (bytes === undefined) {
+      const encoded = encodeExportLogsRequest(batch);
+      bytes = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+      batch.encoded = bytes;
+    }
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest<Buffer, Record<string, unknown>>(
+        LOGS_SERVICE_EXPORT_PATH,
+        (request) => request,
+        (response) => OTLP.ExportLogsServiceResponse.toObject(OTLP.ExportLogsServiceResponse.decode(response)),
+        bytes!,
+        this.metadata,
+        { deadline: Date.now() + this.exportTimeoutMs },
+        (err, response) => {
+          if (err) {
+            const code = err.code ?? grpc.status.UNKNOWN;
+            const details = err.details || err.message;
+            const tooLarge = code === grpc.status.RESOURCE_EXHAUSTED && TOO_LARGE.test(details);
+            reject(new ExportError(`${grpc.status[code] ?? code}: ${details}`, RETRYABLE.has(code), String(grpc.status[code] ?? code), undefined, tooLarge));
+            return;
+          }
+          const partial = response?.partialSuccess as { rejectedLogRecords?: unknown; errorMessage?: string } | undefined;
+          const rejected = partial ? Number(longToBigInt(partial.rejectedLogRecords, false)) : 0;
+          resolve({ rejected, message: partial?.errorMessage || undefined });
+        },
+      );
+    });
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.close();
+  }
+}

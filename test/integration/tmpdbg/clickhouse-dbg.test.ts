@@ -1,0 +1,24 @@
+import * as fs from 'fs'; import * as os from 'os'; import * as path from 'path';
+import { LogBatchBuilder } from '../../../collector/pipeline/batch';
+import { Metrics } from '../../../collector/telemetry/metrics';
+import { clickhouseExporterFactory } from '../../../collector/exporters/clickhouse/factory';
+test('dbg', async () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'dbg-'));
+  const metrics = new Metrics();
+  const logger = { info: (m: string, f?: object) => console.log('INFO', m, JSON.stringify(f)), warn: (m: string, f?: object) => console.log('WARN', m, JSON.stringify(f)), error: (m: string, f?: object) => console.log('ERR', m, JSON.stringify(f)) };
+  const cfg = { ...clickhouseExporterFactory.createDefaultConfig(), endpoint: `chdb://${folder}`, database: 'd1' };
+  const exp = clickhouseExporterFactory.create({ id: 'ch', metrics, logger }, cfg, undefined) as any;
+  console.log('starting');
+  await exp.start({ metrics, logger, components: new Map() });
+  console.log('started');
+  const b = new LogBatchBuilder();
+  const r = b.addResource({ attributes: [{ key: 'service.name', value: 'x' }], droppedAttributesCount: 0, schemaUrl: '' });
+  const s = b.addScope({ name: 'scope', version: '1', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
+  b.add(r, s, { timeUnixNano: 1700000000000000001n, body: 'hi' });
+  await exp.consumeLogs(b.batch);
+  console.log('consumed');
+  await exp.flush(5000);
+  console.log('flushed', metrics.render());
+  await exp.shutdown();
+  console.log('shut');
+}, 30000);

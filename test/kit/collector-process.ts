@@ -1,0 +1,130 @@
+/**
+ * Test kit: `logfun collector` (the built CLI in dist/) as a child process on
+ * free ports, with SQL through its admin API. Used by e2e tests and benchmarks.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+/** The repository root (the folder whose package.json is logfun's), from source or dist. */
+export const REPO_ROOT = (() => {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'logfun') return dir;
+    dir = path.dirname(dir);
+  }
+  throw new Error('cannot find the logfun repository root');
+})();
+
+export const CLI_PATH = path.join(REPO_ROOT, 'dist', 'collector', 'cli.js');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export interface CollectorProcess {
+  grpcPort: number;
+  httpPort: number;
+  adminPort: number;
+  dir: string;
+  proc: ChildProcess;
+  sql(query: string): Promise<Record<string, unknown>[]>;
+  /** What the collector wrote on stderr so far (its diagnostic log). */
+  stderr(): string;
+  /** The collector's /metrics text. */
+  metrics(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts `logfun collector` (the built CLI) as a child process on free ports with the given exporter/processor YAML. */
+export async function startCollectorProcess(opts: { exportersYaml?: string; processorsYaml?: string; pipelineProcessors?: string[] } = {}): Promise<CollectorProcess> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-bench-'));
+  const [grpcPort, httpPort, adminPort] = [await freePort(), await freePort(), await freePort()];
+  const processors = opts.pipelineProcessors ?? ['batch'];
+  const yaml = `
+receivers:
+  otlp:
+    protocols:
+      grpc: { endpoint: 127.0.0.1:${grpcPort}, max_recv_msg_size: 64MiB }
+      http: { endpoint: 127.0.0.1:${httpPort} }
+processors:
+${opts.processorsYaml ?? '  batch: { send_batch_size: 10000, timeout: 200ms }'}
+exporters:
+${opts.exportersYaml ?? `  clickhouse: { endpoint: "chdb://${dir}/data" }`}
+service:
+  telemetry: { admin: { endpoint: 127.0.0.1:${adminPort} }, logs: { level: warn } }
+  pipelines:
+    logs: { receivers: [otlp], processors: [${processors.join(', ')}], exporters: [clickhouse] }
+`;
+  const configFile = path.join(dir, 'config.yaml');
+  fs.writeFileSync(configFile, yaml);
+  const proc = spawn(process.execPath, [CLI_PATH, 'collector', '--config', configFile], {
+    cwd: dir,
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr!.on('data', (d) => (stderr += d));
+  const admin = `http://127.0.0.1:${adminPort}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`collector exited: ${stderr}`);
+    try {
+      if ((await fetch(`${admin}/healthz`)).ok) break;
+    } catch {
+      /* starting */
+    }
+    if (Date.now() > deadline) throw new Error(`collector did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    grpcPort,
+    httpPort,
+    adminPort,
+    dir,
+    proc,
+    async sql(query: string) {
+      const res = await fetch(`${admin}/api/v1/sql`, { method: 'POST', body: query });
+      const body = (await res.json()) as { rows?: Record<string, unknown>[]; error?: string };
+      if (!res.ok) throw new Error(body.error);
+      return body.rows!;
+    },
+    stderr: () => stderr,
+    async metrics() {
+      return (await fetch(`${admin}/metrics`)).text();
+    },
+    async stop() {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `count()` reaches `expected` or the timeout passes; returns the time it was reached. */
+export async function waitForCount(c: CollectorProcess, where: string, expected: number, timeoutMs = 300_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await c.sql(`SELECT count() AS n FROM otel.otel_logs WHERE ${where}`);
+    const n = Number(rows[0].n);
+    if (n >= expected) return performance.now();
+    if (Date.now() > deadline) {
+      const metrics = (await c.metrics()).split('\n').filter((l) => l && !l.startsWith('#'));
+      throw new Error(`only ${n} of ${expected} records arrived (${where})\nmetrics:\n${metrics.join('\n')}\ncollector log:\n${c.stderr().slice(-4000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
