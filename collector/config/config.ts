@@ -24,7 +24,8 @@ export interface PipelineConfig {
 }
 
 export interface TelemetryConfig {
-  admin: { endpoint: string | null };
+  /** host:port of the admin HTTP endpoint; "" disables it. */
+  admin: { endpoint: string };
   logs: { level: 'info' | 'warn' | 'error' };
 }
 

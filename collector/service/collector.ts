@@ -58,7 +58,7 @@ export class Collector {
       await this.admin.close();
       throw e;
     }
-    const sql = await createSqlHandler(this.config);
+    const sql = adminEndpoint ? await createSqlHandler(this.config) : undefined;
     if (sql) {
       this.admin.sqlHandler = sql.handler;
       this.closeSql = sql.close;

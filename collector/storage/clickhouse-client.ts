@@ -181,7 +181,7 @@ async function openHttp(opts: ClickHouseOptions): Promise<Backend> {
   const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const client = createClient({
     url: url.origin,
-    username: opts.username ?? (decodeURIComponent(url.username) || undefined),
+    username: opts.username || decodeURIComponent(url.username) || undefined,
     password: opts.password ?? (decodeURIComponent(url.password) || undefined),
     request_timeout: requestTimeoutMs,
     log: { level: ClickHouseLogLevel.OFF },
@@ -210,18 +210,20 @@ async function readVersion(client: ClickHouseClient): Promise<ServerVersion> {
   return parseServerVersion(rows[0].version);
 }
 
-/** Version-derived capabilities, with the deduplication ones confirmed against the server's settings tables. */
+/** Version-derived capabilities, with deduplication and input formats confirmed against the server's system tables. */
 async function probeCapabilities(client: ClickHouseClient, version: ServerVersion): Promise<ClickHouseCapabilities> {
   const caps = capabilitiesForVersion(version);
   const rs = await client.query({
     query:
       "SELECT name FROM system.settings WHERE name = 'insert_deduplication_token' " +
-      "UNION ALL SELECT name FROM system.merge_tree_settings WHERE name = 'non_replicated_deduplication_window'",
+      "UNION ALL SELECT name FROM system.merge_tree_settings WHERE name = 'non_replicated_deduplication_window' " +
+      "UNION ALL SELECT name FROM system.formats WHERE name = 'JSONCompactEachRow' AND is_input",
     format: 'JSONEachRow',
   });
   const names = new Set(((await rs.json()) as { name: string }[]).map((r) => r.name));
   caps.hasInsertDedupToken = names.has('insert_deduplication_token');
   caps.hasNonReplicatedDedupWindow = names.has('non_replicated_deduplication_window');
+  caps.hasJSONCompactEachRow = names.has('JSONCompactEachRow');
   return caps;
 }
 
@@ -252,8 +254,8 @@ class Store implements ClickHouseStore {
 
   private bind(sql: string, params?: Record<string, unknown>): { query: string; query_params?: Record<string, unknown> } {
     const query = stripTrailingSemicolons(sql);
-    if (!params || Object.keys(params).length === 0) return { query };
-    if (this.capabilities.hasQueryParams) return { query, query_params: params };
+    if (!params) return { query };
+    if (this.capabilities.hasQueryParams) return Object.keys(params).length ? { query, query_params: params } : { query };
     return { query: bindParamsClientSide(query, params) };
   }
 

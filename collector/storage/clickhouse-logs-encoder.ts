@@ -1,13 +1,15 @@
 /**
- * Turns LogBatch records into TabSeparated rows for the logs table, driven by the
+ * Turns LogBatch records into INSERT rows for the logs table, driven by the
  * table's actual columns (read from system.columns), so one encoder serves the
  * full and the legacy schema and any table a user created by hand: columns we
  * do not know are left out of the INSERT and get their defaults; known columns
  * are written in the representation their type needs.
  *
- * TabSeparated was measured fastest into chDB and is understood by every server
- * version (see the exporter's README notes). Nanoseconds are exact: DateTime64(9)
- * is written as the decimal text `<seconds>.<9 digits>`, built from the bigint.
+ * Two formats, one line per row (so a block can be split or filtered by rows):
+ * JSONCompactEachRow, measured fastest into chDB (encoding and server-side
+ * parsing), used wherever the server reads it; TabSeparated for servers that do
+ * not (18.16). Nanoseconds are exact in both: DateTime64(9) is written as the
+ * decimal text `<10-digit seconds>.<9 digits>`, built from the bigint.
  *
  * Mapping (as the contrib exporter does it): Timestamp = timeUnixNano, or
  * observedTimeUnixNano when that is 0; TraceFlags = flags & 0xff; ServiceName =
@@ -66,17 +68,26 @@ const MAX_DATETIME_NS = 4_294_967_296n * NS_PER_S - 1n;
 
 /** Attribute set rendered once per resource/scope and reused for every record that shares it. */
 interface RenderedAttrs {
-  map: string;
-  keys: string;
-  values: string;
+  tsvMap: string;
+  tsvKeys: string;
+  tsvValues: string;
+  /** JSON forms: Map columns take an object (a repeated key keeps its last value), Nested columns two arrays. */
+  object: Record<string, string>;
+  keys: string[];
+  values: string[];
+}
+
+/** A prototype-less object, so an attribute named "__proto__" is an ordinary key. */
+function attributeObject(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
 }
 
 function renderAttrs(attrs: readonly KeyValue[]): RenderedAttrs {
-  return {
-    map: tsvMap(attrs),
-    keys: tsvStringArray(attrs.map((a) => a.key)),
-    values: tsvStringArray(attrs.map((a) => anyValueToString(a.value))),
-  };
+  const keys = attrs.map((a) => a.key);
+  const values = attrs.map((a) => anyValueToString(a.value));
+  const object = attributeObject();
+  for (let i = 0; i < keys.length; i++) object[keys[i]] = values[i];
+  return { tsvMap: tsvMap(attrs), tsvKeys: tsvStringArray(keys), tsvValues: tsvStringArray(values), object, keys, values };
 }
 
 interface RenderedResource {
@@ -101,11 +112,7 @@ export class EncodeContext {
     let v = this.resources.get(r);
     if (!v) {
       const service = r.attributes.find((kv) => kv.key === 'service.name');
-      v = {
-        serviceName: tsvEscape(service ? anyValueToString(service.value) : ''),
-        schemaUrl: tsvEscape(r.schemaUrl),
-        attrs: renderAttrs(r.attributes),
-      };
+      v = { serviceName: service ? anyValueToString(service.value) : '', schemaUrl: r.schemaUrl, attrs: renderAttrs(r.attributes) };
       this.resources.set(r, v);
     }
     return v;
@@ -114,7 +121,7 @@ export class EncodeContext {
   scope(s: ScopeInfo): RenderedScope {
     let v = this.scopes.get(s);
     if (!v) {
-      v = { name: tsvEscape(s.name), version: tsvEscape(s.version), schemaUrl: tsvEscape(s.schemaUrl), attrs: renderAttrs(s.attributes) };
+      v = { name: s.name, version: s.version, schemaUrl: s.schemaUrl, attrs: renderAttrs(s.attributes) };
       this.scopes.set(s, v);
     }
     return v;
@@ -130,7 +137,11 @@ interface RowState {
   insertId: bigint;
 }
 
-type FieldWriter = (r: RowState) => string;
+/** One column in both formats: TSV text, or a value for JSON.stringify. */
+interface ColumnWriter {
+  tsv: (r: RowState) => string;
+  json: (r: RowState) => unknown;
+}
 
 /**
  * Unix seconds as DateTime text. Always 10 digits: the server's text parser reads
@@ -146,12 +157,37 @@ function fractionOf(ts: bigint, digits: number): string {
   return frac.slice(0, digits);
 }
 
-function attrsWriter(part: keyof RenderedAttrs, of: 'resource' | 'scope' | 'log'): FieldWriter {
-  if (of === 'resource') return (r) => r.res.attrs[part];
-  if (of === 'scope') return (r) => r.scope.attrs[part];
-  if (part === 'map') return (r) => tsvMap(r.b.attributes[r.i]);
-  if (part === 'keys') return (r) => tsvStringArray(r.b.attributes[r.i].map((a) => a.key));
-  return (r) => tsvStringArray(r.b.attributes[r.i].map((a) => anyValueToString(a.value)));
+/** A string column: escaped for TSV, as is for JSON. */
+function text(get: (r: RowState) => string): ColumnWriter {
+  return { tsv: (r) => tsvEscape(get(r)), json: get };
+}
+
+/** A column whose TSV text needs no escaping (numbers, times); JSON gets `json(r)`. */
+function plain(get: (r: RowState) => string, json: (r: RowState) => unknown = get): ColumnWriter {
+  return { tsv: get, json };
+}
+
+type AttrPart = 'map' | 'keys' | 'values';
+
+function attrsWriter(part: AttrPart, of: 'resource' | 'scope' | 'log'): ColumnWriter {
+  if (of !== 'log') {
+    const attrs = (r: RowState) => (of === 'resource' ? r.res.attrs : r.scope.attrs);
+    if (part === 'map') return { tsv: (r) => attrs(r).tsvMap, json: (r) => attrs(r).object };
+    if (part === 'keys') return { tsv: (r) => attrs(r).tsvKeys, json: (r) => attrs(r).keys };
+    return { tsv: (r) => attrs(r).tsvValues, json: (r) => attrs(r).values };
+  }
+  if (part === 'map') {
+    return {
+      tsv: (r) => tsvMap(r.b.attributes[r.i]),
+      json: (r) => {
+        const o = attributeObject();
+        for (const a of r.b.attributes[r.i]) o[a.key] = anyValueToString(a.value);
+        return o;
+      },
+    };
+  }
+  const list = part === 'keys' ? (r: RowState) => r.b.attributes[r.i].map((a) => a.key) : (r: RowState) => r.b.attributes[r.i].map((a) => anyValueToString(a.value));
+  return { tsv: (r) => tsvStringArray(list(r)), json: list };
 }
 
 const ATTRIBUTE_COLUMNS: Record<string, 'resource' | 'scope' | 'log'> = {
@@ -165,62 +201,78 @@ function clampUInt8(n: number): number {
 }
 
 /** How to write one known column of the given type; undefined when we cannot fill it. */
-function writerFor(col: TableColumn): FieldWriter | undefined {
+function writerFor(col: TableColumn): ColumnWriter | undefined {
   const { name, type } = col;
   const dt64 = /^DateTime64\((\d+)/.exec(type);
   switch (name) {
     case 'Timestamp':
       if (dt64) {
         const digits = Math.min(9, Number(dt64[1]));
-        return digits === 0 ? (r) => secondsOf(r.ts) : (r) => secondsOf(r.ts) + '.' + fractionOf(r.ts, digits);
+        return plain(digits === 0 ? (r) => secondsOf(r.ts) : (r) => secondsOf(r.ts) + '.' + fractionOf(r.ts, digits));
       }
-      if (/^DateTime/.test(type)) return (r) => secondsOf(r.ts);
-      if (/^U?Int64$/.test(type)) return (r) => r.ts.toString();
+      if (/^DateTime/.test(type)) return plain((r) => secondsOf(r.ts));
+      if (/^U?Int64$/.test(type)) return plain((r) => r.ts.toString());
       return undefined;
     case 'TimestampTime':
       // Only reached for a plain column; the contrib schema computes it (DEFAULT toDateTime(Timestamp)).
-      return /^DateTime/.test(type) ? (r) => secondsOf(r.ts) : undefined;
+      return /^DateTime/.test(type) ? plain((r) => secondsOf(r.ts)) : undefined;
     case 'TimestampNanos':
-      return /^U?Int(32|64)$/.test(type) ? (r) => (r.ts % NS_PER_S).toString() : undefined;
+      return /^U?Int(32|64)$/.test(type) ? plain((r) => String(Number(r.ts % NS_PER_S)), (r) => Number(r.ts % NS_PER_S)) : undefined;
     case 'TraceId':
-      return (r) => tsvEscape(r.b.traceId[r.i]);
+      return text((r) => r.b.traceId[r.i]);
     case 'SpanId':
-      return (r) => tsvEscape(r.b.spanId[r.i]);
+      return text((r) => r.b.spanId[r.i]);
     case 'TraceFlags':
-      return (r) => String(r.b.flags[r.i] & 0xff);
+      return plain((r) => String(r.b.flags[r.i] & 0xff), (r) => r.b.flags[r.i] & 0xff);
     case 'SeverityText':
-      return (r) => tsvEscape(r.b.severityText[r.i]);
+      return text((r) => r.b.severityText[r.i]);
     case 'SeverityNumber':
-      return (r) => String(clampUInt8(r.b.severityNumber[r.i]));
+      return plain((r) => String(clampUInt8(r.b.severityNumber[r.i])), (r) => clampUInt8(r.b.severityNumber[r.i]));
     case 'ServiceName':
-      return (r) => r.res.serviceName;
+      return text((r) => r.res.serviceName);
     case 'Body':
-      return (r) => tsvEscape(anyValueToString(r.b.body[r.i]));
+      return text((r) => anyValueToString(r.b.body[r.i]));
     case 'ResourceSchemaUrl':
-      return (r) => r.res.schemaUrl;
+      return text((r) => r.res.schemaUrl);
     case 'ScopeSchemaUrl':
-      return (r) => r.scope.schemaUrl;
+      return text((r) => r.scope.schemaUrl);
     case 'ScopeName':
-      return (r) => r.scope.name;
+      return text((r) => r.scope.name);
     case 'ScopeVersion':
-      return (r) => r.scope.version;
+      return text((r) => r.scope.version);
     case 'EventName':
-      return (r) => tsvEscape(r.b.eventName[r.i]);
+      return text((r) => r.b.eventName[r.i]);
     case 'TemplateId':
-      return (r) => BigInt.asUintN(64, r.b.templateId[r.i]).toString();
+      return plain((r) => BigInt.asUintN(64, r.b.templateId[r.i]).toString());
     case 'TemplateArgs':
-      return /^Array\(/.test(type) ? (r) => tsvStringArray(r.b.templateArgs[r.i]) : undefined;
+      return /^Array\(/.test(type) ? { tsv: (r) => tsvStringArray(r.b.templateArgs[r.i]), json: (r) => r.b.templateArgs[r.i] } : undefined;
     case 'InsertId':
-      return (r) => r.insertId.toString();
+      return plain((r) => r.insertId.toString());
   }
   const attr = ATTRIBUTE_COLUMNS[name];
   if (attr && /^Map\(/.test(type)) return attrsWriter('map', attr);
   const nested = /^(ResourceAttributes|ScopeAttributes|LogAttributes)\.(keys|values)$/.exec(name);
-  if (nested && /^Array\(/.test(type)) return attrsWriter(nested[2] as 'keys' | 'values', ATTRIBUTE_COLUMNS[nested[1]]);
+  if (nested && /^Array\(/.test(type)) return attrsWriter(nested[2] as AttrPart, ATTRIBUTE_COLUMNS[nested[1]]);
   return undefined;
 }
 
-export class LogsTsvEncoder {
+export type LogsInsertFormat = 'JSONCompactEachRow' | 'TabSeparated';
+
+/** JSON.stringify writes a lone UTF-16 surrogate as a \\udXXX escape the server cannot turn into UTF-8. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function wellFormed(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(LONE_SURROGATE, '\ufffd');
+  if (Array.isArray(v)) return v.map(wellFormed);
+  if (v && typeof v === 'object') {
+    const o = attributeObject() as Record<string, unknown>;
+    for (const [k, x] of Object.entries(v)) o[wellFormed(k) as string] = wellFormed(x);
+    return o;
+  }
+  return v;
+}
+
+export class LogsRowEncoder {
   /** The INSERT column list, in row order. */
   readonly columns: string[] = [];
   /** Insertable columns we do not know how to fill (left to their defaults). */
@@ -229,10 +281,10 @@ export class LogsTsvEncoder {
   readonly hasInsertId: boolean;
   /** 'datetime64' when Timestamp keeps nanoseconds itself; 'seconds' when they go to TimestampNanos (or are lost). */
   readonly timestampKind: 'datetime64' | 'seconds';
-  private readonly writers: FieldWriter[] = [];
+  private readonly writers: ColumnWriter[] = [];
   private readonly maxTimestampNs: bigint;
 
-  constructor(tableColumns: readonly TableColumn[]) {
+  constructor(tableColumns: readonly TableColumn[], readonly format: LogsInsertFormat = 'JSONCompactEachRow') {
     for (const col of tableColumns) {
       // Columns with a DEFAULT expression (the contrib table's TimestampTime) are computed by the
       // server exactly as for the contrib exporter; MATERIALIZED/ALIAS ones cannot be written.
@@ -259,11 +311,11 @@ export class LogsTsvEncoder {
   }
 
   /**
-   * One TSV line (with its newline) for record `i`, or undefined when the record
-   * cannot be stored (its timestamp is outside what the column can hold).
+   * One row (with its newline) for record `i`, or undefined when the record cannot
+   * be stored (its timestamp is outside what the column can hold).
    */
   encodeRow(b: LogBatch, i: number, ctx: EncodeContext, insertId: bigint): string | undefined {
-    const ts = LogsTsvEncoder.timestampOf(b, i);
+    const ts = LogsRowEncoder.timestampOf(b, i);
     if (ts < 0n || ts > this.maxTimestampNs) return undefined;
     const state: RowState = {
       b,
@@ -274,8 +326,15 @@ export class LogsTsvEncoder {
       insertId,
     };
     const w = this.writers;
-    let line = w[0](state);
-    for (let k = 1; k < w.length; k++) line += '\t' + w[k](state);
+    if (this.format === 'JSONCompactEachRow') {
+      const values = new Array<unknown>(w.length);
+      for (let k = 0; k < w.length; k++) values[k] = w[k].json(state);
+      const line = JSON.stringify(values);
+      // Rare: only a lone surrogate makes JSON.stringify emit "\ud8xx"-style escapes.
+      return (line.includes('\\ud') ? JSON.stringify(wellFormed(values)) : line) + '\n';
+    }
+    let line = w[0].tsv(state);
+    for (let k = 1; k < w.length; k++) line += '\t' + w[k].tsv(state);
     return line + '\n';
   }
 }

@@ -214,3 +214,8 @@ export function logsTableSql(kind: LogsSchemaKind, caps: ClickHouseCapabilities,
   }
   return statements;
 }
+
+/** Every statement (database, then tables) as one SQL script, for deploy/clickhouse/*.sql and users applying it by hand. */
+export function logsSchemaScript(kind: LogsSchemaKind, caps: ClickHouseCapabilities, opts: LogsTableOptions): string {
+  return [createDatabaseSql(opts), ...logsTableSql(kind, caps, opts)].map((s) => s + ';\n').join('\n');
+}

@@ -299,4 +299,35 @@ describe('clickhouse exporter on chDB', () => {
     expect(t.create_table_query).toMatch(/non_replicated_deduplication_window = 1000/);
     await exporter.shutdown();
   });
+
+  test('writes into a table made by the contrib exporter (no template columns) and enables deduplication on it', async () => {
+    const db = newDatabase();
+    await store.command(`CREATE DATABASE ${db}`);
+    // The contrib exporter's own DDL, as it creates it (no TemplateId/TemplateArgs, no dedup window).
+    await store.command(`CREATE TABLE ${db}.otel_logs (
+      Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)), TimestampTime DateTime DEFAULT toDateTime(Timestamp),
+      TraceId String CODEC(ZSTD(1)), SpanId String CODEC(ZSTD(1)), TraceFlags UInt8,
+      SeverityText LowCardinality(String) CODEC(ZSTD(1)), SeverityNumber UInt8, ServiceName LowCardinality(String) CODEC(ZSTD(1)),
+      Body String CODEC(ZSTD(1)), ResourceSchemaUrl LowCardinality(String) CODEC(ZSTD(1)),
+      ResourceAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)), ScopeSchemaUrl LowCardinality(String) CODEC(ZSTD(1)),
+      ScopeName String CODEC(ZSTD(1)), ScopeVersion LowCardinality(String) CODEC(ZSTD(1)),
+      ScopeAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)), LogAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+      EventName String CODEC(ZSTD(1))
+    ) ENGINE = MergeTree() PARTITION BY toDate(TimestampTime) PRIMARY KEY (ServiceName, TimestampTime)
+      ORDER BY (ServiceName, TimestampTime, Timestamp) SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`);
+
+    const readOnly = makeExporter({ database: db, create_schema: false }, new Metrics(), 'clickhouse/ro');
+    await readOnly.exporter.start(makeHost(readOnly.metrics));
+    expect(readOnly.logger.messages.some((m) => m.level === 'warn' && /non_replicated_deduplication_window = 0/.test(m.msg))).toBe(true);
+    await readOnly.exporter.shutdown();
+
+    const { exporter, metrics } = makeExporter({ database: db });
+    await exporter.start(makeHost(metrics));
+    expect(exporter.schema).toBe('full');
+    await exporter.consumeLogs(simpleBatch(5, 1700000000000000000n, 'legacy-svc'));
+    await exporter.flush(20_000);
+    expect(await store.query(`SELECT count() AS c, any(ServiceName) AS s FROM ${db}.otel_logs`)).toEqual([{ c: '5', s: 'legacy-svc' }]);
+    const [t] = await store.query<{ create_table_query: string }>(`SELECT create_table_query FROM system.tables WHERE database = '${db}' AND name = 'otel_logs'`);
+    expect(t.create_table_query).toMatch(/non_replicated_deduplication_window = 1000/);
+  });
 });

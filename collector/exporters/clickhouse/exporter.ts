@@ -9,8 +9,9 @@
  *
  * One background loop takes queued records into insert blocks (up to
  * batch.max_rows rows / batch.max_bytes encoded bytes, or whatever is queued once
- * the oldest record has waited batch.flush_interval), encodes them as
- * TabSeparated in slices that yield to the event loop, and inserts each block:
+ * the oldest record has waited batch.flush_interval), encodes them
+ * (JSONCompactEachRow, or TabSeparated on servers without it) in slices that
+ * yield to the event loop, and inserts each block:
  * - retryable failures are retried with exponential backoff and jitter, for
  *   ever unless retry.max_elapsed is set;
  * - a permanent failure (the server rejected the data) splits the block in
@@ -36,7 +37,7 @@ import { RetryableError } from '../../pipeline/errors';
 import type { Counter } from '../../telemetry/metrics';
 import { openClickHouse, type ClickHouseStore } from '../../storage/clickhouse-client';
 import { classifyClickHouseError, errorMessage } from '../../storage/clickhouse-errors';
-import { EncodeContext, LogsTsvEncoder, type TableColumn } from '../../storage/clickhouse-logs-encoder';
+import { EncodeContext, LogsRowEncoder, type TableColumn } from '../../storage/clickhouse-logs-encoder';
 import {
   createDatabaseSql,
   logsTableName,
@@ -112,7 +113,7 @@ export class ClickHouseLogsExporter implements Exporter {
   private pending = 0;
 
   private store: ClickHouseStore | undefined;
-  private encoder: LogsTsvEncoder | undefined;
+  private encoder: LogsRowEncoder | undefined;
   private dedupMode: DedupMode = 'none';
   private schemaKind: LogsSchemaKind | undefined;
 
@@ -327,7 +328,10 @@ export class ClickHouseLogsExporter implements Exporter {
       if (columns.length === 0) {
         throw new Error(`table ${this.tableName} does not exist (create_schema is ${this.cfg.createSchema})`);
       }
-      const encoder = new LogsTsvEncoder(columns.map((c): TableColumn => ({ name: c.name, type: c.type, defaultKind: c.default_kind })));
+      const encoder = new LogsRowEncoder(
+        columns.map((c): TableColumn => ({ name: c.name, type: c.type, defaultKind: c.default_kind })),
+        caps.hasJSONCompactEachRow ? 'JSONCompactEachRow' : 'TabSeparated',
+      );
       if (encoder.unknownColumns.length) {
         this.logger.info('logs table has columns the exporter leaves to their defaults', {
           exporter: this.labels.exporter,
@@ -352,6 +356,7 @@ export class ClickHouseLogsExporter implements Exporter {
         table: this.tableName,
         schema: this.schemaKind,
         deduplication: dedupMode,
+        format: encoder.format,
       });
     } catch (e) {
       await store.close();
@@ -447,7 +452,7 @@ export class ClickHouseLogsExporter implements Exporter {
         block.lines.push(line);
         block.offsets.push(offset);
         chars += line.length;
-        const ts = LogsTsvEncoder.timestampOf(b, i);
+        const ts = LogsRowEncoder.timestampOf(b, i);
         if (block.minTs < 0n || ts < block.minTs) block.minTs = ts;
         if (ts > block.maxTs) block.maxTs = ts;
       }
@@ -567,7 +572,7 @@ export class ClickHouseLogsExporter implements Exporter {
       // Plain db.table: both names are validated identifiers, and chDB's raw insert takes no quoting.
       table: `${this.cfg.database}.${this.cfg.table}`,
       columns: this.encoder!.columns,
-      format: 'TabSeparated',
+      format: this.encoder!.format,
       body,
       settings,
       queryId,
