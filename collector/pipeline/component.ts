@@ -6,6 +6,7 @@
  */
 import type { LogBatch } from './batch';
 import type { Metrics } from '../telemetry/metrics';
+import type { TemplateDictionary } from '../templates/dictionary';
 
 /** The one edge type. The callee owns the batch once the promise resolves; reject with PermanentError/RetryableError. */
 export interface LogsConsumer {
@@ -25,6 +26,8 @@ export interface Host {
   readonly logger: DiagLogger;
   /** Registered components by id, for components that look each other up (e.g. the console finds the store). */
   readonly components: ReadonlyMap<string, Component>;
+  /** The collector-wide template dictionary (defined by receivers/processors, persisted by storage). */
+  readonly templates: TemplateDictionary;
 }
 
 export interface Component {

@@ -11,6 +11,7 @@ import { defaultFactories } from '../components';
 import { PipelineGraph } from './graph';
 import { AdminServer } from './admin-server';
 import { createSqlHandler } from './sql-handler';
+import { TemplateDictionary } from '../templates/dictionary';
 
 export interface CollectorOptions {
   /** A config file path; ignored when `yaml` or `config` is given. */
@@ -30,6 +31,7 @@ export class Collector {
   readonly graph: PipelineGraph;
   readonly admin: AdminServer;
   readonly startedAt = new Date();
+  readonly templates = new TemplateDictionary();
   private closeSql: (() => Promise<void>) | undefined;
   private running = false;
 
@@ -49,7 +51,7 @@ export class Collector {
   }
 
   async start(): Promise<void> {
-    const host: Host = { metrics: this.metrics, logger: this.logger, components: this.graph.components };
+    const host: Host = { metrics: this.metrics, logger: this.logger, components: this.graph.components, templates: this.templates };
     const adminEndpoint = this.config.telemetry.admin.endpoint;
     if (adminEndpoint) await this.admin.listen(adminEndpoint);
     try {

@@ -16,6 +16,7 @@ import { clickhouseExporterFactory, type ClickHouseLogsExporter } from '../../co
 import type { ClickHouseExporterConfig } from '../../collector/exporters/clickhouse/config';
 import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
 import { anyValueToString } from '../../collector/storage/anyvalue-string';
+import { TemplateDictionary } from '../../collector/templates/dictionary';
 
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-chdb-test-'));
 const endpoint = `chdb://${folder}`;
@@ -42,7 +43,7 @@ function newDatabase(): string {
 }
 
 function makeHost(metrics: Metrics): Host {
-  return { metrics, logger: createMemoryLogger(), components: new Map() };
+  return { metrics, logger: createMemoryLogger(), components: new Map(), templates: new TemplateDictionary() };
 }
 
 function makeExporter(overrides: Partial<ClickHouseExporterConfig>, metrics = new Metrics(), id = 'clickhouse') {

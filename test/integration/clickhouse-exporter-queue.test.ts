@@ -10,6 +10,7 @@ import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { clickhouseExporterFactory, type ClickHouseLogsExporter } from '../../collector/exporters/clickhouse/factory';
 import type { ClickHouseExporterConfig } from '../../collector/exporters/clickhouse/config';
+import { TemplateDictionary } from '../../collector/templates/dictionary';
 
 let deadEndpoint = '';
 const exporters: ClickHouseLogsExporter[] = [];
@@ -52,7 +53,7 @@ async function startExporter(overrides: Partial<ClickHouseExporterConfig>) {
   expect(clickhouseExporterFactory.validate!(cfg)).toEqual([]);
   const exporter = clickhouseExporterFactory.create({ id: 'clickhouse/q', metrics, logger }, cfg, undefined) as ClickHouseLogsExporter;
   exporters.push(exporter);
-  await exporter.start({ metrics, logger, components: new Map() });
+  await exporter.start({ metrics, logger, components: new Map(), templates: new TemplateDictionary() });
   return { exporter, metrics, logger, labels: { exporter: 'clickhouse/q' } };
 }
 

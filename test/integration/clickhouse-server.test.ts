@@ -18,6 +18,7 @@ import { clickhouseExporterFactory, type ClickHouseLogsExporter } from '../../co
 import type { ClickHouseExporterConfig } from '../../collector/exporters/clickhouse/config';
 import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
 import { anyValueToString } from '../../collector/storage/anyvalue-string';
+import { TemplateDictionary } from '../../collector/templates/dictionary';
 
 const configuredUrl = process.env.LOGFUN_TEST_CLICKHOUSE_URL;
 const serverUrl = configuredUrl || 'http://localhost:8123';
@@ -185,9 +186,13 @@ describeServer('clickhouse on a real server over HTTP', () => {
     const metrics = new Metrics();
     const logger = createMemoryLogger();
     const table = `logs_${++tableSeq}`;
+    const u = new URL(serverUrl);
     const cfg: ClickHouseExporterConfig = {
       ...clickhouseExporterFactory.createDefaultConfig(),
       endpoint: serverUrl,
+      // Credentials given in LOGFUN_TEST_CLICKHOUSE_URL also apply when the endpoint is a proxy.
+      username: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
       database,
       logs_table_name: table,
       timeout: '5s',
@@ -197,7 +202,7 @@ describeServer('clickhouse on a real server over HTTP', () => {
     expect(clickhouseExporterFactory.validate!(cfg)).toEqual([]);
     const exporter = clickhouseExporterFactory.create({ id: 'clickhouse/server', metrics, logger }, cfg, undefined) as ClickHouseLogsExporter;
     exporters.push(exporter);
-    const host = { metrics, logger, components: new Map() };
+    const host = { metrics, logger, components: new Map(), templates: new TemplateDictionary() };
     const labels = { exporter: 'clickhouse/server' };
     return { exporter, metrics, logger, host, table: `${database}.${table}`, labels };
   }

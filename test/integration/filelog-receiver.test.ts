@@ -12,6 +12,7 @@ import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { filelogReceiverFactory } from '../../collector/receivers/filelog/factory';
 import { attributeMap, RecordingConsumer } from '../kit/recording-consumer';
+import { TemplateDictionary } from '../../collector/templates/dictionary';
 
 interface Running {
   id: string;
@@ -42,7 +43,7 @@ async function startFilelog(config: Record<string, unknown>, options: { id?: str
   const metrics = new Metrics();
   const logger = createMemoryLogger();
   const receiver = filelogReceiverFactory.create({ id, metrics, logger }, cfg, options.next ?? consumer);
-  await receiver.start({ metrics, logger, components: new Map() });
+  await receiver.start({ metrics, logger, components: new Map(), templates: new TemplateDictionary() });
   const r: Running = { id, consumer, metrics, logger, stop: () => receiver.shutdown() };
   running.push(r);
   return r;
@@ -249,7 +250,7 @@ describe('filelog receiver', () => {
     await never.shutdown();
     await never.shutdown();
     const rx = filelogReceiverFactory.create({ id: 'filelog', metrics, logger }, cfg, new RecordingConsumer());
-    await rx.start({ metrics, logger, components: new Map() });
+    await rx.start({ metrics, logger, components: new Map(), templates: new TemplateDictionary() });
     await Promise.all([rx.shutdown(), rx.shutdown()]);
     await rx.shutdown();
   });

@@ -21,6 +21,7 @@ import { Metrics } from '../../collector/telemetry/metrics';
 import { OTLP } from '../../sdk/wire/protos';
 import { richBatch, startReceiver, type StartedReceiver } from '../kit/otlp-fixtures';
 import { recordsOf } from '../kit/recording-consumer';
+import { TemplateDictionary } from '../../collector/templates/dictionary';
 
 const EXPORTER_ID = 'otlp/upstream';
 
@@ -47,7 +48,7 @@ async function startExporter(
   const metrics = new Metrics();
   const logger = createMemoryLogger();
   const exporter = otlpExporterFactory.create({ id: EXPORTER_ID, metrics, logger }, config, undefined) as OtlpExporter;
-  const host: Host = { metrics, logger, components: new Map() };
+  const host: Host = { metrics, logger, components: new Map(), templates: new TemplateDictionary() };
   await exporter.start(host);
   running.push(exporter);
   return { exporter, metrics };

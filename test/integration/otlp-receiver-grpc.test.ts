@@ -16,6 +16,7 @@ import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { RecordingConsumer } from '../kit/recording-consumer';
 import { emitAndAwaitFixtureRecords, expectFixtureRecords, startReceiver, type StartedReceiver } from '../kit/otlp-fixtures';
+import { TemplateDictionary } from '../../collector/templates/dictionary';
 
 const identity = (b: Buffer): Buffer => b;
 
@@ -164,7 +165,7 @@ describe('otlp receiver, gRPC', () => {
 
 describe('otlp receiver lifecycle', () => {
   const settings = () => ({ id: 'otlp/life', metrics: new Metrics(), logger: createMemoryLogger() });
-  const host = (s: ReturnType<typeof settings>): Host => ({ metrics: s.metrics, logger: s.logger, components: new Map() });
+  const host = (s: ReturnType<typeof settings>): Host => ({ metrics: s.metrics, logger: s.logger, components: new Map(), templates: new TemplateDictionary() });
 
   test('shutdown is safe before start and twice; start after shutdown is refused', async () => {
     const s = settings();

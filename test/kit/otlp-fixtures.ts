@@ -14,6 +14,7 @@ import { otlpReceiverFactory, type OtlpReceiver, type OtlpReceiverConfig } from 
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { attributeMap, RecordingConsumer, type RecordView } from './recording-consumer';
+import { TemplateDictionary } from '../../collector/templates/dictionary';
 
 export interface StartedReceiver {
   receiver: OtlpReceiver;
@@ -40,7 +41,7 @@ export async function startReceiver(
     },
   };
   const receiver = otlpReceiverFactory.create({ id, metrics, logger }, config, consumer) as OtlpReceiver;
-  const host: Host = { metrics, logger, components: new Map() };
+  const host: Host = { metrics, logger, components: new Map(), templates: new TemplateDictionary() };
   await receiver.start(host);
   return {
     receiver,

@@ -5,6 +5,7 @@ import { LogBatchBuilder, type LogBatch } from '../../collector/pipeline/batch';
 import { batchProcessorFactory } from '../../processors/batch/factory';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
+import { TemplateDictionary } from '../../collector/templates/dictionary';
 
 /** Components that record lifecycle events into a shared journal. */
 function journalingFactories(journal: string[], received: Map<string, LogBatch[]>) {
@@ -63,7 +64,7 @@ function batchOf(...bodies: string[]): LogBatch {
 }
 
 describe('pipeline graph', () => {
-  const host = (): Host => ({ metrics: new Metrics(), logger: createMemoryLogger(), components: new Map() });
+  const host = (): Host => ({ metrics: new Metrics(), logger: createMemoryLogger(), components: new Map(), templates: new TemplateDictionary() });
 
   test('starts downstream first, stops upstream first, fans out, keeps processors per pipeline', async () => {
     const journal: string[] = [];

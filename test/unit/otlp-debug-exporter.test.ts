@@ -4,6 +4,7 @@ import { DebugExporter, debugExporterFactory } from '../../collector/exporters/d
 import { formatTimestamp, severityName } from '../../collector/exporters/debug/format';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { Metrics } from '../../collector/telemetry/metrics';
+import { TemplateDictionary } from '../../collector/templates/dictionary';
 
 function batch() {
   const b = new LogBatchBuilder();
@@ -99,7 +100,7 @@ describe('debug exporter', () => {
       const logger = createMemoryLogger();
       const exporter = debugExporterFactory.create({ id: 'debug/x', metrics, logger }, { verbosity: 'basic' }, undefined) as DebugExporter;
       await exporter.shutdown();
-      const host: Host = { metrics, logger, components: new Map() };
+      const host: Host = { metrics, logger, components: new Map(), templates: new TemplateDictionary() };
       await exporter.start(host);
       await exporter.consumeLogs(batch());
       expect(write).toHaveBeenCalledWith('debug/x: 2 log records from 1 resource\n');
