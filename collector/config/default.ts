@@ -1,6 +1,11 @@
 /**
- * The configuration used when no file is given: OTLP in (gRPC 4317, HTTP 4318),
- * batched, into the embedded ClickHouse (chDB) under ./.logfun/data.
+ * The configuration used when no file is given: OTLP in (gRPC 4317, HTTP 4318)
+ * into the embedded ClickHouse (chDB) under ./.logfun/data.
+ *
+ * No batch processor: the clickhouse exporter batches in its own sending queue
+ * (10k rows / 1 s) and accepts a batch as soon as it is queued, so senders are
+ * acknowledged at once; a batch processor in front would hold every sender's
+ * acknowledgement for its timeout.
  */
 export const DEFAULT_CONFIG_YAML = `
 receivers:
@@ -10,11 +15,6 @@ receivers:
         endpoint: 0.0.0.0:4317
       http:
         endpoint: 0.0.0.0:4318
-
-processors:
-  batch:
-    send_batch_size: 8192
-    timeout: 200ms
 
 exporters:
   clickhouse:
@@ -27,6 +27,5 @@ service:
   pipelines:
     logs:
       receivers: [otlp]
-      processors: [batch]
       exporters: [clickhouse]
 `;

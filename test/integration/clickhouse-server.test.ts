@@ -185,7 +185,7 @@ describeServer('clickhouse on a real server over HTTP', () => {
   function makeExporter(overrides: Partial<ClickHouseExporterConfig>) {
     const metrics = new Metrics();
     const logger = createMemoryLogger();
-    const table = `logs_${++tableSeq}`;
+    const table = overrides.logs_table_name ?? `logs_${++tableSeq}`;
     const u = new URL(serverUrl);
     const cfg: ClickHouseExporterConfig = {
       ...clickhouseExporterFactory.createDefaultConfig(),
@@ -194,10 +194,10 @@ describeServer('clickhouse on a real server over HTTP', () => {
       username: decodeURIComponent(u.username),
       password: decodeURIComponent(u.password),
       database,
-      logs_table_name: table,
       timeout: '5s',
       retry: { initial_interval: '100ms', max_interval: '1s', max_elapsed: '0', multiplier: 1.5, randomization_factor: 0.2 },
       ...overrides,
+      logs_table_name: table,
     };
     expect(clickhouseExporterFactory.validate!(cfg)).toEqual([]);
     const exporter = clickhouseExporterFactory.create({ id: 'clickhouse/server', metrics, logger }, cfg, undefined) as ClickHouseLogsExporter;
@@ -399,12 +399,29 @@ describeServer('clickhouse on a real server over HTTP', () => {
     expect(await store.query(`SELECT count() AS c FROM ${table}`)).toEqual([{ c: String(3 - expectedInvalid) }]);
   });
 
+  test('a dropped table is created again when create_schema is on', async () => {
+    const { exporter, metrics, host, table, labels, logger } = makeExporter({});
+    await exporter.start(host);
+    await store.command(`DROP TABLE ${table}`);
+    await exporter.consumeLogs(simpleBatch(10, 1700000000000000000n, 'recreated'));
+    await exporter.flush(10_000);
+    expect(metrics.value('logfun_exporter_sent_records_total', labels)).toBe(10);
+    expect(logger.messages.some((m) => /created it again/.test(m.msg))).toBe(true);
+    expect(await store.query(`SELECT count() AS c FROM ${table}`)).toEqual([{ c: '10' }]);
+  });
+
   test('an insert that keeps failing is given up after retry.max_elapsed and counted', async () => {
+    const creator = makeExporter({});
+    await creator.exporter.start(creator.host);
+    await creator.exporter.shutdown();
     const { exporter, metrics, host, table, labels } = makeExporter({
+      logs_table_name: creator.table.split('.')[1],
+      create_schema: false,
       retry: { initial_interval: '100ms', max_interval: '200ms', max_elapsed: '1s', multiplier: 2, randomization_factor: 0 },
     });
     await exporter.start(host);
-    await store.command(`DROP TABLE ${table}`); // every insert now fails (retryable: the table may come back)
+    // Without create_schema a missing table is not made again: every insert fails (retryably: it may come back).
+    await store.command(`DROP TABLE ${table}`);
     await exporter.consumeLogs(simpleBatch(10, 1700000000000000000n, 'doomed'));
     await exporter.flush(10_000);
     expect(metrics.value('logfun_exporter_failed_records_total', { ...labels, reason: 'retries_exhausted' })).toBe(10);

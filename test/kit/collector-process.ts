@@ -50,7 +50,7 @@ export interface CollectorProcess {
 export async function startCollectorProcess(opts: { exportersYaml?: string; processorsYaml?: string; pipelineProcessors?: string[] } = {}): Promise<CollectorProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-bench-'));
   const [grpcPort, httpPort, adminPort] = [await freePort(), await freePort(), await freePort()];
-  const processors = opts.pipelineProcessors ?? ['batch'];
+  const processors = opts.pipelineProcessors ?? [];
   const yaml = `
 receivers:
   otlp:

@@ -55,6 +55,8 @@ const FALLBACK_RECORD_BYTES = 256;
 const ENCODE_SLICE_ROWS = 1000;
 /** Failed inserts spent isolating bad rows in one block before the rest of it is dropped. */
 const PERMANENT_FAILURE_BUDGET = 64;
+const UNKNOWN_TABLE = 60;
+const UNKNOWN_DATABASE = 81;
 /** Minimum interval between two repeated warnings of the same kind. */
 const WARN_INTERVAL_MS = 30_000;
 
@@ -513,6 +515,7 @@ export class ClickHouseLogsExporter implements Exporter {
           return;
         }
         if (failure.ambiguous) mayBeStored = true;
+        if ((failure.code === UNKNOWN_TABLE || failure.code === UNKNOWN_DATABASE) && this.cfg.createSchema) await this.recreateSchema();
         attempt++;
         this.retriesCounter.inc(this.labels);
         this.warnRateLimited('insert', 'insert into ClickHouse failed; retrying', {
@@ -531,6 +534,18 @@ export class ClickHouseLogsExporter implements Exporter {
         }
         await this.sleep(backoffDelay(this.backoff, attempt));
       }
+    }
+  }
+
+  /** The table vanished (dropped by hand?) while create_schema is on: make it again before the next attempt. */
+  private async recreateSchema(): Promise<void> {
+    const store = this.store!;
+    try {
+      await store.command(createDatabaseSql(this.tableOptions));
+      for (const sql of logsTableSql(selectLogsSchema(store.capabilities), store.capabilities, this.tableOptions)) await store.command(sql);
+      this.logger.warn('logs table was missing; created it again', { exporter: this.labels.exporter, table: this.tableName });
+    } catch (err) {
+      this.warnRateLimited('recreate', 'could not create the missing logs table', { error: errorMessage(err) });
     }
   }
 
