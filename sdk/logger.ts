@@ -29,6 +29,7 @@ import {
   type Attributes,
 } from './values';
 import type { Transport } from './transport';
+import { currentFunctionScope, type FunctionScope } from './traced';
 
 export interface LogMethod {
   /** Tagged template: log.info`user ${id} paid ${amount}` (template text `user {} paid {}`). */
@@ -103,70 +104,118 @@ export class LoggerCore {
     readonly registry: TemplateRegistry,
   ) {}
 
-  /** Resolves the call style, captures arguments, and buffers the record. */
+  /**
+   * Resolves the call style, captures arguments, and buffers the record.
+   * Inside a function scope (traced()) the record uses the scope's variant of
+   * the template (code.function = the scope name); a muted scope or template
+   * drops the record after one boolean check and counts it as muted.
+   */
   log(severity: number, bound: AttributeList | undefined, first: unknown, rest: unknown[]): void {
+    const scope = currentFunctionScope();
+    if (scope !== undefined && scope.muted) {
+      this.pipeline.noteMuted();
+      return;
+    }
     const registry = this.registry;
     if (typeof first === 'string') {
       if (rest.length === 0) {
-        const template = registry.messageTemplate(first);
-        if (!template.muted) this.pipeline.write(severity, template, undefined, bound, undefined, TEMPLATE_RECORD_BYTES);
+        this.message(severity, bound, first, undefined, scope);
         return;
       }
       if (rest.length === 1 && isPlainObject(rest[0]) && !registry.hasConversions(first)) {
         const template = registry.messageTemplate(first);
-        if (template.muted) return;
+        if (template.muted) {
+          this.pipeline.noteMuted();
+          return;
+        }
         const attrs = captureAttributes(rest[0]);
-        this.pipeline.write(severity, template, undefined, bound, attrs, TEMPLATE_RECORD_BYTES + attrs.bytes);
+        this.pipeline.write(severity, scope === undefined ? template : scope.templateFor(template), undefined, bound, attrs, TEMPLATE_RECORD_BYTES + attrs.bytes);
         return;
       }
-      this.printf(severity, bound, first, rest, undefined);
+      this.printf(severity, bound, first, rest, undefined, scope);
       return;
     }
     if (isTemplateStringsArray(first)) {
       const template = registry.taggedTemplate(first);
-      if (template.muted) return;
+      if (template.muted) {
+        this.pipeline.noteMuted();
+        return;
+      }
       const bytes = captureInPlace(rest);
-      this.pipeline.write(severity, template, rest as ArgumentValue[], bound, undefined, TEMPLATE_RECORD_BYTES + bytes);
+      this.pipeline.write(
+        severity,
+        scope === undefined ? template : scope.templateFor(template),
+        rest as ArgumentValue[],
+        bound,
+        undefined,
+        TEMPLATE_RECORD_BYTES + bytes,
+      );
       return;
     }
     if (first instanceof Error) {
       const attrs = captureAttributes({}, undefined, first);
-      if (typeof rest[0] === 'string') this.printf(severity, bound, rest[0], rest.slice(1), attrs);
-      else this.message(severity, bound, first.message, attrs);
+      if (typeof rest[0] === 'string') this.printf(severity, bound, rest[0], rest.slice(1), attrs, scope);
+      else this.message(severity, bound, first.message, attrs, scope);
       return;
     }
     if (typeof first === 'object' && first !== null && !Array.isArray(first)) {
       const obj = first as Record<string, unknown>;
       if (typeof rest[0] === 'string') {
-        this.printf(severity, bound, rest[0], rest.slice(1), captureAttributes(obj));
+        this.printf(severity, bound, rest[0], rest.slice(1), captureAttributes(obj), scope);
         return;
       }
       const msg = typeof obj.msg === 'string' ? obj.msg : '';
-      this.message(severity, bound, msg, captureAttributes(obj, typeof obj.msg === 'string' ? 'msg' : undefined));
+      this.message(severity, bound, msg, captureAttributes(obj, typeof obj.msg === 'string' ? 'msg' : undefined), scope);
       return;
     }
     // Anything else (a number, an array, undefined...): util.format-like text of all arguments.
     let text = stringifyValue(first);
     for (const v of rest) text += ' ' + stringifyValue(v);
-    this.message(severity, bound, text, undefined);
+    this.message(severity, bound, text, undefined, scope);
   }
 
-  private message(severity: number, bound: AttributeList | undefined, message: string, attrs: AttributeList | undefined): void {
+  private message(
+    severity: number,
+    bound: AttributeList | undefined,
+    message: string,
+    attrs: AttributeList | undefined,
+    scope: FunctionScope | undefined,
+  ): void {
     const template = this.registry.messageTemplate(message);
-    if (template.muted) return;
-    this.pipeline.write(severity, template, undefined, bound, attrs, TEMPLATE_RECORD_BYTES + (attrs ? attrs.bytes : 0));
+    if (template.muted) {
+      this.pipeline.noteMuted();
+      return;
+    }
+    this.pipeline.write(
+      severity,
+      scope === undefined ? template : scope.templateFor(template),
+      undefined,
+      bound,
+      attrs,
+      TEMPLATE_RECORD_BYTES + (attrs ? attrs.bytes : 0),
+    );
   }
 
-  private printf(severity: number, bound: AttributeList | undefined, format: string, rest: unknown[], attrs: AttributeList | undefined): void {
+  private printf(
+    severity: number,
+    bound: AttributeList | undefined,
+    format: string,
+    rest: unknown[],
+    attrs: AttributeList | undefined,
+    scope: FunctionScope | undefined,
+  ): void {
     if (rest.length === 0) {
-      this.message(severity, bound, format, attrs);
+      this.message(severity, bound, format, attrs, scope);
       return;
     }
     const template: Template = this.registry.printfTemplate(format, rest.length);
-    if (template.muted) return;
+    if (template.muted) {
+      this.pipeline.noteMuted();
+      return;
+    }
     const args = convertPrintfArguments(template, rest);
     const bytes = TEMPLATE_RECORD_BYTES + estimateArguments(args) + (attrs ? attrs.bytes : 0);
-    this.pipeline.write(severity, template, args, bound, attrs, bytes);
+    this.pipeline.write(severity, scope === undefined ? template : scope.templateFor(template), args, bound, attrs, bytes);
   }
 }
 

@@ -71,6 +71,11 @@ export interface LoggerStats {
   droppedRejected: number;
   /** Still buffered when shutdown (or exit) gave up, or logged after shutdown. */
   droppedAtShutdown: number;
+  /**
+   * Records not recorded because their template or function scope was muted by
+   * a control rule (not counted in emitted or dropped: muting is intended).
+   */
+  muted: number;
 }
 
 const MAX_UNEXPECTED_FAILURES_PER_BATCH = 5;
@@ -121,6 +126,7 @@ export class Pipeline {
   private readonly options: PipelineOptions;
 
   private emitted = 0;
+  private muted = 0;
   private exported = 0;
   private failedExports = 0;
   private consecutiveFailures = 0;
@@ -183,6 +189,11 @@ export class Pipeline {
   }
 
   // ---- hot path ----
+
+  /** Counts a record a control rule muted (its template or function scope). */
+  noteMuted(): void {
+    this.muted++;
+  }
 
   /**
    * Buffers one record logged through the logfun API. `args` must already be
@@ -596,6 +607,7 @@ export class Pipeline {
       droppedBufferFull: this.droppedBufferFull,
       droppedRejected: this.droppedRejected,
       droppedAtShutdown: this.droppedAtShutdown,
+      muted: this.muted,
     };
   }
 }

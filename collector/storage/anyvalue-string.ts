@@ -9,9 +9,11 @@
  *   exponent form otherwise ('1e+21', '1.5e-7'); -0 → '-0'; NaN/±Inf → the
  *   encoding/json error text Go produces ('json: unsupported value: NaN' / '+Inf' / '-Inf')
  * - array / kvlist → Go `encoding/json` of the raw value: map keys sorted by UTF-8
- *   bytes, duplicate keys last-wins, HTML-safe escaping (`<` → `\u003c` …),
- *   empty bytes → null; a NaN/Inf anywhere inside makes Go's Marshal fail, so the
- *   whole rendering is '' (what AsString returns when Marshal errors).
+ *   bytes, duplicate keys last-wins, empty bytes → null, and no HTML escaping
+ *   (`<`, `>`, `&` stay as they are: pdata renders with SetEscapeHTML(false) since
+ *   open-telemetry/opentelemetry-collector#15108; older collectors wrote `\u003c` …);
+ *   U+2028/U+2029 are still escaped, as Go always does. A NaN/Inf anywhere inside
+ *   makes Go's encoder fail, so the whole rendering is '' (what AsString returns then).
  *
  * Shared by every component that must show or store a value the way OTel tools do.
  */
@@ -116,9 +118,9 @@ function compareUtf8(a: string, b: string): number {
 }
 
 const HEX = '0123456789abcdef';
-const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
 
-/** A JSON string literal escaped like Go's encoding/json with HTML escaping on (Go ≥ 1.22). */
+/** A JSON string literal escaped like Go's encoding/json Encoder with SetEscapeHTML(false) (Go ≥ 1.22). */
 function goJsonString(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
   let out = '"';
@@ -131,9 +133,6 @@ function goJsonString(s: string): string {
         c === 0x08 ? '\\b' : c === 0x0c ? '\\f' : c === 0x0a ? '\\n' : c === 0x0d ? '\\r' : c === 0x09 ? '\\t' : '\\u00' + HEX[c >> 4] + HEX[c & 0xf];
     } else if (c === 0x22) rep = '\\"';
     else if (c === 0x5c) rep = '\\\\';
-    else if (c === 0x3c) rep = '\\u003c';
-    else if (c === 0x3e) rep = '\\u003e';
-    else if (c === 0x26) rep = '\\u0026';
     else if (c === 0x2028) rep = '\\u2028';
     else if (c === 0x2029) rep = '\\u2029';
     else if (c >= 0xd800 && c <= 0xdfff) {

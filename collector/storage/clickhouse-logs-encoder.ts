@@ -200,8 +200,17 @@ function clampUInt8(n: number): number {
   return n < 0 ? 0 : n > 255 ? 255 : Math.trunc(n);
 }
 
+export interface LogsRowEncoderOptions {
+  /**
+   * For a `RawBody` column (Body rendered at query time, see template-store.ts): what
+   * to store for a record's body text, given its service, template id and arguments
+   * ('' when the template renders the body exactly). Without it RawBody holds the body.
+   */
+  rawBodyOf?: (body: string, service: string, templateId: bigint, args: readonly string[]) => string;
+}
+
 /** How to write one known column of the given type; undefined when we cannot fill it. */
-function writerFor(col: TableColumn): ColumnWriter | undefined {
+function writerFor(col: TableColumn, options: LogsRowEncoderOptions = {}): ColumnWriter | undefined {
   const { name, type } = col;
   const dt64 = /^DateTime64\((\d+)/.exec(type);
   switch (name) {
@@ -232,6 +241,11 @@ function writerFor(col: TableColumn): ColumnWriter | undefined {
       return text((r) => r.res.serviceName);
     case 'Body':
       return text((r) => anyValueToString(r.b.body[r.i]));
+    case 'RawBody': {
+      const rawBodyOf = options.rawBodyOf;
+      if (!rawBodyOf) return text((r) => anyValueToString(r.b.body[r.i]));
+      return text((r) => rawBodyOf(anyValueToString(r.b.body[r.i]), r.res.serviceName, r.b.templateId[r.i], r.b.templateArgs[r.i]));
+    }
     case 'ResourceSchemaUrl':
       return text((r) => r.res.schemaUrl);
     case 'ScopeSchemaUrl':
@@ -284,12 +298,16 @@ export class LogsRowEncoder {
   private readonly writers: ColumnWriter[] = [];
   private readonly maxTimestampNs: bigint;
 
-  constructor(tableColumns: readonly TableColumn[], readonly format: LogsInsertFormat = 'JSONCompactEachRow') {
+  constructor(
+    tableColumns: readonly TableColumn[],
+    readonly format: LogsInsertFormat = 'JSONCompactEachRow',
+    options: LogsRowEncoderOptions = {},
+  ) {
     for (const col of tableColumns) {
       // Columns with a DEFAULT expression (the contrib table's TimestampTime) are computed by the
       // server exactly as for the contrib exporter; MATERIALIZED/ALIAS ones cannot be written.
       if (col.defaultKind !== '') continue;
-      const w = writerFor(col);
+      const w = writerFor(col, options);
       if (!w) {
         this.unknownColumns.push(col.name);
         continue;

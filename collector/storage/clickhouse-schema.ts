@@ -40,6 +40,7 @@
  */
 import type { ClickHouseCapabilities } from './clickhouse-version';
 import { quoteIdent } from './clickhouse-params';
+import { renderedBodyColumns, type BodyStorage } from './template-store';
 
 export type LogsSchemaKind = 'full' | 'legacy';
 export type DedupMode = 'token' | 'insert-id';
@@ -63,6 +64,14 @@ export interface LogsTableOptions {
   distributed?: boolean;
   /** non_replicated_deduplication_window for non-replicated engines using tokens (default 1000). */
   dedupWindow?: number;
+  /**
+   * 'rendered' (full schema only): `RawBody` is stored and `Body` is an ALIAS rendering
+   * the template (dictionary `templatesDictionary`) with TemplateArgs — see template-store.ts.
+   * Default 'stored'.
+   */
+  body?: BodyStorage;
+  /** Qualified name of the template dictionary the rendered Body reads (templatesDictionaryName). */
+  templatesDictionary?: string;
 }
 
 export const DEFAULT_TABLE_ENGINE: TableEngine = { name: 'MergeTree', params: '' };
@@ -111,7 +120,9 @@ export function createDatabaseSql(opts: LogsTableOptions): string {
   return `CREATE DATABASE IF NOT EXISTS ${quoteIdent(opts.database)}${onCluster(opts)}`;
 }
 
-function fullColumns(dedup: DedupMode): string[] {
+function fullColumns(dedup: DedupMode, opts: LogsTableOptions): string[] {
+  const rendered = opts.body === 'rendered';
+  if (rendered && !opts.templatesDictionary) throw new Error('rendered Body needs templatesDictionary');
   const cols = [
     'Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1))',
     'TimestampTime DateTime DEFAULT toDateTime(Timestamp)',
@@ -121,7 +132,7 @@ function fullColumns(dedup: DedupMode): string[] {
     'SeverityText LowCardinality(String) CODEC(ZSTD(1))',
     'SeverityNumber UInt8',
     'ServiceName LowCardinality(String) CODEC(ZSTD(1))',
-    'Body String CODEC(ZSTD(1))',
+    ...(rendered ? renderedBodyColumns(opts.templatesDictionary!) : ['Body String CODEC(ZSTD(1))']),
     'ResourceSchemaUrl LowCardinality(String) CODEC(ZSTD(1))',
     'ResourceAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1))',
     'ScopeSchemaUrl LowCardinality(String) CODEC(ZSTD(1))',
@@ -142,7 +153,8 @@ function fullColumns(dedup: DedupMode): string[] {
     'INDEX idx_scope_attr_value mapValues(ScopeAttributes) TYPE bloom_filter(0.01) GRANULARITY 1',
     'INDEX idx_log_attr_key mapKeys(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1',
     'INDEX idx_log_attr_value mapValues(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1',
-    'INDEX idx_body Body TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8',
+    // A rendered Body is computed at read time: no index over it.
+    ...(rendered ? [] : ['INDEX idx_body Body TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8']),
     'INDEX idx_template_id TemplateId TYPE bloom_filter(0.01) GRANULARITY 1',
   );
   return cols;
@@ -185,7 +197,7 @@ export function logsTableSql(kind: LogsSchemaKind, caps: ClickHouseCapabilities,
   const engine = opts.tableEngine ?? DEFAULT_TABLE_ENGINE;
   const dedup = selectDedupMode(caps, engine);
   const local = `${quoteIdent(opts.database)}.${quoteIdent(storageTable(opts))}`;
-  const columns = kind === 'full' ? fullColumns(dedup) : legacyColumns(caps);
+  const columns = kind === 'full' ? fullColumns(dedup, opts) : legacyColumns(caps);
   const timeColumn = kind === 'full' || caps.hasDateTime64 ? 'TimestampTime' : 'Timestamp';
   const ttl = caps.hasTTL ? ttlClause(opts.ttlSeconds, timeColumn) : '';
   const settings = ['index_granularity = 8192'];

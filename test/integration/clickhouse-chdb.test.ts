@@ -197,7 +197,7 @@ describe('clickhouse exporter on chDB', () => {
     expect(rows[2].Body).toBe('-1.5e-7');
     expect(rows[4].Body).toBe('AAEC/f7/');
     expect(rows[5].Body).toBe('["a",1,2.5,false,null]');
-    expect(rows[6].Body).toBe('{"a":{"inner":"\\u003ctag\\u003e\\u0026"},"z":"last"}');
+    expect(rows[6].Body).toBe('{"a":{"inner":"<tag>&"},"z":"last"}');
     expect(rows[0].LogAttributes).toMatchObject({ 'http.status_code': '200', ratio: '0.25', list: '["x","y"]' });
     await exporter.shutdown();
   });

@@ -73,12 +73,13 @@ describe('anyValueToString', () => {
     expect(anyValueToString(v)).toBe('{"B":false,"a":"second","b":1,"é":2.5,"\uffff":"bmp","😀":"astral"}');
   });
 
-  test('strings inside JSON are escaped like Go (HTML-safe, \\b \\f short forms, lowercase \\u00xx)', () => {
+  test('strings inside JSON are escaped like Go with SetEscapeHTML(false) (\\b \\f short forms, lowercase \\u00xx)', () => {
     const s = '"\\/\b\f\n\r\t\u0001\u001f<>&\u2028\u2029\u007f é 😀';
-    expect(anyValueToString([s])).toBe('["\\"\\\\/\\b\\f\\n\\r\\t\\u0001\\u001f\\u003c\\u003e\\u0026\\u2028\\u2029\u007f é 😀"]');
+    expect(anyValueToString([s])).toBe('["\\"\\\\/\\b\\f\\n\\r\\t\\u0001\\u001f<>&\\u2028\\u2029\u007f é 😀"]');
     // A lone surrogate is invalid UTF-8 for Go, which writes the replacement character.
     expect(anyValueToString(['a\ud800b', '\udc00'])).toBe('["a\\ufffdb","\\ufffd"]');
-    expect(anyValueToString(new KeyValueList([{ key: '<k>', value: '&' }]))).toBe('{"\\u003ck\\u003e":"\\u0026"}');
+    // HTML characters are not escaped (pdata since open-telemetry/opentelemetry-collector#15108).
+    expect(anyValueToString(new KeyValueList([{ key: '<k>', value: '&' }]))).toBe('{"<k>":"&"}');
   });
 
   test('a NaN or Inf anywhere inside makes the whole rendering empty (Go Marshal fails)', () => {

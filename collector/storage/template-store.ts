@@ -1,0 +1,362 @@
+/**
+ * The template dictionary in ClickHouse: table `log_templates`, the read-time
+ * view `log_templates_merged`, and (for Body rendered at query time) the
+ * ClickHouse dictionary `log_templates_dict` that otel_logs' `Body` ALIAS reads.
+ *
+ * Several collectors write the same table with no coordination:
+ *   - a template's id is the hash of its text, so every collector agrees on it;
+ *   - every writer (one per exporter start, `WriterId`, random) writes its own
+ *     rows holding its *cumulative* counts and first/last-seen times for a
+ *     (ServiceName, TemplateId). ReplacingMergeTree(Version) keeps the newest row
+ *     per (ServiceName, TemplateId, WriterId) in the background; a re-sent row
+ *     (a retry after an ambiguous failure) changes nothing, so writes are
+ *     idempotent without deduplication tokens;
+ *   - readers merge at read time (the view): per writer the newest row
+ *     (max(Count) — counts only grow — and argMax(..., Version)), then over writers
+ *     sum(Count), min(FirstSeen), max(LastSeen). Unmerged parts never double count.
+ *
+ * Legacy servers (18.16): the same table with DateTime seconds for the times and
+ * no LowCardinality or codecs; no dictionary (no CREATE DICTIONARY), so Body is
+ * always stored there.
+ *
+ * Body rendered at query time: `Parts` holds the template's unescaped constant
+ * parts (parseTemplateText(Text), computed here so SQL never has to interpret
+ * the SDK's escape rule). `Body` = parts[1] ‖ args[1] ‖ parts[2] ‖ args[2] … ‖
+ * parts[n] ‖ args[n] (args past the end are ''), unless `RawBody` holds the body
+ * (records without a template, and records whose body that rendering would not
+ * reproduce byte for byte — storedBodyOf decides).
+ */
+import { randomBytes } from 'crypto';
+import type { ClickHouseStore } from './clickhouse-client';
+import type { ClickHouseCapabilities, ServerVersion } from './clickhouse-version';
+import { versionAtLeast } from './clickhouse-version';
+import { quoteIdent, quoteString } from './clickhouse-params';
+import { tsvEscape, tsvStringArray } from './clickhouse-logs-encoder';
+import type { TableEngine } from './clickhouse-schema';
+import type { TemplateDictionary, TemplateInfo } from '../templates/dictionary';
+import { parseTemplateText } from '../../sdk/templates';
+
+export const DEFAULT_TEMPLATES_TABLE = 'log_templates';
+
+/** How otel_logs keeps Body: stored as text, or rendered at query time from the template and its arguments. */
+export type BodyStorage = 'stored' | 'rendered';
+
+export interface TemplateTableOptions {
+  database: string;
+  /** Default log_templates; the view is `<table>_merged`, the dictionary `<table>_dict`. */
+  table?: string;
+  /** `ON CLUSTER <name>` on every statement when set. */
+  clusterName?: string;
+  /** The logs table's engine: a Replicated one makes this table ReplicatedReplacingMergeTree with the same params. */
+  tableEngine?: TableEngine;
+  /** Credentials for the dictionary's ClickHouse source (a server with a password on its user needs them). */
+  username?: string;
+  password?: string;
+}
+
+export type TemplateSchemaKind = 'full' | 'legacy';
+
+export function selectTemplateSchema(caps: ClickHouseCapabilities): TemplateSchemaKind {
+  return caps.hasDateTime64 && caps.hasLowCardinality && caps.hasCodecs ? 'full' : 'legacy';
+}
+
+/**
+ * Whether the server can render Body at query time: CREATE DICTIONARY with Array
+ * attributes (21.x; we require 21.8, the release that also has Map, so only the
+ * full schema renders).
+ */
+export function supportsRenderedBody(version: ServerVersion): boolean {
+  return versionAtLeast(version, 21, 8);
+}
+
+function tableOf(opts: TemplateTableOptions): string {
+  return opts.table ?? DEFAULT_TEMPLATES_TABLE;
+}
+
+function qualified(opts: TemplateTableOptions, name: string): string {
+  return `${quoteIdent(opts.database)}.${quoteIdent(name)}`;
+}
+
+export function templatesTableName(opts: TemplateTableOptions): string {
+  return qualified(opts, tableOf(opts));
+}
+
+export function templatesViewName(opts: TemplateTableOptions): string {
+  return qualified(opts, `${tableOf(opts)}_merged`);
+}
+
+export function templatesDictionaryName(opts: TemplateTableOptions): string {
+  return qualified(opts, `${tableOf(opts)}_dict`);
+}
+
+function onCluster(opts: TemplateTableOptions): string {
+  return opts.clusterName ? ` ON CLUSTER ${quoteIdent(opts.clusterName)}` : '';
+}
+
+function engineOf(opts: TemplateTableOptions): string {
+  const e = opts.tableEngine;
+  if (e && /^Replicated/.test(e.name)) return `ReplicatedReplacingMergeTree(${e.params ? e.params + ', ' : ''}Version)`;
+  return 'ReplacingMergeTree(Version)';
+}
+
+/** CREATE TABLE + CREATE VIEW for log_templates (idempotent). */
+export function templatesTableSql(kind: TemplateSchemaKind, opts: TemplateTableOptions): string[] {
+  const full = kind === 'full';
+  const lc = (t: string) => (full ? `LowCardinality(${t})` : t);
+  const zstd = full ? ' CODEC(ZSTD(1))' : '';
+  const time = full ? 'DateTime64(3)' : 'DateTime';
+  const columns = [
+    `ServiceName ${lc('String')}`,
+    'TemplateId UInt64',
+    `Text String${zstd}`,
+    `Parts Array(String)${zstd}`,
+    `Source ${lc('String')}`,
+    'SeverityNumber UInt8',
+    `SeverityText ${lc('String')}`,
+    `Function String${zstd}`,
+    `Location String${zstd}`,
+    `FirstSeen ${time}`,
+    `LastSeen ${time}`,
+    'Count UInt64',
+    'SupersededBy UInt64',
+    'WriterId String',
+    'Version UInt64',
+  ];
+  const table = [
+    `CREATE TABLE IF NOT EXISTS ${templatesTableName(opts)}${onCluster(opts)} (`,
+    columns.map((c) => `    ${c}`).join(',\n'),
+    `) ENGINE = ${engineOf(opts)}`,
+    'ORDER BY (ServiceName, TemplateId, WriterId)',
+  ].join('\n');
+  // Inner level: one row per writer (its newest values); outer level: over writers.
+  // Inner and outer names differ because an alias equal to a column name inside an
+  // aggregate confuses older servers.
+  const view = [
+    `CREATE VIEW IF NOT EXISTS ${templatesViewName(opts)}${onCluster(opts)} AS`,
+    'SELECT ServiceName, TemplateId,',
+    '    argMax(w_text, w_version) AS Text, argMax(w_source, w_version) AS Source,',
+    '    argMax(w_severity_number, w_version) AS SeverityNumber, argMax(w_severity_text, w_version) AS SeverityText,',
+    '    argMax(w_function, w_version) AS Function, argMax(w_location, w_version) AS Location,',
+    '    min(w_first) AS FirstSeen, max(w_last) AS LastSeen, sum(w_count) AS Count,',
+    '    argMax(w_superseded_by, w_version) AS SupersededBy, count() AS Writers',
+    'FROM (',
+    '    SELECT ServiceName, TemplateId, WriterId,',
+    '        argMax(Text, Version) AS w_text, argMax(Source, Version) AS w_source,',
+    '        argMax(SeverityNumber, Version) AS w_severity_number, argMax(SeverityText, Version) AS w_severity_text,',
+    '        argMax(Function, Version) AS w_function, argMax(Location, Version) AS w_location,',
+    '        min(FirstSeen) AS w_first, max(LastSeen) AS w_last, max(Count) AS w_count,',
+    '        argMax(SupersededBy, Version) AS w_superseded_by, max(Version) AS w_version',
+    `    FROM ${templatesTableName(opts)}`,
+    '    GROUP BY ServiceName, TemplateId, WriterId',
+    ')',
+    'GROUP BY ServiceName, TemplateId',
+  ].join('\n');
+  return [table, view];
+}
+
+/**
+ * CREATE DICTIONARY over log_templates: TemplateId -> Parts (full schema only).
+ * Reloaded every 5-10 s, and at once by TemplateStore after it wrote new ids.
+ */
+export function templatesDictionarySql(opts: TemplateTableOptions): string {
+  const source = `SELECT TemplateId, any(Parts) AS Parts FROM ${templatesTableName(opts)} GROUP BY TemplateId`;
+  const creds = [opts.username ? `USER ${quoteString(opts.username)}` : '', opts.password ? `PASSWORD ${quoteString(opts.password)}` : '']
+    .filter(Boolean)
+    .join(' ');
+  return [
+    `CREATE DICTIONARY IF NOT EXISTS ${templatesDictionaryName(opts)}${onCluster(opts)} (`,
+    '    TemplateId UInt64,',
+    "    Parts Array(String)",
+    ')',
+    'PRIMARY KEY TemplateId',
+    `SOURCE(CLICKHOUSE(QUERY ${quoteString(source)}${creds ? ' ' + creds : ''}))`,
+    'LAYOUT(HASHED())',
+    'LIFETIME(MIN 5 MAX 10)',
+  ].join('\n');
+}
+
+/**
+ * The `Body` ALIAS of otel_logs in rendered mode. `dictionary` is the qualified
+ * dictionary name (templatesDictionaryName). The lambda pairs the k-th part with
+ * the k-th argument; TemplateArgs[k] past the end is '' — the same rule as
+ * renderLikeClickHouse.
+ */
+export function renderedBodyExpression(dictionary: string): string {
+  const d = quoteString(dictionary.replace(/`/g, ''));
+  const parts = `dictGet(${d}, 'Parts', TemplateId)`;
+  return (
+    `if(TemplateId = 0 OR RawBody != '', RawBody, ` +
+    `arrayStringConcat(arrayMap((p, k) -> concat(p, TemplateArgs[k]), ${parts}, arrayEnumerate(${parts}))))`
+  );
+}
+
+/** The two Body columns of otel_logs in rendered mode (replacing `Body String`). */
+export function renderedBodyColumns(dictionary: string): string[] {
+  return ['RawBody String CODEC(ZSTD(1))', `Body String ALIAS ${renderedBodyExpression(dictionary)}`];
+}
+
+/** Template text → the parts the dictionary holds (the k-th part precedes the k-th argument). */
+export function templatePartsOf(text: string): string[] {
+  return parseTemplateText(text);
+}
+
+/** What the Body ALIAS computes from parts and arguments (see renderedBodyExpression). */
+export function renderLikeClickHouse(parts: readonly string[], args: readonly string[]): string {
+  let out = '';
+  for (let k = 0; k < parts.length; k++) out += parts[k] + (k < args.length ? args[k] : '');
+  return out;
+}
+
+/**
+ * RawBody for a record in rendered mode: '' when the rendering reproduces the
+ * body exactly (the common case: nothing stored), else the body itself.
+ * `parts` undefined (no template, or one the dictionary does not know) stores the body.
+ */
+export function storedBodyOf(body: string, parts: readonly string[] | undefined, args: readonly string[]): string {
+  if (body === '' || parts === undefined) return body;
+  return renderLikeClickHouse(parts, args) === body ? '' : body;
+}
+
+const NS_PER_MS = 1_000_000n;
+
+function timeText(ms: number, kind: TemplateSchemaKind): string {
+  const t = Math.max(0, Math.floor(ms));
+  const seconds = String(Math.floor(t / 1000)).padStart(10, '0');
+  return kind === 'full' ? `${seconds}.${String(t % 1000).padStart(3, '0')}` : seconds;
+}
+
+const COLUMNS = [
+  'ServiceName',
+  'TemplateId',
+  'Text',
+  'Parts',
+  'Source',
+  'SeverityNumber',
+  'SeverityText',
+  'Function',
+  'Location',
+  'FirstSeen',
+  'LastSeen',
+  'Count',
+  'SupersededBy',
+  'WriterId',
+  'Version',
+] as const;
+
+/**
+ * Writes TemplateDictionary entries to log_templates (and keeps the query-time
+ * dictionary current). One per exporter; `writerId` is fresh per instance, so
+ * counts restarting at 0 after a restart add up correctly at read time.
+ */
+export class TemplateStore {
+  readonly writerId = randomBytes(8).toString('hex');
+  readonly kind: TemplateSchemaKind;
+  private lastVersion = 0;
+  /** Ids this writer has stored: a new one means the query-time dictionary needs a reload. */
+  private readonly written = new Set<bigint>();
+  private readonly partsById = new Map<bigint, string[]>();
+
+  /**
+   * `reloadDictionary`: Body is rendered at query time, so the dictionary must know
+   * a template before rows using it are read; write() reloads it after new ids.
+   */
+  constructor(
+    private readonly store: ClickHouseStore,
+    readonly options: TemplateTableOptions,
+    private readonly reloadDictionary = false,
+  ) {
+    this.kind = selectTemplateSchema(store.capabilities);
+  }
+
+  get tableName(): string {
+    return templatesTableName(this.options);
+  }
+
+  get dictionaryName(): string {
+    return templatesDictionaryName(this.options);
+  }
+
+  /** Creates the table and view, and with `withDictionary` the query-time dictionary. */
+  async createSchema(withDictionary: boolean): Promise<void> {
+    for (const sql of templatesTableSql(this.kind, this.options)) await this.store.command(sql);
+    if (withDictionary) await this.store.command(templatesDictionarySql(this.options));
+  }
+
+  /** The unescaped parts of a template text, cached by id (the id is the hash of the text). */
+  partsOf(id: bigint, text: string): string[] {
+    let parts = this.partsById.get(id);
+    if (parts === undefined) {
+      parts = templatePartsOf(text);
+      if (this.partsById.size >= 100_000) this.partsById.clear();
+      this.partsById.set(id, parts);
+    }
+    return parts;
+  }
+
+  /** A strictly increasing version for this writer's rows (microseconds since the epoch, bumped on ties). */
+  private nextVersion(): number {
+    const v = Math.max(Date.now() * 1000, this.lastVersion + 1);
+    this.lastVersion = v;
+    return v;
+  }
+
+  /** Inserts one row per entry (cumulative values); reloads the query-time dictionary when ids are new to it. */
+  async write(entries: readonly TemplateInfo[]): Promise<void> {
+    if (entries.length === 0) return;
+    const version = String(this.nextVersion());
+    let body = '';
+    let fresh = false;
+    for (const e of entries) {
+      const id = BigInt.asUintN(64, e.id);
+      if (!this.written.has(id)) fresh = true;
+      const row = [
+        tsvEscape(e.service),
+        id.toString(),
+        tsvEscape(e.text),
+        tsvStringArray(this.partsOf(id, e.text)),
+        tsvEscape(e.source),
+        String(Math.min(255, Math.max(0, Math.trunc(e.severityNumber)))),
+        tsvEscape(e.severityText),
+        tsvEscape(e.function),
+        tsvEscape(e.location),
+        timeText(e.firstSeenMs, this.kind),
+        timeText(e.lastSeenMs, this.kind),
+        String(Math.max(0, Math.trunc(e.count))),
+        e.supersededBy === undefined ? '0' : BigInt.asUintN(64, e.supersededBy).toString(),
+        this.writerId,
+        version,
+      ];
+      body += row.join('\t') + '\n';
+    }
+    await this.store.insertFormatted({
+      table: `${this.options.database}.${tableOf(this.options)}`,
+      columns: COLUMNS,
+      format: 'TabSeparated',
+      body: Buffer.from(body, 'utf8'),
+    });
+    for (const e of entries) this.written.add(BigInt.asUintN(64, e.id));
+    if (fresh && this.reloadDictionary) await this.store.command(`SYSTEM RELOAD DICTIONARY ${this.dictionaryName}`);
+  }
+
+  /**
+   * Writes what changed in `dictionary` since the last flush. On failure the
+   * entries are marked dirty again (written next time, with their values then)
+   * and the error is rethrown.
+   */
+  async flush(dictionary: TemplateDictionary): Promise<number> {
+    const entries = dictionary.takeDirty();
+    if (entries.length === 0) return 0;
+    try {
+      await this.write(entries);
+    } catch (err) {
+      dictionary.markDirty(entries);
+      throw err;
+    }
+    return entries.length;
+  }
+}
+
+/** Nanoseconds → milliseconds (for callers holding record timestamps). */
+export function msOfNanos(ns: bigint): number {
+  return Number(ns / NS_PER_MS);
+}

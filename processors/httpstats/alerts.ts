@@ -1,0 +1,315 @@
+/**
+ * Traffic alerts: pure functions of the per-interval hit counts fed in — no
+ * clock, no timers, no I/O — so tests drive them with simulated time.
+ *
+ * Two rules, evaluated per key (service, host — the caller decides the
+ * grouping) at the end of every interval, in time order:
+ *
+ * - traffic_spike: the short moving average of requests/s (default 2 min) is
+ *   above the long one (default 20 min, which includes the short window) times
+ *   `ratio` (default 1.5), and at least `minRate` req/s (so 1 -> 3 hits on a
+ *   quiet service is not a spike). Both averages are taken over the time the key
+ *   has been observed when that is shorter than the window, so a key that just
+ *   appeared has short == long and does not alert.
+ * - high_traffic: the average requests/s over `rateWindow` (default 2 min, a
+ *   full window: missing intervals count as zero) is above `rateThreshold`.
+ *
+ * Hysteresis (no flapping): a raised alert recovers only when its figure falls
+ * to `recoveryRatio` (default 0.9) times the raising limit or below; between the
+ * two limits the state does not change. Each raise gives one 'alert' event and
+ * each recovery one 'recovery' event, carrying the figures and the times.
+ *
+ * Input contract: `record()` adds the hits of one closed interval (several
+ * calls for the same interval and key add up); `advance(untilMs)` evaluates every
+ * interval ending at or before untilMs that was not evaluated yet, with
+ * intervals without records counting as zero hits. Hits recorded for an interval
+ * already evaluated still count in later averages (they are not re-evaluated).
+ * Keys with no hits in the longest window and no active alert are forgotten.
+ */
+
+export type AlertRule = 'traffic_spike' | 'high_traffic';
+export type AlertState = 'alert' | 'recovery';
+
+export interface AlertEvent {
+  rule: AlertRule;
+  state: AlertState;
+  service: string;
+  host: string;
+  /** End of the interval whose evaluation raised or recovered the alert (epoch ms). */
+  timeMs: number;
+  /** When the alert was raised (= timeMs for an 'alert' event). */
+  sinceMs: number;
+  /** Requests per second: the short average (traffic_spike) or the window average (high_traffic). */
+  value: number;
+  /** The raising limit in requests per second: long average × ratio, or the threshold. */
+  limit: number;
+  /** traffic_spike: the long average (req/s); high_traffic: the threshold. */
+  baseline: number;
+  /** Hits in the window behind `value`. */
+  hits: number;
+  /** Length of the window behind `value`. */
+  windowMs: number;
+  /** A one-line human description. */
+  message: string;
+}
+
+export interface TrafficAlertOptions {
+  intervalMs: number;
+  spike: { enabled: boolean; shortWindowMs: number; longWindowMs: number; ratio: number; minRate: number };
+  rate: { enabled: boolean; windowMs: number; threshold: number };
+  /** In (0, 1]: a figure must fall to limit × recoveryRatio to recover. */
+  recoveryRatio: number;
+}
+
+export function defaultTrafficAlertOptions(intervalMs = 10_000): TrafficAlertOptions {
+  return {
+    intervalMs,
+    spike: { enabled: true, shortWindowMs: 120_000, longWindowMs: 1_200_000, ratio: 1.5, minRate: 1 },
+    rate: { enabled: true, windowMs: 120_000, threshold: 10 },
+    recoveryRatio: 0.9,
+  };
+}
+
+interface KeyState {
+  service: string;
+  host: string;
+  /** Interval index of the first hits seen (start of the observed span). */
+  firstIndex: number;
+  lastDataIndex: number;
+  counts: Float64Array;
+  /** Interval index each ring slot currently holds. */
+  slotIndex: Float64Array;
+  spike: ActiveAlert | undefined;
+  rate: ActiveAlert | undefined;
+}
+
+interface ActiveAlert {
+  sinceMs: number;
+  limit: number;
+}
+
+export interface ActiveAlertView {
+  rule: AlertRule;
+  service: string;
+  host: string;
+  sinceMs: number;
+  limit: number;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h}h${m % 60}m` : `${h}h`;
+}
+
+function rate(v: number): string {
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
+function where(service: string, host: string): string {
+  const parts: string[] = [];
+  if (service && service !== '*') parts.push(`service ${JSON.stringify(service)}`);
+  if (host && host !== '*') parts.push(`host ${JSON.stringify(host)}`);
+  return parts.length ? ` on ${parts.join(' ')}` : '';
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function describe(e: Omit<AlertEvent, 'message'>): string {
+  const w = formatDuration(e.windowMs);
+  const at = where(e.service, e.host);
+  if (e.rule === 'high_traffic') {
+    return e.state === 'alert'
+      ? `High traffic generated an alert${at} - hits = ${e.hits} (${rate(e.value)} req/s over ${w}, threshold ${rate(e.limit)} req/s), triggered at ${iso(e.timeMs)}`
+      : `High traffic recovered${at} - hits = ${e.hits} (${rate(e.value)} req/s over ${w}), recovered at ${iso(e.timeMs)} after ${formatDuration(e.timeMs - e.sinceMs)}`;
+  }
+  return e.state === 'alert'
+    ? `Traffic spike generated an alert${at} - ${rate(e.value)} req/s over ${w} is above ${rate(e.limit)} req/s ` +
+        `(long average ${rate(e.baseline)} req/s), hits = ${e.hits}, triggered at ${iso(e.timeMs)}`
+    : `Traffic spike recovered${at} - ${rate(e.value)} req/s over ${w} (long average ${rate(e.baseline)} req/s), hits = ${e.hits}, ` +
+        `recovered at ${iso(e.timeMs)} after ${formatDuration(e.timeMs - e.sinceMs)}`;
+}
+
+export class TrafficAlerts {
+  private readonly intervalMs: number;
+  private readonly intervalSeconds: number;
+  private readonly shortN: number;
+  private readonly longN: number;
+  private readonly rateN: number;
+  private readonly ringSize: number;
+  private readonly keys = new Map<string, KeyState>();
+  /** Hits recorded for intervals not evaluated yet: interval index -> key -> hits. */
+  private readonly pending = new Map<number, Map<string, { service: string; host: string; hits: number }>>();
+  /** The next interval index to evaluate; undefined until the first record. */
+  private next: number | undefined;
+
+  constructor(private readonly options: TrafficAlertOptions) {
+    const o = options;
+    if (!(o.intervalMs > 0)) throw new Error('intervalMs must be positive');
+    if (!(o.recoveryRatio > 0 && o.recoveryRatio <= 1)) throw new Error('recoveryRatio must be in (0, 1]');
+    this.intervalMs = o.intervalMs;
+    this.intervalSeconds = o.intervalMs / 1000;
+    const n = (ms: number) => Math.max(1, Math.round(ms / o.intervalMs));
+    this.shortN = n(o.spike.shortWindowMs);
+    this.longN = Math.max(this.shortN, n(o.spike.longWindowMs));
+    this.rateN = n(o.rate.windowMs);
+    this.ringSize = Math.max(o.spike.enabled ? this.longN : 1, o.rate.enabled ? this.rateN : 1);
+  }
+
+  /** End (epoch ms) of the last evaluated interval; NaN before any evaluation. */
+  get evaluatedUntilMs(): number {
+    return this.next === undefined ? NaN : this.next * this.intervalMs;
+  }
+
+  /** Adds the hits of one interval (identified by its start) for a key. */
+  record(service: string, host: string, intervalStartMs: number, hits: number): void {
+    if (!(hits > 0)) return;
+    const index = Math.floor(intervalStartMs / this.intervalMs);
+    const key = `${service}\u0001${host}`;
+    if (this.next !== undefined && index < this.next) {
+      // Late: counts in later averages if still inside the ring, never re-evaluated.
+      const st = this.keys.get(key);
+      if (st && index > this.next - 1 - this.ringSize) this.addToRing(st, index, hits);
+      return;
+    }
+    let perKey = this.pending.get(index);
+    if (!perKey) {
+      perKey = new Map();
+      this.pending.set(index, perKey);
+    }
+    const p = perKey.get(key);
+    if (p) p.hits += hits;
+    else perKey.set(key, { service, host, hits });
+  }
+
+  /** Evaluates every interval ending at or before untilMs; returns the events raised, in time order. */
+  advance(untilMs: number): AlertEvent[] {
+    const events: AlertEvent[] = [];
+    const until = Math.floor(untilMs / this.intervalMs); // intervals with index < until have ended
+    if (this.next === undefined) {
+      const first = this.minPending();
+      if (first === undefined) return events;
+      this.next = first;
+    }
+    while (this.next < until) {
+      const j = this.next;
+      const perKey = this.pending.get(j);
+      if (perKey) {
+        this.pending.delete(j);
+        for (const [key, p] of perKey) {
+          let st = this.keys.get(key);
+          if (!st) {
+            st = {
+              service: p.service,
+              host: p.host,
+              firstIndex: j,
+              lastDataIndex: j,
+              counts: new Float64Array(this.ringSize),
+              slotIndex: new Float64Array(this.ringSize).fill(-Infinity),
+              spike: undefined,
+              rate: undefined,
+            };
+            this.keys.set(key, st);
+          }
+          this.addToRing(st, j, p.hits);
+        }
+      }
+      for (const [key, st] of this.keys) {
+        this.evaluate(st, j, events);
+        if (st.lastDataIndex <= j - this.ringSize && !st.spike && !st.rate) this.keys.delete(key);
+      }
+      this.next = j + 1;
+      if (this.keys.size === 0) {
+        // Nothing in any window and no active alert: skip the silent stretch.
+        const nextData = this.minPending();
+        this.next = nextData === undefined ? Math.max(this.next, until) : Math.max(this.next, Math.min(nextData, until));
+      }
+    }
+    return events;
+  }
+
+  /** Alerts raised and not recovered. */
+  activeAlerts(): ActiveAlertView[] {
+    const out: ActiveAlertView[] = [];
+    for (const st of this.keys.values()) {
+      if (st.spike) out.push({ rule: 'traffic_spike', service: st.service, host: st.host, ...st.spike });
+      if (st.rate) out.push({ rule: 'high_traffic', service: st.service, host: st.host, ...st.rate });
+    }
+    return out;
+  }
+
+  private minPending(): number | undefined {
+    let min: number | undefined;
+    for (const i of this.pending.keys()) if (min === undefined || i < min) min = i;
+    return min;
+  }
+
+  private addToRing(st: KeyState, index: number, hits: number): void {
+    const slot = index % this.ringSize;
+    if (st.slotIndex[slot] !== index) {
+      if (st.slotIndex[slot] > index) return; // the slot already holds a later interval: too old to count
+      st.slotIndex[slot] = index;
+      st.counts[slot] = 0;
+    }
+    st.counts[slot] += hits;
+    if (index > st.lastDataIndex) st.lastDataIndex = index;
+  }
+
+  /** Hits of the n intervals ending with interval j. */
+  private windowHits(st: KeyState, j: number, n: number): number {
+    let sum = 0;
+    for (let i = j - n + 1; i <= j; i++) {
+      const slot = ((i % this.ringSize) + this.ringSize) % this.ringSize;
+      if (st.slotIndex[slot] === i) sum += st.counts[slot];
+    }
+    return sum;
+  }
+
+  private evaluate(st: KeyState, j: number, events: AlertEvent[]): void {
+    const o = this.options;
+    const timeMs = (j + 1) * this.intervalMs;
+    const emit = (e: Omit<AlertEvent, 'message' | 'service' | 'host' | 'timeMs'>) => {
+      const full = { ...e, service: st.service, host: st.host, timeMs };
+      events.push({ ...full, message: describe(full) });
+    };
+    if (o.spike.enabled) {
+      const observed = j - st.firstIndex + 1;
+      const sn = Math.min(this.shortN, observed);
+      const ln = Math.min(this.longN, observed);
+      const shortHits = this.windowHits(st, j, sn);
+      const shortRate = shortHits / (sn * this.intervalSeconds);
+      const longRate = this.windowHits(st, j, ln) / (ln * this.intervalSeconds);
+      const limit = longRate * o.spike.ratio;
+      const figures = { rule: 'traffic_spike' as const, value: shortRate, baseline: longRate, hits: shortHits, windowMs: sn * this.intervalMs };
+      if (!st.spike) {
+        if (shortRate > limit && shortRate >= o.spike.minRate) {
+          st.spike = { sinceMs: timeMs, limit };
+          emit({ ...figures, state: 'alert', sinceMs: timeMs, limit });
+        }
+      } else if (shortRate <= limit * o.recoveryRatio) {
+        emit({ ...figures, state: 'recovery', sinceMs: st.spike.sinceMs, limit });
+        st.spike = undefined;
+      }
+    }
+    if (o.rate.enabled) {
+      const hits = this.windowHits(st, j, this.rateN);
+      const value = hits / (this.rateN * this.intervalSeconds);
+      const limit = o.rate.threshold;
+      const figures = { rule: 'high_traffic' as const, value, baseline: limit, limit, hits, windowMs: this.rateN * this.intervalMs };
+      if (!st.rate) {
+        if (value > limit) {
+          st.rate = { sinceMs: timeMs, limit };
+          emit({ ...figures, state: 'alert', sinceMs: timeMs });
+        }
+      } else if (value <= limit * o.recoveryRatio) {
+        emit({ ...figures, state: 'recovery', sinceMs: st.rate.sinceMs });
+        st.rate = undefined;
+      }
+    }
+  }
+}

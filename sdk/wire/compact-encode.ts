@@ -1,0 +1,595 @@
+/**
+ * The SDK side of the compact protocol (proto/logfun/v1/ingest.proto): encodes
+ * buffered records as a columnar RecordBatch, template definitions and the
+ * Hello, written field by field with ProtoWriter (no message objects).
+ *
+ * Size, per templated record: a template index, a time delta in nanoseconds
+ * (zigzag varint), and the arguments in per-kind columns. Beyond that only
+ * what differs from the template's definition is sent:
+ *   - argument kinds: the template definition declares them (from the template's
+ *     first record); a record whose kinds differ is listed in kind_override_record;
+ *   - severity: the definition's, unless the record is listed in severity_override_record;
+ *   - numbers: one column for every JavaScript number: integers as themselves,
+ *     short decimals (12.5, 0.25) as a scaled integer, others as an 8-byte double;
+ *   - strings: each distinct string once per batch, repeats as a back reference;
+ *   - attributes and span contexts: batch-local tables referenced by index, so a
+ *     child logger's bound attributes or a span shared by many records are sent once.
+ * Records the columns cannot express exactly (OpenTelemetry API records, a record
+ * with its own scope, an argument count that does not match its template) travel
+ * as OTLP LogRecords (verbatim_records), so every record arrives as the OTLP
+ * transport would have delivered it.
+ *
+ * Template indexes are per encoder (one per transport), start at 1 and are never
+ * reused, so an encoded batch stays valid on any stream of the same transport
+ * once its templates are defined there (see logfun-stream.ts).
+ */
+import type { ExportBatch } from '../transport';
+import type { Template } from '../templates';
+import { LOGFUN_SCOPE, type InstrumentationScope, type Resource } from '../resource';
+import type { RecordBuffer } from '../record-buffer';
+import { severityTextOf } from '../severity';
+import { isIntegral, type ArgumentValue, type AttributeList, type AttributeValue } from '../values';
+import {
+  bodyAt,
+  droppedAttributesAt,
+  eventNameAt,
+  forEachAttribute,
+  observedTimeUnixNanoAt,
+  scopeAt,
+  severityTextAt,
+  timeUnixNanoAt,
+} from '../record-view';
+import { ProtoWriter, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './compact-writer';
+
+/** ArgumentKind of proto/logfun/v1/ingest.proto. */
+export const enum ArgumentKind {
+  String = 0,
+  Int = 1,
+  Double = 2,
+  Bool = 3,
+  Bytes = 4,
+  Number = 5,
+}
+
+/** Field numbers of ClientMessage / RecordBatch / TemplateDefinition / Hello. */
+const CLIENT_HELLO = 1;
+const CLIENT_TEMPLATES = 2;
+const CLIENT_BATCH = 3;
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+/** Decimal numbers are sent scaled when |m| stays below this (n = m * 16 + s is then an exact double). */
+const DECIMAL_MAX_MANTISSA = 2 ** 47;
+const MAX_DECIMAL_SCALE = 14;
+const NUMBER_DOUBLE_ESCAPE = 15;
+const POW10: number[] = Array.from({ length: MAX_DECIMAL_SCALE + 1 }, (_, i) => 10 ** i);
+/** Distinct strings tracked for back references per batch; beyond it strings are sent inline. */
+const MAX_STRING_REFS = 16384;
+/** Seconds apart below which a nanosecond delta is an exact double (2^53 ns is 104 days). */
+const SAFE_DELTA_SECONDS = 9_000_000;
+
+const ZERO_TRACE = new Uint8Array(16);
+const ZERO_SPAN = new Uint8Array(8);
+
+/** What an encoder knows about one template: its index and the definition sent on each new stream. */
+export interface TemplateSlot {
+  readonly index: number;
+  readonly template: Template;
+  readonly severity: number;
+  readonly kinds: Uint8Array;
+  /** Encoded TemplateDefinition message (without its field tag). */
+  readonly definition: Buffer;
+}
+
+/** A batch encoded once, resent unchanged after a reconnect. */
+export class CompactBatch {
+  constructor(
+    readonly sequence: number,
+    /** ClientMessage { batch } bytes. */
+    readonly message: Buffer,
+    /** Templates the batch refers to (they must be defined on the stream first). */
+    readonly templates: readonly TemplateSlot[],
+    readonly records: number,
+  ) {}
+}
+
+/** Kind of a captured argument, as it is sent. */
+function kindOf(v: ArgumentValue): ArgumentKind {
+  switch (typeof v) {
+    case 'string':
+      return ArgumentKind.String;
+    case 'number':
+      return ArgumentKind.Number;
+    case 'boolean':
+      return ArgumentKind.Bool;
+    case 'bigint':
+      // Beyond int64 the OTLP path sends the decimal text; so do we.
+      return v >= INT64_MIN && v <= INT64_MAX ? ArgumentKind.Int : ArgumentKind.String;
+  }
+  return ArgumentKind.Bytes;
+}
+
+/** Reusable column writers of one batch. */
+class Columns {
+  readonly main = new ProtoWriter(64 * 1024);
+  readonly templateIndex = new ProtoWriter(2048);
+  readonly timeDelta = new ProtoWriter(4096);
+  readonly strings = new ProtoWriter(16 * 1024);
+  readonly stringRefs = new ProtoWriter(2048);
+  readonly ints = new ProtoWriter(256);
+  readonly numbers = new ProtoWriter(4096);
+  readonly doubles = new ProtoWriter(1024);
+  readonly bools = new ProtoWriter(256);
+  readonly bytes = new ProtoWriter(256);
+  readonly severityRecord = new ProtoWriter(256);
+  readonly severityValue = new ProtoWriter(256);
+  readonly kindRecord = new ProtoWriter(256);
+  readonly kindValue = new ProtoWriter(256);
+  readonly attributeSets = new ProtoWriter(1024);
+  readonly boundColumn = new ProtoWriter(1024);
+  readonly callColumn = new ProtoWriter(1024);
+  readonly spanColumn = new ProtoWriter(1024);
+  readonly traceIds = new ProtoWriter(256);
+  readonly spanIds = new ProtoWriter(256);
+  readonly traceFlags = new ProtoWriter(64);
+  readonly verbatim = new ProtoWriter(256);
+
+  reset(): void {
+    for (const w of [
+      this.main,
+      this.templateIndex,
+      this.timeDelta,
+      this.strings,
+      this.stringRefs,
+      this.ints,
+      this.numbers,
+      this.doubles,
+      this.bools,
+      this.bytes,
+      this.severityRecord,
+      this.severityValue,
+      this.kindRecord,
+      this.kindValue,
+      this.attributeSets,
+      this.boundColumn,
+      this.callColumn,
+      this.spanColumn,
+      this.traceIds,
+      this.spanIds,
+      this.traceFlags,
+      this.verbatim,
+    ])
+      w.reset();
+  }
+}
+
+export class CompactEncoder {
+  private readonly slots = new WeakMap<Template, TemplateSlot>();
+  private nextIndex = 1;
+  private readonly columns = new Columns();
+  private readonly kindScratch: number[] = [];
+  private readonly stringIds = new Map<string, number>();
+  private readonly attributeSetIds = new Map<AttributeList, number>();
+  private readonly spanIds = new Map<string, number>();
+  /** Templates whose definition was built; they keep their index for the encoder's life. */
+  get templateCount(): number {
+    return this.nextIndex - 1;
+  }
+
+  /** The slot of a template, defining it (from the record at `slot`) on first use. */
+  private slotFor(template: Template, buf: RecordBuffer, slot: number, args: readonly ArgumentValue[] | undefined): TemplateSlot {
+    let s = this.slots.get(template);
+    if (s !== undefined) return s;
+    const kinds = new Uint8Array(template.placeholderCount);
+    if (args !== undefined) for (let i = 0; i < kinds.length; i++) kinds[i] = kindOf(args[i]);
+    const severity = buf.severity[slot];
+    const index = this.nextIndex++;
+    s = { index, template, severity, kinds, definition: encodeTemplateDefinition(index, template, severity, kinds) };
+    this.slots.set(template, s);
+    return s;
+  }
+
+  /** Encodes a batch as ClientMessage { batch }. */
+  encodeBatch(batch: ExportBatch): CompactBatch {
+    const c = this.columns;
+    c.reset();
+    this.stringIds.clear();
+    this.attributeSetIds.clear();
+    this.spanIds.clear();
+    const buf = batch.buffer;
+    const used: TemplateSlot[] = [];
+    const usedSet = new Set<TemplateSlot>();
+    let templated = 0;
+    let prevSec = 0;
+    let prevNano = 0;
+    let baseSec = -1;
+    let baseNano = 0;
+    let anyBound = false;
+    let anyCall = false;
+    let anySpan = false;
+    let anyStringRef = false;
+    let distinctStrings = 0;
+    let lastTrace: string | undefined;
+    let lastSpan: string | undefined;
+    let lastFlags = -1;
+    let lastSpanIndex = 0;
+    const kinds = this.kindScratch;
+
+    for (let i = 0; i < batch.length; i++) {
+      const slot = batch.slot(i);
+      const template = buf.template[slot];
+      const args = buf.args[slot];
+      const argCount = args === undefined ? 0 : args.length;
+      const sec = buf.timeSec[slot];
+      if (
+        template === undefined ||
+        argCount !== template.placeholderCount ||
+        buf.extra[slot] !== undefined ||
+        (buf.scope[slot] !== undefined && buf.scope[slot] !== LOGFUN_SCOPE) ||
+        !(sec >= 0)
+      ) {
+        c.templateIndex.uint32(0);
+        writeVerbatimRecord(c.verbatim, buf, slot);
+        continue;
+      }
+      const s = this.slotFor(template, buf, slot, args);
+      if (!usedSet.has(s)) {
+        usedSet.add(s);
+        used.push(s);
+      }
+      const j = templated++;
+      c.templateIndex.uint32(s.index);
+
+      // Time: delta from the previous templated record, exact.
+      const nano = buf.timeNano[slot];
+      if (baseSec < 0) {
+        baseSec = sec;
+        baseNano = nano;
+        c.timeDelta.uint32(0);
+      } else if (Math.abs(sec - prevSec) < SAFE_DELTA_SECONDS) {
+        c.timeDelta.sint64((sec - prevSec) * 1e9 + (nano - prevNano));
+      } else {
+        c.timeDelta.sint64Big(BigInt(sec - prevSec) * 1_000_000_000n + BigInt(nano - prevNano));
+      }
+      prevSec = sec;
+      prevNano = nano;
+
+      const severity = buf.severity[slot];
+      if (severity !== s.severity) {
+        c.severityRecord.uint32(j);
+        c.severityValue.uint32(severity);
+      }
+
+      if (argCount > 0) {
+        const declared = s.kinds;
+        let differs = false;
+        for (let a = 0; a < argCount; a++) {
+          const v = args![a];
+          const kind = kindOf(v);
+          kinds[a] = kind;
+          if (kind !== declared[a]) differs = true;
+          switch (kind) {
+            case ArgumentKind.String: {
+              const text = typeof v === 'string' ? v : (v as bigint).toString();
+              const known = this.stringIds.get(text);
+              if (known !== undefined) {
+                c.stringRefs.uint32(known);
+                anyStringRef = true;
+              } else {
+                c.stringRefs.uint32(0);
+                c.strings.tag(7, WIRE_LEN).string(text);
+                distinctStrings++;
+                if (distinctStrings <= MAX_STRING_REFS) this.stringIds.set(text, distinctStrings);
+              }
+              break;
+            }
+            case ArgumentKind.Number:
+              writeNumber(c.numbers, c.doubles, v as number);
+              break;
+            case ArgumentKind.Int:
+              c.ints.sint64Big(v as bigint);
+              break;
+            case ArgumentKind.Bool:
+              c.bools.bool(v as boolean);
+              break;
+            case ArgumentKind.Bytes:
+              c.bytes.tag(11, WIRE_LEN).bytes(v as Uint8Array);
+              break;
+          }
+        }
+        if (differs) {
+          c.kindRecord.uint32(j);
+          for (let a = 0; a < argCount; a++) c.kindValue.uint32(kinds[a]);
+        }
+      }
+
+      const bound = buf.bound[slot];
+      if (bound !== undefined && (bound.keys.length > 0 || bound.dropped > 0)) {
+        c.boundColumn.uint32(this.attributeSetIndex(bound));
+        anyBound = true;
+      } else c.boundColumn.uint32(0);
+      const call = buf.attrs[slot];
+      if (call !== undefined && (call.keys.length > 0 || call.dropped > 0)) {
+        c.callColumn.uint32(this.attributeSetIndex(call));
+        anyCall = true;
+      } else c.callColumn.uint32(0);
+
+      const traceId = buf.traceId[slot];
+      const spanId = buf.spanId[slot];
+      if (traceId !== undefined && spanId !== undefined) {
+        const flags = buf.traceFlags[slot];
+        if (traceId !== lastTrace || spanId !== lastSpan || flags !== lastFlags) {
+          lastTrace = traceId;
+          lastSpan = spanId;
+          lastFlags = flags;
+          const key = traceId + spanId + flags;
+          let k = this.spanIds.get(key);
+          if (k === undefined) {
+            k = this.spanIds.size + 1;
+            this.spanIds.set(key, k);
+            c.traceIds.raw(hexId(traceId, 16, ZERO_TRACE));
+            c.spanIds.raw(hexId(spanId, 8, ZERO_SPAN));
+            c.traceFlags.uint32(flags);
+          }
+          lastSpanIndex = k;
+        }
+        c.spanColumn.uint32(lastSpanIndex);
+        anySpan = true;
+      } else c.spanColumn.uint32(0);
+    }
+
+    const m = c.main;
+    m.tag(1, WIRE_VARINT).uint53(batch.sequence);
+    if (baseSec >= 0) m.tag(2, WIRE_I64).fixed64UnixNano(baseSec, baseNano);
+    m.message(3, c.templateIndex);
+    if (c.timeDelta.length > 0) m.message(4, c.timeDelta);
+    m.raw(c.strings.buf.subarray(0, c.strings.length));
+    if (c.ints.length > 0) m.message(8, c.ints);
+    if (c.doubles.length > 0) m.message(9, c.doubles);
+    if (c.bools.length > 0) m.message(10, c.bools);
+    m.raw(c.bytes.buf.subarray(0, c.bytes.length));
+    if (anySpan) {
+      m.tag(12, WIRE_LEN).bytes(c.traceIds.buf.subarray(0, c.traceIds.length));
+      m.tag(13, WIRE_LEN).bytes(c.spanIds.buf.subarray(0, c.spanIds.length));
+    }
+    if (batch.droppedSinceLast > 0) m.tag(14, WIRE_VARINT).uint53(batch.droppedSinceLast);
+    if (c.numbers.length > 0) m.message(15, c.numbers);
+    if (anyStringRef) m.message(17, c.stringRefs);
+    if (c.severityRecord.length > 0) {
+      m.message(18, c.severityRecord);
+      m.message(19, c.severityValue);
+    }
+    if (c.kindRecord.length > 0) {
+      m.message(20, c.kindRecord);
+      m.message(21, c.kindValue);
+    }
+    m.raw(c.attributeSets.buf.subarray(0, c.attributeSets.length));
+    if (anyBound) m.message(23, c.boundColumn);
+    if (anyCall) m.message(24, c.callColumn);
+    if (anySpan) {
+      m.message(25, c.spanColumn);
+      if (hasNonZeroVarint(c.traceFlags)) m.message(26, c.traceFlags);
+    }
+    m.raw(c.verbatim.buf.subarray(0, c.verbatim.length));
+
+    const header = new ProtoWriter(8);
+    header.tag(CLIENT_BATCH, WIRE_LEN).uint32(m.length);
+    const message = Buffer.concat([header.buf.subarray(0, header.length), m.buf.subarray(0, m.length)]);
+    return new CompactBatch(batch.sequence, message, used, batch.length);
+  }
+
+  /** 1-based index of an attribute list in the batch's attribute_sets, adding it on first use. */
+  private attributeSetIndex(list: AttributeList): number {
+    let k = this.attributeSetIds.get(list);
+    if (k !== undefined) return k;
+    k = this.attributeSetIds.size + 1;
+    this.attributeSetIds.set(list, k);
+    const w = this.columns.attributeSets;
+    w.fork(22);
+    for (let i = 0; i < list.keys.length; i++) writeKeyValue(w, 1, list.keys[i], list.values[i]);
+    if (list.dropped > 0) w.tag(2, WIRE_VARINT).uint32(list.dropped);
+    w.ldelim();
+    return k;
+  }
+}
+
+/** A JavaScript number into number_values (and double_values for the escape). */
+function writeNumber(numbers: ProtoWriter, doubles: ProtoWriter, v: number): void {
+  if (isIntegral(v)) {
+    // -0 is a safe integer: sent (and exported by the OTLP path) as int 0.
+    if (Math.abs(v) < DECIMAL_MAX_MANTISSA) numbers.sint64(v === 0 ? 0 : v * 16);
+    else numbers.sint64Big(BigInt(v) * 16n);
+    return;
+  }
+  if (Number.isFinite(v)) {
+    const magnitude = Math.abs(v);
+    for (let s = 1; s <= MAX_DECIMAL_SCALE; s++) {
+      const p = POW10[s];
+      if (magnitude * p >= DECIMAL_MAX_MANTISSA) break;
+      const m = Math.round(v * p);
+      if (m / p === v) {
+        numbers.sint64(m * 16 + s);
+        return;
+      }
+    }
+  }
+  numbers.sint64(NUMBER_DOUBLE_ESCAPE);
+  doubles.double(v);
+}
+
+function hasNonZeroVarint(w: ProtoWriter): boolean {
+  for (let i = 0; i < w.length; i++) if (w.buf[i] !== 0) return true;
+  return false;
+}
+
+function hexId(hex: string, size: number, zero: Uint8Array): Uint8Array {
+  if (hex.length !== size * 2) return zero;
+  const b = Buffer.from(hex, 'hex');
+  return b.length === size ? b : zero;
+}
+
+// ---- AnyValue / KeyValue (OTLP common.proto), as the OTLP transport encodes them ----
+
+/** An AnyValue's fields (no tag): int for safe-integer numbers and int64 bigints, double for other numbers. */
+export function writeAnyValueFields(w: ProtoWriter, v: AttributeValue | ArgumentValue): void {
+  switch (typeof v) {
+    case 'string':
+      w.tag(1, WIRE_LEN).string(v);
+      return;
+    case 'boolean':
+      w.tag(2, WIRE_VARINT).bool(v);
+      return;
+    case 'number':
+      if (isIntegral(v)) w.tag(3, WIRE_VARINT).int64(v);
+      else w.tag(4, WIRE_I64).double(v);
+      return;
+    case 'bigint':
+      if (v >= INT64_MIN && v <= INT64_MAX) w.tag(3, WIRE_VARINT).uint64Big(v);
+      else w.tag(1, WIRE_LEN).string(v.toString());
+      return;
+  }
+  if (v === null || v === undefined) return;
+  if (v instanceof Uint8Array) {
+    w.tag(7, WIRE_LEN).bytes(v);
+    return;
+  }
+  if (Array.isArray(v)) {
+    w.fork(5);
+    for (const item of v) {
+      w.fork(1);
+      writeAnyValueFields(w, item);
+      w.ldelim();
+    }
+    w.ldelim();
+    return;
+  }
+  const obj = v as { [key: string]: AttributeValue };
+  w.fork(6);
+  for (const key of Object.keys(obj)) writeKeyValue(w, 1, key, obj[key]);
+  w.ldelim();
+}
+
+/** A KeyValue as field `field` of the enclosing message. */
+export function writeKeyValue(w: ProtoWriter, field: number, key: string, value: AttributeValue | ArgumentValue): void {
+  w.fork(field);
+  w.tag(1, WIRE_LEN).string(key);
+  w.fork(2);
+  writeAnyValueFields(w, value);
+  w.ldelim();
+  w.ldelim();
+}
+
+function writeUnixNanoBig(w: ProtoWriter, ns: bigint): void {
+  w.fixed64Big(ns);
+}
+
+/** VerbatimRecord { record: LogRecord (exactly as the OTLP transport writes it), scope, scope_schema_url }. */
+function writeVerbatimRecord(w: ProtoWriter, buf: RecordBuffer, slot: number): void {
+  w.fork(27);
+  w.fork(1);
+  w.tag(1, WIRE_I64);
+  writeUnixNanoBig(w, timeUnixNanoAt(buf, slot));
+  w.tag(11, WIRE_I64);
+  writeUnixNanoBig(w, observedTimeUnixNanoAt(buf, slot));
+  const severity = buf.severity[slot];
+  if (severity !== 0) w.tag(2, WIRE_VARINT).uint32(severity);
+  const severityText = severityTextAt(buf, slot);
+  if (severityText !== '') w.tag(3, WIRE_LEN).string(severityText);
+  const body = bodyAt(buf, slot);
+  if (body !== undefined) {
+    w.fork(5);
+    writeAnyValueFields(w, body);
+    w.ldelim();
+  }
+  forEachAttribute(buf, slot, true, (key, value) => writeKeyValue(w, 6, key, value));
+  const dropped = droppedAttributesAt(buf, slot);
+  if (dropped !== 0) w.tag(7, WIRE_VARINT).uint32(dropped);
+  const flags = buf.traceFlags[slot];
+  if (flags !== 0) w.tag(8, WIRE_I32).fixed32(flags);
+  const traceId = buf.traceId[slot];
+  if (traceId) w.tag(9, WIRE_LEN).bytes(Buffer.from(traceId, 'hex'));
+  const spanId = buf.spanId[slot];
+  if (spanId) w.tag(10, WIRE_LEN).bytes(Buffer.from(spanId, 'hex'));
+  const eventName = eventNameAt(buf, slot);
+  if (eventName) w.tag(12, WIRE_LEN).string(eventName);
+  w.ldelim();
+  const scope = scopeAt(buf, slot);
+  writeScope(w, 2, scope);
+  if (scope.schemaUrl) w.tag(3, WIRE_LEN).string(scope.schemaUrl);
+  w.ldelim();
+}
+
+function writeScope(w: ProtoWriter, field: number, scope: InstrumentationScope): void {
+  w.fork(field);
+  if (scope.name) w.tag(1, WIRE_LEN).string(scope.name);
+  if (scope.version) w.tag(2, WIRE_LEN).string(scope.version);
+  const attrs = scope.attributes;
+  if (attrs !== undefined) {
+    for (let i = 0; i < attrs.keys.length; i++) writeKeyValue(w, 3, attrs.keys[i], attrs.values[i]);
+    if (attrs.dropped > 0) w.tag(4, WIRE_VARINT).uint32(attrs.dropped);
+  }
+  w.ldelim();
+}
+
+// ---- template definitions and Hello ----
+
+function encodeTemplateDefinition(index: number, template: Template, severity: number, kinds: Uint8Array): Buffer {
+  const w = new ProtoWriter(template.text.length + 64);
+  w.tag(1, WIRE_VARINT).uint32(index);
+  w.tag(2, WIRE_I64).fixed64Big(template.id);
+  w.tag(3, WIRE_LEN).string(template.text);
+  if (severity !== 0) w.tag(4, WIRE_VARINT).uint32(severity);
+  const severityText = severityTextOf(severity);
+  if (severityText) w.tag(5, WIRE_LEN).string(severityText);
+  const site = template.site;
+  if (site !== undefined) {
+    if (site.function) w.tag(6, WIRE_LEN).string(site.function);
+    w.tag(7, WIRE_LEN).string(`${site.filepath}:${site.lineno}`);
+    w.tag(8, WIRE_LEN).string(site.filepath);
+    w.tag(9, WIRE_VARINT).int64(site.lineno);
+  }
+  if (kinds.length > 0) {
+    w.fork(10);
+    for (let i = 0; i < kinds.length; i++) w.uint32(kinds[i]);
+    w.ldelim();
+  }
+  return w.finish();
+}
+
+/** ClientMessage { templates: { templates: definitions, reset } }. */
+export function encodeTemplateDefinitions(slots: readonly TemplateSlot[], reset: boolean): Buffer {
+  let size = 8;
+  for (const s of slots) size += s.definition.length + 6;
+  const inner = new ProtoWriter(size);
+  for (const s of slots) {
+    inner.tag(1, WIRE_LEN).uint32(s.definition.length);
+    inner.raw(s.definition);
+  }
+  if (reset) inner.tag(2, WIRE_VARINT).bool(true);
+  const out = new ProtoWriter(inner.length + 8);
+  out.message(CLIENT_TEMPLATES, inner);
+  return out.finish();
+}
+
+export interface HelloFields {
+  resource: Resource;
+  scope: InstrumentationScope;
+  sdkVersion: string;
+  lastAckedSequence: number;
+  sessionId: Uint8Array;
+}
+
+/** ClientMessage { hello }. */
+export function encodeHello(h: HelloFields): Buffer {
+  const w = new ProtoWriter(512);
+  w.fork(CLIENT_HELLO);
+  const attrs = h.resource.attributes;
+  for (let i = 0; i < attrs.keys.length; i++) writeKeyValue(w, 1, attrs.keys[i], attrs.values[i]);
+  if (h.scope.name) w.tag(2, WIRE_LEN).string(h.scope.name);
+  if (h.scope.version) w.tag(3, WIRE_LEN).string(h.scope.version);
+  if (h.sdkVersion) w.tag(4, WIRE_LEN).string(h.sdkVersion);
+  if (h.lastAckedSequence > 0) w.tag(5, WIRE_VARINT).uint53(h.lastAckedSequence);
+  if (h.sessionId.length > 0) w.tag(6, WIRE_LEN).bytes(h.sessionId);
+  w.ldelim();
+  return w.finish();
+}
