@@ -25,7 +25,11 @@ export interface PipelineConfig {
 
 export interface TelemetryConfig {
   /** host:port of the admin HTTP endpoint; "" disables it. */
-  admin: { endpoint: string };
+  admin: {
+    endpoint: string;
+    /** Serve read-only SQL on /api/v1/sql (for `logfun sql`); turn off where the admin port is reachable by others. */
+    sql_api: boolean;
+  };
   logs: { level: 'info' | 'warn' | 'error' };
 }
 
@@ -53,9 +57,26 @@ export class ConfigError extends Error {
 
 export type FactoryRegistry = Map<string, ComponentFactory>;
 
-const DEFAULT_TELEMETRY: TelemetryConfig = { admin: { endpoint: '127.0.0.1:13133' }, logs: { level: 'info' } };
+const DEFAULT_TELEMETRY: TelemetryConfig = { admin: { endpoint: '127.0.0.1:13133', sql_api: true }, logs: { level: 'info' } };
 
-/** Expands ${env:NAME}, ${NAME} and ${NAME:-default} in every string of the YAML text. */
+/**
+ * Expands ${env:NAME}, ${NAME} and ${NAME:-default} in every string value of the parsed
+ * config (after YAML parsing, as otelcol does, so a value with YAML syntax in it, e.g. a
+ * password with `: # ' "`, stays one string). A value that is exactly one reference to a
+ * number-like variable stays a string; the strict merge accepts numeric strings.
+ */
+export function expandEnvInValues(value: unknown, env: NodeJS.ProcessEnv, errors: string[]): unknown {
+  if (typeof value === 'string') return expandEnv(value, env, errors);
+  if (Array.isArray(value)) return value.map((v) => expandEnvInValues(v, env, errors));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = expandEnvInValues(v, env, errors);
+    return out;
+  }
+  return value;
+}
+
+/** Expands ${env:NAME}, ${NAME} and ${NAME:-default} in one string. */
 export function expandEnv(text: string, env: NodeJS.ProcessEnv, errors: string[]): string {
   return text.replace(/\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, dflt: string | undefined) => {
     const v = env[name];
@@ -78,15 +99,16 @@ export function loadConfigFile(file: string, factories: FactoryRegistry, env: No
 
 export function parseConfig(text: string, factories: FactoryRegistry, source = 'config', env: NodeJS.ProcessEnv = process.env): CollectorConfig {
   const errors: string[] = [];
-  const expanded = expandEnv(text, env, errors);
   let raw: unknown;
   try {
-    const doc = YAML.parseDocument(expanded, { prettyErrors: true });
+    const doc = YAML.parseDocument(text, { prettyErrors: true });
     if (doc.errors.length) for (const e of doc.errors) errors.push(`YAML: ${e.message}`);
     raw = doc.toJS();
   } catch (e) {
     throw new ConfigError([`YAML: ${(e as Error).message}`], source);
   }
+  if (errors.length) throw new ConfigError(errors, source);
+  raw = expandEnvInValues(raw, env, errors);
   if (errors.length) throw new ConfigError(errors, source);
   return resolveConfig(raw ?? {}, factories, source);
 }

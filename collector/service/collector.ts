@@ -37,7 +37,6 @@ export class Collector {
 
   constructor(options: CollectorOptions = {}) {
     this.metrics = options.metrics ?? new Metrics();
-    this.logger = options.logger ?? createDiagLogger();
     const factories = defaultFactories();
     this.config =
       options.config ??
@@ -46,6 +45,7 @@ export class Collector {
         : options.configFile
           ? loadConfigFile(options.configFile, factories)
           : parseConfig(DEFAULT_CONFIG_YAML, factories, 'default config'));
+    this.logger = options.logger ?? createDiagLogger({ level: this.config.telemetry.logs.level });
     this.graph = new PipelineGraph(this.config, this.metrics, this.logger);
     this.admin = new AdminServer(this.metrics);
   }
@@ -60,7 +60,7 @@ export class Collector {
       await this.admin.close();
       throw e;
     }
-    const sql = adminEndpoint ? await createSqlHandler(this.config) : undefined;
+    const sql = adminEndpoint && this.config.telemetry.admin.sql_api ? await createSqlHandler(this.config) : undefined;
     if (sql) {
       this.admin.sqlHandler = sql.handler;
       this.closeSql = sql.close;

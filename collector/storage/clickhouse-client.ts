@@ -22,7 +22,9 @@ export type { ClickHouseCapabilities, ServerVersion } from './clickhouse-version
 // Loaded through the package's public entry point ('chdb/connection'); the types come from the
 // file behind it because this project's "node" module resolution does not read package exports.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createChdbConnection } = require('chdb/connection') as typeof import('chdb/dist/connection');
+// Loaded lazily, on the first chdb:// endpoint: the native engine costs ~160 MB resident,
+// which a collector writing to a ClickHouse server over HTTP should not pay.
+const loadChdbConnection = () => (require('chdb/connection') as typeof import('chdb/dist/connection')).createChdbConnection;
 
 export interface ClickHouseOptions {
   /** `chdb://<folder>` (relative folders resolve against the working directory) or `http(s)://host:port`. */
@@ -140,7 +142,7 @@ async function acquireChdb(opts: ClickHouseOptions): Promise<Backend> {
 
 async function createChdbBackend(folder: string, requestTimeoutMs: number, entry: SharedChdb): Promise<Backend> {
   fs.mkdirSync(folder, { recursive: true });
-  const connection = createChdbConnection({ path: folder });
+  const connection = loadChdbConnection()({ path: folder });
   // chDB types its connection against @clickhouse/client-common, the client against its bundled
   // copy of the same declarations; they are the same contract.
   type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];

@@ -1,7 +1,10 @@
 import type { DiagLogger } from '../pipeline/component';
 
-/** Diagnostic logger writing one JSON line per message to stderr; `quiet` silences info. */
-export function createDiagLogger(options: { quiet?: boolean; component?: string } = {}): DiagLogger {
+const LEVEL_RANK = { info: 0, warn: 1, error: 2 } as const;
+
+/** Diagnostic logger writing one JSON line per message to stderr, from `level` up (`quiet` = level warn). */
+export function createDiagLogger(options: { quiet?: boolean; level?: 'info' | 'warn' | 'error'; component?: string } = {}): DiagLogger {
+  const min = LEVEL_RANK[options.level ?? (options.quiet ? 'warn' : 'info')];
   const write = (level: string, msg: string, fields?: Record<string, unknown>) => {
     const line = JSON.stringify({ ts: new Date().toISOString(), level, component: options.component, msg, ...fields }, (_k, v) =>
       typeof v === 'bigint' ? v.toString() : v,
@@ -10,9 +13,11 @@ export function createDiagLogger(options: { quiet?: boolean; component?: string 
   };
   return {
     info: (msg, fields) => {
-      if (!options.quiet) write('info', msg, fields);
+      if (min <= 0) write('info', msg, fields);
     },
-    warn: (msg, fields) => write('warn', msg, fields),
+    warn: (msg, fields) => {
+      if (min <= 1) write('warn', msg, fields);
+    },
     error: (msg, fields) => write('error', msg, fields),
   };
 }

@@ -135,3 +135,15 @@ service:
     expect(() => parseSize('-1')).toThrow();
   });
 });
+
+describe('config environment expansion', () => {
+  test('a value with YAML syntax in it stays one string', () => {
+    const cfg = parseConfig(
+      'receivers: {fake: {endpoint: "${env:LF_SECRET}"}}\nexporters: {sink: {}}\nservice: {pipelines: {logs: {receivers: [fake], exporters: [sink]}}}',
+      factories,
+      'test',
+      { LF_SECRET: `p@ss: #'"{x}` },
+    );
+    expect((cfg.receivers.get('fake')!.config as { endpoint: string }).endpoint).toBe(`p@ss: #'"{x}`);
+  });
+});
