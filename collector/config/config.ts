@@ -148,8 +148,14 @@ export function resolveConfig(raw: unknown, factories: FactoryRegistry, source =
       const config = factory.unmarshal
         ? factory.unmarshal(userValue, `${section}.${id}`, componentErrors)
         : mergeConfig(factory.createDefaultConfig(), userValue, `${section}.${id}`, componentErrors);
-      if (factory.validate && componentErrors.length === 0) {
-        for (const p of factory.validate(config)) componentErrors.push(`${section}.${id}: ${p}`);
+      // Semantic checks run even after shape errors, so one pass reports everything;
+      // a validator tripping over a malformed shape must not hide the shape errors.
+      if (factory.validate) {
+        try {
+          for (const p of factory.validate(config)) componentErrors.push(`${section}.${id}: ${p}`);
+        } catch (e) {
+          if (componentErrors.length === 0) componentErrors.push(`${section}.${id}: ${(e as Error).message}`);
+        }
       }
       errors.push(...componentErrors);
       map.set(id, { id, kind, factory, config });

@@ -41,7 +41,7 @@ export function mergeConfig(defaults: unknown, user: unknown, path: string, erro
     if (typeof user === 'number') return user;
     if (typeof user === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(user)) return Number(user);
     // Durations/sizes whose default is a number of ms/bytes may be written as "5s"/"4MiB".
-    if (typeof user === 'string') return user;
+    if (typeof user === 'string' && /^\s*\d+(\.\d+)?\s*[A-Za-z]+\s*$/.test(user)) return user;
     errors.push(`${path}: expected a number, got ${describe(user)}`);
     return defaults;
   }

@@ -1,0 +1,72 @@
+/** The `logfun` command line as users run it (the built CLI in dist/). */
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+import { CLI_PATH } from '../kit/collector-process';
+
+const run = promisify(execFile);
+
+async function logfun(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI_PATH, ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('logfun CLI', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-cli-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('--help lists the commands', async () => {
+    const { code, stdout } = await logfun(['--help']);
+    expect(code).toBe(0);
+    for (const cmd of ['collector', 'sql', 'demo']) expect(stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
+  });
+
+  test('collector --validate reports every problem of a bad config and exits 1', async () => {
+    const file = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(
+      file,
+      `receivers:
+  otlp:
+    protocols:
+      grpc: { endpoint: "localhost:notaport" }
+  kafka: {}
+exporters:
+  clickhouse: { batch: { max_rows: "many" }, colour: blue }
+service:
+  pipelines:
+    logs: { receivers: [otlp], exporters: [clickhouse, debug] }
+`,
+    );
+    const { code, stderr } = await logfun(['collector', '--config', file, '--validate']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('invalid configuration');
+    expect(stderr).toContain('receivers.kafka: unknown receiver type "kafka"');
+    expect(stderr).toContain('exporters.clickhouse.colour: unknown key');
+    expect(stderr).toContain('exporters.clickhouse.batch.max_rows');
+    expect(stderr).toContain('"debug" is not defined under exporters');
+    expect(stderr).toMatch(/receivers\.otlp.*endpoint/);
+  });
+
+  test('collector --validate accepts a good config', async () => {
+    const file = path.join(dir, 'good.yaml');
+    fs.writeFileSync(file, 'receivers: {otlp: {protocols: {grpc: }}}\nexporters: {debug: }\nservice: {pipelines: {logs: {receivers: [otlp], exporters: [debug]}}}\n');
+    const { code, stdout } = await logfun(['collector', '--config', file, '--validate']);
+    expect({ code, stdout: stdout.trim() }).toEqual({ code: 0, stdout: 'configuration is valid: logs' });
+  });
+
+  test('sql on the embedded store with no collector running', async () => {
+    const { code, stdout, stderr } = await logfun(['sql', 'SELECT 1 + 1 AS two', '--format', 'json', '--admin', 'http://127.0.0.1:1', '--endpoint', `chdb://${dir}/data`]);
+    expect(stderr).toBe('');
+    expect({ code, out: JSON.parse(stdout) }).toEqual({ code: 0, out: { two: 2 } });
+    const refused = await logfun(['sql', 'INSERT INTO x VALUES (1)', '--endpoint', `chdb://${dir}/data`]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('read-only queries only');
+  });
+});
