@@ -6,6 +6,9 @@ import { ConfigError } from './config/config';
 import { formatRows, runSql } from './cli/sql';
 import { runDemo } from './cli/demo';
 import { untilSignal } from './cli/signals';
+import { runDecode, type DecodeFormat } from './cli/decode';
+import { defaultHttpStatsConsoleOptions, runHttpStatsConsole } from './cli/httpstats';
+import { registerControlCommand } from './cli/control';
 
 const program = new Command();
 program.name('logfun').description('logfun: an OpenTelemetry-compatible log pipeline (collector, SDK, ClickHouse storage)').version(require('../../package.json').version);
@@ -46,6 +49,52 @@ program
   .action(async (opts: { duration?: string; rate: string }) => {
     await runDemo({ durationSeconds: opts.duration ? Number(opts.duration) : undefined, ratePerSecond: Number(opts.rate) });
   });
+
+program
+  .command('decode')
+  .description("print the records of logfun log files (the SDK's transport: 'file') as text or JSON lines")
+  .argument('<files...>', 'log files to decode, in order')
+  .addOption(new Option('-f, --format <format>', 'text: <ISO time> <LEVEL> <service> <body>; json: typed fields').choices(['text', 'json']).default('text'))
+  .action(async (files: string[], opts: { format: DecodeFormat }) => {
+    process.exitCode = await runDecode(files, { format: opts.format });
+  });
+
+program
+  .command('httpstats')
+  .description('tail access logs and print HTTP statistics every interval plus traffic alerts (no server needed)')
+  .argument('<glob...>', 'access log files (Common/Combined Log Format, CSV, or JSON records)')
+  .option('--interval <duration>', 'aggregation interval and summary period', '10s')
+  .option('--threshold <req/s>', 'alert when the average requests/s over --window exceeds this (0 disables)', '10')
+  .option('--window <duration>', 'window of the --threshold alert', '2m')
+  .option('--ratio <factor>', 'alert when the 2 min average exceeds the 20 min one times this', '1.5')
+  .addOption(new Option('--group-by <key>', 'what an alert is about').choices(['all', 'service', 'service_host']).default('all'))
+  .addOption(new Option('--parser <name>', 'line format').choices(['auto', 'clf', 'combined', 'csv', 'json']).default('auto'))
+  .option('--from-beginning', 'read the files from their beginning (default: new lines only, like tail -f)')
+  .option('--once', 'read the files to their end, print the summary and exit')
+  .option('--service <name>', 'service.name of the records')
+  .option('--webhook <url>', 'POST alert and recovery events to this URL')
+  .action(async (globs: string[], opts: { interval: string; threshold: string; window: string; ratio: string; groupBy: 'all' | 'service' | 'service_host'; parser: 'auto' | 'clf' | 'combined' | 'csv' | 'json'; fromBeginning?: boolean; once?: boolean; service?: string; webhook?: string }) => {
+    const stop = new AbortController();
+    void untilSignal().then(() => stop.abort());
+    await runHttpStatsConsole({
+      ...defaultHttpStatsConsoleOptions(globs),
+      interval: opts.interval,
+      threshold: Number(opts.threshold),
+      window: opts.window,
+      ratio: Number(opts.ratio),
+      groupBy: opts.groupBy,
+      parser: opts.parser,
+      fromBeginning: Boolean(opts.fromBeginning),
+      once: Boolean(opts.once),
+      service: opts.service,
+      webhook: opts.webhook,
+      signal: stop.signal,
+    });
+    process.exit(0);
+  });
+
+// logfun control list|set|clear (collector/cli/control.ts)
+registerControlCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);

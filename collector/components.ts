@@ -7,8 +7,21 @@ import { otlpExporterFactory } from './exporters/otlp/factory';
 import { debugExporterFactory } from './exporters/debug/factory';
 import { batchProcessorFactory } from '../processors/batch/factory';
 import { filelogReceiverFactory } from './receivers/filelog/factory';
+import { httpstatsProcessorFactory } from '../processors/httpstats/factory';
+import { templateProcessorFactory } from '../processors/template/factory';
+import { controlProcessorFactory } from '../processors/control/factory';
 
 export function defaultFactories(): FactoryRegistry {
-  const all: ComponentFactory<any>[] = [otlpReceiverFactory, filelogReceiverFactory, batchProcessorFactory, clickhouseExporterFactory, otlpExporterFactory, debugExporterFactory];
+  const all: ComponentFactory<any>[] = [
+    otlpReceiverFactory,
+    filelogReceiverFactory,
+    batchProcessorFactory,
+    templateProcessorFactory,
+    controlProcessorFactory,
+    httpstatsProcessorFactory,
+    clickhouseExporterFactory,
+    otlpExporterFactory,
+    debugExporterFactory,
+  ];
   return new Map(all.map((f) => [`${f.kind}:${f.type}`, f as ComponentFactory]));
 }

@@ -11,6 +11,8 @@ import type { Transport } from './transport';
 import { ConsoleTransport } from './transports/console';
 import { MemoryTransport } from './transports/memory';
 import { OtlpGrpcTransport } from './transports/otlp-grpc';
+import { FileTransport, type FileTransportOptions } from './transports/file';
+import { AutoTransport, LogfunStreamTransport } from './transports/logfun-stream';
 import { captureAttributes, type AttributeList, type Attributes } from './values';
 import { LogfunLoggerProvider } from './otel';
 
@@ -18,10 +20,16 @@ export interface CreateLoggerOptions {
   /** service.name. Default: $OTEL_SERVICE_NAME, else 'unknown_service:node'. */
   service?: string;
   /**
-   * 'otlp' (default): OTLP/gRPC to `endpoint`; 'console': pretty lines on stderr;
-   * 'memory': kept in a MemoryTransport (tests); or any Transport object.
+   * 'auto' (default): the compact logfun stream to `endpoint` when it is a logfun
+   * collector, else (it answers UNIMPLEMENTED) OTLP/gRPC, said once through `diagnostics`;
+   * 'logfun': the compact stream only; 'otlp': OTLP/gRPC to `endpoint` (any OTel
+   * collector); 'console': pretty lines on stderr; 'memory': kept in a
+   * MemoryTransport (tests); 'file': a local compressed file (`file.path`, read it
+   * with `logfun decode`); or any Transport object.
    */
-  transport?: 'otlp' | 'console' | 'memory' | Transport;
+  transport?: 'auto' | 'logfun' | 'otlp' | 'console' | 'memory' | 'file' | Transport;
+  /** transport 'file': the file (path, rotation, compression); see sdk/transports/file.ts. */
+  file?: FileTransportOptions;
   /**
    * OTLP/gRPC endpoint: host:port, http://host:port, https://host:port.
    * Default: $OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, $OTEL_EXPORTER_OTLP_ENDPOINT, else localhost:4317.
@@ -36,7 +44,7 @@ export interface CreateLoggerOptions {
   serviceInstanceId?: string;
   /** More resource attributes. */
   resource?: Attributes;
-  /** OTLP options. */
+  /** OTLP and compact stream options. */
   compression?: 'gzip' | 'none';
   headers?: Record<string, string>;
   tls?: boolean;
@@ -83,34 +91,40 @@ function nonNegative(errors: string[], name: string, v: number | undefined, dflt
 }
 
 function makeTransport(options: CreateLoggerOptions, exportTimeoutMs: number, errors: string[]): Transport | undefined {
-  const t = options.transport ?? 'otlp';
+  const t = options.transport ?? 'auto';
   if (typeof t === 'object' && t !== null && typeof t.export === 'function' && typeof t.shutdown === 'function') return t;
   switch (t) {
     case 'console':
       return new ConsoleTransport();
     case 'memory':
       return new MemoryTransport();
+    case 'file':
+      try {
+        return new FileTransport(options.file as FileTransportOptions);
+      } catch (err) {
+        errors.push(err instanceof Error ? err.message.replace(/^logfun: /, '') : String(err));
+        return undefined;
+      }
+    case 'auto':
+    case 'logfun':
     case 'otlp': {
       const endpoint = options.endpoint ?? process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'localhost:4317';
       if (options.compression !== undefined && options.compression !== 'gzip' && options.compression !== 'none') {
         errors.push(`compression must be 'gzip' or 'none' (got ${JSON.stringify(options.compression)})`);
         return undefined;
       }
+      const transportOptions = { endpoint, compression: options.compression, headers: options.headers, tls: options.tls, exportTimeoutMs };
       try {
-        return new OtlpGrpcTransport({
-          endpoint,
-          compression: options.compression,
-          headers: options.headers,
-          tls: options.tls,
-          exportTimeoutMs,
-        });
+        if (t === 'auto') return new AutoTransport(transportOptions);
+        if (t === 'logfun') return new LogfunStreamTransport(transportOptions);
+        return new OtlpGrpcTransport(transportOptions);
       } catch (err) {
         errors.push(err instanceof Error ? err.message.replace(/^logfun: /, '') : String(err));
         return undefined;
       }
     }
     default:
-      errors.push(`transport must be 'otlp', 'console', 'memory' or a Transport object (got ${JSON.stringify(t)})`);
+      errors.push(`transport must be 'auto', 'logfun', 'otlp', 'console', 'memory', 'file' or a Transport object (got ${JSON.stringify(t)})`);
       return undefined;
   }
 }
@@ -165,6 +179,7 @@ export function createLogger(options: CreateLoggerOptions = {}): RootLogger {
   });
   const registry = options.captureCallSites === false ? new TemplateRegistry({ captureCallSites: false }) : defaultTemplateRegistry;
   const core = new LoggerCore(pipeline, registry);
+  transport.attach?.({ resource: pipeline.resource, templates: registry, diagnostics: options.diagnostics ?? ((message) => console.warn(message)) });
   const bound = options.attributes ? captureAttributes(options.attributes) : undefined;
   return new RootLogfunLogger(core, bound, level, new LogfunLoggerProvider(pipeline, level));
 }

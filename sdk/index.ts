@@ -31,5 +31,18 @@ export {
 export { MemoryTransport, type MemoryBatchInfo } from './transports/memory';
 export { ConsoleTransport, type ConsoleTransportOptions } from './transports/console';
 export { OtlpGrpcTransport, parseGrpcEndpoint, type OtlpGrpcTransportOptions } from './transports/otlp-grpc';
+export { FileTransport, type FileTransportOptions } from './transports/file';
+export { traced, logged, functionScopes, FunctionScopes, FunctionScope, currentFunctionScope, type TracedMethodDecorator } from './traced';
+export {
+  decodeLogFile,
+  decodeLogFileFrames,
+  formatTextLine,
+  formatJsonLine,
+  describeProblems,
+  type DecodedRecord,
+  type DecodedTemplate,
+  type DecodeResult,
+  type DecodeSummary,
+} from './file-format/decode';
 export type { CodeLocation } from './callsite';
 export { SDK_VERSION } from './version';

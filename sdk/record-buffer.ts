@@ -16,6 +16,15 @@
  * (or permanently rejected) records from the front, `rewind` puts every
  * in-flight record back to pending so it is sent again (after a failure or a
  * reconnect): at-least-once delivery within the buffer bound.
+ *
+ * Slot contract (the hot path relies on it): a free slot has every object
+ * column undefined and traceFlags 0 (the constructor, `release` and `clear`
+ * keep it so), so a writer sets only the columns its record uses.
+ *
+ * Arguments stay the logging call's own (captured) argument array: one small
+ * array per record. Keeping them inline in flat columns instead (numbers
+ * unboxed) was measured and did not pay: readers need arrays, and building
+ * them when a batch is taken allocates as much as it saves.
  */
 import type { Template } from './templates';
 import type { ArgumentValue, AttributeList, AttributeValue } from './values';
@@ -108,8 +117,9 @@ export class RecordBuffer {
 
   /**
    * Reserves the next slot for a record of `bytes` estimated bytes and returns
-   * it, or -1 when the buffer is full by count or bytes. The caller must then
-   * set every column of the slot (slots are reused).
+   * it, or -1 when the buffer is full by count or bytes. The caller then sets
+   * template, severity, timeSec, timeNano and the other columns its record uses
+   * (a free slot's object columns are undefined, traceFlags 0).
    */
   append(bytes: number): number {
     if (this.nextSeq - this.firstSeq >= this.capacity || this.totalBytes + bytes > this.maxBytes) return -1;
@@ -150,21 +160,33 @@ export class RecordBuffer {
     if (window.firstSeq !== this.firstSeq) {
       throw new Error(`logfun: buffer windows must be released in order (expected ${this.firstSeq}, got ${window.firstSeq})`);
     }
-    for (let seq = window.firstSeq; seq < window.firstSeq + window.count; seq++) {
-      const slot = this.slotOf(seq);
-      this.template[slot] = undefined;
-      this.args[slot] = undefined;
-      this.bound[slot] = undefined;
-      this.attrs[slot] = undefined;
-      this.traceId[slot] = undefined;
-      this.spanId[slot] = undefined;
-      this.scope[slot] = undefined;
-      this.extra[slot] = undefined;
+    if (window.count > 0) {
+      // At most two contiguous slot ranges (the window may wrap around the ring).
+      const start = this.slotOf(window.firstSeq);
+      const end = start + window.count;
+      if (end <= this.capacity) this.freeSlots(start, end);
+      else {
+        this.freeSlots(start, this.capacity);
+        this.freeSlots(0, end - this.capacity);
+      }
     }
     this.firstSeq += window.count;
     this.totalBytes -= window.bytes;
     if (this.sentSeq < this.firstSeq) this.sentSeq = this.firstSeq;
     this.inFlightBytes = Math.max(0, this.inFlightBytes - window.bytes);
+  }
+
+  /** Restores the free-slot state of slots [start, end): object columns undefined (no references kept), traceFlags 0. */
+  private freeSlots(start: number, end: number): void {
+    this.template.fill(undefined, start, end);
+    this.args.fill(undefined, start, end);
+    this.bound.fill(undefined, start, end);
+    this.attrs.fill(undefined, start, end);
+    this.traceId.fill(undefined, start, end);
+    this.spanId.fill(undefined, start, end);
+    this.traceFlags.fill(0, start, end);
+    this.scope.fill(undefined, start, end);
+    this.extra.fill(undefined, start, end);
   }
 
   /** Forgets every record (shutdown gave up on them); returns how many there were. */
@@ -178,6 +200,7 @@ export class RecordBuffer {
     this.spanId.fill(undefined);
     this.scope.fill(undefined);
     this.extra.fill(undefined);
+    this.traceFlags.fill(0);
     this.firstSeq = this.sentSeq = this.nextSeq;
     this.totalBytes = 0;
     this.inFlightBytes = 0;

@@ -12,6 +12,7 @@
  */
 import type { BufferWindow, RecordBuffer } from './record-buffer';
 import type { Resource } from './resource';
+import type { TemplateRegistry } from './templates';
 
 export class ExportBatch {
   /** Transports may cache their encoding here: a retried batch is the same object. */
@@ -70,6 +71,15 @@ export interface TransportBatchDefaults {
   delayMs?: number;
 }
 
+/** What a transport may learn about the logger it serves (see Transport.attach). */
+export interface TransportContext {
+  readonly resource: Resource;
+  /** The registry the logger's templates live in (control rules mute templates there). */
+  readonly templates: TemplateRegistry;
+  /** Where the transport reports its own problems. */
+  readonly diagnostics: (message: string) => void;
+}
+
 export interface Transport {
   readonly name: string;
   /** Suggested batching (e.g. the console prints almost at once). */
@@ -78,4 +88,6 @@ export interface Transport {
   export(batch: ExportBatch): Promise<ExportResult | void>;
   /** Releases connections; called once, after the last export. */
   shutdown(): Promise<void>;
+  /** Optional: called once by createLogger before the first export (e.g. to connect early). */
+  attach?(context: TransportContext): void;
 }

@@ -7,6 +7,7 @@
  *   service:
  *     pipelines: { logs[/<name>]: { receivers: [...], processors: [...], exporters: [...] } }
  *     telemetry: { admin: { endpoint }, logs: { level } }
+ *     control:   { enabled, endpoint, token, poll_interval, ... } (see control/config.ts)
  *
  * `loadConfig` parses YAML, expands ${env:NAME} / ${NAME} (with ${NAME:-default}),
  * resolves each component against its factory's default config and validates the
@@ -16,6 +17,7 @@ import * as fs from 'fs';
 import YAML from 'yaml';
 import type { ComponentFactory, ComponentKind } from '../pipeline/component';
 import { isPlainObject, mergeConfig } from './merge';
+import { createDefaultControlConfig, parseControlConfig, type ControlServiceConfig } from '../control/config';
 
 export interface PipelineConfig {
   receivers: string[];
@@ -46,6 +48,8 @@ export interface CollectorConfig {
   exporters: Map<string, ResolvedComponent>;
   pipelines: Map<string, PipelineConfig>;
   telemetry: TelemetryConfig;
+  /** service.control (the control plane); always set by resolveConfig. */
+  control?: ControlServiceConfig;
 }
 
 export class ConfigError extends Error {
@@ -148,9 +152,11 @@ export function resolveConfig(raw: unknown, factories: FactoryRegistry, source =
       const config = factory.unmarshal
         ? factory.unmarshal(userValue, `${section}.${id}`, componentErrors)
         : mergeConfig(factory.createDefaultConfig(), userValue, `${section}.${id}`, componentErrors);
-      // Semantic checks run even after shape errors, so one pass reports everything;
-      // a validator tripping over a malformed shape must not hide the shape errors.
-      if (factory.validate) {
+      // Semantic checks run even after shape errors of the generic merge, so one pass
+      // reports everything (a custom unmarshal already checks what it reports, so there
+      // they run only on a clean shape, to avoid saying the same thing twice); a
+      // validator tripping over a malformed shape must not hide the shape errors.
+      if (factory.validate && (!factory.unmarshal || componentErrors.length === 0)) {
         try {
           for (const p of factory.validate(config)) componentErrors.push(`${section}.${id}: ${p}`);
         } catch (e) {
@@ -165,11 +171,13 @@ export function resolveConfig(raw: unknown, factories: FactoryRegistry, source =
   const pipelines = new Map<string, PipelineConfig>();
   const service = raw.service;
   let telemetry = structuredClone(DEFAULT_TELEMETRY);
+  let control = createDefaultControlConfig();
   if (!isPlainObject(service)) {
     errors.push('service: missing (it must list service.pipelines)');
   } else {
-    for (const key of Object.keys(service)) if (!['pipelines', 'telemetry', 'extensions'].includes(key)) errors.push(`service.${key}: unknown key`);
+    for (const key of Object.keys(service)) if (!['pipelines', 'telemetry', 'extensions', 'control'].includes(key)) errors.push(`service.${key}: unknown key`);
     telemetry = mergeConfig(DEFAULT_TELEMETRY, service.telemetry, 'service.telemetry', errors) as TelemetryConfig;
+    control = parseControlConfig(service.control, 'service.control', errors);
     const rawPipelines = service.pipelines;
     if (!isPlainObject(rawPipelines) || Object.keys(rawPipelines).length === 0) {
       errors.push('service.pipelines: at least one pipeline is required');
@@ -213,5 +221,6 @@ export function resolveConfig(raw: unknown, factories: FactoryRegistry, source =
     exporters: resolved.exporters,
     pipelines,
     telemetry,
+    control,
   };
 }

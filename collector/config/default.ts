@@ -1,6 +1,8 @@
 /**
- * The configuration used when no file is given: OTLP in (gRPC 4317, HTTP 4318)
- * into the embedded ClickHouse (chDB) under ./.logfun/data.
+ * The configuration used when no file is given: OTLP in (gRPC 4317, HTTP 4318),
+ * templates found for every record (SDK templates kept, plain bodies mined; miner
+ * state under ./.logfun/templates), into the embedded ClickHouse (chDB) under
+ * ./.logfun/data with Body rendered from the templates at query time.
  *
  * No batch processor: the clickhouse exporter batches in its own sending queue
  * (10k rows / 1 s) and accepts a batch as soon as it is queued, so senders are
@@ -16,6 +18,10 @@ receivers:
       http:
         endpoint: 0.0.0.0:4318
 
+processors:
+  template:
+    state_directory: ./.logfun/templates
+
 exporters:
   clickhouse:
     endpoint: chdb://./.logfun/data
@@ -27,5 +33,6 @@ service:
   pipelines:
     logs:
       receivers: [otlp]
+      processors: [template]
       exporters: [clickhouse]
 `;

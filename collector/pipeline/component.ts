@@ -7,6 +7,7 @@
 import type { LogBatch } from './batch';
 import type { Metrics } from '../telemetry/metrics';
 import type { TemplateDictionary } from '../templates/dictionary';
+import type { ControlPlane } from '../control/store';
 
 /** The one edge type. The callee owns the batch once the promise resolves; reject with PermanentError/RetryableError. */
 export interface LogsConsumer {
@@ -28,6 +29,8 @@ export interface Host {
   readonly components: ReadonlyMap<string, Component>;
   /** The collector-wide template dictionary (defined by receivers/processors, persisted by storage). */
   readonly templates: TemplateDictionary;
+  /** The control plane (rules that mute/sample/floor records), when service.control is enabled. */
+  readonly control?: ControlPlane;
 }
 
 export interface Component {

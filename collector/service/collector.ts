@@ -12,6 +12,9 @@ import { PipelineGraph } from './graph';
 import { AdminServer } from './admin-server';
 import { createSqlHandler } from './sql-handler';
 import { TemplateDictionary } from '../templates/dictionary';
+import type { ControlPlane } from '../control/store';
+import { controlPlaneFromConfig, controlTokenOf } from '../control/setup';
+import { mountControlApi } from '../control/api';
 
 export interface CollectorOptions {
   /** A config file path; ignored when `yaml` or `config` is given. */
@@ -33,6 +36,8 @@ export class Collector {
   readonly startedAt = new Date();
   readonly templates = new TemplateDictionary();
   private closeSql: (() => Promise<void>) | undefined;
+  /** The control plane (rules + /api/v1/rules), set by start() when service.control is enabled. */
+  control: ControlPlane | undefined;
   private running = false;
 
   constructor(options: CollectorOptions = {}) {
@@ -51,13 +56,20 @@ export class Collector {
   }
 
   async start(): Promise<void> {
-    const host: Host = { metrics: this.metrics, logger: this.logger, components: this.graph.components, templates: this.templates };
+    // Started before the pipeline so processors see the rules from their first record.
+    this.control = controlPlaneFromConfig(this.config, this.metrics, this.logger);
+    if (this.control) {
+      await this.control.start();
+      mountControlApi(this.admin, this.control, { token: controlTokenOf(this.config) });
+    }
+    const host: Host = { metrics: this.metrics, logger: this.logger, components: this.graph.components, templates: this.templates, control: this.control };
     const adminEndpoint = this.config.telemetry.admin.endpoint;
-    if (adminEndpoint) await this.admin.listen(adminEndpoint);
     try {
+      if (adminEndpoint) await this.admin.listen(adminEndpoint);
       await this.graph.start(host);
     } catch (e) {
       await this.admin.close();
+      await this.control?.shutdown();
       throw e;
     }
     const sql = adminEndpoint && this.config.telemetry.admin.sql_api ? await createSqlHandler(this.config) : undefined;
@@ -82,6 +94,7 @@ export class Collector {
     }
     this.running = false;
     await this.graph.shutdown();
+    await this.control?.shutdown();
     if (this.closeSql) await this.closeSql();
     await this.admin.close();
     this.logger.info('collector stopped');

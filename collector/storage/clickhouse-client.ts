@@ -14,7 +14,7 @@ import * as path from 'path';
 import { Readable } from 'stream';
 import { createClient, ClickHouseLogLevel, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { ChdbConnection } from 'chdb/dist/connection';
-import { capabilitiesForVersion, parseServerVersion, type ClickHouseCapabilities, type ServerVersion } from './clickhouse-version';
+import { capabilitiesForVersion, parseServerVersion, versionAtLeast, type ClickHouseCapabilities, type ServerVersion } from './clickhouse-version';
 import { bindParamsClientSide } from './clickhouse-params';
 
 export type { ClickHouseCapabilities, ServerVersion } from './clickhouse-version';
@@ -80,6 +80,11 @@ export interface ClickHouseStore {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const QUERY_SETTINGS: ClickHouseSettings = { output_format_json_quote_64bit_integers: 1 };
+/**
+ * Servers that can render Body at query time (an ALIAS column, see template-store.ts)
+ * also get `SELECT *` to include ALIAS columns, so `SELECT * FROM otel_logs` shows Body.
+ */
+const ALIAS_QUERY_SETTINGS: ClickHouseSettings = { ...QUERY_SETTINGS, asterisk_include_alias_columns: 1 };
 
 interface Backend {
   kind: 'chdb' | 'http';
@@ -266,7 +271,7 @@ class Store implements ClickHouseStore {
     const rs = await this.client.query({
       ...this.bind(sql, params),
       format: 'JSONEachRow',
-      clickhouse_settings: { ...QUERY_SETTINGS, ...options.settings },
+      clickhouse_settings: { ...(versionAtLeast(this.serverVersion, 22, 3) ? ALIAS_QUERY_SETTINGS : QUERY_SETTINGS), ...options.settings },
       abort_signal: options.signal,
       query_id: options.queryId,
     });

@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS `otel`.`otel_logs` (
     LogAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
     EventName String CODEC(ZSTD(1)),
     TemplateId UInt64 CODEC(ZSTD(1)),
-    TemplateArgs Array(String) CODEC(ZSTD(1)),
+    TemplateArgs Array(String) CODEC(ZSTD(9)),
     INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
     INDEX idx_res_attr_key mapKeys(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,

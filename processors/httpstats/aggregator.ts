@@ -110,26 +110,110 @@ export function sectionOf(path: string): string {
   return slash < 0 ? path : path.substring(0, slash);
 }
 
+/**
+ * Counts per string key: a short list scanned linearly while small (most
+ * intervals of a quiet site hold one or two keys, and a list is far cheaper to
+ * create than a Map), a Map of boxed counts once it grows.
+ */
+class KeyCounter {
+  private keys: string[] | undefined;
+  private counts: number[] | undefined;
+  private map: Map<string, { n: number }> | undefined;
+  size = 0;
+
+  /** Adds one hit to `key`; false (nothing counted) when the key is new and `limit` keys are already counted. */
+  inc(key: string, limit: number): boolean {
+    const map = this.map;
+    if (map !== undefined) {
+      const box = map.get(key);
+      if (box !== undefined) {
+        box.n++;
+        return true;
+      }
+      if (this.size >= limit) return false;
+      map.set(key, { n: 1 });
+      this.size++;
+      return true;
+    }
+    const keys = this.keys;
+    if (keys === undefined) {
+      if (limit < 1) return false;
+      this.keys = [key];
+      this.counts = [1];
+      this.size = 1;
+      return true;
+    }
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === key) {
+        this.counts![i]++;
+        return true;
+      }
+    }
+    if (this.size >= limit) return false;
+    if (keys.length < 8) {
+      keys.push(key);
+      this.counts!.push(1);
+      this.size++;
+      return true;
+    }
+    const m = new Map<string, { n: number }>();
+    for (let i = 0; i < keys.length; i++) m.set(keys[i], { n: this.counts![i] });
+    m.set(key, { n: 1 });
+    this.map = m;
+    this.keys = undefined;
+    this.counts = undefined;
+    this.size++;
+    return true;
+  }
+
+  forEach(fn: (key: string, hits: number) => void): void {
+    if (this.map) for (const [k, box] of this.map) fn(k, box.n);
+    else if (this.keys) for (let i = 0; i < this.keys.length; i++) fn(this.keys[i], this.counts![i]);
+  }
+}
+
 class IntervalAccumulator {
   hits = 0;
   bytes = 0;
-  /** other, 1xx .. 5xx */
-  readonly statusClasses = new Float64Array(6);
-  readonly statusCodes = new Map<number, number>();
-  readonly sections = new Map<string, number>();
-  sectionsOverflow = 0;
-  readonly paths = new Map<string, number>();
+  s0 = 0;
+  s1 = 0;
+  s2 = 0;
+  s3 = 0;
+  s4 = 0;
+  s5 = 0;
+  /** Status codes and their hits (few per interval: a list). */
+  readonly codes: number[] = [];
+  readonly codeHits: number[] = [];
+  /** Paths by name; sections are derived from them when the interval closes. */
+  readonly paths = new KeyCounter();
+  /** Sections of requests whose path was not counted by name (the path list was full). */
+  overflowSections: KeyCounter | undefined;
   pathsOverflow = 0;
-  readonly browsers = new Float64Array(BROWSERS.length);
-  readonly os = new Float64Array(OPERATING_SYSTEMS.length);
-  readonly latency = new LatencySketch();
+  sectionsOverflow = 0;
+  /** (browser, os) pairs as browser * OPERATING_SYSTEMS.length + os, with hits. */
+  readonly agents: number[] = [];
+  readonly agentHits: number[] = [];
+  latency: LatencySketch | undefined;
   constructor(readonly timeStartMs: number, readonly service: string, readonly host: string) {}
 }
 
-function topKeys(counts: Map<string, number>, overflow: number, top: number): KeyCount[] {
-  const all: KeyCount[] = [];
-  for (const [key, hits] of counts) all.push({ key, hits });
-  all.sort(byHitsThenKey);
+/** Adds hits to `key` in a short list (linear search: the lists built when closing an interval are small). */
+function addTo(list: KeyCount[], key: string, hits: number): void {
+  for (let i = 0; i < list.length; i++) {
+    if (list[i].key === key) {
+      list[i].hits += hits;
+      return;
+    }
+  }
+  list.push({ key, hits });
+}
+
+function sortByHits(list: KeyCount[]): KeyCount[] {
+  return list.length > 1 ? list.sort(byHitsThenKey) : list;
+}
+
+function topKeys(all: KeyCount[], overflow: number, top: number): KeyCount[] {
+  sortByHits(all);
   let other = overflow;
   if (all.length > top) {
     for (let i = top; i < all.length; i++) other += all[i].hits;
@@ -148,17 +232,38 @@ export function byHitsThenKey(a: KeyCount, b: KeyCount): number {
   return b.hits - a.hits || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
-function namedCounts(names: readonly string[], counts: Float64Array): KeyCount[] {
-  const out: KeyCount[] = [];
-  for (let i = 0; i < names.length; i++) if (counts[i] > 0) out.push({ key: names[i], hits: counts[i] });
-  return out.sort(byHitsThenKey);
-}
-
 function toRow(a: IntervalAccumulator, intervalMs: number, topPaths: number, topSections: number): IntervalStatsRow {
-  const sc = a.statusClasses;
   const codes: KeyCount[] = [];
-  for (const [code, hits] of a.statusCodes) codes.push({ key: String(code), hits });
-  const { buckets, counts } = a.latency.toBuckets();
+  for (let i = 0; i < a.codes.length; i++) codes.push({ key: String(a.codes[i]), hits: a.codeHits[i] });
+  const paths: KeyCount[] = [];
+  let sections: KeyCount[];
+  if (a.paths.size <= 16) {
+    sections = [];
+    a.paths.forEach((key, hits) => {
+      paths.push({ key, hits });
+      addTo(sections, sectionOf(key), hits);
+    });
+    a.overflowSections?.forEach((key, hits) => addTo(sections, key, hits));
+  } else {
+    const bySection = new Map<string, number>();
+    a.paths.forEach((key, hits) => {
+      paths.push({ key, hits });
+      const section = sectionOf(key);
+      bySection.set(section, (bySection.get(section) ?? 0) + hits);
+    });
+    a.overflowSections?.forEach((key, hits) => bySection.set(key, (bySection.get(key) ?? 0) + hits));
+    sections = [];
+    for (const [key, hits] of bySection) sections.push({ key, hits });
+  }
+  const browsers: KeyCount[] = [];
+  const os: KeyCount[] = [];
+  const nOs = OPERATING_SYSTEMS.length;
+  for (let i = 0; i < a.agents.length; i++) {
+    addTo(browsers, BROWSERS[(a.agents[i] / nOs) | 0], a.agentHits[i]);
+    addTo(os, OPERATING_SYSTEMS[a.agents[i] % nOs], a.agentHits[i]);
+  }
+  const latency = a.latency;
+  const { buckets, counts } = latency ? latency.toBuckets() : { buckets: [] as number[], counts: [] as number[] };
   return {
     timeStartMs: a.timeStartMs,
     intervalMs,
@@ -166,13 +271,15 @@ function toRow(a: IntervalAccumulator, intervalMs: number, topPaths: number, top
     host: a.host,
     hits: a.hits,
     bytes: a.bytes,
-    statusClasses: { '1xx': sc[1], '2xx': sc[2], '3xx': sc[3], '4xx': sc[4], '5xx': sc[5], other: sc[0] },
-    statusCodes: codes.sort(byHitsThenKey),
-    sections: topKeys(a.sections, a.sectionsOverflow, topSections),
-    paths: topKeys(a.paths, a.pathsOverflow, topPaths),
-    browsers: namedCounts(BROWSERS, a.browsers),
-    os: namedCounts(OPERATING_SYSTEMS, a.os),
-    latency: { count: a.latency.count, sumMs: a.latency.sumMs, maxMs: a.latency.maxMs, buckets, counts },
+    statusClasses: { '1xx': a.s1, '2xx': a.s2, '3xx': a.s3, '4xx': a.s4, '5xx': a.s5, other: a.s0 },
+    statusCodes: sortByHits(codes),
+    sections: topKeys(sections, a.sectionsOverflow, topSections),
+    paths: topKeys(paths, a.pathsOverflow, topPaths),
+    browsers: sortByHits(browsers),
+    os: sortByHits(os),
+    latency: latency
+      ? { count: latency.count, sumMs: latency.sumMs, maxMs: latency.maxMs, buckets, counts }
+      : { count: 0, sumMs: 0, maxMs: 0, buckets, counts },
   };
 }
 
@@ -182,7 +289,9 @@ export class HttpStatsAggregator {
   private readonly topSections: number;
   private readonly maxDistinct: number;
   private readonly userAgents = new UserAgentClassifier();
-  private readonly open = new Map<string, IntervalAccumulator>();
+  /** Open accumulators by interval start; few keys per start, searched linearly. */
+  private readonly open = new Map<number, IntervalAccumulator[]>();
+  private openSize = 0;
   // One-entry cache: consecutive requests mostly share interval and key.
   private lastStart = NaN;
   private lastService = '';
@@ -199,26 +308,38 @@ export class HttpStatsAggregator {
 
   /** Number of (interval, key) accumulators not yet closed. */
   get openCount(): number {
-    return this.open.size;
+    return this.openSize;
   }
 
   /** Start of the earliest open interval, NaN when none is open. */
   earliestOpenStartMs(): number {
     let min = NaN;
-    for (const a of this.open.values()) if (!(a.timeStartMs >= min)) min = a.timeStartMs;
+    for (const start of this.open.keys()) if (!(start >= min)) min = start;
     return min;
   }
 
+  private accumulatorFor(start: number, service: string, host: string): IntervalAccumulator {
+    let list = this.open.get(start);
+    if (list === undefined) {
+      list = [];
+      this.open.set(start, list);
+    }
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i];
+      if (a.service === service && a.host === host) return a;
+    }
+    const a = new IntervalAccumulator(start, service, host);
+    list.push(a);
+    this.openSize++;
+    return a;
+  }
+
   add(s: HttpSample): void {
-    const start = s.timeMs - (((s.timeMs % this.intervalMs) + this.intervalMs) % this.intervalMs);
+    const t = s.timeMs;
+    const start = t - (((t % this.intervalMs) + this.intervalMs) % this.intervalMs);
     let a = this.last;
     if (a === undefined || start !== this.lastStart || s.service !== this.lastService || s.host !== this.lastHost) {
-      const key = `${start}\u0001${s.service}\u0001${s.host}`;
-      a = this.open.get(key);
-      if (a === undefined) {
-        a = new IntervalAccumulator(start, s.service, s.host);
-        this.open.set(key, a);
-      }
+      a = this.accumulatorFor(start, s.service, s.host);
       this.last = a;
       this.lastStart = start;
       this.lastService = s.service;
@@ -227,36 +348,67 @@ export class HttpStatsAggregator {
     a.hits++;
     a.bytes += s.bytes;
     const status = s.status;
-    a.statusClasses[status >= 100 && status < 600 ? (status / 100) | 0 : 0]++;
-    a.statusCodes.set(status, (a.statusCodes.get(status) ?? 0) + 1);
+    switch (status >= 100 && status < 600 ? (status / 100) | 0 : 0) {
+      case 2:
+        a.s2++;
+        break;
+      case 3:
+        a.s3++;
+        break;
+      case 4:
+        a.s4++;
+        break;
+      case 5:
+        a.s5++;
+        break;
+      case 1:
+        a.s1++;
+        break;
+      default:
+        a.s0++;
+    }
+    const codes = a.codes;
+    let c = 0;
+    while (c < codes.length && codes[c] !== status) c++;
+    if (c < codes.length) a.codeHits[c]++;
+    else {
+      codes.push(status);
+      a.codeHits.push(1);
+    }
 
     const path = s.path.length === 0 ? NONE_KEY : s.path;
-    const section = sectionOf(path);
-    const sectionHits = a.sections.get(section);
-    if (sectionHits !== undefined) a.sections.set(section, sectionHits + 1);
-    else if (a.sections.size < this.maxDistinct) a.sections.set(section, 1);
-    else a.sectionsOverflow++;
-    const pathHits = a.paths.get(path);
-    if (pathHits !== undefined) a.paths.set(path, pathHits + 1);
-    else if (a.paths.size < this.maxDistinct) a.paths.set(path, 1);
-    else a.pathsOverflow++;
+    if (!a.paths.inc(path, this.maxDistinct)) {
+      a.pathsOverflow++;
+      if (a.overflowSections === undefined) a.overflowSections = new KeyCounter();
+      if (!a.overflowSections.inc(sectionOf(path), this.maxDistinct)) a.sectionsOverflow++;
+    }
 
     const ua = this.userAgents.classify(s.userAgent);
-    a.browsers[ua.browser]++;
-    a.os[ua.os]++;
-    if (s.durationMs === s.durationMs) a.latency.add(s.durationMs);
+    const agent = ua.browser * OPERATING_SYSTEMS.length + ua.os;
+    const agents = a.agents;
+    let k = 0;
+    while (k < agents.length && agents[k] !== agent) k++;
+    if (k < agents.length) a.agentHits[k]++;
+    else {
+      agents.push(agent);
+      a.agentHits.push(1);
+    }
+    if (s.durationMs === s.durationMs) (a.latency ??= new LatencySketch()).add(s.durationMs);
   }
 
   /** Closes and returns every interval ending at or before `watermarkMs`, ordered by time, then service, then host. */
   closeUntil(watermarkMs: number): IntervalStatsRow[] {
     const rows: IntervalStatsRow[] = [];
-    for (const [key, a] of this.open) {
-      if (a.timeStartMs + this.intervalMs > watermarkMs) continue;
-      this.open.delete(key);
-      rows.push(toRow(a, this.intervalMs, this.topPaths, this.topSections));
+    for (const [start, list] of this.open) {
+      if (start + this.intervalMs > watermarkMs) continue;
+      this.open.delete(start);
+      this.openSize -= list.length;
+      for (const a of list) rows.push(toRow(a, this.intervalMs, this.topPaths, this.topSections));
     }
     if (rows.length) this.last = undefined;
-    return rows.sort(byTimeThenKey);
+    // Intervals open in time order (the usual case) come out sorted already.
+    for (let i = 1; i < rows.length; i++) if (byTimeThenKey(rows[i - 1], rows[i]) > 0) return rows.sort(byTimeThenKey);
+    return rows;
   }
 
   /** Closes every open interval. */

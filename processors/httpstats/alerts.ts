@@ -79,6 +79,8 @@ interface KeyState {
   counts: Float64Array;
   /** Interval index each ring slot currently holds. */
   slotIndex: Float64Array;
+  /** Running hit sums of the windows ending with the last evaluated interval: short, long, rate. */
+  sums: Float64Array;
   spike: ActiveAlert | undefined;
   rate: ActiveAlert | undefined;
 }
@@ -141,7 +143,10 @@ export class TrafficAlerts {
   private readonly shortN: number;
   private readonly longN: number;
   private readonly rateN: number;
+  /** Longest window + 1, so the interval leaving a window is still in the ring when the next one enters. */
   private readonly ringSize: number;
+  /** Window lengths in intervals: short, long, rate (matching KeyState.sums). */
+  private readonly windows: number[];
   private readonly keys = new Map<string, KeyState>();
   /** Hits recorded for intervals not evaluated yet: interval index -> key -> hits. */
   private readonly pending = new Map<number, Map<string, { service: string; host: string; hits: number }>>();
@@ -158,7 +163,8 @@ export class TrafficAlerts {
     this.shortN = n(o.spike.shortWindowMs);
     this.longN = Math.max(this.shortN, n(o.spike.longWindowMs));
     this.rateN = n(o.rate.windowMs);
-    this.ringSize = Math.max(o.spike.enabled ? this.longN : 1, o.rate.enabled ? this.rateN : 1);
+    this.windows = [this.shortN, this.longN, this.rateN];
+    this.ringSize = Math.max(o.spike.enabled ? this.longN : 1, o.rate.enabled ? this.rateN : 1) + 1;
   }
 
   /** End (epoch ms) of the last evaluated interval; NaN before any evaluation. */
@@ -172,9 +178,12 @@ export class TrafficAlerts {
     const index = Math.floor(intervalStartMs / this.intervalMs);
     const key = `${service}\u0001${host}`;
     if (this.next !== undefined && index < this.next) {
-      // Late: counts in later averages if still inside the ring, never re-evaluated.
+      // Late: counts in the windows it still falls in (and so in later averages), never re-evaluated.
       const st = this.keys.get(key);
-      if (st && index > this.next - 1 - this.ringSize) this.addToRing(st, index, hits);
+      const last = this.next - 1;
+      if (st && index > last - this.ringSize + 1 && this.addToRing(st, index, hits)) {
+        for (let w = 0; w < 3; w++) if (index > last - this.windows[w]) st.sums[w] += hits;
+      }
       return;
     }
     let perKey = this.pending.get(index);
@@ -196,8 +205,8 @@ export class TrafficAlerts {
       if (first === undefined) return events;
       this.next = first;
     }
-    while (this.next < until) {
-      const j = this.next;
+    let j: number = this.next;
+    while (j < until) {
       const perKey = this.pending.get(j);
       if (perKey) {
         this.pending.delete(j);
@@ -211,6 +220,7 @@ export class TrafficAlerts {
               lastDataIndex: j,
               counts: new Float64Array(this.ringSize),
               slotIndex: new Float64Array(this.ringSize).fill(-Infinity),
+              sums: new Float64Array(3),
               spike: undefined,
               rate: undefined,
             };
@@ -221,14 +231,15 @@ export class TrafficAlerts {
       }
       for (const [key, st] of this.keys) {
         this.evaluate(st, j, events);
-        if (st.lastDataIndex <= j - this.ringSize && !st.spike && !st.rate) this.keys.delete(key);
+        if (st.lastDataIndex <= j - this.ringSize + 1 && !st.spike && !st.rate) this.keys.delete(key);
       }
-      this.next = j + 1;
+      j++;
       if (this.keys.size === 0) {
         // Nothing in any window and no active alert: skip the silent stretch.
         const nextData = this.minPending();
-        this.next = nextData === undefined ? Math.max(this.next, until) : Math.max(this.next, Math.min(nextData, until));
+        j = nextData === undefined ? Math.max(j, until) : Math.max(j, Math.min(nextData, until));
       }
+      this.next = j;
     }
     return events;
   }
@@ -249,30 +260,35 @@ export class TrafficAlerts {
     return min;
   }
 
-  private addToRing(st: KeyState, index: number, hits: number): void {
+  /** Adds hits to the ring slot of `index`; false when the slot already holds a later interval (too old to count). */
+  private addToRing(st: KeyState, index: number, hits: number): boolean {
     const slot = index % this.ringSize;
     if (st.slotIndex[slot] !== index) {
-      if (st.slotIndex[slot] > index) return; // the slot already holds a later interval: too old to count
+      if (st.slotIndex[slot] > index) return false;
       st.slotIndex[slot] = index;
       st.counts[slot] = 0;
     }
     st.counts[slot] += hits;
     if (index > st.lastDataIndex) st.lastDataIndex = index;
+    return true;
   }
 
-  /** Hits of the n intervals ending with interval j. */
-  private windowHits(st: KeyState, j: number, n: number): number {
-    let sum = 0;
-    for (let i = j - n + 1; i <= j; i++) {
-      const slot = ((i % this.ringSize) + this.ringSize) % this.ringSize;
-      if (st.slotIndex[slot] === i) sum += st.counts[slot];
-    }
-    return sum;
+  private hitsAt(st: KeyState, index: number): number {
+    if (index < 0) return 0;
+    const slot = index % this.ringSize;
+    return st.slotIndex[slot] === index ? st.counts[slot] : 0;
+  }
+
+  /** Moves the running window sums to end with interval j (evaluated in order, one interval at a time). */
+  private slideWindows(st: KeyState, j: number): void {
+    const entering = this.hitsAt(st, j);
+    for (let w = 0; w < 3; w++) st.sums[w] += entering - this.hitsAt(st, j - this.windows[w]);
   }
 
   private evaluate(st: KeyState, j: number, events: AlertEvent[]): void {
     const o = this.options;
     const timeMs = (j + 1) * this.intervalMs;
+    this.slideWindows(st, j);
     const emit = (e: Omit<AlertEvent, 'message' | 'service' | 'host' | 'timeMs'>) => {
       const full = { ...e, service: st.service, host: st.host, timeMs };
       events.push({ ...full, message: describe(full) });
@@ -281,9 +297,10 @@ export class TrafficAlerts {
       const observed = j - st.firstIndex + 1;
       const sn = Math.min(this.shortN, observed);
       const ln = Math.min(this.longN, observed);
-      const shortHits = this.windowHits(st, j, sn);
+      // Nothing precedes the key's first interval, so the full windows' sums are the observed spans' sums.
+      const shortHits = st.sums[0];
       const shortRate = shortHits / (sn * this.intervalSeconds);
-      const longRate = this.windowHits(st, j, ln) / (ln * this.intervalSeconds);
+      const longRate = st.sums[1] / (ln * this.intervalSeconds);
       const limit = longRate * o.spike.ratio;
       const figures = { rule: 'traffic_spike' as const, value: shortRate, baseline: longRate, hits: shortHits, windowMs: sn * this.intervalMs };
       if (!st.spike) {
@@ -297,7 +314,7 @@ export class TrafficAlerts {
       }
     }
     if (o.rate.enabled) {
-      const hits = this.windowHits(st, j, this.rateN);
+      const hits = st.sums[2];
       const value = hits / (this.rateN * this.intervalSeconds);
       const limit = o.rate.threshold;
       const figures = { rule: 'high_traffic' as const, value, baseline: limit, limit, hits, windowMs: this.rateN * this.intervalMs };

@@ -188,8 +188,9 @@ export function resolveHttpStatsConfig(c: HttpStatsProcessorConfig, errors: stri
   };
 
   const intervalMs = duration(c.interval, 'interval', true);
-  if (intervalMs > 0 && (intervalMs % 1000 !== 0 || 3_600_000 % intervalMs !== 0)) {
-    errors.push(`interval: must be whole seconds dividing an hour (e.g. 5s, 10s, 1m), got ${JSON.stringify(c.interval)}`);
+  // Rollups to 1 min / 1 h need every interval inside one minute (or whole minutes inside one hour).
+  if (intervalMs > 0 && !(intervalMs % 1000 === 0 && (60_000 % intervalMs === 0 || (intervalMs % 60_000 === 0 && 3_600_000 % intervalMs === 0)))) {
+    errors.push(`interval: must be whole seconds dividing a minute (1s .. 30s, 1m) or whole minutes dividing an hour, got ${JSON.stringify(c.interval)}`);
   }
   if (typeof c.endpoint !== 'string' || (c.endpoint !== '' && !/^(chdb:\/\/.+|https?:\/\/.+)$/.test(c.endpoint))) {
     errors.push(`endpoint: must be '' or chdb://<folder> or http(s)://host:port, got ${JSON.stringify(c.endpoint)}`);
@@ -207,7 +208,7 @@ export function resolveHttpStatsConfig(c: HttpStatsProcessorConfig, errors: stri
   const longWindowMs = duration(a.long_window, 'alerts.long_window', true);
   if (shortWindowMs > 0 && longWindowMs > 0 && longWindowMs <= shortWindowMs) errors.push('alerts.long_window: must be longer than alerts.short_window');
   for (const [name, ms] of [['short_window', shortWindowMs], ['long_window', longWindowMs], ['rate_window', duration(a.rate_window, 'alerts.rate_window', true)]] as const) {
-    if (intervalMs > 0 && ms > 0 && ms < intervalMs) errors.push(`alerts.${name}: must be at least one interval (${c.interval})`);
+    if (a.enabled !== false && intervalMs > 0 && ms > 0 && ms < intervalMs) errors.push(`alerts.${name}: must be at least one interval (${c.interval})`);
   }
   const w = a.webhook;
   if (typeof w.url !== 'string' || (w.url !== '' && !/^https?:\/\/[^\s]+$/.test(w.url))) {

@@ -75,15 +75,21 @@ export function classifyUserAgent(ua: string): UserAgentClass {
 /** classifyUserAgent with a bounded cache (cleared when full, so memory stays bounded under agent spam). */
 export class UserAgentClassifier {
   private readonly cache = new Map<string, UserAgentClass>();
+  private lastAgent = '';
+  private lastClass = UNKNOWN;
   constructor(private readonly maxEntries = 4096) {}
 
   classify(ua: string): UserAgentClass {
+    // Consecutive requests often come from the same client: a string compare beats hashing a fresh string.
+    if (ua === this.lastAgent) return this.lastClass;
     let c = this.cache.get(ua);
     if (c === undefined) {
       c = classifyUserAgent(ua);
       if (this.cache.size >= this.maxEntries) this.cache.clear();
       this.cache.set(ua, c);
     }
+    this.lastAgent = ua;
+    this.lastClass = c;
     return c;
   }
 }

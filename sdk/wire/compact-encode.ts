@@ -19,9 +19,26 @@
  * as OTLP LogRecords (verbatim_records), so every record arrives as the OTLP
  * transport would have delivered it.
  *
- * Template indexes are per encoder (one per transport), start at 1 and are never
- * reused, so an encoded batch stays valid on any stream of the same transport
- * once its templates are defined there (see logfun-stream.ts).
+ * Stream encoding (CompactEncoderOptions, the logfun stream transport turns all
+ * of it on; the file transport keeps the plain form):
+ *   - stringDictionary: a string seen a second time joins a dictionary kept for
+ *     the encoder's life (up to MAX_DICTIONARY_STRINGS of up to
+ *     MAX_DICTIONARY_STRING_LENGTH characters) and is sent as its index from then
+ *     on; the transport defines the entries on each stream before the first
+ *     batch that refers to them (StringDefinitions);
+ *   - integerKind: integer numbers travel as INT (no decimal scale bits), or as
+ *     INT_DELTA (the difference from the same argument's previous value in the
+ *     batch) when that was smaller for the template's first batch;
+ *   - numberedStrings: strings like `INV-2024-1000123` or `img_881.jpg` travel as
+ *     prefix + integer + suffix (STRING_NUMBER), the prefix and suffix from the
+ *     dictionary;
+ *   and a new template's declared kinds come from all of its records in its first
+ *   batch (the kind most of them have), not just the first record.
+ *
+ * Template indexes (and dictionary indexes) are per encoder (one per transport),
+ * start at 1 and are never reused, so an encoded batch stays valid on any stream
+ * of the same transport once its templates and strings are defined there (see
+ * logfun-stream.ts).
  */
 import type { ExportBatch } from '../transport';
 import type { Template } from '../templates';
@@ -49,12 +66,49 @@ export const enum ArgumentKind {
   Bool = 3,
   Bytes = 4,
   Number = 5,
+  StringNumber = 6,
+  IntDelta = 7,
+}
+
+export interface CompactEncoderOptions {
+  /** Repeated strings as indexes into a dictionary defined on the stream (StringDefinitions). */
+  stringDictionary?: boolean;
+  /** Integer numbers as INT (instead of NUMBER with scale 0). */
+  integerKind?: boolean;
+  /** Strings with a digit run as prefix + integer + suffix (STRING_NUMBER). Pays off with stringDictionary. */
+  numberedStrings?: boolean;
+}
+
+/** What the compact stream transport uses: every size optimisation. */
+export const STREAM_ENCODING: Readonly<CompactEncoderOptions> = Object.freeze({ stringDictionary: true, integerKind: true, numberedStrings: true });
+
+/** Dictionary bounds (a collector keeps at least this many entries per stream). */
+export const MAX_DICTIONARY_STRINGS = 16384;
+export const MAX_DICTIONARY_STRING_LENGTH = 64;
+/** Strings seen once, remembered to spot the second sighting (cleared when full). */
+const MAX_DICTIONARY_CANDIDATES = 8192;
+/** Longest digit run sent as a number (10^15 < 2^53). */
+const MAX_NUMBER_DIGITS = 15;
+/** A slot is declared STRING_NUMBER when its strings have digit runs at least this long, mostly. */
+const MIN_ID_DIGITS = 3;
+const SAFE_HALF = 2 ** 52;
+
+/** Bytes of the zigzag varint of a safe integer (approximate beyond 2^52, where it does not matter). */
+function sintSize(v: number): number {
+  let u = v >= 0 ? v * 2 : -v * 2 - 1;
+  let n = 1;
+  while (u >= 128) {
+    u = Math.floor(u / 128);
+    n++;
+  }
+  return n;
 }
 
 /** Field numbers of ClientMessage / RecordBatch / TemplateDefinition / Hello. */
 const CLIENT_HELLO = 1;
 const CLIENT_TEMPLATES = 2;
 const CLIENT_BATCH = 3;
+const CLIENT_STRINGS = 4;
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -90,10 +144,32 @@ export class CompactBatch {
     /** Templates the batch refers to (they must be defined on the stream first). */
     readonly templates: readonly TemplateSlot[],
     readonly records: number,
+    /** Dictionary entries 1..dictionarySize must be defined on the stream first (0: none). */
+    readonly dictionarySize = 0,
   ) {}
 }
 
-/** Kind of a captured argument, as it is sent. */
+/** A string's last digit run as a number, when it has one that renders back exactly. */
+function splitNumbered(s: string): { prefix: string; value: number; suffix: string; digits: number } | undefined {
+  let end = s.length;
+  while (end > 0) {
+    const c = s.charCodeAt(end - 1);
+    if (c >= 48 && c <= 57) break;
+    end--;
+  }
+  if (end === 0) return undefined;
+  let start = end - 1;
+  while (start > 0) {
+    const c = s.charCodeAt(start - 1);
+    if (c < 48 || c > 57) break;
+    start--;
+  }
+  const digits = end - start;
+  if (digits > MAX_NUMBER_DIGITS || (digits > 1 && s.charCodeAt(start) === 48)) return undefined;
+  return { prefix: s.slice(0, start), value: Number(s.slice(start, end)), suffix: s.slice(end), digits };
+}
+
+/** Kind of a captured argument in the plain encoding. */
 function kindOf(v: ArgumentValue): ArgumentKind {
   switch (typeof v) {
     case 'string':
@@ -133,6 +209,7 @@ class Columns {
   readonly spanIds = new ProtoWriter(256);
   readonly traceFlags = new ProtoWriter(64);
   readonly verbatim = new ProtoWriter(256);
+  readonly stringNumbers = new ProtoWriter(256);
 
   reset(): void {
     for (const w of [
@@ -158,6 +235,7 @@ class Columns {
       this.spanIds,
       this.traceFlags,
       this.verbatim,
+      this.stringNumbers,
     ])
       w.reset();
   }
@@ -171,23 +249,167 @@ export class CompactEncoder {
   private readonly stringIds = new Map<string, number>();
   private readonly attributeSetIds = new Map<AttributeList, number>();
   private readonly spanIds = new Map<string, number>();
+  private readonly options: CompactEncoderOptions;
+  /** The string dictionary: entry k is dictionary[k - 1]. */
+  private readonly dictionary: string[] = [];
+  private readonly dictionaryIds = new Map<string, number>();
+  private readonly candidates = new Set<string>();
+  /** Declared kinds of templates first seen in the batch being encoded (stream encoding). */
+  private readonly firstBatchKinds = new Map<Template, Uint8Array>();
+
+  constructor(options: CompactEncoderOptions = {}) {
+    this.options = { ...options };
+  }
+
   /** Templates whose definition was built; they keep their index for the encoder's life. */
   get templateCount(): number {
     return this.nextIndex - 1;
+  }
+
+  /** Dictionary entries so far. */
+  get dictionarySize(): number {
+    return this.dictionary.length;
+  }
+
+  /** Dictionary entries from..to (1-based, inclusive). */
+  dictionaryEntries(from: number, to: number): string[] {
+    return this.dictionary.slice(from - 1, to);
   }
 
   /** The slot of a template, defining it (from the record at `slot`) on first use. */
   private slotFor(template: Template, buf: RecordBuffer, slot: number, args: readonly ArgumentValue[] | undefined): TemplateSlot {
     let s = this.slots.get(template);
     if (s !== undefined) return s;
-    const kinds = new Uint8Array(template.placeholderCount);
-    if (args !== undefined) for (let i = 0; i < kinds.length; i++) kinds[i] = kindOf(args[i]);
+    let kinds = this.firstBatchKinds.get(template);
+    if (kinds === undefined) {
+      kinds = new Uint8Array(template.placeholderCount);
+      if (args !== undefined) for (let i = 0; i < kinds.length; i++) kinds[i] = kindOf(args[i]);
+    }
     const severity = buf.severity[slot];
     const index = this.nextIndex++;
     s = { index, template, severity, kinds, definition: encodeTemplateDefinition(index, template, severity, kinds) };
     this.slots.set(template, s);
     return s;
   }
+
+  /**
+   * Stream encoding: the declared kinds of templates first seen in this batch, from
+   * all their records here (numbers: INT unless one has decimals; strings:
+   * STRING_NUMBER when most have an id-like digit run).
+   */
+  private declareNewTemplateKinds(batch: ExportBatch): void {
+    this.firstBatchKinds.clear();
+    const { integerKind, numberedStrings } = this.options;
+    if (!integerKind && !numberedStrings) return;
+    const buf = batch.buffer;
+    const counts = new Map<Template, Float64Array>();
+    for (let i = 0; i < batch.length; i++) {
+      const slot = batch.slot(i);
+      const template = buf.template[slot];
+      if (template === undefined || this.slots.has(template)) continue;
+      const args = buf.args[slot];
+      const n = template.placeholderCount;
+      if (args === undefined || args.length !== n) continue;
+      let c = counts.get(template);
+      if (c === undefined) {
+        // Per argument: [first kind, decimals, numbered strings, strings, INT bytes, INT_DELTA bytes, previous].
+        c = new Float64Array(7 * n).fill(0);
+        for (let a = 0; a < n; a++) c[7 * a] = kindOf(args[a]);
+        counts.set(template, c);
+      }
+      for (let a = 0; a < n; a++) {
+        const v = args[a];
+        const at = 7 * a;
+        if (typeof v === 'number') {
+          if (!isIntegral(v)) c[at + 1]++;
+          else if (Math.abs(v) < SAFE_HALF) {
+            c[at + 4] += sintSize(v);
+            c[at + 5] += sintSize(v - c[at + 6]);
+            c[at + 6] = v;
+          } else c[at + 1]++; // huge integers: not worth delta coding
+        } else if (typeof v === 'string') {
+          c[at + 3]++;
+          const split = numberedStrings ? splitNumbered(v) : undefined;
+          if (split !== undefined && split.digits >= MIN_ID_DIGITS) c[at + 2]++;
+        }
+      }
+    }
+    for (const [template, c] of counts) {
+      const kinds = new Uint8Array(template.placeholderCount);
+      for (let a = 0; a < kinds.length; a++) {
+        const at = 7 * a;
+        let kind = c[at] as ArgumentKind;
+        if (kind === ArgumentKind.Number && integerKind && c[at + 1] === 0) {
+          // Delta coding when it saves at least a tenth.
+          kind = c[at + 5] < 0.9 * c[at + 4] ? ArgumentKind.IntDelta : ArgumentKind.Int;
+        }
+        if (kind === ArgumentKind.String && numberedStrings && c[at + 2] * 2 >= c[at + 3] && c[at + 3] > 0) kind = ArgumentKind.StringNumber;
+        kinds[a] = kind;
+      }
+      this.firstBatchKinds.set(template, kinds);
+    }
+  }
+
+  /** Kind of an argument as this encoder sends it, given the kind its template declares. */
+  private sentKindOf(v: ArgumentValue, declared: number): ArgumentKind {
+    const kind = kindOf(v);
+    if (kind === ArgumentKind.Number) {
+      // An integer where NUMBER is declared stays NUMBER (scale 0): no override.
+      if (this.options.integerKind && declared !== ArgumentKind.Number && isIntegral(v as number)) {
+        return declared === ArgumentKind.IntDelta && Math.abs(v as number) < SAFE_HALF ? ArgumentKind.IntDelta : ArgumentKind.Int;
+      }
+      return kind;
+    }
+    if (kind === ArgumentKind.String && declared === ArgumentKind.StringNumber && typeof v === 'string' && splitNumbered(v) !== undefined) {
+      return ArgumentKind.StringNumber;
+    }
+    return kind;
+  }
+
+  /** One string in the string columns: a dictionary index, a back reference, or inline. */
+  private writeString(text: string): void {
+    const c = this.columns;
+    if (this.options.stringDictionary) {
+      const id = this.dictionaryIds.get(text);
+      if (id !== undefined) {
+        c.stringRefs.uint32(id);
+        this.anyStringRef = true;
+        return;
+      }
+      if (text.length <= MAX_DICTIONARY_STRING_LENGTH && this.dictionary.length < MAX_DICTIONARY_STRINGS) {
+        if (this.candidates.has(text)) {
+          // Second sighting: from now on an index.
+          this.candidates.delete(text);
+          this.dictionary.push(text);
+          const k = this.dictionary.length;
+          this.dictionaryIds.set(text, k);
+          c.stringRefs.uint32(k);
+          this.anyStringRef = true;
+          return;
+        }
+        if (this.candidates.size >= MAX_DICTIONARY_CANDIDATES) this.candidates.clear();
+        this.candidates.add(text);
+      }
+      c.stringRefs.uint32(0);
+      c.strings.tag(7, WIRE_LEN).string(text);
+      return;
+    }
+    const known = this.stringIds.get(text);
+    if (known !== undefined) {
+      c.stringRefs.uint32(known);
+      this.anyStringRef = true;
+      return;
+    }
+    c.stringRefs.uint32(0);
+    c.strings.tag(7, WIRE_LEN).string(text);
+    this.distinctStrings++;
+    if (this.distinctStrings <= MAX_STRING_REFS) this.stringIds.set(text, this.distinctStrings);
+  }
+
+  private anyStringRef = false;
+  private distinctStrings = 0;
+  /** INT_DELTA: the previous value per template index and argument position, in this batch. */
+  private readonly deltaPrevious = new Map<number, number[]>();
 
   /** Encodes a batch as ClientMessage { batch }. */
   encodeBatch(batch: ExportBatch): CompactBatch {
@@ -196,6 +418,10 @@ export class CompactEncoder {
     this.stringIds.clear();
     this.attributeSetIds.clear();
     this.spanIds.clear();
+    this.anyStringRef = false;
+    this.distinctStrings = 0;
+    this.deltaPrevious.clear();
+    this.declareNewTemplateKinds(batch);
     const buf = batch.buffer;
     const used: TemplateSlot[] = [];
     const usedSet = new Set<TemplateSlot>();
@@ -207,8 +433,6 @@ export class CompactEncoder {
     let anyBound = false;
     let anyCall = false;
     let anySpan = false;
-    let anyStringRef = false;
-    let distinctStrings = 0;
     let lastTrace: string | undefined;
     let lastSpan: string | undefined;
     let lastFlags = -1;
@@ -265,30 +489,39 @@ export class CompactEncoder {
         let differs = false;
         for (let a = 0; a < argCount; a++) {
           const v = args![a];
-          const kind = kindOf(v);
+          const kind = this.sentKindOf(v, declared[a]);
           kinds[a] = kind;
           if (kind !== declared[a]) differs = true;
           switch (kind) {
-            case ArgumentKind.String: {
-              const text = typeof v === 'string' ? v : (v as bigint).toString();
-              const known = this.stringIds.get(text);
-              if (known !== undefined) {
-                c.stringRefs.uint32(known);
-                anyStringRef = true;
-              } else {
-                c.stringRefs.uint32(0);
-                c.strings.tag(7, WIRE_LEN).string(text);
-                distinctStrings++;
-                if (distinctStrings <= MAX_STRING_REFS) this.stringIds.set(text, distinctStrings);
-              }
+            case ArgumentKind.String:
+              this.writeString(typeof v === 'string' ? v : (v as bigint).toString());
+              break;
+            case ArgumentKind.StringNumber: {
+              const split = splitNumbered(v as string)!;
+              this.writeString(split.prefix);
+              this.writeString(split.suffix);
+              c.stringNumbers.uint53(split.value);
               break;
             }
             case ArgumentKind.Number:
               writeNumber(c.numbers, c.doubles, v as number);
               break;
             case ArgumentKind.Int:
-              c.ints.sint64Big(v as bigint);
+              if (typeof v === 'number') c.ints.sint64(v === 0 ? 0 : v);
+              else c.ints.sint64Big(v as bigint);
               break;
+            case ArgumentKind.IntDelta: {
+              // |v| and the previous value are below 2^52: the difference is exact.
+              let previous = this.deltaPrevious.get(s.index);
+              if (previous === undefined) {
+                previous = new Array<number>(argCount).fill(0);
+                this.deltaPrevious.set(s.index, previous);
+              }
+              const n = v === 0 ? 0 : (v as number);
+              c.ints.sint64(n - previous[a]);
+              previous[a] = n;
+              break;
+            }
             case ArgumentKind.Bool:
               c.bools.bool(v as boolean);
               break;
@@ -354,7 +587,7 @@ export class CompactEncoder {
     }
     if (batch.droppedSinceLast > 0) m.tag(14, WIRE_VARINT).uint53(batch.droppedSinceLast);
     if (c.numbers.length > 0) m.message(15, c.numbers);
-    if (anyStringRef) m.message(17, c.stringRefs);
+    if (this.anyStringRef) m.message(17, c.stringRefs);
     if (c.severityRecord.length > 0) {
       m.message(18, c.severityRecord);
       m.message(19, c.severityValue);
@@ -371,11 +604,14 @@ export class CompactEncoder {
       if (hasNonZeroVarint(c.traceFlags)) m.message(26, c.traceFlags);
     }
     m.raw(c.verbatim.buf.subarray(0, c.verbatim.length));
+    const dictionarySize = this.options.stringDictionary ? this.dictionary.length : 0;
+    if (dictionarySize > 0) m.tag(28, WIRE_VARINT).uint32(dictionarySize);
+    if (c.stringNumbers.length > 0) m.message(29, c.stringNumbers);
 
     const header = new ProtoWriter(8);
     header.tag(CLIENT_BATCH, WIRE_LEN).uint32(m.length);
     const message = Buffer.concat([header.buf.subarray(0, header.length), m.buf.subarray(0, m.length)]);
-    return new CompactBatch(batch.sequence, message, used, batch.length);
+    return new CompactBatch(batch.sequence, message, used, batch.length, dictionarySize);
   }
 
   /** 1-based index of an attribute list in the batch's attribute_sets, adding it on first use. */
@@ -569,6 +805,24 @@ export function encodeTemplateDefinitions(slots: readonly TemplateSlot[], reset:
   const out = new ProtoWriter(inner.length + 8);
   out.message(CLIENT_TEMPLATES, inner);
   return out.finish();
+}
+
+/** Most bytes of dictionary text per StringDefinitions message (a new stream may need thousands of entries). */
+const MAX_DEFINITIONS_MESSAGE_BYTES = 1024 * 1024;
+
+/** ClientMessage { strings } messages defining dictionary entries first, first + 1, ... (split to bound their size). */
+export function encodeStringDefinitions(first: number, values: readonly string[]): Buffer[] {
+  const out: Buffer[] = [];
+  let at = 0;
+  while (at < values.length) {
+    const inner = new ProtoWriter(4096);
+    inner.tag(1, WIRE_VARINT).uint32(first + at);
+    while (at < values.length && inner.length < MAX_DEFINITIONS_MESSAGE_BYTES) inner.tag(2, WIRE_LEN).string(values[at++]);
+    const msg = new ProtoWriter(inner.length + 8);
+    msg.message(CLIENT_STRINGS, inner);
+    out.push(msg.finish());
+  }
+  return out;
 }
 
 export interface HelloFields {

@@ -146,6 +146,9 @@ export class GrpcClientStream {
     this.request.on('trailers', (h) => this.onHeaders(h, false));
     this.request.on('data', (chunk: Buffer) => this.onData(chunk));
     this.request.on('error', (err) => (this.lastError = err));
+    // The server's status ends the call even though our side is still open (HTTP/2
+    // would keep the stream half-closed until we end it too).
+    this.request.on('end', () => setImmediate(() => this.finish()));
     this.request.on('close', () => this.finish());
   }
 
@@ -222,6 +225,8 @@ export class GrpcClientStream {
     }
     if (h['grpc-status'] !== undefined) {
       this.status = { code: Number(h['grpc-status']), details: decodeGrpcMessage(h['grpc-message']) };
+      // Trailers(-only): the call is over.
+      setImmediate(() => this.finish());
     }
   }
 
@@ -261,6 +266,7 @@ export class GrpcClientStream {
     if (this.closed) return;
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
+    if (!this.request.destroyed) this.request.close(http2.constants.NGHTTP2_NO_ERROR);
     if (!this.session.destroyed) this.session.destroy();
     const status = this.status ?? {
       code: GrpcStatus.UNAVAILABLE,

@@ -106,7 +106,8 @@ describe('flush at process exit', () => {
        for (let i = 0; i < 5; i++) log.info\`step \${i}\`;`,
     );
     expect(code).toBe(0);
-    expect(ms).toBeLessThan(10_000);
+    // A hang would never end; the bound only has to survive a loaded CI machine (child start-up dominates).
+    expect(ms).toBeLessThan(30_000);
     expect(stderr).toMatch(/export failed/);
     expect(stderr).toMatch(/process exiting with 5 log records not delivered/);
   });

@@ -86,7 +86,7 @@ describe('DDL', () => {
       'LogAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1))',
       'EventName String CODEC(ZSTD(1))',
       'TemplateId UInt64 CODEC(ZSTD(1))',
-      'TemplateArgs Array(String) CODEC(ZSTD(1))',
+      'TemplateArgs Array(String) CODEC(ZSTD(9))',
       'INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1',
       'INDEX idx_log_attr_value mapValues(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1',
       'INDEX idx_body Body TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8',

@@ -5,6 +5,7 @@
  */
 import { parseDuration, parseSize } from '../../config/units';
 import type { TableEngine } from '../../storage/clickhouse-schema';
+import type { BodyStorage } from '../../storage/template-store';
 
 export interface ClickHouseExporterConfig {
   /** `chdb://<folder>` (embedded) or `http(s)://host:port`. */
@@ -55,6 +56,17 @@ export interface ClickHouseExporterConfig {
   shutdown_timeout: string | number;
   /** non_replicated_deduplication_window set on a created non-replicated table. */
   dedup_window: number;
+  /**
+   * How Body is kept: 'rendered' stores only TemplateId + TemplateArgs for templated
+   * records and renders Body at query time (an ALIAS over the log_templates
+   * dictionary; about 2.5x smaller than 'stored', Body scans several times slower —
+   * see bench/storage.ts); 'stored' writes Body as text like the contrib exporter.
+   * Servers without dictionaries (before 22.3, e.g. 18.16) always store. Applied
+   * when the table is created.
+   */
+  body: BodyStorage;
+  /** The template dictionary table (written from the collector's dictionary on every flush). */
+  templates_table_name: string;
 }
 
 export function createDefaultConfig(): ClickHouseExporterConfig {
@@ -75,6 +87,8 @@ export function createDefaultConfig(): ClickHouseExporterConfig {
     retry: { initial_interval: '500ms', max_interval: '30s', max_elapsed: '0', multiplier: 1.5, randomization_factor: 0.5 },
     shutdown_timeout: '30s',
     dedup_window: 1000,
+    body: 'rendered',
+    templates_table_name: 'log_templates',
   };
 }
 
@@ -105,6 +119,8 @@ export interface ResolvedClickHouseExporterConfig {
   retryRandomization: number;
   shutdownTimeoutMs: number;
   dedupWindow: number;
+  body: BodyStorage;
+  templatesTable: string;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -176,6 +192,10 @@ export function resolveConfig(cfg: ClickHouseExporterConfig, errors: string[] = 
   if (typeof c.table_engine.params !== 'string') errors.push('table_engine.params: must be a string');
   if (c.distributed && !c.cluster_name) errors.push('distributed: needs cluster_name');
   if (c.endpoint?.startsWith?.('chdb://') && c.cluster_name) errors.push('cluster_name: not available with an embedded chdb:// endpoint');
+  if (c.body !== 'stored' && c.body !== 'rendered') errors.push(`body: must be "stored" or "rendered", got ${JSON.stringify(c.body)}`);
+  if (typeof c.templates_table_name !== 'string' || !IDENT.test(c.templates_table_name) || c.templates_table_name === c.logs_table_name) {
+    errors.push(`templates_table_name: must be an identifier other than logs_table_name, got ${JSON.stringify(c.templates_table_name)}`);
+  }
   if (c.queue.on_full !== 'block' && c.queue.on_full !== 'drop') errors.push(`queue.on_full: must be "block" or "drop", got ${JSON.stringify(c.queue.on_full)}`);
   if (typeof c.retry.multiplier !== 'number' || !(c.retry.multiplier >= 1)) errors.push(`retry.multiplier: must be a number >= 1, got ${JSON.stringify(c.retry.multiplier)}`);
   if (typeof c.retry.randomization_factor !== 'number' || !(c.retry.randomization_factor >= 0 && c.retry.randomization_factor < 1)) {
@@ -208,6 +228,8 @@ export function resolveConfig(cfg: ClickHouseExporterConfig, errors: string[] = 
     retryRandomization: c.retry.randomization_factor,
     shutdownTimeoutMs: duration(c.shutdown_timeout, 'shutdown_timeout'),
     dedupWindow: positiveInt(c.dedup_window, 'dedup_window'),
+    body: c.body,
+    templatesTable: c.templates_table_name,
   };
   if (resolved.retryMaxMs < resolved.retryInitialMs) errors.push('retry.max_interval: must be >= retry.initial_interval');
   if (errors.length) throw new Error(`invalid clickhouse exporter config: ${errors.join('; ')}`);

@@ -46,6 +46,13 @@ import {
   type LogsSchemaKind,
   type LogsTableOptions,
 } from '../../storage/clickhouse-schema';
+import {
+  TemplateStore,
+  storedBodyOf,
+  supportsRenderedBody,
+  templatesDictionaryName,
+  type TemplateTableOptions,
+} from '../../storage/template-store';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import type { ResolvedClickHouseExporterConfig } from './config';
 
@@ -107,6 +114,13 @@ export class ClickHouseLogsExporter implements Exporter {
   private readonly insertsCounter: Counter;
   private readonly backoff: BackoffPolicy;
   private readonly tableOptions: LogsTableOptions;
+  private readonly templateOptions: TemplateTableOptions;
+  private readonly templatesWrittenCounter: Counter;
+  /** The collector's template dictionary (from start()), persisted to log_templates on every insert. */
+  private host: Host | undefined;
+  private templateStore: TemplateStore | undefined;
+  /** The table renders Body at query time (RawBody + Body ALIAS): templates must be stored before rows. */
+  private renderedBody = false;
 
   private readonly queue: QueueEntry[] = [];
   private queuedBytes = 0;
@@ -148,6 +162,7 @@ export class ClickHouseLogsExporter implements Exporter {
       'Records found already stored when retrying an insert whose outcome was unknown (not written twice).',
     );
     this.insertsCounter = m.counter('logfun_exporter_inserts_total', 'INSERT statements the exporter completed.');
+    this.templatesWrittenCounter = m.counter('logfun_exporter_templates_written_total', 'Template dictionary entries written to the templates table.');
     this.queueGauge.set(this.labels, 0);
     this.backoff = {
       initialMs: cfg.retryInitialMs,
@@ -164,6 +179,16 @@ export class ClickHouseLogsExporter implements Exporter {
       distributed: cfg.distributed,
       dedupWindow: cfg.dedupWindow,
     };
+    this.templateOptions = {
+      database: cfg.database,
+      table: cfg.templatesTable,
+      clusterName: cfg.clusterName || undefined,
+      tableEngine: cfg.tableEngine,
+      username: cfg.username,
+      password: cfg.password,
+    };
+    this.tableOptions.body = cfg.body;
+    this.tableOptions.templatesDictionary = templatesDictionaryName(this.templateOptions);
   }
 
   /** The open store once the exporter is ready (for components that read what it wrote). */
@@ -186,8 +211,9 @@ export class ClickHouseLogsExporter implements Exporter {
     return this.dedupMode;
   }
 
-  async start(_host: Host): Promise<void> {
+  async start(host: Host): Promise<void> {
     if (this.started || this.closing) return;
+    this.host = host;
     this.started = true;
     try {
       await this.initialize();
@@ -297,6 +323,7 @@ export class ClickHouseLogsExporter implements Exporter {
     if (this.pending > 0) this.markFailed(this.pending, 'shutdown');
     this.finalized = true;
     if (left > 0) this.logger.warn('clickhouse exporter shut down with records unwritten', { exporter: this.labels.exporter, records: left });
+    if (this.store) await this.flushTemplates().catch(() => undefined);
     const store = this.store;
     this.store = undefined;
     if (store) await store.close();
@@ -316,11 +343,20 @@ export class ClickHouseLogsExporter implements Exporter {
     try {
       const caps = store.capabilities;
       const kind = selectLogsSchema(caps);
+      const canRender = kind === 'full' && supportsRenderedBody(store.serverVersion);
+      if (this.cfg.body === 'rendered' && !canRender) {
+        this.logger.info('Body is stored as text (body: rendered needs ClickHouse 22.3 or later)', {
+          exporter: this.labels.exporter,
+          version: store.serverVersion.text,
+        });
+      }
+      this.tableOptions.body = this.cfg.body === 'rendered' && canRender ? 'rendered' : 'stored';
       if (this.cfg.createSchema) {
         if (this.cfg.ttlSeconds > 0 && !caps.hasTTL) {
           this.logger.warn('ttl ignored: this ClickHouse server has no TTL', { exporter: this.labels.exporter, version: store.serverVersion.text });
         }
         await store.command(createDatabaseSql(this.tableOptions));
+        await new TemplateStore(store, this.templateOptions).createSchema(this.tableOptions.body === 'rendered');
         for (const sql of logsTableSql(kind, caps, this.tableOptions)) await store.command(sql);
       }
       const columns = await store.query<{ name: string; type: string; default_kind: string }>(
@@ -330,9 +366,18 @@ export class ClickHouseLogsExporter implements Exporter {
       if (columns.length === 0) {
         throw new Error(`table ${this.tableName} does not exist (create_schema is ${this.cfg.createSchema})`);
       }
+      // What the table does decides, not the config: a table created earlier keeps its Body mode.
+      const rendered = columns.some((c) => c.name === 'RawBody') && columns.some((c) => c.name === 'Body' && c.default_kind === 'ALIAS');
+      const templateStore = new TemplateStore(store, this.templateOptions, rendered);
       const encoder = new LogsRowEncoder(
         columns.map((c): TableColumn => ({ name: c.name, type: c.type, defaultKind: c.default_kind })),
         caps.hasJSONCompactEachRow ? 'JSONCompactEachRow' : 'TabSeparated',
+        {
+          rawBodyOf: (body, service, id, args) => {
+            const t = id === 0n ? undefined : this.host?.templates.get(service, id);
+            return storedBodyOf(body, t === undefined ? undefined : templateStore.partsOf(id, t.text), args);
+          },
+        },
       );
       if (encoder.unknownColumns.length) {
         this.logger.info('logs table has columns the exporter leaves to their defaults', {
@@ -349,6 +394,8 @@ export class ClickHouseLogsExporter implements Exporter {
       }
       this.store = store;
       this.encoder = encoder;
+      this.templateStore = templateStore;
+      this.renderedBody = rendered;
       this.dedupMode = dedupMode;
       this.schemaKind = columns.some((c) => c.name === 'ResourceAttributes' && /^Map\(/.test(c.type)) ? 'full' : 'legacy';
       this.logger.info('clickhouse exporter ready', {
@@ -500,6 +547,7 @@ export class ClickHouseLogsExporter implements Exporter {
           mayBeStored = false;
         }
         body ??= Buffer.from(block.lines.join(''), 'utf8');
+        await this.flushTemplates();
         await this.insert(block, body);
         this.insertsCounter.inc(this.labels);
         this.markSent(block.lines.length);
@@ -542,10 +590,33 @@ export class ClickHouseLogsExporter implements Exporter {
     const store = this.store!;
     try {
       await store.command(createDatabaseSql(this.tableOptions));
+      await this.templateStore?.createSchema(this.tableOptions.body === 'rendered');
       for (const sql of logsTableSql(selectLogsSchema(store.capabilities), store.capabilities, this.tableOptions)) await store.command(sql);
       this.logger.warn('logs table was missing; created it again', { exporter: this.labels.exporter, table: this.tableName });
     } catch (err) {
       this.warnRateLimited('recreate', 'could not create the missing logs table', { error: errorMessage(err) });
+    }
+  }
+
+  /**
+   * Writes the template dictionary entries changed since the last insert. With a
+   * rendered Body a failure fails the insert (retryable: rows must not be stored
+   * before their templates); with a stored Body it is logged and the entries are
+   * written with a later insert.
+   */
+  private async flushTemplates(): Promise<void> {
+    const templates = this.templateStore;
+    const host = this.host;
+    if (!templates || !host) return;
+    try {
+      const n = await templates.flush(host.templates);
+      if (n > 0) this.templatesWrittenCounter.inc(this.labels, n);
+    } catch (err) {
+      if (this.renderedBody) throw new RetryableError(`writing ${templates.tableName} failed (rows wait for their templates): ${errorMessage(err)}`);
+      this.warnRateLimited('templates', 'writing the template dictionary failed; it is written with a later insert', {
+        table: templates.tableName,
+        error: errorMessage(err),
+      });
     }
   }
 

@@ -7,6 +7,7 @@
  *         grpc:                      # written (even empty) = enabled with defaults
  *           endpoint: 0.0.0.0:4317
  *           max_recv_msg_size: 4MiB
+ *           logfun_ingest: true      # also serve logfun.v1.Ingest (the SDK's compact stream); default true
  *         http:
  *           endpoint: 0.0.0.0:4318
  *           max_request_body_size: 4MiB
@@ -24,6 +25,11 @@ export interface GrpcProtocolConfig {
   endpoint: string;
   /** Largest accepted request message (after decompression); larger -> RESOURCE_EXHAUSTED. */
   max_recv_msg_size: string | number;
+  /**
+   * Serve the compact protocol (logfun.v1.Ingest/Stream) on the same port. Optional:
+   * absent means true (kept out of the defaults so the otelcol-shaped default stays as it was).
+   */
+  logfun_ingest?: boolean;
 }
 
 export interface HttpProtocolConfig {
@@ -85,7 +91,16 @@ export function unmarshalOtlpReceiverConfig(raw: unknown, path: string, errors: 
     if (!(PROTOCOLS as readonly string[]).includes(key)) errors.push(`${path}.protocols.${key}: unknown protocol (valid: grpc, http)`);
   }
   if ('grpc' in protocols) {
-    config.protocols.grpc = mergeConfig(createDefaultGrpcConfig(), protocols.grpc, `${path}.protocols.grpc`, errors) as GrpcProtocolConfig;
+    let rawGrpc = protocols.grpc;
+    let logfunIngest: boolean | undefined;
+    if (isPlainObject(rawGrpc) && 'logfun_ingest' in rawGrpc) {
+      const { logfun_ingest: value, ...rest } = rawGrpc;
+      rawGrpc = rest;
+      if (typeof value === 'boolean') logfunIngest = value;
+      else if (value !== null && value !== undefined) errors.push(`${path}.protocols.grpc.logfun_ingest: expected true or false, got ${typeof value} ${JSON.stringify(value)}`);
+    }
+    config.protocols.grpc = mergeConfig(createDefaultGrpcConfig(), rawGrpc, `${path}.protocols.grpc`, errors) as GrpcProtocolConfig;
+    if (logfunIngest !== undefined) config.protocols.grpc.logfun_ingest = logfunIngest;
   }
   if ('http' in protocols) {
     config.protocols.http = mergeConfig(createDefaultHttpConfig(), protocols.http, `${path}.protocols.http`, errors) as HttpProtocolConfig;
@@ -102,6 +117,9 @@ export function validateOtlpReceiverConfig(config: OtlpReceiverConfig): string[]
   if (grpc) {
     collect(problems, () => ports.push({ name: 'grpc', ...parseHostPort(grpc.endpoint, 'protocols.grpc.endpoint') }));
     collect(problems, () => positiveSize(grpc.max_recv_msg_size, 'protocols.grpc.max_recv_msg_size'));
+    if (grpc.logfun_ingest !== undefined && typeof grpc.logfun_ingest !== 'boolean') {
+      problems.push(`protocols.grpc.logfun_ingest: expected true or false, got ${JSON.stringify(grpc.logfun_ingest)}`);
+    }
   }
   if (http) {
     collect(problems, () => ports.push({ name: 'http', ...parseHostPort(http.endpoint, 'protocols.http.endpoint') }));

@@ -21,6 +21,7 @@ import { formatHostPort, parseHostPort } from '../../otlp/endpoint';
 import { encodeRpcStatus, GRPC_STATUS_DETAILS_KEY } from '../../otlp/status';
 import { positiveSize, type GrpcProtocolConfig } from './config';
 import { errorMessage, type ReceiverIngest } from './ingest';
+import type { LogfunIngestService } from './logfun-ingest';
 
 const identity = (b: Buffer): Buffer => b;
 /** ExportLogsServiceResponse with no partial_success: the empty message. */
@@ -62,6 +63,8 @@ export class OtlpGrpcServer {
   constructor(
     private readonly config: GrpcProtocolConfig,
     private readonly ingest: ReceiverIngest,
+    /** The compact protocol (logfun.v1.Ingest), served on the same port when given. */
+    private readonly compact?: LogfunIngestService,
   ) {}
 
   async start(): Promise<number> {
@@ -72,6 +75,7 @@ export class OtlpGrpcServer {
       interceptors: [this.countTransportRejections],
     });
     server.addService(LOGS_SERVICE_DEFINITION, { Export: this.handleExport });
+    if (this.compact) server.addService(this.compact.definition, { Stream: this.compact.handler });
     const target = formatHostPort(host || '0.0.0.0', port);
     this.port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (err, bound) => {
@@ -88,6 +92,8 @@ export class OtlpGrpcServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    // Compact streams never end by themselves: finish their batches, then end them.
+    await this.compact?.drain(graceMs);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         server.forceShutdown();

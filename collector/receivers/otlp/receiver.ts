@@ -8,6 +8,7 @@ import type { OtlpReceiverConfig } from './config';
 import { OtlpGrpcServer } from './grpc-server';
 import { OtlpHttpServer } from './http-server';
 import { ReceiverIngest } from './ingest';
+import { LogfunIngestService } from './logfun-ingest';
 
 /** How long shutdown waits for in-flight requests before cutting them off. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -15,11 +16,14 @@ const SHUTDOWN_GRACE_MS = 5000;
 export class OtlpReceiver implements Component {
   private readonly grpcServer: OtlpGrpcServer | undefined;
   private readonly httpServer: OtlpHttpServer | undefined;
+  private readonly compact: LogfunIngestService | undefined;
   private stopping: Promise<void> | undefined;
 
   constructor(settings: CreateSettings, config: OtlpReceiverConfig, next: LogsConsumer) {
     const ingest = new ReceiverIngest(settings, next);
-    if (config.protocols.grpc) this.grpcServer = new OtlpGrpcServer(config.protocols.grpc, ingest);
+    const grpc = config.protocols.grpc;
+    if (grpc && grpc.logfun_ingest !== false) this.compact = new LogfunIngestService(settings, ingest);
+    if (grpc) this.grpcServer = new OtlpGrpcServer(grpc, ingest, this.compact);
     if (config.protocols.http) this.httpServer = new OtlpHttpServer(config.protocols.http, ingest);
   }
 
@@ -33,8 +37,14 @@ export class OtlpReceiver implements Component {
     return this.httpServer?.port;
   }
 
-  async start(_host: Host): Promise<void> {
+  /** The compact protocol service (logfun.v1.Ingest) on the gRPC port; undefined when disabled. */
+  get logfunIngest(): LogfunIngestService | undefined {
+    return this.compact;
+  }
+
+  async start(host: Host): Promise<void> {
     if (this.stopping) throw new Error('otlp receiver: cannot start after shutdown');
+    this.compact?.start(host);
     try {
       await this.grpcServer?.start();
       await this.httpServer?.start();

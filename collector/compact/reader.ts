@@ -1,0 +1,249 @@
+/**
+ * A protobuf cursor for the compact protocol's client messages: varints into
+ * plain numbers (bigint only beyond 2^53), packed repeated fields, and OTLP
+ * KeyValue / AnyValue read straight into the LogBatch value types.
+ *
+ * Every problem (truncation, a length running past its message, a varint longer
+ * than 10 bytes, nesting deeper than MAX_DEPTH) throws `Malformed`; callers turn
+ * it into INVALID_ARGUMENT.
+ */
+import { KeyValueList, type AnyValue, type KeyValue } from '../pipeline/batch';
+
+export const WT_VARINT = 0;
+export const WT_I64 = 1;
+export const WT_LEN = 2;
+export const WT_SGROUP = 3;
+export const WT_EGROUP = 4;
+export const WT_I32 = 5;
+
+/** Deepest AnyValue nesting accepted (as the OTLP decoder). */
+const MAX_DEPTH = 64;
+
+export class Malformed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Malformed';
+  }
+}
+
+export class ProtoReader {
+  pos: number;
+  constructor(
+    readonly buf: Buffer,
+    start = 0,
+  ) {
+    this.pos = start;
+  }
+
+  /** The low 32 bits of a varint, unsigned. */
+  uint32(end: number): number {
+    const buf = this.buf;
+    let result = 0;
+    for (let shift = 0; shift < 70; shift += 7) {
+      if (this.pos >= end) throw new Malformed('truncated varint');
+      const b = buf[this.pos++];
+      if (shift < 32) result |= (b & 0x7f) << shift;
+      if (b < 0x80) return result >>> 0;
+    }
+    throw new Malformed('varint longer than 10 bytes');
+  }
+
+  /** An unsigned varint as a number when below 2^53, else a bigint (mod 2^64). */
+  uint64(end: number): number | bigint {
+    const buf = this.buf;
+    let low = 0;
+    let factor = 1;
+    for (let i = 0; i < 7; i++) {
+      if (this.pos >= end) throw new Malformed('truncated varint');
+      const b = buf[this.pos++];
+      low += (b & 0x7f) * factor;
+      if (b < 0x80) return low;
+      factor *= 128;
+    }
+    let big = BigInt(low);
+    for (let shift = 49n; shift < 70n; shift += 7n) {
+      if (this.pos >= end) throw new Malformed('truncated varint');
+      const b = buf[this.pos++];
+      big |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) {
+        big = BigInt.asUintN(64, big);
+        return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+      }
+    }
+    throw new Malformed('varint longer than 10 bytes');
+  }
+
+  /** An unsigned varint that must be a safe integer (sequence numbers, counts). */
+  uint53(end: number, what: string): number {
+    const v = this.uint64(end);
+    if (typeof v !== 'number') throw new Malformed(`${what} exceeds 2^53`);
+    return v;
+  }
+
+  /** A zigzag (sint64) varint: number when |v| <= 2^53, else bigint. */
+  sint64(end: number): number | bigint {
+    const u = this.uint64(end);
+    if (typeof u === 'number') return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    const v = (u >> 1n) ^ -(u & 1n);
+    return v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  }
+
+  /** A signed int64 varint (two's complement) as an exact bigint. */
+  int64Big(end: number): bigint {
+    const u = this.uint64(end);
+    return BigInt.asIntN(64, typeof u === 'number' ? BigInt(u) : u);
+  }
+
+  bool(end: number): boolean {
+    const v = this.uint64(end);
+    return v !== 0 && v !== 0n;
+  }
+
+  lengthEnd(end: number): number {
+    const len = this.uint32(end);
+    const stop = this.pos + len;
+    if (stop > end) throw new Malformed(`length ${len} runs past the end of the enclosing message`);
+    return stop;
+  }
+
+  fixed64(end: number): bigint {
+    if (this.pos + 8 > end) throw new Malformed('truncated fixed64');
+    const v = this.buf.readBigUInt64LE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  double(end: number): number {
+    if (this.pos + 8 > end) throw new Malformed('truncated double');
+    const v = this.buf.readDoubleLE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  string(end: number): string {
+    const stop = this.lengthEnd(end);
+    const s = stop === this.pos ? '' : this.buf.toString('utf8', this.pos, stop);
+    this.pos = stop;
+    return s;
+  }
+
+  /** A copy: a view would pin the whole message buffer for as long as the record lives. */
+  bytes(end: number): Uint8Array {
+    const stop = this.lengthEnd(end);
+    const out = new Uint8Array(stop - this.pos);
+    this.buf.copy(out, 0, this.pos, stop);
+    this.pos = stop;
+    return out;
+  }
+
+  /** A view of a length-delimited field (valid while the message buffer lives). */
+  view(end: number): Buffer {
+    const stop = this.lengthEnd(end);
+    const v = this.buf.subarray(this.pos, stop);
+    this.pos = stop;
+    return v;
+  }
+
+  /** Appends a repeated varint field's values (packed or not) via `read`. */
+  repeated<T>(wireType: number, end: number, out: T[], read: (r: ProtoReader, end: number) => T): void {
+    if (wireType === WT_VARINT) {
+      out.push(read(this, end));
+      return;
+    }
+    if (wireType !== WT_LEN) throw new Malformed(`repeated varint field with wire type ${wireType}`);
+    const stop = this.lengthEnd(end);
+    while (this.pos < stop) out.push(read(this, stop));
+  }
+
+  skip(wireType: number, end: number, depth = 0): void {
+    switch (wireType) {
+      case WT_VARINT:
+        this.uint64(end);
+        return;
+      case WT_I64:
+        if (this.pos + 8 > end) throw new Malformed('truncated fixed64');
+        this.pos += 8;
+        return;
+      case WT_LEN:
+        this.pos = this.lengthEnd(end);
+        return;
+      case WT_I32:
+        if (this.pos + 4 > end) throw new Malformed('truncated fixed32');
+        this.pos += 4;
+        return;
+      case WT_SGROUP: {
+        if (depth > MAX_DEPTH) throw new Malformed('groups nested too deep');
+        for (;;) {
+          const tag = this.uint32(end);
+          if ((tag & 7) === WT_EGROUP) return;
+          this.skip(tag & 7, end, depth + 1);
+        }
+      }
+      default:
+        throw new Malformed(`invalid wire type ${wireType} at offset ${this.pos}`);
+    }
+  }
+
+  keyValue(end: number, depth = 0): KeyValue {
+    let key = '';
+    let value: AnyValue = undefined;
+    while (this.pos < end) {
+      const tag = this.uint32(end);
+      if (tag === ((1 << 3) | WT_LEN)) key = this.string(end);
+      else if (tag === ((2 << 3) | WT_LEN)) value = this.anyValue(this.lengthEnd(end), depth);
+      else this.skip(tag & 7, end);
+    }
+    return { key, value };
+  }
+
+  /** An OTLP AnyValue in LogBatch form (int64 -> bigint, double -> number, kvlist -> KeyValueList). */
+  anyValue(end: number, depth = 0): AnyValue {
+    if (depth > MAX_DEPTH) throw new Malformed(`AnyValue nested deeper than ${MAX_DEPTH} levels`);
+    let value: AnyValue = undefined;
+    while (this.pos < end) {
+      const tag = this.uint32(end);
+      switch (tag) {
+        case (1 << 3) | WT_LEN:
+          value = this.string(end);
+          break;
+        case (2 << 3) | WT_VARINT:
+          value = this.bool(end);
+          break;
+        case (3 << 3) | WT_VARINT:
+          value = this.int64Big(end);
+          break;
+        case (4 << 3) | WT_I64:
+          value = this.double(end);
+          break;
+        case (5 << 3) | WT_LEN: {
+          const stop = this.lengthEnd(end);
+          const values: AnyValue[] = [];
+          while (this.pos < stop) {
+            const t = this.uint32(stop);
+            if (t === ((1 << 3) | WT_LEN)) values.push(this.anyValue(this.lengthEnd(stop), depth + 1));
+            else this.skip(t & 7, stop);
+          }
+          value = values;
+          break;
+        }
+        case (6 << 3) | WT_LEN: {
+          const stop = this.lengthEnd(end);
+          const values: KeyValue[] = [];
+          while (this.pos < stop) {
+            const t = this.uint32(stop);
+            if (t === ((1 << 3) | WT_LEN)) values.push(this.keyValue(this.lengthEnd(stop), depth + 1));
+            else this.skip(t & 7, stop);
+          }
+          value = new KeyValueList(values);
+          break;
+        }
+        case (7 << 3) | WT_LEN:
+          value = this.bytes(end);
+          break;
+        default:
+          this.skip(tag & 7, end);
+      }
+    }
+    return value;
+  }
+}

@@ -1,0 +1,420 @@
+/**
+ * `logfun.v1.Ingest/Stream` on the otlp receiver's gRPC server: the compact
+ * protocol's collector side (proto/logfun/v1/ingest.proto).
+ *
+ * Per stream: the Hello (answered with HelloAck and, when rules apply, the
+ * current ControlUpdate), template definitions (added to the stream's decoder
+ * and to the collector-wide dictionary, source 'sdk'), string dictionary
+ * entries, and record batches,
+ * handled one at a time in arrival order: decoded (collector/compact), handed to
+ * the next consumer through ReceiverIngest, and answered with an Ack once the
+ * consumer accepted them — or an Ack carrying the refusal's gRPC code
+ * (UNAVAILABLE / RESOURCE_EXHAUSTED with a retry delay, INVALID_ARGUMENT), the
+ * stream staying open. A batch whose sequence was already accepted for the same
+ * (service.instance.id, session) is acknowledged without being consumed again
+ * (collector/compact/sessions.ts).
+ *
+ * Bad input (a batch before the Hello, an unknown template index, a wrong
+ * argument count, a truncated message...) ends that stream with
+ * INVALID_ARGUMENT and a clear message, and is counted; other streams go on.
+ *
+ * Metrics (label receiver=<component id>), besides ReceiverIngest's
+ * (accepted/refused records, requests with protocol="grpc", bad requests with
+ * reason "logfun_malformed"):
+ *   logfun_ingest_streams_total, logfun_ingest_streams_active
+ *   logfun_ingest_stream_errors_total{reason}          malformed | protocol
+ *   logfun_ingest_batches_total{outcome}               accepted | duplicate | refused
+ *   logfun_ingest_templates_defined_total
+ *   logfun_ingest_sdk_dropped_records_total{service}   drops the SDKs reported
+ *   logfun_ingest_control_updates_sent_total
+ */
+import * as grpc from '@grpc/grpc-js';
+import { randomUUID } from 'crypto';
+import { LOGFUN_INGEST_STREAM_PATH } from '../../../sdk/wire/protos';
+import type { CreateSettings, Host } from '../../pipeline/component';
+import { grpcStatusFor, isPermanent, GrpcCode, RetryableError } from '../../pipeline/errors';
+import type { Counter } from '../../telemetry/metrics';
+import { CompactStreamDecoder } from '../../compact/decoder';
+import { decodeClientMessage, encodeAck, encodeControlUpdate, encodeHelloAck, type ControlUpdateInput } from '../../compact/messages';
+import { Malformed } from '../../compact/reader';
+import { sessionTableFor, type SessionState, type SessionTable } from '../../compact/sessions';
+import { errorMessage, type ReceiverIngest } from './ingest';
+
+const identity = (b: Buffer): Buffer => b;
+
+export const INGEST_SERVICE_DEFINITION: grpc.ServiceDefinition = {
+  Stream: {
+    path: LOGFUN_INGEST_STREAM_PATH,
+    requestStream: true,
+    responseStream: true,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  },
+};
+
+/** Delay suggested with a RESOURCE_EXHAUSTED refusal when the refusing stage gave none. */
+const DEFAULT_EXHAUSTED_RETRY_MS = 1000;
+/** Messages read ahead of the one being handled before the stream is paused (flow control). */
+const MAX_QUEUED_MESSAGES = 8;
+
+export interface LogfunIngestOptions {
+  /** Templates a stream may define at once (announced in HelloAck). Default 16384. */
+  maxTemplatesPerStream?: number;
+  /** Sent in HelloAck. Default: a random UUID per receiver. */
+  collectorId?: string;
+  /** Duplicate detection table. Default: the process-wide one of the receiver id. */
+  sessions?: SessionTable;
+}
+
+/** Which SDKs a control update is for: every one, or those of a service. */
+export interface ControlSelector {
+  service?: string;
+}
+
+export class LogfunIngestService {
+  readonly definition = INGEST_SERVICE_DEFINITION;
+  private host: Host | undefined;
+  private readonly streams = new Set<IngestStream>();
+  private readonly controls = new Map<string, Buffer>();
+  private closing = false;
+  readonly maxTemplates: number;
+  readonly collectorId: string;
+  readonly sessions: SessionTable;
+  readonly id: string;
+  readonly counters: {
+    streams: Counter;
+    active: Counter;
+    errors: Counter;
+    batches: Counter;
+    templates: Counter;
+    sdkDropped: Counter;
+    controlSent: Counter;
+  };
+
+  constructor(
+    settings: CreateSettings,
+    readonly ingest: ReceiverIngest,
+    options: LogfunIngestOptions = {},
+  ) {
+    this.id = settings.id;
+    this.maxTemplates = options.maxTemplatesPerStream ?? 16_384;
+    this.collectorId = options.collectorId ?? randomUUID();
+    this.sessions = options.sessions ?? sessionTableFor(settings.id);
+    const m = settings.metrics;
+    this.counters = {
+      streams: m.counter('logfun_ingest_streams_total', 'Compact ingest streams opened'),
+      active: m.gauge('logfun_ingest_streams_active', 'Compact ingest streams open now'),
+      errors: m.counter('logfun_ingest_stream_errors_total', 'Compact ingest streams ended for bad input, by reason'),
+      batches: m.counter('logfun_ingest_batches_total', 'Compact record batches by outcome (accepted, duplicate, refused)'),
+      templates: m.counter('logfun_ingest_templates_defined_total', 'Template definitions received on compact streams'),
+      sdkDropped: m.counter('logfun_ingest_sdk_dropped_records_total', 'Records the SDKs reported they dropped (buffer full, rejected), by service'),
+      controlSent: m.counter('logfun_ingest_control_updates_sent_total', 'Control updates sent down compact streams'),
+    };
+    this.counters.active.set({ receiver: this.id }, 0);
+  }
+
+  start(host: Host): void {
+    this.host = host;
+    this.closing = false;
+  }
+
+  get activeStreams(): number {
+    return this.streams.size;
+  }
+
+  /** Services of the streams open now (one entry per stream). */
+  connectedServices(): string[] {
+    return [...this.streams].map((s) => s.decoder.serviceName);
+  }
+
+  readonly handler: grpc.handleBidiStreamingCall<Buffer, Buffer> = (call) => {
+    if (this.closing) {
+      call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'collector is shutting down' });
+      return;
+    }
+    const stream = new IngestStream(this, call);
+    this.streams.add(stream);
+    this.counters.streams.inc({ receiver: this.id });
+    this.counters.active.set({ receiver: this.id }, this.streams.size);
+  };
+
+  /** @internal */
+  streamClosed(stream: IngestStream): void {
+    if (this.streams.delete(stream)) this.counters.active.set({ receiver: this.id }, this.streams.size);
+  }
+
+  /** @internal */
+  get templates() {
+    return this.host?.templates;
+  }
+
+  /** @internal */
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  /**
+   * Sets the control rules for the SDKs the selector matches (all when empty):
+   * sent at once on every matching open stream, and after the HelloAck of every
+   * later one. A service's own update takes precedence over the one for all.
+   * Returns the number of streams it was sent to.
+   */
+  setControl(update: ControlUpdateInput, selector: ControlSelector = {}): number {
+    const encoded = encodeControlUpdate(update);
+    const key = selector.service ?? '';
+    this.controls.set(key, encoded);
+    let sent = 0;
+    for (const s of this.streams) {
+      if (!s.helloDone) continue;
+      if (key !== '' && s.decoder.serviceName !== key) continue;
+      if (key === '' && this.controls.has(s.decoder.serviceName) && s.decoder.serviceName !== '') continue;
+      if (s.send(encoded)) {
+        sent++;
+        this.counters.controlSent.inc({ receiver: this.id });
+      }
+    }
+    return sent;
+  }
+
+  /** @internal The control update for a new stream of `service`, if any. */
+  controlFor(service: string): Buffer | undefined {
+    return this.controls.get(service) ?? this.controls.get('');
+  }
+
+  /**
+   * Stops taking batches, lets the batches being consumed finish (acks sent) for up
+   * to `graceMs`, then ends every stream with UNAVAILABLE (the SDKs reconnect).
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.closing = true;
+    const streams = [...this.streams];
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.allSettled(streams.map((s) => s.idle())), timeout]);
+    clearTimeout(timer);
+    for (const s of streams) s.fail(grpc.status.UNAVAILABLE, 'collector is shutting down; reconnect', undefined);
+  }
+}
+
+class IngestStream {
+  readonly decoder: CompactStreamDecoder;
+  helloDone = false;
+  private closed = false;
+  private readonly queue: Buffer[] = [];
+  private processing: Promise<void> | undefined;
+  private paused = false;
+  private session: SessionState | undefined;
+  private endRequested = false;
+
+  constructor(
+    private readonly service: LogfunIngestService,
+    private readonly call: grpc.ServerDuplexStream<Buffer, Buffer>,
+  ) {
+    this.decoder = new CompactStreamDecoder({ maxTemplates: service.maxTemplates });
+    call.on('data', (message: Buffer) => this.onData(message));
+    call.on('end', () => {
+      // The SDK half-closed: answer what is queued, then end with OK.
+      this.endRequested = true;
+      if (this.processing === undefined) this.finish();
+    });
+    call.on('cancelled', () => this.closeQuietly());
+    call.on('error', () => this.closeQuietly());
+    call.on('close', () => this.closeQuietly());
+  }
+
+  /** Resolves when no message is being handled. */
+  async idle(): Promise<void> {
+    while (this.processing !== undefined) await this.processing;
+  }
+
+  send(message: Buffer): boolean {
+    if (this.closed) return false;
+    try {
+      this.call.write(message);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Ends the stream with an error status (once). */
+  fail(code: number, details: string, reason: string | undefined): void {
+    if (this.closed) return;
+    if (reason !== undefined) {
+      this.service.counters.errors.inc({ receiver: this.service.id, reason });
+      this.service.ingest.badRequest('grpc', 'logfun_malformed', details);
+    }
+    this.closed = true;
+    this.queue.length = 0;
+    this.service.streamClosed(this);
+    try {
+      this.call.emit('error', { code, details });
+    } catch {
+      // the call is gone already
+    }
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.service.streamClosed(this);
+    try {
+      this.call.end();
+    } catch {
+      // the call is gone already
+    }
+  }
+
+  private closeQuietly(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    this.service.streamClosed(this);
+  }
+
+  private onData(message: Buffer): void {
+    if (this.closed) return;
+    this.queue.push(message);
+    if (this.queue.length > MAX_QUEUED_MESSAGES && !this.paused) {
+      this.paused = true;
+      this.call.pause();
+    }
+    if (this.processing === undefined) this.processing = this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (!this.closed && this.queue.length > 0) {
+        const message = this.queue.shift()!;
+        if (this.paused && this.queue.length <= MAX_QUEUED_MESSAGES / 2) {
+          this.paused = false;
+          this.call.resume();
+        }
+        await this.handle(message);
+      }
+    } catch (err) {
+      // Only a bug gets here: end this stream, never the process.
+      this.fail(grpc.status.INTERNAL, `internal error: ${errorMessage(err)}`, undefined);
+    } finally {
+      this.processing = undefined;
+      if (this.endRequested && !this.closed) this.finish();
+    }
+  }
+
+  private async handle(bytes: Buffer): Promise<void> {
+    let message: ReturnType<typeof decodeClientMessage>;
+    try {
+      message = decodeClientMessage(bytes);
+    } catch (err) {
+      this.fail(grpc.status.INVALID_ARGUMENT, `malformed logfun ClientMessage: ${errorMessage(err)}`, 'malformed');
+      return;
+    }
+    switch (message.kind) {
+      case 'hello':
+        this.onHello(message.hello);
+        return;
+      case 'templates':
+        this.onTemplates(message);
+        return;
+      case 'batch':
+        await this.onBatch(message.batch);
+        return;
+      case 'strings':
+        if (!this.helloDone) {
+          this.fail(grpc.status.INVALID_ARGUMENT, 'string definitions before the Hello', 'protocol');
+          return;
+        }
+        try {
+          this.decoder.defineStrings(message.firstIndex, message.values);
+        } catch (err) {
+          this.fail(grpc.status.INVALID_ARGUMENT, `invalid string definitions: ${errorMessage(err)}`, 'malformed');
+        }
+        return;
+      default:
+        this.fail(grpc.status.INVALID_ARGUMENT, 'empty ClientMessage (expected hello, templates or batch)', 'protocol');
+    }
+  }
+
+  private onHello(hello: Parameters<CompactStreamDecoder['setHello']>[0]): void {
+    if (this.helloDone) {
+      this.fail(grpc.status.INVALID_ARGUMENT, 'a second Hello on the same stream', 'protocol');
+      return;
+    }
+    this.decoder.setHello(hello);
+    this.helloDone = true;
+    const svc = this.service;
+    let lastAcked = 0;
+    if (hello.sessionId.length > 0) {
+      this.session = svc.sessions.get(`${this.decoder.serviceName}\u0000${this.decoder.serviceInstanceId}\u0000${hello.sessionId.toString('hex')}`);
+      lastAcked = this.session.highWater;
+    }
+    this.send(encodeHelloAck(svc.collectorId, lastAcked, svc.maxTemplates));
+    const control = svc.controlFor(this.decoder.serviceName);
+    if (control !== undefined && this.send(control)) svc.counters.controlSent.inc({ receiver: svc.id });
+  }
+
+  private onTemplates(message: { templates: Parameters<CompactStreamDecoder['define']>[0]; reset: boolean }): void {
+    if (!this.helloDone) {
+      this.fail(grpc.status.INVALID_ARGUMENT, 'template definitions before the Hello', 'protocol');
+      return;
+    }
+    let defined;
+    try {
+      defined = this.decoder.define(message.templates, message.reset);
+    } catch (err) {
+      this.fail(grpc.status.INVALID_ARGUMENT, `invalid template definitions: ${errorMessage(err)}`, 'malformed');
+      return;
+    }
+    const svc = this.service;
+    svc.counters.templates.inc({ receiver: svc.id }, defined.length);
+    const dictionary = svc.templates;
+    if (dictionary) {
+      const service = this.decoder.serviceName;
+      for (const t of defined) {
+        dictionary.define({
+          id: t.id,
+          service,
+          text: t.text,
+          source: 'sdk',
+          severityNumber: t.severityNumber,
+          severityText: t.severityText,
+          function: t.function,
+          location: t.location,
+        });
+      }
+    }
+  }
+
+  private async onBatch(raw: Parameters<CompactStreamDecoder['decode']>[0]): Promise<void> {
+    const svc = this.service;
+    if (!this.helloDone) {
+      this.fail(grpc.status.INVALID_ARGUMENT, 'a RecordBatch before the Hello', 'protocol');
+      return;
+    }
+    let decoded;
+    try {
+      decoded = this.decoder.decode(raw);
+    } catch (err) {
+      if (err instanceof Malformed) this.fail(grpc.status.INVALID_ARGUMENT, `invalid RecordBatch ${raw.sequence}: ${errorMessage(err)}`, 'malformed');
+      else this.fail(grpc.status.INTERNAL, `internal error decoding RecordBatch ${raw.sequence}: ${errorMessage(err)}`, 'internal');
+      return;
+    }
+    if (svc.isClosing) return; // not acknowledged: the SDK resends it to the next collector
+    if (decoded.droppedSinceLast > 0) svc.counters.sdkDropped.inc({ receiver: svc.id, service: this.decoder.serviceName }, decoded.droppedSinceLast);
+    const consume = () => svc.ingest.consume('grpc', decoded.batch);
+    try {
+      const outcome = this.session ? await svc.sessions.runOnce(this.session, decoded.sequence, consume) : (await consume(), 'accepted' as const);
+      svc.counters.batches.inc({ receiver: svc.id, outcome });
+      this.send(encodeAck(decoded.sequence));
+    } catch (err) {
+      svc.counters.batches.inc({ receiver: svc.id, outcome: 'refused' });
+      const code = grpcStatusFor(err);
+      let retryAfterMs = 0;
+      if (err instanceof RetryableError && err.retryAfterMs !== undefined) retryAfterMs = err.retryAfterMs;
+      else if (code === GrpcCode.RESOURCE_EXHAUSTED && !isPermanent(err)) retryAfterMs = DEFAULT_EXHAUSTED_RETRY_MS;
+      this.send(encodeAck(decoded.sequence, code, errorMessage(err), retryAfterMs));
+    }
+  }
+}

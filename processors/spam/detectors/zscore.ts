@@ -1,0 +1,238 @@
+/**
+ * The Z-score detector: is a key's current rate anomalous against its own history?
+ *
+ * Per key, records are counted in time buckets (bucketMs wide, absolute bucket
+ * number = floor(timeMs / bucketMs)). Two rings:
+ *   recent    the last `windowBuckets` buckets, the newest one still filling: the
+ *             current rate;
+ *   baseline  the last `historyBuckets` bucket counts that left the recent window
+ *             while the key was normal (not muted, not taken over by a manual rule):
+ *             the history the current rate is judged against. Buckets of a muted or
+ *             manually pinned period are left out, so a spam burst never becomes the
+ *             new normal. (Periods with strategy off are kept: traffic keeps being
+ *             learnt while nothing is judged, so switching back on does not judge
+ *             today's traffic against last week's.)
+ * Running sum and sum of squares over the baseline are integers (exact in a
+ * double up to 2^53, so they never drift). A record costs one increment; moving to
+ * a new bucket costs one push per elapsed bucket, at most windowBuckets +
+ * historyBuckets for any gap: O(1) amortised.
+ *
+ * z = (count - expected) / sqrt(k · max(var, mean, 1))
+ *   count     records in the recent window;
+ *   k         the window's span in buckets: windowBuckets - 1 full ones plus the
+ *             elapsed part of the current one (so a window that has just begun is
+ *             not judged as if it were full);
+ *   mean, var per-bucket mean and (population) variance of the baseline;
+ *   expected  k · mean.
+ * The variance floor: counts of independent events vary at least like a Poisson
+ * count (var >= mean), and at least one record per bucket, so a perfectly regular
+ * or empty history does not make every extra record infinitely anomalous.
+ * Pure: time comes in as arguments (simulated time in tests).
+ */
+
+export interface RateAssessment {
+  /** Records in the recent window. */
+  count: number;
+  /** The window's span in ms (see the module comment). */
+  spanMs: number;
+  /** count / span, records per second. */
+  rate: number;
+  /** Baseline mean, records per second. */
+  baselineRate: number;
+  /** Baseline buckets available. */
+  historyBuckets: number;
+  z: number;
+}
+
+export interface ZScoreParams {
+  zThreshold: number;
+  zMinRatio: number;
+  minHistoryBuckets: number;
+}
+
+/** Whether an assessment is a rate anomaly (min_rate / min_samples gates are the caller's). */
+export function zscoreFires(a: RateAssessment, p: ZScoreParams): boolean {
+  return a.historyBuckets >= p.minHistoryBuckets && a.z >= p.zThreshold && a.rate >= p.zMinRatio * a.baselineRate;
+}
+
+export class RateHistory {
+  private readonly recent: Uint32Array;
+  /** Index in `recent` of the current (newest) bucket. */
+  private head = 0;
+  /** Absolute bucket number of recent[head]. */
+  currentBucket: number;
+  private windowSum = 0;
+
+  private readonly baseline: Uint32Array;
+  private basePos = 0;
+  private baseFilled = 0;
+  private baseSum = 0;
+  private baseSumSq = 0;
+
+  /**
+   * @param nowBucket the bucket the key is first seen in
+   * @param knownZeroBuckets buckets before `nowBucket` known to have had no record
+   *   (the time the detector has been watching without seeing this key), credited
+   *   to the baseline as zeros (capped at historyBuckets)
+   */
+  /** Window slots before the key's first bucket that were never observed (not pushed to the baseline). */
+  private unobservedSlots: number;
+
+  /**
+   * @param nowBucket the bucket the key is first seen in
+   * @param knownZeroBuckets buckets before `nowBucket` known to have had no record
+   *   (the time the detector has been watching without seeing this key): the
+   *   window's earlier slots, then (up to historyBuckets) the baseline, are zeros
+   */
+  constructor(
+    readonly windowBuckets: number,
+    readonly historyBuckets: number,
+    nowBucket: number,
+    knownZeroBuckets = 0,
+  ) {
+    this.recent = new Uint32Array(windowBuckets);
+    this.baseline = new Uint32Array(historyBuckets);
+    this.currentBucket = nowBucket;
+    const known = Math.max(0, Math.floor(knownZeroBuckets));
+    // The window's windowBuckets - 1 earlier slots come first; older known zeros are baseline.
+    this.unobservedSlots = Math.max(0, windowBuckets - 1 - known);
+    const zeros = Math.min(historyBuckets, Math.max(0, known - (windowBuckets - 1)));
+    this.baseFilled = zeros;
+    this.basePos = zeros % historyBuckets;
+  }
+
+  /**
+   * Moves the current bucket forward to `bucket` (earlier buckets are ignored).
+   * Buckets leaving the recent window enter the baseline when `admit` (the key is
+   * normal), else they are discarded.
+   */
+  advance(bucket: number, admit: boolean): void {
+    const steps = bucket - this.currentBucket;
+    if (steps <= 0) return;
+    const w = this.windowBuckets;
+    // Buckets that leave the window: the oldest `min(steps, w)` ones, then (for
+    // longer gaps) empty buckets that passed through the window unseen.
+    const leaving = Math.min(steps, w);
+    for (let i = 1; i <= leaving; i++) {
+      const idx = (this.head + i) % w;
+      const c = this.recent[idx];
+      if (this.unobservedSlots > 0) this.unobservedSlots--;
+      else if (admit) this.push(c);
+      this.windowSum -= c;
+      this.recent[idx] = 0;
+    }
+    if (admit && steps > w) {
+      const zeros = Math.min(steps - w, this.historyBuckets);
+      for (let i = 0; i < zeros; i++) this.push(0);
+    }
+    this.head = (this.head + steps) % w;
+    this.currentBucket = bucket;
+  }
+
+  private push(c: number): void {
+    const h = this.historyBuckets;
+    if (this.baseFilled === h) {
+      const old = this.baseline[this.basePos];
+      this.baseSum -= old;
+      this.baseSumSq -= old * old;
+    } else {
+      this.baseFilled++;
+    }
+    this.baseline[this.basePos] = c;
+    this.baseSum += c;
+    this.baseSumSq += c * c;
+    this.basePos = (this.basePos + 1) % h;
+  }
+
+  /** Counts `n` records in the current bucket (call advance() first). */
+  add(n = 1): void {
+    this.recent[this.head] += n;
+    this.windowSum += n;
+  }
+
+  /** Records in the recent window. */
+  get count(): number {
+    return this.windowSum;
+  }
+
+  /** Count of the bucket `ago` buckets before the current one (0 = current), 0 outside the window. */
+  bucketCount(ago: number): number {
+    if (ago < 0 || ago >= this.windowBuckets) return 0;
+    return this.recent[(this.head - ago + this.windowBuckets) % this.windowBuckets];
+  }
+
+  /** Takes away records counted in the recent window, bucket by bucket (clamped at 0): `counts[ago]`. */
+  subtract(counts: (ago: number) => number): void {
+    for (let ago = 0; ago < this.windowBuckets; ago++) {
+      const idx = (this.head - ago + this.windowBuckets) % this.windowBuckets;
+      const take = Math.min(this.recent[idx], counts(ago));
+      this.recent[idx] -= take;
+      this.windowSum -= take;
+    }
+  }
+
+  get baselineBuckets(): number {
+    return this.baseFilled;
+  }
+
+  /** The assessment at `nowMs` (the history must have been advanced to nowMs's bucket). */
+  assess(nowMs: number, bucketMs: number): RateAssessment {
+    const elapsed = Math.min(bucketMs, Math.max(0, nowMs - this.currentBucket * bucketMs));
+    const spanMs = (this.windowBuckets - 1) * bucketMs + elapsed;
+    const k = spanMs / bucketMs;
+    const n = this.baseFilled;
+    const mean = n > 0 ? this.baseSum / n : 0;
+    const variance = n > 0 ? Math.max(0, this.baseSumSq / n - mean * mean) : 0;
+    const expected = k * mean;
+    const z = (this.windowSum - expected) / Math.sqrt(k * Math.max(variance, mean, 1));
+    return {
+      count: this.windowSum,
+      spanMs,
+      rate: spanMs > 0 ? (this.windowSum * 1000) / spanMs : 0,
+      baselineRate: (mean * 1000) / bucketMs,
+      historyBuckets: n,
+      z,
+    };
+  }
+}
+
+/**
+ * A ring of per-bucket counts with a running sum (the offered rate of a muted key:
+ * records the SDKs reported dropped plus records dropped in the collector).
+ */
+export class BucketCounter {
+  private readonly counts: Uint32Array;
+  private head = 0;
+  currentBucket: number;
+  private sum = 0;
+
+  constructor(readonly buckets: number, nowBucket: number) {
+    this.counts = new Uint32Array(buckets);
+    this.currentBucket = nowBucket;
+  }
+
+  advance(bucket: number): void {
+    const steps = bucket - this.currentBucket;
+    if (steps <= 0) return;
+    const n = Math.min(steps, this.buckets);
+    for (let i = 1; i <= n; i++) {
+      const idx = (this.head + i) % this.buckets;
+      this.sum -= this.counts[idx];
+      this.counts[idx] = 0;
+    }
+    this.head = (this.head + steps) % this.buckets;
+    this.currentBucket = bucket;
+  }
+
+  add(bucket: number, n: number): void {
+    this.advance(bucket);
+    // Uint32 saturates rather than wraps: a count beyond 4e9 in one bucket is "a lot" either way.
+    const v = Math.min(0xffffffff, this.counts[this.head] + n);
+    this.sum += v - this.counts[this.head];
+    this.counts[this.head] = v;
+  }
+
+  get total(): number {
+    return this.sum;
+  }
+}

@@ -1,0 +1,797 @@
+/**
+ * The spam processor (the balancer): detects spam per (service, template) and per
+ * (service, function), mutes it automatically through the control plane, keeps
+ * what it suppressed visible (summary records and log_suppression rows), and
+ * lifts the mute when the rate falls back. Decisions: balancer.ts; parameters:
+ * config.ts; detectors: detectors/; control: control-sink.ts; SDK drop reports:
+ * sdk-report.ts; summary records: summary.ts.
+ *
+ * Data path (consumeLogs), per record, O(1) amortised and allocation-free unless a
+ * record is dropped:
+ *   - SDK drop report records (sdk-report.ts) are taken out of the batch;
+ *   - summary records (ours) pass unjudged;
+ *   - every other record is observed by the balancer; a record of a key muted by
+ *     AUTO is dropped (collector_drop) — the batch passed on is then a filtered
+ *     copy, the caller's batch is left intact for a retry.
+ * Drops and reports are credited only after the next stage accepted the batch: a
+ * refused batch is sent again and must not count twice. Time is the arrival time
+ * (the processor's clock), not the records' own timestamps: spam is about what
+ * reaches the collector now, and SDK clocks may be off.
+ *
+ * Evaluation (every evaluation_interval, or evaluate() with a simulated clock):
+ * the balancer's events become control calls (setAuto on mute; clearAuto on
+ * release or manual override — failures are retried at the next evaluation),
+ * summary records (one batch sent to the next stage, retried until accepted),
+ * log_suppression rows (suppression-writer.ts) and diagnostic log lines.
+ *
+ * Runtime switches: setStrategy('zscore' | 'entropy' | 'both' | 'off'),
+ * reconfigure(thresholds), setManualMode(target, mode) for control planes that
+ * push manual rules instead of answering manualModeOf().
+ */
+import { LogBatch } from '../../collector/pipeline/batch';
+import type { Component, CreateSettings, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
+import { RetryableError, isPermanent } from '../../collector/pipeline/errors';
+import type { Counter } from '../../collector/telemetry/metrics';
+import type { TemplateDictionary } from '../../collector/templates/dictionary';
+import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
+import { errorMessage } from '../../collector/storage/clickhouse-errors';
+import { newEventId, SuppressionStore, type SuppressionRow } from '../../collector/storage/suppression-store';
+import { SpamBalancer, type BalancerEvent, type ServiceKeys, type SpamKey } from './balancer';
+import { resolveSpamConfig, type ResolvedSpamConfig, type SpamProcessorConfig, type SpamStrategy, type TunableParams, SPAM_STRATEGIES } from './config';
+import { describeTarget, findAutoMuteSink, type AutoMuteSink, type ManualMode, type MuteTarget } from './control-sink';
+import { FUNCTION_ATTRIBUTE, readMutedReport, SDK_MUTED_EVENT } from './sdk-report';
+import { FUNCTION_SUMMARY_ID, FUNCTION_SUMMARY_TEXT, SUMMARY_EVENT, SummaryBatchBuilder, TEMPLATE_SUMMARY_ID, TEMPLATE_SUMMARY_TEXT } from './summary';
+import { SuppressionWriter } from './suppression-writer';
+import { severityTextOf } from '../../sdk/severity';
+
+/** One decision as a plain row (the same as the log_suppression row), for listeners and the console. */
+export interface SpamListener {
+  onDecision?(row: SuppressionRow, target: MuteTarget): void;
+}
+
+export interface SpamProcessorOptions {
+  /** Wall clock in epoch ms (default Date.now); tests pass simulated time. */
+  clock?: () => number;
+  /** Run evaluations on a timer every evaluation_interval (default true); false = only evaluate() calls. */
+  timer?: boolean;
+  /** The control plane; default: found on the host at start (control-sink.ts). */
+  sink?: AutoMuteSink;
+  listeners?: SpamListener[];
+}
+
+/** A drop reported by another component (SDK reports decoded elsewhere, a control processor's AUTO drops). */
+export interface DropReport {
+  service: string;
+  templateId?: bigint;
+  function?: string;
+  count: number;
+  /** Default 'sdk'. */
+  source?: 'sdk' | 'collector';
+}
+
+export interface ActiveMute {
+  target: MuteTarget;
+  kind: 'template' | 'function';
+  sinceMs: number;
+  /** Earliest release time. */
+  untilMs: number;
+  reason: string;
+  /** Suppressed so far in this mute. */
+  sdkDropped: number;
+  collectorDropped: number;
+  /** Whether the control plane acknowledged the mute (setAuto succeeded). */
+  pushed: boolean;
+}
+
+interface StagedReport {
+  service: string;
+  templateId: bigint;
+  fn: string;
+  count: number;
+}
+
+interface StoreProvider {
+  get(): Promise<SuppressionStore | undefined>;
+  close(): Promise<void>;
+}
+
+function hasGetStore(c: Component): c is Component & { getStore(): ClickHouseStore | undefined } {
+  return typeof (c as { getStore?: unknown }).getStore === 'function';
+}
+
+function manualKey(t: MuteTarget): string {
+  return t.templateId !== undefined ? `${t.service}\u0000t${t.templateId}` : `${t.service}\u0000f${t.function ?? ''}`;
+}
+
+/** The string value of code.function, '' when absent. */
+function functionOf(attrs: readonly { key: string; value: unknown }[]): string {
+  for (let j = 0; j < attrs.length; j++) {
+    if (attrs[j].key === FUNCTION_ATTRIBUTE) {
+      const v = attrs[j].value;
+      return typeof v === 'string' ? v : '';
+    }
+  }
+  return '';
+}
+
+/** Bound on decisions kept in memory for recentDecisions(). */
+const RECENT_DECISIONS = 1000;
+/** Longest wait between retries of a failed control call. */
+const CONTROL_RETRY_MAX_MS = 5_000;
+
+interface ControlSync {
+  op: 'set' | 'clear';
+  reason: string;
+  failures: number;
+  /** When to call again: a retry after a failure, or the renewal of an AUTO decision. */
+  nextTryMs: number;
+  inFlight: boolean;
+}
+
+export class SpamProcessor implements Processor {
+  readonly config: ResolvedSpamConfig;
+  readonly balancer: SpamBalancer;
+  private readonly clock: () => number;
+  private readonly useTimer: boolean;
+  private readonly listeners: SpamListener[];
+  private sink: AutoMuteSink | undefined;
+  private readonly manualModes = new Map<string, ManualMode>();
+  /** The control plane's view per key: the last decision, its retries and renewals. */
+  private readonly sync = new Map<SpamKey, ControlSync>();
+  /** Keys whose mute the control plane acknowledged. */
+  private readonly pushed = new WeakSet<SpamKey>();
+  private readonly pendingSummaries: LogBatch[] = [];
+  private readonly recent: SuppressionRow[] = [];
+  private templates: TemplateDictionary | undefined;
+  private readonly summaryTemplatesDefined = new Set<string>();
+
+  private writer: SuppressionWriter | undefined;
+  private storeProvider: StoreProvider | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private evaluating: Promise<void> | undefined;
+  private sending: Promise<void> | undefined;
+  private state: 'new' | 'running' | 'stopped' = 'new';
+  private shutdownPromise: Promise<void> | undefined;
+
+  private readonly labels: { processor: string };
+  private readonly m: {
+    records: Counter;
+    dropped: Counter;
+    reports: Counter;
+    reportsInvalid: Counter;
+    suppressed: Counter;
+    mutes: Counter;
+    unmutes: Counter;
+    overrides: Counter;
+    activeMutes: Counter;
+    keys: Counter;
+    untracked: Counter;
+    summaries: Counter;
+    summariesFailed: Counter;
+    controlErrors: Counter;
+  };
+  private lastUntracked = 0;
+
+  constructor(
+    private readonly settings: CreateSettings,
+    config: SpamProcessorConfig,
+    private readonly next: LogsConsumer,
+    options: SpamProcessorOptions = {},
+  ) {
+    const errors: string[] = [];
+    this.config = resolveSpamConfig(config, errors);
+    if (errors.length) throw new Error(`invalid spam processor config: ${errors.join('; ')}`);
+    this.clock = options.clock ?? Date.now;
+    this.useTimer = options.timer ?? true;
+    this.listeners = [...(options.listeners ?? [])];
+    this.sink = options.sink;
+    this.balancer = new SpamBalancer(this.config.balancer, this.clock(), (t) => this.manualModeOf(t));
+    this.labels = { processor: settings.id };
+    const mt = settings.metrics;
+    this.m = {
+      records: mt.counter('logfun_spam_records_total', 'Records the spam processor judged.'),
+      dropped: mt.counter('logfun_spam_dropped_records_total', 'Records of AUTO-muted keys dropped in the collector (counted in summaries).'),
+      reports: mt.counter('logfun_spam_sdk_reported_records_total', 'Records SDKs reported dropped because of a mute, by attributed (true: an AUTO mute of this processor).'),
+      reportsInvalid: mt.counter('logfun_spam_reports_invalid_total', 'Malformed SDK drop report records (removed from the batch).'),
+      suppressed: mt.counter('logfun_spam_suppressed_records_total', 'Records counted into summary records, by source (sdk, collector).'),
+      mutes: mt.counter('logfun_spam_mutes_total', 'AUTO mutes, by kind (template, function).'),
+      unmutes: mt.counter('logfun_spam_unmutes_total', 'AUTO mutes lifted, by kind and cause (rate_fell, strategy_off, shutdown).'),
+      overrides: mt.counter('logfun_spam_overrides_total', 'Keys a manual rule took over from the balancer, by mode.'),
+      activeMutes: mt.gauge('logfun_spam_active_mutes', 'Keys muted by AUTO now.'),
+      keys: mt.gauge('logfun_spam_keys', 'Keys (service x template, service x function) tracked.'),
+      untracked: mt.counter('logfun_spam_untracked_records_total', 'Records of keys beyond max_keys (passed unjudged).'),
+      summaries: mt.counter('logfun_spam_summaries_total', 'Summary records accepted by the next stage.'),
+      summariesFailed: mt.counter('logfun_spam_summaries_failed_total', 'Summary records lost, by reason (rejected, shutdown).'),
+      controlErrors: mt.counter('logfun_spam_control_errors_total', 'Failed control-plane calls (retried), by op (set, clear).'),
+    };
+    this.m.activeMutes.set(this.labels, 0);
+  }
+
+  // ---- runtime switches -------------------------------------------------
+
+  get strategy(): SpamStrategy {
+    return this.balancer.strategy;
+  }
+
+  /** Switches the detection strategy; takes effect at the next evaluation ('off' lifts every AUTO mute). */
+  setStrategy(strategy: SpamStrategy): void {
+    if (!(SPAM_STRATEGIES as readonly string[]).includes(strategy)) throw new Error(`unknown spam strategy ${JSON.stringify(strategy)} (${SPAM_STRATEGIES.join(', ')})`);
+    if (strategy === this.balancer.strategy) return;
+    this.settings.logger.info('spam strategy switched', { processor: this.settings.id, from: this.balancer.strategy, to: strategy });
+    this.balancer.tune({ strategy });
+  }
+
+  /** Changes thresholds and timings at runtime (see TunableParams). */
+  reconfigure(params: Partial<TunableParams>): void {
+    if (params.strategy !== undefined) this.setStrategy(params.strategy);
+    this.balancer.tune({ ...params, strategy: undefined });
+  }
+
+  /**
+   * Tells the balancer a manual rule's mode for a target (undefined = removed). For
+   * control planes that push rules; one answering AutoMuteSink.manualModeOf() needs
+   * not call this. Takes effect at the next evaluation.
+   */
+  setManualMode(target: MuteTarget, mode: ManualMode | undefined): void {
+    const k = manualKey(target);
+    if (mode === undefined || mode === 'auto') this.manualModes.delete(k);
+    else this.manualModes.set(k, mode);
+  }
+
+  setSink(sink: AutoMuteSink | undefined): void {
+    this.sink = sink;
+  }
+
+  addListener(l: SpamListener): void {
+    this.listeners.push(l);
+  }
+
+  private manualModeOf(t: MuteTarget): ManualMode | undefined {
+    const pushed = this.manualModes.get(manualKey(t));
+    if (pushed !== undefined) return pushed;
+    const ask = this.sink?.manualModeOf;
+    if (!ask) return undefined;
+    try {
+      return ask.call(this.sink, t);
+    } catch (err) {
+      this.settings.logger.error('control plane manualModeOf failed', { processor: this.settings.id, error: errorMessage(err) });
+      return undefined;
+    }
+  }
+
+  // ---- views -------------------------------------------------------------
+
+  activeMutes(): ActiveMute[] {
+    return this.balancer.mutedKeys().map((k) => ({
+      target: { ...k.target },
+      kind: k.kind,
+      sinceMs: k.mutedAtMs,
+      untilMs: k.muteUntilMs,
+      reason: k.figures ? reasonText(k) : '',
+      sdkDropped: k.totalSdk,
+      collectorDropped: k.totalCollector,
+      pushed: this.pushed.has(k),
+    }));
+  }
+
+  /** The latest decisions (newest last), at most 1000. */
+  recentDecisions(): SuppressionRow[] {
+    return [...this.recent];
+  }
+
+  async getSuppressionStore(): Promise<SuppressionStore | undefined> {
+    return this.storeProvider?.get();
+  }
+
+  // ---- lifecycle ---------------------------------------------------------
+
+  async start(host: Host): Promise<void> {
+    if (this.state !== 'new') return;
+    this.templates = host.templates;
+    if (!this.sink) this.sink = findAutoMuteSink(host, this);
+    if (!this.sink) {
+      this.settings.logger.warn('spam: no control plane found; AUTO mutes are applied in the collector only (SDKs keep sending)', {
+        processor: this.settings.id,
+      });
+    }
+    const c = this.config;
+    if (c.store) {
+      this.storeProvider = this.resolveStore(host);
+      this.writer = new SuppressionWriter({
+        processorId: this.settings.id,
+        getStore: () => this.storeProvider!.get(),
+        createSchema: c.createSchema,
+        flushIntervalMs: c.flushIntervalMs,
+        retryMaxIntervalMs: c.retryMaxIntervalMs,
+        maxPendingRows: c.maxPendingRows,
+        shutdownTimeoutMs: c.shutdownTimeoutMs,
+        metrics: this.settings.metrics,
+        logger: this.settings.logger,
+      });
+    }
+    this.state = 'running';
+    if (this.useTimer) {
+      this.timer = setInterval(() => {
+        if (!this.evaluating) this.evaluate().catch((err) => this.settings.logger.error('spam evaluation failed', { processor: this.settings.id, error: errorMessage(err) }));
+      }, c.evaluationIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  private resolveStore(host: Host): StoreProvider {
+    const c = this.config;
+    const id = this.settings.id;
+    const database = (store: ClickHouseStore) => c.database || store.database || 'otel';
+    if (c.endpoint) {
+      let own: Promise<ClickHouseStore> | undefined;
+      let wrapped: SuppressionStore | undefined;
+      return {
+        get: async () => {
+          if (!own) {
+            own = openClickHouse({ endpoint: c.endpoint, username: c.username, password: c.password, database: c.database || 'otel' });
+            own.catch(() => (own = undefined));
+          }
+          const store = await own;
+          if (!wrapped || wrapped.store !== store) wrapped = new SuppressionStore(store, database(store));
+          return wrapped;
+        },
+        close: async () => {
+          const p = own;
+          own = undefined;
+          if (p) await (await p.catch(() => undefined))?.close();
+        },
+      };
+    }
+    let exporter: (Component & { getStore(): ClickHouseStore | undefined }) | undefined;
+    if (c.exporter) {
+      const found = host.components.get(`exporter:${c.exporter}`);
+      if (!found) throw new Error(`spam ${id}: no exporter "${c.exporter}" in the running pipelines (set exporter to a clickhouse exporter id, or endpoint)`);
+      if (!hasGetStore(found)) throw new Error(`spam ${id}: exporter "${c.exporter}" is not a clickhouse exporter`);
+      exporter = found;
+    } else {
+      for (const [key, comp] of host.components) {
+        if (key.startsWith('exporter:') && hasGetStore(comp)) {
+          exporter = comp;
+          break;
+        }
+      }
+      if (!exporter) {
+        throw new Error(`spam ${id}: no clickhouse exporter to store log_suppression in; add one, set endpoint (chdb://<folder> or http://host:8123), or set store: false`);
+      }
+    }
+    const source = exporter;
+    let wrapped: SuppressionStore | undefined;
+    return {
+      get: async () => {
+        const store = source.getStore();
+        if (!store) return undefined;
+        if (!wrapped || wrapped.store !== store) wrapped = new SuppressionStore(store, database(store));
+        return wrapped;
+      },
+      close: async () => undefined,
+    };
+  }
+
+  // ---- data path ---------------------------------------------------------
+
+  async consumeLogs(batch: LogBatch): Promise<void> {
+    if (this.state === 'stopped') throw new RetryableError(`spam processor ${this.settings.id} is shut down`);
+    const now = this.clock();
+    const bucket = this.balancer.bucketOf(now);
+    const balancer = this.balancer;
+    const n = batch.length;
+    const functions = balancer.params.functions;
+    const services: (ServiceKeys | undefined)[] = new Array(batch.resources.length);
+    let keep: Uint8Array | undefined;
+    let drops: Map<SpamKey, number> | undefined;
+    let reports: StagedReport[] | undefined;
+    let judged = 0;
+    let invalid = 0;
+    for (let i = 0; i < n; i++) {
+      const event = batch.eventName[i];
+      if (event !== '') {
+        if (event === SDK_MUTED_EVENT) {
+          (keep ??= new Uint8Array(n).fill(1))[i] = 0;
+          const r = readMutedReport(batch, i);
+          if (r === undefined) invalid++;
+          else (reports ??= []).push({ service: batch.resources[batch.resourceIndex[i]].serviceName, templateId: r.templateId, fn: r.function, count: r.count });
+          continue;
+        }
+        if (event === SUMMARY_EVENT) continue;
+      }
+      const ri = batch.resourceIndex[i];
+      let svc = services[ri];
+      if (svc === undefined) svc = services[ri] = balancer.service(batch.resources[ri].serviceName);
+      judged++;
+      const muted = balancer.observe(svc, batch.templateId[i], functions ? functionOf(batch.attributes[i]) : '', batch.templateArgs[i], now, bucket);
+      if (muted !== undefined) {
+        (keep ??= new Uint8Array(n).fill(1))[i] = 0;
+        drops ??= new Map();
+        drops.set(muted, (drops.get(muted) ?? 0) + 1);
+      }
+    }
+    if (invalid) this.m.reportsInvalid.inc(this.labels, invalid);
+    if (judged) this.m.records.inc(this.labels, judged);
+    const out = keep ? filterBatch(batch, keep) : batch;
+    if (out.length > 0) await this.next.consumeLogs(out);
+    // Accepted: the drops are final now.
+    const applyAt = this.clock();
+    if (drops) {
+      let total = 0;
+      for (const [k, count] of drops) {
+        balancer.creditDropped(k, count, 'collector', applyAt);
+        total += count;
+      }
+      this.m.dropped.inc(this.labels, total);
+    }
+    if (reports) for (const r of reports) this.creditReport(r.service, r.templateId, r.fn, r.count, 'sdk', applyAt);
+    if (balancer.untracked !== this.lastUntracked) {
+      this.m.untracked.inc(this.labels, balancer.untracked - this.lastUntracked);
+      this.lastUntracked = balancer.untracked;
+    }
+  }
+
+  private creditReport(service: string, templateId: bigint, fn: string, count: number, source: 'sdk' | 'collector', nowMs: number): boolean {
+    const key = this.balancer.attributeReport(service, templateId, fn, nowMs);
+    if (source === 'sdk') this.m.reports.inc({ ...this.labels, attributed: key ? 'true' : 'false' }, count);
+    if (!key) return false;
+    this.balancer.creditDropped(key, count, source, nowMs);
+    if (source === 'collector') this.m.dropped.inc(this.labels, count);
+    return true;
+  }
+
+  /**
+   * Credits drops reported by another component (call once per drop, after it is
+   * final). Returns whether they belong to one of this processor's AUTO mutes
+   * (else they are only counted in logfun_spam_sdk_reported_records_total).
+   */
+  noteDropped(report: DropReport): boolean {
+    if (!(report.count > 0) || !Number.isSafeInteger(report.count)) return false;
+    return this.creditReport(report.service, report.templateId ?? 0n, report.function ?? '', report.count, report.source ?? 'sdk', this.clock());
+  }
+
+  // ---- evaluation --------------------------------------------------------
+
+  /** Takes the decisions due now and sends what they produce; resolves when summaries were offered downstream. */
+  evaluate(): Promise<void> {
+    if (this.state !== 'running') return Promise.resolve();
+    const run = this.runEvaluation();
+    const tracked: Promise<void> = run
+      .catch(() => undefined)
+      .then(() => {
+        if (this.evaluating === tracked) this.evaluating = undefined;
+      });
+    this.evaluating = tracked;
+    return run;
+  }
+
+  private async runEvaluation(): Promise<void> {
+    const now = this.clock();
+    this.handle(this.balancer.evaluate(now));
+    this.resync(now);
+    await this.sendSummaries();
+  }
+
+  private handle(events: BalancerEvent[]): void {
+    this.m.keys.set(this.labels, this.balancer.size);
+    if (events.length === 0) return;
+    const summaries = new SummaryBatchBuilder();
+    const rows: SuppressionRow[] = [];
+    for (const e of events) {
+      const k = e.key;
+      const kindLabels = { ...this.labels, kind: k.kind };
+      switch (e.type) {
+        case 'mute': {
+          this.m.mutes.inc(kindLabels);
+          this.control(k, 'set', e.reason);
+          this.settings.logger.warn(`spam: muted ${describeTarget(k.target)}`, {
+            processor: this.settings.id,
+            reason: e.reason,
+            mute_for_ms: e.muteForMs,
+          });
+          rows.push(this.row(k, e.timeMs, 'mute', e.reason, { windowStartMs: e.timeMs, mutedSinceMs: e.timeMs, rate: e.figures.rate, baselineRate: e.figures.baselineRate, zScore: e.figures.z, entropy: e.figures.entropy }));
+          break;
+        }
+        case 'unmute': {
+          this.m.unmutes.inc({ ...kindLabels, cause: e.cause });
+          this.control(k, 'clear', e.cause);
+          this.settings.logger.info(`spam: unmuted ${describeTarget(k.target)}`, {
+            processor: this.settings.id,
+            cause: e.cause,
+            muted_ms: e.timeMs - e.mutedAtMs,
+            offered_rate: Math.round(e.offeredRate * 10) / 10,
+            suppressed: e.totalSdk + e.totalCollector,
+          });
+          rows.push(this.row(k, e.timeMs, 'unmute', e.cause, { sdkDropped: e.totalSdk, collectorDropped: e.totalCollector, windowStartMs: e.mutedAtMs, mutedSinceMs: e.mutedAtMs, rate: e.offeredRate }));
+          break;
+        }
+        case 'override': {
+          this.m.overrides.inc({ ...this.labels, mode: e.mode });
+          if (e.wasMuted) this.control(k, 'clear', `manual ${e.mode}`);
+          this.settings.logger.info(`spam: manual rule (${e.mode}) overrides the balancer for ${describeTarget(k.target)}`, { processor: this.settings.id, was_muted: e.wasMuted });
+          rows.push(this.row(k, e.timeMs, 'override', `manual ${e.mode}`, { sdkDropped: e.totalSdk, collectorDropped: e.totalCollector, windowStartMs: e.wasMuted ? e.mutedAtMs : e.timeMs, mutedSinceMs: e.wasMuted ? e.mutedAtMs : e.timeMs }));
+          break;
+        }
+        case 'summary': {
+          const text = k.kind === 'template' ? this.templates?.get(k.service.name, k.templateId)?.text : undefined;
+          summaries.add({
+            service: k.service.name,
+            kind: k.kind,
+            templateId: k.templateId,
+            fn: k.fn,
+            templateText: text,
+            sdk: e.sdk,
+            collector: e.collector,
+            fromMs: e.fromMs,
+            toMs: e.timeMs,
+            mutedAtMs: e.mutedAtMs,
+            final: e.final,
+            processorId: this.settings.id,
+            severityNumber: this.balancer.params.summarySeverity,
+          });
+          this.defineSummaryTemplate(k.service.name, k.kind, e.timeMs);
+          this.m.suppressed.inc({ ...this.labels, source: 'sdk' }, e.sdk);
+          this.m.suppressed.inc({ ...this.labels, source: 'collector' }, e.collector);
+          rows.push(this.row(k, e.timeMs, 'summary', e.final ? 'final' : 'interval', { sdkDropped: e.sdk, collectorDropped: e.collector, windowStartMs: e.fromMs, mutedSinceMs: e.mutedAtMs }));
+          break;
+        }
+      }
+    }
+    this.m.activeMutes.set(this.labels, this.balancer.mutedKeys().length);
+    if (summaries.length > 0) this.pendingSummaries.push(summaries.batch);
+    for (const r of rows) {
+      this.recent.push(r);
+      const target = targetOfRow(r);
+      for (const l of this.listeners) this.safely(() => l.onDecision?.(r, target));
+    }
+    if (this.recent.length > RECENT_DECISIONS) this.recent.splice(0, this.recent.length - RECENT_DECISIONS);
+    this.writer?.add(rows);
+  }
+
+  private row(
+    k: SpamKey,
+    timeMs: number,
+    action: SuppressionRow['action'],
+    reason: string,
+    extra: Partial<Pick<SuppressionRow, 'sdkDropped' | 'collectorDropped' | 'windowStartMs' | 'mutedSinceMs' | 'rate' | 'baselineRate' | 'zScore' | 'entropy'>>,
+  ): SuppressionRow {
+    const sdk = extra.sdkDropped ?? 0;
+    const collector = extra.collectorDropped ?? 0;
+    return {
+      timeMs,
+      service: k.service.name,
+      kind: k.kind,
+      templateId: k.templateId,
+      templateText: (k.kind === 'template' ? this.templates?.get(k.service.name, k.templateId)?.text : undefined) ?? '',
+      function: k.fn,
+      action,
+      reason,
+      strategy: this.balancer.strategy,
+      suppressed: sdk + collector,
+      sdkDropped: sdk,
+      collectorDropped: collector,
+      windowStartMs: extra.windowStartMs ?? timeMs,
+      mutedSinceMs: extra.mutedSinceMs ?? k.mutedAtMs,
+      rate: extra.rate ?? NaN,
+      baselineRate: extra.baselineRate ?? NaN,
+      zScore: extra.zScore ?? NaN,
+      entropy: extra.entropy ?? NaN,
+      collectorId: this.config.collectorId,
+      eventId: newEventId(),
+    };
+  }
+
+  private defineSummaryTemplate(service: string, kind: 'template' | 'function', nowMs: number): void {
+    const dict = this.templates;
+    if (!dict) return;
+    const id = kind === 'template' ? TEMPLATE_SUMMARY_ID : FUNCTION_SUMMARY_ID;
+    const key = `${service}\u0000${id}`;
+    if (!this.summaryTemplatesDefined.has(key) || !dict.get(service, id)) {
+      const severityNumber = this.balancer.params.summarySeverity;
+      dict.define(
+        { id, service, text: kind === 'template' ? TEMPLATE_SUMMARY_TEXT : FUNCTION_SUMMARY_TEXT, source: 'sdk', severityNumber, severityText: severityTextOf(severityNumber) },
+        nowMs,
+      );
+      this.summaryTemplatesDefined.add(key);
+    }
+    dict.noteUse(service, id, 1, nowMs);
+  }
+
+  /**
+   * Tells the control plane a decision. A failure is retried (with back-off, at
+   * most every CONTROL_RETRY_MAX_MS) while the decision still holds; a newer
+   * decision for the key replaces a pending retry.
+   */
+  private control(k: SpamKey, op: 'set' | 'clear', reason: string): void {
+    if (op === 'clear') this.pushed.delete(k);
+    const state = this.sync.get(k);
+    if (state?.op !== op) this.sync.set(k, { op, reason, failures: 0, nextTryMs: 0, inFlight: false });
+    else state.reason = reason;
+    this.push(k, this.clock());
+  }
+
+  private push(k: SpamKey, nowMs: number): void {
+    const st = this.sync.get(k);
+    const sink = this.sink;
+    if (!st || !sink || st.inFlight) return;
+    // Records without service.name are judged, but no rule can name them: muted in the collector only.
+    if (k.service.name === '') {
+      this.sync.delete(k);
+      return;
+    }
+    const op = st.op;
+    st.nextTryMs = Infinity;
+    st.inFlight = true;
+    const done = (err: unknown) => {
+      st.inFlight = false;
+      if (this.sync.get(k) !== st) return;
+      if (err === undefined) {
+        st.failures = 0;
+        if (op === 'set') {
+          this.pushed.add(k);
+          st.nextTryMs = this.config.controlTtlMs > 0 ? nowMs + this.config.controlTtlMs / 4 : Infinity;
+        } else {
+          this.sync.delete(k);
+        }
+        return;
+      }
+      this.m.controlErrors.inc({ ...this.labels, op });
+      if (st.failures === 0) {
+        this.settings.logger.error(`spam: control plane ${op === 'set' ? 'setAuto' : 'clearAuto'} failed; retrying`, {
+          processor: this.settings.id,
+          target: describeTarget(k.target),
+          error: errorMessage(err),
+        });
+      }
+      st.failures++;
+      st.nextTryMs = nowMs + Math.min(CONTROL_RETRY_MAX_MS, this.config.evaluationIntervalMs * Math.pow(2, st.failures - 1));
+    };
+    try {
+      const target = { ...k.target };
+      const r = op === 'set' ? sink.setAuto(target, st.reason, this.config.controlTtlMs > 0 ? { ttlMs: this.config.controlTtlMs } : undefined) : sink.clearAuto(target);
+      if (r !== null && typeof r === 'object' && typeof (r as Promise<unknown>).then === 'function') {
+        (r as Promise<unknown>).then(
+          () => done(undefined),
+          (err: unknown) => done(err ?? new Error('rejected')),
+        );
+      } else done(undefined);
+    } catch (err) {
+      done(err ?? new Error('thrown'));
+    }
+  }
+
+  /** Retries failed control calls and renews AUTO decisions whose time to live is running out. */
+  private resync(nowMs: number): void {
+    for (const [k, st] of this.sync) {
+      if (st.op === 'set' && k.state !== 'muted') {
+        // Superseded: the key was released or overridden (that sent its own clear).
+        this.sync.delete(k);
+        continue;
+      }
+      if (nowMs >= st.nextTryMs) this.push(k, nowMs);
+    }
+  }
+
+  /** Offers pending summary batches to the next stage, oldest first; one sender at a time. */
+  private async sendSummaries(): Promise<void> {
+    while (this.sending) await this.sending;
+    if (this.pendingSummaries.length === 0) return;
+    this.sending = this.sendPending();
+    try {
+      await this.sending;
+    } finally {
+      this.sending = undefined;
+    }
+  }
+
+  private async sendPending(): Promise<void> {
+    while (this.pendingSummaries.length > 0) {
+      const b = this.pendingSummaries[0];
+      try {
+        await this.next.consumeLogs(b);
+        this.pendingSummaries.shift();
+        this.m.summaries.inc(this.labels, b.length);
+      } catch (err) {
+        if (isPermanent(err)) {
+          this.pendingSummaries.shift();
+          this.m.summariesFailed.inc({ ...this.labels, reason: 'rejected' }, b.length);
+          this.settings.logger.error('spam: the next stage rejected summary records; they are dropped', { processor: this.settings.id, error: errorMessage(err) });
+          continue;
+        }
+        // Retried at the next evaluation.
+        return;
+      }
+    }
+  }
+
+  /** Sends pending summary records and writes pending log_suppression rows now. */
+  async flush(): Promise<void> {
+    await this.evaluating?.catch(() => undefined);
+    await this.sendSummaries();
+    await this.writer?.flush();
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.settings.logger.error('spam listener failed', { processor: this.settings.id, error: errorMessage(err) });
+    }
+  }
+
+  shutdown(): Promise<void> {
+    if (!this.shutdownPromise) this.shutdownPromise = this.doShutdown();
+    return this.shutdownPromise;
+  }
+
+  private async doShutdown(): Promise<void> {
+    const wasRunning = this.state === 'running';
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (wasRunning) {
+      await this.evaluating?.catch(() => undefined);
+      // Every AUTO mute is lifted (a control plane outliving this processor must not keep
+      // SDKs muted with nobody to unmute them) and every count goes into a last summary.
+      this.handle(this.balancer.releaseAll(this.clock()));
+      await this.sendSummaries();
+      const lost = this.pendingSummaries.reduce((n, b) => n + b.length, 0);
+      if (lost > 0) {
+        this.m.summariesFailed.inc({ ...this.labels, reason: 'shutdown' }, lost);
+        this.settings.logger.warn('spam: summary records not accepted before shutdown', { processor: this.settings.id, records: lost });
+      }
+      this.pendingSummaries.length = 0;
+    }
+    this.state = 'stopped';
+    await this.writer?.shutdown();
+    await this.storeProvider?.close();
+  }
+}
+
+function reasonText(k: SpamKey): string {
+  const f = k.figures!;
+  return `${f.strategy}: ${f.rate.toFixed(1)} records/s` + (Number.isNaN(f.entropy) ? '' : `, entropy ${f.entropy.toFixed(2)}`);
+}
+
+function targetOfRow(r: SuppressionRow): MuteTarget {
+  return r.kind === 'template' ? { service: r.service, templateId: r.templateId } : { service: r.service, function: r.function };
+}
+
+/** A copy of the batch with the records whose `keep` flag is 0 left out (resources and scopes re-indexed). */
+export function filterBatch(batch: LogBatch, keep: Uint8Array): LogBatch {
+  const out = new LogBatch();
+  const resourceMap = new Int32Array(batch.resources.length).fill(-1);
+  const scopeMap = new Int32Array(batch.scopes.length).fill(-1);
+  let kept = 0;
+  for (let i = 0; i < batch.length; i++) {
+    if (!keep[i]) continue;
+    kept++;
+    const ri = batch.resourceIndex[i];
+    if (resourceMap[ri] < 0) {
+      resourceMap[ri] = out.resources.length;
+      out.resources.push(batch.resources[ri]);
+    }
+    const si = batch.scopeIndex[i];
+    if (scopeMap[si] < 0) {
+      scopeMap[si] = out.scopes.length;
+      out.scopes.push(batch.scopes[si]);
+    }
+    out.timeUnixNano.push(batch.timeUnixNano[i]);
+    out.observedTimeUnixNano.push(batch.observedTimeUnixNano[i]);
+    out.severityNumber.push(batch.severityNumber[i]);
+    out.severityText.push(batch.severityText[i]);
+    out.body.push(batch.body[i]);
+    out.attributes.push(batch.attributes[i]);
+    out.droppedAttributesCount.push(batch.droppedAttributesCount[i]);
+    out.flags.push(batch.flags[i]);
+    out.traceId.push(batch.traceId[i]);
+    out.spanId.push(batch.spanId[i]);
+    out.eventName.push(batch.eventName[i]);
+    out.resourceIndex.push(resourceMap[ri]);
+    out.scopeIndex.push(scopeMap[si]);
+    out.templateId.push(batch.templateId[i]);
+    out.templateArgs.push(batch.templateArgs[i]);
+  }
+  out.length = kept;
+  out.byteSize = batch.length > 0 ? Math.round((batch.byteSize * kept) / batch.length) : 0;
+  return out;
+}

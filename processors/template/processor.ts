@@ -1,0 +1,459 @@
+/**
+ * The template processor: every record leaves with a template id and arguments
+ * when one can be had, and the collector's dictionary (Host.templates) knows
+ * every template used.
+ *
+ * Per record, in this order:
+ *   (a) templateId already set (our compact protocol): passed through; the use
+ *       is counted in the dictionary (whoever set the id defined the template).
+ *   (b) OTLP from our SDK: attributes `log.record.template` (text, SDK `{}`
+ *       syntax), `log.record.template.id` (decimal id) and `log.record.arg.<i>`.
+ *       The id must equal templateIdOf(text) — otherwise the record is counted
+ *       (invalid, reason id_mismatch) and treated as plain. Valid ones get
+ *       templateId / templateArgs, the template is defined (source 'sdk',
+ *       function and location from code.function / code.filepath:code.lineno),
+ *       and with strip_template_attributes the three kinds of attributes are removed.
+ *   (c) plain records (any OTel SDK, file tails) with a string Body: the body is
+ *       mined (one TemplateMiner per service, max_templates_per_service live
+ *       templates each, max_services miners), the mined `<*>` template converted
+ *       to SDK syntax (so ids agree with SDK templates of the same text) and
+ *       defined with source 'mined'; when the miner generalises, the templates it
+ *       replaced get `supersededBy` in the dictionary. Other bodies pass untouched.
+ *
+ * Persistence of mined state: a JSON snapshot file in `state_directory` (every
+ * snapshot_interval when templates changed, and at shutdown; written to a temp
+ * file and renamed). Why a file and not log_templates: the miner's state is more
+ * than the template texts (word/separator structure of each live template, and
+ * the partially filled sibling groups that decide the next generalisation), and
+ * restoring it exactly is what keeps ids stable over a restart; the file is
+ * small (tens of bytes a template). log_templates remains the dictionary readers use.
+ *
+ * The batch is rewritten in place (templateId, templateArgs; attributes are
+ * replaced by a new array when stripped, never mutated).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { KeyValue, LogBatch } from '../../collector/pipeline/batch';
+import type { CreateSettings, DiagLogger, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
+import { RetryableError } from '../../collector/pipeline/errors';
+import { parseDuration } from '../../collector/config/units';
+import type { Counter } from '../../collector/telemetry/metrics';
+import type { TemplateDictionary } from '../../collector/templates/dictionary';
+import { anyValueToString } from '../../collector/storage/anyvalue-string';
+import { templateIdOf } from '../../sdk/template-id';
+import { TemplateMiner, type MinerSnapshot } from './miner';
+import { collectorTemplateOfMined, type CollectorTemplate } from './template-text';
+import type { TemplateProcessorConfig } from './config';
+
+export const TEMPLATE_ATTRIBUTE = 'log.record.template';
+export const TEMPLATE_ID_ATTRIBUTE = 'log.record.template.id';
+export const ARGUMENT_ATTRIBUTE_PREFIX = 'log.record.arg.';
+/** Argument attributes beyond this index are left alone (not template arguments). */
+const MAX_ARGUMENTS = 1024;
+/** Bound on the cache of verified SDK template texts. */
+const MAX_VERIFIED_TEXTS = 10_000;
+
+export const SNAPSHOT_FORMAT = 'logfun.template-processor';
+
+interface Snapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  version: 1;
+  services: Record<string, MinerSnapshot>;
+}
+
+interface MinedTemplate extends CollectorTemplate {
+  /** supersededBy last written to the dictionary. */
+  supersededBy?: bigint;
+}
+
+interface ServiceMiner {
+  miner: TemplateMiner;
+  /** Miner template id -> collector template (converted once). */
+  converted: Map<bigint, MinedTemplate>;
+}
+
+interface Use {
+  service: string;
+  id: bigint;
+  count: number;
+  firstMs: number;
+  lastMs: number;
+}
+
+/** What the SDK attributes of one record say. */
+interface SdkTemplate {
+  id: bigint;
+  text: string;
+  args: string[];
+  fn: string;
+  location: string;
+}
+
+type RecordKind = 'compact' | 'sdk' | 'mined' | 'plain';
+
+/** An OTLP argument value as the SDK rendered it into the Body (JS number formatting). */
+function argumentText(v: KeyValue['value']): string {
+  return typeof v === 'number' ? String(v) : anyValueToString(v);
+}
+
+function parseId(v: KeyValue['value']): bigint | undefined {
+  if (typeof v === 'bigint') return BigInt.asUintN(64, v);
+  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) {
+    const id = BigInt(v);
+    return id < 1n << 64n ? id : undefined;
+  }
+  return undefined;
+}
+
+function argumentIndex(key: string): number {
+  const rest = key.slice(ARGUMENT_ATTRIBUTE_PREFIX.length);
+  if (!/^(0|[1-9]\d{0,3})$/.test(rest)) return -1;
+  const i = Number(rest);
+  return i < MAX_ARGUMENTS ? i : -1;
+}
+
+function isTemplateAttribute(key: string): boolean {
+  return key === TEMPLATE_ATTRIBUTE || key === TEMPLATE_ID_ATTRIBUTE || (key.startsWith(ARGUMENT_ATTRIBUTE_PREFIX) && argumentIndex(key) >= 0);
+}
+
+export class TemplateProcessor implements Processor {
+  private host: Host | undefined;
+  private readonly logger: DiagLogger;
+  private readonly labels: { processor: string };
+  private readonly records: Counter;
+  private readonly invalid: Counter;
+  private readonly unmined: Counter;
+  private readonly liveTemplates: Counter;
+  private readonly snapshotErrors: Counter;
+  private readonly miners = new Map<string, ServiceMiner>();
+  /** SDK template text -> its id (verification cache). */
+  private readonly verified = new Map<string, bigint>();
+  /** Ids of templates this processor defined, by service (define once). */
+  private readonly defined = new Map<string, Set<bigint>>();
+  private readonly snapshotFile: string | undefined;
+  private readonly snapshotIntervalMs: number;
+  private snapshotTimer: NodeJS.Timeout | undefined;
+  /** Miner state changed (new templates) since the last snapshot. */
+  private stateChanged = false;
+  /** Lines mined since the last snapshot (counts and recency to save at shutdown). */
+  private minedSinceSnapshot = 0;
+  private stopped = false;
+
+  constructor(
+    settings: CreateSettings,
+    private readonly config: TemplateProcessorConfig,
+    private readonly next: LogsConsumer,
+  ) {
+    this.logger = settings.logger;
+    this.labels = { processor: settings.id };
+    const m = settings.metrics;
+    this.records = m.counter('logfun_template_records_total', 'Records seen by the template processor, by how they got their template (compact, sdk, mined) or none (plain).');
+    this.invalid = m.counter('logfun_template_invalid_total', 'Records whose SDK template attributes were unusable (treated as plain), by reason.');
+    this.unmined = m.counter('logfun_template_unmined_records_total', 'Plain records with a string body that were not mined, by reason.');
+    this.liveTemplates = m.gauge('logfun_template_mined_live_templates', 'Mined templates currently used for matching, over all services.');
+    this.snapshotErrors = m.counter('logfun_template_snapshot_errors_total', 'Failed reads or writes of the miner state snapshot.');
+    this.snapshotIntervalMs = parseDuration(config.snapshot_interval, 'snapshot_interval');
+    this.snapshotFile = config.state_directory
+      ? path.resolve(config.state_directory, `template-miner-${settings.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`)
+      : undefined;
+  }
+
+  async start(host: Host): Promise<void> {
+    this.host = host;
+    this.stopped = false;
+    this.loadSnapshot();
+    if (this.snapshotFile && this.config.mine) {
+      this.snapshotTimer = setInterval(() => {
+        if (this.stateChanged) this.saveSnapshot();
+      }, this.snapshotIntervalMs);
+      this.snapshotTimer.unref();
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+    this.snapshotTimer = undefined;
+    if (this.host && (this.stateChanged || this.minedSinceSnapshot > 0)) this.saveSnapshot();
+  }
+
+  async consumeLogs(batch: LogBatch): Promise<void> {
+    if (this.stopped || !this.host) throw new RetryableError(`template processor ${this.labels.processor} is not running`);
+    this.process(batch, this.host.templates);
+    await this.next.consumeLogs(batch);
+  }
+
+  /** Assigns templates to every record of the batch (in place) and updates the dictionary. */
+  process(batch: LogBatch, dictionary: TemplateDictionary): void {
+    /** Uses by service, then id: no per-record key strings on the hot path. */
+    const uses = new Map<string, Map<bigint, Use>>();
+    const kinds: Record<RecordKind, number> = { compact: 0, sdk: 0, mined: 0, plain: 0 };
+    const changedServices = new Set<string>();
+    const now = Date.now();
+    for (let i = 0; i < batch.length; i++) {
+      const service = batch.resources[batch.resourceIndex[i]]?.serviceName ?? '';
+      const ns = batch.timeUnixNano[i] || batch.observedTimeUnixNano[i];
+      const timeMs = ns > 0n ? Number(ns / 1_000_000n) : now;
+      let id = batch.templateId[i];
+      if (id !== 0n) {
+        kinds.compact++;
+        this.noteUse(uses, service, id, timeMs);
+        continue;
+      }
+      const attrs = batch.attributes[i];
+      const sdk = attrs.length > 0 ? this.sdkTemplateOf(attrs) : undefined;
+      if (sdk !== undefined) {
+        id = sdk.id;
+        batch.templateId[i] = id;
+        batch.templateArgs[i] = sdk.args;
+        if (this.defineOnce(service, id)) {
+          dictionary.define(
+            {
+              id,
+              service,
+              text: sdk.text,
+              source: 'sdk',
+              severityNumber: batch.severityNumber[i],
+              severityText: batch.severityText[i],
+              function: sdk.fn,
+              location: sdk.location,
+            },
+            timeMs,
+          );
+        }
+        if (this.config.strip_template_attributes) batch.attributes[i] = attrs.filter((kv) => !isTemplateAttribute(kv.key));
+        kinds.sdk++;
+        this.noteUse(uses, service, id, timeMs);
+        continue;
+      }
+      const body = batch.body[i];
+      const mined = typeof body === 'string' ? this.mine(service, body, batch, i, dictionary, timeMs, changedServices) : undefined;
+      if (mined === undefined) {
+        kinds.plain++;
+        continue;
+      }
+      kinds.mined++;
+      this.noteUse(uses, service, mined, timeMs);
+    }
+    for (const service of changedServices) this.recordSupersessions(service, dictionary, now);
+    for (const byId of uses.values()) {
+      for (const u of byId.values()) {
+        dictionary.noteUse(u.service, u.id, u.count, u.lastMs);
+        if (u.firstMs < u.lastMs) dictionary.noteUse(u.service, u.id, 0, u.firstMs);
+      }
+    }
+    for (const k of Object.keys(kinds) as RecordKind[]) if (kinds[k] > 0) this.records.inc({ ...this.labels, kind: k }, kinds[k]);
+    if (changedServices.size > 0) {
+      let live = 0;
+      for (const m of this.miners.values()) live += m.miner.size;
+      this.liveTemplates.set(this.labels, live);
+    }
+  }
+
+  /** The miner of a service (restored or new), undefined when max_services miners exist. */
+  private minerOf(service: string): ServiceMiner | undefined {
+    let m = this.miners.get(service);
+    if (m === undefined) {
+      if (this.miners.size >= this.config.max_services) return undefined;
+      m = { miner: new TemplateMiner({ maxTemplates: this.config.max_templates_per_service }), converted: new Map() };
+      this.miners.set(service, m);
+    }
+    return m;
+  }
+
+  /** Mines record i's body; returns the template id, or undefined when the record stays plain. */
+  private mine(service: string, body: string, batch: LogBatch, i: number, dictionary: TemplateDictionary, timeMs: number, changed: Set<string>): bigint | undefined {
+    if (!this.config.mine || body.length === 0) return undefined;
+    if (body.length > this.config.max_body_length) {
+      this.unmined.inc({ ...this.labels, reason: 'too_long' });
+      return undefined;
+    }
+    const m = this.minerOf(service);
+    if (m === undefined) {
+      this.unmined.inc({ ...this.labels, reason: 'service_limit' });
+      return undefined;
+    }
+    const r = m.miner.add(body);
+    this.minedSinceSnapshot++;
+    let t = m.converted.get(r.templateId);
+    if (t === undefined) {
+      t = collectorTemplateOfMined(r.template);
+      m.converted.set(r.templateId, t);
+    }
+    if (r.changed) {
+      changed.add(service);
+      this.stateChanged = true;
+    }
+    if (this.defineOnce(service, t.id)) {
+      dictionary.define(
+        { id: t.id, service, text: t.text, source: 'mined', severityNumber: batch.severityNumber[i], severityText: batch.severityText[i] },
+        timeMs,
+      );
+    }
+    batch.templateId[i] = t.id;
+    batch.templateArgs[i] = r.args;
+    return t.id;
+  }
+
+  /** After a generalisation: records supersededBy of every template of the service the miner replaced. */
+  private recordSupersessions(service: string, dictionary: TemplateDictionary, nowMs: number): void {
+    const m = this.miners.get(service);
+    if (m === undefined) return;
+    for (const [minerId, t] of m.converted) {
+      const successor = m.miner.template(minerId)?.supersededBy;
+      if (successor === undefined) {
+        if (t.supersededBy !== undefined) t.supersededBy = undefined; // the same text is current again
+        continue;
+      }
+      let target = m.converted.get(successor);
+      if (target === undefined) {
+        const text = m.miner.template(successor)?.template;
+        if (text === undefined) continue;
+        target = collectorTemplateOfMined(text);
+        m.converted.set(successor, target);
+      }
+      if (t.supersededBy === target.id) continue;
+      t.supersededBy = target.id;
+      dictionary.define({ id: t.id, service, text: t.text, source: 'mined', supersededBy: target.id }, nowMs);
+      this.defineOnce(service, t.id);
+    }
+  }
+
+  /** True the first time (service, id) is seen: the caller defines it in the dictionary. */
+  private defineOnce(service: string, id: bigint): boolean {
+    let ids = this.defined.get(service);
+    if (ids === undefined) {
+      ids = new Set();
+      this.defined.set(service, ids);
+    }
+    if (ids.has(id)) return false;
+    ids.add(id);
+    return true;
+  }
+
+  private noteUse(uses: Map<string, Map<bigint, Use>>, service: string, id: bigint, timeMs: number): void {
+    let byId = uses.get(service);
+    if (byId === undefined) {
+      byId = new Map();
+      uses.set(service, byId);
+    }
+    const u = byId.get(id);
+    if (u === undefined) byId.set(id, { service, id, count: 1, firstMs: timeMs, lastMs: timeMs });
+    else {
+      u.count++;
+      if (timeMs < u.firstMs) u.firstMs = timeMs;
+      if (timeMs > u.lastMs) u.lastMs = timeMs;
+    }
+  }
+
+  /** Reads our SDK's template attributes; undefined when absent or unusable (counted). */
+  private sdkTemplateOf(attrs: readonly KeyValue[]): SdkTemplate | undefined {
+    let text: KeyValue['value'];
+    let idValue: KeyValue['value'];
+    let found = false;
+    let args: string[] | undefined;
+    let fn = '';
+    let file = '';
+    let line = '';
+    for (const kv of attrs) {
+      const k = kv.key;
+      if (k.startsWith('log.record.')) {
+        if (k === TEMPLATE_ATTRIBUTE) {
+          text = kv.value;
+          found = true;
+        } else if (k === TEMPLATE_ID_ATTRIBUTE) {
+          idValue = kv.value;
+          found = true;
+        } else if (k.startsWith(ARGUMENT_ATTRIBUTE_PREFIX)) {
+          const idx = argumentIndex(k);
+          if (idx >= 0) (args ??= [])[idx] = argumentText(kv.value);
+        }
+      } else if (k.startsWith('code.')) {
+        if (k === 'code.function') fn = anyValueToString(kv.value);
+        else if (k === 'code.filepath' || k === 'code.file.path') file = anyValueToString(kv.value);
+        else if (k === 'code.lineno' || k === 'code.line.number') line = anyValueToString(kv.value);
+      }
+    }
+    if (!found) return undefined;
+    const id = parseId(idValue);
+    if (typeof text !== 'string' || id === undefined) {
+      this.invalid.inc({ ...this.labels, reason: 'malformed' });
+      return undefined;
+    }
+    let expected = this.verified.get(text);
+    if (expected === undefined) {
+      expected = templateIdOf(text);
+      if (this.verified.size >= MAX_VERIFIED_TEXTS) this.verified.clear();
+      this.verified.set(text, expected);
+    }
+    if (expected !== id) {
+      this.invalid.inc({ ...this.labels, reason: 'id_mismatch' });
+      return undefined;
+    }
+    const list = args ?? [];
+    for (let k = 0; k < list.length; k++) if (list[k] === undefined) list[k] = ''; // holes from missing indexes
+    return { id, text, args: list, fn, location: file ? (line ? `${file}:${line}` : file) : '' };
+  }
+
+  // ---- snapshot ----
+
+  private loadSnapshot(): void {
+    const file = this.snapshotFile;
+    if (!file || !this.config.mine || this.miners.size > 0) return;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.snapshotErrors.inc({ ...this.labels, op: 'read' });
+        this.logger.warn('template processor: cannot read the miner snapshot; mining starts afresh', { file, error: (e as Error).message });
+      }
+      return;
+    }
+    try {
+      const snap = JSON.parse(text) as Snapshot;
+      if (snap?.format !== SNAPSHOT_FORMAT || snap.version !== 1 || typeof snap.services !== 'object' || snap.services === null) {
+        throw new Error('not a logfun.template-processor snapshot (version 1)');
+      }
+      for (const [service, minerSnap] of Object.entries(snap.services)) {
+        if (this.miners.size >= this.config.max_services) break;
+        const miner = TemplateMiner.fromJSON(minerSnap, { maxTemplates: this.config.max_templates_per_service });
+        this.miners.set(service, { miner, converted: new Map() });
+      }
+      let live = 0;
+      for (const m of this.miners.values()) live += m.miner.size;
+      this.liveTemplates.set(this.labels, live);
+      this.logger.info('template processor: restored mined templates', { file, services: this.miners.size, templates: live });
+    } catch (e) {
+      this.miners.clear();
+      this.snapshotErrors.inc({ ...this.labels, op: 'read' });
+      this.logger.warn('template processor: miner snapshot unusable; mining starts afresh', { file, error: (e as Error).message });
+    }
+  }
+
+  /** Writes the snapshot atomically (temp file + rename); failures are logged and counted. */
+  saveSnapshot(): void {
+    const file = this.snapshotFile;
+    if (!file) return;
+    const services: Record<string, MinerSnapshot> = {};
+    for (const [service, m] of this.miners) services[service] = m.miner.toJSON();
+    const snap: Snapshot = { format: SNAPSHOT_FORMAT, version: 1, services };
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(tmp, JSON.stringify(snap));
+      fs.renameSync(tmp, file);
+      this.stateChanged = false;
+      this.minedSinceSnapshot = 0;
+    } catch (e) {
+      this.snapshotErrors.inc({ ...this.labels, op: 'write' });
+      this.logger.warn('template processor: cannot write the miner snapshot', { file, error: (e as Error).message });
+      try {
+        fs.rmSync(tmp, { force: true });
+      } catch {
+        // nothing more to do
+      }
+    }
+  }
+}

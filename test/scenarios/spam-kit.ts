@@ -1,0 +1,474 @@
+/**
+ * Scenario kit for the spam balancer: deterministic, simulated time.
+ *
+ * Real: the SpamProcessor (with its balancer, detectors and summaries) and the
+ * RecordingConsumer downstream. Simulated, because they run in simulated time or do
+ * not exist yet:
+ *   - SimulatedSdk: one SDK process of a service, modelled on sdk/pipeline.ts —
+ *     records are buffered and sent as a batch when 512 are pending or the oldest
+ *     waited batch_delay (1 s, the SDK default); a muted site drops its record and
+ *     counts it per (template id, function), and the counts travel in the next batch
+ *     as report records (sdk-report.ts, the proposed RecordBatch.muted_counts);
+ *     a batch with only counts is sent after batch_delay.
+ *   - ScenarioControlPlane: an AutoMuteSink with the control plane's semantics
+ *     (collector/control/rules.ts): manual ON/OFF win over AUTO; every change
+ *     pushes the SDK's full mute set after `pushLatencyMs` (the stream push).
+ * Records are generated at exact simulated times from seeded PRNGs, so every run
+ * is the same.
+ */
+import { LogBatchBuilder, type LogBatch } from '../../collector/pipeline/batch';
+import type { Host } from '../../collector/pipeline/component';
+import { Metrics } from '../../collector/telemetry/metrics';
+import { createMemoryLogger } from '../../collector/telemetry/diag';
+import { TemplateDictionary } from '../../collector/templates/dictionary';
+import { templateIdOf } from '../../sdk/template-id';
+import { spamProcessorFactory, type SpamProcessorConfig } from '../../processors/spam/factory';
+import { SpamProcessor } from '../../processors/spam/processor';
+import type { AutoMuteSink, ManualMode, MuteTarget } from '../../processors/spam/control-sink';
+import { appendMutedReport, type MutedReport } from '../../processors/spam/sdk-report';
+import { SUMMARY_EVENT, SUPPRESSED } from '../../processors/spam/summary';
+import type { SuppressionRow } from '../../collector/storage/suppression-store';
+import { RecordingConsumer, attributeMap, type RecordView } from '../kit/recording-consumer';
+
+/** Deterministic PRNG (mulberry32). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Site {
+  service: string;
+  text: string;
+  fn: string;
+  id: bigint;
+}
+
+export function site(service: string, text: string, fn: string): Site {
+  return { service, text, fn, id: templateIdOf(text) };
+}
+
+export function targetKey(t: MuteTarget): string {
+  return t.templateId !== undefined ? `${t.service}/template/${t.templateId}` : `${t.service}/function/${t.function}`;
+}
+
+export function siteTemplateKey(s: Site): string {
+  return targetKey({ service: s.service, templateId: s.id });
+}
+
+export function siteFunctionKey(s: Site): string {
+  return targetKey({ service: s.service, function: s.fn });
+}
+
+interface PendingRecord {
+  timeMs: number;
+  site: Site;
+  args: string[];
+}
+
+export class SimulatedSdk {
+  private pending: PendingRecord[] = [];
+  private readonly mutedCounts = new Map<string, MutedReport>();
+  private lastSendMs: number;
+  private mutedTemplates = new Set<bigint>();
+  private mutedFunctions = new Set<string>();
+  /** Per template key: records the application logged. */
+  readonly logged = new Map<string, number>();
+  /** Per template key: records dropped because their site was muted. */
+  readonly droppedBySite = new Map<string, number>();
+  /** Records dropped per (template id | function) as reported. */
+  reportedDrops = 0;
+
+  constructor(
+    readonly service: string,
+    startMs: number,
+    private readonly maxBatch = 512,
+    private readonly delayMs = 1000,
+    /** false: a plain OTLP sender, which control rules cannot reach (it never mutes). */
+    readonly obeysControl = true,
+  ) {
+    this.lastSendMs = startMs;
+  }
+
+  isMuted(s: Site): boolean {
+    return this.mutedTemplates.has(s.id) || this.mutedFunctions.has(s.fn);
+  }
+
+  log(s: Site, args: string[], timeMs: number): void {
+    const k = siteTemplateKey(s);
+    this.logged.set(k, (this.logged.get(k) ?? 0) + 1);
+    if (this.isMuted(s)) {
+      const ck = `${s.id}|${s.fn}`;
+      const c = this.mutedCounts.get(ck);
+      if (c) c.count++;
+      else this.mutedCounts.set(ck, { templateId: s.id, function: s.fn, count: 1 });
+      this.droppedBySite.set(k, (this.droppedBySite.get(k) ?? 0) + 1);
+      return;
+    }
+    this.pending.push({ timeMs, site: s, args });
+  }
+
+  /** Replaces the mute set (a ControlUpdate). */
+  applyMutes(templates: Set<bigint>, functions: Set<string>): void {
+    if (!this.obeysControl) return;
+    this.mutedTemplates = templates;
+    this.mutedFunctions = functions;
+  }
+
+  due(nowMs: number): boolean {
+    if (this.pending.length >= this.maxBatch) return true;
+    if (this.pending.length > 0 && nowMs - this.pending[0].timeMs >= this.delayMs) return true;
+    return this.mutedCounts.size > 0 && nowMs - this.lastSendMs >= this.delayMs;
+  }
+
+  takeBatch(nowMs: number): LogBatch {
+    const b = new LogBatchBuilder();
+    const r = b.addResource({ attributes: [{ key: 'service.name', value: this.service }], droppedAttributesCount: 0, schemaUrl: '' });
+    const sc = b.addScope({ name: 'sim-sdk', version: '1', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
+    const take = this.pending.splice(0, this.maxBatch);
+    for (const p of take) {
+      const ns = BigInt(Math.floor(p.timeMs)) * 1_000_000n;
+      b.add(r, sc, {
+        timeUnixNano: ns,
+        observedTimeUnixNano: ns,
+        severityNumber: 9,
+        severityText: 'INFO',
+        body: renderBody(p.site.text, p.args),
+        attributes: [{ key: 'code.function', value: p.site.fn }],
+        templateId: p.site.id,
+        templateArgs: p.args,
+      });
+    }
+    const now = BigInt(Math.floor(nowMs)) * 1_000_000n;
+    for (const c of this.mutedCounts.values()) {
+      appendMutedReport(b, r, sc, c, now);
+      this.reportedDrops += c.count;
+    }
+    this.mutedCounts.clear();
+    this.lastSendMs = nowMs;
+    return b.batch;
+  }
+}
+
+function renderBody(text: string, args: string[]): string {
+  let i = 0;
+  return text.replace(/\{\}/g, () => args[i++] ?? '');
+}
+
+interface ScheduledPush {
+  atMs: number;
+  service: string;
+}
+
+/** An AutoMuteSink with the control plane's precedence (manual ON/OFF win over AUTO), pushing to simulated SDKs. */
+export class ScenarioControlPlane implements AutoMuteSink {
+  readonly autos = new Map<string, MuteTarget>();
+  readonly manual = new Map<string, { target: MuteTarget; mode: ManualMode }>();
+  readonly calls: { op: 'setAuto' | 'clearAuto'; target: MuteTarget; reason?: string; ttlMs?: number; atMs: number }[] = [];
+  /** When each target's mute took effect in its SDK (the SDK applied a rule set muting it), in order. */
+  readonly sdkMutedAt: { key: string; atMs: number }[] = [];
+  readonly sdkUnmutedAt: { key: string; atMs: number }[] = [];
+  private readonly pushes: ScheduledPush[] = [];
+  private readonly effective = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly clock: () => number,
+    private readonly sdks: Map<string, SimulatedSdk>,
+    private readonly pushLatencyMs: number,
+  ) {}
+
+  setAuto(target: MuteTarget, reason: string, options?: { ttlMs?: number }): void {
+    this.calls.push({ op: 'setAuto', target, reason, ttlMs: options?.ttlMs, atMs: this.clock() });
+    this.autos.set(targetKey(target), target);
+    this.schedule(target.service);
+  }
+
+  clearAuto(target: MuteTarget): void {
+    this.calls.push({ op: 'clearAuto', target, atMs: this.clock() });
+    this.autos.delete(targetKey(target));
+    this.schedule(target.service);
+  }
+
+  manualModeOf(target: MuteTarget): ManualMode | undefined {
+    return this.manual.get(targetKey(target))?.mode;
+  }
+
+  setManual(target: MuteTarget, mode: ManualMode | undefined): void {
+    if (mode === undefined) this.manual.delete(targetKey(target));
+    else this.manual.set(targetKey(target), { target, mode });
+    this.schedule(target.service);
+  }
+
+  private schedule(service: string): void {
+    this.pushes.push({ atMs: this.clock() + this.pushLatencyMs, service });
+  }
+
+  /** Delivers the pushes due by now. */
+  deliver(nowMs: number): void {
+    while (this.pushes.length > 0 && this.pushes[0].atMs <= nowMs) {
+      const p = this.pushes.shift()!;
+      const sdk = this.sdks.get(p.service);
+      if (!sdk) continue;
+      const muted = new Map<string, MuteTarget>();
+      for (const [k, t] of this.autos) if (t.service === p.service && this.manualModeOf(t) !== 'on') muted.set(k, t);
+      for (const [k, m] of this.manual) if (m.target.service === p.service && m.mode === 'off') muted.set(k, m.target);
+      const templates = new Set<bigint>();
+      const functions = new Set<string>();
+      for (const t of muted.values()) {
+        if (t.templateId !== undefined) templates.add(t.templateId);
+        else functions.add(t.function!);
+      }
+      sdk.applyMutes(templates, functions);
+      const before = this.effective.get(p.service) ?? new Set<string>();
+      const after = new Set(muted.keys());
+      for (const k of after) if (!before.has(k)) this.sdkMutedAt.push({ key: k, atMs: p.atMs });
+      for (const k of before) if (!after.has(k)) this.sdkUnmutedAt.push({ key: k, atMs: p.atMs });
+      this.effective.set(p.service, after);
+    }
+  }
+}
+
+/** A stream of records of one site at a rate, between two times, with arguments from a generator. */
+export interface Generator {
+  site: Site;
+  /** Records per second. */
+  rate: number;
+  fromMs: number;
+  toMs: number;
+  /** Arguments of the n-th record. */
+  args: (n: number, rnd: () => number) => string[];
+  /** Poisson arrivals (default) or evenly spaced. */
+  even?: boolean;
+  seed?: number;
+}
+
+interface GeneratorState {
+  g: Generator;
+  nextMs: number;
+  n: number;
+  rnd: () => number;
+}
+
+export interface ScenarioOptions {
+  config?: Partial<SpamProcessorConfig>;
+  startMs?: number;
+  stepMs?: number;
+  pushLatencyMs?: number;
+  sdkBatchDelayMs?: number;
+}
+
+export interface SummaryView {
+  service: string;
+  key: string;
+  count: number;
+  sdk: number;
+  collector: number;
+  body: string;
+  timeMs: number;
+  windowMs: number;
+  final: boolean;
+}
+
+/** One scenario: SDKs, generators, the processor and the control plane on a simulated clock. */
+export class Scenario {
+  nowMs: number;
+  readonly startMs: number;
+  readonly stepMs: number;
+  readonly sdks = new Map<string, SimulatedSdk>();
+  readonly downstream = new RecordingConsumer();
+  readonly metrics = new Metrics();
+  readonly logger = createMemoryLogger();
+  readonly templates = new TemplateDictionary();
+  readonly plane: ScenarioControlPlane;
+  readonly processor: SpamProcessor;
+  readonly decisions: SuppressionRow[] = [];
+  private readonly generators: GeneratorState[] = [];
+  private nextEvalMs: number;
+  private readonly evalMs: number;
+  private readonly timed: { atMs: number; run: () => void }[] = [];
+  private readonly sdkBatchDelayMs: number;
+
+  constructor(opts: ScenarioOptions = {}) {
+    this.startMs = opts.startMs ?? 1_700_000_000_000;
+    this.nowMs = this.startMs;
+    this.stepMs = opts.stepMs ?? 10;
+    this.sdkBatchDelayMs = opts.sdkBatchDelayMs ?? 1000;
+    this.plane = new ScenarioControlPlane(() => this.nowMs, this.sdks, opts.pushLatencyMs ?? 50);
+    const cfg = { ...spamProcessorFactory.createDefaultConfig(), store: false, ...opts.config } as SpamProcessorConfig;
+    const errors = spamProcessorFactory.validate!(cfg);
+    if (errors.length) throw new Error(errors.join('; '));
+    this.processor = new SpamProcessor({ id: 'spam', metrics: this.metrics, logger: this.logger }, cfg, this.downstream, {
+      clock: () => this.nowMs,
+      timer: false,
+      sink: this.plane,
+      listeners: [{ onDecision: (row) => this.decisions.push(row) }],
+    });
+    this.evalMs = this.processor.config.evaluationIntervalMs;
+    this.nextEvalMs = this.startMs + this.evalMs;
+  }
+
+  get host(): Host {
+    return { metrics: this.metrics, logger: this.logger, components: new Map(), templates: this.templates };
+  }
+
+  async start(): Promise<void> {
+    await this.processor.start(this.host);
+  }
+
+  sdk(service: string, obeysControl = true): SimulatedSdk {
+    let s = this.sdks.get(service);
+    if (!s) {
+      s = new SimulatedSdk(service, this.nowMs, 512, this.sdkBatchDelayMs, obeysControl);
+      this.sdks.set(service, s);
+    }
+    return s;
+  }
+
+  /** Adds a record generator (times relative to the scenario start). */
+  generate(g: Generator): void {
+    this.sdk(g.site.service);
+    this.templates.define({ id: g.site.id, service: g.site.service, text: g.site.text, source: 'sdk', function: g.site.fn }, this.startMs);
+    const rnd = prng(g.seed ?? Number(g.site.id % 1_000_003n) + 7);
+    const abs = { ...g, fromMs: this.startMs + g.fromMs, toMs: this.startMs + g.toMs };
+    this.generators.push({ g: abs, nextMs: abs.fromMs, n: 0, rnd });
+  }
+
+  /** Runs `fn` at a time relative to the scenario start. */
+  at(relativeMs: number, fn: () => void): void {
+    this.timed.push({ atMs: this.startMs + relativeMs, run: fn });
+    this.timed.sort((a, b) => a.atMs - b.atMs);
+  }
+
+  /** Advances simulated time to `relativeMs` after the start. */
+  async runUntil(relativeMs: number): Promise<void> {
+    const end = this.startMs + relativeMs;
+    while (this.nowMs < end) {
+      this.nowMs = Math.min(end, this.nowMs + this.stepMs);
+      const now = this.nowMs;
+      while (this.timed.length > 0 && this.timed[0].atMs <= now) this.timed.shift()!.run();
+      this.plane.deliver(now);
+      for (const st of this.generators) {
+        const g = st.g;
+        while (st.nextMs <= now && st.nextMs < g.toMs) {
+          this.sdk(g.site.service).log(g.site, g.args(st.n, st.rnd), st.nextMs);
+          st.n++;
+          const gap = g.even ? 1000 / g.rate : (-Math.log(1 - st.rnd()) * 1000) / g.rate;
+          st.nextMs += gap;
+        }
+      }
+      for (const sdk of this.sdks.values()) {
+        while (sdk.due(now)) await this.processor.consumeLogs(sdk.takeBatch(now));
+      }
+      while (this.nextEvalMs <= now) {
+        this.nextEvalMs += this.evalMs;
+        await this.processor.evaluate();
+      }
+    }
+  }
+
+  /** Stops generation, lets SDKs send what they hold (records and drop counts), then shuts the processor down. */
+  async finish(relativeEndMs: number): Promise<void> {
+    for (const st of this.generators) st.g.toMs = Math.min(st.g.toMs, this.startMs + relativeEndMs);
+    await this.runUntil(Math.max(relativeEndMs, this.nowMs - this.startMs) + 3 * this.sdkBatchDelayMs);
+    await this.processor.shutdown();
+  }
+
+  /** Data records delivered downstream (summaries excluded), per template key. */
+  delivered(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const r of this.downstream.records()) {
+      if (r.eventName === SUMMARY_EVENT) continue;
+      const k = targetKey({ service: r.resource.serviceName, templateId: r.templateId });
+      out.set(k, (out.get(k) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  summaries(): SummaryView[] {
+    return this.downstream
+      .records()
+      .filter((r: RecordView) => r.eventName === SUMMARY_EVENT)
+      .map((r: RecordView) => {
+        const a = attributeMap(r.attributes);
+        const service = r.resource.serviceName;
+        const key =
+          a[SUPPRESSED.kind] === 'template'
+            ? targetKey({ service, templateId: BigInt(a[SUPPRESSED.templateId] as string) })
+            : targetKey({ service, function: a[SUPPRESSED.function] as string });
+        return {
+          service,
+          key,
+          count: Number(a[SUPPRESSED.count]),
+          sdk: Number(a[SUPPRESSED.sdkCount]),
+          collector: Number(a[SUPPRESSED.collectorCount]),
+          body: String(r.body),
+          timeMs: Number(r.timeUnixNano / 1_000_000n),
+          windowMs: Number(a[SUPPRESSED.windowMs]),
+          final: a[SUPPRESSED.final] === true,
+        };
+      });
+  }
+
+  /** Mute decisions (targets muted by AUTO), in order. */
+  mutes(): { key: string; atMs: number }[] {
+    return this.decisions
+      .filter((d) => d.action === 'mute')
+      .map((d) => ({ key: d.kind === 'template' ? targetKey({ service: d.service, templateId: d.templateId }) : targetKey({ service: d.service, function: d.function }), atMs: d.timeMs }));
+  }
+
+  unmutes(): { key: string; atMs: number; reason: string }[] {
+    return this.decisions
+      .filter((d) => d.action === 'unmute')
+      .map((d) => ({
+        key: d.kind === 'template' ? targetKey({ service: d.service, templateId: d.templateId }) : targetKey({ service: d.service, function: d.function }),
+        atMs: d.timeMs,
+        reason: d.reason,
+      }));
+  }
+
+  /** Relative time (ms after start) of the first SDK mute of a key, undefined if never. */
+  sdkMutedAt(key: string): number | undefined {
+    const e = this.plane.sdkMutedAt.find((m) => m.key === key);
+    return e ? e.atMs - this.startMs : undefined;
+  }
+
+  /** Ground truth over some sites: logged by the application, delivered downstream, dropped by the SDK, and (the rest) dropped in the collector. */
+  groundTruth(sites: Site[]): { logged: number; delivered: number; sdkDropped: number; collectorDropped: number } {
+    const delivered = this.delivered();
+    let logged = 0;
+    let got = 0;
+    let sdkDropped = 0;
+    for (const s of sites) {
+      const k = siteTemplateKey(s);
+      const sdk = this.sdks.get(s.service);
+      logged += sdk?.logged.get(k) ?? 0;
+      sdkDropped += sdk?.droppedBySite.get(k) ?? 0;
+      got += delivered.get(k) ?? 0;
+    }
+    return { logged, delivered: got, sdkDropped, collectorDropped: logged - got - sdkDropped };
+  }
+
+  /** Sums of the summary records of one key. */
+  summaryTotals(key: string): { count: number; sdk: number; collector: number; records: number } {
+    const out = { count: 0, sdk: 0, collector: 0, records: 0 };
+    for (const s of this.summaries()) {
+      if (s.key !== key) continue;
+      out.count += s.count;
+      out.sdk += s.sdk;
+      out.collector += s.collector;
+      out.records++;
+    }
+    return out;
+  }
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
