@@ -81,6 +81,11 @@ interface KeyState {
   slotIndex: Float64Array;
   /** Running hit sums of the windows ending with the last evaluated interval: short, long, rate. */
   sums: Float64Array;
+  /**
+   * No active alert and nothing that could raise one before new hits arrive (the short window is
+   * empty, the high-traffic average can only fall): not evaluated, sums not kept, until its next hits.
+   */
+  dormant: boolean;
   spike: ActiveAlert | undefined;
   rate: ActiveAlert | undefined;
 }
@@ -150,6 +155,9 @@ export class TrafficAlerts {
   private readonly keys = new Map<string, KeyState>();
   /** Hits recorded for intervals not evaluated yet: interval index -> key -> hits. */
   private readonly pending = new Map<number, Map<string, { service: string; host: string; hits: number }>>();
+  /** The keys of `pending`, ascending, from pendingHead on (entries already evaluated are skipped lazily). */
+  private readonly pendingIndices: number[] = [];
+  private pendingHead = 0;
   /** The next interval index to evaluate; undefined until the first record. */
   private next: number | undefined;
 
@@ -181,7 +189,7 @@ export class TrafficAlerts {
       // Late: counts in the windows it still falls in (and so in later averages), never re-evaluated.
       const st = this.keys.get(key);
       const last = this.next - 1;
-      if (st && index > last - this.ringSize + 1 && this.addToRing(st, index, hits)) {
+      if (st && index > last - this.ringSize + 1 && this.addToRing(st, index, hits) && !st.dormant) {
         for (let w = 0; w < 3; w++) if (index > last - this.windows[w]) st.sums[w] += hits;
       }
       return;
@@ -190,6 +198,7 @@ export class TrafficAlerts {
     if (!perKey) {
       perKey = new Map();
       this.pending.set(index, perKey);
+      this.addPendingIndex(index);
     }
     const p = perKey.get(key);
     if (p) p.hits += hits;
@@ -206,12 +215,14 @@ export class TrafficAlerts {
       this.next = first;
     }
     let j: number = this.next;
+    const longest = this.ringSize - 1;
     while (j < until) {
       const perKey = this.pending.get(j);
       if (perKey) {
         this.pending.delete(j);
         for (const [key, p] of perKey) {
           let st = this.keys.get(key);
+          if (st && st.dormant && st.lastDataIndex <= j - longest) st = undefined; // silent for every window: starts afresh
           if (!st) {
             st = {
               service: p.service,
@@ -221,23 +232,33 @@ export class TrafficAlerts {
               counts: new Float64Array(this.ringSize),
               slotIndex: new Float64Array(this.ringSize).fill(-Infinity),
               sums: new Float64Array(3),
+              dormant: false,
               spike: undefined,
               rate: undefined,
             };
             this.keys.set(key, st);
+          } else if (st.dormant) {
+            st.dormant = false;
+            this.recomputeSums(st, j - 1);
           }
           this.addToRing(st, j, p.hits);
         }
       }
+      let awake = 0;
       for (const [key, st] of this.keys) {
+        if (st.dormant) continue;
         this.evaluate(st, j, events);
-        if (st.lastDataIndex <= j - this.ringSize + 1 && !st.spike && !st.rate) this.keys.delete(key);
+        if (st.spike || st.rate) awake++;
+        else if (st.lastDataIndex <= j - longest) this.keys.delete(key);
+        else if (!this.options.spike.enabled || st.sums[0] === 0) st.dormant = true;
+        else awake++;
       }
       j++;
-      if (this.keys.size === 0) {
-        // Nothing in any window and no active alert: skip the silent stretch.
+      if (awake === 0) {
+        // Nothing can change before the next recorded hits: skip the quiet stretch.
         const nextData = this.minPending();
         j = nextData === undefined ? Math.max(j, until) : Math.max(j, Math.min(nextData, until));
+        if (this.keys.size > 1000) for (const [key, st] of this.keys) if (st.lastDataIndex <= j - longest) this.keys.delete(key);
       }
       this.next = j;
     }
@@ -254,10 +275,32 @@ export class TrafficAlerts {
     return out;
   }
 
+  /** Keeps pendingIndices sorted; intervals are nearly always recorded in order, so this is an append. */
+  private addPendingIndex(index: number): void {
+    const a = this.pendingIndices;
+    if (a.length === this.pendingHead || a[a.length - 1] < index) {
+      a.push(index);
+      return;
+    }
+    let lo = this.pendingHead;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (a[mid] < index) lo = mid + 1;
+      else hi = mid;
+    }
+    a.splice(lo, 0, index);
+  }
+
+  /** The earliest interval with recorded hits not yet evaluated. */
   private minPending(): number | undefined {
-    let min: number | undefined;
-    for (const i of this.pending.keys()) if (min === undefined || i < min) min = i;
-    return min;
+    const a = this.pendingIndices;
+    while (this.pendingHead < a.length && !this.pending.has(a[this.pendingHead])) this.pendingHead++;
+    if (this.pendingHead > 1024 && this.pendingHead * 2 > a.length) {
+      a.splice(0, this.pendingHead);
+      this.pendingHead = 0;
+    }
+    return this.pendingHead < a.length ? a[this.pendingHead] : undefined;
   }
 
   /** Adds hits to the ring slot of `index`; false when the slot already holds a later interval (too old to count). */
@@ -279,37 +322,42 @@ export class TrafficAlerts {
     return st.slotIndex[slot] === index ? st.counts[slot] : 0;
   }
 
+  /** Sets the window sums to those of the windows ending with interval j, from the ring. */
+  private recomputeSums(st: KeyState, j: number): void {
+    for (let w = 0; w < 3; w++) {
+      let sum = 0;
+      for (let i = j - this.windows[w] + 1; i <= j; i++) sum += this.hitsAt(st, i);
+      st.sums[w] = sum;
+    }
+  }
+
   /** Moves the running window sums to end with interval j (evaluated in order, one interval at a time). */
   private slideWindows(st: KeyState, j: number): void {
     const entering = this.hitsAt(st, j);
     for (let w = 0; w < 3; w++) st.sums[w] += entering - this.hitsAt(st, j - this.windows[w]);
   }
 
+  /** Evaluates both rules for one key at the end of interval j (allocates only when an event is raised). */
   private evaluate(st: KeyState, j: number, events: AlertEvent[]): void {
     const o = this.options;
     const timeMs = (j + 1) * this.intervalMs;
     this.slideWindows(st, j);
-    const emit = (e: Omit<AlertEvent, 'message' | 'service' | 'host' | 'timeMs'>) => {
-      const full = { ...e, service: st.service, host: st.host, timeMs };
-      events.push({ ...full, message: describe(full) });
-    };
     if (o.spike.enabled) {
       const observed = j - st.firstIndex + 1;
-      const sn = Math.min(this.shortN, observed);
-      const ln = Math.min(this.longN, observed);
+      const sn = observed < this.shortN ? observed : this.shortN;
+      const ln = observed < this.longN ? observed : this.longN;
       // Nothing precedes the key's first interval, so the full windows' sums are the observed spans' sums.
       const shortHits = st.sums[0];
       const shortRate = shortHits / (sn * this.intervalSeconds);
       const longRate = st.sums[1] / (ln * this.intervalSeconds);
       const limit = longRate * o.spike.ratio;
-      const figures = { rule: 'traffic_spike' as const, value: shortRate, baseline: longRate, hits: shortHits, windowMs: sn * this.intervalMs };
       if (!st.spike) {
         if (shortRate > limit && shortRate >= o.spike.minRate) {
           st.spike = { sinceMs: timeMs, limit };
-          emit({ ...figures, state: 'alert', sinceMs: timeMs, limit });
+          events.push(this.event(st, 'traffic_spike', 'alert', timeMs, timeMs, shortRate, limit, longRate, shortHits, sn));
         }
       } else if (shortRate <= limit * o.recoveryRatio) {
-        emit({ ...figures, state: 'recovery', sinceMs: st.spike.sinceMs, limit });
+        events.push(this.event(st, 'traffic_spike', 'recovery', timeMs, st.spike.sinceMs, shortRate, limit, longRate, shortHits, sn));
         st.spike = undefined;
       }
     }
@@ -317,16 +365,31 @@ export class TrafficAlerts {
       const hits = st.sums[2];
       const value = hits / (this.rateN * this.intervalSeconds);
       const limit = o.rate.threshold;
-      const figures = { rule: 'high_traffic' as const, value, baseline: limit, limit, hits, windowMs: this.rateN * this.intervalMs };
       if (!st.rate) {
         if (value > limit) {
           st.rate = { sinceMs: timeMs, limit };
-          emit({ ...figures, state: 'alert', sinceMs: timeMs });
+          events.push(this.event(st, 'high_traffic', 'alert', timeMs, timeMs, value, limit, limit, hits, this.rateN));
         }
       } else if (value <= limit * o.recoveryRatio) {
-        emit({ ...figures, state: 'recovery', sinceMs: st.rate.sinceMs });
+        events.push(this.event(st, 'high_traffic', 'recovery', timeMs, st.rate.sinceMs, value, limit, limit, hits, this.rateN));
         st.rate = undefined;
       }
     }
+  }
+
+  private event(
+    st: KeyState,
+    rule: AlertRule,
+    state: AlertState,
+    timeMs: number,
+    sinceMs: number,
+    value: number,
+    limit: number,
+    baseline: number,
+    hits: number,
+    windowIntervals: number,
+  ): AlertEvent {
+    const e = { rule, state, service: st.service, host: st.host, timeMs, sinceMs, value, limit, baseline, hits, windowMs: windowIntervals * this.intervalMs };
+    return { ...e, message: describe(e) };
   }
 }

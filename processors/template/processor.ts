@@ -76,8 +76,9 @@ interface Use {
   service: string;
   id: bigint;
   count: number;
-  firstMs: number;
-  lastMs: number;
+  /** Record times in ns (bigint compares are cheap; divisions per record are not). */
+  firstNs: bigint;
+  lastNs: bigint;
 }
 
 /** What the SDK attributes of one record say. */
@@ -90,6 +91,10 @@ interface SdkTemplate {
 }
 
 type RecordKind = 'compact' | 'sdk' | 'mined' | 'plain';
+
+function msOf(ns: bigint): number {
+  return Number(ns / 1_000_000n);
+}
 
 /** An OTLP argument value as the SDK rendered it into the Body (JS number formatting). */
 function argumentText(v: KeyValue['value']): string {
@@ -191,14 +196,15 @@ export class TemplateProcessor implements Processor {
     const kinds: Record<RecordKind, number> = { compact: 0, sdk: 0, mined: 0, plain: 0 };
     const changedServices = new Set<string>();
     const now = Date.now();
+    const nowNs = BigInt(now) * 1_000_000n;
     for (let i = 0; i < batch.length; i++) {
       const service = batch.resources[batch.resourceIndex[i]]?.serviceName ?? '';
       const ns = batch.timeUnixNano[i] || batch.observedTimeUnixNano[i];
-      const timeMs = ns > 0n ? Number(ns / 1_000_000n) : now;
+      const timeNs = ns > 0n ? ns : nowNs;
       let id = batch.templateId[i];
       if (id !== 0n) {
         kinds.compact++;
-        this.noteUse(uses, service, id, timeMs);
+        this.noteUse(uses, service, id, timeNs);
         continue;
       }
       const attrs = batch.attributes[i];
@@ -219,28 +225,28 @@ export class TemplateProcessor implements Processor {
               function: sdk.fn,
               location: sdk.location,
             },
-            timeMs,
+            msOf(timeNs),
           );
         }
         if (this.config.strip_template_attributes) batch.attributes[i] = attrs.filter((kv) => !isTemplateAttribute(kv.key));
         kinds.sdk++;
-        this.noteUse(uses, service, id, timeMs);
+        this.noteUse(uses, service, id, timeNs);
         continue;
       }
       const body = batch.body[i];
-      const mined = typeof body === 'string' ? this.mine(service, body, batch, i, dictionary, timeMs, changedServices) : undefined;
+      const mined = typeof body === 'string' ? this.mine(service, body, batch, i, dictionary, timeNs, changedServices) : undefined;
       if (mined === undefined) {
         kinds.plain++;
         continue;
       }
       kinds.mined++;
-      this.noteUse(uses, service, mined, timeMs);
+      this.noteUse(uses, service, mined, timeNs);
     }
     for (const service of changedServices) this.recordSupersessions(service, dictionary, now);
     for (const byId of uses.values()) {
       for (const u of byId.values()) {
-        dictionary.noteUse(u.service, u.id, u.count, u.lastMs);
-        if (u.firstMs < u.lastMs) dictionary.noteUse(u.service, u.id, 0, u.firstMs);
+        dictionary.noteUse(u.service, u.id, u.count, msOf(u.lastNs));
+        if (u.firstNs < u.lastNs) dictionary.noteUse(u.service, u.id, 0, msOf(u.firstNs));
       }
     }
     for (const k of Object.keys(kinds) as RecordKind[]) if (kinds[k] > 0) this.records.inc({ ...this.labels, kind: k }, kinds[k]);
@@ -263,7 +269,7 @@ export class TemplateProcessor implements Processor {
   }
 
   /** Mines record i's body; returns the template id, or undefined when the record stays plain. */
-  private mine(service: string, body: string, batch: LogBatch, i: number, dictionary: TemplateDictionary, timeMs: number, changed: Set<string>): bigint | undefined {
+  private mine(service: string, body: string, batch: LogBatch, i: number, dictionary: TemplateDictionary, timeNs: bigint, changed: Set<string>): bigint | undefined {
     if (!this.config.mine || body.length === 0) return undefined;
     if (body.length > this.config.max_body_length) {
       this.unmined.inc({ ...this.labels, reason: 'too_long' });
@@ -288,7 +294,7 @@ export class TemplateProcessor implements Processor {
     if (this.defineOnce(service, t.id)) {
       dictionary.define(
         { id: t.id, service, text: t.text, source: 'mined', severityNumber: batch.severityNumber[i], severityText: batch.severityText[i] },
-        timeMs,
+        msOf(timeNs),
       );
     }
     batch.templateId[i] = t.id;
@@ -332,18 +338,18 @@ export class TemplateProcessor implements Processor {
     return true;
   }
 
-  private noteUse(uses: Map<string, Map<bigint, Use>>, service: string, id: bigint, timeMs: number): void {
+  private noteUse(uses: Map<string, Map<bigint, Use>>, service: string, id: bigint, timeNs: bigint): void {
     let byId = uses.get(service);
     if (byId === undefined) {
       byId = new Map();
       uses.set(service, byId);
     }
     const u = byId.get(id);
-    if (u === undefined) byId.set(id, { service, id, count: 1, firstMs: timeMs, lastMs: timeMs });
+    if (u === undefined) byId.set(id, { service, id, count: 1, firstNs: timeNs, lastNs: timeNs });
     else {
       u.count++;
-      if (timeMs < u.firstMs) u.firstMs = timeMs;
-      if (timeMs > u.lastMs) u.lastMs = timeMs;
+      if (timeNs < u.firstNs) u.firstNs = timeNs;
+      if (timeNs > u.lastNs) u.lastNs = timeNs;
     }
   }
 

@@ -59,7 +59,7 @@ export interface ClickHouseExporterConfig {
   /**
    * How Body is kept: 'rendered' stores only TemplateId + TemplateArgs for templated
    * records and renders Body at query time (an ALIAS over the log_templates
-   * dictionary; about 2.5x smaller than 'stored', Body scans several times slower —
+   * dictionary; about 2.4x smaller than 'stored', Body scans several times slower —
    * see bench/storage.ts); 'stored' writes Body as text like the contrib exporter.
    * Servers without dictionaries (before 22.3, e.g. 18.16) always store. Applied
    * when the table is created.
