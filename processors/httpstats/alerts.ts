@@ -25,6 +25,12 @@
  * intervals without records counting as zero hits. Hits recorded for an interval
  * already evaluated still count in later averages (they are not re-evaluated).
  * Keys with no hits in the longest window and no active alert are forgotten.
+ *
+ * Cost: window sums are kept as running sums (O(1) per key and interval), and a
+ * key that cannot raise anything before its next hits (no active alert, empty
+ * short window) is not evaluated until then; when no key can change, quiet
+ * stretches are skipped, so quiet periods cost next to nothing. The unit tests
+ * check the events against a brute-force model of the rules.
  */
 
 export type AlertRule = 'traffic_spike' | 'high_traffic';
@@ -90,6 +96,14 @@ interface KeyState {
   rate: ActiveAlert | undefined;
 }
 
+/** Hits recorded for one key of an interval not evaluated yet (a short list per interval). */
+interface PendingHits {
+  key: string;
+  service: string;
+  host: string;
+  hits: number;
+}
+
 interface ActiveAlert {
   sinceMs: number;
   limit: number;
@@ -153,8 +167,8 @@ export class TrafficAlerts {
   /** Window lengths in intervals: short, long, rate (matching KeyState.sums). */
   private readonly windows: number[];
   private readonly keys = new Map<string, KeyState>();
-  /** Hits recorded for intervals not evaluated yet: interval index -> key -> hits. */
-  private readonly pending = new Map<number, Map<string, { service: string; host: string; hits: number }>>();
+  /** Hits recorded for intervals not evaluated yet, by interval index. */
+  private readonly pending = new Map<number, PendingHits[]>();
   /** The keys of `pending`, ascending, from pendingHead on (entries already evaluated are skipped lazily). */
   private readonly pendingIndices: number[] = [];
   private pendingHead = 0;
@@ -196,13 +210,17 @@ export class TrafficAlerts {
     }
     let perKey = this.pending.get(index);
     if (!perKey) {
-      perKey = new Map();
+      perKey = [];
       this.pending.set(index, perKey);
       this.addPendingIndex(index);
     }
-    const p = perKey.get(key);
-    if (p) p.hits += hits;
-    else perKey.set(key, { service, host, hits });
+    for (const p of perKey) {
+      if (p.key === key) {
+        p.hits += hits;
+        return;
+      }
+    }
+    perKey.push({ key, service, host, hits });
   }
 
   /** Evaluates every interval ending at or before untilMs; returns the events raised, in time order. */
@@ -220,7 +238,8 @@ export class TrafficAlerts {
       const perKey = this.pending.get(j);
       if (perKey) {
         this.pending.delete(j);
-        for (const [key, p] of perKey) {
+        for (const p of perKey) {
+          const key = p.key;
           let st = this.keys.get(key);
           if (st && st.dormant && st.lastDataIndex <= j - longest) st = undefined; // silent for every window: starts afresh
           if (!st) {

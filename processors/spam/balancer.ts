@@ -244,7 +244,7 @@ export class SpamBalancer {
   private count(k: SpamKey, args: readonly string[] | undefined, nowMs: number, bucket: number, templateId: bigint): void {
     if (bucket !== k.rate.currentBucket) k.rate.advance(bucket, k.state === 'normal');
     k.rate.add(1);
-    k.sample.add(args, nowMs, templateId);
+    k.sample.add(args, templateId);
     k.lastSeenMs = nowMs;
     if (!k.attention) this.attend(k);
   }
@@ -273,7 +273,7 @@ export class SpamBalancer {
       else if (fk.state === 'muted') {
         // The template is evaluated anyway: a manual rule may pin it (see evaluateKey).
         if (tk !== undefined) {
-          tk.functionKey = fk;
+          if (tk.functionKey !== fk) tk.functionKey = fk;
           this.attend(tk);
         }
         return this.mutedRecord(fk, nowMs, bucket);
@@ -281,7 +281,7 @@ export class SpamBalancer {
     }
     if (tk !== undefined) {
       this.count(tk, args, nowMs, bucket, 0n);
-      tk.functionKey = fk;
+      if (tk.functionKey !== fk) tk.functionKey = fk;
     }
     if (fk !== undefined) this.count(fk, args, nowMs, bucket, templateId);
     return undefined;
@@ -440,7 +440,7 @@ export class SpamBalancer {
     }
     const svc = k.service;
     const exclude = k.kind === 'function' ? (id: bigint) => svc.templates.get(id)?.state === 'muted' : undefined;
-    const e = k.sample.score(nowMs - a.spanMs, p, exclude);
+    const e = k.sample.score(a.count, p, exclude);
     fig.entropy = e.entropy;
     fig.samples = e.samples;
     fig.positive = e.samples >= p.minSamples && e.entropy <= p.maxEntropy;

@@ -34,7 +34,16 @@ import { LOGFUN_SCOPE, type Resource } from '../resource';
 import { defaultTemplateRegistry, type TemplateRegistry } from '../templates';
 import { SDK_VERSION } from '../version';
 import { LOGFUN_INGEST_STREAM_PATH } from '../wire/protos';
-import { CompactBatch, CompactEncoder, encodeHello, encodeStringDefinitions, encodeTemplateDefinitions, STREAM_ENCODING, type TemplateSlot } from '../wire/compact-encode';
+import {
+  CompactBatch,
+  CompactEncoder,
+  encodeHello,
+  encodeStringDefinitions,
+  encodeTemplateDefinitions,
+  MAX_DEFINITIONS_MESSAGE_BYTES,
+  STREAM_ENCODING,
+  type TemplateSlot,
+} from '../wire/compact-encode';
 import { GrpcClientStream, type GrpcStreamStatus } from '../wire/compact-grpc-stream';
 import { decodeServerMessage, type ControlUpdateView } from '../wire/compact-messages';
 import { muteRulesOf, setMuteRules } from '../wire/compact-control';
@@ -55,7 +64,7 @@ export interface LogfunStreamTransportOptions {
   reconnect?: { initialBackoffMs?: number; maxBackoffMs?: number };
   /** Abandon a connection attempt after this long. Default 5000 ms. */
   connectTimeoutMs?: number;
-  /** HTTP/2 keepalive ping interval. Default 30000 ms. */
+  /** HTTP/2 keepalive ping interval. Default 60000 ms. */
   keepaliveMs?: number;
 }
 
@@ -141,7 +150,6 @@ export class LogfunStreamTransport implements Transport {
 
   private resource: Resource | undefined;
   private registry: TemplateRegistry = defaultTemplateRegistry;
-  private diagnostics: (message: string) => void = () => undefined;
   private session: StreamSession | undefined;
   private waiters: ReadyWaiter[] = [];
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -174,7 +182,6 @@ export class LogfunStreamTransport implements Transport {
   attach(context: TransportContext): void {
     this.resource = context.resource;
     this.registry = context.templates;
-    this.diagnostics = context.diagnostics;
     this.connectNow();
   }
 
@@ -423,16 +430,28 @@ export class LogfunStreamTransport implements Transport {
       session.defined.clear();
       missing = templates.slice();
     }
-    session.stream.send(encodeTemplateDefinitions(missing, reset));
-    for (const t of missing) session.defined.add(t.index);
+    // In messages of bounded size (see MAX_DEFINITIONS_MESSAGE_BYTES); only the first resets.
+    let group: TemplateSlot[] = [];
+    let bytes = 0;
+    for (const t of missing) {
+      if (group.length > 0 && bytes + t.definition.length > MAX_DEFINITIONS_MESSAGE_BYTES) {
+        session.stream.send(encodeTemplateDefinitions(group, reset));
+        reset = false;
+        group = [];
+        bytes = 0;
+      }
+      group.push(t);
+      bytes += t.definition.length + 4;
+      session.defined.add(t.index);
+    }
+    session.stream.send(encodeTemplateDefinitions(group, reset));
   }
 
-  /** Defines on the stream the dictionary entries a batch may refer to (and any newer ones). */
+  /** Defines on the stream the dictionary entries a batch may refer to. */
   private defineStrings(session: StreamSession, needed: number): void {
     if (needed <= session.definedStrings) return;
-    const upTo = this.encoder.dictionarySize;
-    for (const m of encodeStringDefinitions(session.definedStrings + 1, this.encoder.dictionaryEntries(session.definedStrings + 1, upTo))) session.stream.send(m);
-    session.definedStrings = upTo;
+    for (const m of encodeStringDefinitions(session.definedStrings + 1, this.encoder.dictionaryEntries(session.definedStrings + 1, needed))) session.stream.send(m);
+    session.definedStrings = needed;
   }
 
   private applyControl(update: ControlUpdateView): void {

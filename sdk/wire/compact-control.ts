@@ -1,18 +1,22 @@
 /**
  * Applies control rules pushed down the compact stream to the SDK's templates.
  *
- * For now one kind of rule takes effect: state OFF on a template id (or on a
- * code.function) mutes the matching templates — `Template.muted`, which the
- * logging call checks before anything else, so a muted site costs one property
- * read. Rules target this process when their service / service_instance are
- * empty or equal to its service.name / service.instance.id. An update replaces
- * the previous rules of its stream: templates no longer matched are unmuted.
+ * For now one kind of rule takes effect: state OFF mutes. On a template id it
+ * mutes the matching templates (`Template.muted`, which the logging call checks
+ * before anything else, so a muted site costs one property read); on a
+ * function (code.function) it mutes the templates whose call site is in that
+ * function and the traced() function scope of that name (functionScopes).
+ * Rules target this process when their service / service_instance are empty or
+ * equal to its service.name / service.instance.id. An update replaces the
+ * previous rules of its stream: what is no longer matched is unmuted.
  *
- * Several transports may share one TemplateRegistry (the process-wide default):
- * a template is muted while any of them has a matching rule, and only
- * templates muted here are ever unmuted here.
+ * Several transports may share one TemplateRegistry (the process-wide default)
+ * and the function scopes are process-wide: a template or function is muted
+ * while any transport has a matching rule, and only what was muted here is
+ * ever unmuted here.
  */
 import type { Template, TemplateRegistry } from '../templates';
+import { functionScopes } from '../traced';
 import { RULE_STATE_OFF, type ControlUpdateView } from './compact-messages';
 
 export interface MuteRules {
@@ -88,6 +92,31 @@ class RegistryMutes {
   }
 }
 
+/** Function scopes muted by control rules, by owner (process-wide, like functionScopes). */
+class FunctionMutes {
+  private readonly owners = new Map<object, ReadonlySet<string>>();
+  private readonly mutedHere = new Set<string>();
+
+  set(owner: object, functions: ReadonlySet<string>): void {
+    if (functions.size === 0) this.owners.delete(owner);
+    else this.owners.set(owner, functions);
+    const wanted = new Set<string>();
+    for (const fns of this.owners.values()) for (const f of fns) wanted.add(f);
+    for (const name of wanted) {
+      if (this.mutedHere.has(name) || functionScopes.isMuted(name)) continue;
+      functionScopes.muteFunction(name);
+      this.mutedHere.add(name);
+    }
+    for (const name of [...this.mutedHere]) {
+      if (wanted.has(name)) continue;
+      functionScopes.unmuteFunction(name);
+      this.mutedHere.delete(name);
+    }
+  }
+}
+
+const functionMutes = new FunctionMutes();
+
 const byRegistry = new WeakMap<TemplateRegistry, RegistryMutes>();
 
 function mutesOf(registry: TemplateRegistry): RegistryMutes {
@@ -101,6 +130,7 @@ function mutesOf(registry: TemplateRegistry): RegistryMutes {
 
 /** Sets (or, with undefined, clears) the mute rules `owner` (a transport) holds on `registry`. */
 export function setMuteRules(registry: TemplateRegistry, owner: object, rules: MuteRules | undefined): void {
+  functionMutes.set(owner, (rules ?? NO_RULES).functions);
   if (rules === undefined && !byRegistry.has(registry)) return;
   mutesOf(registry).set(owner, rules ?? NO_RULES);
 }

@@ -807,8 +807,12 @@ export function encodeTemplateDefinitions(slots: readonly TemplateSlot[], reset:
   return out.finish();
 }
 
-/** Most bytes of dictionary text per StringDefinitions message (a new stream may need thousands of entries). */
-const MAX_DEFINITIONS_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * Most bytes per definitions message: a new stream may need thousands of entries,
+ * and a collector's max_recv_msg_size may be small (it refuses a larger message
+ * by ending the stream, which no batch split could cure).
+ */
+export const MAX_DEFINITIONS_MESSAGE_BYTES = 32 * 1024;
 
 /** ClientMessage { strings } messages defining dictionary entries first, first + 1, ... (split to bound their size). */
 export function encodeStringDefinitions(first: number, values: readonly string[]): Buffer[] {

@@ -41,7 +41,10 @@ export interface GrpcStreamOptions {
   compression?: 'gzip' | 'none';
   /** Abandon a connection attempt after this long. Default 5000. */
   connectTimeoutMs?: number;
-  /** HTTP/2 ping interval while open; a ping unanswered for as long closes the stream. Default 30000. */
+  /**
+   * HTTP/2 ping interval while open; a ping unanswered for as long closes the stream
+   * (finds connections that died without a FIN/RST). Default 60000.
+   */
   keepaliveMs?: number;
   userAgent?: string;
   /** Largest message accepted from the server. Default 16 MiB. */
@@ -124,7 +127,7 @@ export class GrpcClientStream {
     }, options.connectTimeoutMs ?? 5000);
     connectTimer.unref();
     this.timers.push(connectTimer);
-    const keepaliveMs = options.keepaliveMs ?? 30_000;
+    const keepaliveMs = options.keepaliveMs ?? 60_000;
     if (keepaliveMs > 0) {
       const ping = setInterval(() => this.ping(keepaliveMs), keepaliveMs);
       ping.unref();

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { context as otelContext, ROOT_CONTEXT, trace, type Context, type ContextManager } from '@opentelemetry/api';
-import { createLogger, materializeRecord, templateIdOf, SDK_VERSION, type CreateLoggerOptions, type ExportBatch, type ExportedRecord, type Transport } from '../../sdk';
+import { createLogger, functionScopes, materializeRecord, traced, templateIdOf, SDK_VERSION, type CreateLoggerOptions, type ExportBatch, type ExportedRecord, type Transport } from '../../sdk';
 import { LogfunStreamTransport, AutoTransport } from '../../sdk/transports/logfun-stream';
 import type { TransportContext } from '../../sdk/transport';
 import { createResource, PROCESS_INSTANCE_ID } from '../../sdk/resource';
@@ -81,7 +81,7 @@ interface Rig {
 }
 
 let rigCount = 0;
-function rig(): Rig {
+function rig(maxRecv: string | number = '4MiB'): Rig {
   const id = `otlp/compact-${process.pid}-${++rigCount}`;
   const metrics = new Metrics();
   const logger = createMemoryLogger();
@@ -98,7 +98,7 @@ function rig(): Rig {
       const service = new LogfunIngestService(settings, ingest);
       const host: Host = { metrics, logger, components: new Map(), templates };
       service.start(host);
-      const grpc = new OtlpGrpcServer({ endpoint: `127.0.0.1:${port}`, max_recv_msg_size: '4MiB' }, ingest, service);
+      const grpc = new OtlpGrpcServer({ endpoint: `127.0.0.1:${port}`, max_recv_msg_size: maxRecv }, ingest, service);
       const bound = await grpc.start();
       return {
         grpc,
@@ -306,6 +306,39 @@ describe('compact stream: SDK -> collector over gRPC', () => {
     expect(r.consumer.records().map((x) => x.body)).toEqual(['noisy 0', 'useful 0', 'useful 1', 'noisy 2']);
   });
 
+  it('a control update on a function mutes its traced() scope, and only what it muted is unmuted', async () => {
+    const { log } = logger(server.target);
+    const transport = log.transport as LogfunStreamTransport;
+    const checkout = traced('checkoutCart', (i: number) => log.info`checkout step ${i}`);
+    const other = traced('shipOrder', (i: number) => log.info`ship step ${i}`);
+    functionScopes.muteFunction('alreadyMuted');
+    const applied = () => new Promise<void>((resolve) => {
+      const off = transport.onControl(() => {
+        off();
+        resolve();
+      });
+    });
+    let next = applied();
+    server.service.setControl({ rules: [{ target: { function: 'checkoutCart' }, state: 'off' }, { target: { function: 'alreadyMuted' }, state: 'off' }] });
+    await next;
+    expect(functionScopes.isMuted('checkoutCart')).toBe(true);
+    checkout(1);
+    other(1);
+    await log.flush();
+    next = applied();
+    server.service.setControl({ rules: [] });
+    await next;
+    expect(functionScopes.isMuted('checkoutCart')).toBe(false);
+    // Muted by someone else before the rule: left muted.
+    expect(functionScopes.isMuted('alreadyMuted')).toBe(true);
+    functionScopes.unmuteFunction('alreadyMuted');
+    checkout(2);
+    await log.shutdown();
+    expect(r.consumer.records().map((x) => x.body)).toEqual(['ship step 1', 'checkout step 2']);
+    expect(attributeMap(r.consumer.records()[1].attributes)['code.function']).toBe('checkoutCart');
+    expect(log.stats().muted).toBe(1);
+  });
+
   it('a stream opened later gets the current rules of its service after the HelloAck', async () => {
     server.service.setControl({ rules: [{ target: { templateId: templateIdOf('quiet {}') }, state: 'off' }] }, { service: 'late-service' });
     // Its own registry, so this test's mutes cannot touch other loggers' templates.
@@ -316,6 +349,25 @@ describe('compact stream: SDK -> collector over gRPC', () => {
     log.info`loud ${1}`;
     await log.shutdown();
     expect(r.consumer.records().map((x) => x.body)).toEqual(['loud 1']);
+  });
+});
+
+describe('compact stream: message size limit', () => {
+  it('splits a batch the server refuses as too large; drops (and counts) a single record that can never fit', async () => {
+    const r = rig('16KiB');
+    const server = await r.start();
+    try {
+      const { log, diagnostics } = logger(server.target, { dropReportIntervalMs: 60_000 });
+      for (let i = 0; i < 40; i++) log.info`chunk ${i} ${'c'.repeat(1000) + i}`;
+      log.info`huge ${'h'.repeat(20_000)}`;
+      await log.shutdown();
+      expect(r.consumer.records().map((x) => x.templateArgs[0])).toEqual([...Array(40).keys()].map(String));
+      expect(log.stats()).toMatchObject({ exported: 40, droppedRejected: 1 });
+      expect(diagnostics.join('\n')).toMatch(/too large; splitting/);
+      expect(diagnostics.join('\n')).toMatch(/rejected 1 log records permanently: RESOURCE_EXHAUSTED/);
+    } finally {
+      await server.stop();
+    }
   });
 });
 

@@ -4,6 +4,7 @@
  * come at exactly the interval the arithmetic says, and not flap.
  */
 import { TrafficAlerts, defaultTrafficAlertOptions, type AlertEvent, type TrafficAlertOptions } from '../../processors/httpstats/alerts';
+import { seededRandom } from './httpstats-fixtures';
 
 const I = 10_000;
 const T0 = Date.UTC(2024, 2, 1, 0, 0, 0);
@@ -161,6 +162,85 @@ describe('traffic_spike: short moving average above the long one times a ratio',
     // 0.1 -> 0.5 req/s is a 5x spike but under 1 req/s.
     expect(run(engine(1), [...repeat(120, 1), ...repeat(30, 5)])).toEqual([]);
     expect(run(engine(0), [...repeat(120, 1), ...repeat(30, 5)]).map((e) => e.state)).toEqual(['alert']);
+  });
+});
+
+/**
+ * A brute-force model of the rules: every window summed from the full history at every interval,
+ * no running sums, no skipping. The engine (running sums, dormant keys, skipped quiet stretches,
+ * intervals recorded ahead) must give the same events.
+ */
+function referenceEvents(hits: number[], o: TrafficAlertOptions): [string, string, number, number][] {
+  const n = (ms: number) => Math.max(1, Math.round(ms / o.intervalMs));
+  const shortN = n(o.spike.shortWindowMs);
+  const longN = Math.max(shortN, n(o.spike.longWindowMs));
+  const rateN = n(o.rate.windowMs);
+  const longest = Math.max(o.spike.enabled ? longN : 1, o.rate.enabled ? rateN : 1);
+  const sec = o.intervalMs / 1000;
+  const sum = (j: number, w: number) => hits.slice(Math.max(0, j - w + 1), j + 1).reduce((a, b) => a + b, 0);
+  const out: [string, string, number, number][] = [];
+  let first: number | undefined;
+  let lastData = -Infinity;
+  let spike = false;
+  let rate = false;
+  for (let j = 0; j < hits.length; j++) {
+    if (hits[j] > 0) {
+      if (first === undefined || lastData <= j - longest) first = j;
+      lastData = j;
+    }
+    if (first === undefined || (lastData <= j - longest - 1 && !spike && !rate)) continue;
+    if (o.spike.enabled) {
+      const observed = j - first + 1;
+      const sn = Math.min(shortN, observed);
+      const ln = Math.min(longN, observed);
+      const shortRate = sum(j, shortN) / (sn * sec);
+      const limit = (sum(j, longN) / (ln * sec)) * o.spike.ratio;
+      if (!spike && shortRate > limit && shortRate >= o.spike.minRate) {
+        spike = true;
+        out.push(['traffic_spike', 'alert', j, sum(j, shortN)]);
+      } else if (spike && shortRate <= limit * o.recoveryRatio) {
+        spike = false;
+        out.push(['traffic_spike', 'recovery', j, sum(j, shortN)]);
+      }
+    }
+    if (o.rate.enabled) {
+      const value = sum(j, rateN) / (rateN * sec);
+      if (!rate && value > o.rate.threshold) {
+        rate = true;
+        out.push(['high_traffic', 'alert', j, sum(j, rateN)]);
+      } else if (rate && value <= o.rate.threshold * o.recoveryRatio) {
+        rate = false;
+        out.push(['high_traffic', 'recovery', j, sum(j, rateN)]);
+      }
+    }
+  }
+  return out;
+}
+
+describe('TrafficAlerts against a brute-force model', () => {
+  it.each([1, 2, 3, 4, 5, 6])('gives the same events on random bursty traffic (seed %i)', (seed) => {
+    const rnd = seededRandom(seed);
+    const hits: number[] = [];
+    // Quiet stretches, trickles, bursts and long silences, ~6 days of 10 s intervals.
+    while (hits.length < 50_000) {
+      const kind = rnd();
+      const len = Math.floor(rnd() * (kind < 0.3 ? 2000 : 200)) + 1;
+      const level = kind < 0.3 ? 0 : kind < 0.6 ? rnd() * 0.3 : kind < 0.9 ? 20 + rnd() * 150 : 300 + rnd() * 300;
+      for (let k = 0; k < len; k++) hits.push(level < 1 ? (rnd() < level ? 1 : 0) : Math.round(level * (0.7 + 0.6 * rnd())));
+    }
+    const o = options({ rate: { threshold: 8 }, spike: { minRate: 0.5 } });
+    const engine = new TrafficAlerts(o);
+    const events: AlertEvent[] = [];
+    // Intervals are recorded in chunks ahead of evaluation, as a replay closes them.
+    for (let i = 0; i < hits.length; ) {
+      const chunk = 1 + Math.floor(rnd() * 300);
+      for (let k = i; k < Math.min(hits.length, i + chunk); k++) engine.record('shop', '*', T0 + k * I, hits[k]);
+      i = Math.min(hits.length, i + chunk);
+      events.push(...engine.advance(T0 + i * I));
+    }
+    const expected = referenceEvents(hits, o);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(events.map((e) => [e.rule, e.state, at(e), e.hits])).toEqual(expected);
   });
 });
 

@@ -141,7 +141,7 @@ const PARAMS: EntropyParams = { maxPositions: 8, positionWeights: [1, 0.8, 0.6, 
 
 function sampleOf(rows: string[][], withTemplates = false, templates?: bigint[]): ArgumentSample {
   const s = new ArgumentSample(64, withTemplates);
-  rows.forEach((r, i) => s.add(r, 1000 + i, templates?.[i] ?? 0n));
+  rows.forEach((r, i) => s.add(r, templates?.[i] ?? 0n));
   return s;
 }
 
@@ -182,41 +182,43 @@ describe('argument entropy', () => {
     ],
   ];
   test.each(cases.map(([name, rows, expected]) => ({ name, rows, expected })))('$name scores $expected', ({ rows, expected }) => {
-    const score = sampleOf(rows).score(0, PARAMS);
+    const score = sampleOf(rows).score(64, PARAMS);
     expect(score.samples).toBe(64);
     if (expected === 'low') expect(score.entropy).toBeLessThanOrEqual(0.5);
     else expect(score.entropy).toBeGreaterThan(0.5);
   });
 
-  test('only samples inside the window count; the ring keeps the newest size records', () => {
+  test('the score covers the newest `count` records (those of the rate window); the ring keeps the newest size', () => {
     const s = new ArgumentSample(8, false);
-    for (let i = 0; i < 20; i++) s.add([String(i)], i * 100);
+    for (let i = 0; i < 20; i++) s.add([i < 17 ? String(i) : 'same']);
     expect(s.length).toBe(8);
-    expect(s.score(0, PARAMS).samples).toBe(8);
-    expect(s.score(1700, PARAMS).samples).toBe(3);
+    expect(s.score(100, PARAMS).samples).toBe(8);
+    const newest = s.score(3, PARAMS);
+    expect(newest.samples).toBe(3);
+    expect(newest.entropy).toBe(0);
   });
 
   test('function keys: one template scores as its template key; few cycling templates repeat; many messages with ids do not', () => {
     const rows = Array.from({ length: 64 }, () => [id(), (rnd() * 100).toFixed(1)]);
-    const asTemplate = sampleOf(rows).score(0, PARAMS).entropy;
-    const asFunction = sampleOf(rows, true, rows.map(() => 42n)).score(0, PARAMS).entropy;
+    const asTemplate = sampleOf(rows).score(64, PARAMS).entropy;
+    const asFunction = sampleOf(rows, true, rows.map(() => 42n)).score(64, PARAMS).entropy;
     expect(asFunction).toBeCloseTo(asTemplate, 12);
     // Three constant messages in turn.
     const cycling = sampleOf(
       Array.from({ length: 64 }, (_, i) => (i % 3 === 2 ? [] : ['jobs'])),
       true,
       Array.from({ length: 64 }, (_, i) => BigInt(i % 3)),
-    ).score(0, PARAMS);
+    ).score(64, PARAMS);
     expect(cycling.entropy).toBeLessThanOrEqual(0.5);
     // Many messages about different requests.
     const work = sampleOf(
       Array.from({ length: 64 }, () => [id()]),
       true,
       Array.from({ length: 64 }, (_, i) => BigInt(i % 4)),
-    ).score(0, PARAMS);
+    ).score(64, PARAMS);
     expect(work.entropy).toBeGreaterThan(0.9);
     // Excluded templates (muted ones) are left out of the sample.
-    const some = sampleOf([['a'], ['b'], ['c'], ['d']], true, [1n, 2n, 1n, 2n]).score(0, PARAMS, (t) => t === 2n);
+    const some = sampleOf([['a'], ['b'], ['c'], ['d']], true, [1n, 2n, 1n, 2n]).score(64, PARAMS, (t) => t === 2n);
     expect(some.samples).toBe(2);
   });
 });

@@ -93,12 +93,13 @@ export class OtlpGrpcServer {
     if (!server) return;
     this.server = undefined;
     // Compact streams never end by themselves: finish their batches, then end them.
+    const deadline = Date.now() + graceMs;
     await this.compact?.drain(graceMs);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         server.forceShutdown();
         resolve();
-      }, graceMs);
+      }, Math.max(0, deadline - Date.now()));
       server.tryShutdown(() => {
         clearTimeout(timer);
         resolve();

@@ -4,11 +4,13 @@
  *
  * Sample: per key, a ring of the last `size` records' argument arrays (references
  * to the batch's string[]s, never copied: strings are immutable and stages do not
- * mutate templateArgs), with their arrival time and, for function keys, their
- * template id. Adding a record is three array writes: O(1), no allocation.
+ * mutate templateArgs) and, for function keys, their template id. Adding a record
+ * is one or two array writes: O(1), no allocation. Records arrive in order, so the
+ * records of the rate window are the newest `count` samples (count = the window's
+ * record count from the rate history): no time is stored per sample.
  *
- * Score (computed only when a key is a candidate, over the sampled records that
- * arrived within the rate window, oldest first):
+ * Score (computed only when a key is a candidate, over the newest `count` sampled
+ * records — those of the rate window — oldest first):
  *   - per argument position p (up to maxPositions): the Shannon entropy H_p of the
  *     values at p, normalised by log2(n) (n samples) to [0, 1]: 0 = one value
  *     repeated, 1 = every value different. A missing argument is a value of its own.
@@ -35,7 +37,7 @@
  *     this measure); the zscore strategy catches such bursts by rate alone.
  *   - a record with no arguments carries nothing: a key whose records have no
  *     argument scores 0 (a function's only position is then its template id).
- * Pure: the caller passes the window start.
+ * Pure: the caller passes how many of the newest samples to use.
  */
 
 export interface EntropyParams {
@@ -60,21 +62,18 @@ const MISSING = '\u0000missing';
 
 export class ArgumentSample {
   private readonly args: (readonly string[])[];
-  private readonly timeMs: Float64Array;
   private readonly templates: bigint[] | undefined;
   private cursor = 0;
   private filled = 0;
 
   constructor(readonly size: number, withTemplates: boolean) {
     this.args = new Array<readonly string[]>(size).fill(EMPTY);
-    this.timeMs = new Float64Array(size);
     this.templates = withTemplates ? new Array<bigint>(size).fill(0n) : undefined;
   }
 
-  add(args: readonly string[] | undefined, timeMs: number, templateId = 0n): void {
+  add(args: readonly string[] | undefined, templateId = 0n): void {
     const i = this.cursor;
     this.args[i] = args ?? EMPTY;
-    this.timeMs[i] = timeMs;
     if (this.templates) this.templates[i] = templateId;
     this.cursor = i + 1 === this.size ? 0 : i + 1;
     if (this.filled < this.size) this.filled++;
@@ -84,22 +83,21 @@ export class ArgumentSample {
     return this.filled;
   }
 
-  /** Indexes of samples with time >= fromMs (and whose template is not excluded), oldest first. */
-  private window(fromMs: number, exclude?: (templateId: bigint) => boolean): number[] {
+  /** Indexes of the newest `count` samples (whose template is not excluded), oldest first. */
+  private window(count: number, exclude?: (templateId: bigint) => boolean): number[] {
     const out: number[] = [];
-    const start = this.filled < this.size ? 0 : this.cursor;
-    for (let k = 0; k < this.filled; k++) {
-      const i = (start + k) % this.size;
-      if (this.timeMs[i] < fromMs) continue;
+    const take = Math.min(Math.max(0, Math.floor(count)), this.filled);
+    for (let k = take; k >= 1; k--) {
+      const i = (this.cursor - k + this.size) % this.size;
       if (exclude && this.templates && exclude(this.templates[i])) continue;
       out.push(i);
     }
     return out;
   }
 
-  /** The score over samples that arrived at or after `fromMs` (see the module comment). */
-  score(fromMs: number, p: EntropyParams, exclude?: (templateId: bigint) => boolean): EntropyScore {
-    const idx = this.window(fromMs, exclude);
+  /** The score over the newest `count` samples (see the module comment). */
+  score(count: number, p: EntropyParams, exclude?: (templateId: bigint) => boolean): EntropyScore {
+    const idx = this.window(count, exclude);
     const n = idx.length;
     const positions: number[] = [];
     if (n < 2) return { entropy: 0, samples: n, positions };
