@@ -31,6 +31,7 @@ export {
 export { MemoryTransport, type MemoryBatchInfo } from './transports/memory';
 export { ConsoleTransport, type ConsoleTransportOptions } from './transports/console';
 export { OtlpGrpcTransport, parseGrpcEndpoint, type OtlpGrpcTransportOptions } from './transports/otlp-grpc';
+export { LogfunStreamTransport, AutoTransport, IngestUnimplementedError } from './transports/logfun-stream';
 export { FileTransport, type FileTransportOptions } from './transports/file';
 export { traced, logged, functionScopes, FunctionScopes, FunctionScope, currentFunctionScope, type TracedMethodDecorator } from './traced';
 export {

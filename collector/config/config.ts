@@ -31,6 +31,8 @@ export interface TelemetryConfig {
     endpoint: string;
     /** Serve read-only SQL on /api/v1/sql (for `logfun sql`); turn off where the admin port is reachable by others. */
     sql_api: boolean;
+    /** Token the web console (pages and /api/v1/console) requires; '' = default env LOGFUN_CONSOLE_TOKEN, else no auth. */
+    console_token?: string;
   };
   logs: { level: 'info' | 'warn' | 'error' };
 }
@@ -61,7 +63,7 @@ export class ConfigError extends Error {
 
 export type FactoryRegistry = Map<string, ComponentFactory>;
 
-const DEFAULT_TELEMETRY: TelemetryConfig = { admin: { endpoint: '127.0.0.1:13133', sql_api: true }, logs: { level: 'info' } };
+const DEFAULT_TELEMETRY: TelemetryConfig = { admin: { endpoint: '127.0.0.1:13133', sql_api: true, console_token: '' }, logs: { level: 'info' } };
 
 /**
  * Expands ${env:NAME}, ${NAME} and ${NAME:-default} in every string value of the parsed

@@ -9,15 +9,23 @@
  * - bytes as base64 (standard or URL-safe); doubles also as "NaN"/"Infinity";
  * - unknown keys are ignored, null means "not set";
  * - a value of the wrong type rejects the whole request with a PermanentError
- *   naming the offending path.
+ *   naming the offending path;
+ * - limits (limits.ts): AnyValues nested deeper than maxAnyValueDepth reject the
+ *   request; attribute count / value length limits drop / truncate and count;
+ *   strings with lone surrogates (\uD800 escapes) get U+FFFD, counted.
  */
 import { protoRoot } from '../../sdk/wire/protos';
 import { KeyValueList, LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
 import { PermanentError } from '../pipeline/errors';
 import { JsonNumber, parseJsonLossless } from './json-lossless';
+import { applyAttributeLimits, DEFAULT_DECODE_LIMITS, newDecodeStats, resolveLimits, wellFormed, type DecodeOptions, type DecodeStats } from './limits';
 
-/** Deepest AnyValue nesting accepted (protobufjs' decoder allows 100 message levels). */
-const MAX_ANY_VALUE_DEPTH = 64;
+/**
+ * The limits and stats of the decode in progress. Decoding is synchronous and
+ * never re-entered, so module state is safe and spares a parameter on every helper.
+ */
+let maxAnyValueDepth = DEFAULT_DECODE_LIMITS.maxAnyValueDepth;
+let currentStats: DecodeStats | undefined;
 const MAX_UINT64 = (1n << 64n) - 1n;
 const MIN_INT64 = -(1n << 63n);
 const MAX_INT64 = (1n << 63n) - 1n;
@@ -25,8 +33,23 @@ const MAX_INT64 = (1n << 63n) - 1n;
 /**
  * Decodes an OTLP/JSON ExportLogsServiceRequest into a LogBatch.
  * `batch.byteSize` is the request text length. Throws PermanentError on invalid input.
+ * `options.limits` default to DEFAULT_DECODE_LIMITS; what they changed is added to `options.stats`.
  */
-export function decodeExportRequestJson(text: string): LogBatch {
+export function decodeExportRequestJson(text: string, options: DecodeOptions = {}): LogBatch {
+  const limits = resolveLimits(options.limits);
+  const stats = options.stats ?? newDecodeStats();
+  maxAnyValueDepth = limits.maxAnyValueDepth;
+  currentStats = stats;
+  try {
+    const batch = decodeJson(text);
+    applyAttributeLimits(batch, limits, stats);
+    return batch;
+  } finally {
+    currentStats = undefined;
+  }
+}
+
+function decodeJson(text: string): LogBatch {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -118,7 +141,7 @@ function arrayAt(v: unknown, path: string): unknown[] {
 function stringAt(v: unknown, path: string): string {
   if (v === undefined) return '';
   if (typeof v !== 'string') throw new ShapeError(`expected a string, got ${describe(v)}`, path);
-  return v;
+  return wellFormed(v, currentStats);
 }
 
 function boolAt(v: unknown, path: string): boolean {
@@ -292,7 +315,7 @@ function keyValuesAt(v: unknown, path: string, depth = 0): KeyValue[] {
 /** AnyValue: an object with at most one of the value members set; {} is the empty value. */
 function anyValueAt(v: unknown, path: string, depth: number): AnyValue {
   if (!isObject(v)) throw new ShapeError(`expected an AnyValue object, got ${describe(v)}`, path);
-  if (depth > MAX_ANY_VALUE_DEPTH) throw new ShapeError(`AnyValue nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`, path);
+  if (depth > maxAnyValueDepth) throw new ShapeError(`AnyValue nested deeper than ${maxAnyValueDepth} levels`, path);
   let result: AnyValue;
   let kind: string | undefined;
   for (const key in v) {

@@ -12,15 +12,19 @@
  * Semantics follow protobuf: unknown fields (any wire type, groups included) are
  * skipped; a known field with an unexpected wire type is skipped like an unknown
  * one; for a repeated singular field the last occurrence wins. Strings are
- * decoded as UTF-8 with invalid sequences replaced (U+FFFD), never rejected.
- * Truncated or otherwise unreadable input, trace/span ids of the wrong length
- * and AnyValues nested deeper than MAX_DEPTH throw PermanentError.
+ * decoded as UTF-8 with invalid sequences replaced (U+FFFD), never rejected
+ * (counted in DecodeStats.invalidUtf8). Truncated or otherwise unreadable
+ * input, trace/span ids of the wrong length and AnyValues nested deeper than
+ * the limit (limits.ts, default 32) throw PermanentError; nothing else is thrown.
+ * Attribute count and value length limits are applied after decoding (limits.ts).
  */
 import { KeyValueList, LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
+import { isUtf8 } from 'buffer';
 import { PermanentError } from '../pipeline/errors';
+import { applyAttributeLimits, newDecodeStats, resolveLimits, type DecodeOptions, type DecodeStats } from './limits';
 
-/** Deepest AnyValue nesting accepted (protobufjs and Go's protobuf stop at 100 message levels). */
-const MAX_DEPTH = 64;
+/** Deepest group nesting skipped in unknown fields (protobufjs and Go's protobuf stop at 100 message levels). */
+const MAX_GROUP_DEPTH = 64;
 
 const WT_VARINT = 0;
 const WT_I64 = 1;
@@ -34,7 +38,12 @@ class Malformed extends Error {}
 /** A cursor over `buf`; `end` bounds the message being read. */
 class Reader {
   pos = 0;
-  constructor(readonly buf: Buffer) {}
+  constructor(
+    readonly buf: Buffer,
+    /** Deepest AnyValue nesting accepted. */
+    readonly maxDepth: number,
+    readonly stats: DecodeStats | undefined,
+  ) {}
 
   varint32(end: number): number {
     // Low 32 bits of a varint of up to 10 bytes (int32 enums are sign-extended to 10 bytes).
@@ -116,6 +125,8 @@ class Reader {
   string(end: number): string {
     const stop = this.lengthEnd(end);
     const s = stop === this.pos ? '' : this.buf.toString('utf8', this.pos, stop);
+    // U+FFFD in the result was either sent as such or is our replacement: only then check the bytes.
+    if (this.stats && s.includes('\uFFFD') && !isUtf8(this.buf.subarray(this.pos, stop))) this.stats.invalidUtf8++;
     this.pos = stop;
     return s;
   }
@@ -145,7 +156,7 @@ class Reader {
         this.pos += 4;
         return;
       case WT_SGROUP: {
-        if (depth > MAX_DEPTH) throw new Malformed('groups nested too deep');
+        if (depth > MAX_GROUP_DEPTH) throw new Malformed('groups nested too deep');
         for (;;) {
           const tag = this.varint32(end) >>> 0;
           if ((tag & 7) === WT_EGROUP) return;
@@ -161,11 +172,13 @@ class Reader {
 /**
  * Decodes a binary OTLP ExportLogsServiceRequest into a LogBatch.
  * `batch.byteSize` is the request size. Throws PermanentError on malformed input.
+ * `options.limits` default to DEFAULT_DECODE_LIMITS; what they changed is added to `options.stats`.
  */
-export function decodeExportRequest(input: Uint8Array): LogBatch {
+export function decodeExportRequest(input: Uint8Array, options: DecodeOptions = {}): LogBatch {
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const builder = new LogBatchBuilder();
-  const r = new Reader(buf);
+  const limits = resolveLimits(options.limits);
+  const r = new Reader(buf, limits.maxAnyValueDepth, options.stats);
   try {
     const end = buf.length;
     let resourceLogsIndex = 0;
@@ -178,6 +191,7 @@ export function decodeExportRequest(input: Uint8Array): LogBatch {
     if (err instanceof Malformed) throw new PermanentError(`malformed OTLP protobuf ExportLogsServiceRequest: ${err.message}`);
     throw err;
   }
+  applyAttributeLimits(builder.batch, limits, options.stats ?? newDecodeStats());
   builder.batch.byteSize = input.byteLength;
   return builder.batch;
 }
@@ -384,7 +398,7 @@ function readKeyValue(r: Reader, end: number, depth: number): KeyValue {
 }
 
 function readAnyValue(r: Reader, end: number, depth: number): AnyValue {
-  if (depth > MAX_DEPTH) throw new Malformed(`AnyValue nested deeper than ${MAX_DEPTH} levels`);
+  if (depth > r.maxDepth) throw new Malformed(`AnyValue nested deeper than ${r.maxDepth} levels`);
   let value: AnyValue = undefined;
   while (r.pos < end) {
     const tag = r.varint32(end) >>> 0;

@@ -209,7 +209,23 @@ function addTo(list: KeyCount[], key: string, hits: number): void {
 }
 
 function sortByHits(list: KeyCount[]): KeyCount[] {
-  return list.length > 1 ? list.sort(byHitsThenKey) : list;
+  if (list.length === 2) {
+    // The common case of a quiet interval: no call into the generic sort.
+    if (byHitsThenKey(list[0], list[1]) > 0) {
+      const first = list[0];
+      list[0] = list[1];
+      list[1] = first;
+    }
+    return list;
+  }
+  return list.length > 2 ? list.sort(byHitsThenKey) : list;
+}
+
+/** Status codes as text, made once. */
+const STATUS_TEXT: string[] = [];
+function statusText(code: number): string {
+  if (code >= 0 && code < 1000 && Number.isInteger(code)) return (STATUS_TEXT[code] ??= String(code));
+  return String(code);
 }
 
 function topKeys(all: KeyCount[], overflow: number, top: number): KeyCount[] {
@@ -234,7 +250,7 @@ export function byHitsThenKey(a: KeyCount, b: KeyCount): number {
 
 function toRow(a: IntervalAccumulator, intervalMs: number, topPaths: number, topSections: number): IntervalStatsRow {
   const codes: KeyCount[] = [];
-  for (let i = 0; i < a.codes.length; i++) codes.push({ key: String(a.codes[i]), hits: a.codeHits[i] });
+  for (let i = 0; i < a.codes.length; i++) codes.push({ key: statusText(a.codes[i]), hits: a.codeHits[i] });
   const paths: KeyCount[] = [];
   let sections: KeyCount[];
   if (a.paths.size <= 16) {

@@ -203,6 +203,12 @@ export class TemplateProcessor implements Processor {
       const timeNs = ns > 0n ? ns : nowNs;
       let id = batch.templateId[i];
       if (id !== 0n) {
+        // Compact-protocol records carry the template attributes too (so pipelines without this
+        // processor see what the OTLP path would have); the columns make them redundant.
+        if (this.config.strip_template_attributes && batch.attributes[i].length > 0) {
+          const attrs = batch.attributes[i];
+          if (attrs.some((kv) => isTemplateAttribute(kv.key))) batch.attributes[i] = attrs.filter((kv) => !isTemplateAttribute(kv.key));
+        }
         kinds.compact++;
         this.noteUse(uses, service, id, timeNs);
         continue;

@@ -12,7 +12,14 @@
  *           endpoint: 0.0.0.0:4318
  *           max_request_body_size: 4MiB
  *           logs_url_path: /v1/logs
+ *       limits:                      # optional; applies to OTLP requests on both protocols
+ *         max_attributes_per_record: 1000   # extra attributes dropped, counted in droppedAttributesCount
+ *         max_attribute_value_length: 64KiB # longer string/bytes attribute values truncated (UTF-16 units / bytes)
+ *         max_any_value_depth: 32           # deeper AnyValue nesting -> INVALID_ARGUMENT / 400
  *
+ * Message size is limited per protocol (max_recv_msg_size, max_request_body_size).
+ * Invalid UTF-8 in strings is replaced with U+FFFD and counted, never rejected
+ * (see collector/otlp/limits.ts for the exact semantics of every limit).
  * As in otelcol, a protocol not written under `protocols` is disabled, and a
  * protocol written with no value (`grpc:`) is enabled with its defaults. In the
  * resolved config object a disabled protocol is null (or absent).
@@ -20,6 +27,7 @@
 import { mergeConfig, isPlainObject } from '../../config/merge';
 import { parseSize } from '../../config/units';
 import { parseHostPort } from '../../otlp/endpoint';
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from '../../otlp/limits';
 
 export interface GrpcProtocolConfig {
   endpoint: string;
@@ -40,11 +48,60 @@ export interface HttpProtocolConfig {
   logs_url_path: string;
 }
 
+/** Per-request content limits (collector/otlp/limits.ts). */
+export interface OtlpLimitsConfig {
+  max_attributes_per_record: number;
+  /** A count of UTF-16 units (strings) / bytes; may be written as a size ("64KiB"). */
+  max_attribute_value_length: string | number;
+  max_any_value_depth: number;
+}
+
 export interface OtlpReceiverConfig {
   protocols: {
     grpc?: GrpcProtocolConfig | null;
     http?: HttpProtocolConfig | null;
   };
+  /** Optional: absent means the defaults (kept out of createDefaultConfig so the otelcol-shaped default stays as it was). */
+  limits?: OtlpLimitsConfig;
+}
+
+export function createDefaultLimitsConfig(): OtlpLimitsConfig {
+  return {
+    max_attributes_per_record: DEFAULT_DECODE_LIMITS.maxAttributesPerRecord,
+    max_attribute_value_length: '64KiB',
+    max_any_value_depth: DEFAULT_DECODE_LIMITS.maxAnyValueDepth,
+  };
+}
+
+/** The decoder limits of a config; throws listing every invalid value (paths relative to the component). */
+export function decodeLimitsOf(config: OtlpReceiverConfig): DecodeLimits {
+  const l = { ...createDefaultLimitsConfig(), ...(config.limits ?? {}) };
+  const problems: string[] = [];
+  const limits: DecodeLimits = { ...DEFAULT_DECODE_LIMITS };
+  collect(problems, () => (limits.maxAttributesPerRecord = nonNegativeInteger(l.max_attributes_per_record, 'limits.max_attributes_per_record')));
+  collect(problems, () => (limits.maxAttributeValueLength = parseSize(l.max_attribute_value_length, 'limits.max_attribute_value_length')));
+  collect(problems, () => (limits.maxAnyValueDepth = positiveInteger(l.max_any_value_depth, 'limits.max_any_value_depth', MAX_CONFIGURABLE_DEPTH)));
+  if (problems.length > 0) throw new LimitsConfigError(problems);
+  return limits;
+}
+
+/** Deepest configurable AnyValue nesting: the decoders recurse once per level, this keeps far from the stack limit. */
+const MAX_CONFIGURABLE_DEPTH = 1000;
+
+class LimitsConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+  }
+}
+
+function nonNegativeInteger(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new Error(`${path}: must be a whole number >= 0, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function positiveInteger(v: unknown, path: string, max: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > max) throw new Error(`${path}: must be a whole number from 1 to ${max}, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 export function createDefaultGrpcConfig(): GrpcProtocolConfig {
@@ -76,7 +133,7 @@ export function unmarshalOtlpReceiverConfig(raw: unknown, path: string, errors: 
     return config;
   }
   for (const key of Object.keys(raw)) {
-    if (key !== 'protocols') errors.push(`${path}.${key}: unknown key (valid keys: protocols)`);
+    if (key !== 'protocols' && key !== 'limits') errors.push(`${path}.${key}: unknown key (valid keys: protocols, limits)`);
   }
   const protocols = raw.protocols;
   if (protocols === undefined || protocols === null) {
@@ -105,6 +162,9 @@ export function unmarshalOtlpReceiverConfig(raw: unknown, path: string, errors: 
   if ('http' in protocols) {
     config.protocols.http = mergeConfig(createDefaultHttpConfig(), protocols.http, `${path}.protocols.http`, errors) as HttpProtocolConfig;
   }
+  if (raw.limits !== undefined && raw.limits !== null) {
+    config.limits = mergeConfig(createDefaultLimitsConfig(), raw.limits, `${path}.limits`, errors) as OtlpLimitsConfig;
+  }
   return config;
 }
 
@@ -126,6 +186,13 @@ export function validateOtlpReceiverConfig(config: OtlpReceiverConfig): string[]
     collect(problems, () => positiveSize(http.max_request_body_size, 'protocols.http.max_request_body_size'));
     if (typeof http.logs_url_path !== 'string' || !http.logs_url_path.startsWith('/')) {
       problems.push(`protocols.http.logs_url_path: must start with "/", got ${JSON.stringify(http.logs_url_path)}`);
+    }
+  }
+  if (config.limits) {
+    try {
+      decodeLimitsOf(config);
+    } catch (e) {
+      problems.push(...(e instanceof LimitsConfigError ? e.problems : [(e as Error).message]));
     }
   }
   if (ports.length === 2 && ports[0].port !== 0 && ports[0].port === ports[1].port) {

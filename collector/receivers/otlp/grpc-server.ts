@@ -17,6 +17,7 @@ import { LOGS_SERVICE_EXPORT_PATH } from '../../../sdk/wire/protos';
 import type { LogBatch } from '../../pipeline/batch';
 import { GrpcCode, grpcStatusFor, isPermanent, RetryableError } from '../../pipeline/errors';
 import { decodeExportRequest } from '../../otlp/convert';
+import type { OtlpRequestDecoder } from './receiver';
 import { formatHostPort, parseHostPort } from '../../otlp/endpoint';
 import { encodeRpcStatus, GRPC_STATUS_DETAILS_KEY } from '../../otlp/status';
 import { positiveSize, type GrpcProtocolConfig } from './config';
@@ -65,6 +66,8 @@ export class OtlpGrpcServer {
     private readonly ingest: ReceiverIngest,
     /** The compact protocol (logfun.v1.Ingest), served on the same port when given. */
     private readonly compact?: LogfunIngestService,
+    /** Applies the receiver's content limits; without it the default limits apply, uncounted. */
+    private readonly decoder?: OtlpRequestDecoder,
   ) {}
 
   async start(): Promise<number> {
@@ -110,7 +113,7 @@ export class OtlpGrpcServer {
   private readonly handleExport: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
     let batch: LogBatch;
     try {
-      batch = decodeExportRequest(call.request);
+      batch = this.decoder ? this.decoder.protobuf('grpc', call.request) : decodeExportRequest(call.request);
     } catch (err) {
       const message = errorMessage(err);
       this.ingest.badRequest('grpc', 'malformed', message);

@@ -18,6 +18,7 @@ import { parseHostPort } from '../../otlp/endpoint';
 import { encodeRpcStatus, encodeRpcStatusJson } from '../../otlp/status';
 import { positiveSize, type HttpProtocolConfig } from './config';
 import { errorMessage, type ReceiverIngest } from './ingest';
+import type { OtlpRequestDecoder } from './receiver';
 
 type Encoding = 'protobuf' | 'json';
 
@@ -51,6 +52,8 @@ export class OtlpHttpServer {
   constructor(
     private readonly config: HttpProtocolConfig,
     private readonly ingest: ReceiverIngest,
+    /** Applies the receiver's content limits; without it the default limits apply, uncounted. */
+    private readonly decoder?: OtlpRequestDecoder,
   ) {}
 
   async start(): Promise<number> {
@@ -119,7 +122,9 @@ export class OtlpHttpServer {
       const body = await this.readBody(req);
       const raw = await decompress(body, req.headers['content-encoding'], this.maxBodySize);
       try {
-        batch = encoding === 'protobuf' ? decodeExportRequest(raw) : decodeExportRequestJson(raw.toString('utf8'));
+        const decoder = this.decoder;
+        if (encoding === 'protobuf') batch = decoder ? decoder.protobuf('http', raw) : decodeExportRequest(raw);
+        else batch = decoder ? decoder.json('http', raw) : decodeExportRequestJson(raw.toString('utf8'));
       } catch (err) {
         throw new HttpFailure(400, errorMessage(err), 'malformed');
       }

@@ -1,0 +1,104 @@
+/**
+ * The control tree of the console: services -> functions -> templates, from the
+ * collector's template dictionary, each node with the manual rule set exactly on
+ * it (ON / OFF / AUTO, or none = inherited) and whether an automatic decision (the
+ * spam balancer) currently targets it. Also the rules whose service the dictionary
+ * has not seen yet, so a rule is never invisible.
+ */
+import type { TemplateDictionary, TemplateInfo } from '../templates/dictionary';
+import type { ControlRule, RuleState, Target } from '../control/rules';
+
+export interface NodeControl {
+  /** The manual rule on exactly this node; undefined = inherits from its parent. */
+  manual?: RuleState;
+  /** An automatic (balancer) rule on exactly this node: 'off' = muted, 'on' = throttled. */
+  auto?: { state: RuleState; sampleRate: number; reason: string };
+}
+
+export interface TemplateNode extends NodeControl {
+  id: string;
+  text: string;
+  severityText: string;
+  source: string;
+  location: string;
+  count: number;
+  lastSeenMs: number;
+}
+
+export interface FunctionNode extends NodeControl {
+  /** code.function; '' = records with no function scope. */
+  name: string;
+  count: number;
+  lastSeenMs: number;
+  templates: TemplateNode[];
+}
+
+export interface ServiceNode extends NodeControl {
+  name: string;
+  count: number;
+  lastSeenMs: number;
+  functions: FunctionNode[];
+}
+
+function controlAt(rules: readonly ControlRule[], t: Target): NodeControl {
+  const out: NodeControl = {};
+  for (const r of rules) {
+    const x = r.target;
+    if (x.service !== t.service || x.instance !== '' || x.function !== t.function || x.templateId !== t.templateId) continue;
+    if (r.source === 'manual') out.manual = r.state;
+    else out.auto = { state: r.state, sampleRate: r.sampleRate, reason: r.reason };
+  }
+  return out;
+}
+
+/** The tree (sorted by name; templates by count, highest first). Superseded mined templates are left out. */
+export function buildControlTree(templates: TemplateDictionary | undefined, rules: readonly ControlRule[]): ServiceNode[] {
+  const byService = new Map<string, Map<string, TemplateInfo[]>>();
+  for (const t of templates?.all() ?? []) {
+    if (t.supersededBy !== undefined) continue;
+    let fns = byService.get(t.service);
+    if (!fns) byService.set(t.service, (fns = new Map()));
+    const list = fns.get(t.function) ?? [];
+    list.push(t);
+    fns.set(t.function, list);
+  }
+  for (const r of rules) {
+    if (!byService.has(r.target.service)) byService.set(r.target.service, new Map());
+    const fns = byService.get(r.target.service)!;
+    if (r.target.function !== '' && !fns.has(r.target.function)) fns.set(r.target.function, []);
+  }
+  const services: ServiceNode[] = [];
+  for (const [service, fns] of byService) {
+    const functions: FunctionNode[] = [];
+    for (const [fn, list] of fns) {
+      const tnodes: TemplateNode[] = list
+        .map((t) => ({
+          id: t.id.toString(),
+          text: t.text,
+          severityText: t.severityText,
+          source: t.source,
+          location: t.location,
+          count: t.count,
+          lastSeenMs: t.lastSeenMs,
+          ...controlAt(rules, { service, instance: '', function: '', templateId: t.id }),
+        }))
+        .sort((a, b) => b.count - a.count || a.text.localeCompare(b.text));
+      functions.push({
+        name: fn,
+        count: tnodes.reduce((n, t) => n + t.count, 0),
+        lastSeenMs: tnodes.reduce((m, t) => Math.max(m, t.lastSeenMs), 0),
+        templates: tnodes,
+        ...(fn === '' ? {} : controlAt(rules, { service, instance: '', function: fn, templateId: 0n })),
+      });
+    }
+    functions.sort((a, b) => a.name.localeCompare(b.name));
+    services.push({
+      name: service,
+      count: functions.reduce((n, f) => n + f.count, 0),
+      lastSeenMs: functions.reduce((m, f) => Math.max(m, f.lastSeenMs), 0),
+      functions,
+      ...controlAt(rules, { service, instance: '', function: '', templateId: 0n }),
+    });
+  }
+  return services.sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,285 @@
+/**
+ * The web console, mounted on the collector's admin HTTP server:
+ *
+ *   GET /, /explorer, /control           the single-page console (HTML shell)
+ *   GET /assets/<file>                   console.css and the compiled front end (main.js, ...)
+ *   GET /api/v1/console/overview[?since=ms]  {startedAt, uptimeMs, totals, samples, services, control, store}
+ *   GET /api/v1/console/logs?service=&severity=&template=&text=&from=&to=&limit=&cursor=
+ *                                        {rows: LogRow[], nextCursor?: string}; 400 on bad input
+ *   GET /api/v1/console/logs/export?...  the same search as NDJSON, streamed page by page
+ *   GET /api/v1/console/tree             {services: ServiceNode[], controlEnabled, rulesVersion}
+ *   PUT /api/v1/console/rules            {service, function?, templateId?, state: on|off|auto|inherit}
+ *                                        (inherit clears the manual rule) -> {ok, state}
+ *
+ * Auth (see auth.ts): with a token, nothing here answers without it (pages: a
+ * sign-in form with 401; API: 401 JSON). Queries are the fixed, parameterised
+ * SELECTs of logs-query.ts with time bounds and row limits, never user SQL; on a
+ * ClickHouse server they also run with readonly=1 and result limits.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type * as http from 'http';
+import type { RouteTarget } from '../control/api';
+import type { CollectorConfig } from '../config/config';
+import type { DiagLogger } from '../pipeline/component';
+import type { Metrics } from '../telemetry/metrics';
+import type { TemplateDictionary } from '../templates/dictionary';
+import type { ControlPlane } from '../control/store';
+import { RuleValidationError, parseTemplateId, type RuleTarget } from '../control/rules';
+import { ControlStoreUnavailableError } from '../control/store';
+import { openClickHouse, type ClickHouseStore, type QueryOptions } from '../storage/clickhouse-client';
+import { SQL_LIMITS } from '../service/sql-handler';
+import { CONSOLE_TOKEN_ENV, consoleTokenMatches, presentedToken, sessionCookie } from './auth';
+import { CONSOLE_CSP, CONSOLE_CSS, CONSOLE_PAGES, loginHtml, shellHtml } from './page';
+import { ThroughputSampler } from './throughput';
+import { buildControlTree } from './control-tree';
+import { SearchParamError, buildLogSearchQuery, formatCursor, nextCursor, parseLogSearch, toLogRows, type LogSearch, type LogsTableRef } from './logs-query';
+
+export const CONSOLE_API = '/api/v1/console';
+/** Rows per query while exporting, and the most one export returns. */
+const EXPORT_PAGE_ROWS = 5000;
+const MAX_EXPORT_ROWS = 1_000_000;
+
+export interface ConsoleOptions {
+  /** '' / undefined = no auth. */
+  token?: string;
+  metrics: Metrics;
+  logger: DiagLogger;
+  templates?: TemplateDictionary;
+  control?: ControlPlane;
+  startedAt: Date;
+  /** The first clickhouse exporter of this config is the store the explorer reads. */
+  config: CollectorConfig;
+  /** Folder of the compiled front end (main.js ...); default: found next to the build (see findAssetsDir). */
+  assetsDir?: string;
+  /** Throughput sample interval; default 1 s. */
+  sampleIntervalMs?: number;
+}
+
+export interface MountedConsole {
+  readonly sampler: ThroughputSampler;
+  close(): Promise<void>;
+}
+
+/** The console token of a config: service.telemetry.admin.console_token, else $LOGFUN_CONSOLE_TOKEN; '' = no auth. */
+export function consoleTokenOf(config: CollectorConfig, env: NodeJS.ProcessEnv = process.env): string {
+  return config.telemetry.admin.console_token || env[CONSOLE_TOKEN_ENV] || '';
+}
+
+/**
+ * The compiled front end: `dist/console` (built by `tsc -p console/tsconfig.json`).
+ * From dist/collector/console that is ../../console; from the sources (tests via
+ * ts-jest) it is ../../dist/console.
+ */
+export function findAssetsDir(): string | undefined {
+  const candidates = [path.resolve(__dirname, '../../console'), path.resolve(__dirname, '../../dist/console')];
+  return candidates.find((d) => fs.existsSync(path.join(d, 'main.js')));
+}
+
+interface ExporterStoreConfig {
+  endpoint: string;
+  username?: string;
+  password?: string;
+  database?: string;
+  logs_table_name?: string;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, ...headers });
+  res.end(JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+}
+
+function sendText(res: http.ServerResponse, status: number, type: string, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, ...SECURITY_HEADERS, 'content-security-policy': CONSOLE_CSP, ...headers });
+  res.end(text);
+}
+
+const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
+
+export async function mountConsole(admin: RouteTarget, options: ConsoleOptions): Promise<MountedConsole> {
+  const token = options.token ?? '';
+  const sampler = new ThroughputSampler({ metrics: options.metrics, templates: options.templates, intervalMs: options.sampleIntervalMs });
+  sampler.start();
+
+  const exporter = [...options.config.exporters.values()].find((e) => e.factory.type === 'clickhouse');
+  const ex = exporter?.config as ExporterStoreConfig | undefined;
+  let storePromise: Promise<ClickHouseStore> | undefined;
+  let closed = false;
+  const store = (): Promise<ClickHouseStore> => {
+    if (!ex) return Promise.reject(new HttpError(503, 'this collector has no clickhouse exporter: nothing to search'));
+    if (closed) return Promise.reject(new HttpError(503, 'the console is shutting down'));
+    if (!storePromise) {
+      storePromise = openClickHouse({ endpoint: ex.endpoint, username: ex.username, password: ex.password, database: ex.database });
+      // A store that is down now may answer later: forget the failed attempt.
+      storePromise.catch(() => (storePromise = undefined));
+    }
+    return storePromise;
+  };
+  const tableRef = (s: ClickHouseStore): LogsTableRef => ({ database: ex?.database || 'otel', table: ex?.logs_table_name || 'otel_logs', capabilities: s.capabilities });
+  // chDB keeps settings for the whole engine session (a readonly=1 would break the exporter's
+  // inserts), and our SQL is fixed there; on a server every query is read-only and limited.
+  const queryOptions = (s: ClickHouseStore): QueryOptions | undefined => (s.kind === 'http' ? { settings: SQL_LIMITS } : undefined);
+
+  const authorized = (req: http.IncomingMessage): boolean => token === '' || consoleTokenMatches(presentedToken(req), token);
+
+  type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer) => Promise<void> | void;
+  const api = (method: string, p: string, handler: Handler): void =>
+    admin.route(method, p, async (req, res, body) => {
+      if (!authorized(req)) return sendJson(res, 401, { error: 'missing or invalid console token' }, { 'www-authenticate': 'Bearer realm="logfun console"' });
+      try {
+        await handler(req, res, new URL(req.url ?? '/', 'http://console'), body);
+      } catch (e) {
+        if (res.headersSent) {
+          res.destroy(e as Error);
+          return;
+        }
+        if (e instanceof SearchParamError || e instanceof RuleValidationError) return sendJson(res, 400, { error: e.message });
+        if (e instanceof HttpError) return sendJson(res, e.status, { error: e.message });
+        if (e instanceof ControlStoreUnavailableError) return sendJson(res, 503, { error: e.message });
+        options.logger.warn('console request failed', { path: req.url, error: (e as Error).message });
+        sendJson(res, 500, { error: (e as Error).message });
+      }
+    });
+
+  // Pages: the login by ?token= sets the session cookie and redirects to the clean URL.
+  for (const page of Object.keys(CONSOLE_PAGES)) {
+    admin.route('GET', page, (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://console');
+      const given = url.searchParams.get('token');
+      if (token !== '' && given !== null) {
+        if (!consoleTokenMatches(given, token)) return sendText(res, 401, 'text/html', loginHtml());
+        url.searchParams.delete('token');
+        res.writeHead(303, { location: url.pathname + url.search, 'set-cookie': sessionCookie(token), ...SECURITY_HEADERS });
+        return void res.end();
+      }
+      if (!authorized(req)) return sendText(res, 401, 'text/html', loginHtml());
+      sendText(res, 200, 'text/html', shellHtml());
+    });
+  }
+
+  // The stylesheet is public (the sign-in form uses it; it holds no data); scripts need the token.
+  admin.route('GET', '/assets/console.css', (_req, res) => sendText(res, 200, 'text/css', CONSOLE_CSS));
+  const assetsDir = options.assetsDir ?? findAssetsDir();
+  if (!assetsDir) options.logger.warn('console front end not built (run `npm run build`); pages will load without script');
+  for (const file of assetsDir && fs.existsSync(assetsDir) ? fs.readdirSync(assetsDir) : []) {
+    const type = CONTENT_TYPES[path.extname(file)];
+    if (!type) continue;
+    const full = path.join(assetsDir!, file);
+    admin.route('GET', `/assets/${file}`, (req, res) => {
+      if (!authorized(req)) return sendText(res, 401, 'text/plain', 'missing or invalid console token\n');
+      sendText(res, 200, type, fs.readFileSync(full, 'utf8'));
+    });
+  }
+
+  api('GET', `${CONSOLE_API}/overview`, (_req, res, url) => {
+    const since = Number(url.searchParams.get('since') ?? 0);
+    const now = Date.now();
+    sendJson(res, 200, {
+      now,
+      startedAt: options.startedAt.toISOString(),
+      uptimeMs: now - options.startedAt.getTime(),
+      totals: sampler.totals(),
+      samples: sampler.samples(Number.isFinite(since) ? since : 0),
+      services: sampler.services(),
+      templates: options.templates?.size ?? 0,
+      control: options.control ? { enabled: true, ready: options.control.ready, rules: options.control.rules.length } : { enabled: false },
+      store: ex ? ex.endpoint.replace(/\/\/[^/@]*@/, '//') : null,
+    });
+  });
+
+  const searchOf = (url: URL, maxRows?: number): LogSearch => parseLogSearch(url.searchParams, Date.now(), maxRows);
+
+  api('GET', `${CONSOLE_API}/logs`, async (_req, res, url) => {
+    const search = searchOf(url);
+    const s = await store();
+    const q = buildLogSearchQuery(tableRef(s), search);
+    const rows = toLogRows(await s.query(q.sql, q.params, queryOptions(s)));
+    const next = nextCursor(rows, search.limit, search.cursor);
+    sendJson(res, 200, { rows, ...(next ? { nextCursor: formatCursor(next) } : {}), from: new Date(search.fromMs).toISOString(), to: new Date(search.toMs).toISOString() });
+  });
+
+  api('GET', `${CONSOLE_API}/logs/export`, async (req, res, url) => {
+    const search = searchOf(url, EXPORT_PAGE_ROWS);
+    search.limit = EXPORT_PAGE_ROWS;
+    const maxRows = Math.min(Number(url.searchParams.get('max') ?? MAX_EXPORT_ROWS) || MAX_EXPORT_ROWS, MAX_EXPORT_ROWS);
+    const s = await store();
+    // Validate the first page before committing to a 200.
+    let q = buildLogSearchQuery(tableRef(s), search);
+    let rows = toLogRows(await s.query(q.sql, q.params, queryOptions(s)));
+    res.writeHead(200, {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'content-disposition': 'attachment; filename="logs.ndjson"',
+      ...SECURITY_HEADERS,
+    });
+    let sent = 0;
+    for (;;) {
+      for (const r of rows) {
+        if (sent >= maxRows) break;
+        if (!res.write(JSON.stringify(r) + '\n')) await new Promise<void>((resolve) => res.once('drain', resolve));
+        sent++;
+        if (req.destroyed || res.destroyed) return;
+      }
+      const next = nextCursor(rows, search.limit, search.cursor);
+      if (!next || sent >= maxRows) break;
+      search.cursor = next;
+      q = buildLogSearchQuery(tableRef(s), search);
+      rows = toLogRows(await s.query(q.sql, q.params, queryOptions(s)));
+    }
+    res.end();
+  });
+
+  api('GET', `${CONSOLE_API}/tree`, (_req, res) => {
+    const plane = options.control;
+    sendJson(res, 200, {
+      controlEnabled: plane !== undefined,
+      rulesVersion: plane ? plane.version.toString() : '0',
+      services: buildControlTree(options.templates, plane?.rules ?? []),
+    });
+  });
+
+  api('PUT', `${CONSOLE_API}/rules`, async (req, res, _url, body) => {
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'send the rule as application/json');
+    const plane = options.control;
+    if (!plane) throw new HttpError(503, 'the control plane is off in this collector (service.control)');
+    let input: Record<string, unknown>;
+    try {
+      input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new RuleValidationError(`body: not JSON (${(e as Error).message})`);
+    }
+    if (input === null || typeof input !== 'object') throw new RuleValidationError('body: expected an object');
+    if (typeof input.service !== 'string' || input.service === '') throw new RuleValidationError('service: required');
+    const target: RuleTarget = { service: input.service };
+    if (typeof input.function === 'string' && input.function !== '') target.function = input.function;
+    if (input.templateId !== undefined && input.templateId !== '' && input.templateId !== null) target.templateId = parseTemplateId(input.templateId);
+    const who = `console@${req.socket.remoteAddress ?? 'unknown'}`;
+    const state = input.state;
+    if (state === 'inherit') {
+      await plane.clearRule(target, { updatedBy: who });
+    } else if (state === 'on' || state === 'off' || state === 'auto') {
+      await plane.setRule({ target, state, reason: typeof input.reason === 'string' ? input.reason : 'set in the console', updatedBy: who });
+    } else {
+      throw new RuleValidationError('state: expected on, off, auto or inherit');
+    }
+    sendJson(res, 200, { ok: true, state, rulesVersion: plane.version.toString() });
+  });
+
+  return {
+    sampler,
+    async close() {
+      sampler.stop();
+      closed = true;
+      const p = storePromise;
+      storePromise = undefined;
+      if (p) await p.then((s) => s.close()).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * A small time-series line chart on a canvas (no dependencies): a few series over a
+ * shared time axis, y from 0 to a rounded maximum, grid lines with labels. Redraws
+ * fully on every update (a few hundred points).
+ */
+export interface Series {
+  label: string;
+  color: string;
+  values: number[];
+}
+
+function niceMax(v: number): number {
+  if (v <= 0) return 1;
+  const p = Math.pow(10, Math.floor(Math.log10(v)));
+  for (const m of [1, 2, 2.5, 5, 10]) if (v <= m * p) return m * p;
+  return 10 * p;
+}
+
+export class LineChart {
+  private readonly ctx: CanvasRenderingContext2D;
+
+  constructor(readonly canvas: HTMLCanvasElement) {
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('canvas 2d context unavailable');
+    this.ctx = ctx;
+  }
+
+  draw(times: number[], series: Series[]): void {
+    const dpr = window.devicePixelRatio || 1;
+    const w = this.canvas.clientWidth || 600;
+    const h = this.canvas.clientHeight || 220;
+    if (this.canvas.width !== Math.round(w * dpr) || this.canvas.height !== Math.round(h * dpr)) {
+      this.canvas.width = Math.round(w * dpr);
+      this.canvas.height = Math.round(h * dpr);
+    }
+    const ctx = this.ctx;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    const left = 56;
+    const right = 12;
+    const top = 22;
+    const bottom = 22;
+    const pw = w - left - right;
+    const ph = h - top - bottom;
+    const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.strokeStyle = '#e5e7eb';
+    ctx.fillStyle = '#6b7280';
+    ctx.lineWidth = 1;
+    for (let i = 0; i <= 4; i++) {
+      const y = top + ph - (ph * i) / 4;
+      ctx.beginPath();
+      ctx.moveTo(left, y);
+      ctx.lineTo(left + pw, y);
+      ctx.stroke();
+      const label = ((max * i) / 4).toLocaleString('en-US', { maximumFractionDigits: 1 });
+      ctx.fillText(label, 4, y + 4);
+    }
+    if (times.length > 1) {
+      const t0 = times[0];
+      const t1 = times[times.length - 1];
+      const span = Math.max(1, t1 - t0);
+      ctx.fillText(new Date(t0).toLocaleTimeString(), left, h - 6);
+      const endLabel = new Date(t1).toLocaleTimeString();
+      ctx.fillText(endLabel, left + pw - ctx.measureText(endLabel).width, h - 6);
+      for (const s of series) {
+        ctx.strokeStyle = s.color;
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        s.values.forEach((v, i) => {
+          const x = left + ((times[i] - t0) / span) * pw;
+          const y = top + ph - (Math.max(0, v) / max) * ph;
+          if (i === 0) ctx.moveTo(x, y);
+          else ctx.lineTo(x, y);
+        });
+        ctx.stroke();
+      }
+    } else {
+      ctx.fillText('collecting samples…', left + 8, top + ph / 2);
+    }
+    let x = left;
+    for (const s of series) {
+      ctx.fillStyle = s.color;
+      ctx.fillRect(x, 6, 10, 10);
+      ctx.fillStyle = '#1d2330';
+      ctx.fillText(s.label, x + 14, 15);
+      x += 24 + ctx.measureText(s.label).width;
+    }
+  }
+}
