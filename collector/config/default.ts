@@ -21,6 +21,7 @@ receivers:
 processors:
   template:
     state_directory: ./.logfun/templates
+  control:
 
 exporters:
   clickhouse:
@@ -33,6 +34,6 @@ service:
   pipelines:
     logs:
       receivers: [otlp]
-      processors: [template]
+      processors: [template, control]
       exporters: [clickhouse]
 `;
