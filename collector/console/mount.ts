@@ -206,7 +206,7 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
     sendJson(res, 200, { rows, ...(next ? { nextCursor: formatCursor(next) } : {}), from: new Date(search.fromMs).toISOString(), to: new Date(search.toMs).toISOString() });
   });
 
-  api('GET', `${CONSOLE_API}/logs/export`, async (req, res, url) => {
+  api('GET', `${CONSOLE_API}/logs/export`, async (_req, res, url) => {
     const search = searchOf(url, EXPORT_PAGE_ROWS);
     search.limit = EXPORT_PAGE_ROWS;
     const maxRows = Math.min(Number(url.searchParams.get('max') ?? MAX_EXPORT_ROWS) || MAX_EXPORT_ROWS, MAX_EXPORT_ROWS);
@@ -223,9 +223,10 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
     for (;;) {
       for (const r of rows) {
         if (sent >= maxRows) break;
-        if (!res.write(JSON.stringify(r) + '\n')) await new Promise<void>((resolve) => res.once('drain', resolve));
+        // The request stream is already consumed (and so destroyed); only the response tells of a gone client.
+        if (res.destroyed) return;
+        if (!res.write(JSON.stringify(r) + '\n')) await new Promise<void>((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
         sent++;
-        if (req.destroyed || res.destroyed) return;
       }
       const next = nextCursor(rows, search.limit, search.cursor);
       if (!next || sent >= maxRows) break;

@@ -15,6 +15,7 @@ import { TemplateDictionary } from '../templates/dictionary';
 import type { ControlPlane } from '../control/store';
 import { controlPlaneFromConfig, controlTokenOf } from '../control/setup';
 import { mountControlApi } from '../control/api';
+import { mountConsole, consoleTokenOf, type MountedConsole } from '../console/mount';
 
 export interface CollectorOptions {
   /** A config file path; ignored when `yaml` or `config` is given. */
@@ -36,6 +37,8 @@ export class Collector {
   readonly startedAt = new Date();
   readonly templates = new TemplateDictionary();
   private closeSql: (() => Promise<void>) | undefined;
+  /** The web console on the admin endpoint (collector/console), mounted by start(). */
+  console: MountedConsole | undefined;
   /** The control plane (rules + /api/v1/rules), set by start() when service.control is enabled. */
   control: ControlPlane | undefined;
   private running = false;
@@ -77,6 +80,17 @@ export class Collector {
       this.admin.sqlHandler = sql.handler;
       this.closeSql = sql.close;
     }
+    if (adminEndpoint) {
+      this.console = await mountConsole(this.admin, {
+        token: consoleTokenOf(this.config),
+        metrics: this.metrics,
+        logger: this.logger,
+        templates: this.templates,
+        control: this.control,
+        startedAt: this.startedAt,
+        config: this.config,
+      });
+    }
     this.admin.healthy = true;
     this.running = true;
     this.logger.info('collector started', {
@@ -96,6 +110,7 @@ export class Collector {
     await this.graph.shutdown();
     await this.control?.shutdown();
     if (this.closeSql) await this.closeSql();
+    await this.console?.close();
     await this.admin.close();
     this.logger.info('collector stopped');
   }

@@ -1,107 +1,273 @@
 /**
- * Applies control rules pushed down the compact stream to the SDK's templates.
+ * Applies control rules pushed down the compact stream to the SDK's templates
+ * and traced() function scopes.
  *
- * For now one kind of rule takes effect: state OFF mutes. On a template id it
- * mutes the matching templates (`Template.muted`, which the logging call checks
- * before anything else, so a muted site costs one property read); on a
- * function (code.function) it mutes the templates whose call site is in that
- * function and the traced() function scope of that name (functionScopes).
- * Rules target this process when their service / service_instance are empty or
- * equal to its service.name / service.instance.id. An update replaces the
- * previous rules of its stream: what is no longer matched is unmuted.
+ * The collector sends every rule of this process's service already flattened
+ * (collector/control/rules.ts sdkRulesFor), so the whole algorithm is: for a
+ * call site (service, service.instance.id, code.function, template id) the most
+ * specific rule whose set target fields all equal the site's wins; its state
+ * OFF mutes the site; ON / AUTO / no matching rule let it log. Specificity is
+ * rules.ts specificity(): 4·[template] + 2·[function] + 1·[instance]. A rule
+ * with an empty service applies to every service (updates sent to all SDKs);
+ * it loses a tie against one naming the service. The reference is rules.ts
+ * sdkDecision(), with which SiteRules.decide agrees on every site.
+ * Sample rates are not applied here (the collector's control processor samples;
+ * doing both would compound the rate), and neither are severity floors (a
+ * template has no fixed severity): the collector applies them.
+ *
+ * Where the decision lands (the logger checks, on every call, the innermost
+ * traced() scope's `muted`, then the registry template's `muted`):
+ *   - FunctionScope.muted (functionScopes.muteFunction) of a function F named by
+ *     a rule when every record logged inside F is muted: decide(F, t) is OFF for
+ *     a template no rule names and for each template id the rules name. Helpers
+ *     called inside F are then muted too (their records carry code.function = F).
+ *   - Template.muted of each registry template. Its records carry code.function =
+ *     its call site's function outside every scope, and the innermost scope's name
+ *     inside one. When the decision is the same under every function (the usual
+ *     case) `muted` is a plain boolean: one property read per call. When it is not
+ *     (template X auto-muted while a function F that logs it, maybe through a
+ *     helper, is pinned ON) `muted` becomes an accessor that looks up the decision
+ *     for the current scope (currentFunctionScope(), one Map lookup), so X is
+ *     logged inside F and muted elsewhere, exactly as the collector decides.
+ *   Templates created later are decided before their first record (the
+ *   registry's template listener); an update recomputes every template.
  *
  * Several transports may share one TemplateRegistry (the process-wide default)
- * and the function scopes are process-wide: a template or function is muted
- * while any transport has a matching rule, and only what was muted here is
- * ever unmuted here.
+ * and the function scopes are process-wide: a template or a function is muted
+ * only while every transport holding rules on it mutes it (transports of two
+ * services in one process must not mute each other's records), and only what
+ * was muted here is ever unmuted here.
  */
 import type { Template, TemplateRegistry } from '../templates';
-import { functionScopes } from '../traced';
-import { RULE_STATE_OFF, type ControlUpdateView } from './compact-messages';
+import { currentFunctionScope, functionScopes } from '../traced';
+import { RULE_STATE_OFF, type ControlRuleView, type ControlUpdateView } from './compact-messages';
 
-export interface MuteRules {
-  templateIds: ReadonlySet<bigint>;
-  functions: ReadonlySet<string>;
+/**
+ * The rules of one update that can apply to a process of (service, instance),
+ * indexed so a decision is a handful of Map lookups.
+ */
+export class SiteRules {
+  /** Rule by `${serviceSet}${instanceSet}\0${function}\0${templateId}`; the first of a target wins. */
+  private readonly byKey = new Map<string, ControlRuleView>();
+  /** Bit (specificity·2 + serviceSet) set when some rule has that shape: absent shapes are not looked up. */
+  private shapes = 0;
+  /** Functions named by the rules (code.function values). */
+  readonly functions: ReadonlySet<string>;
+  /** Template ids named by the rules. */
+  readonly templateIds: ReadonlySet<bigint>;
+
+  constructor(
+    rules: readonly ControlRuleView[],
+    readonly service: string,
+    readonly instance: string,
+  ) {
+    const functions = new Set<string>();
+    const templateIds = new Set<bigint>();
+    for (const rule of rules) {
+      const t = rule.target;
+      if (t.service !== '' && t.service !== service) continue;
+      if (t.serviceInstance !== '' && t.serviceInstance !== instance) continue;
+      const key = keyOf(t.service !== '', t.serviceInstance !== '', t.function, t.templateId);
+      if (this.byKey.has(key)) continue;
+      this.byKey.set(key, rule);
+      this.shapes |= 1 << shapeOf(t.service !== '', t.serviceInstance !== '', t.function !== '', t.templateId !== 0n);
+      if (t.function !== '') functions.add(t.function);
+      if (t.templateId !== 0n) templateIds.add(t.templateId);
+    }
+    this.functions = functions;
+    this.templateIds = templateIds;
+  }
+
+  /** Rules that can apply to this process. */
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /**
+   * The rule deciding a site of this process logged with code.function = `fn`
+   * ('' = none) and template `templateId` (0n = a template no rule names), or
+   * undefined (no rule: log it).
+   */
+  decide(fn: string, templateId: bigint): ControlRuleView | undefined {
+    if (this.shapes === 0) return undefined;
+    for (let shape = 15; shape >= 0; shape--) {
+      if ((this.shapes & (1 << shape)) === 0) continue;
+      const hasTemplate = (shape & 8) !== 0;
+      const hasFunction = (shape & 4) !== 0;
+      if ((hasTemplate && templateId === 0n) || (hasFunction && fn === '')) continue;
+      const rule = this.byKey.get(keyOf((shape & 1) !== 0, (shape & 2) !== 0, hasFunction ? fn : '', hasTemplate ? templateId : 0n));
+      if (rule !== undefined) return rule;
+    }
+    return undefined;
+  }
+
+  /** Whether a site with code.function `fn` and template `templateId` is muted. */
+  isMuted(fn: string, templateId: bigint): boolean {
+    return this.decide(fn, templateId)?.state === RULE_STATE_OFF;
+  }
+
+  /** Whether every record logged with code.function = `fn` is muted, whatever its template. */
+  mutesWholeFunction(fn: string): boolean {
+    if (!this.isMuted(fn, 0n)) return false;
+    for (const id of this.templateIds) if (!this.isMuted(fn, id)) return false;
+    return true;
+  }
 }
 
-const NO_RULES: MuteRules = { templateIds: new Set(), functions: new Set() };
+function keyOf(serviceSet: boolean, instanceSet: boolean, fn: string, templateId: bigint): string {
+  return `${serviceSet ? 1 : 0}${instanceSet ? 1 : 0}\u0000${fn}\u0000${templateId}`;
+}
 
-/** The mute rules of an update that apply to a process of `service` / `instance`. */
+/** 2·specificity + [service set]: specificity dominates, a named service breaks a tie with a wildcard one. */
+function shapeOf(serviceSet: boolean, instanceSet: boolean, hasFunction: boolean, hasTemplate: boolean): number {
+  return (hasTemplate ? 8 : 0) + (hasFunction ? 4 : 0) + (instanceSet ? 2 : 0) + (serviceSet ? 1 : 0);
+}
+
+/** What one transport holds on a registry: the rules of its last update. */
+export type MuteRules = SiteRules;
+
+/** The rules of an update that apply to a process of `service` / `instance`. */
 export function muteRulesOf(update: ControlUpdateView, service: string, instance: string): MuteRules {
-  const templateIds = new Set<bigint>();
-  const functions = new Set<string>();
-  for (const rule of update.rules) {
-    if (rule.state !== RULE_STATE_OFF) continue;
-    const t = rule.target;
-    if (t.service !== '' && t.service !== service) continue;
-    if (t.serviceInstance !== '' && t.serviceInstance !== instance) continue;
-    if (t.templateId !== 0n) templateIds.add(t.templateId);
-    else if (t.function !== '') functions.add(t.function);
+  return new SiteRules(update.rules, service, instance);
+}
+
+// ---- registry templates ----
+
+/**
+ * The decision of a template whose records are muted under some code.function
+ * values and not under others: read through an accessor on its `muted`.
+ */
+class ContextMutes {
+  constructor(
+    /** code.function of its records outside every scope. */
+    readonly siteFunction: string,
+    /** The decision under each function some rule names. */
+    public byFunction: Map<string, boolean>,
+    /** The decision under any other function (and none). */
+    public otherwise: boolean,
+  ) {}
+
+  mutedNow(): boolean {
+    const scope = currentFunctionScope();
+    const v = this.byFunction.get(scope === undefined ? this.siteFunction : scope.name);
+    return v === undefined ? this.otherwise : v;
   }
-  return { templateIds, functions };
+}
+
+/** How control holds a template: muted by a plain flag, or per context by an accessor. */
+type Held = true | ContextMutes;
+
+function setPlainMuted(t: Template, muted: boolean): void {
+  Object.defineProperty(t, 'muted', { value: muted, writable: true, enumerable: true, configurable: true });
 }
 
 class RegistryMutes {
-  private readonly owners = new Map<object, MuteRules>();
-  private readonly mutedHere = new WeakSet<Template>();
-  private templateIds = new Set<bigint>();
+  private readonly owners = new Map<object, SiteRules>();
+  /** Every function named by some owner's rules. */
   private functions = new Set<string>();
+  private readonly held = new WeakMap<Template, Held>();
 
   constructor(private readonly registry: TemplateRegistry) {
-    registry.setTemplateListener((t) => {
-      if (this.matches(t)) this.mute(t);
-    });
+    registry.setTemplateListener((t) => this.apply(t));
   }
 
-  private matches(t: Template): boolean {
-    if (this.templateIds.size > 0 && this.templateIds.has(t.id)) return true;
-    const fn = t.site?.function;
-    return this.functions.size > 0 && fn !== undefined && fn !== '' && this.functions.has(fn);
-  }
-
-  private mute(t: Template): void {
-    if (!t.muted) {
-      t.muted = true;
-      this.mutedHere.add(t);
-    }
-  }
-
-  set(owner: object, rules: MuteRules | undefined): void {
-    if (rules === undefined || (rules.templateIds.size === 0 && rules.functions.size === 0)) this.owners.delete(owner);
+  set(owner: object, rules: SiteRules | undefined): void {
+    if (rules === undefined) this.owners.delete(owner);
     else this.owners.set(owner, rules);
-    const ids = new Set<bigint>();
-    const fns = new Set<string>();
-    for (const r of this.owners.values()) {
-      for (const id of r.templateIds) ids.add(id);
-      for (const f of r.functions) fns.add(f);
+    const functions = new Set<string>();
+    for (const r of this.owners.values()) for (const f of r.functions) functions.add(f);
+    this.functions = functions;
+    this.registry.forEachTemplate((t) => this.apply(t));
+  }
+
+  /** Muted under code.function `fn` by every owner (no owner: not muted). */
+  private mutedAt(fn: string, templateId: bigint): boolean {
+    if (this.owners.size === 0) return false;
+    for (const rules of this.owners.values()) if (!rules.isMuted(fn, templateId)) return false;
+    return true;
+  }
+
+  private apply(t: Template): void {
+    const siteFunction = t.site?.function ?? '';
+    // Under a function no rule names, decide() falls back to the function-less rules: '' stands for all of them.
+    const otherwise = this.mutedAt('', t.id);
+    let byFunction: Map<string, boolean> | undefined;
+    for (const fn of this.functions) {
+      const v = this.mutedAt(fn, t.id);
+      if (v === otherwise) continue;
+      byFunction ??= new Map();
+      byFunction.set(fn, v);
     }
-    this.templateIds = ids;
-    this.functions = fns;
-    this.registry.forEachTemplate((t) => {
-      if (this.matches(t)) this.mute(t);
-      else if (this.mutedHere.has(t)) {
+    const held = this.held.get(t);
+    if (byFunction === undefined) {
+      // The same decision wherever the template is logged: a plain flag.
+      if (held instanceof ContextMutes) {
+        setPlainMuted(t, otherwise);
+        if (otherwise) this.held.set(t, true);
+        else this.held.delete(t);
+      } else if (otherwise) {
+        if (!t.muted) {
+          t.muted = true;
+          this.held.set(t, true);
+        }
+      } else if (held === true) {
         t.muted = false;
-        this.mutedHere.delete(t);
+        this.held.delete(t);
       }
+      return;
+    }
+    if (held instanceof ContextMutes) {
+      held.byFunction = byFunction;
+      held.otherwise = otherwise;
+      return;
+    }
+    if (held === undefined && t.muted) return; // muted by someone else: theirs
+    const mutes = new ContextMutes(siteFunction, byFunction, otherwise);
+    this.held.set(t, mutes);
+    Object.defineProperty(t, 'muted', {
+      get: () => mutes.mutedNow(),
+      // Someone else sets it: theirs from now on.
+      set: (v: boolean) => {
+        this.held.delete(t);
+        setPlainMuted(t, v);
+      },
+      enumerable: true,
+      configurable: true,
     });
   }
 
-  /** Templates a rule holds muted now (for tests and diagnostics). */
+  /** Whether control rules (not someone else) hold `t` muted now, in some context (for tests and diagnostics). */
   isMutedByRule(t: Template): boolean {
-    return this.mutedHere.has(t);
+    return this.held.has(t);
   }
 }
 
 /** Function scopes muted by control rules, by owner (process-wide, like functionScopes). */
 class FunctionMutes {
-  private readonly owners = new Map<object, ReadonlySet<string>>();
+  private readonly owners = new Map<object, SiteRules>();
   private readonly mutedHere = new Set<string>();
 
-  set(owner: object, functions: ReadonlySet<string>): void {
-    if (functions.size === 0) this.owners.delete(owner);
-    else this.owners.set(owner, functions);
+  set(owner: object, rules: SiteRules | undefined): void {
+    if (rules === undefined) this.owners.delete(owner);
+    else this.owners.set(owner, rules);
+    this.refresh();
+  }
+
+  private refresh(): void {
     const wanted = new Set<string>();
-    for (const fns of this.owners.values()) for (const f of fns) wanted.add(f);
+    for (const rules of this.owners.values()) {
+      for (const name of rules.functions) {
+        if (wanted.has(name)) continue;
+        let all = true;
+        for (const r of this.owners.values()) {
+          if (!r.mutesWholeFunction(name)) {
+            all = false;
+            break;
+          }
+        }
+        if (all) wanted.add(name);
+      }
+    }
     for (const name of wanted) {
       if (this.mutedHere.has(name) || functionScopes.isMuted(name)) continue;
       functionScopes.muteFunction(name);
@@ -112,6 +278,11 @@ class FunctionMutes {
       functionScopes.unmuteFunction(name);
       this.mutedHere.delete(name);
     }
+  }
+
+  /** Whether control rules (not someone else) hold the function `name` muted now. */
+  isMutedByRule(name: string): boolean {
+    return this.mutedHere.has(name);
   }
 }
 
@@ -128,9 +299,24 @@ function mutesOf(registry: TemplateRegistry): RegistryMutes {
   return m;
 }
 
-/** Sets (or, with undefined, clears) the mute rules `owner` (a transport) holds on `registry`. */
+/**
+ * Sets (or, with undefined, clears) the rules `owner` (a transport) holds on
+ * `registry` and on the process-wide function scopes, and applies them at once.
+ * An owner with an empty rule set still counts: it mutes nothing, so nothing is
+ * muted for the others either (see the module comment).
+ */
 export function setMuteRules(registry: TemplateRegistry, owner: object, rules: MuteRules | undefined): void {
-  functionMutes.set(owner, (rules ?? NO_RULES).functions);
+  functionMutes.set(owner, rules);
   if (rules === undefined && !byRegistry.has(registry)) return;
-  mutesOf(registry).set(owner, rules ?? NO_RULES);
+  mutesOf(registry).set(owner, rules);
+}
+
+/** Whether control rules hold template `t` of `registry` muted (diagnostics and tests). */
+export function isMutedByRule(registry: TemplateRegistry, t: Template): boolean {
+  return byRegistry.get(registry)?.isMutedByRule(t) ?? false;
+}
+
+/** Whether control rules hold the traced() function `name` muted (diagnostics and tests). */
+export function isFunctionMutedByRule(name: string): boolean {
+  return functionMutes.isMutedByRule(name);
 }

@@ -2,8 +2,9 @@
  * `logfun.v1.Ingest/Stream` on the otlp receiver's gRPC server: the compact
  * protocol's collector side (proto/logfun/v1/ingest.proto).
  *
- * Per stream: the Hello (answered with HelloAck and, when rules apply, the
- * current ControlUpdate), template definitions (added to the stream's decoder
+ * Per stream: the Hello (answered with HelloAck and then the current
+ * ControlUpdate of its service: the control source's when one is set, see
+ * collector/control/sdk-push.ts, else the last setControl one, if any), template definitions (added to the stream's decoder
  * and to the collector-wide dictionary, source 'sdk'), string dictionary
  * entries, and record batches,
  * handled one at a time in arrival order: decoded (collector/compact), handed to
@@ -73,11 +74,18 @@ export interface ControlSelector {
   service?: string;
 }
 
+/**
+ * The current control update of a service's SDKs, asked at each new stream's
+ * Hello (collector/control/sdk-push.ts); undefined falls back to setControl's.
+ */
+export type ControlSource = (service: string) => ControlUpdateInput | undefined;
+
 export class LogfunIngestService {
   readonly definition = INGEST_SERVICE_DEFINITION;
   private host: Host | undefined;
   private readonly streams = new Set<IngestStream>();
   private readonly controls = new Map<string, Buffer>();
+  private controlSource: ControlSource | undefined;
   private closing = false;
   readonly maxTemplates: number;
   readonly collectorId: string;
@@ -127,6 +135,22 @@ export class LogfunIngestService {
   /** Services of the streams open now (one entry per stream). */
   connectedServices(): string[] {
     return [...this.streams].map((s) => s.decoder.serviceName);
+  }
+
+  /** The distinct services of the streams past their Hello now. */
+  helloServices(): Set<string> {
+    const out = new Set<string>();
+    for (const s of this.streams) if (s.helloDone) out.add(s.decoder.serviceName);
+    return out;
+  }
+
+  /**
+   * Where a new stream's first control update comes from (it is sent right after
+   * the HelloAck, before anything else can change the rules); undefined removes it.
+   * Without a source, or when it returns undefined, setControl's last update applies.
+   */
+  setControlSource(source: ControlSource | undefined): void {
+    this.controlSource = source;
   }
 
   readonly handler: grpc.handleBidiStreamingCall<Buffer, Buffer> = (call) => {
@@ -180,6 +204,15 @@ export class LogfunIngestService {
 
   /** @internal The control update for a new stream of `service`, if any. */
   controlFor(service: string): Buffer | undefined {
+    if (this.controlSource !== undefined) {
+      let update: ControlUpdateInput | undefined;
+      try {
+        update = this.controlSource(service);
+      } catch (err) {
+        this.host?.logger.error('control source failed; sending the last pushed rules', { service, error: errorMessage(err) });
+      }
+      if (update !== undefined) return encodeControlUpdate(update);
+    }
     return this.controls.get(service) ?? this.controls.get('');
   }
 

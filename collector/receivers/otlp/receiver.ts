@@ -20,12 +20,14 @@ import { OtlpGrpcServer } from './grpc-server';
 import { OtlpHttpServer } from './http-server';
 import { ReceiverIngest, type Protocol } from './ingest';
 import { LogfunIngestService } from './logfun-ingest';
+import { pushControlToSdks } from '../../control/sdk-push';
 
 /** Decodes OTLP requests under the receiver's limits and counts what the limits changed. Throws PermanentError. */
 export class OtlpRequestDecoder {
   private readonly droppedAttributes: Counter;
   private readonly truncatedValues: Counter;
   private readonly invalidUtf8: Counter;
+  private readonly id: string;
 
   constructor(
     settings: CreateSettings,
@@ -37,8 +39,6 @@ export class OtlpRequestDecoder {
     this.truncatedValues = m.counter('logfun_receiver_truncated_attribute_values_total', 'Attribute values truncated to max_attribute_value_length');
     this.invalidUtf8 = m.counter('logfun_receiver_invalid_utf8_total', 'Strings (OTLP/JSON: request bodies) whose invalid UTF-8 was replaced with U+FFFD');
   }
-
-  private readonly id: string;
 
   protobuf(protocol: Protocol, body: Uint8Array): LogBatch {
     const stats = newDecodeStats();
@@ -74,6 +74,8 @@ export class OtlpReceiver implements Component {
   private readonly httpServer: OtlpHttpServer | undefined;
   private readonly compact: LogfunIngestService | undefined;
   private stopping: Promise<void> | undefined;
+  /** Disconnects the control plane from the compact streams (set while started with a plane). */
+  private stopControlPush: (() => void) | undefined;
 
   constructor(settings: CreateSettings, config: OtlpReceiverConfig, next: LogsConsumer) {
     const ingest = new ReceiverIngest(settings, next);
@@ -102,6 +104,8 @@ export class OtlpReceiver implements Component {
   async start(host: Host): Promise<void> {
     if (this.stopping) throw new Error('otlp receiver: cannot start after shutdown');
     this.compact?.start(host);
+    // The control plane's rules go down the compact streams: at every change, and to each new stream after its Hello.
+    if (this.compact && host.control) this.stopControlPush = pushControlToSdks(host.control, this.compact, host.logger);
     try {
       await this.grpcServer?.start();
       await this.httpServer?.start();
@@ -112,6 +116,8 @@ export class OtlpReceiver implements Component {
   }
 
   shutdown(): Promise<void> {
+    this.stopControlPush?.();
+    this.stopControlPush = undefined;
     this.stopping ??= Promise.all([this.grpcServer?.shutdown(SHUTDOWN_GRACE_MS), this.httpServer?.shutdown(SHUTDOWN_GRACE_MS)]).then(() => undefined);
     return this.stopping;
   }

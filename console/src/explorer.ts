@@ -1,0 +1,153 @@
+/**
+ * Log explorer: search by service, minimum severity, template id, text and time
+ * range; newest first, paged by the server's time cursor; NDJSON export of the same
+ * search. The search lives in the page URL so it can be shared and reloaded.
+ */
+import { getJson, API } from './api.js';
+import { clear, el } from './dom.js';
+
+interface LogRow {
+  timeNs: string;
+  time: string;
+  service: string;
+  severityText: string;
+  severityNumber: number;
+  body: string;
+  templateId: string;
+}
+
+interface LogPage {
+  rows: LogRow[];
+  nextCursor?: string;
+  from: string;
+  to: string;
+}
+
+const FIELDS = ['service', 'severity', 'template', 'text', 'from', 'to', 'limit'] as const;
+
+function toIso(local: string): string {
+  if (!local) return '';
+  const t = new Date(local);
+  return Number.isNaN(t.getTime()) ? local : t.toISOString();
+}
+
+function toLocalInput(iso: string | null): string {
+  if (!iso) return '';
+  const t = new Date(/^\d+$/.test(iso) ? Number(iso) : iso);
+  if (Number.isNaN(t.getTime())) return '';
+  const off = t.getTimezoneOffset() * 60_000;
+  return new Date(t.getTime() - off).toISOString().slice(0, 19);
+}
+
+export function mountExplorer(app: HTMLElement, setStatus: (s: string) => void): () => void {
+  const initial = new URLSearchParams(location.search);
+  const input = (name: string, attrs: Record<string, string> = {}) => el('input', { name, id: `q-${name}`, value: initial.get(name) ?? '', ...attrs });
+  const severity = el('select', { name: 'severity', id: 'q-severity' });
+  for (const [v, label] of [['', 'any'], ['trace', 'trace+'], ['debug', 'debug+'], ['info', 'info+'], ['warn', 'warn+'], ['error', 'error+'], ['fatal', 'fatal']]) {
+    const o = el('option', { value: v }, label);
+    if ((initial.get('severity') ?? '') === v) o.selected = true;
+    severity.append(o);
+  }
+  const from = input('from', { type: 'datetime-local', step: '1' });
+  from.value = toLocalInput(initial.get('from'));
+  const to = input('to', { type: 'datetime-local', step: '1' });
+  to.value = toLocalInput(initial.get('to'));
+  const form = el(
+    'form',
+    { class: 'search', id: 'search-form' },
+    el('label', {}, 'Service', input('service', { placeholder: 'any' })),
+    el('label', {}, 'Severity', severity),
+    el('label', {}, 'Template id', input('template', { placeholder: 'any', size: '22' })),
+    el('label', {}, 'Text', input('text', { placeholder: 'contains…', size: '30' })),
+    el('label', {}, 'From', from),
+    el('label', {}, 'To', to),
+    el('label', {}, 'Rows', input('limit', { type: 'number', min: '1', max: '1000', placeholder: '100', size: '5' })),
+    el('button', { type: 'submit', id: 'search-button' }, 'Search'),
+  );
+  const exportLink = el('a', { id: 'export-link', download: 'logs.ndjson' }, 'Export NDJSON');
+  const error = el('div', { class: 'error', id: 'search-error' });
+  const tbody = el('tbody', { id: 'results-body' });
+  const table = el(
+    'table',
+    { id: 'results' },
+    el('thead', {}, el('tr', {}, el('th', {}, 'Time (UTC)'), el('th', {}, 'Service'), el('th', {}, 'Severity'), el('th', {}, 'Body'), el('th', {}, 'Template'))),
+    tbody,
+  );
+  const newest = el('button', { type: 'button', id: 'page-newest' }, '⇤ Newest');
+  const older = el('button', { type: 'button', id: 'page-older' }, 'Older →');
+  const pageInfo = el('span', { id: 'page-info' });
+  app.append(form, el('div', { class: 'pager' }, newest, older, pageInfo, exportLink), error, table);
+
+  const params = (): URLSearchParams => {
+    const q = new URLSearchParams();
+    const data = new FormData(form);
+    for (const f of FIELDS) {
+      let v = String(data.get(f) ?? '').trim();
+      if (f === 'from' || f === 'to') v = toIso(v);
+      if (v) q.set(f, v);
+    }
+    return q;
+  };
+
+  let cursors: string[] = [];
+  let current = '';
+  let next: string | undefined;
+  /** Counts rendered result pages (data-seq on the table), so scripts and tests can tell a new page from the old one. */
+  let seq = 0;
+
+  const run = async (cursor: string) => {
+    const q = params();
+    history.replaceState(null, '', `${location.pathname}${q.toString() ? `?${q}` : ''}`);
+    // Export covers the same search from its newest row, with the time range frozen.
+    const exportQuery = new URLSearchParams(q);
+    if (cursor) q.set('cursor', cursor);
+    error.textContent = '';
+    try {
+      const page = await getJson<LogPage>(`${API}/logs?${q}`);
+      if (!exportQuery.has('to')) exportQuery.set('to', page.to);
+      if (!exportQuery.has('from')) exportQuery.set('from', page.from);
+      exportLink.setAttribute('href', `${API}/logs/export?${exportQuery}`);
+      current = cursor;
+      next = page.nextCursor;
+      clear(tbody);
+      for (const r of page.rows) {
+        tbody.append(
+          el(
+            'tr',
+            { class: 'log-row' },
+            el('td', { class: 'time', title: r.timeNs }, r.time.replace('T', ' ').replace('Z', '')),
+            el('td', {}, r.service),
+            el('td', {}, r.severityText),
+            el('td', { class: 'body' }, r.body),
+            el('td', { class: 'template' }, r.templateId === '0' ? '' : r.templateId),
+          ),
+        );
+      }
+      if (page.rows.length === 0) tbody.append(el('tr', {}, el('td', { colspan: '5' }, 'No records match.')));
+      table.setAttribute('data-seq', String(++seq));
+      older.disabled = !next;
+      newest.disabled = cursors.length === 0;
+      pageInfo.textContent = `page ${cursors.length + 1} · ${page.rows.length} rows · ${new Date(page.from).toLocaleString()} – ${new Date(page.to).toLocaleString()}`;
+      setStatus('');
+    } catch (e) {
+      error.textContent = (e as Error).message;
+    }
+  };
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    cursors = [];
+    void run('');
+  });
+  older.addEventListener('click', () => {
+    if (!next) return;
+    cursors.push(current);
+    void run(next);
+  });
+  newest.addEventListener('click', () => {
+    cursors = [];
+    void run('');
+  });
+  void run('');
+  return () => undefined;
+}
