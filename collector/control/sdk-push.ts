@@ -70,7 +70,13 @@ export function pushControlToSdks(plane: SdkRuleSource, streams: SdkStreams, log
 
   streams.setControlSource((service) => {
     const update = plane.controlUpdateFor(service);
-    // Not remembered as sent to the service's other streams: the next change compares against what they got.
+    // With no push pending, the service's other streams (if any) have these rules already: remember them as
+    // sent, so the next change of another service's rules sends this one nothing. With a push pending, that
+    // push brings the others up to date (and sends this stream the same rules again, harmlessly).
+    if (pending === undefined) {
+      if (!sent.has(service) && sent.size >= MAX_REMEMBERED_SERVICES) sent.clear();
+      sent.set(service, fingerprintOf(update.rules));
+    }
     return update;
   });
   const unsubscribe = plane.subscribe(() => {
