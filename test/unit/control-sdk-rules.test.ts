@@ -143,37 +143,24 @@ describe('SiteRules.decide agrees with the reference', () => {
   });
 
   test('a rule with an empty service applies to every service; one naming the service wins a tie', () => {
-    const rules = muteRulesOf(
-      {
-        rules: [
-          { target: { service: '', serviceInstance: '', function: '', templateId: 5n }, state: RULE_STATE_OFF, sampleRate: 1, minSeverity: 0, version: 1n, reason: '' },
-          { target: { service: 'b', serviceInstance: '', function: '', templateId: 5n }, state: RULE_STATE_ON, sampleRate: 1, minSeverity: 0, version: 2n, reason: '' },
-        ],
-        version: 2n,
-      },
-      'a',
-      'pod',
-    );
-    expect(rules.isMuted('', 5n)).toBe(true);
-    expect(muteRulesOf({ rules: [...[rules.decide('', 5n)!]], version: 1n }, 'b', '').isMuted('', 5n)).toBe(true);
-    const b = muteRulesOf(
-      {
-        rules: [
-          { target: { service: '', serviceInstance: '', function: '', templateId: 5n }, state: RULE_STATE_OFF, sampleRate: 1, minSeverity: 0, version: 1n, reason: '' },
-          { target: { service: 'b', serviceInstance: '', function: '', templateId: 5n }, state: RULE_STATE_ON, sampleRate: 1, minSeverity: 0, version: 2n, reason: '' },
-        ],
-        version: 2n,
-      },
-      'b',
-      '',
-    );
-    expect(b.isMuted('', 5n)).toBe(false);
+    const view = (state: number, service: string, templateId: bigint): ControlRuleView => ({
+      target: { service, serviceInstance: '', function: '', templateId },
+      state,
+      sampleRate: 1,
+      minSeverity: 0,
+      version: 1n,
+      reason: '',
+    });
+    const rules = { rules: [view(RULE_STATE_OFF, '', 5n), view(RULE_STATE_ON, 'b', 5n)], version: 2n };
+    expect(muteRulesOf(rules, 'a', 'pod').isMuted('', 5n)).toBe(true);
+    expect(muteRulesOf(rules, 'b', '').isMuted('', 5n)).toBe(false);
+    expect(muteRulesOf(rules, 'b', '').isMuted('', 6n)).toBe(false);
   });
 
   test('mutesWholeFunction: OFF at the function and at every template the rules name under it', () => {
+    // A template ranks above a function: template 9 stays ON inside F, so F as a whole is not muted.
     const flat = sdkRulesFor([rule({ service: 's', function: 'F' }, 'off'), rule({ service: 's', templateId: 9n }, 'on')], 's');
     const sdk = new SiteRules(update(flat).rules, 's', '');
-    // (F, 9) is the union target: the manual OFF at F is more specific than ON at template 9? No: template ranks higher.
     expect(sdk.isMuted('F', 1234n)).toBe(true);
     expect(sdk.isMuted('F', 9n)).toBe(false);
     expect(sdk.mutesWholeFunction('F')).toBe(false);
