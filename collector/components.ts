@@ -10,6 +10,7 @@ import { filelogReceiverFactory } from './receivers/filelog/factory';
 import { httpstatsProcessorFactory } from '../processors/httpstats/factory';
 import { templateProcessorFactory } from '../processors/template/factory';
 import { controlProcessorFactory } from '../processors/control/factory';
+import { spamProcessorFactory } from '../processors/spam/factory';
 
 export function defaultFactories(): FactoryRegistry {
   const all: ComponentFactory<any>[] = [
@@ -17,6 +18,7 @@ export function defaultFactories(): FactoryRegistry {
     filelogReceiverFactory,
     batchProcessorFactory,
     templateProcessorFactory,
+    spamProcessorFactory,
     controlProcessorFactory,
     httpstatsProcessorFactory,
     clickhouseExporterFactory,

@@ -11,7 +11,11 @@
  * (collector_drop) — its template key is checked first, then its function key;
  * otherwise it is counted in both keys' rate histories and argument samples.
  * Records of a template pinned by a manual rule count only for that template, so
- * a person's ON for a template is never undone by its function being muted.
+ * a person's ON for a template is never undone by its function being muted (a
+ * template whose function is muted is asked about at every evaluation while its
+ * records arrive, and passes from the moment a manual rule pins it). The control
+ * plane is asked about a template with the function of its latest record, so a
+ * manual rule on that function covers it.
  *
  * Per evaluation (evaluate, every evaluation_interval, only over keys with
  * something to decide: new records, a positive streak, a mute, pending counts):
@@ -31,7 +35,8 @@
  *                 otherwise it is released when muted for at least its mute time
  *                 AND its offered rate (SDK-reported + collector drops over
  *                 release.window) is at most release.ratio x its trigger level
- *                 (the rate it had to exceed: max(min_rate, min_ratio x baseline)).
+ *                 (the rate it had to exceed: max(min_rate, min_ratio x baseline);
+ *                 min_rate under the entropy strategy).
  *                 Mute time: min_mute, doubled per re-mute within flap_window of
  *                 the previous release (capped at max_mute).
  *   summaries     while muted, one every summary.interval with the counts since the

@@ -44,6 +44,9 @@
  * release, up to max_mute) and its offered rate (records the SDKs reported dropped
  * plus records dropped here, over release.window) fell to release.ratio x the
  * rate that triggered the mute. Two thresholds and a minimum time: no flapping.
+ * An SDK that does not report its drops (one predating RecordBatch.muted_counts)
+ * shows an offered rate of 0: its mute is lifted after the mute time, and spam still
+ * going on is muted again within seconds, for twice as long.
  */
 import * as os from 'os';
 import { parseDuration } from '../../collector/config/units';

@@ -36,7 +36,7 @@ import type { TemplateDictionary } from '../../collector/templates/dictionary';
 import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
 import { errorMessage } from '../../collector/storage/clickhouse-errors';
 import { newEventId, SuppressionStore, type SuppressionRow } from '../../collector/storage/suppression-store';
-import { SpamBalancer, type BalancerEvent, type ServiceKeys, type SpamKey } from './balancer';
+import { reasonOf, SpamBalancer, type BalancerEvent, type ServiceKeys, type SpamKey } from './balancer';
 import { resolveSpamConfig, type ResolvedSpamConfig, type SpamProcessorConfig, type SpamStrategy, type TunableParams, SPAM_STRATEGIES } from './config';
 import { describeTarget, findAutoMuteSink, type AutoMuteSink, type ManualMode, type MuteTarget } from './control-sink';
 import { FUNCTION_ATTRIBUTE, readMutedReport, SDK_MUTED_EVENT } from './sdk-report';
@@ -267,7 +267,7 @@ export class SpamProcessor implements Processor {
       kind: k.kind,
       sinceMs: k.mutedAtMs,
       untilMs: k.muteUntilMs,
-      reason: k.figures ? reasonText(k) : '',
+      reason: k.figures ? reasonOf(k, k.figures) : '',
       sdkDropped: k.totalSdk,
       collectorDropped: k.totalCollector,
       pushed: this.pushed.has(k),
@@ -747,51 +747,71 @@ export class SpamProcessor implements Processor {
   }
 }
 
-function reasonText(k: SpamKey): string {
-  const f = k.figures!;
-  return `${f.strategy}: ${f.rate.toFixed(1)} records/s` + (Number.isNaN(f.entropy) ? '' : `, entropy ${f.entropy.toFixed(2)}`);
-}
-
 function targetOfRow(r: SuppressionRow): MuteTarget {
   return r.kind === 'template' ? { service: r.service, templateId: r.templateId } : { service: r.service, function: r.function };
 }
 
-/** A copy of the batch with the records whose `keep` flag is 0 left out (resources and scopes re-indexed). */
+type MutableBatch = { -readonly [K in keyof LogBatch]: LogBatch[K] };
+
+/** The elements of `src` at `rows`, in an array allocated at its final size. */
+function pick<T>(src: readonly T[], rows: Uint32Array): T[] {
+  const out = new Array<T>(rows.length);
+  for (let j = 0; j < rows.length; j++) out[j] = src[rows[j]];
+  return out;
+}
+
+/**
+ * A copy of the batch with the records whose `keep` flag is 0 left out (resources
+ * and scopes re-indexed). Every column is allocated once at its final size and
+ * filled by index: growing arrays by push here made V8 pretenure them, after which
+ * each grown backing store was kept alive by dead old arrays until the next full
+ * GC (measured in bench/spam.ts: 3.4 µs instead of 0.4 µs per record).
+ */
 export function filterBatch(batch: LogBatch, keep: Uint8Array): LogBatch {
-  const out = new LogBatch();
+  let kept = 0;
+  for (let i = 0; i < batch.length; i++) kept += keep[i];
+  const rows = new Uint32Array(kept);
+  for (let i = 0, j = 0; i < batch.length; i++) if (keep[i]) rows[j++] = i;
+  const out = new LogBatch() as MutableBatch;
   const resourceMap = new Int32Array(batch.resources.length).fill(-1);
   const scopeMap = new Int32Array(batch.scopes.length).fill(-1);
-  let kept = 0;
-  for (let i = 0; i < batch.length; i++) {
-    if (!keep[i]) continue;
-    kept++;
+  const resources: LogBatch['resources'] = [];
+  const scopes: LogBatch['scopes'] = [];
+  const resourceIndex = new Array<number>(kept);
+  const scopeIndex = new Array<number>(kept);
+  for (let j = 0; j < kept; j++) {
+    const i = rows[j];
     const ri = batch.resourceIndex[i];
     if (resourceMap[ri] < 0) {
-      resourceMap[ri] = out.resources.length;
-      out.resources.push(batch.resources[ri]);
+      resourceMap[ri] = resources.length;
+      resources.push(batch.resources[ri]);
     }
     const si = batch.scopeIndex[i];
     if (scopeMap[si] < 0) {
-      scopeMap[si] = out.scopes.length;
-      out.scopes.push(batch.scopes[si]);
+      scopeMap[si] = scopes.length;
+      scopes.push(batch.scopes[si]);
     }
-    out.timeUnixNano.push(batch.timeUnixNano[i]);
-    out.observedTimeUnixNano.push(batch.observedTimeUnixNano[i]);
-    out.severityNumber.push(batch.severityNumber[i]);
-    out.severityText.push(batch.severityText[i]);
-    out.body.push(batch.body[i]);
-    out.attributes.push(batch.attributes[i]);
-    out.droppedAttributesCount.push(batch.droppedAttributesCount[i]);
-    out.flags.push(batch.flags[i]);
-    out.traceId.push(batch.traceId[i]);
-    out.spanId.push(batch.spanId[i]);
-    out.eventName.push(batch.eventName[i]);
-    out.resourceIndex.push(resourceMap[ri]);
-    out.scopeIndex.push(scopeMap[si]);
-    out.templateId.push(batch.templateId[i]);
-    out.templateArgs.push(batch.templateArgs[i]);
+    resourceIndex[j] = resourceMap[ri];
+    scopeIndex[j] = scopeMap[si];
   }
+  out.resources = resources;
+  out.scopes = scopes;
+  out.resourceIndex = resourceIndex;
+  out.scopeIndex = scopeIndex;
+  out.timeUnixNano = pick(batch.timeUnixNano, rows);
+  out.observedTimeUnixNano = pick(batch.observedTimeUnixNano, rows);
+  out.severityNumber = pick(batch.severityNumber, rows);
+  out.severityText = pick(batch.severityText, rows);
+  out.body = pick(batch.body, rows);
+  out.attributes = pick(batch.attributes, rows);
+  out.droppedAttributesCount = pick(batch.droppedAttributesCount, rows);
+  out.flags = pick(batch.flags, rows);
+  out.traceId = pick(batch.traceId, rows);
+  out.spanId = pick(batch.spanId, rows);
+  out.eventName = pick(batch.eventName, rows);
+  out.templateId = pick(batch.templateId, rows);
+  out.templateArgs = pick(batch.templateArgs, rows);
   out.length = kept;
   out.byteSize = batch.length > 0 ? Math.round((batch.byteSize * kept) / batch.length) : 0;
-  return out;
+  return out as LogBatch;
 }
