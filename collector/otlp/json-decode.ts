@@ -18,13 +18,14 @@ import { protoRoot } from '../../sdk/wire/protos';
 import { KeyValueList, LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
 import { PermanentError } from '../pipeline/errors';
 import { JsonNumber, parseJsonLossless } from './json-lossless';
-import { applyAttributeLimits, DEFAULT_DECODE_LIMITS, newDecodeStats, resolveLimits, wellFormed, type DecodeOptions, type DecodeStats } from './limits';
+import { applyAttributeLimits, DEFAULT_DECODE_LIMITS, newDecodeStats, resolveLimits, tooManyRecords, wellFormed, type DecodeOptions, type DecodeStats } from './limits';
 
 /**
  * The limits and stats of the decode in progress. Decoding is synchronous and
  * never re-entered, so module state is safe and spares a parameter on every helper.
  */
 let maxAnyValueDepth = DEFAULT_DECODE_LIMITS.maxAnyValueDepth;
+let maxRecords = DEFAULT_DECODE_LIMITS.maxRecordsPerRequest;
 let currentStats: DecodeStats | undefined;
 const MAX_UINT64 = (1n << 64n) - 1n;
 const MIN_INT64 = -(1n << 63n);
@@ -39,6 +40,7 @@ export function decodeExportRequestJson(text: string, options: DecodeOptions = {
   const limits = resolveLimits(options.limits);
   const stats = options.stats ?? newDecodeStats();
   maxAnyValueDepth = limits.maxAnyValueDepth;
+  maxRecords = limits.maxRecordsPerRequest;
   currentStats = stats;
   try {
     const batch = decodeJson(text);
@@ -244,6 +246,7 @@ function requestToBatch(doc: unknown): LogBatch {
       const sl = objectAt(scopeLogs[s] ?? {}, sPath)!;
       let scopeIndex = -1;
       const records = arrayAt(field(sl, 'logRecords', 'log_records'), `${sPath}.logRecords`);
+      if (builder.batch.length + records.length > maxRecords) throw tooManyRecords(maxRecords);
       for (let i = 0; i < records.length; i++) {
         if (resourceIndex < 0) resourceIndex = addResource(builder, rl, rPath);
         if (scopeIndex < 0) scopeIndex = addScope(builder, sl, sPath);

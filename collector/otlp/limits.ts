@@ -11,6 +11,11 @@
  *   never cut between the two halves of a surrogate pair); this applies inside
  *   array and kvlist values too. Bodies are not truncated (the message-size
  *   limit bounds them). The request is accepted.
+ * - maxRecordsPerRequest: a request with more log records is rejected whole
+ *   (PermanentError 'too_large' -> RESOURCE_EXHAUSTED / 413) as soon as the
+ *   decoder meets record N+1. Without it a 4 MiB body of empty records (2 bytes
+ *   each in protobuf) decodes into ~2M records, ~800 MB of heap and seconds of
+ *   blocked event loop; real exporters send a few thousand records per request.
  * - maxAnyValueDepth: an AnyValue nested deeper than N array/kvlist levels
  *   rejects the whole request (PermanentError -> INVALID_ARGUMENT / 400). The
  *   decoders check depth while descending, so no input can overflow the stack.
@@ -25,14 +30,17 @@
  */
 import type { AnyValue, KeyValue, LogBatch } from '../pipeline/batch';
 import { KeyValueList } from '../pipeline/batch';
+import { PermanentError } from '../pipeline/errors';
 
 export interface DecodeLimits {
+  maxRecordsPerRequest: number;
   maxAttributesPerRecord: number;
   maxAttributeValueLength: number;
   maxAnyValueDepth: number;
 }
 
 export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze({
+  maxRecordsPerRequest: 100_000,
   maxAttributesPerRecord: 1000,
   maxAttributeValueLength: 64 * 1024,
   maxAnyValueDepth: 32,
@@ -62,6 +70,7 @@ export interface DecodeOptions {
 export function resolveLimits(limits: Partial<DecodeLimits> | undefined): DecodeLimits {
   if (!limits) return DEFAULT_DECODE_LIMITS;
   return {
+    maxRecordsPerRequest: limits.maxRecordsPerRequest ?? DEFAULT_DECODE_LIMITS.maxRecordsPerRequest,
     maxAttributesPerRecord: limits.maxAttributesPerRecord ?? DEFAULT_DECODE_LIMITS.maxAttributesPerRecord,
     maxAttributeValueLength: limits.maxAttributeValueLength ?? DEFAULT_DECODE_LIMITS.maxAttributeValueLength,
     maxAnyValueDepth: limits.maxAnyValueDepth ?? DEFAULT_DECODE_LIMITS.maxAnyValueDepth,
@@ -69,6 +78,10 @@ export function resolveLimits(limits: Partial<DecodeLimits> | undefined): Decode
 }
 
 const MAX_UINT32 = 0xffffffff;
+
+export function tooManyRecords(max: number): PermanentError {
+  return new PermanentError(`request has more than ${max} log records (limit max_records_per_request)`, 'too_large');
+}
 
 /**
  * Applies the count and length limits to every attribute list of a decoded

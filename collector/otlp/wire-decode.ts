@@ -21,7 +21,7 @@
 import { KeyValueList, LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
 import { isUtf8 } from 'buffer';
 import { PermanentError } from '../pipeline/errors';
-import { applyAttributeLimits, newDecodeStats, resolveLimits, type DecodeOptions, type DecodeStats } from './limits';
+import { applyAttributeLimits, newDecodeStats, resolveLimits, tooManyRecords, type DecodeOptions, type DecodeStats } from './limits';
 
 /** Deepest group nesting skipped in unknown fields (protobufjs and Go's protobuf stop at 100 message levels). */
 const MAX_GROUP_DEPTH = 64;
@@ -43,6 +43,8 @@ class Reader {
     /** Deepest AnyValue nesting accepted. */
     readonly maxDepth: number,
     readonly stats: DecodeStats | undefined,
+    /** Most log records accepted in one request. */
+    readonly maxRecords: number,
   ) {}
 
   varint32(end: number): number {
@@ -95,7 +97,13 @@ class Reader {
 
   /** Reads a length prefix and returns the end offset of the delimited bytes. */
   lengthEnd(end: number): number {
+    const start = this.pos;
     const len = this.varint32(end) >>> 0;
+    // varint32 keeps the low 32 bits only: a prefix with higher bits set (bits 32-34 in the
+    // 5th byte, any in later ones) would otherwise be read as a small, wrong length.
+    for (let i = start + 4; i < this.pos; i++) {
+      if ((this.buf[i] & (i === start + 4 ? 0x70 : 0x7f)) !== 0) throw new Malformed('length prefix does not fit in 32 bits');
+    }
     const stop = this.pos + len;
     if (stop > end) throw new Malformed(`length ${len} runs past the end of the enclosing message`);
     return stop;
@@ -178,7 +186,7 @@ export function decodeExportRequest(input: Uint8Array, options: DecodeOptions = 
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const builder = new LogBatchBuilder();
   const limits = resolveLimits(options.limits);
-  const r = new Reader(buf, limits.maxAnyValueDepth, options.stats);
+  const r = new Reader(buf, limits.maxAnyValueDepth, options.stats, limits.maxRecordsPerRequest);
   try {
     const end = buf.length;
     let resourceLogsIndex = 0;
@@ -265,6 +273,7 @@ function readScopeLogs(r: Reader, end: number, builder: LogBatchBuilder, addReso
       continue;
     }
     const recordEnd = r.lengthEnd(end);
+    if (builder.batch.length >= r.maxRecords) throw tooManyRecords(r.maxRecords);
     if (scopeIndex < 0) {
       resourceIndex = addResource();
       scopeIndex = builder.addScope(readScope(r, scopeAt, scopeEnd, schemaUrl));

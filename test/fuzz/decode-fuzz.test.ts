@@ -29,11 +29,22 @@ import {
 } from './fuzz-kit';
 
 const SCALE = Number(process.env.LOGFUN_FUZZ_SCALE ?? '1') || 1;
-const PROTOBUF_INPUTS = Math.round(70_000 * SCALE);
-const JSON_INPUTS = Math.round(35_000 * SCALE);
+const PROTOBUF_INPUTS = Math.round(65_000 * SCALE);
+const JSON_INPUTS = Math.round(40_000 * SCALE);
 /** One decode taking longer than this is a hang (inputs are at most a few hundred KiB). */
 const MAX_DECODE_MS = 2_000;
 const SEED = fuzzSeed();
+
+/** Cheap mutations often, costly ones (10k attributes, thousands of levels) rarely: the run must stay fast. */
+function weighted<T>(cheap: readonly T[], costly: readonly T[], cheapWeight: number): T[] {
+  return [...cheap.flatMap((m) => Array<T>(cheapWeight).fill(m)), ...costly];
+}
+const PROTOBUF_MIX = weighted(
+  ['truncate', 'flip', 'insert', 'delete', 'wire_type', 'huge_length', 'long_varint', 'duplicate', 'invalid_utf8', 'random'] as const,
+  ['splice_deep', 'many_attributes', 'long_value'] as const,
+  20,
+);
+const JSON_MIX = weighted(['truncate', 'char', 'wrong_type', 'wrong_type', 'wrong_type', 'lone_surrogate', 'huge_number', 'random'] as const, ['deep', 'many_attributes', 'long_value'] as const, 15);
 
 interface Failure {
   mutation: string;
@@ -46,12 +57,13 @@ interface FuzzResult {
   rejected: number;
   failures: Failure[];
   slowestMs: number;
+  decodeMs: number;
   stats: DecodeStats;
 }
 
 /** Runs `count` inputs; a failure is anything but a batch within limits or a PermanentError. */
 function fuzz<T extends Buffer | string>(count: number, rng: Rng, make: (i: number) => { input: T; mutation: string }, decode: (input: T, stats: DecodeStats) => LogBatch): FuzzResult {
-  const result: FuzzResult = { decoded: 0, rejected: 0, failures: [], slowestMs: 0, stats: newDecodeStats() };
+  const result: FuzzResult = { decoded: 0, rejected: 0, failures: [], slowestMs: 0, decodeMs: 0, stats: newDecodeStats() };
   for (let i = 0; i < count; i++) {
     const { input, mutation } = make(i);
     const started = performance.now();
@@ -65,6 +77,7 @@ function fuzz<T extends Buffer | string>(count: number, rng: Rng, make: (i: numb
       else result.failures.push({ mutation, error: String((err as Error)?.stack ?? err).slice(0, 600), input: preview(input) });
     }
     const ms = performance.now() - started;
+    result.decodeMs += ms;
     if (ms > result.slowestMs) result.slowestMs = ms;
     if (ms > MAX_DECODE_MS) result.failures.push({ mutation, error: `decode took ${ms.toFixed(0)} ms`, input: preview(input) });
   }
@@ -99,7 +112,7 @@ function report(name: string, r: FuzzResult, count: number): void {
   // eslint-disable-next-line no-console
   console.log(
     `${name}: seed ${SEED} (replay with LOGFUN_FUZZ_SEED=${SEED}): ${count} inputs, ${r.decoded} decoded, ${r.rejected} rejected with PermanentError, ` +
-      `${r.failures.length} failures, slowest ${r.slowestMs.toFixed(1)} ms; stats ${JSON.stringify(r.stats)}`,
+      `${r.failures.length} failures, decoding took ${(r.decodeMs / 1000).toFixed(1)} s, slowest ${r.slowestMs.toFixed(1)} ms; stats ${JSON.stringify(r.stats)}`,
   );
 }
 
@@ -129,8 +142,8 @@ describe(`decoder fuzz (seed ${SEED})`, () => {
         if (i % 10 === 0) return { input: rng.pick(pool), mutation: 'none' };
         let input = rng.pick(pool);
         const mutations: string[] = [];
-        for (let k = 0, n = 1 + rng.int(3); k < n; k++) {
-          const m = rng.pick(['truncate', 'flip', 'insert', 'delete', 'wire_type', 'huge_length', 'long_varint', 'duplicate', 'splice_deep', 'invalid_utf8', 'many_attributes', 'random'] as const);
+        for (let k = 0, n = 1 + rng.int(2); k < n; k++) {
+          const m = rng.pick(PROTOBUF_MIX);
           input = mutateProtobuf(rng, input, m);
           mutations.push(m);
         }
@@ -143,6 +156,7 @@ describe(`decoder fuzz (seed ${SEED})`, () => {
     expect(r.decoded).toBeGreaterThan(PROTOBUF_INPUTS / 10);
     expect(r.rejected).toBeGreaterThan(PROTOBUF_INPUTS / 10);
     expect(r.stats.droppedAttributes).toBeGreaterThan(0);
+    expect(r.stats.truncatedValues).toBeGreaterThan(0);
     expect(r.stats.invalidUtf8).toBeGreaterThan(0);
     // Memory bounded: nothing decoded is retained. The bounds are generous (GC timing) yet far below a leak of 100k inputs.
     expect(heapUsedAfterGc() - heapBefore).toBeLessThan(200 * 1024 * 1024);
@@ -158,7 +172,7 @@ describe(`decoder fuzz (seed ${SEED})`, () => {
       rng,
       (i) => {
         if (i % 10 === 0) return { input: rng.pick(pool), mutation: 'none' };
-        const m = rng.pick(['truncate', 'char', 'wrong_type', 'wrong_type', 'wrong_type', 'deep', 'lone_surrogate', 'huge_number', 'many_attributes', 'random'] as const);
+        const m = rng.pick(JSON_MIX);
         let input = mutateJson(rng, rng.pick(pool), m);
         // Some get a second mutation on top (a wrong type inside a deep value, a cut-off huge number...).
         if (m !== 'truncate' && rng.chance(0.2)) input = mutateJson(rng, input, 'char');
@@ -171,6 +185,7 @@ describe(`decoder fuzz (seed ${SEED})`, () => {
     expect(r.decoded).toBeGreaterThan(JSON_INPUTS / 10);
     expect(r.rejected).toBeGreaterThan(JSON_INPUTS / 10);
     expect(r.stats.droppedAttributes).toBeGreaterThan(0);
+    expect(r.stats.truncatedValues).toBeGreaterThan(0);
     expect(r.stats.invalidUtf8).toBeGreaterThan(0);
     expect(heapUsedAfterGc() - heapBefore).toBeLessThan(200 * 1024 * 1024);
   });
@@ -276,6 +291,28 @@ describe('decoder limits', () => {
     expect(batch.body[0]).toBe('a\uFFFDb');
     expect(batch.attributes[0][0]).toEqual({ key: '\uFFFD', value: '\u{1F600}' });
     expect(stats.invalidUtf8).toBe(2);
+  });
+
+  test('a body of tiny records is refused past max_records_per_request (too_large), quickly and without ~800 MB of heap', () => {
+    // 4 MiB of empty LogRecords (2 bytes each) would decode into ~2M records.
+    const records = Buffer.alloc(4 * 1024 * 1024 - 16);
+    for (let i = 0; i + 1 < records.length; i += 2) records[i] = (2 << 3) | 2;
+    const body = lenField(1, lenField(2, records));
+    const started = performance.now();
+    let error: unknown;
+    try {
+      decodeExportRequest(body);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as PermanentError).reason).toBe('too_large');
+    expect((error as Error).message).toMatch(/more than 100000 log records/);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const json = `{"resourceLogs":[{"scopeLogs":[{"logRecords":[${'{},'.repeat(100_000)}{}]}]}]}`;
+    expect(() => decodeExportRequestJson(json)).toThrow(/more than 100000 log records/);
+    expect(decodeExportRequestJson(json, { limits: { maxRecordsPerRequest: 100_001 } }).length).toBe(100_001);
+    expect(decodeExportRequest(lenField(1, lenField(2, records.subarray(0, 20))), { limits: { maxRecordsPerRequest: 10 } }).length).toBe(10);
   });
 
   test('huge length prefixes, 10-byte varints and lengths past the end are PermanentErrors', () => {

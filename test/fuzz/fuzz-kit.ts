@@ -147,19 +147,44 @@ export function wrapRecord(recordFields: Buffer): Buffer {
   return lenField(1, lenField(2, lenField(2, recordFields)));
 }
 
-/** An AnyValue nested `depth` array levels deep around a string leaf. */
-export function deepAnyValue(depth: number): Buffer {
-  let v = lenField(1, Buffer.from('leaf'));
-  for (let i = 0; i < depth; i++) v = lenField(5, lenField(1, v)); // array_value{values{...}}
-  return v;
+/** Builds once per argument: the big inputs are costly to make and are reused many times. */
+function memoize<A, R>(make: (a: A) => R): (a: A) => R {
+  const cache = new Map<A, R>();
+  return (a) => {
+    let r = cache.get(a);
+    if (r === undefined) cache.set(a, (r = make(a)));
+    return r;
+  };
 }
 
+/** An AnyValue nested `depth` array levels deep around a string leaf. */
+export const deepAnyValue = memoize((depth: number): Buffer => {
+  const inner: Buffer[] = [];
+  // Built inside out with lengths computed up front: concatenating level by level is quadratic.
+  let v = lenField(1, Buffer.from('leaf'));
+  // array_value{values{...}} per level: prefixes from the innermost out, then one concat.
+  let size = v.length;
+  for (let i = 0; i < depth; i++) {
+    const values = Buffer.concat([varint((1 << 3) | 2), varint(size)]);
+    size += values.length;
+    const array = Buffer.concat([varint((5 << 3) | 2), varint(size)]);
+    size += array.length;
+    inner.push(values, array); // reversed below into array, values
+  }
+  inner.reverse();
+  inner.push(v);
+  v = Buffer.concat(inner);
+  return v;
+});
+
 /** A record with `n` attributes. */
-export function manyAttributesRecord(n: number): Buffer {
+export const manyAttributesRecord = memoize((n: number): Buffer => {
   const parts: Buffer[] = [lenField(5, lenField(1, Buffer.from('body')))];
   for (let i = 0; i < n; i++) parts.push(lenField(6, Buffer.concat([lenField(1, Buffer.from(`k${i}`)), lenField(2, lenField(1, Buffer.from('v')))])));
   return wrapRecord(Buffer.concat(parts));
-}
+});
+
+const deepRecord = memoize((depth: number): Buffer => wrapRecord(lenField(5, deepAnyValue(depth))));
 
 // ---------------------------------------------------------------- protobuf mutators
 
@@ -177,6 +202,7 @@ export type ProtobufMutation =
   | 'splice_deep'
   | 'invalid_utf8'
   | 'many_attributes'
+  | 'long_value'
   | 'random';
 
 export const PROTOBUF_MUTATIONS: readonly ProtobufMutation[] = [
@@ -191,8 +217,13 @@ export const PROTOBUF_MUTATIONS: readonly ProtobufMutation[] = [
   'splice_deep',
   'invalid_utf8',
   'many_attributes',
+  'long_value',
   'random',
 ];
+
+/** A record with a 100 KB string attribute value. */
+const longValueRecord = memoize((n: number): Buffer => wrapRecord(lenField(6, Buffer.concat([lenField(1, Buffer.from('long')), lenField(2, lenField(1, Buffer.alloc(n, 0x61)))]))));
+const longValueJson = memoize((n: number): string => jsonWithRecord(`{"attributes":[{"key":"long","value":{"stringValue":"${'b'.repeat(n)}"}}]}`));
 
 /** One mutated protobuf body and which mutation made it. */
 export function mutateProtobuf(rng: Rng, good: Buffer, mutation: ProtobufMutation = rng.pick(PROTOBUF_MUTATIONS)): Buffer {
@@ -236,7 +267,7 @@ export function mutateProtobuf(rng: Rng, good: Buffer, mutation: ProtobufMutatio
     }
     case 'splice_deep': {
       const depth = rng.pick([10, 31, 32, 33, 34, 64, 200, 3000]);
-      return Buffer.concat([good, wrapRecord(lenField(5, deepAnyValue(depth)))]);
+      return Buffer.concat([good, deepRecord(depth)]);
     }
     case 'invalid_utf8': {
       const bad = rng.pick(INVALID_UTF8);
@@ -250,6 +281,8 @@ export function mutateProtobuf(rng: Rng, good: Buffer, mutation: ProtobufMutatio
     }
     case 'many_attributes':
       return Buffer.concat([good, manyAttributesRecord(rng.pick([999, 1000, 1001, 10_000]))]);
+    case 'long_value':
+      return Buffer.concat([good, longValueRecord(100_000)]);
     case 'random':
       return rng.bytes(rng.int(200));
   }
@@ -257,9 +290,9 @@ export function mutateProtobuf(rng: Rng, good: Buffer, mutation: ProtobufMutatio
 
 // ---------------------------------------------------------------- JSON mutators
 
-export type JsonMutation = 'truncate' | 'char' | 'wrong_type' | 'deep' | 'lone_surrogate' | 'huge_number' | 'many_attributes' | 'random';
+export type JsonMutation = 'truncate' | 'char' | 'wrong_type' | 'deep' | 'lone_surrogate' | 'huge_number' | 'many_attributes' | 'long_value' | 'random';
 
-export const JSON_MUTATIONS: readonly JsonMutation[] = ['truncate', 'char', 'wrong_type', 'deep', 'lone_surrogate', 'huge_number', 'many_attributes', 'random'];
+export const JSON_MUTATIONS: readonly JsonMutation[] = ['truncate', 'char', 'wrong_type', 'deep', 'lone_surrogate', 'huge_number', 'many_attributes', 'long_value', 'random'];
 
 const JSON_REPLACEMENTS: readonly (() => unknown)[] = [
   () => null,
@@ -297,22 +330,26 @@ function replaceRandomNode(rng: Rng, doc: unknown): unknown {
   return doc;
 }
 
-function deepJsonValue(depth: number): string {
-  let v = '{"stringValue":"leaf"}';
-  for (let i = 0; i < depth; i++) v = rng0(i) ? `{"arrayValue":{"values":[${v}]}}` : `{"kvlistValue":{"values":[{"key":"k","value":${v}}]}}`;
-  return v;
-}
-const rng0 = (i: number) => i % 3 !== 0;
+/** Arrays and kvlists alternating, `depth` levels around a string leaf. */
+const deepJsonRecord = memoize((depth: number): string => {
+  const open: string[] = [];
+  const close: string[] = [];
+  for (let i = 0; i < depth; i++) {
+    if (i % 3 !== 0) open.push('{"arrayValue":{"values":['), close.push(']}}');
+    else open.push('{"kvlistValue":{"values":[{"key":"k","value":'), close.push('}]}}');
+  }
+  return jsonWithRecord(`{"body":${open.join('')}{"stringValue":"leaf"}${close.reverse().join('')}}`);
+});
 
 export function jsonWithRecord(recordJson: string): string {
   return `{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"fuzz"}}]},"scopeLogs":[{"logRecords":[${recordJson}]}]}]}`;
 }
 
-export function manyAttributesJson(n: number): string {
+export const manyAttributesJson = memoize((n: number): string => {
   const attrs: string[] = [];
   for (let i = 0; i < n; i++) attrs.push(`{"key":"k${i}","value":{"stringValue":"v"}}`);
   return jsonWithRecord(`{"body":{"stringValue":"many"},"attributes":[${attrs.join(',')}]}`);
-}
+});
 
 export function mutateJson(rng: Rng, good: string, mutation: JsonMutation = rng.pick(JSON_MUTATIONS)): string {
   switch (mutation) {
@@ -325,7 +362,7 @@ export function mutateJson(rng: Rng, good: string, mutation: JsonMutation = rng.
     case 'wrong_type':
       return JSON.stringify(replaceRandomNode(rng, JSON.parse(good)));
     case 'deep':
-      return jsonWithRecord(`{"body":${deepJsonValue(rng.pick([10, 31, 32, 33, 100, 600, 5000]))}}`);
+      return deepJsonRecord(rng.pick([10, 31, 32, 33, 100, 600, 5000]));
     case 'lone_surrogate':
       return jsonWithRecord(`{"body":{"stringValue":"a\\ud800b"},"attributes":[{"key":"\\udc00","value":{"stringValue":"x\\ud83d"}}]}`);
     case 'huge_number':
@@ -334,6 +371,8 @@ export function mutateJson(rng: Rng, good: string, mutation: JsonMutation = rng.
       );
     case 'many_attributes':
       return manyAttributesJson(rng.pick([1000, 1001, 10_000]));
+    case 'long_value':
+      return longValueJson(100_000);
     case 'random': {
       const n = rng.int(80);
       let s = '';

@@ -13,6 +13,7 @@
  *           max_request_body_size: 4MiB
  *           logs_url_path: /v1/logs
  *       limits:                      # optional; applies to OTLP requests on both protocols
+ *         max_records_per_request: 100000   # more -> RESOURCE_EXHAUSTED / 413 (bounds decoded memory)
  *         max_attributes_per_record: 1000   # extra attributes dropped, counted in droppedAttributesCount
  *         max_attribute_value_length: 64KiB # longer string/bytes attribute values truncated (UTF-16 units / bytes)
  *         max_any_value_depth: 32           # deeper AnyValue nesting -> INVALID_ARGUMENT / 400
@@ -50,6 +51,7 @@ export interface HttpProtocolConfig {
 
 /** Per-request content limits (collector/otlp/limits.ts). */
 export interface OtlpLimitsConfig {
+  max_records_per_request: number;
   max_attributes_per_record: number;
   /** A count of UTF-16 units (strings) / bytes; may be written as a size ("64KiB"). */
   max_attribute_value_length: string | number;
@@ -67,6 +69,7 @@ export interface OtlpReceiverConfig {
 
 export function createDefaultLimitsConfig(): OtlpLimitsConfig {
   return {
+    max_records_per_request: DEFAULT_DECODE_LIMITS.maxRecordsPerRequest,
     max_attributes_per_record: DEFAULT_DECODE_LIMITS.maxAttributesPerRecord,
     max_attribute_value_length: '64KiB',
     max_any_value_depth: DEFAULT_DECODE_LIMITS.maxAnyValueDepth,
@@ -78,6 +81,7 @@ export function decodeLimitsOf(config: OtlpReceiverConfig): DecodeLimits {
   const l = { ...createDefaultLimitsConfig(), ...(config.limits ?? {}) };
   const problems: string[] = [];
   const limits: DecodeLimits = { ...DEFAULT_DECODE_LIMITS };
+  collect(problems, () => (limits.maxRecordsPerRequest = positiveInteger(l.max_records_per_request, 'limits.max_records_per_request', Number.MAX_SAFE_INTEGER)));
   collect(problems, () => (limits.maxAttributesPerRecord = nonNegativeInteger(l.max_attributes_per_record, 'limits.max_attributes_per_record')));
   collect(problems, () => (limits.maxAttributeValueLength = parseSize(l.max_attribute_value_length, 'limits.max_attribute_value_length')));
   collect(problems, () => (limits.maxAnyValueDepth = positiveInteger(l.max_any_value_depth, 'limits.max_any_value_depth', MAX_CONFIGURABLE_DEPTH)));

@@ -116,8 +116,10 @@ export class OtlpGrpcServer {
       batch = this.decoder ? this.decoder.protobuf('grpc', call.request) : decodeExportRequest(call.request);
     } catch (err) {
       const message = errorMessage(err);
-      this.ingest.badRequest('grpc', 'malformed', message);
-      callback({ code: grpc.status.INVALID_ARGUMENT, details: message });
+      // Too many records is "too large" (RESOURCE_EXHAUSTED, as for max_recv_msg_size); all else is malformed.
+      const tooLarge = isPermanent(err) && err.reason === 'too_large';
+      this.ingest.badRequest('grpc', tooLarge ? 'too_large' : 'malformed', message);
+      callback({ code: tooLarge ? grpc.status.RESOURCE_EXHAUSTED : grpc.status.INVALID_ARGUMENT, details: message });
       return;
     }
     this.ingest.consume('grpc', batch).then(

@@ -12,7 +12,7 @@
 import * as http from 'http';
 import * as zlib from 'zlib';
 import type { LogBatch } from '../../pipeline/batch';
-import { httpStatusFor, RetryableError } from '../../pipeline/errors';
+import { httpStatusFor, isPermanent, RetryableError } from '../../pipeline/errors';
 import { decodeExportRequest, decodeExportRequestJson } from '../../otlp/convert';
 import { parseHostPort } from '../../otlp/endpoint';
 import { encodeRpcStatus, encodeRpcStatusJson } from '../../otlp/status';
@@ -126,6 +126,8 @@ export class OtlpHttpServer {
         if (encoding === 'protobuf') batch = decoder ? decoder.protobuf('http', raw) : decodeExportRequest(raw);
         else batch = decoder ? decoder.json('http', raw) : decodeExportRequestJson(raw.toString('utf8'));
       } catch (err) {
+        // Too many records is "too large" (413, as for max_request_body_size); all else is malformed.
+        if (isPermanent(err) && err.reason === 'too_large') throw new HttpFailure(413, errorMessage(err), 'too_large');
         throw new HttpFailure(400, errorMessage(err), 'malformed');
       }
     } catch (err) {
