@@ -8,6 +8,7 @@
  * it into INVALID_ARGUMENT.
  */
 import { KeyValueList, type AnyValue, type KeyValue } from '../pipeline/batch';
+import { varintExceeds32Bits } from '../protobuf/varint';
 
 export const WT_VARINT = 0;
 export const WT_I64 = 1;
@@ -102,11 +103,7 @@ export class ProtoReader {
   lengthEnd(end: number): number {
     const start = this.pos;
     const len = this.uint32(end);
-    // uint32 keeps the low 32 bits only: a prefix with higher bits set (bits 32-34 in the
-    // 5th byte, any in later ones) would otherwise be read as a small, wrong length.
-    for (let i = start + 4; i < this.pos; i++) {
-      if ((this.buf[i] & (i === start + 4 ? 0x70 : 0x7f)) !== 0) throw new Malformed('length prefix does not fit in 32 bits');
-    }
+    if (varintExceeds32Bits(this.buf, start, this.pos)) throw new Malformed('length prefix does not fit in 32 bits');
     const stop = this.pos + len;
     if (stop > end) throw new Malformed(`length ${len} runs past the end of the enclosing message`);
     return stop;

@@ -22,6 +22,7 @@ import { KeyValueList, LogBatchBuilder, type AnyValue, type KeyValue, type LogBa
 import { isUtf8 } from 'buffer';
 import { PermanentError } from '../pipeline/errors';
 import { applyAttributeLimits, newDecodeStats, resolveLimits, tooManyRecords, type DecodeOptions, type DecodeStats } from './limits';
+import { varintExceeds32Bits } from '../protobuf/varint';
 
 /** Deepest group nesting skipped in unknown fields (protobufjs and Go's protobuf stop at 100 message levels). */
 const MAX_GROUP_DEPTH = 64;
@@ -99,11 +100,7 @@ class Reader {
   lengthEnd(end: number): number {
     const start = this.pos;
     const len = this.varint32(end) >>> 0;
-    // varint32 keeps the low 32 bits only: a prefix with higher bits set (bits 32-34 in the
-    // 5th byte, any in later ones) would otherwise be read as a small, wrong length.
-    for (let i = start + 4; i < this.pos; i++) {
-      if ((this.buf[i] & (i === start + 4 ? 0x70 : 0x7f)) !== 0) throw new Malformed('length prefix does not fit in 32 bits');
-    }
+    if (varintExceeds32Bits(this.buf, start, this.pos)) throw new Malformed('length prefix does not fit in 32 bits');
     const stop = this.pos + len;
     if (stop > end) throw new Malformed(`length ${len} runs past the end of the enclosing message`);
     return stop;
