@@ -12,8 +12,8 @@
  * Durations are "10s", "2m", "1h" or milliseconds.
  */
 import * as os from 'os';
-import { parseDuration } from '../../collector/config/units';
 import { isPlainObject, mergeConfig } from '../../collector/config/merge';
+import { configChecks } from '../../collector/config/checks';
 
 export const ALERT_GROUPINGS = ['service', 'service_host', 'all'] as const;
 export type AlertGrouping = (typeof ALERT_GROUPINGS)[number];
@@ -158,34 +158,9 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Resolves units; every problem goes to `errors` (paths relative to the processor). */
 export function resolveHttpStatsConfig(c: HttpStatsProcessorConfig, errors: string[] = []): ResolvedHttpStatsConfig {
-  const duration = (v: string | number, path: string, positive = false): number => {
-    try {
-      const ms = parseDuration(v, path);
-      if (positive && !(ms > 0)) errors.push(`${path}: must be greater than 0`);
-      return ms;
-    } catch (e) {
-      errors.push((e as Error).message);
-      return 0;
-    }
-  };
-  const integer = (v: unknown, path: string, min: number): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      errors.push(`${path}: must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-      return min;
-    }
-    return v;
-  };
-  const number = (v: unknown, path: string, ok: (n: number) => boolean, what: string): number => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) {
-      errors.push(`${path}: must be ${what}, got ${JSON.stringify(v)}`);
-      return 0;
-    }
-    return v;
-  };
-  const bool = (v: unknown, path: string): boolean => {
-    if (typeof v !== 'boolean') errors.push(`${path}: must be true or false, got ${JSON.stringify(v)}`);
-    return v === true;
-  };
+  const checks = configChecks(errors);
+  const duration = (v: string | number, path: string, positive = false): number => checks.duration(v, path, positive);
+  const { integer, number, bool } = checks;
 
   const intervalMs = duration(c.interval, 'interval', true);
   // Rollups to 1 min / 1 h need every interval inside one minute (or whole minutes inside one hour).

@@ -49,7 +49,7 @@
  * going on is muted again within seconds, for twice as long.
  */
 import * as os from 'os';
-import { parseDuration } from '../../collector/config/units';
+import { configChecks } from '../../collector/config/checks';
 
 export const SPAM_STRATEGIES = ['both', 'zscore', 'entropy', 'off'] as const;
 export type SpamStrategy = (typeof SPAM_STRATEGIES)[number];
@@ -266,34 +266,9 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Resolves units and checks every value; every problem goes to `errors` (paths relative to the processor). */
 export function resolveSpamConfig(c: SpamProcessorConfig, errors: string[] = []): ResolvedSpamConfig {
-  const duration = (v: string | number, path: string, positive = true): number => {
-    try {
-      const ms = parseDuration(v, path);
-      if (positive && !(ms > 0)) errors.push(`${path}: must be greater than 0`);
-      return ms;
-    } catch (e) {
-      errors.push((e as Error).message);
-      return 0;
-    }
-  };
-  const integer = (v: unknown, path: string, min: number): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      errors.push(`${path}: must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-      return min;
-    }
-    return v;
-  };
-  const number = (v: unknown, path: string, ok: (n: number) => boolean, what: string): number => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) {
-      errors.push(`${path}: must be ${what}, got ${JSON.stringify(v)}`);
-      return 0;
-    }
-    return v;
-  };
-  const bool = (v: unknown, path: string): boolean => {
-    if (typeof v !== 'boolean') errors.push(`${path}: must be true or false, got ${JSON.stringify(v)}`);
-    return v === true;
-  };
+  const checks = configChecks(errors);
+  const duration = (v: string | number, path: string, positive = true): number => checks.duration(v, path, positive);
+  const { integer, number, bool } = checks;
   /** A duration that must be a whole number >= 1 of buckets. */
   const buckets = (v: string | number, path: string, bucketMs: number): number => {
     const ms = duration(v, path);
