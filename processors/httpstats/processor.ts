@@ -26,10 +26,9 @@
  * (the console mode).
  */
 import type { LogBatch } from '../../collector/pipeline/batch';
-import type { Component, CreateSettings, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
+import type { CreateSettings, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
 import { RetryableError } from '../../collector/pipeline/errors';
 import type { Counter } from '../../collector/telemetry/metrics';
-import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
 import { errorMessage } from '../../collector/storage/clickhouse-errors';
 import { HttpStatsStore } from '../../collector/storage/httpstats-store';
 import { HttpStatsAggregator, newHttpSample, type HttpSample, type IntervalStatsRow } from './aggregator';
@@ -38,6 +37,7 @@ import { resolveHttpStatsConfig, type HttpStatsProcessorConfig, type ResolvedHtt
 import { HttpRecordReader } from './record-reader';
 import { HttpStatsWriter } from './sinks/clickhouse-writer';
 import { WebhookNotifier } from './sinks/webhook';
+import { storeProviderFor, type StoreProvider } from '../../collector/storage/store-provider';
 
 export interface HttpStatsListener {
   /** Intervals this processor closed (partial aggregates), in time order. */
@@ -78,15 +78,6 @@ class StagedRequests {
   }
 }
 
-interface StoreProvider {
-  get(): Promise<HttpStatsStore | undefined>;
-  close(): Promise<void>;
-}
-
-function hasGetStore(c: Component): c is Component & { getStore(): ClickHouseStore | undefined } {
-  return typeof (c as { getStore?: unknown }).getStore === 'function';
-}
-
 export class HttpStatsProcessor implements Processor {
   readonly config: ResolvedHttpStatsConfig;
   private readonly aggregator: HttpStatsAggregator;
@@ -99,7 +90,7 @@ export class HttpStatsProcessor implements Processor {
 
   private writer: HttpStatsWriter | undefined;
   private webhook: WebhookNotifier | undefined;
-  private storeProvider: StoreProvider | undefined;
+  private storeProvider: StoreProvider<HttpStatsStore> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private state: 'new' | 'running' | 'stopped' = 'new';
   private shutdownPromise: Promise<void> | undefined;
@@ -215,60 +206,8 @@ export class HttpStatsProcessor implements Processor {
     }
   }
 
-  private resolveStore(host: Host): StoreProvider {
-    const c = this.config;
-    const id = this.settings.id;
-    if (c.endpoint) {
-      let own: Promise<ClickHouseStore> | undefined;
-      let wrapped: HttpStatsStore | undefined;
-      return {
-        get: async () => {
-          if (!own) {
-            own = openClickHouse({ endpoint: c.endpoint, username: c.username, password: c.password, database: c.database || 'otel' });
-            own.catch(() => (own = undefined));
-          }
-          const store = await own;
-          if (!wrapped || wrapped.store !== store) wrapped = new HttpStatsStore(store, c.database || store.database || 'otel');
-          return wrapped;
-        },
-        close: async () => {
-          const p = own;
-          own = undefined;
-          if (p) await (await p.catch(() => undefined))?.close();
-        },
-      };
-    }
-    let exporter: (Component & { getStore(): ClickHouseStore | undefined }) | undefined;
-    if (c.exporter) {
-      const found = host.components.get(`exporter:${c.exporter}`);
-      if (!found) throw new Error(`httpstats ${id}: no exporter "${c.exporter}" in the running pipelines (set exporter to a clickhouse exporter id, or endpoint)`);
-      if (!hasGetStore(found)) throw new Error(`httpstats ${id}: exporter "${c.exporter}" is not a clickhouse exporter`);
-      exporter = found;
-    } else {
-      for (const [key, comp] of host.components) {
-        if (key.startsWith('exporter:') && hasGetStore(comp)) {
-          exporter = comp;
-          break;
-        }
-      }
-      if (!exporter) {
-        throw new Error(
-          `httpstats ${id}: no clickhouse exporter to store statistics in; add one, set endpoint (chdb://<folder> or http://host:8123), or set store: false`,
-        );
-      }
-    }
-    const source = exporter;
-    let wrapped: HttpStatsStore | undefined;
-    return {
-      get: async () => {
-        const store = source.getStore();
-        if (!store) return undefined;
-        if (!wrapped || wrapped.store !== store) wrapped = new HttpStatsStore(store, c.database || store.database || 'otel');
-        return wrapped;
-      },
-      // The exporter owns its store.
-      close: async () => undefined,
-    };
+  private resolveStore(host: Host): StoreProvider<HttpStatsStore> {
+    return storeProviderFor(this.config, host, `httpstats ${this.settings.id}`, 'to store statistics in', (store, database) => new HttpStatsStore(store, database));
   }
 
   async consumeLogs(batch: LogBatch): Promise<void> {

@@ -29,11 +29,10 @@
  * push manual rules instead of answering manualModeOf().
  */
 import { LogBatch } from '../../collector/pipeline/batch';
-import type { Component, CreateSettings, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
+import type { CreateSettings, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
 import { RetryableError, isPermanent } from '../../collector/pipeline/errors';
 import type { Counter } from '../../collector/telemetry/metrics';
 import type { TemplateDictionary } from '../../collector/templates/dictionary';
-import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
 import { errorMessage } from '../../collector/storage/clickhouse-errors';
 import { newEventId, SuppressionStore, type SuppressionRow } from '../../collector/storage/suppression-store';
 import { reasonOf, SpamBalancer, type BalancerEvent, type ServiceKeys, type SpamKey } from './balancer';
@@ -43,6 +42,7 @@ import { FUNCTION_ATTRIBUTE, readMutedReport, SDK_MUTED_EVENT } from './sdk-repo
 import { FUNCTION_SUMMARY_ID, FUNCTION_SUMMARY_TEXT, SUMMARY_EVENT, SummaryBatchBuilder, TEMPLATE_SUMMARY_ID, TEMPLATE_SUMMARY_TEXT } from './summary';
 import { SuppressionWriter } from './suppression-writer';
 import { severityTextOf } from '../../sdk/severity';
+import { storeProviderFor, type StoreProvider } from '../../collector/storage/store-provider';
 
 /** One decision as a plain row (the same as the log_suppression row), for listeners and the console. */
 export interface SpamListener {
@@ -88,15 +88,6 @@ interface StagedReport {
   templateId: bigint;
   fn: string;
   count: number;
-}
-
-interface StoreProvider {
-  get(): Promise<SuppressionStore | undefined>;
-  close(): Promise<void>;
-}
-
-function hasGetStore(c: Component): c is Component & { getStore(): ClickHouseStore | undefined } {
-  return typeof (c as { getStore?: unknown }).getStore === 'function';
 }
 
 function manualKey(t: MuteTarget): string {
@@ -146,7 +137,7 @@ export class SpamProcessor implements Processor {
   private readonly summaryTemplatesDefined = new Set<string>();
 
   private writer: SuppressionWriter | undefined;
-  private storeProvider: StoreProvider | undefined;
+  private storeProvider: StoreProvider<SuppressionStore> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private evaluating: Promise<void> | undefined;
   private sending: Promise<void> | undefined;
@@ -318,58 +309,8 @@ export class SpamProcessor implements Processor {
     }
   }
 
-  private resolveStore(host: Host): StoreProvider {
-    const c = this.config;
-    const id = this.settings.id;
-    const database = (store: ClickHouseStore) => c.database || store.database || 'otel';
-    if (c.endpoint) {
-      let own: Promise<ClickHouseStore> | undefined;
-      let wrapped: SuppressionStore | undefined;
-      return {
-        get: async () => {
-          if (!own) {
-            own = openClickHouse({ endpoint: c.endpoint, username: c.username, password: c.password, database: c.database || 'otel' });
-            own.catch(() => (own = undefined));
-          }
-          const store = await own;
-          if (!wrapped || wrapped.store !== store) wrapped = new SuppressionStore(store, database(store));
-          return wrapped;
-        },
-        close: async () => {
-          const p = own;
-          own = undefined;
-          if (p) await (await p.catch(() => undefined))?.close();
-        },
-      };
-    }
-    let exporter: (Component & { getStore(): ClickHouseStore | undefined }) | undefined;
-    if (c.exporter) {
-      const found = host.components.get(`exporter:${c.exporter}`);
-      if (!found) throw new Error(`spam ${id}: no exporter "${c.exporter}" in the running pipelines (set exporter to a clickhouse exporter id, or endpoint)`);
-      if (!hasGetStore(found)) throw new Error(`spam ${id}: exporter "${c.exporter}" is not a clickhouse exporter`);
-      exporter = found;
-    } else {
-      for (const [key, comp] of host.components) {
-        if (key.startsWith('exporter:') && hasGetStore(comp)) {
-          exporter = comp;
-          break;
-        }
-      }
-      if (!exporter) {
-        throw new Error(`spam ${id}: no clickhouse exporter to store log_suppression in; add one, set endpoint (chdb://<folder> or http://host:8123), or set store: false`);
-      }
-    }
-    const source = exporter;
-    let wrapped: SuppressionStore | undefined;
-    return {
-      get: async () => {
-        const store = source.getStore();
-        if (!store) return undefined;
-        if (!wrapped || wrapped.store !== store) wrapped = new SuppressionStore(store, database(store));
-        return wrapped;
-      },
-      close: async () => undefined,
-    };
+  private resolveStore(host: Host): StoreProvider<SuppressionStore> {
+    return storeProviderFor(this.config, host, `spam ${this.settings.id}`, 'to store log_suppression in', (store, database) => new SuppressionStore(store, database));
   }
 
   // ---- data path ---------------------------------------------------------
