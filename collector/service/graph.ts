@@ -21,6 +21,14 @@ interface Node {
   component: Component;
 }
 
+export interface PipelineGraphOptions {
+  /**
+   * Wraps an exporter where the pipelines feed it (the live tail's tap, collector/tail/hub.ts);
+   * called once per exporter, the result is what every pipeline sends to. Default: none.
+   */
+  wrapExporter?(id: string, type: string, exporter: LogsConsumer): LogsConsumer;
+}
+
 export class PipelineGraph {
   /** Components by key: "receiver:otlp", "exporter:clickhouse", "processor:batch@logs". */
   readonly components = new Map<string, Component>();
@@ -28,7 +36,12 @@ export class PipelineGraph {
   private readonly stopOrder: Node[] = [];
   private started: Node[] = [];
 
-  constructor(private readonly config: CollectorConfig, private readonly metrics: Metrics, private readonly logger: DiagLogger) {
+  constructor(
+    private readonly config: CollectorConfig,
+    private readonly metrics: Metrics,
+    private readonly logger: DiagLogger,
+    private readonly options: PipelineGraphOptions = {},
+  ) {
     this.build();
   }
 
@@ -46,11 +59,14 @@ export class PipelineGraph {
       void name;
     }
 
+    const feeds = new Map<string, LogsConsumer>();
+    for (const [id, exporter] of exporters) feeds.set(id, this.options.wrapExporter?.(id, config.exporters.get(id)!.factory.type, exporter) ?? exporter);
+
     // Per pipeline: processors back to front, each one's next is the stage after it.
     const pipelineEntry = new Map<string, LogsConsumer>();
     const processorNodes: Node[][] = [];
     for (const [name, p] of config.pipelines) {
-      let next: LogsConsumer = new FanoutConsumer(p.exporters.map((id) => exporters.get(id)!));
+      let next: LogsConsumer = new FanoutConsumer(p.exporters.map((id) => feeds.get(id)!));
       const nodes: Node[] = [];
       for (let i = p.processors.length - 1; i >= 0; i--) {
         const id = p.processors[i];

@@ -1,0 +1,172 @@
+/**
+ * The live source of the tail: a tap around the ClickHouse exporter's
+ * consumeLogs (installed by the collector when it builds the pipeline graph, see
+ * service/graph.ts `wrapExporter`), and the subscribers that read from it.
+ *
+ * What "live" means: the records the pipeline delivered to the exporter. A batch
+ * is announced to the subscribers as *pending* before the exporter sees it, and
+ * becomes *accepted* when the exporter's consumeLogs resolves (or *failed* when
+ * it rejects: the sender retries, and the retry is a new batch). A subscriber
+ * shows only accepted records. Because a record reaches storage only through the
+ * exporter, its live copy is known to every subscriber before it can be stored:
+ * that ordering is what makes the replay/live seam exact (see session.ts).
+ *
+ * Accepted batches also stay in a recent ring (bounded by records and age) so a
+ * tail starting now also sees records that were accepted a moment ago but may
+ * still wait in the exporter's queue (not yet in storage): without the ring those
+ * would fall between the replay (not stored yet) and the live feed (already past).
+ * The ring holds references to the batches, which the exporter only reads (a
+ * batch fanned out to several exporters is shared read-only); they are turned
+ * into TailRecords only when a subscriber needs them, so with nobody tailing the
+ * tap costs one small object per batch.
+ *
+ * Nothing here ever waits for a subscriber: offering records is synchronous and a
+ * full subscriber queue drops (that subscriber's) records and counts them.
+ */
+import type { LogBatch } from '../pipeline/batch';
+import type { LogsConsumer } from '../pipeline/component';
+import type { Counter, Metrics } from '../telemetry/metrics';
+import { storedTimeOf, tailRecordsOf, type TailRecord } from './record';
+
+export type EntryState = 'pending' | 'accepted' | 'failed';
+
+/** One batch as the hub tracks it. */
+export class TapEntry {
+  state: EntryState = 'pending';
+  acceptedAtMs = 0;
+  private records: TailRecord[] | undefined;
+  constructor(private batch: LogBatch | undefined, readonly count: number, readonly maxTimeNs: bigint) {}
+
+  /** The batch's records (projected once, shared by every subscriber). */
+  recordsOf(): TailRecord[] {
+    if (!this.records) {
+      this.records = this.batch ? tailRecordsOf(this.batch) : [];
+      this.batch = undefined;
+    }
+    return this.records;
+  }
+}
+
+/** What the hub needs from a subscriber (session.ts implements it). */
+export interface TapSubscriber {
+  /** Records of a new entry (pending), or of the ring/in-flight entries at subscription time. Synchronous, must not throw. */
+  offer(entry: TapEntry, fromRing: boolean): void;
+  /** An entry changed state (accepted or failed). */
+  settled(entry: TapEntry): void;
+}
+
+export interface LiveTailHubOptions {
+  metrics: Metrics;
+  /** Accepted records kept for tails that start now; default 50 000. */
+  ringRecords?: number;
+  /** Age after which an accepted batch leaves the ring; default 120 s (well above the exporter's flush interval). */
+  ringMs?: number;
+  now?: () => number;
+}
+
+export class LiveTailHub {
+  private readonly subscribers = new Set<TapSubscriber>();
+  private readonly inflight = new Set<TapEntry>();
+  private readonly ring: TapEntry[] = [];
+  private ringHead = 0;
+  private ringCount = 0;
+  private readonly ringRecords: number;
+  private readonly ringMs: number;
+  private readonly now: () => number;
+  private readonly subscribersGauge: Counter;
+  private readonly tappedCounter: Counter;
+  readonly metrics: Metrics;
+
+  constructor(options: LiveTailHubOptions) {
+    this.metrics = options.metrics;
+    this.ringRecords = options.ringRecords ?? 50_000;
+    this.ringMs = options.ringMs ?? 120_000;
+    this.now = options.now ?? Date.now;
+    this.subscribersGauge = options.metrics.gauge('logfun_tail_subscribers', 'Live tail sessions subscribed to the records delivered to the exporter.');
+    this.tappedCounter = options.metrics.counter('logfun_tail_tapped_records_total', 'Records the live tail saw accepted by the exporter it taps.');
+    this.subscribersGauge.set({}, 0);
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  /** The exporter with the tap around it: same contract, same result. */
+  tap(exporter: LogsConsumer): LogsConsumer {
+    return { consumeLogs: (batch) => this.deliver(exporter, batch) };
+  }
+
+  private async deliver(exporter: LogsConsumer, batch: LogBatch): Promise<void> {
+    if (batch.length === 0) return exporter.consumeLogs(batch);
+    let maxTime = 0n;
+    for (let i = 0; i < batch.length; i++) {
+      const t = storedTimeOf(batch, i);
+      if (t > maxTime) maxTime = t;
+    }
+    const entry = new TapEntry(batch, batch.length, maxTime);
+    // With subscribers the records are copied now, before the exporter owns the batch.
+    if (this.subscribers.size > 0) entry.recordsOf();
+    this.inflight.add(entry);
+    for (const s of this.subscribers) s.offer(entry, false);
+    try {
+      await exporter.consumeLogs(batch);
+    } catch (e) {
+      this.settle(entry, 'failed');
+      throw e;
+    }
+    this.settle(entry, 'accepted');
+  }
+
+  private settle(entry: TapEntry, state: 'accepted' | 'failed'): void {
+    this.inflight.delete(entry);
+    entry.state = state;
+    if (state === 'accepted') {
+      entry.acceptedAtMs = this.now();
+      this.tappedCounter.inc({}, entry.count);
+      this.ring.push(entry);
+      this.ringCount += entry.count;
+      this.evict();
+    }
+    for (const s of this.subscribers) s.settled(entry);
+  }
+
+  private evict(): void {
+    const oldest = this.now() - this.ringMs;
+    while (this.ringHead < this.ring.length) {
+      const e = this.ring[this.ringHead];
+      if (this.ringCount <= this.ringRecords && e.acceptedAtMs >= oldest) break;
+      this.ringCount -= e.count;
+      this.ringHead++;
+    }
+    if (this.ringHead > 1024 && this.ringHead * 2 > this.ring.length) {
+      this.ring.splice(0, this.ringHead);
+      this.ringHead = 0;
+    }
+  }
+
+  /**
+   * Adds a subscriber; it is first offered the ring (accepted recently, oldest
+   * first) and the in-flight entries whose newest record is at or after
+   * `sinceNs`, then every new entry. Returns the unsubscribe function.
+   */
+  subscribe(s: TapSubscriber, sinceNs: bigint): () => void {
+    this.evict();
+    for (let i = this.ringHead; i < this.ring.length; i++) if (this.ring[i].maxTimeNs >= sinceNs) s.offer(this.ring[i], true);
+    for (const e of this.inflight) if (e.maxTimeNs >= sinceNs) s.offer(e, true);
+    this.subscribers.add(s);
+    this.subscribersGauge.set({}, this.subscribers.size);
+    return () => {
+      if (this.subscribers.delete(s)) this.subscribersGauge.set({}, this.subscribers.size);
+    };
+  }
+}
+
+/**
+ * The graph hook (PipelineGraphOptions.wrapExporter) that taps the exporter the
+ * console reads from: the first clickhouse exporter of the config (as
+ * console/mount.ts picks it), so every live record is one the replay can find.
+ */
+export function tapStoreExporter(config: { exporters: ReadonlyMap<string, { factory: { type: string } }> }, hub: LiveTailHub): (id: string, type: string, exporter: LogsConsumer) => LogsConsumer {
+  const storeId = [...config.exporters].find(([, e]) => e.factory.type === 'clickhouse')?.[0];
+  return (id, _type, exporter) => (id === storeId ? hub.tap(exporter) : exporter);
+}
