@@ -6,21 +6,15 @@
  * Tokens are compared in constant time (both sides hashed first, so lengths do
  * not leak either).
  */
-import { createHash, timingSafeEqual } from 'crypto';
 import type * as http from 'http';
+import { tokensMatch } from '../security/bearer-auth';
 
 export const CONSOLE_TOKEN_ENV = 'LOGFUN_CONSOLE_TOKEN';
 export const CONSOLE_COOKIE = 'logfun_console';
 
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s, 'utf8').digest();
-}
-
-/** Constant-time equality of a presented token with the configured one ('' never matches). */
+/** Constant-time equality of a presented token with the configured one ('' never matches); see security/bearer-auth.ts. */
 export function consoleTokenMatches(given: string | undefined, token: string): boolean {
-  const g = given ?? '';
-  const ok = timingSafeEqual(digest(g), digest(token));
-  return ok && g.length > 0;
+  return tokensMatch(given, token);
 }
 
 /** The value of one cookie from a Cookie header, or undefined. */

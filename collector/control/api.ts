@@ -10,8 +10,8 @@
  * With a token configured every request needs `Authorization: Bearer <token>`
  * (401 otherwise; compared in constant time). JSON shapes: json.ts.
  */
-import { createHash, timingSafeEqual } from 'crypto';
 import type * as http from 'http';
+import { bearerTokenOf, tokensMatch } from '../security/bearer-auth';
 import type { RouteHandler } from '../service/admin-server';
 import { RuleValidationError, targetKey } from './rules';
 import { ControlStoreUnavailableError, type ControlPlane } from './store';
@@ -29,16 +29,9 @@ export interface RouteTarget {
   route(method: string, path: string, handler: RouteHandler): void;
 }
 
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s, 'utf8').digest();
-}
-
-/** Constant-time check of an Authorization header against the token (hashing first evens out lengths). */
+/** Constant-time check of an Authorization header against the token (security/bearer-auth.ts: hashing first evens out lengths). */
 export function bearerTokenMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  const given = m ? m[1].trim() : '';
-  const ok = timingSafeEqual(digest(given), digest(token));
-  return ok && given.length > 0;
+  return tokensMatch(bearerTokenOf(header), token);
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

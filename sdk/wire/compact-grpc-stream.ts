@@ -34,6 +34,11 @@ export interface GrpcStreamOptions {
   /** host:port, [v6]:port, or unix:/path (parseGrpcEndpoint's target). */
   target: string;
   secure: boolean;
+  /**
+   * With `secure`: a CA to trust instead of the system roots, a client certificate
+   * and key (mutual TLS), the name the server certificate must carry.
+   */
+  tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; servername?: string };
   /** /package.Service/Method */
   path: string;
   /** Request metadata (lower-case keys). */
@@ -112,7 +117,14 @@ export class GrpcClientStream {
       const socketPath = target.replace(/^unix:(\/\/)?/, '');
       authority = 'http://localhost';
       connectOptions.createConnection = () => net.connect(socketPath);
-    } else authority = `${options.secure ? 'https' : 'http'}://${target}`;
+    } else {
+      authority = `${options.secure ? 'https' : 'http'}://${target}`;
+      const tls = options.secure ? options.tls : undefined;
+      if (tls?.ca !== undefined) connectOptions.ca = tls.ca;
+      if (tls?.cert !== undefined) connectOptions.cert = tls.cert;
+      if (tls?.key !== undefined) connectOptions.key = tls.key;
+      if (tls?.servername !== undefined) connectOptions.servername = tls.servername;
+    }
     this.session = http2.connect(authority, connectOptions);
     // Never keep the process alive for the stream (see the module comment).
     this.session.unref();

@@ -132,10 +132,10 @@ function fixtureSpec(): string {
  * exporter, in a child Node process (see otel-sdk-emitter.js); resolves when it exited
  * after flush and shutdown, rejects with its stderr otherwise.
  */
-export function emitFixtureRecords(kind: OfficialExporterKind, url: string, compression: 'none' | 'gzip' = 'none'): Promise<string> {
+export function emitFixtureRecords(kind: OfficialExporterKind, url: string, compression: 'none' | 'gzip' = 'none', env?: NodeJS.ProcessEnv): Promise<string> {
   const script = path.join(__dirname, 'otel-sdk-emitter.js');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, kind, url, compression], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, kind, url, compression], { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env } : {}) });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -12,6 +12,13 @@
  *           endpoint: 0.0.0.0:4318
  *           max_request_body_size: 4MiB
  *           logs_url_path: /v1/logs
+ *           tls:                     # optional on either protocol (collector/security/server-tls.ts)
+ *             cert_file: server.crt
+ *             key_file: server.key
+ *             client_ca_file: ca.crt # optional: mutual TLS
+ *             min_version: "1.2"     # or "1.3"
+ *           auth:                    # optional on either protocol (collector/security/bearer-auth.ts)
+ *             token: ${env:LOGFUN_INGEST_TOKEN}   # or filename: /run/secrets/ingest-token
  *       limits:                      # optional; applies to OTLP requests on both protocols
  *         max_records_per_request: 100000   # more -> RESOURCE_EXHAUSTED / 413 (bounds decoded memory)
  *         max_attributes_per_record: 1000   # extra attributes dropped, counted in droppedAttributesCount
@@ -29,8 +36,20 @@ import { mergeConfig, isPlainObject } from '../../config/merge';
 import { parseSize } from '../../config/units';
 import { parseHostPort } from '../../otlp/endpoint';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from '../../otlp/limits';
+import { unmarshalServerTls, validateServerTls, type ServerTlsConfig } from '../../security/server-tls';
+import { unmarshalBearerAuth, validateBearerAuth, type BearerAuthConfig } from '../../security/bearer-auth';
 
-export interface GrpcProtocolConfig {
+/**
+ * Settings both protocols share: TLS and bearer-token auth (absent = plaintext, no auth).
+ * With auth, every request (OTLP Export, the compact stream, OTLP/HTTP) needs
+ * `authorization: Bearer <token>`: UNAUTHENTICATED / 401 otherwise.
+ */
+export interface ServerSecurityConfig {
+  tls?: ServerTlsConfig | null;
+  auth?: BearerAuthConfig | null;
+}
+
+export interface GrpcProtocolConfig extends ServerSecurityConfig {
   endpoint: string;
   /** Largest accepted request message (after decompression); larger -> RESOURCE_EXHAUSTED. */
   max_recv_msg_size: string | number;
@@ -41,7 +60,7 @@ export interface GrpcProtocolConfig {
   logfun_ingest?: boolean;
 }
 
-export interface HttpProtocolConfig {
+export interface HttpProtocolConfig extends ServerSecurityConfig {
   endpoint: string;
   /** Largest accepted request body, compressed and decompressed; larger -> 413. */
   max_request_body_size: string | number;
@@ -152,7 +171,8 @@ export function unmarshalOtlpReceiverConfig(raw: unknown, path: string, errors: 
     if (!(PROTOCOLS as readonly string[]).includes(key)) errors.push(`${path}.protocols.${key}: unknown protocol (valid: grpc, http)`);
   }
   if ('grpc' in protocols) {
-    let rawGrpc = protocols.grpc;
+    const security = takeSecurity(protocols.grpc, `${path}.protocols.grpc`, errors);
+    let rawGrpc = security.rest;
     let logfunIngest: boolean | undefined;
     if (isPlainObject(rawGrpc) && 'logfun_ingest' in rawGrpc) {
       const { logfun_ingest: value, ...rest } = rawGrpc;
@@ -162,14 +182,35 @@ export function unmarshalOtlpReceiverConfig(raw: unknown, path: string, errors: 
     }
     config.protocols.grpc = mergeConfig(createDefaultGrpcConfig(), rawGrpc, `${path}.protocols.grpc`, errors) as GrpcProtocolConfig;
     if (logfunIngest !== undefined) config.protocols.grpc.logfun_ingest = logfunIngest;
+    applySecurity(config.protocols.grpc, security);
   }
   if ('http' in protocols) {
-    config.protocols.http = mergeConfig(createDefaultHttpConfig(), protocols.http, `${path}.protocols.http`, errors) as HttpProtocolConfig;
+    const security = takeSecurity(protocols.http, `${path}.protocols.http`, errors);
+    config.protocols.http = mergeConfig(createDefaultHttpConfig(), security.rest, `${path}.protocols.http`, errors) as HttpProtocolConfig;
+    applySecurity(config.protocols.http, security);
   }
   if (raw.limits !== undefined && raw.limits !== null) {
     config.limits = mergeConfig(createDefaultLimitsConfig(), raw.limits, `${path}.limits`, errors) as OtlpLimitsConfig;
   }
   return config;
+}
+
+interface TakenSecurity {
+  rest: unknown;
+  tls?: ServerTlsConfig;
+  auth?: BearerAuthConfig;
+}
+
+/** Splits `tls` and `auth` off a protocol's raw mapping (their keys are checked here, not by the generic merge). */
+function takeSecurity(raw: unknown, path: string, errors: string[]): TakenSecurity {
+  if (!isPlainObject(raw) || (!('tls' in raw) && !('auth' in raw))) return { rest: raw };
+  const { tls, auth, ...rest } = raw;
+  return { rest, tls: unmarshalServerTls(tls, `${path}.tls`, errors), auth: unmarshalBearerAuth(auth, `${path}.auth`, errors) };
+}
+
+function applySecurity(target: ServerSecurityConfig, security: TakenSecurity): void {
+  if (security.tls) target.tls = security.tls;
+  if (security.auth) target.auth = security.auth;
 }
 
 /** Every problem with a resolved config, paths relative to the component. */
@@ -184,6 +225,7 @@ export function validateOtlpReceiverConfig(config: OtlpReceiverConfig): string[]
     if (grpc.logfun_ingest !== undefined && typeof grpc.logfun_ingest !== 'boolean') {
       problems.push(`protocols.grpc.logfun_ingest: expected true or false, got ${JSON.stringify(grpc.logfun_ingest)}`);
     }
+    problems.push(...validateServerTls(grpc.tls ?? undefined, 'protocols.grpc.tls'), ...validateBearerAuth(grpc.auth ?? undefined, 'protocols.grpc.auth'));
   }
   if (http) {
     collect(problems, () => ports.push({ name: 'http', ...parseHostPort(http.endpoint, 'protocols.http.endpoint') }));
@@ -191,6 +233,7 @@ export function validateOtlpReceiverConfig(config: OtlpReceiverConfig): string[]
     if (typeof http.logs_url_path !== 'string' || !http.logs_url_path.startsWith('/')) {
       problems.push(`protocols.http.logs_url_path: must start with "/", got ${JSON.stringify(http.logs_url_path)}`);
     }
+    problems.push(...validateServerTls(http.tls ?? undefined, 'protocols.http.tls'), ...validateBearerAuth(http.auth ?? undefined, 'protocols.http.auth'));
   }
   if (config.limits) {
     try {

@@ -11,8 +11,16 @@
  * for too_large); RetryableError and unknown errors -> UNAVAILABLE (RESOURCE_EXHAUSTED
  * for reason "exhausted"), with a google.rpc.RetryInfo detail carrying the delay
  * when one is known (always for RESOURCE_EXHAUSTED: OTLP clients retry it only then).
+ *
+ * Security (config `tls`, `auth`): with tls the port speaks only TLS (with
+ * client_ca_file, only to clients with a certificate from those CAs). With auth,
+ * an interceptor checks `authorization: Bearer <token>` in the call metadata of
+ * every method (Export and the compact stream) before any handler runs; a call
+ * without it gets UNAUTHENTICATED and is counted (see auth.ts).
  */
 import * as grpc from '@grpc/grpc-js';
+import type { SecureServerOptions } from 'http2';
+import type { SecureContextOptions } from 'tls';
 import { LOGS_SERVICE_EXPORT_PATH } from '../../../sdk/wire/protos';
 import type { LogBatch } from '../../pipeline/batch';
 import { GrpcCode, grpcStatusFor, isPermanent, RetryableError } from '../../pipeline/errors';
@@ -23,6 +31,8 @@ import { encodeRpcStatus, GRPC_STATUS_DETAILS_KEY } from '../../otlp/status';
 import { positiveSize, type GrpcProtocolConfig } from './config';
 import { errorMessage, type ReceiverIngest } from './ingest';
 import type { LogfunIngestService } from './logfun-ingest';
+import type { ReceiverAuth } from './auth';
+import { loadServerTls, type ServerTlsMaterial } from '../../security/server-tls';
 
 const identity = (b: Buffer): Buffer => b;
 /** ExportLogsServiceResponse with no partial_success: the empty message. */
@@ -68,20 +78,24 @@ export class OtlpGrpcServer {
     private readonly compact?: LogfunIngestService,
     /** Applies the receiver's content limits; without it the default limits apply, uncounted. */
     private readonly decoder?: OtlpRequestDecoder,
+    /** Bearer-token check of every call; none = no auth. */
+    private readonly auth?: ReceiverAuth,
   ) {}
 
   async start(): Promise<number> {
     const { host, port } = parseHostPort(this.config.endpoint, 'protocols.grpc.endpoint');
     const maxRecv = positiveSize(this.config.max_recv_msg_size, 'protocols.grpc.max_recv_msg_size');
+    const credentials = this.config.tls ? new TlsServerCredentials(loadServerTls(this.config.tls, 'protocols.grpc.tls')) : grpc.ServerCredentials.createInsecure();
+    const interceptors = this.auth ? [this.checkBearerToken, this.countTransportRejections] : [this.countTransportRejections];
     const server = new grpc.Server({
       'grpc.max_receive_message_length': maxRecv,
-      interceptors: [this.countTransportRejections],
+      interceptors,
     });
     server.addService(LOGS_SERVICE_DEFINITION, { Export: this.handleExport });
     if (this.compact) server.addService(this.compact.definition, { Stream: this.compact.handler });
     const target = formatHostPort(host || '0.0.0.0', port);
     this.port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+      server.bindAsync(target, credentials, (err, bound) => {
         if (err) reject(new Error(`otlp receiver: cannot listen for gRPC on ${target}: ${err.message}`));
         else resolve(bound);
       });
@@ -129,6 +143,24 @@ export class OtlpGrpcServer {
   };
 
   /**
+   * Refuses a call whose metadata lacks the bearer token with UNAUTHENTICATED,
+   * before its handler starts (the metadata is not passed on, so neither the
+   * Export handler nor the compact stream ever sees the call).
+   */
+  private readonly checkBearerToken: grpc.ServerInterceptor = (_method, call) =>
+    new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, passOn) => {
+            const value = metadata.get('authorization')[0];
+            const refusal = this.auth!.check(typeof value === 'string' ? value : undefined, call.getPeer());
+            if (refusal === undefined) return passOn(metadata);
+            call.sendStatus({ code: grpc.status.UNAUTHENTICATED, details: refusal, metadata: new grpc.Metadata() });
+          },
+        }),
+    });
+
+  /**
    * grpc-js answers oversized or undecompressable messages itself, without calling
    * the handler; this interceptor sees those statuses so they are counted too.
    * It wraps the base call's sendStatus (which grpc-js calls for its own
@@ -153,6 +185,32 @@ export class OtlpGrpcServer {
       },
     });
   };
+}
+
+/**
+ * grpc-js's createSsl cannot set a minimum TLS version; these credentials pass
+ * Node's TLS server options through as they are (grpc-js hands its credentials'
+ * constructor and context options to http2.createSecureServer).
+ */
+class TlsServerCredentials extends grpc.ServerCredentials {
+  constructor(material: ServerTlsMaterial) {
+    const serverOptions: SecureServerOptions = {
+      minVersion: material.minVersion,
+      requestCert: material.requireClientCert,
+      rejectUnauthorized: material.requireClientCert,
+    };
+    const contextOptions: SecureContextOptions = {
+      cert: material.cert,
+      key: material.key,
+      minVersion: material.minVersion,
+      ...(material.ca ? { ca: material.ca } : {}),
+    };
+    super(serverOptions, contextOptions);
+  }
+
+  _equals(other: grpc.ServerCredentials): boolean {
+    return other === this;
+  }
 }
 
 function statusForRefusal(err: unknown): Partial<grpc.StatusObject> {

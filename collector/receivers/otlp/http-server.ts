@@ -8,8 +8,15 @@
  * encoding (JSON when the encoding is unknown): 400 invalid, 413 too large,
  * 415 unsupported Content-Type, 404 other paths, 405 other methods, and 429/503
  * with Retry-After (seconds) when the next consumer refused with a retryable error.
+ *
+ * Security (config `tls`, `auth`): with tls the server is HTTPS only (with
+ * client_ca_file, clients must present a certificate from those CAs). With auth,
+ * every request needs `Authorization: Bearer <token>`, checked before anything
+ * else (path, body): 401 with WWW-Authenticate and a google.rpc.Status (code 16,
+ * UNAUTHENTICATED) otherwise, counted (see auth.ts).
  */
 import * as http from 'http';
+import * as https from 'https';
 import * as zlib from 'zlib';
 import type { LogBatch } from '../../pipeline/batch';
 import { httpStatusFor, isPermanent, RetryableError } from '../../pipeline/errors';
@@ -19,13 +26,15 @@ import { encodeRpcStatus, encodeRpcStatusJson } from '../../otlp/status';
 import { positiveSize, type HttpProtocolConfig } from './config';
 import { errorMessage, type ReceiverIngest } from './ingest';
 import type { OtlpRequestDecoder } from './receiver';
+import type { ReceiverAuth } from './auth';
+import { loadServerTls, secureServerOptions } from '../../security/server-tls';
 
 type Encoding = 'protobuf' | 'json';
 
 const CONTENT_TYPE: Record<Encoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 
 /** gRPC code names in Status bodies, matching the HTTP status (as otelcol does). */
-const RPC_CODE_FOR_HTTP: Record<number, number> = { 400: 3, 404: 5, 405: 12, 413: 8, 415: 3, 429: 8, 500: 13, 503: 14 };
+const RPC_CODE_FOR_HTTP: Record<number, number> = { 400: 3, 401: 16, 404: 5, 405: 12, 413: 8, 415: 3, 429: 8, 500: 13, 503: 14 };
 
 /** Retry-After when the refusing stage gave no delay. */
 const DEFAULT_RETRY_AFTER_S = 1;
@@ -44,7 +53,7 @@ class HttpFailure extends Error {
 }
 
 export class OtlpHttpServer {
-  private server: http.Server | undefined;
+  private server: http.Server | https.Server | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   port: number | undefined;
   private maxBodySize = 0;
@@ -54,12 +63,14 @@ export class OtlpHttpServer {
     private readonly ingest: ReceiverIngest,
     /** Applies the receiver's content limits; without it the default limits apply, uncounted. */
     private readonly decoder?: OtlpRequestDecoder,
+    /** Bearer-token check of every request; none = no auth. */
+    private readonly auth?: ReceiverAuth,
   ) {}
 
   async start(): Promise<number> {
     const { host, port } = parseHostPort(this.config.endpoint, 'protocols.http.endpoint');
     this.maxBodySize = positiveSize(this.config.max_request_body_size, 'protocols.http.max_request_body_size');
-    const server = http.createServer((req, res) => {
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       const done = this.handle(req, res).catch((err: unknown) => {
         // Only a bug gets here; answer rather than leave the sender hanging.
         if (!res.headersSent) this.respondError(res, 'json', 500, `internal error: ${errorMessage(err)}`);
@@ -67,7 +78,9 @@ export class OtlpHttpServer {
       });
       this.inFlight.add(done);
       void done.finally(() => this.inFlight.delete(done));
-    });
+    };
+    const tls = this.config.tls ? loadServerTls(this.config.tls, 'protocols.http.tls') : undefined;
+    const server = tls ? https.createServer(secureServerOptions(tls), onRequest) : http.createServer(onRequest);
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error) => reject(new Error(`otlp receiver: cannot listen for HTTP on ${this.config.endpoint}: ${err.message}`));
       server.once('error', onError);
@@ -97,6 +110,16 @@ export class OtlpHttpServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (this.auth) {
+      const refusal = this.auth.check(req.headers.authorization, req.socket.remoteAddress);
+      if (refusal !== undefined) {
+        // The body is not read: the connection is not reused.
+        res.setHeader('WWW-Authenticate', 'Bearer realm="logfun"');
+        res.setHeader('Connection', 'close');
+        this.respondError(res, requestEncoding(req.headers['content-type']) ?? 'json', 401, refusal);
+        return;
+      }
+    }
     const path = (req.url ?? '/').split('?')[0];
     if (path !== this.config.logs_url_path) {
       this.ingest.badRequest('http', 'not_found', `${req.method} ${path}`);

@@ -8,6 +8,10 @@
  *   logfun_receiver_dropped_attributes_total           attributes over max_attributes_per_record
  *   logfun_receiver_truncated_attribute_values_total   values cut to max_attribute_value_length
  *   logfun_receiver_invalid_utf8_total                 strings (JSON: bodies) with invalid UTF-8 replaced by U+FFFD
+ *
+ * Per protocol, `tls` and `auth` (bearer token) secure the port; requests refused
+ * for a missing or wrong token are counted in
+ * logfun_receiver_refused_requests_total{receiver,protocol,reason="auth"} (auth.ts).
  */
 import { isUtf8 } from 'buffer';
 import type { LogBatch } from '../../pipeline/batch';
@@ -21,6 +25,7 @@ import { OtlpHttpServer } from './http-server';
 import { ReceiverIngest, type Protocol } from './ingest';
 import { LogfunIngestService } from './logfun-ingest';
 import { pushControlToSdks } from '../../control/sdk-push';
+import { ReceiverAuth } from './auth';
 
 /** Decodes OTLP requests under the receiver's limits and counts what the limits changed. Throws PermanentError. */
 export class OtlpRequestDecoder {
@@ -82,8 +87,9 @@ export class OtlpReceiver implements Component {
     const decoder = new OtlpRequestDecoder(settings, decodeLimitsOf(config));
     const grpc = config.protocols.grpc;
     if (grpc && grpc.logfun_ingest !== false) this.compact = new LogfunIngestService(settings, ingest);
-    if (grpc) this.grpcServer = new OtlpGrpcServer(grpc, ingest, this.compact, decoder);
-    if (config.protocols.http) this.httpServer = new OtlpHttpServer(config.protocols.http, ingest, decoder);
+    if (grpc) this.grpcServer = new OtlpGrpcServer(grpc, ingest, this.compact, decoder, ReceiverAuth.of(settings, 'grpc', grpc.auth));
+    const http = config.protocols.http;
+    if (http) this.httpServer = new OtlpHttpServer(http, ingest, decoder, ReceiverAuth.of(settings, 'http', http.auth));
   }
 
   /** Port the gRPC server is bound to (resolved when the endpoint asked for port 0); undefined when disabled or not started. */
