@@ -7,12 +7,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { execFileSync } from 'child_process';
 import YAML from 'yaml';
 import { parseConfig, type CollectorConfig } from '../../collector/config/config';
 import { defaultFactories } from '../../collector/components';
 import { parseDuration, parseSize } from '../../collector/config/units';
 import type { ClickHouseExporterConfig } from '../../collector/exporters/clickhouse/config';
 import type { OtlpReceiverConfig } from '../../collector/receivers/otlp/config';
+import { AdminServer } from '../../collector/service/admin-server';
+import { Metrics } from '../../collector/telemetry/metrics';
 
 const DEPLOY = path.join(__dirname, '../../deploy');
 const read = (rel: string): string => fs.readFileSync(path.join(DEPLOY, rel), 'utf8');
@@ -135,18 +138,38 @@ describe('Kubernetes sidecar manifest', () => {
     expect(appEnv.OTEL_SERVICE_NAME).toBeTruthy();
   });
 
-  test('probes hit /healthz on the port the admin endpoint binds on all interfaces', () => {
+  test('probes: /healthz for startup and liveness, /readyz for readiness, on the port the admin endpoint binds on all interfaces', () => {
     const cfg = parseConfig(collectorYaml(), defaultFactories(), 'configmap collector.yaml', sidecarEnv());
     const admin = cfg.telemetry.admin.endpoint;
+    // The admin server's default (127.0.0.1) would refuse the kubelet, which probes the pod IP.
     expect(admin).toBe('0.0.0.0:13133');
     const ports = new Map((sidecar.ports as Obj[]).map((p) => [p.name, p.containerPort]));
-    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+    const expected: Record<string, string> = { startupProbe: '/healthz', readinessProbe: '/readyz', livenessProbe: '/healthz' };
+    for (const [probe, probePath] of Object.entries(expected)) {
       const get = sidecar[probe]?.httpGet;
       expect(get).toBeDefined();
-      expect(get.path).toBe('/healthz');
+      expect(get.path).toBe(probePath);
       const port = typeof get.port === 'number' ? get.port : ports.get(get.port);
       expect(port).toBe(portOf(admin));
     }
+  });
+
+  test("the probe paths are served by the collector's admin server (503 while not running, 200 when running)", async () => {
+    const server = new AdminServer(new Metrics());
+    await server.listen('127.0.0.1:0');
+    try {
+      const paths = ['startupProbe', 'readinessProbe', 'livenessProbe'].map((p) => sidecar[p].httpGet.path as string);
+      for (const p of paths) expect((await fetch(`http://127.0.0.1:${server.port}${p}`)).status).toBe(503);
+      server.healthy = true;
+      for (const p of paths) expect((await fetch(`http://127.0.0.1:${server.port}${p}`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('the pipeline keeps the default processors (templates for OTLP senders, control for senders other than our SDK)', () => {
+    const cfg = parseConfig(collectorYaml(), defaultFactories(), 'configmap collector.yaml', sidecarEnv());
+    expect(cfg.pipelines.get('logs')?.processors).toEqual(['template', 'control']);
   });
 
   test('termination leaves time for the drain, and liveness never cuts it short', () => {
@@ -283,7 +306,7 @@ describe('docker-compose', () => {
   const services = compose.services as Obj;
 
   test('has clickhouse, collector and grafana, and every mounted file exists', () => {
-    expect(Object.keys(services).sort()).toEqual(['clickhouse', 'collector', 'grafana']);
+    expect(Object.keys(services).sort()).toEqual(['app', 'clickhouse', 'collector', 'grafana']);
     for (const svc of Object.values(services)) {
       for (const v of (svc.volumes ?? []) as string[]) {
         const source = v.split(':')[0];
@@ -312,6 +335,31 @@ describe('docker-compose', () => {
     const published = (collector.ports as string[]).map((p) => Number(p.split(':').at(-1)));
     expect(published).toEqual(expect.arrayContaining([portOf(otlpConfig(cfg).protocols.grpc!.endpoint), portOf(cfg.telemetry.admin.endpoint)]));
     expect(parseDuration(collector.stop_grace_period)).toBeGreaterThan(parseDuration(exporterConfig(cfg).shutdown_timeout));
+  });
+
+  test('the app runs the demo script from the collector image and sends to the collector service on its OTLP/gRPC port', () => {
+    const app = services.app;
+    expect(app.image).toBe(services.collector.image);
+    const script = (app.volumes as string[]).find((v) => v.split(':')[1] === app.entrypoint[1])!;
+    expect(script).toBeDefined();
+    const scriptPath = path.resolve(dir, script.split(':')[0]);
+    // Syntax check with the real Node, and the SDK it loads is the image's package (/app = package.json main).
+    execFileSync(process.execPath, ['--check', scriptPath]);
+    expect(fs.readFileSync(scriptPath, 'utf8')).toContain("require(process.env.LOGFUN_SDK || '/app')");
+    const collector = services.collector;
+    const target = collector.command[collector.command.indexOf('--config') + 1];
+    const mount = (collector.volumes as string[]).find((v) => v.split(':')[1] === target)!;
+    const cfg = parseConfig(fs.readFileSync(path.resolve(dir, mount.split(':')[0]), 'utf8'), defaultFactories(), 'docker-compose/collector.yaml', {
+      CLICKHOUSE_URL: 'http://clickhouse:8123',
+      CLICKHOUSE_USER: 'u',
+      CLICKHOUSE_PASSWORD: 'p',
+    });
+    const url = new URL(app.environment.OTEL_EXPORTER_OTLP_ENDPOINT);
+    expect(url.hostname).toBe('collector');
+    expect(Number(url.port)).toBe(portOf(otlpConfig(cfg).protocols.grpc!.endpoint));
+    expect(app.depends_on.collector.condition).toBe('service_healthy');
+    // The dashboards' tables are written by these processors.
+    expect(cfg.pipelines.get('logs')?.processors).toEqual(['template', 'httpstats', 'control', 'spam']);
   });
 
   test('grafana gets the plugin, the provisioning folders and the dashboards where the provider looks', () => {
@@ -370,11 +418,19 @@ describe('Grafana provisioning', () => {
     expect(ds.secureJsonData.password).toBeDefined();
   });
 
-  test('every panel and variable of the dashboard uses the provisioned data source', () => {
-    const uid = datasources[0].uid;
+  const dashboardFiles = fs.readdirSync(path.join(DEPLOY, 'grafana/dashboards')).filter((f) => f.endsWith('.json')).sort();
+
+  test('the logs overview has its four panels', () => {
     expect(dashboard.title).toBe('logfun — logs overview');
-    const panels = dashboard.panels as Obj[];
-    expect(panels.map((p) => p.type).sort()).toEqual(['logs', 'table', 'timeseries', 'timeseries']);
+    expect((dashboard.panels as Obj[]).map((p) => p.type).sort()).toEqual(['logs', 'table', 'timeseries', 'timeseries']);
+  });
+
+  test.each(dashboardFiles)('%s: every panel and query variable uses the provisioned data source; ids and uid unique', (file) => {
+    const d = JSON.parse(read(`grafana/dashboards/${file}`)) as Obj;
+    const uid = datasources[0].uid;
+    expect(d.uid).toMatch(/^logfun-/);
+    const panels = d.panels as Obj[];
+    expect(panels.length).toBeGreaterThan(0);
     for (const p of panels) {
       expect(p.datasource).toEqual({ type: 'grafana-clickhouse-datasource', uid });
       for (const t of p.targets as Obj[]) {
@@ -384,7 +440,12 @@ describe('Grafana provisioning', () => {
         expect(t.format).toBe({ timeseries: 0, table: 1, logs: 2 }[p.type as string]);
       }
     }
-    for (const v of dashboard.templating.list as Obj[]) expect(v.datasource.uid).toBe(uid);
+    for (const v of (d.templating.list as Obj[]).filter((x) => x.type === 'query')) expect(v.datasource.uid).toBe(uid);
     expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
+  });
+
+  test('dashboard uids are unique', () => {
+    const uids = dashboardFiles.map((f) => (JSON.parse(read(`grafana/dashboards/${f}`)) as Obj).uid);
+    expect(new Set(uids).size).toBe(uids.length);
   });
 });
