@@ -5,6 +5,10 @@
  * parameter bound by the store (server-side, or as escaped literals on servers
  * without parameters; see storage/clickhouse-params.ts).
  *
+ * Filters: service, minimum severity, template id, Body substring, the exact
+ * code.function attribute (`function`) and an exact template argument value
+ * (`arg`: TemplateArgs contains it), within a time range.
+ *
  * Paging is newest first by a time cursor: `cursor = "<timeNs>:<skip>"` names the
  * time of the last row shown and how many rows at exactly that time were already
  * shown, so the next page is `time <= timeNs ... OFFSET skip` — stable while new
@@ -13,6 +17,7 @@
  * consecutive pages agree on the order.
  */
 import { quoteIdent } from '../storage/clickhouse-params';
+import { selectLogsSchema } from '../storage/clickhouse-schema';
 import type { ClickHouseCapabilities } from '../storage/clickhouse-version';
 import { SEVERITY_NUMBER, type LevelName } from '../../sdk/severity';
 
@@ -36,6 +41,10 @@ export interface LogSearch {
   templateId?: bigint;
   /** Case-insensitive substring of the rendered Body. */
   text?: string;
+  /** Exact code.function attribute (the function scope of an SDK call site). */
+  function?: string;
+  /** Exact value of one of the record's template arguments (TemplateArgs contains it). */
+  arg?: string;
   fromMs: number;
   toMs: number;
   limit: number;
@@ -60,6 +69,10 @@ export interface LogRow {
   templateId: string;
   traceId: string;
   spanId: string;
+  /** code.function ('' when the record has none). */
+  function: string;
+  /** The template arguments as stored (TemplateArgs). */
+  args: string[];
 }
 
 function parseTime(v: string, name: string): number {
@@ -113,11 +126,20 @@ export function parseLogSearch(q: URLSearchParams, nowMs = Date.now(), maxRows =
   }
   const text = get('text');
   if (text !== undefined && text.length > 1000) throw new SearchParamError('text: at most 1000 characters');
+  // Function and argument match exactly, so surrounding spaces are part of the value (only an empty field is "any").
+  const exact = (k: string) => {
+    const v = q.get(k);
+    if (v === null || v === '') return undefined;
+    if (v.length > 1000) throw new SearchParamError(`${k}: at most 1000 characters`);
+    return v;
+  };
   return {
     service: get('service'),
     minSeverity: get('severity') !== undefined ? parseSeverity(get('severity')!) : undefined,
     templateId: get('template') !== undefined ? parseTemplate(get('template')!) : undefined,
     text,
+    function: exact('function'),
+    arg: exact('arg'),
     fromMs,
     toMs,
     limit,
@@ -130,6 +152,16 @@ function timeNsExpr(caps: ClickHouseCapabilities): string {
   return caps.hasDateTime64 ? 'toUnixTimestamp64Nano(Timestamp)' : '(toUInt64(Timestamp) * 1000000000 + TimestampNanos)';
 }
 
+/** The code.function attribute of a record, for either schema (Map, or Nested keys/values on legacy servers). */
+function functionExpr(caps: ClickHouseCapabilities): string {
+  return selectLogsSchema(caps) === 'full' ? "LogAttributes['code.function']" : "LogAttributes.values[indexOf(LogAttributes.keys, 'code.function')]";
+}
+
+function integerLiteral(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new SearchParamError(`expected a non-negative integer, got ${n}`);
+  return String(n);
+}
+
 /** The SELECT for one page and its parameters. */
 export function buildLogSearchQuery(ref: LogsTableRef, s: LogSearch): { sql: string; params: Record<string, unknown> } {
   const ts = timeNsExpr(ref.capabilities);
@@ -139,8 +171,6 @@ export function buildLogSearchQuery(ref: LogsTableRef, s: LogSearch): { sql: str
     toSec: Math.ceil(s.toMs / 1000),
     fromNs: BigInt(Math.floor(s.fromMs)) * 1_000_000n,
     toNs: BigInt(Math.ceil(s.toMs)) * 1_000_000n + 999_999n,
-    limit: s.limit,
-    skip: s.cursor?.skip ?? 0,
   };
   if (s.service !== undefined) {
     where.push('ServiceName = {service:String}');
@@ -158,17 +188,28 @@ export function buildLogSearchQuery(ref: LogsTableRef, s: LogSearch): { sql: str
     where.push('positionCaseInsensitive(Body, {text:String}) > 0');
     params.text = s.text;
   }
+  if (s.function !== undefined) {
+    where.push(`${functionExpr(ref.capabilities)} = {function:String}`);
+    params.function = s.function;
+  }
+  if (s.arg !== undefined) {
+    where.push('has(TemplateArgs, {arg:String})');
+    params.arg = s.arg;
+  }
   if (s.cursor) {
     where.push(`${ts} <= {cursorNs:UInt64}`);
     params.cursorNs = s.cursor.timeNs;
   }
   const sql =
     `SELECT toString(${ts}) AS timeNs, ServiceName AS service, SeverityText AS severityText, SeverityNumber AS severityNumber, ` +
-    `Body AS body, toString(TemplateId) AS templateId, TraceId AS traceId, SpanId AS spanId ` +
+    `Body AS body, toString(TemplateId) AS templateId, TraceId AS traceId, SpanId AS spanId, ` +
+    `${functionExpr(ref.capabilities)} AS function, TemplateArgs AS args ` +
     `FROM ${quoteIdent(ref.database)}.${quoteIdent(ref.table)} ` +
     `WHERE ${where.join(' AND ')} ` +
     `ORDER BY ${ts} DESC, ServiceName, TemplateId, TemplateArgs, SeverityNumber ` +
-    'LIMIT {limit:UInt32} OFFSET {skip:UInt32}';
+    // Literals, not parameters: servers that bind client-side (18.16) accept only numbers after LIMIT / OFFSET.
+    // Both are integers this module parsed (limit 1..MAX_PAGE_ROWS or the export page, skip at most 9 digits).
+    `LIMIT ${integerLiteral(s.limit)} OFFSET ${integerLiteral(s.cursor?.skip ?? 0)}`;
   return { sql, params };
 }
 
@@ -181,6 +222,8 @@ interface RawRow {
   templateId: string;
   traceId: string;
   spanId: string;
+  function?: string;
+  args?: unknown[];
 }
 
 /** API rows from query rows. */
@@ -198,6 +241,8 @@ export function toLogRows(raw: readonly RawRow[]): LogRow[] {
       templateId: String(r.templateId),
       traceId: String(r.traceId ?? ''),
       spanId: String(r.spanId ?? ''),
+      function: String(r.function ?? ''),
+      args: Array.isArray(r.args) ? r.args.map(String) : [],
     };
   });
 }

@@ -1,12 +1,23 @@
 /**
  * The web console, mounted on the collector's admin HTTP server:
  *
- *   GET /, /explorer, /control           the single-page console (HTML shell)
+ *   GET /, /explorer, /control, /httpstats, /decode   the single-page console (HTML shell)
  *   GET /assets/<file>                   console.css and the compiled front end (main.js, ...)
- *   GET /api/v1/console/overview[?since=ms]  {startedAt, uptimeMs, totals, samples, services, control, store}
+ *   GET /api/v1/console/overview[?since=ms]  {startedAt, uptimeMs, totals, samples, services, control, store,
+ *                                        balancer, drops, suppressions} (balancer-view.ts)
  *   GET /api/v1/console/logs?service=&severity=&template=&text=&from=&to=&limit=&cursor=
  *                                        {rows: LogRow[], nextCursor?: string}; 400 on bad input
  *   GET /api/v1/console/logs/export?...  the same search as NDJSON, streamed page by page
+ *   GET /api/v1/console/logs/export.csv?...  the same search as CSV (RFC 4180, csv.ts), streamed page by page
+ *                                        (searches also take function= and arg=, see logs-query.ts)
+ *   GET /api/v1/console/httpstats?from=&to=&step=&service=&host=&top=
+ *                                        HTTP statistics over a range (httpstats-api.ts); 404 when none stored
+ *   PUT /api/v1/console/balancer         {strategy, processor?} switches the spam balancer's strategy
+ *                                        (every spam processor, or the one with that component id)
+ *   POST /api/v1/console/decode[?format=json]  body = a logfun log file (at most 1 MiB); NDJSON
+ *                                        events with the decoded lines (decode-upload.ts)
+ *   GET /api/v1/console/tail?since=&service=&severity=&text=   live tail as Server-Sent Events: replay
+ *                                        from the store since `since`, then live (collector/tail/sse.ts)
  *   GET /api/v1/console/tree             {services: ServiceNode[], controlEnabled, rulesVersion}
  *   PUT /api/v1/console/rules            {service, function?, templateId?, state: on|off|auto|inherit}
  *                                        (inherit clears the manual rule) -> {ok, state}
@@ -33,7 +44,16 @@ import { CONSOLE_TOKEN_ENV, consoleTokenMatches, presentedToken, sessionCookie }
 import { CONSOLE_CSP, CONSOLE_CSS, CONSOLE_PAGES, loginHtml, shellHtml } from './page';
 import { ThroughputSampler } from './throughput';
 import { buildControlTree } from './control-tree';
-import { SearchParamError, buildLogSearchQuery, formatCursor, nextCursor, parseLogSearch, toLogRows, type LogSearch, type LogsTableRef } from './logs-query';
+import { csvLogHeader, csvLogLine } from './csv';
+import { parseHttpStatsRequest, queryHttpStats } from './httpstats-api';
+import { activeSuppressions, balancerInfo, dropsByReason, findSpamProcessors, BALANCER_STRATEGIES } from './balancer-view';
+import { DecodeInputError, streamDecodedFile, waitDrain } from './decode-upload';
+import { HttpStatsStore } from '../storage/httpstats-store';
+import type { Component } from '../pipeline/component';
+import type { LiveTailHub } from '../tail/hub';
+import { ClickHouseReplay } from '../tail/replay';
+import { TailEndpoint } from '../tail/sse';
+import { SearchParamError, buildLogSearchQuery, formatCursor, nextCursor, parseLogSearch, toLogRows, type LogRow, type LogSearch, type LogsTableRef } from './logs-query';
 
 export const CONSOLE_API = '/api/v1/console';
 /** Rows per query while exporting, and the most one export returns. */
@@ -54,6 +74,10 @@ export interface ConsoleOptions {
   assetsDir?: string;
   /** Throughput sample interval; default 1 s. */
   sampleIntervalMs?: number;
+  /** The running components (Host.components): the console finds the spam and httpstats processors there. */
+  components?: ReadonlyMap<string, Component>;
+  /** The live tail's source (collector/tail/hub.ts); without it there is no /tail API. */
+  liveTail?: LiveTailHub;
 }
 
 export interface MountedConsole {
@@ -192,6 +216,9 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
       templates: options.templates?.size ?? 0,
       control: options.control ? { enabled: true, ready: options.control.ready, rules: options.control.rules.length } : { enabled: false },
       store: ex ? ex.endpoint.replace(/\/\/[^/@]*@/, '//') : null,
+      balancer: balancerInfo(options.components),
+      drops: dropsByReason(options.metrics),
+      suppressions: activeSuppressions(options.components, options.control?.rules ?? [], options.templates),
     });
   });
 
@@ -206,7 +233,8 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
     sendJson(res, 200, { rows, ...(next ? { nextCursor: formatCursor(next) } : {}), from: new Date(search.fromMs).toISOString(), to: new Date(search.toMs).toISOString() });
   });
 
-  api('GET', `${CONSOLE_API}/logs/export`, async (_req, res, url) => {
+  /** Streams a search page by page (never the whole result in memory), each row through `line`. */
+  const exportSearch = async (res: http.ServerResponse, url: URL, contentType: string, filename: string, line: (r: LogRow) => string, header = ''): Promise<void> => {
     const search = searchOf(url, EXPORT_PAGE_ROWS);
     search.limit = EXPORT_PAGE_ROWS;
     const maxRows = Math.min(Number(url.searchParams.get('max') ?? MAX_EXPORT_ROWS) || MAX_EXPORT_ROWS, MAX_EXPORT_ROWS);
@@ -215,17 +243,18 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
     let q = buildLogSearchQuery(tableRef(s), search);
     let rows = toLogRows(await s.query(q.sql, q.params, queryOptions(s)));
     res.writeHead(200, {
-      'content-type': 'application/x-ndjson; charset=utf-8',
-      'content-disposition': 'attachment; filename="logs.ndjson"',
+      'content-type': contentType,
+      'content-disposition': `attachment; filename="${filename}"`,
       ...SECURITY_HEADERS,
     });
+    if (header) res.write(header);
     let sent = 0;
     for (;;) {
       for (const r of rows) {
         if (sent >= maxRows) break;
         // The request stream is already consumed (and so destroyed); only the response tells of a gone client.
         if (res.destroyed) return;
-        if (!res.write(JSON.stringify(r) + '\n')) await new Promise<void>((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+        if (!res.write(line(r))) await waitDrain(res);
         sent++;
       }
       const next = nextCursor(rows, search.limit, search.cursor);
@@ -235,7 +264,75 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
       rows = toLogRows(await s.query(q.sql, q.params, queryOptions(s)));
     }
     res.end();
+  };
+
+  api('GET', `${CONSOLE_API}/logs/export`, (_req, res, url) => exportSearch(res, url, 'application/x-ndjson; charset=utf-8', 'logs.ndjson', (r) => JSON.stringify(r) + '\n'));
+  api('GET', `${CONSOLE_API}/logs/export.csv`, (_req, res, url) => exportSearch(res, url, 'text/csv; charset=utf-8; header=present', 'logs.csv', csvLogLine, csvLogHeader()));
+
+  // HTTP statistics: the httpstats processor's store when one runs here, else the tables next to the logs.
+  const httpStatsStore = async (): Promise<HttpStatsStore> => {
+    for (const c of options.components?.values() ?? []) {
+      const get = (c as { getStatsStore?: () => Promise<HttpStatsStore | undefined> }).getStatsStore;
+      if (typeof get !== 'function') continue;
+      const found = await get.call(c);
+      if (found) return found;
+    }
+    return new HttpStatsStore(await store(), ex?.database || 'otel');
+  };
+
+  api('GET', `${CONSOLE_API}/httpstats`, async (_req, res, url) => {
+    const request = parseHttpStatsRequest(url.searchParams);
+    const stats = await httpStatsStore();
+    const abort = new AbortController();
+    res.once('close', () => abort.abort());
+    try {
+      sendJson(res, 200, await queryHttpStats(stats, request, abort.signal));
+    } catch (e) {
+      if (/UNKNOWN_TABLE|Unknown table|doesn't exist|does not exist/i.test((e as Error).message)) {
+        throw new HttpError(404, 'no HTTP statistics stored yet: add the httpstats processor to a pipeline (processors: [httpstats])');
+      }
+      throw e;
+    }
   });
+
+  api('PUT', `${CONSOLE_API}/balancer`, (req, res, _url, body) => {
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'send {"strategy": ...} as application/json');
+    let input: { strategy?: unknown; processor?: unknown };
+    try {
+      input = JSON.parse(body.toString('utf8')) as typeof input;
+    } catch (e) {
+      throw new HttpError(400, `body: not JSON (${(e as Error).message})`);
+    }
+    const strategy = input?.strategy;
+    if (typeof strategy !== 'string' || !(BALANCER_STRATEGIES as readonly string[]).includes(strategy)) {
+      throw new HttpError(400, `strategy: expected one of ${BALANCER_STRATEGIES.join(', ')}`);
+    }
+    const targets = findSpamProcessors(options.components).filter(([id]) => input.processor === undefined || input.processor === id);
+    if (targets.length === 0) throw new HttpError(404, input.processor === undefined ? 'no spam processor runs in this collector' : `no spam processor ${JSON.stringify(input.processor)}`);
+    for (const [, p] of targets) p.setStrategy(strategy);
+    options.logger.info('console: balancer strategy switched', { strategy, processors: targets.map(([id]) => id), by: req.socket.remoteAddress ?? 'unknown' });
+    sendJson(res, 200, { ok: true, ...balancerInfo(options.components) });
+  });
+
+  api('POST', `${CONSOLE_API}/decode`, async (_req, res, url, body) => {
+    const format = url.searchParams.get('format') === 'json' ? 'json' : 'text';
+    try {
+      await streamDecodedFile(body, res, format, SECURITY_HEADERS);
+    } catch (e) {
+      if (e instanceof DecodeInputError) throw new HttpError(e.status, e.message);
+      throw e;
+    }
+  });
+
+  // Live tail: replay from the store, then the records the store's exporter accepts (collector/tail).
+  const tail = options.liveTail
+    ? new TailEndpoint({
+        hub: options.liveTail,
+        replay: ex ? new ClickHouseReplay(store, { database: ex.database || 'otel', table: ex.logs_table_name || 'otel_logs' }) : undefined,
+        logger: options.logger,
+      })
+    : undefined;
+  if (tail) api('GET', `${CONSOLE_API}/tail`, (req, res, url) => tail.handle(req, res, url));
 
   api('GET', `${CONSOLE_API}/tree`, (_req, res) => {
     const plane = options.control;
@@ -276,6 +373,7 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
   return {
     sampler,
     async close() {
+      tail?.close();
       sampler.stop();
       closed = true;
       const p = storePromise;

@@ -8,7 +8,14 @@
 export const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-export const CONSOLE_PAGES: Readonly<Record<string, string>> = { '/': 'Overview', '/explorer': 'Log explorer', '/control': 'Control' };
+export const CONSOLE_PAGES: Readonly<Record<string, string>> = {
+  '/': 'Overview',
+  '/explorer': 'Log explorer',
+  '/control': 'Control',
+  '/httpstats': 'HTTP statistics',
+  '/decode': 'Decode file',
+  '/tail': 'Live tail',
+};
 
 export function shellHtml(): string {
   const nav = Object.entries(CONSOLE_PAGES)
@@ -62,6 +69,12 @@ h2 { font-size: 16px; margin: 16px 0 8px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; min-width: 140px; }
 .card .label { color: var(--muted); font-size: 12px; }
 .card .value { font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums; }
+canvas.chart.small { height: 160px; }
+.grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; }
+.decoded { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px; font: 12px/1.4 ui-monospace, Menlo, Consolas, monospace; white-space: pre-wrap; word-break: break-word; max-height: 70vh; overflow: auto; }
+.notice { color: var(--muted); margin: 8px 0; }
+.state-alert { color: var(--off); font-weight: 600; }
+.state-recovery { color: var(--on); font-weight: 600; }
 canvas.chart { background: #fff; border: 1px solid var(--line); border-radius: 6px; width: 100%; height: 220px; }
 table { border-collapse: collapse; width: 100%; background: #fff; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }

@@ -72,7 +72,6 @@ export function buildReplayQuery(ref: LogsTable, caps: ClickHouseCapabilities, f
     fromSec: Number(fromNs / 1_000_000_000n),
     toSec: Number((upper + 999_999_999n) / 1_000_000_000n),
     fromNs,
-    limit,
   };
   if (!exact) params.toNs = toNs;
   if (f.service !== undefined) {
@@ -94,8 +93,14 @@ export function buildReplayQuery(ref: LogsTable, caps: ClickHouseCapabilities, f
     `FROM ${quoteIdent(ref.database)}.${quoteIdent(ref.table)} ` +
     `WHERE ${where.join(' AND ')} ` +
     `ORDER BY ${ts} ` +
-    'LIMIT {limit:UInt32}';
+    // A literal, not a parameter: servers that bind client-side (18.16) accept only numbers after LIMIT.
+    `LIMIT ${rowLimitLiteral(limit)}`;
   return { sql, params };
+}
+
+function rowLimitLiteral(n: number): string {
+  if (!Number.isSafeInteger(n) || n <= 0) throw new RangeError(`replay row limit must be a positive integer, got ${n}`);
+  return String(n);
 }
 
 export function tailRecordOfRow(r: RawRow): TailRecord {

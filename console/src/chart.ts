@@ -1,12 +1,20 @@
 /**
  * A small time-series line chart on a canvas (no dependencies): a few series over a
  * shared time axis, y from 0 to a rounded maximum, grid lines with labels. Redraws
- * fully on every update (a few hundred points).
+ * fully on every update (a few hundred points). A value that is not a finite
+ * number (NaN, null) is a gap: the line stops there and starts again after it.
  */
 export interface Series {
   label: string;
   color: string;
   values: number[];
+}
+
+export interface ChartOptions {
+  /** Appended to the y-axis labels, e.g. " ms". */
+  unit?: string;
+  /** Shown when there are fewer than two points (default "collecting samples…"). */
+  emptyText?: string;
 }
 
 function niceMax(v: number): number {
@@ -25,7 +33,7 @@ export class LineChart {
     this.ctx = ctx;
   }
 
-  draw(times: number[], series: Series[]): void {
+  draw(times: number[], series: Series[], options: ChartOptions = {}): void {
     const dpr = window.devicePixelRatio || 1;
     const w = this.canvas.clientWidth || 600;
     const h = this.canvas.clientHeight || 220;
@@ -42,7 +50,7 @@ export class LineChart {
     const bottom = 22;
     const pw = w - left - right;
     const ph = h - top - bottom;
-    const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
+    const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values).filter((v) => Number.isFinite(v))));
     ctx.font = '11px system-ui, sans-serif';
     ctx.strokeStyle = '#e5e7eb';
     ctx.fillStyle = '#6b7280';
@@ -53,7 +61,7 @@ export class LineChart {
       ctx.moveTo(left, y);
       ctx.lineTo(left + pw, y);
       ctx.stroke();
-      const label = ((max * i) / 4).toLocaleString('en-US', { maximumFractionDigits: 1 });
+      const label = ((max * i) / 4).toLocaleString('en-US', { maximumFractionDigits: 1 }) + (options.unit ?? '');
       ctx.fillText(label, 4, y + 4);
     }
     if (times.length > 1) {
@@ -67,16 +75,31 @@ export class LineChart {
         ctx.strokeStyle = s.color;
         ctx.lineWidth = 1.5;
         ctx.beginPath();
+        let penDown = false;
         s.values.forEach((v, i) => {
+          if (v === null || !Number.isFinite(v)) {
+            penDown = false;
+            return;
+          }
           const x = left + ((times[i] - t0) / span) * pw;
           const y = top + ph - (Math.max(0, v) / max) * ph;
-          if (i === 0) ctx.moveTo(x, y);
+          if (!penDown) ctx.moveTo(x, y);
           else ctx.lineTo(x, y);
+          penDown = true;
         });
         ctx.stroke();
+        // A point with gaps on both sides has no line: mark it with a dot.
+        ctx.fillStyle = s.color;
+        const finite = (j: number) => j >= 0 && j < s.values.length && s.values[j] !== null && Number.isFinite(s.values[j]);
+        s.values.forEach((v, i) => {
+          if (!finite(i) || finite(i - 1) || finite(i + 1)) return;
+          ctx.beginPath();
+          ctx.arc(left + ((times[i] - t0) / span) * pw, top + ph - (Math.max(0, v) / max) * ph, 2.5, 0, 2 * Math.PI);
+          ctx.fill();
+        });
       }
     } else {
-      ctx.fillText('collecting samples…', left + 8, top + ph / 2);
+      ctx.fillText(options.emptyText ?? 'collecting samples…', left + 8, top + ph / 2);
     }
     let x = left;
     for (const s of series) {

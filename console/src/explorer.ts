@@ -1,7 +1,9 @@
 /**
- * Log explorer: search by service, minimum severity, template id, text and time
- * range; newest first, paged by the server's time cursor; NDJSON export of the same
- * search. The search lives in the page URL so it can be shared and reloaded.
+ * Log explorer: search by service, minimum severity, template id, function
+ * (code.function), argument value (one of the template's arguments, exactly),
+ * text and time range; newest first, paged by the server's time cursor; NDJSON and
+ * CSV export of the same search. The search lives in the page URL so it can be
+ * shared and reloaded.
  */
 import { getJson, API } from './api.js';
 import { clear, el } from './dom.js';
@@ -14,6 +16,8 @@ interface LogRow {
   severityNumber: number;
   body: string;
   templateId: string;
+  function?: string;
+  args?: string[];
 }
 
 interface LogPage {
@@ -23,7 +27,9 @@ interface LogPage {
   to: string;
 }
 
-const FIELDS = ['service', 'severity', 'template', 'text', 'from', 'to', 'limit'] as const;
+const FIELDS = ['service', 'severity', 'template', 'function', 'arg', 'text', 'from', 'to', 'limit'] as const;
+/** Matched exactly by the server: surrounding spaces are kept. */
+const EXACT_FIELDS: readonly string[] = ['function', 'arg'];
 
 function toIso(local: string): string {
   if (!local) return '';
@@ -58,6 +64,8 @@ export function mountExplorer(app: HTMLElement, setStatus: (s: string) => void):
     el('label', {}, 'Service', input('service', { placeholder: 'any' })),
     el('label', {}, 'Severity', severity),
     el('label', {}, 'Template id', input('template', { placeholder: 'any', size: '22' })),
+    el('label', {}, 'Function', input('function', { placeholder: 'any', size: '16' })),
+    el('label', {}, 'Argument value', input('arg', { placeholder: 'any', size: '16' })),
     el('label', {}, 'Text', input('text', { placeholder: 'contains…', size: '30' })),
     el('label', {}, 'From', from),
     el('label', {}, 'To', to),
@@ -65,24 +73,26 @@ export function mountExplorer(app: HTMLElement, setStatus: (s: string) => void):
     el('button', { type: 'submit', id: 'search-button' }, 'Search'),
   );
   const exportLink = el('a', { id: 'export-link', download: 'logs.ndjson' }, 'Export NDJSON');
+  const exportCsvLink = el('a', { id: 'export-csv-link', download: 'logs.csv' }, 'Export CSV');
   const error = el('div', { class: 'error', id: 'search-error' });
   const tbody = el('tbody', { id: 'results-body' });
   const table = el(
     'table',
     { id: 'results' },
-    el('thead', {}, el('tr', {}, el('th', {}, 'Time (UTC)'), el('th', {}, 'Service'), el('th', {}, 'Severity'), el('th', {}, 'Body'), el('th', {}, 'Template'))),
+    el('thead', {}, el('tr', {}, el('th', {}, 'Time (UTC)'), el('th', {}, 'Service'), el('th', {}, 'Severity'), el('th', {}, 'Body'), el('th', {}, 'Function'), el('th', {}, 'Template'))),
     tbody,
   );
   const newest = el('button', { type: 'button', id: 'page-newest' }, '⇤ Newest');
   const older = el('button', { type: 'button', id: 'page-older' }, 'Older →');
   const pageInfo = el('span', { id: 'page-info' });
-  app.append(form, el('div', { class: 'pager' }, newest, older, pageInfo, exportLink), error, table);
+  app.append(form, el('div', { class: 'pager' }, newest, older, pageInfo, exportLink, exportCsvLink), error, table);
 
   const params = (): URLSearchParams => {
     const q = new URLSearchParams();
     const data = new FormData(form);
     for (const f of FIELDS) {
-      let v = String(data.get(f) ?? '').trim();
+      const raw = String(data.get(f) ?? '');
+      let v = EXACT_FIELDS.includes(f) ? raw : raw.trim();
       if (f === 'from' || f === 'to') v = toIso(v);
       if (v) q.set(f, v);
     }
@@ -107,6 +117,7 @@ export function mountExplorer(app: HTMLElement, setStatus: (s: string) => void):
       if (!exportQuery.has('to')) exportQuery.set('to', page.to);
       if (!exportQuery.has('from')) exportQuery.set('from', page.from);
       exportLink.setAttribute('href', `${API}/logs/export?${exportQuery}`);
+      exportCsvLink.setAttribute('href', `${API}/logs/export.csv?${exportQuery}`);
       current = cursor;
       next = page.nextCursor;
       clear(tbody);
@@ -119,11 +130,12 @@ export function mountExplorer(app: HTMLElement, setStatus: (s: string) => void):
             el('td', {}, r.service),
             el('td', {}, r.severityText),
             el('td', { class: 'body' }, r.body),
+            el('td', { class: 'function' }, r.function ?? ''),
             el('td', { class: 'template' }, r.templateId === '0' ? '' : r.templateId),
           ),
         );
       }
-      if (page.rows.length === 0) tbody.append(el('tr', {}, el('td', { colspan: '5' }, 'No records match.')));
+      if (page.rows.length === 0) tbody.append(el('tr', {}, el('td', { colspan: '6' }, 'No records match.')));
       table.setAttribute('data-seq', String(++seq));
       older.disabled = !next;
       newest.disabled = cursors.length === 0;

@@ -2,11 +2,17 @@
 import { mountOverview } from './overview.js';
 import { mountExplorer } from './explorer.js';
 import { mountControl } from './control.js';
+import { mountHttpStats } from './httpstats.js';
+import { mountDecode } from './decode.js';
+import { mountTail } from './tail.js';
 
 const PAGES: Record<string, (app: HTMLElement, setStatus: (s: string) => void) => () => void> = {
   '/': mountOverview,
   '/explorer': mountExplorer,
   '/control': mountControl,
+  '/httpstats': mountHttpStats,
+  '/decode': mountDecode,
+  '/tail': mountTail,
 };
 
 function start(): void {

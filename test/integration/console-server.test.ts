@@ -1,0 +1,147 @@
+/**
+ * The console's new queries on the real ClickHouse 18.16 server (the reduced
+ * schema: Nested LogAttributes, DateTime + TimestampNanos, client-side parameter
+ * binding): explorer search by function and argument value, the CSV export, and
+ * the HTTP statistics API over the httpstats processor's tables.
+ *
+ * Server: LOGFUN_TEST_CLICKHOUSE_URL, else http://localhost:8123; skipped only
+ * when the variable is unset and nothing answers there. Uses a database of its
+ * own, dropped at the end.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Collector } from '../../collector/service/collector';
+import type { OtlpReceiver } from '../../collector/receivers/otlp/receiver';
+import { createMemoryLogger } from '../../collector/telemetry/diag';
+import { openClickHouse } from '../../collector/storage/clickhouse-client';
+import { parseCsv, CSV_LOG_COLUMNS } from '../../collector/console/csv';
+import { createLogger, traced, type RootLogger } from '../../sdk';
+
+jest.setTimeout(60_000);
+
+const configuredUrl = process.env.LOGFUN_TEST_CLICKHOUSE_URL;
+const serverUrl = configuredUrl || 'http://localhost:8123';
+
+function serverAnswers(url: string): boolean {
+  try {
+    const out = execFileSync(
+      process.execPath,
+      ['-e', `fetch(${JSON.stringify(url + '/ping')}, { signal: AbortSignal.timeout(2000) }).then(r => r.text()).then(t => process.stdout.write(t), () => {})`],
+      { timeout: 5000, encoding: 'utf8' },
+    );
+    return out.startsWith('Ok');
+  } catch {
+    return false;
+  }
+}
+
+const runServerTests = Boolean(configuredUrl) || serverAnswers(serverUrl);
+if (!runServerTests) {
+  // eslint-disable-next-line no-console
+  console.warn(`console-server.test.ts SKIPPED: LOGFUN_TEST_CLICKHOUSE_URL is unset and nothing answers on ${serverUrl}.`);
+}
+const describeServer = runServerTests ? describe : describe.skip;
+
+const database = `console_srv_${process.pid}`;
+const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-console-server-'));
+const TRICKY = 'a "quoted", multi\nline value';
+
+describeServer('console queries on a ClickHouse 18.16 server', () => {
+  let collector: Collector;
+  let base: string;
+  let log: RootLogger;
+
+  const json = async <T>(p: string): Promise<T> => {
+    const res = await fetch(base + p);
+    if (!res.ok) throw new Error(`${p}: HTTP ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await probe();
+      if (v !== undefined) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  beforeAll(async () => {
+    collector = new Collector({
+      yaml: `
+receivers:
+  otlp:
+    protocols:
+      grpc: { endpoint: "127.0.0.1:0" }
+processors:
+  httpstats: { interval: 1s, lateness: 0s }
+  template:
+    state_directory: ${JSON.stringify(path.join(folder, 'templates'))}
+exporters:
+  clickhouse:
+    endpoint: ${JSON.stringify(serverUrl)}
+    database: ${database}
+    batch: { flush_interval: 50ms }
+service:
+  control: { enabled: false }
+  telemetry:
+    admin: { endpoint: "127.0.0.1:0", sql_api: false }
+  pipelines:
+    logs: { receivers: [otlp], processors: [httpstats, template], exporters: [clickhouse] }
+`,
+      logger: createMemoryLogger(),
+    });
+    await collector.start();
+    base = `http://127.0.0.1:${collector.admin.port}`;
+    const grpc = `127.0.0.1:${collector.component<OtlpReceiver>('receiver:otlp').grpcPort}`;
+    log = createLogger({ service: 'srv', transport: 'logfun', endpoint: grpc, exitHooks: false, batch: { delayMs: 20 }, diagnostics: () => undefined });
+  });
+
+  afterAll(async () => {
+    await log?.shutdown();
+    await collector?.shutdown();
+    const store = await openClickHouse({ endpoint: serverUrl });
+    await store.command(`DROP DATABASE IF EXISTS ${database}`);
+    await store.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('explorer: function and argument search and the CSV export on the reduced schema', async () => {
+    const settle = traced('settleOrder', (order: string, note: string) => log.info`settle ${order} note ${note}`);
+    settle('o-1', TRICKY);
+    settle('o-2', 'plain');
+    log.info`stray ${TRICKY}`;
+    await log.flush();
+    await waitFor('3 rows', async () => ((await json<{ rows: unknown[] }>('/api/v1/console/logs?service=srv')).rows.length >= 3 ? true : undefined));
+    const byFn = await json<{ rows: { body: string; function: string }[] }>('/api/v1/console/logs?service=srv&function=settleOrder');
+    expect(byFn.rows.map((r) => r.body).sort()).toEqual([`settle o-1 note ${TRICKY}`, 'settle o-2 note plain']);
+    expect(byFn.rows.map((r) => r.function)).toEqual(['settleOrder', 'settleOrder']);
+    const byArg = await json<{ rows: { body: string }[] }>(`/api/v1/console/logs?service=srv&arg=${encodeURIComponent(TRICKY)}`);
+    expect(byArg.rows.map((r) => r.body).sort()).toEqual([`settle o-1 note ${TRICKY}`, `stray ${TRICKY}`]);
+    const csv = parseCsv(await (await fetch(`${base}/api/v1/console/logs/export.csv?service=srv&function=settleOrder&arg=${encodeURIComponent(TRICKY)}`)).text());
+    expect(csv).toHaveLength(2);
+    expect(csv[1][CSV_LOG_COLUMNS.indexOf('body')]).toBe(`settle o-1 note ${TRICKY}`);
+    expect(JSON.parse(csv[1][CSV_LOG_COLUMNS.indexOf('args')])).toEqual(['o-1', TRICKY]);
+  });
+
+  test('HTTP statistics from the httpstats tables of the legacy schema', async () => {
+    for (let i = 0; i < 40; i++) {
+      log.child({ 'http.request.method': 'GET', 'url.path': `/api/items/${i % 4}`, 'http.response.status_code': i % 8 === 0 ? 502 : 200, 'http.server.request.duration': 0.02 }).info`request served`;
+    }
+    await log.flush();
+    const q = `/api/v1/console/httpstats?service=srv&from=${Date.now() - 60_000}&to=${Date.now() + 60_000}`;
+    const stats = await waitFor('40 requests', async () => {
+      const res = await fetch(base + q);
+      if (res.status === 404) return undefined;
+      if (!res.ok) throw new Error(`HTTP ${res.status} ${await res.text()}`);
+      const s = (await res.json()) as { totals: { hits: number; status: Record<string, number>; p50: number }; sections: { key: string; hits: number }[] };
+      // Keyed counts are a second insert after the totals.
+      return s.totals.hits === 40 && s.sections.length > 0 ? s : undefined;
+    });
+    expect(stats.totals.status['5xx']).toBe(5);
+    expect(stats.sections).toEqual([{ key: '/api', hits: 40 }]);
+    expect(stats.totals.p50 / 20).toBeCloseTo(1, 1);
+  });
+});
