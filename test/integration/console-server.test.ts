@@ -17,6 +17,8 @@ import type { OtlpReceiver } from '../../collector/receivers/otlp/receiver';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { openClickHouse } from '../../collector/storage/clickhouse-client';
 import { parseCsv, CSV_LOG_COLUMNS } from '../../collector/console/csv';
+import { readSse, type SseEvent } from '../../collector/tail/sse-client';
+import type { TailRecordJson } from '../../collector/tail/record';
 import { createLogger, traced, type RootLogger } from '../../sdk';
 
 jest.setTimeout(60_000);
@@ -143,5 +145,27 @@ service:
     expect(stats.totals.status['5xx']).toBe(5);
     expect(stats.sections).toEqual([{ key: '/api', hits: 40 }]);
     expect(stats.totals.p50 / 20).toBeCloseTo(1, 1);
+  });
+
+  test('live tail replays stored records from the server, then continues live', async () => {
+    const since = Date.now() - 1000;
+    for (let i = 0; i < 5; i++) log.warn`tail replay ${i}`;
+    await log.flush();
+    await waitFor('5 stored', async () => ((await json<{ rows: unknown[] }>('/api/v1/console/logs?service=srv&text=tail%20replay')).rows.length >= 5 ? true : undefined));
+    const abort = new AbortController();
+    const res = await fetch(`${base}/api/v1/console/tail?since=${new Date(since).toISOString()}&service=srv&text=tail%20`, { signal: abort.signal });
+    expect(res.status).toBe(200);
+    const events: SseEvent[] = [];
+    const reading = (async () => {
+      for await (const ev of readSse(res.body as unknown as AsyncIterable<Uint8Array>)) events.push(ev);
+    })().catch(() => undefined);
+    const bodies = () => events.filter((e) => e.event === 'record').map((e) => (JSON.parse(e.data) as TailRecordJson).body);
+    await waitFor('replay', async () => (events.some((e) => e.event === 'live') ? true : undefined));
+    for (let i = 0; i < 3; i++) log.warn`tail live ${i}`;
+    await log.flush();
+    await waitFor('live records', async () => (bodies().length >= 8 ? true : undefined));
+    abort.abort();
+    await reading;
+    expect(bodies()).toEqual([0, 1, 2, 3, 4].map((i) => `tail replay ${i}`).concat([0, 1, 2].map((i) => `tail live ${i}`)));
   });
 });
