@@ -31,7 +31,9 @@
  *                        same sink; body = the template literal (the natural OTel-API equivalent)
  * Reference rows: the compact stream with 4096-record batches (the default
  * batch is 512 records), the pacing loop alone, the logfun call alone (a
- * transport that discards), a muted function (records dropped at the call),
+ * transport that discards), a muted function (records dropped at the call), a
+ * muted template (dropped at the call and counted per site for the collector,
+ * with the counts sent as by the compact stream),
  * and file compression variants with their bytes per record.
  */
 import { fork, type ChildProcess } from 'child_process';
@@ -224,6 +226,9 @@ async function logfunArm(arm: string, endpoint: string, dir: string): Promise<Ar
   else if (kind === 'compact') transport = 'logfun';
   else if (kind === 'call' || kind === 'muted') {
     transport = { name: 'discard', export: async () => undefined, shutdown: async () => undefined };
+  } else if (kind === 'muted-template') {
+    // Carries muted counts (as the compact stream does): the per-site counting and the count-only batches run.
+    transport = { name: 'discard', carriesMutedCounts: true, export: async () => undefined, shutdown: async () => undefined };
   } else if (kind.startsWith('file')) {
     const [, compression, level] = kind.split(':');
     const { FileTransport } = await import('../sdk/transports/file');
@@ -238,6 +243,13 @@ async function logfunArm(arm: string, endpoint: string, dir: string): Promise<Ar
     functionScopes.muteFunction(mutedName);
     logOne = traced(mutedName, (i: number) => log.info`user ${i} paid ${amountOf(i)} for ${ITEMS[i & 7]}`);
   }
+  if (kind === 'muted-template') {
+    logOne(0);
+    await log.flush();
+    sdk.defaultTemplateRegistry.forEachTemplate((t) => {
+      if (t.text === 'user {} paid {} for {}') t.muted = true;
+    });
+  }
   return {
     logOne,
     flush: async () => {
@@ -246,7 +258,7 @@ async function logfunArm(arm: string, endpoint: string, dir: string): Promise<Ar
     close: () => log.shutdown(),
     dropped: () => log.stats().dropped,
     backlog: () => log.stats().buffered,
-    note: () => (kind === 'muted' ? `${log.stats().muted} muted` : ''),
+    note: () => (kind === 'muted' || kind === 'muted-template' ? `${log.stats().muted} muted` : ''),
     storedBytes: fileTransport ? () => fileTransport!.counters.storedBytes : undefined,
   };
 }
@@ -440,6 +452,7 @@ async function main(): Promise<void> {
     { arm: 'harness', label: 'ref: pacing loop alone (no logging)', available: true },
     { arm: 'logfun-call', label: 'ref: logfun call + buffer only', available: true },
     { arm: 'logfun-muted', label: 'ref: logfun call in a muted function', available: true },
+    { arm: 'logfun-muted-template', label: 'ref: logfun call to a muted template (counted)', available: true },
     { arm: 'logfun-file:deflate:6', label: 'ref: logfun file deflate 6', available: true },
     { arm: 'logfun-file:brotli:5', label: 'ref: logfun file brotli 5', available: true },
     { arm: 'logfun-file:none', label: 'ref: logfun file uncompressed', available: true },

@@ -10,7 +10,7 @@ import { defaultTemplateRegistry, TemplateRegistry } from './templates';
 import type { Transport } from './transport';
 import { ConsoleTransport } from './transports/console';
 import { MemoryTransport } from './transports/memory';
-import { OtlpGrpcTransport } from './transports/otlp-grpc';
+import { OtlpGrpcTransport, type TlsClientOptions } from './transports/otlp-grpc';
 import { FileTransport, type FileTransportOptions } from './transports/file';
 import { AutoTransport, LogfunStreamTransport } from './transports/logfun-stream';
 import { captureAttributes, type AttributeList, type Attributes } from './values';
@@ -47,7 +47,14 @@ export interface CreateLoggerOptions {
   /** OTLP and compact stream options. */
   compression?: 'gzip' | 'none';
   headers?: Record<string, string>;
-  tls?: boolean;
+  /**
+   * TLS to a bare host:port endpoint (https:// turns it on by itself): true, or
+   * { ca, cert, key, servername } to trust a private CA, present a client
+   * certificate (mutual TLS) or check another name. Default false.
+   */
+  tls?: boolean | TlsClientOptions;
+  /** Bearer token for the collector's ingest auth, sent as `authorization: Bearer <token>`. Default $LOGFUN_TOKEN. */
+  token?: string;
   /** Deadline of one OTLP Export call (ms). Default 10000. */
   exportTimeoutMs?: number;
   /** Buffer bounds (pending + unacknowledged records). Defaults 8192 records, 16 MiB. */
@@ -113,7 +120,8 @@ function makeTransport(options: CreateLoggerOptions, exportTimeoutMs: number, er
         errors.push(`compression must be 'gzip' or 'none' (got ${JSON.stringify(options.compression)})`);
         return undefined;
       }
-      const transportOptions = { endpoint, compression: options.compression, headers: options.headers, tls: options.tls, exportTimeoutMs };
+      const token = options.token ?? (process.env.LOGFUN_TOKEN || undefined);
+      const transportOptions = { endpoint, compression: options.compression, headers: options.headers, tls: options.tls, token, exportTimeoutMs };
       try {
         if (t === 'auto') return new AutoTransport(transportOptions);
         if (t === 'logfun') return new LogfunStreamTransport(transportOptions);

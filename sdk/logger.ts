@@ -30,6 +30,7 @@ import {
 } from './values';
 import type { Transport } from './transport';
 import { currentFunctionScope, type FunctionScope } from './traced';
+import type { MutedCounter } from './mute-counts';
 
 export interface LogMethod {
   /** Tagged template: log.info`user ${id} paid ${amount}` (template text `user {} paid {}`). */
@@ -99,21 +100,27 @@ function estimateArguments(args: readonly ArgumentValue[]): number {
 
 /** Shared by a logger and all its children: the pipeline and the template registry. */
 export class LoggerCore {
+  /** The pipeline's muted counts (reported to the collector with the next batch, see mute-counts.ts). */
+  private readonly mutes: MutedCounter;
+
   constructor(
     readonly pipeline: Pipeline,
     readonly registry: TemplateRegistry,
-  ) {}
+  ) {
+    this.mutes = pipeline.mutes;
+  }
 
   /**
    * Resolves the call style, captures arguments, and buffers the record.
    * Inside a function scope (traced()) the record uses the scope's variant of
    * the template (code.function = the scope name); a muted scope or template
-   * drops the record after one boolean check and counts it as muted.
+   * drops the record after one boolean check and counts it as muted, per
+   * (template id, code.function, reason), for the collector (mute-counts.ts).
    */
   log(severity: number, bound: AttributeList | undefined, first: unknown, rest: unknown[]): void {
     const scope = currentFunctionScope();
     if (scope !== undefined && scope.muted) {
-      this.pipeline.noteMuted();
+      this.mutes.countScope(scope);
       return;
     }
     const registry = this.registry;
@@ -125,7 +132,7 @@ export class LoggerCore {
       if (rest.length === 1 && isPlainObject(rest[0]) && !registry.hasConversions(first)) {
         const template = registry.messageTemplate(first);
         if (template.muted) {
-          this.pipeline.noteMuted();
+          this.mutes.countTemplate(scope === undefined ? template : scope.templateFor(template), template);
           return;
         }
         const attrs = captureAttributes(rest[0]);
@@ -138,7 +145,7 @@ export class LoggerCore {
     if (isTemplateStringsArray(first)) {
       const template = registry.taggedTemplate(first);
       if (template.muted) {
-        this.pipeline.noteMuted();
+        this.mutes.countTemplate(scope === undefined ? template : scope.templateFor(template), template);
         return;
       }
       const bytes = captureInPlace(rest);
@@ -183,7 +190,7 @@ export class LoggerCore {
   ): void {
     const template = this.registry.messageTemplate(message);
     if (template.muted) {
-      this.pipeline.noteMuted();
+      this.mutes.countTemplate(scope === undefined ? template : scope.templateFor(template), template);
       return;
     }
     this.pipeline.write(
@@ -210,7 +217,7 @@ export class LoggerCore {
     }
     const template: Template = this.registry.printfTemplate(format, rest.length);
     if (template.muted) {
-      this.pipeline.noteMuted();
+      this.mutes.countTemplate(scope === undefined ? template : scope.templateFor(template), template);
       return;
     }
     const args = convertPrintfArguments(template, rest);

@@ -14,6 +14,16 @@
  * counts it. Every drop is reported (diagnostics callback + an in-band WARN
  * record), at most once per report interval, never silently.
  *
+ * Muted counts (mute-counts.ts): records a control rule muted at the call site are
+ * counted per (template id, code.function, reason) and drained into the next batch
+ * (ExportBatch.mutedCounts) when the transport carries them (the compact stream);
+ * when only counts are pending, a batch with no records goes out after batchDelayMs,
+ * so a site muted for good still reports within one batch delay. Counts leave the
+ * counter only into a batch and ride with it (same sequence on every retry); they
+ * go back to the counter when that batch is split or refused permanently with
+ * records (those records go out again or are counted as dropped; the counts go
+ * with the next batch).
+ *
  * Process exit: on 'beforeExit' (the event loop ran dry) the pipeline flushes
  * with ref'd timers, bounded by shutdownTimeoutMs. 'exit' (process.exit(), end
  * after beforeExit) only allows synchronous code and gRPC is asynchronous, so
@@ -26,6 +36,7 @@ import { RecordBuffer, type RecordExtra } from './record-buffer';
 import type { InstrumentationScope, Resource } from './resource';
 import { Template } from './templates';
 import { ExportBatch, ExportError, type ExportResult, type Transport } from './transport';
+import { MutedCounter, type MutedCount } from './mute-counts';
 import type { ArgumentValue, AttributeList } from './values';
 
 export interface PipelineOptions {
@@ -139,7 +150,8 @@ export class Pipeline {
   private readonly options: PipelineOptions;
 
   private emitted = 0;
-  private muted = 0;
+  /** Muted calls, counted for the collector (the logger's hot path increments these). */
+  readonly mutes: MutedCounter;
   private exported = 0;
   private failedExports = 0;
   private consecutiveFailures = 0;
@@ -194,6 +206,7 @@ export class Pipeline {
     this.traceContext = options.traceContext;
     this.maxBatchRecords = options.maxBatchRecords;
     this.maxBatchBytes = options.maxBatchBytes;
+    this.mutes = new MutedCounter(() => this.onMutedPending());
     if (options.exitHooks) registerForExit(this);
   }
 
@@ -203,9 +216,31 @@ export class Pipeline {
 
   // ---- hot path ----
 
-  /** Counts a record a control rule muted (its template or function scope). */
+  /** Counts a muted record without a site (stats only; sites are counted through `mutes`). */
   noteMuted(): void {
-    this.muted++;
+    this.mutes.siteless++;
+  }
+
+  /** Whether the transport sends muted counts (then count-only batches are worth sending). */
+  private carriesCounts(): boolean {
+    return this.transport.carriesMutedCounts === true;
+  }
+
+  /** Counts became pending: make sure a batch goes out within batchDelayMs. */
+  private onMutedPending(): void {
+    if (this.closed || !this.carriesCounts()) return;
+    if (this.draining !== undefined || this.immediate !== undefined) return;
+    this.armBatchTimer();
+  }
+
+  /** A batch with no records is due: an export-everything pass with only muted counts pending. */
+  private countsDue(): boolean {
+    return this.flushAll && this.mutes.hasPending && this.carriesCounts();
+  }
+
+  /** Nothing buffered, nothing in flight, no muted counts waiting to be sent. */
+  private settled(): boolean {
+    return this.buffer.count === 0 && this.current === undefined && !(this.mutes.hasPending && this.carriesCounts());
   }
 
   /**
@@ -336,6 +371,8 @@ export class Pipeline {
       if (!this.closed && !this.abandoned && this.buffer.pendingCount > 0) {
         if (this.buffer.pendingCount >= this.maxBatchRecords || this.buffer.pendingBytes >= this.maxBatchBytes) void this.drain(false);
         else this.armBatchTimer();
+      } else if (!this.closed && !this.abandoned && this.mutes.hasPending && this.carriesCounts()) {
+        this.armBatchTimer();
       }
     });
     this.draining = run;
@@ -345,7 +382,7 @@ export class Pipeline {
   private hasWork(): boolean {
     if (this.current !== undefined) return true;
     const buf = this.buffer;
-    if (buf.pendingCount === 0) return false;
+    if (buf.pendingCount === 0) return this.countsDue();
     return this.flushAll || buf.pendingCount >= this.maxBatchRecords || buf.pendingBytes >= this.maxBatchBytes;
   }
 
@@ -355,9 +392,12 @@ export class Pipeline {
     while (!this.abandoned && this.hasWork()) {
       let batch = this.current;
       if (batch === undefined) {
-        const window = this.buffer.take(this.splitBatchRecords ?? this.maxBatchRecords, this.maxBatchBytes);
+        const window = this.buffer.take(this.splitBatchRecords ?? this.maxBatchRecords, this.maxBatchBytes) ?? (this.countsDue() ? this.buffer.emptyWindow() : undefined);
         if (window === undefined) break;
         batch = new ExportBatch(this.buffer, window, ++this.batchSequence, this.droppedSinceBatch, this.resource);
+        // Transports that cannot carry counts get none (they are dropped here: stats().muted keeps the total).
+        const counts = this.mutes.drain();
+        if (this.carriesCounts()) batch.mutedCounts = counts;
         this.droppedSinceBatch = 0;
         this.current = batch;
       }
@@ -371,6 +411,7 @@ export class Pipeline {
           // Resend the same records in halves (the buffer window goes back to pending).
           this.current = undefined;
           this.buffer.rewind();
+          this.mutes.restore(batch.mutedCounts);
           this.splitBatchRecords = Math.ceil(batch.length / 2);
           this.options.diagnostics(`logfun: ${this.transport.name} refused a batch of ${batch.length} records as too large; splitting it`);
           continue;
@@ -385,8 +426,17 @@ export class Pipeline {
           this.buffer.release(batch.window);
           this.splitBatchRecords = undefined;
           this.unexpectedFailures = 0;
-          this.noteDropped('rejected', batch.length);
-          this.options.diagnostics(`logfun: ${this.transport.name} export rejected ${batch.length} log records permanently: ${describe(err)}`);
+          if (batch.length > 0) {
+            // The counts were not delivered: they go with the next batch (records that are not dropped).
+            this.mutes.restore(batch.mutedCounts);
+            this.noteDropped('rejected', batch.length);
+            this.options.diagnostics(`logfun: ${this.transport.name} export rejected ${batch.length} log records permanently: ${describe(err)}`);
+          } else {
+            // Only counts: sending them again would be refused again.
+            this.options.diagnostics(
+              `logfun: ${this.transport.name} refused a report of ${sumCounts(batch.mutedCounts)} muted log records permanently: ${describe(err)}`,
+            );
+          }
           continue;
         }
         const remaining = this.deadline - nowMs();
@@ -450,7 +500,7 @@ export class Pipeline {
    */
   async flush(timeoutMs = this.options.shutdownTimeoutMs): Promise<boolean> {
     if (this.abandoned) return this.buffer.count === 0;
-    if (this.buffer.count === 0) return true;
+    if (this.settled()) return true;
     const drained = this.drainEverything();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => {
@@ -459,12 +509,12 @@ export class Pipeline {
     });
     await Promise.race([drained, timedOut]);
     clearTimeout(timer);
-    return this.buffer.count === 0;
+    return this.settled();
   }
 
-  /** Loops the export until nothing is buffered or the deadline passed. */
+  /** Loops the export until nothing is buffered (and no muted counts wait) or the deadline passed. */
   private async drainEverything(): Promise<void> {
-    while (!this.abandoned && this.buffer.count > 0 && nowMs() < this.deadline) {
+    while (!this.abandoned && !this.settled() && nowMs() < this.deadline) {
       await this.drain(true);
     }
   }
@@ -507,6 +557,10 @@ export class Pipeline {
   private giveUpOnBuffered(): void {
     this.abandoned = true;
     this.wake();
+    if (this.carriesCounts()) {
+      const unsent = this.mutes.pendingTotal() + (this.current ? sumCounts(this.current.mutedCounts) : 0);
+      if (unsent > 0) this.options.diagnostics(`logfun: counts of ${unsent} muted log records were not delivered to ${this.transport.name} before shutdown`);
+    }
     this.current = undefined;
     const lost = this.buffer.clear();
     if (lost > 0) this.noteDropped('atShutdown', lost, false);
@@ -514,12 +568,13 @@ export class Pipeline {
 
   /** beforeExit: flush with ref'd timers so the event loop stays alive until done (bounded). */
   flushBeforeExit(): void {
-    if (this.closed || this.buffer.count === 0) return;
+    if (this.closed || this.settled()) return;
     // One attempt per burst of records: when the receiver stays down, a second
-    // beforeExit finds no new records and lets the process end.
-    if (this.exitFlushRunning || this.emitted === this.emittedAtLastExitFlush) return;
+    // beforeExit finds no new records (or muted calls) and lets the process end.
+    const calls = this.emitted + this.mutes.total;
+    if (this.exitFlushRunning || calls === this.emittedAtLastExitFlush) return;
     this.exitFlushRunning = true;
-    this.emittedAtLastExitFlush = this.emitted;
+    this.emittedAtLastExitFlush = calls;
     this.refTimers = true;
     this.deadline = Math.min(this.deadline, nowMs() + this.options.shutdownTimeoutMs);
     this.wake();
@@ -610,9 +665,15 @@ export class Pipeline {
       droppedBufferFull: this.droppedBufferFull,
       droppedRejected: this.droppedRejected,
       droppedAtShutdown: this.droppedAtShutdown,
-      muted: this.muted,
+      muted: this.mutes.total,
     };
   }
+}
+
+function sumCounts(counts: readonly MutedCount[]): number {
+  let n = 0;
+  for (const c of counts) n += c.count;
+  return n;
 }
 
 function describe(err: unknown): string {

@@ -174,6 +174,14 @@ export class RecordBuffer {
     return { firstSeq, count, bytes };
   }
 
+  /**
+   * A window of no records at the front of what is pending (for a batch that only
+   * carries muted counts); valid while nothing is in flight, released like any window.
+   */
+  emptyWindow(): BufferWindow {
+    return { firstSeq: this.sentSeq, count: 0, bytes: 0 };
+  }
+
   /** Frees the oldest in-flight window (acknowledged or given up); windows are released in order. */
   release(window: BufferWindow): void {
     if (window.firstSeq !== this.firstSeq) {

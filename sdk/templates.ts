@@ -22,6 +22,7 @@
 import { captureCallSite, type CodeLocation } from './callsite';
 import { templateIdOf, templateIdToString } from './template-id';
 import { captureArgument, renderArgument, stringifyValue, type ArgumentValue } from './values';
+import { MUTE_REASON, type MuteTally } from './mute-counts';
 import { inspect } from 'util';
 
 export type TemplateKind = 'tagged' | 'printf' | 'message';
@@ -60,6 +61,14 @@ export class Template {
    * costs one property read.
    */
   muted = false;
+  /**
+   * Why `muted` is set (MUTE_REASON in mute-counts.ts): control rules set OFF or
+   * AUTO; LOCAL when the application muted the site itself. Read only when a muted
+   * call opens a new count (never per call).
+   */
+  mutedReason: number = MUTE_REASON.LOCAL;
+  /** The open count of muted calls of this site (mute-counts.ts); undefined until the first. */
+  muteTally: MuteTally | undefined = undefined;
 
   constructor(
     readonly kind: TemplateKind,

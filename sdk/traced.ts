@@ -27,7 +27,8 @@
  *
  * Muting: a muted scope drops every record logged while it is the innermost
  * scope, after one boolean check, before template lookup or argument capture;
- * the logger counts them in stats().muted. Muting is by name and may precede
+ * the logger counts them in stats().muted and, per scope and reason, for the
+ * collector (sdk/mute-counts.ts). Muting is by name and may precede
  * the scope's creation. Scopes are interned by name (one FunctionScope per
  * name), so wrapping per call does not grow memory, but names should be static.
  */
@@ -35,6 +36,7 @@ import { AsyncLocalStorage } from 'async_hooks';
 import * as path from 'path';
 import { captureCallSite, type CodeLocation } from './callsite';
 import { Template } from './templates';
+import { bumpMuteEpoch, MUTE_REASON, type MuteTally } from './mute-counts';
 
 /** Bound on scoped templates kept per scope (dynamic plain messages would grow it forever). */
 const MAX_SCOPED_TEMPLATES = 4096;
@@ -45,6 +47,10 @@ export class FunctionScope {
    * logging call made in this scope: a muted function costs one property read.
    */
   muted = false;
+  /** Why `muted` is set (MUTE_REASON in mute-counts.ts); read only when a muted call opens a new count. */
+  mutedReason: number = MUTE_REASON.LOCAL;
+  /** The open count of calls dropped in this scope while muted (mute-counts.ts). */
+  muteTally: MuteTally | undefined = undefined;
   private readonly scoped = new Map<Template, Template>();
   private lastBase: Template | undefined;
   private lastScoped: Template | undefined;
@@ -85,7 +91,8 @@ export class FunctionScope {
  */
 export class FunctionScopes {
   private readonly byName = new Map<string, FunctionScope>();
-  private readonly mutedNames = new Set<string>();
+  /** Muted names and why (MUTE_REASON). */
+  private readonly mutedNames = new Map<string, number>();
   private scopeListener: ((scope: FunctionScope) => void) | undefined;
 
   /** The scope of `name`, created (with `location`) at first use. */
@@ -93,24 +100,45 @@ export class FunctionScopes {
     let scope = this.byName.get(name);
     if (scope === undefined) {
       scope = new FunctionScope(name, location?.());
-      scope.muted = this.mutedNames.has(name);
+      const reason = this.mutedNames.get(name);
+      scope.muted = reason !== undefined;
+      if (reason !== undefined) scope.mutedReason = reason;
       this.byName.set(name, scope);
       this.scopeListener?.(scope);
     }
     return scope;
   }
 
-  /** Drops (and counts as muted) every record logged inside functions named `name`, from now on. */
-  muteFunction(name: string): void {
-    this.mutedNames.add(name);
+  /**
+   * Drops (and counts as muted) every record logged inside functions named `name`,
+   * from now on. `reason` (MUTE_REASON) is what the SDK reports with the counts:
+   * LOCAL (default) for the application's own mutes, OFF / AUTO for control rules;
+   * muting a muted name again only changes the reason.
+   */
+  muteFunction(name: string, reason: number = MUTE_REASON.LOCAL): void {
+    if (this.mutedNames.get(name) === reason) return;
+    this.mutedNames.set(name, reason);
+    bumpMuteEpoch();
     const scope = this.byName.get(name);
-    if (scope !== undefined) scope.muted = true;
+    if (scope !== undefined) {
+      scope.mutedReason = reason;
+      scope.muted = true;
+    }
   }
 
   unmuteFunction(name: string): void {
-    this.mutedNames.delete(name);
+    if (!this.mutedNames.delete(name)) return;
+    bumpMuteEpoch();
     const scope = this.byName.get(name);
-    if (scope !== undefined) scope.muted = false;
+    if (scope !== undefined) {
+      scope.muted = false;
+      scope.mutedReason = MUTE_REASON.LOCAL;
+    }
+  }
+
+  /** Why `name` is muted (MUTE_REASON), undefined when it is not. */
+  muteReasonOf(name: string): number | undefined {
+    return this.mutedNames.get(name);
   }
 
   isMuted(name: string): boolean {
@@ -119,7 +147,7 @@ export class FunctionScopes {
 
   /** Names muted now (also names whose scope does not exist yet). */
   mutedFunctions(): string[] {
-    return [...this.mutedNames];
+    return [...this.mutedNames.keys()];
   }
 
   /** Visits every scope created so far (e.g. to list functions in a control plane). */

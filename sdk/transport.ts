@@ -13,10 +13,17 @@
 import type { BufferWindow, RecordBuffer } from './record-buffer';
 import type { Resource } from './resource';
 import type { TemplateRegistry } from './templates';
+import { NO_MUTED_COUNTS, type MutedCount } from './mute-counts';
 
 export class ExportBatch {
   /** Transports may cache their encoding here: a retried batch is the same object. */
   encoded: unknown = undefined;
+  /**
+   * Records muted at the call site since the previous batch (mute-counts.ts), set by
+   * the pipeline when the batch is made; sent by transports that carry them
+   * (Transport.carriesMutedCounts). A batch may have counts and no records.
+   */
+  mutedCounts: readonly MutedCount[] = NO_MUTED_COUNTS;
 
   constructor(
     readonly buffer: RecordBuffer,
@@ -90,4 +97,10 @@ export interface Transport {
   shutdown(): Promise<void>;
   /** Optional: called once by createLogger before the first export (e.g. to connect early). */
   attach?(context: TransportContext): void;
+  /**
+   * Optional: true when the transport sends ExportBatch.mutedCounts to its receiver
+   * (the compact protocol); the pipeline then also sends batches with no records
+   * when only muted counts are pending. May change over time (AutoTransport).
+   */
+  readonly carriesMutedCounts?: boolean;
 }

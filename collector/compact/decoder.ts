@@ -27,7 +27,7 @@ import { templateIdOf, templateIdToString } from '../../sdk/template-id';
 import { severityTextOf } from '../../sdk/severity';
 import { ProtoWriter, WIRE_LEN } from '../../sdk/wire/compact-writer';
 import { Malformed } from './reader';
-import type { HelloMessage, RecordBatchMessage, TemplateDefinitionMessage } from './messages';
+import type { HelloMessage, MutedCountMessage, RecordBatchMessage, TemplateDefinitionMessage } from './messages';
 
 /** ArgumentKind values (ingest.proto). */
 const KIND_STRING = 0;
@@ -77,6 +77,16 @@ export interface DecodedBatch {
   sequence: number;
   /** Records the SDK reported dropped since its previous batch. */
   droppedSinceLast: number;
+  /**
+   * Records the SDK dropped because they were muted (RecordBatch.muted_counts; entries
+   * with a count of 0 left out). The batch does not contain them: a receiver adds them
+   * as report records (processors/spam/sdk-report.ts) through `builder`.
+   */
+  mutedCounts: MutedCountMessage[];
+  /** The builder of `batch` (more records may be appended), with the Hello's resource and scope. */
+  builder: LogBatchBuilder;
+  resourceIndex: number;
+  scopeIndex: number;
 }
 
 export interface CompactDecoderOptions {
@@ -505,7 +515,8 @@ export class CompactStreamDecoder {
     if (explicitCounts) left('argument kinds', explicitKindAt, b.argumentKind.length);
     if (leftovers.length > 0) throw new Malformed(`too many argument values: ${leftovers.join(', ')} not used by any record`);
 
-    return { batch: builder.batch, sequence: b.sequence, droppedSinceLast: b.droppedSinceLast };
+    const mutedCounts = b.mutedCounts.length > 0 ? b.mutedCounts.filter((m) => m.count > 0) : b.mutedCounts;
+    return { batch: builder.batch, sequence: b.sequence, droppedSinceLast: b.droppedSinceLast, mutedCounts, builder, resourceIndex, scopeIndex };
   }
 }
 

@@ -47,6 +47,16 @@ export interface VerbatimRecordMessage {
   schemaUrl: string;
 }
 
+/** RecordBatch.muted_counts entry: records the SDK dropped because they were muted. */
+export interface MutedCountMessage {
+  /** 0n = none (a muted function scope). */
+  templateId: bigint;
+  function: string;
+  count: number;
+  /** MuteReason (sdk/mute-counts.ts MUTE_REASON); 0 = unspecified. */
+  reason: number;
+}
+
 /** A RecordBatch as its columns (see ingest.proto for their meaning). */
 export interface RecordBatchMessage {
   sequence: number;
@@ -77,6 +87,7 @@ export interface RecordBatchMessage {
   verbatim: VerbatimRecordMessage[];
   dictionarySize: number;
   stringNumbers: number[];
+  mutedCounts: MutedCountMessage[];
 }
 
 export type ClientMessage =
@@ -253,6 +264,7 @@ function emptyBatch(): RecordBatchMessage {
     verbatim: [],
     dictionarySize: 0,
     stringNumbers: [],
+    mutedCounts: [],
   };
 }
 
@@ -362,11 +374,28 @@ function readRecordBatch(r: ProtoReader, end: number): RecordBatchMessage {
       case 29:
         r.repeated(wt, end, b.stringNumbers, u53);
         break;
+      case 30:
+        if (wt !== WT_LEN) r.skip(wt, end);
+        else b.mutedCounts.push(readMutedCount(r, r.lengthEnd(end)));
+        break;
       default:
         r.skip(wt, end);
     }
   }
   return b;
+}
+
+function readMutedCount(r: ProtoReader, end: number): MutedCountMessage {
+  const m: MutedCountMessage = { templateId: 0n, function: '', count: 0, reason: 0 };
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === ((1 << 3) | WT_I64)) m.templateId = r.fixed64(end);
+    else if (tag === ((2 << 3) | WT_LEN)) m.function = r.string(end);
+    else if (tag === ((3 << 3) | WT_VARINT)) m.count = r.uint53(end, 'muted count');
+    else if (tag === ((4 << 3) | WT_VARINT)) m.reason = r.uint32(end);
+    else r.skip(tag & 7, end);
+  }
+  return m;
 }
 
 function readAttributeSet(r: ProtoReader, end: number): AttributeSetMessage {

@@ -1,8 +1,16 @@
 /**
  * The configuration used when no file is given: OTLP in (gRPC 4317, HTTP 4318),
  * templates found for every record (SDK templates kept, plain bodies mined; miner
- * state under ./.logfun/templates), into the embedded ClickHouse (chDB) under
- * ./.logfun/data with Body rendered from the templates at query time.
+ * state under ./.logfun/templates), spam suppressed automatically (the balancer:
+ * AUTO mutes pushed to the SDKs, summaries and log_suppression rows in the same
+ * store; the SDKs' exact muted counts credited to each mute), control rules
+ * applied, into the embedded ClickHouse (chDB) under ./.logfun/data with Body
+ * rendered from the templates at query time.
+ *
+ * Order template -> spam -> control: spam judges records by template id (set by the
+ * template processor) and takes the SDKs' muted-count reports out of the batch
+ * before control; control then applies people's rules (and AUTO mutes to records
+ * of senders that cannot be told, e.g. plain OTLP) to what is left.
  *
  * No batch processor: the clickhouse exporter batches in its own sending queue
  * (10k rows / 1 s) and accepts a batch as soon as it is queued, so senders are
@@ -21,6 +29,7 @@ receivers:
 processors:
   template:
     state_directory: ./.logfun/templates
+  spam:
   control:
 
 exporters:
@@ -34,6 +43,6 @@ service:
   pipelines:
     logs:
       receivers: [otlp]
-      processors: [template, control]
+      processors: [template, spam, control]
       exporters: [clickhouse]
 `;

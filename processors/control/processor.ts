@@ -14,6 +14,10 @@
  * Every drop is counted: logfun_control_dropped_records_total{service, reason},
  * and per rule on the control plane (shown by GET /api/v1/rules).
  *
+ * Accounting records pass unjudged: SDK muted-count reports (logfun.sdk.muted,
+ * processors/spam/sdk-report.ts: they report drops, muting them would hide them)
+ * and spam summaries (logfun.spam.summary: the visible trace of what was suppressed).
+ *
  * Records of services no rule names pass without looking at their attributes.
  * Without a control plane (service.control disabled) records pass and a warning
  * is logged at start.
@@ -24,6 +28,8 @@ import type { Counter } from '../../collector/telemetry/metrics';
 import type { ControlPlane } from '../../collector/control/store';
 import { ruleKey, type ControlRule, type Decision, type ServiceRuleSet } from '../../collector/control/rules';
 import type { ControlProcessorConfig } from './config';
+import { SDK_MUTED_EVENT } from '../spam/sdk-report';
+import { SUMMARY_EVENT } from '../spam/summary';
 
 type ControlDropReason = 'off' | 'auto' | 'severity' | 'sampled';
 
@@ -84,6 +90,8 @@ export class ControlProcessor implements Processor {
         views[ri] = view;
       }
       if (view.rules === null) continue;
+      const event = batch.eventName[i];
+      if (event !== '' && (event === SDK_MUTED_EVENT || event === SUMMARY_EVENT)) continue;
       const d =
         view.fixed ??
         view.rules.decide({

@@ -8,7 +8,9 @@
  *
  * Data path (consumeLogs), per record, O(1) amortised and allocation-free unless a
  * record is dropped:
- *   - SDK drop report records (sdk-report.ts) are taken out of the batch;
+ *   - SDK drop report records (sdk-report.ts) are taken out of the batch (those of
+ *     reason 'auto' or unspecified are credited to the AUTO mute they belong to,
+ *     the others only counted by reason);
  *   - summary records (ours) pass unjudged;
  *   - every other record is observed by the balancer; a record of a key muted by
  *     AUTO is dropped (collector_drop) — the batch passed on is then a filtered
@@ -38,7 +40,7 @@ import { newEventId, SuppressionStore, type SuppressionRow } from '../../collect
 import { reasonOf, SpamBalancer, type BalancerEvent, type ServiceKeys, type SpamKey } from './balancer';
 import { resolveSpamConfig, type ResolvedSpamConfig, type SpamProcessorConfig, type SpamStrategy, type TunableParams, SPAM_STRATEGIES } from './config';
 import { describeTarget, findAutoMuteSink, type AutoMuteSink, type ManualMode, type MuteTarget } from './control-sink';
-import { FUNCTION_ATTRIBUTE, readMutedReport, SDK_MUTED_EVENT } from './sdk-report';
+import { FUNCTION_ATTRIBUTE, isAutoReport, readMutedReport, SDK_MUTED_EVENT } from './sdk-report';
 import { FUNCTION_SUMMARY_ID, FUNCTION_SUMMARY_TEXT, SUMMARY_EVENT, SummaryBatchBuilder, TEMPLATE_SUMMARY_ID, TEMPLATE_SUMMARY_TEXT } from './summary';
 import { SuppressionWriter } from './suppression-writer';
 import { severityTextOf } from '../../sdk/severity';
@@ -182,7 +184,7 @@ export class SpamProcessor implements Processor {
     this.m = {
       records: mt.counter('logfun_spam_records_total', 'Records the spam processor judged.'),
       dropped: mt.counter('logfun_spam_dropped_records_total', 'Records of AUTO-muted keys dropped in the collector (counted in summaries).'),
-      reports: mt.counter('logfun_spam_sdk_reported_records_total', 'Records SDKs reported dropped because of a mute, by attributed (true: an AUTO mute of this processor).'),
+      reports: mt.counter('logfun_spam_sdk_reported_records_total', 'Records SDKs reported dropped because of a mute, by attributed (true: an AUTO mute of this processor; a manual OFF\'s or a local mute\'s drops are never attributed).'),
       reportsInvalid: mt.counter('logfun_spam_reports_invalid_total', 'Malformed SDK drop report records (removed from the batch).'),
       suppressed: mt.counter('logfun_spam_suppressed_records_total', 'Records counted into summary records, by source (sdk, collector).'),
       mutes: mt.counter('logfun_spam_mutes_total', 'AUTO mutes, by kind (template, function).'),
@@ -326,6 +328,8 @@ export class SpamProcessor implements Processor {
     let keep: Uint8Array | undefined;
     let drops: Map<SpamKey, number> | undefined;
     let reports: StagedReport[] | undefined;
+    /** Records reported dropped by mutes that are not the balancer's (manual OFF, local mutes). */
+    let otherReported = 0;
     let judged = 0;
     let invalid = 0;
     for (let i = 0; i < n; i++) {
@@ -335,7 +339,8 @@ export class SpamProcessor implements Processor {
           (keep ??= new Uint8Array(n).fill(1))[i] = 0;
           const r = readMutedReport(batch, i);
           if (r === undefined) invalid++;
-          else (reports ??= []).push({ service: batch.resources[batch.resourceIndex[i]].serviceName, templateId: r.templateId, fn: r.function, count: r.count });
+          else if (isAutoReport(r)) (reports ??= []).push({ service: batch.resources[batch.resourceIndex[i]].serviceName, templateId: r.templateId, fn: r.function, count: r.count });
+          else otherReported += r.count;
           continue;
         }
         if (event === SUMMARY_EVENT) continue;
@@ -366,6 +371,7 @@ export class SpamProcessor implements Processor {
       this.m.dropped.inc(this.labels, total);
     }
     if (reports) for (const r of reports) this.creditReport(r.service, r.templateId, r.fn, r.count, 'sdk', applyAt);
+    if (otherReported > 0) this.m.reports.inc({ ...this.labels, attributed: 'false' }, otherReported);
     if (balancer.untracked !== this.lastUntracked) {
       this.m.untracked.inc(this.labels, balancer.untracked - this.lastUntracked);
       this.lastUntracked = balancer.untracked;

@@ -20,33 +20,28 @@
  *   attributes logfun.muted.count        int  records dropped (> 0)
  *              logfun.muted.template_id  string, decimal uint64 (or int); absent/0 = none
  *              code.function             string; absent = none
+ *              logfun.muted.reason       string: 'auto' (an automatic mute), 'off' (a manual
+ *                                        OFF rule), 'local' (the application's own mute),
+ *                                        'sampled', 'severity'; absent = unspecified
  * The spam processor removes report records from the batch it passes on (they are
  * accounting, not logs) and credits the counts once the next stage accepted the
- * batch (a refused batch is sent again and must not count twice). A pipeline with
- * no spam processor stores them like any record (visible, never silent).
+ * batch (a refused batch is sent again and must not count twice); only reports whose
+ * reason is 'auto' or unspecified can belong to its AUTO mutes (a manual OFF's drops
+ * are not the balancer's to summarise). The control processor passes report records
+ * unjudged. A pipeline with no spam processor stores them like any record (visible,
+ * never silent).
  *
- * Proposed wire field (proto/logfun/v1/ingest.proto, for the stream owner):
+ * Wire field (proto/logfun/v1/ingest.proto): RecordBatch.muted_counts = 30, one
+ * MutedCount {template_id, function, count, reason} per (template, function, reason);
+ * collector/receivers/otlp/logfun-ingest.ts appends one report record per entry.
  *
- *   // Records a control rule muted in the SDK since the previous batch, per call
- *   // site identity. Not included in dropped_since_last (muting is intended).
- *   message MutedCount {
- *     fixed64 template_id = 1;  // the muted template's global id; 0 when the record
- *                               // was dropped before its template was resolved
- *                               // (a muted function scope)
- *     string function = 2;      // code.function of the site or scope ('' = unknown)
- *     uint64 count = 3;
- *   }
- *   message RecordBatch { ... repeated MutedCount muted_counts = 28; }
- *
- * SDK side (sdk/templates.ts Template.muted, sdk/traced.ts FunctionScope.muted):
- * on a muted template or scope, instead of only pipeline.noteMuted(), increment a
- * per-Template / per-FunctionScope counter (a number property: one increment, no
- * lookup; the object is queued once on its 0 -> 1 transition), drain the queue into
- * muted_counts of the next RecordBatch, and send a batch with no records but
- * muted_counts at the normal flush interval when only counts are pending — so a
- * fully muted site still reports within one flush interval. Counts are part of the
- * batch and its sequence: acknowledged, resent and de-duplicated with it, so each
- * drop is reported exactly once.
+ * SDK side (sdk/mute-counts.ts): a muted template or scope costs one boolean check
+ * and one counter increment on the site's open tally (queued on its 0 -> 1
+ * transition); the queue is drained into muted_counts of the next RecordBatch, and a
+ * batch with no records but muted_counts goes out after the batch delay when only
+ * counts are pending — so a fully muted site still reports within one flush
+ * interval. Counts are part of the batch and its sequence: acknowledged, resent and
+ * de-duplicated with it, so each drop is reported exactly once.
  */
 import type { KeyValue, LogBatch, LogBatchBuilder } from '../../collector/pipeline/batch';
 
@@ -54,11 +49,19 @@ export const SDK_MUTED_EVENT = 'logfun.sdk.muted';
 export const MUTED_COUNT_ATTRIBUTE = 'logfun.muted.count';
 export const MUTED_TEMPLATE_ID_ATTRIBUTE = 'logfun.muted.template_id';
 export const FUNCTION_ATTRIBUTE = 'code.function';
+export const MUTED_REASON_ATTRIBUTE = 'logfun.muted.reason';
 
 export interface MutedReport {
   templateId: bigint;
   function: string;
   count: number;
+  /** 'auto', 'off', 'local', 'sampled', 'severity'; '' / absent = unspecified. */
+  reason?: string;
+}
+
+/** Whether a report can belong to an AUTO mute of the balancer (reason 'auto' or unspecified). */
+export function isAutoReport(r: MutedReport): boolean {
+  return r.reason === undefined || r.reason === '' || r.reason === 'auto' || r.reason === 'unspecified';
 }
 
 const UINT64_MAX = (1n << 64n) - 1n;
@@ -68,6 +71,7 @@ export function readMutedReport(batch: LogBatch, i: number): MutedReport | undef
   let count = -1;
   let templateId = 0n;
   let fn = '';
+  let reason = '';
   for (const kv of batch.attributes[i]) {
     const v = kv.value;
     if (kv.key === MUTED_COUNT_ATTRIBUTE) {
@@ -84,10 +88,13 @@ export function readMutedReport(batch: LogBatch, i: number): MutedReport | undef
     } else if (kv.key === FUNCTION_ATTRIBUTE) {
       if (typeof v !== 'string') return undefined;
       fn = v;
+    } else if (kv.key === MUTED_REASON_ATTRIBUTE) {
+      if (typeof v !== 'string') return undefined;
+      reason = v;
     }
   }
   if (count <= 0 || (templateId === 0n && fn === '')) return undefined;
-  return { templateId, function: fn, count };
+  return reason === '' ? { templateId, function: fn, count } : { templateId, function: fn, count, reason };
 }
 
 /** Appends one report record (for receivers decoding MutedCount entries, and for tests). */
@@ -101,5 +108,6 @@ export function appendMutedReport(
   const attributes: KeyValue[] = [{ key: MUTED_COUNT_ATTRIBUTE, value: BigInt(report.count) }];
   if (report.templateId !== 0n) attributes.push({ key: MUTED_TEMPLATE_ID_ATTRIBUTE, value: report.templateId.toString() });
   if (report.function !== '') attributes.push({ key: FUNCTION_ATTRIBUTE, value: report.function });
+  if (report.reason !== undefined && report.reason !== '' && report.reason !== 'unspecified') attributes.push({ key: MUTED_REASON_ATTRIBUTE, value: report.reason });
   builder.add(resourceIndex, scopeIndex, { timeUnixNano, observedTimeUnixNano: timeUnixNano, eventName: SDK_MUTED_EVENT, attributes }, 64);
 }

@@ -24,6 +24,14 @@
  * collector: AutoTransport falls back to OTLP; this transport alone reports a
  * permanent error.
  *
+ * Security: `tls` (true, or {ca, cert, key, servername}) and `token` (sent as
+ * `authorization: Bearer <token>` when the stream opens). A stream refused with
+ * UNAUTHENTICATED or PERMISSION_DENIED is reported once through the logger's
+ * diagnostics and retried with the reconnect backoff (growing to its maximum;
+ * exports fail at once meanwhile, retryably, so the pipeline keeps the records
+ * under its buffer bounds and backs off too): fixing the token on the collector
+ * side recovers without a restart, and nothing reconnects in a hot loop.
+ *
  * Control: a ControlUpdate's OFF rules mute the matching templates at once (see
  * wire/compact-control.ts).
  */
@@ -47,7 +55,15 @@ import {
 import { GrpcClientStream, type GrpcStreamStatus } from '../wire/compact-grpc-stream';
 import { decodeServerMessage, type ControlUpdateView } from '../wire/compact-messages';
 import { muteRulesOf, setMuteRules } from '../wire/compact-control';
-import { OtlpGrpcTransport, parseGrpcEndpoint, type OtlpGrpcTransportOptions } from './otlp-grpc';
+import {
+  checkSecurityOptions,
+  OtlpGrpcTransport,
+  parseGrpcEndpoint,
+  requestMetadataOf,
+  tlsClientOptionsOf,
+  type OtlpGrpcTransportOptions,
+  type TlsClientOptions,
+} from './otlp-grpc';
 
 export interface LogfunStreamTransportOptions {
   /** host:port, http://host:port, https://host:port or unix:/path. Default 'localhost:4317'. */
@@ -56,8 +72,10 @@ export interface LogfunStreamTransportOptions {
   compression?: 'gzip' | 'none';
   /** Metadata sent when the stream opens (e.g. authorization). */
   headers?: Record<string, string>;
-  /** TLS for a bare host:port endpoint. Default false. */
-  tls?: boolean;
+  /** TLS for a bare host:port endpoint (true, or an object with CA / client certificate / server name). Default false. */
+  tls?: boolean | TlsClientOptions;
+  /** Bearer token, sent as `authorization: Bearer <token>` when the stream opens. */
+  token?: string;
   /** Longest one export waits for its stream and its ack before failing (retryably). Default 10 s. */
   exportTimeoutMs?: number;
   /** Reconnect backoff (exponential with jitter). Defaults 200 ms .. 5000 ms. */
@@ -146,6 +164,8 @@ const COMPACT_BATCH_DEFAULTS: TransportBatchDefaults = { maxRecords: 4096 };
 export class LogfunStreamTransport implements Transport {
   readonly name: string = 'logfun';
   readonly batchDefaults: TransportBatchDefaults = COMPACT_BATCH_DEFAULTS;
+  /** RecordBatch.muted_counts carries the SDK's muted counts (sdk/mute-counts.ts). */
+  readonly carriesMutedCounts = true;
   readonly endpoint: string;
   private readonly secure: boolean;
   private readonly options: LogfunStreamTransportOptions;
@@ -154,7 +174,10 @@ export class LogfunStreamTransport implements Transport {
   private readonly maxBackoffMs: number;
   private readonly encoder = new CompactEncoder(STREAM_ENCODING);
   private readonly sessionId = randomBytes(16);
-  private readonly metadata: Record<string, string> = {};
+  private readonly metadata: Record<string, string>;
+  /** The last stream refusal for credentials (UNAUTHENTICATED / PERMISSION_DENIED); cleared by the next accepted stream. */
+  private authRefusal: ExportError | undefined;
+  private diagnostics: (message: string) => void = () => undefined;
 
   private resource: Resource | undefined;
   private registry: TemplateRegistry = defaultTemplateRegistry;
@@ -175,6 +198,7 @@ export class LogfunStreamTransport implements Transport {
   connects = 0;
 
   constructor(options: LogfunStreamTransportOptions = {}) {
+    checkSecurityOptions(options.tls, options.token);
     const { target, secure } = parseGrpcEndpoint(options.endpoint ?? 'localhost:4317', options.tls);
     this.endpoint = target;
     this.secure = secure;
@@ -183,13 +207,14 @@ export class LogfunStreamTransport implements Transport {
     this.initialBackoffMs = Math.max(1, options.reconnect?.initialBackoffMs ?? 200);
     this.maxBackoffMs = Math.max(this.initialBackoffMs, options.reconnect?.maxBackoffMs ?? 5000);
     this.backoffMs = this.initialBackoffMs;
-    for (const [k, v] of Object.entries(options.headers ?? {})) this.metadata[k.toLowerCase()] = v;
+    this.metadata = requestMetadataOf(options.headers, options.token);
   }
 
   /** Called by createLogger: the resource for the Hello, the registry control rules act on; opens the stream. */
   attach(context: TransportContext): void {
     this.resource = context.resource;
     this.registry = context.templates;
+    this.diagnostics = context.diagnostics;
     this.connectNow();
   }
 
@@ -288,6 +313,7 @@ export class LogfunStreamTransport implements Transport {
       {
         target: this.endpoint,
         secure: this.secure,
+        tls: tlsClientOptionsOf(this.options.tls),
         path: LOGFUN_INGEST_STREAM_PATH,
         metadata: this.metadata,
         compression: this.options.compression,
@@ -309,6 +335,8 @@ export class LogfunStreamTransport implements Transport {
     if (this.unimplemented) return Promise.reject(this.unimplemented);
     const s = this.session;
     if (s?.ready && !s.closed) return Promise.resolve(s);
+    // Refused for credentials: wait for the backed-off reconnect, never retry at once.
+    if (this.authRefusal && this.reconnectTimer !== undefined) return Promise.reject(this.authRefusal);
     // An export waiting is a reason to try now rather than after the reconnect backoff.
     this.connectNow();
     return new Promise<StreamSession>((resolve, reject) => {
@@ -346,6 +374,10 @@ export class LogfunStreamTransport implements Transport {
         session.maxTemplates = message.maxTemplates;
         session.collectorId = message.collectorId;
         this.backoffMs = this.initialBackoffMs;
+        if (this.authRefusal) {
+          this.authRefusal = undefined;
+          this.diagnostics(`logfun: the collector at ${this.endpoint} accepts the logfun stream again`);
+        }
         for (const w of this.waiters.splice(0)) w.resolve(session);
         return;
       }
@@ -403,9 +435,13 @@ export class LogfunStreamTransport implements Transport {
       // This attempt failed: exports waiting for it fail now (the pipeline retries with its backoff).
       const failed = new ExportError(
         `${codeName(status.code)}: cannot open the logfun stream to ${this.endpoint}: ${status.details || 'no details'}`,
-        status.code === GrpcStatus.UNAUTHENTICATED || status.code === GrpcStatus.PERMISSION_DENIED ? false : true,
+        true,
         codeName(status.code),
       );
+      if (status.code === GrpcStatus.UNAUTHENTICATED || status.code === GrpcStatus.PERMISSION_DENIED) {
+        if (!this.authRefusal) this.diagnostics(`logfun: ${failed.message} (check the token option); retrying with backoff`);
+        this.authRefusal = failed;
+      }
       for (const w of this.waiters.splice(0)) w.reject(failed);
     } else if (Date.now() - session.openedAt > 10_000) {
       this.backoffMs = this.initialBackoffMs;
@@ -534,6 +570,11 @@ export class AutoTransport implements Transport {
     return this.compact;
   }
 
+  /** Muted counts go up the compact stream; plain OTLP has no place for them. */
+  get carriesMutedCounts(): boolean {
+    return this.otlp === undefined;
+  }
+
   attach(context: TransportContext): void {
     this.diagnostics = context.diagnostics;
     this.compact.attach(context);
@@ -565,6 +606,7 @@ export class AutoTransport implements Transport {
       endpoint: this.options.endpoint,
       compression: this.options.compression,
       headers: this.options.headers,
+      token: this.options.token,
       tls: this.options.tls,
       exportTimeoutMs: this.options.exportTimeoutMs,
       channelOptions: this.options.channelOptions,

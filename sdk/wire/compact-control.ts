@@ -32,6 +32,12 @@
  *   Templates created later are decided before their first record (the
  *   registry's template listener); an update recomputes every template.
  *
+ * Why a site is muted travels with the decision (Template.mutedReason,
+ * FunctionScope.mutedReason: MUTE_REASON.AUTO for a flattened rule whose reason
+ * starts with `auto:`, the balancer's, else OFF), so the SDK reports its drops per
+ * reason (sdk/mute-counts.ts); every applied update moves the mute epoch, so no
+ * drop is counted under a reason that no longer holds.
+ *
  * Several transports may share one TemplateRegistry (the process-wide default)
  * and the function scopes are process-wide: a template or a function is muted
  * only while every transport holding rules on it mutes it (transports of two
@@ -40,7 +46,20 @@
  */
 import type { Template, TemplateRegistry } from '../templates';
 import { currentFunctionScope, functionScopes } from '../traced';
+import { bumpMuteEpoch, MUTE_REASON } from '../mute-counts';
 import { RULE_STATE_OFF, type ControlRuleView, type ControlUpdateView } from './compact-messages';
+
+/**
+ * Reason prefix of flattened rules that come from an automatic decision (the
+ * collector's rules.ts sdkRulesFor writes `auto: <reason>`): the wire rule has no
+ * source field, so this is how the SDK tells an AUTO mute from a manual OFF.
+ */
+const AUTO_REASON_PREFIX = 'auto:';
+
+/** MUTE_REASON of an OFF rule: AUTO for the balancer's mutes, OFF for people's. */
+export function muteReasonOfRule(rule: ControlRuleView): number {
+  return rule.reason.startsWith(AUTO_REASON_PREFIX) ? MUTE_REASON.AUTO : MUTE_REASON.OFF;
+}
 
 /**
  * The rules of one update that can apply to a process of (service, instance),
@@ -106,6 +125,12 @@ export class SiteRules {
     return this.decide(fn, templateId)?.state === RULE_STATE_OFF;
   }
 
+  /** Why such a site is muted (MUTE_REASON.OFF / AUTO), 0 when it is not. */
+  muteReason(fn: string, templateId: bigint): number {
+    const rule = this.decide(fn, templateId);
+    return rule?.state === RULE_STATE_OFF ? muteReasonOfRule(rule) : 0;
+  }
+
   /** Whether every record logged with code.function = `fn` is muted, whatever its template. */
   mutesWholeFunction(fn: string): boolean {
     if (!this.isMuted(fn, 0n)) return false;
@@ -141,24 +166,30 @@ class ContextMutes {
   constructor(
     /** code.function of its records outside every scope. */
     readonly siteFunction: string,
-    /** The decision under each function some rule names. */
-    public byFunction: Map<string, boolean>,
+    /** The decision (MUTE_REASON, 0 = not muted) under each function some rule names. */
+    public byFunction: Map<string, number>,
     /** The decision under any other function (and none). */
-    public otherwise: boolean,
+    public otherwise: number,
   ) {}
 
-  mutedNow(): boolean {
+  /** MUTE_REASON of the current context, 0 when not muted. */
+  reasonNow(): number {
     const scope = currentFunctionScope();
     const v = this.byFunction.get(scope === undefined ? this.siteFunction : scope.name);
     return v === undefined ? this.otherwise : v;
+  }
+
+  mutedNow(): boolean {
+    return this.reasonNow() !== 0;
   }
 }
 
 /** How control holds a template: muted by a plain flag, or per context by an accessor. */
 type Held = true | ContextMutes;
 
-function setPlainMuted(t: Template, muted: boolean): void {
+function setPlainMuted(t: Template, muted: boolean, reason: number): void {
   Object.defineProperty(t, 'muted', { value: muted, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(t, 'mutedReason', { value: reason, writable: true, enumerable: true, configurable: true });
 }
 
 class RegistryMutes {
@@ -180,18 +211,26 @@ class RegistryMutes {
     this.registry.forEachTemplate((t) => this.apply(t));
   }
 
-  /** Muted under code.function `fn` by every owner (no owner: not muted). */
-  private mutedAt(fn: string, templateId: bigint): boolean {
-    if (this.owners.size === 0) return false;
-    for (const rules of this.owners.values()) if (!rules.isMuted(fn, templateId)) return false;
-    return true;
+  /**
+   * Muted under code.function `fn` by every owner (no owner: not muted): the first
+   * owner's MUTE_REASON, 0 when not muted.
+   */
+  private mutedAt(fn: string, templateId: bigint): number {
+    if (this.owners.size === 0) return 0;
+    let reason = 0;
+    for (const rules of this.owners.values()) {
+      const r = rules.muteReason(fn, templateId);
+      if (r === 0) return 0;
+      if (reason === 0) reason = r;
+    }
+    return reason;
   }
 
   private apply(t: Template): void {
     const siteFunction = t.site?.function ?? '';
     // Under a function no rule names, decide() falls back to the function-less rules: '' stands for all of them.
     const otherwise = this.mutedAt('', t.id);
-    let byFunction: Map<string, boolean> | undefined;
+    let byFunction: Map<string, number> | undefined;
     for (const fn of this.functions) {
       const v = this.mutedAt(fn, t.id);
       if (v === otherwise) continue;
@@ -202,16 +241,20 @@ class RegistryMutes {
     if (byFunction === undefined) {
       // The same decision wherever the template is logged: a plain flag.
       if (held instanceof ContextMutes) {
-        setPlainMuted(t, otherwise);
-        if (otherwise) this.held.set(t, true);
+        setPlainMuted(t, otherwise !== 0, otherwise !== 0 ? otherwise : MUTE_REASON.LOCAL);
+        if (otherwise !== 0) this.held.set(t, true);
         else this.held.delete(t);
-      } else if (otherwise) {
+      } else if (otherwise !== 0) {
         if (!t.muted) {
+          t.mutedReason = otherwise;
           t.muted = true;
           this.held.set(t, true);
+        } else if (held === true) {
+          t.mutedReason = otherwise;
         }
       } else if (held === true) {
         t.muted = false;
+        t.mutedReason = MUTE_REASON.LOCAL;
         this.held.delete(t);
       }
       return;
@@ -229,8 +272,14 @@ class RegistryMutes {
       // Someone else sets it: theirs from now on.
       set: (v: boolean) => {
         this.held.delete(t);
-        setPlainMuted(t, v);
+        setPlainMuted(t, v, MUTE_REASON.LOCAL);
       },
+      enumerable: true,
+      configurable: true,
+    });
+    Object.defineProperty(t, 'mutedReason', {
+      get: () => mutes.reasonNow() || MUTE_REASON.LOCAL,
+      set: () => undefined,
       enumerable: true,
       configurable: true,
     });
@@ -254,7 +303,8 @@ class FunctionMutes {
   }
 
   private refresh(): void {
-    const wanted = new Set<string>();
+    /** Names to mute and why (the first owner's reason for the function's template-less site). */
+    const wanted = new Map<string, number>();
     for (const rules of this.owners.values()) {
       for (const name of rules.functions) {
         if (wanted.has(name)) continue;
@@ -265,12 +315,16 @@ class FunctionMutes {
             break;
           }
         }
-        if (all) wanted.add(name);
+        if (all) wanted.set(name, rules.muteReason(name, 0n) || MUTE_REASON.OFF);
       }
     }
-    for (const name of wanted) {
-      if (this.mutedHere.has(name) || functionScopes.isMuted(name)) continue;
-      functionScopes.muteFunction(name);
+    for (const [name, reason] of wanted) {
+      if (this.mutedHere.has(name)) {
+        functionScopes.muteFunction(name, reason); // only the reason may change
+        continue;
+      }
+      if (functionScopes.isMuted(name)) continue;
+      functionScopes.muteFunction(name, reason);
       this.mutedHere.add(name);
     }
     for (const name of [...this.mutedHere]) {
@@ -306,6 +360,8 @@ function mutesOf(registry: TemplateRegistry): RegistryMutes {
  * muted for the others either (see the module comment).
  */
 export function setMuteRules(registry: TemplateRegistry, owner: object, rules: MuteRules | undefined): void {
+  // Reasons may change with the rules: muted calls from now on open new counts.
+  bumpMuteEpoch();
   functionMutes.set(owner, rules);
   if (rules === undefined && !byRegistry.has(registry)) return;
   mutesOf(registry).set(owner, rules);

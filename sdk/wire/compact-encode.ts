@@ -42,6 +42,7 @@
  */
 import type { ExportBatch } from '../transport';
 import type { Template } from '../templates';
+import type { MutedCount } from '../mute-counts';
 import { LOGFUN_SCOPE, type InstrumentationScope, type Resource } from '../resource';
 import type { RecordBuffer } from '../record-buffer';
 import { severityTextOf } from '../severity';
@@ -607,6 +608,7 @@ export class CompactEncoder {
     const dictionarySize = this.options.stringDictionary ? this.dictionary.length : 0;
     if (dictionarySize > 0) m.tag(28, WIRE_VARINT).uint32(dictionarySize);
     if (c.stringNumbers.length > 0) m.message(29, c.stringNumbers);
+    writeMutedCounts(m, batch.mutedCounts);
 
     const header = new ProtoWriter(8);
     header.tag(CLIENT_BATCH, WIRE_LEN).uint32(m.length);
@@ -850,4 +852,17 @@ export function encodeHello(h: HelloFields): Buffer {
   if (h.sessionId.length > 0) w.tag(6, WIRE_LEN).bytes(h.sessionId);
   w.ldelim();
   return w.finish();
+}
+
+/** RecordBatch.muted_counts (field 30): one MutedCount message per entry. */
+export function writeMutedCounts(m: ProtoWriter, counts: readonly MutedCount[]): void {
+  for (const c of counts) {
+    if (!(c.count > 0)) continue;
+    m.fork(30);
+    if (c.templateId !== 0n) m.tag(1, WIRE_I64).fixed64Big(c.templateId);
+    if (c.function !== '') m.tag(2, WIRE_LEN).string(c.function);
+    m.tag(3, WIRE_VARINT).uint53(c.count);
+    if (c.reason !== 0) m.tag(4, WIRE_VARINT).uint32(c.reason);
+    m.ldelim();
+  }
 }

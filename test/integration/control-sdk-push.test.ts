@@ -20,6 +20,7 @@ import type { OtlpReceiver } from '../../collector/receivers/otlp/receiver';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { createLogger, defaultTemplateRegistry, templateIdOf, traced, type RootLogger, type Template } from '../../sdk';
 import type { LogfunStreamTransport } from '../../sdk/transports/logfun-stream';
+import { percentile, putRule as putRuleAt, timeToggle, untilObeyed } from '../../collector/control/latency-probe';
 
 jest.setTimeout(60_000);
 
@@ -83,32 +84,10 @@ function sdk(service: string, ownRegistry: boolean): { log: RootLogger; transpor
   return { log, transport: log.transport as LogfunStreamTransport };
 }
 
-async function putRule(body: unknown): Promise<void> {
-  const res = await fetch(`${admin}/api/v1/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(res.status).toBe(200);
-  await res.arrayBuffer();
-}
+const putRule = (body: unknown): Promise<void> => putRuleAt(admin, body);
 
 /** Resolves (with the time it resolved) once `predicate` holds; checks at every control update and every 2 ms. */
-function until(predicate: () => boolean, transports: LogfunStreamTransport[], timeoutMs = 5_000): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const offs: (() => void)[] = [];
-    const finish = (err?: Error) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      for (const off of offs) off();
-      if (err) reject(err);
-      else resolve(performance.now());
-    };
-    const check = () => {
-      if (predicate()) finish();
-    };
-    const poll = setInterval(check, 2);
-    const timer = setTimeout(() => finish(new Error(`condition not met within ${timeoutMs} ms`)), timeoutMs);
-    for (const t of transports) offs.push(t.onControl(check));
-    check();
-  });
-}
+const until = untilObeyed;
 
 function templateOf(text: string): Template {
   let found: Template | undefined;
@@ -119,10 +98,7 @@ function templateOf(text: string): Template {
   return found;
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-};
+const pct = percentile;
 
 test('a template set OFF / ON through the API is muted / unmuted in the SDK; latency p50/p99 over 50 toggles; the other service is unaffected', async () => {
   const a = sdk('push-a', false);
@@ -149,17 +125,18 @@ test('a template set OFF / ON through the API is muted / unmuted in the SDK; lat
   const warmup: number[] = [];
   for (let i = -4; i < 50; i++) {
     const off = (i + 4) % 2 === 0;
-    const started = performance.now();
-    const applied = until(() => template.muted === off, [a.transport]);
-    await putRule({ target: { service: 'push-a', templateId: id.toString() }, state: off ? 'off' : 'on', reason: `toggle ${i}` });
-    const put = performance.now() - started;
-    const latency = (await applied) - started;
+    const { latency, put, afterPut: after } = await timeToggle(
+      admin,
+      { target: { service: 'push-a', templateId: id.toString() }, state: off ? 'off' : 'on', reason: `toggle ${i}` },
+      () => template.muted === off,
+      [a.transport],
+    );
     if (i < 0) {
       warmup.push(latency);
       continue;
     }
     putTimes.push(put);
-    afterPut.push(Math.max(0, latency - put));
+    afterPut.push(after);
     latencies.push(latency);
   }
   const p50 = pct(latencies, 0.5);
