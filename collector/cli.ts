@@ -9,6 +9,7 @@ import { untilSignal } from './cli/signals';
 import { runDecode, type DecodeFormat } from './cli/decode';
 import { defaultHttpStatsConsoleOptions, runHttpStatsConsole } from './cli/httpstats';
 import { registerControlCommand } from './cli/control';
+import { registerTailCommand } from './cli/tail';
 
 const program = new Command();
 program.name('logfun').description('logfun: an OpenTelemetry-compatible log pipeline (collector, SDK, ClickHouse storage)').version(require('../../package.json').version);
@@ -95,6 +96,8 @@ program
 
 // logfun control list|set|clear (collector/cli/control.ts)
 registerControlCommand(program);
+// logfun tail [--since 5m] [--service S] [--severity warn] [--grep T] (collector/cli/tail.ts)
+registerTailCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);

@@ -11,6 +11,7 @@ import { httpstatsProcessorFactory } from '../processors/httpstats/factory';
 import { templateProcessorFactory } from '../processors/template/factory';
 import { controlProcessorFactory } from '../processors/control/factory';
 import { spamProcessorFactory } from '../processors/spam/factory';
+import { memoryLimiterProcessorFactory } from '../processors/memory_limiter/factory';
 
 export function defaultFactories(): FactoryRegistry {
   const all: ComponentFactory<any>[] = [
@@ -21,6 +22,7 @@ export function defaultFactories(): FactoryRegistry {
     spamProcessorFactory,
     controlProcessorFactory,
     httpstatsProcessorFactory,
+    memoryLimiterProcessorFactory,
     clickhouseExporterFactory,
     otlpExporterFactory,
     debugExporterFactory,

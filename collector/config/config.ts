@@ -18,6 +18,7 @@ import YAML from 'yaml';
 import type { ComponentFactory, ComponentKind } from '../pipeline/component';
 import { isPlainObject, mergeConfig } from './merge';
 import { createDefaultControlConfig, parseControlConfig, type ControlServiceConfig } from '../control/config';
+import { unmarshalServerTls, validateServerTls, type ServerTlsConfig } from '../security/server-tls';
 
 export interface PipelineConfig {
   receivers: string[];
@@ -33,6 +34,8 @@ export interface TelemetryConfig {
     sql_api: boolean;
     /** Token the web console (pages and /api/v1/console) requires; '' = default env LOGFUN_CONSOLE_TOKEN, else no auth. */
     console_token?: string;
+    /** HTTPS for the admin endpoint (console, APIs, metrics); null = plain HTTP. See security/server-tls.ts. */
+    tls?: ServerTlsConfig | null;
   };
   logs: { level: 'info' | 'warn' | 'error' };
 }
@@ -63,7 +66,7 @@ export class ConfigError extends Error {
 
 export type FactoryRegistry = Map<string, ComponentFactory>;
 
-const DEFAULT_TELEMETRY: TelemetryConfig = { admin: { endpoint: '127.0.0.1:13133', sql_api: true, console_token: '' }, logs: { level: 'info' } };
+const DEFAULT_TELEMETRY: TelemetryConfig = { admin: { endpoint: '127.0.0.1:13133', sql_api: true, console_token: '', tls: null }, logs: { level: 'info' } };
 
 /**
  * Expands ${env:NAME}, ${NAME} and ${NAME:-default} in every string value of the parsed
@@ -179,6 +182,11 @@ export function resolveConfig(raw: unknown, factories: FactoryRegistry, source =
   } else {
     for (const key of Object.keys(service)) if (!['pipelines', 'telemetry', 'extensions', 'control'].includes(key)) errors.push(`service.${key}: unknown key`);
     telemetry = mergeConfig(DEFAULT_TELEMETRY, service.telemetry, 'service.telemetry', errors) as TelemetryConfig;
+    if (telemetry.admin?.tls) {
+      const before = errors.length;
+      telemetry.admin.tls = unmarshalServerTls(telemetry.admin.tls, 'service.telemetry.admin.tls', errors) ?? null;
+      if (errors.length === before) errors.push(...validateServerTls(telemetry.admin.tls ?? undefined, 'service.telemetry.admin.tls'));
+    }
     control = parseControlConfig(service.control, 'service.control', errors);
     const rawPipelines = service.pipelines;
     if (!isPlainObject(rawPipelines) || Object.keys(rawPipelines).length === 0) {

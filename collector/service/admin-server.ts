@@ -1,26 +1,44 @@
 /**
  * The collector's admin HTTP endpoint (default 127.0.0.1:13133):
- *   GET  /healthz        200 "ok" while running (503 while starting/stopping)
- *   GET  /metrics        the collector's own counters, Prometheus text format
+ *   GET  /healthz        liveness: 200 "ok" while running (503 while starting/stopping)
+ *   GET  /readyz         readiness: 200 "ready" while running and every exporter can write;
+ *                        503 with one reason per line while starting, shutting down, while a
+ *                        store is not reachable, or when an exporter has written nothing for 30 s
+ *                        with records pending (see telemetry/readiness.ts)
+ *   GET  /metrics        the collector's own metrics (and process memory/CPU), Prometheus text format
  *   POST /api/v1/sql     body = one read-only SQL query; answers JSON {columns?, rows}
  *                        (used by `logfun sql` while a collector holds the embedded store)
  * Extra routes can be mounted by later components (console, control API).
+ * With service.telemetry.admin.tls it serves HTTPS only (adminTlsOf).
  */
 import * as http from 'http';
+import * as https from 'https';
+import type { CollectorConfig } from '../config/config';
+import { loadServerTls, secureServerOptions, type ServerTlsMaterial } from '../security/server-tls';
 import type { Metrics } from '../telemetry/metrics';
+import { registerProcessMetrics } from '../telemetry/process-metrics';
+import { ReadinessTracker } from '../telemetry/readiness';
 
 export type SqlHandler = (sql: string) => Promise<Record<string, unknown>[]>;
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => Promise<void> | void;
 
 const MAX_SQL_BYTES = 1 << 20;
+/** How often exporter progress is sampled for /readyz. */
+const READINESS_SAMPLE_MS = 1000;
 
 export class AdminServer {
-  private server: http.Server | undefined;
+  private server: http.Server | https.Server | undefined;
   private readonly routes = new Map<string, RouteHandler>();
   healthy = false;
   sqlHandler: SqlHandler | undefined;
+  /** Decides /readyz beyond `healthy`; the owner passes it the components to watch. */
+  readonly readiness: ReadinessTracker;
+  private readinessTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly metrics: Metrics) {}
+  constructor(private readonly metrics: Metrics) {
+    registerProcessMetrics(metrics);
+    this.readiness = new ReadinessTracker(metrics);
+  }
 
   /** Mounts a handler for "METHOD /path" (exact match). */
   route(method: string, path: string, handler: RouteHandler): void {
@@ -32,13 +50,17 @@ export class AdminServer {
     return typeof addr === 'object' && addr ? addr.port : 0;
   }
 
-  async listen(endpoint: string): Promise<void> {
+  /** Listens on host:port; with `tls`, HTTPS only. */
+  async listen(endpoint: string, tls?: ServerTlsMaterial): Promise<void> {
     const { host, port } = splitEndpoint(endpoint);
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => void this.handle(req, res);
+    this.server = tls ? https.createServer(secureServerOptions(tls), onRequest) : http.createServer(onRequest);
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(port, host, () => resolve());
     });
+    this.readinessTimer = setInterval(() => this.readiness.sample(), READINESS_SAMPLE_MS);
+    this.readinessTimer.unref();
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -58,6 +80,11 @@ export class AdminServer {
         res.writeHead(this.healthy ? 200 : 503, { 'content-type': 'text/plain' });
         return void res.end(this.healthy ? 'ok\n' : 'unavailable\n');
       }
+      if (url.pathname === '/readyz') {
+        const report = this.healthy ? this.readiness.check() : { ready: false, reasons: ['collector is starting or shutting down'] };
+        res.writeHead(report.ready ? 200 : 503, { 'content-type': 'text/plain' });
+        return void res.end(report.ready ? 'ready\n' : `not ready\n${report.reasons.join('\n')}\n`);
+      }
       if (url.pathname === '/metrics') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         return void res.end(this.metrics.render());
@@ -75,6 +102,8 @@ export class AdminServer {
   }
 
   async close(): Promise<void> {
+    if (this.readinessTimer) clearInterval(this.readinessTimer);
+    this.readinessTimer = undefined;
     const s = this.server;
     this.server = undefined;
     if (!s) return;
@@ -95,4 +124,10 @@ export function splitEndpoint(endpoint: string): { host: string; port: number } 
   const port = Number(endpoint.slice(i + 1));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`endpoint "${endpoint}": invalid port`);
   return { host, port };
+}
+
+/** The admin endpoint's TLS material (service.telemetry.admin.tls), read now; undefined = plain HTTP. */
+export function adminTlsOf(config: CollectorConfig): ServerTlsMaterial | undefined {
+  const tls = config.telemetry.admin.tls;
+  return tls ? loadServerTls(tls, 'service.telemetry.admin.tls') : undefined;
 }

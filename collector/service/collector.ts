@@ -9,13 +9,14 @@ import { Metrics } from '../telemetry/metrics';
 import { createDiagLogger } from '../telemetry/diag';
 import { defaultFactories } from '../components';
 import { PipelineGraph } from './graph';
-import { AdminServer } from './admin-server';
+import { AdminServer, adminTlsOf } from './admin-server';
 import { createSqlHandler } from './sql-handler';
 import { TemplateDictionary } from '../templates/dictionary';
 import type { ControlPlane } from '../control/store';
 import { controlPlaneFromConfig, controlTokenOf } from '../control/setup';
 import { mountControlApi } from '../control/api';
 import { mountConsole, consoleTokenOf, type MountedConsole } from '../console/mount';
+import { LiveTailHub, tapStoreExporter } from '../tail/hub';
 
 export interface CollectorOptions {
   /** A config file path; ignored when `yaml` or `config` is given. */
@@ -36,6 +37,8 @@ export class Collector {
   readonly admin: AdminServer;
   readonly startedAt = new Date();
   readonly templates = new TemplateDictionary();
+  /** The live tail's source: records the pipelines delivered to the store's exporter (collector/tail). */
+  readonly liveTail: LiveTailHub;
   private closeSql: (() => Promise<void>) | undefined;
   /** The web console on the admin endpoint (collector/console), mounted by start(). */
   console: MountedConsole | undefined;
@@ -54,8 +57,10 @@ export class Collector {
           ? loadConfigFile(options.configFile, factories)
           : parseConfig(DEFAULT_CONFIG_YAML, factories, 'default config'));
     this.logger = options.logger ?? createDiagLogger({ level: this.config.telemetry.logs.level });
-    this.graph = new PipelineGraph(this.config, this.metrics, this.logger);
+    this.liveTail = new LiveTailHub({ metrics: this.metrics });
+    this.graph = new PipelineGraph(this.config, this.metrics, this.logger, { wrapExporter: tapStoreExporter(this.config, this.liveTail) });
     this.admin = new AdminServer(this.metrics);
+    this.admin.readiness.watch(this.graph.components);
   }
 
   async start(): Promise<void> {
@@ -68,7 +73,7 @@ export class Collector {
     const host: Host = { metrics: this.metrics, logger: this.logger, components: this.graph.components, templates: this.templates, control: this.control };
     const adminEndpoint = this.config.telemetry.admin.endpoint;
     try {
-      if (adminEndpoint) await this.admin.listen(adminEndpoint);
+      if (adminEndpoint) await this.admin.listen(adminEndpoint, adminTlsOf(this.config));
       await this.graph.start(host);
     } catch (e) {
       await this.admin.close();
@@ -89,13 +94,15 @@ export class Collector {
         control: this.control,
         startedAt: this.startedAt,
         config: this.config,
+        components: this.graph.components,
+        liveTail: this.liveTail,
       });
     }
     this.admin.healthy = true;
     this.running = true;
     this.logger.info('collector started', {
       pipelines: [...this.config.pipelines.keys()],
-      admin: adminEndpoint ? `http://${adminEndpoint.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/:0$/, `:${this.admin.port}`)}` : null,
+      admin: adminEndpoint ? `${this.config.telemetry.admin.tls ? 'https' : 'http'}://${adminEndpoint.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/:0$/, `:${this.admin.port}`)}` : null,
     });
   }
 

@@ -1,0 +1,172 @@
+/**
+ * The memory_limiter processor: refuses batches while the collector uses too
+ * much memory, so that senders back off (and retry) instead of the process
+ * growing until the OS or V8 kills it and loses everything queued.
+ *
+ * Put it FIRST in every pipeline's processors: refusing is only cheap before
+ * any other stage has spent work (template mining, spam state) on the batch,
+ * and only a refusal at the head reaches the receiver as a retryable status.
+ *
+ *   processors: [memory_limiter, template, control]
+ *
+ * Every check_interval it measures memory (heap used + external, see
+ * managedMemoryBytes: RSS is not used because it does not fall when the
+ * collector frees batches — V8 and malloc keep the pages — so a limiter on RSS
+ * could refuse for ever, and because chDB's native memory in the same process
+ * is not something refusing log batches can release). Then:
+ *   - at or above the soft limit (limit - spike) consumeLogs() rejects with
+ *     RetryableError(reason 'exhausted', retry_delay): receivers answer gRPC
+ *     RESOURCE_EXHAUSTED with a RetryInfo delay, the compact stream an Ack with that
+ *     code and delay, OTLP/HTTP 429 with Retry-After; SDKs and OTLP exporters retry;
+ *   - above the hard limit it also forces a garbage collection, at most every
+ *     min_gc_interval_when_hard_limited, when the process exposes gc()
+ *     (node --expose-gc; without it there is nothing to force, and the refusal alone
+ *     lets memory fall as queued batches drain);
+ *   - below the soft limit it accepts again (logged, with the time spent refusing).
+ *
+ * Metrics (label processor=<id>):
+ *   logfun_processor_refused_records_total{reason="memory"}   records refused
+ *   logfun_memory_limiter_memory_bytes                         last measurement
+ *   logfun_memory_limiter_limit_bytes{limit="soft"|"hard"}     the limits
+ *   logfun_memory_limiter_refusing                             1 while refusing
+ *   logfun_memory_limiter_forced_gc_total                      GCs forced above the hard limit
+ */
+import * as v8 from 'v8';
+import type { LogBatch } from '../../collector/pipeline/batch';
+import type { CreateSettings, DiagLogger, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
+import { RetryableError } from '../../collector/pipeline/errors';
+import type { Counter } from '../../collector/telemetry/metrics';
+import { managedMemoryBytes } from '../../collector/telemetry/process-metrics';
+import type { ResolvedMemoryLimiterConfig } from './config';
+
+export interface MemoryLimiterOptions {
+  /** Bytes in use now; default managedMemoryBytes (heap used + external). */
+  readMemory?: () => number;
+  /** Forces a garbage collection; default globalThis.gc when the process exposes it. */
+  gc?: () => void;
+  now?: () => number;
+}
+
+const MIB = 1024 * 1024;
+const mib = (bytes: number) => Math.round((bytes / MIB) * 10) / 10;
+
+export class MemoryLimiterProcessor implements Processor {
+  private readonly logger: DiagLogger;
+  private readonly id: string;
+  private readonly readMemory: () => number;
+  private readonly gc: (() => void) | undefined;
+  private readonly now: () => number;
+  private readonly refused: Counter;
+  private readonly memoryGauge: Counter;
+  private readonly refusingGauge: Counter;
+  private readonly gcCounter: Counter;
+  private timer: NodeJS.Timeout | undefined;
+  private refusing = false;
+  private refusingSince = 0;
+  private lastGcAt = -Infinity;
+  private lastMeasured = 0;
+
+  constructor(
+    settings: CreateSettings,
+    private readonly config: ResolvedMemoryLimiterConfig,
+    private readonly next: LogsConsumer,
+    options: MemoryLimiterOptions = {},
+  ) {
+    this.logger = settings.logger;
+    this.id = settings.id;
+    this.readMemory = options.readMemory ?? (() => managedMemoryBytes());
+    const exposed = (globalThis as { gc?: unknown }).gc;
+    this.gc = options.gc ?? (typeof exposed === 'function' ? () => (exposed as () => void)() : undefined);
+    this.now = options.now ?? Date.now;
+    const m = settings.metrics;
+    this.refused = m.counter('logfun_processor_refused_records_total', 'Records a processor refused with a retryable error, by processor and reason (memory).');
+    this.memoryGauge = m.gauge('logfun_memory_limiter_memory_bytes', 'Memory in use (V8 heap used + external) at the last check of the memory_limiter.');
+    this.refusingGauge = m.gauge('logfun_memory_limiter_refusing', '1 while the memory_limiter refuses batches, else 0.');
+    this.gcCounter = m.counter('logfun_memory_limiter_forced_gc_total', 'Garbage collections the memory_limiter forced above the hard limit.');
+    const limits = m.gauge('logfun_memory_limiter_limit_bytes', 'Limits of the memory_limiter in bytes (soft: refuse at or above; hard: also force a GC).');
+    limits.set({ processor: this.id, limit: 'soft' }, config.softLimitBytes);
+    limits.set({ processor: this.id, limit: 'hard' }, config.hardLimitBytes);
+    this.refused.inc({ processor: this.id, reason: 'memory' }, 0);
+    this.refusingGauge.set({ processor: this.id }, 0);
+  }
+
+  /** True while batches are refused (as of the last check). */
+  get isRefusing(): boolean {
+    return this.refusing;
+  }
+
+  /** Bytes measured at the last check. */
+  get memoryInUse(): number {
+    return this.lastMeasured;
+  }
+
+  async start(_host: Host): Promise<void> {
+    if (this.timer) return;
+    const heapLimit = v8.getHeapStatistics().heap_size_limit;
+    if (this.config.softLimitBytes > heapLimit) {
+      this.logger.warn('memory_limiter: the soft limit is above the V8 heap limit; a heap-bound process may run out of heap before the limiter refuses (raise --max-old-space-size or lower the limit)', {
+        processor: this.id,
+        soft_limit_mib: mib(this.config.softLimitBytes),
+        heap_size_limit_mib: mib(heapLimit),
+      });
+    }
+    this.check();
+    this.timer = setInterval(() => this.check(), this.config.checkIntervalMs);
+    this.timer.unref();
+  }
+
+  consumeLogs(batch: LogBatch): Promise<void> {
+    if (this.refusing && batch.length > 0) {
+      this.refused.inc({ processor: this.id, reason: 'memory' }, batch.length);
+      return Promise.reject(
+        new RetryableError(
+          `${this.id}: memory use ${mib(this.lastMeasured)} MiB is above the soft limit ${mib(this.config.softLimitBytes)} MiB; retry later`,
+          this.config.retryDelayMs,
+          'exhausted',
+        ),
+      );
+    }
+    return this.next.consumeLogs(batch);
+  }
+
+  /** Measures memory and decides whether to refuse; run every check_interval (public for tests that drive time). */
+  check(): void {
+    let used = this.readMemory();
+    if (used > this.config.hardLimitBytes && this.gc && this.now() - this.lastGcAt >= this.config.minGcIntervalMs) {
+      this.lastGcAt = this.now();
+      try {
+        this.gc();
+        this.gcCounter.inc({ processor: this.id });
+        used = this.readMemory();
+      } catch (e) {
+        this.logger.warn('memory_limiter: forced GC failed', { processor: this.id, error: (e as Error).message });
+      }
+    }
+    this.lastMeasured = used;
+    this.memoryGauge.set({ processor: this.id }, used);
+    const refuse = used >= this.config.softLimitBytes;
+    if (refuse === this.refusing) return;
+    this.refusing = refuse;
+    this.refusingGauge.set({ processor: this.id }, refuse ? 1 : 0);
+    if (refuse) {
+      this.refusingSince = this.now();
+      this.logger.warn('memory_limiter: memory above the soft limit, refusing batches', {
+        processor: this.id,
+        memory_mib: mib(used),
+        soft_limit_mib: mib(this.config.softLimitBytes),
+        hard_limit_mib: mib(this.config.hardLimitBytes),
+      });
+    } else {
+      this.logger.info('memory_limiter: memory below the soft limit again, accepting batches', {
+        processor: this.id,
+        memory_mib: mib(used),
+        refused_for_ms: this.now() - this.refusingSince,
+      });
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
