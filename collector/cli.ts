@@ -36,8 +36,9 @@ program
   .argument('<query>', 'the SQL query')
   .option('--admin <url>', "a running collector's admin endpoint", 'http://127.0.0.1:13133')
   .option('--endpoint <url>', 'query this store directly: chdb://<folder> or http://host:8123')
+  .option('--token <token>', "the collector's console token, which guards its SQL API (default $LOGFUN_CONSOLE_TOKEN)")
   .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'tsv']).default('table'))
-  .action(async (query: string, opts: { admin: string; endpoint?: string; format: 'table' | 'json' | 'tsv' }) => {
+  .action(async (query: string, opts: { admin: string; endpoint?: string; token?: string; format: 'table' | 'json' | 'tsv' }) => {
     const rows = await runSql(query, opts);
     console.log(formatRows(rows, opts.format));
   });

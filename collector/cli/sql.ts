@@ -8,6 +8,8 @@ import { readOnlyQuery } from '../service/sql-handler';
 
 export interface SqlOptions {
   admin: string;
+  /** The collector's console token, which also guards its SQL API (default $LOGFUN_CONSOLE_TOKEN). */
+  token?: string;
   endpoint?: string;
   format: 'table' | 'json' | 'tsv';
 }
@@ -16,7 +18,7 @@ export const DEFAULT_EMBEDDED_ENDPOINT = 'chdb://./.logfun/data';
 
 export async function runSql(query: string, options: SqlOptions): Promise<Record<string, unknown>[]> {
   if (!options.endpoint) {
-    const viaAdmin = await queryAdmin(options.admin, query);
+    const viaAdmin = await queryAdmin(options.admin, query, options.token ?? process.env.LOGFUN_CONSOLE_TOKEN);
     if (viaAdmin) return viaAdmin;
   }
   const store = await openClickHouse({ endpoint: options.endpoint ?? DEFAULT_EMBEDDED_ENDPOINT });
@@ -28,10 +30,11 @@ export async function runSql(query: string, options: SqlOptions): Promise<Record
 }
 
 /** Rows from a running collector's admin API; undefined when nothing listens there. */
-async function queryAdmin(admin: string, query: string): Promise<Record<string, unknown>[] | undefined> {
+async function queryAdmin(admin: string, query: string, token: string | undefined): Promise<Record<string, unknown>[] | undefined> {
   let res: Response;
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   try {
-    res = await fetch(new URL('/api/v1/sql', admin), { method: 'POST', body: query, signal: AbortSignal.timeout(60_000) });
+    res = await fetch(new URL('/api/v1/sql', admin), { method: 'POST', body: query, headers, signal: AbortSignal.timeout(60_000) });
   } catch (e) {
     const code = (e as { cause?: { code?: string } }).cause?.code;
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL') return undefined;

@@ -16,11 +16,11 @@ import type * as http from 'http';
 import { decodeLogFileFrames, describeProblems, formatJsonLine, formatTextLine, type DecodeSummary } from '../../sdk/file-format/decode';
 
 /**
- * The largest upload. The admin endpoint reads at most 1 MiB of any request body
- * (collector/service/admin-server.ts); the front end checks the file size first
- * and says so instead of sending a larger file.
+ * The largest upload (the decode route's body bound on the admin endpoint; about 1.5M
+ * records, as many as a browser page shows comfortably). The front end checks the file
+ * size first and says so instead of sending a larger file; `logfun decode` has no bound.
  */
-export const DECODE_MAX_UPLOAD_BYTES = 1 << 20;
+export const DECODE_MAX_UPLOAD_BYTES = 8 << 20;
 
 export class DecodeInputError extends Error {
   constructor(readonly status: number, message: string) {

@@ -14,7 +14,7 @@
  *                                        HTTP statistics over a range (httpstats-api.ts); 404 when none stored
  *   PUT /api/v1/console/balancer         {strategy, processor?} switches the spam balancer's strategy
  *                                        (every spam processor, or the one with that component id)
- *   POST /api/v1/console/decode[?format=json]  body = a logfun log file (at most 1 MiB); NDJSON
+ *   POST /api/v1/console/decode[?format=json]  body = a logfun log file (at most 8 MiB); NDJSON
  *                                        events with the decoded lines (decode-upload.ts)
  *   GET /api/v1/console/tail?since=&service=&severity=&text=   live tail as Server-Sent Events: replay
  *                                        from the store since `since`, then live (collector/tail/sse.ts)
@@ -31,6 +31,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as http from 'http';
 import type { RouteTarget } from '../control/api';
+import type { RouteOptions } from '../service/admin-server';
 import type { CollectorConfig } from '../config/config';
 import type { DiagLogger } from '../pipeline/component';
 import type { Metrics } from '../telemetry/metrics';
@@ -47,7 +48,7 @@ import { buildControlTree } from './control-tree';
 import { csvLogHeader, csvLogLine } from './csv';
 import { parseHttpStatsRequest, queryHttpStats } from './httpstats-api';
 import { activeSuppressions, balancerInfo, dropsByReason, findSpamProcessors, BALANCER_STRATEGIES } from './balancer-view';
-import { DecodeInputError, streamDecodedFile, waitDrain } from './decode-upload';
+import { DECODE_MAX_UPLOAD_BYTES, DecodeInputError, streamDecodedFile, waitDrain } from './decode-upload';
 import { HttpStatsStore } from '../storage/httpstats-store';
 import type { Component } from '../pipeline/component';
 import type { LiveTailHub } from '../tail/hub';
@@ -155,7 +156,7 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
   const authorized = (req: http.IncomingMessage): boolean => token === '' || consoleTokenMatches(presentedToken(req), token);
 
   type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer) => Promise<void> | void;
-  const api = (method: string, p: string, handler: Handler): void =>
+  const api = (method: string, p: string, handler: Handler, routeOptions?: RouteOptions): void =>
     admin.route(method, p, async (req, res, body) => {
       if (!authorized(req)) return sendJson(res, 401, { error: 'missing or invalid console token' }, { 'www-authenticate': 'Bearer realm="logfun console"' });
       try {
@@ -171,7 +172,7 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
         options.logger.warn('console request failed', { path: req.url, error: (e as Error).message });
         sendJson(res, 500, { error: (e as Error).message });
       }
-    });
+    }, routeOptions);
 
   // Pages: the login by ?token= sets the session cookie and redirects to the clean URL.
   for (const page of Object.keys(CONSOLE_PAGES)) {
@@ -322,7 +323,7 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
       if (e instanceof DecodeInputError) throw new HttpError(e.status, e.message);
       throw e;
     }
-  });
+  }, { maxBodyBytes: DECODE_MAX_UPLOAD_BYTES });
 
   // Live tail: replay from the store, then the records the store's exporter accepts (collector/tail).
   const tail = options.liveTail

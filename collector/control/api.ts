@@ -12,7 +12,7 @@
  */
 import type * as http from 'http';
 import { bearerTokenOf, tokensMatch } from '../security/bearer-auth';
-import type { RouteHandler } from '../service/admin-server';
+import type { RouteHandler, RouteOptions } from '../service/admin-server';
 import { RuleValidationError, targetKey } from './rules';
 import { ControlStoreUnavailableError, type ControlPlane } from './store';
 import { parseRuleRequest, parseSourceParam, parseTargetQuery, ruleToJson, type RuleListJson } from './json';
@@ -26,7 +26,7 @@ export interface ControlApiOptions {
 
 /** Anything with the admin server's `route` (so tests can mount on their own server). */
 export interface RouteTarget {
-  route(method: string, path: string, handler: RouteHandler): void;
+  route(method: string, path: string, handler: RouteHandler, options?: RouteOptions): void;
 }
 
 /** Constant-time check of an Authorization header against the token (security/bearer-auth.ts: hashing first evens out lengths). */

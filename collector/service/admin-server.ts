@@ -7,8 +7,11 @@
  *                        with records pending (see telemetry/readiness.ts)
  *   GET  /metrics        the collector's own metrics (and process memory/CPU), Prometheus text format
  *   POST /api/v1/sql     body = one read-only SQL query; answers JSON {columns?, rows}
- *                        (used by `logfun sql` while a collector holds the embedded store)
+ *                        (used by `logfun sql` while a collector holds the embedded store);
+ *                        with a console token set (sqlToken) it answers 401 without it: the
+ *                        query API reads every stored record, like the console
  * Extra routes can be mounted by later components (console, control API).
+ * Request bodies are read up to 1 MiB (413 beyond), or a route's own bound.
  * With service.telemetry.admin.tls it serves HTTPS only (adminTlsOf).
  */
 import * as http from 'http';
@@ -18,19 +21,29 @@ import { loadServerTls, secureServerOptions, type ServerTlsMaterial } from '../s
 import type { Metrics } from '../telemetry/metrics';
 import { registerProcessMetrics } from '../telemetry/process-metrics';
 import { ReadinessTracker } from '../telemetry/readiness';
+import { tokensMatch } from '../security/bearer-auth';
+import { presentedToken } from '../console/auth';
 
 export type SqlHandler = (sql: string) => Promise<Record<string, unknown>[]>;
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => Promise<void> | void;
 
-const MAX_SQL_BYTES = 1 << 20;
+/** Default bound of a request body (the SQL API, console JSON); routes may set their own. */
+const MAX_BODY_BYTES = 1 << 20;
+
+export interface RouteOptions {
+  /** Largest body this route accepts; larger requests get 413 before the handler runs. */
+  maxBodyBytes?: number;
+}
 /** How often exporter progress is sampled for /readyz. */
 const READINESS_SAMPLE_MS = 1000;
 
 export class AdminServer {
   private server: http.Server | https.Server | undefined;
-  private readonly routes = new Map<string, RouteHandler>();
+  private readonly routes = new Map<string, { handler: RouteHandler; maxBodyBytes: number }>();
   healthy = false;
   sqlHandler: SqlHandler | undefined;
+  /** Token /api/v1/sql requires (Bearer header or the console's session cookie); '' = none. */
+  sqlToken = '';
   /** Decides /readyz beyond `healthy`; the owner passes it the components to watch. */
   readonly readiness: ReadinessTracker;
   private readinessTimer: NodeJS.Timeout | undefined;
@@ -41,8 +54,8 @@ export class AdminServer {
   }
 
   /** Mounts a handler for "METHOD /path" (exact match). */
-  route(method: string, path: string, handler: RouteHandler): void {
-    this.routes.set(`${method} ${path}`, handler);
+  route(method: string, path: string, handler: RouteHandler, options: RouteOptions = {}): void {
+    this.routes.set(`${method} ${path}`, { handler, maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES });
   }
 
   get port(): number {
@@ -65,17 +78,21 @@ export class AdminServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://admin');
+    const custom = this.routes.get(`${req.method} ${url.pathname}`);
+    const maxBodyBytes = custom?.maxBodyBytes ?? MAX_BODY_BYTES;
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const c of req) {
       size += (c as Buffer).length;
-      if (size > MAX_SQL_BYTES) return send(res, 413, { error: 'request body too large' });
+      if (size > maxBodyBytes) {
+        res.setHeader('connection', 'close');
+        return send(res, 413, { error: `request body larger than ${maxBodyBytes} bytes` });
+      }
       chunks.push(c as Buffer);
     }
     const body = Buffer.concat(chunks);
     try {
-      const custom = this.routes.get(`${req.method} ${url.pathname}`);
-      if (custom) return await custom(req, res, body);
+      if (custom) return await custom.handler(req, res, body);
       if (url.pathname === '/healthz') {
         res.writeHead(this.healthy ? 200 : 503, { 'content-type': 'text/plain' });
         return void res.end(this.healthy ? 'ok\n' : 'unavailable\n');
@@ -91,6 +108,10 @@ export class AdminServer {
       }
       if (url.pathname === '/api/v1/sql') {
         if (req.method !== 'POST') return send(res, 405, { error: 'use POST with the query as the body' });
+        if (this.sqlToken !== '' && !this.sqlAuthorized(req)) {
+          res.setHeader('www-authenticate', 'Bearer');
+          return send(res, 401, { error: 'the SQL API needs the console token (Authorization: Bearer <token>; `logfun sql --token` or $LOGFUN_CONSOLE_TOKEN)' });
+        }
         if (!this.sqlHandler) return send(res, 503, { error: 'no ClickHouse store in this collector' });
         const rows = await this.sqlHandler(body.toString('utf8'));
         return send(res, 200, { rows });
@@ -99,6 +120,10 @@ export class AdminServer {
     } catch (e) {
       send(res, 400, { error: (e as Error).message });
     }
+  }
+
+  private sqlAuthorized(req: http.IncomingMessage): boolean {
+    return tokensMatch(presentedToken(req), this.sqlToken);
   }
 
   async close(): Promise<void> {

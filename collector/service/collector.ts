@@ -83,6 +83,8 @@ export class Collector {
     const sql = adminEndpoint && this.config.telemetry.admin.sql_api ? await createSqlHandler(this.config) : undefined;
     if (sql) {
       this.admin.sqlHandler = sql.handler;
+      // The SQL API reads every stored record, as the console does: the same token guards both.
+      this.admin.sqlToken = consoleTokenOf(this.config);
       this.closeSql = sql.close;
     }
     if (adminEndpoint) {

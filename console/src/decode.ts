@@ -8,7 +8,7 @@ import { API } from './api.js';
 import { el } from './dom.js';
 
 /** The server's upload bound (collector/console/decode-upload.ts DECODE_MAX_UPLOAD_BYTES). */
-const MAX_UPLOAD_BYTES = 1 << 20;
+const MAX_UPLOAD_BYTES = 8 << 20;
 
 interface DoneEvent {
   done: true;
@@ -26,7 +26,7 @@ export function mountDecode(app: HTMLElement, setStatus: (s: string) => void): (
   const form = el(
     'form',
     { class: 'search', id: 'decode-form' },
-    el('label', {}, 'Log file (.logfun, at most 1 MiB)', file),
+    el('label', {}, 'Log file (.logfun, at most 8 MiB)', file),
     el('label', {}, 'Format', format),
     el('button', { type: 'submit', id: 'decode-button' }, 'Decode'),
   );

@@ -103,7 +103,7 @@ function request(url: string, options: { method?: string; token?: string; body?:
 }
 
 async function sql(query: string): Promise<Record<string, unknown>[]> {
-  const reply = await request(`${admin}/api/v1/sql`, { method: 'POST', body: query });
+  const reply = await request(`${admin}/api/v1/sql`, { method: 'POST', body: query, token: CONSOLE });
   expect(reply.status).toBe(200);
   return (JSON.parse(reply.body) as { rows: Record<string, unknown>[] }).rows;
 }
@@ -174,6 +174,16 @@ describe('a collector with TLS and separate tokens', () => {
     // The page login (?token=) too.
     expect((await request(`${admin}/?token=${INGEST}`)).status).toBe(401);
     expect((await request(`${admin}/?token=${CONSOLE}`)).status).toBe(303);
+  });
+
+  test('the SQL API (it reads every stored record) opens with the console token only', async () => {
+    const query = (token?: string) => request(`${admin}/api/v1/sql`, { method: 'POST', token, body: 'SELECT 1 AS one' });
+    expect((await query(undefined)).status).toBe(401);
+    expect((await query(INGEST)).status).toBe(401);
+    expect((await query(CONTROL)).status).toBe(401);
+    const ok = await query(CONSOLE);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body).rows).toEqual([{ one: 1 }]);
   });
 
   test('the control API opens with the control token only', async () => {

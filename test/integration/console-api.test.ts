@@ -333,6 +333,9 @@ describe('offline decode upload', () => {
     expect(garbage.status).toBe(400);
     expect(((await garbage.json()) as { error: string }).error).toMatch(/not a logfun log file/);
     expect((await post(new Uint8Array(0))).status).toBe(400);
+    // Above the admin endpoint's default 1 MiB body bound but within the decode route's own: read and judged.
+    const twoMiB = await post(Buffer.alloc(2 << 20, 7));
+    expect(twoMiB.status).toBe(400);
     // Over the upload bound: refused, never decoded.
     const big = await post(Buffer.alloc(DECODE_MAX_UPLOAD_BYTES + 1));
     expect(big.status).toBe(413);
