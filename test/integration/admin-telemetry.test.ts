@@ -151,6 +151,7 @@ describeServer('admin self-telemetry on a running collector', () => {
       expect({ name, type: families.get(name)?.type }).toEqual({ name, type });
     };
     // received = accepted + refused (the receiver counts each record in exactly one of them)
+    expectFamily('logfun_receiver_received_records_total', 'counter');
     expectFamily('logfun_receiver_accepted_records_total', 'counter');
     expectFamily('logfun_receiver_refused_records_total', 'counter');
     expectFamily('logfun_receiver_requests_total', 'counter');
@@ -170,6 +171,7 @@ describeServer('admin self-telemetry on a running collector', () => {
       expect(sampleValue(families, latency.name, { exporter: 'clickhouse' }, `${latency.name}_count`)).toBeGreaterThan(0);
     }
 
+    expect(sampleValue(families, 'logfun_receiver_received_records_total', { receiver: 'otlp' })).toBe(total);
     expect(sampleValue(families, 'logfun_receiver_accepted_records_total', { receiver: 'otlp' })).toBe(total);
     expect(sampleValue(families, 'logfun_receiver_refused_records_total')).toBe(0);
     expect(sampleValue(families, 'logfun_receiver_bad_requests_total', { protocol: 'http' })).toBe(1);

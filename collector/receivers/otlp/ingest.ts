@@ -3,6 +3,8 @@
  * the next consumer, and counting every request and record.
  *
  * Metrics (label receiver=<component id>):
+ *   logfun_receiver_received_records_total{protocol}           records decoded from well-formed requests
+ *                                                              (= accepted + refused)
  *   logfun_receiver_accepted_records_total                     records the next consumer took
  *   logfun_receiver_refused_records_total{reason}              records the next consumer refused;
  *       reason = the error's reason (unavailable, exhausted, invalid, too_large, rejected) or "error"
@@ -21,6 +23,7 @@ export type Protocol = 'grpc' | 'http';
 const LOG_INTERVAL_MS = 10_000;
 
 export class ReceiverIngest {
+  private readonly received: Counter;
   private readonly accepted: Counter;
   private readonly refused: Counter;
   private readonly requests: Counter;
@@ -36,6 +39,7 @@ export class ReceiverIngest {
     this.id = settings.id;
     this.logger = settings.logger;
     const m = settings.metrics;
+    this.received = m.counter('logfun_receiver_received_records_total', 'Log records decoded from well-formed requests (accepted + refused)');
     this.accepted = m.counter('logfun_receiver_accepted_records_total', 'Log records accepted by the next consumer');
     this.refused = m.counter('logfun_receiver_refused_records_total', 'Log records refused by the next consumer, by reason');
     this.requests = m.counter('logfun_receiver_requests_total', 'Export requests by protocol and outcome');
@@ -52,6 +56,7 @@ export class ReceiverIngest {
       this.requests.inc({ receiver: this.id, protocol, outcome: 'accepted' });
       return;
     }
+    this.received.inc({ receiver: this.id, protocol }, records);
     try {
       await this.next.consumeLogs(batch);
     } catch (err) {
