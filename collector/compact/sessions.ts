@@ -13,14 +13,24 @@
  * (a forgotten session only loses duplicate detection for a batch resent after
  * it was forgotten). The table lives as long as the process, keyed by receiver
  * id (sessionTableFor), so a receiver re-created in the same process (config
- * reload, restart of the gRPC server) still recognises resent batches. It is
- * memory only: across a collector process restart, the batch in flight at the
- * crash may be stored twice.
+ * reload, restart of the gRPC server) still recognises resent batches.
+ *
+ * Across a collector process restart: a table with a scope (sessionTableFor's
+ * tables: the receiver id) runs each consume under a delivery mark
+ * (collector/queue/delivery-mark.ts). A durable queue (the clickhouse exporter
+ * with queue.storage: wal) stores the mark in the same log entry as the records
+ * and restores it on open, before the receivers start; a session first seen
+ * after that starts at the restored high-water mark. So a batch that was in the
+ * log when the process died, whose Ack the SDK never got, is acknowledged when
+ * resent and not stored twice. Without a durable queue (or with a processor that
+ * buffers, such as batch, between receiver and queue) it stays at-least-once.
  */
+import { onRestoredDeliveryMarks, restoredSequence, withDeliveryMark } from '../queue/delivery-mark';
 
 export class SessionState {
   /** Highest sequence accepted. */
   highWater = 0;
+  constructor(readonly key = '') {}
   /** Sequences being consumed now -> whether they were accepted. */
   readonly inFlight = new Map<number, Promise<boolean>>();
 }
@@ -30,7 +40,22 @@ export type ConsumeOutcome = 'accepted' | 'duplicate';
 export class SessionTable {
   private readonly sessions = new Map<string, SessionState>();
 
-  constructor(readonly maxSessions = 65_536) {}
+  /** `scope`: the name delivery marks of this table carry (undefined: no marks, memory only). */
+  constructor(
+    readonly maxSessions = 65_536,
+    readonly scope?: string,
+  ) {
+    if (scope !== undefined) {
+      onRestoredDeliveryMarks((marks) => {
+        for (const m of marks) {
+          const s = m.scope === scope ? this.sessions.get(m.key) : undefined;
+          if (s === undefined) continue;
+          const seq = restoredSequence(scope, m.key);
+          if (seq > s.highWater) s.highWater = seq;
+        }
+      });
+    }
+  }
 
   get size(): number {
     return this.sessions.size;
@@ -44,7 +69,8 @@ export class SessionTable {
       this.sessions.set(key, s);
       return s;
     }
-    s = new SessionState();
+    s = new SessionState(key);
+    if (this.scope !== undefined) s.highWater = restoredSequence(this.scope, key);
     this.sessions.set(key, s);
     if (this.sessions.size > this.maxSessions) {
       // Oldest first; a session with a batch in flight is kept (it is about to be answered).
@@ -68,7 +94,8 @@ export class SessionTable {
       if (running === undefined) break;
       await running;
     }
-    const attempt = consume();
+    const scope = this.scope;
+    const attempt = scope === undefined ? consume() : withDeliveryMark({ scope, key: state.key, sequence: seq }, consume);
     // Marked before anyone waiting on this sequence looks again.
     const settled: Promise<boolean> = attempt
       .then(
@@ -93,7 +120,7 @@ const tables = new Map<string, SessionTable>();
 export function sessionTableFor(receiverId: string): SessionTable {
   let t = tables.get(receiverId);
   if (t === undefined) {
-    t = new SessionTable();
+    t = new SessionTable(undefined, receiverId);
     tables.set(receiverId, t);
   }
   return t;

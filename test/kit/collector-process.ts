@@ -43,13 +43,31 @@ export interface CollectorProcess {
   stderr(): string;
   /** The collector's /metrics text. */
   metrics(): Promise<string>;
+  /** SIGTERM, wait for exit, remove the folder (unless the caller gave it: options.dir). */
   stop(): Promise<void>;
+  /** kill -9 (no shutdown of any kind) and wait for the exit; the folder is kept. */
+  kill(): Promise<void>;
+}
+
+export interface CollectorProcessOptions {
+  exportersYaml?: string;
+  processorsYaml?: string;
+  pipelineProcessors?: string[];
+  /** Working folder (config file, relative paths). Default: a new temp folder, removed by stop(). */
+  dir?: string;
+  /** Fixed ports (e.g. the previous process's, to restart in place). Default: free ports. */
+  ports?: { grpc: number; http: number; admin: number };
+  /** How long to wait for /healthz. Default 60 s. */
+  startTimeoutMs?: number;
+  /** The admin SQL API (opens the store at start, so it needs ClickHouse up). Default true. */
+  sqlApi?: boolean;
 }
 
 /** Starts `logfun collector` (the built CLI) as a child process on free ports with the given exporter/processor YAML. */
-export async function startCollectorProcess(opts: { exportersYaml?: string; processorsYaml?: string; pipelineProcessors?: string[] } = {}): Promise<CollectorProcess> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-bench-'));
-  const [grpcPort, httpPort, adminPort] = [await freePort(), await freePort(), await freePort()];
+export async function startCollectorProcess(opts: CollectorProcessOptions = {}): Promise<CollectorProcess> {
+  const ownDir = opts.dir === undefined;
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-bench-'));
+  const [grpcPort, httpPort, adminPort] = opts.ports ? [opts.ports.grpc, opts.ports.http, opts.ports.admin] : [await freePort(), await freePort(), await freePort()];
   const processors = opts.pipelineProcessors ?? [];
   const yaml = `
 receivers:
@@ -62,7 +80,7 @@ ${opts.processorsYaml ?? '  batch: { send_batch_size: 10000, timeout: 200ms }'}
 exporters:
 ${opts.exportersYaml ?? `  clickhouse: { endpoint: "chdb://${dir}/data" }`}
 service:
-  telemetry: { admin: { endpoint: 127.0.0.1:${adminPort} }, logs: { level: warn } }
+  telemetry: { admin: { endpoint: 127.0.0.1:${adminPort}${opts.sqlApi === false ? ', sql_api: false' : ''} }, logs: { level: warn } }
   pipelines:
     logs: { receivers: [otlp], processors: [${processors.join(', ')}], exporters: [clickhouse] }
 `;
@@ -75,7 +93,7 @@ service:
   let stderr = '';
   proc.stderr!.on('data', (d) => (stderr += d));
   const admin = `http://127.0.0.1:${adminPort}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`collector exited: ${stderr}`);
     try {
@@ -108,7 +126,14 @@ service:
         proc.kill('SIGTERM');
         await exited;
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+    async kill() {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGKILL');
+        await exited;
+      }
     },
   };
 }

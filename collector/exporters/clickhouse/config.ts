@@ -34,9 +34,32 @@ export interface ClickHouseExporterConfig {
     flush_interval: string | number;
   };
   queue: {
-    /** Bound on queued batches (0 = no bound by count). */
+    /**
+     * 'memory' (default): a bounded in-memory queue; what is queued is lost when
+     * the process dies. 'wal': a write-ahead log in `directory`; consumeLogs
+     * resolves once the batch is written there, and it is sent (again) after a
+     * crash or restart (collector/queue/wal.ts).
+     */
+    storage?: 'memory' | 'wal';
+    /** storage wal: the log's folder (one per exporter; created when missing). */
+    directory?: string;
+    /**
+     * storage wal: when data is flushed to the disk. A write that returned already
+     * survives kill -9 of the collector (it is in the OS page cache); fsync only adds
+     * safety against power loss. 'interval' (default) syncs every fsync_interval off
+     * the ack path; 'always' syncs before acknowledging; 'never' leaves it to the OS.
+     */
+    fsync?: 'never' | 'interval' | 'always';
+    fsync_interval?: string | number;
+    /** storage wal: size at which a new segment file is started; whole segments are deleted once sent. */
+    segment_size?: string | number;
+    /** Bound on queued batches (0 = no bound by count). storage memory only. */
     max_batches: number;
-    /** Bound on queued bytes, by the batches' size estimate (0 = no bound by size). */
+    /**
+     * Bound on queued bytes (0 = no bound by size): with storage memory by the
+     * batches' size estimate, with storage wal the bytes written to the log and not
+     * yet sent (the disk holds at most this plus one segment).
+     */
     max_bytes: string | number;
     /** When full: 'block' refuses with a retryable "exhausted" error (back-pressure), 'drop' drops and counts. */
     on_full: 'block' | 'drop';
@@ -69,7 +92,7 @@ export interface ClickHouseExporterConfig {
   templates_table_name: string;
 }
 
-export function createDefaultConfig(): ClickHouseExporterConfig {
+export function createDefaultConfig(): ClickHouseExporterConfig & { queue: Required<ClickHouseExporterConfig['queue']> } {
   return {
     endpoint: 'chdb://./.logfun/data',
     username: '',
@@ -83,7 +106,17 @@ export function createDefaultConfig(): ClickHouseExporterConfig {
     distributed: false,
     timeout: '30s',
     batch: { max_rows: 10000, max_bytes: '8MiB', flush_interval: '1s' },
-    queue: { max_batches: 1000, max_bytes: '256MiB', on_full: 'block', block_timeout: 0 },
+    queue: {
+      storage: 'memory',
+      directory: '',
+      fsync: 'interval',
+      fsync_interval: '1s',
+      segment_size: '8MiB',
+      max_batches: 1000,
+      max_bytes: '256MiB',
+      on_full: 'block',
+      block_timeout: 0,
+    },
     retry: { initial_interval: '500ms', max_interval: '30s', max_elapsed: '0', multiplier: 1.5, randomization_factor: 0.5 },
     shutdown_timeout: '30s',
     dedup_window: 1000,
@@ -108,6 +141,11 @@ export interface ResolvedClickHouseExporterConfig {
   batchMaxRows: number;
   batchMaxBytes: number;
   flushIntervalMs: number;
+  queueStorage: 'memory' | 'wal';
+  queueDirectory: string;
+  queueFsync: 'never' | 'interval' | 'always';
+  queueFsyncIntervalMs: number;
+  queueSegmentBytes: number;
   queueMaxBatches: number;
   queueMaxBytes: number;
   onFull: 'block' | 'drop';
@@ -144,7 +182,7 @@ export function resolveConfig(cfg: ClickHouseExporterConfig, errors: string[] = 
     ...cfg,
     table_engine: { ...d.table_engine, ...cfg.table_engine },
     batch: { ...d.batch, ...cfg.batch },
-    queue: { ...d.queue, ...cfg.queue },
+    queue: { ...d.queue, ...cfg.queue } as Required<ClickHouseExporterConfig['queue']>,
     retry: { ...d.retry, ...cfg.retry },
   };
   const duration = (v: string | number, path: string, positive = false): number => {
@@ -196,6 +234,10 @@ export function resolveConfig(cfg: ClickHouseExporterConfig, errors: string[] = 
   if (typeof c.templates_table_name !== 'string' || !IDENT.test(c.templates_table_name) || c.templates_table_name === c.logs_table_name) {
     errors.push(`templates_table_name: must be an identifier other than logs_table_name, got ${JSON.stringify(c.templates_table_name)}`);
   }
+  if (c.queue.storage !== 'memory' && c.queue.storage !== 'wal') errors.push(`queue.storage: must be "memory" or "wal", got ${JSON.stringify(c.queue.storage)}`);
+  if (typeof c.queue.directory !== 'string') errors.push(`queue.directory: must be a folder path, got ${JSON.stringify(c.queue.directory)}`);
+  else if (c.queue.storage === 'wal' && c.queue.directory.trim() === '') errors.push('queue.directory: required with storage: wal');
+  if (!['never', 'interval', 'always'].includes(c.queue.fsync)) errors.push(`queue.fsync: must be "never", "interval" or "always", got ${JSON.stringify(c.queue.fsync)}`);
   if (c.queue.on_full !== 'block' && c.queue.on_full !== 'drop') errors.push(`queue.on_full: must be "block" or "drop", got ${JSON.stringify(c.queue.on_full)}`);
   if (typeof c.retry.multiplier !== 'number' || !(c.retry.multiplier >= 1)) errors.push(`retry.multiplier: must be a number >= 1, got ${JSON.stringify(c.retry.multiplier)}`);
   if (typeof c.retry.randomization_factor !== 'number' || !(c.retry.randomization_factor >= 0 && c.retry.randomization_factor < 1)) {
@@ -217,6 +259,11 @@ export function resolveConfig(cfg: ClickHouseExporterConfig, errors: string[] = 
     batchMaxRows: positiveInt(c.batch.max_rows, 'batch.max_rows'),
     batchMaxBytes: size(c.batch.max_bytes, 'batch.max_bytes', true),
     flushIntervalMs: duration(c.batch.flush_interval, 'batch.flush_interval'),
+    queueStorage: c.queue.storage,
+    queueDirectory: c.queue.directory,
+    queueFsync: c.queue.fsync,
+    queueFsyncIntervalMs: duration(c.queue.fsync_interval, 'queue.fsync_interval', true),
+    queueSegmentBytes: size(c.queue.segment_size, 'queue.segment_size', true),
     queueMaxBatches: positiveInt(c.queue.max_batches, 'queue.max_batches', true),
     queueMaxBytes: size(c.queue.max_bytes, 'queue.max_bytes'),
     onFull: c.queue.on_full,

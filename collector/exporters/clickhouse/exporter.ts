@@ -29,8 +29,27 @@
  *
  * Every accepted record ends in exactly one of: sent, failed{reason}, and every
  * refused-by-drop record in dropped{reason}.
+ *
+ * queue.storage: wal puts a write-ahead log (collector/queue/wal.ts) in front of
+ * the loop: consumeLogs resolves once the batch is written to the log (with the
+ * receiver's delivery mark, see collector/queue/delivery-mark.ts), the bound
+ * (max_bytes) and on_full apply to the log, and the in-memory queue becomes a
+ * read-ahead window of it (a batch appended while the loop is caught up is kept
+ * as is; a backlog is read back from disk). Each block's identity is its log
+ * position: its id (hence the deduplication token and the query ids) and its
+ * InsertIds derive from the log id and the position of its first record. The
+ * block's range is persisted before its first attempt and the log acknowledged
+ * only after ClickHouse accepted it (or it failed for good), so after kill -9
+ * the block in flight is sent again first, identical, as possibly stored (an
+ * InsertId check on 18.16, the same token elsewhere): not stored twice. Shutdown
+ * leaves what it could not send in the log (not counted as failed); it is sent
+ * after the next start. Metrics (label exporter): logfun_exporter_queue_bytes,
+ * _entries, _appended_records_total, _appended_bytes_total,
+ * _exported_records_total, _export_latency_seconds_sum/_count,
+ * _recovered_records_total, _torn_tail_bytes_total; drops count in
+ * logfun_exporter_dropped_records_total{reason="queue_full"} as with memory.
  */
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import type { LogBatch } from '../../pipeline/batch';
 import type { CreateSettings, DiagLogger, Exporter, Host } from '../../pipeline/component';
 import { RetryableError } from '../../pipeline/errors';
@@ -53,6 +72,9 @@ import {
   templatesDictionaryName,
   type TemplateTableOptions,
 } from '../../storage/template-store';
+import { BinaryWriter, decodeLogBatch, encodeLogBatch } from '../../queue/batch-codec';
+import { currentDeliveryMark, restoreDeliveryMarks } from '../../queue/delivery-mark';
+import { WalFullError, WriteAheadLog, type WalPosition, type WalRange } from '../../queue/wal';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import type { ResolvedClickHouseExporterConfig } from './config';
 
@@ -75,6 +97,8 @@ interface QueueEntry {
   next: number;
   bytes: number;
   enqueuedAt: number;
+  /** storage wal: the entry's seq in the log. */
+  seq?: number;
 }
 
 /** Rows of one INSERT: encoded lines plus their position in the block they were formed in. */
@@ -89,10 +113,28 @@ interface InsertBlock {
   maxTs: bigint;
   /** Query ids of every attempt sent so far (shared with sub-blocks). */
   queryIds: string[];
+  /** storage wal: the log positions the block covers. */
+  range?: WalRange;
+  /** Records taken from the queue into the block (rows plus records dropped as invalid). */
+  taken: number;
+  /** Sum over the taken records of the time they were queued (ms), for the queue latency metric. */
+  queuedAtSum: number;
 }
+
+/** How a delivery ended: settled (sent or failed, counted) or cut by shutdown (storage wal: left in the log). */
+type DeliveryOutcome = 'settled' | 'interrupted';
 
 interface DeliveryBudget {
   permanentFailures: number;
+}
+
+/** Distinguishes this process's query ids from an earlier process's (same block ids after a restart). */
+const PROCESS_NONCE = randomBytes(3).toString('hex');
+
+/** The InsertId of a block's first row, derived from the block's id (its log position with storage wal). */
+function insertBaseOf(blockId: string, maxRows: number): bigint {
+  const r = createHash('sha256').update(blockId).digest().readBigUInt64BE(0) >> 1n;
+  return r % ((1n << 63n) - BigInt(maxRows) - 1n);
 }
 
 function randomInsertBase(maxRows: number): bigint {
@@ -146,6 +188,27 @@ export class ClickHouseLogsExporter implements Exporter {
   private readonly idleWaiters = new Set<() => void>();
   private flushRequested = 0;
   private attemptSeq = 0;
+
+  /** storage wal: the log; the in-memory queue then holds a read-ahead window of it. */
+  private wal: WriteAheadLog | undefined;
+  /** storage wal: the next entry to load into the in-memory queue. */
+  private walReadSeq = 0;
+  /** storage wal: entries are being read from disk into the queue (appends must not add to it meanwhile). */
+  private walFilling = false;
+  /** storage wal: the range being sent when the previous process stopped, sent again first. */
+  private walReplay: WalRange | undefined;
+  private readonly walWriter = new BinaryWriter();
+  private readonly walMetrics: {
+    bytes: Counter;
+    entries: Counter;
+    appendedRecords: Counter;
+    appendedBytes: Counter;
+    exported: Counter;
+    latencySum: Counter;
+    latencyCount: Counter;
+    torn: Counter;
+    replayed: Counter;
+  };
   private readonly lastWarn = new Map<string, { at: number; suppressed: number }>();
 
   constructor(settings: CreateSettings, private readonly cfg: ResolvedClickHouseExporterConfig) {
@@ -164,6 +227,17 @@ export class ClickHouseLogsExporter implements Exporter {
     this.insertsCounter = m.counter('logfun_exporter_inserts_total', 'INSERT statements the exporter completed.');
     this.templatesWrittenCounter = m.counter('logfun_exporter_templates_written_total', 'Template dictionary entries written to the templates table.');
     this.queueGauge.set(this.labels, 0);
+    this.walMetrics = {
+      bytes: m.gauge('logfun_exporter_queue_bytes', 'storage wal: bytes in the write-ahead log not yet sent.'),
+      entries: m.gauge('logfun_exporter_queue_entries', 'storage wal: entries (appended batches) in the write-ahead log not yet fully sent.'),
+      appendedRecords: m.counter('logfun_exporter_queue_appended_records_total', 'storage wal: records appended to the write-ahead log.'),
+      appendedBytes: m.counter('logfun_exporter_queue_appended_bytes_total', 'storage wal: bytes appended to the write-ahead log.'),
+      exported: m.counter('logfun_exporter_queue_exported_records_total', 'storage wal: records acknowledged in the log after ClickHouse accepted them (or they failed for good).'),
+      latencySum: m.counter('logfun_exporter_queue_export_latency_seconds_sum', 'storage wal: sum over sent records of the time from append to insert accepted.'),
+      latencyCount: m.counter('logfun_exporter_queue_export_latency_seconds_count', 'storage wal: records counted in the latency sum.'),
+      torn: m.counter('logfun_exporter_queue_torn_tail_bytes_total', 'storage wal: bytes of incomplete or corrupt frames cut when the log was opened.'),
+      replayed: m.counter('logfun_exporter_queue_recovered_records_total', 'storage wal: records found unsent in the log when it was opened (sent after restart).'),
+    };
     this.backoff = {
       initialMs: cfg.retryInitialMs,
       maxMs: cfg.retryMaxMs,
@@ -215,6 +289,7 @@ export class ClickHouseLogsExporter implements Exporter {
     if (this.started || this.closing) return;
     this.host = host;
     this.started = true;
+    if (this.cfg.queueStorage === 'wal') await this.openWal();
     try {
       await this.initialize();
     } catch (err) {
@@ -237,6 +312,7 @@ export class ClickHouseLogsExporter implements Exporter {
     if (this.closing) throw new RetryableError(`clickhouse exporter ${this.labels.exporter} is shut down`);
     const n = batch.length;
     if (n === 0) return;
+    if (this.wal) return this.appendToWal(batch);
     const bytes = batch.byteSize > 0 ? batch.byteSize : n * FALLBACK_RECORD_BYTES;
     if (!this.hasRoom(bytes)) {
       if (this.cfg.onFull === 'drop') {
@@ -313,6 +389,28 @@ export class ClickHouseLogsExporter implements Exporter {
       }
     }
     this.stopNow = true;
+    if (this.wal) {
+      // Nothing is lost: what was not sent stays in the log and is sent after the next start.
+      const left = this.pending;
+      this.queue.length = 0;
+      this.queuedRecords = 0;
+      this.queuedBytes = 0;
+      this.finalized = true;
+      if (left > 0) {
+        this.logger.info('clickhouse exporter stopped with records in its write-ahead log; they are sent after the next start', {
+          exporter: this.labels.exporter,
+          records: left,
+          directory: this.cfg.queueDirectory,
+        });
+      }
+      if (this.store) await this.flushTemplates().catch(() => undefined);
+      const wal = this.wal;
+      await wal.close();
+      const store = this.store;
+      this.store = undefined;
+      if (store) await store.close();
+      return;
+    }
     const left = this.queuedRecords;
     this.queue.length = 0;
     this.queuedRecords = 0;
@@ -327,6 +425,204 @@ export class ClickHouseLogsExporter implements Exporter {
     const store = this.store;
     this.store = undefined;
     if (store) await store.close();
+  }
+
+  // ---------------------------------------------------------------------------
+  // storage wal: the write-ahead log in front of the sending loop.
+
+  private async openWal(): Promise<void> {
+    let wal: WriteAheadLog;
+    try {
+      wal = await WriteAheadLog.open({
+        directory: this.cfg.queueDirectory,
+        maxBytes: this.cfg.queueMaxBytes,
+        segmentBytes: this.cfg.queueSegmentBytes,
+        fsync: this.cfg.queueFsync,
+        fsyncIntervalMs: this.cfg.queueFsyncIntervalMs,
+      });
+    } catch (err) {
+      this.started = false;
+      throw new Error(`clickhouse exporter ${this.labels.exporter}: cannot open the queue directory ${this.cfg.queueDirectory}: ${errorMessage(err)}`);
+    }
+    this.wal = wal;
+    // Before any receiver starts (exporters start first): resent batches already in the log are recognised.
+    restoreDeliveryMarks(wal.marks(), wal.directory);
+    const r = wal.recovery;
+    this.pending = r.records;
+    this.queueGauge.set(this.labels, this.pending);
+    this.walReadSeq = wal.acked.seq;
+    this.walReplay = wal.inflight;
+    this.walMetrics.replayed.inc(this.labels, r.records);
+    if (r.tornBytes > 0) this.walMetrics.torn.inc(this.labels, r.tornBytes);
+    this.updateWalGauges();
+    if (r.tornTails > 0 || r.corruptSegments > 0) {
+      this.logger.warn('write-ahead log: cut incomplete or corrupt data found on open', {
+        exporter: this.labels.exporter,
+        directory: wal.directory,
+        tornTails: r.tornTails,
+        bytes: r.tornBytes,
+        corruptSegments: r.corruptSegments,
+      });
+    }
+    if (r.entries > 0) {
+      this.logger.info('write-ahead log holds unsent records; sending them', {
+        exporter: this.labels.exporter,
+        directory: wal.directory,
+        records: r.records,
+        bytes: r.bytes,
+      });
+    }
+  }
+
+  private async appendToWal(batch: LogBatch): Promise<void> {
+    const wal = this.wal!;
+    const n = batch.length;
+    const w = this.walWriter;
+    w.pos = 0;
+    encodeLogBatch(batch, w);
+    if (!wal.hasRoom(w.pos)) {
+      if (this.cfg.onFull === 'drop') {
+        this.droppedCounter.inc({ ...this.labels, reason: 'queue_full' }, n);
+        this.warnRateLimited('queue_full', 'clickhouse exporter write-ahead log is full; dropping records', { records: n });
+        return;
+      }
+      const bytes = w.pos;
+      if (this.cfg.blockTimeoutMs > 0) await this.waitForRoom(bytes, this.cfg.blockTimeoutMs);
+      if (this.closing) throw new RetryableError(`clickhouse exporter ${this.labels.exporter} is shut down`);
+      if (!wal.hasRoom(bytes)) {
+        throw new RetryableError(
+          `clickhouse exporter ${this.labels.exporter} write-ahead log is full (${wal.liveBytes} bytes)`,
+          this.cfg.retryInitialMs,
+          'exhausted',
+        );
+      }
+      // Another append may have reused the encoder's buffer while this one waited.
+      w.pos = 0;
+      encodeLogBatch(batch, w);
+    }
+    const payloadBytes = w.pos;
+    this.pending += n;
+    this.queueGauge.set(this.labels, this.pending);
+    let seq: number;
+    try {
+      // append() copies the payload before it returns, so the shared buffer is free again.
+      seq = await wal.append(w.view(), n, currentDeliveryMark());
+    } catch (err) {
+      this.settle(n);
+      if (err instanceof WalFullError) throw new RetryableError(err.message, this.cfg.retryInitialMs, 'exhausted');
+      throw new RetryableError(`clickhouse exporter ${this.labels.exporter}: ${errorMessage(err)}`, this.cfg.retryInitialMs);
+    }
+    this.walMetrics.appendedRecords.inc(this.labels, n);
+    this.walMetrics.appendedBytes.inc(this.labels, payloadBytes);
+    this.updateWalGauges();
+    // Caught up with the log: keep the batch itself instead of reading it back.
+    const wasEmpty = this.queue.length === 0;
+    if (seq === this.walReadSeq && !this.walFilling && !this.walReplay && this.readAheadHasRoom()) {
+      const bytes = batch.byteSize > 0 ? batch.byteSize : n * FALLBACK_RECORD_BYTES;
+      this.queue.push({ batch, next: 0, bytes, enqueuedAt: Date.now(), seq });
+      this.walReadSeq = seq + 1;
+      this.queuedBytes += bytes;
+      this.queuedRecords += n;
+      if (wasEmpty || this.queuedRecords >= this.cfg.batchMaxRows || this.queuedBytes >= this.cfg.batchMaxBytes) this.wake();
+    } else {
+      this.wake();
+    }
+  }
+
+  /** Whether the in-memory window of the log may take more entries (about two inserts' worth). */
+  private readAheadHasRoom(): boolean {
+    return this.queuedRecords < 2 * this.cfg.batchMaxRows && this.queuedBytes < 2 * this.cfg.batchMaxBytes;
+  }
+
+  /** Loads entries from the log into the in-memory queue: up to the read-ahead bound, or up to `until`. */
+  private async fillFromWal(until: WalPosition | undefined): Promise<void> {
+    const wal = this.wal!;
+    if (this.walFilling) return;
+    this.walFilling = true;
+    try {
+      for (;;) {
+        if (this.stopNow) return;
+        const wanted = until === undefined ? this.readAheadHasRoom() : this.walReadSeq < until.seq || (until.record > 0 && this.walReadSeq <= until.seq);
+        if (!wanted) return;
+        const seq = wal.nextLiveSeq(this.walReadSeq);
+        if (seq === undefined) return;
+        const entry = await wal.read(seq);
+        this.walReadSeq = seq + 1;
+        const acked = wal.acked;
+        const skip = seq === acked.seq ? acked.record : 0;
+        let batch: LogBatch;
+        try {
+          batch = decodeLogBatch(entry.payload);
+        } catch (err) {
+          this.markFailed(Math.max(0, entry.records - skip), 'corrupt');
+          this.logger.error('write-ahead log entry cannot be decoded; skipped', { exporter: this.labels.exporter, seq, error: errorMessage(err) });
+          continue;
+        }
+        if (skip >= batch.length) continue;
+        const bytes = batch.byteSize > 0 ? batch.byteSize : batch.length * FALLBACK_RECORD_BYTES;
+        this.queue.push({ batch, next: skip, bytes, enqueuedAt: entry.appendedAt, seq });
+        this.queuedBytes += bytes;
+        this.queuedRecords += batch.length - skip;
+      }
+    } finally {
+      this.walFilling = false;
+    }
+  }
+
+  /**
+   * The block the previous process was sending when it stopped is sent first,
+   * exactly as it was formed (same rows, same identity), as possibly stored.
+   */
+  private async replayInflight(): Promise<void> {
+    const range = this.walReplay!;
+    await this.fillFromWal(range.to);
+    if (this.stopNow) return;
+    const block = await this.takeBlock(range.to);
+    this.walReplay = undefined;
+    this.logger.info('sending again the insert that was in flight when the collector stopped', {
+      exporter: this.labels.exporter,
+      rows: block.lines.length,
+      deduplication: this.dedupMode,
+    });
+    await this.send(block, true);
+  }
+
+  /** Persists the block's range before its first attempt (retrying on disk errors); false when shutdown cut it. */
+  private async saveInflight(range: WalRange): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.stopNow) return false;
+      try {
+        await this.wal!.setInflight(range);
+        return true;
+      } catch (err) {
+        this.warnRateLimited('wal_state', 'writing the write-ahead log state failed; retrying', { error: errorMessage(err) });
+        await this.sleep(backoffDelay(this.backoff, attempt));
+      }
+    }
+  }
+
+  private async acknowledgeInWal(range: WalRange, block: InsertBlock): Promise<void> {
+    try {
+      await this.wal!.acknowledge(range.to);
+    } catch (err) {
+      // The next acknowledgement covers this one (positions are cumulative).
+      this.warnRateLimited('wal_ack', 'acknowledging in the write-ahead log failed', { error: errorMessage(err) });
+    }
+    const taken = block.taken;
+    this.walMetrics.exported.inc(this.labels, taken);
+    if (taken > 0) {
+      this.walMetrics.latencySum.inc(this.labels, Math.max(0, (Date.now() * taken - block.queuedAtSum) / 1000));
+      this.walMetrics.latencyCount.inc(this.labels, taken);
+    }
+    this.updateWalGauges();
+    this.notifyRoom();
+  }
+
+  private updateWalGauges(): void {
+    const wal = this.wal;
+    if (!wal) return;
+    this.walMetrics.bytes.set(this.labels, wal.liveBytes);
+    this.walMetrics.entries.set(this.labels, wal.liveEntries);
   }
 
   // ---------------------------------------------------------------------------
@@ -445,10 +741,25 @@ export class ClickHouseLogsExporter implements Exporter {
           initAttempt = 0;
         } catch (err) {
           this.warnRateLimited('init', 'ClickHouse not ready; retrying', { endpoint: this.cfg.endpoint, error: errorMessage(err) });
-          if (this.closing && this.queue.length === 0) return;
+          // storage wal: nothing is lost by stopping now, the log keeps it.
+          if (this.closing && (this.wal !== undefined || this.queue.length === 0)) return;
           await this.sleep(backoffDelay(this.backoff, ++initAttempt));
         }
         continue;
+      }
+      if (this.wal) {
+        try {
+          if (this.walReplay) {
+            await this.replayInflight();
+            continue;
+          }
+          await this.fillFromWal(undefined);
+          this.notifyIdle();
+        } catch (err) {
+          this.warnRateLimited('wal_read', 'reading the write-ahead log failed; retrying', { error: errorMessage(err) });
+          await this.sleep(backoffDelay(this.backoff, 1));
+          continue;
+        }
       }
       if (this.queue.length === 0) {
         if (this.closing) return;
@@ -460,8 +771,8 @@ export class ClickHouseLogsExporter implements Exporter {
         await this.waitForWork(waitMs);
         continue;
       }
-      const block = await this.takeBlock();
-      if (block.lines.length > 0) await this.deliver(block, { permanentFailures: 0 });
+      const block = await this.takeBlock(undefined);
+      await this.send(block, false);
       this.notifyIdle();
     }
   }
@@ -474,7 +785,7 @@ export class ClickHouseLogsExporter implements Exporter {
   }
 
   /** Moves records from the queue into a new block, encoding them in slices that yield to the event loop. */
-  private async takeBlock(): Promise<InsertBlock> {
+  private async takeBlock(until: WalPosition | undefined): Promise<InsertBlock> {
     const encoder = this.encoder!;
     const maxRows = this.cfg.batchMaxRows;
     const block: InsertBlock = {
@@ -485,15 +796,35 @@ export class ClickHouseLogsExporter implements Exporter {
       minTs: -1n,
       maxTs: -1n,
       queryIds: [],
+      taken: 0,
+      queuedAtSum: 0,
     };
+    const head = this.queue[0];
+    if (this.wal && head?.seq !== undefined) {
+      // The block's identity is its position in the log: the same rows sent again after a
+      // crash carry the same deduplication token / InsertIds (see replayInflight).
+      const from = { seq: head.seq, record: head.next };
+      block.id = `${this.wal.id}-${from.seq}-${from.record}`;
+      block.base = insertBaseOf(block.id, maxRows);
+      block.range = { from, to: { ...from } };
+    }
     const ctx = new EncodeContext();
     let chars = 0;
     let invalid = 0;
     let slice = 0;
-    while (this.queue.length > 0 && block.lines.length < maxRows && chars < this.cfg.batchMaxBytes) {
+    const more = (): boolean => {
+      if (this.queue.length === 0) return false;
+      if (until === undefined) return block.lines.length < maxRows && chars < this.cfg.batchMaxBytes;
+      const e = this.queue[0];
+      return e.seq! < until.seq || (e.seq === until.seq && e.next < until.record);
+    };
+    while (more()) {
       const e = this.queue[0];
       const b = e.batch;
       const i = e.next++;
+      block.taken++;
+      block.queuedAtSum += e.enqueuedAt;
+      if (block.range) block.range.to = e.next >= b.length ? { seq: e.seq! + 1, record: 0 } : { seq: e.seq!, record: e.next };
       const offset = block.lines.length;
       const line = encoder.encodeRow(b, i, ctx, block.base + BigInt(offset));
       if (line === undefined) invalid++;
@@ -523,17 +854,26 @@ export class ClickHouseLogsExporter implements Exporter {
     return block;
   }
 
+  /**
+   * Sends a block taken from the queue; with storage wal, records its range in
+   * the log first and acknowledges it there once settled.
+   */
+  private async send(block: InsertBlock, replayed: boolean): Promise<void> {
+    const range = block.range;
+    if (this.wal && range && !(await this.saveInflight(range))) return;
+    const outcome = block.lines.length > 0 ? await this.deliver(block, { permanentFailures: 0 }, replayed) : 'settled';
+    if (this.wal && range && outcome === 'settled') await this.acknowledgeInWal(range, block);
+  }
+
   /** Inserts a block until it is written, dropped as invalid, out of retry time, or cut by shutdown. */
-  private async deliver(block: InsertBlock, budget: DeliveryBudget): Promise<void> {
+  private async deliver(block: InsertBlock, budget: DeliveryBudget, mayBeStoredAtFirst = false): Promise<DeliveryOutcome> {
     const started = Date.now();
     let attempt = 0;
-    let mayBeStored = false;
+    // A block sent again after a restart may have been stored by the previous process.
+    let mayBeStored = mayBeStoredAtFirst;
     let body: Buffer | undefined;
     for (;;) {
-      if (this.stopNow) {
-        this.markFailed(block.lines.length, 'shutdown');
-        return;
-      }
+      if (this.stopNow) return this.interrupted(block);
       try {
         if (mayBeStored && this.dedupMode === 'insert-id') {
           const stored = await this.storedOffsets(block);
@@ -542,7 +882,7 @@ export class ClickHouseLogsExporter implements Exporter {
             this.markSent(stored.size);
             block = this.subBlock(block, (k) => !stored.has(block.offsets[k]));
             body = undefined;
-            if (block.lines.length === 0) return;
+            if (block.lines.length === 0) return 'settled';
           }
           mayBeStored = false;
         }
@@ -551,17 +891,11 @@ export class ClickHouseLogsExporter implements Exporter {
         await this.insert(block, body);
         this.insertsCounter.inc(this.labels);
         this.markSent(block.lines.length);
-        return;
+        return 'settled';
       } catch (err) {
-        if (this.stopNow) {
-          this.markFailed(block.lines.length, 'shutdown');
-          return;
-        }
+        if (this.stopNow) return this.interrupted(block);
         const failure = classifyClickHouseError(err);
-        if (failure.kind === 'permanent') {
-          await this.onPermanentFailure(block, budget, failure.message);
-          return;
-        }
+        if (failure.kind === 'permanent') return this.onPermanentFailure(block, budget, failure.message);
         if (failure.ambiguous) mayBeStored = true;
         if ((failure.code === UNKNOWN_TABLE || failure.code === UNKNOWN_DATABASE) && this.cfg.createSchema) await this.recreateSchema();
         attempt++;
@@ -578,11 +912,17 @@ export class ClickHouseLogsExporter implements Exporter {
             rows: block.lines.length,
             error: failure.message,
           });
-          return;
+          return 'settled';
         }
         await this.sleep(backoffDelay(this.backoff, attempt));
       }
     }
+  }
+
+  /** Shutdown cut a delivery: with storage memory the rows are lost (counted); with storage wal they stay in the log. */
+  private interrupted(block: InsertBlock): DeliveryOutcome {
+    if (!this.wal) this.markFailed(block.lines.length, 'shutdown');
+    return 'interrupted';
   }
 
   /** The table vanished (dropped by hand?) while create_schema is on: make it again before the next attempt. */
@@ -620,16 +960,17 @@ export class ClickHouseLogsExporter implements Exporter {
     }
   }
 
-  private async onPermanentFailure(block: InsertBlock, budget: DeliveryBudget, message: string): Promise<void> {
+  private async onPermanentFailure(block: InsertBlock, budget: DeliveryBudget, message: string): Promise<DeliveryOutcome> {
     budget.permanentFailures++;
     if (block.lines.length === 1 || budget.permanentFailures > PERMANENT_FAILURE_BUDGET) {
       this.markFailed(block.lines.length, 'invalid');
       this.logger.error('ClickHouse rejected log records; dropped', { exporter: this.labels.exporter, rows: block.lines.length, error: message });
-      return;
+      return 'settled';
     }
     const half = Math.ceil(block.lines.length / 2);
-    await this.deliver(this.subBlock(block, (k) => k < half), budget);
-    await this.deliver(this.subBlock(block, (k) => k >= half), budget);
+    const first = await this.deliver(this.subBlock(block, (k) => k < half), budget);
+    if (first === 'interrupted') return first;
+    return this.deliver(this.subBlock(block, (k) => k >= half), budget);
   }
 
   private subBlock(block: InsertBlock, keep: (k: number) => boolean): InsertBlock {
@@ -645,7 +986,8 @@ export class ClickHouseLogsExporter implements Exporter {
 
   private async insert(block: InsertBlock, body: Buffer): Promise<void> {
     const store = this.store!;
-    const queryId = `logfun-${block.id}-${++this.attemptSeq}`;
+    // The process nonce keeps a restarted collector's query ids apart from the previous process's.
+    const queryId = `logfun-${block.id}-${PROCESS_NONCE}${++this.attemptSeq}`;
     block.queryIds.push(queryId);
     const settings: Record<string, string | number> = {};
     if (this.dedupMode === 'token') {
@@ -672,8 +1014,9 @@ export class ClickHouseLogsExporter implements Exporter {
    */
   private async storedOffsets(block: InsertBlock): Promise<Set<number>> {
     const store = this.store!;
-    const running = await store.query<{ query_id: string }>('SELECT query_id FROM system.processes WHERE has({ids:Array(String)}, query_id)', {
-      ids: block.queryIds,
+    // By prefix: an attempt of the previous process (the block was sent again after a restart) counts too.
+    const running = await store.query<{ query_id: string }>('SELECT query_id FROM system.processes WHERE query_id LIKE {prefix:String}', {
+      prefix: `logfun-${block.id}-%`,
     });
     if (running.length > 0) throw new RetryableError('an earlier attempt of this insert is still running on the server');
     const lo = block.base + BigInt(block.offsets[0]);
@@ -715,7 +1058,8 @@ export class ClickHouseLogsExporter implements Exporter {
   private settle(n: number): void {
     this.pending = Math.max(0, this.pending - n);
     this.queueGauge.set(this.labels, this.pending);
-    if (this.pending === 0) this.notifyIdle();
+    // storage wal: idle once the log is acknowledged too (the loop calls notifyIdle after that).
+    if (this.pending === 0 && !this.wal) this.notifyIdle();
   }
 
   private notifyIdle(): void {
@@ -724,6 +1068,7 @@ export class ClickHouseLogsExporter implements Exporter {
   }
 
   private hasRoom(bytes: number): boolean {
+    if (this.wal) return this.wal.hasRoom(bytes);
     if (this.queue.length === 0) return true;
     if (this.cfg.queueMaxBatches > 0 && this.queue.length >= this.cfg.queueMaxBatches) return false;
     if (this.cfg.queueMaxBytes > 0 && this.queuedBytes + bytes > this.cfg.queueMaxBytes) return false;

@@ -15,6 +15,14 @@
  * (service.instance.id, session) is acknowledged without being consumed again
  * (collector/compact/sessions.ts).
  *
+ * Muted counts (RecordBatch.muted_counts: records the SDK dropped at the call site
+ * because a rule muted them) become report records in the same LogBatch
+ * (processors/spam/sdk-report.ts, one per entry, event logfun.sdk.muted), so they
+ * follow the batch's accept / refuse / retry: the spam processor credits them to its
+ * AUTO mute once the next stage accepted the batch, and a resent batch the session
+ * table recognises is not consumed again, so no count is credited twice. A batch
+ * may carry counts and no records.
+ *
  * Bad input (a batch before the Hello, an unknown template index, a wrong
  * argument count, a truncated message...) ends that stream with
  * INVALID_ARGUMENT and a clear message, and is counted; other streams go on.
@@ -27,6 +35,7 @@
  *   logfun_ingest_batches_total{outcome}               accepted | duplicate | refused
  *   logfun_ingest_templates_defined_total
  *   logfun_ingest_sdk_dropped_records_total{service}   drops the SDKs reported
+ *   logfun_ingest_sdk_muted_records_total{service,reason}  records the SDKs muted (accepted batches)
  *   logfun_ingest_control_updates_sent_total
  */
 import * as grpc from '@grpc/grpc-js';
@@ -40,6 +49,8 @@ import { decodeClientMessage, encodeAck, encodeControlUpdate, encodeHelloAck, ty
 import { Malformed } from '../../compact/reader';
 import { sessionTableFor, type SessionState, type SessionTable } from '../../compact/sessions';
 import { errorMessage, type ReceiverIngest } from './ingest';
+import { appendMutedReport } from '../../../processors/spam/sdk-report';
+import { muteReasonName } from '../../../sdk/mute-counts';
 
 const identity = (b: Buffer): Buffer => b;
 
@@ -98,6 +109,7 @@ export class LogfunIngestService {
     batches: Counter;
     templates: Counter;
     sdkDropped: Counter;
+    sdkMuted: Counter;
     controlSent: Counter;
   };
 
@@ -118,6 +130,7 @@ export class LogfunIngestService {
       batches: m.counter('logfun_ingest_batches_total', 'Compact record batches by outcome (accepted, duplicate, refused)'),
       templates: m.counter('logfun_ingest_templates_defined_total', 'Template definitions received on compact streams'),
       sdkDropped: m.counter('logfun_ingest_sdk_dropped_records_total', 'Records the SDKs reported they dropped (buffer full, rejected), by service'),
+      sdkMuted: m.counter('logfun_ingest_sdk_muted_records_total', 'Records the SDKs dropped because a rule muted them (reported in accepted batches), by service and reason'),
       controlSent: m.counter('logfun_ingest_control_updates_sent_total', 'Control updates sent down compact streams'),
     };
     this.counters.active.set({ receiver: this.id }, 0);
@@ -420,6 +433,14 @@ class IngestStream {
     }
   }
 
+  /** Drops and mutes the SDK reported in a batch accepted now (a resent duplicate is not counted again). */
+  private countSdkDrops(decoded: { droppedSinceLast: number; mutedCounts: readonly { count: number; reason: number }[] }): void {
+    const svc = this.service;
+    const service = this.decoder.serviceName;
+    if (decoded.droppedSinceLast > 0) svc.counters.sdkDropped.inc({ receiver: svc.id, service }, decoded.droppedSinceLast);
+    for (const m of decoded.mutedCounts) svc.counters.sdkMuted.inc({ receiver: svc.id, service, reason: muteReasonName(m.reason) }, m.count);
+  }
+
   private async onBatch(raw: Parameters<CompactStreamDecoder['decode']>[0]): Promise<void> {
     const svc = this.service;
     if (!this.helloDone) {
@@ -435,11 +456,17 @@ class IngestStream {
       return;
     }
     if (svc.isClosing) return; // not acknowledged: the SDK resends it to the next collector
-    if (decoded.droppedSinceLast > 0) svc.counters.sdkDropped.inc({ receiver: svc.id, service: this.decoder.serviceName }, decoded.droppedSinceLast);
+    if (decoded.mutedCounts.length > 0) {
+      const now = BigInt(Date.now()) * 1_000_000n;
+      for (const m of decoded.mutedCounts) {
+        appendMutedReport(decoded.builder, decoded.resourceIndex, decoded.scopeIndex, { templateId: m.templateId, function: m.function, count: m.count, reason: muteReasonName(m.reason) }, now);
+      }
+    }
     const consume = () => svc.ingest.consume('grpc', decoded.batch);
     try {
       const outcome = this.session ? await svc.sessions.runOnce(this.session, decoded.sequence, consume) : (await consume(), 'accepted' as const);
       svc.counters.batches.inc({ receiver: svc.id, outcome });
+      if (outcome === 'accepted') this.countSdkDrops(decoded);
       this.send(encodeAck(decoded.sequence));
     } catch (err) {
       svc.counters.batches.inc({ receiver: svc.id, outcome: 'refused' });

@@ -1,0 +1,217 @@
+/**
+ * The write-ahead log (collector/queue/wal.ts) and the batch codec it stores:
+ * round trip, reopen, torn tail, segment deletion, the byte bound, delivery marks.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { KeyValueList, LogBatchBuilder, type LogBatch } from '../../collector/pipeline/batch';
+import { BinaryWriter, decodeLogBatch, encodeLogBatch } from '../../collector/queue/batch-codec';
+import { WalFullError, WriteAheadLog, type WalOptions } from '../../collector/queue/wal';
+
+const dirs: string[] = [];
+const open: WriteAheadLog[] = [];
+
+function tempDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-wal-'));
+  dirs.push(d);
+  return d;
+}
+
+async function openWal(opts: Partial<WalOptions> & { directory: string }): Promise<WriteAheadLog> {
+  const wal = await WriteAheadLog.open({ maxBytes: 0, fsync: 'never', ...opts });
+  open.push(wal);
+  return wal;
+}
+
+async function closeWal(wal: WriteAheadLog): Promise<void> {
+  await wal.close();
+  open.splice(open.indexOf(wal), 1);
+}
+
+afterEach(async () => {
+  for (const w of open.splice(0)) await w.close();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function payload(i: number, size = 100): Buffer {
+  return Buffer.from(`entry-${i}-`.padEnd(size, 'x'));
+}
+
+function segmentsOf(dir: string): string[] {
+  return fs.readdirSync(dir).filter((n) => n.endsWith('.seg'));
+}
+
+function sampleBatch(): LogBatch {
+  const b = new LogBatchBuilder();
+  const r = b.addResource({ attributes: [{ key: 'service.name', value: 'svc' }, { key: 'n', value: 7n }], droppedAttributesCount: 1, schemaUrl: 'u' });
+  const s = b.addScope({ name: 'scope', version: '1.0', attributes: [{ key: 'k', value: true }], droppedAttributesCount: 0, schemaUrl: '' });
+  b.add(r, s, {
+    timeUnixNano: 1_700_000_000_123_456_789n,
+    observedTimeUnixNano: 18_000_000_000_000_000_000n,
+    severityNumber: 9,
+    severityText: 'INFO',
+    body: 'hello ünïcødé ' + 'y'.repeat(200),
+    attributes: [
+      { key: 'int', value: -42n },
+      { key: 'dbl', value: 1.5 },
+      { key: 'bytes', value: new Uint8Array([1, 2, 3]) },
+      { key: 'arr', value: ['a', 1n, false, undefined] },
+      { key: 'kv', value: new KeyValueList([{ key: 'inner', value: 'v' }]) },
+    ],
+    droppedAttributesCount: 2,
+    flags: 1,
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: 'b7ad6b7169203331',
+    eventName: 'ev',
+    templateId: 0xfedcba9876543210n,
+    templateArgs: ['1', 'two'],
+  });
+  b.add(r, s, { body: undefined }, 10);
+  b.batch.byteSize = 1234;
+  return b.batch;
+}
+
+test('a batch survives encode/decode with every column and value type intact', () => {
+  const batch = sampleBatch();
+  const w = new BinaryWriter(16);
+  encodeLogBatch(batch, w);
+  const back = decodeLogBatch(Buffer.from(w.view()));
+  expect(back).toEqual(batch);
+  expect(typeof (back.attributes[0][0].value as bigint)).toBe('bigint');
+  expect(back.attributes[0][4].value).toBeInstanceOf(KeyValueList);
+  expect(back.resources[0].serviceName).toBe('svc');
+});
+
+test('entries are read back in order, with their marks, after close and reopen', async () => {
+  const dir = tempDir();
+  let wal = await openWal({ directory: dir });
+  const id = wal.id;
+  const seqs: number[] = [];
+  for (let i = 0; i < 5; i++) seqs.push(await wal.append(payload(i), i + 1, i === 3 ? { scope: 'otlp', key: 'sess', sequence: 17 } : undefined));
+  expect(seqs).toEqual([1, 2, 3, 4, 5]);
+  expect((await wal.read(2)).payload.toString()).toBe(payload(1).toString());
+  await closeWal(wal);
+
+  wal = await openWal({ directory: dir });
+  expect(wal.id).toBe(id);
+  expect(wal.recovery).toMatchObject({ entries: 5, records: 15, tornTails: 0 });
+  expect(wal.nextLiveSeq(0)).toBe(1);
+  const e = await wal.read(4);
+  expect(e).toMatchObject({ seq: 4, records: 4, mark: { scope: 'otlp', key: 'sess', sequence: 17 } });
+  expect(wal.marks()).toEqual([{ scope: 'otlp', key: 'sess', sequence: 17 }]);
+  expect(await wal.append(payload(9), 1)).toBe(6);
+});
+
+test('concurrent appends are written together and resolve in order', async () => {
+  const wal = await openWal({ directory: tempDir() });
+  const order: number[] = [];
+  await Promise.all(Array.from({ length: 200 }, (_, i) => wal.append(payload(i), 1).then((s) => order.push(s))));
+  expect(order).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+  for (const s of [1, 100, 200]) expect((await wal.read(s)).payload.toString()).toBe(payload(s - 1).toString());
+});
+
+test('a half-written last entry is cut on open and counted; the entries before it stay', async () => {
+  const dir = tempDir();
+  let wal = await openWal({ directory: dir });
+  for (let i = 0; i < 3; i++) await wal.append(payload(i), 1);
+  await closeWal(wal);
+  const seg = path.join(dir, segmentsOf(dir)[0]);
+  const full = fs.statSync(seg).size;
+  // The process died in the middle of writing the third frame.
+  fs.truncateSync(seg, full - 40);
+  wal = await openWal({ directory: dir });
+  expect(wal.recovery).toMatchObject({ entries: 2, tornTails: 1, tornBytes: full - 40 - (2 * full) / 3 });
+  expect(fs.statSync(seg).size).toBe((2 * full) / 3);
+  expect(await wal.append(payload(7), 1)).toBe(3);
+  await closeWal(wal);
+
+  // A flipped byte (failed CRC) in the last frame is cut the same way.
+  wal = await openWal({ directory: dir });
+  expect(wal.recovery.entries).toBe(3);
+  await closeWal(wal);
+  const last = path.join(dir, segmentsOf(dir).sort().at(-1)!);
+  const bytes = fs.readFileSync(last);
+  bytes[bytes.length - 5] ^= 0xff;
+  fs.writeFileSync(last, bytes);
+  wal = await openWal({ directory: dir });
+  expect(wal.recovery).toMatchObject({ entries: 2, tornTails: 1 });
+  expect((await wal.read(2)).payload.toString()).toBe(payload(1).toString());
+});
+
+test('acknowledging deletes whole segments only, and the position survives a reopen', async () => {
+  const dir = tempDir();
+  let wal = await openWal({ directory: dir, segmentBytes: 1000 });
+  for (let i = 0; i < 30; i++) await wal.append(payload(i, 200), 10);
+  const before = segmentsOf(dir).length;
+  expect(before).toBeGreaterThanOrEqual(7);
+  await wal.acknowledge({ seq: 11, record: 4 });
+  const after = segmentsOf(dir).length;
+  expect(after).toBeLessThan(before);
+  expect(wal.nextLiveSeq(0)).toBe(11);
+  expect(wal.liveEntries).toBe(20);
+  await wal.setInflight({ from: { seq: 11, record: 4 }, to: { seq: 14, record: 0 } });
+  await closeWal(wal);
+
+  wal = await openWal({ directory: dir, segmentBytes: 1000 });
+  expect(wal.acked).toEqual({ seq: 11, record: 4 });
+  expect(wal.inflight).toEqual({ from: { seq: 11, record: 4 }, to: { seq: 14, record: 0 } });
+  expect(wal.recovery).toMatchObject({ entries: 20, records: 196 });
+  await wal.acknowledge({ seq: 31, record: 0 });
+  expect(wal.inflight).toBeUndefined();
+  expect(wal.liveEntries).toBe(0);
+  expect(wal.liveBytes).toBe(0);
+  // Only the segment appends go to may remain (none was started since the reopen).
+  expect(segmentsOf(dir).length).toBe(0);
+  expect(await wal.append(payload(1), 1)).toBe(31);
+});
+
+test('the byte bound refuses appends until entries are acknowledged; an empty log takes any size', async () => {
+  const wal = await openWal({ directory: tempDir(), maxBytes: 2000, segmentBytes: 500 });
+  let n = 0;
+  while (wal.hasRoom(300)) {
+    await wal.append(payload(n++, 300), 1);
+    expect(n).toBeLessThan(20);
+  }
+  expect(n).toBe(5);
+  expect(wal.liveBytes).toBeLessThanOrEqual(2000);
+  await expect(wal.append(payload(99, 300), 1)).rejects.toBeInstanceOf(WalFullError);
+  await wal.acknowledge({ seq: 3, record: 0 });
+  expect(wal.hasRoom(300)).toBe(true);
+  await wal.acknowledge({ seq: 6, record: 0 });
+  expect(await wal.append(payload(0, 5000), 1)).toBe(6);
+});
+
+test('delivery marks outlive the segments that held them', async () => {
+  const dir = tempDir();
+  let wal = await openWal({ directory: dir, segmentBytes: 300 });
+  await wal.append(payload(0, 200), 1, { scope: 'otlp', key: 'a', sequence: 5 });
+  await wal.append(payload(1, 200), 1, { scope: 'otlp', key: 'b', sequence: 2 });
+  await wal.append(payload(2, 200), 1, { scope: 'otlp', key: 'a', sequence: 6 });
+  await wal.append(payload(3, 200), 1);
+  await wal.acknowledge({ seq: 4, record: 0 });
+  expect(segmentsOf(dir).length).toBe(1);
+  await closeWal(wal);
+  wal = await openWal({ directory: dir, segmentBytes: 300 });
+  expect(wal.marks().sort((x, y) => x.key.localeCompare(y.key))).toEqual([
+    { scope: 'otlp', key: 'a', sequence: 6 },
+    { scope: 'otlp', key: 'b', sequence: 2 },
+  ]);
+});
+
+test('a directory is opened by one log at a time', async () => {
+  const dir = tempDir();
+  await openWal({ directory: dir });
+  await expect(WriteAheadLog.open({ directory: dir, maxBytes: 0 })).rejects.toThrow(/already open/);
+});
+
+test('fsync always and interval policies append and reopen like never', async () => {
+  for (const fsync of ['always', 'interval'] as const) {
+    const dir = tempDir();
+    let wal = await openWal({ directory: dir, fsync, fsyncIntervalMs: 10 });
+    await Promise.all([0, 1, 2].map((i) => wal.append(payload(i), 1)));
+    await closeWal(wal);
+    wal = await openWal({ directory: dir, fsync });
+    expect(wal.recovery.entries).toBe(3);
+  }
+});
