@@ -34,13 +34,15 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   console.log(`
 logfun demo is running.
   collector   OTLP/gRPC localhost:4317, OTLP/HTTP localhost:4318 (any OpenTelemetry SDK can send here)
-  storage     embedded ClickHouse (chDB) in ./.logfun/data
-  admin       http://127.0.0.1:13133/metrics
+  storage     embedded ClickHouse (chDB) in ./.logfun/data, write-ahead queue in ./.logfun/queue
+  console     http://127.0.0.1:13133/  (overview, log explorer, control, HTTP statistics, live tail)
+  admin       http://127.0.0.1:13133/metrics  /healthz  /readyz
   service     "checkout" logs ~${options.ratePerSecond} records/s through the logfun SDK
 
 Look at the data from another terminal:
   npx logfun sql "SELECT Timestamp, SeverityText, Body FROM otel.otel_logs ORDER BY Timestamp DESC LIMIT 10"
   npx logfun sql "SELECT SeverityText, count() FROM otel.otel_logs GROUP BY SeverityText"
+  npx logfun tail --since 1m
 ${options.durationSeconds ? `Stopping after ${options.durationSeconds} s.` : 'Ctrl-C stops it.'}
 `);
 

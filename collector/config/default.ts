@@ -13,9 +13,12 @@
  * of senders that cannot be told, e.g. plain OTLP) to what is left.
  *
  * No batch processor: the clickhouse exporter batches in its own sending queue
- * (10k rows / 1 s) and accepts a batch as soon as it is queued, so senders are
- * acknowledged at once; a batch processor in front would hold every sender's
- * acknowledgement for its timeout.
+ * (10k rows / 1 s) and accepts a batch as soon as it is written to its
+ * write-ahead log (./.logfun/queue, at most 1 GiB unsent), so senders are
+ * acknowledged at once and what was acknowledged survives a crash or kill -9;
+ * a batch processor in front would hold every sender's acknowledgement for its
+ * timeout (and, buffering on a timer, lose the SDK session marks that make
+ * resends after a crash exactly-once).
  */
 export const DEFAULT_CONFIG_YAML = `
 receivers:
@@ -35,6 +38,10 @@ processors:
 exporters:
   clickhouse:
     endpoint: chdb://./.logfun/data
+    queue:
+      storage: wal
+      directory: ./.logfun/queue
+      max_bytes: 1GiB
 
 service:
   telemetry:

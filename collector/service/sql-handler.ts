@@ -42,13 +42,29 @@ export function readOnlyQuery(store: ClickHouseStore, sql: string): Promise<Reco
   return store.query(sql, undefined, { settings: SQL_LIMITS });
 }
 
+/**
+ * The admin SQL API over the first clickhouse exporter's store, or undefined without one.
+ * The store is opened at the first query, not at start, and again after a failed open:
+ * a collector must start (and queue) while its ClickHouse server is down.
+ */
 export async function createSqlHandler(config: CollectorConfig): Promise<{ handler: SqlHandler; close(): Promise<void> } | undefined> {
   const exporter = [...config.exporters.values()].find((e) => e.factory.type === 'clickhouse');
   if (!exporter) return undefined;
   const c = exporter.config as { endpoint: string; username?: string; password?: string; database?: string };
-  const store = await openClickHouse({ endpoint: c.endpoint, username: c.username, password: c.password, database: c.database });
+  let opening: Promise<ClickHouseStore> | undefined;
+  const store = (): Promise<ClickHouseStore> => {
+    opening ??= openClickHouse({ endpoint: c.endpoint, username: c.username, password: c.password, database: c.database }).catch((e: unknown) => {
+      opening = undefined;
+      throw new Error(`ClickHouse store not reachable: ${(e as Error).message}`);
+    });
+    return opening;
+  };
   return {
-    handler: (sql: string) => readOnlyQuery(store, sql),
-    close: () => store.close(),
+    handler: async (sql: string) => readOnlyQuery(await store(), sql),
+    close: async () => {
+      const pending = opening;
+      opening = undefined;
+      if (pending) await (await pending.catch(() => undefined))?.close();
+    },
   };
 }

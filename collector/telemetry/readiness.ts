@@ -21,9 +21,13 @@ export interface ReadinessReport {
   reasons: string[];
 }
 
-/** Optional on any component: its own readiness verdict (e.g. a write-ahead log that cannot write). */
+/**
+ * Optional on any component: its own readiness verdict, which replaces the generic
+ * exporter checks above (e.g. an exporter with a write-ahead log accepts records while
+ * its store is down, so it is ready until the log is full). Undefined = use the generic checks.
+ */
 export interface ReadinessAware {
-  readiness(): { ready: boolean; reason?: string };
+  readiness(): { ready: boolean; reason?: string } | undefined;
 }
 
 const QUEUE_SIZE = 'logfun_exporter_queue_size';
@@ -69,10 +73,13 @@ export class ReadinessTracker {
   check(): ReadinessReport {
     this.sample();
     const reasons: string[] = [];
+    /** Component keys that judged themselves (no generic checks for them). */
+    const selfJudged = new Set<string>();
     for (const [key, c] of this.components ?? []) {
       const own = (c as Partial<ReadinessAware>).readiness;
-      if (typeof own === 'function') {
-        const r = own.call(c);
+      const r = typeof own === 'function' ? own.call(c) : undefined;
+      if (r !== undefined) {
+        selfJudged.add(key);
         if (!r.ready) reasons.push(`${key}: ${r.reason ?? 'not ready'}`);
         continue;
       }
@@ -83,6 +90,7 @@ export class ReadinessTracker {
     }
     const now = this.now();
     for (const [id, p] of this.exporters) {
+      if (selfJudged.has(`exporter:${id}`)) continue;
       const stalled = now - p.progressAt;
       if (p.pending > 0 && stalled >= this.stallAfterMs) {
         reasons.push(`exporter:${id}: no records written for ${Math.round(stalled / 1000)} s with ${p.pending} pending`);

@@ -82,8 +82,6 @@ describeIf('write-ahead log full while ClickHouse is down', () => {
     queue: { storage: wal, directory: "${dir}/queue", max_bytes: ${MAX_BYTES}, segment_size: 8KiB, on_full: ${onFull} }`,
       processorsYaml: '  batch:',
       pipelineProcessors: [],
-      // The SQL API opens the store at start and would stop the collector while ClickHouse is down.
-      sqlApi: false,
     });
   }
 
@@ -123,6 +121,9 @@ describeIf('write-ahead log full while ClickHouse is down', () => {
     }
     expect(metricValue(metrics, 'logfun_receiver_refused_records_total', { reason: 'exhausted' })).toBeGreaterThan(0);
     expect(metricValue(metrics, 'logfun_exporter_queue_bytes')).toBeLessThanOrEqual(MAX_BYTES);
+    // Readiness: a full log under on_full=block sends new traffic elsewhere.
+    const notReady = await fetch(`http://127.0.0.1:${collector.adminPort}/readyz`);
+    expect([notReady.status, await notReady.text()]).toEqual([503, expect.stringMatching(/write-ahead log full/)]);
     const appendedWhileDown = metricValue(metrics, 'logfun_exporter_queue_appended_records_total');
     expect(appendedWhileDown).toBeLessThan(RECORDS);
     expect(log.stats().exported).toBe(appendedWhileDown);

@@ -164,12 +164,11 @@ describeServer('admin self-telemetry on a running collector', () => {
     expectFamily('logfun_exporter_queue_size', 'gauge');
     expectFamily('logfun_process_resident_memory_bytes', 'gauge');
     expectFamily('logfun_process_heap_used_bytes', 'gauge');
-    // Export latency: a histogram once the clickhouse exporter records it (exporter rework in progress).
-    const latency = families.get('logfun_exporter_export_latency_seconds');
-    if (latency) {
-      expect(latency.type).toBe('histogram');
-      expect(sampleValue(families, latency.name, { exporter: 'clickhouse' }, `${latency.name}_count`)).toBeGreaterThan(0);
-    }
+    // Export latency: every INSERT's duration.
+    expectFamily('logfun_exporter_export_latency_seconds', 'histogram');
+    const inserts = sampleValue(families, 'logfun_exporter_inserts_total', { exporter: 'clickhouse' });
+    expect(inserts).toBeGreaterThan(0);
+    expect(sampleValue(families, 'logfun_exporter_export_latency_seconds', { exporter: 'clickhouse' }, 'logfun_exporter_export_latency_seconds_count')).toBe(inserts);
 
     expect(sampleValue(families, 'logfun_receiver_received_records_total', { receiver: 'otlp' })).toBe(total);
     expect(sampleValue(families, 'logfun_receiver_accepted_records_total', { receiver: 'otlp' })).toBe(total);
@@ -202,12 +201,16 @@ describeServer('admin self-telemetry on a running collector', () => {
 
   test('/readyz is 503 while the exporter cannot reach its store; /healthz stays 200', async () => {
     const port = await closedPort();
-    const collector = new Collector({ logger: createMemoryLogger(), yaml: collectorYaml(`http://127.0.0.1:${port}`, database) });
+    // With the SQL API on: it opens the store at its first query, so the collector still starts.
+    const collector = new Collector({ logger: createMemoryLogger(), yaml: collectorYaml(`http://127.0.0.1:${port}`, database).replace('sql_api: false', 'sql_api: true') });
     collectors.push(collector);
     await collector.start();
     const admin = `http://127.0.0.1:${collector.admin.port}`;
     const r = await fetch(`${admin}/readyz`);
     expect([r.status, await r.text()]).toEqual([503, 'not ready\nexporter:clickhouse: store not reachable yet\n']);
     expect((await fetch(`${admin}/healthz`)).status).toBe(200);
+    const q = await fetch(`${admin}/api/v1/sql`, { method: 'POST', body: 'SELECT 1' });
+    expect(q.status).toBe(400);
+    expect(((await q.json()) as { error: string }).error).toMatch(/ClickHouse store not reachable/);
   });
 });

@@ -252,7 +252,7 @@ describeServer('storage wal against a ClickHouse server', () => {
     await run.exporter.flush(20_000);
     expect(await count()).toEqual({ n: 100, distinct: 100 });
     expect(run.metrics.value('logfun_exporter_queue_exported_records_total', run.labels)).toBe(100);
-    expect(run.metrics.value('logfun_exporter_queue_export_latency_seconds_count', run.labels)).toBe(100);
+    expect(run.metrics.value('logfun_exporter_queue_waited_records_total', run.labels)).toBe(100);
     await run.exporter.consumeLogs(uniqueBatch('c', 30));
     await run.exporter.flush(20_000);
     expect(await count()).toEqual({ n: 130, distinct: 130 });

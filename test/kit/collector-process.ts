@@ -59,7 +59,7 @@ export interface CollectorProcessOptions {
   ports?: { grpc: number; http: number; admin: number };
   /** How long to wait for /healthz. Default 60 s. */
   startTimeoutMs?: number;
-  /** The admin SQL API (opens the store at start, so it needs ClickHouse up). Default true. */
+  /** The admin SQL API (opens the store at its first query). Default true. */
   sqlApi?: boolean;
 }
 

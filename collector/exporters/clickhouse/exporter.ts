@@ -45,15 +45,16 @@
  * leaves what it could not send in the log (not counted as failed); it is sent
  * after the next start. Metrics (label exporter): logfun_exporter_queue_bytes,
  * _entries, _appended_records_total, _appended_bytes_total,
- * _exported_records_total, _export_latency_seconds_sum/_count,
- * _recovered_records_total, _torn_tail_bytes_total; drops count in
+ * _exported_records_total, _wait_seconds_total / _waited_records_total (append to
+ * insert accepted), _recovered_records_total, _torn_tail_bytes_total; every INSERT's
+ * duration in the histogram logfun_exporter_export_latency_seconds; drops count in
  * logfun_exporter_dropped_records_total{reason="queue_full"} as with memory.
  */
 import { createHash, randomBytes } from 'crypto';
 import type { LogBatch } from '../../pipeline/batch';
 import type { CreateSettings, DiagLogger, Exporter, Host } from '../../pipeline/component';
 import { RetryableError } from '../../pipeline/errors';
-import type { Counter } from '../../telemetry/metrics';
+import type { Counter, Histogram } from '../../telemetry/metrics';
 import { openClickHouse, type ClickHouseStore } from '../../storage/clickhouse-client';
 import { classifyClickHouseError, errorMessage } from '../../storage/clickhouse-errors';
 import { EncodeContext, LogsRowEncoder, type TableColumn } from '../../storage/clickhouse-logs-encoder';
@@ -77,6 +78,9 @@ import { currentDeliveryMark, restoreDeliveryMarks } from '../../queue/delivery-
 import { WalFullError, WriteAheadLog, type WalPosition, type WalRange } from '../../queue/wal';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import type { ResolvedClickHouseExporterConfig } from './config';
+
+/** /readyz turns 503 when the write-ahead log has less room than this (about one large batch), or a tenth of its bound. */
+const READINESS_HEADROOM_BYTES = 4 << 20;
 
 /** Size assumed for a record when a batch carries no size estimate. */
 const FALLBACK_RECORD_BYTES = 256;
@@ -191,6 +195,8 @@ export class ClickHouseLogsExporter implements Exporter {
 
   /** storage wal: the log; the in-memory queue then holds a read-ahead window of it. */
   private wal: WriteAheadLog | undefined;
+  /** storage wal: size of the last append refused for lack of room (0 once one succeeds or it would fit); for readiness(). */
+  private walRefusedBytes = 0;
   /** storage wal: the next entry to load into the in-memory queue. */
   private walReadSeq = 0;
   /** storage wal: entries are being read from disk into the queue (appends must not add to it meanwhile). */
@@ -198,6 +204,7 @@ export class ClickHouseLogsExporter implements Exporter {
   /** storage wal: the range being sent when the previous process stopped, sent again first. */
   private walReplay: WalRange | undefined;
   private readonly walWriter = new BinaryWriter();
+  private readonly exportLatency: Histogram;
   private readonly walMetrics: {
     bytes: Counter;
     entries: Counter;
@@ -225,6 +232,7 @@ export class ClickHouseLogsExporter implements Exporter {
       'Records found already stored when retrying an insert whose outcome was unknown (not written twice).',
     );
     this.insertsCounter = m.counter('logfun_exporter_inserts_total', 'INSERT statements the exporter completed.');
+    this.exportLatency = m.histogram('logfun_exporter_export_latency_seconds', 'Duration of each INSERT ClickHouse accepted (the request, not the time queued).');
     this.templatesWrittenCounter = m.counter('logfun_exporter_templates_written_total', 'Template dictionary entries written to the templates table.');
     this.queueGauge.set(this.labels, 0);
     this.walMetrics = {
@@ -233,8 +241,8 @@ export class ClickHouseLogsExporter implements Exporter {
       appendedRecords: m.counter('logfun_exporter_queue_appended_records_total', 'storage wal: records appended to the write-ahead log.'),
       appendedBytes: m.counter('logfun_exporter_queue_appended_bytes_total', 'storage wal: bytes appended to the write-ahead log.'),
       exported: m.counter('logfun_exporter_queue_exported_records_total', 'storage wal: records acknowledged in the log after ClickHouse accepted them (or they failed for good).'),
-      latencySum: m.counter('logfun_exporter_queue_export_latency_seconds_sum', 'storage wal: sum over sent records of the time from append to insert accepted.'),
-      latencyCount: m.counter('logfun_exporter_queue_export_latency_seconds_count', 'storage wal: records counted in the latency sum.'),
+      latencySum: m.counter('logfun_exporter_queue_wait_seconds_total', 'storage wal: sum over sent records of the time from append to insert accepted (divide by _waited_records_total for the mean).'),
+      latencyCount: m.counter('logfun_exporter_queue_waited_records_total', 'storage wal: records counted in logfun_exporter_queue_wait_seconds_total.'),
       torn: m.counter('logfun_exporter_queue_torn_tail_bytes_total', 'storage wal: bytes of incomplete or corrupt frames cut when the log was opened.'),
       replayed: m.counter('logfun_exporter_queue_recovered_records_total', 'storage wal: records found unsent in the log when it was opened (sent after restart).'),
     };
@@ -474,6 +482,23 @@ export class ClickHouseLogsExporter implements Exporter {
     }
   }
 
+  /**
+   * For /readyz (telemetry/readiness.ts). With the write-ahead log this exporter takes
+   * records while ClickHouse is down (they wait on disk and are sent later), so it is
+   * ready until the log is nearly full under on_full: block (senders are then refused).
+   * With the memory queue: undefined, the generic checks (store reached, not stalled).
+   */
+  readiness(): { ready: boolean; reason?: string } | undefined {
+    const wal = this.wal;
+    if (!wal) return undefined;
+    const headroom = this.cfg.queueMaxBytes > 0 ? Math.min(READINESS_HEADROOM_BYTES, this.cfg.queueMaxBytes / 10) : 0;
+    if (this.walRefusedBytes > 0 && wal.hasRoom(this.walRefusedBytes)) this.walRefusedBytes = 0;
+    if (this.cfg.onFull === 'block' && (this.walRefusedBytes > 0 || !wal.hasRoom(headroom))) {
+      return { ready: false, reason: `write-ahead log full (${wal.liveBytes} bytes unsent): senders are refused until ClickHouse takes records` };
+    }
+    return { ready: true };
+  }
+
   private async appendToWal(batch: LogBatch): Promise<void> {
     const wal = this.wal!;
     const n = batch.length;
@@ -490,6 +515,7 @@ export class ClickHouseLogsExporter implements Exporter {
       if (this.cfg.blockTimeoutMs > 0) await this.waitForRoom(bytes, this.cfg.blockTimeoutMs);
       if (this.closing) throw new RetryableError(`clickhouse exporter ${this.labels.exporter} is shut down`);
       if (!wal.hasRoom(bytes)) {
+        this.walRefusedBytes = bytes;
         throw new RetryableError(
           `clickhouse exporter ${this.labels.exporter} write-ahead log is full (${wal.liveBytes} bytes)`,
           this.cfg.retryInitialMs,
@@ -512,6 +538,7 @@ export class ClickHouseLogsExporter implements Exporter {
       if (err instanceof WalFullError) throw new RetryableError(err.message, this.cfg.retryInitialMs, 'exhausted');
       throw new RetryableError(`clickhouse exporter ${this.labels.exporter}: ${errorMessage(err)}`, this.cfg.retryInitialMs);
     }
+    this.walRefusedBytes = 0;
     this.walMetrics.appendedRecords.inc(this.labels, n);
     this.walMetrics.appendedBytes.inc(this.labels, payloadBytes);
     this.updateWalGauges();
@@ -996,6 +1023,7 @@ export class ClickHouseLogsExporter implements Exporter {
       const last = block.offsets[block.offsets.length - 1];
       settings.insert_deduplication_token = `logfun-${block.id}-${first}-${last}-${block.lines.length}`;
     }
+    const startedAt = performance.now();
     await store.insertFormatted({
       // Plain db.table: both names are validated identifiers, and chDB's raw insert takes no quoting.
       table: `${this.cfg.database}.${this.cfg.table}`,
@@ -1006,6 +1034,7 @@ export class ClickHouseLogsExporter implements Exporter {
       queryId,
       signal: this.abort.signal,
     });
+    this.exportLatency.observe(this.labels, (performance.now() - startedAt) / 1000);
   }
 
   /**
