@@ -4,7 +4,8 @@
  *   npm run build && node dist/bench/soak.js [--minutes 30] [--rate R] [--capacity-seconds 20] [--sample-seconds 10]
  *
  * Starts `logfun collector` (the built CLI, a child process) with the default
- * pipeline (otlp -> template, control -> clickhouse on chDB in a temp folder), and
+ * pipeline (otlp -> template, spam, control -> clickhouse on chDB in a temp folder,
+ * through the write-ahead log queue), and
  * a sender child process logging through our SDK (compact stream, createLogger).
  *   1. Capacity (skipped with --rate): the sender logs as fast as the pipeline takes
  *      it (keeping its buffer from overflowing) for --capacity-seconds; capacity =
@@ -209,9 +210,11 @@ async function main(): Promise<void> {
   const capacitySeconds = argValue('--capacity-seconds') ?? 20;
   const sampleSeconds = argValue('--sample-seconds') ?? 10;
 
+  // The default config's pipeline and queue (collector/config/default.ts), in a temp folder.
   const collector = await startCollectorProcess({
-    processorsYaml: '  template: { state_directory: ./templates }\n  control: {}',
-    pipelineProcessors: ['template', 'control'],
+    processorsYaml: '  template: { state_directory: ./templates }\n  spam: {}\n  control: {}',
+    pipelineProcessors: ['template', 'spam', 'control'],
+    exportersYaml: '  clickhouse: { endpoint: "chdb://./data", queue: { storage: wal, directory: ./queue, max_bytes: 1GiB } }',
   });
   const sender = new Sender(`127.0.0.1:${collector.grpcPort}`);
   let exitCode = 0;
