@@ -18,7 +18,7 @@
  * type) and the edge cases below (TSV and JSON escaping, Unicode, number
  * renderings, extreme timestamps, empty fields, a large body).
  */
-import { execFileSync, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -29,6 +29,7 @@ import type { OtlpReceiver } from '../../collector/receivers/otlp/factory';
 import type { ClickHouseLogsExporter } from '../../collector/exporters/clickhouse/factory';
 import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
 import { BODY_KINDS, OBSERVED, SCHEMA_URL, SPAN_ID, TRACE_ID, emitFixtureRecords, fixtureTime, type OfficialExporterKind } from '../kit/otlp-fixtures';
+import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
 const EXPORTER_KINDS: OfficialExporterKind[] = ['grpc', 'http-proto', 'http-json'];
 const NS_PER_S = 1_000_000_000n;
@@ -684,32 +685,8 @@ describe('official OTel exporters -> logfun collector -> chDB (full contrib sche
   defineExporterTests(() => pipeline, () => 'e2e', () => FULL_SCHEMA_COLUMNS);
 });
 
-const configuredServerUrl = process.env.LOGFUN_TEST_CLICKHOUSE_URL;
-const serverUrl = configuredServerUrl || 'http://127.0.0.1:8123';
-
-/** Decided before the suite is declared, so an absent server shows as skipped rather than passed. */
-function serverAnswers(url: string): boolean {
-  try {
-    const out = execFileSync(
-      process.execPath,
-      ['-e', `fetch(${JSON.stringify(url + '/ping')}, { signal: AbortSignal.timeout(2000) }).then(r => r.text()).then(t => process.stdout.write(t), () => {})`],
-      { timeout: 5000, encoding: 'utf8' },
-    );
-    return out.startsWith('Ok');
-  } catch {
-    return false;
-  }
-}
-
-const runServerTests = Boolean(configuredServerUrl) || serverAnswers(serverUrl);
-if (!runServerTests) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    `otel-exporters-to-clickhouse.test.ts: the ClickHouse server tests are SKIPPED: LOGFUN_TEST_CLICKHOUSE_URL is unset and nothing answers on ${serverUrl}. ` +
-      'Start clickhouse-server or set LOGFUN_TEST_CLICKHOUSE_URL to run them.',
-  );
-}
-const describeServer = runServerTests ? describe : describe.skip;
+const serverUrl = testServerUrl('http://127.0.0.1:8123');
+const describeServer = describeWithServer('otel-exporters-to-clickhouse.test.ts', serverUrl);
 
 describeServer(`official OTel exporters -> logfun collector -> ClickHouse server (${serverUrl})`, () => {
   // A database prefix of its own per run, so concurrent and earlier runs do not collide.

@@ -12,31 +12,16 @@
  * Server: LOGFUN_TEST_CLICKHOUSE_URL, else http://localhost:8123 (skipped only when that
  * variable is unset and nothing answers there). About 60 s.
  */
-import { execFileSync } from 'child_process';
 import { createLogger } from '../../sdk';
 import { Collector } from '../../collector/service/collector';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { managedMemoryBytes } from '../../collector/telemetry/process-metrics';
 import { openClickHouse } from '../../collector/storage/clickhouse-client';
 import { DelayProxy, quantile } from '../kit/delay-proxy';
+import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
-const configuredUrl = process.env.LOGFUN_TEST_CLICKHOUSE_URL;
-const serverUrl = configuredUrl || 'http://localhost:8123';
-function serverAnswers(url: string): boolean {
-  try {
-    const out = execFileSync(
-      process.execPath,
-      ['-e', `fetch(${JSON.stringify(url + '/ping')}, { signal: AbortSignal.timeout(2000) }).then(r => r.text()).then(t => process.stdout.write(t), () => {})`],
-      { timeout: 5000, encoding: 'utf8' },
-    );
-    return out.startsWith('Ok');
-  } catch {
-    return false;
-  }
-}
-const runServerTests = Boolean(configuredUrl) || serverAnswers(serverUrl);
-if (!runServerTests) console.warn(`slow-clickhouse.test.ts SKIPPED: nothing answers on ${serverUrl} and LOGFUN_TEST_CLICKHOUSE_URL is unset`);
-const describeServer = runServerTests ? describe : describe.skip;
+const serverUrl = testServerUrl();
+const describeServer = describeWithServer('slow-clickhouse.test.ts', serverUrl);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MIB = 1024 * 1024;

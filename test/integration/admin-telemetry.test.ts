@@ -9,7 +9,6 @@
  * Server: LOGFUN_TEST_CLICKHOUSE_URL, else http://localhost:8123 (skipped only when
  * that variable is unset and nothing answers there).
  */
-import { execFileSync } from 'child_process';
 import * as net from 'net';
 import { Collector } from '../../collector/service/collector';
 import { AdminServer } from '../../collector/service/admin-server';
@@ -18,24 +17,10 @@ import { Metrics } from '../../collector/telemetry/metrics';
 import { parseExposition, sampleValue, type MetricFamily } from '../../collector/telemetry/exposition';
 import { openClickHouse } from '../../collector/storage/clickhouse-client';
 import { createLogger } from '../../sdk';
+import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
-const configuredUrl = process.env.LOGFUN_TEST_CLICKHOUSE_URL;
-const serverUrl = configuredUrl || 'http://localhost:8123';
-function serverAnswers(url: string): boolean {
-  try {
-    const out = execFileSync(
-      process.execPath,
-      ['-e', `fetch(${JSON.stringify(url + '/ping')}, { signal: AbortSignal.timeout(2000) }).then(r => r.text()).then(t => process.stdout.write(t), () => {})`],
-      { timeout: 5000, encoding: 'utf8' },
-    );
-    return out.startsWith('Ok');
-  } catch {
-    return false;
-  }
-}
-const runServerTests = Boolean(configuredUrl) || serverAnswers(serverUrl);
-if (!runServerTests) console.warn(`admin-telemetry.test.ts: the server tests are SKIPPED (nothing answers on ${serverUrl})`);
-const describeServer = runServerTests ? describe : describe.skip;
+const serverUrl = testServerUrl();
+const describeServer = describeWithServer('admin-telemetry.test.ts', serverUrl);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

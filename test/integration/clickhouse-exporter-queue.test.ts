@@ -130,9 +130,9 @@ test('shutdown before start is safe and counts nothing twice', async () => {
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { execFileSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import { withDeliveryMark, restoredSequence } from '../../collector/queue/delivery-mark';
+import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
 const walDirs: string[] = [];
 afterAll(() => {
@@ -204,21 +204,8 @@ test('storage wal: the log is kept across exporter restarts, with the delivery m
 // Against the real server (InsertId deduplication on 18.16): what was in the log reaches the
 // table exactly once after a restart, and an insert that was in flight when the process
 // stopped is recognised when sent again.
-const configuredUrl = process.env.LOGFUN_TEST_CLICKHOUSE_URL;
-const serverUrl = configuredUrl || 'http://localhost:8123';
-function serverAnswers(url: string): boolean {
-  try {
-    const out = execFileSync(
-      process.execPath,
-      ['-e', `fetch(${JSON.stringify(url + '/ping')}, { signal: AbortSignal.timeout(2000) }).then(r => r.text()).then(t => process.stdout.write(t), () => {})`],
-      { timeout: 5000, encoding: 'utf8' },
-    );
-    return out.startsWith('Ok');
-  } catch {
-    return false;
-  }
-}
-const describeServer = configuredUrl || serverAnswers(serverUrl) ? describe : describe.skip;
+const serverUrl = testServerUrl();
+const describeServer = describeWithServer('clickhouse-exporter-queue.test.ts', serverUrl);
 
 describeServer('storage wal against a ClickHouse server', () => {
   const database = `logfun_walq_${randomBytes(4).toString('hex')}`;

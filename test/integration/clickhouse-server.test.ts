@@ -8,7 +8,6 @@
  * it can swallow an INSERT's response (the insert happened, the client cannot
  * know), cut an INSERT request half-way, or stop listening for a while.
  */
-import { execFileSync } from 'child_process';
 import * as net from 'net';
 import { randomBytes } from 'crypto';
 import { KeyValueList, LogBatchBuilder, type AnyValue, type LogBatch } from '../../collector/pipeline/batch';
@@ -19,33 +18,10 @@ import type { ClickHouseExporterConfig } from '../../collector/exporters/clickho
 import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
 import { anyValueToString } from '../../collector/storage/anyvalue-string';
 import { TemplateDictionary } from '../../collector/templates/dictionary';
+import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
-const configuredUrl = process.env.LOGFUN_TEST_CLICKHOUSE_URL;
-const serverUrl = configuredUrl || 'http://localhost:8123';
-
-/** Decided before the suite is declared, so an absent server shows as skipped rather than passed. */
-function serverAnswers(url: string): boolean {
-  try {
-    const out = execFileSync(
-      process.execPath,
-      ['-e', `fetch(${JSON.stringify(url + '/ping')}, { signal: AbortSignal.timeout(2000) }).then(r => r.text()).then(t => process.stdout.write(t), () => {})`],
-      { timeout: 5000, encoding: 'utf8' },
-    );
-    return out.startsWith('Ok');
-  } catch {
-    return false;
-  }
-}
-
-const runServerTests = Boolean(configuredUrl) || serverAnswers(serverUrl);
-if (!runServerTests) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    `clickhouse-server.test.ts SKIPPED: LOGFUN_TEST_CLICKHOUSE_URL is unset and nothing answers on ${serverUrl}. ` +
-      'Start clickhouse-server or set LOGFUN_TEST_CLICKHOUSE_URL to run these tests (CI runs them).',
-  );
-}
-const describeServer = runServerTests ? describe : describe.skip;
+const serverUrl = testServerUrl();
+const describeServer = describeWithServer('clickhouse-server.test.ts', serverUrl);
 
 /** A TCP proxy in front of the server that can misbehave on demand. */
 class FaultProxy {

@@ -8,7 +8,6 @@
  * when the variable is unset and nothing answers there. Uses a database of its
  * own, dropped at the end.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -20,31 +19,12 @@ import { parseCsv, CSV_LOG_COLUMNS } from '../../collector/console/csv';
 import { readSse, type SseEvent } from '../../collector/tail/sse-client';
 import type { TailRecordJson } from '../../collector/tail/record';
 import { createLogger, traced, type RootLogger } from '../../sdk';
+import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
 jest.setTimeout(60_000);
 
-const configuredUrl = process.env.LOGFUN_TEST_CLICKHOUSE_URL;
-const serverUrl = configuredUrl || 'http://localhost:8123';
-
-function serverAnswers(url: string): boolean {
-  try {
-    const out = execFileSync(
-      process.execPath,
-      ['-e', `fetch(${JSON.stringify(url + '/ping')}, { signal: AbortSignal.timeout(2000) }).then(r => r.text()).then(t => process.stdout.write(t), () => {})`],
-      { timeout: 5000, encoding: 'utf8' },
-    );
-    return out.startsWith('Ok');
-  } catch {
-    return false;
-  }
-}
-
-const runServerTests = Boolean(configuredUrl) || serverAnswers(serverUrl);
-if (!runServerTests) {
-  // eslint-disable-next-line no-console
-  console.warn(`console-server.test.ts SKIPPED: LOGFUN_TEST_CLICKHOUSE_URL is unset and nothing answers on ${serverUrl}.`);
-}
-const describeServer = runServerTests ? describe : describe.skip;
+const serverUrl = testServerUrl();
+const describeServer = describeWithServer('console-server.test.ts', serverUrl);
 
 const database = `console_srv_${process.pid}`;
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-console-server-'));

@@ -9,7 +9,6 @@
  * collector's plane must be seen by another collector's plane (which then pushes
  * it to its SDKs) within 200 ms, p99, with the default 100 ms poll.
  */
-import { execFileSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as os from 'os';
 import { ControlPlane } from '../../collector/control/store';
@@ -17,31 +16,12 @@ import { ControlRulesTable } from '../../collector/control/table';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
+import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
 jest.setTimeout(60_000);
 
-const configuredUrl = process.env.LOGFUN_TEST_CLICKHOUSE_URL;
-const serverUrl = configuredUrl || 'http://127.0.0.1:8123';
-
-function serverAnswers(url: string): boolean {
-  try {
-    const out = execFileSync(
-      process.execPath,
-      ['-e', `fetch(${JSON.stringify(url + '/ping')}, { signal: AbortSignal.timeout(2000) }).then(r => r.text()).then(t => process.stdout.write(t), () => {})`],
-      { timeout: 5000, encoding: 'utf8' },
-    );
-    return out.startsWith('Ok');
-  } catch {
-    return false;
-  }
-}
-
-const runServerTests = Boolean(configuredUrl) || serverAnswers(serverUrl);
-if (!runServerTests) {
-  // eslint-disable-next-line no-console
-  console.warn(`control-server.test.ts SKIPPED: LOGFUN_TEST_CLICKHOUSE_URL is unset and nothing answers on ${serverUrl}.`);
-}
-const describeServer = runServerTests ? describe : describe.skip;
+const serverUrl = testServerUrl('http://127.0.0.1:8123');
+const describeServer = describeWithServer('control-server.test.ts', serverUrl);
 
 describeServer('control plane on a ClickHouse server', () => {
   const database = `ctl_${process.pid}_${randomBytes(4).toString('hex')}`;

@@ -7,7 +7,6 @@
  * when that variable is unset AND nothing answers there. A write whose response
  * is lost (TCP proxy in front of the server) is retried without counting twice.
  */
-import { execFileSync } from 'child_process';
 import * as net from 'net';
 import { LogBatchBuilder, type LogBatch } from '../../collector/pipeline/batch';
 import type { Host } from '../../collector/pipeline/component';
@@ -22,29 +21,10 @@ import { sumRows, type IntervalStatsRow } from '../../processors/httpstats/aggre
 import { quantileFromBuckets } from '../../processors/httpstats/quantiles';
 import { RecordingConsumer } from '../kit/recording-consumer';
 import { asRecord, generateAccessLog, independentCount, seededRandom } from '../unit/httpstats-fixtures';
+import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
-const configuredUrl = process.env.LOGFUN_TEST_CLICKHOUSE_URL;
-const serverUrl = configuredUrl || 'http://localhost:8123';
-
-function serverAnswers(url: string): boolean {
-  try {
-    const out = execFileSync(
-      process.execPath,
-      ['-e', `fetch(${JSON.stringify(url + '/ping')}, { signal: AbortSignal.timeout(2000) }).then(r => r.text()).then(t => process.stdout.write(t), () => {})`],
-      { timeout: 5000, encoding: 'utf8' },
-    );
-    return out.startsWith('Ok');
-  } catch {
-    return false;
-  }
-}
-
-const runServerTests = Boolean(configuredUrl) || serverAnswers(serverUrl);
-if (!runServerTests) {
-  // eslint-disable-next-line no-console
-  console.warn(`httpstats-server.test.ts SKIPPED: LOGFUN_TEST_CLICKHOUSE_URL is unset and nothing answers on ${serverUrl}.`);
-}
-const describeServer = runServerTests ? describe : describe.skip;
+const serverUrl = testServerUrl();
+const describeServer = describeWithServer('httpstats-server.test.ts', serverUrl);
 
 const START = Date.UTC(2024, 6, 1, 12, 0, 0);
 const databases: string[] = [];

@@ -15,7 +15,6 @@
  * of its own that is dropped at the end. Skipped only when the variable is unset
  * AND nothing answers there.
  */
-import { execFileSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import { Collector } from '../../collector/service/collector';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
@@ -24,28 +23,12 @@ import { HttpStatsStore } from '../../collector/storage/httpstats-store';
 import type { OtlpReceiver } from '../../collector/receivers/otlp/receiver';
 import { createLogger, templateIdOf, type RootLogger, type Template } from '../../sdk';
 import type { LogfunStreamTransport } from '../../sdk/transports/logfun-stream';
+import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
 jest.setTimeout(60_000);
 
-const configuredUrl = process.env.LOGFUN_TEST_CLICKHOUSE_URL;
-const serverUrl = configuredUrl || 'http://127.0.0.1:8123';
-
-function serverAnswers(url: string): boolean {
-  try {
-    const out = execFileSync(
-      process.execPath,
-      ['-e', `fetch(${JSON.stringify(url + '/ping')}, { signal: AbortSignal.timeout(2000) }).then(r => r.text()).then(t => process.stdout.write(t), () => {})`],
-      { timeout: 5000, encoding: 'utf8' },
-    );
-    return out.startsWith('Ok');
-  } catch {
-    return false;
-  }
-}
-
-const runServerTests = Boolean(configuredUrl) || serverAnswers(serverUrl);
-if (!runServerTests) console.warn(`scale-out.test.ts SKIPPED: LOGFUN_TEST_CLICKHOUSE_URL is unset and nothing answers on ${serverUrl}.`);
-const describeServer = runServerTests ? describe : describe.skip;
+const serverUrl = testServerUrl('http://127.0.0.1:8123');
+const describeServer = describeWithServer('scale-out.test.ts', serverUrl);
 
 const database = `scale_${process.pid}_${randomBytes(4).toString('hex')}`;
 const SERVICE = 'checkout';

@@ -10,7 +10,6 @@
  * closed at the end. Server: LOGFUN_TEST_CLICKHOUSE_URL, else http://localhost:8123
  * (those tests are skipped, with a warning, only when nothing answers there).
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -27,6 +26,7 @@ import type { AutoMuteSink } from '../../processors/spam/control-sink';
 import { appendMutedReport } from '../../processors/spam/sdk-report';
 import { SUMMARY_EVENT, SUPPRESSED } from '../../processors/spam/summary';
 import { RecordingConsumer, attributeMap } from '../kit/recording-consumer';
+import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-spam-chdb-'));
 const endpoint = `chdb://${folder}`;
@@ -182,29 +182,10 @@ describe('log_suppression on chDB and the spam processor with the control plane'
   });
 });
 
-const configuredUrl = process.env.LOGFUN_TEST_CLICKHOUSE_URL;
-const serverUrl = configuredUrl || 'http://localhost:8123';
+const serverUrl = testServerUrl();
+const describeServer = describeWithServer('spam-storage.test.ts', serverUrl);
 
-function serverAnswers(url: string): boolean {
-  try {
-    const out = execFileSync(
-      process.execPath,
-      ['-e', `fetch(${JSON.stringify(url + '/ping')}, { signal: AbortSignal.timeout(2000) }).then(r => r.text()).then(t => process.stdout.write(t), () => {})`],
-      { timeout: 5000, encoding: 'utf8' },
-    );
-    return out.startsWith('Ok');
-  } catch {
-    return false;
-  }
-}
-
-const runServerTests = Boolean(configuredUrl) || serverAnswers(serverUrl);
-if (!runServerTests) {
-  // eslint-disable-next-line no-console
-  console.warn(`spam-storage.test.ts: server tests SKIPPED (nothing answers on ${serverUrl}; set LOGFUN_TEST_CLICKHOUSE_URL to run them)`);
-}
-
-(runServerTests ? describe : describe.skip)('log_suppression on a ClickHouse server', () => {
+describeServer('log_suppression on a ClickHouse server', () => {
   let store: ClickHouseStore;
   const database = `spam_srv_${process.pid}_${Date.now() % 1_000_000}`;
   beforeAll(async () => {

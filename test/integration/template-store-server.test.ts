@@ -8,7 +8,6 @@
  * Server: LOGFUN_TEST_CLICKHOUSE_URL, else http://localhost:8123; skipped (with a
  * warning) when neither answers.
  */
-import { execFileSync } from 'child_process';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { LogBatchBuilder, type LogBatch } from '../../collector/pipeline/batch';
@@ -19,31 +18,12 @@ import type { ClickHouseExporterConfig } from '../../collector/exporters/clickho
 import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
 import { supportsRenderedBody } from '../../collector/storage/template-store';
 import { templateIdOf } from '../../sdk/template-id';
+import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
 jest.setTimeout(60_000);
 
-const configuredUrl = process.env.LOGFUN_TEST_CLICKHOUSE_URL;
-const serverUrl = configuredUrl || 'http://localhost:8123';
-
-function serverAnswers(url: string): boolean {
-  try {
-    const out = execFileSync(
-      process.execPath,
-      ['-e', `fetch(${JSON.stringify(url + '/ping')}, { signal: AbortSignal.timeout(2000) }).then(r => r.text()).then(t => process.stdout.write(t), () => {})`],
-      { timeout: 5000, encoding: 'utf8' },
-    );
-    return out.startsWith('Ok');
-  } catch {
-    return false;
-  }
-}
-
-const runServerTests = Boolean(configuredUrl) || serverAnswers(serverUrl);
-if (!runServerTests) {
-  // eslint-disable-next-line no-console
-  console.warn(`template-store-server.test.ts SKIPPED: nothing answers on ${serverUrl} (set LOGFUN_TEST_CLICKHOUSE_URL; CI runs these tests).`);
-}
-const describeServer = runServerTests ? describe : describe.skip;
+const serverUrl = testServerUrl();
+const describeServer = describeWithServer('template-store-server.test.ts', serverUrl);
 
 const database = `tpl_srv_${process.pid}`;
 
