@@ -50,15 +50,39 @@
  * muted key they match (template first), or, within report_grace after a release,
  * to the key whose mute they belong to; others (e.g. drops under a manual OFF)
  * are not the balancer's and are returned unattributed.
+ *
+ * Several collectors (params.sharedRates, see shared-counts.ts and
+ * shared-rates.ts): every key also keeps the whole rate across collectors — its
+ * own counts plus the others' (applyPeerRows), judged `lag` buckets behind, once
+ * every collector's counts for a bucket have arrived. A normal key is positive when
+ * its own rate is (unchanged: one collector alone behaves exactly as without
+ * sharing) OR, while other collectors reported counts for it lately, the whole rate
+ * is (the same gates and strategy; entropy over this collector's own sample, which
+ * a round-robin balancer makes a fair sample). Function keys are not judged on the
+ * whole rate for a window after one of their templates was muted (the others'
+ * counts of the function still hold that template's records).
+ *   followers  followRules(): a key this collector tracks that another collector's
+ *              AUTO rule mutes is muted here too as a follower: its records are
+ *              dropped and SDK reports credited like a mute of its own, with
+ *              summaries of this collector's share, so summaries across collectors
+ *              add up to the whole. A follower never releases by itself: it is
+ *              released ('released_elsewhere') when the rule is gone. A key muted
+ *              here whose rule was seen and then vanished (another collector
+ *              released it) is released the same way.
+ *   release    the offered rate of a key muted here adds the others' offered
+ *              counts (their followers' drops and SDK reports), `lag` behind.
  */
 import type { BalancerParams, SpamStrategy, TunableParams } from './config';
-import type { ManualMode, MuteTarget } from './control-sink';
+import type { ManualMode, MuteTarget, PeerMute } from './control-sink';
 import { ArgumentSample } from './detectors/entropy';
 import { BucketCounter, RateHistory, zscoreFires } from './detectors/zscore';
+import { LOCAL, OFFERED_LOCAL, OFFERED_REMOTE, SharedCounts } from './shared-counts';
+import type { SpamRateRow } from '../../collector/storage/spam-rates-store';
 
 export type KeyKind = 'template' | 'function';
 export type KeyState = 'normal' | 'muted' | 'overridden';
-export type ReleaseCause = 'rate_fell' | 'strategy_off' | 'shutdown';
+/** released_elsewhere: the AUTO rule of the mute is gone (another collector released it, or it lapsed). */
+export type ReleaseCause = 'rate_fell' | 'strategy_off' | 'shutdown' | 'released_elsewhere';
 
 /** The figures a detection was based on (logged, stored, and given as the mute's reason). */
 export interface DetectionFigures {
@@ -75,7 +99,11 @@ export interface DetectionFigures {
   /** Records the entropy is based on. */
   samples: number;
   positive: boolean;
+  /** Judged on the whole rate across collectors (count, rate, baseline, z are the whole's). */
+  shared?: boolean;
 }
+
+export type { PeerMute };
 
 export interface ServiceKeys {
   readonly name: string;
@@ -122,6 +150,15 @@ export class SpamKey {
   totalSdk = 0;
   totalCollector = 0;
 
+  /** The whole rate across collectors (params.sharedRates). */
+  shared: SharedCounts | undefined;
+  /** Muted because another collector's AUTO rule mutes the key. */
+  follower = false;
+  /** The followed rule's reason. */
+  followReason = '';
+  /** The AUTO rule of the current mute was seen in force (so its disappearance means a release elsewhere). */
+  ruleSeen = false;
+
   constructor(
     readonly kind: KeyKind,
     readonly service: ServiceKeys,
@@ -138,18 +175,22 @@ export class SpamKey {
 
 export type BalancerEvent =
   | { type: 'mute'; key: SpamKey; timeMs: number; figures: DetectionFigures; muteForMs: number; reason: string }
+  /** Muted as a follower of another collector's AUTO rule (no control call to make). */
+  | { type: 'follow'; key: SpamKey; timeMs: number; reason: string }
   | {
       type: 'unmute';
       key: SpamKey;
       timeMs: number;
       cause: ReleaseCause;
+      /** The mute was a follower's: the rule is not this collector's to clear. */
+      follower: boolean;
       mutedAtMs: number;
       /** Offered records/s over release.window at the release. */
       offeredRate: number;
       totalSdk: number;
       totalCollector: number;
     }
-  | { type: 'override'; key: SpamKey; timeMs: number; mode: ManualMode; wasMuted: boolean; mutedAtMs: number; totalSdk: number; totalCollector: number }
+  | { type: 'override'; key: SpamKey; timeMs: number; mode: ManualMode; wasMuted: boolean; follower: boolean; mutedAtMs: number; totalSdk: number; totalCollector: number }
   | { type: 'summary'; key: SpamKey; timeMs: number; fromMs: number; sdk: number; collector: number; final: boolean; mutedAtMs: number };
 
 /** Evaluations between sweeps of idle keys. */
@@ -164,6 +205,15 @@ export class SpamBalancer {
   private readonly startBucket: number;
   /** Records of keys beyond max_keys (passed unjudged). */
   untracked = 0;
+  /** Shared rates: lag and flush in buckets, ring sizes (0 when off). */
+  private readonly lagBuckets: number;
+  private readonly flushBuckets: number;
+  private readonly ringSize: number;
+  private readonly offeredRingSize: number;
+  /** Keys with counts to hand out for writing (shared rates). */
+  private shareList: SpamKey[] = [];
+  /** Other collectors' counts: too late to be judged, of another bucket width, of a bucket too far ahead (clock skew). */
+  readonly peerRowsIgnored = { late: 0, bucketWidth: 0, ahead: 0 };
 
   constructor(
     params: BalancerParams,
@@ -173,6 +223,15 @@ export class SpamBalancer {
   ) {
     this.params = { ...params, positionWeights: [...params.positionWeights] };
     this.startBucket = Math.floor(startMs / params.bucketMs);
+    this.lagBuckets = params.sharedRates ? Math.max(1, params.sharedLagBuckets ?? 1) : 0;
+    this.flushBuckets = params.sharedRates ? Math.max(1, params.sharedFlushBuckets ?? 1) : 0;
+    this.ringSize = this.lagBuckets + this.flushBuckets + 4;
+    this.offeredRingSize = params.releaseWindowBuckets + this.ringSize;
+  }
+
+  /** Whether keys are also judged on the whole rate across collectors. */
+  get sharesRates(): boolean {
+    return this.lagBuckets > 0;
   }
 
   /** Changes tunable parameters at runtime (strategy, thresholds, timings); takes effect at the next evaluation. */
@@ -233,6 +292,10 @@ export class SpamBalancer {
       new ArgumentSample(p.sampleSize, kind === 'function'),
       nowMs,
     );
+    if (this.lagBuckets > 0) {
+      const first = bucket - this.lagBuckets;
+      key.shared = new SharedCounts(p.windowBuckets, p.historyBuckets, this.ringSize, this.offeredRingSize, first, first - this.startBucket);
+    }
     if (kind === 'template') svc.templates.set(templateId, key);
     else svc.functions.set(fn, key);
     this.keyCount++;
@@ -249,6 +312,7 @@ export class SpamBalancer {
   private count(k: SpamKey, args: readonly string[] | undefined, nowMs: number, bucket: number, templateId: bigint): void {
     if (bucket !== k.rate.currentBucket) k.rate.advance(bucket, k.state === 'normal');
     k.rate.add(1);
+    if (k.shared !== undefined) this.countShared(k, k.shared, bucket);
     k.sample.add(args, templateId);
     k.lastSeenMs = nowMs;
     if (!k.attention) this.attend(k);
@@ -328,6 +392,11 @@ export class SpamBalancer {
       k.totalCollector += n;
     }
     k.offered?.add(this.bucketOf(nowMs), n);
+    const sc = k.shared;
+    if (sc !== undefined) {
+      sc.addOffered(OFFERED_LOCAL, this.bucketOf(nowMs), n);
+      if (!sc.dirty) this.markDirty(k, sc);
+    }
     k.lastSeenMs = Math.max(k.lastSeenMs, nowMs);
     if (k.state !== 'muted' && k.summaryDueMs === Infinity) k.summaryDueMs = nowMs + this.params.reportGraceMs;
     this.attend(k);
@@ -352,6 +421,7 @@ export class SpamBalancer {
   private needsAttention(k: SpamKey, bucket: number): boolean {
     return (
       k.state !== 'normal' ||
+      this.peersActive(k, bucket) ||
       k.streak > 0 ||
       k.pendingSdk + k.pendingCollector > 0 ||
       k.summaryDueMs !== Infinity ||
@@ -364,10 +434,14 @@ export class SpamBalancer {
     const p = this.params;
     k.rate.advance(bucket, k.state === 'normal');
     k.offered?.advance(bucket);
+    k.shared?.finalize(bucket - this.lagBuckets, k.state === 'normal');
     if (k.state === 'muted') {
       const mode = this.manualMode(this.queryTarget(k));
       if (mode === 'on' || mode === 'off') this.override(k, mode, nowMs, true, events);
-      else if (p.strategy === 'off') this.release(k, nowMs, 'strategy_off', events);
+      else if (k.follower) {
+        // Released when the followed rule is gone (followRules).
+        if (nowMs - k.summaryFromMs >= p.summaryIntervalMs) this.summarize(k, nowMs, false, events);
+      } else if (p.strategy === 'off') this.release(k, nowMs, 'strategy_off', events);
       else if (nowMs >= k.muteUntilMs && this.offeredRate(k, nowMs) <= p.releaseRatio * k.triggerLevel) this.release(k, nowMs, 'rate_fell', events);
       else if (nowMs - k.summaryFromMs >= p.summaryIntervalMs) this.summarize(k, nowMs, false, events);
     } else if (k.state === 'overridden') {
@@ -423,10 +497,32 @@ export class SpamBalancer {
     return true;
   }
 
-  /** The detection figures of a normal key at `nowMs` (see the module comment and config.ts). */
+  /**
+   * The detection figures of a normal key at `nowMs` (see the module comment and
+   * config.ts): its own rate's, or the whole rate's when only that is positive.
+   */
   detect(k: SpamKey, nowMs: number): DetectionFigures {
+    const fig = this.judge(k, k.rate.assess(nowMs, this.params.bucketMs), k.rate.count);
+    if (fig.positive) return fig;
+    const sc = k.shared;
+    const bucket = this.bucketOf(nowMs);
+    if (sc === undefined || !this.peersActive(k, bucket) || bucket < sc.blockedUntilBucket) return fig;
+    // The whole rate over the window ending with the newest final bucket.
+    const whole = this.judge(k, sc.combined.assess((sc.finalThrough + 1) * this.params.bucketMs, this.params.bucketMs), k.rate.count);
+    if (!whole.positive) return fig;
+    whole.shared = true;
+    return whole;
+  }
+
+  /** Whether other collectors reported counts of the key lately (the whole rate is then judged too). */
+  private peersActive(k: SpamKey, bucket: number): boolean {
+    const sc = k.shared;
+    return sc !== undefined && sc.remoteSeenBucket >= bucket - (this.params.windowBuckets + this.lagBuckets + this.flushBuckets);
+  }
+
+  /** The strategy's verdict on a rate assessment; entropy over at least the newest `localCount` samples. */
+  private judge(k: SpamKey, a: ReturnType<RateHistory['assess']>, localCount: number): DetectionFigures {
     const p = this.params;
-    const a = k.rate.assess(nowMs, p.bucketMs);
     const fig: DetectionFigures = {
       strategy: p.strategy,
       count: a.count,
@@ -445,19 +541,32 @@ export class SpamBalancer {
     }
     const svc = k.service;
     const exclude = k.kind === 'function' ? (id: bigint) => svc.templates.get(id)?.state === 'muted' : undefined;
-    const e = k.sample.score(a.count, p, exclude);
+    // The whole rate's count may exceed what this collector saw: the newest samples up to that count.
+    const e = k.sample.score(a.count > localCount ? Math.min(a.count, p.sampleSize) : a.count, p, exclude);
     fig.entropy = e.entropy;
     fig.samples = e.samples;
     fig.positive = e.samples >= p.minSamples && e.entropy <= p.maxEntropy;
     return fig;
   }
 
-  /** Offered records/s over release.window (or since the mute, when shorter). */
+  /**
+   * Offered records/s over release.window (or since the mute, when shorter); with
+   * shared rates plus the other collectors' offered records over the same window
+   * `lag` buckets behind (their newest counts may still be on the way).
+   */
   offeredRate(k: SpamKey, nowMs: number): number {
     if (!k.offered) return 0;
-    const windowMs = this.params.releaseWindowBuckets * this.params.bucketMs;
-    const spanMs = Math.max(this.params.bucketMs, Math.min(windowMs, nowMs - k.mutedAtMs));
-    return (k.offered.total * 1000) / spanMs;
+    const p = this.params;
+    const windowMs = p.releaseWindowBuckets * p.bucketMs;
+    const spanMs = Math.max(p.bucketMs, Math.min(windowMs, nowMs - k.mutedAtMs));
+    const local = (k.offered.total * 1000) / spanMs;
+    const o = k.shared?.offered;
+    if (o === undefined) return local;
+    const last = this.bucketOf(nowMs) - this.lagBuckets;
+    const remoteSpanMs = Math.min(windowMs, (last + 1) * p.bucketMs - k.mutedAtMs);
+    if (remoteSpanMs <= 0) return local;
+    const remote = o.sum(OFFERED_REMOTE, Math.max(last - p.releaseWindowBuckets + 1, this.bucketOf(k.mutedAtMs)), last);
+    return local + (remote * 1000) / Math.max(p.bucketMs, remoteSpanMs);
   }
 
   private mute(k: SpamKey, nowMs: number, bucket: number, fig: DetectionFigures, events: BalancerEvent[]): void {
@@ -468,6 +577,8 @@ export class SpamBalancer {
     k.flapLevel = nowMs - k.releasedAtMs <= p.flapWindowMs ? k.flapLevel + 1 : 0;
     const muteForMs = Math.min(p.maxMuteMs, p.minMuteMs * Math.pow(2, k.flapLevel));
     k.state = 'muted';
+    k.follower = false;
+    k.ruleSeen = false;
     k.streak = 0;
     k.mutedAtMs = nowMs;
     k.muteUntilMs = nowMs + muteForMs;
@@ -489,6 +600,8 @@ export class SpamBalancer {
    */
   private detachFromFunction(k: SpamKey, bucket: number): void {
     const fk = k.kind === 'template' ? k.functionKey : undefined;
+    // The others' counts of the function still hold the template's records for a while.
+    if (fk?.shared) fk.shared.blockedUntilBucket = Math.max(fk.shared.blockedUntilBucket, bucket + this.params.windowBuckets + this.lagBuckets + this.flushBuckets);
     if (fk === undefined || fk.state === 'muted') return;
     fk.rate.advance(bucket, fk.state === 'normal');
     fk.rate.subtract((ago) => k.rate.bucketCount(ago));
@@ -496,12 +609,14 @@ export class SpamBalancer {
 
   private release(k: SpamKey, nowMs: number, cause: ReleaseCause, events: BalancerEvent[]): void {
     const offeredRate = this.offeredRate(k, nowMs);
+    const follower = k.follower;
     this.endMute(k, nowMs);
     events.push({
       type: 'unmute',
       key: k,
       timeMs: nowMs,
       cause,
+      follower,
       mutedAtMs: k.mutedAtMs,
       offeredRate,
       totalSdk: k.totalSdk,
@@ -510,15 +625,18 @@ export class SpamBalancer {
   }
 
   private override(k: SpamKey, mode: ManualMode, nowMs: number, wasMuted: boolean, events: BalancerEvent[]): void {
+    const follower = wasMuted && k.follower;
     if (wasMuted) this.endMute(k, nowMs);
     k.state = 'overridden';
     k.overrideMode = mode;
     k.streak = 0;
-    events.push({ type: 'override', key: k, timeMs: nowMs, mode, wasMuted, mutedAtMs: k.mutedAtMs, totalSdk: k.totalSdk, totalCollector: k.totalCollector });
+    events.push({ type: 'override', key: k, timeMs: nowMs, mode, wasMuted, follower, mutedAtMs: k.mutedAtMs, totalSdk: k.totalSdk, totalCollector: k.totalCollector });
   }
 
   private endMute(k: SpamKey, nowMs: number): void {
     k.state = 'normal';
+    k.follower = false;
+    k.ruleSeen = false;
     k.streak = 0;
     k.releasedAtMs = nowMs;
     k.offered = undefined;
@@ -550,6 +668,126 @@ export class SpamBalancer {
     return events;
   }
 
+  // ---- several collectors (shared rates, followers) ----------------------
+
+  private countShared(k: SpamKey, sc: SharedCounts, bucket: number): void {
+    sc.counts.add(LOCAL, bucket, 1);
+    if (!sc.dirty) this.markDirty(k, sc);
+  }
+
+  private markDirty(k: SpamKey, sc: SharedCounts): void {
+    sc.dirty = true;
+    this.shareList.push(k);
+  }
+
+  /**
+   * This collector's counts not handed out yet (records counted per key and bucket,
+   * offered records of muted keys), up to the current bucket: the rows of the next
+   * spam_rates write. Each count is handed out once.
+   */
+  takeShareRows(nowMs: number): SpamRateRow[] {
+    const bucket = this.bucketOf(nowMs);
+    const bucketMs = this.params.bucketMs;
+    const list = this.shareList;
+    this.shareList = [];
+    const rows: SpamRateRow[] = [];
+    for (const k of list) {
+      const sc = k.shared!;
+      sc.dirty = false;
+      for (const [b, count, offered] of sc.takeUnsent(bucket)) {
+        rows.push({ service: k.service.name, kind: k.kind, templateId: k.templateId, function: k.fn, bucketStartMs: b * bucketMs, bucketMs, count, offered });
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Other collectors' counts (spam_rates rows, each applied once). Only keys this
+   * collector tracks take them: a key it never sees is not its to judge.
+   */
+  applyPeerRows(rows: readonly SpamRateRow[], nowMs: number): void {
+    if (this.lagBuckets === 0) return;
+    const p = this.params;
+    const bucket = this.bucketOf(nowMs);
+    for (const r of rows) {
+      if (r.bucketMs !== p.bucketMs) {
+        this.peerRowsIgnored.bucketWidth++;
+        continue;
+      }
+      const svc = this.services.get(r.service);
+      const k = svc === undefined ? undefined : r.kind === 'template' ? svc.templates.get(r.templateId) : svc.functions.get(r.function);
+      const sc = k?.shared;
+      if (k === undefined || sc === undefined) continue;
+      const b = Math.floor(r.bucketStartMs / p.bucketMs);
+      if (b > bucket + this.flushBuckets + 1) {
+        this.peerRowsIgnored.ahead++;
+        continue;
+      }
+      if (r.count > 0) {
+        if (sc.addRemote(b, r.count) === 'late') this.peerRowsIgnored.late++;
+        sc.remoteSeenBucket = bucket;
+      }
+      if (r.offered > 0 && k.state === 'muted') sc.addOffered(OFFERED_REMOTE, b, r.offered);
+      this.attend(k);
+    }
+  }
+
+  /**
+   * The AUTO rules in force, any collector's (call when they change). A key they
+   * mute that is normal here becomes a follower (unless `skip` says the rule is on
+   * its way out: this collector is clearing it); a muted key whose rule was seen and
+   * is gone is released ('released_elsewhere'). Rules on an instance or on both a
+   * template and a function are not the balancer's and are ignored.
+   */
+  followRules(rules: readonly PeerMute[], nowMs: number, skip?: (k: SpamKey) => boolean): BalancerEvent[] {
+    const p = this.params;
+    const bucket = this.bucketOf(nowMs);
+    const events: BalancerEvent[] = [];
+    const present = new Set<SpamKey>();
+    for (const r of rules) {
+      const t = r.target;
+      const isTemplate = t.templateId !== undefined && t.templateId !== 0n && !t.function;
+      const isFunction = !isTemplate && (t.templateId === undefined || t.templateId === 0n) && !!t.function;
+      if (t.service === '' || (isTemplate ? !p.templates : isFunction ? !p.functions : true)) continue;
+      const svc = this.service(t.service);
+      const k = isTemplate
+        ? (svc.templates.get(t.templateId!) ?? this.createKey(svc, 'template', t.templateId!, '', nowMs, bucket))
+        : (svc.functions.get(t.function!) ?? this.createKey(svc, 'function', 0n, t.function!, nowMs, bucket));
+      if (k === undefined) continue;
+      present.add(k);
+      if (k.state === 'muted') k.ruleSeen = true;
+      else if (k.state === 'normal' && !skip?.(k)) this.follow(k, nowMs, bucket, r.reason, events);
+    }
+    for (const s of this.services.values()) {
+      for (const m of [s.templates, s.functions] as Map<unknown, SpamKey>[]) {
+        for (const k of m.values()) if (k.state === 'muted' && k.ruleSeen && !present.has(k)) this.release(k, nowMs, 'released_elsewhere', events);
+      }
+    }
+    return events;
+  }
+
+  private follow(k: SpamKey, nowMs: number, bucket: number, reason: string, events: BalancerEvent[]): void {
+    if (k.pendingSdk + k.pendingCollector > 0) this.summarize(k, nowMs, true, events);
+    k.summaryDueMs = Infinity;
+    k.state = 'muted';
+    k.follower = true;
+    k.followReason = reason;
+    k.ruleSeen = true;
+    k.streak = 0;
+    k.mutedAtMs = nowMs;
+    k.muteUntilMs = Infinity;
+    k.triggerLevel = 0;
+    k.offered = new BucketCounter(this.params.releaseWindowBuckets, bucket);
+    k.figures = undefined;
+    k.summaryFromMs = nowMs;
+    k.lateUntilMs = Infinity;
+    k.totalSdk = 0;
+    k.totalCollector = 0;
+    this.detachFromFunction(k, bucket);
+    this.attend(k);
+    events.push({ type: 'follow', key: k, timeMs: nowMs, reason });
+  }
+
   /** Forgets keys idle for idle_timeout with nothing pending (never muted ones). */
   private sweep(nowMs: number): void {
     const limit = nowMs - this.params.idleTimeoutMs;
@@ -579,7 +817,7 @@ function fmt(n: number, digits = 1): string {
 
 /** A one-line reason for a mute (the control rule's reason and the log_suppression Reason). */
 export function reasonOf(k: SpamKey, f: DetectionFigures): string {
-  const parts = [`spam (${f.strategy}): ${fmt(f.rate)} records/s`];
+  const parts = [`spam (${f.strategy}): ${fmt(f.rate)} records/s${f.shared ? ' across collectors' : ''}`];
   if (f.strategy !== 'entropy') parts.push(`baseline ${fmt(f.baselineRate, 2)}/s, z=${fmt(f.z)}`);
   if (!Number.isNaN(f.entropy)) parts.push(`argument entropy ${fmt(f.entropy, 2)} over ${f.samples} records`);
   return `${parts.join(', ')} (${k.kind} key)`;

@@ -27,6 +27,7 @@
  *       max_keys: 100000
  *       idle_timeout: 10m
  *       store: true               # log_suppression rows (exporter/endpoint as httpstats)
+ *       shared_rates: { enabled: false, interval: 1s, lag: "", retention: 1h, table: spam_rates }
  *
  * Detection (see balancer.ts for the exact rules): a key is (service, template) or
  * (service, function). Every evaluation, a key with at least min_samples records in
@@ -47,6 +48,19 @@
  * An SDK that does not report its drops (one predating RecordBatch.muted_counts)
  * shows an offered rate of 0: its mute is lifted after the mute time, and spam still
  * going on is muted again within seconds, for twice as long.
+ *
+ * Several collectors behind a load balancer (shared_rates, off by default; see
+ * shared-rates.ts): each collector sees only its share of a service's records, so
+ * a spammer spread over N collectors may stay under every collector's min_rate.
+ * With shared_rates.enabled, every collector writes its per-key bucket counts to
+ * the shared store (table spam_rates, every `interval`) and reads the others'; a
+ * key is judged on its own rate as before AND on the whole rate (its counts plus
+ * the other collectors', over buckets older than `lag`, by which every collector's
+ * counts have arrived). Entropy stays local. A collector that sees another
+ * collector's AUTO rule for a key it tracks follows it (drops, SDK reports and
+ * summaries of its share), and the releasing collector judges the offered rate of
+ * all of them. The store must be one every collector reaches: a ClickHouse
+ * server (chDB is one process's).
  */
 import * as os from 'os';
 import { configChecks } from '../../collector/config/checks';
@@ -156,6 +170,23 @@ export interface SpamProcessorConfig {
   idle_timeout: string | number;
   /** Write log_suppression rows (default true). */
   store: boolean;
+  /** Spam detection over the whole rate of several collectors sharing one store (off by default). */
+  shared_rates: {
+    /** Exchange per-key rates with the other collectors through the store (default false; needs the store, see `store`). */
+    enabled: boolean;
+    /** How often this collector's counts are written and the others' read (default 1s). */
+    interval: string | number;
+    /**
+     * Buckets younger than this are not judged on the whole rate yet: the other
+     * collectors' counts for them may still be on their way ('' = 2 x interval + bucket,
+     * the default; longer when clocks of the collectors differ by more than a bucket).
+     */
+    lag: string | number;
+    /** Rows of spam_rates older than this are dropped (default 1h; TTL, or partitions dropped on servers without TTL). */
+    retention: string | number;
+    /** Table name (default spam_rates), in `database`. */
+    table: string;
+  };
   /** Id of the clickhouse exporter whose store to use ('' = the first one). Ignored when endpoint is set. */
   exporter: string;
   /** A store of our own: chdb://<folder> or http(s)://host:port. */
@@ -200,6 +231,7 @@ export function createDefaultSpamConfig(): SpamProcessorConfig {
     max_keys: 100_000,
     idle_timeout: '10m',
     store: true,
+    shared_rates: { enabled: false, interval: '1s', lag: '', retention: '1h', table: 'spam_rates' },
     exporter: '',
     endpoint: '',
     username: '',
@@ -242,6 +274,12 @@ export interface BalancerParams {
   collectorDrop: boolean;
   maxKeys: number;
   idleTimeoutMs: number;
+  /** Judge keys on the whole rate of all collectors too (shared_rates.enabled; fixed at creation). */
+  sharedRates?: boolean;
+  /** Buckets a bucket must be old before its whole count is judged (shared_rates.lag). */
+  sharedLagBuckets?: number;
+  /** Buckets per shared_rates.interval (how long counts wait to be written), rounded up. */
+  sharedFlushBuckets?: number;
 }
 
 export interface ResolvedSpamConfig {
@@ -260,6 +298,7 @@ export interface ResolvedSpamConfig {
   retryMaxIntervalMs: number;
   maxPendingRows: number;
   shutdownTimeoutMs: number;
+  sharedRates: { enabled: boolean; intervalMs: number; lagMs: number; retentionMs: number; table: string };
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -344,6 +383,20 @@ export function resolveSpamConfig(c: SpamProcessorConfig, errors: string[] = [])
   if (balancer.summarySeverity > 24) errors.push('summary.severity_number: must be an OTel severity number 1..24');
   if (balancer.minSamples > balancer.sampleSize) errors.push('min_samples: must not exceed entropy.sample_size');
 
+  const sr = c.shared_rates ?? createDefaultSpamConfig().shared_rates;
+  const sharedEnabled = bool(sr.enabled, 'shared_rates.enabled');
+  const sharedIntervalMs = duration(sr.interval, 'shared_rates.interval');
+  const sharedLagMs = sr.lag === '' || sr.lag === undefined ? 2 * sharedIntervalMs + bucketMs : duration(sr.lag, 'shared_rates.lag');
+  const sharedRetentionMs = duration(sr.retention, 'shared_rates.retention');
+  if (typeof sr.table !== 'string' || !IDENT.test(sr.table)) errors.push(`shared_rates.table: must be an identifier ([A-Za-z_][A-Za-z0-9_]*), got ${JSON.stringify(sr.table)}`);
+  if (sharedEnabled && !c.store) errors.push('shared_rates.enabled: needs store: true (the counts are exchanged through the store)');
+  if (sharedEnabled && sharedRetentionMs > 0 && sharedRetentionMs < 60_000) errors.push('shared_rates.retention: must be at least 1m');
+  if (bucketMs > 0) {
+    balancer.sharedRates = sharedEnabled;
+    balancer.sharedLagBuckets = Math.max(1, Math.ceil(sharedLagMs / bucketMs));
+    balancer.sharedFlushBuckets = Math.max(1, Math.ceil(sharedIntervalMs / bucketMs));
+  }
+
   const evaluationIntervalMs = duration(c.evaluation_interval, 'evaluation_interval');
   const controlTtlMs = duration(c.control_ttl, 'control_ttl', false);
   if (controlTtlMs > 0 && controlTtlMs < 4 * evaluationIntervalMs) errors.push('control_ttl: must be 0 (no expiry) or at least 4 x evaluation_interval');
@@ -363,6 +416,7 @@ export function resolveSpamConfig(c: SpamProcessorConfig, errors: string[] = [])
     retryMaxIntervalMs: duration(c.write.retry_max_interval, 'write.retry_max_interval'),
     maxPendingRows: integer(c.write.max_pending_rows, 'write.max_pending_rows', 1),
     shutdownTimeoutMs: duration(c.write.shutdown_timeout, 'write.shutdown_timeout', false),
+    sharedRates: { enabled: sharedEnabled, intervalMs: sharedIntervalMs, lagMs: sharedLagMs, retentionMs: sharedRetentionMs, table: String(sr.table) },
   };
 }
 

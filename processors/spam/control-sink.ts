@@ -39,6 +39,59 @@ export interface MuteTarget {
   function?: string;
 }
 
+/** An AUTO mute in force (any collector's), as the balancer follows it. */
+export interface PeerMute {
+  target: MuteTarget;
+  reason: string;
+}
+
+/**
+ * The AUTO mutes in force across collectors, for following them (shared_rates):
+ * `version()` changes (by ===) whenever they may have changed.
+ */
+export interface AutoRuleView {
+  version(): unknown;
+  mutes(): PeerMute[];
+}
+
+interface RuleLike {
+  target: { service: string; instance?: string; function?: string; templateId?: bigint };
+  state: string;
+  source: string;
+  reason: string;
+}
+
+/**
+ * The view of a sink that can list the AUTO rules in force: one with an
+ * `autoMutes()` method (asked at every evaluation), or the control plane
+ * (collector/control/store.ts: its `rules` list, replaced on every change).
+ * Undefined for sinks that cannot (then nothing is followed).
+ */
+export function autoRuleViewOf(sink: AutoMuteSink | undefined): AutoRuleView | undefined {
+  const s = sink as unknown as { autoMutes?: unknown; rules?: unknown } | undefined;
+  if (s === undefined || s === null) return undefined;
+  if (typeof s.autoMutes === 'function') {
+    const f = s.autoMutes as () => PeerMute[];
+    let n = 0;
+    return { version: () => ++n, mutes: () => f.call(s) };
+  }
+  if (!Array.isArray(s.rules)) return undefined;
+  return {
+    version: () => s.rules,
+    mutes: () => {
+      const out: PeerMute[] = [];
+      for (const r of s.rules as RuleLike[]) {
+        if (r.source !== 'auto' || r.state !== 'off' || (r.target.instance ?? '') !== '') continue;
+        const id = r.target.templateId ?? 0n;
+        const fn = r.target.function ?? '';
+        if (id !== 0n && fn === '') out.push({ target: { service: r.target.service, templateId: id }, reason: r.reason });
+        else if (id === 0n && fn !== '') out.push({ target: { service: r.target.service, function: fn }, reason: r.reason });
+      }
+      return out;
+    },
+  };
+}
+
 /** A manual rule's mode for a target; 'auto' means "the balancer decides". */
 export type ManualMode = 'on' | 'off' | 'auto';
 

@@ -26,6 +26,15 @@
  * summary records (one batch sent to the next stage, retried until accepted),
  * log_suppression rows (suppression-writer.ts) and diagnostic log lines.
  *
+ * Several collectors (shared_rates, config.ts): every shared_rates.interval the
+ * counts are exchanged through the store (shared-rates.ts); at every evaluation,
+ * when the control plane's rules changed, the AUTO rules in force are followed
+ * (balancer.followRules: keys muted elsewhere are muted here as followers, whose
+ * releases and overrides make no control call — the rule is the deciding
+ * collector's). An SDK report that matches no mute of this processor makes it look
+ * at the rules again at once (the SDK may have heard of a rule before this
+ * processor's next evaluation).
+ *
  * Runtime switches: setStrategy('zscore' | 'entropy' | 'both' | 'off'),
  * reconfigure(thresholds), setManualMode(target, mode) for control planes that
  * push manual rules instead of answering manualModeOf().
@@ -39,7 +48,9 @@ import { errorMessage } from '../../collector/storage/clickhouse-errors';
 import { newEventId, SuppressionStore, type SuppressionRow } from '../../collector/storage/suppression-store';
 import { reasonOf, SpamBalancer, type BalancerEvent, type ServiceKeys, type SpamKey } from './balancer';
 import { resolveSpamConfig, type ResolvedSpamConfig, type SpamProcessorConfig, type SpamStrategy, type TunableParams, SPAM_STRATEGIES } from './config';
-import { describeTarget, findAutoMuteSink, type AutoMuteSink, type ManualMode, type MuteTarget } from './control-sink';
+import { autoRuleViewOf, describeTarget, findAutoMuteSink, type AutoMuteSink, type AutoRuleView, type ManualMode, type MuteTarget } from './control-sink';
+import { SharedRatesExchange } from './shared-rates';
+import { SpamRatesStore } from '../../collector/storage/spam-rates-store';
 import { FUNCTION_ATTRIBUTE, isAutoReport, readMutedReport, SDK_MUTED_EVENT } from './sdk-report';
 import { FUNCTION_SUMMARY_ID, FUNCTION_SUMMARY_TEXT, SUMMARY_EVENT, SummaryBatchBuilder, TEMPLATE_SUMMARY_ID, TEMPLATE_SUMMARY_TEXT } from './summary';
 import { SuppressionWriter } from './suppression-writer';
@@ -83,6 +94,8 @@ export interface ActiveMute {
   collectorDropped: number;
   /** Whether the control plane acknowledged the mute (setAuto succeeded). */
   pushed: boolean;
+  /** Muted because another collector's AUTO rule mutes the key (shared_rates). */
+  follower?: boolean;
 }
 
 interface StagedReport {
@@ -140,6 +153,11 @@ export class SpamProcessor implements Processor {
 
   private writer: SuppressionWriter | undefined;
   private storeProvider: StoreProvider<SuppressionStore> | undefined;
+  private exchange: SharedRatesExchange | undefined;
+  private ratesStore: SpamRatesStore | undefined;
+  private autoRules: AutoRuleView | undefined;
+  private autoRulesVersion: unknown;
+  private lastIgnored = { late: 0, bucketWidth: 0, ahead: 0 };
   private timer: NodeJS.Timeout | undefined;
   private evaluating: Promise<void> | undefined;
   private sending: Promise<void> | undefined;
@@ -154,6 +172,7 @@ export class SpamProcessor implements Processor {
     reportsInvalid: Counter;
     suppressed: Counter;
     mutes: Counter;
+    follows: Counter;
     unmutes: Counter;
     overrides: Counter;
     activeMutes: Counter;
@@ -188,7 +207,8 @@ export class SpamProcessor implements Processor {
       reportsInvalid: mt.counter('logfun_spam_reports_invalid_total', 'Malformed SDK drop report records (removed from the batch).'),
       suppressed: mt.counter('logfun_spam_suppressed_records_total', 'Records counted into summary records, by source (sdk, collector).'),
       mutes: mt.counter('logfun_spam_mutes_total', 'AUTO mutes, by kind (template, function).'),
-      unmutes: mt.counter('logfun_spam_unmutes_total', 'AUTO mutes lifted, by kind and cause (rate_fell, strategy_off, shutdown).'),
+      follows: mt.counter('logfun_spam_follows_total', "Keys muted here as followers of another collector's AUTO mute (shared_rates), by kind."),
+      unmutes: mt.counter('logfun_spam_unmutes_total', 'AUTO mutes lifted, by kind and cause (rate_fell, strategy_off, shutdown, released_elsewhere).'),
       overrides: mt.counter('logfun_spam_overrides_total', 'Keys a manual rule took over from the balancer, by mode.'),
       activeMutes: mt.gauge('logfun_spam_active_mutes', 'Keys muted by AUTO now.'),
       keys: mt.gauge('logfun_spam_keys', 'Keys (service x template, service x function) tracked.'),
@@ -260,10 +280,11 @@ export class SpamProcessor implements Processor {
       kind: k.kind,
       sinceMs: k.mutedAtMs,
       untilMs: k.muteUntilMs,
-      reason: k.figures ? reasonOf(k, k.figures) : '',
+      reason: k.follower ? `following: ${k.followReason}` : k.figures ? reasonOf(k, k.figures) : '',
       sdkDropped: k.totalSdk,
       collectorDropped: k.totalCollector,
       pushed: this.pushed.has(k),
+      ...(k.follower ? { follower: true } : {}),
     }));
   }
 
@@ -301,6 +322,40 @@ export class SpamProcessor implements Processor {
         metrics: this.settings.metrics,
         logger: this.settings.logger,
       });
+    }
+    if (c.sharedRates.enabled && this.storeProvider) {
+      const provider = this.storeProvider;
+      this.autoRules = autoRuleViewOf(this.sink);
+      this.exchange = new SharedRatesExchange({
+        processorId: this.settings.id,
+        collectorId: c.collectorId,
+        intervalMs: c.sharedRates.intervalMs,
+        createSchema: c.createSchema,
+        getStore: async () => {
+          const s = await provider.get();
+          if (!s) return undefined;
+          if (this.ratesStore?.store !== s.store) {
+            this.ratesStore = new SpamRatesStore(s.store, s.database, c.sharedRates.table, Math.round(c.sharedRates.retentionMs / 1000));
+            if (s.store.kind === 'chdb') {
+              this.settings.logger.warn('spam: shared_rates on an embedded chDB store: only spam processors of this process share it', { processor: this.settings.id });
+            }
+          }
+          return this.ratesStore;
+        },
+        take: () => this.balancer.takeShareRows(this.clock()),
+        apply: (rows) => {
+          this.balancer.applyPeerRows(rows, this.clock());
+          const ignored = this.balancer.peerRowsIgnored;
+          this.exchange?.noteIgnored('late', ignored.late - this.lastIgnored.late);
+          this.exchange?.noteIgnored('bucket_width', ignored.bucketWidth - this.lastIgnored.bucketWidth);
+          this.exchange?.noteIgnored('ahead', ignored.ahead - this.lastIgnored.ahead);
+          this.lastIgnored = { ...ignored };
+        },
+        timer: this.useTimer,
+        metrics: this.settings.metrics,
+        logger: this.settings.logger,
+      });
+      this.exchange.start();
     }
     this.state = 'running';
     if (this.useTimer) {
@@ -379,7 +434,12 @@ export class SpamProcessor implements Processor {
   }
 
   private creditReport(service: string, templateId: bigint, fn: string, count: number, source: 'sdk' | 'collector', nowMs: number): boolean {
-    const key = this.balancer.attributeReport(service, templateId, fn, nowMs);
+    let key = this.balancer.attributeReport(service, templateId, fn, nowMs);
+    if (!key && this.autoRules) {
+      // The SDK may have heard of another collector's AUTO rule before this processor's next evaluation.
+      this.handle(this.followPeerMutes(nowMs));
+      key = this.balancer.attributeReport(service, templateId, fn, nowMs);
+    }
     if (source === 'sdk') this.m.reports.inc({ ...this.labels, attributed: key ? 'true' : 'false' }, count);
     if (!key) return false;
     this.balancer.creditDropped(key, count, source, nowMs);
@@ -414,9 +474,26 @@ export class SpamProcessor implements Processor {
 
   private async runEvaluation(): Promise<void> {
     const now = this.clock();
-    this.handle(this.balancer.evaluate(now));
+    const followed = this.followPeerMutes(now);
+    this.handle(followed.length ? [...followed, ...this.balancer.evaluate(now)] : this.balancer.evaluate(now));
     this.resync(now);
     await this.sendSummaries();
+  }
+
+  /** Follows the AUTO rules in force when they changed (shared_rates; see balancer.followRules). */
+  private followPeerMutes(nowMs: number): BalancerEvent[] {
+    const view = this.autoRules;
+    if (!view) return [];
+    const version = view.version();
+    if (version === this.autoRulesVersion) return [];
+    this.autoRulesVersion = version;
+    // A key whose rule this processor is clearing is not to follow its own rule on its way out.
+    return this.balancer.followRules(view.mutes(), nowMs, (k) => this.sync.get(k)?.op === 'clear');
+  }
+
+  /** Runs one shared-rates exchange now (write this collector's counts, read the others'); for tests with a simulated clock. */
+  async exchangeSharedRates(): Promise<void> {
+    await this.exchange?.tick();
   }
 
   private handle(events: BalancerEvent[]): void {
@@ -439,9 +516,17 @@ export class SpamProcessor implements Processor {
           rows.push(this.row(k, e.timeMs, 'mute', e.reason, { windowStartMs: e.timeMs, mutedSinceMs: e.timeMs, rate: e.figures.rate, baselineRate: e.figures.baselineRate, zScore: e.figures.z, entropy: e.figures.entropy }));
           break;
         }
+        case 'follow': {
+          this.m.follows.inc(kindLabels);
+          this.settings.logger.info(`spam: following another collector's AUTO mute of ${describeTarget(k.target)}`, { processor: this.settings.id, reason: e.reason });
+          rows.push(this.row(k, e.timeMs, 'mute', `following: ${e.reason}`, { windowStartMs: e.timeMs, mutedSinceMs: e.timeMs }));
+          break;
+        }
         case 'unmute': {
           this.m.unmutes.inc({ ...kindLabels, cause: e.cause });
-          this.control(k, 'clear', e.cause);
+          // A follower's rule, or one already gone, is not this collector's to clear.
+          if (!e.follower && e.cause !== 'released_elsewhere') this.control(k, 'clear', e.cause);
+          else this.pushed.delete(k);
           this.settings.logger.info(`spam: unmuted ${describeTarget(k.target)}`, {
             processor: this.settings.id,
             cause: e.cause,
@@ -454,7 +539,7 @@ export class SpamProcessor implements Processor {
         }
         case 'override': {
           this.m.overrides.inc({ ...this.labels, mode: e.mode });
-          if (e.wasMuted) this.control(k, 'clear', `manual ${e.mode}`);
+          if (e.wasMuted && !e.follower) this.control(k, 'clear', `manual ${e.mode}`);
           this.settings.logger.info(`spam: manual rule (${e.mode}) overrides the balancer for ${describeTarget(k.target)}`, { processor: this.settings.id, was_muted: e.wasMuted });
           rows.push(this.row(k, e.timeMs, 'override', `manual ${e.mode}`, { sdkDropped: e.totalSdk, collectorDropped: e.totalCollector, windowStartMs: e.wasMuted ? e.mutedAtMs : e.timeMs, mutedSinceMs: e.wasMuted ? e.mutedAtMs : e.timeMs }));
           break;
@@ -689,6 +774,7 @@ export class SpamProcessor implements Processor {
       this.pendingSummaries.length = 0;
     }
     this.state = 'stopped';
+    await this.exchange?.shutdown();
     await this.writer?.shutdown();
     await this.storeProvider?.close();
   }

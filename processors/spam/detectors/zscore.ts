@@ -150,6 +150,19 @@ export class RateHistory {
     this.windowSum += n;
   }
 
+  /**
+   * Counts `n` records in the bucket `ago` buckets before the current one (0 = the
+   * current one): counts that arrive late (other collectors' partials). Returns
+   * false, counting nothing, when that bucket is no longer in the recent window.
+   */
+  addAt(ago: number, n: number): boolean {
+    if (!(ago >= 0 && ago < this.windowBuckets) || n <= 0) return false;
+    const idx = (this.head - ago + this.windowBuckets) % this.windowBuckets;
+    this.recent[idx] += n;
+    this.windowSum += n;
+    return true;
+  }
+
   /** Records in the recent window. */
   get count(): number {
     return this.windowSum;
@@ -234,5 +247,66 @@ export class BucketCounter {
 
   get total(): number {
     return this.sum;
+  }
+}
+
+/**
+ * Per-bucket counts of the last `size` buckets in a few columns, indexed by
+ * absolute bucket number (a slot is reused by a newer bucket, its columns cleared).
+ * Reads of a bucket no longer (or not yet) held are 0; writes to a bucket older
+ * than the one its slot holds are refused. Used for what other collectors report
+ * (their counts arrive late, bucket by bucket).
+ */
+export class BucketRing {
+  private readonly slots: Float64Array;
+  private readonly columns: Uint32Array[];
+
+  constructor(readonly size: number, columns: number) {
+    this.slots = new Float64Array(size).fill(-Infinity);
+    this.columns = [];
+    for (let c = 0; c < columns; c++) this.columns.push(new Uint32Array(size));
+  }
+
+  private index(bucket: number): number {
+    return ((bucket % this.size) + this.size) % this.size;
+  }
+
+  /** Adds `n` to a column of `bucket`; false when the bucket is older than its slot's. */
+  add(column: number, bucket: number, n: number): boolean {
+    const i = this.index(bucket);
+    const held = this.slots[i];
+    if (held > bucket) return false;
+    if (held < bucket) {
+      for (const col of this.columns) col[i] = 0;
+      this.slots[i] = bucket;
+    }
+    const col = this.columns[column];
+    col[i] = Math.min(0xffffffff, col[i] + n);
+    return true;
+  }
+
+  get(column: number, bucket: number): number {
+    const i = this.index(bucket);
+    return this.slots[i] === bucket ? this.columns[column][i] : 0;
+  }
+
+  /** Sets a column of a held bucket (no-op when the bucket is not held). */
+  set(column: number, bucket: number, v: number): void {
+    const i = this.index(bucket);
+    if (this.slots[i] === bucket) this.columns[column][i] = v;
+  }
+
+  /** Sum of a column over buckets from..to (inclusive). */
+  sum(column: number, from: number, to: number): number {
+    let s = 0;
+    for (let b = Math.max(from, to - this.size + 1); b <= to; b++) s += this.get(column, b);
+    return s;
+  }
+
+  /** The buckets held, oldest first. */
+  held(): number[] {
+    const out: number[] = [];
+    for (const b of this.slots) if (b !== -Infinity) out.push(b);
+    return out.sort((a, b) => a - b);
   }
 }
