@@ -1,11 +1,13 @@
 -- logfun: the tables several collectors share through ClickHouse, on one server:
 --   log_templates (+ the read-time view log_templates_merged): the template dictionary;
 --   control_rules: ON / OFF / AUTO rules, sample rates, severity floors;
---   log_suppression: the spam balancer's mute / summary / unmute / override events.
+--   log_suppression: the spam balancer's mute / summary / unmute / override events;
+--   spam_rates: per-bucket record counts of every collector (processors.spam.shared_rates).
 -- The collector creates them itself at start; this file is for applying by hand.
 -- Generated from templatesTableSql() (collector/storage/template-store.ts),
--- controlTableSql() (collector/control/table.ts) and suppressionSchemaSql()
--- (collector/storage/suppression-store.ts); test/unit/deploy-sql.test.ts keeps it in step.
+-- controlTableSql() (collector/control/table.ts), suppressionSchemaSql()
+-- (collector/storage/suppression-store.ts) and spamRatesSchemaSql()
+-- (collector/storage/spam-rates-store.ts); test/unit/deploy-sql.test.ts keeps it in step.
 
 CREATE DATABASE IF NOT EXISTS `otel`;
 
@@ -89,3 +91,21 @@ CREATE TABLE IF NOT EXISTS `otel`.`log_suppression` (
 ) ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(Time)
 ORDER BY (ServiceName, Time, EventId);
+
+CREATE TABLE IF NOT EXISTS `otel`.`spam_rates` (
+    InsertedAt DateTime DEFAULT now(),
+    WriteId UInt64,
+    CollectorId LowCardinality(String),
+    ServiceName LowCardinality(String),
+    Kind LowCardinality(String),
+    TemplateId UInt64,
+    Function String,
+    BucketStartMs UInt64,
+    BucketMs UInt32,
+    Count UInt32,
+    OfferedCount UInt32
+) ENGINE = MergeTree
+PARTITION BY toStartOfHour(InsertedAt)
+ORDER BY (InsertedAt, WriteId)
+TTL InsertedAt + toIntervalHour(1)
+SETTINGS ttl_only_drop_parts = 1;

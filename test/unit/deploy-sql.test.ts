@@ -12,6 +12,7 @@ import * as path from 'path';
 import { capabilitiesForVersion, parseServerVersion } from '../../collector/storage/clickhouse-version';
 import { httpStatsSchemaScript } from '../../collector/storage/httpstats-store';
 import { selectSuppressionSchema, suppressionSchemaSql } from '../../collector/storage/suppression-store';
+import { selectSpamRatesSchema, spamRatesSchemaSql } from '../../collector/storage/spam-rates-store';
 import { selectTemplateSchema, templatesTableSql } from '../../collector/storage/template-store';
 import { controlTableSql, selectControlSchema } from '../../collector/control/table';
 import type { TableEngine } from '../../collector/storage/clickhouse-schema';
@@ -72,11 +73,13 @@ const FILES: SqlFile[] = [
       'logfun: the tables several collectors share through ClickHouse, on one server:',
       '  log_templates (+ the read-time view log_templates_merged): the template dictionary;',
       '  control_rules: ON / OFF / AUTO rules, sample rates, severity floors;',
-      '  log_suppression: the spam balancer\'s mute / summary / unmute / override events.',
+      '  log_suppression: the spam balancer\'s mute / summary / unmute / override events;',
+      '  spam_rates: per-bucket record counts of every collector (processors.spam.shared_rates).',
       'The collector creates them itself at start; this file is for applying by hand.',
       'Generated from templatesTableSql() (collector/storage/template-store.ts),',
-      'controlTableSql() (collector/control/table.ts) and suppressionSchemaSql()',
-      '(collector/storage/suppression-store.ts); test/unit/deploy-sql.test.ts keeps it in step.',
+      'controlTableSql() (collector/control/table.ts), suppressionSchemaSql()',
+      '(collector/storage/suppression-store.ts) and spamRatesSchemaSql()',
+      '(collector/storage/spam-rates-store.ts); test/unit/deploy-sql.test.ts keeps it in step.',
     ].join('\n'),
     statements: script(
       withOneCreateDatabase(
@@ -84,6 +87,7 @@ const FILES: SqlFile[] = [
           templatesTableSql(selectTemplateSchema(MODERN), { database: DATABASE }),
           controlTableSql(selectControlSchema(MODERN), { database: DATABASE }),
           suppressionSchemaSql(selectSuppressionSchema(MODERN), DATABASE),
+          spamRatesSchemaSql(selectSpamRatesSchema(MODERN), DATABASE),
         ],
         'CREATE DATABASE IF NOT EXISTS `otel`',
       ),
