@@ -18,6 +18,7 @@ import type { DiagLogger } from '../../collector/pipeline/component';
 import type { Counter, Metrics } from '../../collector/telemetry/metrics';
 import { classifyClickHouseError, errorMessage } from '../../collector/storage/clickhouse-errors';
 import type { SuppressionRow, SuppressionStore } from '../../collector/storage/suppression-store';
+import { WakeableSleep } from '../../collector/pipeline/wakeable-sleep';
 
 const MAX_ROWS_PER_WRITE = 5000;
 const RETRY_INITIAL_MS = 250;
@@ -40,7 +41,8 @@ export class SuppressionWriter {
   private queue: SuppressionRow[] = [];
   private inFlight: SuppressionRow[] = [];
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  /** The loop's wait for its next flush or retry; anything that gives it work wakes it. */
+  private readonly idle = new WakeableSleep();
   private lastWriteAt = 0;
   private attempts = 0;
   private flushWaiters: (() => void)[] = [];
@@ -80,7 +82,7 @@ export class SuppressionWriter {
       this.warn('log_suppression write queue is full; dropping the oldest rows', { dropped });
     }
     if (!this.loop) this.loop = this.run();
-    else if (this.inFlight.length === 0) this.wake?.();
+    else if (this.inFlight.length === 0) this.idle.wake();
   }
 
   /** Writes everything queued now; resolves when nothing is pending (or the writer stopped). */
@@ -89,7 +91,7 @@ export class SuppressionWriter {
     await new Promise<void>((resolve) => {
       this.flushWaiters.push(resolve);
       this.lastWriteAt = 0;
-      this.wake?.();
+      this.idle.wake();
     });
   }
 
@@ -101,14 +103,14 @@ export class SuppressionWriter {
     this.closing = true;
     if (this.loop) {
       this.lastWriteAt = 0;
-      this.wake?.();
+      this.idle.wake();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([this.loop, new Promise<void>((r) => (timer = setTimeout(r, this.o.shutdownTimeoutMs)))]);
       if (timer) clearTimeout(timer);
     }
     this.stopped = true;
     this.abort.abort();
-    this.wake?.();
+    this.idle.wake();
     await this.loop;
     const left = this.pending;
     if (left > 0) {
@@ -121,20 +123,8 @@ export class SuppressionWriter {
   }
 
   private async sleep(ms: number): Promise<void> {
-    if (ms <= 0 || this.stopped) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref?.();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        done();
-      };
-    });
-    this.wake = undefined;
+    if (this.stopped) return;
+    await this.idle.sleep(ms);
   }
 
   private async run(): Promise<void> {

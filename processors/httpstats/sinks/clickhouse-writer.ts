@@ -24,6 +24,7 @@ import { classifyClickHouseError, errorMessage } from '../../../collector/storag
 import { newFlushId, type HttpStatsStore } from '../../../collector/storage/httpstats-store';
 import type { IntervalStatsRow } from '../aggregator';
 import type { AlertEvent } from '../alerts';
+import { WakeableSleep } from '../../../collector/pipeline/wakeable-sleep';
 
 /** Rows taken into one write at most. */
 const MAX_ROWS_PER_WRITE = 5000;
@@ -69,7 +70,8 @@ export class HttpStatsWriter {
   private alerts: AlertEvent[] = [];
   private unit: WriteUnit | undefined;
   private loop: Promise<void> | undefined;
-  private wakeLoop: (() => void) | undefined;
+  /** The loop's wait for its next flush or retry; anything that gives it work wakes it. */
+  private readonly idle = new WakeableSleep();
   private lastWriteAt = 0;
   private flushWaiters: (() => void)[] = [];
   private flushRequested = 0;
@@ -115,7 +117,7 @@ export class HttpStatsWriter {
     this.pendingGauge.set(this.labels, this.pending);
     if (!this.loop) this.loop = this.run();
     // A write being retried keeps its backoff; new rows wait for it.
-    if (!this.unit) this.wakeLoop?.();
+    if (!this.unit) this.idle.wake();
   }
 
   /** Writes everything queued now (not waiting for flush_interval); resolves when nothing is pending. */
@@ -125,7 +127,7 @@ export class HttpStatsWriter {
     try {
       await new Promise<void>((resolve) => {
         this.flushWaiters.push(resolve);
-        this.wakeLoop?.();
+        this.idle.wake();
       });
     } finally {
       this.flushRequested--;
@@ -139,14 +141,14 @@ export class HttpStatsWriter {
     }
     this.closing = true;
     if (this.loop) {
-      this.wakeLoop?.();
+      this.idle.wake();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([this.loop, new Promise<void>((r) => (timer = setTimeout(r, this.o.shutdownTimeoutMs)))]);
       if (timer) clearTimeout(timer);
     }
     this.stopped = true;
     this.abort.abort();
-    this.wakeLoop?.();
+    this.idle.wake();
     await this.loop;
     const left = this.pending;
     if (left > 0) {
@@ -161,20 +163,8 @@ export class HttpStatsWriter {
   }
 
   private async sleep(ms: number): Promise<void> {
-    if (ms <= 0 || this.stopped) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref?.();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeLoop = () => {
-        this.wakeLoop = undefined;
-        done();
-      };
-    });
-    this.wakeLoop = undefined;
+    if (this.stopped) return;
+    await this.idle.sleep(ms);
   }
 
   private async run(): Promise<void> {
