@@ -10,6 +10,9 @@ import { runDecode, type DecodeFormat } from './cli/decode';
 import { defaultHttpStatsConsoleOptions, runHttpStatsConsole } from './cli/httpstats';
 import { registerControlCommand } from './cli/control';
 import { registerTailCommand } from './cli/tail';
+import { TOKEN_FILE_OPTION_HELP } from './cli/admin-token';
+import { announceAdmin, restrictNewFiles } from './cli/announce';
+import { checkStorePaths } from './config/store-paths';
 
 const program = new Command();
 program.name('logfun').description('logfun: an OpenTelemetry-compatible log pipeline (collector, SDK, ClickHouse storage)').version(require('../../package.json').version);
@@ -21,11 +24,15 @@ program
   .option('--validate', 'check the config, print every problem, and exit')
   .action(async (opts: { config?: string; validate?: boolean }) => {
     const collector = new Collector({ configFile: opts.config });
+    const problems = checkStorePaths(collector.config);
+    if (problems.length) throw new Error(`configuration cannot run:\n  ${problems.join('\n  ')}`);
     if (opts.validate) {
       console.log(`configuration is valid: ${[...collector.config.pipelines.keys()].join(', ')}`);
       return;
     }
+    restrictNewFiles();
     await collector.start();
+    announceAdmin(collector);
     await untilSignal();
     await collector.shutdown();
   });
@@ -36,9 +43,10 @@ program
   .argument('<query>', 'the SQL query')
   .option('--admin <url>', "a running collector's admin endpoint", 'http://127.0.0.1:13133')
   .option('--endpoint <url>', 'query this store directly: chdb://<folder> or http://host:8123')
-  .option('--token <token>', "the collector's console token, which guards its SQL API (default $LOGFUN_CONSOLE_TOKEN)")
+  .option('--token <token>', "the collector's admin token (default $LOGFUN_CONSOLE_TOKEN, else the token file)")
+  .option('--token-file <file>', TOKEN_FILE_OPTION_HELP)
   .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'tsv']).default('table'))
-  .action(async (query: string, opts: { admin: string; endpoint?: string; token?: string; format: 'table' | 'json' | 'tsv' }) => {
+  .action(async (query: string, opts: { admin: string; endpoint?: string; token?: string; tokenFile?: string; format: 'table' | 'json' | 'tsv' }) => {
     const rows = await runSql(query, opts);
     console.log(formatRows(rows, opts.format));
   });

@@ -10,6 +10,7 @@
  * Every subcommand takes --admin <url> (default http://127.0.0.1:13133) and
  * --token <t> (default $LOGFUN_CONTROL_TOKEN).
  */
+import { cliAdminToken, TOKEN_FILE_OPTION_HELP } from './admin-token';
 import { Command, Option } from 'commander';
 import * as os from 'os';
 import type { RuleJson, RuleListJson } from '../control/json';
@@ -166,8 +167,9 @@ export function registerControlCommand(program: Command, io: CliOutput = console
   const withConnection = (cmd: Command) =>
     cmd
       .option('--admin <url>', "the collector's admin endpoint", DEFAULT_ADMIN_URL)
-      .option('--token <token>', `bearer token for the control API (default $${CONTROL_TOKEN_ENV})`);
-  const connection = (o: { admin: string; token?: string }): ControlClientOptions => ({ admin: o.admin, token: o.token ?? process.env[CONTROL_TOKEN_ENV] });
+      .option('--token <token>', `bearer token for the control API (default $${CONTROL_TOKEN_ENV}, else the admin token)`)
+      .option('--token-file <file>', TOKEN_FILE_OPTION_HELP);
+  const connection = (o: { admin: string; token?: string; tokenFile?: string }): ControlClientOptions => ({ admin: o.admin, token: cliAdminToken(o, process.env, [CONTROL_TOKEN_ENV]) });
   const withTarget = (cmd: Command, required: boolean) =>
     (required ? cmd.requiredOption('--service <name>', 'service.name the rule targets') : cmd.option('--service <name>', 'service.name the rule targets'))
       .option('--instance <id>', 'only this service.instance.id')

@@ -6,6 +6,7 @@
 import { Collector } from '../service/collector';
 import { createLogger } from '../../sdk';
 import { untilSignal } from './signals';
+import { consoleSignInUrl, restrictNewFiles } from './announce';
 
 export interface DemoOptions {
   durationSeconds?: number;
@@ -15,8 +16,10 @@ export interface DemoOptions {
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin'];
 
 export async function runDemo(options: DemoOptions): Promise<void> {
+  restrictNewFiles();
   const collector = new Collector();
   await collector.start();
+  const admin = collector.admin.boundUrl ?? 'http://127.0.0.1:13133';
   const log = createLogger({ service: 'checkout', endpoint: 'localhost:4317' });
 
   let n = 0;
@@ -35,8 +38,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 logfun demo is running.
   collector   OTLP/gRPC localhost:4317, OTLP/HTTP localhost:4318 (any OpenTelemetry SDK can send here)
   storage     embedded ClickHouse (chDB) in ./.logfun/data, write-ahead queue in ./.logfun/queue
-  console     http://127.0.0.1:13133/  (overview, log explorer, control, HTTP statistics, live tail)
-  admin       http://127.0.0.1:13133/metrics  /healthz  /readyz
+  console     ${consoleSignInUrl(collector) ?? admin + '/'}
+              (overview, log explorer, control, HTTP statistics, live tail; the link signs you in)
+  admin       ${admin}/metrics  /healthz  /readyz
+  token       kept in ${collector.adminTokenFile ?? 'the configured console_token'}; logfun sql/tail/control read it
   service     "checkout" logs ~${options.ratePerSecond} records/s through the logfun SDK
 
 Look at the data from another terminal:

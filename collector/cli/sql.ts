@@ -1,15 +1,18 @@
 /**
  * `logfun sql "<query>"`: runs a read-only query against the store.
  * While a collector runs it holds the embedded store, so the query goes through
- * its admin API first; with no collector answering, the store is opened directly.
+ * its admin API first (with the admin token: cli/admin-token.ts); with no
+ * collector answering, the store is opened directly through a read-only reader
+ * (storage/clickhouse-reader.ts), under the same limits.
  */
-import { openClickHouse } from '../storage/clickhouse-client';
-import { readOnlyQuery } from '../service/sql-handler';
+import { openClickHouseReader } from '../storage/clickhouse-reader';
+import { cliAdminToken } from './admin-token';
 
 export interface SqlOptions {
   admin: string;
-  /** The collector's console token, which also guards its SQL API (default $LOGFUN_CONSOLE_TOKEN). */
+  /** The admin token (default $LOGFUN_CONSOLE_TOKEN, else the collector's token file). */
   token?: string;
+  tokenFile?: string;
   endpoint?: string;
   format: 'table' | 'json' | 'tsv';
 }
@@ -18,21 +21,23 @@ export const DEFAULT_EMBEDDED_ENDPOINT = 'chdb://./.logfun/data';
 
 export async function runSql(query: string, options: SqlOptions): Promise<Record<string, unknown>[]> {
   if (!options.endpoint) {
-    const viaAdmin = await queryAdmin(options.admin, query, options.token ?? process.env.LOGFUN_CONSOLE_TOKEN);
+    const viaAdmin = await queryAdmin(options.admin, query, cliAdminToken(options));
     if (viaAdmin) return viaAdmin;
   }
-  const store = await openClickHouse({ endpoint: options.endpoint ?? DEFAULT_EMBEDDED_ENDPOINT });
+  const reader = await openClickHouseReader({ endpoint: options.endpoint ?? DEFAULT_EMBEDDED_ENDPOINT });
   try {
-    return await readOnlyQuery(store, query);
+    const rows: Record<string, unknown>[] = [];
+    for await (const chunk of reader.stream(query)) rows.push(...chunk);
+    return rows;
   } finally {
-    await store.close();
+    await reader.close();
   }
 }
 
 /** Rows from a running collector's admin API; undefined when nothing listens there. */
 async function queryAdmin(admin: string, query: string, token: string | undefined): Promise<Record<string, unknown>[] | undefined> {
   let res: Response;
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const headers: Record<string, string> = { 'content-type': 'application/sql', ...(token ? { authorization: `Bearer ${token}` } : {}) };
   try {
     res = await fetch(new URL('/api/v1/sql', admin), { method: 'POST', body: query, headers, signal: AbortSignal.timeout(60_000) });
   } catch (e) {
@@ -40,8 +45,16 @@ async function queryAdmin(admin: string, query: string, token: string | undefine
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL') return undefined;
     throw e;
   }
-  const body = (await res.json()) as { rows?: Record<string, unknown>[]; error?: string };
+  const text = await res.text();
+  let body: { rows?: Record<string, unknown>[]; error?: string };
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    throw new Error(`admin API answered ${res.status} with something that is not JSON: ${text.slice(0, 200)}`);
+  }
+  if (res.status === 401) throw new Error(`the collector at ${admin} refused the admin token (401): pass --token, set $LOGFUN_CONSOLE_TOKEN, or run from the folder the collector runs in`);
   if (!res.ok) throw new Error(body.error ?? `admin API answered ${res.status}`);
+  if (body.error) throw new Error(body.error);
   return body.rows ?? [];
 }
 

@@ -32,8 +32,15 @@ export interface TelemetryConfig {
     endpoint: string;
     /** Serve read-only SQL on /api/v1/sql (for `logfun sql`); turn off where the admin port is reachable by others. */
     sql_api: boolean;
-    /** Token the web console (pages and /api/v1/console) requires; '' = default env LOGFUN_CONSOLE_TOKEN, else no auth. */
+    /**
+     * The admin token: the console, the SQL API and the control API need it. '' = $LOGFUN_CONSOLE_TOKEN,
+     * else the token kept in console_token_file (made at the first start, 0600).
+     */
     console_token?: string;
+    /** Where a made token is kept; '' = beside the embedded store's folder, else ./.logfun/admin-token. */
+    console_token_file: string;
+    /** Host names the admin endpoint answers to besides IP literals and localhost (DNS-rebinding guard); "*" = any. */
+    allowed_hosts: string[];
     /** HTTPS for the admin endpoint (console, APIs, metrics); null = plain HTTP. See security/server-tls.ts. */
     tls?: ServerTlsConfig | null;
   };
@@ -66,7 +73,7 @@ export class ConfigError extends Error {
 
 export type FactoryRegistry = Map<string, ComponentFactory>;
 
-const DEFAULT_TELEMETRY: TelemetryConfig = { admin: { endpoint: '127.0.0.1:13133', sql_api: true, console_token: '', tls: null }, logs: { level: 'info' } };
+const DEFAULT_TELEMETRY: TelemetryConfig = { admin: { endpoint: '127.0.0.1:13133', sql_api: true, console_token: '', console_token_file: '', allowed_hosts: [], tls: null }, logs: { level: 'info' } };
 
 /**
  * Expands ${env:NAME}, ${NAME} and ${NAME:-default} in every string value of the parsed

@@ -22,16 +22,19 @@
  *   PUT /api/v1/console/rules            {service, function?, templateId?, state: on|off|auto|inherit}
  *                                        (inherit clears the manual rule) -> {ok, state}
  *
- * Auth (see auth.ts): with a token, nothing here answers without it (pages: a
- * sign-in form with 401; API: 401 JSON). Queries are the fixed, parameterised
- * SELECTs of logs-query.ts with time bounds and row limits, never user SQL; on a
- * ClickHouse server they also run with readonly=1 and result limits.
+ *   POST /api/v1/console/logout          ends the console session (clears its cookie)
+ *
+ * Auth (see auth.ts and the admin server): nothing here answers without the admin
+ * token or a console session (pages: a sign-in form with 401; API: 401 JSON), and
+ * nothing answers a request from another site. Queries are the fixed,
+ * parameterised SELECTs of logs-query.ts with time bounds and row limits, never
+ * user SQL, and they run on a read-only reader of the store
+ * (storage/clickhouse-reader.ts), never on the exporter's connection.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as http from 'http';
-import type { RouteTarget } from '../control/api';
-import type { RouteOptions } from '../service/admin-server';
+import type { AdminServer, RouteOptions } from '../service/admin-server';
 import type { CollectorConfig } from '../config/config';
 import type { DiagLogger } from '../pipeline/component';
 import type { Metrics } from '../telemetry/metrics';
@@ -39,9 +42,9 @@ import type { TemplateDictionary } from '../templates/dictionary';
 import type { ControlPlane } from '../control/store';
 import { RuleValidationError, parseTemplateId, type RuleTarget } from '../control/rules';
 import { ControlStoreUnavailableError } from '../control/store';
-import { openClickHouse, type ClickHouseStore, type QueryOptions } from '../storage/clickhouse-client';
-import { SQL_LIMITS } from '../service/sql-handler';
-import { CONSOLE_TOKEN_ENV, consoleTokenMatches, presentedToken, sessionCookie } from './auth';
+import type { ClickHouseStore } from '../storage/clickhouse-client';
+import { firstClickHouseExporter, lazyReader } from '../service/sql-handler';
+import { AdminSessions, CONSOLE_TOKEN_ENV, consoleTokenMatches } from './auth';
 import { CONSOLE_CSP, CONSOLE_CSS, CONSOLE_PAGES, loginHtml, shellHtml } from './page';
 import { ThroughputSampler } from './throughput';
 import { buildControlTree } from './control-tree';
@@ -62,7 +65,7 @@ const EXPORT_PAGE_ROWS = 5000;
 const MAX_EXPORT_ROWS = 1_000_000;
 
 export interface ConsoleOptions {
-  /** '' / undefined = no auth. */
+  /** The admin token a sign-in (?token=) must present; '' / undefined = no auth (tests' own servers). */
   token?: string;
   metrics: Metrics;
   logger: DiagLogger;
@@ -86,7 +89,7 @@ export interface MountedConsole {
   close(): Promise<void>;
 }
 
-/** The console token of a config: service.telemetry.admin.console_token, else $LOGFUN_CONSOLE_TOKEN; '' = no auth. */
+/** The configured admin token: service.telemetry.admin.console_token, else $LOGFUN_CONSOLE_TOKEN; '' = none configured (the collector then makes one, auth.ts). */
 export function consoleTokenOf(config: CollectorConfig, env: NodeJS.ProcessEnv = process.env): string {
   return config.telemetry.admin.console_token || env[CONSOLE_TOKEN_ENV] || '';
 }
@@ -99,14 +102,6 @@ export function consoleTokenOf(config: CollectorConfig, env: NodeJS.ProcessEnv =
 export function findAssetsDir(): string | undefined {
   const candidates = [path.resolve(__dirname, '../../console'), path.resolve(__dirname, '../../dist/console')];
   return candidates.find((d) => fs.existsSync(path.join(d, 'main.js')));
-}
-
-interface ExporterStoreConfig {
-  endpoint: string;
-  username?: string;
-  password?: string;
-  database?: string;
-  logs_table_name?: string;
 }
 
 class HttpError extends Error {
@@ -129,36 +124,28 @@ function sendText(res: http.ServerResponse, status: number, type: string, text: 
 
 const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 
-export async function mountConsole(admin: RouteTarget, options: ConsoleOptions): Promise<MountedConsole> {
+export async function mountConsole(admin: AdminServer, options: ConsoleOptions): Promise<MountedConsole> {
   const token = options.token ?? '';
   const sampler = new ThroughputSampler({ metrics: options.metrics, templates: options.templates, intervalMs: options.sampleIntervalMs });
   sampler.start();
 
-  const exporter = [...options.config.exporters.values()].find((e) => e.factory.type === 'clickhouse');
-  const ex = exporter?.config as ExporterStoreConfig | undefined;
-  let storePromise: Promise<ClickHouseStore> | undefined;
+  const ex = firstClickHouseExporter(options.config);
+  // Every console read goes through a read-only reader with limits, opened at the first use.
+  const reader = ex ? lazyReader(ex) : undefined;
   let closed = false;
-  const store = (): Promise<ClickHouseStore> => {
-    if (!ex) return Promise.reject(new HttpError(503, 'this collector has no clickhouse exporter: nothing to search'));
-    if (closed) return Promise.reject(new HttpError(503, 'the console is shutting down'));
-    if (!storePromise) {
-      storePromise = openClickHouse({ endpoint: ex.endpoint, username: ex.username, password: ex.password, database: ex.database });
-      // A store that is down now may answer later: forget the failed attempt.
-      storePromise.catch(() => (storePromise = undefined));
-    }
-    return storePromise;
+  const store = async (): Promise<ClickHouseStore> => {
+    if (!reader) throw new HttpError(503, 'this collector has no clickhouse exporter: nothing to search');
+    if (closed) throw new HttpError(503, 'the console is shutting down');
+    return reader.get();
   };
   const tableRef = (s: ClickHouseStore): LogsTableRef => ({ database: ex?.database || 'otel', table: ex?.logs_table_name || 'otel_logs', capabilities: s.capabilities });
-  // chDB keeps settings for the whole engine session (a readonly=1 would break the exporter's
-  // inserts), and our SQL is fixed there; on a server every query is read-only and limited.
-  const queryOptions = (s: ClickHouseStore): QueryOptions | undefined => (s.kind === 'http' ? { settings: SQL_LIMITS } : undefined);
 
-  const authorized = (req: http.IncomingMessage): boolean => token === '' || consoleTokenMatches(presentedToken(req), token);
+  const authorized = (req: http.IncomingMessage): boolean => token === '' || admin.authenticated(req);
 
   type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer) => Promise<void> | void;
   const api = (method: string, p: string, handler: Handler, routeOptions?: RouteOptions): void =>
     admin.route(method, p, async (req, res, body) => {
-      if (!authorized(req)) return sendJson(res, 401, { error: 'missing or invalid console token' }, { 'www-authenticate': 'Bearer realm="logfun console"' });
+      // The admin server has checked the token or session, and the origin, before the body was read.
       try {
         await handler(req, res, new URL(req.url ?? '/', 'http://console'), body);
       } catch (e) {
@@ -174,7 +161,8 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
       }
     }, routeOptions);
 
-  // Pages: the login by ?token= sets the session cookie and redirects to the clean URL.
+  // Pages: the sign-in by ?token= starts a session (a random id in the cookie, never the
+  // token) and redirects to the clean URL. Another site may link to a page, nothing more.
   for (const page of Object.keys(CONSOLE_PAGES)) {
     admin.route('GET', page, (req, res) => {
       const url = new URL(req.url ?? '/', 'http://console');
@@ -182,26 +170,28 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
       if (token !== '' && given !== null) {
         if (!consoleTokenMatches(given, token)) return sendText(res, 401, 'text/html', loginHtml());
         url.searchParams.delete('token');
-        res.writeHead(303, { location: url.pathname + url.search, 'set-cookie': sessionCookie(token), ...SECURITY_HEADERS });
+        const cookie = AdminSessions.cookie(admin.sessions.create(), admin.isSecure);
+        res.writeHead(303, { location: url.pathname + url.search, 'set-cookie': cookie, ...SECURITY_HEADERS });
         return void res.end();
       }
       if (!authorized(req)) return sendText(res, 401, 'text/html', loginHtml());
       sendText(res, 200, 'text/html', shellHtml());
-    });
+    }, { access: 'public', navigable: true });
   }
+  api('POST', `${CONSOLE_API}/logout`, (req, res) => {
+    admin.sessions.end(admin.sessions.idOf(req));
+    sendJson(res, 200, { ok: true }, { 'set-cookie': AdminSessions.clearedCookie(admin.isSecure) });
+  });
 
   // The stylesheet is public (the sign-in form uses it; it holds no data); scripts need the token.
-  admin.route('GET', '/assets/console.css', (_req, res) => sendText(res, 200, 'text/css', CONSOLE_CSS));
+  admin.route('GET', '/assets/console.css', (_req, res) => sendText(res, 200, 'text/css', CONSOLE_CSS), { access: 'public' });
   const assetsDir = options.assetsDir ?? findAssetsDir();
   if (!assetsDir) options.logger.warn('console front end not built (run `npm run build`); pages will load without script');
   for (const file of assetsDir && fs.existsSync(assetsDir) ? fs.readdirSync(assetsDir) : []) {
     const type = CONTENT_TYPES[path.extname(file)];
     if (!type) continue;
     const full = path.join(assetsDir!, file);
-    admin.route('GET', `/assets/${file}`, (req, res) => {
-      if (!authorized(req)) return sendText(res, 401, 'text/plain', 'missing or invalid console token\n');
-      sendText(res, 200, type, fs.readFileSync(full, 'utf8'));
-    });
+    admin.route('GET', `/assets/${file}`, (_req, res) => sendText(res, 200, type, fs.readFileSync(full, 'utf8')));
   }
 
   api('GET', `${CONSOLE_API}/overview`, (_req, res, url) => {
@@ -229,7 +219,7 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
     const search = searchOf(url);
     const s = await store();
     const q = buildLogSearchQuery(tableRef(s), search);
-    const rows = toLogRows(await s.query(q.sql, q.params, queryOptions(s)));
+    const rows = toLogRows(await s.query(q.sql, q.params));
     const next = nextCursor(rows, search.limit, search.cursor);
     sendJson(res, 200, { rows, ...(next ? { nextCursor: formatCursor(next) } : {}), from: new Date(search.fromMs).toISOString(), to: new Date(search.toMs).toISOString() });
   });
@@ -242,7 +232,7 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
     const s = await store();
     // Validate the first page before committing to a 200.
     let q = buildLogSearchQuery(tableRef(s), search);
-    let rows = toLogRows(await s.query(q.sql, q.params, queryOptions(s)));
+    let rows = toLogRows(await s.query(q.sql, q.params));
     res.writeHead(200, {
       'content-type': contentType,
       'content-disposition': `attachment; filename="${filename}"`,
@@ -262,7 +252,7 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
       if (!next || sent >= maxRows) break;
       search.cursor = next;
       q = buildLogSearchQuery(tableRef(s), search);
-      rows = toLogRows(await s.query(q.sql, q.params, queryOptions(s)));
+      rows = toLogRows(await s.query(q.sql, q.params));
     }
     res.end();
   };
@@ -270,13 +260,18 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
   api('GET', `${CONSOLE_API}/logs/export`, (_req, res, url) => exportSearch(res, url, 'application/x-ndjson; charset=utf-8', 'logs.ndjson', (r) => JSON.stringify(r) + '\n'));
   api('GET', `${CONSOLE_API}/logs/export.csv`, (_req, res, url) => exportSearch(res, url, 'text/csv; charset=utf-8; header=present', 'logs.csv', csvLogLine, csvLogHeader()));
 
-  // HTTP statistics: the httpstats processor's store when one runs here, else the tables next to the logs.
+  // HTTP statistics: the httpstats processor's tables when one runs here, else the tables next
+  // to the logs. Read through the read-only reader when they are in the same store (always so
+  // for chDB: one folder per process); a processor's own ClickHouse server is read over its own
+  // HTTP client, where every request is separate (no session a read could change).
   const httpStatsStore = async (): Promise<HttpStatsStore> => {
     for (const c of options.components?.values() ?? []) {
       const get = (c as { getStatsStore?: () => Promise<HttpStatsStore | undefined> }).getStatsStore;
       if (typeof get !== 'function') continue;
       const found = await get.call(c);
-      if (found) return found;
+      if (!found) continue;
+      if (!reader || found.store.endpoint !== (await store()).endpoint) return found;
+      return new HttpStatsStore(await store(), found.database);
     }
     return new HttpStatsStore(await store(), ex?.database || 'otel');
   };
@@ -377,9 +372,7 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
       tail?.close();
       sampler.stop();
       closed = true;
-      const p = storePromise;
-      storePromise = undefined;
-      if (p) await p.then((s) => s.close()).catch(() => undefined);
+      await reader?.close();
     },
   };
 }

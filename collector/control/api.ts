@@ -22,6 +22,8 @@ export const RULES_PATH = '/api/v1/rules';
 export interface ControlApiOptions {
   /** Bearer token required on every request; '' or undefined = no auth. */
   token?: string;
+  /** The admin token, accepted too (the admin server checks token or session before the body is read). */
+  acceptAdminToken?: string;
 }
 
 /** Anything with the admin server's `route` (so tests can mount on their own server). */
@@ -41,10 +43,13 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 
 export function mountControlApi(admin: RouteTarget, plane: ControlPlane, options: ControlApiOptions = {}): void {
   const token = options.token ?? '';
+  const adminToken = options.acceptAdminToken ?? '';
+  const routeOptions: RouteOptions = { extraTokens: token ? [token] : [] };
   const guarded =
     (handler: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, url: URL) => Promise<void> | void): RouteHandler =>
     async (req, res, body) => {
-      if (token !== '' && !bearerTokenMatches(req.headers.authorization, token)) {
+      const auth = req.headers.authorization;
+      if (token !== '' && !bearerTokenMatches(auth, token) && !(adminToken !== '' && bearerTokenMatches(auth, adminToken))) {
         return send(res, 401, { error: 'missing or invalid bearer token (Authorization: Bearer <token>)' }, { 'www-authenticate': 'Bearer realm="logfun"' });
       }
       try {
@@ -67,6 +72,7 @@ export function mountControlApi(admin: RouteTarget, plane: ControlPlane, options
       const out: RuleListJson = { version: plane.version.toString(), rules: rules.map((r) => ruleToJson(r, plane.droppedCount(r.target, r.source))) };
       send(res, 200, out);
     }),
+    routeOptions,
   );
 
   admin.route(
@@ -84,6 +90,7 @@ export function mountControlApi(admin: RouteTarget, plane: ControlPlane, options
       const rule = await plane.setRule(input);
       send(res, 200, { version: plane.version.toString(), rule: ruleToJson(rule) });
     }),
+    routeOptions,
   );
 
   admin.route(
@@ -96,5 +103,6 @@ export function mountControlApi(admin: RouteTarget, plane: ControlPlane, options
       if (!cleared) return send(res, 404, { error: `no ${source} rule for target ${targetKey(target)}` });
       send(res, 200, { version: plane.version.toString(), cleared: true });
     }),
+    routeOptions,
   );
 }

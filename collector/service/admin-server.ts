@@ -6,44 +6,83 @@
  *                        store is not reachable, or when an exporter has written nothing for 30 s
  *                        with records pending (see telemetry/readiness.ts)
  *   GET  /metrics        the collector's own metrics (and process memory/CPU), Prometheus text format
- *   POST /api/v1/sql     body = one read-only SQL query; answers JSON {columns?, rows}
- *                        (used by `logfun sql` while a collector holds the embedded store);
- *                        with a console token set (sqlToken) it answers 401 without it: the
- *                        query API reads every stored record, like the console
- * Extra routes can be mounted by later components (console, control API).
- * Request bodies are read up to 1 MiB (413 beyond), or a route's own bound.
+ *   POST /api/v1/sql     body = one read-only SQL statement (Content-Type application/sql, or
+ *                        application/json {"query": "..."}); answers JSON {"rows": [...]} streamed
+ *                        as the engine produces it; a failure after the first rows ends the
+ *                        object with "error" (read-only and limits: storage/clickhouse-reader.ts)
+ * Extra routes are mounted by the console and the control API.
+ *
+ * Before any route runs, and before its body is read (security/admin-access.ts):
+ * the Host must be one this endpoint answers to, a browser request must come from
+ * our own origin, and every route but the probes, /metrics and the console's pages
+ * needs the admin token (Bearer) or a console session (console/auth.ts). Bodies are
+ * read up to 1 MiB (413 beyond) or a route's own bound. Connections are capped and
+ * slow clients cut off (header and request timeouts), so a flood of half-open
+ * requests cannot take the descriptors the collector needs.
  * With service.telemetry.admin.tls it serves HTTPS only (adminTlsOf).
  */
 import * as http from 'http';
 import * as https from 'https';
+import type { AddressInfo } from 'net';
 import type { CollectorConfig } from '../config/config';
 import { loadServerTls, secureServerOptions, type ServerTlsMaterial } from '../security/server-tls';
 import type { Metrics } from '../telemetry/metrics';
 import { registerProcessMetrics } from '../telemetry/process-metrics';
 import { ReadinessTracker } from '../telemetry/readiness';
 import { tokensMatch } from '../security/bearer-auth';
-import { presentedToken } from '../console/auth';
+import { crossSiteRefusal, hostAllowed } from '../security/admin-access';
+import { AdminSessions, bearerOf } from '../console/auth';
+import type { SqlHandler } from './sql-handler';
+import { ReaderBusyError } from '../storage/clickhouse-reader';
 
-export type SqlHandler = (sql: string) => Promise<Record<string, unknown>[]>;
+export type { SqlHandler } from './sql-handler';
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => Promise<void> | void;
 
 /** Default bound of a request body (the SQL API, console JSON); routes may set their own. */
 const MAX_BODY_BYTES = 1 << 20;
+/** Open connections at once; more are closed on arrival. */
+const MAX_CONNECTIONS = 256;
+/** A client has this long to send its headers, and this long for the whole request. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** An idle keep-alive connection is closed after this. */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 export interface RouteOptions {
   /** Largest body this route accepts; larger requests get 413 before the handler runs. */
   maxBodyBytes?: number;
+  /** 'public': no credentials (the route answers for itself); default 'token'. */
+  access?: 'token' | 'public';
+  /** A page other sites may link to: a top-level GET navigation passes the same-origin check. */
+  navigable?: boolean;
+  /** Tokens this route accepts besides the admin token (the control API's own token). */
+  extraTokens?: readonly string[];
 }
+
+interface Route {
+  handler: RouteHandler;
+  options: RouteOptions;
+}
+
+const PUBLIC_GET = new Set(['/healthz', '/readyz', '/metrics']);
+/** Content types a browser cannot send cross-site without a CORS preflight (which we never answer). */
+const SQL_CONTENT_TYPE = /^application\/(sql|json)\b/i;
+
 /** How often exporter progress is sampled for /readyz. */
 const READINESS_SAMPLE_MS = 1000;
 
 export class AdminServer {
   private server: http.Server | https.Server | undefined;
-  private readonly routes = new Map<string, { handler: RouteHandler; maxBodyBytes: number }>();
+  private readonly routes = new Map<string, Route>();
+  private secure = false;
   healthy = false;
   sqlHandler: SqlHandler | undefined;
-  /** Token /api/v1/sql requires (Bearer header or the console's session cookie); '' = none. */
-  sqlToken = '';
+  /** The admin token every guarded route needs; '' = none (only for servers built by tests). */
+  adminToken = '';
+  /** Host names this endpoint answers to besides IP literals and localhost; "*" = any. */
+  allowedHosts: readonly string[] = [];
+  /** Console sessions (made by the console's sign-in). */
+  readonly sessions = new AdminSessions();
   /** Decides /readyz beyond `healthy`; the owner passes it the components to watch. */
   readonly readiness: ReadinessTracker;
   private readinessTimer: NodeJS.Timeout | undefined;
@@ -55,7 +94,7 @@ export class AdminServer {
 
   /** Mounts a handler for "METHOD /path" (exact match). */
   route(method: string, path: string, handler: RouteHandler, options: RouteOptions = {}): void {
-    this.routes.set(`${method} ${path}`, { handler, maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES });
+    this.routes.set(`${method} ${path}`, { handler, options });
   }
 
   get port(): number {
@@ -63,11 +102,22 @@ export class AdminServer {
     return typeof addr === 'object' && addr ? addr.port : 0;
   }
 
+  /** The address actually bound, as a URL base (http(s)://host:port), or undefined before listen. */
+  get boundUrl(): string | undefined {
+    const addr = this.server?.address() as AddressInfo | null | undefined;
+    if (!addr || typeof addr !== 'object') return undefined;
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return `${this.secure ? 'https' : 'http'}://${host}:${addr.port}`;
+  }
+
   /** Listens on host:port; with `tls`, HTTPS only. */
   async listen(endpoint: string, tls?: ServerTlsMaterial): Promise<void> {
     const { host, port } = splitEndpoint(endpoint);
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => void this.handle(req, res);
-    this.server = tls ? https.createServer(secureServerOptions(tls), onRequest) : http.createServer(onRequest);
+    const limits: http.ServerOptions = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS };
+    this.secure = tls !== undefined;
+    this.server = tls ? https.createServer({ ...secureServerOptions(tls), ...limits }, onRequest) : http.createServer(limits, onRequest);
+    this.server.maxConnections = MAX_CONNECTIONS;
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(port, host, () => resolve());
@@ -76,54 +126,120 @@ export class AdminServer {
     this.readinessTimer.unref();
   }
 
+  /** True when the request carries the admin token, one of `extra`, or a live console session. */
+  authenticated(req: http.IncomingMessage, extra: readonly string[] = []): boolean {
+    if (this.adminToken === '') return true;
+    const bearer = bearerOf(req);
+    if (bearer !== undefined) return tokensMatch(bearer, this.adminToken) || extra.some((t) => t !== '' && tokensMatch(bearer, t));
+    return this.sessions.valid(this.sessions.idOf(req));
+  }
+
+  /** True when this endpoint serves TLS (cookies get Secure). */
+  get isSecure(): boolean {
+    return this.secure;
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://admin');
+    if (!hostAllowed(req.headers.host, this.allowedHosts)) {
+      return refuse(res, 403, `host ${JSON.stringify(req.headers.host ?? '')} is not one this endpoint answers to (service.telemetry.admin.allowed_hosts)`);
+    }
     const custom = this.routes.get(`${req.method} ${url.pathname}`);
-    const maxBodyBytes = custom?.maxBodyBytes ?? MAX_BODY_BYTES;
+    const isBuiltinPublic = !custom && req.method === 'GET' && PUBLIC_GET.has(url.pathname);
+    const options: RouteOptions = custom?.options ?? { access: isBuiltinPublic ? 'public' : 'token' };
+    const crossSite = crossSiteRefusal(req, this.secure, options.navigable === true);
+    if (crossSite) return refuse(res, crossSite.status, crossSite.error);
+    if (options.access !== 'public' && !this.authenticated(req, options.extraTokens)) {
+      res.setHeader('www-authenticate', 'Bearer realm="logfun"');
+      return refuse(res, 401, 'missing or invalid admin token (Authorization: Bearer <token>; the token is in the file the collector printed at start, or service.telemetry.admin.console_token)');
+    }
+    const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBodyBytes) return refuse(res, 413, `request body larger than ${maxBodyBytes} bytes`);
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const c of req) {
-      size += (c as Buffer).length;
-      if (size > maxBodyBytes) {
-        res.setHeader('connection', 'close');
-        return send(res, 413, { error: `request body larger than ${maxBodyBytes} bytes` });
+    try {
+      for await (const c of req) {
+        size += (c as Buffer).length;
+        if (size > maxBodyBytes) return refuse(res, 413, `request body larger than ${maxBodyBytes} bytes`);
+        chunks.push(c as Buffer);
       }
-      chunks.push(c as Buffer);
+    } catch {
+      return void res.destroy();
     }
     const body = Buffer.concat(chunks);
     try {
       if (custom) return await custom.handler(req, res, body);
-      if (url.pathname === '/healthz') {
+      if (url.pathname === '/healthz' && req.method === 'GET') {
         res.writeHead(this.healthy ? 200 : 503, { 'content-type': 'text/plain' });
         return void res.end(this.healthy ? 'ok\n' : 'unavailable\n');
       }
-      if (url.pathname === '/readyz') {
+      if (url.pathname === '/readyz' && req.method === 'GET') {
         const report = this.healthy ? this.readiness.check() : { ready: false, reasons: ['collector is starting or shutting down'] };
         res.writeHead(report.ready ? 200 : 503, { 'content-type': 'text/plain' });
         return void res.end(report.ready ? 'ready\n' : `not ready\n${report.reasons.join('\n')}\n`);
       }
-      if (url.pathname === '/metrics') {
+      if (url.pathname === '/metrics' && req.method === 'GET') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         return void res.end(this.metrics.render());
       }
       if (url.pathname === '/api/v1/sql') {
         if (req.method !== 'POST') return send(res, 405, { error: 'use POST with the query as the body' });
-        if (this.sqlToken !== '' && !this.sqlAuthorized(req)) {
-          res.setHeader('www-authenticate', 'Bearer');
-          return send(res, 401, { error: 'the SQL API needs the console token (Authorization: Bearer <token>; `logfun sql --token` or $LOGFUN_CONSOLE_TOKEN)' });
-        }
-        if (!this.sqlHandler) return send(res, 503, { error: 'no ClickHouse store in this collector' });
-        const rows = await this.sqlHandler(body.toString('utf8'));
-        return send(res, 200, { rows });
+        return await this.serveSql(req, res, body);
       }
       send(res, 404, { error: `no route ${req.method} ${url.pathname}` });
     } catch (e) {
+      if (res.headersSent) return void res.destroy();
       send(res, 400, { error: (e as Error).message });
     }
   }
 
-  private sqlAuthorized(req: http.IncomingMessage): boolean {
-    return tokensMatch(presentedToken(req), this.sqlToken);
+  /** POST /api/v1/sql: the statement's rows, streamed as one JSON object {"rows": [...]}. */
+  private async serveSql(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+    const type = req.headers['content-type'] ?? '';
+    if (!SQL_CONTENT_TYPE.test(type)) return send(res, 415, { error: 'send the query as Content-Type: application/sql (or application/json {"query": "..."})' });
+    let sql = body.toString('utf8');
+    if (/^application\/json/i.test(type)) {
+      try {
+        const parsed = JSON.parse(sql) as { query?: unknown };
+        if (typeof parsed?.query !== 'string') throw new Error('expected {"query": "<sql>"}');
+        sql = parsed.query;
+      } catch (e) {
+        return send(res, 400, { error: `body: ${(e as Error).message}` });
+      }
+    }
+    if (!this.sqlHandler) return send(res, 503, { error: 'no ClickHouse store in this collector' });
+    const abort = new AbortController();
+    // The client going away cancels the query (between chunks, or by the server on HTTP).
+    res.once('close', () => abort.abort());
+    const chunks = this.sqlHandler(sql, abort.signal)[Symbol.asyncIterator]();
+    let first: IteratorResult<Record<string, unknown>[]>;
+    try {
+      first = await chunks.next();
+    } catch (e) {
+      const status = e instanceof ReaderBusyError ? 503 : 400;
+      return send(res, status, { error: (e as Error).message });
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    res.write('{"rows":[');
+    let count = 0;
+    const writeRows = async (rows: Record<string, unknown>[]): Promise<void> => {
+      for (const row of rows) {
+        if (!res.write((count++ === 0 ? '\n' : ',\n') + JSON.stringify(row))) await new Promise<void>((resolve) => {
+          res.once('drain', resolve);
+          res.once('close', resolve);
+        });
+        if (res.destroyed) return;
+      }
+    };
+    try {
+      for (let next = first; !next.done && !res.destroyed; next = await chunks.next()) await writeRows(next.value);
+      res.end('\n]}\n');
+    } catch (e) {
+      if (!res.destroyed) res.end(`\n],"error":${JSON.stringify((e as Error).message)}}\n`);
+    } finally {
+      await chunks.return?.(undefined).catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {
@@ -135,6 +251,12 @@ export class AdminServer {
     s.closeAllConnections?.();
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }
+}
+
+/** Answers an error before the body was read, and closes the connection so the unread body goes with it. */
+function refuse(res: http.ServerResponse, status: number, error: string): void {
+  res.setHeader('connection', 'close');
+  send(res, status, { error });
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {

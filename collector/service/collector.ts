@@ -10,13 +10,14 @@ import { createDiagLogger } from '../telemetry/diag';
 import { defaultFactories } from '../components';
 import { PipelineGraph } from './graph';
 import { AdminServer, adminTlsOf } from './admin-server';
-import { createSqlHandler } from './sql-handler';
+import { createSqlHandler, firstClickHouseExporter } from './sql-handler';
 import { TemplateDictionary } from '../templates/dictionary';
 import type { ControlPlane } from '../control/store';
 import { controlPlaneFromConfig, controlTokenOf } from '../control/setup';
 import { mountControlApi } from '../control/api';
 import { mountConsole, consoleTokenOf, type MountedConsole } from '../console/mount';
 import { LiveTailHub, tapStoreExporter } from '../tail/hub';
+import { loadOrCreateTokenFile, tokenFileFor } from '../console/auth';
 
 export interface CollectorOptions {
   /** A config file path; ignored when `yaml` or `config` is given. */
@@ -45,6 +46,12 @@ export class Collector {
   /** The control plane (rules + /api/v1/rules), set by start() when service.control is enabled. */
   control: ControlPlane | undefined;
   private running = false;
+  /** The admin token in force (configured, or made and kept in `adminTokenFile`); set by start(). */
+  adminToken = '';
+  /** Where a made admin token is kept; undefined when the token is configured. */
+  adminTokenFile: string | undefined;
+  /** The token was made by this start (the CLI prints it once). */
+  adminTokenCreated = false;
 
   constructor(options: CollectorOptions = {}) {
     this.metrics = options.metrics ?? new Metrics();
@@ -64,14 +71,16 @@ export class Collector {
   }
 
   async start(): Promise<void> {
+    const adminEndpoint = this.config.telemetry.admin.endpoint;
+    if (adminEndpoint) this.resolveAdminToken();
     // Started before the pipeline so processors see the rules from their first record.
     this.control = controlPlaneFromConfig(this.config, this.metrics, this.logger);
     if (this.control) {
       await this.control.start();
-      mountControlApi(this.admin, this.control, { token: controlTokenOf(this.config) });
+      const controlToken = controlTokenOf(this.config);
+      mountControlApi(this.admin, this.control, { token: controlToken, acceptAdminToken: this.adminToken });
     }
     const host: Host = { metrics: this.metrics, logger: this.logger, components: this.graph.components, templates: this.templates, control: this.control };
-    const adminEndpoint = this.config.telemetry.admin.endpoint;
     try {
       if (adminEndpoint) await this.admin.listen(adminEndpoint, adminTlsOf(this.config));
       await this.graph.start(host);
@@ -80,16 +89,14 @@ export class Collector {
       await this.control?.shutdown();
       throw e;
     }
-    const sql = adminEndpoint && this.config.telemetry.admin.sql_api ? await createSqlHandler(this.config) : undefined;
+    const sql = adminEndpoint && this.config.telemetry.admin.sql_api ? createSqlHandler(this.config) : undefined;
     if (sql) {
       this.admin.sqlHandler = sql.handler;
-      // The SQL API reads every stored record, as the console does: the same token guards both.
-      this.admin.sqlToken = consoleTokenOf(this.config);
       this.closeSql = sql.close;
     }
     if (adminEndpoint) {
       this.console = await mountConsole(this.admin, {
-        token: consoleTokenOf(this.config),
+        token: this.adminToken,
         metrics: this.metrics,
         logger: this.logger,
         templates: this.templates,
@@ -104,8 +111,28 @@ export class Collector {
     this.running = true;
     this.logger.info('collector started', {
       pipelines: [...this.config.pipelines.keys()],
-      admin: adminEndpoint ? `${this.config.telemetry.admin.tls ? 'https' : 'http'}://${adminEndpoint.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/:0$/, `:${this.admin.port}`)}` : null,
+      admin: adminEndpoint ? this.admin.boundUrl : null,
+      ...(this.adminTokenFile ? { adminTokenFile: this.adminTokenFile } : {}),
     });
+  }
+
+  /**
+   * The admin endpoint always has a token: the configured one, else the one kept in
+   * the token file (made now when there is none; see console/auth.ts).
+   */
+  private resolveAdminToken(): void {
+    const admin = this.config.telemetry.admin;
+    this.admin.allowedHosts = admin.allowed_hosts;
+    const configured = consoleTokenOf(this.config);
+    if (configured) {
+      this.adminToken = configured;
+    } else {
+      this.adminTokenFile = admin.console_token_file || tokenFileFor(firstClickHouseExporter(this.config)?.endpoint);
+      const { token, created } = loadOrCreateTokenFile(this.adminTokenFile);
+      this.adminToken = token;
+      this.adminTokenCreated = created;
+    }
+    this.admin.adminToken = this.adminToken;
   }
 
   /** Stops receivers first, drains processors and exporters. Safe to call twice. */

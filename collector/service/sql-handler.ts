@@ -1,70 +1,64 @@
 /**
- * Read-only SQL for the admin API and `logfun sql`: runs against the store of the
- * first `clickhouse` exporter in the config.
- *
- * On a ClickHouse server each query runs with readonly=1 plus row and time limits.
- * The embedded chDB engine keeps settings for the whole process session (a readonly=1
- * sent with one query would make the exporter's later inserts fail), so there the
- * statement itself is checked instead: one statement, starting with a read-only
- * keyword, with no SETTINGS clause.
+ * Read-only SQL for the admin API and `logfun sql`, on the store of the first
+ * `clickhouse` exporter in the config, through a read-only reader of its own
+ * (storage/clickhouse-reader.ts: read-only is enforced by the engine, with time,
+ * row, byte, memory and concurrency limits; the exporter's connection is never
+ * used). Results stream chunk by chunk.
  */
-import type { ClickHouseSettings } from '@clickhouse/client';
 import type { CollectorConfig } from '../config/config';
-import { openClickHouse, type ClickHouseStore } from '../storage/clickhouse-client';
-import type { SqlHandler } from './admin-server';
+import { openClickHouseReader, type ClickHouseReader } from '../storage/clickhouse-reader';
 
-export const SQL_LIMITS: ClickHouseSettings = { max_result_rows: '100000', result_overflow_mode: 'throw', max_execution_time: 30, readonly: '1' };
+/** Streams the rows of one user statement; see ClickHouseReader.stream. */
+export type SqlHandler = (sql: string, signal: AbortSignal) => AsyncIterable<Record<string, unknown>[]>;
 
-const READ_KEYWORDS = new Set(['SELECT', 'WITH', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'EXISTS']);
-
-/** Throws unless `sql` is a single read-only statement (see the module comment). */
-export function assertReadOnlyStatement(sql: string): void {
-  const code = stripLiteralsAndComments(sql).trim().replace(/;\s*$/, '');
-  if (code.includes(';')) throw new Error('only one statement per query is allowed');
-  const first = /^\(*\s*([A-Za-z]+)/.exec(code)?.[1]?.toUpperCase();
-  if (!first || !READ_KEYWORDS.has(first)) throw new Error(`read-only queries only (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN, EXISTS); got ${first ?? 'nothing'}`);
-  if (/\bSETTINGS\b/i.test(code)) throw new Error('SETTINGS clauses are not allowed here');
-  if (/\bINTO\s+OUTFILE\b/i.test(code)) throw new Error('INTO OUTFILE is not allowed here');
+export interface StoreEndpointConfig {
+  endpoint: string;
+  username?: string;
+  password?: string;
+  database?: string;
+  logs_table_name?: string;
 }
 
-/** Blanks out string literals, quoted identifiers and comments so keywords inside them do not count. */
-function stripLiteralsAndComments(sql: string): string {
-  return sql
-    .replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ')
-    .replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''");
-}
-
-export function readOnlyQuery(store: ClickHouseStore, sql: string): Promise<Record<string, unknown>[]> {
-  if (store.kind === 'chdb') {
-    assertReadOnlyStatement(sql);
-    return store.query(sql);
-  }
-  return store.query(sql, undefined, { settings: SQL_LIMITS });
+/** The store config of the first clickhouse exporter, or undefined without one. */
+export function firstClickHouseExporter(config: CollectorConfig): StoreEndpointConfig | undefined {
+  const exporter = [...config.exporters.values()].find((e) => e.factory.type === 'clickhouse');
+  return exporter?.config as StoreEndpointConfig | undefined;
 }
 
 /**
- * The admin SQL API over the first clickhouse exporter's store, or undefined without one.
- * The store is opened at the first query, not at start, and again after a failed open:
- * a collector must start (and queue) while its ClickHouse server is down.
+ * A reader over `c`, opened at the first use, not at start, and again after a failed
+ * open: a collector must start (and queue) while its ClickHouse server is down.
  */
-export async function createSqlHandler(config: CollectorConfig): Promise<{ handler: SqlHandler; close(): Promise<void> } | undefined> {
-  const exporter = [...config.exporters.values()].find((e) => e.factory.type === 'clickhouse');
-  if (!exporter) return undefined;
-  const c = exporter.config as { endpoint: string; username?: string; password?: string; database?: string };
-  let opening: Promise<ClickHouseStore> | undefined;
-  const store = (): Promise<ClickHouseStore> => {
-    opening ??= openClickHouse({ endpoint: c.endpoint, username: c.username, password: c.password, database: c.database }).catch((e: unknown) => {
-      opening = undefined;
-      throw new Error(`ClickHouse store not reachable: ${(e as Error).message}`);
-    });
-    return opening;
-  };
+export function lazyReader(c: StoreEndpointConfig): { get(): Promise<ClickHouseReader>; close(): Promise<void> } {
+  let opening: Promise<ClickHouseReader> | undefined;
+  let closed = false;
   return {
-    handler: async (sql: string) => readOnlyQuery(await store(), sql),
+    get: () => {
+      if (closed) return Promise.reject(new Error('the store reader is closed'));
+      opening ??= openClickHouseReader({ endpoint: c.endpoint, username: c.username, password: c.password, database: c.database }).catch((e: unknown) => {
+        opening = undefined;
+        throw new Error(`ClickHouse store not reachable: ${(e as Error).message}`);
+      });
+      return opening;
+    },
     close: async () => {
+      closed = true;
       const pending = opening;
       opening = undefined;
       if (pending) await (await pending.catch(() => undefined))?.close();
     },
+  };
+}
+
+/** The admin SQL API over the first clickhouse exporter's store, or undefined without one. */
+export function createSqlHandler(config: CollectorConfig): { handler: SqlHandler; close(): Promise<void> } | undefined {
+  const c = firstClickHouseExporter(config);
+  if (!c) return undefined;
+  const reader = lazyReader(c);
+  return {
+    handler: async function* (sql, signal) {
+      yield* (await reader.get()).stream(sql, signal);
+    },
+    close: reader.close,
   };
 }

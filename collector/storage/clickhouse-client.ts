@@ -211,23 +211,35 @@ async function openHttp(opts: ClickHouseOptions): Promise<Backend> {
   }
 }
 
+/** Runs a SELECT and returns its rows (JSONEachRow): how the probes below reach any backend. */
+export type RowsOf = (sql: string) => Promise<Record<string, unknown>[]>;
+
+function rowsOfClient(client: ClickHouseClient): RowsOf {
+  return async (query) => (await (await client.query({ query, format: 'JSONEachRow' })).json()) as Record<string, unknown>[];
+}
+
 async function readVersion(client: ClickHouseClient): Promise<ServerVersion> {
-  const rs = await client.query({ query: 'SELECT version() AS version', format: 'JSONEachRow' });
-  const rows = (await rs.json()) as { version: string }[];
-  return parseServerVersion(rows[0].version);
+  return probeVersion(rowsOfClient(client));
+}
+
+export async function probeVersion(rowsOf: RowsOf): Promise<ServerVersion> {
+  const rows = await rowsOf('SELECT version() AS version');
+  return parseServerVersion(String(rows[0].version));
+}
+
+async function probeCapabilities(client: ClickHouseClient, version: ServerVersion): Promise<ClickHouseCapabilities> {
+  return probeCapabilitiesWith(rowsOfClient(client), version);
 }
 
 /** Version-derived capabilities, with deduplication and input formats confirmed against the server's system tables. */
-async function probeCapabilities(client: ClickHouseClient, version: ServerVersion): Promise<ClickHouseCapabilities> {
+export async function probeCapabilitiesWith(rowsOf: RowsOf, version: ServerVersion): Promise<ClickHouseCapabilities> {
   const caps = capabilitiesForVersion(version);
-  const rs = await client.query({
-    query:
-      "SELECT name FROM system.settings WHERE name = 'insert_deduplication_token' " +
+  const rows = await rowsOf(
+    "SELECT name FROM system.settings WHERE name = 'insert_deduplication_token' " +
       "UNION ALL SELECT name FROM system.merge_tree_settings WHERE name = 'non_replicated_deduplication_window' " +
       "UNION ALL SELECT name FROM system.formats WHERE name = 'JSONCompactEachRow' AND is_input",
-    format: 'JSONEachRow',
-  });
-  const names = new Set(((await rs.json()) as { name: string }[]).map((r) => r.name));
+  );
+  const names = new Set(rows.map((r) => String(r.name)));
   caps.hasInsertDedupToken = names.has('insert_deduplication_token');
   caps.hasNonReplicatedDedupWindow = names.has('non_replicated_deduplication_window');
   caps.hasJSONCompactEachRow = names.has('JSONCompactEachRow');

@@ -13,7 +13,6 @@
  * exporter after the tail subscribed, so the live half has it (hub.ts).
  */
 import { quoteIdent } from '../storage/clickhouse-params';
-import { SQL_LIMITS } from '../service/sql-handler';
 import type { ClickHouseStore, QueryOptions } from '../storage/clickhouse-client';
 import type { ClickHouseCapabilities } from '../storage/clickhouse-version';
 import { normalizeAttributes, type TailFilter, type TailRecord } from './record';
@@ -129,8 +128,8 @@ export class ClickHouseReplay implements ReplaySource {
 
   async *pages(sinceNs: bigint, untilNs: bigint, filter: TailFilter, signal?: AbortSignal): AsyncIterable<TailRecord[]> {
     const s = await this.store();
-    // On a server every query is read-only and limited; chDB keeps settings session-wide (see mount.ts).
-    const options: QueryOptions = { signal, ...(s.kind === 'http' ? { settings: SQL_LIMITS } : {}) };
+    // The console passes a read-only reader: every query is read-only and limited there.
+    const options: QueryOptions = { signal };
     const run = async (q: ReplayQuery) => (await s.query<RawRow>(q.sql, q.params, options)).map(tailRecordOfRow);
     let cursor = sinceNs;
     while (cursor <= untilNs && !signal?.aborted) {
