@@ -83,7 +83,8 @@ interface Series {
   arrival: number[];
 }
 
-async function measure(admin: string, grpc: string, streams: number): Promise<Series> {
+async function measure(admin: string, grpc: string, streams: number, token: string): Promise<Series> {
+  const authHeaders = { authorization: `Bearer ${token}` };
   const loggers: RootLogger[] = [];
   try {
     for (let i = 0; i < streams; i++) {
@@ -103,7 +104,7 @@ async function measure(admin: string, grpc: string, streams: number): Promise<Se
       const offs = transports.map((t) => t.onControl(() => arrivals.push(performance.now())));
       const started = performance.now();
       const applied = untilObeyed(() => template.muted === off, transports, 10_000);
-      await putRule(admin, { target: { service: SERVICE, templateId: id.toString() }, state: off ? 'off' : 'on', reason: `bench toggle ${i}` });
+      await putRule(admin, { target: { service: SERVICE, templateId: id.toString() }, state: off ? 'off' : 'on', reason: `bench toggle ${i}` }, token);
       const answered = performance.now();
       const obeyed = await applied;
       for (const off of offs) off();
@@ -114,7 +115,7 @@ async function measure(admin: string, grpc: string, streams: number): Promise<Se
       for (const a of arrivals) series.arrival.push(a - answered);
     }
     // Leave no rule behind for the next stream count.
-    await fetch(`${admin}/api/v1/rules?service=${SERVICE}&template=${id}`, { method: 'DELETE' }).then((r) => r.arrayBuffer());
+    await fetch(`${admin}/api/v1/rules?service=${SERVICE}&template=${id}`, { method: 'DELETE', headers: authHeaders }).then((r) => r.arrayBuffer());
     return series;
   } finally {
     for (const l of loggers) await l.shutdown();
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
     const rows: (string | number)[][] = [];
     const loadBefore = fs.readFileSync('/proc/loadavg', 'utf8').trim();
     for (const n of STREAMS) {
-      const s = await measure(admin, grpc, n);
+      const s = await measure(admin, grpc, n, collector.adminToken);
       const row = (what: string, xs: number[]) => [what, n, xs.length, percentile(xs, 0.5), percentile(xs, 0.95), percentile(xs, 0.99), Math.max(...xs)];
       rows.push(row('PUT -> all SDKs obey', s.latency));
       rows.push(row('  PUT round trip', s.put));

@@ -43,13 +43,13 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 
 export function mountControlApi(admin: RouteTarget, plane: ControlPlane, options: ControlApiOptions = {}): void {
   const token = options.token ?? '';
-  const adminToken = options.acceptAdminToken ?? '';
-  const routeOptions: RouteOptions = { extraTokens: token ? [token] : [] };
+  // With its own token, the control API needs that token (checked by the admin server before the
+  // body is read, and again here for servers that mount it without one); else the admin token.
+  const routeOptions: RouteOptions = token ? { tokens: [token] } : {};
   const guarded =
     (handler: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, url: URL) => Promise<void> | void): RouteHandler =>
     async (req, res, body) => {
-      const auth = req.headers.authorization;
-      if (token !== '' && !bearerTokenMatches(auth, token) && !(adminToken !== '' && bearerTokenMatches(auth, adminToken))) {
+      if (token !== '' && !bearerTokenMatches(req.headers.authorization, token)) {
         return send(res, 401, { error: 'missing or invalid bearer token (Authorization: Bearer <token>)' }, { 'www-authenticate': 'Bearer realm="logfun"' });
       }
       try {

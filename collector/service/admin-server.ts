@@ -55,8 +55,8 @@ export interface RouteOptions {
   access?: 'token' | 'public';
   /** A page other sites may link to: a top-level GET navigation passes the same-origin check. */
   navigable?: boolean;
-  /** Tokens this route accepts besides the admin token (the control API's own token). */
-  extraTokens?: readonly string[];
+  /** Bearer tokens this route needs instead of the admin token or a session (the control API's own token). */
+  tokens?: readonly string[];
 }
 
 interface Route {
@@ -126,11 +126,15 @@ export class AdminServer {
     this.readinessTimer.unref();
   }
 
-  /** True when the request carries the admin token, one of `extra`, or a live console session. */
-  authenticated(req: http.IncomingMessage, extra: readonly string[] = []): boolean {
-    if (this.adminToken === '') return true;
+  /**
+   * True when the request carries the admin token or a live console session; with
+   * `routeTokens`, one of those Bearer tokens instead.
+   */
+  authenticated(req: http.IncomingMessage, routeTokens?: readonly string[]): boolean {
     const bearer = bearerOf(req);
-    if (bearer !== undefined) return tokensMatch(bearer, this.adminToken) || extra.some((t) => t !== '' && tokensMatch(bearer, t));
+    if (routeTokens && routeTokens.length) return bearer !== undefined && routeTokens.some((t) => tokensMatch(bearer, t));
+    if (this.adminToken === '') return true;
+    if (bearer !== undefined) return tokensMatch(bearer, this.adminToken);
     return this.sessions.valid(this.sessions.idOf(req));
   }
 
@@ -149,7 +153,7 @@ export class AdminServer {
     const options: RouteOptions = custom?.options ?? { access: isBuiltinPublic ? 'public' : 'token' };
     const crossSite = crossSiteRefusal(req, this.secure, options.navigable === true);
     if (crossSite) return refuse(res, crossSite.status, crossSite.error);
-    if (options.access !== 'public' && !this.authenticated(req, options.extraTokens)) {
+    if (options.access !== 'public' && !this.authenticated(req, options.tokens)) {
       res.setHeader('www-authenticate', 'Bearer realm="logfun"');
       return refuse(res, 401, 'missing or invalid admin token (Authorization: Bearer <token>; the token is in the file the collector printed at start, or service.telemetry.admin.console_token)');
     }

@@ -78,7 +78,7 @@ export class Collector {
     if (this.control) {
       await this.control.start();
       const controlToken = controlTokenOf(this.config);
-      mountControlApi(this.admin, this.control, { token: controlToken, acceptAdminToken: this.adminToken });
+      mountControlApi(this.admin, this.control, { token: controlToken });
     }
     const host: Host = { metrics: this.metrics, logger: this.logger, components: this.graph.components, templates: this.templates, control: this.control };
     try {

@@ -62,11 +62,14 @@ service:
   });
 
   test('sql on the embedded store with no collector running', async () => {
+    const missing = await logfun(['sql', 'SELECT 1', '--admin', 'http://127.0.0.1:1', '--endpoint', `chdb://${dir}/no-such-store`]);
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringContaining('no embedded store at')]);
+    fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
     const { code, stdout, stderr } = await logfun(['sql', 'SELECT 1 + 1 AS two', '--format', 'json', '--admin', 'http://127.0.0.1:1', '--endpoint', `chdb://${dir}/data`]);
     expect(stderr).toBe('');
     expect({ code, out: JSON.parse(stdout) }).toEqual({ code: 0, out: { two: 2 } });
     const refused = await logfun(['sql', 'INSERT INTO x VALUES (1)', '--endpoint', `chdb://${dir}/data`]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('read-only queries only');
+    expect(refused.stderr).toContain('readonly mode');
   });
 });

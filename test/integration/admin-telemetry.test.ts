@@ -194,7 +194,7 @@ describeServer('admin self-telemetry on a running collector', () => {
     const r = await fetch(`${admin}/readyz`);
     expect([r.status, await r.text()]).toEqual([503, 'not ready\nexporter:clickhouse: store not reachable yet\n']);
     expect((await fetch(`${admin}/healthz`)).status).toBe(200);
-    const q = await fetch(`${admin}/api/v1/sql`, { method: 'POST', body: 'SELECT 1' });
+    const q = await fetch(`${admin}/api/v1/sql`, { method: 'POST', body: 'SELECT 1', headers: { authorization: `Bearer ${collector.adminToken}`, 'content-type': 'application/sql' } });
     expect(q.status).toBe(400);
     expect(((await q.json()) as { error: string }).error).toMatch(/ClickHouse store not reachable/);
   });

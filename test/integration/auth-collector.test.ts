@@ -88,7 +88,7 @@ interface Reply {
 
 function request(url: string, options: { method?: string; token?: string; body?: string; ca?: Buffer | null } = {}): Promise<Reply> {
   const u = new URL(url);
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = { 'content-type': u.pathname === '/api/v1/sql' ? 'application/sql' : 'application/json' };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   const mod = u.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {

@@ -29,6 +29,7 @@ const describeServer = describeWithServer('console-server.test.ts', serverUrl);
 const database = `console_srv_${process.pid}`;
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-console-server-'));
 const TRICKY = 'a "quoted", multi\nline value';
+const headers = { authorization: 'Bearer srv-token' };
 
 describeServer('console queries on a ClickHouse 18.16 server', () => {
   let collector: Collector;
@@ -36,7 +37,7 @@ describeServer('console queries on a ClickHouse 18.16 server', () => {
   let log: RootLogger;
 
   const json = async <T>(p: string): Promise<T> => {
-    const res = await fetch(base + p);
+    const res = await fetch(base + p, { headers });
     if (!res.ok) throw new Error(`${p}: HTTP ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
@@ -69,7 +70,7 @@ exporters:
 service:
   control: { enabled: false }
   telemetry:
-    admin: { endpoint: "127.0.0.1:0", sql_api: false }
+    admin: { endpoint: "127.0.0.1:0", sql_api: false, console_token: "srv-token" }
   pipelines:
     logs: { receivers: [otlp], processors: [httpstats, template], exporters: [clickhouse] }
 `,
@@ -102,7 +103,7 @@ service:
     expect(byFn.rows.map((r) => r.function)).toEqual(['settleOrder', 'settleOrder']);
     const byArg = await json<{ rows: { body: string }[] }>(`/api/v1/console/logs?service=srv&arg=${encodeURIComponent(TRICKY)}`);
     expect(byArg.rows.map((r) => r.body).sort()).toEqual([`settle o-1 note ${TRICKY}`, `stray ${TRICKY}`]);
-    const csv = parseCsv(await (await fetch(`${base}/api/v1/console/logs/export.csv?service=srv&function=settleOrder&arg=${encodeURIComponent(TRICKY)}`)).text());
+    const csv = parseCsv(await (await fetch(`${base}/api/v1/console/logs/export.csv?service=srv&function=settleOrder&arg=${encodeURIComponent(TRICKY)}`, { headers })).text());
     expect(csv).toHaveLength(2);
     expect(csv[1][CSV_LOG_COLUMNS.indexOf('body')]).toBe(`settle o-1 note ${TRICKY}`);
     expect(JSON.parse(csv[1][CSV_LOG_COLUMNS.indexOf('args')])).toEqual(['o-1', TRICKY]);
@@ -115,7 +116,7 @@ service:
     await log.flush();
     const q = `/api/v1/console/httpstats?service=srv&from=${Date.now() - 60_000}&to=${Date.now() + 60_000}`;
     const stats = await waitFor('40 requests', async () => {
-      const res = await fetch(base + q);
+      const res = await fetch(base + q, { headers });
       if (res.status === 404) return undefined;
       if (!res.ok) throw new Error(`HTTP ${res.status} ${await res.text()}`);
       const s = (await res.json()) as { totals: { hits: number; status: Record<string, number>; p50: number }; sections: { key: string; hits: number }[] };
@@ -133,7 +134,7 @@ service:
     await log.flush();
     await waitFor('5 stored', async () => ((await json<{ rows: unknown[] }>('/api/v1/console/logs?service=srv&text=tail%20replay')).rows.length >= 5 ? true : undefined));
     const abort = new AbortController();
-    const res = await fetch(`${base}/api/v1/console/tail?since=${new Date(since).toISOString()}&service=srv&text=tail%20`, { signal: abort.signal });
+    const res = await fetch(`${base}/api/v1/console/tail?since=${new Date(since).toISOString()}&service=srv&text=tail%20`, { headers, signal: abort.signal });
     expect(res.status).toBe(200);
     const events: SseEvent[] = [];
     const reading = (async () => {

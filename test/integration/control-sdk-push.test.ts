@@ -84,7 +84,7 @@ function sdk(service: string, ownRegistry: boolean): { log: RootLogger; transpor
   return { log, transport: log.transport as LogfunStreamTransport };
 }
 
-const putRule = (body: unknown): Promise<void> => putRuleAt(admin, body);
+const putRule = (body: unknown): Promise<void> => putRuleAt(admin, body, collector.adminToken);
 
 /** Resolves (with the time it resolved) once `predicate` holds; checks at every control update and every 2 ms. */
 const until = untilObeyed;
@@ -130,6 +130,8 @@ test('a template set OFF / ON through the API is muted / unmuted in the SDK; lat
       { target: { service: 'push-a', templateId: id.toString() }, state: off ? 'off' : 'on', reason: `toggle ${i}` },
       () => template.muted === off,
       [a.transport],
+      5_000,
+      collector.adminToken,
     );
     if (i < 0) {
       warmup.push(latency);
@@ -179,7 +181,7 @@ test('a template set OFF / ON through the API is muted / unmuted in the SDK; lat
   expect(late.log.stats().muted).toBe(2);
 
   // Clearing the rule unmutes everywhere.
-  const res = await fetch(`${admin}/api/v1/rules?service=push-a&template=${id}`, { method: 'DELETE' });
+  const res = await fetch(`${admin}/api/v1/rules?service=push-a&template=${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${collector.adminToken}` } });
   expect(res.status).toBe(200);
   await until(() => !template.muted && late.transport.lastControl?.rules.length === 0, [a.transport, late.transport]);
   lateNoisy(3);
@@ -212,7 +214,7 @@ test('a function pinned ON by a person with a template auto-muted inside it: log
   expect(a.log.stats().muted).toBe(before + 1);
 
   // The pin lifted: the automatic mute holds inside the function too.
-  const res = await fetch(`${admin}/api/v1/rules?service=push-pin&function=PushCheckout.pay`, { method: 'DELETE' });
+  const res = await fetch(`${admin}/api/v1/rules?service=push-pin&function=PushCheckout.pay`, { method: 'DELETE', headers: { authorization: `Bearer ${collector.adminToken}` } });
   expect(res.status).toBe(200);
   await until(() => a.transport.lastControl!.rules.length === 1, [a.transport]);
   pay(2);

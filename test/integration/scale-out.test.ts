@@ -157,7 +157,7 @@ describeServer('two collectors on one ClickHouse server', () => {
     const started = performance.now();
     const put = await fetch(`${adminA}/api/v1/rules`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${a.adminToken}` },
       body: JSON.stringify({ target: { service: SERVICE, templateId: id.toString() }, state: 'off', reason: 'scale-out test' }),
     });
     expect(put.status).toBe(200);
@@ -173,7 +173,7 @@ describeServer('two collectors on one ClickHouse server', () => {
     expect(sdks.map((s) => s.log.stats().muted)).toEqual(mutedBefore.map((n) => n + 1));
 
     // Cleared through the other collector: every SDK logs the template again.
-    const del = await fetch(`${adminB}/api/v1/rules?service=${SERVICE}&template=${id}`, { method: 'DELETE' });
+    const del = await fetch(`${adminB}/api/v1/rules?service=${SERVICE}&template=${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${b.adminToken}` } });
     expect(del.status).toBe(200);
     await del.arrayBuffer();
     await until(() => sdks.every((s) => !templateIn(s, text)!.muted), sdks.map((s) => s.transport));

@@ -62,7 +62,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
 }
 
 async function storedCount(service: string): Promise<number> {
-  const res = await fetch(`${base}/api/v1/sql`, { method: 'POST', headers: auth, body: `SELECT count() AS n FROM tail_test.otel_logs WHERE ServiceName = '${service}'` });
+  const res = await fetch(`${base}/api/v1/sql`, { method: 'POST', headers: { ...auth, 'content-type': 'application/sql' }, body: `SELECT count() AS n FROM tail_test.otel_logs WHERE ServiceName = '${service}'` });
   const body = (await res.json()) as { rows: { n: string | number }[] };
   return Number(body.rows[0].n);
 }

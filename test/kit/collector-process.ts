@@ -86,8 +86,11 @@ service:
 `;
   const configFile = path.join(dir, 'config.yaml');
   fs.writeFileSync(configFile, yaml);
+  // The admin API needs a token: give the child one we know.
+  const adminToken = `kit-${Math.random().toString(36).slice(2)}`;
   const proc = spawn(process.execPath, [CLI_PATH, 'collector', '--config', configFile], {
     cwd: dir,
+    env: { ...process.env, LOGFUN_CONSOLE_TOKEN: adminToken },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   let stderr = '';
@@ -111,7 +114,7 @@ service:
     dir,
     proc,
     async sql(query: string) {
-      const res = await fetch(`${admin}/api/v1/sql`, { method: 'POST', body: query });
+      const res = await fetch(`${admin}/api/v1/sql`, { method: 'POST', body: query, headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/sql' } });
       const body = (await res.json()) as { rows?: Record<string, unknown>[]; error?: string };
       if (!res.ok) throw new Error(body.error);
       return body.rows!;
