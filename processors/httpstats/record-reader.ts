@@ -15,11 +15,17 @@
  *
  * Service = the resource's service.name; host = `server.address` of the record,
  * else of the resource, else the resource's host.name ('' when none). Time = the
- * record's time, else its observed time, else the caller's clock.
+ * record's time, else its observed time, else the caller's clock; for an access
+ * line in the body, the line's own date — unless the record-time policy
+ * (collector/pipeline/time-policy.ts) refuses it (year 2400, past what the tables
+ * hold, more than a day ahead), then the record's time, counted in
+ * `replacedBodyTimes`. Record times themselves were held to the policy on the way in
+ * (collector/pipeline/time-guard.ts).
  */
 import type { AnyValue, KeyValue, LogBatch } from '../../collector/pipeline/batch';
 import { newAccessLogFields, scanAccessLog, scanCsvAccessLog, type AccessLogFields } from '../../collector/receivers/filelog/parsers';
 import type { HttpSample } from './aggregator';
+import { timeProblemMs } from '../../collector/pipeline/time-policy';
 
 export type ReadOutcome = 'http' | 'not_http' | 'unparsed';
 
@@ -51,11 +57,20 @@ function hostOfAttributes(attrs: KeyValue[]): string {
   return hostName;
 }
 
+/** The record's time in ms: its time, else its observed time, else `nowMs`. */
+function recordTimeMs(batch: LogBatch, i: number, nowMs: number): number {
+  const t = batch.timeUnixNano[i];
+  const observed = batch.observedTimeUnixNano[i];
+  return t > 0n ? Number(t / 1_000_000n) : observed > 0n ? Number(observed / 1_000_000n) : nowMs;
+}
+
 export class HttpRecordReader {
   private readonly fields: AccessLogFields = newAccessLogFields();
   private readonly csvFields: string[] = [];
   private resourceHosts: string[] = [];
   private resourceHostsOf: LogBatch | undefined;
+  /** Access-log dates refused by the time policy (the record's time used instead) since the caller last reset it. */
+  replacedBodyTimes = 0;
 
   constructor(private readonly parseBody: boolean) {}
 
@@ -118,7 +133,12 @@ export class HttpRecordReader {
       const f = this.fields;
       const ok = body.charCodeAt(0) === 34 /* " */ ? scanCsvAccessLog(body, f, this.csvFields) === '' : scanAccessLog(body, f) === '';
       if (!ok) return 'not_http';
-      out.timeMs = f.timeMs;
+      // The policy's "now" is the later of the caller's clock (simulated in tests) and the wall clock.
+      if (timeProblemMs(f.timeMs, Math.max(nowMs, Date.now())) === undefined) out.timeMs = f.timeMs;
+      else {
+        out.timeMs = recordTimeMs(batch, i, nowMs);
+        this.replacedBodyTimes++;
+      }
       out.service = batch.resources[batch.resourceIndex[i]]?.serviceName ?? '';
       out.host = this.resourceHost(batch, i);
       out.path = f.path;
@@ -129,9 +149,7 @@ export class HttpRecordReader {
       return 'http';
     }
 
-    const t = batch.timeUnixNano[i];
-    const observed = batch.observedTimeUnixNano[i];
-    out.timeMs = t > 0n ? Number(t / 1_000_000n) : observed > 0n ? Number(observed / 1_000_000n) : nowMs;
+    out.timeMs = recordTimeMs(batch, i, nowMs);
     out.service = batch.resources[batch.resourceIndex[i]]?.serviceName ?? '';
     out.host = host || this.resourceHost(batch, i);
     out.path = path || (target ? pathOfTarget(target) : '');
