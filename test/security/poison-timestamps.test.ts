@@ -21,6 +21,13 @@
  * time replaced by the receive time (the original kept as an attribute); the
  * replacement counter moved; log_templates / http_stats hold only storable times;
  * nothing failed in the exporter and /readyz stays ready.
+ *
+ * Then the metadata writer on its own: a template row the table refuses for good
+ * (a CHECK constraint added to log_templates stands in for any permanent data
+ * error) is dropped, counted and logged once, never sent again, and the log rows
+ * using that template — and everyone else's — are stored with their Body. The
+ * spam processor's shared-rates writer likewise drops a write the table refuses
+ * instead of retrying it (and holding every later write behind it) for ever.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -35,6 +42,8 @@ import type { ClickHouseLogsExporter } from '../../collector/exporters/clickhous
 import type { ClickHouseStore } from '../../collector/storage/clickhouse-client';
 import { createLogger } from '../../sdk';
 import * as sdkClock from '../../sdk/clock';
+import { SpamRatesStore, type SpamRateRow } from '../../collector/storage/spam-rates-store';
+import { SharedRatesExchange } from '../../processors/spam/shared-rates';
 
 jest.setTimeout(120_000);
 
@@ -150,12 +159,14 @@ afterAll(() => {
 
 describe('poison timestamps (issue 12, finding 3)', () => {
   let collector: Collector;
+  let logger: ReturnType<typeof createMemoryLogger>;
   let exporter: ClickHouseLogsExporter;
   let grpcTarget: string;
   let httpUrl: string;
 
   beforeAll(async () => {
-    collector = new Collector({ yaml: yaml(), logger: createMemoryLogger() });
+    logger = createMemoryLogger();
+    collector = new Collector({ yaml: yaml(), logger });
     await collector.start();
     const receiver = collector.component<{ grpcPort: number; httpPort: number }>('receiver:otlp');
     grpcTarget = `127.0.0.1:${receiver.grpcPort}`;
@@ -277,5 +288,66 @@ describe('poison timestamps (issue 12, finding 3)', () => {
 
     // --- still ready ---------------------------------------------------------------
     expect(collector.admin.readiness.check()).toEqual({ ready: true, reasons: [] });
+  });
+
+  test('a template row the table refuses for good is dropped, counted and logged once; no log row waits for it', async () => {
+    const store = exporter.getStore()!;
+    await store.command(`ALTER TABLE ${DB}.log_templates ADD CONSTRAINT refuse_marked CHECK position(Text, 'refuse-me') = 0`);
+    const dropped = () => collector.metrics.value('logfun_exporter_templates_dropped_total', { exporter: 'clickhouse', reason: 'rejected' });
+    const rejectionLogs = () => logger.messages.filter((m) => m.level === 'error' && /rejected a template dictionary entry/.test(m.msg)).length;
+
+    const sdk = createLogger({ service: 'meta-poison', endpoint: grpcTarget, exitHooks: false, batch: { delayMs: 10 }, diagnostics: () => undefined });
+    for (let i = 0; i < 3; i++) sdk.info`refuse-me template ${i}`;
+    for (let i = 0; i < 3; i++) sdk.info`fine template ${i}`;
+    await sdk.flush();
+    expect(await exportGrpc(grpcTarget, 'meta-good', [{ body: 'meta good 1', time: BigInt(Date.now()) * NS_PER_MS }])).toBe(grpc.status.OK);
+    await exporter.flush(20_000);
+    await waitForCount(store, "ServiceName = 'meta-poison'", 6);
+    await waitForCount(store, "ServiceName = 'meta-good'", 1);
+    expect(dropped()).toBe(1);
+    expect(rejectionLogs()).toBe(1);
+
+    // Used again: not sent again (no second rejection), rows still stored.
+    for (let i = 3; i < 6; i++) sdk.info`refuse-me template ${i}`;
+    await sdk.shutdown();
+    await exporter.flush(20_000);
+    await waitForCount(store, "ServiceName = 'meta-poison'", 9);
+    expect(dropped()).toBe(1);
+    expect(rejectionLogs()).toBe(1);
+
+    // The rows of the refused template keep their Body (stored, not rendered from a template that is not there).
+    const bodies = await store.query<{ Body: string }>(`SELECT Body FROM ${DB}.otel_logs WHERE ServiceName = 'meta-poison' AND Body LIKE 'refuse-me%' ORDER BY Timestamp`);
+    expect(bodies.map((r) => r.Body)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `refuse-me template ${i}`));
+    const texts = await store.query<{ Text: string }>(`SELECT Text FROM ${DB}.log_templates_merged WHERE ServiceName = 'meta-poison' ORDER BY Text`);
+    expect(texts.map((t) => t.Text)).toEqual(['fine template {}']);
+    expect(collector.metrics.value('logfun_exporter_failed_records_total')).toBe(0);
+    expect(collector.admin.readiness.check()).toEqual({ ready: true, reasons: [] });
+  });
+
+  test('a spam_rates write the table refuses for good is dropped and counted; later writes are not held behind it', async () => {
+    const store = new SpamRatesStore(exporter.getStore()!, DB);
+    await store.createSchema();
+    await store.store.command(`ALTER TABLE ${DB}.spam_rates ADD CONSTRAINT refuse_marked CHECK ServiceName != 'refuse-me'`);
+    const row = (service: string): SpamRateRow => ({ service, kind: 'template', templateId: 7n, function: '', bucketStartMs: Date.now(), bucketMs: 1000, count: 3, offered: 0 });
+    const pending: SpamRateRow[][] = [[row('refuse-me')], [row('fine')], [row('fine')]];
+    const exchange = new SharedRatesExchange({
+      processorId: 'spam/poison',
+      collectorId: 'poison-test',
+      intervalMs: 1000,
+      getStore: async () => store,
+      createSchema: false,
+      take: () => pending.shift() ?? [],
+      apply: () => undefined,
+      timer: false,
+      metrics: collector.metrics,
+      logger,
+    });
+    for (let i = 0; i < 3; i++) await exchange.tick();
+    expect(exchange.pendingRows).toBe(0);
+    expect(collector.metrics.value('logfun_spam_shared_rows_dropped_total', { processor: 'spam/poison', reason: 'rejected' })).toBe(1);
+    expect(collector.metrics.value('logfun_spam_shared_rows_written_total', { processor: 'spam/poison' })).toBe(2);
+    const [{ c }] = await store.store.query<{ c: string }>(`SELECT count() AS c FROM ${DB}.spam_rates WHERE CollectorId = 'poison-test'`);
+    expect(Number(c)).toBe(2);
+    await exchange.shutdown();
   });
 });
