@@ -5,7 +5,8 @@
  * (OTLP gRPC / HTTP, the logfun compact stream, file tails, receivers added
  * later) goes through it before any processor or exporter sees a time.
  *
- * Per record, with `now` = the receive time:
+ * Per record, with `now` = the receive time (acceptable = set and within what
+ * the tables hold, see time-policy.ts):
  *   - ObservedTimestamp set but unacceptable: replaced by now;
  *   - Timestamp set but unacceptable: replaced by the ObservedTimestamp when that
  *     is set (after the step above), else by now;
@@ -16,7 +17,7 @@
  * `logfun.original_observed_time_unix_nano`: exact uint64 decimal), so nothing a
  * client sent is lost, and every replacement is counted in
  *   logfun_receiver_timestamps_replaced_total{receiver, field="time"|"observed",
- *                                             reason="out_of_range"|"future"|"unset"}.
+ *                                             reason="out_of_range"|"unset"}.
  *
  * The batch is changed in place (the guard is the first stage to own it). A
  * record's attribute list may be shared with other records, so it is copied,
@@ -26,7 +27,8 @@
 import type { KeyValue, LogBatch } from './batch';
 import type { LogsConsumer } from './component';
 import type { Counter, Metrics } from '../telemetry/metrics';
-import { latestAcceptableNs, receiveTimeNs, timeProblem, type TimeReplacementReason } from './time-policy';
+import { MAX_STORABLE_NS } from '../storage/time-bounds';
+import { isAcceptableRecordTime, receiveTimeNs, type TimeReplacementReason } from './time-policy';
 
 export const ORIGINAL_TIME_ATTRIBUTE = 'logfun.original_time_unix_nano';
 export const ORIGINAL_OBSERVED_TIME_ATTRIBUTE = 'logfun.original_observed_time_unix_nano';
@@ -37,8 +39,11 @@ const ADDED_ATTRIBUTE_BYTES = 64;
 
 export type TimeField = 'time' | 'observed';
 
+/** The reasons a record time is replaced (the guard never uses 'future': see time-policy.ts). */
+export type RecordTimeReplacementReason = Exclude<TimeReplacementReason, 'future'>;
+
 /** Replacements made in one batch, by field and reason. */
-export type TimeReplacements = Map<`${TimeField}:${TimeReplacementReason}`, number>;
+export type TimeReplacements = Map<`${TimeField}:${RecordTimeReplacementReason}`, number>;
 
 /**
  * Applies the policy to `batch` in place; returns what it replaced (empty when
@@ -46,10 +51,10 @@ export type TimeReplacements = Map<`${TimeField}:${TimeReplacementReason}`, numb
  */
 export function guardBatchTimes(batch: LogBatch, nowNs: bigint = receiveTimeNs()): TimeReplacements {
   const replaced: TimeReplacements = new Map();
-  const latest = latestAcceptableNs(nowNs);
+  const latest = MAX_STORABLE_NS;
   const times = batch.timeUnixNano;
   const observed = batch.observedTimeUnixNano;
-  const note = (field: TimeField, reason: TimeReplacementReason) => {
+  const note = (field: TimeField, reason: RecordTimeReplacementReason) => {
     const key = `${field}:${reason}` as const;
     replaced.set(key, (replaced.get(key) ?? 0) + 1);
   };
@@ -59,21 +64,15 @@ export function guardBatchTimes(batch: LogBatch, nowNs: bigint = receiveTimeNs()
     // Fast path: both within [0, latest] and at least one set.
     if (t >= 0n && t <= latest && o >= 0n && o <= latest && (t !== 0n || o !== 0n)) continue;
     let added: KeyValue[] | undefined;
-    if (o !== 0n) {
-      const problem = timeProblem(o, latest);
-      if (problem) {
-        (added ??= []).push({ key: ORIGINAL_OBSERVED_TIME_ATTRIBUTE, value: BigInt.asUintN(64, o).toString() });
-        o = nowNs;
-        note('observed', problem);
-      }
+    if (o !== 0n && !isAcceptableRecordTime(o)) {
+      (added ??= []).push({ key: ORIGINAL_OBSERVED_TIME_ATTRIBUTE, value: BigInt.asUintN(64, o).toString() });
+      o = nowNs;
+      note('observed', 'out_of_range');
     }
-    if (t !== 0n) {
-      const problem = timeProblem(t, latest);
-      if (problem) {
-        (added ??= []).push({ key: ORIGINAL_TIME_ATTRIBUTE, value: BigInt.asUintN(64, t).toString() });
-        t = o !== 0n ? o : nowNs;
-        note('time', problem);
-      }
+    if (t !== 0n && !isAcceptableRecordTime(t)) {
+      (added ??= []).push({ key: ORIGINAL_TIME_ATTRIBUTE, value: BigInt.asUintN(64, t).toString() });
+      t = o !== 0n ? o : nowNs;
+      note('time', 'out_of_range');
     }
     if (t === 0n && o === 0n) {
       o = nowNs;
@@ -100,7 +99,7 @@ export class TimeGuardConsumer implements LogsConsumer {
   ) {
     this.counter = metrics.counter(
       TIMESTAMPS_REPLACED_METRIC,
-      'Record times replaced on the way in (outside what the tables hold, too far in the future, or unset), by receiver, field and reason.',
+      'Record times replaced by the receive time on the way in (outside what the tables hold, or unset), by receiver, field and reason.',
     );
   }
 

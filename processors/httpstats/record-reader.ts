@@ -16,16 +16,16 @@
  * Service = the resource's service.name; host = `server.address` of the record,
  * else of the resource, else the resource's host.name ('' when none). Time = the
  * record's time, else its observed time, else the caller's clock; for an access
- * line in the body, the line's own date — unless the record-time policy
- * (collector/pipeline/time-policy.ts) refuses it (year 2400, past what the tables
- * hold, more than a day ahead), then the record's time, counted in
- * `replacedBodyTimes`. Record times themselves were held to the policy on the way in
- * (collector/pipeline/time-guard.ts).
+ * line in the body, the line's own date. A time the aggregation policy
+ * (collector/pipeline/time-policy.ts) refuses — past what the tables hold, or more
+ * than a day ahead of the clock (its interval would stay open until then) — is
+ * replaced by the record's time, or the clock when that one is refused too, and
+ * counted in `replacedTimes`.
  */
 import type { AnyValue, KeyValue, LogBatch } from '../../collector/pipeline/batch';
 import { newAccessLogFields, scanAccessLog, scanCsvAccessLog, type AccessLogFields } from '../../collector/receivers/filelog/parsers';
 import type { HttpSample } from './aggregator';
-import { timeProblemMs } from '../../collector/pipeline/time-policy';
+import { aggregationTimeProblemMs } from '../../collector/pipeline/time-policy';
 
 export type ReadOutcome = 'http' | 'not_http' | 'unparsed';
 
@@ -69,8 +69,8 @@ export class HttpRecordReader {
   private readonly csvFields: string[] = [];
   private resourceHosts: string[] = [];
   private resourceHostsOf: LogBatch | undefined;
-  /** Access-log dates refused by the time policy (the record's time used instead) since the caller last reset it. */
-  replacedBodyTimes = 0;
+  /** Request times refused by the aggregation policy (replaced) since the caller last reset it. */
+  replacedTimes = 0;
 
   constructor(private readonly parseBody: boolean) {}
 
@@ -133,12 +133,7 @@ export class HttpRecordReader {
       const f = this.fields;
       const ok = body.charCodeAt(0) === 34 /* " */ ? scanCsvAccessLog(body, f, this.csvFields) === '' : scanAccessLog(body, f) === '';
       if (!ok) return 'not_http';
-      // The policy's "now" is the later of the caller's clock (simulated in tests) and the wall clock.
-      if (timeProblemMs(f.timeMs, Math.max(nowMs, Date.now())) === undefined) out.timeMs = f.timeMs;
-      else {
-        out.timeMs = recordTimeMs(batch, i, nowMs);
-        this.replacedBodyTimes++;
-      }
+      out.timeMs = this.acceptable(f.timeMs, batch, i, nowMs);
       out.service = batch.resources[batch.resourceIndex[i]]?.serviceName ?? '';
       out.host = this.resourceHost(batch, i);
       out.path = f.path;
@@ -149,7 +144,7 @@ export class HttpRecordReader {
       return 'http';
     }
 
-    out.timeMs = recordTimeMs(batch, i, nowMs);
+    out.timeMs = this.acceptable(recordTimeMs(batch, i, nowMs), batch, i, nowMs);
     out.service = batch.resources[batch.resourceIndex[i]]?.serviceName ?? '';
     out.host = host || this.resourceHost(batch, i);
     out.path = path || (target ? pathOfTarget(target) : '');
@@ -158,6 +153,19 @@ export class HttpRecordReader {
     out.durationMs = durationMs;
     out.userAgent = userAgent;
     return 'http';
+  }
+
+  /**
+   * `ms` when the aggregation policy accepts it, else the record's time, else the clock
+   * (counted). The policy's "now" is the later of the caller's clock (simulated in
+   * tests) and the wall clock.
+   */
+  private acceptable(ms: number, batch: LogBatch, i: number, nowMs: number): number {
+    const now = Math.max(nowMs, Date.now());
+    if (aggregationTimeProblemMs(ms, now) === undefined) return ms;
+    this.replacedTimes++;
+    const record = recordTimeMs(batch, i, nowMs);
+    return record !== ms && aggregationTimeProblemMs(record, now) === undefined ? record : nowMs;
   }
 
   /** Drops the per-batch cache (so the reader does not keep a batch alive). */
