@@ -23,8 +23,11 @@
  * parts (parseTemplateText(Text), computed here so SQL never has to interpret
  * the SDK's escape rule). `Body` = parts[1] ‖ args[1] ‖ parts[2] ‖ args[2] … ‖
  * parts[n] ‖ args[n] (args past the end are ''), unless `RawBody` holds the body
- * (records without a template, and records whose body that rendering would not
- * reproduce byte for byte — storedBodyOf decides).
+ * (records without a template, records whose template is not stored yet — or was
+ * rejected — by this writer, see TemplateStore.isStored, and records whose body that
+ * rendering would not reproduce byte for byte — storedBodyOf decides).
+ *
+ * FirstSeen / LastSeen are clamped to what the columns hold (time-bounds.ts).
  */
 import { randomBytes } from 'crypto';
 import type { ClickHouseStore } from './clickhouse-client';

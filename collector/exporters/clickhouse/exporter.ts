@@ -30,6 +30,14 @@
  * Every accepted record ends in exactly one of: sent, failed{reason}, and every
  * refused-by-drop record in dropped{reason}.
  *
+ * The template dictionary (log_templates, collector/storage/template-store.ts) is
+ * written before each block is formed and before each insert, and never holds
+ * rows back: a row leaves its Body to be rendered from a template only once that
+ * template is stored, so a template write that fails (retried later; /readyz
+ * reports it after 30 s of failures while rows are written) or is rejected for
+ * good (dropped, logfun_exporter_templates_dropped_total, logged once) costs
+ * nothing but the Body stored in full.
+ *
  * queue.storage: wal puts a write-ahead log (collector/queue/wal.ts) in front of
  * the loop: consumeLogs resolves once the batch is written to the log (with the
  * receiver's delivery mark, see collector/queue/delivery-mark.ts), the bound
