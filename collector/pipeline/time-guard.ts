@@ -21,8 +21,9 @@
  *
  * The batch is changed in place (the guard is the first stage to own it). A
  * record's attribute list may be shared with other records, so it is copied,
- * never appended to. Records with acceptable times (nearly all) cost two bigint
- * comparisons.
+ * never appended to. Records with acceptable times (nearly all) cost a few bigint
+ * comparisons. A batch refused downstream and sent again is guarded (and counted)
+ * again.
  */
 import type { KeyValue, LogBatch } from './batch';
 import type { LogsConsumer } from './component';
@@ -51,7 +52,6 @@ export type TimeReplacements = Map<`${TimeField}:${RecordTimeReplacementReason}`
  */
 export function guardBatchTimes(batch: LogBatch, nowNs: bigint = receiveTimeNs()): TimeReplacements {
   const replaced: TimeReplacements = new Map();
-  const latest = MAX_STORABLE_NS;
   const times = batch.timeUnixNano;
   const observed = batch.observedTimeUnixNano;
   const note = (field: TimeField, reason: RecordTimeReplacementReason) => {
@@ -61,8 +61,8 @@ export function guardBatchTimes(batch: LogBatch, nowNs: bigint = receiveTimeNs()
   for (let i = 0; i < batch.length; i++) {
     let t = times[i];
     let o = observed[i];
-    // Fast path: both within [0, latest] and at least one set.
-    if (t >= 0n && t <= latest && o >= 0n && o <= latest && (t !== 0n || o !== 0n)) continue;
+    // Fast path: both within [0, MAX_STORABLE_NS] and at least one set.
+    if (t >= 0n && t <= MAX_STORABLE_NS && o >= 0n && o <= MAX_STORABLE_NS && (t !== 0n || o !== 0n)) continue;
     let added: KeyValue[] | undefined;
     if (o !== 0n && !isAcceptableRecordTime(o)) {
       (added ??= []).push({ key: ORIGINAL_OBSERVED_TIME_ATTRIBUTE, value: BigInt.asUintN(64, o).toString() });
