@@ -7,6 +7,9 @@
  * (a receiver fans out to the first stage of each of its pipelines); processors
  * are instantiated per pipeline, so their state is never shared by accident.
  *
+ * Between each receiver and its pipelines sits the record-time guard
+ * (collector/pipeline/time-guard.ts), the one place every way in shares.
+ *
  * Start order is reverse data-flow (exporters, processors back to front,
  * receivers last) so nothing receives data before its downstream can take it;
  * shutdown is data-flow order (receivers first) so each stage drains into a
@@ -15,6 +18,7 @@
 import type { CollectorConfig } from '../config/config';
 import { FanoutConsumer, type Component, type DiagLogger, type Host, type LogsConsumer } from '../pipeline/component';
 import type { Metrics } from '../telemetry/metrics';
+import { TimeGuardConsumer } from '../pipeline/time-guard';
 
 interface Node {
   key: string;
@@ -85,7 +89,9 @@ export class PipelineGraph {
     for (const id of receiverIds) {
       const targets = [...config.pipelines].filter(([, p]) => p.receivers.includes(id)).map(([name]) => pipelineEntry.get(name)!);
       const rc = config.receivers.get(id)!;
-      const next = targets.length === 1 ? targets[0] : new FanoutConsumer(targets);
+      // Every receiver's batches pass the record-time policy before any processor sees them
+      // (collector/pipeline/time-guard.ts): a time the tables cannot hold never gets further.
+      const next = new TimeGuardConsumer(targets.length === 1 ? targets[0] : new FanoutConsumer(targets), id, this.metrics);
       receivers.push({ key: `receiver:${id}`, component: rc.factory.create(settings(id), rc.config, next) });
     }
 

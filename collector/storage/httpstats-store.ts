@@ -34,6 +34,9 @@
  * plain String columns, no codecs, no TTL). Columns, engines, views and queries
  * are otherwise the same, so one set of queries serves both.
  *
+ * Times are clamped to what a DateTime holds (time-bounds.ts), so no row can fail
+ * an insert for its time.
+ *
  * Idempotent writes: every row of one write carries the same random FlushId; a
  * writer that failed without knowing whether its INSERT landed asks
  * `hasFlush()` before sending it again (18.16 has no insert_deduplication_token).
@@ -43,6 +46,7 @@ import type { ClickHouseStore, QueryOptions } from './clickhouse-client';
 import type { ClickHouseCapabilities } from './clickhouse-version';
 import { quoteIdent } from './clickhouse-params';
 import { ttlClause } from './clickhouse-schema';
+import { MAX_STORABLE_SECONDS, storableSeconds } from './time-bounds';
 import type { IntervalStatsRow, KeyCount, StatusClasses } from '../../processors/httpstats/aggregator';
 import type { AlertEvent, AlertRule, AlertState } from '../../processors/httpstats/alerts';
 import { LATENCY_GAMMA, LATENCY_MIN_BUCKET, LATENCY_MIN_MS } from '../../processors/httpstats/quantiles';
@@ -285,7 +289,7 @@ export class HttpStatsStore {
     const id = flushId.toString();
     const lines = rows.map((r) => {
       const o: Record<string, unknown> = {
-        TimeStart: Math.floor(r.timeStartMs / 1000),
+        TimeStart: storableSeconds(r.timeStartMs),
         IntervalSeconds: Math.round(r.intervalMs / 1000),
         ServiceName: r.service,
         HostName: r.host,
@@ -309,7 +313,7 @@ export class HttpStatsStore {
     const id = flushId.toString();
     const lines: string[] = [];
     for (const r of rows) {
-      const base = { TimeStart: Math.floor(r.timeStartMs / 1000), ServiceName: r.service, HostName: r.host, CollectorId: collectorId };
+      const base = { TimeStart: storableSeconds(r.timeStartMs), ServiceName: r.service, HostName: r.host, CollectorId: collectorId };
       const lists: [KeyDimension, KeyCount[]][] = [['section', r.sections], ['path', r.paths], ['status', r.statusCodes], ['browser', r.browsers], ['os', r.os]];
       for (const [dimension, list] of lists) {
         for (const k of list) lines.push(JSON.stringify({ ...base, Dimension: dimension, Key: k.key, Hits: k.hits, FlushId: id }));
@@ -322,7 +326,7 @@ export class HttpStatsStore {
     const id = flushId.toString();
     const lines = events.map((e) =>
       JSON.stringify({
-        Time: Math.floor(e.timeMs / 1000),
+        Time: storableSeconds(e.timeMs),
         ServiceName: e.service,
         HostName: e.host,
         Rule: e.rule,
@@ -332,7 +336,7 @@ export class HttpStatsStore {
         Baseline: e.baseline,
         Hits: e.hits,
         WindowSeconds: Math.round(e.windowMs / 1000),
-        Since: Math.floor(e.sinceMs / 1000),
+        Since: storableSeconds(e.sinceMs),
         CollectorId: collectorId,
         Message: e.message,
         FlushId: id,
@@ -354,7 +358,7 @@ export class HttpStatsStore {
     const time = table === 'alerts' ? 'Time' : 'TimeStart';
     const rows = await this.store.query<{ c: string }>(
       `SELECT count() AS c FROM ${this.table(name)} WHERE FlushId = {id:UInt64} AND ${time} >= toDateTime({from:UInt32}) AND ${time} <= toDateTime({to:UInt32})`,
-      { id: flushId.toString(), from: Math.floor(fromMs / 1000), to: Math.ceil(toMs / 1000) },
+      { id: flushId.toString(), from: storableSeconds(fromMs), to: Math.min(MAX_STORABLE_SECONDS, storableSeconds(toMs) + 1) },
       { signal },
     );
     return num(rows[0]?.c) > 0;

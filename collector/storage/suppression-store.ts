@@ -27,6 +27,7 @@ import type { ClickHouseStore } from './clickhouse-client';
 import type { ClickHouseCapabilities } from './clickhouse-version';
 import { quoteIdent } from './clickhouse-params';
 import { tsvEscape } from './clickhouse-logs-encoder';
+import { storableMs } from './time-bounds';
 
 export const SUPPRESSION_TABLE = 'log_suppression';
 
@@ -130,8 +131,9 @@ ORDER BY (ServiceName, Time, EventId)`,
   ];
 }
 
+/** Time text clamped to what the column holds (time-bounds.ts): no row can fail an insert for its time. */
 function timeText(ms: number, kind: SuppressionSchemaKind): string {
-  const t = Math.max(0, Math.floor(ms));
+  const t = storableMs(ms);
   const seconds = String(Math.floor(t / 1000)).padStart(10, '0');
   return kind === 'full' ? `${seconds}.${String(t % 1000).padStart(3, '0')}` : seconds;
 }

@@ -23,8 +23,11 @@
  * parts (parseTemplateText(Text), computed here so SQL never has to interpret
  * the SDK's escape rule). `Body` = parts[1] ‖ args[1] ‖ parts[2] ‖ args[2] … ‖
  * parts[n] ‖ args[n] (args past the end are ''), unless `RawBody` holds the body
- * (records without a template, and records whose body that rendering would not
- * reproduce byte for byte — storedBodyOf decides).
+ * (records without a template, records whose template is not stored yet — or was
+ * rejected — by this writer, see TemplateStore.isStored, and records whose body that
+ * rendering would not reproduce byte for byte — storedBodyOf decides).
+ *
+ * FirstSeen / LastSeen are clamped to what the columns hold (time-bounds.ts).
  */
 import { randomBytes } from 'crypto';
 import type { ClickHouseStore } from './clickhouse-client';
@@ -35,6 +38,8 @@ import { tsvEscape, tsvStringArray } from './clickhouse-logs-encoder';
 import type { TableEngine } from './clickhouse-schema';
 import type { TemplateDictionary, TemplateInfo } from '../templates/dictionary';
 import { parseTemplateText } from '../../sdk/templates';
+import { classifyClickHouseError } from './clickhouse-errors';
+import { storableMs } from './time-bounds';
 
 export const DEFAULT_TEMPLATES_TABLE = 'log_templates';
 
@@ -226,8 +231,9 @@ export function storedBodyOf(body: string, parts: readonly string[] | undefined,
   return renderLikeClickHouse(parts, args) === body ? '' : body;
 }
 
+/** FirstSeen / LastSeen text, clamped to what the column holds (time-bounds.ts): a poison time can never fail the insert. */
 function timeText(ms: number, kind: TemplateSchemaKind): string {
-  const t = Math.max(0, Math.floor(ms));
+  const t = storableMs(ms);
   const seconds = String(Math.floor(t / 1000)).padStart(10, '0');
   return kind === 'full' ? `${seconds}.${String(t % 1000).padStart(3, '0')}` : seconds;
 }
@@ -250,10 +256,39 @@ const COLUMNS = [
   'Version',
 ] as const;
 
+/** Failed inserts one flush spends isolating rejected entries before it drops the rest of them too. */
+const REJECTION_BUDGET = 16;
+/** Rejected entries remembered (so they are not sent again); beyond, the memory starts over. */
+const MAX_REJECTED_REMEMBERED = 10_000;
+
+/** What one flush did. */
+export interface TemplateFlushResult {
+  /** Entries written. */
+  written: number;
+  /**
+   * Entries the server refused as data (a permanent error): dropped, and not sent
+   * again by this writer (rows using them keep their Body, see isStored). The caller
+   * counts and logs them; each entry appears here once.
+   */
+  rejected: { entry: TemplateInfo; error: string }[];
+}
+
+function entryKey(e: TemplateInfo): string {
+  return `${e.service}\u0000${e.id}`;
+}
+
 /**
  * Writes TemplateDictionary entries to log_templates (and keeps the query-time
  * dictionary current). One per exporter; `writerId` is fresh per instance, so
  * counts restarting at 0 after a restart add up correctly at read time.
+ *
+ * Failure contract (flush): a retryable failure (server away, table missing)
+ * puts the unwritten entries back as dirty and throws — they are written later
+ * with their values then; a permanent one (the server rejected the data) is
+ * narrowed down by halving to the entries that cause it, which are dropped,
+ * reported once in the result and never sent again; the others are written.
+ * Nothing here ever waits for or drops log rows: rows rely on a template only
+ * once isStored() says it is in the table.
  */
 export class TemplateStore {
   readonly writerId = randomBytes(8).toString('hex');
@@ -262,6 +297,10 @@ export class TemplateStore {
   /** Ids this writer has stored: a new one means the query-time dictionary needs a reload. */
   private readonly written = new Set<bigint>();
   private readonly partsById = new Map<bigint, string[]>();
+  /** New ids were stored and the query-time dictionary has not been reloaded since. */
+  private reloadPending = false;
+  /** (service, id) of entries the server rejected: not sent again. */
+  private readonly rejected = new Set<string>();
 
   /**
    * `reloadDictionary`: Body is rendered at query time, so the dictionary must know
@@ -300,6 +339,15 @@ export class TemplateStore {
     return parts;
   }
 
+  /**
+   * Whether this writer has stored template `id` in the table: only then may a row
+   * leave its Body to be rendered from it (a template that failed or is not written
+   * yet must not turn a row's Body empty).
+   */
+  isStored(id: bigint): boolean {
+    return this.written.has(BigInt.asUintN(64, id));
+  }
+
   /** A strictly increasing version for this writer's rows (microseconds since the epoch, bumped on ties). */
   private nextVersion(): number {
     const v = Math.max(Date.now() * 1000, this.lastVersion + 1);
@@ -307,8 +355,14 @@ export class TemplateStore {
     return v;
   }
 
-  /** Inserts one row per entry (cumulative values); reloads the query-time dictionary when ids are new to it. */
+  /** Inserts one row per entry (cumulative values) and reloads the query-time dictionary when ids are new to it. */
   async write(entries: readonly TemplateInfo[]): Promise<void> {
+    await this.insert(entries);
+    await this.reloadIfPending();
+  }
+
+  /** One INSERT of the entries; marks their ids stored (and the dictionary due for a reload when any is new). */
+  private async insert(entries: readonly TemplateInfo[]): Promise<void> {
     if (entries.length === 0) return;
     const version = String(this.nextVersion());
     let body = '';
@@ -322,13 +376,13 @@ export class TemplateStore {
         tsvEscape(e.text),
         tsvStringArray(this.partsOf(id, e.text)),
         tsvEscape(e.source),
-        String(Math.min(255, Math.max(0, Math.trunc(e.severityNumber)))),
+        String(Math.min(255, Math.max(0, Math.trunc(e.severityNumber) || 0))),
         tsvEscape(e.severityText),
         tsvEscape(e.function),
         tsvEscape(e.location),
         timeText(e.firstSeenMs, this.kind),
         timeText(e.lastSeenMs, this.kind),
-        String(Math.max(0, Math.trunc(e.count))),
+        String(Math.max(0, Math.trunc(e.count) || 0)),
         e.supersededBy === undefined ? '0' : BigInt.asUintN(64, e.supersededBy).toString(),
         this.writerId,
         version,
@@ -342,23 +396,63 @@ export class TemplateStore {
       body: Buffer.from(body, 'utf8'),
     });
     for (const e of entries) this.written.add(BigInt.asUintN(64, e.id));
-    if (fresh && this.reloadDictionary) await this.store.command(`SYSTEM RELOAD DICTIONARY ${this.dictionaryName}`);
+    if (fresh && this.reloadDictionary) this.reloadPending = true;
+  }
+
+  /** Reloads the query-time dictionary after new ids; a failed reload is tried again at the next flush. */
+  private async reloadIfPending(): Promise<void> {
+    if (!this.reloadPending) return;
+    await this.store.command(`SYSTEM RELOAD DICTIONARY ${this.dictionaryName}`);
+    this.reloadPending = false;
   }
 
   /**
-   * Writes what changed in `dictionary` since the last flush. On failure the
-   * entries are marked dirty again (written next time, with their values then)
-   * and the error is rethrown.
+   * Writes what changed in `dictionary` since the last flush (see the failure
+   * contract above). Throws only for a retryable failure, after putting back as
+   * dirty every entry neither written nor rejected.
    */
-  async flush(dictionary: TemplateDictionary): Promise<number> {
-    const entries = dictionary.takeDirty();
-    if (entries.length === 0) return 0;
+  async flush(dictionary: TemplateDictionary): Promise<TemplateFlushResult> {
+    const result: TemplateFlushResult = { written: 0, rejected: [] };
+    const entries = dictionary.takeDirty().filter((e) => !this.rejected.has(entryKey(e)));
+    const settled = new Set<TemplateInfo>();
     try {
-      await this.write(entries);
+      if (entries.length > 0) await this.insertIsolating(entries, result, settled, { failures: 0 });
+      await this.reloadIfPending();
     } catch (err) {
-      dictionary.markDirty(entries);
+      dictionary.markDirty(entries.filter((e) => !settled.has(e)));
       throw err;
     }
-    return entries.length;
+    return result;
+  }
+
+  /** Inserts `entries`; on a permanent failure halves them until the rejected ones are isolated (within the budget). */
+  private async insertIsolating(
+    entries: TemplateInfo[],
+    result: TemplateFlushResult,
+    settled: Set<TemplateInfo>,
+    budget: { failures: number },
+  ): Promise<void> {
+    try {
+      await this.insert(entries);
+      for (const e of entries) settled.add(e);
+      result.written += entries.length;
+      return;
+    } catch (err) {
+      const failure = classifyClickHouseError(err);
+      if (failure.kind !== 'permanent') throw err;
+      budget.failures++;
+      if (entries.length === 1 || budget.failures > REJECTION_BUDGET) {
+        for (const e of entries) {
+          if (this.rejected.size >= MAX_REJECTED_REMEMBERED) this.rejected.clear();
+          this.rejected.add(entryKey(e));
+          settled.add(e);
+          result.rejected.push({ entry: e, error: failure.message });
+        }
+        return;
+      }
+    }
+    const half = Math.ceil(entries.length / 2);
+    await this.insertIsolating(entries.slice(0, half), result, settled, budget);
+    await this.insertIsolating(entries.slice(half), result, settled, budget);
   }
 }

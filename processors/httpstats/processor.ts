@@ -107,6 +107,7 @@ export class HttpStatsProcessor implements Processor {
   private readonly labels: { processor: string };
   private readonly requests: Counter;
   private readonly skipped: Counter;
+  private readonly timesReplaced: Counter;
   private readonly late: Counter;
   private readonly intervals: Counter;
   private readonly alertsCounter: Counter;
@@ -143,6 +144,10 @@ export class HttpStatsProcessor implements Processor {
     const m = settings.metrics;
     this.requests = m.counter('logfun_httpstats_requests_total', 'HTTP requests aggregated by the httpstats processor.');
     this.skipped = m.counter('logfun_httpstats_records_skipped_total', 'Records the httpstats processor passed on without counting, by reason (not_http, unparsed).');
+    this.timesReplaced = m.counter(
+      'logfun_httpstats_times_replaced_total',
+      'Request times (an access-log date in a Body, or the record time) refused for aggregation: past what the tables hold or more than a day ahead; the record time or the clock was used.',
+    );
     this.late = m.counter('logfun_httpstats_late_requests_total', 'Requests that arrived after their interval was closed (written as a further partial row).');
     this.intervals = m.counter('logfun_httpstats_intervals_total', 'Interval rows (per service and host) closed by the httpstats processor.');
     this.alertsCounter = m.counter('logfun_httpstats_alerts_total', 'Traffic alert and recovery events, by rule and state.');
@@ -235,6 +240,10 @@ export class HttpStatsProcessor implements Processor {
       else unparsed++;
     }
     this.reader.forget();
+    if (this.reader.replacedTimes > 0) {
+      this.timesReplaced.inc(this.labels, this.reader.replacedTimes);
+      this.reader.replacedTimes = 0;
+    }
     if (notHttp) this.skipped.inc({ ...this.labels, reason: 'not_http' }, notHttp);
     if (unparsed) this.skipped.inc({ ...this.labels, reason: 'unparsed' }, unparsed);
     return staged;

@@ -15,11 +15,17 @@
  *
  * Service = the resource's service.name; host = `server.address` of the record,
  * else of the resource, else the resource's host.name ('' when none). Time = the
- * record's time, else its observed time, else the caller's clock.
+ * record's time, else its observed time, else the caller's clock; for an access
+ * line in the body, the line's own date. A time the aggregation policy
+ * (collector/pipeline/time-policy.ts) refuses — past what the tables hold, or more
+ * than a day ahead of the clock (its interval would stay open until then) — is
+ * replaced by the record's time, or the clock when that one is refused too, and
+ * counted in `replacedTimes`.
  */
 import type { AnyValue, KeyValue, LogBatch } from '../../collector/pipeline/batch';
 import { newAccessLogFields, scanAccessLog, scanCsvAccessLog, type AccessLogFields } from '../../collector/receivers/filelog/parsers';
 import type { HttpSample } from './aggregator';
+import { aggregationTimeProblemMs } from '../../collector/pipeline/time-policy';
 
 export type ReadOutcome = 'http' | 'not_http' | 'unparsed';
 
@@ -51,11 +57,20 @@ function hostOfAttributes(attrs: KeyValue[]): string {
   return hostName;
 }
 
+/** The record's time in ms: its time, else its observed time, else `nowMs`. */
+function recordTimeMs(batch: LogBatch, i: number, nowMs: number): number {
+  const t = batch.timeUnixNano[i];
+  const observed = batch.observedTimeUnixNano[i];
+  return t > 0n ? Number(t / 1_000_000n) : observed > 0n ? Number(observed / 1_000_000n) : nowMs;
+}
+
 export class HttpRecordReader {
   private readonly fields: AccessLogFields = newAccessLogFields();
   private readonly csvFields: string[] = [];
   private resourceHosts: string[] = [];
   private resourceHostsOf: LogBatch | undefined;
+  /** Request times refused by the aggregation policy (replaced) since the caller last reset it. */
+  replacedTimes = 0;
 
   constructor(private readonly parseBody: boolean) {}
 
@@ -118,7 +133,7 @@ export class HttpRecordReader {
       const f = this.fields;
       const ok = body.charCodeAt(0) === 34 /* " */ ? scanCsvAccessLog(body, f, this.csvFields) === '' : scanAccessLog(body, f) === '';
       if (!ok) return 'not_http';
-      out.timeMs = f.timeMs;
+      out.timeMs = this.acceptable(f.timeMs, batch, i, nowMs);
       out.service = batch.resources[batch.resourceIndex[i]]?.serviceName ?? '';
       out.host = this.resourceHost(batch, i);
       out.path = f.path;
@@ -129,9 +144,7 @@ export class HttpRecordReader {
       return 'http';
     }
 
-    const t = batch.timeUnixNano[i];
-    const observed = batch.observedTimeUnixNano[i];
-    out.timeMs = t > 0n ? Number(t / 1_000_000n) : observed > 0n ? Number(observed / 1_000_000n) : nowMs;
+    out.timeMs = this.acceptable(recordTimeMs(batch, i, nowMs), batch, i, nowMs);
     out.service = batch.resources[batch.resourceIndex[i]]?.serviceName ?? '';
     out.host = host || this.resourceHost(batch, i);
     out.path = path || (target ? pathOfTarget(target) : '');
@@ -140,6 +153,19 @@ export class HttpRecordReader {
     out.durationMs = durationMs;
     out.userAgent = userAgent;
     return 'http';
+  }
+
+  /**
+   * `ms` when the aggregation policy accepts it, else the record's time, else the clock
+   * (counted). The policy's "now" is the later of the caller's clock (simulated in
+   * tests) and the wall clock.
+   */
+  private acceptable(ms: number, batch: LogBatch, i: number, nowMs: number): number {
+    const now = Math.max(nowMs, Date.now());
+    if (aggregationTimeProblemMs(ms, now) === undefined) return ms;
+    this.replacedTimes++;
+    const record = recordTimeMs(batch, i, nowMs);
+    return record !== ms && aggregationTimeProblemMs(record, now) === undefined ? record : nowMs;
   }
 
   /** Drops the per-batch cache (so the reader does not keep a batch alive). */

@@ -8,9 +8,12 @@
  *      become one write with a random WriteId, queued (taken even while the store
  *      is down, so a write covers what was counted; at most MAX_QUEUED_ROWS wait,
  *      beyond, the oldest writes are dropped and counted);
- *   2. write: queued writes are inserted oldest first; a failed write is retried at
- *      the next tick with the same WriteId (readers skip WriteIds they have seen,
- *      so an ambiguous failure never counts twice);
+ *   2. write: queued writes are inserted oldest first; a write that failed for a
+ *      transient reason is retried at the next tick with the same WriteId (readers
+ *      skip WriteIds they have seen, so an ambiguous failure never counts twice); a
+ *      write the server rejects as data (a permanent error: it would fail the same
+ *      way for ever and hold every later write behind it) is dropped, counted
+ *      (dropped{reason="rejected"}) and logged;
  *   3. read: rows inserted in the last `lookback` seconds by the server's clock;
  *      those of WriteIds not seen yet (this collector's own writes are seen when
  *      written) go to the balancer (balancer.applyPeerRows), each once;
@@ -26,7 +29,7 @@
  */
 import type { DiagLogger } from '../../collector/pipeline/component';
 import type { Counter, Metrics } from '../../collector/telemetry/metrics';
-import { errorMessage } from '../../collector/storage/clickhouse-errors';
+import { classifyClickHouseError, errorMessage } from '../../collector/storage/clickhouse-errors';
 import { newWriteId, type SpamRateRow, type SpamRatesStore, type StoredSpamRateRow } from '../../collector/storage/spam-rates-store';
 
 const MAX_QUEUED_ROWS = 200_000;
@@ -78,7 +81,7 @@ export class SharedRatesExchange {
     this.m = {
       written: mt.counter('logfun_spam_shared_rows_written_total', 'spam_rates rows this collector wrote (its per-key bucket counts).'),
       read: mt.counter('logfun_spam_shared_rows_read_total', "spam_rates rows of other collectors this collector applied."),
-      dropped: mt.counter('logfun_spam_shared_rows_dropped_total', 'spam_rates rows not written (queue_full) or other collectors\' counts not used (late, bucket_width, ahead).'),
+      dropped: mt.counter('logfun_spam_shared_rows_dropped_total', 'spam_rates rows not written (queue_full, rejected) or other collectors\' counts not used (late, bucket_width, ahead).'),
       errors: mt.counter('logfun_spam_shared_errors_total', 'Failed spam_rates operations (retried), by op (schema, write, read, prune).'),
     };
   }
@@ -147,6 +150,15 @@ export class SharedRatesExchange {
         this.seen.set(w.writeId, forgetAt);
         await store.insert(w.writeId, this.o.collectorId, w.rows);
       } catch (err) {
+        const failure = classifyClickHouseError(err);
+        if (failure.kind === 'permanent') {
+          this.queue.shift();
+          this.queuedRows -= w.rows.length;
+          this.m.dropped.inc({ ...this.labels, reason: 'rejected' }, w.rows.length);
+          this.m.errors.inc({ ...this.labels, op: 'write' });
+          this.o.logger.error('spam: ClickHouse rejected a shared rates write; dropped', { processor: this.o.processorId, rows: w.rows.length, error: failure.message });
+          continue;
+        }
         this.fail('write', err);
         break;
       }

@@ -30,6 +30,14 @@
  * Every accepted record ends in exactly one of: sent, failed{reason}, and every
  * refused-by-drop record in dropped{reason}.
  *
+ * The template dictionary (log_templates, collector/storage/template-store.ts) is
+ * written before each block is formed and before each insert, and never holds
+ * rows back: a row leaves its Body to be rendered from a template only once that
+ * template is stored, so a template write that fails (retried later; /readyz
+ * reports it after 30 s of failures while rows are written) or is rejected for
+ * good (dropped, logfun_exporter_templates_dropped_total, logged once) costs
+ * nothing but the Body stored in full.
+ *
  * queue.storage: wal puts a write-ahead log (collector/queue/wal.ts) in front of
  * the loop: consumeLogs resolves once the batch is written to the log (with the
  * receiver's delivery mark, see collector/queue/delivery-mark.ts), the bound
@@ -92,6 +100,11 @@ const UNKNOWN_TABLE = 60;
 const UNKNOWN_DATABASE = 81;
 /** Minimum interval between two repeated warnings of the same kind. */
 const WARN_INTERVAL_MS = 30_000;
+/**
+ * /readyz turns 503 when writing the template dictionary has failed this long while
+ * log rows are still being written (the store is reachable; its templates table is not).
+ */
+const TEMPLATES_STALL_MS = 30_000;
 
 export type DedupMode = 'token' | 'insert-id' | 'none';
 
@@ -162,11 +175,14 @@ export class ClickHouseLogsExporter implements Exporter {
   private readonly tableOptions: LogsTableOptions;
   private readonly templateOptions: TemplateTableOptions;
   private readonly templatesWrittenCounter: Counter;
+  private readonly templatesDroppedCounter: Counter;
+  /** Since when every template dictionary write failed (undefined: the last one succeeded). */
+  private templatesFailingSince: number | undefined;
+  /** When an INSERT of log rows last succeeded (0: never). */
+  private lastInsertOkAt = 0;
   /** The collector's template dictionary (from start()), persisted to log_templates on every insert. */
   private host: Host | undefined;
   private templateStore: TemplateStore | undefined;
-  /** The table renders Body at query time (RawBody + Body ALIAS): templates must be stored before rows. */
-  private renderedBody = false;
 
   private readonly queue: QueueEntry[] = [];
   private queuedBytes = 0;
@@ -234,6 +250,10 @@ export class ClickHouseLogsExporter implements Exporter {
     this.insertsCounter = m.counter('logfun_exporter_inserts_total', 'INSERT statements the exporter completed.');
     this.exportLatency = m.histogram('logfun_exporter_export_latency_seconds', 'Duration of each INSERT ClickHouse accepted (the request, not the time queued).');
     this.templatesWrittenCounter = m.counter('logfun_exporter_templates_written_total', 'Template dictionary entries written to the templates table.');
+    this.templatesDroppedCounter = m.counter(
+      'logfun_exporter_templates_dropped_total',
+      'Template dictionary entries the templates table rejected as data (dropped, not retried; rows using them keep their Body), by reason.',
+    );
     this.queueGauge.set(this.labels, 0);
     this.walMetrics = {
       bytes: m.gauge('logfun_exporter_queue_bytes', 'storage wal: bytes in the write-ahead log not yet sent.'),
@@ -489,6 +509,8 @@ export class ClickHouseLogsExporter implements Exporter {
    * With the memory queue: undefined, the generic checks (store reached, not stalled).
    */
   readiness(): { ready: boolean; reason?: string } | undefined {
+    const templates = this.templatesReadiness();
+    if (templates) return templates;
     const wal = this.wal;
     if (!wal) return undefined;
     const headroom = this.cfg.queueMaxBytes > 0 ? Math.min(READINESS_HEADROOM_BYTES, this.cfg.queueMaxBytes / 10) : 0;
@@ -497,6 +519,22 @@ export class ClickHouseLogsExporter implements Exporter {
       return { ready: false, reason: `write-ahead log full (${wal.liveBytes} bytes unsent): senders are refused until ClickHouse takes records` };
     }
     return { ready: true };
+  }
+
+  /**
+   * Not ready when template dictionary writes have failed for TEMPLATES_STALL_MS while
+   * log rows were written meanwhile: the templates table cannot be written (a store that
+   * is down is judged by the other checks). One rejected entry never counts: it is dropped.
+   */
+  private templatesReadiness(): { ready: false; reason: string } | undefined {
+    const since = this.templatesFailingSince;
+    if (since === undefined || this.lastInsertOkAt <= since) return undefined;
+    const failingMs = Date.now() - since;
+    if (failingMs < TEMPLATES_STALL_MS) return undefined;
+    return {
+      ready: false,
+      reason: `writing the template dictionary (${this.templateStore?.tableName ?? 'templates table'}) has failed for ${Math.round(failingMs / 1000)} s; log rows are still written with their Body`,
+    };
   }
 
   private async appendToWal(batch: LogBatch): Promise<void> {
@@ -604,6 +642,7 @@ export class ClickHouseLogsExporter implements Exporter {
     const range = this.walReplay!;
     await this.fillFromWal(range.to);
     if (this.stopNow) return;
+    await this.flushTemplates();
     const block = await this.takeBlock(range.to);
     this.walReplay = undefined;
     this.logger.info('sending again the insert that was in flight when the collector stopped', {
@@ -696,8 +735,10 @@ export class ClickHouseLogsExporter implements Exporter {
         columns.map((c): TableColumn => ({ name: c.name, type: c.type, defaultKind: c.default_kind })),
         caps.hasJSONCompactEachRow ? 'JSONCompactEachRow' : 'TabSeparated',
         {
+          // A row leaves its Body to the template only once the template is in the table: a
+          // template whose write failed (or has not happened yet) must not empty the row's Body.
           rawBodyOf: (body, service, id, args) => {
-            const t = id === 0n ? undefined : this.host?.templates.get(service, id);
+            const t = id === 0n || !templateStore.isStored(id) ? undefined : this.host?.templates.get(service, id);
             return storedBodyOf(body, t === undefined ? undefined : templateStore.partsOf(id, t.text), args);
           },
         },
@@ -718,7 +759,6 @@ export class ClickHouseLogsExporter implements Exporter {
       this.store = store;
       this.encoder = encoder;
       this.templateStore = templateStore;
-      this.renderedBody = rendered;
       this.dedupMode = dedupMode;
       this.schemaKind = columns.some((c) => c.name === 'ResourceAttributes' && /^Map\(/.test(c.type)) ? 'full' : 'legacy';
       this.logger.info('clickhouse exporter ready', {
@@ -798,6 +838,8 @@ export class ClickHouseLogsExporter implements Exporter {
         await this.waitForWork(waitMs);
         continue;
       }
+      // Templates first, so the rows about to be encoded can leave their Body to them.
+      await this.flushTemplates();
       const block = await this.takeBlock(undefined);
       await this.send(block, false);
       this.notifyIdle();
@@ -916,6 +958,7 @@ export class ClickHouseLogsExporter implements Exporter {
         body ??= Buffer.from(block.lines.join(''), 'utf8');
         await this.flushTemplates();
         await this.insert(block, body);
+        this.lastInsertOkAt = Date.now();
         this.insertsCounter.inc(this.labels);
         this.markSent(block.lines.length);
         return 'settled';
@@ -966,20 +1009,36 @@ export class ClickHouseLogsExporter implements Exporter {
   }
 
   /**
-   * Writes the template dictionary entries changed since the last insert. With a
-   * rendered Body a failure fails the insert (retryable: rows must not be stored
-   * before their templates); with a stored Body it is logged and the entries are
-   * written with a later insert.
+   * Writes the template dictionary entries changed since the last insert. Never
+   * throws and never holds rows back: rows rely on a template only once it is
+   * stored (rawBodyOf above). A retryable failure leaves the entries dirty for a
+   * later insert (warned, rate-limited; readiness() reports a lasting one); entries
+   * the table rejects as data are dropped, counted and logged once each
+   * (TemplateStore.flush does not send them again).
    */
   private async flushTemplates(): Promise<void> {
     const templates = this.templateStore;
     const host = this.host;
     if (!templates || !host) return;
     try {
-      const n = await templates.flush(host.templates);
-      if (n > 0) this.templatesWrittenCounter.inc(this.labels, n);
+      const result = await templates.flush(host.templates);
+      this.templatesFailingSince = undefined;
+      if (result.written > 0) this.templatesWrittenCounter.inc(this.labels, result.written);
+      if (result.rejected.length > 0) {
+        this.templatesDroppedCounter.inc({ ...this.labels, reason: 'rejected' }, result.rejected.length);
+        for (const { entry, error } of result.rejected) {
+          this.logger.error('ClickHouse rejected a template dictionary entry; dropped (rows using it keep their Body)', {
+            exporter: this.labels.exporter,
+            table: templates.tableName,
+            service: entry.service,
+            templateId: BigInt.asUintN(64, entry.id).toString(),
+            text: entry.text.slice(0, 200),
+            error,
+          });
+        }
+      }
     } catch (err) {
-      if (this.renderedBody) throw new RetryableError(`writing ${templates.tableName} failed (rows wait for their templates): ${errorMessage(err)}`);
+      this.templatesFailingSince ??= Date.now();
       this.warnRateLimited('templates', 'writing the template dictionary failed; it is written with a later insert', {
         table: templates.tableName,
         error: errorMessage(err),
