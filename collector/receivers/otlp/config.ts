@@ -306,10 +306,15 @@ export function validateOtlpReceiverConfig(config: OtlpReceiverConfig): string[]
     if (http.max_connections !== undefined) collect(problems, () => positiveInteger(http.max_connections, 'protocols.http.max_connections', 1_000_000));
     if (http.read_header_timeout !== undefined) collect(problems, () => positiveDuration(http.read_header_timeout!, 'protocols.http.read_header_timeout'));
     if (http.read_timeout !== undefined) collect(problems, () => positiveDuration(http.read_timeout!, 'protocols.http.read_timeout'));
-    collect(problems, () => {
-      const l = httpServerLimitsOf(http);
-      if (l.readHeaderTimeoutMs > l.readTimeoutMs) throw new Error(`protocols.http.read_header_timeout (${l.readHeaderTimeoutMs} ms) must not be longer than read_timeout (${l.readTimeoutMs} ms)`);
-    });
+    let timeouts: HttpServerLimits | undefined;
+    try {
+      timeouts = httpServerLimitsOf(http);
+    } catch {
+      // each bad value was reported above
+    }
+    if (timeouts && timeouts.readHeaderTimeoutMs > timeouts.readTimeoutMs) {
+      problems.push(`protocols.http.read_header_timeout (${timeouts.readHeaderTimeoutMs} ms) must not be longer than read_timeout (${timeouts.readTimeoutMs} ms)`);
+    }
     problems.push(...validateServerTls(http.tls ?? undefined, 'protocols.http.tls'), ...validateBearerAuth(http.auth ?? undefined, 'protocols.http.auth'));
   }
   if (config.limits) {

@@ -271,7 +271,8 @@ export class OtlpHttpServer {
 
   /**
    * Reads the body up to max_request_body_size. Beyond it the rest is drained (so
-   * the sender reads the 413 instead of a reset) up to a hard cap, then cut.
+   * the sender reads the 413 instead of a reset) up to a hard cap, then cut; a
+   * Content-Length beyond that cap is answered at once, before any body is read.
    */
   private readBody(req: http.IncomingMessage): Promise<Buffer> {
     const limit = this.maxBodySize;
@@ -281,6 +282,12 @@ export class OtlpHttpServer {
       let size = 0;
       let tooLarge = Number.isFinite(declared) && declared > limit;
       const fail = () => reject(new HttpFailure(413, `request body larger than max_request_body_size (${limit} bytes)`, 'too_large'));
+      // Declared far beyond what would be drained: answer now, read nothing (the connection is closed after the 413).
+      if (Number.isFinite(declared) && declared > limit * DRAIN_LIMIT_FACTOR) {
+        req.pause();
+        fail();
+        return;
+      }
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > limit) tooLarge = true;
