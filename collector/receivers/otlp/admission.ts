@@ -76,17 +76,24 @@ export class ReceiverAdmission {
   }
 
   /**
-   * Reserves `bytes` of the in-flight budget; false (and counted as a refusal)
-   * when they do not fit. Every true must be matched by release(bytes).
+   * Reserves `bytes` of the in-flight budget; false when they do not fit,
+   * counted as a refusal unless `count` is false (the caller then decides
+   * whether the request is refused, and counts it with refused()). Every true
+   * must be matched by release(bytes).
    */
-  reserve(protocol: Protocol, bytes: number): boolean {
+  reserve(protocol: Protocol, bytes: number, count = true): boolean {
     if (this.inFlight > 0 && this.inFlight + bytes > this.limits.maxInFlightBytes) {
-      this.refused(protocol, 'max_in_flight_bytes', `${bytes} more request bytes would pass max_in_flight_bytes (${this.limits.maxInFlightBytes}; ${this.inFlight} in flight)`);
+      if (count) this.refusedBytes(protocol, bytes);
       return false;
     }
     this.inFlight += bytes;
     this.bytesGauge?.set({ receiver: this.id }, this.inFlight);
     return true;
+  }
+
+  /** Counts a request refused because `bytes` did not fit the in-flight budget. */
+  refusedBytes(protocol: Protocol, bytes: number): void {
+    this.refused(protocol, 'max_in_flight_bytes', `${bytes} more request bytes would pass max_in_flight_bytes (${this.limits.maxInFlightBytes}; ${this.inFlight} in flight)`);
   }
 
   release(bytes: number): void {

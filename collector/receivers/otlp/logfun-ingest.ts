@@ -356,7 +356,8 @@ class IngestStream {
   private onData(bytes: Buffer): void {
     if (this.closed) return;
     const admission = this.service.admission;
-    this.queue.push({ bytes, reserved: admission === undefined ? false : admission.reserve('grpc', bytes.length) });
+    // Not counted yet: only a batch is refused for not fitting (refuseOverBudget); other messages are small and handled.
+    this.queue.push({ bytes, reserved: admission === undefined ? false : admission.reserve('grpc', bytes.length, false) });
     this.queuedBytes += bytes.length;
     if ((this.queue.length > MAX_QUEUED_MESSAGES || this.queuedBytes > MAX_QUEUED_BYTES) && !this.paused) {
       this.paused = true;
@@ -407,7 +408,7 @@ class IngestStream {
         return;
       case 'batch':
         if (admitted) await this.onBatch(message.batch);
-        else this.refuseOverBudget(message.batch.sequence);
+        else this.refuseOverBudget(message.batch.sequence, bytes.length);
         return;
       case 'strings':
         if (!this.helloDone) {
@@ -484,13 +485,14 @@ class IngestStream {
   }
 
   /** Acks a batch that did not fit the receiver's byte budget with RESOURCE_EXHAUSTED and a retry delay (the SDK resends it). */
-  private refuseOverBudget(sequence: number): void {
+  private refuseOverBudget(sequence: number, bytes: number): void {
     const svc = this.service;
     if (!this.helloDone) {
       this.fail(grpc.status.INVALID_ARGUMENT, 'a RecordBatch before the Hello', 'protocol');
       return;
     }
     svc.counters.batches.inc({ receiver: svc.id, outcome: 'refused' });
+    svc.admission?.refusedBytes('grpc', bytes);
     const limit = svc.admission?.limits.maxInFlightBytes ?? 0;
     this.send(encodeAck(sequence, GrpcCode.RESOURCE_EXHAUSTED, `the receiver holds its most request bytes (max_in_flight_bytes ${limit}); retry later`, ADMISSION_RETRY_MS));
   }
