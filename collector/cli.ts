@@ -6,7 +6,8 @@ import { ConfigError } from './config/config';
 import { formatRows, runSql } from './cli/sql';
 import { runDemo } from './cli/demo';
 import { untilSignal } from './cli/signals';
-import { runDecode, type DecodeFormat } from './cli/decode';
+import { decodeBoundOptions, runDecode, type DecodeFormat } from './cli/decode';
+import { DEFAULT_DECODE_BOUNDS, type DecodeBounds } from '../sdk/file-format/bounds';
 import { defaultHttpStatsConsoleOptions, runHttpStatsConsole } from './cli/httpstats';
 import { registerControlCommand } from './cli/control';
 import { registerTailCommand } from './cli/tail';
@@ -65,8 +66,19 @@ program
   .description("print the records of logfun log files (the SDK's transport: 'file') as text or JSON lines")
   .argument('<files...>', 'log files to decode, in order')
   .addOption(new Option('-f, --format <format>', 'text: <ISO time> <LEVEL> <service> <body>; json: typed fields').choices(['text', 'json']).default('text'))
-  .action(async (files: string[], opts: { format: DecodeFormat }) => {
-    process.exitCode = await runDecode(files, { format: opts.format });
+  .option('--max-frame-bytes <size>', `most bytes one frame may decompress to (default ${DEFAULT_DECODE_BOUNDS.maxFrameBytes / 2 ** 20}MiB)`)
+  .option('--max-frame-records <n>', `most records one frame may hold (default ${DEFAULT_DECODE_BOUNDS.maxFrameRecords})`)
+  .option('--max-output-bytes <size>', `most decompressed bytes per file (default ${DEFAULT_DECODE_BOUNDS.maxOutputBytes / 2 ** 20}MiB, or ${DEFAULT_DECODE_BOUNDS.maxOutputRatio}x the file's size if larger)`)
+  .action(async (files: string[], opts: { format: DecodeFormat; maxFrameBytes?: string; maxFrameRecords?: string; maxOutputBytes?: string }) => {
+    let bounds: Partial<DecodeBounds>;
+    try {
+      bounds = decodeBoundOptions(opts);
+    } catch (e) {
+      process.stderr.write(`logfun decode: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.exitCode = await runDecode(files, { format: opts.format, bounds });
   });
 
 program

@@ -37,6 +37,7 @@ export { traced, logged, functionScopes, FunctionScopes, FunctionScope, currentF
 export {
   decodeLogFile,
   decodeLogFileFrames,
+  decodeLogFileFramesAsync,
   formatTextLine,
   formatJsonLine,
   describeProblems,
@@ -45,5 +46,6 @@ export {
   type DecodeResult,
   type DecodeSummary,
 } from './file-format/decode';
+export { DEFAULT_DECODE_BOUNDS, DecodeBoundError, type DecodeBounds } from './file-format/bounds';
 export type { CodeLocation } from './callsite';
 export { SDK_VERSION } from './version';

@@ -7,11 +7,19 @@
  * Damaged input never crashes the command: a truncated last frame (a writer
  * killed mid-write) or a damaged frame ends that file's output after every
  * record before it, and the problem is reported on stderr. Exit code: 0 when
- * every file decoded completely, 2 when some file was truncated, damaged or not
- * a logfun file (its readable records were still printed).
+ * every file decoded completely, 2 when some file was truncated, damaged, not
+ * a logfun file, or past a decode bound (its readable records were still printed).
+ *
+ * Output bounds: the console upload's (sdk/file-format/bounds.ts: bytes per
+ * frame, records per frame, decompressed bytes per file), so a decompression
+ * bomb stops with a clear message instead of exhausting memory. A genuine file
+ * written with larger batches decodes with --max-frame-bytes /
+ * --max-frame-records / --max-output-bytes (the message names the option).
  */
 import * as fs from 'fs';
 import { decodeLogFileFrames, describeProblems, formatJsonLine, formatTextLine, type DecodeSummary } from '../../sdk/file-format/decode';
+import { DEFAULT_DECODE_BOUNDS, type BoundKind, type DecodeBounds } from '../../sdk/file-format/bounds';
+import { parseSize } from '../config/units';
 
 export type DecodeFormat = 'text' | 'json';
 
@@ -20,7 +28,16 @@ export interface DecodeCommandOptions {
   /** Default process.stdout / process.stderr. */
   out?: NodeJS.WritableStream;
   err?: NodeJS.WritableStream;
+  /** Output bounds; default DEFAULT_DECODE_BOUNDS (those of the console upload). */
+  bounds?: Partial<DecodeBounds>;
 }
+
+/** The option that raises each bound. */
+const BOUND_OPTION: Record<BoundKind, string> = {
+  frame_bytes: '--max-frame-bytes',
+  frame_records: '--max-frame-records',
+  output_bytes: '--max-output-bytes',
+};
 
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -35,6 +52,7 @@ export async function runDecode(files: string[], options: DecodeCommandOptions):
   const out = options.out ?? process.stdout;
   const err = options.err ?? process.stderr;
   const format = options.format === 'json' ? formatJsonLine : formatTextLine;
+  const bounds: DecodeBounds = { ...DEFAULT_DECODE_BOUNDS, ...options.bounds };
   let exitCode = 0;
   for (const file of files) {
     let bytes: Buffer;
@@ -48,12 +66,13 @@ export async function runDecode(files: string[], options: DecodeCommandOptions):
     const summary: DecodeSummary = { records: 0, frames: 0, sessions: 0, droppedBySdk: 0, truncation: undefined, error: undefined, version: 0 };
     let problems: string;
     try {
-      for (const records of decodeLogFileFrames(bytes, summary)) {
+      for (const records of decodeLogFileFrames(bytes, summary, bounds)) {
         let text = '';
         for (const r of records) text += format(r) + '\n';
         await write(out, text);
       }
       problems = describeProblems(summary);
+      if (summary.bound !== undefined) problems += ` (if this is a genuine file, raise the bound with ${BOUND_OPTION[summary.bound]})`;
       if (summary.truncation || summary.error) exitCode = 2;
     } catch (e) {
       problems = (e as Error).message;
@@ -62,4 +81,17 @@ export async function runDecode(files: string[], options: DecodeCommandOptions):
     if (problems) err.write(`logfun decode: ${file}: ${problems}\n`);
   }
   return exitCode;
+}
+
+/** The bounds given as command-line options (sizes as in the config: 64MiB, 1GiB, bytes); throws naming a bad one. */
+export function decodeBoundOptions(opts: { maxFrameBytes?: string; maxFrameRecords?: string; maxOutputBytes?: string }): Partial<DecodeBounds> {
+  const bounds: Partial<DecodeBounds> = {};
+  const positive = (n: number, option: string): number => {
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${option}: must be a whole number of at least 1`);
+    return n;
+  };
+  if (opts.maxFrameBytes !== undefined) bounds.maxFrameBytes = positive(parseSize(opts.maxFrameBytes, '--max-frame-bytes'), '--max-frame-bytes');
+  if (opts.maxFrameRecords !== undefined) bounds.maxFrameRecords = positive(Number(opts.maxFrameRecords), '--max-frame-records');
+  if (opts.maxOutputBytes !== undefined) bounds.maxOutputBytes = positive(parseSize(opts.maxOutputBytes, '--max-output-bytes'), '--max-output-bytes');
+  return bounds;
 }

@@ -26,6 +26,7 @@ import { parseTemplateText } from '../../sdk/templates';
 import { templateIdOf, templateIdToString } from '../../sdk/template-id';
 import { severityTextOf } from '../../sdk/severity';
 import { ProtoWriter, WIRE_LEN } from '../../sdk/wire/compact-writer';
+import { MAX_DICTIONARY_STRING_LENGTH } from '../../sdk/wire/compact-encode';
 import { Malformed } from './reader';
 import type { HelloMessage, MutedCountMessage, RecordBatchMessage, TemplateDefinitionMessage } from './messages';
 
@@ -89,13 +90,33 @@ export interface DecodedBatch {
   scopeIndex: number;
 }
 
+/**
+ * What one stream may make the collector keep for the stream's life. The
+ * dictionary bounds are the SDK's own (sdk/wire/compact-encode.ts), so a stream
+ * holds at most 16384 x 64 UTF-16 units of strings (~2 MiB, ~1 MiB for Latin-1)
+ * and DEFAULT_MAX_TEMPLATE_CHARS of template text, whatever its client sends.
+ * (The string bound used to be 1024 units: ~17 MB per stream a client could fill.)
+ */
 export interface CompactDecoderOptions {
   /** Most templates defined at once; more is a protocol violation (the SDK must reset). Default 16384. */
   maxTemplates?: number;
   /** Most dictionary strings per stream (at least 16384, the SDK's bound). Default 16384. */
   maxStrings?: number;
-  /** Longest dictionary string in UTF-16 units. Default 1024. */
+  /** Longest dictionary string in UTF-16 units (at least the SDK's 64). Default 64. */
   maxStringLength?: number;
+  /**
+   * Most UTF-16 units of template text (text, function, file path, location) defined at
+   * once on a stream; more is refused like too many templates. Default DEFAULT_MAX_TEMPLATE_CHARS.
+   */
+  maxTemplateChars?: number;
+}
+
+/** 16384 templates (the most a stream may define) of 256 characters each: 4 Mi UTF-16 units. */
+export const DEFAULT_MAX_TEMPLATE_CHARS = 4 * 1024 * 1024;
+
+/** A template's share of maxTemplateChars. */
+function templateChars(t: StreamTemplate): number {
+  return t.text.length + t.function.length + t.filepath.length + t.location.length;
 }
 
 export class CompactStreamDecoder {
@@ -104,6 +125,9 @@ export class CompactStreamDecoder {
   private readonly strings: string[] = [];
   private readonly maxStrings: number;
   private readonly maxStringLength: number;
+  private readonly maxTemplateChars: number;
+  /** UTF-16 units of the templates defined now (templateChars). */
+  private templateCharsTotal = 0;
   private hello: HelloMessage | undefined;
   /** service.name of the Hello's resource ('' when absent). */
   serviceName = '';
@@ -113,7 +137,8 @@ export class CompactStreamDecoder {
   constructor(options: CompactDecoderOptions = {}) {
     this.maxTemplates = options.maxTemplates ?? 16_384;
     this.maxStrings = options.maxStrings ?? 16_384;
-    this.maxStringLength = options.maxStringLength ?? 1024;
+    this.maxStringLength = options.maxStringLength ?? MAX_DICTIONARY_STRING_LENGTH;
+    this.maxTemplateChars = options.maxTemplateChars ?? DEFAULT_MAX_TEMPLATE_CHARS;
   }
 
   get stringCount(): number {
@@ -150,10 +175,19 @@ export class CompactStreamDecoder {
 
   /** Defines templates (after forgetting all of them when `reset`); returns the new definitions. Throws Malformed. */
   define(definitions: readonly TemplateDefinitionMessage[], reset: boolean): StreamTemplate[] {
-    if (reset) this.templates.clear();
+    if (reset) {
+      this.templates.clear();
+      this.templateCharsTotal = 0;
+    }
     const out: StreamTemplate[] = [];
     for (const d of definitions) {
       if (d.index === 0) throw new Malformed('template index 0 is reserved');
+      // Checked before the text is parsed or kept: a redefinition replaces the old one's share.
+      const previous = this.templates.get(d.index);
+      const chars = d.text.length + d.function.length + d.codeFilepath.length + d.codeLocation.length;
+      if (this.templateCharsTotal - (previous ? templateChars(previous) : 0) + chars > this.maxTemplateChars) {
+        throw new Malformed(`template definitions on one stream exceed ${this.maxTemplateChars} characters of text (the SDK must send TemplateDefinitions.reset first)`);
+      }
       const id = templateIdOf(d.text);
       if (id !== d.templateId) {
         throw new Malformed(`template ${d.index}: template_id ${d.templateId} is not templateIdOf(text) = ${id} for ${JSON.stringify(d.text.slice(0, 200))}`);
@@ -184,6 +218,8 @@ export class CompactStreamDecoder {
         location: d.codeLocation || (hasSite ? `${d.codeFilepath}:${d.codeLineno}` : ''),
         kinds,
       };
+      if (previous) this.templateCharsTotal -= templateChars(previous);
+      this.templateCharsTotal += templateChars(t);
       this.templates.set(d.index, t);
       out.push(t);
     }

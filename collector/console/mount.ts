@@ -313,7 +313,7 @@ export async function mountConsole(admin: AdminServer, options: ConsoleOptions):
   api('POST', `${CONSOLE_API}/decode`, async (_req, res, url, body) => {
     const format = url.searchParams.get('format') === 'json' ? 'json' : 'text';
     try {
-      await streamDecodedFile(body, res, format, SECURITY_HEADERS);
+      await streamDecodedFile(body, res, format, SECURITY_HEADERS, options.metrics);
     } catch (e) {
       if (e instanceof DecodeInputError) throw new HttpError(e.status, e.message);
       throw e;

@@ -4,8 +4,60 @@
  * console, readiness).
  * Names follow `logfun_<component>_<what>_total` (counters), `logfun_<component>_<what>`
  * (gauges), `logfun_<component>_<what>_seconds` (histograms); labels are a flat string map.
+ *
+ * Label cardinality: some label values are chosen by clients (a `service` label
+ * carries the service.name an SDK claims), and every distinct value is a series
+ * kept for the process's life and rendered on every scrape. So each metric keeps
+ * at most MAX_CLIENT_LABEL_VALUES distinct values of such a label; later new
+ * values are counted under OTHER_LABEL_VALUE ("_other"). The cap lives here,
+ * once, so no caller can forget it.
  */
 export type Labels = Record<string, string>;
+
+/** Labels whose values come from clients (see the file comment). */
+export const CLIENT_CHOSEN_LABELS: readonly string[] = ['service'];
+/** Distinct values of a client-chosen label one metric keeps; later new values become OTHER_LABEL_VALUE. */
+export const MAX_CLIENT_LABEL_VALUES = 200;
+export const OTHER_LABEL_VALUE = '_other';
+
+/**
+ * The per-metric cap on client-chosen label values: the first
+ * MAX_CLIENT_LABEL_VALUES distinct values of each such label keep their series,
+ * later ones are folded into `_other` (the counts stay, only the name is lost).
+ */
+class ClientLabelCap {
+  private readonly seen = new Map<string, Set<string>>();
+
+  apply(labels: Labels): Labels {
+    let out = labels;
+    for (const name of CLIENT_CHOSEN_LABELS) {
+      const value = labels[name];
+      if (value === undefined) continue;
+      let values = this.seen.get(name);
+      if (values === undefined) this.seen.set(name, (values = new Set()));
+      if (values.has(value)) continue;
+      if (values.size < MAX_CLIENT_LABEL_VALUES) {
+        values.add(value);
+        continue;
+      }
+      if (out === labels) out = { ...labels };
+      out[name] = OTHER_LABEL_VALUE;
+    }
+    return out;
+  }
+
+  /** The label set a lookup must use: the value as stored (a folded value reads `_other`). */
+  lookup(labels: Labels): Labels {
+    let out = labels;
+    for (const name of CLIENT_CHOSEN_LABELS) {
+      const value = labels[name];
+      if (value === undefined || value === OTHER_LABEL_VALUE || this.seen.get(name)?.has(value)) continue;
+      if (out === labels) out = { ...labels };
+      out[name] = OTHER_LABEL_VALUE;
+    }
+    return out;
+  }
+}
 
 function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -37,9 +89,11 @@ export interface Series {
 /** A counter or a gauge (same storage; `type` decides how it is exposed). */
 export class Counter {
   private readonly values = new Map<string, { labels: Labels; value: number }>();
+  private readonly cap = new ClientLabelCap();
   constructor(readonly name: string, readonly help: string, readonly type: 'counter' | 'gauge' = 'counter') {}
 
   inc(labels: Labels = {}, by = 1): void {
+    labels = this.cap.apply(labels);
     const key = labelKey(labels);
     const v = this.values.get(key);
     if (v) v.value += by;
@@ -47,6 +101,7 @@ export class Counter {
   }
 
   set(labels: Labels, value: number): void {
+    labels = this.cap.apply(labels);
     this.values.set(labelKey(labels), { labels, value });
   }
 
@@ -57,7 +112,7 @@ export class Counter {
       for (const v of this.values.values()) sum += v.value;
       return sum;
     }
-    return this.values.get(labelKey(labels))?.value ?? 0;
+    return this.values.get(labelKey(this.cap.lookup(labels)))?.value ?? 0;
   }
 
   /** Every label set with its value (copies). */
@@ -93,6 +148,7 @@ export class Histogram {
   readonly type = 'histogram' as const;
   readonly buckets: readonly number[];
   private readonly values = new Map<string, HistogramSeries>();
+  private readonly cap = new ClientLabelCap();
 
   constructor(readonly name: string, readonly help: string, buckets: readonly number[] = DEFAULT_LATENCY_BUCKETS_SECONDS) {
     const sorted = [...buckets].filter((b) => Number.isFinite(b)).sort((a, b) => a - b);
@@ -104,6 +160,7 @@ export class Histogram {
 
   observe(labels: Labels, value: number): void {
     if (!Number.isFinite(value)) return;
+    labels = this.cap.apply(labels);
     const key = labelKey(labels);
     let s = this.values.get(key);
     if (!s) {
@@ -125,7 +182,7 @@ export class Histogram {
   /** Count and sum for exactly these labels, or over all label sets. */
   stats(labels?: Labels): { count: number; sum: number } {
     if (labels) {
-      const s = this.values.get(labelKey(labels));
+      const s = this.values.get(labelKey(this.cap.lookup(labels)));
       return { count: s?.count ?? 0, sum: s?.sum ?? 0 };
     }
     let count = 0;
@@ -143,7 +200,7 @@ export class Histogram {
    */
   quantile(q: number, labels?: Labels): number | undefined {
     const counts = new Array<number>(this.buckets.length + 1).fill(0);
-    for (const s of labels ? [this.values.get(labelKey(labels))].filter((x): x is HistogramSeries => !!x) : this.values.values()) {
+    for (const s of labels ? [this.values.get(labelKey(this.cap.lookup(labels)))].filter((x): x is HistogramSeries => !!x) : this.values.values()) {
       s.buckets.forEach((c, i) => (counts[i] += c));
     }
     const total = counts.reduce((a, b) => a + b, 0);

@@ -8,16 +8,19 @@
  * Robustness: decoding never throws on damaged input once the magic matched.
  * It stops at the first incomplete frame (`truncation`: a writer killed
  * mid-write) or damaged frame (`error`) and returns every record before it.
+ * Output is bounded (bounds.ts): a frame past a bound stops decoding like a
+ * damaged one (`error`, and `bound` says which), so a decompression bomb costs
+ * at most the bound's work and memory.
  *
  * The RecordBatch reader follows the column rules written in ingest.proto and
  * is independent of the encoder (sdk/wire/compact-encode.ts), so the round-trip
  * tests check both against each other.
  */
-import * as zlib from 'zlib';
 import { renderParts, parseTemplateText } from '../templates';
 import { severityTextOf } from '../severity';
 import { stringifyValue, type ArgumentValue, type AttributeValue } from '../values';
-import { COMPRESSION_BROTLI, COMPRESSION_DEFLATE, COMPRESSION_NONE, splitFrames, type Truncation } from './frames';
+import { splitFrames, type RawFrame, type Truncation } from './frames';
+import { DecodeBoundError, DEFAULT_DECODE_BOUNDS, inflateFrame, inflateFrameSync, outputBudget, type BoundKind, type DecodeBounds } from './bounds';
 
 export interface DecodedTemplate {
   /** File-local index (definitions of one writer session). */
@@ -70,6 +73,8 @@ export interface DecodeSummary {
   error: string | undefined;
   /** Format version byte of the file. */
   version: number;
+  /** Set (with `error`) when decoding stopped because a decode bound was passed (bounds.ts). */
+  bound?: BoundKind;
 }
 
 export interface DecodeResult extends DecodeSummary {
@@ -80,6 +85,8 @@ export interface DecodeResult extends DecodeSummary {
 export interface DecodeOptions {
   /** Receives records one by one (then `decoded` stays empty): for large files. */
   onRecord?: (record: DecodedRecord) => void;
+  /** Output bounds; default DEFAULT_DECODE_BOUNDS. */
+  bounds?: DecodeBounds;
 }
 
 // ---- protobuf reading ----
@@ -871,70 +878,170 @@ function decodeRecordBatch(buf: Uint8Array, c: BatchColumns, session: Session, e
 
 // ---- frames ----
 
-function inflate(flags: number, stored: Uint8Array): Uint8Array {
-  switch (flags) {
-    case COMPRESSION_NONE:
-      return stored;
-    case COMPRESSION_DEFLATE:
-      return zlib.inflateSync(stored);
-    case COMPRESSION_BROTLI:
-      return zlib.brotliDecompressSync(stored);
-    default:
-      throw new DecodeError(`unknown compression flag ${flags}`);
+/** Decoder state carried from frame to frame. */
+interface FrameCursor {
+  session: Session | undefined;
+  /** Decompressed bytes so far and the file's budget (bounds.ts outputBudget). */
+  outputBytes: number;
+  outputBudget: number;
+}
+
+/**
+ * Decodes one decompressed frame payload into its records, yielding (nothing)
+ * after each message so an async caller can give the event loop a turn; the
+ * records are returned at the end, and the session is advanced only then (a
+ * damaged frame changes nothing). Throws DecodeError / DecodeBoundError.
+ */
+function* decodePayload(payload: Uint8Array, cursor: FrameCursor, bounds: DecodeBounds, summary: DecodeSummary): Generator<void, { records: DecodedRecord[]; dropped: number; session: Session | undefined }> {
+  const records: DecodedRecord[] = [];
+  let session = cursor.session;
+  let dropped = 0;
+  let sessions = 0;
+  const outer = new Reader(payload);
+  while (!outer.done) {
+    const message = outer.sub();
+    // The writer never writes an empty message; a run of them is what a zero-filled bomb decodes to.
+    if (message.done) throw new DecodeError('empty message');
+    while (!message.done) {
+      const tag = message.varint();
+      const field = tag >>> 3;
+      if ((tag & 7) !== WIRE_LEN) {
+        message.skip(tag & 7);
+        continue;
+      }
+      if (field === 1) {
+        session = readHello(message.sub());
+        sessions++;
+      } else if (field === 2 || field === 3) {
+        if (session === undefined) throw new DecodeError('records before the file header (Hello)');
+        const r = message.sub();
+        if (field === 2) readTemplateDefinitions(r, session);
+        else {
+          const columns = readRecordBatch(r);
+          if (records.length + columns.templateIndex.length > bounds.maxFrameRecords) {
+            throw new DecodeBoundError('frame_records', bounds.maxFrameRecords, `it holds more than ${bounds.maxFrameRecords} records (the per-frame decode bound)`);
+          }
+          decodeRecordBatch(payload, columns, session, (x) => records.push(x));
+          dropped += columns.droppedSinceLast;
+        }
+      } else message.skip(WIRE_LEN);
+    }
+    yield;
   }
+  summary.sessions += sessions;
+  return { records, dropped, session };
+}
+
+/** Records a frame's outcome in the summary; returns the records, or undefined when decoding must stop. */
+function settleFrame(
+  frame: RawFrame,
+  cursor: FrameCursor,
+  summary: DecodeSummary,
+  outcome: { records: DecodedRecord[]; dropped: number; session: Session | undefined } | { error: unknown },
+): DecodedRecord[] | undefined {
+  if ('error' in outcome) {
+    const err = outcome.error;
+    if (err instanceof DecodeBoundError) summary.bound = err.bound;
+    summary.error = `frame at byte ${frame.offset} ${err instanceof DecodeBoundError ? 'is refused' : 'is damaged'}: ${err instanceof Error ? err.message : String(err)}`;
+    return undefined;
+  }
+  cursor.session = outcome.session;
+  summary.frames++;
+  summary.records += outcome.records.length;
+  summary.droppedBySdk += outcome.dropped;
+  return outcome.records;
+}
+
+/** The bound left for the next frame's output: the per-frame bound or what remains of the file's budget. */
+function frameBudget(cursor: FrameCursor, bounds: DecodeBounds): number {
+  const left = cursor.outputBudget - cursor.outputBytes;
+  if (left <= 0) {
+    throw new DecodeBoundError('output_bytes', cursor.outputBudget, `the file decompresses to more than ${cursor.outputBudget} bytes (the per-file decode bound)`);
+  }
+  return Math.min(bounds.maxFrameBytes, left);
+}
+
+/** Turns a frame-budget overrun caused by the file budget into the per-file bound's error. */
+function fileBoundOf(err: unknown, cursor: FrameCursor, bounds: DecodeBounds): unknown {
+  if (err instanceof DecodeBoundError && err.bound === 'frame_bytes' && err.limit < bounds.maxFrameBytes) {
+    return new DecodeBoundError('output_bytes', cursor.outputBudget, `the file decompresses to more than ${cursor.outputBudget} bytes (the per-file decode bound)`);
+  }
+  return err;
+}
+
+function startCursor(bytes: Uint8Array, bounds: DecodeBounds): FrameCursor {
+  return { session: undefined, outputBytes: 0, outputBudget: outputBudget(bounds, bytes.length) };
 }
 
 /**
  * Decodes a log file frame by frame: yields each frame's records (a frame's
  * records come only once the whole frame decoded) and keeps `summary` up to
- * date. Stops at a truncated or damaged frame (see summary.truncation/error).
- * Throws only when the bytes are not a logfun file.
+ * date. Stops at a truncated or damaged frame, or at one past a decode bound
+ * (see summary.truncation / error / bound). Throws only when the bytes are not
+ * a logfun file. Decompresses on the calling thread: for tools and tests;
+ * servers use decodeLogFileFramesAsync.
  */
-export function* decodeLogFileFrames(bytes: Uint8Array, summary: DecodeSummary = emptySummary()): Generator<DecodedRecord[], DecodeSummary> {
+export function* decodeLogFileFrames(bytes: Uint8Array, summary: DecodeSummary = emptySummary(), bounds: DecodeBounds = DEFAULT_DECODE_BOUNDS): Generator<DecodedRecord[], DecodeSummary> {
   const { frames, truncation, version } = splitFrames(bytes);
   summary.truncation = truncation;
   summary.version = version;
-  let session: Session | undefined;
+  const cursor = startCursor(bytes, bounds);
   for (const frame of frames) {
-    const pending: DecodedRecord[] = [];
-    let nextSession = session;
-    let dropped = 0;
+    let outcome;
     try {
-      const payload = inflate(frame.flags, frame.stored);
-      const outer = new Reader(payload);
-      while (!outer.done) {
-        const message = outer.sub();
-        while (!message.done) {
-          const tag = message.varint();
-          const field = tag >>> 3;
-          if ((tag & 7) !== WIRE_LEN) {
-            message.skip(tag & 7);
-            continue;
-          }
-          if (field === 1) {
-            nextSession = readHello(message.sub());
-            summary.sessions++;
-          } else if (field === 2 || field === 3) {
-            if (nextSession === undefined) throw new DecodeError('records before the file header (Hello)');
-            const r = message.sub();
-            if (field === 2) readTemplateDefinitions(r, nextSession);
-            else {
-              const columns = readRecordBatch(r);
-              decodeRecordBatch(payload, columns, nextSession, (x) => pending.push(x));
-              dropped += columns.droppedSinceLast;
-            }
-          } else message.skip(WIRE_LEN);
-        }
-      }
+      const payload = inflateFrameSync(frame.flags, frame.stored, frameBudget(cursor, bounds));
+      cursor.outputBytes += payload.length;
+      const steps = decodePayload(payload, cursor, bounds, summary);
+      let step = steps.next();
+      while (!step.done) step = steps.next();
+      outcome = step.value;
     } catch (err) {
-      summary.error = `frame at byte ${frame.offset} is damaged: ${err instanceof Error ? err.message : String(err)}`;
-      return summary;
+      outcome = { error: fileBoundOf(err, cursor, bounds) };
     }
-    session = nextSession;
-    summary.frames++;
-    summary.records += pending.length;
-    summary.droppedBySdk += dropped;
-    if (pending.length > 0) yield pending;
+    const records = settleFrame(frame, cursor, summary, outcome);
+    if (records === undefined) return summary;
+    if (records.length > 0) yield records;
+  }
+  return summary;
+}
+
+/** How long the async decoder works before giving the event loop a turn. */
+const SLICE_MS = 10;
+
+/**
+ * decodeLogFileFrames for servers: frames are decompressed in zlib's thread
+ * pool with the output bounds, and decoding yields to the event loop every
+ * SLICE_MS, so a hostile file neither blocks the process nor grows its memory
+ * past the bounds. Same results, summary and errors as the sync version.
+ */
+export async function* decodeLogFileFramesAsync(bytes: Uint8Array, summary: DecodeSummary = emptySummary(), bounds: DecodeBounds = DEFAULT_DECODE_BOUNDS): AsyncGenerator<DecodedRecord[], DecodeSummary> {
+  const { frames, truncation, version } = splitFrames(bytes);
+  summary.truncation = truncation;
+  summary.version = version;
+  const cursor = startCursor(bytes, bounds);
+  let sliceStart = Date.now();
+  for (const frame of frames) {
+    let outcome;
+    try {
+      const payload = await inflateFrame(frame.flags, frame.stored, frameBudget(cursor, bounds));
+      cursor.outputBytes += payload.length;
+      sliceStart = Date.now();
+      const steps = decodePayload(payload, cursor, bounds, summary);
+      let step = steps.next();
+      while (!step.done) {
+        if (Date.now() - sliceStart >= SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceStart = Date.now();
+        }
+        step = steps.next();
+      }
+      outcome = step.value;
+    } catch (err) {
+      outcome = { error: fileBoundOf(err, cursor, bounds) };
+    }
+    const records = settleFrame(frame, cursor, summary, outcome);
+    if (records === undefined) return summary;
+    if (records.length > 0) yield records;
   }
   return summary;
 }
@@ -946,7 +1053,7 @@ function emptySummary(): DecodeSummary {
 /** Decodes a whole log file (its bytes). Never throws for damaged content; throws when the bytes are not a logfun file. */
 export function decodeLogFile(bytes: Uint8Array, options: DecodeOptions = {}): DecodeResult {
   const result: DecodeResult = { decoded: [], ...emptySummary() };
-  for (const records of decodeLogFileFrames(bytes, result)) {
+  for (const records of decodeLogFileFrames(bytes, result, options.bounds)) {
     if (options.onRecord) for (const r of records) options.onRecord(r);
     else for (const r of records) result.decoded.push(r);
   }

@@ -8,10 +8,15 @@
  *           endpoint: 0.0.0.0:4317
  *           max_recv_msg_size: 4MiB
  *           logfun_ingest: true      # also serve logfun.v1.Ingest (the SDK's compact stream); default true
+ *           max_concurrent_streams: 256  # gRPC calls in progress (Export calls + compact streams), all
+ *                                        # connections together; more -> RESOURCE_EXHAUSTED (retryable)
  *         http:
  *           endpoint: 0.0.0.0:4318
- *           max_request_body_size: 4MiB
+ *           max_request_body_size: 4MiB  # checked against Content-Length before the body is read
  *           logs_url_path: /v1/logs
+ *           max_connections: 512         # open connections; requests on more -> 503 + Retry-After, connection closed
+ *           read_header_timeout: 10s     # the request line and headers must arrive within this
+ *           read_timeout: 30s            # the whole request (headers and body) must arrive within this
  *           tls:                     # optional on either protocol (collector/security/server-tls.ts)
  *             cert_file: server.crt
  *             key_file: server.key
@@ -24,16 +29,21 @@
  *         max_attributes_per_record: 1000   # extra attributes dropped, counted in droppedAttributesCount
  *         max_attribute_value_length: 64KiB # longer string/bytes attribute values truncated (UTF-16 units / bytes)
  *         max_any_value_depth: 32           # deeper AnyValue nesting -> INVALID_ARGUMENT / 400
+ *         max_in_flight_bytes: 64MiB        # request bytes held at once, both protocols together (admission.ts);
+ *                                           # more -> RESOURCE_EXHAUSTED / 429 with a retry delay
  *
  * Message size is limited per protocol (max_recv_msg_size, max_request_body_size).
  * Invalid UTF-8 in strings is replaced with U+FFFD and counted, never rejected
  * (see collector/otlp/limits.ts for the exact semantics of every limit).
  * As in otelcol, a protocol not written under `protocols` is disabled, and a
  * protocol written with no value (`grpc:`) is enabled with its defaults. In the
- * resolved config object a disabled protocol is null (or absent).
+ * resolved config object a disabled protocol is null (or absent). The admission
+ * keys (max_concurrent_streams, max_connections, read_header_timeout,
+ * read_timeout) are optional in the resolved object: absent means the default.
  */
 import { mergeConfig, isPlainObject } from '../../config/merge';
-import { parseSize } from '../../config/units';
+import { parseDuration, parseSize } from '../../config/units';
+import { DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_MAX_IN_FLIGHT_BYTES, type AdmissionLimits } from './admission';
 import { parseHostPort } from '../../otlp/endpoint';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from '../../otlp/limits';
 import { unmarshalServerTls, validateServerTls, type ServerTlsConfig } from '../../security/server-tls';
@@ -58,6 +68,8 @@ export interface GrpcProtocolConfig extends ServerSecurityConfig {
    * absent means true (kept out of the defaults so the otelcol-shaped default stays as it was).
    */
   logfun_ingest?: boolean;
+  /** gRPC calls in progress over all connections; more -> RESOURCE_EXHAUSTED. Optional: default 256. */
+  max_concurrent_streams?: number;
 }
 
 export interface HttpProtocolConfig extends ServerSecurityConfig {
@@ -66,6 +78,40 @@ export interface HttpProtocolConfig extends ServerSecurityConfig {
   max_request_body_size: string | number;
   /** Path that accepts log exports. */
   logs_url_path: string;
+  /** Open connections; requests on connections beyond it get 503 and the connection is closed. Optional: default 512. */
+  max_connections?: number;
+  /** Time for the request line and headers. Optional: default 10s. */
+  read_header_timeout?: string | number;
+  /** Time for the whole request, body included (not the time to answer it). Optional: default 30s. */
+  read_timeout?: string | number;
+}
+
+export const DEFAULT_HTTP_MAX_CONNECTIONS = 512;
+export const DEFAULT_READ_HEADER_TIMEOUT_MS = 10_000;
+export const DEFAULT_READ_TIMEOUT_MS = 30_000;
+
+/** HTTP server limits resolved from a config (validated by validateOtlpReceiverConfig). */
+export interface HttpServerLimits {
+  maxConnections: number;
+  readHeaderTimeoutMs: number;
+  readTimeoutMs: number;
+}
+
+export function httpServerLimitsOf(http: HttpProtocolConfig): HttpServerLimits {
+  return {
+    maxConnections: http.max_connections ?? DEFAULT_HTTP_MAX_CONNECTIONS,
+    readHeaderTimeoutMs: http.read_header_timeout === undefined ? DEFAULT_READ_HEADER_TIMEOUT_MS : positiveDuration(http.read_header_timeout, 'protocols.http.read_header_timeout'),
+    readTimeoutMs: http.read_timeout === undefined ? DEFAULT_READ_TIMEOUT_MS : positiveDuration(http.read_timeout, 'protocols.http.read_timeout'),
+  };
+}
+
+/** The receiver-wide admission limits of a config (admission.ts). */
+export function admissionLimitsOf(config: OtlpReceiverConfig): AdmissionLimits {
+  const bytes = config.limits?.max_in_flight_bytes;
+  return {
+    maxInFlightBytes: bytes === undefined ? DEFAULT_MAX_IN_FLIGHT_BYTES : positiveSize(bytes, 'limits.max_in_flight_bytes'),
+    maxConcurrentStreams: config.protocols.grpc?.max_concurrent_streams ?? DEFAULT_MAX_CONCURRENT_STREAMS,
+  };
 }
 
 /** Per-request content limits (collector/otlp/limits.ts). */
@@ -75,6 +121,8 @@ export interface OtlpLimitsConfig {
   /** A count of UTF-16 units (strings) / bytes; may be written as a size ("64KiB"). */
   max_attribute_value_length: string | number;
   max_any_value_depth: number;
+  /** Request bytes held at once over both protocols (admission.ts); absent = 64MiB. */
+  max_in_flight_bytes?: string | number;
 }
 
 export interface OtlpReceiverConfig {
@@ -92,6 +140,7 @@ export function createDefaultLimitsConfig(): OtlpLimitsConfig {
     max_attributes_per_record: DEFAULT_DECODE_LIMITS.maxAttributesPerRecord,
     max_attribute_value_length: '64KiB',
     max_any_value_depth: DEFAULT_DECODE_LIMITS.maxAnyValueDepth,
+    max_in_flight_bytes: '64MiB',
   };
 }
 
@@ -180,19 +229,39 @@ export function unmarshalOtlpReceiverConfig(raw: unknown, path: string, errors: 
       if (typeof value === 'boolean') logfunIngest = value;
       else if (value !== null && value !== undefined) errors.push(`${path}.protocols.grpc.logfun_ingest: expected true or false, got ${typeof value} ${JSON.stringify(value)}`);
     }
-    config.protocols.grpc = mergeConfig(createDefaultGrpcConfig(), rawGrpc, `${path}.protocols.grpc`, errors) as GrpcProtocolConfig;
+    const optional = takeOptional(rawGrpc, GRPC_OPTIONAL_KEYS);
+    config.protocols.grpc = mergeConfig(createDefaultGrpcConfig(), optional.rest, `${path}.protocols.grpc`, errors) as GrpcProtocolConfig;
     if (logfunIngest !== undefined) config.protocols.grpc.logfun_ingest = logfunIngest;
+    Object.assign(config.protocols.grpc, optional.taken);
     applySecurity(config.protocols.grpc, security);
   }
   if ('http' in protocols) {
     const security = takeSecurity(protocols.http, `${path}.protocols.http`, errors);
-    config.protocols.http = mergeConfig(createDefaultHttpConfig(), security.rest, `${path}.protocols.http`, errors) as HttpProtocolConfig;
+    const optional = takeOptional(security.rest, HTTP_OPTIONAL_KEYS);
+    config.protocols.http = mergeConfig(createDefaultHttpConfig(), optional.rest, `${path}.protocols.http`, errors) as HttpProtocolConfig;
+    Object.assign(config.protocols.http, optional.taken);
     applySecurity(config.protocols.http, security);
   }
   if (raw.limits !== undefined && raw.limits !== null) {
     config.limits = mergeConfig(createDefaultLimitsConfig(), raw.limits, `${path}.limits`, errors) as OtlpLimitsConfig;
   }
   return config;
+}
+
+/** Optional admission keys: kept out of the defaults (the otelcol-shaped default stays as it was), validated below. */
+const GRPC_OPTIONAL_KEYS = ['max_concurrent_streams'] as const;
+const HTTP_OPTIONAL_KEYS = ['max_connections', 'read_header_timeout', 'read_timeout'] as const;
+
+/** Splits the given optional keys (null = absent) off a protocol's raw mapping. */
+function takeOptional(raw: unknown, keys: readonly string[]): { rest: unknown; taken: Record<string, unknown> } {
+  if (!isPlainObject(raw) || !keys.some((k) => k in raw)) return { rest: raw, taken: {} };
+  const rest: Record<string, unknown> = {};
+  const taken: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (!keys.includes(k)) rest[k] = v;
+    else if (v !== null && v !== undefined) taken[k] = v;
+  }
+  return { rest, taken };
 }
 
 interface TakenSecurity {
@@ -225,6 +294,7 @@ export function validateOtlpReceiverConfig(config: OtlpReceiverConfig): string[]
     if (grpc.logfun_ingest !== undefined && typeof grpc.logfun_ingest !== 'boolean') {
       problems.push(`protocols.grpc.logfun_ingest: expected true or false, got ${JSON.stringify(grpc.logfun_ingest)}`);
     }
+    if (grpc.max_concurrent_streams !== undefined) collect(problems, () => positiveInteger(grpc.max_concurrent_streams, 'protocols.grpc.max_concurrent_streams', 1_000_000));
     problems.push(...validateServerTls(grpc.tls ?? undefined, 'protocols.grpc.tls'), ...validateBearerAuth(grpc.auth ?? undefined, 'protocols.grpc.auth'));
   }
   if (http) {
@@ -232,6 +302,18 @@ export function validateOtlpReceiverConfig(config: OtlpReceiverConfig): string[]
     collect(problems, () => positiveSize(http.max_request_body_size, 'protocols.http.max_request_body_size'));
     if (typeof http.logs_url_path !== 'string' || !http.logs_url_path.startsWith('/')) {
       problems.push(`protocols.http.logs_url_path: must start with "/", got ${JSON.stringify(http.logs_url_path)}`);
+    }
+    if (http.max_connections !== undefined) collect(problems, () => positiveInteger(http.max_connections, 'protocols.http.max_connections', 1_000_000));
+    if (http.read_header_timeout !== undefined) collect(problems, () => positiveDuration(http.read_header_timeout!, 'protocols.http.read_header_timeout'));
+    if (http.read_timeout !== undefined) collect(problems, () => positiveDuration(http.read_timeout!, 'protocols.http.read_timeout'));
+    let timeouts: HttpServerLimits | undefined;
+    try {
+      timeouts = httpServerLimitsOf(http);
+    } catch {
+      // each bad value was reported above
+    }
+    if (timeouts && timeouts.readHeaderTimeoutMs > timeouts.readTimeoutMs) {
+      problems.push(`protocols.http.read_header_timeout (${timeouts.readHeaderTimeoutMs} ms) must not be longer than read_timeout (${timeouts.readTimeoutMs} ms)`);
     }
     problems.push(...validateServerTls(http.tls ?? undefined, 'protocols.http.tls'), ...validateBearerAuth(http.auth ?? undefined, 'protocols.http.auth'));
   }
@@ -242,10 +324,30 @@ export function validateOtlpReceiverConfig(config: OtlpReceiverConfig): string[]
       problems.push(...(e instanceof LimitsConfigError ? e.problems : [(e as Error).message]));
     }
   }
+  collect(problems, () => {
+    const { maxInFlightBytes } = admissionLimitsOf(config);
+    // A request as large as a protocol allows must fit the budget on its own.
+    const largest = Math.max(grpc ? sizeOrZero(grpc.max_recv_msg_size) : 0, http ? sizeOrZero(http.max_request_body_size) : 0);
+    if (maxInFlightBytes < largest) throw new Error(`limits.max_in_flight_bytes (${maxInFlightBytes} bytes) must be at least the largest request a protocol accepts (${largest} bytes)`);
+  });
   if (ports.length === 2 && ports[0].port !== 0 && ports[0].port === ports[1].port) {
     problems.push(`protocols: grpc and http cannot both listen on port ${ports[0].port}`);
   }
   return problems;
+}
+
+function sizeOrZero(value: string | number): number {
+  try {
+    return parseSize(value);
+  } catch {
+    return 0; // reported by its own check
+  }
+}
+
+export function positiveDuration(value: string | number, path: string): number {
+  const ms = parseDuration(value, path);
+  if (ms <= 0) throw new Error(`${path}: must be longer than 0`);
+  return ms;
 }
 
 export function positiveSize(value: string | number, path: string): number {

@@ -17,6 +17,12 @@
  * an interceptor checks `authorization: Bearer <token>` in the call metadata of
  * every method (Export and the compact stream) before any handler runs; a call
  * without it gets UNAUTHENTICATED and is counted (see auth.ts).
+ *
+ * Admission (admission.ts): past the token check, a call beyond
+ * max_concurrent_streams (all connections together) ends with RESOURCE_EXHAUSTED
+ * and a RetryInfo delay before any handler runs; an Export message that does not
+ * fit the receiver's in-flight byte budget is refused the same way without being
+ * decoded. Compact streams account their messages themselves (logfun-ingest.ts).
  */
 import * as grpc from '@grpc/grpc-js';
 import type { SecureServerOptions } from 'http2';
@@ -33,6 +39,7 @@ import { errorMessage, type ReceiverIngest } from './ingest';
 import type { LogfunIngestService } from './logfun-ingest';
 import type { ReceiverAuth } from './auth';
 import { loadServerTls, type ServerTlsMaterial } from '../../security/server-tls';
+import { ADMISSION_RETRY_MS, DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_MAX_IN_FLIGHT_BYTES, ReceiverAdmission } from './admission';
 
 const identity = (b: Buffer): Buffer => b;
 /** ExportLogsServiceResponse with no partial_success: the empty message. */
@@ -80,13 +87,25 @@ export class OtlpGrpcServer {
     private readonly decoder?: OtlpRequestDecoder,
     /** Bearer-token check of every call; none = no auth. */
     private readonly auth?: ReceiverAuth,
-  ) {}
+    /** The receiver's admission limits (shared with HTTP); default: this config's max_concurrent_streams and the default byte budget, uncounted. */
+    admission?: ReceiverAdmission,
+  ) {
+    this.admission =
+      admission ??
+      new ReceiverAdmission({ maxInFlightBytes: DEFAULT_MAX_IN_FLIGHT_BYTES, maxConcurrentStreams: config.max_concurrent_streams ?? DEFAULT_MAX_CONCURRENT_STREAMS });
+    if (compact) compact.admission ??= this.admission;
+  }
+
+  readonly admission: ReceiverAdmission;
 
   async start(): Promise<number> {
     const { host, port } = parseHostPort(this.config.endpoint, 'protocols.grpc.endpoint');
     const maxRecv = positiveSize(this.config.max_recv_msg_size, 'protocols.grpc.max_recv_msg_size');
     const credentials = this.config.tls ? new TlsServerCredentials(loadServerTls(this.config.tls, 'protocols.grpc.tls')) : grpc.ServerCredentials.createInsecure();
-    const interceptors = this.auth ? [this.checkBearerToken, this.countTransportRejections] : [this.countTransportRejections];
+    // The first interceptor is the innermost (grpc-js wraps them in order around its base call):
+    // countTransportRejections must see the base call's own statuses, and the token is checked
+    // before a call takes a max_concurrent_streams slot.
+    const interceptors = this.auth ? [this.countTransportRejections, this.checkBearerToken, this.admitCall] : [this.countTransportRejections, this.admitCall];
     const server = new grpc.Server({
       'grpc.max_receive_message_length': maxRecv,
       interceptors,
@@ -125,6 +144,16 @@ export class OtlpGrpcServer {
   }
 
   private readonly handleExport: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
+    const bytes = call.request.length;
+    if (!this.admission.reserve('grpc', bytes)) {
+      callback(exhausted(`the receiver holds its most request bytes (max_in_flight_bytes ${this.admission.limits.maxInFlightBytes}); retry later`));
+      return;
+    }
+    let released = false;
+    const release = () => {
+      if (!released) this.admission.release(bytes);
+      released = true;
+    };
     let batch: LogBatch;
     try {
       batch = this.decoder ? this.decoder.protobuf('grpc', call.request) : decodeExportRequest(call.request);
@@ -133,13 +162,54 @@ export class OtlpGrpcServer {
       // Too many records is "too large" (RESOURCE_EXHAUSTED, as for max_recv_msg_size); all else is malformed.
       const tooLarge = isPermanent(err) && err.reason === 'too_large';
       this.ingest.badRequest('grpc', tooLarge ? 'too_large' : 'malformed', message);
+      release();
       callback({ code: tooLarge ? grpc.status.RESOURCE_EXHAUSTED : grpc.status.INVALID_ARGUMENT, details: message });
       return;
     }
     this.ingest.consume('grpc', batch).then(
-      () => callback(null, EMPTY_RESPONSE),
-      (err: unknown) => callback(statusForRefusal(err)),
+      () => {
+        release();
+        callback(null, EMPTY_RESPONSE);
+      },
+      (err: unknown) => {
+        release();
+        callback(statusForRefusal(err));
+      },
     );
+  };
+
+  /**
+   * Takes one of max_concurrent_streams' slots when a call's metadata arrives,
+   * or ends the call with RESOURCE_EXHAUSTED (before any handler runs). The slot
+   * is given back once, when the call ends: its status is sent (by the handler,
+   * an inner interceptor or grpc-js) or it is cancelled (the client went away).
+   */
+  private readonly admitCall: grpc.ServerInterceptor = (_method, call) => {
+    let admitted = false;
+    const close = () => {
+      if (!admitted) return;
+      admitted = false;
+      this.admission.closeCall();
+    };
+    return new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, passOn) => {
+            if (!this.admission.openCall()) {
+              const refusal = exhausted(`more than max_concurrent_streams (${this.admission.limits.maxConcurrentStreams}) gRPC calls in progress; retry later`);
+              call.sendStatus({ code: refusal.code!, details: refusal.details!, metadata: refusal.metadata! });
+              return;
+            }
+            admitted = true;
+            passOn(metadata);
+          },
+          onCancel: close,
+        }),
+      sendStatus: (status, next) => {
+        close();
+        next(status);
+      },
+    });
   };
 
   /**
@@ -211,6 +281,14 @@ class TlsServerCredentials extends grpc.ServerCredentials {
   _equals(other: grpc.ServerCredentials): boolean {
     return other === this;
   }
+}
+
+/** RESOURCE_EXHAUSTED with a RetryInfo delay: an admission refusal, retryable. */
+function exhausted(details: string): Partial<grpc.StatusObject> {
+  const code = grpc.status.RESOURCE_EXHAUSTED;
+  const metadata = new grpc.Metadata();
+  metadata.set(GRPC_STATUS_DETAILS_KEY, Buffer.from(encodeRpcStatus({ code, message: details, retryDelayMs: ADMISSION_RETRY_MS })));
+  return { code, details, metadata };
 }
 
 function statusForRefusal(err: unknown): Partial<grpc.StatusObject> {

@@ -14,6 +14,20 @@
  * every request needs `Authorization: Bearer <token>`, checked before anything
  * else (path, body): 401 with WWW-Authenticate and a google.rpc.Status (code 16,
  * UNAUTHENTICATED) otherwise, counted (see auth.ts).
+ *
+ * Admission (admission.ts, counted in logfun_receiver_refused_requests_total):
+ *   - max_request_body_size is checked against Content-Length before any of the
+ *     body is read; what is read is never buffered past the limit;
+ *   - the body's bytes (its declared length, or max_request_body_size when it
+ *     has none, reserved before reading; then its decompressed size too) count
+ *     against the receiver's max_in_flight_bytes until the next consumer
+ *     answered: a request that does not fit gets 429 with Retry-After, unread,
+ *     and its connection is closed (reason max_in_flight_bytes);
+ *   - max_connections: a request on a connection opened beyond it gets 503 with
+ *     Retry-After and the connection is closed (reason max_connections); past
+ *     twice the cap new connections are not accepted at all;
+ *   - read_header_timeout / read_timeout: a client that sends its headers or its
+ *     whole request too slowly gets 408 and is disconnected (reason timeout).
  */
 import * as http from 'http';
 import * as https from 'https';
@@ -28,6 +42,8 @@ import { errorMessage, type ReceiverIngest } from './ingest';
 import type { OtlpRequestDecoder } from './receiver';
 import type { ReceiverAuth } from './auth';
 import { loadServerTls, secureServerOptions } from '../../security/server-tls';
+import { ADMISSION_RETRY_MS, DEFAULT_MAX_IN_FLIGHT_BYTES, DEFAULT_MAX_CONCURRENT_STREAMS, ReceiverAdmission } from './admission';
+import { httpServerLimitsOf } from './config';
 
 type Encoding = 'protobuf' | 'json';
 
@@ -57,6 +73,10 @@ export class OtlpHttpServer {
   private readonly inFlight = new Set<Promise<void>>();
   port: number | undefined;
   private maxBodySize = 0;
+  /** Sockets opened while max_connections were open: their requests get 503. */
+  private readonly overCap = new WeakSet<object>();
+  private connections = 0;
+  readonly admission: ReceiverAdmission;
 
   constructor(
     private readonly config: HttpProtocolConfig,
@@ -65,11 +85,16 @@ export class OtlpHttpServer {
     private readonly decoder?: OtlpRequestDecoder,
     /** Bearer-token check of every request; none = no auth. */
     private readonly auth?: ReceiverAuth,
-  ) {}
+    /** The receiver's admission limits (shared with gRPC); default: the default byte budget, uncounted. */
+    admission?: ReceiverAdmission,
+  ) {
+    this.admission = admission ?? new ReceiverAdmission({ maxInFlightBytes: DEFAULT_MAX_IN_FLIGHT_BYTES, maxConcurrentStreams: DEFAULT_MAX_CONCURRENT_STREAMS });
+  }
 
   async start(): Promise<number> {
     const { host, port } = parseHostPort(this.config.endpoint, 'protocols.http.endpoint');
     this.maxBodySize = positiveSize(this.config.max_request_body_size, 'protocols.http.max_request_body_size');
+    const limits = httpServerLimitsOf(this.config);
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       const done = this.handle(req, res).catch((err: unknown) => {
         // Only a bug gets here; answer rather than leave the sender hanging.
@@ -80,7 +105,22 @@ export class OtlpHttpServer {
       void done.finally(() => this.inFlight.delete(done));
     };
     const tls = this.config.tls ? loadServerTls(this.config.tls, 'protocols.http.tls') : undefined;
-    const server = tls ? https.createServer(secureServerOptions(tls), onRequest) : http.createServer(onRequest);
+    const timeouts: http.ServerOptions = {
+      headersTimeout: limits.readHeaderTimeoutMs,
+      requestTimeout: limits.readTimeoutMs,
+      // Node checks both timeouts on this period (default 30 s, which would stretch a 10 s timeout to 40 s).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(limits.readHeaderTimeoutMs / 4))),
+    };
+    const server = tls ? https.createServer({ ...secureServerOptions(tls), ...timeouts }, onRequest) : http.createServer(timeouts, onRequest);
+    // Connections: past max_connections a socket is marked (its requests get 503); past twice that, not accepted.
+    server.maxConnections = limits.maxConnections * 2;
+    server.on(tls ? 'secureConnection' : 'connection', (socket: import('net').Socket) => {
+      this.connections++;
+      if (this.connections > limits.maxConnections) this.overCap.add(socket);
+      socket.once('close', () => this.connections--);
+    });
+    server.on('drop', () => this.admission.refused('http', 'max_connections', `connection not accepted: more than twice max_connections (${limits.maxConnections}) open`));
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: import('stream').Duplex) => this.onClientError(err, socket));
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error) => reject(new Error(`otlp receiver: cannot listen for HTTP on ${this.config.endpoint}: ${err.message}`));
       server.once('error', onError);
@@ -109,7 +149,30 @@ export class OtlpHttpServer {
     await closed;
   }
 
+  /** Node's default clientError answer (408 for a timeout, 431 for huge headers, else 400), counting timeouts. */
+  private onClientError(err: NodeJS.ErrnoException, socket: import('stream').Duplex): void {
+    let status = '400 Bad Request';
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      status = '408 Request Timeout';
+      this.admission.refused('http', 'timeout', 'the request (headers or body) did not arrive within read_header_timeout / read_timeout');
+    } else if (err.code === 'HPE_HEADER_OVERFLOW') status = '431 Request Header Fields Too Large';
+    if (socket.writable && err.code !== 'ECONNRESET') socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroy();
+  }
+
+  /** 429/503 for an admission refusal: retryable, with Retry-After; the body is not read, so the connection closes. */
+  private refuseAdmission(req: http.IncomingMessage, res: http.ServerResponse, status: 429 | 503, message: string): void {
+    res.setHeader('Retry-After', String(Math.ceil(ADMISSION_RETRY_MS / 1000)));
+    res.setHeader('Connection', 'close');
+    this.respondError(res, requestEncoding(req.headers['content-type']) ?? 'json', status, message);
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (this.overCap.has(req.socket)) {
+      this.admission.refused('http', 'max_connections', `a request on a connection beyond max_connections`);
+      this.refuseAdmission(req, res, 503, 'too many open connections to this receiver (max_connections); retry later');
+      return;
+    }
     if (this.auth) {
       const refusal = this.auth.check(req.headers.authorization, req.socket.remoteAddress);
       if (refusal !== undefined) {
@@ -140,10 +203,37 @@ export class OtlpHttpServer {
       return;
     }
 
+    // Reserve the body's bytes before reading any of them (an oversized declared length is answered by readBody).
+    const declared = Number(req.headers['content-length']);
+    let reserved = Number.isFinite(declared) && declared >= 0 && declared <= this.maxBodySize ? declared : this.maxBodySize;
+    if (!this.admission.reserve('http', reserved)) {
+      this.refuseAdmission(req, res, 429, `the receiver holds its most request bytes (max_in_flight_bytes ${this.admission.limits.maxInFlightBytes}); retry later`);
+      return;
+    }
+    try {
+      await this.handleBody(req, res, encoding, (bytes) => {
+        // Adjusts the reservation to `bytes`; false when a larger one does not fit.
+        if (bytes > reserved && !this.admission.reserve('http', bytes - reserved)) return false;
+        if (bytes < reserved) this.admission.release(reserved - bytes);
+        reserved = bytes;
+        return true;
+      });
+    } finally {
+      this.admission.release(reserved);
+    }
+  }
+
+  /** Reads, decodes and delivers the body; `hold(bytes)` resizes the request's in-flight reservation. */
+  private async handleBody(req: http.IncomingMessage, res: http.ServerResponse, encoding: Encoding, hold: (bytes: number) => boolean): Promise<void> {
     let batch: LogBatch;
     try {
       const body = await this.readBody(req);
+      hold(body.length);
       const raw = await decompress(body, req.headers['content-encoding'], this.maxBodySize);
+      if (raw !== body && !hold(body.length + raw.length)) {
+        this.refuseAdmission(req, res, 429, `the receiver holds its most request bytes (max_in_flight_bytes ${this.admission.limits.maxInFlightBytes}); retry later`);
+        return;
+      }
       try {
         const decoder = this.decoder;
         if (encoding === 'protobuf') batch = decoder ? decoder.protobuf('http', raw) : decodeExportRequest(raw);
@@ -181,7 +271,8 @@ export class OtlpHttpServer {
 
   /**
    * Reads the body up to max_request_body_size. Beyond it the rest is drained (so
-   * the sender reads the 413 instead of a reset) up to a hard cap, then cut.
+   * the sender reads the 413 instead of a reset) up to a hard cap, then cut; a
+   * Content-Length beyond that cap is answered at once, before any body is read.
    */
   private readBody(req: http.IncomingMessage): Promise<Buffer> {
     const limit = this.maxBodySize;
@@ -191,6 +282,12 @@ export class OtlpHttpServer {
       let size = 0;
       let tooLarge = Number.isFinite(declared) && declared > limit;
       const fail = () => reject(new HttpFailure(413, `request body larger than max_request_body_size (${limit} bytes)`, 'too_large'));
+      // Declared far beyond what would be drained: answer now, read nothing (the connection is closed after the 413).
+      if (Number.isFinite(declared) && declared > limit * DRAIN_LIMIT_FACTOR) {
+        req.pause();
+        fail();
+        return;
+      }
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > limit) tooLarge = true;

@@ -27,6 +27,15 @@
  * argument count, a truncated message...) ends that stream with
  * INVALID_ARGUMENT and a clear message, and is counted; other streams go on.
  *
+ * Memory per stream is bounded: what the stream keeps for its life by the
+ * decoder's bounds (collector/compact/decoder.ts: dictionary strings, template
+ * text), and what it holds in flight by flow control (at most MAX_QUEUED_MESSAGES
+ * messages or MAX_QUEUED_BYTES read ahead, then the call is paused) and by the
+ * receiver's byte budget (admission.ts): each message reserves its size from
+ * arrival until it was handled; a RecordBatch that does not fit is not decoded
+ * but answered with an Ack carrying RESOURCE_EXHAUSTED and a retry delay (the
+ * SDK resends it), the stream staying open.
+ *
  * Metrics (label receiver=<component id>), besides ReceiverIngest's
  * (accepted/refused records, requests with protocol="grpc", bad requests with
  * reason "logfun_malformed"):
@@ -50,6 +59,7 @@ import { Malformed } from '../../compact/reader';
 import { sessionTableFor, type SessionState, type SessionTable } from '../../compact/sessions';
 import { errorMessage, type ReceiverIngest } from './ingest';
 import { appendMutedReport } from '../../../processors/spam/sdk-report';
+import { ADMISSION_RETRY_MS, type ReceiverAdmission } from './admission';
 import { muteReasonName } from '../../../sdk/mute-counts';
 
 const identity = (b: Buffer): Buffer => b;
@@ -70,6 +80,8 @@ export const INGEST_SERVICE_DEFINITION: grpc.ServiceDefinition = {
 const DEFAULT_EXHAUSTED_RETRY_MS = 1000;
 /** Messages read ahead of the one being handled before the stream is paused (flow control). */
 const MAX_QUEUED_MESSAGES = 8;
+/** Bytes read ahead of the one being handled before the stream is paused (one max-size message still gets through). */
+const MAX_QUEUED_BYTES = 1024 * 1024;
 
 export interface LogfunIngestOptions {
   /** Templates a stream may define at once (announced in HelloAck). Default 16384. */
@@ -98,6 +110,8 @@ export class LogfunIngestService {
   private readonly controls = new Map<string, Buffer>();
   private controlSource: ControlSource | undefined;
   private closing = false;
+  /** The receiver's byte budget, set by the gRPC server that serves this service; none = unbounded. */
+  admission: ReceiverAdmission | undefined;
   readonly maxTemplates: number;
   readonly collectorId: string;
   readonly sessions: SessionTable;
@@ -244,11 +258,18 @@ export class LogfunIngestService {
   }
 }
 
+/** A message read from the stream: `reserved` when its bytes are counted in the receiver's budget. */
+interface QueuedMessage {
+  bytes: Buffer;
+  reserved: boolean;
+}
+
 class IngestStream {
   readonly decoder: CompactStreamDecoder;
   helloDone = false;
   private closed = false;
-  private readonly queue: Buffer[] = [];
+  private readonly queue: QueuedMessage[] = [];
+  private queuedBytes = 0;
   private processing: Promise<void> | undefined;
   private paused = false;
   private session: SessionState | undefined;
@@ -293,7 +314,7 @@ class IngestStream {
       this.service.ingest.badRequest('grpc', 'logfun_malformed', details);
     }
     this.closed = true;
-    this.queue.length = 0;
+    this.dropQueue();
     this.service.streamClosed(this);
     try {
       this.call.emit('error', { code, details });
@@ -316,14 +337,29 @@ class IngestStream {
   private closeQuietly(): void {
     if (this.closed) return;
     this.closed = true;
-    this.queue.length = 0;
+    this.dropQueue();
     this.service.streamClosed(this);
   }
 
-  private onData(message: Buffer): void {
+  /** Forgets the messages not handled yet, giving their bytes back to the budget. */
+  private dropQueue(): void {
+    for (const m of this.queue) this.releaseMessage(m);
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+  }
+
+  private releaseMessage(m: QueuedMessage): void {
+    if (m.reserved) this.service.admission?.release(m.bytes.length);
+    m.reserved = false;
+  }
+
+  private onData(bytes: Buffer): void {
     if (this.closed) return;
-    this.queue.push(message);
-    if (this.queue.length > MAX_QUEUED_MESSAGES && !this.paused) {
+    const admission = this.service.admission;
+    // Not counted yet: only a batch is refused for not fitting (refuseOverBudget); other messages are small and handled.
+    this.queue.push({ bytes, reserved: admission === undefined ? false : admission.reserve('grpc', bytes.length, false) });
+    this.queuedBytes += bytes.length;
+    if ((this.queue.length > MAX_QUEUED_MESSAGES || this.queuedBytes > MAX_QUEUED_BYTES) && !this.paused) {
       this.paused = true;
       this.call.pause();
     }
@@ -334,11 +370,16 @@ class IngestStream {
     try {
       while (!this.closed && this.queue.length > 0) {
         const message = this.queue.shift()!;
-        if (this.paused && this.queue.length <= MAX_QUEUED_MESSAGES / 2) {
+        this.queuedBytes -= message.bytes.length;
+        if (this.paused && this.queue.length <= MAX_QUEUED_MESSAGES / 2 && this.queuedBytes <= MAX_QUEUED_BYTES / 2) {
           this.paused = false;
           this.call.resume();
         }
-        await this.handle(message);
+        try {
+          await this.handle(message.bytes, message.reserved || this.service.admission === undefined);
+        } finally {
+          this.releaseMessage(message);
+        }
       }
     } catch (err) {
       // Only a bug gets here: end this stream, never the process.
@@ -349,7 +390,8 @@ class IngestStream {
     }
   }
 
-  private async handle(bytes: Buffer): Promise<void> {
+  /** Handles one message; `admitted` false: it did not fit the byte budget, so a batch is refused (retryable), not decoded. */
+  private async handle(bytes: Buffer, admitted: boolean): Promise<void> {
     let message: ReturnType<typeof decodeClientMessage>;
     try {
       message = decodeClientMessage(bytes);
@@ -365,7 +407,8 @@ class IngestStream {
         this.onTemplates(message);
         return;
       case 'batch':
-        await this.onBatch(message.batch);
+        if (admitted) await this.onBatch(message.batch);
+        else this.refuseOverBudget(message.batch.sequence, bytes.length);
         return;
       case 'strings':
         if (!this.helloDone) {
@@ -439,6 +482,19 @@ class IngestStream {
     const service = this.decoder.serviceName;
     if (decoded.droppedSinceLast > 0) svc.counters.sdkDropped.inc({ receiver: svc.id, service }, decoded.droppedSinceLast);
     for (const m of decoded.mutedCounts) svc.counters.sdkMuted.inc({ receiver: svc.id, service, reason: muteReasonName(m.reason) }, m.count);
+  }
+
+  /** Acks a batch that did not fit the receiver's byte budget with RESOURCE_EXHAUSTED and a retry delay (the SDK resends it). */
+  private refuseOverBudget(sequence: number, bytes: number): void {
+    const svc = this.service;
+    if (!this.helloDone) {
+      this.fail(grpc.status.INVALID_ARGUMENT, 'a RecordBatch before the Hello', 'protocol');
+      return;
+    }
+    svc.counters.batches.inc({ receiver: svc.id, outcome: 'refused' });
+    svc.admission?.refusedBytes('grpc', bytes);
+    const limit = svc.admission?.limits.maxInFlightBytes ?? 0;
+    this.send(encodeAck(sequence, GrpcCode.RESOURCE_EXHAUSTED, `the receiver holds its most request bytes (max_in_flight_bytes ${limit}); retry later`, ADMISSION_RETRY_MS));
   }
 
   private async onBatch(raw: Parameters<CompactStreamDecoder['decode']>[0]): Promise<void> {

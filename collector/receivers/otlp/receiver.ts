@@ -12,6 +12,10 @@
  * Per protocol, `tls` and `auth` (bearer token) secure the port; requests refused
  * for a missing or wrong token are counted in
  * logfun_receiver_refused_requests_total{receiver,protocol,reason="auth"} (auth.ts).
+ *
+ * Admission (admission.ts), one for both protocols: limits.max_in_flight_bytes,
+ * protocols.grpc.max_concurrent_streams; the HTTP server adds its connection cap
+ * and timeouts. Refusals are retryable and counted in the same metric.
  */
 import { isUtf8 } from 'buffer';
 import type { LogBatch } from '../../pipeline/batch';
@@ -19,7 +23,8 @@ import type { Component, CreateSettings, Host, LogsConsumer } from '../../pipeli
 import type { Counter } from '../../telemetry/metrics';
 import { decodeExportRequest, decodeExportRequestJson } from '../../otlp/convert';
 import { newDecodeStats, type DecodeLimits, type DecodeStats } from '../../otlp/limits';
-import { decodeLimitsOf, type OtlpReceiverConfig } from './config';
+import { admissionLimitsOf, decodeLimitsOf, type OtlpReceiverConfig } from './config';
+import { ReceiverAdmission } from './admission';
 import { OtlpGrpcServer } from './grpc-server';
 import { OtlpHttpServer } from './http-server';
 import { ReceiverIngest, type Protocol } from './ingest';
@@ -85,11 +90,12 @@ export class OtlpReceiver implements Component {
   constructor(settings: CreateSettings, config: OtlpReceiverConfig, next: LogsConsumer) {
     const ingest = new ReceiverIngest(settings, next);
     const decoder = new OtlpRequestDecoder(settings, decodeLimitsOf(config));
+    const admission = new ReceiverAdmission(admissionLimitsOf(config), settings);
     const grpc = config.protocols.grpc;
     if (grpc && grpc.logfun_ingest !== false) this.compact = new LogfunIngestService(settings, ingest);
-    if (grpc) this.grpcServer = new OtlpGrpcServer(grpc, ingest, this.compact, decoder, ReceiverAuth.of(settings, 'grpc', grpc.auth));
+    if (grpc) this.grpcServer = new OtlpGrpcServer(grpc, ingest, this.compact, decoder, ReceiverAuth.of(settings, 'grpc', grpc.auth), admission);
     const http = config.protocols.http;
-    if (http) this.httpServer = new OtlpHttpServer(http, ingest, decoder, ReceiverAuth.of(settings, 'http', http.auth));
+    if (http) this.httpServer = new OtlpHttpServer(http, ingest, decoder, ReceiverAuth.of(settings, 'http', http.auth), admission);
   }
 
   /** Port the gRPC server is bound to (resolved when the endpoint asked for port 0); undefined when disabled or not started. */
