@@ -27,6 +27,7 @@
  * SELECTs of logs-query.ts with time bounds and row limits, never user SQL; on a
  * ClickHouse server they also run with readonly=1 and result limits.
  */
+import { requestPrincipal } from '../security/principal';
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as http from 'http';
@@ -359,7 +360,7 @@ export async function mountConsole(admin: RouteTarget, options: ConsoleOptions):
     const target: RuleTarget = { service: input.service };
     if (typeof input.function === 'string' && input.function !== '') target.function = input.function;
     if (input.templateId !== undefined && input.templateId !== '' && input.templateId !== null) target.templateId = parseTemplateId(input.templateId);
-    const who = `console@${req.socket.remoteAddress ?? 'unknown'}`;
+    const who = requestPrincipal(req) ?? `console@${req.socket.remoteAddress ?? 'unknown'}`;
     const state = input.state;
     if (state === 'inherit') {
       await plane.clearRule(target, { updatedBy: who });
