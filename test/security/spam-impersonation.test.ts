@@ -135,6 +135,15 @@ test('an impostor claiming service auth mutes only itself; fake muted_counts are
     realToken++;
   }, 50);
 
+  // The balancer judges a new key against the zeros before it was first seen: give it that history.
+  try {
+    await until('the SDK stream and its first rules', () => realTransport.controlUpdates > 0);
+    await sleep(500);
+  } catch (err) {
+    clearInterval(realTick);
+    await real.shutdown();
+    throw err;
+  }
   const impostor = new RawCompactStream(grpc, { 'service.name': SERVICE, 'service.instance.id': FAKE });
   const fakeCountBatches: number[] = [];
   const lockedBatches: number[] = [];
@@ -148,7 +157,6 @@ test('an impostor claiming service auth mutes only itself; fake muted_counts are
   }, 20);
 
   try {
-    await until('the SDK stream and its first rules', () => realTransport.controlUpdates > 0);
     // The spam is muted (whatever the scope), then both senders go on for 2 s.
     const mute = await until('a mute of the spammed template', () => spam.activeMutes().find((m) => m.target.templateId === LOGIN_ID));
     await sleep(2000);
@@ -197,5 +205,32 @@ test('an impostor claiming service auth mutes only itself; fake muted_counts are
     clearInterval(realTick);
     impostor.close();
     await real.shutdown();
+  }
+});
+
+test('senders with no service.instance.id are scoped by their stream session: a mute reaches the spamming session only', async () => {
+  const grpc = `127.0.0.1:${collector.component<OtlpReceiver>('receiver:otlp').grpcPort}`;
+  const spam = collector.component<SpamProcessor>('processor:spam@logs');
+  const TEXT = 'billing retry {} failed';
+  const ID = templateIdOf(TEXT);
+  const spammer = new RawCompactStream(grpc, { 'service.name': 'billing' });
+  const quiet = new RawCompactStream(grpc, { 'service.name': 'billing' });
+  const tick = setInterval(() => {
+    spammer.batch(TEXT, 40, () => ['42']);
+    quiet.batch(TEXT, 1, () => [Math.random().toString(36)]);
+  }, 20);
+  try {
+    const scope = `session:${spammer.sessionId.toString('hex')}`;
+    const mute = await until('the spamming session muted', () => spam.activeMutes().find((m) => m.target.templateId === ID));
+    expect(mute.target).toEqual({ service: 'billing', instance: scope, templateId: ID });
+    // Pushed to the spammer's stream with no instance (it claimed none), so its SDK would apply it; not to the other.
+    await until('the spammer told of its mute', () => spammer.controls.some((c) => c.rules.some((r) => r.state === 1 && r.templateId === ID && r.serviceInstance === '')));
+    await sleep(300);
+    expect(quiet.controls.flatMap((c) => c.rules)).toEqual([]);
+    expect(spam.activeMutes().filter((m) => m.target.service === 'billing')).toHaveLength(1);
+  } finally {
+    clearInterval(tick);
+    spammer.close();
+    quiet.close();
   }
 });
