@@ -658,8 +658,9 @@ export class SpamProcessor implements Processor {
       templateText: (k.kind === 'template' ? this.templates?.get(k.service.name, k.templateId)?.text : undefined) ?? '',
       function: k.fn,
       action,
-      // log_suppression has no instance column: the sender is named in the reason.
-      reason: k.service.instance !== '' ? `${reason} [instance ${k.service.instance}]` : reason,
+      // log_suppression has no instance column: a mute's reason (free text) names the sender; the other
+      // actions' reasons are fixed words (rate_fell, manual on, final...) that readers match, left as they are.
+      reason: action === 'mute' && k.service.instance !== '' ? `${reason} [instance ${k.service.instance}]` : reason,
       strategy: this.balancer.strategy,
       suppressed: sdk + collector,
       sdkDropped: sdk,
@@ -709,7 +710,9 @@ export class SpamProcessor implements Processor {
     const sink = this.sink;
     if (!st || !sink || st.inFlight) return;
     // Records without service.name are judged, but no rule can name them: muted in the collector only.
-    if (k.service.name === '') {
+    // Likewise, with keys per sender, records of no known sender (plain OTLP without service.instance.id):
+    // a rule for them would name every sender of the service, the very thing sender scoping prevents.
+    if (k.service.name === '' || (this.config.scopeBySender && k.service.instance === '')) {
       this.sync.delete(k);
       return;
     }
