@@ -12,7 +12,6 @@
  */
 import { cliAdminToken, TOKEN_FILE_OPTION_HELP } from './admin-token';
 import { Command, Option } from 'commander';
-import * as os from 'os';
 import type { RuleJson, RuleListJson } from '../control/json';
 import { CONTROL_TOKEN_ENV } from '../control/setup';
 import { formatRows } from './sql';
@@ -92,18 +91,9 @@ function targetOf(a: TargetArgs): Record<string, string> {
   return t;
 }
 
-function defaultUpdatedBy(): string {
-  let user = 'unknown';
-  try {
-    user = os.userInfo().username;
-  } catch {
-    /* no passwd entry */
-  }
-  return `cli:${user}@${os.hostname()}`;
-}
-
 export async function setRuleVia(opts: ControlClientOptions, a: SetArgs): Promise<RuleJson> {
-  const body: Record<string, unknown> = { target: targetOf(a), state: a.state, updatedBy: defaultUpdatedBy() };
+  // No updatedBy: the collector records who authenticated the request, not a name the client claims.
+  const body: Record<string, unknown> = { target: targetOf(a), state: a.state };
   if (a.sample !== undefined) body.sampleRate = Number(a.sample);
   if (a.minSeverity !== undefined) body.minSeverity = a.minSeverity;
   if (a.reason !== undefined) body.reason = a.reason;

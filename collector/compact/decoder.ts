@@ -133,6 +133,8 @@ export class CompactStreamDecoder {
   serviceName = '';
   /** service.instance.id of the Hello's resource ('' when absent). */
   serviceInstanceId = '';
+  /** ResourceInfo.senderScope of decoded batches (collector/pipeline/sender-scope.ts); set by the receiver. */
+  senderScope: string | undefined;
 
   constructor(options: CompactDecoderOptions = {}) {
     this.maxTemplates = options.maxTemplates ?? 16_384;
@@ -243,6 +245,7 @@ export class CompactStreamDecoder {
       attributes: hello.resource.map((kv) => ({ key: kv.key, value: kv.value })),
       droppedAttributesCount: 0,
       schemaUrl: '',
+      ...(this.senderScope !== undefined ? { senderScope: this.senderScope } : {}),
     });
     const scopeIndex = builder.addScope({ name: hello.scopeName, version: hello.scopeVersion, attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
     const verbatim = b.verbatim.length > 0 ? decodeVerbatim(b) : undefined;

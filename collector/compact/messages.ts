@@ -463,6 +463,8 @@ export interface ControlUpdateInput {
   /** The full set of rules for the receiving SDKs, replacing earlier ones. */
   rules: ControlRuleInput[];
   version?: bigint | number;
+  /** ControlUpdate.truncated: rules were left out to keep the update under its size cap. */
+  truncated?: boolean;
 }
 
 const RULE_STATE: Record<RuleStateName, number> = { on: 0, off: 1, auto: 2 };
@@ -485,6 +487,7 @@ export function encodeControlUpdate(update: ControlUpdateInput): Buffer {
         version: bigIntToLong(BigInt(rule.version ?? 0)),
         reason: rule.reason ?? '',
       })),
+      truncated: update.truncated === true,
     },
   });
   return Buffer.from(protoType('logfun.v1.ServerMessage').encode(message).finish());

@@ -40,13 +40,28 @@ export interface ServiceNode extends NodeControl {
   functions: FunctionNode[];
 }
 
+/**
+ * Manual rules count on a node when they name exactly it (people set service-wide
+ * rules here). Automatic rules name the sender whose volume caused them (an
+ * instance, processors/spam scope): they show on the node with the instances
+ * in the reason, so a per-sender mute stays visible.
+ */
 function controlAt(rules: readonly ControlRule[], t: Target): NodeControl {
   const out: NodeControl = {};
+  const autoInstances: string[] = [];
   for (const r of rules) {
     const x = r.target;
-    if (x.service !== t.service || x.instance !== '' || x.function !== t.function || x.templateId !== t.templateId) continue;
-    if (r.source === 'manual') out.manual = r.state;
-    else out.auto = { state: r.state, sampleRate: r.sampleRate, reason: r.reason };
+    if (x.service !== t.service || x.function !== t.function || x.templateId !== t.templateId) continue;
+    if (r.source === 'manual') {
+      if (x.instance === '') out.manual = r.state;
+    } else {
+      if (out.auto === undefined || x.instance === '') out.auto = { state: r.state, sampleRate: r.sampleRate, reason: r.reason };
+      if (x.instance !== '') autoInstances.push(x.instance);
+    }
+  }
+  if (out.auto !== undefined && autoInstances.length > 0) {
+    const shown = autoInstances.slice(0, 3).join(', ') + (autoInstances.length > 3 ? `, +${autoInstances.length - 3} more` : '');
+    out.auto.reason = `${out.auto.reason} [instance${autoInstances.length > 1 ? 's' : ''} ${shown}]`;
   }
   return out;
 }

@@ -31,6 +31,7 @@
  * user SQL, and they run on a read-only reader of the store
  * (storage/clickhouse-reader.ts), never on the exporter's connection.
  */
+import { requestPrincipal } from '../security/principal';
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as http from 'http';
@@ -41,7 +42,7 @@ import type { Metrics } from '../telemetry/metrics';
 import type { TemplateDictionary } from '../templates/dictionary';
 import type { ControlPlane } from '../control/store';
 import { RuleValidationError, parseTemplateId, type RuleTarget } from '../control/rules';
-import { ControlStoreUnavailableError } from '../control/store';
+import { ControlStoreUnavailableError, RuleLimitError } from '../control/store';
 import type { ClickHouseStore } from '../storage/clickhouse-client';
 import { firstClickHouseExporter, lazyReader } from '../service/sql-handler';
 import { AdminSessions, CONSOLE_TOKEN_ENV, consoleTokenMatches } from './auth';
@@ -154,6 +155,7 @@ export async function mountConsole(admin: AdminServer, options: ConsoleOptions):
           return;
         }
         if (e instanceof SearchParamError || e instanceof RuleValidationError) return sendJson(res, 400, { error: e.message });
+        if (e instanceof RuleLimitError) return sendJson(res, 413, { error: e.message });
         if (e instanceof HttpError) return sendJson(res, e.status, { error: e.message });
         if (e instanceof ControlStoreUnavailableError) return sendJson(res, 503, { error: e.message });
         options.logger.warn('console request failed', { path: req.url, error: (e as Error).message });
@@ -354,7 +356,7 @@ export async function mountConsole(admin: AdminServer, options: ConsoleOptions):
     const target: RuleTarget = { service: input.service };
     if (typeof input.function === 'string' && input.function !== '') target.function = input.function;
     if (input.templateId !== undefined && input.templateId !== '' && input.templateId !== null) target.templateId = parseTemplateId(input.templateId);
-    const who = `console@${req.socket.remoteAddress ?? 'unknown'}`;
+    const who = requestPrincipal(req) ?? `console@${req.socket.remoteAddress ?? 'unknown'}`;
     const state = input.state;
     if (state === 'inherit') {
       await plane.clearRule(target, { updatedBy: who });

@@ -3,27 +3,40 @@
  *
  *   GET    /api/v1/rules[?service=s][&source=manual|auto]   → 200 {version, rules: [RuleJson]}
  *   PUT    /api/v1/rules   body {target, state, sampleRate?, minSeverity?, reason?}
- *                                                           → 200 {version, rule}; 400 invalid; 503 store down
- *   DELETE /api/v1/rules?target=<id> | ?service=..[&instance=][&function=][&template=] [&source=auto]
+ *                                                           → 200 {version, rule}; 400 invalid (a target field
+ *                                                             over rules.ts MAX_TARGET_FIELD_LENGTH, ...);
+ *                                                             413 past a ControlLimits bound (rules per service,
+ *                                                             rules in all, size of the SDK update); 503 store down
+ *   DELETE /api/v1/rules?id=<ruleId> | ?target=<id or ruleId> | ?service=..[&instance=][&function=][&template=]
+ *                       [&source=auto], or with a JSON body {"id": ...} / {"target": "<id>" | {...}} [, "source"]
+ *                       (for targets too long for a query string)
  *                                                           → 200 {version, cleared: true}; 404 no such rule
  *
  * With a token configured every request needs `Authorization: Bearer <token>`
  * (401 otherwise; compared in constant time). JSON shapes: json.ts.
+ *
+ * `updatedBy` of a write is the authenticated principal (options.principalOf, by
+ * default collector/security/principal.ts requestPrincipal, set by whatever
+ * authenticated the request), else `token@<address>` (the control token matched) or
+ * `anonymous@<address>` (no token configured). An `updatedBy` in the body is a
+ * client's claim and is ignored.
  */
 import type * as http from 'http';
 import { bearerTokenOf, tokensMatch } from '../security/bearer-auth';
 import type { RouteHandler, RouteOptions } from '../service/admin-server';
 import { RuleValidationError, targetKey } from './rules';
-import { ControlStoreUnavailableError, type ControlPlane } from './store';
-import { parseRuleRequest, parseSourceParam, parseTargetQuery, ruleToJson, type RuleListJson } from './json';
+import { ControlStoreUnavailableError, RuleLimitError, type ControlPlane } from './store';
+import { parseDeleteBody, parseDeleteQuery, parseRuleRequest, parseSourceParam, ruleToJson, type DeleteSelector, type RuleListJson } from './json';
+import { requestPrincipal } from '../security/principal';
+import type { RuleSource, Target } from './rules';
 
 export const RULES_PATH = '/api/v1/rules';
 
 export interface ControlApiOptions {
   /** Bearer token required on every request; '' or undefined = no auth. */
   token?: string;
-  /** The admin token, accepted too (the admin server checks token or session before the body is read). */
-  acceptAdminToken?: string;
+  /** The authenticated principal of a request (recorded as updatedBy); default requestPrincipal. */
+  principalOf?: (req: http.IncomingMessage) => string | undefined;
 }
 
 /** Anything with the admin server's `route` (so tests can mount on their own server). */
@@ -46,6 +59,9 @@ export function mountControlApi(admin: RouteTarget, plane: ControlPlane, options
   // With its own token, the control API needs that token (checked by the admin server before the
   // body is read, and again here for servers that mount it without one); else the admin token.
   const routeOptions: RouteOptions = token ? { tokens: [token] } : {};
+  const principalOf = options.principalOf ?? requestPrincipal;
+  const who = (req: http.IncomingMessage): string =>
+    principalOf(req) ?? `${token !== '' ? 'token' : 'anonymous'}@${req.socket.remoteAddress ?? 'unknown'}`;
   const guarded =
     (handler: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, url: URL) => Promise<void> | void): RouteHandler =>
     async (req, res, body) => {
@@ -56,6 +72,7 @@ export function mountControlApi(admin: RouteTarget, plane: ControlPlane, options
         await handler(req, res, body, new URL(req.url ?? '/', 'http://admin'));
       } catch (e) {
         if (e instanceof RuleValidationError) return send(res, 400, { error: e.message });
+        if (e instanceof RuleLimitError) return send(res, 413, { error: e.message });
         if (e instanceof ControlStoreUnavailableError) return send(res, 503, { error: e.message });
         throw e;
       }
@@ -86,7 +103,7 @@ export function mountControlApi(admin: RouteTarget, plane: ControlPlane, options
         throw new RuleValidationError(`body: not JSON (${(e as Error).message})`);
       }
       const input = parseRuleRequest(parsed);
-      if (!input.updatedBy) input.updatedBy = `api@${req.socket.remoteAddress ?? 'unknown'}`;
+      input.updatedBy = who(req);
       const rule = await plane.setRule(input);
       send(res, 200, { version: plane.version.toString(), rule: ruleToJson(rule) });
     }),
@@ -96,11 +113,31 @@ export function mountControlApi(admin: RouteTarget, plane: ControlPlane, options
   admin.route(
     'DELETE',
     RULES_PATH,
-    guarded(async (req, res, _body, url) => {
-      const target = parseTargetQuery(url.searchParams);
-      const source = parseSourceParam(url.searchParams.get('source'));
-      const cleared = await plane.clearRule(target, { source, updatedBy: `api@${req.socket.remoteAddress ?? 'unknown'}` });
-      if (!cleared) return send(res, 404, { error: `no ${source} rule for target ${targetKey(target)}` });
+    guarded(async (req, res, body, url) => {
+      let selector: DeleteSelector;
+      let source: RuleSource;
+      if (body.length > 0) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(body.toString('utf8'));
+        } catch (e) {
+          throw new RuleValidationError(`body: not JSON (${(e as Error).message})`);
+        }
+        const b = parseDeleteBody(parsed);
+        selector = b.selector;
+        source = b.source ?? parseSourceParam(url.searchParams.get('source'));
+      } else {
+        selector = parseDeleteQuery(url.searchParams);
+        source = parseSourceParam(url.searchParams.get('source'));
+      }
+      let target: Target | undefined;
+      if ('target' in selector) target = selector.target;
+      else target = plane.targetOfShortId(selector.shortId, source);
+      const cleared = target !== undefined && (await plane.clearRule(target, { source, updatedBy: who(req) }));
+      if (!cleared) {
+        const named = target !== undefined ? targetKey(target) : (selector as { shortId: string }).shortId;
+        return send(res, 404, { error: `no ${source} rule ${named.length > 200 ? named.slice(0, 200) + '...' : named}` });
+      }
       send(res, 200, { version: plane.version.toString(), cleared: true });
     }),
     routeOptions,

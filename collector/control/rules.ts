@@ -36,6 +36,7 @@
  * Severity floors are OTel severity numbers 0..24 (0 = none); records with severity
  * 0 (unspecified) are never dropped by a floor, since their level is unknown.
  */
+import { createHash } from 'crypto';
 import { SEVERITY_NUMBER, severityTextOf, type LevelName } from '../../sdk/severity';
 
 export type RuleState = 'on' | 'off' | 'auto';
@@ -110,8 +111,23 @@ export class RuleValidationError extends Error {
   }
 }
 
-/** Validates and normalises a target; throws RuleValidationError. */
-export function normalizeTarget(t: RuleTarget): Target {
+/**
+ * Longest target fields a rule may name, in UTF-16 code units (what String.length
+ * counts). Generous for real names (service.name, service.instance.id, a qualified
+ * code.function), small enough that a rule id fits a URL and thousands of rules fit
+ * one pushed ControlUpdate (see MAX_SDK_UPDATE_BYTES).
+ */
+export const MAX_TARGET_FIELD_LENGTH = { service: 256, instance: 256, function: 512 } as const;
+/** Longest `reason` a rule keeps (a longer one is refused). */
+export const MAX_REASON_LENGTH = 1024;
+
+/**
+ * Validates and normalises a target; throws RuleValidationError. `bounded` (the
+ * default, for targets of new rules) also enforces MAX_TARGET_FIELD_LENGTH; lookups
+ * and deletes pass false, so a rule stored before the bound existed (or a key the
+ * balancer tracks) can still be named.
+ */
+export function normalizeTarget(t: RuleTarget, bounded = true): Target {
   if (t === null || typeof t !== 'object') throw new RuleValidationError('target: expected an object with at least a service');
   if (typeof t.service !== 'string' || t.service === '') throw new RuleValidationError('target.service: required (a service.name)');
   const text = (v: unknown, name: string): string => {
@@ -119,11 +135,32 @@ export function normalizeTarget(t: RuleTarget): Target {
     if (typeof v !== 'string') throw new RuleValidationError(`target.${name}: expected a string`);
     return v;
   };
+  if (bounded) checkLength(t.service, 'service');
   const templateId = t.templateId ?? 0n;
   if (typeof templateId !== 'bigint' || templateId < 0n || templateId > UINT64_MAX) {
     throw new RuleValidationError('target.templateId: expected an unsigned 64-bit integer');
   }
-  return { service: t.service, instance: text(t.instance, 'instance'), function: text(t.function, 'function'), templateId };
+  const instance = text(t.instance, 'instance');
+  const fn = text(t.function, 'function');
+  if (bounded) {
+    checkLength(instance, 'instance');
+    checkLength(fn, 'function');
+  }
+  return { service: t.service, instance, function: fn, templateId };
+}
+
+function checkLength(v: string, field: keyof typeof MAX_TARGET_FIELD_LENGTH): void {
+  const max = MAX_TARGET_FIELD_LENGTH[field];
+  if (v.length > max) throw new RuleValidationError(`target.${field}: ${v.length} characters, more than the ${max} a rule may name`);
+}
+
+/** Whether a target's fields are within MAX_TARGET_FIELD_LENGTH (so normalizeTarget accepts it). */
+export function targetFitsLimits(t: RuleTarget): boolean {
+  return (
+    t.service.length <= MAX_TARGET_FIELD_LENGTH.service &&
+    (t.instance ?? '').length <= MAX_TARGET_FIELD_LENGTH.instance &&
+    (t.function ?? '').length <= MAX_TARGET_FIELD_LENGTH.function
+  );
 }
 
 /**
@@ -135,11 +172,35 @@ export function targetKey(t: Target): string {
   return [t.service, t.instance, t.function, t.templateId.toString()].map(encodeURIComponent).join('/');
 }
 
+/**
+ * A short id of a rule's target: `r` + 16 hex digits of SHA-256(targetKey). Stable
+ * across collectors and restarts, fits any URL whatever the target's length (rules
+ * stored before targets were bounded can be longer than a query string allows), and
+ * accepted by DELETE next to the target key. 64 bits: a collision among one store's
+ * rules is not a practical concern, and a delete by short id is resolved against the
+ * rules that exist (an id that matches none is a 404).
+ */
+export function shortRuleId(t: Target): string {
+  return `r${createHash('sha256').update(targetKey(t)).digest('hex').slice(0, 16)}`;
+}
+
+/** Whether `s` has the shape of a shortRuleId. */
+export function isShortRuleId(s: string): boolean {
+  return /^r[0-9a-f]{16}$/.test(s);
+}
+
+/** The target of a targetKey (unbounded: it names an existing rule). */
 export function parseTargetKey(key: string): Target {
   const parts = key.split('/');
-  if (parts.length !== 4) throw new RuleValidationError(`target "${key}": expected service/instance/function/templateId`);
-  const [service, instance, fn, id] = parts.map((p) => decodeURIComponent(p));
-  return normalizeTarget({ service, instance, function: fn, templateId: parseTemplateId(id) });
+  if (parts.length !== 4) throw new RuleValidationError(`target "${key.length > 200 ? key.slice(0, 200) + '...' : key}": expected service/instance/function/templateId`);
+  let decoded: string[];
+  try {
+    decoded = parts.map((p) => decodeURIComponent(p));
+  } catch {
+    throw new RuleValidationError('target: not a valid rule id (bad %-encoding)');
+  }
+  const [service, instance, fn, id] = decoded;
+  return normalizeTarget({ service, instance, function: fn, templateId: parseTemplateId(id) }, false);
 }
 
 /** One rule per (target, source): the key the store and the plane index rules by. */
@@ -356,6 +417,8 @@ export interface SdkControlRule {
 export interface SdkControlUpdate {
   rules: SdkControlRule[];
   version: bigint;
+  /** Rules were left out to keep the update under its size cap (capSdkRules). */
+  truncated?: boolean;
 }
 
 /** Bound on the flattened rules of one SDK (a pathological rule set cannot blow up a stream). */
@@ -428,6 +491,80 @@ export function sdkRulesFor(rules: readonly ControlRule[], service: string, inst
     });
   }
   return out;
+}
+
+/**
+ * Largest ControlUpdate pushed down one stream, in encoded bytes. Far below gRPC's
+ * default 4 MiB receive limit of an SDK (an update above it would end the stream,
+ * and with it the SDK's delivery), and far above what a sane rule set needs.
+ */
+export const MAX_SDK_UPDATE_BYTES = 512 * 1024;
+
+/**
+ * An upper bound of one rule's bytes in an encoded logfun.v1.ControlUpdate: its
+ * strings plus a fixed allowance for tags, lengths, the fixed64 template id, the
+ * double sample rate and the varints (exact encoding is the receiver's business;
+ * a bound is all a cap needs).
+ */
+export function sdkRuleWireBytes(r: SdkControlRule): number {
+  const t = r.target;
+  return Buffer.byteLength(t.service) + Buffer.byteLength(t.serviceInstance) + Buffer.byteLength(t.function) + Buffer.byteLength(r.reason) + 64;
+}
+
+export function sdkRulesWireBytes(rules: readonly SdkControlRule[]): number {
+  let n = 16;
+  for (const r of rules) n += sdkRuleWireBytes(r);
+  return n;
+}
+
+/**
+ * Fits flattened rules into `maxBytes` by leaving out OFF rules, automatic ones
+ * first, then the most specific, then the largest. Safe by construction: leaving
+ * out an OFF rule can only hand a site to a less specific rule, so the SDK mutes
+ * no site the full set would not (it may log records the collector's `control`
+ * processor then drops: the collector decides every record anyway). ON rules only
+ * matter as exceptions to OFF ones (SDKs neither sample nor apply floors), so with
+ * every OFF rule gone the result is empty. `truncated` says whether anything was
+ * left out.
+ */
+export function capSdkRules(rules: readonly SdkControlRule[], maxBytes = MAX_SDK_UPDATE_BYTES): { rules: SdkControlRule[]; truncated: boolean } {
+  let bytes = sdkRulesWireBytes(rules);
+  if (bytes <= maxBytes) return { rules: [...rules], truncated: false };
+  const rank = (r: SdkControlRule): number => {
+    const t = r.target;
+    return (r.reason.startsWith('auto:') ? 8 : 0) + (t.templateId !== 0n ? 4 : 0) + (t.function !== '' ? 2 : 0) + (t.serviceInstance !== '' ? 1 : 0);
+  };
+  const off = rules.filter((r) => r.state === 'off').sort((a, b) => rank(b) - rank(a) || sdkRuleWireBytes(b) - sdkRuleWireBytes(a));
+  const left = new Set<SdkControlRule>();
+  let offLeft = off.length;
+  for (const r of off) {
+    if (bytes <= maxBytes) break;
+    left.add(r);
+    bytes -= sdkRuleWireBytes(r);
+    offLeft--;
+  }
+  if (offLeft === 0) return { rules: [], truncated: true };
+  return { rules: rules.filter((r) => !left.has(r)), truncated: true };
+}
+
+/**
+ * The rules of one SDK whose rules were flattened for `instance` (sdkRulesFor with
+ * that instance), rewritten for an SDK that did not claim that instance: a sender
+ * scoped by its stream session (collector/control/sender-scope.ts) has no
+ * service.instance.id to match. Targets naming `instance` lose the instance; where
+ * that makes two targets equal the one that named the instance wins (it was the
+ * more specific, and every site of this SDK matched it).
+ */
+export function localizeSdkRules(rules: readonly SdkControlRule[], instance: string): SdkControlRule[] {
+  const out = new Map<string, SdkControlRule>();
+  for (const r of rules) {
+    const named = r.target.serviceInstance === instance;
+    const rule = named ? { ...r, target: { ...r.target, serviceInstance: '' } } : r;
+    const t = rule.target;
+    const k = `${t.service}\u0000${t.serviceInstance}\u0000${t.function}\u0000${t.templateId}`;
+    if (named || !out.has(k)) out.set(k, rule);
+  }
+  return [...out.values()];
 }
 
 /** What an SDK does with flattened rules (the reference for SDK implementations, and for tests). */

@@ -6,7 +6,7 @@
 import type { CollectorConfig } from '../config/config';
 import type { DiagLogger } from '../pipeline/component';
 import type { Metrics } from '../telemetry/metrics';
-import { parseDuration } from '../config/units';
+import { parseDuration, parseSize } from '../config/units';
 import type { TableEngine } from '../storage/clickhouse-schema';
 import { createDefaultControlConfig } from './config';
 import { ControlPlane } from './store';
@@ -46,6 +46,12 @@ export function controlPlaneFromConfig(config: CollectorConfig, metrics: Metrics
     // The exporter's create_schema: false means its user may not (or should not) run DDL; nor do we.
     createSchema: sameStore ? ex.create_schema !== false : true,
     pollIntervalMs: c.poll_interval === '' ? defaultPollIntervalMs(endpoint) : parseDuration(c.poll_interval, 'service.control.poll_interval'),
+    limits: {
+      maxManualRulesPerService: c.limits.max_rules_per_service,
+      maxManualRules: c.limits.max_rules,
+      maxAutoRulesPerService: c.limits.max_auto_rules_per_service,
+      maxSdkUpdateBytes: parseSize(c.limits.max_update_bytes, 'service.control.limits.max_update_bytes'),
+    },
     metrics,
     logger,
   });

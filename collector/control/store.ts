@@ -15,6 +15,11 @@
  * - rulesForSdk / controlUpdateFor: what to push down an SDK's stream (flattened so
  *   "most specific rule wins" is all an SDK needs; see rules.ts sdkRulesFor).
  * - index / decide: per-record decisions for the `control` processor.
+ * - limits (ControlLimits): manual rules per service and in all, automatic rules
+ *   per service, and the size of the update an SDK would be pushed; a write past
+ *   one is refused with RuleLimitError (the API's 413) and nothing is stored.
+ *   Pushed updates are also capped when computed (capSdkRules), since rules written
+ *   before the limits, or by other collectors, can exceed them.
  *
  * Versions: micros·1000 + salt, where micros = max(now in µs, the micros part of the
  * highest version seen + 1, our previous micros + 1) and salt is random per plane
@@ -30,7 +35,13 @@ import { clickHouseErrorCode, errorMessage } from '../storage/clickhouse-errors'
 import type { TableEngine } from '../storage/clickhouse-schema';
 import {
   KEEP_ALL,
+  MAX_REASON_LENGTH,
+  MAX_SDK_RULES,
+  MAX_SDK_UPDATE_BYTES,
   RuleIndex,
+  capSdkRules,
+  localizeSdkRules,
+  sdkRulesWireBytes,
   manualRuleAt,
   RuleValidationError,
   normalizeTarget,
@@ -39,6 +50,7 @@ import {
   parseState,
   ruleKey,
   sdkRulesFor,
+  shortRuleId,
   type ControlRule,
   type Decision,
   type RecordKeys,
@@ -76,6 +88,39 @@ export interface ControlPlaneOptions {
   logger: DiagLogger;
   /** The clock (ms since the epoch); tests of expiry replace it. */
   now?: () => number;
+  /** Caps on the rule set (defaults: DEFAULT_CONTROL_LIMITS). */
+  limits?: Partial<ControlLimits>;
+}
+
+/**
+ * Bounds on what the rules can grow to. A write past one is refused (RuleLimitError)
+ * before anything is stored; rules already in the store are kept (another collector,
+ * or an older version, may have written them) and pushed updates are capped anyway.
+ */
+export interface ControlLimits {
+  /** Manual rules naming one service. */
+  maxManualRulesPerService: number;
+  /** Manual rules in all. */
+  maxManualRules: number;
+  /** Automatic (balancer) rules naming one service: instance-scoped mutes multiply with instances. */
+  maxAutoRulesPerService: number;
+  /** Encoded size cap of the ControlUpdate pushed to one SDK (rules.ts MAX_SDK_UPDATE_BYTES). */
+  maxSdkUpdateBytes: number;
+}
+
+export const DEFAULT_CONTROL_LIMITS: ControlLimits = Object.freeze({
+  maxManualRulesPerService: 1_000,
+  maxManualRules: 10_000,
+  maxAutoRulesPerService: 2_000,
+  maxSdkUpdateBytes: MAX_SDK_UPDATE_BYTES,
+});
+
+/** A write that would take the rule set past a ControlLimits bound: refused, nothing stored (HTTP 413). */
+export class RuleLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuleLimitError';
+  }
 }
 
 /** Called with every active rule (manual and automatic) after each change. */
@@ -125,7 +170,9 @@ export class ControlPlane {
   private readonly salt = BigInt(randomInt(0, 1000));
   private nextExpiry = 0;
   private lastSignature: string | undefined;
-  private readonly sdkCache = new Map<string, SdkControlRule[]>();
+  /** `${service}\0${instance}` of every active rule naming an instance. */
+  private namedInstances = new Set<string>();
+  private readonly sdkCache = new Map<string, { rules: SdkControlRule[]; truncated: boolean }>();
   private readonly listeners = new Set<ControlListener>();
   private readonly droppedByRule = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -135,7 +182,8 @@ export class ControlPlane {
   private started = false;
   private stopped = false;
   private readonly now: () => number;
-  private readonly counters: { errors: Counter; changes: Counter; rules: Counter };
+  private readonly counters: { errors: Counter; changes: Counter; rules: Counter; refused: Counter; truncated: Counter };
+  readonly limits: ControlLimits;
   readonly pollIntervalMs: number;
   readonly writerName: string;
 
@@ -143,11 +191,14 @@ export class ControlPlane {
     this.now = options.now ?? Date.now;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.writerName = options.writerName ?? `collector@${hostname()}`;
+    this.limits = { ...DEFAULT_CONTROL_LIMITS, ...(options.limits ?? {}) };
     const m = options.metrics;
     this.counters = {
       errors: m.counter('logfun_control_store_errors_total', 'Control rule store operations that failed, by operation (connect, poll, write)'),
       changes: m.counter('logfun_control_rule_changes_total', 'Changes of the active control rule set, by origin (local, store, expiry)'),
       rules: m.gauge('logfun_control_rules', 'Active control rules, by source (manual, auto)'),
+      refused: m.counter('logfun_control_rules_refused_total', 'Rule writes refused at a limit, by source (manual, auto) and limit (rules_per_service, rules, update_bytes)'),
+      truncated: m.counter('logfun_control_sdk_updates_truncated_total', 'SDK control updates computed with OFF rules left out to stay under the size cap'),
     };
   }
 
@@ -177,7 +228,7 @@ export class ControlPlane {
 
   /** The active rule of (target, source), if any. */
   rule(target: RuleTarget, source: RuleSource = 'manual'): ControlRule | undefined {
-    return this.activeByKey.get(ruleKey(normalizeTarget(target), source));
+    return this.activeByKey.get(ruleKey(normalizeTarget(target, false), source));
   }
 
   /**
@@ -186,7 +237,7 @@ export class ControlPlane {
    * undefined (the balancer decides). For the spam balancer's AutoMuteSink.
    */
   manualModeOf(target: RuleTarget): RuleState | undefined {
-    const t = normalizeTarget(target);
+    const t = normalizeTarget(target, false);
     const list = this.idx.forService(t.service);
     if (list === undefined) return undefined;
     return manualRuleAt(this.activeList, t)?.state;
@@ -198,21 +249,51 @@ export class ControlPlane {
     return () => this.listeners.delete(listener);
   }
 
-  /** The flattened rules for the SDKs of `service` (of one instance when given); cached until the rules change. */
-  rulesForSdk(service: string, instance?: string): SdkControlRule[] {
-    const key = `${service}\u0000${instance ?? '\u0001'}`;
-    let rules = this.sdkCache.get(key);
-    if (rules === undefined) {
-      rules = sdkRulesFor(this.activeList, service, instance);
-      if (this.sdkCache.size >= 10_000) this.sdkCache.clear();
-      this.sdkCache.set(key, rules);
-    }
-    return rules;
+  /**
+   * The flattened rules for the SDKs of `service` (of one instance when given),
+   * capped to limits.maxSdkUpdateBytes; cached until the rules change. `local`:
+   * the SDK did not claim `instance` (a stream-scoped sender), so rules naming it
+   * are sent without it (rules.ts localizeSdkRules).
+   */
+  rulesForSdk(service: string, instance?: string, local = false): SdkControlRule[] {
+    return this.sdkEntry(service, instance, local).rules;
   }
 
-  /** A logfun.v1.ControlUpdate for the SDKs of `service`: pass it to the ingest service's setControl. */
-  controlUpdateFor(service: string, instance?: string): SdkControlUpdate {
-    return { rules: this.rulesForSdk(service, instance), version: this.maxVersion };
+  private sdkEntry(service: string, instance: string | undefined, local: boolean): { rules: SdkControlRule[]; truncated: boolean } {
+    // An instance no rule names gets the service-wide rules: one entry shared by all such instances.
+    if (instance !== undefined && instance !== '' && !this.namedInstances.has(`${service}\u0000${instance}`)) {
+      instance = '';
+      local = false;
+    }
+    const key = `${service}\u0000${instance ?? '\u0001'}\u0000${local ? 1 : 0}`;
+    let entry = this.sdkCache.get(key);
+    if (entry === undefined) {
+      let rules = sdkRulesFor(this.activeList, service, instance);
+      if (local && instance !== undefined) rules = localizeSdkRules(rules, instance);
+      entry = capSdkRules(rules, this.limits.maxSdkUpdateBytes);
+      if (entry.truncated) {
+        this.counters.truncated.inc();
+        this.options.logger.warn('control update for an SDK exceeds its size cap; OFF rules left out (the collector still applies them)', {
+          service,
+          instance: instance ?? '',
+          rules: rules.length,
+          sent: entry.rules.length,
+          cap_bytes: this.limits.maxSdkUpdateBytes,
+        });
+      }
+      if (this.sdkCache.size >= 10_000) this.sdkCache.clear();
+      this.sdkCache.set(key, entry);
+    }
+    return entry;
+  }
+
+  /**
+   * A logfun.v1.ControlUpdate for the SDKs of `service` (all of them, or those of
+   * one instance / sender scope: see rulesForSdk): pass it to the ingest service's setControl.
+   */
+  controlUpdateFor(service: string, instance?: string, local = false): SdkControlUpdate {
+    const entry = this.sdkEntry(service, instance, local);
+    return entry.truncated ? { rules: entry.rules, version: this.maxVersion, truncated: true } : { rules: entry.rules, version: this.maxVersion };
   }
 
   /** Records dropped here by the `control` processor, counted against the deciding rule. */
@@ -377,21 +458,64 @@ export class ControlPlane {
   async setRule(input: RuleInput): Promise<ControlRule> {
     if (input === null || typeof input !== 'object') throw new RuleValidationError('rule: expected an object');
     const state = parseState(input.state);
-    return this.write({
+    const reason = typeof input.reason === 'string' ? input.reason : '';
+    if (reason.length > MAX_REASON_LENGTH) throw new RuleValidationError(`reason: ${reason.length} characters, more than ${MAX_REASON_LENGTH}`);
+    const rule: Omit<ControlRule, 'version' | 'updatedAt'> = {
       target: normalizeTarget(input.target),
       state,
       sampleRate: parseSampleRate(input.sampleRate),
       minSeverity: parseMinSeverity(input.minSeverity),
       source: 'manual',
-      reason: typeof input.reason === 'string' ? input.reason : '',
+      reason,
       updatedBy: typeof input.updatedBy === 'string' && input.updatedBy ? input.updatedBy : this.writerName,
       expiresAt: 0,
-    });
+    };
+    this.checkLimits(rule);
+    return this.write(rule);
+  }
+
+  /**
+   * Refuses (RuleLimitError) a new rule that would take its service past a count
+   * limit, or a manual rule that would make the update of an SDK of its service (of
+   * its instance, or of an instance no rule names) larger than maxSdkUpdateBytes.
+   * Replacing an existing rule of the same (target, source) never counts as one more.
+   */
+  private checkLimits(rule: Omit<ControlRule, 'version' | 'updatedAt'>): void {
+    const key = ruleKey(rule.target, rule.source);
+    const replacing = this.activeByKey.has(key);
+    const service = rule.target.service;
+    const refuse = (limit: string, message: string): never => {
+      this.counters.refused.inc({ source: rule.source, limit });
+      throw new RuleLimitError(message);
+    };
+    if (!replacing) {
+      let inService = 0;
+      let inAll = 0;
+      for (const r of this.activeList) {
+        if (r.source !== rule.source) continue;
+        inAll++;
+        if (r.target.service === service) inService++;
+      }
+      const perService = rule.source === 'manual' ? this.limits.maxManualRulesPerService : this.limits.maxAutoRulesPerService;
+      if (inService >= perService) refuse('rules_per_service', `service ${JSON.stringify(service)} has ${inService} ${rule.source} rules, the most allowed (delete some first)`);
+      if (rule.source === 'manual' && inAll >= this.limits.maxManualRules) refuse('rules', `${inAll} manual rules exist, the most allowed (delete some first)`);
+    }
+    if (rule.source !== 'manual') return;
+    const candidate = this.activeList.filter((r) => ruleKey(r.target, r.source) !== key);
+    candidate.push({ ...rule, version: 0n, updatedAt: 0 });
+    const flattened = sdkRulesFor(candidate, service, rule.target.instance);
+    const bytes = sdkRulesWireBytes(flattened);
+    if (bytes > this.limits.maxSdkUpdateBytes || flattened.length >= MAX_SDK_RULES) {
+      refuse(
+        'update_bytes',
+        `with this rule the control update of an SDK of ${JSON.stringify(service)} would be ${flattened.length} rules, ~${bytes} bytes, over the ${this.limits.maxSdkUpdateBytes}-byte cap (use fewer or broader rules)`,
+      );
+    }
   }
 
   /** Removes the rule of (target, source); false when there was none. */
   async clearRule(target: RuleTarget, options: { source?: RuleSource; updatedBy?: string } = {}): Promise<boolean> {
-    const t = normalizeTarget(target);
+    const t = normalizeTarget(target, false);
     const source = options.source ?? 'manual';
     const existing = this.rows.get(ruleKey(t, source));
     if (!existing || existing.deleted) return false;
@@ -422,16 +546,26 @@ export class ControlPlane {
     ) {
       return current;
     }
-    return this.write({
+    const rule: Omit<ControlRule, 'version' | 'updatedAt'> = {
       target: t,
       state,
       sampleRate,
       minSeverity: 0,
       source: 'auto',
-      reason,
+      reason: reason.length > MAX_REASON_LENGTH ? reason.slice(0, MAX_REASON_LENGTH) : reason,
       updatedBy: this.writerName,
       expiresAt: ttlMs > 0 ? now + ttlMs : 0,
-    });
+    };
+    this.checkLimits(rule);
+    return this.write(rule);
+  }
+
+  /** The target of the stored (not deleted) rule of `source` whose rules.ts shortRuleId is `id`, if any. */
+  targetOfShortId(id: string, source: RuleSource = 'manual'): Target | undefined {
+    for (const r of this.rows.values()) {
+      if (!r.deleted && r.source === source && shortRuleId(r.target) === id) return r.target;
+    }
+    return undefined;
   }
 
   /** Lifts the balancer's decision for a target; false when there was none. */
@@ -508,6 +642,7 @@ export class ControlPlane {
     this.activeList = active;
     this.activeByKey = new Map(active.map((r) => [ruleKey(r.target, r.source), r]));
     this.idx = new RuleIndex(active);
+    this.namedInstances = new Set(active.filter((r) => r.target.instance !== '').map((r) => `${r.target.service}\u0000${r.target.instance}`));
     this.sdkCache.clear();
     this.counters.changes.inc({ origin });
     this.counters.rules.set({ source: 'manual' }, active.filter((r) => r.source === 'manual').length);

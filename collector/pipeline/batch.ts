@@ -32,6 +32,12 @@ export interface ResourceInfo {
   schemaUrl: string;
   /** `service.name` attribute as a string, '' when absent. */
   serviceName: string;
+  /**
+   * Who sent these records, when the receiver knows better than the attributes
+   * (collector/pipeline/sender-scope.ts): set by the compact receiver for its stream.
+   * Not an attribute: never stored, never sent on.
+   */
+  senderScope?: string;
 }
 
 export interface ScopeInfo {

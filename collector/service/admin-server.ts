@@ -32,6 +32,7 @@ import { ReadinessTracker } from '../telemetry/readiness';
 import { tokensMatch } from '../security/bearer-auth';
 import { crossSiteRefusal, hostAllowed } from '../security/admin-access';
 import { AdminSessions, bearerOf } from '../console/auth';
+import { setRequestPrincipal } from '../security/principal';
 import type { SqlHandler } from './sql-handler';
 import { ReaderBusyError } from '../storage/clickhouse-reader';
 
@@ -127,15 +128,22 @@ export class AdminServer {
   }
 
   /**
-   * True when the request carries the admin token or a live console session; with
-   * `routeTokens`, one of those Bearer tokens instead.
+   * Who the request is, by its credentials: the admin token, a live console session,
+   * or (with `routeTokens`) one of those Bearer tokens instead; undefined = nobody.
    */
-  authenticated(req: http.IncomingMessage, routeTokens?: readonly string[]): boolean {
+  principalOf(req: http.IncomingMessage, routeTokens?: readonly string[]): string | undefined {
+    const at = `@${req.socket.remoteAddress ?? 'unknown'}`;
     const bearer = bearerOf(req);
-    if (routeTokens && routeTokens.length) return bearer !== undefined && routeTokens.some((t) => tokensMatch(bearer, t));
-    if (this.adminToken === '') return true;
-    if (bearer !== undefined) return tokensMatch(bearer, this.adminToken);
-    return this.sessions.valid(this.sessions.idOf(req));
+    if (routeTokens && routeTokens.length) return bearer !== undefined && routeTokens.some((t) => tokensMatch(bearer, t)) ? `route-token${at}` : undefined;
+    if (this.adminToken === '') return `anonymous${at}`;
+    if (bearer !== undefined) return tokensMatch(bearer, this.adminToken) ? `admin-token${at}` : undefined;
+    const session = this.sessions.idOf(req);
+    return this.sessions.valid(session) ? `console-session:${session!.slice(0, 8)}${at}` : undefined;
+  }
+
+  /** True when the request carries the admin token or a live console session. */
+  authenticated(req: http.IncomingMessage): boolean {
+    return this.principalOf(req) !== undefined;
   }
 
   /** True when this endpoint serves TLS (cookies get Secure). */
@@ -153,7 +161,9 @@ export class AdminServer {
     const options: RouteOptions = custom?.options ?? { access: isBuiltinPublic ? 'public' : 'token' };
     const crossSite = crossSiteRefusal(req, this.secure, options.navigable === true);
     if (crossSite) return refuse(res, crossSite.status, crossSite.error);
-    if (options.access !== 'public' && !this.authenticated(req, options.tokens)) {
+    const principal = options.access === 'public' ? undefined : this.principalOf(req, options.tokens);
+    if (principal !== undefined) setRequestPrincipal(req, principal);
+    else if (options.access !== 'public') {
       res.setHeader('www-authenticate', 'Bearer realm="logfun"');
       return refuse(res, 401, 'missing or invalid admin token (Authorization: Bearer <token>; the token is in the file the collector printed at start, or service.telemetry.admin.console_token)');
     }

@@ -37,6 +37,12 @@ export type SuppressionSchemaKind = 'full' | 'legacy';
 export interface SuppressionRow {
   timeMs: number;
   service: string;
+  /**
+   * The sender scope of the key (processors/spam: service.instance.id or stream
+   * session) when keys are per sender. In memory only (listeners, recent
+   * decisions): the table has no column for it, the reason names it.
+   */
+  instance?: string;
   kind: 'template' | 'function';
   /** 0n for function keys. */
   templateId: bigint;

@@ -132,7 +132,9 @@ export class ControlProcessor implements Processor {
     const resource = batch.resources[ri];
     const service = resource?.serviceName ?? '';
     if (rules === undefined) return { rules: null, service, instance: '', fixed: undefined, needsFunction: false, needsTemplate: false };
-    const instance = stringAttribute(resource?.attributes ?? [], this.config.instance_attribute);
+    // A sender with no instance attribute is known by the scope its receiver gave it (collector/pipeline/sender-scope.ts),
+    // which is what the spam balancer's AUTO rules name for it.
+    const instance = stringAttribute(resource?.attributes ?? [], this.config.instance_attribute) || (resource?.senderScope ?? '');
     const needsFunction = rules.needsFunction;
     const needsTemplate = rules.needsTemplate;
     const fixed = needsFunction || needsTemplate ? undefined : rules.decide({ service, instance, function: '', templateId: 0n });

@@ -3,9 +3,16 @@
  * the exact accounting of what a mute suppressed. Pure: no I/O, no timers; time
  * comes in as arguments (the processor passes its clock, tests simulated time).
  *
- * Keys: (service, template) and (service, code.function). Every record of a
- * service counts toward its template key and its function key, except records
- * that a muted or manually pinned key already accounts for (below).
+ * Keys: (service, template) and (service, code.function), each within a sender
+ * scope (collector/pipeline/sender-scope.ts: the sender's service.instance.id or
+ * stream session; '' = unscoped): a ServiceKeys is one (service, scope). A key's
+ * decisions (its mute, the AUTO rule's target, the SDK reports credited to it)
+ * stay within its scope, so one sender's volume never mutes another sender of the
+ * same service.name, and drops reported by a sender can only hold a mute of that
+ * sender. Every record of a scope counts toward its template key and its function
+ * key, except records that a muted or manually pinned key already accounts for
+ * (below). Shared rates (below) cover unscoped keys only: a scoped key's volume is
+ * its one sender's, and a sender streams to one collector.
  *
  * Per record (observe, O(1) amortised): a record of a muted key is to be dropped
  * (collector_drop) — its template key is checked first, then its function key;
@@ -107,6 +114,10 @@ export type { PeerMute };
 
 export interface ServiceKeys {
   readonly name: string;
+  /** The sender scope ('' = unscoped). */
+  readonly instance: string;
+  /** Functions that logged records at or above protect_severity: never muted as a whole (noteProtected). */
+  readonly protectedFunctions: Set<string>;
   readonly templates: Map<bigint, SpamKey>;
   readonly functions: Map<string, SpamKey>;
 }
@@ -169,6 +180,7 @@ export class SpamKey {
     nowMs: number,
   ) {
     this.target = kind === 'template' ? { service: service.name, templateId } : { service: service.name, function: fn };
+    if (service.instance !== '') this.target.instance = service.instance;
     this.lastSeenMs = nowMs;
   }
 }
@@ -193,6 +205,8 @@ export type BalancerEvent =
   | { type: 'override'; key: SpamKey; timeMs: number; mode: ManualMode; wasMuted: boolean; follower: boolean; mutedAtMs: number; totalSdk: number; totalCollector: number }
   | { type: 'summary'; key: SpamKey; timeMs: number; fromMs: number; sdk: number; collector: number; final: boolean; mutedAtMs: number };
 
+/** Functions remembered per scope as logging protected severities (noteProtected). */
+const MAX_PROTECTED_FUNCTIONS = 10_000;
 /** Evaluations between sweeps of idle keys. */
 const SWEEP_EVERY = 40;
 
@@ -253,20 +267,40 @@ export class SpamBalancer {
     return Math.floor(nowMs / this.params.bucketMs);
   }
 
-  service(name: string): ServiceKeys {
-    let s = this.services.get(name);
+  /** The keys of one service within one sender scope ('' = unscoped), created on first use. */
+  service(name: string, instance = ''): ServiceKeys {
+    const id = scopeId(name, instance);
+    let s = this.services.get(id);
     if (!s) {
-      s = { name, templates: new Map(), functions: new Map() };
-      this.services.set(name, s);
+      s = { name, instance, protectedFunctions: new Set(), templates: new Map(), functions: new Map() };
+      this.services.set(id, s);
     }
     return s;
   }
 
-  /** The key of a target, if tracked. */
+  /** The key of a target (its instance = the sender scope), if tracked. */
   keyOf(target: MuteTarget): SpamKey | undefined {
-    const s = this.services.get(target.service);
+    const s = this.services.get(scopeId(target.service, target.instance ?? ''));
     if (!s) return undefined;
     return target.templateId !== undefined ? s.templates.get(target.templateId) : s.functions.get(target.function ?? '');
+  }
+
+  /**
+   * A record at or above protect_severity was logged in function `fn` of the scope:
+   * the record is not judged (the caller passes it), and the function is never muted
+   * as a whole from now on, since a function mute would silence that record's call
+   * site in the SDK too. Bounded per scope (past the bound, further functions are not
+   * remembered: they stay muteable, their protected records still pass here).
+   */
+  noteProtected(svc: ServiceKeys, fn: string): void {
+    if (fn === '' || svc.protectedFunctions.has(fn) || svc.protectedFunctions.size >= MAX_PROTECTED_FUNCTIONS) return;
+    svc.protectedFunctions.add(fn);
+  }
+
+  /** Whether the scope ever sent (and still tracks) a record of the template or the function. */
+  tracks(service: string, instance: string, templateId: bigint, fn: string): boolean {
+    const s = this.services.get(scopeId(service, instance));
+    return s !== undefined && ((templateId !== 0n && s.templates.has(templateId)) || (fn !== '' && s.functions.has(fn)));
   }
 
   *keys(): IterableIterator<SpamKey> {
@@ -292,7 +326,7 @@ export class SpamBalancer {
       new ArgumentSample(p.sampleSize, kind === 'function'),
       nowMs,
     );
-    if (this.lagBuckets > 0) {
+    if (this.lagBuckets > 0 && svc.instance === '') {
       const first = bucket - this.lagBuckets;
       key.shared = new SharedCounts(p.windowBuckets, p.historyBuckets, this.ringSize, this.offeredRingSize, first, first - this.startBucket);
     }
@@ -369,8 +403,8 @@ export class SpamBalancer {
    * function), else one released or overridden less than report_grace ago; else
    * undefined (not an AUTO mute's drop).
    */
-  attributeReport(service: string, templateId: bigint, fn: string, nowMs: number): SpamKey | undefined {
-    const s = this.services.get(service);
+  attributeReport(service: string, templateId: bigint, fn: string, nowMs: number, instance = ''): SpamKey | undefined {
+    const s = this.services.get(scopeId(service, instance));
     if (!s) return undefined;
     const tk = templateId !== 0n ? s.templates.get(templateId) : undefined;
     const fk = fn !== '' ? s.functions.get(fn) : undefined;
@@ -462,7 +496,10 @@ export class SpamBalancer {
       else {
         k.streak++;
         if (k.kind === 'template' && k.functionKey) k.functionKey.blockedSeq = seq;
-        if (k.streak >= p.triggerEvaluations) {
+        if (k.kind === 'function' && k.service.protectedFunctions.has(k.fn)) {
+          // It logs warnings or worse: muting the function would silence them (noteProtected).
+          k.streak = 0;
+        } else if (k.streak >= p.triggerEvaluations) {
           const mode = this.manualMode(this.queryTarget(k));
           if (mode === 'on' || mode === 'off') {
             this.override(k, mode, nowMs, false, events);
@@ -714,7 +751,7 @@ export class SpamBalancer {
         this.peerRowsIgnored.bucketWidth++;
         continue;
       }
-      const svc = this.services.get(r.service);
+      const svc = this.services.get(scopeId(r.service, ''));
       const k = svc === undefined ? undefined : r.kind === 'template' ? svc.templates.get(r.templateId) : svc.functions.get(r.function);
       const sc = k?.shared;
       if (k === undefined || sc === undefined) continue;
@@ -736,8 +773,9 @@ export class SpamBalancer {
    * The AUTO rules in force, any collector's (call when they change). A key they
    * mute that is normal here becomes a follower (unless `skip` says the rule is on
    * its way out: this collector is clearing it); a muted key whose rule was seen and
-   * is gone is released ('released_elsewhere'). Rules on an instance or on both a
-   * template and a function are not the balancer's and are ignored.
+   * is gone is released ('released_elsewhere'). A rule on an instance is followed by
+   * the key of that sender scope. Rules on both a template and a function are not
+   * the balancer's and are ignored.
    */
   followRules(rules: readonly PeerMute[], nowMs: number, skip?: (k: SpamKey) => boolean): BalancerEvent[] {
     const p = this.params;
@@ -749,7 +787,7 @@ export class SpamBalancer {
       const isTemplate = t.templateId !== undefined && t.templateId !== 0n && !t.function;
       const isFunction = !isTemplate && (t.templateId === undefined || t.templateId === 0n) && !!t.function;
       if (t.service === '' || (isTemplate ? !p.templates : isFunction ? !p.functions : true)) continue;
-      const svc = this.service(t.service);
+      const svc = this.service(t.service, t.instance ?? '');
       const k = isTemplate
         ? (svc.templates.get(t.templateId!) ?? this.createKey(svc, 'template', t.templateId!, '', nowMs, bucket))
         : (svc.functions.get(t.function!) ?? this.createKey(svc, 'function', 0n, t.function!, nowMs, bucket));
@@ -809,6 +847,11 @@ export class SpamBalancer {
       if (s.templates.size === 0 && s.functions.size === 0) this.services.delete(name);
     }
   }
+}
+
+/** The services map key of (service, sender scope): unambiguous whatever characters a claimed name holds. */
+function scopeId(service: string, instance: string): string {
+  return JSON.stringify([service, instance]);
 }
 
 function fmt(n: number, digits = 1): string {

@@ -28,6 +28,22 @@
  *       idle_timeout: 10m
  *       store: true               # log_suppression rows (exporter/endpoint as httpstats)
  *       shared_rates: { enabled: false, interval: 1s, lag: "", retention: 1h, table: spam_rates }
+ *       scope: sender             # sender | service: what one key's volume is (below)
+ *       protect_severity: warn    # records at or above are never judged nor auto-muted ('none' = judge all)
+ *
+ * Scope (trust): service.name is a claim any ingest client can make. With scope
+ * `sender` (the default) keys are per sender (collector/pipeline/sender-scope.ts:
+ * the sender's service.instance.id, or its compact stream's session), an AUTO mute
+ * names that sender (the rule's instance) and reaches its SDK only, and SDK drop
+ * reports count only toward mutes of the sender that reports them: a client
+ * claiming another service's name can mute nobody but itself. `service` keys the
+ * whole service as one (what shared_rates across collectors needs when one
+ * sender's records are spread over collectors): only for senders that are all
+ * trusted.
+ *
+ * Severity: records with severity >= protect_severity (default WARN) are not
+ * counted and never dropped here: warnings and errors are what people need most
+ * when something loops. Set a higher level, or `none`, to let the balancer mute them.
  *
  * Detection (see balancer.ts for the exact rules): a key is (service, template) or
  * (service, function). Every evaluation, a key with at least min_samples records in
@@ -64,8 +80,12 @@
  */
 import * as os from 'os';
 import { configChecks } from '../../collector/config/checks';
+import { parseMinSeverity } from '../../collector/control/rules';
+import { SEVERITY_NUMBER } from '../../sdk/severity';
 
 export const SPAM_STRATEGIES = ['both', 'zscore', 'entropy', 'off'] as const;
+export const SPAM_SCOPES = ['sender', 'service'] as const;
+export type SpamScope = (typeof SPAM_SCOPES)[number];
 export type SpamStrategy = (typeof SPAM_STRATEGIES)[number];
 
 export interface SpamProcessorConfig {
@@ -187,6 +207,10 @@ export interface SpamProcessorConfig {
     /** Table name (default spam_rates), in `database`. */
     table: string;
   };
+  /** What one key's volume is: `sender` (default, per sender scope) or `service` (every sender of a service: trusted senders only). */
+  scope: SpamScope;
+  /** Records at or above this severity (level name or 1..24; 'none' / 0 = no protection) are never judged nor auto-muted (default warn). */
+  protect_severity: string | number;
   /** Id of the clickhouse exporter whose store to use ('' = the first one). Ignored when endpoint is set. */
   exporter: string;
   /** A store of our own: chdb://<folder> or http(s)://host:port. */
@@ -232,6 +256,8 @@ export function createDefaultSpamConfig(): SpamProcessorConfig {
     idle_timeout: '10m',
     store: true,
     shared_rates: { enabled: false, interval: '1s', lag: '', retention: '1h', table: 'spam_rates' },
+    scope: 'sender',
+    protect_severity: 'warn',
     exporter: '',
     endpoint: '',
     username: '',
@@ -284,6 +310,10 @@ export interface BalancerParams {
 
 export interface ResolvedSpamConfig {
   balancer: BalancerParams;
+  /** Keys per sender scope (true) or per service (false). */
+  scopeBySender: boolean;
+  /** Severity number from which records are never judged (0 = none). */
+  protectSeverity: number;
   evaluationIntervalMs: number;
   controlTtlMs: number;
   store: boolean;
@@ -397,11 +427,22 @@ export function resolveSpamConfig(c: SpamProcessorConfig, errors: string[] = [])
     balancer.sharedFlushBuckets = Math.max(1, Math.ceil(sharedIntervalMs / bucketMs));
   }
 
+  const scope = c.scope ?? 'sender';
+  if (!(SPAM_SCOPES as readonly string[]).includes(scope)) errors.push(`scope: must be one of ${SPAM_SCOPES.join(', ')}, got ${JSON.stringify(scope)}`);
+  let protectSeverity = SEVERITY_NUMBER.warn;
+  try {
+    protectSeverity = parseMinSeverity(c.protect_severity ?? 'warn');
+  } catch {
+    errors.push(`protect_severity: expected none, a level name (trace..fatal) or a severity number 0..24, got ${JSON.stringify(c.protect_severity)}`);
+  }
+
   const evaluationIntervalMs = duration(c.evaluation_interval, 'evaluation_interval');
   const controlTtlMs = duration(c.control_ttl, 'control_ttl', false);
   if (controlTtlMs > 0 && controlTtlMs < 4 * evaluationIntervalMs) errors.push('control_ttl: must be 0 (no expiry) or at least 4 x evaluation_interval');
   return {
     balancer,
+    scopeBySender: scope !== 'service',
+    protectSeverity,
     evaluationIntervalMs,
     controlTtlMs,
     store: bool(c.store, 'store'),

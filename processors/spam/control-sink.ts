@@ -30,9 +30,17 @@
  */
 import type { Component, Host } from '../../collector/pipeline/component';
 
-/** What the balancer mutes: one template, or one function, of one service. */
+/**
+ * What the balancer mutes: one template, or one function, of one service — of one
+ * sender when `instance` is set (the sender scope: the service.instance.id, or
+ * `session:<hex>` / `stream:<id>` for a stream without one; see
+ * collector/pipeline/sender-scope.ts). The control plane pushes a rule naming an
+ * instance to that sender's streams only.
+ */
 export interface MuteTarget {
   service: string;
+  /** The sender scope; absent / '' = every sender of the service. */
+  instance?: string;
   /** Set for template mutes (uint64 global template id). */
   templateId?: bigint;
   /** Set for function mutes (code.function). */
@@ -81,11 +89,12 @@ export function autoRuleViewOf(sink: AutoMuteSink | undefined): AutoRuleView | u
     mutes: () => {
       const out: PeerMute[] = [];
       for (const r of s.rules as RuleLike[]) {
-        if (r.source !== 'auto' || r.state !== 'off' || (r.target.instance ?? '') !== '') continue;
+        if (r.source !== 'auto' || r.state !== 'off') continue;
         const id = r.target.templateId ?? 0n;
         const fn = r.target.function ?? '';
-        if (id !== 0n && fn === '') out.push({ target: { service: r.target.service, templateId: id }, reason: r.reason });
-        else if (id === 0n && fn !== '') out.push({ target: { service: r.target.service, function: fn }, reason: r.reason });
+        const scope = (r.target.instance ?? '') !== '' ? { instance: r.target.instance } : {};
+        if (id !== 0n && fn === '') out.push({ target: { service: r.target.service, ...scope, templateId: id }, reason: r.reason });
+        else if (id === 0n && fn !== '') out.push({ target: { service: r.target.service, ...scope, function: fn }, reason: r.reason });
       }
       return out;
     },
@@ -128,5 +137,6 @@ export function findAutoMuteSink(host: Host, self?: Component): AutoMuteSink | u
 
 /** "checkout template 1234" / "checkout function Cart.add", for messages. */
 export function describeTarget(t: MuteTarget): string {
-  return t.templateId !== undefined ? `${t.service} template ${t.templateId}` : `${t.service} function ${t.function ?? ''}`;
+  const who = t.instance ? `${t.service} (instance ${t.instance})` : t.service;
+  return t.templateId !== undefined ? `${who} template ${t.templateId}` : `${who} function ${t.function ?? ''}`;
 }

@@ -35,6 +35,18 @@
  * at the rules again at once (the SDK may have heard of a rule before this
  * processor's next evaluation).
  *
+ * Trust (config.ts `scope`, `protect_severity`): records are keyed per sender
+ * scope (collector/pipeline/sender-scope.ts senderScopeOf: the receiver's stream
+ * scope, else service.instance.id), so a mute names and reaches the sender whose
+ * volume caused it; an SDK drop report is credited only to a mute of the sender
+ * that sent it, and a report for a key that sender never sent is ignored and
+ * counted (logfun_spam_sdk_reports_ignored_total{reason="unknown_key"}; reason
+ * "not_muted" for a key it sent that no AUTO mute of it holds). Records at or above
+ * protect_severity are passed unjudged (logfun_spam_protected_records_total), and a
+ * function that logs them is never muted as a whole (its templates still can be).
+ * An AUTO target the control plane refuses for good (a name over its length bound,
+ * a service at its rule limit) stays a collector-only mute, not retried.
+ *
  * Runtime switches: setStrategy('zscore' | 'entropy' | 'both' | 'off'),
  * reconfigure(thresholds), setManualMode(target, mode) for control planes that
  * push manual rules instead of answering manualModeOf().
@@ -56,6 +68,7 @@ import { FUNCTION_SUMMARY_ID, FUNCTION_SUMMARY_TEXT, SUMMARY_EVENT, SummaryBatch
 import { SuppressionWriter } from './suppression-writer';
 import { severityTextOf } from '../../sdk/severity';
 import { storeProviderFor, type StoreProvider } from '../../collector/storage/store-provider';
+import { senderScopeOf } from '../../collector/pipeline/sender-scope';
 
 /** One decision as a plain row (the same as the log_suppression row), for listeners and the console. */
 export interface SpamListener {
@@ -75,6 +88,8 @@ export interface SpamProcessorOptions {
 /** A drop reported by another component (SDK reports decoded elsewhere, a control processor's AUTO drops). */
 export interface DropReport {
   service: string;
+  /** The reporting sender's scope (sender-scope.ts); '' / absent = unscoped. */
+  instance?: string;
   templateId?: bigint;
   function?: string;
   count: number;
@@ -100,13 +115,21 @@ export interface ActiveMute {
 
 interface StagedReport {
   service: string;
+  instance: string;
   templateId: bigint;
   fn: string;
   count: number;
 }
 
 function manualKey(t: MuteTarget): string {
-  return t.templateId !== undefined ? `${t.service}\u0000t${t.templateId}` : `${t.service}\u0000f${t.function ?? ''}`;
+  const base = t.templateId !== undefined ? `${t.service}\u0000t${t.templateId}` : `${t.service}\u0000f${t.function ?? ''}`;
+  return t.instance ? `${base}\u0000i${t.instance}` : base;
+}
+
+/** Errors of the control plane that retrying cannot fix (a target over a length bound, a rule limit reached). */
+function isPermanentControlError(err: unknown): boolean {
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === 'RuleValidationError' || name === 'RuleLimitError';
 }
 
 /** The string value of code.function, '' when absent. */
@@ -170,6 +193,8 @@ export class SpamProcessor implements Processor {
     dropped: Counter;
     reports: Counter;
     reportsInvalid: Counter;
+    reportsIgnored: Counter;
+    protectedRecords: Counter;
     suppressed: Counter;
     mutes: Counter;
     follows: Counter;
@@ -205,6 +230,11 @@ export class SpamProcessor implements Processor {
       dropped: mt.counter('logfun_spam_dropped_records_total', 'Records of AUTO-muted keys dropped in the collector (counted in summaries).'),
       reports: mt.counter('logfun_spam_sdk_reported_records_total', 'Records SDKs reported dropped because of a mute, by attributed (true: an AUTO mute of this processor; a manual OFF\'s or a local mute\'s drops are never attributed).'),
       reportsInvalid: mt.counter('logfun_spam_reports_invalid_total', 'Malformed SDK drop report records (removed from the batch).'),
+      reportsIgnored: mt.counter(
+        'logfun_spam_sdk_reports_ignored_total',
+        'Records SDKs reported dropped by an AUTO mute that no AUTO mute of the reporting sender holds, by reason (unknown_key: the sender never sent records of the key; not_muted: the key is not muted).',
+      ),
+      protectedRecords: mt.counter('logfun_spam_protected_records_total', 'Records at or above protect_severity, passed unjudged (never auto-muted).'),
       suppressed: mt.counter('logfun_spam_suppressed_records_total', 'Records counted into summary records, by source (sdk, collector).'),
       mutes: mt.counter('logfun_spam_mutes_total', 'AUTO mutes, by kind (template, function).'),
       follows: mt.counter('logfun_spam_follows_total', "Keys muted here as followers of another collector's AUTO mute (shared_rates), by kind."),
@@ -260,7 +290,8 @@ export class SpamProcessor implements Processor {
   }
 
   private manualModeOf(t: MuteTarget): ManualMode | undefined {
-    const pushed = this.manualModes.get(manualKey(t));
+    // A mode pushed for the sender's instance wins over one for the whole service (rules.ts specificity).
+    const pushed = (t.instance ? this.manualModes.get(manualKey(t)) : undefined) ?? this.manualModes.get(manualKey({ ...t, instance: undefined }));
     if (pushed !== undefined) return pushed;
     const ask = this.sink?.manualModeOf;
     if (!ask) return undefined;
@@ -379,7 +410,10 @@ export class SpamProcessor implements Processor {
     const balancer = this.balancer;
     const n = batch.length;
     const functions = balancer.params.functions;
+    const bySender = this.config.scopeBySender;
+    const protectFrom = this.config.protectSeverity;
     const services: (ServiceKeys | undefined)[] = new Array(batch.resources.length);
+    let protectedCount = 0;
     let keep: Uint8Array | undefined;
     let drops: Map<SpamKey, number> | undefined;
     let reports: StagedReport[] | undefined;
@@ -394,15 +428,23 @@ export class SpamProcessor implements Processor {
           (keep ??= new Uint8Array(n).fill(1))[i] = 0;
           const r = readMutedReport(batch, i);
           if (r === undefined) invalid++;
-          else if (isAutoReport(r)) (reports ??= []).push({ service: batch.resources[batch.resourceIndex[i]].serviceName, templateId: r.templateId, fn: r.function, count: r.count });
+          else if (isAutoReport(r)) {
+            const res = batch.resources[batch.resourceIndex[i]];
+            (reports ??= []).push({ service: res.serviceName, instance: bySender ? senderScopeOf(res) : '', templateId: r.templateId, fn: r.function, count: r.count });
+          }
           else otherReported += r.count;
           continue;
         }
         if (event === SUMMARY_EVENT) continue;
       }
       const ri = batch.resourceIndex[i];
+      if (protectFrom > 0 && batch.severityNumber[i] >= protectFrom) {
+        protectedCount++;
+        if (functions) balancer.noteProtected(services[ri] ?? (services[ri] = this.scopeKeys(batch, ri)), functionOf(batch.attributes[i]));
+        continue;
+      }
       let svc = services[ri];
-      if (svc === undefined) svc = services[ri] = balancer.service(batch.resources[ri].serviceName);
+      if (svc === undefined) svc = services[ri] = this.scopeKeys(batch, ri);
       judged++;
       const muted = balancer.observe(svc, batch.templateId[i], functions ? functionOf(batch.attributes[i]) : '', batch.templateArgs[i], now, bucket);
       if (muted !== undefined) {
@@ -412,6 +454,7 @@ export class SpamProcessor implements Processor {
       }
     }
     if (invalid) this.m.reportsInvalid.inc(this.labels, invalid);
+    if (protectedCount) this.m.protectedRecords.inc(this.labels, protectedCount);
     if (judged) this.m.records.inc(this.labels, judged);
     const out = keep ? filterBatch(batch, keep) : batch;
     if (out.length > 0) await this.next.consumeLogs(out);
@@ -425,7 +468,7 @@ export class SpamProcessor implements Processor {
       }
       this.m.dropped.inc(this.labels, total);
     }
-    if (reports) for (const r of reports) this.creditReport(r.service, r.templateId, r.fn, r.count, 'sdk', applyAt);
+    if (reports) for (const r of reports) this.creditReport(r.service, r.instance, r.templateId, r.fn, r.count, 'sdk', applyAt);
     if (otherReported > 0) this.m.reports.inc({ ...this.labels, attributed: 'false' }, otherReported);
     if (balancer.untracked !== this.lastUntracked) {
       this.m.untracked.inc(this.labels, balancer.untracked - this.lastUntracked);
@@ -433,15 +476,30 @@ export class SpamProcessor implements Processor {
     }
   }
 
-  private creditReport(service: string, templateId: bigint, fn: string, count: number, source: 'sdk' | 'collector', nowMs: number): boolean {
-    let key = this.balancer.attributeReport(service, templateId, fn, nowMs);
+  /** The balancer's keys of record i's resource: its sender scope's, or the service's (scope: service). */
+  private scopeKeys(batch: LogBatch, ri: number): ServiceKeys {
+    const res = batch.resources[ri];
+    return this.balancer.service(res.serviceName, this.config.scopeBySender ? senderScopeOf(res) : '');
+  }
+
+  /**
+   * Credits reported drops to the AUTO mute of the reporting sender (`instance`, its
+   * scope) they belong to. Reports no such mute holds are only counted: the drops of
+   * one sender can never hold (or feed) the mute of another.
+   */
+  private creditReport(service: string, instance: string, templateId: bigint, fn: string, count: number, source: 'sdk' | 'collector', nowMs: number): boolean {
+    let key = this.balancer.attributeReport(service, templateId, fn, nowMs, instance);
     if (!key && this.autoRules) {
       // The SDK may have heard of another collector's AUTO rule before this processor's next evaluation.
       this.handle(this.followPeerMutes(nowMs));
-      key = this.balancer.attributeReport(service, templateId, fn, nowMs);
+      key = this.balancer.attributeReport(service, templateId, fn, nowMs, instance);
     }
     if (source === 'sdk') this.m.reports.inc({ ...this.labels, attributed: key ? 'true' : 'false' }, count);
-    if (!key) return false;
+    if (!key) {
+      const reason = this.balancer.tracks(service, instance, templateId, fn) ? 'not_muted' : 'unknown_key';
+      this.m.reportsIgnored.inc({ ...this.labels, reason }, count);
+      return false;
+    }
     this.balancer.creditDropped(key, count, source, nowMs);
     if (source === 'collector') this.m.dropped.inc(this.labels, count);
     return true;
@@ -454,7 +512,8 @@ export class SpamProcessor implements Processor {
    */
   noteDropped(report: DropReport): boolean {
     if (!(report.count > 0) || !Number.isSafeInteger(report.count)) return false;
-    return this.creditReport(report.service, report.templateId ?? 0n, report.function ?? '', report.count, report.source ?? 'sdk', this.clock());
+    const instance = this.config.scopeBySender ? (report.instance ?? '') : '';
+    return this.creditReport(report.service, instance, report.templateId ?? 0n, report.function ?? '', report.count, report.source ?? 'sdk', this.clock());
   }
 
   // ---- evaluation --------------------------------------------------------
@@ -548,6 +607,7 @@ export class SpamProcessor implements Processor {
           const text = k.kind === 'template' ? this.templates?.get(k.service.name, k.templateId)?.text : undefined;
           summaries.add({
             service: k.service.name,
+            instance: k.service.instance,
             kind: k.kind,
             templateId: k.templateId,
             fn: k.fn,
@@ -592,12 +652,15 @@ export class SpamProcessor implements Processor {
     return {
       timeMs,
       service: k.service.name,
+      ...(k.service.instance !== '' ? { instance: k.service.instance } : {}),
       kind: k.kind,
       templateId: k.templateId,
       templateText: (k.kind === 'template' ? this.templates?.get(k.service.name, k.templateId)?.text : undefined) ?? '',
       function: k.fn,
       action,
-      reason,
+      // log_suppression has no instance column: a mute's reason (free text) names the sender; the other
+      // actions' reasons are fixed words (rate_fell, manual on, final...) that readers match, left as they are.
+      reason: action === 'mute' && k.service.instance !== '' ? `${reason} [instance ${k.service.instance}]` : reason,
       strategy: this.balancer.strategy,
       suppressed: sdk + collector,
       sdkDropped: sdk,
@@ -647,7 +710,9 @@ export class SpamProcessor implements Processor {
     const sink = this.sink;
     if (!st || !sink || st.inFlight) return;
     // Records without service.name are judged, but no rule can name them: muted in the collector only.
-    if (k.service.name === '') {
+    // Likewise, with keys per sender, records of no known sender (plain OTLP without service.instance.id):
+    // a rule for them would name every sender of the service, the very thing sender scoping prevents.
+    if (k.service.name === '' || (this.config.scopeBySender && k.service.instance === '')) {
       this.sync.delete(k);
       return;
     }
@@ -668,6 +733,16 @@ export class SpamProcessor implements Processor {
         return;
       }
       this.m.controlErrors.inc({ ...this.labels, op });
+      if (isPermanentControlError(err)) {
+        // Retrying cannot help: the mute stays in force in this collector only (its records are dropped here).
+        this.sync.delete(k);
+        this.settings.logger.warn(`spam: control plane refused ${op === 'set' ? 'setAuto' : 'clearAuto'} for good; the mute applies in the collector only`, {
+          processor: this.settings.id,
+          target: describeTarget(k.target),
+          error: errorMessage(err),
+        });
+        return;
+      }
       if (st.failures === 0) {
         this.settings.logger.error(`spam: control plane ${op === 'set' ? 'setAuto' : 'clearAuto'} failed; retrying`, {
           processor: this.settings.id,
@@ -781,7 +856,9 @@ export class SpamProcessor implements Processor {
 }
 
 function targetOfRow(r: SuppressionRow): MuteTarget {
-  return r.kind === 'template' ? { service: r.service, templateId: r.templateId } : { service: r.service, function: r.function };
+  const t: MuteTarget = r.kind === 'template' ? { service: r.service, templateId: r.templateId } : { service: r.service, function: r.function };
+  if (r.instance) t.instance = r.instance;
+  return t;
 }
 
 type MutableBatch = { -readonly [K in keyof LogBatch]: LogBatch[K] };

@@ -27,7 +27,10 @@
  * accounting, not logs) and credits the counts once the next stage accepted the
  * batch (a refused batch is sent again and must not count twice); only reports whose
  * reason is 'auto' or unspecified can belong to its AUTO mutes (a manual OFF's drops
- * are not the balancer's to summarise). The control processor passes report records
+ * are not the balancer's to summarise), and only to a mute of the sender that
+ * reports them (its sender scope, collector/pipeline/sender-scope.ts): a report is a
+ * client's claim, so it can hold or feed that client's own mute and nothing else;
+ * reports no such mute explains are counted and otherwise ignored. The control processor passes report records
  * unjudged. A pipeline with no spam processor stores them like any record (visible,
  * never silent).
  *

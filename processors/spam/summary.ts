@@ -23,6 +23,7 @@
  *               logfun.suppressed.processor      the spam processor's id
  * Summary records are never themselves judged or dropped by the balancer.
  */
+import { SESSION_SCOPE_PREFIX, STREAM_SCOPE_PREFIX } from '../../collector/pipeline/sender-scope';
 import { LogBatchBuilder, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
 import { templateIdOf } from '../../sdk/template-id';
 import { severityTextOf } from '../../sdk/severity';
@@ -46,10 +47,14 @@ export const SUPPRESSED = {
   mutedSince: 'logfun.suppressed.muted_since',
   final: 'logfun.suppressed.final',
   processor: 'logfun.suppressed.processor',
+  /** The sender scope of the muted key (collector/pipeline/sender-scope.ts), when keys are per sender. */
+  instance: 'logfun.suppressed.instance',
 } as const;
 
 export interface SummaryInput {
   service: string;
+  /** The muted key's sender scope ('' / absent = unscoped). */
+  instance?: string;
   kind: 'template' | 'function';
   templateId: bigint;
   fn: string;
@@ -86,7 +91,7 @@ export function summaryBody(s: SummaryInput): string {
   return `${n} records of ${s.kind} ${subject} suppressed in the last ${period}`;
 }
 
-/** Builds one batch of summary records (one resource per service). */
+/** Builds one batch of summary records (one resource per service and sender scope). */
 export class SummaryBatchBuilder {
   private readonly builder = new LogBatchBuilder();
   private readonly resources = new Map<string, number>();
@@ -98,10 +103,17 @@ export class SummaryBatchBuilder {
   }
 
   add(s: SummaryInput): void {
-    let r = this.resources.get(s.service);
+    const instance = s.instance ?? '';
+    const resourceKey = JSON.stringify([s.service, instance]);
+    let r = this.resources.get(resourceKey);
     if (r === undefined) {
-      r = this.builder.addResource({ attributes: [{ key: 'service.name', value: s.service }], droppedAttributesCount: 0, schemaUrl: '' });
-      this.resources.set(s.service, r);
+      const attributes: KeyValue[] = [{ key: 'service.name', value: s.service }];
+      // A scope the collector derived from a stream (no claimed instance id) is not an instance id.
+      if (instance !== '' && !instance.startsWith(SESSION_SCOPE_PREFIX) && !instance.startsWith(STREAM_SCOPE_PREFIX)) {
+        attributes.push({ key: 'service.instance.id', value: instance });
+      }
+      r = this.builder.addResource({ attributes, droppedAttributesCount: 0, schemaUrl: '' });
+      this.resources.set(resourceKey, r);
     }
     if (this.scope < 0) this.scope = this.builder.addScope({ name: SUMMARY_SCOPE, version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
     const attributes: KeyValue[] = [
@@ -116,6 +128,7 @@ export class SummaryBatchBuilder {
       { key: SUPPRESSED.final, value: s.final },
       { key: SUPPRESSED.processor, value: s.processorId },
     ];
+    if (instance !== '') attributes.push({ key: SUPPRESSED.instance, value: instance });
     const ns = BigInt(Math.floor(s.toMs)) * 1_000_000n;
     const args = summaryArgs(s);
     this.builder.add(

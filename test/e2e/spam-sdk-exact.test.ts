@@ -29,6 +29,7 @@ jest.setTimeout(90_000);
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-spam-sdk-exact-'));
 const DATABASE = 'spam_exact';
 const SERVICE = 'spam-exact';
+const INSTANCE = 'spam-exact-1';
 
 // Shortened for a test: 100 ms buckets and evaluations, a 500 ms rate window, 1 s
 // mutes and summaries; function keys off so the template key alone decides.
@@ -101,7 +102,7 @@ test('AUTO mute pushed to the SDK, SDK drops counted exactly in summaries and lo
   const grpc = `127.0.0.1:${collector.component<OtlpReceiver>('receiver:otlp').grpcPort}`;
   const spam = collector.component<SpamProcessor>('processor:spam@logs');
   const store = (collector.component('exporter:clickhouse') as unknown as { getStore(): ClickHouseStore | undefined }).getStore()!;
-  const log = createLogger({ service: SERVICE, transport: 'logfun', endpoint: grpc, exitHooks: false, batch: { delayMs: 50 }, diagnostics: () => undefined });
+  const log = createLogger({ service: SERVICE, serviceInstanceId: INSTANCE, transport: 'logfun', endpoint: grpc, exitHooks: false, batch: { delayMs: 50 }, diagnostics: () => undefined });
   const transport = log.transport as LogfunStreamTransport;
   const spamText = 'spam-exact retry {} of job {}';
   const spamId = templateIdOf(spamText);
@@ -149,7 +150,8 @@ test('AUTO mute pushed to the SDK, SDK drops counted exactly in summaries and lo
     // The unmute, then report_grace (SDK counts still in flight are credited to the mute until then) and
     // a few evaluations (the last summary, when one is due), then everything written.
     await until('the unmute', () => spam.recentDecisions().some((r) => r.action === 'unmute' && r.templateId === spamId));
-    const key = spam.balancer.service(SERVICE).templates.get(spamId)!;
+    // Keys are per sender (processors/spam/config.ts scope): this SDK's instance.
+    const key = spam.balancer.service(SERVICE, INSTANCE).templates.get(spamId)!;
     await until('the last summary', () => Date.now() > key.lateUntilMs && key.pendingSdk === 0 && key.pendingCollector === 0);
     await spam.flush();
     const decisions = spam.recentDecisions().filter((r) => r.templateId === spamId && r.service === SERVICE);

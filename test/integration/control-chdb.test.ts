@@ -401,7 +401,8 @@ describe('HTTP API and CLI', () => {
     expect(put.status).toBe(200);
     const { rule } = (await put.json()) as { rule: RuleJson };
     expect(rule).toMatchObject({ id: 'shop///18446744073709551615', target: { service: 'shop', templateId: '18446744073709551615' }, state: 'off', source: 'manual', reason: 'noise' });
-    expect(rule.updatedBy).toMatch(/^api@/);
+    // updatedBy is who authenticated (the control token), never a name the client sends.
+    expect(rule.updatedBy).toMatch(/^token@/);
 
     const list = await api('GET', '/api/v1/rules?service=shop', { auth });
     expect(list.status).toBe(200);
@@ -444,7 +445,7 @@ describe('HTTP API and CLI', () => {
       ['*', 'on', 0.1, 'WARN'],
       ['Cart.add', 'off', 1, ''],
     ]);
-    expect(json[0].updatedBy).toMatch(/^cli:/);
+    expect(json[0].updatedBy).toMatch(/^token@/);
 
     expect(await run('clear', '--service', 'cart', '--function', 'Cart.add')).toBe('cleared manual rule for service=cart function=Cart.add');
     expect(await run('clear', '--id', 'cart//Cart.add/0')).toBe('no manual rule for cart//Cart.add/0');

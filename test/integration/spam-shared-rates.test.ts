@@ -71,6 +71,9 @@ processors:
   template: { state_directory: "" }
   spam:
     strategy: both
+    # One key per service across its instances: the whole rate of a service spread over collectors
+    # (the default, scope: sender, keys each instance on its own and shares no rates for it).
+    scope: service
     evaluation_interval: 100ms
     bucket: 100ms
     rate_window: 1s

@@ -16,7 +16,7 @@
  * Records are generated at exact simulated times from seeded PRNGs, so every run
  * is the same.
  */
-import { LogBatchBuilder, type LogBatch } from '../../collector/pipeline/batch';
+import { LogBatchBuilder, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
 import type { Host } from '../../collector/pipeline/component';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
@@ -128,7 +128,11 @@ export class SimulatedSdk {
 
   takeBatch(nowMs: number): LogBatch {
     const b = new LogBatchBuilder();
-    const r = b.addResource({ attributes: [{ key: 'service.name', value: this.service }], droppedAttributesCount: 0, schemaUrl: '' });
+    // Like the real SDK, a simulated one names its instance (keys and AUTO mutes are per sender);
+    // a plain OTLP sender here names none.
+    const attributes: KeyValue[] = [{ key: 'service.name', value: this.service }];
+    if (this.obeysControl) attributes.push({ key: 'service.instance.id', value: `${this.service}-sim` });
+    const r = b.addResource({ attributes, droppedAttributesCount: 0, schemaUrl: '' });
     const sc = b.addScope({ name: 'sim-sdk', version: '1', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
     const take = this.pending.splice(0, this.maxBatch);
     for (const p of take) {

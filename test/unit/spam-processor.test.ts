@@ -4,7 +4,7 @@
  * control plane calls (discovery, retries, renewals), summaries and shutdown.
  * Real components: the processor, RecordingConsumer, TemplateDictionary, Metrics.
  */
-import { LogBatchBuilder, type LogBatch } from '../../collector/pipeline/batch';
+import { LogBatchBuilder, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
 import type { Component, Host } from '../../collector/pipeline/component';
 import { PermanentError, RetryableError } from '../../collector/pipeline/errors';
 import { Metrics } from '../../collector/telemetry/metrics';
@@ -45,10 +45,22 @@ function host(extra: Omit<Partial<Host>, 'control'> & { control?: unknown } = {}
   return { metrics: new Metrics(), logger: createMemoryLogger(), components: new Map(), templates: new TemplateDictionary(), ...extra } as Host;
 }
 
+/**
+ * The resource of one sender of `service`: keys and AUTO mutes are per sender
+ * (processors/spam/config.ts scope), and a sender with no service.instance.id is
+ * muted in the collector only (no rule can name it alone), so test senders name one.
+ */
+function senderAttributes(service: string): KeyValue[] {
+  return [
+    { key: 'service.name', value: service },
+    { key: 'service.instance.id', value: `${service}-1` },
+  ];
+}
+
 /** A batch of `n` records of one template of `service` (constant arguments), plus optional report records. */
 function batchOf(service: string, n: number, templateId = SPAM_ID, reports: { templateId: bigint; function: string; count: number }[] = []): LogBatch {
   const b = new LogBatchBuilder();
-  const r = b.addResource({ attributes: [{ key: 'service.name', value: service }], droppedAttributesCount: 0, schemaUrl: '' });
+  const r = b.addResource({ attributes: senderAttributes(service), droppedAttributesCount: 0, schemaUrl: '' });
   const s = b.addScope({ name: 'test', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
   for (let i = 0; i < n; i++) {
     b.add(r, s, { body: 'retry db-1', templateId, templateArgs: ['db-1'], attributes: [{ key: 'code.function', value: 'Db.connect' }] }, 40);
@@ -142,11 +154,11 @@ describe('spam processor', () => {
   test('mutes through the sink, drops what still arrives from a filtered copy, leaves the caller\'s batch intact', async () => {
     const sink = new RecordingSink();
     const { p, clock, next } = await mutedProcessor({ sink });
-    expect(sink.calls).toEqual([{ op: 'set', target: { service: 'checkout', templateId: SPAM_ID }, ttlMs: 300_000 }]);
+    expect(sink.calls).toEqual([{ op: 'set', target: { service: 'checkout', instance: 'checkout-1', templateId: SPAM_ID }, ttlMs: 300_000 }]);
     // A mixed batch: 5 spam records + 3 of another template.
     const b = new LogBatchBuilder();
-    const r = b.addResource({ attributes: [{ key: 'service.name', value: 'checkout' }], droppedAttributesCount: 0, schemaUrl: '' });
-    const r2 = b.addResource({ attributes: [{ key: 'service.name', value: 'other' }], droppedAttributesCount: 0, schemaUrl: '' });
+    const r = b.addResource({ attributes: senderAttributes('checkout'), droppedAttributesCount: 0, schemaUrl: '' });
+    const r2 = b.addResource({ attributes: senderAttributes('other'), droppedAttributesCount: 0, schemaUrl: '' });
     const s = b.addScope({ name: 'x', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
     for (let i = 0; i < 5; i++) b.add(r, s, { templateId: SPAM_ID, templateArgs: ['db-1'], body: 'spam' }, 10);
     b.add(r2, s, { templateId: 5n, templateArgs: ['a'], body: 'keep 1' }, 10);
@@ -194,7 +206,7 @@ describe('spam processor', () => {
     expect(next.records().map((x) => x.eventName)).toEqual(['']);
     // A malformed report is removed and counted, never passed on as a log.
     const bad = new LogBatchBuilder();
-    const r = bad.addResource({ attributes: [{ key: 'service.name', value: 'checkout' }], droppedAttributesCount: 0, schemaUrl: '' });
+    const r = bad.addResource({ attributes: senderAttributes('checkout'), droppedAttributesCount: 0, schemaUrl: '' });
     const s = bad.addScope({ name: 'x', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
     bad.add(r, s, { eventName: SDK_MUTED_EVENT, attributes: [{ key: 'logfun.muted.count', value: 'lots' }] });
     await p.consumeLogs(bad.batch);
@@ -282,8 +294,11 @@ describe('spam processor', () => {
   test('noteDropped credits drops reported by another component to the muted key', async () => {
     const { p } = await mutedProcessor();
     const before = p.activeMutes()[0];
-    expect(p.noteDropped({ service: 'checkout', templateId: SPAM_ID, count: 12 })).toBe(true);
-    expect(p.noteDropped({ service: 'checkout', templateId: SPAM_ID, count: 3, source: 'collector' })).toBe(true);
+    expect(p.noteDropped({ service: 'checkout', instance: 'checkout-1', templateId: SPAM_ID, count: 12 })).toBe(true);
+    expect(p.noteDropped({ service: 'checkout', instance: 'checkout-1', templateId: SPAM_ID, count: 3, source: 'collector' })).toBe(true);
+    // Another sender of the service cannot credit (or hold) this sender's mute.
+    expect(p.noteDropped({ service: 'checkout', instance: 'impostor', templateId: SPAM_ID, count: 3 })).toBe(false);
+    expect(p.noteDropped({ service: 'checkout', templateId: SPAM_ID, count: 3 })).toBe(false);
     expect(p.noteDropped({ service: 'elsewhere', templateId: SPAM_ID, count: 3 })).toBe(false);
     expect(p.noteDropped({ service: 'checkout', templateId: SPAM_ID, count: -1 })).toBe(false);
     const after = p.activeMutes()[0];

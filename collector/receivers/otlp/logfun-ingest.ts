@@ -15,6 +15,14 @@
  * (service.instance.id, session) is acknowledged without being consumed again
  * (collector/compact/sessions.ts).
  *
+ * Sender scope (collector/pipeline/sender-scope.ts): each stream has one, fixed at
+ * its Hello (service.instance.id, else its session, else the stream itself), put on
+ * the resource of every batch it decodes (ResourceInfo.senderScope) so the spam
+ * balancer scopes its decisions to the sender, and used to address control updates:
+ * setControl's selector may name an instance (a scope), and the control source is
+ * asked per (service, scope), so an automatic mute caused by one sender reaches
+ * that sender's streams only.
+ *
  * Muted counts (RecordBatch.muted_counts: records the SDK dropped at the call site
  * because a rule muted them) become report records in the same LogBatch
  * (processors/spam/sdk-report.ts, one per entry, event logfun.sdk.muted), so they
@@ -61,6 +69,7 @@ import { errorMessage, type ReceiverIngest } from './ingest';
 import { appendMutedReport } from '../../../processors/spam/sdk-report';
 import { ADMISSION_RETRY_MS, type ReceiverAdmission } from './admission';
 import { muteReasonName } from '../../../sdk/mute-counts';
+import { streamSenderScope } from '../../pipeline/sender-scope';
 
 const identity = (b: Buffer): Buffer => b;
 
@@ -78,6 +87,8 @@ export const INGEST_SERVICE_DEFINITION: grpc.ServiceDefinition = {
 
 /** Delay suggested with a RESOURCE_EXHAUSTED refusal when the refusing stage gave none. */
 const DEFAULT_EXHAUSTED_RETRY_MS = 1000;
+/** Bound on the per-scope control updates kept for new streams (scopes that left are forgotten past it). */
+const MAX_REMEMBERED_CONTROLS = 10_000;
 /** Messages read ahead of the one being handled before the stream is paused (flow control). */
 const MAX_QUEUED_MESSAGES = 8;
 /** Bytes read ahead of the one being handled before the stream is paused (one max-size message still gets through). */
@@ -92,16 +103,28 @@ export interface LogfunIngestOptions {
   sessions?: SessionTable;
 }
 
-/** Which SDKs a control update is for: every one, or those of a service. */
+/**
+ * Which SDKs a control update is for: every one, those of a service, or those of
+ * one sender scope (`instance`: a stream's scope, see sender-scope.ts) of a service.
+ */
 export interface ControlSelector {
   service?: string;
+  instance?: string;
+}
+
+/** One (service, sender scope) with an open stream; `local`: the scope is not a claimed service.instance.id. */
+export interface StreamScope {
+  service: string;
+  instance: string;
+  local: boolean;
 }
 
 /**
- * The current control update of a service's SDKs, asked at each new stream's
- * Hello (collector/control/sdk-push.ts); undefined falls back to setControl's.
+ * The current control update of the SDKs of a service (of one sender scope when
+ * `instance` is given; `local` as in StreamScope), asked at each new stream's Hello
+ * (collector/control/sdk-push.ts); undefined falls back to setControl's.
  */
-export type ControlSource = (service: string) => ControlUpdateInput | undefined;
+export type ControlSource = (service: string, instance?: string, local?: boolean) => ControlUpdateInput | undefined;
 
 export class LogfunIngestService {
   readonly definition = INGEST_SERVICE_DEFINITION;
@@ -171,6 +194,17 @@ export class LogfunIngestService {
     return out;
   }
 
+  /** The distinct (service, sender scope) of the streams past their Hello now. */
+  helloScopes(): StreamScope[] {
+    const out = new Map<string, StreamScope>();
+    for (const s of this.streams) {
+      if (!s.helloDone) continue;
+      const service = s.decoder.serviceName;
+      out.set(`${service}\u0000${s.scope}`, { service, instance: s.scope, local: s.scope !== s.decoder.serviceInstanceId });
+    }
+    return [...out.values()];
+  }
+
   /**
    * Where a new stream's first control update comes from (it is sent right after
    * the HelloAck, before anything else can change the rules); undefined removes it.
@@ -215,11 +249,16 @@ export class LogfunIngestService {
   setControl(update: ControlUpdateInput, selector: ControlSelector = {}): number {
     const encoded = encodeControlUpdate(update);
     const key = selector.service ?? '';
-    this.controls.set(key, encoded);
+    const instance = selector.instance;
+    if (instance !== undefined) {
+      if (!this.controls.has(`${key}\u0000${instance}`) && this.controls.size >= MAX_REMEMBERED_CONTROLS) this.controls.clear();
+      this.controls.set(`${key}\u0000${instance}`, encoded);
+    } else this.controls.set(key, encoded);
     let sent = 0;
     for (const s of this.streams) {
       if (!s.helloDone) continue;
       if (key !== '' && s.decoder.serviceName !== key) continue;
+      if (instance !== undefined && s.scope !== instance) continue;
       if (key === '' && this.controls.has(s.decoder.serviceName) && s.decoder.serviceName !== '') continue;
       if (s.send(encoded)) {
         sent++;
@@ -229,18 +268,18 @@ export class LogfunIngestService {
     return sent;
   }
 
-  /** @internal The control update for a new stream of `service`, if any. */
-  controlFor(service: string): Buffer | undefined {
+  /** @internal The control update for a new stream of `service` with sender scope `instance`, if any. */
+  controlFor(service: string, instance: string, local: boolean): Buffer | undefined {
     if (this.controlSource !== undefined) {
       let update: ControlUpdateInput | undefined;
       try {
-        update = this.controlSource(service);
+        update = this.controlSource(service, instance, local);
       } catch (err) {
         this.host?.logger.error('control source failed; sending the last pushed rules', { service, error: errorMessage(err) });
       }
       if (update !== undefined) return encodeControlUpdate(update);
     }
-    return this.controls.get(service) ?? this.controls.get('');
+    return this.controls.get(`${service}\u0000${instance}`) ?? this.controls.get(service) ?? this.controls.get('');
   }
 
   /**
@@ -267,6 +306,8 @@ interface QueuedMessage {
 class IngestStream {
   readonly decoder: CompactStreamDecoder;
   helloDone = false;
+  /** The sender scope (sender-scope.ts), fixed at the Hello. */
+  scope = '';
   private closed = false;
   private readonly queue: QueuedMessage[] = [];
   private queuedBytes = 0;
@@ -435,12 +476,15 @@ class IngestStream {
     this.helloDone = true;
     const svc = this.service;
     let lastAcked = 0;
+    const sessionHex = hello.sessionId.toString('hex');
     if (hello.sessionId.length > 0) {
-      this.session = svc.sessions.get(`${this.decoder.serviceName}\u0000${this.decoder.serviceInstanceId}\u0000${hello.sessionId.toString('hex')}`);
+      this.session = svc.sessions.get(`${this.decoder.serviceName}\u0000${this.decoder.serviceInstanceId}\u0000${sessionHex}`);
       lastAcked = this.session.highWater;
     }
+    this.scope = streamSenderScope(this.decoder.serviceInstanceId, sessionHex, randomUUID());
+    this.decoder.senderScope = this.scope;
     this.send(encodeHelloAck(svc.collectorId, lastAcked, svc.maxTemplates));
-    const control = svc.controlFor(this.decoder.serviceName);
+    const control = svc.controlFor(this.decoder.serviceName, this.scope, this.scope !== this.decoder.serviceInstanceId);
     if (control !== undefined && this.send(control)) svc.counters.controlSent.inc({ receiver: svc.id });
   }
 
