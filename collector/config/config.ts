@@ -13,6 +13,7 @@
  * resolves each component against its factory's default config and validates the
  * whole graph, reporting every error at once in a ConfigError.
  */
+import { readLimitsFromConfig } from './read-limits';
 import * as fs from 'fs';
 import YAML from 'yaml';
 import type { ComponentFactory, ComponentKind } from '../pipeline/component';
@@ -24,6 +25,19 @@ export interface PipelineConfig {
   receivers: string[];
   processors: string[];
   exporters: string[];
+}
+
+export interface ReadLimitsConfig {
+  /** A query's time limit ("30s"). */
+  max_execution_time: string | number;
+  max_result_rows: number;
+  /** Result size limit ("256MiB"). */
+  max_result_bytes: string | number;
+  /** Memory one query may use ("2GiB"). */
+  max_memory_usage: string | number;
+  max_threads: number;
+  /** Reads at once; more wait (up to 32), then 503. */
+  max_concurrent: number;
 }
 
 export interface TelemetryConfig {
@@ -41,6 +55,8 @@ export interface TelemetryConfig {
     console_token_file: string;
     /** Host names the admin endpoint answers to besides IP literals and localhost (DNS-rebinding guard); "*" = any. */
     allowed_hosts: string[];
+    /** Limits of every read on someone's behalf (SQL API, `logfun sql`, console): storage/clickhouse-reader.ts. */
+    read_limits: ReadLimitsConfig;
     /** HTTPS for the admin endpoint (console, APIs, metrics); null = plain HTTP. See security/server-tls.ts. */
     tls?: ServerTlsConfig | null;
   };
@@ -73,7 +89,7 @@ export class ConfigError extends Error {
 
 export type FactoryRegistry = Map<string, ComponentFactory>;
 
-const DEFAULT_TELEMETRY: TelemetryConfig = { admin: { endpoint: '127.0.0.1:13133', sql_api: true, console_token: '', console_token_file: '', allowed_hosts: [], tls: null }, logs: { level: 'info' } };
+const DEFAULT_TELEMETRY: TelemetryConfig = { admin: { endpoint: '127.0.0.1:13133', sql_api: true, console_token: '', console_token_file: '', allowed_hosts: [], read_limits: { max_execution_time: '30s', max_result_rows: 100000, max_result_bytes: '256MiB', max_memory_usage: '2GiB', max_threads: 1, max_concurrent: 2 }, tls: null }, logs: { level: 'info' } };
 
 /**
  * Expands ${env:NAME}, ${NAME} and ${NAME:-default} in every string value of the parsed
@@ -194,6 +210,7 @@ export function resolveConfig(raw: unknown, factories: FactoryRegistry, source =
       telemetry.admin.tls = unmarshalServerTls(telemetry.admin.tls, 'service.telemetry.admin.tls', errors) ?? null;
       if (errors.length === before) errors.push(...validateServerTls(telemetry.admin.tls ?? undefined, 'service.telemetry.admin.tls'));
     }
+    readLimitsFromConfig(telemetry.admin.read_limits, errors);
     control = parseControlConfig(service.control, 'service.control', errors);
     const rawPipelines = service.pipelines;
     if (!isPlainObject(rawPipelines) || Object.keys(rawPipelines).length === 0) {

@@ -44,7 +44,7 @@ import type { ControlPlane } from '../control/store';
 import { RuleValidationError, parseTemplateId, type RuleTarget } from '../control/rules';
 import { ControlStoreUnavailableError, RuleLimitError } from '../control/store';
 import type { ClickHouseStore } from '../storage/clickhouse-client';
-import { firstClickHouseExporter, lazyReader } from '../service/sql-handler';
+import { firstClickHouseExporter, type LazyReader } from '../service/sql-handler';
 import { AdminSessions, CONSOLE_TOKEN_ENV, consoleTokenMatches } from './auth';
 import { CONSOLE_CSP, CONSOLE_CSS, CONSOLE_PAGES, loginHtml, shellHtml } from './page';
 import { ThroughputSampler } from './throughput';
@@ -81,6 +81,8 @@ export interface ConsoleOptions {
   sampleIntervalMs?: number;
   /** The running components (Host.components): the console finds the spam and httpstats processors there. */
   components?: ReadonlyMap<string, Component>;
+  /** The read-only reader of the store (shared with the SQL API; the collector closes it). */
+  reader?: LazyReader;
   /** The live tail's source (collector/tail/hub.ts); without it there is no /tail API. */
   liveTail?: LiveTailHub;
 }
@@ -132,7 +134,7 @@ export async function mountConsole(admin: AdminServer, options: ConsoleOptions):
 
   const ex = firstClickHouseExporter(options.config);
   // Every console read goes through a read-only reader with limits, opened at the first use.
-  const reader = ex ? lazyReader(ex) : undefined;
+  const reader = ex ? options.reader : undefined;
   let closed = false;
   const store = async (): Promise<ClickHouseStore> => {
     if (!reader) throw new HttpError(503, 'this collector has no clickhouse exporter: nothing to search');
@@ -374,7 +376,6 @@ export async function mountConsole(admin: AdminServer, options: ConsoleOptions):
       tail?.close();
       sampler.stop();
       closed = true;
-      await reader?.close();
     },
   };
 }

@@ -10,7 +10,7 @@ import { createDiagLogger } from '../telemetry/diag';
 import { defaultFactories } from '../components';
 import { PipelineGraph } from './graph';
 import { AdminServer, adminTlsOf } from './admin-server';
-import { createSqlHandler, firstClickHouseExporter } from './sql-handler';
+import { createSqlHandler, firstClickHouseExporter, lazyReader, readLimitsOf, type LazyReader } from './sql-handler';
 import { TemplateDictionary } from '../templates/dictionary';
 import type { ControlPlane } from '../control/store';
 import { controlPlaneFromConfig, controlTokenOf } from '../control/setup';
@@ -40,7 +40,8 @@ export class Collector {
   readonly templates = new TemplateDictionary();
   /** The live tail's source: records the pipelines delivered to the store's exporter (collector/tail). */
   readonly liveTail: LiveTailHub;
-  private closeSql: (() => Promise<void>) | undefined;
+  /** The read-only reader of the store shared by the SQL API and the console (opened at the first read). */
+  private reader: LazyReader | undefined;
   /** The web console on the admin endpoint (collector/console), mounted by start(). */
   console: MountedConsole | undefined;
   /** The control plane (rules + /api/v1/rules), set by start() when service.control is enabled. */
@@ -89,14 +90,15 @@ export class Collector {
       await this.control?.shutdown();
       throw e;
     }
-    const sql = adminEndpoint && this.config.telemetry.admin.sql_api ? createSqlHandler(this.config) : undefined;
-    if (sql) {
-      this.admin.sqlHandler = sql.handler;
-      this.closeSql = sql.close;
+    const store = firstClickHouseExporter(this.config);
+    if (adminEndpoint && store) {
+      this.reader = lazyReader(store, readLimitsOf(this.config));
+      if (this.config.telemetry.admin.sql_api) this.admin.sqlHandler = createSqlHandler(this.reader);
     }
     if (adminEndpoint) {
       this.console = await mountConsole(this.admin, {
         token: this.adminToken,
+        reader: this.reader,
         metrics: this.metrics,
         logger: this.logger,
         templates: this.templates,
@@ -145,7 +147,7 @@ export class Collector {
     this.running = false;
     await this.graph.shutdown();
     await this.control?.shutdown();
-    if (this.closeSql) await this.closeSql();
+    await this.reader?.close();
     await this.console?.close();
     await this.admin.close();
     this.logger.info('collector stopped');

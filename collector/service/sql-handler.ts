@@ -6,7 +6,8 @@
  * used). Results stream chunk by chunk.
  */
 import type { CollectorConfig } from '../config/config';
-import { openClickHouseReader, type ClickHouseReader } from '../storage/clickhouse-reader';
+import { openClickHouseReader, type ClickHouseReader, type ReadLimits } from '../storage/clickhouse-reader';
+import { readLimitsFromConfig } from '../config/read-limits';
 
 /** Streams the rows of one user statement; see ClickHouseReader.stream. */
 export type SqlHandler = (sql: string, signal: AbortSignal) => AsyncIterable<Record<string, unknown>[]>;
@@ -29,13 +30,18 @@ export function firstClickHouseExporter(config: CollectorConfig): StoreEndpointC
  * A reader over `c`, opened at the first use, not at start, and again after a failed
  * open: a collector must start (and queue) while its ClickHouse server is down.
  */
-export function lazyReader(c: StoreEndpointConfig): { get(): Promise<ClickHouseReader>; close(): Promise<void> } {
+export interface LazyReader {
+  get(): Promise<ClickHouseReader>;
+  close(): Promise<void>;
+}
+
+export function lazyReader(c: StoreEndpointConfig, limits?: ReadLimits): LazyReader {
   let opening: Promise<ClickHouseReader> | undefined;
   let closed = false;
   return {
     get: () => {
       if (closed) return Promise.reject(new Error('the store reader is closed'));
-      opening ??= openClickHouseReader({ endpoint: c.endpoint, username: c.username, password: c.password, database: c.database }).catch((e: unknown) => {
+      opening ??= openClickHouseReader({ endpoint: c.endpoint, username: c.username, password: c.password, database: c.database }, limits).catch((e: unknown) => {
         opening = undefined;
         throw new Error(`ClickHouse store not reachable: ${(e as Error).message}`);
       });
@@ -50,15 +56,14 @@ export function lazyReader(c: StoreEndpointConfig): { get(): Promise<ClickHouseR
   };
 }
 
-/** The admin SQL API over the first clickhouse exporter's store, or undefined without one. */
-export function createSqlHandler(config: CollectorConfig): { handler: SqlHandler; close(): Promise<void> } | undefined {
-  const c = firstClickHouseExporter(config);
-  if (!c) return undefined;
-  const reader = lazyReader(c);
-  return {
-    handler: async function* (sql, signal) {
-      yield* (await reader.get()).stream(sql, signal);
-    },
-    close: reader.close,
+/** The admin SQL API over `reader` (the first clickhouse exporter's store). */
+export function createSqlHandler(reader: LazyReader): SqlHandler {
+  return async function* (sql, signal) {
+    yield* (await reader.get()).stream(sql, signal);
   };
+}
+
+/** The read limits a config sets (service.telemetry.admin.read_limits; validated when the config was parsed). */
+export function readLimitsOf(config: CollectorConfig): ReadLimits {
+  return readLimitsFromConfig(config.telemetry.admin.read_limits);
 }
