@@ -124,7 +124,8 @@ service:
 
     const attacker = await context.newPage();
     await attacker.goto(`http://localhost:${evilPort}/`);
-    await attacker.waitForFunction(() => document.title === 'sent', undefined, { timeout: 10_000 });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await attacker.waitForFunction(() => (globalThis as any).document.title === 'sent', undefined, { timeout: 10_000 });
     await attacker.waitForTimeout(1500);
     expect(sqlCalls).toBe(0);
     await context.close();
