@@ -115,7 +115,8 @@ export class AdminServer {
   async listen(endpoint: string, tls?: ServerTlsMaterial): Promise<void> {
     const { host, port } = splitEndpoint(endpoint);
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => void this.handle(req, res);
-    const limits: http.ServerOptions = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS };
+    // Node checks the two timeouts every connectionsCheckingInterval (30 s by default): check every second.
+    const limits: http.ServerOptions = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, connectionsCheckingInterval: 1000 };
     this.secure = tls !== undefined;
     this.server = tls ? https.createServer({ ...secureServerOptions(tls), ...limits }, onRequest) : http.createServer(limits, onRequest);
     this.server.maxConnections = MAX_CONNECTIONS;
