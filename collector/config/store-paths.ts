@@ -44,7 +44,8 @@ function folderProblem(folder: string): string | undefined {
     try {
       stat = fs.statSync(probe);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return (e as Error).message;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return (e as Error).message;
     }
     if (stat) {
       if (!stat.isDirectory()) return probe === folder ? 'exists and is not a folder' : `${probe} is not a folder`;
