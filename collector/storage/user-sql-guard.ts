@@ -86,9 +86,11 @@ export function outputClauseOf(canonical: string): string | undefined {
     if (!/\s/.test(c)) words.push({ word: c, depth });
     i++;
   }
+  // An INSERT's FORMAT names its input, not an output: the engine refuses the INSERT itself (readonly).
+  const isInsert = words[0]?.word === 'INSERT';
   for (let k = 0; k + 1 < words.length; k++) {
     if (words[k].word === 'INTO' && words[k + 1].word === 'OUTFILE') return 'INTO OUTFILE';
-    if (words[k].word === 'FORMAT' && words[k].depth === 0 && /^[A-Za-z_]/.test(words[k + 1].word)) return 'FORMAT';
+    if (!isInsert && words[k].word === 'FORMAT' && words[k].depth === 0 && /^[A-Za-z_]/.test(words[k + 1].word)) return 'FORMAT';
   }
   return undefined;
 }
