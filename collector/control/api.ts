@@ -58,7 +58,7 @@ export function mountControlApi(admin: RouteTarget, plane: ControlPlane, options
   const token = options.token ?? '';
   // With its own token, the control API needs that token (checked by the admin server before the
   // body is read, and again here for servers that mount it without one); else the admin token.
-  const routeOptions: RouteOptions = token ? { tokens: [token] } : {};
+  const routeOptions: RouteOptions = token ? { tokens: [token], tokensPrincipal: 'control-token' } : {};
   const principalOf = options.principalOf ?? requestPrincipal;
   const who = (req: http.IncomingMessage): string =>
     principalOf(req) ?? `${token !== '' ? 'token' : 'anonymous'}@${req.socket.remoteAddress ?? 'unknown'}`;

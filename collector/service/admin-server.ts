@@ -58,6 +58,8 @@ export interface RouteOptions {
   navigable?: boolean;
   /** Bearer tokens this route needs instead of the admin token or a session (the control API's own token). */
   tokens?: readonly string[];
+  /** The principal name of a request that presents one of `tokens` (default "route-token"). */
+  tokensPrincipal?: string;
 }
 
 interface Route {
@@ -132,10 +134,10 @@ export class AdminServer {
    * Who the request is, by its credentials: the admin token, a live console session,
    * or (with `routeTokens`) one of those Bearer tokens instead; undefined = nobody.
    */
-  principalOf(req: http.IncomingMessage, routeTokens?: readonly string[]): string | undefined {
+  principalOf(req: http.IncomingMessage, routeTokens?: readonly string[], routeTokensPrincipal = 'route-token'): string | undefined {
     const at = `@${req.socket.remoteAddress ?? 'unknown'}`;
     const bearer = bearerOf(req);
-    if (routeTokens && routeTokens.length) return bearer !== undefined && routeTokens.some((t) => tokensMatch(bearer, t)) ? `route-token${at}` : undefined;
+    if (routeTokens && routeTokens.length) return bearer !== undefined && routeTokens.some((t) => tokensMatch(bearer, t)) ? `${routeTokensPrincipal}${at}` : undefined;
     if (this.adminToken === '') return `anonymous${at}`;
     if (bearer !== undefined) return tokensMatch(bearer, this.adminToken) ? `admin-token${at}` : undefined;
     const session = this.sessions.idOf(req);
@@ -162,7 +164,7 @@ export class AdminServer {
     const options: RouteOptions = custom?.options ?? { access: isBuiltinPublic ? 'public' : 'token' };
     const crossSite = crossSiteRefusal(req, this.secure, options.navigable === true);
     if (crossSite) return refuse(res, crossSite.status, crossSite.error);
-    const principal = options.access === 'public' ? undefined : this.principalOf(req, options.tokens);
+    const principal = options.access === 'public' ? undefined : this.principalOf(req, options.tokens, options.tokensPrincipal);
     if (principal !== undefined) setRequestPrincipal(req, principal);
     else if (options.access !== 'public') {
       res.setHeader('www-authenticate', 'Bearer realm="logfun"');

@@ -164,6 +164,12 @@ function parseJsonLines(text: string): Record<string, unknown>[] {
   return rows;
 }
 
+/** The engine streams only statements that return rows: say so in the user's terms. */
+function refusalOf(e: unknown, statement: string): unknown {
+  if (!/Streaming query is not supported/.test((e as Error).message)) return e;
+  return new UserSqlRefusedError(`read-only: only statements that return rows run here (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN, EXISTS); refused: ${statement.slice(0, 200)}`);
+}
+
 class ChdbReader extends ReaderBase {
   readonly kind = 'chdb' as const;
   private closed = false;
@@ -221,12 +227,19 @@ class ChdbReader extends ReaderBase {
     const session = await this.slots.acquire();
     try {
       const statement = await vetUserSql((q, params) => ChdbReader.rows(session, q, params, signal), sql);
-      const stream = session.queryStream(statement, { format: 'JSONEachRow', signal });
+      let stream: ReturnType<ChdbSession['queryStream']>;
+      try {
+        stream = session.queryStream(statement, { format: 'JSONEachRow', signal });
+      } catch (e) {
+        throw refusalOf(e, statement);
+      }
       try {
         for await (const chunk of stream) {
           if (signal?.aborted) break;
           yield chunk.rows<Record<string, unknown>>();
         }
+      } catch (e) {
+        throw refusalOf(e, statement);
       } finally {
         stream.cancel();
       }

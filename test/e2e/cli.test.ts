@@ -70,6 +70,6 @@ service:
     expect({ code, out: JSON.parse(stdout) }).toEqual({ code: 0, out: { two: 2 } });
     const refused = await logfun(['sql', 'INSERT INTO x VALUES (1)', '--endpoint', `chdb://${dir}/data`]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('readonly mode');
+    expect(refused.stderr).toContain('read-only');
   });
 });

@@ -402,7 +402,7 @@ describe('HTTP API and CLI', () => {
     const { rule } = (await put.json()) as { rule: RuleJson };
     expect(rule).toMatchObject({ id: 'shop///18446744073709551615', target: { service: 'shop', templateId: '18446744073709551615' }, state: 'off', source: 'manual', reason: 'noise' });
     // updatedBy is who authenticated (the control token), never a name the client sends.
-    expect(rule.updatedBy).toMatch(/^token@/);
+    expect(rule.updatedBy).toMatch(/^control-token@/);
 
     const list = await api('GET', '/api/v1/rules?service=shop', { auth });
     expect(list.status).toBe(200);
@@ -445,7 +445,7 @@ describe('HTTP API and CLI', () => {
       ['*', 'on', 0.1, 'WARN'],
       ['Cart.add', 'off', 1, ''],
     ]);
-    expect(json[0].updatedBy).toMatch(/^token@/);
+    expect(json[0].updatedBy).toMatch(/^control-token@/);
 
     expect(await run('clear', '--service', 'cart', '--function', 'Cart.add')).toBe('cleared manual rule for service=cart function=Cart.add');
     expect(await run('clear', '--id', 'cart//Cart.add/0')).toBe('no manual rule for cart//Cart.add/0');

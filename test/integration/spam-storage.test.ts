@@ -114,9 +114,11 @@ describe('log_suppression on chDB and the spam processor with the control plane'
     const host: Host = { metrics, logger, components: new Map(), templates: new TemplateDictionary(), control: plane };
     await p.start(host);
     const templateId = 4242n;
+    // Mutes are per sender (processors/spam/config.ts scope): this sender's instance.
+    const INSTANCE = 'checkout-1';
     const batch = (n: number, reported = 0): LogBatch => {
       const b = new LogBatchBuilder();
-      const r = b.addResource({ attributes: [{ key: 'service.name', value: 'checkout' }], droppedAttributesCount: 0, schemaUrl: '' });
+      const r = b.addResource({ attributes: [{ key: 'service.name', value: 'checkout' }, { key: 'service.instance.id', value: INSTANCE }], droppedAttributesCount: 0, schemaUrl: '' });
       const s = b.addScope({ name: 't', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
       for (let i = 0; i < n; i++) b.add(r, s, { templateId, templateArgs: ['db-1'], body: 'retry db-1', attributes: [{ key: 'code.function', value: 'Db.connect' }] });
       if (reported) appendMutedReport(b, r, s, { templateId, function: 'Db.connect', count: reported }, 1n);
@@ -133,11 +135,11 @@ describe('log_suppression on chDB and the spam processor with the control plane'
       expect(p.activeMutes()).toHaveLength(1);
       // setAuto is asynchronous (a write to the store); the rule is there once it resolved.
       for (let i = 0; i < 50 && !p.activeMutes()[0].pushed; i++) await new Promise((r) => setTimeout(r, 20));
-      const auto = plane.rule({ service: 'checkout', templateId }, 'auto');
+      const auto = plane.rule({ service: 'checkout', instance: INSTANCE, templateId }, 'auto');
       expect(auto).toMatchObject({ state: 'off', source: 'auto' });
       expect(auto!.reason).toMatch(/^spam \(both\)/);
       expect(auto!.expiresAt).toBeGreaterThan(0);
-      expect(plane.decide({ service: 'checkout', instance: '', function: 'Db.connect', templateId })).toMatchObject({ drop: true, dropReason: 'auto' });
+      expect(plane.decide({ service: 'checkout', instance: INSTANCE, function: 'Db.connect', templateId })).toMatchObject({ drop: true, dropReason: 'auto' });
       // Records in flight and SDK reports while muted.
       let dropped = 0;
       for (let i = 0; i < 20; i++) {
@@ -155,8 +157,8 @@ describe('log_suppression on chDB and the spam processor with the control plane'
       clock.now += 250;
       await p.evaluate();
       expect(p.activeMutes()).toEqual([]);
-      for (let i = 0; i < 50 && plane.rule({ service: 'checkout', templateId }, 'auto'); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(plane.rule({ service: 'checkout', templateId }, 'auto')).toBeUndefined();
+      for (let i = 0; i < 50 && plane.rule({ service: 'checkout', instance: INSTANCE, templateId }, 'auto'); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(plane.rule({ service: 'checkout', instance: INSTANCE, templateId }, 'auto')).toBeUndefined();
       // The final summary after report_grace.
       clock.now += 6_000;
       await p.evaluate();

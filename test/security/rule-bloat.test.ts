@@ -218,6 +218,6 @@ test('a rule with a target too long for a query string is deleted by its short i
 test('updatedBy is the authenticated principal, not what the client claims', async () => {
   const res = await put({ service: 'audit', function: 'f' }, { updatedBy: 'mallory' });
   expect(res.status).toBe(200);
-  expect((res.json.rule as RuleJson).updatedBy).toMatch(/^token@/);
-  expect(collector.control!.rule({ service: 'audit', function: 'f' })?.updatedBy).toMatch(/^token@/);
+  expect((res.json.rule as RuleJson).updatedBy).toMatch(/^control-token@/);
+  expect(collector.control!.rule({ service: 'audit', function: 'f' })?.updatedBy).toMatch(/^control-token@/);
 });
