@@ -51,7 +51,7 @@ export interface TelemetryConfig {
      * else the token kept in console_token_file (made at the first start, 0600).
      */
     console_token?: string;
-    /** Where a made token is kept; '' = beside the embedded store's folder, else ./.logfun/admin-token. */
+    /** Where a made token is kept; '' = ./.logfun/admin-token in the working directory. */
     console_token_file: string;
     /** Host names the admin endpoint answers to besides IP literals and localhost (DNS-rebinding guard); "*" = any. */
     allowed_hosts: string[];

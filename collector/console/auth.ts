@@ -4,7 +4,7 @@
  * The admin endpoint always has a token. When none is configured
  * (service.telemetry.admin.console_token or $LOGFUN_CONSOLE_TOKEN), one is made at
  * the first start and kept in a file only its owner can read (0600, beside the
- * data: see tokenFileFor), the way Jupyter does; later starts and the `logfun` CLI
+ * default data folder: see defaultTokenFile), the way Jupyter does; later starts and the `logfun` CLI
  * on the same machine read it from there.
  *
  * A person signs in to the console once with `?token=<token>` (the demo's banner
@@ -102,13 +102,11 @@ export class AdminSessions {
 }
 
 /**
- * The token file for a collector whose first clickhouse exporter writes to
- * `endpoint`: beside an embedded store's folder, else ./.logfun/admin-token.
+ * The default token file: ./.logfun/admin-token in the collector's working directory,
+ * beside the default embedded store (./.logfun/data), and where `logfun sql`, `tail`
+ * and `control` look when run from the same folder.
  */
-export function tokenFileFor(endpoint: string | undefined): string {
-  if (endpoint?.startsWith('chdb://') && endpoint.length > 'chdb://'.length) {
-    return path.join(path.dirname(path.resolve(endpoint.slice('chdb://'.length))), 'admin-token');
-  }
+export function defaultTokenFile(): string {
   return path.resolve(DEFAULT_TOKEN_FILE);
 }
 

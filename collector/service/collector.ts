@@ -2,6 +2,7 @@
  * A running collector: the pipeline graph from a config, plus the admin endpoint.
  * Embeddable (tests, `logfun demo`) and used by `logfun collector`.
  */
+import * as path from 'path';
 import { parseConfig, loadConfigFile, type CollectorConfig } from '../config/config';
 import { DEFAULT_CONFIG_YAML } from '../config/default';
 import type { DiagLogger, Host } from '../pipeline/component';
@@ -17,7 +18,7 @@ import { controlPlaneFromConfig, controlTokenOf } from '../control/setup';
 import { mountControlApi } from '../control/api';
 import { mountConsole, consoleTokenOf, type MountedConsole } from '../console/mount';
 import { LiveTailHub, tapStoreExporter } from '../tail/hub';
-import { loadOrCreateTokenFile, tokenFileFor } from '../console/auth';
+import { defaultTokenFile, loadOrCreateTokenFile } from '../console/auth';
 
 export interface CollectorOptions {
   /** A config file path; ignored when `yaml` or `config` is given. */
@@ -129,7 +130,7 @@ export class Collector {
     if (configured) {
       this.adminToken = configured;
     } else {
-      this.adminTokenFile = admin.console_token_file || tokenFileFor(firstClickHouseExporter(this.config)?.endpoint);
+      this.adminTokenFile = admin.console_token_file ? path.resolve(admin.console_token_file) : defaultTokenFile();
       const { token, created } = loadOrCreateTokenFile(this.adminTokenFile);
       this.adminToken = token;
       this.adminTokenCreated = created;

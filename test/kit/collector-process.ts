@@ -86,11 +86,12 @@ service:
 `;
   const configFile = path.join(dir, 'config.yaml');
   fs.writeFileSync(configFile, yaml);
-  // The admin API needs a token: give the child one we know.
-  const adminToken = `kit-${Math.random().toString(36).slice(2)}`;
+  // The collector makes its admin token at start (./.logfun/admin-token in its folder), as for a user.
+  const env = { ...process.env };
+  delete env.LOGFUN_CONSOLE_TOKEN;
   const proc = spawn(process.execPath, [CLI_PATH, 'collector', '--config', configFile], {
     cwd: dir,
-    env: { ...process.env, LOGFUN_CONSOLE_TOKEN: adminToken },
+    env,
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   let stderr = '';
@@ -107,6 +108,7 @@ service:
     if (Date.now() > deadline) throw new Error(`collector did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  const adminToken = fs.readFileSync(path.join(dir, '.logfun', 'admin-token'), 'utf8').trim();
   return {
     grpcPort,
     httpPort,

@@ -373,7 +373,7 @@ describe('docker-compose', () => {
     // The data source file reads the credentials from Grafana's environment.
     const ds = YAML.parse(read('grafana/provisioning/datasources/logfun-clickhouse.yaml'));
     const names = [...JSON.stringify(ds).matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1]);
-    expect(names.sort()).toEqual(['CLICKHOUSE_PASSWORD', 'CLICKHOUSE_USER']);
+    expect(names.sort()).toEqual(['GRAFANA_CLICKHOUSE_PASSWORD', 'GRAFANA_CLICKHOUSE_USER']);
     for (const name of names) expect(grafana.environment).toHaveProperty(name);
   });
 });
