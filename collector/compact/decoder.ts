@@ -85,6 +85,8 @@ export interface DecodedBatch {
   mutedCounts: MutedCountMessage[];
   /** The builder of `batch` (more records may be appended), with the Hello's resource and scope. */
   builder: LogBatchBuilder;
+  /** The stream templates the batch's records use, each once. */
+  usedTemplates: StreamTemplate[];
   resourceIndex: number;
   scopeIndex: number;
 }
@@ -96,7 +98,12 @@ export interface CompactDecoderOptions {
   maxStrings?: number;
   /** Longest dictionary string in UTF-16 units. Default 1024. */
   maxStringLength?: number;
+  /** Longest template text in UTF-16 units; a longer definition throws TemplateTooLong. Default: no limit. */
+  maxTextLength?: number;
 }
+
+/** A template definition whose text is over the decoder's maxTextLength (checked before any hashing or parsing). */
+export class TemplateTooLong extends Malformed {}
 
 export class CompactStreamDecoder {
   private readonly templates = new Map<number, StreamTemplate>();
@@ -104,6 +111,7 @@ export class CompactStreamDecoder {
   private readonly strings: string[] = [];
   private readonly maxStrings: number;
   private readonly maxStringLength: number;
+  private readonly maxTextLength: number;
   private hello: HelloMessage | undefined;
   /** service.name of the Hello's resource ('' when absent). */
   serviceName = '';
@@ -114,6 +122,7 @@ export class CompactStreamDecoder {
     this.maxTemplates = options.maxTemplates ?? 16_384;
     this.maxStrings = options.maxStrings ?? 16_384;
     this.maxStringLength = options.maxStringLength ?? 1024;
+    this.maxTextLength = options.maxTextLength ?? Infinity;
   }
 
   get stringCount(): number {
@@ -154,6 +163,9 @@ export class CompactStreamDecoder {
     const out: StreamTemplate[] = [];
     for (const d of definitions) {
       if (d.index === 0) throw new Malformed('template index 0 is reserved');
+      if (d.text.length > this.maxTextLength) {
+        throw new TemplateTooLong(`template ${d.index}: text of ${d.text.length} characters is longer than the limit of ${this.maxTextLength} (service.templates.max_text_length)`);
+      }
       const id = templateIdOf(d.text);
       if (id !== d.templateId) {
         throw new Malformed(`template ${d.index}: template_id ${d.templateId} is not templateIdOf(text) = ${id} for ${JSON.stringify(d.text.slice(0, 200))}`);
@@ -229,6 +241,7 @@ export class CompactStreamDecoder {
     let stringNumberAt = 0;
     /** INT_DELTA: previous value per template index and argument position. */
     const deltaPrevious = new Map<number, (number | bigint)[]>();
+    const used = new Map<number, StreamTemplate>();
     const useRefs = b.stringRefs.length > 0;
     const dictionarySize = b.dictionarySize;
     if (dictionarySize > this.strings.length) {
@@ -292,6 +305,7 @@ export class CompactStreamDecoder {
       j++;
       const t = this.templates.get(index);
       if (t === undefined) throw new Malformed(`record ${i}: unknown template index ${index} (not defined on this stream)`);
+      if (!used.has(index)) used.set(index, t);
       const delta = b.timeDelta[j];
       time += typeof delta === 'number' ? BigInt(delta) : delta;
       if (time < 0n || time >= 1n << 64n) throw new Malformed(`record ${i}: time out of range`);
@@ -516,7 +530,7 @@ export class CompactStreamDecoder {
     if (leftovers.length > 0) throw new Malformed(`too many argument values: ${leftovers.join(', ')} not used by any record`);
 
     const mutedCounts = b.mutedCounts.length > 0 ? b.mutedCounts.filter((m) => m.count > 0) : b.mutedCounts;
-    return { batch: builder.batch, sequence: b.sequence, droppedSinceLast: b.droppedSinceLast, mutedCounts, builder, resourceIndex, scopeIndex };
+    return { batch: builder.batch, sequence: b.sequence, droppedSinceLast: b.droppedSinceLast, mutedCounts, builder, resourceIndex, scopeIndex, usedTemplates: [...used.values()] };
   }
 }
 
