@@ -11,7 +11,7 @@
  *                                # (stuck in native code, in a GC death spiral, or in an abort
  *                                # that a native library's signal handler keeps from finishing)
  *                                # kills the process; 0 turns the watchdog off
- *       heap_exit_ratio: 0.95    # V8 heap used above this share of its limit on 3 checks
+ *       heap_exit_ratio: 0.95    # V8 old generation above this share of its limit on 3 checks
  *                                # in a row (1 s apart): log and exit (code 71) before V8 aborts
  */
 import { isPlainObject } from '../config/merge';

@@ -10,7 +10,7 @@
  *
  *   - uncaughtException / unhandledRejection: logged, exit code 70 at once (no
  *     graceful shutdown: the state is unknown; the WAL keeps what was accepted);
- *   - heap: V8 heap used above heap_exit_ratio of its limit on 3 checks in a row
+ *   - heap: V8's old generation above heap_exit_ratio of its limit on 3 checks in a row
  *     (1 s apart): logged, exit code 71, before V8 reaches its fatal abort;
  *   - watchdog: a worker thread (its own event loop and heap) expects a heartbeat
  *     from the main thread every 500 ms; none for watchdog_timeout, or the shutdown
@@ -58,6 +58,31 @@ setInterval(() => {
   if (d > 0 && now > d + workerData.graceMs) kill('shutdown did not end by its deadline');
 }, 250);
 `;
+
+export interface OldGenerationUsage {
+  used: number;
+  limit: number;
+}
+
+/** Node 20+ on 64-bit: 16 MiB semi-spaces, the young generation reserving 3 of them within heap_size_limit. */
+const DEFAULT_YOUNG_RESERVE = 3 * 16 * 2 ** 20;
+
+/**
+ * V8 runs out of heap when the old generation reaches its limit (--max-old-space-size),
+ * which is heap_size_limit minus the young generation's reserve; the young spaces empty
+ * at every scavenge, so only the old generation's use says how close the end is.
+ */
+export function oldGenerationUsage(): OldGenerationUsage {
+  const stats = v8.getHeapStatistics();
+  let young = 0;
+  let newSpaceSize = 0;
+  for (const s of v8.getHeapSpaceStatistics()) {
+    if (s.space_name === 'new_space' || s.space_name === 'new_large_object_space') young += s.space_used_size;
+    if (s.space_name === 'new_space') newSpaceSize = s.space_size;
+  }
+  const reserve = Math.max(DEFAULT_YOUNG_RESERVE, 1.5 * newSpaceSize);
+  return { used: stats.used_heap_size - young, limit: Math.max(1, stats.heap_size_limit - reserve) };
+}
 
 export class ProcessGuard {
   private readonly beats = new Int32Array(new SharedArrayBuffer(4));
@@ -115,13 +140,13 @@ export class ProcessGuard {
   }
 
   /** One heap check (public for tests that drive it). */
-  checkHeap(stats: Pick<v8.HeapInfo, 'used_heap_size' | 'heap_size_limit'> = v8.getHeapStatistics()): void {
-    const ratio = stats.used_heap_size / stats.heap_size_limit;
+  checkHeap(usage: OldGenerationUsage = oldGenerationUsage()): void {
+    const ratio = usage.used / usage.limit;
     this.heapHighChecks = ratio > this.config.heapExitRatio ? this.heapHighChecks + 1 : 0;
     if (this.heapHighChecks >= HEAP_CHECKS_IN_A_ROW) {
       this.exitNow(EXIT_HEAP_EXHAUSTED, 'V8 heap nearly exhausted; exiting before V8 aborts', {
-        heap_used_mib: Math.round(stats.used_heap_size / 2 ** 20),
-        heap_limit_mib: Math.round(stats.heap_size_limit / 2 ** 20),
+        old_generation_used_mib: Math.round(usage.used / 2 ** 20),
+        old_generation_limit_mib: Math.round(usage.limit / 2 ** 20),
       });
     }
   }

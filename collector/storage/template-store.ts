@@ -38,6 +38,10 @@ import { parseTemplateText } from '../../sdk/templates';
 
 export const DEFAULT_TEMPLATES_TABLE = 'log_templates';
 
+/** Bounds of TemplateStore's parts cache. */
+const PARTS_CACHE_ENTRIES = 100_000;
+const PARTS_CACHE_CHARS = 8 * 1024 * 1024;
+
 /** How otel_logs keeps Body: stored as text, or rendered at query time from the template and its arguments. */
 export type BodyStorage = 'stored' | 'rendered';
 
@@ -262,6 +266,7 @@ export class TemplateStore {
   /** Ids this writer has stored: a new one means the query-time dictionary needs a reload. */
   private readonly written = new Set<bigint>();
   private readonly partsById = new Map<bigint, string[]>();
+  private partsCacheChars = 0;
 
   /**
    * `reloadDictionary`: Body is rendered at query time, so the dictionary must know
@@ -289,13 +294,21 @@ export class TemplateStore {
     if (withDictionary) await this.store.command(templatesDictionarySql(this.options));
   }
 
-  /** The unescaped parts of a template text, cached by id (the id is the hash of the text). */
+  /**
+   * The unescaped parts of a template text, cached by id (the id is the hash of the text).
+   * Bounded by entries and by text length (cleared when full): the cache must not keep
+   * memory the template dictionary evicted (issue 12).
+   */
   partsOf(id: bigint, text: string): string[] {
     let parts = this.partsById.get(id);
     if (parts === undefined) {
       parts = templatePartsOf(text);
-      if (this.partsById.size >= 100_000) this.partsById.clear();
+      if (this.partsById.size >= PARTS_CACHE_ENTRIES || this.partsCacheChars + text.length > PARTS_CACHE_CHARS) {
+        this.partsById.clear();
+        this.partsCacheChars = 0;
+      }
       this.partsById.set(id, parts);
+      this.partsCacheChars += text.length;
     }
     return parts;
   }

@@ -61,6 +61,10 @@ export interface CollectorProcessOptions {
   startTimeoutMs?: number;
   /** The admin SQL API (opens the store at its first query). Default true. */
   sqlApi?: boolean;
+  /** Node options before the CLI path (e.g. --max-old-space-size=128, -r preload.js). */
+  nodeArgs?: string[];
+  /** Extra environment variables of the child. */
+  env?: Record<string, string>;
 }
 
 /** Starts `logfun collector` (the built CLI) as a child process on free ports with the given exporter/processor YAML. */
@@ -86,8 +90,9 @@ service:
 `;
   const configFile = path.join(dir, 'config.yaml');
   fs.writeFileSync(configFile, yaml);
-  const proc = spawn(process.execPath, [CLI_PATH, 'collector', '--config', configFile], {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI_PATH, 'collector', '--config', configFile], {
     cwd: dir,
+    env: opts.env ? { ...process.env, ...opts.env } : process.env,
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   let stderr = '';
