@@ -81,6 +81,30 @@ function batch(sequence: number, indexes: readonly number[]): Buffer {
   return w.finish();
 }
 
+/** The same TemplateDefinitions message with reset = true (field 2 of TemplateDefinitions). */
+function withReset(message: Buffer): Buffer {
+  // ClientMessage { 2: TemplateDefinitions }: re-encode with the reset flag appended to the inner message.
+  const inner = message.subarray(message.length - innerLength(message));
+  const w = new ProtoWriter(message.length + 8);
+  w.fork(2);
+  w.raw(inner);
+  w.tag(2, 0).bool(true);
+  w.ldelim();
+  return w.finish();
+}
+
+/** Length of the single length-delimited field's payload of a one-field message (tag byte + varint length). */
+function innerLength(message: Buffer): number {
+  let len = 0;
+  let shift = 0;
+  for (let i = 1; ; i++) {
+    const b = message[i];
+    len += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (b < 0x80) return len;
+  }
+}
+
 interface RawOutcome {
   status: GrpcStreamStatus;
   /** Ack status codes, in order. */
@@ -192,14 +216,17 @@ describe('template flood against a real collector (chDB, gRPC)', () => {
     // A normal client afterwards: its records are accepted and stored templated.
     const log = createLogger({ service: 'good', endpoint: target, exitHooks: false, batch: { delayMs: 10 }, diagnostics: () => undefined });
     for (let i = 0; i < 30; i++) log.info`order ${i} paid ${i * 2} EUR`;
+    // A template over the protocol's 4096 characters: our SDK sends it untemplated, so it is not refused.
+    const longText = 'long ' + 'y'.repeat(5000) + ' %s';
+    log.info(longText, 'end');
     await log.shutdown();
-    expect(log.stats()).toMatchObject({ emitted: 30, exported: 30, dropped: 0 });
+    expect(log.stats()).toMatchObject({ emitted: 31, exported: 31, dropped: 0 });
 
     const exporter = collector.component<ClickHouseLogsExporter>('exporter:clickhouse');
     await exporter.flush(30_000);
     store = await openClickHouse({ endpoint });
     const s = store;
-    await waitFor('all rows', async () => (await count(s, `SELECT count() AS n FROM ${db}.otel_logs`)) >= STREAMS * PER_STREAM + 30);
+    await waitFor('all rows', async () => (await count(s, `SELECT count() AS n FROM ${db}.otel_logs`)) >= STREAMS * PER_STREAM + 31);
 
     // The bound held, and it took evictions or refusals to hold it.
     expect(serviceSize('flood')).toBeLessThanOrEqual(limits.maxPerService);
@@ -220,6 +247,53 @@ describe('template flood against a real collector (chDB, gRPC)', () => {
     // The normal client's records are all there, templated, and its template is in the dictionary.
     expect(await count(s, `SELECT count() AS n FROM ${db}.otel_logs WHERE ServiceName = 'good' AND TemplateId != 0 AND Body LIKE 'order % paid % EUR'`)).toBe(30);
     expect(collector.templates.has('good', templateIdOf('order {} paid {} EUR'))).toBe(true);
+    expect(await count(s, `SELECT count() AS n FROM ${db}.otel_logs WHERE ServiceName = 'good' AND Body = concat('long ', repeat('y', 5000), ' end')`)).toBe(1);
+  });
+
+  test('definitions per stream are bounded over its life; new streams do not renew a service\'s admission budget', async () => {
+    collector = new Collector({
+      logger: createMemoryLogger(),
+      yaml: `
+receivers:
+  otlp:
+    protocols:
+      grpc: { endpoint: 127.0.0.1:0 }
+exporters:
+  debug: { verbosity: basic }
+service:
+  telemetry: { admin: { endpoint: "" } }
+  templates: { max_per_service: 50, new_per_service_per_minute: 1, max_definitions_per_stream: 150 }
+  pipelines:
+    logs: { receivers: [otlp], exporters: [debug] }
+`,
+    });
+    const writes = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await collector.start();
+      const target = `127.0.0.1:${collector.component<{ grpcPort: number }>('receiver:otlp').grpcPort}`;
+      // 6 streams x 30 new templates with one record each: 50 admitted (the burst), the rest
+      // stay untemplated however many streams they come on; every record is accepted.
+      for (let st = 0; st < 6; st++) {
+        const defs: [number, string][] = Array.from({ length: 30 }, (_, k) => [k + 1, `budget ${st}-${k}`]);
+        const { acks } = await rawStream(target, [hello('budget'), definitions(defs), batch(1, defs.map(([i]) => i))], 1);
+        expect(acks).toEqual([0]);
+      }
+      expect(collector.templates.serviceSize('budget')).toBe(50);
+      expect(collector.metrics.value('logfun_templates_refused_total', { reason: 'rate' })).toBe(130);
+      expect(collector.metrics.value('logfun_templates_untemplated_records_total')).toBe(130);
+      expect(collector.metrics.value('logfun_receiver_accepted_records_total')).toBe(180);
+
+      // 100 + 100 definitions on one stream (with a reset between): over 150, RESOURCE_EXHAUSTED.
+      const first: [number, string][] = Array.from({ length: 100 }, (_, k) => [k + 1, `churn a${k}`]);
+      const second: [number, string][] = Array.from({ length: 100 }, (_, k) => [k + 1, `churn b${k}`]);
+      const resetSecond = Buffer.from(definitions(second));
+      const { status } = await rawStream(target, [hello('churn'), definitions(first), withReset(resetSecond)], 0);
+      expect(status.code).toBe(8);
+      expect(status.details).toMatch(/more than 150 template definitions on one stream/);
+      expect(collector.metrics.value('logfun_templates_refused_total', { reason: 'stream_limit' })).toBe(100);
+    } finally {
+      writes.mockRestore();
+    }
   });
 
   test('memory_limiter: a dictionary grown past the soft limit is shed and clients are accepted again', async () => {
