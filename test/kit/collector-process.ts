@@ -65,6 +65,8 @@ export interface CollectorProcessOptions {
   nodeArgs?: string[];
   /** Extra environment variables of the child. */
   env?: Record<string, string>;
+  /** More YAML under `service:` (indented by two spaces), e.g. "  process: { watchdog_timeout: 3s }". */
+  serviceYaml?: string;
 }
 
 /** Starts `logfun collector` (the built CLI) as a child process on free ports with the given exporter/processor YAML. */
@@ -85,6 +87,7 @@ exporters:
 ${opts.exportersYaml ?? `  clickhouse: { endpoint: "chdb://${dir}/data" }`}
 service:
   telemetry: { admin: { endpoint: 127.0.0.1:${adminPort}${opts.sqlApi === false ? ', sql_api: false' : ''} }, logs: { level: warn } }
+${opts.serviceYaml ?? ''}
   pipelines:
     logs: { receivers: [otlp], processors: [${processors.join(', ')}], exporters: [clickhouse] }
 `;

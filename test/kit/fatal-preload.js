@@ -3,6 +3,8 @@
  * fatal condition on demand. On SIGUSR2 it does what LOGFUN_TEST_FATAL says:
  *   throw  - an uncaught exception
  *   reject - an unhandled promise rejection
+ *   block  - blocks the main thread (sleeps in Atomics.wait, no CPU), as a call
+ *            stuck in native code does: no JavaScript signal handler can run
  *   heap   - fills the V8 heap to ~97 % of its limit with live data and keeps it
  *            there (what an unbounded in-memory store does), retrying allocations
  *            as the collector frees memory
@@ -30,6 +32,9 @@ process.on('SIGUSR2', () => {
       break;
     case 'reject':
       void Promise.reject(new Error('injected unhandled rejection'));
+      break;
+    case 'block':
+      setImmediate(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0));
       break;
     case 'heap':
       fillHeap();

@@ -349,11 +349,12 @@ describe('a collector process hit by a fatal error exits non-zero', () => {
     child = undefined;
   });
 
-  async function startWith(fatal: 'heap' | 'throw' | 'reject', nodeArgs: string[] = []): Promise<CollectorProcess> {
+  async function startWith(fatal: 'heap' | 'throw' | 'reject' | 'block', nodeArgs: string[] = [], serviceYaml?: string): Promise<CollectorProcess> {
     return startCollectorProcess({
       nodeArgs: [...nodeArgs, '-r', path.join(__dirname, '..', 'kit', 'fatal-preload.js')],
       env: { LOGFUN_TEST_FATAL: fatal },
       pipelineProcessors: [],
+      serviceYaml,
     });
   }
 
@@ -377,6 +378,16 @@ describe('a collector process hit by a fatal error exits non-zero', () => {
     const { code, signal } = outcome as { code: number | null; signal: NodeJS.Signals | null };
     expect(code !== 0 || signal !== null).toBe(true);
     expect(child.stderr()).toMatch(/heap nearly exhausted|watchdog/);
+  });
+
+  test('main thread stuck: SIGTERM cannot run its handler, the watchdog ends the process', async () => {
+    child = await startWith('block', [], '  process: { watchdog_timeout: 3s }');
+    child.proc.kill('SIGUSR2');
+    await sleep(500);
+    child.proc.kill('SIGTERM');
+    const outcome = await exitWithin(child, 20_000);
+    expect(outcome).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(child.stderr()).toMatch(/watchdog: the main thread answered no heartbeat/);
   });
 
   test.each(['throw', 'reject'] as const)('%s: logged as fatal, exit code 70', async (fatal) => {
