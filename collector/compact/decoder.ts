@@ -112,6 +112,7 @@ export class CompactStreamDecoder {
   private readonly maxStrings: number;
   private readonly maxStringLength: number;
   private readonly maxTextLength: number;
+  private textChars = 0;
   private hello: HelloMessage | undefined;
   /** service.name of the Hello's resource ('' when absent). */
   serviceName = '';
@@ -145,6 +146,11 @@ export class CompactStreamDecoder {
     return this.templates.size;
   }
 
+  /** Characters of template text the stream's current definitions hold (what a receiver bounds). */
+  get templateTextChars(): number {
+    return this.textChars;
+  }
+
   get helloReceived(): boolean {
     return this.hello !== undefined;
   }
@@ -159,7 +165,10 @@ export class CompactStreamDecoder {
 
   /** Defines templates (after forgetting all of them when `reset`); returns the new definitions. Throws Malformed. */
   define(definitions: readonly TemplateDefinitionMessage[], reset: boolean): StreamTemplate[] {
-    if (reset) this.templates.clear();
+    if (reset) {
+      this.templates.clear();
+      this.textChars = 0;
+    }
     const out: StreamTemplate[] = [];
     for (const d of definitions) {
       if (d.index === 0) throw new Malformed('template index 0 is reserved');
@@ -196,6 +205,7 @@ export class CompactStreamDecoder {
         location: d.codeLocation || (hasSite ? `${d.codeFilepath}:${d.codeLineno}` : ''),
         kinds,
       };
+      this.textChars += t.text.length - (this.templates.get(d.index)?.text.length ?? 0);
       this.templates.set(d.index, t);
       out.push(t);
     }

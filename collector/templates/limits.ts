@@ -13,6 +13,8 @@
  *                                        #   (bursts up to max_per_service)
  *       new_per_minute: 6000             # admissions over all services (bursts up to 10 x max_per_service)
  *       max_definitions_per_stream: 65536  # definitions one compact stream may send in its life
+ *       max_text_per_stream: 8388608       # characters of template text one stream's definitions hold
+ *       max_text_all_streams: 134217728    # the same over all open streams of a receiver
  *
  * What happens beyond each bound (see dictionary.ts and the compact receiver):
  *   - a compact definition longer than max_text_length ends its stream with
@@ -23,7 +25,9 @@
  *     logfun_templates_refused_total, never dropped;
  *   - eviction forgets the in-memory entry only: what was written to log_templates
  *     stays, a later record of the template is stored with its Body and re-admits it;
- *   - more than max_definitions_per_stream definitions end the stream with
+ *   - more than max_definitions_per_stream definitions, or definitions holding more
+ *     text than max_text_per_stream (or than max_text_all_streams over all open
+ *     streams: a stream's definitions live as long as it does), end the stream with
  *     RESOURCE_EXHAUSTED (retryable: an SDK reconnects and defines only what it uses).
  *     The admission rates are per claimed service.name and in total, not per stream,
  *     so opening new streams does not renew them.
@@ -31,7 +35,8 @@
  * Defaults: 4096 characters holds any real log statement (the longest in the Loghub
  * sets is under 1000); 5000 templates a service is several times what a large
  * service has; 64 MiB is ~30 000 templates of 1 KiB; a legitimate service defines
- * all of its templates in its first minutes, which the burst covers.
+ * all of its templates in its first minutes, which the burst covers; 8 Mi characters
+ * is 16384 templates (the per-stream count an SDK is told) of 512 characters.
  */
 import { isPlainObject } from '../config/merge';
 import { parseSize } from '../config/units';
@@ -43,6 +48,8 @@ export interface TemplateLimitsConfig {
   new_per_service_per_minute: number;
   new_per_minute: number;
   max_definitions_per_stream: number;
+  max_text_per_stream: number;
+  max_text_all_streams: number;
 }
 
 /** The resolved bounds (bytes as a number). */
@@ -53,6 +60,8 @@ export interface TemplateLimits {
   newPerServicePerMinute: number;
   newPerMinute: number;
   maxDefinitionsPerStream: number;
+  maxTextPerStream: number;
+  maxTextAllStreams: number;
 }
 
 export function createDefaultTemplateLimitsConfig(): TemplateLimitsConfig {
@@ -63,6 +72,8 @@ export function createDefaultTemplateLimitsConfig(): TemplateLimitsConfig {
     new_per_service_per_minute: 600,
     new_per_minute: 6000,
     max_definitions_per_stream: 65_536,
+    max_text_per_stream: 8 * 1024 * 1024,
+    max_text_all_streams: 128 * 1024 * 1024,
   };
 }
 
@@ -76,6 +87,8 @@ export function resolveTemplateLimits(c: TemplateLimitsConfig): TemplateLimits {
     newPerServicePerMinute: c.new_per_service_per_minute,
     newPerMinute: c.new_per_minute,
     maxDefinitionsPerStream: c.max_definitions_per_stream,
+    maxTextPerStream: c.max_text_per_stream,
+    maxTextAllStreams: c.max_text_all_streams,
   };
 }
 
@@ -94,6 +107,8 @@ export function parseTemplateLimitsConfig(raw: unknown, path: string, errors: st
       case 'new_per_service_per_minute':
       case 'new_per_minute':
       case 'max_definitions_per_stream':
+      case 'max_text_per_stream':
+      case 'max_text_all_streams':
         if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) errors.push(`${path}.${key}: must be a positive integer, got ${JSON.stringify(value)}`);
         else config[key] = value;
         break;

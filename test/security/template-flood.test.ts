@@ -262,7 +262,7 @@ exporters:
   debug: { verbosity: basic }
 service:
   telemetry: { admin: { endpoint: "" } }
-  templates: { max_per_service: 50, new_per_service_per_minute: 1, max_definitions_per_stream: 150 }
+  templates: { max_per_service: 50, new_per_service_per_minute: 1, max_definitions_per_stream: 150, max_text_per_stream: 20000 }
   pipelines:
     logs: { receivers: [otlp], exporters: [debug] }
 `,
@@ -291,6 +291,15 @@ service:
       expect(status.code).toBe(8);
       expect(status.details).toMatch(/more than 150 template definitions on one stream/);
       expect(collector.metrics.value('logfun_templates_refused_total', { reason: 'stream_limit' })).toBe(100);
+
+      // Definitions holding more text than max_text_per_stream: RESOURCE_EXHAUSTED too.
+      const wide: [number, string][] = Array.from({ length: 3 }, (_, k) => [k + 1, `wide ${k} ${'w'.repeat(4000)}`]);
+      const firstWide = await rawStream(target, [hello('wide'), definitions(wide.slice(0, 2)), definitions(wide.slice(2))], 0);
+      expect(firstWide.status.code).toBe(0); // 8000 characters: within the limit
+      const tooWide: [number, string][] = Array.from({ length: 6 }, (_, k) => [k + 1, `wide ${k} ${'w'.repeat(4000)}`]);
+      const { status: wideStatus } = await rawStream(target, [hello('wide'), definitions(tooWide)], 0);
+      expect(wideStatus.code).toBe(8);
+      expect(wideStatus.details).toMatch(/more than 20000 characters on one stream/);
     } finally {
       writes.mockRestore();
     }

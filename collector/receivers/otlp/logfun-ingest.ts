@@ -32,8 +32,10 @@
  *     INVALID_ARGUMENT before it is hashed or kept (our SDK sends such records
  *     untemplated instead, so only a broken or hostile client gets here);
  *   - more than max_definitions_per_stream definitions over a stream's life (resets
- *     do not renew it) end the stream with RESOURCE_EXHAUSTED, retryable: an SDK
- *     reconnects and defines only what its next batch uses;
+ *     do not renew it), or definitions holding more text than max_text_per_stream
+ *     (or max_text_all_streams over every open stream of this receiver), end the
+ *     stream with RESOURCE_EXHAUSTED, retryable: an SDK reconnects and defines
+ *     only what its next batch uses;
  *   - a template enters the collector-wide dictionary when a batch first uses it
  *     (not when defined: definitions no record uses cost nothing beyond the stream),
  *     subject to the dictionary's admission budget per claimed service, which a new
@@ -44,7 +46,7 @@
  *
  * Metrics (label receiver=<component id>), besides ReceiverIngest's
  * (accepted/refused records, requests with protocol="grpc", bad requests with
- * reason "logfun_malformed"):
+ * reason "logfun_malformed", or "logfun_limit" for the template limits above):
  *   logfun_ingest_streams_total, logfun_ingest_streams_active
  *   logfun_ingest_stream_errors_total{reason}          malformed | protocol | limit
  *   logfun_ingest_batches_total{outcome}               accepted | duplicate | refused
@@ -60,7 +62,7 @@ import type { CreateSettings, Host } from '../../pipeline/component';
 import { grpcStatusFor, isPermanent, GrpcCode, RetryableError } from '../../pipeline/errors';
 import type { Counter } from '../../telemetry/metrics';
 import { CompactStreamDecoder, TemplateTooLong, type DecodedBatch } from '../../compact/decoder';
-import { DEFAULT_TEMPLATE_LIMITS } from '../../templates/limits';
+import { DEFAULT_TEMPLATE_LIMITS, type TemplateLimits } from '../../templates/limits';
 import type { TemplateDictionary } from '../../templates/dictionary';
 import { decodeClientMessage, encodeAck, encodeControlUpdate, encodeHelloAck, type ControlUpdateInput } from '../../compact/messages';
 import { Malformed } from '../../compact/reader';
@@ -115,6 +117,8 @@ export class LogfunIngestService {
   private readonly controls = new Map<string, Buffer>();
   private controlSource: ControlSource | undefined;
   private closing = false;
+  /** Template text characters held by the decoders of the open streams. */
+  private streamTextChars = 0;
   readonly maxTemplates: number;
   readonly collectorId: string;
   readonly sessions: SessionTable;
@@ -196,7 +200,16 @@ export class LogfunIngestService {
 
   /** @internal */
   streamClosed(stream: IngestStream): void {
-    if (this.streams.delete(stream)) this.counters.active.set({ receiver: this.id }, this.streams.size);
+    if (this.streams.delete(stream)) {
+      this.counters.active.set({ receiver: this.id }, this.streams.size);
+      this.streamTextChars -= stream.decoder.templateTextChars;
+    }
+  }
+
+  /** @internal A stream's definitions changed the text it holds by `delta`; returns the total over open streams. */
+  addStreamText(delta: number): number {
+    this.streamTextChars += delta;
+    return this.streamTextChars;
   }
 
   /** @internal */
@@ -272,7 +285,7 @@ class IngestStream {
   private endRequested = false;
   /** Template definitions received over this stream's life (resets included). */
   private definitionsReceived = 0;
-  private readonly maxDefinitions: number;
+  private readonly limits: Readonly<TemplateLimits>;
 
   constructor(
     private readonly service: LogfunIngestService,
@@ -280,7 +293,7 @@ class IngestStream {
   ) {
     const limits = service.templates?.limits ?? DEFAULT_TEMPLATE_LIMITS;
     this.decoder = new CompactStreamDecoder({ maxTemplates: service.maxTemplates, maxTextLength: limits.maxTextLength });
-    this.maxDefinitions = limits.maxDefinitionsPerStream;
+    this.limits = limits;
     call.on('data', (message: Buffer) => this.onData(message));
     call.on('end', () => {
       // The SDK half-closed: answer what is queued, then end with OK.
@@ -312,7 +325,7 @@ class IngestStream {
     if (this.closed) return;
     if (reason !== undefined) {
       this.service.counters.errors.inc({ receiver: this.service.id, reason });
-      this.service.ingest.badRequest('grpc', 'logfun_malformed', details);
+      this.service.ingest.badRequest('grpc', reason === 'limit' ? 'logfun_limit' : 'logfun_malformed', details);
     }
     this.closed = true;
     this.queue.length = 0;
@@ -430,24 +443,33 @@ class IngestStream {
     }
     const svc = this.service;
     this.definitionsReceived += message.templates.length;
-    if (this.definitionsReceived > this.maxDefinitions) {
+    if (this.definitionsReceived > this.limits.maxDefinitionsPerStream) {
       svc.templates?.countRefused('stream_limit', message.templates.length);
       this.fail(
         grpc.status.RESOURCE_EXHAUSTED,
-        `more than ${this.maxDefinitions} template definitions on one stream (service.templates.max_definitions_per_stream); open a new stream`,
+        `more than ${this.limits.maxDefinitionsPerStream} template definitions on one stream (service.templates.max_definitions_per_stream); open a new stream`,
         'limit',
       );
       return;
     }
     let defined;
+    const charsBefore = this.decoder.templateTextChars;
     try {
       defined = this.decoder.define(message.templates, message.reset);
     } catch (err) {
+      svc.addStreamText(this.decoder.templateTextChars - charsBefore);
       if (err instanceof TemplateTooLong) svc.templates?.countRefused('text_too_long');
       this.fail(grpc.status.INVALID_ARGUMENT, `invalid template definitions: ${errorMessage(err)}`, 'malformed');
       return;
     }
     svc.counters.templates.inc({ receiver: svc.id }, defined.length);
+    const held = this.decoder.templateTextChars;
+    const allStreams = svc.addStreamText(held - charsBefore);
+    if (held > this.limits.maxTextPerStream || allStreams > this.limits.maxTextAllStreams) {
+      svc.templates?.countRefused('stream_limit', defined.length);
+      const which = held > this.limits.maxTextPerStream ? `${this.limits.maxTextPerStream} characters on one stream (service.templates.max_text_per_stream)` : `${this.limits.maxTextAllStreams} characters over all open streams (service.templates.max_text_all_streams)`;
+      this.fail(grpc.status.RESOURCE_EXHAUSTED, `template definitions hold more than ${which}; open a new stream and define only what is used`, 'limit');
+    }
   }
 
   /**
