@@ -5,8 +5,10 @@
  *
  *   service:
  *     process:
- *       shutdown_timeout: 30s    # after SIGTERM/SIGINT, exit (code 1) if the graceful
- *                                # shutdown has not finished by then; a second signal exits at once
+ *       shutdown_timeout: 40s    # after SIGTERM/SIGINT, exit (code 1) if the graceful
+ *                                # shutdown has not finished by then; a second signal exits at once.
+ *                                # Above the clickhouse exporter's default shutdown_timeout (30s,
+ *                                # its drain), below systemd's TimeoutStopSec (45s, deploy/systemd)
  *       watchdog_timeout: 60s    # the main thread answering no heartbeat for this long
  *                                # (stuck in native code, in a GC death spiral, or in an abort
  *                                # that a native library's signal handler keeps from finishing)
@@ -25,7 +27,7 @@ export interface ProcessConfig {
 }
 
 export function createDefaultProcessConfig(): ProcessConfig {
-  return { shutdownTimeoutMs: 30_000, watchdogTimeoutMs: 60_000, heapExitRatio: 0.95 };
+  return { shutdownTimeoutMs: 40_000, watchdogTimeoutMs: 60_000, heapExitRatio: 0.95 };
 }
 
 /** Parses `service.process` (absent = defaults), reporting every problem into `errors`. */

@@ -96,7 +96,7 @@ ${service}
   it('defaults when absent', () => {
     const c = parseConfig(base(''), defaultFactories());
     expect(c.templates).toEqual(DEFAULT_TEMPLATE_LIMITS);
-    expect(c.process).toEqual({ shutdownTimeoutMs: 30_000, watchdogTimeoutMs: 60_000, heapExitRatio: 0.95 });
+    expect(c.process).toEqual({ shutdownTimeoutMs: 40_000, watchdogTimeoutMs: 60_000, heapExitRatio: 0.95 });
   });
 
   it('takes values and reports every problem at once', () => {
