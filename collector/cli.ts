@@ -2,6 +2,8 @@
 /** The `logfun` command line. */
 import { Command, Option } from 'commander';
 import { Collector } from './service/collector';
+import { ProcessGuard } from './service/process-guard';
+import { createDefaultProcessConfig } from './service/process-config';
 import { ConfigError } from './config/config';
 import { formatRows, runSql } from './cli/sql';
 import { runDemo } from './cli/demo';
@@ -31,11 +33,17 @@ program
       console.log(`configuration is valid: ${[...collector.config.pipelines.keys()].join(', ')}`);
       return;
     }
+    // Installed before start: a start that hangs or a fatal error during it must end the process too.
+    const guard = new ProcessGuard(collector.config.process ?? createDefaultProcessConfig(), collector.logger);
+    guard.install();
     restrictNewFiles();
     await collector.start();
     announceAdmin(collector);
-    await untilSignal();
-    await collector.shutdown();
+    await guard.runUntilSignal(() => collector.shutdown());
+    guard.dispose();
+    // Shut down: nothing left to wait for. Exiting here (not when the event loop empties)
+    // keeps a handle some library left open from holding the process after SIGTERM.
+    process.exit(0);
   });
 
 program

@@ -86,6 +86,8 @@ export interface DecodedBatch {
   mutedCounts: MutedCountMessage[];
   /** The builder of `batch` (more records may be appended), with the Hello's resource and scope. */
   builder: LogBatchBuilder;
+  /** The stream templates the batch's records use, each once. */
+  usedTemplates: StreamTemplate[];
   resourceIndex: number;
   scopeIndex: number;
 }
@@ -109,6 +111,8 @@ export interface CompactDecoderOptions {
    * once on a stream; more is refused like too many templates. Default DEFAULT_MAX_TEMPLATE_CHARS.
    */
   maxTemplateChars?: number;
+  /** Longest template text in UTF-16 units; a longer definition throws TemplateTooLong. Default: no limit. */
+  maxTextLength?: number;
 }
 
 /** 16384 templates (the most a stream may define) of 256 characters each: 4 Mi UTF-16 units. */
@@ -119,6 +123,9 @@ function templateChars(t: StreamTemplate): number {
   return t.text.length + t.function.length + t.filepath.length + t.location.length;
 }
 
+/** A template definition whose text is over the decoder's maxTextLength (checked before any hashing or parsing). */
+export class TemplateTooLong extends Malformed {}
+
 export class CompactStreamDecoder {
   private readonly templates = new Map<number, StreamTemplate>();
   private readonly maxTemplates: number;
@@ -128,6 +135,8 @@ export class CompactStreamDecoder {
   private readonly maxTemplateChars: number;
   /** UTF-16 units of the templates defined now (templateChars). */
   private templateCharsTotal = 0;
+  private readonly maxTextLength: number;
+  private textChars = 0;
   private hello: HelloMessage | undefined;
   /** service.name of the Hello's resource ('' when absent). */
   serviceName = '';
@@ -141,6 +150,7 @@ export class CompactStreamDecoder {
     this.maxStrings = options.maxStrings ?? 16_384;
     this.maxStringLength = options.maxStringLength ?? MAX_DICTIONARY_STRING_LENGTH;
     this.maxTemplateChars = options.maxTemplateChars ?? DEFAULT_MAX_TEMPLATE_CHARS;
+    this.maxTextLength = options.maxTextLength ?? Infinity;
   }
 
   get stringCount(): number {
@@ -163,6 +173,11 @@ export class CompactStreamDecoder {
     return this.templates.size;
   }
 
+  /** Characters of template text the stream's current definitions hold (what a receiver bounds). */
+  get templateTextChars(): number {
+    return this.textChars;
+  }
+
   get helloReceived(): boolean {
     return this.hello !== undefined;
   }
@@ -180,10 +195,14 @@ export class CompactStreamDecoder {
     if (reset) {
       this.templates.clear();
       this.templateCharsTotal = 0;
+      this.textChars = 0;
     }
     const out: StreamTemplate[] = [];
     for (const d of definitions) {
       if (d.index === 0) throw new Malformed('template index 0 is reserved');
+      if (d.text.length > this.maxTextLength) {
+        throw new TemplateTooLong(`template ${d.index}: text of ${d.text.length} characters is longer than the limit of ${this.maxTextLength} (service.templates.max_text_length)`);
+      }
       // Checked before the text is parsed or kept: a redefinition replaces the old one's share.
       const previous = this.templates.get(d.index);
       const chars = d.text.length + d.function.length + d.codeFilepath.length + d.codeLocation.length;
@@ -222,6 +241,7 @@ export class CompactStreamDecoder {
       };
       if (previous) this.templateCharsTotal -= templateChars(previous);
       this.templateCharsTotal += templateChars(t);
+      this.textChars += t.text.length - (this.templates.get(d.index)?.text.length ?? 0);
       this.templates.set(d.index, t);
       out.push(t);
     }
@@ -268,6 +288,7 @@ export class CompactStreamDecoder {
     let stringNumberAt = 0;
     /** INT_DELTA: previous value per template index and argument position. */
     const deltaPrevious = new Map<number, (number | bigint)[]>();
+    const used = new Map<number, StreamTemplate>();
     const useRefs = b.stringRefs.length > 0;
     const dictionarySize = b.dictionarySize;
     if (dictionarySize > this.strings.length) {
@@ -331,6 +352,7 @@ export class CompactStreamDecoder {
       j++;
       const t = this.templates.get(index);
       if (t === undefined) throw new Malformed(`record ${i}: unknown template index ${index} (not defined on this stream)`);
+      if (!used.has(index)) used.set(index, t);
       const delta = b.timeDelta[j];
       time += typeof delta === 'number' ? BigInt(delta) : delta;
       if (time < 0n || time >= 1n << 64n) throw new Malformed(`record ${i}: time out of range`);
@@ -555,7 +577,7 @@ export class CompactStreamDecoder {
     if (leftovers.length > 0) throw new Malformed(`too many argument values: ${leftovers.join(', ')} not used by any record`);
 
     const mutedCounts = b.mutedCounts.length > 0 ? b.mutedCounts.filter((m) => m.count > 0) : b.mutedCounts;
-    return { batch: builder.batch, sequence: b.sequence, droppedSinceLast: b.droppedSinceLast, mutedCounts, builder, resourceIndex, scopeIndex };
+    return { batch: builder.batch, sequence: b.sequence, droppedSinceLast: b.droppedSinceLast, mutedCounts, builder, resourceIndex, scopeIndex, usedTemplates: [...used.values()] };
   }
 }
 

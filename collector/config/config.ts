@@ -8,6 +8,8 @@
  *     pipelines: { logs[/<name>]: { receivers: [...], processors: [...], exporters: [...] } }
  *     telemetry: { admin: { endpoint }, logs: { level } }
  *     control:   { enabled, endpoint, token, poll_interval, ... } (see control/config.ts)
+ *     templates: { max_text_length, max_per_service, max_bytes, ... } (see templates/limits.ts)
+ *     process:   { shutdown_timeout, watchdog_timeout, heap_exit_ratio } (see service/process-config.ts)
  *
  * `loadConfig` parses YAML, expands ${env:NAME} / ${NAME} (with ${NAME:-default}),
  * resolves each component against its factory's default config and validates the
@@ -20,6 +22,8 @@ import type { ComponentFactory, ComponentKind } from '../pipeline/component';
 import { isPlainObject, mergeConfig } from './merge';
 import { createDefaultControlConfig, parseControlConfig, type ControlServiceConfig } from '../control/config';
 import { unmarshalServerTls, validateServerTls, type ServerTlsConfig } from '../security/server-tls';
+import { DEFAULT_TEMPLATE_LIMITS, parseTemplateLimitsConfig, resolveTemplateLimits, type TemplateLimits } from '../templates/limits';
+import { createDefaultProcessConfig, parseProcessConfig, type ProcessConfig } from '../service/process-config';
 
 export interface PipelineConfig {
   receivers: string[];
@@ -78,6 +82,10 @@ export interface CollectorConfig {
   telemetry: TelemetryConfig;
   /** service.control (the control plane); always set by resolveConfig. */
   control?: ControlServiceConfig;
+  /** service.templates: bounds of the template dictionary (defaults when absent). */
+  templates?: TemplateLimits;
+  /** service.process: fatal-error and shutdown behaviour of `logfun collector` (defaults when absent). */
+  process?: ProcessConfig;
 }
 
 export class ConfigError extends Error {
@@ -200,10 +208,12 @@ export function resolveConfig(raw: unknown, factories: FactoryRegistry, source =
   const service = raw.service;
   let telemetry = structuredClone(DEFAULT_TELEMETRY);
   let control = createDefaultControlConfig();
+  let templates: TemplateLimits = { ...DEFAULT_TEMPLATE_LIMITS };
+  let processConfig = createDefaultProcessConfig();
   if (!isPlainObject(service)) {
     errors.push('service: missing (it must list service.pipelines)');
   } else {
-    for (const key of Object.keys(service)) if (!['pipelines', 'telemetry', 'extensions', 'control'].includes(key)) errors.push(`service.${key}: unknown key`);
+    for (const key of Object.keys(service)) if (!['pipelines', 'telemetry', 'extensions', 'control', 'templates', 'process'].includes(key)) errors.push(`service.${key}: unknown key`);
     telemetry = mergeConfig(DEFAULT_TELEMETRY, service.telemetry, 'service.telemetry', errors) as TelemetryConfig;
     if (telemetry.admin?.tls) {
       const before = errors.length;
@@ -212,6 +222,10 @@ export function resolveConfig(raw: unknown, factories: FactoryRegistry, source =
     }
     readLimitsFromConfig(telemetry.admin.read_limits, errors);
     control = parseControlConfig(service.control, 'service.control', errors);
+    const templatesErrors = errors.length;
+    const templatesConfig = parseTemplateLimitsConfig(service.templates, 'service.templates', errors);
+    if (errors.length === templatesErrors) templates = resolveTemplateLimits(templatesConfig);
+    processConfig = parseProcessConfig(service.process, 'service.process', errors);
     const rawPipelines = service.pipelines;
     if (!isPlainObject(rawPipelines) || Object.keys(rawPipelines).length === 0) {
       errors.push('service.pipelines: at least one pipeline is required');
@@ -256,5 +270,7 @@ export function resolveConfig(raw: unknown, factories: FactoryRegistry, source =
     pipelines,
     telemetry,
     control,
+    templates,
+    process: processConfig,
   };
 }

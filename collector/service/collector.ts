@@ -38,7 +38,8 @@ export class Collector {
   readonly graph: PipelineGraph;
   readonly admin: AdminServer;
   readonly startedAt = new Date();
-  readonly templates = new TemplateDictionary();
+  /** The collector-wide template dictionary, bounded by service.templates (templates/limits.ts). */
+  readonly templates: TemplateDictionary;
   /** The live tail's source: records the pipelines delivered to the store's exporter (collector/tail). */
   readonly liveTail: LiveTailHub;
   /** The read-only reader of the store shared by the SQL API and the console (opened at the first read). */
@@ -66,6 +67,7 @@ export class Collector {
           ? loadConfigFile(options.configFile, factories)
           : parseConfig(DEFAULT_CONFIG_YAML, factories, 'default config'));
     this.logger = options.logger ?? createDiagLogger({ level: this.config.telemetry.logs.level });
+    this.templates = new TemplateDictionary(this.config.templates, this.metrics);
     this.liveTail = new LiveTailHub({ metrics: this.metrics });
     this.graph = new PipelineGraph(this.config, this.metrics, this.logger, { wrapExporter: tapStoreExporter(this.config, this.liveTail) });
     this.admin = new AdminServer(this.metrics);

@@ -43,6 +43,10 @@ import { storableMs } from './time-bounds';
 
 export const DEFAULT_TEMPLATES_TABLE = 'log_templates';
 
+/** Bounds of TemplateStore's parts cache. */
+const PARTS_CACHE_ENTRIES = 100_000;
+const PARTS_CACHE_CHARS = 8 * 1024 * 1024;
+
 /** How otel_logs keeps Body: stored as text, or rendered at query time from the template and its arguments. */
 export type BodyStorage = 'stored' | 'rendered';
 
@@ -301,6 +305,7 @@ export class TemplateStore {
   private reloadPending = false;
   /** (service, id) of entries the server rejected: not sent again. */
   private readonly rejected = new Set<string>();
+  private partsCacheChars = 0;
 
   /**
    * `reloadDictionary`: Body is rendered at query time, so the dictionary must know
@@ -328,13 +333,21 @@ export class TemplateStore {
     if (withDictionary) await this.store.command(templatesDictionarySql(this.options));
   }
 
-  /** The unescaped parts of a template text, cached by id (the id is the hash of the text). */
+  /**
+   * The unescaped parts of a template text, cached by id (the id is the hash of the text).
+   * Bounded by entries and by text length (cleared when full): the cache must not keep
+   * memory the template dictionary evicted (issue 12).
+   */
   partsOf(id: bigint, text: string): string[] {
     let parts = this.partsById.get(id);
     if (parts === undefined) {
       parts = templatePartsOf(text);
-      if (this.partsById.size >= 100_000) this.partsById.clear();
+      if (this.partsById.size >= PARTS_CACHE_ENTRIES || this.partsCacheChars + text.length > PARTS_CACHE_CHARS) {
+        this.partsById.clear();
+        this.partsCacheChars = 0;
+      }
       this.partsById.set(id, parts);
+      this.partsCacheChars += text.length;
     }
     return parts;
   }

@@ -22,6 +22,12 @@
  *     min_gc_interval_when_hard_limited, when the process exposes gc()
  *     (node --expose-gc; without it there is nothing to force, and the refusal alone
  *     lets memory fall as queued batches drain);
+ *   - while at or above the soft limit it also evicts least recently seen entries
+ *     of the collector's template dictionary (Host.templates; its bytes are part
+ *     of the heap measured here), about the overshoot each check: the dictionary is
+ *     the one long-lived store clients fill, and without shedding it a dictionary
+ *     grown past the limit kept the limiter refusing every client for ever
+ *     (issue 12). Evicted templates are re-admitted at their next use;
  *   - below the soft limit it accepts again (logged, with the time spent refusing).
  *
  * Metrics (label processor=<id>):
@@ -30,6 +36,7 @@
  *   logfun_memory_limiter_limit_bytes{limit="soft"|"hard"}     the limits
  *   logfun_memory_limiter_refusing                             1 while refusing
  *   logfun_memory_limiter_forced_gc_total                      GCs forced above the hard limit
+ *   logfun_memory_limiter_template_bytes_shed_total            dictionary bytes evicted under pressure
  */
 import * as v8 from 'v8';
 import type { LogBatch } from '../../collector/pipeline/batch';
@@ -38,6 +45,7 @@ import { RetryableError } from '../../collector/pipeline/errors';
 import type { Counter } from '../../collector/telemetry/metrics';
 import { managedMemoryBytes } from '../../collector/telemetry/process-metrics';
 import type { ResolvedMemoryLimiterConfig } from './config';
+import type { TemplateDictionary } from '../../collector/templates/dictionary';
 
 export interface MemoryLimiterOptions {
   /** Bytes in use now; default managedMemoryBytes (heap used + external). */
@@ -65,6 +73,8 @@ export class MemoryLimiterProcessor implements Processor {
   private refusingSince = 0;
   private lastGcAt = -Infinity;
   private lastMeasured = 0;
+  private templates: TemplateDictionary | undefined;
+  private readonly shedCounter: Counter;
 
   constructor(
     settings: CreateSettings,
@@ -83,6 +93,7 @@ export class MemoryLimiterProcessor implements Processor {
     this.memoryGauge = m.gauge('logfun_memory_limiter_memory_bytes', 'Memory in use (V8 heap used + external) at the last check of the memory_limiter.');
     this.refusingGauge = m.gauge('logfun_memory_limiter_refusing', '1 while the memory_limiter refuses batches, else 0.');
     this.gcCounter = m.counter('logfun_memory_limiter_forced_gc_total', 'Garbage collections the memory_limiter forced above the hard limit.');
+    this.shedCounter = m.counter('logfun_memory_limiter_template_bytes_shed_total', 'Approximate bytes of template dictionary entries the memory_limiter evicted while above the soft limit.');
     const limits = m.gauge('logfun_memory_limiter_limit_bytes', 'Limits of the memory_limiter in bytes (soft: refuse at or above; hard: also force a GC).');
     limits.set({ processor: this.id, limit: 'soft' }, config.softLimitBytes);
     limits.set({ processor: this.id, limit: 'hard' }, config.hardLimitBytes);
@@ -100,7 +111,8 @@ export class MemoryLimiterProcessor implements Processor {
     return this.lastMeasured;
   }
 
-  async start(_host: Host): Promise<void> {
+  async start(host: Host): Promise<void> {
+    this.templates = host.templates;
     if (this.timer) return;
     const heapLimit = v8.getHeapStatistics().heap_size_limit;
     if (this.config.softLimitBytes > heapLimit) {
@@ -145,6 +157,7 @@ export class MemoryLimiterProcessor implements Processor {
     this.lastMeasured = used;
     this.memoryGauge.set({ processor: this.id }, used);
     const refuse = used >= this.config.softLimitBytes;
+    if (refuse) this.shedTemplates(used);
     if (refuse === this.refusing) return;
     this.refusing = refuse;
     this.refusingGauge.set({ processor: this.id }, refuse ? 1 : 0);
@@ -163,6 +176,22 @@ export class MemoryLimiterProcessor implements Processor {
         refused_for_ms: this.now() - this.refusingSince,
       });
     }
+  }
+
+  /** Evicts about the overshoot (at least a tenth of the dictionary) from the template dictionary. */
+  private shedTemplates(used: number): void {
+    const dictionary = this.templates;
+    if (dictionary === undefined || dictionary.size === 0) return;
+    const before = dictionary.bytes;
+    const want = Math.max(used - this.config.softLimitBytes, before / 10);
+    const freed = dictionary.shed(want);
+    if (freed <= 0) return;
+    this.shedCounter.inc({ processor: this.id }, freed);
+    this.logger.warn('memory_limiter: evicted template dictionary entries to relieve memory', {
+      processor: this.id,
+      freed_mib: mib(freed),
+      dictionary_mib: mib(dictionary.bytes),
+    });
   }
 
   async shutdown(): Promise<void> {

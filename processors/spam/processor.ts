@@ -683,9 +683,11 @@ export class SpamProcessor implements Processor {
     const key = `${service}\u0000${id}`;
     if (!this.summaryTemplatesDefined.has(key) || !dict.get(service, id)) {
       const severityNumber = this.balancer.params.summarySeverity;
+      // Trusted: our own summary template must not depend on the admission budget a client's flood may have spent.
       dict.define(
         { id, service, text: kind === 'template' ? TEMPLATE_SUMMARY_TEXT : FUNCTION_SUMMARY_TEXT, source: 'sdk', severityNumber, severityText: severityTextOf(severityNumber) },
         nowMs,
+        { trusted: true },
       );
       this.summaryTemplatesDefined.add(key);
     }

@@ -30,6 +30,16 @@
  *
  * The batch is rewritten in place (templateId, templateArgs; attributes are
  * replaced by a new array when stripped, never mutated).
+ *
+ * Bounded state (issue 12): the dictionary bounds what enters it (text length,
+ * admission rate per service, per-service and byte caps with LRU eviction; see
+ * collector/templates/dictionary.ts). A template it does not admit leaves its
+ * records untemplated (plain, Body kept; counted as kind 'plain' here and in
+ * logfun_templates_untemplated_records_total), never dropped. A template evicted
+ * from the dictionary is defined again at its next use. SDK template texts longer
+ * than the dictionary's max_text_length are not hashed (invalid, reason too_long).
+ * Per service the miner keeps max_templates_per_service live templates, and the
+ * cache of converted mined templates is pruned to those the miner still has.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -133,8 +143,6 @@ export class TemplateProcessor implements Processor {
   private readonly miners = new Map<string, ServiceMiner>();
   /** SDK template text -> its id (verification cache). */
   private readonly verified = new Map<string, bigint>();
-  /** Ids of templates this processor defined, by service (define once). */
-  private readonly defined = new Map<string, Set<bigint>>();
   private readonly snapshotFile: string | undefined;
   private readonly snapshotIntervalMs: number;
   private snapshotTimer: NodeJS.Timeout | undefined;
@@ -214,12 +222,11 @@ export class TemplateProcessor implements Processor {
         continue;
       }
       const attrs = batch.attributes[i];
-      const sdk = attrs.length > 0 ? this.sdkTemplateOf(attrs) : undefined;
+      const sdk = attrs.length > 0 ? this.sdkTemplateOf(attrs, dictionary.limits.maxTextLength) : undefined;
       if (sdk !== undefined) {
         id = sdk.id;
-        batch.templateId[i] = id;
-        batch.templateArgs[i] = sdk.args;
-        if (this.defineOnce(service, id)) {
+        const admitted =
+          dictionary.has(service, id) ||
           dictionary.define(
             {
               id,
@@ -232,8 +239,15 @@ export class TemplateProcessor implements Processor {
               location: sdk.location,
             },
             msOf(timeNs),
-          );
+          ) !== undefined;
+        if (!admitted) {
+          // Stays as it came (attributes included): stored with its Body, untemplated.
+          dictionary.countUntemplated('refused');
+          kinds.plain++;
+          continue;
         }
+        batch.templateId[i] = id;
+        batch.templateArgs[i] = sdk.args;
         if (this.config.strip_template_attributes) batch.attributes[i] = attrs.filter((kv) => !isTemplateAttribute(kv.key));
         kinds.sdk++;
         this.noteUse(uses, service, id, timeNs);
@@ -296,12 +310,14 @@ export class TemplateProcessor implements Processor {
     if (r.changed) {
       changed.add(service);
       this.stateChanged = true;
+      this.pruneConverted(m);
     }
-    if (this.defineOnce(service, t.id)) {
-      dictionary.define(
-        { id: t.id, service, text: t.text, source: 'mined', severityNumber: batch.severityNumber[i], severityText: batch.severityText[i] },
-        msOf(timeNs),
-      );
+    if (
+      !dictionary.has(service, t.id) &&
+      dictionary.define({ id: t.id, service, text: t.text, source: 'mined', severityNumber: batch.severityNumber[i], severityText: batch.severityText[i] }, msOf(timeNs)) === undefined
+    ) {
+      dictionary.countUntemplated('refused');
+      return undefined;
     }
     batch.templateId[i] = t.id;
     batch.templateArgs[i] = r.args;
@@ -327,21 +343,15 @@ export class TemplateProcessor implements Processor {
       }
       if (t.supersededBy === target.id) continue;
       t.supersededBy = target.id;
-      dictionary.define({ id: t.id, service, text: t.text, source: 'mined', supersededBy: target.id }, nowMs);
-      this.defineOnce(service, t.id);
+      // Only an entry the dictionary holds is updated: an evicted one is not admitted again for this.
+      if (dictionary.has(service, t.id)) dictionary.define({ id: t.id, service, text: t.text, source: 'mined', supersededBy: target.id }, nowMs);
     }
   }
 
-  /** True the first time (service, id) is seen: the caller defines it in the dictionary. */
-  private defineOnce(service: string, id: bigint): boolean {
-    let ids = this.defined.get(service);
-    if (ids === undefined) {
-      ids = new Set();
-      this.defined.set(service, ids);
-    }
-    if (ids.has(id)) return false;
-    ids.add(id);
-    return true;
+  /** Keeps the converted-template cache of a service to about what its miner still holds (the miner evicts LRU). */
+  private pruneConverted(m: ServiceMiner): void {
+    if (m.converted.size <= 2 * this.config.max_templates_per_service) return;
+    for (const id of m.converted.keys()) if (m.miner.template(id) === undefined) m.converted.delete(id);
   }
 
   private noteUse(uses: Map<string, Map<bigint, Use>>, service: string, id: bigint, timeNs: bigint): void {
@@ -360,7 +370,7 @@ export class TemplateProcessor implements Processor {
   }
 
   /** Reads our SDK's template attributes; undefined when absent or unusable (counted). */
-  private sdkTemplateOf(attrs: readonly KeyValue[]): SdkTemplate | undefined {
+  private sdkTemplateOf(attrs: readonly KeyValue[], maxTextLength: number): SdkTemplate | undefined {
     let text: KeyValue['value'];
     let idValue: KeyValue['value'];
     let found = false;
@@ -391,6 +401,11 @@ export class TemplateProcessor implements Processor {
     const id = parseId(idValue);
     if (typeof text !== 'string' || id === undefined) {
       this.invalid.inc({ ...this.labels, reason: 'malformed' });
+      return undefined;
+    }
+    if (text.length > maxTextLength) {
+      // Not hashed or cached: the dictionary would not take it anyway.
+      this.invalid.inc({ ...this.labels, reason: 'too_long' });
       return undefined;
     }
     let expected = this.verified.get(text);

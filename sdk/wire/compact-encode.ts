@@ -15,7 +15,8 @@
  *   - attributes and span contexts: batch-local tables referenced by index, so a
  *     child logger's bound attributes or a span shared by many records are sent once.
  * Records the columns cannot express exactly (OpenTelemetry API records, a record
- * with its own scope, an argument count that does not match its template) travel
+ * with its own scope, an argument count that does not match its template, a
+ * template longer than MAX_TEMPLATE_TEXT_LENGTH) travel
  * as OTLP LogRecords (verbatim_records), so every record arrives as the OTLP
  * transport would have delivered it.
  *
@@ -82,6 +83,14 @@ export interface CompactEncoderOptions {
 
 /** What the compact stream transport uses: every size optimisation. */
 export const STREAM_ENCODING: Readonly<CompactEncoderOptions> = Object.freeze({ stringDictionary: true, integerKind: true, numberedStrings: true });
+
+/**
+ * Longest template text sent as a template definition. Collectors refuse longer
+ * definitions (INVALID_ARGUMENT, ending the stream; their default
+ * service.templates.max_text_length is this value), so records of a longer
+ * template travel verbatim: rendered Body, no definition, nothing refused.
+ */
+export const MAX_TEMPLATE_TEXT_LENGTH = 4096;
 
 /** Dictionary bounds (a collector keeps at least this many entries per stream). */
 export const MAX_DICTIONARY_STRINGS = 16384;
@@ -449,6 +458,7 @@ export class CompactEncoder {
       if (
         template === undefined ||
         argCount !== template.placeholderCount ||
+        template.text.length > MAX_TEMPLATE_TEXT_LENGTH ||
         buf.extra[slot] !== undefined ||
         (buf.scope[slot] !== undefined && buf.scope[slot] !== LOGFUN_SCOPE) ||
         !(sec >= 0)

@@ -61,6 +61,12 @@ export interface CollectorProcessOptions {
   startTimeoutMs?: number;
   /** The admin SQL API (opens the store at its first query). Default true. */
   sqlApi?: boolean;
+  /** Node options before the CLI path (e.g. --max-old-space-size=128, -r preload.js). */
+  nodeArgs?: string[];
+  /** Extra environment variables of the child. */
+  env?: Record<string, string>;
+  /** More YAML under `service:` (indented by two spaces), e.g. "  process: { watchdog_timeout: 3s }". */
+  serviceYaml?: string;
 }
 
 /** Starts `logfun collector` (the built CLI) as a child process on free ports with the given exporter/processor YAML. */
@@ -81,15 +87,16 @@ exporters:
 ${opts.exportersYaml ?? `  clickhouse: { endpoint: "chdb://${dir}/data" }`}
 service:
   telemetry: { admin: { endpoint: 127.0.0.1:${adminPort}${opts.sqlApi === false ? ', sql_api: false' : ''} }, logs: { level: warn } }
+${opts.serviceYaml ?? ''}
   pipelines:
     logs: { receivers: [otlp], processors: [${processors.join(', ')}], exporters: [clickhouse] }
 `;
   const configFile = path.join(dir, 'config.yaml');
   fs.writeFileSync(configFile, yaml);
   // The collector makes its admin token at start (./.logfun/admin-token in its folder), as for a user.
-  const env = { ...process.env };
-  delete env.LOGFUN_CONSOLE_TOKEN;
-  const proc = spawn(process.execPath, [CLI_PATH, 'collector', '--config', configFile], {
+  const env = { ...process.env, ...opts.env };
+  if (!opts.env?.LOGFUN_CONSOLE_TOKEN) delete env.LOGFUN_CONSOLE_TOKEN;
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI_PATH, 'collector', '--config', configFile], {
     cwd: dir,
     env,
     stdio: ['ignore', 'inherit', 'pipe'],
@@ -108,7 +115,7 @@ service:
     if (Date.now() > deadline) throw new Error(`collector did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const adminToken = fs.readFileSync(path.join(dir, '.logfun', 'admin-token'), 'utf8').trim();
+  const adminToken = opts.env?.LOGFUN_CONSOLE_TOKEN ?? fs.readFileSync(path.join(dir, '.logfun', 'admin-token'), 'utf8').trim();
   return {
     grpcPort,
     httpPort,

@@ -4,9 +4,8 @@
  *
  * Per stream: the Hello (answered with HelloAck and then the current
  * ControlUpdate of its service: the control source's when one is set, see
- * collector/control/sdk-push.ts, else the last setControl one, if any), template definitions (added to the stream's decoder
- * and to the collector-wide dictionary, source 'sdk'), string dictionary
- * entries, and record batches,
+ * collector/control/sdk-push.ts, else the last setControl one, if any), template definitions (added to the stream's decoder),
+ * string dictionary entries, and record batches,
  * handled one at a time in arrival order: decoded (collector/compact), handed to
  * the next consumer through ReceiverIngest, and answered with an Ack once the
  * consumer accepted them — or an Ack carrying the refusal's gRPC code
@@ -44,11 +43,29 @@
  * but answered with an Ack carrying RESOURCE_EXHAUSTED and a retry delay (the
  * SDK resends it), the stream staying open.
  *
+ * Template state a client can make the collector keep is bounded
+ * (collector/templates/limits.ts, service.templates):
+ *   - a definition with text over max_text_length ends the stream with
+ *     INVALID_ARGUMENT before it is hashed or kept (our SDK sends such records
+ *     untemplated instead, so only a broken or hostile client gets here);
+ *   - more than max_definitions_per_stream definitions over a stream's life (resets
+ *     do not renew it), or definitions holding more text than max_text_per_stream
+ *     (or max_text_all_streams over every open stream of this receiver), end the
+ *     stream with RESOURCE_EXHAUSTED, retryable: an SDK reconnects and defines
+ *     only what its next batch uses;
+ *   - a template enters the collector-wide dictionary when a batch first uses it
+ *     (not when defined: definitions no record uses cost nothing beyond the stream),
+ *     subject to the dictionary's admission budget per claimed service, which a new
+ *     stream does not renew. Records of a template the dictionary does not admit are
+ *     passed on untemplated (templateId 0, Body as rendered), counted in
+ *     logfun_templates_untemplated_records_total, never dropped. A template evicted
+ *     from the dictionary is admitted again by its next use.
+ *
  * Metrics (label receiver=<component id>), besides ReceiverIngest's
  * (accepted/refused records, requests with protocol="grpc", bad requests with
- * reason "logfun_malformed"):
+ * reason "logfun_malformed", or "logfun_limit" for the template limits above):
  *   logfun_ingest_streams_total, logfun_ingest_streams_active
- *   logfun_ingest_stream_errors_total{reason}          malformed | protocol
+ *   logfun_ingest_stream_errors_total{reason}          malformed | protocol | limit
  *   logfun_ingest_batches_total{outcome}               accepted | duplicate | refused
  *   logfun_ingest_templates_defined_total
  *   logfun_ingest_sdk_dropped_records_total{service}   drops the SDKs reported
@@ -61,7 +78,9 @@ import { LOGFUN_INGEST_STREAM_PATH } from '../../../sdk/wire/protos';
 import type { CreateSettings, Host } from '../../pipeline/component';
 import { grpcStatusFor, isPermanent, GrpcCode, RetryableError } from '../../pipeline/errors';
 import type { Counter } from '../../telemetry/metrics';
-import { CompactStreamDecoder } from '../../compact/decoder';
+import { CompactStreamDecoder, TemplateTooLong, type DecodedBatch } from '../../compact/decoder';
+import { DEFAULT_TEMPLATE_LIMITS, type TemplateLimits } from '../../templates/limits';
+import type { TemplateDictionary } from '../../templates/dictionary';
 import { decodeClientMessage, encodeAck, encodeControlUpdate, encodeHelloAck, type ControlUpdateInput } from '../../compact/messages';
 import { Malformed } from '../../compact/reader';
 import { sessionTableFor, type SessionState, type SessionTable } from '../../compact/sessions';
@@ -135,6 +154,8 @@ export class LogfunIngestService {
   private closing = false;
   /** The receiver's byte budget, set by the gRPC server that serves this service; none = unbounded. */
   admission: ReceiverAdmission | undefined;
+  /** Template text characters held by the decoders of the open streams. */
+  private streamTextChars = 0;
   readonly maxTemplates: number;
   readonly collectorId: string;
   readonly sessions: SessionTable;
@@ -227,7 +248,16 @@ export class LogfunIngestService {
 
   /** @internal */
   streamClosed(stream: IngestStream): void {
-    if (this.streams.delete(stream)) this.counters.active.set({ receiver: this.id }, this.streams.size);
+    if (this.streams.delete(stream)) {
+      this.counters.active.set({ receiver: this.id }, this.streams.size);
+      this.streamTextChars -= stream.decoder.templateTextChars;
+    }
+  }
+
+  /** @internal A stream's definitions changed the text it holds by `delta`; returns the total over open streams. */
+  addStreamText(delta: number): number {
+    this.streamTextChars += delta;
+    return this.streamTextChars;
   }
 
   /** @internal */
@@ -315,12 +345,17 @@ class IngestStream {
   private paused = false;
   private session: SessionState | undefined;
   private endRequested = false;
+  /** Template definitions received over this stream's life (resets included). */
+  private definitionsReceived = 0;
+  private readonly limits: Readonly<TemplateLimits>;
 
   constructor(
     private readonly service: LogfunIngestService,
     private readonly call: grpc.ServerDuplexStream<Buffer, Buffer>,
   ) {
-    this.decoder = new CompactStreamDecoder({ maxTemplates: service.maxTemplates });
+    const limits = service.templates?.limits ?? DEFAULT_TEMPLATE_LIMITS;
+    this.decoder = new CompactStreamDecoder({ maxTemplates: service.maxTemplates, maxTextLength: limits.maxTextLength });
+    this.limits = limits;
     call.on('data', (message: Buffer) => this.onData(message));
     call.on('end', () => {
       // The SDK half-closed: answer what is queued, then end with OK.
@@ -352,7 +387,7 @@ class IngestStream {
     if (this.closed) return;
     if (reason !== undefined) {
       this.service.counters.errors.inc({ receiver: this.service.id, reason });
-      this.service.ingest.badRequest('grpc', 'logfun_malformed', details);
+      this.service.ingest.badRequest('grpc', reason === 'limit' ? 'logfun_limit' : 'logfun_malformed', details);
     }
     this.closed = true;
     this.dropQueue();
@@ -493,31 +528,70 @@ class IngestStream {
       this.fail(grpc.status.INVALID_ARGUMENT, 'template definitions before the Hello', 'protocol');
       return;
     }
+    const svc = this.service;
+    this.definitionsReceived += message.templates.length;
+    if (this.definitionsReceived > this.limits.maxDefinitionsPerStream) {
+      svc.templates?.countRefused('stream_limit', message.templates.length);
+      this.fail(
+        grpc.status.RESOURCE_EXHAUSTED,
+        `more than ${this.limits.maxDefinitionsPerStream} template definitions on one stream (service.templates.max_definitions_per_stream); open a new stream`,
+        'limit',
+      );
+      return;
+    }
     let defined;
+    const charsBefore = this.decoder.templateTextChars;
     try {
       defined = this.decoder.define(message.templates, message.reset);
     } catch (err) {
+      svc.addStreamText(this.decoder.templateTextChars - charsBefore);
+      if (err instanceof TemplateTooLong) svc.templates?.countRefused('text_too_long');
       this.fail(grpc.status.INVALID_ARGUMENT, `invalid template definitions: ${errorMessage(err)}`, 'malformed');
       return;
     }
-    const svc = this.service;
     svc.counters.templates.inc({ receiver: svc.id }, defined.length);
-    const dictionary = svc.templates;
-    if (dictionary) {
-      const service = this.decoder.serviceName;
-      for (const t of defined) {
-        dictionary.define({
-          id: t.id,
-          service,
-          text: t.text,
-          source: 'sdk',
-          severityNumber: t.severityNumber,
-          severityText: t.severityText,
-          function: t.function,
-          location: t.location,
-        });
+    const held = this.decoder.templateTextChars;
+    const allStreams = svc.addStreamText(held - charsBefore);
+    if (held > this.limits.maxTextPerStream || allStreams > this.limits.maxTextAllStreams) {
+      svc.templates?.countRefused('stream_limit', defined.length);
+      const which = held > this.limits.maxTextPerStream ? `${this.limits.maxTextPerStream} characters on one stream (service.templates.max_text_per_stream)` : `${this.limits.maxTextAllStreams} characters over all open streams (service.templates.max_text_all_streams)`;
+      this.fail(grpc.status.RESOURCE_EXHAUSTED, `template definitions hold more than ${which}; open a new stream and define only what is used`, 'limit');
+    }
+  }
+
+  /**
+   * Puts the templates the batch uses into the collector-wide dictionary (a no-op
+   * for those already there); records of a template it does not admit become
+   * untemplated (their Body is already rendered), counted.
+   */
+  private admitTemplates(decoded: DecodedBatch, dictionary: TemplateDictionary): void {
+    const service = this.decoder.serviceName;
+    let refused: Set<bigint> | undefined;
+    for (const t of decoded.usedTemplates) {
+      if (dictionary.has(service, t.id)) continue;
+      const entry = dictionary.define({
+        id: t.id,
+        service,
+        text: t.text,
+        source: 'sdk',
+        severityNumber: t.severityNumber,
+        severityText: t.severityText,
+        function: t.function,
+        location: t.location,
+      });
+      if (entry === undefined) (refused ??= new Set()).add(t.id);
+    }
+    if (refused === undefined) return;
+    const batch = decoded.batch;
+    let untemplated = 0;
+    for (let i = 0; i < batch.length; i++) {
+      if (batch.templateId[i] !== 0n && refused.has(batch.templateId[i])) {
+        batch.templateId[i] = 0n;
+        batch.templateArgs[i] = [];
+        untemplated++;
       }
     }
+    dictionary.countUntemplated('refused', untemplated);
   }
 
   /** Drops and mutes the SDK reported in a batch accepted now (a resent duplicate is not counted again). */
@@ -556,6 +630,8 @@ class IngestStream {
       return;
     }
     if (svc.isClosing) return; // not acknowledged: the SDK resends it to the next collector
+    const dictionary = svc.templates;
+    if (dictionary !== undefined && decoded.usedTemplates.length > 0) this.admitTemplates(decoded, dictionary);
     if (decoded.mutedCounts.length > 0) {
       const now = BigInt(Date.now()) * 1_000_000n;
       for (const m of decoded.mutedCounts) {
