@@ -92,6 +92,9 @@ function readSettings(limits: ReadLimits, version: ServerVersion): [string, stri
   if (versionAtLeast(version, 22, 3)) s.push(['asterisk_include_alias_columns', 1]);
   // A server stops a read whose HTTP client went away.
   if (versionAtLeast(version, 20, 1)) s.push(['cancel_http_readonly_queries_on_client_close', 1]);
+  // A server sends an error met mid-result (a limit) inside the rows, after a 200; with the
+  // whole result first (bounded by the limits above) it comes as an HTTP error instead.
+  s.push(['wait_end_of_query', 1]);
   s.push(['readonly', 1]);
   return s;
 }
@@ -194,7 +197,8 @@ class ChdbReader extends ReaderBase {
       for (let i = 0; i < Math.max(1, limits.sessions); i++) sessions.push(new Session(folder));
       const rowsOf = async (sql: string) => parseJsonLines((await sessions[0].queryAsync(sql, { format: 'JSONEachRow' })).text());
       const version = await probeVersion(rowsOf);
-      const settings = readSettings(limits, version).filter(([name]) => name !== 'cancel_http_readonly_queries_on_client_close');
+      // HTTP-only settings mean nothing to the embedded engine.
+      const settings = readSettings(limits, version).filter(([name]) => name !== 'cancel_http_readonly_queries_on_client_close' && name !== 'wait_end_of_query');
       for (const session of sessions) {
         for (const [name, value] of settings) await session.queryAsync(`SET ${name} = ${typeof value === 'number' ? value : `'${value}'`}`);
       }

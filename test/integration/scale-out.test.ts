@@ -247,7 +247,13 @@ describeServer('two collectors on one ClickHouse server', () => {
     // The store's merged read (what the console and the HTTP stats dashboard show) adds them up.
     const fromMs = Math.floor(startMs / 1000) * 1000 - 5_000;
     const toMs = Math.ceil(Date.now() / 1000) * 1000 + 5_000;
-    const rows = await stats.queryRows({ fromMs, toMs, source: 'raw', service: SERVICE, byHost: false });
+    // The key rows (sections, paths) are a separate insert from the interval rows: wait for them too.
+    let rows = await stats.queryRows({ fromMs, toMs, source: 'raw', service: SERVICE, byHost: false });
+    for (const keysDeadline = Date.now() + 10_000; Date.now() < keysDeadline; ) {
+      if ((rows[0]?.sections.find((k) => k.key === '/api')?.hits ?? 0) >= sent) break;
+      await new Promise((r) => setTimeout(r, 250));
+      rows = await stats.queryRows({ fromMs, toMs, source: 'raw', service: SERVICE, byHost: false });
+    }
     expect(rows).toHaveLength(1);
     expect(rows[0].hits).toBe(sent);
     expect(rows[0].statusClasses['5xx']).toBe(errors);
