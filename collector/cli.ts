@@ -13,10 +13,12 @@ import { DEFAULT_DECODE_BOUNDS, type DecodeBounds } from '../sdk/file-format/bou
 import { defaultHttpStatsConsoleOptions, runHttpStatsConsole } from './cli/httpstats';
 import { registerControlCommand } from './cli/control';
 import { registerTailCommand } from './cli/tail';
-import { TOKEN_FILE_OPTION_HELP } from './cli/admin-token';
+import { ADMIN_OPTION_HELP, TOKEN_FILE_OPTION_HELP } from './cli/admin-token';
 import { announceAdmin, restrictNewFiles } from './cli/announce';
 import { checkStorePaths } from './config/store-paths';
 
+// Files any command creates (store, queue, token, state) are the owner's only.
+restrictNewFiles();
 const program = new Command();
 program.name('logfun').description('logfun: an OpenTelemetry-compatible log pipeline (collector, SDK, ClickHouse storage)').version(require('../../package.json').version);
 
@@ -50,12 +52,12 @@ program
   .command('sql')
   .description('run a read-only SQL query against the store (through a running collector, else the embedded store)')
   .argument('<query>', 'the SQL query')
-  .option('--admin <url>', "a running collector's admin endpoint", 'http://127.0.0.1:13133')
+  .option('--admin <url>', ADMIN_OPTION_HELP)
   .option('--endpoint <url>', 'query this store directly: chdb://<folder> or http://host:8123')
   .option('--token <token>', "the collector's admin token (default $LOGFUN_CONSOLE_TOKEN, else the token file)")
   .option('--token-file <file>', TOKEN_FILE_OPTION_HELP)
   .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'tsv']).default('table'))
-  .action(async (query: string, opts: { admin: string; endpoint?: string; token?: string; tokenFile?: string; format: 'table' | 'json' | 'tsv' }) => {
+  .action(async (query: string, opts: { admin?: string; endpoint?: string; token?: string; tokenFile?: string; format: 'table' | 'json' | 'tsv' }) => {
     const rows = await runSql(query, opts);
     console.log(formatRows(rows, opts.format));
   });

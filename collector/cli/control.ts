@@ -10,13 +10,13 @@
  * Every subcommand takes --admin <url> (default http://127.0.0.1:13133) and
  * --token <t> (default $LOGFUN_CONTROL_TOKEN).
  */
-import { cliAdminToken, TOKEN_FILE_OPTION_HELP } from './admin-token';
+import { ADMIN_OPTION_HELP, cliAdminTarget, TOKEN_FILE_OPTION_HELP } from './admin-token';
 import { Command, Option } from 'commander';
 import type { RuleJson, RuleListJson } from '../control/json';
 import { CONTROL_TOKEN_ENV } from '../control/setup';
 import { formatRows } from './sql';
 
-export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:13133';
+export { DEFAULT_ADMIN_URL } from './admin-token';
 
 export interface ControlClientOptions {
   /** The collector's admin endpoint, e.g. http://127.0.0.1:13133. */
@@ -156,10 +156,10 @@ export function registerControlCommand(program: Command, io: CliOutput = console
   const control = program.command('control').description('list and change control rules (mute / sample / severity floor) through a running collector');
   const withConnection = (cmd: Command) =>
     cmd
-      .option('--admin <url>', "the collector's admin endpoint", DEFAULT_ADMIN_URL)
+      .option('--admin <url>', ADMIN_OPTION_HELP)
       .option('--token <token>', `bearer token for the control API (default $${CONTROL_TOKEN_ENV}, else the admin token)`)
       .option('--token-file <file>', TOKEN_FILE_OPTION_HELP);
-  const connection = (o: { admin: string; token?: string; tokenFile?: string }): ControlClientOptions => ({ admin: o.admin, token: cliAdminToken(o, process.env, [CONTROL_TOKEN_ENV]) });
+  const connection = (o: { admin?: string; token?: string; tokenFile?: string }): ControlClientOptions => cliAdminTarget(o, process.env, [CONTROL_TOKEN_ENV]);
   const withTarget = (cmd: Command, required: boolean) =>
     (required ? cmd.requiredOption('--service <name>', 'service.name the rule targets') : cmd.option('--service <name>', 'service.name the rule targets'))
       .option('--instance <id>', 'only this service.instance.id')
@@ -170,7 +170,7 @@ export function registerControlCommand(program: Command, io: CliOutput = console
     .option('--service <name>', 'only rules of this service')
     .addOption(new Option('--source <source>', 'only manual or automatic (spam balancer) rules').choices(['manual', 'auto']))
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action(async (o: { admin: string; token?: string; service?: string; source?: string; format: 'table' | 'json' }) => {
+    .action(async (o: { admin?: string; token?: string; service?: string; source?: string; format: 'table' | 'json' }) => {
       const list = await listRules(connection(o), { service: o.service, source: o.source });
       io.out(formatRules(list.rules, o.format));
     });
@@ -180,7 +180,7 @@ export function registerControlCommand(program: Command, io: CliOutput = console
     .option('--sample <rate>', 'keep this fraction of the records, in (0, 1]')
     .option('--min-severity <level>', 'drop records below this level (trace, debug, info, warn, error, fatal or 1..24)')
     .option('--reason <text>', 'why (shown in listings and sent to the SDKs)')
-    .action(async (o: SetArgs & { admin: string; token?: string }) => {
+    .action(async (o: SetArgs & { admin?: string; token?: string }) => {
       const rule = await setRuleVia(connection(o), o);
       const extras = [rule.sampleRate < 1 ? `sample ${rule.sampleRate}` : '', rule.minSeverityText ? `min severity ${rule.minSeverityText}` : ''].filter(Boolean).join(', ');
       io.out(`set ${rule.state.toUpperCase()} on ${describeTarget(rule.target)}${extras ? ` (${extras})` : ''}, version ${rule.version}`);
@@ -189,7 +189,7 @@ export function registerControlCommand(program: Command, io: CliOutput = console
   withConnection(withTarget(control.command('clear').description('remove the manual rule of a target (or the automatic one with --auto)'), false))
     .option('--id <id>', 'the rule id shown by `logfun control list`')
     .option('--auto', "clear the spam balancer's decision instead of the manual rule")
-    .action(async (o: Partial<TargetArgs> & { id?: string; auto?: boolean; admin: string; token?: string }) => {
+    .action(async (o: Partial<TargetArgs> & { id?: string; auto?: boolean; admin?: string; token?: string }) => {
       const cleared = await clearRuleVia(connection(o), o);
       const what = o.id ?? describeTarget({ service: o.service ?? '', instance: o.instance, function: o.function, templateId: o.template });
       if (!cleared) {

@@ -6,10 +6,11 @@
  * (storage/clickhouse-reader.ts), under the same limits.
  */
 import { openClickHouseReader } from '../storage/clickhouse-reader';
-import { cliAdminToken } from './admin-token';
+import { cliAdminTarget } from './admin-token';
 
 export interface SqlOptions {
-  admin: string;
+  /** Default: the collector recorded in ./.logfun/admin-url, else 127.0.0.1:13133 (cli/admin-token.ts). */
+  admin?: string;
   /** The admin token (default $LOGFUN_CONSOLE_TOKEN, else the collector's token file). */
   token?: string;
   tokenFile?: string;
@@ -21,7 +22,8 @@ export const DEFAULT_EMBEDDED_ENDPOINT = 'chdb://./.logfun/data';
 
 export async function runSql(query: string, options: SqlOptions): Promise<Record<string, unknown>[]> {
   if (!options.endpoint) {
-    const viaAdmin = await queryAdmin(options.admin, query, cliAdminToken(options));
+    const target = cliAdminTarget(options);
+    const viaAdmin = await queryAdmin(target.admin, query, target.token);
     if (viaAdmin) return viaAdmin;
   }
   const reader = await openClickHouseReader({ endpoint: options.endpoint ?? DEFAULT_EMBEDDED_ENDPOINT });
@@ -62,10 +64,17 @@ export function formatRows(rows: Record<string, unknown>[], format: SqlOptions['
   if (format === 'json') return rows.map((r) => JSON.stringify(r)).join('\n');
   if (rows.length === 0) return '(no rows)';
   const columns = Object.keys(rows[0]);
-  const cell = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  // Stored text is untrusted: control characters (ESC sequences that clear the screen, set the
+  // title or write the clipboard) are shown escaped, never sent to the terminal.
+  const cell = (v: unknown) => escapeControls(typeof v === 'string' ? v : JSON.stringify(v));
   if (format === 'tsv') return [columns.join('\t'), ...rows.map((r) => columns.map((c) => cell(r[c]).replace(/[\t\n]/g, ' ')).join('\t'))].join('\n');
   const cells = rows.map((r) => columns.map((c) => cell(r[c]).replace(/\n/g, '\\n')));
   const widths = columns.map((c, i) => Math.min(80, Math.max(c.length, ...cells.map((row) => row[i].length))));
   const line = (vals: string[]) => vals.map((v, i) => (v.length > widths[i] ? v.slice(0, widths[i] - 1) + '…' : v.padEnd(widths[i]))).join(' │ ');
   return [line(columns), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...cells.map(line), `(${rows.length} row${rows.length === 1 ? '' : 's'})`].join('\n');
+}
+
+/** C0 and C1 control characters (and DEL) as \xNN; tab and newline are left to the caller's layout. */
+export function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -12,7 +12,7 @@
  * Exit codes: 0 after Ctrl-C, 1 when the collector is unreachable, refuses the
  * token (401) or the parameters (400).
  */
-import { cliAdminToken, TOKEN_FILE_OPTION_HELP } from './admin-token';
+import { ADMIN_OPTION_HELP, cliAdminTarget, TOKEN_FILE_OPTION_HELP } from './admin-token';
 import type { Command } from 'commander';
 import { readSse } from '../tail/sse-client';
 import { CONSOLE_TOKEN_ENV } from '../console/auth';
@@ -136,15 +136,15 @@ export function registerTailCommand(program: Command): void {
     .option('--service <name>', 'only this service')
     .option('--severity <level>', 'only records at or above this level (trace, debug, info, warn, error, fatal)')
     .option('--grep <text>', 'only records whose body contains this text (ASCII case-insensitive)')
-    .option('--admin <url>', "the collector's admin endpoint", 'http://127.0.0.1:13133')
+    .option('--admin <url>', ADMIN_OPTION_HELP)
     .option('--token <token>', `admin token (default $${CONSOLE_TOKEN_ENV}, else the token file)`)
     .option('--token-file <file>', TOKEN_FILE_OPTION_HELP)
     .option('--json', 'print each record as a JSON line')
-    .action(async (opts: { since: string; service?: string; severity?: string; grep?: string; admin: string; token?: string; tokenFile?: string; json?: boolean }) => {
+    .action(async (opts: { since: string; service?: string; severity?: string; grep?: string; admin?: string; token?: string; tokenFile?: string; json?: boolean }) => {
       const stop = new AbortController();
       void untilSignal().then(() => stop.abort());
       try {
-        await runTail({ ...opts, token: cliAdminToken(opts), signal: stop.signal });
+        await runTail({ ...opts, ...cliAdminTarget(opts), signal: stop.signal });
       } catch (e) {
         console.error(`logfun tail: ${(e as Error).message}`);
         process.exit(1);

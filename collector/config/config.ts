@@ -97,7 +97,7 @@ export class ConfigError extends Error {
 
 export type FactoryRegistry = Map<string, ComponentFactory>;
 
-const DEFAULT_TELEMETRY: TelemetryConfig = { admin: { endpoint: '127.0.0.1:13133', sql_api: true, console_token: '', console_token_file: '', allowed_hosts: [], read_limits: { max_execution_time: '30s', max_result_rows: 100000, max_result_bytes: '256MiB', max_memory_usage: '2GiB', max_threads: 1, max_concurrent: 2 }, tls: null }, logs: { level: 'info' } };
+const DEFAULT_TELEMETRY: TelemetryConfig = { admin: { endpoint: '127.0.0.1:13133', sql_api: true, console_token: '', console_token_file: '', allowed_hosts: [], read_limits: { max_execution_time: '30s', max_result_rows: 100000, max_result_bytes: '64MiB', max_memory_usage: '2GiB', max_threads: 1, max_concurrent: 2 }, tls: null }, logs: { level: 'info' } };
 
 /**
  * Expands ${env:NAME}, ${NAME} and ${NAME:-default} in every string value of the parsed

@@ -24,6 +24,8 @@ export const CONSOLE_TOKEN_ENV = 'LOGFUN_CONSOLE_TOKEN';
 export const CONSOLE_COOKIE = 'logfun_session';
 /** Where the token is kept when the data is in the default embedded folder (./.logfun/data). */
 export const DEFAULT_TOKEN_FILE = path.join('.logfun', 'admin-token');
+/** Beside the token file: the admin URL of the collector that made the token (the CLI sends the token only there). */
+export const ADMIN_URL_FILE = 'admin-url';
 const SESSION_TTL_MS = 12 * 3600_000;
 /** Sessions kept at once; the oldest goes first beyond this (a sign-in flood cannot grow memory). */
 const MAX_SESSIONS = 1024;
@@ -140,4 +142,19 @@ export function loadOrCreateTokenFile(file: string): { token: string; created: b
     throw new Error(`cannot write the admin token to ${file}: ${(e as Error).message} (set service.telemetry.admin.console_token or $${CONSOLE_TOKEN_ENV})`);
   }
   return { token, created: true };
+}
+
+/** Records `url` beside the token file (0600), for the CLI; best effort. */
+export function writeAdminUrlFile(tokenFile: string, url: string): void {
+  try {
+    fs.writeFileSync(path.join(path.dirname(tokenFile), ADMIN_URL_FILE), url + '\n', { mode: 0o600 });
+  } catch {
+    /* the CLI then uses its default address, without the file's token */
+  }
+}
+
+/** Removes the record of writeAdminUrlFile when it still names `url`. */
+export function removeAdminUrlFile(tokenFile: string, url: string): void {
+  const file = path.join(path.dirname(tokenFile), ADMIN_URL_FILE);
+  if (readTokenFile(file) === url) fs.rmSync(file, { force: true });
 }

@@ -16,9 +16,10 @@
  * the Host must be one this endpoint answers to, a browser request must come from
  * our own origin, and every route but the probes, /metrics and the console's pages
  * needs the admin token (Bearer) or a console session (console/auth.ts). Bodies are
- * read up to 1 MiB (413 beyond) or a route's own bound. Connections are capped and
- * slow clients cut off (header and request timeouts), so a flood of half-open
- * requests cannot take the descriptors the collector needs.
+ * read up to 1 MiB (413 beyond) or a route's own bound. Connections are capped (in
+ * all and per client address) and slow clients cut off (header and request
+ * timeouts), so a flood of half-open requests cannot take the descriptors the
+ * collector needs, nor the probes' way in.
  * With service.telemetry.admin.tls it serves HTTPS only (adminTlsOf).
  */
 import * as http from 'http';
@@ -43,6 +44,11 @@ export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse,
 const MAX_BODY_BYTES = 1 << 20;
 /** Open connections at once; more are closed on arrival. */
 const MAX_CONNECTIONS = 256;
+/**
+ * Open connections from one address: one client cannot take the whole budget, so the
+ * kubelet's probes (from the node's address) still get through a flood from a pod.
+ */
+const MAX_CONNECTIONS_PER_CLIENT = 32;
 /** A client has this long to send its headers, and this long for the whole request. */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -122,6 +128,18 @@ export class AdminServer {
     this.secure = tls !== undefined;
     this.server = tls ? https.createServer({ ...secureServerOptions(tls), ...limits }, onRequest) : http.createServer(limits, onRequest);
     this.server.maxConnections = MAX_CONNECTIONS;
+    const perClient = new Map<string, number>();
+    this.server.on('connection', (socket) => {
+      const from = socket.remoteAddress ?? '';
+      const open = (perClient.get(from) ?? 0) + 1;
+      if (open > MAX_CONNECTIONS_PER_CLIENT) return void socket.destroy();
+      perClient.set(from, open);
+      socket.once('close', () => {
+        const left = (perClient.get(from) ?? 1) - 1;
+        if (left <= 0) perClient.delete(from);
+        else perClient.set(from, left);
+      });
+    });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(port, host, () => resolve());
@@ -160,7 +178,7 @@ export class AdminServer {
       return refuse(res, 403, `host ${JSON.stringify(req.headers.host ?? '')} is not one this endpoint answers to (service.telemetry.admin.allowed_hosts)`);
     }
     const custom = this.routes.get(`${req.method} ${url.pathname}`);
-    const isBuiltinPublic = !custom && req.method === 'GET' && PUBLIC_GET.has(url.pathname);
+    const isBuiltinPublic = !custom && (req.method === 'GET' || req.method === 'HEAD') && PUBLIC_GET.has(url.pathname);
     const options: RouteOptions = custom?.options ?? { access: isBuiltinPublic ? 'public' : 'token' };
     const crossSite = crossSiteRefusal(req, this.secure, options.navigable === true);
     if (crossSite) return refuse(res, crossSite.status, crossSite.error);
@@ -187,16 +205,16 @@ export class AdminServer {
     const body = Buffer.concat(chunks);
     try {
       if (custom) return await custom.handler(req, res, body);
-      if (url.pathname === '/healthz' && req.method === 'GET') {
+      if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
         res.writeHead(this.healthy ? 200 : 503, { 'content-type': 'text/plain' });
         return void res.end(this.healthy ? 'ok\n' : 'unavailable\n');
       }
-      if (url.pathname === '/readyz' && req.method === 'GET') {
+      if (url.pathname === '/readyz' && (req.method === 'GET' || req.method === 'HEAD')) {
         const report = this.healthy ? this.readiness.check() : { ready: false, reasons: ['collector is starting or shutting down'] };
         res.writeHead(report.ready ? 200 : 503, { 'content-type': 'text/plain' });
         return void res.end(report.ready ? 'ready\n' : `not ready\n${report.reasons.join('\n')}\n`);
       }
-      if (url.pathname === '/metrics' && req.method === 'GET') {
+      if (url.pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         return void res.end(this.metrics.render());
       }
@@ -242,10 +260,7 @@ export class AdminServer {
     let count = 0;
     const writeRows = async (rows: Record<string, unknown>[]): Promise<void> => {
       for (const row of rows) {
-        if (!res.write((count++ === 0 ? '\n' : ',\n') + JSON.stringify(row))) await new Promise<void>((resolve) => {
-          res.once('drain', resolve);
-          res.once('close', resolve);
-        });
+        if (!res.write((count++ === 0 ? '\n' : ',\n') + JSON.stringify(row))) await drainOrClose(res);
         if (res.destroyed) return;
       }
     };
@@ -268,6 +283,19 @@ export class AdminServer {
     s.closeAllConnections?.();
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }
+}
+
+/** Resolves when `res` can take more (or is gone); leaves no listener behind. */
+function drainOrClose(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /** Answers an error before the body was read, and closes the connection so the unread body goes with it. */

@@ -18,7 +18,7 @@ import { controlPlaneFromConfig, controlTokenOf } from '../control/setup';
 import { mountControlApi } from '../control/api';
 import { mountConsole, consoleTokenOf, type MountedConsole } from '../console/mount';
 import { LiveTailHub, tapStoreExporter } from '../tail/hub';
-import { defaultTokenFile, loadOrCreateTokenFile } from '../console/auth';
+import { defaultTokenFile, loadOrCreateTokenFile, removeAdminUrlFile, writeAdminUrlFile } from '../console/auth';
 
 export interface CollectorOptions {
   /** A config file path; ignored when `yaml` or `config` is given. */
@@ -55,6 +55,8 @@ export class Collector {
   adminTokenFile: string | undefined;
   /** The token was made by this start (the CLI prints it once). */
   adminTokenCreated = false;
+  /** The admin URL recorded beside the token file for the CLI (collector/cli/admin-token.ts). */
+  private recordedAdminUrl: string | undefined;
 
   constructor(options: CollectorOptions = {}) {
     this.metrics = options.metrics ?? new Metrics();
@@ -114,6 +116,9 @@ export class Collector {
     }
     this.admin.healthy = true;
     this.running = true;
+    // Where `logfun sql/tail/control` in this folder find this collector (and send its token only there).
+    this.recordedAdminUrl = this.adminTokenFile ? this.admin.boundUrl?.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:') : undefined;
+    if (this.adminTokenFile && this.recordedAdminUrl) writeAdminUrlFile(this.adminTokenFile, this.recordedAdminUrl);
     this.logger.info('collector started', {
       pipelines: [...this.config.pipelines.keys()],
       admin: adminEndpoint ? this.admin.boundUrl : null,
@@ -148,6 +153,7 @@ export class Collector {
       return;
     }
     this.running = false;
+    if (this.adminTokenFile && this.recordedAdminUrl) removeAdminUrlFile(this.adminTokenFile, this.recordedAdminUrl);
     await this.graph.shutdown();
     await this.control?.shutdown();
     await this.reader?.close();

@@ -42,7 +42,11 @@ export interface ReadLimits {
   maxExecutionSeconds: number;
   /** Rows a result may have (max_result_rows, overflow = error). */
   maxResultRows: number;
-  /** Uncompressed bytes a result may have (max_result_bytes). */
+  /**
+   * Bytes a result may have: the engine's max_result_bytes (uncompressed), and again
+   * as the JSON text that reaches this process (which can be several times larger:
+   * a control character becomes \u0001), checked before any of it is parsed.
+   */
   maxResultBytes: number;
   /** Memory one query may use (max_memory_usage). */
   maxMemoryBytes: number;
@@ -57,7 +61,7 @@ export interface ReadLimits {
 export const DEFAULT_READ_LIMITS: ReadLimits = {
   maxExecutionSeconds: 30,
   maxResultRows: 100_000,
-  maxResultBytes: 256 * 1024 * 1024,
+  maxResultBytes: 64 * 1024 * 1024,
   maxMemoryBytes: 2 * 1024 * 1024 * 1024,
   maxThreads: 1,
   sessions: 2,
@@ -65,6 +69,12 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
 };
 
 export class ReaderBusyError extends Error {}
+/** A result's JSON text went over ReadLimits.maxResultBytes. */
+export class ResultTooLargeError extends Error {
+  constructor(limit: number) {
+    super(`result larger than ${limit} bytes as JSON (service.telemetry.admin.read_limits.max_result_bytes): select fewer rows or columns, or substrings of long values`);
+  }
+}
 export class ReadOnlyStoreError extends Error {}
 
 /** A read-only store: the ClickHouseStore reads, and `stream` for user SQL; writes are refused. */
@@ -167,10 +177,10 @@ function parseJsonLines(text: string): Record<string, unknown>[] {
   return rows;
 }
 
-/** The engine streams only statements that return rows: say so in the user's terms. */
+/** The engine's read-only refusal, in the user's terms. */
 function refusalOf(e: unknown, statement: string): unknown {
-  if (!/Streaming query is not supported/.test((e as Error).message)) return e;
-  return new UserSqlRefusedError(`read-only: only statements that return rows run here (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN, EXISTS); refused: ${statement.slice(0, 200)}`);
+  if (!/READONLY|readonly mode/.test((e as Error).message)) return e;
+  return new UserSqlRefusedError(`read-only: ${(e as Error).message.replace(/^Query failed:\s*/, '')} (refused: ${statement.slice(0, 200)})`);
 }
 
 class ChdbReader extends ReaderBase {
@@ -184,6 +194,7 @@ class ChdbReader extends ReaderBase {
     readonly capabilities: ClickHouseCapabilities,
     private readonly sessions: ChdbSession[],
     private readonly slots: Slots<ChdbSession>,
+    private readonly maxBytes: number,
   ) {
     super();
   }
@@ -203,7 +214,7 @@ class ChdbReader extends ReaderBase {
         for (const [name, value] of settings) await session.queryAsync(`SET ${name} = ${typeof value === 'number' ? value : `'${value}'`}`);
       }
       const capabilities = await probeCapabilitiesWith(rowsOf, version);
-      return new ChdbReader(`chdb://${folder}`, database, version, capabilities, sessions, new Slots(sessions, limits.maxWaiting));
+      return new ChdbReader(`chdb://${folder}`, database, version, capabilities, sessions, new Slots(sessions, limits.maxWaiting), limits.maxResultBytes);
     } catch (e) {
       for (const s of sessions) s.close();
       throw e;
@@ -214,32 +225,47 @@ class ChdbReader extends ReaderBase {
     throw new ReadOnlyStoreError('the embedded reader has no @clickhouse/client; use query() or stream()');
   }
 
-  private static async rows(session: ChdbSession, sql: string, params?: Record<string, unknown>, signal?: AbortSignal): Promise<Record<string, unknown>[]> {
+  /** One whole result (not streamed), refused unparsed when its JSON is over maxBytes. */
+  private static async rows(session: ChdbSession, sql: string, params: Record<string, unknown> | undefined, signal: AbortSignal | undefined, maxBytes: number): Promise<Record<string, unknown>[]> {
     const result = params && Object.keys(params).length
       ? await session.queryBindAsync(sql, params, { format: 'JSONEachRow', signal })
       : await session.queryAsync(sql, { format: 'JSONEachRow', signal });
+    if (result.bytes().length > maxBytes) throw new ResultTooLargeError(maxBytes);
     return parseJsonLines(result.text());
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>, options: QueryOptions = {}): Promise<T[]> {
     this.assertOpen();
-    return (await this.slots.use((s) => ChdbReader.rows(s, sql.replace(/[\s;]+$/, ''), params, options.signal))) as T[];
+    return (await this.slots.use((s) => ChdbReader.rows(s, sql.replace(/[\s;]+$/, ''), params, options.signal, this.maxBytes))) as T[];
   }
 
   async *stream(sql: string, signal?: AbortSignal): AsyncIterable<Record<string, unknown>[]> {
     this.assertOpen();
     const session = await this.slots.acquire();
     try {
-      const statement = await vetUserSql((q, params) => ChdbReader.rows(session, q, params, signal), sql);
-      let stream: ReturnType<ChdbSession['queryStream']>;
+      const { statement } = await vetUserSql((q, params) => ChdbReader.rows(session, q, params, signal, this.maxBytes), sql);
+      let stream: ReturnType<ChdbSession['queryStream']> | undefined;
       try {
         stream = session.queryStream(statement, { format: 'JSONEachRow', signal });
       } catch (e) {
-        throw refusalOf(e, statement);
+        // The engine streams only SELECT-like statements; SHOW, DESCRIBE, EXISTS and EXPLAIN
+        // (the other kinds vetUserSql lets through) run whole, under the same limits.
+        if (!/Streaming query is not supported/.test((e as Error).message)) throw refusalOf(e, statement);
       }
+      if (!stream) {
+        try {
+          yield await ChdbReader.rows(session, statement, undefined, signal, this.maxBytes);
+        } catch (e) {
+          throw refusalOf(e, statement);
+        }
+        return;
+      }
+      let bytes = 0;
       try {
         for await (const chunk of stream) {
           if (signal?.aborted) break;
+          bytes += chunk.numBytes;
+          if (bytes > this.maxBytes) throw new ResultTooLargeError(this.maxBytes);
           yield chunk.rows<Record<string, unknown>>();
         }
       } catch (e) {
@@ -270,6 +296,7 @@ class HttpReader extends ReaderBase {
     private readonly store: ClickHouseStore,
     private readonly settings: ClickHouseSettings,
     private readonly slots: Slots<number>,
+    private readonly maxBytes: number,
   ) {
     super();
   }
@@ -278,7 +305,7 @@ class HttpReader extends ReaderBase {
     const store = await openClickHouse(opts);
     const settings = Object.fromEntries(readSettings(limits, store.serverVersion).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v])) as ClickHouseSettings;
     const slots = Array.from({ length: Math.max(1, limits.sessions) }, (_, i) => i);
-    return new HttpReader(store, settings, new Slots(slots, limits.maxWaiting));
+    return new HttpReader(store, settings, new Slots(slots, limits.maxWaiting), limits.maxResultBytes);
   }
 
   get endpoint(): string {
@@ -311,8 +338,12 @@ class HttpReader extends ReaderBase {
         clickhouse_settings: this.settings,
         abort_signal: signal,
       });
+      let bytes = 0;
       for await (const rows of rs.stream()) {
-        yield (rows as { json(): unknown }[]).map((r) => r.json() as Record<string, unknown>);
+        const batch = rows as { text: string; json(): unknown }[];
+        for (const r of batch) bytes += r.text.length + 1;
+        if (bytes > this.maxBytes) throw new ResultTooLargeError(this.maxBytes);
+        yield batch.map((r) => r.json() as Record<string, unknown>);
       }
     } finally {
       this.slots.release(slot);

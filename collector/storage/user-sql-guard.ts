@@ -33,8 +33,22 @@ export type BoundRowsOf = (sql: string, params?: Record<string, unknown>) => Pro
 /**
  * The statement to run for a user's `sql`, or UserSqlRefusedError with the reason.
  * @param rowsOf runs on a read-only session of the same engine
+ * (the statement's kind, the root of its syntax tree, must be one that reads: the
+ * engine would refuse the others anyway, this says so before anything runs)
  */
-export async function vetUserSql(rowsOf: BoundRowsOf, sql: string): Promise<string> {
+export interface VettedSql {
+  /** The canonical statement to run. */
+  statement: string;
+  /** The root node of the engine's syntax tree ("SelectWithUnionQuery", "ShowTables", "InsertQuery", ...). */
+  kind: string;
+}
+
+/** Statement kinds (root AST nodes) that only read, besides SELECT: SHOW ..., DESCRIBE, EXISTS, EXPLAIN. */
+export function isReadKind(kind: string): boolean {
+  return /^(SelectWithUnionQuery|SelectIntersectExceptQuery|Show|Describe|Exists|Explain)/.test(kind);
+}
+
+export async function vetUserSql(rowsOf: BoundRowsOf, sql: string): Promise<VettedSql> {
   if (sql.trim() === '') throw new UserSqlRefusedError('empty query');
   let canonical: string;
   try {
@@ -45,11 +59,13 @@ export async function vetUserSql(rowsOf: BoundRowsOf, sql: string): Promise<stri
   }
   const clause = outputClauseOf(canonical);
   if (clause) throw new UserSqlRefusedError(`${clause} is not allowed here: results are returned as rows`);
-  const ast = await rowsOf(`EXPLAIN AST ${canonical}`);
-  for (const name of functionNamesOfAst(ast.map((r) => String(Object.values(r)[0] ?? '')))) {
+  const lines = (await rowsOf(`EXPLAIN AST ${canonical}`)).map((r) => String(Object.values(r)[0] ?? ''));
+  for (const name of functionNamesOfAst(lines)) {
     if (HOST_READING_FUNCTIONS.has(name.toLowerCase())) throw new UserSqlRefusedError(`function ${name}() is not allowed here: it reads the collector's files`);
   }
-  return canonical;
+  const kind = /^\s*(\S+)/.exec(lines[0] ?? '')?.[1] ?? '';
+  if (!isReadKind(kind)) throw new UserSqlRefusedError(`read-only: only statements that read run here (SELECT, WITH, SHOW, DESCRIBE, EXISTS, EXPLAIN); this one is ${kind || 'unknown'}`);
+  return { statement: canonical, kind };
 }
 
 /** The engine's message without the wrapper query it names (which is ours, not the user's). */

@@ -5,6 +5,7 @@
  * log needed). Raw sockets against a real collector's admin endpoint.
  */
 import * as fs from 'fs';
+import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -106,6 +107,15 @@ test('half-open requests are capped and cut off; real requests are still served'
   // The connections beyond the cap are closed on arrival.
   await new Promise((r) => setTimeout(r, 1000));
   expect(closedByServer).toBeGreaterThanOrEqual(600 - 256);
+  // One client cannot take the probes' way in: another address still gets its answer meanwhile.
+  const probe = await new Promise<number>((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/healthz', localAddress: '127.0.0.2', agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
+  expect(probe).toBe(200);
   // The rest are cut off by the header timeout (10 s).
   const deadline = Date.now() + 20_000;
   while (closedByServer < 600 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));

@@ -41,7 +41,7 @@ exporters:
     batch: { flush_interval: 100ms }
 service:
   telemetry:
-    admin: { endpoint: "127.0.0.1:0", read_limits: { max_execution_time: 3s, max_result_rows: 50000 } }
+    admin: { endpoint: "127.0.0.1:0", read_limits: { max_execution_time: 3s, max_result_rows: 50000, max_result_bytes: 16MiB } }
   pipelines:
     logs: { receivers: [otlp], exporters: [clickhouse] }
 `;
@@ -109,10 +109,22 @@ afterAll(async () => {
   fs.rmSync(folder, { recursive: true, force: true });
 });
 
-test('a plain read works and streams its rows', async () => {
+test('a plain read works and streams its rows; SHOW, DESCRIBE, EXISTS and EXPLAIN read too', async () => {
   const a = await sql('SELECT number AS n FROM numbers(3) ORDER BY n');
   expect(a.status).toBe(200);
   expect(a.rows!.map((r) => Number(r.n))).toEqual([0, 1, 2]);
+  expect((await sql('SHOW TABLES FROM otel')).rows).toContainEqual({ name: 'otel_logs' });
+  expect((await sql('DESCRIBE TABLE otel.otel_logs')).rows!.map((r) => r.name)).toContain('Timestamp');
+  expect((await sql('EXISTS TABLE otel.otel_logs')).rows).toEqual([{ result: 1 }]);
+  expect((await sql('EXPLAIN SELECT 1')).status).toBe(200);
+});
+
+test('a result whose JSON is over the byte limit is refused before it is parsed', async () => {
+  // Control characters grow 6x as JSON (\u0001): the engine's own byte count would let this through.
+  const a = await sql('SELECT repeat(char(1), 1000000) AS s FROM numbers(20)');
+  expect(refused(a)).toBe(true);
+  expect(a.text).toMatch(/result larger than|Limit for result exceeded/);
+  expect((await sql('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
 });
 
 test('files cannot be read: scalar file(), table function file(), /proc/self/environ', async () => {
