@@ -105,32 +105,45 @@ describe.each(KINDS)('%s script: await log.shutdown() returns', (kind) => {
       if (speaks === 'logfun') expect(run.stderr).not.toMatch(/otlp export failed/);
     });
 
-    test('collector goes away mid-run: returns, what was acknowledged arrived, the rest is counted as dropped', async () => {
-      const service = `gone-${kind}-${transport}`;
-      const proxy = await CutProxy.start(collector.grpcPort);
-      const half = RECORDS / 2;
-      const options = { service, transport, endpoint: proxy.endpoint, shutdownTimeoutMs: 1000, retry: { initialBackoffMs: 50, maxBackoffMs: 200 } };
-      // The script flushes the first half, says so, and waits for a line on stdin (sent once the proxy is cut).
-      const middle = {
-        first: half,
-        code: `const flushed = await log.flush(10000);
+    test.each(['cut', 'freeze'] as const)(
+      'collector goes away mid-run (%s): returns, what was acknowledged arrived, the rest is counted as dropped',
+      async (how) => {
+        const service = `gone-${how}-${kind}-${transport}`;
+        const proxy = await CutProxy.start(collector.grpcPort);
+        try {
+          const half = RECORDS / 2;
+          const options = { service, transport, endpoint: proxy.endpoint, shutdownTimeoutMs: 1000, retry: { initialBackoffMs: 50, maxBackoffMs: 200 } };
+          // The script flushes the first half, says so, and waits for a line on stdin (sent once the collector is gone).
+          const middle = {
+            first: half,
+            code: `const flushed = await log.flush(10000);
 console.log('FLUSHED ' + flushed);
 await new Promise((resolve) => process.stdin.once('data', () => { process.stdin.destroy(); resolve(); }));`,
-      };
-      const file = folder.write(service, kind, shutdownScript(kind, options, RECORDS, middle));
-      const run = await runScript(file, {
-        onStdout: (text, child) => {
-          if (text.includes('FLUSHED')) void proxy.cut().then(() => child.writeStdin('go\n'));
-        },
-      });
-      expect(run.stdout).toContain('FLUSHED true');
-      const stats = expectShutdownReturned(run);
-      expect(stats).toMatchObject({ emitted: RECORDS, exported: half, dropped: RECORDS - half, droppedAtShutdown: RECORDS - half });
-      expect(run.stderr).toMatch(new RegExp(`logfun SDK dropped ${RECORDS - half} log records`));
-      expect(run.ms).toBeLessThan(20_000);
-      await waitForCount(collector, `ServiceName = '${service}'`, half, 30_000);
-      expect(await countOf(service)).toBe(half);
-    });
+          };
+          const file = folder.write(service, kind, shutdownScript(kind, options, RECORDS, middle));
+          const run = await runScript(file, {
+            onStdout: (text, child) => {
+              if (!text.includes('FLUSHED')) return;
+              if (how === 'cut') void proxy.cut().then(() => child.writeStdin('go\n'));
+              else {
+                proxy.freeze();
+                child.writeStdin('go\n');
+              }
+            },
+          });
+          expect(run.stdout).toContain('FLUSHED true');
+          const stats = expectShutdownReturned(run);
+          expect(stats).toMatchObject({ emitted: RECORDS, exported: half, dropped: RECORDS - half, droppedAtShutdown: RECORDS - half });
+          expect(run.stderr).toMatch(new RegExp(`logfun SDK dropped ${RECORDS - half} log records`));
+          // Below exportTimeoutMs (10 s): no call to the frozen collector may hold the process until its deadline.
+          expect(run.ms).toBeLessThan(9_000);
+          await waitForCount(collector, `ServiceName = '${service}'`, half, 30_000);
+          expect(await countOf(service)).toBe(half);
+        } finally {
+          await proxy.cut();
+        }
+      },
+    );
   });
 
   test("transport 'file': returns, every record is in the file", async () => {
