@@ -238,6 +238,14 @@ export function pinoOptions<T extends object = Record<string, never>>(options?: 
  * (naturally or with process.exit()). thread-stream gives up after about 10 s and
  * terminates the worker, so the defaults here keep the whole close below that, and
  * report synchronously (see workerDefaults).
+ *
+ * That exit path needs the pino logger to be alive at exit: thread-stream and
+ * on-exit-leak-free hold the stream weakly, so a logger the script no longer
+ * references can be garbage-collected, and then the worker is terminated with no
+ * close at all. pino's own destinations write what they receive at once, so little
+ * is exposed; the worker destination therefore sends at once too (batch.delayMs 0:
+ * records still batch while one batch is in flight), instead of holding records for
+ * the SDK's default second.
  */
 export default async function pinoTransport(options: PinoBridgeOptions & { pinoWillSendConfig?: boolean } = {}): Promise<PinoDestination> {
   const { pinoWillSendConfig: _config, ...rest } = options;
@@ -252,6 +260,9 @@ export default async function pinoTransport(options: PinoBridgeOptions & { pinoW
  */
 export const WORKER_MAX_SHUTDOWN_TIMEOUT_MS = 6000;
 
+/** A worker sends what it received at once (see pinoTransport); an explicit batch.delayMs wins. */
+export const WORKER_BATCH_DELAY_MS = 0;
+
 /**
  * Options of the logger a worker destination makes. Diagnostics (drops, failing
  * exports, bad lines) are written to stderr synchronously: a worker's console is
@@ -265,6 +276,7 @@ function workerDefaults(options: PinoBridgeOptions): PinoBridgeOptions {
     diagnostics: writeStderrSync,
     onBadLine: (line, reason) => writeStderrSync(`logfun pino bridge: skipped a line (${reason}): ${line.slice(0, 200)}`),
     ...options,
+    batch: { delayMs: WORKER_BATCH_DELAY_MS, ...options.batch },
     // Not a number: createLogger reports it; undefined: its default (5 s) is below the cap.
     shutdownTimeoutMs: typeof given === 'number' ? Math.min(given, WORKER_MAX_SHUTDOWN_TIMEOUT_MS) : given,
   };

@@ -145,6 +145,40 @@ console.log('${MARKER}');`,
 });
 
 describe('pino worker transport, more endings', () => {
+  // A CommonJS script's top-level variables die with its module function: once it returned,
+  // the pino loggers (and the worker transport pino holds only weakly) may be collected,
+  // and then pino's exit hook never ends the worker; it is terminated. (An ES module's
+  // bindings live as long as the process, so this is CommonJS only.)
+  test(`the README snippet, then the script works on and its loggers are garbage-collected: every record of ${RUNS} runs arrives`, async () => {
+    const services: string[] = [];
+    const failures: string[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const inProcess = `pino-gc-inproc-${run}`;
+      const worker = `pino-gc-worker-${run}`;
+      services.push(inProcess, worker);
+      const file = folder.write(
+        `pino-gc-${run}`,
+        'cjs',
+        `${PINO_HEAD('cjs')}
+const log = pino(pinoOptions(), pinoDestination({ service: '${inProcess}', endpoint: '${endpoint}' }));
+const transport = pino.transport({ target: 'logfun/pino', options: { service: '${worker}', endpoint: '${endpoint}' } });
+const log2 = pino(pinoOptions(), transport);
+for (let i = 0; i < ${RECORDS}; i++) {
+  log.info('order %d shipped to %s', i, 'berlin');
+  log2.info('order %d shipped to %s', i, 'berlin');
+}
+// More work after the last log line; the loggers are not used any more. gc() stands in
+// for the collections that work would cause (deterministic here).
+transport.once('ready', () => setTimeout(() => global.gc(), 200));
+`,
+      );
+      const r = await runScript(file, { nodeArgs: ['--expose-gc'] });
+      if (r.code !== 0 || r.stderr !== '') failures.push(describeRun(r));
+    }
+    expect(failures).toEqual([]);
+    await expectArrived(services);
+  });
+
   test(`process.exit() right after logging: pino flushes its worker, every record of ${RUNS} runs arrives`, async () => {
     const services: string[] = [];
     const failures: string[] = [];

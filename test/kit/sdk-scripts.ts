@@ -32,6 +32,8 @@ export interface RunOptions {
   /** Called with each chunk of stdout as it arrives (e.g. to act when the script reaches a point). */
   onStdout?: (text: string, child: { writeStdin(s: string): void }) => void;
   args?: string[];
+  /** Node options before the script (e.g. --expose-gc). */
+  nodeArgs?: string[];
 }
 
 /** Packages a script may import besides logfun (linked from this repository's node_modules). */
@@ -70,7 +72,7 @@ export class ScriptFolder {
 export function runScript(file: string, options: RunOptions = {}): Promise<ScriptRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file, ...(options.args ?? [])], { cwd: path.dirname(file), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), file, ...(options.args ?? [])], { cwd: path.dirname(file), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
