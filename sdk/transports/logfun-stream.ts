@@ -290,8 +290,8 @@ export class LogfunStreamTransport implements Transport {
     const s = this.session;
     this.session = undefined;
     if (s && !s.closed) {
-      // Half-close so the collector ends the call cleanly (after acking what it got); cut it
-      // if it does not within STREAM_CLOSE_GRACE_MS. The timer is ref'd: the session is not,
+      // Half-close so the collector ends the call cleanly; cut it if it does not within
+      // STREAM_CLOSE_GRACE_MS. The timer is ref'd: the session is not,
       // and a caller awaiting this must not see the process end before it resolves.
       s.stream.end();
       let timer: NodeJS.Timeout | undefined;
