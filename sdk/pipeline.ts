@@ -24,11 +24,20 @@
  * records (those records go out again or are counted as dropped; the counts go
  * with the next batch).
  *
+ * Awaited work keeps the process alive (keep-alive.ts): transports' sockets and
+ * timers are unref'd, so `shutdown()` holds a ref'd handle until it settles and
+ * `flush()` waits on a ref'd timer; both are bounded. shutdown() returns within
+ * shutdownTimeoutMs (the flush; what is still buffered then is counted as dropped
+ * at shutdown and reported) plus TRANSPORT_CLOSE_TIMEOUT_MS (closing the transport),
+ * whether the receiver is up, down or goes away meanwhile.
+ *
  * Process exit: on 'beforeExit' (the event loop ran dry) the pipeline flushes
- * with ref'd timers, bounded by shutdownTimeoutMs. 'exit' (process.exit(), end
- * after beforeExit) only allows synchronous code and gRPC is asynchronous, so
- * records still buffered then are lost: the pipeline reports how many. Call
- * `await logger.shutdown()` before process.exit() / in signal handlers.
+ * with ref'd timers, bounded by shutdownTimeoutMs. 'exit' (process.exit(), an
+ * uncaught exception, or the end after beforeExit) only allows synchronous code
+ * and gRPC is asynchronous, so records still buffered then are lost: the pipeline
+ * reports how many, and why (the exit flush could not deliver them, or the process
+ * ended before they were sent). Call `await logger.shutdown()` before
+ * process.exit() / in signal handlers.
  */
 import { context as otelContext, trace, isSpanContextValid, ROOT_CONTEXT } from '@opentelemetry/api';
 import { nowMs, resyncClock } from './clock';
@@ -37,6 +46,7 @@ import type { InstrumentationScope, Resource } from './resource';
 import { Template } from './templates';
 import { ExportBatch, ExportError, type ExportResult, type Transport } from './transport';
 import { MutedCounter, type MutedCount } from './mute-counts';
+import { boundedWait, keepAliveWhile } from './keep-alive';
 import type { ArgumentValue, AttributeList } from './values';
 
 export interface PipelineOptions {
@@ -90,6 +100,12 @@ export interface LoggerStats {
 }
 
 const MAX_UNEXPECTED_FAILURES_PER_BATCH = 5;
+
+/**
+ * Bound on Transport.shutdown() (after the flush): a transport that does not close
+ * within it is left behind (its handles are unref'd) so shutdown() still returns.
+ */
+export const TRANSPORT_CLOSE_TIMEOUT_MS = 2000;
 
 /**
  * Where @opentelemetry/api 1.x keeps its registered globals (internal/global-utils.js:
@@ -185,6 +201,8 @@ export class Pipeline {
   /** Set when shutdown gave up: the drain loop must not touch the buffer any more. */
   private abandoned = false;
   private shutdownPromise: Promise<void> | undefined;
+  /** shutdown() has finished (flushed or given up, transport closed or left behind). */
+  private shutdownDone = false;
 
   private droppedSinceReport = { bufferFull: 0, rejected: 0, atShutdown: 0 };
   /** -Infinity: the first drop is reported at once; later ones at most once per interval. */
@@ -501,14 +519,9 @@ export class Pipeline {
   async flush(timeoutMs = this.options.shutdownTimeoutMs): Promise<boolean> {
     if (this.abandoned) return this.buffer.count === 0;
     if (this.settled()) return true;
-    const drained = this.drainEverything();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-      if (!this.refTimers) timer.unref();
-    });
-    await Promise.race([drained, timedOut]);
-    clearTimeout(timer);
+    // A ref'd timer: the caller awaits this, so the process stays alive until the buffer
+    // emptied or the timeout passed (the transport's own handles are unref'd).
+    await boundedWait(this.drainEverything(), timeoutMs, () => undefined);
     return this.settled();
   }
 
@@ -519,7 +532,11 @@ export class Pipeline {
     }
   }
 
-  /** Flushes (bounded by shutdownTimeoutMs), counts what is left as dropped, closes the transport. Idempotent. */
+  /**
+   * Flushes (bounded by shutdownTimeoutMs), counts what is left as dropped, closes the
+   * transport (bounded by TRANSPORT_CLOSE_TIMEOUT_MS). Idempotent. The process stays
+   * alive until it resolves, and it always resolves (never rejects).
+   */
   shutdown(): Promise<void> {
     if (this.shutdownPromise) return this.shutdownPromise;
     // Drops not reported yet go in-band now, while records are still accepted, so the final flush carries them.
@@ -527,7 +544,9 @@ export class Pipeline {
     this.reportTimer = undefined;
     this.reportDrops();
     this.closed = true;
-    this.shutdownPromise = this.runShutdown();
+    this.shutdownPromise = keepAliveWhile(this.runShutdown()).finally(() => {
+      this.shutdownDone = true;
+    });
     return this.shutdownPromise;
   }
 
@@ -536,22 +555,22 @@ export class Pipeline {
     this.batchTimer = undefined;
     this.deadline = Math.min(this.deadline, nowMs() + this.options.shutdownTimeoutMs);
     this.wake();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, this.deadline - nowMs()));
-    });
-    await Promise.race([this.drainEverything(), timedOut]);
-    clearTimeout(timer);
+    await boundedWait(this.drainEverything(), this.deadline - nowMs(), () => undefined);
     this.giveUpOnBuffered();
     if (this.reportTimer !== undefined) clearTimeout(this.reportTimer);
     this.reportTimer = undefined;
     this.reportDrops();
     unregisterForExit(this);
-    try {
-      await this.transport.shutdown();
-    } catch (err) {
-      this.options.diagnostics(`logfun: ${this.transport.name} transport shutdown failed: ${describe(err)}`);
-    }
+    const name = this.transport.name;
+    const closing = Promise.resolve()
+      .then(() => this.transport.shutdown())
+      .then(
+        () => undefined,
+        (err: unknown) => this.options.diagnostics(`logfun: ${name} transport shutdown failed: ${describe(err)}`),
+      );
+    await boundedWait(closing, TRANSPORT_CLOSE_TIMEOUT_MS, () =>
+      this.options.diagnostics(`logfun: ${name} transport did not close within ${TRANSPORT_CLOSE_TIMEOUT_MS} ms; shutdown continues without it`),
+    );
   }
 
   private giveUpOnBuffered(): void {
@@ -591,18 +610,28 @@ export class Pipeline {
     });
   }
 
-  /** exit: only synchronous work is possible; report what is lost. */
+  /** exit: only synchronous work is possible; report what is lost, and why. */
   reportLossAtExit(): void {
-    if (this.closed) return;
+    if (this.shutdownDone) return;
     const lost = this.buffer.count;
     if (lost > 0) {
-      this.options.diagnostics(
-        `logfun: process exiting with ${lost} log records not delivered to ${this.transport.name} ` +
-          '(async export cannot run in the exit handler; await logger.shutdown() before process.exit())',
-      );
+      this.options.diagnostics(`logfun: process exiting with ${lost} log records not delivered to ${this.transport.name}: ${this.whyLostAtExit()}`);
     }
     const d = this.droppedSinceReport;
     if (d.bufferFull + d.rejected > 0) this.reportDrops(false);
+  }
+
+  /** The reason given for records still buffered at 'exit' (it decides what the user should change). */
+  private whyLostAtExit(): string {
+    if (this.closed) return 'the process ended while logger.shutdown() was still running (await it before exiting)';
+    // The flush at beforeExit covered every record logged so far: the receiver did not take them in time.
+    if (this.emittedAtLastExitFlush > 0 && this.emittedAtLastExitFlush === this.emitted + this.mutes.total) {
+      return `the flush at exit could not deliver them within ${this.options.shutdownTimeoutMs} ms (shutdownTimeoutMs)`;
+    }
+    return (
+      'the process ended before they were sent (process.exit(), an uncaught exception or a signal); ' +
+      'asynchronous export cannot run in an exit handler: await logger.shutdown() before process.exit()'
+    );
   }
 
   // ---- drops ----

@@ -93,7 +93,12 @@ export interface Transport {
   readonly batchDefaults?: TransportBatchDefaults;
   /** Sends one batch; resolves when accepted, rejects with ExportError (other errors count as retryable). */
   export(batch: ExportBatch): Promise<ExportResult | void>;
-  /** Releases connections; called once, after the last export. */
+  /**
+   * Releases connections; called once, after the last export the pipeline waits for
+   * (an export still running then belongs to records already counted as dropped).
+   * The pipeline keeps the process alive while this runs and stops waiting after
+   * TRANSPORT_CLOSE_TIMEOUT_MS (pipeline.ts), so handles left open must be unref'd.
+   */
   shutdown(): Promise<void>;
   /** Optional: called once by createLogger before the first export (e.g. to connect early). */
   attach?(context: TransportContext): void;

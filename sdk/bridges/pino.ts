@@ -29,6 +29,7 @@
  * 'msg'). Through a worker, options must be structured-cloneable (no `logger`,
  * no Transport object, no functions).
  */
+import { writeSync } from 'fs';
 import { Writable } from 'stream';
 import type { LevelName } from '../severity';
 import { bridgeLogger, closeBridgeLogger, emitRecord, exceptionAttributes, levelOfName, levelOfPinoNumber, type BridgeLogger, type BridgeOptions } from './common';
@@ -226,11 +227,65 @@ export function pinoOptions<T extends object = Record<string, never>>(options?: 
 
 /**
  * The worker-thread transport: `pino.transport({ target: 'logfun/pino', options })`
- * loads this module in a worker and calls this with `options`; pino writes its
- * lines into the returned destination and ends it when the logger closes.
+ * loads this module in a worker (pino's thread-stream) and calls this with `options`;
+ * pino writes its lines into the returned destination and ends it when the logger
+ * closes.
+ *
+ * Exit: pino ends the stream from the main thread's 'exit' handler (on-exit-leak-free)
+ * and blocks there (Atomics.wait) until this destination emits 'close', which it does
+ * once its logger has shut down: flushed, and what could not be delivered counted and
+ * reported. So the worker's records are exported even when the main thread ends
+ * (naturally or with process.exit()). thread-stream gives up after about 10 s and
+ * terminates the worker, so the defaults here keep the whole close below that, and
+ * report synchronously (see workerDefaults).
+ *
+ * That exit path needs the pino logger to be alive at exit: thread-stream and
+ * on-exit-leak-free hold the stream weakly, so a logger the script no longer
+ * references can be garbage-collected, and then the worker is terminated with no
+ * close at all. pino's own destinations write what they receive at once, so little
+ * is exposed; the worker destination therefore sends at once too (batch.delayMs 0:
+ * records still batch while one batch is in flight), instead of holding records for
+ * the SDK's default second.
  */
 export default async function pinoTransport(options: PinoBridgeOptions & { pinoWillSendConfig?: boolean } = {}): Promise<PinoDestination> {
   const { pinoWillSendConfig: _config, ...rest } = options;
   void _config;
-  return new PinoDestination(rest);
+  return new PinoDestination(workerDefaults(rest));
+}
+
+/**
+ * Longest flush at close in a worker: with the transport's close (bounded by the
+ * pipeline) it must end before thread-stream stops waiting (10 s) and terminates
+ * the worker, which would lose the records silently instead of counting them.
+ */
+export const WORKER_MAX_SHUTDOWN_TIMEOUT_MS = 6000;
+
+/** A worker sends what it received at once (see pinoTransport); an explicit batch.delayMs wins. */
+export const WORKER_BATCH_DELAY_MS = 0;
+
+/**
+ * Options of the logger a worker destination makes. Diagnostics (drops, failing
+ * exports, bad lines) are written to stderr synchronously: a worker's console is
+ * relayed through the main thread, which is blocked and then gone at exit, the very
+ * moment the final drop report is written. Options cannot carry functions through a
+ * worker, so the user cannot have set these.
+ */
+function workerDefaults(options: PinoBridgeOptions): PinoBridgeOptions {
+  const given = options.shutdownTimeoutMs;
+  return {
+    diagnostics: writeStderrSync,
+    onBadLine: (line, reason) => writeStderrSync(`logfun pino bridge: skipped a line (${reason}): ${line.slice(0, 200)}`),
+    ...options,
+    batch: { delayMs: WORKER_BATCH_DELAY_MS, ...options.batch },
+    // Not a number: createLogger reports it; undefined: its default (5 s) is below the cap.
+    shutdownTimeoutMs: typeof given === 'number' ? Math.min(given, WORKER_MAX_SHUTDOWN_TIMEOUT_MS) : given,
+  };
+}
+
+function writeStderrSync(message: string): void {
+  try {
+    writeSync(2, message + '\n');
+  } catch {
+    // stderr closed: nowhere left to report
+  }
 }

@@ -126,8 +126,21 @@ export class LogfunWinstonTransport extends loadTransportStream() {
   }
 
   /**
+   * The stream's end (winston's `logger.end()` ends every transport and emits the
+   * logger's 'finish' after theirs): 'finish' waits until the records were exported
+   * (or counted as dropped), so `logger.on('finish', () => process.exit())` loses nothing.
+   */
+  override _final(callback: (error?: Error | null) => void): void {
+    this.close().then(
+      () => callback(),
+      (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+    );
+  }
+
+  /**
    * winston calls close() when the transport is removed or the logger closes.
-   * Flushes, and shuts down the logfun logger the transport made.
+   * Flushes, and shuts down the logfun logger the transport made (its shutdown is
+   * idempotent: close() and the stream's end share it).
    */
   close(): Promise<void> {
     return closeBridgeLogger(this.bridge);

@@ -145,6 +145,18 @@ class StreamSession {
   /** Sent batches waiting for their Ack, by sequence. */
   readonly answers = new Map<number, Answer>();
   stream!: GrpcClientStream;
+  /** Resolves when the stream has closed (the transport's onClose ran for it). */
+  readonly whenClosed: Promise<void>;
+  markClosed!: () => void;
+
+  constructor() {
+    this.whenClosed = new Promise<void>((resolve) => {
+      this.markClosed = () => {
+        this.closed = true;
+        resolve();
+      };
+    });
+  }
 }
 
 interface ReadyWaiter {
@@ -160,6 +172,9 @@ export type ControlListener = (update: ControlUpdateView) => void;
  * The byte bound and delay still cap a batch's size and a record's wait.
  */
 const COMPACT_BATCH_DEFAULTS: TransportBatchDefaults = { maxRecords: 4096 };
+
+/** How long shutdown() waits for the collector to end a half-closed stream before cutting it. */
+const STREAM_CLOSE_GRACE_MS = 500;
 
 export class LogfunStreamTransport implements Transport {
   readonly name: string = 'logfun';
@@ -275,23 +290,21 @@ export class LogfunStreamTransport implements Transport {
     const s = this.session;
     this.session = undefined;
     if (s && !s.closed) {
-      // Half-close so the collector ends the call cleanly; cut it if it does not.
+      // Half-close so the collector ends the call cleanly; cut it if it does not within
+      // STREAM_CLOSE_GRACE_MS. The timer is ref'd: the session is not,
+      // and a caller awaiting this must not see the process end before it resolves.
       s.stream.end();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          s.stream.close('logfun transport shut down');
-          resolve();
-        }, 500);
-        timer.unref();
-        const poll = setInterval(() => {
-          if (s.closed) {
-            clearInterval(poll);
-            clearTimeout(timer);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        s.whenClosed,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            s.stream.close('logfun transport shut down');
             resolve();
-          }
-        }, 10);
-        poll.unref();
-      });
+          }, STREAM_CLOSE_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(timer);
     }
     setMuteRules(this.registry, this, undefined);
   }
@@ -411,7 +424,7 @@ export class LogfunStreamTransport implements Transport {
   }
 
   private onClose(session: StreamSession, status: GrpcStreamStatus): void {
-    session.closed = true;
+    session.markClosed();
     if (this.session === session) this.session = undefined;
     const tooLarge = status.code === GrpcStatus.RESOURCE_EXHAUSTED && TOO_LARGE.test(status.details);
     const broken = new ExportError(
@@ -541,8 +554,9 @@ export class LogfunStreamTransport implements Transport {
  * collector, plain OTLP/gRPC otherwise. It tries the Ingest stream; when the
  * endpoint answers UNIMPLEMENTED (any other OTLP receiver), it switches to OTLP for
  * good and says so once through the diagnostics callback. Exports wait for the
- * answer, so nothing is lost or counted as failed while it is pending. Until the
- * compact stream is confirmed the transport calls itself 'otlp'.
+ * answer, so nothing is lost or counted as failed while it is pending. Its name
+ * (in diagnostics) is the protocol it speaks: 'logfun' until it fell back (before
+ * the answer it is trying the compact stream), 'otlp' after.
  */
 export class AutoTransport implements Transport {
   readonly batchDefaults: TransportBatchDefaults = COMPACT_BATCH_DEFAULTS;
@@ -557,7 +571,7 @@ export class AutoTransport implements Transport {
   }
 
   get name(): string {
-    return this.otlp === undefined && this.compact.connected ? 'logfun' : 'otlp';
+    return this.otlp === undefined ? 'logfun' : 'otlp';
   }
 
   /** 'logfun' (compact stream), 'otlp' (fell back), or 'undecided' (no answer from the endpoint yet). */

@@ -129,6 +129,8 @@ export class OtlpGrpcTransport implements Transport {
   private readonly metadata: grpc.Metadata;
   private readonly exportTimeoutMs: number;
   private closed = false;
+  /** Calls waiting for their answer (cancelled by shutdown). */
+  private readonly inFlight = new Set<grpc.ClientUnaryCall>();
 
   constructor(options: OtlpGrpcTransportOptions = {}) {
     checkSecurityOptions(options.tls, options.token);
@@ -160,7 +162,7 @@ export class OtlpGrpcTransport implements Transport {
       batch.encoded = bytes;
     }
     return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest<Buffer, Record<string, unknown>>(
+      const call = this.client.makeUnaryRequest<Buffer, Record<string, unknown>>(
         LOGS_SERVICE_EXPORT_PATH,
         (request) => request,
         (response) => OTLP.ExportLogsServiceResponse.toObject(OTLP.ExportLogsServiceResponse.decode(response)),
@@ -168,6 +170,7 @@ export class OtlpGrpcTransport implements Transport {
         this.metadata,
         { deadline: Date.now() + this.exportTimeoutMs },
         (err, response) => {
+          this.inFlight.delete(call);
           if (err) {
             const code = err.code ?? grpc.status.UNKNOWN;
             const details = err.details || err.message;
@@ -180,12 +183,21 @@ export class OtlpGrpcTransport implements Transport {
           resolve({ rejected, message: partial?.errorMessage || undefined });
         },
       );
+      this.inFlight.add(call);
     });
   }
 
+  /**
+   * Closes the channel. The pipeline calls this after its last export: a call still in
+   * flight belongs to a batch it already gave up on (counted as dropped), so it is
+   * cancelled; a call to a receiver that stopped answering would otherwise hold the
+   * channel, and the process, until its deadline (exportTimeoutMs).
+   */
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const call of this.inFlight) call.cancel();
+    this.inFlight.clear();
     this.client.close();
   }
 }
