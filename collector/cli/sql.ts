@@ -26,7 +26,14 @@ export async function runSql(query: string, options: SqlOptions): Promise<Record
     const viaAdmin = await queryAdmin(target.admin, query, target.token);
     if (viaAdmin) return viaAdmin;
   }
-  const reader = await openClickHouseReader({ endpoint: options.endpoint ?? DEFAULT_EMBEDDED_ENDPOINT });
+  const endpoint = options.endpoint ?? DEFAULT_EMBEDDED_ENDPOINT;
+  const reader = await openClickHouseReader({ endpoint }).catch((e: Error) => {
+    // chDB binds a folder to one process: a running collector holds it.
+    if (/Cannot lock file|Another server instance/i.test(e.message)) {
+      throw new Error(`the store ${endpoint} is in use by another process (a running collector?): query through its admin endpoint with --admin <url> (and --token)`);
+    }
+    throw e;
+  });
   try {
     const rows: Record<string, unknown>[] = [];
     for await (const chunk of reader.stream(query)) rows.push(...chunk);

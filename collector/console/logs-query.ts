@@ -34,6 +34,12 @@ export class SearchParamError extends Error {
   }
 }
 
+/**
+ * The most of a Body the console reads per record (explorer, exports, live tail): a few
+ * huge bodies must not make a page of results huge (the whole Body is in SQL).
+ */
+export const CONSOLE_BODY_CHARS = 65536;
+
 export interface LogSearch {
   service?: string;
   /** Records at or above this OTel severity number (1..24). */
@@ -202,7 +208,7 @@ export function buildLogSearchQuery(ref: LogsTableRef, s: LogSearch): { sql: str
   }
   const sql =
     `SELECT toString(${ts}) AS timeNs, ServiceName AS service, SeverityText AS severityText, SeverityNumber AS severityNumber, ` +
-    `Body AS body, toString(TemplateId) AS templateId, TraceId AS traceId, SpanId AS spanId, ` +
+    `substringUTF8(Body, 1, ${CONSOLE_BODY_CHARS}) AS body, toString(TemplateId) AS templateId, TraceId AS traceId, SpanId AS spanId, ` +
     `${functionExpr(ref.capabilities)} AS function, TemplateArgs AS args ` +
     `FROM ${quoteIdent(ref.database)}.${quoteIdent(ref.table)} ` +
     `WHERE ${where.join(' AND ')} ` +

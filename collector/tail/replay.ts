@@ -13,6 +13,7 @@
  * exporter after the tail subscribed, so the live half has it (hub.ts).
  */
 import { quoteIdent } from '../storage/clickhouse-params';
+import { CONSOLE_BODY_CHARS } from '../console/logs-query';
 import type { ClickHouseStore, QueryOptions } from '../storage/clickhouse-client';
 import type { ClickHouseCapabilities } from '../storage/clickhouse-version';
 import { normalizeAttributes, type TailFilter, type TailRecord } from './record';
@@ -88,7 +89,7 @@ export function buildReplayQuery(ref: LogsTable, caps: ClickHouseCapabilities, f
   const attrs = caps.hasMap ? 'mapKeys(LogAttributes) AS attrKeys, mapValues(LogAttributes) AS attrValues' : '`LogAttributes.keys` AS attrKeys, `LogAttributes.values` AS attrValues';
   const sql =
     `SELECT toString(${ts}) AS timeNs, ServiceName AS service, SeverityNumber AS severityNumber, SeverityText AS severityText, ` +
-    `Body AS body, toString(TemplateId) AS templateId, TemplateArgs AS templateArgs, TraceId AS traceId, SpanId AS spanId, ${attrs} ` +
+    `substringUTF8(Body, 1, ${CONSOLE_BODY_CHARS}) AS body, toString(TemplateId) AS templateId, TemplateArgs AS templateArgs, TraceId AS traceId, SpanId AS spanId, ${attrs} ` +
     `FROM ${quoteIdent(ref.database)}.${quoteIdent(ref.table)} ` +
     `WHERE ${where.join(' AND ')} ` +
     `ORDER BY ${ts} ` +
