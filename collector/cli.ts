@@ -16,6 +16,10 @@ import { registerTailCommand } from './cli/tail';
 import { TOKEN_FILE_OPTION_HELP } from './cli/admin-token';
 import { announceAdmin, restrictNewFiles } from './cli/announce';
 import { checkStorePaths } from './config/store-paths';
+import { exitQuietlyWhenReaderGoesAway } from './cli/quiet-pipes';
+
+// `logfun tail | head`: a closed pipe ends any command quietly with status 0.
+exitQuietlyWhenReaderGoesAway();
 
 const program = new Command();
 program.name('logfun').description('logfun: an OpenTelemetry-compatible log pipeline (collector, SDK, ClickHouse storage)').version(require('../../package.json').version);
@@ -52,10 +56,11 @@ program
   .argument('<query>', 'the SQL query')
   .option('--admin <url>', "a running collector's admin endpoint", 'http://127.0.0.1:13133')
   .option('--endpoint <url>', 'query this store directly: chdb://<folder> or http://host:8123')
+  .option('--database <name>', "with --endpoint (or no collector running): the database of unqualified table names (a collector uses its exporter's)", 'otel')
   .option('--token <token>', "the collector's admin token (default $LOGFUN_CONSOLE_TOKEN, else the token file)")
   .option('--token-file <file>', TOKEN_FILE_OPTION_HELP)
   .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'tsv']).default('table'))
-  .action(async (query: string, opts: { admin: string; endpoint?: string; token?: string; tokenFile?: string; format: 'table' | 'json' | 'tsv' }) => {
+  .action(async (query: string, opts: { admin: string; endpoint?: string; database: string; token?: string; tokenFile?: string; format: 'table' | 'json' | 'tsv' }) => {
     const rows = await runSql(query, opts);
     console.log(formatRows(rows, opts.format));
   });
