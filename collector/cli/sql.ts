@@ -14,17 +14,21 @@ export interface SqlOptions {
   token?: string;
   tokenFile?: string;
   endpoint?: string;
+  /** With --endpoint: where unqualified table names resolve (a collector's admin API uses its exporter's). Default otel. */
+  database?: string;
   format: 'table' | 'json' | 'tsv';
 }
 
 export const DEFAULT_EMBEDDED_ENDPOINT = 'chdb://./.logfun/data';
+/** The default config's exporter database. */
+export const DEFAULT_DATABASE = 'otel';
 
 export async function runSql(query: string, options: SqlOptions): Promise<Record<string, unknown>[]> {
   if (!options.endpoint) {
     const viaAdmin = await queryAdmin(options.admin, query, cliAdminToken(options));
     if (viaAdmin) return viaAdmin;
   }
-  const reader = await openClickHouseReader({ endpoint: options.endpoint ?? DEFAULT_EMBEDDED_ENDPOINT });
+  const reader = await openClickHouseReader({ endpoint: options.endpoint ?? DEFAULT_EMBEDDED_ENDPOINT, database: options.database ?? DEFAULT_DATABASE });
   try {
     const rows: Record<string, unknown>[] = [];
     for await (const chunk of reader.stream(query)) rows.push(...chunk);
