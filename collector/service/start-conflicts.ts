@@ -87,7 +87,7 @@ function folderInUseMessage(folder: string, owner: OwnerRecord): string {
     : 'reach it through its admin endpoint (logfun sql / tail / control)';
   return (
     `the embedded store ${folder} is already used by another collector (pid ${owner.pid}); an embedded store is opened by one process only. ` +
-    `${reach}, stop it first, or give this one another folder (exporters.clickhouse.endpoint: chdb://<folder>)`
+    `Use that one: ${reach}; or stop it first; or give this one another folder (another working folder, or exporters.clickhouse.endpoint: chdb://<folder> in a config)`
   );
 }
 
@@ -98,8 +98,9 @@ export function explainStartError(e: unknown): unknown {
   if (/EADDRINUSE|address already in use/i.test(message)) {
     const address = [...message.matchAll(/(\[[^\]]+\]|[\w.-]+):(\d+)/g)].pop()?.[0] ?? 'a port of this collector';
     return new StartConflictError(
-      `${address} is already in use (another collector, or another program: \`ss -ltnp\` shows which); ` +
-        'stop it, or choose other ports in the config (receivers.otlp.protocols.grpc/http.endpoint, service.telemetry.admin.endpoint)',
+      `${address} is already in use. If another collector (or logfun demo) has it, use that one: logfun sql / tail / control --admin <its admin endpoint, ` +
+        'default http://127.0.0.1:13133>; else `ss -ltnp` shows which program has it. Or stop it, or choose other ports in a config ' +
+        '(receivers.otlp.protocols.grpc/http.endpoint, service.telemetry.admin.endpoint)',
     );
   }
   const locked = /Cannot lock file (\S+?)\/status/.exec(message);
