@@ -18,9 +18,6 @@ import { announceAdmin, restrictNewFiles } from './cli/announce';
 import { checkStorePaths } from './config/store-paths';
 import { exitQuietlyWhenReaderGoesAway } from './cli/quiet-pipes';
 
-// `logfun tail | head`: a closed pipe ends any command quietly with status 0.
-exitQuietlyWhenReaderGoesAway();
-
 const program = new Command();
 program.name('logfun').description('logfun: an OpenTelemetry-compatible log pipeline (collector, SDK, ClickHouse storage)').version(require('../../package.json').version);
 
@@ -127,6 +124,13 @@ program
     });
     process.exit(0);
   });
+
+// `logfun tail | head`: a closed pipe ends a command quietly with status 0. Not the
+// collector: a service must not stop with success because its log reader went away
+// (it fails as before, and its supervisor restarts it).
+program.hook('preAction', (_program, command) => {
+  if (command.name() !== 'collector') exitQuietlyWhenReaderGoesAway();
+});
 
 // logfun control list|set|clear (collector/cli/control.ts)
 registerControlCommand(program);

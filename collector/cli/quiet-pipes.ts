@@ -6,13 +6,13 @@
  * Node ignores SIGPIPE, so a write to a closed pipe fails with EPIPE instead,
  * reported as an 'error' event on process.stdout/stderr; with no listener that
  * event is an uncaught exception (a stack trace, status 1). Installed once, at the
- * top of the CLI (collector/cli.ts), it covers every command and every way of
- * writing (console.log, process.stdout.write, streams piped to stdout). Anything
- * else on those streams is rethrown unchanged.
+ * CLI (collector/cli.ts) before a command runs, it covers every command and every
+ * way of writing (console.log, process.stdout.write, streams piped to stdout).
+ * Anything else on those streams is rethrown unchanged.
  *
- * Exiting at once is what the reader asked for: nobody reads the rest. A command
- * with something to release on exit (a collector's drain) is not one whose
- * stdout is worth piping; `demo` and `collector` write their banners once.
+ * Exiting at once is what the reader asked for: nobody reads the rest. Not for
+ * `logfun collector`: a service whose log reader went away must not end with
+ * success (a supervisor would not restart it).
  */
 export function exitQuietlyWhenReaderGoesAway(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
   for (const stream of streams) {

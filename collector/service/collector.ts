@@ -92,7 +92,7 @@ export class Collector {
   private async startParts(): Promise<void> {
     // Before anything opens the store: a second collector on the folder stops here, saying where the first one is.
     const embedded = chdbEndpointsOf(this.config)[0];
-    if (embedded) this.storeClaim = StoreFolderClaim.claim(chdbFolderOf(embedded.endpoint));
+    if (embedded) this.storeClaim = await StoreFolderClaim.claim(chdbFolderOf(embedded.endpoint));
     const adminEndpoint = this.config.telemetry.admin.endpoint;
     if (adminEndpoint) this.resolveAdminToken();
     // Started before the pipeline so processors see the rules from their first record.

@@ -7,8 +7,10 @@
  * and says so on stderr first). Before anything opens the store, a collector claims
  * its chdb:// folder with an owner file, `<folder>/logfun-collector.json` (pid, and
  * the admin endpoint once bound), made with an exclusive create. A start that finds
- * the file of a live process refuses with that process's admin endpoint; a file
- * whose pid is gone (kill -9, a crash) is taken over. shutdown removes it.
+ * the file of a live collector refuses with that collector's admin endpoint. A file
+ * whose pid is gone (kill -9, a crash), or whose admin endpoint refuses connections
+ * (the pid reused by another program after a reboot), is taken over; if chDB then
+ * still finds the folder locked, its error is reworded too. shutdown removes it.
  *
  * Ports: any EADDRINUSE during start (admin, OTLP/gRPC, OTLP/HTTP) becomes a
  * message naming the address and the config key to change.
@@ -36,6 +38,21 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * False only when the owner's admin endpoint refuses connections: nobody listens, so
+ * its pid is another program's now. Any answer, a timeout, or no endpoint yet
+ * (the owner still starting, or running without one) count as a live owner.
+ */
+async function adminMayAnswer(admin: string | undefined): Promise<boolean> {
+  if (!admin) return true;
+  try {
+    await fetch(new URL('/healthz', admin), { signal: AbortSignal.timeout(2000) });
+    return true;
+  } catch (e) {
+    return (e as { cause?: { code?: string } }).cause?.code !== 'ECONNREFUSED';
+  }
+}
+
 function readOwner(file: string): OwnerRecord | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as OwnerRecord;
@@ -49,7 +66,7 @@ export class StoreFolderClaim {
   private constructor(private readonly file: string) {}
 
   /** Claims `folder` (made when missing); throws StartConflictError when a live collector holds it. */
-  static claim(folder: string): StoreFolderClaim {
+  static async claim(folder: string): Promise<StoreFolderClaim> {
     fs.mkdirSync(folder, { recursive: true });
     const file = path.join(folder, OWNER_FILE);
     const record = JSON.stringify({ pid: process.pid } satisfies OwnerRecord);
@@ -61,7 +78,7 @@ export class StoreFolderClaim {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
       }
       const owner = readOwner(file);
-      if (owner && alive(owner.pid)) throw new StartConflictError(folderInUseMessage(folder, owner));
+      if (owner && alive(owner.pid) && (await adminMayAnswer(owner.admin))) throw new StartConflictError(folderInUseMessage(folder, owner));
       fs.rmSync(file, { force: true }); // stale: its process is gone
     }
   }

@@ -128,6 +128,24 @@ describe('a collector with the spam processor on chDB', () => {
   });
 });
 
+test('an owner file left behind (its process gone, or its pid now another program) does not stop a start', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-start-stale-'));
+  const ownerFile = path.join(dir, '.logfun', 'data', 'logfun-collector.json');
+  fs.mkdirSync(path.dirname(ownerFile), { recursive: true });
+  try {
+    // The pid of a live program that is not a collector (this test runner): nothing listens on its admin endpoint.
+    fs.writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, admin: `http://127.0.0.1:${await freePort()}` }));
+    const c = await startCollectorProcess({ dir, exportersYaml: '  clickhouse: { endpoint: "chdb://./.logfun/data" }' });
+    expect(JSON.parse(fs.readFileSync(ownerFile, 'utf8')).pid).toBe(c.proc.pid);
+    await c.kill(); // kill -9: the file stays, its pid gone
+    const again = await startCollectorProcess({ dir, exportersYaml: '  clickhouse: { endpoint: "chdb://./.logfun/data" }' });
+    await again.stop();
+    expect(fs.existsSync(ownerFile)).toBe(false);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 const serverUrl = process.env.LOGFUN_TEST_CLICKHOUSE_URL;
 (serverUrl ? test : test.skip)('logfun sql --endpoint http://server --database resolves unqualified names there', async () => {
   const r = await logfun(['sql', "SELECT count() AS n FROM tables WHERE database = 'system' AND name = 'one'", '--format', 'json', '--endpoint', serverUrl!, '--database', 'system'], os.tmpdir());
