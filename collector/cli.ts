@@ -16,6 +16,7 @@ import { registerTailCommand } from './cli/tail';
 import { ADMIN_OPTION_HELP, TOKEN_FILE_OPTION_HELP } from './cli/admin-token';
 import { announceAdmin, restrictNewFiles } from './cli/announce';
 import { checkStorePaths } from './config/store-paths';
+import { exitQuietlyWhenReaderGoesAway } from './cli/quiet-pipes';
 
 // Files any command creates (store, queue, token, state) are the owner's only.
 restrictNewFiles();
@@ -54,10 +55,11 @@ program
   .argument('<query>', 'the SQL query')
   .option('--admin <url>', ADMIN_OPTION_HELP)
   .option('--endpoint <url>', 'query this store directly: chdb://<folder> or http://host:8123')
+  .option('--database <name>', "with --endpoint (or no collector running): the database of unqualified table names (a collector uses its exporter's)", 'otel')
   .option('--token <token>', "the collector's admin token (default $LOGFUN_CONSOLE_TOKEN, else the token file)")
   .option('--token-file <file>', TOKEN_FILE_OPTION_HELP)
   .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'tsv']).default('table'))
-  .action(async (query: string, opts: { admin?: string; endpoint?: string; token?: string; tokenFile?: string; format: 'table' | 'json' | 'tsv' }) => {
+  .action(async (query: string, opts: { admin?: string; endpoint?: string; database: string; token?: string; tokenFile?: string; format: 'table' | 'json' | 'tsv' }) => {
     const rows = await runSql(query, opts);
     console.log(formatRows(rows, opts.format));
   });
@@ -124,6 +126,13 @@ program
     });
     process.exit(0);
   });
+
+// `logfun tail | head`: a closed pipe ends a command quietly with status 0. Not the
+// collector: a service must not stop with success because its log reader went away
+// (it fails as before, and its supervisor restarts it).
+program.hook('preAction', (_program, command) => {
+  if (command.name() !== 'collector') exitQuietlyWhenReaderGoesAway();
+});
 
 // logfun control list|set|clear (collector/cli/control.ts)
 registerControlCommand(program);

@@ -75,6 +75,8 @@ export async function runDecode(files: string[], options: DecodeCommandOptions):
       if (summary.bound !== undefined) problems += ` (if this is a genuine file, raise the bound with ${BOUND_OPTION[summary.bound]})`;
       if (summary.truncation || summary.error) exitCode = 2;
     } catch (e) {
+      // The reader went away (`| head`): nothing more to say; cli/quiet-pipes.ts ends the process with 0.
+      if ((e as NodeJS.ErrnoException).code === 'EPIPE') return exitCode;
       problems = (e as Error).message;
       exitCode = 2;
     }

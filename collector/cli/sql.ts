@@ -15,10 +15,14 @@ export interface SqlOptions {
   token?: string;
   tokenFile?: string;
   endpoint?: string;
+  /** With --endpoint: where unqualified table names resolve (a collector's admin API uses its exporter's). Default otel. */
+  database?: string;
   format: 'table' | 'json' | 'tsv';
 }
 
 export const DEFAULT_EMBEDDED_ENDPOINT = 'chdb://./.logfun/data';
+/** The default config's exporter database. */
+export const DEFAULT_DATABASE = 'otel';
 
 export async function runSql(query: string, options: SqlOptions): Promise<Record<string, unknown>[]> {
   if (!options.endpoint) {
@@ -27,7 +31,7 @@ export async function runSql(query: string, options: SqlOptions): Promise<Record
     if (viaAdmin) return viaAdmin;
   }
   const endpoint = options.endpoint ?? DEFAULT_EMBEDDED_ENDPOINT;
-  const reader = await openClickHouseReader({ endpoint }).catch((e: Error) => {
+  const reader = await openClickHouseReader({ endpoint, database: options.database ?? DEFAULT_DATABASE }).catch((e: Error) => {
     // chDB binds a folder to one process: a running collector holds it.
     if (/Cannot lock file|Another server instance/i.test(e.message)) {
       throw new Error(`the store ${endpoint} is in use by another process (a running collector?): query through its admin endpoint with --admin <url> (and --token)`);

@@ -9,7 +9,7 @@ import * as path from 'path';
 import type { CollectorConfig } from './config';
 
 /** Every `chdb://` endpoint in the components' configs, with the path of its key. */
-function chdbEndpointsOf(config: CollectorConfig): { where: string; endpoint: string }[] {
+export function chdbEndpointsOf(config: CollectorConfig): { where: string; endpoint: string }[] {
   const found: { where: string; endpoint: string }[] = [];
   for (const [id, c] of [...config.receivers, ...config.processors, ...config.exporters]) {
     const endpoint = (c.config as { endpoint?: unknown } | undefined)?.endpoint;

@@ -19,6 +19,9 @@ import { mountControlApi } from '../control/api';
 import { mountConsole, consoleTokenOf, type MountedConsole } from '../console/mount';
 import { LiveTailHub, tapStoreExporter } from '../tail/hub';
 import { defaultTokenFile, loadOrCreateTokenFile, removeAdminUrlFile, writeAdminUrlFile } from '../console/auth';
+import { chdbFolderOf } from '../storage/clickhouse-client';
+import { chdbEndpointsOf } from '../config/store-paths';
+import { explainStartError, StoreFolderClaim } from './start-conflicts';
 
 export interface CollectorOptions {
   /** A config file path; ignored when `yaml` or `config` is given. */
@@ -49,6 +52,8 @@ export class Collector {
   /** The control plane (rules + /api/v1/rules), set by start() when service.control is enabled. */
   control: ControlPlane | undefined;
   private running = false;
+  /** This process's claim on its embedded store folder (start-conflicts.ts). */
+  private storeClaim: StoreFolderClaim | undefined;
   /** The admin token in force (configured, or made and kept in `adminTokenFile`); set by start(). */
   adminToken = '';
   /** Where a made admin token is kept; undefined when the token is configured. */
@@ -77,6 +82,19 @@ export class Collector {
   }
 
   async start(): Promise<void> {
+    try {
+      await this.startParts();
+    } catch (e) {
+      this.storeClaim?.release();
+      this.storeClaim = undefined;
+      throw explainStartError(e);
+    }
+  }
+
+  private async startParts(): Promise<void> {
+    // Before anything opens the store: a second collector on the folder stops here, saying where the first one is.
+    const embedded = chdbEndpointsOf(this.config)[0];
+    if (embedded) this.storeClaim = await StoreFolderClaim.claim(chdbFolderOf(embedded.endpoint));
     const adminEndpoint = this.config.telemetry.admin.endpoint;
     if (adminEndpoint) this.resolveAdminToken();
     // Started before the pipeline so processors see the rules from their first record.
@@ -89,6 +107,7 @@ export class Collector {
     const host: Host = { metrics: this.metrics, logger: this.logger, components: this.graph.components, templates: this.templates, control: this.control };
     try {
       if (adminEndpoint) await this.admin.listen(adminEndpoint, adminTlsOf(this.config));
+      this.storeClaim?.setAdmin(this.admin.boundUrl);
       await this.graph.start(host);
     } catch (e) {
       await this.admin.close();
@@ -159,6 +178,8 @@ export class Collector {
     await this.reader?.close();
     await this.console?.close();
     await this.admin.close();
+    this.storeClaim?.release();
+    this.storeClaim = undefined;
     this.logger.info('collector stopped');
   }
 

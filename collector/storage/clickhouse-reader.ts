@@ -14,6 +14,12 @@
  *   - a ClickHouse server: every query carries readonly=1 and the same limits (the
  *     server refuses INTO OUTFILE, table functions and multi-statements itself).
  *
+ * Unqualified table names (`FROM otel_logs`) resolve in the reader's database (the
+ * store's, default otel), as with clickhouse-client --database: chDB runs `USE <db>`
+ * on each session before readonly; a server gets the `database` parameter on every
+ * request. Only when that database exists at open (else the engine's default, so a
+ * reader on a store not written yet still answers `SELECT 1`).
+ *
  * Limits bound every read: execution time, result rows and bytes (the query fails
  * with the engine's message when exceeded), memory and threads per query, and at
  * most `sessions` reads at once with `maxWaiting` more queued (beyond that
@@ -34,6 +40,7 @@ import {
 } from './clickhouse-client';
 import { versionAtLeast, type ClickHouseCapabilities, type ServerVersion } from './clickhouse-version';
 import { vetUserSql, UserSqlRefusedError } from './user-sql-guard';
+import { quoteIdent, quoteString } from './clickhouse-params';
 
 export { UserSqlRefusedError } from './user-sql-guard';
 
@@ -113,6 +120,10 @@ export async function openClickHouseReader(opts: ClickHouseOptions, limits: Read
   const database = opts.database ?? 'otel';
   if (opts.endpoint.startsWith('chdb://')) return ChdbReader.open(chdbFolderOf(opts.endpoint), database, limits);
   return HttpReader.open(opts, limits);
+}
+
+async function databaseExists(rowsOf: (sql: string) => Promise<Record<string, unknown>[]>, database: string): Promise<boolean> {
+  return (await rowsOf(`SELECT name FROM system.databases WHERE name = ${quoteString(database)}`)).length > 0;
 }
 
 /** Hands out at most `size` slots; the rest wait in order, up to `maxWaiting`. */
@@ -208,6 +219,10 @@ class ChdbReader extends ReaderBase {
       for (let i = 0; i < Math.max(1, limits.sessions); i++) sessions.push(new Session(folder));
       const rowsOf = async (sql: string) => parseJsonLines((await sessions[0].queryAsync(sql, { format: 'JSONEachRow' })).text());
       const version = await probeVersion(rowsOf);
+      // Before readonly: USE is refused afterwards.
+      if (await databaseExists(rowsOf, database)) {
+        for (const session of sessions) await session.queryAsync(`USE ${quoteIdent(database)}`);
+      }
       // HTTP-only settings mean nothing to the embedded engine.
       const settings = readSettings(limits, version).filter(([name]) => name !== 'cancel_http_readonly_queries_on_client_close' && name !== 'wait_end_of_query');
       for (const session of sessions) {
@@ -304,6 +319,13 @@ class HttpReader extends ReaderBase {
   static async open(opts: ClickHouseOptions, limits: ReadLimits): Promise<HttpReader> {
     const store = await openClickHouse(opts);
     const settings = Object.fromEntries(readSettings(limits, store.serverVersion).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v])) as ClickHouseSettings;
+    try {
+      // The HTTP interface's default-database parameter, sent with the settings on every request.
+      if (await databaseExists((sql) => store.query(sql), store.database)) settings.database = store.database;
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
     const slots = Array.from({ length: Math.max(1, limits.sessions) }, (_, i) => i);
     return new HttpReader(store, settings, new Slots(slots, limits.maxWaiting), limits.maxResultBytes);
   }

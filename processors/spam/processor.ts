@@ -353,6 +353,8 @@ export class SpamProcessor implements Processor {
         metrics: this.settings.metrics,
         logger: this.settings.logger,
       });
+      // log_suppression exists from the start, not from the first suppression (in the background).
+      this.writer.start();
     }
     if (c.sharedRates.enabled && this.storeProvider) {
       const provider = this.storeProvider;

@@ -11,6 +11,12 @@
  * wait; beyond, the oldest are dropped and counted. shutdown() writes what is
  * queued within shutdown_timeout and counts the rest.
  *
+ * With createSchema, start() creates the table at once, in the background (as the
+ * exporter creates otel_logs), so `log_suppression` exists before the first
+ * suppression; a store that is down at start never delays the start: the
+ * creation is retried with the same backoff until it works or the writer stops,
+ * and a write creates it anyway before its first insert.
+ *
  * Metrics (label processor=<id>): logfun_spam_suppression_rows_written_total,
  * logfun_spam_suppression_rows_failed_total{reason}, logfun_spam_suppression_write_retries_total.
  */
@@ -50,6 +56,8 @@ export class SuppressionWriter {
   private stopped = false;
   private readonly abort = new AbortController();
   private schemaReadyFor: SuppressionStore | undefined;
+  /** The start-time schema creation's wait between attempts (woken by shutdown). */
+  private readonly schemaRetry = new WakeableSleep();
   private lastWarnAt = 0;
   private readonly labels: { processor: string };
   private readonly written: Counter;
@@ -95,12 +103,33 @@ export class SuppressionWriter {
     });
   }
 
+  /** Creates the table now when createSchema (in the background: never waits for the store; see the header). */
+  start(): void {
+    if (!this.o.createSchema) return;
+    void (async () => {
+      for (let attempt = 1; !this.closing && this.schemaReadyFor === undefined; attempt++) {
+        try {
+          const store = await this.o.getStore();
+          if (!store) throw new Error('no ClickHouse store available yet');
+          await store.createSchema();
+          this.schemaReadyFor ??= store;
+          return;
+        } catch (err) {
+          if (this.closing) return;
+          this.warn('log_suppression table not created yet; retrying', { error: errorMessage(err), attempts: attempt });
+          await this.schemaRetry.sleep(Math.min(this.o.retryMaxIntervalMs, RETRY_INITIAL_MS * Math.pow(2, attempt - 1)));
+        }
+      }
+    })();
+  }
+
   async shutdown(): Promise<void> {
     if (this.closing) {
       await this.loop;
       return;
     }
     this.closing = true;
+    this.schemaRetry.wake();
     if (this.loop) {
       this.lastWriteAt = 0;
       this.idle.wake();

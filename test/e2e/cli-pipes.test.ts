@@ -1,0 +1,88 @@
+/**
+ * `logfun decode f | head -1` and `logfun tail | head`: when the reader of stdout
+ * goes away, the command ends quietly with status 0 (collector/cli/quiet-pipes.ts),
+ * never an unhandled EPIPE stack trace. The built CLI (dist/: `npm run build`
+ * first) as a child process whose stdout pipe we close after the first output;
+ * tail runs against a collector process whose admin token is in its folder.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CLI_PATH, startCollectorProcess, type CollectorProcess } from '../kit/collector-process';
+import { createLogger, type RootLogger } from '../../sdk';
+
+jest.setTimeout(90_000);
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-cli-pipes-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+interface Closed {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  firstOutput: string;
+}
+
+/** Runs the CLI, reads its first stdout chunk, then closes the pipe (what `| head -1` does) and waits for the exit. */
+function runAndCloseEarly(args: string[], cwd: string, keepFeeding?: () => void): Promise<Closed> {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd, env: { ...process.env, LOGFUN_CONSOLE_TOKEN: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let firstOutput = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  let feeder: NodeJS.Timeout | undefined;
+  child.stdout!.once('data', (d: Buffer) => {
+    firstOutput = d.toString('utf8');
+    child.stdout!.destroy();
+    // The command writes again (tail: new records arrive) and meets the closed pipe.
+    if (keepFeeding) feeder = setInterval(keepFeeding, 20);
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  return new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      clearTimeout(killer);
+      if (feeder) clearInterval(feeder);
+      resolve({ code, signal, stderr, firstOutput });
+    }),
+  );
+}
+
+test('decode <file> | head -1 ends with status 0 and no stack trace', async () => {
+  const file = path.join(tmp, 'many.lf');
+  const log = createLogger({ service: 'pipes', transport: 'file', file: { path: file }, batch: { maxRecords: 200 }, buffer: { maxRecords: 100_000 }, exitHooks: false });
+  for (let i = 0; i < 30_000; i++) log.info`record ${i} of a file much larger than a pipe buffer`;
+  await log.shutdown();
+
+  const r = await runAndCloseEarly(['decode', file], tmp);
+  expect(r.firstOutput).toMatch(/record 0 of a file/);
+  expect(r.stderr).not.toMatch(/EPIPE|Error|\n\s+at /);
+  expect(r.signal).toBeNull();
+  expect(r.code).toBe(0);
+});
+
+describe('tail', () => {
+  let collector: CollectorProcess;
+  let log: RootLogger;
+  beforeAll(async () => {
+    collector = await startCollectorProcess({ exportersYaml: '  clickhouse: { endpoint: "chdb://./.logfun/data", batch: { flush_interval: 100ms } }' });
+    log = createLogger({ service: 'pipes', endpoint: `127.0.0.1:${collector.grpcPort}`, exitHooks: false, batch: { delayMs: 10 } });
+  });
+  afterAll(async () => {
+    await log?.shutdown();
+    await collector?.stop();
+  });
+
+  test('tail | a reader that closes early ends with status 0 and no stack trace', async () => {
+    log.info`before the tail starts`;
+    await log.flush();
+    let i = 0;
+    // From the collector's folder: tail reads the admin token the collector wrote there.
+    const r = await runAndCloseEarly(['tail', '--since', '5m', '--admin', `http://127.0.0.1:${collector.adminPort}`], collector.dir, () => {
+      for (let k = 0; k < 20; k++) log.info`live record ${i++}`;
+    });
+    expect(r.firstOutput).toMatch(/pipes/);
+    expect(r.stderr).not.toMatch(/EPIPE|Error|\n\s+at /);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(0);
+  });
+});
