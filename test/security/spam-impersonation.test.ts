@@ -28,6 +28,7 @@ import type { SpamProcessor } from '../../processors/spam/processor';
 import { createLogger, templateIdOf } from '../../sdk';
 import type { LogfunStreamTransport } from '../../sdk/transports/logfun-stream';
 import { RawCompactStream } from '../kit/raw-compact-stream';
+import { fastSpamCollectorYaml, sleep, until } from '../kit/fast-spam-collector';
 
 jest.setTimeout(90_000);
 
@@ -45,50 +46,8 @@ const LOCKED_ID = templateIdOf(LOCKED);
 const WARN = 13;
 
 // Shortened timings as in test/e2e/spam-sdk-exact.test.ts; function keys off so template keys decide.
-const YAML = `
-receivers:
-  otlp:
-    protocols:
-      grpc: { endpoint: "127.0.0.1:0" }
-processors:
-  template: { state_directory: "" }
-  spam:
-    strategy: both
-    evaluation_interval: 100ms
-    bucket: 100ms
-    rate_window: 500ms
-    history: 10s
-    min_history: 200ms
-    min_rate: 50
-    min_samples: 20
-    trigger_evaluations: 2
-    release: { min_mute: 1s, max_mute: 10s, window: 500ms, ratio: 0.5, report_grace: 500ms }
-    summary: { interval: 1s }
-    targets: { functions: false }
-    write: { flush_interval: 200ms }
-  control: {}
-exporters:
-  clickhouse:
-    endpoint: ${JSON.stringify(`chdb://${path.join(folder, 'data')}`)}
-    database: ${DATABASE}
-service:
-  telemetry:
-    admin: { endpoint: "127.0.0.1:0", sql_api: false }
-  pipelines:
-    logs: { receivers: [otlp], processors: [template, spam, control], exporters: [clickhouse] }
-`;
+const YAML = fastSpamCollectorYaml(path.join(folder, 'data'), DATABASE);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 let collector: Collector;
 
