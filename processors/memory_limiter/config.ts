@@ -8,8 +8,9 @@
  *   limit_percentage: 0         percent of the memory available (cgroup limit, else total RAM),
  *   spike_limit_percentage: 0   used when limit_mib is 0
  *   retry_delay: 1s             delay suggested to refused senders (RetryInfo / Retry-After)
+ *   min_gc_interval_when_soft_limited: 10s   least time between two forced GCs at or above the soft limit
  *   min_gc_interval_when_hard_limited: 10s   least time between two forced GCs above the hard limit
- *                                            (only when the process runs with --expose-gc)
+ *                                            (as otelcol's; the GC is forced without --expose-gc too: runtime-gc.ts)
  */
 import { configChecks } from '../../collector/config/checks';
 import { totalMemoryBytes } from '../../collector/telemetry/process-metrics';
@@ -22,6 +23,7 @@ export interface MemoryLimiterConfig {
   spike_limit_percentage: number;
   retry_delay: string | number;
   min_gc_interval_when_hard_limited: string | number;
+  min_gc_interval_when_soft_limited: string | number;
 }
 
 export function createDefaultMemoryLimiterConfig(): MemoryLimiterConfig {
@@ -33,6 +35,7 @@ export function createDefaultMemoryLimiterConfig(): MemoryLimiterConfig {
     spike_limit_percentage: 0,
     retry_delay: '1s',
     min_gc_interval_when_hard_limited: '10s',
+    min_gc_interval_when_soft_limited: '10s',
   };
 }
 
@@ -44,6 +47,8 @@ export interface ResolvedMemoryLimiterConfig {
   softLimitBytes: number;
   retryDelayMs: number;
   minGcIntervalMs: number;
+  /** Least time between two forced GCs while at or above the soft limit (and below the hard one). */
+  minSoftGcIntervalMs: number;
 }
 
 const MIB = 1024 * 1024;
@@ -57,6 +62,7 @@ export function resolveMemoryLimiterConfig(c: MemoryLimiterConfig, errors: strin
   const checkIntervalMs = check.duration(c.check_interval, 'check_interval', true);
   const retryDelayMs = check.duration(c.retry_delay, 'retry_delay', false);
   const minGcIntervalMs = check.duration(c.min_gc_interval_when_hard_limited, 'min_gc_interval_when_hard_limited', false);
+  const minSoftGcIntervalMs = check.duration(c.min_gc_interval_when_soft_limited, 'min_gc_interval_when_soft_limited', false);
   const nonNegative = (n: number) => n >= 0;
   const limitMib = check.number(c.limit_mib, 'limit_mib', nonNegative, 'a number of MiB >= 0');
   const spikeMib = check.number(c.spike_limit_mib, 'spike_limit_mib', nonNegative, 'a number of MiB >= 0');
@@ -84,6 +90,7 @@ export function resolveMemoryLimiterConfig(c: MemoryLimiterConfig, errors: strin
     softLimitBytes: Math.max(0, Math.round(hard - spike)),
     retryDelayMs,
     minGcIntervalMs,
+    minSoftGcIntervalMs,
   };
 }
 

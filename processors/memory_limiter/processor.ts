@@ -18,10 +18,12 @@
  *     RetryableError(reason 'exhausted', retry_delay): receivers answer gRPC
  *     RESOURCE_EXHAUSTED with a RetryInfo delay, the compact stream an Ack with that
  *     code and delay, OTLP/HTTP 429 with Retry-After; SDKs and OTLP exporters retry;
- *   - above the hard limit it also forces a garbage collection, at most every
- *     min_gc_interval_when_hard_limited, when the process exposes gc()
- *     (node --expose-gc; without it there is nothing to force, and the refusal alone
- *     lets memory fall as queued batches drain);
+ *   - it forces a garbage collection above the hard limit at most every
+ *     min_gc_interval_when_hard_limited, and at or above the soft limit at most every
+ *     min_gc_interval_when_soft_limited (as otelcol does), with gc() obtained at run
+ *     time when Node was not started with --expose-gc (runtime-gc.ts): memory nothing
+ *     references (large buffers of a finished read) is returned only by a collection,
+ *     and a limiter that refuses every batch makes no garbage to trigger one;
  *   - while at or above the soft limit it also evicts least recently seen entries
  *     of the collector's template dictionary (Host.templates; its bytes are part
  *     of the heap measured here), about the overshoot each check: the dictionary is
@@ -38,6 +40,7 @@
  *   logfun_memory_limiter_forced_gc_total                      GCs forced above the hard limit
  *   logfun_memory_limiter_template_bytes_shed_total            dictionary bytes evicted under pressure
  */
+import { runtimeGc } from './runtime-gc';
 import * as v8 from 'v8';
 import type { LogBatch } from '../../collector/pipeline/batch';
 import type { CreateSettings, DiagLogger, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
@@ -85,14 +88,13 @@ export class MemoryLimiterProcessor implements Processor {
     this.logger = settings.logger;
     this.id = settings.id;
     this.readMemory = options.readMemory ?? (() => managedMemoryBytes());
-    const exposed = (globalThis as { gc?: unknown }).gc;
-    this.gc = options.gc ?? (typeof exposed === 'function' ? () => (exposed as () => void)() : undefined);
+    this.gc = options.gc ?? runtimeGc();
     this.now = options.now ?? Date.now;
     const m = settings.metrics;
     this.refused = m.counter('logfun_processor_refused_records_total', 'Records a processor refused with a retryable error, by processor and reason (memory).');
     this.memoryGauge = m.gauge('logfun_memory_limiter_memory_bytes', 'Memory in use (V8 heap used + external) at the last check of the memory_limiter.');
     this.refusingGauge = m.gauge('logfun_memory_limiter_refusing', '1 while the memory_limiter refuses batches, else 0.');
-    this.gcCounter = m.counter('logfun_memory_limiter_forced_gc_total', 'Garbage collections the memory_limiter forced above the hard limit.');
+    this.gcCounter = m.counter('logfun_memory_limiter_forced_gc_total', 'Garbage collections the memory_limiter forced (above the hard limit, or the soft one less often).');
     this.shedCounter = m.counter('logfun_memory_limiter_template_bytes_shed_total', 'Approximate bytes of template dictionary entries the memory_limiter evicted while above the soft limit.');
     const limits = m.gauge('logfun_memory_limiter_limit_bytes', 'Limits of the memory_limiter in bytes (soft: refuse at or above; hard: also force a GC).');
     limits.set({ processor: this.id, limit: 'soft' }, config.softLimitBytes);
@@ -144,7 +146,10 @@ export class MemoryLimiterProcessor implements Processor {
   /** Measures memory and decides whether to refuse; run every check_interval (public for tests that drive time). */
   check(): void {
     let used = this.readMemory();
-    if (used > this.config.hardLimitBytes && this.gc && this.now() - this.lastGcAt >= this.config.minGcIntervalMs) {
+    // As otelcol's: a GC above the hard limit, and (less often) at or above the soft one, so
+    // memory nothing references any more comes back even while every batch is refused.
+    const gcInterval = used > this.config.hardLimitBytes ? this.config.minGcIntervalMs : used >= this.config.softLimitBytes ? this.config.minSoftGcIntervalMs : Infinity;
+    if (this.gc && this.now() - this.lastGcAt >= gcInterval) {
       this.lastGcAt = this.now();
       try {
         this.gc();

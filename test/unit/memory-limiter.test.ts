@@ -187,20 +187,41 @@ describe('memory_limiter processor', () => {
     expect(p.isRefusing).toBe(false);
     expect(metrics.value('logfun_memory_limiter_forced_gc_total')).toBe(2);
 
-    // Between soft and hard: refuse, no GC.
+    // Between soft and hard: a GC too (as otelcol), at most every min_gc_interval_when_soft_limited.
     memory.bytes = 170 * MIB;
     clock.advance(60_000);
     p.check();
-    expect(gcs).toBe(2);
-    expect(p.isRefusing).toBe(true);
+    expect(gcs).toBe(3);
+    expect(p.isRefusing).toBe(false);
   });
 
-  test('without gc() exposed, the hard limit only refuses', () => {
+  test('at the soft limit a refusing limiter still collects, so memory nothing references comes back', () => {
+    const memory = { bytes: 170 * MIB };
+    let gcs = 0;
+    let freed = false; // the second collection returns the memory
+    const gc = () => {
+      gcs++;
+      if (freed) memory.bytes = 100 * MIB;
+    };
+    const { p, clock } = limiter({ limit_mib: 200, spike_limit_mib: 50, min_gc_interval_when_soft_limited: '10s' }, memory, gc);
+    clock.advance(60_000);
+    p.check();
+    expect([gcs, p.isRefusing]).toEqual([1, true]);
+    clock.advance(5_000);
+    p.check(); // within the soft interval
+    expect(gcs).toBe(1);
+    clock.advance(5_000);
+    freed = true;
+    p.check();
+    expect(gcs).toBe(2);
+    expect(p.isRefusing).toBe(false);
+  });
+
+  test('without --expose-gc a GC is still forced (taken at run time: runtime-gc.ts)', () => {
     const memory = { bytes: 500 * MIB };
     const { p, metrics } = limiter({ limit_mib: 200 }, memory);
-    const exposed = (globalThis as { gc?: unknown }).gc;
     p.check();
     expect(p.isRefusing).toBe(true);
-    if (exposed === undefined) expect(metrics.value('logfun_memory_limiter_forced_gc_total')).toBe(0);
+    expect(metrics.value('logfun_memory_limiter_forced_gc_total')).toBe(1);
   });
 });
