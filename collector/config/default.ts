@@ -1,5 +1,7 @@
 /**
- * The configuration used when no file is given: OTLP in (gRPC 4317, HTTP 4318),
+ * The configuration used when no file is given: OTLP in (gRPC 4317, HTTP 4318, on
+ * loopback: with no ingest token nothing off this host may write, as otelcol's
+ * localhost default; a config file opens them to other hosts, with `auth`),
  * templates found for every record (SDK templates kept, plain bodies mined; miner
  * state under ./.logfun/templates), spam suppressed automatically (the balancer:
  * AUTO mutes pushed to the SDKs, summaries and log_suppression rows in the same
@@ -25,9 +27,9 @@ receivers:
   otlp:
     protocols:
       grpc:
-        endpoint: 0.0.0.0:4317
+        endpoint: 127.0.0.1:4317
       http:
-        endpoint: 0.0.0.0:4318
+        endpoint: 127.0.0.1:4318
 
 processors:
   template:
