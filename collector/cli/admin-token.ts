@@ -29,11 +29,6 @@ export function cliAdminTarget(o: { admin?: string; token?: string; tokenFile?: 
   return { admin, token: fileToken };
 }
 
-/** Compatibility for callers that only need the token: cliAdminTarget(o).token. */
-export function cliAdminToken(o: { admin?: string; token?: string; tokenFile?: string }, env: NodeJS.ProcessEnv = process.env, extraEnv: readonly string[] = []): string | undefined {
-  return cliAdminTarget(o, env, extraEnv).token;
-}
-
 function sameOrigin(a: string, b: string): boolean {
   try {
     return new URL(a).origin === new URL(b).origin;

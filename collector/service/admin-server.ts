@@ -36,6 +36,7 @@ import { AdminSessions, bearerOf } from '../console/auth';
 import { setRequestPrincipal } from '../security/principal';
 import type { SqlHandler } from './sql-handler';
 import { ReaderBusyError } from '../storage/clickhouse-reader';
+import { waitDrain } from '../console/decode-upload';
 
 export type { SqlHandler } from './sql-handler';
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => Promise<void> | void;
@@ -260,7 +261,7 @@ export class AdminServer {
     let count = 0;
     const writeRows = async (rows: Record<string, unknown>[]): Promise<void> => {
       for (const row of rows) {
-        if (!res.write((count++ === 0 ? '\n' : ',\n') + JSON.stringify(row))) await drainOrClose(res);
+        if (!res.write((count++ === 0 ? '\n' : ',\n') + JSON.stringify(row))) await waitDrain(res);
         if (res.destroyed) return;
       }
     };
@@ -283,19 +284,6 @@ export class AdminServer {
     s.closeAllConnections?.();
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }
-}
-
-/** Resolves when `res` can take more (or is gone); leaves no listener behind. */
-function drainOrClose(res: http.ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 /** Answers an error before the body was read, and closes the connection so the unread body goes with it. */
