@@ -20,26 +20,16 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Collector } from '../../collector/service/collector';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { createLogger, templateIdOf, traced } from '../../sdk';
+import { describeIfBrowser as describeIfBrowserKit, launchChromium } from '../kit/chromium';
 
 jest.setTimeout(60_000);
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '../..');
 const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
 const TOKEN = 'console-test-token-7f3a';
 const XSS = '<img src=x onerror=alert(1)>';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const playwright = (() => {
-  try {
-    return require('playwright-core') as typeof import('playwright-core');
-  } catch {
-    return undefined;
-  }
-})();
-const runnable = playwright !== undefined && fs.existsSync(CHROMIUM);
-const describeIfBrowser = runnable ? describe : describe.skip;
-if (!runnable) console.warn('console browser test skipped: needs playwright-core and /usr/bin/chromium');
+const describeIfBrowser = describeIfBrowserKit('console browser test');
 
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-console-'));
 
@@ -110,10 +100,7 @@ describeIfBrowser('web console in headless Chromium', () => {
     collector = new Collector({ yaml: yaml(), logger: createMemoryLogger() });
     await collector.start();
     base = `http://127.0.0.1:${collector.admin.port}`;
-    browser = await playwright!.chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);

@@ -16,26 +16,16 @@ import type { Browser, Page } from 'playwright-core';
 import { Collector } from '../../collector/service/collector';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { createLogger, type RootLogger } from '../../sdk';
+import { describeIfBrowser as describeIfBrowserKit, launchChromium } from '../kit/chromium';
 
 jest.setTimeout(60_000);
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '../..');
 const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
 const TOKEN = 'tail-console-token-51c2';
 const XSS = '<img src=x onerror=alert(1)>';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const playwright = (() => {
-  try {
-    return require('playwright-core') as typeof import('playwright-core');
-  } catch {
-    return undefined;
-  }
-})();
-const runnable = playwright !== undefined && fs.existsSync(CHROMIUM);
-const describeIfBrowser = runnable ? describe : describe.skip;
-if (!runnable) console.warn('console tail browser test skipped: needs playwright-core and /usr/bin/chromium');
+const describeIfBrowser = describeIfBrowserKit('console tail browser test');
 
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-console-tail-'));
 
@@ -73,10 +63,7 @@ service:
     base = `http://127.0.0.1:${collector.admin.port}`;
     const grpcPort = collector.component<{ grpcPort: number }>('receiver:otlp').grpcPort;
     log = createLogger({ service: 'web', endpoint: `127.0.0.1:${grpcPort}`, exitHooks: false, batch: { delayMs: 10 } });
-    browser = await playwright!.chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);

@@ -18,21 +18,11 @@ import type { AddressInfo } from 'net';
 import type { Browser } from 'playwright-core';
 import { Collector } from '../../collector/service/collector';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
+import { describeIfBrowser as describeIfBrowserKit, launchChromium } from '../kit/chromium';
 
 jest.setTimeout(90_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const playwright = (() => {
-  try {
-    return require('playwright-core') as typeof import('playwright-core');
-  } catch {
-    return undefined;
-  }
-})();
-const runnable = playwright !== undefined && fs.existsSync(CHROMIUM);
-const describeIfBrowser = runnable ? describe : describe.skip;
-if (!runnable) console.warn('admin cross-site test skipped: needs playwright-core and /usr/bin/chromium');
+const describeIfBrowser = describeIfBrowserKit('admin cross-site test');
 
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-cross-site-'));
 
@@ -90,20 +80,8 @@ service:
     await new Promise<void>((r) => evil.listen(0, '127.0.0.1', () => r()));
     evilPort = (evil.address() as AddressInfo).port;
 
-    browser = await playwright!.chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        // The rebinding attacker's name, now resolving to loopback.
-        '--host-resolver-rules=MAP rebind.attacker.test 127.0.0.1',
-      ],
-    });
+    // The rebinding attacker's name, now resolving to loopback.
+    browser = await launchChromium(['--host-resolver-rules=MAP rebind.attacker.test 127.0.0.1']);
   });
 
   afterAll(async () => {
