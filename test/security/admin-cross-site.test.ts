@@ -19,6 +19,7 @@ import type { Browser } from 'playwright-core';
 import { Collector } from '../../collector/service/collector';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { describeIfBrowser as describeIfBrowserKit, launchChromium } from '../kit/chromium';
+import { adminCollectorYaml } from '../kit/admin-collector';
 
 jest.setTimeout(90_000);
 
@@ -37,20 +38,7 @@ describeIfBrowser('cross-site and rebinding requests in Chromium', () => {
   beforeAll(async () => {
     collector = new Collector({
       logger: createMemoryLogger(),
-      yaml: `
-receivers:
-  otlp:
-    protocols:
-      grpc: { endpoint: "127.0.0.1:0" }
-exporters:
-  clickhouse:
-    endpoint: ${JSON.stringify(`chdb://${path.join(folder, 'data')}`)}
-service:
-  telemetry:
-    admin: { endpoint: "127.0.0.1:0" }
-  pipelines:
-    logs: { receivers: [otlp], exporters: [clickhouse] }
-`,
+      yaml: adminCollectorYaml(folder),
     });
     await collector.start();
     adminPort = collector.admin.port;

@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Collector } from '../../collector/service/collector';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
+import { adminCollectorYaml } from '../kit/admin-collector';
 
 jest.setTimeout(90_000);
 
@@ -21,20 +22,7 @@ let port = 0;
 beforeAll(async () => {
   collector = new Collector({
     logger: createMemoryLogger(),
-    yaml: `
-receivers:
-  otlp:
-    protocols:
-      grpc: { endpoint: "127.0.0.1:0" }
-exporters:
-  clickhouse:
-    endpoint: ${JSON.stringify(`chdb://${path.join(folder, 'data')}`)}
-service:
-  telemetry:
-    admin: { endpoint: "127.0.0.1:0" }
-  pipelines:
-    logs: { receivers: [otlp], exporters: [clickhouse] }
-`,
+    yaml: adminCollectorYaml(folder),
   });
   await collector.start();
   port = collector.admin.port;
