@@ -1,133 +1,360 @@
 /**
- * bench/ingest: records/s from an OTLP load generator through the collector
- * (a real `logfun collector` child process) into the embedded ClickHouse, and the
- * same for the official OpenTelemetry JS path (@opentelemetry/sdk-logs with
- * BatchLogRecordProcessor and the OTLP gRPC exporter) into the same collector, in one run.
+ * bench/ingest: what one record costs the collector, beside what it costs the
+ * ClickHouse engine alone, measured in the same run.
  *
- *   npm run build && node dist/bench/ingest.js [--records 200000]
+ *   npm run build && node dist/bench/ingest.js [--records 200000] [--store http://127.0.0.1:8123] [--paths compact,otlp]
+ *                                              [--cpu-prof-dir DIR]
  *
- * A run counts from the first send until `count()` in ClickHouse reaches the
- * total, so it measures the whole pipeline, not just the receiver.
+ * A real `logfun collector` child process runs the default pipeline (template,
+ * spam, control -> clickhouse through the write-ahead log queue). Two senders:
+ *   - compact: our SDK (a child process, createLogger, transport 'logfun': the compact
+ *     stream), a tagged template with three arguments, as fast as it acknowledges;
+ *   - otlp: plain OTLP/gRPC requests encoded beforehand by the official
+ *     @opentelemetry/otlp-transformer (1000 records per request, 8 in flight).
+ * Each into the embedded chDB and, with --store, into that ClickHouse server
+ * (a database of its own, dropped afterwards).
+ *
+ * A run counts from the first send until count() in the table reaches the total.
+ * "collector CPU-s" is utime+stime of the collector process, all threads
+ * (/proc/<pid>/stat) over that span: with chDB it includes the embedded engine,
+ * with a server it is the collector alone.
+ *
+ * Engine only: the same rows, taken back out of the table as a file in each format
+ * (JSONCompactEachRow, RowBinary, Native), inserted into an empty copy of the table;
+ * CPU of the engine doing only that (chDB: this process's CPU around the INSERT ...
+ * SELECT FROM file(); a server on this machine: its process CPU around the
+ * HTTP INSERT). "collector / engine" divides the collector's CPU per record by the
+ * engine's with Native.
+ *
+ * --cpu-prof-dir: the collector runs with `node --cpu-prof` and writes one
+ * .cpuprofile per path there (open in Chrome DevTools, or summarise by function).
  */
+import { fork } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
-import { OTLP, bigIntToLong, LOGS_SERVICE_EXPORT_PATH } from '../sdk/wire/protos';
-import { printTable, startCollectorProcess, waitForCount, type CollectorProcess } from './lib';
+import { LOGS_SERVICE_EXPORT_PATH } from '../sdk/wire/protos';
+import { printTable, startCollectorProcess, type CollectorProcess } from './lib';
 
-function argValue(name: string, fallback: number): number {
+function argValue(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 }
 
-const TOTAL = argValue('--records', 200_000);
-const PER_REQUEST = 1000;
-const CONCURRENCY = 8;
+const PROFILE_DIR = argValue('--cpu-prof-dir', '') ? path.resolve(argValue('--cpu-prof-dir', '')) : '';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
 
-/** One pre-encoded ExportLogsServiceRequest of PER_REQUEST realistic records for `service`. */
-function buildRequest(service: string, base: number): Buffer {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  const logRecords = [];
-  for (let i = 0; i < PER_REQUEST; i++) {
-    const n = base + i;
-    logRecords.push({
-      timeUnixNano: bigIntToLong(now + BigInt(i)),
-      observedTimeUnixNano: bigIntToLong(now + BigInt(i)),
-      severityNumber: 9,
-      severityText: 'INFO',
-      body: { stringValue: `user u${n % 977} paid ${n % 10007} cents for order ${n}` },
-      attributes: [
-        { key: 'user.id', value: { stringValue: `u${n % 977}` } },
-        { key: 'amount', value: { intValue: bigIntToLong(BigInt(n % 10007)) } },
-        { key: 'order', value: { intValue: bigIntToLong(BigInt(n)) } },
-      ],
-      traceId: Buffer.from('5b8efff798038103d269b633813fc60c', 'hex'),
-      spanId: Buffer.from('eee19b7ec3c1b174', 'hex'),
-    });
+/** utime+stime of a process (all its threads), in seconds; NaN when /proc has no such process. */
+function processCpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+  } catch {
+    return NaN;
   }
-  const msg = OTLP.ExportLogsServiceRequest.fromObject({
-    resourceLogs: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-        scopeLogs: [{ scope: { name: 'bench' }, logRecords }],
-      },
-    ],
-  });
-  return Buffer.from(OTLP.ExportLogsServiceRequest.encode(msg).finish());
 }
 
-async function runLoadGenerator(c: CollectorProcess): Promise<number> {
-  const service = 'bench-loadgen';
-  const requests = Array.from({ length: 16 }, (_, i) => buildRequest(service, i * PER_REQUEST));
-  const client = new grpc.Client(`127.0.0.1:${c.grpcPort}`, grpc.credentials.createInsecure());
-  const send = (buf: Buffer) =>
-    new Promise<void>((resolve, reject) =>
-      client.makeUnaryRequest(LOGS_SERVICE_EXPORT_PATH, (b: Buffer) => b, (b: Buffer) => b, buf, (err) => (err ? reject(err) : resolve())),
-    );
-  const start = performance.now();
-  let next = 0;
-  const total = Math.ceil(TOTAL / PER_REQUEST);
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < total) {
-        const i = next++;
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await send(requests[i % requests.length]);
-            break;
-          } catch (e) {
-            if (attempt > 50) throw e;
-            await new Promise((r) => setTimeout(r, 50));
-          }
+interface Store {
+  label: string;
+  /** The clickhouse exporter's YAML. */
+  exporterYaml(dir: string): string;
+  /** Fully qualified logs table. */
+  table: string;
+  /** Rows of a query against the store (not through the collector, so its CPU is not counted). */
+  count(c: CollectorProcess, where: string): Promise<number>;
+  /** Engine-only CPU-seconds for inserting the rows of `where` again, per format; after the collector stopped. */
+  engineOnly(c: CollectorProcess, where: string): Promise<Record<string, { cpuS: number; rows: number }>>;
+  cleanup(): Promise<void>;
+}
+
+const FORMATS = ['JSONCompactEachRow', 'RowBinary', 'Native'] as const;
+
+function chdbStore(): Store {
+  return {
+    label: 'chDB (embedded)',
+    table: 'otel.otel_logs',
+    exporterYaml: (dir) => `  clickhouse:\n    endpoint: "chdb://${dir}/data"\n    queue: { storage: wal, directory: ${dir}/queue, max_bytes: 1GiB }`,
+    async count(c, where) {
+      const rows = await c.sql(`SELECT count() AS n FROM otel.otel_logs WHERE ${where}`);
+      return Number(rows[0].n);
+    },
+    async engineOnly(c, where) {
+      // The collector has exited: this process opens its folder with the same engine.
+      const { Session } = await import('chdb');
+      const session = new Session(path.join(c.dir, 'data'));
+      const out: Record<string, { cpuS: number; rows: number }> = {};
+      try {
+        const { cols, structure } = insertableColumns(session.query(`SELECT name, type, default_kind FROM system.columns WHERE database = 'otel' AND table = 'otel_logs' FORMAT TSV`));
+        session.query('CREATE TABLE otel.engine_only AS otel.otel_logs');
+        for (const format of FORMATS) {
+          const file = path.join(c.dir, `rows.${format}`);
+          session.query(`SELECT ${cols} FROM otel.otel_logs WHERE ${where} INTO OUTFILE '${file}' TRUNCATE FORMAT ${format}`);
+          session.query('TRUNCATE TABLE otel.engine_only');
+          const before = process.cpuUsage();
+          session.query(`INSERT INTO otel.engine_only (${cols}) SELECT * FROM file('${file}', ${format}, '${structure}')`);
+          const used = process.cpuUsage(before);
+          const rows = Number(session.query('SELECT count() FROM otel.engine_only', 'TSV').trim());
+          out[format] = { cpuS: (used.user + used.system) / 1e6, rows };
+          fs.rmSync(file, { force: true });
         }
+      } finally {
+        session.close();
       }
-    }),
-  );
-  const end = await waitForCount(c, `ServiceName = '${service}'`, total * PER_REQUEST);
-  client.close();
-  return (total * PER_REQUEST) / ((end - start) / 1000);
+      return out;
+    },
+    async cleanup() {},
+  };
 }
 
-async function runOfficialExporter(c: CollectorProcess): Promise<number> {
-  const { LoggerProvider, BatchLogRecordProcessor } = await import('@opentelemetry/sdk-logs');
-  const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-grpc');
+/**
+ * The columns an INSERT writes (no DEFAULT/MATERIALIZED/ALIAS), from `name\ttype\tdefault_kind`
+ * lines: as a column list and as a file() structure.
+ */
+function insertableColumns(tsv: string): { cols: string; structure: string } {
+  const rows = tsv
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'))
+    .filter(([, , kind]) => !kind);
+  return { cols: rows.map(([name]) => '`' + name + '`').join(', '), structure: rows.map(([name, type]) => `${name} ${type}`).join(', ') };
+}
+
+function serverStore(url: string): Store {
+  const database = `bench_ingest_${process.pid}`;
+  const query = async (sql: string, body?: Buffer): Promise<Buffer> => {
+    const res = await fetch(`${url}/?query=${encodeURIComponent(sql)}`, { method: 'POST', body });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (!res.ok) throw new Error(`${sql.slice(0, 80)}: ${bytes.toString().slice(0, 300)}`);
+    return bytes;
+  };
+  const serverPid = (): number => {
+    for (const d of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        if (fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim().startsWith('clickhouse')) return Number(d);
+      } catch {
+        /* gone */
+      }
+    }
+    return NaN;
+  };
+  return {
+    label: `server ${url}`,
+    table: `${database}.otel_logs`,
+    exporterYaml: (dir) => `  clickhouse:\n    endpoint: "${url}"\n    database: ${database}\n    queue: { storage: wal, directory: ${dir}/queue, max_bytes: 1GiB }`,
+    async count(_c, where) {
+      return Number((await query(`SELECT count() FROM ${database}.otel_logs WHERE ${where}`)).toString().trim());
+    },
+    async engineOnly(_c, where) {
+      const pid = serverPid();
+      const { cols } = insertableColumns(
+        (await query(`SELECT name, type, default_kind FROM system.columns WHERE database = '${database}' AND table = 'otel_logs' FORMAT TSV`)).toString(),
+      );
+      await query(`CREATE TABLE IF NOT EXISTS ${database}.engine_only AS ${database}.otel_logs`);
+      const out: Record<string, { cpuS: number; rows: number }> = {};
+      for (const format of FORMATS) {
+        let body: Buffer;
+        try {
+          body = await query(`SELECT ${cols} FROM ${database}.otel_logs WHERE ${where} FORMAT ${format}`);
+        } catch {
+          continue; // a format this server does not have
+        }
+        await query(`TRUNCATE TABLE ${database}.engine_only`);
+        const before = processCpuSeconds(pid);
+        await query(`INSERT INTO ${database}.engine_only (${cols}) FORMAT ${format}`, body);
+        const cpuS = processCpuSeconds(pid) - before;
+        const rows = Number((await query(`SELECT count() FROM ${database}.engine_only`)).toString().trim());
+        out[format] = { cpuS, rows };
+      }
+      return out;
+    },
+    async cleanup() {
+      await query(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Senders
+
+/** The compact-stream sender (child process): `total` records through our SDK, as fast as acknowledged. */
+async function runCompactSender(endpoint: string, service: string, total: number): Promise<void> {
+  const { createLogger } = await import('../sdk');
+  const log = createLogger({
+    service,
+    endpoint,
+    transport: 'logfun',
+    exitHooks: false,
+    buffer: { maxRecords: 65_536, maxBytes: 64 * 1024 * 1024 },
+    diagnostics: (m) => process.stderr.write(`sender: ${m}\n`),
+  });
+  let n = 0;
+  await new Promise<void>((resolve) => {
+    const pump = () => {
+      const room = Math.min(32_768 - log.stats().buffered, total - n);
+      for (let i = 0; i < room; i++, n++) log.info`user u${n % 977} paid ${n % 10007} cents for order ${n}`;
+      if (n >= total) resolve();
+      else setTimeout(pump, room > 0 ? 0 : 1);
+    };
+    pump();
+  });
+  await log.flush(120_000);
+  const s = log.stats();
+  await log.shutdown();
+  process.send!({ emitted: s.emitted, dropped: s.dropped }, () => process.exit(0));
+}
+
+function compactSend(c: CollectorProcess, service: string, total: number): Promise<void> {
+  const child = fork(__filename, ['--compact-sender', `127.0.0.1:${c.grpcPort}`, service, String(total)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { emitted: number; dropped: number }) => {
+      if (m.dropped > 0) reject(new Error(`the SDK dropped ${m.dropped} records`));
+      else resolve();
+    });
+    child.once('exit', (code) => (code ? reject(new Error(`compact sender exited with ${code}`)) : undefined));
+  });
+}
+
+/** OTLP requests of 1000 records, encoded by the official @opentelemetry/otlp-transformer. */
+async function officialOtlpRequests(service: string, total: number, perRequest = 1000): Promise<Uint8Array[]> {
+  const { LoggerProvider, SimpleLogRecordProcessor, InMemoryLogRecordExporter } = await import('@opentelemetry/sdk-logs');
+  const { ProtobufLogsSerializer } = await import('@opentelemetry/otlp-transformer');
   const { resourceFromAttributes } = await import('@opentelemetry/resources');
-  const service = 'bench-otel-sdk';
-  const exporter = new OTLPLogExporter({ url: `http://127.0.0.1:${c.grpcPort}` });
-  const processor = new BatchLogRecordProcessor({ exporter });
-  const provider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': service }), processors: [processor] });
+  const exporter = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes({ 'service.name': service, 'service.instance.id': 'bench-1' }),
+    processors: [new SimpleLogRecordProcessor({ exporter })],
+  });
   const logger = provider.getLogger('bench');
-  const start = performance.now();
-  // The default BatchLogRecordProcessor queue holds 2048 records and drops beyond that,
-  // so emit in queue-sized chunks and flush between them: the fastest lossless use.
-  for (let n = 0; n < TOTAL; n++) {
+  const requests: Uint8Array[] = [];
+  for (let n = 0; n < total; n++) {
     logger.emit({
       severityNumber: 9,
       severityText: 'INFO',
       body: `user u${n % 977} paid ${n % 10007} cents for order ${n}`,
       attributes: { 'user.id': `u${n % 977}`, amount: n % 10007, order: n },
     });
-    if (n % 2048 === 2047) await provider.forceFlush();
+    if ((n + 1) % perRequest === 0 || n === total - 1) {
+      requests.push(ProtobufLogsSerializer.serializeRequest(exporter.getFinishedLogRecords())!);
+      exporter.reset();
+    }
   }
-  await provider.forceFlush();
-  const end = await waitForCount(c, `ServiceName = '${service}'`, TOTAL);
   await provider.shutdown();
-  return TOTAL / ((end - start) / 1000);
+  return requests;
+}
+
+async function otlpSend(c: CollectorProcess, requests: Uint8Array[], concurrency = 8): Promise<void> {
+  const client = new grpc.Client(`127.0.0.1:${c.grpcPort}`, grpc.credentials.createInsecure());
+  const send = (buf: Uint8Array) =>
+    new Promise<void>((resolve, reject) =>
+      client.makeUnaryRequest(LOGS_SERVICE_EXPORT_PATH, (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength), (b: Buffer) => b, buf, (err) => (err ? reject(err) : resolve())),
+    );
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests.length) {
+        const req = requests[next++];
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await send(req);
+            break;
+          } catch (e) {
+            if (attempt > 100) throw e;
+            await sleep(50); // refused with back-pressure: try again
+          }
+        }
+      }
+    }),
+  );
+  client.close();
+}
+
+// ---------------------------------------------------------------------------
+
+interface PathResult {
+  store: string;
+  path: string;
+  records: number;
+  seconds: number;
+  cpuS: number;
+  engine: Record<string, { cpuS: number; rows: number }>;
+}
+
+async function runPath(store: Store, kind: 'compact' | 'otlp', total: number): Promise<PathResult> {
+  const service = `bench-${kind}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-bench-ingest-'));
+  const requests = kind === 'otlp' ? await officialOtlpRequests(service, total) : [];
+  const c = await startCollectorProcess({
+    dir,
+    exportersYaml: store.exporterYaml(dir),
+    processorsYaml: `  template: { state_directory: ${dir}/templates }\n  spam:\n  control:`,
+    pipelineProcessors: ['template', 'spam', 'control'],
+    nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+  });
+  const where = `ServiceName = '${service}'`;
+  try {
+    await sleep(1000); // let start-up work (schema, first flushes) settle before counting CPU
+    const cpu0 = processCpuSeconds(c.proc.pid!);
+    const t0 = performance.now();
+    const sending = kind === 'compact' ? compactSend(c, service, total) : otlpSend(c, requests);
+    let failed: unknown;
+    sending.catch((e) => (failed = e));
+    for (;;) {
+      if (failed) throw failed;
+      if ((await store.count(c, where)) >= total) break;
+      await sleep(200);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const cpuS = processCpuSeconds(c.proc.pid!) - cpu0;
+    await sending;
+    await c.stop();
+    const engine = await store.engineOnly(c, where);
+    return { store: store.label, path: kind === 'compact' ? 'SDK compact stream' : 'plain OTLP (official encoder)', records: total, seconds, cpuS, engine };
+  } finally {
+    await c.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
-  const collector = await startCollectorProcess();
-  try {
-    const loadgen = await runLoadGenerator(collector);
-    const official = await runOfficialExporter(collector);
-    printTable(`ingest: ${TOTAL.toLocaleString('en-US')} records per path, OTLP/gRPC -> logfun collector -> chDB (until counted in ClickHouse)`, ['path', 'records/s', 'vs load generator'], [
-      ['OTLP load generator (pre-encoded, 1000/request, 8 in flight)', loadgen, '1.00'],
-      ['@opentelemetry/sdk-logs + BatchLogRecordProcessor + OTLP gRPC exporter', official, (official / loadgen).toFixed(2)],
-    ]);
-  } finally {
-    await collector.stop();
+  const total = Number(argValue('--records', '200000'));
+  const storeUrl = argValue('--store', '');
+  const paths = argValue('--paths', 'compact,otlp').split(',') as ('compact' | 'otlp')[];
+  const stores = [chdbStore(), ...(storeUrl ? [serverStore(storeUrl)] : [])];
+  const results: PathResult[] = [];
+  for (const store of stores) {
+    try {
+      for (const kind of paths) results.push(await runPath(store, kind, total));
+    } finally {
+      await store.cleanup();
+    }
   }
+  const k = (v: number) => (v / 1000).toFixed(0) + 'k';
+  printTable(
+    `ingest: ${total.toLocaleString('en-US')} records per path, default pipeline (template, spam, control, WAL) until counted in the table`,
+    ['store', 'sender', 'records/s', 'collector CPU-s', 'records/collector CPU-s', 'engine only records/CPU-s (JSON / RowBinary / Native)', 'collector / engine (Native)'],
+    results.map((r) => {
+      const perCpu = r.records / r.cpuS;
+      const engine = FORMATS.map((f) => (r.engine[f] && r.engine[f].rows === r.records && r.engine[f].cpuS > 0 ? k(r.records / r.engine[f].cpuS) : 'n/a'));
+      const native = r.engine.Native;
+      const ratio = native && native.cpuS > 0 ? (r.cpuS / native.cpuS).toFixed(1) + 'x' : 'n/a';
+      return [r.store, r.path, k(r.records / r.seconds), r.cpuS.toFixed(2), k(perCpu), engine.join(' / '), ratio];
+    }),
+  );
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (process.argv[2] === '--compact-sender') {
+  runCompactSender(process.argv[3], process.argv[4], Number(process.argv[5])).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

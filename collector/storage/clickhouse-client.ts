@@ -10,12 +10,13 @@
  * embedded connection has no default-database setting.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Readable } from 'stream';
 import { createClient, ClickHouseLogLevel, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { ChdbConnection } from 'chdb/dist/connection';
 import { capabilitiesForVersion, parseServerVersion, versionAtLeast, type ClickHouseCapabilities, type ServerVersion } from './clickhouse-version';
-import { bindParamsClientSide } from './clickhouse-params';
+import { bindParamsClientSide, quoteIdent, quoteString } from './clickhouse-params';
 
 export type { ClickHouseCapabilities, ServerVersion } from './clickhouse-version';
 
@@ -42,7 +43,7 @@ export interface FormattedInsert {
   /** Qualified table name, e.g. `otel.otel_logs` (plain identifiers only). */
   table: string;
   columns: readonly string[];
-  format: 'TabSeparated' | 'JSONEachRow' | 'JSONCompactEachRow';
+  format: 'TabSeparated' | 'JSONEachRow' | 'JSONCompactEachRow' | 'Native';
   body: Buffer;
   settings?: Record<string, string | number | boolean>;
   queryId?: string;
@@ -105,6 +106,19 @@ interface SharedChdb {
 
 /** The one chDB engine of this process, by folder. */
 let sharedChdb: SharedChdb | undefined;
+
+let nativeBlockDir: string | undefined;
+let nativeBlockSeq = 0;
+
+/** This process's folder for Native blocks on their way into chDB (made once, removed at exit). */
+function nativeBlockFolder(): string {
+  if (!nativeBlockDir) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-blocks-'));
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    nativeBlockDir = dir;
+  }
+  return nativeBlockDir;
+}
 
 export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHouseStore> {
   const database = opts.database ?? 'otel';
@@ -237,12 +251,14 @@ export async function probeCapabilitiesWith(rowsOf: RowsOf, version: ServerVersi
   const rows = await rowsOf(
     "SELECT name FROM system.settings WHERE name = 'insert_deduplication_token' " +
       "UNION ALL SELECT name FROM system.merge_tree_settings WHERE name = 'non_replicated_deduplication_window' " +
-      "UNION ALL SELECT name FROM system.formats WHERE name = 'JSONCompactEachRow' AND is_input",
+      "UNION ALL SELECT name FROM system.formats WHERE name = 'JSONCompactEachRow' AND is_input " +
+      "UNION ALL SELECT name FROM system.settings WHERE name = 'input_format_native_allow_types_conversion'",
   );
   const names = new Set(rows.map((r) => String(r.name)));
   caps.hasInsertDedupToken = names.has('insert_deduplication_token');
   caps.hasNonReplicatedDedupWindow = names.has('non_replicated_deduplication_window');
   caps.hasJSONCompactEachRow = names.has('JSONCompactEachRow');
+  caps.hasNativeTypeConversion = names.has('input_format_native_allow_types_conversion');
   return caps;
 }
 
@@ -304,7 +320,11 @@ class Store implements ClickHouseStore {
     this.assertOpen();
     if (insert.body.length === 0) return;
     const chdb = this.backend.chdb;
-    if (chdb) {
+    if (chdb && insert.format === 'Native') {
+      await this.insertNativeIntoChdb(chdb, insert);
+      return;
+    }
+    if (chdb && insert.format !== 'Native') {
       // The raw path hands the Buffer to the engine without copying or re-decoding it.
       await chdb.chdb.rawInsert({
         table: insert.table,
@@ -332,6 +352,31 @@ class Store implements ClickHouseStore {
       result.stream.on('close', resolve);
       result.stream.resume();
     });
+  }
+
+  /**
+   * chDB's raw insert takes text formats only; a Native block goes in as
+   * `INSERT ... SELECT * FROM file(<block>, Native)` from a file of this process
+   * (removed once the insert returned). Settings (the deduplication token) apply
+   * to the INSERT as for a raw insert.
+   */
+  private async insertNativeIntoChdb(chdb: ChdbConnection, insert: FormattedInsert): Promise<void> {
+    const file = path.join(nativeBlockFolder(), `${process.pid}-${++nativeBlockSeq}.native`);
+    await fs.promises.writeFile(file, insert.body);
+    try {
+      const columns = insert.columns.map(quoteIdent);
+      const settings = Object.entries(insert.settings ?? {}).map(([k, v]) => {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`invalid setting name ${JSON.stringify(k)}`);
+        return `${k} = ${typeof v === 'string' ? quoteString(v) : String(v)}`;
+      });
+      await chdb.chdb.queryAsync(
+        `INSERT INTO ${insert.table} (${columns.join(', ')})${settings.length ? ' SETTINGS ' + settings.join(', ') : ''} ` +
+          `SELECT * FROM file(${quoteString(file)}, Native)`,
+        { signal: insert.signal, timeout: this.backend.requestTimeoutMs },
+      );
+    } finally {
+      await fs.promises.rm(file, { force: true });
+    }
   }
 
   async close(): Promise<void> {

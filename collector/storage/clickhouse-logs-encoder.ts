@@ -328,13 +328,19 @@ export class LogsRowEncoder {
     return t !== 0n ? t : b.observedTimeUnixNano[i];
   }
 
+  /** False when record `i`'s timestamp is outside what the table's Timestamp column can hold. */
+  storable(b: LogBatch, i: number): boolean {
+    const ts = LogsRowEncoder.timestampOf(b, i);
+    return ts >= 0n && ts <= this.maxTimestampNs;
+  }
+
   /**
    * One row (with its newline) for record `i`, or undefined when the record cannot
    * be stored (its timestamp is outside what the column can hold).
    */
   encodeRow(b: LogBatch, i: number, ctx: EncodeContext, insertId: bigint): string | undefined {
+    if (!this.storable(b, i)) return undefined;
     const ts = LogsRowEncoder.timestampOf(b, i);
-    if (ts < 0n || ts > this.maxTimestampNs) return undefined;
     const state: RowState = {
       b,
       i,

@@ -34,6 +34,8 @@ export interface ClickHouseCapabilities {
   hasInsertDedupToken: boolean;
   /** JSONCompactEachRow as an input format (the fastest insert format we measured). */
   hasJSONCompactEachRow: boolean;
+  /** input_format_native_allow_types_conversion: a Native block's String column fills a LowCardinality(String) one. */
+  hasNativeTypeConversion: boolean;
 }
 
 export function parseServerVersion(text: string): ServerVersion {
@@ -58,5 +60,6 @@ export function capabilitiesForVersion(v: ServerVersion): ClickHouseCapabilities
     hasNonReplicatedDedupWindow: versionAtLeast(v, 20, 10),
     hasInsertDedupToken: versionAtLeast(v, 22, 2),
     hasJSONCompactEachRow: versionAtLeast(v, 20, 1),
+    hasNativeTypeConversion: versionAtLeast(v, 23, 1),
   };
 }

@@ -65,7 +65,9 @@ import { RetryableError } from '../../pipeline/errors';
 import type { Counter, Histogram } from '../../telemetry/metrics';
 import { openClickHouse, type ClickHouseStore } from '../../storage/clickhouse-client';
 import { classifyClickHouseError, errorMessage } from '../../storage/clickhouse-errors';
-import { EncodeContext, LogsRowEncoder, type TableColumn } from '../../storage/clickhouse-logs-encoder';
+import { EncodeContext, LogsRowEncoder, type LogsRowEncoderOptions, type TableColumn } from '../../storage/clickhouse-logs-encoder';
+import { LogsNativeEncoder } from '../../storage/clickhouse-logs-native';
+import { NativeWriter } from '../../storage/native-block';
 import {
   createDatabaseSql,
   logsTableName,
@@ -118,13 +120,19 @@ interface QueueEntry {
   seq?: number;
 }
 
-/** Rows of one INSERT: encoded lines plus their position in the block they were formed in. */
+/**
+ * Rows of one INSERT: references to the queued records (record k is `batches[k]`'s
+ * record `indexes[k]`) and their position in the block they were formed in. They
+ * are encoded when the block is sent (encodeBody), so a sub-block of rows (after
+ * a partial store, or to isolate a rejected row) is encoded from the records.
+ */
 interface InsertBlock {
   /** Random id fixed when the block is formed; base of its tokens and query ids. */
   id: string;
   /** InsertId of the row at offset 0. */
   base: bigint;
-  lines: string[];
+  batches: LogBatch[];
+  indexes: number[];
   offsets: number[];
   minTs: bigint;
   maxTs: bigint;
@@ -191,7 +199,11 @@ export class ClickHouseLogsExporter implements Exporter {
   private pending = 0;
 
   private store: ClickHouseStore | undefined;
+  /** The text encoder: always there (it also decides which timestamps the table can hold). */
   private encoder: LogsRowEncoder | undefined;
+  /** The Native encoder, when the table's columns allow it (then it writes every block). */
+  private nativeEncoder: LogsNativeEncoder | undefined;
+  private readonly nativeWriter = new NativeWriter();
   private dedupMode: DedupMode = 'none';
   private schemaKind: LogsSchemaKind | undefined;
 
@@ -647,7 +659,7 @@ export class ClickHouseLogsExporter implements Exporter {
     this.walReplay = undefined;
     this.logger.info('sending again the insert that was in flight when the collector stopped', {
       exporter: this.labels.exporter,
-      rows: block.lines.length,
+      rows: block.indexes.length,
       deduplication: this.dedupMode,
     });
     await this.send(block, true);
@@ -731,18 +743,17 @@ export class ClickHouseLogsExporter implements Exporter {
       // What the table does decides, not the config: a table created earlier keeps its Body mode.
       const rendered = columns.some((c) => c.name === 'RawBody') && columns.some((c) => c.name === 'Body' && c.default_kind === 'ALIAS');
       const templateStore = new TemplateStore(store, this.templateOptions, rendered);
-      const encoder = new LogsRowEncoder(
-        columns.map((c): TableColumn => ({ name: c.name, type: c.type, defaultKind: c.default_kind })),
-        caps.hasJSONCompactEachRow ? 'JSONCompactEachRow' : 'TabSeparated',
-        {
-          // A row leaves its Body to the template only once the template is in the table: a
-          // template whose write failed (or has not happened yet) must not empty the row's Body.
-          rawBodyOf: (body, service, id, args) => {
-            const t = id === 0n || !templateStore.isStored(id) ? undefined : this.host?.templates.get(service, id);
-            return storedBodyOf(body, t === undefined ? undefined : templateStore.partsOf(id, t.text), args);
-          },
+      const tableColumns = columns.map((c): TableColumn => ({ name: c.name, type: c.type, defaultKind: c.default_kind }));
+      const encoderOptions: LogsRowEncoderOptions = {
+        // A row leaves its Body to the template only once the template is in the table: a
+        // template whose write failed (or has not happened yet) must not empty the row's Body.
+        rawBodyOf: (body, service, id, args) => {
+          const t = id === 0n || !templateStore.isStored(id) ? undefined : this.host?.templates.get(service, id);
+          return storedBodyOf(body, t === undefined ? undefined : templateStore.partsOf(id, t.text), args);
         },
-      );
+      };
+      const encoder = new LogsRowEncoder(tableColumns, caps.hasJSONCompactEachRow ? 'JSONCompactEachRow' : 'TabSeparated', encoderOptions);
+      const nativeEncoder = LogsNativeEncoder.create(tableColumns, { typeConversion: caps.hasNativeTypeConversion }, encoderOptions);
       if (encoder.unknownColumns.length) {
         this.logger.info('logs table has columns the exporter leaves to their defaults', {
           exporter: this.labels.exporter,
@@ -758,6 +769,7 @@ export class ClickHouseLogsExporter implements Exporter {
       }
       this.store = store;
       this.encoder = encoder;
+      this.nativeEncoder = nativeEncoder;
       this.templateStore = templateStore;
       this.dedupMode = dedupMode;
       this.schemaKind = columns.some((c) => c.name === 'ResourceAttributes' && /^Map\(/.test(c.type)) ? 'full' : 'legacy';
@@ -768,7 +780,7 @@ export class ClickHouseLogsExporter implements Exporter {
         table: this.tableName,
         schema: this.schemaKind,
         deduplication: dedupMode,
-        format: encoder.format,
+        format: nativeEncoder?.format ?? encoder.format,
       });
     } catch (e) {
       await store.close();
@@ -860,7 +872,8 @@ export class ClickHouseLogsExporter implements Exporter {
     const block: InsertBlock = {
       id: randomBytes(8).toString('hex'),
       base: randomInsertBase(maxRows),
-      lines: [],
+      batches: [],
+      indexes: [],
       offsets: [],
       minTs: -1n,
       maxTs: -1n,
@@ -877,13 +890,12 @@ export class ClickHouseLogsExporter implements Exporter {
       block.base = insertBaseOf(block.id, maxRows);
       block.range = { from, to: { ...from } };
     }
-    const ctx = new EncodeContext();
-    let chars = 0;
+    let bytes = 0;
     let invalid = 0;
     let slice = 0;
     const more = (): boolean => {
       if (this.queue.length === 0) return false;
-      if (until === undefined) return block.lines.length < maxRows && chars < this.cfg.batchMaxBytes;
+      if (until === undefined) return block.indexes.length < maxRows && bytes < this.cfg.batchMaxBytes;
       const e = this.queue[0];
       return e.seq! < until.seq || (e.seq === until.seq && e.next < until.record);
     };
@@ -894,13 +906,12 @@ export class ClickHouseLogsExporter implements Exporter {
       block.taken++;
       block.queuedAtSum += e.enqueuedAt;
       if (block.range) block.range.to = e.next >= b.length ? { seq: e.seq! + 1, record: 0 } : { seq: e.seq!, record: e.next };
-      const offset = block.lines.length;
-      const line = encoder.encodeRow(b, i, ctx, block.base + BigInt(offset));
-      if (line === undefined) invalid++;
+      if (!encoder.storable(b, i)) invalid++;
       else {
-        block.lines.push(line);
-        block.offsets.push(offset);
-        chars += line.length;
+        block.offsets.push(block.indexes.length);
+        block.batches.push(b);
+        block.indexes.push(i);
+        bytes += e.bytes / b.length;
         const ts = LogsRowEncoder.timestampOf(b, i);
         if (block.minTs < 0n || ts < block.minTs) block.minTs = ts;
         if (ts > block.maxTs) block.maxTs = ts;
@@ -930,7 +941,7 @@ export class ClickHouseLogsExporter implements Exporter {
   private async send(block: InsertBlock, replayed: boolean): Promise<void> {
     const range = block.range;
     if (this.wal && range && !(await this.saveInflight(range))) return;
-    const outcome = block.lines.length > 0 ? await this.deliver(block, { permanentFailures: 0 }, replayed) : 'settled';
+    const outcome = block.indexes.length > 0 ? await this.deliver(block, { permanentFailures: 0 }, replayed) : 'settled';
     if (this.wal && range && outcome === 'settled') await this.acknowledgeInWal(range, block);
   }
 
@@ -951,16 +962,16 @@ export class ClickHouseLogsExporter implements Exporter {
             this.markSent(stored.size);
             block = this.subBlock(block, (k) => !stored.has(block.offsets[k]));
             body = undefined;
-            if (block.lines.length === 0) return 'settled';
+            if (block.indexes.length === 0) return 'settled';
           }
           mayBeStored = false;
         }
-        body ??= Buffer.from(block.lines.join(''), 'utf8');
+        body ??= this.encodeBody(block);
         await this.flushTemplates();
         await this.insert(block, body);
         this.lastInsertOkAt = Date.now();
         this.insertsCounter.inc(this.labels);
-        this.markSent(block.lines.length);
+        this.markSent(block.indexes.length);
         return 'settled';
       } catch (err) {
         if (this.stopNow) return this.interrupted(block);
@@ -971,15 +982,15 @@ export class ClickHouseLogsExporter implements Exporter {
         attempt++;
         this.retriesCounter.inc(this.labels);
         this.warnRateLimited('insert', 'insert into ClickHouse failed; retrying', {
-          rows: block.lines.length,
+          rows: block.indexes.length,
           attempt,
           error: failure.message,
         });
         if (this.cfg.retryMaxElapsedMs > 0 && Date.now() - started >= this.cfg.retryMaxElapsedMs) {
-          this.markFailed(block.lines.length, 'retries_exhausted');
+          this.markFailed(block.indexes.length, 'retries_exhausted');
           this.logger.error('giving up on an insert after retry.max_elapsed', {
             exporter: this.labels.exporter,
-            rows: block.lines.length,
+            rows: block.indexes.length,
             error: failure.message,
           });
           return 'settled';
@@ -991,7 +1002,7 @@ export class ClickHouseLogsExporter implements Exporter {
 
   /** Shutdown cut a delivery: with storage memory the rows are lost (counted); with storage wal they stay in the log. */
   private interrupted(block: InsertBlock): DeliveryOutcome {
-    if (!this.wal) this.markFailed(block.lines.length, 'shutdown');
+    if (!this.wal) this.markFailed(block.indexes.length, 'shutdown');
     return 'interrupted';
   }
 
@@ -1048,26 +1059,40 @@ export class ClickHouseLogsExporter implements Exporter {
 
   private async onPermanentFailure(block: InsertBlock, budget: DeliveryBudget, message: string): Promise<DeliveryOutcome> {
     budget.permanentFailures++;
-    if (block.lines.length === 1 || budget.permanentFailures > PERMANENT_FAILURE_BUDGET) {
-      this.markFailed(block.lines.length, 'invalid');
-      this.logger.error('ClickHouse rejected log records; dropped', { exporter: this.labels.exporter, rows: block.lines.length, error: message });
+    if (block.indexes.length === 1 || budget.permanentFailures > PERMANENT_FAILURE_BUDGET) {
+      this.markFailed(block.indexes.length, 'invalid');
+      this.logger.error('ClickHouse rejected log records; dropped', { exporter: this.labels.exporter, rows: block.indexes.length, error: message });
       return 'settled';
     }
-    const half = Math.ceil(block.lines.length / 2);
+    const half = Math.ceil(block.indexes.length / 2);
     const first = await this.deliver(this.subBlock(block, (k) => k < half), budget);
     if (first === 'interrupted') return first;
     return this.deliver(this.subBlock(block, (k) => k >= half), budget);
   }
 
   private subBlock(block: InsertBlock, keep: (k: number) => boolean): InsertBlock {
-    const sub: InsertBlock = { ...block, lines: [], offsets: [] };
-    for (let k = 0; k < block.lines.length; k++) {
+    const sub: InsertBlock = { ...block, batches: [], indexes: [], offsets: [] };
+    for (let k = 0; k < block.indexes.length; k++) {
       if (keep(k)) {
-        sub.lines.push(block.lines[k]);
+        sub.batches.push(block.batches[k]);
+        sub.indexes.push(block.indexes[k]);
         sub.offsets.push(block.offsets[k]);
       }
     }
     return sub;
+  }
+
+  /** The INSERT body of a block: one Native block, or one text row per record. */
+  private encodeBody(block: InsertBlock): Buffer {
+    if (this.nativeEncoder) {
+      // Copied out of the reused writer: the body is kept across retries while other blocks encode.
+      return Buffer.from(this.nativeEncoder.encode({ batches: block.batches, indexes: block.indexes, offsets: block.offsets, base: block.base }, this.nativeWriter));
+    }
+    const encoder = this.encoder!;
+    const ctx = new EncodeContext();
+    let text = '';
+    for (let k = 0; k < block.indexes.length; k++) text += encoder.encodeRow(block.batches[k], block.indexes[k], ctx, block.base + BigInt(block.offsets[k]))!;
+    return Buffer.from(text, 'utf8');
   }
 
   private async insert(block: InsertBlock, body: Buffer): Promise<void> {
@@ -1080,14 +1105,14 @@ export class ClickHouseLogsExporter implements Exporter {
       // Fixed by the block and the rows it holds, so every retry of these rows carries the same token.
       const first = block.offsets[0];
       const last = block.offsets[block.offsets.length - 1];
-      settings.insert_deduplication_token = `logfun-${block.id}-${first}-${last}-${block.lines.length}`;
+      settings.insert_deduplication_token = `logfun-${block.id}-${first}-${last}-${block.indexes.length}`;
     }
     const startedAt = performance.now();
     await store.insertFormatted({
       // Plain db.table: both names are validated identifiers, and chDB's raw insert takes no quoting.
       table: `${this.cfg.database}.${this.cfg.table}`,
-      columns: this.encoder!.columns,
-      format: this.encoder!.format,
+      columns: this.nativeEncoder?.columns ?? this.encoder!.columns,
+      format: this.nativeEncoder?.format ?? this.encoder!.format,
       body,
       settings,
       queryId,
