@@ -8,10 +8,11 @@
  * sender backs off; on_full=drop drops the batch and counts it.
  *
  * One background loop takes queued records into insert blocks (up to
- * batch.max_rows rows / batch.max_bytes encoded bytes, or whatever is queued once
- * the oldest record has waited batch.flush_interval), encodes them
- * (JSONCompactEachRow, or TabSeparated on servers without it) in slices that
- * yield to the event loop, and inserts each block:
+ * batch.max_rows rows / batch.max_bytes of the batches' size estimate, or whatever
+ * is queued once the oldest record has waited batch.flush_interval), encodes each
+ * block when it is sent (one Native block, clickhouse-logs-native.ts; text rows,
+ * JSONCompactEachRow or TabSeparated, for tables the Native encoder cannot
+ * write), and inserts it:
  * - retryable failures are retried with exponential backoff and jitter, for
  *   ever unless retry.max_elapsed is set;
  * - a permanent failure (the server rejected the data) splits the block in
