@@ -10,7 +10,6 @@
  * embedded connection has no default-database setting.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Readable } from 'stream';
 import { createClient, ClickHouseLogLevel, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
@@ -92,6 +91,8 @@ interface Backend {
   endpoint: string;
   client: ClickHouseClient;
   chdb?: ChdbConnection;
+  /** chDB: where Native blocks are written for file() (prepareNativeBlockFolder). */
+  nativeBlockDir?: string;
   serverVersion: ServerVersion;
   capabilities: ClickHouseCapabilities;
   requestTimeoutMs: number;
@@ -107,18 +108,20 @@ interface SharedChdb {
 /** The one chDB engine of this process, by folder. */
 let sharedChdb: SharedChdb | undefined;
 
-let nativeBlockDir: string | undefined;
-let nativeBlockSeq = 0;
-
-/** This process's folder for Native blocks on their way into chDB (made once, removed at exit). */
-function nativeBlockFolder(): string {
-  if (!nativeBlockDir) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-blocks-'));
-    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-    nativeBlockDir = dir;
-  }
-  return nativeBlockDir;
+/**
+ * The folder for Native blocks on their way into chDB: inside the engine's data
+ * folder, which only this process may use while it holds chDB's lock; emptied when
+ * the engine is opened (a block left by a killed process is not needed again: its
+ * records are still in the exporter's queue).
+ */
+function prepareNativeBlockFolder(chdbFolder: string): string {
+  const dir = path.join(chdbFolder, 'logfun_insert_blocks');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
 }
+
+let nativeBlockSeq = 0;
 
 export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHouseStore> {
   const database = opts.database ?? 'otel';
@@ -174,6 +177,7 @@ async function createChdbBackend(folder: string, requestTimeoutMs: number, entry
       endpoint: `chdb://${folder}`,
       client,
       chdb: connection,
+      nativeBlockDir: prepareNativeBlockFolder(folder),
       serverVersion,
       capabilities,
       requestTimeoutMs,
@@ -361,7 +365,7 @@ class Store implements ClickHouseStore {
    * to the INSERT as for a raw insert.
    */
   private async insertNativeIntoChdb(chdb: ChdbConnection, insert: FormattedInsert): Promise<void> {
-    const file = path.join(nativeBlockFolder(), `${process.pid}-${++nativeBlockSeq}.native`);
+    const file = path.join(this.backend.nativeBlockDir!, `${++nativeBlockSeq}.native`);
     await fs.promises.writeFile(file, insert.body);
     try {
       const columns = insert.columns.map(quoteIdent);
