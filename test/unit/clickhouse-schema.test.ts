@@ -36,6 +36,7 @@ describe('server versions and capabilities', () => {
       hasNonReplicatedDedupWindow: false,
       hasInsertDedupToken: false,
       hasJSONCompactEachRow: false,
+      hasNativeTypeConversion: false,
     });
   });
 
