@@ -34,7 +34,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
-import { LOGS_SERVICE_EXPORT_PATH } from '../sdk/wire/protos';
+import { LOGS_SERVICE_EXPORT_PATH } from '../protocol/protos';
 import { printTable, startCollectorProcess, type CollectorProcess } from './lib';
 
 function argValue(name: string, fallback: string): string {

@@ -113,7 +113,7 @@ function countOtlpRecords(b: Buffer): number {
 }
 
 async function runSink(): Promise<void> {
-  const { protoType } = await import('../sdk/wire/protos');
+  const { protoType } = await import('../protocol/protos');
   const ServerMessage = protoType('logfun.v1.ServerMessage');
   let otlpRecords = 0;
   let compactRecords = 0;

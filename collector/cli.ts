@@ -9,7 +9,7 @@ import { formatRows, runSql } from './cli/sql';
 import { runDemo } from './cli/demo';
 import { untilSignal } from './cli/signals';
 import { decodeBoundOptions, runDecode, type DecodeFormat } from './cli/decode';
-import { DEFAULT_DECODE_BOUNDS, type DecodeBounds } from '../sdk/file-format/bounds';
+import { DEFAULT_DECODE_BOUNDS, type DecodeBounds } from '../protocol/file-format/bounds';
 import { defaultHttpStatsConsoleOptions, runHttpStatsConsole } from './cli/httpstats';
 import { registerControlCommand } from './cli/control';
 import { registerTailCommand } from './cli/tail';

@@ -5,7 +5,7 @@
 import { LogfunLogger, LoggerCore, type Logger } from './logger';
 import { Pipeline } from './pipeline';
 import { createResource } from './resource';
-import { LEVELS, type LevelThreshold } from './severity';
+import { LEVELS, type LevelThreshold } from '../protocol/severity';
 import { defaultTemplateRegistry, TemplateRegistry } from './templates';
 import type { Transport } from './transport';
 import { ConsoleTransport } from './transports/console';
@@ -13,7 +13,7 @@ import { MemoryTransport } from './transports/memory';
 import { OtlpGrpcTransport, type TlsClientOptions } from './transports/otlp-grpc';
 import { FileTransport, type FileTransportOptions } from './transports/file';
 import { AutoTransport, LogfunStreamTransport } from './transports/logfun-stream';
-import { captureAttributes, type AttributeList, type Attributes } from './values';
+import { captureAttributes, type AttributeList, type Attributes } from '../protocol/values';
 import { LogfunLoggerProvider } from './otel';
 
 export interface CreateLoggerOptions {

@@ -7,8 +7,8 @@ export { createLogger, type CreateLoggerOptions, type RootLogger } from './creat
 export type { Logger, LogMethod } from './logger';
 export type { LoggerStats } from './pipeline';
 export { LogfunLoggerProvider } from './otel';
-export { LEVELS, SEVERITY_NUMBER, severityTextOf, type LevelName, type LevelThreshold } from './severity';
-export { templateIdOf, templateIdToString } from './template-id';
+export { LEVELS, SEVERITY_NUMBER, severityTextOf, type LevelName, type LevelThreshold } from '../protocol/severity';
+export { templateIdOf, templateIdToString } from '../protocol/template-id';
 export {
   Template,
   TemplateRegistry,
@@ -19,7 +19,7 @@ export {
   PLACEHOLDER,
   type TemplateKind,
 } from './templates';
-export { renderArgument, type ArgumentValue, type AttributeValue, type Attributes } from './values';
+export { renderArgument, type ArgumentValue, type AttributeValue, type Attributes } from '../protocol/values';
 export { ExportBatch, ExportError, type ExportResult, type Transport, type TransportBatchDefaults } from './transport';
 export {
   materializeRecord,
@@ -45,7 +45,7 @@ export {
   type DecodedTemplate,
   type DecodeResult,
   type DecodeSummary,
-} from './file-format/decode';
-export { DEFAULT_DECODE_BOUNDS, DecodeBoundError, type DecodeBounds } from './file-format/bounds';
+} from '../protocol/file-format/decode';
+export { DEFAULT_DECODE_BOUNDS, DecodeBoundError, type DecodeBounds } from '../protocol/file-format/bounds';
 export type { CodeLocation } from './callsite';
 export { SDK_VERSION } from './version';

@@ -16,7 +16,7 @@
  */
 import type { Pipeline, LoggerStats } from './pipeline';
 import { convertPrintfArguments, type Template, type TemplateRegistry } from './templates';
-import { thresholdOf, levelOfThreshold, type LevelName, type LevelThreshold } from './severity';
+import { thresholdOf, levelOfThreshold, type LevelName, type LevelThreshold } from '../protocol/severity';
 import {
   captureArgument,
   captureAttributes,
@@ -27,7 +27,7 @@ import {
   type ArgumentValue,
   type AttributeList,
   type Attributes,
-} from './values';
+} from '../protocol/values';
 import type { Transport } from './transport';
 import { currentFunctionScope, type FunctionScope } from './traced';
 import type { MutedCounter } from './mute-counts';

@@ -23,8 +23,8 @@ import { performance } from 'perf_hooks';
 import type { Pipeline } from './pipeline';
 import { nowMs } from './clock';
 import type { InstrumentationScope } from './resource';
-import { thresholdOf, levelOfThreshold, type LevelThreshold } from './severity';
-import { captureAnyValue, captureAttributesStrict, estimateAnyValueBytes } from './values';
+import { thresholdOf, levelOfThreshold, type LevelThreshold } from '../protocol/severity';
+import { captureAnyValue, captureAttributesStrict, estimateAnyValueBytes } from '../protocol/values';
 
 const API_RECORD_BYTES = 64;
 

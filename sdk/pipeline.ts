@@ -47,7 +47,7 @@ import { Template } from './templates';
 import { ExportBatch, ExportError, type ExportResult, type Transport } from './transport';
 import { MutedCounter, type MutedCount } from './mute-counts';
 import { boundedWait, keepAliveWhile } from './keep-alive';
-import type { ArgumentValue, AttributeList } from './values';
+import type { ArgumentValue, AttributeList } from '../protocol/values';
 
 export interface PipelineOptions {
   transport: Transport;

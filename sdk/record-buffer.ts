@@ -27,7 +27,7 @@
  * them when a batch is taken allocates as much as it saves.
  */
 import type { Template } from './templates';
-import type { ArgumentValue, AttributeList, AttributeValue } from './values';
+import type { ArgumentValue, AttributeList, AttributeValue } from '../protocol/values';
 import type { InstrumentationScope } from './resource';
 
 /** Fields only records from the OpenTelemetry API carry. */

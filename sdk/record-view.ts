@@ -7,9 +7,9 @@ import { LOGFUN_SCOPE, type InstrumentationScope } from './resource';
 import type { RecordBuffer } from './record-buffer';
 import type { ExportBatch } from './transport';
 import type { Template } from './templates';
-import { severityTextOf } from './severity';
+import { severityTextOf } from '../protocol/severity';
 import { toUnixNano } from './clock';
-import type { ArgumentValue, AttributeValue } from './values';
+import type { ArgumentValue, AttributeValue } from '../protocol/values';
 
 export const TEMPLATE_ATTRIBUTE = 'log.record.template';
 export const TEMPLATE_ID_ATTRIBUTE = 'log.record.template.id';

@@ -5,7 +5,7 @@
 import * as os from 'os';
 import { randomUUID } from 'crypto';
 import { SDK_NAME, SDK_VERSION } from './version';
-import { captureAttributes, type AttributeList } from './values';
+import { captureAttributes, type AttributeList } from '../protocol/values';
 
 /** service.instance.id default: random per process, shared by every logger in it. */
 export const PROCESS_INSTANCE_ID = randomUUID();

@@ -10,15 +10,15 @@
  * every file decoded completely, 2 when some file was truncated, damaged, not
  * a logfun file, or past a decode bound (its readable records were still printed).
  *
- * Output bounds: the console upload's (sdk/file-format/bounds.ts: bytes per
+ * Output bounds: the console upload's (protocol/file-format/bounds.ts: bytes per
  * frame, records per frame, decompressed bytes per file), so a decompression
  * bomb stops with a clear message instead of exhausting memory. A genuine file
  * written with larger batches decodes with --max-frame-bytes /
  * --max-frame-records / --max-output-bytes (the message names the option).
  */
 import * as fs from 'fs';
-import { decodeLogFileFrames, describeProblems, formatJsonLine, formatTextLine, type DecodeSummary } from '../../sdk/file-format/decode';
-import { DEFAULT_DECODE_BOUNDS, type BoundKind, type DecodeBounds } from '../../sdk/file-format/bounds';
+import { decodeLogFileFrames, describeProblems, formatJsonLine, formatTextLine, type DecodeSummary } from '../../protocol/file-format/decode';
+import { DEFAULT_DECODE_BOUNDS, type BoundKind, type DecodeBounds } from '../../protocol/file-format/bounds';
 import { parseSize } from '../config/units';
 
 export type DecodeFormat = 'text' | 'json';

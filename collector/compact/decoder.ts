@@ -22,12 +22,12 @@
  */
 import { LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
 import { decodeExportRequest } from '../otlp/wire-decode';
-import { parseTemplateText } from '../../sdk/templates';
-import { templateIdOf, templateIdToString } from '../../sdk/template-id';
-import { severityTextOf } from '../../sdk/severity';
-import { ProtoWriter, WIRE_LEN } from '../../sdk/wire/compact-writer';
-import { MAX_DICTIONARY_STRING_LENGTH } from '../../sdk/wire/compact-encode';
-import { Malformed } from './reader';
+import { parseTemplateText } from '../../protocol/template-text';
+import { templateIdOf, templateIdToString } from '../../protocol/template-id';
+import { severityTextOf } from '../../protocol/severity';
+import { ProtoWriter, WIRE_LEN } from '../../protocol/proto-writer';
+import { MAX_DICTIONARY_STRING_LENGTH } from '../../protocol/compact-limits';
+import { Malformed } from '../protobuf/reader';
 import type { HelloMessage, MutedCountMessage, RecordBatchMessage, TemplateDefinitionMessage } from './messages';
 
 /** ArgumentKind values (ingest.proto). */

@@ -8,9 +8,9 @@
  * argument counts, references) is checked by CompactStreamDecoder.
  */
 import type { KeyValue } from '../pipeline/batch';
-import { ProtoWriter, WIRE_LEN, WIRE_VARINT } from '../../sdk/wire/compact-writer';
-import { bigIntToLong, protoType } from '../../sdk/wire/protos';
-import { Malformed, ProtoReader, WT_I64, WT_LEN, WT_VARINT } from './reader';
+import { ProtoWriter, WIRE_LEN, WIRE_VARINT } from '../../protocol/proto-writer';
+import { bigIntToLong, protoType } from '../../protocol/protos';
+import { Malformed, ProtoReader, WT_I64, WT_LEN, WT_VARINT } from '../protobuf/reader';
 
 export interface HelloMessage {
   resource: KeyValue[];

@@ -12,7 +12,7 @@
  * damage, then `complete: false` and the problem in words. Bytes that are not a
  * logfun file at all answer 400 before anything is streamed.
  *
- * Output is bounded (sdk/file-format/bounds.ts: per frame, per frame's records,
+ * Output is bounded (protocol/file-format/bounds.ts: per frame, per frame's records,
  * per upload) and decompression runs in zlib's thread pool with the decoder
  * yielding to the event loop, so a decompression bomb neither blocks the
  * collector nor grows its memory past the bounds. A first frame past a bound
@@ -22,14 +22,14 @@
  *                                                 frame_bytes | frame_records | output_bytes
  */
 import type * as http from 'http';
-import { decodeLogFileFramesAsync, describeProblems, formatJsonLine, formatTextLine, type DecodeSummary } from '../../sdk/file-format/decode';
+import { decodeLogFileFramesAsync, describeProblems, formatJsonLine, formatTextLine, type DecodeSummary } from '../../protocol/file-format/decode';
 import type { Metrics } from '../telemetry/metrics';
 
 /**
  * The largest upload (the decode route's body bound on the admin endpoint; about 1.5M
  * records, as many as a browser page shows comfortably). The front end checks the file
  * size first and says so instead of sending a larger file; `logfun decode` has no upload bound
- * (the output bounds of sdk/file-format/bounds.ts apply to both).
+ * (the output bounds of protocol/file-format/bounds.ts apply to both).
  */
 export const DECODE_MAX_UPLOAD_BYTES = 8 << 20;
 

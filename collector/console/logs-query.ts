@@ -19,7 +19,7 @@
 import { quoteIdent } from '../storage/clickhouse-params';
 import { selectLogsSchema } from '../storage/clickhouse-schema';
 import type { ClickHouseCapabilities } from '../storage/clickhouse-version';
-import { SEVERITY_NUMBER, type LevelName } from '../../sdk/severity';
+import { SEVERITY_NUMBER, type LevelName } from '../../protocol/severity';
 
 export const DEFAULT_PAGE_ROWS = 100;
 export const MAX_PAGE_ROWS = 1000;

@@ -37,7 +37,7 @@
  * 0 (unspecified) are never dropped by a floor, since their level is unknown.
  */
 import { createHash } from 'crypto';
-import { SEVERITY_NUMBER, severityTextOf, type LevelName } from '../../sdk/severity';
+import { SEVERITY_NUMBER, severityTextOf, type LevelName } from '../../protocol/severity';
 
 export type RuleState = 'on' | 'off' | 'auto';
 export type RuleSource = 'manual' | 'auto';

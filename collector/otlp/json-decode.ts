@@ -14,7 +14,7 @@
  *   request; attribute count / value length limits drop / truncate and count;
  *   strings with lone surrogates (\uD800 escapes) get U+FFFD, counted.
  */
-import { protoRoot } from '../../sdk/wire/protos';
+import { protoRoot } from '../../protocol/protos';
 import { KeyValueList, LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
 import { PermanentError } from '../pipeline/errors';
 import { JsonNumber, parseJsonLossless } from './json-lossless';

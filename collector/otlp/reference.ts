@@ -1,6 +1,6 @@
 /**
  * Reference OTLP protobuf codec built on protobufjs and the .proto files in
- * proto/ (sdk/wire/protos.ts). Several times slower than the hand-written
+ * proto/ (protocol/protos.ts). Several times slower than the hand-written
  * wire-decode.ts / wire-encode.ts used on the data path; kept as an independent
  * implementation the tests cross-check those against.
  *
@@ -9,7 +9,7 @@
  */
 import type Long from 'long';
 import type * as protobuf from 'protobufjs';
-import { longToBigInt, OTLP } from '../../sdk/wire/protos';
+import { longToBigInt, OTLP } from '../../protocol/protos';
 import { KeyValueList, LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
 import { PermanentError } from '../pipeline/errors';
 import { protobufjsFlavour, toRequestObject } from './request-object';

@@ -7,7 +7,7 @@
  * Records are grouped by resource and then by scope, in order of first
  * appearance; within a group records keep their batch order.
  */
-import { bigIntToLong } from '../../sdk/wire/protos';
+import { bigIntToLong } from '../../protocol/protos';
 import { KeyValueList, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
 import { groupByResourceAndScope } from './group';
 

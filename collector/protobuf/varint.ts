@@ -1,7 +1,4 @@
-/**
- * Shared by the collector's hand-written protobuf readers (OTLP: collector/otlp/wire-decode.ts,
- * compact protocol: collector/compact/reader.ts).
- */
+/** Varint checks of the collector's protobuf reader (collector/protobuf/reader.ts). */
 
 /**
  * True when the varint just read from `buf[start, end)` has bits set above bit 31 (bits

@@ -37,7 +37,7 @@ import { quoteIdent, quoteString } from './clickhouse-params';
 import { tsvEscape, tsvStringArray } from './clickhouse-logs-encoder';
 import type { TableEngine } from './clickhouse-schema';
 import type { TemplateDictionary, TemplateInfo } from '../templates/dictionary';
-import { parseTemplateText } from '../../sdk/templates';
+import { parseTemplateText } from '../../protocol/template-text';
 import { classifyClickHouseError } from './clickhouse-errors';
 import { storableMs } from './time-bounds';
 

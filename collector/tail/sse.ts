@@ -29,7 +29,7 @@ import { randomBytes } from 'crypto';
 import type * as http from 'http';
 import type { DiagLogger } from '../pipeline/component';
 import type { Counter } from '../telemetry/metrics';
-import { SEVERITY_NUMBER, type LevelName } from '../../sdk/severity';
+import { SEVERITY_NUMBER, type LevelName } from '../../protocol/severity';
 import { SearchParamError } from '../console/logs-query';
 import type { LiveTailHub } from './hub';
 import type { ReplaySource } from './replay';

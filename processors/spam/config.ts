@@ -81,7 +81,7 @@
 import * as os from 'os';
 import { configChecks } from '../../collector/config/checks';
 import { parseMinSeverity } from '../../collector/control/rules';
-import { SEVERITY_NUMBER } from '../../sdk/severity';
+import { SEVERITY_NUMBER } from '../../protocol/severity';
 
 export const SPAM_STRATEGIES = ['both', 'zscore', 'entropy', 'off'] as const;
 export const SPAM_SCOPES = ['sender', 'service'] as const;

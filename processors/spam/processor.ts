@@ -66,7 +66,7 @@ import { SpamRatesStore } from '../../collector/storage/spam-rates-store';
 import { FUNCTION_ATTRIBUTE, isAutoReport, readMutedReport, SDK_MUTED_EVENT } from './sdk-report';
 import { FUNCTION_SUMMARY_ID, FUNCTION_SUMMARY_TEXT, SUMMARY_EVENT, SummaryBatchBuilder, TEMPLATE_SUMMARY_ID, TEMPLATE_SUMMARY_TEXT } from './summary';
 import { SuppressionWriter } from './suppression-writer';
-import { severityTextOf } from '../../sdk/severity';
+import { severityTextOf } from '../../protocol/severity';
 import { storeProviderFor, type StoreProvider } from '../../collector/storage/store-provider';
 import { senderScopeOf } from '../../collector/pipeline/sender-scope';
 

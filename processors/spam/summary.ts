@@ -25,8 +25,8 @@
  */
 import { SESSION_SCOPE_PREFIX, STREAM_SCOPE_PREFIX } from '../../collector/pipeline/sender-scope';
 import { LogBatchBuilder, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
-import { templateIdOf } from '../../sdk/template-id';
-import { severityTextOf } from '../../sdk/severity';
+import { templateIdOf } from '../../protocol/template-id';
+import { severityTextOf } from '../../protocol/severity';
 
 export const SUMMARY_EVENT = 'logfun.spam.summary';
 export const SUMMARY_SCOPE = 'logfun.spam';

@@ -50,7 +50,7 @@ import { parseDuration } from '../../collector/config/units';
 import type { Counter } from '../../collector/telemetry/metrics';
 import type { TemplateDictionary } from '../../collector/templates/dictionary';
 import { anyValueToString } from '../../collector/storage/anyvalue-string';
-import { templateIdOf } from '../../sdk/template-id';
+import { templateIdOf } from '../../protocol/template-id';
 import { TemplateMiner, type MinerSnapshot } from './miner';
 import { collectorTemplateOfMined, type CollectorTemplate } from './template-text';
 import type { TemplateProcessorConfig } from './config';

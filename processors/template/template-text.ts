@@ -6,8 +6,8 @@
  * template and an SDK template with the same constant text get the same id.
  */
 import { templateParts } from './miner';
-import { templateTextOf } from '../../sdk/templates';
-import { templateIdOf } from '../../sdk/template-id';
+import { templateTextOf } from '../../protocol/template-text';
+import { templateIdOf } from '../../protocol/template-id';
 
 export interface CollectorTemplate {
   /** templateIdOf(text). */

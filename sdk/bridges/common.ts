@@ -12,7 +12,7 @@
  */
 import { createLogger, type CreateLoggerOptions } from '../create-logger';
 import type { Logger } from '../logger';
-import type { LevelName } from '../severity';
+import type { LevelName } from '../../protocol/severity';
 
 export interface BridgeOptions extends CreateLoggerOptions {
   /**

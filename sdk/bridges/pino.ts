@@ -31,7 +31,7 @@
  */
 import { writeSync } from 'fs';
 import { Writable } from 'stream';
-import type { LevelName } from '../severity';
+import type { LevelName } from '../../protocol/severity';
 import { bridgeLogger, closeBridgeLogger, emitRecord, exceptionAttributes, levelOfName, levelOfPinoNumber, type BridgeLogger, type BridgeOptions } from './common';
 
 /** Line fields written by pinoOptions()'s hook: the printf format and its arguments. */

@@ -17,7 +17,7 @@ import {
   timeUnixNanoAt,
 } from '../record-view';
 import type { ExportBatch, Transport, TransportBatchDefaults } from '../transport';
-import { renderArgument, stringifyValue, type ArgumentValue, type AttributeValue } from '../values';
+import { renderArgument, stringifyValue, type ArgumentValue, type AttributeValue } from '../../protocol/values';
 
 export interface ConsoleTransportOptions {
   /** Default process.stderr. */

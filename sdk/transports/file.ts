@@ -27,7 +27,7 @@ import { CompactEncoder, encodeHello, encodeTemplateDefinitions, type CompactBat
 import { ExportError, type ExportBatch, type Transport, type TransportBatchDefaults, type TransportContext } from '../transport';
 import { LOGFUN_SCOPE, type Resource } from '../resource';
 import { SDK_VERSION } from '../version';
-import { MAGIC, compressionFlag, completeFramesLength, frameHeader, type FileCompression } from '../file-format/frames';
+import { MAGIC, compressionFlag, completeFramesLength, frameHeader, type FileCompression } from '../../protocol/file-format/frames';
 
 export interface FileTransportOptions {
   /** The file to write (created with its directory; appended to when it exists). */

@@ -41,7 +41,7 @@ import { ExportError, type ExportBatch, type ExportResult, type Transport, type 
 import { LOGFUN_SCOPE, type Resource } from '../resource';
 import { defaultTemplateRegistry, type TemplateRegistry } from '../templates';
 import { SDK_VERSION } from '../version';
-import { LOGFUN_INGEST_STREAM_PATH } from '../wire/protos';
+import { LOGFUN_INGEST_STREAM_PATH } from '../../protocol/protos';
 import {
   CompactBatch,
   CompactEncoder,

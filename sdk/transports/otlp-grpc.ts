@@ -21,7 +21,7 @@
  * its reconnect backoff is capped low so recovery follows the receiver closely.
  */
 import * as grpc from '@grpc/grpc-js';
-import { LOGS_SERVICE_EXPORT_PATH, OTLP, longToBigInt } from '../wire/protos';
+import { LOGS_SERVICE_EXPORT_PATH, OTLP, longToBigInt } from '../../protocol/protos';
 import { encodeExportLogsRequest } from '../wire/otlp-encode';
 import { ExportError, type ExportBatch, type ExportResult, type Transport } from '../transport';
 

@@ -46,8 +46,8 @@ import type { Template } from '../templates';
 import type { MutedCount } from '../mute-counts';
 import { LOGFUN_SCOPE, type InstrumentationScope, type Resource } from '../resource';
 import type { RecordBuffer } from '../record-buffer';
-import { severityTextOf } from '../severity';
-import { isIntegral, type ArgumentValue, type AttributeList, type AttributeValue } from '../values';
+import { severityTextOf } from '../../protocol/severity';
+import { isIntegral, type ArgumentValue, type AttributeList, type AttributeValue } from '../../protocol/values';
 import {
   bodyAt,
   droppedAttributesAt,
@@ -58,7 +58,8 @@ import {
   severityTextAt,
   timeUnixNanoAt,
 } from '../record-view';
-import { ProtoWriter, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './compact-writer';
+import { ProtoWriter, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from '../../protocol/proto-writer';
+import { MAX_DICTIONARY_STRING_LENGTH, MAX_DICTIONARY_STRINGS, MAX_TEMPLATE_TEXT_LENGTH } from '../../protocol/compact-limits';
 
 /** ArgumentKind of proto/logfun/v1/ingest.proto. */
 export const enum ArgumentKind {
@@ -84,17 +85,8 @@ export interface CompactEncoderOptions {
 /** What the compact stream transport uses: every size optimisation. */
 export const STREAM_ENCODING: Readonly<CompactEncoderOptions> = Object.freeze({ stringDictionary: true, integerKind: true, numberedStrings: true });
 
-/**
- * Longest template text sent as a template definition. Collectors refuse longer
- * definitions (INVALID_ARGUMENT, ending the stream; their default
- * service.templates.max_text_length is this value), so records of a longer
- * template travel verbatim: rendered Body, no definition, nothing refused.
- */
-export const MAX_TEMPLATE_TEXT_LENGTH = 4096;
+export { MAX_DICTIONARY_STRING_LENGTH, MAX_DICTIONARY_STRINGS, MAX_TEMPLATE_TEXT_LENGTH };
 
-/** Dictionary bounds (a collector keeps at least this many entries per stream). */
-export const MAX_DICTIONARY_STRINGS = 16384;
-export const MAX_DICTIONARY_STRING_LENGTH = 64;
 /** Strings seen once, remembered to spot the second sighting (cleared when full). */
 const MAX_DICTIONARY_CANDIDATES = 8192;
 /** Longest digit run sent as a number (10^15 < 2^53). */

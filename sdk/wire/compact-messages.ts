@@ -3,7 +3,7 @@
  * proto/logfun/v1/ingest.proto), decoded for the SDK. They are few (one ack per
  * batch, rare control updates), so protobufjs decodes them.
  */
-import { longToBigInt, protoType } from './protos';
+import { longToBigInt, protoType } from '../../protocol/protos';
 
 /** RuleState of proto/logfun/v1/control.proto. */
 export const RULE_STATE_ON = 0;

@@ -6,7 +6,7 @@
  * location attributes, one ResourceLogs, one ScopeLogs per instrumentation scope.
  */
 import { Writer } from 'protobufjs';
-import { OTLP, bigIntToLong, protoType } from './protos';
+import { OTLP, bigIntToLong, protoType } from '../../protocol/protos';
 import type { ExportBatch } from '../transport';
 import {
   argumentAttributeKey,
@@ -24,7 +24,7 @@ import {
 import type { InstrumentationScope, Resource } from '../resource';
 import type { RecordBuffer } from '../record-buffer';
 import type { Template } from '../templates';
-import { isIntegral, type ArgumentValue, type AttributeList, type AttributeValue } from '../values';
+import { isIntegral, type ArgumentValue, type AttributeList, type AttributeValue } from '../../protocol/values';
 
 /** OTLP AnyValue as a protobufjs plain object (one oneof field set, or none for empty). */
 export type OtlpAnyValue = Record<string, unknown>;

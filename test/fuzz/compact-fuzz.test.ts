@@ -13,7 +13,7 @@ import { CompactEncoder, encodeHello, encodeTemplateDefinitions, STREAM_ENCODING
 import { LOGFUN_SCOPE, type Resource } from '../../sdk/resource';
 import { CompactStreamDecoder } from '../../collector/compact/decoder';
 import { decodeClientMessage } from '../../collector/compact/messages';
-import { Malformed } from '../../collector/compact/reader';
+import { Malformed } from '../../collector/protobuf/reader';
 import { fuzzSeed, mutateProtobuf, Rng, type ProtobufMutation } from './fuzz-kit';
 
 const SEED = fuzzSeed();

@@ -9,7 +9,7 @@
  * The seed is printed; LOGFUN_FUZZ_SEED=<seed> replays a run.
  */
 import * as grpc from '@grpc/grpc-js';
-import { LOGS_SERVICE_EXPORT_PATH } from '../../sdk/wire/protos';
+import { LOGS_SERVICE_EXPORT_PATH } from '../../protocol/protos';
 import { decodeExportRequest, decodeExportRequestJson } from '../../collector/otlp/convert';
 import type { LogBatch } from '../../collector/pipeline/batch';
 import { isPermanent } from '../../collector/pipeline/errors';

@@ -18,7 +18,7 @@ import { ConfigError, parseConfig } from '../../collector/config/config';
 import { defaultFactories } from '../../collector/components';
 import type { OtlpReceiver } from '../../collector/receivers/otlp/factory';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
-import { LOGS_SERVICE_EXPORT_PATH } from '../../sdk/wire/protos';
+import { LOGS_SERVICE_EXPORT_PATH } from '../../protocol/protos';
 import { makeTestPki, type TestPki } from '../kit/tls-certs';
 
 jest.setTimeout(60_000);

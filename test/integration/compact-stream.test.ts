@@ -15,10 +15,10 @@ import { LogfunStreamTransport, AutoTransport } from '../../sdk/transports/logfu
 import type { TransportContext } from '../../sdk/transport';
 import { createResource, PROCESS_INSTANCE_ID } from '../../sdk/resource';
 import { encodeHello, encodeTemplateDefinitions, CompactEncoder } from '../../sdk/wire/compact-encode';
-import { ProtoWriter } from '../../sdk/wire/compact-writer';
+import { ProtoWriter } from '../../protocol/proto-writer';
 import { GrpcClientStream, type GrpcStreamStatus } from '../../sdk/wire/compact-grpc-stream';
 import { LOGFUN_SCOPE } from '../../sdk/resource';
-import { LOGFUN_INGEST_STREAM_PATH } from '../../sdk/wire/protos';
+import { LOGFUN_INGEST_STREAM_PATH } from '../../protocol/protos';
 import { KeyValueList } from '../../collector/pipeline/batch';
 import type { Host } from '../../collector/pipeline/component';
 import { PermanentError, RetryableError } from '../../collector/pipeline/errors';

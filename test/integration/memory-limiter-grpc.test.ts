@@ -15,7 +15,7 @@ import * as grpc from '@grpc/grpc-js';
 import { LogBatchBuilder } from '../../collector/pipeline/batch';
 import { encodeExportRequest } from '../../collector/otlp/convert';
 import { decodeRpcStatus, GRPC_STATUS_DETAILS_KEY } from '../../collector/otlp/status';
-import { LOGS_SERVICE_EXPORT_PATH } from '../../sdk/wire/protos';
+import { LOGS_SERVICE_EXPORT_PATH } from '../../protocol/protos';
 import { Collector } from '../../collector/service/collector';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { managedMemoryBytes } from '../../collector/telemetry/process-metrics';

@@ -18,7 +18,7 @@ import { LOGS_SERVICE_DEFINITION } from '../../collector/receivers/otlp/grpc-ser
 import { decodeExportRequest } from '../../collector/otlp/convert';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { Metrics } from '../../collector/telemetry/metrics';
-import { OTLP } from '../../sdk/wire/protos';
+import { OTLP } from '../../protocol/protos';
 import { richBatch, startReceiver, type StartedReceiver } from '../kit/otlp-fixtures';
 import { recordsOf } from '../kit/recording-consumer';
 import { TemplateDictionary } from '../../collector/templates/dictionary';

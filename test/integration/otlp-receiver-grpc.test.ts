@@ -9,7 +9,7 @@ import { LogBatchBuilder } from '../../collector/pipeline/batch';
 import { PermanentError, RetryableError } from '../../collector/pipeline/errors';
 import { encodeExportRequest } from '../../collector/otlp/convert';
 import { decodeRpcStatus, GRPC_STATUS_DETAILS_KEY } from '../../collector/otlp/status';
-import { LOGS_SERVICE_EXPORT_PATH, protoType } from '../../sdk/wire/protos';
+import { LOGS_SERVICE_EXPORT_PATH, protoType } from '../../protocol/protos';
 import type { Host } from '../../collector/pipeline/component';
 import { otlpReceiverFactory, type OtlpReceiver } from '../../collector/receivers/otlp/factory';
 import { createMemoryLogger } from '../../collector/telemetry/diag';

@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { PassThrough } from 'stream';
 import { createLogger } from '../../sdk';
-import { decodeLogFile } from '../../sdk/file-format/decode';
+import { decodeLogFile } from '../../protocol/file-format/decode';
 import { runDecode, type DecodeFormat } from '../../collector/cli/decode';
 
 jest.setTimeout(60_000);

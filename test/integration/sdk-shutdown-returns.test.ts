@@ -14,7 +14,7 @@ import * as path from 'path';
 import { freePort, startCollectorProcess, waitForCount, type CollectorProcess } from '../kit/collector-process';
 import { CutProxy } from '../kit/cut-proxy';
 import { describeRun, runScript, ScriptFolder, type ModuleKind, type ScriptRun } from '../kit/sdk-scripts';
-import { decodeLogFile } from '../../sdk/file-format/decode';
+import { decodeLogFile } from '../../protocol/file-format/decode';
 
 jest.setTimeout(300_000);
 

@@ -17,7 +17,7 @@ import type { ClickHouseLogsExporter } from '../../collector/exporters/clickhous
 import type { ClickHouseExporterConfig } from '../../collector/exporters/clickhouse/config';
 import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
 import { supportsRenderedBody } from '../../collector/storage/template-store';
-import { templateIdOf } from '../../sdk/template-id';
+import { templateIdOf } from '../../protocol/template-id';
 import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
 jest.setTimeout(60_000);

@@ -28,7 +28,7 @@ import { defaultFactories } from '../../collector/components';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { TemplateDictionary } from '../../collector/templates/dictionary';
-import { LOGS_SERVICE_EXPORT_PATH } from '../../sdk/wire/protos';
+import { LOGS_SERVICE_EXPORT_PATH } from '../../protocol/protos';
 import { RecordingConsumer } from '../kit/recording-consumer';
 import { BODY_KINDS, emitFixtureRecords, expectFixtureRecords, type StartedReceiver } from '../kit/otlp-fixtures';
 import { makeTestPki, type TestPki } from '../kit/tls-certs';

@@ -1,13 +1,13 @@
 /**
  * Test kit: a tiny real gRPC server implementing OTLP LogsService/Export. It
- * decodes requests with sdk/wire/protos.ts, records them, flattens them into
+ * decodes requests with protocol/protos.ts, records them, flattens them into
  * records with native typed values (int64 -> bigint, double -> number, bytes ->
  * Uint8Array, kvlist -> object, array -> array, empty -> undefined), and can be
  * told to fail with a gRPC status, to answer a partial success, or be stopped
  * and restarted on the same port (a real outage).
  */
 import * as grpc from '@grpc/grpc-js';
-import { LOGS_SERVICE_EXPORT_PATH, OTLP, longToBigInt } from '../../sdk/wire/protos';
+import { LOGS_SERVICE_EXPORT_PATH, OTLP, longToBigInt } from '../../protocol/protos';
 
 export type SinkValue = string | boolean | bigint | number | Uint8Array | SinkValue[] | { [key: string]: SinkValue } | undefined;
 

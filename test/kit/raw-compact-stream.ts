@@ -11,7 +11,7 @@ import { randomBytes } from 'crypto';
 import Long from 'long';
 import { templateIdOf } from '../../sdk';
 import { GrpcClientStream, type GrpcStreamStatus } from '../../sdk/wire/compact-grpc-stream';
-import { LOGFUN_INGEST_STREAM_PATH, protoType } from '../../sdk/wire/protos';
+import { LOGFUN_INGEST_STREAM_PATH, protoType } from '../../protocol/protos';
 
 export interface RawRule {
   service: string;

@@ -21,7 +21,7 @@ import type { Host } from '../../collector/pipeline/component';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { TemplateDictionary } from '../../collector/templates/dictionary';
-import { templateIdOf } from '../../sdk/template-id';
+import { templateIdOf } from '../../protocol/template-id';
 import { spamProcessorFactory, type SpamProcessorConfig } from '../../processors/spam/factory';
 import { SpamProcessor } from '../../processors/spam/processor';
 import type { AutoMuteSink, ManualMode, MuteTarget } from '../../processors/spam/control-sink';

@@ -30,8 +30,8 @@ import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { LogBatchBuilder } from '../../collector/pipeline/batch';
 import { encodeExportRequest } from '../../collector/otlp/convert';
 import { runDecode } from '../../collector/cli/decode';
-import { COMPRESSION_BROTLI, COMPRESSION_DEFLATE, MAGIC, frameHeader } from '../../sdk/file-format/frames';
-import { LOGS_SERVICE_EXPORT_PATH } from '../../sdk/wire/protos';
+import { COMPRESSION_BROTLI, COMPRESSION_DEFLATE, MAGIC, frameHeader } from '../../protocol/file-format/frames';
+import { LOGS_SERVICE_EXPORT_PATH } from '../../protocol/protos';
 import { createLogger } from '../../sdk';
 
 jest.setTimeout(120_000);

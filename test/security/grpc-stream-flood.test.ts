@@ -35,7 +35,7 @@ import { Metrics } from '../../collector/telemetry/metrics';
 import { TemplateDictionary } from '../../collector/templates/dictionary';
 import { encodeHello, encodeStringDefinitions } from '../../sdk/wire/compact-encode';
 import { createResource, LOGFUN_SCOPE } from '../../sdk/resource';
-import { LOGFUN_INGEST_STREAM_PATH, LOGS_SERVICE_EXPORT_PATH } from '../../sdk/wire/protos';
+import { LOGFUN_INGEST_STREAM_PATH, LOGS_SERVICE_EXPORT_PATH } from '../../protocol/protos';
 import { createLogger } from '../../sdk';
 import { REPO_ROOT } from '../kit/collector-process';
 import { RecordingConsumer } from '../kit/recording-consumer';

@@ -35,7 +35,7 @@ import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
 import { LogBatchBuilder, type LogRecordInput } from '../../collector/pipeline/batch';
 import { encodeExportRequest } from '../../collector/otlp/convert';
-import { LOGS_SERVICE_EXPORT_PATH } from '../../sdk/wire/protos';
+import { LOGS_SERVICE_EXPORT_PATH } from '../../protocol/protos';
 import { Collector } from '../../collector/service/collector';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import type { ClickHouseLogsExporter } from '../../collector/exporters/clickhouse/exporter';

@@ -26,10 +26,10 @@ import type { MemoryLimiterProcessor } from '../../processors/memory_limiter/pro
 import { createLogger, templateIdOf } from '../../sdk';
 import { createResource, LOGFUN_SCOPE } from '../../sdk/resource';
 import { encodeHello } from '../../sdk/wire/compact-encode';
-import { ProtoWriter } from '../../sdk/wire/compact-writer';
+import { ProtoWriter } from '../../protocol/proto-writer';
 import { GrpcClientStream, type GrpcStreamStatus } from '../../sdk/wire/compact-grpc-stream';
 import { decodeServerMessage } from '../../sdk/wire/compact-messages';
-import { LOGFUN_INGEST_STREAM_PATH } from '../../sdk/wire/protos';
+import { LOGFUN_INGEST_STREAM_PATH } from '../../protocol/protos';
 import { startCollectorProcess, type CollectorProcess } from '../kit/collector-process';
 
 jest.setTimeout(180_000);

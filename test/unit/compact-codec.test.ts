@@ -19,14 +19,14 @@ import {
   type CompactBatch,
   type CompactEncoderOptions,
 } from '../../sdk/wire/compact-encode';
-import { ProtoWriter } from '../../sdk/wire/compact-writer';
-import { protoType, longToBigInt } from '../../sdk/wire/protos';
+import { ProtoWriter } from '../../protocol/proto-writer';
+import { protoType, longToBigInt } from '../../protocol/protos';
 import { LOGFUN_SCOPE, type Resource } from '../../sdk/resource';
 import { SDK_VERSION } from '../../sdk/version';
 import { decodeExportRequest } from '../../collector/otlp/wire-decode';
 import { CompactStreamDecoder } from '../../collector/compact/decoder';
 import { decodeClientMessage, type RecordBatchMessage } from '../../collector/compact/messages';
-import { Malformed } from '../../collector/compact/reader';
+import { Malformed } from '../../collector/protobuf/reader';
 import { SessionTable } from '../../collector/compact/sessions';
 import { recordsOf, type RecordView } from '../kit/recording-consumer';
 

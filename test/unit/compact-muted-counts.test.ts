@@ -12,7 +12,7 @@ import { MUTE_REASON, MutedCounter, muteReasonName, bumpMuteEpoch, type MutedCou
 import { CompactEncoder, CompactBatch, encodeHello } from '../../sdk/wire/compact-encode';
 import { muteRulesOf, setMuteRules } from '../../sdk/wire/compact-control';
 import { RULE_STATE_OFF, RULE_STATE_ON, type ControlRuleView } from '../../sdk/wire/compact-messages';
-import { longToBigInt, protoType } from '../../sdk/wire/protos';
+import { longToBigInt, protoType } from '../../protocol/protos';
 import { LOGFUN_SCOPE } from '../../sdk/resource';
 import { SDK_VERSION } from '../../sdk/version';
 import { CompactStreamDecoder } from '../../collector/compact/decoder';

@@ -5,7 +5,7 @@ import { decodeExportRequest, decodeExportRequestJson, encodeExportRequest, enco
 import { decodeRpcStatus, encodeRpcStatus } from '../../collector/otlp/status';
 import { referenceDecodeExportRequest, referenceEncodeExportRequest } from '../../collector/otlp/reference';
 import { parseHostPort } from '../../collector/otlp/endpoint';
-import { protoType } from '../../sdk/wire/protos';
+import { protoType } from '../../protocol/protos';
 import { attributeMap, recordsOf } from '../kit/recording-consumer';
 import { ANY_VALUE_KINDS as VALUES, richBatch as sampleBatch } from '../kit/otlp-fixtures';
 

@@ -1,6 +1,6 @@
 /** Length prefixes beyond 32 bits must be refused by both hand-written protobuf readers. */
 import { varintExceeds32Bits } from '../../collector/protobuf/varint';
-import { ProtoReader, Malformed } from '../../collector/compact/reader';
+import { ProtoReader, Malformed } from '../../collector/protobuf/reader';
 import { decodeExportRequest } from '../../collector/otlp/wire-decode';
 import { PermanentError } from '../../collector/pipeline/errors';
 

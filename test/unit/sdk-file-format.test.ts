@@ -11,8 +11,8 @@ import { context, trace, ROOT_CONTEXT, type Context, type ContextManager } from 
 import { createLogger, MemoryTransport, type ExportedRecord, type Transport, type ExportBatch } from '../../sdk';
 import type { TransportContext } from '../../sdk/transport';
 import { FileTransport, type FileTransportOptions } from '../../sdk/transports/file';
-import { decodeLogFile, formatJsonLine, formatTextLine, isoNanos, type DecodedRecord } from '../../sdk/file-format/decode';
-import { MAGIC } from '../../sdk/file-format/frames';
+import { decodeLogFile, formatJsonLine, formatTextLine, isoNanos, type DecodedRecord } from '../../protocol/file-format/decode';
+import { MAGIC } from '../../protocol/file-format/frames';
 import { traced } from '../../sdk/traced';
 
 let tmp: string;

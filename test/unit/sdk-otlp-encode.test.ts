@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { createLogger, type ExportBatch, type Transport } from '../../sdk';
 import { encodeExportLogsRequest, encodeExportLogsRequestViaObjects } from '../../sdk/wire/otlp-encode';
-import { OTLP } from '../../sdk/wire/protos';
+import { OTLP } from '../../protocol/protos';
 
 /** A transport that encodes each batch both ways. */
 class DualEncodingTransport implements Transport {

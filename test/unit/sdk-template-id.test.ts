@@ -1,4 +1,4 @@
-import { templateIdOf, templateIdToString } from '../../sdk/template-id';
+import { templateIdOf, templateIdToString } from '../../protocol/template-id';
 
 /** Straightforward BigInt FNV-1a 64 over TextEncoder bytes: the reference the fast version must match. */
 function referenceFnv1a64(text: string): bigint {

@@ -6,7 +6,7 @@ import {
   renderTemplateText,
   templateTextOf,
 } from '../../sdk/templates';
-import { templateIdOf } from '../../sdk/template-id';
+import { templateIdOf } from '../../protocol/template-id';
 import { createLogger, defaultTemplateRegistry, MemoryTransport } from '../../sdk';
 
 describe('template text syntax', () => {

@@ -1,4 +1,4 @@
-import { templateIdOf } from '../../sdk/template-id';
+import { templateIdOf } from '../../protocol/template-id';
 import {
   DEFAULT_MINER_OPTIONS,
   TemplateMiner,

@@ -4,7 +4,7 @@
  * the mined-template conversion, and the log_templates DDL per server kind.
  */
 import { renderTemplateText, templateTextOf } from '../../sdk/templates';
-import { templateIdOf } from '../../sdk/template-id';
+import { templateIdOf } from '../../protocol/template-id';
 import { TemplateMiner, renderTemplate } from '../../processors/template/miner';
 import { collectorTemplateOfMined } from '../../processors/template/template-text';
 import {

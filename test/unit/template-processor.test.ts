@@ -16,7 +16,7 @@ import type { TemplateProcessorConfig } from '../../processors/template/config';
 import type { TemplateProcessor } from '../../processors/template/processor';
 import { renderLikeClickHouse, templatePartsOf } from '../../collector/storage/template-store';
 import { defaultTemplateRegistry, renderTemplateText, templateTextOf } from '../../sdk/templates';
-import { templateIdOf } from '../../sdk/template-id';
+import { templateIdOf } from '../../protocol/template-id';
 import { RecordingConsumer } from '../kit/recording-consumer';
 
 const dirs: string[] = [];

@@ -20,7 +20,7 @@
  */
 import * as fs from 'fs';
 import * as grpc from '@grpc/grpc-js';
-import { LOGS_SERVICE_EXPORT_PATH, longToBigInt, OTLP } from '../../../sdk/wire/protos';
+import { LOGS_SERVICE_EXPORT_PATH, longToBigInt, OTLP } from '../../../protocol/protos';
 import { parseDuration } from '../../config/units';
 import type { LogBatch } from '../../pipeline/batch';
 import type { CreateSettings, DiagLogger, Exporter, Host } from '../../pipeline/component';

@@ -27,7 +27,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { SecureServerOptions } from 'http2';
 import type { SecureContextOptions } from 'tls';
-import { LOGS_SERVICE_EXPORT_PATH } from '../../../sdk/wire/protos';
+import { LOGS_SERVICE_EXPORT_PATH } from '../../../protocol/protos';
 import type { LogBatch } from '../../pipeline/batch';
 import { GrpcCode, grpcStatusFor, isPermanent, RetryableError } from '../../pipeline/errors';
 import { decodeExportRequest } from '../../otlp/convert';

@@ -74,7 +74,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { randomUUID } from 'crypto';
-import { LOGFUN_INGEST_STREAM_PATH } from '../../../sdk/wire/protos';
+import { LOGFUN_INGEST_STREAM_PATH } from '../../../protocol/protos';
 import type { CreateSettings, Host } from '../../pipeline/component';
 import { grpcStatusFor, isPermanent, GrpcCode, RetryableError } from '../../pipeline/errors';
 import type { Counter } from '../../telemetry/metrics';
@@ -82,12 +82,12 @@ import { CompactStreamDecoder, TemplateTooLong, type DecodedBatch } from '../../
 import { DEFAULT_TEMPLATE_LIMITS, type TemplateLimits } from '../../templates/limits';
 import type { TemplateDictionary } from '../../templates/dictionary';
 import { decodeClientMessage, encodeAck, encodeControlUpdate, encodeHelloAck, type ControlUpdateInput } from '../../compact/messages';
-import { Malformed } from '../../compact/reader';
+import { Malformed } from '../../protobuf/reader';
 import { sessionTableFor, type SessionState, type SessionTable } from '../../compact/sessions';
 import { errorMessage, type ReceiverIngest } from './ingest';
 import { appendMutedReport } from '../../../processors/spam/sdk-report';
 import { ADMISSION_RETRY_MS, type ReceiverAdmission } from './admission';
-import { muteReasonName } from '../../../sdk/mute-counts';
+import { muteReasonName } from '../../../protocol/mute-reasons';
 import { streamSenderScope } from '../../pipeline/sender-scope';
 
 const identity = (b: Buffer): Buffer => b;

@@ -35,7 +35,7 @@
  * new text and so a new id; the old entry keeps its text (records stored with
  * it still render exactly) and gets `supersededBy`.
  */
-import { templateIdOf } from '../../../sdk/template-id';
+import { templateIdOf } from '../../../protocol/template-id';
 import { hasDigit } from './masking';
 import { escapeConstant } from './render';
 import { isWhitespace, newTokenizedLine, skeletonHashOf, skeletonOf, tokenizeInto, type TokenizedLine } from './tokenizer';

@@ -1,14 +1,18 @@
 /**
- * A protobuf cursor for the compact protocol's client messages: varints into
- * plain numbers (bigint only beyond 2^53), packed repeated fields, and OTLP
- * KeyValue / AnyValue read straight into the LogBatch value types.
+ * The collector's protobuf cursor, for OTLP requests (collector/otlp/wire-decode.ts)
+ * and the compact protocol's client messages (collector/compact/messages.ts):
+ * varints into plain numbers (bigint only beyond 2^53), packed repeated fields,
+ * and OTLP KeyValue / AnyValue read straight into the LogBatch value types.
+ * Strings are decoded as UTF-8 with invalid sequences replaced (U+FFFD), counted
+ * in `stats.invalidUtf8` when the caller passes stats.
  *
  * Every problem (truncation, a length running past its message, a varint longer
  * than 10 bytes, nesting deeper than MAX_DEPTH) throws `Malformed`; callers turn
  * it into INVALID_ARGUMENT.
  */
 import { KeyValueList, type AnyValue, type KeyValue } from '../pipeline/batch';
-import { varintExceeds32Bits } from '../protobuf/varint';
+import { isUtf8 } from 'buffer';
+import { varintExceeds32Bits } from './varint';
 
 export const WT_VARINT = 0;
 export const WT_I64 = 1;
@@ -17,8 +21,15 @@ export const WT_SGROUP = 3;
 export const WT_EGROUP = 4;
 export const WT_I32 = 5;
 
-/** Deepest AnyValue nesting accepted (as the OTLP decoder). */
+/** Deepest AnyValue nesting accepted unless the caller says otherwise; deepest group nesting skipped. */
 const MAX_DEPTH = 64;
+
+export interface ProtoReaderOptions {
+  /** Deepest AnyValue nesting accepted (default 64). */
+  maxDepth?: number;
+  /** Counts strings whose bytes were not valid UTF-8. */
+  stats?: { invalidUtf8: number };
+}
 
 export class Malformed extends Error {
   constructor(message: string) {
@@ -29,11 +40,16 @@ export class Malformed extends Error {
 
 export class ProtoReader {
   pos: number;
+  readonly maxDepth: number;
+  private readonly stats: { invalidUtf8: number } | undefined;
   constructor(
     readonly buf: Buffer,
     start = 0,
+    options: ProtoReaderOptions = {},
   ) {
     this.pos = start;
+    this.maxDepth = options.maxDepth ?? MAX_DEPTH;
+    this.stats = options.stats;
   }
 
   /** The low 32 bits of a varint, unsigned. */
@@ -47,6 +63,11 @@ export class ProtoReader {
       if (b < 0x80) return result >>> 0;
     }
     throw new Malformed('varint longer than 10 bytes');
+  }
+
+  /** An int32 varint (negative values are sign-extended to 10 bytes on the wire). */
+  int32(end: number): number {
+    return this.uint32(end) | 0;
   }
 
   /** An unsigned varint as a number when below 2^53, else a bigint (mod 2^64). */
@@ -116,6 +137,13 @@ export class ProtoReader {
     return v;
   }
 
+  fixed32(end: number): number {
+    if (this.pos + 4 > end) throw new Malformed('truncated fixed32');
+    const v = this.buf.readUInt32LE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
   double(end: number): number {
     if (this.pos + 8 > end) throw new Malformed('truncated double');
     const v = this.buf.readDoubleLE(this.pos);
@@ -126,6 +154,8 @@ export class ProtoReader {
   string(end: number): string {
     const stop = this.lengthEnd(end);
     const s = stop === this.pos ? '' : this.buf.toString('utf8', this.pos, stop);
+    // U+FFFD in the result was either sent as such or is our replacement: only then check the bytes.
+    if (this.stats && s.includes('\uFFFD') && !isUtf8(this.buf.subarray(this.pos, stop))) this.stats.invalidUtf8++;
     this.pos = stop;
     return s;
   }
@@ -201,7 +231,7 @@ export class ProtoReader {
 
   /** An OTLP AnyValue in LogBatch form (int64 -> bigint, double -> number, kvlist -> KeyValueList). */
   anyValue(end: number, depth = 0): AnyValue {
-    if (depth > MAX_DEPTH) throw new Malformed(`AnyValue nested deeper than ${MAX_DEPTH} levels`);
+    if (depth > this.maxDepth) throw new Malformed(`AnyValue nested deeper than ${this.maxDepth} levels`);
     let value: AnyValue = undefined;
     while (this.pos < end) {
       const tag = this.uint32(end);

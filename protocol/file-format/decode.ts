@@ -1,5 +1,5 @@
 /**
- * Decoder of logfun log files (sdk/file-format/frames.ts): frames ->
+ * Decoder of logfun log files (protocol/file-format/frames.ts): frames ->
  * ClientMessages (Hello, TemplateDefinitions, RecordBatch of
  * proto/logfun/v1/ingest.proto) -> records with exact nanosecond timestamps,
  * severities, rendered bodies, typed arguments and attributes; plus the text
@@ -16,7 +16,7 @@
  * is independent of the encoder (sdk/wire/compact-encode.ts), so the round-trip
  * tests check both against each other.
  */
-import { renderParts, parseTemplateText } from '../templates';
+import { renderParts, parseTemplateText } from '../template-text';
 import { severityTextOf } from '../severity';
 import { stringifyValue, type ArgumentValue, type AttributeValue } from '../values';
 import { splitFrames, type RawFrame, type Truncation } from './frames';
