@@ -1,0 +1,115 @@
+/**
+ * `logfun httpstats` as a user runs it: the built CLI in a child process, on
+ * generated logs. Batch mode (--once) reads to the end however long it takes,
+ * in bounded memory, and says how far it got; input it cannot read is an error
+ * with a non-zero status. The console (live) mode keeps bounded memory too.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { runCli } from '../kit/cli-run';
+import { generateAccessLog, independentCount, writeAccessLogFile } from '../unit/httpstats-fixtures';
+import { runHttpStatsConsole, defaultHttpStatsConsoleOptions } from '../../collector/cli/httpstats';
+
+const START = Date.UTC(2024, 2, 10, 9, 0, 0);
+const MiB = 1024 * 1024;
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-httpstats-batch-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('logfun httpstats --once (child process)', () => {
+  test('a 1M-line sparse log (one request per ~10 s, 115 days) is read completely, in under 400 MB', async () => {
+    const file = path.join(dir, 'sparse.log');
+    const written = writeAccessLogFile(file, 1_000_000, START, 10_000);
+    const run = await runCli(['httpstats', '--once', file], { timeoutMs: 170_000 });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`  requests   ${written.hits} `);
+    expect(run.stdout).toContain(`httpstats: read 1 file to the end: 1,000,000 lines, ${(fs.statSync(file).size / MiB).toFixed(1)} MiB; 0 malformed lines`);
+    // A multi-day batch gets a per-day and per-hour-of-day view.
+    expect(run.stdout).toContain('── per day (UTC) ──');
+    expect(run.stdout).toMatch(/\n {2}2024-03-10 +\d+ requests {3}busiest hour \d\d:00/);
+    expect(run.stdout).toContain('── per hour of the day (UTC, all days) ──');
+    expect(run.maxRssBytes).toBeLessThan(400 * MiB);
+    fs.rmSync(file);
+  }, 180_000);
+});
+
+describe('logfun httpstats --once: input it cannot read is an error, with a non-zero status', () => {
+  test.each([
+    ['a missing file', (d: string) => path.join(d, 'nope.log'), /nope\.log: no such file/],
+    ['a glob matching nothing', (d: string) => path.join(d, 'none-*.log'), /none-\*\.log: matches no file/],
+    ['a directory', (d: string) => d, /is a directory; name the log files in it/],
+    [
+      'a binary file',
+      (d: string) => {
+        const file = path.join(d, 'core.log');
+        fs.writeFileSync(file, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 10]));
+        return file;
+      },
+      /core\.log: is a binary file/,
+    ],
+  ])('%s', async (_what, input, message) => {
+    const d = fs.mkdtempSync(path.join(dir, 'bad-'));
+    const run = await runCli(['httpstats', '--once', input(d)], { timeoutMs: 30_000 });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).not.toContain('no requests in this period');
+  });
+});
+
+describe('logfun httpstats --once (in process)', () => {
+  test('gzip rotations matched by the glob are read (decompressed) with the plain files: exact counts, JSON output', async () => {
+    const d = fs.mkdtempSync(path.join(dir, 'gz-'));
+    const old = generateAccessLog(2000, START, 3000, 7);
+    const recent = generateAccessLog(1500, START + 2000 * 3000 * 2, 3000, 8);
+    const current = generateAccessLog(500, START + 2000 * 3000 * 4, 3000, 9);
+    fs.writeFileSync(path.join(d, 'access.log.2.gz'), zlib.gzipSync(old.lines.join('\n') + '\n'));
+    fs.writeFileSync(path.join(d, 'access.log.1'), recent.lines.join('\n') + '\n');
+    fs.writeFileSync(path.join(d, 'access.log'), current.lines.join('\n') + '\nnot an access log line\n');
+    // Rotation order by modification time: .2.gz oldest.
+    fs.utimesSync(path.join(d, 'access.log.2.gz'), new Date(START), new Date(START));
+    fs.utimesSync(path.join(d, 'access.log.1'), new Date(START + 1000), new Date(START + 1000));
+    const out: string[] = [];
+    const result = await runHttpStatsConsole({ ...defaultHttpStatsConsoleOptions([path.join(d, 'access.log*')]), once: true, json: true, out: (l) => out.push(l) });
+    const expected = independentCount([...old.lines, ...recent.lines, ...current.lines]);
+    expect(out).toHaveLength(1);
+    const report = JSON.parse(out[0]);
+    expect(report.complete).toBe(true);
+    expect(report.files.map((f: { path: string; gzip: boolean }) => [path.basename(f.path), f.gzip])).toEqual([
+      ['access.log.2.gz', true],
+      ['access.log.1', false],
+      ['access.log', false],
+    ]);
+    expect(report.lines).toBe(4001);
+    expect(report.malformed_lines).toBe(1);
+    expect(report.late_requests).toBe(0);
+    expect(report.summary.requests).toBe(expected.hits);
+    expect(report.summary.bytes).toBe(expected.bytes);
+    expect(report.summary.status_codes).toEqual(expected.status);
+    expect(result.total.hits).toBe(expected.hits);
+  });
+});
+
+describe('logfun httpstats console mode (child process)', () => {
+  test('replaying a 300k-line sparse log from the beginning keeps memory bounded (printed intervals are not kept)', async () => {
+    const file = path.join(dir, 'live-sparse.log');
+    const written = writeAccessLogFile(file, 300_000, START, 10_000, 3);
+    let printed = 0;
+    const run = await runCli(['httpstats', '--from-beginning', '--interval', '1s', file], {
+      timeoutMs: 120_000,
+      onStdout: (text, kill) => {
+        printed = [...text.matchAll(/ {2}requests {3}(\d+) /g)].reduce((n, m) => n + Number(m[1]), 0);
+        if (printed >= written.hits) kill('SIGINT');
+      },
+    });
+    expect(printed).toBe(written.hits);
+    expect(run.code).toBe(0);
+    expect(run.maxRssBytes).toBeLessThan(400 * MiB);
+    fs.rmSync(file);
+  }, 150_000);
+});
