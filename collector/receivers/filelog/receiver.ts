@@ -65,9 +65,9 @@ import { createLineParser } from './parsers';
 import type { LineParser } from './parsers/types';
 import { splitLines, TrackedFile, type FileLine } from './tracked-file';
 
-const READ_CHUNK_BYTES = 256 * 1024;
+export const READ_CHUNK_BYTES = 256 * 1024;
 /** Per file and poll, so one busy file cannot starve the others. */
-const MAX_BYTES_PER_FILE_PER_POLL = 16 * 1024 * 1024;
+export const MAX_BYTES_PER_FILE_PER_POLL = 16 * 1024 * 1024;
 /** A file renamed away or deleted is closed after this long without new data. */
 const LOST_FILE_GRACE_MS = 1000;
 /** Checkpoints of files no longer open are kept this long (a file may come back under a matched name). */
