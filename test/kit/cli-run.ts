@@ -5,7 +5,7 @@
  */
 import { spawn } from 'child_process';
 import * as path from 'path';
-import { CLI_PATH } from './collector-process';
+import { CLI_PATH, REPO_ROOT } from './collector-process';
 
 export interface CliRun {
   code: number | null;
@@ -19,7 +19,8 @@ export interface CliRun {
   wallSeconds: number;
 }
 
-const PRELOAD = path.join(__dirname, 'peak-rss-preload.js');
+// The source file: plain JavaScript, the same from the tests (ts) and the benches (dist).
+const PRELOAD = path.join(REPO_ROOT, 'test', 'kit', 'peak-rss-preload.js');
 const USAGE = /\n?LOGFUN_RESOURCE_USAGE (\{.*\})\n?/;
 
 export function runCli(args: string[], options: { timeoutMs?: number; onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void } = {}): Promise<CliRun> {
