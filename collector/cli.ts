@@ -130,8 +130,10 @@ program
       webhook: opts.webhook,
       signal: stop.signal,
     });
-    // A batch stopped before the end of its files must not look like a complete one.
-    process.exit(result.batch && !result.batch.complete ? 1 : 0);
+    // A batch stopped before the end of its files must not look like a complete one. Exit once
+    // stdout is flushed: a pipe is written asynchronously, and a large --json document would be cut.
+    const code = result.batch && !result.batch.complete ? 1 : 0;
+    process.stdout.write('', () => process.exit(code));
   });
 
 // `logfun tail | head`: a closed pipe ends a command quietly with status 0. Not the

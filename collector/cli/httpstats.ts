@@ -275,6 +275,10 @@ function rowJson(r: IntervalStatsRow): Record<string, unknown> {
   };
 }
 
+function alertJson(e: AlertEvent): Record<string, unknown> {
+  return { state: e.state, rule: e.rule, time: new Date(e.timeMs).toISOString(), value: e.value, limit: e.limit, message: e.message };
+}
+
 export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Promise<HttpStatsConsoleResult> {
   const out = options.out ?? ((line: string) => console.log(line));
   const note = options.note ?? ((line: string) => process.stderr.write(line + '\n'));
@@ -322,7 +326,9 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
         onAlert: (e) => {
           alerts.push(e);
           if (alerts.length > MAX_KEPT_ALERTS) alerts.shift();
-          out(options.json ? JSON.stringify({ type: 'alert', state: e.state, rule: e.rule, time: new Date(e.timeMs).toISOString(), value: e.value, limit: e.limit, message: e.message }) : formatAlert(e));
+          // --once --json: one document, alerts included, at the end.
+          if (!options.json) out(formatAlert(e));
+          else if (!options.once) out(JSON.stringify({ type: 'alert', ...alertJson(e) }));
         },
       },
     ],
@@ -332,7 +338,13 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   const receiverCfg = filelogReceiverFactory.createDefaultConfig();
   receiverCfg.include = options.globs;
   receiverCfg.start_at = options.fromBeginning || options.once ? 'beginning' : 'end';
-  receiverCfg.parser = options.parser;
+  // Access-log lines of a known format go to the processor as plain text: its record reader scans
+  // them straight into a request (as it does for access lines in a body), with no OTel attributes
+  // built and read back — the same figures, at about twice the speed. 'auto', CSV and JSON lines
+  // are parsed by the receiver.
+  const bodyScan = options.parser === 'clf' || options.parser === 'combined';
+  receiverCfg.parser = bodyScan ? 'text' : options.parser;
+  receiverCfg.include_file_name = false;
   receiverCfg.storage = storage;
   receiverCfg.poll_interval = '250ms';
   receiverCfg.include_file_path = false;
@@ -425,7 +437,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
           late_requests: batch.lateRequests,
           summary: rowJson(result.total),
           hourly: [...hourly].sort((a, b) => a[0] - b[0]).map(([h, n]) => ({ hour: new Date(h).toISOString(), requests: n })),
-          alerts: alerts.map((e) => ({ state: e.state, rule: e.rule, time: new Date(e.timeMs).toISOString(), value: e.value, limit: e.limit, message: e.message })),
+          alerts: alerts.map(alertJson),
         }),
       );
     } else {
