@@ -37,6 +37,7 @@ import { createDefaultHttpStatsConfig, type AlertGrouping } from '../../processo
 import { RowTotals, sumRows, type IntervalStatsRow, type KeyCount } from '../../processors/httpstats/aggregator';
 import { formatDuration, type ActiveAlertView, type AlertEvent } from '../../processors/httpstats/alerts';
 import { quantileFromBuckets } from '../../processors/httpstats/quantiles';
+import { DistinctCounter } from '../../processors/httpstats/distinct';
 
 export interface HttpStatsConsoleOptions {
   /** Files to tail (glob patterns). */
@@ -102,6 +103,8 @@ export interface HttpStatsConsoleResult {
   alerts: AlertEvent[];
   /** Hits per hour (start of the hour, epoch ms), --once only. */
   hourly: Map<number, number>;
+  /** Distinct clients per day (start of the UTC day), --once only. */
+  dailyClients: Map<number, DistinctCounter>;
   /** --once only. */
   batch?: BatchReport;
 }
@@ -158,6 +161,11 @@ function top(list: KeyCount[], n: number, total: number, percent = false): strin
     .join('  |  ');
 }
 
+/** A distinct count, marked approximate (~) once it is estimated. */
+function formatClients(c: DistinctCounter): string {
+  return `${c.exact ? '' : '~'}${c.count()}`;
+}
+
 /** The printed summary of some closed intervals (rows of one or several intervals and keys). */
 export function formatSummary(rows: readonly IntervalStatsRow[], active: readonly ActiveAlertView[] = []): string {
   const totals = new RowTotals();
@@ -184,6 +192,7 @@ export function formatTotals(totals: RowTotals, active: readonly ActiveAlertView
     lines.push(`  latency    p50 ${q(0.5)}  |  p90 ${q(0.9)}  |  p99 ${q(0.99)}  |  max ${formatMs(s.latency.maxMs)}  (${s.latency.count} timed)`);
   }
   lines.push(`  browsers   ${top(s.browsers, 4, s.hits, true)}`, `  os         ${top(s.os, 4, s.hits, true)}`);
+  if (s.clients) lines.push(`  clients    ${formatClients(s.clients)} distinct addresses (unique visitors)`);
   if (totals.services.size > 1) {
     lines.push(`  services   ${top([...totals.services].map(([key, hits]) => ({ key, hits })).sort((a, b) => b.hits - a.hits), 5, s.hits)}`);
   }
@@ -232,7 +241,7 @@ export function formatBatchReport(b: BatchReport): string {
 }
 
 /** Hits per day and per hour of the day (UTC), for a batch spanning more than a day. */
-export function formatHourly(hourly: ReadonlyMap<number, number>): string {
+export function formatHourly(hourly: ReadonlyMap<number, number>, dailyClients: ReadonlyMap<number, DistinctCounter> = new Map()): string {
   const hours = [...hourly.keys()].sort((a, b) => a - b);
   if (hours.length === 0 || hours[hours.length - 1] - hours[0] < DAY_MS) return '';
   const perDay = new Map<number, number>();
@@ -247,7 +256,11 @@ export function formatHourly(hourly: ReadonlyMap<number, number>): string {
   for (const [day, hits] of perDay) {
     let busiest = day;
     for (let h = day; h < day + DAY_MS; h += HOUR_MS) if ((hourly.get(h) ?? 0) > (hourly.get(busiest) ?? 0)) busiest = h;
-    lines.push(`  ${new Date(day).toISOString().slice(0, 10)}  ${String(hits).padStart(9)} requests   busiest hour ${new Date(busiest).toISOString().slice(11, 13)}:00 (${hourly.get(busiest) ?? 0})`);
+    const clients = dailyClients.get(day);
+    lines.push(
+      `  ${new Date(day).toISOString().slice(0, 10)}  ${String(hits).padStart(9)} requests   ${clients ? `${formatClients(clients).padStart(7)} clients   ` : ''}` +
+        `busiest hour ${new Date(busiest).toISOString().slice(11, 13)}:00 (${hourly.get(busiest) ?? 0})`,
+    );
   }
   lines.push('── per hour of the day (UTC, all days) ──');
   const max = Math.max(...ofDay);
@@ -272,6 +285,8 @@ function rowJson(r: IntervalStatsRow): Record<string, unknown> {
     browsers: r.browsers,
     os: r.os,
     latency_ms: lat.count ? { count: lat.count, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: lat.maxMs } : null,
+    distinct_clients: r.clients?.count() ?? 0,
+    distinct_clients_exact: r.clients?.exact ?? true,
   };
 }
 
@@ -290,6 +305,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   const logger = consoleLogger();
   const totals = new RowTotals();
   const hourly = new Map<number, number>();
+  const dailyClients = new Map<number, DistinctCounter>();
   const alerts: AlertEvent[] = [];
   // The intervals closed since the last summary, summed as they close (not kept: a replay closes many per second).
   let sincePrint = new RowTotals();
@@ -320,6 +336,12 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
             if (options.once) {
               const hour = Math.floor(r.timeStartMs / HOUR_MS) * HOUR_MS;
               hourly.set(hour, (hourly.get(hour) ?? 0) + r.hits);
+              if (r.clients) {
+                const day = Math.floor(r.timeStartMs / DAY_MS) * DAY_MS;
+                let c = dailyClients.get(day);
+                if (!c) dailyClients.set(day, (c = new DistinctCounter()));
+                c.merge(r.clients);
+              }
             } else sincePrint.add(r);
           }
         },
@@ -376,7 +398,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
     out(text);
   };
 
-  const result: HttpStatsConsoleResult = { requests: 0, total: totals.toRow(), intervals: 0, alerts, hourly };
+  const result: HttpStatsConsoleResult = { requests: 0, total: totals.toRow(), intervals: 0, alerts, hourly, dailyClients };
   let printer: NodeJS.Timeout | undefined;
   let progress: ReadProgress | undefined;
   try {
@@ -437,12 +459,13 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
           late_requests: batch.lateRequests,
           summary: rowJson(result.total),
           hourly: [...hourly].sort((a, b) => a[0] - b[0]).map(([h, n]) => ({ hour: new Date(h).toISOString(), requests: n })),
+          daily_distinct_clients: [...dailyClients].sort((a, b) => a[0] - b[0]).map(([d, c]) => ({ day: new Date(d).toISOString().slice(0, 10), distinct_clients: c.count() })),
           alerts: alerts.map(alertJson),
         }),
       );
     } else {
       out(formatTotals(totals, processor.activeAlerts()));
-      const perHour = formatHourly(hourly);
+      const perHour = formatHourly(hourly, dailyClients);
       if (perHour) out(perHour);
       out(formatBatchReport(batch));
     }

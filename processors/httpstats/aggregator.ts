@@ -15,6 +15,7 @@
  * OTHER_KEY. Rows keep the top `topPaths` paths / `topSections` sections, the
  * rest summed under OTHER_KEY, so hits always add up to the interval's total.
  */
+import { DistinctCounter } from './distinct';
 import { LatencySketch } from './quantiles';
 import { BROWSERS, OPERATING_SYSTEMS, UserAgentClassifier } from './user-agent';
 
@@ -39,10 +40,12 @@ export interface HttpSample {
   durationMs: number;
   /** '' when unknown. */
   userAgent: string;
+  /** Client address (distinct clients: "unique visitors"); '' when unknown. */
+  client: string;
 }
 
 export function newHttpSample(): HttpSample {
-  return { timeMs: 0, service: '', host: '', path: '', status: 0, bytes: 0, durationMs: NaN, userAgent: '' };
+  return { timeMs: 0, service: '', host: '', path: '', status: 0, bytes: 0, durationMs: NaN, userAgent: '', client: '' };
 }
 
 export interface KeyCount {
@@ -90,6 +93,11 @@ export interface IntervalStatsRow {
   /** Hits per operating system family, most first. */
   os: KeyCount[];
   latency: LatencyHistogram;
+  /**
+   * Distinct client addresses of the interval, mergeable with other rows' (counted in process:
+   * the console and `logfun httpstats`; not stored in ClickHouse). Absent when no request had one.
+   */
+  clients?: DistinctCounter;
 }
 
 export interface AggregatorOptions {
@@ -194,6 +202,7 @@ class IntervalAccumulator {
   readonly agents: number[] = [];
   readonly agentHits: number[] = [];
   latency: LatencySketch | undefined;
+  clients: DistinctCounter | undefined;
   constructor(readonly timeStartMs: number, readonly service: string, readonly host: string) {}
 }
 
@@ -296,6 +305,7 @@ function toRow(a: IntervalAccumulator, intervalMs: number, topPaths: number, top
     latency: latency
       ? { count: latency.count, sumMs: latency.sumMs, maxMs: latency.maxMs, buckets, counts }
       : { count: 0, sumMs: 0, maxMs: 0, buckets, counts },
+    ...(a.clients ? { clients: a.clients } : {}),
   };
 }
 
@@ -410,6 +420,7 @@ export class HttpStatsAggregator {
       a.agentHits.push(1);
     }
     if (s.durationMs === s.durationMs) (a.latency ??= new LatencySketch()).add(s.durationMs);
+    if (s.client.length > 0) (a.clients ??= new DistinctCounter()).add(s.client);
   }
 
   /** Closes and returns every interval ending at or before `watermarkMs`, ordered by time, then service, then host. */
@@ -461,6 +472,8 @@ export class RowTotals {
   /** Hits per service ('-' for none). */
   readonly services = new Map<string, number>();
   private readonly latency = new LatencySketch();
+  /** Distinct clients over every row added (the union, not a sum). */
+  readonly clients = new DistinctCounter();
   private readonly sc: StatusClasses = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0 };
   rows = 0;
   hits = 0;
@@ -483,6 +496,7 @@ export class RowTotals {
     addKeyCounts(this.os, r.os);
     this.services.set(r.service || '-', (this.services.get(r.service || '-') ?? 0) + r.hits);
     this.latency.addBuckets(r.latency.buckets, r.latency.counts, r.latency.sumMs, r.latency.maxMs);
+    if (r.clients) this.clients.merge(r.clients);
     this.start = Math.min(this.start, r.timeStartMs);
     this.end = Math.max(this.end, r.timeStartMs + r.intervalMs);
     this.service = this.service === undefined || this.service === r.service ? r.service : '*';
@@ -506,6 +520,7 @@ export class RowTotals {
       browsers: sortedCounts(this.browsers),
       os: sortedCounts(this.os),
       latency: { count: latency.count, sumMs: latency.sumMs, maxMs: latency.maxMs, buckets: b.buckets, counts: b.counts },
+      ...(this.clients.count() > 0 ? { clients: this.clients } : {}),
     };
   }
 }

@@ -92,6 +92,13 @@ describe('logfun httpstats --once (in process)', () => {
     expect(report.summary.bytes).toBe(expected.bytes);
     expect(report.summary.status_codes).toEqual(expected.status);
     expect(result.total.hits).toBe(expected.hits);
+
+    // --parser combined (lines scanned by the processor, no OTel attributes): the same figures.
+    const fast: string[] = [];
+    await runHttpStatsConsole({ ...defaultHttpStatsConsoleOptions([path.join(d, 'access.log*')]), once: true, json: true, parser: 'combined', out: (l) => fast.push(l) });
+    const same = JSON.parse(fast[0]);
+    expect(same.summary).toEqual(report.summary);
+    expect([same.lines, same.malformed_lines]).toEqual([4001, 1]);
   });
 });
 

@@ -53,6 +53,10 @@ describe('logfun httpstats (console mode)', () => {
     const summary = out.find((l) => l.startsWith('── httpstats'))!;
     expect(summary).toContain(`requests   ${expected.hits} `);
     expect(summary).toMatch(/codes {6}200 \d+ {2}\| {2}\d{3} \d+/);
+    // Distinct clients overall: the union of the intervals' clients, not a sum.
+    const clients = new Set(all.map((l) => l.split(' ')[0])).size;
+    expect(summary).toContain(`  clients    ${clients} distinct addresses (unique visitors)`);
+    expect(result.total.clients?.count()).toBe(clients);
     expect(out[out.length - 1]).toBe('httpstats: read 2 files to the end: 5,100 lines, 890.5 KiB; 0 malformed lines (not in the log format, not counted as requests)');
     expect(summary).toMatch(/status {5}2xx \d+ {2}\| {2}3xx \d+ {2}\| {2}4xx \d+ {2}\| {2}5xx \d+/);
     expect(summary).toMatch(/sections {3}\/api \d+/);
