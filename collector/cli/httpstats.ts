@@ -99,8 +99,12 @@ export interface HttpStatsConsoleResult {
   total: IntervalStatsRow;
   /** Interval rows closed. */
   intervals: number;
-  /** Alert and recovery events (the last MAX_KEPT_ALERTS). */
+  /**
+   * Alert and recovery events: with --once the first MAX_BATCH_ALERTS (all of them in practice;
+   * alertsTotal says when not), else the last MAX_LIVE_ALERTS (a live run prints them as they come).
+   */
   alerts: AlertEvent[];
+  alertsTotal: number;
   /** Hits per hour (start of the hour, epoch ms), --once only. */
   hourly: Map<number, number>;
   /** Distinct clients per day (start of the UTC day), --once only. */
@@ -113,7 +117,8 @@ export interface HttpStatsConsoleResult {
 const BATCH_LATENESS = '1h';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-const MAX_KEPT_ALERTS = 1000;
+const MAX_LIVE_ALERTS = 1000;
+const MAX_BATCH_ALERTS = 100_000;
 
 export function defaultHttpStatsConsoleOptions(globs: string[]): HttpStatsConsoleOptions {
   return {
@@ -346,8 +351,11 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
           }
         },
         onAlert: (e) => {
-          alerts.push(e);
-          if (alerts.length > MAX_KEPT_ALERTS) alerts.shift();
+          result.alertsTotal++;
+          if (!options.once) {
+            alerts.push(e);
+            if (alerts.length > MAX_LIVE_ALERTS) alerts.shift();
+          } else if (alerts.length < MAX_BATCH_ALERTS) alerts.push(e);
           // --once --json: one document, alerts included, at the end.
           if (!options.json) out(formatAlert(e));
           else if (!options.once) out(JSON.stringify({ type: 'alert', ...alertJson(e) }));
@@ -398,7 +406,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
     out(text);
   };
 
-  const result: HttpStatsConsoleResult = { requests: 0, total: totals.toRow(), intervals: 0, alerts, hourly, dailyClients };
+  const result: HttpStatsConsoleResult = { requests: 0, total: totals.toRow(), intervals: 0, alerts, alertsTotal: 0, hourly, dailyClients };
   let printer: NodeJS.Timeout | undefined;
   let progress: ReadProgress | undefined;
   try {
@@ -425,8 +433,9 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
     }
   } finally {
     if (printer) clearInterval(printer);
-    // Reads what was written since, emits last lines without a newline, then closes the last intervals.
-    await receiver.shutdown();
+    // Reads what was written since, emits last lines without a newline, then closes the last intervals;
+    // a batch stopped by the user (SIGINT) ends where it stopped.
+    await receiver.shutdown({ finalRead: !(options.once && options.signal?.aborted) });
     await processor.flush();
     result.requests = metrics.value('logfun_httpstats_requests_total');
     result.total = totals.toRow();
@@ -460,6 +469,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
           summary: rowJson(result.total),
           hourly: [...hourly].sort((a, b) => a[0] - b[0]).map(([h, n]) => ({ hour: new Date(h).toISOString(), requests: n })),
           daily_distinct_clients: [...dailyClients].sort((a, b) => a[0] - b[0]).map(([d, c]) => ({ day: new Date(d).toISOString().slice(0, 10), distinct_clients: c.count() })),
+          alerts_total: result.alertsTotal,
           alerts: alerts.map(alertJson),
         }),
       );

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { runCli } from '../kit/cli-run';
-import { generateAccessLog, independentCount, writeAccessLogFile } from '../unit/httpstats-fixtures';
+import { clfDate, generateAccessLog, independentCount, writeAccessLogFile } from '../unit/httpstats-fixtures';
 import { runHttpStatsConsole, defaultHttpStatsConsoleOptions } from '../../collector/cli/httpstats';
 
 const START = Date.UTC(2024, 2, 10, 9, 0, 0);
@@ -22,9 +22,14 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('logfun httpstats --once (child process)', () => {
+  let file: string;
+  let written: ReturnType<typeof writeAccessLogFile>;
+  beforeAll(() => {
+    file = path.join(dir, 'sparse.log');
+    written = writeAccessLogFile(file, 1_000_000, START, 10_000);
+  });
+
   test('a 1M-line sparse log (one request per ~10 s, 115 days) is read completely, in under 400 MB', async () => {
-    const file = path.join(dir, 'sparse.log');
-    const written = writeAccessLogFile(file, 1_000_000, START, 10_000);
     const run = await runCli(['httpstats', '--once', file], { timeoutMs: 170_000 });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -32,11 +37,41 @@ describe('logfun httpstats --once (child process)', () => {
     expect(run.stdout).toContain(`httpstats: read 1 file to the end: 1,000,000 lines, ${(fs.statSync(file).size / MiB).toFixed(1)} MiB; 0 malformed lines`);
     // A multi-day batch gets a per-day and per-hour-of-day view.
     expect(run.stdout).toContain('── per day (UTC) ──');
-    expect(run.stdout).toMatch(/\n {2}2024-03-10 +\d+ requests {3}busiest hour \d\d:00/);
+    expect(run.stdout).toMatch(/\n {2}2024-03-10 +\d+ requests +\d+ clients {3}busiest hour \d\d:00/);
     expect(run.stdout).toContain('── per hour of the day (UTC, all days) ──');
     expect(run.maxRssBytes).toBeLessThan(400 * MiB);
-    fs.rmSync(file);
   }, 180_000);
+
+  test('stopped by SIGINT before the end: says INCOMPLETE and how far it got, exit status 1', async () => {
+    const size = fs.statSync(file).size;
+    const child = runCli(['httpstats', '--once', file], { timeoutMs: 60_000, onStarted: (kill) => setTimeout(() => kill('SIGINT'), 1000) });
+    const run = await child;
+    expect(run.code).toBe(1);
+    const m = / {2}requests {3}(\d+) /.exec(run.stdout);
+    expect(Number(m?.[1])).toBeLessThan(written.hits);
+    expect(run.stdout).toMatch(new RegExp(`httpstats: INCOMPLETE: stopped at [\\d.]+ MiB of ${(size / MiB).toFixed(1)} MiB: [\\d,]+ lines`));
+  }, 90_000);
+});
+
+describe('logfun httpstats --once --json (child process)', () => {
+  test('a large JSON document (thousands of alert events) reaches a pipe whole', async () => {
+    // 1,000 cycles of 20 s at 3 req/s then 60 s quiet: an alert and a recovery per cycle.
+    const file = path.join(dir, 'bursts.log');
+    const lines: string[] = [];
+    for (let cycle = 0; cycle < 1000; cycle++) {
+      const t0 = START + cycle * 80_000;
+      for (let i = 0; i < 60; i++) lines.push(`10.1.${cycle % 250}.${i} - - [${clfDate(t0 + Math.floor(i / 3) * 1000)}] "GET /burst/${i % 7} HTTP/1.1" 200 100 "-" "curl/8"`);
+    }
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const run = await runCli(['httpstats', '--once', '--json', '--threshold', '1', '--window', '20s', file], { timeoutMs: 60_000 });
+    expect(run.code).toBe(0);
+    // Larger than a pipe's buffer (64 KiB): exiting before stdout drained used to cut it.
+    expect(run.stdout.length).toBeGreaterThan(128 * 1024);
+    const report = JSON.parse(run.stdout);
+    expect(report.summary.requests).toBe(60_000);
+    expect(report.alerts.filter((a: { rule: string; state: string }) => a.rule === 'high_traffic' && a.state === 'alert')).toHaveLength(1000);
+    expect(report.alerts_total).toBe(report.alerts.length);
+  }, 90_000);
 });
 
 describe('logfun httpstats --once: input it cannot read is an error, with a non-zero status', () => {

@@ -63,6 +63,24 @@ describe('logfun httpstats (console mode)', () => {
     expect(summary).toMatch(/browsers {3}\S/);
   });
 
+  it('--recovery sets the hysteresis: with 0.02 the high-traffic alert does not recover while the quiet traffic (0.5 req/s) goes on', async () => {
+    const quiet = generateAccessLog(600, START, 2000, 1);
+    const burst = generateAccessLog(4500, START + 600_000, 40, 2);
+    fs.writeFileSync(path.join(dir, 'a.log'), quiet.lines.join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'b.log'), burst.lines.join('\n') + '\n');
+    const run = async (recoveryRatio: number) => {
+      const out: string[] = [];
+      await runHttpStatsConsole({ ...defaultHttpStatsConsoleOptions([path.join(dir, '*.log')]), once: true, threshold: 10, recoveryRatio, out: (l) => out.push(l) });
+      return out;
+    };
+    const standard = await run(0.9);
+    expect(standard.filter((l) => l.startsWith('[RECOVERED] High traffic'))).toHaveLength(1);
+    const sticky = await run(0.02);
+    expect(sticky.filter((l) => l.startsWith('[ALERT] High traffic'))).toHaveLength(1);
+    expect(sticky.filter((l) => l.startsWith('[RECOVERED] High traffic'))).toHaveLength(0);
+    expect(sticky.find((l) => l.startsWith('── httpstats'))).toContain('ALERT ACTIVE  high traffic since 2024-03-10T09:1');
+  });
+
   it('tails new lines live and prints a summary every interval', async () => {
     const file = path.join(dir, 'live.log');
     fs.writeFileSync(file, '10.0.0.1 - - [' + clfDate(Date.now() - 60_000) + '] "GET /old HTTP/1.1" 200 1 "-" "curl/8"\n');

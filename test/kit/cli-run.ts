@@ -23,7 +23,15 @@ export interface CliRun {
 const PRELOAD = path.join(REPO_ROOT, 'test', 'kit', 'peak-rss-preload.js');
 const USAGE = /\n?LOGFUN_RESOURCE_USAGE (\{.*\})\n?/;
 
-export function runCli(args: string[], options: { timeoutMs?: number; onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void } = {}): Promise<CliRun> {
+export interface CliRunOptions {
+  timeoutMs?: number;
+  /** Called with everything written to stdout so far, at every write. */
+  onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void;
+  /** Called once the child is spawned. */
+  onStarted?: (kill: (signal: NodeJS.Signals) => void) => void;
+}
+
+export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
   const t0 = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', PRELOAD, CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -36,6 +44,7 @@ export function runCli(args: string[], options: { timeoutMs?: number; onStdout?:
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
+    options.onStarted?.((sig) => child.kill(sig));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const m = USAGE.exec(stderr);

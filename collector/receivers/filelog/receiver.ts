@@ -214,16 +214,21 @@ export class FileLogReceiver implements Receiver {
     this.schedule(0);
   }
 
-  shutdown(): Promise<void> {
+  /**
+   * Stops: reads every file to its end and delivers it (see the header), unless `finalRead` is
+   * false — a batch read stopped by the user ends where it stopped (what was delivered is
+   * checkpointed; a held partial line stays unread).
+   */
+  shutdown(options: { finalRead?: boolean } = {}): Promise<void> {
     if (this.state === 'new') {
       this.state = 'stopped';
       return Promise.resolve();
     }
-    this.shutdownPromise ??= this.doShutdown();
+    this.shutdownPromise ??= this.doShutdown(options.finalRead ?? true);
     return this.shutdownPromise;
   }
 
-  private async doShutdown(): Promise<void> {
+  private async doShutdown(finalRead: boolean): Promise<void> {
     try {
       await this.startPromise;
     } catch {
@@ -238,7 +243,7 @@ export class FileLogReceiver implements Receiver {
     const drainTimer = setTimeout(this.expireDrain, this.cfg.drainTimeoutMs);
     this.wake?.();
     await this.polling;
-    if (!this.abandoned) await this.runPoll(true);
+    if (!this.abandoned && finalRead) await this.runPoll(true);
     clearTimeout(drainTimer);
     const entries = this.checkpointEntries(Date.now());
     this.dirty = true;
