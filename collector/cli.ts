@@ -101,30 +101,39 @@ program
   .option('--threshold <req/s>', 'alert when the average requests/s over --window exceeds this (0 disables)', '10')
   .option('--window <duration>', 'window of the --threshold alert', '2m')
   .option('--ratio <factor>', 'alert when the 2 min average exceeds the 20 min one times this', '1.5')
+  .option('--recovery <factor>', 'a raised alert recovers when its figure falls to its limit times this (hysteresis, in (0, 1])', '0.9')
   .addOption(new Option('--group-by <key>', 'what an alert is about').choices(['all', 'service', 'service_host']).default('all'))
   .addOption(new Option('--parser <name>', 'line format').choices(['auto', 'clf', 'combined', 'csv', 'json']).default('auto'))
-  .option('--from-beginning', 'read the files from their beginning (default: new lines only, like tail -f)')
-  .option('--once', 'read the files to their end, print the summary and exit')
+  .option('--from-beginning', 'read the files from their beginning, then follow them (default: new lines only, like tail -f)')
+  .option('--once', 'read the files (gzip rotations too) to their end, however long, print the summary and how far it got, and exit; unreadable input is an error')
+  .option('--json', 'machine-readable output: one JSON document with --once, else one JSON line per summary and alert')
   .option('--service <name>', 'service.name of the records')
   .option('--webhook <url>', 'POST alert and recovery events to this URL')
-  .action(async (globs: string[], opts: { interval: string; threshold: string; window: string; ratio: string; groupBy: 'all' | 'service' | 'service_host'; parser: 'auto' | 'clf' | 'combined' | 'csv' | 'json'; fromBeginning?: boolean; once?: boolean; service?: string; webhook?: string }) => {
+  .action(async (globs: string[], opts: { interval: string; threshold: string; window: string; ratio: string; recovery: string; groupBy: 'all' | 'service' | 'service_host'; parser: 'auto' | 'clf' | 'combined' | 'csv' | 'json'; fromBeginning?: boolean; once?: boolean; json?: boolean; service?: string; webhook?: string }) => {
     const stop = new AbortController();
     void untilSignal().then(() => stop.abort());
-    await runHttpStatsConsole({
+    const recovery = Number(opts.recovery);
+    if (!(recovery > 0 && recovery <= 1)) throw new Error(`--recovery: expected a number in (0, 1], got ${opts.recovery}`);
+    const result = await runHttpStatsConsole({
       ...defaultHttpStatsConsoleOptions(globs),
       interval: opts.interval,
       threshold: Number(opts.threshold),
       window: opts.window,
       ratio: Number(opts.ratio),
+      recoveryRatio: recovery,
       groupBy: opts.groupBy,
       parser: opts.parser,
       fromBeginning: Boolean(opts.fromBeginning),
       once: Boolean(opts.once),
+      json: Boolean(opts.json),
       service: opts.service,
       webhook: opts.webhook,
       signal: stop.signal,
     });
-    process.exit(0);
+    // A batch stopped before the end of its files must not look like a complete one. Exit once
+    // stdout is flushed: a pipe is written asynchronously, and a large --json document would be cut.
+    const code = result.batch && !result.batch.complete ? 1 : 0;
+    process.stdout.write('', () => process.exit(code));
   });
 
 // `logfun tail | head`: a closed pipe ends a command quietly with status 0. Not the

@@ -15,6 +15,7 @@
  * OTHER_KEY. Rows keep the top `topPaths` paths / `topSections` sections, the
  * rest summed under OTHER_KEY, so hits always add up to the interval's total.
  */
+import { DistinctCounter } from './distinct';
 import { LatencySketch } from './quantiles';
 import { BROWSERS, OPERATING_SYSTEMS, UserAgentClassifier } from './user-agent';
 
@@ -39,10 +40,12 @@ export interface HttpSample {
   durationMs: number;
   /** '' when unknown. */
   userAgent: string;
+  /** Client address (distinct clients: "unique visitors"); '' when unknown. */
+  client: string;
 }
 
 export function newHttpSample(): HttpSample {
-  return { timeMs: 0, service: '', host: '', path: '', status: 0, bytes: 0, durationMs: NaN, userAgent: '' };
+  return { timeMs: 0, service: '', host: '', path: '', status: 0, bytes: 0, durationMs: NaN, userAgent: '', client: '' };
 }
 
 export interface KeyCount {
@@ -90,6 +93,11 @@ export interface IntervalStatsRow {
   /** Hits per operating system family, most first. */
   os: KeyCount[];
   latency: LatencyHistogram;
+  /**
+   * Distinct client addresses of the interval, mergeable with other rows' (counted in process:
+   * the console and `logfun httpstats`; not stored in ClickHouse). Absent when no request had one.
+   */
+  clients?: DistinctCounter;
 }
 
 export interface AggregatorOptions {
@@ -194,6 +202,7 @@ class IntervalAccumulator {
   readonly agents: number[] = [];
   readonly agentHits: number[] = [];
   latency: LatencySketch | undefined;
+  clients: DistinctCounter | undefined;
   constructor(readonly timeStartMs: number, readonly service: string, readonly host: string) {}
 }
 
@@ -296,6 +305,7 @@ function toRow(a: IntervalAccumulator, intervalMs: number, topPaths: number, top
     latency: latency
       ? { count: latency.count, sumMs: latency.sumMs, maxMs: latency.maxMs, buckets, counts }
       : { count: 0, sumMs: 0, maxMs: 0, buckets, counts },
+    ...(a.clients ? { clients: a.clients } : {}),
   };
 }
 
@@ -410,6 +420,7 @@ export class HttpStatsAggregator {
       a.agentHits.push(1);
     }
     if (s.durationMs === s.durationMs) (a.latency ??= new LatencySketch()).add(s.durationMs);
+    if (s.client.length > 0) (a.clients ??= new DistinctCounter()).add(s.client);
   }
 
   /** Closes and returns every interval ending at or before `watermarkMs`, ordered by time, then service, then host. */
@@ -446,54 +457,77 @@ function sortedCounts(m: Map<string, number>): KeyCount[] {
 }
 
 /**
- * Sums rows into one (every list merged by key, nothing truncated): the figures
- * of several intervals, keys or collectors together. The result's time is the
- * earliest row's start and its interval spans to the end of the latest row;
- * service/host are kept when all rows agree, else '*'.
+ * A running sum of rows (every list merged by key, nothing truncated): the figures of several
+ * intervals, keys or collectors together, kept as counts per key rather than as the rows
+ * themselves, so a long run holds one total however many intervals it closed. The result's time
+ * is the earliest row's start and its interval spans to the end of the latest row; service/host
+ * are kept when all rows agree, else '*'.
  */
-export function sumRows(rows: readonly IntervalStatsRow[]): IntervalStatsRow {
-  const codes = new Map<string, number>();
-  const sections = new Map<string, number>();
-  const paths = new Map<string, number>();
-  const browsers = new Map<string, number>();
-  const os = new Map<string, number>();
-  const latency = new LatencySketch();
-  const sc: StatusClasses = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0 };
-  let hits = 0;
-  let bytes = 0;
-  let start = Infinity;
-  let end = -Infinity;
-  let service: string | undefined;
-  let host: string | undefined;
-  for (const r of rows) {
-    hits += r.hits;
-    bytes += r.bytes;
+export class RowTotals {
+  private readonly codes = new Map<string, number>();
+  private readonly sections = new Map<string, number>();
+  private readonly paths = new Map<string, number>();
+  private readonly browsers = new Map<string, number>();
+  private readonly os = new Map<string, number>();
+  /** Hits per service ('-' for none). */
+  readonly services = new Map<string, number>();
+  private readonly latency = new LatencySketch();
+  /** Distinct clients over every row added (the union, not a sum). */
+  readonly clients = new DistinctCounter();
+  private readonly sc: StatusClasses = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0 };
+  rows = 0;
+  hits = 0;
+  bytes = 0;
+  private start = Infinity;
+  private end = -Infinity;
+  private service: string | undefined;
+  private host: string | undefined;
+
+  add(r: IntervalStatsRow): void {
+    this.rows++;
+    this.hits += r.hits;
+    this.bytes += r.bytes;
+    const sc = this.sc;
     for (const k of Object.keys(sc) as (keyof StatusClasses)[]) sc[k] += r.statusClasses[k];
-    addKeyCounts(codes, r.statusCodes);
-    addKeyCounts(sections, r.sections);
-    addKeyCounts(paths, r.paths);
-    addKeyCounts(browsers, r.browsers);
-    addKeyCounts(os, r.os);
-    latency.addBuckets(r.latency.buckets, r.latency.counts, r.latency.sumMs, r.latency.maxMs);
-    start = Math.min(start, r.timeStartMs);
-    end = Math.max(end, r.timeStartMs + r.intervalMs);
-    service = service === undefined || service === r.service ? r.service : '*';
-    host = host === undefined || host === r.host ? r.host : '*';
+    addKeyCounts(this.codes, r.statusCodes);
+    addKeyCounts(this.sections, r.sections);
+    addKeyCounts(this.paths, r.paths);
+    addKeyCounts(this.browsers, r.browsers);
+    addKeyCounts(this.os, r.os);
+    this.services.set(r.service || '-', (this.services.get(r.service || '-') ?? 0) + r.hits);
+    this.latency.addBuckets(r.latency.buckets, r.latency.counts, r.latency.sumMs, r.latency.maxMs);
+    if (r.clients) this.clients.merge(r.clients);
+    this.start = Math.min(this.start, r.timeStartMs);
+    this.end = Math.max(this.end, r.timeStartMs + r.intervalMs);
+    this.service = this.service === undefined || this.service === r.service ? r.service : '*';
+    this.host = this.host === undefined || this.host === r.host ? r.host : '*';
   }
-  const b = latency.toBuckets();
-  return {
-    timeStartMs: rows.length ? start : 0,
-    intervalMs: rows.length ? end - start : 0,
-    service: service ?? '',
-    host: host ?? '',
-    hits,
-    bytes,
-    statusClasses: sc,
-    statusCodes: sortedCounts(codes),
-    sections: sortedCounts(sections),
-    paths: sortedCounts(paths),
-    browsers: sortedCounts(browsers),
-    os: sortedCounts(os),
-    latency: { count: latency.count, sumMs: latency.sumMs, maxMs: latency.maxMs, buckets: b.buckets, counts: b.counts },
-  };
+
+  toRow(): IntervalStatsRow {
+    const latency = this.latency;
+    const b = latency.toBuckets();
+    return {
+      timeStartMs: this.rows ? this.start : 0,
+      intervalMs: this.rows ? this.end - this.start : 0,
+      service: this.service ?? '',
+      host: this.host ?? '',
+      hits: this.hits,
+      bytes: this.bytes,
+      statusClasses: { ...this.sc },
+      statusCodes: sortedCounts(this.codes),
+      sections: sortedCounts(this.sections),
+      paths: sortedCounts(this.paths),
+      browsers: sortedCounts(this.browsers),
+      os: sortedCounts(this.os),
+      latency: { count: latency.count, sumMs: latency.sumMs, maxMs: latency.maxMs, buckets: b.buckets, counts: b.counts },
+      ...(this.clients.count() > 0 ? { clients: this.clients } : {}),
+    };
+  }
+}
+
+/** Sums rows into one (see RowTotals). */
+export function sumRows(rows: readonly IntervalStatsRow[]): IntervalStatsRow {
+  const totals = new RowTotals();
+  for (const r of rows) totals.add(r);
+  return totals.toRow();
 }

@@ -64,6 +64,7 @@ class StagedRequests {
   readonly bytes: number[] = [];
   readonly durationMs: number[] = [];
   readonly userAgent: string[] = [];
+  readonly client: string[] = [];
 
   push(s: HttpSample): void {
     this.timeMs.push(s.timeMs);
@@ -74,6 +75,7 @@ class StagedRequests {
     this.bytes.push(s.bytes);
     this.durationMs.push(s.durationMs);
     this.userAgent.push(s.userAgent);
+    this.client.push(s.client);
     this.n++;
   }
 }
@@ -264,6 +266,7 @@ export class HttpStatsProcessor implements Processor {
       s.bytes = st.bytes[i];
       s.durationMs = st.durationMs[i];
       s.userAgent = st.userAgent[i];
+      s.client = st.client[i];
       this.aggregator.add(s);
       const behind = t < now ? t - now : 0;
       if (this.offsetMs === undefined || behind > this.offsetMs) this.offsetMs = behind;

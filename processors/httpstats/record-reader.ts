@@ -85,6 +85,7 @@ export class HttpRecordReader {
     let durationMs = NaN;
     let userAgent = '';
     let host = '';
+    let client = '';
     for (let k = 0; k < attrs.length; k++) {
       const kv = attrs[k];
       const key = kv.key;
@@ -119,10 +120,14 @@ export class HttpRecordReader {
           case 'http.host':
             if (!host) host = stringOf(kv.value);
             break;
+          case 'http.client_ip':
+            if (!client) client = stringOf(kv.value);
+            break;
         }
       } else if (key === 'url.path') path = stringOf(kv.value);
       else if (key === 'user_agent.original') userAgent = stringOf(kv.value);
       else if (key === 'server.address') host = stringOf(kv.value);
+      else if (key === 'client.address') client = stringOf(kv.value);
       else if (key === 'log.parse.error') return 'unparsed';
     }
 
@@ -141,6 +146,7 @@ export class HttpRecordReader {
       out.bytes = f.bytes;
       out.durationMs = NaN;
       out.userAgent = f.userAgent;
+      out.client = f.remoteHost;
       return 'http';
     }
 
@@ -152,6 +158,7 @@ export class HttpRecordReader {
     out.bytes = bytes;
     out.durationMs = durationMs;
     out.userAgent = userAgent;
+    out.client = client;
     return 'http';
   }
 

@@ -6,11 +6,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import type { LogsConsumer } from '../../collector/pipeline/component';
 import { PermanentError } from '../../collector/pipeline/errors';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { filelogReceiverFactory } from '../../collector/receivers/filelog/factory';
+import { MAX_BYTES_PER_FILE_PER_POLL, READ_CHUNK_BYTES } from '../../collector/receivers/filelog/receiver';
 import { attributeMap, RecordingConsumer } from '../kit/recording-consumer';
 import { TemplateDictionary } from '../../collector/templates/dictionary';
 
@@ -137,9 +139,9 @@ describe('filelog receiver', () => {
   test('a partial last line is held until its newline comes, and emitted as is at shutdown', async () => {
     const file = path.join(dir, 'app.log');
     fs.writeFileSync(file, 'one\ntw');
-    const rx = await startFilelog({ include: [file], start_at: 'beginning', force_flush_period: '1h' });
+    const rx = await startFilelog({ include: [file], start_at: 'beginning' });
     await rx.consumer.waitForRecords(1);
-    await sleep(300);
+    await sleep(700);
     expect(bodies(rx.consumer)).toEqual(['one']);
     fs.appendFileSync(file, 'o\r\nthr');
     await rx.consumer.waitForRecords(2);
@@ -150,17 +152,100 @@ describe('filelog receiver', () => {
     expect(bodies(rx.consumer)).toEqual(['one', 'two', 'three']);
   });
 
-  test('force_flush_period emits a partial line after that long without new data', async () => {
+  test('a line written in two halves with a pause between them is one record, whatever the pause', async () => {
     const file = path.join(dir, 'app.log');
-    fs.writeFileSync(file, 'no newline yet');
-    const t0 = Date.now();
-    const rx = await startFilelog({ include: [file], start_at: 'beginning', force_flush_period: '150ms' });
-    await rx.consumer.waitForRecords(1, 5000);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
-    expect(bodies(rx.consumer)).toEqual(['no newline yet']);
-    fs.appendFileSync(file, ' - continued\n');
+    fs.writeFileSync(file, '');
+    // Default force_flush_period (500 ms): it used to emit the first half as a line of its own.
+    const rx = await startFilelog({ include: [file], start_at: 'beginning' });
+    fs.appendFileSync(file, 'first half');
+    await sleep(900);
+    fs.appendFileSync(file, ' second half\nnext\n');
     await rx.consumer.waitForRecords(2);
-    expect(bodies(rx.consumer)).toEqual(['no newline yet', ' - continued']);
+    await sleep(100);
+    expect(bodies(rx.consumer)).toEqual(['first half second half', 'next']);
+    expect(rx.metrics.value('logfun_filelog_partial_lines_total', { receiver: rx.id })).toBe(0);
+  });
+
+  test('a line cut by the per-poll byte limit while downstream is slow is still one record', async () => {
+    // 100-byte lines. Where the first poll stops: chunks of READ_CHUNK_BYTES less the held partial
+    // line, until MAX_BYTES_PER_FILE_PER_POLL is passed; it stops inside a line. The batches
+    // delivered while the lines of that last chunk are handed on take 700 ms (a slow downstream):
+    // the cut line used to be emitted in two pieces then.
+    let offset = 0;
+    let lastChunkStart = 0;
+    while (offset < MAX_BYTES_PER_FILE_PER_POLL) {
+      lastChunkStart = offset;
+      offset += READ_CHUNK_BYTES - (offset % 100);
+    }
+    expect(offset % 100).not.toBe(0);
+    const file = path.join(dir, 'big.log');
+    const line = (i: number) => `line ${String(i).padStart(8, '0')} `.padEnd(99, 'x');
+    const count = Math.ceil(offset / 100) + 20_000;
+    const fd = fs.openSync(file, 'w');
+    for (let i = 0; i < count; i += 10_000) fs.writeSync(fd, Array.from({ length: Math.min(10_000, count - i) }, (_, j) => line(i + j) + '\n').join(''));
+    fs.closeSync(fd);
+    const consumer = new RecordingConsumer();
+    const slowFrom = Math.floor(lastChunkStart / 100) - 1000;
+    const slowTo = Math.floor(offset / 100);
+    const slow: LogsConsumer = {
+      consumeLogs: async (batch) => {
+        if (consumer.recordCount >= slowFrom && consumer.recordCount < slowTo) await sleep(700);
+        return consumer.consumeLogs(batch);
+      },
+    };
+    const rx = await startFilelog({ include: [file], start_at: 'beginning' }, { next: slow, consumer });
+    await rx.consumer.waitForRecords(count, 30_000);
+    await sleep(100);
+    const got = bodies(rx.consumer);
+    expect(got.length).toBe(count);
+    const wrong = got.findIndex((b, i) => b !== line(i));
+    expect(wrong).toBe(-1);
+  }, 60_000);
+
+  test('at shutdown a last line without its newline is emitted, marked log.file.partial_line', async () => {
+    const file = path.join(dir, 'app.log');
+    fs.writeFileSync(file, 'whole\ncut sho');
+    const rx = await startFilelog({ include: [file], start_at: 'beginning' });
+    await rx.consumer.waitForRecords(1);
+    await rx.stop();
+    expect(bodies(rx.consumer)).toEqual(['whole', 'cut sho']);
+    const [whole, cut] = rx.consumer.records();
+    expect(attributeMap(whole.attributes)['log.file.partial_line']).toBeUndefined();
+    expect(attributeMap(cut.attributes)['log.file.partial_line']).toBe(true);
+    expect(rx.metrics.value('logfun_filelog_partial_lines_total', { receiver: rx.id })).toBe(1);
+  });
+
+  test('gzip: read: rotated .gz files found at start are read whole, decompressed; gzip: skip (default) skips them, counted and logged', async () => {
+    fs.writeFileSync(path.join(dir, 'access.log.2.gz'), zlib.gzipSync(lines('gz-', 1, 3000).join('\n') + '\n'));
+    fs.writeFileSync(path.join(dir, 'access.log'), lines('plain-', 1, 2).join('\n') + '\n');
+    const rx = await startFilelog({ include: [path.join(dir, 'access.log*')], start_at: 'beginning', gzip: 'read' });
+    await rx.consumer.waitForRecords(3002);
+    await sleep(100);
+    expect([...bodies(rx.consumer)].sort()).toEqual([...lines('gz-', 1, 3000), ...lines('plain-', 1, 2)].sort());
+    await rx.stop();
+
+    const skipping = await startFilelog({ include: [path.join(dir, 'access.log*')], start_at: 'beginning' }, { id: 'filelog/skip' });
+    await skipping.consumer.waitForRecords(2);
+    await sleep(100);
+    expect(bodies(skipping.consumer)).toEqual(lines('plain-', 1, 2));
+    expect(skipping.metrics.value('logfun_filelog_skipped_files_total', { receiver: 'filelog/skip', reason: 'gzip' })).toBe(1);
+    expect(skipping.logger.messages.some((e) => e.msg.includes('access.log.2.gz') && e.msg.includes('gzip'))).toBe(true);
+  });
+
+  test('a directory named in include and binary files matched by a glob are skipped, counted and logged once; a pattern matching nothing is logged', async () => {
+    fs.mkdirSync(path.join(dir, 'sub.log'));
+    fs.writeFileSync(path.join(dir, 'core.log'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 10]));
+    fs.writeFileSync(path.join(dir, 'app.log'), 'fine\n');
+    const rx = await startFilelog({ include: [path.join(dir, '*.log'), path.join(dir, 'sub.log'), path.join(dir, 'missing-*.txt')], start_at: 'beginning' });
+    await rx.consumer.waitForRecords(1);
+    await sleep(150);
+    expect(bodies(rx.consumer)).toEqual(['fine']);
+    expect(rx.metrics.value('logfun_filelog_skipped_files_total', { receiver: rx.id, reason: 'directory' })).toBe(1);
+    expect(rx.metrics.value('logfun_filelog_skipped_files_total', { receiver: rx.id, reason: 'binary' })).toBe(1);
+    const msgs = rx.logger.messages.map((e) => e.msg);
+    expect(msgs.filter((m) => m.includes('sub.log') && m.includes('directory'))).toHaveLength(1);
+    expect(msgs.filter((m) => m.includes('core.log') && m.includes('binary'))).toHaveLength(1);
+    expect(rx.logger.messages.some((e) => e.msg.includes('matches no file') && JSON.stringify(e.fields).includes('missing-*.txt'))).toBe(true);
   });
 
   test('shutdown reads every file to its end and delivers it: the final summary line is never skipped', async () => {

@@ -130,6 +130,40 @@ describe('filelog receiver: rotation', () => {
     expect(rx.metrics.value('logfun_filelog_rotations_total', { receiver: rx.id, kind: 'truncated' })).toBe(1);
   });
 
+  test('copytruncate with a glob matching the copy (access.log*): the copy is recognised, every line counted once', async () => {
+    const file = path.join(dir, 'access.log');
+    // Lines longer than the 1 KiB fingerprint in total, so the fingerprint is full.
+    const long = (prefix: string, from: number, to: number) => lines(prefix, from, to).map((l) => `${l} ${'p'.repeat(40)}`);
+    fs.writeFileSync(file, text(long('a-', 1, 50)));
+    const rx = await startFilelog({ include: [path.join(dir, 'access.log*')] , start_at: 'beginning' });
+    await rx.consumer.waitForRecords(50);
+    // Lines the receiver has not read yet when the copy is made, one of them cut in two: they are read from the copy.
+    fs.appendFileSync(file, text(long('a-', 51, 100)) + 'a-101 half');
+    fs.copyFileSync(file, file + '.1');
+    fs.truncateSync(file, 0);
+    fs.appendFileSync(file, text(long('b-', 1, 50)));
+    await rx.consumer.waitForRecords(150);
+    await sleep(300);
+    await rx.stop();
+    expectExactlyOnce(bodies(rx.consumer), [...long('a-', 1, 100), 'a-101 half', ...long('b-', 1, 50)]);
+    expect(rx.metrics.value('logfun_filelog_rotations_total', { receiver: rx.id, kind: 'copied' })).toBe(1);
+  });
+
+  test('copytruncate with a matching glob, the copy found before the truncation', async () => {
+    const file = path.join(dir, 'access.log');
+    const long = (prefix: string, from: number, to: number) => lines(prefix, from, to).map((l) => `${l} ${'q'.repeat(40)}`);
+    fs.writeFileSync(file, text(long('a-', 1, 50)));
+    const rx = await startFilelog({ include: [path.join(dir, 'access.log*')], start_at: 'beginning' });
+    await rx.consumer.waitForRecords(50);
+    fs.copyFileSync(file, file + '.1');
+    await sleep(200);
+    fs.truncateSync(file, 0);
+    fs.appendFileSync(file, text(long('b-', 1, 25)));
+    await rx.consumer.waitForRecords(75);
+    await sleep(300);
+    expectExactlyOnce(bodies(rx.consumer), [...long('a-', 1, 50), ...long('b-', 1, 25)]);
+  });
+
   test('copytruncate detected by the fingerprint when the new content is already longer than the old position', async () => {
     const file = path.join(dir, 'app.log');
     fs.writeFileSync(file, text(['x-1', 'x-2']));

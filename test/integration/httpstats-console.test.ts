@@ -7,7 +7,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { defaultHttpStatsConsoleOptions, formatSummary, runHttpStatsConsole } from '../../collector/cli/httpstats';
-import { sumRows } from '../../processors/httpstats/aggregator';
 import { latencyBucketOf } from '../../processors/httpstats/quantiles';
 import { asRecord, clfDate, generateAccessLog, independentCount } from '../unit/httpstats-fixtures';
 
@@ -37,7 +36,7 @@ describe('logfun httpstats (console mode)', () => {
     const all = [...quiet.lines, ...burst.lines];
     const expected = independentCount(all);
     expect(result.requests).toBe(expected.hits);
-    const total = sumRows(result.rows);
+    const total = result.total;
     expect(total.hits).toBe(expected.hits);
     expect(total.bytes).toBe(expected.bytes);
     expect(asRecord(total.statusCodes)).toEqual(expected.status);
@@ -51,11 +50,35 @@ describe('logfun httpstats (console mode)', () => {
     expect(high[high.length - 1]).toMatch(/^\[RECOVERED\] High traffic recovered - hits = \d+ .* after \d+m/);
     const spike = alertLines.filter((l) => l.includes('Traffic spike'));
     expect(spike[0]).toMatch(/^\[ALERT\] Traffic spike generated an alert - [\d.]+ req\/s over 2m is above [\d.]+ req\/s \(long average [\d.]+ req\/s\)/);
-    const summary = out[out.length - 1];
+    const summary = out.find((l) => l.startsWith('── httpstats'))!;
     expect(summary).toContain(`requests   ${expected.hits} `);
+    expect(summary).toMatch(/codes {6}200 \d+ {2}\| {2}\d{3} \d+/);
+    // Distinct clients overall: the union of the intervals' clients, not a sum.
+    const clients = new Set(all.map((l) => l.split(' ')[0])).size;
+    expect(summary).toContain(`  clients    ${clients} distinct addresses (unique visitors)`);
+    expect(result.total.clients?.count()).toBe(clients);
+    expect(out[out.length - 1]).toBe('httpstats: read 2 files to the end: 5,100 lines, 890.5 KiB; 0 malformed lines (not in the log format, not counted as requests)');
     expect(summary).toMatch(/status {5}2xx \d+ {2}\| {2}3xx \d+ {2}\| {2}4xx \d+ {2}\| {2}5xx \d+/);
     expect(summary).toMatch(/sections {3}\/api \d+/);
     expect(summary).toMatch(/browsers {3}\S/);
+  });
+
+  it('--recovery sets the hysteresis: with 0.02 the high-traffic alert does not recover while the quiet traffic (0.5 req/s) goes on', async () => {
+    const quiet = generateAccessLog(600, START, 2000, 1);
+    const burst = generateAccessLog(4500, START + 600_000, 40, 2);
+    fs.writeFileSync(path.join(dir, 'a.log'), quiet.lines.join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'b.log'), burst.lines.join('\n') + '\n');
+    const run = async (recoveryRatio: number) => {
+      const out: string[] = [];
+      await runHttpStatsConsole({ ...defaultHttpStatsConsoleOptions([path.join(dir, '*.log')]), once: true, threshold: 10, recoveryRatio, out: (l) => out.push(l) });
+      return out;
+    };
+    const standard = await run(0.9);
+    expect(standard.filter((l) => l.startsWith('[RECOVERED] High traffic'))).toHaveLength(1);
+    const sticky = await run(0.02);
+    expect(sticky.filter((l) => l.startsWith('[ALERT] High traffic'))).toHaveLength(1);
+    expect(sticky.filter((l) => l.startsWith('[RECOVERED] High traffic'))).toHaveLength(0);
+    expect(sticky.find((l) => l.startsWith('── httpstats'))).toContain('ALERT ACTIVE  high traffic since 2024-03-10T09:1');
   });
 
   it('tails new lines live and prints a summary every interval', async () => {
@@ -63,7 +86,8 @@ describe('logfun httpstats (console mode)', () => {
     fs.writeFileSync(file, '10.0.0.1 - - [' + clfDate(Date.now() - 60_000) + '] "GET /old HTTP/1.1" 200 1 "-" "curl/8"\n');
     const out: string[] = [];
     const stop = new AbortController();
-    const running = runHttpStatsConsole({ ...defaultHttpStatsConsoleOptions([file]), interval: '1s', out: (l) => out.push(l), signal: stop.signal });
+    const notes: string[] = [];
+    const running = runHttpStatsConsole({ ...defaultHttpStatsConsoleOptions([file]), interval: '1s', out: (l) => out.push(l), note: (l) => notes.push(l), signal: stop.signal });
     await new Promise((r) => setTimeout(r, 700));
     // Lines written after start; the pre-existing line is skipped (tail -f semantics).
     const now = Date.now();
@@ -76,6 +100,8 @@ describe('logfun httpstats (console mode)', () => {
     expect(result.requests).toBe(20);
     expect(out.some((l) => l.includes('requests   20 '))).toBe(true);
     expect(out.some((l) => l === 'httpstats: no requests in this period')).toBe(true);
+    // Following from the end is said, with how to read from the beginning.
+    expect(notes).toEqual([expect.stringMatching(/following 1 file from its end .*--from-beginning to read what they already hold/)]);
   });
 
   it('formats an empty period and latency quantiles', () => {

@@ -4,6 +4,8 @@
  * shared with the scanner or the aggregator), to check aggregates against.
  */
 
+import * as fs from 'fs';
+
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -131,4 +133,31 @@ export function asRecord(list: readonly { key: string; hits: number }[]): Record
   const o: Record<string, number> = {};
   for (const k of list) o[k.key] = (o[k.key] ?? 0) + k.hits;
   return o;
+}
+
+/**
+ * Writes `count` generated lines (generateAccessLog, `stepMs` apart on average) to `file` in
+ * chunks, so a million-line log costs the test process little memory; returns the independent
+ * count's hits and bytes of what was written.
+ */
+export function writeAccessLogFile(file: string, count: number, startMs: number, stepMs: number, seed = 1): { hits: number; bytes: number; lastMs: number } {
+  const fd = fs.openSync(file, 'w');
+  let hits = 0;
+  let bytes = 0;
+  let t = startMs;
+  try {
+    for (let done = 0, chunk = 0; done < count; chunk++) {
+      const n = Math.min(50_000, count - done);
+      const log = generateAccessLog(n, t, stepMs, seed * 1000 + chunk);
+      fs.writeSync(fd, log.lines.join('\n') + '\n');
+      const c = independentCount(log.lines);
+      hits += c.hits;
+      bytes += c.bytes;
+      t = log.timesMs[n - 1];
+      done += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { hits, bytes, lastMs: t };
 }

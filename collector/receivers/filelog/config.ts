@@ -42,8 +42,21 @@ export interface FileLogReceiverConfig {
   fingerprint_size: string | number;
   /** Only UTF-8 is supported. */
   encoding: string;
-  /** How long a last line without its newline is held before it is emitted as it is. */
+  /**
+   * Accepted for otelcol compatibility, not used: a last line without its newline is held until
+   * its newline comes, whatever the timing (a pause of the writer or of the reader would otherwise
+   * cut one line into two). Only shutdown, or closing a file renamed away or deleted, emits it as
+   * it is, marked `log.file.partial_line: true`.
+   */
   force_flush_period: string | number;
+  /**
+   * Gzip-compressed files (recognised by their magic bytes) matched by `include`: 'skip' (default;
+   * counted as logfun_filelog_skipped_files_total{reason="gzip"} and logged once) or 'read' — read
+   * whole, decompressed, when found at start with start_at: beginning (or with a checkpoint short of
+   * their end). A compressed file appearing later is taken as the compressed rotation of a file
+   * already read and is not read again (skipped, counted).
+   */
+  gzip: 'skip' | 'read';
   /** Records per batch sent downstream. */
   max_batch_size: number;
   /** Add `log.file.name` (base name) to each record. */
@@ -75,6 +88,7 @@ export function createDefaultFileLogConfig(): FileLogReceiverConfig {
     fingerprint_size: '1KiB',
     encoding: 'utf8',
     force_flush_period: '500ms',
+    gzip: 'skip',
     max_batch_size: 1000,
     include_file_name: true,
     include_file_path: true,
@@ -96,6 +110,7 @@ export interface ResolvedFileLogConfig {
   maxLineSize: number;
   fingerprintSize: number;
   forceFlushPeriodMs: number;
+  gzip: 'skip' | 'read';
   maxBatchSize: number;
   includeFileName: boolean;
   includeFilePath: boolean;
@@ -132,6 +147,7 @@ export function validateFileLogConfig(c: FileLogReceiverConfig): string[] {
       if (typeof p !== 'string' || p === '') problems.push(`${key}[${i}]: expected a non-empty string`);
     });
   }
+  if (c.gzip !== 'skip' && c.gzip !== 'read') problems.push(`gzip: must be "skip" or "read", got ${JSON.stringify(c.gzip)}`);
   if (c.start_at !== 'end' && c.start_at !== 'beginning') problems.push(`start_at: must be "end" or "beginning", got ${JSON.stringify(c.start_at)}`);
   if (!(PARSER_NAMES as readonly string[]).includes(c.parser)) problems.push(`parser: must be one of ${PARSER_NAMES.join(', ')}, got ${JSON.stringify(c.parser)}`);
   if (typeof c.storage !== 'string' || c.storage === '') problems.push('storage: expected a directory path');
@@ -202,6 +218,7 @@ export function resolveFileLogConfig(c: FileLogReceiverConfig, cwd = process.cwd
     maxLineSize: parseSize(c.max_line_size, 'max_line_size'),
     fingerprintSize: parseSize(c.fingerprint_size, 'fingerprint_size'),
     forceFlushPeriodMs: parseDuration(c.force_flush_period, 'force_flush_period'),
+    gzip: c.gzip,
     maxBatchSize: c.max_batch_size,
     includeFileName: c.include_file_name,
     includeFilePath: c.include_file_path,

@@ -13,6 +13,12 @@
  *   after a rename are not lost; the new file at the old path is read from its
  *   beginning. A file whose size falls below the read position or whose head
  *   changes was truncated (copytruncate) or replaced: it is read again from 0.
+ *   A file appearing while running whose head starts with the fingerprint of a
+ *   file being read is a copy of it (copytruncate with a glob matching the copy,
+ *   `access.log*`): it is read from where the original's emitted lines end, so
+ *   no line is counted twice.
+ * - Skipped, counted and logged once: directories, binary files (a NUL byte in
+ *   the head), gzip files unless gzip: read (see config.ts).
  * - start_at applies only to files found at start without a checkpoint; files
  *   appearing later are read from their beginning.
  * - Checkpoints (inode + fingerprint -> offset) advance only when consumeLogs
@@ -23,8 +29,12 @@
  * - A retryable (or unknown) downstream error is retried with exponential
  *   backoff (the same batch object is sent again), without limit while
  *   running; a permanent one drops the batch, counted as refused.
- * - A last line without its newline is held until completed, or until
- *   force_flush_period passes with no new data, or shutdown.
+ * - A last line without its newline is held until its newline comes, however
+ *   long (a pause at the per-poll byte limit or a slow downstream never cuts a
+ *   line in two). Only the last read of a file (shutdown, or closing a file
+ *   renamed away) emits it as it is, marked log.file.partial_line = true.
+ * - readToEnd() (batch mode) reads every file to its end, one file after the
+ *   other, oldest modification first, delivering without a deadline.
  * - shutdown() reads every file to its end as of that moment, delivers it
  *   (retrying at most drain_timeout), writes the checkpoint and closes files.
  *
@@ -34,13 +44,16 @@
  *   logfun_receiver_malformed_lines_total{parser}      lines kept with log.parse.error
  *   logfun_receiver_send_retries_total
  *   logfun_filelog_open_files                          gauge
- *   logfun_filelog_rotations_total{kind}               moved | truncated
+ *   logfun_filelog_rotations_total{kind}               moved | truncated | copied
+ *   logfun_filelog_skipped_files_total{reason}         directory | binary | gzip
+ *   logfun_filelog_partial_lines_total                 lines emitted without their newline
  *   logfun_filelog_split_lines_total                   pieces of lines over max_line_size
  *   logfun_filelog_header_lines_total                  CSV header lines (not records)
  *   logfun_filelog_errors_total{op}                    open | read | glob | checkpoint | poll
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../../pipeline/batch';
 import type { CreateSettings, Host, LogsConsumer, Receiver } from '../../pipeline/component';
 import { isPermanent, RetryableError } from '../../pipeline/errors';
@@ -50,16 +63,30 @@ import { resolveFileLogConfig, type AttributeValueConfig, type FileLogReceiverCo
 import { compileExcludes, expandGlob } from './glob';
 import { createLineParser } from './parsers';
 import type { LineParser } from './parsers/types';
-import { TrackedFile, type FileLine } from './tracked-file';
+import { splitLines, TrackedFile, type FileLine } from './tracked-file';
 
-const READ_CHUNK_BYTES = 256 * 1024;
+export const READ_CHUNK_BYTES = 256 * 1024;
 /** Per file and poll, so one busy file cannot starve the others. */
-const MAX_BYTES_PER_FILE_PER_POLL = 16 * 1024 * 1024;
+export const MAX_BYTES_PER_FILE_PER_POLL = 16 * 1024 * 1024;
 /** A file renamed away or deleted is closed after this long without new data. */
 const LOST_FILE_GRACE_MS = 1000;
 /** Checkpoints of files no longer open are kept this long (a file may come back under a matched name). */
 const DORMANT_TTL_MS = 24 * 3600 * 1000;
 const MAX_DORMANT = 1000;
+
+/** How far a batch read got: every file read, its size and the offset reached (bytes). */
+export interface ReadProgress {
+  files: { path: string; size: number; offset: number; gzip: boolean }[];
+  /** False when the signal stopped the read before every file's end. */
+  complete: boolean;
+}
+
+/** Files skipped by id (device:inode), so that they are not opened again at every poll. */
+const MAX_SKIPPED = 10_000;
+
+function isGzip(head: Buffer): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
 
 /** Thrown when shutdown's drain_timeout passes while downstream still refuses: the rest stays behind the checkpoint. */
 class DeliveryAbandoned extends Error {}
@@ -107,6 +134,10 @@ export class FileLogReceiver implements Receiver {
   private readonly drainExpired: Promise<'expired'>;
   private expireDrain!: () => void;
   private abandoned = false;
+  /** readToEnd() is running: the scheduled polls wait. */
+  private batchReading = false;
+  /** Files not read (directory, binary, gzip) by device:inode -> reason. */
+  private readonly skipped = new Map<string, string>();
   /** Ends a backoff sleep early (shutdown re-evaluates the drain deadline). */
   private wake: (() => void) | undefined;
 
@@ -126,6 +157,8 @@ export class FileLogReceiver implements Receiver {
   private readonly splitLines: Counter;
   private readonly headerLines: Counter;
   private readonly errors: Counter;
+  private readonly skippedFiles: Counter;
+  private readonly partialLines: Counter;
 
   constructor(
     private readonly settings: CreateSettings,
@@ -153,6 +186,8 @@ export class FileLogReceiver implements Receiver {
     this.splitLines = m.counter('logfun_filelog_split_lines_total', 'Pieces of lines longer than max_line_size emitted as separate records');
     this.headerLines = m.counter('logfun_filelog_header_lines_total', 'Header lines skipped (CSV header), not records');
     this.errors = m.counter('logfun_filelog_errors_total', 'I/O errors of the filelog receiver, by operation');
+    this.skippedFiles = m.counter('logfun_filelog_skipped_files_total', 'Matched paths not read, by reason (directory, binary, gzip)');
+    this.partialLines = m.counter('logfun_filelog_partial_lines_total', 'Last lines of files emitted without their newline (shutdown or close), marked log.file.partial_line');
   }
 
   start(_host: Host): Promise<void> {
@@ -179,16 +214,21 @@ export class FileLogReceiver implements Receiver {
     this.schedule(0);
   }
 
-  shutdown(): Promise<void> {
+  /**
+   * Stops: reads every file to its end and delivers it (see the header), unless `finalRead` is
+   * false — a batch read stopped by the user ends where it stopped (what was delivered is
+   * checkpointed; a held partial line stays unread).
+   */
+  shutdown(options: { finalRead?: boolean } = {}): Promise<void> {
     if (this.state === 'new') {
       this.state = 'stopped';
       return Promise.resolve();
     }
-    this.shutdownPromise ??= this.doShutdown();
+    this.shutdownPromise ??= this.doShutdown(options.finalRead ?? true);
     return this.shutdownPromise;
   }
 
-  private async doShutdown(): Promise<void> {
+  private async doShutdown(finalRead: boolean): Promise<void> {
     try {
       await this.startPromise;
     } catch {
@@ -203,7 +243,7 @@ export class FileLogReceiver implements Receiver {
     const drainTimer = setTimeout(this.expireDrain, this.cfg.drainTimeoutMs);
     this.wake?.();
     await this.polling;
-    if (!this.abandoned) await this.runPoll(true);
+    if (!this.abandoned && finalRead) await this.runPoll(true);
     clearTimeout(drainTimer);
     const entries = this.checkpointEntries(Date.now());
     this.dirty = true;
@@ -215,8 +255,44 @@ export class FileLogReceiver implements Receiver {
     this.state = 'stopped';
   }
 
+  /**
+   * Batch mode: reads every matched file to its end as of now, one after the other (oldest
+   * modification first, so rotated files come before the current one), delivering every line with
+   * retries and no deadline. Lines without their newline stay held (shutdown emits them). Scheduled
+   * polling pauses meanwhile. `signal` stops the read early (complete: false).
+   */
+  async readToEnd(signal?: AbortSignal): Promise<ReadProgress> {
+    await this.startPromise;
+    if (this.state !== 'running') throw new Error('filelog: readToEnd() needs a started receiver');
+    this.batchReading = true;
+    let complete = true;
+    try {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      await this.polling;
+      await this.discover(false);
+      const byAge: { f: TrackedFile; mtimeMs: number }[] = [];
+      for (const f of this.files.values()) {
+        const st = await f.handle.stat().catch(() => undefined);
+        byAge.push({ f, mtimeMs: st ? st.mtimeMs : 0 });
+      }
+      byAge.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.f.path < b.f.path ? -1 : 1));
+      for (const { f } of byAge) {
+        while (!signal?.aborted && (await this.readFile(f, false))) await this.deliver();
+        if (signal?.aborted) complete = false;
+      }
+      await this.deliver();
+      const files: ReadProgress['files'] = [];
+      for (const { f } of byAge) files.push({ path: f.path, size: await f.size().catch(() => f.readOffset), offset: f.readOffset, gzip: f.gzip });
+      return { files, complete };
+    } finally {
+      this.batchReading = false;
+      this.schedule(this.cfg.pollIntervalMs);
+    }
+  }
+
   private schedule(delayMs: number): void {
-    if (this.state !== 'running') return;
+    if (this.state !== 'running' || this.batchReading) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       const poll = this.runPoll(false);
@@ -271,7 +347,14 @@ export class FileLogReceiver implements Receiver {
     const paths = new Set<string>();
     for (const pattern of this.cfg.include) {
       try {
-        for (const p of await expandGlob(pattern)) if (!this.isExcluded(p) && !p.startsWith(this.storagePrefix)) paths.add(p);
+        const matched = await expandGlob(pattern);
+        if (matched.length === 0) {
+          // A directory named as a pattern (`/var/log/nginx`) is a mistake worth saying so.
+          const st = await fs.promises.stat(pattern, { bigint: true }).catch(() => undefined);
+          if (st?.isDirectory()) this.skip(`${st.dev}:${st.ino}`, pattern, 'directory');
+          else this.warnOnce(`nomatch:${pattern}`, 'filelog: include pattern matches no file (yet)', { pattern });
+        }
+        for (const p of matched) if (!this.isExcluded(p) && !p.startsWith(this.storagePrefix)) paths.add(p);
       } catch (e) {
         this.errors.inc({ ...this.labels, op: 'glob' });
         this.warnOnce(`glob:${pattern}`, 'filelog: cannot expand include pattern', { pattern, error: (e as Error).message });
@@ -283,7 +366,7 @@ export class FileLogReceiver implements Receiver {
         const st = await fs.promises.stat(p, { bigint: true });
         if (!st.isFile()) continue;
         const id = `${st.dev}:${st.ino}`;
-        if (!byId.has(id)) byId.set(id, p);
+        if (!byId.has(id) && !this.skipped.has(id)) byId.set(id, p);
       } catch {
         // Vanished between the directory listing and stat: the next poll sees the new state.
       }
@@ -333,15 +416,36 @@ export class FileLogReceiver implements Receiver {
       const { bytesRead } = await handle.read(headBuf, 0, headBuf.length, 0);
       const head = headBuf.subarray(0, bytesRead);
       let offset: number;
+      const gzip = isGzip(head);
+      if (!gzip && head.includes(0)) {
+        await handle.close();
+        this.skip(id, filePath, 'binary');
+        return;
+      }
       const known = this.dormant.findIndex((c) => c.ino === ino && startsWith(head, c.fingerprint));
+      const original = known < 0 && !initial && !gzip ? await this.originalOf(head) : undefined;
       if (known >= 0) {
         const c = this.dormant[known];
         this.dormant.splice(known, 1);
         offset = c.offset <= size ? c.offset : 0;
+      } else if (original) {
+        // A copy of a file being read (copytruncate): what the original emitted is not read again,
+        // and its held partial line is completed from the copy.
+        offset = Math.min(original.emittedOffset, size);
+        original.dropPending();
+        this.rotations.inc({ ...this.labels, kind: 'copied' });
       } else {
         offset = initial && this.cfg.startAt === 'end' ? size : 0;
       }
-      this.files.set(id, new TrackedFile(filePath, handle, ino, head, offset));
+      if (gzip && (this.cfg.gzip === 'skip' || (offset === 0 && !(initial && this.cfg.startAt === 'beginning')))) {
+        // Skipped: not asked for, or a compressed rotation appearing while running (already read as text).
+        await handle.close();
+        this.skip(id, filePath, 'gzip');
+        return;
+      }
+      const tracked = new TrackedFile(filePath, handle, ino, head, offset);
+      tracked.gzip = gzip;
+      this.files.set(id, tracked);
       this.markDirty();
     } catch (e) {
       await handle.close().catch(() => undefined);
@@ -350,18 +454,53 @@ export class FileLogReceiver implements Receiver {
     }
   }
 
+  /**
+   * The open file `head` is a copy of, if any: its fingerprint starts `head`, and is either full
+   * (fingerprint_size bytes: two files that long alike are one) or the original has just been
+   * truncated (copytruncate) — a short common head alone (a CSV header) proves nothing.
+   */
+  private async originalOf(head: Buffer): Promise<TrackedFile | undefined> {
+    for (const f of this.files.values()) {
+      if (f.gzip || f.fingerprint.length === 0 || !startsWith(head, f.fingerprint)) continue;
+      if (f.fingerprint.length >= this.cfg.fingerprintSize || (await f.size().catch(() => Infinity)) < f.readOffset) return f;
+    }
+    return undefined;
+  }
+
+  private skip(id: string, filePath: string, reason: 'directory' | 'binary' | 'gzip'): void {
+    if (this.skipped.has(id)) return;
+    if (this.skipped.size >= MAX_SKIPPED) this.skipped.clear();
+    this.skipped.set(id, reason);
+    this.skippedFiles.inc({ ...this.labels, reason });
+    const why = {
+      directory: 'a directory, not a file',
+      binary: 'a binary file (NUL bytes at its head), not a text log',
+      gzip: this.cfg.gzip === 'skip' ? 'gzip-compressed (set gzip: read to read it)' : 'gzip-compressed and appeared while running (a rotation of a file already read)',
+    }[reason];
+    this.warnOnce(`skip:${filePath}`, `filelog: not reading ${filePath}: ${why}`, { path: filePath, reason });
+  }
+
+  /** Paths skipped (directory, binary, gzip) and why. */
+  skippedPaths(): Map<string, string> {
+    return new Map(this.skipped);
+  }
+
   // --- reading ---------------------------------------------------------------------------------
 
   /** Reads what the file has (at most MAX_BYTES_PER_FILE_PER_POLL unless final); true when it has more. */
   private async readFile(f: TrackedFile, final: boolean): Promise<boolean> {
     try {
       const size = await f.size();
+      if (f.gzip) {
+        if (f.readOffset < size) await this.readGzip(f, size);
+        return false;
+      }
       await this.checkContent(f, size);
       const limit = final ? size : f.readOffset + MAX_BYTES_PER_FILE_PER_POLL;
       let read = 0;
       while (f.readOffset < limit) {
         const nowMs = Date.now();
-        const { bytes, lines } = await f.readChunk(this.scratch, this.cfg.maxLineSize, nowMs);
+        const { bytes, lines } = await f.readChunk(this.scratch, this.cfg.maxLineSize);
         if (bytes === 0) break;
         read += bytes;
         this.observedTimeUnixNano = BigInt(nowMs) * 1_000_000n;
@@ -371,9 +510,9 @@ export class FileLogReceiver implements Receiver {
         }
       }
       if (f.lost) f.idlePolls = read === 0 ? f.idlePolls + 1 : 0;
-      const flushPartial =
-        final || (f.lost && f.idlePolls >= this.lostIdlePolls) || Date.now() - f.pendingSinceMs >= this.cfg.forceFlushPeriodMs;
-      if (f.pending.length > 0 && flushPartial) this.emitPending(f);
+      // Only the file's last read emits a line without its newline; a pause never does.
+      const lastRead = final || (f.lost && f.idlePolls >= this.lostIdlePolls);
+      if (f.pending.length > 0 && lastRead) this.emitPending(f);
       return !final && f.readOffset >= limit;
     } catch (e) {
       if (e instanceof DeliveryAbandoned) throw e;
@@ -381,6 +520,42 @@ export class FileLogReceiver implements Receiver {
       this.warnOnce(`read:${f.path}`, 'filelog: cannot read file', { path: f.path, error: (e as Error).message });
       return false;
     }
+  }
+
+  /**
+   * Reads a gzip file whole through a decompressor. Its lines carry no offset (a compressed file
+   * has no line offsets): the checkpoint moves to its size once every line is delivered, so an
+   * interrupted read is read again whole (at least once).
+   */
+  private async readGzip(f: TrackedFile, size: number): Promise<void> {
+    const input = f.handle.createReadStream({ start: 0, end: size - 1, autoClose: false });
+    const gunzip = zlib.createGunzip();
+    input.pipe(gunzip);
+    let pending: Buffer = Buffer.alloc(0);
+    try {
+      for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+        const data = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+        const lines: FileLine[] = [];
+        const rest = splitLines(data, 0, this.cfg.maxLineSize, lines);
+        pending = Buffer.from(data.subarray(rest));
+        this.observedTimeUnixNano = BigInt(Date.now()) * 1_000_000n;
+        for (const line of lines) {
+          line.endOffset = f.ackedOffset;
+          this.addLine(f, line);
+          if (this.batch.records >= this.cfg.maxBatchSize) await this.deliver();
+        }
+      }
+    } catch (e) {
+      this.errors.inc({ ...this.labels, op: 'read' });
+      this.warnOnce(`gzip:${f.path}`, 'filelog: cannot decompress file; the lines before the error were read', { path: f.path, error: (e as Error).message });
+    } finally {
+      input.unpipe(gunzip);
+      input.destroy();
+    }
+    if (pending.length) this.addLine(f, { text: pending.toString('utf8'), endOffset: f.ackedOffset, split: false, partial: true });
+    f.readOffset = size;
+    f.emittedOffset = size;
+    this.batch.commits.set(f, { generation: f.generation, offset: size });
   }
 
   /** Detects truncation (size below the read position) and replaced content (head changed); restarts such a file from 0. */
@@ -414,6 +589,7 @@ export class FileLogReceiver implements Receiver {
     if (commit !== undefined && commit.generation === f.generation) commit.offset = line.endOffset;
     else b.commits.set(f, { generation: f.generation, offset: line.endOffset });
     if (line.split) this.splitLines.inc(this.labels);
+    if (line.partial) this.partialLines.inc(this.labels);
     const parsed = this.parser(line.text);
     if (parsed === null) {
       this.headerLines.inc(this.labels);
@@ -423,6 +599,7 @@ export class FileLogReceiver implements Receiver {
     const attributes = parsed.attributes;
     if (this.cfg.includeFileName) attributes.push({ key: 'log.file.name', value: f.name });
     if (this.cfg.includeFilePath) attributes.push({ key: 'log.file.path', value: f.path });
+    if (line.partial) attributes.push({ key: 'log.file.partial_line', value: true });
     for (const key in this.cfg.attributes) attributes.push({ key, value: toAnyValue(this.cfg.attributes[key]) });
     b.builder.add(
       b.resourceIndex,

@@ -5,7 +5,7 @@
  *   ackedOffset <= emittedOffset <= readOffset
  *
  * - readOffset: next byte to read; bytes after the last newline are held in
- *   `pending` until their line completes (or is force-flushed);
+ *   `pending` until their line completes (or the file is read for the last time);
  * - emittedOffset: end of the last line handed to a batch;
  * - ackedOffset: end of the last line acknowledged downstream — the only one
  *   ever persisted, so a restart neither loses nor repeats a line.
@@ -28,6 +28,33 @@ export interface FileLine {
   endOffset: number;
   /** True for pieces of a line longer than max_line_size. */
   split: boolean;
+  /** The last bytes of a file that ended without a newline (emitted only at shutdown or close). */
+  partial?: boolean;
+}
+
+/**
+ * Appends the complete lines of `data` (whose first byte is at file offset `dataOffset`) to `lines`,
+ * over-long ones cut into max_line_size pieces, and returns where the unterminated rest starts.
+ */
+export function splitLines(data: Buffer, dataOffset: number, maxLineSize: number, lines: FileLine[]): number {
+  let start = 0;
+  for (;;) {
+    const nl = data.indexOf(NEWLINE, start);
+    if (nl < 0) break;
+    while (nl - start > maxLineSize) {
+      const cut = utf8Boundary(data, start + maxLineSize);
+      lines.push({ text: data.toString('utf8', start, cut), endOffset: dataOffset + cut, split: true });
+      start = cut;
+    }
+    lines.push({ text: decodeLine(data, start, nl), endOffset: dataOffset + nl + 1, split: false });
+    start = nl + 1;
+  }
+  while (data.length - start >= maxLineSize) {
+    const cut = utf8Boundary(data, start + maxLineSize);
+    lines.push({ text: data.toString('utf8', start, cut), endOffset: dataOffset + cut, split: true });
+    start = cut;
+  }
+  return start;
 }
 
 /** Largest cut <= `at` that does not split a UTF-8 sequence (never 0 for a non-empty buffer). */
@@ -49,8 +76,8 @@ export class TrackedFile {
   generation = 0;
   /** Bytes after the last newline read so far. */
   pending: Buffer = EMPTY;
-  /** When `pending` last grew (epoch ms). */
-  pendingSinceMs = 0;
+  /** Gzip-compressed: read whole through a decompressor (receiver.readGzip), never by offset. */
+  gzip = false;
   /** No longer matched by the include globs (renamed away or deleted): read to its end, then closed. */
   lost = false;
   /** Consecutive polls in which a lost file yielded nothing. */
@@ -96,7 +123,7 @@ export class TrackedFile {
    * Reads the next chunk into `scratch` and returns the lines it completes
    * (over-long lines cut into max_line_size pieces). `bytes` is 0 at end of file.
    */
-  async readChunk(scratch: Buffer, maxLineSize: number, nowMs: number): Promise<{ bytes: number; lines: FileLine[] }> {
+  async readChunk(scratch: Buffer, maxLineSize: number): Promise<{ bytes: number; lines: FileLine[] }> {
     // The held partial line goes in front of the new bytes: copied into the scratch buffer when
     // small (the usual case), concatenated when it is a large part of a long line.
     const held = this.pending.length;
@@ -114,38 +141,34 @@ export class TrackedFile {
       dataOffset = 3;
     }
     const lines: FileLine[] = [];
-    let start = 0;
-    for (;;) {
-      const nl = data.indexOf(NEWLINE, start);
-      if (nl < 0) break;
-      while (nl - start > maxLineSize) {
-        const cut = utf8Boundary(data, start + maxLineSize);
-        lines.push({ text: data.toString('utf8', start, cut), endOffset: dataOffset + cut, split: true });
-        start = cut;
-      }
-      lines.push({ text: decodeLine(data, start, nl), endOffset: dataOffset + nl + 1, split: false });
-      start = nl + 1;
-    }
-    while (data.length - start >= maxLineSize) {
-      const cut = utf8Boundary(data, start + maxLineSize);
-      lines.push({ text: data.toString('utf8', start, cut), endOffset: dataOffset + cut, split: true });
-      start = cut;
-    }
+    const start = splitLines(data, dataOffset, maxLineSize, lines);
     // Copy: `data` may live in the shared scratch buffer.
     const rest = data.length - start;
-    if (rest > 0) this.pendingSinceMs = nowMs;
     this.pending = rest === 0 ? EMPTY : Buffer.from(data.subarray(start));
     if (lines.length) this.emittedOffset = lines[lines.length - 1].endOffset;
     return { bytes: bytesRead, lines };
   }
 
-  /** The held partial line as a line of its own (force flush), or null when there is none. */
+  /**
+   * The held partial line as a line of its own, marked partial, or null when there is none. Only
+   * for a file read to its end for the last time (shutdown, or a renamed-away file being closed):
+   * while the file is tailed a partial line waits for its newline, however long that takes.
+   */
   takePending(): FileLine | null {
     if (this.pending.length === 0) return null;
     const text = decodeLine(this.pending, 0, this.pending.length);
     this.pending = EMPTY;
     this.emittedOffset = this.readOffset;
-    return { text, endOffset: this.readOffset, split: false };
+    return { text, endOffset: this.readOffset, split: false, partial: true };
+  }
+
+  /**
+   * Hands the held partial line over to a copy of this file (copytruncate): the copy reads it again
+   * from its start, with its newline, so this file forgets it and will resume at its start.
+   */
+  dropPending(): void {
+    this.pending = EMPTY;
+    this.readOffset = this.emittedOffset;
   }
 
   /** Starts over at offset 0 of replaced content whose head is `head`. */
@@ -156,7 +179,6 @@ export class TrackedFile {
     this.emittedOffset = 0;
     this.ackedOffset = 0;
     this.pending = EMPTY;
-    this.pendingSinceMs = 0;
   }
 
   checkpoint(nowMs: number): FileCheckpoint {
