@@ -114,7 +114,7 @@ function sharedColumn(get: (b: LogBatch, i: number, ctx: NativeEncodeContext) =>
 function uint8Column(get: (b: LogBatch, i: number) => number): ColumnFill {
   return (w, rows) => {
     const { batches, indexes } = rows;
-    for (let k = 0; k < indexes.length; k++) w.uint8(get(batches[k], indexes[k]));
+    for (let k = 0; k < indexes.length; k++) w.u8(get(batches[k], indexes[k]));
   };
 }
 
@@ -129,7 +129,7 @@ function dateTime64Column(digits: number): ColumnFill {
     const { batches, indexes } = rows;
     for (let k = 0; k < indexes.length; k++) {
       const ts = timestampOf(batches[k], indexes[k]);
-      w.int64(divisor === 1n ? ts : ts / divisor);
+      w.u64(divisor === 1n ? ts : ts / divisor);
     }
   };
 }
@@ -267,7 +267,7 @@ function nativeColumnFor(col: TableColumn, caps: NativeCapabilities, options: Lo
             name,
             type,
             fill: (w, rows) => {
-              for (let k = 0; k < rows.indexes.length; k++) w.int64(rows.batches[k].templateId[rows.indexes[k]]);
+              for (let k = 0; k < rows.indexes.length; k++) w.u64(rows.batches[k].templateId[rows.indexes[k]]);
             },
           }
         : undefined;
@@ -290,7 +290,7 @@ function nativeColumnFor(col: TableColumn, caps: NativeCapabilities, options: Lo
             name,
             type,
             fill: (w, rows) => {
-              for (let k = 0; k < rows.offsets.length; k++) w.int64(rows.base + BigInt(rows.offsets[k]));
+              for (let k = 0; k < rows.offsets.length; k++) w.u64(rows.base + BigInt(rows.offsets[k]));
             },
           }
         : undefined;
