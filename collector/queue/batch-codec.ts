@@ -14,7 +14,7 @@
  *   kvs: v n, (s key, any value)*; any: u8 tag + value.
  */
 import { KeyValueList, LogBatch, type AnyValue, type KeyValue } from '../pipeline/batch';
-import { BinaryWriter } from '../bytes/binary-writer';
+import { BinaryWriter, readUint64LE } from '../bytes/binary-writer';
 
 export { BinaryWriter };
 
@@ -69,16 +69,13 @@ class BinaryReader {
 
   u64(): bigint {
     this.need(8);
-    const v = this.buf.readBigUInt64LE(this.pos);
+    const v = readUint64LE(this.buf, this.pos);
     this.pos += 8;
     return v;
   }
 
   i64(): bigint {
-    this.need(8);
-    const v = this.buf.readBigInt64LE(this.pos);
-    this.pos += 8;
-    return v;
+    return BigInt.asIntN(64, this.u64());
   }
 
   f64(): number {
