@@ -82,6 +82,12 @@ th { font-size: 12px; color: var(--muted); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.body { font-family: ui-monospace, Menlo, Consolas, monospace; white-space: pre-wrap; word-break: break-word; }
 td.time { white-space: nowrap; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
+#tail-table { table-layout: fixed; }
+#tail-table col.time { width: 15em; }
+#tail-table col.service { width: 10em; }
+#tail-table col.severity { width: 6em; }
+#tail-table th { position: sticky; top: 0; background: #fff; z-index: 1; }
+#tail-rows td { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 form.search { display: flex; flex-wrap: wrap; gap: 8px; align-items: end; margin-bottom: 12px; }
 form.search label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); }
 input, select, button { font: inherit; padding: 4px 6px; }
