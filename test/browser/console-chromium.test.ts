@@ -313,6 +313,12 @@ describeIfBrowser('web console in headless Chromium', () => {
     expect(await page.locator('#httpstats-paths td').first().textContent()).toBe(`/static/${XSS}`);
     expect(await page.locator('#httpstats-alerts tr.alert-row td:nth-child(2)').allTextContents()).toEqual(['recovered', 'raised']);
     expect(await page.locator('canvas#httpstats-rate-chart').count()).toBe(1);
+    // Y-axis labels (kept on the canvas as data-y-labels, |-separated): nice ticks, no two alike.
+    for (const id of ['httpstats-rate-chart', 'httpstats-latency-chart', 'httpstats-status-chart']) {
+      const labels = ((await page.locator(`canvas#${id}`).getAttribute('data-y-labels')) ?? '').split('|');
+      expect(labels.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(labels).size).toBe(labels.length);
+    }
     expect(await page.locator('#app img').count()).toBe(0);
     await screenshot('httpstats');
   });
