@@ -106,6 +106,11 @@ button { cursor: pointer; }
 .toggle button.on.selected { background: var(--on); color: #fff; }
 .toggle button.off.selected { background: var(--off); color: #fff; }
 .toggle button.auto.selected { background: var(--auto); color: #fff; }
+.toggle button.on.effective { box-shadow: inset 0 0 0 2px var(--on); }
+.toggle button.off.effective { box-shadow: inset 0 0 0 2px var(--off); }
+.toggle button.auto.effective { box-shadow: inset 0 0 0 2px var(--auto); }
+.effective-state { font-size: 12px; color: var(--on); }
+.effective-state.muted, .effective-state.muted-auto { color: var(--off); font-weight: 600; }
 .badge { font-size: 11px; border-radius: 3px; padding: 0 4px; background: #eee; }
 .badge.muted { background: #fde2e1; color: var(--off); }
 .login { max-width: 420px; margin: 80px auto; background: #fff; padding: 24px; border: 1px solid var(--line); border-radius: 6px; }
