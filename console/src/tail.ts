@@ -4,6 +4,12 @@
  * server guarantees no gap and no duplicate at the replay/live seam). Pause
  * closes the stream and Resume continues it exactly where it stopped (the last
  * event id, within the server's 30 s grace). Rows are built with textContent only.
+ *
+ * Rendering stays cheap however fast records come (a replay sends tens of
+ * thousands at once): records are queued and drawn once per animation frame,
+ * and only the rows in view are in the DOM (row-window.ts), at one fixed height
+ * (one line per record, long bodies cut with an ellipsis and shown whole in the
+ * tooltip). While replaying, the state shows how far the replay got.
  */
 import { API } from './api.js';
 import { clear, el, formatCount } from './dom.js';
@@ -121,7 +127,7 @@ export function mountTail(app: HTMLElement, setStatus: (s: string) => void): () 
       el('td', { class: 'time', title: r.timeNs }, r.time.replace('T', ' ').replace('Z', '')),
       el('td', {}, r.service),
       el('td', {}, r.severityText),
-      el('td', { class: 'body', title: r.body.length > 120 ? r.body : undefined }, r.body),
+      el('td', { class: 'body', title: r.body }, r.body),
     );
 
   /** Renders the rows in view (rebuilt only when the window moved or the records changed). */
@@ -143,11 +149,17 @@ export function mountTail(app: HTMLElement, setStatus: (s: string) => void): () 
     }
   };
 
-  /** One animation frame: take the queued records, trim to MAX_ROWS, draw. */
+  /**
+   * One animation frame: take the queued records, trim to MAX_ROWS, draw the rows
+   * in view. Also the frame after a scroll (one scheduler, so records queued
+   * meanwhile are never left undrawn); auto-scroll follows new records only, so
+   * scrolling up to read is not undone until more arrive.
+   */
   const drawFrame = () => {
     frame = 0;
     const stick = autoScroll.checked;
-    if (incoming.length) {
+    const added = incoming.length > 0;
+    if (added) {
       records = records.concat(incoming);
       incoming = [];
       const excess = records.length - MAX_ROWS;
@@ -157,8 +169,8 @@ export function mountTail(app: HTMLElement, setStatus: (s: string) => void): () 
         if (!stick) scroller.scrollTop -= excess * (rowPx || 24);
       }
     }
-    render(true);
-    if (stick) {
+    render(added);
+    if (stick && added) {
       scroller.scrollTop = scroller.scrollHeight;
       render(false);
     }
@@ -172,12 +184,7 @@ export function mountTail(app: HTMLElement, setStatus: (s: string) => void): () 
   const scheduleFrame = () => {
     if (!frame) frame = requestAnimationFrame(drawFrame);
   };
-  scroller.addEventListener('scroll', () => {
-    if (!frame) frame = requestAnimationFrame(() => {
-      frame = 0;
-      render(false);
-    });
-  });
+  scroller.addEventListener('scroll', scheduleFrame);
 
   const addRecord = (r: TailRecord) => {
     incoming.push(r);
