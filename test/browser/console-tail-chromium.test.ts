@@ -169,7 +169,8 @@ service:
       });
       const started = Date.now();
       await page.goto(`${base}/tail?service=bulk&token=${TOKEN}`);
-      await page.locator('#tail-state[data-state="live"]').waitFor({ timeout: 20_000 });
+      // Seconds here (about 4 s on an idle 2-core machine, most of it the server sending 25 MB of events); the old page took minutes.
+      await page.locator('#tail-state[data-state="live"]').waitFor({ timeout: 30_000 });
       const liveAfterMs = Date.now() - started;
       await page.locator('#tail-counts', { hasText: '50,000 replayed' }).waitFor();
       const samples = (await page.evaluate('globalThis.tailSamples')) as { state: string; rows: number }[];
