@@ -121,6 +121,8 @@ export function buildControlTree(templates: TemplateDictionary | undefined, rule
   }
   const services: ServiceNode[] = [];
   for (const [service, fns] of byService) {
+    // Only this service's rules can match its nodes: each node checks these, not every rule.
+    const serviceRules = active.filter((r) => r.target.service === service);
     const functions: FunctionNode[] = [];
     for (const [fn, list] of fns) {
       const tnodes: TemplateNode[] = list
@@ -133,7 +135,7 @@ export function buildControlTree(templates: TemplateDictionary | undefined, rule
           count: t.count,
           lastSeenMs: t.lastSeenMs,
           ...controlAt(rules, { service, instance: '', function: '', templateId: t.id }),
-          effective: effectiveAt(active, { service, instance: '', function: fn, templateId: t.id }),
+          effective: effectiveAt(serviceRules, { service, instance: '', function: fn, templateId: t.id }),
         }))
         .sort((a, b) => b.count - a.count || a.text.localeCompare(b.text));
       functions.push({
@@ -142,7 +144,7 @@ export function buildControlTree(templates: TemplateDictionary | undefined, rule
         lastSeenMs: tnodes.reduce((m, t) => Math.max(m, t.lastSeenMs), 0),
         templates: tnodes,
         ...(fn === '' ? {} : controlAt(rules, { service, instance: '', function: fn, templateId: 0n })),
-        effective: effectiveAt(active, { service, instance: '', function: fn, templateId: 0n }),
+        effective: effectiveAt(serviceRules, { service, instance: '', function: fn, templateId: 0n }),
       });
     }
     functions.sort((a, b) => a.name.localeCompare(b.name));
@@ -152,7 +154,7 @@ export function buildControlTree(templates: TemplateDictionary | undefined, rule
       lastSeenMs: functions.reduce((m, f) => Math.max(m, f.lastSeenMs), 0),
       functions,
       ...controlAt(rules, { service, instance: '', function: '', templateId: 0n }),
-      effective: effectiveAt(active, { service, instance: '', function: '', templateId: 0n }),
+      effective: effectiveAt(serviceRules, { service, instance: '', function: '', templateId: 0n }),
     });
   }
   return services.sort((a, b) => a.name.localeCompare(b.name));
