@@ -1,60 +1,75 @@
 /**
- * `logfun demo`: a collector on the default config plus a small "checkout"
- * service logging through the SDK into it, so a new user sees records land in
- * ClickHouse within seconds and knows where to look.
+ * `logfun demo`: a collector on the default config (plus the httpstats processor)
+ * and a small shop logging through the SDK into it (demo-shop.ts: access records,
+ * traced() functions, trace ids), so a new user sees records land in ClickHouse
+ * within seconds, every console page with data, and knows where to look.
  */
+import YAML from 'yaml';
 import { Collector } from '../service/collector';
+import { DEFAULT_CONFIG_YAML } from '../config/default';
 import { createLogger } from '../../sdk';
 import { untilSignal } from './signals';
 import { consoleSignInUrl, restrictNewFiles } from './announce';
+import { startDemoShop } from './demo-shop';
 
 export interface DemoOptions {
   durationSeconds?: number;
   ratePerSecond: number;
+  /** The collector config before the demo adds httpstats (default: the default config). Tests pass ephemeral ports and folders. */
+  baseYaml?: string;
+  /** Called once the collector runs and the shop logs into it (tests read the admin API meanwhile). */
+  onStarted?: (collector: Collector) => void;
 }
 
-const USERS = ['alice', 'bob', 'carol', 'dave', 'erin'];
+/**
+ * The demo's collector config: `baseYaml` with the httpstats processor first in
+ * the logs pipeline (it only counts, so it sees every request, also those the
+ * spam balancer or a rule later drops).
+ */
+export function demoConfigYaml(baseYaml: string = DEFAULT_CONFIG_YAML): string {
+  const doc = YAML.parse(baseYaml) as { processors?: Record<string, unknown>; service: { pipelines: { logs: { processors?: string[] } } } };
+  doc.processors = { httpstats: null, ...(doc.processors ?? {}) };
+  const logs = doc.service.pipelines.logs;
+  if (!(logs.processors ?? []).includes('httpstats')) logs.processors = ['httpstats', ...(logs.processors ?? [])];
+  return YAML.stringify(doc);
+}
 
 export async function runDemo(options: DemoOptions): Promise<void> {
   restrictNewFiles();
-  const collector = new Collector();
+  const collector = new Collector({ yaml: demoConfigYaml(options.baseYaml) });
   await collector.start();
   const admin = collector.admin.boundUrl ?? 'http://127.0.0.1:13133';
-  const log = createLogger({ service: 'checkout', endpoint: 'localhost:4317' });
-
-  let n = 0;
-  const interval = setInterval(() => {
-    const burst = Math.max(1, Math.round(options.ratePerSecond / 10));
-    for (let i = 0; i < burst; i++, n++) {
-      const user = USERS[n % USERS.length];
-      const cents = (n * 7919) % 10000;
-      if (n % 50 === 49) log.error`payment for ${user} declined: card ${'visa'} expired`;
-      else if (n % 10 === 9) log.warn`cart ${n} of ${user} took ${cents / 10} ms to price`;
-      else log.info`user ${user} paid ${cents} cents for order ${n}`;
-    }
-  }, 100);
+  const otlp = collector.component<{ grpcPort?: number; httpPort?: number }>('receiver:otlp');
+  const endpoint = `localhost:${otlp.grpcPort ?? 4317}`;
+  const web = createLogger({ service: 'web', endpoint });
+  const checkout = createLogger({ service: 'checkout', endpoint });
+  const shop = startDemoShop(web, checkout, options.ratePerSecond);
 
   console.log(`
 logfun demo is running.
-  collector   OTLP/gRPC localhost:4317, OTLP/HTTP localhost:4318 (any OpenTelemetry SDK can send here)
+  collector   OTLP/gRPC ${endpoint}, OTLP/HTTP localhost:${otlp.httpPort ?? 4318} (any OpenTelemetry SDK can send here)
   storage     embedded ClickHouse (chDB) in ./.logfun/data, write-ahead queue in ./.logfun/queue
   console     ${consoleSignInUrl(collector) ?? admin + '/'}
               (overview, log explorer, control, HTTP statistics, live tail; the link signs you in)
   admin       ${admin}/metrics  /healthz  /readyz
   token       kept in ${collector.adminTokenFile ?? 'the configured console_token'}; logfun sql/tail/control read it
-  service     "checkout" logs ~${options.ratePerSecond} records/s through the logfun SDK
+  services    a small shop logging ~${options.ratePerSecond} records/s through the logfun SDK:
+              "web" (HTTP access records: the HTTP statistics page) and "checkout"
+              (in traced() functions priceCart / chargeCard, with trace ids)
 
 Look at the data from another terminal:
-  npx logfun sql "SELECT Timestamp, SeverityText, Body FROM otel.otel_logs ORDER BY Timestamp DESC LIMIT 10"
-  npx logfun sql "SELECT SeverityText, count() FROM otel.otel_logs GROUP BY SeverityText"
+  npx logfun sql "SELECT Timestamp, ServiceName, SeverityText, Body FROM otel_logs ORDER BY Timestamp DESC LIMIT 10"
+  npx logfun sql "SELECT LogAttributes['code.function'] AS fn, count() FROM otel_logs GROUP BY fn"
   npx logfun tail --since 1m
 ${options.durationSeconds ? `Stopping after ${options.durationSeconds} s.` : 'Ctrl-C stops it.'}
 `);
+  options.onStarted?.(collector);
 
   if (options.durationSeconds) await new Promise((r) => setTimeout(r, options.durationSeconds! * 1000));
   else await untilSignal();
-  clearInterval(interval);
-  await log.shutdown();
+  await shop.stop();
+  await web.shutdown();
+  await checkout.shutdown();
   await collector.shutdown();
-  console.log(`demo stopped after ${n} records.`);
+  console.log(`demo stopped after ${shop.requests} requests (${shop.records} records).`);
 }

@@ -6,13 +6,28 @@
  * has not seen yet, so a rule is never invisible.
  */
 import type { TemplateDictionary, TemplateInfo } from '../templates/dictionary';
-import type { ControlRule, RuleState, Target } from '../control/rules';
+import { activeRules, effectiveDecision, manualRuleAt, type ControlRule, type RecordKeys, type RuleState, type Target } from '../control/rules';
+
+/**
+ * What actually happens to this node's records under every rule (the control
+ * plane's own resolution, rules.ts), whether or not a rule sits on the node: the
+ * page highlights it so a node with no rule still shows its state (issue 13).
+ */
+export interface EffectiveState {
+  /** The mode from the most specific manual rule above or on the node; 'auto' with none. */
+  mode: RuleState;
+  /** 'active' (kept, maybe sampled), 'muted' (OFF) or 'muted-auto' (the spam balancer). */
+  outcome: 'active' | 'muted' | 'muted-auto';
+  /** One line for people, e.g. "active (no rule)", "muted by OFF on service web". */
+  text: string;
+}
 
 export interface NodeControl {
   /** The manual rule on exactly this node; undefined = inherits from its parent. */
   manual?: RuleState;
   /** An automatic (balancer) rule on exactly this node: 'off' = muted, 'on' = throttled. */
   auto?: { state: RuleState; sampleRate: number; reason: string };
+  effective?: EffectiveState;
 }
 
 export interface TemplateNode extends NodeControl {
@@ -66,8 +81,30 @@ function controlAt(rules: readonly ControlRule[], t: Target): NodeControl {
   return out;
 }
 
+/** Where a rule sits, for people: "service web", "function checkout()", "template 123" (+ instance). */
+function ruleSite(t: Target): string {
+  const at = t.templateId !== 0n ? `template ${t.templateId}` : t.function !== '' ? `function ${t.function}()` : `service ${t.service}`;
+  return t.instance !== '' ? `${at} on ${t.instance}` : at;
+}
+
+/** The effective state at a node (its keys as a site: rules that would match its records, instance unknown). */
+export function effectiveAt(rules: readonly ControlRule[], keys: RecordKeys): EffectiveState {
+  const manual = manualRuleAt(rules, keys);
+  const mode = manual?.state ?? 'auto';
+  const d = effectiveDecision(rules, keys);
+  const here = (r: ControlRule) => r.target.service === keys.service && r.target.instance === '' && r.target.function === (keys.templateId !== 0n ? '' : keys.function) && r.target.templateId === keys.templateId;
+  const by = (r: ControlRule) => (here(r) ? 'this rule' : `${r.state.toUpperCase()} on ${ruleSite(r.target)}`);
+  if (d.drop) {
+    return d.dropReason === 'off' ? { mode, outcome: 'muted', text: `muted by ${by(d.rule!)}` } : { mode, outcome: 'muted-auto', text: `muted automatically (${ruleSite(d.rule!.target)}: ${d.rule!.reason})` };
+  }
+  const sampled = d.sampleRate < 1 ? `, ${Math.round(d.sampleRate * 100)}% kept` : '';
+  if (d.rule === undefined) return { mode, outcome: 'active', text: manual ? `active (${by(manual)})` : 'active (no rule)' };
+  return { mode, outcome: 'active', text: `active (${by(d.rule)}${sampled})` };
+}
+
 /** The tree (sorted by name; templates by count, highest first). Superseded mined templates are left out. */
-export function buildControlTree(templates: TemplateDictionary | undefined, rules: readonly ControlRule[]): ServiceNode[] {
+export function buildControlTree(templates: TemplateDictionary | undefined, rules: readonly ControlRule[], nowMs = Date.now()): ServiceNode[] {
+  const active = activeRules(rules, nowMs);
   const byService = new Map<string, Map<string, TemplateInfo[]>>();
   for (const t of templates?.all() ?? []) {
     if (t.supersededBy !== undefined) continue;
@@ -84,6 +121,8 @@ export function buildControlTree(templates: TemplateDictionary | undefined, rule
   }
   const services: ServiceNode[] = [];
   for (const [service, fns] of byService) {
+    // Only this service's rules can match its nodes: each node checks these, not every rule.
+    const serviceRules = active.filter((r) => r.target.service === service);
     const functions: FunctionNode[] = [];
     for (const [fn, list] of fns) {
       const tnodes: TemplateNode[] = list
@@ -96,6 +135,7 @@ export function buildControlTree(templates: TemplateDictionary | undefined, rule
           count: t.count,
           lastSeenMs: t.lastSeenMs,
           ...controlAt(rules, { service, instance: '', function: '', templateId: t.id }),
+          effective: effectiveAt(serviceRules, { service, instance: '', function: fn, templateId: t.id }),
         }))
         .sort((a, b) => b.count - a.count || a.text.localeCompare(b.text));
       functions.push({
@@ -104,6 +144,7 @@ export function buildControlTree(templates: TemplateDictionary | undefined, rule
         lastSeenMs: tnodes.reduce((m, t) => Math.max(m, t.lastSeenMs), 0),
         templates: tnodes,
         ...(fn === '' ? {} : controlAt(rules, { service, instance: '', function: fn, templateId: 0n })),
+        effective: effectiveAt(serviceRules, { service, instance: '', function: fn, templateId: 0n }),
       });
     }
     functions.sort((a, b) => a.name.localeCompare(b.name));
@@ -113,6 +154,7 @@ export function buildControlTree(templates: TemplateDictionary | undefined, rule
       lastSeenMs: functions.reduce((m, f) => Math.max(m, f.lastSeenMs), 0),
       functions,
       ...controlAt(rules, { service, instance: '', function: '', templateId: 0n }),
+      effective: effectiveAt(serviceRules, { service, instance: '', function: '', templateId: 0n }),
     });
   }
   return services.sort((a, b) => a.name.localeCompare(b.name));

@@ -32,6 +32,8 @@ export interface HttpStatsRequest {
   service?: string;
   host?: string;
   top: number;
+  /** The step was chosen here (no `step` parameter): it may be widened to the data's interval. */
+  autoStep?: boolean;
 }
 
 export interface HttpStatsPoint {
@@ -95,6 +97,7 @@ export function parseHttpStatsRequest(q: URLSearchParams, nowMs = Date.now()): H
   if (toMs - fromMs > MAX_WINDOW_MS) throw new SearchParamError(`time range: at most ${MAX_WINDOW_MS / 86_400_000} days`);
   let stepMs: number;
   const step = get('step');
+  const autoStep = step === undefined;
   if (step !== undefined) {
     const m = /^(\d{1,9})(ms|s|m|h|d)?$/.exec(step.trim());
     const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m?.[2] ?? 'ms') as 'ms'];
@@ -102,11 +105,9 @@ export function parseHttpStatsRequest(q: URLSearchParams, nowMs = Date.now()): H
     if (!(stepMs >= 10_000) || stepMs % 10_000 !== 0) throw new SearchParamError('step: expected a multiple of 10s (e.g. 10s, 1m, 1h)');
     if ((toMs - fromMs) / stepMs > MAX_POINTS) throw new SearchParamError(`step: at most ${MAX_POINTS} points per range; choose a larger step`);
   } else {
-    stepMs = STEPS_MS.find((s) => Math.ceil((toMs - fromMs) / s) <= MAX_POINTS) ?? STEPS_MS[STEPS_MS.length - 1];
+    stepMs = autoStepMs(toMs - fromMs, 0);
   }
-  // Whole steps, so every point covers a full step (and the rollup tables can serve aligned ranges).
-  fromMs = Math.floor(fromMs / stepMs) * stepMs;
-  toMs = Math.ceil(toMs / stepMs) * stepMs;
+  ({ fromMs, toMs } = alignRange(fromMs, toMs, stepMs));
   let top = DEFAULT_TOP;
   if (get('top') !== undefined) {
     top = Number(get('top'));
@@ -116,7 +117,37 @@ export function parseHttpStatsRequest(q: URLSearchParams, nowMs = Date.now()): H
   const service = get('service');
   const host = get('host');
   for (const [k, v] of [['service', service], ['host', host]] as const) if (v !== undefined && v.length > 1000) throw new SearchParamError(`${k}: at most 1000 characters`);
-  return { fromMs, toMs, stepMs, service, host, top };
+  return { fromMs, toMs, stepMs, service, host, top, autoStep };
+}
+
+/**
+ * The chart step for a range: the finest of STEPS_MS giving at most MAX_POINTS
+ * points that is a whole number of the data's aggregation interval (`intervalMs`,
+ * 0 = unknown). A step that is not a multiple of the interval alternates between
+ * buckets holding an interval start and empty ones: a sawtooth on a steady log.
+ */
+export function autoStepMs(rangeMs: number, intervalMs: number): number {
+  const fits = (s: number) => Math.ceil(rangeMs / s) <= MAX_POINTS && (intervalMs <= 0 || s % intervalMs === 0);
+  const step = STEPS_MS.find(fits);
+  if (step !== undefined) return step;
+  // An interval none of the steps is a multiple of: whole intervals, enough of them.
+  const base = STEPS_MS.find((s) => Math.ceil(rangeMs / s) <= MAX_POINTS) ?? STEPS_MS[STEPS_MS.length - 1];
+  return intervalMs > 0 ? Math.ceil(base / intervalMs) * intervalMs : base;
+}
+
+/** Whole steps from an epoch-aligned start (the store groups by intDiv(time, step) * step, so chart buckets and query buckets are the same). */
+export function alignRange(fromMs: number, toMs: number, stepMs: number): { fromMs: number; toMs: number } {
+  return { fromMs: Math.floor(fromMs / stepMs) * stepMs, toMs: Math.ceil(toMs / stepMs) * stepMs };
+}
+
+/** The request with its automatic step widened to a multiple of the stored data's interval (unchanged when it already is one). */
+export async function alignToData(store: HttpStatsStore, r: HttpStatsRequest, signal?: AbortSignal): Promise<HttpStatsRequest> {
+  if (!r.autoStep) return r;
+  // From a day earlier: an interval that started before the range and reaches into it counts too.
+  const intervalMs = await store.queryIntervalMs({ fromMs: r.fromMs - 86_400_000, toMs: r.toMs, service: r.service, host: r.host, signal });
+  if (intervalMs <= 0 || r.stepMs % intervalMs === 0) return r;
+  const stepMs = autoStepMs(r.toMs - r.fromMs, intervalMs);
+  return { ...r, stepMs, ...alignRange(r.fromMs, r.toMs, stepMs) };
 }
 
 const nullIfNaN = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -136,7 +167,8 @@ function pointOf(r: IntervalStatsRow, stepMs: number): Omit<HttpStatsPoint, 't'>
 }
 
 /** Runs the queries and shapes the answer (missing steps are zero points, so the chart's time axis is even). */
-export async function queryHttpStats(store: HttpStatsStore, r: HttpStatsRequest, signal?: AbortSignal): Promise<HttpStatsResponse> {
+export async function queryHttpStats(store: HttpStatsStore, request: HttpStatsRequest, signal?: AbortSignal): Promise<HttpStatsResponse> {
+  const r = await alignToData(store, request, signal);
   const base = { fromMs: r.fromMs, toMs: r.toMs, service: r.service, host: r.host, signal };
   const [rows, sections, paths, statusCodes, alerts] = await Promise.all([
     store.queryRows({ ...base, stepMs: r.stepMs, byHost: false, topKeys: 1 }),

@@ -82,6 +82,12 @@ th { font-size: 12px; color: var(--muted); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.body { font-family: ui-monospace, Menlo, Consolas, monospace; white-space: pre-wrap; word-break: break-word; }
 td.time { white-space: nowrap; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
+#tail-table { table-layout: fixed; }
+#tail-table col.time { width: 15em; }
+#tail-table col.service { width: 10em; }
+#tail-table col.severity { width: 6em; }
+#tail-table th { position: sticky; top: 0; background: #fff; z-index: 1; }
+#tail-rows td { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 form.search { display: flex; flex-wrap: wrap; gap: 8px; align-items: end; margin-bottom: 12px; }
 form.search label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); }
 input, select, button { font: inherit; padding: 4px 6px; }
@@ -100,6 +106,11 @@ button { cursor: pointer; }
 .toggle button.on.selected { background: var(--on); color: #fff; }
 .toggle button.off.selected { background: var(--off); color: #fff; }
 .toggle button.auto.selected { background: var(--auto); color: #fff; }
+.toggle button.on.effective { box-shadow: inset 0 0 0 2px var(--on); }
+.toggle button.off.effective { box-shadow: inset 0 0 0 2px var(--off); }
+.toggle button.auto.effective { box-shadow: inset 0 0 0 2px var(--auto); }
+.effective-state { font-size: 12px; color: var(--on); }
+.effective-state.muted, .effective-state.muted-auto { color: var(--off); font-weight: 600; }
 .badge { font-size: 11px; border-radius: 3px; padding: 0 4px; background: #eee; }
 .badge.muted { background: #fde2e1; color: var(--off); }
 .login { max-width: 420px; margin: 80px auto; background: #fff; padding: 24px; border: 1px solid var(--line); border-radius: 6px; }

@@ -4,8 +4,13 @@
  * dictionary once per interval into a fixed-size ring, so a page opened at any
  * time gets the recent history at once and then polls for new samples.
  *
- * Rates are differences between consecutive samples divided by the elapsed time;
- * a counter that goes backwards (a registry swapped) counts as a reset (rate 0).
+ * Rates are taken over a sliding window (default 5 s), not between consecutive
+ * samples: senders deliver in batches (the SDK every ~1 s, not in step with the
+ * sampler), and a 1 s difference then aliases — a steady 50 records/s in batches
+ * every 1.07 s reads as 0 whenever no batch landed inside one sample's second
+ * (issue 13). Over a window of several batch intervals a steady stream reads
+ * steady (within one batch per window). A counter that goes backwards (a
+ * registry swapped) counts as a reset (rate 0).
  */
 import type { Metrics } from '../telemetry/metrics';
 import type { TemplateDictionary } from '../templates/dictionary';
@@ -71,23 +76,36 @@ export interface ThroughputOptions {
   intervalMs?: number;
   /** Samples kept (default 300: five minutes at 1 s). */
   capacity?: number;
+  /** Rates are averaged over the last this many ms (default 5000; at least intervalMs). */
+  rateWindowMs?: number;
   now?: () => number;
+}
+
+export const DEFAULT_RATE_WINDOW_MS = 5000;
+
+interface Reading {
+  t: number;
+  totals: CounterTotals;
+  services: Map<string, { templates: number; records: number }>;
 }
 
 export class ThroughputSampler {
   private readonly ring: ThroughputSample[] = [];
   private readonly capacity: number;
   private readonly intervalMs: number;
+  private readonly rateWindowMs: number;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
-  private last: { t: number; totals: CounterTotals; services: Map<string, { templates: number; records: number }> };
+  /** Counter readings of the last rate window, oldest first (the first one at or before the window's start). */
+  private readings: Reading[];
   private serviceRates: ServiceRate[] = [];
 
   constructor(private readonly options: ThroughputOptions) {
     this.capacity = Math.max(2, options.capacity ?? 300);
     this.intervalMs = Math.max(10, options.intervalMs ?? 1000);
+    this.rateWindowMs = Math.max(this.intervalMs, options.rateWindowMs ?? DEFAULT_RATE_WINDOW_MS);
     this.now = options.now ?? Date.now;
-    this.last = { t: this.now(), totals: readTotals(options.metrics), services: perServiceCounts(options.templates) };
+    this.readings = [{ t: this.now(), totals: readTotals(options.metrics), services: perServiceCounts(options.templates) }];
   }
 
   start(): void {
@@ -106,22 +124,25 @@ export class ThroughputSampler {
     const t = this.now();
     const totals = readTotals(this.options.metrics);
     const services = perServiceCounts(this.options.templates);
-    const ms = t - this.last.t;
+    // The window's base: the newest reading at least rateWindowMs old (or the oldest there is, at start-up).
+    while (this.readings.length > 1 && this.readings[1].t <= t - this.rateWindowMs) this.readings.shift();
+    const base = this.readings[0];
+    const ms = t - base.t;
     const s: ThroughputSample = {
       t,
-      receivedPerSec: ratePerSec(totals.received, this.last.totals.received, ms),
-      exportedPerSec: ratePerSec(totals.exported, this.last.totals.exported, ms),
+      receivedPerSec: ratePerSec(totals.received, base.totals.received, ms),
+      exportedPerSec: ratePerSec(totals.exported, base.totals.exported, ms),
     };
     this.serviceRates = [...services].map(([service, c]) => ({
       service,
       templates: c.templates,
       records: c.records,
-      recordsPerSec: ratePerSec(c.records, this.last.services.get(service)?.records ?? 0, ms),
+      recordsPerSec: ratePerSec(c.records, base.services.get(service)?.records ?? 0, ms),
     }));
     this.serviceRates.sort((a, b) => b.recordsPerSec - a.recordsPerSec || a.service.localeCompare(b.service));
     this.ring.push(s);
     if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
-    this.last = { t, totals, services };
+    this.readings.push({ t, totals, services });
     return s;
   }
 

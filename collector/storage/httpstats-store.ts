@@ -263,6 +263,21 @@ export function newFlushId(): bigint {
   return randomBytes(8).readBigUInt64BE() >> 1n;
 }
 
+/** WHERE terms and parameters for a time range (whole seconds) and an optional service / host. */
+function rangeFilters(q: { fromMs: number; toMs: number; service?: string; host?: string }): { filters: string[]; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = { from: Math.floor(q.fromMs / 1000), to: Math.ceil(q.toMs / 1000) };
+  const filters = ['TimeStart >= toDateTime({from:UInt32})', 'TimeStart < toDateTime({to:UInt32})'];
+  if (q.service !== undefined) {
+    filters.push('ServiceName = {service:String}');
+    params.service = q.service;
+  }
+  if (q.host !== undefined) {
+    filters.push('HostName = {host:String}');
+    params.host = q.host;
+  }
+  return { filters, params };
+}
+
 /** Reads and writes the httpstats tables of one database through a ClickHouseStore. */
 export class HttpStatsStore {
   constructor(readonly store: ClickHouseStore, readonly database: string) {}
@@ -376,16 +391,8 @@ export class HttpStatsStore {
     if (stepMs % SOURCE_STEP_MS[source] !== 0) throw new Error(`stepMs ${stepMs} is not a multiple of the ${source} resolution`);
     const byHost = q.byHost !== false;
     const step = stepMs / 1000;
-    const params: Record<string, unknown> = { from: Math.floor(q.fromMs / 1000), to: Math.ceil(q.toMs / 1000), step };
-    const filters = ['TimeStart >= toDateTime({from:UInt32})', 'TimeStart < toDateTime({to:UInt32})'];
-    if (q.service !== undefined) {
-      filters.push('ServiceName = {service:String}');
-      params.service = q.service;
-    }
-    if (q.host !== undefined) {
-      filters.push('HostName = {host:String}');
-      params.host = q.host;
-    }
+    const { filters, params } = rangeFilters(q);
+    params.step = step;
     const hostExpr = byHost ? 'HostName' : "'*'";
     const group = `intDiv(toUInt32(TimeStart), {step:UInt32}) * {step:UInt32}`;
     const rawTable = source === 'raw';
@@ -473,6 +480,17 @@ LIMIT ${Math.max(1, Math.floor(top))} BY t, service, host, dimension`;
     return [...out.values()];
   }
 
+  /**
+   * The coarsest aggregation interval of the raw rows in a range, in ms (0 when
+   * the range has no raw rows): a chart step must be a whole number of these, or
+   * steps without an interval start in them read empty (issue 13's sawtooth).
+   */
+  async queryIntervalMs(q: { fromMs: number; toMs: number; service?: string; host?: string; signal?: AbortSignal }): Promise<number> {
+    const { filters, params } = rangeFilters(q);
+    const rows = await this.store.query<{ s: string | number }>(`SELECT max(IntervalSeconds) AS s FROM ${this.table(HTTP_STATS_TABLES.raw)} WHERE ${filters.join(' AND ')}`, params, { signal: q.signal });
+    return num(rows[0]?.s ?? 0) * 1000;
+  }
+
   /** The most frequent keys of one dimension over a time range (merged over collectors and hosts unless filtered). */
   async queryTopKeys(
     dimension: KeyDimension,
@@ -480,16 +498,9 @@ LIMIT ${Math.max(1, Math.floor(top))} BY t, service, host, dimension`;
   ): Promise<KeyCount[]> {
     const source = !q.source || q.source === 'auto' ? pickHttpStatsSource(q.fromMs, q.toMs, q.toMs - q.fromMs) : q.source;
     const table = this.table(source === 'raw' ? HTTP_STATS_TABLES.keys : source === '1m' ? HTTP_STATS_TABLES.keysMinute : HTTP_STATS_TABLES.keysHour);
-    const params: Record<string, unknown> = { from: Math.floor(q.fromMs / 1000), to: Math.ceil(q.toMs / 1000), dimension };
-    const filters = ['Dimension = {dimension:String}', 'TimeStart >= toDateTime({from:UInt32})', 'TimeStart < toDateTime({to:UInt32})'];
-    if (q.service !== undefined) {
-      filters.push('ServiceName = {service:String}');
-      params.service = q.service;
-    }
-    if (q.host !== undefined) {
-      filters.push('HostName = {host:String}');
-      params.host = q.host;
-    }
+    const { filters, params } = rangeFilters(q);
+    filters.unshift('Dimension = {dimension:String}');
+    params.dimension = dimension;
     const rows = await this.store.query<{ key: string; hits: string | number }>(
       `SELECT Key AS key, sum(Hits) AS hits FROM ${table} WHERE ${filters.join(' AND ')} GROUP BY key ORDER BY hits DESC, key LIMIT ${Math.max(1, Math.floor(q.limit ?? 10))}`,
       params,

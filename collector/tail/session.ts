@@ -65,6 +65,8 @@ interface Item {
   id?: string;
   /** A drop marker (no record): this many records were dropped here, in arrival order. */
   dropped?: number;
+  /** From the hub's recent ring at subscription: bounded by the ring, not counted against maxQueue. */
+  fromRing?: boolean;
 }
 
 export const DEFAULT_TAIL_QUEUE = 10_000;
@@ -131,6 +133,13 @@ export class TailSession implements TapSubscriber {
     for (const record of entry.recordsOf()) {
       if (fromRing && record.timeNs < this.sinceNs) continue;
       if (!matchesFilter(record, this.filter, this.lowerText)) continue;
+      // The ring (already bounded, 50 000 records by default) is taken whole: a
+      // burst just before the tail started is mostly in storage too, and counting
+      // it against maxQueue would report those records as dropped for a slow client.
+      if (fromRing) {
+        this.queue.push(this.seamItem({ entry, record, fromRing: true }));
+        continue;
+      }
       if (this.queuedRecords >= this.maxQueue) {
         // One marker per run of drops (so the queue holds at most maxQueue records plus markers between them).
         const last = this.queue.length > this.head ? this.queue[this.queue.length - 1] : undefined;
@@ -140,15 +149,19 @@ export class TailSession implements TapSubscriber {
         this.droppedCounter.inc({ reason: 'slow_client' });
         continue;
       }
-      const item: Item = { entry, record };
       this.queuedRecords++;
-      if (this.phase === 'replay' && this.replay) {
-        item.id = recordIdentity(record);
-        this.seamCounts.set(item.id, (this.seamCounts.get(item.id) ?? 0) + 1);
-      }
-      this.queue.push(item);
+      this.queue.push(this.seamItem({ entry, record }));
     }
     this.wake();
+  }
+
+  /** Gives an item queued during the replay its seam identity (see step 2). */
+  private seamItem(item: Item): Item {
+    if (this.phase === 'replay' && this.replay && item.record) {
+      item.id = recordIdentity(item.record);
+      this.seamCounts.set(item.id, (this.seamCounts.get(item.id) ?? 0) + 1);
+    }
+    return item;
   }
 
   settled(entry: TapEntry): void {
@@ -215,7 +228,7 @@ export class TailSession implements TapSubscriber {
         yield { type: 'dropped', count: item.dropped, total: droppedSoFar };
         continue;
       }
-      this.queuedRecords--;
+      if (!item.fromRing) this.queuedRecords--;
       if (item.entry?.state === 'failed') continue;
       if (item.id !== undefined) {
         const n = this.skip.get(item.id);

@@ -1,9 +1,13 @@
 /**
  * A small time-series line chart on a canvas (no dependencies): a few series over a
- * shared time axis, y from 0 to a rounded maximum, grid lines with labels. Redraws
- * fully on every update (a few hundred points). A value that is not a finite
- * number (NaN, null) is a gap: the line stops there and starts again after it.
+ * shared time axis, y from 0 to a rounded maximum, grid lines at nice ticks with
+ * distinct labels (ticks.ts; also in the canvas's data-y-labels, |-separated, for tests and
+ * assistive tools). Redraws fully on every update (a few hundred points). A
+ * value that is not a finite number (NaN, null) is a gap: the line stops there
+ * and starts again after it.
  */
+import { axisTicks } from './ticks.js';
+
 export interface Series {
   label: string;
   color: string;
@@ -15,13 +19,6 @@ export interface ChartOptions {
   unit?: string;
   /** Shown when there are fewer than two points (default "collecting samples…"). */
   emptyText?: string;
-}
-
-function niceMax(v: number): number {
-  if (v <= 0) return 1;
-  const p = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 2.5, 5, 10]) if (v <= m * p) return m * p;
-  return 10 * p;
 }
 
 export class LineChart {
@@ -50,20 +47,21 @@ export class LineChart {
     const bottom = 22;
     const pw = w - left - right;
     const ph = h - top - bottom;
-    const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values).filter((v) => Number.isFinite(v))));
+    const ticks = axisTicks(Math.max(0, ...series.flatMap((s) => s.values).filter((v) => Number.isFinite(v))), 4, options.unit ?? '');
+    const max = ticks.max;
+    this.canvas.setAttribute('data-y-labels', ticks.labels.join('|'));
     ctx.font = '11px system-ui, sans-serif';
     ctx.strokeStyle = '#e5e7eb';
     ctx.fillStyle = '#6b7280';
     ctx.lineWidth = 1;
-    for (let i = 0; i <= 4; i++) {
-      const y = top + ph - (ph * i) / 4;
+    ticks.values.forEach((v, i) => {
+      const y = top + ph - (ph * v) / max;
       ctx.beginPath();
       ctx.moveTo(left, y);
       ctx.lineTo(left + pw, y);
       ctx.stroke();
-      const label = ((max * i) / 4).toLocaleString('en-US', { maximumFractionDigits: 1 }) + (options.unit ?? '');
-      ctx.fillText(label, 4, y + 4);
-    }
+      ctx.fillText(ticks.labels[i], 4, y + 4);
+    });
     if (times.length > 1) {
       const t0 = times[0];
       const t1 = times[times.length - 1];

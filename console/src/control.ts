@@ -1,7 +1,10 @@
 /**
  * Control tree: services -> functions -> templates with ON / OFF / AUTO toggles
  * (a manual rule on exactly that node) and "inherit" (no rule of its own). A
- * badge shows automatic decisions of the spam balancer. Refreshes every 5 s.
+ * node without a rule of its own still shows its effective state: the mode it
+ * inherits is outlined and a line says what happens to its records ("active (no
+ * rule)", "muted by OFF on service web"). A badge shows automatic decisions of
+ * the spam balancer. Refreshes every 5 s.
  */
 import { getJson, putJson, API } from './api.js';
 import { clear, el, formatAgo, formatCount } from './dom.js';
@@ -11,6 +14,7 @@ type State = 'on' | 'off' | 'auto';
 interface NodeControl {
   manual?: State;
   auto?: { state: State; sampleRate: number; reason: string };
+  effective?: { mode: State; outcome: 'active' | 'muted' | 'muted-auto'; text: string };
 }
 interface TemplateNode extends NodeControl {
   id: string;
@@ -53,10 +57,12 @@ export function mountControl(app: HTMLElement, setStatus: (s: string) => void): 
   let timer: number | undefined;
 
   const toggle = (target: Target, node: NodeControl, testId: string): HTMLElement => {
-    const box = el('span', { class: 'toggle', 'data-target': testId });
+    const box = el('span', { class: 'toggle', 'data-target': testId, 'data-effective': node.effective?.mode });
     const states: (State | 'inherit')[] = ['on', 'off', 'auto'];
     for (const s of states) {
-      const b = el('button', { type: 'button', class: `${s}${node.manual === s ? ' selected' : ''}`, 'data-state': s, title: `set ${s.toUpperCase()} here` }, s.toUpperCase());
+      // Selected: the rule on this node. Effective (outlined): the mode it inherits, with no rule of its own.
+      const mark = node.manual === s ? ' selected' : !node.manual && node.effective?.mode === s ? ' effective' : '';
+      const b = el('button', { type: 'button', class: `${s}${mark}`, 'data-state': s, title: mark === ' effective' ? `${s.toUpperCase()} in effect (inherited); click to set it here` : `set ${s.toUpperCase()} here` }, s.toUpperCase());
       b.addEventListener('click', () => void change(target, node.manual === s ? 'inherit' : s));
       box.append(b);
     }
@@ -67,6 +73,8 @@ export function mountControl(app: HTMLElement, setStatus: (s: string) => void): 
     }
     return box;
   };
+
+  const effectiveText = (node: NodeControl) => (node.effective ? el('span', { class: `effective-state ${node.effective.outcome}`, 'data-outcome': node.effective.outcome }, node.effective.text) : null);
 
   const autoBadge = (node: NodeControl) =>
     node.auto ? el('span', { class: `badge${node.auto.state === 'off' ? ' muted' : ''}`, title: node.auto.reason }, node.auto.state === 'off' ? 'muted (auto)' : `throttled ${Math.round(node.auto.sampleRate * 100)}% (auto)`) : null;
@@ -90,6 +98,7 @@ export function mountControl(app: HTMLElement, setStatus: (s: string) => void): 
                 toggle({ service: s.name, templateId: t.id }, t, `${s.name}/template/${t.id}`),
                 el('span', { class: 'text' }, t.text),
                 autoBadge(t),
+                effectiveText(t),
                 el('span', { class: 'meta' }, `${t.severityText || '-'} · ${formatCount(t.count)} records · last ${formatAgo(t.lastSeenMs)} · id ${t.id}${t.location ? ` · ${t.location}` : ''}`),
               ),
             ),
@@ -98,14 +107,14 @@ export function mountControl(app: HTMLElement, setStatus: (s: string) => void): 
         const fnHeader =
           f.name === ''
             ? el('div', { class: 'node' }, el('span', { class: 'meta' }, '(no function scope)'))
-            : el('div', { class: 'node' }, toggle({ service: s.name, function: f.name }, f, `${s.name}/function/${f.name}`), el('span', { class: 'name' }, `${f.name}()`), autoBadge(f), el('span', { class: 'meta' }, `${formatCount(f.count)} records`));
+            : el('div', { class: 'node' }, toggle({ service: s.name, function: f.name }, f, `${s.name}/function/${f.name}`), el('span', { class: 'name' }, `${f.name}()`), autoBadge(f), effectiveText(f), el('span', { class: 'meta' }, `${formatCount(f.count)} records`));
         fnList.append(el('li', { class: 'function-node' }, fnHeader, tplList));
       }
       list.append(
         el(
           'li',
           { class: 'service-node', 'data-service': s.name },
-          el('div', { class: 'node' }, toggle({ service: s.name }, s, `${s.name}`), el('span', { class: 'name' }, s.name), autoBadge(s), el('span', { class: 'meta' }, `${formatCount(s.count)} records · last ${formatAgo(s.lastSeenMs)}`)),
+          el('div', { class: 'node' }, toggle({ service: s.name }, s, `${s.name}`), el('span', { class: 'name' }, s.name), autoBadge(s), effectiveText(s), el('span', { class: 'meta' }, `${formatCount(s.count)} records · last ${formatAgo(s.lastSeenMs)}`)),
           fnList,
         ),
       );

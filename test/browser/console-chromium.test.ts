@@ -250,9 +250,16 @@ describeIfBrowser('web console in headless Chromium', () => {
     // The XSS template's text is shown as text too.
     await page.locator('li.template-node .text', { hasText: 'onerror' }).first().waitFor();
     expect(await page.locator('#control-tree img').count()).toBe(0);
+    // No rule anywhere: the effective state is shown anyway (AUTO outlined, "active (no rule)").
+    expect(await node.locator('.toggle').getAttribute('data-effective')).toBe('auto');
+    expect(await node.locator('button.effective').getAttribute('data-state')).toBe('auto');
+    expect(await node.locator('.effective-state').textContent()).toBe('active (no rule)');
+    const service = page.locator('li.service-node[data-service="checkout"] > .node');
+    expect(await service.locator('button.effective').getAttribute('data-state')).toBe('auto');
 
     await node.locator('button[data-state="off"]').click();
     await node.locator('button[data-state="off"].selected').waitFor();
+    await node.locator('.effective-state.muted', { hasText: 'muted by this rule' }).waitFor();
     const rules = await apiJson<{ rules: { target: { service: string; templateId?: string }; state: string; source: string }[] }>('/api/v1/rules?service=checkout');
     expect(rules.rules).toEqual([expect.objectContaining({ target: { service: 'checkout', templateId: id }, state: 'off', source: 'manual' })]);
     await screenshot('control');
@@ -261,6 +268,7 @@ describeIfBrowser('web console in headless Chromium', () => {
     await node.locator('button[data-state="off"]').click();
     await page.waitForFunction((sel) => !(globalThis as any).document.querySelector(sel), `li.template-node[data-template-id="${id}"] button.selected`);
     expect((await apiJson<{ rules: unknown[] }>('/api/v1/rules?service=checkout')).rules).toEqual([]);
+    await node.locator('.effective-state', { hasText: 'active (no rule)' }).waitFor();
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
@@ -313,6 +321,12 @@ describeIfBrowser('web console in headless Chromium', () => {
     expect(await page.locator('#httpstats-paths td').first().textContent()).toBe(`/static/${XSS}`);
     expect(await page.locator('#httpstats-alerts tr.alert-row td:nth-child(2)').allTextContents()).toEqual(['recovered', 'raised']);
     expect(await page.locator('canvas#httpstats-rate-chart').count()).toBe(1);
+    // Y-axis labels (kept on the canvas as data-y-labels, |-separated): nice ticks, no two alike.
+    for (const id of ['httpstats-rate-chart', 'httpstats-latency-chart', 'httpstats-status-chart']) {
+      const labels = ((await page.locator(`canvas#${id}`).getAttribute('data-y-labels')) ?? '').split('|');
+      expect(labels.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(labels).size).toBe(labels.length);
+    }
     expect(await page.locator('#app img').count()).toBe(0);
     await screenshot('httpstats');
   });
