@@ -42,9 +42,9 @@ function offenders(dirs: string[], forbidden: string[]): string[] {
 }
 
 test('the collector and the processors do not import the SDK', () => {
-  // `logfun demo` is an application logging through the SDK next to a collector, on purpose.
-  const allowed = ['collector/cli/demo.ts imports sdk/'];
-  expect(offenders(['collector', 'processors'], ['sdk']).filter((o) => !allowed.includes(o))).toEqual([]);
+  // `logfun demo` (collector/cli/demo*.ts) is an application logging through the SDK next to a collector, on purpose.
+  const isDemo = (o: string) => /^collector\/cli\/demo[\w-]*\.ts imports sdk\/$/.test(o);
+  expect(offenders(['collector', 'processors'], ['sdk']).filter((o) => !isDemo(o))).toEqual([]);
 });
 
 test('protocol/ imports neither the SDK nor the collector', () => {
