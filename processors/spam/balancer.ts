@@ -27,8 +27,13 @@
  * Per evaluation (evaluate, every evaluation_interval, only over keys with
  * something to decide: new records, a positive streak, a mute, pending counts):
  *   normal key    gates: >= min_samples records in rate_window and >= min_rate
- *                 records/s. Then the strategy (config.ts): zscore fires on a rate
- *                 anomaly against the key's own history (detectors/zscore.ts);
+ *                 records/s; in warm-up (warmup.period after the key first appeared
+ *                 or came back from warmup.after_silence without records, and for a
+ *                 function after one of its templates was released) also >=
+ *                 warmup.rate. Then the strategy (config.ts): zscore fires on a rate
+ *                 anomaly against the key's own history (detectors/zscore.ts) above
+ *                 zscore.peak_ratio x the busiest window the key had while normal,
+ *                 or on geometric growth (growth.*);
  *                 entropy on repeated arguments (detectors/entropy.ts); both needs
  *                 both. trigger_evaluations consecutive positives mute the key,
  *                 unless a manual rule covers it ('on'/'off': the key is
@@ -89,7 +94,8 @@ import type { SpamRateRow } from '../../collector/storage/spam-rates-store';
 export type KeyKind = 'template' | 'function';
 export type KeyState = 'normal' | 'muted' | 'overridden';
 /** released_elsewhere: the AUTO rule of the mute is gone (another collector released it, or it lapsed). */
-export type ReleaseCause = 'rate_fell' | 'strategy_off' | 'shutdown' | 'released_elsewhere';
+/** strategy_changed: the strategy switched and the new one would not have made the mute (recheck). */
+export type ReleaseCause = 'rate_fell' | 'strategy_off' | 'strategy_changed' | 'shutdown' | 'released_elsewhere';
 
 /** The figures a detection was based on (logged, stored, and given as the mute's reason). */
 export interface DetectionFigures {
@@ -108,6 +114,10 @@ export interface DetectionFigures {
   positive: boolean;
   /** Judged on the whole rate across collectors (count, rate, baseline, z are the whole's). */
   shared?: boolean;
+  /** The key was in warm-up (learnt, judged only at or above warmup.rate). */
+  learning?: boolean;
+  /** The rate anomaly was geometric growth (growth.*), not the Z-score. */
+  growth?: boolean;
 }
 
 export type { PeerMute };
@@ -136,6 +146,10 @@ export class SpamKey {
   blockedSeq = -1;
   /** In the balancer's attention list. */
   attention = false;
+  /** Until then the key is learnt: judged only at or above warmup.rate (new, or back after a silence). */
+  learnUntilMs: number;
+  /** Muted, and the strategy changed since: judge again whether the new strategy would mute it. */
+  recheck = false;
 
   // The current (or last) mute.
   mutedAtMs = 0;
@@ -182,6 +196,7 @@ export class SpamKey {
     this.target = kind === 'template' ? { service: service.name, templateId } : { service: service.name, function: fn };
     if (service.instance !== '') this.target.instance = service.instance;
     this.lastSeenMs = nowMs;
+    this.learnUntilMs = nowMs;
   }
 }
 
@@ -209,6 +224,10 @@ export type BalancerEvent =
 const MAX_PROTECTED_FUNCTIONS = 10_000;
 /** Evaluations between sweeps of idle keys. */
 const SWEEP_EVERY = 40;
+/** A key's remembered peak normal rate halves this often (a pattern not seen for long is forgotten). */
+const PEAK_HALF_LIFE_MS = 10 * 60_000;
+/** Growth is judged over this many consecutive segments (each growing growth.ratio times over the one before). */
+const GROWTH_SEGMENTS = 3;
 
 export class SpamBalancer {
   readonly params: BalancerParams;
@@ -250,6 +269,15 @@ export class SpamBalancer {
 
   /** Changes tunable parameters at runtime (strategy, thresholds, timings); takes effect at the next evaluation. */
   tune(p: Partial<TunableParams>): void {
+    if (p.strategy !== undefined && p.strategy !== this.params.strategy && p.strategy !== 'off') {
+      // Mutes made under the old strategy are judged again under the new one (evaluateKey).
+      for (const k of this.keys()) {
+        if (k.state === 'muted' && !k.follower) {
+          k.recheck = true;
+          this.attend(k);
+        }
+      }
+    }
     for (const [k, v] of Object.entries(p)) {
       if (v !== undefined) (this.params as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
     }
@@ -326,9 +354,12 @@ export class SpamBalancer {
       new ArgumentSample(p.sampleSize, kind === 'function'),
       nowMs,
     );
+    key.learnUntilMs = nowMs + p.warmupMs;
+    key.rate.peakHalfLifeBuckets = PEAK_HALF_LIFE_MS / p.bucketMs;
     if (this.lagBuckets > 0 && svc.instance === '') {
       const first = bucket - this.lagBuckets;
       key.shared = new SharedCounts(p.windowBuckets, p.historyBuckets, this.ringSize, this.offeredRingSize, first, first - this.startBucket);
+      key.shared.combined.peakHalfLifeBuckets = key.rate.peakHalfLifeBuckets;
     }
     if (kind === 'template') svc.templates.set(templateId, key);
     else svc.functions.set(fn, key);
@@ -344,6 +375,8 @@ export class SpamBalancer {
   }
 
   private count(k: SpamKey, args: readonly string[] | undefined, nowMs: number, bucket: number, templateId: bigint): void {
+    // Back after a silence (a restarted service): learnt again before it is judged.
+    if (nowMs - k.lastSeenMs >= this.params.silenceMs) k.learnUntilMs = Math.max(k.learnUntilMs, nowMs + this.params.warmupMs);
     if (bucket !== k.rate.currentBucket) k.rate.advance(bucket, k.state === 'normal');
     k.rate.add(1);
     if (k.shared !== undefined) this.countShared(k, k.shared, bucket);
@@ -476,6 +509,7 @@ export class SpamBalancer {
         // Released when the followed rule is gone (followRules).
         if (nowMs - k.summaryFromMs >= p.summaryIntervalMs) this.summarize(k, nowMs, false, events);
       } else if (p.strategy === 'off') this.release(k, nowMs, 'strategy_off', events);
+      else if (k.recheck && nowMs - k.mutedAtMs >= p.releaseWindowBuckets * p.bucketMs && this.recheckMute(k, nowMs)) this.release(k, nowMs, 'strategy_changed', events);
       else if (nowMs >= k.muteUntilMs && this.offeredRate(k, nowMs) <= p.releaseRatio * k.triggerLevel) this.release(k, nowMs, 'rate_fell', events);
       else if (nowMs - k.summaryFromMs >= p.summaryIntervalMs) this.summarize(k, nowMs, false, events);
     } else if (k.state === 'overridden') {
@@ -539,13 +573,13 @@ export class SpamBalancer {
    * config.ts): its own rate's, or the whole rate's when only that is positive.
    */
   detect(k: SpamKey, nowMs: number): DetectionFigures {
-    const fig = this.judge(k, k.rate.assess(nowMs, this.params.bucketMs), k.rate.count);
+    const fig = this.judge(k, k.rate.assess(nowMs, this.params.bucketMs), k.rate.count, nowMs);
     if (fig.positive) return fig;
     const sc = k.shared;
     const bucket = this.bucketOf(nowMs);
     if (sc === undefined || !this.peersActive(k, bucket) || bucket < sc.blockedUntilBucket) return fig;
     // The whole rate over the window ending with the newest final bucket.
-    const whole = this.judge(k, sc.combined.assess((sc.finalThrough + 1) * this.params.bucketMs, this.params.bucketMs), k.rate.count);
+    const whole = this.judge(k, sc.combined.assess((sc.finalThrough + 1) * this.params.bucketMs, this.params.bucketMs), k.rate.count, nowMs, sc.combined);
     if (!whole.positive) return fig;
     whole.shared = true;
     return whole;
@@ -557,8 +591,13 @@ export class SpamBalancer {
     return sc !== undefined && sc.remoteSeenBucket >= bucket - (this.params.windowBuckets + this.lagBuckets + this.flushBuckets);
   }
 
-  /** The strategy's verdict on a rate assessment; entropy over at least the newest `localCount` samples. */
-  private judge(k: SpamKey, a: ReturnType<RateHistory['assess']>, localCount: number): DetectionFigures {
+  /**
+   * The strategy's verdict on a rate assessment (of `history`, the key's own by
+   * default); entropy over at least the newest `localCount` samples. A key in
+   * warm-up is judged only at or above warmup.rate; the rate anomaly is the Z-score
+   * above zscore.peak_ratio x the key's peak normal rate, or geometric growth.
+   */
+  private judge(k: SpamKey, a: ReturnType<RateHistory['assess']>, localCount: number, nowMs: number, history: RateHistory = k.rate): DetectionFigures {
     const p = this.params;
     const fig: DetectionFigures = {
       strategy: p.strategy,
@@ -571,7 +610,13 @@ export class SpamBalancer {
       positive: false,
     };
     if (p.strategy === 'off' || a.count < p.minSamples || a.rate < p.minRate) return fig;
-    const anomaly = zscoreFires(a, p);
+    if (nowMs < k.learnUntilMs) {
+      fig.learning = true;
+      if (a.rate < p.warmupRate) return fig;
+    }
+    const zAnomaly = zscoreFires(a, p) && a.rate > p.zPeakRatio * this.peakOf(history, nowMs);
+    fig.growth = !zAnomaly && this.grows(history);
+    const anomaly = zAnomaly || fig.growth;
     if (p.strategy === 'zscore' || (p.strategy === 'both' && !anomaly)) {
       fig.positive = p.strategy === 'zscore' && anomaly;
       return fig;
@@ -584,6 +629,40 @@ export class SpamBalancer {
     fig.samples = e.samples;
     fig.positive = e.samples >= p.minSamples && e.entropy <= p.maxEntropy;
     return fig;
+  }
+
+  /**
+   * The highest rate (records/s, over a rate window) of the key's history while
+   * normal, halving every PEAK_HALF_LIFE_MS: learnt from the buckets that entered
+   * the baseline, so a burst muted within its rate window is never learnt, while a
+   * burst that passed (a periodic job, a key in warm-up) is.
+   */
+  private peakOf(history: RateHistory, nowMs: number): number {
+    const p = this.params;
+    return (history.peakCount(this.bucketOf(nowMs)) * 1000) / (history.windowBuckets * p.bucketMs);
+  }
+
+  /** Geometric growth: each of the last GROWTH_SEGMENTS - 1 segments holds growth.ratio x the records of the one before. */
+  private grows(history: RateHistory): boolean {
+    const p = this.params;
+    if (p.growthRatio <= 0 || p.growthSegmentBuckets <= 0) return false;
+    const segs = history.segmentCounts(p.growthSegmentBuckets, GROWTH_SEGMENTS);
+    if (segs === undefined || segs[GROWTH_SEGMENTS - 1] < p.minSamples) return false;
+    for (let i = 0; i < GROWTH_SEGMENTS - 1; i++) if (segs[i] < p.growthRatio * segs[i + 1]) return false;
+    return true;
+  }
+
+  /**
+   * Whether a muted key is to stay muted under the current strategy (after a switch):
+   * its offered rate (what it would log unmuted) judged against its history as a
+   * normal key's rate, its arguments from before the mute. True = release it.
+   */
+  private recheckMute(k: SpamKey, nowMs: number): boolean {
+    k.recheck = false;
+    const p = this.params;
+    const a = k.rate.assessRate(this.offeredRate(k, nowMs), p.bucketMs);
+    const fig = this.judge(k, a, Math.min(a.count, p.sampleSize), nowMs);
+    return !fig.positive;
   }
 
   /**
@@ -671,6 +750,10 @@ export class SpamBalancer {
   }
 
   private endMute(k: SpamKey, nowMs: number): void {
+    // The function's history lacks the template's records of the mute: the function learns again.
+    const fk = k.kind === 'template' ? k.functionKey : undefined;
+    if (fk !== undefined) fk.learnUntilMs = Math.max(fk.learnUntilMs, nowMs + this.params.warmupMs);
+    k.recheck = false;
     k.state = 'normal';
     k.follower = false;
     k.ruleSeen = false;

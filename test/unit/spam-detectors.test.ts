@@ -168,6 +168,9 @@ describe('argument entropy', () => {
     ['no arguments at all', Array.from({ length: 64 }, () => []), 'low'],
     ['a constant subject, a jittery duration', Array.from({ length: 64 }, () => ['psp.example', String(5000 + Math.floor(rnd() * 10))]), 'low'],
     ['two alternating values', Array.from({ length: 64 }, (_, i) => [i % 2 ? 'a' : 'b']), 'low'],
+    ['auto-increment order ids (the only argument)', Array.from({ length: 64 }, (_, i) => [String(100_000 + i)]), 'high'],
+    ['auto-increment invoice and order ids', Array.from({ length: 64 }, (_, i) => [String(9_000_000 + i), String(100_000 + i)]), 'high'],
+    ['an auto-increment id and a status among a few', Array.from({ length: 64 }, (_, i) => [String(100_000 + i), ['new', 'paid', 'shipped'][i % 3]]), 'high'],
     ['order ids, amounts and users', Array.from({ length: 64 }, () => [id(), (rnd() * 500).toFixed(2), id()]), 'high'],
     ['order ids and one of five countries', Array.from({ length: 64 }, () => [id(), ['DE', 'FR', 'NL', 'IT', 'ES'][Math.floor(rnd() * 5)]]), 'high'],
     [

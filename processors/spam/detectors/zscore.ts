@@ -68,6 +68,13 @@ export class RateHistory {
   private baseFilled = 0;
   private baseSum = 0;
   private baseSumSq = 0;
+  /** Records in the newest windowBuckets buckets pushed to the baseline. */
+  private pushedWindowSum = 0;
+  /** The highest pushedWindowSum (decayed: see peakCount), and the bucket it was seen in. */
+  private peakWindowCount = 0;
+  private peakBucket = 0;
+  /** The peak halves every this many buckets (Infinity = never). */
+  peakHalfLifeBuckets = Infinity;
 
   /**
    * @param nowBucket the bucket the key is first seen in
@@ -131,6 +138,15 @@ export class RateHistory {
 
   private push(c: number): void {
     const h = this.historyBuckets;
+    // The newest windowBuckets pushed counts: the busiest rate window of the baseline.
+    if (this.windowBuckets < h) {
+      if (this.baseFilled >= this.windowBuckets) this.pushedWindowSum -= this.baseline[(this.basePos - this.windowBuckets + h) % h];
+      this.pushedWindowSum += c;
+      if (this.pushedWindowSum >= this.peakCount(this.currentBucket)) {
+        this.peakWindowCount = this.pushedWindowSum;
+        this.peakBucket = this.currentBucket;
+      }
+    }
     if (this.baseFilled === h) {
       const old = this.baseline[this.basePos];
       this.baseSum -= old;
@@ -184,6 +200,16 @@ export class RateHistory {
     }
   }
 
+  /**
+   * The busiest rate window (records) among the buckets that entered the baseline,
+   * halving every peakHalfLifeBuckets since it was seen: the highest rate the key
+   * had while normal.
+   */
+  peakCount(bucket: number): number {
+    if (this.peakWindowCount === 0) return 0;
+    return this.peakWindowCount * Math.pow(0.5, Math.max(0, bucket - this.peakBucket) / this.peakHalfLifeBuckets);
+  }
+
   get baselineBuckets(): number {
     return this.baseFilled;
   }
@@ -192,20 +218,55 @@ export class RateHistory {
   assess(nowMs: number, bucketMs: number): RateAssessment {
     const elapsed = Math.min(bucketMs, Math.max(0, nowMs - this.currentBucket * bucketMs));
     const spanMs = (this.windowBuckets - 1) * bucketMs + elapsed;
+    return this.assessCount(this.windowSum, spanMs, bucketMs);
+  }
+
+  /**
+   * The assessment of a full window at `rate` records/s instead of the window's own
+   * count (a muted key's offered rate: the records it would log unmuted).
+   */
+  assessRate(rate: number, bucketMs: number): RateAssessment {
+    const spanMs = this.windowBuckets * bucketMs;
+    return this.assessCount(Math.round((rate * spanMs) / 1000), spanMs, bucketMs);
+  }
+
+  private assessCount(count: number, spanMs: number, bucketMs: number): RateAssessment {
     const k = spanMs / bucketMs;
     const n = this.baseFilled;
     const mean = n > 0 ? this.baseSum / n : 0;
     const variance = n > 0 ? Math.max(0, this.baseSumSq / n - mean * mean) : 0;
     const expected = k * mean;
-    const z = (this.windowSum - expected) / Math.sqrt(k * Math.max(variance, mean, 1));
+    const z = (count - expected) / Math.sqrt(k * Math.max(variance, mean, 1));
     return {
-      count: this.windowSum,
+      count,
       spanMs,
-      rate: spanMs > 0 ? (this.windowSum * 1000) / spanMs : 0,
+      rate: spanMs > 0 ? (count * 1000) / spanMs : 0,
       baselineRate: (mean * 1000) / bucketMs,
       historyBuckets: n,
       z,
     };
+  }
+
+  /**
+   * Records in the newest `segments` runs of `segmentBuckets` buckets each, newest
+   * first: the recent window's buckets, then the baseline's newest first (so time
+   * in which the key was muted is skipped). Undefined when window + baseline hold
+   * fewer buckets than that.
+   */
+  segmentCounts(segmentBuckets: number, segments: number): number[] | undefined {
+    const need = segmentBuckets * segments;
+    if (this.windowBuckets + this.baseFilled < need) return undefined;
+    const out = new Array<number>(segments).fill(0);
+    for (let i = 0; i < need; i++) {
+      let c: number;
+      if (i < this.windowBuckets) c = this.recent[(this.head - i + this.windowBuckets) % this.windowBuckets];
+      else {
+        const j = i - this.windowBuckets;
+        c = this.baseline[(this.basePos - 1 - j + 2 * this.historyBuckets) % this.historyBuckets];
+      }
+      out[Math.floor(i / segmentBuckets)] += c;
+    }
+    return out;
   }
 }
 

@@ -1,0 +1,205 @@
+/**
+ * Business logs against spam (issue 17): deterministic, simulated time (spam-kit.ts),
+ * the real SpamProcessor and balancer with defaults unless a scenario says otherwise.
+ *
+ * Each scenario is either a business case (nothing may be muted: a false mute is
+ * any mute) or a spam case (the spam key must be muted, how fast is asserted), and
+ * records its figures; the last test prints a table per scenario:
+ *   time to mute (spam start -> SDK mute), false mutes (business records
+ *   suppressed), logged / stored / SDK-muted / collector-dropped / summarised,
+ *   time to release (spam end -> release decision).
+ */
+import { Scenario, site, siteFunctionKey, siteTemplateKey, type Generator, type Site } from './spam-kit';
+
+interface Figures {
+  scenario: string;
+  muteMs?: number;
+  falseMutedRecords: number;
+  logged: number;
+  stored: number;
+  sdkMuted: number;
+  collectorDropped: number;
+  summarised: number;
+  releaseMs?: number;
+  note?: string;
+}
+
+const table: Figures[] = [];
+
+const randomId = (rnd: () => number) => String(Math.floor(rnd() * 1e9));
+
+/** Ordinary traffic of a service: a few templates at slow, high-entropy rates. */
+function background(sc: Scenario, service: string, untilMs: number): Site[] {
+  const sites = [
+    site(service, 'user {} added item {} to cart', 'Cart.add'),
+    site(service, 'GET {} took {} ms', 'Http.handle'),
+  ];
+  sc.generate({ site: sites[0], rate: 4, fromMs: 0, toMs: untilMs, args: (_n, r) => [randomId(r), String(Math.floor(r() * 500))] });
+  sc.generate({ site: sites[1], rate: 8, fromMs: 0, toMs: untilMs, args: (_n, r) => [`/api/item/${Math.floor(r() * 1e5)}`, String(Math.floor(r() * 300))] });
+  return sites;
+}
+
+/** Figures of a scenario over `sites`; `spam` keys are the expected mutes, every other suppressed record is a false mute. */
+function record(sc: Scenario, scenario: string, sites: Site[], spam: Site[] = [], extra: Partial<Figures> = {}): Figures {
+  const all = sc.groundTruth(sites);
+  const business = sc.groundTruth(sites.filter((s) => !spam.includes(s)));
+  let summarised = 0;
+  for (const s of sc.summaries()) summarised += s.count;
+  const f: Figures = {
+    scenario,
+    falseMutedRecords: business.logged - business.delivered,
+    logged: all.logged,
+    stored: all.delivered,
+    sdkMuted: all.sdkDropped,
+    collectorDropped: all.collectorDropped,
+    summarised,
+    ...extra,
+  };
+  table.push(f);
+  return f;
+}
+
+/** Every drop is in a summary: summaries = SDK-muted + collector-dropped. */
+function expectExact(f: Figures): void {
+  expect(f.summarised).toBe(f.sdkMuted + f.collectorDropped);
+  expect(f.stored + f.sdkMuted + f.collectorDropped).toBe(f.logged);
+}
+
+describe('spam balancer: business logs are not spam (simulated time)', () => {
+  test('sequential ids: a steady 20/s stream of "order {} confirmed" is never muted', async () => {
+    const sc = new Scenario();
+    await sc.start();
+    const bg = background(sc, 'shop', 180_000);
+    const orders = site('shop', 'order {} confirmed', 'Orders.confirm');
+    sc.generate({ site: orders, rate: 20, fromMs: 10_000, toMs: 180_000, args: (n) => [String(100_000 + n)] });
+    await sc.runUntil(180_000);
+    await sc.finish(180_000);
+    const f = record(sc, 'sequential ids steady 20/s', [orders, ...bg]);
+    expect(sc.mutes()).toEqual([]);
+    expect(f.falseMutedRecords).toBe(0);
+  });
+
+  test('sequential ids: a 600/s burst of "order {} confirmed" (auto-increment) is not muted', async () => {
+    const sc = new Scenario();
+    await sc.start();
+    const bg = background(sc, 'shop', 90_000);
+    const orders = site('shop', 'order {} confirmed', 'Orders.confirm');
+    sc.generate({ site: orders, rate: 2, fromMs: 0, toMs: 30_000, args: (n) => [String(500_000 + n)] });
+    sc.generate({ site: orders, rate: 600, fromMs: 30_000, toMs: 60_000, seed: 5, args: (n) => [String(600_000 + n)] });
+    // Several ids per record, each incrementing (order and invoice numbers).
+    const invoices = site('shop', 'invoice {} for order {} issued', 'Billing.issue');
+    sc.generate({ site: invoices, rate: 400, fromMs: 35_000, toMs: 55_000, args: (n) => [String(9_000_000 + n), String(600_000 + n)] });
+    await sc.runUntil(90_000);
+    await sc.finish(90_000);
+    const f = record(sc, 'sequential ids burst 600/s', [orders, invoices, ...bg]);
+    expect(sc.mutes()).toEqual([]);
+    expect(f.falseMutedRecords).toBe(0);
+  });
+
+  test('a new steady 25/s low-variety template is learnt, not muted', async () => {
+    const sc = new Scenario();
+    await sc.start();
+    const bg = background(sc, 'catalog', 200_000);
+    const refresh = site('catalog', 'price cache refreshed for region {}', 'Prices.refresh');
+    const regions = ['eu', 'us', 'apac'];
+    sc.generate({ site: refresh, rate: 25, fromMs: 40_000, toMs: 200_000, args: (n) => [regions[n % 3]] });
+    await sc.runUntil(200_000);
+    await sc.finish(200_000);
+    const f = record(sc, 'new steady 25/s low variety', [refresh, ...bg]);
+    expect(sc.mutes()).toEqual([]);
+    expect(f.falseMutedRecords).toBe(0);
+  });
+
+  test('zscore: a service restarting after 80 s of silence keeps its normal templates', async () => {
+    const sc = new Scenario({ config: { strategy: 'zscore' } });
+    await sc.start();
+    const texts = ['request {} served', 'cache {} hit', 'session {} renewed', 'item {} viewed', 'query {} planned'];
+    const rates = [20, 25, 30, 40, 50];
+    const sites = texts.map((t) => site('api', t, `Api.${t.split(' ')[0]}`));
+    // Up 0-60 s, down (no record at all) 60-140 s, up again 140-220 s.
+    for (const [i, s] of sites.entries()) {
+      sc.generate({ site: s, rate: rates[i], fromMs: 0, toMs: 60_000, seed: 10 + i, args: (_n, r) => [randomId(r)] });
+      sc.generate({ site: s, rate: rates[i], fromMs: 140_000, toMs: 220_000, seed: 20 + i, args: (_n, r) => [randomId(r)] });
+    }
+    await sc.runUntil(220_000);
+    await sc.finish(220_000);
+    const f = record(sc, 'zscore restart after 80 s', sites);
+    expect(sc.mutes()).toEqual([]);
+    expect(f.falseMutedRecords).toBe(0);
+  });
+
+  test('sudden high-rate low-variety spam is still muted in < 1 s', async () => {
+    for (const rate of [2000, 5000]) {
+      const sc = new Scenario();
+      await sc.start();
+      const bg = background(sc, 'checkout', 60_000);
+      const spam = site('checkout', 'lock {} busy, retrying', 'Locks.take');
+      sc.generate({ site: spam, rate, fromMs: 20_000, toMs: 40_000, args: () => ['inventory'] });
+      await sc.runUntil(60_000);
+      await sc.finish(60_000);
+      const muteMs = sc.sdkMutedAt(siteTemplateKey(spam))! - 20_000;
+      const released = sc.unmutes().find((u) => u.key === siteTemplateKey(spam));
+      const f = record(sc, `sudden spam ${rate}/s`, [spam, ...bg], [spam], { muteMs, releaseMs: released ? released.atMs - sc.startMs - 40_000 : undefined });
+      expect(muteMs).toBeLessThan(1000);
+      expect(sc.mutes().map((m) => m.key)).toEqual([siteTemplateKey(spam)]);
+      expect(f.falseMutedRecords).toBe(0);
+      expectExact(f);
+    }
+  });
+
+  test.each([1, 10, 12])('a doubling ramp from %i/s (x2 every 20 s up to 1000/s) is muted before it reaches 100/s', async (from) => {
+    const sc = new Scenario();
+    await sc.start();
+    const bg = background(sc, 'ingest', 240_000);
+    const spam = site('ingest', 'skipping record from {}: schema mismatch', 'Ingest.skip');
+    const steps: Generator[] = [];
+    let rate = from;
+    for (let t = 10_000; t < 220_000; t += 20_000) {
+      steps.push({ site: spam, rate, fromMs: t, toMs: t + 20_000, seed: t, args: () => ['feed-7'] });
+      rate = Math.min(1000, rate * 2);
+    }
+    for (const g of steps) sc.generate(g);
+    await sc.runUntil(240_000);
+    await sc.finish(240_000);
+    const mutedAt = sc.sdkMutedAt(siteTemplateKey(spam));
+    const step = mutedAt === undefined ? undefined : steps.find((g) => mutedAt >= g.fromMs && mutedAt < g.toMs);
+    const f = record(sc, `doubling ramp from ${from}/s`, [spam, ...bg], [spam], { muteMs: mutedAt === undefined ? undefined : mutedAt - 10_000, note: `muted at ${step?.rate ?? '-'}/s` });
+    expect(step).toBeDefined();
+    expect(step!.rate).toBeLessThan(100);
+    expect(f.falseMutedRecords).toBe(0);
+    expectExact(f);
+  });
+
+  test('a periodic job (5 s burst every 30 s at 40/s) is never muted', async () => {
+    const sc = new Scenario();
+    await sc.start();
+    const bg = background(sc, 'warehouse', 300_000);
+    const job = site('warehouse', 'sync: pushed batch of {} rows to {}', 'Sync.push');
+    for (let t = 30_000; t < 300_000; t += 30_000) {
+      sc.generate({ site: job, rate: 40, fromMs: t, toMs: t + 5_000, seed: t, args: (n) => [String(500 + (n % 2) * 100), 'dwh'] });
+    }
+    await sc.runUntil(300_000);
+    await sc.finish(300_000);
+    const f = record(sc, 'periodic job 40/s', [job, ...bg]);
+    expect(sc.mutes()).toEqual([]);
+    expect(f.falseMutedRecords).toBe(0);
+  });
+
+  test('figures per scenario', () => {
+    const col = (v: number | undefined) => (v === undefined ? '-' : String(v));
+    // eslint-disable-next-line no-console
+    console.log(
+      [
+        'spam balancer business scenarios (simulated time)',
+        `  ${'scenario'.padEnd(30)} ${'mute ms'.padStart(8)} ${'false'.padStart(6)} ${'logged'.padStart(8)} ${'stored'.padStart(8)} ${'sdk'.padStart(7)} ${'coll'.padStart(6)} ${'summ'.padStart(7)} ${'release ms'.padStart(10)}  note`,
+        ...table.map(
+          (f) =>
+            `  ${f.scenario.padEnd(30)} ${col(f.muteMs).padStart(8)} ${String(f.falseMutedRecords).padStart(6)} ${String(f.logged).padStart(8)} ${String(f.stored).padStart(8)} ${String(f.sdkMuted).padStart(7)} ${String(f.collectorDropped).padStart(6)} ${String(f.summarised).padStart(7)} ${col(f.releaseMs).padStart(10)}  ${f.note ?? ''}`,
+        ),
+      ].join('\n'),
+    );
+    expect(table.reduce((n, f) => n + f.falseMutedRecords, 0)).toBe(0);
+  });
+});
+
+export { siteFunctionKey };
