@@ -50,7 +50,10 @@
  *                 (the rate it had to exceed: max(min_rate, min_ratio x baseline);
  *                 min_rate under the entropy strategy).
  *                 Mute time: min_mute, doubled per re-mute within flap_window of
- *                 the previous release (capped at max_mute).
+ *                 the previous release (capped at max_mute), unless the re-mute
+ *                 repeats the interval between the two mutes before it (a periodic
+ *                 pattern, SpamKey.periodMs: then the mute is also held until the
+ *                 key's drops stopped for a whole period).
  *   summaries     while muted, one every summary.interval with the counts since the
  *                 previous one; after a release (or override), a final one once
  *                 release.report_grace has passed (SDK reports in flight arrive).
@@ -158,6 +161,16 @@ export class SpamKey {
   triggerLevel = 0;
   flapLevel = 0;
   releasedAtMs = -Infinity;
+  /**
+   * The interval between the starts of its last two mutes when the key was muted
+   * again within flap_window (0 = none): a periodic pattern. A mute of a periodic key
+   * is held until its drops have stopped for a whole period (no release between
+   * rounds, none inside the next round), and a re-mute at the same interval does not
+   * double the mute time (the pattern was seen before).
+   */
+  periodMs = 0;
+  /** When a drop of the key was last counted (collector drop or SDK report). */
+  lastDropMs = -Infinity;
   /** Drops (SDK + collector) per bucket while muted: the offered rate. */
   offered: BucketCounter | undefined;
   figures: DetectionFigures | undefined;
@@ -226,6 +239,8 @@ const MAX_PROTECTED_FUNCTIONS = 10_000;
 const SWEEP_EVERY = 40;
 /** A key's remembered peak normal rate halves this often (a pattern not seen for long is forgotten). */
 const PEAK_HALF_LIFE_MS = 10 * 60_000;
+/** A re-mute interval within this fraction of the previous one repeats a known period. */
+const PERIOD_TOLERANCE = 0.25;
 /** Growth is judged over this many consecutive segments (each growing growth.ratio times over the one before). */
 const GROWTH_SEGMENTS = 3;
 
@@ -426,6 +441,7 @@ export class SpamBalancer {
   /** A record of a muted key: dropped (collector_drop) or passed and counted as offered. */
   private mutedRecord(k: SpamKey, nowMs: number, bucket: number): SpamKey | undefined {
     k.lastSeenMs = nowMs;
+    k.lastDropMs = nowMs;
     if (this.params.collectorDrop) return k;
     k.offered?.add(bucket, 1);
     return undefined;
@@ -465,6 +481,7 @@ export class SpamBalancer {
       if (!sc.dirty) this.markDirty(k, sc);
     }
     k.lastSeenMs = Math.max(k.lastSeenMs, nowMs);
+    k.lastDropMs = Math.max(k.lastDropMs, nowMs);
     if (k.state !== 'muted' && k.summaryDueMs === Infinity) k.summaryDueMs = nowMs + this.params.reportGraceMs;
     this.attend(k);
   }
@@ -510,7 +527,7 @@ export class SpamBalancer {
         if (nowMs - k.summaryFromMs >= p.summaryIntervalMs) this.summarize(k, nowMs, false, events);
       } else if (p.strategy === 'off') this.release(k, nowMs, 'strategy_off', events);
       else if (k.recheck && nowMs - k.mutedAtMs >= p.releaseWindowBuckets * p.bucketMs && this.recheckMute(k, nowMs)) this.release(k, nowMs, 'strategy_changed', events);
-      else if (nowMs >= k.muteUntilMs && this.offeredRate(k, nowMs) <= p.releaseRatio * k.triggerLevel) this.release(k, nowMs, 'rate_fell', events);
+      else if (nowMs >= k.muteUntilMs && nowMs - k.lastDropMs >= k.periodMs && this.offeredRate(k, nowMs) <= p.releaseRatio * k.triggerLevel) this.release(k, nowMs, 'rate_fell', events);
       else if (nowMs - k.summaryFromMs >= p.summaryIntervalMs) this.summarize(k, nowMs, false, events);
     } else if (k.state === 'overridden') {
       const mode = this.manualMode(this.queryTarget(k));
@@ -690,7 +707,15 @@ export class SpamBalancer {
     // Late counts of a previous mute close that mute's accounting first.
     if (k.pendingSdk + k.pendingCollector > 0) this.summarize(k, nowMs, true, events);
     k.summaryDueMs = Infinity;
-    k.flapLevel = nowMs - k.releasedAtMs <= p.flapWindowMs ? k.flapLevel + 1 : 0;
+    if (nowMs - k.releasedAtMs <= p.flapWindowMs) {
+      const interval = nowMs - k.mutedAtMs;
+      const seenBefore = k.periodMs > 0 && Math.abs(interval - k.periodMs) <= PERIOD_TOLERANCE * k.periodMs;
+      if (!seenBefore) k.flapLevel++;
+      k.periodMs = interval;
+    } else {
+      k.flapLevel = 0;
+      k.periodMs = 0;
+    }
     const muteForMs = Math.min(p.maxMuteMs, p.minMuteMs * Math.pow(2, k.flapLevel));
     k.state = 'muted';
     k.follower = false;
