@@ -241,8 +241,12 @@ const SWEEP_EVERY = 40;
 const PEAK_HALF_LIFE_MS = 10 * 60_000;
 /** A re-mute interval within this fraction of the previous one repeats a known period. */
 const PERIOD_TOLERANCE = 0.25;
-/** Growth is judged over this many consecutive segments (each growing growth.ratio times over the one before). */
-const GROWTH_SEGMENTS = 3;
+/**
+ * Growth is judged over this many consecutive segments (each growing growth.ratio
+ * times over the one before): four, since one step up (a template back from a
+ * mute) can straddle a segment and show as two growths in a row, never three.
+ */
+const GROWTH_SEGMENTS = 4;
 
 export class SpamBalancer {
   readonly params: BalancerParams;

@@ -15,7 +15,7 @@
  *       min_samples: 20           # records in rate_window before any judgement
  *       trigger_evaluations: 2    # consecutive positive evaluations before a mute
  *       zscore:    { threshold: 4, min_ratio: 3, peak_ratio: 2 }
- *       growth:    { segment: 20s, ratio: 1.5 }
+ *       growth:    { segment: 15s, ratio: 1.4 }
  *       warmup:    { period: 30s, rate: 50, after_silence: 30s }
  *       entropy:   { max_entropy: 0.5, sample_size: 64, max_positions: 8,
  *                    position_weights: [1, 0.8, 0.6, 0.5, 0.4], mean_exponent: 4,
@@ -69,7 +69,7 @@
  *            was seen at while normal (halving every 10 minutes): a periodic job
  *            is learnt from its first rounds and never judged a burst again.
  *   growth   a rate growing geometrically is an anomaly even when each step is
- *            small against the last: the counts of the last three growth.segment
+ *            small against the last: the counts of the last four growth.segment
  *            windows each grew at least growth.ratio times (a doubling every 20 s
  *            is caught while the rate is still low). It counts as the rate anomaly
  *            for zscore and both.
@@ -143,9 +143,9 @@ export interface SpamProcessorConfig {
   };
   /** Geometric growth (a ramp doubling every few seconds) counts as a rate anomaly. */
   growth?: {
-    /** Width of one compared segment (default 20s, whole buckets; 3 segments must fit in rate_window + history). */
+    /** Width of one compared segment (default 15s, whole buckets; 4 segments must fit in rate_window + history). */
     segment: string | number;
-    /** Each of the last two segments holds at least ratio x the records of the one before (default 1.5; 0 = off). */
+    /** Each of the last three segments holds at least ratio x the records of the one before (default 1.4; 0 = off). */
     ratio: number;
   };
   /** Learn before judging: a new or returning key is judged only at a high rate for a while. */
@@ -285,7 +285,7 @@ export function createDefaultSpamConfig(): SpamProcessorConfig {
     min_samples: 20,
     trigger_evaluations: 2,
     zscore: { threshold: 4, min_ratio: 3, peak_ratio: 2 },
-    growth: { segment: '20s', ratio: 1.5 },
+    growth: { segment: '15s', ratio: 1.4 },
     warmup: { period: '30s', rate: 50, after_silence: '30s' },
     entropy: { max_entropy: 0.5, sample_size: 64, max_positions: 8, position_weights: [1, 0.8, 0.6, 0.5, 0.4], mean_exponent: 4, numeric_deltas: true },
     release: { min_mute: '30s', max_mute: '10m', window: '10s', ratio: 0.5, flap_window: '10m', report_grace: '5s' },
@@ -424,7 +424,7 @@ export function resolveSpamConfig(c: SpamProcessorConfig, errors: string[] = [])
   const warmup = c.warmup ?? defaults.warmup!;
   const growthRatio = number(growth.ratio, 'growth.ratio', (n) => n === 0 || n > 1, '0 (off) or a number > 1');
   const growthSegmentBuckets = buckets(growth.segment, 'growth.segment', bucketMs);
-  if (growthRatio > 0 && 3 * growthSegmentBuckets > windowBuckets + historyBuckets) errors.push('growth.segment: 3 segments must fit in rate_window + history');
+  if (growthRatio > 0 && 4 * growthSegmentBuckets > windowBuckets + historyBuckets) errors.push('growth.segment: 4 segments must fit in rate_window + history');
 
   if (typeof c.endpoint !== 'string' || (c.endpoint !== '' && !/^(chdb:\/\/.+|https?:\/\/.+)$/.test(c.endpoint))) {
     errors.push(`endpoint: must be '' or chdb://<folder> or http(s)://host:port, got ${JSON.stringify(c.endpoint)}`);

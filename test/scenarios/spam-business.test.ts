@@ -221,6 +221,56 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
     expectExact(f);
   });
 
+  test('a strategy switch judges existing mutes again: a steady log muted under entropy is released under both', async () => {
+    const sc = new Scenario();
+    await sc.start();
+    const bg = background(sc, 'queue', 160_000);
+    const poll = site('queue', 'poll: queue {} empty', 'Queue.poll');
+    sc.generate({ site: poll, rate: 60, fromMs: 0, toMs: 160_000, even: true, args: () => ['jobs'] });
+    sc.at(60_000, () => sc.processor.setStrategy('entropy'));
+    sc.at(90_000, () => sc.processor.setStrategy('both'));
+    await sc.runUntil(160_000);
+    await sc.finish(160_000);
+    const key = siteTemplateKey(poll);
+    const mutes = sc.mutes().filter((m) => m.key === key);
+    const unmutes = sc.unmutes().filter((u) => u.key === key);
+    const f = record(sc, 'strategy switch re-evaluates', [poll, ...bg], [poll], {
+      muteMs: mutes.length > 0 ? mutes[0].atMs - sc.startMs - 60_000 : undefined,
+      releaseMs: unmutes.length > 0 ? unmutes[0].atMs - sc.startMs - 90_000 : undefined,
+    });
+    // Repetition alone (entropy) mutes it; under both (repetition AND a rate anomaly) it is normal traffic.
+    expect(mutes).toHaveLength(1);
+    expect(unmutes).toHaveLength(1);
+    expect(unmutes[0].reason).toBe('strategy_changed');
+    // Judged again once release.window of offered counts is there (10 s) plus a few evaluations.
+    expect(unmutes[0].atMs - sc.startMs - 90_000).toBeLessThanOrEqual(11_000);
+    expectExact(f);
+  });
+
+  test('a template muted for minutes comes back at its normal rate: its function is not muted', async () => {
+    const sc = new Scenario();
+    await sc.start();
+    const a = site('mailer', 'sending digest to list {}', 'Mailer.run');
+    const b = site('mailer', 'mailer heartbeat {}', 'Mailer.run');
+    // A at 20/s and B at 5/s, both low-variety, as usual; A spams at 300/s from 40 s to 140 s.
+    sc.generate({ site: a, rate: 20, fromMs: 0, toMs: 40_000, seed: 1, args: () => ['weekly'] });
+    sc.generate({ site: a, rate: 300, fromMs: 40_000, toMs: 140_000, seed: 2, args: () => ['weekly'] });
+    sc.generate({ site: a, rate: 20, fromMs: 140_000, toMs: 260_000, seed: 3, args: () => ['weekly'] });
+    sc.generate({ site: b, rate: 5, fromMs: 0, toMs: 260_000, args: () => ['ok'] });
+    await sc.runUntil(260_000);
+    await sc.finish(260_000);
+    const f = record(sc, "function after template mute", [a, b], [a]);
+    expect(sc.mutes().map((m) => m.key)).toEqual([siteTemplateKey(a)]);
+    // B's records were never suppressed; nor A's once it logged at its normal rate again.
+    const truthB = sc.groundTruth([b]);
+    expect(truthB.delivered).toBe(truthB.logged);
+    const releasedAt = sc.unmutes().find((u) => u.key === siteTemplateKey(a))!.atMs - sc.startMs;
+    expect(releasedAt).toBeGreaterThan(140_000);
+    expect(releasedAt).toBeLessThan(160_000);
+    expect(sc.processor.activeMutes()).toEqual([]);
+    expectExact(f);
+  });
+
   test('figures per scenario', () => {
     const col = (v: number | undefined) => (v === undefined ? '-' : String(v));
     // eslint-disable-next-line no-console
