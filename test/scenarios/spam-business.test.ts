@@ -271,6 +271,41 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
     expectExact(f);
   });
 
+  test('one instance of three spams: only it is muted, the quiet ones lose nothing, summaries name the instance', async () => {
+    const sc = new Scenario();
+    await sc.start();
+    const timeout = site('api', 'upstream {} timed out', 'Proxy.forward');
+    const served = site('api', 'request {} served in {} ms', 'Api.handle');
+    const instances = ['api-1', 'api-2', 'api-3'];
+    for (const [i, instance] of instances.entries()) {
+      sc.generate({ site: served, instance, rate: 10, fromMs: 0, toMs: 90_000, seed: 30 + i, args: (_n, r) => [randomId(r), String(Math.floor(r() * 300))] });
+      sc.generate({ site: timeout, instance, rate: 3, fromMs: 0, toMs: 90_000, seed: 40 + i, args: () => ['inventory:8080'] });
+    }
+    sc.generate({ site: timeout, instance: 'api-3', rate: 800, fromMs: 30_000, toMs: 60_000, seed: 50, args: () => ['inventory:8080'] });
+    await sc.runUntil(90_000);
+    await sc.finish(90_000);
+    const key = siteTemplateKey(timeout);
+    const f = record(sc, 'one instance of three spams', [timeout, served], [timeout], { muteMs: sc.plane.sdkMutedAt.find((m) => m.key === `${key}@api-3`)!.atMs - sc.startMs - 30_000 });
+    // One AUTO rule, naming the spamming instance.
+    const sets = sc.plane.calls.filter((c) => c.op === 'setAuto');
+    expect(sets.length).toBeGreaterThan(0);
+    expect(sets.every((c) => c.target.instance === 'api-3')).toBe(true);
+    expect(sc.plane.sdkMutedAt.map((m) => m.key)).toEqual([`${key}@api-3`]);
+    // The quiet instances lose nothing.
+    for (const instance of ['api-1', 'api-2']) {
+      const t = sc.groundTruth([timeout, served], instance);
+      expect(t.delivered).toBe(t.logged);
+    }
+    // The summaries name the instance and account for its drops exactly.
+    const spammer = sc.groundTruth([timeout], 'api-3');
+    const summaries = sc.summaries().filter((x) => x.key === key);
+    expect(summaries.length).toBeGreaterThan(0);
+    expect(summaries.every((x) => x.instance === 'api-3')).toBe(true);
+    expect(summaries.reduce((n, x) => n + x.count, 0)).toBe(spammer.logged - spammer.delivered);
+    expect(f.falseMutedRecords).toBe(0);
+    expectExact(f);
+  });
+
   test('figures per scenario', () => {
     const col = (v: number | undefined) => (v === undefined ? '-' : String(v));
     // eslint-disable-next-line no-console
