@@ -192,7 +192,7 @@ export class SpamKey {
   shared: SharedCounts | undefined;
   /** Muted because another collector's AUTO rule mutes the key. */
   follower = false;
-  /** The followed rule's reason. */
+  /** The followed (or adopted) rule's reason. */
   followReason = '';
   /** The AUTO rule of the current mute was seen in force (so its disappearance means a release elsewhere). */
   ruleSeen = false;
@@ -217,6 +217,8 @@ export type BalancerEvent =
   | { type: 'mute'; key: SpamKey; timeMs: number; figures: DetectionFigures; muteForMs: number; reason: string }
   /** Muted as a follower of another collector's AUTO rule (no control call to make). */
   | { type: 'follow'; key: SpamKey; timeMs: number; reason: string }
+  /** An AUTO rule this collector made before a restart, muted here again as its own (adoptRules). */
+  | { type: 'adopt'; key: SpamKey; timeMs: number; reason: string }
   | {
       type: 'unmute';
       key: SpamKey;
@@ -708,9 +710,6 @@ export class SpamBalancer {
 
   private mute(k: SpamKey, nowMs: number, bucket: number, fig: DetectionFigures, events: BalancerEvent[]): void {
     const p = this.params;
-    // Late counts of a previous mute close that mute's accounting first.
-    if (k.pendingSdk + k.pendingCollector > 0) this.summarize(k, nowMs, true, events);
-    k.summaryDueMs = Infinity;
     if (nowMs - k.releasedAtMs <= p.flapWindowMs) {
       const interval = nowMs - k.mutedAtMs;
       const seenBefore = k.periodMs > 0 && Math.abs(interval - k.periodMs) <= PERIOD_TOLERANCE * k.periodMs;
@@ -721,21 +720,39 @@ export class SpamBalancer {
       k.periodMs = 0;
     }
     const muteForMs = Math.min(p.maxMuteMs, p.minMuteMs * Math.pow(2, k.flapLevel));
+    const triggerLevel = p.strategy === 'entropy' ? p.minRate : Math.max(p.minRate, p.zMinRatio * fig.baselineRate);
+    this.beginMute(k, nowMs, bucket, { follower: false, untilMs: nowMs + muteForMs, triggerLevel, figures: fig }, events);
+    events.push({ type: 'mute', key: k, timeMs: nowMs, figures: fig, muteForMs, reason: reasonOf(k, fig) });
+  }
+
+  /**
+   * Puts a key in 'muted' (its own mute, a follower's or an adopted one) with fresh
+   * accounts: late counts of a previous mute close that mute's accounting first.
+   */
+  private beginMute(
+    k: SpamKey,
+    nowMs: number,
+    bucket: number,
+    m: { follower: boolean; untilMs: number; triggerLevel: number; figures: DetectionFigures | undefined; reason?: string },
+    events: BalancerEvent[],
+  ): void {
+    if (k.pendingSdk + k.pendingCollector > 0) this.summarize(k, nowMs, true, events);
+    k.summaryDueMs = Infinity;
     k.state = 'muted';
-    k.follower = false;
-    k.ruleSeen = false;
+    k.follower = m.follower;
+    if (m.reason !== undefined) k.followReason = m.reason;
+    k.ruleSeen = m.follower;
     k.streak = 0;
     k.mutedAtMs = nowMs;
-    k.muteUntilMs = nowMs + muteForMs;
-    k.triggerLevel = p.strategy === 'entropy' ? p.minRate : Math.max(p.minRate, p.zMinRatio * fig.baselineRate);
-    k.offered = new BucketCounter(p.releaseWindowBuckets, bucket);
-    k.figures = fig;
+    k.muteUntilMs = m.untilMs;
+    k.triggerLevel = m.triggerLevel;
+    k.offered = new BucketCounter(this.params.releaseWindowBuckets, bucket);
+    k.figures = m.figures;
     k.summaryFromMs = nowMs;
     k.lateUntilMs = Infinity;
     k.totalSdk = 0;
     k.totalCollector = 0;
     this.detachFromFunction(k, bucket);
-    events.push({ type: 'mute', key: k, timeMs: nowMs, figures: fig, muteForMs, reason: reasonOf(k, fig) });
   }
 
   /**
@@ -817,6 +834,20 @@ export class SpamBalancer {
     return events;
   }
 
+  /**
+   * Closes every account now without lifting any mute (shutdown with durable mutes:
+   * the AUTO rules stay for a restarted collector to adopt): a final summary for
+   * every key with pending counts.
+   */
+  closeAccounts(nowMs: number): BalancerEvent[] {
+    const events: BalancerEvent[] = [];
+    for (const k of this.keys()) {
+      if (k.pendingSdk + k.pendingCollector > 0) this.summarize(k, nowMs, true, events);
+      k.summaryDueMs = Infinity;
+    }
+    return events;
+  }
+
   // ---- several collectors (shared rates, followers) ----------------------
 
   private countShared(k: SpamKey, sc: SharedCounts, bucket: number): void {
@@ -890,19 +921,11 @@ export class SpamBalancer {
    * the balancer's and are ignored.
    */
   followRules(rules: readonly PeerMute[], nowMs: number, skip?: (k: SpamKey) => boolean): BalancerEvent[] {
-    const p = this.params;
     const bucket = this.bucketOf(nowMs);
     const events: BalancerEvent[] = [];
     const present = new Set<SpamKey>();
     for (const r of rules) {
-      const t = r.target;
-      const isTemplate = t.templateId !== undefined && t.templateId !== 0n && !t.function;
-      const isFunction = !isTemplate && (t.templateId === undefined || t.templateId === 0n) && !!t.function;
-      if (t.service === '' || (isTemplate ? !p.templates : isFunction ? !p.functions : true)) continue;
-      const svc = this.service(t.service, t.instance ?? '');
-      const k = isTemplate
-        ? (svc.templates.get(t.templateId!) ?? this.createKey(svc, 'template', t.templateId!, '', nowMs, bucket))
-        : (svc.functions.get(t.function!) ?? this.createKey(svc, 'function', 0n, t.function!, nowMs, bucket));
+      const k = this.ruleKey(r.target, nowMs, bucket);
       if (k === undefined) continue;
       present.add(k);
       if (k.state === 'muted') k.ruleSeen = true;
@@ -916,24 +939,43 @@ export class SpamBalancer {
     return events;
   }
 
+  /**
+   * The AUTO rules this collector made (its control writer's, found in force after a
+   * restart: graceful, where shutdown keeps them, or kill -9): a tracked or new key
+   * they name that is normal here is muted again as this collector's own mute (not
+   * a follower), unless `skip` says this collector is clearing the rule. What was
+   * lost with the old process is its figures: the mute is judged again once
+   * release.window of offered counts (SDK reports + collector drops) is in — released
+   * when they fell to release.ratio x min_rate, else held and summarised as usual.
+   */
+  adoptRules(rules: readonly PeerMute[], nowMs: number, skip?: (k: SpamKey) => boolean): BalancerEvent[] {
+    const p = this.params;
+    const bucket = this.bucketOf(nowMs);
+    const events: BalancerEvent[] = [];
+    for (const r of rules) {
+      const k = this.ruleKey(r.target, nowMs, bucket);
+      if (k === undefined || k.state !== 'normal' || skip?.(k)) continue;
+      this.beginMute(k, nowMs, bucket, { follower: false, untilMs: nowMs + p.releaseWindowBuckets * p.bucketMs, triggerLevel: p.minRate, figures: undefined, reason: r.reason }, events);
+      this.attend(k);
+      events.push({ type: 'adopt', key: k, timeMs: nowMs, reason: r.reason });
+    }
+    return events;
+  }
+
+  /** The key a rule's target names (created when new), if the balancer judges such keys. */
+  private ruleKey(t: MuteTarget, nowMs: number, bucket: number): SpamKey | undefined {
+    const p = this.params;
+    const isTemplate = t.templateId !== undefined && t.templateId !== 0n && !t.function;
+    const isFunction = !isTemplate && (t.templateId === undefined || t.templateId === 0n) && !!t.function;
+    if (t.service === '' || (isTemplate ? !p.templates : isFunction ? !p.functions : true)) return undefined;
+    const svc = this.service(t.service, t.instance ?? '');
+    return isTemplate
+      ? (svc.templates.get(t.templateId!) ?? this.createKey(svc, 'template', t.templateId!, '', nowMs, bucket))
+      : (svc.functions.get(t.function!) ?? this.createKey(svc, 'function', 0n, t.function!, nowMs, bucket));
+  }
+
   private follow(k: SpamKey, nowMs: number, bucket: number, reason: string, events: BalancerEvent[]): void {
-    if (k.pendingSdk + k.pendingCollector > 0) this.summarize(k, nowMs, true, events);
-    k.summaryDueMs = Infinity;
-    k.state = 'muted';
-    k.follower = true;
-    k.followReason = reason;
-    k.ruleSeen = true;
-    k.streak = 0;
-    k.mutedAtMs = nowMs;
-    k.muteUntilMs = Infinity;
-    k.triggerLevel = 0;
-    k.offered = new BucketCounter(this.params.releaseWindowBuckets, bucket);
-    k.figures = undefined;
-    k.summaryFromMs = nowMs;
-    k.lateUntilMs = Infinity;
-    k.totalSdk = 0;
-    k.totalCollector = 0;
-    this.detachFromFunction(k, bucket);
+    this.beginMute(k, nowMs, bucket, { follower: true, untilMs: Infinity, triggerLevel: 0, figures: undefined, reason }, events);
     this.attend(k);
     events.push({ type: 'follow', key: k, timeMs: nowMs, reason });
   }

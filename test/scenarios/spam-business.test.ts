@@ -306,6 +306,46 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
     expectExact(f);
   });
 
+  describe.each(['graceful', 'kill'] as const)('a collector restart (%s) in the middle of a mute', (how) => {
+    test('the restarted collector knows its mute: keeps it, summarises it, releases it when the spam stops', async () => {
+      const sc = new Scenario();
+      await sc.start();
+      const bg = background(sc, 'ingest', 160_000);
+      const spam = site('ingest', 'dropping malformed line from {}', 'Parser.parse');
+      sc.generate({ site: spam, rate: 1500, fromMs: 20_000, toMs: 100_000, args: () => ['10.0.0.7'] });
+      let lostWithProcess = 0;
+      sc.at(50_000, async () => {
+        // What the old process had counted but not summarised yet: lost with it on kill -9.
+        if (how === 'kill') for (const m of sc.processor.activeMutes()) lostWithProcess += m.sdkDropped + m.collectorDropped;
+        await sc.restart(how);
+      });
+      await sc.runUntil(160_000);
+      await sc.finish(160_000);
+      const key = siteTemplateKey(spam);
+      const mutes = sc.decisions.filter((d) => d.action === 'mute');
+      const unmutes = sc.unmutes().filter((u) => u.key === key);
+      const f = record(sc, `restart (${how}) while muted`, [spam, ...bg], [spam], {
+        muteMs: sc.sdkMutedAt(key)! - 20_000,
+        releaseMs: unmutes.length > 0 ? unmutes[unmutes.length - 1].atMs - sc.startMs - 100_000 : undefined,
+        note: how === 'kill' ? `${lostWithProcess} counted by the killed process, unsummarised` : '',
+      });
+      // One decision by the first process, adopted (not judged anew) by the second.
+      expect(mutes.map((m) => m.reason.split(':')[0])).toEqual(['spam (both)', 'adopted']);
+      // The SDK was never unmuted while the spam went on: no spam stored after the first second.
+      expect(sc.plane.sdkUnmutedAt.filter((u) => u.key === key).map((u) => u.atMs - sc.startMs > 100_000)).toEqual([true]);
+      expect(f.stored - sc.groundTruth(bg).delivered).toBeLessThan(1500);
+      // Released by the restarted collector once the spam stopped (not by the rule's time to live).
+      expect(unmutes).toHaveLength(1);
+      expect(unmutes[0].reason).toBe('rate_fell');
+      expect(unmutes[0].atMs - sc.startMs - 100_000).toBeLessThanOrEqual(11_000);
+      expect(sc.plane.autos.size).toBe(0);
+      // Nothing silent: every drop is in a summary, but what a killed process had not summarised.
+      expect(f.stored + f.sdkMuted + f.collectorDropped).toBe(f.logged);
+      expect(f.summarised + lostWithProcess).toBe(f.sdkMuted + f.collectorDropped);
+      expect(f.falseMutedRecords).toBe(0);
+    });
+  });
+
   test('figures per scenario', () => {
     const col = (v: number | undefined) => (v === undefined ? '-' : String(v));
     // eslint-disable-next-line no-console

@@ -24,7 +24,7 @@ import { TemplateDictionary } from '../../collector/templates/dictionary';
 import { templateIdOf } from '../../sdk/template-id';
 import { spamProcessorFactory, type SpamProcessorConfig } from '../../processors/spam/factory';
 import { SpamProcessor } from '../../processors/spam/processor';
-import type { AutoMuteSink, ManualMode, MuteTarget } from '../../processors/spam/control-sink';
+import type { AutoMuteSink, ManualMode, MuteTarget, PeerMute } from '../../processors/spam/control-sink';
 import { appendMutedReport, type MutedReport } from '../../processors/spam/sdk-report';
 import { SUMMARY_EVENT, SUPPRESSED } from '../../processors/spam/summary';
 import type { SuppressionRow } from '../../collector/storage/suppression-store';
@@ -178,7 +178,10 @@ interface ScheduledPush {
 
 /** An AutoMuteSink with the control plane's precedence (manual ON/OFF win over AUTO), pushing to simulated SDKs. */
 export class ScenarioControlPlane implements AutoMuteSink {
+  /** The collector's name on its rules (the same across restarts, as collector/control/store.ts's). */
+  readonly writerName = 'collector@scenario';
   readonly autos = new Map<string, MuteTarget>();
+  private readonly reasons = new Map<string, string>();
   readonly manual = new Map<string, { target: MuteTarget; mode: ManualMode }>();
   readonly calls: { op: 'setAuto' | 'clearAuto'; target: MuteTarget; reason?: string; ttlMs?: number; atMs: number }[] = [];
   /** When each target's mute took effect in its SDK (the SDK applied a rule set muting it), in order. */
@@ -196,13 +199,20 @@ export class ScenarioControlPlane implements AutoMuteSink {
   setAuto(target: MuteTarget, reason: string, options?: { ttlMs?: number }): void {
     this.calls.push({ op: 'setAuto', target, reason, ttlMs: options?.ttlMs, atMs: this.clock() });
     this.autos.set(ruleKey(target), target);
+    this.reasons.set(ruleKey(target), reason);
     this.schedule(target.service);
   }
 
   clearAuto(target: MuteTarget): void {
     this.calls.push({ op: 'clearAuto', target, atMs: this.clock() });
     this.autos.delete(ruleKey(target));
+    this.reasons.delete(ruleKey(target));
     this.schedule(target.service);
+  }
+
+  /** The AUTO rules in force (the rule view a restarted processor adopts its own from). */
+  autoMutes(): PeerMute[] {
+    return [...this.autos].map(([k, target]) => ({ target, reason: this.reasons.get(k) ?? '', owner: this.writerName }));
   }
 
   manualModeOf(target: MuteTarget): ManualMode | undefined {
@@ -306,12 +316,14 @@ export class Scenario {
   readonly logger = createMemoryLogger();
   readonly templates = new TemplateDictionary();
   readonly plane: ScenarioControlPlane;
-  readonly processor: SpamProcessor;
+  /** The running processor (replaced by restart()). */
+  processor: SpamProcessor;
   readonly decisions: SuppressionRow[] = [];
+  private readonly config: SpamProcessorConfig;
   private readonly generators: GeneratorState[] = [];
   private nextEvalMs: number;
   private readonly evalMs: number;
-  private readonly timed: { atMs: number; run: () => void }[] = [];
+  private readonly timed: { atMs: number; run: () => void | Promise<void> }[] = [];
   private readonly sdkBatchDelayMs: number;
 
   constructor(opts: ScenarioOptions = {}) {
@@ -323,14 +335,31 @@ export class Scenario {
     const cfg = { ...spamProcessorFactory.createDefaultConfig(), store: false, ...opts.config } as SpamProcessorConfig;
     const errors = spamProcessorFactory.validate!(cfg);
     if (errors.length) throw new Error(errors.join('; '));
-    this.processor = new SpamProcessor({ id: 'spam', metrics: this.metrics, logger: this.logger }, cfg, this.downstream, {
+    this.config = cfg;
+    this.processor = this.newProcessor();
+    this.evalMs = this.processor.config.evaluationIntervalMs;
+    this.nextEvalMs = this.startMs + this.evalMs;
+  }
+
+  private newProcessor(): SpamProcessor {
+    return new SpamProcessor({ id: 'spam', metrics: this.metrics, logger: this.logger }, this.config, this.downstream, {
       clock: () => this.nowMs,
       timer: false,
       sink: this.plane,
       listeners: [{ onDecision: (row) => this.decisions.push(row) }],
     });
-    this.evalMs = this.processor.config.evaluationIntervalMs;
-    this.nextEvalMs = this.startMs + this.evalMs;
+  }
+
+  /**
+   * Restarts the collector's processor now: 'graceful' shuts it down first (it keeps
+   * its AUTO rules for the next one), 'kill' abandons it as kill -9 would (what it had
+   * not summarised is lost with it). The control plane (the durable rules), the SDKs
+   * and everything downstream stay.
+   */
+  async restart(how: 'graceful' | 'kill'): Promise<void> {
+    if (how === 'graceful') await this.processor.shutdown();
+    this.processor = this.newProcessor();
+    await this.processor.start(this.host);
   }
 
   get host(): Host {
@@ -361,8 +390,8 @@ export class Scenario {
     this.generators.push({ g: abs, nextMs: abs.fromMs, n: 0, rnd });
   }
 
-  /** Runs `fn` at a time relative to the scenario start. */
-  at(relativeMs: number, fn: () => void): void {
+  /** Runs `fn` at a time relative to the scenario start (awaited before time moves on). */
+  at(relativeMs: number, fn: () => void | Promise<void>): void {
     this.timed.push({ atMs: this.startMs + relativeMs, run: fn });
     this.timed.sort((a, b) => a.atMs - b.atMs);
   }
@@ -373,7 +402,7 @@ export class Scenario {
     while (this.nowMs < end) {
       this.nowMs = Math.min(end, this.nowMs + this.stepMs);
       const now = this.nowMs;
-      while (this.timed.length > 0 && this.timed[0].atMs <= now) this.timed.shift()!.run();
+      while (this.timed.length > 0 && this.timed[0].atMs <= now) await this.timed.shift()!.run();
       this.plane.deliver(now);
       for (const st of this.generators) {
         const g = st.g;
