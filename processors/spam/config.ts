@@ -143,7 +143,7 @@ export interface SpamProcessorConfig {
   };
   /** Geometric growth (a ramp doubling every few seconds) counts as a rate anomaly. */
   growth?: {
-    /** Width of one compared segment (default 15s, whole buckets; 4 segments must fit in rate_window + history). */
+    /** Width of one compared segment (default 15s, whole buckets; shortened so that 4 segments fit in rate_window + history). */
     segment: string | number;
     /** Each of the last three segments holds at least ratio x the records of the one before (default 1.4; 0 = off). */
     ratio: number;
@@ -423,8 +423,8 @@ export function resolveSpamConfig(c: SpamProcessorConfig, errors: string[] = [])
   const growth = c.growth ?? defaults.growth!;
   const warmup = c.warmup ?? defaults.warmup!;
   const growthRatio = number(growth.ratio, 'growth.ratio', (n) => n === 0 || n > 1, '0 (off) or a number > 1');
-  const growthSegmentBuckets = buckets(growth.segment, 'growth.segment', bucketMs);
-  if (growthRatio > 0 && 4 * growthSegmentBuckets > windowBuckets + historyBuckets) errors.push('growth.segment: 4 segments must fit in rate_window + history');
+  // Four segments must fit in what a key remembers (rate_window + history): a longer segment is shortened to fit.
+  const growthSegmentBuckets = Math.min(buckets(growth.segment, 'growth.segment', bucketMs), Math.floor((windowBuckets + historyBuckets) / 4));
 
   if (typeof c.endpoint !== 'string' || (c.endpoint !== '' && !/^(chdb:\/\/.+|https?:\/\/.+)$/.test(c.endpoint))) {
     errors.push(`endpoint: must be '' or chdb://<folder> or http(s)://host:port, got ${JSON.stringify(c.endpoint)}`);

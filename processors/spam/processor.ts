@@ -189,6 +189,8 @@ export class SpamProcessor implements Processor {
   private exchange: SharedRatesExchange | undefined;
   private ratesStore: SpamRatesStore | undefined;
   private autoRules: AutoRuleView | undefined;
+  /** This collector's AUTO rules found in force are still to be adopted (followPeerMutes). */
+  private adoptPending = true;
   private autoRulesVersion: unknown;
   private lastIgnored = { late: 0, bucketWidth: 0, ahead: 0 };
   private timer: NodeJS.Timeout | undefined;
@@ -553,9 +555,11 @@ export class SpamProcessor implements Processor {
   }
 
   /**
-   * When the AUTO rules in force changed: adopts this collector's own rules that no
-   * mute here holds (made before a restart; balancer.adoptRules) and, with
-   * shared_rates, follows the others' (balancer.followRules).
+   * When the AUTO rules in force changed: the first time the rules are loaded,
+   * adopts this collector's own rules (made before a restart; balancer.adoptRules;
+   * once only: collectors of one host share a writer name, and a rule of theirs that
+   * appears later is another's decision, not an orphan); with shared_rates, follows
+   * the others' (balancer.followRules).
    */
   private followPeerMutes(nowMs: number): BalancerEvent[] {
     const view = this.autoRules;
@@ -567,7 +571,11 @@ export class SpamProcessor implements Processor {
     // A key whose rule this processor is clearing is not to follow (or adopt) its own rule on its way out.
     const clearing = (k: SpamKey) => this.sync.get(k)?.op === 'clear';
     const me = this.sink?.writerName;
-    const events = me === undefined ? [] : this.balancer.adoptRules(rules.filter((r) => r.owner === me), nowMs, clearing);
+    let events: BalancerEvent[] = [];
+    if (this.adoptPending && me !== undefined && (this.sink as { ready?: boolean }).ready !== false) {
+      this.adoptPending = false;
+      events = this.balancer.adoptRules(rules.filter((r) => r.owner === me), nowMs, clearing);
+    }
     if (this.config.sharedRates.enabled) events.push(...this.balancer.followRules(rules, nowMs, clearing));
     return events;
   }
