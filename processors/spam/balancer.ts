@@ -388,6 +388,16 @@ export class SpamBalancer {
     return key;
   }
 
+  /**
+   * Moves a key's rate history to `bucket`: buckets leaving its window are its
+   * normal traffic (baseline) while it is normal, and its peak traffic too unless
+   * it is on its way to a mute (a positive streak: a burst about to be muted is
+   * never learnt as a rate the key had).
+   */
+  private advanceRate(k: SpamKey, bucket: number): void {
+    k.rate.advance(bucket, k.state === 'normal', k.state === 'normal' && k.streak === 0);
+  }
+
   private attend(k: SpamKey): void {
     if (!k.attention) {
       k.attention = true;
@@ -398,7 +408,7 @@ export class SpamBalancer {
   private count(k: SpamKey, args: readonly string[] | undefined, nowMs: number, bucket: number, templateId: bigint): void {
     // Back after a silence (a restarted service): learnt again before it is judged.
     if (nowMs - k.lastSeenMs >= this.params.silenceMs) k.learnUntilMs = Math.max(k.learnUntilMs, nowMs + this.params.warmupMs);
-    if (bucket !== k.rate.currentBucket) k.rate.advance(bucket, k.state === 'normal');
+    if (bucket !== k.rate.currentBucket) this.advanceRate(k, bucket);
     k.rate.add(1);
     if (k.shared !== undefined) this.countShared(k, k.shared, bucket);
     k.sample.add(args, templateId);
@@ -522,7 +532,7 @@ export class SpamBalancer {
 
   private evaluateKey(k: SpamKey, nowMs: number, bucket: number, seq: number, events: BalancerEvent[]): void {
     const p = this.params;
-    k.rate.advance(bucket, k.state === 'normal');
+    this.advanceRate(k, bucket);
     k.offered?.advance(bucket);
     k.shared?.finalize(bucket - this.lagBuckets, k.state === 'normal');
     if (k.state === 'muted') {
@@ -765,7 +775,7 @@ export class SpamBalancer {
     // The others' counts of the function still hold the template's records for a while.
     if (fk?.shared) fk.shared.blockedUntilBucket = Math.max(fk.shared.blockedUntilBucket, bucket + this.params.windowBuckets + this.lagBuckets + this.flushBuckets);
     if (fk === undefined || fk.state === 'muted') return;
-    fk.rate.advance(bucket, fk.state === 'normal');
+    this.advanceRate(fk, bucket);
     fk.rate.subtract((ago) => k.rate.bucketCount(ago));
   }
 
@@ -944,9 +954,10 @@ export class SpamBalancer {
    * restart: graceful, where shutdown keeps them, or kill -9): a tracked or new key
    * they name that is normal here is muted again as this collector's own mute (not
    * a follower), unless `skip` says this collector is clearing the rule. What was
-   * lost with the old process is its figures: the mute is judged again once
-   * release.window of offered counts (SDK reports + collector drops) is in — released
-   * when they fell to release.ratio x min_rate, else held and summarised as usual.
+   * lost with the old process is its figures: the mute is judged again after
+   * min_mute (the SDKs reconnect and report their drops meanwhile) on its offered
+   * counts (SDK reports + collector drops) over release.window — released when they
+   * fell to release.ratio x min_rate, else held and summarised as usual.
    */
   adoptRules(rules: readonly PeerMute[], nowMs: number, skip?: (k: SpamKey) => boolean): BalancerEvent[] {
     const p = this.params;
@@ -955,7 +966,9 @@ export class SpamBalancer {
     for (const r of rules) {
       const k = this.ruleKey(r.target, nowMs, bucket);
       if (k === undefined || k.state !== 'normal' || skip?.(k)) continue;
-      this.beginMute(k, nowMs, bucket, { follower: false, untilMs: nowMs + p.releaseWindowBuckets * p.bucketMs, triggerLevel: p.minRate, figures: undefined, reason: r.reason }, events);
+      // Held min_mute at least: the SDKs report their drops only once they reconnected to this process.
+      const untilMs = nowMs + Math.max(p.minMuteMs, p.releaseWindowBuckets * p.bucketMs);
+      this.beginMute(k, nowMs, bucket, { follower: false, untilMs, triggerLevel: p.minRate, figures: undefined, reason: r.reason }, events);
       this.attend(k);
       events.push({ type: 'adopt', key: k, timeMs: nowMs, reason: r.reason });
     }

@@ -111,9 +111,10 @@ export class RateHistory {
   /**
    * Moves the current bucket forward to `bucket` (earlier buckets are ignored).
    * Buckets leaving the recent window enter the baseline when `admit` (the key is
-   * normal), else they are discarded.
+   * normal), else they are discarded; they count toward the peak (peakCount) only
+   * when also `learnPeak` (the key is not on its way to a mute).
    */
-  advance(bucket: number, admit: boolean): void {
+  advance(bucket: number, admit: boolean, learnPeak = admit): void {
     const steps = bucket - this.currentBucket;
     if (steps <= 0) return;
     const w = this.windowBuckets;
@@ -124,25 +125,25 @@ export class RateHistory {
       const idx = (this.head + i) % w;
       const c = this.recent[idx];
       if (this.unobservedSlots > 0) this.unobservedSlots--;
-      else if (admit) this.push(c);
+      else if (admit) this.push(c, learnPeak);
       this.windowSum -= c;
       this.recent[idx] = 0;
     }
     if (admit && steps > w) {
       const zeros = Math.min(steps - w, this.historyBuckets);
-      for (let i = 0; i < zeros; i++) this.push(0);
+      for (let i = 0; i < zeros; i++) this.push(0, learnPeak);
     }
     this.head = (this.head + steps) % w;
     this.currentBucket = bucket;
   }
 
-  private push(c: number): void {
+  private push(c: number, learnPeak: boolean): void {
     const h = this.historyBuckets;
     // The newest windowBuckets pushed counts: the busiest rate window of the baseline.
     if (this.windowBuckets < h) {
       if (this.baseFilled >= this.windowBuckets) this.pushedWindowSum -= this.baseline[(this.basePos - this.windowBuckets + h) % h];
       this.pushedWindowSum += c;
-      if (this.pushedWindowSum >= this.peakCount(this.currentBucket)) {
+      if (learnPeak && this.pushedWindowSum >= this.peakCount(this.currentBucket)) {
         this.peakWindowCount = this.pushedWindowSum;
         this.peakBucket = this.currentBucket;
       }
