@@ -648,7 +648,8 @@ export class SpamBalancer {
       if (a.rate < p.warmupRate) return fig;
     }
     const zAnomaly = zscoreFires(a, p) && a.rate > p.zPeakRatio * this.peakOf(history, nowMs);
-    fig.growth = !zAnomaly && this.grows(history);
+    // Growth puts the current rate well above the mean of the segments before it: a cheap test first.
+    fig.growth = !zAnomaly && p.growthRatio > 0 && a.rate >= p.growthRatio * a.baselineRate && this.grows(history);
     const anomaly = zAnomaly || fig.growth;
     if (p.strategy === 'zscore' || (p.strategy === 'both' && !anomaly)) {
       fig.positive = p.strategy === 'zscore' && anomaly;
