@@ -79,6 +79,11 @@
  * release, up to max_mute) and its offered rate (records the SDKs reported dropped
  * plus records dropped here, over release.window) fell to release.ratio x the
  * rate that triggered the mute. Two thresholds and a minimum time: no flapping.
+ * A key muted again at the same interval as the mute before (within 25 %) is a
+ * periodic pattern: its mute time is not doubled again, and it is released only
+ * once its drops stopped for a whole period (never between rounds nor at the
+ * start of the next one). A strategy switch judges every mute again under the new
+ * strategy (released as strategy_changed when it would not mute the key now).
  * An SDK that does not report its drops (one predating RecordBatch.muted_counts)
  * shows an offered rate of 0: its mute is lifted after the mute time, and spam still
  * going on is muted again within seconds, for twice as long.
@@ -221,6 +226,9 @@ export interface SpamProcessorConfig {
    * AUTO decisions are handed to the control plane with this time to live and renewed
    * every control_ttl / 4 while the key stays muted (default 5m; 0 = no expiry): if
    * this collector dies, its mutes lapse by themselves instead of holding for ever.
+   * With a time to live, a graceful shutdown keeps the AUTO rules (a last summary
+   * closes their counts) and a restarted collector adopts them as its own mutes
+   * (processor.ts "Restarts"); with 0 a shutdown lifts them.
    */
   control_ttl: string | number;
   /** Keys tracked at most (default 100000); records of further keys pass unjudged (counted). */
