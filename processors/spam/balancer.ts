@@ -32,8 +32,10 @@
  *                 function after one of its templates was released) also >=
  *                 warmup.rate. Then the strategy (config.ts): zscore fires on a rate
  *                 anomaly against the key's own history (detectors/zscore.ts) above
- *                 zscore.peak_ratio x the busiest window the key had while normal,
- *                 or on geometric growth (growth.*);
+ *                 zscore.peak_ratio x the busiest window the key had while normal
+ *                 (a new sender scope of a service starts from the busiest window of
+ *                 the same key in the service's other scopes: a restart under a new
+ *                 instance id, one more replica), or on geometric growth (growth.*);
  *                 entropy on repeated arguments (detectors/entropy.ts); both needs
  *                 both. trigger_evaluations consecutive positives mute the key,
  *                 unless a manual rule covers it ('on'/'off': the key is
@@ -253,6 +255,8 @@ const GROWTH_SEGMENTS = 4;
 export class SpamBalancer {
   readonly params: BalancerParams;
   private readonly services = new Map<string, ServiceKeys>();
+  /** The sender scopes of each service name (the service's own history for a new instance: createKey). */
+  private readonly scopesByName = new Map<string, ServiceKeys[]>();
   private attentionList: SpamKey[] = [];
   private keyCount = 0;
   private seq = 0;
@@ -323,6 +327,9 @@ export class SpamBalancer {
     if (!s) {
       s = { name, instance, protectedFunctions: new Set(), templates: new Map(), functions: new Map() };
       this.services.set(id, s);
+      const siblings = this.scopesByName.get(name);
+      if (siblings) siblings.push(s);
+      else this.scopesByName.set(name, [s]);
     }
     return s;
   }
@@ -377,6 +384,9 @@ export class SpamBalancer {
     );
     key.learnUntilMs = nowMs + p.warmupMs;
     key.rate.peakHalfLifeBuckets = PEAK_HALF_LIFE_MS / p.bucketMs;
+    // A new sender of a known service (a restart under a new service.instance.id, one more
+    // replica) starts from the busiest rate the service's other senders had for the key.
+    key.rate.seedPeak(this.siblingPeak(svc, kind, templateId, fn, bucket), bucket);
     if (this.lagBuckets > 0 && svc.instance === '') {
       const first = bucket - this.lagBuckets;
       key.shared = new SharedCounts(p.windowBuckets, p.historyBuckets, this.ringSize, this.offeredRingSize, first, first - this.startBucket);
@@ -396,6 +406,17 @@ export class SpamBalancer {
    */
   private advanceRate(k: SpamKey, bucket: number): void {
     k.rate.advance(bucket, k.state === 'normal', k.state === 'normal' && k.streak === 0);
+  }
+
+  /** The highest peak (records per rate window) of the same key in the service's other sender scopes. */
+  private siblingPeak(svc: ServiceKeys, kind: KeyKind, templateId: bigint, fn: string, bucket: number): number {
+    let peak = 0;
+    for (const s of this.scopesByName.get(svc.name) ?? []) {
+      if (s === svc) continue;
+      const k = kind === 'template' ? s.templates.get(templateId) : s.functions.get(fn);
+      if (k !== undefined) peak = Math.max(peak, k.rate.peakCount(bucket));
+    }
+    return peak;
   }
 
   private attend(k: SpamKey): void {
@@ -1012,7 +1033,13 @@ export class SpamBalancer {
           this.keyCount--;
         }
       }
-      if (s.templates.size === 0 && s.functions.size === 0) this.services.delete(name);
+      if (s.templates.size === 0 && s.functions.size === 0) {
+        this.services.delete(name);
+        const siblings = this.scopesByName.get(s.name);
+        const rest = siblings?.filter((x) => x !== s) ?? [];
+        if (rest.length > 0) this.scopesByName.set(s.name, rest);
+        else this.scopesByName.delete(s.name);
+      }
     }
   }
 }

@@ -116,20 +116,26 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
     expect(f.falseMutedRecords).toBe(0);
   });
 
-  test('zscore: a service restarting after 80 s of silence keeps its normal templates', async () => {
+  const restarts = [
+    // The same process identity back after 80 s without a record.
+    { name: 'zscore restart after 80 s', rates: [20, 25, 30, 40, 50], before: undefined, after: undefined, downMs: 80_000 },
+    // A new process (new service.instance.id) after 20 s, with templates busier than warmup.rate.
+    { name: 'zscore restart, new instance', rates: [40, 60, 80, 100, 150], before: 'api-a', after: 'api-b', downMs: 20_000 },
+  ];
+  test.each(restarts)('zscore: a restarted service keeps its normal templates ($name)', async ({ name, rates, before, after, downMs }) => {
     const sc = new Scenario({ config: { strategy: 'zscore' } });
     await sc.start();
     const texts = ['request {} served', 'cache {} hit', 'session {} renewed', 'item {} viewed', 'query {} planned'];
-    const rates = [20, 25, 30, 40, 50];
     const sites = texts.map((t) => site('api', t, `Api.${t.split(' ')[0]}`));
-    // Up 0-60 s, down (no record at all) 60-140 s, up again 140-220 s.
+    // Up 0-60 s, down (no record at all) for downMs, up again for 80 s.
+    const backMs = 60_000 + downMs;
     for (const [i, s] of sites.entries()) {
-      sc.generate({ site: s, rate: rates[i], fromMs: 0, toMs: 60_000, seed: 10 + i, args: (_n, r) => [randomId(r)] });
-      sc.generate({ site: s, rate: rates[i], fromMs: 140_000, toMs: 220_000, seed: 20 + i, args: (_n, r) => [randomId(r)] });
+      sc.generate({ site: s, instance: before, rate: rates[i], fromMs: 0, toMs: 60_000, seed: 10 + i, args: (_n, r) => [randomId(r)] });
+      sc.generate({ site: s, instance: after, rate: rates[i], fromMs: backMs, toMs: backMs + 80_000, seed: 20 + i, args: (_n, r) => [randomId(r)] });
     }
-    await sc.runUntil(220_000);
-    await sc.finish(220_000);
-    const f = record(sc, 'zscore restart after 80 s', sites);
+    await sc.runUntil(backMs + 80_000);
+    await sc.finish(backMs + 80_000);
+    const f = record(sc, name, sites);
     expect(sc.mutes()).toEqual([]);
     expect(f.falseMutedRecords).toBe(0);
   });

@@ -211,6 +211,14 @@ export class RateHistory {
     return this.peakWindowCount * Math.pow(0.5, Math.max(0, bucket - this.peakBucket) / this.peakHalfLifeBuckets);
   }
 
+  /** Starts the peak at `count` records per window (another history's, e.g. the same key of another sender). */
+  seedPeak(count: number, bucket: number): void {
+    if (count > this.peakCount(bucket)) {
+      this.peakWindowCount = count;
+      this.peakBucket = bucket;
+    }
+  }
+
   get baselineBuckets(): number {
     return this.baseFilled;
   }
