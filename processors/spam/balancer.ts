@@ -414,7 +414,8 @@ export class SpamBalancer {
     for (const s of this.scopesByName.get(svc.name) ?? []) {
       if (s === svc) continue;
       const k = kind === 'template' ? s.templates.get(templateId) : s.functions.get(fn);
-      if (k !== undefined) peak = Math.max(peak, k.rate.peakCount(bucket));
+      // Another sender's level counts whether or not it receded: it is not this key's ramp.
+      if (k !== undefined) peak = Math.max(peak, k.rate.peakCount(bucket, true));
     }
     return peak;
   }

@@ -185,6 +185,34 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
     expectExact(f);
   });
 
+  test.each([1, 5])('a linear ramp (+%i records/s every second) of identical records is muted before it reaches 100/s', async (slope) => {
+    const sc = new Scenario();
+    await sc.start();
+    const bg = background(sc, 'ingest', 260_000);
+    const spam = site('ingest', 'queue {} backlog growing', 'Queue.watch');
+    // One generator per second at the rate of that second: 0, slope, 2 x slope, ... up to 1000/s.
+    const steps: Generator[] = [];
+    for (let t = 0; t * slope < 1000 && t < 240; t++) {
+      if (t > 0) steps.push({ site: spam, rate: t * slope, fromMs: 10_000 + t * 1000, toMs: 11_000 + t * 1000, seed: t, args: () => ['jobs'] });
+    }
+    for (const g of steps) sc.generate(g);
+    const endMs = steps[steps.length - 1].toMs;
+    await sc.runUntil(endMs + 20_000);
+    await sc.finish(endMs + 20_000);
+    const key = siteTemplateKey(spam);
+    const mutedAt = sc.sdkMutedAt(key);
+    const rateAtMute = mutedAt === undefined ? undefined : Math.round(((mutedAt - 10_000) / 1000) * slope);
+    const f = record(sc, `linear ramp +${slope}/s per s`, [spam, ...bg], [spam], {
+      muteMs: mutedAt === undefined ? undefined : mutedAt - 10_000,
+      releaseMs: releasedAfter(sc, key, endMs),
+      note: `muted at ${rateAtMute ?? '-'}/s`,
+    });
+    expect(rateAtMute).toBeDefined();
+    expect(rateAtMute!).toBeLessThan(100);
+    expect(f.falseMutedRecords).toBe(0);
+    expectExact(f);
+  });
+
   test('a periodic job (5 s burst every 30 s at 40/s) is never muted', async () => {
     const sc = new Scenario();
     await sc.start();

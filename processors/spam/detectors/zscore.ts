@@ -70,9 +70,18 @@ export class RateHistory {
   private baseSumSq = 0;
   /** Records in the newest windowBuckets buckets pushed to the baseline. */
   private pushedWindowSum = 0;
-  /** The highest pushedWindowSum (decayed: see peakCount), and the bucket it was seen in. */
+  /**
+   * The highest pushedWindowSum of a burst that has receded (decayed: see
+   * peakCount), and the bucket it was seen in. A rate counts as a peak once the
+   * traffic fell to half of it or less afterwards: a burst that ended by itself (a
+   * periodic job's round, a service before it went quiet), never a ramp still
+   * climbing.
+   */
   private peakWindowCount = 0;
   private peakBucket = 0;
+  /** The highest pushedWindowSum since the last recession (not a peak yet), and its bucket. */
+  private candidateCount = 0;
+  private candidateBucket = 0;
   /** The peak halves every this many buckets (Infinity = never). */
   peakHalfLifeBuckets = Infinity;
 
@@ -143,9 +152,18 @@ export class RateHistory {
     if (this.windowBuckets < h) {
       if (this.baseFilled >= this.windowBuckets) this.pushedWindowSum -= this.baseline[(this.basePos - this.windowBuckets + h) % h];
       this.pushedWindowSum += c;
-      if (learnPeak && this.pushedWindowSum >= this.peakCount(this.currentBucket)) {
-        this.peakWindowCount = this.pushedWindowSum;
-        this.peakBucket = this.currentBucket;
+      if (learnPeak && this.pushedWindowSum >= this.candidateCount) {
+        this.candidateCount = this.pushedWindowSum;
+        this.candidateBucket = this.currentBucket;
+      }
+      if (this.candidateCount > 0 && 2 * this.pushedWindowSum <= this.candidateCount) {
+        // Receded: the candidate is a peak the key had.
+        if (this.candidateCount >= this.peakCount(this.currentBucket)) {
+          this.peakWindowCount = this.candidateCount;
+          this.peakBucket = this.candidateBucket;
+        }
+        this.candidateCount = this.pushedWindowSum;
+        this.candidateBucket = this.currentBucket;
       }
     }
     if (this.baseFilled === h) {
@@ -202,13 +220,15 @@ export class RateHistory {
   }
 
   /**
-   * The busiest rate window (records) among the buckets that entered the baseline,
-   * halving every peakHalfLifeBuckets since it was seen: the highest rate the key
-   * had while normal.
+   * The busiest rate window (records) among the buckets that entered the baseline
+   * of a burst that receded, halving every peakHalfLifeBuckets since it was seen:
+   * the highest rate the key had while normal and then left. With
+   * `includeRising`, also the busiest window since (the key's current level).
    */
-  peakCount(bucket: number): number {
-    if (this.peakWindowCount === 0) return 0;
-    return this.peakWindowCount * Math.pow(0.5, Math.max(0, bucket - this.peakBucket) / this.peakHalfLifeBuckets);
+  peakCount(bucket: number, includeRising = false): number {
+    const decay = (count: number, at: number) => (count === 0 ? 0 : count * Math.pow(0.5, Math.max(0, bucket - at) / this.peakHalfLifeBuckets));
+    const peak = decay(this.peakWindowCount, this.peakBucket);
+    return includeRising ? Math.max(peak, decay(this.candidateCount, this.candidateBucket)) : peak;
   }
 
   /** Starts the peak at `count` records per window (another history's, e.g. the same key of another sender). */
