@@ -243,6 +243,8 @@ const MAX_PROTECTED_FUNCTIONS = 10_000;
 const SWEEP_EVERY = 40;
 /** A key's remembered peak normal rate halves this often (a pattern not seen for long is forgotten). */
 const PEAK_HALF_LIFE_MS = 10 * 60_000;
+/** Sender scopes of a service looked at for a new key's starting peak (siblingPeak). */
+const MAX_SIBLING_SCOPES = 64;
 /** A re-mute interval within this fraction of the previous one repeats a known period. */
 const PERIOD_TOLERANCE = 0.25;
 /**
@@ -256,7 +258,7 @@ export class SpamBalancer {
   readonly params: BalancerParams;
   private readonly services = new Map<string, ServiceKeys>();
   /** The sender scopes of each service name (the service's own history for a new instance: createKey). */
-  private readonly scopesByName = new Map<string, ServiceKeys[]>();
+  private readonly scopesByName = new Map<string, Set<ServiceKeys>>();
   private attentionList: SpamKey[] = [];
   private keyCount = 0;
   private seq = 0;
@@ -328,8 +330,8 @@ export class SpamBalancer {
       s = { name, instance, protectedFunctions: new Set(), templates: new Map(), functions: new Map() };
       this.services.set(id, s);
       const siblings = this.scopesByName.get(name);
-      if (siblings) siblings.push(s);
-      else this.scopesByName.set(name, [s]);
+      if (siblings) siblings.add(s);
+      else this.scopesByName.set(name, new Set([s]));
     }
     return s;
   }
@@ -408,11 +410,17 @@ export class SpamBalancer {
     k.rate.advance(bucket, k.state === 'normal', k.state === 'normal' && k.streak === 0);
   }
 
-  /** The highest peak (records per rate window) of the same key in the service's other sender scopes. */
+  /**
+   * The highest peak (records per rate window) of the same key in the service's
+   * other sender scopes (the first MAX_SIBLING_SCOPES of them: a key's creation
+   * stays cheap however many senders claim the service).
+   */
   private siblingPeak(svc: ServiceKeys, kind: KeyKind, templateId: bigint, fn: string, bucket: number): number {
     let peak = 0;
+    let looked = 0;
     for (const s of this.scopesByName.get(svc.name) ?? []) {
       if (s === svc) continue;
+      if (++looked > MAX_SIBLING_SCOPES) break;
       const k = kind === 'template' ? s.templates.get(templateId) : s.functions.get(fn);
       // Another sender's level counts whether or not it receded: it is not this key's ramp.
       if (k !== undefined) peak = Math.max(peak, k.rate.peakCount(bucket, true));
@@ -1037,9 +1045,8 @@ export class SpamBalancer {
       if (s.templates.size === 0 && s.functions.size === 0) {
         this.services.delete(name);
         const siblings = this.scopesByName.get(s.name);
-        const rest = siblings?.filter((x) => x !== s) ?? [];
-        if (rest.length > 0) this.scopesByName.set(s.name, rest);
-        else this.scopesByName.delete(s.name);
+        siblings?.delete(s);
+        if (siblings?.size === 0) this.scopesByName.delete(s.name);
       }
     }
   }
