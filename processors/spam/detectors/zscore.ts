@@ -82,6 +82,8 @@ export class RateHistory {
   /** The highest pushedWindowSum since the last recession (not a peak yet), and its bucket. */
   private candidateCount = 0;
   private candidateBucket = 0;
+  /** Pushes since the last one that was not to be learnt (a window holding one is no peak). */
+  private learntPushes = Infinity;
   /** The peak halves every this many buckets (Infinity = never). */
   peakHalfLifeBuckets = Infinity;
 
@@ -152,7 +154,8 @@ export class RateHistory {
     if (this.windowBuckets < h) {
       if (this.baseFilled >= this.windowBuckets) this.pushedWindowSum -= this.baseline[(this.basePos - this.windowBuckets + h) % h];
       this.pushedWindowSum += c;
-      if (learnPeak && this.pushedWindowSum >= this.candidateCount) {
+      this.learntPushes = learnPeak ? this.learntPushes + 1 : 0;
+      if (this.learntPushes >= this.windowBuckets && this.pushedWindowSum >= this.candidateCount) {
         this.candidateCount = this.pushedWindowSum;
         this.candidateBucket = this.currentBucket;
       }
