@@ -27,8 +27,15 @@
  * Per evaluation (evaluate, every evaluation_interval, only over keys with
  * something to decide: new records, a positive streak, a mute, pending counts):
  *   normal key    gates: >= min_samples records in rate_window and >= min_rate
- *                 records/s. Then the strategy (config.ts): zscore fires on a rate
- *                 anomaly against the key's own history (detectors/zscore.ts);
+ *                 records/s; in warm-up (warmup.period after the key first appeared
+ *                 or came back from warmup.after_silence without records, and for a
+ *                 function after one of its templates was released) also >=
+ *                 warmup.rate. Then the strategy (config.ts): zscore fires on a rate
+ *                 anomaly against the key's own history (detectors/zscore.ts) above
+ *                 zscore.peak_ratio x the busiest window the key had while normal
+ *                 (a new sender scope of a service starts from the busiest window of
+ *                 the same key in the service's other scopes: a restart under a new
+ *                 instance id, one more replica), or on geometric growth (growth.*);
  *                 entropy on repeated arguments (detectors/entropy.ts); both needs
  *                 both. trigger_evaluations consecutive positives mute the key,
  *                 unless a manual rule covers it ('on'/'off': the key is
@@ -45,7 +52,10 @@
  *                 (the rate it had to exceed: max(min_rate, min_ratio x baseline);
  *                 min_rate under the entropy strategy).
  *                 Mute time: min_mute, doubled per re-mute within flap_window of
- *                 the previous release (capped at max_mute).
+ *                 the previous release (capped at max_mute), unless the re-mute
+ *                 repeats the interval between the two mutes before it (a periodic
+ *                 pattern, SpamKey.periodMs: then the mute is also held until the
+ *                 key's drops stopped for a whole period).
  *   summaries     while muted, one every summary.interval with the counts since the
  *                 previous one; after a release (or override), a final one once
  *                 release.report_grace has passed (SDK reports in flight arrive).
@@ -89,7 +99,8 @@ import type { SpamRateRow } from '../../collector/storage/spam-rates-store';
 export type KeyKind = 'template' | 'function';
 export type KeyState = 'normal' | 'muted' | 'overridden';
 /** released_elsewhere: the AUTO rule of the mute is gone (another collector released it, or it lapsed). */
-export type ReleaseCause = 'rate_fell' | 'strategy_off' | 'shutdown' | 'released_elsewhere';
+/** strategy_changed: the strategy switched and the new one would not have made the mute (recheck). */
+export type ReleaseCause = 'rate_fell' | 'strategy_off' | 'strategy_changed' | 'shutdown' | 'released_elsewhere';
 
 /** The figures a detection was based on (logged, stored, and given as the mute's reason). */
 export interface DetectionFigures {
@@ -108,6 +119,10 @@ export interface DetectionFigures {
   positive: boolean;
   /** Judged on the whole rate across collectors (count, rate, baseline, z are the whole's). */
   shared?: boolean;
+  /** The key was in warm-up (learnt, judged only at or above warmup.rate). */
+  learning?: boolean;
+  /** The rate anomaly was geometric growth (growth.*), not the Z-score. */
+  growth?: boolean;
 }
 
 export type { PeerMute };
@@ -136,6 +151,10 @@ export class SpamKey {
   blockedSeq = -1;
   /** In the balancer's attention list. */
   attention = false;
+  /** Until then the key is learnt: judged only at or above warmup.rate (new, or back after a silence). */
+  learnUntilMs: number;
+  /** Muted, and the strategy changed since: judge again whether the new strategy would mute it. */
+  recheck = false;
 
   // The current (or last) mute.
   mutedAtMs = 0;
@@ -144,6 +163,16 @@ export class SpamKey {
   triggerLevel = 0;
   flapLevel = 0;
   releasedAtMs = -Infinity;
+  /**
+   * The interval between the starts of its last two mutes when the key was muted
+   * again within flap_window (0 = none): a periodic pattern. A mute of a periodic key
+   * is held until its drops have stopped for a whole period (no release between
+   * rounds, none inside the next round), and a re-mute at the same interval does not
+   * double the mute time (the pattern was seen before).
+   */
+  periodMs = 0;
+  /** When a drop of the key was last counted (collector drop or SDK report). */
+  lastDropMs = -Infinity;
   /** Drops (SDK + collector) per bucket while muted: the offered rate. */
   offered: BucketCounter | undefined;
   figures: DetectionFigures | undefined;
@@ -165,7 +194,7 @@ export class SpamKey {
   shared: SharedCounts | undefined;
   /** Muted because another collector's AUTO rule mutes the key. */
   follower = false;
-  /** The followed rule's reason. */
+  /** The followed (or adopted) rule's reason. */
   followReason = '';
   /** The AUTO rule of the current mute was seen in force (so its disappearance means a release elsewhere). */
   ruleSeen = false;
@@ -182,6 +211,7 @@ export class SpamKey {
     this.target = kind === 'template' ? { service: service.name, templateId } : { service: service.name, function: fn };
     if (service.instance !== '') this.target.instance = service.instance;
     this.lastSeenMs = nowMs;
+    this.learnUntilMs = nowMs;
   }
 }
 
@@ -189,6 +219,8 @@ export type BalancerEvent =
   | { type: 'mute'; key: SpamKey; timeMs: number; figures: DetectionFigures; muteForMs: number; reason: string }
   /** Muted as a follower of another collector's AUTO rule (no control call to make). */
   | { type: 'follow'; key: SpamKey; timeMs: number; reason: string }
+  /** An AUTO rule this collector made before a restart, muted here again as its own (adoptRules). */
+  | { type: 'adopt'; key: SpamKey; timeMs: number; reason: string }
   | {
       type: 'unmute';
       key: SpamKey;
@@ -209,10 +241,24 @@ export type BalancerEvent =
 const MAX_PROTECTED_FUNCTIONS = 10_000;
 /** Evaluations between sweeps of idle keys. */
 const SWEEP_EVERY = 40;
+/** A key's remembered peak normal rate halves this often (a pattern not seen for long is forgotten). */
+const PEAK_HALF_LIFE_MS = 10 * 60_000;
+/** Sender scopes of a service looked at for a new key's starting peak (siblingPeak). */
+const MAX_SIBLING_SCOPES = 64;
+/** A re-mute interval within this fraction of the previous one repeats a known period. */
+const PERIOD_TOLERANCE = 0.25;
+/**
+ * Growth is judged over this many consecutive segments (each growing growth.ratio
+ * times over the one before): four, since one step up (a template back from a
+ * mute) can straddle a segment and show as two growths in a row, never three.
+ */
+const GROWTH_SEGMENTS = 4;
 
 export class SpamBalancer {
   readonly params: BalancerParams;
   private readonly services = new Map<string, ServiceKeys>();
+  /** The sender scopes of each service name (the service's own history for a new instance: createKey). */
+  private readonly scopesByName = new Map<string, Set<ServiceKeys>>();
   private attentionList: SpamKey[] = [];
   private keyCount = 0;
   private seq = 0;
@@ -250,6 +296,15 @@ export class SpamBalancer {
 
   /** Changes tunable parameters at runtime (strategy, thresholds, timings); takes effect at the next evaluation. */
   tune(p: Partial<TunableParams>): void {
+    if (p.strategy !== undefined && p.strategy !== this.params.strategy && p.strategy !== 'off') {
+      // Mutes made under the old strategy are judged again under the new one (evaluateKey).
+      for (const k of this.keys()) {
+        if (k.state === 'muted' && !k.follower) {
+          k.recheck = true;
+          this.attend(k);
+        }
+      }
+    }
     for (const [k, v] of Object.entries(p)) {
       if (v !== undefined) (this.params as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
     }
@@ -274,6 +329,9 @@ export class SpamBalancer {
     if (!s) {
       s = { name, instance, protectedFunctions: new Set(), templates: new Map(), functions: new Map() };
       this.services.set(id, s);
+      const siblings = this.scopesByName.get(name);
+      if (siblings) siblings.add(s);
+      else this.scopesByName.set(name, new Set([s]));
     }
     return s;
   }
@@ -326,14 +384,48 @@ export class SpamBalancer {
       new ArgumentSample(p.sampleSize, kind === 'function'),
       nowMs,
     );
+    key.learnUntilMs = nowMs + p.warmupMs;
+    key.rate.peakHalfLifeBuckets = PEAK_HALF_LIFE_MS / p.bucketMs;
+    // A new sender of a known service (a restart under a new service.instance.id, one more
+    // replica) starts from the busiest rate the service's other senders had for the key.
+    key.rate.seedPeak(this.siblingPeak(svc, kind, templateId, fn, bucket), bucket);
     if (this.lagBuckets > 0 && svc.instance === '') {
       const first = bucket - this.lagBuckets;
       key.shared = new SharedCounts(p.windowBuckets, p.historyBuckets, this.ringSize, this.offeredRingSize, first, first - this.startBucket);
+      key.shared.combined.peakHalfLifeBuckets = key.rate.peakHalfLifeBuckets;
     }
     if (kind === 'template') svc.templates.set(templateId, key);
     else svc.functions.set(fn, key);
     this.keyCount++;
     return key;
+  }
+
+  /**
+   * Moves a key's rate history to `bucket`: buckets leaving its window are its
+   * normal traffic (baseline) while it is normal, and its peak traffic too unless
+   * it is on its way to a mute (a positive streak: a burst about to be muted is
+   * never learnt as a rate the key had).
+   */
+  private advanceRate(k: SpamKey, bucket: number): void {
+    k.rate.advance(bucket, k.state === 'normal', k.state === 'normal' && k.streak === 0);
+  }
+
+  /**
+   * The highest peak (records per rate window) of the same key in the service's
+   * other sender scopes (the first MAX_SIBLING_SCOPES of them: a key's creation
+   * stays cheap however many senders claim the service).
+   */
+  private siblingPeak(svc: ServiceKeys, kind: KeyKind, templateId: bigint, fn: string, bucket: number): number {
+    let peak = 0;
+    let looked = 0;
+    for (const s of this.scopesByName.get(svc.name) ?? []) {
+      if (s === svc) continue;
+      if (++looked > MAX_SIBLING_SCOPES) break;
+      const k = kind === 'template' ? s.templates.get(templateId) : s.functions.get(fn);
+      // Another sender's level counts whether or not it receded: it is not this key's ramp.
+      if (k !== undefined) peak = Math.max(peak, k.rate.peakCount(bucket, true));
+    }
+    return peak;
   }
 
   private attend(k: SpamKey): void {
@@ -344,7 +436,9 @@ export class SpamBalancer {
   }
 
   private count(k: SpamKey, args: readonly string[] | undefined, nowMs: number, bucket: number, templateId: bigint): void {
-    if (bucket !== k.rate.currentBucket) k.rate.advance(bucket, k.state === 'normal');
+    // Back after a silence (a restarted service): learnt again before it is judged.
+    if (nowMs - k.lastSeenMs >= this.params.silenceMs) k.learnUntilMs = Math.max(k.learnUntilMs, nowMs + this.params.warmupMs);
+    if (bucket !== k.rate.currentBucket) this.advanceRate(k, bucket);
     k.rate.add(1);
     if (k.shared !== undefined) this.countShared(k, k.shared, bucket);
     k.sample.add(args, templateId);
@@ -393,6 +487,7 @@ export class SpamBalancer {
   /** A record of a muted key: dropped (collector_drop) or passed and counted as offered. */
   private mutedRecord(k: SpamKey, nowMs: number, bucket: number): SpamKey | undefined {
     k.lastSeenMs = nowMs;
+    k.lastDropMs = nowMs;
     if (this.params.collectorDrop) return k;
     k.offered?.add(bucket, 1);
     return undefined;
@@ -432,6 +527,7 @@ export class SpamBalancer {
       if (!sc.dirty) this.markDirty(k, sc);
     }
     k.lastSeenMs = Math.max(k.lastSeenMs, nowMs);
+    k.lastDropMs = Math.max(k.lastDropMs, nowMs);
     if (k.state !== 'muted' && k.summaryDueMs === Infinity) k.summaryDueMs = nowMs + this.params.reportGraceMs;
     this.attend(k);
   }
@@ -466,7 +562,7 @@ export class SpamBalancer {
 
   private evaluateKey(k: SpamKey, nowMs: number, bucket: number, seq: number, events: BalancerEvent[]): void {
     const p = this.params;
-    k.rate.advance(bucket, k.state === 'normal');
+    this.advanceRate(k, bucket);
     k.offered?.advance(bucket);
     k.shared?.finalize(bucket - this.lagBuckets, k.state === 'normal');
     if (k.state === 'muted') {
@@ -476,7 +572,8 @@ export class SpamBalancer {
         // Released when the followed rule is gone (followRules).
         if (nowMs - k.summaryFromMs >= p.summaryIntervalMs) this.summarize(k, nowMs, false, events);
       } else if (p.strategy === 'off') this.release(k, nowMs, 'strategy_off', events);
-      else if (nowMs >= k.muteUntilMs && this.offeredRate(k, nowMs) <= p.releaseRatio * k.triggerLevel) this.release(k, nowMs, 'rate_fell', events);
+      else if (k.recheck && nowMs - k.mutedAtMs >= p.releaseWindowBuckets * p.bucketMs && this.recheckMute(k, nowMs)) this.release(k, nowMs, 'strategy_changed', events);
+      else if (nowMs >= k.muteUntilMs && nowMs - k.lastDropMs >= k.periodMs && this.offeredRate(k, nowMs) <= p.releaseRatio * k.triggerLevel) this.release(k, nowMs, 'rate_fell', events);
       else if (nowMs - k.summaryFromMs >= p.summaryIntervalMs) this.summarize(k, nowMs, false, events);
     } else if (k.state === 'overridden') {
       const mode = this.manualMode(this.queryTarget(k));
@@ -539,13 +636,13 @@ export class SpamBalancer {
    * config.ts): its own rate's, or the whole rate's when only that is positive.
    */
   detect(k: SpamKey, nowMs: number): DetectionFigures {
-    const fig = this.judge(k, k.rate.assess(nowMs, this.params.bucketMs), k.rate.count);
+    const fig = this.judge(k, k.rate.assess(nowMs, this.params.bucketMs), k.rate.count, nowMs);
     if (fig.positive) return fig;
     const sc = k.shared;
     const bucket = this.bucketOf(nowMs);
     if (sc === undefined || !this.peersActive(k, bucket) || bucket < sc.blockedUntilBucket) return fig;
     // The whole rate over the window ending with the newest final bucket.
-    const whole = this.judge(k, sc.combined.assess((sc.finalThrough + 1) * this.params.bucketMs, this.params.bucketMs), k.rate.count);
+    const whole = this.judge(k, sc.combined.assess((sc.finalThrough + 1) * this.params.bucketMs, this.params.bucketMs), k.rate.count, nowMs, sc.combined);
     if (!whole.positive) return fig;
     whole.shared = true;
     return whole;
@@ -557,8 +654,13 @@ export class SpamBalancer {
     return sc !== undefined && sc.remoteSeenBucket >= bucket - (this.params.windowBuckets + this.lagBuckets + this.flushBuckets);
   }
 
-  /** The strategy's verdict on a rate assessment; entropy over at least the newest `localCount` samples. */
-  private judge(k: SpamKey, a: ReturnType<RateHistory['assess']>, localCount: number): DetectionFigures {
+  /**
+   * The strategy's verdict on a rate assessment (of `history`, the key's own by
+   * default); entropy over at least the newest `localCount` samples. A key in
+   * warm-up is judged only at or above warmup.rate; the rate anomaly is the Z-score
+   * above zscore.peak_ratio x the key's peak normal rate, or geometric growth.
+   */
+  private judge(k: SpamKey, a: ReturnType<RateHistory['assess']>, localCount: number, nowMs: number, history: RateHistory = k.rate): DetectionFigures {
     const p = this.params;
     const fig: DetectionFigures = {
       strategy: p.strategy,
@@ -571,7 +673,14 @@ export class SpamBalancer {
       positive: false,
     };
     if (p.strategy === 'off' || a.count < p.minSamples || a.rate < p.minRate) return fig;
-    const anomaly = zscoreFires(a, p);
+    if (nowMs < k.learnUntilMs) {
+      fig.learning = true;
+      if (a.rate < p.warmupRate) return fig;
+    }
+    const zAnomaly = zscoreFires(a, p) && a.rate > p.zPeakRatio * this.peakOf(history, nowMs);
+    // Growth puts the current rate well above the mean of the segments before it: a cheap test first.
+    fig.growth = !zAnomaly && p.growthRatio > 0 && a.rate >= p.growthRatio * a.baselineRate && this.grows(history);
+    const anomaly = zAnomaly || fig.growth;
     if (p.strategy === 'zscore' || (p.strategy === 'both' && !anomaly)) {
       fig.positive = p.strategy === 'zscore' && anomaly;
       return fig;
@@ -584,6 +693,40 @@ export class SpamBalancer {
     fig.samples = e.samples;
     fig.positive = e.samples >= p.minSamples && e.entropy <= p.maxEntropy;
     return fig;
+  }
+
+  /**
+   * The highest rate (records/s, over a rate window) of the key's history while
+   * normal, halving every PEAK_HALF_LIFE_MS: learnt from the buckets that entered
+   * the baseline, so a burst muted within its rate window is never learnt, while a
+   * burst that passed (a periodic job, a key in warm-up) is.
+   */
+  private peakOf(history: RateHistory, nowMs: number): number {
+    const p = this.params;
+    return (history.peakCount(this.bucketOf(nowMs)) * 1000) / (history.windowBuckets * p.bucketMs);
+  }
+
+  /** Geometric growth: each of the last GROWTH_SEGMENTS - 1 segments holds growth.ratio x the records of the one before. */
+  private grows(history: RateHistory): boolean {
+    const p = this.params;
+    if (p.growthRatio <= 0 || p.growthSegmentBuckets <= 0) return false;
+    const segs = history.segmentCounts(p.growthSegmentBuckets, GROWTH_SEGMENTS);
+    if (segs === undefined || segs[GROWTH_SEGMENTS - 1] < p.minSamples) return false;
+    for (let i = 0; i < GROWTH_SEGMENTS - 1; i++) if (segs[i] < p.growthRatio * segs[i + 1]) return false;
+    return true;
+  }
+
+  /**
+   * Whether a muted key is to stay muted under the current strategy (after a switch):
+   * its offered rate (what it would log unmuted) judged against its history as a
+   * normal key's rate, its arguments from before the mute. True = release it.
+   */
+  private recheckMute(k: SpamKey, nowMs: number): boolean {
+    k.recheck = false;
+    const p = this.params;
+    const a = k.rate.assessRate(this.offeredRate(k, nowMs), p.bucketMs);
+    const fig = this.judge(k, a, Math.min(a.count, p.sampleSize), nowMs);
+    return !fig.positive;
   }
 
   /**
@@ -608,26 +751,49 @@ export class SpamBalancer {
 
   private mute(k: SpamKey, nowMs: number, bucket: number, fig: DetectionFigures, events: BalancerEvent[]): void {
     const p = this.params;
-    // Late counts of a previous mute close that mute's accounting first.
+    if (nowMs - k.releasedAtMs <= p.flapWindowMs) {
+      const interval = nowMs - k.mutedAtMs;
+      const seenBefore = k.periodMs > 0 && Math.abs(interval - k.periodMs) <= PERIOD_TOLERANCE * k.periodMs;
+      if (!seenBefore) k.flapLevel++;
+      k.periodMs = interval;
+    } else {
+      k.flapLevel = 0;
+      k.periodMs = 0;
+    }
+    const muteForMs = Math.min(p.maxMuteMs, p.minMuteMs * Math.pow(2, k.flapLevel));
+    const triggerLevel = p.strategy === 'entropy' ? p.minRate : Math.max(p.minRate, p.zMinRatio * fig.baselineRate);
+    this.beginMute(k, nowMs, bucket, { follower: false, untilMs: nowMs + muteForMs, triggerLevel, figures: fig }, events);
+    events.push({ type: 'mute', key: k, timeMs: nowMs, figures: fig, muteForMs, reason: reasonOf(k, fig) });
+  }
+
+  /**
+   * Puts a key in 'muted' (its own mute, a follower's or an adopted one) with fresh
+   * accounts: late counts of a previous mute close that mute's accounting first.
+   */
+  private beginMute(
+    k: SpamKey,
+    nowMs: number,
+    bucket: number,
+    m: { follower: boolean; untilMs: number; triggerLevel: number; figures: DetectionFigures | undefined; reason?: string },
+    events: BalancerEvent[],
+  ): void {
     if (k.pendingSdk + k.pendingCollector > 0) this.summarize(k, nowMs, true, events);
     k.summaryDueMs = Infinity;
-    k.flapLevel = nowMs - k.releasedAtMs <= p.flapWindowMs ? k.flapLevel + 1 : 0;
-    const muteForMs = Math.min(p.maxMuteMs, p.minMuteMs * Math.pow(2, k.flapLevel));
     k.state = 'muted';
-    k.follower = false;
-    k.ruleSeen = false;
+    k.follower = m.follower;
+    if (m.reason !== undefined) k.followReason = m.reason;
+    k.ruleSeen = m.follower;
     k.streak = 0;
     k.mutedAtMs = nowMs;
-    k.muteUntilMs = nowMs + muteForMs;
-    k.triggerLevel = p.strategy === 'entropy' ? p.minRate : Math.max(p.minRate, p.zMinRatio * fig.baselineRate);
-    k.offered = new BucketCounter(p.releaseWindowBuckets, bucket);
-    k.figures = fig;
+    k.muteUntilMs = m.untilMs;
+    k.triggerLevel = m.triggerLevel;
+    k.offered = new BucketCounter(this.params.releaseWindowBuckets, bucket);
+    k.figures = m.figures;
     k.summaryFromMs = nowMs;
     k.lateUntilMs = Infinity;
     k.totalSdk = 0;
     k.totalCollector = 0;
     this.detachFromFunction(k, bucket);
-    events.push({ type: 'mute', key: k, timeMs: nowMs, figures: fig, muteForMs, reason: reasonOf(k, fig) });
   }
 
   /**
@@ -640,7 +806,7 @@ export class SpamBalancer {
     // The others' counts of the function still hold the template's records for a while.
     if (fk?.shared) fk.shared.blockedUntilBucket = Math.max(fk.shared.blockedUntilBucket, bucket + this.params.windowBuckets + this.lagBuckets + this.flushBuckets);
     if (fk === undefined || fk.state === 'muted') return;
-    fk.rate.advance(bucket, fk.state === 'normal');
+    this.advanceRate(fk, bucket);
     fk.rate.subtract((ago) => k.rate.bucketCount(ago));
   }
 
@@ -671,6 +837,10 @@ export class SpamBalancer {
   }
 
   private endMute(k: SpamKey, nowMs: number): void {
+    // The function's history lacks the template's records of the mute: the function learns again.
+    const fk = k.kind === 'template' ? k.functionKey : undefined;
+    if (fk !== undefined) fk.learnUntilMs = Math.max(fk.learnUntilMs, nowMs + this.params.warmupMs);
+    k.recheck = false;
     k.state = 'normal';
     k.follower = false;
     k.ruleSeen = false;
@@ -699,6 +869,20 @@ export class SpamBalancer {
     const events: BalancerEvent[] = [];
     for (const k of this.keys()) {
       if (k.state === 'muted') this.release(k, nowMs, 'shutdown', events);
+      if (k.pendingSdk + k.pendingCollector > 0) this.summarize(k, nowMs, true, events);
+      k.summaryDueMs = Infinity;
+    }
+    return events;
+  }
+
+  /**
+   * Closes every account now without lifting any mute (shutdown with durable mutes:
+   * the AUTO rules stay for a restarted collector to adopt): a final summary for
+   * every key with pending counts.
+   */
+  closeAccounts(nowMs: number): BalancerEvent[] {
+    const events: BalancerEvent[] = [];
+    for (const k of this.keys()) {
       if (k.pendingSdk + k.pendingCollector > 0) this.summarize(k, nowMs, true, events);
       k.summaryDueMs = Infinity;
     }
@@ -778,19 +962,11 @@ export class SpamBalancer {
    * the balancer's and are ignored.
    */
   followRules(rules: readonly PeerMute[], nowMs: number, skip?: (k: SpamKey) => boolean): BalancerEvent[] {
-    const p = this.params;
     const bucket = this.bucketOf(nowMs);
     const events: BalancerEvent[] = [];
     const present = new Set<SpamKey>();
     for (const r of rules) {
-      const t = r.target;
-      const isTemplate = t.templateId !== undefined && t.templateId !== 0n && !t.function;
-      const isFunction = !isTemplate && (t.templateId === undefined || t.templateId === 0n) && !!t.function;
-      if (t.service === '' || (isTemplate ? !p.templates : isFunction ? !p.functions : true)) continue;
-      const svc = this.service(t.service, t.instance ?? '');
-      const k = isTemplate
-        ? (svc.templates.get(t.templateId!) ?? this.createKey(svc, 'template', t.templateId!, '', nowMs, bucket))
-        : (svc.functions.get(t.function!) ?? this.createKey(svc, 'function', 0n, t.function!, nowMs, bucket));
+      const k = this.ruleKey(r.target, nowMs, bucket);
       if (k === undefined) continue;
       present.add(k);
       if (k.state === 'muted') k.ruleSeen = true;
@@ -804,24 +980,46 @@ export class SpamBalancer {
     return events;
   }
 
+  /**
+   * The AUTO rules this collector made (its control writer's, found in force after a
+   * restart: graceful, where shutdown keeps them, or kill -9): a tracked or new key
+   * they name that is normal here is muted again as this collector's own mute (not
+   * a follower), unless `skip` says this collector is clearing the rule. What was
+   * lost with the old process is its figures: the mute is judged again after
+   * min_mute (the SDKs reconnect and report their drops meanwhile) on its offered
+   * counts (SDK reports + collector drops) over release.window — released when they
+   * fell to release.ratio x min_rate, else held and summarised as usual.
+   */
+  adoptRules(rules: readonly PeerMute[], nowMs: number, skip?: (k: SpamKey) => boolean): BalancerEvent[] {
+    const p = this.params;
+    const bucket = this.bucketOf(nowMs);
+    const events: BalancerEvent[] = [];
+    for (const r of rules) {
+      const k = this.ruleKey(r.target, nowMs, bucket);
+      if (k === undefined || k.state !== 'normal' || skip?.(k)) continue;
+      // Held min_mute at least: the SDKs report their drops only once they reconnected to this process.
+      const untilMs = nowMs + Math.max(p.minMuteMs, p.releaseWindowBuckets * p.bucketMs);
+      this.beginMute(k, nowMs, bucket, { follower: false, untilMs, triggerLevel: p.minRate, figures: undefined, reason: r.reason }, events);
+      this.attend(k);
+      events.push({ type: 'adopt', key: k, timeMs: nowMs, reason: r.reason });
+    }
+    return events;
+  }
+
+  /** The key a rule's target names (created when new), if the balancer judges such keys. */
+  private ruleKey(t: MuteTarget, nowMs: number, bucket: number): SpamKey | undefined {
+    const p = this.params;
+    const isTemplate = t.templateId !== undefined && t.templateId !== 0n && !t.function;
+    const isFunction = !isTemplate && (t.templateId === undefined || t.templateId === 0n) && !!t.function;
+    if (t.service === '' || (isTemplate ? !p.templates : isFunction ? !p.functions : true)) return undefined;
+    const svc = this.service(t.service, t.instance ?? '');
+    return isTemplate
+      ? (svc.templates.get(t.templateId!) ?? this.createKey(svc, 'template', t.templateId!, '', nowMs, bucket))
+      : (svc.functions.get(t.function!) ?? this.createKey(svc, 'function', 0n, t.function!, nowMs, bucket));
+  }
+
   private follow(k: SpamKey, nowMs: number, bucket: number, reason: string, events: BalancerEvent[]): void {
-    if (k.pendingSdk + k.pendingCollector > 0) this.summarize(k, nowMs, true, events);
-    k.summaryDueMs = Infinity;
-    k.state = 'muted';
-    k.follower = true;
-    k.followReason = reason;
-    k.ruleSeen = true;
-    k.streak = 0;
-    k.mutedAtMs = nowMs;
-    k.muteUntilMs = Infinity;
-    k.triggerLevel = 0;
-    k.offered = new BucketCounter(this.params.releaseWindowBuckets, bucket);
-    k.figures = undefined;
-    k.summaryFromMs = nowMs;
-    k.lateUntilMs = Infinity;
-    k.totalSdk = 0;
-    k.totalCollector = 0;
-    this.detachFromFunction(k, bucket);
+    this.beginMute(k, nowMs, bucket, { follower: true, untilMs: Infinity, triggerLevel: 0, figures: undefined, reason }, events);
     this.attend(k);
     events.push({ type: 'follow', key: k, timeMs: nowMs, reason });
   }
@@ -844,7 +1042,12 @@ export class SpamBalancer {
           this.keyCount--;
         }
       }
-      if (s.templates.size === 0 && s.functions.size === 0) this.services.delete(name);
+      if (s.templates.size === 0 && s.functions.size === 0) {
+        this.services.delete(name);
+        const siblings = this.scopesByName.get(s.name);
+        siblings?.delete(s);
+        if (siblings?.size === 0) this.scopesByName.delete(s.name);
+      }
     }
   }
 }

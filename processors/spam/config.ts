@@ -14,7 +14,9 @@
  *       min_rate: 20              # records/s per key below which nothing is ever muted
  *       min_samples: 20           # records in rate_window before any judgement
  *       trigger_evaluations: 2    # consecutive positive evaluations before a mute
- *       zscore:    { threshold: 4, min_ratio: 3 }
+ *       zscore:    { threshold: 4, min_ratio: 3, peak_ratio: 2 }
+ *       growth:    { segment: 15s, ratio: 1.4 }
+ *       warmup:    { period: 30s, rate: 50, after_silence: 30s }
  *       entropy:   { max_entropy: 0.5, sample_size: 64, max_positions: 8,
  *                    position_weights: [1, 0.8, 0.6, 0.5, 0.4], mean_exponent: 4,
  *                    numeric_deltas: true }
@@ -56,11 +58,32 @@
  *   off      nothing is muted; every AUTO mute is lifted at the next evaluation.
  * A key positive at trigger_evaluations consecutive evaluations is muted (AUTO).
  *
+ * What business logs look like, and why they are not judged as spam:
+ *   warm-up  a key is learnt before it is judged: for warmup.period after it first
+ *            appears (or reappears after warmup.after_silence without a record:
+ *            a restarted service) it is judged only when its rate is at least
+ *            warmup.rate — sudden high-rate spam is still muted at once, a new
+ *            steady log at a moderate rate becomes the key's normal.
+ *   peaks    a rate the key already had while normal is not an anomaly: the
+ *            Z-score fires only above zscore.peak_ratio x the highest rate the key
+ *            was seen at while normal (halving every 10 minutes): a periodic job
+ *            is learnt from its first rounds and never judged a burst again.
+ *   growth   a rate growing geometrically is an anomaly even when each step is
+ *            small against the last: the counts of the last four growth.segment
+ *            windows each grew at least growth.ratio times (a doubling every 20 s
+ *            is caught while the rate is still low). It counts as the rate anomaly
+ *            for zscore and both.
+ *
  * Release: a muted key is unmuted when it was muted for at least its mute time
  * (min_mute, doubled after each re-mute within flap_window of the previous
  * release, up to max_mute) and its offered rate (records the SDKs reported dropped
  * plus records dropped here, over release.window) fell to release.ratio x the
  * rate that triggered the mute. Two thresholds and a minimum time: no flapping.
+ * A key muted again at the same interval as the mute before (within 25 %) is a
+ * periodic pattern: its mute time is not doubled again, and it is released only
+ * once its drops stopped for a whole period (never between rounds nor at the
+ * start of the next one). A strategy switch judges every mute again under the new
+ * strategy (released as strategy_changed when it would not mute the key now).
  * An SDK that does not report its drops (one predating RecordBatch.muted_counts)
  * shows an offered rate of 0: its mute is lifted after the mute time, and spam still
  * going on is muted again within seconds, for twice as long.
@@ -117,6 +140,27 @@ export interface SpamProcessorConfig {
     threshold: number;
     /** The rate must also be at least this multiple of the baseline rate (default 3): busy logs' small swings are not spam. */
     min_ratio: number;
+    /**
+     * And above this multiple of the highest rate the key had while normal (default 2;
+     * the peak halves every 10 minutes): a rate seen before (a periodic job) is not an anomaly.
+     */
+    peak_ratio?: number;
+  };
+  /** Geometric growth (a ramp doubling every few seconds) counts as a rate anomaly. */
+  growth?: {
+    /** Width of one compared segment (default 15s, whole buckets; shortened so that 4 segments fit in rate_window + history). */
+    segment: string | number;
+    /** Each of the last three segments holds at least ratio x the records of the one before (default 1.4; 0 = off). */
+    ratio: number;
+  };
+  /** Learn before judging: a new or returning key is judged only at a high rate for a while. */
+  warmup?: {
+    /** How long a new key is learnt (default 30s; 0 = judged at once). */
+    period: string | number;
+    /** During warm-up a key is judged only at or above this rate, records/s (default 50). */
+    rate: number;
+    /** A key without a record for this long starts a new warm-up when it comes back (default 30s). */
+    after_silence: string | number;
   };
   entropy: {
     /** Weighted normalised entropy (0 = one value repeated, 1 = all different) at or below which arguments repeat (default 0.5). */
@@ -182,6 +226,9 @@ export interface SpamProcessorConfig {
    * AUTO decisions are handed to the control plane with this time to live and renewed
    * every control_ttl / 4 while the key stays muted (default 5m; 0 = no expiry): if
    * this collector dies, its mutes lapse by themselves instead of holding for ever.
+   * With a time to live, a graceful shutdown keeps the AUTO rules (a last summary
+   * closes their counts) and a restarted collector adopts them as its own mutes
+   * (processor.ts "Restarts"); with 0 a shutdown lifts them.
    */
   control_ttl: string | number;
   /** Keys tracked at most (default 100000); records of further keys pass unjudged (counted). */
@@ -245,7 +292,9 @@ export function createDefaultSpamConfig(): SpamProcessorConfig {
     min_rate: 20,
     min_samples: 20,
     trigger_evaluations: 2,
-    zscore: { threshold: 4, min_ratio: 3 },
+    zscore: { threshold: 4, min_ratio: 3, peak_ratio: 2 },
+    growth: { segment: '15s', ratio: 1.4 },
+    warmup: { period: '30s', rate: 50, after_silence: '30s' },
     entropy: { max_entropy: 0.5, sample_size: 64, max_positions: 8, position_weights: [1, 0.8, 0.6, 0.5, 0.4], mean_exponent: 4, numeric_deltas: true },
     release: { min_mute: '30s', max_mute: '10m', window: '10s', ratio: 0.5, flap_window: '10m', report_grace: '5s' },
     summary: { interval: '60s', severity_number: 13 },
@@ -281,6 +330,15 @@ export interface BalancerParams {
   triggerEvaluations: number;
   zThreshold: number;
   zMinRatio: number;
+  /** The Z-score fires only above this multiple of the key's peak normal rate. */
+  zPeakRatio: number;
+  /** Growth segment width in buckets (0 = growth detection off). */
+  growthSegmentBuckets: number;
+  /** Growth ratio per segment (0 = off). */
+  growthRatio: number;
+  warmupMs: number;
+  warmupRate: number;
+  silenceMs: number;
   maxEntropy: number;
   sampleSize: number;
   maxPositions: number;
@@ -369,6 +427,12 @@ export function resolveSpamConfig(c: SpamProcessorConfig, errors: string[] = [])
   const maxMuteMs = duration(r.max_mute, 'release.max_mute');
   if (minMuteMs > 0 && maxMuteMs > 0 && maxMuteMs < minMuteMs) errors.push('release.max_mute: must be at least release.min_mute');
   const releaseWindowBuckets = buckets(r.window, 'release.window', bucketMs);
+  const defaults = createDefaultSpamConfig();
+  const growth = c.growth ?? defaults.growth!;
+  const warmup = c.warmup ?? defaults.warmup!;
+  const growthRatio = number(growth.ratio, 'growth.ratio', (n) => n === 0 || n > 1, '0 (off) or a number > 1');
+  // Four segments must fit in what a key remembers (rate_window + history): a longer segment is shortened to fit.
+  const growthSegmentBuckets = Math.min(buckets(growth.segment, 'growth.segment', bucketMs), Math.floor((windowBuckets + historyBuckets) / 4));
 
   if (typeof c.endpoint !== 'string' || (c.endpoint !== '' && !/^(chdb:\/\/.+|https?:\/\/.+)$/.test(c.endpoint))) {
     errors.push(`endpoint: must be '' or chdb://<folder> or http(s)://host:port, got ${JSON.stringify(c.endpoint)}`);
@@ -390,6 +454,12 @@ export function resolveSpamConfig(c: SpamProcessorConfig, errors: string[] = [])
     triggerEvaluations: integer(c.trigger_evaluations, 'trigger_evaluations', 1),
     zThreshold: number(c.zscore.threshold, 'zscore.threshold', (n) => n > 0, 'a number > 0'),
     zMinRatio: number(c.zscore.min_ratio, 'zscore.min_ratio', (n) => n >= 1, 'a number >= 1'),
+    zPeakRatio: number(c.zscore.peak_ratio ?? defaults.zscore.peak_ratio, 'zscore.peak_ratio', (n) => n >= 1, 'a number >= 1'),
+    growthSegmentBuckets: growthRatio > 0 ? growthSegmentBuckets : 0,
+    growthRatio,
+    warmupMs: duration(warmup.period, 'warmup.period', false),
+    warmupRate: number(warmup.rate, 'warmup.rate', (n) => n >= 0, 'a number >= 0 (records per second)'),
+    silenceMs: duration(warmup.after_silence, 'warmup.after_silence'),
     maxEntropy: number(e.max_entropy, 'entropy.max_entropy', (n) => n >= 0 && n <= 1, 'a number in [0, 1]'),
     sampleSize: integer(e.sample_size, 'entropy.sample_size', 4),
     maxPositions: integer(e.max_positions, 'entropy.max_positions', 1),
@@ -480,6 +550,9 @@ export type TunableParams = Pick<
   | 'triggerEvaluations'
   | 'zThreshold'
   | 'zMinRatio'
+  | 'zPeakRatio'
+  | 'warmupMs'
+  | 'warmupRate'
   | 'maxEntropy'
   | 'positionWeights'
   | 'meanExponent'

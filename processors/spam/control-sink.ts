@@ -51,6 +51,8 @@ export interface MuteTarget {
 export interface PeerMute {
   target: MuteTarget;
   reason: string;
+  /** Who wrote the rule (the control plane's writer name: `collector@host`), when known. */
+  owner?: string;
 }
 
 /**
@@ -67,6 +69,7 @@ interface RuleLike {
   state: string;
   source: string;
   reason: string;
+  updatedBy?: string;
 }
 
 /**
@@ -93,8 +96,9 @@ export function autoRuleViewOf(sink: AutoMuteSink | undefined): AutoRuleView | u
         const id = r.target.templateId ?? 0n;
         const fn = r.target.function ?? '';
         const scope = (r.target.instance ?? '') !== '' ? { instance: r.target.instance } : {};
-        if (id !== 0n && fn === '') out.push({ target: { service: r.target.service, ...scope, templateId: id }, reason: r.reason });
-        else if (id === 0n && fn !== '') out.push({ target: { service: r.target.service, ...scope, function: fn }, reason: r.reason });
+        const owner = r.updatedBy !== undefined ? { owner: r.updatedBy } : {};
+        if (id !== 0n && fn === '') out.push({ target: { service: r.target.service, ...scope, templateId: id }, reason: r.reason, ...owner });
+        else if (id === 0n && fn !== '') out.push({ target: { service: r.target.service, ...scope, function: fn }, reason: r.reason, ...owner });
       }
       return out;
     },
@@ -114,6 +118,13 @@ export interface AutoMuteSink {
   setAuto(target: MuteTarget, reason: string, options?: AutoMuteOptions): unknown;
   clearAuto(target: MuteTarget): unknown;
   manualModeOf?(target: MuteTarget): ManualMode | undefined;
+  /**
+   * The name the plane writes this collector's rules under (PeerMute.owner;
+   * collector/control/store.ts: `collector@host`, the same across restarts). With a
+   * rule view (autoRuleViewOf), a restarted balancer adopts the AUTO rules of this
+   * name as its own mutes (balancer.adoptRules); without, it adopts none.
+   */
+  readonly writerName?: string;
 }
 
 export function isAutoMuteSink(v: unknown): v is AutoMuteSink {

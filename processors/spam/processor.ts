@@ -47,6 +47,16 @@
  * An AUTO target the control plane refuses for good (a name over its length bound,
  * a service at its rule limit) stays a collector-only mute, not retried.
  *
+ * Restarts (mute state owned durably by the control plane): a control plane that
+ * lists its rules and names its writer (control-sink.ts writerName) lets a started
+ * processor find the AUTO rules this collector made before it restarted and adopt
+ * them as its own mutes (balancer.adoptRules: summarised, renewed, judged again and
+ * released when the spam stopped). So a graceful shutdown with control_ttl > 0
+ * keeps the AUTO rules in force (a last summary closes the counts so far) instead
+ * of lifting them: they lapse within control_ttl if no collector comes back. After
+ * kill -9 the same adoption happens; the counts the dead process had credited but
+ * not yet summarised are lost with it (at most summary.interval of them).
+ *
  * Runtime switches: setStrategy('zscore' | 'entropy' | 'both' | 'off'),
  * reconfigure(thresholds), setManualMode(target, mode) for control planes that
  * push manual rules instead of answering manualModeOf().
@@ -179,6 +189,8 @@ export class SpamProcessor implements Processor {
   private exchange: SharedRatesExchange | undefined;
   private ratesStore: SpamRatesStore | undefined;
   private autoRules: AutoRuleView | undefined;
+  /** This collector's AUTO rules found in force are still to be adopted (followPeerMutes). */
+  private adoptPending = true;
   private autoRulesVersion: unknown;
   private lastIgnored = { late: 0, bucketWidth: 0, ahead: 0 };
   private timer: NodeJS.Timeout | undefined;
@@ -311,7 +323,7 @@ export class SpamProcessor implements Processor {
       kind: k.kind,
       sinceMs: k.mutedAtMs,
       untilMs: k.muteUntilMs,
-      reason: k.follower ? `following: ${k.followReason}` : k.figures ? reasonOf(k, k.figures) : '',
+      reason: k.follower ? `following: ${k.followReason}` : k.figures ? reasonOf(k, k.figures) : k.followReason,
       sdkDropped: k.totalSdk,
       collectorDropped: k.totalCollector,
       pushed: this.pushed.has(k),
@@ -356,9 +368,10 @@ export class SpamProcessor implements Processor {
       // log_suppression exists from the start, not from the first suppression (in the background).
       this.writer.start();
     }
+    // The AUTO rules in force: this collector's own (adopted after a restart) and, with shared_rates, the others'.
+    this.autoRules = autoRuleViewOf(this.sink);
     if (c.sharedRates.enabled && this.storeProvider) {
       const provider = this.storeProvider;
-      this.autoRules = autoRuleViewOf(this.sink);
       this.exchange = new SharedRatesExchange({
         processorId: this.settings.id,
         collectorId: c.collectorId,
@@ -541,15 +554,30 @@ export class SpamProcessor implements Processor {
     await this.sendSummaries();
   }
 
-  /** Follows the AUTO rules in force when they changed (shared_rates; see balancer.followRules). */
+  /**
+   * When the AUTO rules in force changed: the first time the rules are loaded,
+   * adopts this collector's own rules (made before a restart; balancer.adoptRules;
+   * once only: collectors of one host share a writer name, and a rule of theirs that
+   * appears later is another's decision, not an orphan); with shared_rates, follows
+   * the others' (balancer.followRules).
+   */
   private followPeerMutes(nowMs: number): BalancerEvent[] {
     const view = this.autoRules;
     if (!view) return [];
     const version = view.version();
     if (version === this.autoRulesVersion) return [];
     this.autoRulesVersion = version;
-    // A key whose rule this processor is clearing is not to follow its own rule on its way out.
-    return this.balancer.followRules(view.mutes(), nowMs, (k) => this.sync.get(k)?.op === 'clear');
+    const rules = view.mutes();
+    // A key whose rule this processor is clearing is not to follow (or adopt) its own rule on its way out.
+    const clearing = (k: SpamKey) => this.sync.get(k)?.op === 'clear';
+    const me = this.sink?.writerName;
+    let events: BalancerEvent[] = [];
+    if (this.adoptPending && me !== undefined && (this.sink as { ready?: boolean }).ready !== false) {
+      this.adoptPending = false;
+      events = this.balancer.adoptRules(rules.filter((r) => r.owner === me), nowMs, clearing);
+    }
+    if (this.config.sharedRates.enabled) events.push(...this.balancer.followRules(rules, nowMs, clearing));
+    return events;
   }
 
   /** Runs one shared-rates exchange now (write this collector's counts, read the others'); for tests with a simulated clock. */
@@ -575,6 +603,13 @@ export class SpamProcessor implements Processor {
             mute_for_ms: e.muteForMs,
           });
           rows.push(this.row(k, e.timeMs, 'mute', e.reason, { windowStartMs: e.timeMs, mutedSinceMs: e.timeMs, rate: e.figures.rate, baselineRate: e.figures.baselineRate, zScore: e.figures.z, entropy: e.figures.entropy }));
+          break;
+        }
+        case 'adopt': {
+          // Renewed from now on like a mute of this process (its time to live kept running meanwhile).
+          this.control(k, 'set', e.reason);
+          this.settings.logger.warn(`spam: adopted this collector's AUTO mute of ${describeTarget(k.target)} (made before a restart)`, { processor: this.settings.id, reason: e.reason });
+          rows.push(this.row(k, e.timeMs, 'mute', `adopted: ${e.reason}`, { windowStartMs: e.timeMs, mutedSinceMs: e.timeMs }));
           break;
         }
         case 'follow': {
@@ -841,9 +876,12 @@ export class SpamProcessor implements Processor {
     this.timer = undefined;
     if (wasRunning) {
       await this.evaluating?.catch(() => undefined);
-      // Every AUTO mute is lifted (a control plane outliving this processor must not keep
-      // SDKs muted with nobody to unmute them) and every count goes into a last summary.
-      this.handle(this.balancer.releaseAll(this.clock()));
+      // Every count goes into a last summary. The AUTO mutes are kept when a restarted
+      // collector can adopt them and they lapse by themselves (control_ttl); else they are
+      // lifted (a control plane outliving this processor must not keep SDKs muted with
+      // nobody to unmute them).
+      const keep = this.config.controlTtlMs > 0 && this.autoRules !== undefined && this.sink?.writerName !== undefined;
+      this.handle(keep ? this.balancer.closeAccounts(this.clock()) : this.balancer.releaseAll(this.clock()));
       await this.sendSummaries();
       const lost = this.pendingSummaries.reduce((n, b) => n + b.length, 0);
       if (lost > 0) {

@@ -3,14 +3,8 @@
  * buckets, short windows): template -> spam -> control into chDB. Shared by the
  * end-to-end spam tests that drive real SDKs against it.
  */
-export function fastSpamCollectorYaml(chdbFolder: string, database: string): string {
-  return `
-receivers:
-  otlp:
-    protocols:
-      grpc: { endpoint: "127.0.0.1:0" }
-processors:
-  template: { state_directory: "" }
+/** The processors block (template, spam, control) of a collector whose balancer decides within a second or two. */
+export const FAST_SPAM_PROCESSORS_YAML = `  template: { state_directory: "" }
   spam:
     strategy: both
     evaluation_interval: 100ms
@@ -25,7 +19,16 @@ processors:
     summary: { interval: 1s }
     targets: { functions: false }
     write: { flush_interval: 200ms }
-  control: {}
+  control: {}`;
+
+export function fastSpamCollectorYaml(chdbFolder: string, database: string): string {
+  return `
+receivers:
+  otlp:
+    protocols:
+      grpc: { endpoint: "127.0.0.1:0" }
+processors:
+${FAST_SPAM_PROCESSORS_YAML}
 exporters:
   clickhouse:
     endpoint: ${JSON.stringify(`chdb://${chdbFolder}`)}

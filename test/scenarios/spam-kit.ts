@@ -24,7 +24,7 @@ import { TemplateDictionary } from '../../collector/templates/dictionary';
 import { templateIdOf } from '../../protocol/template-id';
 import { spamProcessorFactory, type SpamProcessorConfig } from '../../processors/spam/factory';
 import { SpamProcessor } from '../../processors/spam/processor';
-import type { AutoMuteSink, ManualMode, MuteTarget } from '../../processors/spam/control-sink';
+import type { AutoMuteSink, ManualMode, MuteTarget, PeerMute } from '../../processors/spam/control-sink';
 import { appendMutedReport, type MutedReport } from '../../processors/spam/sdk-report';
 import { SUMMARY_EVENT, SUPPRESSED } from '../../processors/spam/summary';
 import type { SuppressionRow } from '../../collector/storage/suppression-store';
@@ -55,6 +55,11 @@ export function site(service: string, text: string, fn: string): Site {
 
 export function targetKey(t: MuteTarget): string {
   return t.templateId !== undefined ? `${t.service}/template/${t.templateId}` : `${t.service}/function/${t.function}`;
+}
+
+/** A rule's identity: its target and the instance it names. */
+function ruleKey(t: MuteTarget): string {
+  return t.instance === undefined ? targetKey(t) : `${targetKey(t)}@${t.instance}`;
 }
 
 export function siteTemplateKey(s: Site): string {
@@ -91,6 +96,8 @@ export class SimulatedSdk {
     private readonly delayMs = 1000,
     /** false: a plain OTLP sender, which control rules cannot reach (it never mutes). */
     readonly obeysControl = true,
+    /** Its service.instance.id (a plain OTLP sender names none). */
+    readonly instance = `${service}-sim`,
   ) {
     this.lastSendMs = startMs;
   }
@@ -131,7 +138,7 @@ export class SimulatedSdk {
     // Like the real SDK, a simulated one names its instance (keys and AUTO mutes are per sender);
     // a plain OTLP sender here names none.
     const attributes: KeyValue[] = [{ key: 'service.name', value: this.service }];
-    if (this.obeysControl) attributes.push({ key: 'service.instance.id', value: `${this.service}-sim` });
+    if (this.obeysControl) attributes.push({ key: 'service.instance.id', value: this.instance });
     const r = b.addResource({ attributes, droppedAttributesCount: 0, schemaUrl: '' });
     const sc = b.addScope({ name: 'sim-sdk', version: '1', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
     const take = this.pending.splice(0, this.maxBatch);
@@ -171,7 +178,10 @@ interface ScheduledPush {
 
 /** An AutoMuteSink with the control plane's precedence (manual ON/OFF win over AUTO), pushing to simulated SDKs. */
 export class ScenarioControlPlane implements AutoMuteSink {
+  /** The collector's name on its rules (the same across restarts, as collector/control/store.ts's). */
+  readonly writerName = 'collector@scenario';
   readonly autos = new Map<string, MuteTarget>();
+  private readonly reasons = new Map<string, string>();
   readonly manual = new Map<string, { target: MuteTarget; mode: ManualMode }>();
   readonly calls: { op: 'setAuto' | 'clearAuto'; target: MuteTarget; reason?: string; ttlMs?: number; atMs: number }[] = [];
   /** When each target's mute took effect in its SDK (the SDK applied a rule set muting it), in order. */
@@ -188,14 +198,21 @@ export class ScenarioControlPlane implements AutoMuteSink {
 
   setAuto(target: MuteTarget, reason: string, options?: { ttlMs?: number }): void {
     this.calls.push({ op: 'setAuto', target, reason, ttlMs: options?.ttlMs, atMs: this.clock() });
-    this.autos.set(targetKey(target), target);
+    this.autos.set(ruleKey(target), target);
+    this.reasons.set(ruleKey(target), reason);
     this.schedule(target.service);
   }
 
   clearAuto(target: MuteTarget): void {
     this.calls.push({ op: 'clearAuto', target, atMs: this.clock() });
-    this.autos.delete(targetKey(target));
+    this.autos.delete(ruleKey(target));
+    this.reasons.delete(ruleKey(target));
     this.schedule(target.service);
+  }
+
+  /** The AUTO rules in force (the rule view a restarted processor adopts its own from). */
+  autoMutes(): PeerMute[] {
+    return [...this.autos].map(([k, target]) => ({ target, reason: this.reasons.get(k) ?? '', owner: this.writerName }));
   }
 
   manualModeOf(target: MuteTarget): ManualMode | undefined {
@@ -216,24 +233,30 @@ export class ScenarioControlPlane implements AutoMuteSink {
   deliver(nowMs: number): void {
     while (this.pushes.length > 0 && this.pushes[0].atMs <= nowMs) {
       const p = this.pushes.shift()!;
-      const sdk = this.sdks.get(p.service);
-      if (!sdk) continue;
-      const muted = new Map<string, MuteTarget>();
-      for (const [k, t] of this.autos) if (t.service === p.service && this.manualModeOf(t) !== 'on') muted.set(k, t);
-      for (const [k, m] of this.manual) if (m.target.service === p.service && m.mode === 'off') muted.set(k, m.target);
-      const templates = new Set<bigint>();
-      const functions = new Set<string>();
-      for (const t of muted.values()) {
-        if (t.templateId !== undefined) templates.add(t.templateId);
-        else functions.add(t.function!);
-      }
-      sdk.applyMutes(templates, functions);
-      const before = this.effective.get(p.service) ?? new Set<string>();
-      const after = new Set(muted.keys());
-      for (const k of after) if (!before.has(k)) this.sdkMutedAt.push({ key: k, atMs: p.atMs });
-      for (const k of before) if (!after.has(k)) this.sdkUnmutedAt.push({ key: k, atMs: p.atMs });
-      this.effective.set(p.service, after);
+      for (const [sdkKey, sdk] of this.sdks) if (sdk.service === p.service) this.push(sdkKey, sdk, p.atMs);
     }
+  }
+
+  /** One SDK's mute set: the rules of its service, AUTO ones only when they name no instance or its own (as sdk-push does). */
+  private push(sdkKey: string, sdk: SimulatedSdk, atMs: number): void {
+    const mine = (t: MuteTarget) => t.service === sdk.service && (t.instance === undefined || t.instance === sdk.instance);
+    const muted = new Map<string, MuteTarget>();
+    for (const t of this.autos.values()) if (mine(t) && this.manualModeOf(t) !== 'on') muted.set(targetKey(t), t);
+    for (const m of this.manual.values()) if (mine(m.target) && m.mode === 'off') muted.set(targetKey(m.target), m.target);
+    const templates = new Set<bigint>();
+    const functions = new Set<string>();
+    for (const t of muted.values()) {
+      if (t.templateId !== undefined) templates.add(t.templateId);
+      else functions.add(t.function!);
+    }
+    sdk.applyMutes(templates, functions);
+    const before = this.effective.get(sdkKey) ?? new Set<string>();
+    const after = new Set(muted.keys());
+    // Keys of an instance other than the service's default SDK carry it: key@instance.
+    const named = (k: string) => (sdkKey === sdk.service ? k : `${k}@${sdk.instance}`);
+    for (const k of after) if (!before.has(k)) this.sdkMutedAt.push({ key: named(k), atMs });
+    for (const k of before) if (!after.has(k)) this.sdkUnmutedAt.push({ key: named(k), atMs });
+    this.effective.set(sdkKey, after);
   }
 }
 
@@ -249,6 +272,8 @@ export interface Generator {
   /** Poisson arrivals (default) or evenly spaced. */
   even?: boolean;
   seed?: number;
+  /** Logged by this instance of the service (default: the service's one SDK). */
+  instance?: string;
 }
 
 interface GeneratorState {
@@ -276,6 +301,8 @@ export interface SummaryView {
   timeMs: number;
   windowMs: number;
   final: boolean;
+  /** The sender instance whose records the summary counts. */
+  instance?: string;
 }
 
 /** One scenario: SDKs, generators, the processor and the control plane on a simulated clock. */
@@ -289,12 +316,14 @@ export class Scenario {
   readonly logger = createMemoryLogger();
   readonly templates = new TemplateDictionary();
   readonly plane: ScenarioControlPlane;
-  readonly processor: SpamProcessor;
+  /** The running processor (replaced by restart()). */
+  processor: SpamProcessor;
   readonly decisions: SuppressionRow[] = [];
+  private readonly config: SpamProcessorConfig;
   private readonly generators: GeneratorState[] = [];
   private nextEvalMs: number;
   private readonly evalMs: number;
-  private readonly timed: { atMs: number; run: () => void }[] = [];
+  private readonly timed: { atMs: number; run: () => void | Promise<void> }[] = [];
   private readonly sdkBatchDelayMs: number;
 
   constructor(opts: ScenarioOptions = {}) {
@@ -306,14 +335,31 @@ export class Scenario {
     const cfg = { ...spamProcessorFactory.createDefaultConfig(), store: false, ...opts.config } as SpamProcessorConfig;
     const errors = spamProcessorFactory.validate!(cfg);
     if (errors.length) throw new Error(errors.join('; '));
-    this.processor = new SpamProcessor({ id: 'spam', metrics: this.metrics, logger: this.logger }, cfg, this.downstream, {
+    this.config = cfg;
+    this.processor = this.newProcessor();
+    this.evalMs = this.processor.config.evaluationIntervalMs;
+    this.nextEvalMs = this.startMs + this.evalMs;
+  }
+
+  private newProcessor(): SpamProcessor {
+    return new SpamProcessor({ id: 'spam', metrics: this.metrics, logger: this.logger }, this.config, this.downstream, {
       clock: () => this.nowMs,
       timer: false,
       sink: this.plane,
       listeners: [{ onDecision: (row) => this.decisions.push(row) }],
     });
-    this.evalMs = this.processor.config.evaluationIntervalMs;
-    this.nextEvalMs = this.startMs + this.evalMs;
+  }
+
+  /**
+   * Restarts the collector's processor now: 'graceful' shuts it down first (it keeps
+   * its AUTO rules for the next one), 'kill' abandons it as kill -9 would (what it had
+   * not summarised is lost with it). The control plane (the durable rules), the SDKs
+   * and everything downstream stay.
+   */
+  async restart(how: 'graceful' | 'kill'): Promise<void> {
+    if (how === 'graceful') await this.processor.shutdown();
+    this.processor = this.newProcessor();
+    await this.processor.start(this.host);
   }
 
   get host(): Host {
@@ -324,26 +370,28 @@ export class Scenario {
     await this.processor.start(this.host);
   }
 
-  sdk(service: string, obeysControl = true): SimulatedSdk {
-    let s = this.sdks.get(service);
+  /** The SDK of a service (its default instance), or of one named instance of it. */
+  sdk(service: string, obeysControl = true, instance?: string): SimulatedSdk {
+    const key = instance === undefined ? service : `${service}@${instance}`;
+    let s = this.sdks.get(key);
     if (!s) {
-      s = new SimulatedSdk(service, this.nowMs, 512, this.sdkBatchDelayMs, obeysControl);
-      this.sdks.set(service, s);
+      s = new SimulatedSdk(service, this.nowMs, 512, this.sdkBatchDelayMs, obeysControl, instance);
+      this.sdks.set(key, s);
     }
     return s;
   }
 
   /** Adds a record generator (times relative to the scenario start). */
   generate(g: Generator): void {
-    this.sdk(g.site.service);
+    this.sdk(g.site.service, true, g.instance);
     this.templates.define({ id: g.site.id, service: g.site.service, text: g.site.text, source: 'sdk', function: g.site.fn }, this.startMs);
     const rnd = prng(g.seed ?? Number(g.site.id % 1_000_003n) + 7);
     const abs = { ...g, fromMs: this.startMs + g.fromMs, toMs: this.startMs + g.toMs };
     this.generators.push({ g: abs, nextMs: abs.fromMs, n: 0, rnd });
   }
 
-  /** Runs `fn` at a time relative to the scenario start. */
-  at(relativeMs: number, fn: () => void): void {
+  /** Runs `fn` at a time relative to the scenario start (awaited before time moves on). */
+  at(relativeMs: number, fn: () => void | Promise<void>): void {
     this.timed.push({ atMs: this.startMs + relativeMs, run: fn });
     this.timed.sort((a, b) => a.atMs - b.atMs);
   }
@@ -354,12 +402,12 @@ export class Scenario {
     while (this.nowMs < end) {
       this.nowMs = Math.min(end, this.nowMs + this.stepMs);
       const now = this.nowMs;
-      while (this.timed.length > 0 && this.timed[0].atMs <= now) this.timed.shift()!.run();
+      while (this.timed.length > 0 && this.timed[0].atMs <= now) await this.timed.shift()!.run();
       this.plane.deliver(now);
       for (const st of this.generators) {
         const g = st.g;
         while (st.nextMs <= now && st.nextMs < g.toMs) {
-          this.sdk(g.site.service).log(g.site, g.args(st.n, st.rnd), st.nextMs);
+          this.sdk(g.site.service, true, g.instance).log(g.site, g.args(st.n, st.rnd), st.nextMs);
           st.n++;
           const gap = g.even ? 1000 / g.rate : (-Math.log(1 - st.rnd()) * 1000) / g.rate;
           st.nextMs += gap;
@@ -383,10 +431,11 @@ export class Scenario {
   }
 
   /** Data records delivered downstream (summaries excluded), per template key. */
-  delivered(): Map<string, number> {
+  delivered(instance?: string): Map<string, number> {
     const out = new Map<string, number>();
     for (const r of this.downstream.records()) {
       if (r.eventName === SUMMARY_EVENT) continue;
+      if (instance !== undefined && attributeMap(r.resource.attributes)['service.instance.id'] !== instance) continue;
       const k = targetKey({ service: r.resource.serviceName, templateId: r.templateId });
       out.set(k, (out.get(k) ?? 0) + 1);
     }
@@ -414,6 +463,7 @@ export class Scenario {
           timeMs: Number(r.timeUnixNano / 1_000_000n),
           windowMs: Number(a[SUPPRESSED.windowMs]),
           final: a[SUPPRESSED.final] === true,
+          instance: a[SUPPRESSED.instance] === undefined ? undefined : String(a[SUPPRESSED.instance]),
         };
       });
   }
@@ -442,16 +492,19 @@ export class Scenario {
   }
 
   /** Ground truth over some sites: logged by the application, delivered downstream, dropped by the SDK, and (the rest) dropped in the collector. */
-  groundTruth(sites: Site[]): { logged: number; delivered: number; sdkDropped: number; collectorDropped: number } {
-    const delivered = this.delivered();
+  groundTruth(sites: Site[], instance?: string): { logged: number; delivered: number; sdkDropped: number; collectorDropped: number } {
+    const delivered = this.delivered(instance);
     let logged = 0;
     let got = 0;
     let sdkDropped = 0;
     for (const s of sites) {
       const k = siteTemplateKey(s);
-      const sdk = this.sdks.get(s.service);
-      logged += sdk?.logged.get(k) ?? 0;
-      sdkDropped += sdk?.droppedBySite.get(k) ?? 0;
+      // Every SDK of the service (its instances), or the one named.
+      for (const sdk of this.sdks.values()) {
+        if (sdk.service !== s.service || (instance !== undefined && sdk.instance !== instance)) continue;
+        logged += sdk.logged.get(k) ?? 0;
+        sdkDropped += sdk.droppedBySite.get(k) ?? 0;
+      }
       got += delivered.get(k) ?? 0;
     }
     return { logged, delivered: got, sdkDropped, collectorDropped: logged - got - sdkDropped };

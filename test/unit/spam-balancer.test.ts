@@ -160,21 +160,22 @@ describe('SpamBalancer', () => {
   });
 
   test('a function whose templates are each below min_rate is muted as a function', () => {
-    const d = new Driver();
+    // Judged at once (no warm-up): the function's 36/s is below warmup.rate.
+    const d = new Driver(params({ warmupMs: 0 }));
     d.run(10_000);
     d.run(15_000, [1n, 2n, 3n].map((id) => ({ service: 's', templateId: id, fn: 'Loop.tick', rate: 12, args: () => ['x'] })));
     expect(d.of('mute').map((e) => e.key.target)).toEqual([{ service: 's', function: 'Loop.tick' }]);
   });
 
   test('a manual ON on one template of a muted function lets that template through', () => {
-    const d = new Driver();
+    const d = new Driver(params({ warmupMs: 0 }));
     d.run(10_000);
     const streams = [1n, 2n, 3n].map((id) => ({ service: 's', templateId: id, fn: 'Loop.tick', rate: 12, args: () => ['x'] }));
     d.run(15_000, streams);
     expect(d.of('mute').map((e) => e.key.target)).toEqual([{ service: 's', function: 'Loop.tick' }]);
     // The person's rule names the template; the plane is asked with the template's function too.
     const asked: MuteTarget[] = [];
-    const e = new SpamBalancer(params(), T0, (t) => {
+    const e = new SpamBalancer(params({ warmupMs: 0 }), T0, (t) => {
       asked.push(t);
       return t.templateId === 2n ? 'on' : undefined;
     });

@@ -123,6 +123,50 @@ describe('RateHistory (Z-score)', () => {
   });
 });
 
+describe('RateHistory peaks and growth segments', () => {
+  /** Advances one bucket at a time from the history's current bucket, `count` records in each. */
+  const feed = (h: RateHistory, counts: number[], learn = true) => {
+    for (const c of counts) {
+      h.advance(h.currentBucket + 1, true, learn);
+      h.add(c);
+    }
+  };
+
+  test('a burst becomes a peak once the traffic receded from it; a climbing ramp never does', () => {
+    const burst = new RateHistory(4, 100, 0);
+    feed(burst, [...Array(10).fill(50), ...Array(10).fill(0)]);
+    // Window of 4 buckets of 50 records: 200 records, then the traffic left.
+    expect(burst.peakCount(burst.currentBucket)).toBe(200);
+    const ramp = new RateHistory(4, 100, 0);
+    feed(ramp, Array.from({ length: 40 }, (_, i) => i));
+    expect(ramp.peakCount(ramp.currentBucket)).toBe(0);
+    // Its current level is known to others (another sender's starting peak): the busiest window so far.
+    expect(ramp.peakCount(ramp.currentBucket, true)).toBeGreaterThan(100);
+  });
+
+  test('buckets of a key on its way to a mute (learnPeak false) are no peak; a peak halves every half-life', () => {
+    const h = new RateHistory(4, 100, 0);
+    h.peakHalfLifeBuckets = 10;
+    // (Whether a bucket is learnt is decided when it leaves the window.)
+    feed(h, [...Array(10).fill(50), ...Array(4).fill(0)], false);
+    feed(h, Array(10).fill(0));
+    expect(h.peakCount(h.currentBucket)).toBe(0);
+    feed(h, Array(10).fill(50));
+    feed(h, Array(6).fill(0));
+    const peak = h.peakCount(h.currentBucket);
+    expect(peak).toBeGreaterThan(0);
+    expect(h.peakCount(h.currentBucket + 10)).toBeCloseTo(peak / 2, 9);
+  });
+
+  test('segment counts: newest first, the window then the baseline; undefined until enough is held', () => {
+    const h = new RateHistory(2, 10, 0);
+    expect(h.segmentCounts(3, 2)).toBeUndefined();
+    feed(h, [1, 2, 3, 4, 5, 6]);
+    // Buckets newest first: 6 5 | 4 3 2 1 -> segments of 3: [6+5+4, 3+2+1].
+    expect(h.segmentCounts(3, 2)).toEqual([15, 6]);
+  });
+});
+
 describe('BucketCounter (offered rate)', () => {
   test('sums a sliding window of buckets', () => {
     const c = new BucketCounter(4, 0);
@@ -168,6 +212,9 @@ describe('argument entropy', () => {
     ['no arguments at all', Array.from({ length: 64 }, () => []), 'low'],
     ['a constant subject, a jittery duration', Array.from({ length: 64 }, () => ['psp.example', String(5000 + Math.floor(rnd() * 10))]), 'low'],
     ['two alternating values', Array.from({ length: 64 }, (_, i) => [i % 2 ? 'a' : 'b']), 'low'],
+    ['auto-increment order ids (the only argument)', Array.from({ length: 64 }, (_, i) => [String(100_000 + i)]), 'high'],
+    ['auto-increment invoice and order ids', Array.from({ length: 64 }, (_, i) => [String(9_000_000 + i), String(100_000 + i)]), 'high'],
+    ['an auto-increment id and a status among a few', Array.from({ length: 64 }, (_, i) => [String(100_000 + i), ['new', 'paid', 'shipped'][i % 3]]), 'high'],
     ['order ids, amounts and users', Array.from({ length: 64 }, () => [id(), (rnd() * 500).toFixed(2), id()]), 'high'],
     ['order ids and one of five countries', Array.from({ length: 64 }, () => [id(), ['DE', 'FR', 'NL', 'IT', 'ES'][Math.floor(rnd() * 5)]]), 'high'],
     [

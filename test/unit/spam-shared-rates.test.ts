@@ -189,7 +189,8 @@ describe('SpamBalancer across collectors', () => {
     members.map((member) => ({ member, service: 'checkout', templateId: spam, rate, fromMs, toMs, args: spamArgs }));
 
   test('a spammer under min_rate on each of two collectors but above it together is muted, on the whole rate', () => {
-    const c = new Cluster(2, () => params());
+    // Judged at once (no warm-up): 2 x 15/s is below warmup.rate.
+    const c = new Cluster(2, () => params({ warmupMs: 0 }));
     c.run(40_000, streamsSplit(15, [0, 1], 10_000, 40_000));
     const mutes = [0, 1].map((i) => c.of(i, 'mute').concat(c.of(i, 'follow')));
     expect(mutes[0].length + mutes[1].length).toBeGreaterThan(0);
@@ -233,7 +234,7 @@ describe('SpamBalancer across collectors', () => {
 
   test('a follower drops and counts its share; the release waits for the followers\' offered rate, then the follower is released too', () => {
     // Member 1 does not judge (strategy off): it can only follow.
-    const c = new Cluster(2, (i) => params(i === 1 ? { strategy: 'off' } : {}));
+    const c = new Cluster(2, (i) => params(i === 1 ? { strategy: 'off', warmupMs: 0 } : { warmupMs: 0 }));
     // The spammer: 15/s on each until 30 s; then 30/s on member 1 only until 60 s.
     c.run(30_000, streamsSplit(15, [0, 1], 10_000, 30_000));
     const mute = c.of(0, 'mute')[0];

@@ -16,8 +16,12 @@
  *     repeated, 1 = every value different. A missing argument is a value of its own.
  *   - numeric positions (every sampled value parses as a finite number): also the
  *     normalised entropy of consecutive differences, and the lower of the two is
- *     kept — a loop counter or a clock ("retry 17, 18, 19") varies without carrying
- *     information, its differences repeat.
+ *     kept — a loop counter or a clock varies without carrying information, its
+ *     differences repeat. Except numbers that differ on every sampled record: they
+ *     are identifiers ("order 1001, 1002, 1003 confirmed": an auto-increment id is
+ *     information), unless every other argument position of the record is constant
+ *     ("retry 17, 18, 19 of db-1": a counter beside a fixed subject). Known limit: a
+ *     lone incrementing argument ("retry {}") reads as an id, not as repetition.
  *   - function keys: when the sampled records come from several templates, a value
  *     at position p is the pair (template id, argument) — a function cycling through
  *     the same few messages repeats, one doing real work in many messages does not;
@@ -115,24 +119,41 @@ export class ArgumentSample {
     let weighted = 0;
     let weights = 0;
     const values: string[] = new Array<string>(n);
+    // Per position: the entropy of the values, and of their differences when all are numbers.
+    const deltas: (number | undefined)[] = [];
     for (let pos = 0; pos < arity; pos++) {
       for (let k = 0; k < n; k++) {
         const a = this.args[idx[k]];
         const v = pos < a.length ? a[pos] : MISSING;
         values[k] = prefixes ? prefixes[k] + v : v;
       }
-      let h = normalizedEntropy(values);
-      if (p.numericDeltas && h > 0 && !prefixes) {
-        const d = deltaEntropy(values);
-        if (d !== undefined && d < h) h = d;
-      }
+      const h = normalizedEntropy(values);
       positions.push(h);
+      deltas.push(p.numericDeltas && h > 0 && !prefixes ? deltaEntropy(values) : undefined);
+    }
+    for (let pos = 0; pos < arity; pos++) {
+      let h = positions[pos];
+      const d = deltas[pos];
+      // Numbers that differ on every record are identifiers (information), even when they
+      // increment; they count as a loop counter only beside a subject that never changes.
+      if (d !== undefined && d < h && !(h >= DISTINCT && !othersConstant(positions, pos))) h = d;
+      positions[pos] = h;
       const w = p.positionWeights.length === 0 ? 1 : p.positionWeights[Math.min(pos, p.positionWeights.length - 1)];
       weighted += w * Math.pow(h, p.meanExponent);
       weights += w;
     }
     return { entropy: weights > 0 ? Math.min(1, Math.pow(weighted / weights, 1 / p.meanExponent)) : 0, samples: n, positions };
   }
+}
+
+/** Normalised value entropy at or above which every sampled value differs (1 up to rounding). */
+const DISTINCT = 1 - 1e-9;
+
+/** Whether the record has other argument positions and every one of them is constant in the sample. */
+function othersConstant(valueEntropy: readonly number[], pos: number): boolean {
+  if (valueEntropy.length < 2) return false;
+  for (let i = 0; i < valueEntropy.length; i++) if (i !== pos && valueEntropy[i] > 0) return false;
+  return true;
 }
 
 /** Shannon entropy of the values' distribution divided by log2(count): [0, 1]. */

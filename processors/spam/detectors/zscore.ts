@@ -68,6 +68,24 @@ export class RateHistory {
   private baseFilled = 0;
   private baseSum = 0;
   private baseSumSq = 0;
+  /** Records in the newest windowBuckets buckets pushed to the baseline. */
+  private pushedWindowSum = 0;
+  /**
+   * The highest pushedWindowSum of a burst that has receded (decayed: see
+   * peakCount), and the bucket it was seen in. A rate counts as a peak once the
+   * traffic fell to half of it or less afterwards: a burst that ended by itself (a
+   * periodic job's round, a service before it went quiet), never a ramp still
+   * climbing.
+   */
+  private peakWindowCount = 0;
+  private peakBucket = 0;
+  /** The highest pushedWindowSum since the last recession (not a peak yet), and its bucket. */
+  private candidateCount = 0;
+  private candidateBucket = 0;
+  /** Pushes since the last one that was not to be learnt (a window holding one is no peak). */
+  private learntPushes = Infinity;
+  /** The peak halves every this many buckets (Infinity = never). */
+  peakHalfLifeBuckets = Infinity;
 
   /**
    * @param nowBucket the bucket the key is first seen in
@@ -104,9 +122,10 @@ export class RateHistory {
   /**
    * Moves the current bucket forward to `bucket` (earlier buckets are ignored).
    * Buckets leaving the recent window enter the baseline when `admit` (the key is
-   * normal), else they are discarded.
+   * normal), else they are discarded; they count toward the peak (peakCount) only
+   * when also `learnPeak` (the key is not on its way to a mute).
    */
-  advance(bucket: number, admit: boolean): void {
+  advance(bucket: number, admit: boolean, learnPeak = admit): void {
     const steps = bucket - this.currentBucket;
     if (steps <= 0) return;
     const w = this.windowBuckets;
@@ -117,20 +136,39 @@ export class RateHistory {
       const idx = (this.head + i) % w;
       const c = this.recent[idx];
       if (this.unobservedSlots > 0) this.unobservedSlots--;
-      else if (admit) this.push(c);
+      else if (admit) this.push(c, learnPeak);
       this.windowSum -= c;
       this.recent[idx] = 0;
     }
     if (admit && steps > w) {
       const zeros = Math.min(steps - w, this.historyBuckets);
-      for (let i = 0; i < zeros; i++) this.push(0);
+      for (let i = 0; i < zeros; i++) this.push(0, learnPeak);
     }
     this.head = (this.head + steps) % w;
     this.currentBucket = bucket;
   }
 
-  private push(c: number): void {
+  private push(c: number, learnPeak: boolean): void {
     const h = this.historyBuckets;
+    // The newest windowBuckets pushed counts: the busiest rate window of the baseline.
+    if (this.windowBuckets < h) {
+      if (this.baseFilled >= this.windowBuckets) this.pushedWindowSum -= this.baseline[(this.basePos - this.windowBuckets + h) % h];
+      this.pushedWindowSum += c;
+      this.learntPushes = learnPeak ? this.learntPushes + 1 : 0;
+      if (this.learntPushes >= this.windowBuckets && this.pushedWindowSum >= this.candidateCount) {
+        this.candidateCount = this.pushedWindowSum;
+        this.candidateBucket = this.currentBucket;
+      }
+      if (this.candidateCount > 0 && 2 * this.pushedWindowSum <= this.candidateCount) {
+        // Receded: the candidate is a peak the key had.
+        if (this.candidateCount >= this.peakCount(this.currentBucket)) {
+          this.peakWindowCount = this.candidateCount;
+          this.peakBucket = this.candidateBucket;
+        }
+        this.candidateCount = this.pushedWindowSum;
+        this.candidateBucket = this.currentBucket;
+      }
+    }
     if (this.baseFilled === h) {
       const old = this.baseline[this.basePos];
       this.baseSum -= old;
@@ -184,6 +222,26 @@ export class RateHistory {
     }
   }
 
+  /**
+   * The busiest rate window (records) among the buckets that entered the baseline
+   * of a burst that receded, halving every peakHalfLifeBuckets since it was seen:
+   * the highest rate the key had while normal and then left. With
+   * `includeRising`, also the busiest window since (the key's current level).
+   */
+  peakCount(bucket: number, includeRising = false): number {
+    const decay = (count: number, at: number) => (count === 0 ? 0 : count * Math.pow(0.5, Math.max(0, bucket - at) / this.peakHalfLifeBuckets));
+    const peak = decay(this.peakWindowCount, this.peakBucket);
+    return includeRising ? Math.max(peak, decay(this.candidateCount, this.candidateBucket)) : peak;
+  }
+
+  /** Starts the peak at `count` records per window (another history's, e.g. the same key of another sender). */
+  seedPeak(count: number, bucket: number): void {
+    if (count > this.peakCount(bucket)) {
+      this.peakWindowCount = count;
+      this.peakBucket = bucket;
+    }
+  }
+
   get baselineBuckets(): number {
     return this.baseFilled;
   }
@@ -192,20 +250,55 @@ export class RateHistory {
   assess(nowMs: number, bucketMs: number): RateAssessment {
     const elapsed = Math.min(bucketMs, Math.max(0, nowMs - this.currentBucket * bucketMs));
     const spanMs = (this.windowBuckets - 1) * bucketMs + elapsed;
+    return this.assessCount(this.windowSum, spanMs, bucketMs);
+  }
+
+  /**
+   * The assessment of a full window at `rate` records/s instead of the window's own
+   * count (a muted key's offered rate: the records it would log unmuted).
+   */
+  assessRate(rate: number, bucketMs: number): RateAssessment {
+    const spanMs = this.windowBuckets * bucketMs;
+    return this.assessCount(Math.round((rate * spanMs) / 1000), spanMs, bucketMs);
+  }
+
+  private assessCount(count: number, spanMs: number, bucketMs: number): RateAssessment {
     const k = spanMs / bucketMs;
     const n = this.baseFilled;
     const mean = n > 0 ? this.baseSum / n : 0;
     const variance = n > 0 ? Math.max(0, this.baseSumSq / n - mean * mean) : 0;
     const expected = k * mean;
-    const z = (this.windowSum - expected) / Math.sqrt(k * Math.max(variance, mean, 1));
+    const z = (count - expected) / Math.sqrt(k * Math.max(variance, mean, 1));
     return {
-      count: this.windowSum,
+      count,
       spanMs,
-      rate: spanMs > 0 ? (this.windowSum * 1000) / spanMs : 0,
+      rate: spanMs > 0 ? (count * 1000) / spanMs : 0,
       baselineRate: (mean * 1000) / bucketMs,
       historyBuckets: n,
       z,
     };
+  }
+
+  /**
+   * Records in the newest `segments` runs of `segmentBuckets` buckets each, newest
+   * first: the recent window's buckets, then the baseline's newest first (so time
+   * in which the key was muted is skipped). Undefined when window + baseline hold
+   * fewer buckets than that.
+   */
+  segmentCounts(segmentBuckets: number, segments: number): number[] | undefined {
+    const need = segmentBuckets * segments;
+    if (this.windowBuckets + this.baseFilled < need) return undefined;
+    const out = new Array<number>(segments).fill(0);
+    for (let i = 0; i < need; i++) {
+      let c: number;
+      if (i < this.windowBuckets) c = this.recent[(this.head - i + this.windowBuckets) % this.windowBuckets];
+      else {
+        const j = i - this.windowBuckets;
+        c = this.baseline[(this.basePos - 1 - j + 2 * this.historyBuckets) % this.historyBuckets];
+      }
+      out[Math.floor(i / segmentBuckets)] += c;
+    }
+    return out;
   }
 }
 
