@@ -57,8 +57,9 @@ const REPETITIONS = 20;
 
 /** Options searched by the leave-one-out mode (every combination; the default is among them). */
 const TUNING_GRID: Record<string, readonly number[]> = {
-  distinctValuesToGeneralize: [2, 3, 4, 5, 6],
-  digitValuesToGeneralize: [2, 3, 4],
+  distinctValuesToGeneralize: [2, 3, 4, 5],
+  digitValuesToGeneralize: [2, 3],
+  closedValuesToGeneralize: [4, 8, 12],
 };
 
 function gridConfigs(): Array<Partial<MinerOptions>> {

@@ -122,3 +122,97 @@ export function hasDigit(w: string): boolean {
   for (let i = 0; i < w.length; i++) if (isDigit(w.charCodeAt(i))) return true;
   return false;
 }
+
+/**
+ * Word shapes that name a program's own constants rather than data, so that a
+ * handful of them at one position are separate events, not values of one:
+ *
+ * - enum constants: upper case with optional digits/underscores (RUNNING, SCREEN_ON, TLS);
+ * - code identifiers: snake_case (auth_fail), camelCase (onReceive);
+ * - inflected verbs: lower-case words ending in -ed or -ing (opened, draining): what
+ *   happened, not to whom.
+ *
+ * Names of people, hosts and jobs are typed by people and seldom have these
+ * shapes; they stay open sets and generalise after a few values.
+ */
+export function isClosedSetWord(w: string): boolean {
+  const n = w.length;
+  if (n < 2) return false;
+  let upper = 0;
+  let lower = 0;
+  let other = 0;
+  let innerCapital = false;
+  let underscoreBetweenLetters = false;
+  for (let i = 0; i < n; i++) {
+    const c = w.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      upper++;
+      if (i > 0 && isLowerCode(w.charCodeAt(i - 1))) innerCapital = true;
+    } else if (c >= 97 && c <= 122) lower++;
+    else {
+      other++;
+      if (c === 0x5f && i > 0 && i + 1 < n && isLetter(w.charCodeAt(i - 1)) && isLetter(w.charCodeAt(i + 1))) {
+        underscoreBetweenLetters = true;
+      }
+    }
+  }
+  if (upper >= 2 && lower === 0) return true;
+  if (underscoreBetweenLetters || innerCapital) return true;
+  const first = w.charCodeAt(0);
+  if (other === 0 && (upper === 0 || (upper === 1 && first >= 65 && first <= 90)) && n >= 5) {
+    const tail2 = w.slice(n - 2);
+    return tail2 === 'ed' || w.endsWith('ing');
+  }
+  return false;
+}
+
+function isLowerCode(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+/**
+ * A name with a short version or index suffix (eth0, proto2, ssh2, v10): it
+ * has a digit, but like a plain word it is usually one of a few fixed names,
+ * so it needs as many distinct values as a plain word to generalise.
+ */
+export function isVersionedName(w: string): boolean {
+  const n = w.length;
+  let k = n;
+  while (k > 0 && isDigit(w.charCodeAt(k - 1))) k--;
+  if (k === n || n - k > 2 || k < 1) return false;
+  for (let i = 0; i < k; i++) if (!isLetter(w.charCodeAt(i))) return false;
+  return true;
+}
+
+const CALENDAR_WORDS = new Set(
+  [
+    'jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+    'january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+    'mon', 'tue', 'tues', 'wed', 'thu', 'thur', 'thurs', 'fri', 'sat', 'sun',
+    'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',
+  ],
+);
+
+/**
+ * Month and weekday names (English, any case). They are pieces of a date —
+ * variables — when they stand next to a number; the tokenizer decides that.
+ * A closed set of calendar words is universal, not any system's vocabulary.
+ */
+export function isCalendarWord(w: string): boolean {
+  return w.length >= 3 && w.length <= 9 && CALENDAR_WORDS.has(w.toLowerCase());
+}
+
+/** How a constant word counts toward generalising its position (see TemplateMiner). */
+export const enum WordKind {
+  /** Has a digit (not a versioned name): ids, host names with numbers. */
+  Digit = 0,
+  /** isClosedSetWord: one of a program's own constants. */
+  Closed = 1,
+  /** Anything else: plain words, versioned names. */
+  Plain = 2,
+}
+
+export function wordKindOf(w: string): WordKind {
+  if (hasDigit(w)) return isVersionedName(w) ? WordKind.Plain : WordKind.Digit;
+  return isClosedSetWord(w) ? WordKind.Closed : WordKind.Plain;
+}

@@ -36,7 +36,7 @@
  * it still render exactly) and gets `supersededBy`.
  */
 import { templateIdOf } from '../../../sdk/template-id';
-import { hasDigit } from './masking';
+import { WordKind, wordKindOf } from './masking';
 import { escapeConstant } from './render';
 import { isWhitespace, newTokenizedLine, skeletonHashOf, skeletonOf, tokenizeInto, type TokenizedLine } from './tokenizer';
 import {
@@ -160,7 +160,9 @@ interface SiblingGroup {
   readonly key: string;
   readonly position: number;
   readonly members: Cluster[];
+  /** Members whose word at `position` is of WordKind.Digit / WordKind.Closed. */
   withDigits: number;
+  closed: number;
 }
 
 class Cluster {
@@ -318,6 +320,17 @@ function subsumes(a: Cluster, b: Cluster): boolean {
   return sepsFit(aw, a.seps, b.seps);
 }
 
+/** Where `general` has a variable, `specific` has a word shaped like a program constant. */
+function hidesClosedWord(general: Cluster, specific: Cluster): boolean {
+  const gw = general.words;
+  const sw = specific.words;
+  for (let i = 0; i < gw.length; i++) {
+    const w = sw[i];
+    if (gw[i] === null && w !== null && wordKindOf(w) === WordKind.Closed) return true;
+  }
+  return false;
+}
+
 function validateOptions(o: MinerOptions): MinerOptions {
   const intAtLeast = (name: keyof MinerOptions, min: number): void => {
     const v = o[name];
@@ -327,6 +340,7 @@ function validateOptions(o: MinerOptions): MinerOptions {
   };
   intAtLeast('distinctValuesToGeneralize', 2);
   intAtLeast('digitValuesToGeneralize', 2);
+  intAtLeast('closedValuesToGeneralize', 2);
   intAtLeast('maxWords', 1);
   intAtLeast('maxLineLength', 1);
   intAtLeast('maxTemplates', 1);
@@ -616,18 +630,17 @@ export class TemplateMiner {
 
   /**
    * Supersedes every other live cluster of the bucket that `general` subsumes —
-   * except where that would generalise a first word without digits (see the
-   * module comment); a template without constants absorbs nothing.
+   * except where that would turn a closed-set word (isClosedSetWord: RUNNING,
+   * COMPLETE) into a variable: "status 3" does not make "status COMPLETE" a
+   * value. A template without constants absorbs nothing.
    */
   private absorbSubsumed(general: Cluster): void {
     if (general.constants === 0) return;
     const candidates: Cluster[] = [];
     collectCandidates(general.bucket.index, general.words, 0, Math.min(INDEX_DEPTH, general.words.length), candidates);
-    const firstIsVar = general.words.length > 0 && general.words[0] === null;
     for (const other of candidates) {
       if (other === general || !other.live || !subsumes(general, other)) continue;
-      const otherFirst = other.words[0];
-      if (firstIsVar && otherFirst !== null && !hasDigit(otherFirst)) continue;
+      if (hidesClosedWord(general, other)) continue;
       this.retire(other, general);
     }
   }
@@ -642,11 +655,13 @@ export class TemplateMiner {
       const w = words[p]!;
       let g = this.groups.get(key);
       if (g === undefined) {
-        g = { key, position: p, members: [], withDigits: 0 };
+        g = { key, position: p, members: [], withDigits: 0, closed: 0 };
         this.groups.set(key, g);
       }
       g.members.push(c);
-      if (hasDigit(w)) g.withDigits++;
+      const kind = wordKindOf(w);
+      if (kind === WordKind.Digit) g.withDigits++;
+      else if (kind === WordKind.Closed) g.closed++;
       c.groups.push(g);
       if (this.overThreshold(g)) ready.push(g);
     }
@@ -654,16 +669,22 @@ export class TemplateMiner {
   }
 
   private overThreshold(g: SiblingGroup): boolean {
-    return this.generalises(g.position, g.members.length, g.withDigits, g.members[0]?.constants ?? 0);
+    return this.generalises(g.members.length, g.withDigits, g.closed, g.members[0]?.constants ?? 0);
   }
 
-  private generalises(position: number, distinct: number, withDigits: number, constants: number): boolean {
+  /**
+   * Whether `distinct` sibling words at one position make it a variable (any
+   * position, the first included: a name leading a message is still a name).
+   * Digit-bearing words are values after digitValuesToGeneralize; words shaped
+   * like a program's constants (mostly) need closedValuesToGeneralize; plain
+   * words distinctValuesToGeneralize.
+   */
+  private generalises(distinct: number, withDigits: number, closed: number, constants: number): boolean {
     if (distinct < 2 || constants < 2) return false; // keep at least one constant word
-    if (position === 0) return withDigits === distinct && distinct >= this.options.digitValuesToGeneralize;
-    return (
-      distinct >= this.options.distinctValuesToGeneralize ||
-      (withDigits > 0 && distinct >= this.options.digitValuesToGeneralize)
-    );
+    const o = this.options;
+    if (withDigits > 0 && distinct >= o.digitValuesToGeneralize) return true;
+    if (closed * 2 >= distinct) return distinct >= o.closedValuesToGeneralize;
+    return distinct >= o.distinctValuesToGeneralize;
   }
 
   private registerAndGeneralize(start: Cluster): void {
@@ -675,8 +696,10 @@ export class TemplateMiner {
       const members = g.members.filter((m) => sameExcept(first, m, g.position));
       if (members.length < g.members.length) {
         // a hash collision put strangers in the group: decide on the true siblings only
-        const withDigits = members.filter((m) => hasDigit(m.words[g.position]!)).length;
-        if (!this.generalises(g.position, members.length, withDigits, first.constants)) continue;
+        const kinds = members.map((m) => wordKindOf(m.words[g.position]!));
+        const withDigits = kinds.filter((k) => k === WordKind.Digit).length;
+        const closed = kinds.filter((k) => k === WordKind.Closed).length;
+        if (!this.generalises(members.length, withDigits, closed, first.constants)) continue;
       }
       const words = first.words.slice();
       words[g.position] = null;
@@ -707,7 +730,11 @@ export class TemplateMiner {
       const k = g.members.indexOf(c);
       if (k >= 0) g.members.splice(k, 1);
       const w = c.words[g.position];
-      if (w !== null && hasDigit(w)) g.withDigits--;
+      if (w !== null) {
+        const kind = wordKindOf(w);
+        if (kind === WordKind.Digit) g.withDigits--;
+        else if (kind === WordKind.Closed) g.closed--;
+      }
       if (g.members.length === 0) this.groups.delete(g.key);
     }
     c.groups.length = 0;

@@ -22,7 +22,7 @@
  *   (whitespace next to a variable may differ: that variable's argument
  *   carries it). `skeletonHash` finds the bucket without building strings.
  */
-import { isVariableWord } from './masking';
+import { isCalendarWord, isVariableWord } from './masking';
 
 export interface TokenizedLine {
   readonly words: string[];
@@ -97,7 +97,8 @@ function isBoundary(line: string, at: number): boolean {
 }
 
 const ISO_DATETIME = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?/y;
-const CLOCK_TIME = /\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,9})?/y;
+/** hh:mm:ss, and mm:ss (a duration or a time without seconds): one value either way. */
+const CLOCK_TIME = /\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,9})?/y;
 const IPV6_OR_MAC = /[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%[0-9A-Za-z]+)?/y;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/y;
 const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
@@ -342,6 +343,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
   }
   seps.push(line.slice(out.sepStart));
   out.line = '';
+  maskDatePieces(words, masked, seps);
   target.skeletonHash = skeletonHashOf(seps);
   return target;
 }
@@ -402,6 +404,23 @@ export function skeletonOf(sep: string): string {
 export function isWhitespace(s: string, from = 0, to = s.length): boolean {
   for (let i = from; i < to; i++) if (classOf(s.charCodeAt(i)) !== SPACE) return false;
   return true;
+}
+
+/**
+ * Month and weekday names next to a number (or to another such name next to
+ * one) are pieces of a date: "Tue Mar 4", "on Apr 12 10:11:12". Right to left
+ * first, so "Mon Jun 14" masks Jun, then Mon.
+ */
+function maskDatePieces(words: readonly string[], masked: boolean[], seps: readonly string[]): void {
+  const n = words.length;
+  const isDatePiece = (k: number): boolean =>
+    masked[k] && (isDigitCode(words[k].charCodeAt(0)) || isCalendarWord(words[k]));
+  for (let k = n - 1; k >= 0; k--) {
+    if (!masked[k] && k + 1 < n && seps[k + 1].length > 0 && isWhitespace(seps[k + 1]) && isDatePiece(k + 1) && isCalendarWord(words[k])) masked[k] = true;
+  }
+  for (let k = 1; k < n; k++) {
+    if (!masked[k] && seps[k].length > 0 && isWhitespace(seps[k]) && isDatePiece(k - 1) && isCalendarWord(words[k])) masked[k] = true;
+  }
 }
 
 function isPlainNumber(w: string): boolean {

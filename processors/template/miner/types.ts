@@ -10,6 +10,13 @@ export interface MinerOptions {
   readonly distinctValuesToGeneralize: number;
   /** Same, when at least one of the distinct words contains a digit (ssh-host-07a, -17>). */
   readonly digitValuesToGeneralize: number;
+  /**
+   * Same, when most of the words are shaped like a program's own constants
+   * (RUNNING, SCREEN_ON, onReceive, auth_fail, opened, draining: see
+   * isClosedSetWord): lifecycle states and verbs name events, so a closed set
+   * of them stays separate templates unless it is unusually large.
+   */
+  readonly closedValuesToGeneralize: number;
   /** Treat true/false/null as variables. */
   readonly maskKeywords: boolean;
   /** Words per line considered; the tail beyond becomes one variable. */
@@ -25,8 +32,9 @@ export interface MinerOptions {
 }
 
 export const DEFAULT_MINER_OPTIONS: MinerOptions = Object.freeze({
-  distinctValuesToGeneralize: 4,
+  distinctValuesToGeneralize: 3,
   digitValuesToGeneralize: 2,
+  closedValuesToGeneralize: 8,
   maskKeywords: true,
   maxWords: 128,
   maxLineLength: 8192,
