@@ -78,6 +78,9 @@ interface IndexNode {
 
 const INDEX_DEPTH = 3;
 
+/** Bound of the known-values vocabulary (words; the least recently learned go first). */
+const MAX_KNOWN_VALUES = 4096;
+
 function newNode(): IndexNode {
   return { byWord: undefined, variable: undefined, clusters: [] };
 }
@@ -345,6 +348,7 @@ function validateOptions(o: MinerOptions): MinerOptions {
   intAtLeast('maxLineLength', 1);
   intAtLeast('maxTemplates', 1);
   if (typeof o.maskKeywords !== 'boolean') throw new RangeError('template miner: maskKeywords must be a boolean');
+  if (typeof o.learnValues !== 'boolean') throw new RangeError('template miner: learnValues must be a boolean');
   return o;
 }
 
@@ -359,6 +363,8 @@ export class TemplateMiner {
   private readonly supersededNow: TemplateRecord[] = [];
   private liveCount = 0;
   private clock = 0;
+  /** Words seen as values of a generalised position (see maskKnownValues), oldest first. */
+  private readonly knownValues = new Map<string, number>();
   /** Reused by every add()/match(): nothing from it is kept without copying. */
   private readonly scratch = newTokenizedLine();
 
@@ -375,10 +381,19 @@ export class TemplateMiner {
       if (hit !== undefined) {
         hit.record.count++;
         hit.lastUsed = ++this.clock;
+        if (this.options.learnValues) this.learnValuesOf(hit, line);
         return this.resultOf(hit, line, false);
       }
     } else {
       bucket = this.addBucket(line.skeletonHash, line.seps);
+    }
+    if (this.options.learnValues && this.maskKnownValues(line)) {
+      const hit = this.findExact(bucket, line);
+      if (hit !== undefined) {
+        hit.record.count++;
+        hit.lastUsed = ++this.clock;
+        return this.resultOf(hit, line, false);
+      }
     }
     const pattern: Array<string | null> = new Array(line.words.length);
     for (let i = 0; i < pattern.length; i++) pattern[i] = line.masked[i] ? null : line.words[i];
@@ -703,11 +718,55 @@ export class TemplateMiner {
       }
       const words = first.words.slice();
       words[g.position] = null;
+      if (this.options.learnValues) for (const m of members) this.learnValue(m.words[g.position]!);
       const target = this.createCluster(first.bucket, first.seps, words);
       for (const m of members) if (m !== target) this.retire(m, target);
       this.absorbSubsumed(target);
       for (const ready of this.register(target)) pending.push(ready);
     }
+  }
+
+  /** Plain words a line has where its template has a variable are values (the hot path: a lookup per such word). */
+  private learnValuesOf(c: Cluster, line: TokenizedLine): void {
+    if (c.constants === c.words.length) return;
+    const { words, masked } = line;
+    const cw = c.words;
+    for (let i = 0; i < cw.length; i++) {
+      if (cw[i] === null && !masked[i] && !this.knownValues.has(words[i])) this.learnValue(words[i]);
+    }
+  }
+
+  /** Remembers a word that turned out to be one value of a variable (not a closed-set word). */
+  private learnValue(w: string): void {
+    if (wordKindOf(w) === WordKind.Closed) return;
+    const known = this.knownValues;
+    known.delete(w); // re-insert: Map order is the eviction order
+    known.set(w, ++this.clock);
+    if (known.size > MAX_KNOWN_VALUES) known.delete(known.keys().next().value as string);
+  }
+
+  /**
+   * Emit-time generalisation: a line that matched no template is a new event
+   * (or a new value of one). Words already seen as values of a variable
+   * elsewhere (user and host names) are masked before its template is made,
+   * so the first line of an event gets the template later lines will have
+   * instead of one that is generalised after it was emitted. Keeps at least
+   * one constant word. Returns whether anything was masked.
+   */
+  private maskKnownValues(line: TokenizedLine): boolean {
+    const known = this.knownValues;
+    if (known.size === 0) return false;
+    const { words, masked } = line;
+    let constants = 0;
+    let hits = 0;
+    for (let i = 0; i < words.length; i++) {
+      if (masked[i]) continue;
+      constants++;
+      if (known.has(words[i])) hits++;
+    }
+    if (hits === 0 || hits >= constants) return false;
+    for (let i = 0; i < words.length; i++) if (!masked[i] && known.has(words[i])) masked[i] = true;
+    return true;
   }
 
   /** Removes a cluster from matching; with a successor it is superseded, without it is evicted. */

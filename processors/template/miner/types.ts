@@ -17,6 +17,12 @@ export interface MinerOptions {
    * of them stays separate templates unless it is unusually large.
    */
   readonly closedValuesToGeneralize: number;
+  /**
+   * Emit-time generalisation: words seen as values of a variable (names that
+   * varied in another template) are variables on the first line of a new
+   * template, so a new event's first record already gets its general template.
+   */
+  readonly learnValues: boolean;
   /** Treat true/false/null as variables. */
   readonly maskKeywords: boolean;
   /** Words per line considered; the tail beyond becomes one variable. */
@@ -35,6 +41,7 @@ export const DEFAULT_MINER_OPTIONS: MinerOptions = Object.freeze({
   distinctValuesToGeneralize: 3,
   digitValuesToGeneralize: 2,
   closedValuesToGeneralize: 8,
+  learnValues: true,
   maskKeywords: true,
   maxWords: 128,
   maxLineLength: 8192,
