@@ -38,6 +38,7 @@
 import { templateIdOf } from '../../../sdk/template-id';
 import { WordKind, wordKindOf } from './masking';
 import { escapeConstant } from './render';
+import { globMatch, patternText, planLengthMerge } from './length-merge';
 import { isWhitespace, newTokenizedLine, skeletonHashOf, skeletonOf, tokenizeInto, type TokenizedLine } from './tokenizer';
 import {
   DEFAULT_MINER_OPTIONS,
@@ -77,6 +78,16 @@ interface IndexNode {
 }
 
 const INDEX_DEPTH = 3;
+
+/** Recent templates per anchor compared for a length-insensitive merge, and elastic templates per anchor. */
+const MERGE_CANDIDATES_PER_ANCHOR = 64;
+const ELASTIC_PER_ANCHOR = 8;
+const ANY_FIRST_WORD = '\u0000*';
+
+/** The anchor of a pattern: its first word when constant (length-varying lines of one event start alike). */
+function anchorOf(firstWord: string | null | undefined): string {
+  return firstWord === null || firstWord === undefined ? ANY_FIRST_WORD : firstWord;
+}
 
 /** Bound of the known-values vocabulary (words; the least recently learned go first). */
 const MAX_KNOWN_VALUES = 4096;
@@ -170,6 +181,13 @@ interface SiblingGroup {
 
 class Cluster {
   live = true;
+  /**
+   * An elastic template (length-merge.ts): words are all variables that match
+   * any text, seps are the constant texts between them. Not in a bucket.
+   */
+  elastic = false;
+  /** Key of the anchor list the cluster is in (anchorOf), if any. */
+  anchor: string | undefined;
   registered = false;
   successor: Cluster | undefined;
   lastUsed = 0;
@@ -349,6 +367,7 @@ function validateOptions(o: MinerOptions): MinerOptions {
   intAtLeast('maxTemplates', 1);
   if (typeof o.maskKeywords !== 'boolean') throw new RangeError('template miner: maskKeywords must be a boolean');
   if (typeof o.learnValues !== 'boolean') throw new RangeError('template miner: learnValues must be a boolean');
+  if (typeof o.mergeLengths !== 'boolean') throw new RangeError('template miner: mergeLengths must be a boolean');
   return o;
 }
 
@@ -365,6 +384,10 @@ export class TemplateMiner {
   private clock = 0;
   /** Words seen as values of a generalised position (see maskKnownValues), oldest first. */
   private readonly knownValues = new Map<string, number>();
+  /** Recent templates by anchor (length-merge candidates) and elastic templates by anchor. */
+  private readonly byAnchor = new Map<string, Cluster[]>();
+  private readonly elasticByAnchor = new Map<string, Cluster[]>();
+  private elasticCount = 0;
   /** Reused by every add()/match(): nothing from it is kept without copying. */
   private readonly scratch = newTokenizedLine();
 
@@ -384,16 +407,27 @@ export class TemplateMiner {
         if (this.options.learnValues) this.learnValuesOf(hit, line);
         return this.resultOf(hit, line, false);
       }
-    } else {
-      bucket = this.addBucket(line.skeletonHash, line.seps);
     }
-    if (this.options.learnValues && this.maskKnownValues(line)) {
+    const firstWord = line.words.length > 0 && !line.masked[0] ? line.words[0] : undefined;
+    if (bucket !== undefined && this.options.learnValues && this.maskKnownValues(line)) {
       const hit = this.findExact(bucket, line);
       if (hit !== undefined) {
         hit.record.count++;
         hit.lastUsed = ++this.clock;
         return this.resultOf(hit, line, false);
       }
+    }
+    if (this.elasticCount > 0) {
+      const elastic = this.matchElastic(text, firstWord);
+      if (elastic !== undefined) {
+        elastic.cluster.record.count++;
+        elastic.cluster.lastUsed = ++this.clock;
+        return this.elasticResultOf(elastic.cluster, elastic.args, false);
+      }
+    }
+    if (bucket === undefined) {
+      if (this.options.learnValues) this.maskKnownValues(line);
+      bucket = this.addBucket(line.skeletonHash, line.seps);
     }
     const pattern: Array<string | null> = new Array(line.words.length);
     for (let i = 0; i < pattern.length; i++) pattern[i] = line.masked[i] ? null : line.words[i];
@@ -404,7 +438,18 @@ export class TemplateMiner {
     while (final.successor !== undefined) final = final.successor;
     if (!final.live || !this.fits(final, line)) {
       // defensive: rendering must stay exact even if a cascade ended somewhere unexpected
+      bucket = this.bucketOf(line.skeletonHash, line.seps) ?? this.addBucket(line.skeletonHash, line.seps);
       final = this.findExact(bucket, line) ?? this.createCluster(bucket, line.seps.slice(), pattern);
+    }
+    if (final === created && this.options.mergeLengths) {
+      const merged = this.mergeByLength(created, text);
+      if (merged !== undefined) {
+        merged.cluster.record.count++;
+        merged.cluster.lastUsed = ++this.clock;
+        this.pruneUnusedIntermediates();
+        this.evictIfNeeded();
+        return this.elasticResultOf(merged.cluster, merged.args, true);
+      }
     }
     final.record.count++;
     final.lastUsed = ++this.clock;
@@ -417,9 +462,11 @@ export class TemplateMiner {
   match(text: string): MatchResult | undefined {
     const line = tokenizeInto(text, this.options, this.scratch);
     const bucket = this.bucketOf(line.skeletonHash, line.seps);
-    if (bucket === undefined) return undefined;
-    const hit = this.findExact(bucket, line);
-    return hit === undefined ? undefined : this.resultOf(hit, line, false);
+    const hit = bucket === undefined ? undefined : this.findExact(bucket, line);
+    if (hit !== undefined) return this.resultOf(hit, line, false);
+    if (this.elasticCount === 0) return undefined;
+    const elastic = this.matchElastic(text, line.words.length > 0 && !line.masked[0] ? line.words[0] : undefined);
+    return elastic === undefined ? undefined : this.elasticResultOf(elastic.cluster, elastic.args, false);
   }
 
   /** Every template ever produced (the dictionary), superseded ones included. */
@@ -468,6 +515,11 @@ export class TemplateMiner {
         clusters.push({ id: c.record.id.toString(), seps: c.seps.slice(), words: c.words.slice(), lastUsed: c.lastUsed });
       }
     }
+    for (const [anchor, list] of this.elasticByAnchor) {
+      for (const c of list) {
+        clusters.push({ id: c.record.id.toString(), seps: c.seps.slice(), words: c.words.slice(), lastUsed: c.lastUsed, elasticAnchor: anchor });
+      }
+    }
     return { format: 'logfun.template-miner', version: 1, options: { ...this.options }, templates, clusters };
   }
 
@@ -510,9 +562,14 @@ export class TemplateMiner {
       ) {
         throw new TypeError('template miner snapshot: clusters need seps (strings) and words (strings or null), one more sep than words');
       }
+      const elasticAnchor = c.elasticAnchor;
+      if (elasticAnchor !== undefined && (typeof elasticAnchor !== 'string' || !c.words.every((w) => w === null))) {
+        throw new TypeError('template miner snapshot: an elastic cluster needs a string anchor and only variables');
+      }
       const hash = skeletonHashOf(c.seps);
-      const bucket = miner.bucketOf(hash, c.seps) ?? miner.addBucket(hash, c.seps);
-      const cluster = miner.createCluster(bucket, c.seps.slice(), c.words.slice());
+      const bucket =
+        elasticAnchor !== undefined ? newBucket(hash, c.seps) : (miner.bucketOf(hash, c.seps) ?? miner.addBucket(hash, c.seps));
+      const cluster = miner.createCluster(bucket, c.seps.slice(), c.words.slice(), elasticAnchor);
       if (cluster.record.id.toString() !== c.id) {
         throw new TypeError(`template miner snapshot: cluster ${c.id} does not render to its template`);
       }
@@ -621,8 +678,9 @@ export class TemplateMiner {
     return t;
   }
 
-  private createCluster(bucket: Bucket, seps: readonly string[], words: Array<string | null>): Cluster {
-    const patternKey = patternKeyOf(seps, words);
+  private createCluster(bucket: Bucket, seps: readonly string[], words: Array<string | null>, elasticAnchor?: string): Cluster {
+    const elastic = elasticAnchor !== undefined;
+    const patternKey = (elastic ? 'E' : '') + patternKeyOf(seps, words);
     const existing = this.byPattern.get(patternKey);
     if (existing !== undefined) return existing;
     const text = templateTextOf(seps, words);
@@ -636,11 +694,93 @@ export class TemplateMiner {
     }
     record.liveClusters++;
     const cluster = new Cluster(bucket, seps, words, patternKey, record);
-    bucket.clusters.push(cluster);
-    indexInsert(bucket.index, cluster);
     this.byPattern.set(patternKey, cluster);
     this.liveCount++;
+    if (elastic) {
+      cluster.elastic = true;
+      this.addToAnchor(this.elasticByAnchor, elasticAnchor, cluster, ELASTIC_PER_ANCHOR);
+      this.elasticCount++;
+      return cluster;
+    }
+    bucket.clusters.push(cluster);
+    indexInsert(bucket.index, cluster);
+    if (this.options.mergeLengths) this.addToAnchor(this.byAnchor, anchorOf(words[0]), cluster, MERGE_CANDIDATES_PER_ANCHOR);
     return cluster;
+  }
+
+  /** Appends to a bounded anchor list; beyond `max` the oldest leaves it (elastic ones are retired: lists bound their number). */
+  private addToAnchor(map: Map<string, Cluster[]>, anchor: string, c: Cluster, max: number): void {
+    let list = map.get(anchor);
+    if (list === undefined) map.set(anchor, (list = []));
+    list.push(c);
+    c.anchor = anchor;
+    if (list.length > max) {
+      const oldest = list[0];
+      if (oldest.elastic) this.retire(oldest, undefined);
+      else {
+        list.shift();
+        oldest.anchor = undefined;
+      }
+    }
+  }
+
+  private removeFromAnchor(c: Cluster): void {
+    if (c.anchor === undefined) return;
+    const map = c.elastic ? this.elasticByAnchor : this.byAnchor;
+    const list = map.get(c.anchor);
+    if (list !== undefined) {
+      removeFrom(list, c);
+      if (list.length === 0) map.delete(c.anchor);
+    }
+    c.anchor = undefined;
+  }
+
+  /** An elastic template matching the raw line (its first word's anchor, then templates starting with a variable). */
+  private matchElastic(text: string, firstWord: string | undefined): { cluster: Cluster; args: string[] } | undefined {
+    const anchors = firstWord === undefined ? [ANY_FIRST_WORD] : [firstWord, ANY_FIRST_WORD];
+    for (const anchor of anchors) {
+      const list = this.elasticByAnchor.get(anchor);
+      if (list === undefined) continue;
+      for (const c of list) {
+        const args: string[] = [];
+        if (globMatch(c.seps, text, args)) return { cluster: c, args };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Length-insensitive grouping (length-merge.ts): a template just created
+   * for a line of a new length is compared with recent templates sharing its
+   * first word. When the difference is an optional bracketed part, an empty
+   * field or a list of another length, both become one elastic template, as
+   * does every other recent template it covers.
+   */
+  private mergeByLength(created: Cluster, text: string): { cluster: Cluster; args: string[] } | undefined {
+    const candidates = this.byAnchor.get(anchorOf(created.words[0]));
+    if (candidates === undefined) return undefined;
+    for (let k = candidates.length - 1; k >= 0; k--) {
+      const other = candidates[k];
+      if (other === created || !other.live || other.bucket === created.bucket) continue;
+      const plan = planLengthMerge(other, created);
+      if (plan === undefined) continue;
+      const args: string[] = [];
+      if (!globMatch(plan.parts, text, args) || !globMatch(plan.parts, patternText(other))) continue;
+      const elasticAnchor = plan.parts[0].length > 0 && created.words[0] !== null && plan.parts[0].startsWith(created.words[0]!)
+        ? created.words[0]!
+        : ANY_FIRST_WORD;
+      const merged = this.createCluster(created.bucket, plan.parts, new Array<string | null>(plan.parts.length - 1).fill(null), elasticAnchor);
+      for (const c of candidates.slice()) {
+        if (c.live && globMatch(plan.parts, patternText(c))) this.retire(c, merged);
+      }
+      if (created.live) this.retire(created, merged);
+      return { cluster: merged, args };
+    }
+    return undefined;
+  }
+
+  private elasticResultOf(c: Cluster, args: string[], changed: boolean): MatchResult {
+    return { templateId: c.record.id, template: c.record.text, args, changed };
   }
 
   /**
@@ -774,10 +914,18 @@ export class TemplateMiner {
     if (!c.live) return;
     c.live = false;
     c.successor = successor;
+    this.removeFromAnchor(c);
+    if (c.elastic) {
+      this.elasticCount--;
+      this.byPattern.delete(c.patternKey);
+      this.liveCount--;
+      this.retireRecord(c, successor);
+      return;
+    }
     const bucket = c.bucket;
     removeFrom(bucket.clusters, c);
     indexRemove(bucket.index, c, 0);
-    if (bucket.clusters.length === 0 && successor === undefined) {
+    if (bucket.clusters.length === 0 && (successor === undefined || successor.bucket !== bucket || successor.elastic)) {
       const list = this.buckets.get(bucket.hash);
       if (list !== undefined) {
         removeFrom(list, bucket);
@@ -798,6 +946,10 @@ export class TemplateMiner {
     }
     c.groups.length = 0;
     this.liveCount--;
+    this.retireRecord(c, successor);
+  }
+
+  private retireRecord(c: Cluster, successor: Cluster | undefined): void {
     const record = c.record;
     record.liveClusters--;
     if (successor !== undefined && record.liveClusters === 0 && successor.record !== record) {

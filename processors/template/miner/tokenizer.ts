@@ -97,6 +97,8 @@ function isBoundary(line: string, at: number): boolean {
 }
 
 const ISO_DATETIME = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?/y;
+/** A date with slashes, year first or last, optionally with a time: 2031/07/04, 04/07/2031 10:11:12. */
+const SLASH_DATE = /(?:\d{4}\/\d{1,2}\/\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?/y;
 /** hh:mm:ss, and mm:ss (a duration or a time without seconds): one value either way. */
 const CLOCK_TIME = /\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,9})?/y;
 const IPV6_OR_MAC = /[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%[0-9A-Za-z]+)?/y;
@@ -121,6 +123,10 @@ function spanAt(line: string, at: number): number {
     }
     const c1 = at + 1 < n ? line.charCodeAt(at + 1) : 0;
     const c2 = at + 2 < n ? line.charCodeAt(at + 2) : 0;
+    if (c1 === 0x2f || c2 === 0x2f || (at + 4 < n && line.charCodeAt(at + 4) === 0x2f)) {
+      const end = stickyMatchEnd(SLASH_DATE, line, at);
+      if (end > 0 && isBoundary(line, end)) return end;
+    }
     if (c1 === 0x3a || c2 === 0x3a) {
       const end = stickyMatchEnd(CLOCK_TIME, line, at);
       if (end > 0 && isBoundary(line, end)) return end;

@@ -23,6 +23,12 @@ export interface MinerOptions {
    * template, so a new event's first record already gets its general template.
    */
   readonly learnValues: boolean;
+  /**
+   * Length-insensitive grouping (length-merge.ts): lines of one event whose
+   * word count varies (an optional bracketed part, an empty field, lists of
+   * varying length) share one template whose variable may span several words.
+   */
+  readonly mergeLengths: boolean;
   /** Treat true/false/null as variables. */
   readonly maskKeywords: boolean;
   /** Words per line considered; the tail beyond becomes one variable. */
@@ -42,6 +48,7 @@ export const DEFAULT_MINER_OPTIONS: MinerOptions = Object.freeze({
   digitValuesToGeneralize: 2,
   closedValuesToGeneralize: 8,
   learnValues: true,
+  mergeLengths: true,
   maskKeywords: true,
   maxWords: 128,
   maxLineLength: 8192,
@@ -81,5 +88,12 @@ export interface MinerSnapshot {
   readonly options: MinerOptions;
   readonly templates: Array<{ id: string; template: string; count: number; supersededBy?: string }>;
   /** Live templates: exact separators (one more than words) and words (null = variable). */
-  readonly clusters: Array<{ id: string; seps: string[]; words: Array<string | null>; lastUsed: number }>;
+  readonly clusters: Array<{
+    id: string;
+    seps: string[];
+    words: Array<string | null>;
+    lastUsed: number;
+    /** Set for elastic templates (variables match any text; see length-merge.ts): their anchor (first word). */
+    elasticAnchor?: string;
+  }>;
 }

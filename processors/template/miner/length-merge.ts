@@ -1,0 +1,268 @@
+/**
+ * Length-insensitive grouping: one event whose word count varies.
+ *
+ * The miner compares lines word by word inside a skeleton (same word count,
+ * same punctuation). Some events vary in length by construction:
+ *
+ *   spool flushed 12 records for tenant 3
+ *   spool flushed 9 records (compacted 2 segments) for tenant 3    optional bracketed part
+ *   lease granted owner= zone=north        /  owner=kestrel zone=north   empty vs non-empty field
+ *   replicas chosen: ash for shard 7       /  ash, birch, cedar          list of varying length
+ *   quorum members: ash birch                                           space-separated list up to a boundary
+ *
+ * planLengthMerge aligns two patterns of different length (a template and a
+ * new line's pattern) by their longest common prefix and suffix — the
+ * bidirectional alignment Brain uses — and accepts the single differing gap
+ * only when it has one of the shapes above; anything else (two events that
+ * share a beginning and an end but say different things in between) stays
+ * apart. The result is an "elastic" pattern: constant texts with variables
+ * that match any text, including whitespace and punctuation, so a line
+ * renders back exactly as constant + argument + constant ... (see globMatch).
+ */
+
+export interface TokenPattern {
+  /** seps.length === words.length + 1; seps[k] precedes words[k]. */
+  readonly seps: readonly string[];
+  /** null = variable */
+  readonly words: ReadonlyArray<string | null>;
+}
+
+/** Separators that join list elements (compared with whitespace runs collapsed). */
+function isListSeparator(sep: string): boolean {
+  const s = collapse(sep);
+  return s === ' ' || s === ',' || s === ', ' || s === ';' || s === '; ' || s === '|' || s === ' | ';
+}
+
+function collapse(sep: string): string {
+  return sep.replace(/\s+/g, ' ');
+}
+
+function hasPunctuation(sep: string): boolean {
+  return /[^\s]/.test(sep);
+}
+
+function isSeparatorChar(c: string): boolean {
+  return !/[A-Za-z0-9_\u0080-\uffff]/.test(c);
+}
+
+const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/** One balanced bracketed group, optionally surrounded by whitespace: " (a b)". */
+function isBracketedGroup(text: string): boolean {
+  const t = text.trim();
+  if (t.length < 2) return false;
+  const close = CLOSER[t[0]];
+  if (close === undefined || t[t.length - 1] !== close) return false;
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === t[0]) depth++;
+    else if (t[i] === close) {
+      depth--;
+      if (depth === 0 && i < t.length - 1) return false; // "(a) b (c)": two groups
+    }
+  }
+  return depth === 0;
+}
+
+/** Text of words [from, to) with the separators around them: seps[from] + w[from] + … + seps[to]. */
+function gapText(p: TokenPattern, from: number, to: number, varText: string): string {
+  let out = p.seps[from];
+  for (let k = from; k < to; k++) out += (p.words[k] ?? varText) + p.seps[k + 1];
+  return out;
+}
+
+/** An elastic pattern: constant texts; a variable between each two. */
+export interface ElasticPattern {
+  readonly parts: string[];
+}
+
+/** Placeholder for a variable when a pattern's text is built for matching (never in a log line's constants). */
+const VAR_TEXT = '\u0000';
+
+/** Raw text of a pattern with each variable as one VAR_TEXT character. */
+export function patternText(p: TokenPattern): string {
+  return gapText(p, 0, p.words.length, VAR_TEXT);
+}
+
+/**
+ * Matches `text` against constant parts with "any text" between them
+ * (leftmost for each middle part: for `*`-only patterns this finds a match
+ * whenever one exists). Pushes the variable texts to `args` when given.
+ */
+export function globMatch(parts: readonly string[], text: string, args?: string[]): boolean {
+  const n = parts.length;
+  const first = parts[0];
+  if (!text.startsWith(first)) return false;
+  if (n === 1) return text.length === first.length;
+  const last = parts[n - 1];
+  const end = text.length - last.length;
+  if (end < first.length || !text.endsWith(last)) return false;
+  let pos = first.length;
+  for (let k = 1; k < n - 1; k++) {
+    const at = text.indexOf(parts[k], pos);
+    if (at < 0 || at + parts[k].length > end) return false;
+    args?.push(text.slice(pos, at));
+    pos = at + parts[k].length;
+  }
+  args?.push(text.slice(pos, end));
+  return true;
+}
+
+/** The elastic pattern of `p` with the text between offsets [from, to) of patternText(p) made one variable. */
+function elasticOf(p: TokenPattern, regionFrom: number, regionTo: number, lead: number, trail: number): ElasticPattern {
+  const parts: string[] = [];
+  let run = '';
+  const pushVar = (): void => {
+    if (parts.length > 0 && run === '') return; // adjacent variables are one
+    parts.push(run);
+    run = '';
+  };
+  for (let k = 0; k < regionFrom; k++) {
+    run += p.seps[k];
+    if (p.words[k] === null) pushVar();
+    else run += p.words[k];
+  }
+  run += p.seps[regionFrom].slice(0, lead);
+  pushVar();
+  const after = p.seps[regionTo];
+  run = after.slice(after.length - trail);
+  for (let k = regionTo; k < p.words.length; k++) {
+    if (k > regionTo) run += p.seps[k];
+    if (p.words[k] === null) pushVar();
+    else run += p.words[k];
+  }
+  if (p.words.length > regionTo) run += p.seps[p.words.length];
+  parts.push(run);
+  return { parts };
+}
+
+const same = (a: string | null, b: string | null): boolean => a === b;
+
+/**
+ * A merge of `a` and `b` (different word counts) into one elastic pattern
+ * matching both, or undefined when their difference is not one of the
+ * length-varying shapes of the module comment. `minConstants`: constant words
+ * that must stay outside the variable part.
+ */
+export function planLengthMerge(a: TokenPattern, b: TokenPattern, minConstants = 2): ElasticPattern | undefined {
+  const na = a.words.length;
+  const nb = b.words.length;
+  if (na === nb) return undefined;
+  const min = Math.min(na, nb);
+  let i = 0;
+  while (i < min && same(a.words[i], b.words[i]) && a.seps[i] === b.seps[i]) i++;
+  let j = 0;
+  while (j < min - i && same(a.words[na - 1 - j], b.words[nb - 1 - j]) && a.seps[na - j] === b.seps[nb - j]) j++;
+  // gaps: words [i, n - j) on each side
+  const long = na > nb ? a : b;
+  const short = na > nb ? b : a;
+  const gl = long.words.length - j - i;
+  const gs = short.words.length - j - i;
+  let from = i;
+  let toLong = long.words.length - j;
+  let toShort = short.words.length - j;
+  let lead = 0;
+  let trail = 0;
+
+  const list = listSeparatorOf(long, i, toLong, short, i, toShort);
+  if (list !== undefined) {
+    // extend over the shared elements joined by the same separator
+    if (gs === 0 && from > 0 && collapse(long.seps[from]) === list.sep) from--; // "ash" vs "ash, birch": ash is an element
+    while (from > 0 && collapse(long.seps[from]) === list.sep && collapse(short.seps[from]) === list.sep) from--;
+    if (!list.ws) {
+      while (toShort < short.words.length && collapse(long.seps[toLong]) === list.sep) {
+        toLong++;
+        toShort++;
+      }
+    }
+    if (list.ws) {
+      // a space-separated list needs visible boundaries (punctuation before it, punctuation or the line end after
+      // it) and elements that are values (masked, or known values): else it is prose ("Bye Bye" / "Closed due to ...")
+      if (from === 0 || !hasPunctuation(long.seps[from])) return undefined;
+      if (toLong < long.words.length && !hasPunctuation(long.seps[toLong])) return undefined;
+      for (let k = from; k < toLong; k++) if (long.words[k] !== null) return undefined;
+      for (let k = from; k < toShort; k++) if (short.words[k] !== null) return undefined;
+    }
+    if (toShort - from < 1 && gs === 0 && !list.ws) return undefined;
+  } else if (gs === 0 && gl >= 1) {
+    // optional bracketed part, or an empty field: the long side's gap with the separators the short side shares stripped
+    const sText = short.seps[i];
+    const lText = gapText(long, i, toLong, VAR_TEXT);
+    trail = commonSeparatorSuffix(sText, lText);
+    lead = commonSeparatorPrefix(sText.slice(0, sText.length - trail), lText.slice(0, lText.length - trail));
+    const middle = lText.slice(lead, lText.length - trail);
+    const emptyField = gl === 1 && /[=:]$/.test(long.seps[i]) && lead > 0;
+    if (!isBracketedGroup(middle) && !emptyField) return undefined;
+  } else {
+    return undefined;
+  }
+  // constant words kept outside the variable part
+  let kept = 0;
+  let constants = 0;
+  for (let k = 0; k < short.words.length; k++) {
+    if (short.words[k] === null) continue;
+    constants++;
+    if (k < from || k >= toShort) kept++;
+  }
+  if (kept < minConstants || kept * 2 < constants) return undefined;
+  if (lead === 0 && trail === 0 && list !== undefined) {
+    // the variable starts after the separator before the list and ends before the one after it
+    lead = short.seps[from].length;
+    trail = short.seps[toShort].length;
+    if (from === toShort) return undefined;
+  }
+  return elasticOf(short, from, toShort, lead, trail);
+}
+
+/**
+ * The list separator joining the gap words of both sides (and, on the long
+ * side, the gap to its shared neighbours), when there is one.
+ */
+function listSeparatorOf(
+  long: TokenPattern,
+  lFrom: number,
+  lTo: number,
+  short: TokenPattern,
+  sFrom: number,
+  sTo: number,
+): { sep: string; ws: boolean } | undefined {
+  if (lTo - lFrom < 1) return undefined;
+  // candidates: the separator inside the long gap, else the one joining it to a neighbour
+  const inner: string[] = [];
+  for (let k = lFrom + 1; k < lTo; k++) inner.push(collapse(long.seps[k]));
+  for (let k = sFrom + 1; k < sTo; k++) inner.push(collapse(short.seps[k]));
+  let sep: string | undefined = inner[0];
+  if (sep === undefined) {
+    const before = collapse(long.seps[lFrom]);
+    const after = collapse(long.seps[lTo]);
+    if (lFrom > 0 && isListSeparator(before) && before !== ' ') sep = before;
+    else if (lTo < long.words.length && isListSeparator(after) && after !== ' ') sep = after;
+    else if (before === ' ' && sTo - sFrom === 0) sep = ' ';
+  }
+  if (sep === undefined || !isListSeparator(sep)) return undefined;
+  if (!inner.every((s) => s === sep)) return undefined;
+  const ws = sep === ' ';
+  if (sTo - sFrom === 0) {
+    // the short side has no gap: the long side's gap must continue a list (joined to a shared neighbour by sep)
+    const joinedBefore = lFrom > 0 && collapse(long.seps[lFrom]) === sep;
+    const joinedAfter = lTo < long.words.length && collapse(long.seps[lTo]) === sep;
+    if (!joinedBefore && !joinedAfter) return undefined;
+  } else if (!ws) {
+    if (collapse(long.seps[lFrom]) !== collapse(short.seps[sFrom]) || collapse(long.seps[lTo]) !== collapse(short.seps[sTo])) {
+      return undefined;
+    }
+  }
+  return { sep, ws };
+}
+
+function commonSeparatorSuffix(a: string, b: string): number {
+  let k = 0;
+  while (k < a.length && k < b.length && a[a.length - 1 - k] === b[b.length - 1 - k] && isSeparatorChar(a[a.length - 1 - k])) k++;
+  return k;
+}
+
+function commonSeparatorPrefix(a: string, b: string): number {
+  let k = 0;
+  while (k < a.length && k < b.length && a[k] === b[k] && isSeparatorChar(a[k])) k++;
+  return k;
+}
