@@ -193,9 +193,12 @@ describe('small value sets', () => {
 });
 
 describe('punctuation inside a value', () => {
-  test('durations written as mm:ss and hh:mm:ss are one value', () => {
-    const duration = (r: Rng): string =>
-      r() < 0.5 ? `${int(r, 10, 59)}:${int(r, 10, 59)}` : `${int(r, 1, 12)}:${int(r, 10, 59)}:${int(r, 10, 59)}`;
+  test('durations written as mm:ss, hh:mm:ss or a number with a unit word are one value', () => {
+    const duration = (r: Rng): string => {
+      const x = r();
+      if (x < 0.2) return `<${int(r, 1, 2)} sec`;
+      return x < 0.6 ? `${int(r, 10, 59)}:${int(r, 10, 59)}` : `${int(r, 1, 12)}:${int(r, 10, 59)}:${int(r, 10, 59)}`;
+    };
     const m = mine(
       generate(
         [

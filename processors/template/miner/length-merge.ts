@@ -164,8 +164,14 @@ export function planLengthMerge(a: TokenPattern, b: TokenPattern, minConstants =
   let lead = 0;
   let trail = 0;
 
-  const list = listSeparatorOf(long, i, toLong, short, i, toShort);
-  if (list !== undefined) {
+  const unit = isOptionalUnit(long, short, i, gl, gs);
+  const list = unit ? undefined : listSeparatorOf(long, i, toLong, short, i, toShort);
+  if (unit) {
+    // "lifetime 00:01" / "lifetime <1 sec": the variable takes the value and its unit
+    from = i - 1;
+    lead = short.seps[from].length;
+    trail = short.seps[toShort].length;
+  } else if (list !== undefined) {
     // extend over the shared elements joined by the same separator
     if (gs === 0 && from > 0 && collapse(long.seps[from]) === list.sep) from--; // "ash" vs "ash, birch": ash is an element
     while (from > 0 && collapse(long.seps[from]) === list.sep && collapse(short.seps[from]) === list.sep) from--;
@@ -212,6 +218,17 @@ export function planLengthMerge(a: TokenPattern, b: TokenPattern, minConstants =
     if (from === toShort) return undefined;
   }
   return elasticOf(short, from, toShort, lead, trail);
+}
+
+/**
+ * A value with an optional unit word: both sides have a variable just before
+ * the gap and the long side's gap is one short word of letters after
+ * whitespace ("<1 sec" where other lines say "00:01").
+ */
+function isOptionalUnit(long: TokenPattern, short: TokenPattern, i: number, gl: number, gs: number): boolean {
+  if (gs !== 0 || gl !== 1 || i === 0 || long.words[i - 1] !== null || short.words[i - 1] !== null) return false;
+  const unit = long.words[i];
+  return unit !== null && /^[A-Za-z]{1,5}$/.test(unit) && /^\s+$/.test(long.seps[i]);
 }
 
 /**

@@ -33,12 +33,15 @@ function isSegmentSeparator(c: number): boolean {
   return c === 0x2d /* - */ || c === 0x5f /* _ */ || c === 0x2e /* . */ || c === 0x3a /* : */;
 }
 
-/** [+-]?\d+(\.\d+)*(unit{1,3})? — plain numbers, dotted numbers (IPv4, versions), numbers with a unit. */
+/**
+ * [+-<>~]?\d+(\.\d+)*(unit{1,3})? — plain numbers, dotted numbers (IPv4,
+ * versions), numbers with a unit, bounds and estimates (<1, >500, ~3).
+ */
 function isNumberLike(w: string): boolean {
   const n = w.length;
   let i = 0;
   const first = w.charCodeAt(0);
-  if (first === 0x2b || first === 0x2d) i = 1;
+  if (first === 0x2b || first === 0x2d || first === 0x3c || first === 0x3e || first === 0x7e) i = 1;
   if (i >= n || !isDigit(w.charCodeAt(i))) return false;
   while (i < n) {
     const c = w.charCodeAt(i);

@@ -441,8 +441,9 @@ export class TemplateMiner {
       bucket = this.bucketOf(line.skeletonHash, line.seps) ?? this.addBucket(line.skeletonHash, line.seps);
       final = this.findExact(bucket, line) ?? this.createCluster(bucket, line.seps.slice(), pattern);
     }
-    if (final === created && this.options.mergeLengths) {
-      const merged = this.mergeByLength(created, text);
+    if (final.record.count === 0 && this.options.mergeLengths) {
+      // a template new with this line (its own, or the generalisation it caused)
+      const merged = this.mergeByLength(final, text);
       if (merged !== undefined) {
         merged.cluster.record.count++;
         merged.cluster.lastUsed = ++this.clock;
