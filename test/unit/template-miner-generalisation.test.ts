@@ -296,3 +296,24 @@ describe('emit-time grouping', () => {
     expect(m.atAdd.get('revoked')!.size).toBe(1);
   });
 });
+
+describe('persistence of what generalisation learned', () => {
+  test('elastic templates and learned values survive toJSON -> JSON text -> fromJSON', () => {
+    const lines = generate(
+      [
+        { event: 'replicas', line: (r) => `replicas chosen: ${Array.from({ length: int(r, 1, 4) }, () => pick(r, NAMES)).join(', ')} for shard ${int(r, 1, 64)}` },
+        { event: 'quota', line: (r) => `quota exceeded for ${pick(r, NAMES)} on volume ${int(r, 1, 9)}` },
+      ],
+      30,
+    );
+    const original = new TemplateMiner();
+    for (const { line } of lines.slice(0, 40)) original.add(line);
+    const restored = TemplateMiner.fromJSON(JSON.parse(JSON.stringify(original.toJSON())));
+    for (const { line } of lines.slice(40)) {
+      const a = original.add(line);
+      const b = restored.add(line);
+      expect(b).toEqual(a);
+    }
+    expect(restored.toJSON()).toEqual(original.toJSON());
+  });
+});

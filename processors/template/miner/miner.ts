@@ -521,7 +521,8 @@ export class TemplateMiner {
         clusters.push({ id: c.record.id.toString(), seps: c.seps.slice(), words: c.words.slice(), lastUsed: c.lastUsed, elasticAnchor: anchor });
       }
     }
-    return { format: 'logfun.template-miner', version: 1, options: { ...this.options }, templates, clusters };
+    const knownValues = [...this.knownValues.keys()];
+    return { format: 'logfun.template-miner', version: 1, options: { ...this.options }, templates, clusters, knownValues };
   }
 
   /**
@@ -576,6 +577,12 @@ export class TemplateMiner {
       }
       cluster.lastUsed = typeof c.lastUsed === 'number' ? c.lastUsed : 0;
       miner.clock = Math.max(miner.clock, cluster.lastUsed);
+    }
+    if (snap.knownValues !== undefined) {
+      if (!Array.isArray(snap.knownValues) || !snap.knownValues.every((w) => typeof w === 'string')) {
+        throw new TypeError('template miner snapshot: knownValues must be an array of strings');
+      }
+      for (const w of snap.knownValues.slice(-MAX_KNOWN_VALUES)) miner.knownValues.set(w, 0);
     }
     // groups below threshold only: a saved state never holds a group that should have generalised
     for (const list of miner.buckets.values()) for (const b of list) for (const c of b.clusters) miner.register(c);

@@ -96,4 +96,6 @@ export interface MinerSnapshot {
     /** Set for elastic templates (variables match any text; see length-merge.ts): their anchor (first word). */
     elasticAnchor?: string;
   }>;
+  /** Words learned as values (learnValues), oldest first. Absent in snapshots of older versions. */
+  readonly knownValues?: string[];
 }
