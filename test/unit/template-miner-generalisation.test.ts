@@ -123,6 +123,36 @@ describe('word count varying inside one event', () => {
     expectGroupedByEvent(m);
   });
 
+  test('two optional parts in one line, each present or not', () => {
+    const bytes = (r: Rng): string => {
+      const n = int(r, 0, 4000);
+      return n >= 1024 ? `${n} bytes (${(n / 1024).toFixed(2)} KB)` : `${n} bytes`;
+    };
+    const m = mine(
+      generate(
+        [
+          { event: 'close', line: (r) => `relay ${int(r, 1, 99)} close, ${bytes(r)} sent, ${bytes(r)} received` },
+          { event: 'open', line: (r) => `relay ${int(r, 1, 99)} open through gateway ${ip(r)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
+  test('an empty versus a filled bracket', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'conn', line: (r) => `connection from ${ip(r)} (${r() < 0.5 ? '' : pick(r, NAMES) + '.example.net'}) accepted` },
+          { event: 'gone', line: (r) => `connection from ${ip(r)} dropped after ${int(r, 1, 99)} s` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('an empty versus a non-empty field', () => {
     const m = mine(
       generate(

@@ -145,6 +145,11 @@ const same = (a: string | null, b: string | null): boolean => a === b;
  * that must stay outside the variable part.
  */
 export function planLengthMerge(a: TokenPattern, b: TokenPattern, minConstants = 2): ElasticPattern | undefined {
+  return planOneGap(a, b, minConstants) ?? planGaps(a, b, minConstants);
+}
+
+/** The common prefix and suffix leave one gap (lists extend over shared elements). */
+function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): ElasticPattern | undefined {
   const na = a.words.length;
   const nb = b.words.length;
   if (na === nb) return undefined;
@@ -282,4 +287,148 @@ function commonSeparatorPrefix(a: string, b: string): number {
   let k = 0;
   while (k < a.length && k < b.length && a[k] === b[k] && isSeparatorChar(a[k])) k++;
   return k;
+}
+
+/** Largest pattern compared word by word by planGaps (the alignment table is words x words). */
+const MAX_ALIGNED_WORDS = 128;
+
+/**
+ * Several gaps (two optional bracketed parts, a unit here and an empty field
+ * there): the longest common subsequence of words aligns the patterns, and
+ * every gap between aligned words must be an optional part (bracketed group,
+ * a value after a key, a unit after a value) or values on both sides. Lists
+ * are left to planOneGap, which can extend over their shared elements.
+ */
+function planGaps(a: TokenPattern, b: TokenPattern, minConstants: number): ElasticPattern | undefined {
+  const na = a.words.length;
+  const nb = b.words.length;
+  if (na > MAX_ALIGNED_WORDS || nb > MAX_ALIGNED_WORDS) return undefined;
+  // LCS table, suffix form: lcs[i][j] = LCS of a[i..] and b[j..]
+  const w = nb + 1;
+  const lcs = new Uint16Array((na + 1) * w);
+  for (let i = na - 1; i >= 0; i--) {
+    for (let j = nb - 1; j >= 0; j--) {
+      lcs[i * w + j] = same(a.words[i], b.words[j]) ? lcs[(i + 1) * w + j + 1] + 1 : Math.max(lcs[(i + 1) * w + j], lcs[i * w + j + 1]);
+    }
+  }
+  const pairs: Array<[number, number]> = [];
+  for (let i = 0, j = 0; i < na && j < nb; ) {
+    if (same(a.words[i], b.words[j]) && lcs[i * w + j] === lcs[(i + 1) * w + j + 1] + 1) {
+      pairs.push([i, j]);
+      i++;
+      j++;
+    } else if (lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) i++;
+    else j++;
+  }
+  pairs.push([na, nb]); // sentinel: the gap before the end
+  const items: Array<string | null> = []; // constant texts and variables (null)
+  let kept = 0;
+  let constants = 0;
+  for (const word of a.words) if (word !== null) constants++;
+  let prevA = -1;
+  let prevB = -1;
+  for (const [ia, ib] of pairs) {
+    const aText = gapText(a, prevA + 1, ia, VAR_TEXT);
+    const bText = gapText(b, prevB + 1, ib, VAR_TEXT);
+    if (aText === bText) items.push(aText);
+    else {
+      const gap = optionalGap(a, prevA + 1, ia, aText, b, prevB + 1, ib, bText);
+      if (gap === undefined) return undefined;
+      items.push(gap.lead, null, gap.trail);
+    }
+    if (ia < na) {
+      const word = a.words[ia];
+      items.push(word);
+      if (word !== null) kept++;
+    }
+    prevA = ia;
+    prevB = ib;
+  }
+  if (kept < minConstants || kept * 2 < constants) return undefined;
+  const parts: string[] = [];
+  let run = '';
+  let variables = 0;
+  for (const item of items) {
+    if (item !== null) {
+      run += item;
+      continue;
+    }
+    if (variables > 0 && run === '') continue; // adjacent variables are one
+    parts.push(run);
+    run = '';
+    variables++;
+  }
+  parts.push(run);
+  return { parts };
+}
+
+/**
+ * One gap of planGaps: words [aFrom, aTo) of a and [bFrom, bTo) of b with the
+ * separators around them (aText, bText). Returns the constant text kept before
+ * and after the variable, or undefined when the gap is not an optional part.
+ */
+function optionalGap(
+  a: TokenPattern,
+  aFrom: number,
+  aTo: number,
+  aText: string,
+  b: TokenPattern,
+  bFrom: number,
+  bTo: number,
+  bText: string,
+): { lead: string; trail: string } | undefined {
+  const ga = aTo - aFrom;
+  const gb = bTo - bFrom;
+  const trail = commonSeparatorSuffix(aText, bText);
+  const lead = commonSeparatorPrefix(aText.slice(0, aText.length - trail), bText.slice(0, bText.length - trail));
+  const kept = { lead: aText.slice(0, lead), trail: aText.slice(aText.length - trail) };
+  if (ga > 0 && gb > 0) {
+    // values on both sides ("<*> <*>" against "<*>")
+    for (let k = aFrom; k < aTo; k++) if (a.words[k] !== null) return undefined;
+    for (let k = bFrom; k < bTo; k++) if (b.words[k] !== null) return undefined;
+    return kept;
+  }
+  if (ga === 0 && gb === 0) return undefined; // punctuation alone differs: another event
+  const [long, from, to, longText, shortText] = ga > 0 ? [a, aFrom, aTo, aText, bText] : [b, bFrom, bTo, bText, aText];
+  const middle = longText.slice(lead, longText.length - trail);
+  if (shortText.length !== lead + trail) return undefined; // the short side must be all shared separators
+  if (isBracketedGroup(middle)) return kept;
+  if (to - from === 1) {
+    // a value after a key or an opening bracket ("owner=" / "owner=kestrel", "()" / "(db01)")
+    if (lead > 0 && /[=:([{'"]$/.test(longText.slice(0, lead)) && /^\S/.test(middle)) return kept;
+    // a unit after a value ("00:01" / "<1 sec")
+    const word = long.words[from];
+    if (from > 0 && long.words[from - 1] === null && word !== null && /^[A-Za-z]{1,5}$/.test(word) && /^\s+/.test(middle)) return kept;
+  }
+  return undefined;
+}
+
+/**
+ * The token pattern of an elastic pattern's parts (to align it with a new
+ * pattern): each part's words, and one variable word between parts.
+ * `tokenize` splits a constant text into words and separators.
+ */
+export function shapeOfParts(
+  parts: readonly string[],
+  tokenize: (text: string) => { readonly words: readonly string[]; readonly seps: readonly string[] },
+): TokenPattern {
+  const words: Array<string | null> = [];
+  const seps: string[] = [];
+  let sep = '';
+  const word = (w: string | null): void => {
+    seps.push(sep);
+    words.push(w);
+    sep = '';
+  };
+  parts.forEach((part, k) => {
+    const t = tokenize(part);
+    sep += t.seps[0];
+    for (let i = 0; i < t.words.length; i++) {
+      word(t.words[i]);
+      sep += t.seps[i + 1];
+    }
+    if (k < parts.length - 1) word(null);
+  });
+  seps.push(sep);
+  return { words, seps };
 }

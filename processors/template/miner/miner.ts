@@ -38,7 +38,7 @@
 import { templateIdOf } from '../../../sdk/template-id';
 import { WordKind, wordKindOf } from './masking';
 import { escapeConstant } from './render';
-import { globMatch, patternText, planLengthMerge } from './length-merge';
+import { globMatch, patternText, planLengthMerge, shapeOfParts, type TokenPattern } from './length-merge';
 import { isWhitespace, newTokenizedLine, skeletonHashOf, skeletonOf, tokenizeInto, type TokenizedLine } from './tokenizer';
 import {
   DEFAULT_MINER_OPTIONS,
@@ -186,6 +186,8 @@ class Cluster {
    * any text, seps are the constant texts between them. Not in a bucket.
    */
   elastic = false;
+  /** Elastic only: its parts as a token pattern, each variable one null word (computed when first needed). */
+  shape: TokenPattern | undefined;
   /** Key of the anchor list the cluster is in (anchorOf), if any. */
   anchor: string | undefined;
   registered = false;
@@ -765,26 +767,34 @@ export class TemplateMiner {
    * does every other recent template it covers.
    */
   private mergeByLength(created: Cluster, text: string): { cluster: Cluster; args: string[] } | undefined {
-    const candidates = this.byAnchor.get(anchorOf(created.words[0]));
-    if (candidates === undefined) return undefined;
-    for (let k = candidates.length - 1; k >= 0; k--) {
-      const other = candidates[k];
-      if (other === created || !other.live || other.bucket === created.bucket) continue;
-      const plan = planLengthMerge(other, created);
+    const anchor = anchorOf(created.words[0]);
+    const regular = this.byAnchor.get(anchor) ?? [];
+    const elastic = [...(this.elasticByAnchor.get(anchor) ?? []), ...(anchor === ANY_FIRST_WORD ? [] : (this.elasticByAnchor.get(ANY_FIRST_WORD) ?? []))];
+    // elastic templates first: a line adding a second optional part extends the template that has the first
+    const candidates = [...elastic, ...regular.slice().reverse()];
+    for (const other of candidates) {
+      if (other === created || !other.live || (!other.elastic && other.bucket === created.bucket)) continue;
+      const otherShape = this.shapeOf(other);
+      const plan = planLengthMerge(otherShape, created);
       if (plan === undefined) continue;
       const args: string[] = [];
-      if (!globMatch(plan.parts, text, args) || !globMatch(plan.parts, patternText(other))) continue;
-      const elasticAnchor = plan.parts[0].length > 0 && created.words[0] !== null && plan.parts[0].startsWith(created.words[0]!)
-        ? created.words[0]!
-        : ANY_FIRST_WORD;
+      if (!globMatch(plan.parts, text, args) || !globMatch(plan.parts, patternText(otherShape))) continue;
+      const first = created.words[0];
+      const elasticAnchor = first !== null && first !== undefined && plan.parts[0].startsWith(first) ? first : ANY_FIRST_WORD;
       const merged = this.createCluster(created.bucket, plan.parts, new Array<string | null>(plan.parts.length - 1).fill(null), elasticAnchor);
-      for (const c of candidates.slice()) {
-        if (c.live && globMatch(plan.parts, patternText(c))) this.retire(c, merged);
+      for (const c of candidates) {
+        if (c !== merged && c.live && globMatch(plan.parts, patternText(this.shapeOf(c)))) this.retire(c, merged);
       }
       if (created.live) this.retire(created, merged);
       return { cluster: merged, args };
     }
     return undefined;
+  }
+
+  /** The token pattern of a template: its own for a regular one, its parts re-tokenised for an elastic one. */
+  private shapeOf(c: Cluster): TokenPattern {
+    if (!c.elastic) return c;
+    return (c.shape ??= shapeOfParts(c.seps, (text) => tokenizeInto(text, this.options, newTokenizedLine())));
   }
 
   private elasticResultOf(c: Cluster, args: string[], changed: boolean): MatchResult {
