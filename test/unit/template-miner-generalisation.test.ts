@@ -242,6 +242,25 @@ describe('punctuation inside a value', () => {
   });
 });
 
+describe('paths', () => {
+  test('a path with a space in it, and a drive-letter path, are one value', () => {
+    const m = mine(
+      generate(
+        [
+          {
+            event: 'saved',
+            line: (r) =>
+              `saved ${pick(r, ['/srv/data/My Reports/q3.txt', '/home/ana/notes.md', 'D:\\Shared Files\\plan.doc', 'C:\\tmp\\x.bin'])} in ${int(r, 1, 99)} ms`,
+          },
+          { event: 'failed', line: (r) => `save failed for ${pick(r, ['/srv/a.txt', '/srv/b.txt'])}: disk full` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+});
+
 describe('over-generalisation', () => {
   test('closed sets of enum-like states and of verbs stay separate events', () => {
     const states = ['QUEUED', 'STAGED', 'ACTIVE', 'DRAINING', 'PARKED', 'RETIRED'];

@@ -303,9 +303,22 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     }
 
     if (isPathStart(line, i, j)) {
-      emit(out, i, j, true);
-      i = j;
+      const end = pathContinuation(line, j, line.charCodeAt(i) === 0x5c ? 0x5c : 0x2f);
+      emit(out, i, end, true);
+      i = end;
       continue;
+    }
+    // a drive-letter path: C:\dir\file, D:/dir
+    if (j === i + 1 && j + 2 < n && line.charCodeAt(j) === 0x3a && isLetterCode(line.charCodeAt(i))) {
+      const slash = line.charCodeAt(j + 1);
+      if ((slash === 0x5c || slash === 0x2f) && classOf(line.charCodeAt(j + 2)) === 0) {
+        let e = j + 2;
+        while (e < n && classOf(line.charCodeAt(e)) === 0) e++;
+        const end = pathContinuation(line, e, slash);
+        emit(out, i, end, true);
+        i = end;
+        continue;
+      }
     }
 
     // split at '/' runs; trailing dots of the last piece are separators
@@ -427,6 +440,30 @@ function maskDatePieces(words: readonly string[], masked: boolean[], seps: reado
   for (let k = 1; k < n; k++) {
     if (!masked[k] && seps[k].length > 0 && isWhitespace(seps[k]) && isDatePiece(k - 1) && isCalendarWord(words[k])) masked[k] = true;
   }
+}
+
+function isLetterCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
+/**
+ * Where a path ending at `end` really ends: a path may hold single spaces
+ * ("/srv/My Reports/q3.txt") when the text after the space goes on with the
+ * path's separator inside it ("Reports/q3.txt"), not at its start.
+ */
+function pathContinuation(line: string, end: number, separator: number): number {
+  const n = line.length;
+  while (end + 1 < n && line.charCodeAt(end) === 0x20 && classOf(line.charCodeAt(end + 1)) === 0) {
+    let e = end + 1;
+    let inner = false;
+    while (e < n && classOf(line.charCodeAt(e)) === 0) {
+      if (line.charCodeAt(e) === separator && e > end + 1 && e + 1 < n && classOf(line.charCodeAt(e + 1)) === 0) inner = true;
+      e++;
+    }
+    if (!inner || line.charCodeAt(end + 1) === separator) break;
+    end = e;
+  }
+  return end;
 }
 
 function isPlainNumber(w: string): boolean {
