@@ -366,3 +366,17 @@ describe('persistence of what generalisation learned', () => {
     expect(restored.toJSON()).toEqual(original.toJSON());
   });
 });
+
+test('elastic templates count toward maxTemplates', () => {
+  const miner = new TemplateMiner({ maxTemplates: 20, distinctValuesToGeneralize: 1000, closedValuesToGeneralize: 1000 });
+  let last = 0n;
+  for (let k = 0; k < 200; k++) {
+    const head = `verb${String.fromCharCode(97 + (k % 26))}${String.fromCharCode(97 + Math.floor(k / 26))}`;
+    miner.add(`${head} queue drained (${k} left) at stage one`);
+    last = miner.add(`${head} queue drained at stage one`).templateId;
+  }
+  expect(miner.size).toBeLessThanOrEqual(20);
+  // the least recently used go, whatever their kind: the newest template is live
+  expect(miner.template(last)!.live).toBe(true);
+  expect(miner.template(last)!.template).toBe('verbrh queue drained<*> at stage one');
+});

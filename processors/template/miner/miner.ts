@@ -1004,6 +1004,7 @@ export class TemplateMiner {
     if (this.liveCount <= max) return;
     const all: Cluster[] = [];
     for (const list of this.buckets.values()) for (const b of list) for (const c of b.clusters) all.push(c);
+    for (const list of this.elasticByAnchor.values()) for (const c of list) all.push(c);
     all.sort((a, b) => a.lastUsed - b.lastUsed);
     const target = Math.max(1, max - Math.ceil(max / 10)); // the template just used is the newest: it stays
     for (let k = 0; k < all.length && this.liveCount > target; k++) this.retire(all[k], undefined);
