@@ -14,22 +14,34 @@
  *    carried by that variable's argument (user names with a leading space,
  *    column padding). That keeps rendering exact. First match wins; templates
  *    subsumed by another are merged away, so overlaps are rare.
- * 3. No match: the line's own pattern becomes a new template (masked words as
- *    `<*>`). Then:
- *    - templates it subsumes (it is more general) are superseded by it;
- *    - "sibling groups" — templates identical except at one word position p —
- *      generalise p to `<*>` once they hold `distinctValuesToGeneralize`
- *      distinct words, or `digitValuesToGeneralize` when a word has a digit.
- *      All members are superseded by the generalised template; this cascades.
- *    Two guards keep generalisation from eating events: the first word is
- *    never generalised by the distinct-values rule (like Drain's tree, it
- *    names the event; only digit-bearing first words generalise), and a
- *    template always keeps at least one constant word.
+ * 3. No exact match: words learned as values elsewhere (learnValues: names
+ *    that varied in another template) are masked and the match is retried,
+ *    then elastic templates (step 5) are tried on the raw text.
+ * 4. Still no match: the line's own pattern becomes a new template (masked
+ *    words as `<*>`). Then:
+ *    - templates it subsumes (it is more general) are superseded by it,
+ *      unless that would make a closed-set word (RUNNING, COMPLETE) a variable;
+ *    - "sibling groups" — templates identical except at one word position p,
+ *      the first included — generalise p to `<*>` by how many distinct words
+ *      they hold and what those words look like (masking.ts wordKindOf):
+ *      digit-bearing words after `digitValuesToGeneralize`, plain words (names)
+ *      after `distinctValuesToGeneralize`, words shaped like a program's own
+ *      constants (RUNNING, SCREEN_ON, onReceive, auth_fail, opened) after
+ *      `closedValuesToGeneralize`. All members are superseded by the
+ *      generalised template; this cascades. A template always keeps at least
+ *      one constant word.
+ * 5. A template new with this line is compared with recent templates that
+ *    start with the same word but have another length (mergeLengths,
+ *    length-merge.ts): an optional bracketed part, an empty field, a unit
+ *    after a value, a list of another length. Both become one "elastic"
+ *    template whose variables match any text (not in a bucket; matched on the
+ *    raw text after the bucket missed).
  *
- * Compared with Drain's similarity threshold this never merges two events
+ * Compared with Drain's similarity threshold this does not merge two events
  * that differ in a small closed set of words (stored as bytes / as values,
  * Transitioned from NEW to SCHEDULED / SCHEDULED to RUNNING), while open sets
- * (user names, host names) still generalise after a few distinct values.
+ * (user names, host names) still generalise after a few distinct values, and
+ * an event's lines need not have one word count.
  *
  * Ids: templateId = templateIdOf(template text). A generalised template has a
  * new text and so a new id; the old entry keeps its text (records stored with
