@@ -20,6 +20,8 @@
  * renders back exactly as constant + argument + constant ... (see globMatch).
  */
 
+import { isClosedSetWord } from './masking';
+
 export interface TokenPattern {
   /** seps.length === words.length + 1; seps[k] precedes words[k]. */
   readonly seps: readonly string[];
@@ -277,6 +279,31 @@ function listSeparatorOf(
   return { sep, ws };
 }
 
+/** The separator joining words [from, to) when it is a punctuated list separator (", " ";" "|"). */
+function listPunctuationOf(p: TokenPattern, from: number, to: number): string | undefined {
+  if (to - from < 2) return undefined;
+  const sep = collapse(p.seps[from + 1]);
+  return sep !== ' ' && isListSeparator(sep) ? sep : undefined;
+}
+
+function allVariables(p: TokenPattern, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (p.words[k] !== null) return false;
+  return true;
+}
+
+/** Words [from, to) are values: variables, or words joined by one list separator, none shaped like a program constant. */
+function isValueList(p: TokenPattern, from: number, to: number): boolean {
+  if (allVariables(p, from, to)) return true;
+  const sep = to - from > 1 ? collapse(p.seps[from + 1]) : undefined;
+  if (sep !== undefined && !isListSeparator(sep)) return false;
+  for (let k = from; k < to; k++) {
+    if (k > from && collapse(p.seps[k]) !== sep) return false;
+    const w = p.words[k];
+    if (w !== null && isClosedSetWord(w)) return false;
+  }
+  return true;
+}
+
 function commonSeparatorSuffix(a: string, b: string): number {
   let k = 0;
   while (k < a.length && k < b.length && a[a.length - 1 - k] === b[b.length - 1 - k] && isSeparatorChar(a[a.length - 1 - k])) k++;
@@ -383,10 +410,16 @@ function optionalGap(
   const lead = commonSeparatorPrefix(aText.slice(0, aText.length - trail), bText.slice(0, bText.length - trail));
   const kept = { lead: aText.slice(0, lead), trail: aText.slice(aText.length - trail) };
   if (ga > 0 && gb > 0) {
-    // values on both sides ("<*> <*>" against "<*>")
-    for (let k = aFrom; k < aTo; k++) if (a.words[k] !== null) return undefined;
-    for (let k = bFrom; k < bTo; k++) if (b.words[k] !== null) return undefined;
-    return kept;
+    // a variable on one side, values or a list of words on the other ("<*>" against "<*> <*>" or "ash, birch")
+    if (allVariables(a, aFrom, aTo)) return isValueList(b, bFrom, bTo) ? kept : undefined;
+    if (allVariables(b, bFrom, bTo)) return isValueList(a, aFrom, aTo) ? kept : undefined;
+    // two lists joined by the same punctuation ("ash, birch" against "cedar, okapi, ash")
+    const sep = listPunctuationOf(a, aFrom, aTo) ?? listPunctuationOf(b, bFrom, bTo);
+    if (sep !== undefined && isValueList(a, aFrom, aTo) && isValueList(b, bFrom, bTo)) {
+      const joinedBy = (p: TokenPattern, from: number, to: number): boolean => to - from < 2 || collapse(p.seps[from + 1]) === sep;
+      if (joinedBy(a, aFrom, aTo) && joinedBy(b, bFrom, bTo)) return kept;
+    }
+    return undefined;
   }
   if (ga === 0 && gb === 0) return undefined; // punctuation alone differs: another event
   const [long, from, to, longText, shortText] = ga > 0 ? [a, aFrom, aTo, aText, bText] : [b, bFrom, bTo, bText, aText];

@@ -94,11 +94,42 @@ const INDEX_DEPTH = 3;
 /** Recent templates per anchor compared for a length-insensitive merge, and elastic templates per anchor. */
 const MERGE_CANDIDATES_PER_ANCHOR = 64;
 const ELASTIC_PER_ANCHOR = 8;
-const ANY_FIRST_WORD = '\u0000*';
+const ANY_ANCHOR = '\u0000*';
 
-/** The anchor of a pattern: its first word when constant (length-varying lines of one event start alike). */
-function anchorOf(firstWord: string | null | undefined): string {
-  return firstWord === null || firstWord === undefined ? ANY_FIRST_WORD : firstWord;
+/**
+ * Anchor keys of a pattern: its first and its last constant word — the lines
+ * of one event whose length varies share a beginning or an end — or
+ * ANY_ANCHOR when it has no constant word. `isConstant(k)` tells whether
+ * word k is constant.
+ */
+function anchorKeys(words: readonly (string | null)[], isConstant: (k: number) => boolean): string[] {
+  const n = words.length;
+  let first = 0;
+  while (first < n && !isConstant(first)) first++;
+  if (first === n) return [ANY_ANCHOR];
+  let last = n - 1;
+  while (!isConstant(last)) last--;
+  return ['F\u0000' + words[first], 'L\u0000' + words[last]];
+}
+
+function anchorsOf(words: ReadonlyArray<string | null>): string[] {
+  return anchorKeys(words, (k) => words[k] !== null);
+}
+
+/**
+ * Keys to look a pattern up by: every constant word as a first and as a last
+ * constant word (a template may begin or end inside the other's variable
+ * parts: a list of names before it, an optional part after it), and any.
+ */
+function lookupKeys(words: readonly (string | null)[], isConstant: (k: number) => boolean): string[] {
+  const keys = new Set<string>();
+  for (let k = 0; k < words.length; k++) {
+    if (!isConstant(k)) continue;
+    keys.add('F\u0000' + words[k]);
+    keys.add('L\u0000' + words[k]);
+  }
+  keys.add(ANY_ANCHOR);
+  return [...keys];
 }
 
 /** Bound of the known-values vocabulary (words; the least recently learned go first). */
@@ -200,8 +231,8 @@ class Cluster {
   elastic = false;
   /** Elastic only: its parts as a token pattern, each variable one null word (computed when first needed). */
   shape: TokenPattern | undefined;
-  /** Key of the anchor list the cluster is in (anchorOf), if any. */
-  anchor: string | undefined;
+  /** Keys of the anchor lists the cluster is in (anchorsOf). */
+  anchors: string[] = [];
   registered = false;
   successor: Cluster | undefined;
   lastUsed = 0;
@@ -422,7 +453,6 @@ export class TemplateMiner {
         return this.resultOf(hit, line, false);
       }
     }
-    const firstWord = line.words.length > 0 && !line.masked[0] ? line.words[0] : undefined;
     if (bucket !== undefined && this.options.learnValues && this.maskKnownValues(line)) {
       const hit = this.findExact(bucket, line);
       if (hit !== undefined) {
@@ -432,7 +462,7 @@ export class TemplateMiner {
       }
     }
     if (this.elasticCount > 0) {
-      const elastic = this.matchElastic(text, firstWord);
+      const elastic = this.matchElastic(text, line);
       if (elastic !== undefined) {
         elastic.cluster.record.count++;
         elastic.cluster.lastUsed = ++this.clock;
@@ -480,7 +510,7 @@ export class TemplateMiner {
     const hit = bucket === undefined ? undefined : this.findExact(bucket, line);
     if (hit !== undefined) return this.resultOf(hit, line, false);
     if (this.elasticCount === 0) return undefined;
-    const elastic = this.matchElastic(text, line.words.length > 0 && !line.masked[0] ? line.words[0] : undefined);
+    const elastic = this.matchElastic(text, line);
     return elastic === undefined ? undefined : this.elasticResultOf(elastic.cluster, elastic.args, false);
   }
 
@@ -532,7 +562,8 @@ export class TemplateMiner {
     }
     for (const [anchor, list] of this.elasticByAnchor) {
       for (const c of list) {
-        clusters.push({ id: c.record.id.toString(), seps: c.seps.slice(), words: c.words.slice(), lastUsed: c.lastUsed, elasticAnchor: anchor });
+        if (c.anchors[0] !== anchor) continue; // listed once
+        clusters.push({ id: c.record.id.toString(), seps: c.seps.slice(), words: c.words.slice(), lastUsed: c.lastUsed, elastic: true });
       }
     }
     const knownValues = [...this.knownValues.keys()];
@@ -578,14 +609,13 @@ export class TemplateMiner {
       ) {
         throw new TypeError('template miner snapshot: clusters need seps (strings) and words (strings or null), one more sep than words');
       }
-      const elasticAnchor = c.elasticAnchor;
-      if (elasticAnchor !== undefined && (typeof elasticAnchor !== 'string' || !c.words.every((w) => w === null))) {
-        throw new TypeError('template miner snapshot: an elastic cluster needs a string anchor and only variables');
+      const elastic = c.elastic === true;
+      if (c.elastic !== undefined && (!elastic || !c.words.every((w) => w === null))) {
+        throw new TypeError('template miner snapshot: an elastic cluster is marked elastic: true and has only variables');
       }
       const hash = skeletonHashOf(c.seps);
-      const bucket =
-        elasticAnchor !== undefined ? newBucket(hash, c.seps) : (miner.bucketOf(hash, c.seps) ?? miner.addBucket(hash, c.seps));
-      const cluster = miner.createCluster(bucket, c.seps.slice(), c.words.slice(), elasticAnchor);
+      const bucket = elastic ? newBucket(hash, c.seps) : (miner.bucketOf(hash, c.seps) ?? miner.addBucket(hash, c.seps));
+      const cluster = miner.createCluster(bucket, c.seps.slice(), c.words.slice(), elastic);
       if (cluster.record.id.toString() !== c.id) {
         throw new TypeError(`template miner snapshot: cluster ${c.id} does not render to its template`);
       }
@@ -700,8 +730,7 @@ export class TemplateMiner {
     return t;
   }
 
-  private createCluster(bucket: Bucket, seps: readonly string[], words: Array<string | null>, elasticAnchor?: string): Cluster {
-    const elastic = elasticAnchor !== undefined;
+  private createCluster(bucket: Bucket, seps: readonly string[], words: Array<string | null>, elastic = false): Cluster {
     const patternKey = (elastic ? 'E' : '') + patternKeyOf(seps, words);
     const existing = this.byPattern.get(patternKey);
     if (existing !== undefined) return existing;
@@ -720,48 +749,51 @@ export class TemplateMiner {
     this.liveCount++;
     if (elastic) {
       cluster.elastic = true;
-      this.addToAnchor(this.elasticByAnchor, elasticAnchor, cluster, ELASTIC_PER_ANCHOR);
       this.elasticCount++;
+      for (const key of anchorsOf(this.shapeOf(cluster).words)) {
+        if (cluster.live) this.addToAnchor(this.elasticByAnchor, key, cluster, ELASTIC_PER_ANCHOR);
+      }
       return cluster;
     }
     bucket.clusters.push(cluster);
     indexInsert(bucket.index, cluster);
-    if (this.options.mergeLengths) this.addToAnchor(this.byAnchor, anchorOf(words[0]), cluster, MERGE_CANDIDATES_PER_ANCHOR);
+    if (this.options.mergeLengths) {
+      for (const key of anchorsOf(words)) this.addToAnchor(this.byAnchor, key, cluster, MERGE_CANDIDATES_PER_ANCHOR);
+    }
     return cluster;
   }
 
   /** Appends to a bounded anchor list; beyond `max` the oldest leaves it (elastic ones are retired: lists bound their number). */
-  private addToAnchor(map: Map<string, Cluster[]>, anchor: string, c: Cluster, max: number): void {
-    let list = map.get(anchor);
-    if (list === undefined) map.set(anchor, (list = []));
+  private addToAnchor(map: Map<string, Cluster[]>, key: string, c: Cluster, max: number): void {
+    let list = map.get(key);
+    if (list === undefined) map.set(key, (list = []));
     list.push(c);
-    c.anchor = anchor;
+    c.anchors.push(key);
     if (list.length > max) {
       const oldest = list[0];
       if (oldest.elastic) this.retire(oldest, undefined);
       else {
         list.shift();
-        oldest.anchor = undefined;
+        removeFrom(oldest.anchors, key);
       }
     }
   }
 
-  private removeFromAnchor(c: Cluster): void {
-    if (c.anchor === undefined) return;
+  private removeFromAnchors(c: Cluster): void {
     const map = c.elastic ? this.elasticByAnchor : this.byAnchor;
-    const list = map.get(c.anchor);
-    if (list !== undefined) {
+    for (const key of c.anchors) {
+      const list = map.get(key);
+      if (list === undefined) continue;
       removeFrom(list, c);
-      if (list.length === 0) map.delete(c.anchor);
+      if (list.length === 0) map.delete(key);
     }
-    c.anchor = undefined;
+    c.anchors.length = 0;
   }
 
-  /** An elastic template matching the raw line (its first word's anchor, then templates starting with a variable). */
-  private matchElastic(text: string, firstWord: string | undefined): { cluster: Cluster; args: string[] } | undefined {
-    const anchors = firstWord === undefined ? [ANY_FIRST_WORD] : [firstWord, ANY_FIRST_WORD];
-    for (const anchor of anchors) {
-      const list = this.elasticByAnchor.get(anchor);
+  /** An elastic template matching the raw line, looked up by the line's unmasked words. */
+  private matchElastic(text: string, line: TokenizedLine): { cluster: Cluster; args: string[] } | undefined {
+    for (const key of lookupKeys(line.words, (k) => !line.masked[k])) {
+      const list = this.elasticByAnchor.get(key);
       if (list === undefined) continue;
       for (const c of list) {
         const args: string[] = [];
@@ -773,40 +805,88 @@ export class TemplateMiner {
 
   /**
    * Length-insensitive grouping (length-merge.ts): a template just created
-   * for a line of a new length is compared with recent templates sharing its
-   * first word. When the difference is an optional bracketed part, an empty
-   * field or a list of another length, both become one elastic template, as
-   * does every other recent template it covers.
+   * for a line is compared with elastic templates and recent templates that
+   * share its first or last word. When the difference is an optional
+   * bracketed part, an empty field, a unit or a list of another length, both
+   * become one elastic template, as does every other candidate it covers;
+   * then elastic templates the new one can be merged with are merged too.
    */
   private mergeByLength(created: Cluster, text: string): { cluster: Cluster; args: string[] } | undefined {
-    const anchor = anchorOf(created.words[0]);
-    const regular = this.byAnchor.get(anchor) ?? [];
-    const elastic = [...(this.elasticByAnchor.get(anchor) ?? []), ...(anchor === ANY_FIRST_WORD ? [] : (this.elasticByAnchor.get(ANY_FIRST_WORD) ?? []))];
-    // elastic templates first: a line adding a second optional part extends the template that has the first
-    const candidates = [...elastic, ...regular.slice().reverse()];
+    const candidates = this.candidatesFor(created.words);
     for (const other of candidates) {
-      if (other === created || !other.live || (!other.elastic && other.bucket === created.bucket)) continue;
+      if (other === created || !other.live) continue;
       const otherShape = this.shapeOf(other);
       const plan = planLengthMerge(otherShape, created);
       if (plan === undefined) continue;
-      const args: string[] = [];
-      if (!globMatch(plan.parts, text, args) || !globMatch(plan.parts, patternText(otherShape))) continue;
-      const first = created.words[0];
-      const elasticAnchor = first !== null && first !== undefined && plan.parts[0].startsWith(first) ? first : ANY_FIRST_WORD;
-      const merged = this.createCluster(created.bucket, plan.parts, new Array<string | null>(plan.parts.length - 1).fill(null), elasticAnchor);
+      if (!globMatch(plan.parts, text) || !globMatch(plan.parts, patternText(otherShape))) continue;
+      let merged = this.createElastic(created.bucket, plan.parts);
       for (const c of candidates) {
         if (c !== merged && c.live && globMatch(plan.parts, patternText(this.shapeOf(c)))) this.retire(c, merged);
       }
       if (created.live) this.retire(created, merged);
+      merged = this.mergeElastic(merged);
+      const args: string[] = [];
+      globMatch(merged.seps, text, args);
       return { cluster: merged, args };
     }
     return undefined;
   }
 
+  /** Elastic templates, then recent regular ones (newest first), found by the pattern's lookupKeys, each once. */
+  private candidatesFor(words: ReadonlyArray<string | null>): Cluster[] {
+    const keys = lookupKeys(words, (k) => words[k] !== null);
+    const seen = new Set<Cluster>();
+    const out: Cluster[] = [];
+    const take = (list: readonly Cluster[] | undefined, newestFirst: boolean): void => {
+      if (list === undefined) return;
+      for (let k = 0; k < list.length; k++) {
+        const c = list[newestFirst ? list.length - 1 - k : k];
+        if (!seen.has(c)) {
+          seen.add(c);
+          out.push(c);
+        }
+      }
+    };
+    for (const key of keys) take(this.elasticByAnchor.get(key), false);
+    for (const key of keys) take(this.byAnchor.get(key), true);
+    return out;
+  }
+
+  /** Merges an elastic template with other elastic templates it aligns with (one optional part each, say). */
+  private mergeElastic(start: Cluster): Cluster {
+    let current = start;
+    for (let rounds = 0; rounds < ELASTIC_PER_ANCHOR; rounds++) {
+      const shape = this.shapeOf(current);
+      let next: Cluster | undefined;
+      for (const other of this.candidatesFor(shape.words)) {
+        if (other === current || !other.live || !other.elastic) continue;
+        const otherShape = this.shapeOf(other);
+        const plan = planLengthMerge(otherShape, shape);
+        if (plan === undefined || !globMatch(plan.parts, patternText(shape)) || !globMatch(plan.parts, patternText(otherShape))) continue;
+        next = this.createElastic(current.bucket, plan.parts);
+        if (other !== next) this.retire(other, next);
+        if (current !== next) this.retire(current, next);
+        break;
+      }
+      if (next === undefined || next === current) return current;
+      current = next;
+    }
+    return current;
+  }
+
+  /** A live elastic template for `parts`, listed under the anchors of its shape. */
+  private createElastic(bucket: Bucket, parts: string[]): Cluster {
+    return this.createCluster(bucket, parts, new Array<string | null>(parts.length - 1).fill(null), true);
+  }
+
   /** The token pattern of a template: its own for a regular one, its parts re-tokenised for an elastic one. */
   private shapeOf(c: Cluster): TokenPattern {
     if (!c.elastic) return c;
-    return (c.shape ??= shapeOfParts(c.seps, (text) => tokenizeInto(text, this.options, newTokenizedLine())));
+    return (c.shape ??= this.shapeOfParts(c.seps));
+  }
+
+  private shapeOfParts(parts: readonly string[]): TokenPattern {
+    return shapeOfParts(parts, (text) => tokenizeInto(text, this.options, newTokenizedLine()));
   }
 
   private elasticResultOf(c: Cluster, args: string[], changed: boolean): MatchResult {
@@ -944,7 +1024,7 @@ export class TemplateMiner {
     if (!c.live) return;
     c.live = false;
     c.successor = successor;
-    this.removeFromAnchor(c);
+    this.removeFromAnchors(c);
     if (c.elastic) {
       this.elasticCount--;
       this.byPattern.delete(c.patternKey);

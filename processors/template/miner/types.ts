@@ -93,8 +93,8 @@ export interface MinerSnapshot {
     seps: string[];
     words: Array<string | null>;
     lastUsed: number;
-    /** Set for elastic templates (variables match any text; see length-merge.ts): their anchor (first word). */
-    elasticAnchor?: string;
+    /** Set for elastic templates (variables match any text, seps are the constant texts; see length-merge.ts). */
+    elastic?: true;
   }>;
   /** Words learned as values (learnValues), oldest first. Absent in snapshots of older versions. */
   readonly knownValues?: string[];
