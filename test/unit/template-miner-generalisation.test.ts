@@ -286,6 +286,20 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(lines, miner));
   });
 
+  test('a template with an optional bracketed part does not take other continuations', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'started', line: (r) => `indexer worker started${r() < 0.5 ? ` (pid ${int(r, 100, 999)})` : ''}` },
+          { event: 'port', line: (r) => `indexer worker started on port ${int(r, 1000, 9999)}` },
+          { event: 'slow', line: (r) => `indexer worker started slowly after ${int(r, 1, 60)} s` },
+        ],
+        20,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('interface names and protocol versions with a digit are not merged after two values', () => {
     const m = mine(
       generate(

@@ -27,6 +27,8 @@ export interface TokenPattern {
   readonly seps: readonly string[];
   /** null = variable */
   readonly words: ReadonlyArray<string | null>;
+  /** Per word: true for a variable that stands for an optional bracketed part (see ElasticPattern). */
+  readonly optional?: ReadonlyArray<boolean>;
 }
 
 /** Separators that join list elements (compared with whitespace runs collapsed). */
@@ -66,22 +68,70 @@ function isBracketedGroup(text: string): boolean {
   return depth === 0;
 }
 
-/** Text of words [from, to) with the separators around them: seps[from] + w[from] + … + seps[to]. */
+/**
+ * Text of words [from, to) with the separators around them: seps[from] +
+ * w[from] + … + seps[to]; a variable as `varText`, an optional one as that in
+ * brackets (what it stands for).
+ */
 function gapText(p: TokenPattern, from: number, to: number, varText: string): string {
   let out = p.seps[from];
-  for (let k = from; k < to; k++) out += (p.words[k] ?? varText) + p.seps[k + 1];
+  for (let k = from; k < to; k++) {
+    const w = p.words[k];
+    out += (w ?? (p.optional?.[k] ? `(${varText})` : varText)) + p.seps[k + 1];
+  }
   return out;
 }
 
-/** An elastic pattern: constant texts; a variable between each two. */
+/**
+ * An elastic pattern: constant texts; a variable between each two. A variable
+ * made for an optional bracketed part (optional[k]) matches only nothing or
+ * such a part ("", " (compacted 3 segments)"): "Server started<*>" must not
+ * take "Server started on port 80".
+ */
 export interface ElasticPattern {
   readonly parts: string[];
+  readonly optional: boolean[];
+}
+
+/** Whether the arguments of a glob match fit the pattern's optional variables. */
+export function fitsOptional(optional: readonly boolean[] | undefined, args: readonly string[]): boolean {
+  if (optional === undefined) return true;
+  for (let k = 0; k < optional.length; k++) {
+    if (!optional[k]) continue;
+    const t = args[k].trim();
+    if (t !== '' && !isBracketedGroup(t)) return false;
+  }
+  return true;
+}
+
+/** Accumulates constant text and variables into parts; adjacent variables become one. */
+class PartsBuilder {
+  readonly parts: string[] = [];
+  readonly optional: boolean[] = [];
+  private run = '';
+  text(t: string): void {
+    this.run += t;
+  }
+  variable(optional: boolean): void {
+    if (this.parts.length > 0 && this.run === '') {
+      // "<*>" then " (…)": one variable that is optional only if both were
+      const last = this.optional.length - 1;
+      this.optional[last] = this.optional[last] && optional;
+      return;
+    }
+    this.parts.push(this.run);
+    this.optional.push(optional);
+    this.run = '';
+  }
+  done(): ElasticPattern {
+    return { parts: [...this.parts, this.run], optional: this.optional };
+  }
 }
 
 /** Placeholder for a variable when a pattern's text is built for matching (never in a log line's constants). */
 const VAR_TEXT = '\u0000';
 
-/** Raw text of a pattern with each variable as one VAR_TEXT character. */
+/** Raw text of a pattern with each variable as one VAR_TEXT character ("(VAR_TEXT)" when optional). */
 export function patternText(p: TokenPattern): string {
   return gapText(p, 0, p.words.length, VAR_TEXT);
 }
@@ -110,32 +160,27 @@ export function globMatch(parts: readonly string[], text: string, args?: string[
   return true;
 }
 
-/** The elastic pattern of `p` with the text between offsets [from, to) of patternText(p) made one variable. */
-function elasticOf(p: TokenPattern, regionFrom: number, regionTo: number, lead: number, trail: number): ElasticPattern {
-  const parts: string[] = [];
-  let run = '';
-  const pushVar = (): void => {
-    if (parts.length > 0 && run === '') return; // adjacent variables are one
-    parts.push(run);
-    run = '';
-  };
+/** The elastic pattern of `p` with words [regionFrom, regionTo) and the separator text around them (less lead/trail) one variable. */
+function elasticOf(p: TokenPattern, regionFrom: number, regionTo: number, lead: number, trail: number, optional: boolean): ElasticPattern | undefined {
+  const out = new PartsBuilder();
   for (let k = 0; k < regionFrom; k++) {
-    run += p.seps[k];
-    if (p.words[k] === null) pushVar();
-    else run += p.words[k];
+    out.text(p.seps[k]);
+    const w = p.words[k];
+    if (w === null) out.variable(p.optional?.[k] ?? false);
+    else out.text(w);
   }
-  run += p.seps[regionFrom].slice(0, lead);
-  pushVar();
+  out.text(p.seps[regionFrom].slice(0, lead));
+  out.variable(optional);
   const after = p.seps[regionTo];
-  run = after.slice(after.length - trail);
+  out.text(after.slice(after.length - trail));
   for (let k = regionTo; k < p.words.length; k++) {
-    if (k > regionTo) run += p.seps[k];
-    if (p.words[k] === null) pushVar();
-    else run += p.words[k];
+    if (k > regionTo) out.text(p.seps[k]);
+    const w = p.words[k];
+    if (w === null) out.variable(p.optional?.[k] ?? false);
+    else out.text(w);
   }
-  if (p.words.length > regionTo) run += p.seps[p.words.length];
-  parts.push(run);
-  return { parts };
+  if (p.words.length > regionTo) out.text(p.seps[p.words.length]);
+  return out.done();
 }
 
 const same = (a: string | null, b: string | null): boolean => a === b;
@@ -170,6 +215,7 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
   let toShort = short.words.length - j;
   let lead = 0;
   let trail = 0;
+  let optional = false;
 
   const unit = isOptionalUnit(long, short, i, gl, gs);
   const list = unit ? undefined : listSeparatorOf(long, i, toLong, short, i, toShort);
@@ -205,7 +251,8 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
     lead = commonSeparatorPrefix(sText.slice(0, sText.length - trail), lText.slice(0, lText.length - trail));
     const middle = lText.slice(lead, lText.length - trail);
     const emptyField = gl === 1 && /[=:]$/.test(long.seps[i]) && lead > 0;
-    if (!isBracketedGroup(middle) && !emptyField) return undefined;
+    optional = isBracketedGroup(middle);
+    if (!optional && !emptyField) return undefined;
   } else {
     return undefined;
   }
@@ -224,7 +271,7 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
     trail = short.seps[toShort].length;
     if (from === toShort) return undefined;
   }
-  return elasticOf(short, from, toShort, lead, trail);
+  return elasticOf(short, from, toShort, lead, trail, optional);
 }
 
 /**
@@ -348,7 +395,7 @@ function planGaps(a: TokenPattern, b: TokenPattern, minConstants: number): Elast
     else j++;
   }
   pairs.push([na, nb]); // sentinel: the gap before the end
-  const items: Array<string | null> = []; // constant texts and variables (null)
+  const out = new PartsBuilder();
   let kept = 0;
   let constants = 0;
   for (const word of a.words) if (word !== null) constants++;
@@ -357,36 +404,26 @@ function planGaps(a: TokenPattern, b: TokenPattern, minConstants: number): Elast
   for (const [ia, ib] of pairs) {
     const aText = gapText(a, prevA + 1, ia, VAR_TEXT);
     const bText = gapText(b, prevB + 1, ib, VAR_TEXT);
-    if (aText === bText) items.push(aText);
+    if (aText === bText) out.text(aText);
     else {
       const gap = optionalGap(a, prevA + 1, ia, aText, b, prevB + 1, ib, bText);
       if (gap === undefined) return undefined;
-      items.push(gap.lead, null, gap.trail);
+      out.text(gap.lead);
+      out.variable(gap.optional);
+      out.text(gap.trail);
     }
     if (ia < na) {
       const word = a.words[ia];
-      items.push(word);
-      if (word !== null) kept++;
+      if (word !== null) {
+        out.text(word);
+        kept++;
+      } else out.variable((a.optional?.[ia] ?? false) && (b.optional?.[ib] ?? false));
     }
     prevA = ia;
     prevB = ib;
   }
   if (kept < minConstants || kept * 2 < constants) return undefined;
-  const parts: string[] = [];
-  let run = '';
-  let variables = 0;
-  for (const item of items) {
-    if (item !== null) {
-      run += item;
-      continue;
-    }
-    if (variables > 0 && run === '') continue; // adjacent variables are one
-    parts.push(run);
-    run = '';
-    variables++;
-  }
-  parts.push(run);
-  return { parts };
+  return out.done();
 }
 
 /**
@@ -403,12 +440,12 @@ function optionalGap(
   bFrom: number,
   bTo: number,
   bText: string,
-): { lead: string; trail: string } | undefined {
+): { lead: string; trail: string; optional: boolean } | undefined {
   const ga = aTo - aFrom;
   const gb = bTo - bFrom;
   const trail = commonSeparatorSuffix(aText, bText);
   const lead = commonSeparatorPrefix(aText.slice(0, aText.length - trail), bText.slice(0, bText.length - trail));
-  const kept = { lead: aText.slice(0, lead), trail: aText.slice(aText.length - trail) };
+  const kept = { lead: aText.slice(0, lead), trail: aText.slice(aText.length - trail), optional: false };
   if (ga > 0 && gb > 0) {
     // a variable on one side, values or a list of words on the other ("<*>" against "<*> <*>" or "ash, birch")
     if (allVariables(a, aFrom, aTo)) return isValueList(b, bFrom, bTo) ? kept : undefined;
@@ -425,7 +462,7 @@ function optionalGap(
   const [long, from, to, longText, shortText] = ga > 0 ? [a, aFrom, aTo, aText, bText] : [b, bFrom, bTo, bText, aText];
   const middle = longText.slice(lead, longText.length - trail);
   if (shortText.length !== lead + trail) return undefined; // the short side must be all shared separators
-  if (isBracketedGroup(middle)) return kept;
+  if (isBracketedGroup(middle)) return { ...kept, optional: true };
   if (to - from === 1) {
     // a value after a key or an opening bracket ("owner=" / "owner=kestrel", "()" / "(db01)")
     if (lead > 0 && /[=:([{'"]$/.test(longText.slice(0, lead)) && /^\S/.test(middle)) return kept;
@@ -443,14 +480,17 @@ function optionalGap(
  */
 export function shapeOfParts(
   parts: readonly string[],
+  optionalVars: readonly boolean[] | undefined,
   tokenize: (text: string) => { readonly words: readonly string[]; readonly seps: readonly string[] },
 ): TokenPattern {
   const words: Array<string | null> = [];
   const seps: string[] = [];
+  const optional: boolean[] = [];
   let sep = '';
-  const word = (w: string | null): void => {
+  const word = (w: string | null, isOptional = false): void => {
     seps.push(sep);
     words.push(w);
+    optional.push(isOptional);
     sep = '';
   };
   parts.forEach((part, k) => {
@@ -460,8 +500,8 @@ export function shapeOfParts(
       word(t.words[i]);
       sep += t.seps[i + 1];
     }
-    if (k < parts.length - 1) word(null);
+    if (k < parts.length - 1) word(null, optionalVars?.[k] ?? false);
   });
   seps.push(sep);
-  return { words, seps };
+  return { words, seps, optional };
 }

@@ -50,7 +50,15 @@
 import { templateIdOf } from '../../../sdk/template-id';
 import { WordKind, wordKindOf } from './masking';
 import { escapeConstant } from './render';
-import { globMatch, patternText, planLengthMerge, shapeOfParts, type TokenPattern } from './length-merge';
+import {
+  fitsOptional,
+  globMatch,
+  patternText,
+  planLengthMerge,
+  shapeOfParts,
+  type ElasticPattern,
+  type TokenPattern,
+} from './length-merge';
 import { isWhitespace, newTokenizedLine, skeletonHashOf, skeletonOf, tokenizeInto, type TokenizedLine } from './tokenizer';
 import {
   DEFAULT_MINER_OPTIONS,
@@ -231,6 +239,8 @@ class Cluster {
   elastic = false;
   /** Elastic only: its parts as a token pattern, each variable one null word (computed when first needed). */
   shape: TokenPattern | undefined;
+  /** Elastic only: which variables stand for an optional bracketed part (length-merge.ts fitsOptional). */
+  optionalVars: boolean[] | undefined;
   /** Keys of the anchor lists the cluster is in (anchorsOf). */
   anchors: string[] = [];
   registered = false;
@@ -563,7 +573,14 @@ export class TemplateMiner {
     for (const [anchor, list] of this.elasticByAnchor) {
       for (const c of list) {
         if (c.anchors[0] !== anchor) continue; // listed once
-        clusters.push({ id: c.record.id.toString(), seps: c.seps.slice(), words: c.words.slice(), lastUsed: c.lastUsed, elastic: true });
+        clusters.push({
+          id: c.record.id.toString(),
+          seps: c.seps.slice(),
+          words: c.words.slice(),
+          lastUsed: c.lastUsed,
+          elastic: true,
+          optional: (c.optionalVars ?? []).slice(),
+        });
       }
     }
     const knownValues = [...this.knownValues.keys()];
@@ -615,7 +632,11 @@ export class TemplateMiner {
       }
       const hash = skeletonHashOf(c.seps);
       const bucket = elastic ? newBucket(hash, c.seps) : (miner.bucketOf(hash, c.seps) ?? miner.addBucket(hash, c.seps));
-      const cluster = miner.createCluster(bucket, c.seps.slice(), c.words.slice(), elastic);
+      const optional = c.optional;
+      if (optional !== undefined && (!Array.isArray(optional) || optional.length !== c.words.length || !optional.every((o) => typeof o === 'boolean'))) {
+        throw new TypeError('template miner snapshot: optional must hold one boolean per variable');
+      }
+      const cluster = miner.createCluster(bucket, c.seps.slice(), c.words.slice(), elastic, optional?.slice());
       if (cluster.record.id.toString() !== c.id) {
         throw new TypeError(`template miner snapshot: cluster ${c.id} does not render to its template`);
       }
@@ -730,7 +751,13 @@ export class TemplateMiner {
     return t;
   }
 
-  private createCluster(bucket: Bucket, seps: readonly string[], words: Array<string | null>, elastic = false): Cluster {
+  private createCluster(
+    bucket: Bucket,
+    seps: readonly string[],
+    words: Array<string | null>,
+    elastic = false,
+    optionalVars?: boolean[],
+  ): Cluster {
     const patternKey = (elastic ? 'E' : '') + patternKeyOf(seps, words);
     const existing = this.byPattern.get(patternKey);
     if (existing !== undefined) return existing;
@@ -749,6 +776,7 @@ export class TemplateMiner {
     this.liveCount++;
     if (elastic) {
       cluster.elastic = true;
+      cluster.optionalVars = optionalVars;
       this.elasticCount++;
       for (const key of anchorsOf(this.shapeOf(cluster).words)) {
         if (cluster.live) this.addToAnchor(this.elasticByAnchor, key, cluster, ELASTIC_PER_ANCHOR);
@@ -797,7 +825,7 @@ export class TemplateMiner {
       if (list === undefined) continue;
       for (const c of list) {
         const args: string[] = [];
-        if (globMatch(c.seps, text, args)) return { cluster: c, args };
+        if (this.fitsElastic(c.seps, c.optionalVars, text, args)) return { cluster: c, args };
       }
     }
     return undefined;
@@ -818,10 +846,10 @@ export class TemplateMiner {
       const otherShape = this.shapeOf(other);
       const plan = planLengthMerge(otherShape, created);
       if (plan === undefined) continue;
-      if (!globMatch(plan.parts, text) || !globMatch(plan.parts, patternText(otherShape))) continue;
-      let merged = this.createElastic(created.bucket, plan.parts);
+      if (!this.fitsElastic(plan.parts, plan.optional, text) || !this.fitsElastic(plan.parts, plan.optional, patternText(otherShape))) continue;
+      let merged = this.createElastic(created.bucket, plan);
       for (const c of candidates) {
-        if (c !== merged && c.live && globMatch(plan.parts, patternText(this.shapeOf(c)))) this.retire(c, merged);
+        if (c !== merged && c.live && this.fitsElastic(plan.parts, plan.optional, patternText(this.shapeOf(c)))) this.retire(c, merged);
       }
       if (created.live) this.retire(created, merged);
       merged = this.mergeElastic(merged);
@@ -862,8 +890,14 @@ export class TemplateMiner {
         if (other === current || !other.live || !other.elastic) continue;
         const otherShape = this.shapeOf(other);
         const plan = planLengthMerge(otherShape, shape);
-        if (plan === undefined || !globMatch(plan.parts, patternText(shape)) || !globMatch(plan.parts, patternText(otherShape))) continue;
-        next = this.createElastic(current.bucket, plan.parts);
+        if (
+          plan === undefined ||
+          !this.fitsElastic(plan.parts, plan.optional, patternText(shape)) ||
+          !this.fitsElastic(plan.parts, plan.optional, patternText(otherShape))
+        ) {
+          continue;
+        }
+        next = this.createElastic(current.bucket, plan);
         if (other !== next) this.retire(other, next);
         if (current !== next) this.retire(current, next);
         break;
@@ -874,19 +908,24 @@ export class TemplateMiner {
     return current;
   }
 
-  /** A live elastic template for `parts`, listed under the anchors of its shape. */
-  private createElastic(bucket: Bucket, parts: string[]): Cluster {
-    return this.createCluster(bucket, parts, new Array<string | null>(parts.length - 1).fill(null), true);
+  /** A live elastic template for a plan, listed under the anchors of its shape. */
+  private createElastic(bucket: Bucket, plan: ElasticPattern): Cluster {
+    return this.createCluster(bucket, plan.parts, new Array<string | null>(plan.parts.length - 1).fill(null), true, plan.optional);
+  }
+
+  /** The plan (or elastic template) matches the text, its optional variables only bracketed parts. */
+  private fitsElastic(parts: readonly string[], optional: readonly boolean[] | undefined, text: string, args: string[] = []): boolean {
+    return globMatch(parts, text, args) && fitsOptional(optional, args);
   }
 
   /** The token pattern of a template: its own for a regular one, its parts re-tokenised for an elastic one. */
   private shapeOf(c: Cluster): TokenPattern {
     if (!c.elastic) return c;
-    return (c.shape ??= this.shapeOfParts(c.seps));
+    return (c.shape ??= this.shapeOfParts(c.seps, c.optionalVars));
   }
 
-  private shapeOfParts(parts: readonly string[]): TokenPattern {
-    return shapeOfParts(parts, (text) => tokenizeInto(text, this.options, newTokenizedLine()));
+  private shapeOfParts(parts: readonly string[], optionalVars: readonly boolean[] | undefined): TokenPattern {
+    return shapeOfParts(parts, optionalVars, (text) => tokenizeInto(text, this.options, newTokenizedLine()));
   }
 
   private elasticResultOf(c: Cluster, args: string[], changed: boolean): MatchResult {

@@ -95,6 +95,8 @@ export interface MinerSnapshot {
     lastUsed: number;
     /** Set for elastic templates (variables match any text, seps are the constant texts; see length-merge.ts). */
     elastic?: true;
+    /** Elastic only: per variable, whether it stands for an optional bracketed part. */
+    optional?: boolean[];
   }>;
   /** Words learned as values (learnValues), oldest first. Absent in snapshots of older versions. */
   readonly knownValues?: string[];
