@@ -37,8 +37,15 @@ function isListSeparator(sep: string): boolean {
   return s === ' ' || s === ',' || s === ', ' || s === ';' || s === '; ' || s === '|' || s === ' | ';
 }
 
+/** The separator with each whitespace run as one space (most separators already are: returned as they are). */
 function collapse(sep: string): string {
-  return sep.replace(/\s+/g, ' ');
+  let plain = true;
+  for (let k = 0; k < sep.length && plain; k++) {
+    const c = sep.charCodeAt(k);
+    if (c === 0x20) plain = k + 1 >= sep.length || sep.charCodeAt(k + 1) > 0x20;
+    else if (c < 0x20 || c > 0x7e) plain = false;
+  }
+  return plain ? sep : sep.replace(/\s+/g, ' ');
 }
 
 function hasPunctuation(sep: string): boolean {
@@ -192,7 +199,25 @@ const same = (a: string | null, b: string | null): boolean => a === b;
  * that must stay outside the variable part.
  */
 export function planLengthMerge(a: TokenPattern, b: TokenPattern, minConstants = 2): ElasticPattern | undefined {
-  return planOneGap(a, b, minConstants) ?? planGaps(a, b, minConstants);
+  return planOneGap(a, b, minConstants) ?? (sharesEnoughWords(a, b, minConstants) ? planGaps(a, b, minConstants) : undefined);
+}
+
+/**
+ * Cheap necessary condition for planGaps: most constant words of `a` occur in
+ * `b` (an alignment keeps at most those), so unrelated templates cost O(words)
+ * rather than an alignment table.
+ */
+function sharesEnoughWords(a: TokenPattern, b: TokenPattern, minConstants: number): boolean {
+  const inB = new Set<string>();
+  for (const w of b.words) if (w !== null) inB.add(w);
+  let constants = 0;
+  let shared = 0;
+  for (const w of a.words) {
+    if (w === null) continue;
+    constants++;
+    if (inB.has(w)) shared++;
+  }
+  return shared >= minConstants && shared * 2 >= constants;
 }
 
 /** The common prefix and suffix leave one gap (lists extend over shared elements). */
@@ -208,6 +233,15 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
   // gaps: words [i, n - j) on each side
   const long = na > nb ? a : b;
   const short = na > nb ? b : a;
+  // the constants kept are at most those of the common prefix and suffix: give up early when too few
+  let outside = 0;
+  let all = 0;
+  for (let k = 0; k < short.words.length; k++) {
+    if (short.words[k] === null) continue;
+    all++;
+    if (k < i || k >= short.words.length - j) outside++;
+  }
+  if (outside < minConstants || outside * 2 < all) return undefined;
   const gl = long.words.length - j - i;
   const gs = short.words.length - j - i;
   let from = i;
@@ -364,7 +398,7 @@ function commonSeparatorPrefix(a: string, b: string): number {
 }
 
 /** Largest pattern compared word by word by planGaps (the alignment table is words x words). */
-const MAX_ALIGNED_WORDS = 128;
+const MAX_ALIGNED_WORDS = 64;
 
 /**
  * Several gaps (two optional bracketed parts, a unit here and an empty field

@@ -102,6 +102,12 @@ const INDEX_DEPTH = 3;
 /** Recent templates per anchor compared for a length-insensitive merge, and elastic templates per anchor. */
 const MERGE_CANDIDATES_PER_ANCHOR = 64;
 const ELASTIC_PER_ANCHOR = 8;
+/**
+ * Templates a new one is compared with at most (elastic ones first, then the
+ * newest under its own anchors): bounds the cost of a line no template knows
+ * (each comparison is an alignment of two word lists).
+ */
+const MAX_MERGE_CANDIDATES = 24;
 const ANY_ANCHOR = '\u0000*';
 
 /**
@@ -125,12 +131,13 @@ function anchorsOf(words: ReadonlyArray<string | null>): string[] {
 }
 
 /**
- * Keys to look a pattern up by: every constant word as a first and as a last
- * constant word (a template may begin or end inside the other's variable
- * parts: a list of names before it, an optional part after it), and any.
+ * Keys to look a pattern up by: its own anchors first, then every other
+ * constant word as a first and as a last constant word (a template may begin
+ * or end inside the other's variable parts: a list of names before it, an
+ * optional part after it), and any.
  */
 function lookupKeys(words: readonly (string | null)[], isConstant: (k: number) => boolean): string[] {
-  const keys = new Set<string>();
+  const keys = new Set<string>(anchorKeys(words, isConstant));
   for (let k = 0; k < words.length; k++) {
     if (!isConstant(k)) continue;
     keys.add('F\u0000' + words[k]);
@@ -867,7 +874,7 @@ export class TemplateMiner {
     const out: Cluster[] = [];
     const take = (list: readonly Cluster[] | undefined, newestFirst: boolean): void => {
       if (list === undefined) return;
-      for (let k = 0; k < list.length; k++) {
+      for (let k = 0; k < list.length && out.length < MAX_MERGE_CANDIDATES; k++) {
         const c = list[newestFirst ? list.length - 1 - k : k];
         if (!seen.has(c)) {
           seen.add(c);
