@@ -208,6 +208,20 @@ describe('small value sets', () => {
     expectGroupedByEvent(m);
   });
 
+  test('two names that vary together (no two lines differ in one word only)', () => {
+    const hosts = ['quarry', 'lantern', 'thimble', 'saddle', 'meadow', 'cobble'];
+    const m = mine(
+      generate(
+        [
+          { event: 'promoted', line: (r) => `replica ${pick(r, NAMES)} promoted on ${pick(r, hosts)} after election` },
+          { event: 'demoted', line: (r) => `replica demoted after ${int(r, 1, 99)} missed beats` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('a few user names are grouped', () => {
     const m = mine(
       generate(

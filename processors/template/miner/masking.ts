@@ -131,7 +131,8 @@ export function hasDigit(w: string): boolean {
  * handful of them at one position are separate events, not values of one:
  *
  * - enum constants: upper case with optional digits/underscores (RUNNING, SCREEN_ON, TLS);
- * - code identifiers: snake_case (auth_fail), camelCase (onReceive);
+ * - code identifiers: snake_case (auth_fail), camelCase (onReceive), dotted
+ *   names that are not host names (mapred.task.id, org.apache.Foo);
  * - inflected verbs: lower-case words ending in -ed or -ing (opened, draining): what
  *   happened, not to whom.
  *
@@ -146,6 +147,7 @@ export function isClosedSetWord(w: string): boolean {
   let other = 0;
   let innerCapital = false;
   let underscoreBetweenLetters = false;
+  let dotBetweenLetters = false;
   for (let i = 0; i < n; i++) {
     const c = w.charCodeAt(i);
     if (c >= 65 && c <= 90) {
@@ -154,13 +156,15 @@ export function isClosedSetWord(w: string): boolean {
     } else if (c >= 97 && c <= 122) lower++;
     else {
       other++;
-      if (c === 0x5f && i > 0 && i + 1 < n && isLetter(w.charCodeAt(i - 1)) && isLetter(w.charCodeAt(i + 1))) {
-        underscoreBetweenLetters = true;
+      if ((c === 0x5f || c === 0x2e) && i > 0 && i + 1 < n && isLetter(w.charCodeAt(i - 1)) && isLetter(w.charCodeAt(i + 1))) {
+        if (c === 0x5f) underscoreBetweenLetters = true;
+        else dotBetweenLetters = true;
       }
     }
   }
   if (upper >= 2 && lower === 0) return true;
   if (underscoreBetweenLetters || innerCapital) return true;
+  if (dotBetweenLetters && !isDnsName(w)) return true; // a.b.c: a configuration key or a package name
   const first = w.charCodeAt(0);
   if (other === 0 && (upper === 0 || (upper === 1 && first >= 65 && first <= 90)) && n >= 5) {
     const tail2 = w.slice(n - 2);
@@ -171,6 +175,26 @@ export function isClosedSetWord(w: string): boolean {
 
 function isLowerCode(c: number): boolean {
   return c >= 97 && c <= 122;
+}
+
+/**
+ * Generic top-level domains, private-network suffixes and the most common
+ * country codes — not the two-letter ones that are also words or key
+ * suffixes (id, is, in, it, to, no …).
+ */
+const TOP_LEVEL_DOMAINS = new Set([
+  'com', 'net', 'org', 'edu', 'gov', 'mil', 'int', 'io', 'info', 'biz', 'local', 'lan', 'internal', 'localdomain',
+  'uk', 'de', 'cn', 'jp', 'fr', 'ru', 'br', 'au', 'nl', 'es', 'ca', 'ch', 'se', 'pl', 'kr', 'hk', 'tw', 'mx', 'cz', 'eu',
+]);
+
+/**
+ * A host name: dotted labels ending in a top-level domain (ns1.example.com,
+ * db.corp.example.de). DNS names are data; other dotted words
+ * (mapred.task.id, org.apache.Foo) are identifiers.
+ */
+function isDnsName(w: string): boolean {
+  const dot = w.lastIndexOf('.');
+  return dot > 0 && TOP_LEVEL_DOMAINS.has(w.slice(dot + 1).toLowerCase());
 }
 
 /**

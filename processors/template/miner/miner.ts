@@ -108,6 +108,8 @@ const ELASTIC_PER_ANCHOR = 8;
  * (each comparison is an alignment of two word lists).
  */
 const MAX_MERGE_CANDIDATES = 24;
+/** Newest templates of a bucket a new one is compared with for two positions that vary together. */
+const PAIR_SCAN = 64;
 const ANY_ANCHOR = '\u0000*';
 
 /**
@@ -335,6 +337,11 @@ function groupKeysOf(seps: readonly string[], words: ReadonlyArray<string | null
     keys.set(p, `${p}:${(totalA - a[p]) >>> 0}:${(totalB - b[p]) >>> 0}`);
   }
   return keys;
+}
+
+function sameSeps(a: Cluster, b: Cluster): boolean {
+  for (let k = 0; k < a.seps.length; k++) if (a.seps[k] !== b.seps[k]) return false;
+  return true;
 }
 
 /** a and b have identical separators and words except at position p. */
@@ -855,7 +862,8 @@ export class TemplateMiner {
       if (plan === undefined) continue;
       if (!this.fitsElastic(plan.parts, plan.optional, text) || !this.fitsElastic(plan.parts, plan.optional, patternText(otherShape))) continue;
       let merged = this.createElastic(created.bucket, plan);
-      for (const c of candidates) {
+      // the candidates it covers, and the templates of the line's own bucket it covers
+      for (const c of [...candidates, ...created.bucket.clusters]) {
         if (c !== merged && c.live && this.fitsElastic(plan.parts, plan.optional, patternText(this.shapeOf(c)))) this.retire(c, merged);
       }
       if (created.live) this.retire(created, merged);
@@ -1020,6 +1028,75 @@ export class TemplateMiner {
       this.absorbSubsumed(target);
       for (const ready of this.register(target)) pending.push(ready);
     }
+    if (start.live && start.successor === undefined) this.generalisePairs(start);
+  }
+
+  /**
+   * Two positions that vary together ("replica ash promoted on quillon",
+   * "replica birch promoted on marrow"): no two such templates are siblings
+   * at one position, so the sibling groups never fill. A new template is
+   * compared with the newest templates of its bucket; when enough of them
+   * differ from it at the same two positions only, and the words there would
+   * generalise each position on their own (same rules), both become
+   * variables. Bounded: PAIR_SCAN templates, O(words) each.
+   */
+  private generalisePairs(start: Cluster): void {
+    const n = start.words.length;
+    if (start.constants < 4) return; // two constants must remain
+    const clusters = start.bucket.clusters;
+    const byPair = new Map<number, Cluster[]>();
+    for (let k = clusters.length - 1, scanned = 0; k >= 0 && scanned < PAIR_SCAN; k--) {
+      const c = clusters[k];
+      if (c === start || !c.live) continue;
+      scanned++;
+      let p = -1;
+      let q = -1;
+      let diff = 0;
+      for (let i = 0; i < n && diff <= 2; i++) {
+        const a = start.words[i];
+        const b = c.words[i];
+        if (a === b) continue;
+        if (a === null || b === null) diff = 3;
+        else if (++diff === 1) p = i;
+        else q = i;
+      }
+      if (diff !== 2 || !sameSeps(start, c)) continue;
+      const key = p * n + q;
+      const list = byPair.get(key);
+      if (list === undefined) byPair.set(key, [c]);
+      else list.push(c);
+    }
+    for (const [key, others] of byPair) {
+      const p = Math.floor(key / n);
+      const q = key % n;
+      const members = [start, ...others];
+      if (!this.positionGeneralises(members, p, start.constants - 1) || !this.positionGeneralises(members, q, start.constants - 1)) continue;
+      const words = start.words.slice();
+      words[p] = null;
+      words[q] = null;
+      if (this.options.learnValues) for (const m of members) for (const at of [p, q]) this.learnValue(m.words[at]!);
+      const target = this.createCluster(start.bucket, start.seps, words);
+      for (const m of members) if (m !== target) this.retire(m, target);
+      this.absorbSubsumed(target);
+      this.registerAndGeneralize(target);
+      return;
+    }
+  }
+
+  /** Whether the distinct words of `members` at `position` make it a variable (generalises). */
+  private positionGeneralises(members: readonly Cluster[], position: number, constants: number): boolean {
+    const distinct = new Map<string, WordKind>();
+    for (const m of members) {
+      const w = m.words[position]!;
+      if (!distinct.has(w)) distinct.set(w, wordKindOf(w));
+    }
+    let withDigits = 0;
+    let closed = 0;
+    for (const kind of distinct.values()) {
+      if (kind === WordKind.Digit) withDigits++;
+      else if (kind === WordKind.Closed) closed++;
+    }
+    return this.generalises(distinct.size, withDigits, closed, constants);
   }
 
   /** Plain words a line has where its template has a variable are values (the hot path: a lookup per such word). */
