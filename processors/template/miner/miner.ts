@@ -29,7 +29,10 @@
  *      constants (RUNNING, SCREEN_ON, onReceive, auth_fail, opened) after
  *      `closedValuesToGeneralize`. All members are superseded by the
  *      generalised template; this cascades. A template always keeps at least
- *      one constant word.
+ *      one constant word;
+ *    - two positions that vary together (no two templates are siblings) are
+ *      generalised when enough of the newest templates of the bucket differ
+ *      from the new one at exactly those two positions (generalisePairs).
  * 5. A template new with this line is compared with recent templates that
  *    start with the same word but have another length (mergeLengths,
  *    length-merge.ts): an optional bracketed part, an empty field, a unit
