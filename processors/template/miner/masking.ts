@@ -33,12 +33,15 @@ function isSegmentSeparator(c: number): boolean {
   return c === 0x2d /* - */ || c === 0x5f /* _ */ || c === 0x2e /* . */ || c === 0x3a /* : */;
 }
 
-/** [+-]?\d+(\.\d+)*(unit{1,3})? — plain numbers, dotted numbers (IPv4, versions), numbers with a unit. */
+/**
+ * [+-<>~]?\d+(\.\d+)*(unit{1,3})? — plain numbers, dotted numbers (IPv4,
+ * versions), numbers with a unit, bounds and estimates (<1, >500, ~3).
+ */
 function isNumberLike(w: string): boolean {
   const n = w.length;
   let i = 0;
   const first = w.charCodeAt(0);
-  if (first === 0x2b || first === 0x2d) i = 1;
+  if (first === 0x2b || first === 0x2d || first === 0x3c || first === 0x3e || first === 0x7e) i = 1;
   if (i >= n || !isDigit(w.charCodeAt(i))) return false;
   while (i < n) {
     const c = w.charCodeAt(i);
@@ -121,4 +124,122 @@ export function isVariableWord(w: string, maskKeywords: boolean): boolean {
 export function hasDigit(w: string): boolean {
   for (let i = 0; i < w.length; i++) if (isDigit(w.charCodeAt(i))) return true;
   return false;
+}
+
+/**
+ * Word shapes that name a program's own constants rather than data, so that a
+ * handful of them at one position are separate events, not values of one:
+ *
+ * - enum constants: upper case with optional digits/underscores (RUNNING, SCREEN_ON, TLS);
+ * - code identifiers: snake_case (auth_fail), camelCase (onReceive), dotted
+ *   names that are not host names (mapred.task.id, org.apache.Foo);
+ * - inflected verbs: lower-case words ending in -ed or -ing (opened, draining): what
+ *   happened, not to whom.
+ *
+ * Names of people, hosts and jobs are typed by people and seldom have these
+ * shapes; they stay open sets and generalise after a few values.
+ */
+export function isClosedSetWord(w: string): boolean {
+  const n = w.length;
+  if (n < 2) return false;
+  let upper = 0;
+  let lower = 0;
+  let other = 0;
+  let innerCapital = false;
+  let underscoreBetweenLetters = false;
+  let dotBetweenLetters = false;
+  for (let i = 0; i < n; i++) {
+    const c = w.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      upper++;
+      if (i > 0 && isLowerCode(w.charCodeAt(i - 1))) innerCapital = true;
+    } else if (c >= 97 && c <= 122) lower++;
+    else {
+      other++;
+      if ((c === 0x5f || c === 0x2e) && i > 0 && i + 1 < n && isLetter(w.charCodeAt(i - 1)) && isLetter(w.charCodeAt(i + 1))) {
+        if (c === 0x5f) underscoreBetweenLetters = true;
+        else dotBetweenLetters = true;
+      }
+    }
+  }
+  if (upper >= 2 && lower === 0) return true;
+  if (underscoreBetweenLetters || innerCapital) return true;
+  if (dotBetweenLetters && !isDnsName(w)) return true; // a.b.c: a configuration key or a package name
+  const first = w.charCodeAt(0);
+  if (other === 0 && (upper === 0 || (upper === 1 && first >= 65 && first <= 90)) && n >= 5) {
+    const tail2 = w.slice(n - 2);
+    return tail2 === 'ed' || w.endsWith('ing');
+  }
+  return false;
+}
+
+function isLowerCode(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+/**
+ * Generic top-level domains, private-network suffixes and the most common
+ * country codes — not the two-letter ones that are also words or key
+ * suffixes (id, is, in, it, to, no …).
+ */
+const TOP_LEVEL_DOMAINS = new Set([
+  'com', 'net', 'org', 'edu', 'gov', 'mil', 'int', 'io', 'info', 'biz', 'local', 'lan', 'internal', 'localdomain',
+  'uk', 'de', 'cn', 'jp', 'fr', 'ru', 'br', 'au', 'nl', 'es', 'ca', 'ch', 'se', 'pl', 'kr', 'hk', 'tw', 'mx', 'cz', 'eu',
+]);
+
+/**
+ * A host name: dotted labels ending in a top-level domain (ns1.example.com,
+ * db.corp.example.de). DNS names are data; other dotted words
+ * (mapred.task.id, org.apache.Foo) are identifiers.
+ */
+function isDnsName(w: string): boolean {
+  const dot = w.lastIndexOf('.');
+  return dot > 0 && TOP_LEVEL_DOMAINS.has(w.slice(dot + 1).toLowerCase());
+}
+
+/**
+ * A name with a short version or index suffix (eth0, proto2, ssh2, v10): it
+ * has a digit, but like a plain word it is usually one of a few fixed names,
+ * so it needs as many distinct values as a plain word to generalise.
+ */
+export function isVersionedName(w: string): boolean {
+  const n = w.length;
+  let k = n;
+  while (k > 0 && isDigit(w.charCodeAt(k - 1))) k--;
+  if (k === n || n - k > 2 || k < 1) return false;
+  for (let i = 0; i < k; i++) if (!isLetter(w.charCodeAt(i))) return false;
+  return true;
+}
+
+const CALENDAR_WORDS = new Set(
+  [
+    'jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+    'january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+    'mon', 'tue', 'tues', 'wed', 'thu', 'thur', 'thurs', 'fri', 'sat', 'sun',
+    'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',
+  ],
+);
+
+/**
+ * Month and weekday names (English, any case). They are pieces of a date —
+ * variables — when they stand next to a number; the tokenizer decides that.
+ * A closed set of calendar words is universal, not any system's vocabulary.
+ */
+export function isCalendarWord(w: string): boolean {
+  return w.length >= 3 && w.length <= 9 && CALENDAR_WORDS.has(w.toLowerCase());
+}
+
+/** How a constant word counts toward generalising its position (see TemplateMiner). */
+export const enum WordKind {
+  /** Has a digit (not a versioned name): ids, host names with numbers. */
+  Digit = 0,
+  /** isClosedSetWord: one of a program's own constants. */
+  Closed = 1,
+  /** Anything else: plain words, versioned names. */
+  Plain = 2,
+}
+
+export function wordKindOf(w: string): WordKind {
+  if (hasDigit(w)) return isVersionedName(w) ? WordKind.Plain : WordKind.Digit;
+  return isClosedSetWord(w) ? WordKind.Closed : WordKind.Plain;
 }

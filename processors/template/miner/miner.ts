@@ -14,30 +14,54 @@
  *    carried by that variable's argument (user names with a leading space,
  *    column padding). That keeps rendering exact. First match wins; templates
  *    subsumed by another are merged away, so overlaps are rare.
- * 3. No match: the line's own pattern becomes a new template (masked words as
- *    `<*>`). Then:
- *    - templates it subsumes (it is more general) are superseded by it;
- *    - "sibling groups" — templates identical except at one word position p —
- *      generalise p to `<*>` once they hold `distinctValuesToGeneralize`
- *      distinct words, or `digitValuesToGeneralize` when a word has a digit.
- *      All members are superseded by the generalised template; this cascades.
- *    Two guards keep generalisation from eating events: the first word is
- *    never generalised by the distinct-values rule (like Drain's tree, it
- *    names the event; only digit-bearing first words generalise), and a
- *    template always keeps at least one constant word.
+ * 3. No exact match: words learned as values elsewhere (learnValues: names
+ *    that varied in another template) are masked and the match is retried,
+ *    then elastic templates (step 5) are tried on the raw text.
+ * 4. Still no match: the line's own pattern becomes a new template (masked
+ *    words as `<*>`). Then:
+ *    - templates it subsumes (it is more general) are superseded by it,
+ *      unless that would make a closed-set word (RUNNING, COMPLETE) a variable;
+ *    - "sibling groups" — templates identical except at one word position p,
+ *      the first included — generalise p to `<*>` by how many distinct words
+ *      they hold and what those words look like (masking.ts wordKindOf):
+ *      digit-bearing words after `digitValuesToGeneralize`, plain words (names)
+ *      after `distinctValuesToGeneralize`, words shaped like a program's own
+ *      constants (RUNNING, SCREEN_ON, onReceive, auth_fail, opened) after
+ *      `closedValuesToGeneralize`. All members are superseded by the
+ *      generalised template; this cascades. A template always keeps at least
+ *      one constant word;
+ *    - two positions that vary together (no two templates are siblings) are
+ *      generalised when enough of the newest templates of the bucket differ
+ *      from the new one at exactly those two positions (generalisePairs).
+ * 5. A template new with this line is compared with recent templates that
+ *    start with the same word but have another length (mergeLengths,
+ *    length-merge.ts): an optional bracketed part, an empty field, a unit
+ *    after a value, a list of another length. Both become one "elastic"
+ *    template whose variables match any text (not in a bucket; matched on the
+ *    raw text after the bucket missed).
  *
- * Compared with Drain's similarity threshold this never merges two events
+ * Compared with Drain's similarity threshold this does not merge two events
  * that differ in a small closed set of words (stored as bytes / as values,
  * Transitioned from NEW to SCHEDULED / SCHEDULED to RUNNING), while open sets
- * (user names, host names) still generalise after a few distinct values.
+ * (user names, host names) still generalise after a few distinct values, and
+ * an event's lines need not have one word count.
  *
  * Ids: templateId = templateIdOf(template text). A generalised template has a
  * new text and so a new id; the old entry keeps its text (records stored with
  * it still render exactly) and gets `supersededBy`.
  */
 import { templateIdOf } from '../../../protocol/template-id';
-import { hasDigit } from './masking';
+import { WordKind, wordKindOf } from './masking';
 import { escapeConstant } from './render';
+import {
+  fitsOptional,
+  globMatch,
+  patternText,
+  planLengthMerge,
+  shapeOfParts,
+  type ElasticPattern,
+  type TokenPattern,
+} from './length-merge';
 import { isWhitespace, newTokenizedLine, skeletonHashOf, skeletonOf, tokenizeInto, type TokenizedLine } from './tokenizer';
 import {
   DEFAULT_MINER_OPTIONS,
@@ -77,6 +101,59 @@ interface IndexNode {
 }
 
 const INDEX_DEPTH = 3;
+
+/** Recent templates per anchor compared for a length-insensitive merge, and elastic templates per anchor. */
+const MERGE_CANDIDATES_PER_ANCHOR = 64;
+const ELASTIC_PER_ANCHOR = 8;
+/**
+ * Templates a new one is compared with at most (elastic ones first, then the
+ * newest under its own anchors): bounds the cost of a line no template knows
+ * (each comparison is an alignment of two word lists).
+ */
+const MAX_MERGE_CANDIDATES = 24;
+/** Newest templates of a bucket a new one is compared with for two positions that vary together. */
+const PAIR_SCAN = 64;
+const ANY_ANCHOR = '\u0000*';
+
+/**
+ * Anchor keys of a pattern: its first and its last constant word — the lines
+ * of one event whose length varies share a beginning or an end — or
+ * ANY_ANCHOR when it has no constant word. `isConstant(k)` tells whether
+ * word k is constant.
+ */
+function anchorKeys(words: readonly (string | null)[], isConstant: (k: number) => boolean): string[] {
+  const n = words.length;
+  let first = 0;
+  while (first < n && !isConstant(first)) first++;
+  if (first === n) return [ANY_ANCHOR];
+  let last = n - 1;
+  while (!isConstant(last)) last--;
+  return ['F\u0000' + words[first], 'L\u0000' + words[last]];
+}
+
+function anchorsOf(words: ReadonlyArray<string | null>): string[] {
+  return anchorKeys(words, (k) => words[k] !== null);
+}
+
+/**
+ * Keys to look a pattern up by: its own anchors first, then every other
+ * constant word as a first and as a last constant word (a template may begin
+ * or end inside the other's variable parts: a list of names before it, an
+ * optional part after it), and any.
+ */
+function lookupKeys(words: readonly (string | null)[], isConstant: (k: number) => boolean): string[] {
+  const keys = new Set<string>(anchorKeys(words, isConstant));
+  for (let k = 0; k < words.length; k++) {
+    if (!isConstant(k)) continue;
+    keys.add('F\u0000' + words[k]);
+    keys.add('L\u0000' + words[k]);
+  }
+  keys.add(ANY_ANCHOR);
+  return [...keys];
+}
+
+/** Bound of the known-values vocabulary (words; the least recently learned go first). */
+const MAX_KNOWN_VALUES = 4096;
 
 function newNode(): IndexNode {
   return { byWord: undefined, variable: undefined, clusters: [] };
@@ -160,11 +237,24 @@ interface SiblingGroup {
   readonly key: string;
   readonly position: number;
   readonly members: Cluster[];
+  /** Members whose word at `position` is of WordKind.Digit / WordKind.Closed. */
   withDigits: number;
+  closed: number;
 }
 
 class Cluster {
   live = true;
+  /**
+   * An elastic template (length-merge.ts): words are all variables that match
+   * any text, seps are the constant texts between them. Not in a bucket.
+   */
+  elastic = false;
+  /** Elastic only: its parts as a token pattern, each variable one null word (computed when first needed). */
+  shape: TokenPattern | undefined;
+  /** Elastic only: which variables stand for an optional bracketed part (length-merge.ts fitsOptional). */
+  optionalVars: boolean[] | undefined;
+  /** Keys of the anchor lists the cluster is in (anchorsOf). */
+  anchors: string[] = [];
   registered = false;
   successor: Cluster | undefined;
   lastUsed = 0;
@@ -252,6 +342,11 @@ function groupKeysOf(seps: readonly string[], words: ReadonlyArray<string | null
   return keys;
 }
 
+function sameSeps(a: Cluster, b: Cluster): boolean {
+  for (let k = 0; k < a.seps.length; k++) if (a.seps[k] !== b.seps[k]) return false;
+  return true;
+}
+
 /** a and b have identical separators and words except at position p. */
 function sameExcept(a: Cluster, b: Cluster, p: number): boolean {
   if (a.words.length !== b.words.length) return false;
@@ -318,6 +413,17 @@ function subsumes(a: Cluster, b: Cluster): boolean {
   return sepsFit(aw, a.seps, b.seps);
 }
 
+/** Where `general` has a variable, `specific` has a word shaped like a program constant. */
+function hidesClosedWord(general: Cluster, specific: Cluster): boolean {
+  const gw = general.words;
+  const sw = specific.words;
+  for (let i = 0; i < gw.length; i++) {
+    const w = sw[i];
+    if (gw[i] === null && w !== null && wordKindOf(w) === WordKind.Closed) return true;
+  }
+  return false;
+}
+
 function validateOptions(o: MinerOptions): MinerOptions {
   const intAtLeast = (name: keyof MinerOptions, min: number): void => {
     const v = o[name];
@@ -327,10 +433,13 @@ function validateOptions(o: MinerOptions): MinerOptions {
   };
   intAtLeast('distinctValuesToGeneralize', 2);
   intAtLeast('digitValuesToGeneralize', 2);
+  intAtLeast('closedValuesToGeneralize', 2);
   intAtLeast('maxWords', 1);
   intAtLeast('maxLineLength', 1);
   intAtLeast('maxTemplates', 1);
   if (typeof o.maskKeywords !== 'boolean') throw new RangeError('template miner: maskKeywords must be a boolean');
+  if (typeof o.learnValues !== 'boolean') throw new RangeError('template miner: learnValues must be a boolean');
+  if (typeof o.mergeLengths !== 'boolean') throw new RangeError('template miner: mergeLengths must be a boolean');
   return o;
 }
 
@@ -345,6 +454,12 @@ export class TemplateMiner {
   private readonly supersededNow: TemplateRecord[] = [];
   private liveCount = 0;
   private clock = 0;
+  /** Words seen as values of a generalised position (see maskKnownValues), oldest first. */
+  private readonly knownValues = new Map<string, number>();
+  /** Recent templates by anchor (length-merge candidates) and elastic templates by anchor. */
+  private readonly byAnchor = new Map<string, Cluster[]>();
+  private readonly elasticByAnchor = new Map<string, Cluster[]>();
+  private elasticCount = 0;
   /** Reused by every add()/match(): nothing from it is kept without copying. */
   private readonly scratch = newTokenizedLine();
 
@@ -361,9 +476,28 @@ export class TemplateMiner {
       if (hit !== undefined) {
         hit.record.count++;
         hit.lastUsed = ++this.clock;
+        if (this.options.learnValues) this.learnValuesOf(hit, line);
         return this.resultOf(hit, line, false);
       }
-    } else {
+    }
+    if (bucket !== undefined && this.options.learnValues && this.maskKnownValues(line)) {
+      const hit = this.findExact(bucket, line);
+      if (hit !== undefined) {
+        hit.record.count++;
+        hit.lastUsed = ++this.clock;
+        return this.resultOf(hit, line, false);
+      }
+    }
+    if (this.elasticCount > 0) {
+      const elastic = this.matchElastic(text, line);
+      if (elastic !== undefined) {
+        elastic.cluster.record.count++;
+        elastic.cluster.lastUsed = ++this.clock;
+        return this.elasticResultOf(elastic.cluster, elastic.args, false);
+      }
+    }
+    if (bucket === undefined) {
+      if (this.options.learnValues) this.maskKnownValues(line);
       bucket = this.addBucket(line.skeletonHash, line.seps);
     }
     const pattern: Array<string | null> = new Array(line.words.length);
@@ -375,7 +509,19 @@ export class TemplateMiner {
     while (final.successor !== undefined) final = final.successor;
     if (!final.live || !this.fits(final, line)) {
       // defensive: rendering must stay exact even if a cascade ended somewhere unexpected
+      bucket = this.bucketOf(line.skeletonHash, line.seps) ?? this.addBucket(line.skeletonHash, line.seps);
       final = this.findExact(bucket, line) ?? this.createCluster(bucket, line.seps.slice(), pattern);
+    }
+    if (final.record.count === 0 && this.options.mergeLengths) {
+      // a template new with this line (its own, or the generalisation it caused)
+      const merged = this.mergeByLength(final, text);
+      if (merged !== undefined) {
+        merged.cluster.record.count++;
+        merged.cluster.lastUsed = ++this.clock;
+        this.pruneUnusedIntermediates();
+        this.evictIfNeeded();
+        return this.elasticResultOf(merged.cluster, merged.args, true);
+      }
     }
     final.record.count++;
     final.lastUsed = ++this.clock;
@@ -388,9 +534,11 @@ export class TemplateMiner {
   match(text: string): MatchResult | undefined {
     const line = tokenizeInto(text, this.options, this.scratch);
     const bucket = this.bucketOf(line.skeletonHash, line.seps);
-    if (bucket === undefined) return undefined;
-    const hit = this.findExact(bucket, line);
-    return hit === undefined ? undefined : this.resultOf(hit, line, false);
+    const hit = bucket === undefined ? undefined : this.findExact(bucket, line);
+    if (hit !== undefined) return this.resultOf(hit, line, false);
+    if (this.elasticCount === 0) return undefined;
+    const elastic = this.matchElastic(text, line);
+    return elastic === undefined ? undefined : this.elasticResultOf(elastic.cluster, elastic.args, false);
   }
 
   /** Every template ever produced (the dictionary), superseded ones included. */
@@ -439,7 +587,21 @@ export class TemplateMiner {
         clusters.push({ id: c.record.id.toString(), seps: c.seps.slice(), words: c.words.slice(), lastUsed: c.lastUsed });
       }
     }
-    return { format: 'logfun.template-miner', version: 1, options: { ...this.options }, templates, clusters };
+    for (const [anchor, list] of this.elasticByAnchor) {
+      for (const c of list) {
+        if (c.anchors[0] !== anchor) continue; // listed once
+        clusters.push({
+          id: c.record.id.toString(),
+          seps: c.seps.slice(),
+          words: c.words.slice(),
+          lastUsed: c.lastUsed,
+          elastic: true,
+          optional: (c.optionalVars ?? []).slice(),
+        });
+      }
+    }
+    const knownValues = [...this.knownValues.keys()];
+    return { format: 'logfun.template-miner', version: 1, options: { ...this.options }, templates, clusters, knownValues };
   }
 
   /**
@@ -481,14 +643,28 @@ export class TemplateMiner {
       ) {
         throw new TypeError('template miner snapshot: clusters need seps (strings) and words (strings or null), one more sep than words');
       }
+      const elastic = c.elastic === true;
+      if (c.elastic !== undefined && (!elastic || !c.words.every((w) => w === null))) {
+        throw new TypeError('template miner snapshot: an elastic cluster is marked elastic: true and has only variables');
+      }
       const hash = skeletonHashOf(c.seps);
-      const bucket = miner.bucketOf(hash, c.seps) ?? miner.addBucket(hash, c.seps);
-      const cluster = miner.createCluster(bucket, c.seps.slice(), c.words.slice());
+      const bucket = elastic ? newBucket(hash, c.seps) : (miner.bucketOf(hash, c.seps) ?? miner.addBucket(hash, c.seps));
+      const optional = c.optional;
+      if (optional !== undefined && (!Array.isArray(optional) || optional.length !== c.words.length || !optional.every((o) => typeof o === 'boolean'))) {
+        throw new TypeError('template miner snapshot: optional must hold one boolean per variable');
+      }
+      const cluster = miner.createCluster(bucket, c.seps.slice(), c.words.slice(), elastic, optional?.slice());
       if (cluster.record.id.toString() !== c.id) {
         throw new TypeError(`template miner snapshot: cluster ${c.id} does not render to its template`);
       }
       cluster.lastUsed = typeof c.lastUsed === 'number' ? c.lastUsed : 0;
       miner.clock = Math.max(miner.clock, cluster.lastUsed);
+    }
+    if (snap.knownValues !== undefined) {
+      if (!Array.isArray(snap.knownValues) || !snap.knownValues.every((w) => typeof w === 'string')) {
+        throw new TypeError('template miner snapshot: knownValues must be an array of strings');
+      }
+      for (const w of snap.knownValues.slice(-MAX_KNOWN_VALUES)) miner.knownValues.set(w, 0);
     }
     // groups below threshold only: a saved state never holds a group that should have generalised
     for (const list of miner.buckets.values()) for (const b of list) for (const c of b.clusters) miner.register(c);
@@ -592,8 +768,14 @@ export class TemplateMiner {
     return t;
   }
 
-  private createCluster(bucket: Bucket, seps: readonly string[], words: Array<string | null>): Cluster {
-    const patternKey = patternKeyOf(seps, words);
+  private createCluster(
+    bucket: Bucket,
+    seps: readonly string[],
+    words: Array<string | null>,
+    elastic = false,
+    optionalVars?: boolean[],
+  ): Cluster {
+    const patternKey = (elastic ? 'E' : '') + patternKeyOf(seps, words);
     const existing = this.byPattern.get(patternKey);
     if (existing !== undefined) return existing;
     const text = templateTextOf(seps, words);
@@ -607,27 +789,180 @@ export class TemplateMiner {
     }
     record.liveClusters++;
     const cluster = new Cluster(bucket, seps, words, patternKey, record);
-    bucket.clusters.push(cluster);
-    indexInsert(bucket.index, cluster);
     this.byPattern.set(patternKey, cluster);
     this.liveCount++;
+    if (elastic) {
+      cluster.elastic = true;
+      cluster.optionalVars = optionalVars;
+      this.elasticCount++;
+      for (const key of anchorsOf(this.shapeOf(cluster).words)) {
+        if (cluster.live) this.addToAnchor(this.elasticByAnchor, key, cluster, ELASTIC_PER_ANCHOR);
+      }
+      return cluster;
+    }
+    bucket.clusters.push(cluster);
+    indexInsert(bucket.index, cluster);
+    if (this.options.mergeLengths) {
+      for (const key of anchorsOf(words)) this.addToAnchor(this.byAnchor, key, cluster, MERGE_CANDIDATES_PER_ANCHOR);
+    }
     return cluster;
+  }
+
+  /** Appends to a bounded anchor list; beyond `max` the oldest leaves it (elastic ones are retired: lists bound their number). */
+  private addToAnchor(map: Map<string, Cluster[]>, key: string, c: Cluster, max: number): void {
+    let list = map.get(key);
+    if (list === undefined) map.set(key, (list = []));
+    list.push(c);
+    c.anchors.push(key);
+    if (list.length > max) {
+      const oldest = list[0];
+      if (oldest.elastic) this.retire(oldest, undefined);
+      else {
+        list.shift();
+        removeFrom(oldest.anchors, key);
+      }
+    }
+  }
+
+  private removeFromAnchors(c: Cluster): void {
+    const map = c.elastic ? this.elasticByAnchor : this.byAnchor;
+    for (const key of c.anchors) {
+      const list = map.get(key);
+      if (list === undefined) continue;
+      removeFrom(list, c);
+      if (list.length === 0) map.delete(key);
+    }
+    c.anchors.length = 0;
+  }
+
+  /** An elastic template matching the raw line, looked up by the line's unmasked words. */
+  private matchElastic(text: string, line: TokenizedLine): { cluster: Cluster; args: string[] } | undefined {
+    for (const key of lookupKeys(line.words, (k) => !line.masked[k])) {
+      const list = this.elasticByAnchor.get(key);
+      if (list === undefined) continue;
+      for (const c of list) {
+        const args: string[] = [];
+        if (this.fitsElastic(c.seps, c.optionalVars, text, args)) return { cluster: c, args };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Length-insensitive grouping (length-merge.ts): a template just created
+   * for a line is compared with elastic templates and recent templates that
+   * share its first or last word. When the difference is an optional
+   * bracketed part, an empty field, a unit or a list of another length, both
+   * become one elastic template, as does every other candidate it covers;
+   * then elastic templates the new one can be merged with are merged too.
+   */
+  private mergeByLength(created: Cluster, text: string): { cluster: Cluster; args: string[] } | undefined {
+    const candidates = this.candidatesFor(created.words);
+    for (const other of candidates) {
+      if (other === created || !other.live) continue;
+      const otherShape = this.shapeOf(other);
+      const plan = planLengthMerge(otherShape, created);
+      if (plan === undefined) continue;
+      if (!this.fitsElastic(plan.parts, plan.optional, text) || !this.fitsElastic(plan.parts, plan.optional, patternText(otherShape))) continue;
+      let merged = this.createElastic(created.bucket, plan);
+      // the candidates it covers, and the templates of the line's own bucket it covers
+      for (const c of [...candidates, ...created.bucket.clusters]) {
+        if (c !== merged && c.live && this.fitsElastic(plan.parts, plan.optional, patternText(this.shapeOf(c)))) this.retire(c, merged);
+      }
+      if (created.live) this.retire(created, merged);
+      merged = this.mergeElastic(merged);
+      const args: string[] = [];
+      globMatch(merged.seps, text, args);
+      return { cluster: merged, args };
+    }
+    return undefined;
+  }
+
+  /** Elastic templates, then recent regular ones (newest first), found by the pattern's lookupKeys, each once. */
+  private candidatesFor(words: ReadonlyArray<string | null>): Cluster[] {
+    const keys = lookupKeys(words, (k) => words[k] !== null);
+    const seen = new Set<Cluster>();
+    const out: Cluster[] = [];
+    const take = (list: readonly Cluster[] | undefined, newestFirst: boolean): void => {
+      if (list === undefined) return;
+      for (let k = 0; k < list.length && out.length < MAX_MERGE_CANDIDATES; k++) {
+        const c = list[newestFirst ? list.length - 1 - k : k];
+        if (!seen.has(c)) {
+          seen.add(c);
+          out.push(c);
+        }
+      }
+    };
+    for (const key of keys) take(this.elasticByAnchor.get(key), false);
+    for (const key of keys) take(this.byAnchor.get(key), true);
+    return out;
+  }
+
+  /** Merges an elastic template with other elastic templates it aligns with (one optional part each, say). */
+  private mergeElastic(start: Cluster): Cluster {
+    let current = start;
+    for (let rounds = 0; rounds < ELASTIC_PER_ANCHOR; rounds++) {
+      const shape = this.shapeOf(current);
+      let next: Cluster | undefined;
+      for (const other of this.candidatesFor(shape.words)) {
+        if (other === current || !other.live || !other.elastic) continue;
+        const otherShape = this.shapeOf(other);
+        const plan = planLengthMerge(otherShape, shape);
+        if (
+          plan === undefined ||
+          !this.fitsElastic(plan.parts, plan.optional, patternText(shape)) ||
+          !this.fitsElastic(plan.parts, plan.optional, patternText(otherShape))
+        ) {
+          continue;
+        }
+        next = this.createElastic(current.bucket, plan);
+        if (other !== next) this.retire(other, next);
+        if (current !== next) this.retire(current, next);
+        break;
+      }
+      if (next === undefined || next === current) return current;
+      current = next;
+    }
+    return current;
+  }
+
+  /** A live elastic template for a plan, listed under the anchors of its shape. */
+  private createElastic(bucket: Bucket, plan: ElasticPattern): Cluster {
+    return this.createCluster(bucket, plan.parts, new Array<string | null>(plan.parts.length - 1).fill(null), true, plan.optional);
+  }
+
+  /** The plan (or elastic template) matches the text, its optional variables only bracketed parts. */
+  private fitsElastic(parts: readonly string[], optional: readonly boolean[] | undefined, text: string, args: string[] = []): boolean {
+    return globMatch(parts, text, args) && fitsOptional(optional, args);
+  }
+
+  /** The token pattern of a template: its own for a regular one, its parts re-tokenised for an elastic one. */
+  private shapeOf(c: Cluster): TokenPattern {
+    if (!c.elastic) return c;
+    return (c.shape ??= this.shapeOfParts(c.seps, c.optionalVars));
+  }
+
+  private shapeOfParts(parts: readonly string[], optionalVars: readonly boolean[] | undefined): TokenPattern {
+    return shapeOfParts(parts, optionalVars, (text) => tokenizeInto(text, this.options, newTokenizedLine()));
+  }
+
+  private elasticResultOf(c: Cluster, args: string[], changed: boolean): MatchResult {
+    return { templateId: c.record.id, template: c.record.text, args, changed };
   }
 
   /**
    * Supersedes every other live cluster of the bucket that `general` subsumes —
-   * except where that would generalise a first word without digits (see the
-   * module comment); a template without constants absorbs nothing.
+   * except where that would turn a closed-set word (isClosedSetWord: RUNNING,
+   * COMPLETE) into a variable: "status 3" does not make "status COMPLETE" a
+   * value. A template without constants absorbs nothing.
    */
   private absorbSubsumed(general: Cluster): void {
     if (general.constants === 0) return;
     const candidates: Cluster[] = [];
     collectCandidates(general.bucket.index, general.words, 0, Math.min(INDEX_DEPTH, general.words.length), candidates);
-    const firstIsVar = general.words.length > 0 && general.words[0] === null;
     for (const other of candidates) {
       if (other === general || !other.live || !subsumes(general, other)) continue;
-      const otherFirst = other.words[0];
-      if (firstIsVar && otherFirst !== null && !hasDigit(otherFirst)) continue;
+      if (hidesClosedWord(general, other)) continue;
       this.retire(other, general);
     }
   }
@@ -642,11 +977,13 @@ export class TemplateMiner {
       const w = words[p]!;
       let g = this.groups.get(key);
       if (g === undefined) {
-        g = { key, position: p, members: [], withDigits: 0 };
+        g = { key, position: p, members: [], withDigits: 0, closed: 0 };
         this.groups.set(key, g);
       }
       g.members.push(c);
-      if (hasDigit(w)) g.withDigits++;
+      const kind = wordKindOf(w);
+      if (kind === WordKind.Digit) g.withDigits++;
+      else if (kind === WordKind.Closed) g.closed++;
       c.groups.push(g);
       if (this.overThreshold(g)) ready.push(g);
     }
@@ -654,16 +991,22 @@ export class TemplateMiner {
   }
 
   private overThreshold(g: SiblingGroup): boolean {
-    return this.generalises(g.position, g.members.length, g.withDigits, g.members[0]?.constants ?? 0);
+    return this.generalises(g.members.length, g.withDigits, g.closed, g.members[0]?.constants ?? 0);
   }
 
-  private generalises(position: number, distinct: number, withDigits: number, constants: number): boolean {
+  /**
+   * Whether `distinct` sibling words at one position make it a variable (any
+   * position, the first included: a name leading a message is still a name).
+   * Digit-bearing words are values after digitValuesToGeneralize; words shaped
+   * like a program's constants (mostly) need closedValuesToGeneralize; plain
+   * words distinctValuesToGeneralize.
+   */
+  private generalises(distinct: number, withDigits: number, closed: number, constants: number): boolean {
     if (distinct < 2 || constants < 2) return false; // keep at least one constant word
-    if (position === 0) return withDigits === distinct && distinct >= this.options.digitValuesToGeneralize;
-    return (
-      distinct >= this.options.distinctValuesToGeneralize ||
-      (withDigits > 0 && distinct >= this.options.digitValuesToGeneralize)
-    );
+    const o = this.options;
+    if (withDigits > 0 && distinct >= o.digitValuesToGeneralize) return true;
+    if (closed * 2 >= distinct) return distinct >= o.closedValuesToGeneralize;
+    return distinct >= o.distinctValuesToGeneralize;
   }
 
   private registerAndGeneralize(start: Cluster): void {
@@ -675,16 +1018,131 @@ export class TemplateMiner {
       const members = g.members.filter((m) => sameExcept(first, m, g.position));
       if (members.length < g.members.length) {
         // a hash collision put strangers in the group: decide on the true siblings only
-        const withDigits = members.filter((m) => hasDigit(m.words[g.position]!)).length;
-        if (!this.generalises(g.position, members.length, withDigits, first.constants)) continue;
+        const kinds = members.map((m) => wordKindOf(m.words[g.position]!));
+        const withDigits = kinds.filter((k) => k === WordKind.Digit).length;
+        const closed = kinds.filter((k) => k === WordKind.Closed).length;
+        if (!this.generalises(members.length, withDigits, closed, first.constants)) continue;
       }
       const words = first.words.slice();
       words[g.position] = null;
+      if (this.options.learnValues) for (const m of members) this.learnValue(m.words[g.position]!);
       const target = this.createCluster(first.bucket, first.seps, words);
       for (const m of members) if (m !== target) this.retire(m, target);
       this.absorbSubsumed(target);
       for (const ready of this.register(target)) pending.push(ready);
     }
+    if (start.live && start.successor === undefined) this.generalisePairs(start);
+  }
+
+  /**
+   * Two positions that vary together ("replica ash promoted on quillon",
+   * "replica birch promoted on marrow"): no two such templates are siblings
+   * at one position, so the sibling groups never fill. A new template is
+   * compared with the newest templates of its bucket; when enough of them
+   * differ from it at the same two positions only, and the words there would
+   * generalise each position on their own (same rules), both become
+   * variables. Bounded: PAIR_SCAN templates, O(words) each.
+   */
+  private generalisePairs(start: Cluster): void {
+    const n = start.words.length;
+    if (start.constants < 4) return; // two constants must remain
+    const clusters = start.bucket.clusters;
+    const byPair = new Map<number, Cluster[]>();
+    for (let k = clusters.length - 1, scanned = 0; k >= 0 && scanned < PAIR_SCAN; k--) {
+      const c = clusters[k];
+      if (c === start || !c.live) continue;
+      scanned++;
+      let p = -1;
+      let q = -1;
+      let diff = 0;
+      for (let i = 0; i < n && diff <= 2; i++) {
+        const a = start.words[i];
+        const b = c.words[i];
+        if (a === b) continue;
+        if (a === null || b === null) diff = 3;
+        else if (++diff === 1) p = i;
+        else q = i;
+      }
+      if (diff !== 2 || !sameSeps(start, c)) continue;
+      const key = p * n + q;
+      const list = byPair.get(key);
+      if (list === undefined) byPair.set(key, [c]);
+      else list.push(c);
+    }
+    for (const [key, others] of byPair) {
+      const p = Math.floor(key / n);
+      const q = key % n;
+      const members = [start, ...others];
+      if (!this.positionGeneralises(members, p, start.constants - 1) || !this.positionGeneralises(members, q, start.constants - 1)) continue;
+      const words = start.words.slice();
+      words[p] = null;
+      words[q] = null;
+      if (this.options.learnValues) for (const m of members) for (const at of [p, q]) this.learnValue(m.words[at]!);
+      const target = this.createCluster(start.bucket, start.seps, words);
+      for (const m of members) if (m !== target) this.retire(m, target);
+      this.absorbSubsumed(target);
+      this.registerAndGeneralize(target);
+      return;
+    }
+  }
+
+  /** Whether the distinct words of `members` at `position` make it a variable (generalises). */
+  private positionGeneralises(members: readonly Cluster[], position: number, constants: number): boolean {
+    const distinct = new Map<string, WordKind>();
+    for (const m of members) {
+      const w = m.words[position]!;
+      if (!distinct.has(w)) distinct.set(w, wordKindOf(w));
+    }
+    let withDigits = 0;
+    let closed = 0;
+    for (const kind of distinct.values()) {
+      if (kind === WordKind.Digit) withDigits++;
+      else if (kind === WordKind.Closed) closed++;
+    }
+    return this.generalises(distinct.size, withDigits, closed, constants);
+  }
+
+  /** Plain words a line has where its template has a variable are values (the hot path: a lookup per such word). */
+  private learnValuesOf(c: Cluster, line: TokenizedLine): void {
+    if (c.constants === c.words.length) return;
+    const { words, masked } = line;
+    const cw = c.words;
+    for (let i = 0; i < cw.length; i++) {
+      if (cw[i] === null && !masked[i] && !this.knownValues.has(words[i])) this.learnValue(words[i]);
+    }
+  }
+
+  /** Remembers a word that turned out to be one value of a variable (not a closed-set word). */
+  private learnValue(w: string): void {
+    if (wordKindOf(w) === WordKind.Closed) return;
+    const known = this.knownValues;
+    known.delete(w); // re-insert: Map order is the eviction order
+    known.set(w, ++this.clock);
+    if (known.size > MAX_KNOWN_VALUES) known.delete(known.keys().next().value as string);
+  }
+
+  /**
+   * Emit-time generalisation: a line that matched no template is a new event
+   * (or a new value of one). Words already seen as values of a variable
+   * elsewhere (user and host names) are masked before its template is made,
+   * so the first line of an event gets the template later lines will have
+   * instead of one that is generalised after it was emitted. Keeps at least
+   * one constant word. Returns whether anything was masked.
+   */
+  private maskKnownValues(line: TokenizedLine): boolean {
+    const known = this.knownValues;
+    if (known.size === 0) return false;
+    const { words, masked } = line;
+    let constants = 0;
+    let hits = 0;
+    for (let i = 0; i < words.length; i++) {
+      if (masked[i]) continue;
+      constants++;
+      if (known.has(words[i])) hits++;
+    }
+    if (hits === 0 || hits >= constants) return false;
+    for (let i = 0; i < words.length; i++) if (!masked[i] && known.has(words[i])) masked[i] = true;
+    return true;
   }
 
   /** Removes a cluster from matching; with a successor it is superseded, without it is evicted. */
@@ -692,10 +1150,18 @@ export class TemplateMiner {
     if (!c.live) return;
     c.live = false;
     c.successor = successor;
+    this.removeFromAnchors(c);
+    if (c.elastic) {
+      this.elasticCount--;
+      this.byPattern.delete(c.patternKey);
+      this.liveCount--;
+      this.retireRecord(c, successor);
+      return;
+    }
     const bucket = c.bucket;
     removeFrom(bucket.clusters, c);
     indexRemove(bucket.index, c, 0);
-    if (bucket.clusters.length === 0 && successor === undefined) {
+    if (bucket.clusters.length === 0 && (successor === undefined || successor.bucket !== bucket || successor.elastic)) {
       const list = this.buckets.get(bucket.hash);
       if (list !== undefined) {
         removeFrom(list, bucket);
@@ -707,11 +1173,19 @@ export class TemplateMiner {
       const k = g.members.indexOf(c);
       if (k >= 0) g.members.splice(k, 1);
       const w = c.words[g.position];
-      if (w !== null && hasDigit(w)) g.withDigits--;
+      if (w !== null) {
+        const kind = wordKindOf(w);
+        if (kind === WordKind.Digit) g.withDigits--;
+        else if (kind === WordKind.Closed) g.closed--;
+      }
       if (g.members.length === 0) this.groups.delete(g.key);
     }
     c.groups.length = 0;
     this.liveCount--;
+    this.retireRecord(c, successor);
+  }
+
+  private retireRecord(c: Cluster, successor: Cluster | undefined): void {
     const record = c.record;
     record.liveClusters--;
     if (successor !== undefined && record.liveClusters === 0 && successor.record !== record) {
@@ -748,6 +1222,7 @@ export class TemplateMiner {
     if (this.liveCount <= max) return;
     const all: Cluster[] = [];
     for (const list of this.buckets.values()) for (const b of list) for (const c of b.clusters) all.push(c);
+    for (const list of this.elasticByAnchor.values()) for (const c of list) all.push(c);
     all.sort((a, b) => a.lastUsed - b.lastUsed);
     const target = Math.max(1, max - Math.ceil(max / 10)); // the template just used is the newest: it stays
     for (let k = 0; k < all.length && this.liveCount > target; k++) this.retire(all[k], undefined);

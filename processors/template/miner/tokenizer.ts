@@ -22,7 +22,7 @@
  *   (whitespace next to a variable may differ: that variable's argument
  *   carries it). `skeletonHash` finds the bucket without building strings.
  */
-import { isVariableWord } from './masking';
+import { isCalendarWord, isVariableWord } from './masking';
 
 export interface TokenizedLine {
   readonly words: string[];
@@ -97,7 +97,10 @@ function isBoundary(line: string, at: number): boolean {
 }
 
 const ISO_DATETIME = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?/y;
-const CLOCK_TIME = /\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,9})?/y;
+/** A date with slashes, year first or last, optionally with a time: 2031/07/04, 04/07/2031 10:11:12. */
+const SLASH_DATE = /(?:\d{4}\/\d{1,2}\/\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?/y;
+/** hh:mm:ss, and mm:ss (a duration or a time without seconds): one value either way. */
+const CLOCK_TIME = /\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,9})?/y;
 const IPV6_OR_MAC = /[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%[0-9A-Za-z]+)?/y;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/y;
 const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
@@ -120,6 +123,10 @@ function spanAt(line: string, at: number): number {
     }
     const c1 = at + 1 < n ? line.charCodeAt(at + 1) : 0;
     const c2 = at + 2 < n ? line.charCodeAt(at + 2) : 0;
+    if (c1 === 0x2f || c2 === 0x2f || (at + 4 < n && line.charCodeAt(at + 4) === 0x2f)) {
+      const end = stickyMatchEnd(SLASH_DATE, line, at);
+      if (end > 0 && isBoundary(line, end)) return end;
+    }
     if (c1 === 0x3a || c2 === 0x3a) {
       const end = stickyMatchEnd(CLOCK_TIME, line, at);
       if (end > 0 && isBoundary(line, end)) return end;
@@ -296,9 +303,22 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     }
 
     if (isPathStart(line, i, j)) {
-      emit(out, i, j, true);
-      i = j;
+      const end = pathContinuation(line, j, line.charCodeAt(i) === 0x5c ? 0x5c : 0x2f);
+      emit(out, i, end, true);
+      i = end;
       continue;
+    }
+    // a drive-letter path: C:\dir\file, D:/dir
+    if (j === i + 1 && j + 2 < n && line.charCodeAt(j) === 0x3a && isLetterCode(line.charCodeAt(i))) {
+      const slash = line.charCodeAt(j + 1);
+      if ((slash === 0x5c || slash === 0x2f) && classOf(line.charCodeAt(j + 2)) === 0) {
+        let e = j + 2;
+        while (e < n && classOf(line.charCodeAt(e)) === 0) e++;
+        const end = pathContinuation(line, e, slash);
+        emit(out, i, end, true);
+        i = end;
+        continue;
+      }
     }
 
     // split at '/' runs; trailing dots of the last piece are separators
@@ -342,6 +362,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
   }
   seps.push(line.slice(out.sepStart));
   out.line = '';
+  maskDatePieces(words, masked, seps);
   target.skeletonHash = skeletonHashOf(seps);
   return target;
 }
@@ -402,6 +423,47 @@ export function skeletonOf(sep: string): string {
 export function isWhitespace(s: string, from = 0, to = s.length): boolean {
   for (let i = from; i < to; i++) if (classOf(s.charCodeAt(i)) !== SPACE) return false;
   return true;
+}
+
+/**
+ * Month and weekday names next to a number (or to another such name next to
+ * one) are pieces of a date: "Tue Mar 4", "on Apr 12 10:11:12". Right to left
+ * first, so "Mon Jun 14" masks Jun, then Mon.
+ */
+function maskDatePieces(words: readonly string[], masked: boolean[], seps: readonly string[]): void {
+  const n = words.length;
+  const isDatePiece = (k: number): boolean =>
+    masked[k] && (isDigitCode(words[k].charCodeAt(0)) || isCalendarWord(words[k]));
+  for (let k = n - 1; k >= 0; k--) {
+    if (!masked[k] && k + 1 < n && seps[k + 1].length > 0 && isWhitespace(seps[k + 1]) && isDatePiece(k + 1) && isCalendarWord(words[k])) masked[k] = true;
+  }
+  for (let k = 1; k < n; k++) {
+    if (!masked[k] && seps[k].length > 0 && isWhitespace(seps[k]) && isDatePiece(k - 1) && isCalendarWord(words[k])) masked[k] = true;
+  }
+}
+
+function isLetterCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
+/**
+ * Where a path ending at `end` really ends: a path may hold single spaces
+ * ("/srv/My Reports/q3.txt") when the text after the space goes on with the
+ * path's separator inside it ("Reports/q3.txt"), not at its start.
+ */
+function pathContinuation(line: string, end: number, separator: number): number {
+  const n = line.length;
+  while (end + 1 < n && line.charCodeAt(end) === 0x20 && classOf(line.charCodeAt(end + 1)) === 0) {
+    let e = end + 1;
+    let inner = false;
+    while (e < n && classOf(line.charCodeAt(e)) === 0) {
+      if (line.charCodeAt(e) === separator && e > end + 1 && e + 1 < n && classOf(line.charCodeAt(e + 1)) === 0) inner = true;
+      e++;
+    }
+    if (!inner || line.charCodeAt(end + 1) === separator) break;
+    end = e;
+  }
+  return end;
 }
 
 function isPlainNumber(w: string): boolean {

@@ -10,6 +10,25 @@ export interface MinerOptions {
   readonly distinctValuesToGeneralize: number;
   /** Same, when at least one of the distinct words contains a digit (ssh-host-07a, -17>). */
   readonly digitValuesToGeneralize: number;
+  /**
+   * Same, when most of the words are shaped like a program's own constants
+   * (RUNNING, SCREEN_ON, onReceive, auth_fail, opened, draining: see
+   * isClosedSetWord): lifecycle states and verbs name events, so a closed set
+   * of them stays separate templates unless it is unusually large.
+   */
+  readonly closedValuesToGeneralize: number;
+  /**
+   * Emit-time generalisation: words seen as values of a variable (names that
+   * varied in another template) are variables on the first line of a new
+   * template, so a new event's first record already gets its general template.
+   */
+  readonly learnValues: boolean;
+  /**
+   * Length-insensitive grouping (length-merge.ts): lines of one event whose
+   * word count varies (an optional bracketed part, an empty field, lists of
+   * varying length) share one template whose variable may span several words.
+   */
+  readonly mergeLengths: boolean;
   /** Treat true/false/null as variables. */
   readonly maskKeywords: boolean;
   /** Words per line considered; the tail beyond becomes one variable. */
@@ -25,8 +44,11 @@ export interface MinerOptions {
 }
 
 export const DEFAULT_MINER_OPTIONS: MinerOptions = Object.freeze({
-  distinctValuesToGeneralize: 4,
+  distinctValuesToGeneralize: 3,
   digitValuesToGeneralize: 2,
+  closedValuesToGeneralize: 8,
+  learnValues: true,
+  mergeLengths: true,
   maskKeywords: true,
   maxWords: 128,
   maxLineLength: 8192,
@@ -66,5 +88,16 @@ export interface MinerSnapshot {
   readonly options: MinerOptions;
   readonly templates: Array<{ id: string; template: string; count: number; supersededBy?: string }>;
   /** Live templates: exact separators (one more than words) and words (null = variable). */
-  readonly clusters: Array<{ id: string; seps: string[]; words: Array<string | null>; lastUsed: number }>;
+  readonly clusters: Array<{
+    id: string;
+    seps: string[];
+    words: Array<string | null>;
+    lastUsed: number;
+    /** Set for elastic templates (variables match any text, seps are the constant texts; see length-merge.ts). */
+    elastic?: true;
+    /** Elastic only: per variable, whether it stands for an optional bracketed part. */
+    optional?: boolean[];
+  }>;
+  /** Words learned as values (learnValues), oldest first. Absent in snapshots of older versions. */
+  readonly knownValues?: string[];
 }

@@ -1,0 +1,541 @@
+/**
+ * Length-insensitive grouping: one event whose word count varies.
+ *
+ * The miner compares lines word by word inside a skeleton (same word count,
+ * same punctuation). Some events vary in length by construction:
+ *
+ *   spool flushed 12 records for tenant 3
+ *   spool flushed 9 records (compacted 2 segments) for tenant 3    optional bracketed part
+ *   lease granted owner= zone=north        /  owner=kestrel zone=north   empty vs non-empty field
+ *   replicas chosen: ash for shard 7       /  ash, birch, cedar          list of varying length
+ *   quorum members: ash birch                                           space-separated list up to a boundary
+ *
+ * planLengthMerge aligns two patterns of different length (a template and a
+ * new line's pattern) by their longest common prefix and suffix — the
+ * bidirectional alignment Brain uses — and accepts the single differing gap
+ * only when it has one of the shapes above; anything else (two events that
+ * share a beginning and an end but say different things in between) stays
+ * apart. The result is an "elastic" pattern: constant texts with variables
+ * that match any text, including whitespace and punctuation, so a line
+ * renders back exactly as constant + argument + constant ... (see globMatch).
+ */
+
+import { isClosedSetWord } from './masking';
+
+export interface TokenPattern {
+  /** seps.length === words.length + 1; seps[k] precedes words[k]. */
+  readonly seps: readonly string[];
+  /** null = variable */
+  readonly words: ReadonlyArray<string | null>;
+  /** Per word: true for a variable that stands for an optional bracketed part (see ElasticPattern). */
+  readonly optional?: ReadonlyArray<boolean>;
+}
+
+/** Separators that join list elements (compared with whitespace runs collapsed). */
+function isListSeparator(sep: string): boolean {
+  const s = collapse(sep);
+  return s === ' ' || s === ',' || s === ', ' || s === ';' || s === '; ' || s === '|' || s === ' | ';
+}
+
+/** The separator with each whitespace run as one space (most separators already are: returned as they are). */
+function collapse(sep: string): string {
+  let plain = true;
+  for (let k = 0; k < sep.length && plain; k++) {
+    const c = sep.charCodeAt(k);
+    if (c === 0x20) plain = k + 1 >= sep.length || sep.charCodeAt(k + 1) > 0x20;
+    else if (c < 0x20 || c > 0x7e) plain = false;
+  }
+  return plain ? sep : sep.replace(/\s+/g, ' ');
+}
+
+function hasPunctuation(sep: string): boolean {
+  return /[^\s]/.test(sep);
+}
+
+function isSeparatorChar(c: string): boolean {
+  return !/[A-Za-z0-9_\u0080-\uffff]/.test(c);
+}
+
+const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/** One balanced bracketed group, optionally surrounded by whitespace: " (a b)". */
+function isBracketedGroup(text: string): boolean {
+  const t = text.trim();
+  if (t.length < 2) return false;
+  const close = CLOSER[t[0]];
+  if (close === undefined || t[t.length - 1] !== close) return false;
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === t[0]) depth++;
+    else if (t[i] === close) {
+      depth--;
+      if (depth === 0 && i < t.length - 1) return false; // "(a) b (c)": two groups
+    }
+  }
+  return depth === 0;
+}
+
+/**
+ * Text of words [from, to) with the separators around them: seps[from] +
+ * w[from] + … + seps[to]; a variable as `varText`, an optional one as that in
+ * brackets (what it stands for).
+ */
+function gapText(p: TokenPattern, from: number, to: number, varText: string): string {
+  let out = p.seps[from];
+  for (let k = from; k < to; k++) {
+    const w = p.words[k];
+    out += (w ?? (p.optional?.[k] ? `(${varText})` : varText)) + p.seps[k + 1];
+  }
+  return out;
+}
+
+/**
+ * An elastic pattern: constant texts; a variable between each two. A variable
+ * made for an optional bracketed part (optional[k]) matches only nothing or
+ * such a part ("", " (compacted 3 segments)"): "Server started<*>" must not
+ * take "Server started on port 80".
+ */
+export interface ElasticPattern {
+  readonly parts: string[];
+  readonly optional: boolean[];
+}
+
+/** Whether the arguments of a glob match fit the pattern's optional variables. */
+export function fitsOptional(optional: readonly boolean[] | undefined, args: readonly string[]): boolean {
+  if (optional === undefined) return true;
+  for (let k = 0; k < optional.length; k++) {
+    if (!optional[k]) continue;
+    const t = args[k].trim();
+    if (t !== '' && !isBracketedGroup(t)) return false;
+  }
+  return true;
+}
+
+/** Accumulates constant text and variables into parts; adjacent variables become one. */
+class PartsBuilder {
+  readonly parts: string[] = [];
+  readonly optional: boolean[] = [];
+  private run = '';
+  text(t: string): void {
+    this.run += t;
+  }
+  variable(optional: boolean): void {
+    if (this.parts.length > 0 && this.run === '') {
+      // "<*>" then " (…)": one variable that is optional only if both were
+      const last = this.optional.length - 1;
+      this.optional[last] = this.optional[last] && optional;
+      return;
+    }
+    this.parts.push(this.run);
+    this.optional.push(optional);
+    this.run = '';
+  }
+  done(): ElasticPattern {
+    return { parts: [...this.parts, this.run], optional: this.optional };
+  }
+}
+
+/** Placeholder for a variable when a pattern's text is built for matching (never in a log line's constants). */
+const VAR_TEXT = '\u0000';
+
+/** Raw text of a pattern with each variable as one VAR_TEXT character ("(VAR_TEXT)" when optional). */
+export function patternText(p: TokenPattern): string {
+  return gapText(p, 0, p.words.length, VAR_TEXT);
+}
+
+/**
+ * Matches `text` against constant parts with "any text" between them
+ * (leftmost for each middle part: for `*`-only patterns this finds a match
+ * whenever one exists). Pushes the variable texts to `args` when given.
+ */
+export function globMatch(parts: readonly string[], text: string, args?: string[]): boolean {
+  const n = parts.length;
+  const first = parts[0];
+  if (!text.startsWith(first)) return false;
+  if (n === 1) return text.length === first.length;
+  const last = parts[n - 1];
+  const end = text.length - last.length;
+  if (end < first.length || !text.endsWith(last)) return false;
+  let pos = first.length;
+  for (let k = 1; k < n - 1; k++) {
+    const at = text.indexOf(parts[k], pos);
+    if (at < 0 || at + parts[k].length > end) return false;
+    args?.push(text.slice(pos, at));
+    pos = at + parts[k].length;
+  }
+  args?.push(text.slice(pos, end));
+  return true;
+}
+
+/** The elastic pattern of `p` with words [regionFrom, regionTo) and the separator text around them (less lead/trail) one variable. */
+function elasticOf(p: TokenPattern, regionFrom: number, regionTo: number, lead: number, trail: number, optional: boolean): ElasticPattern | undefined {
+  const out = new PartsBuilder();
+  for (let k = 0; k < regionFrom; k++) {
+    out.text(p.seps[k]);
+    const w = p.words[k];
+    if (w === null) out.variable(p.optional?.[k] ?? false);
+    else out.text(w);
+  }
+  out.text(p.seps[regionFrom].slice(0, lead));
+  out.variable(optional);
+  const after = p.seps[regionTo];
+  out.text(after.slice(after.length - trail));
+  for (let k = regionTo; k < p.words.length; k++) {
+    if (k > regionTo) out.text(p.seps[k]);
+    const w = p.words[k];
+    if (w === null) out.variable(p.optional?.[k] ?? false);
+    else out.text(w);
+  }
+  if (p.words.length > regionTo) out.text(p.seps[p.words.length]);
+  return out.done();
+}
+
+const same = (a: string | null, b: string | null): boolean => a === b;
+
+/**
+ * A merge of `a` and `b` (different word counts) into one elastic pattern
+ * matching both, or undefined when their difference is not one of the
+ * length-varying shapes of the module comment. `minConstants`: constant words
+ * that must stay outside the variable part.
+ */
+export function planLengthMerge(a: TokenPattern, b: TokenPattern, minConstants = 2): ElasticPattern | undefined {
+  return planOneGap(a, b, minConstants) ?? (sharesEnoughWords(a, b, minConstants) ? planGaps(a, b, minConstants) : undefined);
+}
+
+/**
+ * Cheap necessary condition for planGaps: most constant words of `a` occur in
+ * `b` (an alignment keeps at most those), so unrelated templates cost O(words)
+ * rather than an alignment table.
+ */
+function sharesEnoughWords(a: TokenPattern, b: TokenPattern, minConstants: number): boolean {
+  const inB = new Set<string>();
+  for (const w of b.words) if (w !== null) inB.add(w);
+  let constants = 0;
+  let shared = 0;
+  for (const w of a.words) {
+    if (w === null) continue;
+    constants++;
+    if (inB.has(w)) shared++;
+  }
+  return shared >= minConstants && shared * 2 >= constants;
+}
+
+/** The common prefix and suffix leave one gap (lists extend over shared elements). */
+function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): ElasticPattern | undefined {
+  const na = a.words.length;
+  const nb = b.words.length;
+  if (na === nb) return undefined;
+  const min = Math.min(na, nb);
+  let i = 0;
+  while (i < min && same(a.words[i], b.words[i]) && a.seps[i] === b.seps[i]) i++;
+  let j = 0;
+  while (j < min - i && same(a.words[na - 1 - j], b.words[nb - 1 - j]) && a.seps[na - j] === b.seps[nb - j]) j++;
+  // gaps: words [i, n - j) on each side
+  const long = na > nb ? a : b;
+  const short = na > nb ? b : a;
+  // the constants kept are at most those of the common prefix and suffix: give up early when too few
+  let outside = 0;
+  let all = 0;
+  for (let k = 0; k < short.words.length; k++) {
+    if (short.words[k] === null) continue;
+    all++;
+    if (k < i || k >= short.words.length - j) outside++;
+  }
+  if (outside < minConstants || outside * 2 < all) return undefined;
+  const gl = long.words.length - j - i;
+  const gs = short.words.length - j - i;
+  let from = i;
+  let toLong = long.words.length - j;
+  let toShort = short.words.length - j;
+  let lead = 0;
+  let trail = 0;
+  let optional = false;
+
+  const unit = isOptionalUnit(long, short, i, gl, gs);
+  const list = unit ? undefined : listSeparatorOf(long, i, toLong, short, i, toShort);
+  if (unit) {
+    // "lifetime 00:01" / "lifetime <1 sec": the variable takes the value and its unit
+    from = i - 1;
+    lead = short.seps[from].length;
+    trail = short.seps[toShort].length;
+  } else if (list !== undefined) {
+    // extend over the shared elements joined by the same separator
+    if (gs === 0 && from > 0 && collapse(long.seps[from]) === list.sep) from--; // "ash" vs "ash, birch": ash is an element
+    while (from > 0 && collapse(long.seps[from]) === list.sep && collapse(short.seps[from]) === list.sep) from--;
+    if (!list.ws) {
+      while (toShort < short.words.length && collapse(long.seps[toLong]) === list.sep) {
+        toLong++;
+        toShort++;
+      }
+    }
+    if (list.ws) {
+      // a space-separated list needs visible boundaries (punctuation before it, punctuation or the line end after
+      // it) and elements that are values (masked, or known values): else it is prose ("Bye Bye" / "Closed due to ...")
+      if (from === 0 || !hasPunctuation(long.seps[from])) return undefined;
+      if (toLong < long.words.length && !hasPunctuation(long.seps[toLong])) return undefined;
+      for (let k = from; k < toLong; k++) if (long.words[k] !== null) return undefined;
+      for (let k = from; k < toShort; k++) if (short.words[k] !== null) return undefined;
+    }
+    if (toShort - from < 1 && gs === 0 && !list.ws) return undefined;
+  } else if (gs === 0 && gl >= 1) {
+    // optional bracketed part, or an empty field: the long side's gap with the separators the short side shares stripped
+    const sText = short.seps[i];
+    const lText = gapText(long, i, toLong, VAR_TEXT);
+    trail = commonSeparatorSuffix(sText, lText);
+    lead = commonSeparatorPrefix(sText.slice(0, sText.length - trail), lText.slice(0, lText.length - trail));
+    const middle = lText.slice(lead, lText.length - trail);
+    const emptyField = gl === 1 && /[=:]$/.test(long.seps[i]) && lead > 0;
+    optional = isBracketedGroup(middle);
+    if (!optional && !emptyField) return undefined;
+  } else {
+    return undefined;
+  }
+  // constant words kept outside the variable part
+  let kept = 0;
+  let constants = 0;
+  for (let k = 0; k < short.words.length; k++) {
+    if (short.words[k] === null) continue;
+    constants++;
+    if (k < from || k >= toShort) kept++;
+  }
+  if (kept < minConstants || kept * 2 < constants) return undefined;
+  if (lead === 0 && trail === 0 && list !== undefined) {
+    // the variable starts after the separator before the list and ends before the one after it
+    lead = short.seps[from].length;
+    trail = short.seps[toShort].length;
+    if (from === toShort) return undefined;
+  }
+  return elasticOf(short, from, toShort, lead, trail, optional);
+}
+
+/**
+ * A value with an optional unit word: both sides have a variable just before
+ * the gap and the long side's gap is one short word of letters after
+ * whitespace ("<1 sec" where other lines say "00:01").
+ */
+function isOptionalUnit(long: TokenPattern, short: TokenPattern, i: number, gl: number, gs: number): boolean {
+  if (gs !== 0 || gl !== 1 || i === 0 || long.words[i - 1] !== null || short.words[i - 1] !== null) return false;
+  const unit = long.words[i];
+  return unit !== null && /^[A-Za-z]{1,5}$/.test(unit) && /^\s+$/.test(long.seps[i]);
+}
+
+/**
+ * The list separator joining the gap words of both sides (and, on the long
+ * side, the gap to its shared neighbours), when there is one.
+ */
+function listSeparatorOf(
+  long: TokenPattern,
+  lFrom: number,
+  lTo: number,
+  short: TokenPattern,
+  sFrom: number,
+  sTo: number,
+): { sep: string; ws: boolean } | undefined {
+  if (lTo - lFrom < 1) return undefined;
+  // candidates: the separator inside the long gap, else the one joining it to a neighbour
+  const inner: string[] = [];
+  for (let k = lFrom + 1; k < lTo; k++) inner.push(collapse(long.seps[k]));
+  for (let k = sFrom + 1; k < sTo; k++) inner.push(collapse(short.seps[k]));
+  let sep: string | undefined = inner[0];
+  if (sep === undefined) {
+    const before = collapse(long.seps[lFrom]);
+    const after = collapse(long.seps[lTo]);
+    if (lFrom > 0 && isListSeparator(before) && before !== ' ') sep = before;
+    else if (lTo < long.words.length && isListSeparator(after) && after !== ' ') sep = after;
+    else if (before === ' ' && sTo - sFrom === 0) sep = ' ';
+  }
+  if (sep === undefined || !isListSeparator(sep)) return undefined;
+  if (!inner.every((s) => s === sep)) return undefined;
+  const ws = sep === ' ';
+  if (sTo - sFrom === 0) {
+    // the short side has no gap: the long side's gap must continue a list (joined to a shared neighbour by sep)
+    const joinedBefore = lFrom > 0 && collapse(long.seps[lFrom]) === sep;
+    const joinedAfter = lTo < long.words.length && collapse(long.seps[lTo]) === sep;
+    if (!joinedBefore && !joinedAfter) return undefined;
+  } else if (!ws) {
+    if (collapse(long.seps[lFrom]) !== collapse(short.seps[sFrom]) || collapse(long.seps[lTo]) !== collapse(short.seps[sTo])) {
+      return undefined;
+    }
+  }
+  return { sep, ws };
+}
+
+/** The separator joining words [from, to) when it is a punctuated list separator (", " ";" "|"). */
+function listPunctuationOf(p: TokenPattern, from: number, to: number): string | undefined {
+  if (to - from < 2) return undefined;
+  const sep = collapse(p.seps[from + 1]);
+  return sep !== ' ' && isListSeparator(sep) ? sep : undefined;
+}
+
+function allVariables(p: TokenPattern, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (p.words[k] !== null) return false;
+  return true;
+}
+
+/** Words [from, to) are values: variables, or words joined by one list separator, none shaped like a program constant. */
+function isValueList(p: TokenPattern, from: number, to: number): boolean {
+  if (allVariables(p, from, to)) return true;
+  const sep = to - from > 1 ? collapse(p.seps[from + 1]) : undefined;
+  if (sep !== undefined && !isListSeparator(sep)) return false;
+  for (let k = from; k < to; k++) {
+    if (k > from && collapse(p.seps[k]) !== sep) return false;
+    const w = p.words[k];
+    if (w !== null && isClosedSetWord(w)) return false;
+  }
+  return true;
+}
+
+function commonSeparatorSuffix(a: string, b: string): number {
+  let k = 0;
+  while (k < a.length && k < b.length && a[a.length - 1 - k] === b[b.length - 1 - k] && isSeparatorChar(a[a.length - 1 - k])) k++;
+  return k;
+}
+
+function commonSeparatorPrefix(a: string, b: string): number {
+  let k = 0;
+  while (k < a.length && k < b.length && a[k] === b[k] && isSeparatorChar(a[k])) k++;
+  return k;
+}
+
+/** Largest pattern compared word by word by planGaps (the alignment table is words x words). */
+const MAX_ALIGNED_WORDS = 64;
+
+/**
+ * Several gaps (two optional bracketed parts, a unit here and an empty field
+ * there): the longest common subsequence of words aligns the patterns, and
+ * every gap between aligned words must be an optional part (bracketed group,
+ * a value after a key, a unit after a value) or values on both sides. Lists
+ * are left to planOneGap, which can extend over their shared elements.
+ */
+function planGaps(a: TokenPattern, b: TokenPattern, minConstants: number): ElasticPattern | undefined {
+  const na = a.words.length;
+  const nb = b.words.length;
+  if (na > MAX_ALIGNED_WORDS || nb > MAX_ALIGNED_WORDS) return undefined;
+  // LCS table, suffix form: lcs[i][j] = LCS of a[i..] and b[j..]
+  const w = nb + 1;
+  const lcs = new Uint16Array((na + 1) * w);
+  for (let i = na - 1; i >= 0; i--) {
+    for (let j = nb - 1; j >= 0; j--) {
+      lcs[i * w + j] = same(a.words[i], b.words[j]) ? lcs[(i + 1) * w + j + 1] + 1 : Math.max(lcs[(i + 1) * w + j], lcs[i * w + j + 1]);
+    }
+  }
+  const pairs: Array<[number, number]> = [];
+  for (let i = 0, j = 0; i < na && j < nb; ) {
+    if (same(a.words[i], b.words[j]) && lcs[i * w + j] === lcs[(i + 1) * w + j + 1] + 1) {
+      pairs.push([i, j]);
+      i++;
+      j++;
+    } else if (lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) i++;
+    else j++;
+  }
+  pairs.push([na, nb]); // sentinel: the gap before the end
+  const out = new PartsBuilder();
+  let kept = 0;
+  let constants = 0;
+  for (const word of a.words) if (word !== null) constants++;
+  let prevA = -1;
+  let prevB = -1;
+  for (const [ia, ib] of pairs) {
+    const aText = gapText(a, prevA + 1, ia, VAR_TEXT);
+    const bText = gapText(b, prevB + 1, ib, VAR_TEXT);
+    if (aText === bText) out.text(aText);
+    else {
+      const gap = optionalGap(a, prevA + 1, ia, aText, b, prevB + 1, ib, bText);
+      if (gap === undefined) return undefined;
+      out.text(gap.lead);
+      out.variable(gap.optional);
+      out.text(gap.trail);
+    }
+    if (ia < na) {
+      const word = a.words[ia];
+      if (word !== null) {
+        out.text(word);
+        kept++;
+      } else out.variable((a.optional?.[ia] ?? false) && (b.optional?.[ib] ?? false));
+    }
+    prevA = ia;
+    prevB = ib;
+  }
+  if (kept < minConstants || kept * 2 < constants) return undefined;
+  return out.done();
+}
+
+/**
+ * One gap of planGaps: words [aFrom, aTo) of a and [bFrom, bTo) of b with the
+ * separators around them (aText, bText). Returns the constant text kept before
+ * and after the variable, or undefined when the gap is not an optional part.
+ */
+function optionalGap(
+  a: TokenPattern,
+  aFrom: number,
+  aTo: number,
+  aText: string,
+  b: TokenPattern,
+  bFrom: number,
+  bTo: number,
+  bText: string,
+): { lead: string; trail: string; optional: boolean } | undefined {
+  const ga = aTo - aFrom;
+  const gb = bTo - bFrom;
+  const trail = commonSeparatorSuffix(aText, bText);
+  const lead = commonSeparatorPrefix(aText.slice(0, aText.length - trail), bText.slice(0, bText.length - trail));
+  const kept = { lead: aText.slice(0, lead), trail: aText.slice(aText.length - trail), optional: false };
+  if (ga > 0 && gb > 0) {
+    // a variable on one side, values or a list of words on the other ("<*>" against "<*> <*>" or "ash, birch")
+    if (allVariables(a, aFrom, aTo)) return isValueList(b, bFrom, bTo) ? kept : undefined;
+    if (allVariables(b, bFrom, bTo)) return isValueList(a, aFrom, aTo) ? kept : undefined;
+    // two lists joined by the same punctuation ("ash, birch" against "cedar, okapi, ash")
+    const sep = listPunctuationOf(a, aFrom, aTo) ?? listPunctuationOf(b, bFrom, bTo);
+    if (sep !== undefined && isValueList(a, aFrom, aTo) && isValueList(b, bFrom, bTo)) {
+      const joinedBy = (p: TokenPattern, from: number, to: number): boolean => to - from < 2 || collapse(p.seps[from + 1]) === sep;
+      if (joinedBy(a, aFrom, aTo) && joinedBy(b, bFrom, bTo)) return kept;
+    }
+    return undefined;
+  }
+  if (ga === 0 && gb === 0) return undefined; // punctuation alone differs: another event
+  const [long, from, to, longText, shortText] = ga > 0 ? [a, aFrom, aTo, aText, bText] : [b, bFrom, bTo, bText, aText];
+  const middle = longText.slice(lead, longText.length - trail);
+  if (shortText.length !== lead + trail) return undefined; // the short side must be all shared separators
+  if (isBracketedGroup(middle)) return { ...kept, optional: true };
+  if (to - from === 1) {
+    // a value after a key or an opening bracket ("owner=" / "owner=kestrel", "()" / "(db01)")
+    if (lead > 0 && /[=:([{'"]$/.test(longText.slice(0, lead)) && /^\S/.test(middle)) return kept;
+    // a unit after a value ("00:01" / "<1 sec")
+    const word = long.words[from];
+    if (from > 0 && long.words[from - 1] === null && word !== null && /^[A-Za-z]{1,5}$/.test(word) && /^\s+/.test(middle)) return kept;
+  }
+  return undefined;
+}
+
+/**
+ * The token pattern of an elastic pattern's parts (to align it with a new
+ * pattern): each part's words, and one variable word between parts.
+ * `tokenize` splits a constant text into words and separators.
+ */
+export function shapeOfParts(
+  parts: readonly string[],
+  optionalVars: readonly boolean[] | undefined,
+  tokenize: (text: string) => { readonly words: readonly string[]; readonly seps: readonly string[] },
+): TokenPattern {
+  const words: Array<string | null> = [];
+  const seps: string[] = [];
+  const optional: boolean[] = [];
+  let sep = '';
+  const word = (w: string | null, isOptional = false): void => {
+    seps.push(sep);
+    words.push(w);
+    optional.push(isOptional);
+    sep = '';
+  };
+  parts.forEach((part, k) => {
+    const t = tokenize(part);
+    sep += t.seps[0];
+    for (let i = 0; i < t.words.length; i++) {
+      word(t.words[i]);
+      sep += t.seps[i + 1];
+    }
+    if (k < parts.length - 1) word(null, optionalVars?.[k] ?? false);
+  });
+  seps.push(sep);
+  return { words, seps, optional };
+}

@@ -1,0 +1,417 @@
+/**
+ * Generalisation of the template miner on systems it was never tuned on.
+ *
+ * Each describe block is one failure kind of issue 15, reproduced with a small
+ * synthetic generator: invented message shapes and vocabularies (no line of
+ * any public data set), a seeded PRNG, lines in shuffled order. Every event
+ * knows its own identity, so the tests score the miner's grouping the way the
+ * bench does: all lines of one event must end up in one template (following
+ * supersededBy), no template may hold two events, and every line must render
+ * back exactly.
+ */
+import { TemplateMiner, renderTemplate } from '../../processors/template/miner';
+
+/** mulberry32: a small deterministic PRNG, so a failing case can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Rng = () => number;
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
+const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
+const ip = (rng: Rng): string => `10.${int(rng, 0, 255)}.${int(rng, 0, 255)}.${int(rng, 1, 254)}`;
+const hex = (rng: Rng, n: number): string => Array.from({ length: n }, () => '0123456789abcdef'[int(rng, 0, 15)]).join('');
+
+/** An event: its name (the truth) and a generator of its lines. */
+interface EventSpec {
+  readonly event: string;
+  readonly line: (rng: Rng) => string;
+}
+
+interface Labelled {
+  readonly event: string;
+  readonly line: string;
+}
+
+/** `perEvent` lines of every event, shuffled with the same seed. */
+function generate(events: readonly EventSpec[], perEvent: number, seed = 15): Labelled[] {
+  const rng = prng(seed);
+  const out: Labelled[] = [];
+  for (const e of events) for (let k = 0; k < perEvent; k++) out.push({ event: e.event, line: e.line(rng) });
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+interface Mined {
+  /** event -> final template texts its lines ended in */
+  readonly split: Map<string, Set<string>>;
+  /** final template text -> events in it */
+  readonly merged: Map<string, Set<string>>;
+  /** event -> template texts returned by add() for its lines (what a consumer saw at emit time) */
+  readonly atAdd: Map<string, Set<string>>;
+  readonly roundTripFailures: number;
+}
+
+function mine(lines: readonly Labelled[], miner = new TemplateMiner()): Mined {
+  const split = new Map<string, Set<string>>();
+  const merged = new Map<string, Set<string>>();
+  const atAdd = new Map<string, Set<string>>();
+  const ids: bigint[] = [];
+  let roundTripFailures = 0;
+  for (const { event, line } of lines) {
+    const r = miner.add(line);
+    if (renderTemplate(r.template, r.args) !== line) roundTripFailures++;
+    ids.push(r.templateId);
+    (atAdd.get(event) ?? atAdd.set(event, new Set()).get(event)!).add(r.template);
+  }
+  lines.forEach(({ event }, i) => {
+    const text = miner.template(miner.resolve(ids[i]))!.template;
+    (split.get(event) ?? split.set(event, new Set()).get(event)!).add(text);
+    (merged.get(text) ?? merged.set(text, new Set()).get(text)!).add(event);
+  });
+  return { split, merged, atAdd, roundTripFailures };
+}
+
+/** Every event in exactly one final template, every template one event, exact rendering. */
+function expectGroupedByEvent(m: Mined): void {
+  const splits = [...m.split].filter(([, ts]) => ts.size > 1).map(([e, ts]) => `${e} -> ${[...ts].join(' | ')}`);
+  const merges = [...m.merged].filter(([, es]) => es.size > 1).map(([t, es]) => `${t} <- ${[...es].join(', ')}`);
+  expect({ splits, merges, roundTripFailures: m.roundTripFailures }).toEqual({ splits: [], merges: [], roundTripFailures: 0 });
+}
+
+const NAMES = ['quillon', 'marrow', 'tessaly', 'brindle', 'okapi', 'vantor', 'sorrel', 'pelham'];
+
+describe('a variable in the first position without digits', () => {
+  test('names leading the message generalise like names anywhere else', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'checkpoint', line: (r) => `${pick(r, NAMES)} checkpoint written after ${int(r, 1, 900)} pages` },
+          { event: 'lag', line: (r) => `${pick(r, ['ledger-sync', 'night-rollup', 'audit-trail', 'cold-archive', 'fast-index'])}: replica lag ${int(r, 1, 99)} ms` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+});
+
+describe('word count varying inside one event', () => {
+  test('an optional parenthesised part', () => {
+    const m = mine(
+      generate(
+        [
+          {
+            event: 'flush',
+            line: (r) => `spool flushed ${int(r, 1, 500)} records${r() < 0.5 ? ` (compacted ${int(r, 1, 9)} segments)` : ''} for tenant ${int(r, 1, 40)}`,
+          },
+          { event: 'open', line: (r) => `spool opened for tenant ${int(r, 1, 40)}` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
+  test('two optional parts in one line, each present or not', () => {
+    const bytes = (r: Rng): string => {
+      const n = int(r, 0, 4000);
+      return n >= 1024 ? `${n} bytes (${(n / 1024).toFixed(2)} KB)` : `${n} bytes`;
+    };
+    const m = mine(
+      generate(
+        [
+          { event: 'close', line: (r) => `relay ${int(r, 1, 99)} close, ${bytes(r)} sent, ${bytes(r)} received` },
+          { event: 'open', line: (r) => `relay ${int(r, 1, 99)} open through gateway ${ip(r)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
+  test('an empty versus a filled bracket', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'conn', line: (r) => `connection from ${ip(r)} (${r() < 0.5 ? '' : pick(r, NAMES) + '.example.net'}) accepted` },
+          { event: 'gone', line: (r) => `connection from ${ip(r)} dropped after ${int(r, 1, 99)} s` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
+  test('an empty versus a non-empty field', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'lease', line: (r) => `lease granted owner=${r() < 0.4 ? '' : pick(r, NAMES)} zone=north ttl=${int(r, 1, 600)}` },
+          { event: 'drop', line: (r) => `lease dropped id=${hex(r, 12)}` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
+  test('comma-joined lists of varying length', () => {
+    const list = (r: Rng): string => Array.from({ length: int(r, 1, 4) }, () => pick(r, NAMES)).join(', ');
+    const m = mine(
+      generate(
+        [
+          { event: 'replicas', line: (r) => `replicas chosen: ${list(r)} for shard ${int(r, 1, 64)}` },
+          { event: 'moved', line: (r) => `shard ${int(r, 1, 64)} moved to ${ip(r)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
+  test('space-separated name lists of varying length', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'quorum', line: (r) => `quorum members: ${Array.from({ length: int(r, 1, 5) }, () => pick(r, NAMES)).join(' ')}` },
+          { event: 'vote', line: (r) => `vote cast in term ${int(r, 1, 99)} by ${ip(r)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+});
+
+describe('small value sets', () => {
+  test('month and weekday names are date pieces, whatever few of them occurred', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'rotated', line: (r) => `archive rotated on ${pick(r, ['Mar', 'Apr'])} ${int(r, 1, 28)} ${int(r, 10, 23)}:${int(r, 10, 59)}:${int(r, 10, 59)}` },
+          { event: 'window', line: (r) => `maintenance window opens ${pick(r, ['Mon', 'Tue', 'Wed'])} ${int(r, 1, 28)} ${pick(r, ['Jan', 'Feb'])}` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
+  test('two names that vary together (no two lines differ in one word only)', () => {
+    const hosts = ['quarry', 'lantern', 'thimble', 'saddle', 'meadow', 'cobble'];
+    const m = mine(
+      generate(
+        [
+          {
+            event: 'promoted',
+            // each replica lives on its own host: two lines never differ in one word only
+            line: (r) => {
+              const k = int(r, 0, hosts.length - 1);
+              return `replica ${NAMES[k]} promoted on ${hosts[k]} after election`;
+            },
+          },
+          { event: 'demoted', line: (r) => `replica demoted after ${int(r, 1, 99)} missed beats` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
+  test('a few user names are grouped', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'login', line: (r) => `console session opened for operator ${pick(r, ['mira', 'tobin', 'osk'])} from ${ip(r)}` },
+          { event: 'logout', line: (r) => `console session closed after ${int(r, 1, 999)} s` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+});
+
+describe('punctuation inside a value', () => {
+  test('durations written as mm:ss, hh:mm:ss or a number with a unit word are one value', () => {
+    const duration = (r: Rng): string => {
+      const x = r();
+      if (x < 0.2) return `<${int(r, 1, 2)} sec`;
+      return x < 0.6 ? `${int(r, 10, 59)}:${int(r, 10, 59)}` : `${int(r, 1, 12)}:${int(r, 10, 59)}:${int(r, 10, 59)}`;
+    };
+    const m = mine(
+      generate(
+        [
+          { event: 'closed', line: (r) => `tunnel ${int(r, 100, 999)} closed, ${int(r, 0, 99999)} bytes relayed, lifetime ${duration(r)}` },
+          { event: 'opened', line: (r) => `tunnel ${int(r, 100, 999)} opened to ${ip(r)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+});
+
+describe('paths', () => {
+  test('a path with a space in it, and a drive-letter path, are one value', () => {
+    const m = mine(
+      generate(
+        [
+          {
+            event: 'saved',
+            line: (r) =>
+              `saved ${pick(r, ['/srv/data/My Reports/q3.txt', '/home/ana/notes.md', 'D:\\Shared Files\\plan.doc', 'C:\\tmp\\x.bin'])} in ${int(r, 1, 99)} ms`,
+          },
+          { event: 'failed', line: (r) => `save failed for ${pick(r, ['/srv/a.txt', '/srv/b.txt'])}: disk full` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+});
+
+describe('over-generalisation', () => {
+  test('closed sets of enum-like states and of verbs stay separate events', () => {
+    const states = ['QUEUED', 'STAGED', 'ACTIVE', 'DRAINING', 'PARKED', 'RETIRED'];
+    const events: EventSpec[] = [];
+    for (let k = 0; k + 1 < states.length; k++) {
+      events.push({ event: `${states[k]}->${states[k + 1]}`, line: (r) => `pod-${hex(r, 6)} moved from ${states[k]} to ${states[k + 1]}` });
+    }
+    for (const verb of ['paused', 'resumed', 'throttled', 'restarted', 'detached']) {
+      events.push({ event: verb, line: (r) => `stream ${int(r, 1, 99)} ${verb} by scheduler` });
+    }
+    expectGroupedByEvent(mine(generate(events, 12)));
+  });
+
+  test('a general template does not absorb a closed-set constant', () => {
+    const miner = new TemplateMiner();
+    const lines = generate(
+      [
+        { event: 'done', line: (r) => `worker ${int(r, 1, 9)} finished with status COMPLETE` },
+        { event: 'code', line: (r) => `worker ${int(r, 1, 9)} finished with status ${int(r, 1, 255)}` },
+      ],
+      20,
+    );
+    expectGroupedByEvent(mine(lines, miner));
+  });
+
+  test('a template with an optional bracketed part does not take other continuations', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'started', line: (r) => `indexer worker started${r() < 0.5 ? ` (pid ${int(r, 100, 999)})` : ''}` },
+          { event: 'port', line: (r) => `indexer worker started on port ${int(r, 1000, 9999)}` },
+          { event: 'slow', line: (r) => `indexer worker started slowly after ${int(r, 1, 60)} s` },
+        ],
+        20,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
+  test('interface names and protocol versions with a digit are not merged after two values', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'eth0', line: (r) => `link eth0 up at ${int(r, 1, 10)}00 Mbps` },
+          { event: 'eth1', line: (r) => `link eth1 up at ${int(r, 1, 10)}00 Mbps` },
+          { event: 'v1', line: (r) => `handshake ${hex(r, 8)} negotiated proto2 with ${ip(r)}` },
+          { event: 'v2', line: (r) => `handshake ${hex(r, 8)} negotiated proto3 with ${ip(r)}` },
+        ],
+        15,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+});
+
+describe('variable boundaries (Loghub-2.0 convention)', () => {
+  test('dates written with slashes, with or without a time, are one value', () => {
+    const miner = new TemplateMiner();
+    expect(miner.add('backup 2031/07/04 10:11:12 done in 35 ms').template).toBe('backup <*> done in <*> ms');
+    expect(miner.add('restore of 04/07/2031 started by slot #12').template).toBe('restore of <*> started by slot #<*>');
+  });
+
+  test('UUIDs and date-times are one value each', () => {
+    const miner = new TemplateMiner();
+    const r = miner.add('lease 3f2a9c1e-7b4d-4e2a-9f00-1c2d3e4f5a6b renewed at 2031-07-04 10:11:12,345 until 2031-07-04T11:11:12Z');
+    expect(r.template).toBe('lease <*> renewed at <*> until <*>');
+  });
+});
+
+describe('emit-time grouping', () => {
+  test('a name learned as a value elsewhere is a value on first sight in a new event', () => {
+    const miner = new TemplateMiner();
+    const users = ['mira', 'tobin', 'osk', 'lunde', 'fresk'];
+    // the first event teaches that these words are values
+    for (const u of users) for (let k = 0; k < 3; k++) miner.add(`auth token issued to ${u} from 10.1.2.${k + 3}`);
+    // a new event, first line: the name is already a variable
+    const first = miner.add(`quota exceeded for tobin on volume 7`);
+    expect(first.template).toBe('quota exceeded for <*> on volume <*>');
+    expect(miner.add(`quota exceeded for fresk on volume 9`).templateId).toBe(first.templateId);
+  });
+
+  test('events that start after their values were seen elsewhere get their final template on the first line', () => {
+    const teach = generate([{ event: 'issued', line: (r) => `auth token issued to ${pick(r, NAMES)} from ${ip(r)}` }], 30, 1);
+    const later = generate(
+      [
+        { event: 'issued', line: (r) => `auth token issued to ${pick(r, NAMES)} from ${ip(r)}` },
+        { event: 'quota', line: (r) => `quota exceeded for ${pick(r, NAMES)} on volume ${int(r, 1, 9)}` },
+        { event: 'revoked', line: (r) => `auth token revoked for ${pick(r, NAMES)} by policy` },
+      ],
+      40,
+      2,
+    );
+    const m = mine([...teach, ...later]);
+    expectGroupedByEvent(m);
+    expect(m.atAdd.get('quota')!.size).toBe(1);
+    expect(m.atAdd.get('revoked')!.size).toBe(1);
+  });
+});
+
+describe('persistence of what generalisation learned', () => {
+  test('elastic templates and learned values survive toJSON -> JSON text -> fromJSON', () => {
+    const lines = generate(
+      [
+        { event: 'replicas', line: (r) => `replicas chosen: ${Array.from({ length: int(r, 1, 4) }, () => pick(r, NAMES)).join(', ')} for shard ${int(r, 1, 64)}` },
+        { event: 'quota', line: (r) => `quota exceeded for ${pick(r, NAMES)} on volume ${int(r, 1, 9)}` },
+      ],
+      30,
+    );
+    const original = new TemplateMiner();
+    for (const { line } of lines.slice(0, 40)) original.add(line);
+    const restored = TemplateMiner.fromJSON(JSON.parse(JSON.stringify(original.toJSON())));
+    for (const { line } of lines.slice(40)) {
+      const a = original.add(line);
+      const b = restored.add(line);
+      expect(b).toEqual(a);
+    }
+    expect(restored.toJSON()).toEqual(original.toJSON());
+  });
+});
+
+test('elastic templates count toward maxTemplates', () => {
+  const miner = new TemplateMiner({ maxTemplates: 20, distinctValuesToGeneralize: 1000, closedValuesToGeneralize: 1000 });
+  let last = 0n;
+  for (let k = 0; k < 200; k++) {
+    const head = `verb${String.fromCharCode(97 + (k % 26))}${String.fromCharCode(97 + Math.floor(k / 26))}`;
+    miner.add(`${head} queue drained (${k} left) at stage one`);
+    last = miner.add(`${head} queue drained at stage one`).templateId;
+  }
+  expect(miner.size).toBeLessThanOrEqual(20);
+  // the least recently used go, whatever their kind: the newest template is live
+  expect(miner.template(last)!.live).toBe(true);
+  expect(miner.template(last)!.template).toBe('verbrh queue drained<*> at stage one');
+});
