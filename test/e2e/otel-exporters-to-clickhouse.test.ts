@@ -586,7 +586,7 @@ function collectorYaml(endpoint: string, dbPrefix: string): string {
       '    shutdown_timeout: 10s',
     );
   }
-  lines.push('service:', '  telemetry:', '    admin: { endpoint: null }', '  pipelines:');
+  lines.push('service:', '  telemetry:', '    admin: { endpoint: "127.0.0.1:0" }', '  pipelines:');
   for (const k of EXPORTER_KINDS) {
     lines.push(`    logs/${id(k)}: { receivers: [otlp/${id(k)}], processors: [batch], exporters: [clickhouse/${id(k)}] }`);
   }

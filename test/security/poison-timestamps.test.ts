@@ -81,7 +81,7 @@ exporters:
     shutdown_timeout: 10s
 service:
   telemetry:
-    admin: { endpoint: null }
+    admin: { endpoint: "127.0.0.1:0" }
   pipelines:
     logs:
       receivers: [otlp]
