@@ -164,6 +164,27 @@ describe('filelog receiver: rotation', () => {
     expectExactlyOnce(bodies(rx.consumer), [...long('a-', 1, 50), ...long('b-', 1, 25)]);
   });
 
+  test('copytruncate over the previous copy (cp access.log access.log.1 rewrites the same file): the rewritten copy is recognised too', async () => {
+    const file = path.join(dir, 'access.log');
+    const long = (prefix: string, from: number, to: number) => lines(prefix, from, to).map((l) => `${l} ${'r'.repeat(40)}`);
+    fs.writeFileSync(file, text(long('a-', 1, 40)));
+    const rx = await startFilelog({ include: [path.join(dir, 'access.log*')], start_at: 'beginning' });
+    await rx.consumer.waitForRecords(40);
+    fs.copyFileSync(file, file + '.1');
+    fs.truncateSync(file, 0);
+    fs.appendFileSync(file, text(long('b-', 1, 40)));
+    await rx.consumer.waitForRecords(80);
+    await sleep(200);
+    // Second rotation: the copy is written over the previous one (same inode, new content).
+    fs.copyFileSync(file, file + '.1');
+    fs.truncateSync(file, 0);
+    fs.appendFileSync(file, text(long('c-', 1, 10)));
+    await rx.consumer.waitForRecords(90);
+    await sleep(300);
+    await rx.stop();
+    expectExactlyOnce(bodies(rx.consumer), [...long('a-', 1, 40), ...long('b-', 1, 40), ...long('c-', 1, 10)]);
+  });
+
   test('copytruncate detected by the fingerprint when the new content is already longer than the old position', async () => {
     const file = path.join(dir, 'app.log');
     fs.writeFileSync(file, text(['x-1', 'x-2']));

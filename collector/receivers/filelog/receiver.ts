@@ -423,7 +423,7 @@ export class FileLogReceiver implements Receiver {
         return;
       }
       const known = this.dormant.findIndex((c) => c.ino === ino && startsWith(head, c.fingerprint));
-      const original = known < 0 && !initial && !gzip ? await this.originalOf(head) : undefined;
+      const original = known < 0 && !initial && !gzip ? await this.copyOrigin(head) : undefined;
       if (known >= 0) {
         const c = this.dormant[known];
         this.dormant.splice(known, 1);
@@ -431,8 +431,7 @@ export class FileLogReceiver implements Receiver {
       } else if (original) {
         // A copy of a file being read (copytruncate): what the original emitted is not read again,
         // and its held partial line is completed from the copy.
-        offset = Math.min(original.emittedOffset, size);
-        original.dropPending();
+        offset = Math.min(original.take(), size);
         this.rotations.inc({ ...this.labels, kind: 'copied' });
       } else {
         offset = initial && this.cfg.startAt === 'end' ? size : 0;
@@ -455,14 +454,24 @@ export class FileLogReceiver implements Receiver {
   }
 
   /**
-   * The open file `head` is a copy of, if any: its fingerprint starts `head`, and is either full
-   * (fingerprint_size bytes: two files that long alike are one) or the original has just been
-   * truncated (copytruncate) — a short common head alone (a CSV header) proves nothing.
+   * Where a copy whose head is `head` starts to hold unread lines, if it is a copy of an open file
+   * (copytruncate): that file's fingerprint starts `head`, and is either full (fingerprint_size
+   * bytes: two files that long alike are one) or the original has just been truncated — a short
+   * common head alone (a CSV header) proves nothing. The original may also have been truncated
+   * already in this or an earlier poll (its previous content is remembered until a copy claims
+   * it). `take()` returns the offset and hands the original's held partial line to the copy.
    */
-  private async originalOf(head: Buffer): Promise<TrackedFile | undefined> {
+  private async copyOrigin(head: Buffer, except?: TrackedFile): Promise<{ take(): number } | undefined> {
     for (const f of this.files.values()) {
-      if (f.gzip || f.fingerprint.length === 0 || !startsWith(head, f.fingerprint)) continue;
-      if (f.fingerprint.length >= this.cfg.fingerprintSize || (await f.size().catch(() => Infinity)) < f.readOffset) return f;
+      if (f === except || f.gzip) continue;
+      const before = f.previousContent;
+      if (before && startsWith(head, before.fingerprint)) {
+        return { take: () => ((f.previousContent = undefined), before.emittedOffset) };
+      }
+      if (f.fingerprint.length === 0 || !startsWith(head, f.fingerprint)) continue;
+      if (f.fingerprint.length >= this.cfg.fingerprintSize || (await f.size().catch(() => Infinity)) < f.readOffset) {
+        return { take: () => (f.dropPending(), f.emittedOffset) };
+      }
     }
     return undefined;
   }
@@ -571,8 +580,15 @@ export class FileLogReceiver implements Receiver {
     head ??= await f.readHead(Math.min(this.cfg.fingerprintSize, size));
     // The held partial line belongs to the old content: emit it rather than lose it.
     this.emitPending(f);
+    // The new content may be a copy of another file being read: `cp access.log access.log.1`
+    // over the previous copy (copytruncate) rewrites the same file. Read it from where the
+    // original stopped, as a newly found copy is (open), not again from its start.
+    const original = f.gzip ? undefined : await this.copyOrigin(head, f);
     f.reset(head);
-    this.rotations.inc({ ...this.labels, kind: 'truncated' });
+    if (original) {
+      f.readOffset = f.emittedOffset = f.ackedOffset = Math.min(original.take(), size);
+      this.rotations.inc({ ...this.labels, kind: 'copied' });
+    } else this.rotations.inc({ ...this.labels, kind: 'truncated' });
     this.markDirty();
   }
 

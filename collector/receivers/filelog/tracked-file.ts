@@ -171,8 +171,16 @@ export class TrackedFile {
     this.readOffset = this.emittedOffset;
   }
 
+  /**
+   * The content this file held before it was last replaced (truncated): its fingerprint and how far
+   * it was emitted, so that a copy of it (copytruncate) found after the truncation is read from
+   * there, not again from its start. Cleared when a copy claims it or the content is replaced again.
+   */
+  previousContent?: { fingerprint: Buffer; emittedOffset: number };
+
   /** Starts over at offset 0 of replaced content whose head is `head`. */
   reset(head: Buffer): void {
+    this.previousContent = this.fingerprint.length ? { fingerprint: this.fingerprint, emittedOffset: this.emittedOffset } : undefined;
     this.generation++;
     this.fingerprint = head;
     this.readOffset = 0;
