@@ -91,6 +91,12 @@ export interface BatchReport {
   partialLines: number;
   /** Requests read after their interval had closed (files overlapping in time): in the totals, not in alerts. */
   lateRequests: number;
+  /** Lines longer than the receiver's max_line_size (1 MiB): each counted once, as its first piece reads. */
+  longLines: number;
+  /** Requests whose time was refused (more than a day ahead of the clock, or before 1970): counted at the time they were read. */
+  timesReplaced: number;
+  /** Files that could not be read to their end (a damaged gzip file), with why: the run fails (exit status 1). */
+  damaged: { path: string; error: string }[];
 }
 
 export interface HttpStatsConsoleResult {
@@ -219,7 +225,17 @@ function consoleLogger(): DiagLogger {
 }
 
 /** Thrown when --once is given input it cannot read: the CLI prints it and exits non-zero. */
-export class HttpStatsInputError extends Error {}
+export class HttpStatsInputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`httpstats: cannot read the input:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** The --json document of a run that failed: `error` always, `problems` (one per input) for unreadable input. */
+export function httpStatsErrorJson(e: unknown): Record<string, unknown> {
+  const message = e instanceof Error ? e.message : String(e);
+  return e instanceof HttpStatsInputError ? { error: message, problems: e.problems } : { error: message };
+}
 
 function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
@@ -229,13 +245,23 @@ function plural(n: number, word: string): string {
 export function formatBatchReport(b: BatchReport): string {
   const gz = b.files.filter((f) => f.gzip).length;
   const head = b.complete
-    ? `read ${plural(b.files.length, 'file')} to the end`
+    ? `read ${plural(b.files.length, 'file')} ${b.damaged.length ? `(${b.damaged.length} DAMAGED: read up to the damage)` : 'to the end'}`
     : `INCOMPLETE: stopped at ${formatBytes(b.files.reduce((n, f) => n + Math.min(f.offset, f.size), 0))} of ${formatBytes(b.bytes)}`;
   const lines = [
     `httpstats: ${head}${gz ? ` (${gz} gzip-compressed)` : ''}: ${plural(b.lines, 'line')}, ${formatBytes(b.bytes)}; ` +
       `${plural(b.malformed, 'malformed line')} (not in the log format, not counted as requests)` +
       (b.partialLines ? `; ${plural(b.partialLines, 'last line')} without a newline read as is` : ''),
   ];
+  if (b.longLines) {
+    lines.push(`httpstats: ${plural(b.longLines, 'line')} longer than 1 MiB, each counted once (as malformed unless its first MiB is a request)`);
+  }
+  if (b.timesReplaced) {
+    lines.push(
+      `httpstats: ${plural(b.timesReplaced, 'request')} had a time more than a day ahead of this computer's clock (or before 1970): ` +
+        'counted at the time they were read, not at their own',
+    );
+  }
+  for (const d of b.damaged) lines.push(`httpstats: DAMAGED: ${d.path}: ${d.error}`);
   if (b.lateRequests) {
     lines.push(
       `httpstats: ${plural(b.lateRequests, 'request')} came more than ${BATCH_LATENESS} behind requests already read (files overlapping in time): ` +
@@ -304,7 +330,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   const note = options.note ?? ((line: string) => process.stderr.write(line + '\n'));
   if (options.once) {
     const check = await checkBatchInputs(options.globs);
-    if (check.problems.length) throw new HttpStatsInputError(`httpstats: cannot read the input:\n  ${check.problems.join('\n  ')}`);
+    if (check.problems.length) throw new HttpStatsInputError(check.problems);
   }
   const metrics = new Metrics();
   const logger = consoleLogger();
@@ -389,7 +415,9 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   const host: Host = { metrics, logger, components: new Map(), templates: new TemplateDictionary() };
   const counter = (name: string) => metrics.value(name, { receiver: 'filelog' });
   // Malformed: records the processor did not count as requests (not an access-log line, no HTTP attributes).
-  const notRequests = () => metrics.value('logfun_httpstats_records_skipped_total');
+  // A line longer than max_line_size reaches the processor as several records: all but its last
+  // (split pieces) are not lines of their own, and are taken off the line and malformed counts.
+  const notRequests = () => Math.max(0, metrics.value('logfun_httpstats_records_skipped_total') - counter('logfun_filelog_split_lines_total'));
   let malformedSeen = 0;
 
   const printSummary = () => {
@@ -449,24 +477,31 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
     const batch: BatchReport = {
       complete: progress.complete,
       files: progress.files,
-      lines: counter('logfun_receiver_accepted_records_total'),
+      lines: counter('logfun_receiver_accepted_records_total') - counter('logfun_filelog_split_lines_total'),
       bytes: progress.files.reduce((n, f) => n + f.size, 0),
       malformed,
       partialLines: counter('logfun_filelog_partial_lines_total'),
       lateRequests: metrics.value('logfun_httpstats_late_requests_total', { processor: 'httpstats' }),
+      longLines: counter('logfun_filelog_long_lines_total'),
+      timesReplaced: metrics.value('logfun_httpstats_times_replaced_total'),
+      damaged: progress.files.filter((f) => f.error).map((f) => ({ path: f.path, error: f.error! })),
     };
     result.batch = batch;
     if (options.json) {
       out(
         JSON.stringify({
           complete: batch.complete,
-          files: batch.files.map((f) => ({ path: f.path, bytes: f.size, read: Math.min(f.offset, f.size), gzip: f.gzip })),
+          files: batch.files.map((f) => ({ path: f.path, bytes: f.size, read: Math.min(f.offset, f.size), gzip: f.gzip, ...(f.error ? { error: f.error } : {}) })),
           lines: batch.lines,
           bytes: batch.bytes,
           malformed_lines: batch.malformed,
           partial_lines: batch.partialLines,
           late_requests: batch.lateRequests,
-          summary: rowJson(result.total),
+          long_lines: batch.longLines,
+          times_replaced: batch.timesReplaced,
+          damaged_files: batch.damaged.length,
+          // No request read: no period either (not 1970-01-01).
+          summary: { ...rowJson(result.total), ...(totals.rows ? {} : { start: null, end: null }) },
           hourly: [...hourly].sort((a, b) => a[0] - b[0]).map(([h, n]) => ({ hour: new Date(h).toISOString(), requests: n })),
           daily_distinct_clients: [...dailyClients].sort((a, b) => a[0] - b[0]).map(([d, c]) => ({ day: new Date(d).toISOString().slice(0, 10), distinct_clients: c.count() })),
           alerts_total: result.alertsTotal,

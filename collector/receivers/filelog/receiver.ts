@@ -47,7 +47,8 @@
  *   logfun_filelog_rotations_total{kind}               moved | truncated | copied
  *   logfun_filelog_skipped_files_total{reason}         directory | binary | gzip
  *   logfun_filelog_partial_lines_total                 lines emitted without their newline
- *   logfun_filelog_split_lines_total                   pieces of lines over max_line_size
+ *   logfun_filelog_split_lines_total                   pieces of lines over max_line_size (all but each one's last)
+ *   logfun_filelog_long_lines_total                    lines over max_line_size
  *   logfun_filelog_header_lines_total                  CSV header lines (not records)
  *   logfun_filelog_errors_total{op}                    open | read | glob | checkpoint | poll
  */
@@ -76,7 +77,8 @@ const MAX_DORMANT = 1000;
 
 /** How far a batch read got: every file read, its size and the offset reached (bytes). */
 export interface ReadProgress {
-  files: { path: string; size: number; offset: number; gzip: boolean }[];
+  /** `error`: why a file could not be read to its end (a damaged gzip file: the lines before the damage were read). */
+  files: { path: string; size: number; offset: number; gzip: boolean; error?: string }[];
   /** False when the signal stopped the read before every file's end. */
   complete: boolean;
 }
@@ -155,6 +157,7 @@ export class FileLogReceiver implements Receiver {
   private readonly openFiles: Counter;
   private readonly rotations: Counter;
   private readonly splitLines: Counter;
+  private readonly longLines: Counter;
   private readonly headerLines: Counter;
   private readonly errors: Counter;
   private readonly skippedFiles: Counter;
@@ -184,6 +187,7 @@ export class FileLogReceiver implements Receiver {
     this.openFiles = m.gauge('logfun_filelog_open_files', 'Files the filelog receiver has open');
     this.rotations = m.counter('logfun_filelog_rotations_total', 'Files renamed away/deleted (kind=moved) or truncated/replaced (kind=truncated)');
     this.splitLines = m.counter('logfun_filelog_split_lines_total', 'Pieces of lines longer than max_line_size emitted as separate records');
+    this.longLines = m.counter('logfun_filelog_long_lines_total', 'Lines longer than max_line_size (each emitted as several records, split_lines_total pieces in all but their last)');
     this.headerLines = m.counter('logfun_filelog_header_lines_total', 'Header lines skipped (CSV header), not records');
     this.errors = m.counter('logfun_filelog_errors_total', 'I/O errors of the filelog receiver, by operation');
     this.skippedFiles = m.counter('logfun_filelog_skipped_files_total', 'Matched paths not read, by reason (directory, binary, gzip)');
@@ -283,7 +287,7 @@ export class FileLogReceiver implements Receiver {
       }
       await this.deliver();
       const files: ReadProgress['files'] = [];
-      for (const { f } of byAge) files.push({ path: f.path, size: await f.size().catch(() => f.readOffset), offset: f.readOffset, gzip: f.gzip });
+      for (const { f } of byAge) files.push({ path: f.path, size: await f.size().catch(() => f.readOffset), offset: f.readOffset, gzip: f.gzip, ...(f.damage ? { error: f.damage } : {}) });
       return { files, complete };
     } finally {
       this.batchReading = false;
@@ -499,11 +503,15 @@ export class FileLogReceiver implements Receiver {
   /** Reads what the file has (at most MAX_BYTES_PER_FILE_PER_POLL unless final); true when it has more. */
   private async readFile(f: TrackedFile, final: boolean): Promise<boolean> {
     try {
-      const size = await f.size();
+      // A gzip file is read once, whole (its handle is closed by then): a rotation is not appended to.
       if (f.gzip) {
-        if (f.readOffset < size) await this.readGzip(f, size);
+        if (f.readOffset === 0) {
+          const size = await f.size();
+          if (size > 0) await this.readGzip(f, size);
+        }
         return false;
       }
+      const size = await f.size();
       await this.checkContent(f, size);
       const limit = final ? size : f.readOffset + MAX_BYTES_PER_FILE_PER_POLL;
       let read = 0;
@@ -556,7 +564,11 @@ export class FileLogReceiver implements Receiver {
       }
     } catch (e) {
       this.errors.inc({ ...this.labels, op: 'read' });
-      this.warnOnce(`gzip:${f.path}`, 'filelog: cannot decompress file; the lines before the error were read', { path: f.path, error: (e as Error).message });
+      // The bytes after the last newline were cut by the damage, not written as a line by the
+      // program: not emitted (a cut line could pass for a request with wrong figures), but said.
+      f.damage = `${(e as Error).message}; the lines before the damage were read` + (pending.length ? `, the ${pending.length} bytes of the line it cut were not` : '');
+      pending = Buffer.alloc(0);
+      this.warnOnce(`gzip:${f.path}`, 'filelog: cannot decompress file', { path: f.path, error: f.damage });
     } finally {
       input.unpipe(gunzip);
       input.destroy();
@@ -604,7 +616,11 @@ export class FileLogReceiver implements Receiver {
     const commit = b.commits.get(f);
     if (commit !== undefined && commit.generation === f.generation) commit.offset = line.endOffset;
     else b.commits.set(f, { generation: f.generation, offset: line.endOffset });
-    if (line.split) this.splitLines.inc(this.labels);
+    if (line.split) {
+      this.splitLines.inc(this.labels);
+      if (!f.inLongLine) this.longLines.inc(this.labels);
+    }
+    f.inLongLine = line.split;
     if (line.partial) this.partialLines.inc(this.labels);
     const parsed = this.parser(line.text);
     if (parsed === null) {

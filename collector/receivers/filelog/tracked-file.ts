@@ -78,6 +78,10 @@ export class TrackedFile {
   pending: Buffer = EMPTY;
   /** Gzip-compressed: read whole through a decompressor (receiver.readGzip), never by offset. */
   gzip = false;
+  /** The last line emitted was a piece of a line longer than max_line_size (the next piece continues it). */
+  inLongLine = false;
+  /** Why a gzip file could not be decompressed to its end (undefined when it was, or is not gzip). */
+  damage?: string;
   /** No longer matched by the include globs (renamed away or deleted): read to its end, then closed. */
   lost = false;
   /** Consecutive polls in which a lost file yielded nothing. */
