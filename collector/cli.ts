@@ -117,14 +117,19 @@ program
       if (opts.json) process.stdout.write(JSON.stringify(httpStatsErrorJson(e)) + '\n');
       throw e;
     };
-    const recovery = Number(opts.recovery);
+    // Number('abc') is NaN, which the config check would report as "got null": say what was typed.
+    const numberFlag = (flag: string, text: string): number => {
+      const n = Number(text);
+      return text.trim() !== '' && Number.isFinite(n) ? n : fail(new Error(`${flag}: expected a number, got ${JSON.stringify(text)}`));
+    };
+    const recovery = numberFlag('--recovery', opts.recovery);
     if (!(recovery > 0 && recovery <= 1)) fail(new Error(`--recovery: expected a number in (0, 1], got ${opts.recovery}`));
     const result = await runHttpStatsConsole({
       ...defaultHttpStatsConsoleOptions(globs),
       interval: opts.interval,
-      threshold: Number(opts.threshold),
+      threshold: numberFlag('--threshold', opts.threshold),
       window: opts.window,
-      ratio: Number(opts.ratio),
+      ratio: numberFlag('--ratio', opts.ratio),
       recoveryRatio: recovery,
       groupBy: opts.groupBy,
       parser: opts.parser,

@@ -463,7 +463,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
     if (printer) clearInterval(printer);
     // Reads what was written since, emits last lines without a newline, then closes the last intervals;
     // a batch stopped by the user (SIGINT) ends where it stopped.
-    await receiver.shutdown({ finalRead: !(options.once && options.signal?.aborted) });
+    await receiver.shutdown({ finalRead: !(options.once && options.signal?.aborted && !progress?.complete) });
     await processor.flush();
     result.requests = metrics.value('logfun_httpstats_requests_total');
     result.total = totals.toRow();

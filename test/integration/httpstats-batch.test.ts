@@ -169,6 +169,10 @@ describe('logfun httpstats --once: damaged, odd and failing input (red team)', (
     const flag = await runCli(['httpstats', '--once', '--json', '--recovery', '2', path.join(d, 'nope.log')], { timeoutMs: 30_000 });
     expect(flag.code).toBe(1);
     expect(JSON.parse(flag.stdout).error).toMatch(/--recovery/);
+    // A flag that is not a number is named with what was typed (not "got null").
+    const nan = await runCli(['httpstats', '--once', '--json', '--threshold', 'abc', path.join(d, 'nope.log')], { timeoutMs: 30_000 });
+    expect(nan.code).toBe(1);
+    expect(JSON.parse(nan.stdout).error).toBe('--threshold: expected a number, got "abc"');
   }, 60_000);
 
   test('a damaged (truncated) gzip rotation: the lines before the damage count, the line it cut does not, the file is named DAMAGED, exit status 1', async () => {
@@ -232,5 +236,30 @@ describe('logfun httpstats --once: damaged, odd and failing input (red team)', (
     await runHttpStatsConsole({ ...defaultHttpStatsConsoleOptions([file]), once: true, json: true, out: (l) => out.push(l) });
     const report = JSON.parse(out[0]);
     expect([report.summary.requests, report.summary.start, report.summary.end]).toEqual([0, null, null]);
+  });
+});
+
+describe('logfun httpstats --once: a stop that comes as the reading ends', () => {
+  test('SIGINT during the last read of the last file: every line was read, so the run is complete (not INCOMPLETE), the last line without a newline included', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(dir, 'late-stop-')), 'access.log');
+    const log = generateAccessLog(5000, START, 1000, 21);
+    fs.writeFileSync(file, log.lines.join('\n'));
+    const stop = new AbortController();
+    let batches = 0;
+    const out: string[] = [];
+    // The processor reads the clock once per batch it consumes: the stop comes while the second
+    // of five batches is delivered, inside the one read that reads the whole (small) file.
+    const clock = () => {
+      if (++batches === 2) stop.abort();
+      return Date.now();
+    };
+    const result = await runHttpStatsConsole({ ...defaultHttpStatsConsoleOptions([file]), once: true, json: true, signal: stop.signal, clock, out: (l) => out.push(l) });
+    expect(stop.signal.aborted).toBe(true);
+    const report = JSON.parse(out[0]);
+    expect(report.complete).toBe(true);
+    expect(result.batch!.complete).toBe(true);
+    expect(report.lines).toBe(5000);
+    expect(report.partial_lines).toBe(1);
+    expect(report.summary.requests).toBe(independentCount(log.lines).hits);
   });
 });

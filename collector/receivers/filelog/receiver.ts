@@ -282,8 +282,14 @@ export class FileLogReceiver implements Receiver {
       }
       byAge.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.f.path < b.f.path ? -1 : 1));
       for (const { f } of byAge) {
-        while (!signal?.aborted && (await this.readFile(f, false))) await this.deliver();
-        if (signal?.aborted) complete = false;
+        // Incomplete only when the signal stopped a file with more to read: a signal that comes
+        // during a file's last read stops nothing.
+        let more = true;
+        while (more && !signal?.aborted) {
+          more = await this.readFile(f, false);
+          if (more) await this.deliver();
+        }
+        if (more) complete = false;
       }
       await this.deliver();
       const files: ReadProgress['files'] = [];
