@@ -125,6 +125,8 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const MAX_LIVE_ALERTS = 1000;
 const MAX_BATCH_ALERTS = 100_000;
+/** Paths (and sections) a run's total keeps by name, the rarest beyond that summed under "(other)". */
+const MAX_TOTAL_KEYS = 10_000;
 
 export function defaultHttpStatsConsoleOptions(globs: string[]): HttpStatsConsoleOptions {
   return {
@@ -334,7 +336,8 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   }
   const metrics = new Metrics();
   const logger = consoleLogger();
-  const totals = new RowTotals();
+  // The run's total: bounded in paths and sections (see RowTotals), a live run lasting for weeks.
+  const totals = new RowTotals(MAX_TOTAL_KEYS);
   const hourly = new Map<number, number>();
   const dailyClients = new Map<number, DistinctCounter>();
   const alerts: AlertEvent[] = [];
