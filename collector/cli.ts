@@ -141,9 +141,9 @@ program
       signal: stop.signal,
     }).catch(fail);
     // A batch stopped before the end of its files, or with a file it could not read to its end
-    // (damaged gzip), must not look like a complete one. Exit once stdout is flushed: a pipe is
+    // (damaged gzip) or open at all, must not look like a complete one. Exit once stdout is flushed: a pipe is
     // written asynchronously, and a large --json document would be cut.
-    const code = result.batch && (!result.batch.complete || result.batch.damaged.length) ? 1 : 0;
+    const code = result.batch && (!result.batch.complete || result.batch.damaged.length || result.batch.unread.length) ? 1 : 0;
     process.stdout.write('', () => process.exit(code));
   });
 

@@ -97,6 +97,8 @@ export interface BatchReport {
   timesReplaced: number;
   /** Files that could not be read to their end (a damaged gzip file), with why: the run fails (exit status 1). */
   damaged: { path: string; error: string }[];
+  /** Matched files that could not be opened (e.g. EMFILE: more than the open-file limit), with why: not read; the run fails. */
+  unread: { path: string; error: string }[];
 }
 
 export interface HttpStatsConsoleResult {
@@ -247,7 +249,7 @@ function plural(n: number, word: string): string {
 export function formatBatchReport(b: BatchReport): string {
   const gz = b.files.filter((f) => f.gzip).length;
   const head = b.complete
-    ? `read ${plural(b.files.length, 'file')} ${b.damaged.length ? `(${b.damaged.length} DAMAGED: read up to the damage)` : 'to the end'}`
+    ? `read ${plural(b.files.length, 'file')} ${b.damaged.length ? `(${b.damaged.length} DAMAGED: read up to the damage)` : 'to the end'}${b.unread.length ? ` (${b.unread.length} more NOT READ)` : ''}`
     : `INCOMPLETE: stopped at ${formatBytes(b.files.reduce((n, f) => n + Math.min(f.offset, f.size), 0))} of ${formatBytes(b.bytes)}`;
   const lines = [
     `httpstats: ${head}${gz ? ` (${gz} gzip-compressed)` : ''}: ${plural(b.lines, 'line')}, ${formatBytes(b.bytes)}; ` +
@@ -264,6 +266,14 @@ export function formatBatchReport(b: BatchReport): string {
     );
   }
   for (const d of b.damaged) lines.push(`httpstats: DAMAGED: ${d.path}: ${d.error}`);
+  if (b.unread.length) {
+    const why = [...new Set(b.unread.map((u) => u.error))].join(', ');
+    lines.push(
+      `httpstats: NOT READ: ${plural(b.unread.length, 'matched file')} could not be opened (${why})` +
+        (why.includes('EMFILE') ? '; more files than the open-file limit: raise it (ulimit -n) or read fewer at a time' : '') +
+        `: ${b.unread.slice(0, 5).map((u) => u.path).join(', ')}${b.unread.length > 5 ? ', ...' : ''}`,
+    );
+  }
   if (b.lateRequests) {
     lines.push(
       `httpstats: ${plural(b.lateRequests, 'request')} came more than ${BATCH_LATENESS} behind requests already read (files overlapping in time): ` +
@@ -488,6 +498,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
       longLines: counter('logfun_filelog_long_lines_total'),
       timesReplaced: metrics.value('logfun_httpstats_times_replaced_total'),
       damaged: progress.files.filter((f) => f.error).map((f) => ({ path: f.path, error: f.error! })),
+      unread: progress.unopened,
     };
     result.batch = batch;
     if (options.json) {
@@ -503,6 +514,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
           long_lines: batch.longLines,
           times_replaced: batch.timesReplaced,
           damaged_files: batch.damaged.length,
+          unread_files: batch.unread,
           // No request read: no period either (not 1970-01-01).
           summary: { ...rowJson(result.total), ...(totals.rows ? {} : { start: null, end: null }) },
           hourly: [...hourly].sort((a, b) => a[0] - b[0]).map(([h, n]) => ({ hour: new Date(h).toISOString(), requests: n })),

@@ -229,6 +229,19 @@ describe('logfun httpstats --once: damaged, odd and failing input (red team)', (
     expect(all).toContain("1 request had a time more than a day ahead of this computer's clock (or before 1970): counted at the time they were read");
   });
 
+  test('more matched files than the open-file limit: those not opened are named NOT READ (not a complete run), exit status 1', async () => {
+    const d = fs.mkdtempSync(path.join(dir, 'many-'));
+    for (let i = 0; i < 300; i++) fs.writeFileSync(path.join(d, `a${String(i).padStart(3, '0')}.log`), `10.0.0.1 - - [${clfDate(START + i * 1000)}] "GET /x HTTP/1.1" 200 1 "-" "curl/8"\n`);
+    const run = await runCli(['httpstats', '--once', '--json', path.join(d, '*.log')], { timeoutMs: 30_000, openFileLimit: 100 });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.unread_files.length).toBeGreaterThan(0);
+    expect(report.unread_files[0].error).toBe('EMFILE');
+    // Every matched file is either read or named.
+    expect(report.files.length + report.unread_files.length).toBe(300);
+    expect(report.summary.requests).toBe(report.files.length);
+  }, 60_000);
+
   test('--json on an empty file: no period (start and end null, not 1970)', async () => {
     const file = path.join(fs.mkdtempSync(path.join(dir, 'empty-')), 'access.log');
     fs.writeFileSync(file, '');

@@ -81,6 +81,8 @@ export interface ReadProgress {
   files: { path: string; size: number; offset: number; gzip: boolean; error?: string }[];
   /** False when the signal stopped the read before every file's end. */
   complete: boolean;
+  /** Matched paths that could not be opened (e.g. EMFILE: more files than the open-file limit), with why: not read at all. */
+  unopened: { path: string; error: string }[];
 }
 
 /** Files skipped by id (device:inode), so that they are not opened again at every poll. */
@@ -140,6 +142,8 @@ export class FileLogReceiver implements Receiver {
   private batchReading = false;
   /** Files not read (directory, binary, gzip) by device:inode -> reason. */
   private readonly skipped = new Map<string, string>();
+  /** Matched paths that could not be opened, and why (until they are). */
+  private readonly unopened = new Map<string, string>();
   /** Ends a backoff sleep early (shutdown re-evaluates the drain deadline). */
   private wake: (() => void) | undefined;
 
@@ -294,7 +298,8 @@ export class FileLogReceiver implements Receiver {
       await this.deliver();
       const files: ReadProgress['files'] = [];
       for (const { f } of byAge) files.push({ path: f.path, size: await f.size().catch(() => f.readOffset), offset: f.readOffset, gzip: f.gzip, ...(f.damage ? { error: f.damage } : {}) });
-      return { files, complete };
+      const unopened = [...this.unopened].map(([path, error]) => ({ path, error }));
+      return { files, complete, unopened };
     } finally {
       this.batchReading = false;
       this.schedule(this.cfg.pollIntervalMs);
@@ -409,6 +414,7 @@ export class FileLogReceiver implements Receiver {
       handle = await fs.promises.open(filePath, 'r');
     } catch (e) {
       this.errors.inc({ ...this.labels, op: 'open' });
+      this.cannotOpen(filePath, e as Error);
       this.warnOnce(`open:${filePath}`, 'filelog: cannot open file', { path: filePath, error: (e as Error).message });
       return;
     }
@@ -455,10 +461,12 @@ export class FileLogReceiver implements Receiver {
       const tracked = new TrackedFile(filePath, handle, ino, head, offset);
       tracked.gzip = gzip;
       this.files.set(id, tracked);
+      this.unopened.delete(filePath);
       this.markDirty();
     } catch (e) {
       await handle.close().catch(() => undefined);
       this.errors.inc({ ...this.labels, op: 'open' });
+      this.cannotOpen(filePath, e as Error);
       this.warnOnce(`open:${filePath}`, 'filelog: cannot read file', { path: filePath, error: (e as Error).message });
     }
   }
@@ -484,6 +492,11 @@ export class FileLogReceiver implements Receiver {
       }
     }
     return undefined;
+  }
+
+  private cannotOpen(filePath: string, e: Error): void {
+    if (this.unopened.size >= MAX_SKIPPED) this.unopened.clear();
+    this.unopened.set(filePath, (e as NodeJS.ErrnoException).code ?? e.message);
   }
 
   private skip(id: string, filePath: string, reason: 'directory' | 'binary' | 'gzip'): void {
