@@ -352,7 +352,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   const dailyClients = new Map<number, DistinctCounter>();
   const alerts: AlertEvent[] = [];
   // The intervals closed since the last summary, summed as they close (not kept: a replay closes many per second).
-  let sincePrint = new RowTotals();
+  let sincePrint = new RowTotals(MAX_TOTAL_KEYS);
 
   const cfg = createDefaultHttpStatsConfig();
   cfg.interval = options.interval;
@@ -435,7 +435,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
 
   const printSummary = () => {
     const period = sincePrint;
-    sincePrint = new RowTotals();
+    sincePrint = new RowTotals(MAX_TOTAL_KEYS);
     const malformed = notRequests() - malformedSeen;
     malformedSeen += malformed;
     if (options.json) {
