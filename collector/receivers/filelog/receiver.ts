@@ -64,7 +64,7 @@ import { resolveFileLogConfig, type AttributeValueConfig, type FileLogReceiverCo
 import { compileExcludes, expandGlob } from './glob';
 import { createLineParser } from './parsers';
 import type { LineParser } from './parsers/types';
-import { splitLines, TrackedFile, type FileLine } from './tracked-file';
+import { PREVIOUS_CONTENT_MS, splitLines, TrackedFile, type FileLine } from './tracked-file';
 
 export const READ_CHUNK_BYTES = 256 * 1024;
 /** Per file and poll, so one busy file cannot starve the others. */
@@ -483,7 +483,7 @@ export class FileLogReceiver implements Receiver {
     for (const f of this.files.values()) {
       if (f === except || f.gzip) continue;
       const before = f.previousContent;
-      if (before && startsWith(head, before.fingerprint)) {
+      if (before && Date.now() - before.atMs < PREVIOUS_CONTENT_MS && startsWith(head, before.fingerprint)) {
         return { take: () => ((f.previousContent = undefined), before.emittedOffset) };
       }
       if (f.fingerprint.length === 0 || !startsWith(head, f.fingerprint)) continue;

@@ -19,6 +19,8 @@ import * as path from 'path';
 import type { FileCheckpoint } from './checkpoint-store';
 
 const EMPTY = Buffer.alloc(0);
+/** How long a truncated file's previous content may be claimed by a copy of it (see previousContent). */
+export const PREVIOUS_CONTENT_MS = 60_000;
 const NEWLINE = 10;
 const CARRIAGE_RETURN = 13;
 
@@ -178,13 +180,15 @@ export class TrackedFile {
   /**
    * The content this file held before it was last replaced (truncated): its fingerprint and how far
    * it was emitted, so that a copy of it (copytruncate) found after the truncation is read from
-   * there, not again from its start. Cleared when a copy claims it or the content is replaced again.
+   * there, not again from its start. Cleared when a copy claims it or the content is replaced again;
+   * ignored after PREVIOUS_CONTENT_MS (a copy is made before the truncation, so it is found at once:
+   * a file appearing much later that starts alike is not taken for one).
    */
-  previousContent?: { fingerprint: Buffer; emittedOffset: number };
+  previousContent?: { fingerprint: Buffer; emittedOffset: number; atMs: number };
 
   /** Starts over at offset 0 of replaced content whose head is `head`. */
   reset(head: Buffer): void {
-    this.previousContent = this.fingerprint.length ? { fingerprint: this.fingerprint, emittedOffset: this.emittedOffset } : undefined;
+    this.previousContent = this.fingerprint.length ? { fingerprint: this.fingerprint, emittedOffset: this.emittedOffset, atMs: Date.now() } : undefined;
     this.generation++;
     this.fingerprint = head;
     this.readOffset = 0;
