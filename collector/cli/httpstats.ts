@@ -95,6 +95,8 @@ export interface BatchReport {
   longLines: number;
   /** Requests whose time was refused (more than a day ahead of the clock, or before 1970): counted at the time they were read. */
   timesReplaced: number;
+  /** NUL bytes skipped at line starts (the hole a writer without O_APPEND leaves in a truncated file). */
+  nulBytes: number;
   /** Files that could not be read to their end (a damaged gzip file), with why: the run fails (exit status 1). */
   damaged: { path: string; error: string }[];
   /** Matched files that could not be opened (e.g. EMFILE: more than the open-file limit), with why: not read; the run fails. */
@@ -264,6 +266,9 @@ export function formatBatchReport(b: BatchReport): string {
       `httpstats: ${plural(b.timesReplaced, 'request')} had a time more than a day ahead of this computer's clock (or before 1970): ` +
         'counted at the time they were read, not at their own',
     );
+  }
+  if (b.nulBytes) {
+    lines.push(`httpstats: ${plural(b.nulBytes, 'NUL byte')} skipped at line starts (a hole left by a writer without O_APPEND when its log was truncated?)`);
   }
   for (const d of b.damaged) lines.push(`httpstats: DAMAGED: ${d.path}: ${d.error}`);
   if (b.unread.length) {
@@ -499,6 +504,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
       timesReplaced: metrics.value('logfun_httpstats_times_replaced_total'),
       damaged: progress.files.filter((f) => f.error).map((f) => ({ path: f.path, error: f.error! })),
       unread: progress.unopened,
+      nulBytes: counter('logfun_filelog_nul_bytes_skipped_total'),
     };
     result.batch = batch;
     if (options.json) {
@@ -514,6 +520,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
           long_lines: batch.longLines,
           times_replaced: batch.timesReplaced,
           damaged_files: batch.damaged.length,
+          nul_bytes_skipped: batch.nulBytes,
           unread_files: batch.unread,
           // No request read: no period either (not 1970-01-01).
           summary: { ...rowJson(result.total), ...(totals.rows ? {} : { start: null, end: null }) },

@@ -185,6 +185,25 @@ describe('filelog receiver: rotation', () => {
     expectExactlyOnce(bodies(rx.consumer), [...long('a-', 1, 40), ...long('b-', 1, 40), ...long('c-', 1, 10)]);
   });
 
+  test('copytruncate under a writer without O_APPEND: the hole of NUL bytes it leaves is skipped (and counted), the lines after it are read whole', async () => {
+    const file = path.join(dir, 'app.log');
+    const writer = fs.openSync(file, 'w'); // not 'a': the writer keeps its own position
+    let position = 0;
+    const write = (t: string) => (position += fs.writeSync(writer, t, position));
+    write(text(lines('before-', 1, 20)));
+    const rx = await startFilelog({ include: [file] });
+    await rx.consumer.waitForRecords(20);
+    fs.truncateSync(file, 0);
+    await sleep(100);
+    const hole = position;
+    write(text(lines('after-', 1, 5)));
+    fs.closeSync(writer);
+    await rx.consumer.waitForRecords(25);
+    await sleep(100);
+    expectExactlyOnce(bodies(rx.consumer), [...lines('before-', 1, 20), ...lines('after-', 1, 5)]);
+    expect(rx.metrics.value('logfun_filelog_nul_bytes_skipped_total', { receiver: rx.id })).toBe(hole);
+  });
+
   test('copytruncate detected by the fingerprint when the new content is already longer than the old position', async () => {
     const file = path.join(dir, 'app.log');
     fs.writeFileSync(file, text(['x-1', 'x-2']));

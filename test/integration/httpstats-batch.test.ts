@@ -242,6 +242,17 @@ describe('logfun httpstats --once: damaged, odd and failing input (red team)', (
     expect(report.summary.requests).toBe(report.files.length);
   }, 60_000);
 
+  test('a log that starts with a hole of NUL bytes (truncated under a writer without O_APPEND) is a text log: every request counted, the NUL bytes said', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(dir, 'hole-')), 'access.log');
+    const log = generateAccessLog(200, START, 1000, 31);
+    fs.writeFileSync(file, Buffer.concat([Buffer.alloc(20_000), Buffer.from(log.lines.join('\n') + '\n')]));
+    const out: string[] = [];
+    await runHttpStatsConsole({ ...defaultHttpStatsConsoleOptions([file]), once: true, json: true, out: (l) => out.push(l) });
+    const report = JSON.parse(out[0]);
+    expect([report.lines, report.malformed_lines, report.nul_bytes_skipped]).toEqual([200, 0, 20_000]);
+    expect(report.summary.requests).toBe(independentCount(log.lines).hits);
+  });
+
   test('--json on an empty file: no period (start and end null, not 1970)', async () => {
     const file = path.join(fs.mkdtempSync(path.join(dir, 'empty-')), 'access.log');
     fs.writeFileSync(file, '');

@@ -49,6 +49,7 @@
  *   logfun_filelog_partial_lines_total                 lines emitted without their newline
  *   logfun_filelog_split_lines_total                   pieces of lines over max_line_size (all but each one's last)
  *   logfun_filelog_long_lines_total                    lines over max_line_size
+ *   logfun_filelog_nul_bytes_skipped_total             NUL bytes at line starts (a truncated file's hole)
  *   logfun_filelog_header_lines_total                  CSV header lines (not records)
  *   logfun_filelog_errors_total{op}                    open | read | glob | checkpoint | poll
  */
@@ -64,7 +65,7 @@ import { resolveFileLogConfig, type AttributeValueConfig, type FileLogReceiverCo
 import { compileExcludes, expandGlob } from './glob';
 import { createLineParser } from './parsers';
 import type { LineParser } from './parsers/types';
-import { PREVIOUS_CONTENT_MS, splitLines, TrackedFile, type FileLine } from './tracked-file';
+import { isBinaryHead, PREVIOUS_CONTENT_MS, splitLines, TrackedFile, type FileLine } from './tracked-file';
 
 export const READ_CHUNK_BYTES = 256 * 1024;
 /** Per file and poll, so one busy file cannot starve the others. */
@@ -162,6 +163,7 @@ export class FileLogReceiver implements Receiver {
   private readonly rotations: Counter;
   private readonly splitLines: Counter;
   private readonly longLines: Counter;
+  private readonly nulBytes: Counter;
   private readonly headerLines: Counter;
   private readonly errors: Counter;
   private readonly skippedFiles: Counter;
@@ -191,6 +193,7 @@ export class FileLogReceiver implements Receiver {
     this.openFiles = m.gauge('logfun_filelog_open_files', 'Files the filelog receiver has open');
     this.rotations = m.counter('logfun_filelog_rotations_total', 'Files renamed away/deleted (kind=moved) or truncated/replaced (kind=truncated)');
     this.splitLines = m.counter('logfun_filelog_split_lines_total', 'Pieces of lines longer than max_line_size emitted as separate records');
+    this.nulBytes = m.counter('logfun_filelog_nul_bytes_skipped_total', 'NUL bytes skipped at line starts (the hole a writer without O_APPEND leaves in a truncated file)');
     this.longLines = m.counter('logfun_filelog_long_lines_total', 'Lines longer than max_line_size (each emitted as several records, split_lines_total pieces in all but their last)');
     this.headerLines = m.counter('logfun_filelog_header_lines_total', 'Header lines skipped (CSV header), not records');
     this.errors = m.counter('logfun_filelog_errors_total', 'I/O errors of the filelog receiver, by operation');
@@ -433,7 +436,7 @@ export class FileLogReceiver implements Receiver {
       const head = headBuf.subarray(0, bytesRead);
       let offset: number;
       const gzip = isGzip(head);
-      if (!gzip && head.includes(0)) {
+      if (!gzip && isBinaryHead(head)) {
         await handle.close();
         this.skip(id, filePath, 'binary');
         return;
@@ -494,6 +497,16 @@ export class FileLogReceiver implements Receiver {
     return undefined;
   }
 
+  private countNulBytes(f: TrackedFile): void {
+    if (f.skippedNulBytes === 0) return;
+    this.nulBytes.inc(this.labels, f.skippedNulBytes);
+    this.warnOnce(`nul:${f.path}`, 'filelog: skipped NUL bytes at the start of a line (a hole left by a writer without O_APPEND when its file was truncated?)', {
+      path: f.path,
+      bytes: f.skippedNulBytes,
+    });
+    f.skippedNulBytes = 0;
+  }
+
   private cannotOpen(filePath: string, e: Error): void {
     if (this.unopened.size >= MAX_SKIPPED) this.unopened.clear();
     this.unopened.set(filePath, (e as NodeJS.ErrnoException).code ?? e.message);
@@ -545,6 +558,7 @@ export class FileLogReceiver implements Receiver {
           if (this.batch.records >= this.cfg.maxBatchSize) await this.deliver();
         }
       }
+      this.countNulBytes(f);
       if (f.lost) f.idlePolls = read === 0 ? f.idlePolls + 1 : 0;
       // Only the file's last read emits a line without its newline; a pause never does.
       const lastRead = final || (f.lost && f.idlePolls >= this.lostIdlePolls);
@@ -572,7 +586,7 @@ export class FileLogReceiver implements Receiver {
       for await (const chunk of gunzip as AsyncIterable<Buffer>) {
         const data = pending.length ? Buffer.concat([pending, chunk]) : chunk;
         const lines: FileLine[] = [];
-        const rest = splitLines(data, 0, this.cfg.maxLineSize, lines);
+        const rest = splitLines(data, 0, this.cfg.maxLineSize, lines, f);
         pending = Buffer.from(data.subarray(rest));
         this.observedTimeUnixNano = BigInt(Date.now()) * 1_000_000n;
         for (const line of lines) {
@@ -592,6 +606,7 @@ export class FileLogReceiver implements Receiver {
       input.unpipe(gunzip);
       input.destroy();
     }
+    this.countNulBytes(f);
     if (pending.length) this.addLine(f, { text: pending.toString('utf8'), endOffset: f.ackedOffset, split: false, partial: true });
     f.readOffset = size;
     f.emittedOffset = size;

@@ -35,12 +35,30 @@ export interface FileLine {
 }
 
 /**
+ * Whether a file's first bytes are binary: NUL bytes after its text begins. A run of NUL bytes at
+ * the head is not: that is the hole a writer without O_APPEND leaves when its log is truncated
+ * under it (copytruncate), the lines after it are text (and splitLines drops the NULs).
+ */
+export function isBinaryHead(head: Buffer): boolean {
+  let text = 0;
+  while (text < head.length && head[text] === 0) text++;
+  return head.indexOf(0, text) >= 0;
+}
+
+/**
  * Appends the complete lines of `data` (whose first byte is at file offset `dataOffset`) to `lines`,
  * over-long ones cut into max_line_size pieces, and returns where the unterminated rest starts.
+ * NUL bytes at the start of a line (a hole left in a truncated file, see isBinaryHead) are not part
+ * of it: they are skipped and counted in `nul.skippedNulBytes`.
  */
-export function splitLines(data: Buffer, dataOffset: number, maxLineSize: number, lines: FileLine[]): number {
+export function splitLines(data: Buffer, dataOffset: number, maxLineSize: number, lines: FileLine[], nul: { skippedNulBytes: number } = { skippedNulBytes: 0 }): number {
   let start = 0;
   for (;;) {
+    if (data[start] === 0) {
+      const from = start;
+      while (start < data.length && data[start] === 0) start++;
+      nul.skippedNulBytes += start - from;
+    }
     const nl = data.indexOf(NEWLINE, start);
     if (nl < 0) break;
     while (nl - start > maxLineSize) {
@@ -82,6 +100,8 @@ export class TrackedFile {
   gzip = false;
   /** The last line emitted was a piece of a line longer than max_line_size (the next piece continues it). */
   inLongLine = false;
+  /** NUL bytes skipped at line starts since the receiver last counted them (see splitLines). */
+  skippedNulBytes = 0;
   /** Why a gzip file could not be decompressed to its end (undefined when it was, or is not gzip). */
   damage?: string;
   /** No longer matched by the include globs (renamed away or deleted): read to its end, then closed. */
@@ -147,7 +167,7 @@ export class TrackedFile {
       dataOffset = 3;
     }
     const lines: FileLine[] = [];
-    const start = splitLines(data, dataOffset, maxLineSize, lines);
+    const start = splitLines(data, dataOffset, maxLineSize, lines, this);
     // Copy: `data` may live in the shared scratch buffer.
     const rest = data.length - start;
     this.pending = rest === 0 ? EMPTY : Buffer.from(data.subarray(start));
