@@ -10,7 +10,7 @@ import { runDemo } from './cli/demo';
 import { untilSignal } from './cli/signals';
 import { decodeBoundOptions, runDecode, type DecodeFormat } from './cli/decode';
 import { DEFAULT_DECODE_BOUNDS, type DecodeBounds } from '../protocol/file-format/bounds';
-import { defaultHttpStatsConsoleOptions, runHttpStatsConsole } from './cli/httpstats';
+import { defaultHttpStatsConsoleOptions, httpStatsErrorJson, runHttpStatsConsole } from './cli/httpstats';
 import { registerControlCommand } from './cli/control';
 import { registerTailCommand } from './cli/tail';
 import { ADMIN_OPTION_HELP, TOKEN_FILE_OPTION_HELP } from './cli/admin-token';
@@ -112,14 +112,24 @@ program
   .action(async (globs: string[], opts: { interval: string; threshold: string; window: string; ratio: string; recovery: string; groupBy: 'all' | 'service' | 'service_host'; parser: 'auto' | 'clf' | 'combined' | 'csv' | 'json'; fromBeginning?: boolean; once?: boolean; json?: boolean; service?: string; webhook?: string }) => {
     const stop = new AbortController();
     void untilSignal().then(() => stop.abort());
-    const recovery = Number(opts.recovery);
-    if (!(recovery > 0 && recovery <= 1)) throw new Error(`--recovery: expected a number in (0, 1], got ${opts.recovery}`);
+    // --json: stdout is for a program, so an error is a JSON document there too (and said on stderr).
+    const fail = (e: unknown): never => {
+      if (opts.json) process.stdout.write(JSON.stringify(httpStatsErrorJson(e)) + '\n');
+      throw e;
+    };
+    // Number('abc') is NaN, which the config check would report as "got null": say what was typed.
+    const numberFlag = (flag: string, text: string): number => {
+      const n = Number(text);
+      return text.trim() !== '' && Number.isFinite(n) ? n : fail(new Error(`${flag}: expected a number, got ${JSON.stringify(text)}`));
+    };
+    const recovery = numberFlag('--recovery', opts.recovery);
+    if (!(recovery > 0 && recovery <= 1)) fail(new Error(`--recovery: expected a number in (0, 1], got ${opts.recovery}`));
     const result = await runHttpStatsConsole({
       ...defaultHttpStatsConsoleOptions(globs),
       interval: opts.interval,
-      threshold: Number(opts.threshold),
+      threshold: numberFlag('--threshold', opts.threshold),
       window: opts.window,
-      ratio: Number(opts.ratio),
+      ratio: numberFlag('--ratio', opts.ratio),
       recoveryRatio: recovery,
       groupBy: opts.groupBy,
       parser: opts.parser,
@@ -129,10 +139,11 @@ program
       service: opts.service,
       webhook: opts.webhook,
       signal: stop.signal,
-    });
-    // A batch stopped before the end of its files must not look like a complete one. Exit once
-    // stdout is flushed: a pipe is written asynchronously, and a large --json document would be cut.
-    const code = result.batch && !result.batch.complete ? 1 : 0;
+    }).catch(fail);
+    // A batch stopped before the end of its files, or with a file it could not read to its end
+    // (damaged gzip) or open at all, must not look like a complete one. Exit once stdout is flushed: a pipe is
+    // written asynchronously, and a large --json document would be cut.
+    const code = result.batch && (!result.batch.complete || result.batch.damaged.length || result.batch.unread.length) ? 1 : 0;
     process.stdout.write('', () => process.exit(code));
   });
 

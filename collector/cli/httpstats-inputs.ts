@@ -8,8 +8,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { expandGlob } from '../receivers/filelog/glob';
+import { isBinaryHead } from '../receivers/filelog/tracked-file';
 
-/** Bytes looked at for NUL bytes (what `grep` and `file` do to tell binary from text). */
+/** Bytes looked at for NUL bytes after the text begins (what `grep` and `file` do to tell binary from text; see isBinaryHead). */
 const HEAD_BYTES = 4096;
 
 export interface InputCheck {
@@ -53,7 +54,7 @@ export async function checkBatchInputs(patterns: readonly string[], cwd = proces
         continue;
       }
       const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-      if (!gzip && bytes.includes(0)) {
+      if (!gzip && isBinaryHead(bytes)) {
         problems.push(`${file}: is a binary file (NUL bytes), not a text access log`);
         continue;
       }

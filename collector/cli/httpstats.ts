@@ -91,6 +91,16 @@ export interface BatchReport {
   partialLines: number;
   /** Requests read after their interval had closed (files overlapping in time): in the totals, not in alerts. */
   lateRequests: number;
+  /** Lines longer than the receiver's max_line_size (1 MiB): each counted once, as its first piece reads. */
+  longLines: number;
+  /** Requests whose time was refused (more than a day ahead of the clock, or before 1970): counted at the time they were read. */
+  timesReplaced: number;
+  /** NUL bytes skipped at line starts (the hole a writer without O_APPEND leaves in a truncated file). */
+  nulBytes: number;
+  /** Files that could not be read to their end (a damaged gzip file), with why: the run fails (exit status 1). */
+  damaged: { path: string; error: string }[];
+  /** Matched files that could not be opened (e.g. EMFILE: more than the open-file limit), with why: not read; the run fails. */
+  unread: { path: string; error: string }[];
 }
 
 export interface HttpStatsConsoleResult {
@@ -119,6 +129,8 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const MAX_LIVE_ALERTS = 1000;
 const MAX_BATCH_ALERTS = 100_000;
+/** Paths (and sections) a run's total keeps by name, the rarest beyond that summed under "(other)". */
+const MAX_TOTAL_KEYS = 10_000;
 
 export function defaultHttpStatsConsoleOptions(globs: string[]): HttpStatsConsoleOptions {
   return {
@@ -219,7 +231,17 @@ function consoleLogger(): DiagLogger {
 }
 
 /** Thrown when --once is given input it cannot read: the CLI prints it and exits non-zero. */
-export class HttpStatsInputError extends Error {}
+export class HttpStatsInputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`httpstats: cannot read the input:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** The --json document of a run that failed: `error` always, `problems` (one per input) for unreadable input. */
+export function httpStatsErrorJson(e: unknown): Record<string, unknown> {
+  const message = e instanceof Error ? e.message : String(e);
+  return e instanceof HttpStatsInputError ? { error: message, problems: e.problems } : { error: message };
+}
 
 function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
@@ -229,13 +251,34 @@ function plural(n: number, word: string): string {
 export function formatBatchReport(b: BatchReport): string {
   const gz = b.files.filter((f) => f.gzip).length;
   const head = b.complete
-    ? `read ${plural(b.files.length, 'file')} to the end`
+    ? `read ${plural(b.files.length, 'file')} ${b.damaged.length ? `(${b.damaged.length} DAMAGED: read up to the damage)` : 'to the end'}${b.unread.length ? ` (${b.unread.length} more NOT READ)` : ''}`
     : `INCOMPLETE: stopped at ${formatBytes(b.files.reduce((n, f) => n + Math.min(f.offset, f.size), 0))} of ${formatBytes(b.bytes)}`;
   const lines = [
     `httpstats: ${head}${gz ? ` (${gz} gzip-compressed)` : ''}: ${plural(b.lines, 'line')}, ${formatBytes(b.bytes)}; ` +
       `${plural(b.malformed, 'malformed line')} (not in the log format, not counted as requests)` +
       (b.partialLines ? `; ${plural(b.partialLines, 'last line')} without a newline read as is` : ''),
   ];
+  if (b.longLines) {
+    lines.push(`httpstats: ${plural(b.longLines, 'line')} longer than 1 MiB, each counted once (as malformed unless its first MiB is a request)`);
+  }
+  if (b.timesReplaced) {
+    lines.push(
+      `httpstats: ${plural(b.timesReplaced, 'request')} had a time more than a day ahead of this computer's clock (or before 1970): ` +
+        'counted at the time they were read, not at their own',
+    );
+  }
+  if (b.nulBytes) {
+    lines.push(`httpstats: ${plural(b.nulBytes, 'NUL byte')} skipped at line starts (a hole left by a writer without O_APPEND when its log was truncated?)`);
+  }
+  for (const d of b.damaged) lines.push(`httpstats: DAMAGED: ${d.path}: ${d.error}`);
+  if (b.unread.length) {
+    const why = [...new Set(b.unread.map((u) => u.error))].join(', ');
+    lines.push(
+      `httpstats: NOT READ: ${plural(b.unread.length, 'matched file')} could not be opened (${why})` +
+        (why.includes('EMFILE') ? '; more files than the open-file limit: raise it (ulimit -n) or read fewer at a time' : '') +
+        `: ${b.unread.slice(0, 5).map((u) => u.path).join(', ')}${b.unread.length > 5 ? ', ...' : ''}`,
+    );
+  }
   if (b.lateRequests) {
     lines.push(
       `httpstats: ${plural(b.lateRequests, 'request')} came more than ${BATCH_LATENESS} behind requests already read (files overlapping in time): ` +
@@ -304,16 +347,17 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   const note = options.note ?? ((line: string) => process.stderr.write(line + '\n'));
   if (options.once) {
     const check = await checkBatchInputs(options.globs);
-    if (check.problems.length) throw new HttpStatsInputError(`httpstats: cannot read the input:\n  ${check.problems.join('\n  ')}`);
+    if (check.problems.length) throw new HttpStatsInputError(check.problems);
   }
   const metrics = new Metrics();
   const logger = consoleLogger();
-  const totals = new RowTotals();
+  // The run's total: bounded in paths and sections (see RowTotals), a live run lasting for weeks.
+  const totals = new RowTotals(MAX_TOTAL_KEYS);
   const hourly = new Map<number, number>();
   const dailyClients = new Map<number, DistinctCounter>();
   const alerts: AlertEvent[] = [];
   // The intervals closed since the last summary, summed as they close (not kept: a replay closes many per second).
-  let sincePrint = new RowTotals();
+  let sincePrint = new RowTotals(MAX_TOTAL_KEYS);
 
   const cfg = createDefaultHttpStatsConfig();
   cfg.interval = options.interval;
@@ -389,12 +433,14 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   const host: Host = { metrics, logger, components: new Map(), templates: new TemplateDictionary() };
   const counter = (name: string) => metrics.value(name, { receiver: 'filelog' });
   // Malformed: records the processor did not count as requests (not an access-log line, no HTTP attributes).
-  const notRequests = () => metrics.value('logfun_httpstats_records_skipped_total');
+  // A line longer than max_line_size reaches the processor as several records: all but its last
+  // (split pieces) are not lines of their own, and are taken off the line and malformed counts.
+  const notRequests = () => Math.max(0, metrics.value('logfun_httpstats_records_skipped_total') - counter('logfun_filelog_split_lines_total'));
   let malformedSeen = 0;
 
   const printSummary = () => {
     const period = sincePrint;
-    sincePrint = new RowTotals();
+    sincePrint = new RowTotals(MAX_TOTAL_KEYS);
     const malformed = notRequests() - malformedSeen;
     malformedSeen += malformed;
     if (options.json) {
@@ -435,7 +481,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
     if (printer) clearInterval(printer);
     // Reads what was written since, emits last lines without a newline, then closes the last intervals;
     // a batch stopped by the user (SIGINT) ends where it stopped.
-    await receiver.shutdown({ finalRead: !(options.once && options.signal?.aborted) });
+    await receiver.shutdown({ finalRead: !(options.once && options.signal?.aborted && !progress?.complete) });
     await processor.flush();
     result.requests = metrics.value('logfun_httpstats_requests_total');
     result.total = totals.toRow();
@@ -449,24 +495,35 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
     const batch: BatchReport = {
       complete: progress.complete,
       files: progress.files,
-      lines: counter('logfun_receiver_accepted_records_total'),
+      lines: counter('logfun_receiver_accepted_records_total') - counter('logfun_filelog_split_lines_total'),
       bytes: progress.files.reduce((n, f) => n + f.size, 0),
       malformed,
       partialLines: counter('logfun_filelog_partial_lines_total'),
       lateRequests: metrics.value('logfun_httpstats_late_requests_total', { processor: 'httpstats' }),
+      longLines: counter('logfun_filelog_long_lines_total'),
+      timesReplaced: metrics.value('logfun_httpstats_times_replaced_total'),
+      damaged: progress.files.filter((f) => f.error).map((f) => ({ path: f.path, error: f.error! })),
+      unread: progress.unopened,
+      nulBytes: counter('logfun_filelog_nul_bytes_skipped_total'),
     };
     result.batch = batch;
     if (options.json) {
       out(
         JSON.stringify({
           complete: batch.complete,
-          files: batch.files.map((f) => ({ path: f.path, bytes: f.size, read: Math.min(f.offset, f.size), gzip: f.gzip })),
+          files: batch.files.map((f) => ({ path: f.path, bytes: f.size, read: Math.min(f.offset, f.size), gzip: f.gzip, ...(f.error ? { error: f.error } : {}) })),
           lines: batch.lines,
           bytes: batch.bytes,
           malformed_lines: batch.malformed,
           partial_lines: batch.partialLines,
           late_requests: batch.lateRequests,
-          summary: rowJson(result.total),
+          long_lines: batch.longLines,
+          times_replaced: batch.timesReplaced,
+          damaged_files: batch.damaged.length,
+          nul_bytes_skipped: batch.nulBytes,
+          unread_files: batch.unread,
+          // No request read: no period either (not 1970-01-01).
+          summary: { ...rowJson(result.total), ...(totals.rows ? {} : { start: null, end: null }) },
           hourly: [...hourly].sort((a, b) => a[0] - b[0]).map(([h, n]) => ({ hour: new Date(h).toISOString(), requests: n })),
           daily_distinct_clients: [...dailyClients].sort((a, b) => a[0] - b[0]).map(([d, c]) => ({ day: new Date(d).toISOString().slice(0, 10), distinct_clients: c.count() })),
           alerts_total: result.alertsTotal,

@@ -457,13 +457,33 @@ function sortedCounts(m: Map<string, number>): KeyCount[] {
 }
 
 /**
- * A running sum of rows (every list merged by key, nothing truncated): the figures of several
- * intervals, keys or collectors together, kept as counts per key rather than as the rows
- * themselves, so a long run holds one total however many intervals it closed. The result's time
- * is the earliest row's start and its interval spans to the end of the latest row; service/host
- * are kept when all rows agree, else '*'.
+ * Keeps at most about `max` keys of `counts`: past twice that, the keys with the fewest hits
+ * beyond the `max` most frequent are folded into OTHER_KEY (hits still add up to the total).
+ */
+function foldRareKeys(counts: Map<string, number>, max: number): void {
+  if (counts.size <= 2 * max) return;
+  const ranked = sortedCounts(counts).filter((k) => k.key !== OTHER_KEY);
+  let other = counts.get(OTHER_KEY) ?? 0;
+  for (let i = max; i < ranked.length; i++) {
+    other += ranked[i].hits;
+    counts.delete(ranked[i].key);
+  }
+  counts.set(OTHER_KEY, other);
+}
+
+/**
+ * A running sum of rows (every list merged by key): the figures of several intervals, keys or
+ * collectors together, kept as counts per key rather than as the rows themselves, so a long run
+ * holds one total however many intervals it closed. Nothing is truncated unless `maxKeys` is
+ * given: then at most about 2 x maxKeys paths and sections are held (each row brings up to
+ * top_paths new ones, so a long run of distinct paths — a scanner — would otherwise grow
+ * without bound), the least frequent folded into OTHER_KEY; the most frequent are then exact
+ * unless one was folded while still rare. The result's time is the earliest row's start and its
+ * interval spans to the end of the latest row; service/host are kept when all rows agree, else '*'.
  */
 export class RowTotals {
+  constructor(private readonly maxKeys = Infinity) {}
+
   private readonly codes = new Map<string, number>();
   private readonly sections = new Map<string, number>();
   private readonly paths = new Map<string, number>();
@@ -492,6 +512,10 @@ export class RowTotals {
     addKeyCounts(this.codes, r.statusCodes);
     addKeyCounts(this.sections, r.sections);
     addKeyCounts(this.paths, r.paths);
+    if (this.maxKeys !== Infinity) {
+      foldRareKeys(this.paths, this.maxKeys);
+      foldRareKeys(this.sections, this.maxKeys);
+    }
     addKeyCounts(this.browsers, r.browsers);
     addKeyCounts(this.os, r.os);
     this.services.set(r.service || '-', (this.services.get(r.service || '-') ?? 0) + r.hits);

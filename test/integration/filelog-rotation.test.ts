@@ -164,6 +164,46 @@ describe('filelog receiver: rotation', () => {
     expectExactlyOnce(bodies(rx.consumer), [...long('a-', 1, 50), ...long('b-', 1, 25)]);
   });
 
+  test('copytruncate over the previous copy (cp access.log access.log.1 rewrites the same file): the rewritten copy is recognised too', async () => {
+    const file = path.join(dir, 'access.log');
+    const long = (prefix: string, from: number, to: number) => lines(prefix, from, to).map((l) => `${l} ${'r'.repeat(40)}`);
+    fs.writeFileSync(file, text(long('a-', 1, 40)));
+    const rx = await startFilelog({ include: [path.join(dir, 'access.log*')], start_at: 'beginning' });
+    await rx.consumer.waitForRecords(40);
+    fs.copyFileSync(file, file + '.1');
+    fs.truncateSync(file, 0);
+    fs.appendFileSync(file, text(long('b-', 1, 40)));
+    await rx.consumer.waitForRecords(80);
+    await sleep(200);
+    // Second rotation: the copy is written over the previous one (same inode, new content).
+    fs.copyFileSync(file, file + '.1');
+    fs.truncateSync(file, 0);
+    fs.appendFileSync(file, text(long('c-', 1, 10)));
+    await rx.consumer.waitForRecords(90);
+    await sleep(300);
+    await rx.stop();
+    expectExactlyOnce(bodies(rx.consumer), [...long('a-', 1, 40), ...long('b-', 1, 40), ...long('c-', 1, 10)]);
+  });
+
+  test('copytruncate under a writer without O_APPEND: the hole of NUL bytes it leaves is skipped (and counted), the lines after it are read whole', async () => {
+    const file = path.join(dir, 'app.log');
+    const writer = fs.openSync(file, 'w'); // not 'a': the writer keeps its own position
+    let position = 0;
+    const write = (t: string) => (position += fs.writeSync(writer, t, position));
+    write(text(lines('before-', 1, 20)));
+    const rx = await startFilelog({ include: [file] });
+    await rx.consumer.waitForRecords(20);
+    fs.truncateSync(file, 0);
+    await sleep(100);
+    const hole = position;
+    write(text(lines('after-', 1, 5)));
+    fs.closeSync(writer);
+    await rx.consumer.waitForRecords(25);
+    await sleep(100);
+    expectExactlyOnce(bodies(rx.consumer), [...lines('before-', 1, 20), ...lines('after-', 1, 5)]);
+    expect(rx.metrics.value('logfun_filelog_nul_bytes_skipped_total', { receiver: rx.id })).toBe(hole);
+  });
+
   test('copytruncate detected by the fingerprint when the new content is already longer than the old position', async () => {
     const file = path.join(dir, 'app.log');
     fs.writeFileSync(file, text(['x-1', 'x-2']));

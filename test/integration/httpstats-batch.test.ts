@@ -155,3 +155,135 @@ describe('logfun httpstats console mode (child process)', () => {
     fs.rmSync(file);
   }, 150_000);
 });
+
+describe('logfun httpstats --once: damaged, odd and failing input (red team)', () => {
+  test('--json: an error is a JSON document on stdout too (with one problem per input), exit status 1', async () => {
+    const d = fs.mkdtempSync(path.join(dir, 'json-error-'));
+    const run = await runCli(['httpstats', '--once', '--json', path.join(d, 'nope.log'), path.join(d, 'none-*.log')], { timeoutMs: 30_000 });
+    expect(run.code).toBe(1);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.error).toMatch(/cannot read the input/);
+    expect(doc.problems).toEqual([`${path.join(d, 'nope.log')}: no such file`, `${path.join(d, 'none-*.log')}: matches no file`]);
+    expect(run.stderr).toMatch(/nope\.log: no such file/);
+    // A bad flag value too.
+    const flag = await runCli(['httpstats', '--once', '--json', '--recovery', '2', path.join(d, 'nope.log')], { timeoutMs: 30_000 });
+    expect(flag.code).toBe(1);
+    expect(JSON.parse(flag.stdout).error).toMatch(/--recovery/);
+    // A flag that is not a number is named with what was typed (not "got null").
+    const nan = await runCli(['httpstats', '--once', '--json', '--threshold', 'abc', path.join(d, 'nope.log')], { timeoutMs: 30_000 });
+    expect(nan.code).toBe(1);
+    expect(JSON.parse(nan.stdout).error).toBe('--threshold: expected a number, got "abc"');
+  }, 60_000);
+
+  test('a damaged (truncated) gzip rotation: the lines before the damage count, the line it cut does not, the file is named DAMAGED, exit status 1', async () => {
+    const d = fs.mkdtempSync(path.join(dir, 'gz-damaged-'));
+    const log = generateAccessLog(3000, START, 3000, 11);
+    const whole = zlib.gzipSync(log.lines.join('\n') + '\n');
+    fs.writeFileSync(path.join(d, 'access.log.2.gz'), whole.subarray(0, Math.floor(whole.length / 2)));
+    // What a decompressor recovers before the damage: its complete lines are the expected requests.
+    const recovered = zlib.gunzipSync(whole.subarray(0, Math.floor(whole.length / 2)), { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString('utf8');
+    const damagedLines = recovered.split('\n').slice(0, -1);
+    expect(recovered.endsWith('\n')).toBe(false);
+    // And a whole gzip rotation beside it.
+    const older = generateAccessLog(500, START - 2 * 3_600_000, 3000, 12);
+    fs.writeFileSync(path.join(d, 'access.log.3.gz'), zlib.gzipSync(older.lines.join('\n') + '\n'));
+    fs.utimesSync(path.join(d, 'access.log.3.gz'), new Date(START), new Date(START));
+    const complete = [...older.lines, ...damagedLines];
+    const run = await runCli(['httpstats', '--once', '--json', path.join(d, 'access.log*')], { timeoutMs: 30_000 });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.damaged_files).toBe(1);
+    expect(report.files[0].error).toBeUndefined();
+    expect(report.files[1].error).toMatch(/unexpected end of file; the lines before the damage were read, the \d+ bytes of the line it cut were not/);
+    expect(report.partial_lines).toBe(0);
+    expect(report.lines).toBe(complete.length);
+    expect(report.summary.requests).toBe(independentCount(complete).hits);
+    expect(report.summary.bytes).toBe(independentCount(complete).bytes);
+    const text = await runCli(['httpstats', '--once', path.join(d, 'access.log*')], { timeoutMs: 30_000 });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('read 2 files (1 DAMAGED: read up to the damage) (2 gzip-compressed)');
+    expect(text.stdout).toContain(`httpstats: DAMAGED: ${path.join(d, 'access.log.2.gz')}: unexpected end of file`);
+    // A whole gzip file read in a batch is not reported as unreadable afterwards (its handle was closed).
+    expect(text.stderr).not.toContain('file closed');
+  }, 60_000);
+
+  test('a line longer than 1 MiB is one line (not one per MiB piece), counted malformed once; a request a day ahead of the clock is said to be counted at read time', async () => {
+    const d = fs.mkdtempSync(path.join(dir, 'long-'));
+    const file = path.join(d, 'access.log');
+    const ok = (i: number) => `10.0.0.${i} - - [${clfDate(START + i * 1000)}] "GET /ok HTTP/1.1" 200 10 "-" "curl/8"`;
+    const future = `10.0.0.9 - - [31/Dec/9999:23:59:59 +0000] "GET /future HTTP/1.1" 200 10 "-" "curl/8"`;
+    fs.writeFileSync(file, [ok(1), 'X'.repeat(3 * MiB + 5), ok(2), future, ok(3)].join('\n') + '\n');
+    const out: string[] = [];
+    await runHttpStatsConsole({ ...defaultHttpStatsConsoleOptions([file]), once: true, json: true, out: (l) => out.push(l) });
+    const report = JSON.parse(out[0]);
+    expect(report.lines).toBe(5);
+    expect(report.malformed_lines).toBe(1);
+    expect(report.long_lines).toBe(1);
+    expect(report.summary.requests).toBe(4);
+    expect(report.times_replaced).toBe(1);
+    const text: string[] = [];
+    await runHttpStatsConsole({ ...defaultHttpStatsConsoleOptions([file]), once: true, out: (l) => text.push(l) });
+    const all = text.join('\n');
+    expect(all).toContain('5 lines');
+    expect(all).toContain('1 line longer than 1 MiB, each counted once');
+    expect(all).toContain("1 request had a time more than a day ahead of this computer's clock (or before 1970): counted at the time they were read");
+  });
+
+  test('more matched files than the open-file limit: those not opened are named NOT READ (not a complete run), exit status 1', async () => {
+    const d = fs.mkdtempSync(path.join(dir, 'many-'));
+    for (let i = 0; i < 300; i++) fs.writeFileSync(path.join(d, `a${String(i).padStart(3, '0')}.log`), `10.0.0.1 - - [${clfDate(START + i * 1000)}] "GET /x HTTP/1.1" 200 1 "-" "curl/8"\n`);
+    const run = await runCli(['httpstats', '--once', '--json', path.join(d, '*.log')], { timeoutMs: 30_000, openFileLimit: 100 });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.unread_files.length).toBeGreaterThan(0);
+    expect(report.unread_files[0].error).toBe('EMFILE');
+    // Every matched file is either read or named.
+    expect(report.files.length + report.unread_files.length).toBe(300);
+    expect(report.summary.requests).toBe(report.files.length);
+  }, 60_000);
+
+  test('a log that starts with a hole of NUL bytes (truncated under a writer without O_APPEND) is a text log: every request counted, the NUL bytes said', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(dir, 'hole-')), 'access.log');
+    const log = generateAccessLog(200, START, 1000, 31);
+    fs.writeFileSync(file, Buffer.concat([Buffer.alloc(20_000), Buffer.from(log.lines.join('\n') + '\n')]));
+    const out: string[] = [];
+    await runHttpStatsConsole({ ...defaultHttpStatsConsoleOptions([file]), once: true, json: true, out: (l) => out.push(l) });
+    const report = JSON.parse(out[0]);
+    expect([report.lines, report.malformed_lines, report.nul_bytes_skipped]).toEqual([200, 0, 20_000]);
+    expect(report.summary.requests).toBe(independentCount(log.lines).hits);
+  });
+
+  test('--json on an empty file: no period (start and end null, not 1970)', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(dir, 'empty-')), 'access.log');
+    fs.writeFileSync(file, '');
+    const out: string[] = [];
+    await runHttpStatsConsole({ ...defaultHttpStatsConsoleOptions([file]), once: true, json: true, out: (l) => out.push(l) });
+    const report = JSON.parse(out[0]);
+    expect([report.summary.requests, report.summary.start, report.summary.end]).toEqual([0, null, null]);
+  });
+});
+
+describe('logfun httpstats --once: a stop that comes as the reading ends', () => {
+  test('SIGINT during the last read of the last file: every line was read, so the run is complete (not INCOMPLETE), the last line without a newline included', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(dir, 'late-stop-')), 'access.log');
+    const log = generateAccessLog(5000, START, 1000, 21);
+    fs.writeFileSync(file, log.lines.join('\n'));
+    const stop = new AbortController();
+    let batches = 0;
+    const out: string[] = [];
+    // The processor reads the clock once per batch it consumes: the stop comes while the second
+    // of five batches is delivered, inside the one read that reads the whole (small) file.
+    const clock = () => {
+      if (++batches === 2) stop.abort();
+      return Date.now();
+    };
+    const result = await runHttpStatsConsole({ ...defaultHttpStatsConsoleOptions([file]), once: true, json: true, signal: stop.signal, clock, out: (l) => out.push(l) });
+    expect(stop.signal.aborted).toBe(true);
+    const report = JSON.parse(out[0]);
+    expect(report.complete).toBe(true);
+    expect(result.batch!.complete).toBe(true);
+    expect(report.lines).toBe(5000);
+    expect(report.partial_lines).toBe(1);
+    expect(report.summary.requests).toBe(independentCount(log.lines).hits);
+  });
+});

@@ -29,12 +29,18 @@ export interface CliRunOptions {
   onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void;
   /** Called once the child is spawned. */
   onStarted?: (kill: (signal: NodeJS.Signals) => void) => void;
+  /** Run the child under this open-file limit (`ulimit -n`, through sh). */
+  openFileLimit?: number;
 }
 
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
   const t0 = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', PRELOAD, CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = [process.execPath, '-r', PRELOAD, CLI_PATH, ...args];
+    const child =
+      options.openFileLimit === undefined
+        ? spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn('sh', ['-c', `ulimit -n ${options.openFileLimit} && exec "$@"`, 'sh', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);

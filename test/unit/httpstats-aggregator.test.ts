@@ -4,7 +4,7 @@
  * and partial aggregates that add up (several aggregators, late records).
  */
 import { newAccessLogFields, scanAccessLog } from '../../collector/receivers/filelog/parsers';
-import { HttpStatsAggregator, newHttpSample, OTHER_KEY, sectionOf, sumRows, type HttpSample, type IntervalStatsRow } from '../../processors/httpstats/aggregator';
+import { HttpStatsAggregator, newHttpSample, OTHER_KEY, RowTotals, sectionOf, sumRows, type HttpSample, type IntervalStatsRow } from '../../processors/httpstats/aggregator';
 import { asRecord, generateAccessLog, independentCount } from './httpstats-fixtures';
 
 const START = Date.UTC(2024, 0, 15, 12, 0, 0);
@@ -152,5 +152,26 @@ describe('HttpStatsAggregator', () => {
 
   it('rejects a non-positive interval', () => {
     expect(() => new HttpStatsAggregator({ intervalMs: 0 })).toThrow(/positive/);
+  });
+});
+
+describe('RowTotals with a key bound (a run of distinct paths: a scanner)', () => {
+  it('holds at most about 2 x maxKeys paths and sections, the rarest under (other), hits adding up and the frequent ones exact', () => {
+    const agg = new HttpStatsAggregator({ intervalMs: 10_000, topPaths: 50, topSections: 50 });
+    // 1,000 intervals, each with 50 requests to paths never seen again (each its own section) and 5 to /hot.
+    for (let i = 0; i < 1000; i++) {
+      for (let j = 0; j < 50; j++) agg.add(sample({ timeMs: START + i * 10_000, path: `/scan${i}-${j}/x`, status: 404 }));
+      for (let j = 0; j < 5; j++) agg.add(sample({ timeMs: START + i * 10_000 + 1, path: '/hot', status: 200 }));
+    }
+    const totals = new RowTotals(100);
+    for (const r of agg.closeAll()) totals.add(r);
+    const row = totals.toRow();
+    expect(row.hits).toBe(55_000);
+    expect(row.paths.length).toBeLessThanOrEqual(201);
+    expect(row.sections.length).toBeLessThanOrEqual(201);
+    expect(row.paths.reduce((n, k) => n + k.hits, 0)).toBe(55_000);
+    expect(row.sections.reduce((n, k) => n + k.hits, 0)).toBe(55_000);
+    expect(row.paths.find((k) => k.key === '/hot')?.hits).toBe(5000);
+    expect(row.paths.find((k) => k.key === OTHER_KEY)!.hits).toBeGreaterThan(0);
   });
 });

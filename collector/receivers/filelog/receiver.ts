@@ -47,7 +47,9 @@
  *   logfun_filelog_rotations_total{kind}               moved | truncated | copied
  *   logfun_filelog_skipped_files_total{reason}         directory | binary | gzip
  *   logfun_filelog_partial_lines_total                 lines emitted without their newline
- *   logfun_filelog_split_lines_total                   pieces of lines over max_line_size
+ *   logfun_filelog_split_lines_total                   pieces of lines over max_line_size (all but each one's last)
+ *   logfun_filelog_long_lines_total                    lines over max_line_size
+ *   logfun_filelog_nul_bytes_skipped_total             NUL bytes at line starts (a truncated file's hole)
  *   logfun_filelog_header_lines_total                  CSV header lines (not records)
  *   logfun_filelog_errors_total{op}                    open | read | glob | checkpoint | poll
  */
@@ -63,7 +65,7 @@ import { resolveFileLogConfig, type AttributeValueConfig, type FileLogReceiverCo
 import { compileExcludes, expandGlob } from './glob';
 import { createLineParser } from './parsers';
 import type { LineParser } from './parsers/types';
-import { splitLines, TrackedFile, type FileLine } from './tracked-file';
+import { isBinaryHead, PREVIOUS_CONTENT_MS, splitLines, TrackedFile, type FileLine } from './tracked-file';
 
 export const READ_CHUNK_BYTES = 256 * 1024;
 /** Per file and poll, so one busy file cannot starve the others. */
@@ -76,9 +78,12 @@ const MAX_DORMANT = 1000;
 
 /** How far a batch read got: every file read, its size and the offset reached (bytes). */
 export interface ReadProgress {
-  files: { path: string; size: number; offset: number; gzip: boolean }[];
+  /** `error`: why a file could not be read to its end (a damaged gzip file: the lines before the damage were read). */
+  files: { path: string; size: number; offset: number; gzip: boolean; error?: string }[];
   /** False when the signal stopped the read before every file's end. */
   complete: boolean;
+  /** Matched paths that could not be opened (e.g. EMFILE: more files than the open-file limit), with why: not read at all. */
+  unopened: { path: string; error: string }[];
 }
 
 /** Files skipped by id (device:inode), so that they are not opened again at every poll. */
@@ -138,6 +143,8 @@ export class FileLogReceiver implements Receiver {
   private batchReading = false;
   /** Files not read (directory, binary, gzip) by device:inode -> reason. */
   private readonly skipped = new Map<string, string>();
+  /** Matched paths that could not be opened, and why (until they are). */
+  private readonly unopened = new Map<string, string>();
   /** Ends a backoff sleep early (shutdown re-evaluates the drain deadline). */
   private wake: (() => void) | undefined;
 
@@ -155,6 +162,8 @@ export class FileLogReceiver implements Receiver {
   private readonly openFiles: Counter;
   private readonly rotations: Counter;
   private readonly splitLines: Counter;
+  private readonly longLines: Counter;
+  private readonly nulBytes: Counter;
   private readonly headerLines: Counter;
   private readonly errors: Counter;
   private readonly skippedFiles: Counter;
@@ -184,6 +193,8 @@ export class FileLogReceiver implements Receiver {
     this.openFiles = m.gauge('logfun_filelog_open_files', 'Files the filelog receiver has open');
     this.rotations = m.counter('logfun_filelog_rotations_total', 'Files renamed away/deleted (kind=moved) or truncated/replaced (kind=truncated)');
     this.splitLines = m.counter('logfun_filelog_split_lines_total', 'Pieces of lines longer than max_line_size emitted as separate records');
+    this.nulBytes = m.counter('logfun_filelog_nul_bytes_skipped_total', 'NUL bytes skipped at line starts (the hole a writer without O_APPEND leaves in a truncated file)');
+    this.longLines = m.counter('logfun_filelog_long_lines_total', 'Lines longer than max_line_size (each emitted as several records, split_lines_total pieces in all but their last)');
     this.headerLines = m.counter('logfun_filelog_header_lines_total', 'Header lines skipped (CSV header), not records');
     this.errors = m.counter('logfun_filelog_errors_total', 'I/O errors of the filelog receiver, by operation');
     this.skippedFiles = m.counter('logfun_filelog_skipped_files_total', 'Matched paths not read, by reason (directory, binary, gzip)');
@@ -278,13 +289,20 @@ export class FileLogReceiver implements Receiver {
       }
       byAge.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.f.path < b.f.path ? -1 : 1));
       for (const { f } of byAge) {
-        while (!signal?.aborted && (await this.readFile(f, false))) await this.deliver();
-        if (signal?.aborted) complete = false;
+        // Incomplete only when the signal stopped a file with more to read: a signal that comes
+        // during a file's last read stops nothing.
+        let more = true;
+        while (more && !signal?.aborted) {
+          more = await this.readFile(f, false);
+          if (more) await this.deliver();
+        }
+        if (more) complete = false;
       }
       await this.deliver();
       const files: ReadProgress['files'] = [];
-      for (const { f } of byAge) files.push({ path: f.path, size: await f.size().catch(() => f.readOffset), offset: f.readOffset, gzip: f.gzip });
-      return { files, complete };
+      for (const { f } of byAge) files.push({ path: f.path, size: await f.size().catch(() => f.readOffset), offset: f.readOffset, gzip: f.gzip, ...(f.damage ? { error: f.damage } : {}) });
+      const unopened = [...this.unopened].map(([path, error]) => ({ path, error }));
+      return { files, complete, unopened };
     } finally {
       this.batchReading = false;
       this.schedule(this.cfg.pollIntervalMs);
@@ -399,6 +417,7 @@ export class FileLogReceiver implements Receiver {
       handle = await fs.promises.open(filePath, 'r');
     } catch (e) {
       this.errors.inc({ ...this.labels, op: 'open' });
+      this.cannotOpen(filePath, e as Error);
       this.warnOnce(`open:${filePath}`, 'filelog: cannot open file', { path: filePath, error: (e as Error).message });
       return;
     }
@@ -417,13 +436,13 @@ export class FileLogReceiver implements Receiver {
       const head = headBuf.subarray(0, bytesRead);
       let offset: number;
       const gzip = isGzip(head);
-      if (!gzip && head.includes(0)) {
+      if (!gzip && isBinaryHead(head)) {
         await handle.close();
         this.skip(id, filePath, 'binary');
         return;
       }
       const known = this.dormant.findIndex((c) => c.ino === ino && startsWith(head, c.fingerprint));
-      const original = known < 0 && !initial && !gzip ? await this.originalOf(head) : undefined;
+      const original = known < 0 && !initial && !gzip ? await this.copyOrigin(head) : undefined;
       if (known >= 0) {
         const c = this.dormant[known];
         this.dormant.splice(known, 1);
@@ -431,8 +450,7 @@ export class FileLogReceiver implements Receiver {
       } else if (original) {
         // A copy of a file being read (copytruncate): what the original emitted is not read again,
         // and its held partial line is completed from the copy.
-        offset = Math.min(original.emittedOffset, size);
-        original.dropPending();
+        offset = Math.min(original.take(), size);
         this.rotations.inc({ ...this.labels, kind: 'copied' });
       } else {
         offset = initial && this.cfg.startAt === 'end' ? size : 0;
@@ -446,25 +464,52 @@ export class FileLogReceiver implements Receiver {
       const tracked = new TrackedFile(filePath, handle, ino, head, offset);
       tracked.gzip = gzip;
       this.files.set(id, tracked);
+      this.unopened.delete(filePath);
       this.markDirty();
     } catch (e) {
       await handle.close().catch(() => undefined);
       this.errors.inc({ ...this.labels, op: 'open' });
+      this.cannotOpen(filePath, e as Error);
       this.warnOnce(`open:${filePath}`, 'filelog: cannot read file', { path: filePath, error: (e as Error).message });
     }
   }
 
   /**
-   * The open file `head` is a copy of, if any: its fingerprint starts `head`, and is either full
-   * (fingerprint_size bytes: two files that long alike are one) or the original has just been
-   * truncated (copytruncate) — a short common head alone (a CSV header) proves nothing.
+   * Where a copy whose head is `head` starts to hold unread lines, if it is a copy of an open file
+   * (copytruncate): that file's fingerprint starts `head`, and is either full (fingerprint_size
+   * bytes: two files that long alike are one) or the original has just been truncated — a short
+   * common head alone (a CSV header) proves nothing. The original may also have been truncated
+   * already in this or an earlier poll (its previous content is remembered until a copy claims
+   * it). `take()` returns the offset and hands the original's held partial line to the copy.
    */
-  private async originalOf(head: Buffer): Promise<TrackedFile | undefined> {
+  private async copyOrigin(head: Buffer, except?: TrackedFile): Promise<{ take(): number } | undefined> {
     for (const f of this.files.values()) {
-      if (f.gzip || f.fingerprint.length === 0 || !startsWith(head, f.fingerprint)) continue;
-      if (f.fingerprint.length >= this.cfg.fingerprintSize || (await f.size().catch(() => Infinity)) < f.readOffset) return f;
+      if (f === except || f.gzip) continue;
+      const before = f.previousContent;
+      if (before && Date.now() - before.atMs < PREVIOUS_CONTENT_MS && startsWith(head, before.fingerprint)) {
+        return { take: () => ((f.previousContent = undefined), before.emittedOffset) };
+      }
+      if (f.fingerprint.length === 0 || !startsWith(head, f.fingerprint)) continue;
+      if (f.fingerprint.length >= this.cfg.fingerprintSize || (await f.size().catch(() => Infinity)) < f.readOffset) {
+        return { take: () => (f.dropPending(), f.emittedOffset) };
+      }
     }
     return undefined;
+  }
+
+  private countNulBytes(f: TrackedFile): void {
+    if (f.skippedNulBytes === 0) return;
+    this.nulBytes.inc(this.labels, f.skippedNulBytes);
+    this.warnOnce(`nul:${f.path}`, 'filelog: skipped NUL bytes at the start of a line (a hole left by a writer without O_APPEND when its file was truncated?)', {
+      path: f.path,
+      bytes: f.skippedNulBytes,
+    });
+    f.skippedNulBytes = 0;
+  }
+
+  private cannotOpen(filePath: string, e: Error): void {
+    if (this.unopened.size >= MAX_SKIPPED) this.unopened.clear();
+    this.unopened.set(filePath, (e as NodeJS.ErrnoException).code ?? e.message);
   }
 
   private skip(id: string, filePath: string, reason: 'directory' | 'binary' | 'gzip'): void {
@@ -490,11 +535,15 @@ export class FileLogReceiver implements Receiver {
   /** Reads what the file has (at most MAX_BYTES_PER_FILE_PER_POLL unless final); true when it has more. */
   private async readFile(f: TrackedFile, final: boolean): Promise<boolean> {
     try {
-      const size = await f.size();
+      // A gzip file is read once, whole (its handle is closed by then): a rotation is not appended to.
       if (f.gzip) {
-        if (f.readOffset < size) await this.readGzip(f, size);
+        if (f.readOffset === 0) {
+          const size = await f.size();
+          if (size > 0) await this.readGzip(f, size);
+        }
         return false;
       }
+      const size = await f.size();
       await this.checkContent(f, size);
       const limit = final ? size : f.readOffset + MAX_BYTES_PER_FILE_PER_POLL;
       let read = 0;
@@ -509,6 +558,7 @@ export class FileLogReceiver implements Receiver {
           if (this.batch.records >= this.cfg.maxBatchSize) await this.deliver();
         }
       }
+      this.countNulBytes(f);
       if (f.lost) f.idlePolls = read === 0 ? f.idlePolls + 1 : 0;
       // Only the file's last read emits a line without its newline; a pause never does.
       const lastRead = final || (f.lost && f.idlePolls >= this.lostIdlePolls);
@@ -536,7 +586,7 @@ export class FileLogReceiver implements Receiver {
       for await (const chunk of gunzip as AsyncIterable<Buffer>) {
         const data = pending.length ? Buffer.concat([pending, chunk]) : chunk;
         const lines: FileLine[] = [];
-        const rest = splitLines(data, 0, this.cfg.maxLineSize, lines);
+        const rest = splitLines(data, 0, this.cfg.maxLineSize, lines, f);
         pending = Buffer.from(data.subarray(rest));
         this.observedTimeUnixNano = BigInt(Date.now()) * 1_000_000n;
         for (const line of lines) {
@@ -547,11 +597,16 @@ export class FileLogReceiver implements Receiver {
       }
     } catch (e) {
       this.errors.inc({ ...this.labels, op: 'read' });
-      this.warnOnce(`gzip:${f.path}`, 'filelog: cannot decompress file; the lines before the error were read', { path: f.path, error: (e as Error).message });
+      // The bytes after the last newline were cut by the damage, not written as a line by the
+      // program: not emitted (a cut line could pass for a request with wrong figures), but said.
+      f.damage = `${(e as Error).message}; the lines before the damage were read` + (pending.length ? `, the ${pending.length} bytes of the line it cut were not` : '');
+      pending = Buffer.alloc(0);
+      this.warnOnce(`gzip:${f.path}`, 'filelog: cannot decompress file', { path: f.path, error: f.damage });
     } finally {
       input.unpipe(gunzip);
       input.destroy();
     }
+    this.countNulBytes(f);
     if (pending.length) this.addLine(f, { text: pending.toString('utf8'), endOffset: f.ackedOffset, split: false, partial: true });
     f.readOffset = size;
     f.emittedOffset = size;
@@ -571,8 +626,15 @@ export class FileLogReceiver implements Receiver {
     head ??= await f.readHead(Math.min(this.cfg.fingerprintSize, size));
     // The held partial line belongs to the old content: emit it rather than lose it.
     this.emitPending(f);
+    // The new content may be a copy of another file being read: `cp access.log access.log.1`
+    // over the previous copy (copytruncate) rewrites the same file. Read it from where the
+    // original stopped, as a newly found copy is (open), not again from its start.
+    const original = f.gzip ? undefined : await this.copyOrigin(head, f);
     f.reset(head);
-    this.rotations.inc({ ...this.labels, kind: 'truncated' });
+    if (original) {
+      f.readOffset = f.emittedOffset = f.ackedOffset = Math.min(original.take(), size);
+      this.rotations.inc({ ...this.labels, kind: 'copied' });
+    } else this.rotations.inc({ ...this.labels, kind: 'truncated' });
     this.markDirty();
   }
 
@@ -588,7 +650,11 @@ export class FileLogReceiver implements Receiver {
     const commit = b.commits.get(f);
     if (commit !== undefined && commit.generation === f.generation) commit.offset = line.endOffset;
     else b.commits.set(f, { generation: f.generation, offset: line.endOffset });
-    if (line.split) this.splitLines.inc(this.labels);
+    if (line.split) {
+      this.splitLines.inc(this.labels);
+      if (!f.inLongLine) this.longLines.inc(this.labels);
+    }
+    f.inLongLine = line.split;
     if (line.partial) this.partialLines.inc(this.labels);
     const parsed = this.parser(line.text);
     if (parsed === null) {

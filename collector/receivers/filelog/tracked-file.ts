@@ -19,6 +19,8 @@ import * as path from 'path';
 import type { FileCheckpoint } from './checkpoint-store';
 
 const EMPTY = Buffer.alloc(0);
+/** How long a truncated file's previous content may be claimed by a copy of it (see previousContent). */
+export const PREVIOUS_CONTENT_MS = 60_000;
 const NEWLINE = 10;
 const CARRIAGE_RETURN = 13;
 
@@ -33,12 +35,30 @@ export interface FileLine {
 }
 
 /**
+ * Whether a file's first bytes are binary: NUL bytes after its text begins. A run of NUL bytes at
+ * the head is not: that is the hole a writer without O_APPEND leaves when its log is truncated
+ * under it (copytruncate), the lines after it are text (and splitLines drops the NULs).
+ */
+export function isBinaryHead(head: Buffer): boolean {
+  let text = 0;
+  while (text < head.length && head[text] === 0) text++;
+  return head.indexOf(0, text) >= 0;
+}
+
+/**
  * Appends the complete lines of `data` (whose first byte is at file offset `dataOffset`) to `lines`,
  * over-long ones cut into max_line_size pieces, and returns where the unterminated rest starts.
+ * NUL bytes at the start of a line (a hole left in a truncated file, see isBinaryHead) are not part
+ * of it: they are skipped and counted in `nul.skippedNulBytes`.
  */
-export function splitLines(data: Buffer, dataOffset: number, maxLineSize: number, lines: FileLine[]): number {
+export function splitLines(data: Buffer, dataOffset: number, maxLineSize: number, lines: FileLine[], nul: { skippedNulBytes: number } = { skippedNulBytes: 0 }): number {
   let start = 0;
   for (;;) {
+    if (data[start] === 0) {
+      const from = start;
+      while (start < data.length && data[start] === 0) start++;
+      nul.skippedNulBytes += start - from;
+    }
     const nl = data.indexOf(NEWLINE, start);
     if (nl < 0) break;
     while (nl - start > maxLineSize) {
@@ -78,6 +98,12 @@ export class TrackedFile {
   pending: Buffer = EMPTY;
   /** Gzip-compressed: read whole through a decompressor (receiver.readGzip), never by offset. */
   gzip = false;
+  /** The last line emitted was a piece of a line longer than max_line_size (the next piece continues it). */
+  inLongLine = false;
+  /** NUL bytes skipped at line starts since the receiver last counted them (see splitLines). */
+  skippedNulBytes = 0;
+  /** Why a gzip file could not be decompressed to its end (undefined when it was, or is not gzip). */
+  damage?: string;
   /** No longer matched by the include globs (renamed away or deleted): read to its end, then closed. */
   lost = false;
   /** Consecutive polls in which a lost file yielded nothing. */
@@ -141,7 +167,7 @@ export class TrackedFile {
       dataOffset = 3;
     }
     const lines: FileLine[] = [];
-    const start = splitLines(data, dataOffset, maxLineSize, lines);
+    const start = splitLines(data, dataOffset, maxLineSize, lines, this);
     // Copy: `data` may live in the shared scratch buffer.
     const rest = data.length - start;
     this.pending = rest === 0 ? EMPTY : Buffer.from(data.subarray(start));
@@ -171,8 +197,18 @@ export class TrackedFile {
     this.readOffset = this.emittedOffset;
   }
 
+  /**
+   * The content this file held before it was last replaced (truncated): its fingerprint and how far
+   * it was emitted, so that a copy of it (copytruncate) found after the truncation is read from
+   * there, not again from its start. Cleared when a copy claims it or the content is replaced again;
+   * ignored after PREVIOUS_CONTENT_MS (a copy is made before the truncation, so it is found at once:
+   * a file appearing much later that starts alike is not taken for one).
+   */
+  previousContent?: { fingerprint: Buffer; emittedOffset: number; atMs: number };
+
   /** Starts over at offset 0 of replaced content whose head is `head`. */
   reset(head: Buffer): void {
+    this.previousContent = this.fingerprint.length ? { fingerprint: this.fingerprint, emittedOffset: this.emittedOffset, atMs: Date.now() } : undefined;
     this.generation++;
     this.fingerprint = head;
     this.readOffset = 0;
