@@ -395,10 +395,10 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
       const bg = background(sc, 'ingest', 160_000);
       const spam = site('ingest', 'dropping malformed line from {}', 'Parser.parse');
       sc.generate({ site: spam, rate: 1500, fromMs: 20_000, toMs: 100_000, args: () => ['10.0.0.7'] });
-      let lostWithProcess = 0;
+      let unsummarisedAtKill = 0;
       sc.at(50_000, async () => {
-        // What the old process had counted but not summarised yet: lost with it on kill -9.
-        if (how === 'kill') for (const m of sc.processor.activeMutes()) lostWithProcess += m.sdkDropped + m.collectorDropped;
+        // What the old process had counted but not summarised yet: its successor must summarise it.
+        if (how === 'kill') for (const m of sc.processor.activeMutes()) unsummarisedAtKill += m.sdkDropped + m.collectorDropped;
         await sc.restart(how);
       });
       await sc.runUntil(160_000);
@@ -409,7 +409,7 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
       const f = record(sc, `restart (${how}) while muted`, [spam, ...bg], [spam], {
         muteMs: sc.sdkMutedAt(key)! - 20_000,
         releaseMs: releasedAfter(sc, key, 100_000),
-        note: how === 'kill' ? `${lostWithProcess} counted by the killed process, unsummarised` : '',
+        note: how === 'kill' ? `${unsummarisedAtKill} counted by the killed process, summarised by the next` : '',
       });
       // One decision by the first process, adopted (not judged anew) by the second.
       expect(mutes.map((m) => m.reason.split(':')[0])).toEqual(['spam (both)', 'adopted']);
@@ -421,9 +421,16 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
       expect(unmutes[0].reason).toBe('rate_fell');
       expect(unmutes[0].atMs - sc.startMs - 100_000).toBeLessThanOrEqual(11_000);
       expect(sc.plane.autos.size).toBe(0);
-      // Nothing silent: every drop is in a summary, but what a killed process had not summarised.
+      // Nothing silent: every drop is in a summary, also what a killed process had counted and not summarised.
       expect(f.stored + f.sdkMuted + f.collectorDropped).toBe(f.logged);
-      expect(f.summarised + lostWithProcess).toBe(f.sdkMuted + f.collectorDropped);
+      expect(f.summarised).toBe(f.sdkMuted + f.collectorDropped);
+      if (how === 'kill') {
+        expect(unsummarisedAtKill).toBeGreaterThan(0);
+        expect(sc.decisions.filter((d) => d.action === 'summary' && d.reason === 'recovered').reduce((n, d) => n + d.suppressed, 0)).toBe(unsummarisedAtKill);
+      }
+      // log_suppression holds the same counts as the summary records.
+      expect(sc.decisions.filter((d) => d.action === 'summary' || d.action === 'unmute').length).toBeGreaterThan(0);
+      expect(sc.decisions.filter((d) => d.action === 'summary').reduce((n, d) => n + d.suppressed, 0)).toBe(f.summarised);
       expect(f.falseMutedRecords).toBe(0);
     });
   });
