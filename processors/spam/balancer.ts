@@ -123,7 +123,23 @@ export interface DetectionFigures {
   learning?: boolean;
   /** The rate anomaly was geometric growth (growth.*), not the Z-score. */
   growth?: boolean;
+  /** Numbers that differ on every record were not taken as identifiers: the rate is beyond ID_VOLUME_RATIO x the service's other lines. */
+  idsDistrusted?: boolean;
 }
+
+/**
+ * How far above the busiest rates of all its service's other lines of the same kind
+ * (summed; at least min_rate) a key's rate may go while numbers that differ on every
+ * record still count as identifiers (information) in the entropy detector. Business
+ * events scale with the rest of the service's activity (orders come with requests,
+ * payments, page views): an auto-increment id at 50x the rest of the service is
+ * plausible work, a line logging over two orders of magnitude more than everything
+ * else the service ever logged, with nothing in it but a number that increments, is
+ * a loop ("tick 1, 2, 3" at 3000/s).
+ */
+export const ID_VOLUME_RATIO = 100;
+/** At most this many other keys of the service are summed (a service with more lines has its volume spread out anyway). */
+const ID_VOLUME_KEYS = 256;
 
 export type { PeerMute };
 
@@ -688,7 +704,11 @@ export class SpamBalancer {
     const svc = k.service;
     const exclude = k.kind === 'function' ? (id: bigint) => svc.templates.get(id)?.state === 'muted' : undefined;
     // The whole rate's count may exceed what this collector saw: the newest samples up to that count.
-    const e = k.sample.score(a.count > localCount ? Math.min(a.count, p.sampleSize) : a.count, p, exclude);
+    // The key's rate now: the window's, or its newest complete bucket's when higher (a flood's first second).
+    const rateNow = Math.max(a.rate, (history.bucketCount(1) * 1000) / p.bucketMs);
+    const idsTrusted = rateNow <= ID_VOLUME_RATIO * Math.max(p.minRate, this.othersBusiestRate(k, nowMs));
+    if (!idsTrusted) fig.idsDistrusted = true;
+    const e = k.sample.score(a.count > localCount ? Math.min(a.count, p.sampleSize) : a.count, p, exclude, idsTrusted);
     fig.entropy = e.entropy;
     fig.samples = e.samples;
     fig.positive = e.samples >= p.minSamples && e.entropy <= p.maxEntropy;
@@ -704,6 +724,25 @@ export class SpamBalancer {
   private peakOf(history: RateHistory, nowMs: number): number {
     const p = this.params;
     return (history.peakCount(this.bucketOf(nowMs)) * 1000) / (history.windowBuckets * p.bucketMs);
+  }
+
+  /**
+   * The summed busiest rates (records/s: each one's past peak or current level, see
+   * RateHistory.peakCount) of the other keys of `k`'s kind in its service and sender
+   * scope, at most ID_VOLUME_KEYS of them. Only computed for a key that is a rate
+   * anomaly with low-variety arguments to judge.
+   */
+  private othersBusiestRate(k: SpamKey, nowMs: number): number {
+    const keys: Map<unknown, SpamKey> = k.kind === 'template' ? k.service.templates : k.service.functions;
+    const bucket = this.bucketOf(nowMs);
+    let rate = 0;
+    let seen = 0;
+    for (const o of keys.values()) {
+      if (o === k) continue;
+      if (++seen > ID_VOLUME_KEYS) break;
+      rate += (o.rate.peakCount(bucket, true) * 1000) / (o.rate.windowBuckets * this.params.bucketMs);
+    }
+    return rate;
   }
 
   /** Geometric growth: each of the last GROWTH_SEGMENTS - 1 segments holds growth.ratio x the records of the one before. */
@@ -1065,6 +1104,6 @@ function fmt(n: number, digits = 1): string {
 export function reasonOf(k: SpamKey, f: DetectionFigures): string {
   const parts = [`spam (${f.strategy}): ${fmt(f.rate)} records/s${f.shared ? ' across collectors' : ''}`];
   if (f.strategy !== 'entropy') parts.push(`baseline ${fmt(f.baselineRate, 2)}/s, z=${fmt(f.z)}`);
-  if (!Number.isNaN(f.entropy)) parts.push(`argument entropy ${fmt(f.entropy, 2)} over ${f.samples} records`);
+  if (!Number.isNaN(f.entropy)) parts.push(`argument entropy ${fmt(f.entropy, 2)} over ${f.samples} records${f.idsDistrusted ? ` (numbers read as counters: over ${ID_VOLUME_RATIO}x the service's other lines)` : ''}`);
   return `${parts.join(', ')} (${k.kind} key)`;
 }

@@ -370,7 +370,7 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
     expectExact(f);
   });
 
-  test.each(['both', 'zscore'] as const)('adversarial: a flood whose only argument increments reads as ids (both) but is a rate anomaly (zscore) [strategy %s]', async (strategy) => {
+  test.each(['both', 'zscore'] as const)('adversarial: a 3000/s flood whose only argument increments ("tick {}") is muted [strategy %s]', async (strategy) => {
     const sc = new Scenario({ config: { strategy } });
     await sc.start();
     const bg = background(sc, 'poller', 90_000);
@@ -381,9 +381,10 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
     const key = siteTemplateKey(spam);
     const mutedAt = sc.sdkMutedAt(key);
     const f = record(sc, `adversarial: counter flood (${strategy})`, [spam, ...bg], [spam], { muteMs: mutedAt === undefined ? undefined : mutedAt - 30_000 });
-    // Known limit of the default strategy: a lone incrementing number is an id (information).
-    if (strategy === 'both') expect(mutedAt).toBeUndefined();
-    else expect(mutedAt! - 30_000).toBeLessThan(1_000);
+    // zscore: a rate anomaly, muted within a second. both: its lone incrementing number reads as an id until
+    // the key logs over 100x the busiest rates of the service's other lines (balancer.ts ID_VOLUME_RATIO), then as
+    // a counter; the newest 500 ms bucket shows that within about a second (the SDK batches records too).
+    expect(mutedAt! - 30_000).toBeLessThan(strategy === 'zscore' ? 1_000 : 1_500);
     expect(f.falseMutedRecords).toBe(0);
     expectExact(f);
   });
