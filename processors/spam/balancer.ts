@@ -50,7 +50,10 @@
  *                 AND its offered rate (SDK-reported + collector drops over
  *                 release.window) is at most release.ratio x its trigger level
  *                 (the rate it had to exceed: max(min_rate, min_ratio x baseline);
- *                 min_rate under the entropy strategy).
+ *                 min_rate under the entropy strategy), both held for release.confirm
+ *                 (SDK reports arrive a batch delay late: a round of spam that starts
+ *                 just before a release keeps the mute; its return after a lull
+ *                 makes the key periodic, see below).
  *                 Mute time: min_mute, doubled per re-mute within flap_window of
  *                 the previous release (capped at max_mute), unless the re-mute
  *                 repeats the interval between the two mutes before it (a periodic
@@ -187,6 +190,13 @@ export class SpamKey {
    * double the mute time (the pattern was seen before).
    */
   periodMs = 0;
+  /**
+   * When the release conditions first held in a row of evaluations (NaN: they do not
+   * hold): the release waits release.confirm from then (longer than SDK reports
+   * take to arrive), so that a round of spam that starts just before a release is
+   * seen (its reports arrive a batch delay late) and keeps the mute.
+   */
+  releaseDueSinceMs = NaN;
   /** When a drop of the key was last counted (collector drop or SDK report). */
   lastDropMs = -Infinity;
   /** Drops (SDK + collector) per bucket while muted: the offered rate. */
@@ -589,7 +599,7 @@ export class SpamBalancer {
         if (nowMs - k.summaryFromMs >= p.summaryIntervalMs) this.summarize(k, nowMs, false, events);
       } else if (p.strategy === 'off') this.release(k, nowMs, 'strategy_off', events);
       else if (k.recheck && nowMs - k.mutedAtMs >= p.releaseWindowBuckets * p.bucketMs && this.recheckMute(k, nowMs)) this.release(k, nowMs, 'strategy_changed', events);
-      else if (nowMs >= k.muteUntilMs && nowMs - k.lastDropMs >= k.periodMs && this.offeredRate(k, nowMs) <= p.releaseRatio * k.triggerLevel) this.release(k, nowMs, 'rate_fell', events);
+      else if (this.releaseConfirmed(k, nowMs)) this.release(k, nowMs, 'rate_fell', events);
       else if (nowMs - k.summaryFromMs >= p.summaryIntervalMs) this.summarize(k, nowMs, false, events);
     } else if (k.state === 'overridden') {
       const mode = this.manualMode(this.queryTarget(k));
@@ -788,6 +798,31 @@ export class SpamBalancer {
     return local + (remote * 1000) / Math.max(p.bucketMs, remoteSpanMs);
   }
 
+  /**
+   * Whether a muted key is to be released for its rate: muted for its mute time, no
+   * drop for its period (periodic keys), its offered rate at most release.ratio x its
+   * trigger level — and all of that for release.confirm (releaseDueSinceMs). When
+   * the offered rate comes back above the trigger level meanwhile, the spam returned
+   * after a lull: the time since the mute began is taken as its period (the mute is
+   * then held until the drops stopped for that long), as a re-mute would have shown.
+   */
+  private releaseConfirmed(k: SpamKey, nowMs: number): boolean {
+    const p = this.params;
+    // Followed only once the rest allows a release: what is to be confirmed is that no round starts as the mute ends.
+    if (nowMs < k.muteUntilMs || nowMs - k.lastDropMs < k.periodMs) {
+      k.releaseDueSinceMs = NaN;
+      return false;
+    }
+    const offered = this.offeredRate(k, nowMs);
+    if (offered <= p.releaseRatio * k.triggerLevel) {
+      if (Number.isNaN(k.releaseDueSinceMs)) k.releaseDueSinceMs = nowMs;
+      return nowMs - k.releaseDueSinceMs >= p.releaseConfirmMs;
+    }
+    if (!Number.isNaN(k.releaseDueSinceMs) && offered > k.triggerLevel) k.periodMs = Math.max(k.periodMs, nowMs - k.mutedAtMs);
+    k.releaseDueSinceMs = NaN;
+    return false;
+  }
+
   private mute(k: SpamKey, nowMs: number, bucket: number, fig: DetectionFigures, events: BalancerEvent[]): void {
     const p = this.params;
     if (nowMs - k.releasedAtMs <= p.flapWindowMs) {
@@ -825,6 +860,7 @@ export class SpamBalancer {
     k.streak = 0;
     k.mutedAtMs = nowMs;
     k.muteUntilMs = m.untilMs;
+    k.releaseDueSinceMs = NaN;
     k.triggerLevel = m.triggerLevel;
     k.offered = new BucketCounter(this.params.releaseWindowBuckets, bucket);
     k.figures = m.figures;

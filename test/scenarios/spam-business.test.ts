@@ -250,11 +250,11 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
       note: `${mutes.length} mutes`,
     });
     expect(sc.sdkMutedAt(key)! - bursts[0]).toBeLessThan(1000);
-    // The pattern is recognised by its second round: at most two mutes, then held until the rounds stop.
-    // (The first release cannot know that a round is starting: the SDK reports its drops a batch delay late.)
-    expect(mutes.length).toBeLessThanOrEqual(2);
-    // Once it is known, never released while a burst runs (nor in the second after it: reports in flight).
-    for (const u of unmutes.slice(1)) {
+    // One mute, held until the rounds stop: the release due as the second round starts waits release.confirm,
+    // sees the round's SDK reports (a batch delay late), and the spam's return after a lull makes the key periodic.
+    expect(mutes.length).toBe(1);
+    // Never released while a burst runs (nor in the second after it: reports in flight).
+    for (const u of unmutes) {
       const t = u.atMs - sc.startMs;
       expect(bursts.some((b) => t >= b && t < b + 6_000)).toBe(false);
     }
@@ -286,7 +286,7 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
     expect(unmutes).toHaveLength(1);
     expect(unmutes[0].reason).toBe('strategy_changed');
     // Judged again once release.window of offered counts is there (10 s) plus a few evaluations.
-    expect(unmutes[0].atMs - sc.startMs - 90_000).toBeLessThanOrEqual(11_000);
+    expect(unmutes[0].atMs - sc.startMs - 90_000).toBeLessThanOrEqual(13_000);
     expectExact(f);
   });
 
@@ -420,7 +420,7 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
       // Released by the restarted collector once the spam stopped (not by the rule's time to live).
       expect(unmutes).toHaveLength(1);
       expect(unmutes[0].reason).toBe('rate_fell');
-      expect(unmutes[0].atMs - sc.startMs - 100_000).toBeLessThanOrEqual(11_000);
+      expect(unmutes[0].atMs - sc.startMs - 100_000).toBeLessThanOrEqual(13_000);
       expect(sc.plane.autos.size).toBe(0);
       // Nothing silent: every drop is in a summary, also what a killed process had counted and not summarised.
       expect(f.stored + f.sdkMuted + f.collectorDropped).toBe(f.logged);
