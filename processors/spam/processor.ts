@@ -988,6 +988,8 @@ export class SpamProcessor implements Processor {
     await this.evaluating?.catch(() => undefined);
     await this.sendSummaries();
     await this.writer?.flush();
+    // The ledger-only batches settling the rows just written (drop-ledger.ts rowLedgerName).
+    await this.sendSummaries();
   }
 
   private safely(fn: () => void): void {
