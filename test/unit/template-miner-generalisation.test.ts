@@ -379,6 +379,20 @@ describe('emit-time grouping', () => {
     expect(m.atAdd.get('quota')!.size).toBe(1);
     expect(m.atAdd.get('revoked')!.size).toBe(1);
   });
+
+  test('a host name is a value on the first line of an event that names one', () => {
+    const hosts = ['relay.quendor.net', 'ns.vanterpol.com', 'mx-b.ostrava-mail.cz', 'gw.harkley.co.uk'];
+    const m = mine(generate([{ event: 'lookup', line: (r) => `resolver gave up on ${pick(r, hosts)} after ${int(r, 2, 9)} tries` }], 12, 3));
+    expectGroupedByEvent(m);
+    expect([...m.atAdd.get('lookup')!]).toEqual(['resolver gave up on <*> after <*> tries']);
+  });
+
+  test('a negative number closing an angle bracket is a value on first sight', () => {
+    const line = (r: Rng): string => `slot granted, budget=<cpu:${int(r, 1, 64)}, credit:${-int(r, 1, 40)}> pending=${int(r, 0, 9)}`;
+    const m = mine(generate([{ event: 'granted', line }], 10, 4));
+    expectGroupedByEvent(m);
+    expect([...m.atAdd.get('granted')!]).toEqual(['slot granted, budget=<cpu:<*>, credit:<*> pending=<*>']);
+  });
 });
 
 describe('persistence of what generalisation learned', () => {

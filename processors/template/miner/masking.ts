@@ -13,6 +13,10 @@
  * - a hex-with-digit segment of 8+ characters (UUIDs, hashes glued to names)
  * - any run of 5+ digits (epoch millis glued to a word)
  * - the literals true / false / null (values, never message text)
+ * - host names: dotted labels ending in a top-level domain (ns1.example.com)
+ * - any of these closed by '>' when the line opened the bracket earlier
+ *   ("<memory:1024, vCores:-17>": the word is "-17>"; '<' and '>' are not
+ *   delimiters because they also compare and point)
  *
  * Words made of letters only are never masked: whether they are constant is
  * learned by the miner from how they vary.
@@ -87,7 +91,8 @@ export function isVariableWord(w: string, maskKeywords: boolean): boolean {
       if (!isHexLetter(c)) allHex = false;
     }
   }
-  if (digits === 0) return maskKeywords && n >= 4 && n <= 5 && KEYWORD_VALUES.has(w);
+  if (digits === 0) return (maskKeywords && n >= 4 && n <= 5 && KEYWORD_VALUES.has(w)) || isHostName(w);
+  if (n > 1 && w.charCodeAt(n - 1) === 0x3e /* > */ && w.charCodeAt(0) !== 0x3c /* < */) return isVariableWord(w.slice(0, n - 1), maskKeywords);
   if (longestDigitRun >= 5) return true;
   if (isNumberLike(w)) return true;
   if (allHex && n >= 6) return true;
@@ -195,6 +200,26 @@ const TOP_LEVEL_DOMAINS = new Set([
 function isDnsName(w: string): boolean {
   const dot = w.lastIndexOf('.');
   return dot > 0 && TOP_LEVEL_DOMAINS.has(w.slice(dot + 1).toLowerCase());
+}
+
+/**
+ * A well-formed host name (isDnsName, and every label letters, digits or
+ * inner hyphens): data on first sight, so the first line of an event that
+ * names a host already gets the template later lines have. Host names with
+ * digits are masked by the number rules anyway.
+ */
+function isHostName(w: string): boolean {
+  if (w.length < 4 || !isDnsName(w)) return false;
+  let labelLength = 0;
+  for (let i = 0; i <= w.length; i++) {
+    const c = i < w.length ? w.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (labelLength === 0 || w.charCodeAt(i - 1) === 0x2d) return false;
+      labelLength = 0;
+    } else if (isLetter(c) || isDigit(c) || (c === 0x2d && labelLength > 0)) labelLength++;
+    else return false;
+  }
+  return true;
 }
 
 /**
