@@ -349,6 +349,22 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     const r = miner.add('lease 3f2a9c1e-7b4d-4e2a-9f00-1c2d3e4f5a6b renewed at 2031-07-04 10:11:12,345 until 2031-07-04T11:11:12Z');
     expect(r.template).toBe('lease <*> renewed at <*> until <*>');
   });
+
+  test('a query string is part of its path: one value from the first line on', () => {
+    const routes = ['/v2/ledgers', '/v2/ledgers/export', '/orbit/feed'];
+    const line = (r: Rng): string =>
+      `served ${pick(r, routes)}?cursor=${hex(r, 6)}&limit=${int(r, 1, 500)}${r() < 0.5 ? `&sort=${pick(r, ['asc', 'desc'])}` : ''} in ${int(r, 1, 90)} ms`;
+    const m = mine(generate([{ event: 'served', line }], 20, 5));
+    expectGroupedByEvent(m);
+    expect([...m.atAdd.get('served')!]).toEqual(['served <*> in <*> ms']);
+  });
+
+  test('values joined by & are separate values, not glued to the next key', () => {
+    const line = (r: Rng): string => `sweep stats hits=${int(r, 0, 900)}&misses=${int(r, 0, 90)}&evicted=${int(r, 0, 9)}`;
+    const m = mine(generate([{ event: 'sweep', line }], 10, 6));
+    expectGroupedByEvent(m);
+    expect([...m.atAdd.get('sweep')!]).toEqual(['sweep stats hits=<*>&misses=<*>&evicted=<*>']);
+  });
 });
 
 describe('emit-time grouping', () => {
