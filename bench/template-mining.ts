@@ -72,6 +72,7 @@ const TUNING_GRID: Record<string, ReadonlyArray<number | boolean>> = {
   closedValuesToGeneralize: [4, 8, 12],
   learnValues: [true, false],
   mergeLengths: [true, false],
+  corroboratedPairs: [true, false],
 };
 
 function gridConfigs(): Array<Partial<MinerOptions>> {

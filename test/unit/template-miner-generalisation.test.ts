@@ -232,6 +232,25 @@ describe('small value sets', () => {
   });
 });
 
+describe('two values seen in more than one place', () => {
+  const OPERATORS = ['ilsa', 'morvan'];
+  test('the same two names varying in two events make each a variable; two words in one place stay constants', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'granted', line: (r) => `quota granted to ${pick(r, OPERATORS)} for ${int(r, 1, 900)} MB` },
+          { event: 'expired', line: (r) => `session of ${pick(r, OPERATORS)} expired after ${int(r, 1, 99)} s` },
+          { event: 'read', line: (r) => `volume ${int(r, 1, 9)} read stalled for ${int(r, 1, 99)} ms` },
+          { event: 'write', line: (r) => `volume ${int(r, 1, 9)} write stalled for ${int(r, 1, 99)} ms` },
+        ],
+        25,
+        7,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+});
+
 describe('punctuation inside a value', () => {
   test('durations written as mm:ss, hh:mm:ss or a number with a unit word are one value', () => {
     const duration = (r: Rng): string => {
