@@ -367,6 +367,13 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect([...m.atAdd.get('served')!]).toEqual(['served <*> in <*> ms']);
   });
 
+  test('a name glued to a number of three or more digits is one value from the first line on', () => {
+    const line = (r: Rng): string => `lease held by conn${int(r, 100, 99999)} on rack${int(r, 100, 999)} for ${int(r, 1, 60)} s`;
+    const m = mine(generate([{ event: 'lease', line }], 10, 9));
+    expectGroupedByEvent(m);
+    expect([...m.atAdd.get('lease')!]).toEqual(['lease held by <*> on <*> for <*> s']);
+  });
+
   test('values joined by & are separate values, not glued to the next key', () => {
     const line = (r: Rng): string => `sweep stats hits=${int(r, 0, 900)}&misses=${int(r, 0, 90)}&evicted=${int(r, 0, 9)}`;
     const m = mine(generate([{ event: 'sweep', line }], 10, 6));

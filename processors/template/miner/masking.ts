@@ -12,6 +12,9 @@
  *   blk_-1608999687919862906, job_1445144423722_0020, rdd_2_1, mesos-slave-07
  * - a hex-with-digit segment of 8+ characters (UUIDs, hashes glued to names)
  * - any run of 5+ digits (epoch millis glued to a word)
+ * - a name glued to a number of 3+ digits (conn417, worker2031, rack1204): a
+ *   counter or id with its prefix, one value (Loghub-2.0 convention); names
+ *   with one or two digits (eth0, ssh2, log4j) are left to the miner
  * - the literals true / false / null (values, never message text)
  * - host names: dotted labels ending in a top-level domain (ns1.example.com)
  * - any of these closed by '>' when the line opened the bracket earlier
@@ -95,6 +98,7 @@ export function isVariableWord(w: string, maskKeywords: boolean): boolean {
   if (n > 1 && w.charCodeAt(n - 1) === 0x3e /* > */ && w.charCodeAt(0) !== 0x3c /* < */) return isVariableWord(w.slice(0, n - 1), maskKeywords);
   if (longestDigitRun >= 5) return true;
   if (isNumberLike(w)) return true;
+  if (longestDigitRun >= 3 && isPrefixedNumber(w)) return true;
   if (allHex && n >= 6) return true;
   if (n > 2 && w.charCodeAt(0) === 0x30 && (w.charCodeAt(1) | 0x20) === 0x78 /* 0x */) {
     let hex = true;
@@ -123,6 +127,15 @@ export function isVariableWord(w: string, maskKeywords: boolean): boolean {
     segStart = i + 1;
   }
   return false;
+}
+
+/** Letters then digits and nothing else: conn417. */
+function isPrefixedNumber(w: string): boolean {
+  let k = 0;
+  while (k < w.length && isLetter(w.charCodeAt(k))) k++;
+  if (k === 0 || k === w.length) return false;
+  for (let i = k; i < w.length; i++) if (!isDigit(w.charCodeAt(i))) return false;
+  return true;
 }
 
 /** True when the word contains an ASCII digit. */
