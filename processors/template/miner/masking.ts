@@ -83,6 +83,7 @@ export function isVariableWord(w: string, maskKeywords: boolean): boolean {
   let longestDigitRun = 0;
   let run = 0;
   let allHex = true;
+  let dots = 0;
   for (let i = 0; i < n; i++) {
     const c = w.charCodeAt(i);
     if (isDigit(c)) {
@@ -91,10 +92,13 @@ export function isVariableWord(w: string, maskKeywords: boolean): boolean {
       if (run > longestDigitRun) longestDigitRun = run;
     } else {
       run = 0;
-      if (!isHexLetter(c)) allHex = false;
+      if (!isHexLetter(c)) {
+        allHex = false;
+        if (c === 0x2e) dots++;
+      }
     }
   }
-  if (digits === 0) return (maskKeywords && n >= 4 && n <= 5 && KEYWORD_VALUES.has(w)) || isHostName(w);
+  if (digits === 0) return dots > 0 ? isHostName(w) : maskKeywords && n >= 4 && n <= 5 && KEYWORD_VALUES.has(w);
   if (n > 1 && w.charCodeAt(n - 1) === 0x3e /* > */ && w.charCodeAt(0) !== 0x3c /* < */) return isVariableWord(w.slice(0, n - 1), maskKeywords);
   if (longestDigitRun >= 5) return true;
   if (isNumberLike(w)) return true;
