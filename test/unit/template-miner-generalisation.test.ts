@@ -416,6 +416,8 @@ describe('emit-time grouping', () => {
     const m = mine(generate([{ event: 'lookup', line: (r) => `resolver gave up on ${pick(r, hosts)} after ${int(r, 2, 9)} tries` }], 12, 3));
     expectGroupedByEvent(m);
     expect([...m.atAdd.get('lookup')!]).toEqual(['resolver gave up on <*> after <*> tries']);
+    // with a digit in a label too
+    expect(new TemplateMiner().add('resolver gave up on node7b.harkley.net after 3 tries').template).toBe('resolver gave up on <*> after <*> tries');
   });
 
   test('a negative number closing an angle bracket is a value on first sight', () => {

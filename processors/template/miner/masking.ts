@@ -130,7 +130,7 @@ export function isVariableWord(w: string, maskKeywords: boolean): boolean {
     }
     segStart = i + 1;
   }
-  return false;
+  return dots > 0 && isHostName(w); // node-7b.corp.example.com
 }
 
 /** Letters then digits and nothing else: conn417. */
