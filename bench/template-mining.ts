@@ -4,11 +4,11 @@
  * against Drain's published figures, throughput, and the exact round-trip check.
  *
  *   npm run build && node dist/bench/template-mining.js [loghub-2k dir] [--details] [--loo]
- *   node dist/bench/template-mining.js --synthetic[=seed,seed,…] [--details]
+ *   node dist/bench/template-mining.js --synthetic[=seed,seed,…|=dev] [--details]
  *
  * --synthetic scores invented systems instead (unseen-systems.ts: held-out
  * evidence from systems nobody tuned on; the default seeds are the reported
- * ones, never used for tuning).
+ * ones, never used for tuning; =dev: the development seeds).
  *
  * Default directory: ../shared/data/loghub-2k relative to the repository root.
  *
@@ -48,7 +48,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TemplateMiner, renderTemplate, DEFAULT_MINER_OPTIONS, type MinerOptions } from '../processors/template/miner';
-import { REPORTED_SEEDS, unseenSystem } from './unseen-systems';
+import { DEVELOPMENT_SEEDS, REPORTED_SEEDS, unseenSystem } from './unseen-systems';
 
 const DATASETS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'OpenSSH', 'Apache', 'HealthApp'] as const;
 
@@ -338,7 +338,8 @@ function main(): void {
   const withDetails = args.includes('--details');
   const syntheticArg = args.find((a) => a === '--synthetic' || a.startsWith('--synthetic='));
   if (syntheticArg !== undefined) {
-    const list = syntheticArg.includes('=') ? syntheticArg.slice(syntheticArg.indexOf('=') + 1).split(',').map(Number) : REPORTED_SEEDS;
+    const value = syntheticArg.includes('=') ? syntheticArg.slice(syntheticArg.indexOf('=') + 1) : '';
+    const list = value === '' ? REPORTED_SEEDS : value === 'dev' ? DEVELOPMENT_SEEDS : value.split(',').map(Number);
     if (list.length === 0 || list.some((n) => !Number.isInteger(n))) {
       process.stderr.write(`--synthetic: seeds must be integers, got ${syntheticArg}\n`);
       process.exit(2);
