@@ -11,6 +11,7 @@
  */
 import { TemplateMiner, renderTemplate } from '../../processors/template/miner';
 import { prng } from '../kit/prng';
+import { unseenSystem } from '../../bench/unseen-systems';
 
 type Rng = () => number;
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
@@ -425,6 +426,19 @@ describe('emit-time grouping', () => {
     const m = mine(generate([{ event: 'granted', line }], 10, 4));
     expectGroupedByEvent(m);
     expect([...m.atAdd.get('granted')!]).toEqual(['slot granted, budget=<cpu:<*>, credit:<*> pending=<*>']);
+  });
+});
+
+describe('the dictionary after generalisations caused by other lines', () => {
+  test('every supersededBy link of an invented system leads to a template in the dictionary', () => {
+    // a corroborated pair generalises a group the current line is not in: its
+    // target has no line yet and must not be pruned while older entries link to it
+    const system = unseenSystem(3, 400);
+    const miner = new TemplateMiner();
+    for (const line of system.content) miner.add(line);
+    const ids = new Set(miner.templates().map((t) => t.id));
+    const dangling = miner.templates().filter((t) => t.supersededBy !== undefined && !ids.has(t.supersededBy));
+    expect(dangling.map((t) => t.template)).toEqual([]);
   });
 });
 
