@@ -34,18 +34,10 @@ import { SUMMARY_EVENT, SUPPRESSED } from '../../processors/spam/summary';
 import type { SuppressionRow } from '../../collector/storage/suppression-store';
 import { RecordingConsumer, attributeMap, type RecordView } from '../kit/recording-consumer';
 import { currentLedger, restoreLedger } from '../../collector/queue/batch-ledger';
+import { prng } from '../kit/prng';
 
 /** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export interface Site {
   service: string;
