@@ -8,11 +8,14 @@
  *   <first seq>.seg          segments: frames appended in sequence order
  *   state.json               { acked, inflight }: how far the consumer got (atomic rename)
  *   marks.json               delivery marks of deleted segments (atomic rename)
+ *   ledger.json              { through, totals }: batch-ledger totals (batch-ledger.ts) of
+ *                            the entries up to `through` (atomic rename)
  *   lock                     the pid of the process that has the log open
  *
  * A frame: u32 length of the body, u32 CRC-32 of everything after it, f64 seq,
- * f64 appendedAt (ms), u32 records, then the body: u8 hasMark [s scope, s key,
- * f64 sequence], then the caller's payload. Entries are numbered 1, 2, ... (seq);
+ * f64 appendedAt (ms), u32 records, then the body: u8 flags (bit 0: a mark, bit 1:
+ * ledger deltas) [s scope, s key, f64 sequence] [u32 n, n x (s name, f64 delta)],
+ * then the caller's payload. Entries are numbered 1, 2, ... (seq);
  * a position { seq, record } means every entry before `seq` and the first
  * `record` records of entry `seq` are done.
  *
@@ -40,11 +43,17 @@
  * in memory (bounded, least recently updated forgotten first) and written to
  * marks.json before a segment holding marks is deleted, so a mark outlives its
  * records.
+ *
+ * Ledger deltas (batch-ledger.ts) are stored in the entry they came with and summed
+ * per counter once the entry is written (`ledger()`); the totals are written to
+ * ledger.json (with the last entry they include) before a segment holding deltas is
+ * deleted, and on open the deltas of the entries after that one are added to them.
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DeliveryMark } from './delivery-mark';
+import type { LedgerDeltas } from './batch-ledger';
 import { crc32 } from './crc32';
 
 export type FsyncPolicy = 'never' | 'interval' | 'always';
@@ -118,6 +127,8 @@ interface Segment {
   size: number;
   lastSeq: number;
   hasMarks: boolean;
+  /** Holds entries with ledger deltas (ledger.json is written before it is deleted). */
+  hasLedger?: boolean;
   reader: Promise<fs.promises.FileHandle> | undefined;
 }
 
@@ -134,6 +145,7 @@ interface PendingWrite {
   entry: IndexEntry;
   frame: Buffer;
   mark: DeliveryMark | undefined;
+  ledger: LedgerDeltas | undefined;
   resolve: (seq: number) => void;
   reject: (err: Error) => void;
 }
@@ -185,6 +197,9 @@ export class WriteAheadLog {
   private stateChain: Promise<void> = Promise.resolve();
   private readonly markMap = new Map<string, DeliveryMark>();
   private readonly maxMarks: number;
+  /** Batch-ledger totals over every entry written (ledger.json holds them up to `ledgerThrough`). */
+  private readonly ledgerTotals = new Map<string, number>();
+  private ledgerThrough = 0;
   private closed = false;
 
   private constructor(opts: WalOptions, id: string, acked: WalPosition, inflight: WalRange | undefined) {
@@ -235,6 +250,7 @@ export class WriteAheadLog {
       const state = readState(path.join(dir, 'state.json'));
       const wal = new WriteAheadLog({ ...opts, directory: dir }, id, state.acked, state.inflight);
       wal.loadMarks(path.join(dir, 'marks.json'));
+      wal.loadLedger(path.join(dir, 'ledger.json'));
       await wal.recover();
       return wal;
     } catch (err) {
@@ -304,14 +320,14 @@ export class WriteAheadLog {
    * WalFullError when there is no room (hasRoom), and rejects when the write
    * failed (the entry is then not in the log).
    */
-  append(payload: Buffer, records: number, mark?: DeliveryMark): Promise<number> {
+  append(payload: Buffer, records: number, mark?: DeliveryMark, ledger?: LedgerDeltas): Promise<number> {
     if (this.closed) return Promise.reject(new Error('write-ahead log is closed'));
     if (!this.hasRoom(payload.length)) {
       return Promise.reject(new WalFullError(`write-ahead log is full (${this.bytes} of ${this.maxBytes} bytes)`));
     }
     const seq = this.next++;
     const appendedAt = Date.now();
-    const frame = encodeFrame(seq, appendedAt, records, mark, payload);
+    const frame = encodeFrame(seq, appendedAt, records, mark, ledger, payload);
     if (frame.length - HEADER_BYTES > MAX_FRAME_BODY) return Promise.reject(new Error('queue entry too large'));
     let seg = this.active;
     if (seg === undefined || (seg.size > 0 && seg.size + frame.length > this.segmentBytes)) {
@@ -325,7 +341,7 @@ export class WriteAheadLog {
     this.index.push(entry);
     this.bytes += frame.length;
     return new Promise<number>((resolve, reject) => {
-      this.pending.push({ entry, frame, mark, resolve, reject });
+      this.pending.push({ entry, frame, mark, ledger, resolve, reject });
       this.pumping ??= this.pump();
     });
   }
@@ -361,6 +377,10 @@ export class WriteAheadLog {
           if (p.mark) {
             p.entry.segment.hasMarks = true;
             this.rememberMark(p.mark);
+          }
+          if (p.ledger) {
+            p.entry.segment.hasLedger = true;
+            this.addLedger(p.ledger);
           }
           p.resolve(p.entry.seq);
         }
@@ -468,6 +488,7 @@ export class WriteAheadLog {
     const done = this.segments.filter((s) => s !== this.active && s.lastSeq < pos.seq);
     if (done.length === 0) return;
     if (done.some((s) => s.hasMarks)) await this.saveMarks();
+    if (done.some((s) => s.hasLedger)) await this.saveLedger();
     for (const s of done) {
       this.segments.splice(this.segments.indexOf(s), 1);
       if (s.reader) void s.reader.then((fh) => fh.close()).catch(() => undefined);
@@ -522,6 +543,35 @@ export class WriteAheadLog {
     for (const [scope, key, sequence] of data.marks ?? []) this.rememberMark({ scope, key, sequence });
   }
 
+  /** Batch-ledger totals (non-zero) over every entry written. */
+  ledger(): [string, number][] {
+    return [...this.ledgerTotals].filter(([, v]) => v !== 0);
+  }
+
+  private addLedger(deltas: Iterable<[string, number]>): void {
+    for (const [k, v] of deltas) {
+      const t = (this.ledgerTotals.get(k) ?? 0) + v;
+      if (t === 0) this.ledgerTotals.delete(k);
+      else this.ledgerTotals.set(k, t);
+    }
+  }
+
+  private loadLedger(file: string): void {
+    if (!fs.existsSync(file)) return;
+    const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { through?: unknown; totals?: [string, number][] };
+    if (typeof data.through === 'number' && Number.isSafeInteger(data.through)) this.ledgerThrough = data.through;
+    this.addLedger((data.totals ?? []).filter(([k, v]) => typeof k === 'string' && Number.isFinite(v)));
+  }
+
+  /** Writes the totals of every entry written so far (taken now: later entries are added again on open). */
+  private saveLedger(): Promise<void> {
+    const through = this.written - 1;
+    const body = JSON.stringify({ version: 1, through, totals: this.ledger() });
+    return writeFileAtomic(path.join(this.directory, 'ledger.json'), body, this.fsyncPolicy !== 'never').then(() => {
+      this.ledgerThrough = Math.max(this.ledgerThrough, through);
+    });
+  }
+
   private saveMarks(): Promise<void> {
     const marks = [...this.markMap.values()].map((m) => [m.scope, m.key, m.sequence]);
     return writeFileAtomic(path.join(this.directory, 'marks.json'), JSON.stringify({ version: 1, marks }), this.fsyncPolicy !== 'never');
@@ -557,6 +607,10 @@ export class WriteAheadLog {
           seg.hasMarks = true;
           this.rememberMark(f.mark);
         }
+        if (f.ledger) {
+          seg.hasLedger = true;
+          if (f.seq > this.ledgerThrough) this.addLedger(f.ledger);
+        }
         if (live) {
           this.index.push({ seq: f.seq, segment: seg, offset: off, size: f.end - off, records: f.records, appendedAt: f.appendedAt });
           this.bytes += f.end - off;
@@ -587,6 +641,7 @@ export class WriteAheadLog {
     // Segments with nothing left to send go (marks first); the rest stay readable. Appends start a new segment.
     const done = found.filter((s) => s.lastSeq < this.ackedPos.seq || s.size === 0);
     if (done.some((s) => s.hasMarks)) await this.saveMarks();
+    if (done.some((s) => s.hasLedger)) await this.saveLedger();
     for (const s of done) {
       fs.rmSync(s.file, { force: true });
       this.recovery.deletedSegments++;
@@ -600,21 +655,28 @@ interface ParsedFrame {
   appendedAt: number;
   records: number;
   mark: DeliveryMark | undefined;
+  ledger: [string, number][] | undefined;
   payloadStart: number;
   end: number;
 }
 
-function encodeFrame(seq: number, appendedAt: number, records: number, mark: DeliveryMark | undefined, payload: Buffer): Buffer {
+function encodeFrame(seq: number, appendedAt: number, records: number, mark: DeliveryMark | undefined, ledger: LedgerDeltas | undefined, payload: Buffer): Buffer {
   const scope = mark ? Buffer.from(mark.scope, 'utf8') : undefined;
   const key = mark ? Buffer.from(mark.key, 'utf8') : undefined;
   const markBytes = mark ? 1 + 4 + scope!.length + 4 + key!.length + 8 : 1;
-  const frame = Buffer.allocUnsafe(HEADER_BYTES + markBytes + payload.length);
+  const names = ledger && ledger.size > 0 ? [...ledger].map(([k, v]) => [Buffer.from(k, 'utf8'), v] as const) : undefined;
+  let ledgerBytes = 0;
+  if (names) {
+    ledgerBytes = 4;
+    for (const [k] of names) ledgerBytes += 4 + k.length + 8;
+  }
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + markBytes + ledgerBytes + payload.length);
   frame.writeDoubleLE(seq, 8);
   frame.writeDoubleLE(appendedAt, 16);
   frame.writeUInt32LE(records, 24);
   let p = HEADER_BYTES;
   if (mark) {
-    frame[p++] = 1;
+    frame[p++] = names ? 3 : 1;
     frame.writeUInt32LE(scope!.length, p);
     scope!.copy(frame, p + 4);
     p += 4 + scope!.length;
@@ -624,7 +686,18 @@ function encodeFrame(seq: number, appendedAt: number, records: number, mark: Del
     frame.writeDoubleLE(mark.sequence, p);
     p += 8;
   } else {
-    frame[p++] = 0;
+    frame[p++] = names ? 2 : 0;
+  }
+  if (names) {
+    frame.writeUInt32LE(names.length, p);
+    p += 4;
+    for (const [k, v] of names) {
+      frame.writeUInt32LE(k.length, p);
+      k.copy(frame, p + 4);
+      p += 4 + k.length;
+      frame.writeDoubleLE(v, p);
+      p += 8;
+    }
   }
   payload.copy(frame, p);
   frame.writeUInt32LE(frame.length - HEADER_BYTES, 0);
@@ -645,7 +718,8 @@ function parseFrame(buf: Buffer, off: number, limit: number): ParsedFrame | unde
   if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
   let p = off + HEADER_BYTES;
   let mark: DeliveryMark | undefined;
-  if (buf[p++] === 1) {
+  const flags = buf[p++];
+  if (flags & 1) {
     const sl = buf.readUInt32LE(p);
     const scope = buf.toString('utf8', p + 4, p + 4 + sl);
     p += 4 + sl;
@@ -656,7 +730,23 @@ function parseFrame(buf: Buffer, off: number, limit: number): ParsedFrame | unde
     p += 8;
     if (p > end) return undefined;
   }
-  return { seq, appendedAt, records, mark, payloadStart: p, end };
+  let ledger: [string, number][] | undefined;
+  if (flags & 2) {
+    if (p + 4 > end) return undefined;
+    const n = buf.readUInt32LE(p);
+    p += 4;
+    ledger = [];
+    for (let i = 0; i < n; i++) {
+      if (p + 4 > end) return undefined;
+      const kl = buf.readUInt32LE(p);
+      if (p + 4 + kl + 8 > end) return undefined;
+      const k = buf.toString('utf8', p + 4, p + 4 + kl);
+      p += 4 + kl;
+      ledger.push([k, buf.readDoubleLE(p)]);
+      p += 8;
+    }
+  }
+  return { seq, appendedAt, records, mark, ledger, payloadStart: p, end };
 }
 
 function readState(file: string): { acked: WalPosition; inflight: WalRange | undefined } {

@@ -22,6 +22,7 @@
  * Without a control plane (service.control disabled) records pass and a warning
  * is logged at start.
  */
+import { mustPassEmpty } from '../../collector/queue/batch-ledger';
 import { appendRecord, LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
 import type { CreateSettings, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
 import type { Counter } from '../../collector/telemetry/metrics';
@@ -119,7 +120,8 @@ export class ControlProcessor implements Processor {
     if (keep === undefined) return this.next.consumeLogs(batch);
     for (const c of counts.values()) this.dropped.inc({ service: c.service, reason: c.reason }, c.n);
     for (const [rule, n] of perRule) plane.countDropped(rule, n);
-    if (droppedTotal === batch.length) return Promise.resolve();
+    // An empty batch still carries the ledger of the stages before (queue/batch-ledger.ts).
+    if (droppedTotal === batch.length && !mustPassEmpty()) return Promise.resolve();
     const out = new LogBatchBuilder();
     const rm = new Map<number, number>();
     const sm = new Map<number, number>();

@@ -50,7 +50,10 @@
  *                 AND its offered rate (SDK-reported + collector drops over
  *                 release.window) is at most release.ratio x its trigger level
  *                 (the rate it had to exceed: max(min_rate, min_ratio x baseline);
- *                 min_rate under the entropy strategy).
+ *                 min_rate under the entropy strategy), both held for release.confirm
+ *                 (SDK reports arrive a batch delay late: a round of spam that starts
+ *                 just before a release keeps the mute; its return after a lull
+ *                 makes the key periodic, see below).
  *                 Mute time: min_mute, doubled per re-mute within flap_window of
  *                 the previous release (capped at max_mute), unless the re-mute
  *                 repeats the interval between the two mutes before it (a periodic
@@ -123,7 +126,23 @@ export interface DetectionFigures {
   learning?: boolean;
   /** The rate anomaly was geometric growth (growth.*), not the Z-score. */
   growth?: boolean;
+  /** Numbers that differ on every record were not taken as identifiers: the rate is beyond ID_VOLUME_RATIO x the service's other lines. */
+  idsDistrusted?: boolean;
 }
+
+/**
+ * How far above the busiest rates of all its service's other lines of the same kind
+ * (summed; at least min_rate) a key's rate may go while numbers that differ on every
+ * record still count as identifiers (information) in the entropy detector. Business
+ * events scale with the rest of the service's activity (orders come with requests,
+ * payments, page views): an auto-increment id at 50x the rest of the service is
+ * plausible work, a line logging over two orders of magnitude more than everything
+ * else the service ever logged, with nothing in it but a number that increments, is
+ * a loop ("tick 1, 2, 3" at 3000/s).
+ */
+export const ID_VOLUME_RATIO = 100;
+/** At most this many other keys of the service are summed (a service with more lines has its volume spread out anyway). */
+const ID_VOLUME_KEYS = 256;
 
 export type { PeerMute };
 
@@ -171,6 +190,13 @@ export class SpamKey {
    * double the mute time (the pattern was seen before).
    */
   periodMs = 0;
+  /**
+   * When the release conditions first held in a row of evaluations (NaN: they do not
+   * hold): the release waits release.confirm from then (longer than SDK reports
+   * take to arrive), so that a round of spam that starts just before a release is
+   * seen (its reports arrive a batch delay late) and keeps the mute.
+   */
+  releaseDueSinceMs = NaN;
   /** When a drop of the key was last counted (collector drop or SDK report). */
   lastDropMs = -Infinity;
   /** Drops (SDK + collector) per bucket while muted: the offered rate. */
@@ -573,7 +599,7 @@ export class SpamBalancer {
         if (nowMs - k.summaryFromMs >= p.summaryIntervalMs) this.summarize(k, nowMs, false, events);
       } else if (p.strategy === 'off') this.release(k, nowMs, 'strategy_off', events);
       else if (k.recheck && nowMs - k.mutedAtMs >= p.releaseWindowBuckets * p.bucketMs && this.recheckMute(k, nowMs)) this.release(k, nowMs, 'strategy_changed', events);
-      else if (nowMs >= k.muteUntilMs && nowMs - k.lastDropMs >= k.periodMs && this.offeredRate(k, nowMs) <= p.releaseRatio * k.triggerLevel) this.release(k, nowMs, 'rate_fell', events);
+      else if (this.releaseConfirmed(k, nowMs)) this.release(k, nowMs, 'rate_fell', events);
       else if (nowMs - k.summaryFromMs >= p.summaryIntervalMs) this.summarize(k, nowMs, false, events);
     } else if (k.state === 'overridden') {
       const mode = this.manualMode(this.queryTarget(k));
@@ -688,7 +714,11 @@ export class SpamBalancer {
     const svc = k.service;
     const exclude = k.kind === 'function' ? (id: bigint) => svc.templates.get(id)?.state === 'muted' : undefined;
     // The whole rate's count may exceed what this collector saw: the newest samples up to that count.
-    const e = k.sample.score(a.count > localCount ? Math.min(a.count, p.sampleSize) : a.count, p, exclude);
+    // The key's rate now: the window's, or its newest complete bucket's when higher (a flood's first second).
+    const rateNow = Math.max(a.rate, (history.bucketCount(1) * 1000) / p.bucketMs);
+    const idsTrusted = rateNow <= ID_VOLUME_RATIO * Math.max(p.minRate, this.othersBusiestRate(k, nowMs));
+    if (!idsTrusted) fig.idsDistrusted = true;
+    const e = k.sample.score(a.count > localCount ? Math.min(a.count, p.sampleSize) : a.count, p, exclude, idsTrusted);
     fig.entropy = e.entropy;
     fig.samples = e.samples;
     fig.positive = e.samples >= p.minSamples && e.entropy <= p.maxEntropy;
@@ -704,6 +734,25 @@ export class SpamBalancer {
   private peakOf(history: RateHistory, nowMs: number): number {
     const p = this.params;
     return (history.peakCount(this.bucketOf(nowMs)) * 1000) / (history.windowBuckets * p.bucketMs);
+  }
+
+  /**
+   * The summed busiest rates (records/s: each one's past peak or current level, see
+   * RateHistory.peakCount) of the other keys of `k`'s kind in its service and sender
+   * scope, at most ID_VOLUME_KEYS of them. Only computed for a key that is a rate
+   * anomaly with low-variety arguments to judge.
+   */
+  private othersBusiestRate(k: SpamKey, nowMs: number): number {
+    const keys: Map<unknown, SpamKey> = k.kind === 'template' ? k.service.templates : k.service.functions;
+    const bucket = this.bucketOf(nowMs);
+    let rate = 0;
+    let seen = 0;
+    for (const o of keys.values()) {
+      if (o === k) continue;
+      if (++seen > ID_VOLUME_KEYS) break;
+      rate += (o.rate.peakCount(bucket, true) * 1000) / (o.rate.windowBuckets * this.params.bucketMs);
+    }
+    return rate;
   }
 
   /** Geometric growth: each of the last GROWTH_SEGMENTS - 1 segments holds growth.ratio x the records of the one before. */
@@ -749,6 +798,31 @@ export class SpamBalancer {
     return local + (remote * 1000) / Math.max(p.bucketMs, remoteSpanMs);
   }
 
+  /**
+   * Whether a muted key is to be released for its rate: muted for its mute time, no
+   * drop for its period (periodic keys), its offered rate at most release.ratio x its
+   * trigger level — and all of that for release.confirm (releaseDueSinceMs). When
+   * the offered rate comes back above the trigger level meanwhile, the spam returned
+   * after a lull: the time since the mute began is taken as its period (the mute is
+   * then held until the drops stopped for that long), as a re-mute would have shown.
+   */
+  private releaseConfirmed(k: SpamKey, nowMs: number): boolean {
+    const p = this.params;
+    // Followed only once the rest allows a release: what is to be confirmed is that no round starts as the mute ends.
+    if (nowMs < k.muteUntilMs || nowMs - k.lastDropMs < k.periodMs) {
+      k.releaseDueSinceMs = NaN;
+      return false;
+    }
+    const offered = this.offeredRate(k, nowMs);
+    if (offered <= p.releaseRatio * k.triggerLevel) {
+      if (Number.isNaN(k.releaseDueSinceMs)) k.releaseDueSinceMs = nowMs;
+      return nowMs - k.releaseDueSinceMs >= p.releaseConfirmMs;
+    }
+    if (!Number.isNaN(k.releaseDueSinceMs) && offered > k.triggerLevel) k.periodMs = Math.max(k.periodMs, nowMs - k.mutedAtMs);
+    k.releaseDueSinceMs = NaN;
+    return false;
+  }
+
   private mute(k: SpamKey, nowMs: number, bucket: number, fig: DetectionFigures, events: BalancerEvent[]): void {
     const p = this.params;
     if (nowMs - k.releasedAtMs <= p.flapWindowMs) {
@@ -786,6 +860,7 @@ export class SpamBalancer {
     k.streak = 0;
     k.mutedAtMs = nowMs;
     k.muteUntilMs = m.untilMs;
+    k.releaseDueSinceMs = NaN;
     k.triggerLevel = m.triggerLevel;
     k.offered = new BucketCounter(this.params.releaseWindowBuckets, bucket);
     k.figures = m.figures;
@@ -1065,6 +1140,6 @@ function fmt(n: number, digits = 1): string {
 export function reasonOf(k: SpamKey, f: DetectionFigures): string {
   const parts = [`spam (${f.strategy}): ${fmt(f.rate)} records/s${f.shared ? ' across collectors' : ''}`];
   if (f.strategy !== 'entropy') parts.push(`baseline ${fmt(f.baselineRate, 2)}/s, z=${fmt(f.z)}`);
-  if (!Number.isNaN(f.entropy)) parts.push(`argument entropy ${fmt(f.entropy, 2)} over ${f.samples} records`);
+  if (!Number.isNaN(f.entropy)) parts.push(`argument entropy ${fmt(f.entropy, 2)} over ${f.samples} records${f.idsDistrusted ? ` (numbers read as counters: over ${ID_VOLUME_RATIO}x the service's other lines)` : ''}`);
   return `${parts.join(', ')} (${k.kind} key)`;
 }

@@ -21,7 +21,7 @@
  *                    position_weights: [1, 0.8, 0.6, 0.5, 0.4], mean_exponent: 4,
  *                    numeric_deltas: true }
  *       release:   { min_mute: 30s, max_mute: 10m, window: 10s, ratio: 0.5,
- *                    flap_window: 10m, report_grace: 5s }
+ *                    flap_window: 10m, report_grace: 5s, confirm: 2s }
  *       summary:   { interval: 60s, severity_number: 13 }
  *       targets:   { templates: true, functions: true }
  *       collector_drop: true
@@ -202,6 +202,12 @@ export interface SpamProcessorConfig {
     flap_window: string | number;
     /** SDK drop reports arriving this long after a release still count for that mute (default 5s); the final summary waits for them. */
     report_grace: string | number;
+    /**
+     * A release waits until its conditions held this long (default 2s: longer than the
+     * SDKs' batch delay, 1 s by default, after which their drop reports arrive): a round
+     * of spam starting just before the release keeps the mute instead of being let through.
+     */
+    confirm?: string | number;
   };
   summary: {
     /** While a key is muted, a summary record every interval (default 60s: "N records ... suppressed in the last minute"). */
@@ -296,7 +302,7 @@ export function createDefaultSpamConfig(): SpamProcessorConfig {
     growth: { segment: '15s', ratio: 1.4 },
     warmup: { period: '30s', rate: 50, after_silence: '30s' },
     entropy: { max_entropy: 0.5, sample_size: 64, max_positions: 8, position_weights: [1, 0.8, 0.6, 0.5, 0.4], mean_exponent: 4, numeric_deltas: true },
-    release: { min_mute: '30s', max_mute: '10m', window: '10s', ratio: 0.5, flap_window: '10m', report_grace: '5s' },
+    release: { min_mute: '30s', max_mute: '10m', window: '10s', ratio: 0.5, flap_window: '10m', report_grace: '5s', confirm: '2s' },
     summary: { interval: '60s', severity_number: 13 },
     targets: { templates: true, functions: true },
     collector_drop: true,
@@ -351,6 +357,7 @@ export interface BalancerParams {
   releaseRatio: number;
   flapWindowMs: number;
   reportGraceMs: number;
+  releaseConfirmMs: number;
   summaryIntervalMs: number;
   summarySeverity: number;
   templates: boolean;
@@ -472,6 +479,7 @@ export function resolveSpamConfig(c: SpamProcessorConfig, errors: string[] = [])
     releaseRatio: number(r.ratio, 'release.ratio', (n) => n > 0 && n < 1, 'a number in (0, 1)'),
     flapWindowMs: duration(r.flap_window, 'release.flap_window', false),
     reportGraceMs: duration(r.report_grace, 'release.report_grace', false),
+    releaseConfirmMs: duration(r.confirm ?? '2s', 'release.confirm', false),
     summaryIntervalMs: duration(c.summary.interval, 'summary.interval'),
     summarySeverity: integer(c.summary.severity_number, 'summary.severity_number', 1),
     templates: bool(c.targets.templates, 'targets.templates'),
@@ -562,6 +570,7 @@ export type TunableParams = Pick<
   | 'releaseRatio'
   | 'flapWindowMs'
   | 'reportGraceMs'
+  | 'releaseConfirmMs'
   | 'summaryIntervalMs'
   | 'collectorDrop'
 >;

@@ -54,8 +54,14 @@
  * released when the spam stopped). So a graceful shutdown with control_ttl > 0
  * keeps the AUTO rules in force (a last summary closes the counts so far) instead
  * of lifting them: they lapse within control_ttl if no collector comes back. After
- * kill -9 the same adoption happens; the counts the dead process had credited but
- * not yet summarised are lost with it (at most summary.interval of them).
+ * kill -9 the same adoption happens, and the counts the dead process had credited
+ * but not summarised are not lost: every credit rides with the batch that made it
+ * final, and every summary with its summary batch, as deltas of a drop ledger
+ * (drop-ledger.ts) that a durable queue downstream (the clickhouse exporter's
+ * write-ahead log) keeps with what it acknowledged; the next processor summarises
+ * what the ledger still holds at start ('recovered'). Without a durable queue
+ * downstream (or with a stage in between that buffers batches) those counts are
+ * as durable as the process.
  *
  * Runtime switches: setStrategy('zscore' | 'entropy' | 'both' | 'off'),
  * reconfigure(thresholds), setManualMode(target, mode) for control planes that
@@ -76,6 +82,8 @@ import { SpamRatesStore } from '../../collector/storage/spam-rates-store';
 import { FUNCTION_ATTRIBUTE, isAutoReport, readMutedReport, SDK_MUTED_EVENT } from './sdk-report';
 import { FUNCTION_SUMMARY_ID, FUNCTION_SUMMARY_TEXT, SUMMARY_EVENT, SummaryBatchBuilder, TEMPLATE_SUMMARY_ID, TEMPLATE_SUMMARY_TEXT } from './summary';
 import { SuppressionWriter } from './suppression-writer';
+import { identityOf, LedgerDeltasBuilder, ledgerPrefix, parseLedgerName, parseRowLedgerName, rowLedgerName, type KeyIdentity } from './drop-ledger';
+import { takeRestoredLedger, withLedger, type LedgerDeltas } from '../../collector/queue/batch-ledger';
 import { severityTextOf } from '../../protocol/severity';
 import { storeProviderFor, type StoreProvider } from '../../collector/storage/store-provider';
 import { senderScopeOf } from '../../collector/pipeline/sender-scope';
@@ -179,7 +187,14 @@ export class SpamProcessor implements Processor {
   private readonly sync = new Map<SpamKey, ControlSync>();
   /** Keys whose mute the control plane acknowledged. */
   private readonly pushed = new WeakSet<SpamKey>();
-  private readonly pendingSummaries: LogBatch[] = [];
+  /**
+   * Batches to send, oldest first: summary records with their drop-ledger deltas
+   * (drop-ledger.ts) and their log_suppression rows (written once the batch is
+   * accepted), or ledger-only (empty) batches settling rows written.
+   */
+  private readonly pendingSummaries: { batch: LogBatch; ledger: LedgerDeltas; rows: SuppressionRow[] }[] = [];
+  /** Summary rows whose ledger counter is 1 (drop-ledger.ts rowLedgerName), by EventId. */
+  private readonly durableRows = new Map<bigint, string>();
   private readonly recent: SuppressionRow[] = [];
   private templates: TemplateDictionary | undefined;
   private readonly summaryTemplatesDefined = new Set<string>();
@@ -364,10 +379,12 @@ export class SpamProcessor implements Processor {
         shutdownTimeoutMs: c.shutdownTimeoutMs,
         metrics: this.settings.metrics,
         logger: this.settings.logger,
+        onSettled: (rows) => this.rowsSettled(rows),
       });
       // log_suppression exists from the start, not from the first suppression (in the background).
       this.writer.start();
     }
+    this.summariseRecoveredDrops();
     // The AUTO rules in force: this collector's own (adopted after a restart) and, with shared_rates, the others'.
     this.autoRules = autoRuleViewOf(this.sink);
     if (c.sharedRates.enabled && this.storeProvider) {
@@ -410,6 +427,55 @@ export class SpamProcessor implements Processor {
       }, c.evaluationIntervalMs);
       this.timer.unref();
     }
+  }
+
+  /**
+   * The drops a previous process of this processor credited (in batches a durable
+   * queue acknowledged) but never summarised — it was killed — as one 'recovered'
+   * summary per key, queued for the first evaluation; its ledger deltas settle the
+   * counters (drop-ledger.ts).
+   */
+  private summariseRecoveredDrops(): void {
+    const restored = takeRestoredLedger(ledgerPrefix(this.settings.id));
+    if (restored.size === 0) return;
+    const nowMs = this.clock();
+    const perKey = new Map<string, { id: KeyIdentity; sdk: number; collector: number }>();
+    for (const [name, total] of restored) {
+      const row = parseRowLedgerName(this.settings.id, name);
+      if (row) {
+        // A summary row the previous process may not have written: written (again) now, settled once written.
+        if (total === 1 && this.writer) {
+          this.durableRows.set(row.eventId, name);
+          this.writer.add([row]);
+        }
+        continue;
+      }
+      const parsed = parseLedgerName(this.settings.id, name);
+      if (!parsed || !Number.isSafeInteger(total) || total <= 0) {
+        this.settings.logger.warn('spam: ignoring a drop-ledger counter restored from the queue', { processor: this.settings.id, counter: name, total });
+        continue;
+      }
+      const keyName = JSON.stringify([parsed.id.service, parsed.id.instance, parsed.id.kind, parsed.id.templateId.toString(), parsed.id.fn]);
+      let e = perKey.get(keyName);
+      if (!e) perKey.set(keyName, (e = { id: parsed.id, sdk: 0, collector: 0 }));
+      e[parsed.source] += total;
+    }
+    if (perKey.size === 0) return;
+    const summaries = new SummaryBatchBuilder();
+    const ledger = new LedgerDeltasBuilder(this.settings.id);
+    const rows: SuppressionRow[] = [];
+    for (const { id, sdk, collector } of perKey.values()) {
+      const text = id.kind === 'template' ? this.templates?.get(id.service, id.templateId)?.text : undefined;
+      summaries.add({ service: id.service, instance: id.instance, kind: id.kind, templateId: id.templateId, fn: id.fn, templateText: text, sdk, collector, fromMs: nowMs, toMs: nowMs, mutedAtMs: nowMs, final: false, processorId: this.settings.id, severityNumber: this.balancer.params.summarySeverity });
+      ledger.add(id, 'sdk', -sdk);
+      ledger.add(id, 'collector', -collector);
+      this.defineSummaryTemplate(id.service, id.kind, nowMs);
+      this.m.suppressed.inc({ ...this.labels, source: 'sdk' }, sdk);
+      this.m.suppressed.inc({ ...this.labels, source: 'collector' }, collector);
+      rows.push(this.row({ ...id, mutedAtMs: nowMs }, nowMs, 'summary', 'recovered', { sdkDropped: sdk, collectorDropped: collector, windowStartMs: nowMs, mutedSinceMs: nowMs }));
+      this.settings.logger.info(`spam: summarised drops a previous process counted but had not summarised`, { processor: this.settings.id, service: id.service, sdk, collector });
+    }
+    this.queueSummaries(summaries, ledger, rows);
   }
 
   private resolveStore(host: Host): StoreProvider<SuppressionStore> {
@@ -472,7 +538,22 @@ export class SpamProcessor implements Processor {
     if (protectedCount) this.m.protectedRecords.inc(this.labels, protectedCount);
     if (judged) this.m.records.inc(this.labels, judged);
     const out = keep ? filterBatch(batch, keep) : batch;
-    if (out.length > 0) await this.next.consumeLogs(out);
+    // The keys the drops will be credited to, known before the batch goes on: their counts ride with it (drop-ledger.ts).
+    let ledger: LedgerDeltasBuilder | undefined;
+    if (drops) {
+      ledger = new LedgerDeltasBuilder(this.settings.id);
+      for (const [k, count] of drops) ledger.add(k, 'collector', count);
+    }
+    const attributed: (SpamKey | undefined)[] = [];
+    if (reports) {
+      for (const r of reports) {
+        const k = this.attributeReport(r.service, r.instance, r.templateId, r.fn, now);
+        attributed.push(k);
+        if (k) (ledger ??= new LedgerDeltasBuilder(this.settings.id)).add(k, 'sdk', r.count);
+      }
+    }
+    if (ledger && ledger.size > 0) await withLedger(ledger.deltas, () => this.next.consumeLogs(out));
+    else if (out.length > 0) await this.next.consumeLogs(out);
     // Accepted: the drops are final now.
     const applyAt = this.clock();
     if (drops) {
@@ -483,7 +564,7 @@ export class SpamProcessor implements Processor {
       }
       this.m.dropped.inc(this.labels, total);
     }
-    if (reports) for (const r of reports) this.creditReport(r.service, r.instance, r.templateId, r.fn, r.count, 'sdk', applyAt);
+    if (reports) for (let j = 0; j < reports.length; j++) this.creditAttributed(attributed[j], reports[j], 'sdk', applyAt);
     if (otherReported > 0) this.m.reports.inc({ ...this.labels, attributed: 'false' }, otherReported);
     if (balancer.untracked !== this.lastUntracked) {
       this.m.untracked.inc(this.labels, balancer.untracked - this.lastUntracked);
@@ -503,20 +584,31 @@ export class SpamProcessor implements Processor {
    * one sender can never hold (or feed) the mute of another.
    */
   private creditReport(service: string, instance: string, templateId: bigint, fn: string, count: number, source: 'sdk' | 'collector', nowMs: number): boolean {
+    const key = this.attributeReport(service, instance, templateId, fn, nowMs);
+    return this.creditAttributed(key, { service, instance, templateId, fn, count }, source, nowMs);
+  }
+
+  /** The AUTO mute of the reporting sender a report belongs to, if any. */
+  private attributeReport(service: string, instance: string, templateId: bigint, fn: string, nowMs: number): SpamKey | undefined {
     let key = this.balancer.attributeReport(service, templateId, fn, nowMs, instance);
     if (!key && this.autoRules) {
       // The SDK may have heard of another collector's AUTO rule before this processor's next evaluation.
       this.handle(this.followPeerMutes(nowMs));
       key = this.balancer.attributeReport(service, templateId, fn, nowMs, instance);
     }
-    if (source === 'sdk') this.m.reports.inc({ ...this.labels, attributed: key ? 'true' : 'false' }, count);
+    return key;
+  }
+
+  /** Credits a report to the key attributeReport found (undefined: only counted as ignored). */
+  private creditAttributed(key: SpamKey | undefined, r: StagedReport, source: 'sdk' | 'collector', nowMs: number): boolean {
+    if (source === 'sdk') this.m.reports.inc({ ...this.labels, attributed: key ? 'true' : 'false' }, r.count);
     if (!key) {
-      const reason = this.balancer.tracks(service, instance, templateId, fn) ? 'not_muted' : 'unknown_key';
-      this.m.reportsIgnored.inc({ ...this.labels, reason }, count);
+      const reason = this.balancer.tracks(r.service, r.instance, r.templateId, r.fn) ? 'not_muted' : 'unknown_key';
+      this.m.reportsIgnored.inc({ ...this.labels, reason }, r.count);
       return false;
     }
-    this.balancer.creditDropped(key, count, source, nowMs);
-    if (source === 'collector') this.m.dropped.inc(this.labels, count);
+    this.balancer.creditDropped(key, r.count, source, nowMs);
+    if (source === 'collector') this.m.dropped.inc(this.labels, r.count);
     return true;
   }
 
@@ -589,6 +681,7 @@ export class SpamProcessor implements Processor {
     this.m.keys.set(this.labels, this.balancer.size);
     if (events.length === 0) return;
     const summaries = new SummaryBatchBuilder();
+    const ledger = new LedgerDeltasBuilder(this.settings.id);
     const rows: SuppressionRow[] = [];
     for (const e of events) {
       const k = e.key;
@@ -658,6 +751,8 @@ export class SpamProcessor implements Processor {
             processorId: this.settings.id,
             severityNumber: this.balancer.params.summarySeverity,
           });
+          ledger.add(k, 'sdk', -e.sdk);
+          ledger.add(k, 'collector', -e.collector);
           this.defineSummaryTemplate(k.service.name, k.kind, e.timeMs);
           this.m.suppressed.inc({ ...this.labels, source: 'sdk' }, e.sdk);
           this.m.suppressed.inc({ ...this.labels, source: 'collector' }, e.collector);
@@ -667,18 +762,51 @@ export class SpamProcessor implements Processor {
       }
     }
     this.m.activeMutes.set(this.labels, this.balancer.mutedKeys().length);
-    if (summaries.length > 0) this.pendingSummaries.push(summaries.batch);
+    this.queueSummaries(summaries, ledger, rows);
+  }
+
+  /**
+   * Tells listeners of decision rows, queues the summary batch (if any) and the rows
+   * for log_suppression: summary rows once their batch is accepted, each counted in
+   * its ledger until written (drop-ledger.ts rowLedgerName); the others now.
+   */
+  private queueSummaries(summaries: SummaryBatchBuilder, ledger: LedgerDeltasBuilder, rows: SuppressionRow[]): void {
     for (const r of rows) {
       this.recent.push(r);
       const target = targetOfRow(r);
       for (const l of this.listeners) this.safely(() => l.onDecision?.(r, target));
     }
     if (this.recent.length > RECENT_DECISIONS) this.recent.splice(0, this.recent.length - RECENT_DECISIONS);
-    this.writer?.add(rows);
+    if (summaries.length === 0) {
+      this.writer?.add(rows);
+      return;
+    }
+    const later = this.writer ? rows.filter((r) => r.action === 'summary') : [];
+    this.writer?.add(rows.filter((r) => r.action !== 'summary'));
+    for (const r of later) this.trackRow(r, ledger.deltas);
+    this.pendingSummaries.push({ batch: summaries.batch, ledger: ledger.deltas, rows: later });
+  }
+
+  private trackRow(r: SuppressionRow, deltas: Map<string, number>): void {
+    const name = rowLedgerName(this.settings.id, r);
+    this.durableRows.set(r.eventId, name);
+    deltas.set(name, 1);
+  }
+
+  /** Rows written (or rejected for good): their ledger counters go back to 0 with the next batch sent. */
+  private rowsSettled(rows: readonly SuppressionRow[]): void {
+    const deltas = new Map<string, number>();
+    for (const r of rows) {
+      const name = this.durableRows.get(r.eventId);
+      if (name === undefined) continue;
+      this.durableRows.delete(r.eventId);
+      deltas.set(name, -1);
+    }
+    if (deltas.size > 0) this.pendingSummaries.push({ batch: new LogBatch(), ledger: deltas, rows: [] });
   }
 
   private row(
-    k: SpamKey,
+    k: SpamKey | (KeyIdentity & { mutedAtMs: number }),
     timeMs: number,
     action: SuppressionRow['action'],
     reason: string,
@@ -686,18 +814,19 @@ export class SpamProcessor implements Processor {
   ): SuppressionRow {
     const sdk = extra.sdkDropped ?? 0;
     const collector = extra.collectorDropped ?? 0;
+    const id = 'target' in k ? identityOf(k) : k;
     return {
       timeMs,
-      service: k.service.name,
-      ...(k.service.instance !== '' ? { instance: k.service.instance } : {}),
+      service: id.service,
+      ...(id.instance !== '' ? { instance: id.instance } : {}),
       kind: k.kind,
       templateId: k.templateId,
-      templateText: (k.kind === 'template' ? this.templates?.get(k.service.name, k.templateId)?.text : undefined) ?? '',
-      function: k.fn,
+      templateText: (k.kind === 'template' ? this.templates?.get(id.service, k.templateId)?.text : undefined) ?? '',
+      function: id.fn,
       action,
       // log_suppression has no instance column: a mute's reason (free text) names the sender; the other
       // actions' reasons are fixed words (rate_fell, manual on, final...) that readers match, left as they are.
-      reason: action === 'mute' && k.service.instance !== '' ? `${reason} [instance ${k.service.instance}]` : reason,
+      reason: action === 'mute' && id.instance !== '' ? `${reason} [instance ${id.instance}]` : reason,
       strategy: this.balancer.strategy,
       suppressed: sdk + collector,
       sdkDropped: sdk,
@@ -832,14 +961,18 @@ export class SpamProcessor implements Processor {
 
   private async sendPending(): Promise<void> {
     while (this.pendingSummaries.length > 0) {
-      const b = this.pendingSummaries[0];
+      const { batch: b, ledger, rows } = this.pendingSummaries[0];
       try {
-        await this.next.consumeLogs(b);
+        await withLedger(ledger, () => this.next.consumeLogs(b));
         this.pendingSummaries.shift();
         this.m.summaries.inc(this.labels, b.length);
+        this.writer?.add(rows);
       } catch (err) {
         if (isPermanent(err)) {
           this.pendingSummaries.shift();
+          // The rows still tell what was suppressed; their ledger counters never reached the queue.
+          for (const r of rows) this.durableRows.delete(r.eventId);
+          this.writer?.add(rows);
           this.m.summariesFailed.inc({ ...this.labels, reason: 'rejected' }, b.length);
           this.settings.logger.error('spam: the next stage rejected summary records; they are dropped', { processor: this.settings.id, error: errorMessage(err) });
           continue;
@@ -855,6 +988,8 @@ export class SpamProcessor implements Processor {
     await this.evaluating?.catch(() => undefined);
     await this.sendSummaries();
     await this.writer?.flush();
+    // The ledger-only batches settling the rows just written (drop-ledger.ts rowLedgerName).
+    await this.sendSummaries();
   }
 
   private safely(fn: () => void): void {
@@ -883,7 +1018,7 @@ export class SpamProcessor implements Processor {
       const keep = this.config.controlTtlMs > 0 && this.autoRules !== undefined && this.sink?.writerName !== undefined;
       this.handle(keep ? this.balancer.closeAccounts(this.clock()) : this.balancer.releaseAll(this.clock()));
       await this.sendSummaries();
-      const lost = this.pendingSummaries.reduce((n, b) => n + b.length, 0);
+      const lost = this.pendingSummaries.reduce((n, p) => n + p.batch.length, 0);
       if (lost > 0) {
         this.m.summariesFailed.inc({ ...this.labels, reason: 'shutdown' }, lost);
         this.settings.logger.warn('spam: summary records not accepted before shutdown', { processor: this.settings.id, records: lost });
@@ -893,6 +1028,11 @@ export class SpamProcessor implements Processor {
     this.state = 'stopped';
     await this.exchange?.shutdown();
     await this.writer?.shutdown();
+    // Settle the ledger counters of the rows just written (else a restart writes them again, harmlessly).
+    if (wasRunning && this.pendingSummaries.length > 0) {
+      await this.sendSummaries().catch(() => undefined);
+      this.pendingSummaries.length = 0;
+    }
     await this.storeProvider?.close();
   }
 }

@@ -41,6 +41,8 @@ export interface SuppressionWriterOptions {
   shutdownTimeoutMs: number;
   metrics: Metrics;
   logger: DiagLogger;
+  /** Called with rows once they are written, or rejected for good (never written). */
+  onSettled?(rows: readonly SuppressionRow[]): void;
 }
 
 export class SuppressionWriter {
@@ -176,6 +178,7 @@ export class SuppressionWriter {
       try {
         await this.write(this.inFlight);
         this.written.inc(this.labels, this.inFlight.length);
+        this.o.onSettled?.(this.inFlight);
         this.inFlight = [];
         this.lastWriteAt = Date.now();
       } catch (err) {
@@ -184,6 +187,7 @@ export class SuppressionWriter {
         if (f.kind === 'permanent') {
           this.failed.inc({ ...this.labels, reason: 'rejected' }, this.inFlight.length);
           this.o.logger.error('ClickHouse rejected log_suppression rows; they are dropped', { processor: this.o.processorId, error: f.message });
+          this.o.onSettled?.(this.inFlight);
           this.inFlight = [];
           continue;
         }

@@ -7,8 +7,12 @@
  * The restarted collector must know the mute it made (it adopts its AUTO rule from
  * the store): the SDK stays muted while the spam goes on, the drops keep being
  * summarised, and the mute is released when the spam stops (not left to the rule's
- * time to live). After a graceful restart the accounting is exact: the SDK's muted
- * counter equals the summaries' SDK counts in log_suppression.
+ * time to live). The exporter queues in a write-ahead log (what it acknowledged
+ * survives kill -9), and across either restart the accounting is exact: every spam
+ * call is stored, muted in the SDK or dropped in the collector, and the summary
+ * records (otel_logs) and the summary rows of log_suppression each count every drop
+ * (after kill -9, what the killed process had counted but not summarised is
+ * summarised by the restarted one from the write-ahead log's drop ledger).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -52,7 +56,13 @@ async function suppressionOf(c: CollectorProcess, service: string, templateId: b
 describe.each(['graceful', 'kill'] as const)('a collector restarted (%s) while it mutes an SDK', (how) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `logfun-spam-restart-${how}-`));
   const start = (ports?: { grpc: number; http: number; admin: number }) =>
-    startCollectorProcess({ dir, ports, processorsYaml: FAST_SPAM_PROCESSORS_YAML, pipelineProcessors: ['template', 'spam', 'control'] });
+    startCollectorProcess({
+      dir,
+      ports,
+      processorsYaml: FAST_SPAM_PROCESSORS_YAML,
+      pipelineProcessors: ['template', 'spam', 'control'],
+      exportersYaml: `  clickhouse: { endpoint: "chdb://${dir}/data", queue: { storage: wal, directory: "${dir}/queue" } }`,
+    });
   let collector: CollectorProcess | undefined;
 
   afterAll(async () => {
@@ -116,18 +126,41 @@ describe.each(['graceful', 'kill'] as const)('a collector restarted (%s) while i
       // The restarted collector's decisions: the adopted mute, summaries, the release.
       const s = await until('the release and its last summary in log_suppression', async () => {
         const t = await suppressionOf(collector!, service, spamId);
-        return t.actions.includes('unmute') && (how === 'kill' || t.sdk === muted) ? t : undefined;
-      }, 30_000);
+        return t.actions.includes('unmute') && t.sdk === muted ? t : undefined;
+      }, 30_000).catch(async (err: Error) => {
+        throw new Error(`${err.message}: ${JSON.stringify(await suppressionOf(collector!, service, spamId))}, ${muted} muted in the SDK`);
+      });
+      // Every call stored, muted in the SDK or dropped in the collector; the summary records count the same drops.
+      const count = async (where: string) => Number((await collector!.sql(`SELECT count() AS n FROM otel.otel_logs WHERE ServiceName = '${service}' AND ${where}`))[0].n);
+      const stored = await until('the spam records stored', async () => {
+        const n = await count(`TemplateId = ${spamId}`);
+        return n + muted + s.collector === spamCalls ? n : undefined;
+      }, 30_000).catch(async (err: Error) => {
+        throw new Error(`${err.message}: ${await count(`TemplateId = ${spamId}`)} stored + ${muted} SDK-muted + ${s.collector} collector-dropped of ${spamCalls} calls`);
+      });
+      const summaryRecords = async () => {
+        const rows = (await collector!.sql(
+          `SELECT toUInt64(LogAttributes['logfun.suppressed.sdk_count']) AS sdk, toUInt64(LogAttributes['logfun.suppressed.collector_count']) AS col FROM otel.otel_logs
+           WHERE ServiceName = '${service}' AND EventName = 'logfun.spam.summary' AND LogAttributes['logfun.suppressed.template_id'] = '${spamId}'`,
+        )) as { sdk: string; col: string }[];
+        return { sdk: rows.reduce((n, r) => n + Number(r.sdk), 0), collector: rows.reduce((n, r) => n + Number(r.col), 0) };
+      };
+      await until('the summary records stored', async () => {
+        const r = await summaryRecords();
+        return r.sdk === muted && r.collector === s.collector;
+      }, 30_000).catch(async (err: Error) => {
+        throw new Error(`${err.message}: ${JSON.stringify(await summaryRecords())} in summary records, ${muted} SDK-muted, ${s.collector} collector-dropped`);
+      });
       expect(unmutedWhileSpamming).toBe(0);
       expect(s.reasons.some((r) => r.startsWith('adopted: '))).toBe(true);
       expect(s.reasons).toContain('rate_fell');
       // eslint-disable-next-line no-console
       console.log(
-        `spam-restart (${how}): ${spamCalls} spam calls, ${muted} muted in the SDK, summaries: ${s.sdk} SDK + ${s.collector} collector drops; ` +
-          `decisions ${s.actions.join(' ')} (load average ${os.loadavg()[0].toFixed(1)})`,
+        `spam-restart (${how}): ${spamCalls} spam calls, ${stored} stored, ${muted} muted in the SDK, summaries: ${s.sdk} SDK + ${s.collector} collector drops; ` +
+          `decisions ${s.actions.join(' ')}, reasons ${s.reasons.join(' | ')} (load average ${os.loadavg()[0].toFixed(1)})`,
       );
-      if (how === 'graceful') expect(s.sdk).toBe(muted);
-      else expect(s.sdk).toBeLessThanOrEqual(muted);
+      expect(s.sdk).toBe(muted);
+      expect(stored + muted + s.collector).toBe(spamCalls);
     } finally {
       spamming = false;
       await log.shutdown();

@@ -5,7 +5,10 @@
  *   - the spam processor with its own chDB store and the real control plane
  *     (collector/control ControlPlane on the same chDB): an AUTO mute becomes an
  *     auto rule, a manual ON rule wins over it, rows land in log_suppression with
- *     counts equal to the summary records'.
+ *     counts equal to the summary records';
+ *   - the spam processor in front of the clickhouse exporter's write-ahead log,
+ *     abandoned as kill -9 would leave it: the next processor summarises what the
+ *     log's drop ledger holds and writes the summary rows the first had queued.
  * One chDB folder for the whole file (one engine per process); every store is
  * closed at the end. Server: LOGFUN_TEST_CLICKHOUSE_URL, else http://localhost:8123
  * (those tests are skipped, with a warning, only when nothing answers there).
@@ -26,6 +29,8 @@ import type { AutoMuteSink } from '../../processors/spam/control-sink';
 import { appendMutedReport } from '../../processors/spam/sdk-report';
 import { SUMMARY_EVENT, SUPPRESSED } from '../../processors/spam/summary';
 import { RecordingConsumer, attributeMap } from '../kit/recording-consumer';
+import { clickhouseExporterFactory, type ClickHouseLogsExporter } from '../../collector/exporters/clickhouse/factory';
+import type { LogsConsumer } from '../../collector/pipeline/component';
 import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-spam-chdb-'));
@@ -180,6 +185,102 @@ describe('log_suppression on chDB and the spam processor with the control plane'
     } finally {
       await p.shutdown();
       await plane.shutdown();
+    }
+  });
+});
+
+describe('drop ledger across a kill: the spam processor in front of the exporter\'s write-ahead log', () => {
+  const walDir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-spam-ledger-'));
+  afterAll(() => fs.rmSync(walDir, { recursive: true, force: true }));
+
+  test('the next processor summarises the counts the killed one had not, and writes the summary rows it had queued', async () => {
+    const database = newDatabase();
+    const metrics = new Metrics();
+    const logger = createMemoryLogger();
+    const host: Host = { metrics, logger, components: new Map(), templates: new TemplateDictionary() };
+    const clock = { now: 1_700_000_000_000 };
+    const exporterCfg = {
+      ...clickhouseExporterFactory.createDefaultConfig(),
+      endpoint,
+      database,
+      queue: { ...clickhouseExporterFactory.createDefaultConfig().queue, storage: 'wal' as const, directory: walDir, fsync: 'never' as const },
+    };
+    // What the exporter accepted (in its write-ahead log), as seen downstream of the processor.
+    const accepted = new RecordingConsumer();
+    const through = (exporter: ClickHouseLogsExporter): LogsConsumer => ({
+      consumeLogs: async (b) => {
+        await exporter.consumeLogs(b);
+        await accepted.consumeLogs(b);
+      },
+    });
+    // log_suppression rows are written only when asked (flush) or every hour: the first process dies with its queue.
+    const spamCfg = { ...spamProcessorFactory.createDefaultConfig(), endpoint, database, summary: { interval: '10s', severity_number: 13 }, write: { ...spamProcessorFactory.createDefaultConfig().write, flush_interval: '1h' } };
+    const templateId = 4343n;
+    const batch = (n: number, reported = 0): LogBatch => {
+      const b = new LogBatchBuilder();
+      const r = b.addResource({ attributes: [{ key: 'service.name', value: 'ledger' }, { key: 'service.instance.id', value: 'ledger-1' }], droppedAttributesCount: 0, schemaUrl: '' });
+      const s = b.addScope({ name: 't', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
+      for (let i = 0; i < n; i++) b.add(r, s, { templateId, templateArgs: ['db-1'], body: 'retry db-1', attributes: [{ key: 'code.function', value: 'Db.connect' }] });
+      // Reports only (n = 0): an empty batch carries the counts' ledger to the log.
+      if (reported) appendMutedReport(b, r, s, { templateId, function: 'Db.connect', count: reported }, 1n);
+      return b.batch;
+    };
+    const exporter1 = clickhouseExporterFactory.create({ id: 'clickhouse', metrics, logger }, exporterCfg, undefined) as ClickHouseLogsExporter;
+    await exporter1.start(host);
+    const p1 = new SpamProcessor({ id: 'spam', metrics, logger }, spamCfg, through(exporter1), { clock: () => clock.now, timer: false });
+    await p1.start(host);
+    let p2: SpamProcessor | undefined;
+    let exporter2: ClickHouseLogsExporter | undefined;
+    try {
+      clock.now += 10_000;
+      await p1.evaluate();
+      for (let i = 0; i < 30 && p1.activeMutes().length === 0; i++) {
+        clock.now += 100;
+        await p1.consumeLogs(batch(40));
+        await p1.evaluate();
+      }
+      expect(p1.activeMutes()).toHaveLength(1);
+      // Drops while muted: SDK reports (alone, or with records the collector drops), over 12 s: one interval summary.
+      let sdk = 0;
+      let collector = 0;
+      for (let i = 0; i < 12; i++) {
+        clock.now += 1000;
+        await p1.consumeLogs(batch(i % 2 ? 0 : 5, 300));
+        sdk += 300;
+        collector += i % 2 ? 0 : 5;
+        await p1.evaluate();
+      }
+      const summarisedBefore = accepted.records().filter((r) => r.eventName === SUMMARY_EVENT);
+      expect(summarisedBefore).toHaveLength(1);
+      const unsummarised = p1.activeMutes()[0].sdkDropped + p1.activeMutes()[0].collectorDropped;
+      expect(unsummarised).toBeGreaterThan(0);
+      // kill -9: p1 is abandoned (its queued rows and counts with it); the exporter's log stays on disk.
+      await exporter1.shutdown();
+      exporter2 = clickhouseExporterFactory.create({ id: 'clickhouse', metrics, logger }, exporterCfg, undefined) as ClickHouseLogsExporter;
+      await exporter2.start(host);
+      p2 = new SpamProcessor({ id: 'spam', metrics, logger }, spamCfg, through(exporter2), { clock: () => clock.now, timer: false });
+      await p2.start(host);
+      clock.now += 250;
+      await p2.evaluate();
+      await p2.flush();
+      const summaries = accepted.records().filter((r) => r.eventName === SUMMARY_EVENT);
+      const count = (key: string) => summaries.reduce((n, r) => n + Number(attributeMap(r.attributes)[key]), 0);
+      expect(summaries).toHaveLength(2);
+      expect(count(SUPPRESSED.sdkCount)).toBe(sdk);
+      expect(count(SUPPRESSED.collectorCount)).toBe(collector);
+      // log_suppression: the killed processor's queued summary row, written by the next one, and the recovered one.
+      const stored = await (await p2.getSuppressionStore())!.query({ fromMs: clock.now - 3_600_000, toMs: clock.now + 1000, action: 'summary' });
+      expect(stored.map((r) => r.reason).sort()).toEqual(['interval', 'recovered']);
+      expect(stored.reduce((n, r) => n + r.sdkDropped, 0)).toBe(sdk);
+      expect(stored.reduce((n, r) => n + r.collectorDropped, 0)).toBe(collector);
+      // Settled: the log's ledger holds nothing for a third process.
+      await exporter2.shutdown();
+      const ledger = JSON.parse(fs.readFileSync(path.join(walDir, 'ledger.json'), 'utf8')) as { totals: unknown[] };
+      expect(ledger.totals).toEqual([]);
+    } finally {
+      await p2?.shutdown();
+      await exporter2?.shutdown();
+      await p1.shutdown().catch(() => undefined);
     }
   });
 });

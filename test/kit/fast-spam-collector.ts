@@ -15,7 +15,7 @@ export const FAST_SPAM_PROCESSORS_YAML = `  template: { state_directory: "" }
     min_rate: 50
     min_samples: 20
     trigger_evaluations: 2
-    release: { min_mute: 1s, max_mute: 10s, window: 500ms, ratio: 0.5, report_grace: 500ms }
+    release: { min_mute: 1s, max_mute: 10s, window: 500ms, ratio: 0.5, report_grace: 500ms, confirm: 300ms }
     summary: { interval: 1s }
     targets: { functions: false }
     write: { flush_interval: 200ms }

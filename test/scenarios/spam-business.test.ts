@@ -250,11 +250,11 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
       note: `${mutes.length} mutes`,
     });
     expect(sc.sdkMutedAt(key)! - bursts[0]).toBeLessThan(1000);
-    // The pattern is recognised by its second round: at most two mutes, then held until the rounds stop.
-    // (The first release cannot know that a round is starting: the SDK reports its drops a batch delay late.)
-    expect(mutes.length).toBeLessThanOrEqual(2);
-    // Once it is known, never released while a burst runs (nor in the second after it: reports in flight).
-    for (const u of unmutes.slice(1)) {
+    // One mute, held until the rounds stop: the release due as the second round starts waits release.confirm,
+    // sees the round's SDK reports (a batch delay late), and the spam's return after a lull makes the key periodic.
+    expect(mutes.length).toBe(1);
+    // Never released while a burst runs (nor in the second after it: reports in flight).
+    for (const u of unmutes) {
       const t = u.atMs - sc.startMs;
       expect(bursts.some((b) => t >= b && t < b + 6_000)).toBe(false);
     }
@@ -286,7 +286,7 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
     expect(unmutes).toHaveLength(1);
     expect(unmutes[0].reason).toBe('strategy_changed');
     // Judged again once release.window of offered counts is there (10 s) plus a few evaluations.
-    expect(unmutes[0].atMs - sc.startMs - 90_000).toBeLessThanOrEqual(11_000);
+    expect(unmutes[0].atMs - sc.startMs - 90_000).toBeLessThanOrEqual(13_000);
     expectExact(f);
   });
 
@@ -370,7 +370,7 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
     expectExact(f);
   });
 
-  test.each(['both', 'zscore'] as const)('adversarial: a flood whose only argument increments reads as ids (both) but is a rate anomaly (zscore) [strategy %s]', async (strategy) => {
+  test.each(['both', 'zscore'] as const)('adversarial: a 3000/s flood whose only argument increments ("tick {}") is muted [strategy %s]', async (strategy) => {
     const sc = new Scenario({ config: { strategy } });
     await sc.start();
     const bg = background(sc, 'poller', 90_000);
@@ -381,9 +381,10 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
     const key = siteTemplateKey(spam);
     const mutedAt = sc.sdkMutedAt(key);
     const f = record(sc, `adversarial: counter flood (${strategy})`, [spam, ...bg], [spam], { muteMs: mutedAt === undefined ? undefined : mutedAt - 30_000 });
-    // Known limit of the default strategy: a lone incrementing number is an id (information).
-    if (strategy === 'both') expect(mutedAt).toBeUndefined();
-    else expect(mutedAt! - 30_000).toBeLessThan(1_000);
+    // zscore: a rate anomaly, muted within a second. both: its lone incrementing number reads as an id until
+    // the key logs over 100x the busiest rates of the service's other lines (balancer.ts ID_VOLUME_RATIO), then as
+    // a counter; the newest 500 ms bucket shows that within about a second (the SDK batches records too).
+    expect(mutedAt! - 30_000).toBeLessThan(strategy === 'zscore' ? 1_000 : 1_500);
     expect(f.falseMutedRecords).toBe(0);
     expectExact(f);
   });
@@ -395,10 +396,10 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
       const bg = background(sc, 'ingest', 160_000);
       const spam = site('ingest', 'dropping malformed line from {}', 'Parser.parse');
       sc.generate({ site: spam, rate: 1500, fromMs: 20_000, toMs: 100_000, args: () => ['10.0.0.7'] });
-      let lostWithProcess = 0;
+      let unsummarisedAtKill = 0;
       sc.at(50_000, async () => {
-        // What the old process had counted but not summarised yet: lost with it on kill -9.
-        if (how === 'kill') for (const m of sc.processor.activeMutes()) lostWithProcess += m.sdkDropped + m.collectorDropped;
+        // What the old process had counted but not summarised yet: its successor must summarise it.
+        if (how === 'kill') for (const m of sc.processor.activeMutes()) unsummarisedAtKill += m.sdkDropped + m.collectorDropped;
         await sc.restart(how);
       });
       await sc.runUntil(160_000);
@@ -409,7 +410,7 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
       const f = record(sc, `restart (${how}) while muted`, [spam, ...bg], [spam], {
         muteMs: sc.sdkMutedAt(key)! - 20_000,
         releaseMs: releasedAfter(sc, key, 100_000),
-        note: how === 'kill' ? `${lostWithProcess} counted by the killed process, unsummarised` : '',
+        note: how === 'kill' ? `${unsummarisedAtKill} counted by the killed process, summarised by the next` : '',
       });
       // One decision by the first process, adopted (not judged anew) by the second.
       expect(mutes.map((m) => m.reason.split(':')[0])).toEqual(['spam (both)', 'adopted']);
@@ -419,11 +420,18 @@ describe('spam balancer: business logs are not spam (simulated time)', () => {
       // Released by the restarted collector once the spam stopped (not by the rule's time to live).
       expect(unmutes).toHaveLength(1);
       expect(unmutes[0].reason).toBe('rate_fell');
-      expect(unmutes[0].atMs - sc.startMs - 100_000).toBeLessThanOrEqual(11_000);
+      expect(unmutes[0].atMs - sc.startMs - 100_000).toBeLessThanOrEqual(13_000);
       expect(sc.plane.autos.size).toBe(0);
-      // Nothing silent: every drop is in a summary, but what a killed process had not summarised.
+      // Nothing silent: every drop is in a summary, also what a killed process had counted and not summarised.
       expect(f.stored + f.sdkMuted + f.collectorDropped).toBe(f.logged);
-      expect(f.summarised + lostWithProcess).toBe(f.sdkMuted + f.collectorDropped);
+      expect(f.summarised).toBe(f.sdkMuted + f.collectorDropped);
+      if (how === 'kill') {
+        expect(unsummarisedAtKill).toBeGreaterThan(0);
+        expect(sc.decisions.filter((d) => d.action === 'summary' && d.reason === 'recovered').reduce((n, d) => n + d.suppressed, 0)).toBe(unsummarisedAtKill);
+      }
+      // log_suppression holds the same counts as the summary records.
+      expect(sc.decisions.filter((d) => d.action === 'summary' || d.action === 'unmute').length).toBeGreaterThan(0);
+      expect(sc.decisions.filter((d) => d.action === 'summary').reduce((n, d) => n + d.suppressed, 0)).toBe(f.summarised);
       expect(f.falseMutedRecords).toBe(0);
     });
   });

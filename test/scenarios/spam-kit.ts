@@ -13,6 +13,10 @@
  *   - ScenarioControlPlane: an AutoMuteSink with the control plane's semantics
  *     (collector/control/rules.ts): manual ON/OFF win over AUTO; every change
  *     pushes the SDK's full mute set after `pushLatencyMs` (the stream push).
+ *   - the durable queue downstream (the clickhouse exporter's write-ahead log): the
+ *     drop-ledger deltas (collector/queue/batch-ledger.ts) of every batch the
+ *     RecordingConsumer accepted are summed, and a restart restores the totals, as
+ *     a reopened log does.
  * Records are generated at exact simulated times from seeded PRNGs, so every run
  * is the same.
  */
@@ -29,18 +33,11 @@ import { appendMutedReport, type MutedReport } from '../../processors/spam/sdk-r
 import { SUMMARY_EVENT, SUPPRESSED } from '../../processors/spam/summary';
 import type { SuppressionRow } from '../../collector/storage/suppression-store';
 import { RecordingConsumer, attributeMap, type RecordView } from '../kit/recording-consumer';
+import { currentLedger, restoreLedger } from '../../collector/queue/batch-ledger';
+import { prng } from '../kit/prng';
 
 /** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export interface Site {
   service: string;
@@ -312,6 +309,14 @@ export class Scenario {
   readonly stepMs: number;
   readonly sdks = new Map<string, SimulatedSdk>();
   readonly downstream = new RecordingConsumer();
+  /** The ledger totals of the batches downstream accepted (what a write-ahead log would hold). */
+  readonly ledgerTotals = new Map<string, number>();
+  private readonly durableNext = {
+    consumeLogs: async (batch: LogBatch): Promise<void> => {
+      await this.downstream.consumeLogs(batch);
+      for (const [k, v] of currentLedger() ?? []) this.ledgerTotals.set(k, (this.ledgerTotals.get(k) ?? 0) + v);
+    },
+  };
   readonly metrics = new Metrics();
   readonly logger = createMemoryLogger();
   readonly templates = new TemplateDictionary();
@@ -342,7 +347,7 @@ export class Scenario {
   }
 
   private newProcessor(): SpamProcessor {
-    return new SpamProcessor({ id: 'spam', metrics: this.metrics, logger: this.logger }, this.config, this.downstream, {
+    return new SpamProcessor({ id: 'spam', metrics: this.metrics, logger: this.logger }, this.config, this.durableNext, {
       clock: () => this.nowMs,
       timer: false,
       sink: this.plane,
@@ -352,12 +357,14 @@ export class Scenario {
 
   /**
    * Restarts the collector's processor now: 'graceful' shuts it down first (it keeps
-   * its AUTO rules for the next one), 'kill' abandons it as kill -9 would (what it had
-   * not summarised is lost with it). The control plane (the durable rules), the SDKs
-   * and everything downstream stay.
+   * its AUTO rules for the next one), 'kill' abandons it as kill -9 would (its memory
+   * is lost; what downstream accepted, with its ledger, stays). The control plane
+   * (the durable rules), the SDKs and everything downstream stay; the new processor
+   * finds the ledger totals as a reopened write-ahead log hands them over.
    */
   async restart(how: 'graceful' | 'kill'): Promise<void> {
     if (how === 'graceful') await this.processor.shutdown();
+    restoreLedger(this.ledgerTotals, 'scenario');
     this.processor = this.newProcessor();
     await this.processor.start(this.host);
   }

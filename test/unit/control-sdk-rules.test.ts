@@ -26,16 +26,7 @@ import { isFunctionMutedByRule, isMutedByRule, muteRulesOf, setMuteRules, SiteRu
 import { RULE_STATE_OFF, RULE_STATE_ON, type ControlRuleView, type ControlUpdateView } from '../../sdk/wire/compact-messages';
 
 /** Deterministic PRNG (mulberry32), so a failure names its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../kit/prng';
 
 const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 

@@ -235,6 +235,16 @@ describe('argument entropy', () => {
     else expect(score.entropy).toBeGreaterThan(0.5);
   });
 
+  test('numbers that increment are ids only while the caller trusts them as such (a volume identifiers can explain)', () => {
+    const lone = sampleOf(Array.from({ length: 64 }, (_, i) => [String(100_000 + i)]));
+    expect(lone.score(64, PARAMS).entropy).toBeGreaterThan(0.5);
+    expect(lone.score(64, PARAMS, undefined, false).entropy).toBeLessThanOrEqual(0.5);
+    // Random ids stay information whatever the volume: their differences do not repeat.
+    const rnd = prng(7);
+    const random = sampleOf(Array.from({ length: 64 }, () => [String(Math.floor(rnd() * 1e9))]));
+    expect(random.score(64, PARAMS, undefined, false).entropy).toBeGreaterThan(0.5);
+  });
+
   test('the score covers the newest `count` records (those of the rate window); the ring keeps the newest size', () => {
     const s = new ArgumentSample(8, false);
     for (let i = 0; i < 20; i++) s.add([i < 17 ? String(i) : 'same']);

@@ -190,13 +190,17 @@ describe('spam processor', () => {
       { templateId: SPAM_ID, function: 'Db.connect', count: 1000 },
       { templateId: 999n, function: 'Unrelated.fn', count: 7 },
     ]);
-    // Reports only: nothing to pass on, so nothing can refuse; credited at once.
+    // Reports only: an empty batch still goes on, carrying the counts' drop ledger (drop-ledger.ts);
+    // refused first (nothing credited), then resent and credited once.
     clock.now += 100;
+    await expect(p.consumeLogs(withReports)).rejects.toThrow('busy');
+    expect(p.activeMutes()[0].sdkDropped).toBe(before.sdkDropped);
     await p.consumeLogs(withReports);
-    expect(next.calls).toBe(0);
+    expect(next.batches.map((b) => b.length)).toEqual([0]);
     expect(p.activeMutes()[0].sdkDropped).toBe(before.sdkDropped + 1000);
     expect(metrics.value('logfun_spam_sdk_reported_records_total', { processor: 'spam', attributed: 'false' })).toBe(7);
     // A batch with a record to pass on and a report: refused first, then resent.
+    next.failWith(new RetryableError('busy'), 1);
     const mixed = batchOf('checkout', 1, 5n, [{ templateId: SPAM_ID, function: '', count: 50 }]);
     await expect(p.consumeLogs(mixed)).rejects.toThrow('busy');
     expect(p.activeMutes()[0].sdkDropped).toBe(before.sdkDropped + 1000);
@@ -244,8 +248,8 @@ describe('spam processor', () => {
     await p.consumeLogs(next.batches[next.batches.length - 1]);
     expect(metrics.value('logfun_spam_records_total')).toBe(judged);
     // A summary the next stage rejects for good is dropped and counted, not retried for ever.
-    next.failWith(new PermanentError('no'), 1);
     await p.consumeLogs(batchOf('checkout', 0, SPAM_ID, [{ templateId: SPAM_ID, function: '', count: 1 }]));
+    next.failWith(new PermanentError('no'), 1);
     clock.now += 10_000;
     await p.evaluate();
     expect(metrics.value('logfun_spam_summaries_failed_total', { processor: 'spam', reason: 'rejected' })).toBe(1);

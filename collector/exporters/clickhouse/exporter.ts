@@ -86,6 +86,7 @@ import {
 } from '../../storage/template-store';
 import { BinaryWriter, decodeLogBatch, encodeLogBatch } from '../../queue/batch-codec';
 import { currentDeliveryMark, restoreDeliveryMarks } from '../../queue/delivery-mark';
+import { currentLedger, mustPassEmpty, restoreLedger } from '../../queue/batch-ledger';
 import { WalFullError, WriteAheadLog, type WalPosition, type WalRange } from '../../queue/wal';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import type { ResolvedClickHouseExporterConfig } from './config';
@@ -352,7 +353,8 @@ export class ClickHouseLogsExporter implements Exporter {
   async consumeLogs(batch: LogBatch): Promise<void> {
     if (this.closing) throw new RetryableError(`clickhouse exporter ${this.labels.exporter} is shut down`);
     const n = batch.length;
-    if (n === 0) return;
+    // An empty batch matters only for the ledger it carries (queue/batch-ledger.ts), which only the log keeps.
+    if (n === 0 && !(this.wal && mustPassEmpty())) return;
     if (this.wal) return this.appendToWal(batch);
     const bytes = batch.byteSize > 0 ? batch.byteSize : n * FALLBACK_RECORD_BYTES;
     if (!this.hasRoom(bytes)) {
@@ -488,6 +490,7 @@ export class ClickHouseLogsExporter implements Exporter {
     this.wal = wal;
     // Before any receiver starts (exporters start first): resent batches already in the log are recognised.
     restoreDeliveryMarks(wal.marks(), wal.directory);
+    restoreLedger(wal.ledger(), wal.directory);
     const r = wal.recovery;
     this.pending = r.records;
     this.queueGauge.set(this.labels, this.pending);
@@ -583,7 +586,7 @@ export class ClickHouseLogsExporter implements Exporter {
     let seq: number;
     try {
       // append() copies the payload before it returns, so the shared buffer is free again.
-      seq = await wal.append(w.view(), n, currentDeliveryMark());
+      seq = await wal.append(w.view(), n, currentDeliveryMark(), currentLedger());
     } catch (err) {
       this.settle(n);
       if (err instanceof WalFullError) throw new RetryableError(err.message, this.cfg.retryInitialMs, 'exhausted');
@@ -593,6 +596,11 @@ export class ClickHouseLogsExporter implements Exporter {
     this.walMetrics.appendedRecords.inc(this.labels, n);
     this.walMetrics.appendedBytes.inc(this.labels, payloadBytes);
     this.updateWalGauges();
+    if (n === 0) {
+      // A ledger-only entry: nothing to send (reading it back skips it too).
+      if (seq === this.walReadSeq) this.walReadSeq = seq + 1;
+      return;
+    }
     // Caught up with the log: keep the batch itself instead of reading it back.
     const wasEmpty = this.queue.length === 0;
     if (seq === this.walReadSeq && !this.walFilling && !this.walReplay && this.readAheadHasRoom()) {

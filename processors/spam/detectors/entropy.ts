@@ -20,8 +20,11 @@
  *     differences repeat. Except numbers that differ on every sampled record: they
  *     are identifiers ("order 1001, 1002, 1003 confirmed": an auto-increment id is
  *     information), unless every other argument position of the record is constant
- *     ("retry 17, 18, 19 of db-1": a counter beside a fixed subject). Known limit: a
- *     lone incrementing argument ("retry {}") reads as an id, not as repetition.
+ *     ("retry 17, 18, 19 of db-1": a counter beside a fixed subject), or the caller
+ *     says the volume is beyond what identifiers can explain (`idsTrusted` false:
+ *     the balancer's judgement of the key's rate against its service's other lines).
+ *     Within that volume a lone incrementing argument ("order {} confirmed") reads
+ *     as an id, not as repetition.
  *   - function keys: when the sampled records come from several templates, a value
  *     at position p is the pair (template id, argument) — a function cycling through
  *     the same few messages repeats, one doing real work in many messages does not;
@@ -100,7 +103,7 @@ export class ArgumentSample {
   }
 
   /** The score over the newest `count` samples (see the module comment). */
-  score(count: number, p: EntropyParams, exclude?: (templateId: bigint) => boolean): EntropyScore {
+  score(count: number, p: EntropyParams, exclude?: (templateId: bigint) => boolean, idsTrusted = true): EntropyScore {
     const idx = this.window(count, exclude);
     const n = idx.length;
     const positions: number[] = [];
@@ -135,8 +138,9 @@ export class ArgumentSample {
       let h = positions[pos];
       const d = deltas[pos];
       // Numbers that differ on every record are identifiers (information), even when they
-      // increment; they count as a loop counter only beside a subject that never changes.
-      if (d !== undefined && d < h && !(h >= DISTINCT && !othersConstant(positions, pos))) h = d;
+      // increment; they count as a loop counter only beside a subject that never changes,
+      // or when the caller does not trust them as identifiers at this volume.
+      if (d !== undefined && d < h && !(idsTrusted && h >= DISTINCT && !othersConstant(positions, pos))) h = d;
       positions[pos] = h;
       const w = p.positionWeights.length === 0 ? 1 : p.positionWeights[Math.min(pos, p.positionWeights.length - 1)];
       weighted += w * Math.pow(h, p.meanExponent);

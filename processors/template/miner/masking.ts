@@ -12,7 +12,14 @@
  *   blk_-1608999687919862906, job_1445144423722_0020, rdd_2_1, mesos-slave-07
  * - a hex-with-digit segment of 8+ characters (UUIDs, hashes glued to names)
  * - any run of 5+ digits (epoch millis glued to a word)
+ * - a name glued to a number of 3+ digits (conn417, worker2031, rack1204): a
+ *   counter or id with its prefix, one value (Loghub-2.0 convention); names
+ *   with one or two digits (eth0, ssh2, log4j) are left to the miner
  * - the literals true / false / null (values, never message text)
+ * - host names: dotted labels ending in a top-level domain (ns1.example.com)
+ * - any of these closed by '>' when the line opened the bracket earlier
+ *   ("<memory:1024, vCores:-17>": the word is "-17>"; '<' and '>' are not
+ *   delimiters because they also compare and point)
  *
  * Words made of letters only are never masked: whether they are constant is
  * learned by the miner from how they vary.
@@ -76,6 +83,7 @@ export function isVariableWord(w: string, maskKeywords: boolean): boolean {
   let longestDigitRun = 0;
   let run = 0;
   let allHex = true;
+  let dots = 0;
   for (let i = 0; i < n; i++) {
     const c = w.charCodeAt(i);
     if (isDigit(c)) {
@@ -84,12 +92,17 @@ export function isVariableWord(w: string, maskKeywords: boolean): boolean {
       if (run > longestDigitRun) longestDigitRun = run;
     } else {
       run = 0;
-      if (!isHexLetter(c)) allHex = false;
+      if (!isHexLetter(c)) {
+        allHex = false;
+        if (c === 0x2e) dots++;
+      }
     }
   }
-  if (digits === 0) return maskKeywords && n >= 4 && n <= 5 && KEYWORD_VALUES.has(w);
+  if (digits === 0) return dots > 0 ? isHostName(w) : maskKeywords && n >= 4 && n <= 5 && KEYWORD_VALUES.has(w);
+  if (n > 1 && w.charCodeAt(n - 1) === 0x3e /* > */ && w.charCodeAt(0) !== 0x3c /* < */) return isVariableWord(w.slice(0, n - 1), maskKeywords);
   if (longestDigitRun >= 5) return true;
   if (isNumberLike(w)) return true;
+  if (longestDigitRun >= 3 && isPrefixedNumber(w)) return true;
   if (allHex && n >= 6) return true;
   if (n > 2 && w.charCodeAt(0) === 0x30 && (w.charCodeAt(1) | 0x20) === 0x78 /* 0x */) {
     let hex = true;
@@ -117,7 +130,16 @@ export function isVariableWord(w: string, maskKeywords: boolean): boolean {
     }
     segStart = i + 1;
   }
-  return false;
+  return dots > 0 && isHostName(w); // node-7b.corp.example.com
+}
+
+/** Letters then digits and nothing else: conn417. */
+function isPrefixedNumber(w: string): boolean {
+  let k = 0;
+  while (k < w.length && isLetter(w.charCodeAt(k))) k++;
+  if (k === 0 || k === w.length) return false;
+  for (let i = k; i < w.length; i++) if (!isDigit(w.charCodeAt(i))) return false;
+  return true;
 }
 
 /** True when the word contains an ASCII digit. */
@@ -195,6 +217,26 @@ const TOP_LEVEL_DOMAINS = new Set([
 function isDnsName(w: string): boolean {
   const dot = w.lastIndexOf('.');
   return dot > 0 && TOP_LEVEL_DOMAINS.has(w.slice(dot + 1).toLowerCase());
+}
+
+/**
+ * A well-formed host name (isDnsName, and every label letters, digits or
+ * inner hyphens): data on first sight, so the first line of an event that
+ * names a host already gets the template later lines have. Host names with
+ * digits are masked by the number rules anyway.
+ */
+function isHostName(w: string): boolean {
+  if (w.length < 4 || !isDnsName(w)) return false;
+  let labelLength = 0;
+  for (let i = 0; i <= w.length; i++) {
+    const c = i < w.length ? w.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (labelLength === 0 || w.charCodeAt(i - 1) === 0x2d) return false;
+      labelLength = 0;
+    } else if (isLetter(c) || isDigit(c) || (c === 0x2d && labelLength > 0)) labelLength++;
+    else return false;
+  }
+  return true;
 }
 
 /**

@@ -78,6 +78,8 @@ interface TemplateRecord {
   supersededBy: bigint | undefined;
   /** Live clusters using this text (normally 0 or 1). */
   liveClusters: number;
+  /** The add() that created the record (0: restored from a snapshot); see pruneUnusedIntermediates. */
+  readonly born: number;
 }
 
 interface Bucket {
@@ -154,6 +156,8 @@ function lookupKeys(words: readonly (string | null)[], isConstant: (k: number) =
 
 /** Bound of the known-values vocabulary (words; the least recently learned go first). */
 const MAX_KNOWN_VALUES = 4096;
+/** Bound of the two-word sibling groups remembered for corroboratedPairs (the oldest go first). */
+const MAX_PAIRS = 4096;
 
 function newNode(): IndexNode {
   return { byWord: undefined, variable: undefined, clusters: [] };
@@ -240,6 +244,8 @@ interface SiblingGroup {
   /** Members whose word at `position` is of WordKind.Digit / WordKind.Closed. */
   withDigits: number;
   closed: number;
+  /** Its two words also form the sibling group of another position or template (see corroboratedPairs). */
+  corroborated: boolean;
 }
 
 class Cluster {
@@ -439,6 +445,7 @@ function validateOptions(o: MinerOptions): MinerOptions {
   intAtLeast('maxTemplates', 1);
   if (typeof o.maskKeywords !== 'boolean') throw new RangeError('template miner: maskKeywords must be a boolean');
   if (typeof o.learnValues !== 'boolean') throw new RangeError('template miner: learnValues must be a boolean');
+  if (typeof o.corroboratedPairs !== 'boolean') throw new RangeError('template miner: corroboratedPairs must be a boolean');
   if (typeof o.mergeLengths !== 'boolean') throw new RangeError('template miner: mergeLengths must be a boolean');
   return o;
 }
@@ -454,8 +461,12 @@ export class TemplateMiner {
   private readonly supersededNow: TemplateRecord[] = [];
   private liveCount = 0;
   private clock = 0;
+  /** Calls of add() so far: tells which records were created by the current one. */
+  private adds = 0;
   /** Words seen as values of a generalised position (see maskKnownValues), oldest first. */
   private readonly knownValues = new Map<string, number>();
+  /** Two-word sibling groups by their (sorted) pair of words, oldest first (corroboratedPairs). */
+  private readonly pairs = new Map<string, SiblingGroup>();
   /** Recent templates by anchor (length-merge candidates) and elastic templates by anchor. */
   private readonly byAnchor = new Map<string, Cluster[]>();
   private readonly elasticByAnchor = new Map<string, Cluster[]>();
@@ -469,6 +480,7 @@ export class TemplateMiner {
 
   /** Places a line, learning from it. Never throws for any string input. */
   add(text: string): MatchResult {
+    this.adds++;
     const line = tokenizeInto(text, this.options, this.scratch);
     let bucket = this.bucketOf(line.skeletonHash, line.seps);
     if (bucket !== undefined) {
@@ -631,6 +643,7 @@ export class TemplateMiner {
         count: t.count,
         supersededBy: t.supersededBy === undefined ? undefined : BigInt(t.supersededBy),
         liveClusters: 0,
+        born: 0,
       });
     }
     for (const c of snap.clusters) {
@@ -782,7 +795,7 @@ export class TemplateMiner {
     const id = templateIdOf(text);
     let record = this.records.get(id);
     if (record === undefined) {
-      record = { id, text, count: 0, supersededBy: undefined, liveClusters: 0 };
+      record = { id, text, count: 0, supersededBy: undefined, liveClusters: 0, born: this.adds };
       this.records.set(id, record);
     } else {
       record.supersededBy = undefined; // the same text is current again
@@ -977,7 +990,7 @@ export class TemplateMiner {
       const w = words[p]!;
       let g = this.groups.get(key);
       if (g === undefined) {
-        g = { key, position: p, members: [], withDigits: 0, closed: 0 };
+        g = { key, position: p, members: [], withDigits: 0, closed: 0, corroborated: false };
         this.groups.set(key, g);
       }
       g.members.push(c);
@@ -985,13 +998,46 @@ export class TemplateMiner {
       if (kind === WordKind.Digit) g.withDigits++;
       else if (kind === WordKind.Closed) g.closed++;
       c.groups.push(g);
+      if (g.members.length === 2 && g.closed === 0 && this.options.corroboratedPairs) this.corroborate(g, ready);
       if (this.overThreshold(g)) ready.push(g);
     }
     return ready;
   }
 
+  /**
+   * A sibling group that has just got its second plain word: when a live
+   * group of another skeleton or at another position holds the same two
+   * words, both are corroborated — the pair varies in more than one place, so
+   * it is a small set of values, not one message's closed set of words.
+   * The other group is queued for generalisation too.
+   */
+  private corroborate(g: SiblingGroup, ready: SiblingGroup[]): void {
+    const a = g.members[0].words[g.position]!;
+    const b = g.members[1].words[g.position]!;
+    if (a === b) return;
+    const pair = a < b ? a + WORD_JOIN + b : b + WORD_JOIN + a;
+    const other = this.pairs.get(pair);
+    // another event: another skeleton or another position (the same position of one skeleton is
+    // mostly the same event with another variable, where a closed pair of verbs times two names
+    // would corroborate the verbs)
+    const live = other !== undefined && other !== g && this.groups.get(other.key) === other && other.members.length === 2 && other.closed === 0;
+    if (live && (other.position !== g.position || other.members[0].bucket !== g.members[0].bucket)) {
+      const x = other.members[0].words[other.position];
+      const y = other.members[1].words[other.position];
+      if ((x === a && y === b) || (x === b && y === a)) {
+        other.corroborated = true;
+        g.corroborated = true;
+        ready.push(other);
+        return;
+      }
+    }
+    this.pairs.delete(pair); // re-insert: Map order is the eviction order
+    this.pairs.set(pair, g);
+    if (this.pairs.size > MAX_PAIRS) this.pairs.delete(this.pairs.keys().next().value as string);
+  }
+
   private overThreshold(g: SiblingGroup): boolean {
-    return this.generalises(g.members.length, g.withDigits, g.closed, g.members[0]?.constants ?? 0);
+    return this.generalises(g.members.length, g.withDigits, g.closed, g.members[0]?.constants ?? 0, g.corroborated);
   }
 
   /**
@@ -1001,9 +1047,10 @@ export class TemplateMiner {
    * like a program's constants (mostly) need closedValuesToGeneralize; plain
    * words distinctValuesToGeneralize.
    */
-  private generalises(distinct: number, withDigits: number, closed: number, constants: number): boolean {
+  private generalises(distinct: number, withDigits: number, closed: number, constants: number, corroborated = false): boolean {
     if (distinct < 2 || constants < 2) return false; // keep at least one constant word
     const o = this.options;
+    if (corroborated && closed === 0) return true;
     if (withDigits > 0 && distinct >= o.digitValuesToGeneralize) return true;
     if (closed * 2 >= distinct) return distinct >= o.closedValuesToGeneralize;
     return distinct >= o.distinctValuesToGeneralize;
@@ -1021,7 +1068,7 @@ export class TemplateMiner {
         const kinds = members.map((m) => wordKindOf(m.words[g.position]!));
         const withDigits = kinds.filter((k) => k === WordKind.Digit).length;
         const closed = kinds.filter((k) => k === WordKind.Closed).length;
-        if (!this.generalises(members.length, withDigits, closed, first.constants)) continue;
+        if (!this.generalises(members.length, withDigits, closed, first.constants, g.corroborated)) continue;
       }
       const words = first.words.slice();
       words[g.position] = null;
@@ -1199,12 +1246,15 @@ export class TemplateMiner {
    * the same add() before any line was assigned to them. Such entries carry no
    * records, so they are dropped from the dictionary and links through them
    * are shortened: every id in the dictionary has been handed out at least once.
+   * Only records created by the current add() are dropped: an older one
+   * without lines (the target of a generalisation another line caused, see
+   * corroborate) may be the successor of records superseded earlier.
    */
   private pruneUnusedIntermediates(): void {
     const now = this.supersededNow;
     if (now.length === 0) return;
     const unused = (r: TemplateRecord | undefined): boolean =>
-      r !== undefined && r.count === 0 && r.liveClusters === 0 && r.supersededBy !== undefined;
+      r !== undefined && r.count === 0 && r.liveClusters === 0 && r.supersededBy !== undefined && r.born === this.adds;
     for (const r of now) {
       let next = r.supersededBy;
       for (let hops = 0; hops < now.length && next !== undefined && unused(this.records.get(next)); hops++) {

@@ -6,7 +6,8 @@
  * pieces renders back to the exact line.
  *
  * - Separators are whitespace runs (any C0 control character and the Unicode
- *   spaces count as whitespace), the delimiter characters  = : , ; ( ) [ ] { } " ' | @ #,
+ *   spaces count as whitespace), the delimiter characters  = : , ; ( ) [ ] { } " ' | @ # &
+ *   (& joins key=value pairs: "a=1&b=2" -> a, 1, b, 2),
  *   `/` inside words that are not paths, and trailing dots of a word
  *   (sentence punctuation: "port 8030." -> "8030" + ".").
  * - Words are everything else. Some words are masked (known variables,
@@ -14,7 +15,8 @@
  *   recognised before delimiter splitting — URLs (scheme kept constant, the
  *   rest one variable, or host and port when that is all there is), e-mail
  *   addresses, IPv6 and MAC addresses, ISO date-times, hh:mm:ss times, data
- *   sizes with a unit ("5.2 KB"), and paths (/a/b, ./a, ~/a, \a\b).
+ *   sizes with a unit ("5.2 KB"), and paths (/a/b, ./a, ~/a, \a\b) with
+ *   their query string (/a/b?x=1&y=2 is one value, as a URL is).
  * - The skeleton is the list of separators with each whitespace run reduced to
  *   one space. Two lines share a skeleton exactly when they have the same
  *   number of words and the same punctuation between them; the miner only
@@ -54,7 +56,7 @@ const DELIM = 2;
 const ASCII_CLASS = new Uint8Array(128);
 for (let c = 0; c <= 32; c++) ASCII_CLASS[c] = SPACE;
 ASCII_CLASS[127] = SPACE;
-for (const ch of '=:,;()[]{}"\'|@#') ASCII_CLASS[ch.charCodeAt(0)] = DELIM;
+for (const ch of '=:,;()[]{}"\'|@#&') ASCII_CLASS[ch.charCodeAt(0)] = DELIM;
 
 function isUnicodeSpace(c: number): boolean {
   return (
@@ -303,7 +305,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     }
 
     if (isPathStart(line, i, j)) {
-      const end = pathContinuation(line, j, line.charCodeAt(i) === 0x5c ? 0x5c : 0x2f);
+      const end = queryStringEnd(line, i, pathContinuation(line, j, line.charCodeAt(i) === 0x5c ? 0x5c : 0x2f));
       emit(out, i, end, true);
       i = end;
       continue;
@@ -464,6 +466,27 @@ function pathContinuation(line: string, end: number, separator: number): number 
     end = e;
   }
   return end;
+}
+
+/**
+ * End of a path's query string: a path whose last piece has a '?' ("/a/b?x=1&y=2")
+ * goes on through the parameters ('=' and '&' included) up to whitespace,
+ * a quote, a bracket, ',' or ';' — the same value, as a URL's query is part of
+ * the URL. Trailing dots are sentence punctuation. `end` otherwise.
+ */
+function queryStringEnd(line: string, start: number, end: number): number {
+  let q = end - 1;
+  while (q > start && line.charCodeAt(q) !== 0x3f /* ? */ && line.charCodeAt(q) !== 0x2f) q--;
+  if (line.charCodeAt(q) !== 0x3f) return end;
+  const n = line.length;
+  let e = end;
+  while (e < n) {
+    const c = line.charCodeAt(e);
+    if (classOf(c) === SPACE || (classOf(c) === DELIM && c !== 0x3d /* = */ && c !== 0x26 /* & */ && c !== 0x3a /* : */)) break;
+    e++;
+  }
+  while (e > end && line.charCodeAt(e - 1) === 0x2e) e--;
+  return e;
 }
 
 function isPlainNumber(w: string): boolean {

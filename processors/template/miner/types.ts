@@ -29,6 +29,14 @@ export interface MinerOptions {
    * varying length) share one template whose variable may span several words.
    */
   readonly mergeLengths: boolean;
+  /**
+   * Two plain words that vary at one position stay constants (below
+   * distinctValuesToGeneralize) unless the same two words vary at another
+   * position or in a template of another shape too: two user names seen in
+   * two events are values of a variable, whereas a closed set of words
+   * belongs to one place in one message.
+   */
+  readonly corroboratedPairs: boolean;
   /** Treat true/false/null as variables. */
   readonly maskKeywords: boolean;
   /** Words per line considered; the tail beyond becomes one variable. */
@@ -49,6 +57,7 @@ export const DEFAULT_MINER_OPTIONS: MinerOptions = Object.freeze({
   closedValuesToGeneralize: 8,
   learnValues: true,
   mergeLengths: true,
+  corroboratedPairs: true,
   maskKeywords: true,
   maxWords: 128,
   maxLineLength: 8192,
