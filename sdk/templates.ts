@@ -323,8 +323,9 @@ export class TemplateRegistry {
 
   /**
    * Template of a plain message (no arguments): the whole message is the text.
-   * No call site is captured: the same message may come from many sites and a
-   * dynamic message would pay a stack capture per call.
+   * Its call site is the first one that logged the message (like a printf
+   * format's): captured once per new message, and no longer after a cache reset,
+   * which means messages are built dynamically (a stack capture per call otherwise).
    */
   messageTemplate(message: string): Template {
     let template = this.messages.get(message);
@@ -333,7 +334,8 @@ export class TemplateRegistry {
         this.messages.clear();
         this.cacheResets++;
       }
-      template = new Template('message', escapeLiteral(message, false), [message], undefined, undefined, false);
+      const site = this.captureCallSites && this.cacheResets === 0 ? captureCallSite() : undefined;
+      template = new Template('message', escapeLiteral(message, false), [message], site, undefined, false);
       this.messages.set(message, template);
       this.templateListener?.(template);
     }
