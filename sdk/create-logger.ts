@@ -187,7 +187,12 @@ export function createLogger(options: CreateLoggerOptions = {}): RootLogger {
   });
   const registry = options.captureCallSites === false ? new TemplateRegistry({ captureCallSites: false }) : defaultTemplateRegistry;
   const core = new LoggerCore(pipeline, registry);
-  transport.attach?.({ resource: pipeline.resource, templates: registry, diagnostics: options.diagnostics ?? ((message) => console.warn(message)) });
+  transport.attach?.({
+    resource: pipeline.resource,
+    templates: registry,
+    diagnostics: options.diagnostics ?? ((message) => console.warn(message)),
+    setRecordMutes: (decider) => pipeline.setRecordMutes(decider),
+  });
   const bound = options.attributes ? captureAttributes(options.attributes) : undefined;
   return new RootLogfunLogger(core, bound, level, new LogfunLoggerProvider(pipeline, level));
 }

@@ -85,12 +85,17 @@ export class MutedCounter {
    * (its `mutedReason` says why).
    */
   countTemplate(site: Template, decidedBy: Template): void {
+    this.countTemplateFor(site, decidedBy.mutedReason);
+  }
+
+  /** Counts one muted call of a template, muted for `reason` (MUTE_REASON). */
+  countTemplateFor(site: Template, reason: number): void {
     const t = site.muteTally;
-    if (t !== undefined && t.owner === this && t.epoch === muteEpoch.value) {
+    if (t !== undefined && t.owner === this && t.epoch === muteEpoch.value && t.reason === reason) {
       if (t.count++ === 0) this.enqueue(t);
       return;
     }
-    this.open(site, site.id, site.site?.function ?? '', decidedBy.mutedReason);
+    this.open(site, site.id, site.site?.function ?? '', reason);
   }
 
   /** Counts one call dropped because its traced() scope is muted (before template resolution). */

@@ -44,7 +44,7 @@ import { nowMs, resyncClock } from './clock';
 import { RecordBuffer, type RecordExtra } from './record-buffer';
 import type { InstrumentationScope, Resource } from './resource';
 import { Template } from './templates';
-import { ExportBatch, ExportError, type ExportResult, type Transport } from './transport';
+import { ExportBatch, ExportError, type ExportResult, type RecordMuteDecider, type Transport } from './transport';
 import { MutedCounter, type MutedCount } from './mute-counts';
 import { boundedWait, keepAliveWhile } from './keep-alive';
 import type { ArgumentValue, AttributeList } from '../protocol/values';
@@ -212,6 +212,9 @@ export class Pipeline {
   private pendingReportArgs: ArgumentValue[] | undefined;
   private reportTimer: NodeJS.Timeout | undefined;
 
+  /** The transport's control rules, checked per record while they cannot be told by template flags alone (Transport.attach). */
+  private recordMutes: RecordMuteDecider | undefined;
+
   private readonly traceContext: boolean;
   private readonly maxBatchRecords: number;
   private readonly maxBatchBytes: number;
@@ -233,6 +236,11 @@ export class Pipeline {
   }
 
   // ---- hot path ----
+
+  /** Sets (undefined: clears) the decider every record is checked against (TransportContext.setRecordMutes). */
+  setRecordMutes(decider: RecordMuteDecider | undefined): void {
+    this.recordMutes = decider;
+  }
 
   /** Counts a muted record without a site (stats only; sites are counted through `mutes`). */
   noteMuted(): void {
@@ -262,8 +270,11 @@ export class Pipeline {
   }
 
   /**
-   * Buffers one record logged through the logfun API. `args` must already be
-   * captured (owned by the record); `bytes` is the estimated encoded size.
+   * Buffers one record logged through the logfun API, unless the transport's
+   * record mutes mute it (counted as muted). `template` is the one the record uses
+   * (inside a traced() scope the scope's variant: its code.function is the scope's
+   * name). `args` must already be captured (owned by the record); `bytes` is the
+   * estimated encoded size.
    */
   write(
     severity: number,
@@ -273,6 +284,19 @@ export class Pipeline {
     attrs: AttributeList | undefined,
     bytes: number,
   ): void {
+    const mutes = this.recordMutes;
+    if (mutes !== undefined) {
+      const reason = mutes.muteReason(template.site?.function ?? '', template.id);
+      if (reason !== 0) {
+        this.mutes.countTemplateFor(template, reason);
+        return;
+      }
+    }
+    this.append(severity, template, args, bound, attrs, bytes);
+  }
+
+  /** Buffers one record (write's contract), muted or not: the SDK's own records (drop reports) use it directly. */
+  private append(severity: number, template: Template, args: ArgumentValue[] | undefined, bound: AttributeList | undefined, attrs: AttributeList | undefined, bytes: number): void {
     this.emitted++;
     if (this.closed) {
       this.noteDropped('atShutdown', 1);
@@ -681,7 +705,7 @@ export class Pipeline {
     const args = this.pendingReportArgs;
     if (args === undefined || this.closed || this.buffer.count >= this.buffer.capacity || this.buffer.bytes + 64 > this.buffer.maxBytes) return;
     this.pendingReportArgs = undefined;
-    this.write(13, DROP_REPORT_TEMPLATE, args, undefined, undefined, 64);
+    this.append(13, DROP_REPORT_TEMPLATE, args, undefined, undefined, 64);
   }
 
   stats(): LoggerStats {

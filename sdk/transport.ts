@@ -85,6 +85,20 @@ export interface TransportContext {
   readonly templates: TemplateRegistry;
   /** Where the transport reports its own problems. */
   readonly diagnostics: (message: string) => void;
+  /**
+   * Optional: hands the logger a decider its records are checked against one by
+   * one (undefined: none). Control rules mute sites through flags on the shared
+   * templates (wire/compact-control.ts); when loggers with different rules (two
+   * services in one process) share a template registry, a flag cannot say
+   * "muted for this logger only", so the transport's rules decide its records here.
+   */
+  readonly setRecordMutes?: (decider: RecordMuteDecider | undefined) => void;
+}
+
+/** Decides whether a record of a logger is muted (wire/compact-control.ts SiteRules). */
+export interface RecordMuteDecider {
+  /** MUTE_REASON (mute-counts.ts) of a site logged with code.function `fn` and template `templateId`; 0 = not muted. */
+  muteReason(fn: string, templateId: bigint): number;
 }
 
 export interface Transport {

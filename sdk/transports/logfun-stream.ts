@@ -196,6 +196,8 @@ export class LogfunStreamTransport implements Transport {
 
   private resource: Resource | undefined;
   private registry: TemplateRegistry = defaultTemplateRegistry;
+  /** Where this transport's rules decide its logger's records one by one (see setMuteRules). */
+  private setRecordMutes: TransportContext['setRecordMutes'];
   private session: StreamSession | undefined;
   private waiters: ReadyWaiter[] = [];
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -230,6 +232,7 @@ export class LogfunStreamTransport implements Transport {
     this.resource = context.resource;
     this.registry = context.templates;
     this.diagnostics = context.diagnostics;
+    this.setRecordMutes = context.setRecordMutes;
     this.connectNow();
   }
 
@@ -519,7 +522,7 @@ export class LogfunStreamTransport implements Transport {
       const at = resource.attributes.keys.indexOf('service.instance.id');
       if (at >= 0) instance = String(resource.attributes.values[at]);
     }
-    setMuteRules(this.registry, this, muteRulesOf(update, service, instance));
+    setMuteRules(this.registry, this, muteRulesOf(update, service, instance), this.setRecordMutes);
     this.controlUpdates++;
     this.lastControl = update;
     for (const l of this.controlListeners) {

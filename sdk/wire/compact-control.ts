@@ -42,7 +42,12 @@
  * and the function scopes are process-wide: a template or a function is muted
  * only while every transport holding rules on it mutes it (transports of two
  * services in one process must not mute each other's records), and only what
- * was muted here is ever unmuted here.
+ * was muted here is ever unmuted here. What the flags cannot mute then (service
+ * A OFF while service B logs through the same registry: no template is muted for
+ * both) is muted per record: while a registry has several owners, each owner whose
+ * rules mute something hands its SiteRules to its logger (the record-mutes sink,
+ * TransportContext.setRecordMutes), whose pipeline decides each record that passed
+ * the flags (code.function = the template's site or scope, the template's id).
  */
 import type { Template, TemplateRegistry } from '../templates';
 import { currentFunctionScope, functionScopes } from '../traced';
@@ -74,6 +79,8 @@ export class SiteRules {
   readonly functions: ReadonlySet<string>;
   /** Template ids named by the rules. */
   readonly templateIds: ReadonlySet<bigint>;
+  /** Whether some rule that applies here is OFF (else nothing is ever muted). */
+  readonly mutesSomething: boolean;
 
   constructor(
     rules: readonly ControlRuleView[],
@@ -82,6 +89,7 @@ export class SiteRules {
   ) {
     const functions = new Set<string>();
     const templateIds = new Set<bigint>();
+    let mutesSomething = false;
     for (const rule of rules) {
       const t = rule.target;
       if (t.service !== '' && t.service !== service) continue;
@@ -89,12 +97,14 @@ export class SiteRules {
       const key = keyOf(t.service !== '', t.serviceInstance !== '', t.function, t.templateId);
       if (this.byKey.has(key)) continue;
       this.byKey.set(key, rule);
+      if (rule.state === RULE_STATE_OFF) mutesSomething = true;
       this.shapes |= 1 << shapeOf(t.service !== '', t.serviceInstance !== '', t.function !== '', t.templateId !== 0n);
       if (t.function !== '') functions.add(t.function);
       if (t.templateId !== 0n) templateIds.add(t.templateId);
     }
     this.functions = functions;
     this.templateIds = templateIds;
+    this.mutesSomething = mutesSomething;
   }
 
   /** Rules that can apply to this process. */
@@ -192,8 +202,12 @@ function setPlainMuted(t: Template, muted: boolean, reason: number): void {
   Object.defineProperty(t, 'mutedReason', { value: reason, writable: true, enumerable: true, configurable: true });
 }
 
+/** Where an owner's rules go when its records must be decided one by one (TransportContext.setRecordMutes). */
+export type RecordMutesSink = (rules: SiteRules | undefined) => void;
+
 class RegistryMutes {
   private readonly owners = new Map<object, SiteRules>();
+  private readonly sinks = new Map<object, RecordMutesSink>();
   /** Every function named by some owner's rules. */
   private functions = new Set<string>();
   private readonly held = new WeakMap<Template, Held>();
@@ -202,13 +216,25 @@ class RegistryMutes {
     registry.setTemplateListener((t) => this.apply(t));
   }
 
-  set(owner: object, rules: SiteRules | undefined): void {
-    if (rules === undefined) this.owners.delete(owner);
-    else this.owners.set(owner, rules);
+  set(owner: object, rules: SiteRules | undefined, sink: RecordMutesSink | undefined): void {
+    if (rules === undefined) {
+      this.owners.delete(owner);
+      this.sinks.get(owner)?.(undefined);
+      this.sinks.delete(owner);
+    } else {
+      this.owners.set(owner, rules);
+      if (sink !== undefined) this.sinks.set(owner, sink);
+    }
     const functions = new Set<string>();
     for (const r of this.owners.values()) for (const f of r.functions) functions.add(f);
     this.functions = functions;
     this.registry.forEachTemplate((t) => this.apply(t));
+    // Alone on the registry an owner's flags say it all; shared, the others veto its mutes there.
+    const shared = this.owners.size > 1;
+    for (const [o, s] of this.sinks) {
+      const r = this.owners.get(o);
+      s(shared && r !== undefined && r.mutesSomething ? r : undefined);
+    }
   }
 
   /**
@@ -357,14 +383,16 @@ function mutesOf(registry: TemplateRegistry): RegistryMutes {
  * Sets (or, with undefined, clears) the rules `owner` (a transport) holds on
  * `registry` and on the process-wide function scopes, and applies them at once.
  * An owner with an empty rule set still counts: it mutes nothing, so nothing is
- * muted for the others either (see the module comment).
+ * muted for the others either (see the module comment). `recordMutes` (the owner's
+ * logger's TransportContext.setRecordMutes) gets the owner's rules while they must
+ * decide its records one by one, undefined when not (and when the rules are cleared).
  */
-export function setMuteRules(registry: TemplateRegistry, owner: object, rules: MuteRules | undefined): void {
+export function setMuteRules(registry: TemplateRegistry, owner: object, rules: MuteRules | undefined, recordMutes?: RecordMutesSink): void {
   // Reasons may change with the rules: muted calls from now on open new counts.
   bumpMuteEpoch();
   functionMutes.set(owner, rules);
   if (rules === undefined && !byRegistry.has(registry)) return;
-  mutesOf(registry).set(owner, rules);
+  mutesOf(registry).set(owner, rules, recordMutes);
 }
 
 /** Whether control rules hold template `t` of `registry` muted (diagnostics and tests). */

@@ -58,8 +58,8 @@ beforeAll(async () => {
   grpcTarget = `127.0.0.1:${collector.component<OtlpReceiver>('receiver:otlp').grpcPort}`;
 });
 
-// Loggers of different services sharing the process-wide template registry veto each other's mutes
-// (sdk/wire/compact-control.ts): each test shuts its loggers down.
+// Loggers of different services sharing the process-wide template registry veto each other's template
+// flags (their records are then decided one by one, sdk/wire/compact-control.ts): each test shuts its loggers down.
 afterEach(async () => {
   for (const log of loggers.splice(0)) await log.shutdown();
 });
@@ -221,4 +221,43 @@ test('a function pinned ON by a person with a template auto-muted inside it: log
   expect(a.log.stats().muted).toBe(before + 2);
   await collector.control!.clearAuto({ service: 'push-pin', templateId: id });
   await until(() => !template.muted, [a.transport]);
+});
+
+test('a whole service set OFF is muted in its SDK, also with a logger of another service in the process (one template registry); cleared, it sends again', async () => {
+  // Both on the process-wide registry, as two createLogger calls of one process (the demo's web and checkout).
+  const a = sdk('mix-a', false);
+  const b = sdk('mix-b', false);
+  const shared = (log: RootLogger, i: number) => log.info`mix shared ${i}`; // one template, logged by both services
+  const own = (log: RootLogger, i: number) => log.info(`mix own of ${log === a.log ? 'a' : 'b'} %d`, i);
+  for (const s of [a, b]) {
+    shared(s.log, 0);
+    own(s.log, 0);
+  }
+  await until(() => a.transport.controlUpdates > 0 && b.transport.controlUpdates > 0, [a.transport, b.transport]);
+  await Promise.all([a.log.flush(), b.log.flush()]);
+
+  await putRule({ target: { service: 'mix-a' }, state: 'off', reason: 'too loud' });
+  await until(() => a.transport.lastControl?.rules.length === 1, [a.transport]);
+  expect(a.transport.lastControl!.rules.map((r) => [r.target.service, r.target.function, r.target.templateId, r.state])).toEqual([['mix-a', '', 0n, 1]]);
+  const before = { a: a.log.stats(), b: b.log.stats() };
+  for (const s of [a, b]) {
+    shared(s.log, 1);
+    own(s.log, 1);
+    s.log.info('mix a plain message', { n: 1 });
+  }
+  await Promise.all([a.log.flush(), b.log.flush()]);
+  // Service A: every record muted in the SDK (none sent); service B: everything sent.
+  expect(a.log.stats().muted - before.a.muted).toBe(3);
+  expect(a.log.stats().exported).toBe(before.a.exported);
+  expect(b.log.stats().muted).toBe(before.b.muted);
+  expect(b.log.stats().exported - before.b.exported).toBe(3);
+
+  const res = await fetch(`${admin}/api/v1/rules?service=mix-a`, { method: 'DELETE', headers: { authorization: `Bearer ${collector.adminToken}` } });
+  expect(res.status).toBe(200);
+  await until(() => a.transport.lastControl?.rules.length === 0, [a.transport]);
+  shared(a.log, 2);
+  own(a.log, 2);
+  await a.log.flush();
+  expect(a.log.stats().muted - before.a.muted).toBe(3);
+  expect(a.log.stats().exported - before.a.exported).toBe(2);
 });
