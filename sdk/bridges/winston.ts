@@ -9,9 +9,11 @@
  *
  * Mapping: the level (npm or syslog names; silly -> trace, verbose/http/debug ->
  * debug, notice -> info, warning -> warn, crit/alert/emerg -> fatal) -> severity,
- * `message` -> the record's message, `stack` / an Error under `err` or `error`
- * -> exception.* attributes, every other field (defaultMeta, child metadata,
- * the meta object) -> an attribute.
+ * `message` -> the record's message, an Error argument (`log.error('msg', err)`,
+ * `log.error(err)`), `stack`, or an Error under `err` or `error` -> exception.type /
+ * .message / .stacktrace attributes (the message stays the call's own: one template
+ * whatever the error), every other field (defaultMeta, child metadata, the meta
+ * object) -> an attribute.
  *
  * Templates: `log.info('user %s paid %d', id, n)` reaches transports with the
  * format still in `message` and the arguments in info[Symbol.for('splat')]
@@ -86,8 +88,13 @@ export class LogfunWinstonTransport extends loadTransportStream() {
   private write1(info: WinstonInfo): void {
     const rawLevel = typeof info[LEVEL] === 'string' ? (info[LEVEL] as string) : stripAnsi(String(info.level));
     const level = levelOfName(rawLevel);
-    const message = typeof info.message === 'string' ? info.message : info.message === undefined ? '' : JSON.stringify(info.message);
+    let message = typeof info.message === 'string' ? info.message : info.message === undefined ? '' : JSON.stringify(info.message);
     const attributes: Record<string, unknown> = {};
+    const error = errorOfCall(info, message);
+    if (error !== undefined) {
+      message = error.message;
+      Object.assign(attributes, exceptionAttributes(error.error));
+    }
     for (const key of Object.keys(info)) {
       if (SKIPPED_FIELDS.has(key)) continue;
       const value = info[key];
@@ -100,7 +107,7 @@ export class LogfunWinstonTransport extends loadTransportStream() {
       }
       attributes[key] = value;
     }
-    if (typeof info.stack === 'string') {
+    if (typeof info.stack === 'string' && error === undefined) {
       attributes['exception.stacktrace'] = info.stack;
       if (attributes['exception.message'] === undefined) attributes['exception.message'] = message;
     }
@@ -145,6 +152,22 @@ export class LogfunWinstonTransport extends loadTransportStream() {
   close(): Promise<void> {
     return closeBridgeLogger(this.bridge);
   }
+}
+
+/**
+ * The Error a winston call was given, and the call's own message: `log.error(err)`
+ * makes the Error the info object itself; `log.error('msg', err)` reaches transports
+ * with err in splat, `message` = 'msg ' + err.message and `stack` = err.stack
+ * (winston's logger.js appends them), recognised by that stack, and the appended
+ * text is cut off again. Undefined for calls without an Error.
+ */
+function errorOfCall(info: WinstonInfo, message: string): { error: Error; message: string } | undefined {
+  if (info instanceof Error) return { error: info, message };
+  const splat = info[SPLAT];
+  const first: unknown = Array.isArray(splat) ? splat[0] : undefined;
+  if (!(first instanceof Error) || info.stack !== first.stack) return undefined;
+  const appended = first.message ? ` ${first.message}` : '';
+  return { error: first, message: appended !== '' && message.endsWith(appended) ? message.slice(0, -appended.length) : message };
 }
 
 function stripAnsi(s: string): string {

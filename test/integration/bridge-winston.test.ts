@@ -75,6 +75,22 @@ describeIfWinston('winston transport', () => {
     expect((t.logger.transport as MemoryTransport).isShutdown).toBe(true);
   });
 
+  test("an Error argument is the record's exception, not part of its message (as pino's bridge does)", async () => {
+    const { t, records } = memoryTransport();
+    const log = winston!.createLogger({ level: 'silly', transports: [t] });
+    const errors = [new Error('werr'), new TypeError('other werr')];
+    for (const err of errors) log.error('winston err', err); // one template whatever the error
+    log.warn(new RangeError('alone')); // the Error is the whole call
+    await t.close();
+    const got = records();
+    expect(got.map((r) => [r.body, r.template?.text, r.attributes['exception.type'], r.attributes['exception.message']])).toEqual([
+      ['winston err', 'winston err', 'Error', 'werr'],
+      ['winston err', 'winston err', 'TypeError', 'other werr'],
+      ['alone', 'alone', 'RangeError', 'alone'],
+    ]);
+    expect(got.map((r) => r.attributes['exception.stacktrace'])).toEqual([...errors.map((e) => e.stack), expect.stringMatching(/^RangeError: alone\n\s+at /)]);
+  });
+
   test('syslog levels, the transport level, and format.splat() (interpolated first: the text is the record)', async () => {
     const { t, records } = memoryTransport({ level: 'warning' });
     const log = winston!.createLogger({ levels: winston!.config.syslog.levels, level: 'debug', format: winston!.format.combine(winston!.format.splat(), winston!.format.json()), transports: [t] });
