@@ -251,6 +251,14 @@ test('a whole service set OFF is muted in its SDK, also with a logger of another
   expect(a.log.stats().exported).toBe(before.a.exported);
   expect(b.log.stats().muted).toBe(before.b.muted);
   expect(b.log.stats().exported - before.b.exported).toBe(3);
+  // The collector learns them as muted in the SDK (with the batches that carried the counts).
+  const sdkMuted = (service: string): number =>
+    collector.metrics
+      .series('logfun_ingest_sdk_muted_records_total')
+      .filter((x) => x.labels.service === service && x.labels.reason === 'off')
+      .reduce((n, x) => n + x.value, 0);
+  expect(sdkMuted('mix-a')).toBe(3);
+  expect(sdkMuted('mix-b')).toBe(0);
 
   const res = await fetch(`${admin}/api/v1/rules?service=mix-a`, { method: 'DELETE', headers: { authorization: `Bearer ${collector.adminToken}` } });
   expect(res.status).toBe(200);
