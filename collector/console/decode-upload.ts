@@ -22,7 +22,7 @@
  *                                                 frame_bytes | frame_records | output_bytes
  */
 import type * as http from 'http';
-import { decodeLogFileFramesAsync, describeProblems, formatJsonLine, formatTextLine, type DecodeSummary } from '../../protocol/file-format/decode';
+import { decodeLogFileFramesAsync, decodedBefore, describeProblems, formatJsonLine, formatTextLine, type DecodeSummary } from '../../protocol/file-format/decode';
 import type { Metrics } from '../telemetry/metrics';
 
 /**
@@ -74,7 +74,8 @@ export async function streamDecodedFile(bytes: Buffer, res: http.ServerResponse,
   try {
     first = await frames.next();
   } catch (e) {
-    throw refuse(metrics, 'not_logfun', 400, `not a logfun log file: ${(e as Error).message}`);
+    // The reader's message already says "not a logfun log file" (and why).
+    throw refuse(metrics, 'not_logfun', 400, (e as Error).message);
   }
   if (first.done && summary.bound !== undefined && summary.records === 0) {
     throw refuse(metrics, summary.bound, 413, `refused: ${summary.error}; decode it with \`logfun decode <file>\` if it is a genuine file`);
@@ -93,7 +94,7 @@ export async function streamDecodedFile(bytes: Buffer, res: http.ServerResponse,
     problem = describeProblems(summary);
   } catch (e) {
     // The decoder reports damage in the summary; anything thrown is damage too.
-    problem = `${(e as Error).message}; the ${summary.records} records before it were decoded`;
+    problem = `${(e as Error).message}; ${decodedBefore(summary.records)}`;
     summary.error ??= (e as Error).message;
   }
   if (summary.bound !== undefined) refuse(metrics, summary.bound, 413, summary.error ?? '');
