@@ -363,7 +363,22 @@ describeIfBrowser('web console in headless Chromium', () => {
     await page.setInputFiles('#decode-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just text') });
     await page.click('#decode-button');
     await page.locator('#app[data-decode="error"]').waitFor();
-    expect(await page.locator('#decode-error').textContent()).toMatch(/notes\.txt: not a logfun log file/);
+    const said = (await page.locator('#decode-error').textContent())!;
+    expect(said).toMatch(/notes\.txt: not a logfun log file/);
+    expect(said.match(/not a logfun log file/g)).toHaveLength(1);
+    // The status line no longer says "decoding notes.txt…": the error replaced it.
+    expect(await page.locator('#status').textContent()).toBe(said);
+
+    // Counts in the singular: one record (a Hello frame and one export frame).
+    const single = path.join(folder, 'single.logfun');
+    const one = createLogger({ service: 'offline', transport: 'file', file: { path: single }, exitHooks: false });
+    one.info`just one`;
+    await one.shutdown();
+    await page.setInputFiles('#decode-file', single);
+    await page.click('#decode-button');
+    await page.locator('#app[data-decode="done"]').waitFor();
+    expect(await page.locator('#decode-summary').textContent()).toBe('single.logfun: 1 record in 2 frames');
+    expect(await page.locator('#status').textContent()).toBe('');
     expect(dialogs).toEqual([]);
   });
 
