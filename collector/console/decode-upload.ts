@@ -15,7 +15,9 @@
  * Output is bounded (protocol/file-format/bounds.ts: per frame, per frame's records,
  * per upload) and decompression runs in zlib's thread pool with the decoder
  * yielding to the event loop, so a decompression bomb neither blocks the
- * collector nor grows its memory past the bounds. A first frame past a bound
+ * collector nor grows its memory past the bounds. Garbage after a valid header
+ * (zero bytes, record-less frames) ends the stream at the first such frame with
+ * `complete: false` and the damage in `problem` (protocol/file-format/decode.ts). A first frame past a bound
  * answers 413 before anything is streamed; a later one ends the stream with
  * `complete: false` and the bound in `problem`. Every refusal is counted:
  *   logfun_console_decode_refused_total{reason}   empty | too_large | not_logfun |

@@ -10,7 +10,10 @@
  * mid-write) or damaged frame (`error`) and returns every record before it.
  * Output is bounded (bounds.ts): a frame past a bound stops decoding like a
  * damaged one (`error`, and `bound` says which), so a decompression bomb costs
- * at most the bound's work and memory.
+ * at most the bound's work and memory. Garbage after a valid header (a
+ * zero-length frame, a frame that decompresses to nothing, a long run of
+ * record-less frames) is damage too, and frames are read one at a time, so any
+ * input costs time linear in its size and memory bounded by the bounds.
  *
  * The RecordBatch reader follows the column rules written in ingest.proto and
  * is independent of the encoder (sdk/wire/compact-encode.ts), so the round-trip
@@ -1085,7 +1088,7 @@ function emptySummary(): DecodeSummary {
   return { records: 0, frames: 0, sessions: 0, droppedBySdk: 0, truncation: undefined, error: undefined, version: 0 };
 }
 
-/** Decodes a whole log file (its bytes). Never throws for damaged content; throws when the bytes are not a logfun file. */
+/** Decodes a whole log file (its bytes). Never throws for damaged content; throws when the bytes are not a logfun file (an empty file included). */
 export function decodeLogFile(bytes: Uint8Array, options: DecodeOptions = {}): DecodeResult {
   const result: DecodeResult = { decoded: [], ...emptySummary() };
   for (const records of decodeLogFileFrames(bytes, result, options.bounds)) {

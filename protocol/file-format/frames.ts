@@ -3,7 +3,7 @@
  *
  *   file    := MAGIC frame*
  *   MAGIC   := "LOGFUN" 0x00 0x01                 (8 bytes; the last byte is the format version)
- *   frame   := flags:u8  length:u32le  stored[length]
+ *   frame   := flags:u8  length:u32le  stored[length]   (length >= 1: the writer never writes an empty frame)
  *   flags   := COMPRESSION_NONE | COMPRESSION_DEFLATE | COMPRESSION_BROTLI
  *   stored  := the payload, compressed per `flags` (deflate = zlib format, with its Adler-32 check)
  *   payload := (varint length, ClientMessage)*    (proto/logfun/v1/ingest.proto)
