@@ -250,6 +250,10 @@ describeIfBrowser('web console in headless Chromium', () => {
     // The XSS template's text is shown as text too.
     await page.locator('li.template-node .text', { hasText: 'onerror' }).first().waitFor();
     expect(await page.locator('#control-tree img').count()).toBe(0);
+    // Counts with their noun in the right number ("1 record", never "1 records").
+    const metas = await page.locator('#control-tree .meta').allTextContents();
+    expect(metas.filter((m) => /(^|[^\d,])1 records/.test(m))).toEqual([]);
+    expect(metas.some((m) => /(^|[^\d,])1 record · /.test(m))).toBe(true);
     // No rule anywhere: the effective state is shown anyway (AUTO outlined, "active (no rule)").
     expect(await node.locator('.toggle').getAttribute('data-effective')).toBe('auto');
     expect(await node.locator('button.effective').getAttribute('data-state')).toBe('auto');
