@@ -20,7 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { createLogger } from '../../sdk';
 import { runCli } from '../kit/cli-run';
-import { COMPRESSION_NONE, MAGIC, frameHeader } from '../../protocol/file-format/frames';
+import { COMPRESSION_BROTLI, COMPRESSION_NONE, MAGIC, frameHeader } from '../../protocol/file-format/frames';
 import { MAX_FRAMES_WITHOUT_RECORDS } from '../../protocol/file-format/decode';
 
 jest.setTimeout(60_000);
@@ -84,6 +84,17 @@ test('a valid header followed by 200,000 record-less frames is refused after a b
   const run = await runCli(['decode', file]);
   expect(run.code).toBe(2);
   expect(run.stderr).toContain(`more than ${MAX_FRAMES_WITHOUT_RECORDS} frames in a row hold no records`);
+});
+
+test('a frame whose header claims more stored bytes than any frame within the per-frame bound is refused by its header', async () => {
+  const file = path.join(tmp, 'huge-frame.lf');
+  const stored = 10 * 1024 * 1024; // past maxStoredBytes(8 MiB)
+  fs.writeFileSync(file, Buffer.concat([MAGIC, frameHeader(COMPRESSION_BROTLI, stored)]));
+  appendZeros(file, stored);
+  const run = await runCli(['decode', file]);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain(`frame at byte ${MAGIC.length} is refused: it decompresses to more than ${8 * 1024 * 1024} bytes`);
+  expect(run.stderr).toContain('--max-frame-bytes');
 });
 
 test('messages: an empty file, a file cut inside its only records frame, and counts in the singular', async () => {
