@@ -10,6 +10,11 @@
  * every file decoded completely, 2 when some file was truncated, damaged, not
  * a logfun file, or past a decode bound (its readable records were still printed).
  *
+ * Memory: the file is read frame by frame (never whole), records are written
+ * frame by frame, and a file of garbage after a valid header (zero bytes, tiny
+ * record-less frames) stops at the first frame the writer could not have
+ * written, so time and memory stay bounded for any input.
+ *
  * Output bounds: the console upload's (protocol/file-format/bounds.ts: bytes per
  * frame, records per frame, decompressed bytes per file), so a decompression
  * bomb stops with a clear message instead of exhausting memory. A genuine file
@@ -18,6 +23,7 @@
  */
 import * as fs from 'fs';
 import { decodeLogFileFrames, describeProblems, formatJsonLine, formatTextLine, type DecodeSummary } from '../../protocol/file-format/decode';
+import type { ByteSource } from '../../protocol/file-format/frames';
 import { DEFAULT_DECODE_BOUNDS, type BoundKind, type DecodeBounds } from '../../protocol/file-format/bounds';
 import { parseSize } from '../config/units';
 
@@ -47,6 +53,23 @@ function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   });
 }
 
+/** A file read at offsets on demand (a frame at a time: the decoder never holds the whole file). */
+function fileSource(fd: number): ByteSource {
+  return {
+    size: fs.fstatSync(fd).size,
+    read(offset, length) {
+      const buf = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const n = fs.readSync(fd, buf, got, length - got, offset + got);
+        if (n === 0) throw new Error(`the file shrank while being read (at byte ${offset + got})`);
+        got += n;
+      }
+      return buf;
+    },
+  };
+}
+
 /** Decodes every file to `out`, one frame at a time; returns the exit code (0 complete, 2 some file had problems). */
 export async function runDecode(files: string[], options: DecodeCommandOptions): Promise<number> {
   const out = options.out ?? process.stdout;
@@ -55,9 +78,9 @@ export async function runDecode(files: string[], options: DecodeCommandOptions):
   const bounds: DecodeBounds = { ...DEFAULT_DECODE_BOUNDS, ...options.bounds };
   let exitCode = 0;
   for (const file of files) {
-    let bytes: Buffer;
+    let fd: number;
     try {
-      bytes = fs.readFileSync(file);
+      fd = fs.openSync(file, 'r');
     } catch (e) {
       err.write(`logfun decode: cannot read ${file}: ${(e as Error).message}\n`);
       exitCode = 2;
@@ -66,7 +89,7 @@ export async function runDecode(files: string[], options: DecodeCommandOptions):
     const summary: DecodeSummary = { records: 0, frames: 0, sessions: 0, droppedBySdk: 0, truncation: undefined, error: undefined, version: 0 };
     let problems: string;
     try {
-      for (const records of decodeLogFileFrames(bytes, summary, bounds)) {
+      for (const records of decodeLogFileFrames(fileSource(fd), summary, bounds)) {
         let text = '';
         for (const r of records) text += format(r) + '\n';
         await write(out, text);
@@ -79,6 +102,8 @@ export async function runDecode(files: string[], options: DecodeCommandOptions):
       if ((e as NodeJS.ErrnoException).code === 'EPIPE') return exitCode;
       problems = (e as Error).message;
       exitCode = 2;
+    } finally {
+      fs.closeSync(fd);
     }
     if (problems) err.write(`logfun decode: ${file}: ${problems}\n`);
   }

@@ -128,13 +128,28 @@ export function expandEnv(text: string, env: NodeJS.ProcessEnv, errors: string[]
 }
 
 export function loadConfigFile(file: string, factories: FactoryRegistry, env: NodeJS.ProcessEnv = process.env): CollectorConfig {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (e) {
     throw new ConfigError([`cannot read ${file}: ${(e as Error).message}`], file);
   }
-  return parseConfig(text, factories, file, env);
+  return parseConfig(configText(bytes, file), factories, file, env);
+}
+
+/**
+ * The config file's bytes as text, refusing binary files up front (a log file
+ * or an executable given to --config by mistake) with a message that says so,
+ * instead of YAML errors that would echo binary bytes to the terminal.
+ */
+export function configText(bytes: Buffer, file: string): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new ConfigError([`${file} is not a YAML text file: it contains NUL bytes (from byte ${nul}); --config expects the collector's YAML configuration`], file);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ConfigError([`${file} is not a YAML text file: it is not valid UTF-8; --config expects the collector's YAML configuration`], file);
+  }
 }
 
 export function parseConfig(text: string, factories: FactoryRegistry, source = 'config', env: NodeJS.ProcessEnv = process.env): CollectorConfig {

@@ -15,14 +15,16 @@
  * Output is bounded (protocol/file-format/bounds.ts: per frame, per frame's records,
  * per upload) and decompression runs in zlib's thread pool with the decoder
  * yielding to the event loop, so a decompression bomb neither blocks the
- * collector nor grows its memory past the bounds. A first frame past a bound
+ * collector nor grows its memory past the bounds. Garbage after a valid header
+ * (zero bytes, record-less frames) ends the stream at the first such frame with
+ * `complete: false` and the damage in `problem` (protocol/file-format/decode.ts). A first frame past a bound
  * answers 413 before anything is streamed; a later one ends the stream with
  * `complete: false` and the bound in `problem`. Every refusal is counted:
  *   logfun_console_decode_refused_total{reason}   empty | too_large | not_logfun |
  *                                                 frame_bytes | frame_records | output_bytes
  */
 import type * as http from 'http';
-import { decodeLogFileFramesAsync, describeProblems, formatJsonLine, formatTextLine, type DecodeSummary } from '../../protocol/file-format/decode';
+import { decodeLogFileFramesAsync, decodedBefore, describeProblems, formatJsonLine, formatTextLine, type DecodeSummary } from '../../protocol/file-format/decode';
 import type { Metrics } from '../telemetry/metrics';
 
 /**
@@ -74,7 +76,8 @@ export async function streamDecodedFile(bytes: Buffer, res: http.ServerResponse,
   try {
     first = await frames.next();
   } catch (e) {
-    throw refuse(metrics, 'not_logfun', 400, `not a logfun log file: ${(e as Error).message}`);
+    // The reader's message already says "not a logfun log file" (and why).
+    throw refuse(metrics, 'not_logfun', 400, (e as Error).message);
   }
   if (first.done && summary.bound !== undefined && summary.records === 0) {
     throw refuse(metrics, summary.bound, 413, `refused: ${summary.error}; decode it with \`logfun decode <file>\` if it is a genuine file`);
@@ -93,7 +96,7 @@ export async function streamDecodedFile(bytes: Buffer, res: http.ServerResponse,
     problem = describeProblems(summary);
   } catch (e) {
     // The decoder reports damage in the summary; anything thrown is damage too.
-    problem = `${(e as Error).message}; the ${summary.records} records before it were decoded`;
+    problem = `${(e as Error).message}; ${decodedBefore(summary.records)}`;
     summary.error ??= (e as Error).message;
   }
   if (summary.bound !== undefined) refuse(metrics, summary.bound, 413, summary.error ?? '');

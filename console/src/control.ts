@@ -7,7 +7,7 @@
  * the spam balancer. Refreshes every 5 s.
  */
 import { getJson, putJson, API } from './api.js';
-import { clear, el, formatAgo, formatCount } from './dom.js';
+import { clear, countOf, el, formatAgo } from './dom.js';
 
 type State = 'on' | 'off' | 'auto';
 
@@ -99,7 +99,7 @@ export function mountControl(app: HTMLElement, setStatus: (s: string) => void): 
                 el('span', { class: 'text' }, t.text),
                 autoBadge(t),
                 effectiveText(t),
-                el('span', { class: 'meta' }, `${t.severityText || '-'} · ${formatCount(t.count)} records · last ${formatAgo(t.lastSeenMs)} · id ${t.id}${t.location ? ` · ${t.location}` : ''}`),
+                el('span', { class: 'meta' }, `${t.severityText || '-'} · ${countOf(t.count, 'record')} · last ${formatAgo(t.lastSeenMs)} · id ${t.id}${t.location ? ` · ${t.location}` : ''}`),
               ),
             ),
           );
@@ -107,14 +107,14 @@ export function mountControl(app: HTMLElement, setStatus: (s: string) => void): 
         const fnHeader =
           f.name === ''
             ? el('div', { class: 'node' }, el('span', { class: 'meta' }, '(no function scope)'))
-            : el('div', { class: 'node' }, toggle({ service: s.name, function: f.name }, f, `${s.name}/function/${f.name}`), el('span', { class: 'name' }, `${f.name}()`), autoBadge(f), effectiveText(f), el('span', { class: 'meta' }, `${formatCount(f.count)} records`));
+            : el('div', { class: 'node' }, toggle({ service: s.name, function: f.name }, f, `${s.name}/function/${f.name}`), el('span', { class: 'name' }, `${f.name}()`), autoBadge(f), effectiveText(f), el('span', { class: 'meta' }, `${countOf(f.count, 'record')}`));
         fnList.append(el('li', { class: 'function-node' }, fnHeader, tplList));
       }
       list.append(
         el(
           'li',
           { class: 'service-node', 'data-service': s.name },
-          el('div', { class: 'node' }, toggle({ service: s.name }, s, `${s.name}`), el('span', { class: 'name' }, s.name), autoBadge(s), effectiveText(s), el('span', { class: 'meta' }, `${formatCount(s.count)} records · last ${formatAgo(s.lastSeenMs)}`)),
+          el('div', { class: 'node' }, toggle({ service: s.name }, s, `${s.name}`), el('span', { class: 'name' }, s.name), autoBadge(s), effectiveText(s), el('span', { class: 'meta' }, `${countOf(s.count, 'record')} · last ${formatAgo(s.lastSeenMs)}`)),
           fnList,
         ),
       );

@@ -5,7 +5,7 @@
  * every record before the damage and says what was wrong.
  */
 import { API } from './api.js';
-import { el } from './dom.js';
+import { countOf, el } from './dom.js';
 
 /** The server's upload bound (collector/console/decode-upload.ts DECODE_MAX_UPLOAD_BYTES). */
 const MAX_UPLOAD_BYTES = 8 << 20;
@@ -36,7 +36,11 @@ export function mountDecode(app: HTMLElement, setStatus: (s: string) => void): (
   app.append(el('h2', {}, 'Decode an SDK log file'), el('p', { class: 'notice' }, 'Files written by the SDK with transport: "file" are compressed; this shows them as text, like `logfun decode <file>`.'), form, error, summary, output);
   let controller: AbortController | undefined;
 
-  const finish = (state: 'done' | 'damaged' | 'error') => app.setAttribute('data-decode', state);
+  /** Ends a run: the page state for tests, and the status line no longer says "decoding…" (an error replaces it). */
+  const finish = (state: 'done' | 'damaged' | 'error') => {
+    app.setAttribute('data-decode', state);
+    setStatus(state === 'done' ? '' : error.textContent ?? '');
+  };
 
   const run = async () => {
     controller?.abort();
@@ -87,7 +91,7 @@ export function mountDecode(app: HTMLElement, setStatus: (s: string) => void): (
           // Text nodes only: a logged "<script>" is shown as the characters it is.
           output.append(document.createTextNode(event.lines.join('\n') + '\n'));
           lines += event.lines.length;
-          summary.textContent = `${lines.toLocaleString('en-US')} records so far…`;
+          summary.textContent = `${countOf(lines, 'record')} so far…`;
         }
       };
       for (;;) {
@@ -102,16 +106,15 @@ export function mountDecode(app: HTMLElement, setStatus: (s: string) => void): (
       }
       handle(pending + decoder.decode());
       if (!done) {
-        error.textContent = `${f.name}: the answer ended early (${lines} records shown)`;
+        error.textContent = `${f.name}: the answer ended early (${countOf(lines, 'record')} shown)`;
         return finish('error');
       }
-      summary.textContent = `${f.name}: ${done.records.toLocaleString('en-US')} records in ${done.frames} frames${done.sessions > 1 ? ` from ${done.sessions} writer sessions` : ''}${done.droppedBySdk > 0 ? ` · ${done.droppedBySdk} dropped by the SDK before writing` : ''}`;
+      summary.textContent = `${f.name}: ${countOf(done.records, 'record')} in ${countOf(done.frames, 'frame')}${done.sessions > 1 ? ` from ${done.sessions} writer sessions` : ''}${done.droppedBySdk > 0 ? ` · ${done.droppedBySdk} dropped by the SDK before writing` : ''}`;
       if (!done.complete) {
         error.textContent = `The file is damaged: ${done.problem}`;
         return finish('damaged');
       }
       finish('done');
-      setStatus('');
     } catch (e) {
       if ((e as Error).name === 'AbortError') return;
       error.textContent = `${f.name}: ${(e as Error).message}`;

@@ -27,6 +27,11 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** "1 record", "1,234 records": a formatted count with its noun in the right number (server side: protocol/plural.ts). */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(n)} ${Math.round(n) === 1 ? singular : plural}`;
+}
+
 export function formatRate(n: number): string {
   return n >= 100 ? formatCount(n) : n.toFixed(n >= 10 ? 1 : 2);
 }

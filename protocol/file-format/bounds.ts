@@ -43,6 +43,15 @@ export function outputBudget(bounds: DecodeBounds, fileBytes: number): number {
   return Math.max(bounds.maxOutputBytes, bounds.maxOutputRatio * fileBytes);
 }
 
+/**
+ * The largest stored (compressed) frame that could decompress within
+ * `maxFrameBytes`: deflate and brotli expand incompressible data by well under
+ * 1/64 plus a header. A longer frame is refused by its header alone (nothing read).
+ */
+export function maxStoredBytes(maxFrameBytes: number): number {
+  return maxFrameBytes + Math.ceil(maxFrameBytes / 64) + 1024;
+}
+
 export type BoundKind = 'frame_bytes' | 'frame_records' | 'output_bytes';
 
 /** A decode bound was passed: the file is refused from that frame on (never partly decompressed past the bound). */
@@ -60,7 +69,7 @@ export class DecodeBoundError extends Error {
 /** Thrown for a frame whose compression flag is unknown or whose stored bytes do not decompress. */
 export class FrameCompressionError extends Error {}
 
-function frameTooLarge(limit: number): DecodeBoundError {
+export function frameTooLarge(limit: number): DecodeBoundError {
   return new DecodeBoundError('frame_bytes', limit, `it decompresses to more than ${limit} bytes (the per-frame decode bound: a decompression bomb, or a file written with very large batches)`);
 }
 

@@ -10,17 +10,21 @@
  * mid-write) or damaged frame (`error`) and returns every record before it.
  * Output is bounded (bounds.ts): a frame past a bound stops decoding like a
  * damaged one (`error`, and `bound` says which), so a decompression bomb costs
- * at most the bound's work and memory.
+ * at most the bound's work and memory. Garbage after a valid header (a
+ * zero-length frame, a frame that decompresses to nothing, a long run of
+ * record-less frames) is damage too, and frames are read one at a time, so any
+ * input costs time linear in its size and memory bounded by the bounds.
  *
  * The RecordBatch reader follows the column rules written in ingest.proto and
  * is independent of the encoder (sdk/wire/compact-encode.ts), so the round-trip
  * tests check both against each other.
  */
 import { renderParts, parseTemplateText } from '../template-text';
+import { countOf } from '../plural';
 import { severityTextOf } from '../severity';
 import { stringifyValue, type ArgumentValue, type AttributeValue } from '../values';
-import { splitFrames, type RawFrame, type Truncation } from './frames';
-import { DecodeBoundError, DEFAULT_DECODE_BOUNDS, inflateFrame, inflateFrameSync, outputBudget, type BoundKind, type DecodeBounds } from './bounds';
+import { bytesSource, readFrames, type ByteSource, type RawFrame, type Truncation } from './frames';
+import { DecodeBoundError, DEFAULT_DECODE_BOUNDS, frameTooLarge, inflateFrame, inflateFrameSync, maxStoredBytes, outputBudget, type BoundKind, type DecodeBounds } from './bounds';
 
 export interface DecodedTemplate {
   /** File-local index (definitions of one writer session). */
@@ -884,7 +888,16 @@ interface FrameCursor {
   /** Decompressed bytes so far and the file's budget (bounds.ts outputBudget). */
   outputBytes: number;
   outputBudget: number;
+  /** Frames in a row that held no records (see MAX_FRAMES_WITHOUT_RECORDS). */
+  framesWithoutRecords: number;
 }
+
+/**
+ * Most frames in a row without a record. The SDK writes a Hello frame per
+ * writer session, then frames of one export each (never empty), so a long run
+ * of record-less frames is garbage crafted to cost time, not a log file.
+ */
+export const MAX_FRAMES_WITHOUT_RECORDS = 1024;
 
 /**
  * Decodes one decompressed frame payload into its records, yielding (nothing)
@@ -946,6 +959,11 @@ function settleFrame(
     return undefined;
   }
   cursor.session = outcome.session;
+  cursor.framesWithoutRecords = outcome.records.length === 0 ? cursor.framesWithoutRecords + 1 : 0;
+  if (cursor.framesWithoutRecords > MAX_FRAMES_WITHOUT_RECORDS) {
+    summary.error = `frame at byte ${frame.offset} is damaged: more than ${MAX_FRAMES_WITHOUT_RECORDS} frames in a row hold no records (not what a logfun writer produces)`;
+    return undefined;
+  }
   summary.frames++;
   summary.records += outcome.records.length;
   summary.droppedBySdk += outcome.dropped;
@@ -962,6 +980,24 @@ function frameBudget(cursor: FrameCursor, bounds: DecodeBounds): number {
 }
 
 /** Turns a frame-budget overrun caused by the file budget into the per-file bound's error. */
+/**
+ * A frame's stored bytes, refused by its header first: a frame of length 0 (the
+ * writer never writes one; zero bytes after a valid header would parse as
+ * millions of them) is damaged, and one longer than any frame within the
+ * per-frame bound is refused without reading it.
+ */
+function storedBytes(frame: RawFrame, bounds: DecodeBounds): Uint8Array {
+  if (frame.storedLength === 0) throw new DecodeError('empty frame (length 0; zero bytes or garbage after the file header?)');
+  if (frame.storedLength > maxStoredBytes(bounds.maxFrameBytes)) throw frameTooLarge(bounds.maxFrameBytes);
+  return frame.stored();
+}
+
+/** A decompressed frame without any message is damage, like a zero-length frame. */
+function nonEmpty(payload: Uint8Array): Uint8Array {
+  if (payload.length === 0) throw new DecodeError('the frame decompresses to nothing');
+  return payload;
+}
+
 function fileBoundOf(err: unknown, cursor: FrameCursor, bounds: DecodeBounds): unknown {
   if (err instanceof DecodeBoundError && err.bound === 'frame_bytes' && err.limit < bounds.maxFrameBytes) {
     return new DecodeBoundError('output_bytes', cursor.outputBudget, `the file decompresses to more than ${cursor.outputBudget} bytes (the per-file decode bound)`);
@@ -969,8 +1005,8 @@ function fileBoundOf(err: unknown, cursor: FrameCursor, bounds: DecodeBounds): u
   return err;
 }
 
-function startCursor(bytes: Uint8Array, bounds: DecodeBounds): FrameCursor {
-  return { session: undefined, outputBytes: 0, outputBudget: outputBudget(bounds, bytes.length) };
+function startCursor(bytes: ByteSource, bounds: DecodeBounds): FrameCursor {
+  return { session: undefined, outputBytes: 0, outputBudget: outputBudget(bounds, bytes.size), framesWithoutRecords: 0 };
 }
 
 /**
@@ -981,15 +1017,15 @@ function startCursor(bytes: Uint8Array, bounds: DecodeBounds): FrameCursor {
  * a logfun file. Decompresses on the calling thread: for tools and tests;
  * servers use decodeLogFileFramesAsync.
  */
-export function* decodeLogFileFrames(bytes: Uint8Array, summary: DecodeSummary = emptySummary(), bounds: DecodeBounds = DEFAULT_DECODE_BOUNDS): Generator<DecodedRecord[], DecodeSummary> {
-  const { frames, truncation, version } = splitFrames(bytes);
-  summary.truncation = truncation;
-  summary.version = version;
-  const cursor = startCursor(bytes, bounds);
-  for (const frame of frames) {
+export function* decodeLogFileFrames(bytes: Uint8Array | ByteSource, summary: DecodeSummary = emptySummary(), bounds: DecodeBounds = DEFAULT_DECODE_BOUNDS): Generator<DecodedRecord[], DecodeSummary> {
+  const source = bytes instanceof Uint8Array ? bytesSource(bytes) : bytes;
+  const reader = readFrames(source);
+  summary.version = reader.version;
+  const cursor = startCursor(source, bounds);
+  for (const frame of reader.frames) {
     let outcome;
     try {
-      const payload = inflateFrameSync(frame.flags, frame.stored, frameBudget(cursor, bounds));
+      const payload = nonEmpty(inflateFrameSync(frame.flags, storedBytes(frame, bounds), frameBudget(cursor, bounds)));
       cursor.outputBytes += payload.length;
       const steps = decodePayload(payload, cursor, bounds, summary);
       let step = steps.next();
@@ -1002,6 +1038,7 @@ export function* decodeLogFileFrames(bytes: Uint8Array, summary: DecodeSummary =
     if (records === undefined) return summary;
     if (records.length > 0) yield records;
   }
+  summary.truncation = reader.truncation();
   return summary;
 }
 
@@ -1015,15 +1052,15 @@ const SLICE_MS = 10;
  * past the bounds. Same results, summary and errors as the sync version.
  */
 export async function* decodeLogFileFramesAsync(bytes: Uint8Array, summary: DecodeSummary = emptySummary(), bounds: DecodeBounds = DEFAULT_DECODE_BOUNDS): AsyncGenerator<DecodedRecord[], DecodeSummary> {
-  const { frames, truncation, version } = splitFrames(bytes);
-  summary.truncation = truncation;
-  summary.version = version;
-  const cursor = startCursor(bytes, bounds);
+  const source = bytesSource(bytes);
+  const reader = readFrames(source);
+  summary.version = reader.version;
+  const cursor = startCursor(source, bounds);
   let sliceStart = Date.now();
-  for (const frame of frames) {
+  for (const frame of reader.frames) {
     let outcome;
     try {
-      const payload = await inflateFrame(frame.flags, frame.stored, frameBudget(cursor, bounds));
+      const payload = nonEmpty(await inflateFrame(frame.flags, storedBytes(frame, bounds), frameBudget(cursor, bounds)));
       cursor.outputBytes += payload.length;
       sliceStart = Date.now();
       const steps = decodePayload(payload, cursor, bounds, summary);
@@ -1043,6 +1080,7 @@ export async function* decodeLogFileFramesAsync(bytes: Uint8Array, summary: Deco
     if (records === undefined) return summary;
     if (records.length > 0) yield records;
   }
+  summary.truncation = reader.truncation();
   return summary;
 }
 
@@ -1050,7 +1088,7 @@ function emptySummary(): DecodeSummary {
   return { records: 0, frames: 0, sessions: 0, droppedBySdk: 0, truncation: undefined, error: undefined, version: 0 };
 }
 
-/** Decodes a whole log file (its bytes). Never throws for damaged content; throws when the bytes are not a logfun file. */
+/** Decodes a whole log file (its bytes). Never throws for damaged content; throws when the bytes are not a logfun file (an empty file included). */
 export function decodeLogFile(bytes: Uint8Array, options: DecodeOptions = {}): DecodeResult {
   const result: DecodeResult = { decoded: [], ...emptySummary() };
   for (const records of decodeLogFileFrames(bytes, result, options.bounds)) {
@@ -1156,17 +1194,25 @@ export function formatJsonLine(r: DecodedRecord): string {
   return toJsonText(out);
 }
 
+/**
+ * What was decoded before a problem. Records are recovered per frame (one SDK
+ * export each, compressed on its own), so the records of a cut or damaged
+ * frame are lost and a file cut inside its only export frame shows none.
+ */
+export function decodedBefore(records: number): string {
+  if (records === 0) return 'no records before it (the records of a damaged or cut frame are lost: a frame holds one SDK export)';
+  return `the ${countOf(records, 'record')} before it ${records === 1 ? 'was' : 'were'} decoded`;
+}
+
 /** A one-line human summary of problems (truncation, damage, SDK drops), or '' when there were none. */
 export function describeProblems(s: DecodeSummary): string {
   const problems: string[] = [];
   if (s.truncation) {
     const t = s.truncation;
-    problems.push(
-      `truncated: the last frame (at byte ${t.offset}) is incomplete (${t.presentBytes} of ${t.expectedBytes} bytes); ` +
-        `the ${s.records} records before it were decoded`,
-    );
+    if (t.offset === 0) problems.push(`truncated: the file ends inside its ${t.expectedBytes}-byte header (${countOf(t.presentBytes, 'byte')}): no records`);
+    else problems.push(`truncated: the last frame (at byte ${t.offset}) is incomplete (${t.presentBytes} of ${t.expectedBytes} bytes); ${decodedBefore(s.records)}`);
   }
-  if (s.error) problems.push(`${s.error}; the ${s.records} records before it were decoded`);
-  if (s.droppedBySdk > 0) problems.push(`the writing SDK reported ${s.droppedBySdk} records dropped before they reached the file`);
+  if (s.error) problems.push(`${s.error}; ${decodedBefore(s.records)}`);
+  if (s.droppedBySdk > 0) problems.push(`the writing SDK reported ${countOf(s.droppedBySdk, 'record')} dropped before they reached the file`);
   return problems.join('; ');
 }

@@ -3,7 +3,7 @@
  *
  *   file    := MAGIC frame*
  *   MAGIC   := "LOGFUN" 0x00 0x01                 (8 bytes; the last byte is the format version)
- *   frame   := flags:u8  length:u32le  stored[length]
+ *   frame   := flags:u8  length:u32le  stored[length]   (length >= 1: the writer never writes an empty frame)
  *   flags   := COMPRESSION_NONE | COMPRESSION_DEFLATE | COMPRESSION_BROTLI
  *   stored  := the payload, compressed per `flags` (deflate = zlib format, with its Adler-32 check)
  *   payload := (varint length, ClientMessage)*    (proto/logfun/v1/ingest.proto)
@@ -46,7 +46,10 @@ export interface RawFrame {
   /** Offset of the frame header in the file. */
   readonly offset: number;
   readonly flags: number;
-  readonly stored: Uint8Array;
+  /** From the frame header: the decoder refuses a frame by its length before reading it. */
+  readonly storedLength: number;
+  /** Reads the stored bytes (from memory or the file). */
+  stored(): Uint8Array;
 }
 
 /** A frame the file ends inside of (the writer was killed mid-write, or the file was cut). */
@@ -64,35 +67,72 @@ export function hasMagic(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** Thrown by the frame reader for bytes that are not a logfun log file at all (nothing decodes). */
+export class NotLogFileError extends Error {}
+
 /**
- * Splits a file's bytes into frames. Stops at the first incomplete frame and
- * reports it as `truncation`; throws only when the bytes are not a logfun file.
+ * Random access to a file's bytes: a Uint8Array in memory, or a file read
+ * frame by frame (collector/cli/decode.ts), so a large file never has to fit in memory.
  */
-export function splitFrames(bytes: Uint8Array): { frames: RawFrame[]; truncation: Truncation | undefined; version: number } {
-  if (!hasMagic(bytes)) {
-    if (bytes.length < MAGIC.length && isPrefixOfMagic(bytes)) {
-      return { frames: [], truncation: { offset: 0, expectedBytes: MAGIC.length, presentBytes: bytes.length }, version: MAGIC[7] };
+export interface ByteSource {
+  readonly size: number;
+  /** `length` bytes from `offset` (the caller stays within `size`). */
+  read(offset: number, length: number): Uint8Array;
+}
+
+export function bytesSource(bytes: Uint8Array): ByteSource {
+  return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
+}
+
+/** The frames of a file, read lazily. */
+export interface FrameReader {
+  readonly version: number;
+  readonly frames: Iterable<RawFrame>;
+  /** After iterating: the incomplete frame the file ends in, if any. */
+  truncation(): Truncation | undefined;
+}
+
+/**
+ * Reads a file's frames one at a time (never a list of them: a file of tiny
+ * frames must not cost memory per frame). Stops at the first incomplete frame
+ * and reports it as `truncation()`. Throws NotLogFileError when the bytes are
+ * not a logfun file (empty, or wrong magic); a frame of stored length 0 (the
+ * writer never writes one, and zero bytes after a valid header would otherwise
+ * parse as millions of them) is yielded like any other and refused by the
+ * decoder as damaged.
+ */
+export function readFrames(source: ByteSource): FrameReader {
+  const size = source.size;
+  if (size === 0) throw new NotLogFileError('empty file (0 bytes): not a logfun log file');
+  const head = source.read(0, Math.min(size, MAGIC.length));
+  let truncation: Truncation | undefined;
+  if (!hasMagic(head)) {
+    if (size < MAGIC.length && isPrefixOfMagic(head)) {
+      truncation = { offset: 0, expectedBytes: MAGIC.length, presentBytes: size };
+      return { version: MAGIC[7], frames: [], truncation: () => truncation };
     }
-    throw new Error('not a logfun log file (bad magic bytes)');
+    throw new NotLogFileError('not a logfun log file (bad magic bytes)');
   }
-  const version = bytes[MAGIC.length - 1];
-  const frames: RawFrame[] = [];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let pos = MAGIC.length;
-  while (pos < bytes.length) {
-    if (bytes.length - pos < FRAME_HEADER_BYTES) {
-      return { frames, truncation: { offset: pos, expectedBytes: FRAME_HEADER_BYTES, presentBytes: bytes.length - pos }, version };
+  function* frames(): Generator<RawFrame> {
+    let pos = MAGIC.length;
+    while (pos < size) {
+      if (size - pos < FRAME_HEADER_BYTES) {
+        truncation = { offset: pos, expectedBytes: FRAME_HEADER_BYTES, presentBytes: size - pos };
+        return;
+      }
+      const header = source.read(pos, FRAME_HEADER_BYTES);
+      const length = new DataView(header.buffer, header.byteOffset, header.byteLength).getUint32(1, true);
+      const end = pos + FRAME_HEADER_BYTES + length;
+      if (end > size) {
+        truncation = { offset: pos, expectedBytes: FRAME_HEADER_BYTES + length, presentBytes: size - pos };
+        return;
+      }
+      const at = pos + FRAME_HEADER_BYTES;
+      yield { offset: pos, flags: header[0], storedLength: length, stored: () => source.read(at, length) };
+      pos = end;
     }
-    const flags = bytes[pos];
-    const length = view.getUint32(pos + 1, true);
-    const end = pos + FRAME_HEADER_BYTES + length;
-    if (end > bytes.length) {
-      return { frames, truncation: { offset: pos, expectedBytes: FRAME_HEADER_BYTES + length, presentBytes: bytes.length - pos }, version };
-    }
-    frames.push({ offset: pos, flags, stored: bytes.subarray(pos + FRAME_HEADER_BYTES, end) });
-    pos = end;
   }
-  return { frames, truncation: undefined, version };
+  return { version: head[MAGIC.length - 1], frames: frames(), truncation: () => truncation };
 }
 
 function isPrefixOfMagic(bytes: Uint8Array): boolean {

@@ -250,6 +250,10 @@ describeIfBrowser('web console in headless Chromium', () => {
     // The XSS template's text is shown as text too.
     await page.locator('li.template-node .text', { hasText: 'onerror' }).first().waitFor();
     expect(await page.locator('#control-tree img').count()).toBe(0);
+    // Counts with their noun in the right number ("1 record", never "1 records").
+    const metas = await page.locator('#control-tree .meta').allTextContents();
+    expect(metas.filter((m) => /(^|[^\d,])1 records/.test(m))).toEqual([]);
+    expect(metas.some((m) => /(^|[^\d,])1 record · /.test(m))).toBe(true);
     // No rule anywhere: the effective state is shown anyway (AUTO outlined, "active (no rule)").
     expect(await node.locator('.toggle').getAttribute('data-effective')).toBe('auto');
     expect(await node.locator('button.effective').getAttribute('data-state')).toBe('auto');
@@ -363,7 +367,22 @@ describeIfBrowser('web console in headless Chromium', () => {
     await page.setInputFiles('#decode-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just text') });
     await page.click('#decode-button');
     await page.locator('#app[data-decode="error"]').waitFor();
-    expect(await page.locator('#decode-error').textContent()).toMatch(/notes\.txt: not a logfun log file/);
+    const said = (await page.locator('#decode-error').textContent())!;
+    expect(said).toMatch(/notes\.txt: not a logfun log file/);
+    expect(said.match(/not a logfun log file/g)).toHaveLength(1);
+    // The status line no longer says "decoding notes.txt…": the error replaced it.
+    expect(await page.locator('#status').textContent()).toBe(said);
+
+    // Counts in the singular: one record (a Hello frame and one export frame).
+    const single = path.join(folder, 'single.logfun');
+    const one = createLogger({ service: 'offline', transport: 'file', file: { path: single }, exitHooks: false });
+    one.info`just one`;
+    await one.shutdown();
+    await page.setInputFiles('#decode-file', single);
+    await page.click('#decode-button');
+    await page.locator('#app[data-decode="done"]').waitFor();
+    expect(await page.locator('#decode-summary').textContent()).toBe('single.logfun: 1 record in 2 frames');
+    expect(await page.locator('#status').textContent()).toBe('');
     expect(dialogs).toEqual([]);
   });
 

@@ -54,6 +54,20 @@ service:
     expect(stderr).toMatch(/receivers\.otlp.*endpoint/);
   });
 
+  test('collector --validate of a binary file says it is not YAML text, without echoing its bytes', async () => {
+    const binary = path.join(dir, 'log.lf');
+    fs.writeFileSync(binary, Buffer.from('LOGFUN\0\u0001receivers: [\x01\x02\x1b[31m', 'latin1'));
+    const nul = await logfun(['collector', '--config', binary, '--validate']);
+    expect(nul.code).toBe(1);
+    expect(nul.stderr).toContain('log.lf is not a YAML text file: it contains NUL bytes (from byte 6)');
+    expect(nul.stderr).not.toMatch(/[\x00-\x08\x1b]/);
+    const latin1 = path.join(dir, 'latin1.yaml');
+    fs.writeFileSync(latin1, Buffer.from('receivers:\n  caf\xe9: {}\n', 'latin1'));
+    const bad = await logfun(['collector', '--config', latin1, '--validate']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('latin1.yaml is not a YAML text file: it is not valid UTF-8');
+  });
+
   test('collector --validate accepts a good config', async () => {
     const file = path.join(dir, 'good.yaml');
     fs.writeFileSync(file, 'receivers: {otlp: {protocols: {grpc: }}}\nexporters: {debug: }\nservice: {pipelines: {logs: {receivers: [otlp], exporters: [debug]}}}\n');

@@ -331,7 +331,9 @@ describe('offline decode upload', () => {
 
     const garbage = await post(Buffer.from('this is not a logfun file at all'));
     expect(garbage.status).toBe(400);
-    expect(((await garbage.json()) as { error: string }).error).toMatch(/not a logfun log file/);
+    const said = ((await garbage.json()) as { error: string }).error;
+    expect(said).toMatch(/not a logfun log file/);
+    expect(said.match(/not a logfun log file/g)).toHaveLength(1);
     expect((await post(new Uint8Array(0))).status).toBe(400);
     // Above the admin endpoint's default 1 MiB body bound but within the decode route's own: read and judged.
     const twoMiB = await post(Buffer.alloc(2 << 20, 7));
@@ -339,5 +341,17 @@ describe('offline decode upload', () => {
     // Over the upload bound: refused, never decoded.
     const big = await post(Buffer.alloc(DECODE_MAX_UPLOAD_BYTES + 1));
     expect(big.status).toBe(413);
+  });
+
+  test('a file followed by zero bytes: its records, then the damage in words (zeros once parsed as millions of empty frames)', async () => {
+    const bytes = fs.readFileSync(file);
+    const res = await post(Buffer.concat([bytes, Buffer.alloc(DECODE_MAX_UPLOAD_BYTES - bytes.length)]));
+    expect(res.status).toBe(200);
+    const ev = await events(res);
+    expect(ev.flatMap((e) => e.lines ?? [])).toHaveLength(40);
+    const last = ev[ev.length - 1] as { frames?: number; complete?: boolean; problem?: string };
+    expect(last).toMatchObject({ done: true, records: 40, complete: false });
+    expect(last.frames).toBeLessThan(10);
+    expect(last.problem).toBe(`frame at byte ${bytes.length} is damaged: empty frame (length 0; zero bytes or garbage after the file header?); the 40 records before it were decoded`);
   });
 });

@@ -301,7 +301,8 @@ describe('damaged files', () => {
     // Cut inside the header frame or the magic: nothing to decode, still no crash.
     expect(decodeLogFile(bytes.subarray(0, offsets[1] - 1))).toMatchObject({ records: 0, truncation: { offset: offsets[0] } });
     expect(decodeLogFile(bytes.subarray(0, 3))).toMatchObject({ records: 0, truncation: { offset: 0, presentBytes: 3 } });
-    expect(decodeLogFile(bytes.subarray(0, 0))).toMatchObject({ records: 0, truncation: { offset: 0, presentBytes: 0 } });
+    // An empty file is not a logfun file at all (not a truncated one), and says so.
+    expect(() => decodeLogFile(bytes.subarray(0, 0))).toThrow('empty file (0 bytes): not a logfun log file');
     // Cut exactly at a frame boundary: complete, nothing to report.
     expect(decodeLogFile(bytes.subarray(0, lastStart))).toMatchObject({ records: 90, truncation: undefined });
   });
