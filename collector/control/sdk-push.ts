@@ -24,6 +24,13 @@ import type { SdkControlRule, SdkControlUpdate } from './rules';
 
 /** The part of the control plane this needs (collector/control/store.ts ControlPlane). */
 export interface SdkRuleSource {
+  /**
+   * False until the stored rules are loaded. Until then a new stream is sent no rules
+   * at all (not an empty set): an SDK reconnecting to a restarted collector keeps the
+   * mutes it had, instead of being unmuted until the store answers; the first
+   * notification after loading sends every stream the stored rules.
+   */
+  readonly ready?: boolean;
   subscribe(listener: () => void): () => void;
   controlUpdateFor(service: string, instance?: string, local?: boolean): SdkControlUpdate;
 }
@@ -99,6 +106,7 @@ export function pushControlToSdks(plane: SdkRuleSource, streams: SdkStreams, log
   };
 
   streams.setControlSource((service, instance, local) => {
+    if (plane.ready === false) return undefined;
     const scoped = instance !== undefined && streams.helloScopes !== undefined;
     const update = scoped ? plane.controlUpdateFor(service, instance, local === true) : plane.controlUpdateFor(service);
     // With no push pending, the scope's other streams (if any) have these rules already: remember them as

@@ -174,6 +174,8 @@ export class ControlPlane {
   private namedInstances = new Set<string>();
   private readonly sdkCache = new Map<string, { rules: SdkControlRule[]; truncated: boolean }>();
   private readonly listeners = new Set<ControlListener>();
+  /** Set once the first reload after connecting succeeded (ready); listeners hear of it even when no rule changed. */
+  private rulesLoaded = false;
   private readonly droppedByRule = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private tick: Promise<void> | undefined;
@@ -204,7 +206,7 @@ export class ControlPlane {
 
   /** True once the store answered and the rules were loaded. */
   get ready(): boolean {
-    return this.table !== undefined;
+    return this.table !== undefined && this.rulesLoaded;
   }
 
   /** Every active rule (manual and automatic), ordered by (source, target). */
@@ -430,7 +432,10 @@ export class ControlPlane {
       this.table = table;
       await this.reload();
       if (this.stopped) throw new Error('control plane shut down while connecting');
+      this.rulesLoaded = true;
       this.options.logger.info('control plane ready', { endpoint: store.endpoint, table: table.tableName, rules: this.activeList.length });
+      // What SDKs were sent before (nothing: see sdk-push.ts) is now known to be the stored rules.
+      this.notifyListeners();
     } catch (e) {
       this.store = undefined;
       this.table = undefined;
@@ -647,9 +652,13 @@ export class ControlPlane {
     this.counters.changes.inc({ origin });
     this.counters.rules.set({ source: 'manual' }, active.filter((r) => r.source === 'manual').length);
     this.counters.rules.set({ source: 'auto' }, active.filter((r) => r.source === 'auto').length);
+    this.notifyListeners();
+  }
+
+  private notifyListeners(): void {
     for (const listener of [...this.listeners]) {
       try {
-        listener(active, this.maxVersion);
+        listener(this.activeList, this.maxVersion);
       } catch (err) {
         this.options.logger.error('control rule listener failed', { error: errorMessage(err) });
       }
