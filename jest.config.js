@@ -5,4 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 60000,
+  // Tests never run in the repository folder: its ./.logfun may be a running demo's (test/kit/global-temp-cwd.js).
+  globalSetup: '<rootDir>/test/kit/global-temp-cwd.js',
+  globalTeardown: '<rootDir>/test/kit/global-temp-cwd-teardown.js',
 };

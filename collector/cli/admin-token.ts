@@ -17,16 +17,43 @@ export const ADMIN_OPTION_HELP = `the collector's admin endpoint (default: the o
 export interface AdminTarget {
   admin: string;
   token: string | undefined;
+  /** Where `token` came from ("--token", "$LOGFUN_CONSOLE_TOKEN", "<token file>"); undefined when no token is sent. */
+  tokenSource?: string;
+  /** The token file looked at, and the admin URL recorded beside it (for the 401 message). */
+  tokenFile?: string;
+  recordedAdmin?: string;
 }
 
 export function cliAdminTarget(o: { admin?: string; token?: string; tokenFile?: string }, env: NodeJS.ProcessEnv = process.env, extraEnv: readonly string[] = []): AdminTarget {
   const tokenFile = path.resolve(o.tokenFile ?? DEFAULT_TOKEN_FILE);
   const recorded = readTokenFile(path.join(path.dirname(tokenFile), ADMIN_URL_FILE));
   const admin = o.admin ?? recorded ?? DEFAULT_ADMIN_URL;
-  if (o.token) return { admin, token: o.token };
-  for (const name of [...extraEnv, CONSOLE_TOKEN_ENV]) if (env[name]) return { admin, token: env[name] };
+  const where = { admin, tokenFile, recordedAdmin: recorded };
+  if (o.token) return { ...where, token: o.token, tokenSource: '--token' };
+  for (const name of [...extraEnv, CONSOLE_TOKEN_ENV]) if (env[name]) return { ...where, token: env[name], tokenSource: `$${name}` };
   const fileToken = recorded !== undefined && sameOrigin(admin, recorded) ? readTokenFile(tokenFile) : undefined;
-  return { admin, token: fileToken };
+  return { ...where, token: fileToken, tokenSource: fileToken === undefined ? undefined : tokenFile };
+}
+
+/**
+ * What to say when the collector answers 401: either no token was sent at all
+ * (none given, none in the environment, none in this folder's token file for that
+ * collector), or the one sent, named by its source, was refused.
+ */
+export function refusedTokenMessage(target: AdminTarget): string {
+  const fix = `pass --token <token> or set $${CONSOLE_TOKEN_ENV}, or run from the folder the collector runs in`;
+  if (target.token !== undefined) {
+    return `the collector at ${target.admin} refused the admin token sent (from ${target.tokenSource ?? 'the command line'}) (401): it is not this collector's token; ${fix}`;
+  }
+  const file = target.tokenFile ?? path.resolve(DEFAULT_TOKEN_FILE);
+  const why =
+    target.recordedAdmin !== undefined && !sameOrigin(target.admin, target.recordedAdmin)
+      ? `the token in ${file} belongs to the collector recorded in ${path.join(path.dirname(file), ADMIN_URL_FILE)} (${target.recordedAdmin}) and is sent only there`
+      : `none in ${file} or $${CONSOLE_TOKEN_ENV}`;
+  return (
+    `the collector at ${target.admin} requires the admin token, and no token was sent (${why}) (401). ` +
+    `A collector without a configured token made one at its first start: ${DEFAULT_TOKEN_FILE} in the folder it runs in (it printed the path); ${fix}`
+  );
 }
 
 function sameOrigin(a: string, b: string): boolean {

@@ -10,11 +10,18 @@
  * way of writing (console.log, process.stdout.write, streams piped to stdout).
  * Anything else on those streams is rethrown unchanged.
  *
+ * A command with nothing more to write would not meet the EPIPE (`logfun tail
+ * --since t | head -1` once no more records come): the reader of stdout is watched
+ * too (pipe-reader-watch.ts), and its going away ends the command the same way.
+ *
  * Exiting at once is what the reader asked for: nobody reads the rest. Not for
  * `logfun collector`: a service whose log reader went away must not end with
  * success (a supervisor would not restart it).
  */
+import { watchPipeReader } from './pipe-reader-watch';
+
 export function exitQuietlyWhenReaderGoesAway(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  if (streams.includes(process.stdout)) watchPipeReader(() => process.exit(0), { fd: 1 });
   for (const stream of streams) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(0);

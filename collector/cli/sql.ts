@@ -5,8 +5,10 @@
  * collector answering, the store is opened directly through a read-only reader
  * (storage/clickhouse-reader.ts), under the same limits.
  */
+import { liveStoreOwner } from '../service/start-conflicts';
+import { chdbFolderOf } from '../storage/clickhouse-client';
 import { openClickHouseReader } from '../storage/clickhouse-reader';
-import { cliAdminTarget } from './admin-token';
+import { cliAdminTarget, refusedTokenMessage, type AdminTarget } from './admin-token';
 
 export interface SqlOptions {
   /** Default: the collector recorded in ./.logfun/admin-url, else 127.0.0.1:13133 (cli/admin-token.ts). */
@@ -27,15 +29,18 @@ export const DEFAULT_DATABASE = 'otel';
 export async function runSql(query: string, options: SqlOptions): Promise<Record<string, unknown>[]> {
   if (!options.endpoint) {
     const target = cliAdminTarget(options);
-    const viaAdmin = await queryAdmin(target.admin, query, target.token);
+    const viaAdmin = await queryAdmin(target, query);
     if (viaAdmin) return viaAdmin;
   }
   const endpoint = options.endpoint ?? DEFAULT_EMBEDDED_ENDPOINT;
+  // chDB binds a folder to one process: a running collector holds it. Asked before opening,
+  // since chDB prints its own "DB::Exception: Cannot lock file" on stderr when it fails.
+  if (endpoint.startsWith('chdb://')) {
+    const owner = await liveStoreOwner(chdbFolderOf(endpoint));
+    if (owner) throw new Error(storeInUseMessage(endpoint, `a running collector (pid ${owner.pid}) uses it`, owner.admin));
+  }
   const reader = await openClickHouseReader({ endpoint, database: options.database ?? DEFAULT_DATABASE }).catch((e: Error) => {
-    // chDB binds a folder to one process: a running collector holds it.
-    if (/Cannot lock file|Another server instance/i.test(e.message)) {
-      throw new Error(`the store ${endpoint} is in use by another process (a running collector?): query through its admin endpoint with --admin <url> (and --token)`);
-    }
+    if (/Cannot lock file|Another server instance|Failed to create connection/i.test(e.message)) throw new Error(storeInUseMessage(endpoint, 'another process (a running collector?) has it open'));
     throw e;
   });
   try {
@@ -47,8 +52,13 @@ export async function runSql(query: string, options: SqlOptions): Promise<Record
   }
 }
 
+function storeInUseMessage(endpoint: string, who: string, admin?: string): string {
+  return `the store ${endpoint} is in use: ${who}, and an embedded store is opened by one process only. Query through its admin endpoint instead: logfun sql "<query>" --admin ${admin ?? '<url>'} (with --token, or from the folder it runs in, where its admin token is)`;
+}
+
 /** Rows from a running collector's admin API; undefined when nothing listens there. */
-async function queryAdmin(admin: string, query: string, token: string | undefined): Promise<Record<string, unknown>[] | undefined> {
+async function queryAdmin(target: AdminTarget, query: string): Promise<Record<string, unknown>[] | undefined> {
+  const { admin, token } = target;
   let res: Response;
   const headers: Record<string, string> = { 'content-type': 'application/sql', ...(token ? { authorization: `Bearer ${token}` } : {}) };
   try {
@@ -65,7 +75,7 @@ async function queryAdmin(admin: string, query: string, token: string | undefine
   } catch {
     throw new Error(`admin API answered ${res.status} with something that is not JSON: ${text.slice(0, 200)}`);
   }
-  if (res.status === 401) throw new Error(`the collector at ${admin} refused the admin token (401): pass --token, set $LOGFUN_CONSOLE_TOKEN, or run from the folder the collector runs in`);
+  if (res.status === 401) throw new Error(refusedTokenMessage(target));
   if (!res.ok) throw new Error(body.error ?? `admin API answered ${res.status}`);
   if (body.error) throw new Error(body.error);
   return body.rows ?? [];

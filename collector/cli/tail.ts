@@ -12,14 +12,14 @@
  * Exit codes: 0 after Ctrl-C, 1 when the collector is unreachable, refuses the
  * token (401) or the parameters (400).
  */
-import { ADMIN_OPTION_HELP, cliAdminTarget, TOKEN_FILE_OPTION_HELP } from './admin-token';
+import { ADMIN_OPTION_HELP, cliAdminTarget, refusedTokenMessage, TOKEN_FILE_OPTION_HELP, type AdminTarget } from './admin-token';
 import type { Command } from 'commander';
 import { readSse } from '../tail/sse-client';
 import { CONSOLE_TOKEN_ENV } from '../console/auth';
 import type { TailRecordJson } from '../tail/record';
 import { untilSignal } from './signals';
 
-export interface TailCliOptions {
+export interface TailCliOptions extends Partial<Omit<AdminTarget, 'admin' | 'token'>> {
   admin: string;
   token?: string;
   since?: string;
@@ -67,7 +67,7 @@ async function connect(o: TailCliOptions, lastEventId: string | undefined, signa
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     throw new TailCliError(`cannot reach the collector at ${o.admin} (${cause?.code ?? cause?.message ?? (e as Error).message}); is it running? use --admin <url>`);
   }
-  if (res.status === 401) throw new TailCliError(`the collector at ${o.admin} refused the console token (401): pass --token <t> or set $${CONSOLE_TOKEN_ENV}`);
+  if (res.status === 401) throw new TailCliError(refusedTokenMessage({ ...o, token: o.token }));
   if (res.status === 404) throw new TailCliError(`the collector at ${o.admin} has no live tail (404): it needs a console (service.telemetry.admin) and a newer logfun`);
   if (!res.ok) {
     const text = await res.text();

@@ -144,12 +144,21 @@ export function loadOrCreateTokenFile(file: string): { token: string; created: b
   return { token, created: true };
 }
 
-/** Records `url` beside the token file (0600), for the CLI; best effort. */
-export function writeAdminUrlFile(tokenFile: string, url: string): void {
+/** The admin URL recorded beside the token file (by writeAdminUrlFile), or undefined. */
+export function readAdminUrlFile(tokenFile: string): string | undefined {
+  return readTokenFile(path.join(path.dirname(tokenFile), ADMIN_URL_FILE));
+}
+
+/**
+ * Records `url` beside the token file (0600), for the CLI; best effort.
+ * @returns whether it was written (the caller then owns the record and removes it at stop)
+ */
+export function writeAdminUrlFile(tokenFile: string, url: string): boolean {
   try {
     fs.writeFileSync(path.join(path.dirname(tokenFile), ADMIN_URL_FILE), url + '\n', { mode: 0o600 });
+    return true;
   } catch {
-    /* the CLI then uses its default address, without the file's token */
+    return false; // the CLI then uses its default address, without the file's token
   }
 }
 

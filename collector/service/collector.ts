@@ -18,10 +18,10 @@ import { controlPlaneFromConfig, controlTokenOf } from '../control/setup';
 import { mountControlApi } from '../control/api';
 import { mountConsole, consoleTokenOf, type MountedConsole } from '../console/mount';
 import { LiveTailHub, tapStoreExporter } from '../tail/hub';
-import { defaultTokenFile, loadOrCreateTokenFile, removeAdminUrlFile, writeAdminUrlFile } from '../console/auth';
+import { defaultTokenFile, loadOrCreateTokenFile, readAdminUrlFile, removeAdminUrlFile, writeAdminUrlFile } from '../console/auth';
 import { chdbFolderOf } from '../storage/clickhouse-client';
 import { chdbEndpointsOf } from '../config/store-paths';
-import { explainStartError, StoreFolderClaim } from './start-conflicts';
+import { adminMayAnswer, explainStartError, StoreFolderClaim } from './start-conflicts';
 
 export interface CollectorOptions {
   /** A config file path; ignored when `yaml` or `config` is given. */
@@ -135,14 +135,32 @@ export class Collector {
     }
     this.admin.healthy = true;
     this.running = true;
-    // Where `logfun sql/tail/control` in this folder find this collector (and send its token only there).
-    this.recordedAdminUrl = this.adminTokenFile ? this.admin.boundUrl?.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:') : undefined;
-    if (this.adminTokenFile && this.recordedAdminUrl) writeAdminUrlFile(this.adminTokenFile, this.recordedAdminUrl);
+    await this.recordAdminUrl();
     this.logger.info('collector started', {
       pipelines: [...this.config.pipelines.keys()],
       admin: adminEndpoint ? this.admin.boundUrl : null,
       ...(this.adminTokenFile ? { adminTokenFile: this.adminTokenFile } : {}),
     });
+  }
+
+  /**
+   * Where `logfun sql/tail/control` in this folder find this collector (and send its
+   * token only there): its admin URL beside the token file. Another collector's
+   * record that still answers (a demo running in the same folder) is left as it is,
+   * so this one neither takes it over nor removes it at stop; a stale one (its
+   * collector gone) is replaced. `recordedAdminUrl` is set only when this one wrote
+   * the record, and shutdown removes only that (and only while it still names this one).
+   */
+  private async recordAdminUrl(): Promise<void> {
+    const tokenFile = this.adminTokenFile;
+    const url = this.admin.boundUrl?.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+    if (!tokenFile || !url) return;
+    const other = readAdminUrlFile(tokenFile);
+    if (other !== undefined && other !== url && URL.canParse(other) && (await adminMayAnswer(other))) {
+      this.logger.warn('another collector is recorded in this folder; its record is kept (the CLI here talks to it: use --admin for this one)', { recorded: other, admin: url });
+      return;
+    }
+    if (writeAdminUrlFile(tokenFile, url)) this.recordedAdminUrl = url;
   }
 
   /**

@@ -43,7 +43,7 @@ function alive(pid: number): boolean {
  * its pid is another program's now. Any answer, a timeout, or no endpoint yet
  * (the owner still starting, or running without one) count as a live owner.
  */
-async function adminMayAnswer(admin: string | undefined): Promise<boolean> {
+export async function adminMayAnswer(admin: string | undefined): Promise<boolean> {
   if (!admin) return true;
   try {
     await fetch(new URL('/healthz', admin), { signal: AbortSignal.timeout(2000) });
@@ -59,6 +59,16 @@ function readOwner(file: string): OwnerRecord | undefined {
   } catch {
     return undefined; // gone meanwhile, or half-written by a crash: not a live claim
   }
+}
+
+/**
+ * The collector that holds `folder` (from its owner file), or undefined when none
+ * does: for a reader (`logfun sql --endpoint chdb://<folder>`) that must not open a
+ * folder a running collector has (chDB would fail with "Cannot lock file").
+ */
+export async function liveStoreOwner(folder: string): Promise<{ pid: number; admin?: string } | undefined> {
+  const owner = readOwner(path.join(folder, OWNER_FILE));
+  return owner && alive(owner.pid) && (await adminMayAnswer(owner.admin)) ? owner : undefined;
 }
 
 /** This process's claim on an embedded store folder. */

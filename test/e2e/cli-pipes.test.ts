@@ -85,4 +85,28 @@ describe('tail', () => {
     expect(r.signal).toBeNull();
     expect(r.code).toBe(0);
   });
+
+  // No record arrives after head went away, so tail never writes again and never meets an EPIPE:
+  // it notices the pipe has no reader left (collector/cli/pipe-reader-watch.ts). A real OS pipe
+  // (a shell's `|`; Node's own stdio 'pipe' is a socket pair); pipefail: the status is tail's too.
+  test('tail --since <ISO> --service s | head -1, no more records: the pipeline ends, tail with status 0', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const quiet = createLogger({ service: 'pipes-quiet', endpoint: `127.0.0.1:${collector.grpcPort}`, exitHooks: false, batch: { delayMs: 10 } });
+    quiet.info`the only record of pipes-quiet`;
+    await quiet.shutdown();
+    const cmd = `set -o pipefail; "${process.execPath}" "${CLI_PATH}" tail --since ${since} --service pipes-quiet --admin http://127.0.0.1:${collector.adminPort} | head -1`;
+    // Its own process group: a hung pipeline is killed whole (tail included) by the killer below.
+    const sh = spawn('bash', ['-c', cmd], { cwd: collector.dir, env: { ...process.env, LOGFUN_CONSOLE_TOKEN: '' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let out = '';
+    let err = '';
+    sh.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    sh.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    const killer = setTimeout(() => process.kill(-sh.pid!, 'SIGKILL'), 30_000);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => sh.on('close', (c, s) => resolve([c, s])));
+    clearTimeout(killer);
+    expect(signal).toBeNull(); // not the test's SIGKILL after 30 s
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out.trim().split('\n')).toEqual([expect.stringMatching(/the only record of pipes-quiet/)]);
+  });
 });

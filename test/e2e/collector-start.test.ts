@@ -7,7 +7,9 @@
  *     through the running collector and with --endpoint (chDB, and a server when
  *     $LOGFUN_TEST_CLICKHOUSE_URL is set);
  *   - a second collector on the same chDB folder, or on a taken port, exits at once
- *     with a message naming the folder / port, not chDB's "Cannot lock file".
+ *     with a message naming the folder / port, not chDB's "Cannot lock file";
+ *   - `logfun sql --endpoint chdb://<folder>` on a running collector's folder says to
+ *     query through its admin endpoint (named), not chDB's "Cannot lock file".
  */
 import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -117,6 +119,14 @@ describe('a collector with the spam processor on chDB', () => {
     } finally {
       fs.rmSync(other, { recursive: true, force: true });
     }
+  });
+
+  test('logfun sql --endpoint chdb://<folder> while the collector holds it: points to its admin endpoint, no DB::Exception', async () => {
+    const r = await logfun(['sql', 'SELECT count() FROM otel_logs', '--endpoint', 'chdb://./.logfun/data'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/DB::Exception|Cannot lock file/);
+    expect(r.stderr).toContain('the store chdb://./.logfun/data is in use: a running collector');
+    expect(r.stderr).toContain(`--admin http://127.0.0.1:${c.adminPort}`);
   });
 
   test('logfun sql --endpoint chdb://<folder> without the database prefix (collector stopped)', async () => {

@@ -39,9 +39,9 @@ function envWithoutToken(): NodeJS.ProcessEnv {
   return env;
 }
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(args: string[], where: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: envWithoutToken() });
+    const p = spawn(process.execPath, [CLI, ...args], { cwd: where.cwd ?? dir, env: { ...envWithoutToken(), ...where.env } });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -107,6 +107,21 @@ service:
     expect(anon.status).toBe(401);
     const viaCli = await run(['sql', 'SELECT 7 AS seven', '--format', 'json', '--admin', admin]);
     expect([viaCli.code, viaCli.stdout.trim()]).toEqual([0, '{"seven":7}']);
+
+    // From another folder: no token is sent at all, and the message says so (not that a token was refused).
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-admin-token-elsewhere-'));
+    try {
+      const none = await run(['sql', 'SELECT 1', '--admin', admin], { cwd: elsewhere });
+      expect(none.code).toBe(1);
+      expect(none.stderr).toContain(`the collector at ${admin} requires the admin token, and no token was sent (none in ${path.join(fs.realpathSync(elsewhere), '.logfun', 'admin-token')} or $LOGFUN_CONSOLE_TOKEN)`);
+      expect(none.stderr).not.toContain('refused');
+      // A token that was sent and refused is named by where it came from.
+      const wrongEnv = await run(['sql', 'SELECT 1', '--admin', admin], { cwd: elsewhere, env: { LOGFUN_CONSOLE_TOKEN: 'not-the-token' } });
+      expect(wrongEnv.code).toBe(1);
+      expect(wrongEnv.stderr).toContain(`the collector at ${admin} refused the admin token sent (from $LOGFUN_CONSOLE_TOKEN) (401)`);
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
 
     const signIn = await fetch(`${admin}/?token=${encodeURIComponent(token)}`, { redirect: 'manual' });
     expect(signIn.status).toBe(303);
