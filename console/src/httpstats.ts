@@ -8,6 +8,7 @@
 import { getJson, API } from './api.js';
 import { LineChart } from './chart.js';
 import { clear, el, formatCount, formatRate } from './dom.js';
+import { rateLabel } from './rate-span.js';
 
 interface StatusClasses {
   '1xx': number;
@@ -50,6 +51,8 @@ interface Stats {
   stepMs: number;
   source: string;
   series: Point[];
+  /** The span the totals' per-second figures average over (from the first to the last step with data). */
+  rateSpanMs: number;
   totals: Omit<Point, 't'> & { maxMs: number | null };
   sections: KeyCount[];
   paths: KeyCount[];
@@ -181,7 +184,7 @@ export function mountHttpStats(app: HTMLElement, setStatus: (s: string) => void)
     clear(cards);
     cards.append(
       card('Requests', formatCount(t.hits), 'hcard-hits'),
-      card('Requests/s', formatRate(t.requestsPerSec), 'hcard-rate'),
+      card(rateLabel(s.rateSpanMs, Date.parse(s.to) - Date.parse(s.from)), formatRate(t.requestsPerSec), 'hcard-rate'),
       card('5xx', formatCount(t.status['5xx']), 'hcard-5xx'),
       card('Bytes', bytesText(t.bytes), 'hcard-bytes'),
       card('p50', ms(t.p50), 'hcard-p50'),
