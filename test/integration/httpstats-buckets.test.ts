@@ -111,3 +111,14 @@ test('the totals rate averages over the span with data: 14 minutes of 2 req/s in
   expect(s.totals.requestsPerSec).toBeGreaterThan(1.9);
   expect(s.totals.requestsPerSec).toBeLessThanOrEqual(2);
 });
+
+test('top keys list "(other)" last although it sums the most hits', async () => {
+  const stats = new HttpStatsStore(store, 'hs_buckets_other');
+  await stats.createSchema();
+  const [row] = steadyRows(10_000).slice(-1);
+  const withOther = { ...row, hits: 130, paths: [{ key: '(other)', hits: 100 }, { key: '/a', hits: 20 }, { key: '/b', hits: 10 }] };
+  await stats.insertStats([withOther], 'c1', 1n);
+  await stats.insertKeys([withOther], 'c1', 1n);
+  const paths = await stats.queryTopKeys('path', { fromMs: row.timeStartMs - 60_000, toMs: END, limit: 10 });
+  expect(paths).toEqual([{ key: '/a', hits: 20 }, { key: '/b', hits: 10 }, { key: '(other)', hits: 100 }]);
+});
