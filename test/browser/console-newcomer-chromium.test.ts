@@ -108,8 +108,8 @@ describeIfBrowser('console pages as a newcomer saw them (1400 px)', () => {
     await page.locator('#services-table td', { hasText: 'checkout' }).first().waitFor({ timeout: 15_000 });
     const aligns = await page.evaluate(() => {
       const d = (globalThis as any).document;
-      const heads = [...d.querySelectorAll('#services-table th')].map((th: any) => getComputedStyle(th).textAlign);
-      const cells = [...d.querySelector('#services-table tbody tr').querySelectorAll('td')].map((td: any) => getComputedStyle(td).textAlign);
+      const heads = [...d.querySelectorAll('#services-table th')].map((th: any) => (globalThis as any).getComputedStyle(th).textAlign);
+      const cells = [...d.querySelector('#services-table tbody tr').querySelectorAll('td')].map((td: any) => (globalThis as any).getComputedStyle(td).textAlign);
       return { heads, cells };
     });
     expect(aligns.heads).toEqual(aligns.cells);
