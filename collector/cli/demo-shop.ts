@@ -8,7 +8,10 @@
  *  - service "checkout": the business records of each request, logged inside
  *    traced() functions (priceCart, chargeCard: the Function column and the control
  *    tree's function level), mostly INFO with some WARN and ERROR;
- *  - every request runs in its own span context, so its records carry a trace id.
+ *  - every request runs in its own span context, so its records carry a trace id;
+ *  - the steady rate is what the banner says; every few minutes a short burst
+ *    (DEMO_BURST) multiplies it, so the demo's high-traffic alert (its threshold set
+ *    between the two rates by demo.ts) is raised and then recovers.
  */
 import { traced, type Logger, type RootLogger } from '../../sdk';
 import { enableDemoTraceContext, inNewSpan } from './demo-trace-context';
@@ -20,6 +23,35 @@ const AGENTS = [
   'curl/8.5.0',
 ];
 
+/**
+ * The demo's traffic bursts: the first starts `firstAtMs` after the shop, then one
+ * every `everyMs`, each `durationMs` long at `factor` times the steady rate.
+ */
+export const DEMO_BURST = { firstAtMs: 90_000, everyMs: 300_000, durationMs: 30_000, factor: 4 } as const;
+
+/** Whether `elapsedMs` after the start falls into a burst. */
+export function inDemoBurst(elapsedMs: number): boolean {
+  if (elapsedMs < DEMO_BURST.firstAtMs) return false;
+  return (elapsedMs - DEMO_BURST.firstAtMs) % DEMO_BURST.everyMs < DEMO_BURST.durationMs;
+}
+
+/**
+ * Requests the shop has made by `elapsedMs` after its start (two records each):
+ * the integral of the rate (recordsPerSecond / 2 req/s, `factor` times that in a
+ * burst), in whole requests, so ticks send the difference and fractional rates
+ * come out exact on average (the banner's records/s is what the overview shows).
+ */
+export function demoRequestsDue(elapsedMs: number, recordsPerSecond: number): number {
+  const steadyPerMs = recordsPerSecond / 2 / 1000;
+  const b = DEMO_BURST;
+  let burstMs = 0;
+  if (elapsedMs > b.firstAtMs) {
+    const since = elapsedMs - b.firstAtMs;
+    burstMs = Math.floor(since / b.everyMs) * b.durationMs + Math.min(since % b.everyMs, b.durationMs);
+  }
+  return Math.floor(steadyPerMs * (elapsedMs + burstMs * (b.factor - 1)));
+}
+
 export interface DemoShop {
   /** Requests made so far. */
   readonly requests: number;
@@ -29,7 +61,7 @@ export interface DemoShop {
   stop(): Promise<void>;
 }
 
-/** Starts about `recordsPerSecond` records/s (two per request) into the loggers, in 100 ms ticks. */
+/** Starts `recordsPerSecond` records/s (two per request; bursts aside) into the loggers, in 100 ms ticks. */
 export function startDemoShop(web: RootLogger, checkout: RootLogger, recordsPerSecond: number): DemoShop {
   const disableContext = enableDemoTraceContext();
   let n = 0;
@@ -67,7 +99,8 @@ export function startDemoShop(web: RootLogger, checkout: RootLogger, recordsPerS
       } else {
         path = order % 12 === 2 ? `/static/img/${order % 7}.png` : '/static/app.js';
         if (order % 24 === 2) status = 404;
-        checkout.info`served ${path} to ${user}`;
+        // Static files are the web tier's business, not checkout's.
+        web.info`served ${path} to ${user}`;
       }
       const seconds = (5 + ((order * 37) % 300) + (status >= 500 ? 900 : 0)) / 1000;
       web
@@ -79,13 +112,15 @@ export function startDemoShop(web: RootLogger, checkout: RootLogger, recordsPerS
           'http.response.body.size': 200 + ((order * 131) % 5000),
           'user_agent.original': AGENTS[order % AGENTS.length],
         })
-        .info`${method} ${path} ${status}`;
+        // Literal words, so the template (Control tree, explorer) says what the record is: "request {} {} answered {}".
+        .info`request ${method} ${path} answered ${status}`;
       records += 2;
     });
 
+  const startedMs = Date.now();
   const interval = setInterval(() => {
-    const requests = Math.max(1, Math.round(recordsPerSecond / 20));
-    for (let i = 0; i < requests; i++) request();
+    const due = demoRequestsDue(Date.now() - startedMs, recordsPerSecond);
+    while (n < due) request();
   }, 100);
 
   return {

@@ -10,7 +10,7 @@ import { DEFAULT_CONFIG_YAML } from '../config/default';
 import { createLogger } from '../../sdk';
 import { untilSignal } from './signals';
 import { consoleSignInUrl, restrictNewFiles } from './announce';
-import { startDemoShop } from './demo-shop';
+import { DEMO_BURST, startDemoShop } from './demo-shop';
 
 export interface DemoOptions {
   durationSeconds?: number;
@@ -22,13 +22,26 @@ export interface DemoOptions {
 }
 
 /**
+ * The demo's high-traffic alert: over a 30 s window, with the threshold at twice
+ * the steady request rate (`ratePerSecond` records/s are half as many requests),
+ * so the shop's steady traffic never alarms and each DEMO_BURST (4x) raises an
+ * alert that recovers once the burst has left the window.
+ */
+export function demoAlerts(ratePerSecond: number): { rate_window: string; rate_threshold: number } {
+  const steadyRequests = ratePerSecond / 2;
+  return { rate_window: '30s', rate_threshold: steadyRequests * Math.sqrt(DEMO_BURST.factor) };
+}
+
+/**
  * The demo's collector config: `baseYaml` with the httpstats processor first in
  * the logs pipeline (it only counts, so it sees every request, also those the
- * spam balancer or a rule later drops).
+ * spam balancer or a rule later drops), its alerts set by demoAlerts unless the
+ * base config sets httpstats alerts itself.
  */
-export function demoConfigYaml(baseYaml: string = DEFAULT_CONFIG_YAML): string {
+export function demoConfigYaml(baseYaml: string = DEFAULT_CONFIG_YAML, ratePerSecond = 50): string {
   const doc = YAML.parse(baseYaml) as { processors?: Record<string, unknown>; service: { pipelines: { logs: { processors?: string[] } } } };
-  doc.processors = { httpstats: null, ...(doc.processors ?? {}) };
+  const own = (doc.processors?.httpstats ?? {}) as Record<string, unknown>;
+  doc.processors = { ...(doc.processors ?? {}), httpstats: { ...own, alerts: { ...demoAlerts(ratePerSecond), ...((own.alerts as object) ?? {}) } } };
   const logs = doc.service.pipelines.logs;
   if (!(logs.processors ?? []).includes('httpstats')) logs.processors = ['httpstats', ...(logs.processors ?? [])];
   return YAML.stringify(doc);
@@ -36,7 +49,7 @@ export function demoConfigYaml(baseYaml: string = DEFAULT_CONFIG_YAML): string {
 
 export async function runDemo(options: DemoOptions): Promise<void> {
   restrictNewFiles();
-  const collector = new Collector({ yaml: demoConfigYaml(options.baseYaml) });
+  const collector = new Collector({ yaml: demoConfigYaml(options.baseYaml, options.ratePerSecond) });
   await collector.start();
   const admin = collector.admin.boundUrl ?? 'http://127.0.0.1:13133';
   const otlp = collector.component<{ grpcPort?: number; httpPort?: number }>('receiver:otlp');
@@ -55,7 +68,9 @@ logfun demo is running.
   token       kept in ${collector.adminTokenFile ?? 'the configured console_token'}; logfun sql/tail/control read it
   services    a small shop logging ~${options.ratePerSecond} records/s through the logfun SDK:
               "web" (HTTP access records: the HTTP statistics page) and "checkout"
-              (in traced() functions priceCart / chargeCard, with trace ids)
+              (in traced() functions priceCart / chargeCard, with trace ids);
+              every ${DEMO_BURST.everyMs / 60_000} minutes (first after ${DEMO_BURST.firstAtMs / 1000} s) a ${DEMO_BURST.durationMs / 1000} s burst of ${DEMO_BURST.factor}x traffic
+              raises a high-traffic alert (above ${demoAlerts(options.ratePerSecond).rate_threshold} req/s over 30 s) that then recovers
 
 Look at the data from another terminal:
   npx logfun sql "SELECT Timestamp, ServiceName, SeverityText, Body FROM otel_logs ORDER BY Timestamp DESC LIMIT 10"

@@ -37,7 +37,7 @@ import { createDefaultHttpStatsConfig, type AlertGrouping } from '../../processo
 import { RowTotals, sumRows, type IntervalStatsRow, type KeyCount } from '../../processors/httpstats/aggregator';
 import { formatDuration, type ActiveAlertView, type AlertEvent } from '../../processors/httpstats/alerts';
 import { quantileFromBuckets } from '../../processors/httpstats/quantiles';
-import { DistinctCounter } from '../../processors/httpstats/distinct';
+import { DistinctCounter, TOTALS_EXACT_LIMIT } from '../../processors/httpstats/distinct';
 
 export interface HttpStatsConsoleOptions {
   /** Files to tail (glob patterns). */
@@ -388,7 +388,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
               if (r.clients) {
                 const day = Math.floor(r.timeStartMs / DAY_MS) * DAY_MS;
                 let c = dailyClients.get(day);
-                if (!c) dailyClients.set(day, (c = new DistinctCounter()));
+                if (!c) dailyClients.set(day, (c = new DistinctCounter(TOTALS_EXACT_LIMIT)));
                 c.merge(r.clients);
               }
             } else sincePrint.add(r);

@@ -4,7 +4,8 @@
  * HttpStatsStore (collector/storage/httpstats-store.ts):
  *
  *   series   one point per step: requests/s, 5xx/s, status classes, p50/p90/p99
- *   totals   the whole range: hits, bytes, requests/s, status classes, quantiles
+ *   totals   the whole range: hits, bytes, status classes, quantiles; requests/s
+ *            over rateSpanMs (the span with data)
  *   sections / paths / statusCodes   the top keys over the range
  *   alerts   raised / recovered events in the range, oldest first
  *
@@ -70,6 +71,12 @@ export interface HttpStatsResponse {
   service: string | null;
   host: string | null;
   series: HttpStatsPoint[];
+  /**
+   * Per-second figures of `totals` are averages over the span that has data (start of
+   * the first step with data to the end of the last), not the whole range: a collector
+   * that ran 14 minutes of the last hour shows its rate, not a quarter of it. 0: no data.
+   */
+  rateSpanMs: number;
   totals: Omit<HttpStatsPoint, 't'> & { maxMs: number | null };
   sections: KeyCount[];
   paths: KeyCount[];
@@ -191,6 +198,8 @@ export async function queryHttpStats(store: HttpStatsStore, request: HttpStatsRe
     else series.push({ t, hits: 0, requestsPerSec: 0, errors5xxPerSec: 0, bytes: 0, status: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0 }, p50: null, p90: null, p99: null });
   }
   const all = sumRows(rows);
+  const withData = series.filter((p) => p.hits > 0);
+  const rateSpanMs = withData.length ? withData[withData.length - 1].t + r.stepMs - withData[0].t : 0;
   return {
     from: new Date(r.fromMs).toISOString(),
     to: new Date(r.toMs).toISOString(),
@@ -199,7 +208,8 @@ export async function queryHttpStats(store: HttpStatsStore, request: HttpStatsRe
     service: r.service ?? null,
     host: r.host ?? null,
     series,
-    totals: { ...pointOf(all, r.toMs - r.fromMs), maxMs: all.latency.count > 0 ? all.latency.maxMs : null },
+    rateSpanMs,
+    totals: { ...pointOf(all, rateSpanMs || r.toMs - r.fromMs), maxMs: all.latency.count > 0 ? all.latency.maxMs : null },
     sections,
     paths,
     statusCodes,

@@ -68,6 +68,8 @@ const MAX_EXPORT_ROWS = 1_000_000;
 export interface ConsoleOptions {
   /** The admin token a sign-in (?token=) must present; '' / undefined = no auth (tests' own servers). */
   token?: string;
+  /** Where the collector keeps the token it made (the sign-in page names it); undefined when configured. */
+  tokenFile?: string;
   metrics: Metrics;
   logger: DiagLogger;
   templates?: TemplateDictionary;
@@ -172,13 +174,13 @@ export async function mountConsole(admin: AdminServer, options: ConsoleOptions):
       const url = new URL(req.url ?? '/', 'http://console');
       const given = url.searchParams.get('token');
       if (token !== '' && given !== null) {
-        if (!consoleTokenMatches(given, token)) return sendText(res, 401, 'text/html', loginHtml());
+        if (!consoleTokenMatches(given, token)) return sendText(res, 401, 'text/html', loginHtml({ rejected: true, tokenFile: options.tokenFile }));
         url.searchParams.delete('token');
         const cookie = AdminSessions.cookie(admin.sessions.create(), admin.isSecure);
         res.writeHead(303, { location: url.pathname + url.search, 'set-cookie': cookie, ...SECURITY_HEADERS });
         return void res.end();
       }
-      if (!authorized(req)) return sendText(res, 401, 'text/html', loginHtml());
+      if (!authorized(req)) return sendText(res, 401, 'text/html', loginHtml({ tokenFile: options.tokenFile }));
       sendText(res, 200, 'text/html', shellHtml());
     }, { access: 'public', navigable: true });
   }

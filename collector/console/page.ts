@@ -5,6 +5,7 @@
  * styles from this origin only, so even a mistake that put markup into the page
  * could not run inline script or event-handler attributes.
  */
+import * as path from 'path';
 export const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
@@ -38,20 +39,43 @@ export function shellHtml(): string {
 `;
 }
 
-/** Answered (401) to a page request without a valid token: a form that logs in with ?token=. */
-export function loginHtml(): string {
+/** Text as HTML (the sign-in page shows a file name). */
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export interface LoginPageOptions {
+  /** A ?token= was presented and did not match: say so (the page reflects nothing of what was sent). */
+  rejected?: boolean;
+  /** Where the collector keeps the token it made (shown relative to its folder when inside it); undefined: the token is configured. */
+  tokenFile?: string;
+}
+
+/** Answered (401) to a page request without a valid token: a form that logs in with ?token=, and where to find the token. */
+export function loginHtml(options: LoginPageOptions = {}): string {
+  const where = options.tokenFile
+    ? `<p>This collector made its token and keeps it in <code>${escapeHtml(displayPath(options.tokenFile))}</code> (in the folder the collector was started from). ` +
+      'The sign-in link (<code>…/?token=…</code>) was also printed when the collector (or <code>logfun demo</code>) started.</p>'
+    : '<p>The token is the one configured for this collector (service.telemetry.admin.console_token or $LOGFUN_CONSOLE_TOKEN).</p>';
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>logfun console: sign in</title><link rel="stylesheet" href="/assets/console.css"></head>
 <body>
 <main class="login">
 <h1>logfun console</h1>
-<p>This console requires a token (service.telemetry.admin.console_token or $LOGFUN_CONSOLE_TOKEN).</p>
+${options.rejected ? '<p class="login-error" role="alert">That token was not accepted. Check it and try again.</p>\n' : ''}<p>This console requires a token.</p>
+${where}
 <form method="get" action="/"><label>Token <input type="password" name="token" autocomplete="current-password" required></label> <button type="submit">Sign in</button></form>
 </main>
 </body>
 </html>
 `;
+}
+
+/** `file` relative to the working folder ("./.logfun/admin-token") when inside it, else as is. */
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? `./${rel.split(path.sep).join('/')}` : file;
 }
 
 export const CONSOLE_CSS = `
@@ -79,7 +103,7 @@ canvas.chart { background: #fff; border: 1px solid var(--line); border-radius: 6
 table { border-collapse: collapse; width: 100%; background: #fff; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: 12px; color: var(--muted); font-weight: 600; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.body { font-family: ui-monospace, Menlo, Consolas, monospace; white-space: pre-wrap; word-break: break-word; }
 td.time { white-space: nowrap; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
 #tail-table { table-layout: fixed; }
@@ -113,5 +137,6 @@ button { cursor: pointer; }
 .effective-state.muted, .effective-state.muted-auto { color: var(--off); font-weight: 600; }
 .badge { font-size: 11px; border-radius: 3px; padding: 0 4px; background: #eee; }
 .badge.muted { background: #fde2e1; color: var(--off); }
+.login .login-error { color: var(--off); font-weight: 600; }
 .login { max-width: 420px; margin: 80px auto; background: #fff; padding: 24px; border: 1px solid var(--line); border-radius: 6px; }
 `;

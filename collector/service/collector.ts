@@ -122,6 +122,7 @@ export class Collector {
     if (adminEndpoint) {
       this.console = await mountConsole(this.admin, {
         token: this.adminToken,
+        tokenFile: this.adminTokenFile,
         reader: this.reader,
         metrics: this.metrics,
         logger: this.logger,

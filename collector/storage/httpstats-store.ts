@@ -47,7 +47,7 @@ import type { ClickHouseCapabilities } from './clickhouse-version';
 import { quoteIdent } from './clickhouse-params';
 import { ttlClause } from './clickhouse-schema';
 import { MAX_STORABLE_SECONDS, storableSeconds } from './time-bounds';
-import type { IntervalStatsRow, KeyCount, StatusClasses } from '../../processors/httpstats/aggregator';
+import { OTHER_KEY, type IntervalStatsRow, type KeyCount, type StatusClasses } from '../../processors/httpstats/aggregator';
 import type { AlertEvent, AlertRule, AlertState } from '../../processors/httpstats/alerts';
 import { LATENCY_GAMMA, LATENCY_MIN_BUCKET, LATENCY_MIN_MS } from '../../processors/httpstats/quantiles';
 
@@ -501,8 +501,10 @@ LIMIT ${Math.max(1, Math.floor(top))} BY t, service, host, dimension`;
     const { filters, params } = rangeFilters(q);
     filters.unshift('Dimension = {dimension:String}');
     params.dimension = dimension;
+    // "(other)" is the remainder of keys not kept by name: listed last, whatever it sums.
+    params.other = OTHER_KEY;
     const rows = await this.store.query<{ key: string; hits: string | number }>(
-      `SELECT Key AS key, sum(Hits) AS hits FROM ${table} WHERE ${filters.join(' AND ')} GROUP BY key ORDER BY hits DESC, key LIMIT ${Math.max(1, Math.floor(q.limit ?? 10))}`,
+      `SELECT Key AS key, sum(Hits) AS hits FROM ${table} WHERE ${filters.join(' AND ')} GROUP BY key ORDER BY key = {other:String}, hits DESC, key LIMIT ${Math.max(1, Math.floor(q.limit ?? 10))}`,
       params,
       { signal: q.signal },
     );

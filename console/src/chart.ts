@@ -6,6 +6,7 @@
  * value that is not a finite number (NaN, null) is a gap: the line stops there
  * and starts again after it.
  */
+import { utcClock } from './utc-time.js';
 import { axisTicks } from './ticks.js';
 
 export interface Series {
@@ -66,8 +67,8 @@ export class LineChart {
       const t0 = times[0];
       const t1 = times[times.length - 1];
       const span = Math.max(1, t1 - t0);
-      ctx.fillText(new Date(t0).toLocaleTimeString(), left, h - 6);
-      const endLabel = new Date(t1).toLocaleTimeString();
+      ctx.fillText(utcClock(t0), left, h - 6);
+      const endLabel = `${utcClock(t1)} UTC`;
       ctx.fillText(endLabel, left + pw - ctx.measureText(endLabel).width, h - 6);
       for (const s of series) {
         ctx.strokeStyle = s.color;

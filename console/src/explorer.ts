@@ -5,6 +5,7 @@
  * CSV export of the same search. The search lives in the page URL so it can be
  * shared and reloaded.
  */
+import { parseUtcInput, utcInputValue, utcRangeText } from './utc-time.js';
 import { getJson, API } from './api.js';
 import { clear, el } from './dom.js';
 
@@ -31,20 +32,6 @@ const FIELDS = ['service', 'severity', 'template', 'function', 'arg', 'text', 'f
 /** Matched exactly by the server: surrounding spaces are kept. */
 const EXACT_FIELDS: readonly string[] = ['function', 'arg'];
 
-function toIso(local: string): string {
-  if (!local) return '';
-  const t = new Date(local);
-  return Number.isNaN(t.getTime()) ? local : t.toISOString();
-}
-
-function toLocalInput(iso: string | null): string {
-  if (!iso) return '';
-  const t = new Date(/^\d+$/.test(iso) ? Number(iso) : iso);
-  if (Number.isNaN(t.getTime())) return '';
-  const off = t.getTimezoneOffset() * 60_000;
-  return new Date(t.getTime() - off).toISOString().slice(0, 19);
-}
-
 export function mountExplorer(app: HTMLElement, setStatus: (s: string) => void): () => void {
   const initial = new URLSearchParams(location.search);
   const input = (name: string, attrs: Record<string, string> = {}) => el('input', { name, id: `q-${name}`, value: initial.get(name) ?? '', ...attrs });
@@ -54,21 +41,22 @@ export function mountExplorer(app: HTMLElement, setStatus: (s: string) => void):
     if ((initial.get('severity') ?? '') === v) o.selected = true;
     severity.append(o);
   }
-  const from = input('from', { type: 'datetime-local', step: '1' });
-  from.value = toLocalInput(initial.get('from'));
-  const to = input('to', { type: 'datetime-local', step: '1' });
-  to.value = toLocalInput(initial.get('to'));
+  // Times are typed and shown in 24-hour UTC, like the Time (UTC) column (utc-time.ts).
+  const from = input('from', { placeholder: 'YYYY-MM-DD hh:mm:ss', size: '19' });
+  from.value = utcInputValue(initial.get('from'));
+  const to = input('to', { placeholder: 'YYYY-MM-DD hh:mm:ss', size: '19' });
+  to.value = utcInputValue(initial.get('to'));
   const form = el(
     'form',
     { class: 'search', id: 'search-form' },
     el('label', {}, 'Service', input('service', { placeholder: 'any' })),
     el('label', {}, 'Severity', severity),
-    el('label', {}, 'Template id', input('template', { placeholder: 'any', size: '22' })),
-    el('label', {}, 'Function', input('function', { placeholder: 'any', size: '16' })),
-    el('label', {}, 'Argument value', input('arg', { placeholder: 'any', size: '16' })),
-    el('label', {}, 'Text', input('text', { placeholder: 'contains…', size: '30' })),
-    el('label', {}, 'From', from),
-    el('label', {}, 'To', to),
+    el('label', {}, 'Template id', input('template', { placeholder: 'any', size: '18' })),
+    el('label', {}, 'Function', input('function', { placeholder: 'any', size: '13' })),
+    el('label', {}, 'Argument value', input('arg', { placeholder: 'any', size: '13' })),
+    el('label', {}, 'Text', input('text', { placeholder: 'contains…', size: '20' })),
+    el('label', {}, 'From (UTC)', from),
+    el('label', {}, 'To (UTC)', to),
     el('label', {}, 'Rows', input('limit', { type: 'number', min: '1', max: '1000', placeholder: '100', size: '5' })),
     el('button', { type: 'submit', id: 'search-button' }, 'Search'),
   );
@@ -93,7 +81,8 @@ export function mountExplorer(app: HTMLElement, setStatus: (s: string) => void):
     for (const f of FIELDS) {
       const raw = String(data.get(f) ?? '');
       let v = EXACT_FIELDS.includes(f) ? raw : raw.trim();
-      if (f === 'from' || f === 'to') v = toIso(v);
+      // Unreadable text goes as typed: the API answers with an error naming the field.
+      if (f === 'from' || f === 'to') v = parseUtcInput(v) ?? v;
       if (v) q.set(f, v);
     }
     return q;
@@ -139,7 +128,7 @@ export function mountExplorer(app: HTMLElement, setStatus: (s: string) => void):
       table.setAttribute('data-seq', String(++seq));
       older.disabled = !next;
       newest.disabled = cursors.length === 0;
-      pageInfo.textContent = `page ${cursors.length + 1} · ${page.rows.length} rows · ${new Date(page.from).toLocaleString()} – ${new Date(page.to).toLocaleString()}`;
+      pageInfo.textContent = `page ${cursors.length + 1} · ${page.rows.length} rows · ${utcRangeText(Date.parse(page.from), Date.parse(page.to))}`;
       setStatus('');
     } catch (e) {
       error.textContent = (e as Error).message;

@@ -8,6 +8,8 @@
 import { getJson, API } from './api.js';
 import { LineChart } from './chart.js';
 import { clear, el, formatCount, formatRate } from './dom.js';
+import { rateLabel } from './rate-span.js';
+import { parseUtcInput, utcInputValue, utcRangeText, utcText } from './utc-time.js';
 
 interface StatusClasses {
   '1xx': number;
@@ -50,6 +52,8 @@ interface Stats {
   stepMs: number;
   source: string;
   series: Point[];
+  /** The span the totals' per-second figures average over (from the first to the last step with data). */
+  rateSpanMs: number;
   totals: Omit<Point, 't'> & { maxMs: number | null };
   sections: KeyCount[];
   paths: KeyCount[];
@@ -65,13 +69,6 @@ const RANGES: [string, string, number][] = [
   ['7d', 'last 7 days', 7 * 86_400_000],
   ['fixed', 'from … to', 0],
 ];
-
-function toLocalInput(v: string | null): string {
-  if (!v) return '';
-  const t = new Date(/^\d+$/.test(v) ? Number(v) : v);
-  if (Number.isNaN(t.getTime())) return '';
-  return new Date(t.getTime() - t.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
-}
 
 const ms = (v: number | null) => (v === null ? '–' : v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(v >= 10 ? 1 : 2)} ms`);
 
@@ -95,18 +92,19 @@ export function mountHttpStats(app: HTMLElement, setStatus: (s: string) => void)
     if (v === chosen) o.selected = true;
     range.append(o);
   }
-  const from = input('from', { type: 'datetime-local', step: '1' });
-  from.value = toLocalInput(initial.get('from'));
-  const to = input('to', { type: 'datetime-local', step: '1' });
-  to.value = toLocalInput(initial.get('to'));
+  // Times are typed and shown in 24-hour UTC (utc-time.ts), like every console page.
+  const from = input('from', { placeholder: 'YYYY-MM-DD hh:mm:ss', size: '19' });
+  from.value = utcInputValue(initial.get('from'));
+  const to = input('to', { placeholder: 'YYYY-MM-DD hh:mm:ss', size: '19' });
+  to.value = utcInputValue(initial.get('to'));
   const form = el(
     'form',
     { class: 'search', id: 'httpstats-form' },
     el('label', {}, 'Service', input('service', { placeholder: 'all' })),
     el('label', {}, 'Host', input('host', { placeholder: 'all' })),
     el('label', {}, 'Range', range),
-    el('label', {}, 'From', from),
-    el('label', {}, 'To', to),
+    el('label', {}, 'From (UTC)', from),
+    el('label', {}, 'To (UTC)', to),
     el('button', { type: 'submit', id: 'httpstats-button' }, 'Show'),
   );
   const error = el('div', { class: 'error', id: 'httpstats-error' });
@@ -115,15 +113,17 @@ export function mountHttpStats(app: HTMLElement, setStatus: (s: string) => void)
   const rateCanvas = el('canvas', { class: 'chart', id: 'httpstats-rate-chart' });
   const latencyCanvas = el('canvas', { class: 'chart small', id: 'httpstats-latency-chart' });
   const statusCanvas = el('canvas', { class: 'chart small', id: 'httpstats-status-chart' });
+  /** Headers of numeric columns are right-aligned like their numbers (td.num). */
+  const NUMERIC = new Set(['Requests', 'Share', 'Value', 'Limit']);
   const table = (id: string, head: string[]) => {
     const body = el('tbody');
-    return { table: el('table', { id }, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))), body), body };
+    return { table: el('table', { id }, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', NUMERIC.has(h) ? { class: 'num' } : {}, h)))), body), body };
   };
   const statusTable = table('httpstats-status', ['Class', 'Requests', 'Share']);
   const codesTable = table('httpstats-codes', ['Status', 'Requests']);
   const sectionsTable = table('httpstats-sections', ['Section', 'Requests']);
   const pathsTable = table('httpstats-paths', ['Path', 'Requests']);
-  const alertsTable = table('httpstats-alerts', ['Time', 'State', 'Rule', 'Service', 'Host', 'Value', 'Limit', 'Message']);
+  const alertsTable = table('httpstats-alerts', ['Time (UTC)', 'State', 'Rule', 'Service', 'Host', 'Value', 'Limit', 'Message']);
   app.append(
     form,
     error,
@@ -159,8 +159,8 @@ export function mountHttpStats(app: HTMLElement, setStatus: (s: string) => void)
     const r = String(data.get('range') ?? '1h');
     if (r === 'fixed') {
       for (const [name, field] of [['from', from], ['to', to]] as const) {
-        const t = new Date(field.value);
-        if (field.value && !Number.isNaN(t.getTime())) q.set(name, t.toISOString());
+        const iso = parseUtcInput(field.value);
+        if (iso) q.set(name, iso);
       }
     } else {
       q.set('range', r);
@@ -181,7 +181,7 @@ export function mountHttpStats(app: HTMLElement, setStatus: (s: string) => void)
     clear(cards);
     cards.append(
       card('Requests', formatCount(t.hits), 'hcard-hits'),
-      card('Requests/s', formatRate(t.requestsPerSec), 'hcard-rate'),
+      card(rateLabel(s.rateSpanMs, Date.parse(s.to) - Date.parse(s.from)), formatRate(t.requestsPerSec), 'hcard-rate'),
       card('5xx', formatCount(t.status['5xx']), 'hcard-5xx'),
       card('Bytes', bytesText(t.bytes), 'hcard-bytes'),
       card('p50', ms(t.p50), 'hcard-p50'),
@@ -236,7 +236,7 @@ export function mountHttpStats(app: HTMLElement, setStatus: (s: string) => void)
         el(
           'tr',
           { class: `alert-row state-${a.state}` },
-          el('td', { class: 'time' }, new Date(a.timeMs).toLocaleString()),
+          el('td', { class: 'time' }, utcText(a.timeMs)),
           el('td', { class: `state-${a.state}` }, a.state === 'alert' ? 'raised' : 'recovered'),
           el('td', {}, a.rule),
           el('td', {}, a.service),
@@ -248,7 +248,7 @@ export function mountHttpStats(app: HTMLElement, setStatus: (s: string) => void)
       );
     }
     if (s.alerts.length === 0) alertsTable.body.append(el('tr', {}, el('td', { colspan: '8' }, 'No alerts in this range.')));
-    info.textContent = `${new Date(s.from).toLocaleString()} – ${new Date(s.to).toLocaleString()} · step ${s.stepMs / 1000} s · ${s.source === 'raw' ? 'raw rows' : `${s.source} rollup`}`;
+    info.textContent = `${utcRangeText(Date.parse(s.from), Date.parse(s.to))} · step ${s.stepMs / 1000} s · ${s.source === 'raw' ? 'raw rows' : `${s.source} rollup`}`;
     app.setAttribute('data-seq', String(++seq));
   };
 

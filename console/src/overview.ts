@@ -3,6 +3,7 @@
  * balancer's strategy with a switch, drops by reason and the active AUTO
  * suppressions. Polls /overview every second.
  */
+import { utcText } from './utc-time.js';
 import { getJson, putJson, API } from './api.js';
 import { LineChart } from './chart.js';
 import { clear, el, formatCount, formatDuration, formatRate } from './dom.js';
@@ -57,7 +58,7 @@ export function mountOverview(app: HTMLElement, setStatus: (s: string) => void):
   const servicesTable = el(
     'table',
     { id: 'services-table' },
-    el('thead', {}, el('tr', {}, el('th', {}, 'Service'), el('th', {}, 'Templates'), el('th', {}, 'Records'), el('th', {}, 'Records/s'))),
+    el('thead', {}, el('tr', {}, el('th', {}, 'Service'), el('th', { class: 'num' }, 'Templates'), el('th', { class: 'num' }, 'Records'), el('th', { class: 'num' }, 'Records/s'))),
     servicesBody,
   );
   const balancerBox = el('div', { id: 'balancer' });
@@ -66,7 +67,7 @@ export function mountOverview(app: HTMLElement, setStatus: (s: string) => void):
   const dropsTable = el(
     'table',
     { id: 'drops-table' },
-    el('thead', {}, el('tr', {}, el('th', {}, 'Where'), el('th', {}, 'Reason'), el('th', {}, 'Service'), el('th', {}, 'Component'), el('th', {}, 'Records'))),
+    el('thead', {}, el('tr', {}, el('th', {}, 'Where'), el('th', {}, 'Reason'), el('th', {}, 'Service'), el('th', {}, 'Component'), el('th', { class: 'num' }, 'Records'))),
     dropsBody,
   );
   const suppressionsBody = el('tbody');
@@ -76,7 +77,7 @@ export function mountOverview(app: HTMLElement, setStatus: (s: string) => void):
     el(
       'thead',
       {},
-      el('tr', {}, el('th', {}, 'Service'), el('th', {}, 'Muted'), el('th', {}, 'Since'), el('th', {}, 'Until at least'), el('th', {}, 'Suppressed'), el('th', {}, 'Reason'), el('th', {}, 'Source')),
+      el('tr', {}, el('th', {}, 'Service'), el('th', {}, 'Muted'), el('th', {}, 'Since (UTC)'), el('th', {}, 'Until at least (UTC)'), el('th', { class: 'num' }, 'Suppressed'), el('th', {}, 'Reason'), el('th', {}, 'Source')),
     ),
     suppressionsBody,
   );
@@ -131,7 +132,7 @@ export function mountOverview(app: HTMLElement, setStatus: (s: string) => void):
       ],
     );
     renderBalancer(o);
-    setStatus(`started ${new Date(o.startedAt).toLocaleString()} · store ${o.store ?? 'none'} · control ${o.control.enabled ? 'on' : 'off'}`);
+    setStatus(`started ${utcText(Date.parse(o.startedAt))} UTC · store ${o.store ?? 'none'} · control ${o.control.enabled ? 'on' : 'off'}`);
   };
 
   let switching = false;
@@ -163,8 +164,8 @@ export function mountOverview(app: HTMLElement, setStatus: (s: string) => void):
           { class: 'suppression-row' },
           el('td', {}, m.service),
           el('td', {}, m.state === 'off' ? what : `${what} (throttled to ${Math.round(m.sampleRate * 100)}%)`),
-          el('td', { class: 'time' }, m.sinceMs ? new Date(m.sinceMs).toLocaleTimeString() : ''),
-          el('td', { class: 'time' }, m.untilMs ? new Date(m.untilMs).toLocaleTimeString() : ''),
+          el('td', { class: 'time' }, m.sinceMs ? utcText(m.sinceMs) : ''),
+          el('td', { class: 'time' }, m.untilMs ? utcText(m.untilMs) : ''),
           el('td', { class: 'num' }, m.suppressed === null ? '' : formatCount(m.suppressed)),
           el('td', {}, m.reason),
           el('td', {}, m.source),

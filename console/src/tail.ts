@@ -9,8 +9,11 @@
  * thousands at once): records are queued and drawn once per animation frame,
  * and only the rows in view are in the DOM (row-window.ts), at one fixed height
  * (one line per record, long bodies cut with an ellipsis and shown whole in the
- * tooltip). While replaying, the state shows how far the replay got.
+ * tooltip). While replaying, the state shows how far the replay got. Rows are in
+ * time order (tail-rows.ts: a record arriving after a later one of another service
+ * is inserted where its time belongs).
  */
+import { insertInTimeOrder, tailTimeText } from './tail-rows.js';
 import { API } from './api.js';
 import { clear, el, formatCount } from './dom.js';
 import { replayProgress, rowWindow } from './row-window.js';
@@ -124,7 +127,7 @@ export function mountTail(app: HTMLElement, setStatus: (s: string) => void): () 
     el(
       'tr',
       { class: `tail-row ${r.phase}`, 'data-phase': r.phase },
-      el('td', { class: 'time', title: r.timeNs }, r.time.replace('T', ' ').replace('Z', '')),
+      el('td', { class: 'time', title: r.time }, tailTimeText(r.time)),
       el('td', {}, r.service),
       el('td', {}, r.severityText),
       el('td', { class: 'body', title: r.body }, r.body),
@@ -160,7 +163,8 @@ export function mountTail(app: HTMLElement, setStatus: (s: string) => void): () 
     const stick = autoScroll.checked;
     const added = incoming.length > 0;
     if (added) {
-      records = records.concat(incoming);
+      // Services' batches interleave on arrival: each record goes where its time belongs.
+      records = insertInTimeOrder(records, incoming);
       incoming = [];
       const excess = records.length - MAX_ROWS;
       if (excess > 0) {

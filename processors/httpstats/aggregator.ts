@@ -15,7 +15,7 @@
  * OTHER_KEY. Rows keep the top `topPaths` paths / `topSections` sections, the
  * rest summed under OTHER_KEY, so hits always add up to the interval's total.
  */
-import { DistinctCounter } from './distinct';
+import { DistinctCounter, TOTALS_EXACT_LIMIT } from './distinct';
 import { LatencySketch } from './quantiles';
 import { BROWSERS, OPERATING_SYSTEMS, UserAgentClassifier } from './user-agent';
 
@@ -253,7 +253,10 @@ function topKeys(all: KeyCount[], overflow: number, top: number): KeyCount[] {
   return all;
 }
 
+/** Most hits first, ties by key; OTHER_KEY (a remainder, not a key) always last however many hits it sums. */
 export function byHitsThenKey(a: KeyCount, b: KeyCount): number {
+  const ao = a.key === OTHER_KEY;
+  if (ao !== (b.key === OTHER_KEY)) return ao ? 1 : -1;
   return b.hits - a.hits || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
@@ -493,7 +496,7 @@ export class RowTotals {
   readonly services = new Map<string, number>();
   private readonly latency = new LatencySketch();
   /** Distinct clients over every row added (the union, not a sum). */
-  readonly clients = new DistinctCounter();
+  readonly clients = new DistinctCounter(TOTALS_EXACT_LIMIT);
   private readonly sc: StatusClasses = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0 };
   rows = 0;
   hits = 0;

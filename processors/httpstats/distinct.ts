@@ -5,9 +5,19 @@
  * a HyperLogLog sketch of 2^12 one-byte registers (4 KiB, standard error about
  * 1.6 %). Counters of several intervals merge into the count of their union,
  * which sums of per-interval counts cannot give.
+ *
+ * An estimate never exceeds what is possible: the counter also keeps an upper
+ * bound (the exact count when it switched to the sketch, plus every value added
+ * since), and an estimate within three standard errors of that bound is taken as
+ * the bound (every value added was most likely distinct: "~5378" of at most 5334
+ * addresses read as more clients than exist).
  */
 
-const EXACT_LIMIT = 2048;
+export const EXACT_LIMIT = 2048;
+/** The exact limit of the few counters a run keeps for its whole span (totals, per day): a small site's visitors stay exact. */
+export const TOTALS_EXACT_LIMIT = 16_384;
+/** Three standard errors of the sketch (1.04 / sqrt(M)). */
+const ERROR_MARGIN = 3 * (1.04 / 64);
 /** Up to this many hashes are kept in a plain array (most intervals of a quiet site hold one or two). */
 const SMALL_LIMIT = 16;
 const P = 12;
@@ -33,6 +43,11 @@ export class DistinctCounter {
   private small: number[] | undefined = [];
   private set: Set<number> | undefined;
   private registers: Uint8Array | undefined;
+  /** Sketch mode: at most this many distinct values were added. */
+  private bound = 0;
+
+  /** `exactLimit`: distinct values counted exactly before the sketch (a few per run, such as totals, may afford more). */
+  constructor(private readonly exactLimit = EXACT_LIMIT) {}
 
   add(value: string): void {
     this.addHash(hashString(value));
@@ -52,9 +67,10 @@ export class DistinctCounter {
     const set = this.set;
     if (set !== undefined) {
       set.add(h);
-      if (set.size > EXACT_LIMIT) this.toSketch();
+      if (set.size > this.exactLimit) this.toSketch();
       return;
     }
+    this.bound++;
     this.addToRegisters(h);
   }
 
@@ -70,6 +86,7 @@ export class DistinctCounter {
   private toSketch(): void {
     const hashes = this.set ?? new Set(this.small);
     this.registers = new Uint8Array(M);
+    this.bound = hashes.size;
     this.small = undefined;
     this.set = undefined;
     for (const h of hashes) this.addToRegisters(h);
@@ -82,6 +99,7 @@ export class DistinctCounter {
       const r = this.registers!;
       const o = other.registers;
       for (let i = 0; i < M; i++) if (o[i] > r[i]) r[i] = o[i];
+      this.bound += other.bound;
       return;
     }
     if (other.small !== undefined) for (const h of other.small) this.addHash(h);
@@ -103,9 +121,9 @@ export class DistinctCounter {
       sum += 2 ** -r[i];
       if (r[i] === 0) zeros++;
     }
-    const estimate = (ALPHA * M * M) / sum;
+    const raw = (ALPHA * M * M) / sum;
     // Small range: linear counting is the better estimate.
-    if (estimate <= 2.5 * M && zeros > 0) return Math.round(M * Math.log(M / zeros));
-    return Math.round(estimate);
+    const estimate = Math.round(raw <= 2.5 * M && zeros > 0 ? M * Math.log(M / zeros) : raw);
+    return estimate >= this.bound * (1 - ERROR_MARGIN) ? this.bound : estimate;
   }
 }

@@ -32,7 +32,7 @@ import type { Counter } from '../../collector/telemetry/metrics';
 import { errorMessage } from '../../collector/storage/clickhouse-errors';
 import { HttpStatsStore } from '../../collector/storage/httpstats-store';
 import { HttpStatsAggregator, newHttpSample, type HttpSample, type IntervalStatsRow } from './aggregator';
-import { TrafficAlerts, type ActiveAlertView, type AlertEvent } from './alerts';
+import { TrafficAlerts, type ActiveAlertView, type AlertEvent, type TrafficAlertOptions } from './alerts';
 import { resolveHttpStatsConfig, type HttpStatsProcessorConfig, type ResolvedHttpStatsConfig } from './config';
 import { HttpRecordReader } from './record-reader';
 import { HttpStatsWriter } from './sinks/clickhouse-writer';
@@ -135,12 +135,7 @@ export class HttpStatsProcessor implements Processor {
     });
     this.reader = new HttpRecordReader(c.parseBody);
     if (c.alerts.enabled) {
-      this.alerts = new TrafficAlerts({
-        intervalMs: c.intervalMs,
-        spike: { enabled: true, shortWindowMs: c.alerts.shortWindowMs, longWindowMs: c.alerts.longWindowMs, ratio: c.alerts.ratio, minRate: c.alerts.minRate },
-        rate: { enabled: c.alerts.rateThreshold > 0, windowMs: c.alerts.rateWindowMs, threshold: c.alerts.rateThreshold },
-        recoveryRatio: c.alerts.recoveryRatio,
-      });
+      this.alerts = new TrafficAlerts(trafficAlertOptionsOf(c));
     }
     this.labels = { processor: settings.id };
     const m = settings.metrics;
@@ -354,4 +349,14 @@ export class HttpStatsProcessor implements Processor {
     await this.webhook?.close(this.config.alerts.webhook.timeoutMs);
     await this.storeProvider?.close();
   }
+}
+
+/** The alert engine's options of a resolved processor config (the demo's alert test evaluates its config with them too). */
+export function trafficAlertOptionsOf(c: ResolvedHttpStatsConfig): TrafficAlertOptions {
+  return {
+    intervalMs: c.intervalMs,
+    spike: { enabled: true, shortWindowMs: c.alerts.shortWindowMs, longWindowMs: c.alerts.longWindowMs, ratio: c.alerts.ratio, minRate: c.alerts.minRate },
+    rate: { enabled: c.alerts.rateThreshold > 0, windowMs: c.alerts.rateWindowMs, threshold: c.alerts.rateThreshold },
+    recoveryRatio: c.alerts.recoveryRatio,
+  };
 }

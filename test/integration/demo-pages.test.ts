@@ -32,6 +32,8 @@ test('the demo config adds httpstats to the default pipeline, first', () => {
   const doc = YAML.parse(demoConfigYaml());
   expect(doc.service.pipelines.logs.processors).toEqual(['httpstats', 'template', 'spam', 'control']);
   expect('httpstats' in doc.processors).toBe(true);
+  // The high-traffic threshold is above the steady 25 req/s of 50 records/s (the bursts exceed it; test/unit/demo-traffic.test.ts).
+  expect(doc.processors.httpstats.alerts.rate_threshold).toBeGreaterThan(25);
 });
 
 test('a few seconds of demo: HTTP statistics, traced() functions and trace ids are there', async () => {
@@ -60,11 +62,17 @@ test('a few seconds of demo: HTTP statistics, traced() functions and trace ids a
     if ((seen.hits > 0 && seen.status5xx > 0 && seen.functions.length === 2 && seen.traced > 0) || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 500));
   }
+  const servedBy = (await sql("SELECT DISTINCT ServiceName AS s FROM otel.otel_logs WHERE Body LIKE 'served /static/%'")).map((r) => String(r.s));
+  const accessBodies = (await sql("SELECT Body AS b FROM otel.otel_logs WHERE ServiceName = 'web' AND LogAttributes['url.path'] != '' LIMIT 3")).map((r) => String(r.b));
   const tree = (await (await fetch(`${base}/api/v1/console/tree`, { headers: auth })).json()) as { services: { name: string; functions: { name: string }[] }[] };
   console.log(`demo after ${Math.round((Date.now() - deadline + 7_000) / 100) / 10} s: ${JSON.stringify(seen)}`);
   await demo;
   expect(seen.services).toEqual(['checkout', 'web']);
   expect(seen.hits).toBeGreaterThan(0);
+  // Static files are served by web, and its access records say what they are in literal words (the template is not "{} {} {}").
+  expect(servedBy).toEqual(['web']);
+  expect(accessBodies.length).toBeGreaterThan(0);
+  for (const b of accessBodies) expect(b).toMatch(/^request (GET|POST) \/\S+ answered \d{3}$/);
   expect(seen.status5xx).toBeGreaterThan(0);
   expect(seen.functions).toEqual(['chargeCard', 'priceCart']);
   expect(seen.traced).toBeGreaterThan(0);

@@ -98,3 +98,27 @@ test('autoStepMs: a whole number of intervals, at most 360 points', () => {
   expect(autoStepMs(3 * 86_400_000, 3_600_000)).toBe(3_600_000);
   expect(autoStepMs(15 * 60_000, 7_000)).toBe(14_000);
 });
+
+test('the totals rate averages over the span with data: 14 minutes of 2 req/s in the last hour are 2 req/s, not 0.47', async () => {
+  const stats = new HttpStatsStore(store, 'hs_buckets_partial');
+  await stats.createSchema();
+  const dataFrom = END - 14 * 60_000;
+  await stats.insertStats(steadyRows(10_000).filter((row) => row.timeStartMs >= dataFrom), 'c1', 1n);
+  const s = await queryHttpStats(stats, parseHttpStatsRequest(new URLSearchParams({ range: '1h' }), END));
+  expect(s.rateSpanMs).toBeGreaterThanOrEqual(13 * 60_000);
+  expect(s.rateSpanMs).toBeLessThanOrEqual(15 * 60_000);
+  expect(s.totals.requestsPerSec).toBeCloseTo((s.totals.hits * 1000) / s.rateSpanMs, 10);
+  expect(s.totals.requestsPerSec).toBeGreaterThan(1.9);
+  expect(s.totals.requestsPerSec).toBeLessThanOrEqual(2);
+});
+
+test('top keys list "(other)" last although it sums the most hits', async () => {
+  const stats = new HttpStatsStore(store, 'hs_buckets_other');
+  await stats.createSchema();
+  const [row] = steadyRows(10_000).slice(-1);
+  const withOther = { ...row, hits: 130, paths: [{ key: '(other)', hits: 100 }, { key: '/a', hits: 20 }, { key: '/b', hits: 10 }] };
+  await stats.insertStats([withOther], 'c1', 1n);
+  await stats.insertKeys([withOther], 'c1', 1n);
+  const paths = await stats.queryTopKeys('path', { fromMs: row.timeStartMs - 60_000, toMs: END, limit: 10 });
+  expect(paths).toEqual([{ key: '/a', hits: 20 }, { key: '/b', hits: 10 }, { key: '(other)', hits: 100 }]);
+});

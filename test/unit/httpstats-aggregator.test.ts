@@ -174,4 +174,16 @@ describe('RowTotals with a key bound (a run of distinct paths: a scanner)', () =
     expect(row.paths.find((k) => k.key === '/hot')?.hits).toBe(5000);
     expect(row.paths.find((k) => k.key === OTHER_KEY)!.hits).toBeGreaterThan(0);
   });
+
+  it('lists (other) last although it sums the most hits (it is a remainder, not a path)', () => {
+    const agg = new HttpStatsAggregator({ intervalMs: 10_000, topPaths: 2, topSections: 2 });
+    for (let j = 0; j < 30; j++) agg.add(sample({ timeMs: START, path: `/rare/${j}`, status: 200 }));
+    for (let j = 0; j < 5; j++) agg.add(sample({ timeMs: START + 1, path: '/hot', status: 200 }));
+    for (let j = 0; j < 3; j++) agg.add(sample({ timeMs: START + 2, path: '/warm', status: 200 }));
+    const rows = agg.closeAll();
+    expect(rows[0].paths.map((k) => k.key)).toEqual(['/hot', '/warm', OTHER_KEY]);
+    const totals = new RowTotals();
+    for (const r of rows) totals.add(r);
+    expect(totals.toRow().paths.map((k) => k.key)).toEqual(['/hot', '/warm', OTHER_KEY]);
+  });
 });

@@ -1,5 +1,8 @@
 /** DistinctCounter: exact while small, a HyperLogLog estimate beyond, mergeable into the union. */
 import { DistinctCounter } from '../../processors/httpstats/distinct';
+import { HttpStatsAggregator, newHttpSample, RowTotals } from '../../processors/httpstats/aggregator';
+
+const T0 = Date.UTC(2026, 0, 1);
 
 const addresses = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `10.${((from + i) >> 16) & 255}.${((from + i) >> 8) & 255}.${(from + i) & 255}`);
 
@@ -35,5 +38,27 @@ describe('DistinctCounter', () => {
     small.merge(big1);
     small.merge(big2);
     expect(Math.abs(small.count() - 50_000) / 50_000).toBeLessThan(0.05);
+  });
+});
+
+describe('DistinctCounter never shows more clients than possible (newcomer: "~5378" of at most 5334 addresses)', () => {
+  test('an estimate is never above the number of values added, for any count past the exact limit', () => {
+    const over: number[] = [];
+    for (let n = 2049; n <= 8000; n += 37) {
+      const c = new DistinctCounter();
+      for (const a of addresses(0, n)) c.add(a);
+      if (c.count() > n) over.push(n);
+    }
+    expect(over).toEqual([]);
+  });
+
+  test('the totals of a run count a small site exactly: 5334 addresses seen many times each', () => {
+    const agg = new HttpStatsAggregator({ intervalMs: 10_000 });
+    const all = addresses(0, 5334);
+    for (let i = 0; i < 4 * all.length; i++) agg.add({ ...newHttpSample(), timeMs: T0 + i * 100, path: '/', status: 200, client: all[(i * 5) % all.length] });
+    const totals = new RowTotals();
+    for (const r of agg.closeAll()) totals.add(r);
+    expect(totals.clients.exact).toBe(true);
+    expect(totals.clients.count()).toBe(5334);
   });
 });
