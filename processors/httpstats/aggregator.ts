@@ -508,7 +508,13 @@ export class RowTotals {
     this.hits += r.hits;
     this.bytes += r.bytes;
     const sc = this.sc;
-    for (const k of Object.keys(sc) as (keyof StatusClasses)[]) sc[k] += r.statusClasses[k];
+    const rc = r.statusClasses;
+    sc['1xx'] += rc['1xx'];
+    sc['2xx'] += rc['2xx'];
+    sc['3xx'] += rc['3xx'];
+    sc['4xx'] += rc['4xx'];
+    sc['5xx'] += rc['5xx'];
+    sc.other += rc.other;
     addKeyCounts(this.codes, r.statusCodes);
     addKeyCounts(this.sections, r.sections);
     addKeyCounts(this.paths, r.paths);

@@ -88,8 +88,8 @@ interface KeyState {
   /** Running hit sums of the windows ending with the last evaluated interval: short, long, rate. */
   sums: Float64Array;
   /**
-   * No active alert and nothing that could raise one before new hits arrive (the short window is
-   * empty, the high-traffic average can only fall): not evaluated, sums not kept, until its next hits.
+   * No active alert and nothing that could raise one before new hits arrive (see cannotRaise):
+   * not evaluated, sums not kept, until its next hits.
    */
   dormant: boolean;
   spike: ActiveAlert | undefined;
@@ -269,7 +269,7 @@ export class TrafficAlerts {
         this.evaluate(st, j, events);
         if (st.spike || st.rate) awake++;
         else if (st.lastDataIndex <= j - longest) this.keys.delete(key);
-        else if (!this.options.spike.enabled || st.sums[0] === 0) st.dormant = true;
+        else if (this.cannotRaise(st, j)) st.dormant = true;
         else awake++;
       }
       j++;
@@ -282,6 +282,22 @@ export class TrafficAlerts {
       this.next = j;
     }
     return events;
+  }
+
+  /**
+   * True when no alert can be raised for a key without an active one before its next hits, so its
+   * quiet intervals need no evaluation (a sparse log's intervals are mostly such: evaluating each
+   * was most of the per-interval cost). Without new hits every window sum only falls and the
+   * spans' lengths only grow: the high-traffic figure, at or below its threshold now, stays so; the
+   * short rate only falls, so once below the spike's minimum rate (or zero) it stays below.
+   */
+  private cannotRaise(st: KeyState, j: number): boolean {
+    const spike = this.options.spike;
+    if (!spike.enabled || st.sums[0] === 0) return true;
+    if (!(spike.minRate > 0)) return false;
+    const observed = j - st.firstIndex + 1;
+    const sn = observed < this.shortN ? observed : this.shortN;
+    return st.sums[0] / (sn * this.intervalSeconds) < spike.minRate;
   }
 
   /** Alerts raised and not recovered. */

@@ -91,20 +91,15 @@ describe('logfun httpstats --once - (standard input)', () => {
   }, 60_000);
 
   test('SIGINT while reading standard input: INCOMPLETE, the lines read so far, exit status 1; the held half line is not a line', async () => {
-    let wrote = false;
+    let kill: ((signal: NodeJS.Signals) => void) | undefined;
     const run = await runCli(['httpstats', '--once', '-'], {
       stdin: (stdin) => {
         // 1,000 whole lines and half of one more; stdin stays open (a writer that has not finished).
         const text = fs.readFileSync(file, 'utf8').split('\n').slice(0, 1000).join('\n') + '\n10.0.0.1 - - [10/Mar/2024:09:00:00 +0000] "GET /ha';
-        stdin.write(text, () => (wrote = true));
+        // Once written (the child started by then), give it time to read, then interrupt it.
+        stdin.write(text, () => setTimeout(() => kill?.('SIGINT'), 1500));
       },
-      onStarted: (kill) => {
-        const poll = setInterval(() => {
-          if (!wrote) return;
-          clearInterval(poll);
-          setTimeout(() => kill('SIGINT'), 1500);
-        }, 50);
-      },
+      onStarted: (k) => (kill = k),
     });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('  requests   1000 ');
