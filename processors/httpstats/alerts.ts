@@ -359,11 +359,24 @@ export class TrafficAlerts {
 
   /** Sets the window sums to those of the windows ending with interval j, from the ring. */
   private recomputeSums(st: KeyState, j: number): void {
-    for (let w = 0; w < 3; w++) {
-      let sum = 0;
-      for (let i = j - this.windows[w] + 1; i <= j; i++) sum += this.hitsAt(st, i);
-      st.sums[w] = sum;
+    // One pass over the ring's slots (a key waking from dormancy does this at each of its hits
+    // in a sparse log: one pass, not one ring lookup per interval of every window).
+    const sums = st.sums;
+    const [shortN, longN, rateN] = this.windows;
+    let short = 0;
+    let long = 0;
+    let rate = 0;
+    for (let slot = 0; slot < this.ringSize; slot++) {
+      const age = j - st.slotIndex[slot];
+      if (!(age >= 0)) continue; // (an empty slot holds -Infinity: age Infinity, in no window)
+      const hits = st.counts[slot];
+      if (age < shortN) short += hits;
+      if (age < longN) long += hits;
+      if (age < rateN) rate += hits;
     }
+    sums[0] = short;
+    sums[1] = long;
+    sums[2] = rate;
   }
 
   /** Moves the running window sums to end with interval j (evaluated in order, one interval at a time). */
