@@ -360,6 +360,8 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   // The run's total: bounded in paths and sections (see RowTotals), a live run lasting for weeks.
   const totals = new RowTotals(MAX_TOTAL_KEYS);
   const hourly = new Map<number, number>();
+  // Hits per hour number (a small integer: a cheap Map key, looked up for every interval closed), made `hourly` at the end.
+  const hitsByHour = new Map<number, number>();
   const dailyClients = new Map<number, DistinctCounter>();
   const alerts: AlertEvent[] = [];
   // The intervals closed since the last summary, summed as they close (not kept: a replay closes many per second).
@@ -389,8 +391,8 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
           for (const r of rows) {
             totals.add(r);
             if (options.once) {
-              const hour = Math.floor(r.timeStartMs / HOUR_MS) * HOUR_MS;
-              hourly.set(hour, (hourly.get(hour) ?? 0) + r.hits);
+              const hour = Math.floor(r.timeStartMs / HOUR_MS);
+              hitsByHour.set(hour, (hitsByHour.get(hour) ?? 0) + r.hits);
               if (r.clients) {
                 const day = Math.floor(r.timeStartMs / DAY_MS) * DAY_MS;
                 let c = dailyClients.get(day);
@@ -502,6 +504,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
     // a batch stopped by the user (SIGINT) ends where it stopped.
     await receiver.shutdown({ finalRead: !(options.once && options.signal?.aborted && !progress?.complete) });
     await processor.flush();
+    for (const [hour, hits] of hitsByHour) hourly.set(hour * HOUR_MS, hits);
     result.requests = metrics.value('logfun_httpstats_requests_total');
     result.total = totals.toRow();
     result.intervals = totals.rows;
