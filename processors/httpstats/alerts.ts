@@ -85,8 +85,12 @@ interface KeyState {
   counts: Float64Array;
   /** Interval index each ring slot currently holds. */
   slotIndex: Float64Array;
-  /** Running hit sums of the windows ending with the last evaluated interval: short, long, rate. */
+  /** Running hit sums of the windows ending with interval sumsAt: short, long, rate. */
   sums: Float64Array;
+  /** The interval the sums end with: the last evaluated one (where a dormant key fell asleep). */
+  sumsAt: number;
+  /** Late hits were added to the ring while dormant (not to the sums): recompute them on waking. */
+  sumsStale: boolean;
   /**
    * No active alert and nothing that could raise one before new hits arrive (see cannotRaise):
    * not evaluated, sums not kept, until its next hits.
@@ -203,8 +207,9 @@ export class TrafficAlerts {
       // Late: counts in the windows it still falls in (and so in later averages), never re-evaluated.
       const st = this.keys.get(key);
       const last = this.next - 1;
-      if (st && index > last - this.ringSize + 1 && this.addToRing(st, index, hits) && !st.dormant) {
-        for (let w = 0; w < 3; w++) if (index > last - this.windows[w]) st.sums[w] += hits;
+      if (st && index > last - this.ringSize + 1 && this.addToRing(st, index, hits)) {
+        if (st.dormant) st.sumsStale = true;
+        else for (let w = 0; w < 3; w++) if (index > last - this.windows[w]) st.sums[w] += hits;
       }
       return;
     }
@@ -251,6 +256,8 @@ export class TrafficAlerts {
               counts: new Float64Array(this.ringSize),
               slotIndex: new Float64Array(this.ringSize).fill(-Infinity),
               sums: new Float64Array(3),
+              sumsAt: j - 1,
+              sumsStale: false,
               dormant: false,
               spike: undefined,
               rate: undefined,
@@ -258,7 +265,7 @@ export class TrafficAlerts {
             this.keys.set(key, st);
           } else if (st.dormant) {
             st.dormant = false;
-            this.recomputeSums(st, j - 1);
+            this.wakeSums(st, j - 1);
           }
           this.addToRing(st, j, p.hits);
         }
@@ -357,6 +364,19 @@ export class TrafficAlerts {
     return st.slotIndex[slot] === index ? st.counts[slot] : 0;
   }
 
+  /**
+   * Brings a waking key's sums to the windows ending with interval j: slid from where it fell
+   * asleep when that is near (no hits entered since, only old ones left: a few ring lookups per
+   * interval slept), else recomputed from the whole ring.
+   */
+  private wakeSums(st: KeyState, j: number): void {
+    const gap = j - st.sumsAt;
+    if (st.sumsStale || !(gap >= 0 && 4 * gap < this.ringSize)) this.recomputeSums(st, j);
+    else for (let i = st.sumsAt + 1; i <= j; i++) this.slideWindows(st, i);
+    st.sumsAt = j;
+    st.sumsStale = false;
+  }
+
   /** Sets the window sums to those of the windows ending with interval j, from the ring. */
   private recomputeSums(st: KeyState, j: number): void {
     // One pass over the ring's slots (a key waking from dormancy does this at each of its hits
@@ -383,6 +403,7 @@ export class TrafficAlerts {
   private slideWindows(st: KeyState, j: number): void {
     const entering = this.hitsAt(st, j);
     for (let w = 0; w < 3; w++) st.sums[w] += entering - this.hitsAt(st, j - this.windows[w]);
+    st.sumsAt = j;
   }
 
   /** Evaluates both rules for one key at the end of interval j (allocates only when an event is raised). */
