@@ -96,7 +96,7 @@ program
 program
   .command('httpstats')
   .description('tail access logs and print HTTP statistics every interval plus traffic alerts (no server needed)')
-  .argument('<glob...>', 'access log files (Common/Combined Log Format, CSV, or JSON records)')
+  .argument('<glob...>', 'access log files (Common/Combined Log Format, CSV, or JSON records); - (or a named pipe) reads standard input to its end instead, as the only input: zcat access.log.*.gz | logfun httpstats --once -')
   .option('--interval <duration>', 'aggregation interval and summary period', '10s')
   .option('--threshold <req/s>', 'alert when the average requests/s over --window exceeds this (0 disables)', '10')
   .option('--window <duration>', 'window of the --threshold alert', '2m')

@@ -63,3 +63,46 @@ export async function checkBatchInputs(patterns: readonly string[], cwd = proces
   }
   return { files, problems };
 }
+
+/** Names of this process's standard input: read through process.stdin (a pipe, a socket, a file or a terminal alike). */
+const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
+/** A stream to read once to its end instead of files: standard input or a named pipe (`<(zcat a.gz)`). */
+export interface StreamInput {
+  /** As given ('-' for standard input). */
+  name: string;
+  stdin: boolean;
+  open(): NodeJS.ReadableStream & { destroy(error?: Error): void };
+}
+
+/** A path that is a stream rather than a file: a named pipe, a socket or a character device (`/dev/fd/63`). */
+async function isStreamPath(p: string): Promise<boolean> {
+  const st = await fs.promises.stat(p).catch(() => undefined);
+  return Boolean(st && (st.isFIFO() || st.isSocket() || st.isCharacterDevice()));
+}
+
+/**
+ * The stream among the inputs, if any. A stream can be read only once and has no end to follow
+ * after, so it must be the only input: '-' given twice, or a stream with files (or another
+ * stream), is refused with the reason (`problems`). Standard input that is a regular file
+ * (`- < access.log`) is a stream too (read through process.stdin).
+ */
+export async function findStreamInput(patterns: readonly string[]): Promise<{ stream?: StreamInput; problems: string[] }> {
+  const streams: string[] = [];
+  for (const p of patterns) if (STDIN_NAMES.has(p) || (await isStreamPath(p))) streams.push(p);
+  if (streams.length === 0) return { problems: [] };
+  const stdinCount = streams.filter((p) => STDIN_NAMES.has(p)).length;
+  if (stdinCount > 1) return { problems: [`standard input (${streams.join(', ')}) given ${stdinCount} times: it can be read only once`] };
+  if (patterns.length > 1) {
+    const others = patterns.filter((p) => p !== streams[0]);
+    return {
+      problems: [
+        `${streams[0]}: a stream (standard input or a pipe) must be the only input, not read with ${others.join(', ')}: ` +
+          'concatenate them into one stream instead (e.g. cat FILES | logfun httpstats -)',
+      ],
+    };
+  }
+  const name = streams[0];
+  const stdin = STDIN_NAMES.has(name);
+  return { stream: { name, stdin, open: () => (stdin ? process.stdin : fs.createReadStream(name)) }, problems: [] };
+}

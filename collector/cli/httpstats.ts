@@ -30,7 +30,7 @@ import { Metrics } from '../telemetry/metrics';
 import { TemplateDictionary } from '../templates/dictionary';
 import { filelogReceiverFactory } from '../receivers/filelog/factory';
 import type { FileLogReceiver, ReadProgress } from '../receivers/filelog/receiver';
-import { checkBatchInputs } from './httpstats-inputs';
+import { checkBatchInputs, findStreamInput } from './httpstats-inputs';
 import type { ParserName } from '../receivers/filelog/parsers/types';
 import { HttpStatsProcessor } from '../../processors/httpstats/processor';
 import { createDefaultHttpStatsConfig, type AlertGrouping } from '../../processors/httpstats/config';
@@ -97,6 +97,8 @@ export interface BatchReport {
   timesReplaced: number;
   /** NUL bytes skipped at line starts (the hole a writer without O_APPEND leaves in a truncated file). */
   nulBytes: number;
+  /** Set when the input was a stream (standard input: '-', or a named pipe) rather than files. */
+  stream?: string;
   /** Files that could not be read to their end (a damaged gzip file), with why: the run fails (exit status 1). */
   damaged: { path: string; error: string }[];
   /** Matched files that could not be opened (e.g. EMFILE: more than the open-file limit), with why: not read; the run fails. */
@@ -251,7 +253,7 @@ function plural(n: number, word: string): string {
 export function formatBatchReport(b: BatchReport): string {
   const gz = b.files.filter((f) => f.gzip).length;
   const head = b.complete
-    ? `read ${plural(b.files.length, 'file')} ${b.damaged.length ? `(${b.damaged.length} DAMAGED: read up to the damage)` : 'to the end'}${b.unread.length ? ` (${b.unread.length} more NOT READ)` : ''}`
+    ? `read ${b.stream ? (b.stream === '-' ? 'standard input' : b.stream) : plural(b.files.length, 'file')} ${b.damaged.length ? `(${b.damaged.length} DAMAGED: read up to the damage)` : 'to the end'}${b.unread.length ? ` (${b.unread.length} more NOT READ)` : ''}`
     : `INCOMPLETE: stopped at ${formatBytes(b.files.reduce((n, f) => n + Math.min(f.offset, f.size), 0))} of ${formatBytes(b.bytes)}`;
   const lines = [
     `httpstats: ${head}${gz ? ` (${gz} gzip-compressed)` : ''}: ${plural(b.lines, 'line')}, ${formatBytes(b.bytes)}; ` +
@@ -345,7 +347,11 @@ function alertJson(e: AlertEvent): Record<string, unknown> {
 export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Promise<HttpStatsConsoleResult> {
   const out = options.out ?? ((line: string) => console.log(line));
   const note = options.note ?? ((line: string) => process.stderr.write(line + '\n'));
-  if (options.once) {
+  // Standard input or a named pipe: read once to its end (see findStreamInput), not tailed as a file.
+  const found = await findStreamInput(options.globs);
+  if (found.problems.length) throw new HttpStatsInputError(found.problems);
+  const stream = found.stream;
+  if (options.once && !stream) {
     const check = await checkBatchInputs(options.globs);
     if (check.problems.length) throw new HttpStatsInputError(check.problems);
   }
@@ -354,6 +360,8 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   // The run's total: bounded in paths and sections (see RowTotals), a live run lasting for weeks.
   const totals = new RowTotals(MAX_TOTAL_KEYS);
   const hourly = new Map<number, number>();
+  // Hits per hour number (a small integer: a cheap Map key, looked up for every interval closed), made `hourly` at the end.
+  const hitsByHour = new Map<number, number>();
   const dailyClients = new Map<number, DistinctCounter>();
   const alerts: AlertEvent[] = [];
   // The intervals closed since the last summary, summed as they close (not kept: a replay closes many per second).
@@ -383,8 +391,8 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
           for (const r of rows) {
             totals.add(r);
             if (options.once) {
-              const hour = Math.floor(r.timeStartMs / HOUR_MS) * HOUR_MS;
-              hourly.set(hour, (hourly.get(hour) ?? 0) + r.hits);
+              const hour = Math.floor(r.timeStartMs / HOUR_MS);
+              hitsByHour.set(hour, (hitsByHour.get(hour) ?? 0) + r.hits);
               if (r.clients) {
                 const day = Math.floor(r.timeStartMs / DAY_MS) * DAY_MS;
                 let c = dailyClients.get(day);
@@ -410,7 +418,10 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   // Checkpoints live only as long as the run: each run starts afresh (start_at decides where).
   const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-httpstats-'));
   const receiverCfg = filelogReceiverFactory.createDefaultConfig();
-  receiverCfg.include = options.globs;
+  // A stream is read by receiver.readStream; the receiver still wants a file to match: an empty one.
+  const placeholder = path.join(storage, 'empty.log');
+  if (stream) fs.writeFileSync(placeholder, '');
+  receiverCfg.include = stream ? [placeholder] : options.globs;
   receiverCfg.start_at = options.fromBeginning || options.once ? 'beginning' : 'end';
   // Access-log lines of a known format go to the processor as plain text: its record reader scans
   // them straight into a request (as it does for access lines in a body), with no OTel attributes
@@ -458,10 +469,13 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   try {
     await processor.start(host);
     await receiver.start(host);
-    if (options.once) {
+    if (stream && options.once) {
+      if (stream.stdin && process.stdin.isTTY) note('httpstats: reading standard input (the terminal): end it with Ctrl-D');
+      progress = await receiver.readStream(stream.name, stream.open(), { signal: options.signal });
+    } else if (options.once) {
       progress = await receiver.readToEnd(options.signal);
     } else {
-      if (!options.fromBeginning) {
+      if (!options.fromBeginning && !stream) {
         const existing = await checkBatchInputs(options.globs);
         if (existing.files.length) {
           note(
@@ -472,10 +486,17 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
       }
       const intervalMs = processor.config.intervalMs;
       printer = setInterval(printSummary, intervalMs);
-      await new Promise<void>((resolve) => {
-        if (options.signal?.aborted) return resolve();
-        options.signal?.addEventListener('abort', () => resolve(), { once: true });
-      });
+      // Following a stream ends at its end (or a signal); files are followed until a signal.
+      const read = stream ? receiver.readStream(stream.name, stream.open(), { signal: options.signal, emitPartialOnStop: true }) : new Promise<never>(() => undefined);
+      await Promise.race([
+        read,
+        new Promise<void>((resolve) => {
+          if (options.signal?.aborted) return resolve();
+          options.signal?.addEventListener('abort', () => resolve(), { once: true });
+        }),
+      ]);
+      // A signal stops the stream's read, which then emits its held line: wait for it.
+      if (stream) await read;
     }
   } finally {
     if (printer) clearInterval(printer);
@@ -483,6 +504,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
     // a batch stopped by the user (SIGINT) ends where it stopped.
     await receiver.shutdown({ finalRead: !(options.once && options.signal?.aborted && !progress?.complete) });
     await processor.flush();
+    for (const [hour, hits] of hitsByHour) hourly.set(hour * HOUR_MS, hits);
     result.requests = metrics.value('logfun_httpstats_requests_total');
     result.total = totals.toRow();
     result.intervals = totals.rows;
@@ -505,6 +527,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
       damaged: progress.files.filter((f) => f.error).map((f) => ({ path: f.path, error: f.error! })),
       unread: progress.unopened,
       nulBytes: counter('logfun_filelog_nul_bytes_skipped_total'),
+      ...(stream ? { stream: stream.name } : {}),
     };
     result.batch = batch;
     if (options.json) {

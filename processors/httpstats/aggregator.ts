@@ -308,7 +308,9 @@ function toRow(a: IntervalAccumulator, intervalMs: number, topPaths: number, top
     latency: latency
       ? { count: latency.count, sumMs: latency.sumMs, maxMs: latency.maxMs, buckets, counts }
       : { count: 0, sumMs: 0, maxMs: 0, buckets, counts },
-    ...(a.clients ? { clients: a.clients } : {}),
+    // Always present (undefined when no request had a client): every row has the same shape, and
+    // no object spread per row (a sparse log closes about a row per request).
+    clients: a.clients,
   };
 }
 
@@ -451,27 +453,37 @@ function byTimeThenKey(a: IntervalStatsRow, b: IntervalStatsRow): number {
   return a.timeStartMs - b.timeStartMs || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0) || (a.host < b.host ? -1 : a.host > b.host ? 1 : 0);
 }
 
-function addKeyCounts(into: Map<string, number>, list: KeyCount[]): void {
-  for (const k of list) into.set(k.key, (into.get(k.key) ?? 0) + k.hits);
+/** Hits per key, boxed: adding to a key already counted is one lookup (RowTotals adds a row per interval closed). */
+type Counts = Map<string, { n: number }>;
+
+function addKeyCounts(into: Counts, list: KeyCount[]): void {
+  for (let i = 0; i < list.length; i++) {
+    const k = list[i];
+    const box = into.get(k.key);
+    if (box !== undefined) box.n += k.hits;
+    else into.set(k.key, { n: k.hits });
+  }
 }
 
-function sortedCounts(m: Map<string, number>): KeyCount[] {
-  return [...m].map(([key, hits]) => ({ key, hits })).sort(byHitsThenKey);
+function sortedCounts(m: Counts): KeyCount[] {
+  const out: KeyCount[] = [];
+  for (const [key, box] of m) out.push({ key, hits: box.n });
+  return out.sort(byHitsThenKey);
 }
 
 /**
  * Keeps at most about `max` keys of `counts`: past twice that, the keys with the fewest hits
  * beyond the `max` most frequent are folded into OTHER_KEY (hits still add up to the total).
  */
-function foldRareKeys(counts: Map<string, number>, max: number): void {
+function foldRareKeys(counts: Counts, max: number): void {
   if (counts.size <= 2 * max) return;
   const ranked = sortedCounts(counts).filter((k) => k.key !== OTHER_KEY);
-  let other = counts.get(OTHER_KEY) ?? 0;
+  let other = counts.get(OTHER_KEY)?.n ?? 0;
   for (let i = max; i < ranked.length; i++) {
     other += ranked[i].hits;
     counts.delete(ranked[i].key);
   }
-  counts.set(OTHER_KEY, other);
+  counts.set(OTHER_KEY, { n: other });
 }
 
 /**
@@ -487,11 +499,11 @@ function foldRareKeys(counts: Map<string, number>, max: number): void {
 export class RowTotals {
   constructor(private readonly maxKeys = Infinity) {}
 
-  private readonly codes = new Map<string, number>();
-  private readonly sections = new Map<string, number>();
-  private readonly paths = new Map<string, number>();
-  private readonly browsers = new Map<string, number>();
-  private readonly os = new Map<string, number>();
+  private readonly codes: Counts = new Map();
+  private readonly sections: Counts = new Map();
+  private readonly paths: Counts = new Map();
+  private readonly browsers: Counts = new Map();
+  private readonly os: Counts = new Map();
   /** Hits per service ('-' for none). */
   readonly services = new Map<string, number>();
   private readonly latency = new LatencySketch();
@@ -511,7 +523,13 @@ export class RowTotals {
     this.hits += r.hits;
     this.bytes += r.bytes;
     const sc = this.sc;
-    for (const k of Object.keys(sc) as (keyof StatusClasses)[]) sc[k] += r.statusClasses[k];
+    const rc = r.statusClasses;
+    sc['1xx'] += rc['1xx'];
+    sc['2xx'] += rc['2xx'];
+    sc['3xx'] += rc['3xx'];
+    sc['4xx'] += rc['4xx'];
+    sc['5xx'] += rc['5xx'];
+    sc.other += rc.other;
     addKeyCounts(this.codes, r.statusCodes);
     addKeyCounts(this.sections, r.sections);
     addKeyCounts(this.paths, r.paths);

@@ -85,11 +85,15 @@ interface KeyState {
   counts: Float64Array;
   /** Interval index each ring slot currently holds. */
   slotIndex: Float64Array;
-  /** Running hit sums of the windows ending with the last evaluated interval: short, long, rate. */
+  /** Running hit sums of the windows ending with interval sumsAt: short, long, rate. */
   sums: Float64Array;
+  /** The interval the sums end with: the last evaluated one (where a dormant key fell asleep). */
+  sumsAt: number;
+  /** Late hits were added to the ring while dormant (not to the sums): recompute them on waking. */
+  sumsStale: boolean;
   /**
-   * No active alert and nothing that could raise one before new hits arrive (the short window is
-   * empty, the high-traffic average can only fall): not evaluated, sums not kept, until its next hits.
+   * No active alert and nothing that could raise one before new hits arrive (see cannotRaise):
+   * not evaluated, sums not kept, until its next hits.
    */
   dormant: boolean;
   spike: ActiveAlert | undefined;
@@ -203,8 +207,9 @@ export class TrafficAlerts {
       // Late: counts in the windows it still falls in (and so in later averages), never re-evaluated.
       const st = this.keys.get(key);
       const last = this.next - 1;
-      if (st && index > last - this.ringSize + 1 && this.addToRing(st, index, hits) && !st.dormant) {
-        for (let w = 0; w < 3; w++) if (index > last - this.windows[w]) st.sums[w] += hits;
+      if (st && index > last - this.ringSize + 1 && this.addToRing(st, index, hits)) {
+        if (st.dormant) st.sumsStale = true;
+        else for (let w = 0; w < 3; w++) if (index > last - this.windows[w]) st.sums[w] += hits;
       }
       return;
     }
@@ -251,6 +256,8 @@ export class TrafficAlerts {
               counts: new Float64Array(this.ringSize),
               slotIndex: new Float64Array(this.ringSize).fill(-Infinity),
               sums: new Float64Array(3),
+              sumsAt: j - 1,
+              sumsStale: false,
               dormant: false,
               spike: undefined,
               rate: undefined,
@@ -258,7 +265,7 @@ export class TrafficAlerts {
             this.keys.set(key, st);
           } else if (st.dormant) {
             st.dormant = false;
-            this.recomputeSums(st, j - 1);
+            this.wakeSums(st, j - 1);
           }
           this.addToRing(st, j, p.hits);
         }
@@ -269,7 +276,7 @@ export class TrafficAlerts {
         this.evaluate(st, j, events);
         if (st.spike || st.rate) awake++;
         else if (st.lastDataIndex <= j - longest) this.keys.delete(key);
-        else if (!this.options.spike.enabled || st.sums[0] === 0) st.dormant = true;
+        else if (this.cannotRaise(st, j)) st.dormant = true;
         else awake++;
       }
       j++;
@@ -282,6 +289,22 @@ export class TrafficAlerts {
       this.next = j;
     }
     return events;
+  }
+
+  /**
+   * True when no alert can be raised for a key without an active one before its next hits, so its
+   * quiet intervals need no evaluation (a sparse log's intervals are mostly such: evaluating each
+   * was most of the per-interval cost). Without new hits every window sum only falls and the
+   * spans' lengths only grow: the high-traffic figure, at or below its threshold now, stays so; the
+   * short rate only falls, so once below the spike's minimum rate (or zero) it stays below.
+   */
+  private cannotRaise(st: KeyState, j: number): boolean {
+    const spike = this.options.spike;
+    if (!spike.enabled || st.sums[0] === 0) return true;
+    if (!(spike.minRate > 0)) return false;
+    const observed = j - st.firstIndex + 1;
+    const sn = observed < this.shortN ? observed : this.shortN;
+    return st.sums[0] / (sn * this.intervalSeconds) < spike.minRate;
   }
 
   /** Alerts raised and not recovered. */
@@ -341,19 +364,46 @@ export class TrafficAlerts {
     return st.slotIndex[slot] === index ? st.counts[slot] : 0;
   }
 
+  /**
+   * Brings a waking key's sums to the windows ending with interval j: slid from where it fell
+   * asleep when that is near (no hits entered since, only old ones left: a few ring lookups per
+   * interval slept), else recomputed from the whole ring.
+   */
+  private wakeSums(st: KeyState, j: number): void {
+    const gap = j - st.sumsAt;
+    if (st.sumsStale || !(gap >= 0 && 4 * gap < this.ringSize)) this.recomputeSums(st, j);
+    else for (let i = st.sumsAt + 1; i <= j; i++) this.slideWindows(st, i);
+    st.sumsAt = j;
+    st.sumsStale = false;
+  }
+
   /** Sets the window sums to those of the windows ending with interval j, from the ring. */
   private recomputeSums(st: KeyState, j: number): void {
-    for (let w = 0; w < 3; w++) {
-      let sum = 0;
-      for (let i = j - this.windows[w] + 1; i <= j; i++) sum += this.hitsAt(st, i);
-      st.sums[w] = sum;
+    // One pass over the ring's slots (a key waking from dormancy does this at each of its hits
+    // in a sparse log: one pass, not one ring lookup per interval of every window).
+    const sums = st.sums;
+    const [shortN, longN, rateN] = this.windows;
+    let short = 0;
+    let long = 0;
+    let rate = 0;
+    for (let slot = 0; slot < this.ringSize; slot++) {
+      const age = j - st.slotIndex[slot];
+      if (!(age >= 0)) continue; // (an empty slot holds -Infinity: age Infinity, in no window)
+      const hits = st.counts[slot];
+      if (age < shortN) short += hits;
+      if (age < longN) long += hits;
+      if (age < rateN) rate += hits;
     }
+    sums[0] = short;
+    sums[1] = long;
+    sums[2] = rate;
   }
 
   /** Moves the running window sums to end with interval j (evaluated in order, one interval at a time). */
   private slideWindows(st: KeyState, j: number): void {
     const entering = this.hitsAt(st, j);
     for (let w = 0; w < 3; w++) st.sums[w] += entering - this.hitsAt(st, j - this.windows[w]);
+    st.sumsAt = j;
   }
 
   /** Evaluates both rules for one key at the end of interval j (allocates only when an event is raised). */

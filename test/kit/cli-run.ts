@@ -31,24 +31,32 @@ export interface CliRunOptions {
   onStarted?: (kill: (signal: NodeJS.Signals) => void) => void;
   /** Run the child under this open-file limit (`ulimit -n`, through sh). */
   openFileLimit?: number;
+  /** Writes the child's standard input (a pipe; without this option stdin is /dev/null). */
+  stdin?: (stdin: NodeJS.WritableStream) => void;
 }
 
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
   const t0 = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const argv = [process.execPath, '-r', PRELOAD, CLI_PATH, ...args];
+    const stdio: ['ignore' | 'pipe', 'pipe', 'pipe'] = [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'];
     const child =
       options.openFileLimit === undefined
-        ? spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] })
-        : spawn('sh', ['-c', `ulimit -n ${options.openFileLimit} && exec "$@"`, 'sh', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+        ? spawn(argv[0], argv.slice(1), { stdio })
+        : spawn('sh', ['-c', `ulimit -n ${options.openFileLimit} && exec "$@"`, 'sh', ...argv], { stdio });
+    if (options.stdin) {
+      // The child may exit before reading everything (an error, a signal): not this process's failure.
+      child.stdin!.on('error', () => undefined);
+      options.stdin(child.stdin!);
+    }
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
       options.onStdout?.(stdout, (sig) => child.kill(sig));
     });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     options.onStarted?.((sig) => child.kill(sig));
     child.on('close', (code, signal) => {

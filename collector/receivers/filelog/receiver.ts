@@ -65,7 +65,7 @@ import { resolveFileLogConfig, type AttributeValueConfig, type FileLogReceiverCo
 import { compileExcludes, expandGlob } from './glob';
 import { createLineParser } from './parsers';
 import type { LineParser } from './parsers/types';
-import { isBinaryHead, PREVIOUS_CONTENT_MS, splitLines, TrackedFile, type FileLine } from './tracked-file';
+import { isBinaryHead, PREVIOUS_CONTENT_MS, splitLines, StreamSource, TrackedFile, type FileLine, type LineSource } from './tracked-file';
 
 export const READ_CHUNK_BYTES = 256 * 1024;
 /** Per file and poll, so one busy file cannot starve the others. */
@@ -102,7 +102,7 @@ interface PendingBatch {
   scopeIndex: number;
   records: number;
   /** Offset each file reaches once this batch is acknowledged. */
-  commits: Map<TrackedFile, { generation: number; offset: number }>;
+  commits: Map<LineSource, { generation: number; offset: number }>;
 }
 
 function toAnyValue(v: AttributeValueConfig): AnyValue {
@@ -497,7 +497,7 @@ export class FileLogReceiver implements Receiver {
     return undefined;
   }
 
-  private countNulBytes(f: TrackedFile): void {
+  private countNulBytes(f: LineSource): void {
     if (f.skippedNulBytes === 0) return;
     this.nulBytes.inc(this.labels, f.skippedNulBytes);
     this.warnOnce(`nul:${f.path}`, 'filelog: skipped NUL bytes at the start of a line (a hole left by a writer without O_APPEND when its file was truncated?)', {
@@ -583,18 +583,7 @@ export class FileLogReceiver implements Receiver {
     input.pipe(gunzip);
     let pending: Buffer = Buffer.alloc(0);
     try {
-      for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-        const data = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-        const lines: FileLine[] = [];
-        const rest = splitLines(data, 0, this.cfg.maxLineSize, lines, f);
-        pending = Buffer.from(data.subarray(rest));
-        this.observedTimeUnixNano = BigInt(Date.now()) * 1_000_000n;
-        for (const line of lines) {
-          line.endOffset = f.ackedOffset;
-          this.addLine(f, line);
-          if (this.batch.records >= this.cfg.maxBatchSize) await this.deliver();
-        }
-      }
+      for await (const chunk of gunzip as AsyncIterable<Buffer>) pending = await this.addChunkLines(f, pending, chunk, () => f.ackedOffset);
     } catch (e) {
       this.errors.inc({ ...this.labels, op: 'read' });
       // The bytes after the last newline were cut by the damage, not written as a line by the
@@ -611,6 +600,71 @@ export class FileLogReceiver implements Receiver {
     f.readOffset = size;
     f.emittedOffset = size;
     this.batch.commits.set(f, { generation: f.generation, offset: size });
+  }
+
+  /**
+   * Emits the complete lines of `pending` + `chunk` (a decompressor's or a stream's output, which
+   * has no file offsets: each line's end offset is `endOffset()`), delivering full batches; returns
+   * the bytes after the last newline, to be held until the next chunk.
+   */
+  private async addChunkLines(f: LineSource, pending: Buffer, chunk: Buffer, endOffset: () => number): Promise<Buffer> {
+    const data = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    const lines: FileLine[] = [];
+    const rest = splitLines(data, 0, this.cfg.maxLineSize, lines, f);
+    this.observedTimeUnixNano = BigInt(Date.now()) * 1_000_000n;
+    for (const line of lines) {
+      line.endOffset = endOffset();
+      this.addLine(f, line);
+      if (this.batch.records >= this.cfg.maxBatchSize) await this.deliver();
+    }
+    return Buffer.from(data.subarray(rest));
+  }
+
+  /**
+   * Reads a stream (standard input, a named pipe) to its end: lines are emitted as they complete and
+   * delivered after every chunk (a live `tail -f | ...` is seen as it comes); a line split across
+   * chunks, however long the pause between them, is held until its newline. At the end of the
+   * stream its last line without a newline is emitted, marked partial. `signal` stops the read
+   * (complete: false); the held line is then emitted only when `emitPartialOnStop` (a live run
+   * ends as a file's final read does), else dropped and counted as not read (a stopped batch).
+   * A gzip-compressed stream is refused (error): decompress it before (zcat).
+   */
+  async readStream(name: string, input: NodeJS.ReadableStream & { destroy(error?: Error): void }, options: { signal?: AbortSignal; emitPartialOnStop?: boolean } = {}): Promise<ReadProgress> {
+    await this.startPromise;
+    if (this.state !== 'running') throw new Error('filelog: readStream() needs a started receiver');
+    const f = new StreamSource(name);
+    const signal = options.signal;
+    const stop = () => input.destroy();
+    signal?.addEventListener('abort', stop, { once: true });
+    let error: string | undefined;
+    try {
+      if (!signal?.aborted) {
+        for await (const chunk of input as AsyncIterable<Buffer>) {
+          if (f.bytes === 0 && isGzip(chunk)) throw new Error('gzip-compressed input: decompress it first (zcat FILE.gz | ...)');
+          f.bytes += chunk.length;
+          f.pending = await this.addChunkLines(f, f.pending, chunk, () => f.bytes);
+          await this.deliver();
+          if (signal?.aborted) break;
+        }
+      }
+    } catch (e) {
+      if (!signal?.aborted) {
+        this.errors.inc({ ...this.labels, op: 'read' });
+        error = (e as Error).message;
+      }
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+    const complete = !signal?.aborted;
+    this.countNulBytes(f);
+    if (f.pending.length && (complete || options.emitPartialOnStop)) {
+      const text = f.pending.toString('utf8');
+      f.pending = Buffer.alloc(0);
+      this.addLine(f, { text: text.endsWith('\r') ? text.slice(0, -1) : text, endOffset: f.bytes, split: false, partial: true });
+    }
+    await this.deliver();
+    const read = f.bytes - f.pending.length;
+    return { files: [{ path: name, size: f.bytes, offset: read, gzip: false, ...(error ? { error } : {}) }], complete, unopened: [] };
   }
 
   /** Detects truncation (size below the read position) and replaced content (head changed); restarts such a file from 0. */
@@ -645,7 +699,7 @@ export class FileLogReceiver implements Receiver {
     this.addLine(f, line);
   }
 
-  private addLine(f: TrackedFile, line: FileLine): void {
+  private addLine(f: LineSource, line: FileLine): void {
     const b = this.batch;
     const commit = b.commits.get(f);
     if (commit !== undefined && commit.generation === f.generation) commit.offset = line.endOffset;

@@ -89,7 +89,39 @@ function decodeLine(buf: Buffer, start: number, end: number): string {
   return buf.toString('utf8', start, end);
 }
 
-export class TrackedFile {
+/**
+ * What the receiver needs of a source of lines to emit and acknowledge them: a tracked file, or a
+ * stream (standard input, a named pipe: see StreamSource).
+ */
+export interface LineSource {
+  readonly path: string;
+  readonly name: string;
+  generation: number;
+  ackedOffset: number;
+  inLongLine: boolean;
+  skippedNulBytes: number;
+}
+
+/**
+ * A stream read once to its end (standard input, a named pipe): no handle, no identity, no
+ * checkpoint (a stream cannot be read again); offsets count the bytes read from it.
+ */
+export class StreamSource implements LineSource {
+  generation = 0;
+  ackedOffset = 0;
+  inLongLine = false;
+  skippedNulBytes = 0;
+  /** Bytes read from the stream. */
+  bytes = 0;
+  /** Bytes after the last newline read so far (held until their newline, or the stream's end). */
+  pending: Buffer = EMPTY;
+  constructor(readonly path: string) {}
+  get name(): string {
+    return this.path;
+  }
+}
+
+export class TrackedFile implements LineSource {
   readOffset: number;
   emittedOffset: number;
   ackedOffset: number;
