@@ -80,7 +80,7 @@ beforeEach(() => {
 });
 
 describe('MutedCounter', () => {
-  it('merges tallies per (template, function, reason); a new epoch opens new tallies with the reason in force', () => {
+  it('merges tallies per (template, function, reason); each call is booked under the reason in force', () => {
     let pending = 0;
     const counter = new MutedCounter(() => pending++);
     const template = new Template('tagged', 'unit {}', ['unit ', ''], { function: 'f', filepath: 'a.ts', lineno: 1 }, undefined, false);
@@ -89,21 +89,22 @@ describe('MutedCounter', () => {
     for (let i = 0; i < 5; i++) counter.countTemplate(template, template);
     expect(pending).toBe(1);
     template.mutedReason = MUTE_REASON.OFF;
-    counter.countTemplate(template, template); // same epoch: still booked under the tally's reason
+    counter.countTemplate(template, template); // same epoch, another reason: booked under the reason in force
     bumpMuteEpoch();
     for (let i = 0; i < 3; i++) counter.countTemplate(template, template);
     expect(counter.total).toBe(9);
     expect(counter.pendingTotal()).toBe(9);
     const drained = counter.drain();
     expect(drained.map(key).sort()).toEqual([`${id}/f/auto`, `${id}/f/off`]);
-    expect(drained.find((c) => c.reason === MUTE_REASON.AUTO)!.count).toBe(6);
+    expect(drained.find((c) => c.reason === MUTE_REASON.AUTO)!.count).toBe(5);
+    expect(drained.find((c) => c.reason === MUTE_REASON.OFF)!.count).toBe(4);
     expect(counter.drain()).toEqual([]);
     // Drained tallies count again from zero (queued once more on their 0 -> 1 transition).
     counter.countTemplate(template, template);
     counter.restore(drained);
     expect(counter.drain().map((c) => [key(c), c.count]).sort()).toEqual([
-      [`${id}/f/auto`, 6],
-      [`${id}/f/off`, 4],
+      [`${id}/f/auto`, 5],
+      [`${id}/f/off`, 5],
     ]);
   });
 });
