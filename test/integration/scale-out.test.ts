@@ -202,10 +202,18 @@ describeServer('two collectors on one ClickHouse server', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(merged).toEqual([{ id: id.toString(), count: 40, writers: 2 }]);
-    const logs = await store.query<{ id: string; n: string }>(
-      `SELECT toString(TemplateId) AS id, count() AS n FROM ${database}.otel_logs WHERE ServiceName = '${SERVICE}' AND Body LIKE 'order % shipped to berlin' GROUP BY id`,
-    );
-    expect(logs.map((r) => [r.id, Number(r.n)])).toEqual([[id.toString(), 40]]);
+    // The dictionary is written before the rows that use it (exporter.flushTemplates, then the insert): the rows may still be on their way.
+    let logs: [string, number][] = [];
+    for (const deadline = Date.now() + 15_000; ; ) {
+      logs = (
+        await store.query<{ id: string; n: string }>(
+          `SELECT toString(TemplateId) AS id, count() AS n FROM ${database}.otel_logs WHERE ServiceName = '${SERVICE}' AND Body LIKE 'order % shipped to berlin' GROUP BY id`,
+        )
+      ).map((r) => [r.id, Number(r.n)]);
+      if (logs.reduce((n, [, c]) => n + c, 0) >= 40 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(logs).toEqual([[id.toString(), 40]]);
   });
 
   test('httpstats partial aggregates from both collectors add up', async () => {
