@@ -1,6 +1,6 @@
 /**
  * bench/otlp-codec: OTLP ExportLogsServiceRequest decode/encode speed, protobufjs
- * (loader from proto/, runtime-generated code, as used by sdk/wire/protos.ts) vs the
+ * (loader from proto/, runtime-generated code, as used by protocol/protos.ts) vs the
  * hand-written codec on the collector's data path (collector/otlp/wire-*.ts), both
  * producing/consuming the columnar LogBatch. Why the data path does not use protobufjs.
  *

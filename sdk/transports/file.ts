@@ -1,7 +1,7 @@
 /**
  * File transport (offline mode): writes records to a local compressed file in
- * the compact protocol's encoding (see sdk/file-format/frames.ts), read back
- * with `logfun decode <file>` or sdk/file-format/decode.ts.
+ * the compact protocol's encoding (see protocol/file-format/frames.ts), read back
+ * with `logfun decode <file>` or protocol/file-format/decode.ts.
  *
  *   createLogger({ transport: 'file', file: { path: 'logs/app.lf', maxBytes: 64 * 2 ** 20 } })
  *

@@ -1,7 +1,7 @@
 /**
  * OTLP/gRPC transport: LogsService/Export to any OpenTelemetry collector,
  * through a generic @grpc/grpc-js client (makeUnaryRequest with the
- * protobufjs types of sdk/wire/protos.ts; no generated stubs).
+ * protobufjs types of protocol/protos.ts; no generated stubs).
  *
  * Endpoint: `host:port` (plaintext unless `tls`), `http://host:port`
  * (plaintext), `https://host:port` (TLS), or `unix:/path`. Port 4317 by default.
