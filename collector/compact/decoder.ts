@@ -20,6 +20,7 @@
  * that does not match the template, a column that is too short or too long, a
  * reference out of range, an id that is not templateIdOf(text)) throws Malformed.
  */
+import { ArgumentKind, MAX_ARGUMENT_KIND } from '../../protocol/argument-kind';
 import { LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
 import { decodeExportRequest } from '../otlp/wire-decode';
 import { parseTemplateText } from '../../protocol/template-text';
@@ -30,16 +31,6 @@ import { MAX_DICTIONARY_STRING_LENGTH } from '../../protocol/compact-limits';
 import { Malformed } from '../protobuf/reader';
 import type { HelloMessage, MutedCountMessage, RecordBatchMessage, TemplateDefinitionMessage } from './messages';
 
-/** ArgumentKind values (ingest.proto). */
-const KIND_STRING = 0;
-const KIND_INT = 1;
-const KIND_DOUBLE = 2;
-const KIND_BOOL = 3;
-const KIND_BYTES = 4;
-const KIND_NUMBER = 5;
-const KIND_STRING_NUMBER = 6;
-const KIND_INT_DELTA = 7;
-const MAX_KIND = 7;
 const SAFE = Number.MAX_SAFE_INTEGER;
 /** Digit runs of STRING_NUMBER arguments are below 10^15 (the SDK's bound), so String(n) is exact. */
 const MAX_STRING_NUMBER = 1e15;
@@ -221,7 +212,7 @@ export class CompactStreamDecoder {
           throw new Malformed(`template ${d.index}: ${d.argumentKinds.length} argument kinds for ${placeholders} placeholders`);
         }
         kinds = new Uint8Array(d.argumentKinds);
-        for (const k of d.argumentKinds) if (k > MAX_KIND) throw new Malformed(`template ${d.index}: unknown argument kind ${k}`);
+        for (const k of d.argumentKinds) if (k > MAX_ARGUMENT_KIND) throw new Malformed(`template ${d.index}: unknown argument kind ${k}`);
       }
       const hasSite = d.codeFilepath !== '';
       const t: StreamTemplate = {
@@ -394,11 +385,11 @@ export class CompactStreamDecoder {
         let text: string;
         let value: AnyValue;
         switch (kind) {
-          case KIND_STRING:
+          case ArgumentKind.String:
             text = nextString(i);
             value = text;
             break;
-          case KIND_STRING_NUMBER: {
+          case ArgumentKind.StringNumber: {
             const prefix = nextString(i);
             const suffix = nextString(i);
             if (stringNumberAt >= b.stringNumbers.length) throw new Malformed(`record ${i}: too few string_numbers`);
@@ -408,14 +399,14 @@ export class CompactStreamDecoder {
             value = text;
             break;
           }
-          case KIND_INT: {
+          case ArgumentKind.Int: {
             if (intAt >= b.intValues.length) throw new Malformed(`record ${i}: too few int values`);
             const v = b.intValues[intAt++];
             value = typeof v === 'number' ? BigInt(v) : v;
             text = String(v);
             break;
           }
-          case KIND_INT_DELTA: {
+          case ArgumentKind.IntDelta: {
             if (intAt >= b.intValues.length) throw new Malformed(`record ${i}: too few int values`);
             const delta = b.intValues[intAt++];
             let previous = deltaPrevious.get(index);
@@ -435,28 +426,28 @@ export class CompactStreamDecoder {
             text = String(v);
             break;
           }
-          case KIND_DOUBLE: {
+          case ArgumentKind.Double: {
             if (doubleAt >= b.doubleValues.length) throw new Malformed(`record ${i}: too few double values`);
             const v = b.doubleValues[doubleAt++];
             value = v;
             text = String(v);
             break;
           }
-          case KIND_BOOL: {
+          case ArgumentKind.Bool: {
             if (boolAt >= b.boolValues.length) throw new Malformed(`record ${i}: too few bool values`);
             const v = b.boolValues[boolAt++];
             value = v;
             text = v ? 'true' : 'false';
             break;
           }
-          case KIND_BYTES: {
+          case ArgumentKind.Bytes: {
             if (bytesAt >= b.bytesValues.length) throw new Malformed(`record ${i}: too few bytes values`);
             const v = b.bytesValues[bytesAt++];
             value = v;
             text = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
             break;
           }
-          case KIND_NUMBER: {
+          case ArgumentKind.Number: {
             if (numberAt >= b.numberValues.length) throw new Malformed(`record ${i}: too few number values`);
             const encoded = b.numberValues[numberAt++];
             let scale: number;

@@ -19,6 +19,7 @@
  * is independent of the encoder (sdk/wire/compact-encode.ts), so the round-trip
  * tests check both against each other.
  */
+import { ArgumentKind } from '../argument-kind';
 import { renderParts, parseTemplateText } from '../template-text';
 import { countOf } from '../plural';
 import { severityTextOf } from '../severity';
@@ -482,12 +483,6 @@ function readTemplateDefinitions(r: Reader, session: Session): void {
 
 // ---- RecordBatch ----
 
-const KIND_STRING = 0;
-const KIND_INT = 1;
-const KIND_DOUBLE = 2;
-const KIND_BOOL = 3;
-const KIND_BYTES = 4;
-const KIND_NUMBER = 5;
 const NUMBER_DOUBLE_ESCAPE = 15;
 
 interface BatchColumns {
@@ -802,7 +797,7 @@ function decodeRecordBatch(buf: Uint8Array, c: BatchColumns, session: Session, e
       args = new Array(kinds.length);
       for (let a = 0; a < kinds.length; a++) {
         switch (kinds[a]) {
-          case KIND_STRING: {
+          case ArgumentKind.String: {
             if (c.stringRefs.length > 0) {
               const ref = take(c.stringRefs, cursor.stringRef++, 'string_refs');
               if (ref === 0) args[a] = take(c.strings, cursor.string++, 'string_values');
@@ -811,19 +806,19 @@ function decodeRecordBatch(buf: Uint8Array, c: BatchColumns, session: Session, e
             } else args[a] = take(c.strings, cursor.string++, 'string_values');
             break;
           }
-          case KIND_INT:
+          case ArgumentKind.Int:
             args[a] = toBigInt(take(c.ints, cursor.int++, 'int_values'));
             break;
-          case KIND_DOUBLE:
+          case ArgumentKind.Double:
             args[a] = take(c.doubles, cursor.double++, 'double_values');
             break;
-          case KIND_BOOL:
+          case ArgumentKind.Bool:
             args[a] = take(c.bools, cursor.bool++, 'bool_values');
             break;
-          case KIND_BYTES:
+          case ArgumentKind.Bytes:
             args[a] = take(c.bytes, cursor.bytes++, 'bytes_values');
             break;
-          case KIND_NUMBER:
+          case ArgumentKind.Number:
             args[a] = numberValue(take(c.numbers, cursor.number++, 'number_values'), c.doubles, cursor);
             break;
           default:

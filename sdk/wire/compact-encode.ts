@@ -60,18 +60,7 @@ import {
 } from '../record-view';
 import { ProtoWriter, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from '../../protocol/proto-writer';
 import { MAX_DICTIONARY_STRING_LENGTH, MAX_DICTIONARY_STRINGS, MAX_TEMPLATE_TEXT_LENGTH } from '../../protocol/compact-limits';
-
-/** ArgumentKind of proto/logfun/v1/ingest.proto. */
-export const enum ArgumentKind {
-  String = 0,
-  Int = 1,
-  Double = 2,
-  Bool = 3,
-  Bytes = 4,
-  Number = 5,
-  StringNumber = 6,
-  IntDelta = 7,
-}
+import { ArgumentKind } from '../../protocol/argument-kind';
 
 export interface CompactEncoderOptions {
   /** Repeated strings as indexes into a dictionary defined on the stream (StringDefinitions). */
