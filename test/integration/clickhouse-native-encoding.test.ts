@@ -20,6 +20,7 @@ import { openClickHouse, type ClickHouseStore } from '../../collector/storage/cl
 import { EncodeContext, LogsRowEncoder, type TableColumn } from '../../collector/storage/clickhouse-logs-encoder';
 import { LogsNativeEncoder } from '../../collector/storage/clickhouse-logs-native';
 import { logsTableSql, selectLogsSchema } from '../../collector/storage/clickhouse-schema';
+import { nativeBlockLayout, sliceNativeBlock } from '../../collector/storage/native-slice';
 import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
 /** A string of `bytes` UTF-8 bytes made of `unit` (1-4 bytes each) and ASCII padding. */
@@ -100,6 +101,43 @@ async function storeBothWays(store: ClickHouseStore, db: string): Promise<{ nati
   return { native: await read('native'), text: await read('text'), format: text.format };
 }
 
+/**
+ * The same block cut by rows (native-slice.ts, how a block held as bytes is split to
+ * isolate a rejected row): the pieces, sent as several blocks in one body, store the
+ * same rows as the whole block; one piece alone stores exactly its rows.
+ */
+async function storeSliced(store: ClickHouseStore, db: string): Promise<{ whole: unknown[]; pieces: unknown[]; middle: unknown[] }> {
+  const kind = selectLogsSchema(store.capabilities);
+  for (const table of ['whole', 'pieces', 'middle']) {
+    for (const sql of logsTableSql(kind, store.capabilities, { database: db, table, ttlSeconds: 0, body: 'stored' })) await store.command(sql);
+  }
+  const columns = await tableColumns(store, db, 'whole');
+  const batch = edgeCaseBatch();
+  const indexes = Array.from({ length: batch.length }, (_, i) => i);
+  const native = LogsNativeEncoder.create(columns, { typeConversion: store.capabilities.hasNativeTypeConversion })!;
+  const block = Buffer.from(native.encode({ batches: indexes.map(() => batch), indexes, offsets: indexes, base: 1000n }));
+  const layout = nativeBlockLayout(block);
+  expect(layout.rows).toBe(batch.length);
+  const cuts = [0, 1, 4, 4, 9, batch.length];
+  const pieces = cuts.slice(1).map((to, k) => sliceNativeBlock(block, cuts[k], to, layout));
+  expect(sliceNativeBlock(block, 0, batch.length)).toBe(block);
+  const insert = (table: string, body: Buffer) => store.insertFormatted({ table: `${db}.${table}`, columns: native.columns, format: 'Native', body });
+  await insert('whole', block);
+  await insert('pieces', Buffer.concat(pieces));
+  await insert('middle', sliceNativeBlock(block, 3, 8, layout));
+  const read = (table: string) => store.query(`SELECT * FROM ${db}.${table} ORDER BY Timestamp, SeverityNumber`);
+  return { whole: await read('whole'), pieces: await read('pieces'), middle: await read('middle') };
+}
+
+function expectSlicesStoreTheirRows(r: { whole: unknown[]; pieces: unknown[]; middle: unknown[] }): void {
+  expect(r.whole).toHaveLength(11);
+  expect(r.pieces).toEqual(r.whole);
+  // Rows 3..7 of the batch: compare by their bodies, which are distinct.
+  const bodyOf = (row: unknown) => (row as { Body: string }).Body;
+  const wanted = edgeCaseBatch().body.slice(3, 8).map((b) => String(b).replace(/\ud800/, '\ufffd'));
+  expect(r.middle.map(bodyOf).sort()).toEqual(wanted.sort());
+}
+
 describe('Native blocks store what text rows store: chDB', () => {
   let dir: string;
   let store: ClickHouseStore;
@@ -120,6 +158,25 @@ describe('Native blocks store what text rows store: chDB', () => {
     const bodies = native.map((r) => (r as { Body: string }).Body);
     expect(bodies).toContain(stringOfBytes(70_000, 'ж'));
     expect(bodies).toContain('lone \ufffd surrogate');
+  });
+
+  test('a block cut by rows stores the same rows (whole, in pieces, one piece)', async () => {
+    await store.command('CREATE DATABASE IF NOT EXISTS native_slices');
+    expectSlicesStoreTheirRows(await storeSliced(store, 'native_slices'));
+  });
+
+  test('a block that does not add up, or a type it cannot walk, is refused', () => {
+    const batch = edgeCaseBatch();
+    const indexes = [0, 1, 2];
+    const cols: TableColumn[] = [
+      { name: 'Timestamp', type: 'DateTime64(9)', defaultKind: '' },
+      { name: 'Body', type: 'String', defaultKind: '' },
+    ];
+    const block = Buffer.from(LogsNativeEncoder.create(cols, { typeConversion: true })!.encode({ batches: indexes.map(() => batch), indexes, offsets: indexes, base: 0n }));
+    expect(nativeBlockLayout(block).rows).toBe(3);
+    expect(() => nativeBlockLayout(block.subarray(0, block.length - 1))).toThrow(/truncated/);
+    expect(() => nativeBlockLayout(Buffer.concat([block, Buffer.from([0])]))).toThrow(/after the last column/);
+    expect(() => sliceNativeBlock(block, 2, 4)).toThrow(RangeError);
   });
 
   test('a table with a column type the encoder does not write falls back (create returns undefined)', () => {
@@ -149,5 +206,10 @@ describeWithServer('clickhouse-native-encoding.test.ts', serverUrl)('Native bloc
     const { native, text } = await storeBothWays(store, db);
     expect(native).toHaveLength(11);
     expect(native).toEqual(text);
+  });
+
+  test('a block cut by rows stores the same rows (whole, in pieces, one piece)', async () => {
+    await store.command(`CREATE DATABASE IF NOT EXISTS ${db}`);
+    expectSlicesStoreTheirRows(await storeSliced(store, db));
   });
 });

@@ -1,0 +1,150 @@
+/**
+ * Reads the layout of a Native block (native-block.ts) far enough to cut it by
+ * rows: a block kept as bytes (the write-ahead log holds insert-ready blocks)
+ * can then be split without the records it was encoded from, to isolate a row
+ * the server rejects.
+ *
+ * Only the column types LogsNativeEncoder writes are understood: fixed-width
+ * UInt8/UInt16/UInt32/UInt64/Int8..Int64, DateTime(...), DateTime64(...),
+ * String, Array(String) and Map(String, String). Anything else, or a block whose
+ * bytes do not add up, throws: the caller treats the block as one unit then.
+ */
+import { readUint64LE } from '../bytes/binary-writer';
+import { NativeWriter } from './native-block';
+
+/** One column's place in a block: where its data starts and how to walk it. */
+interface ColumnLayout {
+  name: string;
+  type: string;
+  /** Offset of the column's data (after its name and type). */
+  dataStart: number;
+  /** Offset just after the column's data. */
+  dataEnd: number;
+}
+
+export interface NativeBlockLayout {
+  rows: number;
+  columns: ColumnLayout[];
+}
+
+const FIXED_WIDTH: Record<string, number> = { UInt8: 1, Int8: 1, UInt16: 2, Int16: 2, UInt32: 4, Int32: 4, UInt64: 8, Int64: 8 };
+
+function widthOf(type: string): number | undefined {
+  const fixed = FIXED_WIDTH[type];
+  if (fixed !== undefined) return fixed;
+  if (/^DateTime(\('[^']*'\))?$/.test(type)) return 4;
+  if (/^DateTime64\(\d(, *'[^']*')?\)$/.test(type)) return 8;
+  return undefined;
+}
+
+class Cursor {
+  constructor(
+    readonly buf: Buffer,
+    public pos: number,
+  ) {}
+
+  varint(): number {
+    let v = 0;
+    let mul = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.buf.length) throw new Error('Native block truncated');
+      const b = this.buf[this.pos++];
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) return v;
+      mul *= 128;
+    }
+    throw new Error('Native block: varint too long');
+  }
+
+  skip(n: number): void {
+    if (n < 0 || this.pos + n > this.buf.length) throw new Error('Native block truncated');
+    this.pos += n;
+  }
+
+  string(): string {
+    const n = this.varint();
+    const start = this.pos;
+    this.skip(n);
+    return this.buf.toString('utf8', start, start + n);
+  }
+
+  /** Skips `count` String values. */
+  skipStrings(count: number): void {
+    for (let i = 0; i < count; i++) this.skip(this.varint());
+  }
+
+  u64(): number {
+    this.skip(8);
+    return Number(readUint64LE(this.buf, this.pos - 8));
+  }
+}
+
+/** Elements in a column of arrays/maps of `rows` rows: the last cumulative offset. */
+function lastOffset(c: Cursor, rows: number): number {
+  if (rows === 0) return 0;
+  c.skip(8 * (rows - 1));
+  return c.u64();
+}
+
+/** Walks a block's header and column data; throws on a type it does not know or bytes that do not add up. */
+export function nativeBlockLayout(block: Buffer): NativeBlockLayout {
+  const c = new Cursor(block, 0);
+  const count = c.varint();
+  const rows = c.varint();
+  const columns: ColumnLayout[] = [];
+  for (let k = 0; k < count; k++) {
+    const name = c.string();
+    const type = c.string();
+    const dataStart = c.pos;
+    const width = widthOf(type);
+    if (width !== undefined) c.skip(width * rows);
+    else if (type === 'String') c.skipStrings(rows);
+    else if (type === 'Array(String)') c.skipStrings(lastOffset(c, rows));
+    else if (type === 'Map(String, String)') c.skipStrings(2 * lastOffset(c, rows));
+    else throw new Error(`Native block: column ${name} has type ${type}, which cannot be cut by rows`);
+    columns.push({ name, type, dataStart, dataEnd: c.pos });
+  }
+  if (c.pos !== block.length) throw new Error(`Native block: ${block.length - c.pos} bytes after the last column`);
+  return { rows, columns };
+}
+
+/** Rows [from, to) of a block, as a block of its own with the same columns. */
+export function sliceNativeBlock(block: Buffer, from: number, to: number, layout: NativeBlockLayout = nativeBlockLayout(block)): Buffer {
+  const { rows, columns } = layout;
+  if (!(from >= 0 && from <= to && to <= rows)) throw new RangeError(`rows ${from}..${to} of a block of ${rows}`);
+  if (from === 0 && to === rows) return block;
+  const w = new NativeWriter(Math.max(1024, Math.ceil((block.length * (to - from)) / Math.max(1, rows)) + 256));
+  w.varint(columns.length);
+  w.varint(to - from);
+  for (const col of columns) {
+    w.column(col.name, col.type);
+    const c = new Cursor(block, col.dataStart);
+    const width = widthOf(col.type);
+    if (width !== undefined) {
+      w.raw(block.subarray(col.dataStart + width * from, col.dataStart + width * to));
+    } else if (col.type === 'String') {
+      c.skipStrings(from);
+      const start = c.pos;
+      c.skipStrings(to - from);
+      w.raw(block.subarray(start, c.pos));
+    } else {
+      // Array(String) / Map(String, String): cumulative offsets, then one (or two: keys, values) element columns.
+      const offsetsAt = col.dataStart;
+      const offsetAt = (row: number): number => (row === 0 ? 0 : Number(readUint64LE(block, offsetsAt + 8 * (row - 1))));
+      const first = offsetAt(from);
+      for (let r = from + 1; r <= to; r++) w.uint64n(offsetAt(r) - first);
+      const total = rows === 0 ? 0 : offsetAt(rows);
+      const last = offsetAt(to);
+      const parts = col.type === 'Array(String)' ? 1 : 2;
+      c.pos = offsetsAt + 8 * rows;
+      for (let p = 0; p < parts; p++) {
+        c.skipStrings(first);
+        const start = c.pos;
+        c.skipStrings(last - first);
+        w.raw(block.subarray(start, c.pos));
+        c.skipStrings(total - last);
+      }
+    }
+  }
+  return Buffer.from(w.bytes());
+}
