@@ -58,6 +58,41 @@ function processCpuSeconds(pid: number): number {
   }
 }
 
+/**
+ * CPU seconds by thread of a process: the main (JavaScript) thread as 'main', the
+ * others summed by their thread name (V8's GC helpers, libuv's pool and the engine's
+ * own threads with chDB): where the collector's CPU goes besides the profile's thread.
+ */
+function threadCpuSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[] = [];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** `after - before` per thread name, largest first, as "name 1.23 s" items. */
+function threadCpuDelta(before: Map<string, number>, after: Map<string, number>): string {
+  const rows = [...after].map(([name, s]) => [name, s - (before.get(name) ?? 0)] as const).filter(([, s]) => s >= 0.01);
+  return rows
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, s]) => `${name} ${s.toFixed(2)} s`)
+    .join(', ');
+}
+
 interface Store {
   label: string;
   /** The clickhouse exporter's YAML. */
@@ -282,6 +317,8 @@ interface PathResult {
   seconds: number;
   cpuS: number;
   engine: Record<string, { cpuS: number; rows: number }>;
+  /** Collector CPU by thread over the same window (threadCpuDelta). */
+  threads: string;
 }
 
 async function runPath(store: Store, kind: 'compact' | 'otlp', total: number): Promise<PathResult> {
@@ -299,6 +336,7 @@ async function runPath(store: Store, kind: 'compact' | 'otlp', total: number): P
   try {
     await sleep(1000); // let start-up work (schema, first flushes) settle before counting CPU
     const cpu0 = processCpuSeconds(c.proc.pid!);
+    const threads0 = threadCpuSeconds(c.proc.pid!);
     const t0 = performance.now();
     const sending = kind === 'compact' ? compactSend(c, service, total) : otlpSend(c, requests);
     let failed: unknown;
@@ -310,10 +348,11 @@ async function runPath(store: Store, kind: 'compact' | 'otlp', total: number): P
     }
     const seconds = (performance.now() - t0) / 1000;
     const cpuS = processCpuSeconds(c.proc.pid!) - cpu0;
+    const threads = threadCpuDelta(threads0, threadCpuSeconds(c.proc.pid!));
     await sending;
     await c.stop();
     const engine = await store.engineOnly(c, where);
-    return { store: store.label, path: kind === 'compact' ? 'SDK compact stream' : 'plain OTLP (official encoder)', records: total, seconds, cpuS, engine };
+    return { store: store.label, path: kind === 'compact' ? 'SDK compact stream' : 'plain OTLP (official encoder)', records: total, seconds, cpuS, engine, threads };
   } finally {
     await c.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -345,6 +384,8 @@ async function main(): Promise<void> {
       return [r.store, r.path, k(r.records / r.seconds), r.cpuS.toFixed(2), k(perCpu), engine.join(' / '), ratio];
     }),
   );
+  console.log('\ncollector CPU by thread (main = the JavaScript thread; the rest: GC helpers, libuv pool, the engine with chDB):');
+  for (const r of results) console.log(`  ${r.store} / ${r.path}: ${r.threads}`);
 }
 
 if (process.argv[2] === '--compact-sender') {

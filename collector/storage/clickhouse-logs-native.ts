@@ -334,6 +334,12 @@ export class LogsNativeEncoder {
   /** One Native block holding `rows`, written into `w` (which is reset first); returns w's bytes. */
   encode(rows: BlockRows, w: NativeWriter = new NativeWriter()): Buffer {
     w.reset();
+    this.encodeInto(rows, w);
+    return w.bytes();
+  }
+
+  /** Appends one Native block holding `rows` to what `w` holds (a log entry's header, say). */
+  encodeInto(rows: BlockRows, w: NativeWriter): void {
     w.varint(this.nativeColumns.length);
     w.varint(rows.indexes.length);
     const ctx = new NativeEncodeContext();
@@ -341,6 +347,5 @@ export class LogsNativeEncoder {
       w.column(c.name, c.type);
       c.fill(w, rows, ctx);
     }
-    return w.bytes();
   }
 }

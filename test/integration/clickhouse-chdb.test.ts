@@ -17,6 +17,8 @@ import type { ClickHouseExporterConfig } from '../../collector/exporters/clickho
 import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
 import { anyValueToString } from '../../collector/storage/anyvalue-string';
 import { TemplateDictionary } from '../../collector/templates/dictionary';
+import { WriteAheadLog } from '../../collector/queue/wal';
+import { decodeNativeEntry, isNativeEntry } from '../../collector/queue/native-entry';
 
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-chdb-test-'));
 const endpoint = `chdb://${folder}`;
@@ -274,6 +276,53 @@ describe('clickhouse exporter on chDB', () => {
     expect(await store.query(`SELECT count() AS c FROM ${db}.otel_logs`)).toEqual([{ c: '197' }]);
     expect(logger.messages.some((m) => m.level === 'error' && /rejected/.test(m.msg))).toBe(true);
     await exporter.shutdown();
+  });
+
+  test('storage wal: the log holds insert-ready Native blocks; rows the server rejects in them are still isolated', async () => {
+    const db = newDatabase();
+    await store.command(`CREATE DATABASE ${db}`);
+    // Every column is one the Native encoder writes; the constraint rejects single rows at insert time.
+    await store.command(
+      `CREATE TABLE ${db}.otel_logs (Timestamp DateTime64(9), ServiceName String, SeverityText String, Body String,
+         CONSTRAINT known_severity CHECK SeverityText != 'BOGUS')
+       ENGINE = MergeTree ORDER BY Timestamp SETTINGS non_replicated_deduplication_window = 1000`,
+    );
+    const queueDir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-native-wal-'));
+    const { exporter, metrics } = makeExporter({
+      database: db,
+      create_schema: false,
+      batch: { max_rows: 10000, max_bytes: '8MiB', flush_interval: '1h' },
+      queue: { ...clickhouseExporterFactory.createDefaultConfig().queue, storage: 'wal', directory: queueDir },
+    });
+    await exporter.start(makeHost(metrics));
+    const batches = [simpleBatch(200, 1700000000000000000n), simpleBatch(50, 1700000001000000000n), simpleBatch(120, 1700000002000000000n)];
+    for (const bad of [3, 77, 150]) batches[0].severityText[bad] = 'BOGUS';
+    batches[2].severityText[5] = 'BOGUS';
+    for (const b of batches) await exporter.consumeLogs(b);
+
+    // Nothing is sent yet (flush interval 1 h): a copy of the log shows what it holds.
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-native-wal-copy-'));
+    fs.cpSync(queueDir, copy, { recursive: true });
+    const wal = await WriteAheadLog.open({ directory: copy, maxBytes: 0 });
+    const held: number[] = [];
+    for (let seq = wal.nextLiveSeq(0); seq !== undefined; seq = wal.nextLiveSeq(seq + 1)) {
+      const entry = await wal.read(seq);
+      expect(isNativeEntry(entry.payload)).toBe(true);
+      const native = decodeNativeEntry(entry.payload);
+      expect(native.columns).toEqual(['Timestamp', 'ServiceName', 'SeverityText', 'Body']);
+      held.push(native.rows);
+    }
+    await wal.close();
+    fs.rmSync(copy, { recursive: true, force: true });
+    expect(held).toEqual([200, 50, 120]);
+
+    await exporter.flush(20_000);
+    const labels = { exporter: 'clickhouse' };
+    expect(metrics.value('logfun_exporter_sent_records_total', labels)).toBe(366);
+    expect(metrics.value('logfun_exporter_failed_records_total', { ...labels, reason: 'invalid' })).toBe(4);
+    expect(await store.query(`SELECT count() AS c, countIf(SeverityText = 'INFO') AS info FROM ${db}.otel_logs`)).toEqual([{ c: '366', info: '366' }]);
+    await exporter.shutdown();
+    fs.rmSync(queueDir, { recursive: true, force: true });
   });
 
   test('shutdown flushes what is queued without waiting for the flush interval', async () => {

@@ -84,10 +84,12 @@ import {
   templatesDictionaryName,
   type TemplateTableOptions,
 } from '../../storage/template-store';
-import { BinaryWriter, decodeLogBatch, encodeLogBatch } from '../../queue/batch-codec';
+import { decodeLogBatch, encodeLogBatch } from '../../queue/batch-codec';
 import { currentDeliveryMark, restoreDeliveryMarks } from '../../queue/delivery-mark';
 import { currentLedger, mustPassEmpty, restoreLedger } from '../../queue/batch-ledger';
 import { WalFullError, WriteAheadLog, type WalPosition, type WalRange } from '../../queue/wal';
+import { decodeNativeEntry, isNativeEntry, writeNativeEntryHeader } from '../../queue/native-entry';
+import { nativeBlockLayout, sliceNativeBlock } from '../../storage/native-slice';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import type { ResolvedClickHouseExporterConfig } from './config';
 
@@ -102,6 +104,12 @@ const ENCODE_SLICE_ROWS = 1000;
 const PERMANENT_FAILURE_BUDGET = 64;
 const UNKNOWN_TABLE = 60;
 const UNKNOWN_DATABASE = 81;
+/**
+ * storage wal with Native blocks in the log: a batch using a template not yet in the
+ * templates table waits this long at most for it to be written, so its rows can leave
+ * their Body to the template (after that they keep the Body: correct, just larger).
+ */
+const TEMPLATE_WAIT_MS = 500;
 /** Minimum interval between two repeated warnings of the same kind. */
 const WARN_INTERVAL_MS = 30_000;
 /**
@@ -113,13 +121,30 @@ const TEMPLATES_STALL_MS = 30_000;
 export type DedupMode = 'token' | 'insert-id' | 'none';
 
 interface QueueEntry {
-  batch: LogBatch;
-  /** Next record of the batch to take. */
+  /** The records as objects (the memory queue, and log entries in the LogBatch form), or undefined for a Native entry. */
+  batch: LogBatch | undefined;
+  /** storage wal: the records as an insert-ready Native block (queue/native-entry.ts). */
+  native?: QueuedNative;
+  /** Next record of the entry to take. */
   next: number;
   bytes: number;
   enqueuedAt: number;
   /** storage wal: the entry's seq in the log. */
   seq?: number;
+}
+
+/** A Native block from the log, with the INSERT column list it was encoded for. */
+interface QueuedNative {
+  block: Buffer;
+  rows: number;
+  columns: readonly string[];
+  /** The column list as one string: only blocks with the same columns go into one INSERT. */
+  columnsKey: string;
+}
+
+/** Records in a queue entry. */
+function entryRecords(e: QueueEntry): number {
+  return e.batch !== undefined ? e.batch.length : e.native!.rows;
 }
 
 /**
@@ -135,7 +160,13 @@ interface InsertBlock {
   base: bigint;
   batches: LogBatch[];
   indexes: number[];
+  /** One per row (both kinds of block): the row's position in the block it was formed in. */
   offsets: number[];
+  /**
+   * Rows already encoded (Native entries of the log): the blocks, their row counts and
+   * column list; batches/indexes are then empty and offsets still number the rows.
+   */
+  native?: { parts: Buffer[]; partRows: number[]; columns: readonly string[] };
   minTs: bigint;
   maxTs: bigint;
   /** Query ids of every attempt sent so far (shared with sub-blocks). */
@@ -193,6 +224,8 @@ export class ClickHouseLogsExporter implements Exporter {
   /** The collector's template dictionary (from start()), persisted to log_templates on every insert. */
   private host: Host | undefined;
   private templateStore: TemplateStore | undefined;
+  /** The template dictionary write running or last run (flushTemplates chains on it; it never rejects). */
+  private templateFlush: Promise<void> = Promise.resolve();
 
   private readonly queue: QueueEntry[] = [];
   private queuedBytes = 0;
@@ -233,7 +266,7 @@ export class ClickHouseLogsExporter implements Exporter {
   private walFilling = false;
   /** storage wal: the range being sent when the previous process stopped, sent again first. */
   private walReplay: WalRange | undefined;
-  private readonly walWriter = new BinaryWriter();
+  private readonly walWriter = new NativeWriter();
   private readonly exportLatency: Histogram;
   private readonly walMetrics: {
     bytes: Counter;
@@ -557,8 +590,9 @@ export class ClickHouseLogsExporter implements Exporter {
     const wal = this.wal!;
     const n = batch.length;
     const w = this.walWriter;
-    w.pos = 0;
-    encodeLogBatch(batch, w);
+    const asNative = this.canAppendNative(batch);
+    if (asNative) await this.awaitTemplatesOf(batch);
+    let native = this.encodeWalEntry(batch, asNative);
     if (!wal.hasRoom(w.pos)) {
       if (this.cfg.onFull === 'drop') {
         this.droppedCounter.inc({ ...this.labels, reason: 'queue_full' }, n);
@@ -577,8 +611,7 @@ export class ClickHouseLogsExporter implements Exporter {
         );
       }
       // Another append may have reused the encoder's buffer while this one waited.
-      w.pos = 0;
-      encodeLogBatch(batch, w);
+      native = this.encodeWalEntry(batch, asNative);
     }
     const payloadBytes = w.pos;
     this.pending += n;
@@ -604,8 +637,9 @@ export class ClickHouseLogsExporter implements Exporter {
     // Caught up with the log: keep the batch itself instead of reading it back.
     const wasEmpty = this.queue.length === 0;
     if (seq === this.walReadSeq && !this.walFilling && !this.walReplay && this.readAheadHasRoom()) {
-      const bytes = batch.byteSize > 0 ? batch.byteSize : n * FALLBACK_RECORD_BYTES;
-      this.queue.push({ batch, next: 0, bytes, enqueuedAt: Date.now(), seq });
+      const bytes = native ? native.block.length : batch.byteSize > 0 ? batch.byteSize : n * FALLBACK_RECORD_BYTES;
+      // A Native entry keeps only its bytes: the batch's objects are garbage from here on.
+      this.queue.push(native ? { batch: undefined, native, next: 0, bytes, enqueuedAt: Date.now(), seq } : { batch, next: 0, bytes, enqueuedAt: Date.now(), seq });
       this.walReadSeq = seq + 1;
       this.queuedBytes += bytes;
       this.queuedRecords += n;
@@ -613,6 +647,66 @@ export class ClickHouseLogsExporter implements Exporter {
     } else {
       this.wake();
     }
+  }
+
+  /**
+   * Whether the batch goes into the log as an insert-ready Native block: the table is
+   * known and written in Native, retries are made idempotent by a token (an InsertId
+   * column is filled per insert, so that path keeps LogBatch entries), and every record
+   * has a timestamp the table can hold (others are counted when taken, as before).
+   */
+  private canAppendNative(batch: LogBatch): boolean {
+    if (!this.nativeEncoder || !this.encoder || this.dedupMode !== 'token' || batch.length === 0) return false;
+    const encoder = this.encoder;
+    for (let i = 0; i < batch.length; i++) if (!encoder.storable(batch, i)) return false;
+    return true;
+  }
+
+  /**
+   * A row leaves its Body to its template only once the template is in the table, and a
+   * Native entry is encoded now: when the batch uses a template not stored yet, the
+   * dictionary is written first (waiting at most TEMPLATE_WAIT_MS, and not while
+   * template writes are failing).
+   */
+  private async awaitTemplatesOf(batch: LogBatch): Promise<void> {
+    const templates = this.templateStore;
+    if (!templates || this.templatesFailingSince !== undefined) return;
+    let last = 0n;
+    let missing = false;
+    for (let i = 0; i < batch.length; i++) {
+      const id = batch.templateId[i];
+      if (id === 0n || id === last) continue;
+      last = id;
+      if (!templates.isStored(id)) {
+        missing = true;
+        break;
+      }
+    }
+    if (!missing) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.flushTemplates(), new Promise<void>((r) => (timer = setTimeout(r, TEMPLATE_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * Encodes the batch into the log's shared writer: a Native entry (returned, a copy of
+   * its block for the in-memory queue) or the LogBatch form (undefined).
+   */
+  private encodeWalEntry(batch: LogBatch, asNative: boolean): QueuedNative | undefined {
+    const w = this.walWriter;
+    w.pos = 0;
+    const nativeEncoder = this.nativeEncoder;
+    if (!asNative || !nativeEncoder) {
+      encodeLogBatch(batch, w);
+      return undefined;
+    }
+    const n = batch.length;
+    writeNativeEntryHeader(w, n, nativeEncoder.columns);
+    const start = w.pos;
+    const indexes = identityIndexes(n);
+    const batches = new Array<LogBatch>(n).fill(batch);
+    nativeEncoder.encodeInto({ batches, indexes, offsets: indexes, base: 0n }, w);
+    return { block: Buffer.from(w.buf.subarray(start, w.pos)), rows: n, columns: nativeEncoder.columns, columnsKey: nativeEncoder.columns.join('\0') };
   }
 
   /** Whether the in-memory window of the log may take more entries (about two inserts' worth). */
@@ -636,19 +730,19 @@ export class ClickHouseLogsExporter implements Exporter {
         this.walReadSeq = seq + 1;
         const acked = wal.acked;
         const skip = seq === acked.seq ? acked.record : 0;
-        let batch: LogBatch;
+        let queued: QueueEntry;
         try {
-          batch = decodeLogBatch(entry.payload);
+          queued = queueEntryOf(entry.payload, skip, entry.appendedAt, seq);
         } catch (err) {
           this.markFailed(Math.max(0, entry.records - skip), 'corrupt');
           this.logger.error('write-ahead log entry cannot be decoded; skipped', { exporter: this.labels.exporter, seq, error: errorMessage(err) });
           continue;
         }
-        if (skip >= batch.length) continue;
-        const bytes = batch.byteSize > 0 ? batch.byteSize : batch.length * FALLBACK_RECORD_BYTES;
-        this.queue.push({ batch, next: skip, bytes, enqueuedAt: entry.appendedAt, seq });
-        this.queuedBytes += bytes;
-        this.queuedRecords += batch.length - skip;
+        const records = entryRecords(queued);
+        if (skip >= records) continue;
+        this.queue.push(queued);
+        this.queuedBytes += queued.bytes;
+        this.queuedRecords += records - skip;
       }
     } finally {
       this.walFilling = false;
@@ -668,7 +762,7 @@ export class ClickHouseLogsExporter implements Exporter {
     this.walReplay = undefined;
     this.logger.info('sending again the insert that was in flight when the collector stopped', {
       exporter: this.labels.exporter,
-      rows: block.indexes.length,
+      rows: block.offsets.length,
       deduplication: this.dedupMode,
     });
     await this.send(block, true);
@@ -899,18 +993,19 @@ export class ClickHouseLogsExporter implements Exporter {
       block.base = insertBaseOf(block.id, maxRows);
       block.range = { from, to: { ...from } };
     }
+    if (head?.native) return this.takeNativeBlock(block, until);
     let bytes = 0;
     let invalid = 0;
     let slice = 0;
     const more = (): boolean => {
-      if (this.queue.length === 0) return false;
+      if (this.queue.length === 0 || this.queue[0].batch === undefined) return false;
       if (until === undefined) return block.indexes.length < maxRows && bytes < this.cfg.batchMaxBytes;
       const e = this.queue[0];
       return e.seq! < until.seq || (e.seq === until.seq && e.next < until.record);
     };
     while (more()) {
       const e = this.queue[0];
-      const b = e.batch;
+      const b = e.batch!;
       const i = e.next++;
       block.taken++;
       block.queuedAtSum += e.enqueuedAt;
@@ -944,13 +1039,51 @@ export class ClickHouseLogsExporter implements Exporter {
   }
 
   /**
+   * Takes whole Native entries with the head's column list into `block` (their bytes are
+   * the INSERT body): up to batch.max_rows / max_bytes (at least one entry), or up to
+   * `until` when sending again what a previous process had in flight.
+   */
+  private takeNativeBlock(block: InsertBlock, until: WalPosition | undefined): InsertBlock {
+    const head = this.queue[0].native!;
+    block.native = { parts: [], partRows: [], columns: head.columns };
+    let rows = 0;
+    let bytes = 0;
+    while (this.queue.length > 0) {
+      const e = this.queue[0];
+      const n = e.native;
+      if (n === undefined || n.columnsKey !== head.columnsKey) break;
+      let end = n.rows;
+      if (until !== undefined) {
+        if (e.seq! > until.seq || (e.seq === until.seq && until.record === 0)) break;
+        if (e.seq === until.seq) end = Math.min(end, until.record);
+      } else if (block.native.parts.length > 0 && (rows + n.rows - e.next > this.cfg.batchMaxRows || bytes + e.bytes > this.cfg.batchMaxBytes)) break;
+      const count = end - e.next;
+      block.native.parts.push(e.next === 0 && end === n.rows ? n.block : sliceNativeBlock(n.block, e.next, end));
+      block.native.partRows.push(count);
+      for (let k = 0; k < count; k++) block.offsets.push(rows + k);
+      rows += count;
+      bytes += e.bytes;
+      block.taken += count;
+      block.queuedAtSum += e.enqueuedAt * count;
+      this.queuedRecords -= count;
+      e.next = end;
+      if (block.range) block.range.to = end >= n.rows ? { seq: e.seq! + 1, record: 0 } : { seq: e.seq!, record: end };
+      if (end < n.rows) break;
+      this.queue.shift();
+      this.queuedBytes -= e.bytes;
+      this.notifyRoom();
+    }
+    return block;
+  }
+
+  /**
    * Sends a block taken from the queue; with storage wal, records its range in
    * the log first and acknowledges it there once settled.
    */
   private async send(block: InsertBlock, replayed: boolean): Promise<void> {
     const range = block.range;
     if (this.wal && range && !(await this.saveInflight(range))) return;
-    const outcome = block.indexes.length > 0 ? await this.deliver(block, { permanentFailures: 0 }, replayed) : 'settled';
+    const outcome = block.offsets.length > 0 ? await this.deliver(block, { permanentFailures: 0 }, replayed) : 'settled';
     if (this.wal && range && outcome === 'settled') await this.acknowledgeInWal(range, block);
   }
 
@@ -971,7 +1104,7 @@ export class ClickHouseLogsExporter implements Exporter {
             this.markSent(stored.size);
             block = this.subBlock(block, (k) => !stored.has(block.offsets[k]));
             body = undefined;
-            if (block.indexes.length === 0) return 'settled';
+            if (block.offsets.length === 0) return 'settled';
           }
           mayBeStored = false;
         }
@@ -980,7 +1113,7 @@ export class ClickHouseLogsExporter implements Exporter {
         await this.insert(block, body);
         this.lastInsertOkAt = Date.now();
         this.insertsCounter.inc(this.labels);
-        this.markSent(block.indexes.length);
+        this.markSent(block.offsets.length);
         return 'settled';
       } catch (err) {
         if (this.stopNow) return this.interrupted(block);
@@ -991,15 +1124,15 @@ export class ClickHouseLogsExporter implements Exporter {
         attempt++;
         this.retriesCounter.inc(this.labels);
         this.warnRateLimited('insert', 'insert into ClickHouse failed; retrying', {
-          rows: block.indexes.length,
+          rows: block.offsets.length,
           attempt,
           error: failure.message,
         });
         if (this.cfg.retryMaxElapsedMs > 0 && Date.now() - started >= this.cfg.retryMaxElapsedMs) {
-          this.markFailed(block.indexes.length, 'retries_exhausted');
+          this.markFailed(block.offsets.length, 'retries_exhausted');
           this.logger.error('giving up on an insert after retry.max_elapsed', {
             exporter: this.labels.exporter,
-            rows: block.indexes.length,
+            rows: block.offsets.length,
             error: failure.message,
           });
           return 'settled';
@@ -1011,7 +1144,7 @@ export class ClickHouseLogsExporter implements Exporter {
 
   /** Shutdown cut a delivery: with storage memory the rows are lost (counted); with storage wal they stay in the log. */
   private interrupted(block: InsertBlock): DeliveryOutcome {
-    if (!this.wal) this.markFailed(block.indexes.length, 'shutdown');
+    if (!this.wal) this.markFailed(block.offsets.length, 'shutdown');
     return 'interrupted';
   }
 
@@ -1036,7 +1169,15 @@ export class ClickHouseLogsExporter implements Exporter {
    * the table rejects as data are dropped, counted and logged once each
    * (TemplateStore.flush does not send them again).
    */
-  private async flushTemplates(): Promise<void> {
+  private flushTemplates(): Promise<void> {
+    // One write at a time: a caller that finds one running waits for it, then writes what is
+    // dirty after it (an append waiting for its template must see that template stored).
+    const run = this.templateFlush.then(() => this.flushTemplatesNow());
+    this.templateFlush = run;
+    return run;
+  }
+
+  private async flushTemplatesNow(): Promise<void> {
     const templates = this.templateStore;
     const host = this.host;
     if (!templates || !host) return;
@@ -1068,20 +1209,21 @@ export class ClickHouseLogsExporter implements Exporter {
 
   private async onPermanentFailure(block: InsertBlock, budget: DeliveryBudget, message: string): Promise<DeliveryOutcome> {
     budget.permanentFailures++;
-    if (block.indexes.length === 1 || budget.permanentFailures > PERMANENT_FAILURE_BUDGET) {
-      this.markFailed(block.indexes.length, 'invalid');
-      this.logger.error('ClickHouse rejected log records; dropped', { exporter: this.labels.exporter, rows: block.indexes.length, error: message });
+    if (block.offsets.length === 1 || budget.permanentFailures > PERMANENT_FAILURE_BUDGET) {
+      this.markFailed(block.offsets.length, 'invalid');
+      this.logger.error('ClickHouse rejected log records; dropped', { exporter: this.labels.exporter, rows: block.offsets.length, error: message });
       return 'settled';
     }
-    const half = Math.ceil(block.indexes.length / 2);
+    const half = Math.ceil(block.offsets.length / 2);
     const first = await this.deliver(this.subBlock(block, (k) => k < half), budget);
     if (first === 'interrupted') return first;
     return this.deliver(this.subBlock(block, (k) => k >= half), budget);
   }
 
   private subBlock(block: InsertBlock, keep: (k: number) => boolean): InsertBlock {
+    if (block.native) return nativeSubBlock(block, keep);
     const sub: InsertBlock = { ...block, batches: [], indexes: [], offsets: [] };
-    for (let k = 0; k < block.indexes.length; k++) {
+    for (let k = 0; k < block.offsets.length; k++) {
       if (keep(k)) {
         sub.batches.push(block.batches[k]);
         sub.indexes.push(block.indexes[k]);
@@ -1093,6 +1235,7 @@ export class ClickHouseLogsExporter implements Exporter {
 
   /** The INSERT body of a block: one Native block, or one text row per record. */
   private encodeBody(block: InsertBlock): Buffer {
+    if (block.native) return block.native.parts.length === 1 ? block.native.parts[0] : Buffer.concat(block.native.parts);
     if (this.nativeEncoder) {
       // Copied out of the reused writer: the body is kept across retries while other blocks encode.
       return Buffer.from(this.nativeEncoder.encode({ batches: block.batches, indexes: block.indexes, offsets: block.offsets, base: block.base }, this.nativeWriter));
@@ -1114,14 +1257,14 @@ export class ClickHouseLogsExporter implements Exporter {
       // Fixed by the block and the rows it holds, so every retry of these rows carries the same token.
       const first = block.offsets[0];
       const last = block.offsets[block.offsets.length - 1];
-      settings.insert_deduplication_token = `logfun-${block.id}-${first}-${last}-${block.indexes.length}`;
+      settings.insert_deduplication_token = `logfun-${block.id}-${first}-${last}-${block.offsets.length}`;
     }
     const startedAt = performance.now();
     await store.insertFormatted({
       // Plain db.table: both names are validated identifiers, and chDB's raw insert takes no quoting.
       table: `${this.cfg.database}.${this.cfg.table}`,
-      columns: this.nativeEncoder?.columns ?? this.encoder!.columns,
-      format: this.nativeEncoder?.format ?? this.encoder!.format,
+      columns: block.native?.columns ?? this.nativeEncoder?.columns ?? this.encoder!.columns,
+      format: block.native ? 'Native' : (this.nativeEncoder?.format ?? this.encoder!.format),
       body,
       settings,
       queryId,
@@ -1274,4 +1417,54 @@ function isConnectivityFailure(err: unknown): boolean {
     if (typeof msg === 'string' && /timeout|socket hang up|network|ECONN/i.test(msg)) return true;
   }
   return false;
+}
+
+/** [0, 1, ..., n - 1], shared by every Native entry of at most that many rows (read only). */
+let identity: number[] = [];
+function identityIndexes(n: number): number[] {
+  if (identity.length < n) identity = Array.from({ length: Math.max(n, 2 * identity.length) }, (_, i) => i);
+  return n === identity.length ? identity : identity.slice(0, n);
+}
+
+/** A log entry's payload as a queue entry: a Native block kept as bytes, or a decoded LogBatch. Throws when malformed. */
+function queueEntryOf(payload: Buffer, next: number, appendedAt: number, seq: number): QueueEntry {
+  if (isNativeEntry(payload)) {
+    const e = decodeNativeEntry(payload);
+    const native: QueuedNative = { block: e.block, rows: e.rows, columns: e.columns, columnsKey: e.columns.join('\0') };
+    return { batch: undefined, native, next, bytes: e.block.length, enqueuedAt: appendedAt, seq };
+  }
+  const batch = decodeLogBatch(payload);
+  const bytes = batch.byteSize > 0 ? batch.byteSize : batch.length * FALLBACK_RECORD_BYTES;
+  return { batch, next, bytes, enqueuedAt: appendedAt, seq };
+}
+
+/**
+ * The rows of a Native block that `keep` selects, which must be one run of rows (the
+ * halves that isolate a rejected row): the parts cut by rows (native-slice.ts).
+ */
+function nativeSubBlock(block: InsertBlock, keep: (k: number) => boolean): InsertBlock {
+  const native = block.native!;
+  let from = -1;
+  let to = -1;
+  for (let k = 0; k < block.offsets.length; k++) {
+    if (!keep(k)) continue;
+    if (from < 0) from = k;
+    else if (to !== k) throw new Error('a Native block is cut into one run of rows only');
+    to = k + 1;
+  }
+  const sub: InsertBlock = { ...block, batches: [], indexes: [], offsets: [], native: { parts: [], partRows: [], columns: native.columns } };
+  if (from < 0) return sub;
+  sub.offsets = block.offsets.slice(from, to);
+  let at = 0;
+  for (let p = 0; p < native.parts.length; p++) {
+    const rows = native.partRows[p];
+    const a = Math.max(from, at) - at;
+    const b = Math.min(to, at + rows) - at;
+    if (a < b) {
+      sub.native!.parts.push(a === 0 && b === rows ? native.parts[p] : sliceNativeBlock(native.parts[p], a, b, nativeBlockLayout(native.parts[p])));
+      sub.native!.partRows.push(b - a);
+    }
+    at += rows;
+  }
+  return sub;
 }
