@@ -33,7 +33,9 @@
  *   through TemplateMiner.addBatch (every line of a batch placed with the
  *   templates the whole batch taught). N is --emit-batch, default 512: the
  *   OpenTelemetry SDK BatchLogRecordProcessor's default maxExportBatchSize,
- *   i.e. one export request of a default SDK;
+ *   i.e. one full export request of a default SDK. A service that logs
+ *   slowly exports smaller batches (the SDK also exports on its timer), and
+ *   its figure lies between @add1 and @addN: measure with a smaller N;
  * - final@add (1 and N): share of lines emitted with their final template (the
  *   id they were handed out with is not superseded later): the same question
  *   per record;
