@@ -3,8 +3,8 @@
  * ground truth): grouping accuracy (GA) and parsing accuracy (PA) per data set
  * against Drain's published figures, throughput, and the exact round-trip check.
  *
- *   npm run build && node dist/bench/template-mining.js [loghub-2k dir] [--details] [--loo]
- *   node dist/bench/template-mining.js --synthetic[=seed,seed,…|=dev] [--details]
+ *   npm run build && node dist/bench/template-mining.js [loghub-2k dir] [--details[=emit]] [--loo] [--emit-batch N]
+ *   node dist/bench/template-mining.js --synthetic[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *
  * --synthetic scores invented systems instead (unseen-systems.ts: held-out
  * evidence from systems nobody tuned on; the default seeds are the reported
@@ -23,13 +23,22 @@
  *   one normalisation both sides get: whitespace runs collapsed to one space and
  *   trimmed (the ground truth removed double spaces; our templates keep the
  *   original whitespace so that rendering is exact). Variables are `<*>` on both sides;
- * - GA@add / PA@add (for information): the same scores using the id and
- *   template returned by add() for each line, before later generalisations —
- *   what a consumer sees at the moment the record is emitted. GA@add counts
- *   an event wrong when any one of its lines was emitted with another id
- *   (typically its first lines, before a second value generalised it);
- * - final@add: share of lines emitted with their final template (the id
- *   add() returned is not superseded later): the same question per record;
+ * - GA@add / PA@add: the same scores using the id and template each line
+ *   was handed out with, before later generalisations — what a consumer sees
+ *   at the moment the record is emitted. GA@add counts an event wrong when
+ *   any one of its lines was emitted with another id (typically its first
+ *   lines, before a second value generalised it). Two figures each:
+ *   `@add1`, strictly per line (TemplateMiner.add, a batch of one), and
+ *   `@addN`, the way the template processor emits: lines fed in batches of N
+ *   through TemplateMiner.addBatch (every line of a batch placed with the
+ *   templates the whole batch taught). N is --emit-batch, default 512: the
+ *   OpenTelemetry SDK BatchLogRecordProcessor's default maxExportBatchSize,
+ *   i.e. one full export request of a default SDK. A service that logs
+ *   slowly exports smaller batches (the SDK also exports on its timer), and
+ *   its figure lies between @add1 and @addN: measure with a smaller N;
+ * - final@add (1 and N): share of lines emitted with their final template (the
+ *   id they were handed out with is not superseded later): the same question
+ *   per record;
  * - FGA / FTA (Loghub-2.0): F1 over templates rather than lines. A predicted
  *   group is right when it holds exactly the lines of one true group (FGA);
  *   for FTA its template text must also equal the true one (normalised as for
@@ -41,7 +50,10 @@
  *   seventh. The table shows the default's all-in figures beside the held-out
  *   ones (and which options won), so over-fitting to a set shows as a gap;
  * - round trip: renderTemplate(template, args) must equal the line for every
- *   line (the count of failures must be 0);
+ *   line, per line and per batch (the count of failures must be 0);
+ * - --details lists the wrongly grouped lines of the final grouping;
+ *   --details=emit those of the emit-time grouping at batch N (what still
+ *   splits an event when it is emitted).
  * - lines/s: passes over all 14k lines, fresh miner per data set, after a
  *   warm-up, one core: best and median pass.
  */
@@ -64,6 +76,18 @@ const DRAIN: Record<(typeof DATASETS)[number], { ga: number; pa: number }> = {
 };
 
 const REPETITIONS = 20;
+
+/** Default --emit-batch: the OpenTelemetry SDK BatchLogRecordProcessor's default maxExportBatchSize. */
+const DEFAULT_EMIT_BATCH = 512;
+
+/** Which grouping --details describes: the final one, or the emit-time one at batch N. */
+type DetailsOf = 'none' | 'final' | 'emit';
+
+/** Scoring knobs shared by every scored run. */
+interface ScoreSettings {
+  readonly emitBatch: number;
+  readonly details: DetailsOf;
+}
 
 /** Options searched by the leave-one-out mode (every combination; the default is among them). */
 const TUNING_GRID: Record<string, ReadonlyArray<number | boolean>> = {
@@ -148,14 +172,20 @@ interface Score {
   pa: number;
   fga: number;
   fta: number;
-  gaAtAdd: number;
-  paAtAdd: number;
-  /** Share of lines whose template at emit time is already their final one (per record, unlike GA@add). */
-  finalAtAdd: number;
+  /** Emit-time scores per line (add) and per batch of N (addBatch), see the module comment. */
+  atAdd1: EmitScore;
+  atAddN: EmitScore;
   templates: number;
   truthTemplates: number;
   roundTripFailures: number;
   details: string[];
+}
+
+interface EmitScore {
+  ga: number;
+  pa: number;
+  /** Share of lines whose template at emit time is already their final one (per record, unlike GA@add). */
+  final: number;
 }
 
 /** GA and PA of one assignment of ids to lines; mismatches described when `details` is given. */
@@ -209,39 +239,61 @@ function accuracy(
   };
 }
 
-function score(sample: Sample, withDetails: boolean, options?: Partial<MinerOptions>): Score {
+/** What a miner handed out for each line, fed in batches of `batch` lines (1: add() per line). */
+interface Emitted {
+  miner: TemplateMiner;
+  ids: bigint[];
+  textOf: Map<bigint, string>;
+  roundTripFailures: number;
+}
+
+function emit(content: readonly string[], batch: number, options?: Partial<MinerOptions>): Emitted {
   const miner = new TemplateMiner(options);
   const ids: bigint[] = [];
   const textOf = new Map<bigint, string>();
   let roundTripFailures = 0;
-  for (const line of sample.content) {
-    const r = miner.add(line);
-    ids.push(r.templateId);
-    textOf.set(r.templateId, r.template);
-    if (renderTemplate(r.template, r.args) !== line) roundTripFailures++;
+  for (let from = 0; from < content.length; from += batch) {
+    const lines = content.slice(from, from + batch);
+    const results = batch === 1 ? [miner.add(lines[0])] : miner.addBatch(lines);
+    results.forEach((r, k) => {
+      ids.push(r.templateId);
+      textOf.set(r.templateId, r.template);
+      if (renderTemplate(r.template, r.args) !== lines[k]) roundTripFailures++;
+    });
   }
   for (const t of miner.templates()) textOf.set(t.id, t.template);
+  return { miner, ids, textOf, roundTripFailures };
+}
+
+/** GA@add, PA@add and final@add of what was handed out (details: the emit-time grouping's errors). */
+function emitScore(e: Emitted, truth: readonly string[], details?: string[]): EmitScore {
+  const atAdd = accuracy(e.ids, e.textOf, truth, details);
+  let final = 0;
+  for (const id of e.ids) if (e.miner.resolve(id) === id) final++;
+  return { ga: atAdd.ga, pa: atAdd.pa, final: final / e.ids.length };
+}
+
+function score(sample: Sample, settings: ScoreSettings, options?: Partial<MinerOptions>): Score {
+  const perLine = emit(sample.content, 1, options);
+  const batched = emit(sample.content, settings.emitBatch, options);
   const details: string[] = [];
+  // the final grouping does not depend on the batch size (addBatch learns as add() does)
   const final = accuracy(
-    ids.map((id) => miner.resolve(id)),
-    textOf,
+    perLine.ids.map((id) => perLine.miner.resolve(id)),
+    perLine.textOf,
     sample.truth,
-    withDetails ? details : undefined,
+    settings.details === 'final' ? details : undefined,
   );
-  const atAdd = accuracy(ids, textOf, sample.truth);
-  let finalAtAdd = 0;
-  for (const id of ids) if (miner.resolve(id) === id) finalAtAdd++;
   return {
     ga: final.ga,
     pa: final.pa,
     fga: final.fga,
     fta: final.fta,
-    gaAtAdd: atAdd.ga,
-    paAtAdd: atAdd.pa,
-    finalAtAdd: finalAtAdd / ids.length,
+    atAdd1: emitScore(perLine, sample.truth),
+    atAddN: emitScore(batched, sample.truth, settings.details === 'emit' ? details : undefined),
     templates: final.groups,
     truthTemplates: new Set(sample.truth).size,
-    roundTripFailures,
+    roundTripFailures: perLine.roundTripFailures + batched.roundTripFailures,
     details,
   };
 }
@@ -282,9 +334,10 @@ function throughput(samples: Sample[]): { best: number; median: number; perSet: 
  * For each set: the grid configuration with the best average GA + PA on the
  * other sets, and its score on the held-out set.
  */
-function leaveOneOut(samples: Sample[]): Array<{ config: Partial<MinerOptions>; score: Score }> {
+function leaveOneOut(samples: Sample[], settings: ScoreSettings): Array<{ config: Partial<MinerOptions>; score: Score }> {
   const configs = gridConfigs();
-  const table = configs.map((c) => samples.map((s) => score(s, false, c)));
+  const quiet = { ...settings, details: 'none' as const };
+  const table = configs.map((c) => samples.map((s) => score(s, quiet, c)));
   return samples.map((_, held) => {
     let best = 0;
     let bestValue = -1;
@@ -312,30 +365,68 @@ function repoRoot(): string {
 }
 
 /** --synthetic: GA/PA/FGA/FTA/GA@add on invented systems, one row per seed. */
-function synthetic(seeds: number[], withDetails: boolean): void {
+/** Column names of the emit-time scores (per line, per batch of N). */
+function emitHeaders(n: number): string[] {
+  return ['GA@add1', `GA@add${n}`, 'PA@add1', `PA@add${n}`, 'final@add1', `final@add${n}`];
+}
+
+/** The emit-time columns of a score, in emitHeaders order. */
+const emitPicks: ReadonlyArray<(s: Score) => number> = [
+  (s) => s.atAdd1.ga,
+  (s) => s.atAddN.ga,
+  (s) => s.atAdd1.pa,
+  (s) => s.atAddN.pa,
+  (s) => s.atAdd1.final,
+  (s) => s.atAddN.final,
+];
+
+function emitBatchNote(n: number): string {
+  return `@add1: template handed out per line (add); @add${n}: per batch of ${n} lines (addBatch, as the template processor emits; --emit-batch, default ${DEFAULT_EMIT_BATCH} = the OTel SDK's default max export batch)`;
+}
+
+/** --synthetic: GA/PA/FGA/FTA/GA@add on invented systems, one row per seed. */
+function synthetic(seeds: number[], settings: ScoreSettings): void {
   const f = (x: number): string => x.toFixed(3);
-  const row = (cells: string[]): string => cells.map((c) => c.padEnd(9)).join(' ');
-  const out = [`Template mining on invented systems (bench/unseen-systems.ts), seeds ${seeds.join(',')}`, ''];
-  out.push(row(['system', 'GA', 'PA', 'FGA', 'FTA', 'GA@add', 'PA@add', 'final@add', 'templates', 'rt-fail']));
+  const row = (cells: string[]): string => cells.map((c) => c.padEnd(Math.max(9, c.length + 1))).join(' ');
+  const out = [`Template mining on invented systems (bench/unseen-systems.ts), seeds ${seeds.join(',')}`, emitBatchNote(settings.emitBatch), ''];
+  out.push(row(['system', 'GA', 'PA', 'FGA', 'FTA', ...emitHeaders(settings.emitBatch), 'templates', 'rt-fail']));
   const all: Score[] = [];
   const details: string[] = [];
   for (const seed of seeds) {
     const sample = unseenSystem(seed);
-    const s = score(sample, withDetails);
+    const s = score(sample, settings);
     all.push(s);
-    out.push(row([sample.name, f(s.ga), f(s.pa), f(s.fga), f(s.fta), f(s.gaAtAdd), f(s.paAtAdd), f(s.finalAtAdd), `${s.templates}/${s.truthTemplates}`, String(s.roundTripFailures)]));
-    if (withDetails && s.details.length > 0) details.push(`\n== ${sample.name}`, ...s.details);
+    out.push(row([sample.name, f(s.ga), f(s.pa), f(s.fga), f(s.fta), ...emitPicks.map((p) => f(p(s))), `${s.templates}/${s.truthTemplates}`, String(s.roundTripFailures)]));
+    if (s.details.length > 0) details.push(`\n== ${sample.name}`, ...s.details);
   }
   const mean = (pick: (s: Score) => number): string => f(all.reduce((n, s) => n + pick(s), 0) / all.length);
   const min = (pick: (s: Score) => number): string => f(Math.min(...all.map(pick)));
-  out.push(row(['average', mean((s) => s.ga), mean((s) => s.pa), mean((s) => s.fga), mean((s) => s.fta), mean((s) => s.gaAtAdd), mean((s) => s.paAtAdd), mean((s) => s.finalAtAdd)]));
-  out.push(row(['minimum', min((s) => s.ga), min((s) => s.pa), min((s) => s.fga), min((s) => s.fta), min((s) => s.gaAtAdd), min((s) => s.paAtAdd), min((s) => s.finalAtAdd)]));
+  const picks: ReadonlyArray<(s: Score) => number> = [(s) => s.ga, (s) => s.pa, (s) => s.fga, (s) => s.fta, ...emitPicks];
+  out.push(row(['average', ...picks.map(mean)]));
+  out.push(row(['minimum', ...picks.map(min)]));
   process.stdout.write(out.concat(details).join('\n') + '\n');
+}
+
+/** --emit-batch N (default DEFAULT_EMIT_BATCH); undefined when malformed. */
+function emitBatchOf(args: readonly string[]): number | undefined {
+  const at = args.findIndex((a) => a === '--emit-batch' || a.startsWith('--emit-batch='));
+  if (at < 0) return DEFAULT_EMIT_BATCH;
+  const a = args[at];
+  const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[at + 1];
+  const n = Number(value);
+  return value !== undefined && /^\d+$/.test(value) && n >= 1 ? n : undefined;
 }
 
 function main(): void {
   const args = process.argv.slice(2);
-  const withDetails = args.includes('--details');
+  const emitBatch = emitBatchOf(args);
+  if (emitBatch === undefined) {
+    process.stderr.write('--emit-batch: expects a whole number of lines >= 1\n');
+    process.exit(2);
+  }
+  const detailsArg = args.find((a) => a === '--details' || a.startsWith('--details='));
+  const details: DetailsOf = detailsArg === undefined ? 'none' : detailsArg === '--details=emit' ? 'emit' : 'final';
+  const settings: ScoreSettings = { emitBatch, details };
   const syntheticArg = args.find((a) => a === '--synthetic' || a.startsWith('--synthetic='));
   if (syntheticArg !== undefined) {
     const value = syntheticArg.includes('=') ? syntheticArg.slice(syntheticArg.indexOf('=') + 1) : '';
@@ -344,37 +435,42 @@ function main(): void {
       process.stderr.write(`--synthetic: seeds must be integers, got ${syntheticArg}\n`);
       process.exit(2);
     }
-    synthetic(list, withDetails);
+    synthetic(list, settings);
     return;
   }
-  const dirArg = args.find((a) => !a.startsWith('--'));
+  const emitBatchValue = args.indexOf('--emit-batch') + 1; // the value of `--emit-batch N` is no directory
+  const dirArg = args.find((a, k) => !a.startsWith('--') && (emitBatchValue === 0 || k !== emitBatchValue));
   const dir = path.resolve(dirArg ?? path.join(repoRoot(), '..', 'shared', 'data', 'loghub-2k'));
   if (!fs.existsSync(dir)) {
     process.stderr.write(`loghub-2k directory not found: ${dir}\n`);
     process.exit(2);
   }
   const samples = DATASETS.map((name) => loadSample(dir, name));
-  const scores = samples.map((s) => score(s, withDetails));
-  const heldOut = args.includes('--loo') ? leaveOneOut(samples) : undefined;
+  const scores = samples.map((s) => score(s, settings));
+  const heldOut = args.includes('--loo') ? leaveOneOut(samples, settings) : undefined;
   const rate = throughput(samples);
   const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 
   const f = (x: number): string => x.toFixed(3);
   const lines: string[] = [];
   lines.push(`Template mining on Loghub-2k (${dir})`);
+  lines.push(emitBatchNote(emitBatch));
   lines.push('');
   const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   const row = (cells: string[]): string => cells.map((c) => c.padEnd(c.length < 7 ? 7 : c.length + 1)).join(' ');
-  const header = ['set      ', 'GA', 'PA', 'FGA', 'FTA', 'GA@add', 'PA@add', 'final@add', 'Drain GA', 'Drain PA', 'templates', 'rt-fail', 'lines/s'];
-  if (heldOut !== undefined) header.push('| LOO GA', 'LOO PA', 'LOO FGA', 'LOO FTA', 'LOO GA@add', `tuned ${Object.keys(TUNING_GRID).join('/')}`);
+  const header = ['set      ', 'GA', 'PA', 'FGA', 'FTA', ...emitHeaders(emitBatch), 'Drain GA', 'Drain PA', 'templates', 'rt-fail', 'lines/s'];
+  const looEmit = ['LOO GA@add1', `LOO GA@add${emitBatch}`];
+  if (heldOut !== undefined) header.push('| LOO GA', 'LOO PA', 'LOO FGA', 'LOO FTA', ...looEmit, `tuned ${Object.keys(TUNING_GRID).join('/')}`);
   lines.push(row(header));
-  const cellsOf = (s: Score): string[] => [f(s.ga), f(s.pa), f(s.fga), f(s.fta), f(s.gaAtAdd), f(s.paAtAdd), f(s.finalAtAdd).padEnd(9)];
+  const width = (cell: string, k: number): string => cell.padEnd(emitHeaders(emitBatch)[k].length);
+  const cellsOf = (s: Score): string[] => [f(s.ga), f(s.pa), f(s.fga), f(s.fta), ...emitPicks.map((p, k) => width(f(p(s)), k))];
+  const looCells = (s: Score): string[] => [f(s.atAdd1.ga).padEnd(looEmit[0].length), f(s.atAddN.ga).padEnd(looEmit[1].length)];
   DATASETS.forEach((name, k) => {
     const s = scores[k];
     const cells = [name.padEnd(9), ...cellsOf(s), f(DRAIN[name].ga), f(DRAIN[name].pa), `${s.templates}/${s.truthTemplates}`, String(s.roundTripFailures), fmt(rate.perSet[k])];
     if (heldOut !== undefined) {
       const h = heldOut[k];
-      cells.push(`| ${f(h.score.ga)}`, f(h.score.pa), f(h.score.fga), f(h.score.fta), f(h.score.gaAtAdd), describeConfig(h.config));
+      cells.push(`| ${f(h.score.ga)}`, f(h.score.pa), f(h.score.fga), f(h.score.fta), ...looCells(h.score), describeConfig(h.config));
     }
     lines.push(row(cells));
   });
@@ -384,9 +480,7 @@ function main(): void {
     mean((s) => s.pa, of),
     mean((s) => s.fga, of),
     mean((s) => s.fta, of),
-    mean((s) => s.gaAtAdd, of),
-    mean((s) => s.paAtAdd, of),
-    mean((s) => s.finalAtAdd, of).padEnd(9),
+    ...emitPicks.map((p, k) => width(mean(p, of), k)),
   ];
   const averages = [
     'average  ',
@@ -398,8 +492,9 @@ function main(): void {
     `${fmt([...rate.perSet].sort((a, b) => a - b)[Math.floor(rate.perSet.length / 2)])} (median)`,
   ];
   if (heldOut !== undefined) {
-    const h = averageCells(heldOut.map((x) => x.score));
-    averages.push(`| ${h[0]}`, h[1], h[2], h[3], h[4]);
+    const held = heldOut.map((x) => x.score);
+    const h = averageCells(held);
+    averages.push(`| ${h[0]}`, h[1], h[2], h[3], mean((s) => s.atAdd1.ga, held).padEnd(looEmit[0].length), mean((s) => s.atAddN.ga, held));
   }
   lines.push(row(averages));
   lines.push('');
@@ -408,7 +503,7 @@ function main(): void {
     `throughput: ${fmt(rate.best)} lines/s best pass, ${fmt(rate.median)} lines/s median (one core; ${REPETITIONS} passes over ${total} lines, fresh miner per data set)`,
   );
   process.stdout.write(lines.join('\n') + '\n');
-  if (withDetails) {
+  if (details !== 'none') {
     DATASETS.forEach((name, k) => {
       if (scores[k].details.length === 0) return;
       process.stdout.write(`\n== ${name}\n${scores[k].details.join('\n')}\n`);

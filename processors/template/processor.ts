@@ -19,6 +19,12 @@
  *       to SDK syntax (so ids agree with SDK templates of the same text) and
  *       defined with source 'mined'; when the miner generalises, the templates it
  *       replaced get `supersededBy` in the dictionary. Other bodies pass untouched.
+ *       The mined records of a batch are placed together, per service, after
+ *       the rest of the batch (TemplateMiner.addBatch): the miner learns from
+ *       the whole batch first, so the lines of one event in a batch get the
+ *       template the batch taught (not the first ones a narrower one), and a
+ *       template created and superseded inside the batch that no record
+ *       uses never enters the dictionary.
  *
  * Persistence of mined state: a JSON snapshot file in `state_directory` (every
  * snapshot_interval when templates changed, and at shutdown; written to a temp
@@ -51,7 +57,7 @@ import type { Counter } from '../../collector/telemetry/metrics';
 import type { TemplateDictionary } from '../../collector/templates/dictionary';
 import { anyValueToString } from '../../collector/storage/anyvalue-string';
 import { templateIdOf } from '../../protocol/template-id';
-import { TemplateMiner, type MinerSnapshot } from './miner';
+import { TemplateMiner, type MatchResult, type MinerSnapshot } from './miner';
 import { collectorTemplateOfMined, type CollectorTemplate } from './template-text';
 import type { TemplateProcessorConfig } from './config';
 
@@ -80,6 +86,15 @@ interface ServiceMiner {
   miner: TemplateMiner;
   /** Miner template id -> collector template (converted once). */
   converted: Map<bigint, MinedTemplate>;
+}
+
+/** The plain records of one service in a batch, waiting for TemplateMiner.addBatch. */
+interface PendingMining {
+  miner: ServiceMiner;
+  /** Record indexes in the batch, with their bodies and times (ns). */
+  indexes: number[];
+  bodies: string[];
+  timesNs: bigint[];
 }
 
 interface Use {
@@ -203,6 +218,8 @@ export class TemplateProcessor implements Processor {
     const uses = new Map<string, Map<bigint, Use>>();
     const kinds: Record<RecordKind, number> = { compact: 0, sdk: 0, mined: 0, plain: 0 };
     const changedServices = new Set<string>();
+    /** Plain records to mine, by service, in batch order. */
+    const toMine = new Map<string, PendingMining>();
     const now = Date.now();
     const nowNs = BigInt(now) * 1_000_000n;
     for (let i = 0; i < batch.length; i++) {
@@ -254,13 +271,40 @@ export class TemplateProcessor implements Processor {
         continue;
       }
       const body = batch.body[i];
-      const mined = typeof body === 'string' ? this.mine(service, body, batch, i, dictionary, timeNs, changedServices) : undefined;
-      if (mined === undefined) {
+      const m = typeof body === 'string' ? this.minerFor(service, body) : undefined;
+      if (m === undefined) {
         kinds.plain++;
         continue;
       }
-      kinds.mined++;
-      this.noteUse(uses, service, mined, timeNs);
+      let pending = toMine.get(service);
+      if (pending === undefined) toMine.set(service, (pending = { miner: m, indexes: [], bodies: [], timesNs: [] }));
+      pending.indexes.push(i);
+      pending.bodies.push(body as string);
+      pending.timesNs.push(timeNs);
+    }
+    // Mined records are placed after the whole batch taught their miner (addBatch): the lines of
+    // one event in this batch leave with one template, not the first ones with a narrower one.
+    for (const [service, pending] of toMine) {
+      const results = pending.miner.miner.addBatch(pending.bodies);
+      this.minedSinceSnapshot += results.length;
+      let changed = false;
+      for (let k = 0; k < results.length; k++) {
+        const i = pending.indexes[k];
+        const timeNs = pending.timesNs[k];
+        changed ||= results[k].changed;
+        const id = this.emitMined(service, pending.miner, results[k], batch, i, dictionary, timeNs);
+        if (id === undefined) {
+          kinds.plain++;
+          continue;
+        }
+        kinds.mined++;
+        this.noteUse(uses, service, id, timeNs);
+      }
+      if (changed) {
+        changedServices.add(service);
+        this.stateChanged = true;
+        this.pruneConverted(pending.miner);
+      }
     }
     for (const service of changedServices) this.recordSupersessions(service, dictionary, now);
     for (const byId of uses.values()) {
@@ -288,29 +332,28 @@ export class TemplateProcessor implements Processor {
     return m;
   }
 
-  /** Mines record i's body; returns the template id, or undefined when the record stays plain. */
-  private mine(service: string, body: string, batch: LogBatch, i: number, dictionary: TemplateDictionary, timeNs: bigint, changed: Set<string>): bigint | undefined {
+  /** The miner for a plain record's body, or undefined when the record stays plain (reason counted). */
+  private minerFor(service: string, body: string): ServiceMiner | undefined {
     if (!this.config.mine || body.length === 0) return undefined;
     if (body.length > this.config.max_body_length) {
       this.unmined.inc({ ...this.labels, reason: 'too_long' });
       return undefined;
     }
     const m = this.minerOf(service);
-    if (m === undefined) {
-      this.unmined.inc({ ...this.labels, reason: 'service_limit' });
-      return undefined;
-    }
-    const r = m.miner.add(body);
-    this.minedSinceSnapshot++;
+    if (m === undefined) this.unmined.inc({ ...this.labels, reason: 'service_limit' });
+    return m;
+  }
+
+  /**
+   * Gives record i the template the miner placed its body in (defining it in
+   * the dictionary); returns the template id, or undefined when the
+   * dictionary refuses it (the record stays plain, counted).
+   */
+  private emitMined(service: string, m: ServiceMiner, r: MatchResult, batch: LogBatch, i: number, dictionary: TemplateDictionary, timeNs: bigint): bigint | undefined {
     let t = m.converted.get(r.templateId);
     if (t === undefined) {
       t = collectorTemplateOfMined(r.template);
       m.converted.set(r.templateId, t);
-    }
-    if (r.changed) {
-      changed.add(service);
-      this.stateChanged = true;
-      this.pruneConverted(m);
     }
     if (
       !dictionary.has(service, t.id) &&

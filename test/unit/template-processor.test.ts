@@ -214,6 +214,37 @@ describe('template processor', () => {
     await processor.shutdown();
   });
 
+  test('the mined records of one batch get the template the whole batch taught; its intermediates never enter the dictionary', async () => {
+    const { processor, host, templates, next, records } = setup();
+    await processor.start(host);
+    const session = (u: string) => `session opened for user ${u} by cron`;
+    const general = templateIdOf('session opened for user {} by cron');
+    // an earlier batch handed out the template of one name
+    await processor.consumeLogs(batchOf([{ body: session('alice') }]));
+    const alice = next.batches[0].templateId[0];
+    expect(templates.get('svc', alice)!.text).toBe('session opened for user alice by cron');
+    // one batch: a second name (its own template when mined alone), an SDK record, more names
+    const sdk = { body: 'user a', attributes: sdkAttributes(['user ', ''], ['a']) };
+    const users = ['bob', 'bob', 'carol', 'dave', 'erin'];
+    await processor.consumeLogs(batchOf([{ body: session(users[0]) }, sdk, ...users.slice(1).map((u) => ({ body: session(u) }))]));
+    const out = next.batches[1];
+    expect(out.templateId).toEqual([general, templateIdOf('user {}'), general, general, general, general]);
+    expect(out.templateArgs).toEqual([['bob'], ['a'], ['bob'], ['carol'], ['dave'], ['erin']]);
+    // the dictionary: the template handed out earlier (now superseded by the general one), the general one, the SDK one
+    expect(templates.get('svc', templateIdOf(session('bob')))).toBeUndefined();
+    const mined = templates.all().filter((e) => e.source === 'mined');
+    expect(mined.map((e) => [e.text, e.supersededBy, e.count])).toEqual(
+      expect.arrayContaining([
+        ['session opened for user alice by cron', general, 1],
+        ['session opened for user {} by cron', undefined, 5],
+      ]),
+    );
+    expect(mined).toHaveLength(2);
+    expect(records('mined')).toBe(6);
+    expect(records('sdk')).toBe(1);
+    await processor.shutdown();
+  });
+
   test('bodies that are not mined pass untouched and are counted', async () => {
     const { processor, host, next, metrics, records } = setup({ max_body_length: 20, max_services: 1 });
     await processor.start(host);

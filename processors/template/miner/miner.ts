@@ -52,7 +52,7 @@
  */
 import { templateIdOf } from '../../../protocol/template-id';
 import { WordKind, wordKindOf } from './masking';
-import { escapeConstant } from './render';
+import { escapeConstant, renderTemplate } from './render';
 import {
   fitsOptional,
   globMatch,
@@ -459,6 +459,8 @@ export class TemplateMiner {
   private readonly records = new Map<bigint, TemplateRecord>();
   /** Records superseded during the current add() (see pruneUnusedIntermediates). */
   private readonly supersededNow: TemplateRecord[] = [];
+  /** Records superseded during the current addBatch(); undefined outside one (see pruneBatchIntermediates). */
+  private supersededInBatch: TemplateRecord[] | undefined;
   private liveCount = 0;
   private clock = 0;
   /** Calls of add() so far: tells which records were created by the current one. */
@@ -540,6 +542,57 @@ export class TemplateMiner {
     this.pruneUnusedIntermediates();
     this.evictIfNeeded();
     return this.resultOf(final, line, true);
+  }
+
+  /**
+   * Places a batch of lines, learning from all of them before any is handed
+   * out: what a collector does with one export request (an OTLP batch, a file
+   * tail read) before it emits its records.
+   *
+   * Contract:
+   * - every line is add()ed in order (the miner learns exactly as from
+   *   add() one line at a time; the learned state is the same);
+   * - then every line whose template was superseded later in the batch
+   *   (resolve(id) !== id) is placed again with match() on the templates the
+   *   whole batch taught, so the lines of one event leave with one template
+   *   even when its first lines came before the second value that
+   *   generalised it. The line moves only when match() finds the template its
+   *   old one resolves to and renderTemplate(template, args) reproduces the
+   *   line exactly; otherwise it keeps its add() result (exactness is never
+   *   traded for grouping);
+   * - `changed` is the line's add() flag (it created or generalised a template);
+   * - template counts follow the lines that moved, and templates created and
+   *   superseded inside the batch that no returned result uses are dropped
+   *   from the dictionary (templates()), links through them shortened:
+   *   every id in the dictionary was handed out at least once, and every
+   *   supersededBy leads to a template that exists.
+   * Templates handed out by earlier calls keep their entries and links.
+   */
+  addBatch(texts: readonly string[]): MatchResult[] {
+    const firstAdd = this.adds + 1;
+    const superseded: TemplateRecord[] = [];
+    this.supersededInBatch = superseded;
+    const results: MatchResult[] = new Array(texts.length);
+    try {
+      for (let i = 0; i < texts.length; i++) results[i] = this.add(texts[i]);
+    } finally {
+      this.supersededInBatch = undefined;
+    }
+    if (superseded.length === 0) return results;
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i];
+      const current = this.resolve(r.templateId);
+      if (current === r.templateId) continue;
+      const m = this.match(texts[i]);
+      if (m === undefined || m.templateId !== current || renderTemplate(m.template, m.args) !== texts[i]) continue;
+      const from = this.records.get(r.templateId);
+      const to = this.records.get(current);
+      if (from !== undefined && from.count > 0) from.count--;
+      if (to !== undefined) to.count++;
+      results[i] = { templateId: m.templateId, template: m.template, args: m.args, changed: r.changed };
+    }
+    this.pruneBatchIntermediates(superseded, firstAdd);
+    return results;
   }
 
   /** Places a line without learning: undefined when no current template matches it exactly. */
@@ -1238,6 +1291,7 @@ export class TemplateMiner {
     if (successor !== undefined && record.liveClusters === 0 && successor.record !== record) {
       record.supersededBy = successor.record.id;
       this.supersededNow.push(record);
+      this.supersededInBatch?.push(record);
     }
   }
 
@@ -1264,6 +1318,26 @@ export class TemplateMiner {
     }
     for (const r of now) if (unused(r)) this.records.delete(r.id);
     now.length = 0;
+  }
+
+  /**
+   * addBatch's version of pruneUnusedIntermediates: after the lines of a batch
+   * moved to their final templates, the templates created during the batch
+   * (add number >= firstAdd) that hold no line and are superseded are
+   * dropped, and the links of every record superseded during the batch skip
+   * them (only those can point at a template created during the batch).
+   */
+  private pruneBatchIntermediates(superseded: readonly TemplateRecord[], firstAdd: number): void {
+    const unused = (r: TemplateRecord | undefined): boolean =>
+      r !== undefined && r.count === 0 && r.liveClusters === 0 && r.supersededBy !== undefined && r.born >= firstAdd;
+    for (const r of superseded) {
+      let next = r.supersededBy;
+      for (let hops = 0; hops <= superseded.length && next !== undefined && unused(this.records.get(next)); hops++) {
+        next = this.records.get(next)!.supersededBy;
+      }
+      r.supersededBy = next;
+    }
+    for (const r of superseded) if (unused(r) && this.records.get(r.id) === r) this.records.delete(r.id);
   }
 
   /** Drops the least recently used tenth when over maxTemplates (amortised O(log n) per template). */
