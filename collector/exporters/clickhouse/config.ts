@@ -105,7 +105,7 @@ export function createDefaultConfig(): ClickHouseExporterConfig & { queue: Requi
     table_engine: { name: 'MergeTree', params: '' },
     distributed: false,
     timeout: '30s',
-    batch: { max_rows: 10000, max_bytes: '8MiB', flush_interval: '1s' },
+    batch: { max_rows: 50000, max_bytes: '16MiB', flush_interval: '1s' },
     queue: {
       storage: 'memory',
       directory: '',
