@@ -325,6 +325,28 @@ describe('clickhouse exporter on chDB', () => {
     fs.rmSync(queueDir, { recursive: true, force: true });
   });
 
+  test('storage wal: a log holding both kinds of entry (objects from before the store was known, Native blocks after) sends every record once', async () => {
+    const db = newDatabase();
+    const queueDir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-mixed-wal-'));
+    const queue = { ...clickhouseExporterFactory.createDefaultConfig().queue, storage: 'wal' as const, directory: queueDir };
+    // 1. No store yet (a port nothing listens on): entries go into the log in the LogBatch form.
+    const down = makeExporter({ database: db, endpoint: 'http://127.0.0.1:9', timeout: '200ms', queue, shutdown_timeout: '200ms' }, new Metrics(), 'clickhouse/down');
+    await down.exporter.start(makeHost(down.metrics));
+    await down.exporter.consumeLogs(simpleBatch(30, 1700000000000000000n, 'mixed'));
+    await down.exporter.consumeLogs(simpleBatch(20, 1700000001000000000n, 'mixed'));
+    await down.exporter.shutdown();
+    // 2. The same log with the store reachable: the old entries are read back and sent, new ones are Native blocks.
+    const { exporter, metrics } = makeExporter({ database: db, queue, batch: { max_rows: 10000, max_bytes: '8MiB', flush_interval: '100ms' } });
+    await exporter.start(makeHost(metrics));
+    await exporter.consumeLogs(simpleBatch(40, 1700000002000000000n, 'mixed'));
+    await exporter.consumeLogs(simpleBatch(10, 1700000003000000000n, 'mixed'));
+    await exporter.flush(20_000);
+    expect(metrics.value('logfun_exporter_sent_records_total', { exporter: 'clickhouse' })).toBe(100);
+    expect(await store.query(`SELECT count() AS c, uniqExact(Timestamp) AS u FROM ${db}.otel_logs WHERE ServiceName = 'mixed'`)).toEqual([{ c: '100', u: '100' }]);
+    await exporter.shutdown();
+    fs.rmSync(queueDir, { recursive: true, force: true });
+  });
+
   test('shutdown flushes what is queued without waiting for the flush interval', async () => {
     const db = newDatabase();
     const { exporter, metrics } = makeExporter({ database: db, batch: { max_rows: 10000, max_bytes: '8MiB', flush_interval: '1h' } });
