@@ -430,6 +430,44 @@ function hidesClosedWord(general: Cluster, specific: Cluster): boolean {
   return false;
 }
 
+/** A word position of a bucket's templates, as a number (bucket hash collisions only blur the namePairLines evidence). */
+function slotOf(bucket: Bucket, position: number): number {
+  return bucket.hash * 65536 + (position & 0xffff);
+}
+
+/** Occurrences of `w` in `slot` among `members`. */
+function usesIn(members: readonly Cluster[], w: string, slot: number): number {
+  let n = 0;
+  for (const m of members) {
+    const words = m.words;
+    for (let i = 0; i < words.length; i++) if (words[i] === w && slotOf(m.bucket, i) === slot) n++;
+  }
+  return n;
+}
+
+function hasUpperCase(w: string): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
+}
+
+/** Longest ending that makes another form of a word (failure/failures, open/opened, lock/locking, eth0/eth1). */
+const MAX_INFLECTION = 3;
+
+/**
+ * Two forms of one word: a common stem of 3+ characters and endings of at
+ * most MAX_INFLECTION characters (failure/failures, open/opened, eth0/eth1,
+ * proto2/proto3): variants the program spells, not two names.
+ */
+function areInflections(a: string, b: string): boolean {
+  let stem = 0;
+  const n = Math.min(a.length, b.length);
+  while (stem < n && a.charCodeAt(stem) === b.charCodeAt(stem)) stem++;
+  return stem >= 3 && a.length - stem <= MAX_INFLECTION && b.length - stem <= MAX_INFLECTION;
+}
+
 function validateOptions(o: MinerOptions): MinerOptions {
   const intAtLeast = (name: keyof MinerOptions, min: number): void => {
     const v = o[name];
@@ -440,6 +478,8 @@ function validateOptions(o: MinerOptions): MinerOptions {
   intAtLeast('distinctValuesToGeneralize', 2);
   intAtLeast('digitValuesToGeneralize', 2);
   intAtLeast('closedValuesToGeneralize', 2);
+  intAtLeast('namePairLines', 0);
+  if (o.namePairLines === 1) throw new RangeError('template miner: namePairLines must be 0 (off) or >= 2, got 1'); // a template's first line is its creation
   intAtLeast('maxWords', 1);
   intAtLeast('maxLineLength', 1);
   intAtLeast('maxTemplates', 1);
@@ -469,6 +509,12 @@ export class TemplateMiner {
   private readonly knownValues = new Map<string, number>();
   /** Two-word sibling groups by their (sorted) pair of words, oldest first (corroboratedPairs). */
   private readonly pairs = new Map<string, SiblingGroup>();
+  /**
+   * Constant words of the live bucket templates: per word, how many times it
+   * occurs in each slot (slotOf: bucket and position). namePairLines: a word
+   * of the program's own messages is no name. Bounded by the live templates' words.
+   */
+  private readonly constantUses = new Map<string, Map<number, number>>();
   /** Recent templates by anchor (length-merge candidates) and elastic templates by anchor. */
   private readonly byAnchor = new Map<string, Cluster[]>();
   private readonly elasticByAnchor = new Map<string, Cluster[]>();
@@ -488,19 +534,13 @@ export class TemplateMiner {
     if (bucket !== undefined) {
       const hit = this.findExact(bucket, line);
       if (hit !== undefined) {
-        hit.record.count++;
-        hit.lastUsed = ++this.clock;
         if (this.options.learnValues) this.learnValuesOf(hit, line);
-        return this.resultOf(hit, line, false);
+        return this.placeHit(hit, line);
       }
     }
     if (bucket !== undefined && this.options.learnValues && this.maskKnownValues(line)) {
       const hit = this.findExact(bucket, line);
-      if (hit !== undefined) {
-        hit.record.count++;
-        hit.lastUsed = ++this.clock;
-        return this.resultOf(hit, line, false);
-      }
+      if (hit !== undefined) return this.placeHit(hit, line);
     }
     if (this.elasticCount > 0) {
       const elastic = this.matchElastic(text, line);
@@ -542,6 +582,30 @@ export class TemplateMiner {
     this.pruneUnusedIntermediates();
     this.evictIfNeeded();
     return this.resultOf(final, line, true);
+  }
+
+  /**
+   * Assigns a line to the template it matched exactly. When that gives the
+   * template its namePairLines-th line, a pair of names it forms with a
+   * sibling may generalise now (confirmNamePairs): then the line goes to the
+   * general template.
+   */
+  private placeHit(hit: Cluster, line: TokenizedLine): MatchResult {
+    hit.lastUsed = ++this.clock;
+    if (++hit.record.count !== this.options.namePairLines || hit.groups.length === 0) return this.resultOf(hit, line, false);
+    const final = this.confirmNamePairs(hit);
+    let result: MatchResult;
+    if (final !== hit && final.live && this.fits(final, line)) {
+      hit.record.count--;
+      final.record.count++;
+      final.lastUsed = this.clock;
+      result = this.resultOf(final, line, true);
+    } else {
+      result = this.resultOf(hit, line, false);
+    }
+    this.pruneUnusedIntermediates();
+    this.evictIfNeeded();
+    return result;
   }
 
   /**
@@ -868,6 +932,7 @@ export class TemplateMiner {
     }
     bucket.clusters.push(cluster);
     indexInsert(bucket.index, cluster);
+    this.countConstants(cluster, 1);
     if (this.options.mergeLengths) {
       for (const key of anchorsOf(words)) this.addToAnchor(this.byAnchor, key, cluster, MERGE_CANDIDATES_PER_ANCHOR);
     }
@@ -1090,8 +1155,67 @@ export class TemplateMiner {
   }
 
   private overThreshold(g: SiblingGroup): boolean {
-    return this.generalises(g.members.length, g.withDigits, g.closed, g.members[0]?.constants ?? 0, g.corroborated);
+    return this.groupGeneralises(g.members, g.position, g.withDigits, g.closed, g.corroborated);
   }
+
+  /** generalises() for the members of a sibling group, or they are a pair of names (namePairLines). */
+  private groupGeneralises(members: readonly Cluster[], position: number, withDigits: number, closed: number, corroborated: boolean): boolean {
+    const constants = members[0]?.constants ?? 0;
+    if (this.generalises(members.length, withDigits, closed, constants, corroborated)) return true;
+    return (
+      this.options.namePairLines > 0 && members.length === 2 && withDigits === 0 && closed === 0 && constants >= 2 && this.isPairOfNames(members, position)
+    );
+  }
+
+  /**
+   * The two words at `position` of a two-member sibling group are names, not
+   * a closed pair of the program's words (see MinerOptions.namePairLines): both
+   * lower case, not one word with two endings, and neither occurs as a
+   * constant in a live template outside the group.
+   */
+  private isPairOfNames(members: readonly Cluster[], position: number): boolean {
+    const a = members[0].words[position]!;
+    const b = members[1].words[position]!;
+    if (a === b || hasUpperCase(a) || hasUpperCase(b) || areInflections(a, b)) return false;
+    if (position > 0 && members[0].words[position - 1] === null) return false;
+    if (Math.min(members[0].record.count, members[1].record.count) < this.options.namePairLines) return false;
+    return !this.usedWithout(a, b, members) && !this.usedWithout(b, a, members);
+  }
+
+  /**
+   * `w` occurs as a constant of a live template other than `members` in a
+   * slot where `other` does not: a word of the program's own messages. (Where
+   * both occur, in the same slot of other templates, the pair varies there too:
+   * two user names that are still constants of another event.)
+   */
+  private usedWithout(w: string, other: string, members: readonly Cluster[]): boolean {
+    const slots = this.constantUses.get(w);
+    if (slots === undefined) return false;
+    const otherSlots = this.constantUses.get(other);
+    for (const [slot, uses] of slots) {
+      if (uses - usesIn(members, w, slot) <= 0) continue;
+      if ((otherSlots?.get(slot) ?? 0) - usesIn(members, other, slot) <= 0) return true;
+    }
+    return false;
+  }
+
+  private countConstants(c: Cluster, delta: 1 | -1): void {
+    const words = c.words;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      if (w === null) continue;
+      let slots = this.constantUses.get(w);
+      if (slots === undefined) this.constantUses.set(w, (slots = new Map()));
+      const slot = slotOf(c.bucket, i);
+      const n = (slots.get(slot) ?? 0) + delta;
+      if (n > 0) slots.set(slot, n);
+      else {
+        slots.delete(slot);
+        if (slots.size === 0) this.constantUses.delete(w);
+      }
+    }
+  }
+
 
   /**
    * Whether `distinct` sibling words at one position make it a variable (any
@@ -1110,7 +1234,12 @@ export class TemplateMiner {
   }
 
   private registerAndGeneralize(start: Cluster): void {
-    const pending: SiblingGroup[] = this.register(start);
+    this.generalizeGroups(this.register(start));
+    if (start.live && start.successor === undefined) this.generalisePairs(start);
+  }
+
+  /** Generalises the groups that are over threshold, cascading into the groups of the templates made. */
+  private generalizeGroups(pending: SiblingGroup[]): void {
     while (pending.length > 0) {
       const g = pending.pop()!;
       if (this.groups.get(g.key) !== g || !this.overThreshold(g)) continue;
@@ -1121,7 +1250,7 @@ export class TemplateMiner {
         const kinds = members.map((m) => wordKindOf(m.words[g.position]!));
         const withDigits = kinds.filter((k) => k === WordKind.Digit).length;
         const closed = kinds.filter((k) => k === WordKind.Closed).length;
-        if (!this.generalises(members.length, withDigits, closed, first.constants, g.corroborated)) continue;
+        if (!this.groupGeneralises(members, g.position, withDigits, closed, g.corroborated)) continue;
       }
       const words = first.words.slice();
       words[g.position] = null;
@@ -1131,7 +1260,21 @@ export class TemplateMiner {
       this.absorbSubsumed(target);
       for (const ready of this.register(target)) pending.push(ready);
     }
-    if (start.live && start.successor === undefined) this.generalisePairs(start);
+  }
+
+  /**
+   * A template has just got its namePairLines-th line: a two-word sibling
+   * group it belongs to may now have seen enough lines to be a pair of names
+   * (isPairOfNames). Returns the template now holding the template's lines
+   * (itself when nothing generalised).
+   */
+  private confirmNamePairs(c: Cluster): Cluster {
+    const ready = c.groups.filter((g) => g.members.length === 2 && this.overThreshold(g));
+    if (ready.length === 0) return c;
+    this.generalizeGroups(ready);
+    let final = c;
+    while (final.successor !== undefined) final = final.successor;
+    return final;
   }
 
   /**
@@ -1261,6 +1404,7 @@ export class TemplateMiner {
     const bucket = c.bucket;
     removeFrom(bucket.clusters, c);
     indexRemove(bucket.index, c, 0);
+    this.countConstants(c, -1);
     if (bucket.clusters.length === 0 && (successor === undefined || successor.bucket !== bucket || successor.elastic)) {
       const list = this.buckets.get(bucket.hash);
       if (list !== undefined) {
