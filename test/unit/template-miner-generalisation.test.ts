@@ -353,6 +353,25 @@ describe('pairs of names (two values in the whole sample)', () => {
   });
 });
 
+describe('a length merge of two templates of one shape', () => {
+  test('stays a regular template and joins its siblings (three names at one position, names around it)', () => {
+    // "user A granted role R by <*>" (B learned as a value) meets "user <*> granted role R by C":
+    // each has a variable where the other has a constant; their merge must still meet the other roles' templates
+    const roles = ['vadrel', 'kostimor', 'plenask'];
+    const m = mine(
+      generate(
+        [
+          { event: 'granted', line: (r) => `user ${pick(r, NAMES)} granted role ${pick(r, roles)} by ${pick(r, NAMES)}` },
+          { event: 'revoked', line: (r) => `role revoked from ${pick(r, NAMES)} after ${int(r, 1, 99)} days` },
+        ],
+        40,
+        1,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+});
+
 describe('punctuation inside a value', () => {
   test('durations written as mm:ss, hh:mm:ss or a number with a unit word are one value', () => {
     const duration = (r: Rng): string => {

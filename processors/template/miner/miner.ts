@@ -568,7 +568,7 @@ export class TemplateMiner {
     }
     if (final.record.count === 0 && this.options.mergeLengths) {
       // a template new with this line (its own, or the generalisation it caused)
-      const merged = this.mergeByLength(final, text);
+      const merged = this.mergeByLength(final, text, line);
       if (merged !== undefined) {
         merged.cluster.record.count++;
         merged.cluster.lastUsed = ++this.clock;
@@ -987,7 +987,7 @@ export class TemplateMiner {
    * become one elastic template, as does every other candidate it covers;
    * then elastic templates the new one can be merged with are merged too.
    */
-  private mergeByLength(created: Cluster, text: string): { cluster: Cluster; args: string[] } | undefined {
+  private mergeByLength(created: Cluster, text: string, line: TokenizedLine): { cluster: Cluster; args: string[] } | undefined {
     const candidates = this.candidatesFor(created.words);
     for (const other of candidates) {
       if (other === created || !other.live) continue;
@@ -995,6 +995,10 @@ export class TemplateMiner {
       const plan = planLengthMerge(otherShape, created);
       if (plan === undefined) continue;
       if (!this.fitsElastic(plan.parts, plan.optional, text) || !this.fitsElastic(plan.parts, plan.optional, patternText(otherShape))) continue;
+      if (!other.elastic && other.bucket === created.bucket && other.words.length === created.words.length && sameSeps(other, created)) {
+        const regular = this.mergeSameShape(other, created, line);
+        if (regular !== undefined) return regular;
+      }
       let merged = this.createElastic(created.bucket, plan);
       // the candidates it covers, and the templates of the line's own bucket it covers
       for (const c of [...candidates, ...created.bucket.clusters]) {
@@ -1007,6 +1011,35 @@ export class TemplateMiner {
       return { cluster: merged, args };
     }
     return undefined;
+  }
+
+  /**
+   * A length merge of two templates of one shape (same separators and word
+   * count; each has a variable where the other has a constant, so neither
+   * subsumes the other) becomes a regular template with a variable wherever
+   * they differ: unlike an elastic template it joins the sibling groups of
+   * its bucket ("user <*> granted role X by <*>" for each role X generalises
+   * the role like any other position). Undefined (nothing changed) when no
+   * constant would remain.
+   */
+  private mergeSameShape(other: Cluster, created: Cluster, line: TokenizedLine): { cluster: Cluster; args: string[] } | undefined {
+    const words = created.words.map((w, i) => (w === other.words[i] ? w : null));
+    if (words.every((w) => w === null)) return undefined;
+    const target = this.createCluster(created.bucket, created.seps, words);
+    if (this.options.learnValues) {
+      for (let i = 0; i < words.length; i++) {
+        if (words[i] !== null) continue;
+        for (const w of [created.words[i], other.words[i]]) if (w !== null) this.learnValue(w);
+      }
+    }
+    for (const c of [other, created]) if (c !== target && c.live) this.retire(c, target);
+    this.absorbSubsumed(target);
+    this.registerAndGeneralize(target);
+    let final = target;
+    while (final.successor !== undefined) final = final.successor;
+    // cascades only add variables, so `final` fits the line as `created` did; the target is the fallback
+    if (!final.live || !this.fits(final, line)) final = target;
+    return { cluster: final, args: this.resultOf(final, line, true).args };
   }
 
   /** Elastic templates, then recent regular ones (newest first), found by the pattern's lookupKeys, each once. */
