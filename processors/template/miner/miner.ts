@@ -30,6 +30,10 @@
  *      `closedValuesToGeneralize`. All members are superseded by the
  *      generalised template; this cascades. A template always keeps at least
  *      one constant word;
+ *    - a group of two plain words (a variable that took two values in the
+ *      whole sample) generalises as a pair of names once each word was seen
+ *      in `namePairLines` lines and neither is a word of the program's own
+ *      messages (isPairOfNames); checked when a template gets that many lines;
  *    - two positions that vary together (no two templates are siblings) are
  *      generalised when enough of the newest templates of the bucket differ
  *      from the new one at exactly those two positions (generalisePairs).
@@ -38,7 +42,9 @@
  *    length-merge.ts): an optional bracketed part, an empty field, a unit
  *    after a value, a list of another length. Both become one "elastic"
  *    template whose variables match any text (not in a bucket; matched on the
- *    raw text after the bucket missed).
+ *    raw text after the bucket missed). Two templates of one shape (same
+ *    separators and word count) merge into a regular template instead, which
+ *    keeps meeting its siblings (mergeSameShape).
  *
  * Compared with Drain's similarity threshold this does not merge two events
  * that differ in a small closed set of words (stored as bytes / as values,
@@ -1202,9 +1208,14 @@ export class TemplateMiner {
 
   /**
    * The two words at `position` of a two-member sibling group are names, not
-   * a closed pair of the program's words (see MinerOptions.namePairLines): both
-   * lower case, not one word with two endings, and neither occurs as a
-   * constant in a live template outside the group.
+   * a closed pair of the program's words (see MinerOptions.namePairLines):
+   * - both lower case (a capitalised word starts a sentence: Before/After);
+   * - not one word with two endings (failure/failures, eth0/eth1);
+   * - after a constant word, their key (pool X, slot X, by X), or first: a
+   *   word right after a value says what happened to it (volume 3 read/write);
+   * - each seen in namePairLines lines;
+   * - neither occurs as a constant of a live template outside the group in a
+   *   slot where the other does not (usedWithout).
    */
   private isPairOfNames(members: readonly Cluster[], position: number): boolean {
     const a = members[0].words[position]!;
