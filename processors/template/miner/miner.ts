@@ -1260,7 +1260,6 @@ export class TemplateMiner {
     }
   }
 
-
   /**
    * Whether `distinct` sibling words at one position make it a variable (any
    * position, the first included: a name leading a message is still a name).
