@@ -33,7 +33,7 @@
  *    - a group of two plain words (a variable that took two values in the
  *      whole sample) generalises as a pair of names once each word was seen
  *      in `namePairLines` lines and neither is a word of the program's own
- *      messages (isPairOfNames); checked when a template gets that many lines;
+ *      messages (isPairOfNames); checked every `namePairLines` lines of a template;
  *    - two positions that vary together (no two templates are siblings) are
  *      generalised when enough of the newest templates of the bucket differ
  *      from the new one at exactly those two positions (generalisePairs).
@@ -436,17 +436,26 @@ function hidesClosedWord(general: Cluster, specific: Cluster): boolean {
   return false;
 }
 
-/** A word position of a bucket's templates, as a number (bucket hash collisions only blur the namePairLines evidence). */
-function slotOf(bucket: Bucket, position: number): number {
-  return bucket.hash * 65536 + (position & 0xffff);
+/**
+ * Where a constant word occurs, for namePairLines: the bucket, the position
+ * and the word before it (its key; '' when that is a variable or the start).
+ * Bucket hash collisions only blur the evidence.
+ */
+function slotOf(bucket: Bucket, words: ReadonlyArray<string | null>, position: number): string {
+  return `${bucket.hash}:${position}:${(position > 0 ? words[position - 1] : null) ?? ''}`;
+}
+
+/** The key part of a slotOf() text: the word before the occurrence. */
+function keyOfSlot(slot: string): string {
+  return slot.slice(slot.indexOf(':', slot.indexOf(':') + 1) + 1);
 }
 
 /** Occurrences of `w` in `slot` among `members`. */
-function usesIn(members: readonly Cluster[], w: string, slot: number): number {
+function usesIn(members: readonly Cluster[], w: string, slot: string): number {
   let n = 0;
   for (const m of members) {
     const words = m.words;
-    for (let i = 0; i < words.length; i++) if (words[i] === w && slotOf(m.bucket, i) === slot) n++;
+    for (let i = 0; i < words.length; i++) if (words[i] === w && slotOf(m.bucket, words, i) === slot) n++;
   }
   return n;
 }
@@ -485,7 +494,6 @@ function validateOptions(o: MinerOptions): MinerOptions {
   intAtLeast('digitValuesToGeneralize', 2);
   intAtLeast('closedValuesToGeneralize', 2);
   intAtLeast('namePairLines', 0);
-  if (o.namePairLines === 1) throw new RangeError('template miner: namePairLines must be 0 (off) or >= 2, got 1'); // a template's first line is its creation
   intAtLeast('maxWords', 1);
   intAtLeast('maxLineLength', 1);
   intAtLeast('maxTemplates', 1);
@@ -520,7 +528,7 @@ export class TemplateMiner {
    * occurs in each slot (slotOf: bucket and position). namePairLines: a word
    * of the program's own messages is no name. Bounded by the live templates' words.
    */
-  private readonly constantUses = new Map<string, Map<number, number>>();
+  private readonly constantUses = new Map<string, Map<string, number>>();
   /** Recent templates by anchor (length-merge candidates) and elastic templates by anchor. */
   private readonly byAnchor = new Map<string, Cluster[]>();
   private readonly elasticByAnchor = new Map<string, Cluster[]>();
@@ -591,14 +599,17 @@ export class TemplateMiner {
   }
 
   /**
-   * Assigns a line to the template it matched exactly. When that gives the
-   * template its namePairLines-th line, a pair of names it forms with a
-   * sibling may generalise now (confirmNamePairs): then the line goes to the
-   * general template.
+   * Assigns a line to the template it matched exactly. Every namePairLines-th
+   * line of a template, a pair of names it forms with a sibling may
+   * generalise (confirmNamePairs; again later, since the evidence against a
+   * pair can go: a name that was a constant elsewhere becomes a variable
+   * there): then the line goes to the general template.
    */
   private placeHit(hit: Cluster, line: TokenizedLine): MatchResult {
     hit.lastUsed = ++this.clock;
-    if (++hit.record.count !== this.options.namePairLines || hit.groups.length === 0) return this.resultOf(hit, line, false);
+    const every = this.options.namePairLines;
+    const count = ++hit.record.count;
+    if (every === 0 || count % every !== 0 || hit.groups.length === 0) return this.resultOf(hit, line, false);
     const final = this.confirmNamePairs(hit);
     let result: MatchResult;
     if (final !== hit && final.live && this.fits(final, line)) {
@@ -1223,21 +1234,25 @@ export class TemplateMiner {
     if (a === b || hasUpperCase(a) || hasUpperCase(b) || areInflections(a, b)) return false;
     if (position > 0 && members[0].words[position - 1] === null) return false;
     if (Math.min(members[0].record.count, members[1].record.count) < this.options.namePairLines) return false;
-    return !this.usedWithout(a, b, members) && !this.usedWithout(b, a, members);
+    const key = position > 0 ? members[0].words[position - 1]! : '';
+    return !this.usedWithout(a, b, key, members) && !this.usedWithout(b, a, key, members);
   }
 
   /**
    * `w` occurs as a constant of a live template other than `members` in a
-   * slot where `other` does not: a word of the program's own messages. (Where
-   * both occur, in the same slot of other templates, the pair varies there too:
-   * two user names that are still constants of another event.)
+   * slot where `other` does not: a word of the program's own messages.
+   * Not evidence: where both occur, in the same slot of other templates (the
+   * pair varies there too: two user names that are still constants of
+   * another event), and where `w` follows the group's own key (`key`: on X,
+   * by X), as another of the key's values would in a rarer event.
    */
-  private usedWithout(w: string, other: string, members: readonly Cluster[]): boolean {
+  private usedWithout(w: string, other: string, key: string, members: readonly Cluster[]): boolean {
     const slots = this.constantUses.get(w);
     if (slots === undefined) return false;
     const otherSlots = this.constantUses.get(other);
     for (const [slot, uses] of slots) {
       if (uses - usesIn(members, w, slot) <= 0) continue;
+      if (keyOfSlot(slot) === key) continue; // after the same key: another of the key's values
       if ((otherSlots?.get(slot) ?? 0) - usesIn(members, other, slot) <= 0) return true;
     }
     return false;
@@ -1250,7 +1265,7 @@ export class TemplateMiner {
       if (w === null) continue;
       let slots = this.constantUses.get(w);
       if (slots === undefined) this.constantUses.set(w, (slots = new Map()));
-      const slot = slotOf(c.bucket, i);
+      const slot = slotOf(c.bucket, words, i);
       const n = (slots.get(slot) ?? 0) + delta;
       if (n > 0) slots.set(slot, n);
       else {
@@ -1306,10 +1321,10 @@ export class TemplateMiner {
   }
 
   /**
-   * A template has just got its namePairLines-th line: a two-word sibling
-   * group it belongs to may now have seen enough lines to be a pair of names
-   * (isPairOfNames). Returns the template now holding the template's lines
-   * (itself when nothing generalised).
+   * A template has just got another namePairLines lines: a two-word sibling
+   * group it belongs to may now be a pair of names (isPairOfNames). Returns
+   * the template now holding the template's lines (itself when nothing
+   * generalised).
    */
   private confirmNamePairs(c: Cluster): Cluster {
     const ready = c.groups.filter((g) => g.members.length === 2 && this.overThreshold(g));
