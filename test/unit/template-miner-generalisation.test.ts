@@ -322,6 +322,13 @@ describe('pairs of names (two values in the whole sample)', () => {
     expectGroupedByEvent(mine(lines, miner));
   });
 
+  test('two pairs of names in one event (four templates at first) end in one template', () => {
+    // each name's lines are spread over two templates until one position generalises:
+    // the generalisation carries its members' lines, so the other pair need not start counting again
+    const m = mine(generate([{ event: 'slow', line: (r) => `slow query by ${pick(r, PAIR)} on ${pick(r, ['gebru', 'plurend'])} took ${int(r, 1, 900)}ms` }], 44, 9));
+    expectGroupedByEvent(m);
+  });
+
   test('once both names were seen enough, later lines are emitted with the general template', () => {
     const miner = new TemplateMiner();
     const rng = prng(21);

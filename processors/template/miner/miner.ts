@@ -270,6 +270,12 @@ class Cluster {
   registered = false;
   successor: Cluster | undefined;
   lastUsed = 0;
+  /**
+   * Lines placed in this template or in the templates it superseded: how
+   * much of its event has been seen (namePairLines). A generalisation starts
+   * with its members' lines, not from zero.
+   */
+  lines = 0;
   readonly groups: SiblingGroup[] = [];
   readonly constants: number;
   constructor(
@@ -592,6 +598,7 @@ export class TemplateMiner {
       }
     }
     final.record.count++;
+    final.lines++;
     final.lastUsed = ++this.clock;
     this.pruneUnusedIntermediates();
     this.evictIfNeeded();
@@ -608,8 +615,9 @@ export class TemplateMiner {
   private placeHit(hit: Cluster, line: TokenizedLine): MatchResult {
     hit.lastUsed = ++this.clock;
     const every = this.options.namePairLines;
-    const count = ++hit.record.count;
-    if (every === 0 || count % every !== 0 || hit.groups.length === 0) return this.resultOf(hit, line, false);
+    hit.record.count++;
+    hit.lines++;
+    if (every === 0 || hit.lines % every !== 0 || hit.groups.length === 0) return this.resultOf(hit, line, false);
     const final = this.confirmNamePairs(hit);
     let result: MatchResult;
     if (final !== hit && final.live && this.fits(final, line)) {
@@ -805,6 +813,7 @@ export class TemplateMiner {
         throw new TypeError(`template miner snapshot: cluster ${c.id} does not render to its template`);
       }
       cluster.lastUsed = typeof c.lastUsed === 'number' ? c.lastUsed : 0;
+      cluster.lines = cluster.record.count; // the lines of the templates it superseded are not in the snapshot
       miner.clock = Math.max(miner.clock, cluster.lastUsed);
     }
     if (snap.knownValues !== undefined) {
@@ -1233,7 +1242,7 @@ export class TemplateMiner {
     const b = members[1].words[position]!;
     if (a === b || hasUpperCase(a) || hasUpperCase(b) || areInflections(a, b)) return false;
     if (position > 0 && members[0].words[position - 1] === null) return false;
-    if (Math.min(members[0].record.count, members[1].record.count) < this.options.namePairLines) return false;
+    if (Math.min(members[0].lines, members[1].lines) < this.options.namePairLines) return false;
     const key = position > 0 ? members[0].words[position - 1]! : '';
     return !this.usedWithout(a, b, key, members) && !this.usedWithout(b, a, key, members);
   }
@@ -1451,6 +1460,7 @@ export class TemplateMiner {
     if (!c.live) return;
     c.live = false;
     c.successor = successor;
+    if (successor !== undefined && successor !== c) successor.lines += c.lines;
     this.removeFromAnchors(c);
     if (c.elastic) {
       this.elasticCount--;
