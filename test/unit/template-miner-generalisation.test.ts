@@ -252,6 +252,160 @@ describe('two values seen in more than one place', () => {
   });
 });
 
+describe('pairs of names (two values in the whole sample)', () => {
+  // A variable whose values happen to be two plain words is a pair of names
+  // once each was seen in namePairLines (8) lines and neither is a word of the
+  // program's own messages; a closed pair of the program's words stays apart.
+  const PAIR = ['tovandel', 'mirekast'];
+
+  test('a pool of two names after its key word is one template', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'slot', line: (r) => `replication slot ${pick(r, PAIR)} is inactive since ${int(r, 1, 59)}s` },
+          { event: 'depth', line: (r) => `queue depth ${int(r, 0, 999)} on pool ${pick(r, ['kestrune', 'daplow'])}, ${int(r, 0, 9)} workers idle` },
+          { event: 'lead', line: (r) => `${pick(r, ['brisket', 'vondal'])} cron fired late by ${int(r, 1, 900)}ms` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
+  test('two names still constants of another event (in one slot there) are a pair of names too', () => {
+    // "granted role X by Y": the two user names vary together there, so they
+    // stay constants of that event; that is no evidence that they are words of the program
+    const m = mine(
+      generate(
+        [
+          { event: 'slow', line: (r) => `slow query by ${pick(r, PAIR)} took ${int(r, 1, 900)}ms` },
+          {
+            event: 'granted',
+            line: (r) => {
+              const u = pick(r, PAIR);
+              return `user ${u} granted role ${pick(r, NAMES)} by ${u}`;
+            },
+          },
+        ],
+        40,
+      ),
+    );
+    expect([...m.split.get('slow')!]).toEqual(['slow query by <*> took <*>']);
+    expect([...m.merged.values()].filter((events) => events.size > 1)).toEqual([]);
+    expect(m.roundTripFailures).toBe(0);
+  });
+
+  test('one of the names in a rarer event after the same key is no evidence against the pair', () => {
+    // "index rebuilt on tovandel" has only met one table yet: tovandel follows "on" there as in the trigger event
+    const m = mine(
+      generate(
+        [
+          { event: 'trigger', line: (r) => `trigger fired on ${pick(r, PAIR)} for ${int(r, 1, 999)} rows` },
+          { event: 'index', line: (r) => `index rebuilt on ${PAIR[0]} in ${int(r, 1, 999)} ms` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
+  test('a pair blocked by a name that was still a constant elsewhere generalises once that changes', () => {
+    const miner = new TemplateMiner();
+    const rng = prng(5);
+    const lines: Labelled[] = [];
+    const state = (k: number): Labelled => ({ event: 'queued', line: `task ${hex(rng, 12)} of job ${PAIR[k % 2]} is now QUEUED` });
+    const cron = (name: string): Labelled => ({ event: 'cron', line: `${name} cron fired late by ${int(rng, 1, 900)}ms` });
+    // the cron event has named one job only: tovandel is a constant of it when the task pair first has its lines
+    for (let k = 0; k < 30; k++) lines.push(state(k), ...(k % 6 === 0 ? [cron(PAIR[0])] : []));
+    // then the cron event names other jobs: its job becomes a variable (three values), and the evidence against the pair is gone
+    for (let k = 0; k < 30; k++) lines.push(cron(NAMES[k % 2]), state(k));
+    expectGroupedByEvent(mine(lines, miner));
+  });
+
+  test('two pairs of names in one event (four templates at first) end in one template', () => {
+    // each name's lines are spread over two templates until one position generalises:
+    // the generalisation carries its members' lines, so the other pair need not start counting again
+    const m = mine(generate([{ event: 'slow', line: (r) => `slow query by ${pick(r, PAIR)} on ${pick(r, ['gebru', 'plurend'])} took ${int(r, 1, 900)}ms` }], 44, 9));
+    expectGroupedByEvent(m);
+  });
+
+  test('once both names were seen enough, later lines are emitted with the general template', () => {
+    const miner = new TemplateMiner();
+    const rng = prng(21);
+    const emitted: string[] = [];
+    for (let k = 0; k < 60; k++) {
+      const line = `consumer group ${PAIR[k % 2]} lag=${int(rng, 0, 999)}`;
+      const r = miner.add(line);
+      expect(renderTemplate(r.template, r.args)).toBe(line);
+      emitted.push(r.template);
+    }
+    expect(new Set(emitted.slice(20))).toEqual(new Set(['consumer group <*> lag=<*>']));
+  });
+
+  test('a closed pair of words the program uses in its other messages stays two events', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'delta', line: (r) => `snapshot ${hex(r, 8)} written as delta in ${int(r, 1, 99)} ms` },
+          { event: 'full', line: (r) => `snapshot ${hex(r, 8)} written as full in ${int(r, 1, 99)} ms` },
+          { event: 'journal', line: (r) => `journal ${int(r, 1, 9)} full, ${int(r, 1, 999)} pages queued` },
+          { event: 'replay', line: (r) => `replaying delta of ${int(r, 1, 999)} pages` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
+  test('a capitalised pair, two forms of one word, and words right after a value stay apart', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'before', line: (r) => `Before rebalance: pending=${int(r, 0, 99)} moved=${int(r, 0, 99)}` },
+          { event: 'after', line: (r) => `After rebalance: pending=${int(r, 0, 99)} moved=${int(r, 0, 99)}` },
+          { event: 'failure', line: (r) => `${int(r, 2, 9)} more authentication failure; rhost=${ip(r)}` },
+          { event: 'failures', line: (r) => `${int(r, 2, 9)} more authentication failures; rhost=${ip(r)}` },
+          { event: 'read', line: (r) => `volume ${int(r, 1, 9)} read stalled for ${int(r, 1, 99)} ms` },
+          { event: 'write', line: (r) => `volume ${int(r, 1, 9)} write stalled for ${int(r, 1, 99)} ms` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
+  test('fewer lines than namePairLines keep the pair apart; namePairLines 0 never pairs', () => {
+    const lines = generate([{ event: 'slot', line: (r) => `replication slot ${pick(r, PAIR)} is inactive since ${int(r, 1, 59)}s` }], 40);
+    const templatesOf = (miner: TemplateMiner): number => {
+      for (const { line } of lines) miner.add(line);
+      return miner.templates().filter((t) => t.live).length;
+    };
+    expect(templatesOf(new TemplateMiner())).toBe(1);
+    expect(templatesOf(new TemplateMiner({ namePairLines: 0 }))).toBe(2);
+    expect(templatesOf(new TemplateMiner({ namePairLines: 100 }))).toBe(2);
+    expect(() => new TemplateMiner({ namePairLines: -1 })).toThrow(RangeError);
+  });
+});
+
+describe('a length merge of two templates of one shape', () => {
+  test('stays a regular template and joins its siblings (three names at one position, names around it)', () => {
+    // "user A granted role R by <*>" (B learned as a value) meets "user <*> granted role R by C":
+    // each has a variable where the other has a constant; their merge must still meet the other roles' templates
+    const roles = ['vadrel', 'kostimor', 'plenask'];
+    const m = mine(
+      generate(
+        [
+          { event: 'granted', line: (r) => `user ${pick(r, NAMES)} granted role ${pick(r, roles)} by ${pick(r, NAMES)}` },
+          { event: 'revoked', line: (r) => `role revoked from ${pick(r, NAMES)} after ${int(r, 1, 99)} days` },
+        ],
+        40,
+        1,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+});
+
 describe('punctuation inside a value', () => {
   test('durations written as mm:ss, hh:mm:ss or a number with a unit word are one value', () => {
     const duration = (r: Rng): string => {

@@ -30,6 +30,10 @@
  *      `closedValuesToGeneralize`. All members are superseded by the
  *      generalised template; this cascades. A template always keeps at least
  *      one constant word;
+ *    - a group of two plain words (a variable that took two values in the
+ *      whole sample) generalises as a pair of names once each word was seen
+ *      in `namePairLines` lines and neither is a word of the program's own
+ *      messages (isPairOfNames); checked every `namePairLines` lines of a template;
  *    - two positions that vary together (no two templates are siblings) are
  *      generalised when enough of the newest templates of the bucket differ
  *      from the new one at exactly those two positions (generalisePairs).
@@ -38,7 +42,9 @@
  *    length-merge.ts): an optional bracketed part, an empty field, a unit
  *    after a value, a list of another length. Both become one "elastic"
  *    template whose variables match any text (not in a bucket; matched on the
- *    raw text after the bucket missed).
+ *    raw text after the bucket missed). Two templates of one shape (same
+ *    separators and word count) merge into a regular template instead, which
+ *    keeps meeting its siblings (mergeSameShape).
  *
  * Compared with Drain's similarity threshold this does not merge two events
  * that differ in a small closed set of words (stored as bytes / as values,
@@ -264,6 +270,12 @@ class Cluster {
   registered = false;
   successor: Cluster | undefined;
   lastUsed = 0;
+  /**
+   * Lines placed in this template or in the templates it superseded: how
+   * much of its event has been seen (namePairLines). A generalisation starts
+   * with its members' lines, not from zero.
+   */
+  lines = 0;
   readonly groups: SiblingGroup[] = [];
   readonly constants: number;
   constructor(
@@ -430,6 +442,53 @@ function hidesClosedWord(general: Cluster, specific: Cluster): boolean {
   return false;
 }
 
+/**
+ * Where a constant word occurs, for namePairLines: the bucket, the position
+ * and the word before it (its key; '' when that is a variable or the start).
+ * Bucket hash collisions only blur the evidence.
+ */
+function slotOf(bucket: Bucket, words: ReadonlyArray<string | null>, position: number): string {
+  return `${bucket.hash}:${position}:${(position > 0 ? words[position - 1] : null) ?? ''}`;
+}
+
+/** The key part of a slotOf() text: the word before the occurrence. */
+function keyOfSlot(slot: string): string {
+  return slot.slice(slot.indexOf(':', slot.indexOf(':') + 1) + 1);
+}
+
+/** Occurrences of `w` in `slot` among `members`. */
+function usesIn(members: readonly Cluster[], w: string, slot: string): number {
+  let n = 0;
+  for (const m of members) {
+    const words = m.words;
+    for (let i = 0; i < words.length; i++) if (words[i] === w && slotOf(m.bucket, words, i) === slot) n++;
+  }
+  return n;
+}
+
+function hasUpperCase(w: string): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
+}
+
+/** Longest ending that makes another form of a word (failure/failures, open/opened, lock/locking, eth0/eth1). */
+const MAX_INFLECTION = 3;
+
+/**
+ * Two forms of one word: a common stem of 3+ characters and endings of at
+ * most MAX_INFLECTION characters (failure/failures, open/opened, eth0/eth1,
+ * proto2/proto3): variants the program spells, not two names.
+ */
+function areInflections(a: string, b: string): boolean {
+  let stem = 0;
+  const n = Math.min(a.length, b.length);
+  while (stem < n && a.charCodeAt(stem) === b.charCodeAt(stem)) stem++;
+  return stem >= 3 && a.length - stem <= MAX_INFLECTION && b.length - stem <= MAX_INFLECTION;
+}
+
 function validateOptions(o: MinerOptions): MinerOptions {
   const intAtLeast = (name: keyof MinerOptions, min: number): void => {
     const v = o[name];
@@ -440,6 +499,7 @@ function validateOptions(o: MinerOptions): MinerOptions {
   intAtLeast('distinctValuesToGeneralize', 2);
   intAtLeast('digitValuesToGeneralize', 2);
   intAtLeast('closedValuesToGeneralize', 2);
+  intAtLeast('namePairLines', 0);
   intAtLeast('maxWords', 1);
   intAtLeast('maxLineLength', 1);
   intAtLeast('maxTemplates', 1);
@@ -469,6 +529,12 @@ export class TemplateMiner {
   private readonly knownValues = new Map<string, number>();
   /** Two-word sibling groups by their (sorted) pair of words, oldest first (corroboratedPairs). */
   private readonly pairs = new Map<string, SiblingGroup>();
+  /**
+   * Constant words of the live bucket templates: per word, how many times it
+   * occurs in each slot (slotOf: bucket and position). namePairLines: a word
+   * of the program's own messages is no name. Bounded by the live templates' words.
+   */
+  private readonly constantUses = new Map<string, Map<string, number>>();
   /** Recent templates by anchor (length-merge candidates) and elastic templates by anchor. */
   private readonly byAnchor = new Map<string, Cluster[]>();
   private readonly elasticByAnchor = new Map<string, Cluster[]>();
@@ -488,19 +554,13 @@ export class TemplateMiner {
     if (bucket !== undefined) {
       const hit = this.findExact(bucket, line);
       if (hit !== undefined) {
-        hit.record.count++;
-        hit.lastUsed = ++this.clock;
         if (this.options.learnValues) this.learnValuesOf(hit, line);
-        return this.resultOf(hit, line, false);
+        return this.placeHit(hit, line);
       }
     }
     if (bucket !== undefined && this.options.learnValues && this.maskKnownValues(line)) {
       const hit = this.findExact(bucket, line);
-      if (hit !== undefined) {
-        hit.record.count++;
-        hit.lastUsed = ++this.clock;
-        return this.resultOf(hit, line, false);
-      }
+      if (hit !== undefined) return this.placeHit(hit, line);
     }
     if (this.elasticCount > 0) {
       const elastic = this.matchElastic(text, line);
@@ -528,7 +588,7 @@ export class TemplateMiner {
     }
     if (final.record.count === 0 && this.options.mergeLengths) {
       // a template new with this line (its own, or the generalisation it caused)
-      const merged = this.mergeByLength(final, text);
+      const merged = this.mergeByLength(final, text, line);
       if (merged !== undefined) {
         merged.cluster.record.count++;
         merged.cluster.lastUsed = ++this.clock;
@@ -538,10 +598,39 @@ export class TemplateMiner {
       }
     }
     final.record.count++;
+    final.lines++;
     final.lastUsed = ++this.clock;
     this.pruneUnusedIntermediates();
     this.evictIfNeeded();
     return this.resultOf(final, line, true);
+  }
+
+  /**
+   * Assigns a line to the template it matched exactly. Every namePairLines-th
+   * line of a template, a pair of names it forms with a sibling may
+   * generalise (confirmNamePairs; again later, since the evidence against a
+   * pair can go: a name that was a constant elsewhere becomes a variable
+   * there): then the line goes to the general template.
+   */
+  private placeHit(hit: Cluster, line: TokenizedLine): MatchResult {
+    hit.lastUsed = ++this.clock;
+    const every = this.options.namePairLines;
+    hit.record.count++;
+    hit.lines++;
+    if (every === 0 || hit.lines % every !== 0 || hit.groups.length === 0) return this.resultOf(hit, line, false);
+    const final = this.confirmNamePairs(hit);
+    let result: MatchResult;
+    if (final !== hit && final.live && this.fits(final, line)) {
+      hit.record.count--;
+      final.record.count++;
+      final.lastUsed = this.clock;
+      result = this.resultOf(final, line, true);
+    } else {
+      result = this.resultOf(hit, line, false);
+    }
+    this.pruneUnusedIntermediates();
+    this.evictIfNeeded();
+    return result;
   }
 
   /**
@@ -724,6 +813,7 @@ export class TemplateMiner {
         throw new TypeError(`template miner snapshot: cluster ${c.id} does not render to its template`);
       }
       cluster.lastUsed = typeof c.lastUsed === 'number' ? c.lastUsed : 0;
+      cluster.lines = cluster.record.count; // the lines of the templates it superseded are not in the snapshot
       miner.clock = Math.max(miner.clock, cluster.lastUsed);
     }
     if (snap.knownValues !== undefined) {
@@ -868,6 +958,7 @@ export class TemplateMiner {
     }
     bucket.clusters.push(cluster);
     indexInsert(bucket.index, cluster);
+    this.countConstants(cluster, 1);
     if (this.options.mergeLengths) {
       for (const key of anchorsOf(words)) this.addToAnchor(this.byAnchor, key, cluster, MERGE_CANDIDATES_PER_ANCHOR);
     }
@@ -922,7 +1013,7 @@ export class TemplateMiner {
    * become one elastic template, as does every other candidate it covers;
    * then elastic templates the new one can be merged with are merged too.
    */
-  private mergeByLength(created: Cluster, text: string): { cluster: Cluster; args: string[] } | undefined {
+  private mergeByLength(created: Cluster, text: string, line: TokenizedLine): { cluster: Cluster; args: string[] } | undefined {
     const candidates = this.candidatesFor(created.words);
     for (const other of candidates) {
       if (other === created || !other.live) continue;
@@ -930,6 +1021,10 @@ export class TemplateMiner {
       const plan = planLengthMerge(otherShape, created);
       if (plan === undefined) continue;
       if (!this.fitsElastic(plan.parts, plan.optional, text) || !this.fitsElastic(plan.parts, plan.optional, patternText(otherShape))) continue;
+      if (!other.elastic && other.bucket === created.bucket && other.words.length === created.words.length && sameSeps(other, created)) {
+        const regular = this.mergeSameShape(other, created, line);
+        if (regular !== undefined) return regular;
+      }
       let merged = this.createElastic(created.bucket, plan);
       // the candidates it covers, and the templates of the line's own bucket it covers
       for (const c of [...candidates, ...created.bucket.clusters]) {
@@ -942,6 +1037,35 @@ export class TemplateMiner {
       return { cluster: merged, args };
     }
     return undefined;
+  }
+
+  /**
+   * A length merge of two templates of one shape (same separators and word
+   * count; each has a variable where the other has a constant, so neither
+   * subsumes the other) becomes a regular template with a variable wherever
+   * they differ: unlike an elastic template it joins the sibling groups of
+   * its bucket ("user <*> granted role X by <*>" for each role X generalises
+   * the role like any other position). Undefined (nothing changed) when no
+   * constant would remain.
+   */
+  private mergeSameShape(other: Cluster, created: Cluster, line: TokenizedLine): { cluster: Cluster; args: string[] } | undefined {
+    const words = created.words.map((w, i) => (w === other.words[i] ? w : null));
+    if (words.every((w) => w === null)) return undefined;
+    const target = this.createCluster(created.bucket, created.seps, words);
+    if (this.options.learnValues) {
+      for (let i = 0; i < words.length; i++) {
+        if (words[i] !== null) continue;
+        for (const w of [created.words[i], other.words[i]]) if (w !== null) this.learnValue(w);
+      }
+    }
+    for (const c of [other, created]) if (c !== target && c.live) this.retire(c, target);
+    this.absorbSubsumed(target);
+    this.registerAndGeneralize(target);
+    let final = target;
+    while (final.successor !== undefined) final = final.successor;
+    // cascades only add variables, so `final` fits the line as `created` did; the target is the fallback
+    if (!final.live || !this.fits(final, line)) final = target;
+    return { cluster: final, args: this.resultOf(final, line, true).args };
   }
 
   /** Elastic templates, then recent regular ones (newest first), found by the pattern's lookupKeys, each once. */
@@ -1090,7 +1214,74 @@ export class TemplateMiner {
   }
 
   private overThreshold(g: SiblingGroup): boolean {
-    return this.generalises(g.members.length, g.withDigits, g.closed, g.members[0]?.constants ?? 0, g.corroborated);
+    return this.groupGeneralises(g.members, g.position, g.withDigits, g.closed, g.corroborated);
+  }
+
+  /** generalises() for the members of a sibling group, or they are a pair of names (namePairLines). */
+  private groupGeneralises(members: readonly Cluster[], position: number, withDigits: number, closed: number, corroborated: boolean): boolean {
+    const constants = members[0]?.constants ?? 0;
+    if (this.generalises(members.length, withDigits, closed, constants, corroborated)) return true;
+    return (
+      this.options.namePairLines > 0 && members.length === 2 && withDigits === 0 && closed === 0 && constants >= 2 && this.isPairOfNames(members, position)
+    );
+  }
+
+  /**
+   * The two words at `position` of a two-member sibling group are names, not
+   * a closed pair of the program's words (see MinerOptions.namePairLines):
+   * - both lower case (a capitalised word starts a sentence: Before/After);
+   * - not one word with two endings (failure/failures, eth0/eth1);
+   * - after a constant word, their key (pool X, slot X, by X), or first: a
+   *   word right after a value says what happened to it (volume 3 read/write);
+   * - each seen in namePairLines lines;
+   * - neither occurs as a constant of a live template outside the group in a
+   *   slot where the other does not (usedWithout).
+   */
+  private isPairOfNames(members: readonly Cluster[], position: number): boolean {
+    const a = members[0].words[position]!;
+    const b = members[1].words[position]!;
+    if (a === b || hasUpperCase(a) || hasUpperCase(b) || areInflections(a, b)) return false;
+    if (position > 0 && members[0].words[position - 1] === null) return false;
+    if (Math.min(members[0].lines, members[1].lines) < this.options.namePairLines) return false;
+    const key = position > 0 ? members[0].words[position - 1]! : '';
+    return !this.usedWithout(a, b, key, members) && !this.usedWithout(b, a, key, members);
+  }
+
+  /**
+   * `w` occurs as a constant of a live template other than `members` in a
+   * slot where `other` does not: a word of the program's own messages.
+   * Not evidence: where both occur, in the same slot of other templates (the
+   * pair varies there too: two user names that are still constants of
+   * another event), and where `w` follows the group's own key (`key`: on X,
+   * by X), as another of the key's values would in a rarer event.
+   */
+  private usedWithout(w: string, other: string, key: string, members: readonly Cluster[]): boolean {
+    const slots = this.constantUses.get(w);
+    if (slots === undefined) return false;
+    const otherSlots = this.constantUses.get(other);
+    for (const [slot, uses] of slots) {
+      if (uses - usesIn(members, w, slot) <= 0) continue;
+      if (keyOfSlot(slot) === key) continue; // after the same key: another of the key's values
+      if ((otherSlots?.get(slot) ?? 0) - usesIn(members, other, slot) <= 0) return true;
+    }
+    return false;
+  }
+
+  private countConstants(c: Cluster, delta: 1 | -1): void {
+    const words = c.words;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      if (w === null) continue;
+      let slots = this.constantUses.get(w);
+      if (slots === undefined) this.constantUses.set(w, (slots = new Map()));
+      const slot = slotOf(c.bucket, words, i);
+      const n = (slots.get(slot) ?? 0) + delta;
+      if (n > 0) slots.set(slot, n);
+      else {
+        slots.delete(slot);
+        if (slots.size === 0) this.constantUses.delete(w);
+      }
+    }
   }
 
   /**
@@ -1110,7 +1301,12 @@ export class TemplateMiner {
   }
 
   private registerAndGeneralize(start: Cluster): void {
-    const pending: SiblingGroup[] = this.register(start);
+    this.generalizeGroups(this.register(start));
+    if (start.live && start.successor === undefined) this.generalisePairs(start);
+  }
+
+  /** Generalises the groups that are over threshold, cascading into the groups of the templates made. */
+  private generalizeGroups(pending: SiblingGroup[]): void {
     while (pending.length > 0) {
       const g = pending.pop()!;
       if (this.groups.get(g.key) !== g || !this.overThreshold(g)) continue;
@@ -1121,7 +1317,7 @@ export class TemplateMiner {
         const kinds = members.map((m) => wordKindOf(m.words[g.position]!));
         const withDigits = kinds.filter((k) => k === WordKind.Digit).length;
         const closed = kinds.filter((k) => k === WordKind.Closed).length;
-        if (!this.generalises(members.length, withDigits, closed, first.constants, g.corroborated)) continue;
+        if (!this.groupGeneralises(members, g.position, withDigits, closed, g.corroborated)) continue;
       }
       const words = first.words.slice();
       words[g.position] = null;
@@ -1131,7 +1327,21 @@ export class TemplateMiner {
       this.absorbSubsumed(target);
       for (const ready of this.register(target)) pending.push(ready);
     }
-    if (start.live && start.successor === undefined) this.generalisePairs(start);
+  }
+
+  /**
+   * A template has just got another namePairLines lines: a two-word sibling
+   * group it belongs to may now be a pair of names (isPairOfNames). Returns
+   * the template now holding the template's lines (itself when nothing
+   * generalised).
+   */
+  private confirmNamePairs(c: Cluster): Cluster {
+    const ready = c.groups.filter((g) => g.members.length === 2 && this.overThreshold(g));
+    if (ready.length === 0) return c;
+    this.generalizeGroups(ready);
+    let final = c;
+    while (final.successor !== undefined) final = final.successor;
+    return final;
   }
 
   /**
@@ -1250,6 +1460,7 @@ export class TemplateMiner {
     if (!c.live) return;
     c.live = false;
     c.successor = successor;
+    if (successor !== undefined && successor !== c) successor.lines += c.lines;
     this.removeFromAnchors(c);
     if (c.elastic) {
       this.elasticCount--;
@@ -1261,6 +1472,7 @@ export class TemplateMiner {
     const bucket = c.bucket;
     removeFrom(bucket.clusters, c);
     indexRemove(bucket.index, c, 0);
+    this.countConstants(c, -1);
     if (bucket.clusters.length === 0 && (successor === undefined || successor.bucket !== bucket || successor.elastic)) {
       const list = this.buckets.get(bucket.hash);
       if (list !== undefined) {

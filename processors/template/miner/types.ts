@@ -37,6 +37,22 @@ export interface MinerOptions {
    * belongs to one place in one message.
    */
   readonly corroboratedPairs: boolean;
+  /**
+   * Two plain words that vary at one position are values (a pair of names,
+   * below distinctValuesToGeneralize) once each has been seen in this many
+   * lines and neither is a word of the program's own messages: neither occurs
+   * as a constant of another live template (in a place where the other word
+   * does not occur too, after another key), both are lower case, they are not two forms of one
+   * word (failure/failures, eth0/eth1), and they follow a constant word (their
+   * key: pool X, by X) or start the message. A program reuses its own words
+   * across its messages (stored as bytes / 2703 bytes result sent; Changing
+   * view acls / users with view permissions), whereas the names of users,
+   * queues and pools appear only where a name goes. The line count is the
+   * time the program's other messages get to show either word as one of
+   * their own; the check is repeated every this many lines of a template.
+   * 0: two plain words never generalise on their own.
+   */
+  readonly namePairLines: number;
   /** Treat true/false/null as variables. */
   readonly maskKeywords: boolean;
   /** Words per line considered; the tail beyond becomes one variable. */
@@ -58,6 +74,7 @@ export const DEFAULT_MINER_OPTIONS: MinerOptions = Object.freeze({
   learnValues: true,
   mergeLengths: true,
   corroboratedPairs: true,
+  namePairLines: 8,
   maskKeywords: true,
   maxWords: 128,
   maxLineLength: 8192,
