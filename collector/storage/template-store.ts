@@ -232,7 +232,23 @@ export function renderLikeClickHouse(parts: readonly string[], args: readonly st
  */
 export function storedBodyOf(body: string, parts: readonly string[] | undefined, args: readonly string[]): string {
   if (body === '' || parts === undefined) return body;
-  return renderLikeClickHouse(parts, args) === body ? '' : body;
+  return rendersLikeClickHouse(parts, args, body) ? '' : body;
+}
+
+/** renderLikeClickHouse(parts, args) === body, compared piece by piece without building the rendering (once per stored row). */
+function rendersLikeClickHouse(parts: readonly string[], args: readonly string[], body: string): boolean {
+  let at = 0;
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k];
+    if (!body.startsWith(p, at)) return false;
+    at += p.length;
+    if (k < args.length) {
+      const a = args[k];
+      if (!body.startsWith(a, at)) return false;
+      at += a.length;
+    }
+  }
+  return at === body.length;
 }
 
 /** FirstSeen / LastSeen text, clamped to what the column holds (time-bounds.ts): a poison time can never fail the insert. */
@@ -358,7 +374,8 @@ export class TemplateStore {
    * yet must not turn a row's Body empty).
    */
   isStored(id: bigint): boolean {
-    return this.written.has(BigInt.asUintN(64, id));
+    // Ids are kept as unsigned 64-bit values; a non-negative id is one already (no new bigint per row).
+    return this.written.has(id >= 0n ? id : BigInt.asUintN(64, id));
   }
 
   /** A strictly increasing version for this writer's rows (microseconds since the epoch, bumped on ties). */

@@ -134,7 +134,7 @@ export class TemplateDictionary {
    * a new template is not admitted (text too long, admission budget spent; counted).
    */
   define(def: TemplateDefinition, nowMs = Date.now(), options: DefineOptions = {}): TemplateInfo | undefined {
-    const key = TemplateDictionary.key(def.service, def.id);
+    const key = this.keyOf(def.service, def.id) ?? TemplateDictionary.key(def.service, def.id);
     let e = this.entries.get(key);
     if (!e) {
       if (def.text.length > this.limits.maxTextLength) {
@@ -178,9 +178,9 @@ export class TemplateDictionary {
 
   /** Counts `count` uses of a defined template at `timeMs` (and marks it recently seen); unknown templates are ignored. */
   noteUse(service: string, id: bigint, count = 1, timeMs = Date.now()): void {
-    const key = TemplateDictionary.key(service, id);
-    const e = this.entries.get(key);
-    if (!e) return;
+    const key = this.keyOf(service, id);
+    const e = key === undefined ? undefined : this.entries.get(key);
+    if (key === undefined || !e) return;
     e.count += count;
     if (timeMs > e.lastSeenMs) e.lastSeenMs = timeMs;
     if (timeMs < e.firstSeenMs) e.firstSeenMs = timeMs;
@@ -190,11 +190,20 @@ export class TemplateDictionary {
 
   /** The entry (no recency change: this is the per-record lookup of the store's encoder). */
   get(service: string, id: bigint): TemplateInfo | undefined {
-    return this.entries.get(TemplateDictionary.key(service, id));
+    const key = this.keyOf(service, id);
+    return key === undefined ? undefined : this.entries.get(key);
   }
 
   has(service: string, id: bigint): boolean {
-    return this.entries.has(TemplateDictionary.key(service, id));
+    return this.keyOf(service, id) !== undefined;
+  }
+
+  /**
+   * The key of a held entry, found through the per-service id map: per-record lookups
+   * build no key string (a bigint's decimal text and a concatenation per call).
+   */
+  private keyOf(service: string, id: bigint): string | undefined {
+    return this.services.get(service)?.ids.get(id);
   }
 
   all(): TemplateInfo[] {
