@@ -23,7 +23,7 @@
  * develop on other seeds (DEVELOPMENT_SEEDS).
  */
 
-import { prng } from '../test/kit/prng';
+import { pickWeighted, prng } from '../test/kit/prng';
 
 export const REPORTED_SEEDS = [101, 102, 103, 104, 105, 106, 107, 108];
 export const DEVELOPMENT_SEEDS = [1, 2, 3];
@@ -201,15 +201,7 @@ export function unseenSystem(seed: number, lines = 2000): SyntheticSample {
   const content: string[] = [];
   const truth: string[] = [];
   for (let k = 0; k < lines; k++) {
-    let x = rng() * total;
-    let e = events[events.length - 1];
-    for (const candidate of events) {
-      x -= candidate.weight;
-      if (x < 0) {
-        e = candidate;
-        break;
-      }
-    }
+    const e = pickWeighted(rng, events, total);
     content.push(e.parts.map((p) => (typeof p === 'string' ? p : p(rng))).join(''));
     truth.push(e.truth);
   }

@@ -9,3 +9,16 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * One item drawn with probability proportional to its weight (`total`: the
+ * sum of the weights); consumes one number of `rng`.
+ */
+export function pickWeighted<T extends { readonly weight: number }>(rng: () => number, items: readonly T[], total: number): T {
+  let x = rng() * total;
+  for (const candidate of items) {
+    x -= candidate.weight;
+    if (x < 0) return candidate;
+  }
+  return items[items.length - 1];
+}
