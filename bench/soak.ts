@@ -2,7 +2,7 @@
  * bench/soak: does the collector's memory stay flat under steady load?
  *
  *   npm run build && node dist/bench/soak.js [--minutes 30] [--rate R] [--capacity-seconds 20] [--sample-seconds 10]
- *                                            [--store http://host:8123]
+ *                                            [--store http://host:8123] [--max-old-space-mib M]
  *
  * Starts `logfun collector` (the built CLI, a child process) with the default
  * pipeline (otlp -> template, spam, control -> clickhouse on chDB in a temp folder,
@@ -27,6 +27,10 @@
  *
  * --store: a ClickHouse server instead of the embedded chDB (database soak_<pid>), so
  * the collector's RSS holds only the collector, not the ClickHouse engine.
+ *
+ * --max-old-space-mib: the collector runs with node --max-old-space-size=M, as README.md
+ * advises for a memory bound (V8 otherwise lets garbage pile up toward its own limit,
+ * a quarter of the machine's memory, before a major collection).
  */
 import { fork, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
@@ -238,6 +242,7 @@ async function main(): Promise<void> {
   const fixedRate = argValue('--rate');
   const capacitySeconds = argValue('--capacity-seconds') ?? 20;
   const sampleSeconds = argValue('--sample-seconds') ?? 10;
+  const maxOldSpaceMib = argValue('--max-old-space-mib');
   const storeArg = process.argv.indexOf('--store');
   const serverUrl = storeArg >= 0 ? process.argv[storeArg + 1] : undefined;
   const storeYaml = serverUrl ? `endpoint: ${JSON.stringify(serverUrl)}, database: soak_${process.pid}` : 'endpoint: "chdb://./data"';
@@ -248,6 +253,7 @@ async function main(): Promise<void> {
     processorsYaml: '  template: { state_directory: ./templates }\n  spam: {}\n  control: {}',
     pipelineProcessors: ['template', 'spam', 'control'],
     exportersYaml: `  clickhouse: { ${storeYaml}, queue: { storage: wal, directory: ./queue, max_bytes: 1GiB } }`,
+    nodeArgs: maxOldSpaceMib !== undefined ? [`--max-old-space-size=${maxOldSpaceMib}`] : [],
   });
   const sender = new Sender(`127.0.0.1:${collector.grpcPort}`);
   let exitCode = 0;
