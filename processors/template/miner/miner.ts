@@ -174,13 +174,13 @@ const MAX_PAIRS = 4096;
  */
 const MIN_NAMES_FOR_STYLE = 8;
 /**
- * How much more likely (log, nats) the two words of a pair must be spelled as
- * names than as the program's words to be a pair of names: e^2, about 7
- * times. Short words (up/down) carry little evidence either way and so stay
- * constants: splitting an event costs less than merging two (a split still
- * has each line's true event; a merge loses it).
+ * How much more likely (log, nats, per word) the two words of a pair must be
+ * spelled as names than as the program's words to be a pair of names: e^1 per
+ * word, e^2 for the pair. Short words (up/down) carry little evidence either
+ * way and so stay constants: splitting an event costs less than merging two
+ * (a split still has each line's true event; a merge loses it).
  */
-const PAIR_STYLE_MARGIN = 2;
+const STYLE_MARGIN = 1;
 
 function newNode(): IndexNode {
   return { byWord: undefined, variable: undefined, clusters: [] };
@@ -1260,7 +1260,7 @@ export class TemplateMiner {
    * - neither occurs as a constant of a live template outside the group in a
    *   slot where the other does not (usedWithout);
    * - once MIN_NAMES_FOR_STYLE names are known: spelled like them rather than
-   *   like the program's constant words, by PAIR_STYLE_MARGIN (word-style.ts).
+   *   like the program's constant words, by STYLE_MARGIN per word (word-style.ts).
    */
   private isPairOfNames(members: readonly Cluster[], position: number): boolean {
     const a = members[0].words[position]!;
@@ -1272,10 +1272,20 @@ export class TemplateMiner {
     if (this.usedWithout(a, b, key, members) || this.usedWithout(b, a, key, members)) return false;
     // spelled more like the service's names than like its own words (word-style.ts), the two together;
     // without names to compare with, spelling is no evidence
-    if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return true;
-    const without = [a, b];
-    return programWordScore(a, this.constantStyle, this.valueStyle, without) + programWordScore(b, this.constantStyle, this.valueStyle, without) < -PAIR_STYLE_MARGIN;
+    return this.valueStyle.words < MIN_NAMES_FOR_STYLE || this.styleOf(members.map((m) => m.words[position]!)) < -STYLE_MARGIN;
   }
+
+  /**
+   * Mean programWordScore (word-style.ts) of distinct words: > 0 spelled like
+   * the program's constant words, < 0 like the known values. The words
+   * themselves are left out of the constants model.
+   */
+  private styleOf(words: readonly string[]): number {
+    let sum = 0;
+    for (const w of words) sum += programWordScore(w, this.constantStyle, this.valueStyle, words);
+    return sum / words.length;
+  }
+
 
   /**
    * `w` occurs as a constant of a live template other than `members` in a
