@@ -6,6 +6,7 @@
  *   npm run build && node dist/bench/template-mining.js [loghub-2k dir] [--details[=emit]] [--loo] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v2[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
+ *   any of these with --options='{"namePairLines":0}': miner options over the defaults (experiments)
  *
  * --synthetic scores invented systems instead (unseen-systems.ts: held-out
  * evidence from systems nobody tuned on; the default seeds are the reported
@@ -106,6 +107,8 @@ type DetailsOf = 'none' | 'final' | 'emit';
 interface ScoreSettings {
   readonly emitBatch: number;
   readonly details: DetailsOf;
+  /** --options='{"namePairLines":0}': miner options over the defaults for every run (experiments; LOO grid values win). */
+  readonly options: Partial<MinerOptions>;
 }
 
 /** Options searched by the leave-one-out mode (every combination; the default is among them). */
@@ -292,7 +295,8 @@ function emitScore(e: Emitted, truth: readonly string[], details?: string[]): Em
   return { ga: atAdd.ga, pa: atAdd.pa, final: final / e.ids.length };
 }
 
-function score(sample: Sample, settings: ScoreSettings, options?: Partial<MinerOptions>): Score {
+function score(sample: Sample, settings: ScoreSettings, grid?: Partial<MinerOptions>): Score {
+  const options = { ...settings.options, ...grid };
   const perLine = emit(sample.content, 1, options);
   const batched = emit(sample.content, settings.emitBatch, options);
   const details: string[] = [];
@@ -445,7 +449,15 @@ function main(): void {
   }
   const detailsArg = args.find((a) => a === '--details' || a.startsWith('--details='));
   const details: DetailsOf = detailsArg === undefined ? 'none' : detailsArg === '--details=emit' ? 'emit' : 'final';
-  const settings: ScoreSettings = { emitBatch, details };
+  const optionsArg = args.find((a) => a.startsWith('--options='));
+  let options: Partial<MinerOptions> = {};
+  try {
+    if (optionsArg !== undefined) options = JSON.parse(optionsArg.slice('--options='.length)) as Partial<MinerOptions>;
+  } catch {
+    process.stderr.write(`--options: expects a JSON object of miner options, got ${optionsArg}\n`);
+    process.exit(2);
+  }
+  const settings: ScoreSettings = { emitBatch, details, options };
   for (const generator of GENERATORS) {
     const syntheticArg = args.find((a) => a === generator.flag || a.startsWith(`${generator.flag}=`));
     if (syntheticArg === undefined) continue;

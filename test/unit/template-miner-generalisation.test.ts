@@ -387,6 +387,36 @@ describe('pairs of names (two values in the whole sample)', () => {
   });
 });
 
+describe('closed pairs of program words versus pairs of names (spelling, word-style.ts)', () => {
+  // Two words at one position after a key, each seen often, used nowhere else:
+  // either a pool of two names or a closed pair of the program's own words
+  // (states, directions, modes: separate events). The miner compares their
+  // spelling with the service's constant words and with the words it has
+  // seen as values; no word list.
+  // the service's names: invented words of one style (its user names, and the two pool names)
+  const USERS = ['zubox', 'plaitil', 'daidrex', 'krikrand', 'vugozai', 'stetubux', 'glodesk', 'ritroudir', 'sobaivol', 'drodrair', 'keglol', 'muriplan'];
+  const service = (closedPairs: ReadonlyArray<EventSpec>): EventSpec[] => [
+    { event: 'login', line: (r) => `session opened for user ${pick(r, USERS)} from ${ip(r)}` },
+    { event: 'quota', line: (r) => `quota of ${pick(r, USERS)} exceeded on volume ${int(r, 1, 9)}, ${int(r, 1, 999)} blocks over` },
+    { event: 'slot', line: (r) => `replication slot ${pick(r, ['koutramond', 'plaipisk'])} is inactive since ${int(r, 1, 59)}s` },
+    { event: 'sync', line: (r) => `finished the nightly backup of the primary database in ${int(r, 1, 99)} minutes with no errors` },
+    { event: 'health', line: (r) => `the health check for the storage service reported a warning about the network interface` },
+    ...closedPairs,
+  ];
+  const closedPairs: EventSpec[] = [
+    { event: 'link up', line: () => `eth0: link up` },
+    { event: 'link down', line: () => `eth0: link down` },
+    { event: 'mode read', line: (r) => `open /srv/data/${int(r, 1, 999)}.db mode read by ${pick(r, USERS)}` },
+    { event: 'mode write', line: (r) => `open /srv/data/${int(r, 1, 999)}.db mode write by ${pick(r, USERS)}` },
+    { event: 'foreground', line: (r) => `activity ${hex(r, 8)} moved to foreground` },
+    { event: 'background', line: (r) => `activity ${hex(r, 8)} moved to background` },
+  ];
+
+  test('link up/down, mode read/write and moved to foreground/background stay separate events beside pairs of names', () => {
+    expectGroupedByEvent(mine(generate(service(closedPairs), 30)));
+  });
+});
+
 describe('a length merge of two templates of one shape', () => {
   test('stays a regular template and joins its siblings (three names at one position, names around it)', () => {
     // "user A granted role R by <*>" (B learned as a value) meets "user <*> granted role R by C":

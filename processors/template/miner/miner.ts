@@ -33,7 +33,9 @@
  *    - a group of two plain words (a variable that took two values in the
  *      whole sample) generalises as a pair of names once each word was seen
  *      in `namePairLines` lines and neither is a word of the program's own
- *      messages (isPairOfNames); checked every `namePairLines` lines of a template;
+ *      messages and they are spelled like the service's names, not like its
+ *      own words (isPairOfNames, word-style.ts); checked every `namePairLines`
+ *      lines of a template;
  *    - two positions that vary together (no two templates are siblings) are
  *      generalised when enough of the newest templates of the bucket differ
  *      from the new one at exactly those two positions (generalisePairs).
@@ -58,6 +60,7 @@
  */
 import { templateIdOf } from '../../../protocol/template-id';
 import { WordKind, wordKindOf } from './masking';
+import { BigramModel, programWordScore } from './word-style';
 import { escapeConstant, renderTemplate } from './render';
 import {
   fitsOptional,
@@ -164,6 +167,20 @@ function lookupKeys(words: readonly (string | null)[], isConstant: (k: number) =
 const MAX_KNOWN_VALUES = 4096;
 /** Bound of the two-word sibling groups remembered for corroboratedPairs (the oldest go first). */
 const MAX_PAIRS = 4096;
+/**
+ * Known values (names) needed before the spelling of a pair is compared with
+ * them (isPairOfNames, word-style.ts): a handful of names says little about
+ * how the service's names are spelled.
+ */
+const MIN_NAMES_FOR_STYLE = 8;
+/**
+ * How much more likely (log, nats, per word) the two words of a pair must be
+ * spelled as names than as the program's words to be a pair of names: e^1 per
+ * word, e^2 for the pair. Short words (up/down) carry little evidence either
+ * way and so stay constants: splitting an event costs less than merging two
+ * (a split still has each line's true event; a merge loses it).
+ */
+const STYLE_MARGIN = 1;
 
 function newNode(): IndexNode {
   return { byWord: undefined, variable: undefined, clusters: [] };
@@ -535,6 +552,9 @@ export class TemplateMiner {
    * of the program's own messages is no name. Bounded by the live templates' words.
    */
   private readonly constantUses = new Map<string, Map<string, number>>();
+  /** Spelling of the distinct constant words of live templates and of the known values (word-style.ts). */
+  private readonly constantStyle = new BigramModel();
+  private readonly valueStyle = new BigramModel();
   /** Recent templates by anchor (length-merge candidates) and elastic templates by anchor. */
   private readonly byAnchor = new Map<string, Cluster[]>();
   private readonly elasticByAnchor = new Map<string, Cluster[]>();
@@ -820,7 +840,10 @@ export class TemplateMiner {
       if (!Array.isArray(snap.knownValues) || !snap.knownValues.every((w) => typeof w === 'string')) {
         throw new TypeError('template miner snapshot: knownValues must be an array of strings');
       }
-      for (const w of snap.knownValues.slice(-MAX_KNOWN_VALUES)) miner.knownValues.set(w, 0);
+      for (const w of snap.knownValues.slice(-MAX_KNOWN_VALUES)) {
+        if (!miner.knownValues.has(w)) miner.valueStyle.update(w, 1);
+        miner.knownValues.set(w, 0);
+      }
     }
     // groups below threshold only: a saved state never holds a group that should have generalised
     for (const list of miner.buckets.values()) for (const b of list) for (const c of b.clusters) miner.register(c);
@@ -1235,7 +1258,9 @@ export class TemplateMiner {
    *   word right after a value says what happened to it (volume 3 read/write);
    * - each seen in namePairLines lines;
    * - neither occurs as a constant of a live template outside the group in a
-   *   slot where the other does not (usedWithout).
+   *   slot where the other does not (usedWithout);
+   * - once MIN_NAMES_FOR_STYLE names are known: spelled like them rather than
+   *   like the program's constant words, by STYLE_MARGIN per word (word-style.ts).
    */
   private isPairOfNames(members: readonly Cluster[], position: number): boolean {
     const a = members[0].words[position]!;
@@ -1244,8 +1269,23 @@ export class TemplateMiner {
     if (position > 0 && members[0].words[position - 1] === null) return false;
     if (Math.min(members[0].lines, members[1].lines) < this.options.namePairLines) return false;
     const key = position > 0 ? members[0].words[position - 1]! : '';
-    return !this.usedWithout(a, b, key, members) && !this.usedWithout(b, a, key, members);
+    if (this.usedWithout(a, b, key, members) || this.usedWithout(b, a, key, members)) return false;
+    // spelled more like the service's names than like its own words (word-style.ts), the two together;
+    // without names to compare with, spelling is no evidence
+    return this.valueStyle.words < MIN_NAMES_FOR_STYLE || this.styleOf(members.map((m) => m.words[position]!)) < -STYLE_MARGIN;
   }
+
+  /**
+   * Mean programWordScore (word-style.ts) of distinct words: > 0 spelled like
+   * the program's constant words, < 0 like the known values. The words
+   * themselves are left out of the constants model.
+   */
+  private styleOf(words: readonly string[]): number {
+    let sum = 0;
+    for (const w of words) sum += programWordScore(w, this.constantStyle, this.valueStyle, words);
+    return sum / words.length;
+  }
+
 
   /**
    * `w` occurs as a constant of a live template other than `members` in a
@@ -1273,13 +1313,19 @@ export class TemplateMiner {
       const w = words[i];
       if (w === null) continue;
       let slots = this.constantUses.get(w);
-      if (slots === undefined) this.constantUses.set(w, (slots = new Map()));
+      if (slots === undefined) {
+        this.constantUses.set(w, (slots = new Map()));
+        this.constantStyle.update(w, 1);
+      }
       const slot = slotOf(c.bucket, words, i);
       const n = (slots.get(slot) ?? 0) + delta;
       if (n > 0) slots.set(slot, n);
       else {
         slots.delete(slot);
-        if (slots.size === 0) this.constantUses.delete(w);
+        if (slots.size === 0) {
+          this.constantUses.delete(w);
+          this.constantStyle.update(w, -1);
+        }
       }
     }
   }
@@ -1426,9 +1472,13 @@ export class TemplateMiner {
   private learnValue(w: string): void {
     if (wordKindOf(w) === WordKind.Closed) return;
     const known = this.knownValues;
-    known.delete(w); // re-insert: Map order is the eviction order
+    if (!known.delete(w)) this.valueStyle.update(w, 1); // re-insert: Map order is the eviction order
     known.set(w, ++this.clock);
-    if (known.size > MAX_KNOWN_VALUES) known.delete(known.keys().next().value as string);
+    if (known.size > MAX_KNOWN_VALUES) {
+      const oldest = known.keys().next().value as string;
+      known.delete(oldest);
+      this.valueStyle.update(oldest, -1);
+    }
   }
 
   /**

@@ -50,6 +50,11 @@ export interface MinerOptions {
    * queues and pools appear only where a name goes. The line count is the
    * time the program's other messages get to show either word as one of
    * their own; the check is repeated every this many lines of a template.
+   * Once the miner knows a few names (values of variables), the two words
+   * must also be spelled clearly more like those names than like the
+   * program's constant words (word-style.ts: character bigrams learned from
+   * the service itself): link up/down, mode read/write and moved to
+   * foreground/background stay separate events even when used nowhere else.
    * 0: two plain words never generalise on their own.
    */
   readonly namePairLines: number;
