@@ -415,6 +415,19 @@ describe('closed pairs of program words versus pairs of names (spelling, word-st
   test('link up/down, mode read/write and moved to foreground/background stay separate events beside pairs of names', () => {
     expectGroupedByEvent(mine(generate(service(closedPairs), 30)));
   });
+
+  test('three-valued closed sets of lower-case program words stay separate events beside a pool of three names', () => {
+    const closedTriples: EventSpec[] = [
+      ...['online', 'offline', 'degraded'].map((state) => ({ event: `volume ${state}`, line: (r: Rng) => `volume ${int(r, 1, 64)} is now ${state}` })),
+      ...['hit', 'miss', 'stale'].map((outcome) => ({ event: `cache ${outcome}`, line: (r: Rng) => `cache ${outcome} for key ${hex(r, 8)} age ${int(r, 1, 900)}s` })),
+      // three names of the service's own style: still one event
+      { event: 'pool', line: (r) => `storage pool ${pick(r, ['toglezal', 'tokragloul', 'vrimbadox'])} rebalanced ${int(r, 1, 99)} chunks` },
+    ];
+    // the service runs a while first: spelling is evidence only once its names are known
+    const miner = new TemplateMiner();
+    mine(generate(service([]), 20, 16), miner);
+    expectGroupedByEvent(mine(generate(service(closedTriples), 30), miner));
+  });
 });
 
 describe('a length merge of two templates of one shape', () => {

@@ -1243,7 +1243,9 @@ export class TemplateMiner {
   /** generalises() for the members of a sibling group, or they are a pair of names (namePairLines). */
   private groupGeneralises(members: readonly Cluster[], position: number, withDigits: number, closed: number, corroborated: boolean): boolean {
     const constants = members[0]?.constants ?? 0;
-    if (this.generalises(members.length, withDigits, closed, constants, corroborated)) return true;
+    if (this.generalises(members.length, withDigits, closed, constants, corroborated)) {
+      return corroborated || withDigits > 0 || !this.isSmallClosedSet(members, position);
+    }
     return (
       this.options.namePairLines > 0 && members.length === 2 && withDigits === 0 && closed === 0 && constants >= 2 && this.isPairOfNames(members, position)
     );
@@ -1273,6 +1275,23 @@ export class TemplateMiner {
     // spelled more like the service's names than like its own words (word-style.ts), the two together;
     // without names to compare with, spelling is no evidence
     return this.valueStyle.words < MIN_NAMES_FOR_STYLE || this.styleOf(members.map((m) => m.words[position]!)) < -STYLE_MARGIN;
+  }
+
+  /**
+   * The distinctValuesToGeneralize words at `position` (no more) are a
+   * program's closed set of states (online/offline/degraded, hit/miss/stale),
+   * not the first names of a variable: all lower case and, once
+   * MIN_NAMES_FOR_STYLE names are known, spelled more like the service's
+   * constant words than like its names by STYLE_MARGIN per word (styleOf). One
+   * more distinct word still generalises: the exception holds for the
+   * smallest set only, where three names and three states are equally likely
+   * by count and spelling is the only evidence.
+   */
+  private isSmallClosedSet(members: readonly Cluster[], position: number): boolean {
+    if (members.length !== this.options.distinctValuesToGeneralize || this.valueStyle.words < MIN_NAMES_FOR_STYLE) return false;
+    const words = members.map((m) => m.words[position]!);
+    if (words.some(hasUpperCase)) return false;
+    return this.styleOf(words) > STYLE_MARGIN;
   }
 
   /**
