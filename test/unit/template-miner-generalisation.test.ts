@@ -430,6 +430,19 @@ describe('closed pairs of program words versus pairs of names (spelling, word-st
   });
 });
 
+describe('a display name of capitalised words, one to four of them', () => {
+  test('is one variable between constant words: the events of each state stay apart', () => {
+    const services = ['Gamus', 'Vokul Pumio', 'Yayo Sheachest', 'Vegyn Tityk Dyfear', 'Hupean Yocea Nojek Sichust'];
+    const events: EventSpec[] = [
+      ...['stopped', 'running'].map((state) => ({ event: `entered ${state}`, line: (r: Rng) => `The ${pick(r, services)} service entered the ${state} state.` })),
+      ...['start', 'stop'].map((control) => ({ event: `sent ${control}`, line: (r: Rng) => `The ${pick(r, services)} service was successfully sent a ${control} control.` })),
+      { event: 'crash', line: (r) => `The ${pick(r, services)} service terminated unexpectedly. It has done this ${int(r, 1, 9)} time(s).` },
+      { event: 'logon', line: (r) => `User ${pick(r, NAMES)} logged on to host ${int(r, 1, 40)} via console` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 40)));
+  });
+});
+
 describe('a length merge of two templates of one shape', () => {
   test('stays a regular template and joins its siblings (three names at one position, names around it)', () => {
     // "user A granted role R by <*>" (B learned as a value) meets "user <*> granted role R by C":
