@@ -569,6 +569,17 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect(r.template).toBe('lease <*> renewed at <*> until <*>');
   });
 
+  test('a protocol version after a path stays a constant of its event, with or without a query string', () => {
+    const uri = (r: Rng): string => `/${pick(r, ['api', 'static', 'img'])}/${r() < 0.5 ? pick(r, NAMES) : int(r, 1, 99999)}${r() < 0.3 ? `?id=${int(r, 1, 999)}` : ''}`;
+    const events: EventSpec[] = [
+      { event: 'get', line: (r) => `"GET ${uri(r)} HTTP/1.1" ${pick(r, ['200', '304', '404'])} ${int(r, 0, 90000)}` },
+      { event: 'denied', line: (r) => `access denied for ${pick(r, NAMES)} to ${uri(r)} (rule ${int(r, 1, 40)})` },
+    ];
+    const m = mine(generate(events, 40));
+    expectGroupedByEvent(m);
+    expect([...m.split.get('get')!]).toEqual(['"GET <*> HTTP/1.1" <*> <*>']);
+  });
+
   test('a query string is part of its path: one value from the first line on', () => {
     const routes = ['/v2/ledgers', '/v2/ledgers/export', '/orbit/feed'];
     const line = (r: Rng): string =>

@@ -323,6 +323,13 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       }
     }
 
+    // a protocol with its version (HTTP/1.1, SPDY/3): one constant word, as a name with a version is
+    const versionEnd = protocolVersionEnd(line, i, j);
+    if (versionEnd > 0) {
+      emit(out, i, versionEnd, false);
+      i = versionEnd;
+      continue;
+    }
     // split at '/' runs; trailing dots of the last piece are separators
     let pieceStart = i;
     while (pieceStart < j) {
@@ -462,10 +469,27 @@ function pathContinuation(line: string, end: number, separator: number): number 
       if (line.charCodeAt(e) === separator && e > end + 1 && e + 1 < n && classOf(line.charCodeAt(e + 1)) === 0) inner = true;
       e++;
     }
-    if (!inner || line.charCodeAt(end + 1) === separator) break;
+    if (!inner || line.charCodeAt(end + 1) === separator || protocolVersionEnd(line, end + 1, e) > 0) break;
     end = e;
   }
   return end;
+}
+
+/**
+ * End of a protocol-and-version word at [start, end) — two or more capital
+ * letters (a protocol's name is written so; "page/2" stays a name and a
+ * number), one '/', a version of one to three short numbers joined by dots
+ * (HTTP/1.1, SPDY/3), trailing sentence dots excluded — or -1. Such a word is the program's
+ * constant (one protocol per event, Loghub-2.0 keeps it), not a path piece
+ * and not a number.
+ */
+function protocolVersionEnd(line: string, start: number, end: number): number {
+  let k = start;
+  while (k < end && line.charCodeAt(k) >= 65 && line.charCodeAt(k) <= 90) k++;
+  if (k - start < 2 || k + 1 >= end || line.charCodeAt(k) !== 0x2f) return -1;
+  let e = end;
+  while (e > k + 1 && line.charCodeAt(e - 1) === 0x2e) e--;
+  return /^\d{1,2}(\.\d{1,2}){0,2}$/.test(line.slice(k + 1, e)) ? e : -1;
 }
 
 /**
