@@ -416,6 +416,17 @@ describe('closed pairs of program words versus pairs of names (spelling, word-st
     expectGroupedByEvent(mine(generate(service(closedPairs), 30)));
   });
 
+  test('application ids (dotted) spelled like the service\'s names are names, even two of them', () => {
+    const apps = ['com.zubrox.plaidel', 'com.krikvug.stetol', 'com.glodrair.muplan'];
+    const events: EventSpec[] = [
+      { event: 'background', line: (r) => `ActivityKeeper: ${pick(r, apps.slice(0, 2))} moved to background` },
+      { event: 'updated', line: (r) => `PackageWatcher: package ${pick(r, apps)} updated to version ${int(r, 1, 9)}.${int(r, 0, 9)}` },
+    ];
+    const miner = new TemplateMiner();
+    mine(generate(service([]), 20, 16), miner);
+    expectGroupedByEvent(mine(generate(service(events), 30), miner));
+  });
+
   test('three-valued closed sets of lower-case program words stay separate events beside a pool of three names', () => {
     const closedTriples: EventSpec[] = [
       ...['online', 'offline', 'degraded'].map((state) => ({ event: `volume ${state}`, line: (r: Rng) => `volume ${int(r, 1, 64)} is now ${state}` })),

@@ -1243,11 +1243,13 @@ export class TemplateMiner {
   /** generalises() for the members of a sibling group, or they are a pair of names (namePairLines). */
   private groupGeneralises(members: readonly Cluster[], position: number, withDigits: number, closed: number, corroborated: boolean): boolean {
     const constants = members[0]?.constants ?? 0;
-    if (this.generalises(members.length, withDigits, closed, constants, corroborated)) {
+    // closed-shaped words spelled like the service's names are names (com.shuchist.biosion): plain words
+    const closedWords = closed > 0 && this.closedSpelledLikeNames(members, position) ? 0 : closed;
+    if (this.generalises(members.length, withDigits, closedWords, constants, corroborated)) {
       return corroborated || withDigits > 0 || !this.isSmallClosedSet(members, position);
     }
     return (
-      this.options.namePairLines > 0 && members.length === 2 && withDigits === 0 && closed === 0 && constants >= 2 && this.isPairOfNames(members, position)
+      this.options.namePairLines > 0 && members.length === 2 && withDigits === 0 && closedWords === 0 && constants >= 2 && this.isPairOfNames(members, position)
     );
   }
 
@@ -1292,6 +1294,19 @@ export class TemplateMiner {
     const words = members.map((m) => m.words[position]!);
     if (words.some(hasUpperCase)) return false;
     return this.styleOf(words) > STYLE_MARGIN;
+  }
+
+  /**
+   * The closed-shaped words (isClosedSetWord: dotted, snake_case, camelCase)
+   * at `position` are spelled like the service's names rather than its
+   * constant words, by STYLE_MARGIN per word, once MIN_NAMES_FOR_STYLE names
+   * are known: a pool of application ids or job names, not configuration
+   * keys or class names of the program.
+   */
+  private closedSpelledLikeNames(members: readonly Cluster[], position: number): boolean {
+    if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return false;
+    const words = members.map((m) => m.words[position]!).filter((w) => wordKindOf(w) === WordKind.Closed);
+    return this.styleOf(words) < -STYLE_MARGIN;
   }
 
   /**
