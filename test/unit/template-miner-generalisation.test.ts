@@ -591,6 +591,17 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect([...m.split.get('get')!]).toEqual(['"GET <*> HTTP/1.1" <*> <*>']);
   });
 
+  test('a component written package/.Name is one value: one event however many components are shown', () => {
+    // a few packages, a few screens: no position of the split form sees enough values on its own
+    const apps = ['com.kazovel.mitor', 'com.quanes.brika', 'com.zomi.velqua', 'com.torbri.nesza', 'com.velka.quazo'];
+    const component = (r: Rng): string => `${pick(r, apps)}/.${pick(r, ['Kazo', 'Mitor', 'Brika'])}Activity`;
+    const events: EventSpec[] = [
+      { event: 'displayed', line: (r) => `WindowKeeper: Displayed ${component(r)}: +${int(r, 20, 900)}ms` },
+      { event: 'launch', line: (r) => `WindowKeeper: START u0 launching ${component(r)} from uid ${int(r, 1000, 1100)}` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 30)));
+  });
+
   test('a query string is part of its path: one value from the first line on', () => {
     const routes = ['/v2/ledgers', '/v2/ledgers/export', '/orbit/feed'];
     const line = (r: Rng): string =>

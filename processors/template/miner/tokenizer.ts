@@ -330,11 +330,11 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       i = versionEnd;
       continue;
     }
-    // split at '/' runs; trailing dots of the last piece are separators
+    // split at '/' runs (not inside package/.Component); trailing dots of the last piece are separators
     let pieceStart = i;
     while (pieceStart < j) {
       let pieceEnd = pieceStart;
-      while (pieceEnd < j && line.charCodeAt(pieceEnd) !== 0x2f) pieceEnd++;
+      while (pieceEnd < j && (line.charCodeAt(pieceEnd) !== 0x2f || isRelativeName(line, pieceStart, pieceEnd, j))) pieceEnd++;
       let wordEnd = pieceEnd;
       if (pieceEnd === j) {
         while (wordEnd > pieceStart && line.charCodeAt(wordEnd - 1) === 0x2e) wordEnd--;
@@ -473,6 +473,15 @@ function pathContinuation(line: string, end: number, separator: number): number 
     end = e;
   }
   return end;
+}
+
+/**
+ * The '/' at `slash` joins a dotted name to a relative name in it
+ * ("com.acme.app/.MainActivity": a component of a package): one name.
+ */
+function isRelativeName(line: string, start: number, slash: number, end: number): boolean {
+  if (slash + 2 >= end || line.charCodeAt(slash + 1) !== 0x2e || !isLetterCode(line.charCodeAt(slash + 2))) return false;
+  return line.slice(start, slash).indexOf('.') > 0;
 }
 
 /**
