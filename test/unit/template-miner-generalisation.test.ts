@@ -415,6 +415,43 @@ describe('closed pairs of program words versus pairs of names (spelling, word-st
   test('link up/down, mode read/write and moved to foreground/background stay separate events beside pairs of names', () => {
     expectGroupedByEvent(mine(generate(service(closedPairs), 30)));
   });
+
+  test('application ids (dotted) spelled like the service\'s names are names, even two of them', () => {
+    const apps = ['com.zubrox.plaidel', 'com.krikvug.stetol', 'com.glodrair.muplan'];
+    const events: EventSpec[] = [
+      { event: 'background', line: (r) => `ActivityKeeper: ${pick(r, apps.slice(0, 2))} moved to background` },
+      { event: 'updated', line: (r) => `PackageWatcher: package ${pick(r, apps)} updated to version ${int(r, 1, 9)}.${int(r, 0, 9)}` },
+    ];
+    const miner = new TemplateMiner();
+    mine(generate(service([]), 20, 16), miner);
+    expectGroupedByEvent(mine(generate(service(events), 30), miner));
+  });
+
+  test('three-valued closed sets of lower-case program words stay separate events beside a pool of three names', () => {
+    const closedTriples: EventSpec[] = [
+      ...['online', 'offline', 'degraded'].map((state) => ({ event: `volume ${state}`, line: (r: Rng) => `volume ${int(r, 1, 64)} is now ${state}` })),
+      ...['hit', 'miss', 'stale'].map((outcome) => ({ event: `cache ${outcome}`, line: (r: Rng) => `cache ${outcome} for key ${hex(r, 8)} age ${int(r, 1, 900)}s` })),
+      // three names of the service's own style: still one event
+      { event: 'pool', line: (r) => `storage pool ${pick(r, ['toglezal', 'tokragloul', 'vrimbadox'])} rebalanced ${int(r, 1, 99)} chunks` },
+    ];
+    // the service runs a while first: spelling is evidence only once its names are known
+    const miner = new TemplateMiner();
+    mine(generate(service([]), 20, 16), miner);
+    expectGroupedByEvent(mine(generate(service(closedTriples), 30), miner));
+  });
+});
+
+describe('a display name of capitalised words, one to four of them', () => {
+  test('is one variable between constant words: the events of each state stay apart', () => {
+    const services = ['Gamus', 'Vokul Pumio', 'Yayo Sheachest', 'Vegyn Tityk Dyfear', 'Hupean Yocea Nojek Sichust'];
+    const events: EventSpec[] = [
+      ...['stopped', 'running'].map((state) => ({ event: `entered ${state}`, line: (r: Rng) => `The ${pick(r, services)} service entered the ${state} state.` })),
+      ...['start', 'stop'].map((control) => ({ event: `sent ${control}`, line: (r: Rng) => `The ${pick(r, services)} service was successfully sent a ${control} control.` })),
+      { event: 'crash', line: (r) => `The ${pick(r, services)} service terminated unexpectedly. It has done this ${int(r, 1, 9)} time(s).` },
+      { event: 'logon', line: (r) => `User ${pick(r, NAMES)} logged on to host ${int(r, 1, 40)} via console` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 40)));
+  });
 });
 
 describe('a length merge of two templates of one shape', () => {
@@ -541,6 +578,28 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     const miner = new TemplateMiner();
     const r = miner.add('lease 3f2a9c1e-7b4d-4e2a-9f00-1c2d3e4f5a6b renewed at 2031-07-04 10:11:12,345 until 2031-07-04T11:11:12Z');
     expect(r.template).toBe('lease <*> renewed at <*> until <*>');
+  });
+
+  test('a protocol version after a path stays a constant of its event, with or without a query string', () => {
+    const uri = (r: Rng): string => `/${pick(r, ['api', 'static', 'img'])}/${r() < 0.5 ? pick(r, NAMES) : int(r, 1, 99999)}${r() < 0.3 ? `?id=${int(r, 1, 999)}` : ''}`;
+    const events: EventSpec[] = [
+      { event: 'get', line: (r) => `"GET ${uri(r)} HTTP/1.1" ${pick(r, ['200', '304', '404'])} ${int(r, 0, 90000)}` },
+      { event: 'denied', line: (r) => `access denied for ${pick(r, NAMES)} to ${uri(r)} (rule ${int(r, 1, 40)})` },
+    ];
+    const m = mine(generate(events, 40));
+    expectGroupedByEvent(m);
+    expect([...m.split.get('get')!]).toEqual(['"GET <*> HTTP/1.1" <*> <*>']);
+  });
+
+  test('a component written package/.Name is one value: one event however many components are shown', () => {
+    // a few packages, a few screens: no position of the split form sees enough values on its own
+    const apps = ['com.kazovel.mitor', 'com.quanes.brika', 'com.zomi.velqua', 'com.torbri.nesza', 'com.velka.quazo'];
+    const component = (r: Rng): string => `${pick(r, apps)}/.${pick(r, ['Kazo', 'Mitor', 'Brika'])}Activity`;
+    const events: EventSpec[] = [
+      { event: 'displayed', line: (r) => `WindowKeeper: Displayed ${component(r)}: +${int(r, 20, 900)}ms` },
+      { event: 'launch', line: (r) => `WindowKeeper: START u0 launching ${component(r)} from uid ${int(r, 1000, 1100)}` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 30)));
   });
 
   test('a query string is part of its path: one value from the first line on', () => {

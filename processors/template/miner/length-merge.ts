@@ -9,6 +9,7 @@
  *   lease granted owner= zone=north        /  owner=kestrel zone=north   empty vs non-empty field
  *   replicas chosen: ash for shard 7       /  ash, birch, cedar          list of varying length
  *   quorum members: ash birch                                           space-separated list up to a boundary
+ *   The Gamus service stopped          /  The Vegyn Tityk Dyfear service stopped   a display name of capitalised words
  *
  * planLengthMerge aligns two patterns of different length (a template and a
  * new line's pattern) by their longest common prefix and suffix — the
@@ -202,6 +203,31 @@ export function planLengthMerge(a: TokenPattern, b: TokenPattern, minConstants =
   return planOneGap(a, b, minConstants) ?? (sharesEnoughWords(a, b, minConstants) ? planGaps(a, b, minConstants) : undefined);
 }
 
+/** A capitalised word of letters: "Hupean", not "HTTP", "iOS" or "Foo2". */
+function isCapitalisedWord(w: string | null): boolean {
+  return w !== null && /^[A-Z][a-z]+$/.test(w);
+}
+
+/**
+ * Gaps [i, toLong) and [i, toShort), both not empty, are one multi-word
+ * display name of another length ("The Hupean Yocea service entered ..." /
+ * "The Gamus service entered ..."): capitalised words joined by single
+ * spaces, with a constant word right before and right after. Capitalised
+ * words inside a sentence are proper names; a run of them that varies in
+ * length between the same words is one name, not two events. (Their spelling
+ * is no evidence here: invented display names are often spelled like the
+ * program's own words, which word-style.ts measured on the v2 bench.)
+ */
+function isNameRunGap(long: TokenPattern, short: TokenPattern, i: number, toLong: number, toShort: number): boolean {
+  if (i === 0 || toShort === i || toShort >= short.words.length) return false;
+  if (short.words[i - 1] === null || short.words[toShort] === null) return false;
+  for (const [p, to] of [[long, toLong], [short, toShort]] as const) {
+    if (p.seps[i] !== ' ' || p.seps[to] !== ' ') return false;
+    for (let k = i; k < to; k++) if (!isCapitalisedWord(p.words[k]) || (k > i && p.seps[k] !== ' ')) return false;
+  }
+  return true;
+}
+
 /**
  * Cheap necessary condition for planGaps: most constant words of `a` occur in
  * `b` (an alignment keeps at most those), so unrelated templates cost O(words)
@@ -252,8 +278,13 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
   let optional = false;
 
   const unit = isOptionalUnit(long, short, i, gl, gs);
-  const list = unit ? undefined : listSeparatorOf(long, i, toLong, short, i, toShort);
-  if (unit) {
+  const nameRun = !unit && isNameRunGap(long, short, i, toLong, toShort);
+  const list = unit || nameRun ? undefined : listSeparatorOf(long, i, toLong, short, i, toShort);
+  if (nameRun) {
+    // the variable is the name: the spaces around it stay constant
+    lead = short.seps[from].length;
+    trail = short.seps[toShort].length;
+  } else if (unit) {
     // "lifetime 00:01" / "lifetime <1 sec": the variable takes the value and its unit
     from = i - 1;
     lead = short.seps[from].length;

@@ -1243,9 +1243,13 @@ export class TemplateMiner {
   /** generalises() for the members of a sibling group, or they are a pair of names (namePairLines). */
   private groupGeneralises(members: readonly Cluster[], position: number, withDigits: number, closed: number, corroborated: boolean): boolean {
     const constants = members[0]?.constants ?? 0;
-    if (this.generalises(members.length, withDigits, closed, constants, corroborated)) return true;
+    // closed-shaped words spelled like the service's names are names (com.shuchist.biosion): plain words
+    const closedWords = closed > 0 && this.closedSpelledLikeNames(members, position) ? 0 : closed;
+    if (this.generalises(members.length, withDigits, closedWords, constants, corroborated)) {
+      return corroborated || withDigits > 0 || !this.isSmallClosedSet(members, position);
+    }
     return (
-      this.options.namePairLines > 0 && members.length === 2 && withDigits === 0 && closed === 0 && constants >= 2 && this.isPairOfNames(members, position)
+      this.options.namePairLines > 0 && members.length === 2 && withDigits === 0 && closedWords === 0 && constants >= 2 && this.isPairOfNames(members, position)
     );
   }
 
@@ -1273,6 +1277,36 @@ export class TemplateMiner {
     // spelled more like the service's names than like its own words (word-style.ts), the two together;
     // without names to compare with, spelling is no evidence
     return this.valueStyle.words < MIN_NAMES_FOR_STYLE || this.styleOf(members.map((m) => m.words[position]!)) < -STYLE_MARGIN;
+  }
+
+  /**
+   * The distinctValuesToGeneralize words at `position` (no more) are a
+   * program's closed set of states (online/offline/degraded, hit/miss/stale),
+   * not the first names of a variable: all lower case and, once
+   * MIN_NAMES_FOR_STYLE names are known, spelled more like the service's
+   * constant words than like its names by STYLE_MARGIN per word (styleOf). One
+   * more distinct word still generalises: the exception holds for the
+   * smallest set only, where three names and three states are equally likely
+   * by count and spelling is the only evidence.
+   */
+  private isSmallClosedSet(members: readonly Cluster[], position: number): boolean {
+    if (members.length !== this.options.distinctValuesToGeneralize || this.valueStyle.words < MIN_NAMES_FOR_STYLE) return false;
+    const words = members.map((m) => m.words[position]!);
+    if (words.some(hasUpperCase)) return false;
+    return this.styleOf(words) > STYLE_MARGIN;
+  }
+
+  /**
+   * The closed-shaped words (isClosedSetWord: dotted, snake_case, camelCase)
+   * at `position` are spelled like the service's names rather than its
+   * constant words, by STYLE_MARGIN per word, once MIN_NAMES_FOR_STYLE names
+   * are known: a pool of application ids or job names, not configuration
+   * keys or class names of the program.
+   */
+  private closedSpelledLikeNames(members: readonly Cluster[], position: number): boolean {
+    if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return false;
+    const words = members.map((m) => m.words[position]!).filter((w) => wordKindOf(w) === WordKind.Closed);
+    return this.styleOf(words) < -STYLE_MARGIN;
   }
 
   /**

@@ -323,11 +323,18 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       }
     }
 
-    // split at '/' runs; trailing dots of the last piece are separators
+    // a protocol with its version (HTTP/1.1, SPDY/3): one constant word, as a name with a version is
+    const versionEnd = protocolVersionEnd(line, i, j);
+    if (versionEnd > 0) {
+      emit(out, i, versionEnd, false);
+      i = versionEnd;
+      continue;
+    }
+    // split at '/' runs (not inside package/.Component); trailing dots of the last piece are separators
     let pieceStart = i;
     while (pieceStart < j) {
       let pieceEnd = pieceStart;
-      while (pieceEnd < j && line.charCodeAt(pieceEnd) !== 0x2f) pieceEnd++;
+      while (pieceEnd < j && (line.charCodeAt(pieceEnd) !== 0x2f || isRelativeName(line, pieceStart, pieceEnd, j))) pieceEnd++;
       let wordEnd = pieceEnd;
       if (pieceEnd === j) {
         while (wordEnd > pieceStart && line.charCodeAt(wordEnd - 1) === 0x2e) wordEnd--;
@@ -462,10 +469,36 @@ function pathContinuation(line: string, end: number, separator: number): number 
       if (line.charCodeAt(e) === separator && e > end + 1 && e + 1 < n && classOf(line.charCodeAt(e + 1)) === 0) inner = true;
       e++;
     }
-    if (!inner || line.charCodeAt(end + 1) === separator) break;
+    if (!inner || line.charCodeAt(end + 1) === separator || protocolVersionEnd(line, end + 1, e) > 0) break;
     end = e;
   }
   return end;
+}
+
+/**
+ * The '/' at `slash` joins a dotted name to a relative name in it
+ * ("com.acme.app/.MainActivity": a component of a package): one name.
+ */
+function isRelativeName(line: string, start: number, slash: number, end: number): boolean {
+  if (slash + 2 >= end || line.charCodeAt(slash + 1) !== 0x2e || !isLetterCode(line.charCodeAt(slash + 2))) return false;
+  return line.slice(start, slash).indexOf('.') > 0;
+}
+
+/**
+ * End of a protocol-and-version word at [start, end) — two or more capital
+ * letters (a protocol's name is written so; "page/2" stays a name and a
+ * number), one '/', a version of one to three short numbers joined by dots
+ * (HTTP/1.1, SPDY/3), trailing sentence dots excluded — or -1. Such a word is the program's
+ * constant (one protocol per event, Loghub-2.0 keeps it), not a path piece
+ * and not a number.
+ */
+function protocolVersionEnd(line: string, start: number, end: number): number {
+  let k = start;
+  while (k < end && line.charCodeAt(k) >= 65 && line.charCodeAt(k) <= 90) k++;
+  if (k - start < 2 || k + 1 >= end || line.charCodeAt(k) !== 0x2f) return -1;
+  let e = end;
+  while (e > k + 1 && line.charCodeAt(e - 1) === 0x2e) e--;
+  return /^\d{1,2}(\.\d{1,2}){0,2}$/.test(line.slice(k + 1, e)) ? e : -1;
 }
 
 /**
