@@ -67,7 +67,8 @@ export interface LiveTailHubOptions {
 export class LiveTailHub {
   private readonly subscribers = new Set<TapSubscriber>();
   private readonly inflight = new Set<TapEntry>();
-  private readonly ring: TapEntry[] = [];
+  /** Accepted entries, oldest first from ringHead; slots before ringHead are emptied (undefined) so evicted batches can be collected. */
+  private readonly ring: (TapEntry | undefined)[] = [];
   private ringHead = 0;
   private ringCount = 0;
   private readonly ringRecords: number;
@@ -133,9 +134,12 @@ export class LiveTailHub {
   private evict(): void {
     const oldest = this.now() - this.ringMs;
     while (this.ringHead < this.ring.length) {
-      const e = this.ring[this.ringHead];
+      const e = this.ring[this.ringHead]!;
       if (this.ringCount <= this.ringRecords && e.acceptedAtMs >= oldest) break;
       this.ringCount -= e.count;
+      // The slot is emptied at once: the array is compacted only now and then, and an
+      // evicted entry still referenced from it would keep its whole batch alive.
+      this.ring[this.ringHead] = undefined;
       this.ringHead++;
     }
     if (this.ringHead > 1024 && this.ringHead * 2 > this.ring.length) {
@@ -151,7 +155,10 @@ export class LiveTailHub {
    */
   subscribe(s: TapSubscriber, sinceNs: bigint): () => void {
     this.evict();
-    for (let i = this.ringHead; i < this.ring.length; i++) if (this.ring[i].maxTimeNs >= sinceNs) s.offer(this.ring[i], true);
+    for (let i = this.ringHead; i < this.ring.length; i++) {
+      const e = this.ring[i]!;
+      if (e.maxTimeNs >= sinceNs) s.offer(e, true);
+    }
     for (const e of this.inflight) if (e.maxTimeNs >= sinceNs) s.offer(e, true);
     this.subscribers.add(s);
     this.subscribersGauge.set({}, this.subscribers.size);

@@ -1,0 +1,46 @@
+/**
+ * The live tail's recent ring (collector/tail/hub.ts) keeps at most its bound of
+ * accepted records: a batch that left the ring must be collectable. The ring array
+ * is compacted only now and then, so an evicted slot that still pointed at its entry
+ * kept the whole batch alive (under a burst the collector ran out of heap).
+ */
+import { LiveTailHub } from '../../collector/tail/hub';
+import { LogBatchBuilder, type LogBatch } from '../../collector/pipeline/batch';
+import { Metrics } from '../../collector/telemetry/metrics';
+import { runtimeGc } from '../../processors/memory_limiter/runtime-gc';
+
+function batchOf(records: number, k: number): LogBatch {
+  const b = new LogBatchBuilder();
+  const r = b.addResource({ attributes: [{ key: 'service.name', value: 'svc' }], droppedAttributesCount: 0, schemaUrl: '' });
+  const s = b.addScope({ name: '', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
+  for (let i = 0; i < records; i++) b.add(r, s, { timeUnixNano: 1_700_000_000_000_000_000n + BigInt(k * records + i), body: `record ${k}/${i}` });
+  return b.batch;
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+test('batches evicted from the ring are not kept alive by it', async () => {
+  const gc = runtimeGc();
+  expect(gc).toBeDefined();
+  const hub = new LiveTailHub({ metrics: new Metrics(), ringRecords: 100 });
+  const exporter = hub.tap({ consumeLogs: async () => undefined });
+  const refs: WeakRef<LogBatch>[] = [];
+  for (let k = 0; k < 60; k++) {
+    const batch = batchOf(50, k);
+    refs.push(new WeakRef(batch));
+    await exporter.consumeLogs(batch);
+  }
+  // WeakRefs are cleared by a collection after the job that last read them.
+  for (let i = 0; i < 3; i++) {
+    await tick();
+    gc!();
+  }
+  await tick();
+  const alive = refs.filter((r) => r.deref() !== undefined).length;
+  // The ring keeps the newest 100 records: the last two or three batches of 50.
+  expect(alive).toBeLessThanOrEqual(3);
+  // ...and a tail starting now still gets them.
+  const offered: number[] = [];
+  hub.subscribe({ offer: (e) => offered.push(e.count), settled: () => undefined }, 0n);
+  expect(offered.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(100);
+});
