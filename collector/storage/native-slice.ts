@@ -148,3 +148,28 @@ export function sliceNativeBlock(block: Buffer, from: number, to: number, layout
   }
   return Buffer.from(w.bytes());
 }
+
+/**
+ * The block with only the columns `keep` accepts (same rows, same order; a column named
+ * in `rename` is kept, under its new name, when `keep` accepts the new name), or the
+ * block itself when nothing changes. For a block kept across a change of the table: a
+ * column the table no longer has would fail every insert of it.
+ */
+export function projectNativeBlock(
+  block: Buffer,
+  keep: (name: string) => boolean,
+  rename: ReadonlyMap<string, string> = new Map(),
+  layout: NativeBlockLayout = nativeBlockLayout(block),
+): { block: Buffer; columns: string[] } {
+  const kept = layout.columns.filter((c) => keep(rename.get(c.name) ?? c.name));
+  const names = kept.map((c) => rename.get(c.name) ?? c.name);
+  if (kept.length === layout.columns.length && kept.every((c, k) => c.name === names[k])) return { block, columns: names };
+  const w = new NativeWriter(block.length + 64);
+  w.varint(kept.length);
+  w.varint(layout.rows);
+  kept.forEach((col, k) => {
+    w.column(names[k], col.type);
+    w.raw(block.subarray(col.dataStart, col.dataEnd));
+  });
+  return { block: Buffer.from(w.bytes()), columns: names };
+}

@@ -18,7 +18,8 @@ import { openClickHouse, type ClickHouseStore } from '../../collector/storage/cl
 import { anyValueToString } from '../../collector/storage/anyvalue-string';
 import { TemplateDictionary } from '../../collector/templates/dictionary';
 import { WriteAheadLog } from '../../collector/queue/wal';
-import { decodeNativeEntry, isNativeEntry } from '../../collector/queue/native-entry';
+import { decodeNativeEntry, isNativeEntry, writeNativeEntryHeader } from '../../collector/queue/native-entry';
+import { NativeWriter } from '../../collector/storage/native-block';
 
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-chdb-test-'));
 const endpoint = `chdb://${folder}`;
@@ -343,6 +344,44 @@ describe('clickhouse exporter on chDB', () => {
     await exporter.flush(20_000);
     expect(metrics.value('logfun_exporter_sent_records_total', { exporter: 'clickhouse' })).toBe(100);
     expect(await store.query(`SELECT count() AS c, uniqExact(Timestamp) AS u FROM ${db}.otel_logs WHERE ServiceName = 'mixed'`)).toEqual([{ c: '100', u: '100' }]);
+    await exporter.shutdown();
+    fs.rmSync(queueDir, { recursive: true, force: true });
+  });
+
+  test('storage wal: Native entries written for other table columns are inserted with the columns the table has now', async () => {
+    const db = newDatabase();
+    const queueDir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-wal-columns-'));
+    // A log left by an earlier run whose table had a column since dropped and a stored Body
+    // (this table stores rendered bodies: Body is an ALIAS of RawBody).
+    const wal = await WriteAheadLog.open({ directory: queueDir, maxBytes: 0 });
+    const rows = 20;
+    const w = new NativeWriter();
+    writeNativeEntryHeader(w, rows, ['Timestamp', 'ServiceName', 'Body', 'Dropped']);
+    w.varint(4);
+    w.varint(rows);
+    w.column('Timestamp', 'DateTime64(9)');
+    for (let i = 0; i < rows; i++) w.i64(1700000000000000000n + BigInt(i));
+    w.column('ServiceName', 'String');
+    for (let i = 0; i < rows; i++) w.string('columns');
+    w.column('Body', 'String');
+    for (let i = 0; i < rows; i++) w.string(`earlier run ${i}`);
+    w.column('Dropped', 'String');
+    for (let i = 0; i < rows; i++) w.string('gone');
+    await wal.append(Buffer.from(w.view()), rows);
+    await wal.close();
+
+    const { exporter, metrics, logger } = makeExporter({
+      database: db,
+      body: 'rendered',
+      batch: { max_rows: 1000, max_bytes: '8MiB', flush_interval: '100ms' },
+      queue: { ...clickhouseExporterFactory.createDefaultConfig().queue, storage: 'wal', directory: queueDir },
+    });
+    await exporter.start(makeHost(metrics));
+    await exporter.flush(20_000);
+    expect(metrics.value('logfun_exporter_sent_records_total', { exporter: 'clickhouse' })).toBe(rows);
+    const stored = await store.query<{ c: string; b: string }>(`SELECT count() AS c, min(Body) AS b FROM ${db}.otel_logs WHERE ServiceName = 'columns'`);
+    expect(stored).toEqual([{ c: String(rows), b: 'earlier run 0' }]);
+    expect(logger.messages.some((m) => m.level === 'warn' && /other table columns/.test(m.msg))).toBe(true);
     await exporter.shutdown();
     fs.rmSync(queueDir, { recursive: true, force: true });
   });

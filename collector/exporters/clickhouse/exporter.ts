@@ -89,7 +89,7 @@ import { currentDeliveryMark, restoreDeliveryMarks } from '../../queue/delivery-
 import { currentLedger, mustPassEmpty, restoreLedger } from '../../queue/batch-ledger';
 import { WalFullError, WriteAheadLog, type WalPosition, type WalRange } from '../../queue/wal';
 import { decodeNativeEntry, isNativeEntry, writeNativeEntryHeader } from '../../queue/native-entry';
-import { nativeBlockLayout, sliceNativeBlock } from '../../storage/native-slice';
+import { nativeBlockLayout, projectNativeBlock, sliceNativeBlock } from '../../storage/native-slice';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import type { ResolvedClickHouseExporterConfig } from './config';
 
@@ -709,6 +709,30 @@ export class ClickHouseLogsExporter implements Exporter {
     return { block: Buffer.from(w.buf.subarray(start, w.pos)), rows: n, columns: nativeEncoder.columns, columnsKey: nativeEncoder.columns.join('\0') };
   }
 
+  /**
+   * A Native entry read back from the log keeps only the columns the table has now (its
+   * column list is the table's when it was appended: a column dropped since, or one that
+   * became an ALIAS, would fail every insert of it, and that failure is not the data's).
+   * Columns the table gained are left to their defaults.
+   */
+  private fitToTable(native: QueuedNative): void {
+    const current = this.nativeEncoder?.columns ?? this.encoder?.columns;
+    if (!current || native.columnsKey === current.join('\0')) return;
+    const wanted = new Set(current);
+    if (native.columns.every((c) => wanted.has(c))) return;
+    // A table switched to rendered bodies (Body an ALIAS of RawBody): the full Body goes into
+    // RawBody, which the alias shows as it is.
+    const rename = new Map<string, string>();
+    if (!wanted.has('Body') && wanted.has('RawBody') && !native.columns.includes('RawBody')) rename.set('Body', 'RawBody');
+    const projected = projectNativeBlock(native.block, (name) => wanted.has(name), rename);
+    this.warnRateLimited('wal_columns', 'write-ahead log entries written for other table columns; inserting the columns the table has', {
+      dropped: native.columns.filter((c) => !wanted.has(rename.get(c) ?? c)),
+    });
+    native.block = projected.block;
+    native.columns = projected.columns;
+    native.columnsKey = projected.columns.join('\0');
+  }
+
   /** Whether the in-memory window of the log may take more entries (about two inserts' worth). */
   private readAheadHasRoom(): boolean {
     return this.queuedRecords < 2 * this.cfg.batchMaxRows && this.queuedBytes < 2 * this.cfg.batchMaxBytes;
@@ -740,6 +764,15 @@ export class ClickHouseLogsExporter implements Exporter {
         }
         const records = entryRecords(queued);
         if (skip >= records) continue;
+        if (queued.native) {
+          try {
+            this.fitToTable(queued.native);
+          } catch (err) {
+            this.markFailed(records - skip, 'corrupt');
+            this.logger.error('write-ahead log entry cannot be decoded; skipped', { exporter: this.labels.exporter, seq, error: errorMessage(err) });
+            continue;
+          }
+        }
         this.queue.push(queued);
         this.queuedBytes += queued.bytes;
         this.queuedRecords += records - skip;
