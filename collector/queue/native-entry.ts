@@ -11,6 +11,7 @@
  * tells the two kinds apart; both may be in one log.
  */
 import type { BinaryWriter } from '../bytes/binary-writer';
+import { NativeCursor } from '../storage/native-slice';
 
 export const NATIVE_ENTRY_TAG = 0x4e;
 
@@ -35,47 +36,16 @@ export function writeNativeEntryHeader(w: BinaryWriter, rows: number, columns: r
 
 /** Reads an entry written by writeNativeEntryHeader + block. Throws on a malformed header. */
 export function decodeNativeEntry(payload: Buffer): NativeEntry {
-  let pos = 0;
-  const need = (n: number) => {
-    if (pos + n > payload.length) throw new Error(`Native log entry truncated at byte ${pos}`);
-  };
-  const varint = (): number => {
-    let v = 0;
-    let mul = 1;
-    for (let i = 0; i < 10; i++) {
-      need(1);
-      const b = payload[pos++];
-      v += (b & 0x7f) * mul;
-      if (b < 0x80) return v;
-      mul *= 128;
-    }
-    throw new Error('Native log entry: varint too long');
-  };
-  need(1);
-  if (payload[pos++] !== NATIVE_ENTRY_TAG) throw new Error('not a Native log entry');
-  const rows = varint();
-  const count = varint();
+  const c = new NativeCursor(payload, 0);
+  c.skip(1);
+  if (payload[0] !== NATIVE_ENTRY_TAG) throw new Error('not a Native log entry');
+  const rows = c.varint();
+  const count = c.varint();
   const columns: string[] = [];
-  for (let k = 0; k < count; k++) {
-    const n = varint();
-    need(n);
-    columns.push(payload.toString('utf8', pos, pos + n));
-    pos += n;
-  }
-  const block = payload.subarray(pos);
+  for (let k = 0; k < count; k++) columns.push(c.string());
+  const block = payload.subarray(c.pos);
   // The block's own header repeats the counts: a cheap check that header and block belong together.
-  let at = 0;
-  const blockVarint = (): number => {
-    let v = 0;
-    let mul = 1;
-    for (let i = 0; i < 10 && at < block.length; i++) {
-      const b = block[at++];
-      v += (b & 0x7f) * mul;
-      if (b < 0x80) return v;
-      mul *= 128;
-    }
-    return -1;
-  };
-  if (blockVarint() !== count || blockVarint() !== rows) throw new Error('Native log entry: header and block disagree');
+  const b = new NativeCursor(block, 0);
+  if (b.varint() !== count || b.varint() !== rows) throw new Error('Native log entry: header and block disagree');
   return { rows, columns, block };
 }

@@ -304,12 +304,16 @@ function nativeColumnFor(col: TableColumn, caps: NativeCapabilities, options: Lo
 
 export class LogsNativeEncoder {
   readonly format = 'Native';
+  /** The column list as one string (NUL-separated), to tell blocks encoded for other columns apart. */
+  readonly columnsKey: string;
 
   private constructor(
     /** The INSERT column list, in block order. */
     readonly columns: string[],
     private readonly nativeColumns: NativeColumn[],
-  ) {}
+  ) {
+    this.columnsKey = columns.join('\0');
+  }
 
   /**
    * An encoder for this table, or undefined when a column we fill has a type this

@@ -37,7 +37,8 @@ function widthOf(type: string): number | undefined {
   return undefined;
 }
 
-class Cursor {
+/** Reads varints, strings and skips through Native bytes (also the log entry that wraps a block, queue/native-entry.ts); throws on truncation. */
+export class NativeCursor {
   constructor(
     readonly buf: Buffer,
     public pos: number,
@@ -80,7 +81,7 @@ class Cursor {
 }
 
 /** Elements in a column of arrays/maps of `rows` rows: the last cumulative offset. */
-function lastOffset(c: Cursor, rows: number): number {
+function lastOffset(c: NativeCursor, rows: number): number {
   if (rows === 0) return 0;
   c.skip(8 * (rows - 1));
   return c.u64();
@@ -88,7 +89,7 @@ function lastOffset(c: Cursor, rows: number): number {
 
 /** Walks a block's header and column data; throws on a type it does not know or bytes that do not add up. */
 export function nativeBlockLayout(block: Buffer): NativeBlockLayout {
-  const c = new Cursor(block, 0);
+  const c = new NativeCursor(block, 0);
   const count = c.varint();
   const rows = c.varint();
   const columns: ColumnLayout[] = [];
@@ -118,7 +119,7 @@ export function sliceNativeBlock(block: Buffer, from: number, to: number, layout
   w.varint(to - from);
   for (const col of columns) {
     w.column(col.name, col.type);
-    const c = new Cursor(block, col.dataStart);
+    const c = new NativeCursor(block, col.dataStart);
     const width = widthOf(col.type);
     if (width !== undefined) {
       w.raw(block.subarray(col.dataStart + width * from, col.dataStart + width * to));

@@ -706,7 +706,7 @@ export class ClickHouseLogsExporter implements Exporter {
     const indexes = identityIndexes(n);
     const batches = new Array<LogBatch>(n).fill(batch);
     nativeEncoder.encodeInto({ batches, indexes, offsets: indexes, base: 0n }, w);
-    return { block: Buffer.from(w.buf.subarray(start, w.pos)), rows: n, columns: nativeEncoder.columns, columnsKey: nativeEncoder.columns.join('\0') };
+    return { block: Buffer.from(w.buf.subarray(start, w.pos)), rows: n, columns: nativeEncoder.columns, columnsKey: nativeEncoder.columnsKey };
   }
 
   /**
@@ -755,23 +755,16 @@ export class ClickHouseLogsExporter implements Exporter {
         const acked = wal.acked;
         const skip = seq === acked.seq ? acked.record : 0;
         let queued: QueueEntry;
+        let records: number;
         try {
           queued = queueEntryOf(entry.payload, skip, entry.appendedAt, seq);
+          records = entryRecords(queued);
+          if (skip >= records) continue;
+          if (queued.native) this.fitToTable(queued.native);
         } catch (err) {
           this.markFailed(Math.max(0, entry.records - skip), 'corrupt');
           this.logger.error('write-ahead log entry cannot be decoded; skipped', { exporter: this.labels.exporter, seq, error: errorMessage(err) });
           continue;
-        }
-        const records = entryRecords(queued);
-        if (skip >= records) continue;
-        if (queued.native) {
-          try {
-            this.fitToTable(queued.native);
-          } catch (err) {
-            this.markFailed(records - skip, 'corrupt');
-            this.logger.error('write-ahead log entry cannot be decoded; skipped', { exporter: this.labels.exporter, seq, error: errorMessage(err) });
-            continue;
-          }
         }
         this.queue.push(queued);
         this.queuedBytes += queued.bytes;
