@@ -46,13 +46,17 @@ const PROFILE_DIR = argValue('--cpu-prof-dir', '') ? path.resolve(argValue('--cp
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
 
+/** utime+stime in seconds from a /proc stat line (of a process: all its threads; of a task: that thread). */
+function statCpuSeconds(stat: string): number {
+  // Fields after the command name (which may hold spaces) start at the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+}
+
 /** utime+stime of a process (all its threads), in seconds; NaN when /proc has no such process. */
 function processCpuSeconds(pid: number): number {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+    return statCpuSeconds(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return NaN;
   }
@@ -75,8 +79,7 @@ function threadCpuSeconds(pid: number): Map<string, number> {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S);
+      out.set(name, (out.get(name) ?? 0) + statCpuSeconds(stat));
     } catch {
       // the thread ended meanwhile
     }
