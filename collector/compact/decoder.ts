@@ -242,8 +242,12 @@ export class CompactStreamDecoder {
     return out;
   }
 
-  /** Decodes a batch into a LogBatch. Throws Malformed. */
-  decode(b: RecordBatchMessage): DecodedBatch {
+  /**
+   * Decodes a batch into a LogBatch. Throws Malformed. Without `templateAttributes`
+   * records leave out log.record.template, log.record.template.id and log.record.arg.<i>
+   * (their templateId / templateArgs columns say the same; see LogsConsumer.templateAttributesNeeded).
+   */
+  decode(b: RecordBatchMessage, templateAttributes = true): DecodedBatch {
     const hello = this.hello;
     if (hello === undefined) throw new Malformed('a RecordBatch before the Hello');
     const n = b.templateIndex.length;
@@ -377,7 +381,7 @@ export class CompactStreamDecoder {
       }
 
       const args: string[] = t.placeholders > 0 ? new Array<string>(t.placeholders) : EMPTY_ARGS;
-      const argValues: AnyValue[] = t.placeholders > 0 ? new Array<AnyValue>(t.placeholders) : EMPTY_VALUES;
+      const argValues: AnyValue[] = templateAttributes && t.placeholders > 0 ? new Array<AnyValue>(t.placeholders) : EMPTY_VALUES;
       let body = t.parts[0];
       let argBytes = 0;
       for (let a = 0; a < t.placeholders; a++) {
@@ -402,7 +406,7 @@ export class CompactStreamDecoder {
           case ArgumentKind.Int: {
             if (intAt >= b.intValues.length) throw new Malformed(`record ${i}: too few int values`);
             const v = b.intValues[intAt++];
-            value = typeof v === 'number' ? BigInt(v) : v;
+            value = templateAttributes && typeof v === 'number' ? BigInt(v) : v;
             text = String(v);
             break;
           }
@@ -422,7 +426,7 @@ export class CompactStreamDecoder {
               v = big >= -BigInt(SAFE) && big <= BigInt(SAFE) ? Number(big) : big;
             }
             previous[a] = v;
-            value = typeof v === 'number' ? BigInt(v) : v;
+            value = templateAttributes && typeof v === 'number' ? BigInt(v) : v;
             text = String(v);
             break;
           }
@@ -460,7 +464,7 @@ export class CompactStreamDecoder {
               mantissa = (encoded - BigInt(scale)) / 16n;
             }
             if (scale === 0) {
-              value = typeof mantissa === 'number' ? BigInt(mantissa) : mantissa;
+              value = templateAttributes && typeof mantissa === 'number' ? BigInt(mantissa) : mantissa;
               text = String(mantissa);
             } else if (scale === 15) {
               if (doubleAt >= b.doubleValues.length) throw new Malformed(`record ${i}: too few double values`);
@@ -478,13 +482,13 @@ export class CompactStreamDecoder {
             throw new Malformed(`record ${i}: unknown argument kind ${kind}`);
         }
         args[a] = text;
-        argValues[a] = value;
+        if (templateAttributes) argValues[a] = value;
         argBytes += text.length;
         body += text + t.parts[a + 1];
       }
 
-      // Attributes in the OTLP path's order.
-      const attributes: KeyValue[] = [];
+      // Attributes in the OTLP path's order. A record with none shares one empty list (lists are never mutated in place).
+      let attributes: KeyValue[] = EMPTY_ATTRIBUTES;
       let dropped = 0;
       const boundRef = b.boundAttributes.length > 0 ? b.boundAttributes[j] : 0;
       const callRef = b.callAttributes.length > 0 ? b.callAttributes[j] : 0;
@@ -492,6 +496,7 @@ export class CompactStreamDecoder {
         throw new Malformed(`record ${i}: attribute set ${Math.max(boundRef, callRef)} of ${attributeSets.length}`);
       }
       const call = callRef > 0 ? attributeSets[callRef - 1] : undefined;
+      if (boundRef > 0 || call !== undefined || templateAttributes || t.filepath !== '') attributes = [];
       if (boundRef > 0) {
         const bound = attributeSets[boundRef - 1];
         dropped += bound.dropped;
@@ -504,12 +509,12 @@ export class CompactStreamDecoder {
         dropped += call.dropped;
         for (const kv of call.attributes) attributes.push({ key: kv.key, value: kv.value });
       }
-      attributes.push({ key: TEMPLATE_ATTRIBUTE, value: t.text }, { key: TEMPLATE_ID_ATTRIBUTE, value: t.idString });
+      if (templateAttributes) attributes.push({ key: TEMPLATE_ATTRIBUTE, value: t.text }, { key: TEMPLATE_ID_ATTRIBUTE, value: t.idString });
       if (t.filepath !== '') {
         if (t.function !== '') attributes.push({ key: 'code.function', value: t.function });
         attributes.push({ key: 'code.filepath', value: t.filepath }, { key: 'code.lineno', value: t.lineno });
       }
-      for (let a = 0; a < t.placeholders; a++) attributes.push({ key: argumentKey(a), value: argValues[a] });
+      if (templateAttributes) for (let a = 0; a < t.placeholders; a++) attributes.push({ key: argumentKey(a), value: argValues[a] });
 
       let traceId = '';
       let spanId = '';
@@ -573,6 +578,7 @@ export class CompactStreamDecoder {
 }
 
 const EMPTY_ARGS: string[] = [];
+const EMPTY_ATTRIBUTES: KeyValue[] = [];
 const EMPTY_VALUES: AnyValue[] = [];
 
 function estimateBytes(body: AnyValue, attributeCount: number): number {

@@ -12,6 +12,21 @@ import type { ControlPlane } from '../control/store';
 /** The one edge type. The callee owns the batch once the promise resolves; reject with PermanentError/RetryableError. */
 export interface LogsConsumer {
   consumeLogs(batch: LogBatch): Promise<void>;
+  /**
+   * Whether this consumer, or any after it, reads the template attributes of records
+   * that already carry their template in the batch's columns (compact-stream records:
+   * `log.record.template`, `log.record.template.id`, `log.record.arg.<i>`). A receiver
+   * that may leave them out asks before decoding (templateAttributesNeeded below):
+   * building them costs a third of what the collector allocates per compact record,
+   * and the template processor, first in the default pipeline, strips them again.
+   * Absent means yes: a consumer that does not say is given everything.
+   */
+  templateAttributesNeeded?(): boolean;
+}
+
+/** Whether `consumer` (or what follows it) needs the template attributes of compact records (see LogsConsumer). */
+export function templateAttributesNeeded(consumer: LogsConsumer): boolean {
+  return consumer.templateAttributesNeeded?.() ?? true;
 }
 
 /** Diagnostic logger for the collector's own messages (not the data path). */
@@ -74,6 +89,9 @@ export interface ComponentFactory<C = unknown> {
 /** Sends each batch to several consumers (a receiver shared by pipelines; a pipeline with several exporters). */
 export class FanoutConsumer implements LogsConsumer {
   constructor(private readonly consumers: LogsConsumer[]) {}
+  templateAttributesNeeded(): boolean {
+    return this.consumers.some(templateAttributesNeeded);
+  }
   async consumeLogs(batch: LogBatch): Promise<void> {
     if (this.consumers.length === 1) return this.consumers[0].consumeLogs(batch);
     // Each consumer must see the records; they share the batch read-only. All are awaited so the

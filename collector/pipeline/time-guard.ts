@@ -26,7 +26,7 @@
  * again.
  */
 import type { KeyValue, LogBatch } from './batch';
-import type { LogsConsumer } from './component';
+import { templateAttributesNeeded, type LogsConsumer } from './component';
 import type { Counter, Metrics } from '../telemetry/metrics';
 import { MAX_STORABLE_NS } from '../storage/time-bounds';
 import { isAcceptableRecordTime, receiveTimeNs, type TimeReplacementReason } from './time-policy';
@@ -101,6 +101,11 @@ export class TimeGuardConsumer implements LogsConsumer {
       TIMESTAMPS_REPLACED_METRIC,
       'Record times replaced by the receive time on the way in (outside what the tables hold, or unset), by receiver, field and reason.',
     );
+  }
+
+  /** Reads no template attributes itself: as the consumers after it. */
+  templateAttributesNeeded(): boolean {
+    return templateAttributesNeeded(this.next);
   }
 
   consumeLogs(batch: LogBatch): Promise<void> {

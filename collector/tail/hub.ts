@@ -24,7 +24,7 @@
  * full subscriber queue drops (that subscriber's) records and counts them.
  */
 import type { LogBatch } from '../pipeline/batch';
-import type { LogsConsumer } from '../pipeline/component';
+import { templateAttributesNeeded, type LogsConsumer } from '../pipeline/component';
 import type { Counter, Metrics } from '../telemetry/metrics';
 import { storedTimeOf, tailRecordsOf, type TailRecord } from './record';
 
@@ -94,7 +94,7 @@ export class LiveTailHub {
 
   /** The exporter with the tap around it: same contract, same result. */
   tap(exporter: LogsConsumer): LogsConsumer {
-    return { consumeLogs: (batch) => this.deliver(exporter, batch) };
+    return { consumeLogs: (batch) => this.deliver(exporter, batch), templateAttributesNeeded: () => templateAttributesNeeded(exporter) };
   }
 
   private async deliver(exporter: LogsConsumer, batch: LogBatch): Promise<void> {

@@ -9,7 +9,7 @@
  * and backpressure reaches the sender.
  */
 import { appendRecord, LogBatchBuilder, mergeBatches, type LogBatch } from '../../collector/pipeline/batch';
-import type { CreateSettings, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
+import { templateAttributesNeeded, type CreateSettings, type Host, type LogsConsumer, type Processor } from '../../collector/pipeline/component';
 import { RetryableError } from '../../collector/pipeline/errors';
 import { parseDuration } from '../../collector/config/units';
 import type { BatchProcessorConfig } from './config';
@@ -33,6 +33,11 @@ export class BatchProcessor implements Processor {
 
   async start(_host: Host): Promise<void> {
     this.stopped = false;
+  }
+
+  /** Reads no template attributes itself: as the consumers after it. */
+  templateAttributesNeeded(): boolean {
+    return templateAttributesNeeded(this.next);
   }
 
   consumeLogs(batch: LogBatch): Promise<void> {

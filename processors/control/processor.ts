@@ -24,7 +24,7 @@
  */
 import { mustPassEmpty } from '../../collector/queue/batch-ledger';
 import { appendRecord, LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
-import type { CreateSettings, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
+import { templateAttributesNeeded, type CreateSettings, type Host, type LogsConsumer, type Processor } from '../../collector/pipeline/component';
 import type { Counter } from '../../collector/telemetry/metrics';
 import type { ControlPlane } from '../../collector/control/store';
 import { ruleKey, type ControlRule, type Decision, type ServiceRuleSet } from '../../collector/control/rules';
@@ -71,6 +71,11 @@ export class ControlProcessor implements Processor {
 
   async shutdown(): Promise<void> {
     this.plane = undefined;
+  }
+
+  /** Reads no template attributes itself: as the consumers after it. */
+  templateAttributesNeeded(): boolean {
+    return templateAttributesNeeded(this.next);
   }
 
   consumeLogs(batch: LogBatch): Promise<void> {

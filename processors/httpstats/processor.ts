@@ -26,7 +26,7 @@
  * (the console mode).
  */
 import type { LogBatch } from '../../collector/pipeline/batch';
-import type { CreateSettings, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
+import { templateAttributesNeeded, type CreateSettings, type Host, type LogsConsumer, type Processor } from '../../collector/pipeline/component';
 import { RetryableError } from '../../collector/pipeline/errors';
 import type { Counter } from '../../collector/telemetry/metrics';
 import { errorMessage } from '../../collector/storage/clickhouse-errors';
@@ -210,6 +210,11 @@ export class HttpStatsProcessor implements Processor {
 
   private resolveStore(host: Host): StoreProvider<HttpStatsStore> {
     return storeProviderFor(this.config, host, `httpstats ${this.settings.id}`, 'to store statistics in', (store, database) => new HttpStatsStore(store, database));
+  }
+
+  /** Reads no template attributes itself: as the consumers after it. */
+  templateAttributesNeeded(): boolean {
+    return templateAttributesNeeded(this.next);
   }
 
   async consumeLogs(batch: LogBatch): Promise<void> {

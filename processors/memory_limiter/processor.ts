@@ -43,7 +43,7 @@
 import { runtimeGc } from './runtime-gc';
 import * as v8 from 'v8';
 import type { LogBatch } from '../../collector/pipeline/batch';
-import type { CreateSettings, DiagLogger, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
+import { templateAttributesNeeded, type CreateSettings, type DiagLogger, type Host, type LogsConsumer, type Processor } from '../../collector/pipeline/component';
 import { RetryableError } from '../../collector/pipeline/errors';
 import type { Counter } from '../../collector/telemetry/metrics';
 import { managedMemoryBytes } from '../../collector/telemetry/process-metrics';
@@ -127,6 +127,11 @@ export class MemoryLimiterProcessor implements Processor {
     this.check();
     this.timer = setInterval(() => this.check(), this.config.checkIntervalMs);
     this.timer.unref();
+  }
+
+  /** Reads no template attributes itself: as the consumers after it. */
+  templateAttributesNeeded(): boolean {
+    return templateAttributesNeeded(this.next);
   }
 
   consumeLogs(batch: LogBatch): Promise<void> {

@@ -68,7 +68,7 @@
  * push manual rules instead of answering manualModeOf().
  */
 import { LogBatch } from '../../collector/pipeline/batch';
-import type { CreateSettings, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
+import { templateAttributesNeeded, type CreateSettings, type Host, type LogsConsumer, type Processor } from '../../collector/pipeline/component';
 import { RetryableError, isPermanent } from '../../collector/pipeline/errors';
 import type { Counter } from '../../collector/telemetry/metrics';
 import type { TemplateDictionary } from '../../collector/templates/dictionary';
@@ -483,6 +483,11 @@ export class SpamProcessor implements Processor {
   }
 
   // ---- data path ---------------------------------------------------------
+
+  /** Reads no template attributes itself: as the consumers after it. */
+  templateAttributesNeeded(): boolean {
+    return templateAttributesNeeded(this.next);
+  }
 
   async consumeLogs(batch: LogBatch): Promise<void> {
     if (this.state === 'stopped') throw new RetryableError(`spam processor ${this.settings.id} is shut down`);

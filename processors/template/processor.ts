@@ -50,7 +50,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { KeyValue, LogBatch } from '../../collector/pipeline/batch';
-import type { CreateSettings, DiagLogger, Host, LogsConsumer, Processor } from '../../collector/pipeline/component';
+import { templateAttributesNeeded, type CreateSettings, type DiagLogger, type Host, type LogsConsumer, type Processor } from '../../collector/pipeline/component';
 import { RetryableError } from '../../collector/pipeline/errors';
 import { parseDuration } from '../../collector/config/units';
 import type { Counter } from '../../collector/telemetry/metrics';
@@ -204,6 +204,11 @@ export class TemplateProcessor implements Processor {
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
     this.snapshotTimer = undefined;
     if (this.host && (this.stateChanged || this.minedSinceSnapshot > 0)) this.saveSnapshot();
+  }
+
+  /** Records with their template in the columns need no template attributes here; with strip_template_attributes nothing after sees them. */
+  templateAttributesNeeded(): boolean {
+    return this.config.strip_template_attributes ? false : templateAttributesNeeded(this.next);
   }
 
   async consumeLogs(batch: LogBatch): Promise<void> {

@@ -13,7 +13,7 @@
  *       unsupported_media_type, unsupported_encoding, not_found, method_not_allowed, ...
  */
 import type { LogBatch } from '../../pipeline/batch';
-import type { CreateSettings, DiagLogger, LogsConsumer } from '../../pipeline/component';
+import { templateAttributesNeeded, type CreateSettings, type DiagLogger, type LogsConsumer } from '../../pipeline/component';
 import { isPermanent, RetryableError } from '../../pipeline/errors';
 import type { Counter } from '../../telemetry/metrics';
 
@@ -44,6 +44,11 @@ export class ReceiverIngest {
     this.refused = m.counter('logfun_receiver_refused_records_total', 'Log records refused by the next consumer, by reason');
     this.requests = m.counter('logfun_receiver_requests_total', 'Export requests by protocol and outcome');
     this.badRequests = m.counter('logfun_receiver_bad_requests_total', 'Export requests rejected as invalid, by protocol and reason');
+  }
+
+  /** Whether the pipelines fed read the template attributes of compact records (decoders leave them out otherwise). */
+  templateAttributesNeeded(): boolean {
+    return templateAttributesNeeded(this.next);
   }
 
   /**

@@ -623,7 +623,7 @@ class IngestStream {
     }
     let decoded;
     try {
-      decoded = this.decoder.decode(raw);
+      decoded = this.decoder.decode(raw, svc.ingest.templateAttributesNeeded());
     } catch (err) {
       if (err instanceof Malformed) this.fail(grpc.status.INVALID_ARGUMENT, `invalid RecordBatch ${raw.sequence}: ${errorMessage(err)}`, 'malformed');
       else this.fail(grpc.status.INTERNAL, `internal error decoding RecordBatch ${raw.sequence}: ${errorMessage(err)}`, 'internal');
