@@ -62,6 +62,12 @@ export interface StreamTemplate {
   readonly location: string;
   /** Declared argument kinds; undefined when the definition gave none (records must say). */
   readonly kinds: Uint8Array | undefined;
+  /**
+   * code.function / code.filepath / code.lineno of the site ([] when unknown): the whole
+   * attribute list of a record without bound, call or template attributes, shared by all
+   * such records (lists and their entries are never mutated in place downstream).
+   */
+  readonly siteAttributes: readonly KeyValue[];
 }
 
 export interface DecodedBatch {
@@ -229,6 +235,7 @@ export class CompactStreamDecoder {
         lineno: d.codeLineno,
         location: d.codeLocation || (hasSite ? `${d.codeFilepath}:${d.codeLineno}` : ''),
         kinds,
+        siteAttributes: siteAttributesOf(d.function, d.codeFilepath, d.codeLineno),
       };
       if (previous) this.templateCharsTotal -= templateChars(previous);
       this.templateCharsTotal += templateChars(t);
@@ -255,7 +262,7 @@ export class CompactStreamDecoder {
     for (let i = 0; i < n; i++) if (b.templateIndex[i] !== 0) templated++;
     checkColumns(b, n, templated);
 
-    const builder = new LogBatchBuilder();
+    const builder = new LogBatchBuilder(n);
     const resourceIndex = builder.addResource({
       attributes: hello.resource.map((kv) => ({ key: kv.key, value: kv.value })),
       droppedAttributesCount: 0,
@@ -487,8 +494,8 @@ export class CompactStreamDecoder {
         body += text + t.parts[a + 1];
       }
 
-      // Attributes in the OTLP path's order. A record with none shares one empty list (lists are never mutated in place).
-      let attributes: KeyValue[] = EMPTY_ATTRIBUTES;
+      // Attributes in the OTLP path's order.
+      let attributes: KeyValue[];
       let dropped = 0;
       const boundRef = b.boundAttributes.length > 0 ? b.boundAttributes[j] : 0;
       const callRef = b.callAttributes.length > 0 ? b.callAttributes[j] : 0;
@@ -496,7 +503,8 @@ export class CompactStreamDecoder {
         throw new Malformed(`record ${i}: attribute set ${Math.max(boundRef, callRef)} of ${attributeSets.length}`);
       }
       const call = callRef > 0 ? attributeSets[callRef - 1] : undefined;
-      if (boundRef > 0 || call !== undefined || templateAttributes || t.filepath !== '') attributes = [];
+      if (boundRef === 0 && call === undefined && !templateAttributes) attributes = t.siteAttributes as KeyValue[];
+      else attributes = [];
       if (boundRef > 0) {
         const bound = attributeSets[boundRef - 1];
         dropped += bound.dropped;
@@ -509,12 +517,11 @@ export class CompactStreamDecoder {
         dropped += call.dropped;
         for (const kv of call.attributes) attributes.push({ key: kv.key, value: kv.value });
       }
-      if (templateAttributes) attributes.push({ key: TEMPLATE_ATTRIBUTE, value: t.text }, { key: TEMPLATE_ID_ATTRIBUTE, value: t.idString });
-      if (t.filepath !== '') {
-        if (t.function !== '') attributes.push({ key: 'code.function', value: t.function });
-        attributes.push({ key: 'code.filepath', value: t.filepath }, { key: 'code.lineno', value: t.lineno });
+      if (attributes !== t.siteAttributes) {
+        if (templateAttributes) attributes.push({ key: TEMPLATE_ATTRIBUTE, value: t.text }, { key: TEMPLATE_ID_ATTRIBUTE, value: t.idString });
+        for (const kv of t.siteAttributes) attributes.push({ key: kv.key, value: kv.value });
+        if (templateAttributes) for (let a = 0; a < t.placeholders; a++) attributes.push({ key: argumentKey(a), value: argValues[a] });
       }
-      if (templateAttributes) for (let a = 0; a < t.placeholders; a++) attributes.push({ key: argumentKey(a), value: argValues[a] });
 
       let traceId = '';
       let spanId = '';
@@ -572,13 +579,22 @@ export class CompactStreamDecoder {
     if (explicitCounts) left('argument kinds', explicitKindAt, b.argumentKind.length);
     if (leftovers.length > 0) throw new Malformed(`too many argument values: ${leftovers.join(', ')} not used by any record`);
 
+    builder.trim();
     const mutedCounts = b.mutedCounts.length > 0 ? b.mutedCounts.filter((m) => m.count > 0) : b.mutedCounts;
     return { batch: builder.batch, sequence: b.sequence, droppedSinceLast: b.droppedSinceLast, mutedCounts, builder, resourceIndex, scopeIndex, usedTemplates: [...used.values()] };
   }
 }
 
 const EMPTY_ARGS: string[] = [];
-const EMPTY_ATTRIBUTES: KeyValue[] = [];
+
+/** The code.* attributes of a template's call site, in the OTLP path's order; [] when the site is unknown. */
+function siteAttributesOf(fn: string, filepath: string, lineno: bigint): readonly KeyValue[] {
+  if (filepath === '') return [];
+  const out: KeyValue[] = [];
+  if (fn !== '') out.push({ key: 'code.function', value: fn });
+  out.push({ key: 'code.filepath', value: filepath }, { key: 'code.lineno', value: lineno });
+  return out;
+}
 const EMPTY_VALUES: AnyValue[] = [];
 
 function estimateBytes(body: AnyValue, attributeCount: number): number {

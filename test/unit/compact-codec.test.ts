@@ -90,7 +90,7 @@ const ENCODINGS: [string, CompactEncoderOptions][] = [
   ['stream encoding (dictionary, INT / INT_DELTA, STRING_NUMBER)', STREAM_ENCODING],
 ];
 
-function decodeBoth(captured: Captured[]): { viaOtlp: RecordView[]; viaCompact: RecordView[] } {
+function decodeBoth(captured: Captured[], templateAttributes = true): { viaOtlp: RecordView[]; viaCompact: RecordView[] } {
   const decoder = new CompactStreamDecoder();
   const hello = decodeClientMessage(encodeHello({ resource: captured[0].resource, scope: LOGFUN_SCOPE, sdkVersion: SDK_VERSION, lastAckedSequence: 0, sessionId: Buffer.alloc(16) }));
   if (hello.kind !== 'hello') throw new Error('not a hello');
@@ -109,7 +109,7 @@ function decodeBoth(captured: Captured[]): { viaOtlp: RecordView[]; viaCompact: 
     }
     const msg = decodeClientMessage(c.compact.message);
     if (msg.kind !== 'batch') throw new Error('not a batch');
-    viaCompact.push(...recordsOf(decoder.decode(msg.batch).batch));
+    viaCompact.push(...recordsOf(decoder.decode(msg.batch, templateAttributes).batch));
   }
   return { viaOtlp, viaCompact };
 }
@@ -206,6 +206,28 @@ describe.each(ENCODINGS)('compact codec, %s: the same records as the OTLP path',
     expect(big.attributes.find((kv) => kv.key === 'log.record.arg.0')?.value).toBe(String(2n ** 64n));
     const bytes = viaCompact.find((r) => r.body === 'value AAEC/w== end')!;
     expect(bytes.templateArgs).toEqual(['AAEC/w==']);
+  });
+
+  it('without template attributes (no consumer reads them): the same records minus log.record.template*, log.record.arg.*', async () => {
+    const transport = new TwoWayTransport(encoding);
+    const log = createLogger({ service: 'lean', transport, exitHooks: false, attributes: { region: 'eu' }, diagnostics: () => undefined });
+    for (let i = 0; i < 40; i++) log.info`user ${`u${i % 7}`} paid ${i * 3} cents ratio ${i / 8} ok ${i % 2 === 0}`;
+    log.child({ requestId: 'r-1' }).warn('job %s step %d', 'j-1', 3);
+    log.info({ orderId: 7 }, 'order %s placed', 'o-7');
+    log.loggerProvider.getLogger('other').emit({ body: 'verbatim', attributes: { 'log.record.template': 'kept as sent' } });
+    await log.shutdown();
+    const full = decodeBoth(transport.captured, true).viaCompact;
+    const lean = decodeBoth(transport.captured, false).viaCompact;
+    const isTemplateKey = (k: string) => k === 'log.record.template' || k === 'log.record.template.id' || k.startsWith('log.record.arg.');
+    expect(lean.length).toBe(full.length);
+    expect(full.filter((r) => r.attributes.some((kv) => isTemplateKey(kv.key))).length).toBe(full.length);
+    for (let i = 0; i < full.length; i++) {
+      // Verbatim (OTel API) records keep what their sender set; templated ones lose only the template attributes.
+      const expected = full[i].templateId === 0n ? full[i] : { ...full[i], attributes: full[i].attributes.filter((kv) => !isTemplateKey(kv.key)) };
+      expect(lean[i]).toEqual(expected);
+    }
+    expect(lean.find((r) => r.body === 'verbatim')!.attributes).toEqual([{ key: 'log.record.template', value: 'kept as sent' }]);
+    expect(lean.some((r) => r.attributes.some((kv) => kv.key === 'code.filepath'))).toBe(true);
   });
 
   it('is far smaller than OTLP for templated records', async () => {
