@@ -44,13 +44,14 @@
  * service names, desktop bundle ids); word count varying in one slot (lists of
  * varying length, multi-word service and rule names, free-text errors and cron
  * commands, `app.exe *64` application names, Windows paths with spaces);
- * small pools (1-3 values: uid=0 always 0, one tty, one tenant) which are
+ * small pools (1-3 values: uid=0 always 0, one tty, one tenant, a battery
+ * scale always 100) which are
  * still variables; punctuation inside values (mm:ss and hh:mm:ss, location
  * codes with dashes and colons, `pkg/.Activity`, `_`-joined session ids).
  * Over-generalisation traps: closed sets of program constants that are
  * separate events (states, verbs, on/off, auth methods, dhcp message kinds,
  * proxy protocols) and digit-bearing constants (eth0, ib0, ssh2, HTTP/1.1,
- * u0, SOCKS5, /v2/, L2, scale=100, 100baseTx-FD) that belong in their template.
+ * u0, SOCKS5, /v2/, L2, 100baseTx-FD) that belong in their template.
  *
  * Ground truth: the Loghub-2.0 corrected convention as v2 documents it —
  * each variable `<*>`; a value with its unit glued is one variable (`12ms`), a
@@ -193,7 +194,8 @@ function vocabularyOf(r: Rng) {
     display: entity(r, (q) => Array.from({ length: between(q, 1, 4) }, () => upperFirst(inventWord(q, 2))).join(' ')),
     bundle: entity(r, (q) => `com.${inventWord(q, 2)}.${inventWord(q, 2)}${coin(q, 0.3) ? '.' + inventWord(q, 1) : ''}`),
     cls: entity(r, (q) => camel(q)),
-    selector: entity(r, (q) => inventWord(q, 2) + upperFirst(inventWord(q, 2)) + (coin(q, 0.4) ? ':with' + upperFirst(inventWord(q, 1)) : '')),
+    /** A method name; with arguments it ends in `:` like an Objective-C selector. */
+    selector: entity(r, (q) => inventWord(q, 2) + upperFirst(inventWord(q, 2)) + (coin(q, 0.4) ? ':with' + upperFirst(inventWord(q, 1)) + ':' : '')),
     exe: entity(r, (q) => `${inventWord(q, between(q, 1, 3))}.exe${coin(q, 0.15) ? ' *64' : ''}`),
     errorText: entity(r, (q) => Array.from({ length: between(q, 2, 6) }, () => inventWord(q, between(q, 1, 2))).join(' '), between(r, 1, 8)),
     tenant: entity(r, (q) => hexDigits(q, 32)),
@@ -360,7 +362,7 @@ const servicing: Family = (w, r) => {
       line`Warning: Unrecognized ${inventWord(r, 2)}Extended attribute.`,
       line`Read cached applicability for bundle: ${pkg}, TargetState: ${v.n(0, 112)}, InstalledState:${v.n(0, 112)}`,
       line`Failed to resolve ${w.display} [HRESULT = ${hresult} - ${errName}]`,
-      line`Reboot mark set: ${winDir}\\${inventWord(r, 2)}.mum`,
+      line`Reboot mark set: ${(q: Rng) => `${winDir(q)}\\${inventWord(q, 2)}.mum`}`,
       line`SQM: Initializing online with Windows opt-in: ${v.Bool}`,
       line`CSI ${v.hex(8)} ${iface}_${camel(r, 2)} (call ${v.n(1, 9)}) (flags = ${v.hex(8)}, phase = ${v.n(0, 3)}, disposition = @${v.hex0x(8)})`,
       line`Appl: detect parent for ${pkg}, parent: ${(q: Rng) => (coin(q, 0.3) ? 'none' : pkg(q))}, disposition = ${v.n(0, 5)}`,
@@ -389,7 +391,7 @@ const logcat: Family = (w, r) => {
       line`Skipping sync for ${w.bundle} uid=${v.n(1000, 10999)}`,
       line`freeze check: slot = ${slot}{${token} ${act}}, drawnAll= ${v.bool}, splashShown =  ${v.bool}, splashMoved =  ${v.bool}`,
       line`onStart: Intent { act=android.intent.action.${oneOf(r, ['MAIN', 'VIEW'])}${opt(0.5, line` flg=${v.hex0x(8)}`)} cmp=${act} }`,
-      line`handleUpdate: level=${v.n(0, 100)}, scale=100, health=${v.n(1, 7)}, plugged=${v.n(0, 2)}`,
+      line`handleUpdate: level=${v.n(0, 100)}, scale=${v.n(100, 100)}, health=${v.n(1, 7)}, plugged=${v.n(0, 2)}`,
       line`${w.selector}: pending ${v.n(0, 99)} of ${v.list(w.bundle, ',', 4)}`,
       line`release lock=${v.n(1000000, 999999999)} flags=${v.hex0x(1)} ws=${(q: Rng) => (coin(q, 0.5) ? 'null' : `WorkSource{${between(q, 10000, 19999)}}`)}`,
     ],
@@ -408,7 +410,8 @@ const cloud: Family = (w, r) => {
   const status: Gen = (q) => String(oneOf(q, [200, 200, 200, 202, 204, 404]));
   const access = (method: string, tail: string): Shape => line`${{ nested: ctx }}${v.ipv4} "${method} /${apiVersion}/${w.tenant}${tail} HTTP/1.1" status: ${status} len: ${v.n(100, 99999)} time: ${dur}`;
   const inst = (rest: Shape): Shape => line`${{ nested: ctx }}[instance: ${w.instance}] ${{ nested: rest }}`;
-  const basePath: Gen = (q) => `/var/lib/${inventWord(q, 2)}/instances/_base/${w.image(q)}`;
+  const stateDir = `/var/lib/${inventWord(r, 2)}/instances/_base`;
+  const basePath: Gen = (q) => `${stateDir}/${w.image(q)}`;
   return {
     plain: [
       access('GET', '/servers/detail'),
@@ -482,6 +485,7 @@ const cluster: Family = (w, r) => {
     closed: [
       perConstant(['publickey', 'password', 'keyboard-interactive'], (c) => line`Accepted ${c} for ${w.user} from ${v.ipv4} port ${v.n(1024, 65535)} ssh2`),
       perConstant(['enabled', 'disabled'], (c) => line`kernel time sync ${c} ${v.hex(4)}`),
+      perConstant(['opened', 'closed'], (c) => line`pam_unix(crond:session): session ${c} for user ${w.user}`),
     ],
   };
 };
