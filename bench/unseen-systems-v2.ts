@@ -59,7 +59,8 @@
  * once the reported seeds have been looked at for tuning, this generator too
  * stops being held-out evidence and needs a successor.
  */
-import { pickWeighted, prng } from '../test/kit/prng';
+import { prng } from '../test/kit/prng';
+import { chooseEvents, drawLines, type Piece } from './synthetic-draw';
 
 /** The seeds reported by default; fixed before any miner run, never for tuning. */
 export const REPORTED_SEEDS_V2: readonly number[] = [201, 202, 203, 204, 205, 206, 207, 208, 209, 210];
@@ -208,11 +209,6 @@ function valuesOf(v: Vocab) {
 
 // ---------------------------------------------------------------- event shapes
 
-/** One part of a rendered line: constant text, or a variable's value. */
-interface Piece {
-  readonly text: string;
-  readonly variable: boolean;
-}
 
 /** A part of an event shape: constant text, or a variable generator wrapped by `V`. */
 type Part = string | { readonly gen: Gen };
@@ -418,13 +414,6 @@ const FAMILIES: Record<string, Family> = { webProxy, kernel, storage, scheduler,
 /** Fewest events (templates) of one system: real services have dozens; a handful would be too easy. */
 const MIN_EVENTS = 20;
 
-/** A generated event: how to render it, and the closed set it belongs to (if any). */
-interface Chosen {
-  readonly render: Event;
-  readonly closedSet: number | undefined;
-  weight: number;
-}
-
 /**
  * One invented system of `lines` lines: two or three families, about two
  * thirds of each family's plain events and most of its closed sets (every
@@ -436,47 +425,19 @@ interface Chosen {
 export function unseenSystemV2(seed: number, lines = 2000): SyntheticSampleV2 {
   const rng = prng(seed * 7919 + 17);
   const v = vocabulary(rng);
-  const names = Object.keys(FAMILIES);
-  const chosenFamilies: string[] = [];
   const familyCount = int(rng, 2, 3);
-  const events: Chosen[] = [];
-  let closedSets = 0;
-  // families until the count is reached and the system has at least MIN_EVENTS events
-  while ((chosenFamilies.length < familyCount || events.length < MIN_EVENTS) && chosenFamilies.length < names.length) {
-    const name = pick(rng, names);
-    if (chosenFamilies.includes(name)) continue;
-    chosenFamilies.push(name);
-    const fam = FAMILIES[name](v, rng);
-    for (const e of fam.plain) if (chance(rng, 0.75)) events.push({ render: e, closedSet: undefined, weight: 0 });
-    fam.closed.forEach((set, k) => {
-      if (k > 0 && !chance(rng, 0.75)) return;
-      for (const e of set) events.push({ render: e, closedSet: closedSets, weight: 0 });
-      closedSets++;
-    });
-  }
+  // families until the count is reached and the system has at least MIN_EVENTS events; a family's first closed set always
+  const { families: chosenFamilies, events, closedSetCount } = chooseEvents(rng, Object.keys(FAMILIES), (name) => FAMILIES[name](v, rng), {
+    families: familyCount,
+    minEvents: MIN_EVENTS,
+    keepPlain: 0.75,
+    keepClosed: (k) => (k === 0 ? 1 : 0.75),
+  });
   // Zipf weights over a random ranking of the events
   const exponent = 0.8 + rng() * 0.5;
   const ranks = events.map((_, k) => k).sort(() => rng() - 0.5);
   ranks.forEach((event, rank) => (events[event].weight = 1 / Math.pow(rank + 1, exponent)));
   const total0 = events.reduce((n, e) => n + e.weight, 0);
   for (const e of events) if (e.closedSet !== undefined) e.weight = Math.max(e.weight, total0 * 0.015);
-  const total = events.reduce((n, e) => n + e.weight, 0);
-
-  const content: string[] = [];
-  const truth: string[] = [];
-  const setTemplates: Array<Set<string>> = Array.from({ length: closedSets }, () => new Set());
-  for (let i = 0; i < lines; i++) {
-    const e = pickWeighted(rng, events, total);
-    const pieces = e.render(rng);
-    content.push(pieces.map((p) => p.text).join(''));
-    const template = pieces.map((p) => (p.variable ? '<*>' : p.text)).join('');
-    truth.push(template);
-    if (e.closedSet !== undefined) setTemplates[e.closedSet].add(template);
-  }
-  return {
-    name: `v2-${seed}:${chosenFamilies.join('+')}`,
-    content,
-    truth,
-    closedSets: setTemplates.map((s) => [...s]),
-  };
+  return { name: `v2-${seed}:${chosenFamilies.join('+')}`, ...drawLines(rng, events, closedSetCount, lines) };
 }

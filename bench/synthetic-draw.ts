@@ -1,0 +1,101 @@
+/**
+ * Drawing the lines of an invented system (bench/unseen-systems-v2.ts and
+ * -v3.ts): each line picks one event by weight, renders it as pieces, and
+ * its true template is the pieces with every variable read as `<*>`.
+ */
+import { pickWeighted } from '../test/kit/prng';
+
+/** A piece of a rendered line: text, and whether the program printed a variable there. */
+export interface Piece {
+  readonly text: string;
+  readonly variable: boolean;
+}
+
+/** An event of a system: how to render one line, its closed set (index) if any, its weight. */
+export interface WeightedEvent {
+  readonly render: (rng: () => number) => Piece[];
+  readonly closedSet: number | undefined;
+  readonly weight: number;
+}
+
+export interface DrawnLines {
+  readonly content: string[];
+  readonly truth: string[];
+  /** Per closed set that had lines: the distinct true templates its members produced. */
+  readonly closedSets: string[][];
+}
+
+/**
+ * `lines` lines drawn independently (each consumes one number of `rng` for the
+ * pick, then what its event's render consumes); `closedSetCount` is the number
+ * of closed-set indexes the events use. A closed set none of whose members was
+ * drawn is left out of `closedSets`.
+ */
+export function drawLines(rng: () => number, events: readonly WeightedEvent[], closedSetCount: number, lines: number): DrawnLines {
+  const total = events.reduce((n, e) => n + e.weight, 0);
+  const content: string[] = [];
+  const truth: string[] = [];
+  const setTemplates: Array<Set<string>> = Array.from({ length: closedSetCount }, () => new Set());
+  for (let i = 0; i < lines; i++) {
+    const e = pickWeighted(rng, events, total);
+    const pieces = e.render(rng);
+    content.push(pieces.map((p) => p.text).join(''));
+    const template = pieces.map((p) => (p.variable ? '<*>' : p.text)).join('');
+    truth.push(template);
+    if (e.closedSet !== undefined) setTemplates[e.closedSet].add(template);
+  }
+  return { content, truth, closedSets: setTemplates.filter((s) => s.size > 0).map((s) => [...s]) };
+}
+
+/** Renders one line of an event. */
+export type Render = (rng: () => number) => Piece[];
+
+/** What a family contributes: plain events, and closed sets (one event per program constant). */
+export interface FamilyEvents {
+  readonly plain: readonly Render[];
+  readonly closed: ReadonlyArray<readonly Render[]>;
+}
+
+/** The events of one system, before weighting (every weight 0). */
+export interface ChosenEvents {
+  readonly families: string[];
+  readonly events: Array<{ readonly render: Render; readonly closedSet: number | undefined; weight: number }>;
+  readonly closedSetCount: number;
+}
+
+/** How families and their events are drawn. */
+export interface Choice {
+  /** Families wanted (more are added while the system has fewer than minEvents events). */
+  readonly families: number;
+  readonly minEvents: number;
+  /** Probability of keeping each plain event. */
+  readonly keepPlain: number;
+  /** Probability of keeping the family's k-th closed set (all its members); 1 keeps it without drawing. */
+  readonly keepClosed: (k: number) => number;
+}
+
+/**
+ * Families picked uniformly (`make(name)` builds one; no family twice) until
+ * `choice.families` are chosen and there are `choice.minEvents` events, or
+ * every family is used; of each, the plain events and closed sets kept by the
+ * choice's probabilities (one draw of `rng` each, in order).
+ */
+export function chooseEvents(rng: () => number, names: readonly string[], make: (name: string) => FamilyEvents, choice: Choice): ChosenEvents {
+  const families: string[] = [];
+  const events: ChosenEvents['events'] = [];
+  let closedSetCount = 0;
+  while ((families.length < choice.families || events.length < choice.minEvents) && families.length < names.length) {
+    const name = names[Math.floor(rng() * names.length)];
+    if (families.includes(name)) continue;
+    families.push(name);
+    const fam = make(name);
+    for (const render of fam.plain) if (rng() < choice.keepPlain) events.push({ render, closedSet: undefined, weight: 0 });
+    fam.closed.forEach((set, k) => {
+      const p = choice.keepClosed(k);
+      if (p < 1 && !(rng() < p)) return;
+      for (const render of set) events.push({ render, closedSet: closedSetCount, weight: 0 });
+      closedSetCount++;
+    });
+  }
+  return { families, events, closedSetCount };
+}
