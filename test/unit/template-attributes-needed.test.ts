@@ -9,6 +9,7 @@ import { resolveConfig, type FactoryRegistry } from '../../collector/config/conf
 import { PipelineGraph } from '../../collector/service/graph';
 import { templateAttributesNeeded, type ComponentFactory, type LogsConsumer } from '../../collector/pipeline/component';
 import { defaultFactories } from '../../collector/components';
+import type { LogBatch } from '../../collector/pipeline/batch';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 
@@ -28,7 +29,7 @@ function factoriesWithProbe(nexts: Map<string, LogsConsumer>): FactoryRegistry {
     type: 'silent',
     kind: 'processor',
     createDefaultConfig: () => ({}),
-    create: (_s, _c, next) => ({ start: async () => undefined, shutdown: async () => undefined, consumeLogs: (b) => next!.consumeLogs(b) }),
+    create: (_s, _c, next) => ({ start: async () => undefined, shutdown: async () => undefined, consumeLogs: (b: LogBatch) => next!.consumeLogs(b) }),
   };
   factories.set('receiver:probe', probe as ComponentFactory);
   factories.set('processor:silent', silent as ComponentFactory);
