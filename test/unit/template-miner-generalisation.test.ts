@@ -441,6 +441,31 @@ describe('closed pairs of program words versus pairs of names (spelling, word-st
   });
 });
 
+describe('dotted lower-case names (files, private hosts, packages) from small pools', () => {
+  test('two or three of them at one position are one variable, first position included', () => {
+    const programs = ['plaix.exe', 'dadraimp.exe', 'braix.exe'];
+    const proxies = ['jukal.kraivoan.lab', 'jefeimp.kraivoan.lab'];
+    const packages = ['com.majo.krujuth', 'com.dranai.dresein'];
+    const events: EventSpec[] = [
+      { event: 'closed', line: (r) => `${pick(r, programs)} - ${ip(r)}:${int(r, 1, 65535)} closed by remote end after ${int(r, 1, 9)} retries` },
+      { event: 'open', line: (r) => `tunnel ${int(r, 1, 999)} open through proxy ${pick(r, proxies)}:${int(r, 1, 65535)} HTTPS` },
+      { event: 'invalidated', line: (r) => `${pick(r, packages)}: connection invalidated after ${int(r, 1, 900)} ms` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 30)));
+  });
+
+  test('a table of dotted configuration keys (two that change together, once each) stays one event per key', () => {
+    const keys = [
+      ['mapred.tip.id', 'mapreduce.task.id'],
+      ['mapred.task.id', 'mapreduce.task.attempt.id'],
+      ['mapred.task.is.map', 'mapreduce.task.ismap'],
+      ['mapred.job.id', 'mapreduce.job.id'],
+    ];
+    const lines = keys.map(([a, b]) => ({ event: a, line: `${a} is deprecated. Instead, use ${b}` }));
+    expectGroupedByEvent(mine(lines));
+  });
+});
+
 describe('a display name of capitalised words, one to four of them', () => {
   test('is one variable between constant words: the events of each state stay apart', () => {
     const services = ['Gamus', 'Vokul Pumio', 'Yayo Sheachest', 'Vegyn Tityk Dyfear', 'Hupean Yocea Nojek Sichust'];

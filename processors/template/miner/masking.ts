@@ -273,7 +273,7 @@ export function isCalendarWord(w: string): boolean {
 
 /** How a constant word counts toward generalising its position (see TemplateMiner). */
 export const enum WordKind {
-  /** Has a digit (not a versioned name): ids, host names with numbers. */
+  /** Has a digit (not a versioned name): ids, host names with numbers; or dotted lower-case names (isDottedLowerName). */
   Digit = 0,
   /** isClosedSetWord: one of a program's own constants. */
   Closed = 1,
@@ -281,7 +281,37 @@ export const enum WordKind {
   Plain = 2,
 }
 
-export function wordKindOf(w: string): WordKind {
+/**
+ * `dottedNamesAsValues`: a dotted lower-case name counts as data (isDottedLowerName).
+ * Sibling groups (one position varies) take it so; two positions varying together
+ * do not: a pair of dotted words that change together is mostly a program's table of
+ * configuration keys (mapred.task.id ... use mapreduce.task.attempt.id).
+ */
+export function wordKindOf(w: string, dottedNamesAsValues = true): WordKind {
   if (hasDigit(w)) return isVersionedName(w) ? WordKind.Plain : WordKind.Digit;
+  if (dottedNamesAsValues && isDottedLowerName(w)) return WordKind.Digit;
   return isClosedSetWord(w) ? WordKind.Closed : WordKind.Plain;
+}
+
+/**
+ * Dotted lower-case labels (plaix.exe, com.vendor.app, relay.corp.lab): the shape of
+ * data (file names, package ids, host names under a private domain), which a program
+ * prints from a variable; it counts with the digit-bearing words. A program's own dotted
+ * constants carry a capital (org.apache.Foo, ipc.Client) or are matched as such elsewhere.
+ */
+function isDottedLowerName(w: string): boolean {
+  const n = w.length;
+  if (n < 5) return false;
+  let labelLength = 0;
+  let dots = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? w.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (labelLength === 0) return false;
+      dots++;
+      labelLength = 0;
+    } else if ((c >= 97 && c <= 122) || isDigit(c) || ((c === 0x2d || c === 0x5f) && labelLength > 0)) labelLength++;
+    else return false;
+  }
+  return dots >= 2; // the end counts as one
 }

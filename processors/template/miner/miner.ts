@@ -1481,7 +1481,7 @@ export class TemplateMiner {
     const distinct = new Map<string, WordKind>();
     for (const m of members) {
       const w = m.words[position]!;
-      if (!distinct.has(w)) distinct.set(w, wordKindOf(w));
+      if (!distinct.has(w)) distinct.set(w, wordKindOf(w, false));
     }
     let withDigits = 0;
     let closed = 0;
