@@ -466,6 +466,28 @@ describe('dotted lower-case names (files, private hosts, packages) from small po
   });
 });
 
+describe('a quoted text of several words', () => {
+  const PHRASES = ['vumosk pekruth rutrol south', 'glixoamp vikreimp', 'troamp voafer malair neijump steifomp', 'kestrel'];
+  test('is one value between its quotes, whatever its words and their number', () => {
+    const events: EventSpec[] = [
+      { event: 'wake', line: (r) => `PowerManager: entering dark wake, reason '${pick(r, PHRASES)}', delay ${int(r, 1, 900)} ms` },
+      { event: 'rule', line: (r) => `app${int(r, 1, 9)}.exe - ${ip(r)} matched rule "${pick(r, PHRASES)}"` },
+      { event: 'same-length', line: (r) => `job ${int(r, 1, 999)} tagged "${pick(r, ['amber north gate', 'cobalt river mill', 'silver east yard'])}" by scheduler` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 30)));
+  });
+
+  test('one quoted word against another, and the words around a shared quoted value, stay the sibling groups\' call', () => {
+    const lines: Labelled[] = [
+      { event: 'sparkExecutor', line: "Successfully started service 'sparkExecutorActorSystem' on port 40123." },
+      { event: 'netty', line: "Successfully started service 'org.apache.spark.network.netty.NettyBlockTransferService' on port 40991." },
+    ];
+    const gets = Array.from({ length: 20 }, (_, k) => ({ event: 'GET', line: `10.0.0.${k} "GET /v2/servers/${k}/detail HTTP/1.1" status: 200 len: ${100 + k}` }));
+    const posts = Array.from({ length: 20 }, (_, k) => ({ event: 'POST', line: `10.0.1.${k} "POST /v2/servers/${k}/detail HTTP/1.1" status: 202 len: ${300 + k}` }));
+    expectGroupedByEvent(mine([...lines, ...gets, ...posts]));
+  });
+});
+
 describe('a display name of capitalised words, one to four of them', () => {
   test('is one variable between constant words: the events of each state stay apart', () => {
     const services = ['Gamus', 'Vokul Pumio', 'Yayo Sheachest', 'Vegyn Tityk Dyfear', 'Hupean Yocea Nojek Sichust'];

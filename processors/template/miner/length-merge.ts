@@ -228,6 +228,36 @@ function isNameRunGap(long: TokenPattern, short: TokenPattern, i: number, toLong
   return true;
 }
 
+const QUOTES = '\'"';
+
+/** The quote character `sep` ends with, or '' (the start of a quoted text). */
+function openingQuoteOf(sep: string): string {
+  const c = sep.charAt(sep.length - 1);
+  return c !== '' && QUOTES.includes(c) ? c : '';
+}
+
+/** Words [from, to) of `p` lie between the quote `q` and the next one: no separator inside holds `q`. */
+function isQuotedRun(p: TokenPattern, from: number, to: number, q: string): boolean {
+  if (to <= from || to > p.words.length || !p.seps[to].startsWith(q)) return false;
+  for (let k = from + 1; k < to; k++) if (p.seps[k].includes(q)) return false;
+  return true;
+}
+
+/**
+ * The gap is a whole quoted text on both sides, several words on one side at
+ * least ("matched rule \"Drofoun\"" / "\"Jaramp Tosath\"", "reason 'a few
+ * words', delay"): the quoted texts are one value each, whatever their words;
+ * a program quotes what it did not write itself. One quoted word against
+ * another is left to the sibling groups (a quoted name may be a constant of its
+ * event), as is a gap inside quotes that share other words ("GET <*>" /
+ * "POST <*>": the method is the event's).
+ */
+function isQuotedGap(a: TokenPattern, aFrom: number, aTo: number, b: TokenPattern, bFrom: number, bTo: number): boolean {
+  if (aTo - aFrom < 2 && bTo - bFrom < 2) return false;
+  const q = openingQuoteOf(a.seps[aFrom]);
+  return q !== '' && a.seps[aFrom] === b.seps[bFrom] && isQuotedRun(a, aFrom, aTo, q) && isQuotedRun(b, bFrom, bTo, q);
+}
+
 /**
  * Cheap necessary condition for planGaps: most constant words of `a` occur in
  * `b` (an alignment keeps at most those), so unrelated templates cost O(words)
@@ -277,10 +307,15 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
   let trail = 0;
   let optional = false;
 
-  const unit = isOptionalUnit(long, short, i, gl, gs);
-  const nameRun = !unit && isNameRunGap(long, short, i, toLong, toShort);
-  const list = unit || nameRun ? undefined : listSeparatorOf(long, i, toLong, short, i, toShort);
-  if (nameRun) {
+  const quoted = isQuotedGap(long, i, toLong, short, i, toShort);
+  const unit = !quoted && isOptionalUnit(long, short, i, gl, gs);
+  const nameRun = !quoted && !unit && isNameRunGap(long, short, i, toLong, toShort);
+  const list = quoted || unit || nameRun ? undefined : listSeparatorOf(long, i, toLong, short, i, toShort);
+  if (quoted) {
+    // the variable is the quoted text, the quotes stay constant
+    lead = short.seps[from].length;
+    trail = short.seps[toShort].length;
+  } else if (nameRun) {
     // the variable is the name: the spaces around it stay constant
     lead = short.seps[from].length;
     trail = short.seps[toShort].length;
@@ -512,6 +547,8 @@ function optionalGap(
   const lead = commonSeparatorPrefix(aText.slice(0, aText.length - trail), bText.slice(0, bText.length - trail));
   const kept = { lead: aText.slice(0, lead), trail: aText.slice(aText.length - trail), optional: false };
   if (ga > 0 && gb > 0) {
+    // one quoted text against another
+    if (isQuotedGap(a, aFrom, aTo, b, bFrom, bTo)) return kept;
     // a variable on one side, values or a list of words on the other ("<*>" against "<*> <*>" or "ash, birch")
     if (allVariables(a, aFrom, aTo)) return isValueList(b, bFrom, bTo) ? kept : undefined;
     if (allVariables(b, bFrom, bTo)) return isValueList(a, aFrom, aTo) ? kept : undefined;

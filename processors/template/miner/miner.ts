@@ -282,6 +282,8 @@ class Cluster {
   shape: TokenPattern | undefined;
   /** Elastic only: which variables stand for an optional bracketed part (length-merge.ts fitsOptional). */
   optionalVars: boolean[] | undefined;
+  /** Elastic only: buckets already searched for templates it covers (sweepBucket), by hash. */
+  sweptBuckets: Set<number> | undefined;
   /** Keys of the anchor lists the cluster is in (anchorsOf). */
   anchors: string[] = [];
   registered = false;
@@ -585,6 +587,7 @@ export class TemplateMiner {
     if (this.elasticCount > 0) {
       const elastic = this.matchElastic(text, line);
       if (elastic !== undefined) {
+        if (bucket !== undefined) this.sweepBucket(elastic.cluster, bucket);
         elastic.cluster.record.count++;
         elastic.cluster.lastUsed = ++this.clock;
         return this.elasticResultOf(elastic.cluster, elastic.args, false);
@@ -1013,6 +1016,22 @@ export class TemplateMiner {
       if (list.length === 0) map.delete(key);
     }
     c.anchors.length = 0;
+  }
+
+  /**
+   * A line of the bucket missed its templates and matched an elastic one: the bucket's
+   * templates the elastic one covers were made before it existed, by lines of its event
+   * it never met (mergeByLength compares a new template with those sharing a first or
+   * last word only), and would keep that event's lines with their own values. They are
+   * superseded by it; each bucket is searched once per elastic template.
+   */
+  private sweepBucket(elastic: Cluster, bucket: Bucket): void {
+    const swept = (elastic.sweptBuckets ??= new Set());
+    if (swept.has(bucket.hash)) return;
+    swept.add(bucket.hash);
+    for (const c of bucket.clusters.slice()) {
+      if (c.live && !c.elastic && this.fitsElastic(elastic.seps, elastic.optionalVars, patternText(this.shapeOf(c)))) this.retire(c, elastic);
+    }
   }
 
   /** An elastic template matching the raw line, looked up by the line's unmasked words. */
