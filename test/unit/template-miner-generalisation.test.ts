@@ -557,6 +557,33 @@ describe('paths', () => {
     );
     expectGroupedByEvent(m);
   });
+
+  test('a directory name of several capitalised words is part of its path; lower-case words after a path are not', () => {
+    const dirs = ['C:\\Program Files\\Acme Data Tools', 'C:\\Windows\\winsxs', 'C:\\Program Files\\Pebresk Jasu Raixar Tragour', 'D:\\Apps'];
+    const m = mine(
+      generate(
+        [
+          { event: 'loaded', line: (r) => `Loaded servicing stack with core: ${pick(r, dirs)}\\x86_${hex(r, 8)}\\${pick(r, ['core.dll', 'stack.dll'])}` },
+          { event: 'reboot', line: (r) => `Reboot mark set: ${pick(r, dirs)}\\${hex(r, 6)}.mum` },
+          { event: 'copied', line: (r) => `file /srv/${hex(r, 4)}/a.txt copied to /dst/${hex(r, 4)}/b.txt` },
+          { event: 'moved', line: (r) => `file /srv/${hex(r, 4)}/a.txt moved to /dst/${hex(r, 4)}/b.txt` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+});
+
+describe('a qualifier word after a value', () => {
+  test('"*64" after a program name, present or not, is one event', () => {
+    const programs = ['plaix.exe', 'dadraimp.exe', 'braix.exe', 'ker.exe'];
+    const events: EventSpec[] = [
+      { event: 'open', line: (r) => `${pick(r, programs)}${r() < 0.4 ? ' *64' : ''} - ${ip(r)}:${int(r, 1, 65535)} open through proxy ${ip(r)}:${int(r, 1, 65535)} HTTPS` },
+      { event: 'closed', line: (r) => `${pick(r, programs)}${r() < 0.4 ? ' *64' : ''} - ${ip(r)}:${int(r, 1, 65535)} closed by remote end after ${int(r, 1, 9)} retries` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 40)));
+  });
 });
 
 describe('over-generalisation', () => {

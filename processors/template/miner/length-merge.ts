@@ -375,6 +375,15 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
 }
 
 /**
+ * A unit or a qualifier written after a value: a short word of letters ("sec",
+ * "KB"), or of letters and digits after one mark ("*64": a 64-bit process,
+ * "#2"). A longer word after a value says something else.
+ */
+function isUnitWord(w: string): boolean {
+  return /^[A-Za-z]{1,5}$/.test(w) || /^[*#+~][A-Za-z0-9]{1,4}$/.test(w);
+}
+
+/**
  * A value with an optional unit word: both sides have a variable just before
  * the gap and the long side's gap is one short word of letters after
  * whitespace ("<1 sec" where other lines say "00:01").
@@ -382,7 +391,7 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
 function isOptionalUnit(long: TokenPattern, short: TokenPattern, i: number, gl: number, gs: number): boolean {
   if (gs !== 0 || gl !== 1 || i === 0 || long.words[i - 1] !== null || short.words[i - 1] !== null) return false;
   const unit = long.words[i];
-  return unit !== null && /^[A-Za-z]{1,5}$/.test(unit) && /^\s+$/.test(long.seps[i]);
+  return unit !== null && isUnitWord(unit) && /^\s+$/.test(long.seps[i]);
 }
 
 /**
@@ -570,7 +579,7 @@ function optionalGap(
     if (lead > 0 && /[=:([{'"]$/.test(longText.slice(0, lead)) && /^\S/.test(middle)) return kept;
     // a unit after a value ("00:01" / "<1 sec")
     const word = long.words[from];
-    if (from > 0 && long.words[from - 1] === null && word !== null && /^[A-Za-z]{1,5}$/.test(word) && /^\s+/.test(middle)) return kept;
+    if (from > 0 && long.words[from - 1] === null && word !== null && isUnitWord(word) && /^\s+/.test(middle)) return kept;
   }
   return undefined;
 }

@@ -458,22 +458,37 @@ function isLetterCode(c: number): boolean {
 /**
  * Where a path ending at `end` really ends: a path may hold single spaces
  * ("/srv/My Reports/q3.txt") when the text after the space goes on with the
- * path's separator inside it ("Reports/q3.txt"), not at its start.
+ * path's separator inside it ("Reports/q3.txt"), not at its start; up to
+ * MAX_NAME_WORDS_IN_PATH capitalised words between (a directory name of several
+ * words: "C:\Program Files\Acme Data Tools\x.dll") when a piece with the
+ * separator inside follows them. Lower-case words end it ("/a/b copied to c/d").
  */
 function pathContinuation(line: string, end: number, separator: number): number {
   const n = line.length;
-  while (end + 1 < n && line.charCodeAt(end) === 0x20 && classOf(line.charCodeAt(end + 1)) === 0) {
-    let e = end + 1;
+  let plain = 0;
+  let at = end;
+  while (at + 1 < n && line.charCodeAt(at) === 0x20 && classOf(line.charCodeAt(at + 1)) === 0) {
+    let e = at + 1;
     let inner = false;
     while (e < n && classOf(line.charCodeAt(e)) === 0) {
-      if (line.charCodeAt(e) === separator && e > end + 1 && e + 1 < n && classOf(line.charCodeAt(e + 1)) === 0) inner = true;
+      if (line.charCodeAt(e) === separator && e > at + 1 && e + 1 < n && classOf(line.charCodeAt(e + 1)) === 0) inner = true;
       e++;
     }
-    if (!inner || line.charCodeAt(end + 1) === separator || protocolVersionEnd(line, end + 1, e) > 0) break;
-    end = e;
+    if (line.charCodeAt(at + 1) === separator || protocolVersionEnd(line, at + 1, e) > 0) break;
+    if (inner) {
+      end = e;
+      plain = 0;
+    } else {
+      const first = line.charCodeAt(at + 1);
+      if (++plain > MAX_NAME_WORDS_IN_PATH || !((first >= 65 && first <= 90) || isDigitCode(first))) break;
+    }
+    at = e;
   }
   return end;
 }
+
+/** Capitalised words of one directory name crossed by pathContinuation. */
+const MAX_NAME_WORDS_IN_PATH = 3;
 
 /**
  * The '/' at `slash` joins a dotted name to a relative name in it
