@@ -259,6 +259,27 @@ function removeFrom<T>(list: T[], item: T): void {
   if (at >= 0) list.splice(at, 1);
 }
 
+/** Words `p` and `q` are neighbours joined by punctuation without whitespace ("a:b", "a/b"). */
+function isGluedPair(c: Cluster, p: number, q: number): boolean {
+  if (q !== p + 1) return false;
+  const sep = c.seps[q];
+  return sep.length > 0 && !/\s/.test(sep);
+}
+
+/** Each word at `p` goes with one word at `q` and each word at `q` with one at `p` (they change together). */
+function changeTogether(members: readonly Cluster[], p: number, q: number): boolean {
+  const pq = new Map<string, string>();
+  const qp = new Map<string, string>();
+  for (const m of members) {
+    const a = m.words[p]!;
+    const b = m.words[q]!;
+    if ((pq.get(a) ?? b) !== b || (qp.get(b) ?? a) !== a) return false;
+    pq.set(a, b);
+    qp.set(b, a);
+  }
+  return true;
+}
+
 /** Templates identical except at `position` (all constant there). */
 interface SiblingGroup {
   readonly key: string;
@@ -1482,7 +1503,11 @@ export class TemplateMiner {
       const p = Math.floor(key / n);
       const q = key % n;
       const members = [start, ...others];
-      if (!this.positionGeneralises(members, p, start.constants - 1) || !this.positionGeneralises(members, q, start.constants - 1)) continue;
+      const atP = this.positionGeneralises(members, p, start.constants - 1);
+      const atQ = this.positionGeneralises(members, q, start.constants - 1);
+      // both on their own, or one of them and the word glued to it always changing with it (one value
+      // the tokenizer cut in two at punctuation: "lock hopleith:KikelBaizou", "lock soko:SiFeibei")
+      if (!(atP && atQ) && !((atP || atQ) && isGluedPair(start, p, q) && changeTogether(members, p, q))) continue;
       const words = start.words.slice();
       words[p] = null;
       words[q] = null;
