@@ -466,6 +466,17 @@ describe('dotted lower-case names (files, private hosts, packages) from small po
   });
 });
 
+describe('the value of a key, whatever its shape', () => {
+  test('key=null and key=Name{123} are one event; the text after the value still counts', () => {
+    const events: EventSpec[] = [
+      { event: 'release', line: (r) => `release lock=${int(r, 1, 1e9)} flags=0x${hex(r, 1)} ws=${r() < 0.4 ? 'null' : `WorkSource{${int(r, 1000, 19999)}}`}` },
+      { event: 'acquire', line: (r) => `acquire lock=${int(r, 1, 1e9)} ws=${r() < 0.4 ? 'null' : `WorkSource{${int(r, 1000, 19999)}}`} tag=alarm` },
+      { event: 'acquire-other', line: (r) => `acquire lock=${int(r, 1, 1e9)} ws=${r() < 0.4 ? 'null' : `WorkSource{${int(r, 1000, 19999)}}`} by scheduler` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 30)));
+  });
+});
+
 describe('one value the tokenizer cut in two at punctuation', () => {
   test('a tag:Name pair that always changes together is one value when either part is a variable on its own', () => {
     const tags = ['hopleith:KikelBaizou', 'rougai:ReXotrux', 'soko:SiFeibei', 'drozeth:PlifeirTrouba', 'peijoa:XoaMe', 'houke:PlothTun'];

@@ -259,6 +259,33 @@ function isQuotedGap(a: TokenPattern, aFrom: number, aTo: number, b: TokenPatter
 }
 
 /**
+ * The value after a key where the patterns part ("ws=<*>" / "ws=WorkSource{<*>}"):
+ * from `i`, the run of words up to the next whitespace on each side, one of them
+ * a single variable, and everything after the runs the same. Whatever follows
+ * "key=" up to the next space is that key's value. Undefined otherwise.
+ */
+function keyValueRuns(long: TokenPattern, short: TokenPattern, i: number): { toLong: number; toShort: number; trail: number } | undefined {
+  if (i === 0 || !long.seps[i].endsWith('=') || long.seps[i] !== short.seps[i]) return undefined;
+  const runEnd = (p: TokenPattern): number => {
+    let e = i + 1;
+    while (e < p.words.length && !/\s/.test(p.seps[e])) e++;
+    return e;
+  };
+  const toLong = runEnd(long);
+  const toShort = runEnd(short);
+  const single = (p: TokenPattern, to: number): boolean => to === i + 1 && p.words[i] === null;
+  if (!single(long, toLong) && !single(short, toShort)) return undefined;
+  if (long.words.length - toLong !== short.words.length - toShort) return undefined;
+  // the separator ending a run belongs to the value up to its first whitespace ("{<*>}" ends in "}")
+  const rest = (sep: string): string => sep.slice(sep.search(/\s|$/));
+  if (rest(long.seps[toLong]) !== rest(short.seps[toShort])) return undefined;
+  for (let k = 1; toLong + k <= long.words.length; k++) {
+    if (long.seps[toLong + k] !== short.seps[toShort + k] || !same(long.words[toLong + k - 1], short.words[toShort + k - 1])) return undefined;
+  }
+  return { toLong, toShort, trail: rest(short.seps[toShort]).length };
+}
+
+/**
  * Cheap necessary condition for planGaps: most constant words of `a` occur in
  * `b` (an alignment keeps at most those), so unrelated templates cost O(words)
  * rather than an alignment table.
@@ -307,14 +334,19 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
   let trail = 0;
   let optional = false;
 
-  const quoted = isQuotedGap(long, i, toLong, short, i, toShort);
+  const keyed = keyValueRuns(long, short, i);
+  if (keyed !== undefined) {
+    toLong = keyed.toLong;
+    toShort = keyed.toShort;
+  }
+  const quoted = keyed !== undefined || isQuotedGap(long, i, toLong, short, i, toShort);
   const unit = !quoted && isOptionalUnit(long, short, i, gl, gs);
   const nameRun = !quoted && !unit && isNameRunGap(long, short, i, toLong, toShort);
   const list = quoted || unit || nameRun ? undefined : listSeparatorOf(long, i, toLong, short, i, toShort);
   if (quoted) {
-    // the variable is the quoted text, the quotes stay constant
+    // the variable is the quoted text (or the key's value), the quotes (the key) stay constant
     lead = short.seps[from].length;
-    trail = short.seps[toShort].length;
+    trail = keyed !== undefined ? keyed.trail : short.seps[toShort].length;
   } else if (nameRun) {
     // the variable is the name: the spaces around it stay constant
     lead = short.seps[from].length;
