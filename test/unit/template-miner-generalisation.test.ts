@@ -505,6 +505,15 @@ describe('a quoted text of several words', () => {
     expectGroupedByEvent(mine(generate(events, 30)));
   });
 
+  test('quoted display names of one length with a number inside are one value; the states after them stay events', () => {
+    const parts = ['Faiplor Fan Module', 'Kraboax Power Supply', 'Tivisk Board', 'Kaiho Card', 'Saplask Fan Module'];
+    const events: EventSpec[] = ['available', 'unavailable', 'degraded'].map((state) => ({
+      event: state,
+      line: (r) => `Component State Change: Component "${pick(r, parts)} ${int(r, 0, 9)}" is in the ${state} state (HWID=${int(r, 1000, 9999)})`,
+    }));
+    expectGroupedByEvent(mine(generate(events, 30)));
+  });
+
   test('one quoted word against another, and the words around a shared quoted value, stay the sibling groups\' call', () => {
     const lines: Labelled[] = [
       { event: 'sparkExecutor', line: "Successfully started service 'sparkExecutorActorSystem' on port 40123." },

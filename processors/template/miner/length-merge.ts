@@ -200,7 +200,59 @@ const same = (a: string | null, b: string | null): boolean => a === b;
  * that must stay outside the variable part.
  */
 export function planLengthMerge(a: TokenPattern, b: TokenPattern, minConstants = 2): ElasticPattern | undefined {
-  return planOneGap(a, b, minConstants) ?? (sharesEnoughWords(a, b, minConstants) ? planGaps(a, b, minConstants) : undefined);
+  return (
+    planQuotedText(a, b, minConstants) ??
+    planOneGap(a, b, minConstants) ??
+    (sharesEnoughWords(a, b, minConstants) ? planGaps(a, b, minConstants) : undefined)
+  );
+}
+
+/**
+ * Two patterns alike but for the text inside one pair of quotes, which differs in
+ * two words or more ("Faiplor Fan Module <*>" / "Kraboax Power Supply <*>"): the
+ * quoted text is one value (a program quotes what it did not write itself). One
+ * word changed inside otherwise equal quotes ("GET <*>" / "POST <*>") is no such
+ * thing: the sibling groups decide.
+ */
+function planQuotedText(a: TokenPattern, b: TokenPattern, minConstants: number): ElasticPattern | undefined {
+  const n = Math.min(a.words.length, b.words.length);
+  // the shared prefix, up to an opening quote
+  let k = 0;
+  while (k <= n && a.seps[k] === b.seps[k] && openingQuoteOf(a.seps[k]) === '') {
+    if (k === n || !same(a.words[k], b.words[k])) return undefined;
+    k++;
+  }
+  if (k > n || a.seps[k] !== b.seps[k]) return undefined;
+  const q = openingQuoteOf(a.seps[k]);
+  const closeOf = (p: TokenPattern): number => {
+    let e = k + 1;
+    while (e < p.words.length && !p.seps[e].includes(q)) e++;
+    return e;
+  };
+  const ea = closeOf(a);
+  const eb = closeOf(b);
+  if (!isQuotedRun(a, k, ea, q) || !isQuotedRun(b, k, eb, q)) return undefined;
+  // the same after the quotes
+  if (a.words.length - ea !== b.words.length - eb) return undefined;
+  for (let t = 0; ea + t <= a.words.length; t++) {
+    if (a.seps[ea + t] !== b.seps[eb + t]) return undefined;
+    if (ea + t < a.words.length && !same(a.words[ea + t], b.words[eb + t])) return undefined;
+  }
+  // inside: two words or more differ (word by word when of one length)
+  if (ea - k === eb - k) {
+    let differing = 0;
+    for (let t = k; t < ea; t++) if (!same(a.words[t], b.words[t]) || a.seps[t + 1] !== b.seps[t + 1]) differing++;
+    if (differing < 2) return undefined;
+  } else if (Math.max(ea, eb) - k < 2) return undefined;
+  let kept = 0;
+  let constants = 0;
+  for (let t = 0; t < a.words.length; t++) {
+    if (a.words[t] === null) continue;
+    constants++;
+    if (t < k || t >= ea) kept++;
+  }
+  if (kept < minConstants || kept * 2 < constants) return undefined;
+  return elasticOf(a, k, ea, a.seps[k].length, a.seps[ea].length, false);
 }
 
 /** A capitalised word of letters: "Hupean", not "HTTP", "iOS" or "Foo2". */
@@ -339,14 +391,13 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
     toLong = keyed.toLong;
     toShort = keyed.toShort;
   }
-  const quoted = keyed !== undefined || isQuotedGap(long, i, toLong, short, i, toShort);
-  const unit = !quoted && isOptionalUnit(long, short, i, gl, gs);
-  const nameRun = !quoted && !unit && isNameRunGap(long, short, i, toLong, toShort);
-  const list = quoted || unit || nameRun ? undefined : listSeparatorOf(long, i, toLong, short, i, toShort);
-  if (quoted) {
-    // the variable is the quoted text (or the key's value), the quotes (the key) stay constant
+  const unit = keyed === undefined && isOptionalUnit(long, short, i, gl, gs);
+  const nameRun = keyed === undefined && !unit && isNameRunGap(long, short, i, toLong, toShort);
+  const list = keyed !== undefined || unit || nameRun ? undefined : listSeparatorOf(long, i, toLong, short, i, toShort);
+  if (keyed !== undefined) {
+    // the variable is the key's value, the key stays constant
     lead = short.seps[from].length;
-    trail = keyed !== undefined ? keyed.trail : short.seps[toShort].length;
+    trail = keyed.trail;
   } else if (nameRun) {
     // the variable is the name: the spaces around it stay constant
     lead = short.seps[from].length;
