@@ -335,4 +335,47 @@ describeServer('storage wal against a ClickHouse server', () => {
     // Every row once, each with the InsertId it had the first time.
     expect(new Map(after.map((r) => [r.Body, BigInt(r.id)]))).toEqual(idOf);
   });
+  test('insert-id: rows the server rejects in Native log entries are isolated; the rest keep their InsertIds', async () => {
+    const dir = walDir();
+    const table = 'rejects';
+    const config = { endpoint: serverUrl, database, logs_table_name: table, queue: walQueue(dir), batch: { max_rows: 1000, max_bytes: '8MiB', flush_interval: '1h' } };
+    const run = await startExporter(config);
+    expect(run.exporter.deduplication).toBe('insert-id');
+    // 18.16 has no constraints: a computed column that fails to parse on the rows to reject.
+    const res = await fetch(`${serverUrl}/?query=${encodeURIComponent(`ALTER TABLE ${database}.${table} ADD COLUMN Reject UInt8 MATERIALIZED toUInt8(if(SeverityText = 'BOGUS', 'x', '1'))`)}`, { method: 'POST' });
+    expect(res.ok).toBe(true);
+    const batchOfRows = (from: number, n: number): LogBatch => {
+      const b = new LogBatchBuilder();
+      const r = b.addResource({ attributes: [{ key: 'service.name', value: 'svc' }], droppedAttributesCount: 0, schemaUrl: '' });
+      const sc = b.addScope({ name: '', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
+      for (let i = from; i < from + n; i++) {
+        b.add(r, sc, { timeUnixNano: 1_700_000_000_000_000_000n + BigInt(i), severityText: [3, 77, 150, 205].includes(i) ? 'BOGUS' : 'INFO', body: `r-${i}` });
+      }
+      return b.batch;
+    };
+    await run.exporter.consumeLogs(batchOfRows(0, 180));
+    await run.exporter.consumeLogs(batchOfRows(180, 60));
+    // Nothing is sent yet (flush interval 1 h): a copy of the log shows Native entries.
+    const copy = walDir();
+    fs.cpSync(dir, copy, { recursive: true });
+    fs.rmSync(path.join(copy, 'lock'), { force: true });
+    const wal = await WriteAheadLog.open({ directory: copy, maxBytes: 0, fsync: 'never' });
+    try {
+      for (const seq of [1, 2]) expect(isNativeEntry((await wal.read(seq)).payload)).toBe(true);
+    } finally {
+      await wal.close();
+    }
+    await run.exporter.flush(20_000);
+    expect(run.metrics.value('logfun_exporter_sent_records_total', run.labels)).toBe(236);
+    expect(run.metrics.value('logfun_exporter_failed_records_total', { ...run.labels, reason: 'invalid' })).toBe(4);
+    const res2 = await fetch(`${serverUrl}/?query=${encodeURIComponent(`SELECT Body, toString(InsertId) AS id FROM ${database}.${table} FORMAT JSONEachRow`)}`);
+    const rows = (await res2.text()).trim().split('\n').map((l) => JSON.parse(l) as { Body: string; id: string });
+    expect(rows).toHaveLength(236);
+    // Each stored row has base + its offset in the block formed, whichever half it was sent in.
+    const idOf = new Map(rows.map((r) => [r.Body, BigInt(r.id)]));
+    for (let i = 0; i < 240; i++) {
+      if ([3, 77, 150, 205].includes(i)) expect(idOf.has(`r-${i}`)).toBe(false);
+      else expect(idOf.get(`r-${i}`)! - idOf.get('r-0')!).toBe(BigInt(i));
+    }
+  });
 });
