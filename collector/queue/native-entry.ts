@@ -6,7 +6,9 @@
  * Layout: u8 tag 0x4E ('N'), v rows, v column count, s column name..., then the
  * Native block to the end of the payload. The column names are the INSERT's
  * column list (the table's columns when the block was encoded: a block kept
- * across a restart is inserted by name). Entries in the LogBatch form
+ * across a restart is inserted by name). With InsertId deduplication (servers
+ * without tokens) the block leaves out the InsertId column, which derives from the
+ * insert block the rows are sent in: each insert adds it. Entries in the LogBatch form
  * (batch-codec.ts) begin with that codec's version byte (1), so the first byte
  * tells the two kinds apart; both may be in one log.
  */

@@ -8,6 +8,9 @@
  * UInt8/UInt16/UInt32/UInt64/Int8..Int64, DateTime(...), DateTime64(...),
  * String, Array(String) and Map(String, String). Anything else, or a block whose
  * bytes do not add up, throws: the caller treats the block as one unit then.
+ *
+ * Also here, for blocks kept as bytes: adding a UInt64 column at the end (the
+ * InsertIds, filled per insert) and reading a block's time range.
  */
 import { readUint64LE } from '../bytes/binary-writer';
 import { NativeWriter } from './native-block';
@@ -111,43 +114,116 @@ export function nativeBlockLayout(block: Buffer): NativeBlockLayout {
 
 /** Rows [from, to) of a block, as a block of its own with the same columns. */
 export function sliceNativeBlock(block: Buffer, from: number, to: number, layout: NativeBlockLayout = nativeBlockLayout(block)): Buffer {
+  if (from === 0 && to === layout.rows) return block;
+  return selectNativeRows(block, [[from, to]], layout);
+}
+
+/** A run of rows [from, to) of a block. */
+export type RowRun = readonly [from: number, to: number];
+
+/**
+ * The rows of the given runs (ascending, not overlapping) as one block with the same
+ * columns: the rows a retry still has to send when some of a block's rows are stored.
+ */
+export function selectNativeRows(block: Buffer, runs: readonly RowRun[], layout: NativeBlockLayout = nativeBlockLayout(block)): Buffer {
   const { rows, columns } = layout;
-  if (!(from >= 0 && from <= to && to <= rows)) throw new RangeError(`rows ${from}..${to} of a block of ${rows}`);
-  if (from === 0 && to === rows) return block;
-  const w = new NativeWriter(Math.max(1024, Math.ceil((block.length * (to - from)) / Math.max(1, rows)) + 256));
+  let selected = 0;
+  let prev = 0;
+  for (const [from, to] of runs) {
+    if (!(from >= prev && from <= to && to <= rows)) throw new RangeError(`rows ${from}..${to} of a block of ${rows}`);
+    selected += to - from;
+    prev = to;
+  }
+  const w = new NativeWriter(Math.max(1024, Math.ceil((block.length * selected) / Math.max(1, rows)) + 256));
   w.varint(columns.length);
-  w.varint(to - from);
+  w.varint(selected);
   for (const col of columns) {
     w.column(col.name, col.type);
     const c = new NativeCursor(block, col.dataStart);
     const width = widthOf(col.type);
     if (width !== undefined) {
-      w.raw(block.subarray(col.dataStart + width * from, col.dataStart + width * to));
+      for (const [from, to] of runs) w.raw(block.subarray(col.dataStart + width * from, col.dataStart + width * to));
     } else if (col.type === 'String') {
-      c.skipStrings(from);
-      const start = c.pos;
-      c.skipStrings(to - from);
-      w.raw(block.subarray(start, c.pos));
+      copyStringRuns(c, w, runs);
     } else {
       // Array(String) / Map(String, String): cumulative offsets, then one (or two: keys, values) element columns.
       const offsetsAt = col.dataStart;
       const offsetAt = (row: number): number => (row === 0 ? 0 : Number(readUint64LE(block, offsetsAt + 8 * (row - 1))));
-      const first = offsetAt(from);
-      for (let r = from + 1; r <= to; r++) w.uint64n(offsetAt(r) - first);
+      let end = 0;
+      const elementRuns: RowRun[] = [];
+      for (const [from, to] of runs) {
+        const first = offsetAt(from);
+        for (let r = from + 1; r <= to; r++) w.uint64n(end + offsetAt(r) - first);
+        end += offsetAt(to) - first;
+        elementRuns.push([first, offsetAt(to)]);
+      }
       const total = rows === 0 ? 0 : offsetAt(rows);
-      const last = offsetAt(to);
       const parts = col.type === 'Array(String)' ? 1 : 2;
       c.pos = offsetsAt + 8 * rows;
-      for (let p = 0; p < parts; p++) {
-        c.skipStrings(first);
-        const start = c.pos;
-        c.skipStrings(last - first);
-        w.raw(block.subarray(start, c.pos));
-        c.skipStrings(total - last);
-      }
+      for (let p = 0; p < parts; p++) c.skipStrings(total - copyStringRuns(c, w, elementRuns));
     }
   }
   return Buffer.from(w.bytes());
+}
+
+/**
+ * Copies the String values of `runs` (ascending) from a column that starts at the cursor;
+ * returns the index of the value the cursor is left at (the end of the last run).
+ */
+function copyStringRuns(c: NativeCursor, w: NativeWriter, runs: readonly RowRun[]): number {
+  let at = 0;
+  for (const [from, to] of runs) {
+    c.skipStrings(from - at);
+    const start = c.pos;
+    c.skipStrings(to - from);
+    w.raw(c.buf.subarray(start, c.pos));
+    at = to;
+  }
+  return at;
+}
+
+/**
+ * Writes `block` into `w` with one more column at the end, `name` of type UInt64 holding
+ * `value(row)` for each row (the InsertIds of a block kept without them): the column
+ * count goes up by one and the new column follows the last one.
+ */
+export function writeWithUInt64Column(w: NativeWriter, block: Buffer, name: string, value: (row: number) => bigint): void {
+  const c = new NativeCursor(block, 0);
+  const count = c.varint();
+  const rows = c.varint();
+  w.varint(count + 1);
+  w.varint(rows);
+  w.raw(block.subarray(c.pos));
+  w.column(name, 'UInt64');
+  w.reserve(8 * rows);
+  for (let r = 0; r < rows; r++) w.u64(value(r));
+}
+
+/**
+ * The earliest and latest value of a block's time column `name` (DateTime: seconds;
+ * DateTime64(p): ticks of 10^-p s), in nanoseconds since the epoch; undefined for a block
+ * of no rows. Throws when the block has no such column of those types.
+ */
+export function nativeTimeRange(block: Buffer, name: string, layout: NativeBlockLayout = nativeBlockLayout(block)): { min: bigint; max: bigint } | undefined {
+  const col = layout.columns.find((c) => c.name === name);
+  if (!col) throw new Error(`Native block: no column ${name}`);
+  let toNanos: (at: number) => bigint;
+  const dt64 = /^DateTime64\((\d)/.exec(col.type);
+  if (dt64) {
+    const scale = 10n ** BigInt(9 - Number(dt64[1]));
+    toNanos = (at) => block.readBigInt64LE(at) * scale;
+  } else if (widthOf(col.type) === 4 && col.type.startsWith('DateTime')) {
+    toNanos = (at) => BigInt(block.readUInt32LE(at)) * 1_000_000_000n;
+  } else throw new Error(`Native block: column ${name} has type ${col.type}, not a time`);
+  const width = widthOf(col.type)!;
+  let min: bigint | undefined;
+  let max: bigint | undefined;
+  for (let at = col.dataStart; at < col.dataEnd; at += width) {
+    const v = toNanos(at);
+    if (min === undefined || v < min) min = v;
+    if (max === undefined || v > max) max = v;
+  }
+  return min === undefined ? undefined : { min, max: max! };
 }
 
 /**

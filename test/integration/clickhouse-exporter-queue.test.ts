@@ -133,6 +133,8 @@ import * as path from 'path';
 import { randomBytes } from 'crypto';
 import { withDeliveryMark, restoredSequence } from '../../collector/queue/delivery-mark';
 import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
+import { WriteAheadLog } from '../../collector/queue/wal';
+import { decodeNativeEntry, isNativeEntry } from '../../collector/queue/native-entry';
 
 const walDirs: string[] = [];
 afterAll(() => {
@@ -258,5 +260,122 @@ describeServer('storage wal against a ClickHouse server', () => {
     expect(run.exporter.deduplication).toBe('insert-id');
     expect(run.metrics.value('logfun_exporter_deduplicated_records_total', run.labels)).toBe(30);
     expect(run.metrics.value('logfun_exporter_queue_entries', run.labels)).toBe(0);
+  });
+  // 18.16 (InsertId deduplication): the log holds insert-ready Native blocks without the
+  // InsertId column; each insert adds it. A block sent again after a crash, some of whose
+  // rows are stored, sends just the missing rows, with the InsertIds they had when the
+  // block was formed (base + the row's offset in it), so no row is stored twice.
+  test('insert-id: Native log entries; a replayed block that was partly stored stores every row exactly once, same InsertIds', async () => {
+    const dir = walDir();
+    const table = 'partial';
+    const day = 86_400n * 1_000_000_000n;
+    // Rows alternate between two days, i.e. two partitions: dropping one leaves every other row stored.
+    const twoDayBatch = (from: number, n: number): LogBatch => {
+      const b = new LogBatchBuilder();
+      const r = b.addResource({ attributes: [{ key: 'service.name', value: 'svc' }], droppedAttributesCount: 0, schemaUrl: '' });
+      const sc = b.addScope({ name: '', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
+      for (let i = from; i < from + n; i++) {
+        b.add(r, sc, { timeUnixNano: 1_700_000_000_000_000_000n + BigInt(i % 2) * day + BigInt(i), body: `p-${i}`, attributes: [{ key: 'i', value: String(i) }] });
+      }
+      return b.batch;
+    };
+    const config = { endpoint: serverUrl, database, logs_table_name: table, queue: walQueue(dir), batch: { max_rows: 1000, max_bytes: '8MiB', flush_interval: '1s' } };
+    let run = await startExporter(config);
+    expect(run.exporter.deduplication).toBe('insert-id');
+    // Two entries within one flush interval: one block of two parts.
+    await run.exporter.consumeLogs(twoDayBatch(0, 120));
+    await run.exporter.consumeLogs(twoDayBatch(120, 80));
+    await run.exporter.flush(20_000);
+    expect(run.metrics.value('logfun_exporter_inserts_total', run.labels)).toBe(1);
+    await run.exporter.shutdown();
+
+    // The log holds Native entries without InsertId.
+    const stateFile = path.join(dir, 'state.json');
+    const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { acked: { seq: number; record: number } };
+    // Entries are numbered from 1: the two batches are entries 1 and 2.
+    expect(state.acked).toEqual({ seq: 3, record: 0 });
+    fs.writeFileSync(stateFile, JSON.stringify({ version: 1, acked: { seq: 1, record: 0 }, inflight: { from: { seq: 1, record: 0 }, to: { seq: 3, record: 0 } } }));
+    const wal = await WriteAheadLog.open({ directory: dir, maxBytes: 0, fsync: 'never' });
+    try {
+      for (const seq of [1, 2]) {
+        const payload = (await wal.read(seq)).payload;
+        expect(isNativeEntry(payload)).toBe(true);
+        const entry = decodeNativeEntry(payload);
+        expect(entry.rows).toBe(seq === 1 ? 120 : 80);
+        expect(entry.columns).toContain('Body');
+        expect(entry.columns).not.toContain('InsertId');
+      }
+    } finally {
+      await wal.close();
+    }
+
+    // The process "died" after the insert with one of its partitions stored: drop the other.
+    const query = async <T>(sql: string): Promise<T[]> => {
+      const res = await fetch(`${serverUrl}/?query=${encodeURIComponent(sql)}`, { method: 'POST' });
+      const text = await res.text();
+      if (!res.ok) throw new Error(text);
+      return text.trim() === '' ? [] : text.trim().split('\n').map((l) => JSON.parse(l) as T);
+    };
+    const stored = async () => query<{ Body: string; id: string }>(`SELECT Body, toString(InsertId) AS id FROM ${database}.${table} FORMAT JSONEachRow`);
+    const before = await stored();
+    expect(before).toHaveLength(200);
+    const idOf = new Map(before.map((r) => [r.Body, BigInt(r.id)]));
+    for (let i = 0; i < 200; i++) expect(idOf.get(`p-${i}`)! - idOf.get('p-0')!).toBe(BigInt(i));
+    await query(`ALTER TABLE ${database}.${table} DROP PARTITION '2023-11-14'`);
+    expect(await stored()).toHaveLength(100);
+
+    run = await startExporter(config);
+    expect(run.metrics.value('logfun_exporter_queue_recovered_records_total', run.labels)).toBe(200);
+    await run.exporter.flush(20_000);
+    expect(run.metrics.value('logfun_exporter_deduplicated_records_total', run.labels)).toBe(100);
+    expect(run.metrics.value('logfun_exporter_sent_records_total', run.labels)).toBe(200);
+    expect(run.metrics.value('logfun_exporter_queue_entries', run.labels)).toBe(0);
+    const after = await stored();
+    expect(after).toHaveLength(200);
+    // Every row once, each with the InsertId it had the first time.
+    expect(new Map(after.map((r) => [r.Body, BigInt(r.id)]))).toEqual(idOf);
+  });
+  test('insert-id: rows the server rejects in Native log entries are isolated; the rest keep their InsertIds', async () => {
+    const dir = walDir();
+    const table = 'rejects';
+    const config = { endpoint: serverUrl, database, logs_table_name: table, queue: walQueue(dir), batch: { max_rows: 1000, max_bytes: '8MiB', flush_interval: '1h' } };
+    const run = await startExporter(config);
+    expect(run.exporter.deduplication).toBe('insert-id');
+    // 18.16 has no constraints: a computed column that fails to parse on the rows to reject.
+    const res = await fetch(`${serverUrl}/?query=${encodeURIComponent(`ALTER TABLE ${database}.${table} ADD COLUMN Reject UInt8 MATERIALIZED toUInt8(if(SeverityText = 'BOGUS', 'x', '1'))`)}`, { method: 'POST' });
+    expect(res.ok).toBe(true);
+    const batchOfRows = (from: number, n: number): LogBatch => {
+      const b = new LogBatchBuilder();
+      const r = b.addResource({ attributes: [{ key: 'service.name', value: 'svc' }], droppedAttributesCount: 0, schemaUrl: '' });
+      const sc = b.addScope({ name: '', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
+      for (let i = from; i < from + n; i++) {
+        b.add(r, sc, { timeUnixNano: 1_700_000_000_000_000_000n + BigInt(i), severityText: [3, 77, 150, 205].includes(i) ? 'BOGUS' : 'INFO', body: `r-${i}` });
+      }
+      return b.batch;
+    };
+    await run.exporter.consumeLogs(batchOfRows(0, 180));
+    await run.exporter.consumeLogs(batchOfRows(180, 60));
+    // Nothing is sent yet (flush interval 1 h): a copy of the log shows Native entries.
+    const copy = walDir();
+    fs.cpSync(dir, copy, { recursive: true });
+    fs.rmSync(path.join(copy, 'lock'), { force: true });
+    const wal = await WriteAheadLog.open({ directory: copy, maxBytes: 0, fsync: 'never' });
+    try {
+      for (const seq of [1, 2]) expect(isNativeEntry((await wal.read(seq)).payload)).toBe(true);
+    } finally {
+      await wal.close();
+    }
+    await run.exporter.flush(20_000);
+    expect(run.metrics.value('logfun_exporter_sent_records_total', run.labels)).toBe(236);
+    expect(run.metrics.value('logfun_exporter_failed_records_total', { ...run.labels, reason: 'invalid' })).toBe(4);
+    const res2 = await fetch(`${serverUrl}/?query=${encodeURIComponent(`SELECT Body, toString(InsertId) AS id FROM ${database}.${table} FORMAT JSONEachRow`)}`);
+    const rows = (await res2.text()).trim().split('\n').map((l) => JSON.parse(l) as { Body: string; id: string });
+    expect(rows).toHaveLength(236);
+    // Each stored row has base + its offset in the block formed, whichever half it was sent in.
+    const idOf = new Map(rows.map((r) => [r.Body, BigInt(r.id)]));
+    for (let i = 0; i < 240; i++) {
+      if ([3, 77, 150, 205].includes(i)) expect(idOf.has(`r-${i}`)).toBe(false);
+      else expect(idOf.get(`r-${i}`)! - idOf.get('r-0')!).toBe(BigInt(i));
+    }
   });
 });

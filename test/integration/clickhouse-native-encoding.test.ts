@@ -20,7 +20,8 @@ import { openClickHouse, type ClickHouseStore } from '../../collector/storage/cl
 import { EncodeContext, LogsRowEncoder, type TableColumn } from '../../collector/storage/clickhouse-logs-encoder';
 import { LogsNativeEncoder } from '../../collector/storage/clickhouse-logs-native';
 import { logsTableSql, selectLogsSchema } from '../../collector/storage/clickhouse-schema';
-import { nativeBlockLayout, sliceNativeBlock } from '../../collector/storage/native-slice';
+import { nativeBlockLayout, nativeTimeRange, selectNativeRows, sliceNativeBlock, writeWithUInt64Column } from '../../collector/storage/native-slice';
+import { NativeWriter } from '../../collector/storage/native-block';
 import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
 /** A string of `bytes` UTF-8 bytes made of `unit` (1-4 bytes each) and ASCII padding. */
@@ -101,14 +102,26 @@ async function storeBothWays(store: ClickHouseStore, db: string): Promise<{ nati
   return { native: await read('native'), text: await read('text'), format: text.format };
 }
 
+interface SlicedRows {
+  whole: unknown[];
+  pieces: unknown[];
+  middle: unknown[];
+  /** Rows 0-1, 4 and 7-10 selected as one block. */
+  runs: unknown[];
+  /** The whole block encoded without InsertId, the column added afterwards (tables with InsertId only). */
+  idsAdded?: unknown[];
+}
+
 /**
  * The same block cut by rows (native-slice.ts, how a block held as bytes is split to
- * isolate a rejected row): the pieces, sent as several blocks in one body, store the
- * same rows as the whole block; one piece alone stores exactly its rows.
+ * isolate a rejected row, or to send the rows a retry finds missing): the pieces, sent
+ * as several blocks in one body, store the same rows as the whole block; one piece, or
+ * a selection of runs of rows, stores exactly its rows. On a table with InsertId, a block
+ * encoded without it and given the column afterwards stores what the encoder writes.
  */
-async function storeSliced(store: ClickHouseStore, db: string): Promise<{ whole: unknown[]; pieces: unknown[]; middle: unknown[] }> {
+async function storeSliced(store: ClickHouseStore, db: string): Promise<SlicedRows> {
   const kind = selectLogsSchema(store.capabilities);
-  for (const table of ['whole', 'pieces', 'middle']) {
+  for (const table of ['whole', 'pieces', 'middle', 'runs', 'ids_added']) {
     for (const sql of logsTableSql(kind, store.capabilities, { database: db, table, ttlSeconds: 0, body: 'stored' })) await store.command(sql);
   }
   const columns = await tableColumns(store, db, 'whole');
@@ -125,17 +138,48 @@ async function storeSliced(store: ClickHouseStore, db: string): Promise<{ whole:
   await insert('whole', block);
   await insert('pieces', Buffer.concat(pieces));
   await insert('middle', sliceNativeBlock(block, 3, 8, layout));
+  await insert('runs', selectNativeRows(block, [[0, 2], [4, 5], [7, 11]], layout));
+  const hasInsertId = native.columns.includes('InsertId');
+  if (hasInsertId) {
+    const withoutIds = LogsNativeEncoder.create(
+      columns.filter((c) => c.name !== 'InsertId'),
+      { typeConversion: store.capabilities.hasNativeTypeConversion },
+    )!;
+    const bare = Buffer.from(withoutIds.encode({ batches: indexes.map(() => batch), indexes, offsets: indexes, base: 0n }));
+    const w = new NativeWriter();
+    writeWithUInt64Column(w, bare, 'InsertId', (r) => 1000n + BigInt(r));
+    await store.insertFormatted({ table: `${db}.ids_added`, columns: [...withoutIds.columns, 'InsertId'], format: 'Native', body: Buffer.from(w.bytes()) });
+  }
+  // The time range read from the block's bytes: the records' timestamps (whole seconds in a DateTime column).
+  const seconds = columns.find((c) => c.name === 'Timestamp')!.type.startsWith('DateTime64') ? 1n : 1_000_000_000n;
+  const stamps = indexes.map((i) => (LogsRowEncoder.timestampOf(batch, i) / seconds) * seconds);
+  const lowest = stamps.reduce((a, b) => (b < a ? b : a));
+  const highest = stamps.reduce((a, b) => (b > a ? b : a));
+  expect(nativeTimeRange(block, 'Timestamp', layout)).toEqual({ min: lowest, max: highest });
+  expect(nativeTimeRange(sliceNativeBlock(block, 1, 2, layout), 'Timestamp')).toEqual({ min: stamps[1], max: stamps[1] });
   const read = (table: string) => store.query(`SELECT * FROM ${db}.${table} ORDER BY Timestamp, SeverityNumber`);
-  return { whole: await read('whole'), pieces: await read('pieces'), middle: await read('middle') };
+  return {
+    whole: await read('whole'),
+    pieces: await read('pieces'),
+    middle: await read('middle'),
+    runs: await read('runs'),
+    idsAdded: hasInsertId ? await read('ids_added') : undefined,
+  };
 }
 
-function expectSlicesStoreTheirRows(r: { whole: unknown[]; pieces: unknown[]; middle: unknown[] }): void {
+function expectSlicesStoreTheirRows(r: SlicedRows, withInsertId: boolean): void {
   expect(r.whole).toHaveLength(11);
   expect(r.pieces).toEqual(r.whole);
   // Rows 3..7 of the batch: compare by their bodies, which are distinct.
   const bodyOf = (row: unknown) => (row as { Body: string }).Body;
-  const wanted = edgeCaseBatch().body.slice(3, 8).map((b) => String(b).replace(/\ud800/, '\ufffd'));
-  expect(r.middle.map(bodyOf).sort()).toEqual(wanted.sort());
+  const bodies = edgeCaseBatch().body.map((b) => String(b).replace(/\ud800/, '\ufffd'));
+  expect(r.middle.map(bodyOf).sort()).toEqual(bodies.slice(3, 8).sort());
+  expect(r.runs.map(bodyOf).sort()).toEqual([0, 1, 4, 7, 8, 9, 10].map((i) => bodies[i]).sort());
+  // Whole rows, every column: the selected rows of the whole block, in block order.
+  const wholeByBody = new Map(r.whole.map((row) => [bodyOf(row), row]));
+  for (const row of r.runs) expect(row).toEqual(wholeByBody.get(bodyOf(row)));
+  if (withInsertId) expect(r.idsAdded).toEqual(r.whole);
+  else expect(r.idsAdded).toBeUndefined();
 }
 
 describe('Native blocks store what text rows store: chDB', () => {
@@ -160,9 +204,9 @@ describe('Native blocks store what text rows store: chDB', () => {
     expect(bodies).toContain('lone \ufffd surrogate');
   });
 
-  test('a block cut by rows stores the same rows (whole, in pieces, one piece)', async () => {
+  test('a block cut by rows stores the same rows (whole, in pieces, one piece, selected runs; InsertIds added afterwards)', async () => {
     await store.command('CREATE DATABASE IF NOT EXISTS native_slices');
-    expectSlicesStoreTheirRows(await storeSliced(store, 'native_slices'));
+    expectSlicesStoreTheirRows(await storeSliced(store, 'native_slices'), false);
   });
 
   test('a block that does not add up, or a type it cannot walk, is refused', () => {
@@ -208,8 +252,8 @@ describeWithServer('clickhouse-native-encoding.test.ts', serverUrl)('Native bloc
     expect(native).toEqual(text);
   });
 
-  test('a block cut by rows stores the same rows (whole, in pieces, one piece)', async () => {
+  test('a block cut by rows stores the same rows (whole, in pieces, one piece, selected runs; InsertIds added afterwards)', async () => {
     await store.command(`CREATE DATABASE IF NOT EXISTS ${db}`);
-    expectSlicesStoreTheirRows(await storeSliced(store, db));
+    expectSlicesStoreTheirRows(await storeSliced(store, db), store.capabilities.hasInsertDedupToken === false);
   });
 });

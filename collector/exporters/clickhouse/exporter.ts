@@ -89,7 +89,15 @@ import { currentDeliveryMark, restoreDeliveryMarks } from '../../queue/delivery-
 import { currentLedger, mustPassEmpty, restoreLedger } from '../../queue/batch-ledger';
 import { WalFullError, WriteAheadLog, type WalPosition, type WalRange } from '../../queue/wal';
 import { decodeNativeEntry, isNativeEntry, writeNativeEntryHeader } from '../../queue/native-entry';
-import { nativeBlockLayout, projectNativeBlock, sliceNativeBlock } from '../../storage/native-slice';
+import {
+  nativeBlockLayout,
+  nativeTimeRange,
+  projectNativeBlock,
+  selectNativeRows,
+  sliceNativeBlock,
+  writeWithUInt64Column,
+  type RowRun,
+} from '../../storage/native-slice';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import type { ResolvedClickHouseExporterConfig } from './config';
 
@@ -165,8 +173,10 @@ interface InsertBlock {
   /**
    * Rows already encoded (Native entries of the log): the blocks, their row counts and
    * column list; batches/indexes are then empty and offsets still number the rows.
+   * insertIds: the blocks were kept without the InsertId column (insert-id deduplication),
+   * which each insert adds: base + the row's offset (encodeBody).
    */
-  native?: { parts: Buffer[]; partRows: number[]; columns: readonly string[] };
+  native?: { parts: Buffer[]; partRows: number[]; columns: readonly string[]; insertIds: boolean };
   minTs: bigint;
   maxTs: bigint;
   /** Query ids of every attempt sent so far (shared with sub-blocks). */
@@ -238,6 +248,12 @@ export class ClickHouseLogsExporter implements Exporter {
   private encoder: LogsRowEncoder | undefined;
   /** The Native encoder, when the table's columns allow it (then it writes every block). */
   private nativeEncoder: LogsNativeEncoder | undefined;
+  /**
+   * storage wal: the encoder of Native log entries: nativeEncoder, less the InsertId column
+   * with insert-id deduplication (an InsertId derives from the block the row is sent in,
+   * known only when the block is formed, so each insert adds that column).
+   */
+  private entryEncoder: LogsNativeEncoder | undefined;
   private readonly nativeWriter = new NativeWriter();
   private dedupMode: DedupMode = 'none';
   private schemaKind: LogsSchemaKind | undefined;
@@ -651,12 +667,12 @@ export class ClickHouseLogsExporter implements Exporter {
 
   /**
    * Whether the batch goes into the log as an insert-ready Native block: the table is
-   * known and written in Native, retries are made idempotent by a token (an InsertId
-   * column is filled per insert, so that path keeps LogBatch entries), and every record
-   * has a timestamp the table can hold (others are counted when taken, as before).
+   * known and written in Native, retries are made idempotent (by a token, or by InsertIds,
+   * which each insert adds to the block: entryEncoder), and every record has a timestamp
+   * the table can hold (others are counted when taken, as before).
    */
   private canAppendNative(batch: LogBatch): boolean {
-    if (!this.nativeEncoder || !this.encoder || this.dedupMode !== 'token' || batch.length === 0) return false;
+    if (!this.entryEncoder || !this.encoder || this.dedupMode === 'none' || batch.length === 0) return false;
     const encoder = this.encoder;
     for (let i = 0; i < batch.length; i++) if (!encoder.storable(batch, i)) return false;
     return true;
@@ -695,7 +711,7 @@ export class ClickHouseLogsExporter implements Exporter {
   private encodeWalEntry(batch: LogBatch, asNative: boolean): QueuedNative | undefined {
     const w = this.walWriter;
     w.pos = 0;
-    const nativeEncoder = this.nativeEncoder;
+    const nativeEncoder = this.entryEncoder;
     if (!asNative || !nativeEncoder) {
       encodeLogBatch(batch, w);
       return undefined;
@@ -716,7 +732,7 @@ export class ClickHouseLogsExporter implements Exporter {
    * Columns the table gained are left to their defaults.
    */
   private fitToTable(native: QueuedNative): void {
-    const current = this.nativeEncoder?.columns ?? this.encoder?.columns;
+    const current = this.entryEncoder?.columns ?? this.encoder?.columns;
     if (!current || native.columnsKey === current.join('\0')) return;
     const wanted = new Set(current);
     if (native.columns.every((c) => wanted.has(c))) return;
@@ -890,6 +906,14 @@ export class ClickHouseLogsExporter implements Exporter {
         });
       }
       const dedupMode: DedupMode = encoder.hasInsertId ? 'insert-id' : caps.hasInsertDedupToken ? 'token' : 'none';
+      const entryEncoder =
+        dedupMode === 'insert-id' && nativeEncoder
+          ? LogsNativeEncoder.create(
+              tableColumns.filter((c) => c.name !== 'InsertId'),
+              { typeConversion: caps.hasNativeTypeConversion },
+              encoderOptions,
+            )
+          : nativeEncoder;
       if (dedupMode === 'token') await this.ensureTokenDeduplication(store);
       if (dedupMode === 'none') {
         this.logger.warn('this server supports neither deduplication tokens nor an InsertId column: a retried insert may duplicate rows', {
@@ -899,6 +923,7 @@ export class ClickHouseLogsExporter implements Exporter {
       this.store = store;
       this.encoder = encoder;
       this.nativeEncoder = nativeEncoder;
+      this.entryEncoder = entryEncoder;
       this.templateStore = templateStore;
       this.dedupMode = dedupMode;
       this.schemaKind = columns.some((c) => c.name === 'ResourceAttributes' && /^Map\(/.test(c.type)) ? 'full' : 'legacy';
@@ -1071,7 +1096,9 @@ export class ClickHouseLogsExporter implements Exporter {
    */
   private takeNativeBlock(block: InsertBlock, until: WalPosition | undefined): InsertBlock {
     const head = this.queue[0].native!;
-    block.native = { parts: [], partRows: [], columns: head.columns };
+    // Entries kept without InsertIds (entryEncoder) get them when inserted.
+    const insertIds = this.dedupMode === 'insert-id' && !head.columns.includes('InsertId');
+    block.native = { parts: [], partRows: [], columns: head.columns, insertIds };
     let rows = 0;
     let bytes = 0;
     while (this.queue.length > 0) {
@@ -1261,7 +1288,20 @@ export class ClickHouseLogsExporter implements Exporter {
 
   /** The INSERT body of a block: one Native block, or one text row per record. */
   private encodeBody(block: InsertBlock): Buffer {
-    if (block.native) return block.native.parts.length === 1 ? block.native.parts[0] : Buffer.concat(block.native.parts);
+    const native = block.native;
+    if (native?.insertIds) {
+      // Each part with the InsertId column added: base + the row's offset in the block formed.
+      const w = this.nativeWriter;
+      w.reset();
+      let at = 0;
+      native.parts.forEach((part, p) => {
+        const first = at;
+        writeWithUInt64Column(w, part, 'InsertId', (r) => block.base + BigInt(block.offsets[first + r]));
+        at += native.partRows[p];
+      });
+      return Buffer.from(w.bytes());
+    }
+    if (native) return native.parts.length === 1 ? native.parts[0] : Buffer.concat(native.parts);
     if (this.nativeEncoder) {
       // Copied out of the reused writer: the body is kept across retries while other blocks encode.
       return Buffer.from(this.nativeEncoder.encode({ batches: block.batches, indexes: block.indexes, offsets: block.offsets, base: block.base }, this.nativeWriter));
@@ -1289,7 +1329,7 @@ export class ClickHouseLogsExporter implements Exporter {
     await store.insertFormatted({
       // Plain db.table: both names are validated identifiers, and chDB's raw insert takes no quoting.
       table: `${this.cfg.database}.${this.cfg.table}`,
-      columns: block.native?.columns ?? this.nativeEncoder?.columns ?? this.encoder!.columns,
+      columns: block.native ? insertColumnsOf(block.native) : (this.nativeEncoder?.columns ?? this.encoder!.columns),
       format: block.native ? 'Native' : (this.nativeEncoder?.format ?? this.encoder!.format),
       body,
       settings,
@@ -1312,6 +1352,15 @@ export class ClickHouseLogsExporter implements Exporter {
     if (running.length > 0) throw new RetryableError('an earlier attempt of this insert is still running on the server');
     const lo = block.base + BigInt(block.offsets[0]);
     const hi = block.base + BigInt(block.offsets[block.offsets.length - 1]);
+    if (block.native && block.minTs < 0n) {
+      // A block of Native entries learns its time range only here, from its bytes (a retry is rare).
+      for (const part of block.native.parts) {
+        const range = nativeTimeRange(part, 'Timestamp');
+        if (!range) continue;
+        if (block.minTs < 0n || range.min < block.minTs) block.minTs = range.min;
+        if (range.max > block.maxTs) block.maxTs = range.max;
+      }
+    }
     const rows = await store.query<{ InsertId: string }>(
       `SELECT InsertId FROM ${this.tableName} WHERE Timestamp >= toDateTime({lo:UInt32}) AND Timestamp < toDateTime({hi:UInt32}) ` +
         'AND InsertId >= {a:UInt64} AND InsertId <= {b:UInt64}',
@@ -1464,31 +1513,36 @@ function queueEntryOf(payload: Buffer, next: number, appendedAt: number, seq: nu
   return { batch, next, bytes, enqueuedAt: appendedAt, seq };
 }
 
+/** The INSERT column list of a block of Native entries (InsertId last when each insert adds it). */
+function insertColumnsOf(native: NonNullable<InsertBlock['native']>): readonly string[] {
+  return native.insertIds ? [...native.columns, 'InsertId'] : native.columns;
+}
+
 /**
- * The rows of a Native block that `keep` selects, which must be one run of rows (the
- * halves that isolate a rejected row): the parts cut by rows (native-slice.ts).
+ * The rows of a block of Native entries that `keep` selects (the half that isolates a
+ * rejected row, or the rows a retry finds not stored): each part cut to its selected runs
+ * of rows (native-slice.ts). The rows keep their offsets, hence their InsertIds.
  */
 function nativeSubBlock(block: InsertBlock, keep: (k: number) => boolean): InsertBlock {
   const native = block.native!;
-  let from = -1;
-  let to = -1;
-  for (let k = 0; k < block.offsets.length; k++) {
-    if (!keep(k)) continue;
-    if (from < 0) from = k;
-    else if (to !== k) throw new Error('a Native block is cut into one run of rows only');
-    to = k + 1;
-  }
-  const sub: InsertBlock = { ...block, batches: [], indexes: [], offsets: [], native: { parts: [], partRows: [], columns: native.columns } };
-  if (from < 0) return sub;
-  sub.offsets = block.offsets.slice(from, to);
+  const sub: InsertBlock = { ...block, batches: [], indexes: [], offsets: [], native: { ...native, parts: [], partRows: [] } };
   let at = 0;
   for (let p = 0; p < native.parts.length; p++) {
     const rows = native.partRows[p];
-    const a = Math.max(from, at) - at;
-    const b = Math.min(to, at + rows) - at;
-    if (a < b) {
-      sub.native!.parts.push(a === 0 && b === rows ? native.parts[p] : sliceNativeBlock(native.parts[p], a, b, nativeBlockLayout(native.parts[p])));
-      sub.native!.partRows.push(b - a);
+    const runs: RowRun[] = [];
+    let selected = 0;
+    for (let r = 0; r < rows; r++) {
+      if (!keep(at + r)) continue;
+      sub.offsets.push(block.offsets[at + r]);
+      selected++;
+      const last = runs[runs.length - 1];
+      if (last !== undefined && last[1] === r) runs[runs.length - 1] = [last[0], r + 1];
+      else runs.push([r, r + 1]);
+    }
+    if (selected > 0) {
+      const part = native.parts[p];
+      sub.native!.parts.push(selected === rows ? part : selectNativeRows(part, runs, nativeBlockLayout(part)));
+      sub.native!.partRows.push(selected);
     }
     at += rows;
   }
