@@ -43,8 +43,8 @@ class Reader extends ProtoReader {
  */
 export function decodeExportRequest(input: Uint8Array, options: DecodeOptions = {}): LogBatch {
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const builder = new LogBatchBuilder();
   const limits = resolveLimits(options.limits);
+  const builder = new LogBatchBuilder(Math.min(countLogRecords(buf), limits.maxRecordsPerRequest));
   const r = new Reader(buf, limits.maxAnyValueDepth, options.stats, limits.maxRecordsPerRequest);
   try {
     const end = buf.length;
@@ -58,9 +58,37 @@ export function decodeExportRequest(input: Uint8Array, options: DecodeOptions = 
     if (err instanceof Malformed) throw new PermanentError(`malformed OTLP protobuf ExportLogsServiceRequest: ${err.message}`);
     throw err;
   }
+  builder.trim();
   applyAttributeLimits(builder.batch, limits, options.stats ?? newDecodeStats());
   builder.batch.byteSize = input.byteLength;
   return builder.batch;
+}
+
+/**
+ * The log records of a request, counted by their field tags alone (resource_logs ->
+ * scope_logs -> log_records, no record read), so that the batch's columns are sized
+ * once. 0 when the bytes are malformed: the decode proper reports what is wrong.
+ */
+function countLogRecords(buf: Buffer): number {
+  const r = new ProtoReader(buf);
+  let n = 0;
+  const each = (end: number, field: number, inner: (end: number) => void): void => {
+    while (r.pos < end) {
+      const tag = r.uint32(end);
+      if (tag === ((field << 3) | WT_LEN)) {
+        const e = r.lengthEnd(end);
+        inner(e);
+        r.pos = e;
+      } else r.skip(tag & 7, end);
+    }
+  };
+  try {
+    each(buf.length, 1, (resourceEnd) => each(resourceEnd, 2, (scopeEnd) => each(scopeEnd, 2, () => n++)));
+  } catch (err) {
+    if (err instanceof Malformed) return 0;
+    throw err;
+  }
+  return n;
 }
 
 function readResourceLogs(r: Reader, end: number, builder: LogBatchBuilder, index: number): void {

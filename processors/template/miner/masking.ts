@@ -268,7 +268,13 @@ const CALENDAR_WORDS = new Set(
  * A closed set of calendar words is universal, not any system's vocabulary.
  */
 export function isCalendarWord(w: string): boolean {
-  return w.length >= 3 && w.length <= 9 && CALENDAR_WORDS.has(w.toLowerCase());
+  if (w.length < 3 || w.length > 9) return false;
+  // lower-case words are looked up as they are: toLowerCase() would copy every word tried
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c >= 65 && c <= 90) return CALENDAR_WORDS.has(w.toLowerCase());
+  }
+  return CALENDAR_WORDS.has(w);
 }
 
 /** How a constant word counts toward generalising its position (see TemplateMiner). */
