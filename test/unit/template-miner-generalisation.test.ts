@@ -514,6 +514,17 @@ describe('a quoted text of several words', () => {
     expectGroupedByEvent(mine(generate(events, 30)));
   });
 
+  test('a bracketed text of several words is one value too, after brackets with the same text; one changed word in brackets is not', () => {
+    const reasons = ['mailbox full', 'user unknown here', 'host said go away now', 'quota'];
+    const events: EventSpec[] = [
+      { event: 'bounced', line: (r) => `${hex(r, 10)}: to=<u${int(r, 1, 99)}@corp.example>, relay=mx[${ip(r)}]:25, status=bounced (${pick(r, reasons)})` },
+      { event: 'deferred', line: (r) => `${hex(r, 10)}: to=<u${int(r, 1, 99)}@corp.example>, relay=mx[${ip(r)}]:25, status=deferred (${pick(r, reasons)})` },
+      { event: 'power', line: (r) => `[instance: ${hex(r, 8)}] VM Paused (Power Event)` },
+      { event: 'lifecycle', line: (r) => `[instance: ${hex(r, 8)}] VM Paused (Lifecycle Event)` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 30)));
+  });
+
   test('one quoted word against another, and the words around a shared quoted value, stay the sibling groups\' call', () => {
     const lines: Labelled[] = [
       { event: 'sparkExecutor', line: "Successfully started service 'sparkExecutorActorSystem' on port 40123." },

@@ -208,38 +208,40 @@ export function planLengthMerge(a: TokenPattern, b: TokenPattern, minConstants =
 }
 
 /**
- * Two patterns alike but for the text inside one pair of quotes, which differs in
- * two words or more ("Faiplor Fan Module <*>" / "Kraboax Power Supply <*>"): the
- * quoted text is one value (a program quotes what it did not write itself). One
- * word changed inside otherwise equal quotes ("GET <*>" / "POST <*>") is no such
- * thing: the sibling groups decide.
+ * Two patterns alike but for the text inside one pair of quotes or brackets,
+ * which differs in two words or more ("Faiplor Fan Module <*>" / "Kraboax Power
+ * Supply <*>", "status=bounced (mailbox full)" / "(user unknown here)"): that text
+ * is one value (a program quotes, or puts in brackets, what it did not write
+ * itself). One word changed inside otherwise equal brackets ("GET <*>" / "POST
+ * <*>", "(Power Event)" / "(Lifecycle Event)") is no such thing: the sibling
+ * groups decide. Brackets with the same text on both sides are passed over.
  */
 function planQuotedText(a: TokenPattern, b: TokenPattern, minConstants: number): ElasticPattern | undefined {
   const n = Math.min(a.words.length, b.words.length);
-  // the shared prefix, up to an opening quote
-  let k = 0;
-  while (k <= n && a.seps[k] === b.seps[k] && openingQuoteOf(a.seps[k]) === '') {
-    if (k === n || !same(a.words[k], b.words[k])) return undefined;
-    k++;
+  for (let k = 0; k <= n; k++) {
+    if (a.seps[k] !== b.seps[k]) return undefined;
+    const open = openingOf(a.seps[k]);
+    if (open !== '' && k < n) {
+      const ea = enclosedEnd(a, k, open);
+      const eb = enclosedEnd(b, k, open);
+      if (ea < 0 || eb < 0) return undefined;
+      if (!sameRun(a, k, ea, b, k, eb)) return enclosedMerge(a, b, k, ea, eb, minConstants);
+    }
+    if (k < n && !same(a.words[k], b.words[k])) return undefined;
   }
-  if (k > n || a.seps[k] !== b.seps[k]) return undefined;
-  const q = openingQuoteOf(a.seps[k]);
-  const closeOf = (p: TokenPattern): number => {
-    let e = k + 1;
-    while (e < p.words.length && !p.seps[e].includes(q)) e++;
-    return e;
-  };
-  const ea = closeOf(a);
-  const eb = closeOf(b);
-  if (!isQuotedRun(a, k, ea, q) || !isQuotedRun(b, k, eb, q)) return undefined;
-  // the same after the quotes
+  return undefined;
+}
+
+/** Words [k, ea) of `a` and [k, eb) of `b` are enclosed texts that differ, the rest being equal: their merge, or undefined. */
+function enclosedMerge(a: TokenPattern, b: TokenPattern, k: number, ea: number, eb: number, minConstants: number): ElasticPattern | undefined {
+  // the same after the closing mark
   if (a.words.length - ea !== b.words.length - eb) return undefined;
   for (let t = 0; ea + t <= a.words.length; t++) {
     if (a.seps[ea + t] !== b.seps[eb + t]) return undefined;
     if (ea + t < a.words.length && !same(a.words[ea + t], b.words[eb + t])) return undefined;
   }
   // inside: two words or more differ (word by word when of one length)
-  if (ea - k === eb - k) {
+  if (ea === eb) {
     let differing = 0;
     for (let t = k; t < ea; t++) if (!same(a.words[t], b.words[t]) || a.seps[t + 1] !== b.seps[t + 1]) differing++;
     if (differing < 2) return undefined;
@@ -253,6 +255,16 @@ function planQuotedText(a: TokenPattern, b: TokenPattern, minConstants: number):
   }
   if (kept < minConstants || kept * 2 < constants) return undefined;
   return elasticOf(a, k, ea, a.seps[k].length, a.seps[ea].length, false);
+}
+
+/** Words [fa, ta) of `a` and [fb, tb) of `b`, with the separators between them, are the same. */
+function sameRun(a: TokenPattern, fa: number, ta: number, b: TokenPattern, fb: number, tb: number): boolean {
+  if (ta - fa !== tb - fb) return false;
+  for (let t = 0; t < ta - fa; t++) {
+    if (!same(a.words[fa + t], b.words[fb + t])) return false;
+    if (t > 0 && a.seps[fa + t] !== b.seps[fb + t]) return false;
+  }
+  return true;
 }
 
 /** A capitalised word of letters: "Hupean", not "HTTP", "iOS" or "Foo2". */
@@ -280,19 +292,29 @@ function isNameRunGap(long: TokenPattern, short: TokenPattern, i: number, toLong
   return true;
 }
 
-const QUOTES = '\'"';
+/** Opening marks of an enclosed text and the mark that closes each. */
+const CLOSING: Readonly<Record<string, string>> = { "'": "'", '"': '"', '(': ')', '[': ']' };
 
-/** The quote character `sep` ends with, or '' (the start of a quoted text). */
-function openingQuoteOf(sep: string): string {
+/** The opening mark `sep` ends with (a quote or bracket), or ''. */
+function openingOf(sep: string): string {
   const c = sep.charAt(sep.length - 1);
-  return c !== '' && QUOTES.includes(c) ? c : '';
+  return c !== '' && CLOSING[c] !== undefined ? c : '';
 }
 
-/** Words [from, to) of `p` lie between the quote `q` and the next one: no separator inside holds `q`. */
-function isQuotedRun(p: TokenPattern, from: number, to: number, q: string): boolean {
-  if (to <= from || to > p.words.length || !p.seps[to].startsWith(q)) return false;
-  for (let k = from + 1; k < to; k++) if (p.seps[k].includes(q)) return false;
+/** Words [from, to) of `p` lie between the mark `open` and its closing mark, with neither mark inside. */
+function isQuotedRun(p: TokenPattern, from: number, to: number, open: string): boolean {
+  const close = CLOSING[open];
+  if (to <= from || to > p.words.length || !p.seps[to].startsWith(close)) return false;
+  for (let k = from + 1; k < to; k++) if (p.seps[k].includes(close) || p.seps[k].includes(open)) return false;
   return true;
+}
+
+/** Where the text opened by `open` before word `from` closes (the index of the closing separator), or -1. */
+function enclosedEnd(p: TokenPattern, from: number, open: string): number {
+  const close = CLOSING[open];
+  let e = from + 1;
+  while (e < p.words.length && !p.seps[e].includes(close)) e++;
+  return isQuotedRun(p, from, e, open) ? e : -1;
 }
 
 /**
@@ -306,8 +328,8 @@ function isQuotedRun(p: TokenPattern, from: number, to: number, q: string): bool
  */
 function isQuotedGap(a: TokenPattern, aFrom: number, aTo: number, b: TokenPattern, bFrom: number, bTo: number): boolean {
   if (aTo - aFrom < 2 && bTo - bFrom < 2) return false;
-  const q = openingQuoteOf(a.seps[aFrom]);
-  return q !== '' && a.seps[aFrom] === b.seps[bFrom] && isQuotedRun(a, aFrom, aTo, q) && isQuotedRun(b, bFrom, bTo, q);
+  const q = openingOf(a.seps[aFrom]);
+  return (q === '"' || q === "'") && a.seps[aFrom] === b.seps[bFrom] && isQuotedRun(a, aFrom, aTo, q) && isQuotedRun(b, bFrom, bTo, q);
 }
 
 /**
