@@ -374,6 +374,16 @@ describe('pairs of names (two values in the whole sample)', () => {
     expectGroupedByEvent(m);
   });
 
+  test('in a service that has shown no names yet, short closed pairs (link up/down, cache hit/miss) stay events', () => {
+    const events: EventSpec[] = [
+      { event: 'up', line: () => 'ens3: link up' },
+      { event: 'down', line: () => 'ens3: link down' },
+      { event: 'hit', line: (r) => `block cache hit ratio ${int(r, 1, 99)} for ${hex(r, 6)}` },
+      { event: 'miss', line: (r) => `block cache miss ratio ${int(r, 1, 99)} for ${hex(r, 6)}` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 40)));
+  });
+
   test('fewer lines than namePairLines keep the pair apart; namePairLines 0 never pairs', () => {
     const lines = generate([{ event: 'slot', line: (r) => `replication slot ${pick(r, PAIR)} is inactive since ${int(r, 1, 59)}s` }], 40);
     const templatesOf = (miner: TemplateMiner): number => {

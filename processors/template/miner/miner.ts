@@ -173,6 +173,8 @@ const MAX_PAIRS = 4096;
  * how the service's names are spelled.
  */
 const MIN_NAMES_FOR_STYLE = 8;
+/** Before MIN_NAMES_FOR_STYLE names are known, the shortest words a pair of names may have (isPairOfNames). */
+const MIN_UNPROVEN_NAME_LENGTH = 5;
 /**
  * How much more likely (log, nats, per word) the two words of a pair must be
  * spelled as names than as the program's words to be a pair of names: e^1 per
@@ -1315,8 +1317,10 @@ export class TemplateMiner {
     const key = position > 0 ? members[0].words[position - 1]! : '';
     if (this.usedWithout(a, b, key, members) || this.usedWithout(b, a, key, members)) return false;
     // spelled more like the service's names than like its own words (word-style.ts), the two together;
-    // without names to compare with, spelling is no evidence
-    return this.valueStyle.words < MIN_NAMES_FOR_STYLE || this.styleOf(members.map((m) => m.words[position]!)) < -STYLE_MARGIN;
+    // without names to compare with, spelling is no evidence, and short words (up/down, hit/miss, on/off)
+    // are far likelier a program's pair than two names
+    if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return a.length >= MIN_UNPROVEN_NAME_LENGTH && b.length >= MIN_UNPROVEN_NAME_LENGTH;
+    return this.styleOf(members.map((m) => m.words[position]!)) < -STYLE_MARGIN;
   }
 
   /**
