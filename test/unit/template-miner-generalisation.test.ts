@@ -535,6 +535,12 @@ describe('a quoted text of several words', () => {
     expectGroupedByEvent(mine(generate(events, 30)));
   });
 
+  test('a command in brackets, with or without options, after one constant word: cron\'s (user) CMD (command)', () => {
+    const users = ['mepisk', 'gaili', 'xouxeir', 'root', 'poahe'];
+    const commands = ['/opt/app/run.so -xump -tain -gump', '/usr/app/conf/main.conf', '/usr/bin/sweep -q >/dev/null 2>&1'];
+    expectGroupedByEvent(mine(generate([{ event: 'cmd', line: (r) => `(${pick(r, users)}) CMD (${pick(r, commands)})` }], 60)));
+  });
+
   test('one quoted word against another, and the words around a shared quoted value, stay the sibling groups\' call', () => {
     const lines: Labelled[] = [
       { event: 'sparkExecutor', line: "Successfully started service 'sparkExecutorActorSystem' on port 40123." },

@@ -253,7 +253,8 @@ function enclosedMerge(a: TokenPattern, b: TokenPattern, k: number, ea: number, 
     constants++;
     if (t < k || t >= ea) kept++;
   }
-  if (kept < minConstants || kept * 2 < constants) return undefined;
+  // the marks around the text are structure too: one constant word besides them is enough
+  if (kept < Math.min(minConstants, 1) || kept * 2 < constants) return undefined;
   return elasticOf(a, k, ea, a.seps[k].length, a.seps[ea].length, false);
 }
 
