@@ -487,6 +487,22 @@ describe('the value of a key, whatever its shape', () => {
   });
 });
 
+describe('a reason phrase after the last colon', () => {
+  test('is one value whatever its words; one changed word, a variable or a program-shaped word keeps events apart', () => {
+    const reasons = ['no such directory', 'permission denied by policy', 'stale handle', 'input output error on device'];
+    const events: EventSpec[] = [
+      { event: 'chdir', line: (r) => `ciod: loader chdir(/p/${hex(r, 6)}) failed: ${pick(r, reasons)}` },
+      { event: 'opened', line: (r) => `pam_unix(crond:session): session opened for user ${pick(r, NAMES)}` },
+      { event: 'closed', line: (r) => `pam_unix(crond:session): session closed for user ${pick(r, NAMES)}` },
+      { event: 'associated', line: () => 'WifiDriver::linkEvent: Associated with access point' },
+      { event: 'disassociated', line: () => 'WifiDriver::linkEvent: Disassociated with access point' },
+      { event: 'setup', line: () => 'Processing the event EventType: JOB_SETUP' },
+      { event: 'abort', line: () => 'Processing the event EventType: TASK_ABORT' },
+    ];
+    expectGroupedByEvent(mine(generate(events, 30)));
+  });
+});
+
 describe('one value the tokenizer cut in two at punctuation', () => {
   test('a tag:Name pair that always changes together is one value when either part is a variable on its own', () => {
     const tags = ['hopleith:KikelBaizou', 'rougai:ReXotrux', 'soko:SiFeibei', 'drozeth:PlifeirTrouba', 'peijoa:XoaMe', 'houke:PlothTun'];

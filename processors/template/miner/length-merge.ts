@@ -202,6 +202,7 @@ const same = (a: string | null, b: string | null): boolean => a === b;
 export function planLengthMerge(a: TokenPattern, b: TokenPattern, minConstants = 2): ElasticPattern | undefined {
   return (
     planQuotedText(a, b, minConstants) ??
+    planReasonTail(a, b, minConstants) ??
     planOneGap(a, b, minConstants) ??
     (sharesEnoughWords(a, b, minConstants) ? planGaps(a, b, minConstants) : undefined)
   );
@@ -256,6 +257,51 @@ function enclosedMerge(a: TokenPattern, b: TokenPattern, k: number, ea: number, 
   // the marks around the text are structure too: one constant word besides them is enough
   if (kept < Math.min(minConstants, 1) || kept * 2 < constants) return undefined;
   return elasticOf(a, k, ea, a.seps[k].length, a.seps[ea].length, false);
+}
+
+/**
+ * Two patterns alike up to a last ": " and each ending in a phrase after it that
+ * the other does not have ("loader chdir(<*>) failed: no such directory" /
+ * "failed: permission denied by policy"): the text a program appends after a
+ * colon at the end of its message is the reason it was given (an error string,
+ * a remote party's words), one value. Phrases are words joined by single spaces,
+ * several words on one side at least.
+ */
+function planReasonTail(a: TokenPattern, b: TokenPattern, minConstants: number): ElasticPattern | undefined {
+  const n = Math.min(a.words.length, b.words.length);
+  let k = 0;
+  let colon = -1;
+  while (k < n && a.seps[k] === b.seps[k] && same(a.words[k], b.words[k])) {
+    if (/:\s+$/.test(a.seps[k]) && k > 0) colon = k;
+    k++;
+  }
+  if (k < n && a.seps[k] === b.seps[k] && /:\s+$/.test(a.seps[k]) && k > 0) colon = k;
+  if (colon < 0) return undefined;
+  const end = (p: TokenPattern): string => p.seps[p.words.length];
+  if (end(a) !== end(b) || /\s/.test(end(a))) return undefined;
+  // plain words only: a variable, a digit or a program-shaped word (JOB_SETUP) makes it a message of its own
+  const isPhrase = (p: TokenPattern): boolean => {
+    if (p.words.length <= colon) return false;
+    for (let t = colon; t < p.words.length; t++) {
+      const w = p.words[t];
+      if (w === null || /[^A-Za-z]/.test(w) || isClosedSetWord(w) || (t > colon && p.seps[t] !== ' ')) return false;
+    }
+    return true;
+  };
+  if (!isPhrase(a) || !isPhrase(b)) return undefined;
+  const la = a.words.length - colon;
+  const lb = b.words.length - colon;
+  if (la < 2 && lb < 2) return undefined;
+  if (la === lb) {
+    // one word changed (session opened / closed, Associated / Disassociated) is the sibling groups' call
+    let differing = 0;
+    for (let t = colon; t < a.words.length; t++) if (a.words[t] !== b.words[t]) differing++;
+    if (differing < 2) return undefined;
+  }
+  let kept = 0;
+  for (let t = 0; t < colon; t++) if (a.words[t] !== null) kept++;
+  if (kept < minConstants) return undefined;
+  return elasticOf(a, colon, a.words.length, a.seps[colon].length, end(a).length, false);
 }
 
 /** Words [fa, ta) of `a` and [fb, tb) of `b`, with the separators between them, are the same. */
