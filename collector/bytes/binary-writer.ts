@@ -132,4 +132,19 @@ export class BinaryWriter {
   view(): Buffer {
     return this.buf.subarray(0, this.pos);
   }
+
+  /**
+   * A copy of the bytes written from `from` on, in a buffer of its own (not zero-filled
+   * first, copied natively: Buffer.from(view) copied through the array-like path).
+   */
+  copyOut(from = 0): Buffer {
+    return copyBytes(this.buf.subarray(from, this.pos));
+  }
+}
+
+/** `src` copied into a new buffer of exactly its length. */
+export function copyBytes(src: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(src.length);
+  out.set(src);
+  return out;
 }

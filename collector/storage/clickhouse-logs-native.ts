@@ -80,13 +80,13 @@ interface EncodedAttrs {
 }
 
 function encodeAttrs(attrs: readonly KeyValue[]): EncodedAttrs {
-  const k = new NativeWriter();
-  const v = new NativeWriter();
+  const k = new NativeWriter(256);
+  const v = new NativeWriter(256);
   for (const a of attrs) {
     k.string(a.key);
     v.string(anyValueToString(a.value));
   }
-  return { count: attrs.length, keys: Buffer.from(k.bytes()), values: Buffer.from(v.bytes()) };
+  return { count: attrs.length, keys: k.copyOut(), values: v.copyOut() };
 }
 
 function timestampOf(b: LogBatch, i: number): bigint {

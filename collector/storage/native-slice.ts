@@ -163,7 +163,7 @@ export function selectNativeRows(block: Buffer, runs: readonly RowRun[], layout:
       for (let p = 0; p < parts; p++) c.skipStrings(total - copyStringRuns(c, w, elementRuns));
     }
   }
-  return Buffer.from(w.bytes());
+  return w.copyOut();
 }
 
 /**
@@ -248,5 +248,5 @@ export function projectNativeBlock(
     w.column(names[k], col.type);
     w.raw(block.subarray(col.dataStart, col.dataEnd));
   });
-  return { block: Buffer.from(w.bytes()), columns: names };
+  return { block: w.copyOut(), columns: names };
 }

@@ -722,7 +722,7 @@ export class ClickHouseLogsExporter implements Exporter {
     const indexes = identityIndexes(n);
     const batches = new Array<LogBatch>(n).fill(batch);
     nativeEncoder.encodeInto({ batches, indexes, offsets: indexes, base: 0n }, w);
-    return { block: Buffer.from(w.buf.subarray(start, w.pos)), rows: n, columns: nativeEncoder.columns, columnsKey: nativeEncoder.columnsKey };
+    return { block: w.copyOut(start), rows: n, columns: nativeEncoder.columns, columnsKey: nativeEncoder.columnsKey };
   }
 
   /**
@@ -1299,12 +1299,13 @@ export class ClickHouseLogsExporter implements Exporter {
         writeWithUInt64Column(w, part, 'InsertId', (r) => block.base + BigInt(block.offsets[first + r]));
         at += native.partRows[p];
       });
-      return Buffer.from(w.bytes());
+      return w.copyOut();
     }
     if (native) return native.parts.length === 1 ? native.parts[0] : Buffer.concat(native.parts);
     if (this.nativeEncoder) {
       // Copied out of the reused writer: the body is kept across retries while other blocks encode.
-      return Buffer.from(this.nativeEncoder.encode({ batches: block.batches, indexes: block.indexes, offsets: block.offsets, base: block.base }, this.nativeWriter));
+      this.nativeEncoder.encode({ batches: block.batches, indexes: block.indexes, offsets: block.offsets, base: block.base }, this.nativeWriter);
+      return this.nativeWriter.copyOut();
     }
     const encoder = this.encoder!;
     const ctx = new EncodeContext();
