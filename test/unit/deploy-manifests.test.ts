@@ -399,6 +399,11 @@ describe('Dockerfile', () => {
     const root = path.join(DEPLOY, '..');
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(text).toContain(`"/app/${pkg.bin.logfun}"`);
+    // every option the entry point gives node is one this node accepts
+    const entry = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(text)![1]) as string[];
+    expect(entry[0]).toBe('node');
+    const flags = entry.slice(1).filter((a) => a.startsWith('--'));
+    expect(execFileSync(process.execPath, [...flags, '-e', 'process.stdout.write("ok")']).toString()).toBe('ok');
     for (const m of text.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
       for (const src of m[1].split(/\s+/)) if (src !== '.') expect(fs.existsSync(path.join(root, src))).toBe(true);
     }
