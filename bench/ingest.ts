@@ -383,7 +383,7 @@ async function main(): Promise<void> {
   }
   const k = (v: number) => (v / 1000).toFixed(0) + 'k';
   printTable(
-    `ingest: ${total.toLocaleString('en-US')} records per path, default pipeline (template, spam, control, WAL) until counted in the table${NODE_ARGS.length > 0 ? `; collector node ${NODE_ARGS.join(" ")}` : ""}`,
+    `ingest: ${total.toLocaleString('en-US')} records per path, default pipeline (template, spam, control, WAL) until counted in the table${NODE_ARGS.length > 0 ? `; collector node ${NODE_ARGS.join(' ')}` : ''}`,
     ['store', 'sender', 'records/s', 'collector CPU-s', 'records/collector CPU-s', 'engine only records/CPU-s (JSON / RowBinary / Native)', 'collector / engine (Native)'],
     results.map((r) => {
       const perCpu = r.records / r.cpuS;
