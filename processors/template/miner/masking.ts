@@ -262,13 +262,20 @@ const CALENDAR_WORDS = new Set(
   ],
 );
 
+/** First letters of the calendar words, either case (most words are rejected on their first letter). */
+const CALENDAR_INITIAL = new Uint8Array(128);
+for (const w of CALENDAR_WORDS) {
+  CALENDAR_INITIAL[w.charCodeAt(0)] = 1;
+  CALENDAR_INITIAL[w.toUpperCase().charCodeAt(0)] = 1;
+}
+
 /**
  * Month and weekday names (English, any case). They are pieces of a date —
  * variables — when they stand next to a number; the tokenizer decides that.
  * A closed set of calendar words is universal, not any system's vocabulary.
  */
 export function isCalendarWord(w: string): boolean {
-  if (w.length < 3 || w.length > 9) return false;
+  if (w.length < 3 || w.length > 9 || !CALENDAR_INITIAL[w.charCodeAt(0) & 0x7f] || w.charCodeAt(0) > 0x7f) return false;
   // lower-case words are looked up as they are: toLowerCase() would copy every word tried
   for (let i = 0; i < w.length; i++) {
     const c = w.charCodeAt(i);
