@@ -270,7 +270,7 @@ const mac_: Family = (r) => {
     (q) => L`wl0: roam candidate ${V(mac(q))} rssi ${V(-int(q, 30, 92))} score ${V(int(q, 0, 100))}`,
     (q) => L`power: battery ${V(`${int(q, 1, 100)}%`)} on ${V(any(q, ['AC', 'Battery']))}, ${V(int(q, 0, 600))} min remaining`,
     (q) => L`Sandbox: ${V(proc(q))}(${V(int(q, 80, 99999))}) deny file-read-data ${V(userPath(q))}`,
-    (q) => L`Sandbox: ${V(proc(q))}(${V(int(q, 80, 99999))}) deny mach-lookup ${V(bundle(q))}.xpc`,
+    (q) => L`Sandbox: ${V(proc(q))}(${V(int(q, 80, 99999))}) deny mach-lookup ${V(`${bundle(q)}.xpc`)}`,
     (q) => L`lookup of <private> by ${V(proc(q))} failed: ${V(int(q, -9999, -1))}`,
     (q) => L`${V(bundle(q))}: connection to <private> invalidated`,
     (q) => L`${V(bundle(q))} launched with pid ${V(int(q, 80, 99999))} in ${V(`${int(q, 1, 900)}ms`)}`,
@@ -404,10 +404,10 @@ const openstack: Family = (r) => {
   const instance: Gen = pool(r, uuid);
   const image = pool(r, (q) => hex(q, 40), int(r, 1, 30));
   const compute = pool(r, (q) => `${coin(q, 1, 2)}-${int(q, 1, 99)}`, int(r, 1, 12));
-  const req = (q: Rng): Part => L`[req-${V(uuid(q))} ${V(hex(q, 32))} ${V(tenant(q))}] `;
+  const req = (q: Rng): Part => L`[req-${V(uuid(q))} user ${V(hex(q, 32))} project ${V(tenant(q))}] `;
   const secs = (q: Rng): Piece => V((q() * 3).toFixed(7));
   const access = (method: string, path: (q: Rng) => Part): Render => (q) =>
-    L`${req(q)}${V(ipv4(q))} "${method} ${path(q)} HTTP/1.1" status: ${V(any(q, [200, 200, 202, 204, 404]))} len: ${V(int(q, 200, 9000))} time: ${secs(q)}`;
+    L`${req(q)}${V(ipv4(q))} "${method} ${path(q)} HTTP/1.1" -> ${V(any(q, [200, 200, 202, 204, 404]))} bytes=${V(int(q, 200, 9000))} elapsed=${secs(q)}`;
   const inst = (q: Rng): Part => L`[instance: ${V(instance(q))}]`;
   const plain: Render[] = [
     access('GET', (q) => L`/v2.1/${V(tenant(q))}/servers/detail`),
@@ -446,6 +446,8 @@ const proxifier: Family = (r) => {
   const proxy = pool(r, (q) => `${coin(q, 1, 2)}.${domain(q)}`, int(r, 1, 2));
   const proxyPort = pool(r, (q) => String(int(q, 1080, 9999)), int(r, 1, 2));
   const protocol = any(r, ['HTTPS', 'SOCKS5']);
+  const chain = pool(r, (q) => (q() < 0.6 ? cap(coin(q, 1, 2)) : `${cap(coin(q, 1, 2))} ${coin(q, 1, 2)}`), int(r, 1, 3));
+  const profile = pool(r, (q) => `${cap(coin(q, 1, 2))}.ppx`, int(r, 1, 3));
   const port = (q: Rng): Piece => V(any(q, [80, 443, 443, 443, 8080, 5222, int(q, 1024, 65535)]));
   const head = (q: Rng): Part => L`${V(program(q))} - ${V(target(q))}:${port(q)}`;
   const bytes = (q: Rng): Part => {
@@ -467,9 +469,13 @@ const proxifier: Family = (r) => {
     (q) => L`${head(q)} error : ${V(any(q, ['connection refused', 'host unreachable', 'remote side closed the connection', 'timed out']))}`,
     (q) => L`${V(program(q))} - resolving ${V(target(q))} through proxy`,
     (q) => L`traffic so far: ${V(int(q, 1, 9999))} MB up, ${V(int(q, 1, 99999))} MB down, ${V(int(q, 0, 400))} open`,
+    (q) => L`${head(q)} chain ${V(chain(q))} hop ${V(int(q, 1, 3))} failed: ${V(phrase(q))}`,
+    (q) => L`name cache: ${V(int(q, 0, 5000))} entries, ${V(int(q, 0, 900))} expired`,
+    (q) => L`profile ${V(profile(q))} loaded, ${V(int(q, 1, 60))} rules`,
   ];
   const closed: Render[][] = [
     each(['IPv4', 'IPv6'], (s) => (q) => L`${V(program(q))} - ${V(target(q))} resolved to ${s} address`),
+    each(['allowed', 'blocked'], (s) => (q) => L`${head(q)} direct connection ${s}`),
     each(['enabled', 'disabled'], (s) => (q) => L`rule ${V(cap(coin(q, 1, 2)) + (q() < 0.4 ? ' ' + cap(coin(q, 1, 2)) : ''))} ${s}`),
   ];
   return { plain, closed };
