@@ -19,7 +19,7 @@
  *             power management, wifi (SSID, RSSI, channel), sandbox denials
  *             with process names and paths, `<private>` redactions, bundle ids
  *   linux     2005-era Linux syslog: pam auth failures with empty key fields and
- *             an optional trailing `user=`, su, cron sessions, ftp / xinetd
+ *             an optional trailing `user=`, su, sudo, cron sessions, ftp / xinetd
  *             connections from `IP (hostname)`, kernel drivers, printing, gdm
  *   cbs       Windows servicing: stack loads with versions and paths with
  *             spaces, sessions, package applicability with KB-style identities,
@@ -60,7 +60,7 @@
  * Over-generalisation traps: closed sets of program constants that are
  * separate events (node states, lifecycle verbs, auth methods, dhcp message
  * kinds, on/off, applicability answers, open/close) and digit-bearing
- * constants (eth0, en0, wl0, sr0, u0, ssh2, HTTP/1.1, /v2.1/, SOCKS5, IPv4).
+ * constants (eth0, eth1, en0, wl0, ib0, sr0, u0, ssh2, HTTP/1.1, /v2.1/, SOCKS5, IPv4).
  *
  * Ground truth: Loghub-2.0 corrected convention. Every variable is `<*>` and
  * non-empty, so a line matches its template read with `<*>` as a non-empty
@@ -314,7 +314,9 @@ const linux: Family = (r) => {
     (q) => L`xinetd: START: ${V(svc(q))} pid=${V(int(q, 300, 32000))} from=${V(ipv4(q))}`,
     (q) => L`xinetd: EXIT: ${V(svc(q))} status=${V(int(q, 0, 1))} duration=${V(int(q, 0, 900))}(sec)`,
     (q) => L`${V(svc(q))} startup succeeded`,
-    (q) => L`${V(svc(q))}: ${V(phrase(q))}`,
+    (q) => L`${V(svc(q))}: notice: ${V(phrase(q))}`,
+    (q) => L`sudo: ${V(user(q))} : TTY=${V(tty(q))} ; PWD=${V(unixPath(q))} ; USER=root ; COMMAND=${V(cmd(q))}`,
+    (q) => L`sudo: ${V(user(q))} : ${V(int(q, 1, 3))} incorrect password attempts ; TTY=${V(tty(q))} ; PWD=${V(unixPath(q))} ; USER=root ; COMMAND=${V(cmd(q))}`,
     (q) => L`kernel: eth0: tx timeout, resetting ring ${V(int(q, 0, 3))}`,
     (q) => L`kernel: ${V(coin(q, 1, 2))}: irq ${V(int(q, 3, 23))} at ${V('0x' + hex(q, 4))}, ${V(int(q, 1, 16))} ports`,
     (q) => L`kernel: Out of memory: killed process ${V(int(q, 300, 32000))} (${V(svc(q))})`,
