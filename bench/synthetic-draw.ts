@@ -99,3 +99,12 @@ export function chooseEvents(rng: () => number, names: readonly string[], make: 
   }
   return { families, events, closedSetCount };
 }
+
+/**
+ * Zipf weights over a random ranking of `events`: the k-th of the ranking
+ * (1-based) weighs k^-exponent. Consumes one number of `rng` per event.
+ */
+export function assignZipfWeights(rng: () => number, events: ChosenEvents['events'], exponent: number): void {
+  const order = events.map((_, k) => ({ k, key: rng() })).sort((a, b) => a.key - b.key);
+  order.forEach(({ k }, rank) => (events[k].weight = Math.pow(rank + 1, -exponent)));
+}

@@ -89,7 +89,7 @@
  * looked at for tuning, this generator stops being held-out evidence too.
  */
 import { prng } from '../test/kit/prng';
-import { chooseEvents, drawLines, type Piece } from './synthetic-draw';
+import { assignZipfWeights, chooseEvents, drawLines, type Piece } from './synthetic-draw';
 import type { SyntheticSampleV2 } from './unseen-systems-v2';
 
 /** The seeds reported by default; fixed before any miner run, never for tuning. */
@@ -513,7 +513,6 @@ export function unseenSystemV3(seed: number, lines = 2000): SyntheticSampleV3 {
     keepClosed: () => 0.67,
   });
   const exponent = 0.9 + r() * 0.5;
-  const order = events.map((_, k) => ({ k, key: r() })).sort((a, b) => a.key - b.key);
-  order.forEach(({ k }, rank) => (events[k].weight = Math.pow(rank + 1, -exponent)));
+  assignZipfWeights(r, events, exponent);
   return { name: `v3-${seed}:${families.join('+')}`, ...drawLines(r, events, closedSetCount, lines) };
 }

@@ -5,7 +5,7 @@
  * No miner is run here (its scores are the bench's business).
  */
 import { DEVELOPMENT_SEEDS_V3, REPORTED_SEEDS_V3, unseenSystemV3 } from '../../bench/unseen-systems-v3';
-import { linesNotMatchingTruth } from '../kit/template-match';
+import { expectConsistentClosedSets, expectWellFormedSystem } from '../kit/synthetic-system-checks';
 
 
 const seeds = [...REPORTED_SEEDS_V3, ...DEVELOPMENT_SEEDS_V3];
@@ -19,31 +19,11 @@ describe('unseen-systems-v3 generator', () => {
   });
 
   test.each(seeds)('seed %i: 2,000 lines, one true template per line, each line rendered from its template', (seed) => {
-    const s = systems.get(seed)!;
-    expect(s.content).toHaveLength(2000);
-    expect(s.truth).toHaveLength(2000);
-    expect(linesNotMatchingTruth(s.content, s.truth)).toEqual([]);
-    // no variable is empty: `<*>` never touches another `<*>` (two variables need a separator)
-    for (const t of new Set(s.truth)) expect(t).not.toContain('<*><*>');
-    // whitespace is the program's own (double spaces only inside constant text), never at the ends
-    for (const line of s.content) expect(line).toBe(line.trim());
-    for (const [k, line] of s.content.entries()) {
-      if (line.includes('  ')) expect(s.truth[k]).toContain('  ');
-    }
-    // a plausible number of events: real services print dozens, not a handful or hundreds
-    const templates = new Set(s.truth).size;
-    expect(templates).toBeGreaterThanOrEqual(12);
-    expect(templates).toBeLessThanOrEqual(150);
+    expectWellFormedSystem(systems.get(seed)!);
   });
 
   test.each(seeds)('seed %i: closed sets list true templates seen in the lines, each member its own template', (seed) => {
-    const s = systems.get(seed)!;
-    const seen = new Set(s.truth);
-    for (const set of s.closedSets) {
-      expect(set.length).toBeGreaterThanOrEqual(1);
-      expect(new Set(set).size).toBe(set.length);
-      for (const member of set) expect(seen.has(member)).toBe(true);
-    }
+    expectConsistentClosedSets(systems.get(seed)!);
   });
 
   test('across the reported and development seeds: every family, traps of both kinds present', () => {
