@@ -118,6 +118,10 @@ function stickyMatchEnd(re: RegExp, line: string, at: number): number {
 function spanAt(line: string, at: number): number {
   const c0 = line.charCodeAt(at);
   const n = line.length;
+  if (isLetterCode(c0) || isDigitCode(c0)) {
+    const end = locationCodeEnd(line, at);
+    if (end > 0) return end;
+  }
   if (isDigitCode(c0)) {
     if (at + 4 < n && line.charCodeAt(at + 4) === 0x2d /* - */) {
       const end = stickyMatchEnd(ISO_DATETIME, line, at);
@@ -149,6 +153,35 @@ function spanAt(line: string, at: number): number {
     }
   }
   return -1;
+}
+
+/**
+ * End of a hardware location code written as two dash-joined codes around a colon
+ * ("R02-M1-N0-C:J12-U11", "U16-K0-S7:W09-D08"), or -1: one value, as the same code
+ * written without its ":part" is. The first code has a dash and a digit, the second
+ * a letter and a digit (a host:port has only digits after the colon).
+ */
+function locationCodeEnd(line: string, at: number): number {
+  const n = line.length;
+  const run = (from: number): { end: number; dash: boolean; digit: boolean; letter: boolean } => {
+    let e = from;
+    let dash = false;
+    let digit = false;
+    let letter = false;
+    for (; e < n; e++) {
+      const c = line.charCodeAt(e);
+      if (c === 0x2d) dash = true;
+      else if (isDigitCode(c)) digit = true;
+      else if (isLetterCode(c)) letter = true;
+      else break;
+    }
+    return { end: e, dash, digit, letter };
+  };
+  const first = run(at);
+  if (!first.dash || !first.digit || first.end >= n || line.charCodeAt(first.end) !== 0x3a) return -1;
+  const second = run(first.end + 1);
+  if (second.end === first.end + 1 || !second.digit || !second.letter) return -1;
+  return isBoundary(line, second.end) ? second.end : -1;
 }
 
 function isAddressLike(s: string): boolean {
