@@ -384,6 +384,17 @@ describe('pairs of names (two values in the whole sample)', () => {
     expectGroupedByEvent(mine(generate(events, 40)));
   });
 
+  test('a word and its negation (connect/disconnect, available/unavailable/degraded) are states, not names', () => {
+    const events: EventSpec[] = [
+      { event: 'connect', line: (r) => `postfix/smtpd: connect from ${pick(r, ['mx', 'relay'])}${int(r, 1, 9)}[${ip(r)}]` },
+      { event: 'disconnect', line: (r) => `postfix/smtpd: disconnect from ${pick(r, ['mx', 'relay'])}${int(r, 1, 9)}[${ip(r)}]` },
+      ...['available', 'unavailable', 'degraded'].map((state) => ({ event: state, line: (r: Rng) => `node n${int(r, 1, 999)} is now ${state} after ${int(r, 1, 60)} s` })),
+      { event: 'associated', line: (r) => `wifi: Associated with ${hex(r, 12)} on channel ${int(r, 1, 11)}` },
+      { event: 'disassociated', line: (r) => `wifi: Disassociated with ${hex(r, 12)} on channel ${int(r, 1, 11)}` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 40)));
+  });
+
   test('fewer lines than namePairLines keep the pair apart; namePairLines 0 never pairs', () => {
     const lines = generate([{ event: 'slot', line: (r) => `replication slot ${pick(r, PAIR)} is inactive since ${int(r, 1, 59)}s` }], 40);
     const templatesOf = (miner: TemplateMiner): number => {
@@ -770,6 +781,16 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     const m = mine(generate([{ event: 'lease', line }], 10, 9));
     expectGroupedByEvent(m);
     expect([...m.atAdd.get('lease')!]).toEqual(['lease held by <*> on <*> for <*> s']);
+  });
+
+  test('a location code around a colon is one value, with or without its :part; host:port stays two', () => {
+    const code = (r: Rng, colon: boolean) => `R${int(r, 10, 63)}-M${int(r, 0, 1)}-N${int(r, 0, 9)}${colon ? `-C:J${int(r, 10, 18)}-U${int(r, 10, 11)}` : `-J${int(r, 10, 18)}`}`;
+    const events: EventSpec[] = [
+      { event: 'scrub', line: (r) => `memory scrub started on ${code(r, r() < 0.4)}` },
+      { event: 'faults', line: (r) => `${int(r, 1, 9999)} correctable ecc faults on ${code(r, r() < 0.4)} in rank ${int(r, 0, 7)}` },
+      { event: 'connect', line: (r) => `connected to db${int(r, 1, 9)}:${int(r, 1000, 9999)} in ${int(r, 1, 99)} ms` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 30)));
   });
 
   test('values joined by & are separate values, not glued to the next key', () => {

@@ -528,7 +528,29 @@ function areInflections(a: string, b: string): boolean {
   let stem = 0;
   const n = Math.min(a.length, b.length);
   while (stem < n && a.charCodeAt(stem) === b.charCodeAt(stem)) stem++;
-  return stem >= 3 && a.length - stem <= MAX_INFLECTION && b.length - stem <= MAX_INFLECTION;
+  return (stem >= 3 && a.length - stem <= MAX_INFLECTION && b.length - stem <= MAX_INFLECTION) || areNegations(a, b);
+}
+
+/**
+ * One word is the other with a short prefix, whatever the case: connect /
+ * disconnect, available / unavailable, Associated / Disassociated, Install /
+ * Uninstall. A word and its negation are a program's pair of states, not two
+ * values of a variable.
+ */
+function areNegations(a: string, b: string): boolean {
+  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+  const extra = long.length - short.length;
+  if (short.length < 4 || extra < 2 || extra > MAX_NEGATION_PREFIX) return false;
+  return long.slice(extra).toLowerCase() === short.toLowerCase();
+}
+
+/** Longest prefix that negates a word (dis-, un-, in-, non-, de-). */
+const MAX_NEGATION_PREFIX = 3;
+
+/** Two of `words` are a word and its negation (areNegations). */
+function holdsNegationPair(words: readonly string[]): boolean {
+  for (let i = 0; i < words.length; i++) for (let j = i + 1; j < words.length; j++) if (areNegations(words[i], words[j])) return true;
+  return false;
 }
 
 function validateOptions(o: MinerOptions): MinerOptions {
@@ -1288,6 +1310,7 @@ export class TemplateMiner {
     // closed-shaped words spelled like the service's names are names (com.shuchist.biosion): plain words
     const closedWords = closed > 0 && this.closedSpelledLikeNames(members, position) ? 0 : closed;
     if (this.generalises(members.length, withDigits, closedWords, constants, corroborated)) {
+      if (withDigits === 0 && members.length < this.options.closedValuesToGeneralize && holdsNegationPair(members.map((m) => m.words[position]!))) return false;
       return corroborated || withDigits > 0 || !this.isSmallClosedSet(members, position);
     }
     return (
