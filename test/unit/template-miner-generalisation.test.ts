@@ -590,6 +590,14 @@ describe('a display name of capitalised words, one to four of them', () => {
     ];
     expectGroupedByEvent(mine(generate(events, 40)));
   });
+
+  test('words in capitals or joined capitalised words count, and the name may end before a comma', () => {
+    const clients = ['DISM Package Manager Provider', 'WindowsUpdateAgent', 'TrustedInstaller', 'Flavion Revin Client'];
+    const events: EventSpec[] = [
+      { event: 'opened', line: (r) => `Session ${int(r, 1e6, 9e6)}_${int(r, 1e6, 9e6)} opened by ${pick(r, clients)}, staging directory: ${hex(r, 8)}` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 60)));
+  });
 });
 
 describe('a length merge of two templates of one shape', () => {

@@ -314,9 +314,9 @@ function sameRun(a: TokenPattern, fa: number, ta: number, b: TokenPattern, fb: n
   return true;
 }
 
-/** A capitalised word of letters: "Hupean", not "HTTP", "iOS" or "Foo2". */
+/** A word of letters starting with a capital: "Hupean", "DISM", "WindowsUpdateAgent"; not "iOS" or "Foo2". */
 function isCapitalisedWord(w: string | null): boolean {
-  return w !== null && /^[A-Z][a-z]+$/.test(w);
+  return w !== null && /^[A-Z][A-Za-z]+$/.test(w);
 }
 
 /**
@@ -333,7 +333,7 @@ function isNameRunGap(long: TokenPattern, short: TokenPattern, i: number, toLong
   if (i === 0 || toShort === i || toShort >= short.words.length) return false;
   if (short.words[i - 1] === null || short.words[toShort] === null) return false;
   for (const [p, to] of [[long, toLong], [short, toShort]] as const) {
-    if (p.seps[i] !== ' ' || p.seps[to] !== ' ') return false;
+    if (p.seps[i] !== ' ' || !/^(?: |[,;:.] )/.test(p.seps[to])) return false;
     for (let k = i; k < to; k++) if (!isCapitalisedWord(p.words[k]) || (k > i && p.seps[k] !== ' ')) return false;
   }
   return true;
