@@ -683,6 +683,17 @@ describe('a qualifier word after a value', () => {
     ];
     expectGroupedByEvent(mine(generate(events, 40)));
   });
+
+  test('one program seen only without "*64", the others with it: one event; a second proxy host then joins it too', () => {
+    const events: EventSpec[] = [
+      {
+        event: 'open',
+        line: (r) =>
+          `${r() < 0.3 ? 'chick.exe' : `${pick(r, ['sess.exe', 'ker.exe', 'plaix.exe'])} *64`} - ${ip(r)}:${int(r, 1, 65535)} open through proxy ${pick(r, ['jukal.kraivoan.lab', 'jukal.kraivoan.lab', 'jefeimp.kraivoan.lab'])}:${int(r, 1, 65535)} SOCKS5`,
+      },
+    ];
+    expectGroupedByEvent(mine(generate(events, 80)));
+  });
 });
 
 describe('over-generalisation', () => {

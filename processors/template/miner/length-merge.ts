@@ -21,7 +21,7 @@
  * renders back exactly as constant + argument + constant ... (see globMatch).
  */
 
-import { isClosedSetWord } from './masking';
+import { isClosedSetWord, WordKind, wordKindOf } from './masking';
 
 export interface TokenPattern {
   /** seps.length === words.length + 1; seps[k] precedes words[k]. */
@@ -461,9 +461,14 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
     toShort = keyed.toShort;
   }
   const unit = keyed === undefined && isOptionalUnit(long, short, i, gl, gs);
-  const nameRun = keyed === undefined && !unit && isNameRunGap(long, short, i, toLong, toShort);
-  const list = keyed !== undefined || unit || nameRun ? undefined : listSeparatorOf(long, i, toLong, short, i, toShort);
-  if (keyed !== undefined) {
+  const qualified = keyed === undefined && !unit && isQualifiedValue(long, short, i, gl, gs);
+  const nameRun = keyed === undefined && !unit && !qualified && isNameRunGap(long, short, i, toLong, toShort);
+  const list = keyed !== undefined || unit || qualified || nameRun ? undefined : listSeparatorOf(long, i, toLong, short, i, toShort);
+  if (qualified) {
+    // "chick.exe -" / "<*> *64 -": the variable takes the value and its qualifier
+    lead = short.seps[from].length;
+    trail = short.seps[toShort].length;
+  } else if (keyed !== undefined) {
     // the variable is the key's value, the key stays constant
     lead = short.seps[from].length;
     trail = keyed.trail;
@@ -533,6 +538,24 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
  */
 function isUnitWord(w: string): boolean {
   return /^[A-Za-z]{1,5}$/.test(w) || /^[*#+~][A-Za-z0-9]{1,4}$/.test(w);
+}
+
+/**
+ * A value against a value with a qualifier after it: the gaps are one word
+ * and two, each first word a variable or shaped like data (a dotted name, a
+ * word with digits: wordKindOf), and the second of the two a unit word
+ * ("chick.exe" / "<*> *64").
+ */
+function isQualifiedValue(long: TokenPattern, short: TokenPattern, i: number, gl: number, gs: number): boolean {
+  if (gl !== 2 || gs !== 1) return false;
+  const valueLike = (w: string | null): boolean => w === null || isDataWord(w);
+  const q = long.words[i + 1];
+  return valueLike(long.words[i]) && valueLike(short.words[i]) && q !== null && isUnitWord(q) && /^\s+$/.test(long.seps[i + 1]);
+}
+
+/** A constant word shaped like data (wordKindOf: digits, a dotted lower-case name). */
+function isDataWord(w: string | null): boolean {
+  return w !== null && wordKindOf(w) === WordKind.Digit;
 }
 
 /**
@@ -710,6 +733,8 @@ function optionalGap(
   if (ga > 0 && gb > 0) {
     // one quoted text against another
     if (isQuotedGap(a, aFrom, aTo, b, bFrom, bTo)) return kept;
+    // two words shaped like data (a dotted name, a word with digits): as two such siblings of a regular template would
+    if (ga === 1 && gb === 1 && isDataWord(a.words[aFrom]) && isDataWord(b.words[bFrom])) return kept;
     // a variable on one side, values or a list of words on the other ("<*>" against "<*> <*>" or "ash, birch")
     if (allVariables(a, aFrom, aTo)) return isValueList(b, bFrom, bTo) ? kept : undefined;
     if (allVariables(b, bFrom, bTo)) return isValueList(a, aFrom, aTo) ? kept : undefined;
