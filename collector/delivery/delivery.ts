@@ -21,9 +21,10 @@
  *           classifyClickHouseError). Permanent: the batch is dropped, counted
  *           failed{reason="rejected"} and logged as an error. Retryable: counted
  *           in retries, logged (a warning at most every warnIntervalMs), and the
- *           batch is re-sent after backoffDelay(retry, attempt) (exponential with
- *           jitter) — for ever, or until retry.maxElapsedMs (> 0) passed since its
- *           first attempt: then failed{reason="timeout"}. Later items wait behind it.
+ *           batch is re-sent after retryDelay(retry, attempt) (exponential with
+ *           jitter, never over retry.maxMs) — for ever, or until retry.maxElapsedMs
+ *           (> 0) passed since its first attempt: then failed{reason="timeout"}.
+ *           Later items wait behind it.
  *   stop    shutdown() sends what is queued within shutdownTimeoutMs, then aborts
  *           the send in flight (its signal) and counts every item left
  *           failed{reason="shutdown"}.
@@ -74,6 +75,15 @@ export interface DeliveryMetrics {
 export interface RetryPolicy extends BackoffPolicy {
   /** Give a batch up this long after its first attempt; 0 = retry for ever. */
   maxElapsedMs: number;
+}
+
+/**
+ * Delay before retry number `attempt` (1 = first): backoffDelay's exponential with
+ * jitter (which spreads writers that failed together), but never over maxMs, so a
+ * writer's "retries back off up to retry_max_interval" holds.
+ */
+export function retryDelay(policy: BackoffPolicy, attempt: number): number {
+  return Math.min(policy.maxMs, backoffDelay(policy, attempt));
 }
 
 export interface DeliveryOptions<T, B extends DeliveryBatch<T>> {
@@ -233,7 +243,7 @@ export class Delivery<T, B extends DeliveryBatch<T> = DeliveryBatch<T>> {
         }
         this.o.metrics.retries.inc(this.o.labels);
         this.warn(`${this.o.what} write failed; retrying`, { error: errorMessage(err), attempts: c.attempts });
-        await this.sleep(backoffDelay(this.o.retry, c.attempts));
+        await this.sleep(retryDelay(this.o.retry, c.attempts));
       } finally {
         this.updateGauge();
       }

@@ -25,8 +25,7 @@ import type { Metrics } from '../../collector/telemetry/metrics';
 import { errorMessage } from '../../collector/storage/clickhouse-errors';
 import type { SuppressionRow, SuppressionStore } from '../../collector/storage/suppression-store';
 import { WakeableSleep } from '../../collector/pipeline/wakeable-sleep';
-import { Delivery, type RetryPolicy } from '../../collector/delivery/delivery';
-import { backoffDelay } from '../../collector/exporters/clickhouse/backoff';
+import { Delivery, retryDelay, type RetryPolicy } from '../../collector/delivery/delivery';
 
 const MAX_ROWS_PER_WRITE = 5000;
 const RETRY_INITIAL_MS = 250;
@@ -105,7 +104,7 @@ export class SuppressionWriter {
         } catch (err) {
           if (this.closing) return;
           this.warnSchema(err, attempt);
-          await this.schemaRetry.sleep(backoffDelay(this.retry, attempt));
+          await this.schemaRetry.sleep(retryDelay(this.retry, attempt));
         }
       }
     })();

@@ -4,7 +4,7 @@
  * apply a write and lose its answer) stands for the store. Every test checks the
  * accounting: each item added ends exactly once in sent, failed or dropped.
  */
-import { Delivery, PermanentError, type DeliveryBatch, type DeliveryOptions } from '../../collector/delivery/delivery';
+import { Delivery, PermanentError, retryDelay, type DeliveryBatch, type DeliveryOptions } from '../../collector/delivery/delivery';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 
@@ -210,5 +210,16 @@ describe('Delivery', () => {
     await d.flush();
     expect(receiver.attempts.map((a) => a.items).slice(2)).toEqual([[20], [10, 1, 1, 1], [1, 1, 1], [30]]);
     await d.shutdown();
+  });
+
+  test('retry delays grow exponentially with jitter and never exceed maxMs', () => {
+    const policy = { initialMs: 100, maxMs: 1000, multiplier: 2, randomization: 0.5 };
+    for (let i = 0; i < 200; i++) {
+      const first = retryDelay(policy, 1);
+      expect(first).toBeGreaterThanOrEqual(50);
+      expect(first).toBeLessThanOrEqual(150);
+      expect(retryDelay(policy, 30)).toBeLessThanOrEqual(1000);
+      expect(retryDelay(policy, 30)).toBeGreaterThanOrEqual(500);
+    }
   });
 });
