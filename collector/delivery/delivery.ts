@@ -165,13 +165,24 @@ export class Delivery<T, B extends DeliveryBatch<T> = DeliveryBatch<T>> {
     else if (!this.current) this.idle.wake();
   }
 
-  /** Sends everything queued now (not waiting for the interval nor a backoff); resolves when nothing is pending or the loop stopped. */
-  async flush(): Promise<void> {
+  /**
+   * Sends everything queued now (not waiting for the interval; a batch in backoff is
+   * retried at once); resolves when nothing is pending or the loop stopped, or after
+   * `timeoutMs` when > 0 (the sending goes on; nothing is counted).
+   */
+  async flush(timeoutMs = 0): Promise<void> {
     if (this.pending === 0 || !this.loop) return;
+    let timer: NodeJS.Timeout | undefined;
+    let waiter: (() => void) | undefined;
     await new Promise<void>((resolve) => {
+      waiter = resolve;
       this.flushWaiters.push(resolve);
+      if (timeoutMs > 0) timer = setTimeout(resolve, timeoutMs);
       this.idle.wake();
     });
+    if (timer) clearTimeout(timer);
+    // Timed out: no longer waiting, so no longer hurrying the loop.
+    this.flushWaiters = this.flushWaiters.filter((w) => w !== waiter);
   }
 
   /** Sends what is queued within shutdownTimeoutMs, then counts the rest failed{shutdown}. Idempotent. */

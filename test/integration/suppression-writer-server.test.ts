@@ -10,11 +10,11 @@
  */
 import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
-import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
+import type { ClickHouseStore } from '../../collector/storage/clickhouse-client';
 import { newEventId, SuppressionStore, type SuppressionRow } from '../../collector/storage/suppression-store';
 import { SuppressionWriter } from '../../processors/spam/suppression-writer';
 import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
-import { ResponseDroppingProxy } from '../kit/response-dropping-proxy';
+import { openBehindDroppingProxy, type ResponseDroppingProxy } from '../kit/response-dropping-proxy';
 
 const serverUrl = testServerUrl();
 const describeServer = describeWithServer('suppression-writer-server.test.ts', serverUrl);
@@ -50,19 +50,14 @@ describeServer('log_suppression writer on a ClickHouse server', () => {
   const database = `spam_wr_${process.pid}_${Date.now() % 1_000_000}`;
   let direct: ClickHouseStore;
   let viaProxy: ClickHouseStore;
-  const url = new URL(serverUrl);
-  const proxy = new ResponseDroppingProxy({ host: url.hostname, port: Number(url.port || 8123) }, 'log_suppression');
+  let proxy: ResponseDroppingProxy;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    await proxy.listen();
-    direct = await openClickHouse({ endpoint: serverUrl, database });
-    viaProxy = await openClickHouse({ endpoint: `http://127.0.0.1:${proxy.port}`, database });
+    ({ direct, viaProxy, proxy, close } = await openBehindDroppingProxy(serverUrl, database, 'log_suppression'));
   });
   afterAll(async () => {
-    await direct?.command(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
-    await direct?.close();
-    await viaProxy?.close();
-    await proxy.close();
+    await close?.();
   });
 
   test('a lost answer and an unavailable store are retried; every row is stored exactly once', async () => {

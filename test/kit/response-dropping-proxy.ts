@@ -6,6 +6,7 @@
  * without writing twice).
  */
 import * as net from 'net';
+import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
 
 export class ResponseDroppingProxy {
   private server: net.Server | undefined;
@@ -61,4 +62,32 @@ export class ResponseDroppingProxy {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+/**
+ * A database on the test server reached two ways: `direct`, and `viaProxy` through a
+ * ResponseDroppingProxy losing answers to INSERTs into `table`. Call from beforeAll;
+ * close() (afterAll) drops the database and closes everything.
+ */
+export async function openBehindDroppingProxy(
+  serverUrl: string,
+  database: string,
+  table: string,
+): Promise<{ direct: ClickHouseStore; viaProxy: ClickHouseStore; proxy: ResponseDroppingProxy; close(): Promise<void> }> {
+  const url = new URL(serverUrl);
+  const proxy = new ResponseDroppingProxy({ host: url.hostname, port: Number(url.port || 8123) }, table);
+  await proxy.listen();
+  const direct = await openClickHouse({ endpoint: serverUrl, database });
+  const viaProxy = await openClickHouse({ endpoint: `http://127.0.0.1:${proxy.port}`, database });
+  return {
+    direct,
+    viaProxy,
+    proxy,
+    async close() {
+      await direct.command(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
+      await direct.close();
+      await viaProxy.close();
+      await proxy.close();
+    },
+  };
 }
