@@ -179,6 +179,21 @@ describe('Delivery', () => {
     await d.shutdown();
   });
 
+  test('flush with a timeout returns while the store hangs; the items stay pending and are sent later', async () => {
+    const { d, receiver, count } = setup();
+    let open!: () => void;
+    receiver.gate = new Promise<void>((r) => (open = r));
+    d.add([1, 2]);
+    await d.flush(30);
+    expect(d.pending).toBe(2);
+    expect(count('test_failed_total')).toBe(0);
+    receiver.gate = undefined;
+    open();
+    await d.flush();
+    expect(receiver.items).toEqual([1, 2]);
+    await d.shutdown();
+  });
+
   test('the queue bound drops the oldest queued items and counts them; the batch in flight is kept', async () => {
     const { d, receiver, count, metrics } = setup({ maxQueueItems: 5, maxBatchItems: 3 });
     let open!: () => void;
