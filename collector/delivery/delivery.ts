@@ -1,6 +1,6 @@
 /**
- * One delivery loop for the collector's small writers (log_suppression rows,
- * httpstats rows, ...): queue -> batch -> send -> retry with backoff, split the
+ * One delivery loop for the collector's small writers (log_suppression, httpstats
+ * and spam_rates rows): queue -> batch -> send -> retry with backoff, split the
  * way the OpenTelemetry Collector's exporterhelper splits it, in one small class.
  *
  *   queue   add() only queues, in memory, never waits. At most maxQueueItems wait
