@@ -1,8 +1,8 @@
 /**
  * Writes log_suppression rows (collector/storage/suppression-store.ts) off the data
- * path.
+ * path, through the shared delivery loop (collector/delivery/delivery.ts).
  *
- * add() only queues. One loop inserts what is queued at most every
+ * add() only queues. The loop inserts what is queued at most every
  * flush_interval (decisions are rare; a burst of them becomes one insert).
  * Failures are retried with exponential backoff up to retry_max_interval, for ever
  * (rows are small and few); a retry re-sends the same rows with the same EventIds,
@@ -21,10 +21,11 @@
  * logfun_spam_suppression_rows_failed_total{reason}, logfun_spam_suppression_write_retries_total.
  */
 import type { DiagLogger } from '../../collector/pipeline/component';
-import type { Counter, Metrics } from '../../collector/telemetry/metrics';
-import { classifyClickHouseError, errorMessage } from '../../collector/storage/clickhouse-errors';
+import type { Metrics } from '../../collector/telemetry/metrics';
+import { errorMessage } from '../../collector/storage/clickhouse-errors';
 import type { SuppressionRow, SuppressionStore } from '../../collector/storage/suppression-store';
 import { WakeableSleep } from '../../collector/pipeline/wakeable-sleep';
+import { Delivery, retryDelay, type RetryPolicy } from '../../collector/delivery/delivery';
 
 const MAX_ROWS_PER_WRITE = 5000;
 const RETRY_INITIAL_MS = 250;
@@ -46,63 +47,47 @@ export interface SuppressionWriterOptions {
 }
 
 export class SuppressionWriter {
-  private queue: SuppressionRow[] = [];
-  private inFlight: SuppressionRow[] = [];
-  private loop: Promise<void> | undefined;
-  /** The loop's wait for its next flush or retry; anything that gives it work wakes it. */
-  private readonly idle = new WakeableSleep();
-  private lastWriteAt = 0;
-  private attempts = 0;
-  private flushWaiters: (() => void)[] = [];
+  private readonly delivery: Delivery<SuppressionRow>;
+  private readonly retry: RetryPolicy;
   private closing = false;
-  private stopped = false;
-  private readonly abort = new AbortController();
   private schemaReadyFor: SuppressionStore | undefined;
   /** The start-time schema creation's wait between attempts (woken by shutdown). */
   private readonly schemaRetry = new WakeableSleep();
   private lastWarnAt = 0;
-  private readonly labels: { processor: string };
-  private readonly written: Counter;
-  private readonly failed: Counter;
-  private readonly retries: Counter;
 
   constructor(private readonly o: SuppressionWriterOptions) {
-    this.labels = { processor: o.processorId };
-    this.written = o.metrics.counter('logfun_spam_suppression_rows_written_total', 'log_suppression rows the spam processor wrote.');
-    this.failed = o.metrics.counter('logfun_spam_suppression_rows_failed_total', 'log_suppression rows the spam processor could not write, by reason.');
-    this.retries = o.metrics.counter('logfun_spam_suppression_write_retries_total', 'log_suppression writes retried after a failure.');
+    const m = o.metrics;
+    this.retry = { initialMs: RETRY_INITIAL_MS, maxMs: o.retryMaxIntervalMs, multiplier: 2, randomization: 0.5, maxElapsedMs: 0 };
+    this.delivery = new Delivery<SuppressionRow>({
+      what: 'log_suppression',
+      labels: { processor: o.processorId },
+      metrics: {
+        sent: m.counter('logfun_spam_suppression_rows_written_total', 'log_suppression rows the spam processor wrote.'),
+        failed: m.counter('logfun_spam_suppression_rows_failed_total', 'log_suppression rows the spam processor could not write, by reason.'),
+        retries: m.counter('logfun_spam_suppression_write_retries_total', 'log_suppression writes retried after a failure.'),
+      },
+      logger: o.logger,
+      send: (batch, signal) => this.write(batch.items, signal),
+      maxQueueItems: o.maxPendingRows,
+      maxBatchItems: MAX_ROWS_PER_WRITE,
+      flushIntervalMs: o.flushIntervalMs,
+      retry: this.retry,
+      shutdownTimeoutMs: o.shutdownTimeoutMs,
+      onSettled: (batch) => o.onSettled?.(batch.items),
+    });
   }
 
   get pending(): number {
-    return this.queue.length + this.inFlight.length;
+    return this.delivery.pending;
   }
 
   add(rows: readonly SuppressionRow[]): void {
-    if (rows.length === 0) return;
-    if (this.closing) {
-      this.failed.inc({ ...this.labels, reason: 'shutdown' }, rows.length);
-      return;
-    }
-    for (const r of rows) this.queue.push(r);
-    const over = this.queue.length + this.inFlight.length - this.o.maxPendingRows;
-    if (over > 0) {
-      const dropped = Math.min(over, this.queue.length);
-      this.queue.splice(0, dropped);
-      this.failed.inc({ ...this.labels, reason: 'queue_full' }, dropped);
-      this.warn('log_suppression write queue is full; dropping the oldest rows', { dropped });
-    }
-    if (!this.loop) this.loop = this.run();
-    else if (this.inFlight.length === 0) this.idle.wake();
+    this.delivery.add(rows);
   }
 
   /** Writes everything queued now; resolves when nothing is pending (or the writer stopped). */
-  async flush(): Promise<void> {
-    if (this.pending === 0) return;
-    await new Promise<void>((resolve) => {
-      this.flushWaiters.push(resolve);
-      this.lastWriteAt = 0;
-      this.idle.wake();
-    });
+  flush(): Promise<void> {
+    return this.delivery.flush();
   }
 
   /** Creates the table now when createSchema (in the background: never waits for the store; see the header). */
@@ -118,103 +103,39 @@ export class SuppressionWriter {
           return;
         } catch (err) {
           if (this.closing) return;
-          this.warn('log_suppression table not created yet; retrying', { error: errorMessage(err), attempts: attempt });
-          await this.schemaRetry.sleep(Math.min(this.o.retryMaxIntervalMs, RETRY_INITIAL_MS * Math.pow(2, attempt - 1)));
+          this.warnSchema(err, attempt);
+          await this.schemaRetry.sleep(retryDelay(this.retry, attempt));
         }
       }
     })();
   }
 
   async shutdown(): Promise<void> {
-    if (this.closing) {
-      await this.loop;
-      return;
-    }
     this.closing = true;
     this.schemaRetry.wake();
-    if (this.loop) {
-      this.lastWriteAt = 0;
-      this.idle.wake();
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.loop, new Promise<void>((r) => (timer = setTimeout(r, this.o.shutdownTimeoutMs)))]);
-      if (timer) clearTimeout(timer);
-    }
-    this.stopped = true;
-    this.abort.abort();
-    this.idle.wake();
-    await this.loop;
-    const left = this.pending;
-    if (left > 0) {
-      this.failed.inc({ ...this.labels, reason: 'shutdown' }, left);
-      this.o.logger.warn('spam processor shut down with log_suppression rows unwritten', { processor: this.o.processorId, rows: left });
-    }
-    this.queue = [];
-    this.inFlight = [];
-    for (const w of this.flushWaiters.splice(0)) w();
+    await this.delivery.shutdown();
   }
 
-  private async sleep(ms: number): Promise<void> {
-    if (this.stopped) return;
-    await this.idle.sleep(ms);
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      if (this.inFlight.length === 0) {
-        if (this.queue.length === 0) {
-          for (const w of this.flushWaiters.splice(0)) w();
-          if (this.closing) break;
-          await this.sleep(3_600_000);
-          continue;
-        }
-        const wait = this.lastWriteAt + this.o.flushIntervalMs - Date.now();
-        if (wait > 0 && !this.closing && this.flushWaiters.length === 0) {
-          await this.sleep(wait);
-          continue;
-        }
-        this.inFlight = this.queue.splice(0, MAX_ROWS_PER_WRITE);
-        this.attempts = 0;
-      }
-      try {
-        await this.write(this.inFlight);
-        this.written.inc(this.labels, this.inFlight.length);
-        this.o.onSettled?.(this.inFlight);
-        this.inFlight = [];
-        this.lastWriteAt = Date.now();
-      } catch (err) {
-        if (this.stopped) break;
-        const f = classifyClickHouseError(err);
-        if (f.kind === 'permanent') {
-          this.failed.inc({ ...this.labels, reason: 'rejected' }, this.inFlight.length);
-          this.o.logger.error('ClickHouse rejected log_suppression rows; they are dropped', { processor: this.o.processorId, error: f.message });
-          this.o.onSettled?.(this.inFlight);
-          this.inFlight = [];
-          continue;
-        }
-        this.schemaReadyFor = undefined;
-        this.attempts++;
-        this.retries.inc(this.labels);
-        this.warn('log_suppression write failed; retrying', { error: errorMessage(err), attempts: this.attempts });
-        await this.sleep(Math.min(this.o.retryMaxIntervalMs, RETRY_INITIAL_MS * Math.pow(2, this.attempts - 1)));
-      }
-    }
-    this.loop = undefined;
-  }
-
-  private async write(rows: SuppressionRow[]): Promise<void> {
+  private async write(rows: readonly SuppressionRow[], signal: AbortSignal): Promise<void> {
     const store = await this.o.getStore();
     if (!store) throw new Error('no ClickHouse store available yet');
-    if (this.schemaReadyFor !== store) {
-      if (this.o.createSchema) await store.createSchema();
-      this.schemaReadyFor = store;
+    try {
+      if (this.schemaReadyFor !== store) {
+        if (this.o.createSchema) await store.createSchema();
+        this.schemaReadyFor = store;
+      }
+      await store.insert(rows, signal);
+    } catch (err) {
+      // The table may have gone with the server: create it again before the retry.
+      this.schemaReadyFor = undefined;
+      throw err;
     }
-    await store.insert(rows, this.abort.signal);
   }
 
-  private warn(msg: string, fields: Record<string, unknown>): void {
+  private warnSchema(err: unknown, attempts: number): void {
     const now = Date.now();
     if (now - this.lastWarnAt < WARN_INTERVAL_MS) return;
     this.lastWarnAt = now;
-    this.o.logger.warn(msg, { processor: this.o.processorId, ...fields });
+    this.o.logger.warn('log_suppression table not created yet; retrying', { processor: this.o.processorId, error: errorMessage(err), attempts });
   }
 }

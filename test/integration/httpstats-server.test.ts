@@ -7,7 +7,6 @@
  * when that variable is unset AND nothing answers there. A write whose response
  * is lost (TCP proxy in front of the server) is retried without counting twice.
  */
-import * as net from 'net';
 import { LogBatchBuilder, type LogBatch } from '../../collector/pipeline/batch';
 import type { Host } from '../../collector/pipeline/component';
 import { Metrics } from '../../collector/telemetry/metrics';
@@ -22,6 +21,7 @@ import { quantileFromBuckets } from '../../processors/httpstats/quantiles';
 import { RecordingConsumer } from '../kit/recording-consumer';
 import { asRecord, generateAccessLog, independentCount, seededRandom } from '../unit/httpstats-fixtures';
 import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
+import { ResponseDroppingProxy } from '../kit/response-dropping-proxy';
 
 const serverUrl = testServerUrl();
 const describeServer = describeWithServer('httpstats-server.test.ts', serverUrl);
@@ -33,58 +33,6 @@ function newDatabase(): string {
   const db = `hs_srv_${process.pid}_${++seq}`;
   databases.push(db);
   return db;
-}
-
-/** Forwards to the server; when armed, lets the next INSERT into http_stats run but drops its response. */
-class ResponseDroppingProxy {
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-  armed = 0;
-  dropped = 0;
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async listen(): Promise<void> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.target.port, this.target.host);
-      this.sockets.add(client).add(upstream);
-      let dropNextResponse = false;
-      client.on('data', (chunk) => {
-        if (this.armed > 0 && /INSERT(%20|\+| )INTO(%20|\+| )\w+\.http_stats(%20|\+| )/.test(chunk.toString('latin1'))) {
-          this.armed--;
-          dropNextResponse = true;
-        }
-        upstream.write(chunk);
-      });
-      upstream.on('data', (chunk) => {
-        if (dropNextResponse) {
-          // The server executed the insert; the client never learns it.
-          this.dropped++;
-          client.destroy();
-          upstream.destroy();
-          return;
-        }
-        client.write(chunk);
-      });
-      const close = () => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-      };
-      client.on('close', close).on('error', close);
-      upstream.on('close', close).on('error', close);
-    });
-    this.server = server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.port = (server.address() as net.AddressInfo).port;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
 }
 
 function host(metrics: Metrics): Host {
