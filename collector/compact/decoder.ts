@@ -6,7 +6,7 @@
  * Every record comes out as the OTLP path delivers the same SDK record
  * (sdk/wire/otlp-encode.ts -> collector/otlp/wire-decode.ts), so everything
  * downstream works unchanged:
- *   - Body: the template rendered with its arguments (plain text);
+ *   - Body: the template rendered with its arguments (plain text), built when first read (bodyOf);
  *   - attributes: the logger's bound attributes (minus keys the call sets), the
  *     call's attributes, then log.record.template, log.record.template.id,
  *     code.function (when known) / code.filepath / code.lineno, and typed
@@ -389,7 +389,6 @@ export class CompactStreamDecoder {
 
       const args: string[] = t.placeholders > 0 ? new Array<string>(t.placeholders) : EMPTY_ARGS;
       const argValues: AnyValue[] = templateAttributes && t.placeholders > 0 ? new Array<AnyValue>(t.placeholders) : EMPTY_VALUES;
-      let body = t.parts[0];
       let argBytes = 0;
       for (let a = 0; a < t.placeholders; a++) {
         const kind = kinds![kindOffset + a];
@@ -491,7 +490,6 @@ export class CompactStreamDecoder {
         args[a] = text;
         if (templateAttributes) argValues[a] = value;
         argBytes += text.length;
-        body += text + t.parts[a + 1];
       }
 
       // Attributes in the OTLP path's order.
@@ -546,7 +544,8 @@ export class CompactStreamDecoder {
           observedTimeUnixNano: time,
           severityNumber: severity,
           severityText,
-          body,
+          // the body is built only when something reads it (LogBatch.bodyParts, bodyOf)
+          bodyParts: t.parts,
           attributes,
           droppedAttributesCount: dropped,
           flags,
@@ -556,7 +555,7 @@ export class CompactStreamDecoder {
           templateId: t.id,
           templateArgs: args,
         },
-        64 + body.length + t.text.length + argBytes + 24 * attributes.length,
+        64 + 2 * t.text.length + argBytes + 24 * attributes.length,
       );
     }
 

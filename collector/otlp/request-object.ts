@@ -8,7 +8,7 @@
  * appearance; within a group records keep their batch order.
  */
 import { bigIntToLong } from '../../protocol/protos';
-import { KeyValueList, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
+import { bodyOf, KeyValueList, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
 import { groupByResourceAndScope } from './group';
 
 /** OTLP/JSON ExportLogsServiceRequest for the batch (lowerCamelCase keys, per the OTLP/JSON spec). */
@@ -74,7 +74,8 @@ function logRecord(b: LogBatch, i: number, f: Flavour): Obj {
   };
   if (b.severityText[i]) rec.severityText = b.severityText[i];
   // An absent body and an empty AnyValue both map to undefined; absent is the smaller encoding.
-  if (b.body[i] !== undefined) rec.body = anyValue(b.body[i], f);
+  const body = bodyOf(b, i);
+  if (body !== undefined) rec.body = anyValue(body, f);
   if (b.droppedAttributesCount[i]) rec.droppedAttributesCount = b.droppedAttributesCount[i];
   if (b.flags[i]) rec.flags = b.flags[i];
   if (b.traceId[i]) rec.traceId = f.id(b.traceId[i]);

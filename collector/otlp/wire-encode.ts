@@ -8,7 +8,7 @@
  * inside an array, kvlist or attribute is written as an empty AnyValue.
  * The unit tests cross-check the output against protobufjs (reference.ts).
  */
-import { KeyValueList, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
+import { bodyOf, KeyValueList, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
 import { groupByResourceAndScope } from './group';
 
 const WT_VARINT = 0;
@@ -186,7 +186,8 @@ function logRecord(w: Writer, b: LogBatch, i: number): void {
     else w.varint64(BigInt(severity));
   }
   if (b.severityText[i]) w.string(3, b.severityText[i]);
-  if (b.body[i] !== undefined) anyValue(w, 5, b.body[i], 0);
+  const body = bodyOf(b, i);
+  if (body !== undefined) anyValue(w, 5, body, 0);
   for (const kv of b.attributes[i]) keyValue(w, 6, kv, 0);
   if (b.droppedAttributesCount[i]) {
     w.tag(7, WT_VARINT);

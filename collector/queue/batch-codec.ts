@@ -13,7 +13,7 @@
  *             v resourceIndex, v scopeIndex, u64 templateId, v nArgs, s args...
  *   kvs: v n, (s key, any value)*; any: u8 tag + value.
  */
-import { KeyValueList, LogBatch, type AnyValue, type KeyValue } from '../pipeline/batch';
+import { bodyOf, KeyValueList, LogBatch, type AnyValue, type KeyValue } from '../pipeline/batch';
 import { BinaryWriter, readUint64LE } from '../bytes/binary-writer';
 
 export { BinaryWriter };
@@ -211,7 +211,7 @@ export function encodeLogBatch(batch: LogBatch, w: BinaryWriter): void {
     w.u64(batch.observedTimeUnixNano[i]);
     w.varint(batch.severityNumber[i]);
     w.string(batch.severityText[i]);
-    writeAny(w, batch.body[i]);
+    writeAny(w, bodyOf(batch, i));
     writeKvs(w, batch.attributes[i]);
     w.varint(batch.droppedAttributesCount[i]);
     w.varint(batch.flags[i]);

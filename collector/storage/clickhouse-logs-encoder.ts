@@ -16,7 +16,7 @@
  * the resource's service.name rendered as a string; Body and attribute values via
  * anyValueToString.
  */
-import type { LogBatch, KeyValue, ResourceInfo, ScopeInfo } from '../pipeline/batch';
+import { bodyOf, type LogBatch, type KeyValue, type ResourceInfo, type ScopeInfo } from '../pipeline/batch';
 import { anyValueToString } from './anyvalue-string';
 
 export interface TableColumn {
@@ -207,6 +207,12 @@ export interface LogsRowEncoderOptions {
    * ('' when the template renders the body exactly). Without it RawBody holds the body.
    */
   rawBodyOf?: (body: string, service: string, templateId: bigint, args: readonly string[]) => string;
+  /**
+   * For a record whose body was never built (LogBatch.bodyParts): whether the stored
+   * template renders exactly `parts` joined by the record's arguments, so RawBody is ''
+   * without building the body. Without it the body is built and given to rawBodyOf.
+   */
+  renderedBodyStored?: (service: string, templateId: bigint, parts: readonly string[]) => boolean;
 }
 
 /** How to write one known column of the given type; undefined when we cannot fill it. */
@@ -240,11 +246,11 @@ function writerFor(col: TableColumn, options: LogsRowEncoderOptions = {}): Colum
     case 'ServiceName':
       return text((r) => r.res.serviceName);
     case 'Body':
-      return text((r) => anyValueToString(r.b.body[r.i]));
+      return text((r) => anyValueToString(bodyOf(r.b, r.i)));
     case 'RawBody': {
       const rawBodyOf = options.rawBodyOf;
-      if (!rawBodyOf) return text((r) => anyValueToString(r.b.body[r.i]));
-      return text((r) => rawBodyOf(anyValueToString(r.b.body[r.i]), r.res.serviceName, r.b.templateId[r.i], r.b.templateArgs[r.i]));
+      if (!rawBodyOf) return text((r) => anyValueToString(bodyOf(r.b, r.i)));
+      return text((r) => rawBodyOf(anyValueToString(bodyOf(r.b, r.i)), r.res.serviceName, r.b.templateId[r.i], r.b.templateArgs[r.i]));
     }
     case 'ResourceSchemaUrl':
       return text((r) => r.res.schemaUrl);

@@ -17,7 +17,7 @@
  * does not produce exactly (a user's Nullable column, LowCardinality on a server
  * without conversion): the caller then keeps the text encoder.
  */
-import type { KeyValue, LogBatch, ResourceInfo, ScopeInfo } from '../pipeline/batch';
+import { bodyOf, lazyBodyParts, type KeyValue, type LogBatch, type ResourceInfo, type ScopeInfo } from '../pipeline/batch';
 import { anyValueToString } from './anyvalue-string';
 import type { LogsRowEncoderOptions, TableColumn } from './clickhouse-logs-encoder';
 import { NativeWriter, encodedString } from './native-block';
@@ -245,11 +245,17 @@ function nativeColumnFor(col: TableColumn, caps: NativeCapabilities, options: Lo
     case 'ServiceName':
       return shared((b, i, ctx) => ctx.resource(b.resources[b.resourceIndex[i]]).service);
     case 'Body':
-      return str((b, i) => anyValueToString(b.body[i]));
+      return str((b, i) => anyValueToString(bodyOf(b, i)));
     case 'RawBody': {
       const rawBodyOf = options.rawBodyOf;
-      if (!rawBodyOf) return str((b, i) => anyValueToString(b.body[i]));
-      return str((b, i) => rawBodyOf(anyValueToString(b.body[i]), b.resources[b.resourceIndex[i]].serviceName, b.templateId[i], b.templateArgs[i]));
+      if (!rawBodyOf) return str((b, i) => anyValueToString(bodyOf(b, i)));
+      const renderedBodyStored = options.renderedBodyStored;
+      return str((b, i) => {
+        const service = b.resources[b.resourceIndex[i]].serviceName;
+        const parts = lazyBodyParts(b, i);
+        if (parts !== undefined && renderedBodyStored !== undefined && renderedBodyStored(service, b.templateId[i], parts)) return '';
+        return rawBodyOf(anyValueToString(bodyOf(b, i)), service, b.templateId[i], b.templateArgs[i]);
+      });
     }
     case 'ResourceSchemaUrl':
       return shared((b, i, ctx) => ctx.resource(b.resources[b.resourceIndex[i]]).schemaUrl);

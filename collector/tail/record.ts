@@ -16,7 +16,7 @@
  * treats identities as a multiset: n stored copies cancel n live copies.
  */
 import { createHash } from 'crypto';
-import type { LogBatch } from '../pipeline/batch';
+import { bodyOf, type LogBatch } from '../pipeline/batch';
 import { anyValueToString } from '../storage/anyvalue-string';
 
 export interface TailRecord {
@@ -91,7 +91,7 @@ export function tailRecordOf(b: LogBatch, i: number, serviceOf: (resourceIndex: 
     service: serviceOf(b.resourceIndex[i]),
     severityNumber: clampUInt8(b.severityNumber[i]),
     severityText: b.severityText[i],
-    body: anyValueToString(b.body[i]),
+    body: anyValueToString(bodyOf(b, i)),
     templateId: BigInt.asUintN(64, b.templateId[i]),
     templateArgs: b.templateArgs[i].slice(),
     traceId: b.traceId[i],

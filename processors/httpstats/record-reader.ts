@@ -22,7 +22,7 @@
  * replaced by the record's time, or the clock when that one is refused too, and
  * counted in `replacedTimes`.
  */
-import type { AnyValue, KeyValue, LogBatch } from '../../collector/pipeline/batch';
+import { bodyOf, type AnyValue, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
 import { newAccessLogFields, scanAccessLog, scanCsvAccessLog, type AccessLogFields } from '../../collector/receivers/filelog/parsers';
 import type { HttpSample } from './aggregator';
 import { aggregationTimeProblemMs } from '../../collector/pipeline/time-policy';
@@ -133,7 +133,7 @@ export class HttpRecordReader {
 
     if (!isHttp) {
       if (!this.parseBody) return 'not_http';
-      const body = batch.body[i];
+      const body = bodyOf(batch, i);
       if (typeof body !== 'string' || body.length < 10) return 'not_http';
       const f = this.fields;
       const ok = body.charCodeAt(0) === 34 /* " */ ? scanCsvAccessLog(body, f, this.csvFields) === '' : scanAccessLog(body, f) === '';

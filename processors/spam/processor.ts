@@ -1100,6 +1100,7 @@ export function filterBatch(batch: LogBatch, keep: Uint8Array): LogBatch {
   out.severityNumber = pick(batch.severityNumber, rows);
   out.severityText = pick(batch.severityText, rows);
   out.body = pick(batch.body, rows);
+  if (batch.bodyParts !== undefined) out.bodyParts = pick(batch.bodyParts, rows);
   out.attributes = pick(batch.attributes, rows);
   out.droppedAttributesCount = pick(batch.droppedAttributesCount, rows);
   out.flags = pick(batch.flags, rows);

@@ -49,7 +49,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { KeyValue, LogBatch } from '../../collector/pipeline/batch';
+import { bodyOf, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
 import { templateAttributesNeeded, type CreateSettings, type DiagLogger, type Host, type LogsConsumer, type Processor } from '../../collector/pipeline/component';
 import { RetryableError } from '../../collector/pipeline/errors';
 import { parseDuration } from '../../collector/config/units';
@@ -275,7 +275,7 @@ export class TemplateProcessor implements Processor {
         this.noteUse(uses, service, id, timeNs);
         continue;
       }
-      const body = batch.body[i];
+      const body = bodyOf(batch, i);
       const m = typeof body === 'string' ? this.minerFor(service, body) : undefined;
       if (m === undefined) {
         kinds.plain++;

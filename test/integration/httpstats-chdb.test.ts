@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LogBatchBuilder, type LogBatch } from '../../collector/pipeline/batch';
+import { bodyOf, LogBatchBuilder, type LogBatch } from '../../collector/pipeline/batch';
 import type { Host } from '../../collector/pipeline/component';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
@@ -107,7 +107,7 @@ describe('httpstats on chDB', () => {
         part.batch.scopes.push(...batch.scopes);
       }
       for (let i = 0; i < batch.length; i++) {
-        parts[i % 2].add(0, 0, { timeUnixNano: batch.timeUnixNano[i], body: batch.body[i], attributes: batch.attributes[i] });
+        parts[i % 2].add(0, 0, { timeUnixNano: batch.timeUnixNano[i], body: bodyOf(batch, i), attributes: batch.attributes[i] });
       }
       await a.consumeLogs(parts[0].batch);
       await b.consumeLogs(parts[1].batch);

@@ -5,7 +5,7 @@
  * retries, and to hold batches unacknowledged (hold()/release()) to test that a
  * sender is acknowledged only after the consumer accepted.
  */
-import type { AnyValue, KeyValue, LogBatch, ResourceInfo, ScopeInfo } from '../../collector/pipeline/batch';
+import { bodyOf, type AnyValue, type KeyValue, type LogBatch, type ResourceInfo, type ScopeInfo } from '../../collector/pipeline/batch';
 import type { LogsConsumer } from '../../collector/pipeline/component';
 
 /** One record of a batch as a plain object, for assertions. */
@@ -35,7 +35,7 @@ export function recordsOf(batch: LogBatch): RecordView[] {
       observedTimeUnixNano: batch.observedTimeUnixNano[i],
       severityNumber: batch.severityNumber[i],
       severityText: batch.severityText[i],
-      body: batch.body[i],
+      body: bodyOf(batch, i),
       attributes: batch.attributes[i],
       droppedAttributesCount: batch.droppedAttributesCount[i],
       flags: batch.flags[i],

@@ -199,6 +199,14 @@ interface DeliveryBudget {
 /** Distinguishes this process's query ids from an earlier process's (same block ids after a restart). */
 const PROCESS_NONCE = randomBytes(3).toString('hex');
 
+/** The same constant parts, in order (a body left to parts renders as the stored template does). */
+function sameParts(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 /** The InsertId of a block's first row, derived from the block's id (its log position with storage wal). */
 function insertBaseOf(blockId: string, maxRows: number): bigint {
   const r = createHash('sha256').update(blockId).digest().readBigUInt64BE(0) >> 1n;
@@ -895,6 +903,10 @@ export class ClickHouseLogsExporter implements Exporter {
         rawBodyOf: (body, service, id, args) => {
           const t = id === 0n || !templateStore.isStored(id) ? undefined : this.host?.templates.get(service, id);
           return storedBodyOf(body, t === undefined ? undefined : templateStore.partsOf(id, t.text), args);
+        },
+        renderedBodyStored: (service, id, parts) => {
+          const t = id === 0n || !templateStore.isStored(id) ? undefined : this.host?.templates.get(service, id);
+          return t !== undefined && sameParts(templateStore.partsOf(id, t.text), parts);
         },
       };
       const encoder = new LogsRowEncoder(tableColumns, caps.hasJSONCompactEachRow ? 'JSONCompactEachRow' : 'TabSeparated', encoderOptions);

@@ -9,7 +9,7 @@
  *
  * Control characters in logged values are escaped so a record cannot drive the terminal.
  */
-import { KeyValueList, type AnyValue, type KeyValue, type LogBatch } from '../../pipeline/batch';
+import { bodyOf, KeyValueList, type AnyValue, type KeyValue, type LogBatch } from '../../pipeline/batch';
 import { groupByResourceAndScope } from '../../otlp/group';
 
 export type Verbosity = 'basic' | 'normal' | 'detailed';
@@ -138,7 +138,7 @@ function normalRecord(b: LogBatch, i: number): string {
   const parts = [formatTimestamp(b.timeUnixNano[i] || b.observedTimeUnixNano[i])];
   parts.push(b.severityText[i] ? escapeControl(b.severityText[i]) : severityName(b.severityNumber[i]));
   if (b.eventName[i]) parts.push(`[${escapeControl(b.eventName[i])}]`);
-  parts.push(plainValue(b.body[i]));
+  parts.push(plainValue(bodyOf(b, i)));
   const attrs = attributesInline(b.attributes[i]);
   if (attrs) parts.push(attrs);
   if (b.traceId[i]) parts.push(`trace_id=${b.traceId[i]}`);
@@ -155,7 +155,7 @@ function detailedRecord(out: string[], b: LogBatch, i: number, n: number): void 
     `SeverityNumber: ${severityName(b.severityNumber[i])}(${b.severityNumber[i]})`,
   );
   if (b.eventName[i]) out.push(`EventName: ${escapeControl(b.eventName[i])}`);
-  out.push(`Body: ${typedValue(b.body[i])}`);
+  out.push(`Body: ${typedValue(bodyOf(b, i))}`);
   attributesBlock(out, 'Attributes', b.attributes[i]);
   if (b.droppedAttributesCount[i]) out.push(`DroppedAttributesCount: ${b.droppedAttributesCount[i]}`);
   out.push(`Trace ID: ${b.traceId[i]}`, `Span ID: ${b.spanId[i]}`, `Flags: ${b.flags[i]}`);

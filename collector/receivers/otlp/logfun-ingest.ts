@@ -75,6 +75,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { randomUUID } from 'crypto';
 import { LOGFUN_INGEST_STREAM_PATH } from '../../../protocol/protos';
+import { bodyOf } from '../../pipeline/batch';
 import type { CreateSettings, Host } from '../../pipeline/component';
 import { grpcStatusFor, isPermanent, GrpcCode, RetryableError } from '../../pipeline/errors';
 import type { Counter } from '../../telemetry/metrics';
@@ -586,6 +587,7 @@ class IngestStream {
     let untemplated = 0;
     for (let i = 0; i < batch.length; i++) {
       if (batch.templateId[i] !== 0n && refused.has(batch.templateId[i])) {
+        bodyOf(batch, i); // built from the arguments about to be dropped
         batch.templateId[i] = 0n;
         batch.templateArgs[i] = [];
         untemplated++;
