@@ -26,9 +26,9 @@
  * HTTP INSERT). "collector / engine" divides the collector's CPU per record by the
  * engine's with Native.
  *
- * --node-args: options for the collector's node, e.g. --single-threaded-gc as the
- * deployed image (deploy/docker/Dockerfile) runs it: garbage collection on the main
- * thread only, about a tenth less collector CPU per record on this machine.
+ * --node-args: options for the collector's node, e.g. --single-threaded-gc (garbage
+ * collection on the main thread only: 5-10 % less collector CPU per record with a
+ * ClickHouse server on this machine, as much more with chDB, whose threads it competes with).
  *
  * --cpu-prof-dir: the collector runs with `node --cpu-prof` and writes one
  * .cpuprofile per path there (open in Chrome DevTools, or summarise by function).
@@ -47,7 +47,7 @@ function argValue(name: string, fallback: string): string {
 }
 
 const PROFILE_DIR = argValue('--cpu-prof-dir', '') ? path.resolve(argValue('--cpu-prof-dir', '')) : '';
-/** --node-args "…": options for the collector's node (the deployed image runs it with --single-threaded-gc). */
+/** --node-args "…": options for the collector's node. */
 const NODE_ARGS = argValue('--node-args', '').split(' ').filter((a) => a !== '');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
