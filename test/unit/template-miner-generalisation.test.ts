@@ -395,6 +395,14 @@ describe('pairs of names (two values in the whole sample)', () => {
     expectGroupedByEvent(mine(generate(events, 40)));
   });
 
+  test('in a service that has shown no names yet, three states with one shaped like a state stay events; three names do not', () => {
+    const events: EventSpec[] = [
+      ...['draining', 'unreachable', 'alive'].map((state) => ({ event: state, line: (r: Rng) => `node dyrd-${int(r, 100, 999)} is now ${state}` })),
+      { event: 'read', line: (r) => `open ${hex(r, 6)} mode read by ${pick(r, ['jerem', 'voquear', 'nuho'])}` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 40)));
+  });
+
   test('fewer lines than namePairLines keep the pair apart; namePairLines 0 never pairs', () => {
     const lines = generate([{ event: 'slot', line: (r) => `replication slot ${pick(r, PAIR)} is inactive since ${int(r, 1, 59)}s` }], 40);
     const templatesOf = (miner: TemplateMiner): number => {

@@ -59,7 +59,7 @@
  * it still render exactly) and gets `supersededBy`.
  */
 import { templateIdOf } from '../../../protocol/template-id';
-import { WordKind, wordKindOf } from './masking';
+import { isClosedSetWord, WordKind, wordKindOf } from './masking';
 import { BigramModel, programWordScore } from './word-style';
 import { escapeConstant, renderTemplate } from './render';
 import {
@@ -1357,9 +1357,11 @@ export class TemplateMiner {
    * by count and spelling is the only evidence.
    */
   private isSmallClosedSet(members: readonly Cluster[], position: number): boolean {
-    if (members.length !== this.options.distinctValuesToGeneralize || this.valueStyle.words < MIN_NAMES_FOR_STYLE) return false;
+    if (members.length !== this.options.distinctValuesToGeneralize) return false;
     const words = members.map((m) => m.words[position]!);
     if (words.some(hasUpperCase)) return false;
+    // before the service has shown names: a set holding a word shaped like a state (stopped, draining) is states
+    if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return words.some(isClosedSetWord);
     return this.styleOf(words) > STYLE_MARGIN;
   }
 
