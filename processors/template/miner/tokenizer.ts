@@ -163,25 +163,29 @@ function spanAt(line: string, at: number): number {
  */
 function locationCodeEnd(line: string, at: number): number {
   const n = line.length;
-  const run = (from: number): { end: number; dash: boolean; digit: boolean; letter: boolean } => {
-    let e = from;
-    let dash = false;
-    let digit = false;
-    let letter = false;
-    for (; e < n; e++) {
-      const c = line.charCodeAt(e);
-      if (c === 0x2d) dash = true;
-      else if (isDigitCode(c)) digit = true;
-      else if (isLetterCode(c)) letter = true;
-      else break;
-    }
-    return { end: e, dash, digit, letter };
-  };
-  const first = run(at);
-  if (!first.dash || !first.digit || first.end >= n || line.charCodeAt(first.end) !== 0x3a) return -1;
-  const second = run(first.end + 1);
-  if (second.end === first.end + 1 || !second.digit || !second.letter) return -1;
-  return isBoundary(line, second.end) ? second.end : -1;
+  // the first code: letters, digits and dashes, with a dash and a digit, ending at a colon
+  let e = at;
+  let dash = false;
+  let digit = false;
+  for (; e < n; e++) {
+    const c = line.charCodeAt(e);
+    if (c === 0x2d) dash = true;
+    else if (isDigitCode(c)) digit = true;
+    else if (!isLetterCode(c)) break;
+  }
+  if (!dash || !digit || e >= n || line.charCodeAt(e) !== 0x3a) return -1;
+  // the second: letters, digits and dashes, with a letter and a digit
+  const second = e + 1;
+  let letter = false;
+  digit = false;
+  for (e = second; e < n; e++) {
+    const c = line.charCodeAt(e);
+    if (isDigitCode(c)) digit = true;
+    else if (isLetterCode(c)) letter = true;
+    else if (c !== 0x2d) break;
+  }
+  if (e === second || !digit || !letter) return -1;
+  return isBoundary(line, e) ? e : -1;
 }
 
 function isAddressLike(s: string): boolean {
