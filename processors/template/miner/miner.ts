@@ -958,9 +958,11 @@ export class TemplateMiner {
 
   /** Arguments of a line under a template that fits it (findExact or a subsuming successor). */
   private resultOf(c: Cluster, line: TokenizedLine, changed: boolean): MatchResult {
-    const args: string[] = [];
     const cw = c.words;
     const n = cw.length;
+    // sized once: one argument per variable of the template
+    const args = new Array<string>(n - c.constants);
+    let k = 0;
     let carry = ''; // whitespace the next argument carries at its front
     for (let i = 0; i < n; i++) {
       const isVar = cw[i] === null;
@@ -969,17 +971,17 @@ export class TemplateMiner {
       if (actual !== expected) {
         const fit = sepFit(expected, actual, i > 0 && cw[i - 1] === null, isVar);
         if (fit === SEP_INTO_NEXT) carry = actual.slice(expected.length);
-        else if (fit === SEP_INTO_PREVIOUS) args[args.length - 1] += actual.slice(0, actual.length - expected.length);
+        else if (fit === SEP_INTO_PREVIOUS) args[k - 1] += actual.slice(0, actual.length - expected.length);
       }
       if (isVar) {
-        args.push(carry + line.words[i]);
+        args[k++] = carry === '' ? line.words[i] : carry + line.words[i];
         carry = '';
       }
     }
     const expected = c.seps[n];
     const actual = line.seps[n];
     if (actual !== expected && n > 0 && cw[n - 1] === null) {
-      args[args.length - 1] += actual.slice(0, actual.length - expected.length);
+      args[k - 1] += actual.slice(0, actual.length - expected.length);
     }
     return { templateId: c.record.id, template: c.record.text, args, changed };
   }
