@@ -91,7 +91,7 @@ export const DEVELOPMENT_SEEDS_V5: readonly number[] = [971, 972, 973, 974];
 export type SyntheticSampleV5 = SyntheticSampleV2;
 
 type Rng = () => number;
-const MIN_EVENTS = 22;
+const MIN_EVENTS = 26;
 
 const int = (q: Rng, lo: number, hi: number): number => lo + Math.floor(q() * (hi - lo + 1));
 const pick = <T>(q: Rng, xs: readonly T[]): T => xs[Math.floor(q() * xs.length)];
@@ -158,6 +158,9 @@ const ras: Family = (r, P) => {
     (q) => L`${daemon}: cannot open ${V('/' + job(q) + '/' + word(q) + '.dat')}: ${V(pick(q, REASONS))}`,
     (q) => L`power module ${V(loc(q))} voltage ${V((0.8 + q() * 0.5).toFixed(3))} V out of range`,
     (q) => L`boot image v2 loaded on ${V(int(q, 1, 512))} nodes in ${V(`${int(q, 3, 900)}ms`)}`,
+    (q) => L`${daemon}: job ${V(job(q))} loaded program ${V('/' + job(q) + '/bin/' + word(q))} with ${V(int(q, 1, 64))} ranks`,
+    (q) => L`ecc summary for ${V(loc(q))}: ${V(int(q, 0, 99))} single, ${V(int(q, 0, 9))} double, threshold #${V(int(q, 1, 8))}`,
+    (q) => L`service action ${V(int(q, 100, 9999))} opened by ${V(word(q))} for ${V(loc(q))}: ${V(pick(q, ['replace node card', 'reseat link cable', 'swap power module', 'check fan']))}`,
   ];
   const closed: Render[][] = [
     each(['idle', 'allocated', 'draining', 'fenced'], (s) => (q) => L`partition ${V(loc(q))} state changed to ${s}`),
@@ -181,6 +184,9 @@ const hpc: Family = (r, P) => {
     (q) => L`temperature sensor ${V(word(q).toUpperCase().slice(0, 4))} reads ${V(int(q, 40, 99))} C`,
     (q) => L`ib0: link down on port ${V(int(q, 1, 36))} of switch ${V(node(q))}`,
     (q) => L`node ${V(node(q))} unreachable for ${V(int(q, 5, 600))} s, reason: ${V(pick(q, REASONS))}`,
+    (q) => L`${sched}: backfill scheduled ${V(int(q, 1, 40))} jobs in ${V(`${(q() * 3).toFixed(2)}s`)}`,
+    (q) => L`${sched}: reservation ${V(`${word(q)}_${int(q, 1, 99)}`)} for ${V(user(q))} covers ${V(Array.from({ length: int(q, 1, 4) }, () => node(q)).join(','))}`,
+    (q) => L`${V(user(q))} job ${V(jobId(q))} killed: ${V(pick(q, ['walltime exceeded', 'out of memory', 'node failure', 'cancelled']))}`,
   ];
   const closed: Render[][] = [
     each(['up', 'down', 'offline', 'reserved', 'unknown'], (s) => (q) => L`node ${V(node(q))} state ${s}`),
@@ -202,6 +208,9 @@ const desktop: Family = (r, P) => {
     (q) => L`en0: joined network ${V(ssid(q))} channel ${V(int(q, 1, 165))} rssi ${V(-int(q, 30, 90))}`,
     (q) => L`<private> requested wake for ${V(bundle(q))} in ${V(int(q, 1, 3600))} seconds`,
     (q) => L`${V(proc(q))}: connection interrupted`,
+    (q) => L`${V(proc(q))}: invalidated ${V(int(q, 1, 40))} cached credentials for <private>`,
+    (q) => L`${cls}::${V(word(q) + 'Request')}: queue depth ${V(int(q, 0, 64))}, pending ${V(int(q, 0, 64))}`,
+    (q) => L`Battery ${V(`${int(q, 1, 100)}%`)}, charging ${V(String(q() < 0.5))}, cycles ${V(int(q, 1, 900))}`,
     (q) => L`display sleep prevented by ${V(bundle(q))} for ${V(`${int(q, 0, 59)}:${pad(int(q, 0, 59), 2)}`)}`,
     (q) => L`kext ${V(bundle(q))} version ${V(`${int(q, 1, 9)}.${int(q, 0, 20)}.${int(q, 0, 9)}`)} loaded at ${V('0x' + hex(q, 12))}`,
   ];
@@ -226,6 +235,9 @@ const syslog: Family = (r, P) => {
     (q) => L`${ftpd}: connection from ${V(ipv4(q))} (${V(host(q))}) at ${V(`${pad(int(q, 0, 23), 2)}:${pad(int(q, 0, 59), 2)}`)}`,
     (q) => L`kernel: eth0: link up, ${V(pick(q, ['10', '100']))} Mbps, full duplex`,
     (q) => L`kernel: sda: ${V(int(q, 1, 9))} sectors remapped`,
+    (q) => L`sshd: Received disconnect from ${V(ipv4(q))}: ${V(11)}: ${V(pick(q, ['Bye Bye', 'disconnected by user', 'Normal Shutdown, Thank you for playing']))}`,
+    (q) => L`${ftpd}: ANONYMOUS FTP LOGIN FROM ${V(ipv4(q))}, ${V(word(q) + '@')}`,
+    (q) => L`gpm: ${V(int(q, 1, 9))} mouse events lost on /dev/${V(pick(q, ['psaux', 'input/mice']))}`,
     (q) => L`${V(user(q))}: ${V(int(q, 1, 40))} messages deferred`,
   ];
   const closed: Render[][] = [
@@ -246,6 +258,9 @@ const servicing: Family = (r, P) => {
     (q) => L`Exec: Processing ${V(int(q, 1, 300))} packages, session ${V(session(q))}`,
     (q) => L`Read out cached package applicability for package: ${V(pkg(q))}, ApplicableState: ${V(int(q, 0, 112))}, CurrentState: ${V(int(q, 0, 112))}`,
     (q) => L`Warning: Unrecognized packageExtended attribute.`,
+    (q) => L`Appl: detectParent: package: ${V(pkg(q))}, disposition state from detectParent: ${V(pick(q, ['Absent', 'Staged', 'Installed']))}`,
+    (q) => L`Plan: Package: ${V(pkg(q))}, Binary: ${V(dir(q))}, Current: ${V(int(q, 0, 112))}, Target: ${V(int(q, 0, 112))}`,
+    (q) => L`SQM: Queued ${V(int(q, 1, 40))} file(s) for upload`,
     (q) => L`Reboot mark set, pending: ${V(q() < 0.5 ? 'True' : 'False')}`,
   ];
   const closed: Render[][] = [
@@ -269,6 +284,8 @@ const logcat: Family = (r, P) => {
     (q) => L`setLevel brightness=${V(int(q, 0, 255))} auto=${V(String(q() < 0.5))}  reason=${V(word(q))}`,
     (q) => L`${V(pkg(q))} skipped ${V(int(q, 30, 400))} frames!`,
     (q) => L`onStep totalSteps=${V(int(q, 0, 30000))} today=${V(int(q, 0, 30000))}`,
+    (q) => L`release lock=${V(int(q, 1e6, 9e8))}, flg=${V('0x' + hex(q, 1))}, tag="${V(tag(q))}", ws=${V('WorkSource{' + int(q, 1000, 10999) + '}')}`,
+    (q) => L`Killing ${V(int(q, 1000, 32000))}:${V(pkg(q))}/u0a${V(int(q, 10, 300))} (adj ${V(int(q, 0, 999))}): empty #${V(int(q, 17, 60))}`,
   ];
   const closed: Render[][] = [
     each(['SCREEN_ON', 'SCREEN_OFF', 'USER_PRESENT'], (s) => () => L`broadcast intent android.intent.action.${s}`),
@@ -288,6 +305,9 @@ const compute: Family = (r, P) => {
     (q) => [...req(q), ...L`[instance: ${V(uuid(q))}] Claim successful, memory ${V(int(q, 512, 32768))} MB, disk ${V(int(q, 1, 200))} GB`],
     (q) => L`${svc}.cache: image ${V(hex(q, 40))} at (${V('/var/lib/' + svc + '/instances/_base/' + hex(q, 40))}): in use: on this node ${V(int(q, 0, 5))} local, ${V(int(q, 0, 5))} on other nodes`,
     (q) => L`Compute_service record updated for ${V(word(q))}:${V(word(q))}`,
+    (q) => L`Auditing locally available compute resources for node ${V(word(q))}`,
+    (q) => L`Final resource view: phys_ram=${V(`${int(q, 8, 512) * 1024}MB`)} used_ram=${V(`${int(q, 1, 8) * 512}MB`)} used_vcpus=${V(int(q, 0, 64))}`,
+    (q) => [...req(q), ...L`[instance: ${V(uuid(q))}] Terminating instance`],
     (q) => L`Connecting to http://${V(`${ipv4(q)}:${int(q, 8000, 9999)}`)} failed: ${V(pick(q, REASONS))}`,
     (q) => [...req(q), ...L`[instance: ${V(uuid(q))}] Took ${V((q() * 30).toFixed(2))} seconds to build instance.`],
   ];
@@ -308,6 +328,8 @@ const proxy: Family = (_r, P) => {
     (q) => L`${V(prog(q))} - ${V(host(q))}:${V(443)} close, ${V(int(q, 0, 999))} bytes sent, ${V(int(q, 0, 999))} bytes received, lifetime <1 sec`,
     (q) => L`${V(prog(q))} - ${V(host(q))}:${V(443)} error : Could not connect through proxy ${V(proxyHost(q))}:${V(int(q, 1080, 9999))} - Proxy server cannot establish a connection with the target, status code ${V(pick(q, [403, 502, 504]))}`,
     (q) => L`${V(prog(q))} - ${V(host(q))}:${V(80)} open directly`,
+    (q) => L`${V(prog(q))} - ${V(host(q))}:${V(443)} close, ${V(int(q, 1000, 99999))} bytes (${V(`${(q() * 90).toFixed(1)}`)} KB) sent, ${V(int(q, 1000, 999999))} bytes received, lifetime ${V(`${pad(int(q, 0, 59), 2)}:${pad(int(q, 0, 59), 2)}`)}`,
+    (q) => L`Traffic through proxy ${V(proxyHost(q))}:${V(int(q, 1080, 9999))}: ${V(int(q, 1, 999))} connections, ${V(int(q, 1, 999))} MB`,
   ];
   const closed: Render[][] = [
     each(['SOCKS5', 'HTTPS', 'SOCKS4'], (s) => (q) => L`proxy ${V(proxyHost(q))}:${V(int(q, 1080, 9999))} added, protocol ${s}`),
@@ -328,6 +350,9 @@ const cluster: Family = (r, P) => {
     (q) => L`ntpd: synchronized to ${V(ipv4(q))}, stratum ${V(int(q, 1, 4))}`,
     (q) => L`kernel: EDAC MC${V(int(q, 0, 1))}: CE page ${V('0x' + hex(q, 5))}, offset ${V('0x' + hex(q, 3))}, row ${V(int(q, 0, 7))}, channel ${V(int(q, 0, 1))}`,
     (q) => L`dhcpd: DHCPACK on ${V(ipv4(q))} to ${V(mac(q))} via eth1`,
+    (q) => L`${V(qid(q))}: ${V(`${user(q)}@${node(q)}`)}... User unknown`,
+    (q) => L`kernel: nfs: server ${V(node(q))} not responding, still trying`,
+    (q) => L`crond: (${V(user(q))}) CMD (${V(pick(q, ['/usr/sbin/' + mta + ' -q', 'run-parts /etc/cron.daily', word(q) + ' --sync']))})`,
   ];
   const closed: Render[][] = [
     each(['DHCPDISCOVER', 'DHCPREQUEST', 'DHCPINFORM'], (k) => (q) => L`dhcpd: ${k} from ${V(mac(q))} via eth1`),
