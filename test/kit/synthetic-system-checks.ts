@@ -1,5 +1,5 @@
 /**
- * Checks every invented-system generator (bench/unseen-systems-v3.ts, -v4.ts)
+ * Checks every invented-system generator (bench/unseen-systems-v3.ts, -v4.ts, -v5.ts)
  * must pass on each of its samples, shared by their unit tests.
  */
 import type { SyntheticSampleV2 } from '../../bench/unseen-systems-v2';
@@ -34,4 +34,52 @@ export function expectConsistentClosedSets(s: SyntheticSampleV2): void {
     expect(new Set(set).size).toBe(set.length);
     for (const member of set) expect(seen.has(member)).toBe(true);
   }
+}
+
+/** An invented-system generator as its unit test sees it. */
+export interface GeneratorUnderTest {
+  readonly make: (seed: number) => SyntheticSampleV2;
+  /** The reported seeds as fixed before any miner run (the test pins them). */
+  readonly reported: readonly number[];
+  readonly expectedReported: readonly number[];
+  readonly development: readonly number[];
+  /** Every family name the generator has (all must appear across the seeds, via `name` = `vN-seed:a+b`). */
+  readonly families: readonly string[];
+}
+
+/**
+ * Declares (inside the caller's `describe`) the tests every generator passes:
+ * replayable per seed, the reported seeds pinned and apart from development
+ * ones, every sample well formed with consistent closed sets, every family
+ * used. Returns the samples of all seeds (made once) for further checks.
+ */
+export function testGeneratorBasics(g: GeneratorUnderTest): SyntheticSampleV2[] {
+  const seeds = [...g.reported, ...g.development];
+  const systems = new Map(seeds.map((seed) => [seed, g.make(seed)]));
+  const [first, second] = g.reported;
+
+  test('the same seed gives the same system; another seed another one', () => {
+    expect(g.make(first)).toEqual(systems.get(first));
+    expect(g.make(second).content).not.toEqual(systems.get(first)!.content);
+  });
+
+  test('the reported seeds are the ones fixed before any miner run', () => {
+    expect(g.reported).toEqual(g.expectedReported);
+    for (const seed of g.development) expect(g.reported).not.toContain(seed);
+  });
+
+  test.each(seeds)('seed %i: 2,000 lines, one true template per line, each line rendered from its template', (seed) => {
+    expectWellFormedSystem(systems.get(seed)!);
+  });
+
+  test.each(seeds)('seed %i: closed sets list true templates seen in the lines, each member its own template', (seed) => {
+    expectConsistentClosedSets(systems.get(seed)!);
+  });
+
+  test('every family is used across the reported and development seeds', () => {
+    const used = new Set([...systems.values()].flatMap((s) => s.name.slice(s.name.indexOf(':') + 1).split('+')));
+    expect([...used].sort()).toEqual([...g.families].sort());
+  });
+
+  return [...systems.values()];
 }
