@@ -517,7 +517,7 @@ export class CompactStreamDecoder {
       }
       if (attributes !== t.siteAttributes) {
         if (templateAttributes) attributes.push({ key: TEMPLATE_ATTRIBUTE, value: t.text }, { key: TEMPLATE_ID_ATTRIBUTE, value: t.idString });
-        for (const kv of t.siteAttributes) attributes.push({ key: kv.key, value: kv.value });
+        attributes.push(...t.siteAttributes); // shared entries, as the site-only lists are
         if (templateAttributes) for (let a = 0; a < t.placeholders; a++) attributes.push({ key: argumentKey(a), value: argValues[a] });
       }
 

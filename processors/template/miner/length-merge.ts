@@ -236,26 +236,15 @@ function planQuotedText(a: TokenPattern, b: TokenPattern, minConstants: number):
 /** Words [k, ea) of `a` and [k, eb) of `b` are enclosed texts that differ, the rest being equal: their merge, or undefined. */
 function enclosedMerge(a: TokenPattern, b: TokenPattern, k: number, ea: number, eb: number, minConstants: number): ElasticPattern | undefined {
   // the same after the closing mark
-  if (a.words.length - ea !== b.words.length - eb) return undefined;
-  for (let t = 0; ea + t <= a.words.length; t++) {
-    if (a.seps[ea + t] !== b.seps[eb + t]) return undefined;
-    if (ea + t < a.words.length && !same(a.words[ea + t], b.words[eb + t])) return undefined;
-  }
+  if (a.seps[ea] !== b.seps[eb] || !sameAfter(a, ea, b, eb)) return undefined;
   // inside: two words or more differ (word by word when of one length)
   if (ea === eb) {
     let differing = 0;
     for (let t = k; t < ea; t++) if (!same(a.words[t], b.words[t]) || a.seps[t + 1] !== b.seps[t + 1]) differing++;
     if (differing < 2) return undefined;
   } else if (Math.max(ea, eb) - k < 2) return undefined;
-  let kept = 0;
-  let constants = 0;
-  for (let t = 0; t < a.words.length; t++) {
-    if (a.words[t] === null) continue;
-    constants++;
-    if (t < k || t >= ea) kept++;
-  }
   // the marks around the text are structure too: one constant word besides them is enough
-  if (kept < Math.min(minConstants, 1) || kept * 2 < constants) return undefined;
+  if (!keepsConstantsOutside(a, k, ea, Math.min(minConstants, 1))) return undefined;
   return elasticOf(a, k, ea, a.seps[k].length, a.seps[ea].length, false);
 }
 
@@ -302,6 +291,30 @@ function planReasonTail(a: TokenPattern, b: TokenPattern, minConstants: number):
   for (let t = 0; t < colon; t++) if (a.words[t] !== null) kept++;
   if (kept < minConstants) return undefined;
   return elasticOf(a, colon, a.words.length, a.seps[colon].length, end(a).length, false);
+}
+
+/** From word `fa` of `a` and `fb` of `b` to the end: the same words and the same separators after each. */
+function sameAfter(a: TokenPattern, fa: number, b: TokenPattern, fb: number): boolean {
+  if (a.words.length - fa !== b.words.length - fb) return false;
+  for (let t = 0; fa + t < a.words.length; t++) {
+    if (!same(a.words[fa + t], b.words[fb + t]) || a.seps[fa + t + 1] !== b.seps[fb + t + 1]) return false;
+  }
+  return true;
+}
+
+/**
+ * The constant words of `p` outside words [from, to) (those a merge keeps): at least
+ * `min`, and at least half of all its constant words.
+ */
+function keepsConstantsOutside(p: TokenPattern, from: number, to: number, min: number): boolean {
+  let kept = 0;
+  let constants = 0;
+  for (let t = 0; t < p.words.length; t++) {
+    if (p.words[t] === null) continue;
+    constants++;
+    if (t < from || t >= to) kept++;
+  }
+  return kept >= min && kept * 2 >= constants;
 }
 
 /** Words [fa, ta) of `a` and [fb, tb) of `b`, with the separators between them, are the same. */
@@ -396,13 +409,10 @@ function keyValueRuns(long: TokenPattern, short: TokenPattern, i: number): { toL
   const toShort = runEnd(short);
   const single = (p: TokenPattern, to: number): boolean => to === i + 1 && p.words[i] === null;
   if (!single(long, toLong) && !single(short, toShort)) return undefined;
-  if (long.words.length - toLong !== short.words.length - toShort) return undefined;
+  if (!sameAfter(long, toLong, short, toShort)) return undefined;
   // the separator ending a run belongs to the value up to its first whitespace ("{<*>}" ends in "}")
   const rest = (sep: string): string => sep.slice(sep.search(/\s|$/));
   if (rest(long.seps[toLong]) !== rest(short.seps[toShort])) return undefined;
-  for (let k = 1; toLong + k <= long.words.length; k++) {
-    if (long.seps[toLong + k] !== short.seps[toShort + k] || !same(long.words[toLong + k - 1], short.words[toShort + k - 1])) return undefined;
-  }
   return { toLong, toShort, trail: rest(short.seps[toShort]).length };
 }
 
@@ -513,15 +523,7 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
   } else {
     return undefined;
   }
-  // constant words kept outside the variable part
-  let kept = 0;
-  let constants = 0;
-  for (let k = 0; k < short.words.length; k++) {
-    if (short.words[k] === null) continue;
-    constants++;
-    if (k < from || k >= toShort) kept++;
-  }
-  if (kept < minConstants || kept * 2 < constants) return undefined;
+  if (!keepsConstantsOutside(short, from, toShort, minConstants)) return undefined;
   if (lead === 0 && trail === 0 && list !== undefined) {
     // the variable starts after the separator before the list and ends before the one after it
     lead = short.seps[from].length;

@@ -275,7 +275,8 @@ for (const w of CALENDAR_WORDS) {
  * A closed set of calendar words is universal, not any system's vocabulary.
  */
 export function isCalendarWord(w: string): boolean {
-  if (w.length < 3 || w.length > 9 || !CALENDAR_INITIAL[w.charCodeAt(0) & 0x7f] || w.charCodeAt(0) > 0x7f) return false;
+  const first = w.charCodeAt(0);
+  if (w.length < 3 || w.length > 9 || first > 0x7f || !CALENDAR_INITIAL[first]) return false;
   // lower-case words are looked up as they are: toLowerCase() would copy every word tried
   for (let i = 0; i < w.length; i++) {
     const c = w.charCodeAt(i);
