@@ -717,6 +717,14 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(generate(events, 12)));
   });
 
+  test('upper-case names with a version (SOCKS5, SOCKS4) are enum constants like HTTPS: one event each', () => {
+    const events: EventSpec[] = ['SOCKS5', 'SOCKS4', 'HTTPS'].map((protocol) => ({
+      event: protocol,
+      line: (r) => `proxy gate${int(r, 1, 9)}.${pick(r, NAMES)}.lan:${int(r, 1024, 9999)} added, protocol ${protocol}`,
+    }));
+    expectGroupedByEvent(mine(generate(events, 20, 8)));
+  });
+
   test('a general template does not absorb a closed-set constant', () => {
     const miner = new TemplateMiner();
     const lines = generate(
@@ -792,6 +800,22 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
       { event: 'launch', line: (r) => `WindowKeeper: START u0 launching ${component(r)} from uid ${int(r, 1000, 1100)}` },
     ];
     expectGroupedByEvent(mine(generate(events, 30)));
+  });
+
+  test('a component of few packages and screens is a value, as the package alone is', () => {
+    // two packages, two screens: four values, none shaped like a number
+    const component = (r: Rng): string => `${pick(r, ['com.tuvel.brisca', 'com.morane.quilt'])}/.${pick(r, ['Tover', 'Brunai'])}Activity`;
+    const events: EventSpec[] = [{ event: 'start', line: (r) => `Start proc ${int(r, 100, 9999)} for activity ${component(r)}` }];
+    const m = mine(generate(events, 40, 4));
+    expectGroupedByEvent(m);
+    expect([...m.split.get('start')!]).toEqual(['Start proc <*> for activity <*>']);
+  });
+
+  test('a version written after its letter keeps the letter: v<*>', () => {
+    const line = (r: Rng): string => `Loaded servicing stack v${int(r, 6, 10)}.${int(r, 0, 3)}.${int(r, 1000, 9999)} from ${pick(r, NAMES)}`;
+    const m = mine(generate([{ event: 'stack', line }], 20, 3));
+    expectGroupedByEvent(m);
+    expect([...m.split.get('stack')!]).toEqual(['Loaded servicing stack v<*> from <*>']);
   });
 
   test('a query string is part of its path: one value from the first line on', () => {

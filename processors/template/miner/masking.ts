@@ -302,9 +302,26 @@ export const enum WordKind {
  * configuration keys (mapred.task.id ... use mapreduce.task.attempt.id).
  */
 export function wordKindOf(w: string, dottedNamesAsValues = true): WordKind {
-  if (hasDigit(w)) return isVersionedName(w) ? WordKind.Plain : WordKind.Digit;
-  if (dottedNamesAsValues && isDottedLowerName(w)) return WordKind.Digit;
+  if (hasDigit(w)) {
+    if (!isVersionedName(w)) return WordKind.Digit;
+    // an upper-case name with a version (SOCKS5, TLS1): an enum constant, as SOCKS is
+    return isClosedSetWord(w) ? WordKind.Closed : WordKind.Plain;
+  }
+  if (dottedNamesAsValues && (isDottedLowerName(w) || isComponentName(w))) return WordKind.Digit;
   return isClosedSetWord(w) ? WordKind.Closed : WordKind.Plain;
+}
+
+/**
+ * An application component written as package and class ("com.vendor.app/.MainActivity",
+ * "com.vendor.app/com.vendor.app.Sync"): a dotted lower-case package, a slash, then a
+ * dotted class name. Data, as the package alone is.
+ */
+function isComponentName(w: string): boolean {
+  const slash = w.indexOf('/');
+  if (slash < 5 || slash + 2 >= w.length || w.indexOf('/', slash + 1) >= 0) return false;
+  if (!isDottedLowerName(w.slice(0, slash))) return false;
+  const dot = w.indexOf('.', slash + 1);
+  return dot >= 0 && dot + 1 < w.length && isLetter(w.charCodeAt(dot + 1));
 }
 
 /**

@@ -9,7 +9,8 @@
  *   spaces count as whitespace), the delimiter characters  = : , ; ( ) [ ] { } " ' | @ # &
  *   (& joins key=value pairs: "a=1&b=2" -> a, 1, b, 2),
  *   `/` inside words that are not paths, and trailing dots of a word
- *   (sentence punctuation: "port 8030." -> "8030" + ".").
+ *   (sentence punctuation: "port 8030." -> "8030" + "."), and the letter v before
+ *   a dotted version ("v10.0.6424" -> "v" + "10.0.6424", the letter constant).
  * - Words are everything else. Some words are masked (known variables,
  *   `masked[i]`): shapes found by masking.ts, plus multi-character spans
  *   recognised before delimiter splitting — URLs (scheme kept constant, the
@@ -188,6 +189,22 @@ function locationCodeEnd(line: string, at: number): number {
   return isBoundary(line, e) ? e : -1;
 }
 
+/** Digits and dots from `at` to the end of the word, with at least one dot between digits ("10.0.6424"). */
+function isDottedVersionAfter(line: string, at: number): boolean {
+  const n = line.length;
+  if (at >= n || !isDigitCode(line.charCodeAt(at))) return false;
+  let dots = 0;
+  let e = at;
+  for (; e < n; e++) {
+    const c = line.charCodeAt(e);
+    if (c === 0x2e) {
+      if (!isDigitCode(e + 1 < n ? line.charCodeAt(e + 1) : 0)) break;
+      dots++;
+    } else if (!isDigitCode(c)) break;
+  }
+  return dots > 0 && (e >= n || classOf(line.charCodeAt(e)) !== 0 || line.charCodeAt(e) === 0x2e);
+}
+
 function isAddressLike(s: string): boolean {
   const zone = s.indexOf('%');
   const addr = zone >= 0 ? s.slice(0, zone) : s;
@@ -294,6 +311,12 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       emit(out, i, n, true);
       i = n;
       break;
+    }
+    if ((c === 0x76 || c === 0x56) /* v V */ && isDottedVersionAfter(line, i + 1)) {
+      // a version written after its letter keeps the letter: "v10.0.6424" -> "v" and the value
+      emit(out, i, i + 1, false);
+      i++;
+      continue;
     }
     const spanEnd = spanAt(line, i);
     if (spanEnd > 0) {
