@@ -16,7 +16,7 @@
  *   recognised before delimiter splitting — URLs (scheme kept constant, the
  *   rest one variable, or host and port when that is all there is), e-mail
  *   addresses, IPv6 and MAC addresses, ISO date-times, hh:mm:ss times, data
- *   sizes with a unit ("5.2 KB"), and paths (/a/b, ./a, ~/a, \a\b) with
+ *   sizes with a decimal point and a unit ("5.2 KB", isDecimalNumber), and paths (/a/b, ./a, ~/a, \a\b) with
  *   their query string (/a/b?x=1&y=2 is one value, as a URL is).
  * - The skeleton is the list of separators with each whitespace run reduced to
  *   one space. Two lines share a skeleton exactly when they have the same
@@ -413,7 +413,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         }
         const word = line.slice(pieceStart, wordEnd);
         const isMasked = isVariableWord(word, maskKeywords);
-        if (isMasked && wordEnd === j && j < n && line.charCodeAt(j) === 0x20 && isPlainNumber(word)) {
+        if (isMasked && wordEnd === j && j < n && line.charCodeAt(j) === 0x20 && isDecimalNumber(word)) {
           // a data size with its unit is one value: "5.2 KB"
           const unitEnd = stickyMatchEnd(SIZE_UNIT, line, j + 1);
           if (unitEnd > 0 && isBoundary(line, unitEnd)) {
@@ -605,12 +605,18 @@ function queryStringEnd(line: string, start: number, end: number): number {
   return e;
 }
 
-function isPlainNumber(w: string): boolean {
+/**
+ * Digits with one decimal point ("5.2"). A decimal size is a humanised one: its
+ * formatter picks the unit by magnitude ("93.0 B", "359.8 KB"), so the unit is
+ * part of the value; an integer size is printed in a fixed unit ("585 MB"),
+ * which stays a constant word.
+ */
+function isDecimalNumber(w: string): boolean {
   let dots = 0;
   for (let i = 0; i < w.length; i++) {
     const c = w.charCodeAt(i);
     if (c === 0x2e) dots++;
     else if (!isDigitCode(c)) return false;
   }
-  return dots <= 1 && w.length > 0;
+  return dots === 1 && w.length > 0;
 }
