@@ -811,6 +811,14 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect([...m.split.get('start')!]).toEqual(['Start proc <*> for activity <*>']);
   });
 
+  test('a word glued by a dash before a UUID keeps the word, as jetty-<*> and BP-<*> do', () => {
+    const uuid = (r: Rng): string => `${hex(r, 8)}-${hex(r, 4)}-${hex(r, 4)}-${hex(r, 4)}-${hex(r, 12)}`;
+    const line = (r: Rng): string => `[req-${uuid(r)} ${hex(r, 32)}] instance ${uuid(r)} spawned in ${int(r, 1, 90)} s`;
+    const m = mine(generate([{ event: 'spawn', line }], 10, 2));
+    expectGroupedByEvent(m);
+    expect([...m.atAdd.get('spawn')!]).toEqual(['[req-<*> <*>] instance <*> spawned in <*> s']);
+  });
+
   test('a version written after its letter keeps the letter: v<*>', () => {
     const line = (r: Rng): string => `Loaded servicing stack v${int(r, 6, 10)}.${int(r, 0, 3)}.${int(r, 1000, 9999)} from ${pick(r, NAMES)}`;
     const m = mine(generate([{ event: 'stack', line }], 20, 3));

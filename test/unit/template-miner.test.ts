@@ -16,7 +16,7 @@ describe('masking of obvious variables (first line of a template)', () => {
     ['value -17 and 0.0239 and 6.1.26', 'value <*> and <*> and <*>'],
     ['session 0x14ed93111f20005 object Foo@7317849d', 'session <*> object Foo@<*>'],
     ['job job_1445144423722_0020 on mesos-slave-07', 'job <*> on <*>'],
-    ['dir blockmgr-70293f72-844a-4b39-9ad6-fb0ad7e364e4 created', 'dir <*> created'],
+    ['dir blockmgr-70293f72-844a-4b39-9ad6-fb0ad7e364e4 created', 'dir blockmgr-<*> created'], // the word before a UUID names it
     ['id 70293f72-844a-4b39-9ad6-fb0ad7e364e4 created', 'id <*> created'],
     ['client fe80::1%eth0 and ::1 and 00:1a:2b:3c:4d:5e', 'client <*> and <*> and <*>'],
     ['opened /var/log/app.log. and ./run.sh and ~/x and \\\\srv\\share', 'opened <*> and <*> and <*> and <*>'],

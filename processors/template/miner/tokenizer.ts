@@ -10,7 +10,8 @@
  *   (& joins key=value pairs: "a=1&b=2" -> a, 1, b, 2),
  *   `/` inside words that are not paths, and trailing dots of a word
  *   (sentence punctuation: "port 8030." -> "8030" + "."), and the letter v before
- *   a dotted version ("v10.0.6424" -> "v" + "10.0.6424", the letter constant).
+ *   a dotted version ("v10.0.6424" -> "v" + "10.0.6424", the letter constant) and
+ *   the dash between a word and a UUID ("req-<uuid>" -> "req" + "-" + the UUID).
  * - Words are everything else. Some words are masked (known variables,
  *   `masked[i]`): shapes found by masking.ts, plus multi-character spans
  *   recognised before delimiter splitting — URLs (scheme kept constant, the
@@ -189,6 +190,17 @@ function locationCodeEnd(line: string, at: number): number {
   return isBoundary(line, e) ? e : -1;
 }
 
+const UUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/y;
+
+/** End of the letters of "letters-<uuid>" starting at `at` (the dash follows), or -1. */
+function uuidPrefixEnd(line: string, at: number): number {
+  let e = at;
+  while (e < line.length && isLetterCode(line.charCodeAt(e))) e++;
+  if (e - at < 2 || e - at > 16 || line.charCodeAt(e) !== 0x2d) return -1;
+  const end = stickyMatchEnd(UUID, line, e + 1);
+  return end > 0 && isBoundary(line, end) ? e : -1;
+}
+
 /** Digits and dots from `at` to the end of the word, with at least one dot between digits ("10.0.6424"). */
 function isDottedVersionAfter(line: string, at: number): boolean {
   const n = line.length;
@@ -316,6 +328,13 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       // a version written after its letter keeps the letter: "v10.0.6424" -> "v" and the value
       emit(out, i, i + 1, false);
       i++;
+      continue;
+    }
+    const prefixEnd = uuidPrefixEnd(line, i);
+    if (prefixEnd > 0) {
+      // a word glued by a dash before a UUID names it: "req-<uuid>" -> "req" and the value
+      emit(out, i, prefixEnd, false);
+      i = prefixEnd + 1;
       continue;
     }
     const spanEnd = spanAt(line, i);
