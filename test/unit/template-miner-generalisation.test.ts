@@ -520,6 +520,16 @@ describe('a reason phrase after the last colon', () => {
     ];
     expectGroupedByEvent(mine(generate(events, 30)));
   });
+
+  test('a phrase with an inflected verb is a reason too when the phrases differ in length', () => {
+    const reasons = ['disconnected by user', 'Bye Bye', 'closed by remote host'];
+    const events: EventSpec[] = [
+      { event: 'disconnect', line: (r) => `sshd: Received disconnect from ${ip(r)}: ${int(r, 2, 14)}: ${pick(r, reasons)}` },
+      { event: 'opened', line: (r) => `pam_unix(sshd:session): session opened for user ${pick(r, NAMES)}` },
+      { event: 'closed', line: (r) => `pam_unix(sshd:session): session closed for user ${pick(r, NAMES)}` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 30, 7)));
+  });
 });
 
 describe('one value the tokenizer cut in two at punctuation', () => {

@@ -269,11 +269,15 @@ function planReasonTail(a: TokenPattern, b: TokenPattern, minConstants: number):
   const end = (p: TokenPattern): string => p.seps[p.words.length];
   if (end(a) !== end(b) || /\s/.test(end(a))) return undefined;
   // plain words only: a variable, a digit or a program-shaped word (JOB_SETUP) makes it a message of its own
+  // an inflected verb (disconnected) is a phrase's word when the phrases differ in length
+  // ("disconnected by user" / "Bye Bye"); of one length it is what changed ("session opened/closed for user X")
+  const verbsAllowed = a.words.length !== b.words.length;
   const isPhrase = (p: TokenPattern): boolean => {
     if (p.words.length <= colon) return false;
     for (let t = colon; t < p.words.length; t++) {
       const w = p.words[t];
-      if (w === null || /[^A-Za-z]/.test(w) || isClosedSetWord(w) || (t > colon && p.seps[t] !== ' ')) return false;
+      if (w === null || /[^A-Za-z]/.test(w) || (t > colon && p.seps[t] !== ' ')) return false;
+      if (isClosedSetWord(w) && !(verbsAllowed && p.words.length - colon > 1 && /^[A-Za-z][a-z]*$/.test(w))) return false;
     }
     return true;
   };
