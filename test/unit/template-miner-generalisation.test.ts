@@ -858,8 +858,12 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
       { event: 'scrub', line: (r) => `memory scrub started on ${code(r, r() < 0.4)}` },
       { event: 'faults', line: (r) => `${int(r, 1, 9999)} correctable ecc faults on ${code(r, r() < 0.4)} in rank ${int(r, 0, 7)}` },
       { event: 'connect', line: (r) => `connected to db${int(r, 1, 9)}:${int(r, 1000, 9999)} in ${int(r, 1, 99)} ms` },
+      // the colon after the code is punctuation
+      { event: 'summary', line: (r) => `ecc summary for ${code(r, true)}: ${int(r, 1, 99)} single, ${int(r, 1, 9)} double` },
     ];
-    expectGroupedByEvent(mine(generate(events, 30)));
+    const m = mine(generate(events, 30));
+    expectGroupedByEvent(m);
+    expect([...m.split.get('summary')!]).toEqual(['ecc summary for <*>: <*> single, <*> double']);
   });
 
   test('values joined by & are separate values, not glued to the next key', () => {

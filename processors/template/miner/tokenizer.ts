@@ -95,7 +95,12 @@ function isBoundary(line: string, at: number): boolean {
   const c = line.charCodeAt(at);
   const cls = classOf(c);
   if (cls === SPACE) return true;
-  if (cls === DELIM) return c !== 0x3a /* : */ && c !== 0x40 /* @ */;
+  if (cls === DELIM) {
+    if (c === 0x40 /* @ */) return false;
+    // a colon ends a value only as punctuation before whitespace ("for R3-B14:J27: 15 single")
+    if (c === 0x3a /* : */) return at + 1 >= line.length || classOf(line.charCodeAt(at + 1)) === SPACE;
+    return true;
+  }
   if (c === 0x2e /* . */) return at + 1 >= line.length || classOf(line.charCodeAt(at + 1)) !== 0;
   return false;
 }
