@@ -866,6 +866,17 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect([...m.split.get('summary')!]).toEqual(['ecc summary for <*>: <*> single, <*> double']);
   });
 
+  test('a number with an index glued to it is one value; a name with its pid is two', () => {
+    const events: EventSpec[] = [
+      { event: 'job', line: (r) => `job ${int(r, 1000, 99999)}[${int(r, 1, 64)}] started on ${int(r, 1, 64)} nodes` },
+      { event: 'deny', line: (r) => `${pick(r, NAMES)}[${int(r, 100, 9999)}] deny file-read-data ${int(r, 1, 9)} times` },
+    ];
+    const m = mine(generate(events, 30, 12));
+    expectGroupedByEvent(m);
+    expect([...m.split.get('job')!]).toEqual(['job <*> started on <*> nodes']);
+    expect([...m.split.get('deny')!]).toEqual(['<*>[<*>] deny file-read-data <*> times']);
+  });
+
   test('values joined by & are separate values, not glued to the next key', () => {
     const line = (r: Rng): string => `sweep stats hits=${int(r, 0, 900)}&misses=${int(r, 0, 90)}&evicted=${int(r, 0, 9)}`;
     const m = mine(generate([{ event: 'sweep', line }], 10, 6));

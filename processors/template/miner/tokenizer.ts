@@ -12,6 +12,7 @@
  *   (sentence punctuation: "port 8030." -> "8030" + "."), and the letter v before
  *   a dotted version ("v10.0.6424" -> "v" + "10.0.6424", the letter constant) and
  *   the dash between a word and a UUID ("req-<uuid>" -> "req" + "-" + the UUID).
+ *   A number with an index glued to it ("64802[38]") is one masked span.
  * - Words are everything else. Some words are masked (known variables,
  *   `masked[i]`): shapes found by masking.ts, plus multi-character spans
  *   recognised before delimiter splitting — URLs (scheme kept constant, the
@@ -130,6 +131,8 @@ function spanAt(line: string, at: number): number {
     if (end > 0) return end;
   }
   if (isDigitCode(c0)) {
+    const indexed = indexedNumberEnd(line, at);
+    if (indexed > 0) return indexed;
     if (at + 4 < n && line.charCodeAt(at + 4) === 0x2d /* - */) {
       const end = stickyMatchEnd(ISO_DATETIME, line, at);
       if (end > 0 && isBoundary(line, end)) return end;
@@ -160,6 +163,22 @@ function spanAt(line: string, at: number): number {
     }
   }
   return -1;
+}
+
+/**
+ * End of a number with an index glued to it ("64802[38]", an element of an
+ * array job), or -1: one value, as an id with a suffix is. A name before the
+ * bracket ("sshd[812]") is not: a program and its pid are two values.
+ */
+function indexedNumberEnd(line: string, at: number): number {
+  const n = line.length;
+  let e = at;
+  while (e < n && isDigitCode(line.charCodeAt(e))) e++;
+  if (e >= n || line.charCodeAt(e) !== 0x5b /* [ */) return -1;
+  const first = ++e;
+  while (e < n && isDigitCode(line.charCodeAt(e))) e++;
+  if (e === first || e >= n || line.charCodeAt(e) !== 0x5d /* ] */) return -1;
+  return isBoundary(line, e + 1) ? e + 1 : -1;
 }
 
 /**
