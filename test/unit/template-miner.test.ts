@@ -24,6 +24,7 @@ describe('masking of obvious variables (first line of a template)', () => {
     ['fetch http://example.com/a/b?c=1 done', 'fetch http://<*> done'],
     ['connect hdfs://namenode:9000 done', 'connect hdfs://<*>:<*> done'],
     ['mail to jane.doe@example.org sent', 'mail to <*> sent'],
+    ['QX: from=<jane.doe@example.org>, size=10', 'QX: from=<<*>>, size=<*>'], // brackets around a value are constant
     ['at 2024-01-02T03:04:05.123Z and 2024-01-02 03:04:05 and 12:34:56', 'at <*> and <*> and <*>'],
     // a decimal size is humanised (its unit varies with it): one value; an integer size has a fixed unit
     ['stored (estimated size 5.2 KB, free 17 MB)', 'stored (estimated size <*>, free <*> MB)'],

@@ -17,7 +17,7 @@
  *   `masked[i]`): shapes found by masking.ts, plus multi-character spans
  *   recognised before delimiter splitting — URLs (scheme kept constant, the
  *   rest one variable, or host and port when that is all there is), e-mail
- *   addresses, IPv6 and MAC addresses, ISO date-times, hh:mm:ss times, data
+ *   addresses (the angle brackets around one are punctuation), IPv6 and MAC addresses, ISO date-times, hh:mm:ss times, data
  *   sizes with a decimal point and a unit ("5.2 KB", isDecimalNumber), and paths (/a/b, ./a, ~/a, \a\b) with
  *   their query string (/a/b?x=1&y=2 is one value, as a URL is).
  * - The skeleton is the list of separators with each whitespace run reduced to
@@ -353,6 +353,15 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       emit(out, i, i + 1, false);
       i++;
       continue;
+    }
+    if (c === 0x3c /* < */) {
+      // an address in angle brackets ("from=<ann@example.org>"): the brackets are punctuation
+      const end = stickyMatchEnd(EMAIL, line, i + 1);
+      if (end > 0 && line.charCodeAt(end) === 0x3e /* > */ && isBoundary(line, end + 1)) {
+        emit(out, i + 1, end, true);
+        i = end + 1;
+        continue;
+      }
     }
     const prefixEnd = uuidPrefixEnd(line, i);
     if (prefixEnd > 0) {
