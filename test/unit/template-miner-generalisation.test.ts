@@ -702,6 +702,17 @@ describe('a qualifier word after a value', () => {
     expectGroupedByEvent(mine(generate(events, 40)));
   });
 
+  test('a program whose file name has spaces (with or without "*64") is one value; capitalised file names are data', () => {
+    const programs = ['Criolo Tonaen.exe', 'sko.exe', 'Fylo Plakat.exe *64', 'Chot Plae.exe', 'WeChat.exe'];
+    const events: EventSpec[] = [
+      { event: 'resolve', line: (r) => `${pick(r, programs)} - resolving ${pick(r, NAMES)}.example.org through proxy` },
+      { event: 'allowed', line: (r) => `${pick(r, programs)} - ${ip(r)}:${int(r, 1, 65535)} direct connection allowed` },
+    ];
+    const m = mine(generate(events, 40, 21));
+    expectGroupedByEvent(m);
+    expect([...m.split.get('resolve')!]).toEqual(['<*> - resolving <*> through proxy']);
+  });
+
   test('one program seen only without "*64", the others with it: one event; a second proxy host then joins it too', () => {
     const events: EventSpec[] = [
       {

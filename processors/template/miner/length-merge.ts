@@ -476,7 +476,8 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
   }
   const unit = keyed === undefined && isOptionalUnit(long, short, i, gl, gs);
   const qualified = keyed === undefined && !unit && isQualifiedValue(long, short, i, gl, gs);
-  const nameRun = keyed === undefined && !unit && !qualified && isNameRunGap(long, short, i, toLong, toShort);
+  const spacedFile = keyed === undefined && !unit && !qualified && isSpacedFileName(long, short, i, toLong, toShort);
+  const nameRun = keyed === undefined && !unit && !qualified && (spacedFile || isNameRunGap(long, short, i, toLong, toShort));
   const list = keyed !== undefined || unit || qualified || nameRun ? undefined : listSeparatorOf(long, i, toLong, short, i, toShort);
   if (qualified) {
     // "chick.exe -" / "<*> *64 -": the variable takes the value and its qualifier
@@ -562,6 +563,23 @@ function isQualifiedValue(long: TokenPattern, short: TokenPattern, i: number, gl
 /** A constant word shaped like data (wordKindOf: digits, a dotted lower-case name). */
 function isDataWord(w: string | null): boolean {
   return w !== null && wordKindOf(w) === WordKind.Digit;
+}
+
+/**
+ * A file name with spaces in its name against one value ("Criolo Tonaen.exe -" /
+ * "<*> -", "Fylo Plakat.exe *64 -"): the short gap is one word, a variable or
+ * shaped like data; the long gap is one to three capitalised words, then a file
+ * name (isDataWord), then at most a qualifier, joined by single spaces.
+ */
+function isSpacedFileName(long: TokenPattern, short: TokenPattern, i: number, toLong: number, toShort: number): boolean {
+  if (toShort - i !== 1 || (short.words[i] !== null && !isDataWord(short.words[i]))) return false;
+  let k = i;
+  while (k < toLong && isCapitalisedWord(long.words[k])) k++;
+  if (k === i || k - i > 3 || k >= toLong || !isDataWord(long.words[k])) return false;
+  const q = long.words[k + 1];
+  if (k + 1 < toLong && !(k + 2 === toLong && q !== null && isUnitWord(q))) return false;
+  for (let t = i + 1; t < toLong; t++) if (long.seps[t] !== ' ') return false;
+  return true;
 }
 
 /**

@@ -307,8 +307,25 @@ export function wordKindOf(w: string, dottedNamesAsValues = true): WordKind {
     // an upper-case name with a version (SOCKS5, TLS1): an enum constant, as SOCKS is
     return isClosedSetWord(w) ? WordKind.Closed : WordKind.Plain;
   }
-  if (dottedNamesAsValues && (isDottedLowerName(w) || isComponentName(w))) return WordKind.Digit;
+  if (dottedNamesAsValues && (isDottedLowerName(w) || isComponentName(w) || isFileName(w))) return WordKind.Digit;
   return isClosedSetWord(w) ? WordKind.Closed : WordKind.Plain;
+}
+
+/**
+ * A file name with a short lower-case extension, its name in any case
+ * ("Tonaen.exe", "WeChat.exe", "Setup_x64.msi"): data, as lower-case file names
+ * are (isDottedLowerName).
+ */
+function isFileName(w: string): boolean {
+  const dot = w.lastIndexOf('.');
+  const ext = w.length - dot - 1;
+  if (dot < 2 || ext < 2 || ext > 4 || w.indexOf('.') !== dot) return false;
+  for (let i = dot + 1; i < w.length; i++) if (!isLowerCode(w.charCodeAt(i))) return false;
+  for (let i = 0; i < dot; i++) {
+    const c = w.charCodeAt(i);
+    if (!isLetter(c) && !isDigit(c) && c !== 0x2d && c !== 0x5f) return false;
+  }
+  return true;
 }
 
 /**
