@@ -746,6 +746,17 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(generate(events, 20, 8)));
   });
 
+  test('the symbolic name after a code is a value like the code; an enum word after a constant key stays a constant', () => {
+    const names = ['CBS_E_INVALID_PACKAGE', 'CBS_E_NOT_FOUND', 'ERROR_FILE_NOT_FOUND'];
+    const events: EventSpec[] = [
+      { event: 'resolve', line: (r) => `Failed to resolve package [HRESULT = 0x${hex(r, 8)} - ${pick(r, names)}]` },
+      ...['JOB_SETUP', 'TASK_ABORT'].map((kind) => ({ event: kind, line: () => `Processing the event EventType: ${kind}` })),
+    ];
+    const m = mine(generate(events, 20, 5));
+    expectGroupedByEvent(m);
+    expect([...m.split.get('resolve')!]).toEqual(['Failed to resolve package [HRESULT = <*> - <*>]']);
+  });
+
   test('a general template does not absorb a closed-set constant', () => {
     const miner = new TemplateMiner();
     const lines = generate(

@@ -261,6 +261,18 @@ function removeFrom<T>(list: T[], item: T): void {
   if (at >= 0) list.splice(at, 1);
 }
 
+/**
+ * Position `p` follows a variable and " - ", and holds upper-case names with
+ * underscores in every member ("[HRESULT = <*> - ERROR_FILE_NOT_FOUND]"): the
+ * symbolic name of the code before it, a value like the code.
+ */
+function isCodeNameSlot(members: readonly Cluster[], p: number): boolean {
+  const first = members[0];
+  if (first === undefined || p < 2 || first.words[p - 1] !== '-' || first.words[p - 2] !== null) return false;
+  if (first.seps[p] !== ' ' || first.seps[p - 1] !== ' ') return false;
+  return members.every((m) => /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(m.words[p]!));
+}
+
 /** Words `p` and `q` are neighbours joined by punctuation without whitespace ("a:b", "a/b"). */
 function isGluedPair(c: Cluster, p: number, q: number): boolean {
   if (q !== p + 1) return false;
@@ -1309,6 +1321,8 @@ export class TemplateMiner {
   /** generalises() for the members of a sibling group, or they are a pair of names (namePairLines). */
   private groupGeneralises(members: readonly Cluster[], position: number, withDigits: number, closed: number, corroborated: boolean): boolean {
     const constants = members[0]?.constants ?? 0;
+    // "<*> - CBS_E_NOT_FOUND": a code's symbolic name after the code changes with it, as data does
+    if (withDigits === 0 && isCodeNameSlot(members, position)) withDigits = members.length;
     // closed-shaped words spelled like the service's names are names (com.shuchist.biosion): plain words
     const closedWords = closed > 0 && this.closedSpelledLikeNames(members, position) ? 0 : closed;
     if (this.generalises(members.length, withDigits, closedWords, constants, corroborated)) {
