@@ -105,6 +105,14 @@ export class BinaryWriter {
       this.u8(0);
       return;
     }
+    if (n <= 16) {
+      // at most 48 bytes: one length byte
+      this.reserve(1 + n * 3);
+      const written = writeUtf8(this.buf as FastBuffer, s, this.pos + 1);
+      this.buf[this.pos] = written;
+      this.pos += 1 + written;
+      return;
+    }
     // Short strings: assume one length byte, write, fix up when the guess was wrong.
     if (n < 43) {
       this.reserve(1 + n * 3);
@@ -119,6 +127,36 @@ export class BinaryWriter {
     this.varint(bytes);
     this.reserve(bytes);
     this.pos += (this.buf as FastBuffer).utf8Write(s, this.pos);
+  }
+
+  /**
+   * The string parts[0] + args[0] + parts[1] + ... + parts[n] (a template rendered
+   * with its arguments), written as string() would write it, without building it:
+   * the pieces go straight into the buffer after a one-byte length guess, moved
+   * up when the length needs more bytes.
+   */
+  stringParts(parts: readonly string[], args: readonly string[]): void {
+    let chars = parts[0].length;
+    for (let a = 0; a < args.length; a++) chars += args[a].length + parts[a + 1].length;
+    this.reserve(chars * 3 + 5); // room for the longest UTF-8 and a length of up to 5 bytes
+    const buf = this.buf as FastBuffer;
+    const start = this.pos + 1;
+    let end = start + writeUtf8(buf, parts[0], start);
+    for (let a = 0; a < args.length; a++) {
+      end += writeUtf8(buf, args[a], end);
+      end += writeUtf8(buf, parts[a + 1], end);
+    }
+    const bytes = end - start;
+    if (bytes < 0x80) {
+      buf[this.pos] = bytes;
+      this.pos = end;
+      return;
+    }
+    let lengthBytes = 1;
+    for (let v = bytes; v >= 0x80; v = Math.floor(v / 0x80)) lengthBytes++;
+    buf.copyWithin(this.pos + lengthBytes, start, end);
+    this.varint(bytes);
+    this.pos += bytes;
   }
 
   bytes(b: Uint8Array): void {
@@ -140,6 +178,24 @@ export class BinaryWriter {
   copyOut(from = 0): Buffer {
     return copyBytes(this.buf.subarray(from, this.pos));
   }
+}
+
+/**
+ * `s` as UTF-8 into `buf` at `at` (room checked by the caller); returns the bytes
+ * written. Short ASCII strings are copied by a loop, which costs half the native call.
+ */
+function writeUtf8(buf: FastBuffer, s: string, at: number): number {
+  const n = s.length;
+  if (n <= 16) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[at + i] = c;
+    }
+    if (i === n) return n;
+  }
+  return buf.utf8Write(s, at);
 }
 
 /** `src` copied into a new buffer of exactly its length. */

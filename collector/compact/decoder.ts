@@ -21,7 +21,7 @@
  * reference out of range, an id that is not templateIdOf(text)) throws Malformed.
  */
 import { ArgumentKind, MAX_ARGUMENT_KIND } from '../../protocol/argument-kind';
-import { LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
+import { LogBatchBuilder, sharedAttributeList, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
 import { decodeExportRequest } from '../otlp/wire-decode';
 import { parseTemplateText } from '../../protocol/template-text';
 import { templateIdOf, templateIdToString } from '../../protocol/template-id';
@@ -235,7 +235,7 @@ export class CompactStreamDecoder {
         lineno: d.codeLineno,
         location: d.codeLocation || (hasSite ? `${d.codeFilepath}:${d.codeLineno}` : ''),
         kinds,
-        siteAttributes: siteAttributesOf(d.function, d.codeFilepath, d.codeLineno),
+        siteAttributes: sharedAttributeList(siteAttributesOf(d.function, d.codeFilepath, d.codeLineno)),
       };
       if (previous) this.templateCharsTotal -= templateChars(previous);
       this.templateCharsTotal += templateChars(t);

@@ -26,6 +26,24 @@ export interface KeyValue {
   value: AnyValue;
 }
 
+/**
+ * Attribute lists that many records share as one array (a template's call-site
+ * attributes from the compact decoder): a consumer may cache per list what it
+ * derives from one (the Native encoder encodes each once per block). Such lists
+ * are never mutated; membership is by identity.
+ */
+const SHARED_ATTRIBUTE_LISTS = new WeakSet<readonly KeyValue[]>();
+
+/** Marks `list` as shared by many records (see SHARED_ATTRIBUTE_LISTS); returns it. */
+export function sharedAttributeList<T extends readonly KeyValue[]>(list: T): T {
+  SHARED_ATTRIBUTE_LISTS.add(list);
+  return list;
+}
+
+export function isSharedAttributeList(list: readonly KeyValue[]): boolean {
+  return SHARED_ATTRIBUTE_LISTS.has(list);
+}
+
 export interface ResourceInfo {
   attributes: KeyValue[];
   droppedAttributesCount: number;

@@ -17,7 +17,7 @@
  * does not produce exactly (a user's Nullable column, LowCardinality on a server
  * without conversion): the caller then keeps the text encoder.
  */
-import { bodyOf, lazyBodyParts, type KeyValue, type LogBatch, type ResourceInfo, type ScopeInfo } from '../pipeline/batch';
+import { bodyOf, isSharedAttributeList, lazyBodyParts, type KeyValue, type LogBatch, type ResourceInfo, type ScopeInfo } from '../pipeline/batch';
 import { anyValueToString } from './anyvalue-string';
 import type { LogsRowEncoderOptions, TableColumn } from './clickhouse-logs-encoder';
 import { NativeWriter, encodedString } from './native-block';
@@ -52,22 +52,67 @@ export class NativeEncodeContext {
   private readonly resources = new Map<ResourceInfo, { service: Buffer; schemaUrl: Buffer; attrs: EncodedAttrs }>();
   private readonly scopes = new Map<ScopeInfo, { name: Buffer; version: Buffer; schemaUrl: Buffer; attrs: EncodedAttrs }>();
 
+  // the last resource and scope looked up: rows come in runs of one resource and scope
+  private lastResource: ResourceInfo | undefined;
+  private lastResourceValue: { service: Buffer; schemaUrl: Buffer; attrs: EncodedAttrs } | undefined;
+  private lastScope: ScopeInfo | undefined;
+  private lastScopeValue: { name: Buffer; version: Buffer; schemaUrl: Buffer; attrs: EncodedAttrs } | undefined;
+
   resource(r: ResourceInfo) {
+    if (r === this.lastResource) return this.lastResourceValue!;
     let v = this.resources.get(r);
     if (!v) {
       const service = r.attributes.find((kv) => kv.key === 'service.name');
       v = { service: encodedString(service ? anyValueToString(service.value) : ''), schemaUrl: encodedString(r.schemaUrl), attrs: encodeAttrs(r.attributes) };
       this.resources.set(r, v);
     }
+    this.lastResource = r;
+    this.lastResourceValue = v;
+    return v;
+  }
+
+  private readonly sharedLists = new Map<readonly KeyValue[], EncodedAttrs>();
+  private times: { seconds: Float64Array; nanos: Uint32Array } | undefined;
+
+  /**
+   * Each row's timestamp as whole seconds and nanoseconds (DateTime + TimestampNanos
+   * columns), computed once per block with one bigint operation per row: the
+   * remainder is exact, and the seconds follow from the double value of the
+   * timestamp less it (its rounding error, under 2^-10 s, vanishes in the division).
+   */
+  splitTimes(rows: BlockRows): { seconds: Float64Array; nanos: Uint32Array } {
+    if (this.times === undefined) {
+      const n = rows.indexes.length;
+      const seconds = new Float64Array(n);
+      const nanos = new Uint32Array(n);
+      for (let k = 0; k < n; k++) {
+        const ts = timestampOf(rows.batches[k], rows.indexes[k]);
+        const ns = Number(ts % NS_PER_S);
+        nanos[k] = ns;
+        seconds[k] = Math.round((Number(ts) - ns) / 1e9);
+      }
+      this.times = { seconds, nanos };
+    }
+    return this.times;
+  }
+
+  /** A record's attribute list encoded once per block when many records share it (isSharedAttributeList), else undefined. */
+  shared(list: readonly KeyValue[]): EncodedAttrs | undefined {
+    if (list.length === 0 || !isSharedAttributeList(list)) return undefined;
+    let v = this.sharedLists.get(list);
+    if (v === undefined) this.sharedLists.set(list, (v = encodeAttrs(list)));
     return v;
   }
 
   scope(s: ScopeInfo) {
+    if (s === this.lastScope) return this.lastScopeValue!;
     let v = this.scopes.get(s);
     if (!v) {
       v = { name: encodedString(s.name), version: encodedString(s.version), schemaUrl: encodedString(s.schemaUrl), attrs: encodeAttrs(s.attributes) };
       this.scopes.set(s, v);
     }
+    this.lastScope = s;
+    this.lastScopeValue = v;
     return v;
   }
 }
@@ -103,6 +148,18 @@ function stringColumn(get: (b: LogBatch, i: number) => string): ColumnFill {
   };
 }
 
+/** Body: a body still in its parts (lazyBodyParts) is written from them, never built as a string. */
+const bodyColumn: ColumnFill = (w, rows) => {
+  const { batches, indexes } = rows;
+  for (let k = 0; k < indexes.length; k++) {
+    const b = batches[k];
+    const i = indexes[k];
+    const parts = lazyBodyParts(b, i);
+    if (parts !== undefined) w.stringParts(parts, b.templateArgs[i]);
+    else w.string(anyValueToString(bodyOf(b, i)));
+  }
+};
+
 /** A string shared by all the records of a resource or scope: its bytes copied per row. */
 function sharedColumn(get: (b: LogBatch, i: number, ctx: NativeEncodeContext) => Buffer): ColumnFill {
   return (w, rows, ctx) => {
@@ -134,9 +191,9 @@ function dateTime64Column(digits: number): ColumnFill {
   };
 }
 
-const dateTimeColumn: ColumnFill = (w, rows) => {
-  const { batches, indexes } = rows;
-  for (let k = 0; k < indexes.length; k++) w.uint32(Number(timestampOf(batches[k], indexes[k]) / NS_PER_S));
+const dateTimeColumn: ColumnFill = (w, rows, ctx) => {
+  const { seconds } = ctx.splitTimes(rows);
+  for (let k = 0; k < seconds.length; k++) w.uint32(seconds[k]);
 };
 
 /** Array(String) (or a Nested part): the offsets, then every row's elements. */
@@ -166,13 +223,21 @@ function mapColumn(of: AttrSource): ColumnFill {
       for (let k = 0; k < indexes.length; k++) w.raw(sharedAttrs(of, batches[k], indexes[k], ctx).values);
     };
   }
-  return (w, rows) => {
+  return (w, rows, ctx) => {
     const { batches, indexes } = rows;
     let end = 0;
     for (let k = 0; k < indexes.length; k++) w.uint64n((end += batches[k].attributes[indexes[k]].length));
-    for (let k = 0; k < indexes.length; k++) for (const a of batches[k].attributes[indexes[k]]) w.string(a.key);
-    for (let k = 0; k < indexes.length; k++) for (const a of batches[k].attributes[indexes[k]]) w.string(anyValueToString(a.value));
+    for (let k = 0; k < indexes.length; k++) writeLogAttrs(w, batches[k].attributes[indexes[k]], 'keys', ctx);
+    for (let k = 0; k < indexes.length; k++) writeLogAttrs(w, batches[k].attributes[indexes[k]], 'values', ctx);
   };
+}
+
+/** The keys or the values of a record's attributes; a shared list's bytes come from the block's cache. */
+function writeLogAttrs(w: NativeWriter, list: readonly KeyValue[], part: 'keys' | 'values', ctx: NativeEncodeContext): void {
+  const encoded = ctx.shared(list);
+  if (encoded !== undefined) w.raw(encoded[part]);
+  else if (part === 'keys') for (const a of list) w.string(a.key);
+  else for (const a of list) w.string(anyValueToString(a.value));
 }
 
 /** One part (keys or values) of a Nested attribute column. */
@@ -185,7 +250,7 @@ function nestedColumn(of: AttrSource, part: 'keys' | 'values'): ColumnFill {
   }
   return stringArrayColumn(
     (b, i) => b.attributes[i].length,
-    part === 'keys' ? (w, b, i) => b.attributes[i].forEach((a) => w.string(a.key)) : (w, b, i) => b.attributes[i].forEach((a) => w.string(anyValueToString(a.value))),
+    (w, b, i, ctx) => writeLogAttrs(w, b.attributes[i], part, ctx),
   );
 }
 
@@ -227,8 +292,9 @@ function nativeColumnFor(col: TableColumn, caps: NativeCapabilities, options: Lo
         ? {
             name,
             type,
-            fill: (w, rows) => {
-              for (let k = 0; k < rows.indexes.length; k++) w.uint32(Number(timestampOf(rows.batches[k], rows.indexes[k]) % NS_PER_S));
+            fill: (w, rows, ctx) => {
+              const { nanos } = ctx.splitTimes(rows);
+              for (let k = 0; k < nanos.length; k++) w.uint32(nanos[k]);
             },
           }
         : undefined;
@@ -245,7 +311,7 @@ function nativeColumnFor(col: TableColumn, caps: NativeCapabilities, options: Lo
     case 'ServiceName':
       return shared((b, i, ctx) => ctx.resource(b.resources[b.resourceIndex[i]]).service);
     case 'Body':
-      return str((b, i) => anyValueToString(bodyOf(b, i)));
+      return is('String') ? { name, type, fill: bodyColumn } : undefined;
     case 'RawBody': {
       const rawBodyOf = options.rawBodyOf;
       if (!rawBodyOf) return str((b, i) => anyValueToString(bodyOf(b, i)));

@@ -33,10 +33,17 @@ export class NativeWriter extends BinaryWriter {
     this.pos = 0;
   }
 
+  /** n mod 2^32, little-endian (byte stores, as uint64n). */
   uint32(n: number): void {
     this.reserve(4);
-    this.buf.writeUInt32LE(n >>> 0, this.pos);
-    this.pos += 4;
+    const buf = this.buf;
+    const v = n >>> 0;
+    const p = this.pos;
+    buf[p] = v & 0xff;
+    buf[p + 1] = (v >>> 8) & 0xff;
+    buf[p + 2] = (v >>> 16) & 0xff;
+    buf[p + 3] = v >>> 24;
+    this.pos = p + 4;
   }
 
   /** A UInt64 from a number below 2^53 (byte stores: writeUInt32LE's range checks showed in profiles). */
@@ -60,6 +67,7 @@ export class NativeWriter extends BinaryWriter {
   /** Raw bytes (e.g. a value encoded once and repeated), with no length prefix. */
   raw(b: Uint8Array): void {
     const n = b.length;
+    if (n === 0) return;
     this.reserve(n);
     if (n <= SMALL_COPY) {
       // a short value repeated on every row: a loop beats TypedArray#set's call overhead

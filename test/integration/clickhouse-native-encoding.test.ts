@@ -15,7 +15,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { KeyValueList, LogBatchBuilder, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
+import { KeyValueList, LogBatchBuilder, sharedAttributeList, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
 import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
 import { EncodeContext, LogsRowEncoder, type TableColumn } from '../../collector/storage/clickhouse-logs-encoder';
 import { LogsNativeEncoder } from '../../collector/storage/clickhouse-logs-native';
@@ -51,6 +51,8 @@ function edgeCaseBatch(): LogBatch {
     'nul\0tab\tnewline\nquote\'"back\\',
     'lone \ud800 surrogate',
   ];
+  // one list many records share (a template's call site): the encoder writes its cached bytes
+  const site = sharedAttributeList([{ key: 'code.filepath', value: 'src/é.ts' }, { key: 'code.lineno', value: 12n }]);
   let t = 1_700_000_000_123_456_789n;
   for (let k = 0; k < bodies.length; k++) {
     b.add(k % 2 ? r1 : r2, k % 3 ? s1 : s2, {
@@ -59,7 +61,7 @@ function edgeCaseBatch(): LogBatch {
       severityNumber: k === 1 ? 300 : k === 2 ? -4 : k,
       severityText: k % 2 ? 'INFO' : '',
       body: bodies[k],
-      attributes: k === 3 ? attrs(40) : k === 4 ? [{ key: 'n', value: 5n }, { key: 'f', value: 1.5 }, { key: 'b', value: true }, { key: 'l', value: new KeyValueList([{ key: 'x', value: 'y' }]) }] : k % 2 ? [] : [{ key: 'é', value: bodies[k].slice(0, 300) }],
+      attributes: k >= 7 ? site : k === 3 ? attrs(40) : k === 4 ? [{ key: 'n', value: 5n }, { key: 'f', value: 1.5 }, { key: 'b', value: true }, { key: 'l', value: new KeyValueList([{ key: 'x', value: 'y' }]) }] : k % 2 ? [] : [{ key: 'é', value: bodies[k].slice(0, 300) }],
       flags: k === 5 ? 0x1ff : 1,
       traceId: k % 2 ? '5b8efff798038103d269b633813fc60c' : '',
       spanId: k % 2 ? 'eee19b7ec3c1b174' : '',
@@ -68,6 +70,10 @@ function edgeCaseBatch(): LogBatch {
       templateArgs: k % 3 === 0 ? [] : [bodies[k].slice(0, 50), String(k), ''],
     });
     t += 1_000_000_001n;
+  }
+  // bodies left to their parts (compact records): written from the parts, short and long
+  for (const arg of ['ann', 'ж'.repeat(130)]) {
+    b.add(r1, s1, { timeUnixNano: t, severityNumber: 9, severityText: 'INFO', attributes: site, flags: 0, traceId: '', spanId: '', eventName: '', templateId: 77n, templateArgs: [arg, '10.0.0.1'], bodyParts: ['user ', ' from ', ' é'] });
   }
   return b.batch;
 }
@@ -168,7 +174,7 @@ async function storeSliced(store: ClickHouseStore, db: string): Promise<SlicedRo
 }
 
 function expectSlicesStoreTheirRows(r: SlicedRows, withInsertId: boolean): void {
-  expect(r.whole).toHaveLength(11);
+  expect(r.whole).toHaveLength(13);
   expect(r.pieces).toEqual(r.whole);
   // Rows 3..7 of the batch: compare by their bodies, which are distinct.
   const bodyOf = (row: unknown) => (row as { Body: string }).Body;
@@ -196,7 +202,7 @@ describe('Native blocks store what text rows store: chDB', () => {
 
   test('every edge-case record reads back identical', async () => {
     const { native, text } = await storeBothWays(store, 'native_chdb');
-    expect(native).toHaveLength(11);
+    expect(native).toHaveLength(13);
     expect(native).toEqual(text);
     // The encodings really were exercised: long multi-byte bodies and the lone surrogate arrive.
     const bodies = native.map((r) => (r as { Body: string }).Body);
@@ -248,7 +254,7 @@ describeWithServer('clickhouse-native-encoding.test.ts', serverUrl)('Native bloc
 
   test('every edge-case record reads back identical', async () => {
     const { native, text } = await storeBothWays(store, db);
-    expect(native).toHaveLength(11);
+    expect(native).toHaveLength(13);
     expect(native).toEqual(text);
   });
 
