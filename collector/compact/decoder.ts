@@ -21,7 +21,7 @@
  * reference out of range, an id that is not templateIdOf(text)) throws Malformed.
  */
 import { ArgumentKind, MAX_ARGUMENT_KIND } from '../../protocol/argument-kind';
-import { LogBatchBuilder, sharedAttributeList, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
+import { LogBatchBuilder, sharedAttributeList, type AnyValue, type KeyValue, type LogBatch, type LogRecordInput } from '../pipeline/batch';
 import { decodeExportRequest } from '../otlp/wire-decode';
 import { parseTemplateText } from '../../protocol/template-text';
 import { templateIdOf, templateIdToString } from '../../protocol/template-id';
@@ -263,6 +263,21 @@ export class CompactStreamDecoder {
     checkColumns(b, n, templated);
 
     const builder = new LogBatchBuilder(n);
+    const record: LogRecordInput = {
+      timeUnixNano: 0n,
+      observedTimeUnixNano: 0n,
+      severityNumber: 0,
+      severityText: '',
+      bodyParts: undefined,
+      attributes: EMPTY_ATTRIBUTES,
+      droppedAttributesCount: 0,
+      flags: 0,
+      traceId: '',
+      spanId: '',
+      eventName: '',
+      templateId: 0n,
+      templateArgs: EMPTY_ARGS,
+    };
     const resourceIndex = builder.addResource({
       attributes: hello.resource.map((kv) => ({ key: kv.key, value: kv.value })),
       droppedAttributesCount: 0,
@@ -357,7 +372,7 @@ export class CompactStreamDecoder {
       if (!used.has(index)) used.set(index, t);
       const delta = b.timeDelta[j];
       time += typeof delta === 'number' ? BigInt(delta) : delta;
-      if (time < 0n || time >= 1n << 64n) throw new Malformed(`record ${i}: time out of range`);
+      if (time < 0n || time >= TIME_LIMIT) throw new Malformed(`record ${i}: time out of range`);
 
       let severity = t.severityNumber;
       let severityText = t.severityText;
@@ -536,27 +551,20 @@ export class CompactStreamDecoder {
         spanId = idHex(b.spanIds!, j * 8, 8);
       }
 
-      builder.add(
-        resourceIndex,
-        scopeIndex,
-        {
-          timeUnixNano: time,
-          observedTimeUnixNano: time,
-          severityNumber: severity,
-          severityText,
-          // the body is built only when something reads it (LogBatch.bodyParts, bodyOf)
-          bodyParts: t.parts,
-          attributes,
-          droppedAttributesCount: dropped,
-          flags,
-          traceId,
-          spanId,
-          eventName: '',
-          templateId: t.id,
-          templateArgs: args,
-        },
-        64 + 2 * t.text.length + argBytes + 24 * attributes.length,
-      );
+      // one record object for the whole batch: add() copies its fields into the columns
+      record.timeUnixNano = time;
+      record.observedTimeUnixNano = time;
+      record.severityNumber = severity;
+      record.severityText = severityText;
+      record.bodyParts = t.parts; // the body is built only when something reads it (LogBatch.bodyParts, bodyOf)
+      record.attributes = attributes;
+      record.droppedAttributesCount = dropped;
+      record.flags = flags;
+      record.traceId = traceId;
+      record.spanId = spanId;
+      record.templateId = t.id;
+      record.templateArgs = args;
+      builder.add(resourceIndex, scopeIndex, record, 64 + 2 * t.text.length + argBytes + 24 * attributes.length);
     }
 
     // Every value column must be used up exactly.
@@ -585,6 +593,9 @@ export class CompactStreamDecoder {
 }
 
 const EMPTY_ARGS: string[] = [];
+const EMPTY_ATTRIBUTES: KeyValue[] = [];
+/** Times are unsigned 64-bit nanoseconds. */
+const TIME_LIMIT = 1n << 64n;
 
 /** The code.* attributes of a template's call site, in the OTLP path's order; [] when the site is unknown. */
 function siteAttributesOf(fn: string, filepath: string, lineno: bigint): readonly KeyValue[] {

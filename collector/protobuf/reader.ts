@@ -185,7 +185,13 @@ export class ProtoReader {
     }
     if (wireType !== WT_LEN) throw new Malformed(`repeated varint field with wire type ${wireType}`);
     const stop = this.lengthEnd(end);
-    while (this.pos < stop) out.push(read(this, stop));
+    // one varint ends at each byte below 0x80: size the array once (push grows it step by step)
+    const buf = this.buf;
+    let count = 0;
+    for (let p = this.pos; p < stop; p++) if (buf[p] < 0x80) count++;
+    let k = out.length;
+    out.length = k + count;
+    while (this.pos < stop) out[k++] = read(this, stop); // each read ends at one of the counted bytes (or throws)
   }
 
   skip(wireType: number, end: number, depth = 0): void {

@@ -4,7 +4,7 @@ import * as zlib from 'zlib';
 const native = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
 let table: Uint32Array | undefined;
-function slowCrc32(data: Uint8Array): number {
+function slowCrc32(data: Uint8Array, value = 0): number {
   if (!table) {
     table = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -13,11 +13,12 @@ function slowCrc32(data: Uint8Array): number {
       table[n] = c >>> 0;
     }
   }
-  let crc = 0xffffffff;
+  let crc = (value ^ 0xffffffff) >>> 0;
   for (let i = 0; i < data.length; i++) crc = table[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-export function crc32(data: Uint8Array): number {
-  return native ? native(data) >>> 0 : slowCrc32(data);
+/** `value`: the CRC of the bytes before `data`, to continue it (crc32(b, crc32(a)) === crc32(a + b)). */
+export function crc32(data: Uint8Array, value = 0): number {
+  return native ? native(data, value) >>> 0 : slowCrc32(data, value);
 }

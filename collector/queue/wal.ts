@@ -143,7 +143,8 @@ interface IndexEntry {
 
 interface PendingWrite {
   entry: IndexEntry;
-  frame: Buffer;
+  /** Head and payload. */
+  frame: [Buffer, Buffer];
   mark: DeliveryMark | undefined;
   ledger: LedgerDeltas | undefined;
   resolve: (seq: number) => void;
@@ -318,7 +319,8 @@ export class WriteAheadLog {
    * Appends an entry; resolves with its seq once write() returned (see the
    * durability note above), or after fsync with policy 'always'. Throws
    * WalFullError when there is no room (hasRoom), and rejects when the write
-   * failed (the entry is then not in the log).
+   * failed (the entry is then not in the log). `payload` is written as it is,
+   * not copied: the caller must not change it until the promise settles.
    */
   append(payload: Buffer, records: number, mark?: DeliveryMark, ledger?: LedgerDeltas): Promise<number> {
     if (this.closed) return Promise.reject(new Error('write-ahead log is closed'));
@@ -328,18 +330,19 @@ export class WriteAheadLog {
     const seq = this.next++;
     const appendedAt = Date.now();
     const frame = encodeFrame(seq, appendedAt, records, mark, ledger, payload);
-    if (frame.length - HEADER_BYTES > MAX_FRAME_BODY) return Promise.reject(new Error('queue entry too large'));
+    const frameBytes = frame[0].length + frame[1].length;
+    if (frameBytes - HEADER_BYTES > MAX_FRAME_BODY) return Promise.reject(new Error('queue entry too large'));
     let seg = this.active;
-    if (seg === undefined || (seg.size > 0 && seg.size + frame.length > this.segmentBytes)) {
+    if (seg === undefined || (seg.size > 0 && seg.size + frameBytes > this.segmentBytes)) {
       seg = { firstSeq: seq, file: path.join(this.directory, segmentName(seq)), size: 0, lastSeq: seq - 1, hasMarks: false, reader: undefined };
       this.segments.push(seg);
       this.active = seg;
     }
-    const entry: IndexEntry = { seq, segment: seg, offset: seg.size, size: frame.length, records, appendedAt };
-    seg.size += frame.length;
+    const entry: IndexEntry = { seq, segment: seg, offset: seg.size, size: frameBytes, records, appendedAt };
+    seg.size += frameBytes;
     seg.lastSeq = seq;
     this.index.push(entry);
-    this.bytes += frame.length;
+    this.bytes += frameBytes;
     return new Promise<number>((resolve, reject) => {
       this.pending.push({ entry, frame, mark, ledger, resolve, reject });
       this.pumping ??= this.pump();
@@ -355,7 +358,7 @@ export class WriteAheadLog {
         const group = this.pending.splice(0, n);
         try {
           const fh = await this.writerFor(seg);
-          const frames = group.map((p) => p.frame);
+          const frames = group.flatMap((p) => p.frame);
           let position = group[0].entry.offset;
           let total = 0;
           for (const f of frames) total += f.length;
@@ -660,7 +663,8 @@ interface ParsedFrame {
   end: number;
 }
 
-function encodeFrame(seq: number, appendedAt: number, records: number, mark: DeliveryMark | undefined, ledger: LedgerDeltas | undefined, payload: Buffer): Buffer {
+/** A frame as its head and the payload (written together; the payload is not copied). */
+function encodeFrame(seq: number, appendedAt: number, records: number, mark: DeliveryMark | undefined, ledger: LedgerDeltas | undefined, payload: Buffer): [Buffer, Buffer] {
   const scope = mark ? Buffer.from(mark.scope, 'utf8') : undefined;
   const key = mark ? Buffer.from(mark.key, 'utf8') : undefined;
   const markBytes = mark ? 1 + 4 + scope!.length + 4 + key!.length + 8 : 1;
@@ -670,7 +674,7 @@ function encodeFrame(seq: number, appendedAt: number, records: number, mark: Del
     ledgerBytes = 4;
     for (const [k] of names) ledgerBytes += 4 + k.length + 8;
   }
-  const frame = Buffer.allocUnsafe(HEADER_BYTES + markBytes + ledgerBytes + payload.length);
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + markBytes + ledgerBytes);
   frame.writeDoubleLE(seq, 8);
   frame.writeDoubleLE(appendedAt, 16);
   frame.writeUInt32LE(records, 24);
@@ -699,10 +703,9 @@ function encodeFrame(seq: number, appendedAt: number, records: number, mark: Del
       p += 8;
     }
   }
-  payload.copy(frame, p);
-  frame.writeUInt32LE(frame.length - HEADER_BYTES, 0);
-  frame.writeUInt32LE(crc32(frame.subarray(8)), 4);
-  return frame;
+  frame.writeUInt32LE(frame.length + payload.length - HEADER_BYTES, 0);
+  frame.writeUInt32LE(crc32(payload, crc32(frame.subarray(8))), 4);
+  return [frame, payload];
 }
 
 /** The frame at `off`, or undefined when it is incomplete or fails its checks. */

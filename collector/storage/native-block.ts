@@ -33,6 +33,12 @@ export class NativeWriter extends BinaryWriter {
     this.pos = 0;
   }
 
+  /** A UInt64 from its low and high 32-bit halves (each below 2^32), little-endian. */
+  uint32Pair(lo: number, hi: number): void {
+    this.uint32(lo);
+    this.uint32(hi);
+  }
+
   /** n mod 2^32, little-endian (byte stores, as uint64n). */
   uint32(n: number): void {
     this.reserve(4);

@@ -184,10 +184,11 @@ function copyStringRuns(c: NativeCursor, w: NativeWriter, runs: readonly RowRun[
 
 /**
  * Writes `block` into `w` with one more column at the end, `name` of type UInt64 holding
- * `value(row)` for each row (the InsertIds of a block kept without them): the column
- * count goes up by one and the new column follows the last one.
+ * `base + offsets[first + row]` (mod 2^64) for each row (the InsertIds of a block kept
+ * without them; offsets are below 2^32): the column count goes up by one and the new
+ * column follows the last one.
  */
-export function writeWithUInt64Column(w: NativeWriter, block: Buffer, name: string, value: (row: number) => bigint): void {
+export function writeWithUInt64Column(w: NativeWriter, block: Buffer, name: string, base: bigint, offsets: ArrayLike<number>, first = 0): void {
   const c = new NativeCursor(block, 0);
   const count = c.varint();
   const rows = c.varint();
@@ -196,8 +197,18 @@ export function writeWithUInt64Column(w: NativeWriter, block: Buffer, name: stri
   w.raw(block.subarray(c.pos));
   w.column(name, 'UInt64');
   w.reserve(8 * rows);
-  for (let r = 0; r < rows; r++) w.u64(value(r));
+  // base + offset in two 32-bit halves: no bigint per row
+  const b = BigInt.asUintN(64, base);
+  const lo = Number(b & 0xffffffffn);
+  const hi = Number(b >> 32n);
+  for (let r = 0; r < rows; r++) {
+    const sum = lo + offsets[first + r];
+    if (sum < TWO_32) w.uint32Pair(sum, hi);
+    else w.uint32Pair(sum - TWO_32, hi + 1 === TWO_32 ? 0 : hi + 1);
+  }
 }
+
+const TWO_32 = 2 ** 32;
 
 /**
  * The earliest and latest value of a block's time column `name` (DateTime: seconds;

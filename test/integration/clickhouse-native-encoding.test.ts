@@ -152,8 +152,16 @@ async function storeSliced(store: ClickHouseStore, db: string): Promise<SlicedRo
       { typeConversion: store.capabilities.hasNativeTypeConversion },
     )!;
     const bare = Buffer.from(withoutIds.encode({ batches: indexes.map(() => batch), indexes, offsets: indexes, base: 0n }));
+    // InsertIds are base + offset mod 2^64, across the carry into the high half and the wrap
+    for (const base of [2n ** 32n - 3n, 2n ** 64n - 2n]) {
+      const ids = new NativeWriter();
+      writeWithUInt64Column(ids, bare, 'InsertId', base, indexes);
+      const col = nativeBlockLayout(ids.view()).columns.find((c) => c.name === 'InsertId')!;
+      const values = indexes.map((_, r) => ids.view().readBigUInt64LE(col.dataStart + 8 * r));
+      expect(values).toEqual(indexes.map((i) => BigInt.asUintN(64, base + BigInt(i))));
+    }
     const w = new NativeWriter();
-    writeWithUInt64Column(w, bare, 'InsertId', (r) => 1000n + BigInt(r));
+    writeWithUInt64Column(w, bare, 'InsertId', 1000n, indexes);
     await store.insertFormatted({ table: `${db}.ids_added`, columns: [...withoutIds.columns, 'InsertId'], format: 'Native', body: Buffer.from(w.bytes()) });
   }
   // The time range read from the block's bytes: the records' timestamps (whole seconds in a DateTime column).

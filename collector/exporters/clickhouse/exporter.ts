@@ -613,17 +613,16 @@ export class ClickHouseLogsExporter implements Exporter {
   private async appendToWal(batch: LogBatch): Promise<void> {
     const wal = this.wal!;
     const n = batch.length;
-    const w = this.walWriter;
     const asNative = this.canAppendNative(batch);
     if (asNative) await this.awaitTemplatesOf(batch);
-    let native = this.encodeWalEntry(batch, asNative);
-    if (!wal.hasRoom(w.pos)) {
+    const { payload, native } = this.encodeWalEntry(batch, asNative);
+    if (!wal.hasRoom(payload.length)) {
       if (this.cfg.onFull === 'drop') {
         this.droppedCounter.inc({ ...this.labels, reason: 'queue_full' }, n);
         this.warnRateLimited('queue_full', 'clickhouse exporter write-ahead log is full; dropping records', { records: n });
         return;
       }
-      const bytes = w.pos;
+      const bytes = payload.length;
       if (this.cfg.blockTimeoutMs > 0) await this.waitForRoom(bytes, this.cfg.blockTimeoutMs);
       if (this.closing) throw new RetryableError(`clickhouse exporter ${this.labels.exporter} is shut down`);
       if (!wal.hasRoom(bytes)) {
@@ -634,16 +633,14 @@ export class ClickHouseLogsExporter implements Exporter {
           'exhausted',
         );
       }
-      // Another append may have reused the encoder's buffer while this one waited.
-      native = this.encodeWalEntry(batch, asNative);
     }
-    const payloadBytes = w.pos;
+    const payloadBytes = payload.length;
     this.pending += n;
     this.queueGauge.set(this.labels, this.pending);
     let seq: number;
     try {
-      // append() copies the payload before it returns, so the shared buffer is free again.
-      seq = await wal.append(w.view(), n, currentDeliveryMark(), currentLedger());
+      // the payload is this entry's own buffer: append() keeps it until written
+      seq = await wal.append(payload, n, currentDeliveryMark(), currentLedger());
     } catch (err) {
       this.settle(n);
       if (err instanceof WalFullError) throw new RetryableError(err.message, this.cfg.retryInitialMs, 'exhausted');
@@ -716,13 +713,17 @@ export class ClickHouseLogsExporter implements Exporter {
    * Encodes the batch into the log's shared writer: a Native entry (returned, a copy of
    * its block for the in-memory queue) or the LogBatch form (undefined).
    */
-  private encodeWalEntry(batch: LogBatch, asNative: boolean): QueuedNative | undefined {
+  /**
+   * The log entry for `batch` in a buffer of its own (encoded in the shared writer, copied
+   * out once), and for a Native entry its block: a view of that buffer, kept in memory.
+   */
+  private encodeWalEntry(batch: LogBatch, asNative: boolean): { payload: Buffer; native: QueuedNative | undefined } {
     const w = this.walWriter;
     w.pos = 0;
     const nativeEncoder = this.entryEncoder;
     if (!asNative || !nativeEncoder) {
       encodeLogBatch(batch, w);
-      return undefined;
+      return { payload: w.copyOut(), native: undefined };
     }
     const n = batch.length;
     writeNativeEntryHeader(w, n, nativeEncoder.columns);
@@ -730,7 +731,8 @@ export class ClickHouseLogsExporter implements Exporter {
     const indexes = identityIndexes(n);
     const batches = new Array<LogBatch>(n).fill(batch);
     nativeEncoder.encodeInto({ batches, indexes, offsets: indexes, base: 0n }, w);
-    return { block: w.copyOut(start), rows: n, columns: nativeEncoder.columns, columnsKey: nativeEncoder.columnsKey };
+    const payload = w.copyOut();
+    return { payload, native: { block: payload.subarray(start), rows: n, columns: nativeEncoder.columns, columnsKey: nativeEncoder.columnsKey } };
   }
 
   /**
@@ -1303,15 +1305,16 @@ export class ClickHouseLogsExporter implements Exporter {
     const native = block.native;
     if (native?.insertIds) {
       // Each part with the InsertId column added: base + the row's offset in the block formed.
-      const w = this.nativeWriter;
-      w.reset();
+      // A writer of its own, sized to fit: its bytes are the body, kept across retries, never copied.
+      let size = 64;
+      for (let p = 0; p < native.parts.length; p++) size += native.parts[p].length + 8 * native.partRows[p] + 64;
+      const w = new NativeWriter(size);
       let at = 0;
       native.parts.forEach((part, p) => {
-        const first = at;
-        writeWithUInt64Column(w, part, 'InsertId', (r) => block.base + BigInt(block.offsets[first + r]));
+        writeWithUInt64Column(w, part, 'InsertId', block.base, block.offsets, at);
         at += native.partRows[p];
       });
-      return w.copyOut();
+      return w.view();
     }
     if (native) return native.parts.length === 1 ? native.parts[0] : Buffer.concat(native.parts);
     if (this.nativeEncoder) {
