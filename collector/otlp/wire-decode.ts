@@ -18,7 +18,7 @@
  * the limit (limits.ts, default 32) throw PermanentError; nothing else is thrown.
  * Attribute count and value length limits are applied after decoding (limits.ts).
  */
-import { LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
+import { LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch, type LogRecordInput } from '../pipeline/batch';
 import { PermanentError } from '../pipeline/errors';
 import { applyAttributeLimits, newDecodeStats, resolveLimits, tooManyRecords, type DecodeOptions, type DecodeStats } from './limits';
 import { Malformed, ProtoReader, WT_I32, WT_I64, WT_LEN, WT_VARINT } from '../protobuf/reader';
@@ -249,20 +249,38 @@ function readLogRecord(r: Reader, end: number, builder: LogBatchBuilder, resourc
         r.skip(tag & 7, end);
     }
   }
-  builder.add(resourceIndex, scopeIndex, {
-    timeUnixNano: time,
-    observedTimeUnixNano: observed,
-    severityNumber,
-    severityText,
-    body,
-    attributes,
-    droppedAttributesCount: dropped,
-    flags,
-    traceId,
-    spanId,
-    eventName,
-  });
+  const record = scratchRecord;
+  record.timeUnixNano = time;
+  record.observedTimeUnixNano = observed;
+  record.severityNumber = severityNumber;
+  record.severityText = severityText;
+  record.body = body;
+  record.attributes = attributes;
+  record.droppedAttributesCount = dropped;
+  record.flags = flags;
+  record.traceId = traceId;
+  record.spanId = spanId;
+  record.eventName = eventName;
+  builder.add(resourceIndex, scopeIndex, record);
+  record.body = undefined; // hold no record's values between calls
+  record.attributes = NO_ATTRIBUTES;
 }
+
+/** The one record object readLogRecord fills: add() copies its fields into the batch's columns. */
+const NO_ATTRIBUTES: KeyValue[] = [];
+const scratchRecord: LogRecordInput = {
+  timeUnixNano: 0n,
+  observedTimeUnixNano: 0n,
+  severityNumber: 0,
+  severityText: '',
+  body: undefined,
+  attributes: NO_ATTRIBUTES,
+  droppedAttributesCount: 0,
+  flags: 0,
+  traceId: '',
+  spanId: '',
+  eventName: '',
+};
 
 /** Lower-case hex of a trace/span id; '' when empty or all zero (the spec's "invalid" id means unset). */
 function readId(r: Reader, end: number, size: number, field: string, path: string, index: number): string {

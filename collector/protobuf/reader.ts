@@ -13,6 +13,7 @@
 import { KeyValueList, type AnyValue, type KeyValue } from '../pipeline/batch';
 import { isUtf8 } from 'buffer';
 import { varintExceeds32Bits } from './varint';
+import { readUint64LE } from '../bytes/binary-writer';
 
 export const WT_VARINT = 0;
 export const WT_I64 = 1;
@@ -132,7 +133,7 @@ export class ProtoReader {
 
   fixed64(end: number): bigint {
     if (this.pos + 8 > end) throw new Malformed('truncated fixed64');
-    const v = this.buf.readBigUInt64LE(this.pos);
+    const v = readUint64LE(this.buf, this.pos); // one bigint (Buffer's reader builds four)
     this.pos += 8;
     return v;
   }
