@@ -113,22 +113,21 @@ describe('word count varying inside one event', () => {
     expectGroupedByEvent(m);
   });
 
-  test('a bracketed value present or not (a size in other units) makes events of its own, as the corrected Loghub templates do', () => {
-    // a proxy client's close line: each form of "bytes (<*> KB)" is a template of its own there
-    const size = (r: Rng, kb: boolean): string => (kb ? `${int(r, 1024, 9000)} bytes (${(int(r, 1024, 9000) / 1024).toFixed(1)} KB)` : `${int(r, 0, 1023)} bytes`);
-    const events: EventSpec[] = [];
-    for (const [sentKb, receivedKb] of [[false, false], [true, false], [false, true], [true, true]]) {
-      events.push({ event: `close ${sentKb} ${receivedKb}`, line: (r) => `relay ${int(r, 1, 99)} close, ${size(r, sentKb)} sent, ${size(r, receivedKb)} received` });
-    }
-    events.push({ event: 'peer', line: (r) => `ftpd connect from ${ip(r)}${r() < 0.5 ? ` (${pick(r, NAMES)}.example.net)` : ''}` });
-    const m = mine(generate(events, 30));
-    expect([...m.merged.keys()].filter((t) => t.startsWith('relay')).sort()).toEqual([
-      'relay <*> close, <*> bytes (<*>) sent, <*> bytes (<*>) received',
-      'relay <*> close, <*> bytes (<*>) sent, <*> bytes received',
-      'relay <*> close, <*> bytes sent, <*> bytes (<*>) received',
-      'relay <*> close, <*> bytes sent, <*> bytes received',
-    ]);
-    expect([...m.split.get('peer')!].sort()).toEqual(['ftpd connect from <*>', 'ftpd connect from <*> (<*>)']);
+  test('two optional parts in one line, each present or not', () => {
+    const bytes = (r: Rng): string => {
+      const n = int(r, 0, 4000);
+      return n >= 1024 ? `${n} bytes (${(n / 1024).toFixed(2)} KB)` : `${n} bytes`;
+    };
+    const m = mine(
+      generate(
+        [
+          { event: 'close', line: (r) => `relay ${int(r, 1, 99)} close, ${bytes(r)} sent, ${bytes(r)} received` },
+          { event: 'open', line: (r) => `relay ${int(r, 1, 99)} open through gateway ${ip(r)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
   });
 
   test('an empty versus a filled bracket', () => {

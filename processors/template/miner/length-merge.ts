@@ -77,18 +77,6 @@ function isBracketedGroup(text: string): boolean {
 }
 
 /**
- * A bracketed group that is an optional part of one event ("(compacted <*> segments)"),
- * not a bracketed value alone or with its size unit ("(<*>)", "(<*> KB)"): a line with such a
- * value printed data the others did not have (a size in other units, a peer's name),
- * which the corrected Loghub templates keep as an event of its own.
- */
-function isOptionalPart(text: string): boolean {
-  if (!isBracketedGroup(text)) return false;
-  const inner = text.trim().slice(1, -1).trim();
-  return !(inner === VAR_TEXT || (inner.startsWith(VAR_TEXT + ' ') && /^(?:[KMGTPE]i?B|B|bytes)$/.test(inner.slice(2))));
-}
-
-/**
  * Text of words [from, to) with the separators around them: seps[from] +
  * w[from] + … + seps[to]; a variable as `varText`, an optional one as that in
  * brackets (what it stands for).
@@ -535,7 +523,7 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
     lead = commonSeparatorPrefix(sText.slice(0, sText.length - trail), lText.slice(0, lText.length - trail));
     const middle = lText.slice(lead, lText.length - trail);
     const emptyField = gl === 1 && /[=:]$/.test(long.seps[i]) && lead > 0;
-    optional = isOptionalPart(middle);
+    optional = isBracketedGroup(middle);
     if (!optional && !emptyField) return undefined;
   } else {
     return undefined;
@@ -786,7 +774,7 @@ function optionalGap(
   const [long, from, to, longText, shortText] = ga > 0 ? [a, aFrom, aTo, aText, bText] : [b, bFrom, bTo, bText, aText];
   const middle = longText.slice(lead, longText.length - trail);
   if (shortText.length !== lead + trail) return undefined; // the short side must be all shared separators
-  if (isOptionalPart(middle)) return { ...kept, optional: true };
+  if (isBracketedGroup(middle)) return { ...kept, optional: true };
   if (to - from === 1) {
     // a value after a key or an opening bracket ("owner=" / "owner=kestrel", "()" / "(db01)")
     if (lead > 0 && /[=:([{'"]$/.test(longText.slice(0, lead)) && /^\S/.test(middle)) return kept;
