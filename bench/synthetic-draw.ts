@@ -1,9 +1,18 @@
 /**
- * Drawing the lines of an invented system (bench/unseen-systems-v2.ts and
- * -v3.ts): each line picks one event by weight, renders it as pieces, and
+ * Drawing the lines of an invented system (bench/unseen-systems-v2.ts …
+ * -v6.ts): each line picks one event by weight, renders it as pieces, and
  * its true template is the pieces with every variable read as `<*>`.
  */
 import { pickWeighted } from '../test/kit/prng';
+
+/** A whole number in [lo, hi] (one draw of `q`). */
+export const int = (q: () => number, lo: number, hi: number): number => lo + Math.floor(q() * (hi - lo + 1));
+/** One of `xs`, uniformly (one draw of `q`). */
+export const pick = <T>(q: () => number, xs: readonly T[]): T => xs[Math.floor(q() * xs.length)];
+/** `n` lowercase hex digits (n draws of `q`). */
+export const hexDigits = (q: () => number, n: number): string => Array.from({ length: n }, () => '0123456789abcdef'[int(q, 0, 15)]).join('');
+/** `n` in decimal, zero-padded to `w` digits. */
+export const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
 /** A piece of a rendered line: text, and whether the program printed a variable there. */
 export interface Piece {
@@ -107,4 +116,23 @@ export function chooseEvents(rng: () => number, names: readonly string[], make: 
 export function assignZipfWeights(rng: () => number, events: ChosenEvents['events'], exponent: number): void {
   const order = events.map((_, k) => ({ k, key: rng() })).sort((a, b) => a.key - b.key);
   order.forEach(({ k }, rank) => (events[k].weight = Math.pow(rank + 1, -exponent)));
+}
+
+/**
+ * One invented system of `lines` lines, named `<label>:<family>+<family>…`:
+ * one to three families wanted (one draw of `r`; more while `choice.minEvents`
+ * is not reached), Zipf weights with an exponent of 0.7-1.5 (one draw) over a
+ * random ranking of all events, then the lines, all from `r` in that order.
+ */
+export function inventSystem(
+  r: () => number,
+  label: string,
+  names: readonly string[],
+  make: (name: string) => FamilyEvents,
+  choice: Omit<Choice, 'families'>,
+  lines: number,
+): DrawnLines & { name: string } {
+  const { families, events, closedSetCount } = chooseEvents(r, names, make, { families: int(r, 1, 3), ...choice });
+  assignZipfWeights(r, events, 0.7 + r() * 0.8);
+  return { name: `${label}:${families.join('+')}`, ...drawLines(r, events, closedSetCount, lines) };
 }

@@ -79,7 +79,7 @@
  * DEVELOPMENT_SEEDS_V5 or other seeds.
  */
 import { prng } from '../test/kit/prng';
-import { assignZipfWeights, chooseEvents, drawLines, type FamilyEvents, type Piece, type Render } from './synthetic-draw';
+import { hexDigits as hex, inventSystem, int, pad, pick, type FamilyEvents, type Piece, type Render } from './synthetic-draw';
 import type { SyntheticSampleV2 } from './unseen-systems-v2';
 
 /** The seeds reported by default; fixed before any miner run, never for tuning. */
@@ -93,10 +93,6 @@ export type SyntheticSampleV5 = SyntheticSampleV2;
 type Rng = () => number;
 const MIN_EVENTS = 26;
 
-const int = (q: Rng, lo: number, hi: number): number => lo + Math.floor(q() * (hi - lo + 1));
-const pick = <T>(q: Rng, xs: readonly T[]): T => xs[Math.floor(q() * xs.length)];
-const hex = (q: Rng, n: number): string => Array.from({ length: n }, () => '0123456789abcdef'[int(q, 0, 15)]).join('');
-const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
 const ONSETS = ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'br', 'tr', 'st', 'kl', 'sh', 'gr'];
 const VOWELS = ['a', 'e', 'i', 'o', 'u', 'ai', 'ou'];
@@ -372,12 +368,6 @@ const FAMILIES: Record<string, Family> = { ras, hpc, desktop, syslog, servicing,
 export function unseenSystemV5(seed: number, lines = 2000): SyntheticSampleV5 {
   const r = prng(seed * 9173 + 57);
   const pools = new Pools(r);
-  const { families, events, closedSetCount } = chooseEvents(r, Object.keys(FAMILIES), (name) => FAMILIES[name](r, pools), {
-    families: int(r, 1, 3),
-    minEvents: MIN_EVENTS,
-    keepPlain: 0.7,
-    keepClosed: () => 0.7,
-  });
-  assignZipfWeights(r, events, 0.7 + r() * 0.8);
-  return { name: `v5-${seed}:${families.join('+')}`, ...drawLines(r, events, closedSetCount, lines) };
+  const choice = { minEvents: MIN_EVENTS, keepPlain: 0.7, keepClosed: () => 0.7 };
+  return inventSystem(r, `v5-${seed}`, Object.keys(FAMILIES), (name) => FAMILIES[name](r, pools), choice, lines);
 }
