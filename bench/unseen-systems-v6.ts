@@ -54,11 +54,14 @@
  * - punctuation inside a value does not split it: durations as mm:ss, hh:mm:ss
  *   or words (`3 min 12 sec`, `<1 sec`) are one value; a path with a space is
  *   one value; a value glued to the next key with no separator is one value
- *   (`pid=<*>uid=<*>`);
+ *   (`pid=<*>uid=<*>`, `chan=<*>rssi=<*>`);
  * - separate events: closed sets of plain words (lifecycle states, verbs),
  *   digit-bearing constants (eth1, en0, ib0, u0, ssh2, HTTP/1.1, ioc0), a
  *   specific event next to a general one (`loading image default` beside
- *   `loading image <*>`), booleans a code path prints as constants;
+ *   `loading image <*>`, `on default for` beside `on <*> for`, `via system
+ *   resolver` beside `via <*>`), booleans a code path prints as constants
+ *   (`setLightsOn(true)`, `opt-in: False`) beside booleans printed from data
+ *   (`isPowerSaveMode=<*>`, `preempt=<*>`, `Retry: <*>`);
  * - `[<*>]`, `"<*>"`: brackets / quotes around a value are constant; `ip:port`
  *   is `<*>:<*>`; a unit after a space is constant (`<*> ms`, `<*> MB`);
  *   numbers are variables.
@@ -67,10 +70,10 @@
  *   (`connection from <*>` for both `10.1.2.3` and `10.1.2.3 (kelmo)`; a wake
  *   reason `XHC1` or `XHC1 (User)`; `cmp=<*>` with or without ` (has extras)`);
  * - an empty vs non-empty field is ONE template whose variable keeps the key
- *   as constant (`ruser=<*> rhost=<*>`); in the empty case that variable is
- *   the empty string (the only place a variable may be empty: the judges'
- *   truth cannot be written otherwise), a field that is always empty is
- *   constant text (`logname=`);
+ *   as constant (`ruser=<*> rhost=<*>`, `tag="<*>"`, `Sleep assertion
+ *   "<*>"`); in the empty case that variable is the empty string (the only
+ *   places a variable may be empty: the judges' truth cannot be written
+ *   otherwise); a field that is always empty is constant text (`logname=`);
  * - a constant word or letters glued before a number keep the word (`req-<*>`,
  *   `core.<*>`, `u0a<*>`, `t<*>`, `v<*>`, `pts/<*>`); `0x` hex is one variable
  *   with its prefix; a unit glued to a value is inside it (`100Mbps`);
@@ -258,6 +261,7 @@ const hpc: Family = (v, q) => {
       (r) => L`${node(r)} boot (command ${num(1, 9000)(r)}) completed`,
       (r) => L`${node(r)} ${sensor(r)} temperature (${num(40, 110)(r)} C) exceeds warning threshold`,
       (r) => L`${job(r)} queued by ${user(r)} on ${queue(r)} for ${num(1, 1024)(r)} nodes`,
+      (r) => L`${job(r)} queued by ${user(r)} on default for ${num(1, 1024)(r)} nodes`,
       (r) => L`${sched}: allocated nodes ${listOf(r, node, 7, ' ')} to job ${num(10000, 99999)(r)}`,
       (r) => L`job ${`${int(r, 10000, 99999)}.${int(r, 0, 63)}`} walltime ${hhmmss(r)} exceeded limit ${hhmmss(r)}`,
       (r) => L`${node(r)}: link error on interface ib0 (${num(1, 400)(r)} symbol errors)`,
@@ -375,7 +379,7 @@ const logcat: Family = (v, q) => {
     plain: [
       (r) => L`Skipped ${num(30, 400)(r)} frames!  The application may be doing too much work on its main thread.`,
       (r) => L`START u0 {act=${action} cmp=${pkg(r)}/${act(r) + (r() < 0.4 ? ' (has extras)' : '')}} from uid ${num(1000, 10200)(r)}`,
-      (r) => L`acquire lock=${num(10000000, 99999999)(r)}, flags=${hex(2)(r)}, tag="${tag(r)}", name=${pkg(r)}, ws=null, uid=${num(1000, 10200)(r)}, pid=${num(100, 30000)(r)}`,
+      (r) => L`acquire lock=${num(10000000, 99999999)(r)}, flags=${hex(2)(r)}, tag="${r() < 0.2 ? '' : tag(r)}", name=${pkg(r)}, ws=null, uid=${num(1000, 10200)(r)}, pid=${num(100, 30000)(r)}`,
       (r) => L`Killing ${num(100, 30000)(r)}:${pkg(r)}/u0a${num(10, 300)(r)} (adj ${num(0, 999)(r)}): ${reason(r)}`,
       (r) => L`Process ${pkg(r)} (pid ${num(100, 30000)(r)}) has died`,
       (r) => L`isPowerSaveMode=${pick(r, ['true', 'false'])}`,
@@ -403,7 +407,8 @@ const macos: Family = (v, q) => {
     plain: [
       (r) => L`${klass(r)}::${method(r)} - power up complete - took ${num(1, 9000)(r)} us`,
       (r) => L`Wake reason: ${r() < 0.5 ? wake(r) : `${wake(r)} (User)`}`,
-      (r) => L`${bundle(r)}: Sleep assertion "${assertion(r)}" released after ${mmss(r)}`,
+      (r) => L`${bundle(r)}: Sleep assertion "${r() < 0.25 ? '' : assertion(r)}" released after ${mmss(r)}`,
+      (r) => L`en0: link quality chan=${num(1, 165)(r)}rssi=${num(-95, -30)(r)} noise=${num(-99, -80)(r)}`,
       (r) => L`${drv}: ${decimal(r, 900000, 6)}: en0: keepalive seq: original ${num(1, 99999999)(r)}, ack ${num(1, 99999999)(r)}, window ${num(1, 65535)(r)}`,
       (r) => L`Created Activity ID: ${hex(4)(r)}, Description: Loading Preferences From System CFPrefsD For Search List`,
       (r) => L`${proc(r)} quit with exit code ${num(0, 255)(r)}`,
@@ -464,6 +469,7 @@ const proxy: Family = (v) => {
       (r) => L`${prog(r)} - ${host(r)}:${port(r)} error : Could not connect through proxy ${proxyHost(r)}:${port(r)} - Proxy server cannot establish a connection with the target, status code ${num(400, 599)(r)}`,
       (r) => L`${prog(r)} - ${host(r)}:${port(r)} error : A connection request was canceled before the completion.`,
       (r) => L`DNS resolving ${host(r)} via ${proxyHost(r)} took ${num(1, 900)(r)} ms`,
+      (r) => L`DNS resolving ${host(r)} via system resolver took ${num(1, 900)(r)} ms`,
       (r) => L`${prog(r)} - ${host(r)}:${port(r)} matched rule ${num(1, 40)(r)} (${pick(r, ['Direct', 'Default', 'Block'])})`,
     ],
     closed: [profiles.map((s): Render => () => L`Profile ${K(s)}`)],
