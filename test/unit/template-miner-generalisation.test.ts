@@ -506,6 +506,22 @@ describe('the value of a key, whatever its shape', () => {
   });
 });
 
+describe('a record of fields printed as Key: value', () => {
+  test('each field value is a value whatever its shape, even from a pool of three; constant fields stay', () => {
+    const clients = ['BofeavolVofex', 'ZafaisoKeathak', 'ZustuchokVicha'];
+    const events: EventSpec[] = [
+      {
+        event: 'exec',
+        line: (r) => `Exec: Processing started. Client: ${pick(r, clients)}, Session: ${int(r, 1000, 9999)}_${int(r, 100, 999)}, Retry: ${int(r, 0, 3)}`,
+      },
+      { event: 'plan', line: (r) => `Plan: Package: p${hex(r, 6)}, Current: ${pick(r, ['Staged', 'Installed', 'Absent'])}, Selected: Default` },
+    ];
+    const m = mine(generate(events, 30, 11));
+    expectGroupedByEvent(m);
+    expect([...m.split.get('plan')!]).toEqual(['Plan: Package: <*>, Current: <*>, Selected: Default']);
+  });
+});
+
 describe('a reason phrase after the last colon', () => {
   test('is one value whatever its words; one changed word, a variable or a program-shaped word keeps events apart', () => {
     const reasons = ['no such directory', 'permission denied by policy', 'stale handle', 'input output error on device'];

@@ -273,6 +273,26 @@ function isCodeNameSlot(members: readonly Cluster[], p: number): boolean {
   return members.every((m) => /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(m.words[p]!));
 }
 
+/**
+ * Position `p` is a field's value in a record of fields printed as "Key: value, Key: value"
+ * (at least two keys, a key being a capitalised word before ": ", the fields joined by
+ * ", "): the value a program prints for its key, as after "key=".
+ */
+function isFieldValueSlot(c: Cluster | undefined, p: number): boolean {
+  if (c === undefined || p === 0 || c.seps[p] !== ': ' || !isFieldKey(c.words[p - 1])) return false;
+  let keys = 0;
+  let joins = 0;
+  for (let k = 1; k < c.words.length; k++) {
+    if (c.seps[k] === ': ' && isFieldKey(c.words[k - 1])) keys++;
+    if (c.seps[k] === ', ') joins++;
+  }
+  return keys >= 2 && joins >= 1;
+}
+
+function isFieldKey(w: string | null): boolean {
+  return w !== null && /^[A-Z][a-z]+$/.test(w);
+}
+
 /** Words `p` and `q` are neighbours joined by punctuation without whitespace ("a:b", "a/b"). */
 function isGluedPair(c: Cluster, p: number, q: number): boolean {
   if (q !== p + 1) return false;
@@ -1321,8 +1341,9 @@ export class TemplateMiner {
   /** generalises() for the members of a sibling group, or they are a pair of names (namePairLines). */
   private groupGeneralises(members: readonly Cluster[], position: number, withDigits: number, closed: number, corroborated: boolean): boolean {
     const constants = members[0]?.constants ?? 0;
-    // "<*> - CBS_E_NOT_FOUND": a code's symbolic name after the code changes with it, as data does
-    if (withDigits === 0 && isCodeNameSlot(members, position)) withDigits = members.length;
+    // "<*> - CBS_E_NOT_FOUND": a code's symbolic name after the code changes with it, as data does;
+    // "Client: X, Session: <*>": a field's value in a printed record of fields is a value, as after key=
+    if (withDigits === 0 && (isCodeNameSlot(members, position) || isFieldValueSlot(members[0], position))) withDigits = members.length;
     // closed-shaped words spelled like the service's names are names (com.shuchist.biosion): plain words
     const closedWords = closed > 0 && this.closedSpelledLikeNames(members, position) ? 0 : closed;
     if (this.generalises(members.length, withDigits, closedWords, constants, corroborated)) {
