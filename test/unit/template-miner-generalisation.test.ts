@@ -773,6 +773,14 @@ describe('over-generalisation', () => {
     expect([...m.split.get('resolve')!]).toEqual(['Failed to resolve package [HRESULT = <*> - <*>]']);
   });
 
+  test('three capitalised verbs, one shaped like a state (Aborted), stay three events', () => {
+    const events: EventSpec[] = ['Starts', 'Completes', 'Aborted'].map((verb) => ({
+      event: verb,
+      line: (r) => `Scavenge: ${verb} for session ${int(r, 10000000, 99999999)}_${int(r, 1000000, 9999999)}`,
+    }));
+    expectGroupedByEvent(mine(generate(events, 20, 6)));
+  });
+
   test('a general template does not absorb a closed-set constant', () => {
     const miner = new TemplateMiner();
     const lines = generate(

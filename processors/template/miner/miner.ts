@@ -1396,9 +1396,9 @@ export class TemplateMiner {
   private isSmallClosedSet(members: readonly Cluster[], position: number): boolean {
     if (members.length !== this.options.distinctValuesToGeneralize) return false;
     const words = members.map((m) => m.words[position]!);
-    if (words.some(hasUpperCase)) return false;
-    // before the service has shown names: a set holding a word shaped like a state (stopped, draining) is states
+    // before the service has shown names: a set holding a word shaped like a state (stopped, draining, Aborted) is states
     if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return words.some(isClosedSetWord);
+    if (words.some(hasUpperCase)) return false;
     return this.styleOf(words) > STYLE_MARGIN;
   }
 
