@@ -882,6 +882,17 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect([...m.split.get('stack')!]).toEqual(['Loaded servicing stack v<*> from <*>']);
   });
 
+  test('a space-separated list of values between constant words is one value, whatever its length', () => {
+    const nodes = (r: Rng): string => Array.from({ length: int(r, 1, 5) }, () => `n${int(r, 100, 999)}`).join(' ');
+    const events: EventSpec[] = [
+      { event: 'alloc', line: (r) => `sched: allocated nodes ${nodes(r)} to job ${int(r, 1000, 9999)}` },
+      { event: 'free', line: (r) => `sched: released ${int(r, 1, 64)} nodes of job ${int(r, 1000, 9999)}` },
+    ];
+    const m = mine(generate(events, 30, 3));
+    expectGroupedByEvent(m);
+    expect([...m.split.get('alloc')!]).toEqual(['sched: allocated nodes <*> to job <*>']);
+  });
+
   test('a query string is part of its path: one value from the first line on', () => {
     const routes = ['/v2/ledgers', '/v2/ledgers/export', '/orbit/feed'];
     const line = (r: Rng): string =>

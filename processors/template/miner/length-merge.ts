@@ -499,7 +499,8 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
   } else if (list !== undefined) {
     // extend over the shared elements joined by the same separator
     if (gs === 0 && from > 0 && collapse(long.seps[from]) === list.sep) from--; // "ash" vs "ash, birch": ash is an element
-    while (from > 0 && collapse(long.seps[from]) === list.sep && collapse(short.seps[from]) === list.sep) from--;
+    // (a space-separated list of values extends over values only: the words before it are its boundary)
+    while (from > 0 && collapse(long.seps[from]) === list.sep && collapse(short.seps[from]) === list.sep && (!list.ws || long.words[from - 1] === null)) from--;
     if (!list.ws) {
       while (toShort < short.words.length && collapse(long.seps[toLong]) === list.sep) {
         toLong++;
@@ -507,10 +508,11 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
       }
     }
     if (list.ws) {
-      // a space-separated list needs visible boundaries (punctuation before it, punctuation or the line end after
-      // it) and elements that are values (masked, or known values): else it is prose ("Bye Bye" / "Closed due to ...")
-      if (from === 0 || !hasPunctuation(long.seps[from])) return undefined;
-      if (toLong < long.words.length && !hasPunctuation(long.seps[toLong])) return undefined;
+      // a space-separated list needs visible boundaries (punctuation, the line end, or constant words around it:
+      // "nodes <*> <*> to job") and elements that are values (masked, or known values): else it is prose
+      // ("Bye Bye" / "Closed due to ...")
+      if (from === 0 || !(hasPunctuation(long.seps[from]) || long.words[from - 1] !== null)) return undefined;
+      if (toLong < long.words.length && !(hasPunctuation(long.seps[toLong]) || long.words[toLong] !== null)) return undefined;
       for (let k = from; k < toLong; k++) if (long.words[k] !== null) return undefined;
       for (let k = from; k < toShort; k++) if (short.words[k] !== null) return undefined;
     }
