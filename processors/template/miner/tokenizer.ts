@@ -11,7 +11,8 @@
  *   `/` inside words that are not paths, and trailing dots of a word
  *   (sentence punctuation: "port 8030." -> "8030" + "."), and the letter v before
  *   a dotted version ("v10.0.6424" -> "v" + "10.0.6424", the letter constant) and
- *   the dash between a word and a UUID ("req-<uuid>" -> "req" + "-" + the UUID).
+ *   the dash between a word and a UUID ("req-<uuid>" -> "req" + "-" + the UUID), and
+ *   the dot between a word and a number ("core.2275" -> "core" + "." + "2275").
  *   A number with an index glued to it ("64802[38]") is one masked span.
  * - Words are everything else. Some words are masked (known variables,
  *   `masked[i]`): shapes found by masking.ts, plus multi-character spans
@@ -116,6 +117,8 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 const HOST_AND_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 const SIZE_UNIT = /(?:[KMGTPE]i?B|B)/y;
+/** A number with a key glued after it, before "=": the key is group 1. */
+const GLUED_KEY = /^-?\d+(?:\.\d+)?([A-Za-z_][A-Za-z0-9_]*)$/;
 
 function stickyMatchEnd(re: RegExp, line: string, at: number): number {
   re.lastIndex = at;
@@ -215,6 +218,16 @@ function locationCodeEnd(line: string, at: number): number {
 }
 
 const UUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/y;
+
+/** End of the letters of "letters.<digits>" starting at `at` (the dot follows; the digits end the word), or -1. */
+function namedNumberEnd(line: string, at: number): number {
+  let e = at;
+  while (e < line.length && isLetterCode(line.charCodeAt(e))) e++;
+  if (e - at < 2 || e - at > 16 || line.charCodeAt(e) !== 0x2e /* . */) return -1;
+  let d = e + 1;
+  while (d < line.length && isDigitCode(line.charCodeAt(d))) d++;
+  return d > e + 1 && isBoundary(line, d) ? e : -1;
+}
 
 /** End of the letters of "letters-<uuid>" starting at `at` (the dash follows), or -1. */
 function uuidPrefixEnd(line: string, at: number): number {
@@ -363,6 +376,13 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         continue;
       }
     }
+    const named = namedNumberEnd(line, i);
+    if (named > 0) {
+      // a word glued by a dot before a number names it: "core.2275" -> "core" "." and the number
+      emit(out, i, named, false);
+      i = named + 1;
+      continue;
+    }
     const prefixEnd = uuidPrefixEnd(line, i);
     if (prefixEnd > 0) {
       // a word glued by a dash before a UUID names it: "req-<uuid>" -> "req" and the value
@@ -464,6 +484,18 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
           break;
         }
         const word = line.slice(pieceStart, wordEnd);
+        if (wordEnd === j && j < n && line.charCodeAt(j) === 0x3d /* = */) {
+          const key = GLUED_KEY.exec(word);
+          if (key !== null) {
+            // a value glued to the next key ("chan=11rssi=-70"): the number, then the key
+            const keyStart = pieceStart + word.length - key[1].length;
+            emit(out, pieceStart, keyStart, true);
+            emit(out, keyStart, wordEnd, false);
+            pieceStart = pieceEnd;
+            while (pieceStart < j && line.charCodeAt(pieceStart) === 0x2f) pieceStart++;
+            continue;
+          }
+        }
         const isMasked = isVariableWord(word, maskKeywords);
         if (isMasked && wordEnd === j && j < n && line.charCodeAt(j) === 0x20 && isDecimalNumber(word)) {
           // a data size with its unit is one value: "5.2 KB"
