@@ -781,6 +781,21 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(generate(events, 20, 6)));
   });
 
+  test('after the service has shown many names, three states holding an inflected verb still stay three events', () => {
+    const users = Array.from({ length: 60 }, (_, k) => `${['ka', 'mo', 'ri', 'te', 'su'][k % 5]}${['lan', 'vek', 'dor', 'mis'][k % 4]}${k}`.replace(/\d+$/, (d) => 'abcdefghij'[Number(d) % 10]));
+    const events: EventSpec[] = [
+      { event: 'login', line: (r) => `session opened for user ${pick(r, users)} from ${ip(r)}` },
+      ...['allocated', 'down', 'idle'].map((state) => ({ event: state, line: (r: Rng) => `node ${pick(r, NAMES)}${int(r, 10, 99)} state change: ${state}` })),
+    ];
+    const warmup = generate([events[0]], 120, 4);
+    const m = mine([...warmup, ...generate(events.slice(1), 25, 5)]);
+    expect([...m.merged.keys()].filter((t) => t.includes('state change')).sort()).toEqual([
+      'node <*> state change: allocated',
+      'node <*> state change: down',
+      'node <*> state change: idle',
+    ]);
+  });
+
   test('a general template does not absorb a closed-set constant', () => {
     const miner = new TemplateMiner();
     const lines = generate(

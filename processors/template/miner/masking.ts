@@ -195,6 +195,16 @@ export function isClosedSetWord(w: string): boolean {
   return false;
 }
 
+/** A word of letters, lower case after an optional capital, ending in -ed or -ing (drained, Aborted, draining). */
+export function isInflectedVerb(w: string): boolean {
+  const n = w.length;
+  if (n < 5 || !(w.endsWith('ed') || w.endsWith('ing'))) return false;
+  const first = w.charCodeAt(0);
+  if (!isLowerCode(first) && !(first >= 65 && first <= 90)) return false;
+  for (let i = 1; i < n; i++) if (!isLowerCode(w.charCodeAt(i))) return false;
+  return true;
+}
+
 function isLowerCode(c: number): boolean {
   return c >= 97 && c <= 122;
 }

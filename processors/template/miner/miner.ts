@@ -59,7 +59,7 @@
  * it still render exactly) and gets `supersededBy`.
  */
 import { templateIdOf } from '../../../protocol/template-id';
-import { isClosedSetWord, WordKind, wordKindOf } from './masking';
+import { isClosedSetWord, isInflectedVerb, WordKind, wordKindOf } from './masking';
 import { BigramModel, programWordScore } from './word-style';
 import { escapeConstant, renderTemplate } from './render';
 import {
@@ -1398,6 +1398,8 @@ export class TemplateMiner {
     const words = members.map((m) => m.words[position]!);
     // before the service has shown names: a set holding a word shaped like a state (stopped, draining, Aborted) is states
     if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return words.some(isClosedSetWord);
+    // a set holding an inflected verb (drained, Aborted) is states whatever the names look like
+    if (words.some(isInflectedVerb)) return true;
     if (words.some(hasUpperCase)) return false;
     return this.styleOf(words) > STYLE_MARGIN;
   }
@@ -1599,6 +1601,8 @@ export class TemplateMiner {
       if (kind === WordKind.Digit) withDigits++;
       else if (kind === WordKind.Closed) closed++;
     }
+    // a few words holding an inflected verb (allocated, drained) are states, as in a sibling group (isSmallClosedSet)
+    if (withDigits === 0 && distinct.size < this.options.closedValuesToGeneralize && [...distinct.keys()].some(isInflectedVerb)) return false;
     return this.generalises(distinct.size, withDigits, closed, constants);
   }
 
