@@ -13,8 +13,9 @@
  * block when it is sent (one Native block, clickhouse-logs-native.ts; text rows,
  * JSONCompactEachRow or TabSeparated, for tables the Native encoder cannot
  * write), and inserts it:
- * - retryable failures are retried with exponential backoff and jitter, for
- *   ever unless retry.max_elapsed is set;
+ * - retryable failures are retried with exponential backoff and jitter (never
+ *   over retry.max_interval), for ever unless retry.max_elapsed is set, by the
+ *   collector's one retry loop (collector/delivery/retry.ts, sendWithRetry);
  * - a permanent failure (the server rejected the data) splits the block in
  *   halves until the bad rows are isolated, then drops and counts just those
  *   (with a budget, so a table that rejects everything does not cost thousands
@@ -98,7 +99,8 @@ import {
   writeWithUInt64Column,
   type RowRun,
 } from '../../storage/native-slice';
-import { backoffDelay, type BackoffPolicy } from './backoff';
+import { retryDelay, sendWithRetry, type RetryLoop, type RetryPolicy } from '../../delivery/retry';
+import { RateLimitedWarnings } from '../../delivery/warnings';
 import type { ResolvedClickHouseExporterConfig } from './config';
 
 /** /readyz turns 503 when the write-ahead log has less room than this (about one large batch), or a tenth of its bound. */
@@ -118,8 +120,6 @@ const UNKNOWN_DATABASE = 81;
  * their Body to the template (after that they keep the Body: correct, just larger).
  */
 const TEMPLATE_WAIT_MS = 500;
-/** Minimum interval between two repeated warnings of the same kind. */
-const WARN_INTERVAL_MS = 30_000;
 /**
  * /readyz turns 503 when writing the template dictionary has failed this long while
  * log rows are still being written (the store is reachable; its templates table is not).
@@ -230,7 +230,10 @@ export class ClickHouseLogsExporter implements Exporter {
   private readonly retriesCounter: Counter;
   private readonly dedupCounter: Counter;
   private readonly insertsCounter: Counter;
-  private readonly backoff: BackoffPolicy;
+  private readonly retryPolicy: RetryPolicy;
+  /** The collector's one retry loop (delivery/retry.ts), as every insert uses it. */
+  private readonly retryLoop: RetryLoop;
+  private readonly warnings: RateLimitedWarnings;
   private readonly tableOptions: LogsTableOptions;
   private readonly templateOptions: TemplateTableOptions;
   private readonly templatesWrittenCounter: Counter;
@@ -303,7 +306,6 @@ export class ClickHouseLogsExporter implements Exporter {
     torn: Counter;
     replayed: Counter;
   };
-  private readonly lastWarn = new Map<string, { at: number; suppressed: number }>();
 
   constructor(settings: CreateSettings, private readonly cfg: ResolvedClickHouseExporterConfig) {
     this.logger = settings.logger;
@@ -337,11 +339,22 @@ export class ClickHouseLogsExporter implements Exporter {
       torn: m.counter('logfun_exporter_queue_torn_tail_bytes_total', 'storage wal: bytes of incomplete or corrupt frames cut when the log was opened.'),
       replayed: m.counter('logfun_exporter_queue_recovered_records_total', 'storage wal: records found unsent in the log when it was opened (sent after restart).'),
     };
-    this.backoff = {
+    this.retryPolicy = {
       initialMs: cfg.retryInitialMs,
       maxMs: cfg.retryMaxMs,
       multiplier: cfg.retryMultiplier,
       randomization: cfg.retryRandomization,
+      maxElapsedMs: cfg.retryMaxElapsedMs,
+    };
+    this.warnings = new RateLimitedWarnings(this.logger, this.labels);
+    this.retryLoop = {
+      retry: this.retryPolicy,
+      labels: this.labels,
+      retries: this.retriesCounter,
+      warnings: this.warnings,
+      retryMessage: 'insert into ClickHouse failed; retrying',
+      stopped: () => this.stopNow,
+      sleep: (ms) => this.sleep(ms),
     };
     this.tableOptions = {
       database: cfg.database,
@@ -417,7 +430,7 @@ export class ClickHouseLogsExporter implements Exporter {
     if (!this.hasRoom(bytes)) {
       if (this.cfg.onFull === 'drop') {
         this.droppedCounter.inc({ ...this.labels, reason: 'queue_full' }, n);
-        this.warnRateLimited('queue_full', 'clickhouse exporter queue is full; dropping records', { records: n });
+        this.warnings.warn('queue_full', 'clickhouse exporter queue is full; dropping records', { records: n });
         return;
       }
       if (this.cfg.blockTimeoutMs > 0) await this.waitForRoom(bytes, this.cfg.blockTimeoutMs);
@@ -619,7 +632,7 @@ export class ClickHouseLogsExporter implements Exporter {
     if (!wal.hasRoom(payload.length)) {
       if (this.cfg.onFull === 'drop') {
         this.droppedCounter.inc({ ...this.labels, reason: 'queue_full' }, n);
-        this.warnRateLimited('queue_full', 'clickhouse exporter write-ahead log is full; dropping records', { records: n });
+        this.warnings.warn('queue_full', 'clickhouse exporter write-ahead log is full; dropping records', { records: n });
         return;
       }
       const bytes = payload.length;
@@ -751,7 +764,7 @@ export class ClickHouseLogsExporter implements Exporter {
     const rename = new Map<string, string>();
     if (!wanted.has('Body') && wanted.has('RawBody') && !native.columns.includes('RawBody')) rename.set('Body', 'RawBody');
     const projected = projectNativeBlock(native.block, (name) => wanted.has(name), rename);
-    this.warnRateLimited('wal_columns', 'write-ahead log entries written for other table columns; inserting the columns the table has', {
+    this.warnings.warn('wal_columns', 'write-ahead log entries written for other table columns; inserting the columns the table has', {
       dropped: native.columns.filter((c) => !wanted.has(rename.get(c) ?? c)),
     });
     native.block = projected.block;
@@ -828,8 +841,8 @@ export class ClickHouseLogsExporter implements Exporter {
         await this.wal!.setInflight(range);
         return true;
       } catch (err) {
-        this.warnRateLimited('wal_state', 'writing the write-ahead log state failed; retrying', { error: errorMessage(err) });
-        await this.sleep(backoffDelay(this.backoff, attempt));
+        this.warnings.warn('wal_state', 'writing the write-ahead log state failed; retrying', { error: errorMessage(err) });
+        await this.sleep(retryDelay(this.retryPolicy, attempt));
       }
     }
   }
@@ -839,7 +852,7 @@ export class ClickHouseLogsExporter implements Exporter {
       await this.wal!.acknowledge(range.to);
     } catch (err) {
       // The next acknowledgement covers this one (positions are cumulative).
-      this.warnRateLimited('wal_ack', 'acknowledging in the write-ahead log failed', { error: errorMessage(err) });
+      this.warnings.warn('wal_ack', 'acknowledging in the write-ahead log failed', { error: errorMessage(err) });
     }
     const taken = block.taken;
     this.walMetrics.exported.inc(this.labels, taken);
@@ -987,10 +1000,10 @@ export class ClickHouseLogsExporter implements Exporter {
           await this.initialize();
           initAttempt = 0;
         } catch (err) {
-          this.warnRateLimited('init', 'ClickHouse not ready; retrying', { endpoint: this.cfg.endpoint, error: errorMessage(err) });
+          this.warnings.warn('init', 'ClickHouse not ready; retrying', { endpoint: this.cfg.endpoint, error: errorMessage(err) });
           // storage wal: nothing is lost by stopping now, the log keeps it.
           if (this.closing && (this.wal !== undefined || this.queue.length === 0)) return;
-          await this.sleep(backoffDelay(this.backoff, ++initAttempt));
+          await this.sleep(retryDelay(this.retryPolicy, ++initAttempt));
         }
         continue;
       }
@@ -1003,8 +1016,8 @@ export class ClickHouseLogsExporter implements Exporter {
           await this.fillFromWal(undefined);
           this.notifyIdle();
         } catch (err) {
-          this.warnRateLimited('wal_read', 'reading the write-ahead log failed; retrying', { error: errorMessage(err) });
-          await this.sleep(backoffDelay(this.backoff, 1));
+          this.warnings.warn('wal_read', 'reading the write-ahead log failed; retrying', { error: errorMessage(err) });
+          await this.sleep(retryDelay(this.retryPolicy, 1));
           continue;
         }
       }
@@ -1098,7 +1111,7 @@ export class ClickHouseLogsExporter implements Exporter {
     }
     if (invalid > 0) {
       this.markFailed(invalid, 'invalid');
-      this.warnRateLimited('invalid', 'dropping records whose timestamp the logs table cannot hold', { records: invalid });
+      this.warnings.warn('invalid', 'dropping records whose timestamp the logs table cannot hold', { records: invalid });
     }
     return block;
   }
@@ -1154,16 +1167,20 @@ export class ClickHouseLogsExporter implements Exporter {
     if (this.wal && range && outcome === 'settled') await this.acknowledgeInWal(range, block);
   }
 
-  /** Inserts a block until it is written, dropped as invalid, out of retry time, or cut by shutdown. */
+  /**
+   * Inserts a block until it is written, dropped as invalid, out of retry time, or cut
+   * by shutdown, through the collector's one retry loop (sendWithRetry). An attempt
+   * after an ambiguous failure (or of a block sent again after a restart) first reads
+   * which of its rows are stored (insert-id deduplication) and sends only the others;
+   * a rejected block is split (onPermanentFailure).
+   */
   private async deliver(block: InsertBlock, budget: DeliveryBudget, mayBeStoredAtFirst = false): Promise<DeliveryOutcome> {
-    const started = Date.now();
-    let attempt = 0;
     // A block sent again after a restart may have been stored by the previous process.
     let mayBeStored = mayBeStoredAtFirst;
     let body: Buffer | undefined;
-    for (;;) {
-      if (this.stopNow) return this.interrupted(block);
-      try {
+    const result = await sendWithRetry(
+      this.retryLoop,
+      async () => {
         if (mayBeStored && this.dedupMode === 'insert-id') {
           const stored = await this.storedOffsets(block);
           if (stored.size > 0) {
@@ -1171,7 +1188,7 @@ export class ClickHouseLogsExporter implements Exporter {
             this.markSent(stored.size);
             block = this.subBlock(block, (k) => !stored.has(block.offsets[k]));
             body = undefined;
-            if (block.offsets.length === 0) return 'settled';
+            if (block.offsets.length === 0) return;
           }
           mayBeStored = false;
         }
@@ -1181,31 +1198,31 @@ export class ClickHouseLogsExporter implements Exporter {
         this.lastInsertOkAt = Date.now();
         this.insertsCounter.inc(this.labels);
         this.markSent(block.offsets.length);
+      },
+      {
+        onRetryable: async (err) => {
+          const failure = classifyClickHouseError(err);
+          if (failure.ambiguous) mayBeStored = true;
+          if ((failure.code === UNKNOWN_TABLE || failure.code === UNKNOWN_DATABASE) && this.cfg.createSchema) await this.recreateSchema();
+        },
+        fields: () => ({ rows: block.offsets.length }),
+      },
+    );
+    switch (result.outcome) {
+      case 'sent':
         return 'settled';
-      } catch (err) {
-        if (this.stopNow) return this.interrupted(block);
-        const failure = classifyClickHouseError(err);
-        if (failure.kind === 'permanent') return this.onPermanentFailure(block, budget, failure.message);
-        if (failure.ambiguous) mayBeStored = true;
-        if ((failure.code === UNKNOWN_TABLE || failure.code === UNKNOWN_DATABASE) && this.cfg.createSchema) await this.recreateSchema();
-        attempt++;
-        this.retriesCounter.inc(this.labels);
-        this.warnRateLimited('insert', 'insert into ClickHouse failed; retrying', {
+      case 'stopped':
+        return this.interrupted(block);
+      case 'permanent':
+        return this.onPermanentFailure(block, budget, errorMessage(result.error));
+      case 'timeout':
+        this.markFailed(block.offsets.length, 'retries_exhausted');
+        this.logger.error('giving up on an insert after retry.max_elapsed', {
+          exporter: this.labels.exporter,
           rows: block.offsets.length,
-          attempt,
-          error: failure.message,
+          error: errorMessage(result.error),
         });
-        if (this.cfg.retryMaxElapsedMs > 0 && Date.now() - started >= this.cfg.retryMaxElapsedMs) {
-          this.markFailed(block.offsets.length, 'retries_exhausted');
-          this.logger.error('giving up on an insert after retry.max_elapsed', {
-            exporter: this.labels.exporter,
-            rows: block.offsets.length,
-            error: failure.message,
-          });
-          return 'settled';
-        }
-        await this.sleep(backoffDelay(this.backoff, attempt));
-      }
+        return 'settled';
     }
   }
 
@@ -1224,7 +1241,7 @@ export class ClickHouseLogsExporter implements Exporter {
       for (const sql of logsTableSql(selectLogsSchema(store.capabilities), store.capabilities, this.tableOptions)) await store.command(sql);
       this.logger.warn('logs table was missing; created it again', { exporter: this.labels.exporter, table: this.tableName });
     } catch (err) {
-      this.warnRateLimited('recreate', 'could not create the missing logs table', { error: errorMessage(err) });
+      this.warnings.warn('recreate', 'could not create the missing logs table', { error: errorMessage(err) });
     }
   }
 
@@ -1267,7 +1284,7 @@ export class ClickHouseLogsExporter implements Exporter {
       }
     } catch (err) {
       this.templatesFailingSince ??= Date.now();
-      this.warnRateLimited('templates', 'writing the template dictionary failed; it is written with a later insert', {
+      this.warnings.warn('templates', 'writing the template dictionary failed; it is written with a later insert', {
         table: templates.tableName,
         error: errorMessage(err),
       });
@@ -1483,17 +1500,6 @@ export class ClickHouseLogsExporter implements Exporter {
       const timer = setTimeout(done, ms);
       this.abort.signal.addEventListener('abort', onAbort, { once: true });
     });
-  }
-
-  private warnRateLimited(kind: string, msg: string, fields: Record<string, unknown>): void {
-    const now = Date.now();
-    const last = this.lastWarn.get(kind);
-    if (last && now - last.at < WARN_INTERVAL_MS) {
-      last.suppressed++;
-      return;
-    }
-    this.lastWarn.set(kind, { at: now, suppressed: 0 });
-    this.logger.warn(msg, { exporter: this.labels.exporter, ...fields, ...(last?.suppressed ? { suppressed: last.suppressed } : {}) });
   }
 }
 
