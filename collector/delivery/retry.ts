@@ -100,3 +100,57 @@ export async function sendWithRetry(loop: RetryLoop, attempt: () => Promise<void
     }
   }
 }
+
+/** How sendSplitting handles a unit's parts; see sendSplitting. */
+export interface SplitOnRejection<U> {
+  /** One unit (or part) through sendWithRetry; returns the result and the unit as last attempted (an attempt may narrow it). */
+  send(unit: U): Promise<{ result: RetryResult; unit: U }>;
+  /** Items in a unit (a unit of one item is not split). */
+  size(unit: U): number;
+  /** The unit's first and second half (each keeps its items' identity, so a retry of a half is still idempotent). */
+  halves(unit: U): [U, U];
+  /** Permanent failures spent isolating the rejected items of one unit before the rest of the part is given up. */
+  budget: number;
+  /** A part rejected for good: one item, or a larger part once the budget is spent. */
+  onRejected(part: U, error: unknown): void;
+  /** A part out of retry time (retry.maxElapsedMs). */
+  onTimeout(part: U, error: unknown): void;
+  /** The part the loop was sending when it stopped (the parts after it are not sent either). */
+  onStopped(part: U): void;
+}
+
+/**
+ * Sends a unit whose receiver may reject some of its items (a block of rows with one
+ * value the table cannot hold): a permanent failure splits the part in halves, each
+ * sent the same way, until the rejected items are isolated and only they are given up
+ * (onRejected), so one bad row does not cost the rows around it. The budget bounds the
+ * splitting: a receiver that rejects everything costs at most `budget` more attempts.
+ * 'stopped' when the writer stopped before every part settled.
+ */
+export async function sendSplitting<U>(unit: U, s: SplitOnRejection<U>): Promise<'settled' | 'stopped'> {
+  let permanentFailures = 0;
+  const go = async (part: U): Promise<'settled' | 'stopped'> => {
+    const { result, unit: sent } = await s.send(part);
+    switch (result.outcome) {
+      case 'sent':
+        return 'settled';
+      case 'stopped':
+        s.onStopped(sent);
+        return 'stopped';
+      case 'timeout':
+        s.onTimeout(sent, result.error);
+        return 'settled';
+      case 'permanent': {
+        permanentFailures++;
+        if (s.size(sent) <= 1 || permanentFailures > s.budget) {
+          s.onRejected(sent, result.error);
+          return 'settled';
+        }
+        const [first, second] = s.halves(sent);
+        if ((await go(first)) === 'stopped') return 'stopped';
+        return go(second);
+      }
+    }
+  };
+  return go(unit);
+}

@@ -4,7 +4,7 @@
  * and its rate-limited warnings (collector/delivery/warnings.ts). Real timers, kept
  * short; the attempts are plain functions standing for a store.
  */
-import { PermanentError, sendWithRetry, type RetryLoop } from '../../collector/delivery/retry';
+import { PermanentError, sendSplitting, sendWithRetry, type RetryLoop } from '../../collector/delivery/retry';
 import { RateLimitedWarnings } from '../../collector/delivery/warnings';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
@@ -103,6 +103,55 @@ describe('sendWithRetry', () => {
     idle.wake();
     expect(await run).toEqual({ outcome: 'stopped' });
     expect(attempts).toBe(1);
+  });
+});
+
+describe('sendSplitting', () => {
+  /** A receiver that rejects (ClickHouse code 53) any part holding a "bad" item, and stores the others. */
+  function splitting(bad: Set<number>, budget = 64) {
+    const { loop } = setup();
+    const stored: number[] = [];
+    const rejected: number[][] = [];
+    const attempts: number[][] = [];
+    const s = {
+      send: async (part: number[]) => {
+        const result = await sendWithRetry(loop, async () => {
+          attempts.push(part);
+          if (part.some((x) => bad.has(x))) throw new Error('Code: 53, e.displayText() = DB::Exception: Type mismatch');
+          stored.push(...part);
+        });
+        return { result, unit: part };
+      },
+      size: (part: number[]) => part.length,
+      halves: (part: number[]): [number[], number[]] => [part.slice(0, Math.ceil(part.length / 2)), part.slice(Math.ceil(part.length / 2))],
+      budget,
+      onRejected: (part: number[]) => void rejected.push(part),
+      onTimeout: () => {
+        throw new Error('no timeout expected');
+      },
+      onStopped: () => {
+        throw new Error('no stop expected');
+      },
+    };
+    return { s, stored, rejected, attempts };
+  }
+
+  test('a rejected unit is split until only the rejected items are given up; the others are stored once', async () => {
+    const items = Array.from({ length: 10 }, (_, i) => i);
+    const { s, stored, rejected } = splitting(new Set([3, 7]));
+    expect(await sendSplitting(items, s)).toBe('settled');
+    expect(rejected).toEqual([[3], [7]]);
+    expect(stored.sort((a, b) => a - b)).toEqual([0, 1, 2, 4, 5, 6, 8, 9]);
+  });
+
+  test('the budget bounds the splitting of a unit the receiver rejects entirely', async () => {
+    const items = Array.from({ length: 64 }, (_, i) => i);
+    const { s, stored, rejected, attempts } = splitting(new Set(items), 3);
+    expect(await sendSplitting(items, s)).toBe('settled');
+    expect(stored).toEqual([]);
+    // Every item is given up exactly once, after at most budget + 1 rejected attempts (and one per part left).
+    expect(rejected.flat().sort((a, b) => a - b)).toEqual(items);
+    expect(attempts.length).toBeLessThanOrEqual(3 + 1 + rejected.length);
   });
 });
 

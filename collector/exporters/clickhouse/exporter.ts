@@ -99,7 +99,7 @@ import {
   writeWithUInt64Column,
   type RowRun,
 } from '../../storage/native-slice';
-import { retryDelay, sendWithRetry, type RetryLoop, type RetryPolicy } from '../../delivery/retry';
+import { retryDelay, sendSplitting, sendWithRetry, type RetryLoop, type RetryPolicy, type RetryResult } from '../../delivery/retry';
 import { RateLimitedWarnings } from '../../delivery/warnings';
 import type { ResolvedClickHouseExporterConfig } from './config';
 
@@ -191,10 +191,6 @@ interface InsertBlock {
 
 /** How a delivery ended: settled (sent or failed, counted) or cut by shutdown (storage wal: left in the log). */
 type DeliveryOutcome = 'settled' | 'interrupted';
-
-interface DeliveryBudget {
-  permanentFailures: number;
-}
 
 /** Distinguishes this process's query ids from an earlier process's (same block ids after a restart). */
 const PROCESS_NONCE = randomBytes(3).toString('hex');
@@ -1163,19 +1159,53 @@ export class ClickHouseLogsExporter implements Exporter {
   private async send(block: InsertBlock, replayed: boolean): Promise<void> {
     const range = block.range;
     if (this.wal && range && !(await this.saveInflight(range))) return;
-    const outcome = block.offsets.length > 0 ? await this.deliver(block, { permanentFailures: 0 }, replayed) : 'settled';
+    const outcome = block.offsets.length > 0 ? await this.deliver(block, replayed) : 'settled';
     if (this.wal && range && outcome === 'settled') await this.acknowledgeInWal(range, block);
   }
 
   /**
    * Inserts a block until it is written, dropped as invalid, out of retry time, or cut
-   * by shutdown, through the collector's one retry loop (sendWithRetry). An attempt
-   * after an ambiguous failure (or of a block sent again after a restart) first reads
-   * which of its rows are stored (insert-id deduplication) and sends only the others;
-   * a rejected block is split (onPermanentFailure).
+   * by shutdown: each part through the collector's one retry loop (attemptBlock), a
+   * rejected part split in halves until the rejected rows are isolated (sendSplitting).
    */
-  private async deliver(block: InsertBlock, budget: DeliveryBudget, mayBeStoredAtFirst = false): Promise<DeliveryOutcome> {
-    // A block sent again after a restart may have been stored by the previous process.
+  private async deliver(block: InsertBlock, mayBeStoredAtFirst: boolean): Promise<DeliveryOutcome> {
+    // A block sent again after a restart may have been stored by the previous process (not its halves: they follow a rejection).
+    let mayBeStored = mayBeStoredAtFirst;
+    const outcome = await sendSplitting(block, {
+      send: (part) => {
+        const sent = this.attemptBlock(part, mayBeStored);
+        mayBeStored = false;
+        return sent;
+      },
+      size: (part) => part.offsets.length,
+      halves: (part) => {
+        const half = Math.ceil(part.offsets.length / 2);
+        return [this.subBlock(part, (k) => k < half), this.subBlock(part, (k) => k >= half)];
+      },
+      budget: PERMANENT_FAILURE_BUDGET,
+      onRejected: (part, error) => {
+        this.markFailed(part.offsets.length, 'invalid');
+        this.logger.error('ClickHouse rejected log records; dropped', { exporter: this.labels.exporter, rows: part.offsets.length, error: errorMessage(error) });
+      },
+      onTimeout: (part, error) => {
+        this.markFailed(part.offsets.length, 'retries_exhausted');
+        this.logger.error('giving up on an insert after retry.max_elapsed', {
+          exporter: this.labels.exporter,
+          rows: part.offsets.length,
+          error: errorMessage(error),
+        });
+      },
+      onStopped: (part) => this.interrupted(part),
+    });
+    return outcome === 'stopped' ? 'interrupted' : 'settled';
+  }
+
+  /**
+   * One block through sendWithRetry. An attempt after an ambiguous failure (or of a block
+   * sent again after a restart) first reads which of its rows are stored (insert-id
+   * deduplication) and sends only the others: the block returned is the one last attempted.
+   */
+  private async attemptBlock(block: InsertBlock, mayBeStoredAtFirst: boolean): Promise<{ result: RetryResult; unit: InsertBlock }> {
     let mayBeStored = mayBeStoredAtFirst;
     let body: Buffer | undefined;
     const result = await sendWithRetry(
@@ -1208,28 +1238,12 @@ export class ClickHouseLogsExporter implements Exporter {
         fields: () => ({ rows: block.offsets.length }),
       },
     );
-    switch (result.outcome) {
-      case 'sent':
-        return 'settled';
-      case 'stopped':
-        return this.interrupted(block);
-      case 'permanent':
-        return this.onPermanentFailure(block, budget, errorMessage(result.error));
-      case 'timeout':
-        this.markFailed(block.offsets.length, 'retries_exhausted');
-        this.logger.error('giving up on an insert after retry.max_elapsed', {
-          exporter: this.labels.exporter,
-          rows: block.offsets.length,
-          error: errorMessage(result.error),
-        });
-        return 'settled';
-    }
+    return { result, unit: block };
   }
 
   /** Shutdown cut a delivery: with storage memory the rows are lost (counted); with storage wal they stay in the log. */
-  private interrupted(block: InsertBlock): DeliveryOutcome {
+  private interrupted(block: InsertBlock): void {
     if (!this.wal) this.markFailed(block.offsets.length, 'shutdown');
-    return 'interrupted';
   }
 
   /** The table vanished (dropped by hand?) while create_schema is on: make it again before the next attempt. */
@@ -1289,19 +1303,6 @@ export class ClickHouseLogsExporter implements Exporter {
         error: errorMessage(err),
       });
     }
-  }
-
-  private async onPermanentFailure(block: InsertBlock, budget: DeliveryBudget, message: string): Promise<DeliveryOutcome> {
-    budget.permanentFailures++;
-    if (block.offsets.length === 1 || budget.permanentFailures > PERMANENT_FAILURE_BUDGET) {
-      this.markFailed(block.offsets.length, 'invalid');
-      this.logger.error('ClickHouse rejected log records; dropped', { exporter: this.labels.exporter, rows: block.offsets.length, error: message });
-      return 'settled';
-    }
-    const half = Math.ceil(block.offsets.length / 2);
-    const first = await this.deliver(this.subBlock(block, (k) => k < half), budget);
-    if (first === 'interrupted') return first;
-    return this.deliver(this.subBlock(block, (k) => k >= half), budget);
   }
 
   private subBlock(block: InsertBlock, keep: (k: number) => boolean): InsertBlock {
