@@ -58,9 +58,11 @@ export interface RetryLoop {
   retry: RetryPolicy;
   /** Labels of the retries counter. */
   labels: Labels;
-  /** Failed attempts that were retried. */
-  retries: Counter;
+  /** Failed attempts that were retried (omit for a loop whose retries are no metric, e.g. local disk state). */
+  retries?: Counter;
   warnings: RateLimitedWarnings;
+  /** Kind of the retry warning in `warnings` (default 'retry'): loops sharing one RateLimitedWarnings are limited apart. */
+  warnKind?: string;
   /** The warning logged (rate-limited) when an attempt failed and is retried. */
   retryMessage: string;
   /** Default classifyDeliveryError. */
@@ -94,8 +96,8 @@ export async function sendWithRetry(loop: RetryLoop, attempt: () => Promise<void
       failures++;
       if (loop.retry.maxElapsedMs > 0 && Date.now() - firstAttemptAt >= loop.retry.maxElapsedMs) return { outcome: 'timeout', error: err };
       await hooks.onRetryable?.(err);
-      loop.retries.inc(loop.labels);
-      loop.warnings.warn('retry', loop.retryMessage, { ...hooks.fields?.(), attempts: failures, error: errorMessage(err) });
+      loop.retries?.inc(loop.labels);
+      loop.warnings.warn(loop.warnKind ?? 'retry', loop.retryMessage, { ...hooks.fields?.(), attempts: failures, error: errorMessage(err) });
       await loop.sleep(retryDelay(loop.retry, failures));
     }
   }

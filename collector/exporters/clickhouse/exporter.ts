@@ -229,6 +229,8 @@ export class ClickHouseLogsExporter implements Exporter {
   private readonly retryPolicy: RetryPolicy;
   /** The collector's one retry loop (delivery/retry.ts), as every insert uses it. */
   private readonly retryLoop: RetryLoop;
+  /** storage wal: the same loop for writing the log's state (a disk error is always retried, and is no insert retry). */
+  private readonly walStateLoop: RetryLoop;
   private readonly warnings: RateLimitedWarnings;
   private readonly tableOptions: LogsTableOptions;
   private readonly templateOptions: TemplateTableOptions;
@@ -351,6 +353,14 @@ export class ClickHouseLogsExporter implements Exporter {
       retryMessage: 'insert into ClickHouse failed; retrying',
       stopped: () => this.stopNow,
       sleep: (ms) => this.sleep(ms),
+    };
+    this.walStateLoop = {
+      ...this.retryLoop,
+      retry: { ...this.retryPolicy, maxElapsedMs: 0 },
+      retries: undefined,
+      warnKind: 'wal_state',
+      retryMessage: 'writing the write-ahead log state failed; retrying',
+      classify: () => 'retryable',
     };
     this.tableOptions = {
       database: cfg.database,
@@ -829,19 +839,12 @@ export class ClickHouseLogsExporter implements Exporter {
     await this.send(block, true);
   }
 
-  /** Persists the block's range before its first attempt (retrying on disk errors); false when shutdown cut it. */
+  /** Persists the block's range before its first attempt (retrying on disk errors, for ever); false when shutdown cut it. */
   private async saveInflight(range: WalRange): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      if (this.stopNow) return false;
-      try {
-        await this.wal!.setInflight(range);
-        return true;
-      } catch (err) {
-        this.warnings.warn('wal_state', 'writing the write-ahead log state failed; retrying', { error: errorMessage(err) });
-        await this.sleep(retryDelay(this.retryPolicy, attempt));
-      }
-    }
+    const wal = this.wal!;
+    return (await sendWithRetry(this.walStateLoop, () => wal.setInflight(range))).outcome === 'sent';
   }
+
 
   private async acknowledgeInWal(range: WalRange, block: InsertBlock): Promise<void> {
     try {
