@@ -231,6 +231,8 @@ export class ClickHouseLogsExporter implements Exporter {
   private readonly retryLoop: RetryLoop;
   /** storage wal: the same loop for writing the log's state (a disk error is always retried, and is no insert retry). */
   private readonly walStateLoop: RetryLoop;
+  /** The same loop for getting ready (open the store, schema, columns): retried until it works. */
+  private readonly initLoop: RetryLoop;
   private readonly warnings: RateLimitedWarnings;
   private readonly tableOptions: LogsTableOptions;
   private readonly templateOptions: TemplateTableOptions;
@@ -361,6 +363,14 @@ export class ClickHouseLogsExporter implements Exporter {
       warnKind: 'wal_state',
       retryMessage: 'writing the write-ahead log state failed; retrying',
       classify: () => 'retryable',
+    };
+    this.initLoop = {
+      ...this.walStateLoop,
+      warnKind: 'init',
+      retryMessage: 'ClickHouse not ready; retrying',
+      // A failure once shutdown began is final when nothing is lost by stopping: with storage
+      // wal the log keeps the records; with storage memory, when none are queued.
+      classify: () => (this.closing && (this.wal !== undefined || this.queue.length === 0) ? 'permanent' : 'retryable'),
     };
     this.tableOptions = {
       database: cfg.database,
@@ -992,18 +1002,11 @@ export class ClickHouseLogsExporter implements Exporter {
   // The sending loop.
 
   private async run(): Promise<void> {
-    let initAttempt = 0;
     while (!this.stopNow) {
       if (!this.encoder) {
-        try {
-          await this.initialize();
-          initAttempt = 0;
-        } catch (err) {
-          this.warnings.warn('init', 'ClickHouse not ready; retrying', { endpoint: this.cfg.endpoint, error: errorMessage(err) });
-          // storage wal: nothing is lost by stopping now, the log keeps it.
-          if (this.closing && (this.wal !== undefined || this.queue.length === 0)) return;
-          await this.sleep(retryDelay(this.retryPolicy, ++initAttempt));
-        }
+        const ready = await sendWithRetry(this.initLoop, () => this.initialize(), { fields: () => ({ endpoint: this.cfg.endpoint }) });
+        // Stopped, or failed while closing with nothing to lose (initLoop's classify).
+        if (ready.outcome !== 'sent') return;
         continue;
       }
       if (this.wal) {
