@@ -101,6 +101,7 @@ import {
 } from '../../storage/native-slice';
 import { retryDelay, sendSplitting, sendWithRetry, type RetryLoop, type RetryPolicy, type RetryResult } from '../../delivery/retry';
 import { RateLimitedWarnings } from '../../delivery/warnings';
+import { WakeableSleep } from '../../pipeline/wakeable-sleep';
 import type { ResolvedClickHouseExporterConfig } from './config';
 
 /** /readyz turns 503 when the write-ahead log has less room than this (about one large batch), or a tenth of its bound. */
@@ -125,6 +126,8 @@ const TEMPLATE_WAIT_MS = 500;
  * log rows are still being written (the store is reachable; its templates table is not).
  */
 const TEMPLATES_STALL_MS = 30_000;
+/** The loop's wait for work when nothing is due (any work wakes it first). */
+const IDLE_MS = 3_600_000;
 
 export type DedupMode = 'token' | 'insert-id' | 'none';
 
@@ -276,8 +279,11 @@ export class ClickHouseLogsExporter implements Exporter {
   /** Set when shutdown has accounted for every record; later outcomes are not counted again. */
   private finalized = false;
   private shutdownPromise: Promise<void> | undefined;
-  private abort = new AbortController();
-  private wakeLoop: (() => void) | undefined;
+  private readonly abort = new AbortController();
+  /** The loop's wait for work (records queued, a flush, shutdown); wake() ends it. */
+  private readonly idle = new WakeableSleep();
+  /** The loop's wait between retries: ended only by the abort of shutdown (new records do not hurry a retry). */
+  private readonly backoff = new WakeableSleep();
   private readonly roomWaiters = new Set<() => void>();
   private readonly idleWaiters = new Set<() => void>();
   private flushRequested = 0;
@@ -328,6 +334,7 @@ export class ClickHouseLogsExporter implements Exporter {
       'Template dictionary entries the templates table rejected as data (dropped, not retried; rows using them keep their Body), by reason.',
     );
     this.queueGauge.set(this.labels, 0);
+    this.abort.signal.addEventListener('abort', () => this.backoff.wake(), { once: true });
     this.walMetrics = {
       bytes: m.gauge('logfun_exporter_queue_bytes', 'storage wal: bytes in the write-ahead log not yet sent.'),
       entries: m.gauge('logfun_exporter_queue_entries', 'storage wal: entries (appended batches) in the write-ahead log not yet fully sent.'),
@@ -1475,38 +1482,17 @@ export class ClickHouseLogsExporter implements Exporter {
   }
 
   private wake(): void {
-    const w = this.wakeLoop;
-    this.wakeLoop = undefined;
-    w?.();
+    this.idle.wake();
   }
 
   /** Resolves on wake() or after timeoutMs (undefined: only on wake()). */
   private waitForWork(timeoutMs: number | undefined): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(), timeoutMs);
-      timer?.unref();
-      const done = () => {
-        if (timer) clearTimeout(timer);
-        if (this.wakeLoop === done) this.wakeLoop = undefined;
-        resolve();
-      };
-      this.wakeLoop = done;
-    });
+    return this.idle.sleep(timeoutMs ?? IDLE_MS);
   }
 
   /** A backoff sleep, cut short when shutdown has to stop now. */
-  private sleep(ms: number): Promise<void> {
-    if (this.stopNow) return Promise.resolve();
-    return new Promise((resolve) => {
-      const onAbort = () => done();
-      const done = () => {
-        clearTimeout(timer);
-        this.abort.signal.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.abort.signal.addEventListener('abort', onAbort, { once: true });
-    });
+  private async sleep(ms: number): Promise<void> {
+    if (!this.stopNow) await this.backoff.sleep(ms);
   }
 }
 
