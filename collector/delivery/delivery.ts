@@ -39,6 +39,7 @@ import type { DiagLogger } from '../pipeline/component';
 import type { Counter, Labels } from '../telemetry/metrics';
 import { WakeableSleep } from '../pipeline/wakeable-sleep';
 import { errorMessage } from '../storage/clickhouse-errors';
+import { drainThenStop } from './drain';
 import { sendWithRetry, type FailureKind, type RetryLoop, type RetryPolicy } from './retry';
 import { RateLimitedWarnings } from './warnings';
 
@@ -178,16 +179,15 @@ export class Delivery<T, B extends DeliveryBatch<T> = DeliveryBatch<T>> {
       return;
     }
     this.closing = true;
-    if (this.loop) {
-      this.idle.wake();
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.loop, new Promise<void>((r) => (timer = setTimeout(r, this.o.shutdownTimeoutMs)))]);
-      if (timer) clearTimeout(timer);
-    }
-    this.stopped = true;
-    this.abort.abort();
-    this.idle.wake();
-    await this.loop;
+    await drainThenStop(this.loop, {
+      timeoutMs: this.o.shutdownTimeoutMs,
+      wake: () => this.idle.wake(),
+      stop: () => {
+        this.stopped = true;
+        this.abort.abort();
+        this.idle.wake();
+      },
+    });
     const left = this.pending;
     if (left > 0) {
       this.o.metrics.failed.inc({ ...this.o.labels, reason: 'shutdown' }, left);

@@ -2,10 +2,12 @@
  * The collector's one retry loop (collector/delivery/retry.ts, sendWithRetry), which
  * both the small writers' Delivery and the ClickHouse logs exporter send through,
  * and its rate-limited warnings (collector/delivery/warnings.ts). Real timers, kept
- * short; the attempts are plain functions standing for a store.
+ * short; the attempts are plain functions standing for a store. Also the shared
+ * shutdown (collector/delivery/drain.ts, drainThenStop).
  */
 import { PermanentError, sendSplitting, sendWithRetry, type RetryLoop } from '../../collector/delivery/retry';
 import { RateLimitedWarnings } from '../../collector/delivery/warnings';
+import { drainThenStop } from '../../collector/delivery/drain';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { WakeableSleep } from '../../collector/pipeline/wakeable-sleep';
@@ -165,5 +167,27 @@ describe('RateLimitedWarnings', () => {
     await new Promise((r) => setTimeout(r, 60));
     w.warn('a', 'A failed', { i: 3 });
     expect(logger.messages[2].fields).toEqual({ exporter: 'e1', i: 3, suppressed: 2 });
+  });
+});
+
+describe('drainThenStop', () => {
+  test('a loop that ends within the timeout is woken first, then stopped; one that does not is stopped and awaited', async () => {
+    const calls: string[] = [];
+    let endLoop: () => void = () => undefined;
+    const quick = new Promise<void>((r) => (endLoop = r));
+    const inTime = drainThenStop(quick, { timeoutMs: 1000, wake: () => (calls.push('wake'), endLoop()), stop: () => void calls.push('stop') });
+    expect(await inTime).toBe(true);
+    expect(calls).toEqual(['wake', 'stop']);
+
+    // A loop that only ends when stopped (its send aborted).
+    let stop: () => void = () => undefined;
+    const slow = new Promise<void>((r) => (stop = r));
+    expect(await drainThenStop(slow, { timeoutMs: 30, wake: () => undefined, stop: () => stop() })).toBe(false);
+  });
+
+  test('a loop that ignores its stop holds the shutdown at most maxWaitAfterStopMs', async () => {
+    const hung = new Promise<void>(() => undefined);
+    // Resolves (false) although the loop never ends.
+    expect(await drainThenStop(hung, { timeoutMs: 20, wake: () => undefined, stop: () => undefined, maxWaitAfterStopMs: 30 })).toBe(false);
   });
 });

@@ -101,6 +101,7 @@ import {
 } from '../../storage/native-slice';
 import { retryDelay, sendSplitting, sendWithRetry, type RetryLoop, type RetryPolicy, type RetryResult } from '../../delivery/retry';
 import { RateLimitedWarnings } from '../../delivery/warnings';
+import { drainThenStop } from '../../delivery/drain';
 import { WakeableSleep } from '../../pipeline/wakeable-sleep';
 import type { ResolvedClickHouseExporterConfig } from './config';
 
@@ -507,24 +508,16 @@ export class ClickHouseLogsExporter implements Exporter {
   private async doShutdown(): Promise<void> {
     this.closing = true;
     for (const w of [...this.roomWaiters]) w();
-    if (this.loop) {
-      this.wake();
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        this.loop.then(() => false),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(true), this.cfg.shutdownTimeoutMs);
-        }),
-      ]);
-      if (timer) clearTimeout(timer);
-      if (timedOut) {
+    await drainThenStop(this.loop, {
+      timeoutMs: this.cfg.shutdownTimeoutMs,
+      wake: () => this.wake(),
+      stop: () => {
         this.stopNow = true;
         this.abort.abort();
         this.wake();
-        await Promise.race([this.loop, new Promise((r) => setTimeout(r, 2000).unref())]);
-      }
-    }
-    this.stopNow = true;
+      },
+      maxWaitAfterStopMs: 2000,
+    });
     if (this.wal) {
       // Nothing is lost: what was not sent stays in the log and is sent after the next start.
       const left = this.pending;
