@@ -17,7 +17,8 @@
  *           object (the same items, the same ids the writer put in it), so a
  *           writer whose rows carry an id the table collapses gets exactly-once.
  *   send    send(batch, signal) writes it. One batch at a time, in order.
- *   retry   A failure is classified (classify; default: PermanentError or
+ *   retry   By the collector's one retry loop, sendWithRetry (retry.ts): a failure
+ *           is classified (classify; default: PermanentError or
  *           classifyClickHouseError). Permanent: the batch is dropped, counted
  *           failed{reason="rejected"} and logged as an error. Retryable: counted
  *           in retries, logged (a warning at most every warnIntervalMs), and the
@@ -37,19 +38,12 @@
 import type { DiagLogger } from '../pipeline/component';
 import type { Counter, Labels } from '../telemetry/metrics';
 import { WakeableSleep } from '../pipeline/wakeable-sleep';
-import { backoffDelay, type BackoffPolicy } from '../exporters/clickhouse/backoff';
-import { classifyClickHouseError, errorMessage } from '../storage/clickhouse-errors';
+import { errorMessage } from '../storage/clickhouse-errors';
+import { drainThenStop } from './drain';
+import { sendWithRetry, type FailureKind, type RetryLoop, type RetryPolicy } from './retry';
+import { RateLimitedWarnings } from './warnings';
 
-/** Thrown by a send() whose batch must never be retried (the receiver rejected its data). */
-export class PermanentError extends Error {}
-
-export type FailureKind = 'permanent' | 'retryable';
-
-/** Default classification: PermanentError is permanent; otherwise as ClickHouse's errors. */
-export function classifyDeliveryError(err: unknown): FailureKind {
-  if (err instanceof PermanentError) return 'permanent';
-  return classifyClickHouseError(err).kind;
-}
+export { PermanentError, classifyDeliveryError, retryDelay, type FailureKind, type RetryPolicy } from './retry';
 
 /** What a batch carries; makeBatch() may return a richer object (ids, progress) that retries keep. */
 export interface DeliveryBatch<T> {
@@ -70,20 +64,6 @@ export interface DeliveryMetrics {
   retries: Counter;
   /** Gauge of items queued or being sent. */
   queueSize?: Counter;
-}
-
-export interface RetryPolicy extends BackoffPolicy {
-  /** Give a batch up this long after its first attempt; 0 = retry for ever. */
-  maxElapsedMs: number;
-}
-
-/**
- * Delay before retry number `attempt` (1 = first): backoffDelay's exponential with
- * jitter (which spreads writers that failed together), but never over maxMs, so a
- * writer's "retries back off up to retry_max_interval" holds.
- */
-export function retryDelay(policy: BackoffPolicy, attempt: number): number {
-  return Math.min(policy.maxMs, backoffDelay(policy, attempt));
 }
 
 export interface DeliveryOptions<T, B extends DeliveryBatch<T>> {
@@ -115,15 +95,10 @@ export interface DeliveryOptions<T, B extends DeliveryBatch<T>> {
 
 const IDLE_MS = 3_600_000;
 
-interface InFlight<B> {
-  batch: B;
-  attempts: number;
-  firstAttemptAt: number;
-}
-
 export class Delivery<T, B extends DeliveryBatch<T> = DeliveryBatch<T>> {
   private queue: T[] = [];
-  private current: InFlight<B> | undefined;
+  /** The batch being sent (and retried). */
+  private current: B | undefined;
   private loop: Promise<void> | undefined;
   /** The loop's wait for its next batch or retry; anything that gives it work wakes it. */
   private readonly idle = new WakeableSleep();
@@ -132,17 +107,29 @@ export class Delivery<T, B extends DeliveryBatch<T> = DeliveryBatch<T>> {
   private closing = false;
   private stopped = false;
   private readonly abort = new AbortController();
-  private lastWarnAt = 0;
+  private readonly warnings: RateLimitedWarnings;
+  private readonly retryLoop: RetryLoop;
   private readonly dropped: Counter;
 
   constructor(private readonly o: DeliveryOptions<T, B>) {
     this.dropped = o.metrics.dropped ?? o.metrics.failed;
+    this.warnings = new RateLimitedWarnings(o.logger, o.labels, o.warnIntervalMs);
+    this.retryLoop = {
+      retry: o.retry,
+      labels: o.labels,
+      retries: o.metrics.retries,
+      warnings: this.warnings,
+      retryMessage: `${o.what} write failed; retrying`,
+      classify: o.classify,
+      stopped: () => this.stopped,
+      sleep: (ms) => this.sleep(ms),
+    };
     o.metrics.queueSize?.set(o.labels, 0);
   }
 
   /** Items queued or being sent. */
   get pending(): number {
-    return this.queue.length + (this.current ? this.current.batch.items.length : 0);
+    return this.queue.length + (this.current ? this.current.items.length : 0);
   }
 
   /** Queues items (never waits); see the header for the bound. */
@@ -157,7 +144,7 @@ export class Delivery<T, B extends DeliveryBatch<T> = DeliveryBatch<T>> {
     if (over > 0) {
       this.queue.splice(0, over);
       this.dropped.inc({ ...this.o.labels, reason: 'queue_full' }, over);
-      this.warn(`${this.o.what} write queue is full; dropping the oldest rows`, { dropped: over });
+      this.warnings.warn('queue_full', `${this.o.what} write queue is full; dropping the oldest rows`, { dropped: over });
     }
     this.updateGauge();
     if (!this.loop) this.loop = this.run();
@@ -192,16 +179,15 @@ export class Delivery<T, B extends DeliveryBatch<T> = DeliveryBatch<T>> {
       return;
     }
     this.closing = true;
-    if (this.loop) {
-      this.idle.wake();
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.loop, new Promise<void>((r) => (timer = setTimeout(r, this.o.shutdownTimeoutMs)))]);
-      if (timer) clearTimeout(timer);
-    }
-    this.stopped = true;
-    this.abort.abort();
-    this.idle.wake();
-    await this.loop;
+    await drainThenStop(this.loop, {
+      timeoutMs: this.o.shutdownTimeoutMs,
+      wake: () => this.idle.wake(),
+      stop: () => {
+        this.stopped = true;
+        this.abort.abort();
+        this.idle.wake();
+      },
+    });
     const left = this.pending;
     if (left > 0) {
       this.o.metrics.failed.inc({ ...this.o.labels, reason: 'shutdown' }, left);
@@ -231,33 +217,23 @@ export class Delivery<T, B extends DeliveryBatch<T> = DeliveryBatch<T>> {
           await this.sleep(wait);
           continue;
         }
-        this.current = { batch: this.makeBatch(this.take()), attempts: 0, firstAttemptAt: Date.now() };
+        this.current = this.makeBatch(this.take());
       }
-      const c = this.current;
-      try {
-        await this.o.send(c.batch, this.abort.signal);
-        this.current = undefined;
+      const batch = this.current;
+      const result = await sendWithRetry(this.retryLoop, () => this.o.send(batch, this.abort.signal));
+      // Stopped: shutdown counts the batch's items with the rest.
+      if (result.outcome === 'stopped') break;
+      this.current = undefined;
+      if (result.outcome === 'sent') {
         this.lastSendAt = Date.now();
-        this.o.metrics.sent?.inc(this.o.labels, c.batch.items.length);
-        this.o.onSettled?.(c.batch, 'sent');
-      } catch (err) {
-        // Shutdown aborted the send: its items are counted with the rest.
-        if (this.stopped) break;
-        if ((this.o.classify ?? classifyDeliveryError)(err) === 'permanent') {
-          this.giveUp(c, 'rejected', `${this.o.what} rows rejected; they are dropped`, err);
-          continue;
-        }
-        c.attempts++;
-        if (this.o.retry.maxElapsedMs > 0 && Date.now() - c.firstAttemptAt >= this.o.retry.maxElapsedMs) {
-          this.giveUp(c, 'timeout', `${this.o.what} write given up after its maximum elapsed time`, err);
-          continue;
-        }
-        this.o.metrics.retries.inc(this.o.labels);
-        this.warn(`${this.o.what} write failed; retrying`, { error: errorMessage(err), attempts: c.attempts });
-        await this.sleep(retryDelay(this.o.retry, c.attempts));
-      } finally {
-        this.updateGauge();
+        this.o.metrics.sent?.inc(this.o.labels, batch.items.length);
+        this.o.onSettled?.(batch, 'sent');
+      } else if (result.outcome === 'permanent') {
+        this.giveUp(batch, 'rejected', `${this.o.what} rows rejected; they are dropped`, result.error);
+      } else {
+        this.giveUp(batch, 'timeout', `${this.o.what} write given up after its maximum elapsed time`, result.error);
       }
+      this.updateGauge();
     }
     this.loop = undefined;
   }
@@ -283,21 +259,13 @@ export class Delivery<T, B extends DeliveryBatch<T> = DeliveryBatch<T>> {
     return this.queue.splice(0, n);
   }
 
-  private giveUp(c: InFlight<B>, reason: 'rejected' | 'timeout', msg: string, err: unknown): void {
-    this.current = undefined;
-    this.o.metrics.failed.inc({ ...this.o.labels, reason }, c.batch.items.length);
-    this.o.logger.error(msg, { ...this.o.labels, rows: c.batch.items.length, error: errorMessage(err) });
-    this.o.onSettled?.(c.batch, reason);
+  private giveUp(batch: B, reason: 'rejected' | 'timeout', msg: string, err: unknown): void {
+    this.o.metrics.failed.inc({ ...this.o.labels, reason }, batch.items.length);
+    this.o.logger.error(msg, { ...this.o.labels, rows: batch.items.length, error: errorMessage(err) });
+    this.o.onSettled?.(batch, reason);
   }
 
   private updateGauge(): void {
     this.o.metrics.queueSize?.set(this.o.labels, this.pending);
-  }
-
-  private warn(msg: string, fields: Record<string, unknown>): void {
-    const now = Date.now();
-    if (now - this.lastWarnAt < (this.o.warnIntervalMs ?? 30_000)) return;
-    this.lastWarnAt = now;
-    this.o.logger.warn(msg, { ...this.o.labels, ...fields });
   }
 }

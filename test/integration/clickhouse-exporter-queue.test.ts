@@ -261,6 +261,30 @@ describeServer('storage wal against a ClickHouse server', () => {
     expect(run.metrics.value('logfun_exporter_deduplicated_records_total', run.labels)).toBe(30);
     expect(run.metrics.value('logfun_exporter_queue_entries', run.labels)).toBe(0);
   });
+  // The range of a block is persisted before its first insert (so a crash sends it again,
+  // identical): a failing write of that state is retried (by the shared retry loop, not as an
+  // insert retry) and the block is inserted only once it is written.
+  test('a failing write of the log state before an insert is retried; the rows are then stored once', async () => {
+    const dir = walDir();
+    const run = await startExporter({ endpoint: serverUrl, database, queue: walQueue(dir) });
+    const before = await count();
+    // The state is written to state.json.tmp, then renamed: a directory there fails every write.
+    const blocker = path.join(dir, 'state.json.tmp');
+    fs.mkdirSync(blocker);
+    await run.exporter.consumeLogs(uniqueBatch('state', 25));
+    const failed = () => run.logger.messages.some((m) => m.msg === 'writing the write-ahead log state failed; retrying');
+    for (let waited = 0; !failed() && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(failed()).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await count()).toEqual(before);
+    fs.rmdirSync(blocker);
+    await run.exporter.flush(20_000);
+    expect(await count()).toEqual({ n: before.n + 25, distinct: before.distinct + 25 });
+    expect(run.metrics.value('logfun_exporter_sent_records_total', run.labels)).toBe(25);
+    expect(run.metrics.value('logfun_exporter_retries_total', run.labels)).toBe(0);
+    expect(run.metrics.value('logfun_exporter_queue_entries', run.labels)).toBe(0);
+  });
+
   // 18.16 (InsertId deduplication): the log holds insert-ready Native blocks without the
   // InsertId column; each insert adds it. A block sent again after a crash, some of whose
   // rows are stored, sends just the missing rows, with the InsertIds they had when the

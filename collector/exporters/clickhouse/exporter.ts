@@ -13,8 +13,9 @@
  * block when it is sent (one Native block, clickhouse-logs-native.ts; text rows,
  * JSONCompactEachRow or TabSeparated, for tables the Native encoder cannot
  * write), and inserts it:
- * - retryable failures are retried with exponential backoff and jitter, for
- *   ever unless retry.max_elapsed is set;
+ * - retryable failures are retried with exponential backoff and jitter (never
+ *   over retry.max_interval), for ever unless retry.max_elapsed is set, by the
+ *   collector's one retry loop (collector/delivery/retry.ts, sendWithRetry);
  * - a permanent failure (the server rejected the data) splits the block in
  *   halves until the bad rows are isolated, then drops and counts just those
  *   (with a budget, so a table that rejects everything does not cost thousands
@@ -98,7 +99,10 @@ import {
   writeWithUInt64Column,
   type RowRun,
 } from '../../storage/native-slice';
-import { backoffDelay, type BackoffPolicy } from './backoff';
+import { retryDelay, sendSplitting, sendWithRetry, type RetryLoop, type RetryPolicy, type RetryResult } from '../../delivery/retry';
+import { RateLimitedWarnings } from '../../delivery/warnings';
+import { drainThenStop } from '../../delivery/drain';
+import { WakeableSleep } from '../../pipeline/wakeable-sleep';
 import type { ResolvedClickHouseExporterConfig } from './config';
 
 /** /readyz turns 503 when the write-ahead log has less room than this (about one large batch), or a tenth of its bound. */
@@ -118,13 +122,13 @@ const UNKNOWN_DATABASE = 81;
  * their Body to the template (after that they keep the Body: correct, just larger).
  */
 const TEMPLATE_WAIT_MS = 500;
-/** Minimum interval between two repeated warnings of the same kind. */
-const WARN_INTERVAL_MS = 30_000;
 /**
  * /readyz turns 503 when writing the template dictionary has failed this long while
  * log rows are still being written (the store is reachable; its templates table is not).
  */
 const TEMPLATES_STALL_MS = 30_000;
+/** The loop's wait for work when nothing is due (any work wakes it first). */
+const IDLE_MS = 3_600_000;
 
 export type DedupMode = 'token' | 'insert-id' | 'none';
 
@@ -192,10 +196,6 @@ interface InsertBlock {
 /** How a delivery ended: settled (sent or failed, counted) or cut by shutdown (storage wal: left in the log). */
 type DeliveryOutcome = 'settled' | 'interrupted';
 
-interface DeliveryBudget {
-  permanentFailures: number;
-}
-
 /** Distinguishes this process's query ids from an earlier process's (same block ids after a restart). */
 const PROCESS_NONCE = randomBytes(3).toString('hex');
 
@@ -230,7 +230,14 @@ export class ClickHouseLogsExporter implements Exporter {
   private readonly retriesCounter: Counter;
   private readonly dedupCounter: Counter;
   private readonly insertsCounter: Counter;
-  private readonly backoff: BackoffPolicy;
+  private readonly retryPolicy: RetryPolicy;
+  /** The collector's one retry loop (delivery/retry.ts), as every insert uses it. */
+  private readonly retryLoop: RetryLoop;
+  /** storage wal: the same loop for writing the log's state (a disk error is always retried, and is no insert retry). */
+  private readonly walStateLoop: RetryLoop;
+  /** The same loop for getting ready (open the store, schema, columns): retried until it works. */
+  private readonly initLoop: RetryLoop;
+  private readonly warnings: RateLimitedWarnings;
   private readonly tableOptions: LogsTableOptions;
   private readonly templateOptions: TemplateTableOptions;
   private readonly templatesWrittenCounter: Counter;
@@ -273,8 +280,11 @@ export class ClickHouseLogsExporter implements Exporter {
   /** Set when shutdown has accounted for every record; later outcomes are not counted again. */
   private finalized = false;
   private shutdownPromise: Promise<void> | undefined;
-  private abort = new AbortController();
-  private wakeLoop: (() => void) | undefined;
+  private readonly abort = new AbortController();
+  /** The loop's wait for work (records queued, a flush, shutdown); wake() ends it. */
+  private readonly idle = new WakeableSleep();
+  /** The loop's wait between retries: ended only by the abort of shutdown (new records do not hurry a retry). */
+  private readonly backoff = new WakeableSleep();
   private readonly roomWaiters = new Set<() => void>();
   private readonly idleWaiters = new Set<() => void>();
   private flushRequested = 0;
@@ -303,7 +313,6 @@ export class ClickHouseLogsExporter implements Exporter {
     torn: Counter;
     replayed: Counter;
   };
-  private readonly lastWarn = new Map<string, { at: number; suppressed: number }>();
 
   constructor(settings: CreateSettings, private readonly cfg: ResolvedClickHouseExporterConfig) {
     this.logger = settings.logger;
@@ -326,6 +335,7 @@ export class ClickHouseLogsExporter implements Exporter {
       'Template dictionary entries the templates table rejected as data (dropped, not retried; rows using them keep their Body), by reason.',
     );
     this.queueGauge.set(this.labels, 0);
+    this.abort.signal.addEventListener('abort', () => this.backoff.wake(), { once: true });
     this.walMetrics = {
       bytes: m.gauge('logfun_exporter_queue_bytes', 'storage wal: bytes in the write-ahead log not yet sent.'),
       entries: m.gauge('logfun_exporter_queue_entries', 'storage wal: entries (appended batches) in the write-ahead log not yet fully sent.'),
@@ -337,11 +347,38 @@ export class ClickHouseLogsExporter implements Exporter {
       torn: m.counter('logfun_exporter_queue_torn_tail_bytes_total', 'storage wal: bytes of incomplete or corrupt frames cut when the log was opened.'),
       replayed: m.counter('logfun_exporter_queue_recovered_records_total', 'storage wal: records found unsent in the log when it was opened (sent after restart).'),
     };
-    this.backoff = {
+    this.retryPolicy = {
       initialMs: cfg.retryInitialMs,
       maxMs: cfg.retryMaxMs,
       multiplier: cfg.retryMultiplier,
       randomization: cfg.retryRandomization,
+      maxElapsedMs: cfg.retryMaxElapsedMs,
+    };
+    this.warnings = new RateLimitedWarnings(this.logger, this.labels);
+    this.retryLoop = {
+      retry: this.retryPolicy,
+      labels: this.labels,
+      retries: this.retriesCounter,
+      warnings: this.warnings,
+      retryMessage: 'insert into ClickHouse failed; retrying',
+      stopped: () => this.stopNow,
+      sleep: (ms) => this.sleep(ms),
+    };
+    this.walStateLoop = {
+      ...this.retryLoop,
+      retry: { ...this.retryPolicy, maxElapsedMs: 0 },
+      retries: undefined,
+      warnKind: 'wal_state',
+      retryMessage: 'writing the write-ahead log state failed; retrying',
+      classify: () => 'retryable',
+    };
+    this.initLoop = {
+      ...this.walStateLoop,
+      warnKind: 'init',
+      retryMessage: 'ClickHouse not ready; retrying',
+      // A failure once shutdown began is final when nothing is lost by stopping: with storage
+      // wal the log keeps the records; with storage memory, when none are queued.
+      classify: () => (this.closing && (this.wal !== undefined || this.queue.length === 0) ? 'permanent' : 'retryable'),
     };
     this.tableOptions = {
       database: cfg.database,
@@ -417,7 +454,7 @@ export class ClickHouseLogsExporter implements Exporter {
     if (!this.hasRoom(bytes)) {
       if (this.cfg.onFull === 'drop') {
         this.droppedCounter.inc({ ...this.labels, reason: 'queue_full' }, n);
-        this.warnRateLimited('queue_full', 'clickhouse exporter queue is full; dropping records', { records: n });
+        this.warnings.warn('queue_full', 'clickhouse exporter queue is full; dropping records', { records: n });
         return;
       }
       if (this.cfg.blockTimeoutMs > 0) await this.waitForRoom(bytes, this.cfg.blockTimeoutMs);
@@ -471,24 +508,16 @@ export class ClickHouseLogsExporter implements Exporter {
   private async doShutdown(): Promise<void> {
     this.closing = true;
     for (const w of [...this.roomWaiters]) w();
-    if (this.loop) {
-      this.wake();
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        this.loop.then(() => false),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(true), this.cfg.shutdownTimeoutMs);
-        }),
-      ]);
-      if (timer) clearTimeout(timer);
-      if (timedOut) {
+    await drainThenStop(this.loop, {
+      timeoutMs: this.cfg.shutdownTimeoutMs,
+      wake: () => this.wake(),
+      stop: () => {
         this.stopNow = true;
         this.abort.abort();
         this.wake();
-        await Promise.race([this.loop, new Promise((r) => setTimeout(r, 2000).unref())]);
-      }
-    }
-    this.stopNow = true;
+      },
+      maxWaitAfterStopMs: 2000,
+    });
     if (this.wal) {
       // Nothing is lost: what was not sent stays in the log and is sent after the next start.
       const left = this.pending;
@@ -619,7 +648,7 @@ export class ClickHouseLogsExporter implements Exporter {
     if (!wal.hasRoom(payload.length)) {
       if (this.cfg.onFull === 'drop') {
         this.droppedCounter.inc({ ...this.labels, reason: 'queue_full' }, n);
-        this.warnRateLimited('queue_full', 'clickhouse exporter write-ahead log is full; dropping records', { records: n });
+        this.warnings.warn('queue_full', 'clickhouse exporter write-ahead log is full; dropping records', { records: n });
         return;
       }
       const bytes = payload.length;
@@ -751,7 +780,7 @@ export class ClickHouseLogsExporter implements Exporter {
     const rename = new Map<string, string>();
     if (!wanted.has('Body') && wanted.has('RawBody') && !native.columns.includes('RawBody')) rename.set('Body', 'RawBody');
     const projected = projectNativeBlock(native.block, (name) => wanted.has(name), rename);
-    this.warnRateLimited('wal_columns', 'write-ahead log entries written for other table columns; inserting the columns the table has', {
+    this.warnings.warn('wal_columns', 'write-ahead log entries written for other table columns; inserting the columns the table has', {
       dropped: native.columns.filter((c) => !wanted.has(rename.get(c) ?? c)),
     });
     native.block = projected.block;
@@ -820,26 +849,19 @@ export class ClickHouseLogsExporter implements Exporter {
     await this.send(block, true);
   }
 
-  /** Persists the block's range before its first attempt (retrying on disk errors); false when shutdown cut it. */
+  /** Persists the block's range before its first attempt (retrying on disk errors, for ever); false when shutdown cut it. */
   private async saveInflight(range: WalRange): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      if (this.stopNow) return false;
-      try {
-        await this.wal!.setInflight(range);
-        return true;
-      } catch (err) {
-        this.warnRateLimited('wal_state', 'writing the write-ahead log state failed; retrying', { error: errorMessage(err) });
-        await this.sleep(backoffDelay(this.backoff, attempt));
-      }
-    }
+    const wal = this.wal!;
+    return (await sendWithRetry(this.walStateLoop, () => wal.setInflight(range))).outcome === 'sent';
   }
+
 
   private async acknowledgeInWal(range: WalRange, block: InsertBlock): Promise<void> {
     try {
       await this.wal!.acknowledge(range.to);
     } catch (err) {
       // The next acknowledgement covers this one (positions are cumulative).
-      this.warnRateLimited('wal_ack', 'acknowledging in the write-ahead log failed', { error: errorMessage(err) });
+      this.warnings.warn('wal_ack', 'acknowledging in the write-ahead log failed', { error: errorMessage(err) });
     }
     const taken = block.taken;
     this.walMetrics.exported.inc(this.labels, taken);
@@ -980,18 +1002,11 @@ export class ClickHouseLogsExporter implements Exporter {
   // The sending loop.
 
   private async run(): Promise<void> {
-    let initAttempt = 0;
     while (!this.stopNow) {
       if (!this.encoder) {
-        try {
-          await this.initialize();
-          initAttempt = 0;
-        } catch (err) {
-          this.warnRateLimited('init', 'ClickHouse not ready; retrying', { endpoint: this.cfg.endpoint, error: errorMessage(err) });
-          // storage wal: nothing is lost by stopping now, the log keeps it.
-          if (this.closing && (this.wal !== undefined || this.queue.length === 0)) return;
-          await this.sleep(backoffDelay(this.backoff, ++initAttempt));
-        }
+        const ready = await sendWithRetry(this.initLoop, () => this.initialize(), { fields: () => ({ endpoint: this.cfg.endpoint }) });
+        // Stopped, or failed while closing with nothing to lose (initLoop's classify).
+        if (ready.outcome !== 'sent') return;
         continue;
       }
       if (this.wal) {
@@ -1003,8 +1018,8 @@ export class ClickHouseLogsExporter implements Exporter {
           await this.fillFromWal(undefined);
           this.notifyIdle();
         } catch (err) {
-          this.warnRateLimited('wal_read', 'reading the write-ahead log failed; retrying', { error: errorMessage(err) });
-          await this.sleep(backoffDelay(this.backoff, 1));
+          this.warnings.warn('wal_read', 'reading the write-ahead log failed; retrying', { error: errorMessage(err) });
+          await this.sleep(retryDelay(this.retryPolicy, 1));
           continue;
         }
       }
@@ -1098,7 +1113,7 @@ export class ClickHouseLogsExporter implements Exporter {
     }
     if (invalid > 0) {
       this.markFailed(invalid, 'invalid');
-      this.warnRateLimited('invalid', 'dropping records whose timestamp the logs table cannot hold', { records: invalid });
+      this.warnings.warn('invalid', 'dropping records whose timestamp the logs table cannot hold', { records: invalid });
     }
     return block;
   }
@@ -1150,20 +1165,58 @@ export class ClickHouseLogsExporter implements Exporter {
   private async send(block: InsertBlock, replayed: boolean): Promise<void> {
     const range = block.range;
     if (this.wal && range && !(await this.saveInflight(range))) return;
-    const outcome = block.offsets.length > 0 ? await this.deliver(block, { permanentFailures: 0 }, replayed) : 'settled';
+    const outcome = block.offsets.length > 0 ? await this.deliver(block, replayed) : 'settled';
     if (this.wal && range && outcome === 'settled') await this.acknowledgeInWal(range, block);
   }
 
-  /** Inserts a block until it is written, dropped as invalid, out of retry time, or cut by shutdown. */
-  private async deliver(block: InsertBlock, budget: DeliveryBudget, mayBeStoredAtFirst = false): Promise<DeliveryOutcome> {
-    const started = Date.now();
-    let attempt = 0;
-    // A block sent again after a restart may have been stored by the previous process.
+  /**
+   * Inserts a block until it is written, dropped as invalid, out of retry time, or cut
+   * by shutdown: each part through the collector's one retry loop (attemptBlock), a
+   * rejected part split in halves until the rejected rows are isolated (sendSplitting).
+   */
+  private async deliver(block: InsertBlock, mayBeStoredAtFirst: boolean): Promise<DeliveryOutcome> {
+    // A block sent again after a restart may have been stored by the previous process (not its halves: they follow a rejection).
+    let mayBeStored = mayBeStoredAtFirst;
+    const outcome = await sendSplitting(block, {
+      send: (part) => {
+        const sent = this.attemptBlock(part, mayBeStored);
+        mayBeStored = false;
+        return sent;
+      },
+      size: (part) => part.offsets.length,
+      halves: (part) => {
+        const half = Math.ceil(part.offsets.length / 2);
+        return [this.subBlock(part, (k) => k < half), this.subBlock(part, (k) => k >= half)];
+      },
+      budget: PERMANENT_FAILURE_BUDGET,
+      onRejected: (part, error) => {
+        this.markFailed(part.offsets.length, 'invalid');
+        this.logger.error('ClickHouse rejected log records; dropped', { exporter: this.labels.exporter, rows: part.offsets.length, error: errorMessage(error) });
+      },
+      onTimeout: (part, error) => {
+        this.markFailed(part.offsets.length, 'retries_exhausted');
+        this.logger.error('giving up on an insert after retry.max_elapsed', {
+          exporter: this.labels.exporter,
+          rows: part.offsets.length,
+          error: errorMessage(error),
+        });
+      },
+      onStopped: (part) => this.interrupted(part),
+    });
+    return outcome === 'stopped' ? 'interrupted' : 'settled';
+  }
+
+  /**
+   * One block through sendWithRetry. An attempt after an ambiguous failure (or of a block
+   * sent again after a restart) first reads which of its rows are stored (insert-id
+   * deduplication) and sends only the others: the block returned is the one last attempted.
+   */
+  private async attemptBlock(block: InsertBlock, mayBeStoredAtFirst: boolean): Promise<{ result: RetryResult; unit: InsertBlock }> {
     let mayBeStored = mayBeStoredAtFirst;
     let body: Buffer | undefined;
-    for (;;) {
-      if (this.stopNow) return this.interrupted(block);
-      try {
+    const result = await sendWithRetry(
+      this.retryLoop,
+      async () => {
         if (mayBeStored && this.dedupMode === 'insert-id') {
           const stored = await this.storedOffsets(block);
           if (stored.size > 0) {
@@ -1171,7 +1224,7 @@ export class ClickHouseLogsExporter implements Exporter {
             this.markSent(stored.size);
             block = this.subBlock(block, (k) => !stored.has(block.offsets[k]));
             body = undefined;
-            if (block.offsets.length === 0) return 'settled';
+            if (block.offsets.length === 0) return;
           }
           mayBeStored = false;
         }
@@ -1181,38 +1234,22 @@ export class ClickHouseLogsExporter implements Exporter {
         this.lastInsertOkAt = Date.now();
         this.insertsCounter.inc(this.labels);
         this.markSent(block.offsets.length);
-        return 'settled';
-      } catch (err) {
-        if (this.stopNow) return this.interrupted(block);
-        const failure = classifyClickHouseError(err);
-        if (failure.kind === 'permanent') return this.onPermanentFailure(block, budget, failure.message);
-        if (failure.ambiguous) mayBeStored = true;
-        if ((failure.code === UNKNOWN_TABLE || failure.code === UNKNOWN_DATABASE) && this.cfg.createSchema) await this.recreateSchema();
-        attempt++;
-        this.retriesCounter.inc(this.labels);
-        this.warnRateLimited('insert', 'insert into ClickHouse failed; retrying', {
-          rows: block.offsets.length,
-          attempt,
-          error: failure.message,
-        });
-        if (this.cfg.retryMaxElapsedMs > 0 && Date.now() - started >= this.cfg.retryMaxElapsedMs) {
-          this.markFailed(block.offsets.length, 'retries_exhausted');
-          this.logger.error('giving up on an insert after retry.max_elapsed', {
-            exporter: this.labels.exporter,
-            rows: block.offsets.length,
-            error: failure.message,
-          });
-          return 'settled';
-        }
-        await this.sleep(backoffDelay(this.backoff, attempt));
-      }
-    }
+      },
+      {
+        onRetryable: async (err) => {
+          const failure = classifyClickHouseError(err);
+          if (failure.ambiguous) mayBeStored = true;
+          if ((failure.code === UNKNOWN_TABLE || failure.code === UNKNOWN_DATABASE) && this.cfg.createSchema) await this.recreateSchema();
+        },
+        fields: () => ({ rows: block.offsets.length }),
+      },
+    );
+    return { result, unit: block };
   }
 
   /** Shutdown cut a delivery: with storage memory the rows are lost (counted); with storage wal they stay in the log. */
-  private interrupted(block: InsertBlock): DeliveryOutcome {
+  private interrupted(block: InsertBlock): void {
     if (!this.wal) this.markFailed(block.offsets.length, 'shutdown');
-    return 'interrupted';
   }
 
   /** The table vanished (dropped by hand?) while create_schema is on: make it again before the next attempt. */
@@ -1224,7 +1261,7 @@ export class ClickHouseLogsExporter implements Exporter {
       for (const sql of logsTableSql(selectLogsSchema(store.capabilities), store.capabilities, this.tableOptions)) await store.command(sql);
       this.logger.warn('logs table was missing; created it again', { exporter: this.labels.exporter, table: this.tableName });
     } catch (err) {
-      this.warnRateLimited('recreate', 'could not create the missing logs table', { error: errorMessage(err) });
+      this.warnings.warn('recreate', 'could not create the missing logs table', { error: errorMessage(err) });
     }
   }
 
@@ -1267,24 +1304,11 @@ export class ClickHouseLogsExporter implements Exporter {
       }
     } catch (err) {
       this.templatesFailingSince ??= Date.now();
-      this.warnRateLimited('templates', 'writing the template dictionary failed; it is written with a later insert', {
+      this.warnings.warn('templates', 'writing the template dictionary failed; it is written with a later insert', {
         table: templates.tableName,
         error: errorMessage(err),
       });
     }
-  }
-
-  private async onPermanentFailure(block: InsertBlock, budget: DeliveryBudget, message: string): Promise<DeliveryOutcome> {
-    budget.permanentFailures++;
-    if (block.offsets.length === 1 || budget.permanentFailures > PERMANENT_FAILURE_BUDGET) {
-      this.markFailed(block.offsets.length, 'invalid');
-      this.logger.error('ClickHouse rejected log records; dropped', { exporter: this.labels.exporter, rows: block.offsets.length, error: message });
-      return 'settled';
-    }
-    const half = Math.ceil(block.offsets.length / 2);
-    const first = await this.deliver(this.subBlock(block, (k) => k < half), budget);
-    if (first === 'interrupted') return first;
-    return this.deliver(this.subBlock(block, (k) => k >= half), budget);
   }
 
   private subBlock(block: InsertBlock, keep: (k: number) => boolean): InsertBlock {
@@ -1451,49 +1475,17 @@ export class ClickHouseLogsExporter implements Exporter {
   }
 
   private wake(): void {
-    const w = this.wakeLoop;
-    this.wakeLoop = undefined;
-    w?.();
+    this.idle.wake();
   }
 
   /** Resolves on wake() or after timeoutMs (undefined: only on wake()). */
   private waitForWork(timeoutMs: number | undefined): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(), timeoutMs);
-      timer?.unref();
-      const done = () => {
-        if (timer) clearTimeout(timer);
-        if (this.wakeLoop === done) this.wakeLoop = undefined;
-        resolve();
-      };
-      this.wakeLoop = done;
-    });
+    return this.idle.sleep(timeoutMs ?? IDLE_MS);
   }
 
   /** A backoff sleep, cut short when shutdown has to stop now. */
-  private sleep(ms: number): Promise<void> {
-    if (this.stopNow) return Promise.resolve();
-    return new Promise((resolve) => {
-      const onAbort = () => done();
-      const done = () => {
-        clearTimeout(timer);
-        this.abort.signal.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.abort.signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  private warnRateLimited(kind: string, msg: string, fields: Record<string, unknown>): void {
-    const now = Date.now();
-    const last = this.lastWarn.get(kind);
-    if (last && now - last.at < WARN_INTERVAL_MS) {
-      last.suppressed++;
-      return;
-    }
-    this.lastWarn.set(kind, { at: now, suppressed: 0 });
-    this.logger.warn(msg, { exporter: this.labels.exporter, ...fields, ...(last?.suppressed ? { suppressed: last.suppressed } : {}) });
+  private async sleep(ms: number): Promise<void> {
+    if (!this.stopNow) await this.backoff.sleep(ms);
   }
 }
 
