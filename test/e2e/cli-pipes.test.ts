@@ -110,3 +110,30 @@ describe('tail', () => {
     expect(out.trim().split('\n')).toEqual([expect.stringMatching(/the only record of pipes-quiet/)]);
   });
 });
+
+test('a bench piped into head -2 leaves no collector process behind', async () => {
+  // bench/soak prints its collector's pid, then measures for 20 s before it prints again: the
+  // write after head has gone fails (EPIPE), the bench ends, and its collector must end with it
+  const soak = path.join(path.dirname(CLI_PATH), '..', 'bench', 'soak.js');
+  const sh = spawn('bash', ['-c', `"${process.execPath}" "${soak}" --minutes 1 | head -2`], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  sh.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  const killer = setTimeout(() => process.kill(-sh.pid!, 'SIGKILL'), 80_000);
+  await new Promise((resolve) => sh.on('close', resolve));
+  clearTimeout(killer);
+  const pid = Number(/collector pid (\d+)/.exec(out)?.[1]);
+  expect(pid).toBeGreaterThan(0);
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 15_000;
+  while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  const survived = alive();
+  if (survived) process.kill(pid, 'SIGKILL');
+  expect(survived).toBe(false);
+});

@@ -101,6 +101,12 @@ ${opts.serviceYaml ?? ''}
     env,
     stdio: ['ignore', 'inherit', 'pipe'],
   });
+  // This process ending for any reason (a bench piped into `head` dies of EPIPE) takes the collector with it.
+  const stopChild = () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+  };
+  process.on('exit', stopChild);
+  proc.once('exit', () => process.off('exit', stopChild));
   let stderr = '';
   proc.stderr!.on('data', (d) => (stderr += d));
   const admin = `http://127.0.0.1:${adminPort}`;
