@@ -105,18 +105,10 @@ export class BinaryWriter {
       this.u8(0);
       return;
     }
-    if (n <= 16) {
-      // at most 48 bytes: one length byte
-      this.reserve(1 + n * 3);
-      const written = writeUtf8(this.buf as FastBuffer, s, this.pos + 1);
-      this.buf[this.pos] = written;
-      this.pos += 1 + written;
-      return;
-    }
     // Short strings: assume one length byte, write, fix up when the guess was wrong.
     if (n < 43) {
       this.reserve(1 + n * 3);
-      const written = (this.buf as FastBuffer).utf8Write(s, this.pos + 1);
+      const written = writeUtf8(this.buf as FastBuffer, s, this.pos + 1);
       if (written < 0x80) {
         this.buf[this.pos] = written;
         this.pos += 1 + written;
