@@ -219,22 +219,24 @@ function locationCodeEnd(line: string, at: number): number {
 
 const UUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/y;
 
-/** End of the letters of "letters.<digits>" starting at `at` (the dot follows; the digits end the word), or -1. */
-function namedNumberEnd(line: string, at: number): number {
+/**
+ * End of the letters (2 to 16) of a name glued before a value by one mark, or -1:
+ * "core.2275" (a dot before digits) and "req-<uuid>" (a dash before a UUID). The
+ * value must end at a token boundary; the mark follows the returned end.
+ */
+function gluedNameEnd(line: string, at: number): number {
   let e = at;
   while (e < line.length && isLetterCode(line.charCodeAt(e))) e++;
-  if (e - at < 2 || e - at > 16 || line.charCodeAt(e) !== 0x2e /* . */) return -1;
-  let d = e + 1;
-  while (d < line.length && isDigitCode(line.charCodeAt(d))) d++;
-  return d > e + 1 && isBoundary(line, d) ? e : -1;
-}
-
-/** End of the letters of "letters-<uuid>" starting at `at` (the dash follows), or -1. */
-function uuidPrefixEnd(line: string, at: number): number {
-  let e = at;
-  while (e < line.length && isLetterCode(line.charCodeAt(e))) e++;
-  if (e - at < 2 || e - at > 16 || line.charCodeAt(e) !== 0x2d) return -1;
-  const end = stickyMatchEnd(UUID, line, e + 1);
+  if (e - at < 2 || e - at > 16) return -1;
+  const mark = line.charCodeAt(e);
+  let end = -1;
+  if (mark === 0x2e /* . */) {
+    end = e + 1;
+    while (end < line.length && isDigitCode(line.charCodeAt(end))) end++;
+    if (end === e + 1) return -1;
+  } else if (mark === 0x2d /* - */) {
+    end = stickyMatchEnd(UUID, line, e + 1);
+  }
   return end > 0 && isBoundary(line, end) ? e : -1;
 }
 
@@ -376,18 +378,11 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         continue;
       }
     }
-    const named = namedNumberEnd(line, i);
-    if (named > 0) {
-      // a word glued by a dot before a number names it: "core.2275" -> "core" "." and the number
-      emit(out, i, named, false);
-      i = named + 1;
-      continue;
-    }
-    const prefixEnd = uuidPrefixEnd(line, i);
-    if (prefixEnd > 0) {
-      // a word glued by a dash before a UUID names it: "req-<uuid>" -> "req" and the value
-      emit(out, i, prefixEnd, false);
-      i = prefixEnd + 1;
+    const nameEnd = gluedNameEnd(line, i);
+    if (nameEnd > 0) {
+      // a word glued before a number or a UUID names it: "core.2275" -> "core" "." and the number
+      emit(out, i, nameEnd, false);
+      i = nameEnd + 1; // the mark is a separator
       continue;
     }
     const spanEnd = spanAt(line, i);
