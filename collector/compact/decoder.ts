@@ -21,7 +21,7 @@
  * reference out of range, an id that is not templateIdOf(text)) throws Malformed.
  */
 import { ArgumentKind, MAX_ARGUMENT_KIND } from '../../protocol/argument-kind';
-import { LogBatchBuilder, sharedAttributeList, type AnyValue, type KeyValue, type LogBatch, type LogRecordInput } from '../pipeline/batch';
+import { LogBatchBuilder, reusableRecordInput, sharedAttributeList, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
 import { decodeExportRequest } from '../otlp/wire-decode';
 import { parseTemplateText } from '../../protocol/template-text';
 import { templateIdOf, templateIdToString } from '../../protocol/template-id';
@@ -263,21 +263,7 @@ export class CompactStreamDecoder {
     checkColumns(b, n, templated);
 
     const builder = new LogBatchBuilder(n);
-    const record: LogRecordInput = {
-      timeUnixNano: 0n,
-      observedTimeUnixNano: 0n,
-      severityNumber: 0,
-      severityText: '',
-      bodyParts: undefined,
-      attributes: EMPTY_ATTRIBUTES,
-      droppedAttributesCount: 0,
-      flags: 0,
-      traceId: '',
-      spanId: '',
-      eventName: '',
-      templateId: 0n,
-      templateArgs: EMPTY_ARGS,
-    };
+    const record = reusableRecordInput();
     const resourceIndex = builder.addResource({
       attributes: hello.resource.map((kv) => ({ key: kv.key, value: kv.value })),
       droppedAttributesCount: 0,
@@ -593,7 +579,6 @@ export class CompactStreamDecoder {
 }
 
 const EMPTY_ARGS: string[] = [];
-const EMPTY_ATTRIBUTES: KeyValue[] = [];
 /** Times are unsigned 64-bit nanoseconds. */
 const TIME_LIMIT = 1n << 64n;
 

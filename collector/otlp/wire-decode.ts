@@ -18,7 +18,7 @@
  * the limit (limits.ts, default 32) throw PermanentError; nothing else is thrown.
  * Attribute count and value length limits are applied after decoding (limits.ts).
  */
-import { LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch, type LogRecordInput } from '../pipeline/batch';
+import { LogBatchBuilder, reusableRecordInput, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
 import { PermanentError } from '../pipeline/errors';
 import { applyAttributeLimits, newDecodeStats, resolveLimits, tooManyRecords, type DecodeOptions, type DecodeStats } from './limits';
 import { Malformed, ProtoReader, WT_I32, WT_I64, WT_LEN, WT_VARINT } from '../protobuf/reader';
@@ -263,24 +263,11 @@ function readLogRecord(r: Reader, end: number, builder: LogBatchBuilder, resourc
   record.eventName = eventName;
   builder.add(resourceIndex, scopeIndex, record);
   record.body = undefined; // hold no record's values between calls
-  record.attributes = NO_ATTRIBUTES;
+  record.attributes = undefined;
 }
 
 /** The one record object readLogRecord fills: add() copies its fields into the batch's columns. */
-const NO_ATTRIBUTES: KeyValue[] = [];
-const scratchRecord: LogRecordInput = {
-  timeUnixNano: 0n,
-  observedTimeUnixNano: 0n,
-  severityNumber: 0,
-  severityText: '',
-  body: undefined,
-  attributes: NO_ATTRIBUTES,
-  droppedAttributesCount: 0,
-  flags: 0,
-  traceId: '',
-  spanId: '',
-  eventName: '',
-};
+const scratchRecord = reusableRecordInput();
 
 /** Lower-case hex of a trace/span id; '' when empty or all zero (the spec's "invalid" id means unset). */
 function readId(r: Reader, end: number, size: number, field: string, path: string, index: number): string {

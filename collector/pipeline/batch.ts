@@ -165,6 +165,30 @@ export interface LogRecordInput {
   bodyParts?: readonly string[];
 }
 
+/**
+ * A record with every field present and unset, for a decoder to fill and pass to
+ * LogBatchBuilder.add once per record (add copies its fields into the columns, so one
+ * object serves a whole batch and none is allocated per record).
+ */
+export function reusableRecordInput(): LogRecordInput {
+  return {
+    timeUnixNano: undefined,
+    observedTimeUnixNano: undefined,
+    severityNumber: undefined,
+    severityText: undefined,
+    body: undefined,
+    attributes: undefined,
+    droppedAttributesCount: undefined,
+    flags: undefined,
+    traceId: undefined,
+    spanId: undefined,
+    eventName: undefined,
+    templateId: undefined,
+    templateArgs: undefined,
+    bodyParts: undefined,
+  };
+}
+
 /** Appends records to a batch, de-duplicating resources and scopes by identity of the caller's index. */
 export class LogBatchBuilder {
   readonly batch: LogBatch;
