@@ -651,11 +651,10 @@ export class ClickHouseLogsExporter implements Exporter {
         this.warnings.warn('queue_full', 'clickhouse exporter write-ahead log is full; dropping records', { records: n });
         return;
       }
-      const bytes = payload.length;
-      if (this.cfg.blockTimeoutMs > 0) await this.waitForRoom(bytes, this.cfg.blockTimeoutMs);
+      if (this.cfg.blockTimeoutMs > 0) await this.waitForRoom(payload.length, this.cfg.blockTimeoutMs);
       if (this.closing) throw new RetryableError(`clickhouse exporter ${this.labels.exporter} is shut down`);
-      if (!wal.hasRoom(bytes)) {
-        this.walRefusedBytes = bytes;
+      if (!wal.hasRoom(payload.length)) {
+        this.walRefusedBytes = payload.length;
         throw new RetryableError(
           `clickhouse exporter ${this.labels.exporter} write-ahead log is full (${wal.liveBytes} bytes)`,
           this.cfg.retryInitialMs,
@@ -663,7 +662,6 @@ export class ClickHouseLogsExporter implements Exporter {
         );
       }
     }
-    const payloadBytes = payload.length;
     this.pending += n;
     this.queueGauge.set(this.labels, this.pending);
     let seq: number;
@@ -677,7 +675,7 @@ export class ClickHouseLogsExporter implements Exporter {
     }
     this.walRefusedBytes = 0;
     this.walMetrics.appendedRecords.inc(this.labels, n);
-    this.walMetrics.appendedBytes.inc(this.labels, payloadBytes);
+    this.walMetrics.appendedBytes.inc(this.labels, payload.length);
     this.updateWalGauges();
     if (n === 0) {
       // A ledger-only entry: nothing to send (reading it back skips it too).
@@ -738,10 +736,6 @@ export class ClickHouseLogsExporter implements Exporter {
     clearTimeout(timer);
   }
 
-  /**
-   * Encodes the batch into the log's shared writer: a Native entry (returned, a copy of
-   * its block for the in-memory queue) or the LogBatch form (undefined).
-   */
   /**
    * The log entry for `batch` in a buffer of its own (encoded in the shared writer, copied
    * out once), and for a Native entry its block: a view of that buffer, kept in memory.
@@ -854,7 +848,6 @@ export class ClickHouseLogsExporter implements Exporter {
     const wal = this.wal!;
     return (await sendWithRetry(this.walStateLoop, () => wal.setInflight(range))).outcome === 'sent';
   }
-
 
   private async acknowledgeInWal(range: WalRange, block: InsertBlock): Promise<void> {
     try {
