@@ -21,7 +21,7 @@
  * renders back exactly as constant + argument + constant ... (see globMatch).
  */
 
-import { isClosedSetWord, WordKind, wordKindOf } from './masking';
+import { isClosedSetWord, isInflectedVerb, WordKind, wordKindOf } from './masking';
 
 export interface TokenPattern {
   /** seps.length === words.length + 1; seps[k] precedes words[k]. */
@@ -277,7 +277,7 @@ function planReasonTail(a: TokenPattern, b: TokenPattern, minConstants: number):
     for (let t = colon; t < p.words.length; t++) {
       const w = p.words[t];
       if (w === null || /[^A-Za-z]/.test(w) || (t > colon && p.seps[t] !== ' ')) return false;
-      if (isClosedSetWord(w) && !(verbsAllowed && p.words.length - colon > 1 && /^[A-Za-z][a-z]*$/.test(w))) return false;
+      if (isClosedSetWord(w) && !(verbsAllowed && p.words.length - colon > 1 && isInflectedVerb(w))) return false;
     }
     return true;
   };

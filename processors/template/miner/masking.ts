@@ -187,12 +187,7 @@ export function isClosedSetWord(w: string): boolean {
   if (upper >= 2 && lower === 0) return true;
   if (underscoreBetweenLetters || innerCapital) return true;
   if (dotBetweenLetters && !isDnsName(w)) return true; // a.b.c: a configuration key or a package name
-  const first = w.charCodeAt(0);
-  if (other === 0 && (upper === 0 || (upper === 1 && first >= 65 && first <= 90)) && n >= 5) {
-    const tail2 = w.slice(n - 2);
-    return tail2 === 'ed' || w.endsWith('ing');
-  }
-  return false;
+  return isInflectedVerb(w); // what happened, not to whom (opened, draining)
 }
 
 /** A word of letters, lower case after an optional capital, ending in -ed or -ing (drained, Aborted, draining). */
