@@ -796,6 +796,37 @@ describe('over-generalisation', () => {
     ]);
   });
 
+  test('five states of a node, two of them inflected verbs, stay five events whatever leads the line', () => {
+    const nodes = Array.from({ length: 40 }, (_, k) => `${pick(prng(k), NAMES)}${['ar', 'el', 'ix', 'ou'][k % 4]}`);
+    const events: EventSpec[] = ['unknown', 'down', 'idle', 'allocated', 'drained'].map((state) => ({
+      event: state,
+      line: (r: Rng) => `${pick(r, nodes)} state change: ${state}`,
+    }));
+    expect([...mine(generate(events, 30, 8)).merged.keys()].sort()).toEqual([
+      '<*> state change: allocated',
+      '<*> state change: down',
+      '<*> state change: drained',
+      '<*> state change: idle',
+      '<*> state change: unknown',
+    ]);
+  });
+
+  test('a plain word printed where other lines have file names is its own event', () => {
+    const images = ['bachai.img', 'thouzaix.elf', 'lechu.img', 'pothain.elf', 'pidrou.bin', 'deplu.bin', 'trouna.elf', 'notokou.bin'];
+    const events: EventSpec[] = [
+      { event: 'default image', line: () => 'boot: loading image default' },
+      { event: 'image', line: (r) => `boot: loading image ${pick(r, images)}` },
+    ];
+    // the program's own word is its commonest value: seen first, before the file names
+    expectGroupedByEvent(mine([...generate([events[0]], 3, 9), ...generate(events, 30, 9)]));
+  });
+
+  test('a plain name among dashed names is one more name', () => {
+    const volumes = ['peam-log', 'zel-data', 'ze-log', 'bam-log', 'zil', 'pios', 'cant'];
+    const m = mine(generate([{ event: 'online', line: (r) => `volume ${pick(r, volumes)} is now online` }], 60, 10));
+    expect([...m.merged.keys()]).toEqual(['volume <*> is now online']);
+  });
+
   test('a general template does not absorb a closed-set constant', () => {
     const miner = new TemplateMiner();
     const lines = generate(

@@ -351,6 +351,12 @@ class Cluster {
    */
   lines = 0;
   readonly groups: SiblingGroup[] = [];
+  /**
+   * Positions made variable from values of one dotted or pathlike shape (valueShapeOf:
+   * `a.a` file names, `a.a.a` hosts; markStructured): absorbSubsumed leaves a plain
+   * word there to its own template (keywordsAmongValues).
+   */
+  structuredAt: number[] | undefined;
   readonly constants: number;
   constructor(
     readonly bucket: Bucket,
@@ -514,6 +520,71 @@ function hidesClosedWord(general: Cluster, specific: Cluster): boolean {
     if (gw[i] === null && w !== null && wordKindOf(w) === WordKind.Closed) return true;
   }
   return false;
+}
+
+/** Where `general`'s values had one dotted or pathlike shape (structuredAt), `specific` has a plain word. */
+function hidesKeyword(general: Cluster, specific: Cluster): boolean {
+  const at = general.structuredAt;
+  if (at === undefined) return false;
+  for (const p of at) {
+    const w = specific.words[p];
+    if (w !== null && w !== undefined && isPlainWord(w)) return true;
+  }
+  return false;
+}
+
+/** Notes on `target` that its variable at `p` was made from `values` of one shape with a dot, slash or colon (structuredAt). */
+function markStructured(target: Cluster, p: number, values: readonly string[]): void {
+  const shape = valueShapeOf(values[0]);
+  if (!/[./:]/.test(shape) || values.some((v) => valueShapeOf(v) !== shape)) return;
+  const at = (target.structuredAt ??= []);
+  if (!at.includes(p)) at.push(p);
+}
+
+/**
+ * The shape of a value: runs of letters as `a`, runs of digits as `0`, other
+ * characters as themselves (`bachaiglis.img` and `pothain.elf` are `a.a`,
+ * `proxy.kagle.net` is `a.a.a`, `default` is `a`).
+ */
+function valueShapeOf(w: string): string {
+  let shape = '';
+  let last = '';
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    const k = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? 'a' : c >= 48 && c <= 57 ? '0' : w[i];
+    if ((k === 'a' || k === '0') && k === last) continue;
+    shape += k;
+    last = k;
+  }
+  return shape;
+}
+
+function isPlainWord(w: string): boolean {
+  return /^[A-Za-z][a-z]+$/.test(w);
+}
+
+/**
+ * The members at `p` whose word is a plain word (`default`, `none`) while all
+ * the others share one shape with a dot, slash or colon (valueShapeOf: file
+ * names, dotted hosts, paths): a keyword the program prints in place of such a
+ * value is its own event, not one more value. Undefined when there is none or
+ * the values have no such single shape. Dashed or underscored names are not
+ * evidence: services name things `zel-data` and `pios` alike.
+ */
+function keywordsAmongValues(members: readonly Cluster[], p: number): Set<Cluster> | undefined {
+  let shape: string | undefined;
+  let keywords: Set<Cluster> | undefined;
+  for (const m of members) {
+    const w = m.words[p]!;
+    if (isPlainWord(w)) {
+      (keywords ??= new Set()).add(m);
+      continue;
+    }
+    const s = valueShapeOf(w);
+    if (shape === undefined) shape = s;
+    else if (s !== shape) return undefined;
+  }
+  return keywords !== undefined && shape !== undefined && /[./:]/.test(shape) ? keywords : undefined;
 }
 
 /**
@@ -1173,11 +1244,12 @@ export class TemplateMiner {
     const words = created.words.map((w, i) => (w === other.words[i] ? w : null));
     if (words.every((w) => w === null)) return undefined;
     const target = this.createCluster(created.bucket, created.seps, words);
-    if (this.options.learnValues) {
-      for (let i = 0; i < words.length; i++) {
-        if (words[i] !== null) continue;
-        for (const w of [created.words[i], other.words[i]]) if (w !== null) this.learnValue(w);
-      }
+    for (let i = 0; i < words.length; i++) {
+      const a = created.words[i];
+      const b = other.words[i];
+      if (words[i] !== null || a === null || b === null) continue;
+      if (this.options.learnValues) for (const w of [a, b]) this.learnValue(w);
+      markStructured(target, i, [a, b]);
     }
     for (const c of [other, created]) if (c !== target && c.live) this.retire(c, target);
     this.absorbSubsumed(target);
@@ -1273,7 +1345,7 @@ export class TemplateMiner {
     collectCandidates(general.bucket.index, general.words, 0, Math.min(INDEX_DEPTH, general.words.length), candidates);
     for (const other of candidates) {
       if (other === general || !other.live || !subsumes(general, other)) continue;
-      if (hidesClosedWord(general, other)) continue;
+      if (hidesClosedWord(general, other) || hidesKeyword(general, other)) continue;
       this.retire(other, general);
     }
   }
@@ -1394,8 +1466,10 @@ export class TemplateMiner {
    * by count and spelling is the only evidence.
    */
   private isSmallClosedSet(members: readonly Cluster[], position: number): boolean {
-    if (members.length !== this.options.distinctValuesToGeneralize) return false;
     const words = members.map((m) => m.words[position]!);
+    // a set holding an inflected verb (drained, Aborted) is states up to the closed-set threshold
+    if (members.length < this.options.closedValuesToGeneralize && words.some(isInflectedVerb)) return true;
+    if (members.length !== this.options.distinctValuesToGeneralize) return false;
     // before the service has shown names: a set holding a word shaped like a state (stopped, draining, Aborted) is states
     if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return words.some(isClosedSetWord);
     // a set holding an inflected verb (drained, Aborted) is states whatever the names look like
@@ -1507,11 +1581,23 @@ export class TemplateMiner {
         const closed = kinds.filter((k) => k === WordKind.Closed).length;
         if (!this.groupGeneralises(members, g.position, withDigits, closed, g.corroborated)) continue;
       }
+      // "loading image default" beside "loading image a.img", "b.elf": the plain word is the program's own case
+      const keywords = keywordsAmongValues(members, g.position);
+      let values = members;
+      if (keywords !== undefined) {
+        values = members.filter((m) => !keywords.has(m));
+        if (values.length < this.options.distinctValuesToGeneralize) continue; // more values first: which shape is the data's
+      }
       const words = first.words.slice();
       words[g.position] = null;
-      if (this.options.learnValues) for (const m of members) this.learnValue(m.words[g.position]!);
+      if (this.options.learnValues) for (const m of values) this.learnValue(m.words[g.position]!);
       const target = this.createCluster(first.bucket, first.seps, words);
-      for (const m of members) if (m !== target) this.retire(m, target);
+      markStructured(
+        target,
+        g.position,
+        values.map((m) => m.words[g.position]!),
+      );
+      for (const m of values) if (m !== target) this.retire(m, target);
       this.absorbSubsumed(target);
       for (const ready of this.register(target)) pending.push(ready);
     }
