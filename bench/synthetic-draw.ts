@@ -1,6 +1,6 @@
 /**
  * Drawing the lines of an invented system (bench/unseen-systems-v2.ts …
- * -v6.ts): each line picks one event by weight, renders it as pieces, and
+ * -v7.ts): each line picks one event by weight, renders it as pieces, and
  * its true template is the pieces with every variable read as `<*>`.
  */
 import { pickWeighted } from '../test/kit/prng';

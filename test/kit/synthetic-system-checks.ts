@@ -1,5 +1,5 @@
 /**
- * Checks every invented-system generator (bench/unseen-systems-v3.ts, -v4.ts, -v5.ts)
+ * Checks every invented-system generator (bench/unseen-systems-v3.ts … -v7.ts)
  * must pass on each of its samples, shared by their unit tests.
  */
 import type { SyntheticSampleV2 } from '../../bench/unseen-systems-v2';
@@ -86,4 +86,25 @@ export function testGeneratorBasics(g: GeneratorUnderTest): SyntheticSampleV2[] 
   });
 
   return [...systems.values()];
+}
+
+/** The true templates of some samples, with the lines each covers, for checks on particular events. */
+export interface TruthIndex {
+  /** Every true template of the samples, with the lines it covers (in sample order). */
+  readonly linesOf: ReadonlyMap<string, string[]>;
+  readonly templates: readonly string[];
+  /** The lines of the templates matching `shape`; expects at least one template to match. */
+  readonly eventLines: (shape: RegExp) => string[];
+}
+
+export function indexTruth(samples: readonly SyntheticSampleV2[]): TruthIndex {
+  const linesOf = new Map<string, string[]>();
+  for (const s of samples) s.truth.forEach((t, k) => linesOf.set(t, [...(linesOf.get(t) ?? []), s.content[k]]));
+  const templates = [...linesOf.keys()];
+  const eventLines = (shape: RegExp): string[] => {
+    const matching = templates.filter((t) => shape.test(t));
+    expect(matching.length).toBeGreaterThanOrEqual(1);
+    return matching.flatMap((t) => linesOf.get(t)!);
+  };
+  return { linesOf, templates, eventLines };
 }

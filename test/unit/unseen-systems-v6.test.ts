@@ -7,7 +7,7 @@
  * this generator's first miner run is to be its reported figure).
  */
 import { DEVELOPMENT_SEEDS_V6, REPORTED_SEEDS_V6, unseenSystemV6 } from '../../bench/unseen-systems-v6';
-import { testGeneratorBasics } from '../kit/synthetic-system-checks';
+import { indexTruth, testGeneratorBasics } from '../kit/synthetic-system-checks';
 import { linesNotMatchingTruth, templatePattern } from '../kit/template-match';
 
 describe('unseen-systems-v6 generator', () => {
@@ -19,16 +19,7 @@ describe('unseen-systems-v6 generator', () => {
     families: ['ras', 'hpc', 'tbird', 'cbs', 'syslog', 'logcat', 'macos', 'nova', 'proxy'],
     emptyVariables: true,
   });
-  /** Every true template of the seeds, with the lines it covers. */
-  const linesOf = new Map<string, string[]>();
-  for (const s of all) s.truth.forEach((t, k) => linesOf.set(t, [...(linesOf.get(t) ?? []), s.content[k]]));
-  const templates = [...linesOf.keys()];
-  /** The lines of the one template matching `shape` (a shape names one event). */
-  const eventLines = (shape: RegExp): string[] => {
-    const matching = templates.filter((t) => shape.test(t));
-    expect(matching.length).toBeGreaterThanOrEqual(1);
-    return matching.flatMap((t) => linesOf.get(t)!);
-  };
+  const { linesOf, templates, eventLines } = indexTruth(all);
   /** The values of variable `k` (0-based) of `template` in its lines. */
   const slot = (template: string, k: number): string[] => linesOf.get(template)!.map((line) => templatePattern(template, true).exec(line)![k + 1]);
 
