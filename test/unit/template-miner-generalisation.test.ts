@@ -821,6 +821,16 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine([...generate([events[0]], 3, 9), ...generate(events, 30, 9)]));
   });
 
+  test('a boolean as a call\'s only argument is the code path\'s constant; a boolean printed for a key is a value', () => {
+    const events: EventSpec[] = [
+      { event: 'on', line: () => 'PowerManager: setInteractive(true)' },
+      { event: 'off', line: () => 'PowerManager: setInteractive(false)' },
+      { event: 'save', line: (r) => `battery saver isPowerSaveMode=${pick(r, ['true', 'false'])} level=${int(r, 1, 100)}` },
+      { event: 'screen', line: (r) => `isScreenOn ${pick(r, ['true', 'false'])}` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 20, 11)));
+  });
+
   test('a plain name among dashed names is one more name', () => {
     const volumes = ['peam-log', 'zel-data', 'ze-log', 'bam-log', 'zil', 'pios', 'cant'];
     const m = mine(generate([{ event: 'online', line: (r) => `volume ${pick(r, volumes)} is now online` }], 60, 10));

@@ -256,6 +256,19 @@ function isDottedVersionAfter(line: string, at: number): boolean {
   return dots > 0 && (e >= n || classOf(line.charCodeAt(e)) !== 0 || line.charCodeAt(e) === 0x2e);
 }
 
+/**
+ * line[s..e) is a boolean keyword that is a call's only argument, `name(true)`: a
+ * program that prints its call prints each branch as its own constant event, as
+ * against a value printed for a key (`enabled=true`, `isScreenOn true`), which is data.
+ */
+function isCallFlag(line: string, s: number, e: number): boolean {
+  if (s < 2 || e >= line.length || line.charCodeAt(s - 1) !== 0x28 /* ( */ || line.charCodeAt(e) !== 0x29 /* ) */) return false;
+  const before = line.charCodeAt(s - 2);
+  if (!((before >= 97 && before <= 122) || (before >= 65 && before <= 90))) return false;
+  const w = line.slice(s, e).toLowerCase();
+  return w === 'true' || w === 'false';
+}
+
 function isAddressLike(s: string): boolean {
   const zone = s.indexOf('%');
   const addr = zone >= 0 ? s.slice(0, zone) : s;
@@ -491,7 +504,8 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
             continue;
           }
         }
-        const isMasked = isVariableWord(word, maskKeywords);
+        // a boolean as a call's only argument ("setInteractive(true)"): the code path's own constant
+        const isMasked = isVariableWord(word, maskKeywords) && !isCallFlag(line, pieceStart, wordEnd);
         if (isMasked && wordEnd === j && j < n && line.charCodeAt(j) === 0x20 && isDecimalNumber(word)) {
           // a data size with its unit is one value: "5.2 KB"
           const unitEnd = stickyMatchEnd(SIZE_UNIT, line, j + 1);
