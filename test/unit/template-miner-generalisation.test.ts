@@ -684,6 +684,7 @@ describe('paths', () => {
               `saved ${pick(r, ['/srv/data/My Reports/q3.txt', '/home/ana/notes.md', 'D:\\Shared Files\\plan.doc', 'C:\\tmp\\x.bin'])} in ${int(r, 1, 99)} ms`,
           },
           { event: 'failed', line: (r) => `save failed for ${pick(r, ['/srv/a.txt', '/srv/b.txt'])}: disk full` },
+          { event: 'rotated', line: (r) => `Log file ${pick(r, ['C:\\Program Files (x86)\\Brepoulux\\gistem.exe', 'C:\\Tools\\log.txt'])} rotated` },
         ],
         30,
       ),

@@ -628,10 +628,10 @@ function pathContinuation(line: string, end: number, separator: number): number 
   const n = line.length;
   let plain = 0;
   let at = end;
-  while (at + 1 < n && line.charCodeAt(at) === 0x20 && classOf(line.charCodeAt(at + 1)) === 0) {
+  while (at + 1 < n && line.charCodeAt(at) === 0x20 && isPathChunkCode(line.charCodeAt(at + 1))) {
     let e = at + 1;
     let inner = false;
-    while (e < n && classOf(line.charCodeAt(e)) === 0) {
+    while (e < n && isPathChunkCode(line.charCodeAt(e))) {
       if (line.charCodeAt(e) === separator && e > at + 1 && e + 1 < n && classOf(line.charCodeAt(e + 1)) === 0) inner = true;
       e++;
     }
@@ -646,6 +646,11 @@ function pathContinuation(line: string, end: number, separator: number): number 
     at = e;
   }
   return end;
+}
+
+/** A character of a directory name crossed by pathContinuation: word characters and parentheses (`Program Files (x86)`). */
+function isPathChunkCode(c: number): boolean {
+  return classOf(c) === 0 || c === 0x28 || c === 0x29;
 }
 
 /** Capitalised words of one directory name crossed by pathContinuation. */
