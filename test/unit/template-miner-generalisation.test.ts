@@ -832,6 +832,11 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(generate(events, 20, 11)));
   });
 
+  test('three interfaces, two of them one name with two numbers, stay three events', () => {
+    const events: EventSpec[] = ['lo', 'eth0', 'eth1'].map((dev) => ({ event: dev, line: () => `kernel: ${dev}: no IPv6 routers present` }));
+    expectGroupedByEvent(mine(generate(events, 20, 12)));
+  });
+
   test('a plain name among dashed names is one more name', () => {
     const volumes = ['peam-log', 'zel-data', 'ze-log', 'bam-log', 'zil', 'pios', 'cant'];
     const m = mine(generate([{ event: 'online', line: (r) => `volume ${pick(r, volumes)} is now online` }], 60, 10));

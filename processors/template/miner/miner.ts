@@ -59,7 +59,7 @@
  * it still render exactly) and gets `supersededBy`.
  */
 import { templateIdOf } from '../../../protocol/template-id';
-import { isClosedSetWord, isInflectedVerb, WordKind, wordKindOf } from './masking';
+import { isClosedSetWord, isInflectedVerb, isVersionedName, WordKind, wordKindOf } from './masking';
 import { BigramModel, programWordScore } from './word-style';
 import { escapeConstant, renderTemplate } from './render';
 import {
@@ -651,6 +651,18 @@ function areNegations(a: string, b: string): boolean {
 const MAX_NEGATION_PREFIX = 3;
 
 /** Two of `words` are a word and its negation (areNegations). */
+/** Two of the words are one short name with two small numbers (eth0/eth1, ib0/ib1: isVersionedName). */
+function holdsNumberedPair(words: readonly string[]): boolean {
+  const stems = new Set<string>();
+  for (const w of words) {
+    if (!isVersionedName(w)) continue;
+    const stem = w.replace(/\d+$/, '');
+    if (stems.has(stem)) return true;
+    stems.add(stem);
+  }
+  return false;
+}
+
 function holdsNegationPair(words: readonly string[]): boolean {
   for (let i = 0; i < words.length; i++) for (let j = i + 1; j < words.length; j++) if (areNegations(words[i], words[j])) return true;
   return false;
@@ -1470,6 +1482,8 @@ export class TemplateMiner {
     // a set holding an inflected verb (drained, Aborted) is states up to the closed-set threshold
     if (members.length < this.options.closedValuesToGeneralize && words.some(isInflectedVerb)) return true;
     if (members.length !== this.options.distinctValuesToGeneralize) return false;
+    // one name with two numbers (eth0, eth1 beside lo): a program's devices or ports, as a pair of them is
+    if (holdsNumberedPair(words)) return true;
     // before the service has shown names: a set holding a word shaped like a state (stopped, draining, Aborted) is states
     if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return words.some(isClosedSetWord);
     // a set holding an inflected verb (drained, Aborted) is states whatever the names look like
