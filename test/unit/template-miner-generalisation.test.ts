@@ -837,6 +837,15 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(generate(events, 20, 12)));
   });
 
+  test('what a program prints for key= or key="…" is a value after two values; a state there names its event', () => {
+    const events: EventSpec[] = [
+      { event: 'pam', line: (r) => `authentication failure; logname= uid=0 tty=${pick(r, ['tty3', 'NODEVssh'])} ruser= rhost=${ip(r)}` },
+      { event: 'kube', line: (r) => `Event occurred object="${pick(r, NAMES)}" kind="Pod" reason="${pick(r, ['BackOff', 'FailedMount'])}"` },
+      ...['deferred', 'bounced'].map((status) => ({ event: status, line: (r: Rng) => `${hex(r, 10)}: to=<${pick(r, NAMES)}@mail.lab>, status=${status} (${int(r, 1, 9)} tries)` })),
+    ];
+    expectGroupedByEvent(mine(generate(events, 25, 13)));
+  });
+
   test('a plain name among dashed names is one more name', () => {
     const volumes = ['peam-log', 'zel-data', 'ze-log', 'bam-log', 'zil', 'pios', 'cant'];
     const m = mine(generate([{ event: 'online', line: (r) => `volume ${pick(r, volumes)} is now online` }], 60, 10));

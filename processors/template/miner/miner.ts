@@ -289,6 +289,24 @@ function isFieldValueSlot(c: Cluster | undefined, p: number): boolean {
   return keys >= 2 && joins >= 1;
 }
 
+/**
+ * Position `p` is the whole value of a `key=value` or `key="value"` pair (the key a
+ * constant identifier glued to `=`, the value ending at whitespace, a comma or the
+ * closing quote): what a program prints for its key is data however it is spelled
+ * (`tty=tty3`, `reason="BackOff"`), as the Loghub-2.0 convention masks it.
+ */
+function isKeyValueSlot(c: Cluster | undefined, p: number): boolean {
+  if (c === undefined || p === 0) return false;
+  const before = c.seps[p];
+  const quoted = before.endsWith('="');
+  if (!quoted && !before.endsWith('=')) return false;
+  if (before.length !== (quoted ? 2 : 1)) return false; // the key is the word right before
+  const key = c.words[p - 1];
+  if (key === null || !/^[A-Za-z_][A-Za-z0-9_.]*$/.test(key)) return false;
+  const after = c.seps[p + 1];
+  return quoted ? after.startsWith('"') : after === '' || /^[\s,;]/.test(after);
+}
+
 function isFieldKey(w: string | null): boolean {
   return w !== null && /^[A-Z][a-z]+$/.test(w);
 }
@@ -1427,7 +1445,9 @@ export class TemplateMiner {
     const constants = members[0]?.constants ?? 0;
     // "<*> - CBS_E_NOT_FOUND": a code's symbolic name after the code changes with it, as data does;
     // "Client: X, Session: <*>": a field's value in a printed record of fields is a value, as after key=
-    if (withDigits === 0 && (isCodeNameSlot(members, position) || isFieldValueSlot(members[0], position))) withDigits = members.length;
+    if (withDigits === 0 && (isCodeNameSlot(members, position) || isFieldValueSlot(members[0], position) || this.isKeyValueSlot(members, position))) {
+      withDigits = members.length;
+    }
     // closed-shaped words spelled like the service's names are names (com.shuchist.biosion): plain words
     const closedWords = closed > 0 && this.closedSpelledLikeNames(members, position) ? 0 : closed;
     if (this.generalises(members.length, withDigits, closedWords, constants, corroborated)) {
@@ -1437,6 +1457,11 @@ export class TemplateMiner {
     return (
       this.options.namePairLines > 0 && members.length === 2 && withDigits === 0 && closedWords === 0 && constants >= 2 && this.isPairOfNames(members, position)
     );
+  }
+
+  /** isKeyValueSlot, unless the words hold an inflected verb: a state printed for its key (`status=deferred`) names the event. */
+  private isKeyValueSlot(members: readonly Cluster[], position: number): boolean {
+    return isKeyValueSlot(members[0], position) && !members.some((m) => isInflectedVerb(m.words[position]!));
   }
 
   /**
