@@ -307,6 +307,12 @@ function isKeyValueSlot(c: Cluster | undefined, p: number): boolean {
   return quoted ? after.startsWith('"') : after === '' || /^[\s,;]/.test(after);
 }
 
+/** Position `p` is a whole value in double quotes (`Lock "compute_resources"`, `to "HomeNet"`): quoted text is data. */
+function isQuotedSlot(c: Cluster | undefined, p: number): boolean {
+  if (c === undefined) return false;
+  return c.seps[p].endsWith('"') && c.seps[p + 1].startsWith('"');
+}
+
 function isFieldKey(w: string | null): boolean {
   return w !== null && /^[A-Z][a-z]+$/.test(w);
 }
@@ -1461,7 +1467,7 @@ export class TemplateMiner {
 
   /** isKeyValueSlot, unless the words hold an inflected verb: a state printed for its key (`status=deferred`) names the event. */
   private isKeyValueSlot(members: readonly Cluster[], position: number): boolean {
-    return isKeyValueSlot(members[0], position) && !members.some((m) => isInflectedVerb(m.words[position]!));
+    return (isKeyValueSlot(members[0], position) || isQuotedSlot(members[0], position)) && !members.some((m) => isInflectedVerb(m.words[position]!));
   }
 
   /**
