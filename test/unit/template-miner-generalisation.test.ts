@@ -948,6 +948,22 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect([...m.atAdd.get('spawn')!]).toEqual(['[req-<*> <*>] instance <*> spawned in <*> s']);
   });
 
+  test('a name glued by a dash before a version, or a capitalised name before a number, keeps the name; a node name-number is one value', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'pool', line: (r) => `HikariPool-${int(r, 1, 9)} - Shutdown completed.` },
+          { event: 'jetty', line: (r) => `jetty-${int(r, 6, 9)}.${int(r, 0, 3)}.${int(r, 1, 30)}` },
+          { event: 'node', line: (r) => `${pick(r, ['desho', 'kram', 'node'])}-${int(r, 100, 999)} state change: unknown` },
+        ],
+        20,
+        14,
+      ),
+    );
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()].sort()).toEqual(['<*> state change: unknown', 'HikariPool-<*> - Shutdown completed.', 'jetty-<*>']);
+  });
+
   test('a version written after its letter keeps the letter: v<*>', () => {
     const line = (r: Rng): string => `Loaded servicing stack v${int(r, 6, 10)}.${int(r, 0, 3)}.${int(r, 1000, 9999)} from ${pick(r, NAMES)}`;
     const m = mine(generate([{ event: 'stack', line }], 20, 3));

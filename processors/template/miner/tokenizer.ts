@@ -221,8 +221,10 @@ const UUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-
 
 /**
  * End of the letters (2 to 16) of a name glued before a value by one mark, or -1:
- * "core.2275" (a dot before digits) and "req-<uuid>" (a dash before a UUID). The
- * value must end at a token boundary; the mark follows the returned end.
+ * "core.2275" (a dot before digits), "req-<uuid>" (a dash before a UUID),
+ * "HikariPool-4", "jetty-6.1.26", "http-nio-8080" (a dash before a number or a
+ * version: the Loghub-2.0 templates keep jetty-<*>). The value must end at a token
+ * boundary; the mark follows the returned end.
  */
 function gluedNameEnd(line: string, at: number): number {
   let e = at;
@@ -236,8 +238,42 @@ function gluedNameEnd(line: string, at: number): number {
     if (end === e + 1) return -1;
   } else if (mark === 0x2d /* - */) {
     end = stickyMatchEnd(UUID, line, e + 1);
+    // a number after a lower-case word is a host's or node's name (desho-473): one value
+    if (end < 0) end = dashedNumberEnd(line, e + 1, !isLowerWord(line, at, e));
+    if (end < 0 && isLetterCode(line.charCodeAt(e + 1))) {
+      // a dashed name ("http-nio-8080"): its last dash is the mark
+      const inner = gluedNameEnd(line, e + 1);
+      return inner > 0 && line.charCodeAt(inner) === 0x2d && inner - at <= 24 ? inner : -1;
+    }
   }
   return end > 0 && isBoundary(line, end) ? e : -1;
+}
+
+/**
+ * End of a number or dotted version after a name's dash ("HikariPool-4",
+ * "jetty-6.1.26"), or -1: digits, optionally dot-joined groups of digits; a plain
+ * number only where `plainNumber`.
+ */
+function dashedNumberEnd(line: string, at: number, plainNumber: boolean): number {
+  let e = at;
+  let dots = 0;
+  for (;;) {
+    const start = e;
+    while (e < line.length && isDigitCode(line.charCodeAt(e))) e++;
+    if (e === start) return -1;
+    if (line.charCodeAt(e) !== 0x2e || !isDigitCode(line.charCodeAt(e + 1))) return plainNumber || dots > 0 ? e : -1;
+    dots++;
+    e++;
+  }
+}
+
+/** line[from..to) is lower-case letters only. */
+function isLowerWord(line: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = line.charCodeAt(k);
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
 }
 
 /** Digits and dots from `at` to the end of the word, with at least one dot between digits ("10.0.6424"). */
