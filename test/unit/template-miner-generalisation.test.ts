@@ -170,6 +170,24 @@ describe('word count varying inside one event', () => {
     expectGroupedByEvent(m);
   });
 
+  test('lists joined by commas without spaces, of package names or hosts, are one value whatever their length', () => {
+    const packages = ['com.saim.kemund', 'com.reim.laiskekul', 'org.pal.barisk', 'com.tour.bouskeisk'];
+    const list = (r: Rng, of: readonly string[]): string => Array.from({ length: int(r, 1, 4) }, () => pick(r, of)).join(',');
+    const m = mine(
+      generate(
+        [
+          { event: 'added', line: (r) => `notifyPackageAdded: ${list(r, packages)}` },
+          { event: 'chain', line: (r) => `${pick(r, NAMES)}.exe - ${ip(r)}:443 chain ${list(r, ['proxy1.kagle.net', 'proxy6.veshi.net', 'gw.lope.net'])} selected` },
+          { event: 'sync', line: (r) => `start auto sync,app is ${int(r, 1, 9)}` },
+        ],
+        30,
+        16,
+      ),
+    );
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('start auto sync,app is <*>');
+  });
+
   test('space-separated name lists of varying length', () => {
     const m = mine(
       generate(

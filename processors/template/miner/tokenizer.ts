@@ -250,6 +250,44 @@ function gluedNameEnd(line: string, at: number): number {
 }
 
 /**
+ * End of a comma-joined list of names or numbers starting at `at` after whitespace
+ * ("com.a.app,com.b.app", "proxy1.x.com,proxy6.y.net", "3,7,12"), or -1: two or more
+ * items of letters, digits and . _ - /, each with a digit or one of those marks,
+ * joined by single commas, the whole word up to whitespace or the end (a trailing
+ * comma or dot is punctuation). Plain words joined by a comma (`sync,app`) and lists
+ * with `=` or `:` in them (`time=1,2`) are not one value.
+ */
+function commaListEnd(line: string, at: number): number {
+  const n = line.length;
+  let commas = 0;
+  let itemStart = at;
+  let shaped = false; // the current item has a digit or a mark: a value's shape, not a plain word
+  let e = at;
+  for (; e < n; e++) {
+    const c = line.charCodeAt(e);
+    if (c === 0x2c /* , */) {
+      if (e === itemStart || !shaped) return -1;
+      commas++;
+      itemStart = e + 1;
+      shaped = false;
+    } else if (isLetterCode(c)) continue;
+    else if (isDigitCode(c) || c === 0x2e || c === 0x5f || c === 0x2d || c === 0x2f) shaped = true;
+    else break;
+  }
+  // the last item (before any trailing punctuation) must be shaped too
+  let last = e;
+  while (last > itemStart && (line.charCodeAt(last - 1) === 0x2e || line.charCodeAt(last - 1) === 0x2c)) last--;
+  if (last > itemStart && !/[\d._\-/]/.test(line.slice(itemStart, last))) return -1;
+  if (e < n && classOf(line.charCodeAt(e)) !== SPACE) return -1;
+  let end = e;
+  while (end > at && (line.charCodeAt(end - 1) === 0x2c || line.charCodeAt(end - 1) === 0x2e)) {
+    if (line.charCodeAt(end - 1) === 0x2c) commas--;
+    end--;
+  }
+  return commas >= 1 && line.charCodeAt(end - 1) !== 0x2c ? end : -1;
+}
+
+/**
  * End of a number or dotted version after a name's dash ("HikariPool-4",
  * "jetty-6.1.26"), or -1: digits, optionally dot-joined groups of digits; a plain
  * number only where `plainNumber`.
@@ -426,6 +464,13 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         i = end + 1;
         continue;
       }
+    }
+    const listEnd = i === 0 || classOf(line.charCodeAt(i - 1)) === SPACE ? commaListEnd(line, i) : -1;
+    if (listEnd > 0) {
+      // "a.pkg,b.pkg,c.pkg": a comma-joined list is one value whatever its length
+      emit(out, i, listEnd, true);
+      i = listEnd;
+      continue;
     }
     const nameEnd = gluedNameEnd(line, i);
     if (nameEnd > 0) {
