@@ -689,6 +689,13 @@ describe('punctuation inside a value', () => {
     );
     expectGroupedByEvent(m);
   });
+
+  test('a duration written in words of two or more parts is one value', () => {
+    const duration = (r: Rng): string =>
+      r() < 0.5 ? `${int(r, 1, 59)} min ${int(r, 1, 59)} sec` : `${int(r, 1, 9)} hours ${int(r, 1, 59)} min ${int(r, 1, 59)} sec`;
+    const m = mine(generate([{ event: 'ended', line: (r) => `${pick(r, NAMES)}: session ${int(r, 100, 999)} ended after ${duration(r)}` }], 40, 17));
+    expect([...m.merged.keys()]).toEqual(['<*>: session <*> ended after <*>']);
+  });
 });
 
 describe('paths', () => {

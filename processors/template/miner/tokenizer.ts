@@ -117,6 +117,12 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 const HOST_AND_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 const SIZE_UNIT = /(?:[KMGTPE]i?B|B)/y;
+/**
+ * A duration written in words of two or more parts ("3 min 12 sec", "1 hours 2 min",
+ * "2 days 4 hours"): one value, as the same duration written 00:03:12 is.
+ */
+const WORDED_DURATION =
+  /\d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms)(?: \d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms))+/y;
 /** A number with a key glued after it, before "=": the key is group 1. */
 const GLUED_KEY = /^-?\d+(?:\.\d+)?([A-Za-z_][A-Za-z0-9_]*)$/;
 
@@ -136,6 +142,8 @@ function spanAt(line: string, at: number): number {
   if (isDigitCode(c0)) {
     const indexed = indexedNumberEnd(line, at);
     if (indexed > 0) return indexed;
+    const duration = stickyMatchEnd(WORDED_DURATION, line, at);
+    if (duration > 0 && isBoundary(line, duration)) return duration;
     if (at + 4 < n && line.charCodeAt(at + 4) === 0x2d /* - */) {
       const end = stickyMatchEnd(ISO_DATETIME, line, at);
       if (end > 0 && isBoundary(line, end)) return end;
