@@ -142,8 +142,10 @@ function spanAt(line: string, at: number): number {
   if (isDigitCode(c0)) {
     const indexed = indexedNumberEnd(line, at);
     if (indexed > 0) return indexed;
-    const duration = stickyMatchEnd(WORDED_DURATION, line, at);
-    if (duration > 0 && isBoundary(line, duration)) return duration;
+    if (mayStartWordedDuration(line, at)) {
+      const duration = stickyMatchEnd(WORDED_DURATION, line, at);
+      if (duration > 0 && isBoundary(line, duration)) return duration;
+    }
     if (at + 4 < n && line.charCodeAt(at + 4) === 0x2d /* - */) {
       const end = stickyMatchEnd(ISO_DATETIME, line, at);
       if (end > 0 && isBoundary(line, end)) return end;
@@ -257,6 +259,16 @@ function gluedNameEnd(line: string, at: number): number {
   return end > 0 && isBoundary(line, end) ? e : -1;
 }
 
+/** The number at `at` is followed by a space and a time unit's first letter (the regex's cheap gate). */
+function mayStartWordedDuration(line: string, at: number): boolean {
+  let e = at;
+  while (e < line.length && isDigitCode(line.charCodeAt(e))) e++;
+  if (line.charCodeAt(e) === 0x2e) for (e++; e < line.length && isDigitCode(line.charCodeAt(e)); e++);
+  if (line.charCodeAt(e) !== 0x20) return false;
+  const u = line.charCodeAt(e + 1);
+  return u === 0x64 /* d */ || u === 0x68 /* h */ || u === 0x6d /* m */ || u === 0x73 /* s */;
+}
+
 /**
  * End of a comma-joined list of names or numbers starting at `at` after whitespace
  * ("com.a.app,com.b.app", "proxy1.x.com,proxy6.y.net", "3,7,12"), or -1: two or more
@@ -282,11 +294,13 @@ function commaListEnd(line: string, at: number): number {
     else if (isDigitCode(c) || c === 0x2e || c === 0x5f || c === 0x2d || c === 0x2f) shaped = true;
     else break;
   }
+  if (commas === 0 || (e < n && classOf(line.charCodeAt(e)) !== SPACE)) return -1;
   // the last item (before any trailing punctuation) must be shaped too
   let last = e;
   while (last > itemStart && (line.charCodeAt(last - 1) === 0x2e || line.charCodeAt(last - 1) === 0x2c)) last--;
-  if (last > itemStart && !/[\d._\-/]/.test(line.slice(itemStart, last))) return -1;
-  if (e < n && classOf(line.charCodeAt(e)) !== SPACE) return -1;
+  let lastShaped = false;
+  for (let k = itemStart; k < last && !lastShaped; k++) lastShaped = !isLetterCode(line.charCodeAt(k));
+  if (last > itemStart && !lastShaped) return -1;
   let end = e;
   while (end > at && (line.charCodeAt(end - 1) === 0x2c || line.charCodeAt(end - 1) === 0x2e)) {
     if (line.charCodeAt(end - 1) === 0x2c) commas--;
@@ -424,6 +438,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
   const n = line.length;
   const maxWords = Math.max(1, options.maxWords);
   const maskKeywords = options.maskKeywords;
+  const hasComma = line.indexOf(',') >= 0; // most lines have none: no comma-joined list to look for
   const out = scratchPieces;
   out.line = line;
   out.words = words;
@@ -473,7 +488,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         continue;
       }
     }
-    const listEnd = i === 0 || classOf(line.charCodeAt(i - 1)) === SPACE ? commaListEnd(line, i) : -1;
+    const listEnd = hasComma && (i === 0 || classOf(line.charCodeAt(i - 1)) === SPACE) ? commaListEnd(line, i) : -1;
     if (listEnd > 0) {
       // "a.pkg,b.pkg,c.pkg": a comma-joined list is one value whatever its length
       emit(out, i, listEnd, true);
