@@ -879,6 +879,20 @@ describe('over-generalisation', () => {
     expect([...m.merged.keys()]).toEqual(['volume <*> is now online']);
   });
 
+  test('a variable against one plain word is not an optional part: "proxy chain <*>" and "proxy <*>:<*> HTTPS" stay two events', () => {
+    const programs = ['gleplai.exe', 'boudrun.exe *64', 'zopund.exe *64', 'trefur.exe', 'ploukrir.exe *64', 'skiplox.exe'];
+    const proxies = ['proxy8.plel.net', 'proxy6.semom.com', 'proxy5.dai.org'];
+    const events: EventSpec[] = [
+      { event: 'chain', line: (r) => `${pick(r, programs)} - ${pick(r, NAMES)}.lab:${pick(r, ['80', '443'])} open through proxy chain ${pick(r, proxies)},${pick(r, proxies)}` },
+      ...['HTTPS', 'SOCKS5'].map((kind) => ({
+        event: kind,
+        line: (r: Rng) => `${pick(r, programs)} - ${pick(r, NAMES)}.lab:${pick(r, ['80', '443'])} open through proxy ${pick(r, proxies)}:${pick(r, ['1080', '8080'])} ${kind}`,
+      })),
+    ];
+    const m = mine(generate(events, 40, 19));
+    expect([...m.merged].filter(([, es]) => es.size > 1).map(([t]) => t)).toEqual([]);
+  });
+
   test('a general template does not absorb a closed-set constant', () => {
     const miner = new TemplateMiner();
     const lines = generate(

@@ -661,6 +661,12 @@ function isValueList(p: TokenPattern, from: number, to: number): boolean {
   return true;
 }
 
+/** Words [from, to) of `p` are one constant word not shaped like data (isDataWord). */
+function isOnePlainWord(p: TokenPattern, from: number, to: number): boolean {
+  const w = p.words[from];
+  return to - from === 1 && w !== null && !isDataWord(w);
+}
+
 function commonSeparatorSuffix(a: string, b: string): number {
   let k = 0;
   while (k < a.length && k < b.length && a[a.length - 1 - k] === b[b.length - 1 - k] && isSeparatorChar(a[a.length - 1 - k])) k++;
@@ -762,8 +768,9 @@ function optionalGap(
     // two words shaped like data (a dotted name, a word with digits): as two such siblings of a regular template would
     if (ga === 1 && gb === 1 && isDataWord(a.words[aFrom]) && isDataWord(b.words[bFrom])) return kept;
     // a variable on one side, values or a list of words on the other ("<*>" against "<*> <*>" or "ash, birch")
-    if (allVariables(a, aFrom, aTo)) return isValueList(b, bFrom, bTo) ? kept : undefined;
-    if (allVariables(b, bFrom, bTo)) return isValueList(a, aFrom, aTo) ? kept : undefined;
+    // (one plain word against a variable is one more sibling value: the sibling groups decide that)
+    if (allVariables(a, aFrom, aTo)) return isValueList(b, bFrom, bTo) && !isOnePlainWord(b, bFrom, bTo) ? kept : undefined;
+    if (allVariables(b, bFrom, bTo)) return isValueList(a, aFrom, aTo) && !isOnePlainWord(a, aFrom, aTo) ? kept : undefined;
     // two lists joined by the same punctuation ("ash, birch" against "cedar, okapi, ash")
     const sep = listPunctuationOf(a, aFrom, aTo) ?? listPunctuationOf(b, bFrom, bTo);
     if (sep !== undefined && isValueList(a, aFrom, aTo) && isValueList(b, bFrom, bTo)) {
