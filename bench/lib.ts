@@ -1,5 +1,25 @@
-/** Shared helpers for bench/ scripts: table printing; the collector child process comes from the test kit. */
+/**
+ * Shared helpers for bench/ scripts: table printing, `--help`; the collector child
+ * process comes from the test kit.
+ */
+import * as fs from 'node:fs';
 export { REPO_ROOT, freePort, startCollectorProcess, waitForCount, type CollectorProcess } from '../test/kit/collector-process';
+
+/**
+ * `--help` or `-h` on any bench prints the bench's own header comment (usage, what it
+ * measures, against what) and exits, instead of starting a run that may take half an
+ * hour (bench/soak). Every bench imports this module, so importing it is enough.
+ */
+function exitWithUsageOnHelp(): void {
+  if (!process.argv.slice(2).some((a) => a === '--help' || a === '-h')) return;
+  const main = require.main?.filename;
+  const source = main !== undefined ? fs.readFileSync(main, 'utf8') : '';
+  const header = /\/\*\*([\s\S]*?)\*\//.exec(source);
+  const text = header ? header[1].split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n').trim() : 'no usage text: see the bench source';
+  process.stdout.write(text + '\n');
+  process.exit(0);
+}
+exitWithUsageOnHelp();
 
 export function printTable(title: string, header: string[], rows: (string | number)[][]): void {
   const cells = rows.map((r) => r.map((v) => (typeof v === 'number' ? formatNumber(v) : v)));

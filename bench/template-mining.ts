@@ -99,6 +99,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TemplateMiner, renderTemplate, DEFAULT_MINER_OPTIONS, type MinerOptions } from '../processors/template/miner';
+import './lib'; // --help
 import { DEVELOPMENT_SEEDS, REPORTED_SEEDS, unseenSystem } from './unseen-systems';
 import { DEVELOPMENT_SEEDS_V2, REPORTED_SEEDS_V2, unseenSystemV2 } from './unseen-systems-v2';
 import { DEVELOPMENT_SEEDS_V3, REPORTED_SEEDS_V3, unseenSystemV3 } from './unseen-systems-v3';

@@ -137,3 +137,18 @@ test('a bench piped into head -2 leaves no collector process behind', async () =
   if (survived) process.kill(pid, 'SIGKILL');
   expect(survived).toBe(false);
 });
+
+test('--help on a bench prints its usage and exits instead of starting a run', async () => {
+  // bench/soak runs for 30 minutes by default: a newcomer asking for help must not start it
+  const soak = path.join(path.dirname(CLI_PATH), '..', 'bench', 'soak.js');
+  const child = spawn(process.execPath, [soak, '--help'], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  clearTimeout(killer);
+  expect(signal).toBeNull();
+  expect(code).toBe(0);
+  expect(out).toMatch(/node dist\/bench\/soak\.js \[--minutes 30\]/);
+  expect(out).not.toMatch(/collector pid/);
+});
