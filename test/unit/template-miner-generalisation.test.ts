@@ -987,6 +987,13 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect([...m.atAdd.get('spawn')!]).toEqual(['[req-<*> <*>] instance <*> spawned in <*> s']);
   });
 
+  test('a Class::method pair is one identifier: both halves generalise once either varies', () => {
+    const classes = ['AppleDaileakZol', 'AppleZakounPeas', 'AppleThegaiBraix'];
+    const methods = ['peastokGan', 'funoulTor', 'lefelTrek', 'bushexChal', 'ploupouTai', 'teatruFar', 'gefunFail', 'grubaDor', 'sokelMir'];
+    const m = mine(generate([{ event: 'power', line: (r) => `${pick(r, classes)}::${pick(r, methods)} - power up complete - took ${int(r, 100, 9999)} us` }], 120, 20));
+    expect([...m.merged.keys()]).toEqual(['<*>::<*> - power up complete - took <*> us']);
+  });
+
   test('a name glued by a dash before a version, or a capitalised name before a number, keeps the name; a node name-number is one value', () => {
     const m = mine(
       generate(

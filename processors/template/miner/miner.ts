@@ -313,6 +313,17 @@ function isQuotedSlot(c: Cluster | undefined, p: number): boolean {
   return c.seps[p].endsWith('"') && c.seps[p + 1].startsWith('"');
 }
 
+/**
+ * Position `p` is one half of a `Class::member` whose other half is a variable
+ * (`AppleDaileakZol::<*>`, `<*>::powerUp`): the two are one identifier printed
+ * from data, and each half varies with the other.
+ */
+function isScopeOfVariable(c: Cluster | undefined, p: number): boolean {
+  if (c === undefined) return false;
+  if (p + 1 < c.words.length && c.seps[p + 1] === '::' && c.words[p + 1] === null) return true;
+  return p > 0 && c.seps[p] === '::' && c.words[p - 1] === null;
+}
+
 function isFieldKey(w: string | null): boolean {
   return w !== null && /^[A-Z][a-z]+$/.test(w);
 }
@@ -541,7 +552,7 @@ function hidesClosedWord(general: Cluster, specific: Cluster): boolean {
   const sw = specific.words;
   for (let i = 0; i < gw.length; i++) {
     const w = sw[i];
-    if (gw[i] === null && w !== null && wordKindOf(w) === WordKind.Closed) return true;
+    if (gw[i] === null && w !== null && wordKindOf(w) === WordKind.Closed && !isScopeOfVariable(general, i)) return true;
   }
   return false;
 }
@@ -1451,7 +1462,10 @@ export class TemplateMiner {
     const constants = members[0]?.constants ?? 0;
     // "<*> - CBS_E_NOT_FOUND": a code's symbolic name after the code changes with it, as data does;
     // "Client: X, Session: <*>": a field's value in a printed record of fields is a value, as after key=
-    if (withDigits === 0 && (isCodeNameSlot(members, position) || isFieldValueSlot(members[0], position) || this.isKeyValueSlot(members, position))) {
+    if (
+      withDigits === 0 &&
+      (isCodeNameSlot(members, position) || isFieldValueSlot(members[0], position) || this.isKeyValueSlot(members, position) || isScopeOfVariable(members[0], position))
+    ) {
       withDigits = members.length;
     }
     // closed-shaped words spelled like the service's names are names (com.shuchist.biosion): plain words
