@@ -1092,6 +1092,8 @@ export class TemplateMiner {
         const w = cw[i];
         if (w !== null && (masked[i] || w !== words[i])) continue outer;
       }
+      // a plain word where the template's values were file names or hosts is the program's own case (hidesKeyword)
+      if (c.structuredAt !== undefined) for (const p of c.structuredAt) if (!masked[p] && isPlainWord(words[p])) continue outer;
       if (sepsFit(cw, c.seps, seps)) return c;
     }
     return undefined;
