@@ -11,6 +11,7 @@
  */
 import { TemplateMiner, renderTemplate } from '../../processors/template/miner';
 import { prng } from '../kit/prng';
+import { unseenSystemV6 } from '../../bench/unseen-systems-v6';
 import { unseenSystem } from '../../bench/unseen-systems';
 
 type Rng = () => number;
@@ -856,6 +857,14 @@ describe('over-generalisation', () => {
       { event: 'screen', line: (r) => `isScreenOn ${pick(r, ['true', 'false'])}` },
     ];
     expectGroupedByEvent(mine(generate(events, 20, 11)));
+  });
+
+  test('upper-case words of one stem (DHCPREQUEST, DHCPACK) stay events after the service has shown names spelled like them', () => {
+    // an invented cluster syslog whose names (queue ids, hosts) made the DHCP kinds look like names
+    const system = unseenSystemV6(5012);
+    const lines = system.content.map((line, i) => ({ event: system.truth[i], line }));
+    const dhcp = [...mine(lines).merged.keys()].filter((t) => t.includes('via eth1')).sort();
+    expect(dhcp).toEqual(['DHCPACK on <*> to <*> via eth1', 'DHCPDISCOVER on <*> to <*> via eth1', 'DHCPOFFER on <*> to <*> via eth1', 'DHCPREQUEST on <*> to <*> via eth1']);
   });
 
   test('three interfaces, two of them one name with two numbers, stay three events', () => {

@@ -175,6 +175,8 @@ const MAX_PAIRS = 4096;
 const MIN_NAMES_FOR_STYLE = 8;
 /** Before MIN_NAMES_FOR_STYLE names are known, the shortest words a pair of names may have (isPairOfNames). */
 const MIN_UNPROVEN_NAME_LENGTH = 5;
+/** Closed-shaped words sharing a first part this long are one enum's members (closedSpelledLikeNames). */
+const MIN_ENUM_STEM = 4;
 /**
  * How much more likely (log, nats, per word) the two words of a pair must be
  * spelled as names than as the program's words to be a pair of names: e^1 per
@@ -696,6 +698,20 @@ function holdsNumberedPair(words: readonly string[]): boolean {
     stems.add(stem);
   }
   return false;
+}
+
+/** Letters the words all start with (a stem: `com.` of dotted names is a namespace, not one). */
+function commonPrefixLength(words: readonly string[]): number {
+  if (words.length < 2) return 0;
+  const first = words[0];
+  let n = 0;
+  while (n < first.length && /[A-Za-z]/.test(first[n])) n++;
+  for (const w of words) {
+    let k = 0;
+    while (k < n && k < w.length && w.charCodeAt(k) === first.charCodeAt(k)) k++;
+    n = k;
+  }
+  return n;
 }
 
 function holdsNegationPair(words: readonly string[]): boolean {
@@ -1549,6 +1565,8 @@ export class TemplateMiner {
   private closedSpelledLikeNames(members: readonly Cluster[], position: number): boolean {
     if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return false;
     const words = members.map((m) => m.words[position]!).filter((w) => wordKindOf(w) === WordKind.Closed);
+    // one stem with other endings (DHCPREQUEST, DHCPACK, DHCPOFFER): members of one enum, however names are spelled
+    if (commonPrefixLength(words) >= MIN_ENUM_STEM) return false;
     return this.styleOf(words) < -STYLE_MARGIN;
   }
 
