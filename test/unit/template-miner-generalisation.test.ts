@@ -189,6 +189,15 @@ describe('word count varying inside one event', () => {
     expect([...m.merged.keys()]).toContain('start auto sync,app is <*>');
   });
 
+  test('a printed record of fields whose values vary together, some of several words, is one event', () => {
+    const states = ['Installed', 'Staged', 'Resolved', 'Absent', 'Superseded', 'Install Pending'];
+    const packages = ['Package_for_A~31bf~amd64~~7.2.1', 'Package_for_B~31bf~x86~~10.2.8', 'Package_for_C~31bf~amd64~~9.3.5'];
+    const line = (r: Rng): string =>
+      `Plan: Package: ${pick(r, packages)}, current: ${pick(r, states)}, pending: ${pick(r, states)}, intended: ${pick(r, states)}, Selected: Default`;
+    const m = mine(generate([{ event: 'plan', line }], 300, 23));
+    expect([...m.merged.keys()]).toEqual(['Plan: Package: <*>, current: <*>, pending: <*>, intended: <*>, Selected: Default']);
+  });
+
   test('space-separated name lists of varying length', () => {
     const m = mine(
       generate(

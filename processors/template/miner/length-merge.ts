@@ -356,6 +356,21 @@ function isNameRunGap(long: TokenPattern, short: TokenPattern, i: number, toLong
   return true;
 }
 
+/**
+ * A field's value of several words against a variable in a printed record of
+ * fields ("Current: Install Pending, Pending: ..." / "Current: <*>, Pending: ..."):
+ * the short side's gap is one variable after "Key: ", the long side's two or three
+ * words joined by single spaces, both gaps ending at the same ", ". What a program
+ * prints for its key is one value, however many words it has.
+ */
+function isFieldValueRun(long: TokenPattern, short: TokenPattern, i: number, toLong: number, toShort: number): boolean {
+  if (i === 0 || toShort - i !== 1 || short.words[i] !== null || toLong - i < 2 || toLong - i > 3) return false;
+  if (!short.seps[i].endsWith(': ') || long.seps[i] !== short.seps[i] || !/^[A-Za-z][a-z]+$/.test(long.words[i - 1] ?? '')) return false;
+  if (!long.seps[toLong].startsWith(', ') || long.seps[toLong] !== short.seps[toShort]) return false;
+  for (let k = i; k < toLong; k++) if (long.words[k] === null || !/^[A-Za-z]+$/.test(long.words[k]!) || (k > i && long.seps[k] !== ' ')) return false;
+  return true;
+}
+
 /** Opening marks of an enclosed text and the mark that closes each. */
 const CLOSING: Readonly<Record<string, string>> = { "'": "'", '"': '"', '(': ')', '[': ']' };
 
@@ -477,7 +492,8 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
   const unit = keyed === undefined && isOptionalUnit(long, short, i, gl, gs);
   const qualified = keyed === undefined && !unit && isQualifiedValue(long, short, i, gl, gs);
   const spacedFile = keyed === undefined && !unit && !qualified && isSpacedFileName(long, short, i, toLong, toShort);
-  const nameRun = keyed === undefined && !unit && !qualified && (spacedFile || isNameRunGap(long, short, i, toLong, toShort));
+  const nameRun =
+    keyed === undefined && !unit && !qualified && (spacedFile || isNameRunGap(long, short, i, toLong, toShort) || isFieldValueRun(long, short, i, toLong, toShort));
   const list = keyed !== undefined || unit || qualified || nameRun ? undefined : listSeparatorOf(long, i, toLong, short, i, toShort);
   if (qualified) {
     // "chick.exe -" / "<*> *64 -": the variable takes the value and its qualifier

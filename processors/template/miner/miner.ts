@@ -327,7 +327,7 @@ function isScopeOfVariable(c: Cluster | undefined, p: number): boolean {
 }
 
 function isFieldKey(w: string | null): boolean {
-  return w !== null && /^[A-Z][a-z]+$/.test(w);
+  return w !== null && /^[A-Za-z][a-z]+$/.test(w);
 }
 
 /** Words `p` and `q` are neighbours joined by punctuation without whitespace ("a:b", "a/b"). */
@@ -1644,6 +1644,43 @@ export class TemplateMiner {
   private registerAndGeneralize(start: Cluster): void {
     this.generalizeGroups(this.register(start));
     if (start.live && start.successor === undefined) this.generalisePairs(start);
+    if (start.live && start.successor === undefined) this.generaliseRecordFields(start);
+  }
+
+  /**
+   * A printed record of fields ("Plan: Package: X, current: Installed, pending: Default,
+   * start: Staged"): its values vary together, so two of its templates are seldom
+   * siblings at one position and the sibling groups never fill. A new template is
+   * compared with the newest of its bucket; one that differs from it only in field
+   * values (isFieldValueSlot), at two positions or more, makes each of those a
+   * variable, as a field's value is. Bounded: PAIR_SCAN templates, O(words) each.
+   */
+  private generaliseRecordFields(start: Cluster): void {
+    const n = start.words.length;
+    if (start.constants < 4) return;
+    const clusters = start.bucket.clusters;
+    for (let k = clusters.length - 1, scanned = 0; k >= 0 && scanned < PAIR_SCAN; k--) {
+      const c = clusters[k];
+      if (c === start || !c.live || !sameSeps(start, c)) continue;
+      scanned++;
+      const differing: number[] = [];
+      let fits = true;
+      for (let i = 0; i < n && fits; i++) {
+        if (start.words[i] === c.words[i]) continue;
+        if (isFieldValueSlot(start, i)) differing.push(i);
+        else fits = false;
+      }
+      if (!fits || differing.length < 2) continue;
+      const words = start.words.slice();
+      for (const i of differing) words[i] = null;
+      if (words.filter((w) => w !== null).length < 2) continue;
+      if (this.options.learnValues) for (const m of [start, c]) for (const i of differing) if (m.words[i] !== null) this.learnValue(m.words[i]!);
+      const target = this.createCluster(start.bucket, start.seps, words);
+      for (const m of [start, c]) if (m !== target && m.live) this.retire(m, target);
+      this.absorbSubsumed(target);
+      this.registerAndGeneralize(target);
+      return;
+    }
   }
 
   /** Generalises the groups that are over threshold, cascading into the groups of the templates made. */
