@@ -12,6 +12,7 @@
 import { TemplateMiner, renderTemplate } from '../../processors/template/miner';
 import { prng } from '../kit/prng';
 import { unseenSystemV6 } from '../../bench/unseen-systems-v6';
+import { unseenSystemV7 } from '../../bench/unseen-systems-v7';
 import { unseenSystem } from '../../bench/unseen-systems';
 
 type Rng = () => number;
@@ -187,6 +188,13 @@ describe('word count varying inside one event', () => {
     );
     expectGroupedByEvent(m);
     expect([...m.merged.keys()]).toContain('start auto sync,app is <*>');
+  });
+
+  test('a program with or without its *64 mark is one value, also when the marked template was made before and superseded', () => {
+    // an invented proxy client where "<*> *64 - Could not resolve …" was superseded early and made again later
+    const system = unseenSystemV7(6022);
+    const m = mine(system.content.map((line, i) => ({ event: system.truth[i], line })));
+    expect([...m.split.get('<*> - Could not resolve <*> error <*>')!]).toEqual(['<*> - Could not resolve <*> error <*>']);
   });
 
   test('a printed record of fields whose values vary together, some of several words, is one event', () => {

@@ -379,6 +379,8 @@ class Cluster {
   /** Keys of the anchor lists the cluster is in (anchorsOf). */
   anchors: string[] = [];
   registered = false;
+  /** The add() that made this cluster (TemplateMiner.adds): a text superseded earlier and current again is new too. */
+  createdAt = 0;
   successor: Cluster | undefined;
   lastUsed = 0;
   /**
@@ -820,8 +822,9 @@ export class TemplateMiner {
       bucket = this.bucketOf(line.skeletonHash, line.seps) ?? this.addBucket(line.skeletonHash, line.seps);
       final = this.findExact(bucket, line) ?? this.createCluster(bucket, line.seps.slice(), pattern);
     }
-    if (final.record.count === 0 && this.options.mergeLengths) {
-      // a template new with this line (its own, or the generalisation it caused)
+    if ((final.record.count === 0 || final.createdAt === this.adds) && this.options.mergeLengths) {
+      // a template new with this line (its own, or the generalisation it caused; or a text
+      // superseded before and made again: its old count says nothing about this line's shape)
       const merged = this.mergeByLength(final, text, line);
       if (merged !== undefined) {
         merged.cluster.record.count++;
@@ -1186,6 +1189,7 @@ export class TemplateMiner {
     }
     record.liveClusters++;
     const cluster = new Cluster(bucket, seps, words, patternKey, record);
+    cluster.createdAt = this.adds;
     this.byPattern.set(patternKey, cluster);
     this.liveCount++;
     if (elastic) {
