@@ -884,6 +884,18 @@ describe('over-generalisation', () => {
     expect(dhcp).toEqual(['DHCPACK on <*> to <*> via eth1', 'DHCPDISCOVER on <*> to <*> via eth1', 'DHCPOFFER on <*> to <*> via eth1', 'DHCPREQUEST on <*> to <*> via eth1']);
   });
 
+  test('three capitalised words opening the message (Sleep / Wake / DarkWake reason) stay three events after names are known', () => {
+    const first = ['bai', 'mai', 'za', 'stu', 'vou', 'cho', 'plou', 'vu'];
+    const users = first.flatMap((a) => ['maik', 'tream', 'tex', 'chak', 'thoum', 'zea'].map((b) => a + b));
+    const codes = ['TEFIX', 'KLASAIGRUX', 'KOUBRO', 'TIGEGRED', 'DOUSAISHIX', 'MUVAIR', 'PLOUZ', 'GRAIDEX', 'SOUMIR', 'VEKRAL', 'ZOUTH', 'BRIMEX'];
+    const events: EventSpec[] = [
+      { event: 'login', line: (r) => `session opened for user ${pick(r, users)} by ${pick(r, users)}` },
+      ...['Sleep', 'Wake', 'DarkWake'].map((kind) => ({ event: kind, line: (r: Rng) => `${kind} reason: ${pick(r, codes)} (${int(r, 1, 900)} ms)` })),
+    ];
+    const m = mine([...generate([events[0]], 80, 25), ...generate(events.slice(1), 20, 26)]);
+    expect([...m.merged.keys()].filter((t) => t.includes('reason')).sort()).toEqual(['DarkWake reason: <*> (<*> ms)', 'Sleep reason: <*> (<*> ms)', 'Wake reason: <*> (<*> ms)']);
+  });
+
   test('three interfaces, two of them one name with two numbers, stay three events', () => {
     const events: EventSpec[] = ['lo', 'eth0', 'eth1'].map((dev) => ({ event: dev, line: () => `kernel: ${dev}: no IPv6 routers present` }));
     expectGroupedByEvent(mine(generate(events, 20, 12)));

@@ -690,6 +690,11 @@ function areNegations(a: string, b: string): boolean {
 const MAX_NEGATION_PREFIX = 3;
 
 /** Two of `words` are a word and its negation (areNegations). */
+/** Capitalised words opening the message (Sleep / Wake / DarkWake reason): the program's own sentences, not names. */
+function isCapitalisedOpening(words: readonly string[], position: number): boolean {
+  return position === 0 && words.every((w) => /^[A-Z][a-z]+(?:[A-Z][a-z]+)*$/.test(w));
+}
+
 /** Two of the words are one short name with two small numbers (eth0/eth1, ib0/ib1: isVersionedName). */
 function holdsNumberedPair(words: readonly string[]): boolean {
   const stems = new Set<string>();
@@ -1555,6 +1560,7 @@ export class TemplateMiner {
     if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return words.some(isClosedSetWord);
     // a set holding an inflected verb (drained, Aborted) is states whatever the names look like
     if (words.some(isInflectedVerb)) return true;
+    if (isCapitalisedOpening(words, position)) return true;
     if (words.some(hasUpperCase)) return false;
     return this.styleOf(words) > STYLE_MARGIN;
   }
@@ -1809,6 +1815,7 @@ export class TemplateMiner {
     }
     // a few words holding an inflected verb (allocated, drained) are states, as in a sibling group (isSmallClosedSet)
     if (withDigits === 0 && distinct.size < this.options.closedValuesToGeneralize && [...distinct.keys()].some(isInflectedVerb)) return false;
+    if (distinct.size === this.options.distinctValuesToGeneralize && isCapitalisedOpening([...distinct.keys()], position)) return false;
     return this.generalises(distinct.size, withDigits, closed, constants);
   }
 
