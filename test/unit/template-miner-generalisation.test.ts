@@ -932,6 +932,19 @@ describe('over-generalisation', () => {
     expect([...m.merged].filter(([, es]) => es.size > 1).map(([t]) => t)).toEqual([]);
   });
 
+  test('words with a constant among them are not an optional list: "for illegal user <*>" and "for <*>" stay two events', () => {
+    const users = ['staim', 'skeplou', 'me', 'brouvai', 'tesk', 'glomai', 'zaitex', 'plouchak'];
+    const events: EventSpec[] = [
+      { event: 'failed', line: (r) => `Failed password for ${pick(r, users)} from ${ip(r)} port ${int(r, 1024, 65535)} ssh2` },
+      { event: 'illegal', line: (r) => `Failed password for illegal user ${pick(r, users)} from ${ip(r)} port ${int(r, 1024, 65535)} ssh2` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 40, 27)));
+    // an invented Linux syslog where the two met after the user names had been learned
+    const system = unseenSystemV7(6057);
+    const m = mine(system.content.map((line, i) => ({ event: system.truth[i], line })));
+    expect([...m.split.get('Failed password for illegal user <*> from <*> port <*> ssh2')!]).toEqual(['Failed password for illegal user <*> from <*> port <*> ssh2']);
+  });
+
   test('a general template does not absorb a closed-set constant', () => {
     const miner = new TemplateMiner();
     const lines = generate(

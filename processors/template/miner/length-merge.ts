@@ -677,6 +677,14 @@ function isValueList(p: TokenPattern, from: number, to: number): boolean {
   return true;
 }
 
+/** Words [from, to) of `p` are two or more joined by whitespace, a constant word among them. */
+function isProse(p: TokenPattern, from: number, to: number): boolean {
+  if (to - from < 2) return false;
+  for (let k = from + 1; k < to; k++) if (!/^\s+$/.test(p.seps[k])) return false;
+  for (let k = from; k < to; k++) if (p.words[k] !== null) return true;
+  return false;
+}
+
 /** Words [from, to) of `p` are one constant word not shaped like data (isDataWord). */
 function isOnePlainWord(p: TokenPattern, from: number, to: number): boolean {
   const w = p.words[from];
@@ -785,8 +793,9 @@ function optionalGap(
     if (ga === 1 && gb === 1 && isDataWord(a.words[aFrom]) && isDataWord(b.words[bFrom])) return kept;
     // a variable on one side, values or a list of words on the other ("<*>" against "<*> <*>" or "ash, birch")
     // (one plain word against a variable is one more sibling value: the sibling groups decide that)
-    if (allVariables(a, aFrom, aTo)) return isValueList(b, bFrom, bTo) && !isOnePlainWord(b, bFrom, bTo) ? kept : undefined;
-    if (allVariables(b, bFrom, bTo)) return isValueList(a, aFrom, aTo) && !isOnePlainWord(a, aFrom, aTo) ? kept : undefined;
+    // (nor are words joined by spaces with a constant among them: "illegal user <*>" against "<*>" is prose)
+    if (allVariables(a, aFrom, aTo)) return isValueList(b, bFrom, bTo) && !isOnePlainWord(b, bFrom, bTo) && !isProse(b, bFrom, bTo) ? kept : undefined;
+    if (allVariables(b, bFrom, bTo)) return isValueList(a, aFrom, aTo) && !isOnePlainWord(a, aFrom, aTo) && !isProse(a, aFrom, aTo) ? kept : undefined;
     // two lists joined by the same punctuation ("ash, birch" against "cedar, okapi, ash")
     const sep = listPunctuationOf(a, aFrom, aTo) ?? listPunctuationOf(b, bFrom, bTo);
     if (sep !== undefined && isValueList(a, aFrom, aTo) && isValueList(b, bFrom, bTo)) {
