@@ -939,6 +939,10 @@ describe('over-generalisation', () => {
       { event: 'illegal', line: (r) => `Failed password for illegal user ${pick(r, users)} from ${ip(r)} port ${int(r, 1024, 65535)} ssh2` },
     ];
     expectGroupedByEvent(mine(generate(events, 40, 27)));
+    // leading the message, words joined by spaces are a name of several words
+    const services = ['plaerdd', 'kaemd', 'crim deelo', 'vylaessd', 'vae buix', 'lit pu'];
+    const started = mine(generate([{ event: 'started', line: (r) => `${pick(r, services)} startup succeeded` }], 40, 28));
+    expect([...started.merged.keys()]).toEqual(['<*> startup succeeded']);
     // an invented Linux syslog where the two met after the user names had been learned
     const system = unseenSystemV7(6057);
     const m = mine(system.content.map((line, i) => ({ event: system.truth[i], line })));

@@ -677,9 +677,13 @@ function isValueList(p: TokenPattern, from: number, to: number): boolean {
   return true;
 }
 
-/** Words [from, to) of `p` are two or more joined by whitespace, a constant word among them. */
+/**
+ * Words [from, to) of `p` are two or more joined by whitespace inside the message (after
+ * a word), a constant word among them. (Leading the message, such words are a name of
+ * several words: "crim deelo startup succeeded".)
+ */
 function isProse(p: TokenPattern, from: number, to: number): boolean {
-  if (to - from < 2) return false;
+  if (to - from < 2 || from === 0) return false;
   for (let k = from + 1; k < to; k++) if (!/^\s+$/.test(p.seps[k])) return false;
   for (let k = from; k < to; k++) if (p.words[k] !== null) return true;
   return false;
