@@ -912,6 +912,15 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(generate(events, 25, 13)));
   });
 
+  test('a quoted value after key= is one value, empty or of several words; a value after key= keeps the comma after it', () => {
+    const tags = ['chiota kant shio', 'shent del', 'keawum vechu', '', 'pek feanar syteal'];
+    const line = (r: Rng): string =>
+      `ChuweakMonitor: acquire lock=${int(r, 1e6, 9e6)}, flags=0x${int(r, 1, 9)}, tag="${pick(r, tags)}", ws=${r() < 0.5 ? 'null' : `WorkSource{${int(r, 1000, 19999)}}`}, uid=${int(r, 1000, 19999)}`;
+    const pod = (r: Rng): string => `"Pod status updated" pod="${pick(r, NAMES)}/${pick(r, NAMES)}-${hex(r, 9)}-${hex(r, 5)}" hostNetwork=false`;
+    const m = mine(generate([{ event: 'acquire', line }, { event: 'pod', line: pod }], 60, 29));
+    expect([...m.merged.keys()].sort()).toEqual(['"Pod status updated" pod="<*>" hostNetwork=<*>', 'ChuweakMonitor: acquire lock=<*>, flags=<*>, tag="<*>", ws=<*>, uid=<*>']);
+  });
+
   test('a plain name among dashed names is one more name', () => {
     const volumes = ['peam-log', 'zel-data', 'ze-log', 'bam-log', 'zil', 'pios', 'cant'];
     const m = mine(generate([{ event: 'online', line: (r) => `volume ${pick(r, volumes)} is now online` }], 60, 10));

@@ -432,7 +432,8 @@ function keyValueRuns(long: TokenPattern, short: TokenPattern, i: number): { toL
   // the separator ending a run belongs to the value up to its first whitespace ("{<*>}" ends in "}")
   const rest = (sep: string): string => sep.slice(sep.search(/\s|$/));
   if (rest(long.seps[toLong]) !== rest(short.seps[toShort])) return undefined;
-  return { toLong, toShort, trail: rest(short.seps[toShort]).length };
+  // ...but what both sides end with is structure ("null, uid=" / "WorkSource{<*>}, uid=": the comma stays)
+  return { toLong, toShort, trail: commonSeparatorSuffix(long.seps[toLong], short.seps[toShort]) };
 }
 
 /**

@@ -259,6 +259,23 @@ function gluedNameEnd(line: string, at: number): number {
   return end > 0 && isBoundary(line, end) ? e : -1;
 }
 
+/**
+ * End (the closing quote) of the text of a `key="…"` value starting at `at`, when it
+ * holds whitespace or punctuation that would cut it into words, or -1: up to 256
+ * characters, no other double quote or backslash inside, not ending in whitespace.
+ */
+function quotedValueEnd(line: string, at: number): number {
+  const limit = Math.min(line.length, at + 256);
+  let cut = false;
+  for (let e = at; e < limit; e++) {
+    const c = line.charCodeAt(e);
+    if (c === 0x22 /* " */) return cut && classOf(line.charCodeAt(e - 1)) !== SPACE ? e : -1;
+    if (c === 0x5c /* \ */) return -1;
+    if (classOf(c) !== 0 || c === 0x2f /* / splits pieces */) cut = true;
+  }
+  return -1;
+}
+
 /** The number at `at` is followed by a space and a time unit's first letter (the regex's cheap gate). */
 function mayStartWordedDuration(line: string, at: number): boolean {
   let e = at;
@@ -487,6 +504,13 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         i = end + 1;
         continue;
       }
+    }
+    const quotedEnd = i >= 2 && line.charCodeAt(i - 1) === 0x22 && line.charCodeAt(i - 2) === 0x3d ? quotedValueEnd(line, i) : -1;
+    if (quotedEnd > 0) {
+      // key="a phrase, or ns/name": what a program quotes for its key is one value (a word, not masked)
+      emit(out, i, quotedEnd, false);
+      i = quotedEnd;
+      continue;
     }
     const listEnd = hasComma && (i === 0 || classOf(line.charCodeAt(i - 1)) === SPACE) ? commaListEnd(line, i) : -1;
     if (listEnd > 0) {
