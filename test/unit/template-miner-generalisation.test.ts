@@ -1220,6 +1220,15 @@ describe('persistence of what generalisation learned', () => {
     }
     expect(restored.toJSON()).toEqual(original.toJSON());
   });
+
+  test('a template made from file names keeps its plain-word exception across toJSON -> fromJSON', () => {
+    const images = ['bachai.img', 'thouzaix.elf', 'lechu.img', 'pothain.elf'];
+    const original = new TemplateMiner();
+    for (const image of images) original.add(`boot: loading image ${image}`);
+    const restored = TemplateMiner.fromJSON(JSON.parse(JSON.stringify(original.toJSON())));
+    expect(restored.add('boot: loading image default').template).toBe('boot: loading image default');
+    expect(() => TemplateMiner.fromJSON({ ...original.toJSON(), clusters: [{ ...original.toJSON().clusters[0], structuredAt: [0] }] })).toThrow(/structuredAt/);
+  });
 });
 
 test('elastic templates count toward maxTemplates', () => {

@@ -980,7 +980,13 @@ export class TemplateMiner {
     const clusters: MinerSnapshot['clusters'] = [];
     for (const list of this.buckets.values()) {
       for (const c of list.flatMap((b) => b.clusters)) {
-        clusters.push({ id: c.record.id.toString(), seps: c.seps.slice(), words: c.words.slice(), lastUsed: c.lastUsed });
+        clusters.push({
+          id: c.record.id.toString(),
+          seps: c.seps.slice(),
+          words: c.words.slice(),
+          lastUsed: c.lastUsed,
+          ...(c.structuredAt !== undefined ? { structuredAt: c.structuredAt.slice() } : {}),
+        });
       }
     }
     for (const [anchor, list] of this.elasticByAnchor) {
@@ -1053,6 +1059,13 @@ export class TemplateMiner {
       const cluster = miner.createCluster(bucket, c.seps.slice(), c.words.slice(), elastic, optional?.slice());
       if (cluster.record.id.toString() !== c.id) {
         throw new TypeError(`template miner snapshot: cluster ${c.id} does not render to its template`);
+      }
+      const structuredAt = c.structuredAt;
+      if (structuredAt !== undefined) {
+        if (!Array.isArray(structuredAt) || !structuredAt.every((p) => Number.isInteger(p) && p >= 0 && p < c.words.length && c.words[p] === null)) {
+          throw new TypeError('template miner snapshot: structuredAt must list variable positions of its cluster');
+        }
+        cluster.structuredAt = structuredAt.slice();
       }
       cluster.lastUsed = typeof c.lastUsed === 'number' ? c.lastUsed : 0;
       cluster.lines = cluster.record.count; // the lines of the templates it superseded are not in the snapshot

@@ -128,6 +128,8 @@ export interface MinerSnapshot {
     elastic?: true;
     /** Elastic only: per variable, whether it stands for an optional bracketed part. */
     optional?: boolean[];
+    /** Positions whose values were all file names or hosts (a plain word there is its own event). Absent when none. */
+    structuredAt?: number[];
   }>;
   /** Words learned as values (learnValues), oldest first. Absent in snapshots of older versions. */
   readonly knownValues?: string[];
