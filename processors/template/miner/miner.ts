@@ -598,6 +598,7 @@ function valueShapeOf(w: string): string {
   return shape;
 }
 
+/** Letters only, lower case after an optional capital (`default`, `Default`): a word, not a name's shape. */
 function isPlainWord(w: string): boolean {
   return /^[A-Za-z][a-z]+$/.test(w);
 }
@@ -689,7 +690,6 @@ function areNegations(a: string, b: string): boolean {
 /** Longest prefix that negates a word (dis-, un-, in-, non-, de-). */
 const MAX_NEGATION_PREFIX = 3;
 
-/** Two of `words` are a word and its negation (areNegations). */
 /** Capitalised words opening the message (Sleep / Wake / DarkWake reason): the program's own sentences, not names. */
 function isCapitalisedOpening(words: readonly string[], position: number): boolean {
   return position === 0 && words.every((w) => /^[A-Z][a-z]+(?:[A-Z][a-z]+)*$/.test(w));
@@ -721,6 +721,7 @@ function commonPrefixLength(words: readonly string[]): number {
   return n;
 }
 
+/** Two of `words` are a word and its negation (areNegations). */
 function holdsNegationPair(words: readonly string[]): boolean {
   for (let i = 0; i < words.length; i++) for (let j = i + 1; j < words.length; j++) if (areNegations(words[i], words[j])) return true;
   return false;
@@ -1504,7 +1505,7 @@ export class TemplateMiner {
     // "Client: X, Session: <*>": a field's value in a printed record of fields is a value, as after key=
     if (
       withDigits === 0 &&
-      (isCodeNameSlot(members, position) || isFieldValueSlot(members[0], position) || this.isKeyValueSlot(members, position) || isScopeOfVariable(members[0], position))
+      (isCodeNameSlot(members, position) || isFieldValueSlot(members[0], position) || this.isKeyedOrQuotedValueSlot(members, position) || isScopeOfVariable(members[0], position))
     ) {
       withDigits = members.length;
     }
@@ -1519,8 +1520,8 @@ export class TemplateMiner {
     );
   }
 
-  /** isKeyValueSlot, unless the words hold an inflected verb: a state printed for its key (`status=deferred`) names the event. */
-  private isKeyValueSlot(members: readonly Cluster[], position: number): boolean {
+  /** isKeyValueSlot or isQuotedSlot, unless the words hold an inflected verb: a state printed for its key (`status=deferred`) names the event. */
+  private isKeyedOrQuotedValueSlot(members: readonly Cluster[], position: number): boolean {
     return (isKeyValueSlot(members[0], position) || isQuotedSlot(members[0], position)) && !members.some((m) => isInflectedVerb(m.words[position]!));
   }
 
