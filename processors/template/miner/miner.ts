@@ -38,7 +38,14 @@
  *      lines of a template;
  *    - two positions that vary together (no two templates are siblings) are
  *      generalised when enough of the newest templates of the bucket differ
- *      from the new one at exactly those two positions (generalisePairs).
+ *      from the new one at exactly those two positions (generalisePairs);
+ *      in a printed record of fields (Key: value, key: value) any number of
+ *      field values that differ at once are (generaliseRecordFields);
+ *    - where a value is printed decides as much as its shape: a field's
+ *      value, the whole value after key= or in quotes, a code's symbolic name,
+ *      either half of a Class::member generalise after two values; a plain
+ *      word where the other values were file names or hosts (loading image
+ *      default) stays its own event (structuredAt).
  * 5. A template new with this line is compared with recent templates that
  *    start with the same word but have another length (mergeLengths,
  *    length-merge.ts): an optional bracketed part, an empty field, a unit
