@@ -590,6 +590,7 @@ function proxy(v: Vocabulary, d: D): FamilyEvents {
   const pport = v.of('proxy.pport', (q) => pick(q, ['8080', '3128', '1080', String(int(q, 1024, 9999))]));
   const rule = v.of('proxy.rule', (q) => `${cap(word(q))}${pick(q, ['', ` ${cap(word(q))}`])}`);
   const profile = v.of('proxy.profile', (q) => `C:\\Users\\${word(q, 2)}\\AppData\\Roaming\\Proxifier\\Profiles\\${cap(word(q))} Profile.ppx`);
+  const logfile = v.of('proxy.log', (q) => `C:\\Users\\${word(q, 2)}\\Documents\\Proxifier Logs\\${word(q)}.log`);
   const head = (q: Q): Piece[] => line`${proc(q)} - ${target(q)}:${tport(q)} `;
   return {
     plain: [
@@ -606,6 +607,11 @@ function proxy(v: Vocabulary, d: D): FamilyEvents {
       (q) => line`Profile saved`,
       (q) => line`${proc(q)} - DNS request for ${target(q)} answered from cache`,
       (q) => line`Proxy ${phost(q)}:${pport(q)} check passed in ${int(q, 1, 900)} ms`,
+      (q) => [...head(q), ...line`error : Connection reset by peer`],
+      (q) => [...head(q), ...line`proxy ${phost(q)}:${pport(q)} requires authentication`],
+      (q) => line`Log file ${logfile(q)} rotated, ${int(q, 10, 99999)} entries kept`,
+      (q) => line`Network change detected, reconnecting ${int(q, 1, 400)} sessions`,
+      (q) => line`Update check: current version ${dec(q, 2, 4, 2)}, latest ${dec(q, 3, 5, 2)}`,
     ],
     closed: [
       ['HTTPS', 'SOCKS5', 'SOCKS4'].map((p): Render => (q) => [...head(q), ...line`open through proxy ${phost(q)}:${pport(q)} ${k(p)}`]),
