@@ -60,7 +60,7 @@
  * - punctuation inside a value does not split it: durations as mm:ss,
  *   hh:mm:ss or words (`3 min 12 sec`, `<1 sec`, `2 hours, 5 minutes`) are
  *   one value; a path with a space is one value; a value glued to the next
- *   key with no separator is one value (`<memory:<*>, vCores:<*>>used=<*>`,
+ *   key with no separator is one value (`usedCapacity=<*>absoluteUsedCapacity=<*>`,
  *   `pid=<*>uid=<*>`);
  * - separate events: closed sets of plain words (lifecycle states, verbs),
  *   digit-bearing constants (eth1, en0, ib0, SOCKS5, RESP3, IPv4, interface
