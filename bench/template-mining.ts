@@ -11,6 +11,7 @@
  *   node dist/bench/template-mining.js --synthetic-v5[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v6[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v7[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
+ *   node dist/bench/template-mining.js --synthetic-v8[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   any of these with --options='{"namePairLines":0}': miner options over the defaults (experiments)
  *
  * --synthetic scores invented systems instead (unseen-systems.ts: held-out
@@ -47,6 +48,13 @@
  * of the held-out judges plus Kubernetes, PostgreSQL, nginx error and Java
  * application server content, every failure kind of the judges' account, the
  * same ground-truth convention (default seeds 801-812, never for tuning;
+ * develop on =dev).
+ * --synthetic-v8 scores the eighth generation (unseen-systems-v8.ts), written
+ * blind like v6 and v7 (without the miner or the earlier generators' event
+ * shapes) and never run against the miner by its author: the nine kinds of
+ * the held-out judges plus Redis / MongoDB, Hadoop YARN / HDFS and Cisco-like
+ * network device content, every failure kind of the judges' account, the
+ * same ground-truth convention (default seeds 901-912, never for tuning;
  * develop on =dev).
  *
  * Default directory: ../shared/data/loghub-2k relative to the repository root.
@@ -107,8 +115,9 @@ import { DEVELOPMENT_SEEDS_V4, REPORTED_SEEDS_V4, unseenSystemV4 } from './unsee
 import { DEVELOPMENT_SEEDS_V5, REPORTED_SEEDS_V5, unseenSystemV5 } from './unseen-systems-v5';
 import { DEVELOPMENT_SEEDS_V6, REPORTED_SEEDS_V6, unseenSystemV6 } from './unseen-systems-v6';
 import { DEVELOPMENT_SEEDS_V7, REPORTED_SEEDS_V7, unseenSystemV7 } from './unseen-systems-v7';
+import { DEVELOPMENT_SEEDS_V8, REPORTED_SEEDS_V8, unseenSystemV8 } from './unseen-systems-v8';
 
-/** A generator of invented systems for --synthetic / --synthetic-v2 … --synthetic-v7. */
+/** A generator of invented systems for --synthetic / --synthetic-v2 … --synthetic-v8. */
 interface Generator {
   readonly flag: string;
   readonly module: string;
@@ -125,6 +134,7 @@ const GENERATORS: readonly Generator[] = [
   { flag: '--synthetic-v5', module: 'bench/unseen-systems-v5.ts', reported: REPORTED_SEEDS_V5, development: DEVELOPMENT_SEEDS_V5, make: unseenSystemV5 },
   { flag: '--synthetic-v6', module: 'bench/unseen-systems-v6.ts', reported: REPORTED_SEEDS_V6, development: DEVELOPMENT_SEEDS_V6, make: unseenSystemV6 },
   { flag: '--synthetic-v7', module: 'bench/unseen-systems-v7.ts', reported: REPORTED_SEEDS_V7, development: DEVELOPMENT_SEEDS_V7, make: unseenSystemV7 },
+  { flag: '--synthetic-v8', module: 'bench/unseen-systems-v8.ts', reported: REPORTED_SEEDS_V8, development: DEVELOPMENT_SEEDS_V8, make: unseenSystemV8 },
 ];
 
 const DATASETS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'OpenSSH', 'Apache', 'HealthApp'] as const;
@@ -452,7 +462,7 @@ function emitBatchNote(n: number): string {
   return `@add1: template handed out per line (add); @add${n}: per batch of ${n} lines (addBatch, as the template processor emits; --emit-batch, default ${DEFAULT_EMIT_BATCH} = the OTel SDK's default max export batch)`;
 }
 
-/** --synthetic / --synthetic-v2 … --synthetic-v7: GA/PA/FGA/FTA/GA@add on invented systems, one row per seed. */
+/** --synthetic / --synthetic-v2 … --synthetic-v8: GA/PA/FGA/FTA/GA@add on invented systems, one row per seed. */
 function synthetic(generator: Generator, seeds: readonly number[], settings: ScoreSettings): void {
   const f = (x: number): string => x.toFixed(3);
   const row = (cells: string[]): string => cells.map((c) => c.padEnd(Math.max(9, c.length + 1))).join(' ');
