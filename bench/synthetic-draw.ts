@@ -14,6 +14,20 @@ export const hexDigits = (q: () => number, n: number): string => Array.from({ le
 /** `n` in decimal, zero-padded to `w` digits. */
 export const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
+/** Letter tables of invented words: each generator keeps its own, so its systems stay as they were drawn. */
+export interface Syllables {
+  readonly onsets: readonly string[];
+  readonly vowels: readonly string[];
+  readonly codas: readonly string[];
+}
+
+/** A pronounceable invented word: `syllables` onset+vowel pairs, then a coda (lowercase letters only). */
+export function pronounceableWord(q: () => number, tables: Syllables, syllables: number): string {
+  let w = '';
+  for (let k = 0; k < syllables; k++) w += pick(q, tables.onsets) + pick(q, tables.vowels);
+  return w + pick(q, tables.codas);
+}
+
 /** A piece of a rendered line: text, and whether the program printed a variable there. */
 export interface Piece {
   readonly text: string;

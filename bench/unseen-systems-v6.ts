@@ -92,7 +92,7 @@
  * DEVELOPMENT_SEEDS_V6 or other seeds.
  */
 import { prng } from '../test/kit/prng';
-import { hexDigits as hexOf, inventSystem, int, pad, pick, type FamilyEvents, type Piece, type Render } from './synthetic-draw';
+import { hexDigits as hexOf, inventSystem, int, pad, pick, pronounceableWord, type FamilyEvents, type Piece, type Render, type Syllables } from './synthetic-draw';
 import type { SyntheticSampleV2 } from './unseen-systems-v2';
 
 /** The seeds reported by default; fixed before any miner run, never for tuning. */
@@ -138,15 +138,15 @@ function L(strings: TemplateStringsArray, ...parts: Part[]): Piece[] {
 
 // ---------------------------------------------------------------- vocabulary
 
-const ONSETS = ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'br', 'dr', 'kr', 'st', 'th', 'sh', 'gl', 'pl', 'tr', 'ch'];
-const VOWELS = ['a', 'e', 'i', 'o', 'u', 'ai', 'ou', 'ea'];
-const CODAS = ['', '', '', 'n', 'r', 'l', 's', 'k', 'x', 'm'];
+const SYLLABLES: Syllables = {
+  onsets: ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'br', 'dr', 'kr', 'st', 'th', 'sh', 'gl', 'pl', 'tr', 'ch'],
+  vowels: ['a', 'e', 'i', 'o', 'u', 'ai', 'ou', 'ea'],
+  codas: ['', '', '', 'n', 'r', 'l', 's', 'k', 'x', 'm'],
+};
 
 /** A pronounceable invented word of `syllables` syllables (lowercase letters only). */
 function word(q: Rng, syllables = int(q, 2, 3)): string {
-  let w = '';
-  for (let k = 0; k < syllables; k++) w += pick(q, ONSETS) + pick(q, VOWELS);
-  return w + pick(q, CODAS);
+  return pronounceableWord(q, SYLLABLES, syllables);
 }
 
 function hashName(s: string): number {

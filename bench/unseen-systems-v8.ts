@@ -103,7 +103,7 @@
  * DEVELOPMENT_SEEDS_V8 or other seeds.
  */
 import { prng } from '../test/kit/prng';
-import { hexDigits, inventSystem, int, pad, pick, type FamilyEvents, type Piece, type Render } from './synthetic-draw';
+import { hexDigits, inventSystem, int, pad, pick, pronounceableWord, type FamilyEvents, type Piece, type Render, type Syllables } from './synthetic-draw';
 import type { SyntheticSampleV2 } from './unseen-systems-v2';
 
 /** The seeds reported by default; fixed before any miner run, never for tuning. */
@@ -144,15 +144,15 @@ function line(strings: TemplateStringsArray, ...values: Array<string | number | 
 
 // ------------------------------------------------------------ invented words
 
-const ONSETS = ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'br', 'dr', 'gl', 'kr', 'pl', 'sk', 'st', 'tr', 'sh', 'ch'];
-const VOWELS = ['a', 'e', 'i', 'o', 'u', 'ai', 'ou', 'ee'];
-const CODAS = ['', '', '', 'n', 'l', 'r', 'x', 'sk', 'nd', 'th'];
+const SYLLABLES: Syllables = {
+  onsets: ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'br', 'dr', 'gl', 'kr', 'pl', 'sk', 'st', 'tr', 'sh', 'ch'],
+  vowels: ['a', 'e', 'i', 'o', 'u', 'ai', 'ou', 'ee'],
+  codas: ['', '', '', 'n', 'l', 'r', 'x', 'sk', 'nd', 'th'],
+};
 
 /** A pronounceable lowercase word, no digits (2-3 syllables unless told). */
 function word(q: Q, syllables = int(q, 2, 3)): string {
-  let w = '';
-  for (let s = 0; s < syllables; s++) w += pick(q, ONSETS) + pick(q, VOWELS);
-  return w + pick(q, CODAS);
+  return pronounceableWord(q, SYLLABLES, syllables);
 }
 const cap = (w: string): string => w[0].toUpperCase() + w.slice(1);
 const camel = (q: Q, n: number): string => Array.from({ length: n }, () => cap(word(q, int(q, 1, 2)))).join('');
