@@ -912,6 +912,16 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(generate(events, 25, 13)));
   });
 
+  test('a device message mnemonic (%LINK-3-UPDOWN) is the name of its event, not a value', () => {
+    const events: EventSpec[] = [
+      { event: 'updown', line: (r) => `%LINK-3-UPDOWN: Interface GigabitEthernet0/${int(r, 0, 9)}, changed state to down` },
+      { event: 'proto', line: (r) => `%LINEPROTO-5-UPDOWN: Line protocol on Interface GigabitEthernet0/${int(r, 0, 9)}, changed state to down` },
+    ];
+    const m = mine(generate(events, 20, 30));
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()].every((t) => t.startsWith('%'))).toBe(true);
+  });
+
   test('a quoted value after key= is one value, empty or of several words; a value after key= keeps the comma after it', () => {
     const tags = ['chiota kant shio', 'shent del', 'keawum vechu', '', 'pek feanar syteal'];
     const line = (r: Rng): string =>

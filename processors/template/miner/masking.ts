@@ -99,6 +99,7 @@ export function isVariableWord(w: string, maskKeywords: boolean): boolean {
     }
   }
   if (digits === 0) return dots > 0 ? isHostName(w) : maskKeywords && n >= 4 && n <= 5 && KEYWORD_VALUES.has(w);
+  if (w.charCodeAt(0) === 0x25 /* % */ && MESSAGE_MNEMONIC.test(w)) return false;
   if (n > 1 && w.charCodeAt(n - 1) === 0x3e /* > */ && w.charCodeAt(0) !== 0x3c /* < */) return isVariableWord(w.slice(0, n - 1), maskKeywords);
   if (longestDigitRun >= 5) return true;
   if (isNumberLike(w)) return true;
@@ -132,6 +133,13 @@ export function isVariableWord(w: string, maskKeywords: boolean): boolean {
   }
   return dots > 0 && isHostName(w); // node-7b.corp.example.com
 }
+
+/**
+ * A device message's mnemonic, `%FACILITY-SEVERITY-MNEMONIC` (%LINK-3-UPDOWN,
+ * %SW_MATM-4-MACFLAP_NOTIF, %ASA-6-302013): the name of the event, its one-digit
+ * severity included, not data.
+ */
+const MESSAGE_MNEMONIC = /^%[A-Z][A-Z0-9_]*-[0-7]-[A-Z0-9_]+$/;
 
 /** Letters then digits and nothing else: conn417. */
 function isPrefixedNumber(w: string): boolean {
