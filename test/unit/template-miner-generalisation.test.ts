@@ -13,6 +13,7 @@ import { TemplateMiner, renderTemplate } from '../../processors/template/miner';
 import { prng } from '../kit/prng';
 import { unseenSystemV6 } from '../../bench/unseen-systems-v6';
 import { unseenSystemV7 } from '../../bench/unseen-systems-v7';
+import { unseenSystemV8 } from '../../bench/unseen-systems-v8';
 import { unseenSystem } from '../../bench/unseen-systems';
 
 type Rng = () => number;
@@ -910,6 +911,17 @@ describe('over-generalisation', () => {
       ...['deferred', 'bounced'].map((status) => ({ event: status, line: (r: Rng) => `${hex(r, 10)}: to=<${pick(r, NAMES)}@mail.lab>, status=${status} (${int(r, 1, 9)} tries)` })),
     ];
     expectGroupedByEvent(mine(generate(events, 25, 13)));
+  });
+
+  test('in a sudo record of KEY=value fields joined by " ; ", a value with spaces (a path, a command with arguments) is one value', () => {
+    const dirs = ['/home/kolu/My Saveeston', '/home/ana', '/srv/Data Sets/raw', '/tmp'];
+    const commands = ['/usr/bin/plaglind shaichoskor dusk', '/bin/ls', '/usr/sbin/service nginx restart', '/bin/cat /etc/hosts'];
+    const line = (r: Rng): string => `${pick(r, NAMES)} : TTY=pts/${int(r, 0, 9)} ; PWD=${pick(r, dirs)} ; USER=root ; COMMAND=${pick(r, commands)}`;
+    expect([...mine(generate([{ event: 'sudo', line }], 60, 31)).merged.keys()]).toEqual(['<*> : TTY=pts/<*> ; PWD=<*> ; USER=root ; COMMAND=<*>']);
+    // an invented syslog (eighth generator, a development seed) whose one user ran commands of one to three words
+    const system = unseenSystemV8(7029);
+    const m = mine(system.content.map((text, i) => ({ event: system.truth[i], line: text })));
+    expect(m.split.get('<*> : TTY=<*> ; PWD=<*> ; USER=<*> ; COMMAND=<*>')!.size).toBe(1);
   });
 
   test('a device message mnemonic (%LINK-3-UPDOWN) is the name of its event, not a value', () => {

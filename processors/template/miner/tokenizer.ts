@@ -260,6 +260,23 @@ function gluedNameEnd(line: string, at: number): number {
 }
 
 /**
+ * End of a KEY=value field's value that holds spaces, in a record of fields joined by
+ * " ; " (sudo: `TTY=pts/1 ; PWD=/home/ana/My Files ; USER=root ; COMMAND=/bin/ls -la`),
+ * or -1: the key (capitals and underscores) follows the line start, ": " or " ; ", and
+ * the value runs to the next " ; " or the end of the line.
+ */
+function spacedFieldValueEnd(line: string, at: number): number {
+  let k = at - 1; // the '='
+  while (k > 0 && /[A-Z_]/.test(line[k - 1])) k--;
+  if (k === at - 1 || !(k === 0 || line.startsWith(': ', k - 2) || line.startsWith(' ; ', k - 3))) return -1;
+  const next = line.indexOf(' ; ', at);
+  let end = next < 0 ? line.length : next;
+  while (end > at && classOf(line.charCodeAt(end - 1)) === SPACE) end--;
+  const space = line.indexOf(' ', at);
+  return space >= 0 && space < end ? end : -1;
+}
+
+/**
  * End (the closing quote) of the text of a `key="…"` value starting at `at`, when it
  * holds whitespace or punctuation that would cut it into words, or -1: up to 256
  * characters, no other double quote or backslash inside, not ending in whitespace.
@@ -456,6 +473,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
   const maxWords = Math.max(1, options.maxWords);
   const maskKeywords = options.maskKeywords;
   const hasComma = line.indexOf(',') >= 0; // most lines have none: no comma-joined list to look for
+  const hasFieldRecord = line.indexOf(' ; ') >= 0; // sudo's "TTY=… ; PWD=… ; USER=… ; COMMAND=…" records
   const out = scratchPieces;
   out.line = line;
   out.words = words;
@@ -504,6 +522,13 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         i = end + 1;
         continue;
       }
+    }
+    const fieldEnd = hasFieldRecord && i >= 2 && line.charCodeAt(i - 1) === 0x3d ? spacedFieldValueEnd(line, i) : -1;
+    if (fieldEnd > 0) {
+      // "PWD=/home/ana/My Files ; USER=…": in a record of KEY=value fields joined by " ; ", a value runs to the next " ; "
+      emit(out, i, fieldEnd, true);
+      i = fieldEnd;
+      continue;
     }
     const quotedEnd = i >= 2 && line.charCodeAt(i - 1) === 0x22 && line.charCodeAt(i - 2) === 0x3d ? quotedValueEnd(line, i) : -1;
     if (quotedEnd > 0) {
