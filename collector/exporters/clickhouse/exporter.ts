@@ -65,7 +65,7 @@ import type { LogBatch } from '../../pipeline/batch';
 import type { CreateSettings, DiagLogger, Exporter, Host } from '../../pipeline/component';
 import { RetryableError } from '../../pipeline/errors';
 import type { Counter, Histogram } from '../../telemetry/metrics';
-import { openClickHouse, type ClickHouseStore } from '../../storage/clickhouse-client';
+import { openClickHouse, type ClickHouseStore, type InsertBody } from '../../storage/clickhouse-client';
 import { classifyClickHouseError, errorMessage } from '../../storage/clickhouse-errors';
 import { EncodeContext, LogsRowEncoder, type LogsRowEncoderOptions, type TableColumn } from '../../storage/clickhouse-logs-encoder';
 import { LogsNativeEncoder } from '../../storage/clickhouse-logs-native';
@@ -96,7 +96,7 @@ import {
   projectNativeBlock,
   selectNativeRows,
   sliceNativeBlock,
-  writeWithUInt64Column,
+  withUInt64Column,
   type RowRun,
 } from '../../storage/native-slice';
 import { retryDelay, sendSplitting, sendWithRetry, type RetryLoop, type RetryPolicy, type RetryResult } from '../../delivery/retry';
@@ -1206,7 +1206,7 @@ export class ClickHouseLogsExporter implements Exporter {
    */
   private async attemptBlock(block: InsertBlock, mayBeStoredAtFirst: boolean): Promise<{ result: RetryResult; unit: InsertBlock }> {
     let mayBeStored = mayBeStoredAtFirst;
-    let body: Buffer | undefined;
+    let body: InsertBody | undefined;
     const result = await sendWithRetry(
       this.retryLoop,
       async () => {
@@ -1317,23 +1317,24 @@ export class ClickHouseLogsExporter implements Exporter {
     return sub;
   }
 
-  /** The INSERT body of a block: one Native block, or one text row per record. */
-  private encodeBody(block: InsertBlock): Buffer {
+  /**
+   * The INSERT body of a block: Native blocks (pieces sent one after another, the
+   * entries' bytes not copied), or one text row per record.
+   */
+  private encodeBody(block: InsertBlock): InsertBody {
     const native = block.native;
     if (native?.insertIds) {
       // Each part with the InsertId column added: base + the row's offset in the block formed.
-      // A writer of its own, sized to fit: its bytes are the body, kept across retries, never copied.
-      let size = 64;
-      for (let p = 0; p < native.parts.length; p++) size += native.parts[p].length + 8 * native.partRows[p] + 64;
-      const w = new NativeWriter(size);
+      // Kept across retries; the parts themselves are sent as they are.
+      const pieces: Buffer[] = [];
       let at = 0;
-      native.parts.forEach((part, p) => {
-        writeWithUInt64Column(w, part, 'InsertId', block.base, block.offsets, at);
+      for (let p = 0; p < native.parts.length; p++) {
+        pieces.push(...withUInt64Column(native.parts[p], 'InsertId', block.base, block.offsets, at));
         at += native.partRows[p];
-      });
-      return w.view();
+      }
+      return pieces;
     }
-    if (native) return native.parts.length === 1 ? native.parts[0] : Buffer.concat(native.parts);
+    if (native) return native.parts.length === 1 ? native.parts[0] : native.parts;
     if (this.nativeEncoder) {
       // Copied out of the reused writer: the body is kept across retries while other blocks encode.
       this.nativeEncoder.encode({ batches: block.batches, indexes: block.indexes, offsets: block.offsets, base: block.base }, this.nativeWriter);
@@ -1346,7 +1347,7 @@ export class ClickHouseLogsExporter implements Exporter {
     return Buffer.from(text, 'utf8');
   }
 
-  private async insert(block: InsertBlock, body: Buffer): Promise<void> {
+  private async insert(block: InsertBlock, body: InsertBody): Promise<void> {
     const store = this.store!;
     // The process nonce keeps a restarted collector's query ids apart from the previous process's.
     const queryId = `logfun-${block.id}-${PROCESS_NONCE}${++this.attemptSeq}`;
