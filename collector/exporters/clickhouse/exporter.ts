@@ -70,6 +70,7 @@ import { classifyClickHouseError, errorMessage } from '../../storage/clickhouse-
 import { EncodeContext, LogsRowEncoder, type LogsRowEncoderOptions, type TableColumn } from '../../storage/clickhouse-logs-encoder';
 import { LogsNativeEncoder } from '../../storage/clickhouse-logs-native';
 import { NativeWriter } from '../../storage/native-block';
+import { copyBytes } from '../../bytes/binary-writer';
 import {
   createDatabaseSql,
   logsTableName,
@@ -300,7 +301,13 @@ export class ClickHouseLogsExporter implements Exporter {
   private walFilling = false;
   /** storage wal: the range being sent when the previous process stopped, sent again first. */
   private walReplay: WalRange | undefined;
-  private readonly walWriter = new NativeWriter();
+  /**
+   * storage wal: writers no entry is being written from. Each append encodes its entry in
+   * one and holds it until the write returned; the entry is copied out only when it is kept
+   * in memory for sending (an entry the exporter is behind on is read back from the log
+   * later: copying those was a fifth of the collector's buffer allocation under load).
+   */
+  private readonly freeWalWriters: NativeWriter[] = [];
   private readonly exportLatency: Histogram;
   private readonly walMetrics: {
     bytes: Counter;
@@ -640,11 +647,21 @@ export class ClickHouseLogsExporter implements Exporter {
   }
 
   private async appendToWal(batch: LogBatch): Promise<void> {
-    const wal = this.wal!;
-    const n = batch.length;
     const asNative = this.canAppendNative(batch);
     if (asNative) await this.awaitTemplatesOf(batch);
-    const { payload, native } = this.encodeWalEntry(batch, asNative);
+    const writer = this.freeWalWriters.pop() ?? new NativeWriter();
+    try {
+      await this.appendEncoded(batch, asNative, writer);
+    } finally {
+      if (this.freeWalWriters.length < MAX_FREE_WAL_WRITERS && writer.buf.length <= MAX_KEPT_WAL_WRITER_BYTES) this.freeWalWriters.push(writer);
+    }
+  }
+
+  /** appendToWal with the entry encoded in `writer` (which holds it until its write returned). */
+  private async appendEncoded(batch: LogBatch, asNative: boolean, writer: NativeWriter): Promise<void> {
+    const wal = this.wal!;
+    const n = batch.length;
+    const { payload, nativeStart, columns } = this.encodeWalEntry(batch, asNative, writer);
     if (!wal.hasRoom(payload.length)) {
       if (this.cfg.onFull === 'drop') {
         this.droppedCounter.inc({ ...this.labels, reason: 'queue_full' }, n);
@@ -666,7 +683,7 @@ export class ClickHouseLogsExporter implements Exporter {
     this.queueGauge.set(this.labels, this.pending);
     let seq: number;
     try {
-      // the payload is this entry's own buffer: append() keeps it until written
+      // the payload is a view of the writer's buffer, which no other entry uses until written
       seq = await wal.append(payload, n, currentDeliveryMark(), currentLedger());
     } catch (err) {
       this.settle(n);
@@ -685,6 +702,9 @@ export class ClickHouseLogsExporter implements Exporter {
     // Caught up with the log: keep the batch itself instead of reading it back.
     const wasEmpty = this.queue.length === 0;
     if (seq === this.walReadSeq && !this.walFilling && !this.walReplay && this.readAheadHasRoom()) {
+      // Kept for sending: a Native entry's bytes are copied out of the writer, which is reused.
+      const native: QueuedNative | undefined =
+        columns === undefined ? undefined : { block: copyBytes(payload.subarray(nativeStart)), rows: n, columns: columns.list, columnsKey: columns.key };
       const bytes = native ? native.block.length : batch.byteSize > 0 ? batch.byteSize : n * FALLBACK_RECORD_BYTES;
       // A Native entry keeps only its bytes: the batch's objects are garbage from here on.
       this.queue.push(native ? { batch: undefined, native, next: 0, bytes, enqueuedAt: Date.now(), seq } : { batch, next: 0, bytes, enqueuedAt: Date.now(), seq });
@@ -737,16 +757,19 @@ export class ClickHouseLogsExporter implements Exporter {
   }
 
   /**
-   * The log entry for `batch` in a buffer of its own (encoded in the shared writer, copied
-   * out once), and for a Native entry its block: a view of that buffer, kept in memory.
+   * The log entry for `batch`, encoded in `w` (the payload is a view of its buffer), and
+   * for a Native entry where its block starts in the payload and its column list.
    */
-  private encodeWalEntry(batch: LogBatch, asNative: boolean): { payload: Buffer; native: QueuedNative | undefined } {
-    const w = this.walWriter;
+  private encodeWalEntry(
+    batch: LogBatch,
+    asNative: boolean,
+    w: NativeWriter,
+  ): { payload: Buffer; nativeStart: number; columns: { list: readonly string[]; key: string } | undefined } {
     w.pos = 0;
     const nativeEncoder = this.entryEncoder;
     if (!asNative || !nativeEncoder) {
       encodeLogBatch(batch, w);
-      return { payload: w.copyOut(), native: undefined };
+      return { payload: w.view(), nativeStart: 0, columns: undefined };
     }
     const n = batch.length;
     writeNativeEntryHeader(w, n, nativeEncoder.columns);
@@ -754,8 +777,7 @@ export class ClickHouseLogsExporter implements Exporter {
     const indexes = identityIndexes(n);
     const batches = new Array<LogBatch>(n).fill(batch);
     nativeEncoder.encodeInto({ batches, indexes, offsets: indexes, base: 0n }, w);
-    const payload = w.copyOut();
-    return { payload, native: { block: payload.subarray(start), rows: n, columns: nativeEncoder.columns, columnsKey: nativeEncoder.columnsKey } };
+    return { payload: w.view(), nativeStart: start, columns: { list: nativeEncoder.columns, key: nativeEncoder.columnsKey } };
   }
 
   /**
@@ -1498,6 +1520,11 @@ function isConnectivityFailure(err: unknown): boolean {
 
 /** [0, 1, ..., n - 1], shared by every Native entry of at most that many rows (read only). */
 let identity: number[] = [];
+/** Writers of log entries kept for reuse (appends in flight at once use one each). */
+const MAX_FREE_WAL_WRITERS = 4;
+/** A writer grown past this (by a huge entry) is not kept. */
+const MAX_KEPT_WAL_WRITER_BYTES = 32 * 1024 * 1024;
+
 function identityIndexes(n: number): number[] {
   if (identity.length < n) identity = Array.from({ length: Math.max(n, 2 * identity.length) }, (_, i) => i);
   return n === identity.length ? identity : identity.slice(0, n);
