@@ -70,7 +70,7 @@ import { classifyClickHouseError, errorMessage } from '../../storage/clickhouse-
 import { EncodeContext, LogsRowEncoder, type LogsRowEncoderOptions, type TableColumn } from '../../storage/clickhouse-logs-encoder';
 import { LogsNativeEncoder } from '../../storage/clickhouse-logs-native';
 import { NativeWriter } from '../../storage/native-block';
-import { copyBytes } from '../../bytes/binary-writer';
+import { BufferPool } from '../../bytes/buffer-pool';
 import {
   createDatabaseSql,
   logsTableName,
@@ -144,6 +144,11 @@ interface QueueEntry {
   enqueuedAt: number;
   /** storage wal: the entry's seq in the log. */
   seq?: number;
+  /**
+   * The entryBuffers buffer `native.block` is a view of (read back from the log, or kept
+   * at append): handed to the block that takes the entry, released once that is sent.
+   */
+  pooled?: Buffer;
 }
 
 /** A Native block from the log, with the INSERT column list it was encoded for. */
@@ -192,6 +197,8 @@ interface InsertBlock {
   taken: number;
   /** Sum over the taken records of the time they were queued (ms), for the queue latency metric. */
   queuedAtSum: number;
+  /** entryBuffers buffers of the entries taken (QueueEntry.pooled): released once the block is sent. */
+  pooled?: Buffer[];
 }
 
 /** How a delivery ended: settled (sent or failed, counted) or cut by shutdown (storage wal: left in the log). */
@@ -308,6 +315,8 @@ export class ClickHouseLogsExporter implements Exporter {
    * later: copying those was a fifth of the collector's buffer allocation under load).
    */
   private readonly freeWalWriters: NativeWriter[] = [];
+  /** storage wal: buffers of the Native entries held in memory (QueueEntry.pooled), reused once sent. */
+  private readonly entryBuffers: BufferPool;
   private readonly exportLatency: Histogram;
   private readonly walMetrics: {
     bytes: Counter;
@@ -343,6 +352,8 @@ export class ClickHouseLogsExporter implements Exporter {
     );
     this.queueGauge.set(this.labels, 0);
     this.abort.signal.addEventListener('abort', () => this.backoff.wake(), { once: true });
+    // Free buffers kept: about what the in-memory window of the log holds (readAheadHasRoom).
+    this.entryBuffers = new BufferPool(2 * cfg.batchMaxBytes);
     this.walMetrics = {
       bytes: m.gauge('logfun_exporter_queue_bytes', 'storage wal: bytes in the write-ahead log not yet sent.'),
       entries: m.gauge('logfun_exporter_queue_entries', 'storage wal: entries (appended batches) in the write-ahead log not yet fully sent.'),
@@ -702,12 +713,18 @@ export class ClickHouseLogsExporter implements Exporter {
     // Caught up with the log: keep the batch itself instead of reading it back.
     const wasEmpty = this.queue.length === 0;
     if (seq === this.walReadSeq && !this.walFilling && !this.walReplay && this.readAheadHasRoom()) {
-      // Kept for sending: a Native entry's bytes are copied out of the writer, which is reused.
-      const native: QueuedNative | undefined =
-        columns === undefined ? undefined : { block: copyBytes(payload.subarray(nativeStart)), rows: n, columns: columns.list, columnsKey: columns.key };
+      // Kept for sending: a Native entry's bytes are copied out of the writer (which is reused) into a pooled buffer.
+      let native: QueuedNative | undefined;
+      let pooled: Buffer | undefined;
+      if (columns !== undefined) {
+        const size = payload.length - nativeStart;
+        pooled = this.entryBuffers.take(size);
+        payload.copy(pooled, 0, nativeStart);
+        native = { block: pooled.subarray(0, size), rows: n, columns: columns.list, columnsKey: columns.key };
+      }
       const bytes = native ? native.block.length : batch.byteSize > 0 ? batch.byteSize : n * FALLBACK_RECORD_BYTES;
       // A Native entry keeps only its bytes: the batch's objects are garbage from here on.
-      this.queue.push(native ? { batch: undefined, native, next: 0, bytes, enqueuedAt: Date.now(), seq } : { batch, next: 0, bytes, enqueuedAt: Date.now(), seq });
+      this.queue.push(native ? { batch: undefined, native, next: 0, bytes, enqueuedAt: Date.now(), seq, pooled } : { batch, next: 0, bytes, enqueuedAt: Date.now(), seq });
       this.walReadSeq = seq + 1;
       this.queuedBytes += bytes;
       this.queuedRecords += n;
@@ -821,7 +838,8 @@ export class ClickHouseLogsExporter implements Exporter {
         if (!wanted) return;
         const seq = wal.nextLiveSeq(this.walReadSeq);
         if (seq === undefined) return;
-        const entry = await wal.read(seq);
+        let buffer: Buffer | undefined;
+        const entry = await wal.read(seq, (size) => (buffer = this.entryBuffers.take(size)));
         this.walReadSeq = seq + 1;
         const acked = wal.acked;
         const skip = seq === acked.seq ? acked.record : 0;
@@ -831,7 +849,12 @@ export class ClickHouseLogsExporter implements Exporter {
           queued = queueEntryOf(entry.payload, skip, entry.appendedAt, seq);
           records = entryRecords(queued);
           if (skip >= records) continue;
-          if (queued.native) this.fitToTable(queued.native);
+          if (queued.native) {
+            const read = queued.native.block;
+            this.fitToTable(queued.native);
+            // Only a Native entry's block is a view of the buffer (a LogBatch entry's objects may be).
+            if (queued.native.block === read) queued.pooled = buffer;
+          }
         } catch (err) {
           this.markFailed(Math.max(0, entry.records - skip), 'corrupt');
           this.logger.error('write-ahead log entry cannot be decoded; skipped', { exporter: this.labels.exporter, seq, error: errorMessage(err) });
@@ -863,6 +886,7 @@ export class ClickHouseLogsExporter implements Exporter {
       deduplication: this.dedupMode,
     });
     await this.send(block, true);
+    this.releaseBuffersOf(block);
   }
 
   /** Persists the block's range before its first attempt (retrying on disk errors, for ever); false when shutdown cut it. */
@@ -1052,6 +1076,7 @@ export class ClickHouseLogsExporter implements Exporter {
       await this.flushTemplates();
       const block = await this.takeBlock(undefined);
       await this.send(block, false);
+      this.releaseBuffersOf(block);
       this.notifyIdle();
     }
   }
@@ -1167,10 +1192,19 @@ export class ClickHouseLogsExporter implements Exporter {
       if (block.range) block.range.to = end >= n.rows ? { seq: e.seq! + 1, record: 0 } : { seq: e.seq!, record: end };
       if (end < n.rows) break;
       this.queue.shift();
+      // The entry's buffer goes with the block (its last part may be a view of it).
+      if (e.pooled !== undefined) (block.pooled ??= []).push(e.pooled);
       this.queuedBytes -= e.bytes;
       this.notifyRoom();
     }
     return block;
+  }
+
+  /** Gives the block's entry buffers back for reuse: called once the block is sent and nothing reads its parts. */
+  private releaseBuffersOf(block: InsertBlock): void {
+    if (block.pooled === undefined) return;
+    for (const buf of block.pooled) this.entryBuffers.release(buf);
+    block.pooled = undefined;
   }
 
   /**
