@@ -72,6 +72,25 @@ export class NativeWriter extends BinaryWriter {
     this.pos += n;
   }
 
+  /** `b` written `times` times in a row: once, then doubled by copies within the buffer. */
+  repeat(b: Uint8Array, times: number): void {
+    const n = b.length;
+    if (n === 0 || times <= 0) return;
+    const total = n * times;
+    this.reserve(total);
+    const start = this.pos;
+    this.raw(b);
+    const buf = this.buf;
+    let filled = n;
+    while (filled < total) {
+      const copy = Math.min(filled, total - filled);
+      if (copy <= SMALL_COPY) for (let k = 0; k < copy; k++) buf[start + filled + k] = buf[start + k];
+      else buf.copyWithin(start + filled, start, start + copy);
+      filled += copy;
+    }
+    this.pos = start + total;
+  }
+
   /** A column header: its name and type. */
   column(name: string, type: string): void {
     this.string(name);
