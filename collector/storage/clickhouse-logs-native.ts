@@ -72,6 +72,20 @@ export class NativeEncodeContext {
   }
 
   private readonly sharedLists = new Map<readonly KeyValue[], EncodedAttrs>();
+  private resourceRuns: number[] | undefined;
+  private scopeRuns: number[] | undefined;
+
+  /** Where each run of rows of one batch and one resource (or scope) ends (sharedRunEnd), found once per block. */
+  runEnds(of: 'resource' | 'scope', rows: BlockRows): readonly number[] {
+    let ends = of === 'resource' ? this.resourceRuns : this.scopeRuns;
+    if (ends === undefined) {
+      ends = [];
+      for (let k = 0; k < rows.indexes.length; ) ends.push((k = sharedRunEnd(of, rows, k)));
+      if (of === 'resource') this.resourceRuns = ends;
+      else this.scopeRuns = ends;
+    }
+    return ends;
+  }
   private times: { seconds: Float64Array; nanos: Uint32Array } | undefined;
 
   /**
@@ -193,8 +207,8 @@ function sharedRunEnd(of: 'resource' | 'scope', rows: BlockRows, k: number): num
 function sharedColumn(of: 'resource' | 'scope', get: (b: LogBatch, i: number, ctx: NativeEncodeContext) => Buffer): ColumnFill {
   return (w, rows, ctx) => {
     const { batches, indexes } = rows;
-    for (let k = 0; k < indexes.length; ) {
-      const end = sharedRunEnd(of, rows, k);
+    let k = 0;
+    for (const end of ctx.runEnds(of, rows)) {
       w.repeat(get(batches[k], indexes[k], ctx), end - k);
       k = end;
     }
@@ -291,8 +305,8 @@ function writeLogAttrsColumn(w: NativeWriter, part: 'keys' | 'values', rows: Blo
 function writeSharedOffsets(w: NativeWriter, of: 'resource' | 'scope', rows: BlockRows, ctx: NativeEncodeContext): void {
   const { batches, indexes } = rows;
   let total = 0;
-  for (let k = 0; k < indexes.length; ) {
-    const end = sharedRunEnd(of, rows, k);
+  let k = 0;
+  for (const end of ctx.runEnds(of, rows)) {
     const count = sharedAttrs(of, batches[k], indexes[k], ctx).count;
     for (; k < end; k++) w.uint64n((total += count));
   }
@@ -301,8 +315,8 @@ function writeSharedOffsets(w: NativeWriter, of: 'resource' | 'scope', rows: Blo
 /** The keys or the values of a resource's or scope's attributes, row by row: encoded once, repeated per run. */
 function writeSharedAttrs(w: NativeWriter, of: 'resource' | 'scope', part: 'keys' | 'values', rows: BlockRows, ctx: NativeEncodeContext): void {
   const { batches, indexes } = rows;
-  for (let k = 0; k < indexes.length; ) {
-    const end = sharedRunEnd(of, rows, k);
+  let k = 0;
+  for (const end of ctx.runEnds(of, rows)) {
     w.repeat(sharedAttrs(of, batches[k], indexes[k], ctx)[part], end - k);
     k = end;
   }

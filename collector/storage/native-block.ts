@@ -54,6 +54,11 @@ export class NativeWriter extends BinaryWriter {
 
   /** A UInt64 from a number below 2^53. */
   uint64n(n: number): void {
+    // Array offsets, the common case, are below 2^32: no floating-point split.
+    if (n <= 0xffff_ffff) {
+      this.uint32Pair(n, 0);
+      return;
+    }
     const lo = n % 0x1_0000_0000;
     this.uint32Pair(lo, (n - lo) / 0x1_0000_0000);
   }
