@@ -21,6 +21,7 @@ import { bodyOf, isSharedAttributeList, lazyBodyParts, type KeyValue, type LogBa
 import { anyValueToString } from './anyvalue-string';
 import type { LogsRowEncoderOptions, TableColumn } from './clickhouse-logs-encoder';
 import { NativeWriter, encodedString } from './native-block';
+import { splitU64Nanos } from './time-split';
 
 /** The records of one block: record k is `batches[k]`'s record `indexes[k]`; its InsertId is `base + offsets[k]`. */
 export interface BlockRows {
@@ -103,9 +104,15 @@ export class NativeEncodeContext {
       const nanos = timeScratch.nanos.subarray(0, n);
       for (let k = 0; k < n; k++) {
         const ts = timestampOf(rows.batches[k], rows.indexes[k]);
-        const ns = Number(ts % NS_PER_S);
-        nanos[k] = ns;
-        seconds[k] = Math.round((Number(ts) - ns) / 1e9);
+        if (ts >= 0n && ts <= MAX_U64) {
+          const split = splitU64Nanos(ts);
+          nanos[k] = split.nanos;
+          seconds[k] = split.seconds;
+        } else {
+          const ns = Number(ts % NS_PER_S);
+          nanos[k] = ns;
+          seconds[k] = Math.round((Number(ts) - ns) / 1e9);
+        }
       }
       this.times = { seconds, nanos };
     }
@@ -141,6 +148,8 @@ export class NativeEncodeContext {
     return v;
   }
 }
+
+const MAX_U64 = (1n << 64n) - 1n;
 
 /** What splitTimes fills (a new pair per block was 12 bytes per row of garbage outside the heap). */
 let timeScratch = { seconds: new Float64Array(0), nanos: new Uint32Array(0) };

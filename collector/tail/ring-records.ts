@@ -19,6 +19,26 @@ import { serviceNameOf, storedTimeOf, tailRecordFields, type TailRecord } from '
 
 const MAX_U64 = (1n << 64n) - 1n;
 
+/**
+ * A column of references, kept as its one value when every record has the same (the
+ * usual case for ids, severity texts, lazy bodies): an array of n references less for
+ * the ring to keep and the collector to mark.
+ */
+interface RefColumn<T> {
+  readonly all: readonly T[] | undefined;
+  readonly one: T;
+}
+
+function refColumn<T>(values: readonly T[], n: number): RefColumn<T> {
+  const first = values[0];
+  for (let i = 1; i < n; i++) if (values[i] !== first) return { all: values.slice(0, n), one: first };
+  return { all: undefined, one: first };
+}
+
+function refAt<T>(c: RefColumn<T>, i: number): T {
+  return c.all === undefined ? c.one : c.all[i];
+}
+
 export class RingRecords {
   private constructor(
     readonly length: number,
@@ -27,10 +47,10 @@ export class RingRecords {
     /** service.name by resource index of the batch. */
     private readonly services: readonly string[],
     private readonly severityNumber: Float64Array,
-    private readonly severityText: readonly string[],
+    private readonly severityText: RefColumn<string>,
     /** The body of a record whose body is built, undefined where `bodyParts` says how to build it. */
-    private readonly body: readonly AnyValue[],
-    private readonly bodyParts: readonly (readonly string[] | undefined)[],
+    private readonly body: RefColumn<AnyValue>,
+    private readonly bodyParts: RefColumn<readonly string[] | undefined>,
     private readonly templateId: BigUint64Array,
     /** Every record's template arguments, one after another. */
     private readonly args: string,
@@ -38,9 +58,9 @@ export class RingRecords {
     private readonly argEnd: Uint32Array,
     /** Record i's arguments are argEnd[argFrom[i]] .. argEnd[argFrom[i + 1] - 1]. */
     private readonly argFrom: Uint32Array,
-    private readonly traceId: readonly string[],
-    private readonly spanId: readonly string[],
-    private readonly attributes: readonly (readonly KeyValue[])[],
+    private readonly traceId: RefColumn<string>,
+    private readonly spanId: RefColumn<string>,
+    private readonly attributes: RefColumn<readonly KeyValue[]>,
   ) {}
 
   /**
@@ -89,16 +109,16 @@ export class RingRecords {
       resourceIndex,
       services,
       severityNumber,
-      b.severityText.slice(0, n),
-      body,
-      bodyParts,
+      refColumn(b.severityText, n),
+      refColumn(body, n),
+      refColumn(bodyParts, n),
       templateId,
       all.join(''),
       argEnd,
       argFrom,
-      b.traceId.slice(0, n),
-      b.spanId.slice(0, n),
-      b.attributes.slice(0, n),
+      refColumn(b.traceId, n),
+      refColumn(b.spanId, n),
+      refColumn(b.attributes, n),
     );
   }
 
@@ -116,18 +136,18 @@ export class RingRecords {
     const out = new Array<TailRecord>(this.length);
     for (let i = 0; i < this.length; i++) {
       const args = this.argsOf(i);
-      const parts = this.bodyParts[i];
+      const parts = refAt(this.bodyParts, i);
       out[i] = tailRecordFields({
         timeNs: this.times[i],
         service: this.services[this.resourceIndex[i]] ?? '',
         severityNumber: this.severityNumber[i],
-        severityText: this.severityText[i],
-        body: parts !== undefined ? renderBody(parts, args) : anyValueToString(this.body[i]),
+        severityText: refAt(this.severityText, i),
+        body: parts !== undefined ? renderBody(parts, args) : anyValueToString(refAt(this.body, i)),
         templateId: this.templateId[i],
         templateArgs: args,
-        traceId: this.traceId[i],
-        spanId: this.spanId[i],
-        attributes: this.attributes[i],
+        traceId: refAt(this.traceId, i),
+        spanId: refAt(this.spanId, i),
+        attributes: refAt(this.attributes, i),
       });
     }
     return out;

@@ -39,6 +39,19 @@ test('RingRecords gives the records tailRecordsOf gives for the same batch', () 
   expect(kept!.records()).toEqual(tailRecordsOf(mixedBatch()));
 });
 
+test('... and for a batch whose records share their severity, ids, attributes and body parts (kept once)', () => {
+  const uniform = (): LogBatch => {
+    const b = new LogBatchBuilder();
+    const r = b.addResource({ attributes: [{ key: 'service.name', value: 'svc' }], droppedAttributesCount: 0, schemaUrl: '' });
+    const s = b.addScope({ name: '', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
+    for (let i = 0; i < 50; i++) {
+      b.add(r, s, { timeUnixNano: 1_700_000_000_000_000_000n + BigInt(i), severityNumber: 9, severityText: 'INFO', bodyParts: ['n=', ''], templateId: 3n, templateArgs: [String(i)], attributes: site });
+    }
+    return b.batch;
+  };
+  expect(RingRecords.of(uniform())!.records()).toEqual(tailRecordsOf(uniform()));
+});
+
 test('a timestamp the ring cannot hold exactly keeps the batch itself', () => {
   const b = new LogBatchBuilder();
   const r = b.addResource({ attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
