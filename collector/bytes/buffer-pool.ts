@@ -21,23 +21,32 @@ export class BufferPool {
 
   /**
    * A buffer of at least `size` bytes (contents undefined): the smallest free one that
-   * fits, or a new one rounded up to a power of two (so buffers fit entries of similar
-   * sizes). Its first `size` bytes are the caller's to fill; release() takes the buffer itself.
+   * fits, or a new one of the next size class (so a buffer fits entries of similar sizes).
+   * Its first `size` bytes are the caller's to fill; release() takes the buffer itself.
+   * A miss also lets go of the largest free buffer (too small for this size): when entries
+   * grow, the pool does not stay full of buffers that fit none of them.
    */
   take(size: number): Buffer {
     let best = -1;
+    let largest = -1;
     for (let i = 0; i < this.free.length; i++) {
       const len = this.free[i].length;
       if (len >= size && (best < 0 || len < this.free[best].length)) best = i;
+      if (largest < 0 || len > this.free[largest].length) largest = i;
     }
-    if (best >= 0) {
-      const buf = this.free[best];
-      this.free[best] = this.free[this.free.length - 1];
-      this.free.pop();
-      this.freeBytes -= buf.length;
-      return buf;
+    if (best < 0) {
+      if (largest >= 0) this.remove(largest);
+      return Buffer.allocUnsafeSlow(sizeClass(size));
     }
-    return Buffer.allocUnsafeSlow(size <= 4096 ? 4096 : 2 ** Math.ceil(Math.log2(size)));
+    return this.remove(best);
+  }
+
+  private remove(i: number): Buffer {
+    const buf = this.free[i];
+    this.free[i] = this.free[this.free.length - 1];
+    this.free.pop();
+    this.freeBytes -= buf.length;
+    return buf;
   }
 
   /** Gives back a buffer from take() that nothing reads any more. */
@@ -48,8 +57,20 @@ export class BufferPool {
     this.freeBytes += buf.length;
   }
 
+  /** Free buffers held. */
+  get heldBuffers(): number {
+    return this.free.length;
+  }
+
   /** Bytes of free buffers held. */
   get heldBytes(): number {
     return this.freeBytes;
   }
+}
+
+/** The size a new buffer gets: at least 4 KiB, else rounded up to a quarter of its power of two (at most a quarter unused). */
+function sizeClass(size: number): number {
+  if (size <= 4096) return 4096;
+  const step = 2 ** Math.floor(Math.log2(size)) / 4;
+  return Math.ceil(size / step) * step;
 }

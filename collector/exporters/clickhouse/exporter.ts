@@ -1558,7 +1558,7 @@ let identity: number[] = [];
 /** Writers of log entries kept for reuse (appends in flight at once use one each). */
 const MAX_FREE_WAL_WRITERS = 4;
 /** A writer grown past this (by a huge entry) is not kept. */
-const MAX_KEPT_WAL_WRITER_BYTES = 32 * 1024 * 1024;
+const MAX_KEPT_WAL_WRITER_BYTES = 8 * 1024 * 1024;
 
 function identityIndexes(n: number): number[] {
   if (identity.length < n) identity = Array.from({ length: Math.max(n, 2 * identity.length) }, (_, i) => i);
