@@ -321,6 +321,8 @@ export class CompactStreamDecoder {
 
     let time = b.baseTimeUnixNano;
     let j = -1;
+    let lastIndex = -1;
+    let lastTemplate: StreamTemplate | undefined;
     for (let i = 0; i < n; i++) {
       const index = b.templateIndex[i];
       if (index === 0) {
@@ -353,9 +355,15 @@ export class CompactStreamDecoder {
         continue;
       }
       j++;
-      const t = this.templates.get(index);
-      if (t === undefined) throw new Malformed(`record ${i}: unknown template index ${index} (not defined on this stream)`);
-      if (!used.has(index)) used.set(index, t);
+      // Records come in runs of one template: look it up once per run.
+      if (index !== lastIndex) {
+        const found = this.templates.get(index);
+        if (found === undefined) throw new Malformed(`record ${i}: unknown template index ${index} (not defined on this stream)`);
+        if (!used.has(index)) used.set(index, found);
+        lastIndex = index;
+        lastTemplate = found;
+      }
+      const t = lastTemplate!;
       const delta = b.timeDelta[j];
       time += typeof delta === 'number' ? BigInt(delta) : delta;
       if (time < 0n || time >= TIME_LIMIT) throw new Malformed(`record ${i}: time out of range`);

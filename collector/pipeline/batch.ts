@@ -192,10 +192,13 @@ export function reusableRecordInput(): LogRecordInput {
 /** Appends records to a batch, de-duplicating resources and scopes by identity of the caller's index. */
 export class LogBatchBuilder {
   readonly batch: LogBatch;
+  /** Size of the bodyParts column when its first lazy body comes (the columns' presized capacity). */
+  private readonly lazyCapacity: number;
 
   /** `capacity`: the number of records about to be added, when known (see LogBatch). */
   constructor(capacity = 0) {
     this.batch = new LogBatch(capacity);
+    this.lazyCapacity = capacity > 0 && capacity <= MAX_PRESIZED_RECORDS ? capacity : 0;
   }
 
   /** Cuts the columns to the records added (needed only when fewer than the capacity were). */
@@ -233,7 +236,7 @@ export class LogBatchBuilder {
     b.scopeIndex[k] = scopeIndex;
     b.templateId[k] = r.templateId ?? 0n;
     b.templateArgs[k] = r.templateArgs ?? [];
-    if (r.bodyParts !== undefined) (b.bodyParts ??= new Array(k + 1))[k] = r.bodyParts;
+    if (r.bodyParts !== undefined) (b.bodyParts ??= new Array(Math.max(this.lazyCapacity, k + 1)))[k] = r.bodyParts;
     else if (b.bodyParts !== undefined) b.bodyParts[k] = undefined;
     b.byteSize += byteSize;
     b.length++;

@@ -440,22 +440,25 @@ export class WriteAheadLog {
   // ---------------------------------------------------------------------------
   // Reading and acknowledging.
 
-  /** Reads a written, unacknowledged entry. */
-  async read(seq: number): Promise<WalEntry> {
+  /**
+   * Reads a written, unacknowledged entry. `allocate(size)`: where to read it (a buffer of
+   * at least `size` bytes, e.g. from a BufferPool); the entry's payload is a view of it.
+   */
+  async read(seq: number, allocate: (size: number) => Buffer = Buffer.allocUnsafe): Promise<WalEntry> {
     const i = this.findIndex(seq);
     const e = this.index[i];
     if (e === undefined || e.seq !== seq || seq >= this.written) throw new Error(`entry ${seq} is not in the write-ahead log`);
     const seg = e.segment;
     seg.reader ??= fs.promises.open(seg.file, 'r');
     const fh = await seg.reader;
-    const buf = Buffer.allocUnsafe(e.size);
+    const buf = allocate(e.size);
     let got = 0;
     while (got < e.size) {
       const { bytesRead } = await fh.read(buf, got, e.size - got, e.offset + got);
       if (bytesRead === 0) throw new Error(`entry ${seq}: segment ${seg.file} ends early`);
       got += bytesRead;
     }
-    const frame = parseFrame(buf, 0, buf.length);
+    const frame = parseFrame(buf, 0, e.size);
     if (frame === undefined || frame.seq !== seq) throw new Error(`entry ${seq}: bad frame in ${seg.file}`);
     return { seq, appendedAt: frame.appendedAt, records: frame.records, mark: frame.mark, payload: buf.subarray(frame.payloadStart, frame.end) };
   }

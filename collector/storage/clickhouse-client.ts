@@ -38,12 +38,28 @@ export interface ClickHouseOptions {
 }
 
 /** A pre-encoded insert: `body` is already in `format` and holds the given columns in order. */
+/**
+ * An INSERT's data: one buffer, or pieces sent one after another as one body (Native
+ * blocks joined without copying them into one buffer).
+ */
+export type InsertBody = Buffer | readonly Buffer[];
+
+function bodyPieces(body: InsertBody): readonly Buffer[] {
+  return Buffer.isBuffer(body) ? [body] : (body as readonly Buffer[]);
+}
+
+function bodyLength(body: InsertBody): number {
+  let n = 0;
+  for (const piece of bodyPieces(body)) n += piece.length;
+  return n;
+}
+
 export interface FormattedInsert {
   /** Qualified table name, e.g. `otel.otel_logs` (plain identifiers only). */
   table: string;
   columns: readonly string[];
   format: 'TabSeparated' | 'JSONEachRow' | 'JSONCompactEachRow' | 'Native';
-  body: Buffer;
+  body: InsertBody;
   settings?: Record<string, string | number | boolean>;
   queryId?: string;
   signal?: AbortSignal;
@@ -322,7 +338,7 @@ class Store implements ClickHouseStore {
 
   async insertFormatted(insert: FormattedInsert): Promise<void> {
     this.assertOpen();
-    if (insert.body.length === 0) return;
+    if (bodyLength(insert.body) === 0) return;
     const chdb = this.backend.chdb;
     if (chdb && insert.format === 'Native') {
       await this.insertNativeIntoChdb(chdb, insert);
@@ -334,7 +350,7 @@ class Store implements ClickHouseStore {
         table: insert.table,
         columns: insert.columns,
         format: insert.format,
-        values: insert.body,
+        values: Buffer.isBuffer(insert.body) ? insert.body : Buffer.concat(insert.body),
         settings: insert.settings,
         signal: insert.signal,
         timeout: this.backend.requestTimeoutMs,
@@ -344,7 +360,7 @@ class Store implements ClickHouseStore {
     const columns = insert.columns.map((c) => (/^[A-Za-z_][A-Za-z0-9_.]*$/.test(c) ? c : '`' + c.replace(/`/g, '\\`') + '`'));
     const result = await this.client.exec({
       query: `INSERT INTO ${insert.table} (${columns.join(', ')}) FORMAT ${insert.format}`,
-      values: Readable.from([insert.body]),
+      values: Readable.from(bodyPieces(insert.body)),
       clickhouse_settings: insert.settings,
       query_id: insert.queryId,
       abort_signal: insert.signal,
@@ -366,7 +382,7 @@ class Store implements ClickHouseStore {
    */
   private async insertNativeIntoChdb(chdb: ChdbConnection, insert: FormattedInsert): Promise<void> {
     const file = path.join(this.backend.nativeBlockDir!, `${++nativeBlockSeq}.native`);
-    await fs.promises.writeFile(file, insert.body);
+    await fs.promises.writeFile(file, bodyPieces(insert.body));
     try {
       const columns = insert.columns.map(quoteIdent);
       const settings = Object.entries(insert.settings ?? {}).map(([k, v]) => {

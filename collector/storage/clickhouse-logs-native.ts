@@ -21,6 +21,7 @@ import { bodyOf, isSharedAttributeList, lazyBodyParts, type KeyValue, type LogBa
 import { anyValueToString } from './anyvalue-string';
 import type { LogsRowEncoderOptions, TableColumn } from './clickhouse-logs-encoder';
 import { NativeWriter, encodedString } from './native-block';
+import { splitU64Nanos } from './time-split';
 
 /** The records of one block: record k is `batches[k]`'s record `indexes[k]`; its InsertId is `base + offsets[k]`. */
 export interface BlockRows {
@@ -72,6 +73,20 @@ export class NativeEncodeContext {
   }
 
   private readonly sharedLists = new Map<readonly KeyValue[], EncodedAttrs>();
+  private resourceRuns: number[] | undefined;
+  private scopeRuns: number[] | undefined;
+
+  /** Where each run of rows of one batch and one resource (or scope) ends (sharedRunEnd), found once per block. */
+  runEnds(of: 'resource' | 'scope', rows: BlockRows): readonly number[] {
+    let ends = of === 'resource' ? this.resourceRuns : this.scopeRuns;
+    if (ends === undefined) {
+      ends = [];
+      for (let k = 0; k < rows.indexes.length; ) ends.push((k = sharedRunEnd(of, rows, k)));
+      if (of === 'resource') this.resourceRuns = ends;
+      else this.scopeRuns = ends;
+    }
+    return ends;
+  }
   private times: { seconds: Float64Array; nanos: Uint32Array } | undefined;
 
   /**
@@ -83,13 +98,21 @@ export class NativeEncodeContext {
   splitTimes(rows: BlockRows): { seconds: Float64Array; nanos: Uint32Array } {
     if (this.times === undefined) {
       const n = rows.indexes.length;
-      const seconds = new Float64Array(n);
-      const nanos = new Uint32Array(n);
+      // Views of scratch arrays shared by all blocks: a context lives for one synchronous encodeInto.
+      if (timeScratch.seconds.length < n) timeScratch = { seconds: new Float64Array(2 * n), nanos: new Uint32Array(2 * n) };
+      const seconds = timeScratch.seconds.subarray(0, n);
+      const nanos = timeScratch.nanos.subarray(0, n);
       for (let k = 0; k < n; k++) {
         const ts = timestampOf(rows.batches[k], rows.indexes[k]);
-        const ns = Number(ts % NS_PER_S);
-        nanos[k] = ns;
-        seconds[k] = Math.round((Number(ts) - ns) / 1e9);
+        if (ts >= 0n && ts <= MAX_U64) {
+          const split = splitU64Nanos(ts);
+          nanos[k] = split.nanos;
+          seconds[k] = split.seconds;
+        } else {
+          const ns = Number(ts % NS_PER_S);
+          nanos[k] = ns;
+          seconds[k] = Math.round((Number(ts) - ns) / 1e9);
+        }
       }
       this.times = { seconds, nanos };
     }
@@ -98,11 +121,20 @@ export class NativeEncodeContext {
 
   /** A record's attribute list encoded once per block when many records share it (isSharedAttributeList), else undefined. */
   shared(list: readonly KeyValue[]): EncodedAttrs | undefined {
-    if (list.length === 0 || !isSharedAttributeList(list)) return undefined;
-    let v = this.sharedLists.get(list);
-    if (v === undefined) this.sharedLists.set(list, (v = encodeAttrs(list)));
+    if (list === this.lastList) return this.lastListValue;
+    let v: EncodedAttrs | undefined;
+    if (list.length > 0 && isSharedAttributeList(list)) {
+      v = this.sharedLists.get(list);
+      if (v === undefined) this.sharedLists.set(list, (v = encodeAttrs(list)));
+    }
+    // rows come in runs of one template, hence of one shared list
+    this.lastList = list;
+    this.lastListValue = v;
     return v;
   }
+
+  private lastList: readonly KeyValue[] | undefined;
+  private lastListValue: EncodedAttrs | undefined;
 
   scope(s: ScopeInfo) {
     if (s === this.lastScope) return this.lastScopeValue!;
@@ -116,6 +148,11 @@ export class NativeEncodeContext {
     return v;
   }
 }
+
+const MAX_U64 = (1n << 64n) - 1n;
+
+/** What splitTimes fills (a new pair per block was 12 bytes per row of garbage outside the heap). */
+let timeScratch = { seconds: new Float64Array(0), nanos: new Uint32Array(0) };
 
 /** An attribute list as Native bytes: its count, its keys and its values. */
 interface EncodedAttrs {
@@ -160,11 +197,30 @@ const bodyColumn: ColumnFill = (w, rows) => {
   }
 };
 
-/** A string shared by all the records of a resource or scope: its bytes copied per row. */
-function sharedColumn(get: (b: LogBatch, i: number, ctx: NativeEncodeContext) => Buffer): ColumnFill {
+/**
+ * The end of the run of rows from `k` on that come from one batch and one resource (or
+ * scope) of it: rows come in such runs, and what a resource or scope gives every row of
+ * a run is looked up once and its bytes repeated.
+ */
+function sharedRunEnd(of: 'resource' | 'scope', rows: BlockRows, k: number): number {
+  const { batches, indexes } = rows;
+  const b = batches[k];
+  const column = of === 'resource' ? b.resourceIndex : b.scopeIndex;
+  const v = column[indexes[k]];
+  let end = k + 1;
+  while (end < indexes.length && batches[end] === b && column[indexes[end]] === v) end++;
+  return end;
+}
+
+/** A string shared by all the records of a resource or scope: its bytes repeated per run of rows (sharedRunEnd). */
+function sharedColumn(of: 'resource' | 'scope', get: (b: LogBatch, i: number, ctx: NativeEncodeContext) => Buffer): ColumnFill {
   return (w, rows, ctx) => {
     const { batches, indexes } = rows;
-    for (let k = 0; k < indexes.length; k++) w.raw(get(batches[k], indexes[k], ctx));
+    let k = 0;
+    for (const end of ctx.runEnds(of, rows)) {
+      w.repeat(get(batches[k], indexes[k], ctx), end - k);
+      k = end;
+    }
   };
 }
 
@@ -196,15 +252,16 @@ const dateTimeColumn: ColumnFill = (w, rows, ctx) => {
   for (let k = 0; k < seconds.length; k++) w.uint32(seconds[k]);
 };
 
-/** Array(String) (or a Nested part): the offsets, then every row's elements. */
-function stringArrayColumn(count: (b: LogBatch, i: number, ctx: NativeEncodeContext) => number, elements: (w: NativeWriter, b: LogBatch, i: number, ctx: NativeEncodeContext) => void): ColumnFill {
-  return (w, rows, ctx) => {
-    const { batches, indexes } = rows;
-    let end = 0;
-    for (let k = 0; k < indexes.length; k++) w.uint64n((end += count(batches[k], indexes[k], ctx)));
-    for (let k = 0; k < indexes.length; k++) elements(w, batches[k], indexes[k], ctx);
-  };
-}
+/** TemplateArgs, an Array(String): the offsets, then every row's arguments. */
+const templateArgsColumn: ColumnFill = (w, rows) => {
+  const { batches, indexes } = rows;
+  let end = 0;
+  for (let k = 0; k < indexes.length; k++) w.uint64n((end += batches[k].templateArgs[indexes[k]].length));
+  for (let k = 0; k < indexes.length; k++) {
+    const args = batches[k].templateArgs[indexes[k]];
+    for (let a = 0; a < args.length; a++) w.string(args[a]);
+  }
+};
 
 type AttrSource = 'resource' | 'scope' | 'log';
 
@@ -216,20 +273,62 @@ function sharedAttrs(of: 'resource' | 'scope', b: LogBatch, i: number, ctx: Nati
 function mapColumn(of: AttrSource): ColumnFill {
   if (of !== 'log') {
     return (w, rows, ctx) => {
-      const { batches, indexes } = rows;
-      let end = 0;
-      for (let k = 0; k < indexes.length; k++) w.uint64n((end += sharedAttrs(of, batches[k], indexes[k], ctx).count));
-      for (let k = 0; k < indexes.length; k++) w.raw(sharedAttrs(of, batches[k], indexes[k], ctx).keys);
-      for (let k = 0; k < indexes.length; k++) w.raw(sharedAttrs(of, batches[k], indexes[k], ctx).values);
+      writeSharedOffsets(w, of, rows, ctx);
+      writeSharedAttrs(w, of, 'keys', rows, ctx);
+      writeSharedAttrs(w, of, 'values', rows, ctx);
     };
   }
   return (w, rows, ctx) => {
-    const { batches, indexes } = rows;
-    let end = 0;
-    for (let k = 0; k < indexes.length; k++) w.uint64n((end += batches[k].attributes[indexes[k]].length));
-    for (let k = 0; k < indexes.length; k++) writeLogAttrs(w, batches[k].attributes[indexes[k]], 'keys', ctx);
-    for (let k = 0; k < indexes.length; k++) writeLogAttrs(w, batches[k].attributes[indexes[k]], 'values', ctx);
+    writeLogOffsets(w, rows);
+    writeLogAttrsColumn(w, 'keys', rows, ctx);
+    writeLogAttrsColumn(w, 'values', rows, ctx);
   };
+}
+
+/** The Array offsets of the records' own attributes (their cumulative counts). */
+function writeLogOffsets(w: NativeWriter, rows: BlockRows): void {
+  const { batches, indexes } = rows;
+  let end = 0;
+  for (let k = 0; k < indexes.length; k++) w.uint64n((end += batches[k].attributes[indexes[k]].length));
+}
+
+/** The keys or the values of every record's attributes; a run of rows sharing one list (a template's site attributes) repeats its bytes. */
+function writeLogAttrsColumn(w: NativeWriter, part: 'keys' | 'values', rows: BlockRows, ctx: NativeEncodeContext): void {
+  const { batches, indexes } = rows;
+  for (let k = 0; k < indexes.length; ) {
+    const list = batches[k].attributes[indexes[k]];
+    const encoded = ctx.shared(list);
+    if (encoded === undefined) {
+      writeLogAttrs(w, list, part, ctx);
+      k++;
+      continue;
+    }
+    let end = k + 1;
+    while (end < indexes.length && batches[end].attributes[indexes[end]] === list) end++;
+    w.repeat(encoded[part], end - k);
+    k = end;
+  }
+}
+
+/** The Array offsets of a resource's or scope's attributes, row by row (their cumulative counts). */
+function writeSharedOffsets(w: NativeWriter, of: 'resource' | 'scope', rows: BlockRows, ctx: NativeEncodeContext): void {
+  const { batches, indexes } = rows;
+  let total = 0;
+  let k = 0;
+  for (const end of ctx.runEnds(of, rows)) {
+    const count = sharedAttrs(of, batches[k], indexes[k], ctx).count;
+    for (; k < end; k++) w.uint64n((total += count));
+  }
+}
+
+/** The keys or the values of a resource's or scope's attributes, row by row: encoded once, repeated per run. */
+function writeSharedAttrs(w: NativeWriter, of: 'resource' | 'scope', part: 'keys' | 'values', rows: BlockRows, ctx: NativeEncodeContext): void {
+  const { batches, indexes } = rows;
+  let k = 0;
+  for (const end of ctx.runEnds(of, rows)) {
+    w.repeat(sharedAttrs(of, batches[k], indexes[k], ctx)[part], end - k);
+    k = end;
+  }
 }
 
 /** The keys or the values of a record's attributes; a shared list's bytes come from the block's cache. */
@@ -243,15 +342,15 @@ function writeLogAttrs(w: NativeWriter, list: readonly KeyValue[], part: 'keys' 
 /** One part (keys or values) of a Nested attribute column. */
 function nestedColumn(of: AttrSource, part: 'keys' | 'values'): ColumnFill {
   if (of !== 'log') {
-    return stringArrayColumn(
-      (b, i, ctx) => sharedAttrs(of, b, i, ctx).count,
-      (w, b, i, ctx) => w.raw(sharedAttrs(of, b, i, ctx)[part]),
-    );
+    return (w, rows, ctx) => {
+      writeSharedOffsets(w, of, rows, ctx);
+      writeSharedAttrs(w, of, part, rows, ctx);
+    };
   }
-  return stringArrayColumn(
-    (b, i) => b.attributes[i].length,
-    (w, b, i, ctx) => writeLogAttrs(w, b.attributes[i], part, ctx),
-  );
+  return (w, rows, ctx) => {
+    writeLogOffsets(w, rows);
+    writeLogAttrsColumn(w, part, rows, ctx);
+  };
 }
 
 const ATTRIBUTE_COLUMNS: Record<string, AttrSource> = { ResourceAttributes: 'resource', ScopeAttributes: 'scope', LogAttributes: 'log' };
@@ -276,8 +375,8 @@ function nativeColumnFor(col: TableColumn, caps: NativeCapabilities, options: Lo
   const type = caps.typeConversion ? withoutLowCardinality(col.type) : col.type;
   const is = (t: string) => type === t;
   const str = (get: (b: LogBatch, i: number) => string): NativeColumn | undefined => (is('String') ? { name, type, fill: stringColumn(get) } : undefined);
-  const shared = (get: (b: LogBatch, i: number, ctx: NativeEncodeContext) => Buffer): NativeColumn | undefined =>
-    is('String') ? { name, type, fill: sharedColumn(get) } : undefined;
+  const shared = (of: 'resource' | 'scope', get: (b: LogBatch, i: number, ctx: NativeEncodeContext) => Buffer): NativeColumn | undefined =>
+    is('String') ? { name, type, fill: sharedColumn(of, get) } : undefined;
   switch (name) {
     case 'Timestamp': {
       const dt64 = /^DateTime64\((\d)(?:, *'[^']*')?\)$/.exec(type);
@@ -309,7 +408,7 @@ function nativeColumnFor(col: TableColumn, caps: NativeCapabilities, options: Lo
     case 'SeverityNumber':
       return is('UInt8') ? { name, type, fill: uint8Column((b, i) => clampUInt8(b.severityNumber[i])) } : undefined;
     case 'ServiceName':
-      return shared((b, i, ctx) => ctx.resource(b.resources[b.resourceIndex[i]]).service);
+      return shared('resource', (b, i, ctx) => ctx.resource(b.resources[b.resourceIndex[i]]).service);
     case 'Body':
       return is('String') ? { name, type, fill: bodyColumn } : undefined;
     case 'RawBody': {
@@ -324,13 +423,13 @@ function nativeColumnFor(col: TableColumn, caps: NativeCapabilities, options: Lo
       });
     }
     case 'ResourceSchemaUrl':
-      return shared((b, i, ctx) => ctx.resource(b.resources[b.resourceIndex[i]]).schemaUrl);
+      return shared('resource', (b, i, ctx) => ctx.resource(b.resources[b.resourceIndex[i]]).schemaUrl);
     case 'ScopeSchemaUrl':
-      return shared((b, i, ctx) => ctx.scope(b.scopes[b.scopeIndex[i]]).schemaUrl);
+      return shared('scope', (b, i, ctx) => ctx.scope(b.scopes[b.scopeIndex[i]]).schemaUrl);
     case 'ScopeName':
-      return shared((b, i, ctx) => ctx.scope(b.scopes[b.scopeIndex[i]]).name);
+      return shared('scope', (b, i, ctx) => ctx.scope(b.scopes[b.scopeIndex[i]]).name);
     case 'ScopeVersion':
-      return shared((b, i, ctx) => ctx.scope(b.scopes[b.scopeIndex[i]]).version);
+      return shared('scope', (b, i, ctx) => ctx.scope(b.scopes[b.scopeIndex[i]]).version);
     case 'EventName':
       return str((b, i) => b.eventName[i]);
     case 'TemplateId':
@@ -344,18 +443,7 @@ function nativeColumnFor(col: TableColumn, caps: NativeCapabilities, options: Lo
           }
         : undefined;
     case 'TemplateArgs':
-      return is('Array(String)')
-        ? {
-            name,
-            type,
-            fill: stringArrayColumn(
-              (b, i) => b.templateArgs[i].length,
-              (w, b, i) => {
-                for (const a of b.templateArgs[i]) w.string(a);
-              },
-            ),
-          }
-        : undefined;
+      return is('Array(String)') ? { name, type, fill: templateArgsColumn } : undefined;
     case 'InsertId':
       return is('UInt64')
         ? {

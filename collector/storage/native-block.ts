@@ -54,6 +54,11 @@ export class NativeWriter extends BinaryWriter {
 
   /** A UInt64 from a number below 2^53. */
   uint64n(n: number): void {
+    // Array offsets, the common case, are below 2^32: no floating-point split.
+    if (n <= 0xffff_ffff) {
+      this.uint32Pair(n, 0);
+      return;
+    }
     const lo = n % 0x1_0000_0000;
     this.uint32Pair(lo, (n - lo) / 0x1_0000_0000);
   }
@@ -70,6 +75,25 @@ export class NativeWriter extends BinaryWriter {
       for (let k = 0; k < n; k++) buf[at + k] = b[k];
     } else this.buf.set(b, this.pos);
     this.pos += n;
+  }
+
+  /** `b` written `times` times in a row: once, then doubled by copies within the buffer. */
+  repeat(b: Uint8Array, times: number): void {
+    const n = b.length;
+    if (n === 0 || times <= 0) return;
+    const total = n * times;
+    this.reserve(total);
+    const start = this.pos;
+    this.raw(b);
+    const buf = this.buf;
+    let filled = n;
+    while (filled < total) {
+      const copy = Math.min(filled, total - filled);
+      if (copy <= SMALL_COPY) for (let k = 0; k < copy; k++) buf[start + filled + k] = buf[start + k];
+      else buf.copyWithin(start + filled, start, start + copy);
+      filled += copy;
+    }
+    this.pos = start + total;
   }
 
   /** A column header: its name and type. */

@@ -183,29 +183,38 @@ function copyStringRuns(c: NativeCursor, w: NativeWriter, runs: readonly RowRun[
 }
 
 /**
- * Writes `block` into `w` with one more column at the end, `name` of type UInt64 holding
+ * `block` with one more column at the end, `name` of type UInt64 holding
  * `base + offsets[first + row]` (mod 2^64) for each row (the InsertIds of a block kept
  * without them; offsets are below 2^32): the column count goes up by one and the new
- * column follows the last one.
+ * column follows the last one. Returned as pieces to send one after another: a new
+ * head, a view of `block`'s columns (not copied: an insert body is the size of the
+ * block, and a copy of it per insert was a third of the collector's buffer allocation),
+ * and the new column.
  */
-export function writeWithUInt64Column(w: NativeWriter, block: Buffer, name: string, base: bigint, offsets: ArrayLike<number>, first = 0): void {
+export function withUInt64Column(block: Buffer, name: string, base: bigint, offsets: ArrayLike<number>, first = 0): Buffer[] {
   const c = new NativeCursor(block, 0);
   const count = c.varint();
   const rows = c.varint();
-  w.varint(count + 1);
-  w.varint(rows);
-  w.raw(block.subarray(c.pos));
-  w.column(name, 'UInt64');
-  w.reserve(8 * rows);
+  const head = new NativeWriter(24);
+  head.varint(count + 1);
+  head.varint(rows);
+  const column = new NativeWriter(2 * name.length + 16 + 8 * rows);
+  column.column(name, 'UInt64');
   // base + offset in two 32-bit halves: no bigint per row
   const b = BigInt.asUintN(64, base);
   const lo = Number(b & 0xffffffffn);
   const hi = Number(b >> 32n);
   for (let r = 0; r < rows; r++) {
     const sum = lo + offsets[first + r];
-    if (sum < TWO_32) w.uint32Pair(sum, hi);
-    else w.uint32Pair(sum - TWO_32, hi + 1 === TWO_32 ? 0 : hi + 1);
+    if (sum < TWO_32) column.uint32Pair(sum, hi);
+    else column.uint32Pair(sum - TWO_32, hi + 1 === TWO_32 ? 0 : hi + 1);
   }
+  return [head.view(), block.subarray(c.pos), column.view()];
+}
+
+/** withUInt64Column's pieces written one after another into `w`. */
+export function writeWithUInt64Column(w: NativeWriter, block: Buffer, name: string, base: bigint, offsets: ArrayLike<number>, first = 0): void {
+  for (const piece of withUInt64Column(block, name, base, offsets, first)) w.raw(piece);
 }
 
 const TWO_32 = 2 ** 32;

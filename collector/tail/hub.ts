@@ -27,6 +27,7 @@ import type { LogBatch } from '../pipeline/batch';
 import { templateAttributesNeeded, type LogsConsumer } from '../pipeline/component';
 import type { Counter, Metrics } from '../telemetry/metrics';
 import { storedTimeOf, tailRecordsOf, type TailRecord } from './record';
+import { RingRecords } from './ring-records';
 
 export type EntryState = 'pending' | 'accepted' | 'failed';
 
@@ -35,15 +36,27 @@ export class TapEntry {
   state: EntryState = 'pending';
   acceptedAtMs = 0;
   private records: TailRecord[] | undefined;
+  /** What the ring keeps of the batch once accepted, unless its records were projected already (keep()). */
+  private kept: RingRecords | undefined;
   constructor(private batch: LogBatch | undefined, readonly count: number, readonly maxTimeNs: bigint) {}
 
   /** The batch's records (projected once, shared by every subscriber). */
   recordsOf(): TailRecord[] {
     if (!this.records) {
-      this.records = this.batch ? tailRecordsOf(this.batch) : [];
+      this.records = this.batch ? tailRecordsOf(this.batch) : this.kept ? this.kept.records() : [];
       this.batch = undefined;
+      this.kept = undefined;
     }
     return this.records;
+  }
+
+  /** Lets go of the batch, keeping what its records need in few objects (ring-records.ts): for an entry entering the ring. */
+  keep(): void {
+    if (this.records !== undefined || this.batch === undefined) return;
+    const kept = RingRecords.of(this.batch);
+    if (kept === undefined) return;
+    this.kept = kept;
+    this.batch = undefined;
   }
 }
 
@@ -124,6 +137,7 @@ export class LiveTailHub {
     if (state === 'accepted') {
       entry.acceptedAtMs = this.now();
       this.tappedCounter.inc({}, entry.count);
+      entry.keep();
       this.ring.push(entry);
       this.ringCount += entry.count;
       this.evict();

@@ -16,7 +16,7 @@
  * treats identities as a multiset: n stored copies cancel n live copies.
  */
 import { createHash } from 'crypto';
-import { bodyOf, type LogBatch } from '../pipeline/batch';
+import { bodyOf, type KeyValue, type LogBatch, type ResourceInfo } from '../pipeline/batch';
 import { anyValueToString } from '../storage/anyvalue-string';
 
 export interface TailRecord {
@@ -83,21 +83,49 @@ export function storedTimeOf(b: LogBatch, i: number): bigint {
   return t !== 0n ? t : b.observedTimeUnixNano[i];
 }
 
+/** A record's fields as read from where it is kept (a batch, or the ring's copy: ring-records.ts), before the tail's normalisation. */
+export type TailRecordSource = Omit<TailRecord, 'attributes'> & {
+  /** The record's attributes as kept (tailRecordFields stringifies them). templateArgs: an array of the record's own. */
+  attributes: readonly KeyValue[];
+};
+
+/** A record as the tail shows it: severity clamped to UInt8, template id unsigned, attributes stringified (last value per key, sorted). */
+export function tailRecordFields(s: TailRecordSource): TailRecord {
+  const attrs = s.attributes;
+  return {
+    timeNs: s.timeNs,
+    service: s.service,
+    severityNumber: clampUInt8(s.severityNumber),
+    severityText: s.severityText,
+    body: s.body,
+    templateId: BigInt.asUintN(64, s.templateId),
+    templateArgs: s.templateArgs,
+    traceId: s.traceId,
+    spanId: s.spanId,
+    attributes: attrs.length === 0 ? [] : normalizeAttributes(attrs.map((a) => a.key), attrs.map((a) => anyValueToString(a.value))),
+  };
+}
+
+/** The service a resource's records are stored under: service.name rendered, '' when absent. */
+export function serviceNameOf(resource: ResourceInfo | undefined): string {
+  const kv = resource?.attributes.find((a) => a.key === 'service.name');
+  return kv ? anyValueToString(kv.value) : '';
+}
+
 /** Record i of a batch as the tail shows it (copies everything it needs: the batch may be reused later). */
 export function tailRecordOf(b: LogBatch, i: number, serviceOf: (resourceIndex: number) => string): TailRecord {
-  const attrs = b.attributes[i];
-  return {
+  return tailRecordFields({
     timeNs: storedTimeOf(b, i),
     service: serviceOf(b.resourceIndex[i]),
-    severityNumber: clampUInt8(b.severityNumber[i]),
+    severityNumber: b.severityNumber[i],
     severityText: b.severityText[i],
     body: anyValueToString(bodyOf(b, i)),
-    templateId: BigInt.asUintN(64, b.templateId[i]),
+    templateId: b.templateId[i],
     templateArgs: b.templateArgs[i].slice(),
     traceId: b.traceId[i],
     spanId: b.spanId[i],
-    attributes: attrs.length === 0 ? [] : normalizeAttributes(attrs.map((a) => a.key), attrs.map((a) => anyValueToString(a.value))),
-  };
+    attributes: b.attributes[i],
+  });
 }
 
 /** Every record of a batch. */
@@ -106,8 +134,7 @@ export function tailRecordsOf(b: LogBatch): TailRecord[] {
   const serviceOf = (r: number): string => {
     let s = services.get(r);
     if (s === undefined) {
-      const kv = b.resources[r]?.attributes.find((a) => a.key === 'service.name');
-      s = kv ? anyValueToString(kv.value) : '';
+      s = serviceNameOf(b.resources[r]);
       services.set(r, s);
     }
     return s;

@@ -326,6 +326,38 @@ describe('clickhouse exporter on chDB', () => {
     fs.rmSync(queueDir, { recursive: true, force: true });
   });
 
+  test('storage wal: appends in flight at once (each encoded in a writer of its own, reused once written) store every record once, unchanged', async () => {
+    const db = newDatabase();
+    const queueDir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-concurrent-wal-'));
+    // A read-ahead window of two 100-row blocks: most entries are read back from the log, the others are kept in memory.
+    const { exporter, metrics } = makeExporter({
+      database: db,
+      batch: { max_rows: 100, max_bytes: '8MiB', flush_interval: '50ms' },
+      queue: { ...clickhouseExporterFactory.createDefaultConfig().queue, storage: 'wal', directory: queueDir },
+    });
+    await exporter.start(makeHost(metrics));
+    const rounds = 4;
+    const inFlight = 12;
+    for (let round = 0; round < rounds; round++) {
+      await Promise.all(
+        Array.from({ length: inFlight }, (_, k) => {
+          const entry = round * inFlight + k;
+          // entries of different sizes, so a reused writer holds longer bytes than the next entry's
+          return exporter.consumeLogs(simpleBatch(30 + ((entry * 7) % 40), 1700000000000000000n + BigInt(entry) * 1_000_000n, 'concurrent', (i) => `entry ${entry} record ${i} ${'x'.repeat(entry % 5)}`));
+        }),
+      );
+    }
+    await exporter.flush(20_000);
+    const expected: string[] = [];
+    for (let entry = 0; entry < rounds * inFlight; entry++) {
+      for (let i = 0; i < 30 + ((entry * 7) % 40); i++) expected.push(`entry ${entry} record ${i} ${'x'.repeat(entry % 5)}`);
+    }
+    const rows = await store.query<{ Body: string }>(`SELECT Body FROM ${db}.otel_logs WHERE ServiceName = 'concurrent'`);
+    expect(rows.map((r) => r.Body).sort()).toEqual(expected.sort());
+    await exporter.shutdown();
+    fs.rmSync(queueDir, { recursive: true, force: true });
+  });
+
   test('storage wal: a log holding both kinds of entry (objects from before the store was known, Native blocks after) sends every record once', async () => {
     const db = newDatabase();
     const queueDir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-mixed-wal-'));

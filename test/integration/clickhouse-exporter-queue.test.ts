@@ -261,6 +261,22 @@ describeServer('storage wal against a ClickHouse server', () => {
     expect(run.metrics.value('logfun_exporter_deduplicated_records_total', run.labels)).toBe(30);
     expect(run.metrics.value('logfun_exporter_queue_entries', run.labels)).toBe(0);
   });
+  /**
+   * Consumes `batch` with every write of the log state failing, and returns once the block
+   * holding it is stuck retrying that write before its insert; the returned function lets
+   * the writes succeed again.
+   */
+  async function holdBlockAtStateWrite(run: Awaited<ReturnType<typeof startExporter>>, dir: string, batch: LogBatch): Promise<() => void> {
+    // The state is written to state.json.tmp, then renamed: a directory there fails every write.
+    const blocker = path.join(dir, 'state.json.tmp');
+    fs.mkdirSync(blocker);
+    await run.exporter.consumeLogs(batch);
+    const failed = () => run.logger.messages.some((m) => m.msg === 'writing the write-ahead log state failed; retrying');
+    for (let waited = 0; !failed() && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(failed()).toBe(true);
+    return () => fs.rmdirSync(blocker);
+  }
+
   // The range of a block is persisted before its first insert (so a crash sends it again,
   // identical): a failing write of that state is retried (by the shared retry loop, not as an
   // insert retry) and the block is inserted only once it is written.
@@ -268,21 +284,31 @@ describeServer('storage wal against a ClickHouse server', () => {
     const dir = walDir();
     const run = await startExporter({ endpoint: serverUrl, database, queue: walQueue(dir) });
     const before = await count();
-    // The state is written to state.json.tmp, then renamed: a directory there fails every write.
-    const blocker = path.join(dir, 'state.json.tmp');
-    fs.mkdirSync(blocker);
-    await run.exporter.consumeLogs(uniqueBatch('state', 25));
-    const failed = () => run.logger.messages.some((m) => m.msg === 'writing the write-ahead log state failed; retrying');
-    for (let waited = 0; !failed() && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-    expect(failed()).toBe(true);
+    const unblock = await holdBlockAtStateWrite(run, dir, uniqueBatch('state', 25));
     await new Promise((r) => setTimeout(r, 300));
     expect(await count()).toEqual(before);
-    fs.rmdirSync(blocker);
+    unblock();
     await run.exporter.flush(20_000);
     expect(await count()).toEqual({ n: before.n + 25, distinct: before.distinct + 25 });
     expect(run.metrics.value('logfun_exporter_sent_records_total', run.labels)).toBe(25);
     expect(run.metrics.value('logfun_exporter_retries_total', run.labels)).toBe(0);
     expect(run.metrics.value('logfun_exporter_queue_entries', run.labels)).toBe(0);
+  });
+
+  // Native entries held in memory sit in buffers reused once the insert that carried them is
+  // done (BufferPool): entries appended while a taken block waits to be sent (here: its state
+  // write keeps failing) must get buffers of their own, not that block's.
+  test('entries appended while a taken block waits to be sent keep their own bytes: every row stored once, unchanged', async () => {
+    const dir = walDir();
+    const run = await startExporter({ endpoint: serverUrl, database, queue: walQueue(dir) });
+    const before = await count();
+    const unblock = await holdBlockAtStateWrite(run, dir, uniqueBatch('held', 25));
+    // Entries of the same size as the held one: a buffer given back too early would be reused for them.
+    for (let k = 0; k < 4; k++) await run.exporter.consumeLogs(uniqueBatch(`then${k}`, 25));
+    unblock();
+    await run.exporter.flush(20_000);
+    expect(await count()).toEqual({ n: before.n + 125, distinct: before.distinct + 125 });
+    expect(run.metrics.value('logfun_exporter_sent_records_total', run.labels)).toBe(125);
   });
 
   // 18.16 (InsertId deduplication): the log holds insert-ready Native blocks without the

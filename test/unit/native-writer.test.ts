@@ -22,6 +22,22 @@ describe('NativeWriter', () => {
     expect(w.copyOut()).toEqual(Buffer.concat(parts));
   });
 
+  test('repeat writes a value n times, as n raw writes would, across buffer growth', () => {
+    for (const value of [Buffer.from([42]), Buffer.from('abc'), Buffer.alloc(33, 3).fill(4, 10), Buffer.alloc(300, 6)]) {
+      for (const times of [0, 1, 2, 3, 17, 1000]) {
+        const repeated = new NativeWriter(4);
+        const raw = new NativeWriter(4);
+        repeated.u8(1);
+        raw.u8(1);
+        repeated.repeat(value, times);
+        for (let k = 0; k < times; k++) raw.raw(value);
+        repeated.u8(2);
+        raw.u8(2);
+        expect(repeated.copyOut().equals(raw.copyOut())).toBe(true);
+      }
+    }
+  });
+
   test('copyOut is a copy: later writes to the writer leave it unchanged', () => {
     const w = new NativeWriter(16);
     w.string('kestrel');

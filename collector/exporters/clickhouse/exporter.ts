@@ -65,11 +65,12 @@ import type { LogBatch } from '../../pipeline/batch';
 import type { CreateSettings, DiagLogger, Exporter, Host } from '../../pipeline/component';
 import { RetryableError } from '../../pipeline/errors';
 import type { Counter, Histogram } from '../../telemetry/metrics';
-import { openClickHouse, type ClickHouseStore } from '../../storage/clickhouse-client';
+import { openClickHouse, type ClickHouseStore, type InsertBody } from '../../storage/clickhouse-client';
 import { classifyClickHouseError, errorMessage } from '../../storage/clickhouse-errors';
 import { EncodeContext, LogsRowEncoder, type LogsRowEncoderOptions, type TableColumn } from '../../storage/clickhouse-logs-encoder';
 import { LogsNativeEncoder } from '../../storage/clickhouse-logs-native';
 import { NativeWriter } from '../../storage/native-block';
+import { BufferPool } from '../../bytes/buffer-pool';
 import {
   createDatabaseSql,
   logsTableName,
@@ -96,7 +97,7 @@ import {
   projectNativeBlock,
   selectNativeRows,
   sliceNativeBlock,
-  writeWithUInt64Column,
+  withUInt64Column,
   type RowRun,
 } from '../../storage/native-slice';
 import { retryDelay, sendSplitting, sendWithRetry, type RetryLoop, type RetryPolicy, type RetryResult } from '../../delivery/retry';
@@ -143,6 +144,11 @@ interface QueueEntry {
   enqueuedAt: number;
   /** storage wal: the entry's seq in the log. */
   seq?: number;
+  /**
+   * The entryBuffers buffer `native.block` is a view of (read back from the log, or kept
+   * at append): handed to the block that takes the entry, released once that is sent.
+   */
+  pooled?: Buffer;
 }
 
 /** A Native block from the log, with the INSERT column list it was encoded for. */
@@ -191,6 +197,8 @@ interface InsertBlock {
   taken: number;
   /** Sum over the taken records of the time they were queued (ms), for the queue latency metric. */
   queuedAtSum: number;
+  /** entryBuffers buffers of the entries taken (QueueEntry.pooled): released once the block is sent. */
+  pooled?: Buffer[];
 }
 
 /** How a delivery ended: settled (sent or failed, counted) or cut by shutdown (storage wal: left in the log). */
@@ -300,7 +308,15 @@ export class ClickHouseLogsExporter implements Exporter {
   private walFilling = false;
   /** storage wal: the range being sent when the previous process stopped, sent again first. */
   private walReplay: WalRange | undefined;
-  private readonly walWriter = new NativeWriter();
+  /**
+   * storage wal: writers no entry is being written from. Each append encodes its entry in
+   * one and holds it until the write returned; the entry is copied out only when it is kept
+   * in memory for sending (an entry the exporter is behind on is read back from the log
+   * later: copying those was a fifth of the collector's buffer allocation under load).
+   */
+  private readonly freeWalWriters: NativeWriter[] = [];
+  /** storage wal: buffers of the Native entries held in memory (QueueEntry.pooled), reused once sent. */
+  private readonly entryBuffers: BufferPool;
   private readonly exportLatency: Histogram;
   private readonly walMetrics: {
     bytes: Counter;
@@ -336,6 +352,8 @@ export class ClickHouseLogsExporter implements Exporter {
     );
     this.queueGauge.set(this.labels, 0);
     this.abort.signal.addEventListener('abort', () => this.backoff.wake(), { once: true });
+    // Free buffers kept: about what the in-memory window of the log holds (readAheadHasRoom).
+    this.entryBuffers = new BufferPool(2 * cfg.batchMaxBytes);
     this.walMetrics = {
       bytes: m.gauge('logfun_exporter_queue_bytes', 'storage wal: bytes in the write-ahead log not yet sent.'),
       entries: m.gauge('logfun_exporter_queue_entries', 'storage wal: entries (appended batches) in the write-ahead log not yet fully sent.'),
@@ -640,11 +658,21 @@ export class ClickHouseLogsExporter implements Exporter {
   }
 
   private async appendToWal(batch: LogBatch): Promise<void> {
-    const wal = this.wal!;
-    const n = batch.length;
     const asNative = this.canAppendNative(batch);
     if (asNative) await this.awaitTemplatesOf(batch);
-    const { payload, native } = this.encodeWalEntry(batch, asNative);
+    const writer = this.freeWalWriters.pop() ?? new NativeWriter();
+    try {
+      await this.appendEncoded(batch, asNative, writer);
+    } finally {
+      if (this.freeWalWriters.length < MAX_FREE_WAL_WRITERS && writer.buf.length <= MAX_KEPT_WAL_WRITER_BYTES) this.freeWalWriters.push(writer);
+    }
+  }
+
+  /** appendToWal with the entry encoded in `writer` (which holds it until its write returned). */
+  private async appendEncoded(batch: LogBatch, asNative: boolean, writer: NativeWriter): Promise<void> {
+    const wal = this.wal!;
+    const n = batch.length;
+    const { payload, nativeStart, columns } = this.encodeWalEntry(batch, asNative, writer);
     if (!wal.hasRoom(payload.length)) {
       if (this.cfg.onFull === 'drop') {
         this.droppedCounter.inc({ ...this.labels, reason: 'queue_full' }, n);
@@ -666,7 +694,7 @@ export class ClickHouseLogsExporter implements Exporter {
     this.queueGauge.set(this.labels, this.pending);
     let seq: number;
     try {
-      // the payload is this entry's own buffer: append() keeps it until written
+      // the payload is a view of the writer's buffer, which no other entry uses until written
       seq = await wal.append(payload, n, currentDeliveryMark(), currentLedger());
     } catch (err) {
       this.settle(n);
@@ -685,9 +713,18 @@ export class ClickHouseLogsExporter implements Exporter {
     // Caught up with the log: keep the batch itself instead of reading it back.
     const wasEmpty = this.queue.length === 0;
     if (seq === this.walReadSeq && !this.walFilling && !this.walReplay && this.readAheadHasRoom()) {
+      // Kept for sending: a Native entry's bytes are copied out of the writer (which is reused) into a pooled buffer.
+      let native: QueuedNative | undefined;
+      let pooled: Buffer | undefined;
+      if (columns !== undefined) {
+        const size = payload.length - nativeStart;
+        pooled = this.entryBuffers.take(size);
+        payload.copy(pooled, 0, nativeStart);
+        native = { block: pooled.subarray(0, size), rows: n, columns: columns.list, columnsKey: columns.key };
+      }
       const bytes = native ? native.block.length : batch.byteSize > 0 ? batch.byteSize : n * FALLBACK_RECORD_BYTES;
       // A Native entry keeps only its bytes: the batch's objects are garbage from here on.
-      this.queue.push(native ? { batch: undefined, native, next: 0, bytes, enqueuedAt: Date.now(), seq } : { batch, next: 0, bytes, enqueuedAt: Date.now(), seq });
+      this.queue.push(native ? { batch: undefined, native, next: 0, bytes, enqueuedAt: Date.now(), seq, pooled } : { batch, next: 0, bytes, enqueuedAt: Date.now(), seq });
       this.walReadSeq = seq + 1;
       this.queuedBytes += bytes;
       this.queuedRecords += n;
@@ -737,16 +774,19 @@ export class ClickHouseLogsExporter implements Exporter {
   }
 
   /**
-   * The log entry for `batch` in a buffer of its own (encoded in the shared writer, copied
-   * out once), and for a Native entry its block: a view of that buffer, kept in memory.
+   * The log entry for `batch`, encoded in `w` (the payload is a view of its buffer), and
+   * for a Native entry where its block starts in the payload and its column list.
    */
-  private encodeWalEntry(batch: LogBatch, asNative: boolean): { payload: Buffer; native: QueuedNative | undefined } {
-    const w = this.walWriter;
+  private encodeWalEntry(
+    batch: LogBatch,
+    asNative: boolean,
+    w: NativeWriter,
+  ): { payload: Buffer; nativeStart: number; columns: { list: readonly string[]; key: string } | undefined } {
     w.pos = 0;
     const nativeEncoder = this.entryEncoder;
     if (!asNative || !nativeEncoder) {
       encodeLogBatch(batch, w);
-      return { payload: w.copyOut(), native: undefined };
+      return { payload: w.view(), nativeStart: 0, columns: undefined };
     }
     const n = batch.length;
     writeNativeEntryHeader(w, n, nativeEncoder.columns);
@@ -754,8 +794,7 @@ export class ClickHouseLogsExporter implements Exporter {
     const indexes = identityIndexes(n);
     const batches = new Array<LogBatch>(n).fill(batch);
     nativeEncoder.encodeInto({ batches, indexes, offsets: indexes, base: 0n }, w);
-    const payload = w.copyOut();
-    return { payload, native: { block: payload.subarray(start), rows: n, columns: nativeEncoder.columns, columnsKey: nativeEncoder.columnsKey } };
+    return { payload: w.view(), nativeStart: start, columns: { list: nativeEncoder.columns, key: nativeEncoder.columnsKey } };
   }
 
   /**
@@ -799,7 +838,8 @@ export class ClickHouseLogsExporter implements Exporter {
         if (!wanted) return;
         const seq = wal.nextLiveSeq(this.walReadSeq);
         if (seq === undefined) return;
-        const entry = await wal.read(seq);
+        let buffer: Buffer | undefined;
+        const entry = await wal.read(seq, (size) => (buffer = this.entryBuffers.take(size)));
         this.walReadSeq = seq + 1;
         const acked = wal.acked;
         const skip = seq === acked.seq ? acked.record : 0;
@@ -809,7 +849,12 @@ export class ClickHouseLogsExporter implements Exporter {
           queued = queueEntryOf(entry.payload, skip, entry.appendedAt, seq);
           records = entryRecords(queued);
           if (skip >= records) continue;
-          if (queued.native) this.fitToTable(queued.native);
+          if (queued.native) {
+            const read = queued.native.block;
+            this.fitToTable(queued.native);
+            // Only a Native entry's block is a view of the buffer (a LogBatch entry's objects may be).
+            if (queued.native.block === read) queued.pooled = buffer;
+          }
         } catch (err) {
           this.markFailed(Math.max(0, entry.records - skip), 'corrupt');
           this.logger.error('write-ahead log entry cannot be decoded; skipped', { exporter: this.labels.exporter, seq, error: errorMessage(err) });
@@ -841,6 +886,7 @@ export class ClickHouseLogsExporter implements Exporter {
       deduplication: this.dedupMode,
     });
     await this.send(block, true);
+    this.releaseBuffersOf(block);
   }
 
   /** Persists the block's range before its first attempt (retrying on disk errors, for ever); false when shutdown cut it. */
@@ -1030,6 +1076,7 @@ export class ClickHouseLogsExporter implements Exporter {
       await this.flushTemplates();
       const block = await this.takeBlock(undefined);
       await this.send(block, false);
+      this.releaseBuffersOf(block);
       this.notifyIdle();
     }
   }
@@ -1135,7 +1182,6 @@ export class ClickHouseLogsExporter implements Exporter {
       const count = end - e.next;
       block.native.parts.push(e.next === 0 && end === n.rows ? n.block : sliceNativeBlock(n.block, e.next, end));
       block.native.partRows.push(count);
-      for (let k = 0; k < count; k++) block.offsets.push(rows + k);
       rows += count;
       bytes += e.bytes;
       block.taken += count;
@@ -1145,10 +1191,21 @@ export class ClickHouseLogsExporter implements Exporter {
       if (block.range) block.range.to = end >= n.rows ? { seq: e.seq! + 1, record: 0 } : { seq: e.seq!, record: end };
       if (end < n.rows) break;
       this.queue.shift();
+      // The entry's buffer goes with the block (its last part may be a view of it).
+      if (e.pooled !== undefined) (block.pooled ??= []).push(e.pooled);
       this.queuedBytes -= e.bytes;
       this.notifyRoom();
     }
+    // The rows are numbered in the order taken: 0 .. rows-1 (an array of its own, made once, not grown row by row).
+    block.offsets = identityIndexes(rows).slice();
     return block;
+  }
+
+  /** Gives the block's entry buffers back for reuse: called once the block is sent and nothing reads its parts. */
+  private releaseBuffersOf(block: InsertBlock): void {
+    if (block.pooled === undefined) return;
+    for (const buf of block.pooled) this.entryBuffers.release(buf);
+    block.pooled = undefined;
   }
 
   /**
@@ -1206,7 +1263,7 @@ export class ClickHouseLogsExporter implements Exporter {
    */
   private async attemptBlock(block: InsertBlock, mayBeStoredAtFirst: boolean): Promise<{ result: RetryResult; unit: InsertBlock }> {
     let mayBeStored = mayBeStoredAtFirst;
-    let body: Buffer | undefined;
+    let body: InsertBody | undefined;
     const result = await sendWithRetry(
       this.retryLoop,
       async () => {
@@ -1317,23 +1374,24 @@ export class ClickHouseLogsExporter implements Exporter {
     return sub;
   }
 
-  /** The INSERT body of a block: one Native block, or one text row per record. */
-  private encodeBody(block: InsertBlock): Buffer {
+  /**
+   * The INSERT body of a block: Native blocks (pieces sent one after another, the
+   * entries' bytes not copied), or one text row per record.
+   */
+  private encodeBody(block: InsertBlock): InsertBody {
     const native = block.native;
     if (native?.insertIds) {
       // Each part with the InsertId column added: base + the row's offset in the block formed.
-      // A writer of its own, sized to fit: its bytes are the body, kept across retries, never copied.
-      let size = 64;
-      for (let p = 0; p < native.parts.length; p++) size += native.parts[p].length + 8 * native.partRows[p] + 64;
-      const w = new NativeWriter(size);
+      // Kept across retries; the parts themselves are sent as they are.
+      const pieces: Buffer[] = [];
       let at = 0;
-      native.parts.forEach((part, p) => {
-        writeWithUInt64Column(w, part, 'InsertId', block.base, block.offsets, at);
+      for (let p = 0; p < native.parts.length; p++) {
+        pieces.push(...withUInt64Column(native.parts[p], 'InsertId', block.base, block.offsets, at));
         at += native.partRows[p];
-      });
-      return w.view();
+      }
+      return pieces;
     }
-    if (native) return native.parts.length === 1 ? native.parts[0] : Buffer.concat(native.parts);
+    if (native) return native.parts.length === 1 ? native.parts[0] : native.parts;
     if (this.nativeEncoder) {
       // Copied out of the reused writer: the body is kept across retries while other blocks encode.
       this.nativeEncoder.encode({ batches: block.batches, indexes: block.indexes, offsets: block.offsets, base: block.base }, this.nativeWriter);
@@ -1346,7 +1404,7 @@ export class ClickHouseLogsExporter implements Exporter {
     return Buffer.from(text, 'utf8');
   }
 
-  private async insert(block: InsertBlock, body: Buffer): Promise<void> {
+  private async insert(block: InsertBlock, body: InsertBody): Promise<void> {
     const store = this.store!;
     // The process nonce keeps a restarted collector's query ids apart from the previous process's.
     const queryId = `logfun-${block.id}-${PROCESS_NONCE}${++this.attemptSeq}`;
@@ -1497,6 +1555,11 @@ function isConnectivityFailure(err: unknown): boolean {
 
 /** [0, 1, ..., n - 1], shared by every Native entry of at most that many rows (read only). */
 let identity: number[] = [];
+/** Writers of log entries kept for reuse (appends in flight at once use one each). */
+const MAX_FREE_WAL_WRITERS = 4;
+/** A writer grown past this (by a huge entry) is not kept. */
+const MAX_KEPT_WAL_WRITER_BYTES = 8 * 1024 * 1024;
+
 function identityIndexes(n: number): number[] {
   if (identity.length < n) identity = Array.from({ length: Math.max(n, 2 * identity.length) }, (_, i) => i);
   return n === identity.length ? identity : identity.slice(0, n);

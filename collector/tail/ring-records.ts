@@ -1,0 +1,171 @@
+/**
+ * What the live tail's recent ring keeps of an accepted batch (hub.ts): exactly what
+ * tailRecordOf reads, in a form with almost no object per record.
+ *
+ * Why: the ring holds the last 50,000 accepted records so that a tail starting now
+ * sees them. Holding the batches themselves kept every record's objects (its
+ * argument array and strings, its timestamp bigint) alive for that long: all of them
+ * were copied into the old generation and marked again by every full collection,
+ * about a fifth of the collector's CPU under load. Here numbers go into typed arrays,
+ * the template arguments of all records into one string with offsets, and what many
+ * records share (a template's body parts, a shared attribute list, a severity text)
+ * is referenced, not copied. records() gives the same TailRecords as
+ * tailRecordsOf(batch) would have.
+ */
+import type { AnyValue, KeyValue, LogBatch } from '../pipeline/batch';
+import { lazyBodyParts, renderBody } from '../pipeline/batch';
+import { anyValueToString } from '../storage/anyvalue-string';
+import { serviceNameOf, storedTimeOf, tailRecordFields, type TailRecord } from './record';
+
+const MAX_U64 = (1n << 64n) - 1n;
+
+/**
+ * A column of references, kept as its one value when every record has the same (the
+ * usual case for ids, severity texts, lazy bodies): an array of n references less for
+ * the ring to keep and the collector to mark.
+ */
+interface RefColumn<T> {
+  readonly all: readonly T[] | undefined;
+  readonly one: T;
+}
+
+function refColumn<T>(values: readonly T[], n: number): RefColumn<T> {
+  const first = values[0];
+  for (let i = 1; i < n; i++) if (values[i] !== first) return { all: values.slice(0, n), one: first };
+  return { all: undefined, one: first };
+}
+
+/** The built bodies and the lazy bodies' parts (undefined where built) as reference columns, arrays only when records differ. */
+function bodyColumns(b: LogBatch, n: number): [RefColumn<AnyValue>, RefColumn<readonly string[] | undefined>] {
+  const parts0 = lazyBodyParts(b, 0);
+  const body0 = parts0 === undefined ? b.body[0] : undefined;
+  let same = true;
+  for (let i = 1; i < n && same; i++) {
+    const parts = lazyBodyParts(b, i);
+    same = parts === parts0 && (parts !== undefined || b.body[i] === body0);
+  }
+  if (same) return [{ all: undefined, one: body0 }, { all: undefined, one: parts0 }];
+  const body: AnyValue[] = [];
+  const bodyParts: (readonly string[] | undefined)[] = [];
+  for (let i = 0; i < n; i++) {
+    const parts = lazyBodyParts(b, i);
+    bodyParts.push(parts);
+    body.push(parts === undefined ? b.body[i] : undefined);
+  }
+  return [{ all: body, one: body0 }, { all: bodyParts, one: parts0 }];
+}
+
+function refAt<T>(c: RefColumn<T>, i: number): T {
+  return c.all === undefined ? c.one : c.all[i];
+}
+
+export class RingRecords {
+  private constructor(
+    readonly length: number,
+    private readonly times: BigUint64Array,
+    private readonly resourceIndex: Uint32Array,
+    /** service.name by resource index of the batch. */
+    private readonly services: readonly string[],
+    private readonly severityNumber: Float64Array,
+    private readonly severityText: RefColumn<string>,
+    /** The body of a record whose body is built, undefined where `bodyParts` says how to build it. */
+    private readonly body: RefColumn<AnyValue>,
+    private readonly bodyParts: RefColumn<readonly string[] | undefined>,
+    private readonly templateId: BigUint64Array,
+    /** Every record's template arguments, one after another. */
+    private readonly args: string,
+    /** End of each argument in `args`. */
+    private readonly argEnd: Uint32Array,
+    /** Record i's arguments are argEnd[argFrom[i]] .. argEnd[argFrom[i + 1] - 1]. */
+    private readonly argFrom: Uint32Array,
+    private readonly traceId: RefColumn<string>,
+    private readonly spanId: RefColumn<string>,
+    private readonly attributes: RefColumn<readonly KeyValue[]>,
+  ) {}
+
+  /**
+   * The batch's records, or undefined when a timestamp is outside 0..2^64-1 (the typed
+   * column cannot hold it exactly; the ring then keeps the batch).
+   */
+  static of(b: LogBatch): RingRecords | undefined {
+    const n = b.length;
+    const times = new BigUint64Array(n);
+    const templateId = new BigUint64Array(n);
+    const resourceIndex = new Uint32Array(n);
+    const severityNumber = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = storedTimeOf(b, i);
+      if (t < 0n || t > MAX_U64) return undefined;
+      times[i] = t;
+      templateId[i] = b.templateId[i];
+      resourceIndex[i] = b.resourceIndex[i];
+      severityNumber[i] = b.severityNumber[i];
+    }
+    // All arguments in one string: `+=` then one flattening (an array of them joined cost half again).
+    const argFrom = new Uint32Array(n + 1);
+    let argCount = 0;
+    for (let i = 0; i < n; i++) {
+      argFrom[i] = argCount;
+      argCount += b.templateArgs[i].length;
+    }
+    argFrom[n] = argCount;
+    const argEnd = new Uint32Array(argCount);
+    let args = '';
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const list = b.templateArgs[i];
+      for (let a = 0; a < list.length; a++) {
+        args += list[a];
+        argEnd[at++] = args.length;
+      }
+    }
+    if (args.length > 0) args.charCodeAt(0); // flattens the concatenation into one string
+    return new RingRecords(
+      n,
+      times,
+      resourceIndex,
+      b.resources.map((r) => serviceNameOf(r)),
+      severityNumber,
+      refColumn(b.severityText, n),
+      ...bodyColumns(b, n),
+      templateId,
+      args,
+      argEnd,
+      argFrom,
+      refColumn(b.traceId, n),
+      refColumn(b.spanId, n),
+      refColumn(b.attributes, n),
+    );
+  }
+
+  /** Record i's template arguments. */
+  private argsOf(i: number): string[] {
+    const from = this.argFrom[i];
+    const to = this.argFrom[i + 1];
+    const out = new Array<string>(to - from);
+    for (let a = from; a < to; a++) out[a - from] = this.args.slice(a === 0 ? 0 : this.argEnd[a - 1], this.argEnd[a]);
+    return out;
+  }
+
+  /** Every record, as tailRecordsOf(batch) gives it. */
+  records(): TailRecord[] {
+    const out = new Array<TailRecord>(this.length);
+    for (let i = 0; i < this.length; i++) {
+      const args = this.argsOf(i);
+      const parts = refAt(this.bodyParts, i);
+      out[i] = tailRecordFields({
+        timeNs: this.times[i],
+        service: this.services[this.resourceIndex[i]] ?? '',
+        severityNumber: this.severityNumber[i],
+        severityText: refAt(this.severityText, i),
+        body: parts !== undefined ? renderBody(parts, args) : anyValueToString(refAt(this.body, i)),
+        templateId: this.templateId[i],
+        templateArgs: args,
+        traceId: refAt(this.traceId, i),
+        spanId: refAt(this.spanId, i),
+        attributes: refAt(this.attributes, i),
+      });
+    }
+    return out;
+  }
+}
