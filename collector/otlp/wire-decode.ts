@@ -203,7 +203,8 @@ function readLogRecord(r: Reader, end: number, builder: LogBatchBuilder, resourc
   let severityNumber = 0;
   let severityText = '';
   let body: AnyValue = undefined;
-  const attributes: KeyValue[] = [];
+  const attributes = scratchAttributes;
+  let attributeCount = 0;
   let dropped = 0;
   let flags = 0;
   let traceId = '';
@@ -228,7 +229,7 @@ function readLogRecord(r: Reader, end: number, builder: LogBatchBuilder, resourc
         body = r.anyValue(r.lengthEnd(end), 0);
         break;
       case (6 << 3) | WT_LEN:
-        attributes.push(r.keyValue(r.lengthEnd(end), 0));
+        attributes[attributeCount++] = r.keyValue(r.lengthEnd(end), 0);
         break;
       case (7 << 3) | WT_VARINT:
         dropped = r.uint32(end);
@@ -255,7 +256,9 @@ function readLogRecord(r: Reader, end: number, builder: LogBatchBuilder, resourc
   record.severityNumber = severityNumber;
   record.severityText = severityText;
   record.body = body;
-  record.attributes = attributes;
+  // An array of exactly its attributes: one grown by push keeps room for 17.
+  record.attributes = attributes.slice(0, attributeCount);
+  for (let k = 0; k < attributeCount; k++) attributes[k] = undefined as unknown as KeyValue; // hold no record's values
   record.droppedAttributesCount = dropped;
   record.flags = flags;
   record.traceId = traceId;
@@ -265,6 +268,9 @@ function readLogRecord(r: Reader, end: number, builder: LogBatchBuilder, resourc
   record.body = undefined; // hold no record's values between calls
   record.attributes = undefined;
 }
+
+/** Where readLogRecord gathers a record's attributes before copying them out (a KeyValue never nests a record). */
+const scratchAttributes: KeyValue[] = [];
 
 /** The one record object readLogRecord fills: add() copies its fields into the batch's columns. */
 const scratchRecord = reusableRecordInput();

@@ -22,6 +22,10 @@ export const WT_SGROUP = 3;
 export const WT_EGROUP = 4;
 export const WT_I32 = 5;
 
+/** Distinct keys a reader remembers (see ProtoReader.keyAt), and the longest key it remembers. */
+const KEY_CACHE_SIZE = 16;
+const MAX_CACHED_KEY_BYTES = 64;
+
 /** Deepest AnyValue nesting accepted unless the caller says otherwise; deepest group nesting skipped. */
 const MAX_DEPTH = 64;
 
@@ -43,6 +47,17 @@ export class ProtoReader {
   pos: number;
   readonly maxDepth: number;
   private readonly stats: { invalidUtf8: number } | undefined;
+  /**
+   * Attribute keys already decoded from this buffer (a request repeats the same few keys in
+   * every record): where the first copy's bytes are and its string, so that a repeated key
+   * costs a byte compare instead of a UTF-8 decode and a new string. Only keys that decoded
+   * without U+FFFD are kept (an invalid one is decoded, and counted, every time).
+   */
+  private readonly keyAt: number[] = [];
+  private readonly keyLength: number[] = [];
+  private readonly keyText: string[] = [];
+  /** Next slot to overwrite once all KEY_CACHE_SIZE are taken (round robin). */
+  private keyNext = 0;
   constructor(
     readonly buf: Buffer,
     start = 0,
@@ -114,7 +129,7 @@ export class ProtoReader {
   /** A signed int64 varint (two's complement) as an exact bigint. */
   int64Big(end: number): bigint {
     const u = this.uint64(end);
-    return BigInt.asIntN(64, typeof u === 'number' ? BigInt(u) : u);
+    return typeof u === 'number' ? BigInt(u) : BigInt.asIntN(64, u); // below 2^53: already its int64 value
   }
 
   bool(end: number): boolean {
@@ -154,10 +169,46 @@ export class ProtoReader {
 
   string(end: number): string {
     const stop = this.lengthEnd(end);
-    const s = stop === this.pos ? '' : this.buf.toString('utf8', this.pos, stop);
-    // U+FFFD in the result was either sent as such or is our replacement: only then check the bytes.
-    if (this.stats && s.includes('\uFFFD') && !isUtf8(this.buf.subarray(this.pos, stop))) this.stats.invalidUtf8++;
+    const s = this.utf8(this.pos, stop);
     this.pos = stop;
+    return s;
+  }
+
+  /** buf[at, stop) as UTF-8, invalid sequences replaced (and counted in stats). */
+  private utf8(at: number, stop: number): string {
+    const s = stop === at ? '' : this.buf.toString('utf8', at, stop);
+    // U+FFFD in the result was either sent as such or is our replacement: only then check the bytes.
+    if (this.stats && s.includes('\uFFFD') && !isUtf8(this.buf.subarray(at, stop))) this.stats.invalidUtf8++;
+    return s;
+  }
+
+  /** A KeyValue's key: string(), through the per-buffer cache of keys (see keyAt). */
+  key(end: number): string {
+    const stop = this.lengthEnd(end);
+    const at = this.pos;
+    const len = stop - at;
+    this.pos = stop;
+    if (len === 0) return '';
+    if (len > MAX_CACHED_KEY_BYTES) return this.utf8(at, stop);
+    const buf = this.buf;
+    const lengths = this.keyLength;
+    for (let k = 0; k < lengths.length; k++) {
+      if (lengths[k] !== len) continue;
+      const from = this.keyAt[k];
+      let i = 0;
+      while (i < len && buf[from + i] === buf[at + i]) i++;
+      if (i === len) return this.keyText[k];
+    }
+    const s = this.utf8(at, stop);
+    if (s.includes('\uFFFD')) return s; // not kept: an invalid key is counted each time it comes
+    let slot = lengths.length;
+    if (slot >= KEY_CACHE_SIZE) {
+      slot = this.keyNext;
+      this.keyNext = (slot + 1) % KEY_CACHE_SIZE;
+    }
+    this.keyAt[slot] = at;
+    lengths[slot] = len;
+    this.keyText[slot] = s;
     return s;
   }
 
@@ -229,7 +280,7 @@ export class ProtoReader {
     let value: AnyValue = undefined;
     while (this.pos < end) {
       const tag = this.uint32(end);
-      if (tag === ((1 << 3) | WT_LEN)) key = this.string(end);
+      if (tag === ((1 << 3) | WT_LEN)) key = this.key(end);
       else if (tag === ((2 << 3) | WT_LEN)) value = this.anyValue(this.lengthEnd(end), depth);
       else this.skip(tag & 7, end);
     }
