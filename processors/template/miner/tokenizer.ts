@@ -436,10 +436,13 @@ interface Pieces {
   sepStart: number;
 }
 
-/** Appends the word line[start, end) and the separator before it. */
-function emit(out: Pieces, start: number, end: number, isMasked: boolean): void {
+/**
+ * Appends the word line[start, end) and the separator before it. `word`: that word when the
+ * caller has sliced it already (one string per word, not two).
+ */
+function emit(out: Pieces, start: number, end: number, isMasked: boolean, word?: string): void {
   out.seps.push(out.line.slice(out.sepStart, start));
-  out.words.push(out.line.slice(start, end));
+  out.words.push(word ?? out.line.slice(start, end));
   out.masked.push(isMasked);
   out.sepStart = end;
 }
@@ -668,7 +671,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
             break;
           }
         }
-        emit(out, pieceStart, wordEnd, isMasked);
+        emit(out, pieceStart, wordEnd, isMasked, word);
       }
       pieceStart = pieceEnd;
       while (pieceStart < j && line.charCodeAt(pieceStart) === 0x2f) pieceStart++;
