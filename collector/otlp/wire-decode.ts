@@ -223,7 +223,7 @@ function readLogRecord(r: Reader, end: number, builder: LogBatchBuilder, resourc
         severityNumber = r.int32(end);
         break;
       case (3 << 3) | WT_LEN:
-        severityText = r.string(end);
+        severityText = r.recurringString(end);
         break;
       case (5 << 3) | WT_LEN:
         body = r.anyValue(r.lengthEnd(end), 0);

@@ -22,7 +22,7 @@ export const WT_SGROUP = 3;
 export const WT_EGROUP = 4;
 export const WT_I32 = 5;
 
-/** Distinct keys a reader remembers (see ProtoReader.keyAt), and the longest key it remembers. */
+/** Distinct recurring strings a reader remembers (see ProtoReader.keyAt), and the longest it remembers. */
 const KEY_CACHE_SIZE = 16;
 const MAX_CACHED_KEY_BYTES = 64;
 
@@ -48,10 +48,10 @@ export class ProtoReader {
   readonly maxDepth: number;
   private readonly stats: { invalidUtf8: number } | undefined;
   /**
-   * Attribute keys already decoded from this buffer (a request repeats the same few keys in
-   * every record): where the first copy's bytes are and its string, so that a repeated key
-   * costs a byte compare instead of a UTF-8 decode and a new string. Only keys that decoded
-   * without U+FFFD are kept (an invalid one is decoded, and counted, every time).
+   * Recurring strings already decoded from this buffer (a request repeats the same few attribute
+   * keys and severity texts in every record): where the first copy's bytes are and its string,
+   * so that a repeat costs a byte compare instead of a UTF-8 decode and a new string. Only
+   * strings that decoded without U+FFFD are kept (an invalid one is decoded, and counted, every time).
    */
   private readonly keyAt: number[] = [];
   private readonly keyLength: number[] = [];
@@ -182,8 +182,12 @@ export class ProtoReader {
     return s;
   }
 
-  /** A KeyValue's key: string(), through the per-buffer cache of keys (see keyAt). */
-  key(end: number): string {
+  /**
+   * string() for a field whose few values recur in every record (attribute keys, severity
+   * text), through the per-buffer cache (see keyAt). Not for values of high cardinality:
+   * each miss compares against the cached strings of its length.
+   */
+  recurringString(end: number): string {
     const stop = this.lengthEnd(end);
     const at = this.pos;
     const len = stop - at;
@@ -280,7 +284,7 @@ export class ProtoReader {
     let value: AnyValue = undefined;
     while (this.pos < end) {
       const tag = this.uint32(end);
-      if (tag === ((1 << 3) | WT_LEN)) key = this.key(end);
+      if (tag === ((1 << 3) | WT_LEN)) key = this.recurringString(end);
       else if (tag === ((2 << 3) | WT_LEN)) value = this.anyValue(this.lengthEnd(end), depth);
       else this.skip(tag & 7, end);
     }

@@ -1,5 +1,5 @@
 /**
- * Attribute keys through ProtoReader.key (the per-request cache of decoded keys): every
+ * Attribute keys (and severity texts) through ProtoReader.recurringString (the per-request cache of decoded keys): every
  * record gets exactly the key its bytes spell, however many distinct keys a request has
  * (more than the cache holds, same lengths, same prefixes), and a key that is not valid
  * UTF-8 is counted in invalidUtf8 each time it comes, as when every key was decoded afresh.
@@ -23,7 +23,7 @@ function requestWithKeys(recordKeys: Buffer[][]): Buffer {
 }
 
 describe('attribute keys decoded through the key cache', () => {
-  test('more distinct keys than the cache holds, same length, shuffled per record: each record keeps its own keys', () => {
+  test('more distinct keys than the cache holds, same length, shuffled per record: each record keeps its own keys and severity text', () => {
     const keys = Array.from({ length: 40 }, (_, k) => `key.${String(k).padStart(2, '0')}`);
     const builder = new LogBatchBuilder();
     const resource = builder.addResource({ attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
@@ -34,11 +34,14 @@ describe('attribute keys decoded through the key cache', () => {
       const mine = Array.from({ length: 1 + (i % 7) }, (_, j) => keys[(i * 13 + j * 17) % keys.length]);
       expected.push(mine);
       const attributes: KeyValue[] = mine.map((key, j) => ({ key, value: `${i}/${j}` }));
-      builder.add(resource, scope, { body: `r${i}`, attributes });
+      // severity texts go through the same cache: few that recur, and some of one record only
+      const severityText = i % 5 === 0 ? `LVL${i}` : ['INFO', 'WARN', 'ERROR', 'DEBUG'][i % 4];
+      builder.add(resource, scope, { body: `r${i}`, attributes, severityText });
     }
     const wire = encodeExportRequest(builder.batch);
     const decoded = decodeExportRequest(wire);
     expect(decoded.attributes.map((list) => list.map((kv) => kv.key))).toEqual(expected);
+    expect(decoded.severityText.slice(0, 6)).toEqual(['LVL0', 'WARN', 'ERROR', 'DEBUG', 'INFO', 'LVL5']);
     expect(recordsOf(decoded)).toEqual(recordsOf(referenceDecodeExportRequest(wire)));
   });
 
