@@ -21,7 +21,7 @@
  * renders back exactly as constant + argument + constant ... (see globMatch).
  */
 
-import { isClosedSetWord, isInflectedVerb, WordKind, wordKindOf } from './masking';
+import { isClosedSetWord, isInflectedVerb, isPlainWord, WordKind, wordKindOf } from './masking';
 
 export interface TokenPattern {
   /** seps.length === words.length + 1; seps[k] precedes words[k]. */
@@ -365,7 +365,7 @@ function isNameRunGap(long: TokenPattern, short: TokenPattern, i: number, toLong
  */
 function isFieldValueRun(long: TokenPattern, short: TokenPattern, i: number, toLong: number, toShort: number): boolean {
   if (i === 0 || toShort - i !== 1 || short.words[i] !== null || toLong - i < 2 || toLong - i > 3) return false;
-  if (!short.seps[i].endsWith(': ') || long.seps[i] !== short.seps[i] || !/^[A-Za-z][a-z]+$/.test(long.words[i - 1] ?? '')) return false;
+  if (!short.seps[i].endsWith(': ') || long.seps[i] !== short.seps[i] || !isPlainWord(long.words[i - 1] ?? '')) return false;
   if (!long.seps[toLong].startsWith(', ') || long.seps[toLong] !== short.seps[toShort]) return false;
   for (let k = i; k < toLong; k++) if (long.words[k] === null || !/^[A-Za-z]+$/.test(long.words[k]!) || (k > i && long.seps[k] !== ' ')) return false;
   return true;

@@ -208,6 +208,14 @@ export function isInflectedVerb(w: string): boolean {
   return true;
 }
 
+/**
+ * Letters only, lower case after an optional capital (`default`, `Default`, `current`):
+ * a word as a program writes its own (a field's key, a keyword), not a name's shape.
+ */
+export function isPlainWord(w: string): boolean {
+  return /^[A-Za-z][a-z]+$/.test(w);
+}
+
 function isLowerCode(c: number): boolean {
   return c >= 97 && c <= 122;
 }

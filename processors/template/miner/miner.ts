@@ -66,7 +66,7 @@
  * it still render exactly) and gets `supersededBy`.
  */
 import { templateIdOf } from '../../../protocol/template-id';
-import { isClosedSetWord, isInflectedVerb, isVersionedName, WordKind, wordKindOf } from './masking';
+import { isClosedSetWord, isInflectedVerb, isPlainWord, isVersionedName, WordKind, wordKindOf } from './masking';
 import { BigramModel, programWordScore } from './word-style';
 import { escapeConstant, renderTemplate } from './render';
 import {
@@ -334,7 +334,7 @@ function isScopeOfVariable(c: Cluster | undefined, p: number): boolean {
 }
 
 function isFieldKey(w: string | null): boolean {
-  return w !== null && /^[A-Za-z][a-z]+$/.test(w);
+  return w !== null && isPlainWord(w);
 }
 
 /** Words `p` and `q` are neighbours joined by punctuation without whitespace ("a:b", "a/b"). */
@@ -603,11 +603,6 @@ function valueShapeOf(w: string): string {
     last = k;
   }
   return shape;
-}
-
-/** Letters only, lower case after an optional capital (`default`, `Default`): a word, not a name's shape. */
-function isPlainWord(w: string): boolean {
-  return /^[A-Za-z][a-z]+$/.test(w);
 }
 
 /**

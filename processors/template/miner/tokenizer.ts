@@ -329,18 +329,17 @@ function commaListEnd(line: string, at: number): number {
     else break;
   }
   if (commas === 0 || (e < n && classOf(line.charCodeAt(e)) !== SPACE)) return -1;
-  // the last item (before any trailing punctuation) must be shaped too
-  let last = e;
-  while (last > itemStart && (line.charCodeAt(last - 1) === 0x2e || line.charCodeAt(last - 1) === 0x2c)) last--;
-  let lastShaped = false;
-  for (let k = itemStart; k < last && !lastShaped; k++) lastShaped = !isLetterCode(line.charCodeAt(k));
-  if (last > itemStart && !lastShaped) return -1;
+  // trailing commas and dots are punctuation, not part of the list
   let end = e;
   while (end > at && (line.charCodeAt(end - 1) === 0x2c || line.charCodeAt(end - 1) === 0x2e)) {
     if (line.charCodeAt(end - 1) === 0x2c) commas--;
     end--;
   }
-  return commas >= 1 && line.charCodeAt(end - 1) !== 0x2c ? end : -1;
+  // the last item must be shaped too (each item before a comma was checked at its comma)
+  let lastShaped = false;
+  for (let k = itemStart; k < end && !lastShaped; k++) lastShaped = !isLetterCode(line.charCodeAt(k));
+  if (end > itemStart && !lastShaped) return -1;
+  return commas >= 1 ? end : -1;
 }
 
 /**
