@@ -37,7 +37,6 @@ export interface ClickHouseOptions {
   requestTimeoutMs?: number;
 }
 
-/** A pre-encoded insert: `body` is already in `format` and holds the given columns in order. */
 /**
  * An INSERT's data: one buffer, or pieces sent one after another as one body (Native
  * blocks joined without copying them into one buffer).
@@ -54,6 +53,7 @@ function bodyLength(body: InsertBody): number {
   return n;
 }
 
+/** A pre-encoded insert: `body` is already in `format` and holds the given columns in order. */
 export interface FormattedInsert {
   /** Qualified table name, e.g. `otel.otel_logs` (plain identifiers only). */
   table: string;

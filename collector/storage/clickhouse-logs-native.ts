@@ -21,7 +21,7 @@ import { bodyOf, isSharedAttributeList, lazyBodyParts, type KeyValue, type LogBa
 import { anyValueToString } from './anyvalue-string';
 import type { LogsRowEncoderOptions, TableColumn } from './clickhouse-logs-encoder';
 import { NativeWriter, encodedString } from './native-block';
-import { splitU64Nanos } from './time-split';
+import { isUint64, splitU64Nanos } from './time-split';
 
 /** The records of one block: record k is `batches[k]`'s record `indexes[k]`; its InsertId is `base + offsets[k]`. */
 export interface BlockRows {
@@ -104,7 +104,7 @@ export class NativeEncodeContext {
       const nanos = timeScratch.nanos.subarray(0, n);
       for (let k = 0; k < n; k++) {
         const ts = timestampOf(rows.batches[k], rows.indexes[k]);
-        if (ts >= 0n && ts <= MAX_U64) {
+        if (isUint64(ts)) {
           const split = splitU64Nanos(ts);
           nanos[k] = split.nanos;
           seconds[k] = split.seconds;
@@ -148,8 +148,6 @@ export class NativeEncodeContext {
     return v;
   }
 }
-
-const MAX_U64 = (1n << 64n) - 1n;
 
 /** What splitTimes fills (a new pair per block was 12 bytes per row of garbage outside the heap). */
 let timeScratch = { seconds: new Float64Array(0), nanos: new Uint32Array(0) };
@@ -299,7 +297,7 @@ function writeLogAttrsColumn(w: NativeWriter, part: 'keys' | 'values', rows: Blo
     const list = batches[k].attributes[indexes[k]];
     const encoded = ctx.shared(list);
     if (encoded === undefined) {
-      writeLogAttrs(w, list, part, ctx);
+      writeAttrStrings(w, list, part);
       k++;
       continue;
     }
@@ -331,11 +329,9 @@ function writeSharedAttrs(w: NativeWriter, of: 'resource' | 'scope', part: 'keys
   }
 }
 
-/** The keys or the values of a record's attributes; a shared list's bytes come from the block's cache. */
-function writeLogAttrs(w: NativeWriter, list: readonly KeyValue[], part: 'keys' | 'values', ctx: NativeEncodeContext): void {
-  const encoded = ctx.shared(list);
-  if (encoded !== undefined) w.raw(encoded[part]);
-  else if (part === 'keys') for (const a of list) w.string(a.key);
+/** The keys or the values of a record's own (not shared) attribute list, as strings. */
+function writeAttrStrings(w: NativeWriter, list: readonly KeyValue[], part: 'keys' | 'values'): void {
+  if (part === 'keys') for (const a of list) w.string(a.key);
   else for (const a of list) w.string(anyValueToString(a.value));
 }
 

@@ -5,6 +5,13 @@
  * encoding allocated.
  */
 
+const MAX_U64 = (1n << 64n) - 1n;
+
+/** `ts` is in 0..2^64-1: what splitU64Nanos and a BigUint64Array cell hold exactly. */
+export function isUint64(ts: bigint): boolean {
+  return ts >= 0n && ts <= MAX_U64;
+}
+
 /** A timestamp's bits: stored through a BigUint64Array cell, read as two 32-bit halves. */
 const cell = new BigUint64Array(1);
 const halves = new Uint32Array(cell.buffer);

@@ -15,9 +15,8 @@
 import type { AnyValue, KeyValue, LogBatch } from '../pipeline/batch';
 import { lazyBodyParts, renderBody } from '../pipeline/batch';
 import { anyValueToString } from '../storage/anyvalue-string';
+import { isUint64 } from '../storage/time-split';
 import { serviceNameOf, storedTimeOf, tailRecordFields, type TailRecord } from './record';
-
-const MAX_U64 = (1n << 64n) - 1n;
 
 /**
  * A column of references, kept as its one value when every record has the same (the
@@ -95,7 +94,7 @@ export class RingRecords {
     const severityNumber = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const t = storedTimeOf(b, i);
-      if (t < 0n || t > MAX_U64) return undefined;
+      if (!isUint64(t)) return undefined;
       times[i] = t;
       templateId[i] = b.templateId[i];
       resourceIndex[i] = b.resourceIndex[i];

@@ -1197,7 +1197,7 @@ export class ClickHouseLogsExporter implements Exporter {
       this.notifyRoom();
     }
     // The rows are numbered in the order taken: 0 .. rows-1 (an array of its own, made once, not grown row by row).
-    block.offsets = identityIndexes(rows).slice();
+    block.offsets = ownIdentityIndexes(rows);
     return block;
   }
 
@@ -1563,6 +1563,12 @@ const MAX_KEPT_WAL_WRITER_BYTES = 8 * 1024 * 1024;
 function identityIndexes(n: number): number[] {
   if (identity.length < n) identity = Array.from({ length: Math.max(n, 2 * identity.length) }, (_, i) => i);
   return n === identity.length ? identity : identity.slice(0, n);
+}
+
+/** identityIndexes(n) as an array the caller owns (copied once: a shorter one is a slice already). */
+function ownIdentityIndexes(n: number): number[] {
+  const ids = identityIndexes(n);
+  return ids === identity ? ids.slice() : ids;
 }
 
 /** A log entry's payload as a queue entry: a Native block kept as bytes, or a decoded LogBatch. Throws when malformed. */
