@@ -451,6 +451,52 @@ export function tokenize(line: string, options: TokenizerOptions): TokenizedLine
   return tokenizeInto(line, options, newTokenizedLine());
 }
 
+/**
+ * End of a word of ASCII letters only at `at`, or -1: the tokenizer's fast path.
+ * Such a word is a token of its own whatever the rules below say, provided it is
+ * followed by whitespace, the end of the line or a delimiter that starts no value
+ * shape (not ':' of an address, URL or IPv6 group, not '@' of an e-mail), and
+ * is not the value of a `KEY=` field or of a quoted `key="…"` (whose values may
+ * hold spaces): gluedNameEnd, commaListEnd, spanAt and the path, URL and version
+ * shapes all need a digit, a mark or ':' / '@' / '/' right after the letters.
+ */
+function plainWordEnd(line: string, at: number): number {
+  if (!isLetterCode(line.charCodeAt(at)) || isFieldValueStart(line, at)) return -1;
+  const n = line.length;
+  let e = at + 1;
+  while (e < n && isLetterCode(line.charCodeAt(e))) e++;
+  if (e === n) return e;
+  const next = line.charCodeAt(e);
+  const cls = classOf(next);
+  if (cls === SPACE) return e;
+  return cls === DELIM && next !== 0x3a /* : */ && next !== 0x40 /* @ */ ? e : -1;
+}
+
+/**
+ * End of a whole number (ASCII digits only) at `at`, or -1: the fast path for
+ * numbers, on the terms of plainWordEnd. Not when a letter follows after one space
+ * (a worded duration "3 min 12 sec" or a size "12 MB" is one value), nor before
+ * ':' (a time, an address), '[' (an indexed number), ',' (a comma-joined list) or '@'.
+ */
+function plainNumberEnd(line: string, at: number): number {
+  if (!isDigitCode(line.charCodeAt(at)) || isFieldValueStart(line, at)) return -1;
+  const n = line.length;
+  let e = at + 1;
+  while (e < n && isDigitCode(line.charCodeAt(e))) e++;
+  if (e === n) return e;
+  const next = line.charCodeAt(e);
+  const cls = classOf(next);
+  if (cls === SPACE) return e + 1 < n && isLetterCode(line.charCodeAt(e + 1)) ? -1 : e;
+  return cls === DELIM && next !== 0x3a /* : */ && next !== 0x40 /* @ */ && next !== 0x5b /* [ */ && next !== 0x2c /* , */ ? e : -1;
+}
+
+/** `at` follows '=' or '"': a `KEY=` or `key="…"` value, which may hold spaces (the slow path decides). */
+function isFieldValueStart(line: string, at: number): boolean {
+  if (at === 0) return false;
+  const before = line.charCodeAt(at - 1);
+  return before === 0x3d /* = */ || before === 0x22 /* " */;
+}
+
 function emptyKeepingCapacity(a: unknown[]): void {
   while (a.length > 0) a.pop();
 }
@@ -474,8 +520,9 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
   const n = line.length;
   const maxWords = Math.max(1, options.maxWords);
   const maskKeywords = options.maskKeywords;
-  const hasComma = line.indexOf(',') >= 0; // most lines have none: no comma-joined list to look for
-  const hasFieldRecord = line.indexOf(' ; ') >= 0; // sudo's "TTY=… ; PWD=… ; USER=… ; COMMAND=…" records
+  // Looked up once, on first need (most lines never need them): -1 unknown, 0 no, 1 yes.
+  let hasComma = -1; // most lines have none: no comma-joined list to look for
+  let hasFieldRecord = -1; // sudo's "TTY=… ; PWD=… ; USER=… ; COMMAND=…" records
   const out = scratchPieces;
   out.line = line;
   out.words = words;
@@ -510,6 +557,20 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       i = n;
       break;
     }
+    const plainEnd = plainWordEnd(line, i);
+    if (plainEnd > 0) {
+      // most words are letters only: none of the value shapes below can start with one
+      const word = line.slice(i, plainEnd);
+      emit(out, i, plainEnd, isVariableWord(word, maskKeywords) && !isCallFlag(line, i, plainEnd), word);
+      i = plainEnd;
+      continue;
+    }
+    const numberEnd = plainNumberEnd(line, i);
+    if (numberEnd > 0) {
+      emit(out, i, numberEnd, true); // a whole number is always a value
+      i = numberEnd;
+      continue;
+    }
     if ((c === 0x76 || c === 0x56) /* v V */ && isDottedVersionAfter(line, i + 1)) {
       // a version written after its letter keeps the letter: "v10.0.6424" -> "v" and the value
       emit(out, i, i + 1, false);
@@ -525,7 +586,8 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         continue;
       }
     }
-    const fieldEnd = hasFieldRecord && i >= 2 && line.charCodeAt(i - 1) === 0x3d ? spacedFieldValueEnd(line, i) : -1;
+    if (hasFieldRecord < 0 && i >= 2 && line.charCodeAt(i - 1) === 0x3d) hasFieldRecord = line.indexOf(' ; ') >= 0 ? 1 : 0;
+    const fieldEnd = hasFieldRecord === 1 && i >= 2 && line.charCodeAt(i - 1) === 0x3d ? spacedFieldValueEnd(line, i) : -1;
     if (fieldEnd > 0) {
       // "PWD=/home/ana/My Files ; USER=…": in a record of KEY=value fields joined by " ; ", a value runs to the next " ; "
       emit(out, i, fieldEnd, true);
@@ -539,7 +601,9 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       i = quotedEnd;
       continue;
     }
-    const listEnd = hasComma && (i === 0 || classOf(line.charCodeAt(i - 1)) === SPACE) ? commaListEnd(line, i) : -1;
+    const afterSpace = i === 0 || classOf(line.charCodeAt(i - 1)) === SPACE;
+    if (hasComma < 0 && afterSpace) hasComma = line.indexOf(',') >= 0 ? 1 : 0;
+    const listEnd = hasComma === 1 && afterSpace ? commaListEnd(line, i) : -1;
     if (listEnd > 0) {
       // "a.pkg,b.pkg,c.pkg": a comma-joined list is one value whatever its length
       emit(out, i, listEnd, true);
@@ -756,10 +820,10 @@ export function isWhitespace(s: string, from = 0, to = s.length): boolean {
 function maskDatePieces(words: readonly string[], masked: boolean[], seps: readonly string[]): void {
   const n = words.length;
   for (let k = n - 1; k >= 0; k--) {
-    if (!masked[k] && k + 1 < n && seps[k + 1].length > 0 && isWhitespace(seps[k + 1]) && isDatePiece(words, masked, k + 1) && isCalendarWord(words[k])) masked[k] = true;
+    if (!masked[k] && k + 1 < n && isDatePiece(words, masked, k + 1) && seps[k + 1].length > 0 && isWhitespace(seps[k + 1]) && isCalendarWord(words[k])) masked[k] = true;
   }
   for (let k = 1; k < n; k++) {
-    if (!masked[k] && seps[k].length > 0 && isWhitespace(seps[k]) && isDatePiece(words, masked, k - 1) && isCalendarWord(words[k])) masked[k] = true;
+    if (!masked[k] && isDatePiece(words, masked, k - 1) && seps[k].length > 0 && isWhitespace(seps[k]) && isCalendarWord(words[k])) masked[k] = true;
   }
 }
 
