@@ -585,6 +585,72 @@ describe('a reason phrase after the last colon', () => {
   });
 });
 
+describe('free text inside a fixed frame', () => {
+  /** An invented SQL statement: one of several kinds, over invented tables and columns, of varying length. */
+  const statement = (r: Rng): string => {
+    const table = pick(r, ['pleko', 'varun_items', 'sotr', 'kaldemi', 'bru_log']);
+    const cols = Array.from({ length: int(r, 1, 4) }, () => pick(r, ['id', 'owner', 'qty', 'state', 'ts', 'label']));
+    switch (int(r, 0, 4)) {
+      case 0:
+        return `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => int(r, 1, 999)).join(', ')})`;
+      case 1:
+        return `DELETE FROM ${table} WHERE ${cols.map((c) => `${c} = ${int(r, 1, 999)}`).join(' AND ')}`;
+      case 2:
+        return `UPDATE ${table} SET ${cols[0]} = $1 WHERE id = ${int(r, 1, 99999)}`;
+      case 3:
+        return `SELECT ${cols.join(', ')} FROM ${table} WHERE ${cols[0]} > ${int(r, 1, 999)} ORDER BY ${cols[cols.length - 1]}`;
+      default:
+        return `VACUUM ANALYZE ${table}`;
+    }
+  };
+
+  /** An invented query filter document of one to three fields, each a value or an operator on one. */
+  const filterDocument = (r: Rng): string => {
+    const fields = Array.from({ length: int(r, 1, 3) }, () => {
+      const key = pick(r, ['qty', 'ts', 'owner', 'state', 'tags']);
+      return r() < 0.5 ? `${key}: ${int(r, 1, 999)}` : `${key}: { ${pick(r, ['$gt', '$lt', '$in', '$ne'])}: ${int(r, 1, 999)} }`;
+    });
+    return `{ ${fields.join(', ')} }`;
+  };
+
+  test('many different texts after one label are one value (a statement, a document, a list of callers)', () => {
+    const events: EventSpec[] = [
+      { event: 'statement', line: (r) => `duration: ${int(r, 1, 900)}.${int(r, 100, 999)} ms  statement: ${statement(r)}` },
+      { event: 'slow', line: (r) => `Slow query on ${pick(r, ['tobu.orders', 'kela.users'])}: ${filterDocument(r)} took ${int(r, 100, 999)}ms` },
+      { event: 'checkpoint', line: (r) => `checkpoint complete: wrote ${int(r, 1, 999)} buffers` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 80, 11)));
+  });
+
+  test('different messages after a header, or after a subject and its value, stay separate events', () => {
+    const job = (r: Rng): string => `${int(r, 100, 9999)}.${pick(r, ['kelo', 'brann'])}`;
+    const events: EventSpec[] = [
+      ...['resumed by operator', 'suspended by operator', 'requeued by operator', 'held by scheduler policy', 'deleted by owner'].map((tail) => ({
+        event: `job ${tail}`,
+        line: (r: Rng) => `pbs_server: job ${job(r)} ${tail}`,
+      })),
+      { event: 'job submitted', line: (r) => `pbs_server: job ${job(r)} submitted by ${pick(r, NAMES)} to queue ${pick(r, NAMES)}` },
+      { event: 'job started', line: (r) => `pbs_server: job ${job(r)} started on ${int(r, 1, 64)} nodes (n${int(r, 10, 99)})` },
+      { event: 'job exit', line: (r) => `pbs_server: job ${job(r)} exit status ${int(r, 0, 3)}, walltime ${int(r, 0, 9)}:${int(r, 10, 59)}:${int(r, 10, 59)}` },
+      ...[
+        'Guest Stopped (Power Event)',
+        'Guest Paused (Power Event)',
+        'Guest Resumed (Lifecycle Event)',
+        'Guest shut down cleanly after ${n} seconds',
+        'Guest agent not responding, retry ${n}',
+        'Guest crashed: kernel panic (code ${n})',
+        'Guest started',
+        'Guest console log truncated to ${n} lines',
+        'Guest memory balloon at ${n} MB',
+      ].map((msg) => ({
+        event: msg,
+        line: (r: Rng) => `[req-${hex(r, 8)} ${hex(r, 6)} ${hex(r, 6)} - - -] [instance: ${hex(r, 8)}] ${msg.replace('${n}', `${int(r, 1, 90)}.${int(r, 10, 99)}`)}`,
+      })),
+    ];
+    expectGroupedByEvent(mine(generate(events, 30, 5)));
+  });
+});
+
 describe('one value the tokenizer cut in two at punctuation', () => {
   test('a tag:Name pair that always changes together is one value when either part is a variable on its own', () => {
     const tags = ['hopleith:KikelBaizou', 'rougai:ReXotrux', 'soko:SiFeibei', 'drozeth:PlifeirTrouba', 'peijoa:XoaMe', 'houke:PlothTun'];

@@ -856,3 +856,86 @@ export function shapeOfParts(
   seps.push(sep);
   return { words, seps, optional };
 }
+
+/**
+ * The frame two patterns share: `prefix` words equal from the start (each with the
+ * separator before it), `suffix` words equal from the end (each with the separator
+ * after it), not overlapping. What lies between is where they differ.
+ */
+export function sharedFrame(a: TokenPattern, b: TokenPattern): { prefix: number; suffix: number } {
+  const na = a.words.length;
+  const nb = b.words.length;
+  const min = Math.min(na, nb);
+  let i = 0;
+  while (i < min && same(a.words[i], b.words[i]) && a.seps[i] === b.seps[i]) i++;
+  let j = 0;
+  while (j < min - i && same(a.words[na - 1 - j], b.words[nb - 1 - j]) && a.seps[na - j] === b.seps[nb - j]) j++;
+  return { prefix: i, suffix: j };
+}
+
+/** Templates (the new one included) that must share one frame before the text inside it is one value. */
+export const FREE_TEXT_CROWD = 8;
+
+/**
+ * Free text inside a fixed frame: `members` (FREE_TEXT_CROWD or more templates,
+ * the new one first) all begin with the same `prefix` words and end with the same
+ * `suffix` words, and differ between, in texts of different word counts (an SQL
+ * statement after "statement:", a filter document, an exception's message, a
+ * list of callers). No shape rule says such text is a value, but so many
+ * different texts in one frame say it: the program prints one message with
+ * text it did not write. The frame must hold `minConstants` words of the message
+ * before the text, after any bracketed header (a message of its own, not a header
+ * or a first word shared by chance), and some
+ * member's text must run to three words (one or two words in a fixed place are
+ * the sibling groups' call). Undefined when these do not hold.
+ */
+export function planFreeText(members: readonly TokenPattern[], prefix: number, suffix: number, minConstants: number): ElasticPattern | undefined {
+  if (members.length < FREE_TEXT_CROWD) return undefined;
+  const first = members[0];
+  let constants = 0;
+  // the message's own words, after any bracketed header ("[req-… ] [instance: <*>] <message>":
+  // what follows a header is a message of its own, however many there are)
+  for (let k = prefix - 1; k >= 0 && !/[)\]}]/.test(first.seps[k + 1]); k--) if (isNamingWord(first.words[k])) constants++;
+  if (constants < minConstants) return undefined;
+  // the text follows a label ("statement: ", "filter: ") or a word of the message ("called by",
+  // "exception is"), not a value ("job <*> resumed …": events of one subject) nor a key's '='
+  const before = first.seps[prefix];
+  if (!(/:\s+$/.test(before) || (/^\s+$/.test(before) && isNamingWord(first.words[prefix - 1])))) return undefined;
+  const gapLengths = new Set<number>();
+  let longest = 0;
+  let structured = 0;
+  let lead = first.seps[prefix].length;
+  let trail = suffix > 0 ? first.seps[first.words.length - suffix].length : 0;
+  for (const m of members) {
+    const gap = m.words.length - prefix - suffix;
+    if (gap < 1) return undefined;
+    gapLengths.add(gap);
+    longest = Math.max(longest, gap);
+    if (holdsValueOrMark(m, prefix, m.words.length - suffix)) structured++;
+    lead = Math.min(lead, commonSeparatorPrefix(first.seps[prefix], m.seps[prefix]));
+    if (suffix > 0) trail = Math.min(trail, commonSeparatorSuffix(first.seps[first.words.length - suffix], m.seps[m.words.length - suffix]));
+  }
+  if (gapLengths.size < 3 || longest < 3 || structured * 2 < members.length) return undefined;
+  return elasticOf(first, prefix, first.words.length - suffix, lead, suffix > 0 ? trail : 0, false);
+}
+
+/**
+ * Words [from, to) hold a variable or punctuation between them: text with values or
+ * structure (a statement, a document, a list of callers), not a phrase of plain words
+ * ("Flushing old data", "Loading DB in memory": a program's own messages after one prefix).
+ */
+function holdsValueOrMark(p: TokenPattern, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    if (p.words[k] === null) return true;
+    if (k > from && hasPunctuation(p.seps[k])) return true;
+  }
+  return false;
+}
+
+/** A constant word with two letters or more (not a dash or a lone mark kept as a word). */
+function isNamingWord(w: string | null): boolean {
+  if (w === null) return false;
+  let letters = 0;
+  for (let k = 0; k < w.length && letters < 2; k++) if (/[A-Za-z]/.test(w[k])) letters++;
+  return letters >= 2;
+}

@@ -73,8 +73,11 @@ import {
   fitsOptional,
   globMatch,
   patternText,
+  planFreeText,
   planLengthMerge,
   shapeOfParts,
+  sharedFrame,
+  FREE_TEXT_CROWD,
   type ElasticPattern,
   type TokenPattern,
 } from './length-merge';
@@ -129,6 +132,8 @@ const ELASTIC_PER_ANCHOR = 8;
  * (each comparison is an alignment of two word lists).
  */
 const MAX_MERGE_CANDIDATES = 24;
+/** Constant words a frame holds before free text in it is one value (planFreeText). */
+const MIN_FREE_TEXT_FRAME_CONSTANTS = 2;
 /** Newest templates of a bucket a new one is compared with for two positions that vary together. */
 const PAIR_SCAN = 64;
 const ANY_ANCHOR = '\u0000*';
@@ -1318,7 +1323,49 @@ export class TemplateMiner {
       globMatch(merged.seps, text, args);
       return { cluster: merged, args };
     }
-    return undefined;
+    const freeText = this.freeTextPlan(created, candidates);
+    if (freeText === undefined || !this.fitsElastic(freeText.parts, freeText.optional, text)) return undefined;
+    const merged = this.createElastic(created.bucket, freeText);
+    for (const c of [...candidates, ...created.bucket.clusters]) {
+      if (c !== merged && c.live && this.fitsElastic(freeText.parts, freeText.optional, patternText(this.shapeOf(c)))) this.retire(c, merged);
+    }
+    if (created.live) this.retire(created, merged);
+    const args: string[] = [];
+    globMatch(merged.seps, text, args);
+    return { cluster: merged, args };
+  }
+
+  /**
+   * Free text in a fixed frame (planFreeText): the frame the new template shares
+   * with the most recent regular templates (at least FREE_TEXT_CROWD - 1) whose texts
+   * inside it differ, the largest of those, or undefined. Frames are counted by what
+   * each candidate shares with the new template: a candidate sharing more shares
+   * every smaller frame too (a word two texts end with by chance makes no frame).
+   */
+  private freeTextPlan(created: Cluster, candidates: readonly Cluster[]): ElasticPattern | undefined {
+    const frames: { shape: TokenPattern; prefix: number; suffix: number }[] = [];
+    for (const other of candidates) {
+      if (other === created || !other.live || other.elastic) continue;
+      const frame = sharedFrame(created, other);
+      if (frame.prefix + frame.suffix >= Math.min(created.words.length, other.words.length)) continue;
+      frames.push({ shape: other, ...frame });
+    }
+    if (frames.length < FREE_TEXT_CROWD - 1) return undefined;
+    let best: ElasticPattern | undefined;
+    let bestMembers = 0;
+    let bestSize = -1;
+    for (const f of frames) {
+      const members: TokenPattern[] = [created];
+      for (const g of frames) if (g.prefix >= f.prefix && g.suffix >= f.suffix) members.push(g.shape);
+      const size = f.prefix + f.suffix;
+      if (members.length < bestMembers || (members.length === bestMembers && size <= bestSize)) continue;
+      const plan = planFreeText(members, f.prefix, f.suffix, MIN_FREE_TEXT_FRAME_CONSTANTS);
+      if (plan === undefined) continue;
+      best = plan;
+      bestMembers = members.length;
+      bestSize = size;
+    }
+    return best;
   }
 
   /**
