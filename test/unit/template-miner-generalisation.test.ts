@@ -853,6 +853,14 @@ describe('a qualifier word after a value', () => {
 });
 
 describe('over-generalisation', () => {
+  test('a protocol version is one of a few a program speaks: HTTP/1.0, HTTP/1.1 and HTTP/2.0 stay separate events', () => {
+    const events: EventSpec[] = ['HTTP/1.0', 'HTTP/1.1', 'HTTP/2.0'].map((version) => ({
+      event: version,
+      line: (r: Rng) => `*${int(r, 1, 99999)} client sent invalid request, client: ${ip(r)}, request: "GET /${pick(r, NAMES)}/${int(r, 1, 999)} ${version}"`,
+    }));
+    expectGroupedByEvent(mine(generate(events, 40, 3)));
+  });
+
   test('closed sets of enum-like states and of verbs stay separate events', () => {
     const states = ['QUEUED', 'STAGED', 'ACTIVE', 'DRAINING', 'PARKED', 'RETIRED'];
     const events: EventSpec[] = [];

@@ -322,8 +322,13 @@ export const enum WordKind {
  * do not: a pair of dotted words that change together is mostly a program's table of
  * configuration keys (mapred.task.id ... use mapreduce.task.attempt.id).
  */
+/** An upper-case protocol name and its version, as the tokenizer keeps it in one word (protocolVersionEnd). */
+const PROTOCOL_VERSION = /^[A-Z]{2,}\/\d{1,2}(?:\.\d{1,2}){0,2}$/;
+
 export function wordKindOf(w: string, dottedNamesAsValues = true): WordKind {
   if (hasDigit(w)) {
+    // a protocol with its version (HTTP/1.1, SPDY/3): one of a few a program speaks, as SOCKS5 is
+    if (PROTOCOL_VERSION.test(w)) return WordKind.Closed;
     if (!isVersionedName(w)) return WordKind.Digit;
     // an upper-case name with a version (SOCKS5, TLS1): an enum constant, as SOCKS is
     return isClosedSetWord(w) ? WordKind.Closed : WordKind.Plain;
