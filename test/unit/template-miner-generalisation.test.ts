@@ -757,6 +757,19 @@ describe('a length merge of two templates of one shape', () => {
 });
 
 describe('punctuation inside a value', () => {
+  test('a duration written as a number of minutes in full is one value beside mm:ss and hh:mm:ss', () => {
+    const duration = (r: Rng): string => {
+      const x = r();
+      if (x < 0.4) return `${int(r, 2, 400)} minutes`;
+      return x < 0.7 ? `${int(r, 10, 59)}:${int(r, 10, 59)}` : `${int(r, 1, 12)}:${int(r, 10, 59)}:${int(r, 10, 59)}`;
+    };
+    const events: EventSpec[] = [
+      { event: 'chain', line: (r) => `Perf: install chain complete. elapsed ${duration(r)}` },
+      { event: 'session', line: (r) => `${pick(r, NAMES)}: session ${int(r, 1, 9999)} ended after ${duration(r)}` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 40, 9)));
+  });
+
   test('durations written as mm:ss, hh:mm:ss or a number with a unit word are one value', () => {
     const duration = (r: Rng): string => {
       const x = r();

@@ -563,8 +563,11 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
  * "#2"). A longer word after a value says something else.
  */
 function isUnitWord(w: string): boolean {
-  return /^[A-Za-z]{1,5}$/.test(w) || /^[*#+~][A-Za-z0-9]{1,4}$/.test(w);
+  return /^[A-Za-z]{1,5}$/.test(w) || /^[*#+~][A-Za-z0-9]{1,4}$/.test(w) || TIME_UNIT_WORD.test(w);
 }
+
+/** Units of time written out in full ("292 minutes" where other lines say "21:28"): universal words, as month names are. */
+const TIME_UNIT_WORD = /^(?:(?:milli|micro|nano)?seconds?|minutes?|hours?|days?|weeks?)$/i;
 
 /**
  * A value against a value with a qualifier after it: the gaps are one word
