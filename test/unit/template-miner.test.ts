@@ -27,7 +27,7 @@ describe('masking of obvious variables (first line of a template)', () => {
     ['QX: from=<jane.doe@example.org>, size=10', 'QX: from=<<*>>, size=<*>'], // brackets around a value are constant
     ['generating core.2275 now', 'generating core.<*> now'], // the word before a dot and a number names it
     ['link chan=11rssi=-70 noise=-90', 'link chan=<*>rssi=<*> noise=<*>'], // a value glued to the next key
-    ['at 2024-01-02T03:04:05.123Z and 2024-01-02 03:04:05 and 12:34:56', 'at <*> and <*> and <*>'],
+    ['at 2024-01-02T03:04:05.123Z and 2024-01-02 03:04:05 and 12:34:56', 'at <*> and <*> <*> and <*>'],
     // a decimal size is humanised (its unit varies with it): one value; an integer size has a fixed unit
     ['stored (estimated size 5.2 KB, free 17 MB)', 'stored (estimated size <*>, free <*> MB)'],
     ['flags enabled=true debug=false owner=null', 'flags enabled=<*> debug=<*> owner=<*>'],

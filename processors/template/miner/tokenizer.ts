@@ -107,7 +107,8 @@ function isBoundary(line: string, at: number): boolean {
   return false;
 }
 
-const ISO_DATETIME = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?/y;
+/** An ISO date with its time after 'T' (one value); a date and a time joined by a space are two values. */
+const ISO_DATETIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?/y;
 /** A date with slashes, year first or last, optionally with a time: 2031/07/04, 04/07/2031 10:11:12. */
 const SLASH_DATE = /(?:\d{4}\/\d{1,2}\/\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?/y;
 /** hh:mm:ss, and mm:ss (a duration or a time without seconds): one value either way. */
