@@ -1116,6 +1116,14 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect(miner.add('restore of 04/07/2031 started by slot #12').template).toBe('restore of <*> started by slot #<*>');
   });
 
+  test('two values joined by + are two values: paused <*>+<*>', () => {
+    const miner = new TemplateMiner();
+    const r = miner.add('GC_CONCURRENT freed 15k, 13% free 328k/66k, paused 326ms+151ms, total 320ms');
+    expect(r.template).toBe('GC_CONCURRENT freed <*>, <*> free <*>/<*>, paused <*>+<*>, total <*>');
+    expect(renderTemplate(r.template, r.args)).toBe('GC_CONCURRENT freed 15k, 13% free 328k/66k, paused 326ms+151ms, total 320ms');
+    expect(miner.add('torus receiver x+ input pipe error').template).toBe('torus receiver x+ input pipe error');
+  });
+
   test('a UUID and an ISO date-time (T) are one value each; a date and a time joined by a space are two', () => {
     const miner = new TemplateMiner();
     const r = miner.add('lease 3f2a9c1e-7b4d-4e2a-9f00-1c2d3e4f5a6b renewed at 2031-07-04 10:11:12,345 until 2031-07-04T11:11:12Z');

@@ -492,6 +492,17 @@ function plainNumberEnd(line: string, at: number): number {
 }
 
 /** `at` follows '=' or '"': a `KEY=` or `key="…"` value, which may hold spaces (the slow path decides). */
+/**
+ * Where a word [start, end) that starts with a digit is cut by a '+' followed by a
+ * digit ("326ms+151ms": two durations of one pause), or -1.
+ */
+function valuesJoinedByPlus(line: string, start: number, end: number): number {
+  for (let k = start + 1; k + 1 < end; k++) {
+    if (line.charCodeAt(k) === 0x2b /* + */ && isDigitCode(line.charCodeAt(k + 1))) return k;
+  }
+  return -1;
+}
+
 function isFieldValueStart(line: string, at: number): boolean {
   if (at === 0) return false;
   const before = line.charCodeAt(at - 1);
@@ -626,6 +637,9 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     }
     let j = i;
     while (j < n && classOf(line.charCodeAt(j)) === 0) j++;
+    // two values joined by '+' ("326ms+151ms", "2+3"): each is a value, the '+' a separator
+    const plus = isDigitCode(c) ? valuesJoinedByPlus(line, i, j) : -1;
+    if (plus > 0) j = plus;
 
     // URL: scheme "://" rest
     if (
@@ -740,7 +754,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       pieceStart = pieceEnd;
       while (pieceStart < j && line.charCodeAt(pieceStart) === 0x2f) pieceStart++;
     }
-    i = j;
+    i = plus > 0 && j === plus ? j + 1 : j;
   }
   if (limit < n) {
     // past maxLineLength: the rest after the whitespace character at the cut is one variable
