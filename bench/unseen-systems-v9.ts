@@ -69,8 +69,10 @@
  * - an identifier of words and numbers joined by `_` is ONE variable with its
  *   prefix (HDFS block ids with a signed number, Spark rdd / broadcast piece
  *   ids, Hadoop attempt / task / container / job / application ids, a
- *   DFSClient id): here a session `NNN_NNN`, a Kafka consumer member id, a
- *   shutdown reason constant-looking but printed from data;
+ *   DFSClient id, whole although it starts with a constant-looking word):
+ *   here a CBS session `NNN_NNN`, a shutdown reason printed from data, and
+ *   likewise a Kafka member id another program built
+ *   (`consumer-<group>-<n>-<uuid>`, one variable);
  * - a constant word joined by `-` to a number or id keeps the word (a Windows
  *   host prefix before its random part, a block-pool prefix, a jetty version,
  *   `#` before a count): here `req-<*>`, `Interconnect-<*>`,
@@ -321,7 +323,7 @@ function logcat(v: Vocabulary): FamilyEvents {
       ev`Slow dispatch took ${draw((q) => `${int(q, 100, 4000)}ms`)} main h=android.os.Handler c=${cls} m=${num(0, 9)}`,
       ev`processBatteryLevel: level=${num(1, 100)} voltage=${num(3400, 4400)} temperature=${num(200, 450)}`,
       ev`setKeyguardDrawn: drawn=${bool} occluded=${bool}`,
-      ev`Purgeable space: ${draw(humanSize)} of ${draw(humanSize)}`,
+      ev`Freed ${draw(humanSize)} of cache for ${pkg}`,
       ev`Slow Looper main: doFrame is ${num(100, 900)}ms late because of ${num(2, 30)} msg, msg ${num(1, 9)} took ${num(60, 900)}ms (h=${cls} w=${num(0, 200)})`,
       ev`Rejecting re-init on previously-failed class ${draw((q) => `${pkg(q) as string}${cls(q) as string}`)}: java.lang.NoClassDefFoundError`,
       ev`Scheduling restart of crashed service ${pkg}/${cls} in ${num(1000, 60000)}ms`,
@@ -512,13 +514,16 @@ function nova(v: Vocabulary): FamilyEvents {
   const instance = v.pool('nova-instance', uuid);
   const tenant = v.pool('nova-tenant', (q) => hexDigits(q, 32));
   const client = v.pool('nova-client', ipv4);
-  const request = (q: Rng): string => `req-${uuid(q)} ${tenant(q) as string} ${tenant(q) as string} - - -`;
+  /** The request context nova prints in brackets: `req-<*> <*> <*> - - -` (request id, user, project). */
+  const request: Slot = (q) => [constant('req-'), { text: uuid(q), variable: true }, constant(' '), { text: tenant(q) as string, variable: true }, constant(' '), { text: tenant(q) as string, variable: true }, constant(' - - -')];
   const apiPath = (q: Rng): string => {
     const t = tenant(q) as string;
     const base = pick(q, [`/v2/${t}/servers/detail`, `/v2/${t}/servers/${instance(q) as string}`, `/v2/${t}/os-services`, `/v2/${t}/flavors`]);
     if (q() < 0.5) return base;
-    const params = list((r) => pick(r, [`limit=${int(r, 1, 100)}`, `changes-since=2017-05-${pad(int(r, 1, 28), 2)}T${hhmmss(r)}`, 'all_tenants=1', `marker=${uuid(r)}`]), 1, 3, '&')(q) as string;
-    return `${base}?${params}`;
+    const params = Array.from({ length: int(q, 1, 3) }, () => pick(q, [`limit=${int(q, 1, 100)}`, `changes-since=2017-05-${pad(int(q, 1, 28), 2)}T${hhmmss(q)}`, 'all_tenants=1', `marker=${uuid(q)}`]));
+    // one value per key, as a client builds its query
+    const byKey = new Map(params.map((p) => [p.slice(0, p.indexOf('=')), p]));
+    return `${base}?${[...byKey.values()].join('&')}`;
   };
   const lock = v.pool('nova-lock', (q) => pick(q, ['compute_resources', `${uuid(q)}`, 'refresh_cache', `${v.word(q)}-events`]), (r) => int(r, 1, 6));
   const fn = v.pool('nova-function', (q) => `nova.compute.${pick(q, ['resource_tracker', 'manager'])}.${capital(v.word(q))}.${v.word(q)}`);
@@ -527,8 +532,8 @@ function nova(v: Vocabulary): FamilyEvents {
   const task = v.pool('nova-task', (q) => pick(q, ['spawning', 'deleting', 'rebooting', 'image_uploading', 'powering-off']), small);
   return {
     plain: [
-      ev`[${draw(request)}] ${client} "GET ${draw(apiPath)} HTTP/1.1" status: ${draw((q) => pick(q, ['200', '200', '404', '202']))} len: ${num(200, 9000)} time: ${dec(0, 3, 7)}`,
-      ev`[${draw(request)}] ${client} "POST ${draw(apiPath)} HTTP/1.1" status: ${draw((q) => pick(q, ['202', '400', '409']))} len: ${num(200, 2000)} time: ${dec(0, 3, 7)}`,
+      ev`[${request}] ${client} "GET ${draw(apiPath)} HTTP/1.1" status: ${draw((q) => pick(q, ['200', '200', '404', '202']))} len: ${num(200, 9000)} time: ${dec(0, 3, 7)}`,
+      ev`[${request}] ${client} "POST ${draw(apiPath)} HTTP/1.1" status: ${draw((q) => pick(q, ['202', '400', '409']))} len: ${num(200, 2000)} time: ${dec(0, 3, 7)}`,
       ev`[instance: ${instance}] During sync_power_state the instance has a pending task (${task}). Skip.`,
       ev`[instance: ${instance}] Claim successful`,
       ev`[instance: ${instance}] Attempting claim: memory ${num(256, 16384)} MB, disk ${num(1, 200)} GB, vcpus ${num(1, 16)} CPU`,
@@ -552,7 +557,7 @@ function nova(v: Vocabulary): FamilyEvents {
         ev`[instance: ${instance}] Took ${dec(0, 40, 2)} seconds to ${what}.`,
       ),
       each(['plugged', 'unplugged'], (s) => ev`Creating event network-vif-${s}:${draw(uuid)} for instance ${instance}`),
-      each(['DELETE', 'PUT'], (m) => ev`[${draw(request)}] ${client} "${m} ${draw(apiPath)} HTTP/1.1" status: ${draw((q) => pick(q, ['204', '404']))} len: ${num(200, 2000)} time: ${dec(0, 3, 7)}`),
+      each(['DELETE', 'PUT'], (m) => ev`[${request}] ${client} "${m} ${draw(apiPath)} HTTP/1.1" status: ${draw((q) => pick(q, ['204', '404']))} len: ${num(200, 2000)} time: ${dec(0, 3, 7)}`),
     ],
   };
 }
@@ -820,6 +825,8 @@ function kafka(v: Vocabulary): FamilyEvents {
       ev`[TransactionCoordinator id=${brokerId}] Initialized transactionalId ${txid} with producerId ${num(1000, 99999)} and producer epoch ${num(0, 99)} on partition __transaction_state-${num(0, 49)} (kafka.coordinator.transaction.TransactionCoordinator)`,
       ev`[KafkaApi-${brokerId}] Auto creation of topic ${topic} with ${num(1, 24)} partitions and replication factor ${num(1, 3)} is successful (kafka.server.KafkaApis)`,
       ev`Created log for partition ${draw(tp)} in ${dir} with properties {${props}} (kafka.log.LogManager)`,
+      ev`[SocketServer listenerType=ZK_BROKER, nodeId=${brokerId}] Failed authentication with ${draw((q) => `/${ipv4(q)}`)} (${draw((q) => pick(q, ['SSL handshake failed', 'Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512', 'Unexpected Kafka request of type METADATA during SASL handshake.']))}) (org.apache.kafka.common.network.Selector)`,
+      ev`[Controller id=${brokerId}, targetBrokerId=${brokerId}] Connection to node ${brokerId} (${host}/${draw(ipv4)}:${draw((q) => pick(q, ['9092', '9093']))}) could not be established. Broker may not be available. (org.apache.kafka.clients.NetworkClient)`,
       ev`[BrokerToControllerChannelManager broker=${brokerId} name=forwarding]: Recorded new controller, from now on will use broker ${host}:${draw((q) => pick(q, ['9092', '9093']))} (id: ${brokerId} rack: ${rack}) (kafka.server.BrokerToControllerRequestThread)`,
     ],
     closed: [

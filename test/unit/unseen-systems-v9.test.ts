@@ -85,8 +85,14 @@ describe('unseen systems v9 (blind generator)', () => {
     // an identifier joined by `_` is one variable, as is `0x` hex
     expect(hasValue(/^\d+_\d+$/)).toBe(true);
     expect(hasValue(/^0x[0-9a-fA-F]+$/)).toBe(true);
-    // ip:port is two variables
+    // ip:port is two variables; host/ip:port three; a Java address keeps its leading `/`
     expect(hasTemplate(/<\*>:<\*>/)).toBe(true);
+    expect(hasTemplate(/<\*>\/<\*>:<\*>/)).toBe(true);
+    // (a rare event: looked for over 40 more seeds)
+    const more = Array.from({ length: 40 }, (_, k) => unseenSystemV9(9100 + k));
+    const javaAddress = more.flatMap((m) => m.content.map((line, i) => ({ line, t: m.truth[i] }))).filter(({ line }) => / with \/\d+\.\d+\.\d+\.\d+ \(/.test(line));
+    expect(javaAddress.length).toBeGreaterThan(0);
+    for (const { t } of javaAddress) expect(t).toContain(' with <*> (');
     // a fixed unit after a space is constant; a glued unit, or a humanised size with its unit, is inside
     expect(hasTemplate(/<\*> (MB|GB|ms|KB|seconds|secs) /)).toBe(true);
     expect(hasValue(/^\d+(\.\d+)?(ms|kB|MB|GB|k|%|C)$/)).toBe(true);
