@@ -1,5 +1,5 @@
 /**
- * Checks every invented-system generator (bench/unseen-systems-v3.ts … -v7.ts)
+ * Checks every invented-system generator (bench/unseen-systems-v3.ts … -v9.ts)
  * must pass on each of its samples, shared by their unit tests.
  */
 import type { SyntheticSampleV2 } from '../../bench/unseen-systems-v2';
