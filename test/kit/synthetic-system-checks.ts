@@ -1,9 +1,9 @@
 /**
- * Checks every invented-system generator (bench/unseen-systems-v3.ts … -v7.ts)
+ * Checks every invented-system generator (bench/unseen-systems-v3.ts … -v9.ts)
  * must pass on each of its samples, shared by their unit tests.
  */
 import type { SyntheticSampleV2 } from '../../bench/unseen-systems-v2';
-import { linesNotMatchingTruth } from './template-match';
+import { linesNotMatchingTruth, templatePattern } from './template-match';
 
 /**
  * 2,000 lines, one true template per line, each line rendered from its
@@ -107,4 +107,56 @@ export function indexTruth(samples: readonly SyntheticSampleV2[]): TruthIndex {
     return matching.flatMap((t) => linesOf.get(t)!);
   };
   return { linesOf, templates, eventLines };
+}
+
+/** The values of a line's variables, read against its true template (variables may be empty). */
+export function variableValues(template: string, line: string): string[] {
+  const m = templatePattern(template, true).exec(line);
+  expect(m).not.toBeNull();
+  return m!.slice(1);
+}
+
+/** One line of the samples with its true template and the values of its variables. */
+export interface Occurrence {
+  readonly t: string;
+  readonly line: string;
+  readonly values: string[];
+}
+
+/** Every (template, line, values) of the samples indexed by `truth`. */
+export function occurrencesOf(truth: TruthIndex): Occurrence[] {
+  return truth.templates.flatMap((t) => truth.linesOf.get(t)!.map((line) => ({ t, line, values: variableValues(t, line) })));
+}
+
+/** Expects some empty variables, each right after `=` or between double quotes (`rhost=`, `tag=""`). */
+export function expectEmptiesOnlyAfterEqualsOrInQuotes(occurrences: readonly Occurrence[]): void {
+  let empties = 0;
+  for (const { t, values } of occurrences) {
+    const constants = t.split('<*>');
+    values.forEach((value, i) => {
+      if (value !== '') return;
+      empties++;
+      const before = constants[i];
+      const after = constants[i + 1];
+      expect(before.endsWith('=') || (before.endsWith('"') && after.startsWith('"'))).toBe(true);
+    });
+  }
+  expect(empties).toBeGreaterThan(0);
+}
+
+/**
+ * The templates of 30 lines or more with a variable position that holds only
+ * 2-3 distinct values, each accepted by `plain` (a small value set that is
+ * still a variable).
+ */
+export function smallValueSetTemplates(truth: TruthIndex, plain: (value: string) => boolean): string[] {
+  return truth.templates.filter((t) => {
+    const lines = truth.linesOf.get(t)!;
+    if (lines.length < 30) return false;
+    const columns = lines.map((line) => variableValues(t, line));
+    return columns[0].some((_, i) => {
+      const distinct = new Set(columns.map((c) => c[i]));
+      return distinct.size >= 2 && distinct.size <= 3 && [...distinct].every(plain);
+    });
+  });
 }

@@ -4,15 +4,7 @@
  * held-out judges' account in its truth. The miner is never run here.
  */
 import { DEVELOPMENT_SEEDS_V8, FAMILIES_V8, REPORTED_SEEDS_V8, unseenSystemV8 } from '../../bench/unseen-systems-v8';
-import { indexTruth, testGeneratorBasics } from '../kit/synthetic-system-checks';
-import { templatePattern } from '../kit/template-match';
-
-/** The values of a line's variables, read against its true template (variables may be empty). */
-function variableValues(template: string, line: string): string[] {
-  const m = templatePattern(template, true).exec(line);
-  expect(m).not.toBeNull();
-  return m!.slice(1);
-}
+import { expectEmptiesOnlyAfterEqualsOrInQuotes, indexTruth, occurrencesOf, smallValueSetTemplates, testGeneratorBasics } from '../kit/synthetic-system-checks';
 
 const words = (line: string): number => line.split(' ').length;
 
@@ -26,8 +18,7 @@ describe('unseen systems v8 (blind generator)', () => {
     emptyVariables: true,
   });
   const truth = indexTruth(samples);
-  /** Every (template, line, values) of the samples. */
-  const occurrences = truth.templates.flatMap((t) => truth.linesOf.get(t)!.map((line) => ({ t, line, values: variableValues(t, line) })));
+  const occurrences = occurrencesOf(truth);
 
   test('the reported seeds spread over the families (at least 8 of 12, none reported twice as the same mix)', () => {
     const reported = samples.filter((s) => REPORTED_SEEDS_V8.some((seed) => s.name.startsWith(`v8-${seed}:`)));
@@ -37,18 +28,7 @@ describe('unseen systems v8 (blind generator)', () => {
   });
 
   test('a variable is empty only right after `=` or between double quotes', () => {
-    let empties = 0;
-    for (const { t, values } of occurrences) {
-      const constants = t.split('<*>');
-      values.forEach((value, i) => {
-        if (value !== '') return;
-        empties++;
-        const before = constants[i];
-        const after = constants[i + 1];
-        expect(before.endsWith('=') || (before.endsWith('"') && after.startsWith('"'))).toBe(true);
-      });
-    }
-    expect(empties).toBeGreaterThan(0);
+    expectEmptiesOnlyAfterEqualsOrInQuotes(occurrences);
   });
 
   test('variables lead messages without a digit (host, job, user, queue names)', () => {
@@ -66,15 +46,7 @@ describe('unseen systems v8 (blind generator)', () => {
   });
 
   test('small value sets are still variables (a template position with 2-3 values over many lines)', () => {
-    const small = truth.templates.filter((t) => {
-      const lines = truth.linesOf.get(t)!;
-      if (lines.length < 30) return false;
-      const columns = lines.map((line) => variableValues(t, line));
-      return columns[0].some((_, i) => {
-        const distinct = new Set(columns.map((c) => c[i]));
-        return distinct.size >= 2 && distinct.size <= 3 && [...distinct].every((v) => !/\d/.test(v));
-      });
-    });
+    const small = smallValueSetTemplates(truth, (v) => !/\d/.test(v));
     expect(small.length).toBeGreaterThanOrEqual(3);
   });
 
