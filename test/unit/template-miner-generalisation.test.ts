@@ -559,6 +559,18 @@ describe('a record of fields printed as Key: value', () => {
   });
 });
 
+describe('a record of key="value" fields', () => {
+  test('values of keys that change together are values; an upper-case verdict printed for a key names the event', () => {
+    const word = (r: Rng): string => pick(r, ['hax', 'shou', 'tata', 'kroudan', 'glouva', 'trou', 'nal', 'bresk', 'fimo', 'dral', 'sapo', 'quen']);
+    const record = (verdict: string) => (r: Rng): string =>
+      `audit: type=${int(r, 1300, 1500)} audit(${int(r, 1e9, 2e9)}.${int(r, 100, 999)}:${int(r, 1, 999)}): apparmor="${verdict}" operation="${word(r)}" ` +
+      `profile="/usr/sbin/${word(r)}" name="/${word(r)}/${word(r)}" pid=${int(r, 100, 99999)} comm="${word(r)}" requested_mask="${pick(r, ['r', 'w', 'x', 'rw'])}" ` +
+      `denied_mask="${pick(r, ['r', 'w', 'x', 'rw'])}" fsuid=${int(r, 0, 999)} ouid=${int(r, 0, 999)}`;
+    const m = mine(generate([{ event: 'allowed', line: record('ALLOWED') }, { event: 'denied', line: record('DENIED') }], 60, 21));
+    expectGroupedByEvent(m);
+  });
+});
+
 describe('a reason phrase after the last colon', () => {
   test('is one value whatever its words; one changed word, a variable or a program-shaped word keeps events apart', () => {
     const reasons = ['no such directory', 'permission denied by policy', 'stale handle', 'input output error on device'];

@@ -338,6 +338,22 @@ function isScopeOfVariable(c: Cluster | undefined, p: number): boolean {
   return p > 0 && c.seps[p] === '::' && c.words[p - 1] === null;
 }
 
+/** Capitals only, two or more (ALLOWED, DENIED, TRUE): an enum's constant, as printed for a key. */
+function isUpperCaseWord(w: string): boolean {
+  return /^[A-Z][A-Z_]+$/.test(w);
+}
+
+/**
+ * Position `p` is a `key=value` or `key="value"` slot (isKeyValueSlot) where neither
+ * `a` nor `b` holds a word shaped like the program's own constants (ALLOWED, deferred):
+ * such values of a record of keys vary together like a record's fields do.
+ */
+function isDataValueOfKey(a: Cluster, b: Cluster, p: number): boolean {
+  if (!isKeyValueSlot(a, p)) return false;
+  for (const w of [a.words[p], b.words[p]]) if (w !== null && wordKindOf(w) === WordKind.Closed) return false;
+  return true;
+}
+
 function isFieldKey(w: string | null): boolean {
   return w !== null && isPlainWord(w);
 }
@@ -1571,7 +1587,7 @@ export class TemplateMiner {
 
   /** isKeyValueSlot or isQuotedSlot, unless the words hold an inflected verb: a state printed for its key (`status=deferred`) names the event. */
   private isKeyedOrQuotedValueSlot(members: readonly Cluster[], position: number): boolean {
-    return (isKeyValueSlot(members[0], position) || isQuotedSlot(members[0], position)) && !members.some((m) => isInflectedVerb(m.words[position]!));
+    return (isKeyValueSlot(members[0], position) || isQuotedSlot(members[0], position)) && !members.some((m) => isInflectedVerb(m.words[position]!) || isUpperCaseWord(m.words[position]!));
   }
 
   /**
@@ -1725,8 +1741,10 @@ export class TemplateMiner {
    * start: Staged"): its values vary together, so two of its templates are seldom
    * siblings at one position and the sibling groups never fill. A new template is
    * compared with the newest of its bucket; one that differs from it only in field
-   * values (isFieldValueSlot), at two positions or more, makes each of those a
-   * variable, as a field's value is. Bounded: PAIR_SCAN templates, O(words) each.
+   * values (isFieldValueSlot) or in values of keys that are not the program's own
+   * constants (isDataValueOfKey: `comm="hax"`, `name="/a/b"`), at two positions or more,
+   * makes each of those a variable, as a field's value is. Bounded: PAIR_SCAN
+   * templates, O(words) each.
    */
   private generaliseRecordFields(start: Cluster): void {
     const n = start.words.length;
@@ -1740,7 +1758,7 @@ export class TemplateMiner {
       let fits = true;
       for (let i = 0; i < n && fits; i++) {
         if (start.words[i] === c.words[i]) continue;
-        if (isFieldValueSlot(start, i)) differing.push(i);
+        if (isFieldValueSlot(start, i) || isDataValueOfKey(start, c, i)) differing.push(i);
         else fits = false;
       }
       if (!fits || differing.length < 2) continue;
