@@ -557,6 +557,19 @@ describe('a record of fields printed as Key: value', () => {
     expectGroupedByEvent(m);
     expect([...m.split.get('plan')!]).toEqual(['Plan: Package: <*>, Current: <*>, Selected: Default']);
   });
+
+  test('keys may be CamelCase names; their values vary together even when shaped like constants (EQ, LE, GE)', () => {
+    const cmp = (r: Rng): string => pick(r, ['EQ', 'LE', 'GE']);
+    const events: EventSpec[] = [
+      {
+        event: 'detect',
+        line: (r) =>
+          `Appl: detect Parent, Package: KB${int(r, 1000, 99999)}, Parent: KB${int(r, 1000, 99999)}, Disposition = Detect, VersionComp: ${cmp(r)}, BuildComp: ${cmp(r)}, RevisionComp: ${cmp(r)}, Exist: present`,
+      },
+      { event: 'evaluate', line: (r) => `Appl: Evaluating package applicability for package KB${int(r, 1000, 99999)}, applicable state: Installed` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 60, 13)));
+  });
 });
 
 describe('a record of key="value" fields', () => {

@@ -354,8 +354,9 @@ function isDataValueOfKey(a: Cluster, b: Cluster, p: number): boolean {
   return true;
 }
 
+/** A record's key: a plain word (Package, current) or a CamelCase name of words (VersionComp, RevisionComp). */
 function isFieldKey(w: string | null): boolean {
-  return w !== null && isPlainWord(w);
+  return w !== null && (isPlainWord(w) || /^[A-Z][a-z]+(?:[A-Z][a-z]+)+$/.test(w));
 }
 
 /** Words `p` and `q` are neighbours joined by punctuation without whitespace ("a:b", "a/b"). */
