@@ -9,7 +9,8 @@
  * supersededBy), no template may hold two events, and every line must render
  * back exactly.
  */
-import { TemplateMiner, renderTemplate } from '../../processors/template/miner';
+import { DEFAULT_MINER_OPTIONS, TemplateMiner, renderTemplate, tokenize } from '../../processors/template/miner';
+import { planFreeText, sharedFrame } from '../../processors/template/miner/length-merge';
 import { prng } from '../kit/prng';
 import { unseenSystemV6 } from '../../bench/unseen-systems-v6';
 import { unseenSystemV7 } from '../../bench/unseen-systems-v7';
@@ -645,6 +646,25 @@ describe('free text inside a fixed frame', () => {
       { event: 'checkpoint', line: (r) => `checkpoint complete: wrote ${int(r, 1, 999)} buffers` },
     ];
     expectGroupedByEvent(mine(generate(events, 80, 11)));
+  });
+
+  test('fields printed as key=value are structure, not free text: the record rules decide them, never one frame', () => {
+    /** A pattern as the miner holds it: masked words are variables (null). */
+    const patternOf = (line: string) => {
+      const t = tokenize(line, DEFAULT_MINER_OPTIONS);
+      return { seps: t.seps, words: t.words.map((w, k) => (t.masked[k] ? null : w)) };
+    };
+    const perms = ['read', 'read write', 'getattr open read', 'ioctl', 'add_name write', 'write', 'open', 'read write open'];
+    const records = perms.map((p, k) => patternOf(`avc: denied { search ${p} } for pid=${100 + k} comm="x${k}" name="n${k}" tclass=file permissive=0`));
+    const statements = perms.map((p, k) => patternOf(`duration: ${k}.5 ms  statement: SELECT ${p.split(' ').join(', ')} FROM t${k} WHERE id = ${k}`));
+    /** The frame every pattern shares with the first. */
+    const frameOf = (ps: ReturnType<typeof patternOf>[]) => {
+      const frames = ps.slice(1).map((p) => sharedFrame(ps[0], p));
+      return [Math.min(...frames.map((f) => f.prefix)), Math.min(...frames.map((f) => f.suffix))] as const;
+    };
+    expect(planFreeText(statements, ...frameOf(statements), 2)).toBeDefined();
+    expect(frameOf(records)[0]).toBe(3); // "avc: denied { search": a frame the label rule alone would accept
+    expect(planFreeText(records, ...frameOf(records), 2)).toBeUndefined();
   });
 
   test('different messages after a header, or after a subject and its value, stay separate events', () => {

@@ -914,12 +914,22 @@ export function planFreeText(members: readonly TokenPattern[], prefix: number, s
     if (gap < 1) return undefined;
     gapLengths.add(gap);
     longest = Math.max(longest, gap);
+    if (holdsKeyedValue(m, prefix, m.words.length - suffix)) return undefined;
     if (holdsValueOrMark(m, prefix, m.words.length - suffix)) structured++;
     lead = Math.min(lead, commonSeparatorPrefix(first.seps[prefix], m.seps[prefix]));
     if (suffix > 0) trail = Math.min(trail, commonSeparatorSuffix(first.seps[first.words.length - suffix], m.seps[m.words.length - suffix]));
   }
   if (gapLengths.size < 3 || longest < 3 || structured * 2 < members.length) return undefined;
   return elasticOf(first, prefix, first.words.length - suffix, lead, suffix > 0 ? trail : 0, false);
+}
+
+/**
+ * Words [from, to) hold a `key=value` field: a record of fields, whose values the
+ * record rules generalise one by one (key=value pairs are structure, not free text).
+ */
+function holdsKeyedValue(p: TokenPattern, from: number, to: number): boolean {
+  for (let k = from + 1; k < to; k++) if (p.seps[k] === '=' || p.seps[k] === '="') return true;
+  return false;
 }
 
 /**
