@@ -713,6 +713,19 @@ describe('one value the tokenizer cut in two at punctuation', () => {
   });
 });
 
+describe('a map in braces of varying length', () => {
+  test('{k=v, k=v, …} with one to four entries is one value of one event', () => {
+    const keys = ['retention.ms', 'cleanup.policy', 'segment.bytes', 'min.insync.replicas', 'compression.type'];
+    const map = (r: Rng): string =>
+      Array.from({ length: int(r, 1, 4) }, () => `${pick(r, keys)}=${r() < 0.5 ? int(r, 1, 1e9) : pick(r, ['compact', 'delete', 'producer'])}`).join(', ');
+    const events: EventSpec[] = [
+      { event: 'created', line: (r) => `Created log for partition ${pick(r, NAMES)}-${int(r, 0, 40)} in /data/kafka-logs with properties {${map(r)}} (kafka.log.LogManager)` },
+      { event: 'deleted', line: (r) => `Deleted log for partition ${pick(r, NAMES)}-${int(r, 0, 40)} in /data/kafka-logs (kafka.log.LogManager)` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 50, 17)));
+  });
+});
+
 describe('a quoted text of several words', () => {
   const PHRASES = ['vumosk pekruth rutrol south', 'glixoamp vikreimp', 'troamp voafer malair neijump steifomp', 'kestrel'];
   test('is one value between its quotes, whatever its words and their number', () => {

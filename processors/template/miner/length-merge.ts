@@ -372,7 +372,7 @@ function isFieldValueRun(long: TokenPattern, short: TokenPattern, i: number, toL
 }
 
 /** Opening marks of an enclosed text and the mark that closes each. */
-const CLOSING: Readonly<Record<string, string>> = { "'": "'", '"': '"', '(': ')', '[': ']' };
+const CLOSING: Readonly<Record<string, string>> = { "'": "'", '"': '"', '(': ')', '[': ']', '{': '}' };
 
 /** The opening mark `sep` ends with (a quote or bracket), or ''. */
 function openingOf(sep: string): string {
