@@ -600,6 +600,14 @@ describe('a reason phrase after the last colon', () => {
     expectGroupedByEvent(mine(generate(events, 30)));
   });
 
+  test('capitalised phrases after the colon name states, whatever their length: System Sleep / Wake / Dark Wake', () => {
+    const events: EventSpec[] = ['System Sleep', 'System Wake', 'System Dark Wake'].map((state) => ({
+      event: state,
+      line: (r: Rng) => `ARPT: ${int(r, 100000, 999999)}.${int(r, 100000, 999999)}: WifiDriver::powerChange: ${state}`,
+    }));
+    expectGroupedByEvent(mine(generate(events, 30, 4)));
+  });
+
   test('a phrase with an inflected verb is a reason too when the phrases differ in length', () => {
     const reasons = ['disconnected by user', 'Bye Bye', 'closed by remote host'];
     const events: EventSpec[] = [

@@ -282,6 +282,9 @@ function planReasonTail(a: TokenPattern, b: TokenPattern, minConstants: number):
     return true;
   };
   if (!isPhrase(a) || !isPhrase(b)) return undefined;
+  // capitalised words on both sides name states ("System Sleep" / "System Dark Wake"), as capitalised openings do
+  const titled = (p: TokenPattern): boolean => p.words.slice(colon).every((w) => w !== null && /^[A-Z]/.test(w));
+  if (titled(a) && titled(b)) return undefined;
   const la = a.words.length - colon;
   const lb = b.words.length - colon;
   if (la < 2 && lb < 2) return undefined;
