@@ -656,6 +656,49 @@ describe('free text inside a fixed frame', () => {
     expectGroupedByEvent(mine(generate(events, 80, 11)));
   });
 
+  test('a text printed in messages of other frames is a value: a unit description after Starting, Started, Reached target', () => {
+    const description = (r: Rng): string => {
+      switch (int(r, 0, 4)) {
+        case 0:
+          return `Daily Cleanup of ${pick(r, ['Temporary', 'Stale', 'Cached'])} Directories`;
+        case 1:
+          return `User Manager for UID ${int(r, 1000, 1999)}`;
+        case 2:
+          return `Session ${int(r, 1, 999)} of user ${pick(r, NAMES)}`;
+        case 3:
+          return `${pick(r, ['Kelo', 'Drask', 'Vemo'])} ${pick(r, ['Sync', 'Index', 'Relay'])} Service`;
+        default:
+          return pick(r, ['Network', 'Timers', 'Sockets', 'Paths']);
+      }
+    };
+    const events: EventSpec[] = [
+      { event: 'starting', line: (r) => `Starting ${description(r)}...` },
+      { event: 'started', line: (r) => `Started ${description(r)}.` },
+      { event: 'reached', line: (r) => `Reached target ${description(r)}.` },
+      { event: 'stopping', line: (r) => `Stopping ${description(r)}...` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 60, 8)));
+  });
+
+  test('a text recurring under the same words before it, or with the same words after it, is no such evidence', () => {
+    const events: EventSpec[] = [
+      ...['password', 'publickey'].flatMap((method) =>
+        ['Failed', 'Accepted'].map((verdict) => ({
+          event: `${verdict} ${method}`,
+          line: (r: Rng) => `${verdict} ${method} for ${pick(r, NAMES)} from ${ip(r)} port ${int(r, 1024, 65535)} ssh2`,
+        })),
+      ),
+      { event: 'invalid', line: (r) => `Failed password for invalid user ${pick(r, NAMES)} from ${ip(r)} port ${int(r, 1024, 65535)} ssh2` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 40, 6)));
+    const devices: EventSpec[] = [
+      { event: 'ue', line: (r) => `kernel: EDAC mc${int(r, 0, 1)}: UE row ${int(r, 0, 9)}, no information available` },
+      { event: 'ce', line: (r) => `kernel: EDAC mc${int(r, 0, 1)}: ${int(r, 1, 9)} CE on DIMM (channel:${int(r, 0, 3)} page:0x${hex(r, 4)})` },
+      { event: 'offline', line: (r) => `kernel: EDAC mc${int(r, 0, 1)}: page 0x${hex(r, 4)} taken offline after repeated errors` },
+    ];
+    expectGroupedByEvent(mine(generate(devices, 40, 6)));
+  });
+
   test('fields printed as key=value are structure, not free text: the record rules decide them, never one frame', () => {
     /** A pattern as the miner holds it: masked words are variables (null). */
     const patternOf = (line: string) => {

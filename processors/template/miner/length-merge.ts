@@ -894,9 +894,22 @@ export const FREE_TEXT_CROWD = 8;
  * or a first word shared by chance), and some
  * member's text must run to three words (one or two words in a fixed place are
  * the sibling groups' call). Undefined when these do not hold.
+ *
+ * `recurring`: the texts of several members were also seen in messages of other
+ * frames (systemd's "Starting <unit description>...", "Created slice <…>.",
+ * "Reached target <…>."): that is evidence enough with RECURRING_TEXT_CROWD members,
+ * one word of the message before the text, and texts of two word counts, plain
+ * words or not.
  */
-export function planFreeText(members: readonly TokenPattern[], prefix: number, suffix: number, minConstants: number): ElasticPattern | undefined {
-  if (members.length < FREE_TEXT_CROWD) return undefined;
+export function planFreeText(
+  members: readonly TokenPattern[],
+  prefix: number,
+  suffix: number,
+  minConstants: number,
+  recurring = false,
+): ElasticPattern | undefined {
+  if (members.length < (recurring ? RECURRING_TEXT_CROWD : FREE_TEXT_CROWD)) return undefined;
+  if (recurring) minConstants = Math.min(minConstants, 1);
   const first = members[0];
   let constants = 0;
   // the message's own words, after any bracketed header ("[req-… ] [instance: <*>] <message>":
@@ -906,12 +919,18 @@ export function planFreeText(members: readonly TokenPattern[], prefix: number, s
   // the text follows a label ("statement: ", "filter: ") or a word of the message ("called by",
   // "exception is"), not a value ("job <*> resumed …": events of one subject) nor a key's '='
   const before = first.seps[prefix];
-  if (!(/:\s+$/.test(before) || (/^\s+$/.test(before) && isNamingWord(first.words[prefix - 1])))) return undefined;
+  // (on recurrence alone, after "<subject>: " the text is a message about a value, unless inside a document: "on <*>: { <*>: … }")
+  const inDocument = isInsideBrackets(first, prefix);
+  const label = /:\s+$/.test(before) && (!recurring || isNamingWord(first.words[prefix - 1]) || inDocument);
+  if (!(label || (/^\s+$/.test(before) && isNamingWord(first.words[prefix - 1])))) return undefined;
+  // on recurrence alone, a text opening with its own label ("mc3: UE row …", "ciod: …") is a message under a header
+  if (recurring && !inDocument && members.some((m) => m.words.length - suffix > prefix + 1 && /^:\s/.test(m.seps[prefix + 1]))) return undefined;
   const gapLengths = new Set<number>();
   let longest = 0;
   let structured = 0;
   let lead = first.seps[prefix].length;
-  let trail = suffix > 0 ? first.seps[first.words.length - suffix].length : 0;
+  // with no words after the text, the punctuation every member ends with stays constant ("Starting <*>...")
+  let trail = first.seps[first.words.length - suffix].length;
   for (const m of members) {
     const gap = m.words.length - prefix - suffix;
     if (gap < 1) return undefined;
@@ -920,10 +939,68 @@ export function planFreeText(members: readonly TokenPattern[], prefix: number, s
     if (holdsKeyedValue(m, prefix, m.words.length - suffix)) return undefined;
     if (holdsValueOrMark(m, prefix, m.words.length - suffix)) structured++;
     lead = Math.min(lead, commonSeparatorPrefix(first.seps[prefix], m.seps[prefix]));
-    if (suffix > 0) trail = Math.min(trail, commonSeparatorSuffix(first.seps[first.words.length - suffix], m.seps[m.words.length - suffix]));
+    trail = Math.min(trail, commonSeparatorSuffix(first.seps[first.words.length - suffix], m.seps[m.words.length - suffix]));
   }
-  if (gapLengths.size < 3 || longest < 3 || structured * 2 < members.length) return undefined;
-  return elasticOf(first, prefix, first.words.length - suffix, lead, suffix > 0 ? trail : 0, false);
+  if (recurring ? gapLengths.size < 2 || longest < 2 : gapLengths.size < 3 || longest < 3 || structured * 2 < members.length) return undefined;
+  return elasticOf(first, prefix, first.words.length - suffix, lead, trail, false);
+}
+
+/** Separators [0, at] of `p` open more brackets than they close: word `at` is inside a document or a list. */
+function isInsideBrackets(p: TokenPattern, at: number): boolean {
+  let depth = 0;
+  for (let k = 0; k <= at; k++) {
+    for (const ch of p.seps[k]) {
+      if (ch === '(' || ch === '[' || ch === '{') depth++;
+      else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    }
+  }
+  return depth > 0;
+}
+
+/** Templates sharing a frame when the texts in it also recur in other frames (see planFreeText's `recurring`). */
+export const RECURRING_TEXT_CROWD = 3;
+
+/**
+ * Words [from, to) of `p` (two or more, a constant among them) occur in `q` with the
+ * same separators between them, a variable on either side matching any word: the
+ * text `p` has in its gap is printed in `q`'s message too ("Daily lon activities" in
+ * "Reached target Daily <*> activities."). A text that specific, printed in messages
+ * of two frames, is a value of both.
+ */
+export function runOccursIn(p: TokenPattern, from: number, to: number, q: TokenPattern): boolean {
+  const len = to - from;
+  if (len < 2) return false;
+  let constant = false;
+  for (let k = from; k < to && !constant; k++) constant = p.words[k] !== null;
+  if (!constant) return false;
+  for (let j = 0; j + len <= q.words.length; j++) {
+    let fits = true;
+    let sharedConstant = false;
+    for (let t = 0; t < len && fits; t++) {
+      const a = p.words[from + t];
+      const b = q.words[j + t];
+      if (t > 0 && p.seps[from + t] !== q.seps[j + t]) fits = false;
+      else if (a !== null && b !== null) {
+        fits = a === b;
+        sharedConstant = true;
+      }
+    }
+    if (fits && sharedConstant && isOtherFrame(p, from, to, q, j, j + len)) return true;
+  }
+  return false;
+}
+
+/**
+ * The run [qFrom, qTo) of `q` stands in another frame than [from, to) of `p`: the words
+ * before it share no word of the message with `p`'s before (not "Accepted" beside
+ * "Failed" with the rest alike, not the same message under another device number),
+ * and what follows it differs ("Reached target <text>." after "Starting <text>...").
+ */
+function isOtherFrame(p: TokenPattern, from: number, to: number, q: TokenPattern, qFrom: number, qTo: number): boolean {
+  const before = new Set<string>();
+  for (let k = 0; k < from; k++) if (isNamingWord(p.words[k])) before.add(p.words[k]!);
+  for (let k = 0; k < qFrom; k++) if (before.has(q.words[k]!)) return false;
+  return patternText({ seps: p.seps.slice(to), words: p.words.slice(to) }) !== patternText({ seps: q.seps.slice(qTo), words: q.words.slice(qTo) });
 }
 
 /**

@@ -74,10 +74,12 @@ import {
   globMatch,
   patternText,
   planFreeText,
+  runOccursIn,
   planLengthMerge,
   shapeOfParts,
   sharedFrame,
   FREE_TEXT_CROWD,
+  RECURRING_TEXT_CROWD,
   type ElasticPattern,
   type TokenPattern,
 } from './length-merge';
@@ -132,6 +134,14 @@ const ELASTIC_PER_ANCHOR = 8;
  * (each comparison is an alignment of two word lists).
  */
 const MAX_MERGE_CANDIDATES = 24;
+/** Templates of other frames a new template re-examines for recurring texts (mergeRecurringElsewhere). */
+const RECURRENCE_CHECKS = 4;
+/** Frame merges one template's evidence may set off in turn (cascadeRecurrence): bounds the work per line. */
+const MAX_RECURRENCE_DEPTH = 2;
+/** Texts a free-text elastic template keeps as evidence for other frames (Cluster.absorbed). */
+const MAX_ABSORBED_TEXTS = 8;
+/** Free-text elastic templates whose absorbed texts every frame may consult (TemplateMiner.freeTextTemplates). */
+const MAX_FREE_TEXT_TEMPLATES = 32;
 /** Constant words a frame holds before free text in it is one value (planFreeText). */
 const MIN_FREE_TEXT_FRAME_CONSTANTS = 2;
 /** Newest templates of a bucket a new one is compared with for two positions that vary together. */
@@ -401,6 +411,12 @@ class Cluster {
   elastic = false;
   /** Elastic only: its parts as a token pattern, each variable one null word (computed when first needed). */
   shape: TokenPattern | undefined;
+  /**
+   * Elastic only, made from free text: some of the templates it superseded (at most
+   * MAX_ABSORBED_TEXTS), whose texts stay evidence for other frames (textsRecur).
+   * Not kept in snapshots: evidence that is lost only delays a merge.
+   */
+  absorbed: TokenPattern[] | undefined;
   /** Elastic only: which variables stand for an optional bracketed part (length-merge.ts fitsOptional). */
   optionalVars: boolean[] | undefined;
   /** Elastic only: buckets already searched for templates it covers (sweepBucket), by hash. */
@@ -803,6 +819,8 @@ export class TemplateMiner {
   /** Recent templates by anchor (length-merge candidates) and elastic templates by anchor. */
   private readonly byAnchor = new Map<string, Cluster[]>();
   private readonly elasticByAnchor = new Map<string, Cluster[]>();
+  /** The newest elastic templates made from free text (their absorbed texts are evidence: textsRecur). */
+  private readonly freeTextTemplates: Cluster[] = [];
   private elasticCount = 0;
   /** Reused by every add()/match(): nothing from it is kept without copying. */
   private readonly scratch = newTokenizedLine();
@@ -1340,16 +1358,77 @@ export class TemplateMiner {
       globMatch(merged.seps, text, args);
       return { cluster: merged, args };
     }
-    const freeText = this.freeTextPlan(created, candidates);
-    if (freeText === undefined || !this.fitsElastic(freeText.parts, freeText.optional, text)) return undefined;
-    const merged = this.createElastic(created.bucket, freeText);
-    for (const c of [...candidates, ...created.bucket.clusters]) {
-      if (c !== merged && c.live && this.fitsElastic(freeText.parts, freeText.optional, patternText(this.shapeOf(c)))) this.retire(c, merged);
+    let freeText = this.freeTextPlan(created, candidates);
+    if (freeText === undefined) {
+      // the texts of another frame, merged on this template's evidence, are evidence for this one's frame in turn
+      const witnesses = this.mergeRecurringElsewhere(created, candidates);
+      if (witnesses.length > 0) freeText = this.freeTextPlan(created, candidates, witnesses);
     }
-    if (created.live) this.retire(created, merged);
+    if (freeText === undefined || !this.fitsElastic(freeText.parts, freeText.optional, text)) return undefined;
+    const superseded: Cluster[] = [];
+    const merged = this.mergeFreeText(created, freeText, candidates, superseded);
+    // the texts just merged are evidence for frames that print them too ("Starting <unit>..." once
+    // "Reached target <unit>." merged), examined while the texts are still at hand
+    this.cascadeRecurrence(superseded, 1);
     const args: string[] = [];
     globMatch(merged.seps, text, args);
     return { cluster: merged, args };
+  }
+
+  /**
+   * The elastic template of a free-text plan made from `member`, superseding every live
+   * template it covers (`superseded` receives those that were regular templates).
+   */
+  private mergeFreeText(member: Cluster, plan: ElasticPattern, candidates: readonly Cluster[], superseded: Cluster[] = []): Cluster {
+    const merged = this.createElastic(member.bucket, plan);
+    if (merged.absorbed === undefined) {
+      this.freeTextTemplates.push(merged);
+      if (this.freeTextTemplates.length > MAX_FREE_TEXT_TEMPLATES) this.freeTextTemplates.shift();
+    }
+    const absorbed = (merged.absorbed ??= []);
+    for (const c of [...candidates, ...member.bucket.clusters, member]) {
+      if (c === merged || !c.live || !this.fitsElastic(plan.parts, plan.optional, patternText(this.shapeOf(c)))) continue;
+      if (!c.elastic) superseded.push(c);
+      for (const t of c.elastic ? (c.absorbed ?? []) : [c]) if (absorbed.length < MAX_ABSORBED_TEXTS) absorbed.push(t);
+      this.retire(c, merged);
+    }
+    return merged;
+  }
+
+  /**
+   * A new template whose words recur in templates of other frames ("Reached target
+   * Daily <*> activities." after "Starting Daily <*> activities..." and its siblings)
+   * is the evidence those frames waited for: each such template's frame is examined
+   * again (freeTextPlan, with the new template among the texts outside it); the
+   * templates a merge superseded are returned, evidence for the new template's own
+   * frame. Bounded: RECURRENCE_CHECKS candidates, each with its own candidates.
+   */
+  private mergeRecurringElsewhere(created: Cluster, candidates: readonly Cluster[], evidence: readonly Cluster[] = [], depth = 0): Cluster[] {
+    const superseded: Cluster[] = [];
+    if (created.constants < 2 || depth > MAX_RECURRENCE_DEPTH) return superseded;
+    const own = new Set<string>();
+    for (const w of created.words) if (w !== null) own.add(w);
+    let checks = 0;
+    for (const c of candidates) {
+      if (checks >= RECURRENCE_CHECKS) break;
+      if (c === created || !c.live || c.elastic || c.words[0] === created.words[0]) continue;
+      let shared = 0;
+      for (const w of c.words) if (w !== null && own.has(w)) shared++;
+      if (shared < 2) continue;
+      checks++;
+      const around = this.candidatesFor(c.words);
+      const plan = this.freeTextPlan(c, around, [created, ...candidates, ...evidence]);
+      if (plan === undefined || !this.fitsElastic(plan.parts, plan.optional, patternText(this.shapeOf(c)))) continue;
+      this.mergeFreeText(c, plan, around, superseded);
+      this.cascadeRecurrence(superseded, depth + 1);
+      break;
+    }
+    return superseded;
+  }
+
+  /** The texts a frame merge superseded are evidence for frames that print them too (see mergeRecurringElsewhere). */
+  private cascadeRecurrence(superseded: readonly Cluster[], depth: number): void {
+    for (const s of superseded.slice(0, RECURRENCE_CHECKS)) this.mergeRecurringElsewhere(s, this.candidatesFor(s.words), superseded, depth);
   }
 
   /**
@@ -1359,15 +1438,15 @@ export class TemplateMiner {
    * each candidate shares with the new template: a candidate sharing more shares
    * every smaller frame too (a word two texts end with by chance makes no frame).
    */
-  private freeTextPlan(created: Cluster, candidates: readonly Cluster[]): ElasticPattern | undefined {
+  private freeTextPlan(created: Cluster, candidates: readonly Cluster[], witnesses: readonly Cluster[] = []): ElasticPattern | undefined {
     const frames: { shape: TokenPattern; prefix: number; suffix: number }[] = [];
     for (const other of candidates) {
-      if (other === created || !other.live || other.elastic) continue;
+      if (other === created || witnesses.includes(other) || !other.live || other.elastic) continue;
       const frame = sharedFrame(created, other);
       if (frame.prefix + frame.suffix >= Math.min(created.words.length, other.words.length)) continue;
       frames.push({ shape: other, ...frame });
     }
-    if (frames.length < FREE_TEXT_CROWD - 1) return undefined;
+    if (frames.length < RECURRING_TEXT_CROWD - 1) return undefined;
     let best: ElasticPattern | undefined;
     let bestMembers = 0;
     let bestSize = -1;
@@ -1376,13 +1455,41 @@ export class TemplateMiner {
       for (const g of frames) if (g.prefix >= f.prefix && g.suffix >= f.suffix) members.push(g.shape);
       const size = f.prefix + f.suffix;
       if (members.length < bestMembers || (members.length === bestMembers && size <= bestSize)) continue;
-      const plan = planFreeText(members, f.prefix, f.suffix, MIN_FREE_TEXT_FRAME_CONSTANTS);
+      let plan: ElasticPattern | undefined;
+      if (members.length >= FREE_TEXT_CROWD) plan = planFreeText(members, f.prefix, f.suffix, MIN_FREE_TEXT_FRAME_CONSTANTS);
+      else {
+        // a smaller crowd needs its texts printed in other frames too (checked last: the costliest test)
+        plan = planFreeText(members, f.prefix, f.suffix, MIN_FREE_TEXT_FRAME_CONSTANTS, true);
+        if (plan !== undefined && !this.textsRecur(members, f.prefix, f.suffix, [...candidates, ...witnesses])) plan = undefined;
+      }
       if (plan === undefined) continue;
       best = plan;
       bestMembers = members.length;
       bestSize = size;
     }
     return best;
+  }
+
+  /**
+   * Two members or more of a frame hold texts (runOccursIn) that also occur in a template
+   * outside the frame (`others`: candidates, and the template just made elsewhere with its own):
+   * the same text printed in messages of other frames is a value (a unit's description
+   * after "Starting" and after "Reached target").
+   */
+  private textsRecur(members: readonly TokenPattern[], prefix: number, suffix: number, others: readonly Cluster[]): boolean {
+    const outside: TokenPattern[] = [];
+    // retired templates count too (the texts a frame merged were printed all the same), as do the texts an elastic one absorbed
+    for (const c of [...others, ...this.freeTextTemplates]) {
+      if (members.includes(c)) continue;
+      if (!c.elastic) outside.push(c);
+      else if (c.live && c.absorbed !== undefined) outside.push(...c.absorbed);
+    }
+    let recurring = 0;
+    for (const m of members) {
+      const to = m.words.length - suffix;
+      if (outside.some((q) => runOccursIn(m, prefix, to, q)) && ++recurring >= 2) return true;
+    }
+    return false;
   }
 
   /**
