@@ -1383,7 +1383,8 @@ export class TemplateMiner {
     const merged = this.createElastic(member.bucket, plan);
     if (merged.absorbed === undefined) {
       this.freeTextTemplates.push(merged);
-      if (this.freeTextTemplates.length > MAX_FREE_TEXT_TEMPLATES) this.freeTextTemplates.shift();
+      // only the newest keep their texts: memory stays bounded by MAX_FREE_TEXT_TEMPLATES x MAX_ABSORBED_TEXTS
+      if (this.freeTextTemplates.length > MAX_FREE_TEXT_TEMPLATES) this.freeTextTemplates.shift()!.absorbed = [];
     }
     const absorbed = (merged.absorbed ??= []);
     for (const c of [...candidates, ...member.bucket.clusters, member]) {
