@@ -983,6 +983,14 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(generate(events, 40, 3)));
   });
 
+  test('the kind of the value that follows is a closed set: for service <*>, for activity <*>, for broadcast <*>', () => {
+    const events: EventSpec[] = ['service', 'activity', 'broadcast', 'provider'].map((kind) => ({
+      event: kind,
+      line: (r: Rng) => `Start proc ${int(r, 100, 32000)}:com.${pick(r, NAMES)}.app/u0a${int(r, 10, 300)} for ${kind} com.${pick(r, NAMES)}.app/.${pick(r, ['Main', 'Sync', 'Boot'])}`,
+    }));
+    expectGroupedByEvent(mine(generate(events, 30, 12)));
+  });
+
   test('closed sets of enum-like states and of verbs stay separate events', () => {
     const states = ['QUEUED', 'STAGED', 'ACTIVE', 'DRAINING', 'PARKED', 'RETIRED'];
     const events: EventSpec[] = [];

@@ -348,6 +348,16 @@ function isScopeOfVariable(c: Cluster | undefined, p: number): boolean {
   return p > 0 && c.seps[p] === '::' && c.words[p - 1] === null;
 }
 
+/**
+ * Position `p` holds a plain word between a constant word and a variable, joined by
+ * single spaces ("for service <*>", "for activity <*>"): the kind of the value that
+ * follows, as a key is, one of the program's few (a closed set, not a name).
+ */
+function isKindBeforeValue(c: Cluster | undefined, p: number): boolean {
+  if (c === undefined || p === 0 || p + 1 >= c.words.length) return false;
+  return c.words[p - 1] !== null && c.words[p + 1] === null && c.seps[p] === ' ' && c.seps[p + 1] === ' ' && isPlainWord(c.words[p]!);
+}
+
 /** Capitals only, two or more (ALLOWED, DENIED, TRUE): an enum's constant, as printed for a key. */
 function isUpperCaseWord(w: string): boolean {
   return /^[A-Z][A-Z_]+$/.test(w);
@@ -1687,6 +1697,7 @@ export class TemplateMiner {
     const closedWords = closed > 0 && this.closedSpelledLikeNames(members, position) ? 0 : closed;
     if (this.generalises(members.length, withDigits, closedWords, constants, corroborated)) {
       if (withDigits === 0 && members.length < this.options.closedValuesToGeneralize && holdsNegationPair(members.map((m) => m.words[position]!))) return false;
+      if (withDigits === 0 && !corroborated && members.length < this.options.closedValuesToGeneralize && isKindBeforeValue(members[0], position)) return false;
       return corroborated || withDigits > 0 || !this.isSmallClosedSet(members, position);
     }
     return (
