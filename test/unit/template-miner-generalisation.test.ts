@@ -1233,6 +1233,16 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect(miner.add('restore of 04/07/2031 started by slot #12').template).toBe('restore of <*> started by slot #<*>');
   });
 
+  test('a key with an index before = keeps its name: fpr<*>=<*> for registers fpr0 .. fpr31', () => {
+    const events: EventSpec[] = [
+      { event: 'fpr', line: (r) => `fpr${int(r, 0, 31)}=0x${hex(r, 8)} 0x${hex(r, 8)} 0x${hex(r, 8)} 0x${hex(r, 8)}` },
+      { event: 'gpr', line: (r) => `r${int(r, 0, 31)}=0x${hex(r, 8)} r${int(r, 0, 31)}=0x${hex(r, 8)}` },
+    ];
+    const m = mine(generate(events, 60, 14));
+    expectGroupedByEvent(m);
+    expect([...m.split.get('fpr')!]).toEqual(['fpr<*>=<*> <*> <*> <*>']);
+  });
+
   test('two values joined by + are two values: paused <*>+<*>', () => {
     const miner = new TemplateMiner();
     const r = miner.add('GC_CONCURRENT freed 15k, 13% free 328k/66k, paused 326ms+151ms, total 320ms');

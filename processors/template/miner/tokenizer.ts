@@ -124,6 +124,8 @@ const SIZE_UNIT = /(?:[KMGTPE]i?B|B)/y;
  */
 const WORDED_DURATION =
   /\d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms)(?: \d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms))+/y;
+/** A key's name with an index glued after it, before "=" (fpr31=, r3=): the name is group 1. */
+const INDEXED_KEY = /^([A-Za-z]{1,12})(\d{1,3})$/;
 /** A number with a key glued after it, before "=": the key is group 1. */
 const GLUED_KEY = /^-?\d+(?:\.\d+)?([A-Za-z_][A-Za-z0-9_]*)$/;
 
@@ -733,6 +735,16 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
             const keyStart = pieceStart + word.length - key[1].length;
             emit(out, pieceStart, keyStart, true);
             emit(out, keyStart, wordEnd, false);
+            pieceStart = pieceEnd;
+            while (pieceStart < j && line.charCodeAt(pieceStart) === 0x2f) pieceStart++;
+            continue;
+          }
+          const indexed = INDEXED_KEY.exec(word);
+          if (indexed !== null) {
+            // a key with an index ("fpr31=", "r3="): the key's name, then its index as a value
+            const indexStart = pieceStart + indexed[1].length;
+            emit(out, pieceStart, indexStart, false);
+            emit(out, indexStart, wordEnd, true);
             pieceStart = pieceEnd;
             while (pieceStart < j && line.charCodeAt(pieceStart) === 0x2f) pieceStart++;
             continue;
