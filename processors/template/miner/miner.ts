@@ -53,7 +53,10 @@
  *    template whose variables match any text (not in a bucket; matched on the
  *    raw text after the bucket missed). Two templates of one shape (same
  *    separators and word count) merge into a regular template instead, which
- *    keeps meeting its siblings (mergeSameShape).
+ *    keeps meeting its siblings (mergeSameShape). Free text in a fixed frame
+ *    (an SQL statement after "statement:", a unit's description after
+ *    "Starting") is one variable once many templates share the frame, or a few
+ *    whose texts are printed in other frames too (freeTextPlan, planFreeText).
  *
  * Compared with Drain's similarity threshold this does not merge two events
  * that differ in a small closed set of words (stored as bytes / as values,
