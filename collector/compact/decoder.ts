@@ -319,7 +319,10 @@ export class CompactStreamDecoder {
     const perRecordIds = !spanTable && b.traceIds !== undefined && b.traceIds.length > 0;
     const attributeSets = b.attributeSets;
 
-    let time = b.baseTimeUnixNano;
+    // The time as 32-bit halves (time = high * 2^32 + low, 0 <= low < 2^32): no bigint per record.
+    // (`>>` floors and `&` takes the two's complement bits, so this holds for any base; each record checks its time.)
+    let high = Number(b.baseTimeUnixNano >> 32n);
+    let low = Number(b.baseTimeUnixNano & 0xffffffffn);
     let j = -1;
     let lastIndex = -1;
     let lastTemplate: StreamTemplate | undefined;
@@ -365,8 +368,21 @@ export class CompactStreamDecoder {
       }
       const t = lastTemplate!;
       const delta = b.timeDelta[j];
-      time += typeof delta === 'number' ? BigInt(delta) : delta;
-      if (time < 0n || time >= TIME_LIMIT) throw new Malformed(`record ${i}: time out of range`);
+      if (typeof delta === 'number') {
+        // a safe integer split into halves (exact: division by a power of two), added half by half
+        const deltaHigh = Math.floor(delta / TWO_POW_32);
+        low += delta - deltaHigh * TWO_POW_32;
+        high += deltaHigh;
+        if (low >= TWO_POW_32) {
+          low -= TWO_POW_32;
+          high++;
+        }
+      } else {
+        const time = BigInt(high) * 0x1_0000_0000n + BigInt(low) + delta;
+        high = Number(time >> 32n);
+        low = Number(time & 0xffffffffn);
+      }
+      if (high < 0 || high >= TWO_POW_32) throw new Malformed(`record ${i}: time out of range`);
 
       let severity = t.severityNumber;
       let severityText = t.severityText;
@@ -546,8 +562,6 @@ export class CompactStreamDecoder {
       }
 
       // one record object for the whole batch: add() copies its fields into the columns
-      record.timeUnixNano = time;
-      record.observedTimeUnixNano = time;
       record.severityNumber = severity;
       record.severityText = severityText;
       record.bodyParts = t.parts; // the body is built only when something reads it (LogBatch.bodyParts, bodyOf)
@@ -558,7 +572,7 @@ export class CompactStreamDecoder {
       record.spanId = spanId;
       record.templateId = t.id;
       record.templateArgs = args;
-      builder.add(resourceIndex, scopeIndex, record, 64 + 2 * t.text.length + argBytes + 24 * attributes.length);
+      builder.addAtTime(resourceIndex, scopeIndex, record, 64 + 2 * t.text.length + argBytes + 24 * attributes.length, high, low);
     }
 
     // Every value column must be used up exactly.
@@ -587,8 +601,8 @@ export class CompactStreamDecoder {
 }
 
 const EMPTY_ARGS: string[] = [];
-/** Times are unsigned 64-bit nanoseconds. */
-const TIME_LIMIT = 1n << 64n;
+/** Times are unsigned 64-bit nanoseconds: a time's high half is below this. */
+const TWO_POW_32 = 4294967296;
 
 /** The code.* attributes of a template's call site, in the OTLP path's order; [] when the site is unknown. */
 function siteAttributesOf(fn: string, filepath: string, lineno: bigint): readonly KeyValue[] {

@@ -8,6 +8,7 @@
  * read columns. Whoever receives a batch through `consumeLogs` owns it once the
  * returned promise resolves.
  */
+import { HIGH_WORD, LOW_WORD, cut, timeColumn, withRoom, wordsOf, type TimeColumn } from './time-column';
 
 /** A key/value list value (OTLP kvlist_value). */
 export class KeyValueList {
@@ -68,8 +69,15 @@ export interface ScopeInfo {
 
 export class LogBatch {
   length = 0;
-  readonly timeUnixNano: bigint[];
-  readonly observedTimeUnixNano: bigint[];
+  /**
+   * Unsigned nanoseconds, 0 when unset (time-column.ts: typed, no bigint kept per record).
+   * A builder may replace the column to grow it, and trim() cuts it: read it from the
+   * batch, do not keep it across adds. Read indexes below `length` only: the column
+   * grows ahead of the records added (by doubling), and only trim() cuts it to `length`.
+   */
+  timeUnixNano: TimeColumn;
+  /** As timeUnixNano. */
+  observedTimeUnixNano: TimeColumn;
   readonly severityNumber: number[];
   readonly severityText: string[];
   readonly body: AnyValue[];
@@ -112,8 +120,8 @@ export class LogBatch {
    */
   constructor(capacity = 0) {
     const n = capacity > 0 && capacity <= MAX_PRESIZED_RECORDS ? capacity : 0;
-    this.timeUnixNano = column(n);
-    this.observedTimeUnixNano = column(n);
+    this.timeUnixNano = timeColumn(Math.max(capacity, 0));
+    this.observedTimeUnixNano = timeColumn(Math.max(capacity, 0));
     this.severityNumber = column(n);
     this.severityText = column(n);
     this.body = column(n);
@@ -140,8 +148,10 @@ function column<T>(capacity: number): T[] {
 /** Every column of `b` cut to b.length (after a pre-sized batch got fewer records). */
 function trimColumns(b: LogBatch): void {
   const n = b.length;
-  if (b.timeUnixNano.length === n) return;
-  for (const col of [b.timeUnixNano, b.observedTimeUnixNano, b.severityNumber, b.severityText, b.body, b.attributes, b.droppedAttributesCount, b.flags, b.traceId, b.spanId, b.eventName, b.resourceIndex, b.scopeIndex, b.templateId, b.templateArgs] as unknown[][]) {
+  b.timeUnixNano = cut(b.timeUnixNano, n);
+  b.observedTimeUnixNano = cut(b.observedTimeUnixNano, n);
+  if (b.severityNumber.length === n) return;
+  for (const col of [b.severityNumber, b.severityText, b.body, b.attributes, b.droppedAttributesCount, b.flags, b.traceId, b.spanId, b.eventName, b.resourceIndex, b.scopeIndex, b.templateId, b.templateArgs] as unknown[][]) {
     col.length = n;
   }
   if (b.bodyParts !== undefined && b.bodyParts.length > n) b.bodyParts.length = n;
@@ -201,7 +211,7 @@ export class LogBatchBuilder {
     this.lazyCapacity = capacity > 0 && capacity <= MAX_PRESIZED_RECORDS ? capacity : 0;
   }
 
-  /** Cuts the columns to the records added (needed only when fewer than the capacity were). */
+  /** Cuts the columns to the records added (all columns have `length` entries after it; the time columns grow ahead). */
   trim(): void {
     trimColumns(this.batch);
   }
@@ -221,6 +231,10 @@ export class LogBatchBuilder {
     const b = this.batch;
     // Index stores, not push: the columns may be pre-sized (a store at length appends otherwise).
     const k = b.length;
+    if (k >= b.timeUnixNano.length) {
+      b.timeUnixNano = withRoom(b.timeUnixNano, k + 1);
+      b.observedTimeUnixNano = withRoom(b.observedTimeUnixNano, k + 1);
+    }
     b.timeUnixNano[k] = r.timeUnixNano ?? 0n;
     b.observedTimeUnixNano[k] = r.observedTimeUnixNano ?? 0n;
     b.severityNumber[k] = r.severityNumber ?? 0;
@@ -240,6 +254,29 @@ export class LogBatchBuilder {
     else if (b.bodyParts !== undefined) b.bodyParts[k] = undefined;
     b.byteSize += byteSize;
     b.length++;
+  }
+
+  /** Views of the batch's time columns as 32-bit words (time-column.ts), for `timesOf`; renewed when a column is. */
+  private timeWords: Uint32Array | undefined;
+  private observedWords: Uint32Array | undefined;
+  private wordsOfTime: TimeColumn | undefined;
+  private wordsOfObserved: TimeColumn | undefined;
+
+  /**
+   * add(), with the record's time and observed time both high * 2^32 + low nanoseconds
+   * (0 <= high, low < 2^32; r's own times are not read): a decoder that keeps its times
+   * as 32-bit halves creates no bigint per record.
+   */
+  addAtTime(resourceIndex: number, scopeIndex: number, r: LogRecordInput, byteSize: number, high: number, low: number): void {
+    this.add(resourceIndex, scopeIndex, r, byteSize);
+    const b = this.batch;
+    if (this.wordsOfTime !== b.timeUnixNano || this.wordsOfObserved !== b.observedTimeUnixNano) {
+      this.timeWords = wordsOf((this.wordsOfTime = b.timeUnixNano));
+      this.observedWords = wordsOf((this.wordsOfObserved = b.observedTimeUnixNano));
+    }
+    const k = b.length - 1;
+    this.timeWords![2 * k + HIGH_WORD] = this.observedWords![2 * k + HIGH_WORD] = high;
+    this.timeWords![2 * k + LOW_WORD] = this.observedWords![2 * k + LOW_WORD] = low;
   }
 }
 
@@ -324,5 +361,6 @@ export function mergeBatches(batches: LogBatch[]): LogBatch {
     for (let i = 0; i < b.length; i++) appendRecord(out, b, i, rm, sm);
     out.batch.byteSize += b.byteSize;
   }
+  out.trim();
   return out.batch;
 }

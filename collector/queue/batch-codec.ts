@@ -14,6 +14,7 @@
  *   kvs: v n, (s key, any value)*; any: u8 tag + value.
  */
 import { bodyOf, KeyValueList, LogBatch, type AnyValue, type KeyValue } from '../pipeline/batch';
+import { timeColumn } from '../pipeline/time-column';
 import { BinaryWriter, readUint64LE } from '../bytes/binary-writer';
 
 export { BinaryWriter };
@@ -252,9 +253,11 @@ export function decodeLogBatch(buf: Buffer, offset = 0): LogBatch {
     const version = r.string();
     b.scopes.push({ name, version, attributes: readKvs(r), droppedAttributesCount: r.varint(), schemaUrl: r.string() });
   }
+  b.timeUnixNano = timeColumn(n);
+  b.observedTimeUnixNano = timeColumn(n);
   for (let i = 0; i < n; i++) {
-    b.timeUnixNano.push(r.u64());
-    b.observedTimeUnixNano.push(r.u64());
+    b.timeUnixNano[i] = r.u64();
+    b.observedTimeUnixNano[i] = r.u64();
     b.severityNumber.push(r.varint());
     b.severityText.push(r.string());
     b.body.push(readAny(r));

@@ -53,9 +53,7 @@ export class TapEntry {
   /** Lets go of the batch, keeping what its records need in few objects (ring-records.ts): for an entry entering the ring. */
   keep(): void {
     if (this.records !== undefined || this.batch === undefined) return;
-    const kept = RingRecords.of(this.batch);
-    if (kept === undefined) return;
-    this.kept = kept;
+    this.kept = RingRecords.of(this.batch);
     this.batch = undefined;
   }
 }

@@ -15,8 +15,8 @@
 import type { AnyValue, KeyValue, LogBatch } from '../pipeline/batch';
 import { lazyBodyParts, renderBody } from '../pipeline/batch';
 import { anyValueToString } from '../storage/anyvalue-string';
-import { isUint64 } from '../storage/time-split';
-import { serviceNameOf, storedTimeOf, tailRecordFields, type TailRecord } from './record';
+import { wordsOf } from '../pipeline/time-column';
+import { serviceNameOf, tailRecordFields, type TailRecord } from './record';
 
 /**
  * A column of references, kept as its one value when every record has the same (the
@@ -82,20 +82,21 @@ export class RingRecords {
     private readonly attributes: RefColumn<readonly KeyValue[]>,
   ) {}
 
-  /**
-   * The batch's records, or undefined when a timestamp is outside 0..2^64-1 (the typed
-   * column cannot hold it exactly; the ring then keeps the batch).
-   */
-  static of(b: LogBatch): RingRecords | undefined {
+  /** The batch's records. */
+  static of(b: LogBatch): RingRecords {
     const n = b.length;
     const times = new BigUint64Array(n);
     const templateId = new BigUint64Array(n);
     const resourceIndex = new Uint32Array(n);
     const severityNumber = new Float64Array(n);
+    // the stored time (storedTimeOf: time, or observed time when time is 0) copied as 32-bit words, no bigint
+    const timeWords = wordsOf(b.timeUnixNano);
+    const observedWords = wordsOf(b.observedTimeUnixNano);
+    const storedWords = wordsOf(times);
     for (let i = 0; i < n; i++) {
-      const t = storedTimeOf(b, i);
-      if (!isUint64(t)) return undefined;
-      times[i] = t;
+      const from = timeWords[2 * i] !== 0 || timeWords[2 * i + 1] !== 0 ? timeWords : observedWords;
+      storedWords[2 * i] = from[2 * i];
+      storedWords[2 * i + 1] = from[2 * i + 1];
       templateId[i] = b.templateId[i];
       resourceIndex[i] = b.resourceIndex[i];
       severityNumber[i] = b.severityNumber[i];

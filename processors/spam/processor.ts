@@ -68,6 +68,7 @@
  * push manual rules instead of answering manualModeOf().
  */
 import { LogBatch } from '../../collector/pipeline/batch';
+import { pickTimes } from '../../collector/pipeline/time-column';
 import { templateAttributesNeeded, type CreateSettings, type Host, type LogsConsumer, type Processor } from '../../collector/pipeline/component';
 import { RetryableError, isPermanent } from '../../collector/pipeline/errors';
 import type { Counter } from '../../collector/telemetry/metrics';
@@ -1095,8 +1096,8 @@ export function filterBatch(batch: LogBatch, keep: Uint8Array): LogBatch {
   out.scopes = scopes;
   out.resourceIndex = resourceIndex;
   out.scopeIndex = scopeIndex;
-  out.timeUnixNano = pick(batch.timeUnixNano, rows);
-  out.observedTimeUnixNano = pick(batch.observedTimeUnixNano, rows);
+  out.timeUnixNano = pickTimes(batch.timeUnixNano, rows);
+  out.observedTimeUnixNano = pickTimes(batch.observedTimeUnixNano, rows);
   out.severityNumber = pick(batch.severityNumber, rows);
   out.severityText = pick(batch.severityText, rows);
   out.body = pick(batch.body, rows);

@@ -1,0 +1,67 @@
+/**
+ * A batch's timestamp columns (LogBatch.timeUnixNano / observedTimeUnixNano): unsigned
+ * 64-bit nanoseconds in a BigUint64Array, so that a batch keeps no bigint object per
+ * record (a bigint[] column held one per record and timestamp, all promoted to the old
+ * generation with their batch; marking them was a good part of the collector's GC).
+ *
+ * Indexing a column still reads and writes bigints (a read allocates one, briefly):
+ * fine where a record is looked at alone. The hot paths (compact decoder, Native
+ * encoder, tail ring, time guard) use the column's 32-bit halves instead (wordsOf,
+ * LOW_WORD / HIGH_WORD) and create no bigint at all.
+ *
+ * A value written to a column is taken modulo 2^64 (BigUint64Array semantics): a
+ * negative time becomes its unsigned bits, which is what the time guard reports as
+ * the original (BigInt.asUintN(64, t)) before replacing it as out of range.
+ */
+
+export type TimeColumn = BigUint64Array<ArrayBuffer>;
+
+/** Indexes of a value's low and high 32-bit halves in a column's words (platform byte order). */
+export const [LOW_WORD, HIGH_WORD] = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? [0, 1] : [1, 0];
+
+const TWO_POW_32 = 4294967296;
+
+/** A column of `length` zero timestamps. */
+export function timeColumn(length: number): TimeColumn {
+  return new BigUint64Array(length);
+}
+
+/** The column's values as 32-bit words: value i is words[2i + HIGH_WORD] * 2^32 + words[2i + LOW_WORD]. A view, not a copy. */
+export function wordsOf(col: TimeColumn): Uint32Array<ArrayBuffer> {
+  return new Uint32Array(col.buffer, col.byteOffset, 2 * col.length);
+}
+
+/** `col` with room for at least `length` values (itself when it has; else a copy at least twice as long). */
+export function withRoom(col: TimeColumn, length: number): TimeColumn {
+  if (col.length >= length) return col;
+  const grown = new BigUint64Array(Math.max(length, 2 * col.length, 16));
+  grown.set(col);
+  return grown;
+}
+
+/** The first `length` values of `col` (itself when that is all of it). */
+export function cut(col: TimeColumn, length: number): TimeColumn {
+  return col.length === length ? col : col.slice(0, length);
+}
+
+/** The values of `src` at `rows`, in that order. */
+export function pickTimes(src: TimeColumn, rows: ArrayLike<number>): TimeColumn {
+  const out = new BigUint64Array(rows.length);
+  const from = wordsOf(src);
+  const to = wordsOf(out);
+  for (let j = 0; j < rows.length; j++) {
+    to[2 * j] = from[2 * rows[j]];
+    to[2 * j + 1] = from[2 * rows[j] + 1];
+  }
+  return out;
+}
+
+/** The value at `i` of `words` as a double (exact below 2^53 ns, ~104 days after 1970; else rounded). */
+export function approxNanos(words: Uint32Array, i: number): number {
+  return words[2 * i + HIGH_WORD] * TWO_POW_32 + words[2 * i + LOW_WORD];
+}
+
+/** The value at `i` is 0. */
+export function isZeroAt(words: Uint32Array, i: number): boolean {
+  return words[2 * i] === 0 && words[2 * i + 1] === 0;
+}
