@@ -19,8 +19,6 @@ export type TimeColumn = BigUint64Array<ArrayBuffer>;
 /** Indexes of a value's low and high 32-bit halves in a column's words (platform byte order). */
 export const [LOW_WORD, HIGH_WORD] = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? [0, 1] : [1, 0];
 
-const TWO_POW_32 = 4294967296;
-
 /** A column of `length` zero timestamps. */
 export function timeColumn(length: number): TimeColumn {
   return new BigUint64Array(length);
@@ -56,12 +54,36 @@ export function pickTimes(src: TimeColumn, rows: ArrayLike<number>): TimeColumn 
   return out;
 }
 
-/** The value at `i` of `words` as a double (exact below 2^53 ns, ~104 days after 1970; else rounded). */
-export function approxNanos(words: Uint32Array, i: number): number {
-  return words[2 * i + HIGH_WORD] * TWO_POW_32 + words[2 * i + LOW_WORD];
+/**
+ * The words holding record i's stored time (what a table keeps: the time, or the
+ * observed time when the time is 0): `times` or `observed`, views by wordsOf.
+ */
+export function storedWords(times: Uint32Array, observed: Uint32Array, i: number): Uint32Array {
+  return times[2 * i] !== 0 || times[2 * i + 1] !== 0 ? times : observed;
 }
 
-/** The value at `i` is 0. */
-export function isZeroAt(words: Uint32Array, i: number): boolean {
-  return words[2 * i] === 0 && words[2 * i + 1] === 0;
+/** The result of splitNanoWords, one object reused by every call (read it before the next call). */
+const split = { seconds: 0, nanos: 0 };
+
+/**
+ * high * 2^32 + low nanoseconds (0 <= high, low < 2^32) as whole seconds and nanoseconds,
+ * exactly and without a bigint: long division by 10^9 of the high half, then of each
+ * 16-bit piece of the low half (every intermediate is below 2^47, so the double
+ * arithmetic is exact). Returns a shared object.
+ */
+export function splitNanoWords(high: number, low: number): { readonly seconds: number; readonly nanos: number } {
+  const q1 = Math.floor(high / 1e9);
+  const cur2 = (high - q1 * 1e9) * 65536 + (low >>> 16);
+  const q2 = Math.floor(cur2 / 1e9);
+  const cur3 = (cur2 - q2 * 1e9) * 65536 + (low & 0xffff);
+  const q3 = Math.floor(cur3 / 1e9);
+  split.seconds = q1 * 4294967296 + q2 * 65536 + q3;
+  split.nanos = cur3 - q3 * 1e9;
+  return split;
+}
+
+/** Value i of `words` in whole milliseconds (floor), exactly. */
+export function millisAt(words: Uint32Array, i: number): number {
+  const { seconds, nanos } = splitNanoWords(words[2 * i + HIGH_WORD], words[2 * i + LOW_WORD]);
+  return seconds * 1000 + Math.floor(nanos / 1e6);
 }

@@ -21,8 +21,7 @@ import { bodyOf, isSharedAttributeList, lazyBodyParts, type KeyValue, type LogBa
 import { anyValueToString } from './anyvalue-string';
 import type { LogsRowEncoderOptions, TableColumn } from './clickhouse-logs-encoder';
 import { NativeWriter, encodedString } from './native-block';
-import { splitNanoWords } from './time-split';
-import { HIGH_WORD, LOW_WORD, wordsOf } from '../pipeline/time-column';
+import { HIGH_WORD, LOW_WORD, splitNanoWords, storedWords, wordsOf } from '../pipeline/time-column';
 
 /** The records of one block: record k is `batches[k]`'s record `indexes[k]`; its InsertId is `base + offsets[k]`. */
 export interface BlockRows {
@@ -112,8 +111,7 @@ export class NativeEncodeContext {
           observed = wordsOf(batch.observedTimeUnixNano);
         }
         const i = indexes[k];
-        // the stored timestamp: time, or observed time when time is 0 (timestampOf)
-        const words = times[2 * i] !== 0 || times[2 * i + 1] !== 0 ? times : observed;
+        const words = storedWords(times, observed, i);
         const split = splitNanoWords(words[2 * i + HIGH_WORD], words[2 * i + LOW_WORD]);
         nanos[k] = split.nanos;
         seconds[k] = split.seconds;

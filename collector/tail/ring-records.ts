@@ -15,7 +15,7 @@
 import type { AnyValue, KeyValue, LogBatch } from '../pipeline/batch';
 import { lazyBodyParts, renderBody } from '../pipeline/batch';
 import { anyValueToString } from '../storage/anyvalue-string';
-import { wordsOf } from '../pipeline/time-column';
+import { storedWords, wordsOf } from '../pipeline/time-column';
 import { serviceNameOf, tailRecordFields, type TailRecord } from './record';
 
 /**
@@ -89,14 +89,14 @@ export class RingRecords {
     const templateId = new BigUint64Array(n);
     const resourceIndex = new Uint32Array(n);
     const severityNumber = new Float64Array(n);
-    // the stored time (storedTimeOf: time, or observed time when time is 0) copied as 32-bit words, no bigint
+    // the stored time (storedTimeOf) copied as 32-bit words, no bigint
     const timeWords = wordsOf(b.timeUnixNano);
     const observedWords = wordsOf(b.observedTimeUnixNano);
-    const storedWords = wordsOf(times);
+    const keptWords = wordsOf(times);
     for (let i = 0; i < n; i++) {
-      const from = timeWords[2 * i] !== 0 || timeWords[2 * i + 1] !== 0 ? timeWords : observedWords;
-      storedWords[2 * i] = from[2 * i];
-      storedWords[2 * i + 1] = from[2 * i + 1];
+      const from = storedWords(timeWords, observedWords, i);
+      keptWords[2 * i] = from[2 * i];
+      keptWords[2 * i + 1] = from[2 * i + 1];
       templateId[i] = b.templateId[i];
       resourceIndex[i] = b.resourceIndex[i];
       severityNumber[i] = b.severityNumber[i];
