@@ -87,3 +87,21 @@ export function millisAt(words: Uint32Array, i: number): number {
   const { seconds, nanos } = splitNanoWords(words[2 * i + HIGH_WORD], words[2 * i + LOW_WORD]);
   return seconds * 1000 + Math.floor(nanos / 1e6);
 }
+
+/** The latest stored time (storedWords) of records 0..n-1 of the two columns, found on their words: one bigint in all. 0n when n is 0. */
+export function maxStoredTime(times: TimeColumn, observed: TimeColumn, n: number): bigint {
+  const t = wordsOf(times);
+  const o = wordsOf(observed);
+  let high = 0;
+  let low = 0;
+  for (let i = 0; i < n; i++) {
+    const w = storedWords(t, o, i);
+    const h = w[2 * i + HIGH_WORD];
+    const l = w[2 * i + LOW_WORD];
+    if (h > high || (h === high && l > low)) {
+      high = h;
+      low = l;
+    }
+  }
+  return (BigInt(high) << 32n) | BigInt(low);
+}

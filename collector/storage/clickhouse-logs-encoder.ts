@@ -17,6 +17,7 @@
  * anyValueToString.
  */
 import { bodyOf, type LogBatch, type KeyValue, type ResourceInfo, type ScopeInfo } from '../pipeline/batch';
+import { maxStoredTime } from '../pipeline/time-column';
 import { anyValueToString } from './anyvalue-string';
 
 export interface TableColumn {
@@ -338,6 +339,11 @@ export class LogsRowEncoder {
   storable(b: LogBatch, i: number): boolean {
     const ts = LogsRowEncoder.timestampOf(b, i);
     return ts >= 0n && ts <= this.maxTimestampNs;
+  }
+
+  /** storable() for every record of `b` (read on the time columns' words: no bigint per record). */
+  allStorable(b: LogBatch): boolean {
+    return maxStoredTime(b.timeUnixNano, b.observedTimeUnixNano, b.length) <= this.maxTimestampNs;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import { millisAt, splitNanoWords, storedWords, timeColumn, wordsOf } from '../../collector/pipeline/time-column';
+import { maxStoredTime, millisAt, splitNanoWords, storedWords, timeColumn, wordsOf } from '../../collector/pipeline/time-column';
 
 test('splitNanoWords gives ts / 10^9 and ts % 10^9 exactly over the whole unsigned 64-bit range', () => {
   const NS = 1_000_000_000n;
@@ -30,4 +30,17 @@ test('a time column holds unsigned 64-bit values; millisAt and storedWords read 
   const [t, o] = [wordsOf(times), wordsOf(observed)];
   expect(storedWords(t, o, 0)).toBe(o); // time 0: the observed time is stored
   expect(storedWords(t, o, 1)).toBe(t);
+});
+
+test('maxStoredTime: the latest stored time (observed where time is 0) of the first n records', () => {
+  const times = timeColumn(5);
+  const observed = timeColumn(5);
+  [[3n, 9n], [0n, (1n << 40n) + 1n], [(1n << 40n), 0n], [(1n << 64n) - 1n, 0n]].forEach(([t, o], i) => {
+    times[i] = t;
+    observed[i] = o;
+  });
+  expect(maxStoredTime(times, observed, 0)).toBe(0n);
+  expect(maxStoredTime(times, observed, 1)).toBe(3n);
+  expect(maxStoredTime(times, observed, 3)).toBe((1n << 40n) + 1n);
+  expect(maxStoredTime(times, observed, 5)).toBe((1n << 64n) - 1n);
 });
