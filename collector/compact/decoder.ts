@@ -21,7 +21,7 @@
  * reference out of range, an id that is not templateIdOf(text)) throws Malformed.
  */
 import { ArgumentKind, MAX_ARGUMENT_KIND } from '../../protocol/argument-kind';
-import { LogBatchBuilder, reusableRecordInput, sharedAttributeList, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
+import { LogBatchBuilder, reusableRecordInput, sharedAttributeList, type AnyValue, type KeyValue, type LogBatch, type TemplateArg } from '../pipeline/batch';
 import { decodeExportRequest } from '../otlp/wire-decode';
 import { parseTemplateText } from '../../protocol/template-text';
 import { templateIdOf, templateIdToString } from '../../protocol/template-id';
@@ -291,6 +291,8 @@ export class CompactStreamDecoder {
     let stringNumberAt = 0;
     /** INT_DELTA: previous value per template index and argument position. */
     const deltaPrevious = new Map<number, (number | bigint)[]>();
+    let deltaIndex = -1;
+    let deltaValues: (number | bigint)[] | undefined;
     const used = new Map<number, StreamTemplate>();
     const useRefs = b.stringRefs.length > 0;
     const dictionarySize = b.dictionarySize;
@@ -412,12 +414,13 @@ export class CompactStreamDecoder {
         throw new Malformed(`record ${i}: template ${index} declares no argument kinds and the record gives none`);
       }
 
-      const args: string[] = t.placeholders > 0 ? new Array<string>(t.placeholders) : EMPTY_ARGS;
+      const args: TemplateArg[] = t.placeholders > 0 ? new Array<TemplateArg>(t.placeholders) : EMPTY_ARGS;
       const argValues: AnyValue[] = templateAttributes && t.placeholders > 0 ? new Array<AnyValue>(t.placeholders) : EMPTY_VALUES;
       let argBytes = 0;
       for (let a = 0; a < t.placeholders; a++) {
         const kind = kinds![kindOffset + a];
-        let text: string;
+        /** The argument as LogBatch.templateArgs keeps it: an integer stays a number (its text is made only where read). */
+        let text: TemplateArg;
         let value: AnyValue;
         switch (kind) {
           case ArgumentKind.String:
@@ -438,17 +441,20 @@ export class CompactStreamDecoder {
             if (intAt >= b.intValues.length) throw new Malformed(`record ${i}: too few int values`);
             const v = b.intValues[intAt++];
             value = templateAttributes && typeof v === 'number' ? BigInt(v) : v;
-            text = String(v);
+            text = typeof v === 'number' ? v : String(v);
             break;
           }
           case ArgumentKind.IntDelta: {
             if (intAt >= b.intValues.length) throw new Malformed(`record ${i}: too few int values`);
             const delta = b.intValues[intAt++];
-            let previous = deltaPrevious.get(index);
+            // records come in runs of one template: its previous values looked up once per run
+            let previous = deltaIndex === index ? deltaValues! : deltaPrevious.get(index);
             if (previous === undefined) {
               previous = new Array<number | bigint>(t.placeholders).fill(0);
               deltaPrevious.set(index, previous);
             }
+            deltaIndex = index;
+            deltaValues = previous;
             const before = previous[a];
             let v: number | bigint;
             if (typeof before === 'number' && typeof delta === 'number' && Math.abs(before) <= SAFE && Math.abs(before + delta) <= SAFE) v = before + delta;
@@ -458,7 +464,7 @@ export class CompactStreamDecoder {
             }
             previous[a] = v;
             value = templateAttributes && typeof v === 'number' ? BigInt(v) : v;
-            text = String(v);
+            text = typeof v === 'number' ? v : String(v);
             break;
           }
           case ArgumentKind.Double: {
@@ -496,7 +502,7 @@ export class CompactStreamDecoder {
             }
             if (scale === 0) {
               value = templateAttributes && typeof mantissa === 'number' ? BigInt(mantissa) : mantissa;
-              text = String(mantissa);
+              text = typeof mantissa === 'number' ? mantissa : String(mantissa); // |mantissa| < 2^49: a safe integer
             } else if (scale === 15) {
               if (doubleAt >= b.doubleValues.length) throw new Malformed(`record ${i}: too few double values`);
               const v = b.doubleValues[doubleAt++];
@@ -514,7 +520,7 @@ export class CompactStreamDecoder {
         }
         args[a] = text;
         if (templateAttributes) argValues[a] = value;
-        argBytes += text.length;
+        argBytes += typeof text === 'string' ? text.length : 8;
       }
 
       // Attributes in the OTLP path's order.
@@ -600,7 +606,7 @@ export class CompactStreamDecoder {
   }
 }
 
-const EMPTY_ARGS: string[] = [];
+const EMPTY_ARGS: TemplateArg[] = [];
 /** Times are unsigned 64-bit nanoseconds: a time's high half is below this. */
 const TWO_POW_32 = 4294967296;
 

@@ -22,6 +22,25 @@ export class KeyValueList {
  */
 export type AnyValue = string | boolean | bigint | number | Uint8Array | AnyValue[] | KeyValueList | undefined;
 
+/**
+ * One template argument: its text, or a safe integer standing for its decimal text
+ * (String(n)). The compact decoder keeps integer arguments as numbers, so no string is
+ * made per argument unless something reads the text (argText); the Native encoder
+ * writes the digits straight into the block. Whatever needs text calls argText /
+ * argTexts; `'' + a` and template rendering give the same text.
+ */
+export type TemplateArg = string | number;
+
+/** The text of a template argument. */
+export function argText(a: TemplateArg): string {
+  return typeof a === 'string' ? a : String(a);
+}
+
+/** The texts of a record's template arguments (a new array). */
+export function argTexts(args: readonly TemplateArg[]): string[] {
+  return args.map(argText);
+}
+
 export interface KeyValue {
   key: string;
   value: AnyValue;
@@ -95,8 +114,8 @@ export class LogBatch {
   readonly scopes: ScopeInfo[] = [];
   /** Global template id (stable 64-bit hash of the template text), 0n when none is known. */
   readonly templateId: bigint[];
-  /** Template arguments as strings, in order; [] when no template. */
-  readonly templateArgs: string[][];
+  /** Template arguments in order (TemplateArg: a string, or an integer standing for its decimal text); [] when no template. */
+  readonly templateArgs: TemplateArg[][];
   /**
    * Bodies not built yet (compact-stream records): where `bodyParts[i]` is set, record i's
    * body is its template's constant parts joined by its templateArgs (renderBody), and
@@ -170,7 +189,7 @@ export interface LogRecordInput {
   spanId?: string;
   eventName?: string;
   templateId?: bigint;
-  templateArgs?: string[];
+  templateArgs?: TemplateArg[];
   /** A body not built yet: these parts joined by templateArgs (see LogBatch.bodyParts); `body` is then left out. */
   bodyParts?: readonly string[];
 }
@@ -300,8 +319,8 @@ export function lazyBodyParts(b: LogBatch, i: number): readonly string[] | undef
   return b.bodyParts?.[i];
 }
 
-/** parts[0] + args[0] + parts[1] + ... + parts[n]: a template rendered with its arguments. */
-export function renderBody(parts: readonly string[], args: readonly string[]): string {
+/** parts[0] + args[0] + parts[1] + ... + parts[n]: a template rendered with its arguments (a number as its text). */
+export function renderBody(parts: readonly string[], args: readonly TemplateArg[]): string {
   let out = parts[0];
   for (let a = 0; a < args.length; a++) out += args[a] + parts[a + 1];
   return out;

@@ -13,7 +13,7 @@
  *             v resourceIndex, v scopeIndex, u64 templateId, v nArgs, s args...
  *   kvs: v n, (s key, any value)*; any: u8 tag + value.
  */
-import { bodyOf, KeyValueList, LogBatch, type AnyValue, type KeyValue } from '../pipeline/batch';
+import { argText, bodyOf, KeyValueList, LogBatch, type AnyValue, type KeyValue } from '../pipeline/batch';
 import { timeColumn } from '../pipeline/time-column';
 import { BinaryWriter, readUint64LE } from '../bytes/binary-writer';
 
@@ -224,7 +224,7 @@ export function encodeLogBatch(batch: LogBatch, w: BinaryWriter): void {
     w.u64(batch.templateId[i]);
     const args = batch.templateArgs[i];
     w.varint(args.length);
-    for (const a of args) w.string(a);
+    for (const a of args) w.string(argText(a));
   }
 }
 

@@ -17,7 +17,7 @@
  * does not produce exactly (a user's Nullable column, LowCardinality on a server
  * without conversion): the caller then keeps the text encoder.
  */
-import { bodyOf, isSharedAttributeList, lazyBodyParts, type KeyValue, type LogBatch, type ResourceInfo, type ScopeInfo } from '../pipeline/batch';
+import { argTexts, bodyOf, isSharedAttributeList, lazyBodyParts, type KeyValue, type LogBatch, type ResourceInfo, type ScopeInfo } from '../pipeline/batch';
 import { anyValueToString } from './anyvalue-string';
 import type { LogsRowEncoderOptions, TableColumn } from './clickhouse-logs-encoder';
 import { NativeWriter, encodedString } from './native-block';
@@ -254,14 +254,14 @@ const dateTimeColumn: ColumnFill = (w, rows, ctx) => {
   for (let k = 0; k < seconds.length; k++) w.uint32(seconds[k]);
 };
 
-/** TemplateArgs, an Array(String): the offsets, then every row's arguments. */
+/** TemplateArgs, an Array(String): the offsets, then every row's arguments (an integer's digits written as its text). */
 const templateArgsColumn: ColumnFill = (w, rows) => {
   const { batches, indexes } = rows;
   let end = 0;
   for (let k = 0; k < indexes.length; k++) w.uint64n((end += batches[k].templateArgs[indexes[k]].length));
   for (let k = 0; k < indexes.length; k++) {
     const args = batches[k].templateArgs[indexes[k]];
-    for (let a = 0; a < args.length; a++) w.string(args[a]);
+    for (let a = 0; a < args.length; a++) w.arg(args[a]);
   }
 };
 
@@ -419,7 +419,7 @@ function nativeColumnFor(col: TableColumn, caps: NativeCapabilities, options: Lo
         const service = b.resources[b.resourceIndex[i]].serviceName;
         const parts = lazyBodyParts(b, i);
         if (parts !== undefined && renderedBodyStored !== undefined && renderedBodyStored(service, b.templateId[i], parts)) return '';
-        return rawBodyOf(anyValueToString(bodyOf(b, i)), service, b.templateId[i], b.templateArgs[i]);
+        return rawBodyOf(anyValueToString(bodyOf(b, i)), service, b.templateId[i], argTexts(b.templateArgs[i]));
       });
     }
     case 'ResourceSchemaUrl':
