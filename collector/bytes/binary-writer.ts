@@ -212,9 +212,14 @@ function writeUtf8(buf: FastBuffer, s: string, at: number): number {
 /** The longest String(n) of a number, in characters ("-1.2345678901234567e-308"). */
 const MAX_NUMBER_TEXT = 24;
 
+/** "00" "01" ... "99" as ASCII bytes: two digits per step when writing a number. */
+const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1');
+
 /**
  * The safe integer `n` as String(n) writes it (decimal digits, '-' when negative, "0" for
- * -0) into `buf` at `at` (room checked by the caller); returns the bytes written.
+ * -0) into `buf` at `at` (room checked by the caller); returns the bytes written. Below
+ * 2^31 (nearly every argument) two digits per step in int32 arithmetic; above, one per
+ * step in doubles (exact: every intermediate is a safe integer).
  */
 function writeDecimal(buf: Buffer, n: number, at: number): number {
   let v = n;
@@ -222,6 +227,23 @@ function writeDecimal(buf: Buffer, n: number, at: number): number {
   if (v < 0) {
     buf[from++] = 0x2d;
     v = -v;
+  }
+  if (v < 0x8000_0000) {
+    let u = v | 0;
+    const digits = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10_000 ? 4 : u < 100_000 ? 5 : u < 1_000_000 ? 6 : u < 10_000_000 ? 7 : u < 100_000_000 ? 8 : u < 1_000_000_000 ? 9 : 10;
+    let i = from + digits;
+    while (u >= 100) {
+      const q = (u / 100) | 0;
+      const r = (u - q * 100) << 1;
+      buf[--i] = DIGIT_PAIRS[r + 1];
+      buf[--i] = DIGIT_PAIRS[r];
+      u = q;
+    }
+    if (u >= 10) {
+      buf[--i] = DIGIT_PAIRS[(u << 1) + 1];
+      buf[--i] = DIGIT_PAIRS[u << 1];
+    } else buf[--i] = 0x30 + u;
+    return from + digits - at;
   }
   let digits = 1;
   for (let p = 10; p <= v; p *= 10) digits++; // powers of ten up to 10^16 are exact

@@ -13,7 +13,8 @@
  *     log.record.arg.<i> (int64 -> bigint, double -> number, ...);
  *   - resource from the Hello, scope from the Hello, severity number and text,
  *     time = observed time, trace/span ids and flags;
- * and in addition templateId / templateArgs (argument texts as rendered in the Body).
+ * and in addition templateId / templateArgs (the arguments as rendered in the Body; an integer
+ * argument kept as a number, see TemplateArg).
  * Records sent verbatim (OTel API records) are decoded by the OTLP decoder itself.
  *
  * Input that breaks the protocol (unknown template index, an argument count
