@@ -217,11 +217,12 @@ const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).
 
 /**
  * The safe integer `n` as String(n) writes it (decimal digits, '-' when negative, "0" for
- * -0) into `buf` at `at` (room checked by the caller); returns the bytes written. Below
+ * -0) into `buf` at `at`, one digit per element (bytes, or UTF-16 units), room checked by
+ * the caller; returns the elements written. Below
  * 2^31 (nearly every argument) two digits per step in int32 arithmetic; above, one per
  * step in doubles (exact: every intermediate is a safe integer).
  */
-function writeDecimal(buf: Buffer, n: number, at: number): number {
+export function writeDecimal(buf: Uint8Array | Uint16Array, n: number, at: number): number {
   let v = n;
   let from = at;
   if (v < 0) {
