@@ -97,19 +97,25 @@ export class LogBatch {
   timeUnixNano: TimeColumn;
   /** As timeUnixNano. */
   observedTimeUnixNano: TimeColumn;
-  readonly severityNumber: number[];
+  /**
+   * The numeric columns below are typed arrays (no slot for the garbage collector to scan,
+   * no young-generation copy of them while a batch is in flight); like the time columns
+   * they may be replaced by a builder growing them and are longer than `length` until
+   * trim(). severityNumber keeps any number (a double); the others are uint32.
+   */
+  severityNumber: Float64Array<ArrayBuffer>;
   readonly severityText: string[];
   readonly body: AnyValue[];
   readonly attributes: KeyValue[][];
-  readonly droppedAttributesCount: number[];
-  readonly flags: number[];
+  droppedAttributesCount: Uint32Array<ArrayBuffer>;
+  flags: Uint32Array<ArrayBuffer>;
   /** Lower-case hex, '' when unset. */
   readonly traceId: string[];
   /** Lower-case hex, '' when unset. */
   readonly spanId: string[];
   readonly eventName: string[];
-  readonly resourceIndex: number[];
-  readonly scopeIndex: number[];
+  resourceIndex: Uint32Array<ArrayBuffer>;
+  scopeIndex: Uint32Array<ArrayBuffer>;
   readonly resources: ResourceInfo[] = [];
   readonly scopes: ScopeInfo[] = [];
   /** Global template id (stable 64-bit hash of the template text), 0n when none is known. */
@@ -139,22 +145,36 @@ export class LogBatch {
    */
   constructor(capacity = 0) {
     const n = capacity > 0 && capacity <= MAX_PRESIZED_RECORDS ? capacity : 0;
-    this.timeUnixNano = timeColumn(Math.max(capacity, 0));
-    this.observedTimeUnixNano = timeColumn(Math.max(capacity, 0));
-    this.severityNumber = column(n);
+    const typed = Math.max(capacity, 0);
+    this.timeUnixNano = timeColumn(typed);
+    this.observedTimeUnixNano = timeColumn(typed);
+    this.severityNumber = new Float64Array(typed);
     this.severityText = column(n);
     this.body = column(n);
     this.attributes = column(n);
-    this.droppedAttributesCount = column(n);
-    this.flags = column(n);
+    this.droppedAttributesCount = new Uint32Array(typed);
+    this.flags = new Uint32Array(typed);
     this.traceId = column(n);
     this.spanId = column(n);
     this.eventName = column(n);
-    this.resourceIndex = column(n);
-    this.scopeIndex = column(n);
+    this.resourceIndex = new Uint32Array(typed);
+    this.scopeIndex = new Uint32Array(typed);
     this.templateId = column(n);
     this.templateArgs = column(n);
   }
+}
+
+const MAX_UINT32 = 0xffff_ffff;
+
+/** Every typed column of `b` with room for `length` records (each grown by doubling where it has not). */
+function growTypedColumns(b: LogBatch, length: number): void {
+  b.timeUnixNano = withRoom(b.timeUnixNano, length);
+  b.observedTimeUnixNano = withRoom(b.observedTimeUnixNano, length);
+  b.severityNumber = withRoom(b.severityNumber, length);
+  b.droppedAttributesCount = withRoom(b.droppedAttributesCount, length);
+  b.flags = withRoom(b.flags, length);
+  b.resourceIndex = withRoom(b.resourceIndex, length);
+  b.scopeIndex = withRoom(b.scopeIndex, length);
 }
 
 /** Above this, V8 may give a pre-sized array slow (dictionary) elements: grow such columns instead. */
@@ -169,8 +189,13 @@ function trimColumns(b: LogBatch): void {
   const n = b.length;
   b.timeUnixNano = cut(b.timeUnixNano, n);
   b.observedTimeUnixNano = cut(b.observedTimeUnixNano, n);
-  if (b.severityNumber.length === n) return;
-  for (const col of [b.severityNumber, b.severityText, b.body, b.attributes, b.droppedAttributesCount, b.flags, b.traceId, b.spanId, b.eventName, b.resourceIndex, b.scopeIndex, b.templateId, b.templateArgs] as unknown[][]) {
+  b.severityNumber = cut(b.severityNumber, n);
+  b.droppedAttributesCount = cut(b.droppedAttributesCount, n);
+  b.flags = cut(b.flags, n);
+  b.resourceIndex = cut(b.resourceIndex, n);
+  b.scopeIndex = cut(b.scopeIndex, n);
+  if (b.severityText.length === n) return;
+  for (const col of [b.severityText, b.body, b.attributes, b.traceId, b.spanId, b.eventName, b.templateId, b.templateArgs] as unknown[][]) {
     col.length = n;
   }
   if (b.bodyParts !== undefined && b.bodyParts.length > n) b.bodyParts.length = n;
@@ -250,17 +275,14 @@ export class LogBatchBuilder {
     const b = this.batch;
     // Index stores, not push: the columns may be pre-sized (a store at length appends otherwise).
     const k = b.length;
-    if (k >= b.timeUnixNano.length) {
-      b.timeUnixNano = withRoom(b.timeUnixNano, k + 1);
-      b.observedTimeUnixNano = withRoom(b.observedTimeUnixNano, k + 1);
-    }
+    if (k >= b.timeUnixNano.length || k >= b.severityNumber.length) growTypedColumns(b, k + 1);
     b.timeUnixNano[k] = r.timeUnixNano ?? 0n;
     b.observedTimeUnixNano[k] = r.observedTimeUnixNano ?? 0n;
     b.severityNumber[k] = r.severityNumber ?? 0;
     b.severityText[k] = r.severityText ?? '';
     b.body[k] = r.body;
     b.attributes[k] = r.attributes ?? [];
-    b.droppedAttributesCount[k] = r.droppedAttributesCount ?? 0;
+    b.droppedAttributesCount[k] = Math.min(r.droppedAttributesCount ?? 0, MAX_UINT32); // a sum of counts may pass 2^32 - 1
     b.flags[k] = r.flags ?? 0;
     b.traceId[k] = r.traceId ?? '';
     b.spanId[k] = r.spanId ?? '';

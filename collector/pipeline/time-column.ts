@@ -29,17 +29,27 @@ export function wordsOf(col: TimeColumn): Uint32Array<ArrayBuffer> {
   return new Uint32Array(col.buffer, col.byteOffset, 2 * col.length);
 }
 
-/** `col` with room for at least `length` values (itself when it has; else a copy at least twice as long). */
-export function withRoom(col: TimeColumn, length: number): TimeColumn {
+/** A batch's typed column (times, and the numeric columns of LogBatch). */
+type TypedColumn = BigUint64Array<ArrayBuffer> | Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer>;
+
+/** `col` with room for at least `length` values (itself when it has; else a copy of it, at least twice as long). */
+export function withRoom<T extends TypedColumn>(col: T, length: number): T {
   if (col.length >= length) return col;
-  const grown = new BigUint64Array(Math.max(length, 2 * col.length, 16));
-  grown.set(col);
+  const grown = new (col.constructor as new (n: number) => T)(Math.max(length, 2 * col.length, 16));
+  (grown as { set(src: T): void }).set(col);
   return grown;
 }
 
 /** The first `length` values of `col` (itself when that is all of it). */
-export function cut(col: TimeColumn, length: number): TimeColumn {
-  return col.length === length ? col : col.slice(0, length);
+export function cut<T extends TypedColumn>(col: T, length: number): T {
+  return col.length === length ? col : (col.slice(0, length) as T);
+}
+
+/** The values of a numeric column at `rows`, in that order (times: pickTimes, which makes no bigint). */
+export function pickNumbers<T extends Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(src: T, rows: ArrayLike<number>): T {
+  const out = new (src.constructor as new (n: number) => T)(rows.length);
+  for (let j = 0; j < rows.length; j++) out[j] = src[rows[j]];
+  return out;
 }
 
 /** The values of `src` at `rows`, in that order. */

@@ -255,20 +255,25 @@ export function decodeLogBatch(buf: Buffer, offset = 0): LogBatch {
   }
   b.timeUnixNano = timeColumn(n);
   b.observedTimeUnixNano = timeColumn(n);
+  b.severityNumber = new Float64Array(n);
+  b.droppedAttributesCount = new Uint32Array(n);
+  b.flags = new Uint32Array(n);
+  b.resourceIndex = new Uint32Array(n);
+  b.scopeIndex = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     b.timeUnixNano[i] = r.u64();
     b.observedTimeUnixNano[i] = r.u64();
-    b.severityNumber.push(r.varint());
+    b.severityNumber[i] = r.varint();
     b.severityText.push(r.string());
     b.body.push(readAny(r));
     b.attributes.push(readKvs(r));
-    b.droppedAttributesCount.push(r.varint());
-    b.flags.push(r.varint());
+    b.droppedAttributesCount[i] = r.varint();
+    b.flags[i] = r.varint();
     b.traceId.push(r.string());
     b.spanId.push(r.string());
     b.eventName.push(r.string());
-    b.resourceIndex.push(r.varint());
-    b.scopeIndex.push(r.varint());
+    b.resourceIndex[i] = r.varint();
+    b.scopeIndex[i] = r.varint();
     b.templateId.push(r.u64());
     const nArgs = r.varint();
     const args: string[] = new Array(nArgs);
