@@ -8,7 +8,7 @@
  * read columns. Whoever receives a batch through `consumeLogs` owns it once the
  * returned promise resolves.
  */
-import { HIGH_WORD, LOW_WORD, cut, timeColumn, withRoom, wordsOf, type TimeColumn } from './time-column';
+import { HIGH_WORD, LOW_WORD, cut, timeColumn, withRoom, wordsOf, type TimeColumn, type TypedColumn } from './time-column';
 
 /** A key/value list value (OTLP kvlist_value). */
 export class KeyValueList {
@@ -166,15 +166,18 @@ export class LogBatch {
 
 const MAX_UINT32 = 0xffff_ffff;
 
+/** The typed columns of a LogBatch, grown and cut together. */
+const TYPED_COLUMNS = ['timeUnixNano', 'observedTimeUnixNano', 'severityNumber', 'droppedAttributesCount', 'flags', 'resourceIndex', 'scopeIndex'] as const;
+
+/** Replaces each typed column of `b` by `f` of it (f keeps the column's type). */
+function eachTypedColumn(b: LogBatch, f: (col: TypedColumn) => TypedColumn): void {
+  const columns = b as unknown as Record<(typeof TYPED_COLUMNS)[number], TypedColumn>;
+  for (const name of TYPED_COLUMNS) columns[name] = f(columns[name]);
+}
+
 /** Every typed column of `b` with room for `length` records (each grown by doubling where it has not). */
 function growTypedColumns(b: LogBatch, length: number): void {
-  b.timeUnixNano = withRoom(b.timeUnixNano, length);
-  b.observedTimeUnixNano = withRoom(b.observedTimeUnixNano, length);
-  b.severityNumber = withRoom(b.severityNumber, length);
-  b.droppedAttributesCount = withRoom(b.droppedAttributesCount, length);
-  b.flags = withRoom(b.flags, length);
-  b.resourceIndex = withRoom(b.resourceIndex, length);
-  b.scopeIndex = withRoom(b.scopeIndex, length);
+  eachTypedColumn(b, (col) => withRoom(col, length));
 }
 
 /** Above this, V8 may give a pre-sized array slow (dictionary) elements: grow such columns instead. */
@@ -187,13 +190,7 @@ function column<T>(capacity: number): T[] {
 /** Every column of `b` cut to b.length (after a pre-sized batch got fewer records). */
 function trimColumns(b: LogBatch): void {
   const n = b.length;
-  b.timeUnixNano = cut(b.timeUnixNano, n);
-  b.observedTimeUnixNano = cut(b.observedTimeUnixNano, n);
-  b.severityNumber = cut(b.severityNumber, n);
-  b.droppedAttributesCount = cut(b.droppedAttributesCount, n);
-  b.flags = cut(b.flags, n);
-  b.resourceIndex = cut(b.resourceIndex, n);
-  b.scopeIndex = cut(b.scopeIndex, n);
+  eachTypedColumn(b, (col) => cut(col, n));
   if (b.severityText.length === n) return;
   for (const col of [b.severityText, b.body, b.attributes, b.traceId, b.spanId, b.eventName, b.templateId, b.templateArgs] as unknown[][]) {
     col.length = n;

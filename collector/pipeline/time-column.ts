@@ -30,7 +30,7 @@ export function wordsOf(col: TimeColumn): Uint32Array<ArrayBuffer> {
 }
 
 /** A batch's typed column (times, and the numeric columns of LogBatch). */
-type TypedColumn = BigUint64Array<ArrayBuffer> | Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer>;
+export type TypedColumn = BigUint64Array<ArrayBuffer> | Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer>;
 
 /** `col` with room for at least `length` values (itself when it has; else a copy of it, at least twice as long). */
 export function withRoom<T extends TypedColumn>(col: T, length: number): T {
