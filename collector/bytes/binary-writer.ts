@@ -122,20 +122,39 @@ export class BinaryWriter {
   }
 
   /**
-   * The string parts[0] + args[0] + parts[1] + ... + parts[n] (a template rendered
-   * with its arguments), written as string() would write it, without building it:
-   * the pieces go straight into the buffer after a one-byte length guess, moved
-   * up when the length needs more bytes.
+   * A template argument as string() writes its text: a string, or a number as String(n),
+   * a safe integer's digits written without making the string (pipeline/batch.ts TemplateArg).
    */
-  stringParts(parts: readonly string[], args: readonly string[]): void {
+  arg(a: string | number): void {
+    if (typeof a === 'string' || !Number.isSafeInteger(a)) {
+      this.string(String(a));
+      return;
+    }
+    this.reserve(18); // a length byte, '-' and up to 16 digits
+    const bytes = writeDecimal(this.buf, a, this.pos + 1);
+    this.buf[this.pos] = bytes;
+    this.pos += 1 + bytes;
+  }
+
+  /**
+   * The string parts[0] + args[0] + parts[1] + ... + parts[n] (a template rendered
+   * with its arguments, a number as its text: see arg()), written as string() would
+   * write it, without building it: the pieces go straight into the buffer after a
+   * one-byte length guess, moved up when the length needs more bytes.
+   */
+  stringParts(parts: readonly string[], args: readonly (string | number)[]): void {
     let chars = parts[0].length;
-    for (let a = 0; a < args.length; a++) chars += args[a].length + parts[a + 1].length;
+    for (let a = 0; a < args.length; a++) {
+      const x = args[a];
+      chars += (typeof x === 'string' ? x.length : MAX_NUMBER_TEXT) + parts[a + 1].length;
+    }
     this.reserve(chars * 3 + 5); // room for the longest UTF-8 and a length of up to 5 bytes
     const buf = this.buf as FastBuffer;
     const start = this.pos + 1;
     let end = start + writeUtf8(buf, parts[0], start);
     for (let a = 0; a < args.length; a++) {
-      end += writeUtf8(buf, args[a], end);
+      const x = args[a];
+      end += typeof x === 'string' ? writeUtf8(buf, x, end) : Number.isSafeInteger(x) ? writeDecimal(buf, x, end) : writeUtf8(buf, String(x), end);
       end += writeUtf8(buf, parts[a + 1], end);
     }
     const bytes = end - start;
@@ -188,6 +207,53 @@ function writeUtf8(buf: FastBuffer, s: string, at: number): number {
     if (i === n) return n;
   }
   return buf.utf8Write(s, at);
+}
+
+/** The longest String(n) of a number, in characters ("-1.2345678901234567e-308"). */
+const MAX_NUMBER_TEXT = 24;
+
+/** "00" "01" ... "99" as ASCII bytes: two digits per step when writing a number. */
+const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1');
+
+/**
+ * The safe integer `n` as String(n) writes it (decimal digits, '-' when negative, "0" for
+ * -0) into `buf` at `at`, one digit per element (bytes, or UTF-16 units), room checked by
+ * the caller; returns the elements written. Below
+ * 2^31 (nearly every argument) two digits per step in int32 arithmetic; above, one per
+ * step in doubles (exact: every intermediate is a safe integer).
+ */
+export function writeDecimal(buf: Uint8Array | Uint16Array, n: number, at: number): number {
+  let v = n;
+  let from = at;
+  if (v < 0) {
+    buf[from++] = 0x2d;
+    v = -v;
+  }
+  if (v < 0x8000_0000) {
+    let u = v | 0;
+    const digits = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10_000 ? 4 : u < 100_000 ? 5 : u < 1_000_000 ? 6 : u < 10_000_000 ? 7 : u < 100_000_000 ? 8 : u < 1_000_000_000 ? 9 : 10;
+    let i = from + digits;
+    while (u >= 100) {
+      const q = (u / 100) | 0;
+      const r = (u - q * 100) << 1;
+      buf[--i] = DIGIT_PAIRS[r + 1];
+      buf[--i] = DIGIT_PAIRS[r];
+      u = q;
+    }
+    if (u >= 10) {
+      buf[--i] = DIGIT_PAIRS[(u << 1) + 1];
+      buf[--i] = DIGIT_PAIRS[u << 1];
+    } else buf[--i] = 0x30 + u;
+    return from + digits - at;
+  }
+  let digits = 1;
+  for (let p = 10; p <= v; p *= 10) digits++; // powers of ten up to 10^16 are exact
+  for (let i = from + digits - 1; i >= from; i--) {
+    const q = Math.floor(v / 10);
+    buf[i] = 0x30 + (v - q * 10);
+    v = q;
+  }
+  return from + digits - at;
 }
 
 /** `src` copied into a new buffer of exactly its length. */

@@ -13,7 +13,8 @@
  *     log.record.arg.<i> (int64 -> bigint, double -> number, ...);
  *   - resource from the Hello, scope from the Hello, severity number and text,
  *     time = observed time, trace/span ids and flags;
- * and in addition templateId / templateArgs (argument texts as rendered in the Body).
+ * and in addition templateId / templateArgs (the arguments as rendered in the Body; an integer
+ * argument kept as a number, see TemplateArg).
  * Records sent verbatim (OTel API records) are decoded by the OTLP decoder itself.
  *
  * Input that breaks the protocol (unknown template index, an argument count
@@ -21,7 +22,7 @@
  * reference out of range, an id that is not templateIdOf(text)) throws Malformed.
  */
 import { ArgumentKind, MAX_ARGUMENT_KIND } from '../../protocol/argument-kind';
-import { LogBatchBuilder, reusableRecordInput, sharedAttributeList, type AnyValue, type KeyValue, type LogBatch } from '../pipeline/batch';
+import { LogBatchBuilder, reusableRecordInput, sharedAttributeList, type AnyValue, type KeyValue, type LogBatch, type TemplateArg } from '../pipeline/batch';
 import { decodeExportRequest } from '../otlp/wire-decode';
 import { parseTemplateText } from '../../protocol/template-text';
 import { templateIdOf, templateIdToString } from '../../protocol/template-id';
@@ -291,6 +292,8 @@ export class CompactStreamDecoder {
     let stringNumberAt = 0;
     /** INT_DELTA: previous value per template index and argument position. */
     const deltaPrevious = new Map<number, (number | bigint)[]>();
+    let deltaIndex = -1;
+    let deltaValues: (number | bigint)[] | undefined;
     const used = new Map<number, StreamTemplate>();
     const useRefs = b.stringRefs.length > 0;
     const dictionarySize = b.dictionarySize;
@@ -319,7 +322,10 @@ export class CompactStreamDecoder {
     const perRecordIds = !spanTable && b.traceIds !== undefined && b.traceIds.length > 0;
     const attributeSets = b.attributeSets;
 
-    let time = b.baseTimeUnixNano;
+    // The time as 32-bit halves (time = high * 2^32 + low, 0 <= low < 2^32): no bigint per record.
+    // (`>>` floors and `&` takes the two's complement bits, so this holds for any base; each record checks its time.)
+    let high = Number(b.baseTimeUnixNano >> 32n);
+    let low = Number(b.baseTimeUnixNano & 0xffffffffn);
     let j = -1;
     let lastIndex = -1;
     let lastTemplate: StreamTemplate | undefined;
@@ -365,8 +371,21 @@ export class CompactStreamDecoder {
       }
       const t = lastTemplate!;
       const delta = b.timeDelta[j];
-      time += typeof delta === 'number' ? BigInt(delta) : delta;
-      if (time < 0n || time >= TIME_LIMIT) throw new Malformed(`record ${i}: time out of range`);
+      if (typeof delta === 'number') {
+        // a safe integer split into halves (exact: division by a power of two), added half by half
+        const deltaHigh = Math.floor(delta / TWO_POW_32);
+        low += delta - deltaHigh * TWO_POW_32;
+        high += deltaHigh;
+        if (low >= TWO_POW_32) {
+          low -= TWO_POW_32;
+          high++;
+        }
+      } else {
+        const time = BigInt(high) * 0x1_0000_0000n + BigInt(low) + delta;
+        high = Number(time >> 32n);
+        low = Number(time & 0xffffffffn);
+      }
+      if (high < 0 || high >= TWO_POW_32) throw new Malformed(`record ${i}: time out of range`);
 
       let severity = t.severityNumber;
       let severityText = t.severityText;
@@ -396,12 +415,13 @@ export class CompactStreamDecoder {
         throw new Malformed(`record ${i}: template ${index} declares no argument kinds and the record gives none`);
       }
 
-      const args: string[] = t.placeholders > 0 ? new Array<string>(t.placeholders) : EMPTY_ARGS;
+      const args: TemplateArg[] = t.placeholders > 0 ? new Array<TemplateArg>(t.placeholders) : EMPTY_ARGS;
       const argValues: AnyValue[] = templateAttributes && t.placeholders > 0 ? new Array<AnyValue>(t.placeholders) : EMPTY_VALUES;
       let argBytes = 0;
       for (let a = 0; a < t.placeholders; a++) {
         const kind = kinds![kindOffset + a];
-        let text: string;
+        /** The argument as LogBatch.templateArgs keeps it: an integer stays a number (its text is made only where read). */
+        let text: TemplateArg;
         let value: AnyValue;
         switch (kind) {
           case ArgumentKind.String:
@@ -422,17 +442,20 @@ export class CompactStreamDecoder {
             if (intAt >= b.intValues.length) throw new Malformed(`record ${i}: too few int values`);
             const v = b.intValues[intAt++];
             value = templateAttributes && typeof v === 'number' ? BigInt(v) : v;
-            text = String(v);
+            text = typeof v === 'number' ? v : String(v);
             break;
           }
           case ArgumentKind.IntDelta: {
             if (intAt >= b.intValues.length) throw new Malformed(`record ${i}: too few int values`);
             const delta = b.intValues[intAt++];
-            let previous = deltaPrevious.get(index);
+            // records come in runs of one template: its previous values looked up once per run
+            let previous = deltaIndex === index ? deltaValues! : deltaPrevious.get(index);
             if (previous === undefined) {
               previous = new Array<number | bigint>(t.placeholders).fill(0);
               deltaPrevious.set(index, previous);
             }
+            deltaIndex = index;
+            deltaValues = previous;
             const before = previous[a];
             let v: number | bigint;
             if (typeof before === 'number' && typeof delta === 'number' && Math.abs(before) <= SAFE && Math.abs(before + delta) <= SAFE) v = before + delta;
@@ -442,7 +465,7 @@ export class CompactStreamDecoder {
             }
             previous[a] = v;
             value = templateAttributes && typeof v === 'number' ? BigInt(v) : v;
-            text = String(v);
+            text = typeof v === 'number' ? v : String(v);
             break;
           }
           case ArgumentKind.Double: {
@@ -480,7 +503,7 @@ export class CompactStreamDecoder {
             }
             if (scale === 0) {
               value = templateAttributes && typeof mantissa === 'number' ? BigInt(mantissa) : mantissa;
-              text = String(mantissa);
+              text = typeof mantissa === 'number' ? mantissa : String(mantissa); // |mantissa| < 2^49: a safe integer
             } else if (scale === 15) {
               if (doubleAt >= b.doubleValues.length) throw new Malformed(`record ${i}: too few double values`);
               const v = b.doubleValues[doubleAt++];
@@ -498,7 +521,7 @@ export class CompactStreamDecoder {
         }
         args[a] = text;
         if (templateAttributes) argValues[a] = value;
-        argBytes += text.length;
+        argBytes += typeof text === 'string' ? text.length : 8;
       }
 
       // Attributes in the OTLP path's order.
@@ -546,8 +569,6 @@ export class CompactStreamDecoder {
       }
 
       // one record object for the whole batch: add() copies its fields into the columns
-      record.timeUnixNano = time;
-      record.observedTimeUnixNano = time;
       record.severityNumber = severity;
       record.severityText = severityText;
       record.bodyParts = t.parts; // the body is built only when something reads it (LogBatch.bodyParts, bodyOf)
@@ -558,7 +579,7 @@ export class CompactStreamDecoder {
       record.spanId = spanId;
       record.templateId = t.id;
       record.templateArgs = args;
-      builder.add(resourceIndex, scopeIndex, record, 64 + 2 * t.text.length + argBytes + 24 * attributes.length);
+      builder.addAtTime(resourceIndex, scopeIndex, record, 64 + 2 * t.text.length + argBytes + 24 * attributes.length, high, low);
     }
 
     // Every value column must be used up exactly.
@@ -586,9 +607,9 @@ export class CompactStreamDecoder {
   }
 }
 
-const EMPTY_ARGS: string[] = [];
-/** Times are unsigned 64-bit nanoseconds. */
-const TIME_LIMIT = 1n << 64n;
+const EMPTY_ARGS: TemplateArg[] = [];
+/** Times are unsigned 64-bit nanoseconds: a time's high half is below this. */
+const TWO_POW_32 = 4294967296;
 
 /** The code.* attributes of a template's call site, in the OTLP path's order; [] when the site is unknown. */
 function siteAttributesOf(fn: string, filepath: string, lineno: bigint): readonly KeyValue[] {

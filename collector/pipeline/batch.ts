@@ -8,6 +8,7 @@
  * read columns. Whoever receives a batch through `consumeLogs` owns it once the
  * returned promise resolves.
  */
+import { HIGH_WORD, LOW_WORD, cut, timeColumn, withRoom, wordsOf, type TimeColumn, type TypedColumn } from './time-column';
 
 /** A key/value list value (OTLP kvlist_value). */
 export class KeyValueList {
@@ -20,6 +21,25 @@ export class KeyValueList {
  * AnyValue[] (array), KeyValueList (kvlist), undefined (empty).
  */
 export type AnyValue = string | boolean | bigint | number | Uint8Array | AnyValue[] | KeyValueList | undefined;
+
+/**
+ * One template argument: its text, or a safe integer standing for its decimal text
+ * (String(n)). The compact decoder keeps integer arguments as numbers, so no string is
+ * made per argument unless something reads the text (argText); the Native encoder
+ * writes the digits straight into the block. Whatever needs text calls argText /
+ * argTexts; `'' + a` and template rendering give the same text.
+ */
+export type TemplateArg = string | number;
+
+/** The text of a template argument. */
+export function argText(a: TemplateArg): string {
+  return typeof a === 'string' ? a : String(a);
+}
+
+/** The texts of a record's template arguments (a new array). */
+export function argTexts(args: readonly TemplateArg[]): string[] {
+  return args.map(argText);
+}
 
 export interface KeyValue {
   key: string;
@@ -68,27 +88,40 @@ export interface ScopeInfo {
 
 export class LogBatch {
   length = 0;
-  readonly timeUnixNano: bigint[];
-  readonly observedTimeUnixNano: bigint[];
-  readonly severityNumber: number[];
+  /**
+   * Unsigned nanoseconds, 0 when unset (time-column.ts: typed, no bigint kept per record).
+   * A builder may replace the column to grow it, and trim() cuts it: read it from the
+   * batch, do not keep it across adds. Read indexes below `length` only: the column
+   * grows ahead of the records added (by doubling), and only trim() cuts it to `length`.
+   */
+  timeUnixNano: TimeColumn;
+  /** As timeUnixNano. */
+  observedTimeUnixNano: TimeColumn;
+  /**
+   * The numeric columns below are typed arrays (no slot for the garbage collector to scan,
+   * no young-generation copy of them while a batch is in flight); like the time columns
+   * they may be replaced by a builder growing them and are longer than `length` until
+   * trim(). severityNumber keeps any number (a double); the others are uint32.
+   */
+  severityNumber: Float64Array<ArrayBuffer>;
   readonly severityText: string[];
   readonly body: AnyValue[];
   readonly attributes: KeyValue[][];
-  readonly droppedAttributesCount: number[];
-  readonly flags: number[];
+  droppedAttributesCount: Uint32Array<ArrayBuffer>;
+  flags: Uint32Array<ArrayBuffer>;
   /** Lower-case hex, '' when unset. */
   readonly traceId: string[];
   /** Lower-case hex, '' when unset. */
   readonly spanId: string[];
   readonly eventName: string[];
-  readonly resourceIndex: number[];
-  readonly scopeIndex: number[];
+  resourceIndex: Uint32Array<ArrayBuffer>;
+  scopeIndex: Uint32Array<ArrayBuffer>;
   readonly resources: ResourceInfo[] = [];
   readonly scopes: ScopeInfo[] = [];
   /** Global template id (stable 64-bit hash of the template text), 0n when none is known. */
   readonly templateId: bigint[];
-  /** Template arguments as strings, in order; [] when no template. */
-  readonly templateArgs: string[][];
+  /** Template arguments in order (TemplateArg: a string, or an integer standing for its decimal text); [] when no template. */
+  readonly templateArgs: TemplateArg[][];
   /**
    * Bodies not built yet (compact-stream records): where `bodyParts[i]` is set, record i's
    * body is its template's constant parts joined by its templateArgs (renderBody), and
@@ -112,22 +145,39 @@ export class LogBatch {
    */
   constructor(capacity = 0) {
     const n = capacity > 0 && capacity <= MAX_PRESIZED_RECORDS ? capacity : 0;
-    this.timeUnixNano = column(n);
-    this.observedTimeUnixNano = column(n);
-    this.severityNumber = column(n);
+    const typed = Math.max(capacity, 0);
+    this.timeUnixNano = timeColumn(typed);
+    this.observedTimeUnixNano = timeColumn(typed);
+    this.severityNumber = new Float64Array(typed);
     this.severityText = column(n);
     this.body = column(n);
     this.attributes = column(n);
-    this.droppedAttributesCount = column(n);
-    this.flags = column(n);
+    this.droppedAttributesCount = new Uint32Array(typed);
+    this.flags = new Uint32Array(typed);
     this.traceId = column(n);
     this.spanId = column(n);
     this.eventName = column(n);
-    this.resourceIndex = column(n);
-    this.scopeIndex = column(n);
+    this.resourceIndex = new Uint32Array(typed);
+    this.scopeIndex = new Uint32Array(typed);
     this.templateId = column(n);
     this.templateArgs = column(n);
   }
+}
+
+const MAX_UINT32 = 0xffff_ffff;
+
+/** The typed columns of a LogBatch, grown and cut together. */
+const TYPED_COLUMNS = ['timeUnixNano', 'observedTimeUnixNano', 'severityNumber', 'droppedAttributesCount', 'flags', 'resourceIndex', 'scopeIndex'] as const;
+
+/** Replaces each typed column of `b` by `f` of it (f keeps the column's type). */
+function eachTypedColumn(b: LogBatch, f: (col: TypedColumn) => TypedColumn): void {
+  const columns = b as unknown as Record<(typeof TYPED_COLUMNS)[number], TypedColumn>;
+  for (const name of TYPED_COLUMNS) columns[name] = f(columns[name]);
+}
+
+/** Every typed column of `b` with room for `length` records (each grown by doubling where it has not). */
+function growTypedColumns(b: LogBatch, length: number): void {
+  eachTypedColumn(b, (col) => withRoom(col, length));
 }
 
 /** Above this, V8 may give a pre-sized array slow (dictionary) elements: grow such columns instead. */
@@ -140,8 +190,9 @@ function column<T>(capacity: number): T[] {
 /** Every column of `b` cut to b.length (after a pre-sized batch got fewer records). */
 function trimColumns(b: LogBatch): void {
   const n = b.length;
-  if (b.timeUnixNano.length === n) return;
-  for (const col of [b.timeUnixNano, b.observedTimeUnixNano, b.severityNumber, b.severityText, b.body, b.attributes, b.droppedAttributesCount, b.flags, b.traceId, b.spanId, b.eventName, b.resourceIndex, b.scopeIndex, b.templateId, b.templateArgs] as unknown[][]) {
+  eachTypedColumn(b, (col) => cut(col, n));
+  if (b.severityText.length === n) return;
+  for (const col of [b.severityText, b.body, b.attributes, b.traceId, b.spanId, b.eventName, b.templateId, b.templateArgs] as unknown[][]) {
     col.length = n;
   }
   if (b.bodyParts !== undefined && b.bodyParts.length > n) b.bodyParts.length = n;
@@ -160,7 +211,7 @@ export interface LogRecordInput {
   spanId?: string;
   eventName?: string;
   templateId?: bigint;
-  templateArgs?: string[];
+  templateArgs?: TemplateArg[];
   /** A body not built yet: these parts joined by templateArgs (see LogBatch.bodyParts); `body` is then left out. */
   bodyParts?: readonly string[];
 }
@@ -201,7 +252,7 @@ export class LogBatchBuilder {
     this.lazyCapacity = capacity > 0 && capacity <= MAX_PRESIZED_RECORDS ? capacity : 0;
   }
 
-  /** Cuts the columns to the records added (needed only when fewer than the capacity were). */
+  /** Cuts the columns to the records added (all columns have `length` entries after it; the time columns grow ahead). */
   trim(): void {
     trimColumns(this.batch);
   }
@@ -221,13 +272,14 @@ export class LogBatchBuilder {
     const b = this.batch;
     // Index stores, not push: the columns may be pre-sized (a store at length appends otherwise).
     const k = b.length;
+    if (k >= b.timeUnixNano.length || k >= b.severityNumber.length) growTypedColumns(b, k + 1);
     b.timeUnixNano[k] = r.timeUnixNano ?? 0n;
     b.observedTimeUnixNano[k] = r.observedTimeUnixNano ?? 0n;
     b.severityNumber[k] = r.severityNumber ?? 0;
     b.severityText[k] = r.severityText ?? '';
     b.body[k] = r.body;
     b.attributes[k] = r.attributes ?? [];
-    b.droppedAttributesCount[k] = r.droppedAttributesCount ?? 0;
+    b.droppedAttributesCount[k] = Math.min(r.droppedAttributesCount ?? 0, MAX_UINT32); // a sum of counts may pass 2^32 - 1
     b.flags[k] = r.flags ?? 0;
     b.traceId[k] = r.traceId ?? '';
     b.spanId[k] = r.spanId ?? '';
@@ -240,6 +292,29 @@ export class LogBatchBuilder {
     else if (b.bodyParts !== undefined) b.bodyParts[k] = undefined;
     b.byteSize += byteSize;
     b.length++;
+  }
+
+  /** Views of the batch's time columns as 32-bit words (time-column.ts), for `timesOf`; renewed when a column is. */
+  private timeWords: Uint32Array | undefined;
+  private observedWords: Uint32Array | undefined;
+  private wordsOfTime: TimeColumn | undefined;
+  private wordsOfObserved: TimeColumn | undefined;
+
+  /**
+   * add(), with the record's time and observed time both high * 2^32 + low nanoseconds
+   * (0 <= high, low < 2^32; r's own times are not read): a decoder that keeps its times
+   * as 32-bit halves creates no bigint per record.
+   */
+  addAtTime(resourceIndex: number, scopeIndex: number, r: LogRecordInput, byteSize: number, high: number, low: number): void {
+    this.add(resourceIndex, scopeIndex, r, byteSize);
+    const b = this.batch;
+    if (this.wordsOfTime !== b.timeUnixNano || this.wordsOfObserved !== b.observedTimeUnixNano) {
+      this.timeWords = wordsOf((this.wordsOfTime = b.timeUnixNano));
+      this.observedWords = wordsOf((this.wordsOfObserved = b.observedTimeUnixNano));
+    }
+    const k = b.length - 1;
+    this.timeWords![2 * k + HIGH_WORD] = this.observedWords![2 * k + HIGH_WORD] = high;
+    this.timeWords![2 * k + LOW_WORD] = this.observedWords![2 * k + LOW_WORD] = low;
   }
 }
 
@@ -263,8 +338,8 @@ export function lazyBodyParts(b: LogBatch, i: number): readonly string[] | undef
   return b.bodyParts?.[i];
 }
 
-/** parts[0] + args[0] + parts[1] + ... + parts[n]: a template rendered with its arguments. */
-export function renderBody(parts: readonly string[], args: readonly string[]): string {
+/** parts[0] + args[0] + parts[1] + ... + parts[n]: a template rendered with its arguments (a number as its text). */
+export function renderBody(parts: readonly string[], args: readonly TemplateArg[]): string {
   let out = parts[0];
   for (let a = 0; a < args.length; a++) out += args[a] + parts[a + 1];
   return out;
@@ -324,5 +399,6 @@ export function mergeBatches(batches: LogBatch[]): LogBatch {
     for (let i = 0; i < b.length; i++) appendRecord(out, b, i, rm, sm);
     out.batch.byteSize += b.byteSize;
   }
+  out.trim();
   return out.batch;
 }

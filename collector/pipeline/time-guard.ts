@@ -21,11 +21,12 @@
  *
  * The batch is changed in place (the guard is the first stage to own it). A
  * record's attribute list may be shared with other records, so it is copied,
- * never appended to. Records with acceptable times (nearly all) cost a few bigint
- * comparisons. A batch refused downstream and sent again is guarded (and counted)
+ * never appended to. Records with acceptable times (nearly all) cost a few number
+ * comparisons of the times' 32-bit halves (no bigint). A batch refused downstream and sent again is guarded (and counted)
  * again.
  */
 import type { KeyValue, LogBatch } from './batch';
+import { HIGH_WORD, LOW_WORD, wordsOf } from './time-column';
 import { templateAttributesNeeded, type LogsConsumer } from './component';
 import type { Counter, Metrics } from '../telemetry/metrics';
 import { MAX_STORABLE_NS } from '../storage/time-bounds';
@@ -54,15 +55,21 @@ export function guardBatchTimes(batch: LogBatch, nowNs: bigint = receiveTimeNs()
   const replaced: TimeReplacements = new Map();
   const times = batch.timeUnixNano;
   const observed = batch.observedTimeUnixNano;
+  const timeWords = wordsOf(times);
+  const observedWords = wordsOf(observed);
   const note = (field: TimeField, reason: RecordTimeReplacementReason) => {
     const key = `${field}:${reason}` as const;
     replaced.set(key, (replaced.get(key) ?? 0) + 1);
   };
   for (let i = 0; i < batch.length; i++) {
+    // Fast path: both within [0, MAX_STORABLE_NS] and at least one set (on the halves: no bigint).
+    const tHigh = timeWords[2 * i + HIGH_WORD];
+    const tLow = timeWords[2 * i + LOW_WORD];
+    const oHigh = observedWords[2 * i + HIGH_WORD];
+    const oLow = observedWords[2 * i + LOW_WORD];
+    if (storable(tHigh, tLow) && storable(oHigh, oLow) && (tHigh !== 0 || tLow !== 0 || oHigh !== 0 || oLow !== 0)) continue;
     let t = times[i];
     let o = observed[i];
-    // Fast path: both within [0, MAX_STORABLE_NS] and at least one set.
-    if (t >= 0n && t <= MAX_STORABLE_NS && o >= 0n && o <= MAX_STORABLE_NS && (t !== 0n || o !== 0n)) continue;
     let added: KeyValue[] | undefined;
     if (o !== 0n && !isAcceptableRecordTime(o)) {
       (added ??= []).push({ key: ORIGINAL_OBSERVED_TIME_ATTRIBUTE, value: BigInt.asUintN(64, o).toString() });
@@ -86,6 +93,14 @@ export function guardBatchTimes(batch: LogBatch, nowNs: bigint = receiveTimeNs()
     }
   }
   return replaced;
+}
+
+const MAX_STORABLE_HIGH = Number(MAX_STORABLE_NS >> 32n);
+const MAX_STORABLE_LOW = Number(MAX_STORABLE_NS & 0xffffffffn);
+
+/** high * 2^32 + low <= MAX_STORABLE_NS. */
+function storable(high: number, low: number): boolean {
+  return high < MAX_STORABLE_HIGH || (high === MAX_STORABLE_HIGH && low <= MAX_STORABLE_LOW);
 }
 
 /** The guard as a pipeline stage in front of a receiver's pipelines; counts per receiver. */

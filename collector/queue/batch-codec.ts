@@ -13,7 +13,8 @@
  *             v resourceIndex, v scopeIndex, u64 templateId, v nArgs, s args...
  *   kvs: v n, (s key, any value)*; any: u8 tag + value.
  */
-import { bodyOf, KeyValueList, LogBatch, type AnyValue, type KeyValue } from '../pipeline/batch';
+import { argText, bodyOf, KeyValueList, LogBatch, type AnyValue, type KeyValue } from '../pipeline/batch';
+import { timeColumn } from '../pipeline/time-column';
 import { BinaryWriter, readUint64LE } from '../bytes/binary-writer';
 
 export { BinaryWriter };
@@ -223,7 +224,7 @@ export function encodeLogBatch(batch: LogBatch, w: BinaryWriter): void {
     w.u64(batch.templateId[i]);
     const args = batch.templateArgs[i];
     w.varint(args.length);
-    for (const a of args) w.string(a);
+    for (const a of args) w.string(argText(a));
   }
 }
 
@@ -252,20 +253,27 @@ export function decodeLogBatch(buf: Buffer, offset = 0): LogBatch {
     const version = r.string();
     b.scopes.push({ name, version, attributes: readKvs(r), droppedAttributesCount: r.varint(), schemaUrl: r.string() });
   }
+  b.timeUnixNano = timeColumn(n);
+  b.observedTimeUnixNano = timeColumn(n);
+  b.severityNumber = new Float64Array(n);
+  b.droppedAttributesCount = new Uint32Array(n);
+  b.flags = new Uint32Array(n);
+  b.resourceIndex = new Uint32Array(n);
+  b.scopeIndex = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
-    b.timeUnixNano.push(r.u64());
-    b.observedTimeUnixNano.push(r.u64());
-    b.severityNumber.push(r.varint());
+    b.timeUnixNano[i] = r.u64();
+    b.observedTimeUnixNano[i] = r.u64();
+    b.severityNumber[i] = r.varint();
     b.severityText.push(r.string());
     b.body.push(readAny(r));
     b.attributes.push(readKvs(r));
-    b.droppedAttributesCount.push(r.varint());
-    b.flags.push(r.varint());
+    b.droppedAttributesCount[i] = r.varint();
+    b.flags[i] = r.varint();
     b.traceId.push(r.string());
     b.spanId.push(r.string());
     b.eventName.push(r.string());
-    b.resourceIndex.push(r.varint());
-    b.scopeIndex.push(r.varint());
+    b.resourceIndex[i] = r.varint();
+    b.scopeIndex[i] = r.varint();
     b.templateId.push(r.u64());
     const nArgs = r.varint();
     const args: string[] = new Array(nArgs);

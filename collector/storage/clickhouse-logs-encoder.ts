@@ -16,7 +16,8 @@
  * the resource's service.name rendered as a string; Body and attribute values via
  * anyValueToString.
  */
-import { bodyOf, type LogBatch, type KeyValue, type ResourceInfo, type ScopeInfo } from '../pipeline/batch';
+import { argTexts, bodyOf, type LogBatch, type KeyValue, type ResourceInfo, type ScopeInfo } from '../pipeline/batch';
+import { maxStoredTime } from '../pipeline/time-column';
 import { anyValueToString } from './anyvalue-string';
 
 export interface TableColumn {
@@ -250,7 +251,7 @@ function writerFor(col: TableColumn, options: LogsRowEncoderOptions = {}): Colum
     case 'RawBody': {
       const rawBodyOf = options.rawBodyOf;
       if (!rawBodyOf) return text((r) => anyValueToString(bodyOf(r.b, r.i)));
-      return text((r) => rawBodyOf(anyValueToString(bodyOf(r.b, r.i)), r.res.serviceName, r.b.templateId[r.i], r.b.templateArgs[r.i]));
+      return text((r) => rawBodyOf(anyValueToString(bodyOf(r.b, r.i)), r.res.serviceName, r.b.templateId[r.i], argTexts(r.b.templateArgs[r.i])));
     }
     case 'ResourceSchemaUrl':
       return text((r) => r.res.schemaUrl);
@@ -265,7 +266,7 @@ function writerFor(col: TableColumn, options: LogsRowEncoderOptions = {}): Colum
     case 'TemplateId':
       return plain((r) => BigInt.asUintN(64, r.b.templateId[r.i]).toString());
     case 'TemplateArgs':
-      return /^Array\(/.test(type) ? { tsv: (r) => tsvStringArray(r.b.templateArgs[r.i]), json: (r) => r.b.templateArgs[r.i] } : undefined;
+      return /^Array\(/.test(type) ? { tsv: (r) => tsvStringArray(argTexts(r.b.templateArgs[r.i])), json: (r) => argTexts(r.b.templateArgs[r.i]) } : undefined;
     case 'InsertId':
       return plain((r) => r.insertId.toString());
   }
@@ -338,6 +339,11 @@ export class LogsRowEncoder {
   storable(b: LogBatch, i: number): boolean {
     const ts = LogsRowEncoder.timestampOf(b, i);
     return ts >= 0n && ts <= this.maxTimestampNs;
+  }
+
+  /** storable() for every record of `b` (read on the time columns' words: no bigint per record). */
+  allStorable(b: LogBatch): boolean {
+    return maxStoredTime(b.timeUnixNano, b.observedTimeUnixNano, b.length) <= this.maxTimestampNs;
   }
 
   /**

@@ -17,11 +17,11 @@
  * does not produce exactly (a user's Nullable column, LowCardinality on a server
  * without conversion): the caller then keeps the text encoder.
  */
-import { bodyOf, isSharedAttributeList, lazyBodyParts, type KeyValue, type LogBatch, type ResourceInfo, type ScopeInfo } from '../pipeline/batch';
+import { argTexts, bodyOf, isSharedAttributeList, lazyBodyParts, type KeyValue, type LogBatch, type ResourceInfo, type ScopeInfo } from '../pipeline/batch';
 import { anyValueToString } from './anyvalue-string';
 import type { LogsRowEncoderOptions, TableColumn } from './clickhouse-logs-encoder';
 import { NativeWriter, encodedString } from './native-block';
-import { isUint64, splitU64Nanos } from './time-split';
+import { HIGH_WORD, LOW_WORD, splitNanoWords, storedWords, wordsOf } from '../pipeline/time-column';
 
 /** The records of one block: record k is `batches[k]`'s record `indexes[k]`; its InsertId is `base + offsets[k]`. */
 export interface BlockRows {
@@ -45,8 +45,6 @@ interface NativeColumn {
   type: string;
   fill: ColumnFill;
 }
-
-const NS_PER_S = 1_000_000_000n;
 
 /** Per-block caches of what many rows share, keyed by the shared objects. */
 export class NativeEncodeContext {
@@ -91,9 +89,8 @@ export class NativeEncodeContext {
 
   /**
    * Each row's timestamp as whole seconds and nanoseconds (DateTime + TimestampNanos
-   * columns), computed once per block with one bigint operation per row: the
-   * remainder is exact, and the seconds follow from the double value of the
-   * timestamp less it (its rounding error, under 2^-10 s, vanishes in the division).
+   * columns), computed once per block from the batches' time columns as 32-bit words
+   * (time-column.ts): no bigint per row.
    */
   splitTimes(rows: BlockRows): { seconds: Float64Array; nanos: Uint32Array } {
     if (this.times === undefined) {
@@ -102,17 +99,22 @@ export class NativeEncodeContext {
       if (timeScratch.seconds.length < n) timeScratch = { seconds: new Float64Array(2 * n), nanos: new Uint32Array(2 * n) };
       const seconds = timeScratch.seconds.subarray(0, n);
       const nanos = timeScratch.nanos.subarray(0, n);
+      const { batches, indexes } = rows;
+      let batch: LogBatch | undefined;
+      let times = EMPTY_WORDS;
+      let observed = EMPTY_WORDS;
       for (let k = 0; k < n; k++) {
-        const ts = timestampOf(rows.batches[k], rows.indexes[k]);
-        if (isUint64(ts)) {
-          const split = splitU64Nanos(ts);
-          nanos[k] = split.nanos;
-          seconds[k] = split.seconds;
-        } else {
-          const ns = Number(ts % NS_PER_S);
-          nanos[k] = ns;
-          seconds[k] = Math.round((Number(ts) - ns) / 1e9);
+        if (batches[k] !== batch) {
+          // rows come in runs of one batch: its columns' word views once per run
+          batch = batches[k];
+          times = wordsOf(batch.timeUnixNano);
+          observed = wordsOf(batch.observedTimeUnixNano);
         }
+        const i = indexes[k];
+        const words = storedWords(times, observed, i);
+        const split = splitNanoWords(words[2 * i + HIGH_WORD], words[2 * i + LOW_WORD]);
+        nanos[k] = split.nanos;
+        seconds[k] = split.seconds;
       }
       this.times = { seconds, nanos };
     }
@@ -148,6 +150,8 @@ export class NativeEncodeContext {
     return v;
   }
 }
+
+const EMPTY_WORDS: Uint32Array = new Uint32Array(0);
 
 /** What splitTimes fills (a new pair per block was 12 bytes per row of garbage outside the heap). */
 let timeScratch = { seconds: new Float64Array(0), nanos: new Uint32Array(0) };
@@ -250,14 +254,14 @@ const dateTimeColumn: ColumnFill = (w, rows, ctx) => {
   for (let k = 0; k < seconds.length; k++) w.uint32(seconds[k]);
 };
 
-/** TemplateArgs, an Array(String): the offsets, then every row's arguments. */
+/** TemplateArgs, an Array(String): the offsets, then every row's arguments (an integer's digits written as its text). */
 const templateArgsColumn: ColumnFill = (w, rows) => {
   const { batches, indexes } = rows;
   let end = 0;
   for (let k = 0; k < indexes.length; k++) w.uint64n((end += batches[k].templateArgs[indexes[k]].length));
   for (let k = 0; k < indexes.length; k++) {
     const args = batches[k].templateArgs[indexes[k]];
-    for (let a = 0; a < args.length; a++) w.string(args[a]);
+    for (let a = 0; a < args.length; a++) w.arg(args[a]);
   }
 };
 
@@ -415,7 +419,7 @@ function nativeColumnFor(col: TableColumn, caps: NativeCapabilities, options: Lo
         const service = b.resources[b.resourceIndex[i]].serviceName;
         const parts = lazyBodyParts(b, i);
         if (parts !== undefined && renderedBodyStored !== undefined && renderedBodyStored(service, b.templateId[i], parts)) return '';
-        return rawBodyOf(anyValueToString(bodyOf(b, i)), service, b.templateId[i], b.templateArgs[i]);
+        return rawBodyOf(anyValueToString(bodyOf(b, i)), service, b.templateId[i], argTexts(b.templateArgs[i]));
       });
     }
     case 'ResourceSchemaUrl':

@@ -26,7 +26,8 @@
 import type { LogBatch } from '../pipeline/batch';
 import { templateAttributesNeeded, type LogsConsumer } from '../pipeline/component';
 import type { Counter, Metrics } from '../telemetry/metrics';
-import { storedTimeOf, tailRecordsOf, type TailRecord } from './record';
+import { tailRecordsOf, type TailRecord } from './record';
+import { maxStoredTime } from '../pipeline/time-column';
 import { RingRecords } from './ring-records';
 
 export type EntryState = 'pending' | 'accepted' | 'failed';
@@ -53,9 +54,7 @@ export class TapEntry {
   /** Lets go of the batch, keeping what its records need in few objects (ring-records.ts): for an entry entering the ring. */
   keep(): void {
     if (this.records !== undefined || this.batch === undefined) return;
-    const kept = RingRecords.of(this.batch);
-    if (kept === undefined) return;
-    this.kept = kept;
+    this.kept = RingRecords.of(this.batch);
     this.batch = undefined;
   }
 }
@@ -112,12 +111,7 @@ export class LiveTailHub {
 
   private async deliver(exporter: LogsConsumer, batch: LogBatch): Promise<void> {
     if (batch.length === 0) return exporter.consumeLogs(batch);
-    let maxTime = 0n;
-    for (let i = 0; i < batch.length; i++) {
-      const t = storedTimeOf(batch, i);
-      if (t > maxTime) maxTime = t;
-    }
-    const entry = new TapEntry(batch, batch.length, maxTime);
+    const entry = new TapEntry(batch, batch.length, maxStoredTime(batch.timeUnixNano, batch.observedTimeUnixNano, batch.length));
     // With subscribers the records are copied now, before the exporter owns the batch.
     if (this.subscribers.size > 0) entry.recordsOf();
     this.inflight.add(entry);

@@ -16,7 +16,7 @@
  * treats identities as a multiset: n stored copies cancel n live copies.
  */
 import { createHash } from 'crypto';
-import { bodyOf, type KeyValue, type LogBatch, type ResourceInfo } from '../pipeline/batch';
+import { argTexts, bodyOf, type KeyValue, type LogBatch, type ResourceInfo } from '../pipeline/batch';
 import { anyValueToString } from '../storage/anyvalue-string';
 
 export interface TailRecord {
@@ -121,7 +121,7 @@ export function tailRecordOf(b: LogBatch, i: number, serviceOf: (resourceIndex: 
     severityText: b.severityText[i],
     body: anyValueToString(bodyOf(b, i)),
     templateId: b.templateId[i],
-    templateArgs: b.templateArgs[i].slice(),
+    templateArgs: argTexts(b.templateArgs[i]),
     traceId: b.traceId[i],
     spanId: b.spanId[i],
     attributes: b.attributes[i],

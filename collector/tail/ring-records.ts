@@ -7,7 +7,7 @@
  * argument array and strings, its timestamp bigint) alive for that long: all of them
  * were copied into the old generation and marked again by every full collection,
  * about a fifth of the collector's CPU under load. Here numbers go into typed arrays,
- * the template arguments of all records into one string with offsets, and what many
+ * the template arguments of all records into one array of UTF-16 units with offsets, and what many
  * records share (a template's body parts, a shared attribute list, a severity text)
  * is referenced, not copied. records() gives the same TailRecords as
  * tailRecordsOf(batch) would have.
@@ -15,8 +15,9 @@
 import type { AnyValue, KeyValue, LogBatch } from '../pipeline/batch';
 import { lazyBodyParts, renderBody } from '../pipeline/batch';
 import { anyValueToString } from '../storage/anyvalue-string';
-import { isUint64 } from '../storage/time-split';
-import { serviceNameOf, storedTimeOf, tailRecordFields, type TailRecord } from './record';
+import { storedWords, wordsOf } from '../pipeline/time-column';
+import { writeDecimal } from '../bytes/binary-writer';
+import { serviceNameOf, tailRecordFields, type TailRecord } from './record';
 
 /**
  * A column of references, kept as its one value when every record has the same (the
@@ -58,6 +59,20 @@ function refAt<T>(c: RefColumn<T>, i: number): T {
   return c.all === undefined ? c.one : c.all[i];
 }
 
+/** Where of() gathers the arguments' units (grown as needed, copied out at each batch's size). */
+let unitScratch = new Uint16Array(1 << 16);
+/** Above this the scratch grown for one batch is let go. */
+const MAX_KEPT_SCRATCH_UNITS = 1 << 20;
+/** '-' and 16 digits: the longest safe integer's text. */
+const MAX_DECIMAL_UNITS = 17;
+
+/** units[from..to) as a string, exactly (lone surrogates too), in chunks that fromCharCode takes as arguments. */
+function unitsText(units: Uint16Array, from: number, to: number): string {
+  let out = '';
+  for (let at = from; at < to; at += 8192) out += String.fromCharCode(...units.subarray(at, Math.min(to, at + 8192)));
+  return out;
+}
+
 export class RingRecords {
   private constructor(
     readonly length: number,
@@ -72,7 +87,8 @@ export class RingRecords {
     private readonly bodyParts: RefColumn<readonly string[] | undefined>,
     private readonly templateId: BigUint64Array,
     /** Every record's template arguments, one after another. */
-    private readonly args: string,
+    /** Every record's template arguments as UTF-16 units, one after another (an integer as its digits). */
+    private readonly args: Uint16Array,
     /** End of each argument in `args`. */
     private readonly argEnd: Uint32Array,
     /** Record i's arguments are argEnd[argFrom[i]] .. argEnd[argFrom[i + 1] - 1]. */
@@ -82,25 +98,27 @@ export class RingRecords {
     private readonly attributes: RefColumn<readonly KeyValue[]>,
   ) {}
 
-  /**
-   * The batch's records, or undefined when a timestamp is outside 0..2^64-1 (the typed
-   * column cannot hold it exactly; the ring then keeps the batch).
-   */
-  static of(b: LogBatch): RingRecords | undefined {
+  /** The batch's records. */
+  static of(b: LogBatch): RingRecords {
     const n = b.length;
     const times = new BigUint64Array(n);
     const templateId = new BigUint64Array(n);
     const resourceIndex = new Uint32Array(n);
     const severityNumber = new Float64Array(n);
+    // the stored time (storedTimeOf) copied as 32-bit words, no bigint
+    const timeWords = wordsOf(b.timeUnixNano);
+    const observedWords = wordsOf(b.observedTimeUnixNano);
+    const keptWords = wordsOf(times);
     for (let i = 0; i < n; i++) {
-      const t = storedTimeOf(b, i);
-      if (!isUint64(t)) return undefined;
-      times[i] = t;
+      const from = storedWords(timeWords, observedWords, i);
+      keptWords[2 * i] = from[2 * i];
+      keptWords[2 * i + 1] = from[2 * i + 1];
       templateId[i] = b.templateId[i];
       resourceIndex[i] = b.resourceIndex[i];
       severityNumber[i] = b.severityNumber[i];
     }
-    // All arguments in one string: `+=` then one flattening (an array of them joined cost half again).
+    // All arguments' UTF-16 units one after another (no object per argument; a string built by
+    // `+=` made one per argument, and turned each integer argument into a string first).
     const argFrom = new Uint32Array(n + 1);
     let argCount = 0;
     for (let i = 0; i < n; i++) {
@@ -109,16 +127,27 @@ export class RingRecords {
     }
     argFrom[n] = argCount;
     const argEnd = new Uint32Array(argCount);
-    let args = '';
+    let units = unitScratch;
+    let end = 0;
     let at = 0;
     for (let i = 0; i < n; i++) {
       const list = b.templateArgs[i];
       for (let a = 0; a < list.length; a++) {
-        args += list[a];
-        argEnd[at++] = args.length;
+        const x = list[a];
+        const text = typeof x === 'number' && !Number.isSafeInteger(x) ? String(x) : x;
+        const room = typeof text === 'string' ? text.length : MAX_DECIMAL_UNITS;
+        if (end + room > units.length) {
+          const grown = new Uint16Array(Math.max(2 * units.length, end + room));
+          grown.set(units.subarray(0, end));
+          units = unitScratch = grown;
+        }
+        if (typeof text === 'string') for (let c = 0; c < text.length; c++) units[end++] = text.charCodeAt(c);
+        else end += writeDecimal(units, text, end);
+        argEnd[at++] = end;
       }
     }
-    if (args.length > 0) args.charCodeAt(0); // flattens the concatenation into one string
+    const args = units.slice(0, end);
+    if (units.length > MAX_KEPT_SCRATCH_UNITS) unitScratch = new Uint16Array(1 << 16); // not kept after a batch of huge arguments
     return new RingRecords(
       n,
       times,
@@ -142,7 +171,7 @@ export class RingRecords {
     const from = this.argFrom[i];
     const to = this.argFrom[i + 1];
     const out = new Array<string>(to - from);
-    for (let a = from; a < to; a++) out[a - from] = this.args.slice(a === 0 ? 0 : this.argEnd[a - 1], this.argEnd[a]);
+    for (let a = from; a < to; a++) out[a - from] = unitsText(this.args, a === 0 ? 0 : this.argEnd[a - 1], this.argEnd[a]);
     return out;
   }
 

@@ -95,6 +95,7 @@
 import type { BalancerParams, SpamStrategy, TunableParams } from './config';
 import type { ManualMode, MuteTarget, PeerMute } from './control-sink';
 import { ArgumentSample } from './detectors/entropy';
+import type { TemplateArg } from '../../collector/pipeline/batch';
 import { BucketCounter, RateHistory, zscoreFires } from './detectors/zscore';
 import { LOCAL, OFFERED_LOCAL, OFFERED_REMOTE, SharedCounts } from './shared-counts';
 import type { SpamRateRow } from '../../collector/storage/spam-rates-store';
@@ -461,7 +462,7 @@ export class SpamBalancer {
     }
   }
 
-  private count(k: SpamKey, args: readonly string[] | undefined, nowMs: number, bucket: number, templateId: bigint): void {
+  private count(k: SpamKey, args: readonly TemplateArg[] | undefined, nowMs: number, bucket: number, templateId: bigint): void {
     // Back after a silence (a restarted service): learnt again before it is judged.
     if (nowMs - k.lastSeenMs >= this.params.silenceMs) k.learnUntilMs = Math.max(k.learnUntilMs, nowMs + this.params.warmupMs);
     if (bucket !== k.rate.currentBucket) this.advanceRate(k, bucket);
@@ -477,7 +478,7 @@ export class SpamBalancer {
    * the record and later credits the drop), or undefined when it passes.
    * `templateId` 0n = no template; `fn` '' = no function.
    */
-  observe(svc: ServiceKeys, templateId: bigint, fn: string, args: readonly string[] | undefined, nowMs: number, bucket: number): SpamKey | undefined {
+  observe(svc: ServiceKeys, templateId: bigint, fn: string, args: readonly TemplateArg[] | undefined, nowMs: number, bucket: number): SpamKey | undefined {
     const p = this.params;
     let tk: SpamKey | undefined;
     let fk: SpamKey | undefined;

@@ -68,6 +68,7 @@
  * push manual rules instead of answering manualModeOf().
  */
 import { LogBatch } from '../../collector/pipeline/batch';
+import { pickNumbers, pickTimes } from '../../collector/pipeline/time-column';
 import { templateAttributesNeeded, type CreateSettings, type Host, type LogsConsumer, type Processor } from '../../collector/pipeline/component';
 import { RetryableError, isPermanent } from '../../collector/pipeline/errors';
 import type { Counter } from '../../collector/telemetry/metrics';
@@ -1074,8 +1075,8 @@ export function filterBatch(batch: LogBatch, keep: Uint8Array): LogBatch {
   const scopeMap = new Int32Array(batch.scopes.length).fill(-1);
   const resources: LogBatch['resources'] = [];
   const scopes: LogBatch['scopes'] = [];
-  const resourceIndex = new Array<number>(kept);
-  const scopeIndex = new Array<number>(kept);
+  const resourceIndex = new Uint32Array(kept);
+  const scopeIndex = new Uint32Array(kept);
   for (let j = 0; j < kept; j++) {
     const i = rows[j];
     const ri = batch.resourceIndex[i];
@@ -1095,15 +1096,15 @@ export function filterBatch(batch: LogBatch, keep: Uint8Array): LogBatch {
   out.scopes = scopes;
   out.resourceIndex = resourceIndex;
   out.scopeIndex = scopeIndex;
-  out.timeUnixNano = pick(batch.timeUnixNano, rows);
-  out.observedTimeUnixNano = pick(batch.observedTimeUnixNano, rows);
-  out.severityNumber = pick(batch.severityNumber, rows);
+  out.timeUnixNano = pickTimes(batch.timeUnixNano, rows);
+  out.observedTimeUnixNano = pickTimes(batch.observedTimeUnixNano, rows);
+  out.severityNumber = pickNumbers(batch.severityNumber, rows);
   out.severityText = pick(batch.severityText, rows);
   out.body = pick(batch.body, rows);
   if (batch.bodyParts !== undefined) out.bodyParts = pick(batch.bodyParts, rows);
   out.attributes = pick(batch.attributes, rows);
-  out.droppedAttributesCount = pick(batch.droppedAttributesCount, rows);
-  out.flags = pick(batch.flags, rows);
+  out.droppedAttributesCount = pickNumbers(batch.droppedAttributesCount, rows);
+  out.flags = pickNumbers(batch.flags, rows);
   out.traceId = pick(batch.traceId, rows);
   out.spanId = pick(batch.spanId, rows);
   out.eventName = pick(batch.eventName, rows);

@@ -50,6 +50,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { bodyOf, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
+import { millisAt, storedWords, wordsOf } from '../../collector/pipeline/time-column';
 import { templateAttributesNeeded, type CreateSettings, type DiagLogger, type Host, type LogsConsumer, type Processor } from '../../collector/pipeline/component';
 import { RetryableError } from '../../collector/pipeline/errors';
 import { parseDuration } from '../../collector/config/units';
@@ -94,16 +95,16 @@ interface PendingMining {
   /** Record indexes in the batch, with their bodies and times (ns). */
   indexes: number[];
   bodies: string[];
-  timesNs: bigint[];
+  timesMs: number[];
 }
 
 interface Use {
   service: string;
   id: bigint;
   count: number;
-  /** Record times in ns (bigint compares are cheap; divisions per record are not). */
-  firstNs: bigint;
-  lastNs: bigint;
+  /** Record times in ms (from the time columns' words: no bigint per record). */
+  firstMs: number;
+  lastMs: number;
 }
 
 /** What the SDK attributes of one record say. */
@@ -116,10 +117,6 @@ interface SdkTemplate {
 }
 
 type RecordKind = 'compact' | 'sdk' | 'mined' | 'plain';
-
-function msOf(ns: bigint): number {
-  return Number(ns / 1_000_000n);
-}
 
 /** An OTLP argument value as the SDK rendered it into the Body (JS number formatting). */
 function argumentText(v: KeyValue['value']): string {
@@ -226,11 +223,12 @@ export class TemplateProcessor implements Processor {
     /** Plain records to mine, by service, in batch order. */
     const toMine = new Map<string, PendingMining>();
     const now = Date.now();
-    const nowNs = BigInt(now) * 1_000_000n;
+    const times = wordsOf(batch.timeUnixNano);
+    const observed = wordsOf(batch.observedTimeUnixNano);
     for (let i = 0; i < batch.length; i++) {
       const service = batch.resources[batch.resourceIndex[i]]?.serviceName ?? '';
-      const ns = batch.timeUnixNano[i] || batch.observedTimeUnixNano[i];
-      const timeNs = ns > 0n ? ns : nowNs;
+      const words = storedWords(times, observed, i);
+      const timeMs = words[2 * i] !== 0 || words[2 * i + 1] !== 0 ? millisAt(words, i) : now;
       let id = batch.templateId[i];
       if (id !== 0n) {
         // Compact-protocol records carry the template attributes too (so pipelines without this
@@ -240,7 +238,7 @@ export class TemplateProcessor implements Processor {
           if (attrs.some((kv) => isTemplateAttribute(kv.key))) batch.attributes[i] = attrs.filter((kv) => !isTemplateAttribute(kv.key));
         }
         kinds.compact++;
-        this.noteUse(uses, service, id, timeNs);
+        this.noteUse(uses, service, id, timeMs);
         continue;
       }
       const attrs = batch.attributes[i];
@@ -260,7 +258,7 @@ export class TemplateProcessor implements Processor {
               function: sdk.fn,
               location: sdk.location,
             },
-            msOf(timeNs),
+            timeMs,
           ) !== undefined;
         if (!admitted) {
           // Stays as it came (attributes included): stored with its Body, untemplated.
@@ -272,7 +270,7 @@ export class TemplateProcessor implements Processor {
         batch.templateArgs[i] = sdk.args;
         if (this.config.strip_template_attributes) batch.attributes[i] = attrs.filter((kv) => !isTemplateAttribute(kv.key));
         kinds.sdk++;
-        this.noteUse(uses, service, id, timeNs);
+        this.noteUse(uses, service, id, timeMs);
         continue;
       }
       const body = bodyOf(batch, i);
@@ -282,10 +280,10 @@ export class TemplateProcessor implements Processor {
         continue;
       }
       let pending = toMine.get(service);
-      if (pending === undefined) toMine.set(service, (pending = { miner: m, indexes: [], bodies: [], timesNs: [] }));
+      if (pending === undefined) toMine.set(service, (pending = { miner: m, indexes: [], bodies: [], timesMs: [] }));
       pending.indexes.push(i);
       pending.bodies.push(body as string);
-      pending.timesNs.push(timeNs);
+      pending.timesMs.push(timeMs);
     }
     // Mined records are placed after the whole batch taught their miner (addBatch): the lines of
     // one event in this batch leave with one template, not the first ones with a narrower one.
@@ -295,15 +293,15 @@ export class TemplateProcessor implements Processor {
       let changed = false;
       for (let k = 0; k < results.length; k++) {
         const i = pending.indexes[k];
-        const timeNs = pending.timesNs[k];
+        const timeMs = pending.timesMs[k];
         changed ||= results[k].changed;
-        const id = this.emitMined(service, pending.miner, results[k], batch, i, dictionary, timeNs);
+        const id = this.emitMined(service, pending.miner, results[k], batch, i, dictionary, timeMs);
         if (id === undefined) {
           kinds.plain++;
           continue;
         }
         kinds.mined++;
-        this.noteUse(uses, service, id, timeNs);
+        this.noteUse(uses, service, id, timeMs);
       }
       if (changed) {
         changedServices.add(service);
@@ -314,8 +312,8 @@ export class TemplateProcessor implements Processor {
     for (const service of changedServices) this.recordSupersessions(service, dictionary, now);
     for (const byId of uses.values()) {
       for (const u of byId.values()) {
-        dictionary.noteUse(u.service, u.id, u.count, msOf(u.lastNs));
-        if (u.firstNs < u.lastNs) dictionary.noteUse(u.service, u.id, 0, msOf(u.firstNs));
+        dictionary.noteUse(u.service, u.id, u.count, u.lastMs);
+        if (u.firstMs < u.lastMs) dictionary.noteUse(u.service, u.id, 0, u.firstMs);
       }
     }
     for (const k of Object.keys(kinds) as RecordKind[]) if (kinds[k] > 0) this.records.inc({ ...this.labels, kind: k }, kinds[k]);
@@ -354,7 +352,7 @@ export class TemplateProcessor implements Processor {
    * the dictionary); returns the template id, or undefined when the
    * dictionary refuses it (the record stays plain, counted).
    */
-  private emitMined(service: string, m: ServiceMiner, r: MatchResult, batch: LogBatch, i: number, dictionary: TemplateDictionary, timeNs: bigint): bigint | undefined {
+  private emitMined(service: string, m: ServiceMiner, r: MatchResult, batch: LogBatch, i: number, dictionary: TemplateDictionary, timeMs: number): bigint | undefined {
     let t = m.converted.get(r.templateId);
     if (t === undefined) {
       t = collectorTemplateOfMined(r.template);
@@ -362,7 +360,7 @@ export class TemplateProcessor implements Processor {
     }
     if (
       !dictionary.has(service, t.id) &&
-      dictionary.define({ id: t.id, service, text: t.text, source: 'mined', severityNumber: batch.severityNumber[i], severityText: batch.severityText[i] }, msOf(timeNs)) === undefined
+      dictionary.define({ id: t.id, service, text: t.text, source: 'mined', severityNumber: batch.severityNumber[i], severityText: batch.severityText[i] }, timeMs) === undefined
     ) {
       dictionary.countUntemplated('refused');
       return undefined;
@@ -402,18 +400,18 @@ export class TemplateProcessor implements Processor {
     for (const id of m.converted.keys()) if (m.miner.template(id) === undefined) m.converted.delete(id);
   }
 
-  private noteUse(uses: Map<string, Map<bigint, Use>>, service: string, id: bigint, timeNs: bigint): void {
+  private noteUse(uses: Map<string, Map<bigint, Use>>, service: string, id: bigint, timeMs: number): void {
     let byId = uses.get(service);
     if (byId === undefined) {
       byId = new Map();
       uses.set(service, byId);
     }
     const u = byId.get(id);
-    if (u === undefined) byId.set(id, { service, id, count: 1, firstNs: timeNs, lastNs: timeNs });
+    if (u === undefined) byId.set(id, { service, id, count: 1, firstMs: timeMs, lastMs: timeMs });
     else {
       u.count++;
-      if (timeNs < u.firstNs) u.firstNs = timeNs;
-      if (timeNs > u.lastNs) u.lastNs = timeNs;
+      if (timeMs < u.firstMs) u.firstMs = timeMs;
+      if (timeMs > u.lastMs) u.lastMs = timeMs;
     }
   }
 

@@ -9,7 +9,8 @@
  * The records are chosen where binary encodings go wrong: string lengths around
  * the one-byte varint limit (127/128 bytes) in one- to four-byte UTF-8, a lone
  * surrogate, NUL and control characters, empty and many attributes, non-string
- * attribute values, template arguments, timestamps at 0 and with nanoseconds,
+ * attribute values, template arguments (integers kept as numbers among them),
+ * timestamps at 0 and with nanoseconds,
  * severities out of UInt8 range.
  */
 import * as fs from 'fs';
@@ -67,13 +68,14 @@ function edgeCaseBatch(): LogBatch {
       spanId: k % 2 ? 'eee19b7ec3c1b174' : '',
       eventName: k === 6 ? 'ev' : '',
       templateId: k % 2 ? BigInt(k) * 0x1234_5678_9abcn : -1n,
-      templateArgs: k % 3 === 0 ? [] : [bodies[k].slice(0, 50), String(k), ''],
+      // integer arguments as the compact decoder keeps them: numbers standing for their text
+      templateArgs: k % 3 === 0 ? [] : [bodies[k].slice(0, 50), k % 2 ? k : -k * 1e12, ''],
     });
     t += 1_000_000_001n;
   }
   // bodies left to their parts (compact records): written from the parts, short and long
   for (const arg of ['ann', 'ж'.repeat(130)]) {
-    b.add(r1, s1, { timeUnixNano: t, severityNumber: 9, severityText: 'INFO', attributes: site, flags: 0, traceId: '', spanId: '', eventName: '', templateId: 77n, templateArgs: [arg, '10.0.0.1'], bodyParts: ['user ', ' from ', ' é'] });
+    b.add(r1, s1, { timeUnixNano: t, severityNumber: 9, severityText: 'INFO', attributes: site, flags: 0, traceId: '', spanId: '', eventName: '', templateId: 77n, templateArgs: [arg, '10.0.0.1', -Number.MAX_SAFE_INTEGER], bodyParts: ['user ', ' from ', ' n=', ' é'] });
   }
   return b.batch;
 }

@@ -5,7 +5,7 @@
  * retries, and to hold batches unacknowledged (hold()/release()) to test that a
  * sender is acknowledged only after the consumer accepted.
  */
-import { bodyOf, type AnyValue, type KeyValue, type LogBatch, type ResourceInfo, type ScopeInfo } from '../../collector/pipeline/batch';
+import { argTexts, bodyOf, type AnyValue, type KeyValue, type LogBatch, type ResourceInfo, type ScopeInfo } from '../../collector/pipeline/batch';
 import type { LogsConsumer } from '../../collector/pipeline/component';
 
 /** One record of a batch as a plain object, for assertions. */
@@ -43,7 +43,7 @@ export function recordsOf(batch: LogBatch): RecordView[] {
       spanId: batch.spanId[i],
       eventName: batch.eventName[i],
       templateId: batch.templateId[i],
-      templateArgs: batch.templateArgs[i],
+      templateArgs: argTexts(batch.templateArgs[i]),
       resource: batch.resources[batch.resourceIndex[i]],
       scope: batch.scopes[batch.scopeIndex[i]],
     });

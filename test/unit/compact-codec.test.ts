@@ -386,6 +386,32 @@ describe('decoder refuses bad input with Malformed', () => {
     expect(() => noHello.decode(batchOf(c))).toThrow(/before the Hello/);
   });
 
+  it('times: base + deltas exactly (carries across 32-bit halves, negative and 64-bit deltas), out of 0..2^64-1 refused', async () => {
+    const c = await sample();
+    const timesOf = (base: bigint, deltas: (number | bigint)[]): bigint[] => {
+      const m = batchOf(c);
+      m.baseTimeUnixNano = base;
+      m.timeDelta = m.timeDelta.map((_, j) => deltas[j % deltas.length]);
+      const batch = decoderFor(c).decode(m).batch;
+      expect([...batch.observedTimeUnixNano]).toEqual([...batch.timeUnixNano]);
+      return [...batch.timeUnixNano];
+    };
+    const expected = (base: bigint, deltas: (number | bigint)[]): bigint[] => {
+      let t = base;
+      return Array.from({ length: 20 }, (_, j) => (t += BigInt(deltas[j % deltas.length])));
+    };
+    const cases: [bigint, (number | bigint)[]][] = [
+      [1_700_000_000_123_456_789n, [0, 1, 999_999_999, -5, 2 ** 40, -(2 ** 33) - 7]],
+      [(1n << 32n) - 3n, [1, 1, 1, 1, -1, -1, -1]], // back and forth over a carry
+      [0n, [2 ** 53 - 1, 2 ** 53 - 1, 1n << 60n, -(2 ** 52)]],
+      [(1n << 64n) - 100n, [-1_000_000, 3, 4]],
+    ];
+    for (const [base, deltas] of cases) expect(timesOf(base, deltas)).toEqual(expected(base, deltas));
+    expect(() => timesOf(0n, [0, -1])).toThrow(/record 1: time out of range/);
+    expect(() => timesOf((1n << 64n) - 2n, [1])).toThrow(/record 1: time out of range/);
+    expect(() => timesOf(1n << 64n, [-1])).not.toThrow(); // only each record's time must be in range
+  });
+
   it('a template id that is not the hash of its text, or kinds that do not match its placeholders', async () => {
     const d = new CompactStreamDecoder();
     const def = { index: 1, templateId: 1n, text: 'a {}', severityNumber: 9, severityText: '', function: '', codeLocation: '', codeFilepath: '', codeLineno: 0n, argumentKinds: [0] };

@@ -15,6 +15,32 @@ describe('NativeWriter', () => {
     expect(w.copyOut()).toEqual(expected);
   });
 
+  test('arg and stringParts write a number argument as string() writes String(n), digits straight from the number', () => {
+    const numbers = [0, -0, 1, -1, 9, 10, 99, 100, 101, 12345, -987654, 999_999_999, 1e9, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), 1e10 - 1, -(2 ** 32) - 1, 10 ** 15, 10 ** 15 - 1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
+    for (let i = 0; i < 1000; i++) numbers.push(Math.floor((Math.random() - 0.5) * 2 ** (i % 54)));
+    const odd = [1.5, -0.25, 1e21, 2 ** 53, NaN, Infinity, 1e-7]; // not safe integers: through their text
+    const args: (string | number)[] = [...numbers, ...odd, 'text', 'ünï', ''];
+    const fast = new NativeWriter(4);
+    const plain = new NativeWriter(4);
+    for (const a of args) {
+      fast.arg(a);
+      plain.string(String(a));
+    }
+    expect(fast.copyOut()).toEqual(plain.copyOut());
+
+    const parts = ['order ', ' of ', ' done'];
+    const rendered = new NativeWriter(4);
+    const built = new NativeWriter(4);
+    for (let k = 0; k + 1 < args.length; k++) {
+      const pair = [args[k], args[k + 1]];
+      rendered.stringParts(parts, pair);
+      built.string(parts[0] + pair[0] + parts[1] + pair[1] + parts[2]);
+    }
+    rendered.stringParts(['x'.repeat(200), ''], [Number.MIN_SAFE_INTEGER]); // a length of two bytes
+    built.string('x'.repeat(200) + Number.MIN_SAFE_INTEGER);
+    expect(rendered.copyOut()).toEqual(built.copyOut());
+  });
+
   test('raw copies short and long values exactly, across buffer growth', () => {
     const w = new NativeWriter(4);
     const parts = [Buffer.from([1, 2, 3]), Buffer.alloc(31, 7), Buffer.alloc(32, 8), Buffer.alloc(33, 9), Buffer.alloc(1000, 5)];

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { KeyValueList, LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
+import { argTexts, KeyValueList, LogBatchBuilder, type AnyValue, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
 import type { Host } from '../../collector/pipeline/component';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { createMemoryLogger } from '../../collector/telemetry/diag';
@@ -130,7 +130,7 @@ describe('template processor', () => {
     await processor.consumeLogs(batch);
     expect(next.batches[0].templateId[0]).toBe(t.id);
     expect(next.batches[0].attributes[0]).toHaveLength(4); // kept with strip_template_attributes: false
-    expect(renderLikeClickHouse(templatePartsOf(t.text), next.batches[0].templateArgs[0])).toBe(next.batches[0].body[0]);
+    expect(renderLikeClickHouse(templatePartsOf(t.text), argTexts(next.batches[0].templateArgs[0]))).toBe(next.batches[0].body[0]);
     await processor.shutdown();
   });
 
@@ -186,8 +186,8 @@ describe('template processor', () => {
       const entry = templates.get('svc', out.templateId[i])!;
       expect(entry.source).toBe('mined');
       expect(entry.id).toBe(templateIdOf(entry.text));
-      expect(renderTemplateText(entry.text, out.templateArgs[i])).toBe(lines[i]);
-      expect(renderLikeClickHouse(templatePartsOf(entry.text), out.templateArgs[i])).toBe(lines[i]);
+      expect(renderTemplateText(entry.text, argTexts(out.templateArgs[i]))).toBe(lines[i]);
+      expect(renderLikeClickHouse(templatePartsOf(entry.text), argTexts(out.templateArgs[i]))).toBe(lines[i]);
     }
     expect(out.templateId[1]).toBe(out.templateId[0]);
     expect(templates.get('svc', out.templateId[0])!.text).toBe('Accepted password for root from {} port {} ssh2');

@@ -17,6 +17,7 @@ function batchOf(records: LogRecordInput[], shared: KeyValue[] = []) {
   const r = b.addResource({ attributes: [{ key: 'service.name', value: 's' }], droppedAttributesCount: 0, schemaUrl: '' });
   const s = b.addScope({ name: '', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
   for (const rec of records) b.add(r, s, { attributes: shared, ...rec });
+  b.trim(); // the time columns grow ahead of the records added
   return b.batch;
 }
 
@@ -59,8 +60,8 @@ describe('guardBatchTimes', () => {
     const b = batchOf([{ timeUnixNano: NOW - 5n }, { observedTimeUnixNano: NOW }, { timeUnixNano: 1n, observedTimeUnixNano: MAX_STORABLE_NS }]);
     const attrs = b.attributes.slice();
     expect(guardBatchTimes(b, NOW).size).toBe(0);
-    expect(b.timeUnixNano).toEqual([NOW - 5n, 0n, 1n]);
-    expect(b.observedTimeUnixNano).toEqual([0n, NOW, MAX_STORABLE_NS]);
+    expect([...b.timeUnixNano]).toEqual([NOW - 5n, 0n, 1n]);
+    expect([...b.observedTimeUnixNano]).toEqual([0n, NOW, MAX_STORABLE_NS]);
     expect(b.attributes).toEqual(attrs);
   });
 
@@ -78,8 +79,8 @@ describe('guardBatchTimes', () => {
     );
     const replaced = guardBatchTimes(b, NOW);
     expect(Object.fromEntries(replaced)).toEqual({ 'time:out_of_range': 2, 'observed:out_of_range': 2, 'observed:unset': 1 });
-    expect(b.timeUnixNano).toEqual([NOW, NOW - 7n, 0n, NOW, 0n]);
-    expect(b.observedTimeUnixNano).toEqual([0n, NOW - 7n, NOW, NOW, NOW]);
+    expect([...b.timeUnixNano]).toEqual([NOW, NOW - 7n, 0n, NOW, 0n]);
+    expect([...b.observedTimeUnixNano]).toEqual([0n, NOW - 7n, NOW, NOW, NOW]);
     expect(attr(b.attributes[0], ORIGINAL_TIME_ATTRIBUTE)).toBe(MAX_U64.toString());
     expect(attr(b.attributes[2], ORIGINAL_OBSERVED_TIME_ATTRIBUTE)).toBe(MAX_U64.toString());
     expect(attr(b.attributes[3], ORIGINAL_OBSERVED_TIME_ATTRIBUTE)).toBe((1n << 63n).toString());

@@ -69,6 +69,7 @@ function sampleBatch(): LogBatch {
   });
   b.add(r, s, { body: undefined }, 10);
   b.batch.byteSize = 1234;
+  b.trim();
   return b.batch;
 }
 

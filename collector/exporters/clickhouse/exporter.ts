@@ -742,9 +742,7 @@ export class ClickHouseLogsExporter implements Exporter {
    */
   private canAppendNative(batch: LogBatch): boolean {
     if (!this.entryEncoder || !this.encoder || this.dedupMode === 'none' || batch.length === 0) return false;
-    const encoder = this.encoder;
-    for (let i = 0; i < batch.length; i++) if (!encoder.storable(batch, i)) return false;
-    return true;
+    return this.encoder.allStorable(batch);
   }
 
   /**

@@ -9,7 +9,7 @@
  *
  * Control characters in logged values are escaped so a record cannot drive the terminal.
  */
-import { bodyOf, KeyValueList, type AnyValue, type KeyValue, type LogBatch } from '../../pipeline/batch';
+import { argTexts, bodyOf, KeyValueList, type AnyValue, type KeyValue, type LogBatch } from '../../pipeline/batch';
 import { groupByResourceAndScope } from '../../otlp/group';
 
 export type Verbosity = 'basic' | 'normal' | 'detailed';
@@ -159,5 +159,5 @@ function detailedRecord(out: string[], b: LogBatch, i: number, n: number): void 
   attributesBlock(out, 'Attributes', b.attributes[i]);
   if (b.droppedAttributesCount[i]) out.push(`DroppedAttributesCount: ${b.droppedAttributesCount[i]}`);
   out.push(`Trace ID: ${b.traceId[i]}`, `Span ID: ${b.spanId[i]}`, `Flags: ${b.flags[i]}`);
-  if (b.templateId[i]) out.push(`Template ID: ${b.templateId[i]}`, `Template args: ${escapeControl(JSON.stringify(b.templateArgs[i]))}`);
+  if (b.templateId[i]) out.push(`Template ID: ${b.templateId[i]}`, `Template args: ${escapeControl(JSON.stringify(argTexts(b.templateArgs[i])))}`);
 }

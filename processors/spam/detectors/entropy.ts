@@ -3,7 +3,7 @@
  * Low-entropy repetition is spam; a high-entropy burst of real work is not.
  *
  * Sample: per key, a ring of the last `size` records' argument arrays (references
- * to the batch's string[]s, never copied: strings are immutable and stages do not
+ * to the batch's argument arrays, never copied: arguments are immutable and stages do not
  * mutate templateArgs) and, for function keys, their template id. Adding a record
  * is one or two array writes: O(1), no allocation. Records arrive in order, so the
  * records of the rate window are the newest `count` samples (count = the window's
@@ -47,6 +47,8 @@
  * Pure: the caller passes how many of the newest samples to use.
  */
 
+import { argText, type TemplateArg } from '../../../collector/pipeline/batch';
+
 export interface EntropyParams {
   maxPositions: number;
   positionWeights: readonly number[];
@@ -64,21 +66,21 @@ export interface EntropyScore {
   positions: number[];
 }
 
-const EMPTY: readonly string[] = [];
+const EMPTY: readonly TemplateArg[] = [];
 const MISSING = '\u0000missing';
 
 export class ArgumentSample {
-  private readonly args: (readonly string[])[];
+  private readonly args: (readonly TemplateArg[])[];
   private readonly templates: bigint[] | undefined;
   private cursor = 0;
   private filled = 0;
 
   constructor(readonly size: number, withTemplates: boolean) {
-    this.args = new Array<readonly string[]>(size).fill(EMPTY);
+    this.args = new Array<readonly TemplateArg[]>(size).fill(EMPTY);
     this.templates = withTemplates ? new Array<bigint>(size).fill(0n) : undefined;
   }
 
-  add(args: readonly string[] | undefined, templateId = 0n): void {
+  add(args: readonly TemplateArg[] | undefined, templateId = 0n): void {
     const i = this.cursor;
     this.args[i] = args ?? EMPTY;
     if (this.templates) this.templates[i] = templateId;
@@ -127,7 +129,7 @@ export class ArgumentSample {
     for (let pos = 0; pos < arity; pos++) {
       for (let k = 0; k < n; k++) {
         const a = this.args[idx[k]];
-        const v = pos < a.length ? a[pos] : MISSING;
+        const v = pos < a.length ? argText(a[pos]) : MISSING; // an integer argument counts as its text
         values[k] = prefixes ? prefixes[k] + v : v;
       }
       const h = normalizedEntropy(values);
