@@ -777,6 +777,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
   seps.push(line.slice(out.sepStart));
   out.line = '';
   maskDatePieces(words, masked, seps);
+  if (!isWellFormed(line)) maskIllFormedWords(words, masked);
   target.skeletonHash = skeletonHashOf(seps);
   return target;
 }
@@ -844,6 +845,21 @@ export function isWhitespace(s: string, from = 0, to = s.length): boolean {
  * one) are pieces of a date: "Tue Mar 4", "on Apr 12 10:11:12". Right to left
  * first, so "Mon Jun 14" masks Jun, then Mon.
  */
+/** ES2024 String.prototype.isWellFormed (Node 20 has it; the project's lib setting is ES2022): no lone surrogate. */
+function isWellFormed(s: string): boolean {
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+/**
+ * A word holding a lone surrogate is a value: template ids hash a template's text as
+ * UTF-8 (templateIdOf), where every lone surrogate is U+FFFD, so two constants that
+ * differ only in one would share an id and one text, and a line would render as the
+ * other's. Separators never hold one (surrogates are word characters: classOf).
+ */
+function maskIllFormedWords(words: readonly string[], masked: boolean[]): void {
+  for (let k = 0; k < words.length; k++) if (!masked[k] && !isWellFormed(words[k])) masked[k] = true;
+}
+
 function maskDatePieces(words: readonly string[], masked: boolean[], seps: readonly string[]): void {
   const n = words.length;
   for (let k = n - 1; k >= 0; k--) {
