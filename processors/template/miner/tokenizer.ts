@@ -494,15 +494,9 @@ function plainNumberEnd(line: string, at: number): number {
 }
 
 /** `at` follows '=' or '"': a `KEY=` or `key="…"` value, which may hold spaces (the slow path decides). */
-/**
- * Where a word [start, end) that starts with a digit is cut by a '+' followed by a
- * digit ("326ms+151ms": two durations of one pause), or -1.
- */
-function valuesJoinedByPlus(line: string, start: number, end: number): number {
-  for (let k = start + 1; k + 1 < end; k++) {
-    if (line.charCodeAt(k) === 0x2b /* + */ && isDigitCode(line.charCodeAt(k + 1))) return k;
-  }
-  return -1;
+/** A '+' at `at` followed by a digit: inside a word that starts with a digit, it joins two values ("326ms+151ms"). */
+function isValuesPlus(line: string, at: number): boolean {
+  return line.charCodeAt(at) === 0x2b /* + */ && at + 1 < line.length && isDigitCode(line.charCodeAt(at + 1));
 }
 
 function isFieldValueStart(line: string, at: number): boolean {
@@ -637,11 +631,19 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       i = spanEnd;
       continue;
     }
+    // the word runs to whitespace or a delimiter; one that starts with a digit ends before a
+    // '+' and a digit ("326ms+151ms", "2+3": two values, the '+' a separator). Cut while
+    // scanning: a chain of n values is read once, not once per value (O(n) instead of O(n²))
+    const plusEnds = isDigitCode(c);
+    let plus = -1;
     let j = i;
-    while (j < n && classOf(line.charCodeAt(j)) === 0) j++;
-    // two values joined by '+' ("326ms+151ms", "2+3"): each is a value, the '+' a separator
-    const plus = isDigitCode(c) ? valuesJoinedByPlus(line, i, j) : -1;
-    if (plus > 0) j = plus;
+    while (j < n && classOf(line.charCodeAt(j)) === 0) {
+      if (plusEnds && j > i && isValuesPlus(line, j)) {
+        plus = j;
+        break;
+      }
+      j++;
+    }
 
     // URL: scheme "://" rest
     if (
