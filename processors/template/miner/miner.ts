@@ -1461,7 +1461,12 @@ export class TemplateMiner {
     let best: ElasticPattern | undefined;
     let bestMembers = 0;
     let bestSize = -1;
+    // members and plan depend on the frame's (prefix, suffix) only: candidates sharing one frame are tried once
+    const tried = new Set<string>();
     for (const f of frames) {
+      const key = `${f.prefix}:${f.suffix}`;
+      if (tried.has(key)) continue;
+      tried.add(key);
       const members: TokenPattern[] = [created];
       for (const g of frames) if (g.prefix >= f.prefix && g.suffix >= f.suffix) members.push(g.shape);
       const size = f.prefix + f.suffix;
