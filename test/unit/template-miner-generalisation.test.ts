@@ -1465,6 +1465,31 @@ describe('persistence of what generalisation learned', () => {
     expect(restored.toJSON()).toEqual(original.toJSON());
   });
 
+  test('texts a free-text template absorbed (evidence for other frames) survive toJSON -> fromJSON: the restored miner continues like the original', () => {
+    // records of Key: value fields of varying length make free-text templates whose absorbed texts decide later merges
+    const keys = ['VersionComp', 'BuildComp', 'Name', 'RevisionComp', 'Package'];
+    const words = ['alpha', 'beta', 'gamma', 'delta', 'omicron', 'sigma'];
+    let diverged = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const rng = prng(seed);
+      const lines = Array.from({ length: 200 }, () =>
+        Array.from({ length: int(rng, 2, 40) }, () => `${pick(rng, keys)}: ${pick(rng, [pick(rng, words), String(int(rng, 0, 99)), 'EQ', 'LE'])}`).join(', '),
+      );
+      const original = new TemplateMiner();
+      for (const line of lines.slice(0, 100)) original.add(line);
+      const restored = TemplateMiner.fromJSON(JSON.parse(JSON.stringify(original.toJSON())));
+      for (const line of lines.slice(100)) {
+        const a = original.add(line);
+        const b = restored.add(line);
+        if (a.templateId !== b.templateId) diverged++;
+        expect(renderTemplate(b.template, b.args)).toBe(line);
+      }
+    }
+    expect(diverged).toBe(0);
+    const snap = JSON.parse(JSON.stringify(new TemplateMiner().toJSON()));
+    expect(() => TemplateMiner.fromJSON({ ...snap, freeText: ['1'] })).toThrow(/freeText entry 1/);
+  });
+
   test('a template made from file names keeps its plain-word exception across toJSON -> fromJSON', () => {
     const images = ['bachai.img', 'thouzaix.elf', 'lechu.img', 'pothain.elf'];
     const original = new TemplateMiner();

@@ -107,6 +107,16 @@ describe('exact round trip through the miner', () => {
     expect(miner.size).toBeLessThanOrEqual(50);
   });
 
+  test('lines that differ only in lone surrogates keep their own text (ids hash them as U+FFFD, so their constants would share an id)', () => {
+    const miner = new TemplateMiner();
+    for (const line of ['\ud933\ud83d\ude00', '\udca4\ud83d\ude00', 'open \ud800 now', 'open \udfff now', 'open \ud800 now']) {
+      const r = miner.add(line);
+      expect(renderTemplate(r.template, r.args)).toBe(line);
+      const m = miner.match(line)!;
+      expect(renderTemplate(m.template, m.args)).toBe(line);
+    }
+  });
+
   test('whitespace next to a variable is carried by its argument, so odd spacing does not split the group', () => {
     const miner = new TemplateMiner();
     const users = ['root', 'admin', 'guest', 'oracle', ' 0101', 'test'];

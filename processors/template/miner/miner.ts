@@ -427,7 +427,7 @@ class Cluster {
   /**
    * Elastic only, made from free text: some of the templates it superseded (at most
    * MAX_ABSORBED_TEXTS), whose texts stay evidence for other frames (textsRecur).
-   * Not kept in snapshots: evidence that is lost only delays a merge.
+   * Kept in snapshots (as text patterns): a restored miner merges frames as the original does.
    */
   absorbed: TokenPattern[] | undefined;
   /** Elastic only: which variables stand for an optional bracketed part (length-merge.ts fitsOptional). */
@@ -439,6 +439,8 @@ class Cluster {
   registered = false;
   /** The add() that made this cluster (TemplateMiner.adds): a text superseded earlier and current again is new too. */
   createdAt = 0;
+  /** Order of creation among all clusters (TemplateMiner.created): anchor lists are in this order, and so are snapshots. */
+  seq = 0;
   successor: Cluster | undefined;
   lastUsed = 0;
   /**
@@ -780,6 +782,20 @@ function holdsNegationPair(words: readonly string[]): boolean {
   return false;
 }
 
+/** A snapshot's text pattern: seps (strings) and words (strings or null), one more sep than words. */
+function isPatternJSON(t: unknown): t is { seps: string[]; words: Array<string | null> } {
+  const p = t as { seps?: unknown; words?: unknown } | null;
+  return (
+    p !== null &&
+    typeof p === 'object' &&
+    Array.isArray(p.seps) &&
+    Array.isArray(p.words) &&
+    p.seps.length === p.words.length + 1 &&
+    p.seps.every((sep) => typeof sep === 'string') &&
+    p.words.every((w) => w === null || typeof w === 'string')
+  );
+}
+
 function validateOptions(o: MinerOptions): MinerOptions {
   const intAtLeast = (name: keyof MinerOptions, min: number): void => {
     const v = o[name];
@@ -832,9 +848,14 @@ export class TemplateMiner {
   /** Recent templates by anchor (length-merge candidates) and elastic templates by anchor. */
   private readonly byAnchor = new Map<string, Cluster[]>();
   private readonly elasticByAnchor = new Map<string, Cluster[]>();
-  /** The newest elastic templates made from free text (their absorbed texts are evidence: textsRecur). */
-  private readonly freeTextTemplates: Cluster[] = [];
+  /**
+   * The newest elastic templates made from free text (their absorbed texts are evidence: textsRecur),
+   * oldest first; null holds the place of one retired before a snapshot (only its place counts then).
+   */
+  private readonly freeTextTemplates: Array<Cluster | null> = [];
   private elasticCount = 0;
+  /** Clusters created so far (Cluster.seq). */
+  private created = 0;
   /** Reused by every add()/match(): nothing from it is kept without copying. */
   private readonly scratch = newTokenizedLine();
 
@@ -1034,32 +1055,35 @@ export class TemplateMiner {
       templates.push(entry);
     }
     const clusters: MinerSnapshot['clusters'] = [];
-    for (const list of this.buckets.values()) {
-      for (const c of list.flatMap((b) => b.clusters)) {
-        clusters.push({
-          id: c.record.id.toString(),
-          seps: c.seps.slice(),
-          words: c.words.slice(),
-          lastUsed: c.lastUsed,
-          ...(c.structuredAt !== undefined ? { structuredAt: c.structuredAt.slice() } : {}),
-        });
-      }
+    // in creation order, each with the anchor lists it is still in: restored, the lists of
+    // length-merge candidates hold the same templates in the same order
+    const regular = [...this.buckets.values()].flatMap((list) => list.flatMap((b) => b.clusters)).sort((a, b) => a.seq - b.seq);
+    for (const c of regular) {
+      clusters.push({
+        id: c.record.id.toString(),
+        seps: c.seps.slice(),
+        words: c.words.slice(),
+        lastUsed: c.lastUsed,
+        ...(c.structuredAt !== undefined ? { structuredAt: c.structuredAt.slice() } : {}),
+        ...(this.options.mergeLengths ? { anchors: c.anchors.slice() } : {}),
+      });
     }
-    for (const [anchor, list] of this.elasticByAnchor) {
-      for (const c of list) {
-        if (c.anchors[0] !== anchor) continue; // listed once
-        clusters.push({
-          id: c.record.id.toString(),
-          seps: c.seps.slice(),
-          words: c.words.slice(),
-          lastUsed: c.lastUsed,
-          elastic: true,
-          optional: (c.optionalVars ?? []).slice(),
-        });
-      }
+    const elastic: Cluster[] = [];
+    for (const [anchor, list] of this.elasticByAnchor) for (const c of list) if (c.anchors[0] === anchor) elastic.push(c); // listed once
+    for (const c of elastic.sort((a, b) => a.seq - b.seq)) {
+      clusters.push({
+        id: c.record.id.toString(),
+        seps: c.seps.slice(),
+        words: c.words.slice(),
+        lastUsed: c.lastUsed,
+        elastic: true,
+        optional: (c.optionalVars ?? []).slice(),
+        ...(c.absorbed !== undefined ? { absorbed: c.absorbed.map((t) => ({ seps: t.seps.slice(), words: t.words.slice() })) } : {}),
+      });
     }
     const knownValues = [...this.knownValues.keys()];
-    return { format: 'logfun.template-miner', version: 1, options: { ...this.options }, templates, clusters, knownValues };
+    const freeText = this.freeTextTemplates.map((c) => (c !== null && c.live ? c.record.id.toString() : null));
+    return { format: 'logfun.template-miner', version: 1, options: { ...this.options }, templates, clusters, knownValues, freeText };
   }
 
   /**
@@ -1077,6 +1101,7 @@ export class TemplateMiner {
       throw new TypeError('template miner snapshot: templates and clusters must be arrays');
     }
     const miner = new TemplateMiner({ ...(snap.options ?? {}), ...options });
+    const freeTextById = new Map<string, Cluster>();
     for (const t of snap.templates) {
       if (typeof t?.template !== 'string' || typeof t.id !== 'string' || typeof t.count !== 'number') {
         throw new TypeError('template miner snapshot: template entries need id, template and count');
@@ -1093,13 +1118,7 @@ export class TemplateMiner {
       });
     }
     for (const c of snap.clusters) {
-      if (
-        !Array.isArray(c?.seps) ||
-        !Array.isArray(c.words) ||
-        c.seps.length !== c.words.length + 1 ||
-        !c.seps.every((sep) => typeof sep === 'string') ||
-        !c.words.every((w) => w === null || typeof w === 'string')
-      ) {
+      if (!isPatternJSON(c)) {
         throw new TypeError('template miner snapshot: clusters need seps (strings) and words (strings or null), one more sep than words');
       }
       const elastic = c.elastic === true;
@@ -1123,9 +1142,34 @@ export class TemplateMiner {
         }
         cluster.structuredAt = structuredAt.slice();
       }
+      if (c.anchors !== undefined) {
+        if (elastic || !Array.isArray(c.anchors) || !c.anchors.every((key) => typeof key === 'string')) {
+          throw new TypeError('template miner snapshot: anchors must list strings, for regular clusters only');
+        }
+        // a template left the lists of candidates the original dropped it from (addToAnchor)
+        const kept = new Set(c.anchors);
+        for (const key of cluster.anchors.slice()) if (!kept.has(key)) miner.leaveAnchor(cluster, key);
+      }
+      if (c.absorbed !== undefined) {
+        if (!elastic || !Array.isArray(c.absorbed) || c.absorbed.length > MAX_ABSORBED_TEXTS || !c.absorbed.every(isPatternJSON)) {
+          throw new TypeError(`template miner snapshot: absorbed must list at most ${MAX_ABSORBED_TEXTS} patterns (seps, words) of an elastic cluster`);
+        }
+        cluster.absorbed = c.absorbed.map((t) => ({ seps: t.seps.slice(), words: t.words.slice() }));
+        freeTextById.set(c.id, cluster);
+      }
       cluster.lastUsed = typeof c.lastUsed === 'number' ? c.lastUsed : 0;
       cluster.lines = cluster.record.count; // the lines of the templates it superseded are not in the snapshot
       miner.clock = Math.max(miner.clock, cluster.lastUsed);
+    }
+    if (snap.freeText !== undefined) {
+      if (!Array.isArray(snap.freeText) || snap.freeText.length > MAX_FREE_TEXT_TEMPLATES) {
+        throw new TypeError(`template miner snapshot: freeText must list at most ${MAX_FREE_TEXT_TEMPLATES} entries`);
+      }
+      for (const id of snap.freeText) {
+        const cluster = id === null ? null : freeTextById.get(id);
+        if (cluster === undefined) throw new TypeError(`template miner snapshot: freeText entry ${String(id)} is no elastic cluster with absorbed texts`);
+        miner.freeTextTemplates.push(cluster);
+      }
     }
     if (snap.knownValues !== undefined) {
       if (!Array.isArray(snap.knownValues) || !snap.knownValues.every((w) => typeof w === 'string')) {
@@ -1264,6 +1308,7 @@ export class TemplateMiner {
     record.liveClusters++;
     const cluster = new Cluster(bucket, seps, words, patternKey, record);
     cluster.createdAt = this.adds;
+    cluster.seq = ++this.created;
     this.byPattern.set(patternKey, cluster);
     this.liveCount++;
     if (elastic) {
@@ -1298,6 +1343,16 @@ export class TemplateMiner {
         removeFrom(oldest.anchors, key);
       }
     }
+  }
+
+  /** Takes a regular cluster out of one list of length-merge candidates. */
+  private leaveAnchor(c: Cluster, key: string): void {
+    const list = this.byAnchor.get(key);
+    if (list !== undefined) {
+      removeFrom(list, c);
+      if (list.length === 0) this.byAnchor.delete(key);
+    }
+    removeFrom(c.anchors, key);
   }
 
   private removeFromAnchors(c: Cluster): void {
@@ -1397,7 +1452,8 @@ export class TemplateMiner {
     if (merged.absorbed === undefined) {
       this.freeTextTemplates.push(merged);
       // only the newest keep their texts: memory stays bounded by MAX_FREE_TEXT_TEMPLATES x MAX_ABSORBED_TEXTS
-      if (this.freeTextTemplates.length > MAX_FREE_TEXT_TEMPLATES) this.freeTextTemplates.shift()!.absorbed = [];
+      const leaving = this.freeTextTemplates.length > MAX_FREE_TEXT_TEMPLATES ? this.freeTextTemplates.shift() : null;
+      if (leaving) leaving.absorbed = [];
     }
     const absorbed = (merged.absorbed ??= []);
     for (const c of [...candidates, ...member.bucket.clusters, member]) {
@@ -1464,7 +1520,12 @@ export class TemplateMiner {
     let best: ElasticPattern | undefined;
     let bestMembers = 0;
     let bestSize = -1;
+    // members and plan depend on the frame's (prefix, suffix) only: candidates sharing one frame are tried once
+    const tried = new Set<string>();
     for (const f of frames) {
+      const key = `${f.prefix}:${f.suffix}`;
+      if (tried.has(key)) continue;
+      tried.add(key);
       const members: TokenPattern[] = [created];
       for (const g of frames) if (g.prefix >= f.prefix && g.suffix >= f.suffix) members.push(g.shape);
       const size = f.prefix + f.suffix;
@@ -1494,7 +1555,7 @@ export class TemplateMiner {
     const outside: TokenPattern[] = [];
     // retired templates count too (the texts a frame merged were printed all the same), as do the texts an elastic one absorbed
     for (const c of [...others, ...this.freeTextTemplates]) {
-      if (members.includes(c)) continue;
+      if (c === null || members.includes(c)) continue;
       if (!c.elastic) outside.push(c);
       else if (c.live && c.absorbed !== undefined) outside.push(...c.absorbed);
     }

@@ -130,7 +130,23 @@ export interface MinerSnapshot {
     optional?: boolean[];
     /** Positions whose values were all file names or hosts (a plain word there is its own event). Absent when none. */
     structuredAt?: number[];
+    /**
+     * Elastic templates made from free text only: the texts they absorbed (at most 8), evidence
+     * that the same texts are printed in other frames. Absent for other templates.
+     */
+    absorbed?: Array<{ seps: string[]; words: Array<string | null> }>;
+    /**
+     * Regular templates, with mergeLengths: the anchor lists of recent templates (length-merge
+     * candidates) it is still in. Clusters are listed in creation order, so restored lists hold
+     * the same templates in the same order. Absent in older snapshots (then: all its anchors).
+     */
+    anchors?: string[];
   }>;
+  /**
+   * The newest free-text templates, oldest first (at most 32), whose absorbed texts every frame
+   * consults: ids of live elastic templates, null for one retired since. Absent in older snapshots.
+   */
+  readonly freeText?: Array<string | null>;
   /** Words learned as values (learnValues), oldest first. Absent in snapshots of older versions. */
   readonly knownValues?: string[];
 }
