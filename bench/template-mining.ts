@@ -13,6 +13,7 @@
  *   node dist/bench/template-mining.js --synthetic-v7[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v8[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v9[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
+ *   node dist/bench/template-mining.js --synthetic-v10[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   any of these with --options='{"namePairLines":0}': miner options over the defaults (experiments)
  *
  * --synthetic scores invented systems instead (unseen-systems.ts: held-out
@@ -65,6 +66,13 @@
  * account, a ground-truth convention learned again from the corrected
  * Loghub-2k templates (default seeds 1301-1312, never for tuning; develop on
  * =dev).
+ * --synthetic-v10 scores the tenth generation (unseen-systems-v10.ts),
+ * written blind like v6-v9 and never run against the miner by its author: the
+ * nine kinds of the held-out judges with new event shapes plus an
+ * Elasticsearch node, HAProxy (log lines and admin messages) and the Docker
+ * daemon / containerd, every failure kind of the judges' account, v9's
+ * ground-truth convention (default seeds 1401-1412, never for tuning; develop
+ * on =dev).
  *
  * Default directory: ../shared/data/loghub-2k relative to the repository root.
  *
@@ -126,8 +134,9 @@ import { DEVELOPMENT_SEEDS_V6, REPORTED_SEEDS_V6, unseenSystemV6 } from './unsee
 import { DEVELOPMENT_SEEDS_V7, REPORTED_SEEDS_V7, unseenSystemV7 } from './unseen-systems-v7';
 import { DEVELOPMENT_SEEDS_V8, REPORTED_SEEDS_V8, unseenSystemV8 } from './unseen-systems-v8';
 import { DEVELOPMENT_SEEDS_V9, REPORTED_SEEDS_V9, unseenSystemV9 } from './unseen-systems-v9';
+import { DEVELOPMENT_SEEDS_V10, REPORTED_SEEDS_V10, unseenSystemV10 } from './unseen-systems-v10';
 
-/** A generator of invented systems for --synthetic / --synthetic-v2 … --synthetic-v9. */
+/** A generator of invented systems for --synthetic / --synthetic-v2 … --synthetic-v10. */
 interface Generator {
   readonly flag: string;
   readonly module: string;
@@ -146,6 +155,7 @@ const GENERATORS: readonly Generator[] = [
   { flag: '--synthetic-v7', module: 'bench/unseen-systems-v7.ts', reported: REPORTED_SEEDS_V7, development: DEVELOPMENT_SEEDS_V7, make: unseenSystemV7 },
   { flag: '--synthetic-v8', module: 'bench/unseen-systems-v8.ts', reported: REPORTED_SEEDS_V8, development: DEVELOPMENT_SEEDS_V8, make: unseenSystemV8 },
   { flag: '--synthetic-v9', module: 'bench/unseen-systems-v9.ts', reported: REPORTED_SEEDS_V9, development: DEVELOPMENT_SEEDS_V9, make: unseenSystemV9 },
+  { flag: '--synthetic-v10', module: 'bench/unseen-systems-v10.ts', reported: REPORTED_SEEDS_V10, development: DEVELOPMENT_SEEDS_V10, make: unseenSystemV10 },
 ];
 
 const DATASETS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'OpenSSH', 'Apache', 'HealthApp'] as const;
@@ -473,7 +483,7 @@ function emitBatchNote(n: number): string {
   return `@add1: template handed out per line (add); @add${n}: per batch of ${n} lines (addBatch, as the template processor emits; --emit-batch, default ${DEFAULT_EMIT_BATCH} = the OTel SDK's default max export batch)`;
 }
 
-/** --synthetic / --synthetic-v2 … --synthetic-v9: GA/PA/FGA/FTA/GA@add on invented systems, one row per seed. */
+/** --synthetic / --synthetic-v2 … --synthetic-v10: GA/PA/FGA/FTA/GA@add on invented systems, one row per seed. */
 function synthetic(generator: Generator, seeds: readonly number[], settings: ScoreSettings): void {
   const f = (x: number): string => x.toFixed(3);
   const row = (cells: string[]): string => cells.map((c) => c.padEnd(Math.max(9, c.length + 1))).join(' ');
