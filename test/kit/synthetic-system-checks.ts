@@ -160,3 +160,65 @@ export function smallValueSetTemplates(truth: TruthIndex, plain: (value: string)
     });
   });
 }
+
+/** What the judges' account checks need to know of a generator (`label`: the `vN` its sample names start with). */
+export interface JudgesAccountSubject {
+  readonly label: string;
+  readonly reported: readonly number[];
+  readonly development: readonly number[];
+}
+
+const wordCount = (line: string): number => line.split(' ').length;
+
+/**
+ * Declares (inside the caller's `describe`) the checks of the held-out judges'
+ * account every blind generator's truth shows: development seeds spread over
+ * families, reported seeds all different mixes, empties only after `=` or in
+ * quotes, variables leading messages without a digit, word count varying
+ * inside one event (an optional parenthesised part, a comma list), small
+ * value sets still variables.
+ */
+export function testJudgesAccount(g: JudgesAccountSubject, samples: readonly SyntheticSampleV2[], truth: TruthIndex, occurrences: readonly Occurrence[]): void {
+  const values = occurrences.flatMap((o) => o.values);
+  const hasValue = (shape: RegExp): boolean => values.some((v) => shape.test(v));
+  const of = (seeds: readonly number[]): SyntheticSampleV2[] => samples.filter((s) => seeds.some((seed) => s.name.startsWith(`${g.label}-${seed}:`)));
+
+  test('the development seeds cover at least 8 families; no two reported seeds are the same mix', () => {
+    const mix = (name: string): string => name.slice(name.indexOf(':') + 1);
+    expect(new Set(of(g.development).flatMap((s) => mix(s.name).split('+'))).size).toBeGreaterThanOrEqual(8);
+    const reported = of(g.reported);
+    expect(new Set(reported.map((s) => mix(s.name))).size).toBe(reported.length);
+  });
+
+  test('a variable is empty only right after `=` or between double quotes', () => {
+    expectEmptiesOnlyAfterEqualsOrInQuotes(occurrences);
+  });
+
+  test('variables lead messages without a digit (services, programs, jobs, users)', () => {
+    const leading = occurrences.filter(({ t, values: vs }) => t.startsWith('<*>') && vs[0] !== '' && !/\d/.test(vs[0]));
+    expect(new Set(leading.map((o) => o.t)).size).toBeGreaterThanOrEqual(5);
+  });
+
+  test('word count varies inside one event: optional parts, empty fields, comma lists are ONE template', () => {
+    const varying = truth.templates.filter((t) => new Set(truth.linesOf.get(t)!.map(wordCount)).size > 1);
+    expect(varying.length).toBeGreaterThanOrEqual(15);
+    expect(hasValue(/ \([^()]+\)$/)).toBe(true); // an optional parenthesised part inside the variable it follows
+    expect(hasValue(/^[^ ,]+(, [^ ,]+){2,}$/) || hasValue(/^[^ ,]+(,[^ ,]+){2,}$/)).toBe(true); // a comma list
+  });
+
+  test('small value sets are still variables (a template position with 2-3 plain-word values over many lines)', () => {
+    const small = smallValueSetTemplates(truth, (v) => /^[A-Za-z]+$/.test(v));
+    expect(small.length).toBeGreaterThanOrEqual(3);
+  });
+}
+
+/** The closed sets of two members or more of the samples. */
+export function closedSetsOfTwoOrMore(samples: readonly SyntheticSampleV2[]): string[][] {
+  return samples.flatMap((s) => s.closedSets).filter((set) => set.length >= 2);
+}
+
+/** The words of a closed set's first member that differ from its second's (none when their word counts differ). */
+export function differingWords(set: readonly string[]): string[] {
+  const split = set.map((t) => t.split(' '));
+  return split[0].length === split[1].length ? split[0].filter((w, i) => w !== split[1][i]) : [];
+}
