@@ -222,3 +222,25 @@ export function differingWords(set: readonly string[]): string[] {
   const split = set.map((t) => t.split(' '));
   return split[0].length === split[1].length ? split[0].filter((w, i) => w !== split[1][i]) : [];
 }
+
+/** The truth of some samples indexed, with every variable value, and questions a generator's test asks of them. */
+export interface TruthQueries {
+  readonly truth: TruthIndex;
+  readonly occurrences: Occurrence[];
+  readonly values: string[];
+  readonly hasTemplate: (shape: RegExp) => boolean;
+  readonly hasValue: (shape: RegExp) => boolean;
+}
+
+export function truthQueries(samples: readonly SyntheticSampleV2[]): TruthQueries {
+  const truth = indexTruth(samples);
+  const occurrences = occurrencesOf(truth);
+  const values = occurrences.flatMap((o) => o.values);
+  return {
+    truth,
+    occurrences,
+    values,
+    hasTemplate: (shape) => truth.templates.some((t) => shape.test(t)),
+    hasValue: (shape) => values.some((v) => shape.test(v)),
+  };
+}

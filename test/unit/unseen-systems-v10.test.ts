@@ -5,7 +5,7 @@
  * account. The miner is never run here.
  */
 import { DEVELOPMENT_SEEDS_V10, FAMILIES_V10, REPORTED_SEEDS_V10, unseenSystemV10 } from '../../bench/unseen-systems-v10';
-import { closedSetsOfTwoOrMore, differingWords, indexTruth, occurrencesOf, testGeneratorBasics, testJudgesAccount } from '../kit/synthetic-system-checks';
+import { closedSetsOfTwoOrMore, differingWords, testGeneratorBasics, testJudgesAccount, truthQueries } from '../kit/synthetic-system-checks';
 
 describe('unseen systems v10 (blind generator)', () => {
   const samples = testGeneratorBasics({
@@ -16,11 +16,7 @@ describe('unseen systems v10 (blind generator)', () => {
     families: FAMILIES_V10,
     emptyVariables: true,
   });
-  const truth = indexTruth(samples);
-  const occurrences = occurrencesOf(truth);
-  const values = occurrences.flatMap((o) => o.values);
-  const hasTemplate = (shape: RegExp): boolean => truth.templates.some((t) => shape.test(t));
-  const hasValue = (shape: RegExp): boolean => values.some((v) => shape.test(v));
+  const { truth, occurrences, values, hasTemplate, hasValue } = truthQueries(samples);
 
   testJudgesAccount({ label: 'v10', reported: REPORTED_SEEDS_V10, development: DEVELOPMENT_SEEDS_V10 }, samples, truth, occurrences);
 

@@ -6,7 +6,7 @@
  * here.
  */
 import { DEVELOPMENT_SEEDS_V9, FAMILIES_V9, REPORTED_SEEDS_V9, unseenSystemV9 } from '../../bench/unseen-systems-v9';
-import { closedSetsOfTwoOrMore, differingWords, indexTruth, occurrencesOf, testGeneratorBasics, testJudgesAccount } from '../kit/synthetic-system-checks';
+import { closedSetsOfTwoOrMore, differingWords, testGeneratorBasics, testJudgesAccount, truthQueries } from '../kit/synthetic-system-checks';
 
 describe('unseen systems v9 (blind generator)', () => {
   const samples = testGeneratorBasics({
@@ -17,11 +17,7 @@ describe('unseen systems v9 (blind generator)', () => {
     families: FAMILIES_V9,
     emptyVariables: true,
   });
-  const truth = indexTruth(samples);
-  const occurrences = occurrencesOf(truth);
-  const values = occurrences.flatMap((o) => o.values);
-  const hasTemplate = (shape: RegExp): boolean => truth.templates.some((t) => shape.test(t));
-  const hasValue = (shape: RegExp): boolean => values.some((v) => shape.test(v));
+  const { truth, occurrences, values, hasTemplate, hasValue } = truthQueries(samples);
 
   testJudgesAccount({ label: 'v9', reported: REPORTED_SEEDS_V9, development: DEVELOPMENT_SEEDS_V9 }, samples, truth, occurrences);
 
