@@ -18,8 +18,8 @@
  *            force stops, battery properties, input dispatch timeouts, links
  *            per interface (wlan0 / rmnet_data0 / p2p0), setLockScreenShown
  *   bgl      BlueGene/L RAS: machine check summaries, link card and service
- *            card messages, idoproxy / mmcs console lines, rts panics, node
- *            card temperature, kernel panic register lines, ciodb job states
+ *            card messages, idoproxy / mmcs console lines, rts panics, link
+ *            card temperatures, register dump lines `r<*>=<*>`, ciodb jobs
  *   hpc      HPC cluster: scheduler (job states), node health, gm / myrinet
  *            mapper lines, fan and temperature sensors, boot / halt commands
  *   linux    2005-era Linux syslog: kernel version banner with its written-out
@@ -31,7 +31,8 @@
  *   nova     OpenStack nova: compute manager instance actions, image cache,
  *            rpc timeouts, scheduler filters, VIF plugging, volume attach
  *   proxifier  Proxifier client: DNS through proxy, chains, bytes sent /
- *            received with lifetimes, errors per proxy, connection errors
+ *            received with humanised sizes (`3.13 KB`, one value) and
+ *            lifetimes, errors per proxy, connection errors
  *   tbird    Thunderbird cluster syslog: pbs_mom jobs, kernel ib_mthca and
  *            ECC, crond, postfix (queue ids), xinetd, ganglia gmond
  *   cbs      Windows CBS servicing: TrustedInstaller lifecycle, package
@@ -70,8 +71,9 @@
  * - `ip:port` is `<*>:<*>`, `host/ip:port` is `<*>/<*>:<*>`, the leading `/`
  *   of a Java address stays inside the address;
  * - a unit glued to a number is inside the variable (`1200ms`, `4.2gb`, `85%`,
- *   `+1s204ms`); a fixed unit after a space is constant (`in <*> ms`,
- *   `<*> seconds`);
+ *   `+1s204ms`); a fixed unit after a space is constant (`<*> MB`,
+ *   `<*> seconds`, `<*> bytes`); a size a humaniser prints with a unit that
+ *   changes with the size is ONE variable with its unit (`3.13 KB`);
  * - brackets, parentheses, braces, quotes around a value are constant; a
  *   bracketed HAProxy accept date `[07/Dec/2026:08:45:24.123]` is one value
  *   (no space inside);
@@ -105,7 +107,7 @@
  *   are data; lifecycle verbs of a proxy, a container, an interface are),
  *   digit-bearing constants (wlan0, rmnet_data0, p2p0, eth0, eth1, ib0, ib1,
  *   IPv4 / IPv6, SOCKS5 / HTTPS), booleans a code path prints as constants
- *   (`setLockScreenShown(true)`, `"dangling":false`), a specific event beside
+ *   (`setLockScreenShown(true)`, `(dangling: false)`, `[true]`), a specific event beside
  *   a general one (`<NOSRV>` beside a server, `[_all]` beside an index list,
  *   `(null)` beside a directory);
  * - a boolean read from data is a variable (`read_only_allow_delete [<*>]`);
@@ -231,6 +233,7 @@ const KINDS: Record<string, Kind> = {
   esdur: fresh((q) => pick(q, [`${int(q, 1, 999)}ms`, `${int(q, 1, 59)}.${int(q, 0, 9)}s`, `${int(q, 1, 30)}m`])),
   esz: fresh((q) => `${int(q, 1, 999)}${pick(q, ['', `.${int(q, 0, 9)}`])}${pick(q, ['b', 'kb', 'mb', 'gb'])}`),
   dsz: fresh((q) => `${int(q, 1, 999)}.${int(q, 0, 9)}${pick(q, ['kB', 'MB', 'GB'])}`),
+  psz: fresh((q) => `${int(q, 1, 999)}.${pad(int(q, 0, 99), 2)} ${pick(q, ['KB', 'MB', 'GB'])}`),
   pct: fresh((q) => `${int(q, 1, 99)}%`),
   temp: fresh((q) => `${int(q, 30, 95)}C`),
   // durations with punctuation inside (one value)
@@ -255,7 +258,6 @@ const KINDS: Record<string, Kind> = {
   bool: fresh((q) => pick(q, ['true', 'false'])),
   sess: fresh((q) => `${int(q, 10000000, 39999999)}_${int(q, 100000000, 999999999)}`),
   hresult: fresh((q) => `0x${pick(q, ['800f081f', '80070002', '800f0922', '80073712', '00000000'])}`),
-  regs: fresh((q) => `${pick(q, ['r', 'gpr'])}${int(q, 0, 31)}=${hexDigits(q, 8)}`),
   rank: fresh((q) => String(int(q, 0, 127))),
 };
 
@@ -295,7 +297,7 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
     ],
     closed: [
       closed('Accessing hidden method L«pkg»/«cls»;->«meth»(«jsig»)V («greylist», «how», %)', ['allowed', 'denied']),
-      closed('Interface % link state changed to «hex7»', ['wlan0', 'rmnet_data0', 'p2p0']),
+      closed('Interface % link up, speed «small» Mbps', ['wlan0', 'rmnet_data0', 'p2p0']),
       closed('setLockScreenShown(%) from pid «pid»', ['true', 'false']),
       closed('NetworkAgentInfo [WIFI () - «small»] %', ['CONNECTING', 'CONNECTED', 'SUSPENDED', 'DISCONNECTED']),
     ],
@@ -315,7 +317,7 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
       'Lustre mount FAILED : «host» : block_id : location',
       'ciod: Error reading message prefix after LOAD_MESSAGE on CioStream socket to «ip»:«port»: Link has been severed',
       'shutdown complete on «loc»',
-      '«regs» «regs» «regs» «regs»',
+      'r«small»=«x0» r«small»=«x0» r«small»=«x0» r«small»=«x0»',
       'total of «small» ddr error(s) detected and corrected over «n» seconds',
       'mmcs_db_server has been started: ./mmcs_db_server --useDatabase BGL --dbproperties «upath» --iolog «upath» --reconnect-blocks all',
     ],
@@ -386,7 +388,7 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
       'tccd: Prompting policy for hardened runtime; service: kTCCServiceAccessibility requires entitlement «svc» but it is missing for accessing={TCCDProcess: identifier=«svc», pid=«pid», auid=«uid», euid=«uid», binary_path=«upath»}',
       'powerd: Sleep: Using «power» (Charge:«pct»)',
       'kernel: Sandbox: «prog»(«pid») deny(1) file-read-data «upath»',
-      'loginwindow: -[SessionAgentNotificationCenter sendDistributedNotification:forUID:] | sending distributed notification: com.apple.«svc» for UID: «uid»',
+      'loginwindow: -[SessionAgentNotificationCenter sendDistributedNotification:forUID:] | sending distributed notification: «svc» for UID: «uid»',
       'kernel: AirPort: Link Up on en0 BSSID «mac» RSSI -«small»',
       'UserEventAgent: Captive: CNPluginHandler en0: Evaluating',
       'corespotlightd: [«uuid»] Journal «small» of «small» finished after «cpuwords»',
@@ -422,7 +424,7 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
   proxifier: {
     plain: [
       '«app» - «host»:«port» error : Could not connect through proxy «ip»:«port» - Proxy server cannot establish a connection with the target, status code «small»',
-      '«app» - «host»:«port» close, «n» bytes («esz») sent, «n» bytes («esz») received, lifetime «life»',
+      '«app» - «host»:«port» close, «n» bytes («psz») sent, «n» bytes («psz») received, lifetime «life»',
       '«app» - «host»:«port» open through proxy chain «jobname»',
       '«app» - «host»:«port» matching rule «jobname» : «host»',
       '«app» - resolve «host» : DNS request timed out',
@@ -430,7 +432,7 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
       'DNS request for «host» through proxy «ip»:«port» failed',
       'Profile «winpath» saved',
       '«app» - «ip»:«port» close, lifetime «life», «n» bytes sent, «n» bytes received',
-      'Traffic: «n» connections, «esz» total, «esz» / sec',
+      'Traffic: «n» connections, «psz» total, «psz» / sec',
       '«app» - «host»:«port» error : Could not connect to proxy «ip»:«port» - connection attempt failed with error 10061',
       '«app» - «host»:«port» open directly',
       'Rule «jobname» edited by «user»',

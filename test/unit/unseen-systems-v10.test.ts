@@ -47,7 +47,7 @@ describe('unseen systems v10 (blind generator)', () => {
   test('variable boundaries follow the corrected Loghub templates', () => {
     // a word joined by `-` or glued before a number stays constant
     expect(hasTemplate(/(req|network-vif-plugged)-<\*>/)).toBe(true);
-    expect(hasTemplate(/(u0a|veth|#)<\*>/)).toBe(true);
+    expect(hasTemplate(/(u0a|veth|#)<\*>/) && hasTemplate(/ r<\*>=<\*> /)).toBe(true);
     // an identifier joined by `_` is one variable, as is `0x` hex
     expect(hasValue(/^\d+_\d+$/)).toBe(true);
     expect(hasValue(/^0x[0-9a-fA-F]+$/)).toBe(true);
@@ -58,6 +58,7 @@ describe('unseen systems v10 (blind generator)', () => {
     expect(hasTemplate(/<\*> (MB|seconds|bytes|RPM) /)).toBe(true);
     expect(hasValue(/^\d+(ms|%|C)$/)).toBe(true);
     expect(hasValue(/^\d+(\.\d)?(kb|mb|gb)$/)).toBe(true);
+    expect(hasValue(/^\d+\.\d\d (KB|MB|GB)$/)).toBe(true); // a humanised size with its unit after a space
     // a UUID and an ISO date are one variable; a written-out date a variable per piece
     expect(hasValue(/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/)).toBe(true);
     expect(hasValue(/^\d{4}-\d\d-\d\d$/)).toBe(true);
