@@ -66,10 +66,13 @@
  *   session `NNN_NNN`, an Elasticsearch node id with `_` and `-`);
  * - a constant word joined by `-` to a number or id keeps the word
  *   (`req-<*>`, `network-vif-plugged-<*>`), a constant word glued before a
- *   number keeps it too (`u0a<*>`, `veth<*>`, `#<*>`, `sw<*>dp`); a CBS
- *   package name `Package_for_KB…~…` is one variable;
- * - `ip:port` is `<*>:<*>`, `host/ip:port` is `<*>/<*>:<*>`, the leading `/`
- *   of a Java address stays inside the address;
+ *   number keeps it too (`u0a<*>`, `veth<*>`, `#<*>`, `r<*>=`, `sw<*>`
+ *   with the glued unit inside: `sw360dp`), as does a `v` before a version
+ *   (`Servicing Stack v<*>`, `/v<*>/containers`, the version one variable);
+ *   a CBS package name `Package_for_KB…~…` is one variable;
+ * - `ip:port` is `<*>:<*>`, `host/ip:port` is `<*>/<*>:<*>` (a Netty
+ *   connection refusal); an address with a fixed prefix length keeps it
+ *   (`<*>/16`);
  * - a unit glued to a number is inside the variable (`1200ms`, `4.2gb`, `85%`,
  *   `+1s204ms`); a fixed unit after a space is constant (`<*> MB`,
  *   `<*> seconds`, `<*> bytes`); a size a humaniser prints with a unit that
@@ -83,8 +86,11 @@
  *   one template with the non-empty form (empty only right after `=` or
  *   between double quotes: `error=""`, `shell=`);
  * - `0x` hex is one variable with its prefix;
- * - names with digits, dots, dashes are one variable; a container id prefix
- *   (12 hex) one variable;
+ * - names with digits, dots, dashes are one variable (a PBS job id
+ *   `1234.name`, a PCI address `0000:04:00.0`, a kernel release
+ *   `2.6.9-22.ELsmp`, a device `/dev/vdb`); a container id prefix (12 hex)
+ *   one variable; a negative number keeps its sign (`RSSI <*>`, `(<*>)` for
+ *   `(-12)`);
  * - HAProxy timers `Tq/Tw/Tc/Tr/Ta` and conn counts are a variable per number
  *   (the `/` is the program's separator); its termination state (`----`,
  *   `cD--`) one variable.
@@ -196,6 +202,8 @@ const KINDS: Record<string, Kind> = {
   winpath: pooled((q) => `C:\\${pick(q, ['Windows\\System32', 'Windows\\WinSxS', 'Program Files', 'Program Files (x86)\\Common Files'])}\\${pick(q, [cap(word(q, 2)), `${cap(word(q, 2))} ${cap(word(q, 2))}`])}\\${word(q, 2)}.${pick(q, ['dll', 'sys', 'mum', 'cat'])}`),
   upath: pooled((q) => `/${pick(q, ['var', 'data', 'srv', 'opt'])}/${word(q, 2)}/${word(q, 1)}${pick(q, ['', '/', `.${pick(q, ['log', 'db', 'img'])}`])}`),
   queue: pooled((q) => word(q, 1)),
+  dev: pooled((q) => `/dev/${pick(q, ['vd', 'sd', 'hd'])}${'abcdefgh'[int(q, 0, 7)]}`),
+  pbsjob: pooled((q) => `${int(q, 1, 99999)}.${word(q, 2)}`),
   month: pooled((q) => pick(q, MONTHS)),
   weekday: pooled((q) => pick(q, ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'])),
   method: pooled((q) => pick(q, ['GET', 'POST', 'PUT', 'DELETE', 'HEAD'])),
@@ -233,6 +241,17 @@ const KINDS: Record<string, Kind> = {
   esdur: fresh((q) => pick(q, [`${int(q, 1, 999)}ms`, `${int(q, 1, 59)}.${int(q, 0, 9)}s`, `${int(q, 1, 30)}m`])),
   esz: fresh((q) => `${int(q, 1, 999)}${pick(q, ['', `.${int(q, 0, 9)}`])}${pick(q, ['b', 'kb', 'mb', 'gb'])}`),
   dsz: fresh((q) => `${int(q, 1, 999)}.${int(q, 0, 9)}${pick(q, ['kB', 'MB', 'GB'])}`),
+  dpU: fresh((q) => `${int(q, 240, 1400)}dp`),
+  dpiU: fresh((q) => `${pick(q, ['160', '240', '320', '420', '480', '560'])}dpi`),
+  kbU: fresh((q) => `${int(q, 1000, 99999999)}kb`),
+  kU: fresh((q) => `${int(q, 100, 999)}k`),
+  mbU: fresh((q) => `${int(q, 512, 262144)}MB`),
+  gbU: fresh((q) => `${int(q, 10, 4000)}GB`),
+  neg: fresh((q) => `-${int(q, 1, 95)}`),
+  pci: fresh((q) => `0000:${pad(int(q, 0, 15), 2)}:00.0`),
+  apiv: fresh((q) => `1.${int(q, 24, 45)}`),
+  wver: fresh((q) => `6.${int(q, 1, 3)}.${int(q, 7600, 9600)}.${int(q, 16000, 24000)}`),
+  kver: fresh((q) => `2.6.${int(q, 5, 11)}-${int(q, 1, 55)}.${pick(q, ['EL', 'ELsmp', '1.2115.FC4'])}`),
   psz: fresh((q) => `${int(q, 1, 999)}.${pad(int(q, 0, 99), 2)} ${pick(q, ['KB', 'MB', 'GB'])}`),
   pct: fresh((q) => `${int(q, 1, 99)}%`),
   temp: fresh((q) => `${int(q, 30, 95)}C`),
@@ -290,7 +309,7 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
       'Package «pkg» codePath changed from «upath» to «upath»; Retaining data and using new',
       'Process «pkg» (pid «pid») has died: «greylist» u0a«small»',
       'Waited long enough for: ServiceRecord{«hex7» u0 «pkg»/.«cls»}',
-      'Config changes=«x0» {1.0 ?mcc?mnc [en_US] ldltr sw«small»dp w«small»dp h«n»dp «small»dpi nrml port finger -keyb/v/h -nav/h winConfig={ mBounds=Rect(0, 0 - «n», «n») } s.«n»}',
+      'Config changes=«x0» {1.0 ?mcc?mnc [en_US] ldltr sw«dpU» w«dpU» h«dpU» «dpiU» nrml port finger -keyb/v/h -nav/h winConfig={ mBounds=Rect(0, 0 - «n», «n») } s.«n»}',
       'Slow operation: «msU» so far, now at startProcess: done updating pids map',
       'Unable to start service Intent { act=«svc» pkg=«pkg» } U=0: not found',
       'Killing «pid»:«pkg»/u0a«small» (adj «n»): «free»',
@@ -329,7 +348,7 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
   },
   hpc: {
     plain: [
-      '«jobname» job «n».«host» exceeded walltime «walltime», killed',
+      '«jobname» job «pbsjob» exceeded walltime «walltime», killed',
       'Node «nodename» has been drained: «free»',
       'gm_mapper[«pid»]: mapper error: node «mac» did not respond to probe',
       'Fan speed «n» RPM below threshold on «nodename» fan «small»',
@@ -353,19 +372,19 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
   },
   linux: {
     plain: [
-      'Linux version 2.6.«small»-«small».EL (bhcompile@«host») (gcc version 3.4.«small») #1 «weekday» «month» «day» «hms» EST «year»',
+      'Linux version «kver» (bhcompile@«host») (gcc version «ver») #1 «weekday» «month» «day» «hms» EST «year»',
       'useradd[«pid»]: new user: name=«user», UID=«uid», GID=«uid», home=/home/«user», shell=«shellOpt»',
       'userdel[«pid»]: delete user `«user»\'',
       'named[«pid»]: zone «zone»/IN: loaded serial «big»',
       'named[«pid»]: lame server resolving \'«zone»\' (in \'«zone»\'?): «ip»#53',
       'gpm[«pid»]: *** info [startup.c(95)]: Started gpm successfully. Entered daemon mode.',
-      'rpc.statd[«pid»]: Version 1.0.«small» Starting',
-      'smartd[«pid»]: Device: /dev/hd«queue», SMART Usage Attribute: «small» Temperature_Celsius changed from «small» to «small»',
+      'rpc.statd[«pid»]: Version «ver» Starting',
+      'smartd[«pid»]: Device: «dev», SMART Usage Attribute: «small» Temperature_Celsius changed from «small» to «small»',
       'irqbalance: irqbalance startup succeeded',
       'audit(«big».«n»:«n»): initialized',
       'portmap[«pid»]: connect from «ip» to getport(nlockmgr): request from unauthorized host',
       'cups: cupsd shutdown succeeded',
-      'kernel: Freeing unused kernel memory: «small»k freed',
+      'kernel: Freeing unused kernel memory: «kU» freed',
       'logrotate: ALERT exited abnormally with [«small»]',
       'su(pam_unix)[«pid»]: session opened for user «user» by (uid=«uid»)',
     ],
@@ -389,7 +408,7 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
       'powerd: Sleep: Using «power» (Charge:«pct»)',
       'kernel: Sandbox: «prog»(«pid») deny(1) file-read-data «upath»',
       'loginwindow: -[SessionAgentNotificationCenter sendDistributedNotification:forUID:] | sending distributed notification: «svc» for UID: «uid»',
-      'kernel: AirPort: Link Up on en0 BSSID «mac» RSSI -«small»',
+      'kernel: AirPort: Link Up on en0 BSSID «mac» RSSI «neg»',
       'UserEventAgent: Captive: CNPluginHandler en0: Evaluating',
       'corespotlightd: [«uuid»] Journal «small» of «small» finished after «cpuwords»',
     ],
@@ -400,7 +419,7 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
   },
   nova: {
     plain: [
-      '[req-«uuid» «proj» «proj» - - -] [instance: «inst»] Attaching volume «uuid» to /dev/vd«queue»',
+      '[req-«uuid» «proj» «proj» - - -] [instance: «inst»] Attaching volume «uuid» to «dev»',
       '[req-«uuid» «proj» «proj» - - -] [instance: «inst»] Took «f» seconds to build instance.',
       '[req-«uuid» - - - - -] Image cache: removing unused base image «upath»',
       '[req-«uuid» - - - - -] Timed out waiting for a reply to message ID «hex7»',
@@ -409,7 +428,7 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
       '[instance: «inst»] Preparing to wait for external event network-vif-plugged-«uuid»',
       '[req-«uuid» - - - - -] [instance: «inst»] Instance spawned successfully.',
       '[req-«uuid» «proj» «proj» - - -] [instance: «inst»] Migrating instance to «host» finished successfully.',
-      '[req-«uuid» - - - - -] Final resource view: name=«host» phys_ram=«n»MB used_ram=«n»MB phys_disk=«n»GB used_disk=«n»GB total_vcpus=«small» used_vcpus=«small» pci_stats=[]',
+      '[req-«uuid» - - - - -] Final resource view: name=«host» phys_ram=«mbU» used_ram=«mbU» phys_disk=«gbU» used_disk=«gbU» total_vcpus=«small» used_vcpus=«small» pci_stats=[]',
       '[req-«uuid» «proj» «proj» - - -] Flavor «flavor» has vcpus=«small», memory_mb=«n»',
       '[req-«uuid» «proj» «proj» - - -] HTTP exception thrown: «free»',
       '[req-«uuid» - - - - -] Running periodic task ComputeManager._«meth»',
@@ -446,9 +465,9 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
   },
   tbird: {
     plain: [
-      'pbs_mom: Job «n».«host» «jobname» exceeded mem limit «n»kb',
-      'pbs_mom: scan_for_terminated, job «n».«host» task «small» terminated, sid «pid»',
-      'kernel: ib_mthca 0000:«small»:00.0: SW2HW_MPT failed (-«small»)',
+      'pbs_mom: Job «pbsjob» «jobname» exceeded mem limit «kbU»',
+      'pbs_mom: scan_for_terminated, job «pbsjob» task «small» terminated, sid «pid»',
+      'kernel: ib_mthca «pci»: SW2HW_MPT failed («neg»)',
       'kernel: EDAC MC0: CE page «x0», offset «x0», grain «small», syndrome «x0», row «small», channel «small», label "«queue»": k8_edac',
       'crond[«pid»]: («user») CMD («cmd»)',
       'postfix/smtp[«pid»]: «hex7»: to=<«user»@«zone»>, relay=«host»[«ip»]:25, delay=«f», status=sent (250 Ok: queued as «hex7»)',
@@ -464,7 +483,7 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
     ],
     closed: [
       closed('kernel: % link is «color»', ['ib0', 'ib1']),
-      closed('pbs_mom: job «n».«host» %', ['started', 'checkpointed', 'killed', 'exited']),
+      closed('pbs_mom: job «pbsjob» %', ['started', 'checkpointed', 'killed', 'exited']),
     ],
   },
   cbs: {
@@ -481,7 +500,7 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
       'Repair: Found corrupt file «winpath», fixed from backup',
       'TI: --- Initializing Trusted Installer ---',
       'Scavenge: Begin CSI Store',
-      'Loaded Servicing Stack v«ver».«n» with Core: «winpath»',
+      'Loaded Servicing Stack v«wver» with Core: «winpath»',
       'Resolve: Package «kb» needs source «winpath» (mum size «n» bytes)',
       'Startup: Processing complete, Status: «hresult», reboot required: «bool»',
     ],
@@ -545,7 +564,7 @@ const FAMILY_TEMPLATES: Record<string, FamilyTemplates> = {
       'msg="shim disconnected" id=«cid64» namespace=moby',
       'msg="cleaning up after shim disconnected" id=«cid64» namespace=moby',
       'msg="Container «cid64» failed to exit within «small» seconds of signal «small» - using the force"',
-      'msg="Handler for «method» /v1.«small»/containers/«cid»/start returned error: «derr»"',
+      'msg="Handler for «method» /v«apiv»/containers/«cid»/start returned error: «derr»"',
       'msg="Pull completed" image=«image» digest=sha256:«cid64»',
       'msg="Error pulling image" error="«derr»" image=«image»',
       'msg="Health check for container «cid64» error: «derr»"',
