@@ -64,6 +64,20 @@ function recordTimeMs(batch: LogBatch, i: number, nowMs: number): number {
   return t > 0n ? Number(t / 1_000_000n) : observed > 0n ? Number(observed / 1_000_000n) : nowMs;
 }
 
+/**
+ * The record carries an HTTP request's semantic-convention attributes (a status code or
+ * a method, current or older names): what makes it an HTTP request for HttpRecordReader.
+ * The spam balancer leaves such records unjudged (their count is the HTTP statistics').
+ */
+export function carriesHttpRequest(attrs: readonly KeyValue[]): boolean {
+  for (let k = 0; k < attrs.length; k++) {
+    const key = attrs[k].key;
+    if (key.charCodeAt(0) !== 104 /* h */) continue;
+    if (key === 'http.response.status_code' || key === 'http.status_code' || key === 'http.request.method' || key === 'http.method') return true;
+  }
+  return false;
+}
+
 export class HttpRecordReader {
   private readonly fields: AccessLogFields = newAccessLogFields();
   private readonly csvFields: string[] = [];

@@ -32,6 +32,7 @@
  *       shared_rates: { enabled: false, interval: 1s, lag: "", retention: 1h, table: spam_rates }
  *       scope: sender             # sender | service: what one key's volume is (below)
  *       protect_severity: warn    # records at or above are never judged nor auto-muted ('none' = judge all)
+ *       protect_http_requests: true  # records of an HTTP request are never judged nor auto-muted
  *
  * Scope (trust): service.name is a claim any ingest client can make. With scope
  * `sender` (the default) keys are per sender (collector/pipeline/sender-scope.ts:
@@ -46,6 +47,12 @@
  * Severity: records with severity >= protect_severity (default WARN) are not
  * counted and never dropped here: warnings and errors are what people need most
  * when something loops. Set a higher level, or `none`, to let the balancer mute them.
+ *
+ * HTTP requests: a record carrying an HTTP request's semantic-convention attributes
+ * (http.response.status_code / http.request.method, or the older names: what the
+ * httpstats processor counts) is not judged either: a burst of requests is what the
+ * HTTP statistics and their alerts exist to show, and a mute would reach the SDK and
+ * take the records from them too. `protect_http_requests: false` judges them.
  *
  * Detection (see balancer.ts for the exact rules): a key is (service, template) or
  * (service, function). Every evaluation, a key with at least min_samples records in
@@ -264,6 +271,8 @@ export interface SpamProcessorConfig {
   scope: SpamScope;
   /** Records at or above this severity (level name or 1..24; 'none' / 0 = no protection) are never judged nor auto-muted (default warn). */
   protect_severity: string | number;
+  /** Records of an HTTP request (semantic-convention status code or method attributes) are never judged nor auto-muted (default true). */
+  protect_http_requests: boolean;
   /** Id of the clickhouse exporter whose store to use ('' = the first one). Ignored when endpoint is set. */
   exporter: string;
   /** A store of our own: chdb://<folder> or http(s)://host:port. */
@@ -313,6 +322,7 @@ export function createDefaultSpamConfig(): SpamProcessorConfig {
     shared_rates: { enabled: false, interval: '1s', lag: '', retention: '1h', table: 'spam_rates' },
     scope: 'sender',
     protect_severity: 'warn',
+    protect_http_requests: true,
     exporter: '',
     endpoint: '',
     username: '',
@@ -379,6 +389,8 @@ export interface ResolvedSpamConfig {
   scopeBySender: boolean;
   /** Severity number from which records are never judged (0 = none). */
   protectSeverity: number;
+  /** Records carrying an HTTP request's attributes are never judged (protect_http_requests). */
+  protectHttpRequests: boolean;
   evaluationIntervalMs: number;
   controlTtlMs: number;
   store: boolean;
@@ -521,6 +533,7 @@ export function resolveSpamConfig(c: SpamProcessorConfig, errors: string[] = [])
     balancer,
     scopeBySender: scope !== 'service',
     protectSeverity,
+    protectHttpRequests: bool(c.protect_http_requests, 'protect_http_requests'),
     evaluationIntervalMs,
     controlTtlMs,
     store: bool(c.store, 'store'),

@@ -88,6 +88,7 @@ import { takeRestoredLedger, withLedger, type LedgerDeltas } from '../../collect
 import { severityTextOf } from '../../protocol/severity';
 import { storeProviderFor, type StoreProvider } from '../../collector/storage/store-provider';
 import { senderScopeOf } from '../../collector/pipeline/sender-scope';
+import { carriesHttpRequest } from '../httpstats/record-reader';
 
 /** One decision as a plain row (the same as the log_suppression row), for listeners and the console. */
 export interface SpamListener {
@@ -262,7 +263,7 @@ export class SpamProcessor implements Processor {
         'logfun_spam_sdk_reports_ignored_total',
         'Records SDKs reported dropped by an AUTO mute that no AUTO mute of the reporting sender holds, by reason (unknown_key: the sender never sent records of the key; not_muted: the key is not muted).',
       ),
-      protectedRecords: mt.counter('logfun_spam_protected_records_total', 'Records at or above protect_severity, passed unjudged (never auto-muted).'),
+      protectedRecords: mt.counter('logfun_spam_protected_records_total', 'Records at or above protect_severity, or of an HTTP request (protect_http_requests), passed unjudged (never auto-muted).'),
       suppressed: mt.counter('logfun_spam_suppressed_records_total', 'Records counted into summary records, by source (sdk, collector).'),
       mutes: mt.counter('logfun_spam_mutes_total', 'AUTO mutes, by kind (template, function).'),
       follows: mt.counter('logfun_spam_follows_total', "Keys muted here as followers of another collector's AUTO mute (shared_rates), by kind."),
@@ -499,6 +500,7 @@ export class SpamProcessor implements Processor {
     const functions = balancer.params.functions;
     const bySender = this.config.scopeBySender;
     const protectFrom = this.config.protectSeverity;
+    const protectHttp = this.config.protectHttpRequests;
     const services: (ServiceKeys | undefined)[] = new Array(batch.resources.length);
     let protectedCount = 0;
     let keep: Uint8Array | undefined;
@@ -525,7 +527,7 @@ export class SpamProcessor implements Processor {
         if (event === SUMMARY_EVENT) continue;
       }
       const ri = batch.resourceIndex[i];
-      if (protectFrom > 0 && batch.severityNumber[i] >= protectFrom) {
+      if ((protectFrom > 0 && batch.severityNumber[i] >= protectFrom) || (protectHttp && carriesHttpRequest(batch.attributes[i]))) {
         protectedCount++;
         if (functions) balancer.noteProtected(services[ri] ?? (services[ri] = this.scopeKeys(batch, ri)), functionOf(batch.attributes[i]));
         continue;

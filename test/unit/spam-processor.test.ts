@@ -180,6 +180,45 @@ describe('spam processor', () => {
     await p.shutdown();
   });
 
+  test('records of an HTTP request are never judged (their burst is what the HTTP statistics exist to show), unless protect_http_requests is false', async () => {
+    /** The burst mutedProcessor sends, as access records: HTTP attributes, the same template and arguments. */
+    const accessBatch = (n: number): LogBatch => {
+      const b = new LogBatchBuilder();
+      const r = b.addResource({ attributes: senderAttributes('web'), droppedAttributesCount: 0, schemaUrl: '' });
+      const s = b.addScope({ name: 'test', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
+      const attributes: KeyValue[] = [
+        { key: 'http.request.method', value: 'GET' },
+        { key: 'url.path', value: '/cart' },
+        { key: 'http.response.status_code', value: 200n },
+      ];
+      for (let i = 0; i < n; i++) b.add(r, s, { body: 'GET /cart 200', templateId: SPAM_ID, templateArgs: ['GET', '/cart', '200'], attributes }, 40);
+      return b.batch;
+    };
+    const burst = async (cfg: Partial<SpamProcessorConfig>) => {
+      const clock = { now: T0 };
+      const next = new RecordingConsumer();
+      const metrics = new Metrics();
+      const p = new SpamProcessor({ id: 'spam', metrics, logger: createMemoryLogger() }, config(cfg), next, { clock: () => clock.now, timer: false });
+      await p.start(host());
+      clock.now += 10_000;
+      await p.evaluate();
+      for (let i = 0; i < 40; i++) {
+        clock.now += 100;
+        await p.consumeLogs(accessBatch(30));
+        if (i % 2 === 1) await p.evaluate();
+      }
+      const mutes = p.activeMutes().length;
+      const passed = next.records().length;
+      await p.shutdown();
+      return { mutes, passed, protectedRecords: metrics.render().match(/logfun_spam_protected_records_total\{[^}]*\} (\d+)/)?.[1] };
+    };
+    const protectedBurst = await burst({});
+    expect(protectedBurst.mutes).toBe(0);
+    expect(protectedBurst.passed).toBe(40 * 30);
+    expect(protectedBurst.protectedRecords).toBe(String(40 * 30));
+    expect((await burst({ protect_http_requests: false })).mutes).toBe(1);
+  });
+
   test('SDK report records are removed and credited once, only after the next stage accepted the batch', async () => {
     const next = new RecordingConsumer();
     const { p, clock, metrics } = await mutedProcessor({ next });
