@@ -462,11 +462,7 @@ function planOneGap(a: TokenPattern, b: TokenPattern, minConstants: number): Ela
   const na = a.words.length;
   const nb = b.words.length;
   if (na === nb) return undefined;
-  const min = Math.min(na, nb);
-  let i = 0;
-  while (i < min && same(a.words[i], b.words[i]) && a.seps[i] === b.seps[i]) i++;
-  let j = 0;
-  while (j < min - i && same(a.words[na - 1 - j], b.words[nb - 1 - j]) && a.seps[na - j] === b.seps[nb - j]) j++;
+  const { prefix: i, suffix: j } = sharedFrame(a, b);
   // gaps: words [i, n - j) on each side
   const long = na > nb ? a : b;
   const short = na > nb ? b : a;
@@ -891,9 +887,9 @@ export const FREE_TEXT_CROWD = 8;
  * different texts in one frame say it: the program prints one message with
  * text it did not write. The frame must hold `minConstants` words of the message
  * before the text, after any bracketed header (a message of its own, not a header
- * or a first word shared by chance), and some
- * member's text must run to three words (one or two words in a fixed place are
- * the sibling groups' call). Undefined when these do not hold.
+ * or a first word shared by chance), and some member's text must run to three
+ * words (one or two words in a fixed place are the sibling groups' call).
+ * Undefined when these do not hold.
  *
  * `recurring`: the texts of several members were also seen in messages of other
  * frames (systemd's "Starting <unit description>...", "Created slice <…>.",
@@ -1000,7 +996,7 @@ function isOtherFrame(p: TokenPattern, from: number, to: number, q: TokenPattern
   const before = new Set<string>();
   for (let k = 0; k < from; k++) if (isNamingWord(p.words[k])) before.add(p.words[k]!);
   for (let k = 0; k < qFrom; k++) if (before.has(q.words[k]!)) return false;
-  return patternText({ seps: p.seps.slice(to), words: p.words.slice(to) }) !== patternText({ seps: q.seps.slice(qTo), words: q.words.slice(qTo) });
+  return p.seps[to] !== q.seps[qTo] || !sameAfter(p, to, q, qTo);
 }
 
 /**

@@ -316,15 +316,15 @@ export const enum WordKind {
   Plain = 2,
 }
 
+/** An upper-case protocol name and its version, as the tokenizer keeps it in one word (protocolVersionEnd). */
+const PROTOCOL_VERSION = /^[A-Z]{2,}\/\d{1,2}(?:\.\d{1,2}){0,2}$/;
+
 /**
  * `dottedNamesAsValues`: a dotted lower-case name counts as data (isDottedLowerName).
  * Sibling groups (one position varies) take it so; two positions varying together
  * do not: a pair of dotted words that change together is mostly a program's table of
  * configuration keys (mapred.task.id ... use mapreduce.task.attempt.id).
  */
-/** An upper-case protocol name and its version, as the tokenizer keeps it in one word (protocolVersionEnd). */
-const PROTOCOL_VERSION = /^[A-Z]{2,}\/\d{1,2}(?:\.\d{1,2}){0,2}$/;
-
 export function wordKindOf(w: string, dottedNamesAsValues = true): WordKind {
   if (hasDigit(w)) {
     // a protocol with its version (HTTP/1.1, SPDY/3): one of a few a program speaks, as SOCKS5 is

@@ -377,9 +377,12 @@ function isDataValueOfKey(a: Cluster, b: Cluster, p: number): boolean {
   return true;
 }
 
+/** A capitalised word, or capitalised words run together (Sleep, DarkWake, VersionComp). */
+const CAPITALISED_NAME = /^[A-Z][a-z]+(?:[A-Z][a-z]+)*$/;
+
 /** A record's key: a plain word (Package, current) or a CamelCase name of words (VersionComp, RevisionComp). */
 function isFieldKey(w: string | null): boolean {
-  return w !== null && (isPlainWord(w) || /^[A-Z][a-z]+(?:[A-Z][a-z]+)+$/.test(w));
+  return w !== null && (isPlainWord(w) || CAPITALISED_NAME.test(w));
 }
 
 /** Words `p` and `q` are neighbours joined by punctuation without whitespace ("a:b", "a/b"). */
@@ -747,7 +750,7 @@ const MAX_NEGATION_PREFIX = 3;
 
 /** Capitalised words opening the message (Sleep / Wake / DarkWake reason): the program's own sentences, not names. */
 function isCapitalisedOpening(words: readonly string[], position: number): boolean {
-  return position === 0 && words.every((w) => /^[A-Z][a-z]+(?:[A-Z][a-z]+)*$/.test(w));
+  return position === 0 && words.every((w) => CAPITALISED_NAME.test(w));
 }
 
 /** Two of the words are one short name with two small numbers (eth0/eth1, ib0/ib1: isVersionedName). */
@@ -1417,9 +1420,7 @@ export class TemplateMiner {
       }
       let merged = this.createElastic(created.bucket, plan);
       // the candidates it covers, and the templates of the line's own bucket it covers
-      for (const c of [...candidates, ...created.bucket.clusters]) {
-        if (c !== merged && c.live && this.fitsElastic(plan.parts, plan.optional, patternText(this.shapeOf(c)))) this.retire(c, merged);
-      }
+      this.retireCovered(merged, plan, [...candidates, ...created.bucket.clusters]);
       if (created.live) this.retire(created, merged);
       merged = this.mergeElastic(merged);
       const args: string[] = [];
@@ -1456,13 +1457,22 @@ export class TemplateMiner {
       if (leaving) leaving.absorbed = [];
     }
     const absorbed = (merged.absorbed ??= []);
-    for (const c of [...candidates, ...member.bucket.clusters, member]) {
-      if (c === merged || !c.live || !this.fitsElastic(plan.parts, plan.optional, patternText(this.shapeOf(c)))) continue;
+    for (const c of this.retireCovered(merged, plan, [...candidates, ...member.bucket.clusters, member])) {
       if (!c.elastic) superseded.push(c);
       for (const t of c.elastic ? (c.absorbed ?? []) : [c]) if (absorbed.length < MAX_ABSORBED_TEXTS) absorbed.push(t);
-      this.retire(c, merged);
     }
     return merged;
+  }
+
+  /** Retires into `merged` every live template among `clusters` that `plan` covers; returns them, in that order. */
+  private retireCovered(merged: Cluster, plan: ElasticPattern, clusters: readonly Cluster[]): Cluster[] {
+    const retired: Cluster[] = [];
+    for (const c of clusters) {
+      if (c === merged || !c.live || !this.fitsElastic(plan.parts, plan.optional, patternText(this.shapeOf(c)))) continue;
+      retired.push(c);
+      this.retire(c, merged);
+    }
+    return retired;
   }
 
   /**

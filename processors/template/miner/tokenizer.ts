@@ -395,8 +395,7 @@ function isDottedVersionAfter(line: string, at: number): boolean {
  */
 function isCallFlag(line: string, s: number, e: number): boolean {
   if (s < 2 || e >= line.length || line.charCodeAt(s - 1) !== 0x28 /* ( */ || line.charCodeAt(e) !== 0x29 /* ) */) return false;
-  const before = line.charCodeAt(s - 2);
-  if (!((before >= 97 && before <= 122) || (before >= 65 && before <= 90))) return false;
+  if (!isLetterCode(line.charCodeAt(s - 2))) return false;
   const w = line.slice(s, e).toLowerCase();
   return w === 'true' || w === 'false';
 }
@@ -493,12 +492,12 @@ function plainNumberEnd(line: string, at: number): number {
   return cls === DELIM && next !== 0x3a /* : */ && next !== 0x40 /* @ */ && next !== 0x5b /* [ */ && next !== 0x2c /* , */ ? e : -1;
 }
 
-/** `at` follows '=' or '"': a `KEY=` or `key="…"` value, which may hold spaces (the slow path decides). */
 /** A '+' at `at` followed by a digit: inside a word that starts with a digit, it joins two values ("326ms+151ms"). */
 function isValuesPlus(line: string, at: number): boolean {
   return line.charCodeAt(at) === 0x2b /* + */ && at + 1 < line.length && isDigitCode(line.charCodeAt(at + 1));
 }
 
+/** `at` follows '=' or '"': a `KEY=` or `key="…"` value, which may hold spaces (the slow path decides). */
 function isFieldValueStart(line: string, at: number): boolean {
   if (at === 0) return false;
   const before = line.charCodeAt(at - 1);
@@ -594,8 +593,9 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         continue;
       }
     }
-    if (hasFieldRecord < 0 && i >= 2 && line.charCodeAt(i - 1) === 0x3d) hasFieldRecord = line.indexOf(' ; ') >= 0 ? 1 : 0;
-    const fieldEnd = hasFieldRecord === 1 && i >= 2 && line.charCodeAt(i - 1) === 0x3d ? spacedFieldValueEnd(line, i) : -1;
+    const afterEquals = i >= 2 && line.charCodeAt(i - 1) === 0x3d;
+    if (afterEquals && hasFieldRecord < 0) hasFieldRecord = line.indexOf(' ; ') >= 0 ? 1 : 0;
+    const fieldEnd = afterEquals && hasFieldRecord === 1 ? spacedFieldValueEnd(line, i) : -1;
     if (fieldEnd > 0) {
       // "PWD=/home/ana/My Files ; USER=…": in a record of KEY=value fields joined by " ; ", a value runs to the next " ; "
       emit(out, i, fieldEnd, true);
@@ -731,22 +731,14 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         }
         const word = line.slice(pieceStart, wordEnd);
         if (wordEnd === j && j < n && line.charCodeAt(j) === 0x3d /* = */) {
-          const key = GLUED_KEY.exec(word);
-          if (key !== null) {
-            // a value glued to the next key ("chan=11rssi=-70"): the number, then the key
-            const keyStart = pieceStart + word.length - key[1].length;
-            emit(out, pieceStart, keyStart, true);
-            emit(out, keyStart, wordEnd, false);
-            pieceStart = pieceEnd;
-            while (pieceStart < j && line.charCodeAt(pieceStart) === 0x2f) pieceStart++;
-            continue;
-          }
-          const indexed = INDEXED_KEY.exec(word);
-          if (indexed !== null) {
-            // a key with an index ("fpr31=", "r3="): the key's name, then its index as a value
-            const indexStart = pieceStart + indexed[1].length;
-            emit(out, pieceStart, indexStart, false);
-            emit(out, indexStart, wordEnd, true);
+          // a value glued to the next key ("chan=11rssi=-70"): the number (a value), then the key;
+          // a key with an index ("fpr31=", "r3="): the key's name, then its index (a value)
+          const glued = GLUED_KEY.exec(word);
+          const indexed = glued === null ? INDEXED_KEY.exec(word) : null;
+          if (glued !== null || indexed !== null) {
+            const cut = pieceStart + (glued !== null ? word.length - glued[1].length : indexed![1].length);
+            emit(out, pieceStart, cut, glued !== null);
+            emit(out, cut, wordEnd, glued === null);
             pieceStart = pieceEnd;
             while (pieceStart < j && line.charCodeAt(pieceStart) === 0x2f) pieceStart++;
             continue;
@@ -842,11 +834,6 @@ export function isWhitespace(s: string, from = 0, to = s.length): boolean {
   return true;
 }
 
-/**
- * Month and weekday names next to a number (or to another such name next to
- * one) are pieces of a date: "Tue Mar 4", "on Apr 12 10:11:12". Right to left
- * first, so "Mon Jun 14" masks Jun, then Mon.
- */
 /** ES2024 String.prototype.isWellFormed (Node 20 has it; the project's lib setting is ES2022): no lone surrogate. */
 function isWellFormed(s: string): boolean {
   return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
@@ -862,6 +849,11 @@ function maskIllFormedWords(words: readonly string[], masked: boolean[]): void {
   for (let k = 0; k < words.length; k++) if (!masked[k] && !isWellFormed(words[k])) masked[k] = true;
 }
 
+/**
+ * Month and weekday names next to a number (or to another such name next to
+ * one) are pieces of a date: "Tue Mar 4", "on Apr 12 10:11:12". Right to left
+ * first, so "Mon Jun 14" masks Jun, then Mon.
+ */
 function maskDatePieces(words: readonly string[], masked: boolean[], seps: readonly string[]): void {
   const n = words.length;
   for (let k = n - 1; k >= 0; k--) {
