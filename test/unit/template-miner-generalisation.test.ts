@@ -1147,6 +1147,23 @@ describe('over-generalisation', () => {
     expect([...m.merged.keys()].sort()).toEqual(['"Pod status updated" pod="<*>" hostNetwork=<*>', 'ChuweakMonitor: acquire lock=<*>, flags=<*>, tag="<*>", ws=<*>, uid=<*>']);
   });
 
+  test('a line that opens with key="…" quotes its message: the words inside are the event, not one value', () => {
+    // a logfmt daemon whose header (time=, level=) was stripped: msg="…" is what happened
+    const id = (r: Rng): string => hex(r, 64);
+    const events: EventSpec[] = [
+      { event: 'started', line: (r) => `msg="Container ${id(r)} started"` },
+      { event: 'destroyed', line: (r) => `msg="Container ${id(r)} destroyed"` },
+      { event: 'stale', line: (r) => `msg="Removing stale sandbox ${id(r)} (${hex(r, 12)})"` },
+      { event: 'attached', line: (r) => `msg="attached veth${hex(r, 7)}" interface=eth0` },
+      { event: 'detached', line: (r) => `msg="detached veth${hex(r, 7)}" interface=eth0` },
+      { event: 'delete', line: (r) => `msg="failed to delete network" error="${pick(r, ['i/o timeout', 'network has active endpoints', 'context canceled'])}" network=${pick(r, NAMES)}` },
+    ];
+    const m = mine(generate(events, 25, 33));
+    expectGroupedByEvent(m);
+    // a quoted value later in the line stays one value
+    expect([...m.merged.keys()]).toContain('msg="failed to delete network" error="<*>" network=<*>');
+  });
+
   test('a plain name among dashed names is one more name', () => {
     const volumes = ['peam-log', 'zel-data', 'ze-log', 'bam-log', 'zil', 'pios', 'cant'];
     const m = mine(generate([{ event: 'online', line: (r) => `volume ${pick(r, volumes)} is now online` }], 60, 10));

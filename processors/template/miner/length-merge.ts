@@ -215,14 +215,15 @@ export function planLengthMerge(a: TokenPattern, b: TokenPattern, minConstants =
  * is one value (a program quotes, or puts in brackets, what it did not write
  * itself). One word changed inside otherwise equal brackets ("GET <*>" / "POST
  * <*>", "(Power Event)" / "(Lifecycle Event)") is no such thing: the sibling
- * groups decide. Brackets with the same text on both sides are passed over.
+ * groups decide. Brackets with the same text on both sides are passed over, as
+ * are the quotes of a line's message (quotesTheMessage).
  */
 function planQuotedText(a: TokenPattern, b: TokenPattern, minConstants: number): ElasticPattern | undefined {
   const n = Math.min(a.words.length, b.words.length);
   for (let k = 0; k <= n; k++) {
     if (a.seps[k] !== b.seps[k]) return undefined;
     const open = openingOf(a.seps[k]);
-    if (open !== '' && k < n) {
+    if (open !== '' && k < n && !quotesTheMessage(a, k)) {
       const ea = enclosedEnd(a, k, open);
       const eb = enclosedEnd(b, k, open);
       if (ea < 0 || eb < 0) return undefined;
@@ -410,8 +411,18 @@ function enclosedEnd(p: TokenPattern, from: number, open: string): number {
  */
 function isQuotedGap(a: TokenPattern, aFrom: number, aTo: number, b: TokenPattern, bFrom: number, bTo: number): boolean {
   if (aTo - aFrom < 2 && bTo - bFrom < 2) return false;
+  if (quotesTheMessage(a, aFrom)) return false;
   const q = openingOf(a.seps[aFrom]);
   return (q === '"' || q === "'") && a.seps[aFrom] === b.seps[bFrom] && isQuotedRun(a, aFrom, aTo, q) && isQuotedRun(b, bFrom, bTo, q);
+}
+
+/**
+ * The quotes opening at `from` hold the line's message: the line opens with
+ * `key="` (`msg="Container <*> started" id=<*>`, a logfmt line without its
+ * header), so the words inside are the event's own, as the tokenizer keeps them.
+ */
+function quotesTheMessage(p: TokenPattern, from: number): boolean {
+  return from === 1 && p.seps[0] === '' && p.seps[1] === '="' && p.words[0] !== null;
 }
 
 /**

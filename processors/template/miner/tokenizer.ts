@@ -296,6 +296,17 @@ function quotedValueEnd(line: string, at: number): number {
   return -1;
 }
 
+/**
+ * The key ending at `keyEnd` (its '=') is the line's first word: a record that opens
+ * with `key="…"` (`msg="Container … started" id=…`, a logfmt line without its header)
+ * quotes the message itself, whose words are the event's, not a value.
+ */
+function opensTheLine(line: string, keyEnd: number): boolean {
+  if (keyEnd === 0) return false;
+  for (let e = 0; e < keyEnd; e++) if (classOf(line.charCodeAt(e)) !== 0) return false;
+  return true;
+}
+
 /** The number at `at` is followed by a space and a time unit's first letter (the regex's cheap gate). */
 function mayStartWordedDuration(line: string, at: number): boolean {
   let e = at;
@@ -602,7 +613,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       i = fieldEnd;
       continue;
     }
-    const quotedEnd = i >= 2 && line.charCodeAt(i - 1) === 0x22 && line.charCodeAt(i - 2) === 0x3d ? quotedValueEnd(line, i) : -1;
+    const quotedEnd = i >= 2 && line.charCodeAt(i - 1) === 0x22 && line.charCodeAt(i - 2) === 0x3d && !opensTheLine(line, i - 2) ? quotedValueEnd(line, i) : -1;
     if (quotedEnd > 0) {
       // key="a phrase, or ns/name": what a program quotes for its key is one value (a word, not masked)
       emit(out, i, quotedEnd, false);
