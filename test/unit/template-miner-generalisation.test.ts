@@ -1106,6 +1106,14 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(generate(events, 20, 12)));
   });
 
+  test('one name with two numbers stays apart after key= (family=IPv4 / IPv6) and where two positions vary together (link ib0 on <host>)', () => {
+    const events: EventSpec[] = [
+      ...['IPv4', 'IPv6'].map((family) => ({ event: family, line: (r: Rng) => `bridge assigned address ${ip(r)}/16 family=${family}` })),
+      ...['ib0', 'ib1'].map((dev) => ({ event: dev, line: (r: Rng) => `link ${dev} on ${pick(r, NAMES)}${int(r, 1, 99)} went down` })),
+    ];
+    expectGroupedByEvent(mine(generate(events, 20, 14)));
+  });
+
   test('what a program prints for key=, key="…" or in quotes is a value after two values; a state there names its event', () => {
     const events: EventSpec[] = [
       { event: 'pam', line: (r) => `authentication failure; logname= uid=0 tty=${pick(r, ['tty3', 'NODEVssh'])} ruser= rhost=${ip(r)}` },

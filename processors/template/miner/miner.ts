@@ -1779,9 +1779,15 @@ export class TemplateMiner {
     );
   }
 
-  /** isKeyValueSlot or isQuotedSlot, unless the words hold an inflected verb: a state printed for its key (`status=deferred`) names the event. */
+  /**
+   * isKeyValueSlot or isQuotedSlot, unless the words hold an inflected verb or an upper-case word (a state printed
+   * for its key, `status=deferred`, names the event) or one name with two numbers (`family=IPv4` / `IPv6`, `dev=eth0` /
+   * `eth1`: holdsNumberedPair).
+   */
   private isKeyedOrQuotedValueSlot(members: readonly Cluster[], position: number): boolean {
-    return (isKeyValueSlot(members[0], position) || isQuotedSlot(members[0], position)) && !members.some((m) => isInflectedVerb(m.words[position]!) || isUpperCaseWord(m.words[position]!));
+    if (!isKeyValueSlot(members[0], position) && !isQuotedSlot(members[0], position)) return false;
+    const words = members.map((m) => m.words[position]!);
+    return !words.some((w) => isInflectedVerb(w) || isUpperCaseWord(w)) && !holdsNumberedPair(words);
   }
 
   /**
@@ -2090,6 +2096,8 @@ export class TemplateMiner {
     }
     // a few words holding an inflected verb (allocated, drained) are states, as in a sibling group (isSmallClosedSet)
     if (withDigits === 0 && distinct.size < this.options.closedValuesToGeneralize && [...distinct.keys()].some(isInflectedVerb)) return false;
+    // one name with two numbers (ib0, ib1 beside eth0): a program's devices, as in a sibling group (isSmallClosedSet)
+    if (withDigits === 0 && distinct.size <= this.options.distinctValuesToGeneralize && holdsNumberedPair([...distinct.keys()])) return false;
     if (distinct.size === this.options.distinctValuesToGeneralize && isCapitalisedOpening([...distinct.keys()], position)) return false;
     return this.generalises(distinct.size, withDigits, closed, constants);
   }
