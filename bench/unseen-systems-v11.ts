@@ -304,7 +304,7 @@ const logcat: Family = (w) => ({
     (q) => L`uid=${num(q, 10000, 10300)}(${w('package', q)}) ${w('thread', q)} identical ${num(q, 1, 40)} lines`,
     (q) => {
       const p = w('package', q);
-      return L`Package ${p} codePath changed from /data/app/${`${p}-${hexDigits(q, 6)}`} to /data/app/${`${p}-${hexDigits(q, 6)}`}; Retaining data and using new`;
+      return L`Package ${p} codePath changed from ${`/data/app/${p}-${hexDigits(q, 6)}`} to ${`/data/app/${p}-${hexDigits(q, 6)}`}; Retaining data and using new`;
     },
     (q) => L`updateRssi: rssi=${num(q, -90, -30)} speed=${`${pick(q, [6, 54, 72, 144, 433, 866])}Mbps`} freq=${`${pick(q, [2412, 2437, 2462, 5180, 5745])}MHz`}`,
     (q) => L`onUserPresent: keyguardShowing=${pick(q, ['true', 'false'])} occluded=${pick(q, ['true', 'false'])}`,
@@ -393,7 +393,7 @@ const macos: Family = (w) => ({
     (q) => L`AppleThunderboltNHIType2::prePCIWake - power up complete - took ${num(q, 1, 900)} us`,
     (q) => L`Task <${uuid(q).toUpperCase()}>.<${num(q, 1, 9)}> finished with error - code: ${pick(q, ['-1001', '-1005', '-1009', '-999'])}`,
     (q) => L`AppleCamIn::systemWakeCall - messageType = ${hex0x(q, 8)}`,
-    (q) => L`Failed to open "/Users/${w('user', q)}/Library/Application Support/${w('app', q)}/${pick(q, ['Cache', 'Local Storage', 'state.db'])}"`,
+    (q) => L`Failed to open "${`/Users/${w('user', q)}/Library/Application Support/${w('app', q)}/${pick(q, ['Cache', 'Local Storage', 'state.db'])}`}"`,
     (q) => L`Sleep: Using ${pick(q, ['AC', 'BATT'])} (Charge:${`${int(q, 1, 100)}%`})`,
     (q) => L`Previous shutdown cause: ${pick(q, ['5', '3', '-128', '-60', '0'])}`,
     (q) => L`Thermal pressure state: ${num(q, 0, 3)} Memory pressure state: ${num(q, 0, 4)}`,
@@ -410,7 +410,7 @@ const nova: Family = (w) => ({
     (q) => L`[instance: ${uuid(q)}] During sync_power_state the instance has a pending task (${w('taskState', q)}). Skip.`,
     (q) => {
       const id = uuid(q);
-      return L`[instance: ${id}] Deleting instance files /var/lib/nova/instances/${`${id}_del`}`;
+      return L`[instance: ${id}] Deleting instance files ${`/var/lib/nova/instances/${id}_del`}`;
     },
     (q) =>
       L`[instance: ${uuid(q)}] Updating instance_info_cache with network_info: ${`[{"id": "${uuid(q)}", "address": "fa:16:3e:${hexDigits(q, 2)}:${hexDigits(q, 2)}:${hexDigits(q, 2)}", "network": {"label": "${w('mapKey', q)}"${chance(q, 0.5) ? `, "subnets": [{"cidr": "10.${int(q, 0, 255)}.0.0/16"}]` : ''}}}]`}`,
@@ -440,7 +440,7 @@ const proxifier: Family = (w) => {
       (q) => L`${w('program', q)} - ${target(q)} close, ${bytes(q)} sent, ${bytes(q)} received, lifetime ${lifetime(q)}`,
       (q) => L`${w('program', q)} - ${w('remote', q)} resolve error : ${pick(q, ['DNS request timed out', 'host not found', 'No such host is known.'])}`,
       (q) => L`Connection ${num(q, 1, 99999)} to ${w('proxy', q)}:${port(q)} authenticated with user ${w('user', q)}`,
-      (q) => L`Profile saved as C:\\Users\\${w('user', q)}\\AppData\\Roaming\\Proxifier4\\Profiles\\${`${w('profile', q)}.ppx`}`,
+      (q) => L`Profile saved as ${`C:\\Users\\${w('user', q)}\\AppData\\Roaming\\Proxifier4\\Profiles\\${w('profile', q)}.ppx`}`,
       (q) => L`${w('program', q)} - ${target(q)} open through proxy ${w('proxy', q)}:${port(q)} HTTPS`,
     ],
     closed: [
@@ -484,7 +484,7 @@ const cbs: Family = (w) => ({
     },
     (q) => L`Doqe: Recording result: ${hex0x(q, 8)}, for Inf: ${w('inf', q)}`,
     (q) => L`(p) CSI Payload Corrupt ${`${w('component', q)}\\${word(q, 2)}.${pick(q, ['dll', 'exe', 'mui'])}`}`,
-    (q) => L`Warning: Overlap: Duplicate ownership for directory \\??\\C:\\Program Files\\${w('programDir', q)} in component ${w('component', q)}`,
+    (q) => L`Warning: Overlap: Duplicate ownership for directory ${`\\??\\C:\\Program Files\\${w('programDir', q)}`} in component ${w('component', q)}`,
     (q) => L`Exec: Processing complete.  Session: ${`${int(q, 30000000, 31000000)}_${int(q, 1000000000, 4000000000)}`}, Package: ${w('cbsPackage', q)}`,
     (q) => L`Failed to get next package to re-evaluate [HRESULT = ${pick(q, ['0x800f0805', '0x80070002', '0x800f081f'])} - ${pick(q, ['CBS_E_INVALID_PACKAGE', 'ERROR_FILE_NOT_FOUND', 'CBS_E_SOURCE_MISSING'])}]`,
     (q) => L`Loading offline registry hive: ${pick(q, ['SOFTWARE', 'SYSTEM', 'COMPONENTS'])}, into registry key '${`{${uuid(q)}}C:/Windows/System32/config/SOFTWARE`}'`,
@@ -595,7 +595,7 @@ const nginx: Family = (w) => {
         L`${conn(q)} open() "${`/usr/share/nginx/html${w('uri', q)}`}" failed (2: No such file or directory), ${request(q)}, host: "${w('server', q)}", referrer: "${`https://${w('server', q)}${w('uri', q)}`}"`,
       (q) => L`${conn(q)} client intended to send too large body: ${num(q, 1048577, 99999999)} bytes, ${request(q)}, host: "${w('server', q)}"`,
       (q) =>
-        L`${conn(q)} an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/${`${int(q, 0, 9)}/${pad(int(q, 0, 99), 2)}/${pad(int(q, 0, 9999999999), 10)}`} while reading upstream, ${request(q)}, upstream: "${`http://${ip(q)}:${pick(q, ['8080', '9000'])}${w('uri', q)}`}", host: "${w('server', q)}"`,
+        L`${conn(q)} an upstream response is buffered to a temporary file ${`/var/cache/nginx/proxy_temp/${int(q, 0, 9)}/${pad(int(q, 0, 99), 2)}/${pad(int(q, 0, 9999999999), 10)}`} while reading upstream, ${request(q)}, upstream: "${`http://${ip(q)}:${pick(q, ['8080', '9000'])}${w('uri', q)}`}", host: "${w('server', q)}"`,
       (q) => L`${conn(q)} limiting requests, excess: ${dec(q, 0, 50, 3)} by zone "${w('zone', q)}", ${request(q)}, host: "${w('server', q)}"`,
       (q) => L`${conn(q)} directory index of "${`/var/www/${word(q, 2)}/`}" is forbidden, ${request(q)}, host: "${w('server', q)}"`,
       (q) => L`worker process ${num(q, 300, 65000)} exited on signal ${pick(q, ['9', '11'])}`,
