@@ -522,6 +522,7 @@ const postgres: Family = (w) => {
       (q) => L`Process holding the lock: ${num(q, 300, 99999)}. Wait queue: ${list(q, 5, (r) => num(r, 300, 99999), ', ')}.`,
       (q) => L`parameter "${w('pgParam', q)}" changed to "${pick(q, ['on', 'off', `${int(q, 1, 512)}MB`, '-1', '250ms'])}"`,
       (q) => L`redo starts at ${lsn(q)}`,
+      (q) => L`database system was shut down at ${isoDate(q)} ${`${pad(int(q, 0, 23), 2)}:${pad(int(q, 0, 59), 2)}:${pad(int(q, 0, 59), 2)}`} UTC`,
       (q) => L`The failed archive command was: ${(() => {
         const seg = `0000000${int(q, 1, 3)}0000000${int(q, 0, 9)}000000${hexDigits(q, 2).toUpperCase()}`;
         return `cp pg_wal/${seg} /mnt/${w('mapKey', q)}/archive/${seg}`;

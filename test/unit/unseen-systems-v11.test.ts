@@ -61,8 +61,9 @@ describe('unseen systems v11 (blind generator)', () => {
     expect(hasTemplate(/<\*> ms /) && hasTemplate(/<\*> kB/) && hasTemplate(/<\*> sec$/) && hasTemplate(/<\*> C /)).toBe(true);
     expect(hasValue(/^\d+(ms|Mbps|MHz)$/) && hasValue(/^\d+(\.\d+)?%$/) && hasValue(/^(\d+m)?\d+\.\d+s$/)).toBe(true);
     expect(hasValue(/^\d+\.\d\d (KB|MB|GB)$/)).toBe(true);
-    // a negative number keeps its sign; a UUID is one variable
+    // a negative number keeps its sign; a UUID and an ISO date are one variable each
     expect(hasValue(/^-\d+(\.\d+)?$/)).toBe(true);
     expect(hasValue(/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/)).toBe(true);
+    expect(hasValue(/^\d{4}-\d\d-\d\d$/)).toBe(true);
   });
 });
