@@ -23,15 +23,17 @@
  *            VPD mismatches per location, bit sparing, ciod socket errors per
  *            errno text, mmcs_server signals, Lustre mount failures
  *   hpc      HPC cluster: node state changes (`DOWN (Not responding)`),
- *            unresponsive node lists, walltime kills, fan speed lines,
+ *            unresponsive node lists, walltime kills, scrubber counts per DIMM,
  *            throttling with units after a space, console / power commands
  *   linux    2005-era Linux syslog: dhclient per interface (eth0 / eth1),
  *            OOM kills, SNMP packets, logrotate, NFS mount errors per text,
- *            USB devices, audit initialisation, service status lines
+ *            USB devices, audit initialisation, service status lines with
+ *            pid lists, kernel command lines
  *   macos    macOS: TIS/TSM non-main-thread complaints led by the process,
  *            wake reasons with optional parenthesised parts, Link Down
  *            reasons, Thunderbolt wake timing, nsurlsessiond task errors,
- *            duplicate-ownership paths with spaces, thermal pressure
+ *            Application Support paths with spaces, thermal pressure, sleep
+ *            on AC / BATT with a glued percentage, lid opened / closed
  *   nova     OpenStack nova: lazy-loading attributes, pending tasks during
  *            power sync, instance file deletion paths, info-cache JSON,
  *            audits per node, instance verbs, libvirt `instance-<hex>`
@@ -40,16 +42,19 @@
  *            call site, resolve errors, IPv4 / IPv6 retries, profile paths
  *   tbird    Thunderbird cluster syslog: e1000 watchdog links per interface,
  *            ntpdate offsets, rpc.idmapd mapping failures, automount
- *            lookups, mptscsih task aborts, NMI reasons, sudoers refusals
+ *            lookups, mptscsih task aborts, NMI reasons, sudoers refusals,
+ *            ib_sm switch ports Up / Down
  *   cbs      Windows CBS servicing: parent detection with comparison words,
  *            Doqe results, corrupt payloads, duplicate ownership paths with
- *            spaces, Exec completion, HRESULT failures, Perf completions
+ *            spaces, Exec completion, HRESULT failures, Perf completions,
+ *            offline registry hives
  *   postgres PostgreSQL server log: connections (`host=[local]` beside an
  *            address), authorizations with sometimes-empty application name,
  *            session times, statements with durations, checkpoint reasons
  *            and summaries, autovacuum / analyze, lock waits with queues,
  *            parameter changes, pg_hba rejections (SSL encryption / no
- *            encryption), archive failures with the command as free text
+ *            encryption), archive failures with the command as free text,
+ *            shutdown times (ISO date and time, a variable each)
  *   kubelet  Kubernetes kubelet (klog): SyncLoop ADD / UPDATE / DELETE /
  *            REMOVE with pod lists, probe failures with empty or free-text
  *            output, SyncLoop (probe) status, PLEG events, container kills,
@@ -110,7 +115,8 @@
  *   (SQL statements, probe outputs, kubelet errors, exception messages,
  *   ASSERT expressions, a JSON network_info) is one variable;
  * - small value sets are still variables (probe kinds, lock modes, cgroup
- *   drivers, comparison words EQ / GE, duplex words, HTTP methods);
+ *   drivers, comparison words EQ / GE, duplex words, HTTP methods, AC /
+ *   BATT);
  * - punctuation inside a value does not split it: durations as mm:ss,
  *   hh:mm:ss, `<1 sec`, `0:00:01.234`, a path with a space;
  * - separate events: closed sets of plain words in a fixed position naming
