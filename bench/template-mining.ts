@@ -14,6 +14,7 @@
  *   node dist/bench/template-mining.js --synthetic-v8[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v9[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v10[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
+ *   node dist/bench/template-mining.js --synthetic-v11[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   any of these with --options='{"namePairLines":0}': miner options over the defaults (experiments)
  *
  * --synthetic scores invented systems instead (unseen-systems.ts: held-out
@@ -73,6 +74,12 @@
  * daemon / containerd, every failure kind of the judges' account, v9's
  * ground-truth convention (default seeds 1401-1412, never for tuning; develop
  * on =dev).
+ * --synthetic-v11 scores the eleventh generation (unseen-systems-v11.ts),
+ * written blind like v6-v10 and never run against the miner by its author:
+ * the nine kinds of the held-out judges with new event shapes plus a
+ * PostgreSQL server log, Kubernetes kubelet (klog) messages and the nginx
+ * error log, every failure kind of the judges' account, v9's ground-truth
+ * convention (default seeds 1501-1512, never for tuning; develop on =dev).
  *
  * Default directory: ../shared/data/loghub-2k relative to the repository root.
  *
@@ -135,6 +142,7 @@ import { DEVELOPMENT_SEEDS_V7, REPORTED_SEEDS_V7, unseenSystemV7 } from './unsee
 import { DEVELOPMENT_SEEDS_V8, REPORTED_SEEDS_V8, unseenSystemV8 } from './unseen-systems-v8';
 import { DEVELOPMENT_SEEDS_V9, REPORTED_SEEDS_V9, unseenSystemV9 } from './unseen-systems-v9';
 import { DEVELOPMENT_SEEDS_V10, REPORTED_SEEDS_V10, unseenSystemV10 } from './unseen-systems-v10';
+import { DEVELOPMENT_SEEDS_V11, REPORTED_SEEDS_V11, unseenSystemV11 } from './unseen-systems-v11';
 
 /** A generator of invented systems for --synthetic / --synthetic-v2 … --synthetic-v10. */
 interface Generator {
@@ -156,6 +164,7 @@ const GENERATORS: readonly Generator[] = [
   { flag: '--synthetic-v8', module: 'bench/unseen-systems-v8.ts', reported: REPORTED_SEEDS_V8, development: DEVELOPMENT_SEEDS_V8, make: unseenSystemV8 },
   { flag: '--synthetic-v9', module: 'bench/unseen-systems-v9.ts', reported: REPORTED_SEEDS_V9, development: DEVELOPMENT_SEEDS_V9, make: unseenSystemV9 },
   { flag: '--synthetic-v10', module: 'bench/unseen-systems-v10.ts', reported: REPORTED_SEEDS_V10, development: DEVELOPMENT_SEEDS_V10, make: unseenSystemV10 },
+  { flag: '--synthetic-v11', module: 'bench/unseen-systems-v11.ts', reported: REPORTED_SEEDS_V11, development: DEVELOPMENT_SEEDS_V11, make: unseenSystemV11 },
 ];
 
 const DATASETS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'OpenSSH', 'Apache', 'HealthApp'] as const;
