@@ -614,12 +614,12 @@ function subsumes(a: Cluster, b: Cluster): boolean {
 }
 
 /** Where `general` has a variable, `specific` has a word shaped like a program constant. */
-function hidesClosedWord(general: Cluster, specific: Cluster): boolean {
+function hidesClosedWord(general: Cluster, specific: Cluster, isName: (w: string) => boolean): boolean {
   const gw = general.words;
   const sw = specific.words;
   for (let i = 0; i < gw.length; i++) {
     const w = sw[i];
-    if (gw[i] === null && w !== null && wordKindOf(w) === WordKind.Closed && !isScopeOfVariable(general, i)) return true;
+    if (gw[i] === null && w !== null && wordKindOf(w) === WordKind.Closed && !isScopeOfVariable(general, i) && !isName(w)) return true;
   }
   return false;
 }
@@ -1691,7 +1691,7 @@ export class TemplateMiner {
     collectCandidates(general.bucket.index, general.words, 0, Math.min(INDEX_DEPTH, general.words.length), candidates);
     for (const other of candidates) {
       if (other === general || !other.live || !subsumes(general, other)) continue;
-      if (hidesClosedWord(general, other) || hidesKeyword(general, other)) continue;
+      if (hidesClosedWord(general, other, this.isSpelledLikeName) || hidesKeyword(general, other)) continue;
       this.retire(other, general);
     }
   }
@@ -1858,6 +1858,13 @@ export class TemplateMiner {
     if (commonPrefixLength(words) >= MIN_ENUM_STEM) return false;
     return this.styleOf(words) < -STYLE_MARGIN;
   }
+
+  /**
+   * A closed-shaped word (`nedu_data`) spelled like the service's names by STYLE_MARGIN, once
+   * MIN_NAMES_FOR_STYLE names are known (as closedSpelledLikeNames for one word): a general
+   * template takes its line (absorbSubsumed), as it takes the names it was made from.
+   */
+  private readonly isSpelledLikeName = (w: string): boolean => this.valueStyle.words >= MIN_NAMES_FOR_STYLE && this.styleOf([w]) < -STYLE_MARGIN;
 
   /**
    * Mean programWordScore (word-style.ts) of distinct words: > 0 spelled like
@@ -2107,9 +2114,15 @@ export class TemplateMiner {
     if (c.constants === c.words.length) return;
     const { words, masked } = line;
     const cw = c.words;
+    let learned = false;
     for (let i = 0; i < cw.length; i++) {
-      if (cw[i] === null && !masked[i] && !this.knownValues.has(words[i])) this.learnValue(words[i]);
+      if (cw[i] === null && !masked[i] && !this.knownValues.has(words[i])) {
+        this.learnValue(words[i]);
+        learned = true;
+      }
     }
+    // a new name may be what tells the closed-shaped words of templates held apart from `c` are names too
+    if (learned && c.constants > 0) this.absorbSubsumed(c);
   }
 
   /** Remembers a word that turned out to be one value of a variable (not a closed-set word). */

@@ -111,6 +111,8 @@ function isBoundary(line: string, at: number): boolean {
 const ISO_DATETIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?/y;
 /** A date with slashes, year first or last, optionally with a time: 2031/07/04, 04/07/2031 10:11:12. */
 const SLASH_DATE = /(?:\d{4}\/\d{1,2}\/\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?/y;
+/** A web server's date (the Common Log Format's, `10/Oct/2000:13:55:36`, with milliseconds as HAProxy prints it): one value, as ISO's is. */
+const WEB_DATE = /\d{1,2}\/([A-Za-z]{3})\/\d{4}(?::\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?)?/y;
 /** hh:mm:ss, and mm:ss (a duration or a time without seconds): one value either way. */
 const CLOCK_TIME = /\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,9})?/y;
 const IPV6_OR_MAC = /[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%[0-9A-Za-z]+)?/y;
@@ -158,6 +160,8 @@ function spanAt(line: string, at: number): number {
     if (c1 === 0x2f || c2 === 0x2f || (at + 4 < n && line.charCodeAt(at + 4) === 0x2f)) {
       const end = stickyMatchEnd(SLASH_DATE, line, at);
       if (end > 0 && isBoundary(line, end)) return end;
+      const web = webDateEnd(line, at);
+      if (web > 0) return web;
     }
     if (c1 === 0x3a || c2 === 0x3a) {
       const end = stickyMatchEnd(CLOCK_TIME, line, at);
@@ -179,6 +183,13 @@ function spanAt(line: string, at: number): number {
     }
   }
   return -1;
+}
+
+/** End of a WEB_DATE at `at` whose month is a month's name, or -1. */
+function webDateEnd(line: string, at: number): number {
+  WEB_DATE.lastIndex = at;
+  const m = WEB_DATE.exec(line);
+  return m !== null && isCalendarWord(m[1]) && isBoundary(line, WEB_DATE.lastIndex) ? WEB_DATE.lastIndex : -1;
 }
 
 /**
