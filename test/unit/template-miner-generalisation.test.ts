@@ -657,6 +657,21 @@ describe('free text inside a fixed frame', () => {
     expectGroupedByEvent(mine(generate(events, 80, 11)));
   });
 
+  test('texts that share the program\'s own word pairs past the frame are several events, not one free text', () => {
+    // a load balancer's server states: the reason varies in length, the rest of each message is the program's
+    const reason = (r: Rng): string =>
+      pick(r, ['Layer4 timeout', 'Layer4 connection problem', 'Layer6 invalid response', 'Layer7 check passed', `Layer7 wrong status (${pick(r, ['503 Service Unavailable', '404 Not Found', '500 Internal Server Error'])})`]);
+    const server = (r: Rng): string => `${pick(r, NAMES)}-pool/${pick(r, NAMES)}${int(r, 1, 9)}`;
+    const counts = (r: Rng): string => `${int(r, 0, 60)} active and ${int(r, 0, 60)} backup servers`;
+    const events: EventSpec[] = [
+      { event: 'up', line: (r) => `Server ${server(r)} is UP, reason: ${reason(r)}, check duration: ${int(r, 1, 9999)}ms. ${counts(r)} online. ${int(r, 0, 60)} sessions requeued, ${int(r, 0, 60)} total in queue.` },
+      { event: 'down', line: (r) => `Server ${server(r)} is DOWN, reason: ${reason(r)}, check duration: ${int(r, 1, 9999)}ms. ${counts(r)} left. ${int(r, 0, 60)} sessions active, ${int(r, 0, 60)} requeued, ${int(r, 0, 60)} remaining in queue.` },
+      { event: 'maintenance', line: (r) => `Server ${server(r)} is going DOWN for maintenance. ${counts(r)} left. ${int(r, 0, 60)} sessions active, ${int(r, 0, 60)} requeued, ${int(r, 0, 60)} remaining in queue.` },
+    ];
+    const m = mine(generate(events, 60, 17));
+    expect([...m.merged].filter(([, es]) => es.size > 1).map(([t]) => t)).toEqual([]);
+  });
+
   test('a text printed in messages of other frames is a value: a unit description after Starting, Started, Reached target', () => {
     const description = (r: Rng): string => {
       switch (int(r, 0, 4)) {

@@ -949,7 +949,36 @@ export function planFreeText(
     trail = Math.min(trail, commonSeparatorSuffix(first.seps[first.words.length - suffix], m.seps[m.words.length - suffix]));
   }
   if (recurring ? gapLengths.size < 2 || longest < 2 : gapLengths.size < 3 || longest < 3 || structured * 2 < members.length) return undefined;
+  if (sharesWordPairs(members, prefix, suffix)) return undefined;
   return elasticOf(first, prefix, first.words.length - suffix, lead, trail, false);
+}
+
+/** Distinct pairs of words every member's text holds before it is the program's structure, not data (sharesWordPairs). */
+const SHARED_PAIRS_OF_STRUCTURE = 2;
+
+/**
+ * Every member's text (words [prefix, length - suffix)) holds the same two pairs of
+ * constant words or more, each pair joined by one space ("active and", "backup
+ * servers" in "UP, reason: …, 3 active and 1 backup servers online" and "DOWN, …
+ * 2 active and 0 backup servers left"): texts of the program's own messages that
+ * go on past the frame, several events, not free text printed from data.
+ */
+function sharesWordPairs(members: readonly TokenPattern[], prefix: number, suffix: number): boolean {
+  let shared: Set<string> | undefined;
+  for (const m of members) {
+    const pairs = new Set<string>();
+    const to = m.words.length - suffix;
+    for (let k = prefix + 1; k < to; k++) {
+      const a = m.words[k - 1];
+      const b = m.words[k];
+      if (a === null || b === null || m.seps[k] !== ' ') continue;
+      const pair = a + ' ' + b;
+      if (shared === undefined || shared.has(pair)) pairs.add(pair);
+    }
+    shared = pairs;
+    if (shared.size < SHARED_PAIRS_OF_STRUCTURE) return false;
+  }
+  return true;
 }
 
 /** Separators [0, at] of `p` open more brackets than they close: word `at` is inside a document or a list. */
