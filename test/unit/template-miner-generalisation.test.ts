@@ -1316,6 +1316,18 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect(miner.add('route 12/abc/2000:12:00:00 kept').template).toBe('route <*>/abc/<*>:<*> kept');
   });
 
+  test('a duration in parts with glued units (58min 46.091s), a PCI address (0000:06:00.0) are one value each; a backquote opens a quote', () => {
+    const miner = new TemplateMiner();
+    expect(miner.add('Journal 47 of 63 finished after 58min 46.091s').template).toBe('Journal <*> of <*> finished after <*>');
+    expect(miner.add('retry after 5s 10 times').template).toBe('retry after <*> <*> times');
+    expect(miner.add('kernel: ib_mthca 0000:06:00.0: SW2HW_MPT failed (-79)').template).toBe('kernel: ib_mthca <*>: SW2HW_MPT failed (<*>)');
+    const r = miner.add("userdel[24878]: delete user `brarou'");
+    expect(r.template).toBe("userdel[<*>]: delete user `brarou'");
+    expect(renderTemplate(r.template, r.args)).toBe("userdel[24878]: delete user `brarou'");
+    const events: EventSpec[] = [{ event: 'delete', line: (r) => `userdel[${int(r, 100, 99999)}]: delete user \`${pick(r, NAMES)}'` }];
+    expect([...mine(generate(events, 20, 5)).merged.keys()]).toEqual(["userdel[<*>]: delete user `<*>'"]);
+  });
+
   test('a protocol version after a path stays a constant of its event, with or without a query string', () => {
     const uri = (r: Rng): string => `/${pick(r, ['api', 'static', 'img'])}/${r() < 0.5 ? pick(r, NAMES) : int(r, 1, 99999)}${r() < 0.3 ? `?id=${int(r, 1, 999)}` : ''}`;
     const events: EventSpec[] = [

@@ -60,7 +60,8 @@ const DELIM = 2;
 const ASCII_CLASS = new Uint8Array(128);
 for (let c = 0; c <= 32; c++) ASCII_CLASS[c] = SPACE;
 ASCII_CLASS[127] = SPACE;
-for (const ch of '=:,;()[]{}"\'|@#&') ASCII_CLASS[ch.charCodeAt(0)] = DELIM;
+// '`' opens a quote as GNU tools print one (`name')
+for (const ch of '=:,;()[]{}"\'`|@#&') ASCII_CLASS[ch.charCodeAt(0)] = DELIM;
 
 function isUnicodeSpace(c: number): boolean {
   return (
@@ -126,6 +127,10 @@ const SIZE_UNIT = /(?:[KMGTPE]i?B|B)/y;
  */
 const WORDED_DURATION =
   /\d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms)(?: \d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms))+/y;
+/** The same in parts with their units glued on ("58min 46.091s", "2h 30m", "1d 4h 12m"): one value. */
+const GLUED_DURATION = /\d+(?:\.\d+)?(?:d|h|min|m|s|ms)(?: \d+(?:\.\d+)?(?:d|h|min|m|s|ms))+/y;
+/** A PCI address (domain:bus:device.function, 0000:04:00.0): one value, as a MAC address is. */
+const PCI_ADDRESS = /[0-9A-Fa-f]{4}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\.[0-7]/y;
 /** A key's name with an index glued after it, before "=" (fpr31=, r3=): the name is group 1. */
 const INDEXED_KEY = /^([A-Za-z]{1,12})(\d{1,3})$/;
 /** A number with a key glued after it, before "=": the key is group 1. */
@@ -151,6 +156,10 @@ function spanAt(line: string, at: number): number {
       const duration = stickyMatchEnd(WORDED_DURATION, line, at);
       if (duration > 0 && isBoundary(line, duration)) return duration;
     }
+    if (mayStartGluedDuration(line, at)) {
+      const duration = stickyMatchEnd(GLUED_DURATION, line, at);
+      if (duration > 0 && isBoundary(line, duration)) return duration;
+    }
     if (at + 4 < n && line.charCodeAt(at + 4) === 0x2d /* - */) {
       const end = stickyMatchEnd(ISO_DATETIME, line, at);
       if (end > 0 && isBoundary(line, end)) return end;
@@ -167,6 +176,10 @@ function spanAt(line: string, at: number): number {
       const end = stickyMatchEnd(CLOCK_TIME, line, at);
       if (end > 0 && isBoundary(line, end)) return end;
     }
+  }
+  if (isHexCode(c0) && line.charCodeAt(at + 4) === 0x3a /* : */) {
+    const end = stickyMatchEnd(PCI_ADDRESS, line, at);
+    if (end > 0 && isBoundary(line, end)) return end;
   }
   if (isHexCode(c0) || c0 === 0x3a) {
     // IPv6 / MAC need a colon within the first group
@@ -326,6 +339,17 @@ function mayStartWordedDuration(line: string, at: number): boolean {
   if (line.charCodeAt(e) !== 0x20) return false;
   const u = line.charCodeAt(e + 1);
   return u === 0x64 /* d */ || u === 0x68 /* h */ || u === 0x6d /* m */ || u === 0x73 /* s */;
+}
+
+/** The number at `at` has a time unit's first letter glued to it, then a space and a digit (GLUED_DURATION's cheap gate). */
+function mayStartGluedDuration(line: string, at: number): boolean {
+  let e = at;
+  while (e < line.length && isDigitCode(line.charCodeAt(e))) e++;
+  if (line.charCodeAt(e) === 0x2e) for (e++; e < line.length && isDigitCode(line.charCodeAt(e)); e++);
+  const u = line.charCodeAt(e);
+  if (u !== 0x64 /* d */ && u !== 0x68 /* h */ && u !== 0x6d /* m */ && u !== 0x73 /* s */) return false;
+  while (e < line.length && isLetterCode(line.charCodeAt(e))) e++;
+  return line.charCodeAt(e) === 0x20 && isDigitCode(line.charCodeAt(e + 1));
 }
 
 /**
