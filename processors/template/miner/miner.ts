@@ -149,6 +149,8 @@ const MAX_FREE_TEXT_TEMPLATES = 32;
 const MIN_FREE_TEXT_FRAME_CONSTANTS = 2;
 /** Newest templates of a bucket a new one is compared with for two positions that vary together. */
 const PAIR_SCAN = 64;
+/** Templates of one frame differing at three positions or more that make those positions variables (generaliseCrowd). */
+const CROWD_SIZE = 6;
 const ANY_ANCHOR = '\u0000*';
 
 /**
@@ -614,12 +616,12 @@ function subsumes(a: Cluster, b: Cluster): boolean {
 }
 
 /** Where `general` has a variable, `specific` has a word shaped like a program constant. */
-function hidesClosedWord(general: Cluster, specific: Cluster, isName: (w: string) => boolean): boolean {
+function hidesClosedWord(general: Cluster, specific: Cluster, isName: (w: string) => boolean, valuesAt?: ReadonlySet<number>): boolean {
   const gw = general.words;
   const sw = specific.words;
   for (let i = 0; i < gw.length; i++) {
     const w = sw[i];
-    if (gw[i] === null && w !== null && wordKindOf(w) === WordKind.Closed && !isScopeOfVariable(general, i) && !isName(w)) return true;
+    if (gw[i] === null && w !== null && wordKindOf(w) === WordKind.Closed && !isScopeOfVariable(general, i) && !isName(w) && valuesAt?.has(i) !== true) return true;
   }
   return false;
 }
@@ -1685,13 +1687,13 @@ export class TemplateMiner {
    * COMPLETE) into a variable: "status 3" does not make "status COMPLETE" a
    * value. A template without constants absorbs nothing.
    */
-  private absorbSubsumed(general: Cluster): void {
+  private absorbSubsumed(general: Cluster, valuesAt?: ReadonlySet<number>): void {
     if (general.constants === 0) return;
     const candidates: Cluster[] = [];
     collectCandidates(general.bucket.index, general.words, 0, Math.min(INDEX_DEPTH, general.words.length), candidates);
     for (const other of candidates) {
       if (other === general || !other.live || !subsumes(general, other)) continue;
-      if (hidesClosedWord(general, other, this.isSpelledLikeName) || hidesKeyword(general, other)) continue;
+      if (hidesClosedWord(general, other, this.isSpelledLikeName, valuesAt) || hidesKeyword(general, other)) continue;
       this.retire(other, general);
     }
   }
@@ -1941,6 +1943,57 @@ export class TemplateMiner {
     this.generalizeGroups(this.register(start));
     if (start.live && start.successor === undefined) this.generalisePairs(start);
     if (start.live && start.successor === undefined) this.generaliseRecordFields(start);
+    if (start.live && start.successor === undefined) this.generaliseCrowd(start);
+  }
+
+  /**
+   * Many values varying at once (a method signature's package, class and method, the
+   * reasons in brackets after it): no two templates of such an event differ at one or two
+   * positions only, so neither the sibling groups nor the pairs ever fill. A new template
+   * is compared with the newest of its bucket; when CROWD_SIZE of them or more differ from
+   * it at three positions or more but agree with it on at least half of its words, each
+   * position where their words would generalise on their own (positionGeneralises: the
+   * same rules as one position) becomes a variable, and the templates that differ from
+   * the new one only there are one event. Positions whose words do not generalise
+   * (a closed pair of verdicts, denied / allowed) keep the events apart. Bounded:
+   * PAIR_SCAN templates, O(words) each.
+   */
+  private generaliseCrowd(start: Cluster): void {
+    const n = start.words.length;
+    if (start.constants < 4 || start.bucket.clusters.length < CROWD_SIZE) return;
+    const crowd: Cluster[] = [];
+    const varying = new Set<number>();
+    const clusters = start.bucket.clusters;
+    for (let k = clusters.length - 1, scanned = 0; k >= 0 && scanned < PAIR_SCAN; k--) {
+      const c = clusters[k];
+      if (c === start || !c.live || !sameSeps(start, c)) continue;
+      scanned++;
+      let differing = 0;
+      let equal = 0;
+      for (let i = 0; i < n && differing >= 0; i++) {
+        if (start.words[i] === c.words[i]) {
+          if (start.words[i] !== null) equal++;
+        } else if (start.words[i] !== null && c.words[i] !== null) differing++;
+        else differing = -1; // one has a variable where the other has a word: the sibling rules' business
+      }
+      if (differing < 3 || equal * 2 < start.constants) continue;
+      crowd.push(c);
+      for (let i = 0; i < n; i++) if (start.words[i] !== c.words[i]) varying.add(i);
+    }
+    if (crowd.length < CROWD_SIZE - 1) return;
+    const members = [start, ...crowd];
+    const variables = [...varying].filter((p) => this.positionGeneralises(members, p, start.constants - 1));
+    if (variables.length < 2) return;
+    const words = start.words.slice();
+    for (const p of variables) words[p] = null;
+    const fits = members.filter((m) => m.words.every((w, i) => w === start.words[i] || words[i] === null));
+    if (fits.length < CROWD_SIZE || words.filter((w) => w !== null).length < 2) return;
+    if (this.options.learnValues) for (const m of fits) for (const p of variables) this.learnValue(m.words[p]!);
+    const target = this.createCluster(start.bucket, start.seps, words);
+    for (const m of fits) if (m !== target && m.live) this.retire(m, target);
+    // the crowd showed its closed-shaped words there (gind_app, chr_file) to be values: older templates holding one are this event
+    this.absorbSubsumed(target, new Set(variables));
+    this.registerAndGeneralize(target);
   }
 
   /**
