@@ -3,6 +3,7 @@
  * process comes from the test kit.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 export { REPO_ROOT, freePort, startCollectorProcess, waitForCount, type CollectorProcess } from '../test/kit/collector-process';
 
 /**
@@ -20,6 +21,28 @@ function exitWithUsageOnHelp(): void {
   process.exit(0);
 }
 exitWithUsageOnHelp();
+
+/**
+ * The input path a bench reads: `given` (its command-line argument), else `fallback` (the
+ * project's shared data next to the repository, when it is there). A newcomer has neither:
+ * instead of a stack trace, one usage line naming the missing argument, exit status 2; a path
+ * given (or defaulted) that does not exist is `<path>: no such file or directory`, status 2 too.
+ * `kind` says what the argument is, e.g. '<file>: an access log'.
+ */
+export function benchInputPath(given: string | undefined, fallback: string | undefined, kind: string): string {
+  const bench = path.basename(require.main?.filename ?? 'bench', '.js');
+  const fail = (message: string): never => {
+    process.stderr.write(`${bench}: ${message} (--help for usage)
+`);
+    process.exit(2);
+  };
+  const resolved = given !== undefined ? path.resolve(given) : fallback;
+  if (resolved === undefined || (given === undefined && !fs.existsSync(resolved))) {
+    return fail(`missing argument ${kind}${fallback !== undefined ? ` (the default, ${fallback}, is not there)` : ''}`);
+  }
+  if (!fs.existsSync(resolved)) return fail(`${given}: no such file or directory`);
+  return resolved;
+}
 
 export function printTable(title: string, header: string[], rows: (string | number)[][]): void {
   const cells = rows.map((r) => r.map((v) => (typeof v === 'number' ? formatNumber(v) : v)));
