@@ -252,11 +252,15 @@ function plural(n: number, word: string): string {
 /** The batch run's account of how far it got (printed after the summary). */
 export function formatBatchReport(b: BatchReport): string {
   const gz = b.files.filter((f) => f.gzip).length;
+  const input = b.stream ? (b.stream === '-' ? 'standard input' : b.stream) : undefined;
+  // Stopped: how much was read of how much there is (a stream's total is not known); the files' size is not what was read.
+  const read = b.files.reduce((n, f) => n + Math.min(f.offset, f.size), 0);
   const head = b.complete
-    ? `read ${b.stream ? (b.stream === '-' ? 'standard input' : b.stream) : plural(b.files.length, 'file')} ${b.damaged.length ? `(${b.damaged.length} DAMAGED: read up to the damage)` : 'to the end'}${b.unread.length ? ` (${b.unread.length} more NOT READ)` : ''}`
-    : `INCOMPLETE: stopped at ${formatBytes(b.files.reduce((n, f) => n + Math.min(f.offset, f.size), 0))} of ${formatBytes(b.bytes)}`;
+    ? `read ${input ?? plural(b.files.length, 'file')} ${b.damaged.length ? `(${b.damaged.length} DAMAGED: read up to the damage)` : 'to the end'}${b.unread.length ? ` (${b.unread.length} more NOT READ)` : ''}`
+    : `INCOMPLETE: stopped ${input ? `after ${formatBytes(read)} of ${input}` : `at ${formatBytes(read)} of ${formatBytes(b.bytes)}`}`;
+  const amount = b.complete ? `${plural(b.lines, 'line')}, ${formatBytes(b.bytes)}` : `${plural(b.lines, 'line')} read`;
   const lines = [
-    `httpstats: ${head}${gz ? ` (${gz} gzip-compressed)` : ''}: ${plural(b.lines, 'line')}, ${formatBytes(b.bytes)}; ` +
+    `httpstats: ${head}${gz ? ` (${gz} gzip-compressed)` : ''}: ${amount}; ` +
       `${plural(b.malformed, 'malformed line')} (not in the log format, not counted as requests)` +
       (b.partialLines ? `; ${plural(b.partialLines, 'last line')} without a newline read as is` : ''),
   ];
