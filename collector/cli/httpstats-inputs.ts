@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { expandGlob } from '../receivers/filelog/glob';
 import { isBinaryHead } from '../receivers/filelog/tracked-file';
+import { isGzip } from '../receivers/filelog/gzip-stream';
 
 /** Bytes looked at for NUL bytes after the text begins (what `grep` and `file` do to tell binary from text; see isBinaryHead). */
 const HEAD_BYTES = 4096;
@@ -53,8 +54,7 @@ export async function checkBatchInputs(patterns: readonly string[], cwd = proces
         problems.push(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         continue;
       }
-      const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-      if (!gzip && isBinaryHead(bytes)) {
+      if (!isGzip(bytes) && isBinaryHead(bytes)) {
         problems.push(`${file}: is a binary file (NUL bytes), not a text access log`);
         continue;
       }
