@@ -19,6 +19,8 @@ export interface InputCheck {
   files: string[];
   /** One sentence per problem; empty when every pattern names readable log files. */
   problems: string[];
+  /** The problems that are binary files (NUL bytes, not gzip): refused by the live mode too, which waits for missing files. */
+  binary: string[];
 }
 
 async function head(file: string): Promise<Buffer> {
@@ -35,6 +37,7 @@ async function head(file: string): Promise<Buffer> {
 export async function checkBatchInputs(patterns: readonly string[], cwd = process.cwd()): Promise<InputCheck> {
   const files: string[] = [];
   const problems: string[] = [];
+  const binary: string[] = [];
   for (const pattern of patterns) {
     const absolute = path.resolve(cwd, pattern);
     const matched = await expandGlob(absolute);
@@ -56,12 +59,13 @@ export async function checkBatchInputs(patterns: readonly string[], cwd = proces
       }
       if (!isGzip(bytes) && isBinaryHead(bytes)) {
         problems.push(`${file}: is a binary file (NUL bytes), not a text access log`);
+        binary.push(problems[problems.length - 1]);
         continue;
       }
       if (!files.includes(file)) files.push(file);
     }
   }
-  return { files, problems };
+  return { files, problems, binary };
 }
 
 /** Names of this process's standard input: read through process.stdin (a pipe, a socket, a file or a terminal alike). */
