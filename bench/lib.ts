@@ -22,26 +22,27 @@ function exitWithUsageOnHelp(): void {
 }
 exitWithUsageOnHelp();
 
+/** A bench's command line cannot be used: `<bench>: <message> (--help for usage)` on stderr, exit status 2 (no stack trace). */
+export function exitWithUsageError(message: string): never {
+  const bench = path.basename(require.main?.filename ?? 'bench', '.js');
+  process.stderr.write(`${bench}: ${message} (--help for usage)\n`);
+  process.exit(2);
+}
+
 /**
  * The input path a bench reads: `given` (its command-line argument), else `fallback` (the
  * project's shared data next to the repository, when it is there). A newcomer has neither:
  * instead of a stack trace, one usage line naming the missing argument, exit status 2; a path
- * given (or defaulted) that does not exist is `<path>: no such file or directory`, status 2 too.
+ * given that does not exist is `<path>: no such file or directory`, status 2 too.
  * `kind` says what the argument is, e.g. '<file>: an access log'.
  */
 export function benchInputPath(given: string | undefined, fallback: string | undefined, kind: string): string {
-  const bench = path.basename(require.main?.filename ?? 'bench', '.js');
-  const fail = (message: string): never => {
-    process.stderr.write(`${bench}: ${message} (--help for usage)
-`);
-    process.exit(2);
-  };
-  const resolved = given !== undefined ? path.resolve(given) : fallback;
-  if (resolved === undefined || (given === undefined && !fs.existsSync(resolved))) {
-    return fail(`missing argument ${kind}${fallback !== undefined ? ` (the default, ${fallback}, is not there)` : ''}`);
+  if (given === undefined) {
+    if (fallback !== undefined && fs.existsSync(fallback)) return fallback;
+    return exitWithUsageError(`missing argument ${kind}${fallback !== undefined ? ` (the default, ${fallback}, is not there)` : ''}`);
   }
-  if (!fs.existsSync(resolved)) return fail(`${given}: no such file or directory`);
-  return resolved;
+  if (!fs.existsSync(given)) return exitWithUsageError(`${given}: no such file or directory`);
+  return path.resolve(given);
 }
 
 export function printTable(title: string, header: string[], rows: (string | number)[][]): void {

@@ -37,7 +37,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { benchInputPath, REPO_ROOT, printTable } from './lib';
+import { benchInputPath, exitWithUsageError, REPO_ROOT, printTable } from './lib';
 import { TemplateMiner } from '../processors/template/miner';
 import { collectorTemplateOfMined, type CollectorTemplate } from '../processors/template/template-text';
 import { LogBatchBuilder, type LogBatch } from '../collector/pipeline/batch';
@@ -76,7 +76,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--keep') keep = true;
     else dir = a;
   }
-  if (!Number.isInteger(replicas) || replicas < 1) throw new Error('--replicas needs a positive integer');
+  if (!Number.isInteger(replicas) || replicas < 1) exitWithUsageError('--replicas needs a positive integer');
   return { dir: benchInputPath(dir, path.resolve(REPO_ROOT, '..', 'shared', 'data', 'loghub-2k'), '<loghub-2k dir>: the Loghub 2k samples (<dir>/<Dataset>/<Dataset>_2k.log)'), replicas, keep };
 }
 
