@@ -4,7 +4,6 @@ import { Command, Option } from 'commander';
 import { Collector } from './service/collector';
 import { ProcessGuard } from './service/process-guard';
 import { createDefaultProcessConfig } from './service/process-config';
-import { ConfigError } from './config/config';
 import { formatRows, runSql } from './cli/sql';
 import { runDemo } from './cli/demo';
 import { untilSignal } from './cli/signals';
@@ -169,8 +168,7 @@ registerTailCommand(program);
 nameErrorsByCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error(commandErrorLine(running, String((err as Error).message ?? err)));
+  console.error(commandErrorLine(running, String((err as Error).message ?? err)));
   process.exit(err instanceof InputFileError ? err.exitCode : 1);
 });
 

@@ -32,6 +32,14 @@ describe('errors name the command run', () => {
     expect(missing.stderr).toBe("logfun sql: missing required argument 'query'\n");
   }, 30_000);
 
+  test('an invalid config: logfun collector: invalid configuration (...)', async () => {
+    const file = path.join(dir, 'kafka.yaml');
+    fs.writeFileSync(file, 'receivers:\n  kafka: {}\n');
+    const run = await runCli(['collector', '--config', file, '--validate'], { timeoutMs: 20_000 });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^logfun collector: invalid configuration \\(${file}\\):\n  - receivers\\.kafka: unknown receiver type "kafka"`));
+  }, 30_000);
+
   test('a subcommand of a subcommand: logfun control set --sample 2', async () => {
     const run = await runCli(['control', 'set', '--service', 'shop', '--state', 'on', '--sample', '2', '--admin', 'http://127.0.0.1:9'], { timeoutMs: 20_000 });
     expect(run.code).toBe(1);
