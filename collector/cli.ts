@@ -151,11 +151,11 @@ program
     process.stdout.write('', () => process.exit(code));
   });
 
+// The command being run, for the error line (`logfun demo: ...`).
+let running = 'logfun';
 // `logfun tail | head`: a closed pipe ends a command quietly with status 0. Not the
 // collector: a service must not stop with success because its log reader went away
 // (it fails as before, and its supervisor restarts it).
-// The command being run, for the error line (`logfun demo: ...`).
-let running = 'logfun';
 program.hook('preAction', (_program, command) => {
   running = commandPath(command);
   if (command.name() !== 'collector') exitQuietlyWhenReaderGoesAway();
