@@ -27,7 +27,7 @@ import {
   scanAccessLog,
   type AccessLogFields,
 } from '../collector/receivers/filelog/parsers';
-import { printTable, REPO_ROOT } from './lib';
+import { benchInputPath, printTable, REPO_ROOT } from './lib';
 
 interface Aggregate {
   lines: number;
@@ -182,7 +182,7 @@ function main(): void {
     targetLines = Number(args[li + 1]);
     args.splice(li, 2);
   }
-  const file = args[0] ? path.resolve(args[0]) : path.resolve(REPO_ROOT, '..', 'shared', 'data', 'access-logs', 'hackers-access.log');
+  const file = benchInputPath(args[0], path.resolve(REPO_ROOT, '..', 'shared', 'data', 'access-logs', 'hackers-access.log'), '<file>: an access log to parse');
   const text = fs.readFileSync(file, 'utf8');
   let linesPerPass = 0;
   forEachLine(text, 1, () => linesPerPass++);

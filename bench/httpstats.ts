@@ -42,7 +42,7 @@ import { TemplateDictionary } from '../collector/templates/dictionary';
 import { HttpStatsAggregator, newHttpSample, sumRows, type IntervalStatsRow } from '../processors/httpstats/aggregator';
 import { HttpStatsProcessor } from '../processors/httpstats/processor';
 import { createDefaultHttpStatsConfig } from '../processors/httpstats/config';
-import { printTable } from './lib';
+import { benchInputPath, printTable } from './lib';
 
 const INTERVAL_MS = 10_000;
 const LATENESS_MS = 2_000;
@@ -376,7 +376,7 @@ async function main(): Promise<void> {
   const micro = flag('--micro');
   const keep = flag('--keep');
   if (args.length !== 1 || args[0].startsWith('-')) throw new Error(`expected one file argument\n${USAGE}`);
-  const file = path.resolve(args[0]);
+  const file = benchInputPath(args[0], undefined, '<access.log>');
   const text = fs.readFileSync(file, 'utf8');
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   if (lines.length === 0) throw new Error(`${file} has no lines`);

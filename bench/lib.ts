@@ -3,6 +3,7 @@
  * process comes from the test kit.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 export { REPO_ROOT, freePort, startCollectorProcess, waitForCount, type CollectorProcess } from '../test/kit/collector-process';
 
 /**
@@ -20,6 +21,29 @@ function exitWithUsageOnHelp(): void {
   process.exit(0);
 }
 exitWithUsageOnHelp();
+
+/** A bench's command line cannot be used: `<bench>: <message> (--help for usage)` on stderr, exit status 2 (no stack trace). */
+export function exitWithUsageError(message: string): never {
+  const bench = path.basename(require.main?.filename ?? 'bench', '.js');
+  process.stderr.write(`${bench}: ${message} (--help for usage)\n`);
+  process.exit(2);
+}
+
+/**
+ * The input path a bench reads: `given` (its command-line argument), else `fallback` (the
+ * project's shared data next to the repository, when it is there). A newcomer has neither:
+ * instead of a stack trace, one usage line naming the missing argument, exit status 2; a path
+ * given that does not exist is `<path>: no such file or directory`, status 2 too.
+ * `kind` says what the argument is, e.g. '<file>: an access log'.
+ */
+export function benchInputPath(given: string | undefined, fallback: string | undefined, kind: string): string {
+  if (given === undefined) {
+    if (fallback !== undefined && fs.existsSync(fallback)) return fallback;
+    return exitWithUsageError(`missing argument ${kind}${fallback !== undefined ? ` (the default, ${fallback}, is not there)` : ''}`);
+  }
+  if (!fs.existsSync(given)) return exitWithUsageError(`${given}: no such file or directory`);
+  return path.resolve(given);
+}
 
 export function printTable(title: string, header: string[], rows: (string | number)[][]): void {
   const cells = rows.map((r) => r.map((v) => (typeof v === 'number' ? formatNumber(v) : v)));

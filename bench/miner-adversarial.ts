@@ -8,7 +8,7 @@
  * Rounds alternate the two builds (the machine's noise hits both); the table shows
  * the median lines/s of the rounds.
  */
-import { printTable } from './lib';
+import { benchInputPath, printTable } from './lib';
 import { prng } from '../test/kit/prng';
 import * as path from 'node:path';
 
@@ -73,7 +73,10 @@ function main(): void {
   const rounds = Number(option('--rounds') ?? 3);
   const compare = option('--compare');
   const builds: [string, MinerModule][] = [['this build', require('../processors/template/miner') as MinerModule]];
-  if (compare !== undefined) builds.push([compare, require(path.resolve(compare, 'processors/template/miner')) as MinerModule]);
+  if (compare !== undefined) {
+    const dist = benchInputPath(compare, undefined, "--compare <dist dir>: another build's dist folder");
+    builds.push([compare, require(path.join(dist, 'processors', 'template', 'miner')) as MinerModule]);
+  }
   const header = ['set'];
   for (const [name] of builds) header.push(`${name} lines/s`, 'slowest ms', 'live', 'rt-fail');
   const rows: (string | number)[][] = [];

@@ -37,7 +37,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO_ROOT, printTable } from './lib';
+import { benchInputPath, exitWithUsageError, REPO_ROOT, printTable } from './lib';
 import { TemplateMiner } from '../processors/template/miner';
 import { collectorTemplateOfMined, type CollectorTemplate } from '../processors/template/template-text';
 import { LogBatchBuilder, type LogBatch } from '../collector/pipeline/batch';
@@ -67,17 +67,17 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  let dir = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'loghub-2k');
+  let dir: string | undefined;
   let replicas = 100;
   let keep = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--replicas') replicas = Number(argv[++i]);
     else if (a === '--keep') keep = true;
-    else dir = path.resolve(a);
+    else dir = a;
   }
-  if (!Number.isInteger(replicas) || replicas < 1) throw new Error('--replicas needs a positive integer');
-  return { dir, replicas, keep };
+  if (!Number.isInteger(replicas) || replicas < 1) exitWithUsageError('--replicas needs a positive integer');
+  return { dir: benchInputPath(dir, path.resolve(REPO_ROOT, '..', 'shared', 'data', 'loghub-2k'), '<loghub-2k dir>: the Loghub 2k samples (<dir>/<Dataset>/<Dataset>_2k.log)'), replicas, keep };
 }
 
 /** The lines of a file, exactly (a final newline ends the last line; it does not start another). */

@@ -131,7 +131,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TemplateMiner, renderTemplate, DEFAULT_MINER_OPTIONS, type MinerOptions } from '../processors/template/miner';
-import './lib'; // --help
+import { benchInputPath, REPO_ROOT } from './lib'; // also --help
 import { DEVELOPMENT_SEEDS, REPORTED_SEEDS, unseenSystem } from './unseen-systems';
 import { DEVELOPMENT_SEEDS_V2, REPORTED_SEEDS_V2, unseenSystemV2 } from './unseen-systems-v2';
 import { DEVELOPMENT_SEEDS_V3, REPORTED_SEEDS_V3, unseenSystemV3 } from './unseen-systems-v3';
@@ -463,15 +463,6 @@ function leaveOneOut(samples: Sample[], settings: ScoreSettings): Array<{ config
   });
 }
 
-function repoRoot(): string {
-  let dir = __dirname;
-  for (let k = 0; k < 5; k++) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    dir = path.dirname(dir);
-  }
-  return process.cwd();
-}
-
 /** --synthetic: GA/PA/FGA/FTA/GA@add on invented systems, one row per seed. */
 /** Column names of the emit-time scores (per line, per batch of N). */
 function emitHeaders(n: number): string[] {
@@ -557,11 +548,7 @@ function main(): void {
   }
   const emitBatchValue = args.indexOf('--emit-batch') + 1; // the value of `--emit-batch N` is no directory
   const dirArg = args.find((a, k) => !a.startsWith('--') && (emitBatchValue === 0 || k !== emitBatchValue));
-  const dir = path.resolve(dirArg ?? path.join(repoRoot(), '..', 'shared', 'data', 'loghub-2k'));
-  if (!fs.existsSync(dir)) {
-    process.stderr.write(`loghub-2k directory not found: ${dir}\n`);
-    process.exit(2);
-  }
+  const dir = benchInputPath(dirArg, path.resolve(REPO_ROOT, '..', 'shared', 'data', 'loghub-2k'), '<loghub-2k dir>: the Loghub 2k samples (<dir>/<Dataset>/<Dataset>_2k.log_structured_corrected.csv)');
   const samples = DATASETS.map((name) => loadSample(dir, name));
   const scores = samples.map((s) => score(s, settings));
   const heldOut = args.includes('--loo') ? leaveOneOut(samples, settings) : undefined;

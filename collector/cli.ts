@@ -4,7 +4,6 @@ import { Command, Option } from 'commander';
 import { Collector } from './service/collector';
 import { ProcessGuard } from './service/process-guard';
 import { createDefaultProcessConfig } from './service/process-config';
-import { ConfigError } from './config/config';
 import { formatRows, runSql } from './cli/sql';
 import { runDemo } from './cli/demo';
 import { untilSignal } from './cli/signals';
@@ -17,6 +16,7 @@ import { ADMIN_OPTION_HELP, TOKEN_FILE_OPTION_HELP } from './cli/admin-token';
 import { announceAdmin, restrictNewFiles } from './cli/announce';
 import { checkStorePaths } from './config/store-paths';
 import { exitQuietlyWhenReaderGoesAway } from './cli/quiet-pipes';
+import { commandErrorLine, commandPath, InputFileError, nameErrorsByCommand, numberFlag, readableFile } from './cli/flags';
 
 // Files any command creates (store, queue, token, state) are the owner's only.
 restrictNewFiles();
@@ -29,7 +29,7 @@ program
   .option('-c, --config <file>', 'YAML config in the OpenTelemetry Collector shape')
   .option('--validate', 'check the config, print every problem, and exit')
   .action(async (opts: { config?: string; validate?: boolean }) => {
-    const collector = new Collector({ configFile: opts.config });
+    const collector = new Collector({ configFile: opts.config !== undefined ? readableFile(opts.config) : undefined });
     const problems = checkStorePaths(collector.config);
     if (problems.length) throw new Error(`configuration cannot run:\n  ${problems.join('\n  ')}`);
     if (opts.validate) {
@@ -70,7 +70,10 @@ program
   .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)')
   .option('--rate <n>', 'records per second the demo service logs', '50')
   .action(async (opts: { duration?: string; rate: string }) => {
-    await runDemo({ durationSeconds: opts.duration ? Number(opts.duration) : undefined, ratePerSecond: Number(opts.rate) });
+    await runDemo({
+      durationSeconds: opts.duration !== undefined ? numberFlag('--duration', opts.duration, { above: 0 }) : undefined,
+      ratePerSecond: numberFlag('--rate', opts.rate, { above: 0 }),
+    });
   });
 
 program
@@ -117,19 +120,20 @@ program
       if (opts.json) process.stdout.write(JSON.stringify(httpStatsErrorJson(e)) + '\n');
       throw e;
     };
-    // Number('abc') is NaN, which the config check would report as "got null": say what was typed.
-    const numberFlag = (flag: string, text: string): number => {
-      const n = Number(text);
-      return text.trim() !== '' && Number.isFinite(n) ? n : fail(new Error(`${flag}: expected a number, got ${JSON.stringify(text)}`));
+    const number = (...args: Parameters<typeof numberFlag>): number => {
+      try {
+        return numberFlag(...args);
+      } catch (e) {
+        return fail(e);
+      }
     };
-    const recovery = numberFlag('--recovery', opts.recovery);
-    if (!(recovery > 0 && recovery <= 1)) fail(new Error(`--recovery: expected a number in (0, 1], got ${opts.recovery}`));
+    const recovery = number('--recovery', opts.recovery, { above: 0, max: 1 });
     const result = await runHttpStatsConsole({
       ...defaultHttpStatsConsoleOptions(globs),
       interval: opts.interval,
-      threshold: numberFlag('--threshold', opts.threshold),
+      threshold: number('--threshold', opts.threshold),
       window: opts.window,
-      ratio: numberFlag('--ratio', opts.ratio),
+      ratio: number('--ratio', opts.ratio),
       recoveryRatio: recovery,
       groupBy: opts.groupBy,
       parser: opts.parser,
@@ -147,10 +151,13 @@ program
     process.stdout.write('', () => process.exit(code));
   });
 
+// The command being run, for the error line (`logfun demo: ...`).
+let running = 'logfun';
 // `logfun tail | head`: a closed pipe ends a command quietly with status 0. Not the
 // collector: a service must not stop with success because its log reader went away
 // (it fails as before, and its supervisor restarts it).
 program.hook('preAction', (_program, command) => {
+  running = commandPath(command);
   if (command.name() !== 'collector') exitQuietlyWhenReaderGoesAway();
 });
 
@@ -158,10 +165,10 @@ program.hook('preAction', (_program, command) => {
 registerControlCommand(program);
 // logfun tail [--since 5m] [--service S] [--severity warn] [--grep T] (collector/cli/tail.ts)
 registerTailCommand(program);
+nameErrorsByCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error(`logfun: ${(err as Error).message ?? err}`);
-  process.exit(1);
+  console.error(commandErrorLine(running, String((err as Error).message ?? err)));
+  process.exit(err instanceof InputFileError ? err.exitCode : 1);
 });
 

@@ -9,6 +9,7 @@
  */
 import * as path from 'path';
 import { ADMIN_URL_FILE, CONSOLE_TOKEN_ENV, DEFAULT_TOKEN_FILE, readTokenFile } from '../console/auth';
+import { readableFile } from './flags';
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:13133';
 export const TOKEN_FILE_OPTION_HELP = `file holding the admin token (default ${DEFAULT_TOKEN_FILE}, written by the collector)`;
@@ -25,6 +26,8 @@ export interface AdminTarget {
 }
 
 export function cliAdminTarget(o: { admin?: string; token?: string; tokenFile?: string }, env: NodeJS.ProcessEnv = process.env, extraEnv: readonly string[] = []): AdminTarget {
+  // A --token-file given that cannot be read is the user's mistake to hear about (InputFileError), not "no token sent".
+  if (o.tokenFile !== undefined) readableFile(o.tokenFile);
   const tokenFile = path.resolve(o.tokenFile ?? DEFAULT_TOKEN_FILE);
   const recorded = readTokenFile(path.join(path.dirname(tokenFile), ADMIN_URL_FILE));
   const admin = o.admin ?? recorded ?? DEFAULT_ADMIN_URL;

@@ -15,6 +15,7 @@ import { Command, Option } from 'commander';
 import type { RuleJson, RuleListJson } from '../control/json';
 import { CONTROL_TOKEN_ENV } from '../control/setup';
 import { formatRows } from './sql';
+import { numberFlag } from './flags';
 
 export { DEFAULT_ADMIN_URL } from './admin-token';
 
@@ -94,7 +95,7 @@ function targetOf(a: TargetArgs): Record<string, string> {
 export async function setRuleVia(opts: ControlClientOptions, a: SetArgs): Promise<RuleJson> {
   // No updatedBy: the collector records who authenticated the request, not a name the client claims.
   const body: Record<string, unknown> = { target: targetOf(a), state: a.state };
-  if (a.sample !== undefined) body.sampleRate = Number(a.sample);
+  if (a.sample !== undefined) body.sampleRate = numberFlag('--sample', a.sample, { above: 0, max: 1 });
   if (a.minSeverity !== undefined) body.minSeverity = a.minSeverity;
   if (a.reason !== undefined) body.reason = a.reason;
   const { status, json } = await call(opts, 'PUT', '/api/v1/rules', body);

@@ -26,6 +26,7 @@ import { decodeLogFileFrames, describeProblems, formatJsonLine, formatTextLine, 
 import type { ByteSource } from '../../protocol/file-format/frames';
 import { DEFAULT_DECODE_BOUNDS, type BoundKind, type DecodeBounds } from '../../protocol/file-format/bounds';
 import { parseSize } from '../config/units';
+import { numberFlag, openReadableFile } from './flags';
 
 export type DecodeFormat = 'text' | 'json';
 
@@ -80,9 +81,9 @@ export async function runDecode(files: string[], options: DecodeCommandOptions):
   for (const file of files) {
     let fd: number;
     try {
-      fd = fs.openSync(file, 'r');
+      fd = openReadableFile(file);
     } catch (e) {
-      err.write(`logfun decode: cannot read ${file}: ${(e as Error).message}\n`);
+      err.write(`logfun decode: ${(e as Error).message}\n`);
       exitCode = 2;
       continue;
     }
@@ -118,7 +119,7 @@ export function decodeBoundOptions(opts: { maxFrameBytes?: string; maxFrameRecor
     return n;
   };
   if (opts.maxFrameBytes !== undefined) bounds.maxFrameBytes = positive(parseSize(opts.maxFrameBytes, '--max-frame-bytes'), '--max-frame-bytes');
-  if (opts.maxFrameRecords !== undefined) bounds.maxFrameRecords = positive(Number(opts.maxFrameRecords), '--max-frame-records');
+  if (opts.maxFrameRecords !== undefined) bounds.maxFrameRecords = numberFlag('--max-frame-records', opts.maxFrameRecords, { integer: true, min: 1 });
   if (opts.maxOutputBytes !== undefined) bounds.maxOutputBytes = positive(parseSize(opts.maxOutputBytes, '--max-output-bytes'), '--max-output-bytes');
   return bounds;
 }

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { expandGlob } from '../receivers/filelog/glob';
 import { isBinaryHead } from '../receivers/filelog/tracked-file';
+import { isGzip } from '../receivers/filelog/gzip-stream';
 
 /** Bytes looked at for NUL bytes after the text begins (what `grep` and `file` do to tell binary from text; see isBinaryHead). */
 const HEAD_BYTES = 4096;
@@ -18,6 +19,8 @@ export interface InputCheck {
   files: string[];
   /** One sentence per problem; empty when every pattern names readable log files. */
   problems: string[];
+  /** The problems that are binary files (NUL bytes, not gzip): refused by the live mode too, which waits for missing files. */
+  binary: string[];
 }
 
 async function head(file: string): Promise<Buffer> {
@@ -34,6 +37,7 @@ async function head(file: string): Promise<Buffer> {
 export async function checkBatchInputs(patterns: readonly string[], cwd = process.cwd()): Promise<InputCheck> {
   const files: string[] = [];
   const problems: string[] = [];
+  const binary: string[] = [];
   for (const pattern of patterns) {
     const absolute = path.resolve(cwd, pattern);
     const matched = await expandGlob(absolute);
@@ -53,15 +57,15 @@ export async function checkBatchInputs(patterns: readonly string[], cwd = proces
         problems.push(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         continue;
       }
-      const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-      if (!gzip && isBinaryHead(bytes)) {
+      if (!isGzip(bytes) && isBinaryHead(bytes)) {
         problems.push(`${file}: is a binary file (NUL bytes), not a text access log`);
+        binary.push(problems[problems.length - 1]);
         continue;
       }
       if (!files.includes(file)) files.push(file);
     }
   }
-  return { files, problems };
+  return { files, problems, binary };
 }
 
 /** Names of this process's standard input: read through process.stdin (a pipe, a socket, a file or a terminal alike). */

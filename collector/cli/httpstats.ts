@@ -133,6 +133,27 @@ const MAX_LIVE_ALERTS = 1000;
 const MAX_BATCH_ALERTS = 100_000;
 /** Paths (and sections) a run's total keeps by name, the rarest beyond that summed under "(other)". */
 const MAX_TOTAL_KEYS = 10_000;
+/** Lines read with not one request among them before the run warns that the input may not be an access log. */
+export const NOT_AN_ACCESS_LOG_LINES = 20;
+
+const PARSER_FORMATS: Record<ParserName, string> = {
+  auto: 'Common/Combined Log Format, CSV or JSON records with HTTP attributes',
+  clf: 'Common Log Format',
+  combined: 'Combined Log Format',
+  csv: 'CSV',
+  json: 'JSON records with HTTP attributes',
+  text: 'access-log text',
+};
+
+/** The warning when `lines` lines were read and none was a request (undefined while that is not so); `nulBytes` skipped say binary data. */
+export function notAnAccessLogWarning(lines: number, requests: number, parser: ParserName, nulBytes = 0): string | undefined {
+  if (requests > 0 || lines < NOT_AN_ACCESS_LOG_LINES) return undefined;
+  return (
+    `httpstats: warning: none of the ${plural(lines, 'line')} read is an access-log request (${PARSER_FORMATS[parser]}): ` +
+    `is this an access log?${nulBytes ? ` It holds NUL bytes: binary data?` : ''} They are counted as malformed lines` +
+    (parser === 'auto' ? '' : '; --parser auto tries every format')
+  );
+}
 
 export function defaultHttpStatsConsoleOptions(globs: string[]): HttpStatsConsoleOptions {
   return {
@@ -252,11 +273,15 @@ function plural(n: number, word: string): string {
 /** The batch run's account of how far it got (printed after the summary). */
 export function formatBatchReport(b: BatchReport): string {
   const gz = b.files.filter((f) => f.gzip).length;
+  const input = b.stream ? (b.stream === '-' ? 'standard input' : b.stream) : undefined;
+  // Stopped: how much was read of how much there is (a stream's total is not known); the files' size is not what was read.
+  const read = b.files.reduce((n, f) => n + Math.min(f.offset, f.size), 0);
   const head = b.complete
-    ? `read ${b.stream ? (b.stream === '-' ? 'standard input' : b.stream) : plural(b.files.length, 'file')} ${b.damaged.length ? `(${b.damaged.length} DAMAGED: read up to the damage)` : 'to the end'}${b.unread.length ? ` (${b.unread.length} more NOT READ)` : ''}`
-    : `INCOMPLETE: stopped at ${formatBytes(b.files.reduce((n, f) => n + Math.min(f.offset, f.size), 0))} of ${formatBytes(b.bytes)}`;
+    ? `read ${input ?? plural(b.files.length, 'file')} ${b.damaged.length ? `(${b.damaged.length} DAMAGED: read up to the damage)` : 'to the end'}${b.unread.length ? ` (${b.unread.length} more NOT READ)` : ''}`
+    : `INCOMPLETE: stopped ${input ? `after ${formatBytes(read)} of ${input}` : `at ${formatBytes(read)} of ${formatBytes(b.bytes)}`}`;
+  const amount = b.complete ? `${plural(b.lines, 'line')}, ${formatBytes(b.bytes)}` : `${plural(b.lines, 'line')} read`;
   const lines = [
-    `httpstats: ${head}${gz ? ` (${gz} gzip-compressed)` : ''}: ${plural(b.lines, 'line')}, ${formatBytes(b.bytes)}; ` +
+    `httpstats: ${head}${gz ? ` (${gz} gzip-compressed)` : ''}: ${amount}; ` +
       `${plural(b.malformed, 'malformed line')} (not in the log format, not counted as requests)` +
       (b.partialLines ? `; ${plural(b.partialLines, 'last line')} without a newline read as is` : ''),
   ];
@@ -351,10 +376,10 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   const found = await findStreamInput(options.globs);
   if (found.problems.length) throw new HttpStatsInputError(found.problems);
   const stream = found.stream;
-  if (options.once && !stream) {
-    const check = await checkBatchInputs(options.globs);
-    if (check.problems.length) throw new HttpStatsInputError(check.problems);
-  }
+  const inputs = stream ? undefined : await checkBatchInputs(options.globs);
+  if (inputs && options.once && inputs.problems.length) throw new HttpStatsInputError(inputs.problems);
+  // Live, a missing file may appear later (the receiver says it waits); a binary file there now is no access log.
+  if (inputs?.binary.length) throw new HttpStatsInputError(inputs.binary);
   const metrics = new Metrics();
   const logger = consoleLogger();
   // The run's total: bounded in paths and sections (see RowTotals), a live run lasting for weeks.
@@ -463,6 +488,15 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
     out(text);
   };
 
+  // Lines that are not requests are counted (malformed), but a run reading only such lines says so early, once.
+  let warnedNotALog = false;
+  const warnIfNotAnAccessLog = () => {
+    const warning = warnedNotALog ? undefined : notAnAccessLogWarning(notRequests(), metrics.value('logfun_httpstats_requests_total'), options.parser, counter('logfun_filelog_nul_bytes_skipped_total'));
+    if (warning) note(warning);
+    warnedNotALog ||= warning !== undefined;
+  };
+  const watcher = setInterval(warnIfNotAnAccessLog, 500);
+
   const result: HttpStatsConsoleResult = { requests: 0, total: totals.toRow(), intervals: 0, alerts, alertsTotal: 0, hourly, dailyClients };
   let printer: NodeJS.Timeout | undefined;
   let progress: ReadProgress | undefined;
@@ -475,14 +509,11 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
     } else if (options.once) {
       progress = await receiver.readToEnd(options.signal);
     } else {
-      if (!options.fromBeginning && !stream) {
-        const existing = await checkBatchInputs(options.globs);
-        if (existing.files.length) {
-          note(
-            `httpstats: following ${plural(existing.files.length, 'file')} from ${existing.files.length === 1 ? 'its' : 'their'} end (like tail -f): only lines written from now on count. ` +
-              'Use --from-beginning to read what they already hold, or --once to read them to the end, summarise and exit.',
-          );
-        }
+      if (!options.fromBeginning && inputs?.files.length) {
+        note(
+          `httpstats: following ${plural(inputs.files.length, 'file')} from ${inputs.files.length === 1 ? 'its' : 'their'} end (like tail -f): only lines written from now on count. ` +
+            'Use --from-beginning to read what they already hold, or --once to read them to the end, summarise and exit.',
+        );
       }
       const intervalMs = processor.config.intervalMs;
       printer = setInterval(printSummary, intervalMs);
@@ -500,10 +531,12 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
     }
   } finally {
     if (printer) clearInterval(printer);
+    clearInterval(watcher);
     // Reads what was written since, emits last lines without a newline, then closes the last intervals;
     // a batch stopped by the user (SIGINT) ends where it stopped.
     await receiver.shutdown({ finalRead: !(options.once && options.signal?.aborted && !progress?.complete) });
     await processor.flush();
+    warnIfNotAnAccessLog();
     for (const [hour, hits] of hitsByHour) hourly.set(hour * HOUR_MS, hits);
     result.requests = metrics.value('logfun_httpstats_requests_total');
     result.total = totals.toRow();

@@ -13,6 +13,7 @@
  * token (401) or the parameters (400).
  */
 import { ADMIN_OPTION_HELP, cliAdminTarget, refusedTokenMessage, TOKEN_FILE_OPTION_HELP, type AdminTarget } from './admin-token';
+import { InputFileError } from './flags';
 import type { Command } from 'commander';
 import { readSse } from '../tail/sse-client';
 import { CONSOLE_TOKEN_ENV } from '../console/auth';
@@ -147,7 +148,7 @@ export function registerTailCommand(program: Command): void {
         await runTail({ ...opts, ...cliAdminTarget(opts), signal: stop.signal });
       } catch (e) {
         console.error(`logfun tail: ${(e as Error).message}`);
-        process.exit(1);
+        process.exit(e instanceof InputFileError ? e.exitCode : 1);
       }
       process.exit(0);
     });

@@ -65,6 +65,7 @@ import { resolveFileLogConfig, type AttributeValueConfig, type FileLogReceiverCo
 import { compileExcludes, expandGlob } from './glob';
 import { createLineParser } from './parsers';
 import type { LineParser } from './parsers/types';
+import { gunzipIfGzip, isGzip } from './gzip-stream';
 import { isBinaryHead, PREVIOUS_CONTENT_MS, splitLines, StreamSource, TrackedFile, type FileLine, type LineSource } from './tracked-file';
 
 export const READ_CHUNK_BYTES = 256 * 1024;
@@ -88,10 +89,6 @@ export interface ReadProgress {
 
 /** Files skipped by id (device:inode), so that they are not opened again at every poll. */
 const MAX_SKIPPED = 10_000;
-
-function isGzip(head: Buffer): boolean {
-  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-}
 
 /** Thrown when shutdown's drain_timeout passes while downstream still refuses: the rest stays behind the checkpoint. */
 class DeliveryAbandoned extends Error {}
@@ -627,7 +624,9 @@ export class FileLogReceiver implements Receiver {
    * stream its last line without a newline is emitted, marked partial. `signal` stops the read
    * (complete: false); the held line is then emitted only when `emitPartialOnStop` (a live run
    * ends as a file's final read does), else dropped and counted as not read (a stopped batch).
-   * A gzip-compressed stream is refused (error): decompress it before (zcat).
+   * A gzip-compressed stream (`gzip -c access.log | ...`) is decompressed (gzip-stream.ts); its
+   * size and read offset are then in compressed bytes, as a .gz file's are, and a damaged one
+   * is read up to the damage, the line the damage cut not emitted (as readGzip does).
    */
   async readStream(name: string, input: NodeJS.ReadableStream & { destroy(error?: Error): void }, options: { signal?: AbortSignal; emitPartialOnStop?: boolean } = {}): Promise<ReadProgress> {
     await this.startPromise;
@@ -637,10 +636,12 @@ export class FileLogReceiver implements Receiver {
     const stop = () => input.destroy();
     signal?.addEventListener('abort', stop, { once: true });
     let error: string | undefined;
+    // A gzip stream: the compressed bytes read (its size, as a .gz file's), else undefined.
+    let compressed: number | undefined;
     try {
       if (!signal?.aborted) {
-        for await (const chunk of input as AsyncIterable<Buffer>) {
-          if (f.bytes === 0 && isGzip(chunk)) throw new Error('gzip-compressed input: decompress it first (zcat FILE.gz | ...)');
+        const chunks = gunzipIfGzip(input as AsyncIterable<Buffer>, { onGzip: () => (compressed = 0), onCompressed: (n) => (compressed! += n) });
+        for await (const chunk of chunks) {
           f.bytes += chunk.length;
           f.pending = await this.addChunkLines(f, f.pending, chunk, () => f.bytes);
           await this.deliver();
@@ -657,14 +658,19 @@ export class FileLogReceiver implements Receiver {
     }
     const complete = !signal?.aborted;
     this.countNulBytes(f);
+    if (error !== undefined && compressed !== undefined) {
+      // The bytes after the last newline were cut by the damage, not written as a line: not emitted, but said.
+      error += '; the lines before the damage were read' + (f.pending.length ? `, the ${f.pending.length} bytes of the line it cut were not` : '');
+      f.pending = Buffer.alloc(0);
+    }
     if (f.pending.length && (complete || options.emitPartialOnStop)) {
       const text = f.pending.toString('utf8');
       f.pending = Buffer.alloc(0);
       this.addLine(f, { text: text.endsWith('\r') ? text.slice(0, -1) : text, endOffset: f.bytes, split: false, partial: true });
     }
     await this.deliver();
-    const read = f.bytes - f.pending.length;
-    return { files: [{ path: name, size: f.bytes, offset: read, gzip: false, ...(error ? { error } : {}) }], complete, unopened: [] };
+    const read = compressed ?? f.bytes - f.pending.length;
+    return { files: [{ path: name, size: compressed ?? f.bytes, offset: read, gzip: compressed !== undefined, ...(error ? { error } : {}) }], complete, unopened: [] };
   }
 
   /** Detects truncation (size below the read position) and replaced content (head changed); restarts such a file from 0. */
