@@ -1134,6 +1134,12 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(generate(events, 20, 12)));
   });
 
+  test("a code's symbolic name glued to the code after key= (status=203/EXEC) is data, as the code is", () => {
+    const names = ['EXEC', 'USER', 'INVALIDARGUMENT', 'FAILURE', 'NOTINSTALLED'];
+    const line = (r: Rng): string => `${pick(r, NAMES)}.service: Main process exited, code=exited, status=${int(r, 1, 255)}/${pick(r, names)}`;
+    expect([...mine(generate([{ event: 'exited', line }], 40, 19)).merged.keys()]).toEqual(['<*>: Main process exited, code=exited, status=<*>/<*>']);
+  });
+
   test('one name with two numbers stays apart after key= (family=IPv4 / IPv6) and where two positions vary together (link ib0 on <host>)', () => {
     const events: EventSpec[] = [
       ...['IPv4', 'IPv6'].map((family) => ({ event: family, line: (r: Rng) => `bridge assigned address ${ip(r)}/16 family=${family}` })),

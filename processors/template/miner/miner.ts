@@ -292,14 +292,21 @@ function removeFrom<T>(list: T[], item: T): void {
 
 /**
  * Position `p` follows a variable and " - ", and holds upper-case names with
- * underscores in every member ("[HRESULT = <*> - ERROR_FILE_NOT_FOUND]"): the
- * symbolic name of the code before it, a value like the code.
+ * underscores in every member ("[HRESULT = <*> - ERROR_FILE_NOT_FOUND]"), or is
+ * glued by '/' to a key's value and holds upper-case names (isKeyedCodeAndName):
+ * the symbolic name of the code before it, a value like the code.
  */
 function isCodeNameSlot(members: readonly Cluster[], p: number): boolean {
   const first = members[0];
+  if (first !== undefined && isKeyedCodeAndName(first, p)) return members.every((m) => /^[A-Z][A-Z0-9_]*$/.test(m.words[p]!));
   if (first === undefined || p < 2 || first.words[p - 1] !== '-' || first.words[p - 2] !== null) return false;
   if (first.seps[p] !== ' ' || first.seps[p - 1] !== ' ') return false;
   return members.every((m) => /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(m.words[p]!));
+}
+
+/** Position `p` is the name glued by '/' to a code that is a key's value ("status=<*>/EXEC", systemd's 203/EXEC). */
+function isKeyedCodeAndName(c: Cluster, p: number): boolean {
+  return p >= 1 && c.words[p - 1] === null && c.seps[p] === '/' && c.seps[p - 1].endsWith('=') && (c.seps[p + 1] === '' || /^[\s,;]/.test(c.seps[p + 1]));
 }
 
 /**
@@ -616,12 +623,12 @@ function subsumes(a: Cluster, b: Cluster): boolean {
 }
 
 /** Where `general` has a variable, `specific` has a word shaped like a program constant. */
-function hidesClosedWord(general: Cluster, specific: Cluster, isName: (w: string) => boolean, valuesAt?: ReadonlySet<number>): boolean {
+function hidesClosedWord(general: Cluster, specific: Cluster, isName: (w: string) => boolean, isValueAt: (i: number) => boolean): boolean {
   const gw = general.words;
   const sw = specific.words;
   for (let i = 0; i < gw.length; i++) {
     const w = sw[i];
-    if (gw[i] === null && w !== null && wordKindOf(w) === WordKind.Closed && !isScopeOfVariable(general, i) && !isName(w) && valuesAt?.has(i) !== true) return true;
+    if (gw[i] === null && w !== null && wordKindOf(w) === WordKind.Closed && !isScopeOfVariable(general, i) && !isName(w) && !isValueAt(i)) return true;
   }
   return false;
 }
@@ -1693,7 +1700,9 @@ export class TemplateMiner {
     collectCandidates(general.bucket.index, general.words, 0, Math.min(INDEX_DEPTH, general.words.length), candidates);
     for (const other of candidates) {
       if (other === general || !other.live || !subsumes(general, other)) continue;
-      if (hidesClosedWord(general, other, this.isSpelledLikeName, valuesAt) || hidesKeyword(general, other)) continue;
+      // a closed-shaped word where the crowd showed values (valuesAt), or a value by where it stands (isValueSlot), is one more value
+      const isValueAt = (i: number): boolean => valuesAt?.has(i) === true || this.isValueSlot([other], i);
+      if (hidesClosedWord(general, other, this.isSpelledLikeName, isValueAt) || hidesKeyword(general, other)) continue;
       this.retire(other, general);
     }
   }
@@ -1763,12 +1772,7 @@ export class TemplateMiner {
     const constants = members[0]?.constants ?? 0;
     // "<*> - CBS_E_NOT_FOUND": a code's symbolic name after the code changes with it, as data does;
     // "Client: X, Session: <*>": a field's value in a printed record of fields is a value, as after key=
-    if (
-      withDigits === 0 &&
-      (isCodeNameSlot(members, position) || isFieldValueSlot(members[0], position) || this.isKeyedOrQuotedValueSlot(members, position) || isScopeOfVariable(members[0], position))
-    ) {
-      withDigits = members.length;
-    }
+    if (withDigits === 0 && this.isValueSlot(members, position)) withDigits = members.length;
     // closed-shaped words spelled like the service's names are names (com.shuchist.biosion): plain words
     const closedWords = closed > 0 && this.closedSpelledLikeNames(members, position) ? 0 : closed;
     if (this.generalises(members.length, withDigits, closedWords, constants, corroborated)) {
@@ -1779,6 +1783,11 @@ export class TemplateMiner {
     return (
       this.options.namePairLines > 0 && members.length === 2 && withDigits === 0 && closedWords === 0 && constants >= 2 && this.isPairOfNames(members, position)
     );
+  }
+
+  /** What the program prints at `position` is a value by where it stands (a key's, a field's, a code's name, half of a Class::member). */
+  private isValueSlot(members: readonly Cluster[], position: number): boolean {
+    return isCodeNameSlot(members, position) || isFieldValueSlot(members[0], position) || this.isKeyedOrQuotedValueSlot(members, position) || isScopeOfVariable(members[0], position);
   }
 
   /**
