@@ -46,7 +46,19 @@ const SETS: Record<string, (r: Rng) => string> = {
       return k < 0.3 ? String.fromCharCode(int(r, 0, 0xffff)) : k < 0.5 ? '\u0000' : k < 0.6 ? ' ' : pick(r, GREEK);
     }).join(''),
   'long lines': (r) => words(r, int(r, 100, 3000)),
+  // many templates of closed-shaped words in one bucket, and a general template learning a new name on most of its
+  // lines: what it held apart is looked at again per name (recheckHeldApart), not the whole bucket
+  'new names beside held-apart words': (r) =>
+    r() < 0.6 ? `${syllables(r, 3)}_${syllables(r, 3)} ${syllables(r, 3)}_${syllables(r, 3)}.` : `${syllables(r, 4)} resumed.`,
 };
+
+const SYLLABLES = ['ka', 'lo', 'mir', 'zu', 'tes', 'pra', 'vin', 'dol', 'sa', 'rek', 'bo', 'gli', 'fa', 'nu', 'tor'];
+/** An invented word of `n` syllables. */
+function syllables(r: Rng, n: number): string {
+  let w = '';
+  for (let k = 0; k < n; k++) w += pick(r, SYLLABLES);
+  return w;
+}
 
 function runSet(mod: MinerModule, lines: readonly string[]): { perSecond: number; worstMs: number; live: number; roundTripFailures: number } {
   const miner = new mod.TemplateMiner();

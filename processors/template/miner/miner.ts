@@ -151,6 +151,8 @@ const MIN_FREE_TEXT_FRAME_CONSTANTS = 2;
 const PAIR_SCAN = 64;
 /** Templates of one frame differing at three positions or more that make those positions variables (generaliseCrowd). */
 const CROWD_SIZE = 6;
+/** Templates a general one remembers having left apart for a closed-shaped word (Cluster.heldApart). */
+const MAX_HELD_APART = 16;
 const ANY_ANCHOR = '\u0000*';
 
 /**
@@ -468,6 +470,12 @@ class Cluster {
    * word there to its own template (keywordsAmongValues).
    */
   structuredAt: number[] | undefined;
+  /**
+   * Templates it covers that absorbSubsumed left apart for a closed-shaped word (at most
+   * MAX_HELD_APART), looked at again when it learns a value (recheckHeldApart);
+   * undefined until absorbSubsumed has run for it (not kept in snapshots).
+   */
+  heldApart: Cluster[] | undefined;
   readonly constants: number;
   constructor(
     readonly bucket: Bucket,
@@ -1698,13 +1706,42 @@ export class TemplateMiner {
     if (general.constants === 0) return;
     const candidates: Cluster[] = [];
     collectCandidates(general.bucket.index, general.words, 0, Math.min(INDEX_DEPTH, general.words.length), candidates);
+    const heldApart: Cluster[] = [];
     for (const other of candidates) {
       if (other === general || !other.live || !subsumes(general, other)) continue;
       // a closed-shaped word where the crowd showed values (valuesAt), or a value by where it stands (isValueSlot), is one more value
       const isValueAt = (i: number): boolean => valuesAt?.has(i) === true || this.isValueSlot([other], i);
-      if (hidesClosedWord(general, other, this.isSpelledLikeName, isValueAt) || hidesKeyword(general, other)) continue;
+      if (hidesClosedWord(general, other, this.isSpelledLikeName, isValueAt)) {
+        if (heldApart.length < MAX_HELD_APART) heldApart.push(other);
+        continue;
+      }
+      if (hidesKeyword(general, other)) continue;
       this.retire(other, general);
     }
+    general.heldApart = heldApart;
+  }
+
+  /**
+   * `general` has just learned a new value, which may be what tells the closed-shaped words
+   * of the templates it held apart are names too (isSpelledLikeName): those it now covers
+   * are absorbed. Only the templates held apart are looked at again (a flood of new names
+   * costs O(MAX_HELD_APART) a line, not a walk of the bucket); a template made before them
+   * or restored from a snapshot looks for them once.
+   */
+  private recheckHeldApart(general: Cluster): void {
+    const held = general.heldApart;
+    if (held === undefined) {
+      this.absorbSubsumed(general);
+      return;
+    }
+    if (held.length === 0) return;
+    const still: Cluster[] = [];
+    for (const other of held) {
+      if (!other.live || !subsumes(general, other)) continue;
+      if (hidesClosedWord(general, other, this.isSpelledLikeName, (i) => this.isValueSlot([other], i))) still.push(other);
+      else if (!hidesKeyword(general, other)) this.retire(other, general);
+    }
+    general.heldApart = still;
   }
 
   /** Adds a cluster to the sibling groups of its constant positions; returns groups now over threshold. */
@@ -2184,7 +2221,7 @@ export class TemplateMiner {
       }
     }
     // a new name may be what tells the closed-shaped words of templates held apart from `c` are names too
-    if (learned && c.constants > 0) this.absorbSubsumed(c);
+    if (learned && c.constants > 0) this.recheckHeldApart(c);
   }
 
   /** Remembers a word that turned out to be one value of a variable (not a closed-set word). */
