@@ -327,7 +327,8 @@ function logcat(v: Vocabulary): FamilyEvents {
     pick(s, ['startProcess: returned from zygote!', 'startProcess: done updating battery stats', 'startProcess: building args', 'startProcess: done updating pids map', 'startProcess: asking zygote to start proc', 'attachApplication: bound']),
   );
   const action = v.pools('android-action', (s) => `${pick(s, ['android.intent.action.', 'com.google.android.c2dm.intent.', `${pkg(s)}.action.`])}${pick(s, ['BOOT_COMPLETED', 'PACKAGE_ADDED', 'RECEIVE', 'TIME_TICK', 'SCREEN_OFF', 'SYNC'])}`);
-  const signal = v.pools('android-signal', (s) => pick(s, ['Segmentation fault', 'Aborted', 'Killed', 'Bus error', 'Trace/breakpoint trap']), [1, 5]);
+  // a signal's number and its name, as `<number>|<name>` (the line prints both)
+  const signal = v.pools('android-signal', (s) => pick(s, ['11|Segmentation fault', '6|Aborted', '9|Killed', '7|Bus error', '5|Trace/breakpoint trap']), [1, 5]);
   const subtype = v.pools('android-mobile-subtype', (s) => pick(s, ['LTE', 'HSPA+', 'NR', 'UMTS', 'EDGE']), [1, 3]);
   const uid = (q: Rng): Piece => N(q, 10000, 10399);
   return {
@@ -336,7 +337,10 @@ function logcat(v: Vocabulary): FamilyEvents {
       (q) => L`Successfully killed process cgroup uid ${uid(q)} pid ${pid(q)} in ${V(`${int(q, 0, 400)}ms`)}`,
       (q) => L`Slow operation: ${V(`${int(q, 50, 900)}ms`)} so far, now at ${V(stage(q))}`,
       (q) => L`FATAL EXCEPTION: ${V(thread(q))}`,
-      (q) => L`Process ${pid(q)} exited due to signal ${N(q, 4, 15)} (${V(signal(q))})`,
+      (q) => {
+        const [number, name] = signal(q).split('|');
+        return L`Process ${pid(q)} exited due to signal ${V(number)} (${V(name)})`;
+      },
       (q) => L`Suppressing notification from package ${V(pkg(q))} by user request.`,
       (q) => L`wlan0: CTRL-EVENT-SIGNAL-CHANGE above=${N(q, 0, 1)} signal=${N(q, -90, -40)} noise=${N(q, -99, -85)} txrate=${N(q, 6000, 866700)}`,
       (q) => L`Timeout executing job: #u0a${N(q, 10, 399)}/${N(q, 1, 99999)} ${V(pkg(q))}/.${V(cls(q))}`,
@@ -522,7 +526,8 @@ function proxifier(v: Vocabulary): FamilyEvents {
   const failure = v.pools('proxifier-https-failure', (s) =>
     pick(s, ['Response: 403', 'Response: 407 Proxy Authentication Required', 'Proxy server closed the connection', 'Response: 502 Bad Gateway', 'Invalid response']),
   );
-  const head = (q: Rng): Piece[] => L`${V(program(q))} - ${V(target(q))}:${N(q, 80, 8443)}`;
+  const targetPort = v.pools('proxifier-port', (s) => pick(s, ['443', '443', '80', '8080', '5228', '993', String(int(s, 1024, 65535))]), [1, 5]);
+  const head = (q: Rng): Piece[] => L`${V(program(q))} - ${V(target(q))}:${V(targetPort(q))}`;
   const errorText = (text: string): Render => (q) => L`${head(q)} error : ${text}`;
   return {
     plain: [
@@ -530,7 +535,7 @@ function proxifier(v: Vocabulary): FamilyEvents {
       (q) => L`${head(q)} error : Could not connect through proxy ${V(proxy(q))}:${N(q, 1080, 9999)} - Proxy server cannot establish a connection with the target, status code ${N(q, 400, 504)}`,
       (q) => L`${head(q)} HTTPS proxy request failed: ${V(failure(q))}`,
       (q) => L`${head(q)} close, ${N(q, 0, 900000)} bytes (${V(humanSize(q))}) sent, ${N(q, 0, 9000000)} bytes received, lifetime ${V(`${pad(int(q, 0, 59), 2)}:${pad(int(q, 0, 59), 2)}`)}`,
-      (q) => L`Connection to ${V(target(q))}:${N(q, 80, 8443)} was closed by the proxy server.`,
+      (q) => L`Connection to ${V(target(q))}:${V(targetPort(q))} was closed by the proxy server.`,
       (q) => L`Number of connections exceeded the limit of ${N(q, 50, 500)}`,
     ],
     closed: [[errorText('Connection closed unexpectedly by the remote host'), errorText('The proxy server rejected the connection'), errorText('Connection timed out')]],
