@@ -296,8 +296,6 @@ interface Vocabulary {
   readonly host: Draw;
   readonly user: Draw;
   readonly ip: Draw;
-  /** A Java package prefix (`com.<w>.<w>`). */
-  readonly javaPackage: Draw;
 }
 
 function vocabularyOf(seed: number): Vocabulary {
@@ -309,7 +307,6 @@ function vocabularyOf(seed: number): Vocabulary {
     host: pools('host', (s) => (chance(s, 0.5) ? `${w(s)}${int(s, 1, 64)}` : `${w(s)}-${pad(int(s, 1, 99), 2)}`)),
     user: pools('user', w),
     ip: pools('ip', ipv4),
-    javaPackage: pools('java-package', (s) => `com.${w(s)}.${w(s)}`, [1, 3]),
   };
 }
 
