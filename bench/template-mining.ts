@@ -15,6 +15,7 @@
  *   node dist/bench/template-mining.js --synthetic-v9[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v10[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v11[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
+ *   node dist/bench/template-mining.js --synthetic-v12[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   any of these with --options='{"namePairLines":0}': miner options over the defaults (experiments)
  *
  * --synthetic scores invented systems instead (unseen-systems.ts: held-out
@@ -80,6 +81,12 @@
  * PostgreSQL server log, Kubernetes kubelet (klog) messages and the nginx
  * error log, every failure kind of the judges' account, v9's ground-truth
  * convention (default seeds 1501-1512, never for tuning; develop on =dev).
+ * --synthetic-v12 scores the twelfth generation (unseen-systems-v12.ts),
+ * written blind like v6-v11 and never run against the miner by its author:
+ * the nine kinds of the held-out judges with new event shapes plus a Redis
+ * server, Apache Cassandra and a Java Spring Boot service (Tomcat, Hibernate,
+ * HikariCP), every failure kind of the judges' account, v9's ground-truth
+ * convention (default seeds 1601-1612, never for tuning; develop on =dev).
  *
  * Default directory: ../shared/data/loghub-2k relative to the repository root.
  *
@@ -143,6 +150,7 @@ import { DEVELOPMENT_SEEDS_V8, REPORTED_SEEDS_V8, unseenSystemV8 } from './unsee
 import { DEVELOPMENT_SEEDS_V9, REPORTED_SEEDS_V9, unseenSystemV9 } from './unseen-systems-v9';
 import { DEVELOPMENT_SEEDS_V10, REPORTED_SEEDS_V10, unseenSystemV10 } from './unseen-systems-v10';
 import { DEVELOPMENT_SEEDS_V11, REPORTED_SEEDS_V11, unseenSystemV11 } from './unseen-systems-v11';
+import { DEVELOPMENT_SEEDS_V12, REPORTED_SEEDS_V12, unseenSystemV12 } from './unseen-systems-v12';
 
 /** A generator of invented systems for --synthetic / --synthetic-v2 … --synthetic-v10. */
 interface Generator {
@@ -165,6 +173,7 @@ const GENERATORS: readonly Generator[] = [
   { flag: '--synthetic-v9', module: 'bench/unseen-systems-v9.ts', reported: REPORTED_SEEDS_V9, development: DEVELOPMENT_SEEDS_V9, make: unseenSystemV9 },
   { flag: '--synthetic-v10', module: 'bench/unseen-systems-v10.ts', reported: REPORTED_SEEDS_V10, development: DEVELOPMENT_SEEDS_V10, make: unseenSystemV10 },
   { flag: '--synthetic-v11', module: 'bench/unseen-systems-v11.ts', reported: REPORTED_SEEDS_V11, development: DEVELOPMENT_SEEDS_V11, make: unseenSystemV11 },
+  { flag: '--synthetic-v12', module: 'bench/unseen-systems-v12.ts', reported: REPORTED_SEEDS_V12, development: DEVELOPMENT_SEEDS_V12, make: unseenSystemV12 },
 ];
 
 const DATASETS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'OpenSSH', 'Apache', 'HealthApp'] as const;
