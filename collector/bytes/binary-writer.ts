@@ -212,6 +212,9 @@ function writeUtf8(buf: FastBuffer, s: string, at: number): number {
 /** The longest String(n) of a number, in characters ("-1.2345678901234567e-308"). */
 const MAX_NUMBER_TEXT = 24;
 
+/** 10^0 .. 10^9 (all below 2^31): writeDecimal's digit count. */
+const POW10_INT32: readonly number[] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+
 /** "00" "01" ... "99" as ASCII bytes: two digits per step when writing a number. */
 const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1');
 
@@ -231,7 +234,14 @@ export function writeDecimal(buf: Uint8Array | Uint16Array, n: number, at: numbe
   }
   if (v < 0x8000_0000) {
     let u = v | 0;
-    const digits = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10_000 ? 4 : u < 100_000 ? 5 : u < 1_000_000 ? 6 : u < 10_000_000 ? 7 : u < 100_000_000 ? 8 : u < 1_000_000_000 ? 9 : 10;
+    // Digits counted by one comparison in a loop, not a ladder of ten: a branch of the ladder
+    // not taken yet has no type feedback, so the first number with more digits than any
+    // before deoptimized every optimized caller that had inlined this (ring-records' of, the
+    // Native encoder's argument and body columns), and each was compiled again: growing
+    // numbers (ids, counters) recompiled them all at each new digit count (RingRecords.of
+    // 7 times, ~280 ms of compilation, in one 1.2M-record run).
+    let digits = 1;
+    while (digits < 10 && u >= POW10_INT32[digits]) digits++;
     let i = from + digits;
     while (u >= 100) {
       const q = (u / 100) | 0;

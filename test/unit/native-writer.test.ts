@@ -18,6 +18,7 @@ describe('NativeWriter', () => {
   test('arg and stringParts write a number argument as string() writes String(n), digits straight from the number', () => {
     const numbers = [0, -0, 1, -1, 9, 10, 99, 100, 101, 12345, -987654, 999_999_999, 1e9, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), 1e10 - 1, -(2 ** 32) - 1, 10 ** 15, 10 ** 15 - 1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
     for (let i = 0; i < 1000; i++) numbers.push(Math.floor((Math.random() - 0.5) * 2 ** (i % 54)));
+    for (let d = 1; d <= 16; d++) numbers.push(10 ** (d - 1), 10 ** d - 1, -(10 ** (d - 1)), -(10 ** d - 1)); // both ends of every digit count
     const odd = [1.5, -0.25, 1e21, 2 ** 53, NaN, Infinity, 1e-7]; // not safe integers: through their text
     const args: (string | number)[] = [...numbers, ...odd, 'text', 'ünï', ''];
     const fast = new NativeWriter(4);
