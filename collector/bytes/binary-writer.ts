@@ -143,19 +143,20 @@ export class BinaryWriter {
    * one-byte length guess, moved up when the length needs more bytes.
    */
   stringParts(parts: readonly string[], args: readonly (string | number)[]): void {
-    let chars = parts[0].length;
+    const encoded = utf8PartsOf(parts);
+    let room = encoded.bytes;
     for (let a = 0; a < args.length; a++) {
       const x = args[a];
-      chars += (typeof x === 'string' ? x.length : MAX_NUMBER_TEXT) + parts[a + 1].length;
+      room += typeof x === 'string' ? 3 * x.length : MAX_NUMBER_TEXT;
     }
-    this.reserve(chars * 3 + 5); // room for the longest UTF-8 and a length of up to 5 bytes
+    this.reserve(room + 5); // room for the longest UTF-8 and a length of up to 5 bytes
     const buf = this.buf as FastBuffer;
     const start = this.pos + 1;
-    let end = start + writeUtf8(buf, parts[0], start);
+    let end = copyInto(buf, encoded.parts[0], start);
     for (let a = 0; a < args.length; a++) {
       const x = args[a];
       end += typeof x === 'string' ? writeUtf8(buf, x, end) : Number.isSafeInteger(x) ? writeDecimal(buf, x, end) : writeUtf8(buf, String(x), end);
-      end += writeUtf8(buf, parts[a + 1], end);
+      end = copyInto(buf, encoded.parts[a + 1], end);
     }
     const bytes = end - start;
     if (bytes < 0x80) {
@@ -189,6 +190,46 @@ export class BinaryWriter {
   copyOut(from = 0): Buffer {
     return copyBytes(this.buf.subarray(from, this.pos));
   }
+}
+
+/** A template's constant parts as UTF-8 (stringParts), and their total length. */
+interface Utf8Parts {
+  parts: Uint8Array[];
+  bytes: number;
+}
+
+/**
+ * The UTF-8 bytes of template parts, made once per parts array: a template's parts are
+ * one array shared by all its records and never changed (LogBatch.bodyParts), so its
+ * bytes are copied per record instead of encoded again (a part longer than writeUtf8's
+ * loop went through a native call per record). Keyed by identity; the last one looked up
+ * is kept at hand, since records come in runs of one template.
+ */
+const utf8PartsCache = new WeakMap<readonly string[], Utf8Parts>();
+let lastParts: readonly string[] | undefined;
+let lastUtf8Parts: Utf8Parts | undefined;
+
+function utf8PartsOf(parts: readonly string[]): Utf8Parts {
+  if (parts === lastParts) return lastUtf8Parts!;
+  let encoded = utf8PartsCache.get(parts);
+  if (encoded === undefined) {
+    // Buffer.from writes a lone surrogate as U+FFFD, as utf8Write does
+    const bytes = parts.map((p) => Buffer.from(p, 'utf8'));
+    encoded = { parts: bytes, bytes: bytes.reduce((n, b) => n + b.length, 0) };
+    utf8PartsCache.set(parts, encoded);
+  }
+  lastParts = parts;
+  lastUtf8Parts = encoded;
+  return encoded;
+}
+
+/** Copies `bytes` into `buf` at `at` (room checked by the caller); returns where they end. Short ones by a loop (cheaper than a native copy). */
+function copyInto(buf: Uint8Array, bytes: Uint8Array, at: number): number {
+  const n = bytes.length;
+  if (n <= 32) {
+    for (let i = 0; i < n; i++) buf[at + i] = bytes[i];
+  } else buf.set(bytes, at);
+  return at + n;
 }
 
 /**
