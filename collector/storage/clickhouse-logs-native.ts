@@ -191,10 +191,32 @@ function timestampOf(b: LogBatch, i: number): bigint {
 
 // --- column fills -----------------------------------------------------------
 
+/**
+ * A String column. Rows come in runs of one value (trace and span ids unset, one severity
+ * text, no event name): a run's value is encoded once and its bytes repeated for the rest
+ * of the run (repeatLast), not encoded again per row.
+ */
 function stringColumn(get: (b: LogBatch, i: number) => string): ColumnFill {
   return (w, rows) => {
     const { batches, indexes } = rows;
-    for (let k = 0; k < indexes.length; k++) w.string(get(batches[k], indexes[k]));
+    let value: string | undefined;
+    /** Bytes of `value` as written last; rows of its run not written yet. */
+    let valueBytes = 0;
+    let pending = 0;
+    for (let k = 0; k < indexes.length; k++) {
+      const s = get(batches[k], indexes[k]);
+      if (s === value) {
+        pending++;
+        continue;
+      }
+      w.repeatLast(valueBytes, pending);
+      pending = 0;
+      const start = w.pos;
+      w.string(s);
+      value = s;
+      valueBytes = w.pos - start;
+    }
+    w.repeatLast(valueBytes, pending);
   };
 }
 

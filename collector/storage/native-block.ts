@@ -123,11 +123,18 @@ export class NativeWriter extends BinaryWriter {
   repeat(b: Uint8Array, times: number): void {
     const n = b.length;
     if (n === 0 || times <= 0) return;
-    const total = n * times;
-    this.reserve(total);
-    const start = this.pos;
+    this.reserve(n * times);
     this.raw(b);
+    this.repeatLast(n, times - 1);
+  }
+
+  /** The last `n` bytes written, written `more` times again right after (doubled by copies within the buffer). */
+  repeatLast(n: number, more: number): void {
+    if (n <= 0 || more <= 0) return;
+    this.reserve(n * more);
     const buf = this.buf;
+    const start = this.pos - n;
+    const total = n * (more + 1);
     let filled = n;
     while (filled < total) {
       const copy = Math.min(filled, total - filled);

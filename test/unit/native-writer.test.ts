@@ -2,7 +2,7 @@
  * NativeWriter's hand-written byte stores agree with Node's own encoders at the
  * edges: uint64n at 32-bit and 53-bit boundaries, raw() below and above the
  * length where it stops copying in a loop, copyOut() as an independent copy,
- * uint64Steps as uint64n one by one, copyWritten after the buffer grew.
+ * uint64Steps as uint64n one by one, copyWritten and repeatLast after the buffer grew.
  */
 import { NativeWriter, encodedString } from '../../collector/storage/native-block';
 
@@ -106,6 +106,22 @@ describe('NativeWriter', () => {
       steps.uint64Steps(from, step, n);
       for (let k = 1; k <= n; k++) single.uint64n(from + step * k);
       expect(steps.copyOut()).toEqual(single.copyOut());
+    }
+  });
+
+  test('repeatLast writes the last bytes again as many times as asked, short and long, across growth', () => {
+    for (const n of [1, 5, 32, 33, 300]) {
+      for (const more of [0, 1, 2, 7, 100]) {
+        const w = new NativeWriter(4);
+        const expected = new NativeWriter(4);
+        const value = Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + n) & 0xff));
+        w.u8(42);
+        expected.u8(42);
+        w.raw(value);
+        w.repeatLast(n, more);
+        for (let k = 0; k <= more; k++) expected.raw(value);
+        expect(w.copyOut()).toEqual(expected.copyOut());
+      }
     }
   });
 
