@@ -741,8 +741,8 @@ export class ClickHouseLogsExporter implements Exporter {
    * buffer itself goes to the queue and the writer takes a free one of the same size
    * from the pool (no copy: ~450 bytes per record on the 18.16 table, and the pool's
    * buffers cycle between writers and queued entries); a smaller block is copied into
-   * a buffer that fits it, so a queued entry never holds much more memory than the
-   * block it is counted as (readAheadHasRoom counts block bytes).
+   * a buffer that fits it, so a queued entry holds at most about twice the bytes it is
+   * counted as (readAheadHasRoom counts block bytes).
    */
   private keptEntryBytes(writer: NativeWriter, from: number, to: number): { pooled: Buffer; block: Buffer } {
     const size = to - from;
