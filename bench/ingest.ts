@@ -3,7 +3,7 @@
  * ClickHouse engine alone, measured in the same run.
  *
  *   npm run build && node dist/bench/ingest.js [--records 200000] [--store http://127.0.0.1:8123] [--paths compact,otlp]
- *                                              [--cpu-prof-dir DIR] [--node-args "--single-threaded-gc"]
+ *                                              [--cpu-prof-dir DIR] [--node-args "--single-threaded-gc"] [--warmup 200000]
  *
  * A real `logfun collector` child process runs the default pipeline (template,
  * spam, control -> clickhouse through the write-ahead log queue). Two senders:
@@ -32,6 +32,12 @@
  *
  * --cpu-prof-dir: the collector runs with `node --cpu-prof` and writes one
  * .cpuprofile per path there (open in Chrome DevTools, or summarise by function).
+ *
+ * --warmup N: first N records through the same sender (service `<service>-warmup`),
+ * waited for in the table, before counting starts: the figures are then the steady
+ * state. Without it a run of a few seconds also counts V8 compiling the hot code
+ * (on its own threads: a third of the collector's CPU of a 400k-record compact run
+ * into a server), which a long-running collector pays once.
  */
 import { fork } from 'child_process';
 import * as fs from 'fs';
@@ -49,6 +55,8 @@ function argValue(name: string, fallback: string): string {
 const PROFILE_DIR = argValue('--cpu-prof-dir', '') ? path.resolve(argValue('--cpu-prof-dir', '')) : '';
 /** --node-args "…": options for the collector's node. */
 const NODE_ARGS = argValue('--node-args', '').split(' ').filter((a) => a !== '');
+/** --warmup N: records sent and stored before counting starts (0: counting starts with the collector idle). */
+const WARMUP = Number(argValue('--warmup', '0'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
 
@@ -330,6 +338,13 @@ interface PathResult {
   threads: string;
 }
 
+/** --warmup: `total` records of `<service>-warmup` through the path's sender, until all are in the table. */
+async function warmUp(store: Store, c: CollectorProcess, kind: 'compact' | 'otlp', service: string, total: number): Promise<void> {
+  const warmService = `${service}-warmup`;
+  await (kind === 'compact' ? compactSend(c, warmService, total) : otlpSend(c, await officialOtlpRequests(warmService, total)));
+  while ((await store.count(c, `ServiceName = '${warmService}'`)) < total) await sleep(200);
+}
+
 async function runPath(store: Store, kind: 'compact' | 'otlp', total: number): Promise<PathResult> {
   const service = `bench-${kind}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-bench-ingest-'));
@@ -343,6 +358,7 @@ async function runPath(store: Store, kind: 'compact' | 'otlp', total: number): P
   });
   const where = `ServiceName = '${service}'`;
   try {
+    if (WARMUP > 0) await warmUp(store, c, kind, service, WARMUP);
     await sleep(1000); // let start-up work (schema, first flushes) settle before counting CPU
     const cpu0 = processCpuSeconds(c.proc.pid!);
     const threads0 = threadCpuSeconds(c.proc.pid!);
@@ -383,7 +399,7 @@ async function main(): Promise<void> {
   }
   const k = (v: number) => (v / 1000).toFixed(0) + 'k';
   printTable(
-    `ingest: ${total.toLocaleString('en-US')} records per path, default pipeline (template, spam, control, WAL) until counted in the table${NODE_ARGS.length > 0 ? `; collector node ${NODE_ARGS.join(' ')}` : ''}`,
+    `ingest: ${total.toLocaleString('en-US')} records per path, default pipeline (template, spam, control, WAL) until counted in the table${WARMUP > 0 ? `, after ${WARMUP.toLocaleString('en-US')} warm-up records` : ''}${NODE_ARGS.length > 0 ? `; collector node ${NODE_ARGS.join(' ')}` : ''}`,
     ['store', 'sender', 'records/s', 'collector CPU-s', 'records/collector CPU-s', 'engine only records/CPU-s (JSON / RowBinary / Native)', 'collector / engine (Native)'],
     results.map((r) => {
       const perCpu = r.records / r.cpuS;

@@ -143,19 +143,20 @@ export class BinaryWriter {
    * one-byte length guess, moved up when the length needs more bytes.
    */
   stringParts(parts: readonly string[], args: readonly (string | number)[]): void {
-    let chars = parts[0].length;
+    const encoded = utf8PartsOf(parts);
+    let room = encoded.bytes;
     for (let a = 0; a < args.length; a++) {
       const x = args[a];
-      chars += (typeof x === 'string' ? x.length : MAX_NUMBER_TEXT) + parts[a + 1].length;
+      room += typeof x === 'string' ? 3 * x.length : MAX_NUMBER_TEXT;
     }
-    this.reserve(chars * 3 + 5); // room for the longest UTF-8 and a length of up to 5 bytes
+    this.reserve(room + 5); // room for the longest UTF-8 and a length of up to 5 bytes
     const buf = this.buf as FastBuffer;
     const start = this.pos + 1;
-    let end = start + writeUtf8(buf, parts[0], start);
+    let end = copyInto(buf, encoded.parts[0], start);
     for (let a = 0; a < args.length; a++) {
       const x = args[a];
       end += typeof x === 'string' ? writeUtf8(buf, x, end) : Number.isSafeInteger(x) ? writeDecimal(buf, x, end) : writeUtf8(buf, String(x), end);
-      end += writeUtf8(buf, parts[a + 1], end);
+      end = copyInto(buf, encoded.parts[a + 1], end);
     }
     const bytes = end - start;
     if (bytes < 0x80) {
@@ -191,6 +192,46 @@ export class BinaryWriter {
   }
 }
 
+/** A template's constant parts as UTF-8 (stringParts), and their total length. */
+interface Utf8Parts {
+  parts: Uint8Array[];
+  bytes: number;
+}
+
+/**
+ * The UTF-8 bytes of template parts, made once per parts array: a template's parts are
+ * one array shared by all its records and never changed (LogBatch.bodyParts), so its
+ * bytes are copied per record instead of encoded again (a part longer than writeUtf8's
+ * loop went through a native call per record). Keyed by identity; the last one looked up
+ * is kept at hand, since records come in runs of one template.
+ */
+const utf8PartsCache = new WeakMap<readonly string[], Utf8Parts>();
+let lastParts: readonly string[] | undefined;
+let lastUtf8Parts: Utf8Parts | undefined;
+
+function utf8PartsOf(parts: readonly string[]): Utf8Parts {
+  if (parts === lastParts) return lastUtf8Parts!;
+  let encoded = utf8PartsCache.get(parts);
+  if (encoded === undefined) {
+    // Buffer.from writes a lone surrogate as U+FFFD, as utf8Write does
+    const bytes = parts.map((p) => Buffer.from(p, 'utf8'));
+    encoded = { parts: bytes, bytes: bytes.reduce((n, b) => n + b.length, 0) };
+    utf8PartsCache.set(parts, encoded);
+  }
+  lastParts = parts;
+  lastUtf8Parts = encoded;
+  return encoded;
+}
+
+/** Copies `bytes` into `buf` at `at` (room checked by the caller); returns where they end. Short ones by a loop (cheaper than a native copy). */
+function copyInto(buf: Uint8Array, bytes: Uint8Array, at: number): number {
+  const n = bytes.length;
+  if (n <= 32) {
+    for (let i = 0; i < n; i++) buf[at + i] = bytes[i];
+  } else buf.set(bytes, at);
+  return at + n;
+}
+
 /**
  * `s` as UTF-8 into `buf` at `at` (room checked by the caller); returns the bytes
  * written. Short ASCII strings are copied by a loop, which costs half the native call.
@@ -212,6 +253,9 @@ function writeUtf8(buf: FastBuffer, s: string, at: number): number {
 /** The longest String(n) of a number, in characters ("-1.2345678901234567e-308"). */
 const MAX_NUMBER_TEXT = 24;
 
+/** 10^0 .. 10^9 (all below 2^31): writeDecimal's digit count. */
+const POW10_INT32: readonly number[] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+
 /** "00" "01" ... "99" as ASCII bytes: two digits per step when writing a number. */
 const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1');
 
@@ -231,7 +275,14 @@ export function writeDecimal(buf: Uint8Array | Uint16Array, n: number, at: numbe
   }
   if (v < 0x8000_0000) {
     let u = v | 0;
-    const digits = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10_000 ? 4 : u < 100_000 ? 5 : u < 1_000_000 ? 6 : u < 10_000_000 ? 7 : u < 100_000_000 ? 8 : u < 1_000_000_000 ? 9 : 10;
+    // Digits counted by one comparison in a loop, not a ladder of ten: a branch of the ladder
+    // not taken yet has no type feedback, so the first number with more digits than any
+    // before deoptimized every optimized caller that had inlined this (ring-records' of, the
+    // Native encoder's argument and body columns), and each was compiled again: growing
+    // numbers (ids, counters) recompiled them all at each new digit count (RingRecords.of
+    // 7 times, ~280 ms of compilation, in one 1.2M-record run).
+    let digits = 1;
+    while (digits < 10 && u >= POW10_INT32[digits]) digits++;
     let i = from + digits;
     while (u >= 100) {
       const q = (u / 100) | 0;

@@ -121,6 +121,17 @@ export class NativeEncodeContext {
     return this.times;
   }
 
+  /** Where each attribute source's Array offsets were written in this block (writeAttrOffsets), as positions in the writer. */
+  private readonly offsetsWritten = new Map<AttrSource, { start: number; end: number }>();
+
+  offsetsOf(of: AttrSource): { start: number; end: number } | undefined {
+    return this.offsetsWritten.get(of);
+  }
+
+  noteOffsets(of: AttrSource, start: number, end: number): void {
+    this.offsetsWritten.set(of, { start, end });
+  }
+
   /** A record's attribute list encoded once per block when many records share it (isSharedAttributeList), else undefined. */
   shared(list: readonly KeyValue[]): EncodedAttrs | undefined {
     if (list === this.lastList) return this.lastListValue;
@@ -180,10 +191,32 @@ function timestampOf(b: LogBatch, i: number): bigint {
 
 // --- column fills -----------------------------------------------------------
 
+/**
+ * A String column. Rows come in runs of one value (trace and span ids unset, one severity
+ * text, no event name): a run's value is encoded once and its bytes repeated for the rest
+ * of the run (repeatLast), not encoded again per row.
+ */
 function stringColumn(get: (b: LogBatch, i: number) => string): ColumnFill {
   return (w, rows) => {
     const { batches, indexes } = rows;
-    for (let k = 0; k < indexes.length; k++) w.string(get(batches[k], indexes[k]));
+    let value: string | undefined;
+    /** Bytes of `value` as written last; rows of its run not written yet. */
+    let valueBytes = 0;
+    let pending = 0;
+    for (let k = 0; k < indexes.length; k++) {
+      const s = get(batches[k], indexes[k]);
+      if (s === value) {
+        pending++;
+        continue;
+      }
+      w.repeatLast(valueBytes, pending);
+      pending = 0;
+      const start = w.pos;
+      w.string(s);
+      value = s;
+      valueBytes = w.pos - start;
+    }
+    w.repeatLast(valueBytes, pending);
   };
 }
 
@@ -275,16 +308,34 @@ function sharedAttrs(of: 'resource' | 'scope', b: LogBatch, i: number, ctx: Nati
 function mapColumn(of: AttrSource): ColumnFill {
   if (of !== 'log') {
     return (w, rows, ctx) => {
-      writeSharedOffsets(w, of, rows, ctx);
+      writeAttrOffsets(w, of, rows, ctx);
       writeSharedAttrs(w, of, 'keys', rows, ctx);
       writeSharedAttrs(w, of, 'values', rows, ctx);
     };
   }
   return (w, rows, ctx) => {
-    writeLogOffsets(w, rows);
+    writeAttrOffsets(w, of, rows, ctx);
     writeLogAttrsColumn(w, 'keys', rows, ctx);
     writeLogAttrsColumn(w, 'values', rows, ctx);
   };
+}
+
+/**
+ * The Array offsets of one attribute source's lists, row by row (their cumulative counts):
+ * the keys and the values columns of a Nested attribute column carry the same offsets, so
+ * they are computed for the first of the two in a block and the second copies those bytes
+ * (NativeEncodeContext.offsetsOf; six offset columns per row on the 18.16 table, three computed).
+ */
+function writeAttrOffsets(w: NativeWriter, of: AttrSource, rows: BlockRows, ctx: NativeEncodeContext): void {
+  const written = ctx.offsetsOf(of);
+  if (written !== undefined) {
+    w.copyWritten(written.start, written.end);
+    return;
+  }
+  const start = w.pos;
+  if (of === 'log') writeLogOffsets(w, rows);
+  else writeSharedOffsets(w, of, rows, ctx);
+  ctx.noteOffsets(of, start, w.pos);
 }
 
 /** The Array offsets of the records' own attributes (their cumulative counts). */
@@ -319,7 +370,9 @@ function writeSharedOffsets(w: NativeWriter, of: 'resource' | 'scope', rows: Blo
   let k = 0;
   for (const end of ctx.runEnds(of, rows)) {
     const count = sharedAttrs(of, batches[k], indexes[k], ctx).count;
-    for (; k < end; k++) w.uint64n((total += count));
+    w.uint64Steps(total, count, end - k);
+    total += count * (end - k);
+    k = end;
   }
 }
 
@@ -343,12 +396,12 @@ function writeAttrStrings(w: NativeWriter, list: readonly KeyValue[], part: 'key
 function nestedColumn(of: AttrSource, part: 'keys' | 'values'): ColumnFill {
   if (of !== 'log') {
     return (w, rows, ctx) => {
-      writeSharedOffsets(w, of, rows, ctx);
+      writeAttrOffsets(w, of, rows, ctx);
       writeSharedAttrs(w, of, part, rows, ctx);
     };
   }
   return (w, rows, ctx) => {
-    writeLogOffsets(w, rows);
+    writeAttrOffsets(w, of, rows, ctx);
     writeLogAttrsColumn(w, part, rows, ctx);
   };
 }

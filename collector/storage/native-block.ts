@@ -77,15 +77,64 @@ export class NativeWriter extends BinaryWriter {
     this.pos += n;
   }
 
+  /**
+   * `n` UInt64 values, little-endian: from + step, from + 2 step, ..., from + n step (an
+   * Array column's offsets for rows that each add `step` elements). One room check and
+   * byte stores for the whole run; values past 2^32 go through uint64n.
+   */
+  uint64Steps(from: number, step: number, n: number): void {
+    if (n <= 0) return;
+    if (from + step * n > 0xffff_ffff) {
+      for (let k = 1; k <= n; k++) this.uint64n(from + step * k);
+      return;
+    }
+    this.reserve(8 * n);
+    const buf = this.buf;
+    let p = this.pos;
+    let v = from;
+    for (let k = 0; k < n; k++) {
+      v += step;
+      buf[p] = v & 0xff;
+      buf[p + 1] = (v >>> 8) & 0xff;
+      buf[p + 2] = (v >>> 16) & 0xff;
+      buf[p + 3] = v >>> 24;
+      buf[p + 4] = 0;
+      buf[p + 5] = 0;
+      buf[p + 6] = 0;
+      buf[p + 7] = 0;
+      p += 8;
+    }
+    this.pos = p;
+  }
+
+  /**
+   * Bytes written before, `[start, end)` of this writer's output, written again at the end
+   * (positions stay valid when the buffer grows: it is copied over whole).
+   */
+  copyWritten(start: number, end: number): void {
+    const n = end - start;
+    if (n <= 0) return;
+    this.reserve(n);
+    this.buf.copyWithin(this.pos, start, end);
+    this.pos += n;
+  }
+
   /** `b` written `times` times in a row: once, then doubled by copies within the buffer. */
   repeat(b: Uint8Array, times: number): void {
     const n = b.length;
     if (n === 0 || times <= 0) return;
-    const total = n * times;
-    this.reserve(total);
-    const start = this.pos;
+    this.reserve(n * times);
     this.raw(b);
+    this.repeatLast(n, times - 1);
+  }
+
+  /** The last `n` bytes written, written `more` times again right after (doubled by copies within the buffer). */
+  repeatLast(n: number, more: number): void {
+    if (n <= 0 || more <= 0) return;
+    this.reserve(n * more);
     const buf = this.buf;
+    const start = this.pos - n;
+    const total = n * (more + 1);
     let filled = n;
     while (filled < total) {
       const copy = Math.min(filled, total - filled);

@@ -59,7 +59,11 @@ class ClientLabelCap {
   }
 }
 
+/** Characters a label value escapes; most values have none (tested first: labelKey runs on every counter update). */
+const LABEL_ESCAPED = /[\\"\n]/;
+
 function escapeLabelValue(v: string): string {
+  if (!LABEL_ESCAPED.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 

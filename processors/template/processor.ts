@@ -107,6 +107,13 @@ interface Use {
   lastMs: number;
 }
 
+/** One more use of `u` at timeMs. */
+function countUse(u: Use, timeMs: number): void {
+  u.count++;
+  if (timeMs < u.firstMs) u.firstMs = timeMs;
+  if (timeMs > u.lastMs) u.lastMs = timeMs;
+}
+
 /** What the SDK attributes of one record say. */
 interface SdkTemplate {
   id: bigint;
@@ -225,6 +232,8 @@ export class TemplateProcessor implements Processor {
     const now = Date.now();
     const times = wordsOf(batch.timeUnixNano);
     const observed = wordsOf(batch.observedTimeUnixNano);
+    /** The Use of the previous compact record (in `uses`). */
+    let lastUse: Use | undefined;
     for (let i = 0; i < batch.length; i++) {
       const service = batch.resources[batch.resourceIndex[i]]?.serviceName ?? '';
       const words = storedWords(times, observed, i);
@@ -238,7 +247,9 @@ export class TemplateProcessor implements Processor {
           if (attrs.some((kv) => isTemplateAttribute(kv.key))) batch.attributes[i] = attrs.filter((kv) => !isTemplateAttribute(kv.key));
         }
         kinds.compact++;
-        this.noteUse(uses, service, id, timeMs);
+        // Records come in runs of one template: a run's Use is counted without looking it up again.
+        if (lastUse !== undefined && lastUse.id === id && lastUse.service === service) countUse(lastUse, timeMs);
+        else lastUse = this.noteUse(uses, service, id, timeMs);
         continue;
       }
       const attrs = batch.attributes[i];
@@ -400,19 +411,17 @@ export class TemplateProcessor implements Processor {
     for (const id of m.converted.keys()) if (m.miner.template(id) === undefined) m.converted.delete(id);
   }
 
-  private noteUse(uses: Map<string, Map<bigint, Use>>, service: string, id: bigint, timeMs: number): void {
+  /** Counts a use of (service, id) at timeMs in `uses`; returns its Use. */
+  private noteUse(uses: Map<string, Map<bigint, Use>>, service: string, id: bigint, timeMs: number): Use {
     let byId = uses.get(service);
     if (byId === undefined) {
       byId = new Map();
       uses.set(service, byId);
     }
-    const u = byId.get(id);
-    if (u === undefined) byId.set(id, { service, id, count: 1, firstMs: timeMs, lastMs: timeMs });
-    else {
-      u.count++;
-      if (timeMs < u.firstMs) u.firstMs = timeMs;
-      if (timeMs > u.lastMs) u.lastMs = timeMs;
-    }
+    let u = byId.get(id);
+    if (u === undefined) byId.set(id, (u = { service, id, count: 1, firstMs: timeMs, lastMs: timeMs }));
+    else countUse(u, timeMs);
+    return u;
   }
 
   /** Reads our SDK's template attributes; undefined when absent or unusable (counted). */

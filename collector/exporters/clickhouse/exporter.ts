@@ -713,14 +713,13 @@ export class ClickHouseLogsExporter implements Exporter {
     // Caught up with the log: keep the batch itself instead of reading it back.
     const wasEmpty = this.queue.length === 0;
     if (seq === this.walReadSeq && !this.walFilling && !this.walReplay && this.readAheadHasRoom()) {
-      // Kept for sending: a Native entry's bytes are copied out of the writer (which is reused) into a pooled buffer.
+      // Kept for sending: a Native entry's bytes in an entryBuffers buffer (keptEntryBytes).
       let native: QueuedNative | undefined;
       let pooled: Buffer | undefined;
       if (columns !== undefined) {
-        const size = payload.length - nativeStart;
-        pooled = this.entryBuffers.take(size);
-        payload.copy(pooled, 0, nativeStart);
-        native = { block: pooled.subarray(0, size), rows: n, columns: columns.list, columnsKey: columns.key };
+        const kept = this.keptEntryBytes(writer, nativeStart, payload.length);
+        pooled = kept.pooled;
+        native = { block: kept.block, rows: n, columns: columns.list, columnsKey: columns.key };
       }
       const bytes = native ? native.block.length : batch.byteSize > 0 ? batch.byteSize : n * FALLBACK_RECORD_BYTES;
       // A Native entry keeps only its bytes: the batch's objects are garbage from here on.
@@ -732,6 +731,29 @@ export class ClickHouseLogsExporter implements Exporter {
     } else {
       this.wake();
     }
+  }
+
+  /**
+   * The Native block of an entry just written, `writer.buf[from, to)`, as bytes the
+   * in-memory queue keeps until they are sent: a view of `pooled`, an entryBuffers
+   * buffer released once its insert is done. The log's write has returned, so nothing
+   * else reads the writer's buffer: when the block fills at least half of it, that
+   * buffer itself goes to the queue and the writer takes a free one of the same size
+   * from the pool (no copy: ~450 bytes per record on the 18.16 table, and the pool's
+   * buffers cycle between writers and queued entries); a smaller block is copied into
+   * a buffer that fits it, so a queued entry holds at most about twice the bytes it is
+   * counted as (readAheadHasRoom counts block bytes).
+   */
+  private keptEntryBytes(writer: NativeWriter, from: number, to: number): { pooled: Buffer; block: Buffer } {
+    const size = to - from;
+    const written = writer.buf;
+    if (2 * size >= written.length) {
+      writer.buf = this.entryBuffers.take(written.length);
+      return { pooled: written, block: written.subarray(from, to) };
+    }
+    const pooled = this.entryBuffers.take(size);
+    written.copy(pooled, 0, from, to);
+    return { pooled, block: pooled.subarray(0, size) };
   }
 
   /**
@@ -789,9 +811,7 @@ export class ClickHouseLogsExporter implements Exporter {
     const n = batch.length;
     writeNativeEntryHeader(w, n, nativeEncoder.columns);
     const start = w.pos;
-    const indexes = identityIndexes(n);
-    const batches = new Array<LogBatch>(n).fill(batch);
-    nativeEncoder.encodeInto({ batches, indexes, offsets: indexes, base: 0n }, w);
+    encodeOneBatch(nativeEncoder, batch, w);
     return { payload: w.view(), nativeStart: start, columns: { list: nativeEncoder.columns, key: nativeEncoder.columnsKey } };
   }
 
@@ -1557,6 +1577,42 @@ let identity: number[] = [];
 const MAX_FREE_WAL_WRITERS = 4;
 /** A writer grown past this (by a huge entry) is not kept. */
 const MAX_KEPT_WAL_WRITER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * `batch`'s records as one Native block appended to `w`. The rows (batches[k],
+ * indexes[k] for k below indexes.length; offsets = indexes) come from shared arrays
+ * instead of two new arrays of n entries per log entry (16 bytes per record of garbage):
+ * `indexes` an identity array of exactly batch.length entries, kept per length (few
+ * lengths recur: the senders' batch sizes), read-only; `batches` a scratch at least that
+ * long, filled with `batch` up to there (entries beyond are never read) and emptied
+ * again after (the batch is garbage once encoded). Encoding is synchronous: the scratch
+ * is never in use twice.
+ */
+function encodeOneBatch(encoder: LogsNativeEncoder, batch: LogBatch, w: NativeWriter): void {
+  const n = batch.length;
+  let indexes = identityByLength.get(n);
+  if (indexes === undefined) {
+    indexes = identityIndexes(n).slice();
+    if (n <= MAX_KEPT_IDENTITY_LENGTH) {
+      if (identityByLength.size >= MAX_IDENTITY_LENGTHS) identityByLength.delete(identityByLength.keys().next().value as number);
+      identityByLength.set(n, indexes);
+    }
+  }
+  if (batchScratch.length < n) batchScratch = new Array<LogBatch | undefined>(Math.max(n, 2 * batchScratch.length));
+  batchScratch.fill(batch, 0, n);
+  try {
+    encoder.encodeInto({ batches: batchScratch as LogBatch[], indexes, offsets: indexes, base: 0n }, w);
+  } finally {
+    batchScratch.fill(undefined, 0, n);
+  }
+}
+
+/** encodeOneBatch's identity arrays by length (the oldest dropped beyond MAX_IDENTITY_LENGTHS). */
+const identityByLength = new Map<number, number[]>();
+const MAX_IDENTITY_LENGTHS = 16;
+/** Longer arrays are made per entry (they would keep up to 16 x 8 bytes x length). */
+const MAX_KEPT_IDENTITY_LENGTH = 16_384;
+let batchScratch: (LogBatch | undefined)[] = [];
 
 function identityIndexes(n: number): number[] {
   if (identity.length < n) identity = Array.from({ length: Math.max(n, 2 * identity.length) }, (_, i) => i);
