@@ -1334,6 +1334,14 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect(miner.add('route 12/abc/2000:12:00:00 kept').template).toBe('route <*>/abc/<*>:<*> kept');
   });
 
+  test('a leader of dots before a value is punctuation (fp cr update ..........0); an ellipsis stays where it was', () => {
+    const miner = new TemplateMiner();
+    const r = miner.add('program interrupt: fp cr update ......................0');
+    expect(r.template).toBe('program interrupt: fp cr update ......................<*>');
+    expect(renderTemplate(r.template, r.args)).toBe('program interrupt: fp cr update ......................0');
+    expect(miner.add('Starting kelo.service...').template).toBe('Starting kelo.service...');
+  });
+
   test('a duration in parts with glued units (58min 46.091s), a PCI address (0000:06:00.0) are one value each; a backquote opens a quote', () => {
     const miner = new TemplateMiner();
     expect(miner.add('Journal 47 of 63 finished after 58min 46.091s').template).toBe('Journal <*> of <*> finished after <*>');

@@ -760,8 +760,12 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       i = versionEnd;
       continue;
     }
-    // split at '/' runs (not inside package/.Component); trailing dots of the last piece are separators
+    // split at '/' runs (not inside package/.Component); trailing dots of the last piece are separators,
+    // as is a leader of three dots or more before a value ("fp cr update ..........0")
     let pieceStart = i;
+    if (line.charCodeAt(i) === 0x2e && line.charCodeAt(i + 1) === 0x2e && line.charCodeAt(i + 2) === 0x2e) {
+      while (pieceStart < j && line.charCodeAt(pieceStart) === 0x2e) pieceStart++;
+    }
     while (pieceStart < j) {
       let pieceEnd = pieceStart;
       while (pieceEnd < j && (line.charCodeAt(pieceEnd) !== 0x2f || isRelativeName(line, pieceStart, pieceEnd, j))) pieceEnd++;
