@@ -1334,6 +1334,12 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect(miner.add('route 12/abc/2000:12:00:00 kept').template).toBe('route <*>/abc/<*>:<*> kept');
   });
 
+  test('a class name with digits before :: (IO80211AWDLPeerManager::setMode) is the code\'s, not data', () => {
+    const miner = new TemplateMiner();
+    expect(miner.add('IO80211AWDLPeerManager::setAwdlSuspendedMode() Resuming AWDL').template).toBe('IO80211AWDLPeerManager::setAwdlSuspendedMode() Resuming AWDL');
+    expect(miner.add('fe80::1 is the link address').template).toBe('<*> is the link address');
+  });
+
   test('a leader of dots before a value is punctuation (fp cr update ..........0); an ellipsis stays where it was', () => {
     const miner = new TemplateMiner();
     const r = miner.add('program interrupt: fp cr update ......................0');

@@ -446,6 +446,24 @@ function isCallFlag(line: string, s: number, e: number): boolean {
   return w === 'true' || w === 'false';
 }
 
+/**
+ * line[s..e) is a class or namespace name before the scope operator, digits inside
+ * (`IO80211AWDLPeerManager::setMode()`): an identifier of the program's code, not data.
+ * Starts with a capital, letters, digits and '_' only, a lower-case letter among them.
+ */
+function isScopeName(line: string, s: number, e: number): boolean {
+  if (line.charCodeAt(e) !== 0x3a || line.charCodeAt(e + 1) !== 0x3a) return false;
+  const c0 = line.charCodeAt(s);
+  if (c0 < 65 || c0 > 90) return false;
+  let lower = false;
+  for (let k = s + 1; k < e; k++) {
+    const c = line.charCodeAt(k);
+    if (c >= 97 && c <= 122) lower = true;
+    else if (!isLetterCode(c) && !isDigitCode(c) && c !== 0x5f) return false;
+  }
+  return lower;
+}
+
 function isAddressLike(s: string): boolean {
   const zone = s.indexOf('%');
   const addr = zone >= 0 ? s.slice(0, zone) : s;
@@ -795,7 +813,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
           }
         }
         // a boolean as a call's only argument ("setInteractive(true)"): the code path's own constant
-        const isMasked = isVariableWord(word, maskKeywords) && !isCallFlag(line, pieceStart, wordEnd);
+        const isMasked = isVariableWord(word, maskKeywords) && !isCallFlag(line, pieceStart, wordEnd) && !isScopeName(line, pieceStart, wordEnd);
         if (isMasked && wordEnd === j && j < n && line.charCodeAt(j) === 0x20 && isDecimalNumber(word)) {
           // a data size with its unit is one value: "5.2 KB"
           const unitEnd = stickyMatchEnd(SIZE_UNIT, line, j + 1);
