@@ -1340,6 +1340,15 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect(miner.add('fe80::1 is the link address').template).toBe('<*> is the link address');
   });
 
+  test('a snake_case identifier glued before .<number> names it, as core.<*> does', () => {
+    const miner = new TemplateMiner();
+    const line = 'tcp_connection_tls_session_error_callback_imp 2008 tcp_connection_tls_session_handle_read_error.846 error 37';
+    const r = miner.add(line);
+    expect(r.template).toBe('tcp_connection_tls_session_error_callback_imp <*> tcp_connection_tls_session_handle_read_error.<*> error <*>');
+    expect(renderTemplate(r.template, r.args)).toBe(line);
+    expect(miner.add('averyveryverylongwordthatislong.12 seen').template).toBe('<*> seen');
+  });
+
   test('a leader of dots before a value is punctuation (fp cr update ..........0); an ellipsis stays where it was', () => {
     const miner = new TemplateMiner();
     const r = miner.add('program interrupt: fp cr update ......................0');

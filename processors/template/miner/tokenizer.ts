@@ -254,6 +254,8 @@ function locationCodeEnd(line: string, at: number): number {
   return isBoundary(line, e) ? e : -1;
 }
 
+/** Longest snake_case identifier gluedNameEnd keeps before ".<digits>". */
+const MAX_SNAKE_NAME = 64;
 const UUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/y;
 
 /**
@@ -266,7 +268,17 @@ const UUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-
 function gluedNameEnd(line: string, at: number): number {
   let e = at;
   while (e < line.length && isLetterCode(line.charCodeAt(e))) e++;
-  if (e - at < 2 || e - at > 16) return -1;
+  let longest = 16;
+  // before a dot, a snake_case identifier names its number too ("..._handle_read_error.846")
+  if (e - at >= 2 && line.charCodeAt(e) === 0x5f /* _ */) {
+    let k = e;
+    while (k < line.length && (isLetterCode(line.charCodeAt(k)) || (line.charCodeAt(k) === 0x5f && isLetterCode(line.charCodeAt(k + 1))))) k++;
+    if (line.charCodeAt(k) === 0x2e && isDigitCode(line.charCodeAt(k + 1))) {
+      e = k;
+      longest = MAX_SNAKE_NAME;
+    }
+  }
+  if (e - at < 2 || e - at > longest) return -1;
   const mark = line.charCodeAt(e);
   let end = -1;
   if (mark === 0x2e /* . */) {
