@@ -1349,6 +1349,15 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect(miner.add('averyveryverylongwordthatislong.12 seen').template).toBe('<*> seen');
   });
 
+  test('a path opening a quoted text runs to the closing quote, spaces in its last names included', () => {
+    const miner = new TemplateMiner();
+    const line = 'Profile "C:\\Users\\ana\\Profiles\\Nouskim Chand.ppx" loaded';
+    const r = miner.add(line);
+    expect(r.template).toBe('Profile "<*>" loaded');
+    expect(renderTemplate(r.template, r.args)).toBe(line);
+    expect(miner.add('open "/srv/a/b c d e f g" now').template).toBe('open "<*> c d e f g" now');
+  });
+
   test('a leader of dots before a value is punctuation (fp cr update ..........0); an ellipsis stays where it was', () => {
     const miner = new TemplateMiner();
     const r = miner.add('program interrupt: fp cr update ......................0');

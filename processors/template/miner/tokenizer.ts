@@ -765,7 +765,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     }
 
     if (isPathStart(line, i, j)) {
-      const end = queryStringEnd(line, i, pathContinuation(line, j, line.charCodeAt(i) === 0x5c ? 0x5c : 0x2f));
+      const end = queryStringEnd(line, i, quotedPathEnd(line, i, pathContinuation(line, j, line.charCodeAt(i) === 0x5c ? 0x5c : 0x2f)));
       emit(out, i, end, true);
       i = end;
       continue;
@@ -776,7 +776,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       if ((slash === 0x5c || slash === 0x2f) && classOf(line.charCodeAt(j + 2)) === 0) {
         let e = j + 2;
         while (e < n && classOf(line.charCodeAt(e)) === 0) e++;
-        const end = pathContinuation(line, e, slash);
+        const end = quotedPathEnd(line, i, pathContinuation(line, e, slash));
         emit(out, i, end, true);
         i = end;
         continue;
@@ -980,6 +980,25 @@ function pathContinuation(line: string, end: number, separator: number): number 
       if (++plain > MAX_NAME_WORDS_IN_PATH || !((first >= 65 && first <= 90) || isDigitCode(first))) break;
     }
     at = e;
+  }
+  return end;
+}
+
+/**
+ * A path that opens a double-quoted text (`"C:\Users\ana\Profiles\Nouskim Chand.ppx"`) runs to the
+ * closing quote when only words of path characters and single spaces are left before it (at
+ * most MAX_NAME_WORDS_IN_PATH): the quotes say where it ends, as no guess about its last
+ * words can. `end` otherwise.
+ */
+function quotedPathEnd(line: string, start: number, end: number): number {
+  if (start === 0 || line.charCodeAt(start - 1) !== 0x22 || line.charCodeAt(end) === 0x22) return end;
+  let spaces = 0;
+  for (let k = end; k < line.length; k++) {
+    const c = line.charCodeAt(k);
+    if (c === 0x22) return k > end && line.charCodeAt(k - 1) !== 0x20 ? k : end;
+    if (c === 0x20) {
+      if (++spaces > MAX_NAME_WORDS_IN_PATH || line.charCodeAt(k + 1) === 0x20) return end;
+    } else if (!isPathChunkCode(c) && c !== 0x5c && c !== 0x2f) return end;
   }
   return end;
 }
