@@ -1358,6 +1358,15 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect(miner.add('open "/srv/a/b c d e f g" now').template).toBe('open "<*> c d e f g" now');
   });
 
+  test('a name glued to angle brackets keeps its name; what the brackets hold is a value when shaped like one', () => {
+    const miner = new TemplateMiner();
+    const line = 'IOThunderboltSwitch<0x0c115e9e536c>(0x9)::listenerCallback - Thunderbolt HPD packet for route = 0x8 port = 11';
+    const r = miner.add(line);
+    expect(r.template).toBe('IOThunderboltSwitch<<*>>(<*>)::listenerCallback - Thunderbolt HPD packet for route = <*> port = <*>');
+    expect(renderTemplate(r.template, r.args)).toBe(line);
+    expect(miner.add('returned List<String> to caller').template).toBe('returned List<String> to caller');
+  });
+
   test('a leader of dots before a value is punctuation (fp cr update ..........0); an ellipsis stays where it was', () => {
     const miner = new TemplateMiner();
     const r = miner.add('program interrupt: fp cr update ......................0');

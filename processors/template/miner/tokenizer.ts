@@ -551,6 +551,30 @@ function plainWordEnd(line: string, at: number): number {
 }
 
 /**
+ * End (after the '>') of a name glued to angle brackets, `Name<value>` (a C++ object
+ * printed with its address, a generic type `List<String>`), or -1: the name starts with a
+ * capital and holds letters and digits only (2 to 64), the brackets hold one word of letters,
+ * digits, '.', '_' or ':' (up to 64), and a delimiter, '(' or whitespace or the end follows.
+ */
+function angledNameEnd(line: string, at: number): number {
+  const c0 = line.charCodeAt(at);
+  if (c0 < 65 || c0 > 90) return -1;
+  let e = at + 1;
+  while (e < line.length && e - at <= 64 && (isLetterCode(line.charCodeAt(e)) || isDigitCode(line.charCodeAt(e)))) e++;
+  if (e - at < 2 || line.charCodeAt(e) !== 0x3c /* < */) return -1;
+  const open = e;
+  e++;
+  while (e < line.length && e - open <= 64) {
+    const c = line.charCodeAt(e);
+    if (!isLetterCode(c) && !isDigitCode(c) && c !== 0x2e && c !== 0x5f && c !== 0x3a) break;
+    e++;
+  }
+  if (e === open + 1 || line.charCodeAt(e) !== 0x3e /* > */) return -1;
+  const after = e + 1 < line.length ? line.charCodeAt(e + 1) : 0x20;
+  return classOf(after) !== 0 ? e + 1 : -1;
+}
+
+/**
  * End of a whole number (ASCII digits only) at `at`, or -1: the fast path for
  * numbers, on the terms of plainWordEnd. Not when a letter follows after one space
  * (a worded duration "3 min 12 sec" or a size "12 MB" is one value), nor before
@@ -639,6 +663,17 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       emit(out, i, n, true);
       i = n;
       break;
+    }
+    const angle = angledNameEnd(line, i);
+    if (angle > 0) {
+      // "IOThunderboltSwitch<0x1fd7>(0x9)::listenerCallback": a name, then what its angle brackets hold
+      const lt = line.indexOf('<', i);
+      const name = line.slice(i, lt);
+      const inner = line.slice(lt + 1, angle - 1);
+      emit(out, i, lt, isVariableWord(name, maskKeywords), name);
+      emit(out, lt + 1, angle - 1, isVariableWord(inner, maskKeywords), inner);
+      i = angle;
+      continue;
     }
     const plainEnd = plainWordEnd(line, i);
     if (plainEnd > 0) {
