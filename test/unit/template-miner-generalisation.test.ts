@@ -85,6 +85,13 @@ function expectGroupedByEvent(m: Mined): void {
   expect({ splits, merges, roundTripFailures: m.roundTripFailures }).toEqual({ splits: [], merges: [], roundTripFailures: 0 });
 }
 
+/** `line` gets `template` from `miner` and renders back to itself. */
+function expectMinedExactly(miner: TemplateMiner, line: string, template: string): void {
+  const r = miner.add(line);
+  expect(r.template).toBe(template);
+  expect(renderTemplate(r.template, r.args)).toBe(line);
+}
+
 const NAMES = ['quillon', 'marrow', 'tessaly', 'brindle', 'okapi', 'vantor', 'sorrel', 'pelham'];
 
 describe('a variable in the first position without digits', () => {
@@ -1343,27 +1350,21 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
   test('a snake_case identifier glued before .<number> names it, as core.<*> does', () => {
     const miner = new TemplateMiner();
     const line = 'tcp_connection_tls_session_error_callback_imp 2008 tcp_connection_tls_session_handle_read_error.846 error 37';
-    const r = miner.add(line);
-    expect(r.template).toBe('tcp_connection_tls_session_error_callback_imp <*> tcp_connection_tls_session_handle_read_error.<*> error <*>');
-    expect(renderTemplate(r.template, r.args)).toBe(line);
+    expectMinedExactly(miner, line, 'tcp_connection_tls_session_error_callback_imp <*> tcp_connection_tls_session_handle_read_error.<*> error <*>');
     expect(miner.add('averyveryverylongwordthatislong.12 seen').template).toBe('<*> seen');
   });
 
   test('a path opening a quoted text runs to the closing quote, spaces in its last names included', () => {
     const miner = new TemplateMiner();
     const line = 'Profile "C:\\Users\\ana\\Profiles\\Nouskim Chand.ppx" loaded';
-    const r = miner.add(line);
-    expect(r.template).toBe('Profile "<*>" loaded');
-    expect(renderTemplate(r.template, r.args)).toBe(line);
+    expectMinedExactly(miner, line, 'Profile "<*>" loaded');
     expect(miner.add('open "/srv/a/b c d e f g" now').template).toBe('open "<*> c d e f g" now');
   });
 
   test('a name glued to angle brackets keeps its name; what the brackets hold is a value when shaped like one', () => {
     const miner = new TemplateMiner();
     const line = 'IOThunderboltSwitch<0x0c115e9e536c>(0x9)::listenerCallback - Thunderbolt HPD packet for route = 0x8 port = 11';
-    const r = miner.add(line);
-    expect(r.template).toBe('IOThunderboltSwitch<<*>>(<*>)::listenerCallback - Thunderbolt HPD packet for route = <*> port = <*>');
-    expect(renderTemplate(r.template, r.args)).toBe(line);
+    expectMinedExactly(miner, line, 'IOThunderboltSwitch<<*>>(<*>)::listenerCallback - Thunderbolt HPD packet for route = <*> port = <*>');
     expect(miner.add('returned List<String> to caller').template).toBe('returned List<String> to caller');
   });
 
