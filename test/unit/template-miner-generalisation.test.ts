@@ -1368,6 +1368,10 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expect(miner.add('returned List<String> to caller').template).toBe('returned List<String> to caller');
   });
 
+  test('an IPv4 network with its prefix length (10.2.238.0/24) is one value', () => {
+    expectMinedExactly(new TemplateMiner(), 'DHCPDISCOVER via eth1: network 10.2.238.0/24: no free leases', 'DHCPDISCOVER via eth1: network <*>: no free leases');
+  });
+
   test('a leader of dots before a value is punctuation (fp cr update ..........0); an ellipsis stays where it was', () => {
     const miner = new TemplateMiner();
     const r = miner.add('program interrupt: fp cr update ......................0');

@@ -127,6 +127,8 @@ const SIZE_UNIT = /(?:[KMGTPE]i?B|B)/y;
  */
 const WORDED_DURATION =
   /\d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms)(?: \d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms))+/y;
+/** An IPv4 network in CIDR notation (10.2.238.0/24). */
+const IPV4_NETWORK = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}/y;
 /** The same in parts with their units glued on ("58min 46.091s", "2h 30m", "1d 4h 12m"): one value. */
 const GLUED_DURATION = /\d+(?:\.\d+)?(?:d|h|min|m|s|ms)(?: \d+(?:\.\d+)?(?:d|h|min|m|s|ms))+/y;
 /** A PCI address (domain:bus:device.function, 0000:04:00.0): one value, as a MAC address is. */
@@ -818,6 +820,13 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       }
     }
 
+    // an IPv4 network with its prefix length (10.2.238.0/24): one value, as the address alone is
+    const networkEnd = stickyMatchEnd(IPV4_NETWORK, line, i);
+    if (networkEnd === j) {
+      emit(out, i, j, true);
+      i = j;
+      continue;
+    }
     // a protocol with its version (HTTP/1.1, SPDY/3): one constant word, as a name with a version is
     const versionEnd = protocolVersionEnd(line, i, j);
     if (versionEnd > 0) {
