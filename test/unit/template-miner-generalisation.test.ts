@@ -1579,6 +1579,33 @@ describe('persistence of what generalisation learned', () => {
     expect(() => TemplateMiner.fromJSON({ ...snap, freeText: ['1'] })).toThrow(/freeText entry 1/);
   });
 
+  test('the templates a general one held apart for a closed-shaped word survive toJSON -> fromJSON: the restored miner continues like the original', () => {
+    // 25 templates of snake_case job and queue names (more than a general template remembers holding apart),
+    // then a general template, then names that make snake_case names look like names: the original re-checks
+    // only the templates it held apart; a restored miner must not walk the whole bucket instead
+    const syllables = ['ka', 'lo', 'mir', 'zu', 'tes', 'pra', 'vin', 'dol', 'sa', 'rek', 'bo', 'gli', 'fa', 'nu', 'tor'];
+    let diverged = 0;
+    for (let seed = 1; seed <= 3; seed++) {
+      const rng = prng(seed);
+      const word = (n: number): string => Array.from({ length: n }, () => pick(rng, syllables)).join('');
+      const jobs = Array.from({ length: 5 }, () => `${word(2)}_${word(1)}`);
+      const queues = Array.from({ length: 5 }, () => `${word(2)}_${word(1)}`);
+      const closed = jobs.flatMap((job) => queues.map((queue) => `job ${job} on ${queue} queued`));
+      const named = (): string => `job ${word(3)} on ${word(3)} queued`;
+      const original = new TemplateMiner();
+      for (const line of [...closed, 'job 1 on 2 queued', ...Array.from({ length: 100 }, named)]) original.add(line);
+      const restored = TemplateMiner.fromJSON(JSON.parse(JSON.stringify(original.toJSON())));
+      for (const line of [...Array.from({ length: 20 }, named), ...closed]) {
+        if (original.add(line).templateId !== restored.add(line).templateId) diverged++;
+      }
+    }
+    expect(diverged).toBe(0);
+    const one = new TemplateMiner();
+    one.add('a b');
+    const snap = one.toJSON();
+    expect(() => TemplateMiner.fromJSON({ ...snap, clusters: [{ ...snap.clusters[0], heldApart: [1] }] })).toThrow(/heldApart/);
+  });
+
   test('a template made from file names keeps its plain-word exception across toJSON -> fromJSON', () => {
     const images = ['bachai.img', 'thouzaix.elf', 'lechu.img', 'pothain.elf'];
     const original = new TemplateMiner();

@@ -1078,7 +1078,10 @@ export class TemplateMiner {
     // in creation order, each with the anchor lists it is still in: restored, the lists of
     // length-merge candidates hold the same templates in the same order
     const regular = [...this.buckets.values()].flatMap((list) => list.flatMap((b) => b.clusters)).sort((a, b) => a.seq - b.seq);
+    const indexOf = new Map(regular.map((c, k) => [c, k]));
     for (const c of regular) {
+      // the live ones only (recheckHeldApart skips a retired one), of templates with a variable (the only ones rechecked)
+      const heldApart = c.constants < c.words.length ? c.heldApart?.flatMap((h) => (h.live && indexOf.has(h) ? [indexOf.get(h)!] : [])) : undefined;
       clusters.push({
         id: c.record.id.toString(),
         seps: c.seps.slice(),
@@ -1086,6 +1089,7 @@ export class TemplateMiner {
         lastUsed: c.lastUsed,
         ...(c.structuredAt !== undefined ? { structuredAt: c.structuredAt.slice() } : {}),
         ...(this.options.mergeLengths ? { anchors: c.anchors.slice() } : {}),
+        ...(heldApart !== undefined ? { heldApart } : {}),
       });
     }
     const elastic: Cluster[] = [];
@@ -1122,6 +1126,7 @@ export class TemplateMiner {
     }
     const miner = new TemplateMiner({ ...(snap.options ?? {}), ...options });
     const freeTextById = new Map<string, Cluster>();
+    const restored: Cluster[] = []; // one per snapshot cluster, in its order (heldApart's indices)
     for (const t of snap.templates) {
       if (typeof t?.template !== 'string' || typeof t.id !== 'string' || typeof t.count !== 'number') {
         throw new TypeError('template miner snapshot: template entries need id, template and count');
@@ -1155,6 +1160,7 @@ export class TemplateMiner {
       if (cluster.record.id.toString() !== c.id) {
         throw new TypeError(`template miner snapshot: cluster ${c.id} does not render to its template`);
       }
+      restored.push(cluster);
       const structuredAt = c.structuredAt;
       if (structuredAt !== undefined) {
         if (!Array.isArray(structuredAt) || !structuredAt.every((p) => Number.isInteger(p) && p >= 0 && p < c.words.length && c.words[p] === null)) {
@@ -1181,6 +1187,15 @@ export class TemplateMiner {
       cluster.lines = cluster.record.count; // the lines of the templates it superseded are not in the snapshot
       miner.clock = Math.max(miner.clock, cluster.lastUsed);
     }
+    snap.clusters.forEach((c, k) => {
+      const held = c.heldApart;
+      if (held === undefined) return;
+      const valid = (p: unknown): p is number => Number.isInteger(p) && (p as number) >= 0 && (p as number) < restored.length && p !== k && !restored[p as number].elastic;
+      if (restored[k].elastic || !Array.isArray(held) || held.length > MAX_HELD_APART || !held.every(valid)) {
+        throw new TypeError(`template miner snapshot: heldApart must list at most ${MAX_HELD_APART} indices of other regular clusters, for regular clusters only`);
+      }
+      restored[k].heldApart = held.map((p) => restored[p]);
+    });
     if (snap.freeText !== undefined) {
       if (!Array.isArray(snap.freeText) || snap.freeText.length > MAX_FREE_TEXT_TEMPLATES) {
         throw new TypeError(`template miner snapshot: freeText must list at most ${MAX_FREE_TEXT_TEMPLATES} entries`);

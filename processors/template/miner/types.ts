@@ -141,6 +141,12 @@ export interface MinerSnapshot {
      * the same templates in the same order. Absent in older snapshots (then: all its anchors).
      */
     anchors?: string[];
+    /**
+     * Regular templates with a variable: the live templates it held apart for a closed-shaped word (Cluster.heldApart),
+     * as indices into `clusters`. Absent when it never looked for them (then: looked for on its next
+     * learned value, as in the original), and in older snapshots.
+     */
+    heldApart?: number[];
   }>;
   /**
    * The newest free-text templates, oldest first (at most 32), whose absorbed texts every frame
