@@ -122,13 +122,15 @@ const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 const HOST_AND_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 const SIZE_UNIT = /(?:[KMGTPE]i?B|B)/y;
 /**
- * A duration written in words of two or more parts ("3 min 12 sec", "1 hours 2 min",
- * "2 days 4 hours"): one value, as the same duration written 00:03:12 is.
+ * A duration written in words of two to five parts ("3 min 12 sec", "1 hours 2 min",
+ * "2 days 4 hours"): one value, as the same duration written 00:03:12 is. Five parts at
+ * most (one per unit, days to ms): each number of a line may start one, so an unbounded
+ * chain would be read again from every number in it (O(n²) on "1 s 1 s … 1 sx").
  */
 const WORDED_DURATION =
-  /\d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms)(?: \d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms))+/y;
-/** The same in parts with their units glued on ("58min 46.091s", "2h 30m", "1d 4h 12m"): one value. */
-const GLUED_DURATION = /\d+(?:\.\d+)?(?:d|h|min|m|s|ms)(?: \d+(?:\.\d+)?(?:d|h|min|m|s|ms))+/y;
+  /\d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms)(?: \d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms)){1,4}/y;
+/** The same in parts with their units glued on ("58min 46.091s", "2h 30m", "1d 4h 12m"): one value, five parts at most. */
+const GLUED_DURATION = /\d+(?:\.\d+)?(?:d|h|min|m|s|ms)(?: \d+(?:\.\d+)?(?:d|h|min|m|s|ms)){1,4}/y;
 /** A PCI address (domain:bus:device.function, 0000:04:00.0): one value, as a MAC address is. */
 const PCI_ADDRESS = /[0-9A-Fa-f]{4}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\.[0-7]/y;
 /** A key's name with an index glued after it, before "=" (fpr31=, r3=): the name is group 1. */
