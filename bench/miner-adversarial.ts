@@ -51,6 +51,8 @@ const SETS: Record<string, (r: Rng) => string> = {
     const unit = `${r() < 0.5 ? '' : ' '}${pick(r, ['s', 'h', 'd', 'ms', 'min'])}`; // 58min 46min, or 58 min 46 min
     return Array.from({ length: int(r, 100, 2700) }, () => `${int(r, 0, 99)}${unit}`).join(' ') + 'x';
   },
+  // a long first word, then key="…" values: is the line's first word the key (a logfmt line opening with msg="…")?
+  'quoted values after a long first word': (r) => `${syllables(r, int(r, 500, 1500))}${Array.from({ length: int(r, 100, 1000) }, () => `="${pick(r, GREEK)}`).join('')}`,
   // many templates of closed-shaped words in one bucket, and a general template learning a new name on most of its
   // lines: what it held apart is looked at again per name (recheckHeldApart), not the whole bucket
   'new names beside held-apart words': (r) =>

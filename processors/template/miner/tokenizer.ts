@@ -323,14 +323,16 @@ function quotedValueEnd(line: string, at: number): number {
 }
 
 /**
- * The key ending at `keyEnd` (its '=') is the line's first word: a record that opens
- * with `key="…"` (`msg="Container … started" id=…`, a logfmt line without its header)
- * quotes the message itself, whose words are the event's, not a value.
+ * End of the line's first word when it opens the line (no whitespace or delimiter before
+ * it), else 0. A key ending there is the line's first word: a record that opens with
+ * `key="…"` (`msg="Container … started" id=…`, a logfmt line without its header) quotes
+ * the message itself, whose words are the event's, not a value. Read once per line (a
+ * line may hold many key="…").
  */
-function opensTheLine(line: string, keyEnd: number): boolean {
-  if (keyEnd === 0) return false;
-  for (let e = 0; e < keyEnd; e++) if (classOf(line.charCodeAt(e)) !== 0) return false;
-  return true;
+function openingWordEnd(line: string): number {
+  let e = 0;
+  while (e < line.length && classOf(line.charCodeAt(e)) === 0) e++;
+  return e;
 }
 
 /** The number at `at` is followed by a space and a time unit's first letter (the regex's cheap gate). */
@@ -578,6 +580,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
   // Looked up once, on first need (most lines never need them): -1 unknown, 0 no, 1 yes.
   let hasComma = -1; // most lines have none: no comma-joined list to look for
   let hasFieldRecord = -1; // sudo's "TTY=… ; PWD=… ; USER=… ; COMMAND=…" records
+  let openingEnd = -1; // openingWordEnd, once a key="…" needs it
   const out = scratchPieces;
   out.line = line;
   out.words = words;
@@ -650,7 +653,9 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       i = fieldEnd;
       continue;
     }
-    const quotedEnd = i >= 2 && line.charCodeAt(i - 1) === 0x22 && line.charCodeAt(i - 2) === 0x3d && !opensTheLine(line, i - 2) ? quotedValueEnd(line, i) : -1;
+    const keyed = i >= 2 && line.charCodeAt(i - 1) === 0x22 && line.charCodeAt(i - 2) === 0x3d;
+    if (keyed && openingEnd < 0) openingEnd = openingWordEnd(line);
+    const quotedEnd = keyed && (openingEnd === 0 || i - 2 !== openingEnd) ? quotedValueEnd(line, i) : -1;
     if (quotedEnd > 0) {
       // key="a phrase, or ns/name": what a program quotes for its key is one value (a word, not masked)
       emit(out, i, quotedEnd, false);
