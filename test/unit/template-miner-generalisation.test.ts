@@ -1606,6 +1606,53 @@ describe('persistence of what generalisation learned', () => {
     expect(() => TemplateMiner.fromJSON({ ...snap, clusters: [{ ...snap.clusters[0], heldApart: [1] }] })).toThrow(/heldApart/);
   });
 
+  test('which sibling group a pair of words names (corroboratedPairs) survives toJSON -> fromJSON: the restored miner continues like the original', () => {
+    // found by fuzzing (fragments of this session's shapes, shrunk): the original's pair backup/target names a
+    // group of the same template and position (no corroboration); found again in a restored miner's order it
+    // named one of another, so the restored miner made 'backup' a variable where the original did not
+    const before = [
+      "\ude91 27/oct/2012 alpha =\"`93.888s  \u0000` `' \udb67 2/oct/2014, alpha, \u3000, 25.996s",
+      "\ud9a8",
+      "IPv5",
+      "IPv2",
+      "\u0000, /EXEC, IPv2  55.582s  a39=\"q r\" a36=\"q r\"\u00a0status=153/  \u2028 code=exited",
+      "\u0000, /EXEC, IPv2  62.650s  b93=1 a69=1\u00a0status=153/  \u2028 code=exited",
+      "\u0000, /EXEC, IPv2  3.239s  a81=1 a57=1\u00a0status=153/  \u2028 code=exited",
+      "\u0000, /EXEC, IPv2  65.69s  b17=\"q r\" a71=\"q r\"\u00a0status=153/  \u2028 code=exited",
+      "IPv7",
+      "IPv7 servers, a83=1 and  fe80::eae 0000:00:00.0",
+      "IPv5 target, a75=1 and  fe80::1ece 0000:00:00.0",
+      "=\"  \u00a0\u3000  10.0.0.241::1 25/Dec/2003  \u3000 \u3000  family=IPv4",
+      "=\"  \u00a0\u3000  10.0.0.131::1 2/Foo/2007:1  \u3000 \u3000  family=IPv4",
+      "\u2028  code=exited \udfb9  backup  a66=1\", \u2028  ib1 \u3000= \u2028  fe80::13d6",
+      "\u2028  code=exited \udb53  alpha  b35=1\", \u2028  ib1 \u3000= \u2028  fe80::13d6",
+      "\u2028  code=exited \udb47  beta  b28=1\", \u2028  ib1 \u3000= \u2028  fe80::13d6",
+      "=\"  \u00a0\u3000  10.0.0.239::1 10/Foo/2023:13:55:36.123  \u3000 \u3000  family=IPv6",
+      "IPv3",
+      "IPv3 lihior_ra, b90=1 and  fe80::89e 0000:00:00.0",
+      "=\"  \u00a0\u3000  10.0.0.199::1 10/OCT/1993  \u3000 \u3000  family=IPv6",
+      "backup \u3000  =\" IPv2 target",
+      "backup \u3000  =\" IPv6 target",
+      "\u2028  code=exited \ud804  gamma  b50=x\", \u2028  ib1 \u3000= \u2028  fe80::13d6",
+      "target \u3000  =\" IPv7 alpha",
+      "target \u3000  =\" IPv7 gamma",
+      "backup \u3000  =\" IPv6 backup",
+      "backup \u3000  =\" IPv2 backup",
+      "\u2028  code=exited \udfb6  and  a65=1\", \u2028  ib1 \u3000= \u2028  fe80::13d6",
+      "backup \u3000  =\" IPv2 and",
+      "target \u3000  =\" IPv7 and",
+      "\ude0c 13/Dec/2028:13:55:36 alpha =\"`93.888s  \u0000` `' \udb67 15/Oct/1996, beta, \u3000, 16.87s",
+      "backup \u3000  =\" IPv7 alpha",
+    ];
+    const after = "backup \u3000  =\" IPv7 beta";
+    const original = new TemplateMiner();
+    for (const line of before) original.add(line);
+    const restored = TemplateMiner.fromJSON(JSON.parse(JSON.stringify(original.toJSON())));
+    expect(restored.add(after).template).toBe(original.add(after).template);
+    expect(restored.toJSON()).toEqual(original.toJSON());
+    expect(() => TemplateMiner.fromJSON({ ...original.toJSON(), pairs: [['a', 1]] })).toThrow(/pairs must list/);
+  });
+
   test('a template made from file names keeps its plain-word exception across toJSON -> fromJSON', () => {
     const images = ['bachai.img', 'thouzaix.elf', 'lechu.img', 'pothain.elf'];
     const original = new TemplateMiner();

@@ -1107,7 +1107,9 @@ export class TemplateMiner {
     }
     const knownValues = [...this.knownValues.keys()];
     const freeText = this.freeTextTemplates.map((c) => (c !== null && c.live ? c.record.id.toString() : null));
-    return { format: 'logfun.template-miner', version: 1, options: { ...this.options }, templates, clusters, knownValues, freeText };
+    const corroborated = [...this.groups.values()].filter((g) => g.corroborated).map((g) => g.key).sort();
+    const pairs = [...this.pairs].map(([pair, g]): [string, string | null] => [pair, this.groups.get(g.key) === g ? g.key : null]);
+    return { format: 'logfun.template-miner', version: 1, options: { ...this.options }, templates, clusters, knownValues, freeText, corroborated, pairs };
   }
 
   /**
@@ -1216,7 +1218,9 @@ export class TemplateMiner {
       }
     }
     // groups below threshold only: a saved state never holds a group that should have generalised
-    for (const list of miner.buckets.values()) for (const b of list) for (const c of b.clusters) miner.register(c);
+    const savedPairs = snap.corroborated !== undefined || snap.pairs !== undefined;
+    for (const list of miner.buckets.values()) for (const b of list) for (const c of b.clusters) miner.register(c, !savedPairs);
+    if (savedPairs) miner.restorePairs(snap.corroborated, snap.pairs);
     return miner;
   }
 
@@ -1760,7 +1764,29 @@ export class TemplateMiner {
   }
 
   /** Adds a cluster to the sibling groups of its constant positions; returns groups now over threshold. */
-  private register(c: Cluster): SiblingGroup[] {
+  /**
+   * fromJSON: the corroborated groups and the pairs map as saved. A pair whose group is gone
+   * names a group of its own that no live one is (as in the original: never corroborates).
+   */
+  private restorePairs(corroborated: unknown, pairs: unknown): void {
+    if (!Array.isArray(corroborated) || !corroborated.every((key) => typeof key === 'string')) {
+      throw new TypeError('template miner snapshot: corroborated must list group keys');
+    }
+    const isEntry = (e: unknown): e is [string, string | null] => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && (e[1] === null || typeof e[1] === 'string');
+    if (!Array.isArray(pairs) || pairs.length > MAX_PAIRS || !pairs.every(isEntry)) {
+      throw new TypeError(`template miner snapshot: pairs must list at most ${MAX_PAIRS} [pair, group key or null] entries`);
+    }
+    for (const key of corroborated) {
+      const g = this.groups.get(key);
+      if (g !== undefined) g.corroborated = true;
+    }
+    for (const [pair, key] of pairs) {
+      const g = key === null ? undefined : this.groups.get(key);
+      this.pairs.set(pair, g ?? { key: key ?? '', position: -1, members: [], withDigits: 0, closed: 0, corroborated: false });
+    }
+  }
+
+  private register(c: Cluster, corroborate = true): SiblingGroup[] {
     const ready: SiblingGroup[] = [];
     if (c.registered || !c.live) return ready;
     c.registered = true;
@@ -1777,7 +1803,7 @@ export class TemplateMiner {
       if (kind === WordKind.Digit) g.withDigits++;
       else if (kind === WordKind.Closed) g.closed++;
       c.groups.push(g);
-      if (g.members.length === 2 && g.closed === 0 && this.options.corroboratedPairs) this.corroborate(g, ready);
+      if (g.members.length === 2 && g.closed === 0 && this.options.corroboratedPairs && corroborate) this.corroborate(g, ready);
       if (this.overThreshold(g)) ready.push(g);
     }
     return ready;

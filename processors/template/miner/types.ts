@@ -155,4 +155,12 @@ export interface MinerSnapshot {
   readonly freeText?: Array<string | null>;
   /** Words learned as values (learnValues), oldest first. Absent in snapshots of older versions. */
   readonly knownValues?: string[];
+  /**
+   * corroboratedPairs: the keys of the live sibling groups whose two words were corroborated, and the
+   * map from a pair of words to the group that last held it (oldest first; [pair, group key], or
+   * [pair, null] for a group gone since). Restored as saved rather than found again: which group a
+   * pair names depends on the order groups formed in. Absent in older snapshots (then: found again).
+   */
+  readonly corroborated?: string[];
+  readonly pairs?: Array<[string, string | null]>;
 }
