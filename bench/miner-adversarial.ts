@@ -53,6 +53,12 @@ const SETS: Record<string, (r: Rng) => string> = {
   },
   // a long first word, then key="…" values: is the line's first word the key (a logfmt line opening with msg="…")?
   'quoted values after a long first word': (r) => `${syllables(r, int(r, 500, 1500))}${Array.from({ length: int(r, 100, 1000) }, () => `="${pick(r, GREEK)}`).join('')}`,
+  // one bucket (whitespace collapses in the skeleton) of templates that differ in their spacing and words: the scans
+  // of a bucket's newest templates (generaliseCrowd, generaliseRecordFields) must count those of other spacing too
+  'whitespace variants in one bucket': (r) => {
+    const gap = (): string => ' '.repeat(int(r, 1, 100));
+    return `${syllables(r, 3)}${gap()}${syllables(r, 3)}${gap()}${syllables(r, 3)} ${syllables(r, 3)} done now`;
+  },
   // many templates of closed-shaped words in one bucket, and a general template learning a new name on most of its
   // lines: what it held apart is looked at again per name (recheckHeldApart), not the whole bucket
   'new names beside held-apart words': (r) =>

@@ -2053,8 +2053,9 @@ export class TemplateMiner {
     const clusters = start.bucket.clusters;
     for (let k = clusters.length - 1, scanned = 0; k >= 0 && scanned < PAIR_SCAN; k--) {
       const c = clusters[k];
-      if (c === start || !c.live || !sameSeps(start, c)) continue;
-      scanned++;
+      if (c === start || !c.live) continue;
+      scanned++; // whatever its separators (as generalisePairs): a bucket of many whitespace variants is not walked whole
+      if (!sameSeps(start, c)) continue;
       let differing = 0;
       let equal = 0;
       for (let i = 0; i < n && differing >= 0; i++) {
@@ -2099,8 +2100,9 @@ export class TemplateMiner {
     const clusters = start.bucket.clusters;
     for (let k = clusters.length - 1, scanned = 0; k >= 0 && scanned < PAIR_SCAN; k--) {
       const c = clusters[k];
-      if (c === start || !c.live || !sameSeps(start, c)) continue;
-      scanned++;
+      if (c === start || !c.live) continue;
+      scanned++; // whatever its separators (as generalisePairs): a bucket of many whitespace variants is not walked whole
+      if (!sameSeps(start, c)) continue;
       const differing: number[] = [];
       let fits = true;
       for (let i = 0; i < n && fits; i++) {
