@@ -1653,6 +1653,23 @@ describe('persistence of what generalisation learned', () => {
     expect(() => TemplateMiner.fromJSON({ ...original.toJSON(), pairs: [['a', 1]] })).toThrow(/pairs must list/);
   });
 
+  test('the lines a template inherited from those it generalised (namePairLines counts them) survive toJSON -> fromJSON', () => {
+    // each slot's template is a generalisation over node names (it starts with its members' lines); the pair of slot
+    // names generalises on a template's namePairLines-th line: restored from its own count, a miner did so later
+    const lines = Array.from({ length: 40 }, (_, i) => `replication slot ${['tovandel', 'mirekast'][i % 2]} is inactive on ${NAMES[(i * 3) % 5]}`);
+    let diverged = 0;
+    for (let at = 1; at < 30; at++) {
+      const original = new TemplateMiner();
+      for (const line of lines.slice(0, at)) original.add(line);
+      const restored = TemplateMiner.fromJSON(JSON.parse(JSON.stringify(original.toJSON())));
+      for (const line of lines.slice(at)) if (original.add(line).templateId !== restored.add(line).templateId) diverged++;
+    }
+    expect(diverged).toBe(0);
+    const one = new TemplateMiner();
+    one.add('a b');
+    expect(() => TemplateMiner.fromJSON({ ...one.toJSON(), clusters: [{ ...one.toJSON().clusters[0], lines: -1 }] })).toThrow(/lines must be/);
+  });
+
   test('a template made from file names keeps its plain-word exception across toJSON -> fromJSON', () => {
     const images = ['bachai.img', 'thouzaix.elf', 'lechu.img', 'pothain.elf'];
     const original = new TemplateMiner();

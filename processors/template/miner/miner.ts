@@ -1087,6 +1087,7 @@ export class TemplateMiner {
         seps: c.seps.slice(),
         words: c.words.slice(),
         lastUsed: c.lastUsed,
+        ...(c.lines !== c.record.count ? { lines: c.lines } : {}),
         ...(c.structuredAt !== undefined ? { structuredAt: c.structuredAt.slice() } : {}),
         ...(this.options.mergeLengths ? { anchors: c.anchors.slice() } : {}),
         ...(heldApart !== undefined ? { heldApart } : {}),
@@ -1186,7 +1187,10 @@ export class TemplateMiner {
         freeTextById.set(c.id, cluster);
       }
       cluster.lastUsed = typeof c.lastUsed === 'number' ? c.lastUsed : 0;
-      cluster.lines = cluster.record.count; // the lines of the templates it superseded are not in the snapshot
+      // with the lines of the templates it superseded (namePairLines counts them); older snapshots: its own
+      const lines = c.lines ?? cluster.record.count;
+      if (!Number.isInteger(lines) || lines < 0) throw new TypeError('template miner snapshot: lines must be a whole number');
+      cluster.lines = lines;
       miner.clock = Math.max(miner.clock, cluster.lastUsed);
     }
     snap.clusters.forEach((c, k) => {

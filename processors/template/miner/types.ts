@@ -124,6 +124,8 @@ export interface MinerSnapshot {
     seps: string[];
     words: Array<string | null>;
     lastUsed: number;
+    /** Lines of the template and of those it superseded (namePairLines counts them), when not its count. Absent in older snapshots. */
+    lines?: number;
     /** Set for elastic templates (variables match any text, seps are the constant texts; see length-merge.ts). */
     elastic?: true;
     /** Elastic only: per variable, whether it stands for an optional bracketed part. */
