@@ -46,6 +46,19 @@ const SETS: Record<string, (r: Rng) => string> = {
       return k < 0.3 ? String.fromCharCode(int(r, 0, 0xffff)) : k < 0.5 ? '\u0000' : k < 0.6 ? ' ' : pick(r, GREEK);
     }).join(''),
   'long lines': (r) => words(r, int(r, 100, 3000)),
+  // durations of many parts, the last glued to a letter (no duration ends there): each number may start one (tokenizer)
+  'unit chains': (r) => {
+    const unit = `${r() < 0.5 ? '' : ' '}${pick(r, ['s', 'h', 'd', 'ms', 'min'])}`; // 58min 46min, or 58 min 46 min
+    return Array.from({ length: int(r, 100, 2700) }, () => `${int(r, 0, 99)}${unit}`).join(' ') + 'x';
+  },
+  // a long first word, then key="…" values: is the line's first word the key (a logfmt line opening with msg="…")?
+  'quoted values after a long first word': (r) => `${syllables(r, int(r, 500, 1500))}${Array.from({ length: int(r, 100, 1000) }, () => `="${pick(r, GREEK)}`).join('')}`,
+  // one bucket (whitespace collapses in the skeleton) of templates that differ in their spacing and words: the scans
+  // of a bucket's newest templates (generaliseCrowd, generaliseRecordFields) must count those of other spacing too
+  'whitespace variants in one bucket': (r) => {
+    const gap = (): string => ' '.repeat(int(r, 1, 100));
+    return `${syllables(r, 3)}${gap()}${syllables(r, 3)}${gap()}${syllables(r, 3)} ${syllables(r, 3)} done now`;
+  },
   // many templates of closed-shaped words in one bucket, and a general template learning a new name on most of its
   // lines: what it held apart is looked at again per name (recheckHeldApart), not the whole bucket
   'new names beside held-apart words': (r) =>

@@ -1078,14 +1078,19 @@ export class TemplateMiner {
     // in creation order, each with the anchor lists it is still in: restored, the lists of
     // length-merge candidates hold the same templates in the same order
     const regular = [...this.buckets.values()].flatMap((list) => list.flatMap((b) => b.clusters)).sort((a, b) => a.seq - b.seq);
+    const indexOf = new Map(regular.map((c, k) => [c, k]));
     for (const c of regular) {
+      // the live ones only (recheckHeldApart skips a retired one), of templates with a variable (the only ones rechecked)
+      const heldApart = c.constants < c.words.length ? c.heldApart?.flatMap((h) => (h.live && indexOf.has(h) ? [indexOf.get(h)!] : [])) : undefined;
       clusters.push({
         id: c.record.id.toString(),
         seps: c.seps.slice(),
         words: c.words.slice(),
         lastUsed: c.lastUsed,
+        ...(c.lines !== c.record.count ? { lines: c.lines } : {}),
         ...(c.structuredAt !== undefined ? { structuredAt: c.structuredAt.slice() } : {}),
         ...(this.options.mergeLengths ? { anchors: c.anchors.slice() } : {}),
+        ...(heldApart !== undefined ? { heldApart } : {}),
       });
     }
     const elastic: Cluster[] = [];
@@ -1103,7 +1108,9 @@ export class TemplateMiner {
     }
     const knownValues = [...this.knownValues.keys()];
     const freeText = this.freeTextTemplates.map((c) => (c !== null && c.live ? c.record.id.toString() : null));
-    return { format: 'logfun.template-miner', version: 1, options: { ...this.options }, templates, clusters, knownValues, freeText };
+    const corroborated = [...this.groups.values()].filter((g) => g.corroborated).map((g) => g.key).sort();
+    const pairs = [...this.pairs].map(([pair, g]): [string, string | null] => [pair, this.groups.get(g.key) === g ? g.key : null]);
+    return { format: 'logfun.template-miner', version: 1, options: { ...this.options }, templates, clusters, knownValues, freeText, corroborated, pairs };
   }
 
   /**
@@ -1122,6 +1129,7 @@ export class TemplateMiner {
     }
     const miner = new TemplateMiner({ ...(snap.options ?? {}), ...options });
     const freeTextById = new Map<string, Cluster>();
+    const restored: Cluster[] = []; // one per snapshot cluster, in its order (heldApart's indices)
     for (const t of snap.templates) {
       if (typeof t?.template !== 'string' || typeof t.id !== 'string' || typeof t.count !== 'number') {
         throw new TypeError('template miner snapshot: template entries need id, template and count');
@@ -1155,6 +1163,7 @@ export class TemplateMiner {
       if (cluster.record.id.toString() !== c.id) {
         throw new TypeError(`template miner snapshot: cluster ${c.id} does not render to its template`);
       }
+      restored.push(cluster);
       const structuredAt = c.structuredAt;
       if (structuredAt !== undefined) {
         if (!Array.isArray(structuredAt) || !structuredAt.every((p) => Number.isInteger(p) && p >= 0 && p < c.words.length && c.words[p] === null)) {
@@ -1178,9 +1187,21 @@ export class TemplateMiner {
         freeTextById.set(c.id, cluster);
       }
       cluster.lastUsed = typeof c.lastUsed === 'number' ? c.lastUsed : 0;
-      cluster.lines = cluster.record.count; // the lines of the templates it superseded are not in the snapshot
+      // with the lines of the templates it superseded (namePairLines counts them); older snapshots: its own
+      const lines = c.lines ?? cluster.record.count;
+      if (!Number.isInteger(lines) || lines < 0) throw new TypeError('template miner snapshot: lines must be a whole number');
+      cluster.lines = lines;
       miner.clock = Math.max(miner.clock, cluster.lastUsed);
     }
+    snap.clusters.forEach((c, k) => {
+      const held = c.heldApart;
+      if (held === undefined) return;
+      const valid = (p: unknown): p is number => Number.isInteger(p) && (p as number) >= 0 && (p as number) < restored.length && p !== k && !restored[p as number].elastic;
+      if (restored[k].elastic || !Array.isArray(held) || held.length > MAX_HELD_APART || !held.every(valid)) {
+        throw new TypeError(`template miner snapshot: heldApart must list at most ${MAX_HELD_APART} indices of other regular clusters, for regular clusters only`);
+      }
+      restored[k].heldApart = held.map((p) => restored[p]);
+    });
     if (snap.freeText !== undefined) {
       if (!Array.isArray(snap.freeText) || snap.freeText.length > MAX_FREE_TEXT_TEMPLATES) {
         throw new TypeError(`template miner snapshot: freeText must list at most ${MAX_FREE_TEXT_TEMPLATES} entries`);
@@ -1201,7 +1222,9 @@ export class TemplateMiner {
       }
     }
     // groups below threshold only: a saved state never holds a group that should have generalised
-    for (const list of miner.buckets.values()) for (const b of list) for (const c of b.clusters) miner.register(c);
+    const savedPairs = snap.corroborated !== undefined || snap.pairs !== undefined;
+    for (const list of miner.buckets.values()) for (const b of list) for (const c of b.clusters) miner.register(c, !savedPairs);
+    if (savedPairs) miner.restorePairs(snap.corroborated, snap.pairs);
     return miner;
   }
 
@@ -1745,7 +1768,29 @@ export class TemplateMiner {
   }
 
   /** Adds a cluster to the sibling groups of its constant positions; returns groups now over threshold. */
-  private register(c: Cluster): SiblingGroup[] {
+  /**
+   * fromJSON: the corroborated groups and the pairs map as saved. A pair whose group is gone
+   * names a group of its own that no live one is (as in the original: never corroborates).
+   */
+  private restorePairs(corroborated: unknown, pairs: unknown): void {
+    if (!Array.isArray(corroborated) || !corroborated.every((key) => typeof key === 'string')) {
+      throw new TypeError('template miner snapshot: corroborated must list group keys');
+    }
+    const isEntry = (e: unknown): e is [string, string | null] => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && (e[1] === null || typeof e[1] === 'string');
+    if (!Array.isArray(pairs) || pairs.length > MAX_PAIRS || !pairs.every(isEntry)) {
+      throw new TypeError(`template miner snapshot: pairs must list at most ${MAX_PAIRS} [pair, group key or null] entries`);
+    }
+    for (const key of corroborated) {
+      const g = this.groups.get(key);
+      if (g !== undefined) g.corroborated = true;
+    }
+    for (const [pair, key] of pairs) {
+      const g = key === null ? undefined : this.groups.get(key);
+      this.pairs.set(pair, g ?? { key: key ?? '', position: -1, members: [], withDigits: 0, closed: 0, corroborated: false });
+    }
+  }
+
+  private register(c: Cluster, corroborate = true): SiblingGroup[] {
     const ready: SiblingGroup[] = [];
     if (c.registered || !c.live) return ready;
     c.registered = true;
@@ -1762,7 +1807,7 @@ export class TemplateMiner {
       if (kind === WordKind.Digit) g.withDigits++;
       else if (kind === WordKind.Closed) g.closed++;
       c.groups.push(g);
-      if (g.members.length === 2 && g.closed === 0 && this.options.corroboratedPairs) this.corroborate(g, ready);
+      if (g.members.length === 2 && g.closed === 0 && this.options.corroboratedPairs && corroborate) this.corroborate(g, ready);
       if (this.overThreshold(g)) ready.push(g);
     }
     return ready;
@@ -2012,8 +2057,9 @@ export class TemplateMiner {
     const clusters = start.bucket.clusters;
     for (let k = clusters.length - 1, scanned = 0; k >= 0 && scanned < PAIR_SCAN; k--) {
       const c = clusters[k];
-      if (c === start || !c.live || !sameSeps(start, c)) continue;
-      scanned++;
+      if (c === start || !c.live) continue;
+      scanned++; // whatever its separators (as generalisePairs): a bucket of many whitespace variants is not walked whole
+      if (!sameSeps(start, c)) continue;
       let differing = 0;
       let equal = 0;
       for (let i = 0; i < n && differing >= 0; i++) {
@@ -2058,8 +2104,9 @@ export class TemplateMiner {
     const clusters = start.bucket.clusters;
     for (let k = clusters.length - 1, scanned = 0; k >= 0 && scanned < PAIR_SCAN; k--) {
       const c = clusters[k];
-      if (c === start || !c.live || !sameSeps(start, c)) continue;
-      scanned++;
+      if (c === start || !c.live) continue;
+      scanned++; // whatever its separators (as generalisePairs): a bucket of many whitespace variants is not walked whole
+      if (!sameSeps(start, c)) continue;
       const differing: number[] = [];
       let fits = true;
       for (let i = 0; i < n && fits; i++) {
@@ -2266,6 +2313,7 @@ export class TemplateMiner {
     if (!c.live) return;
     c.live = false;
     c.successor = successor;
+    c.heldApart = undefined; // only live templates look again at what they held apart: a retired one keeps none alive
     if (successor !== undefined && successor !== c) successor.lines += c.lines;
     this.removeFromAnchors(c);
     if (c.elastic) {

@@ -122,15 +122,17 @@ const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 const HOST_AND_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 const SIZE_UNIT = /(?:[KMGTPE]i?B|B)/y;
 /**
- * A duration written in words of two or more parts ("3 min 12 sec", "1 hours 2 min",
- * "2 days 4 hours"): one value, as the same duration written 00:03:12 is.
+ * A duration written in words of two to five parts ("3 min 12 sec", "1 hours 2 min",
+ * "2 days 4 hours"): one value, as the same duration written 00:03:12 is. Five parts at
+ * most (one per unit, days to ms): each number of a line may start one, so an unbounded
+ * chain would be read again from every number in it (O(n²) on "1 s 1 s … 1 sx").
  */
 const WORDED_DURATION =
-  /\d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms)(?: \d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms))+/y;
+  /\d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms)(?: \d+(?:\.\d+)? (?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|ms)){1,4}/y;
+/** The same in parts with their units glued on ("58min 46.091s", "2h 30m", "1d 4h 12m"): one value, five parts at most. */
+const GLUED_DURATION = /\d+(?:\.\d+)?(?:d|h|min|m|s|ms)(?: \d+(?:\.\d+)?(?:d|h|min|m|s|ms)){1,4}/y;
 /** An IPv4 network in CIDR notation (10.2.238.0/24). */
 const IPV4_NETWORK = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}/y;
-/** The same in parts with their units glued on ("58min 46.091s", "2h 30m", "1d 4h 12m"): one value. */
-const GLUED_DURATION = /\d+(?:\.\d+)?(?:d|h|min|m|s|ms)(?: \d+(?:\.\d+)?(?:d|h|min|m|s|ms))+/y;
 /** A PCI address (domain:bus:device.function, 0000:04:00.0): one value, as a MAC address is. */
 const PCI_ADDRESS = /[0-9A-Fa-f]{4}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\.[0-7]/y;
 /** A key's name with an index glued after it, before "=" (fpr31=, r3=): the name is group 1. */
@@ -335,14 +337,16 @@ function quotedValueEnd(line: string, at: number): number {
 }
 
 /**
- * The key ending at `keyEnd` (its '=') is the line's first word: a record that opens
- * with `key="…"` (`msg="Container … started" id=…`, a logfmt line without its header)
- * quotes the message itself, whose words are the event's, not a value.
+ * End of the line's first word when it opens the line (no whitespace or delimiter before
+ * it), else 0. A key ending there is the line's first word: a record that opens with
+ * `key="…"` (`msg="Container … started" id=…`, a logfmt line without its header) quotes
+ * the message itself, whose words are the event's, not a value. Read once per line (a
+ * line may hold many key="…").
  */
-function opensTheLine(line: string, keyEnd: number): boolean {
-  if (keyEnd === 0) return false;
-  for (let e = 0; e < keyEnd; e++) if (classOf(line.charCodeAt(e)) !== 0) return false;
-  return true;
+function openingWordEnd(line: string): number {
+  let e = 0;
+  while (e < line.length && classOf(line.charCodeAt(e)) === 0) e++;
+  return e;
 }
 
 /** The number at `at` is followed by a space and a time unit's first letter (the regex's cheap gate). */
@@ -632,6 +636,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
   // Looked up once, on first need (most lines never need them): -1 unknown, 0 no, 1 yes.
   let hasComma = -1; // most lines have none: no comma-joined list to look for
   let hasFieldRecord = -1; // sudo's "TTY=… ; PWD=… ; USER=… ; COMMAND=…" records
+  let openingEnd = -1; // openingWordEnd, once a key="…" needs it
   const out = scratchPieces;
   out.line = line;
   out.words = words;
@@ -715,7 +720,9 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       i = fieldEnd;
       continue;
     }
-    const quotedEnd = i >= 2 && line.charCodeAt(i - 1) === 0x22 && line.charCodeAt(i - 2) === 0x3d && !opensTheLine(line, i - 2) ? quotedValueEnd(line, i) : -1;
+    const keyed = i >= 2 && line.charCodeAt(i - 1) === 0x22 && line.charCodeAt(i - 2) === 0x3d;
+    if (keyed && openingEnd < 0) openingEnd = openingWordEnd(line);
+    const quotedEnd = keyed && (openingEnd === 0 || i - 2 !== openingEnd) ? quotedValueEnd(line, i) : -1;
     if (quotedEnd > 0) {
       // key="a phrase, or ns/name": what a program quotes for its key is one value (a word, not masked)
       emit(out, i, quotedEnd, false);

@@ -124,6 +124,8 @@ export interface MinerSnapshot {
     seps: string[];
     words: Array<string | null>;
     lastUsed: number;
+    /** Lines of the template and of those it superseded (namePairLines counts them), when not its count. Absent in older snapshots. */
+    lines?: number;
     /** Set for elastic templates (variables match any text, seps are the constant texts; see length-merge.ts). */
     elastic?: true;
     /** Elastic only: per variable, whether it stands for an optional bracketed part. */
@@ -141,6 +143,12 @@ export interface MinerSnapshot {
      * the same templates in the same order. Absent in older snapshots (then: all its anchors).
      */
     anchors?: string[];
+    /**
+     * Regular templates with a variable: the live templates it held apart for a closed-shaped word (Cluster.heldApart),
+     * as indices into `clusters`. Absent when it never looked for them (then: looked for on its next
+     * learned value, as in the original), and in older snapshots.
+     */
+    heldApart?: number[];
   }>;
   /**
    * The newest free-text templates, oldest first (at most 32), whose absorbed texts every frame
@@ -149,4 +157,12 @@ export interface MinerSnapshot {
   readonly freeText?: Array<string | null>;
   /** Words learned as values (learnValues), oldest first. Absent in snapshots of older versions. */
   readonly knownValues?: string[];
+  /**
+   * corroboratedPairs: the keys of the live sibling groups whose two words were corroborated, and the
+   * map from a pair of words to the group that last held it (oldest first; [pair, group key], or
+   * [pair, null] for a group gone since). Restored as saved rather than found again: which group a
+   * pair names depends on the order groups formed in. Absent in older snapshots (then: found again).
+   */
+  readonly corroborated?: string[];
+  readonly pairs?: Array<[string, string | null]>;
 }
