@@ -1372,6 +1372,12 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expectMinedExactly(new TemplateMiner(), 'DHCPDISCOVER via eth1: network 10.2.238.0/24: no free leases', 'DHCPDISCOVER via eth1: network <*>: no free leases');
   });
 
+  test('a plus before a duration that starts a word is the program\'s mark (Displayed …: +689ms); a signed number keeps its sign', () => {
+    const miner = new TemplateMiner();
+    expectMinedExactly(miner, 'Displayed com.kelo.app/.MainActivity: +689ms', 'Displayed com.kelo.app/.MainActivity: +<*>');
+    expectMinedExactly(miner, 'clock offset +0100 applied', 'clock offset <*> applied');
+  });
+
   test('a leader of dots before a value is punctuation (fp cr update ..........0); an ellipsis stays where it was', () => {
     const miner = new TemplateMiner();
     const r = miner.add('program interrupt: fp cr update ......................0');

@@ -598,6 +598,14 @@ function plainNumberEnd(line: string, at: number): number {
   return cls === DELIM && next !== 0x3a /* : */ && next !== 0x40 /* @ */ && next !== 0x5b /* [ */ && next !== 0x2c /* , */ ? e : -1;
 }
 
+/** The number at `at` has a letter glued after it (a unit: "689ms", "5s401ms"). */
+function isUnitGluedAfter(line: string, at: number): boolean {
+  let e = at;
+  while (e < line.length && isDigitCode(line.charCodeAt(e))) e++;
+  if (line.charCodeAt(e) === 0x2e) for (e++; e < line.length && isDigitCode(line.charCodeAt(e)); e++);
+  return isLetterCode(line.charCodeAt(e));
+}
+
 /** A '+' at `at` followed by a digit: inside a word that starts with a digit, it joins two values ("326ms+151ms"). */
 function isValuesPlus(line: string, at: number): boolean {
   return line.charCodeAt(at) === 0x2b /* + */ && at + 1 < line.length && isDigitCode(line.charCodeAt(at + 1));
@@ -662,6 +670,12 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
           continue;
         }
       }
+      i++;
+      continue;
+    }
+    if (c === 0x2b /* + */ && isDigitCode(line.charCodeAt(i + 1)) && (i === 0 || classOf(line.charCodeAt(i - 1)) !== 0) && isUnitGluedAfter(line, i + 1)) {
+      // "Displayed …: +689ms": a plus before a duration that starts a word is the program's mark, not the value's
+      // (a signed number alone, "+0100", keeps its sign as "-0700" does)
       i++;
       continue;
     }
