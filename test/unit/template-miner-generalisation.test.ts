@@ -1378,6 +1378,11 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expectMinedExactly(miner, 'clock offset +0100 applied', 'clock offset <*> applied');
   });
 
+  test('an address or message id in angle brackets is one value, its host with or without a domain', () => {
+    const miner = new TemplateMiner();
+    expectMinedExactly(miner, 'k3K0c1: from=<bruvu@peg146>, size=45030, msgid=<2005.k1K9@shuru-sn296>, proto=ESMTP', 'k3K0c1: from=<<*>>, size=<*>, msgid=<<*>>, proto=ESMTP');
+  });
+
   test('a leader of dots before a value is punctuation (fp cr update ..........0); an ellipsis stays where it was', () => {
     const miner = new TemplateMiner();
     const r = miner.add('program interrupt: fp cr update ......................0');

@@ -118,6 +118,8 @@ const WEB_DATE = /\d{1,2}\/([A-Za-z]{3})\/\d{4}(?::\d{2}:\d{2}:\d{2}(?:[.,]\d{1,
 const CLOCK_TIME = /\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,9})?/y;
 const IPV6_OR_MAC = /[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%[0-9A-Za-z]+)?/y;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/y;
+/** What a mailer prints in angle brackets: an address or a message id, its host with or without a domain. */
+const ANGLED_ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*/y;
 const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 const HOST_AND_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 const SIZE_UNIT = /(?:[KMGTPE]i?B|B)/y;
@@ -717,8 +719,9 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       continue;
     }
     if (c === 0x3c /* < */) {
-      // an address in angle brackets ("from=<ann@example.org>"): the brackets are punctuation
-      const end = stickyMatchEnd(EMAIL, line, i + 1);
+      // an address in angle brackets ("from=<ann@example.org>", a local host's "<ann@peg146>",
+      // a message id "<2005.k1K9@shuru-sn296>"): the brackets are punctuation, the address one value
+      const end = stickyMatchEnd(ANGLED_ADDRESS, line, i + 1);
       if (end > 0 && line.charCodeAt(end) === 0x3e /* > */ && isBoundary(line, end + 1)) {
         emit(out, i + 1, end, true);
         i = end + 1;
