@@ -1383,6 +1383,12 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expectMinedExactly(miner, 'k3K0c1: from=<bruvu@peg146>, size=45030, msgid=<2005.k1K9@shuru-sn296>, proto=ESMTP', 'k3K0c1: from=<<*>>, size=<*>, msgid=<<*>>, proto=ESMTP');
   });
 
+  test('a quoted text without spaces is one value however its punctuation cuts it (an image reference)', () => {
+    const miner = new TemplateMiner();
+    expectMinedExactly(miner, 'Pulling image "quay.zaisk.io/drouzund/nouglour:v0.1.8"', 'Pulling image "<*>"');
+    expectMinedExactly(miner, 'ssl_stapling disabled for "default"', 'ssl_stapling disabled for "default"');
+  });
+
   test('a leader of dots before a value is punctuation (fp cr update ..........0); an ellipsis stays where it was', () => {
     const miner = new TemplateMiner();
     const r = miner.add('program interrupt: fp cr update ......................0');

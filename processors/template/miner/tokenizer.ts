@@ -351,6 +351,28 @@ function openingWordEnd(line: string): number {
   return e;
 }
 
+function hasDigitBetween(line: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (isDigitCode(line.charCodeAt(k))) return true;
+  return false;
+}
+
+/**
+ * End (the closing quote) of a double-quoted text starting at `at` that holds no whitespace
+ * or backslash but punctuation that would cut it into words (a registry reference, a
+ * host:port, ns/name), up to 256 characters; or -1.
+ */
+function quotedTokenEnd(line: string, at: number): number {
+  const limit = Math.min(line.length, at + 256);
+  let cut = false;
+  for (let e = at; e < limit; e++) {
+    const c = line.charCodeAt(e);
+    if (c === 0x22 /* " */) return cut && e > at ? e : -1;
+    if (c === 0x5c /* \ */ || classOf(c) === SPACE) return -1;
+    if (classOf(c) !== 0 || c === 0x2f /* / */) cut = true;
+  }
+  return -1;
+}
+
 /** The number at `at` is followed by a space and a time unit's first letter (the regex's cheap gate). */
 function mayStartWordedDuration(line: string, at: number): boolean {
   let e = at;
@@ -744,6 +766,14 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       // key="a phrase, or ns/name": what a program quotes for its key is one value (a word, not masked)
       emit(out, i, quotedEnd, false);
       i = quotedEnd;
+      continue;
+    }
+    const quotedToken = !keyed && i >= 1 && line.charCodeAt(i - 1) === 0x22 && (i === 1 || classOf(line.charCodeAt(i - 2)) === SPACE) ? quotedTokenEnd(line, i) : -1;
+    if (quotedToken > 0) {
+      // Pulling image "quay.io/ns/name:v1.2": a quoted text without spaces is one value however its punctuation
+      // cuts it; masked at once when it has a digit, as its pieces would have been
+      emit(out, i, quotedToken, hasDigitBetween(line, i, quotedToken));
+      i = quotedToken;
       continue;
     }
     const afterSpace = i === 0 || classOf(line.charCodeAt(i - 1)) === SPACE;
