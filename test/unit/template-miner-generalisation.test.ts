@@ -1389,6 +1389,11 @@ describe('variable boundaries (Loghub-2.0 convention)', () => {
     expectMinedExactly(miner, 'ssl_stapling disabled for "default"', 'ssl_stapling disabled for "default"');
   });
 
+  test('a digest keeps the name of its algorithm (sha256:<*>)', () => {
+    const digest = 'ba052d9ba3ee8880ac690b894eab629de525adff91c9fcf42f48813869b75954';
+    expectMinedExactly(new TemplateMiner(), `msg="Layer sha256:${digest} cleaned up"`, 'msg="Layer sha256:<*> cleaned up"');
+  });
+
   test('a leader of dots before a value is punctuation (fp cr update ..........0); an ellipsis stays where it was', () => {
     const miner = new TemplateMiner();
     const r = miner.add('program interrupt: fp cr update ......................0');

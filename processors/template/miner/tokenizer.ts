@@ -506,6 +506,17 @@ function isScopeName(line: string, s: number, e: number): boolean {
   return lower;
 }
 
+/**
+ * line[s..e) names the digest after it, `sha256:<64 hex>` (an algorithm's name, letters then
+ * digits, up to 8 characters, before ':' and 32 hex digits or more): the program's label, not data.
+ */
+function isDigestLabel(line: string, s: number, e: number): boolean {
+  if (e - s > 8 || line.charCodeAt(e) !== 0x3a || !isLetterCode(line.charCodeAt(s))) return false;
+  let k = e + 1;
+  while (k < line.length && isHexCode(line.charCodeAt(k))) k++;
+  return k - e - 1 >= 32 && (k === line.length || classOf(line.charCodeAt(k)) !== 0);
+}
+
 function isAddressLike(s: string): boolean {
   const zone = s.indexOf('%');
   const addr = zone >= 0 ? s.slice(0, zone) : s;
@@ -923,7 +934,8 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
           }
         }
         // a boolean as a call's only argument ("setInteractive(true)"): the code path's own constant
-        const isMasked = isVariableWord(word, maskKeywords) && !isCallFlag(line, pieceStart, wordEnd) && !isScopeName(line, pieceStart, wordEnd);
+        const isMasked =
+          isVariableWord(word, maskKeywords) && !isCallFlag(line, pieceStart, wordEnd) && !isScopeName(line, pieceStart, wordEnd) && !isDigestLabel(line, pieceStart, wordEnd);
         if (isMasked && wordEnd === j && j < n && line.charCodeAt(j) === 0x20 && isDecimalNumber(word)) {
           // a data size with its unit is one value: "5.2 KB"
           const unitEnd = stickyMatchEnd(SIZE_UNIT, line, j + 1);
