@@ -1136,6 +1136,12 @@ describe('over-generalisation', () => {
     expect([...m.merged.keys()].filter((t) => t.includes('reason')).sort()).toEqual(['DarkWake reason: <*> (<*> ms)', 'Sleep reason: <*> (<*> ms)', 'Wake reason: <*> (<*> ms)']);
   });
 
+  test('three names of their own, each with a number (io nodes), are values, not three states', () => {
+    const nodes = ['sofaixio22', 'ritaiio62', 'brifoumio55'];
+    const line = (r: Rng): string => `Lustre mount FAILED : ${pick(r, nodes)} : point /p/${pick(r, NAMES)}${int(r, 1, 9)}`;
+    expect([...mine(generate([{ event: 'lustre', line }], 40, 23)).merged.keys()]).toEqual(['Lustre mount FAILED : <*> : point <*>']);
+  });
+
   test('three interfaces, two of them one name with two numbers, stay three events', () => {
     const events: EventSpec[] = ['lo', 'eth0', 'eth1'].map((dev) => ({ event: dev, line: () => `kernel: ${dev}: no IPv6 routers present` }));
     expectGroupedByEvent(mine(generate(events, 20, 12)));

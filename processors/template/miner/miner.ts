@@ -1928,6 +1928,8 @@ export class TemplateMiner {
     if (members.length !== this.options.distinctValuesToGeneralize) return false;
     // one name with two numbers (eth0, eth1 beside lo): a program's devices or ports, as a pair of them is
     if (holdsNumberedPair(words)) return true;
+    // names of their own each with a number (sofaixio22, ritaiio62, brifoumio55): hosts or nodes, not states
+    if (words.every(isVersionedName)) return false;
     // before the service has shown names: a set holding a word shaped like a state (stopped, draining, Aborted) is states
     if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return words.some(isClosedSetWord);
     // a set holding an inflected verb (drained, Aborted) is states whatever the names look like
