@@ -629,6 +629,20 @@ describe('a reason phrase after the last colon', () => {
   });
 });
 
+describe('error sentences after the last colon', () => {
+  test('a few are a closed set of events; many are the errors of data, one value', () => {
+    const few = ['Broken pipe', 'Connection reset by peer', 'Link has been severed'];
+    const many = ['No such file or directory', 'Permission denied', 'Connection refused', 'Input/output error', 'Broken pipe', 'Resource temporarily unavailable', 'Connection timed out'];
+    const events: EventSpec[] = [
+      ...few.map((reason) => ({ event: reason, line: (r: Rng) => `ciod: Error reading message prefix on CioStream socket to ${ip(r)}:${int(r, 1024, 65535)}: ${reason}` })),
+      { event: 'open', line: (r) => `kelo: cannot open /srv/${pick(r, NAMES)}: ${pick(r, many)}` },
+    ];
+    const m = mine(generate(events, 30, 27));
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('kelo: cannot open <*>: <*>');
+  });
+});
+
 describe('many positions varying at once', () => {
   test('records whose values all change from line to line (SELinux denials: permissions, names, contexts, classes) become one template', () => {
     // an invented system (ninth generator, a development seed) with 714 avc denials, no two alike in one or two positions

@@ -99,7 +99,19 @@ function gapText(p: TokenPattern, from: number, to: number, varText: string): st
 export interface ElasticPattern {
   readonly parts: string[];
   readonly optional: boolean[];
+  /**
+   * A merge of error sentences after the word at this index ("…: Broken pipe" / "…: Connection reset by
+   * peer", planReasonTail): one value only once REASON_CROWD of them share the frame (the miner counts).
+   */
+  readonly reasonFrom?: number;
 }
+
+/**
+ * Templates of one frame ending in different sentences after its last ': ' that make those sentences
+ * one value: a few ("Broken pipe", "Connection reset by peer", "Link has been severed") are a system's
+ * closed set of errors, each its own event; many are the errors of data, one value.
+ */
+export const REASON_CROWD = 5;
 
 /** Whether the arguments of a glob match fit the pattern's optional variables. */
 export function fitsOptional(optional: readonly boolean[] | undefined, args: readonly string[]): boolean {
@@ -286,6 +298,10 @@ function planReasonTail(a: TokenPattern, b: TokenPattern, minConstants: number):
   // capitalised words on both sides name states ("System Sleep" / "System Dark Wake"), as capitalised openings do
   const titled = (p: TokenPattern): boolean => p.words.slice(colon).every((w) => w !== null && /^[A-Z]/.test(w));
   if (titled(a) && titled(b)) return undefined;
+  // sentences of their own on both sides ("Broken pipe" / "Connection reset by peer": error strings) are one value
+  // only among many (REASON_CROWD): a few are a system's closed set of errors, each its own event
+  const sentence = (p: TokenPattern): boolean => /^[A-Z][a-z]/.test(p.words[colon] ?? '');
+  const reasonFrom = sentence(a) && sentence(b) ? colon : undefined;
   const la = a.words.length - colon;
   const lb = b.words.length - colon;
   if (la < 2 && lb < 2) return undefined;
@@ -298,7 +314,8 @@ function planReasonTail(a: TokenPattern, b: TokenPattern, minConstants: number):
   let kept = 0;
   for (let t = 0; t < colon; t++) if (a.words[t] !== null) kept++;
   if (kept < minConstants) return undefined;
-  return elasticOf(a, colon, a.words.length, a.seps[colon].length, end(a).length, false);
+  const plan = elasticOf(a, colon, a.words.length, a.seps[colon].length, end(a).length, false);
+  return plan === undefined || reasonFrom === undefined ? plan : { ...plan, reasonFrom };
 }
 
 /** From word `fa` of `a` and `fb` of `b` to the end: the same words and the same separators after each. */

@@ -77,6 +77,7 @@ import {
   globMatch,
   patternText,
   planFreeText,
+  REASON_CROWD,
   runOccursIn,
   planLengthMerge,
   shapeOfParts,
@@ -1453,6 +1454,7 @@ export class TemplateMiner {
       const otherShape = this.shapeOf(other);
       const plan = planLengthMerge(otherShape, created);
       if (plan === undefined) continue;
+      if (plan.reasonFrom !== undefined && !this.holdsReasonCrowd(created, candidates, plan.reasonFrom)) continue;
       if (!this.fitsElastic(plan.parts, plan.optional, text) || !this.fitsElastic(plan.parts, plan.optional, patternText(otherShape))) continue;
       if (!other.elastic && other.bucket === created.bucket && other.words.length === created.words.length && sameSeps(other, created)) {
         const regular = this.mergeSameShape(other, created, line);
@@ -1645,6 +1647,19 @@ export class TemplateMiner {
     // cascades only add variables, so `final` fits the line as `created` did; the target is the fallback
     if (!final.live || !this.fits(final, line)) final = target;
     return { cluster: final, args: this.resultOf(final, line, true).args };
+  }
+
+  /**
+   * REASON_CROWD live templates or more (`created` among them) say the same words up to word `from` and end in
+   * different sentences after it: errors of data, one value (planReasonTail); fewer are a closed set of events.
+   */
+  private holdsReasonCrowd(created: Cluster, candidates: readonly Cluster[], from: number): boolean {
+    let crowd = 1;
+    for (const c of candidates) {
+      if (c === created || !c.live || c.elastic) continue;
+      if (sharedFrame(created, c).prefix >= from && ++crowd >= REASON_CROWD) return true;
+    }
+    return false;
   }
 
   /** Elastic templates, then recent regular ones (newest first), found by the pattern's lookupKeys, each once. */
