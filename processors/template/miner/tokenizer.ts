@@ -351,6 +351,7 @@ function openingWordEnd(line: string): number {
   return e;
 }
 
+/** line[from..to) holds an ASCII digit. */
 function hasDigitBetween(line: string, from: number, to: number): boolean {
   for (let k = from; k < to; k++) if (isDigitCode(line.charCodeAt(k))) return true;
   return false;
@@ -720,7 +721,15 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       i = n;
       break;
     }
-    const angle = angledNameEnd(line, i);
+    const plainEnd = plainWordEnd(line, i);
+    if (plainEnd > 0) {
+      // most words are letters only: none of the value shapes below can start with one
+      const word = line.slice(i, plainEnd);
+      emit(out, i, plainEnd, isVariableWord(word, maskKeywords) && !isCallFlag(line, i, plainEnd), word);
+      i = plainEnd;
+      continue;
+    }
+    const angle = angledNameEnd(line, i); // (a word of letters glued to '<' is no plain word: looked at after them)
     if (angle > 0) {
       // "IOThunderboltSwitch<0x1fd7>(0x9)::listenerCallback": a name, then what its angle brackets hold
       const lt = line.indexOf('<', i);
@@ -729,14 +738,6 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       emit(out, i, lt, isVariableWord(name, maskKeywords), name);
       emit(out, lt + 1, angle - 1, isVariableWord(inner, maskKeywords), inner);
       i = angle;
-      continue;
-    }
-    const plainEnd = plainWordEnd(line, i);
-    if (plainEnd > 0) {
-      // most words are letters only: none of the value shapes below can start with one
-      const word = line.slice(i, plainEnd);
-      emit(out, i, plainEnd, isVariableWord(word, maskKeywords) && !isCallFlag(line, i, plainEnd), word);
-      i = plainEnd;
       continue;
     }
     const numberEnd = plainNumberEnd(line, i);
