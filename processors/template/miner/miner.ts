@@ -474,7 +474,8 @@ class Cluster {
   /**
    * Templates it covers that absorbSubsumed left apart for a closed-shaped word (at most
    * MAX_HELD_APART), looked at again when it learns a value (recheckHeldApart);
-   * undefined until absorbSubsumed has run for it (not kept in snapshots).
+   * undefined until absorbSubsumed has run for it (kept in snapshots; one restored from an
+   * older snapshot looks for them once).
    */
   heldApart: Cluster[] | undefined;
   readonly constants: number;
@@ -1763,8 +1764,8 @@ export class TemplateMiner {
    * `general` has just learned a new value, which may be what tells the closed-shaped words
    * of the templates it held apart are names too (isSpelledLikeName): those it now covers
    * are absorbed. Only the templates held apart are looked at again (a flood of new names
-   * costs O(MAX_HELD_APART) a line, not a walk of the bucket); a template made before them
-   * or restored from a snapshot looks for them once.
+   * costs O(MAX_HELD_APART) a line, not a walk of the bucket); a template restored from a
+   * snapshot older than the list looks for them once.
    */
   private recheckHeldApart(general: Cluster): void {
     const held = general.heldApart;
