@@ -140,6 +140,32 @@ test('a half-written last entry is cut on open and counted; the entries before i
   expect((await wal.read(2)).payload.toString()).toBe(payload(1).toString());
 });
 
+test('reading refuses a frame that is not the one this process wrote or found there', async () => {
+  // Two logs with the same entries' seqs and sizes but other payloads: the frames differ only in their bytes.
+  const dir = tempDir();
+  const other = tempDir();
+  const wal = await openWal({ directory: dir });
+  const foreign = await openWal({ directory: other });
+  for (let i = 0; i < 3; i++) {
+    await wal.append(payload(i), 1);
+    await foreign.append(payload(i + 10), 1);
+  }
+  await closeWal(foreign);
+  expect((await wal.read(2)).payload.toString()).toBe(payload(1).toString());
+  // Another process puts a whole, valid frame with the same seq and size in entry 2's place.
+  const seg = path.join(dir, segmentsOf(dir)[0]);
+  const size = fs.statSync(seg).size / 3;
+  const replacement = fs.readFileSync(path.join(other, segmentsOf(other)[0])).subarray(size, 2 * size);
+  const fd = fs.openSync(seg, 'r+');
+  fs.writeSync(fd, replacement, 0, size, size);
+  fs.closeSync(fd);
+  await expect(wal.read(2)).rejects.toThrow(/entry 2: bad frame/);
+  // A segment cut short under the log.
+  fs.truncateSync(seg, 2 * size + 10);
+  await expect(wal.read(3)).rejects.toThrow(/entry 3: segment .* ends early/);
+  expect((await wal.read(1)).payload.toString()).toBe(payload(0).toString());
+});
+
 test('acknowledging deletes whole segments only, and the position survives a reopen', async () => {
   const dir = tempDir();
   let wal = await openWal({ directory: dir, segmentBytes: 1000 });
