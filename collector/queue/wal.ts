@@ -11,6 +11,7 @@
  *   ledger.json              { through, totals }: batch-ledger totals (batch-ledger.ts) of
  *                            the entries up to `through` (atomic rename)
  *   lock                     the pid of the process that has the log open
+ *   spare-<seq>.free         acknowledged segments kept for reuse (see Recycling)
  *
  * A frame: u32 length of the body, u32 CRC-32 of everything after it, f64 seq,
  * f64 appendedAt (ms), u32 records, then the body: u8 flags (bit 0: a mark, bit 1:
@@ -38,8 +39,20 @@
  *
  * Bounded by bytes: `maxBytes` bounds the frames not yet acknowledged (the
  * caller decides what to do when full: hasRoom() before append()). Whole
- * segments are deleted once every entry in them is acknowledged, so the disk
- * holds at most maxBytes plus one segment.
+ * segments are deleted or kept as spares (below) once every entry in them is
+ * acknowledged, so the disk holds at most maxBytes plus one segment plus
+ * MAX_SPARE_SEGMENTS spares.
+ *
+ * Recycling: deleting a segment and writing a new file costs the kernel more
+ * (freeing its pages and blocks, allocating new ones) than writing over a file
+ * it has. So up to MAX_SPARE_SEGMENTS acknowledged full segments have their
+ * first 28 bytes zeroed and are renamed to spare-<seq>.free (not segments on
+ * open), and a new segment takes a spare's file by renaming it. A recycled file holds
+ * stale bytes after the frames written into it, so each write to it is followed
+ * by an end marker (28 zero bytes, overwritten by the next write): on open, a
+ * zero header where the next frame would start is the clean end of the
+ * segment, not a torn frame. A recycled segment is cut to its frames when
+ * appends move on to the next segment and on close.
  *
  * Delivery marks (delivery-mark.ts) are stored in the entry they came with, kept
  * in memory (bounded, least recently updated forgotten first) and written to
@@ -119,6 +132,9 @@ export class WalFullError extends Error {
 }
 
 const HEADER_BYTES = 28;
+/** Written after the frames in a recycled segment: a frame head of zeros (length 0, never valid) is its clean end. */
+const END_MARKER = Buffer.alloc(HEADER_BYTES);
+const MAX_SPARE_SEGMENTS = 4;
 const MAX_FRAME_BODY = 1024 * 1024 * 1024;
 const STATE_VERSION = 1;
 
@@ -131,6 +147,8 @@ interface Segment {
   hasMarks: boolean;
   /** Holds entries with ledger deltas (ledger.json is written before it is deleted). */
   hasLedger?: boolean;
+  /** Its file was a spare: stale bytes may follow the frames (see Recycling). */
+  recycled?: boolean;
   reader: Promise<fs.promises.FileHandle> | undefined;
 }
 
@@ -183,6 +201,8 @@ export class WriteAheadLog {
   private readonly fsyncPolicy: FsyncPolicy;
 
   private readonly segments: Segment[] = [];
+  /** Files of spare segments (see Recycling), each starting with END_MARKER. */
+  private readonly spares: string[] = [];
   private active: Segment | undefined;
   private writer: fs.promises.FileHandle | undefined;
   private writerSegment: Segment | undefined;
@@ -363,6 +383,7 @@ export class WriteAheadLog {
         try {
           const fh = await this.writerFor(seg);
           const frames = group.flatMap((p) => p.frame);
+          if (seg.recycled) frames.push(END_MARKER);
           let position = group[0].entry.offset;
           let total = 0;
           for (const f of frames) total += f.length;
@@ -423,11 +444,23 @@ export class WriteAheadLog {
   private async writerFor(seg: Segment): Promise<fs.promises.FileHandle> {
     if (this.writerSegment === seg && this.writer) return this.writer;
     const old = this.writer;
+    const oldSegment = this.writerSegment;
     this.writer = undefined;
     this.writerSegment = undefined;
     if (old) {
+      // A recycled segment is cut to its frames before appends go on elsewhere, so only the last segment has stale bytes.
+      if (oldSegment?.recycled) await old.truncate(oldSegment.size).catch(() => undefined);
       if (this.fsyncPolicy !== 'never') await old.datasync().catch(() => undefined);
       await old.close().catch(() => undefined);
+    }
+    const spare = fs.existsSync(seg.file) ? undefined : this.spares.pop();
+    if (spare !== undefined) {
+      try {
+        await fs.promises.rename(spare, seg.file);
+        seg.recycled = true;
+      } catch {
+        // A spare that cannot be taken: a new file instead.
+      }
     }
     const fh = await fs.promises.open(seg.file, fs.existsSync(seg.file) ? 'r+' : 'w');
     this.writer = fh;
@@ -510,8 +543,32 @@ export class WriteAheadLog {
     for (const s of done) {
       this.segments.splice(this.segments.indexOf(s), 1);
       if (s.reader) void s.reader.then((fh) => fh.close()).catch(() => undefined);
-      await fs.promises.rm(s.file, { force: true });
+      if (!(await this.keepAsSpare(s))) await fs.promises.rm(s.file, { force: true });
     }
+  }
+
+  /**
+   * Keeps an acknowledged segment's file as a spare when fewer than MAX_SPARE_SEGMENTS are
+   * kept and it is about a segment's size: zeroes its head first (so the file holds no
+   * frame, whether a crash leaves it under its old name or it is later taken as a new
+   * segment), then renames it. False when it was not kept (the caller deletes it).
+   */
+  private async keepAsSpare(s: Segment): Promise<boolean> {
+    if (this.closed || this.spares.length >= MAX_SPARE_SEGMENTS || s.size < this.segmentBytes / 2) return false;
+    const spare = path.join(this.directory, `spare-${s.firstSeq}.free`);
+    try {
+      const fh = await fs.promises.open(s.file, 'r+');
+      try {
+        await fh.write(END_MARKER, 0, HEADER_BYTES, 0);
+      } finally {
+        await fh.close();
+      }
+      await fs.promises.rename(s.file, spare);
+    } catch {
+      return false;
+    }
+    this.spares.push(spare);
+    return true;
   }
 
   /** Waits for appends being written, syncs (unless fsync never), releases the directory. Safe twice. */
@@ -522,6 +579,7 @@ export class WriteAheadLog {
     while (this.pumping) await this.pumping;
     await this.stateChain;
     if (this.writer) {
+      if (this.writerSegment?.recycled) await this.writer.truncate(this.writerSegment.size).catch(() => undefined);
       if (this.fsyncPolicy !== 'never') await this.writer.datasync().catch(() => undefined);
       await this.writer.close().catch(() => undefined);
       this.writer = undefined;
@@ -604,10 +662,13 @@ export class WriteAheadLog {
   }
 
   private async recover(): Promise<void> {
-    const names = fs
-      .readdirSync(this.directory)
-      .filter((n) => /^\d{16}\.seg$/.test(n))
-      .sort();
+    const all = fs.readdirSync(this.directory);
+    // Spares of the previous process are taken over (each starts with END_MARKER, written before it was listed).
+    for (const n of all.filter((n) => /^spare-\d+\.free$/.test(n))) {
+      if (this.spares.length < MAX_SPARE_SEGMENTS) this.spares.push(path.join(this.directory, n));
+      else fs.rmSync(path.join(this.directory, n), { force: true });
+    }
+    const names = all.filter((n) => /^\d{16}\.seg$/.test(n)).sort();
     const found: Segment[] = [];
     let lastSeq = 0;
     for (let k = 0; k < names.length; k++) {
@@ -639,7 +700,11 @@ export class WriteAheadLog {
         expected = f.seq + 1;
         off = f.end;
       }
-      if (off < buf.length) {
+      // A recycled segment's clean end (see Recycling): cut the stale bytes, nothing torn.
+      const cleanEnd = off + HEADER_BYTES <= buf.length && buf.subarray(off, off + HEADER_BYTES).equals(END_MARKER);
+      if (off < buf.length && cleanEnd) {
+        fs.truncateSync(file, off);
+      } else if (off < buf.length) {
         if (k === names.length - 1) {
           this.recovery.tornTails++;
           this.recovery.tornBytes += buf.length - off;
