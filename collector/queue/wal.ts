@@ -46,12 +46,12 @@
  * Recycling: deleting a segment and writing a new file costs the kernel more
  * (freeing its pages and blocks, allocating new ones) than writing over a file
  * it has. So up to MAX_SPARE_SEGMENTS acknowledged full segments have their
- * first 28 bytes zeroed and are renamed to spare-<seq>.free (not segments on
- * open), and a new segment takes a spare's file by renaming it. A recycled file holds
- * stale bytes after the frames written into it, so each write to it is followed
- * by an end marker (28 zero bytes, overwritten by the next write): on open, a
- * zero header where the next frame would start is the clean end of the
- * segment, not a torn frame. A recycled segment is cut to its frames when
+ * first frame head overwritten by an end marker (END_MARKER: 28 bytes, length
+ * 0) and are renamed to spare-<seq>.free (not segments on open), and a new
+ * segment takes a spare's file by renaming it. A recycled file holds stale
+ * bytes after the frames written into it, so each write to it is followed by
+ * the end marker (overwritten by the next write): on open, the end marker where
+ * the next frame would start is the clean end of the segment, not a torn frame. A recycled segment is cut to its frames when
  * appends move on to the next segment and on close.
  *
  * Delivery marks (delivery-mark.ts) are stored in the entry they came with, kept
@@ -132,8 +132,13 @@ export class WalFullError extends Error {
 }
 
 const HEADER_BYTES = 28;
-/** Written after the frames in a recycled segment: a frame head of zeros (length 0, never valid) is its clean end. */
+/**
+ * Written after the frames in a recycled segment, and at the head of a spare: a frame head
+ * of length 0 (never valid) with "LFEND" where the CRC and seq go. Not all zeros, so that a
+ * zero-filled tail (a file system's answer to lost writes) still counts as torn.
+ */
 const END_MARKER = Buffer.alloc(HEADER_BYTES);
+END_MARKER.write('LFEND', 4, 'latin1');
 const MAX_SPARE_SEGMENTS = 4;
 const MAX_FRAME_BODY = 1024 * 1024 * 1024;
 const STATE_VERSION = 1;
@@ -549,7 +554,7 @@ export class WriteAheadLog {
 
   /**
    * Keeps an acknowledged segment's file as a spare when fewer than MAX_SPARE_SEGMENTS are
-   * kept and it is about a segment's size: zeroes its head first (so the file holds no
+   * kept and it is about a segment's size: puts END_MARKER at its head first (so the file holds no
    * frame, whether a crash leaves it under its old name or it is later taken as a new
    * segment), then renames it. False when it was not kept (the caller deletes it).
    */

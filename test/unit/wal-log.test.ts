@@ -241,6 +241,17 @@ test('acknowledged segments are reused; a recycled segment reopens with its fram
   expect((await again.read(40)).payload.toString()).toBe(payload(39, 50).toString());
 });
 
+test('a zero-filled tail (writes a file system lost) is still cut and counted as torn', async () => {
+  const dir = tempDir();
+  let wal = await openWal({ directory: dir });
+  for (let i = 0; i < 2; i++) await wal.append(payload(i), 1);
+  await closeWal(wal);
+  const seg = path.join(dir, segmentsOf(dir)[0]);
+  fs.appendFileSync(seg, Buffer.alloc(4096));
+  wal = await openWal({ directory: dir });
+  expect(wal.recovery).toMatchObject({ entries: 2, tornTails: 1, tornBytes: 4096 });
+});
+
 test('the byte bound refuses appends until entries are acknowledged; an empty log takes any size', async () => {
   const wal = await openWal({ directory: tempDir(), maxBytes: 2000, segmentBytes: 500 });
   let n = 0;
