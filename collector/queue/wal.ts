@@ -11,6 +11,7 @@
  *   ledger.json              { through, totals }: batch-ledger totals (batch-ledger.ts) of
  *                            the entries up to `through` (atomic rename)
  *   lock                     the pid of the process that has the log open
+ *   spare-<seq>.free         acknowledged segments kept for reuse (see Recycling)
  *
  * A frame: u32 length of the body, u32 CRC-32 of everything after it, f64 seq,
  * f64 appendedAt (ms), u32 records, then the body: u8 flags (bit 0: a mark, bit 1:
@@ -33,11 +34,25 @@
  * power without fsync) is cut off and counted (recovery.tornTails / tornBytes);
  * that entry's append never resolved, so no sender was acknowledged for it. A bad
  * frame elsewhere cuts the rest of its segment (recovery.corruptSegments).
+ * read() does not compute the CRC again (see there): it checks the frame's place,
+ * length, seq and stored CRC against what this process wrote or verified on open.
  *
  * Bounded by bytes: `maxBytes` bounds the frames not yet acknowledged (the
  * caller decides what to do when full: hasRoom() before append()). Whole
- * segments are deleted once every entry in them is acknowledged, so the disk
- * holds at most maxBytes plus one segment.
+ * segments are deleted or kept as spares (below) once every entry in them is
+ * acknowledged, so the disk holds at most maxBytes plus one segment plus
+ * MAX_SPARE_SEGMENTS spares.
+ *
+ * Recycling: deleting a segment and writing a new file costs the kernel more
+ * (freeing its pages and blocks, allocating new ones) than writing over a file
+ * it has. So up to MAX_SPARE_SEGMENTS acknowledged full segments have their
+ * first frame head overwritten by an end marker (END_MARKER: 28 bytes, length
+ * 0) and are renamed to spare-<seq>.free (not segments on open), and a new
+ * segment takes a spare's file by renaming it. A recycled file holds stale
+ * bytes after the frames written into it, so each write to it is followed by
+ * the end marker (overwritten by the next write): on open, the end marker where
+ * the next frame would start is the clean end of the segment, not a torn frame. A recycled segment is cut to its frames when
+ * appends move on to the next segment and on close.
  *
  * Delivery marks (delivery-mark.ts) are stored in the entry they came with, kept
  * in memory (bounded, least recently updated forgotten first) and written to
@@ -117,6 +132,14 @@ export class WalFullError extends Error {
 }
 
 const HEADER_BYTES = 28;
+/**
+ * Written after the frames in a recycled segment, and at the head of a spare: a frame head
+ * of length 0 (never valid) with "LFEND" where the CRC and seq go. Not all zeros, so that a
+ * zero-filled tail (a file system's answer to lost writes) still counts as torn.
+ */
+const END_MARKER = Buffer.alloc(HEADER_BYTES);
+END_MARKER.write('LFEND', 4, 'latin1');
+const MAX_SPARE_SEGMENTS = 4;
 const MAX_FRAME_BODY = 1024 * 1024 * 1024;
 const STATE_VERSION = 1;
 
@@ -129,6 +152,8 @@ interface Segment {
   hasMarks: boolean;
   /** Holds entries with ledger deltas (ledger.json is written before it is deleted). */
   hasLedger?: boolean;
+  /** Its file was a spare: stale bytes may follow the frames (see Recycling). */
+  recycled?: boolean;
   reader: Promise<fs.promises.FileHandle> | undefined;
 }
 
@@ -139,6 +164,8 @@ interface IndexEntry {
   size: number;
   records: number;
   appendedAt: number;
+  /** The frame's CRC as this process computed (append) or verified (recovery) it; read() compares the stored one to it. */
+  crc: number;
 }
 
 interface PendingWrite {
@@ -179,6 +206,8 @@ export class WriteAheadLog {
   private readonly fsyncPolicy: FsyncPolicy;
 
   private readonly segments: Segment[] = [];
+  /** Files of spare segments (see Recycling), each starting with END_MARKER. */
+  private readonly spares: string[] = [];
   private active: Segment | undefined;
   private writer: fs.promises.FileHandle | undefined;
   private writerSegment: Segment | undefined;
@@ -338,7 +367,7 @@ export class WriteAheadLog {
       this.segments.push(seg);
       this.active = seg;
     }
-    const entry: IndexEntry = { seq, segment: seg, offset: seg.size, size: frameBytes, records, appendedAt };
+    const entry: IndexEntry = { seq, segment: seg, offset: seg.size, size: frameBytes, records, appendedAt, crc: frame[0].readUInt32LE(4) };
     seg.size += frameBytes;
     seg.lastSeq = seq;
     this.index.push(entry);
@@ -359,6 +388,7 @@ export class WriteAheadLog {
         try {
           const fh = await this.writerFor(seg);
           const frames = group.flatMap((p) => p.frame);
+          if (seg.recycled) frames.push(END_MARKER);
           let position = group[0].entry.offset;
           let total = 0;
           for (const f of frames) total += f.length;
@@ -419,11 +449,23 @@ export class WriteAheadLog {
   private async writerFor(seg: Segment): Promise<fs.promises.FileHandle> {
     if (this.writerSegment === seg && this.writer) return this.writer;
     const old = this.writer;
+    const oldSegment = this.writerSegment;
     this.writer = undefined;
     this.writerSegment = undefined;
     if (old) {
+      // A recycled segment is cut to its frames before appends go on elsewhere, so only the last segment has stale bytes.
+      if (oldSegment?.recycled) await old.truncate(oldSegment.size).catch(() => undefined);
       if (this.fsyncPolicy !== 'never') await old.datasync().catch(() => undefined);
       await old.close().catch(() => undefined);
+    }
+    const spare = fs.existsSync(seg.file) ? undefined : this.spares.pop();
+    if (spare !== undefined) {
+      try {
+        await fs.promises.rename(spare, seg.file);
+        seg.recycled = true;
+      } catch {
+        // A spare that cannot be taken: a new file instead.
+      }
     }
     const fh = await fs.promises.open(seg.file, fs.existsSync(seg.file) ? 'r+' : 'w');
     this.writer = fh;
@@ -458,8 +500,16 @@ export class WriteAheadLog {
       if (bytesRead === 0) throw new Error(`entry ${seq}: segment ${seg.file} ends early`);
       got += bytesRead;
     }
-    const frame = parseFrame(buf, 0, e.size);
-    if (frame === undefined || frame.seq !== seq) throw new Error(`entry ${seq}: bad frame in ${seg.file}`);
+    // Every indexed frame's CRC was computed by this process (append) or checked over its
+    // bytes by it (recovery on open), so the CRC is not computed again over the bytes read
+    // back (under overload nearly every entry is read back: that was half of the CRC work).
+    // Torn and half-written frames only arise when the process dies, and the next open
+    // checks every frame in full. What is checked here: the frame is where the index says,
+    // whole, with its seq, and carries the CRC it was written or found with (catches a wrong
+    // offset, a truncated, rewritten or replaced segment). Not caught: a bit changed in the
+    // payload by the disk or another process between the write and this read.
+    const frame = buf.readUInt32LE(4) === e.crc ? parseFrame(buf, 0, e.size, false) : undefined;
+    if (frame === undefined || frame.seq !== seq || frame.end !== e.size) throw new Error(`entry ${seq}: bad frame in ${seg.file}`);
     return { seq, appendedAt: frame.appendedAt, records: frame.records, mark: frame.mark, payload: buf.subarray(frame.payloadStart, frame.end) };
   }
 
@@ -498,8 +548,32 @@ export class WriteAheadLog {
     for (const s of done) {
       this.segments.splice(this.segments.indexOf(s), 1);
       if (s.reader) void s.reader.then((fh) => fh.close()).catch(() => undefined);
-      await fs.promises.rm(s.file, { force: true });
+      if (!(await this.keepAsSpare(s))) await fs.promises.rm(s.file, { force: true });
     }
+  }
+
+  /**
+   * Keeps an acknowledged segment's file as a spare when fewer than MAX_SPARE_SEGMENTS are
+   * kept and it is about a segment's size: puts END_MARKER at its head first (so the file holds no
+   * frame, whether a crash leaves it under its old name or it is later taken as a new
+   * segment), then renames it. False when it was not kept (the caller deletes it).
+   */
+  private async keepAsSpare(s: Segment): Promise<boolean> {
+    if (this.closed || this.spares.length >= MAX_SPARE_SEGMENTS || s.size < this.segmentBytes / 2) return false;
+    const spare = path.join(this.directory, `spare-${s.firstSeq}.free`);
+    try {
+      const fh = await fs.promises.open(s.file, 'r+');
+      try {
+        await fh.write(END_MARKER, 0, HEADER_BYTES, 0);
+      } finally {
+        await fh.close();
+      }
+      await fs.promises.rename(s.file, spare);
+    } catch {
+      return false;
+    }
+    this.spares.push(spare);
+    return true;
   }
 
   /** Waits for appends being written, syncs (unless fsync never), releases the directory. Safe twice. */
@@ -510,6 +584,7 @@ export class WriteAheadLog {
     while (this.pumping) await this.pumping;
     await this.stateChain;
     if (this.writer) {
+      if (this.writerSegment?.recycled) await this.writer.truncate(this.writerSegment.size).catch(() => undefined);
       if (this.fsyncPolicy !== 'never') await this.writer.datasync().catch(() => undefined);
       await this.writer.close().catch(() => undefined);
       this.writer = undefined;
@@ -592,10 +667,13 @@ export class WriteAheadLog {
   }
 
   private async recover(): Promise<void> {
-    const names = fs
-      .readdirSync(this.directory)
-      .filter((n) => /^\d{16}\.seg$/.test(n))
-      .sort();
+    const all = fs.readdirSync(this.directory);
+    // Spares of the previous process are taken over (each starts with END_MARKER, written before it was listed).
+    for (const n of all.filter((n) => /^spare-\d+\.free$/.test(n))) {
+      if (this.spares.length < MAX_SPARE_SEGMENTS) this.spares.push(path.join(this.directory, n));
+      else fs.rmSync(path.join(this.directory, n), { force: true });
+    }
+    const names = all.filter((n) => /^\d{16}\.seg$/.test(n)).sort();
     const found: Segment[] = [];
     let lastSeq = 0;
     for (let k = 0; k < names.length; k++) {
@@ -618,7 +696,7 @@ export class WriteAheadLog {
           if (f.seq > this.ledgerThrough) this.addLedger(f.ledger);
         }
         if (live) {
-          this.index.push({ seq: f.seq, segment: seg, offset: off, size: f.end - off, records: f.records, appendedAt: f.appendedAt });
+          this.index.push({ seq: f.seq, segment: seg, offset: off, size: f.end - off, records: f.records, appendedAt: f.appendedAt, crc: buf.readUInt32LE(off + 4) });
           this.bytes += f.end - off;
           this.recovery.entries++;
           this.recovery.records += f.records - (f.seq === this.ackedPos.seq ? Math.min(f.records, this.ackedPos.record) : 0);
@@ -627,7 +705,11 @@ export class WriteAheadLog {
         expected = f.seq + 1;
         off = f.end;
       }
-      if (off < buf.length) {
+      // A recycled segment's clean end (see Recycling): cut the stale bytes, nothing torn.
+      const cleanEnd = off + HEADER_BYTES <= buf.length && buf.subarray(off, off + HEADER_BYTES).equals(END_MARKER);
+      if (off < buf.length && cleanEnd) {
+        fs.truncateSync(file, off);
+      } else if (off < buf.length) {
         if (k === names.length - 1) {
           this.recovery.tornTails++;
           this.recovery.tornBytes += buf.length - off;
@@ -711,13 +793,13 @@ function encodeFrame(seq: number, appendedAt: number, records: number, mark: Del
   return [frame, payload];
 }
 
-/** The frame at `off`, or undefined when it is incomplete or fails its checks. */
-function parseFrame(buf: Buffer, off: number, limit: number): ParsedFrame | undefined {
+/** The frame at `off`, or undefined when it is incomplete or fails its checks (the CRC unless `checkCrc` is false). */
+function parseFrame(buf: Buffer, off: number, limit: number, checkCrc = true): ParsedFrame | undefined {
   if (limit - off < HEADER_BYTES) return undefined;
   const len = buf.readUInt32LE(off);
   if (len < 1 || len > MAX_FRAME_BODY || off + HEADER_BYTES + len > limit) return undefined;
   const end = off + HEADER_BYTES + len;
-  if (crc32(buf.subarray(off + 8, end)) !== buf.readUInt32LE(off + 4)) return undefined;
+  if (checkCrc && crc32(buf.subarray(off + 8, end)) !== buf.readUInt32LE(off + 4)) return undefined;
   const seq = buf.readDoubleLE(off + 8);
   const appendedAt = buf.readDoubleLE(off + 16);
   const records = buf.readUInt32LE(off + 24);

@@ -140,6 +140,32 @@ test('a half-written last entry is cut on open and counted; the entries before i
   expect((await wal.read(2)).payload.toString()).toBe(payload(1).toString());
 });
 
+test('reading refuses a frame that is not the one this process wrote or found there', async () => {
+  // Two logs with the same entries' seqs and sizes but other payloads: the frames differ only in their bytes.
+  const dir = tempDir();
+  const other = tempDir();
+  const wal = await openWal({ directory: dir });
+  const foreign = await openWal({ directory: other });
+  for (let i = 0; i < 3; i++) {
+    await wal.append(payload(i), 1);
+    await foreign.append(payload(i + 10), 1);
+  }
+  await closeWal(foreign);
+  expect((await wal.read(2)).payload.toString()).toBe(payload(1).toString());
+  // Another process puts a whole, valid frame with the same seq and size in entry 2's place.
+  const seg = path.join(dir, segmentsOf(dir)[0]);
+  const size = fs.statSync(seg).size / 3;
+  const replacement = fs.readFileSync(path.join(other, segmentsOf(other)[0])).subarray(size, 2 * size);
+  const fd = fs.openSync(seg, 'r+');
+  fs.writeSync(fd, replacement, 0, size, size);
+  fs.closeSync(fd);
+  await expect(wal.read(2)).rejects.toThrow(/entry 2: bad frame/);
+  // A segment cut short under the log.
+  fs.truncateSync(seg, 2 * size + 10);
+  await expect(wal.read(3)).rejects.toThrow(/entry 3: segment .* ends early/);
+  expect((await wal.read(1)).payload.toString()).toBe(payload(0).toString());
+});
+
 test('acknowledging deletes whole segments only, and the position survives a reopen', async () => {
   const dir = tempDir();
   let wal = await openWal({ directory: dir, segmentBytes: 1000 });
@@ -165,6 +191,65 @@ test('acknowledging deletes whole segments only, and the position survives a reo
   // Only the segment appends go to may remain (none was started since the reopen).
   expect(segmentsOf(dir).length).toBe(0);
   expect(await wal.append(payload(1), 1)).toBe(31);
+});
+
+test('acknowledged segments are reused; a recycled segment reopens with its frames only, after a kill, a torn write or a close', async () => {
+  const dir = tempDir();
+  const wal = await openWal({ directory: dir, segmentBytes: 1000 });
+  // 229-byte frames, 4 to a segment: entries 1-16 fill 4 segments; the first 3 are acknowledged.
+  for (let i = 0; i < 16; i++) await wal.append(payload(i, 200), 1);
+  await wal.acknowledge({ seq: 13, record: 0 });
+  const spares = () => fs.readdirSync(dir).filter((n) => n.endsWith('.free'));
+  expect(spares().length).toBe(3);
+  expect(segmentsOf(dir).length).toBe(1);
+  const spareInodes = new Set(spares().map((n) => fs.statSync(path.join(dir, n)).ino));
+  // Smaller (79-byte) entries: the first fills the last segment, the next two go to a new segment in a spare's file, over its old frames.
+  for (let i = 16; i < 19; i++) await wal.append(payload(i, 50), 1);
+  expect(spares().length).toBe(2);
+  const recycled = path.join(dir, segmentsOf(dir).sort().at(-1)!);
+  expect(spareInodes.has(fs.statSync(recycled).ino)).toBe(true);
+  expect(fs.statSync(recycled).size).toBeGreaterThan(2 * 79);
+
+  // kill -9 now: what the files hold is what the next process opens.
+  const killed = tempDir();
+  fs.cpSync(dir, killed, { recursive: true });
+  let reopened = await openWal({ directory: killed, segmentBytes: 1000 });
+  expect(reopened.recovery).toMatchObject({ entries: 7, tornTails: 0, corruptSegments: 0 });
+  expect((await reopened.read(19)).payload.toString()).toBe(payload(18, 50).toString());
+  expect(fs.statSync(path.join(killed, path.basename(recycled))).size).toBe(2 * 79);
+  expect(await reopened.append(payload(0), 1)).toBe(20);
+  await closeWal(reopened);
+
+  // A write torn in the recycled segment is still cut and counted.
+  const torn = tempDir();
+  fs.cpSync(dir, torn, { recursive: true });
+  const tornFile = path.join(torn, path.basename(recycled));
+  const bytes = fs.readFileSync(tornFile);
+  bytes[2 * 79 - 5] ^= 0xff;
+  fs.writeFileSync(tornFile, bytes);
+  reopened = await openWal({ directory: torn, segmentBytes: 1000 });
+  expect(reopened.recovery).toMatchObject({ entries: 6, tornTails: 1, tornBytes: bytes.length - 79 });
+  await closeWal(reopened);
+
+  // Appends that move on to the next segment, then a close: each segment file holds its frames and nothing after them.
+  for (let i = 19; i < 40; i++) await wal.append(payload(i, 50), 1);
+  const live = wal.liveBytes;
+  await closeWal(wal);
+  expect(segmentsOf(dir).reduce((sum, n) => sum + fs.statSync(path.join(dir, n)).size, 0)).toBe(live);
+  const again = await openWal({ directory: dir, segmentBytes: 1000 });
+  expect(again.recovery).toMatchObject({ entries: 28, tornTails: 0, corruptSegments: 0 });
+  expect((await again.read(40)).payload.toString()).toBe(payload(39, 50).toString());
+});
+
+test('a zero-filled tail (writes a file system lost) is still cut and counted as torn', async () => {
+  const dir = tempDir();
+  let wal = await openWal({ directory: dir });
+  for (let i = 0; i < 2; i++) await wal.append(payload(i), 1);
+  await closeWal(wal);
+  const seg = path.join(dir, segmentsOf(dir)[0]);
+  fs.appendFileSync(seg, Buffer.alloc(4096));
+  wal = await openWal({ directory: dir });
+  expect(wal.recovery).toMatchObject({ entries: 2, tornTails: 1, tornBytes: 4096 });
 });
 
 test('the byte bound refuses appends until entries are acknowledged; an empty log takes any size', async () => {
