@@ -34,8 +34,8 @@
  * power without fsync) is cut off and counted (recovery.tornTails / tornBytes);
  * that entry's append never resolved, so no sender was acknowledged for it. A bad
  * frame elsewhere cuts the rest of its segment (recovery.corruptSegments).
- * read() does not compute the CRC again (see there): it checks the frame's place,
- * length, seq and stored CRC against what this process wrote or verified on open.
+ * read() checks the frame's place, length, seq and stored CRC against what this
+ * process wrote or verified on open, and its bytes against that CRC.
  *
  * Bounded by bytes: `maxBytes` bounds the frames not yet acknowledged (the
  * caller decides what to do when full: hasRoom() before append()). Whole
@@ -500,15 +500,11 @@ export class WriteAheadLog {
       if (bytesRead === 0) throw new Error(`entry ${seq}: segment ${seg.file} ends early`);
       got += bytesRead;
     }
-    // Every indexed frame's CRC was computed by this process (append) or checked over its
-    // bytes by it (recovery on open), so the CRC is not computed again over the bytes read
-    // back (under overload nearly every entry is read back: that was half of the CRC work).
-    // Torn and half-written frames only arise when the process dies, and the next open
-    // checks every frame in full. What is checked here: the frame is where the index says,
-    // whole, with its seq, and carries the CRC it was written or found with (catches a wrong
-    // offset, a truncated, rewritten or replaced segment). Not caught: a bit changed in the
-    // payload by the disk or another process between the write and this read.
-    const frame = buf.readUInt32LE(4) === e.crc ? parseFrame(buf, 0, e.size, false) : undefined;
+    // The frame must be where the index says, whole, with its seq, carrying the CRC it was
+    // written or found with (a wrong offset, a truncated, rewritten or replaced segment), and
+    // its bytes must still match that CRC (a bit changed by the disk or another process since
+    // it was written): a record is never sent from bytes that are not the ones acknowledged.
+    const frame = buf.readUInt32LE(4) === e.crc ? parseFrame(buf, 0, e.size) : undefined;
     if (frame === undefined || frame.seq !== seq || frame.end !== e.size) throw new Error(`entry ${seq}: bad frame in ${seg.file}`);
     return { seq, appendedAt: frame.appendedAt, records: frame.records, mark: frame.mark, payload: buf.subarray(frame.payloadStart, frame.end) };
   }
@@ -793,13 +789,13 @@ function encodeFrame(seq: number, appendedAt: number, records: number, mark: Del
   return [frame, payload];
 }
 
-/** The frame at `off`, or undefined when it is incomplete or fails its checks (the CRC unless `checkCrc` is false). */
-function parseFrame(buf: Buffer, off: number, limit: number, checkCrc = true): ParsedFrame | undefined {
+/** The frame at `off`, or undefined when it is incomplete or fails its checks. */
+function parseFrame(buf: Buffer, off: number, limit: number): ParsedFrame | undefined {
   if (limit - off < HEADER_BYTES) return undefined;
   const len = buf.readUInt32LE(off);
   if (len < 1 || len > MAX_FRAME_BODY || off + HEADER_BYTES + len > limit) return undefined;
   const end = off + HEADER_BYTES + len;
-  if (checkCrc && crc32(buf.subarray(off + 8, end)) !== buf.readUInt32LE(off + 4)) return undefined;
+  if (crc32(buf.subarray(off + 8, end)) !== buf.readUInt32LE(off + 4)) return undefined;
   const seq = buf.readDoubleLE(off + 8);
   const appendedAt = buf.readDoubleLE(off + 16);
   const records = buf.readUInt32LE(off + 24);
