@@ -2056,6 +2056,24 @@ export class TemplateMiner {
   }
 
   /**
+   * The live templates of `start`'s bucket among its PAIR_SCAN newest (other than `start`),
+   * newest first, that have its separators exactly: what the scans of generalisePairs,
+   * generaliseRecordFields and generaliseCrowd compare it with. Templates of other spacing
+   * count toward the bound too, so a bucket of many whitespace variants is not walked whole.
+   */
+  private newestOfShape(start: Cluster): Cluster[] {
+    const out: Cluster[] = [];
+    const clusters = start.bucket.clusters;
+    for (let k = clusters.length - 1, scanned = 0; k >= 0 && scanned < PAIR_SCAN; k--) {
+      const c = clusters[k];
+      if (c === start || !c.live) continue;
+      scanned++;
+      if (sameSeps(start, c)) out.push(c);
+    }
+    return out;
+  }
+
+  /**
    * Many values varying at once (a method signature's package, class and method, the
    * reasons in brackets after it): no two templates of such an event differ at one or two
    * positions only, so neither the sibling groups nor the pairs ever fill. A new template
@@ -2072,12 +2090,7 @@ export class TemplateMiner {
     if (start.constants < 4 || start.bucket.clusters.length < CROWD_SIZE) return;
     const crowd: Cluster[] = [];
     const varying = new Set<number>();
-    const clusters = start.bucket.clusters;
-    for (let k = clusters.length - 1, scanned = 0; k >= 0 && scanned < PAIR_SCAN; k--) {
-      const c = clusters[k];
-      if (c === start || !c.live) continue;
-      scanned++; // whatever its separators (as generalisePairs): a bucket of many whitespace variants is not walked whole
-      if (!sameSeps(start, c)) continue;
+    for (const c of this.newestOfShape(start)) {
       let differing = 0;
       let equal = 0;
       for (let i = 0; i < n && differing >= 0; i++) {
@@ -2119,12 +2132,7 @@ export class TemplateMiner {
   private generaliseRecordFields(start: Cluster): void {
     const n = start.words.length;
     if (start.constants < 4) return;
-    const clusters = start.bucket.clusters;
-    for (let k = clusters.length - 1, scanned = 0; k >= 0 && scanned < PAIR_SCAN; k--) {
-      const c = clusters[k];
-      if (c === start || !c.live) continue;
-      scanned++; // whatever its separators (as generalisePairs): a bucket of many whitespace variants is not walked whole
-      if (!sameSeps(start, c)) continue;
+    for (const c of this.newestOfShape(start)) {
       const differing: number[] = [];
       let fits = true;
       for (let i = 0; i < n && fits; i++) {
@@ -2208,12 +2216,8 @@ export class TemplateMiner {
   private generalisePairs(start: Cluster): void {
     const n = start.words.length;
     if (start.constants < 4) return; // two constants must remain
-    const clusters = start.bucket.clusters;
     const byPair = new Map<number, Cluster[]>();
-    for (let k = clusters.length - 1, scanned = 0; k >= 0 && scanned < PAIR_SCAN; k--) {
-      const c = clusters[k];
-      if (c === start || !c.live) continue;
-      scanned++;
+    for (const c of this.newestOfShape(start)) {
       let p = -1;
       let q = -1;
       let diff = 0;
@@ -2225,7 +2229,7 @@ export class TemplateMiner {
         else if (++diff === 1) p = i;
         else q = i;
       }
-      if (diff !== 2 || !sameSeps(start, c)) continue;
+      if (diff !== 2) continue;
       const key = p * n + q;
       const list = byPair.get(key);
       if (list === undefined) byPair.set(key, [c]);
