@@ -374,11 +374,17 @@ function quotedTokenEnd(line: string, at: number): number {
   return -1;
 }
 
-/** The number at `at` is followed by a space and a time unit's first letter (the regex's cheap gate). */
-function mayStartWordedDuration(line: string, at: number): boolean {
+/** End of the digits at `at` and of a '.' and digits after them ("46", "46.091"). */
+function decimalEnd(line: string, at: number): number {
   let e = at;
   while (e < line.length && isDigitCode(line.charCodeAt(e))) e++;
   if (line.charCodeAt(e) === 0x2e) for (e++; e < line.length && isDigitCode(line.charCodeAt(e)); e++);
+  return e;
+}
+
+/** The number at `at` is followed by a space and a time unit's first letter (the regex's cheap gate). */
+function mayStartWordedDuration(line: string, at: number): boolean {
+  const e = decimalEnd(line, at);
   if (line.charCodeAt(e) !== 0x20) return false;
   const u = line.charCodeAt(e + 1);
   return u === 0x64 /* d */ || u === 0x68 /* h */ || u === 0x6d /* m */ || u === 0x73 /* s */;
@@ -386,9 +392,7 @@ function mayStartWordedDuration(line: string, at: number): boolean {
 
 /** The number at `at` has a time unit's first letter glued to it, then a space and a digit (GLUED_DURATION's cheap gate). */
 function mayStartGluedDuration(line: string, at: number): boolean {
-  let e = at;
-  while (e < line.length && isDigitCode(line.charCodeAt(e))) e++;
-  if (line.charCodeAt(e) === 0x2e) for (e++; e < line.length && isDigitCode(line.charCodeAt(e)); e++);
+  let e = decimalEnd(line, at);
   const u = line.charCodeAt(e);
   if (u !== 0x64 /* d */ && u !== 0x68 /* h */ && u !== 0x6d /* m */ && u !== 0x73 /* s */) return false;
   while (e < line.length && isLetterCode(line.charCodeAt(e))) e++;
@@ -636,10 +640,7 @@ function plainNumberEnd(line: string, at: number): number {
 
 /** The number at `at` has a letter glued after it (a unit: "689ms", "5s401ms"). */
 function isUnitGluedAfter(line: string, at: number): boolean {
-  let e = at;
-  while (e < line.length && isDigitCode(line.charCodeAt(e))) e++;
-  if (line.charCodeAt(e) === 0x2e) for (e++; e < line.length && isDigitCode(line.charCodeAt(e)); e++);
-  return isLetterCode(line.charCodeAt(e));
+  return isLetterCode(line.charCodeAt(decimalEnd(line, at)));
 }
 
 /** A '+' at `at` followed by a digit: inside a word that starts with a digit, it joins two values ("326ms+151ms"). */
