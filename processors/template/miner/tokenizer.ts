@@ -28,7 +28,7 @@
  *   (whitespace next to a variable may differ: that variable's argument
  *   carries it). `skeletonHash` finds the bucket without building strings.
  */
-import { isCalendarWord, isVariableWord } from './masking';
+import { hasDigit, isCalendarWord, isVariableWord } from './masking';
 
 export interface TokenizedLine {
   readonly words: string[];
@@ -322,17 +322,19 @@ function spacedFieldValueEnd(line: string, at: number): number {
 }
 
 /**
- * End (the closing quote) of the text of a `key="…"` value starting at `at`, when it
- * holds whitespace or punctuation that would cut it into words, or -1: up to 256
- * characters, no other double quote or backslash inside, not ending in whitespace.
+ * End (the closing quote) of a double-quoted text starting at `at` that holds punctuation
+ * (or, where `spaces`, whitespace) that would cut it into words, or -1: up to 256
+ * characters, no other double quote or backslash inside, not ending in whitespace; with
+ * `spaces` false no whitespace at all (a quoted registry reference, host:port, ns/name).
+ * A `key="…"` value may hold spaces (a phrase printed for its key).
  */
-function quotedValueEnd(line: string, at: number): number {
+function quotedTextEnd(line: string, at: number, spaces: boolean): number {
   const limit = Math.min(line.length, at + 256);
   let cut = false;
   for (let e = at; e < limit; e++) {
     const c = line.charCodeAt(e);
     if (c === 0x22 /* " */) return cut && classOf(line.charCodeAt(e - 1)) !== SPACE ? e : -1;
-    if (c === 0x5c /* \ */) return -1;
+    if (c === 0x5c /* \ */ || (!spaces && classOf(c) === SPACE)) return -1;
     if (classOf(c) !== 0 || c === 0x2f /* / splits pieces */) cut = true;
   }
   return -1;
@@ -349,29 +351,6 @@ function openingWordEnd(line: string): number {
   let e = 0;
   while (e < line.length && classOf(line.charCodeAt(e)) === 0) e++;
   return e;
-}
-
-/** line[from..to) holds an ASCII digit. */
-function hasDigitBetween(line: string, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) if (isDigitCode(line.charCodeAt(k))) return true;
-  return false;
-}
-
-/**
- * End (the closing quote) of a double-quoted text starting at `at` that holds no whitespace
- * or backslash but punctuation that would cut it into words (a registry reference, a
- * host:port, ns/name), up to 256 characters; or -1.
- */
-function quotedTokenEnd(line: string, at: number): number {
-  const limit = Math.min(line.length, at + 256);
-  let cut = false;
-  for (let e = at; e < limit; e++) {
-    const c = line.charCodeAt(e);
-    if (c === 0x22 /* " */) return cut && e > at ? e : -1;
-    if (c === 0x5c /* \ */ || classOf(c) === SPACE) return -1;
-    if (classOf(c) !== 0 || c === 0x2f /* / */) cut = true;
-  }
-  return -1;
 }
 
 /** End of the digits at `at` and of a '.' and digits after them ("46", "46.091"). */
@@ -774,18 +753,19 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     }
     const keyed = i >= 2 && line.charCodeAt(i - 1) === 0x22 && line.charCodeAt(i - 2) === 0x3d;
     if (keyed && openingEnd < 0) openingEnd = openingWordEnd(line);
-    const quotedEnd = keyed && (openingEnd === 0 || i - 2 !== openingEnd) ? quotedValueEnd(line, i) : -1;
+    const quotedEnd = keyed && (openingEnd === 0 || i - 2 !== openingEnd) ? quotedTextEnd(line, i, true) : -1;
     if (quotedEnd > 0) {
       // key="a phrase, or ns/name": what a program quotes for its key is one value (a word, not masked)
       emit(out, i, quotedEnd, false);
       i = quotedEnd;
       continue;
     }
-    const quotedToken = !keyed && i >= 1 && line.charCodeAt(i - 1) === 0x22 && (i === 1 || classOf(line.charCodeAt(i - 2)) === SPACE) ? quotedTokenEnd(line, i) : -1;
+    const quotedToken = !keyed && i >= 1 && line.charCodeAt(i - 1) === 0x22 && (i === 1 || classOf(line.charCodeAt(i - 2)) === SPACE) ? quotedTextEnd(line, i, false) : -1;
     if (quotedToken > 0) {
       // Pulling image "quay.io/ns/name:v1.2": a quoted text without spaces is one value however its punctuation
       // cuts it; masked at once when it has a digit, as its pieces would have been
-      emit(out, i, quotedToken, hasDigitBetween(line, i, quotedToken));
+      const text = line.slice(i, quotedToken);
+      emit(out, i, quotedToken, hasDigit(text), text);
       i = quotedToken;
       continue;
     }
