@@ -1748,16 +1748,23 @@ export class TemplateMiner {
     const heldApart: Cluster[] = [];
     for (const other of candidates) {
       if (other === general || !other.live || !subsumes(general, other)) continue;
-      // a closed-shaped word where the crowd showed values (valuesAt), or a value by where it stands (isValueSlot), is one more value
-      const isValueAt = (i: number): boolean => valuesAt?.has(i) === true || this.isValueSlot([other], i);
-      if (hidesClosedWord(general, other, this.isSpelledLikeName, isValueAt)) {
-        if (heldApart.length < MAX_HELD_APART) heldApart.push(other);
-        continue;
-      }
-      if (hidesKeyword(general, other)) continue;
-      this.retire(other, general);
+      // a closed-shaped word where the crowd showed values (valuesAt) is one more value too
+      if (this.absorbOrHold(general, other, valuesAt) && heldApart.length < MAX_HELD_APART) heldApart.push(other);
     }
     general.heldApart = heldApart;
+  }
+
+  /**
+   * `general` covers `other` (subsumes): `other` is retired into it, unless it holds a
+   * closed-shaped word where `general` has a variable that is neither spelled like a name,
+   * nor a value by where it stands (isValueSlot) or in `valuesAt` — then it is held apart
+   * (true) — or a plain keyword among structured values (hidesKeyword: kept for good).
+   */
+  private absorbOrHold(general: Cluster, other: Cluster, valuesAt?: ReadonlySet<number>): boolean {
+    const isValueAt = (i: number): boolean => valuesAt?.has(i) === true || this.isValueSlot([other], i);
+    if (hidesClosedWord(general, other, this.isSpelledLikeName, isValueAt)) return true;
+    if (!hidesKeyword(general, other)) this.retire(other, general);
+    return false;
   }
 
   /**
@@ -1774,16 +1781,9 @@ export class TemplateMiner {
       return;
     }
     if (held.length === 0) return;
-    const still: Cluster[] = [];
-    for (const other of held) {
-      if (!other.live || !subsumes(general, other)) continue;
-      if (hidesClosedWord(general, other, this.isSpelledLikeName, (i) => this.isValueSlot([other], i))) still.push(other);
-      else if (!hidesKeyword(general, other)) this.retire(other, general);
-    }
-    general.heldApart = still;
+    general.heldApart = held.filter((other) => other.live && subsumes(general, other) && this.absorbOrHold(general, other));
   }
 
-  /** Adds a cluster to the sibling groups of its constant positions; returns groups now over threshold. */
   /**
    * fromJSON: the corroborated groups and the pairs map as saved. A pair whose group is gone
    * names a group of its own that no live one is (as in the original: never corroborates).
@@ -1806,6 +1806,7 @@ export class TemplateMiner {
     }
   }
 
+  /** Adds a cluster to the sibling groups of its constant positions; returns groups now over threshold. */
   private register(c: Cluster, corroborate = true): SiblingGroup[] {
     const ready: SiblingGroup[] = [];
     if (c.registered || !c.live) return ready;
