@@ -405,6 +405,25 @@ describe('pairs of names (two values in the whole sample)', () => {
     expectGroupedByEvent(m);
   });
 
+  test('a pair of modifiers in two sibling events of one frame (same word before, same last word) stays four events', () => {
+    // "read / write cache fault" and "read / write bus fault": the pair recurs, but always as the
+    // program's own modifier in one family of events; names recurring elsewhere stand in other sentences
+    const m = mine(
+      generate(
+        [
+          { event: 'read cache', line: () => 'read cache fault' },
+          { event: 'write cache', line: () => 'write cache fault' },
+          { event: 'read bus', line: () => 'read bus parity fault' },
+          { event: 'write bus', line: () => 'write bus parity fault' },
+          { event: 'slow', line: (r) => `slow query on ${pick(r, ['kestrune', 'daplow'])} took ${int(r, 1, 900)}ms` },
+          { event: 'vacuum', line: (r) => `vacuum ${pick(r, ['kestrune', 'daplow'])} removed ${int(r, 1, 900)} tuples` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('a capitalised pair, two forms of one word, and words right after a value stay apart', () => {
     const m = mine(
       generate(

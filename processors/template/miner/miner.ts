@@ -418,7 +418,24 @@ function changeTogether(members: readonly Cluster[], p: number, q: number): bool
   return true;
 }
 
-/** Templates identical except at `position` (all constant there). */
+
+/**
+ * The two groups' pairs stand in one frame of sibling events: after the same word (or
+ * both opening the message) and before the same last word ("data / instruction storage
+ * interrupt", "data / instruction TLB error interrupt"): the pair is a program's own
+ * modifier of one family of events, not values met in two places. Names that recur
+ * stand in different sentences ("query on alice took", "session closed for alice").
+ */
+function sameFrame(g: SiblingGroup, other: SiblingGroup): boolean {
+  const before = (x: SiblingGroup) => (x.position === 0 ? '' : x.members[0].words[x.position - 1]);
+  const last = (x: SiblingGroup) => {
+    const words = x.members[0].words;
+    return x.position === words.length - 1 ? undefined : words[words.length - 1];
+  };
+  const end = last(g);
+  return before(g) === before(other) && end !== undefined && end !== null && end === last(other);
+}
+
 interface SiblingGroup {
   readonly key: string;
   readonly position: number;
@@ -1847,7 +1864,7 @@ export class TemplateMiner {
     // mostly the same event with another variable, where a closed pair of verbs times two names
     // would corroborate the verbs)
     const live = other !== undefined && other !== g && this.groups.get(other.key) === other && other.members.length === 2 && other.closed === 0;
-    if (live && (other.position !== g.position || other.members[0].bucket !== g.members[0].bucket)) {
+    if (live && (other.position !== g.position || other.members[0].bucket !== g.members[0].bucket) && !sameFrame(g, other)) {
       const x = other.members[0].words[other.position];
       const y = other.members[1].words[other.position];
       if ((x === a && y === b) || (x === b && y === a)) {
