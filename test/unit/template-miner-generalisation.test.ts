@@ -424,6 +424,21 @@ describe('pairs of names (two values in the whole sample)', () => {
     expectGroupedByEvent(m);
   });
 
+  test('a few two-word phrases of the program (reasons) stay events; two words after a label are a value', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'idle', line: (r) => `Pausing worker due to idle timeout (pid ${int(r, 100, 999)})` },
+          { event: 'quota', line: (r) => `Pausing worker due to disk quota (pid ${int(r, 100, 999)})` },
+          { event: 'user', line: (r) => `Pausing worker due to operator request (pid ${int(r, 100, 999)})` },
+          { event: 'start', line: (r) => `inetd: START: ${pick(r, ['crim deelo', 'lit pu', 'vae buix'])} pid=${int(r, 100, 999)}` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('a capitalised pair, two forms of one word, and words right after a value stay apart', () => {
     const m = mine(
       generate(

@@ -404,6 +404,29 @@ function isGluedPair(c: Cluster, p: number, q: number): boolean {
   return sep.length > 0 && !/\s/.test(sep);
 }
 
+/**
+ * Neighbours `p`, `q` = p + 1 apart by a space hold a few two-word phrases of lower-case
+ * words ("power button", "screen timeout", "lid switch"): a program's own reasons or kinds,
+ * each its own event, as a closed set of single words is until closedValuesToGeneralize.
+ * Names of two words are rare; few values of a two-word slot are mostly the program's,
+ * except after a label (`key: `), where what follows is printed data.
+ */
+function isClosedPhrase(members: readonly Cluster[], p: number, q: number, fewest: number): boolean {
+  if (q !== p + 1 || members[0].seps[q] !== ' ') return false;
+  if (members[0].seps[p].endsWith(': ')) return false; // a label's value ("START: crim deelo") is data
+  const phrases = new Set<string>();
+  for (const m of members) {
+    const a = m.words[p]!;
+    const b = m.words[q]!;
+    if (!LOWER_WORD.test(a) || !LOWER_WORD.test(b)) return false;
+    phrases.add(a + ' ' + b);
+  }
+  return phrases.size <= fewest;
+}
+
+/** Letters only, all lower case (a program's English word or an invented name). */
+const LOWER_WORD = /^[a-z]+$/;
+
 /** Each word at `p` goes with one word at `q` and each word at `q` with one at `p` (they change together). */
 function changeTogether(members: readonly Cluster[], p: number, q: number): boolean {
   const pq = new Map<string, string>();
@@ -2257,6 +2280,7 @@ export class TemplateMiner {
       const p = Math.floor(key / n);
       const q = key % n;
       const members = [start, ...others];
+      if (isClosedPhrase(members, p, q, this.options.distinctValuesToGeneralize)) continue;
       const atP = this.positionGeneralises(members, p, start.constants - 1);
       const atQ = this.positionGeneralises(members, q, start.constants - 1);
       // both on their own, or one of them and the word glued to it always changing with it (one value
