@@ -233,6 +233,22 @@ describe('word count varying inside one event', () => {
 });
 
 describe('small value sets', () => {
+  test('identifiers joined by _ in a slot of their own are values after a few, like names', () => {
+    const m = mine(
+      generate(
+        [
+          {
+            event: 'attr',
+            line: (r) => `Disk ${int(r, 0, 9)}, health attribute ${pick(r, ['Spin_Up_Time', 'Seek_Error_Rate', 'Power_On_Hours', 'Load_Cycle_Count'])} moved from ${int(r, 1, 200)} to ${int(r, 1, 200)}`,
+          },
+          { event: 'refused', line: (r) => `denied call from ${ip(r)} to procedure ${pick(r, ['mapsrv_get', 'mapsrv_all', 'mapsrv_next'])}` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('month and weekday names are date pieces, whatever few of them occurred', () => {
     const m = mine(
       generate(
