@@ -1091,6 +1091,14 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(generate(events, 30, 12)));
   });
 
+  test('the kind of the value after a label is a closed set too: thrown: Volume <*>, thrown: Bucket <*>', () => {
+    const events: EventSpec[] = ['Volume', 'Snapshot', 'Bucket'].map((kind) => ({
+      event: kind,
+      line: (r: Rng) => `API error raised: ${kind} ${r() < 0.5 ? int(r, 1, 99) : hex(r, 12)} does not exist.`,
+    }));
+    expectGroupedByEvent(mine(generate(events, 30, 12)));
+  });
+
   test('closed sets of enum-like states and of verbs stay separate events', () => {
     const states = ['QUEUED', 'STAGED', 'ACTIVE', 'DRAINING', 'PARKED', 'RETIRED'];
     const events: EventSpec[] = [];

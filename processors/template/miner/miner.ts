@@ -368,9 +368,12 @@ function isScopeOfVariable(c: Cluster | undefined, p: number): boolean {
  * single spaces ("for service <*>", "for activity <*>"): the kind of the value that
  * follows, as a key is, one of the program's few (a closed set, not a name).
  */
+/** A space, or a colon or comma and a space: what stands between a sentence's words. */
+const SPACE_AFTER_WORD = /^[:,]? $/;
+
 function isKindBeforeValue(c: Cluster | undefined, p: number): boolean {
   if (c === undefined || p === 0 || p + 1 >= c.words.length) return false;
-  return c.words[p - 1] !== null && c.words[p + 1] === null && c.seps[p] === ' ' && c.seps[p + 1] === ' ' && isPlainWord(c.words[p]!);
+  return c.words[p - 1] !== null && c.words[p + 1] === null && SPACE_AFTER_WORD.test(c.seps[p]) && c.seps[p + 1] === ' ' && isPlainWord(c.words[p]!);
 }
 
 /** Capitals only, two or more (ALLOWED, DENIED, TRUE): an enum's constant, as printed for a key. */
