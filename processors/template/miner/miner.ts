@@ -346,10 +346,12 @@ function isKeyValueSlot(c: Cluster | undefined, p: number): boolean {
   return quoted ? after.startsWith('"') : after === '' || /^[\s,;]/.test(after);
 }
 
-/** Position `p` is a whole value in double quotes (`Lock "compute_resources"`, `to "HomeNet"`): quoted text is data. */
+/** Position `p` is a whole value in double or single quotes (`Lock "compute_resources"`, `Module 'ReJSON'`): quoted text is data. */
 function isQuotedSlot(c: Cluster | undefined, p: number): boolean {
   if (c === undefined) return false;
-  return c.seps[p].endsWith('"') && c.seps[p + 1].startsWith('"');
+  const before = c.seps[p];
+  const quote = before[before.length - 1];
+  return (quote === '"' || quote === "'") && c.seps[p + 1].startsWith(quote);
 }
 
 /**
