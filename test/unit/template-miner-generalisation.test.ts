@@ -1235,13 +1235,13 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(generate(events, 20, 14)));
   });
 
-  test('what a program prints for key=, key="…" or in quotes (double or single) is a value after two values; a state there names its event', () => {
+  test('what a program prints for key=, key="…" or in double quotes is a value after two values (in single quotes after three); a state there names its event', () => {
     const events: EventSpec[] = [
       { event: 'pam', line: (r) => `authentication failure; logname= uid=0 tty=${pick(r, ['tty3', 'NODEVssh'])} ruser= rhost=${ip(r)}` },
       { event: 'kube', line: (r) => `Event occurred object="${pick(r, NAMES)}" kind="Pod" reason="${pick(r, ['BackOff', 'FailedMount'])}"` },
       { event: 'wifi', line: (r) => `Wifi connection to "${pick(r, ['FoustourMousti', 'VifounBeibrin'])}" lost, rssi=-${int(r, 40, 90)}` },
       { event: 'lock', line: (r) => `Lock "${pick(r, ['compute_resources', 'kraivaim_lock'])}" released :: held ${int(r, 1, 9)}.${int(r, 100, 999)}s` },
-      { event: 'plugin', line: (r) => `Plugin '${pick(r, ['GeoJSON', 'bloomset'])}' loaded from /opt/stack/lib/${pick(r, NAMES)}.so` },
+      { event: 'plugin', line: (r) => `Plugin '${pick(r, ['GeoJSON', 'bloomset', 'tdigest'])}' loaded from /opt/stack/lib/${pick(r, NAMES)}.so` },
       ...['deferred', 'bounced'].map((status) => ({ event: status, line: (r: Rng) => `${hex(r, 10)}: to=<${pick(r, NAMES)}@mail.lab>, status=${status} (${int(r, 1, 9)} tries)` })),
     ];
     expectGroupedByEvent(mine(generate(events, 25, 13)));

@@ -347,6 +347,10 @@ function isKeyValueSlot(c: Cluster | undefined, p: number): boolean {
 }
 
 /** Position `p` is a whole value in double or single quotes (`Lock "compute_resources"`, `Module 'ReJSON'`): quoted text is data. */
+function isSingleQuotedSlot(c: Cluster, p: number): boolean {
+  return c.seps[p].endsWith("'") && c.seps[p + 1].startsWith("'");
+}
+
 function isQuotedSlot(c: Cluster | undefined, p: number): boolean {
   if (c === undefined) return false;
   const before = c.seps[p];
@@ -1941,6 +1945,9 @@ export class TemplateMiner {
    */
   private isKeyedOrQuotedValueSlot(members: readonly Cluster[], position: number): boolean {
     if (!isKeyValueSlot(members[0], position) && !isQuotedSlot(members[0], position)) return false;
+    // single quotes name a thing as often as they quote data (service 'sparkDriver' started): a value from
+    // distinctValuesToGeneralize words on, as names are, not from two
+    if (isSingleQuotedSlot(members[0], position) && members.length < this.options.distinctValuesToGeneralize) return false;
     const words = members.map((m) => m.words[position]!);
     return !words.some((w) => isInflectedVerb(w) || isUpperCaseWord(w)) && !holdsNumberedPair(words);
   }
