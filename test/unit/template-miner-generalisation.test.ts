@@ -1024,6 +1024,12 @@ describe('paths', () => {
     expectGroupedByEvent(m);
   });
 
+  test('a path in parentheses after a path is another value: the parentheses stay the program\'s', () => {
+    const miner = new TemplateMiner();
+    for (const [user, dir] of [['ana', 'home'], ['bo', 'export'], ['cy', 'srv']]) miner.add(`mount request from 10.0.0.${user.length} for /${dir}/${user} (/export/${user})`);
+    expectMinedExactly(miner, 'mount request from 10.0.0.9 for /home/di (/export/di)', 'mount request from <*> for <*> (<*>)');
+  });
+
   test('a directory name of several capitalised words is part of its path; lower-case words after a path are not', () => {
     const dirs = ['C:\\Program Files\\Acme Data Tools', 'C:\\Windows\\winsxs', 'C:\\Program Files\\Pebresk Jasu Raixar Tragour', 'D:\\Apps'];
     const m = mine(

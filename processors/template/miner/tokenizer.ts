@@ -1063,7 +1063,9 @@ function pathContinuation(line: string, end: number, separator: number): number 
       if (line.charCodeAt(e) === separator && e > at + 1 && e + 1 < n && classOf(line.charCodeAt(e + 1)) === 0) inner = true;
       e++;
     }
-    if (line.charCodeAt(at + 1) === separator || protocolVersionEnd(line, at + 1, e) > 0) break;
+    // another path after the space, bare or in parentheses ("/home/a (/export/a)"), is another value
+    const opening = line.charCodeAt(at + 1) === 0x28 ? at + 2 : at + 1;
+    if (line.charCodeAt(opening) === separator || protocolVersionEnd(line, at + 1, e) > 0) break;
     if (inner) {
       end = e;
       plain = 0;
