@@ -1030,6 +1030,13 @@ describe('paths', () => {
     expectMinedExactly(miner, 'mount request from 10.0.0.9 for /home/di (/export/di)', 'mount request from <*> for <*> (<*>)');
   });
 
+  test('a host range list (cn[001-004,017]) is one value; a program and its pid (sshd[812]) stay two', () => {
+    const miner = new TemplateMiner();
+    for (const nodes of ['cn[001-004,017]', 'gn[1-2]', 'cn[10-12]']) miner.add(`sched: Allocate JobId=${nodes.length} NodeList=${nodes} Partition=batch`);
+    expectMinedExactly(miner, 'sched: Allocate JobId=7 NodeList=gn[3,5,7-9] Partition=batch', 'sched: Allocate JobId=<*> NodeList=<*> Partition=batch');
+    expectMinedExactly(miner, 'sshd[812]: session opened', 'sshd[<*>]: session opened');
+  });
+
   test('a directory name of several capitalised words is part of its path; lower-case words after a path are not', () => {
     const dirs = ['C:\\Program Files\\Acme Data Tools', 'C:\\Windows\\winsxs', 'C:\\Program Files\\Pebresk Jasu Raixar Tragour', 'D:\\Apps'];
     const m = mine(

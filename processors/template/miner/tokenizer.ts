@@ -13,7 +13,8 @@
  *   a dotted version ("v10.0.6424" -> "v" + "10.0.6424", the letter constant) and
  *   the dash between a word and a UUID ("req-<uuid>" -> "req" + "-" + the UUID), and
  *   the dot between a word and a number ("core.2275" -> "core" + "." + "2275").
- *   A number with an index glued to it ("64802[38]") is one masked span.
+ *   A number with an index glued to it ("64802[38]") is one masked span, as is a
+ *   host range list ("cn[001-004,017]").
  * - Words are everything else. Some words are masked (known variables,
  *   `masked[i]`): shapes found by masking.ts, plus multi-character spans
  *   recognised before delimiter splitting — URLs (scheme kept constant, the
@@ -155,6 +156,10 @@ function spanAt(line: string, at: number): number {
     const end = locationCodeEnd(line, at);
     if (end > 0) return end;
   }
+  if (isLetterCode(c0)) {
+    const end = hostRangeEnd(line, at);
+    if (end > 0) return end;
+  }
   if (isDigitCode(c0)) {
     const indexed = indexedNumberEnd(line, at);
     if (indexed > 0) return indexed;
@@ -226,6 +231,31 @@ function indexedNumberEnd(line: string, at: number): number {
   if (e === first || e >= n || line.charCodeAt(e) !== 0x5d /* ] */) return -1;
   return isBoundary(line, e + 1) ? e + 1 : -1;
 }
+
+/**
+ * End of a host range list ("cn[001-004,017]", "node[1-8]": a batch scheduler's node list, the
+ * nodes of one job), or -1: one value. A name, then numbers in brackets joined by `-` or `,`
+ * (at least one: "sshd[812]" stays a program and its pid), then the closing bracket.
+ */
+function hostRangeEnd(line: string, at: number): number {
+  const n = line.length;
+  let e = at;
+  while (e < n && e - at <= MAX_HOST_RANGE_NAME && (isLetterCode(line.charCodeAt(e)) || isDigitCode(line.charCodeAt(e)) || line.charCodeAt(e) === 0x2d)) e++;
+  if (e >= n || line.charCodeAt(e) !== 0x5b /* [ */) return -1;
+  let joins = 0;
+  let digits = 0;
+  for (e++; e < n; e++) {
+    const c = line.charCodeAt(e);
+    if (isDigitCode(c)) digits++;
+    else if ((c === 0x2d || c === 0x2c) && digits > 0 && isDigitCode(line.charCodeAt(e + 1))) joins++;
+    else break;
+  }
+  if (joins === 0 || e >= n || line.charCodeAt(e) !== 0x5d /* ] */) return -1;
+  return isBoundary(line, e + 1) ? e + 1 : -1;
+}
+
+/** Longest name before a host range's bracket that hostRangeEnd reads. */
+const MAX_HOST_RANGE_NAME = 32;
 
 /**
  * End of a hardware location code written as two dash-joined codes around a colon
