@@ -7,8 +7,9 @@
  * table (Syllables) so its systems stay as they were drawn.
  */
 import { prng } from '../test/kit/prng';
-import type { Piece, Syllables } from './synthetic-draw';
-import { hexDigits, int, pad, pick, pronounceableWord } from './synthetic-draw';
+import type { FamilyEvents, Piece, Syllables } from './synthetic-draw';
+import { hexDigits, int, inventSystem, pad, pick, pronounceableWord } from './synthetic-draw';
+import type { SyntheticSampleV2 } from './unseen-systems-v2';
 
 export type Rng = () => number;
 /** Draws one value of a kind of entity. */
@@ -125,4 +126,33 @@ export function vocabularyOf(seed: number, syllables: Syllables): Vocabulary {
     user: pools('user', w),
     ip: pools('ip', ipv4),
   };
+}
+
+// ---------------------------------------------------------------------------
+// Systems
+
+/** What a blind generator is made of: its families, letter table and system stream. */
+export interface BlindGenerator {
+  /** The start of its sample names (`v13` names samples `v13-<seed>:<family>+…`). */
+  readonly label: string;
+  readonly families: Readonly<Record<string, (v: Vocabulary) => FamilyEvents>>;
+  readonly syllables: Syllables;
+  /** Offset of the system stream (`prng(seed * 7877 + offset)`), fixed per generator before any miner run. */
+  readonly streamOffset: number;
+  /** A system has at least this many events (more families are added until it does). */
+  readonly minEvents: number;
+}
+
+/**
+ * One invented system of `lines` lines: the vocabulary of the seed, then one
+ * to three families (more while fewer than `minEvents` events), about 75% of
+ * each family's plain shapes and of its closed sets after the first, Zipf
+ * weights, the lines (inventSystem), all from the generator's system stream.
+ */
+export function blindSystem(g: BlindGenerator, seed: number, lines: number): SyntheticSampleV2 {
+  const r = prng((seed * 7877 + g.streamOffset) >>> 0);
+  const v = vocabularyOf(seed, g.syllables);
+  const names = Object.keys(g.families);
+  const drawn = inventSystem(r, `${g.label}-${seed}`, names, (name) => g.families[name](v), { minEvents: g.minEvents, keepPlain: 0.75, keepClosed: (k) => (k === 0 ? 1 : 0.75) }, lines);
+  return { name: drawn.name, content: drawn.content, truth: drawn.truth, closedSets: drawn.closedSets };
 }

@@ -173,11 +173,10 @@
  * was ever run against the miner. Never tune on them: develop on
  * DEVELOPMENT_SEEDS_V12 or other seeds.
  */
-import { prng } from '../test/kit/prng';
 import type { FamilyEvents, Piece, Render, Syllables } from './synthetic-draw';
-import { hexDigits, int, inventSystem, pad, pick } from './synthetic-draw';
+import { hexDigits, int, pad, pick } from './synthetic-draw';
 import type { Rng, Vocabulary } from './synthetic-pieces';
-import { bool, cap, chance, dec, humanSize, ipv4, L, list, N, pid, port, uuid, V, vocabularyOf } from './synthetic-pieces';
+import { blindSystem, bool, cap, chance, dec, humanSize, ipv4, L, list, N, pid, port, uuid, V } from './synthetic-pieces';
 import type { SyntheticSampleV2 } from './unseen-systems-v2';
 
 /** Fixed before the generator was ever run against the miner: the clean held-out figure. Never tune on them. */
@@ -634,8 +633,5 @@ export const FAMILIES_V12: readonly string[] = Object.keys(FAMILIES);
 
 /** One invented system of `lines` lines (2,000 by default), its name `v12-<seed>:<family>+…`. */
 export function unseenSystemV12(seed: number, lines = 2000): SyntheticSampleV2 {
-  const r = prng((seed * 7877 + STREAM_OFFSET) >>> 0);
-  const v = vocabularyOf(seed, SYLLABLES);
-  const drawn = inventSystem(r, `v12-${seed}`, FAMILIES_V12, (name) => FAMILIES[name](v), { minEvents: MIN_EVENTS, keepPlain: 0.75, keepClosed: (k) => (k === 0 ? 1 : 0.75) }, lines);
-  return { name: drawn.name, content: drawn.content, truth: drawn.truth, closedSets: drawn.closedSets };
+  return blindSystem({ label: 'v12', families: FAMILIES, syllables: SYLLABLES, streamOffset: STREAM_OFFSET, minEvents: MIN_EVENTS }, seed, lines);
 }
