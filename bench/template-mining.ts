@@ -16,6 +16,7 @@
  *   node dist/bench/template-mining.js --synthetic-v10[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v11[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v12[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
+ *   node dist/bench/template-mining.js --synthetic-v13[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   any of these with --options='{"namePairLines":0}': miner options over the defaults (experiments)
  *
  * --synthetic scores invented systems instead (unseen-systems.ts: held-out
@@ -87,6 +88,12 @@
  * server, Apache Cassandra and a Java Spring Boot service (Tomcat, Hibernate,
  * HikariCP), every failure kind of the judges' account, v9's ground-truth
  * convention (default seeds 1601-1612, never for tuning; develop on =dev).
+ * --synthetic-v13 scores the thirteenth generation (unseen-systems-v13.ts),
+ * written blind like v6-v12 and never run against the miner by its author:
+ * the nine kinds of the held-out judges with new event shapes plus a Postfix
+ * mail server, RabbitMQ and MongoDB (legacy text log), every failure kind of
+ * the judges' account, v9's ground-truth convention (default seeds
+ * 1701-1712, never for tuning; develop on =dev).
  *
  * Default directory: ../shared/data/loghub-2k relative to the repository root.
  *
@@ -151,8 +158,9 @@ import { DEVELOPMENT_SEEDS_V9, REPORTED_SEEDS_V9, unseenSystemV9 } from './unsee
 import { DEVELOPMENT_SEEDS_V10, REPORTED_SEEDS_V10, unseenSystemV10 } from './unseen-systems-v10';
 import { DEVELOPMENT_SEEDS_V11, REPORTED_SEEDS_V11, unseenSystemV11 } from './unseen-systems-v11';
 import { DEVELOPMENT_SEEDS_V12, REPORTED_SEEDS_V12, unseenSystemV12 } from './unseen-systems-v12';
+import { DEVELOPMENT_SEEDS_V13, REPORTED_SEEDS_V13, unseenSystemV13 } from './unseen-systems-v13';
 
-/** A generator of invented systems for --synthetic / --synthetic-v2 … --synthetic-v10. */
+/** A generator of invented systems for --synthetic / --synthetic-v2 … --synthetic-v13. */
 interface Generator {
   readonly flag: string;
   readonly module: string;
@@ -174,6 +182,7 @@ const GENERATORS: readonly Generator[] = [
   { flag: '--synthetic-v10', module: 'bench/unseen-systems-v10.ts', reported: REPORTED_SEEDS_V10, development: DEVELOPMENT_SEEDS_V10, make: unseenSystemV10 },
   { flag: '--synthetic-v11', module: 'bench/unseen-systems-v11.ts', reported: REPORTED_SEEDS_V11, development: DEVELOPMENT_SEEDS_V11, make: unseenSystemV11 },
   { flag: '--synthetic-v12', module: 'bench/unseen-systems-v12.ts', reported: REPORTED_SEEDS_V12, development: DEVELOPMENT_SEEDS_V12, make: unseenSystemV12 },
+  { flag: '--synthetic-v13', module: 'bench/unseen-systems-v13.ts', reported: REPORTED_SEEDS_V13, development: DEVELOPMENT_SEEDS_V13, make: unseenSystemV13 },
 ];
 
 const DATASETS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'OpenSSH', 'Apache', 'HealthApp'] as const;

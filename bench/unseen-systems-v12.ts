@@ -173,9 +173,10 @@
  * was ever run against the miner. Never tune on them: develop on
  * DEVELOPMENT_SEEDS_V12 or other seeds.
  */
-import { prng } from '../test/kit/prng';
 import type { FamilyEvents, Piece, Render, Syllables } from './synthetic-draw';
-import { hexDigits, int, inventSystem, pad, pick, pronounceableWord } from './synthetic-draw';
+import { hexDigits, int, pad, pick } from './synthetic-draw';
+import type { Rng, Vocabulary } from './synthetic-pieces';
+import { blindSystem, bool, cap, chance, dec, humanSize, ipv4, L, list, N, pid, port, uuid, V } from './synthetic-pieces';
 import type { SyntheticSampleV2 } from './unseen-systems-v2';
 
 /** Fixed before the generator was ever run against the miner: the clean held-out figure. Never tune on them. */
@@ -188,127 +189,12 @@ const MIN_EVENTS = 22;
 /** Offset of the system stream (see the header: the first giving twelve different reported mixes over all families). */
 const STREAM_OFFSET = 1203;
 
-type Rng = () => number;
-/** Draws one value of a kind of entity. */
-type Draw = (q: Rng) => string;
-
-// ---------------------------------------------------------------------------
-// Pieces and values
-
-/** A variable the program printed. */
-const V = (x: string | number): Piece => ({ text: String(x), variable: true });
-
-/**
- * A line as a tagged template: the literal text is constant, an interpolated
- * Piece is what it says, an interpolated string is constant text chosen by
- * the event (the member of a closed set); an array of pieces is spliced in.
- */
-function L(strings: TemplateStringsArray, ...values: Array<Piece | readonly Piece[] | string>): Piece[] {
-  const pieces: Piece[] = [];
-  strings.forEach((text, k) => {
-    if (text !== '') pieces.push({ text, variable: false });
-    if (k < values.length) {
-      const v = values[k];
-      if (typeof v === 'string') pieces.push({ text: v, variable: false });
-      else if (Array.isArray(v)) pieces.push(...(v as readonly Piece[]));
-      else pieces.push(v as Piece);
-    }
-  });
-  return pieces;
-}
-
-/** A whole number in [lo, hi] as a variable. */
-const N = (q: Rng, lo: number, hi: number): Piece => V(int(q, lo, hi));
-/** A decimal number with `d` digits after the point, as a string. */
-const dec = (q: Rng, lo: number, hi: number, d: number): string => (lo + q() * (hi - lo)).toFixed(d);
-const uuid = (q: Rng): string => `${hexDigits(q, 8)}-${hexDigits(q, 4)}-${hexDigits(q, 4)}-${hexDigits(q, 4)}-${hexDigits(q, 12)}`;
-const ipv4 = (q: Rng): string => `${pick(q, [10, 10, 172, 192])}.${int(q, 0, 255)}.${int(q, 0, 255)}.${int(q, 1, 254)}`;
-const port = (q: Rng): Piece => N(q, 1024, 65535);
-const pid = (q: Rng): Piece => N(q, 100, 32767);
-const bool = (q: Rng): Piece => V(q() < 0.5 ? 'true' : 'false');
-const cap = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
-const chance = (q: Rng, p: number): boolean => q() < p;
-
-/** `lo`..`hi` distinct values of `draw` (fewer when the pool has fewer), joined by `sep`. */
-function list(q: Rng, draw: Draw, lo: number, hi: number, sep: string): string {
-  const want = int(q, lo, hi);
-  const seen = new Set<string>();
-  for (let tries = 0; seen.size < want && tries < want * 4; tries++) seen.add(draw(q));
-  return [...seen].join(sep);
-}
-
-/** A size as a humaniser prints it: the unit changes with the size (one value with its unit). */
-function humanSize(q: Rng): string {
-  const bytes = Math.floor(Math.pow(10, 2 + q() * 7));
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GB`;
-}
-
-// ---------------------------------------------------------------------------
-// Vocabulary: one pool per kind of entity, made from its own seeded stream
-
+/** This generator's letter table for invented words. */
 const SYLLABLES: Syllables = {
   onsets: ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'br', 'gr', 'st', 'tr', 'sh', 'ch', 'pl', 'kr'],
   vowels: ['a', 'e', 'i', 'o', 'u', 'ai', 'ou', 'ea'],
   codas: ['', '', 'n', 'r', 'l', 's', 'x', 'm', 'nd', 'rk', 'st'],
 };
-
-/** A string's small hash, to give each kind of entity its own stream. */
-function kindHash(kind: string): number {
-  let h = 2166136261;
-  for (const ch of kind) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  return h >>> 0;
-}
-
-/**
- * The pools of one system. `pool(kind, make)`: the values of that kind, made
- * on first use from a stream of the system's seed and the kind alone (so the
- * pools do not depend on the order events are built or drawn): a third of the
- * pools hold 1..3 values, the others 4..200 (`sizes` narrows that for kinds
- * with few real values); a value is drawn with a skew towards the first ones.
- */
-type Pools = (kind: string, make: Draw, sizes?: readonly [number, number]) => Draw;
-
-function poolsOf(seed: number): Pools {
-  const made = new Map<string, string[]>();
-  return (kind, make, sizes) => {
-    let values = made.get(kind);
-    if (values === undefined) {
-      const s = prng((seed * 2654435761 + kindHash(kind)) >>> 0);
-      const [lo, hi] = sizes ?? (s() < 1 / 3 ? [1, 3] : [4, 200]);
-      const want = int(s, lo, hi);
-      const distinct = new Set<string>();
-      for (let tries = 0; distinct.size < want && tries < want * 6; tries++) distinct.add(make(s));
-      values = [...distinct];
-      made.set(kind, values);
-    }
-    const vs = values;
-    return (q) => vs[Math.floor(Math.pow(q(), 1.6) * vs.length)];
-  };
-}
-
-/** Entities several families name (the same pool wherever they appear). */
-interface Vocabulary {
-  readonly pools: Pools;
-  readonly word: Draw;
-  readonly host: Draw;
-  readonly user: Draw;
-  readonly ip: Draw;
-}
-
-function vocabularyOf(seed: number): Vocabulary {
-  const pools = poolsOf(seed);
-  const w = (s: Rng): string => pronounceableWord(s, SYLLABLES, int(s, 1, 2));
-  return {
-    pools,
-    word: pools('word', w, [30, 200]),
-    host: pools('host', (s) => (chance(s, 0.5) ? `${w(s)}${int(s, 1, 64)}` : `${w(s)}-${pad(int(s, 1, 99), 2)}`)),
-    user: pools('user', w),
-    ip: pools('ip', ipv4),
-  };
-}
 
 // ---------------------------------------------------------------------------
 // Families
@@ -747,8 +633,5 @@ export const FAMILIES_V12: readonly string[] = Object.keys(FAMILIES);
 
 /** One invented system of `lines` lines (2,000 by default), its name `v12-<seed>:<family>+…`. */
 export function unseenSystemV12(seed: number, lines = 2000): SyntheticSampleV2 {
-  const r = prng((seed * 7877 + STREAM_OFFSET) >>> 0);
-  const v = vocabularyOf(seed);
-  const drawn = inventSystem(r, `v12-${seed}`, FAMILIES_V12, (name) => FAMILIES[name](v), { minEvents: MIN_EVENTS, keepPlain: 0.75, keepClosed: (k) => (k === 0 ? 1 : 0.75) }, lines);
-  return { name: drawn.name, content: drawn.content, truth: drawn.truth, closedSets: drawn.closedSets };
+  return blindSystem({ label: 'v12', families: FAMILIES, syllables: SYLLABLES, streamOffset: STREAM_OFFSET, minEvents: MIN_EVENTS }, seed, lines);
 }
