@@ -1037,6 +1037,13 @@ describe('paths', () => {
     expectMinedExactly(miner, 'sshd[812]: session opened', 'sshd[<*>]: session opened');
   });
 
+  test('the root path alone in quotes (vhost \'/\') is a value like any other in its slot', () => {
+    const m = mine(
+      generate([{ event: 'declare', line: (r) => `Declaring queue '${pick(r, NAMES)}' in vhost '${pick(r, ['/', 'payments', 'ledger', 'audit'])}'` }], 40),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('a directory name of several capitalised words is part of its path; lower-case words after a path are not', () => {
     const dirs = ['C:\\Program Files\\Acme Data Tools', 'C:\\Windows\\winsxs', 'C:\\Program Files\\Pebresk Jasu Raixar Tragour', 'D:\\Apps'];
     const m = mine(

@@ -544,9 +544,15 @@ function isAddressLike(s: string): boolean {
   return false;
 }
 
+/** The text from `s` to `e` is all a quoted value holds ('/' in `vhost: '/'`): a value, however short. */
+function isQuotedAlone(line: string, s: number, e: number): boolean {
+  const quote = s > 0 ? line.charCodeAt(s - 1) : 0;
+  return (quote === 0x22 || quote === 0x27) && line.charCodeAt(e) === quote;
+}
+
 function isPathStart(line: string, s: number, e: number): boolean {
   const c0 = line.charCodeAt(s);
-  if (c0 === 0x2f /* / */) return e - s > 1 && line.charCodeAt(s + 1) !== 0x2f;
+  if (c0 === 0x2f /* / */) return e - s > 1 ? line.charCodeAt(s + 1) !== 0x2f : isQuotedAlone(line, s, e);
   if (c0 === 0x5c /* \ */) {
     for (let k = s + 1; k < e; k++) if (line.charCodeAt(k) === 0x5c) return true;
     return false;
