@@ -77,6 +77,14 @@ function isNumberLike(w: string): boolean {
  * True when the word is a value by its shape alone (see the module comment).
  * `maskKeywords` controls the true/false/null rule.
  */
+/**
+ * isVariableWord for a word of letters only (the tokenizer's plain words): no digit and no
+ * dot, so only a keyword value (true, NULL) can be one; skips the scan of every character.
+ */
+export function isPlainWordVariable(w: string, maskKeywords: boolean): boolean {
+  return maskKeywords && w.length >= 4 && w.length <= 5 && KEYWORD_VALUES.has(w);
+}
+
 export function isVariableWord(w: string, maskKeywords: boolean): boolean {
   const n = w.length;
   let digits = 0;
@@ -98,7 +106,7 @@ export function isVariableWord(w: string, maskKeywords: boolean): boolean {
       }
     }
   }
-  if (digits === 0) return dots > 0 ? isHostName(w) : maskKeywords && n >= 4 && n <= 5 && KEYWORD_VALUES.has(w);
+  if (digits === 0) return dots > 0 ? isHostName(w) : isPlainWordVariable(w, maskKeywords);
   if (w.charCodeAt(0) === 0x25 /* % */ && MESSAGE_MNEMONIC.test(w)) return false;
   if (n > 1 && w.charCodeAt(n - 1) === 0x3e /* > */ && w.charCodeAt(0) !== 0x3c /* < */) return isVariableWord(w.slice(0, n - 1), maskKeywords);
   if (longestDigitRun >= 5) return true;

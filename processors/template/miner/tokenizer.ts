@@ -29,7 +29,7 @@
  *   (whitespace next to a variable may differ: that variable's argument
  *   carries it). `skeletonHash` finds the bucket without building strings.
  */
-import { hasDigit, isCalendarWord, isVariableWord } from './masking';
+import { hasDigit, isCalendarWord, isPlainWordVariable, isVariableWord } from './masking';
 
 export interface TokenizedLine {
   readonly words: string[];
@@ -741,7 +741,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     if (plainEnd > 0) {
       // most words are letters only: none of the value shapes below can start with one
       const word = line.slice(i, plainEnd);
-      emit(out, i, plainEnd, isVariableWord(word, maskKeywords) && !isCallFlag(line, i, plainEnd), word);
+      emit(out, i, plainEnd, isPlainWordVariable(word, maskKeywords) && !isCallFlag(line, i, plainEnd), word);
       i = plainEnd;
       continue;
     }
