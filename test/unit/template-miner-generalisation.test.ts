@@ -908,6 +908,14 @@ describe('a quoted text of several words', () => {
     expectGroupedByEvent(mine(generate(events, 30)));
   });
 
+  test('a word or two in brackets holding an upper-case name is a label of the program: (usable) / (ACPI NVS) / (ACPI data) stay events', () => {
+    const events: EventSpec[] = ['usable', 'reserved', 'ACPI data', 'ACPI NVS'].map((kind) => ({
+      event: kind,
+      line: (r: Rng) => `BIOS-map: ${hex(r, 16)} - ${hex(r, 16)} (${kind})`,
+    }));
+    expectGroupedByEvent(mine(generate(events, 30)));
+  });
+
   test('a command in brackets, with or without options, after one constant word: cron\'s (user) CMD (command)', () => {
     const users = ['mepisk', 'gaili', 'xouxeir', 'root', 'poahe'];
     const commands = ['/opt/app/run.so -xump -tain -gump', '/usr/app/conf/main.conf', '/usr/bin/sweep -q >/dev/null 2>&1'];

@@ -246,6 +246,18 @@ function planQuotedText(a: TokenPattern, b: TokenPattern, minConstants: number):
   return undefined;
 }
 
+/** Longest enclosed text that may be a program's label rather than text of data (enclosedMerge). */
+const MAX_LABEL_WORDS = 2;
+
+/** Some constant word of `p` in [from, to) is shaped like a program's own name (isClosedSetWord), not a verb (Killed). */
+function holdsProgramWord(p: TokenPattern, from: number, to: number): boolean {
+  for (let t = from; t < to; t++) {
+    const w = p.words[t];
+    if (w !== null && isClosedSetWord(w) && !isInflectedVerb(w)) return true;
+  }
+  return false;
+}
+
 /** Words [k, ea) of `a` and [k, eb) of `b` are enclosed texts that differ, the rest being equal: their merge, or undefined. */
 function enclosedMerge(a: TokenPattern, b: TokenPattern, k: number, ea: number, eb: number, minConstants: number): ElasticPattern | undefined {
   // the same after the closing mark
@@ -256,6 +268,9 @@ function enclosedMerge(a: TokenPattern, b: TokenPattern, k: number, ea: number, 
     for (let t = k; t < ea; t++) if (!same(a.words[t], b.words[t]) || a.seps[t + 1] !== b.seps[t + 1]) differing++;
     if (differing < 2) return undefined;
   } else if (Math.max(ea, eb) - k < 2) return undefined;
+  // short texts (a word or two) with a word shaped like the program's own (ACPI, NVS) are its labels:
+  // "(usable)" / "(ACPI NVS)" / "(ACPI data)" are a closed set of kinds, each its own event
+  if (Math.max(ea, eb) - k <= MAX_LABEL_WORDS && (holdsProgramWord(a, k, ea) || holdsProgramWord(b, k, eb))) return undefined;
   // the marks around the text are structure too: one constant word besides them is enough
   if (!keepsConstantsOutside(a, k, ea, Math.min(minConstants, 1))) return undefined;
   return elasticOf(a, k, ea, a.seps[k].length, a.seps[ea].length, false);
