@@ -406,6 +406,19 @@ describe('pairs of names (two values in the whole sample)', () => {
     expect(new Set(emitted.slice(20))).toEqual(new Set(['consumer group <*> lag=<*>']));
   });
 
+  test('two words an article follows are the program\'s verbs, not a pair of names: to spawn / to destroy the volume', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'spawn', line: (r) => `[volume: ${hex(r, 8)}] Took ${int(r, 1, 99)}.${int(r, 10, 99)} seconds to spawn the volume on the backend.` },
+          { event: 'destroy', line: (r) => `[volume: ${hex(r, 8)}] Took ${int(r, 1, 99)}.${int(r, 10, 99)} seconds to destroy the volume on the backend.` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('a closed pair of words the program uses in its other messages stays two events', () => {
     const m = mine(
       generate(

@@ -816,6 +816,11 @@ function areNegations(a: string, b: string): boolean {
 /** Longest prefix that negates a word (dis-, un-, in-, non-, de-). */
 const MAX_NEGATION_PREFIX = 3;
 
+/** An English article: what stands after a verb, seldom after a name. */
+function isArticle(w: string | null | undefined): boolean {
+  return w === 'the' || w === 'a' || w === 'an';
+}
+
 /** Capitalised words opening the message (Sleep / Wake / DarkWake reason): the program's own sentences, not names. */
 function isCapitalisedOpening(words: readonly string[], position: number): boolean {
   return position === 0 && words.every((w) => CAPITALISED_NAME.test(w));
@@ -1970,6 +1975,8 @@ export class TemplateMiner {
     const b = members[1].words[position]!;
     if (a === b || hasUpperCase(a) || hasUpperCase(b) || areInflections(a, b)) return false;
     if (position > 0 && members[0].words[position - 1] === null) return false;
+    // a word an article follows is what is done to something ("to spawn the instance"), not who
+    if (isArticle(members[0].words[position + 1])) return false;
     if (Math.min(members[0].lines, members[1].lines) < this.options.namePairLines) return false;
     const key = position > 0 ? members[0].words[position - 1]! : '';
     if (this.usedWithout(a, b, key, members) || this.usedWithout(b, a, key, members)) return false;
