@@ -1065,6 +1065,22 @@ describe('paths', () => {
     expectGroupedByEvent(m);
   });
 
+  test('a kernel call trace frame is one event: the address in angle brackets and the code location symbol+0xoff/0xsize are values', () => {
+    const m = mine(
+      generate(
+        [
+          {
+            event: 'frame',
+            line: (r) => ` [<ffffffff${hex(r, 8)}>] ${pick(r, ['schedule_timeout', 'do_exit', 'io_schedule', '__wait_on_bit', 'sys_read'])}+0x${hex(r, 3)}/0x${hex(r, 3)}`,
+          },
+          { event: 'trace', line: () => 'Call Trace:' },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('a directory name of several capitalised words is part of its path; lower-case words after a path are not', () => {
     const dirs = ['C:\\Program Files\\Acme Data Tools', 'C:\\Windows\\winsxs', 'C:\\Program Files\\Pebresk Jasu Raixar Tragour', 'D:\\Apps'];
     const m = mine(

@@ -13,8 +13,9 @@
  *   a dotted version ("v10.0.6424" -> "v" + "10.0.6424", the letter constant) and
  *   the dash between a word and a UUID ("req-<uuid>" -> "req" + "-" + the UUID), and
  *   the dot between a word and a number ("core.2275" -> "core" + "." + "2275").
- *   A number with an index glued to it ("64802[38]") is one masked span, as is a
- *   host range list ("cn[001-004,017]").
+ *   A number with an index glued to it ("64802[38]") is one masked span, as are a
+ *   host range list ("cn[001-004,017]"), a code location ("do_exit+0x1f/0x90") and a hex
+ *   address in angle brackets ("<ffffffff8012b7f7>", the brackets punctuation).
  * - Words are everything else. Some words are masked (known variables,
  *   `masked[i]`): shapes found by masking.ts, plus multi-character spans
  *   recognised before delimiter splitting — URLs (scheme kept constant, the
@@ -156,9 +157,11 @@ function spanAt(line: string, at: number): number {
     const end = locationCodeEnd(line, at);
     if (end > 0) return end;
   }
-  if (isLetterCode(c0)) {
+  if (isLetterCode(c0) || c0 === 0x5f) {
     const end = hostRangeEnd(line, at);
     if (end > 0) return end;
+    const location = codeLocationEnd(line, at);
+    if (location > 0) return location;
   }
   if (isDigitCode(c0)) {
     const indexed = indexedNumberEnd(line, at);
@@ -207,6 +210,51 @@ function spanAt(line: string, at: number): number {
     }
   }
   return -1;
+}
+
+/**
+ * End of a hex address right after '<' and closed by '>' ("<ffffffff8012b7f7>", a kernel
+ * call trace's frame), or -1: MIN_ANGLED_HEX to MAX_ANGLED_HEX hex digits, optionally after
+ * `0x`, then '>' and a boundary. Other words in angle brackets (<init>, <unknown>) stay words.
+ */
+function angledHexEnd(line: string, at: number): number {
+  const n = line.length;
+  let e = line.charCodeAt(at) === 0x30 && (line.charCodeAt(at + 1) | 0x20) === 0x78 ? at + 2 : at;
+  const digits = e;
+  while (e < n && e - digits < MAX_ANGLED_HEX && isHexCode(line.charCodeAt(e))) e++;
+  if (e - digits < MIN_ANGLED_HEX || e >= n || line.charCodeAt(e) !== 0x3e /* > */ || !isBoundary(line, e + 1)) return -1;
+  return e;
+}
+
+/** Digits of an address angledHexEnd reads (a 32-bit address has 8, a 64-bit one 16). */
+const MIN_ANGLED_HEX = 8;
+const MAX_ANGLED_HEX = 16;
+
+/**
+ * End of a code location `symbol+0xOFFSET/0xSIZE` ("schedule_timeout+0x429/0x1a0", a frame of a
+ * kernel call trace), or -1: one value, as a file and line are.
+ */
+function codeLocationEnd(line: string, at: number): number {
+  const n = line.length;
+  let e = at;
+  while (e < n && e - at <= MAX_HOST_RANGE_NAME * 2) {
+    const c = line.charCodeAt(e);
+    if (!isLetterCode(c) && !isDigitCode(c) && c !== 0x5f && c !== 0x2e) break;
+    e++;
+  }
+  if (e === at || e + 3 >= n || line.charCodeAt(e) !== 0x2b /* + */) return -1;
+  e = hexNumberEnd(line, e + 1);
+  if (e < 0 || line.charCodeAt(e) !== 0x2f /* / */) return -1;
+  e = hexNumberEnd(line, e + 1);
+  return e > 0 && isBoundary(line, e) ? e : -1;
+}
+
+/** End of a `0x` hex number at `at` (one hex digit at least), or -1. */
+function hexNumberEnd(line: string, at: number): number {
+  if (line.charCodeAt(at) !== 0x30 || (line.charCodeAt(at + 1) | 0x20) !== 0x78) return -1;
+  let e = at + 2;
+  while (e < line.length && isHexCode(line.charCodeAt(e))) e++;
+  return e > at + 2 ? e : -1;
 }
 
 /** End of a WEB_DATE at `at` whose month is a month's name, or -1. */
@@ -775,6 +823,13 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       if (end > 0 && line.charCodeAt(end) === 0x3e /* > */ && isBoundary(line, end + 1)) {
         emit(out, i + 1, end, true);
         i = end + 1;
+        continue;
+      }
+      // an address in angle brackets ("[<ffffffff8012b7f7>]", a kernel call trace's frame): the brackets are punctuation
+      const inner = angledHexEnd(line, i + 1);
+      if (inner > 0) {
+        emit(out, i + 1, inner, true);
+        i = inner + 1;
         continue;
       }
     }
