@@ -831,6 +831,18 @@ describe('free text inside a fixed frame', () => {
     expect(planFreeText(records, ...frameOf(records), 2)).toBeUndefined();
   });
 
+  test('five sentences of another layer inside one frame are one value: Returning exception <*> to caller', () => {
+    const texts = [
+      () => 'No valid host was found. There are not enough hosts available.',
+      (r: Rng) => `Quota exceeded for cores: Requested ${int(r, 1, 9)}, but already used ${int(r, 10, 40)} of ${int(r, 41, 60)} cores`,
+      (r: Rng) => `Image ${hex(r, 8)}-${hex(r, 4)} could not be found. (HTTP 404)`,
+      (r: Rng) => `Instance ${hex(r, 8)}-${hex(r, 4)} could not be found.`,
+      (r: Rng) => `Timed out waiting for a reply to message ID ${hex(r, 32)}`,
+    ];
+    const m = mine(generate([{ event: 'returning', line: (r) => `Returning exception ${pick(r, texts)(r)} to caller` }], 60));
+    expectGroupedByEvent(m);
+  });
+
   test('different messages after a header, or after a subject and its value, stay separate events', () => {
     const job = (r: Rng): string => `${int(r, 100, 9999)}.${pick(r, ['kelo', 'brann'])}`;
     const events: EventSpec[] = [

@@ -947,7 +947,8 @@ export function planFreeText(
   minConstants: number,
   recurring = false,
 ): ElasticPattern | undefined {
-  if (members.length < (recurring ? RECURRING_TEXT_CROWD : FREE_TEXT_CROWD)) return undefined;
+  const crowd = recurring ? RECURRING_TEXT_CROWD : holdsSentences(members, prefix, suffix) ? SENTENCE_TEXT_CROWD : FREE_TEXT_CROWD;
+  if (members.length < crowd) return undefined;
   if (recurring) minConstants = Math.min(minConstants, 1);
   const first = members[0];
   let constants = 0;
@@ -983,6 +984,23 @@ export function planFreeText(
   if (recurring ? gapLengths.size < 2 || longest < 2 : gapLengths.size < 3 || longest < 3 || structured * 2 < members.length) return undefined;
   if (sharesWordPairs(members, prefix, suffix)) return undefined;
   return elasticOf(first, prefix, first.words.length - suffix, lead, trail, false);
+}
+
+/** Members enough when every text is a sentence of its own (holdsSentences): messages wrapped in a message. */
+export const SENTENCE_TEXT_CROWD = 5;
+
+/**
+ * Every member's text (words [prefix, length - suffix)) opens like a sentence, with a capitalised
+ * word ("Returning exception No valid host was found. to caller", "… Quota exceeded for cores: …
+ * to caller"): messages of another program or layer printed inside this one's, not its own words.
+ */
+function holdsSentences(members: readonly TokenPattern[], prefix: number, suffix: number): boolean {
+  for (const m of members) {
+    const to = m.words.length - suffix;
+    const w = m.words[prefix];
+    if (to <= prefix || w === null || !/^[A-Z][a-z]/.test(w)) return false;
+  }
+  return true;
 }
 
 /** Distinct pairs of words every member's text holds before it is the program's structure, not data (sharesWordPairs). */

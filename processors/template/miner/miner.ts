@@ -83,6 +83,7 @@ import {
   shapeOfParts,
   sharedFrame,
   FREE_TEXT_CROWD,
+  SENTENCE_TEXT_CROWD,
   RECURRING_TEXT_CROWD,
   type ElasticPattern,
   type TokenPattern,
@@ -1638,8 +1639,8 @@ export class TemplateMiner {
       const size = f.prefix + f.suffix;
       if (members.length < bestMembers || (members.length === bestMembers && size <= bestSize)) continue;
       let plan: ElasticPattern | undefined;
-      if (members.length >= FREE_TEXT_CROWD) plan = planFreeText(members, f.prefix, f.suffix, MIN_FREE_TEXT_FRAME_CONSTANTS);
-      else {
+      if (members.length >= SENTENCE_TEXT_CROWD) plan = planFreeText(members, f.prefix, f.suffix, MIN_FREE_TEXT_FRAME_CONSTANTS);
+      if (plan === undefined && members.length < FREE_TEXT_CROWD) {
         // a smaller crowd needs its texts printed in other frames too (checked last: the costliest test)
         plan = planFreeText(members, f.prefix, f.suffix, MIN_FREE_TEXT_FRAME_CONSTANTS, true);
         if (plan !== undefined && !this.textsRecur(members, f.prefix, f.suffix, [...candidates, ...witnesses])) plan = undefined;
