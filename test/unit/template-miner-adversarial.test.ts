@@ -20,3 +20,10 @@ test("a number closed by thousands of '>' (1>>>…>) is a value, read without a 
   const line = 'queue depth 1' + '>'.repeat(DEFAULT_MINER_OPTIONS.maxLineLength - 20);
   expect(expectRoundTrip(miner, line)).toBe('queue depth <*>');
 });
+
+test("'/' alone in quotes is a value; a '/' between two quoted values ('a'/'b') stays punctuation", () => {
+  const miner = new TemplateMiner();
+  expect(expectRoundTrip(miner, "vhost: '/' up")).toBe("vhost: '<*>' up");
+  expect(expectRoundTrip(miner, "joined 'alpha'/'beta' ok")).toBe("joined 'alpha'/'beta' ok");
+  expect(expectRoundTrip(miner, 'joined "alpha"/"beta" ok')).toBe('joined "alpha"/"beta" ok');
+});

@@ -592,10 +592,14 @@ function isAddressLike(s: string): boolean {
   return false;
 }
 
-/** The text from `s` to `e` is all a quoted value holds ('/' in `vhost: '/'`): a value, however short. */
+/**
+ * The text from `s` to `e` is all a quoted value holds ('/' in `vhost: '/'`): a value, however short.
+ * Not between two quoted values ('a'/'b'): there the quotes close one and open the other.
+ */
 function isQuotedAlone(line: string, s: number, e: number): boolean {
   const quote = s > 0 ? line.charCodeAt(s - 1) : 0;
-  return (quote === 0x22 || quote === 0x27) && line.charCodeAt(e) === quote;
+  if ((quote !== 0x22 && quote !== 0x27) || line.charCodeAt(e) !== quote) return false;
+  return (s < 2 || classOf(line.charCodeAt(s - 2)) !== 0) && (e + 1 >= line.length || classOf(line.charCodeAt(e + 1)) !== 0);
 }
 
 function isPathStart(line: string, s: number, e: number): boolean {
