@@ -27,3 +27,12 @@ test("'/' alone in quotes is a value; a '/' between two quoted values ('a'/'b') 
   expect(expectRoundTrip(miner, "joined 'alpha'/'beta' ok")).toBe("joined 'alpha'/'beta' ok");
   expect(expectRoundTrip(miner, 'joined "alpha"/"beta" ok')).toBe('joined "alpha"/"beta" ok');
 });
+
+test('a host range list reads a name of MAX_HOST_RANGE_NAME (32) characters at most, a code location a symbol of 64', () => {
+  const miner = new TemplateMiner();
+  const name = (k: number): string => 'n'.repeat(k);
+  expect(expectRoundTrip(miner, `nodes=${name(32)}[1-4] up`)).toBe('nodes=<*> up');
+  expect(expectRoundTrip(miner, `hosts=${name(33)}[1-4] up`)).toBe(`hosts=${name(33)}[<*>] up`);
+  expect(expectRoundTrip(miner, `at ${name(64)}+0x1f/0x90 done`)).toBe('at <*> done');
+  expect(expectRoundTrip(miner, `in ${name(65)}+0x1f/0x90 done`)).toBe(`in ${name(65)}+0x1f/<*> done`);
+});

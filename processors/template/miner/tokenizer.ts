@@ -237,7 +237,7 @@ const MAX_ANGLED_HEX = 16;
 function codeLocationEnd(line: string, at: number): number {
   const n = line.length;
   let e = at;
-  while (e < n && e - at <= MAX_HOST_RANGE_NAME * 2) {
+  while (e < n && e - at < MAX_SYMBOL_NAME) {
     const c = line.charCodeAt(e);
     if (!isLetterCode(c) && !isDigitCode(c) && c !== 0x5f && c !== 0x2e) break;
     e++;
@@ -248,6 +248,9 @@ function codeLocationEnd(line: string, at: number): number {
   e = hexNumberEnd(line, e + 1);
   return e > 0 && isBoundary(line, e) ? e : -1;
 }
+
+/** Longest symbol (or file name) before a code location's '+' that codeLocationEnd reads. */
+const MAX_SYMBOL_NAME = 64;
 
 /** End of a `0x` hex number at `at` (one hex digit at least), or -1. */
 function hexNumberEnd(line: string, at: number): number {
@@ -288,7 +291,7 @@ function indexedNumberEnd(line: string, at: number): number {
 function hostRangeEnd(line: string, at: number): number {
   const n = line.length;
   let e = at;
-  while (e < n && e - at <= MAX_HOST_RANGE_NAME && (isLetterCode(line.charCodeAt(e)) || isDigitCode(line.charCodeAt(e)) || line.charCodeAt(e) === 0x2d)) e++;
+  while (e < n && e - at < MAX_HOST_RANGE_NAME && (isLetterCode(line.charCodeAt(e)) || isDigitCode(line.charCodeAt(e)) || line.charCodeAt(e) === 0x2d)) e++;
   if (e >= n || line.charCodeAt(e) !== 0x5b /* [ */) return -1;
   let joins = 0;
   let digits = 0;
