@@ -453,6 +453,21 @@ describe('pairs of names (two values in the whole sample)', () => {
     expectGroupedByEvent(m);
   });
 
+  test('a variable before the pair is no word of one frame: names after an address in two sentences ending alike corroborate', () => {
+    // "<*> tovandel connected ok" and "port <*> tovandel dropped the session ok": two sentences that both end in
+    // "ok" and have a value (not one word) before the name: the pair of names recurs, so the names are data
+    const m = mine(
+      generate(
+        [
+          { event: 'connected', line: (r) => `${ip(r)} ${pick(r, PAIR)} connected ok` },
+          { event: 'dropped', line: (r) => `port ${int(r, 1, 65535)} ${pick(r, PAIR)} dropped the session ok` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('a few two-word phrases of the program (reasons) stay events; two words after a label are a value', () => {
     const m = mine(
       generate(

@@ -457,6 +457,8 @@ function changeTogether(members: readonly Cluster[], p: number, q: number): bool
  * interrupt", "data / instruction TLB error interrupt"): the pair is a program's own
  * modifier of one family of events, not values met in two places. Names that recur
  * stand in different sentences ("query on alice took", "session closed for alice").
+ * A variable before both pairs is no word they share ("<*> alice connected ok",
+ * "port <*> alice dropped the session ok" are two sentences).
  */
 function sameFrame(g: SiblingGroup, other: SiblingGroup): boolean {
   const before = (x: SiblingGroup) => (x.position === 0 ? '' : x.members[0].words[x.position - 1]);
@@ -465,7 +467,8 @@ function sameFrame(g: SiblingGroup, other: SiblingGroup): boolean {
     return x.position === words.length - 1 ? undefined : words[words.length - 1];
   };
   const end = last(g);
-  return before(g) === before(other) && end !== undefined && end !== null && end === last(other);
+  const start = before(g);
+  return start !== null && start === before(other) && end !== undefined && end !== null && end === last(other);
 }
 
 /** Templates identical except at `position` (all constant there). */
