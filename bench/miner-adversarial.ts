@@ -68,7 +68,7 @@ const SETS: Record<string, (r: Rng) => string> = {
   // value shapes read past a word's start (tokenizer): host range lists left open (cn01[1-1-1-…), code locations
   // chained (x+0x1/0x1+0x1/…), angle brackets around hex of every length; each is read once, not once per piece
   'open host ranges and code location chains': (r) =>
-    Array.from({ length: int(r, 1, 20) }, () =>
+    Array.from({ length: int(r, 1, 4) }, () =>
       pick(r, [
         () => `${pick(r, ['cn01', 'x=gn', 'node-7'])}[${Array.from({ length: int(r, 1, 200) }, () => `${int(r, 0, 99)}${pick(r, ['-', ','])}`).join('')}${pick(r, [']', '', ' '])}`,
         () => `${pick(r, ['do_exit', 'x', '_'])}${Array.from({ length: int(r, 1, 100) }, () => `+0x${int(r, 0, 9)}/0x${pick(r, ['1', '', 'f'])}`).join('')}`,
