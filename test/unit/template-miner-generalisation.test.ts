@@ -1073,6 +1073,13 @@ describe('paths', () => {
     expectMinedExactly(miner, 'sshd[812]: session opened', 'sshd[<*>]: session opened');
   });
 
+  test('a host range list after a space (node[1-8], a name of letters only) is one value too, whatever its number of ranges', () => {
+    const miner = new TemplateMiner();
+    for (const nodes of ['cn[001-004,017]', 'gn[1-2]', 'node[10-12,14,20-22]']) miner.add(`allocated ${nodes} to job ${nodes.length}`);
+    expectMinedExactly(miner, 'allocated cn[3,5,7-9] to job 7', 'allocated <*> to job <*>');
+    expectMinedExactly(miner, 'crond[812]: job started', 'crond[<*>]: job started');
+  });
+
   test('the root path alone in quotes (vhost \'/\') is a value like any other in its slot', () => {
     const m = mine(
       generate([{ event: 'declare', line: (r) => `Declaring queue '${pick(r, NAMES)}' in vhost '${pick(r, ['/', 'payments', 'ledger', 'audit'])}'` }], 40),

@@ -651,8 +651,9 @@ export function tokenize(line: string, options: TokenizerOptions): TokenizedLine
  * followed by whitespace, the end of the line or a delimiter that starts no value
  * shape (not ':' of an address, URL or IPv6 group, not '@' of an e-mail), and
  * is not the value of a `KEY=` field or of a quoted `key="…"` (whose values may
- * hold spaces): gluedNameEnd, commaListEnd, spanAt and the path, URL and version
- * shapes all need a digit, a mark or ':' / '@' / '/' right after the letters.
+ * hold spaces), nor the name of a host range list (`node[1-8]`): gluedNameEnd,
+ * commaListEnd, spanAt and the path, URL and version shapes all need a digit, a
+ * mark or ':' / '@' / '/' / '[' right after the letters.
  */
 function plainWordEnd(line: string, at: number): number {
   if (!isLetterCode(line.charCodeAt(at)) || isFieldValueStart(line, at)) return -1;
@@ -663,6 +664,8 @@ function plainWordEnd(line: string, at: number): number {
   const next = line.charCodeAt(e);
   const cls = classOf(next);
   if (cls === SPACE) return e;
+  // '[' may open a host range list ("node[1-8]": the name is part of the value)
+  if (next === 0x5b /* [ */ && hostRangeEnd(line, at) > 0) return -1;
   return cls === DELIM && next !== 0x3a /* : */ && next !== 0x40 /* @ */ ? e : -1;
 }
 
