@@ -3,7 +3,9 @@
  * lines/s, the slowest line, live templates and exact round-trip failures per set of
  * generated lines, for this build and, side by side, another build's miner.
  *
- *   npm run build && node dist/bench/miner-adversarial.js [--compare <other build's dist dir>] [--lines N] [--rounds R]
+ *   npm run build && node dist/bench/miner-adversarial.js [--compare <other build's dist dir>] [--lines N] [--rounds R] [--only <text>]
+ *
+ * --only runs the sets whose name holds <text> (one set again, to see through the machine's noise).
  *
  * Rounds alternate the two builds (the machine's noise hits both); the table shows
  * the median lines/s of the rounds.
@@ -63,6 +65,18 @@ const SETS: Record<string, (r: Rng) => string> = {
   // lines: what it held apart is looked at again per name (recheckHeldApart), not the whole bucket
   'new names beside held-apart words': (r) =>
     r() < 0.6 ? `${syllables(r, 3)}_${syllables(r, 3)} ${syllables(r, 3)}_${syllables(r, 3)}.` : `${syllables(r, 4)} resumed.`,
+  // value shapes read past a word's start (tokenizer): host range lists left open (cn01[1-1-1-…), code locations
+  // chained (x+0x1/0x1+0x1/…), angle brackets around hex of every length; each is read once, not once per piece
+  'open host ranges and code location chains': (r) =>
+    Array.from({ length: int(r, 1, 4) }, () =>
+      pick(r, [
+        () => `${pick(r, ['cn01', 'x=gn', 'node-7'])}[${Array.from({ length: int(r, 1, 200) }, () => `${int(r, 0, 99)}${pick(r, ['-', ','])}`).join('')}${pick(r, [']', '', ' '])}`,
+        () => `${pick(r, ['do_exit', 'x', '_'])}${Array.from({ length: int(r, 1, 100) }, () => `+0x${int(r, 0, 9)}/0x${pick(r, ['1', '', 'f'])}`).join('')}`,
+        () => `${'<'.repeat(int(r, 1, 50))}${'f'.repeat(int(r, 0, 40))}${'>'.repeat(int(r, 0, 3))}`,
+      ])(),
+    ).join(pick(r, [' ', '', '] [', ' ['])),
+  // quotes, slashes and parentheses around paths ('/' alone in quotes, a path in parentheses after a path)
+  'quoted slashes and paths in parentheses': (r) => Array.from({ length: int(r, 1, 300) }, () => pick(r, ["'/'", '"/"', '/a', ' (', '(/b', ')', "'", '"', ' ', 'A', '/'])).join(''),
 };
 
 const SYLLABLES = ['ka', 'lo', 'mir', 'zu', 'tes', 'pra', 'vin', 'dol', 'sa', 'rek', 'bo', 'gli', 'fa', 'nu', 'tor'];
@@ -97,6 +111,7 @@ function main(): void {
   const count = Number(option('--lines') ?? 5000);
   const rounds = Number(option('--rounds') ?? 3);
   const compare = option('--compare');
+  const only = option('--only');
   const builds: [string, MinerModule][] = [['this build', require('../processors/template/miner') as MinerModule]];
   if (compare !== undefined) {
     const dist = benchInputPath(compare, undefined, "--compare <dist dir>: another build's dist folder");
@@ -106,6 +121,7 @@ function main(): void {
   for (const [name] of builds) header.push(`${name} lines/s`, 'slowest ms', 'live', 'rt-fail');
   const rows: (string | number)[][] = [];
   for (const [set, line] of Object.entries(SETS)) {
+    if (only !== undefined && !set.includes(only)) continue;
     const r = prng(1);
     const lines = Array.from({ length: count }, () => line(r));
     const results = builds.map(() => [] as ReturnType<typeof runSet>[]);

@@ -453,6 +453,21 @@ describe('pairs of names (two values in the whole sample)', () => {
     expectGroupedByEvent(m);
   });
 
+  test('a variable before the pair is no word of one frame: names after an address in two sentences ending alike corroborate', () => {
+    // "<*> tovandel connected ok" and "port <*> tovandel dropped the session ok": two sentences that both end in
+    // "ok" and have a value (not one word) before the name: the pair of names recurs, so the names are data
+    const m = mine(
+      generate(
+        [
+          { event: 'connected', line: (r) => `${ip(r)} ${pick(r, PAIR)} connected ok` },
+          { event: 'dropped', line: (r) => `port ${int(r, 1, 65535)} ${pick(r, PAIR)} dropped the session ok` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('a few two-word phrases of the program (reasons) stay events; two words after a label are a value', () => {
     const m = mine(
       generate(
@@ -1068,6 +1083,13 @@ describe('paths', () => {
     for (const nodes of ['cn[001-004,017]', 'gn[1-2]', 'cn[10-12]']) miner.add(`sched: Allocate JobId=${nodes.length} NodeList=${nodes} Partition=batch`);
     expectMinedExactly(miner, 'sched: Allocate JobId=7 NodeList=gn[3,5,7-9] Partition=batch', 'sched: Allocate JobId=<*> NodeList=<*> Partition=batch');
     expectMinedExactly(miner, 'sshd[812]: session opened', 'sshd[<*>]: session opened');
+  });
+
+  test('a host range list after a space (node[1-8], a name of letters only) is one value too, whatever its number of ranges', () => {
+    const miner = new TemplateMiner();
+    for (const nodes of ['cn[001-004,017]', 'gn[1-2]', 'node[10-12,14,20-22]']) miner.add(`allocated ${nodes} to job ${nodes.length}`);
+    expectMinedExactly(miner, 'allocated cn[3,5,7-9] to job 7', 'allocated <*> to job <*>');
+    expectMinedExactly(miner, 'crond[812]: job started', 'crond[<*>]: job started');
   });
 
   test('the root path alone in quotes (vhost \'/\') is a value like any other in its slot', () => {

@@ -74,10 +74,6 @@ function isNumberLike(w: string): boolean {
 }
 
 /**
- * True when the word is a value by its shape alone (see the module comment).
- * `maskKeywords` controls the true/false/null rule.
- */
-/**
  * isVariableWord for a word of letters only (the tokenizer's plain words): no digit and no
  * dot, so only a keyword value (true, NULL) can be one; skips the scan of every character.
  */
@@ -85,6 +81,10 @@ export function isPlainWordVariable(w: string, maskKeywords: boolean): boolean {
   return maskKeywords && w.length >= 4 && w.length <= 5 && KEYWORD_VALUES.has(w);
 }
 
+/**
+ * True when the word is a value by its shape alone (see the module comment).
+ * `maskKeywords` controls the true/false/null rule.
+ */
 export function isVariableWord(w: string, maskKeywords: boolean): boolean {
   const n = w.length;
   let digits = 0;
@@ -108,7 +108,14 @@ export function isVariableWord(w: string, maskKeywords: boolean): boolean {
   }
   if (digits === 0) return dots > 0 ? isHostName(w) : isPlainWordVariable(w, maskKeywords);
   if (w.charCodeAt(0) === 0x25 /* % */ && MESSAGE_MNEMONIC.test(w)) return false;
-  if (n > 1 && w.charCodeAt(n - 1) === 0x3e /* > */ && w.charCodeAt(0) !== 0x3c /* < */) return isVariableWord(w.slice(0, n - 1), maskKeywords);
+  if (n > 1 && w.charCodeAt(n - 1) === 0x3e /* > */ && w.charCodeAt(0) !== 0x3c /* < */) {
+    // the word without the '>'s closing it (vCores:-17>), all at once: one call per '>' was a call
+    // stack as deep as the word ("1>>>…>" overflowed it) and O(n²). The checks above cannot tell
+    // the shorter words apart: digits are the same, and a mnemonic ends with no '>'
+    let e = n - 1;
+    while (e > 1 && w.charCodeAt(e - 1) === 0x3e) e--;
+    return isVariableWord(w.slice(0, e), maskKeywords);
+  }
   if (longestDigitRun >= 5) return true;
   if (isNumberLike(w)) return true;
   if (longestDigitRun >= 3 && isPrefixedNumber(w)) return true;

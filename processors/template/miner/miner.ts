@@ -347,11 +347,12 @@ function isKeyValueSlot(c: Cluster | undefined, p: number): boolean {
   return quoted ? after.startsWith('"') : after === '' || /^[\s,;]/.test(after);
 }
 
-/** Position `p` is a whole value in double or single quotes (`Lock "compute_resources"`, `Module 'ReJSON'`): quoted text is data. */
+/** Position `p` is a whole value in single quotes (`Module 'ReJSON'`). */
 function isSingleQuotedSlot(c: Cluster, p: number): boolean {
   return c.seps[p].endsWith("'") && c.seps[p + 1].startsWith("'");
 }
 
+/** Position `p` is a whole value in double or single quotes (`Lock "compute_resources"`, `Module 'ReJSON'`): quoted text is data. */
 function isQuotedSlot(c: Cluster | undefined, p: number): boolean {
   if (c === undefined) return false;
   const before = c.seps[p];
@@ -370,14 +371,14 @@ function isScopeOfVariable(c: Cluster | undefined, p: number): boolean {
   return p > 0 && c.seps[p] === '::' && c.words[p - 1] === null;
 }
 
-/**
- * Position `p` holds a plain word between a constant word and a variable, joined by
- * single spaces ("for service <*>", "for activity <*>"): the kind of the value that
- * follows, as a key is, one of the program's few (a closed set, not a name).
- */
 /** A space, or a colon or comma and a space: what stands between a sentence's words. */
 const SPACE_AFTER_WORD = /^[:,]? $/;
 
+/**
+ * Position `p` holds a plain word between a constant word and a variable, after a space
+ * (or ': ', ', ': SPACE_AFTER_WORD) and before one ("for service <*>", "thrown: Flavor <*>"):
+ * the kind of the value that follows, as a key is, one of the program's few (a closed set, not a name).
+ */
 function isKindBeforeValue(c: Cluster | undefined, p: number): boolean {
   if (c === undefined || p === 0 || p + 1 >= c.words.length) return false;
   return c.words[p - 1] !== null && c.words[p + 1] === null && SPACE_AFTER_WORD.test(c.seps[p]) && c.seps[p + 1] === ' ' && isPlainWord(c.words[p]!);
@@ -451,13 +452,14 @@ function changeTogether(members: readonly Cluster[], p: number, q: number): bool
   return true;
 }
 
-
 /**
  * The two groups' pairs stand in one frame of sibling events: after the same word (or
  * both opening the message) and before the same last word ("data / instruction storage
  * interrupt", "data / instruction TLB error interrupt"): the pair is a program's own
  * modifier of one family of events, not values met in two places. Names that recur
  * stand in different sentences ("query on alice took", "session closed for alice").
+ * A variable before both pairs is no word they share ("<*> alice connected ok",
+ * "port <*> alice dropped the session ok" are two sentences).
  */
 function sameFrame(g: SiblingGroup, other: SiblingGroup): boolean {
   const before = (x: SiblingGroup) => (x.position === 0 ? '' : x.members[0].words[x.position - 1]);
@@ -466,9 +468,11 @@ function sameFrame(g: SiblingGroup, other: SiblingGroup): boolean {
     return x.position === words.length - 1 ? undefined : words[words.length - 1];
   };
   const end = last(g);
-  return before(g) === before(other) && end !== undefined && end !== null && end === last(other);
+  const start = before(g);
+  return start !== null && start === before(other) && end !== undefined && end !== null && end === last(other);
 }
 
+/** Templates identical except at `position` (all constant there). */
 interface SiblingGroup {
   readonly key: string;
   readonly position: number;

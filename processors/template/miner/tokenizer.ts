@@ -237,7 +237,7 @@ const MAX_ANGLED_HEX = 16;
 function codeLocationEnd(line: string, at: number): number {
   const n = line.length;
   let e = at;
-  while (e < n && e - at <= MAX_HOST_RANGE_NAME * 2) {
+  while (e < n && e - at < MAX_SYMBOL_NAME) {
     const c = line.charCodeAt(e);
     if (!isLetterCode(c) && !isDigitCode(c) && c !== 0x5f && c !== 0x2e) break;
     e++;
@@ -248,6 +248,9 @@ function codeLocationEnd(line: string, at: number): number {
   e = hexNumberEnd(line, e + 1);
   return e > 0 && isBoundary(line, e) ? e : -1;
 }
+
+/** Longest symbol (or file name) before a code location's '+' that codeLocationEnd reads. */
+const MAX_SYMBOL_NAME = 64;
 
 /** End of a `0x` hex number at `at` (one hex digit at least), or -1. */
 function hexNumberEnd(line: string, at: number): number {
@@ -288,7 +291,7 @@ function indexedNumberEnd(line: string, at: number): number {
 function hostRangeEnd(line: string, at: number): number {
   const n = line.length;
   let e = at;
-  while (e < n && e - at <= MAX_HOST_RANGE_NAME && (isLetterCode(line.charCodeAt(e)) || isDigitCode(line.charCodeAt(e)) || line.charCodeAt(e) === 0x2d)) e++;
+  while (e < n && e - at < MAX_HOST_RANGE_NAME && (isLetterCode(line.charCodeAt(e)) || isDigitCode(line.charCodeAt(e)) || line.charCodeAt(e) === 0x2d)) e++;
   if (e >= n || line.charCodeAt(e) !== 0x5b /* [ */) return -1;
   let joins = 0;
   let digits = 0;
@@ -592,10 +595,14 @@ function isAddressLike(s: string): boolean {
   return false;
 }
 
-/** The text from `s` to `e` is all a quoted value holds ('/' in `vhost: '/'`): a value, however short. */
+/**
+ * The text from `s` to `e` is all a quoted value holds ('/' in `vhost: '/'`): a value, however short.
+ * Not between two quoted values ('a'/'b'): there the quotes close one and open the other.
+ */
 function isQuotedAlone(line: string, s: number, e: number): boolean {
   const quote = s > 0 ? line.charCodeAt(s - 1) : 0;
-  return (quote === 0x22 || quote === 0x27) && line.charCodeAt(e) === quote;
+  if ((quote !== 0x22 && quote !== 0x27) || line.charCodeAt(e) !== quote) return false;
+  return (s < 2 || classOf(line.charCodeAt(s - 2)) !== 0) && (e + 1 >= line.length || classOf(line.charCodeAt(e + 1)) !== 0);
 }
 
 function isPathStart(line: string, s: number, e: number): boolean {
@@ -644,8 +651,9 @@ export function tokenize(line: string, options: TokenizerOptions): TokenizedLine
  * followed by whitespace, the end of the line or a delimiter that starts no value
  * shape (not ':' of an address, URL or IPv6 group, not '@' of an e-mail), and
  * is not the value of a `KEY=` field or of a quoted `key="…"` (whose values may
- * hold spaces): gluedNameEnd, commaListEnd, spanAt and the path, URL and version
- * shapes all need a digit, a mark or ':' / '@' / '/' right after the letters.
+ * hold spaces), nor the name of a host range list (`node[1-8]`): gluedNameEnd,
+ * commaListEnd, spanAt and the path, URL and version shapes all need a digit, a
+ * mark or ':' / '@' / '/' / '[' right after the letters.
  */
 function plainWordEnd(line: string, at: number): number {
   if (!isLetterCode(line.charCodeAt(at)) || isFieldValueStart(line, at)) return -1;
@@ -656,6 +664,8 @@ function plainWordEnd(line: string, at: number): number {
   const next = line.charCodeAt(e);
   const cls = classOf(next);
   if (cls === SPACE) return e;
+  // '[' may open a host range list ("node[1-8]": the name is part of the value)
+  if (next === 0x5b /* [ */ && hostRangeEnd(line, at) > 0) return -1;
   return cls === DELIM && next !== 0x3a /* : */ && next !== 0x40 /* @ */ ? e : -1;
 }
 
