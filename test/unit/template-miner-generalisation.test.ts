@@ -858,6 +858,15 @@ describe('free text inside a fixed frame', () => {
     expectGroupedByEvent(m);
   });
 
+  test('free text with the same label inside every text is two values around the label: wanted: <*> got: <*>', () => {
+    const links = ['A', 'B', 'C', 'X+', 'X-', 'Y+', 'Y-', 'Z+', 'Z-'];
+    const some = (r: Rng): string => Array.from({ length: int(r, 1, 8) }, () => pick(r, links)).join(' ');
+    const miner = new TemplateMiner();
+    const lines = generate([{ event: 'training', line: (r) => `torus link training failed: wanted: ${some(r)} got: ${some(r)}` }], 40);
+    expectGroupedByEvent(mine(lines, miner));
+    expectMinedExactly(miner, 'torus link training failed: wanted: A X+ got: Z-', 'torus link training failed: wanted: <*> got: <*>');
+  });
+
   test('different messages after a header, or after a subject and its value, stay separate events', () => {
     const job = (r: Rng): string => `${int(r, 100, 9999)}.${pick(r, ['kelo', 'brann'])}`;
     const events: EventSpec[] = [

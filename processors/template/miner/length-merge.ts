@@ -181,7 +181,7 @@ export function globMatch(parts: readonly string[], text: string, args?: string[
 }
 
 /** The elastic pattern of `p` with words [regionFrom, regionTo) and the separator text around them (less lead/trail) one variable. */
-function elasticOf(p: TokenPattern, regionFrom: number, regionTo: number, lead: number, trail: number, optional: boolean): ElasticPattern | undefined {
+function elasticOf(p: TokenPattern, regionFrom: number, regionTo: number, lead: number, trail: number, optional: boolean, label = -1): ElasticPattern | undefined {
   const out = new PartsBuilder();
   for (let k = 0; k < regionFrom; k++) {
     out.text(p.seps[k]);
@@ -191,6 +191,11 @@ function elasticOf(p: TokenPattern, regionFrom: number, regionTo: number, lead: 
   }
   out.text(p.seps[regionFrom].slice(0, lead));
   out.variable(optional);
+  if (label > regionFrom && label < regionTo - 1) {
+    // a label inside the region ("wanted: <*> got: <*>"): the program's word between two values
+    out.text(p.seps[label] + p.words[label] + p.seps[label + 1]);
+    out.variable(optional);
+  }
   const after = p.seps[regionTo];
   out.text(after.slice(after.length - trail));
   for (let k = regionTo; k < p.words.length; k++) {
@@ -983,7 +988,35 @@ export function planFreeText(
   }
   if (recurring ? gapLengths.size < 2 || longest < 2 : gapLengths.size < 3 || longest < 3 || structured * 2 < members.length) return undefined;
   if (sharesWordPairs(members, prefix, suffix)) return undefined;
-  return elasticOf(first, prefix, first.words.length - suffix, lead, trail, false);
+  return elasticOf(first, prefix, first.words.length - suffix, lead, trail, false, sharedLabelAt(members, prefix, suffix));
+}
+
+/**
+ * Where in the first member's text (words [prefix, length - suffix)) stands a label every member's
+ * text holds once, with words on both sides ("wanted: X- Y+ got: Z+", "wanted: B C got: Y-"): a
+ * word and ": " after it, the same separators around it in all. The text is then two values around
+ * the program's label. -1 when there is none.
+ */
+function sharedLabelAt(members: readonly TokenPattern[], prefix: number, suffix: number): number {
+  const labelIn = (m: TokenPattern): number => {
+    let at = -1;
+    const to = m.words.length - suffix;
+    for (let t = prefix + 1; t < to - 1; t++) {
+      const w = m.words[t];
+      if (w === null || !/^:\s+$/.test(m.seps[t + 1]) || !/^[A-Za-z]+$/.test(w)) continue;
+      if (at >= 0) return -1; // two labels: no single frame
+      at = t;
+    }
+    return at;
+  };
+  const first = members[0];
+  const at = labelIn(first);
+  if (at < 0) return -1;
+  for (const m of members) {
+    const t = labelIn(m);
+    if (t < 0 || m.words[t] !== first.words[at] || m.seps[t] !== first.seps[at] || m.seps[t + 1] !== first.seps[at + 1]) return -1;
+  }
+  return at;
 }
 
 /** Members enough when every text is a sentence of its own (holdsSentences): messages wrapped in a message. */
