@@ -1124,6 +1124,12 @@ describe('paths', () => {
     expectGroupedByEvent(m);
   });
 
+  test('a date with slashes and a time after a colon (CBS: 00005630@2015/11/4:15:16:15.495) is one value', () => {
+    const miner = new TemplateMiner();
+    miner.add('00000001@2016/9/27:20:30:31.455 Beginning NT transaction commit...');
+    expectMinedExactly(miner, '00005630@2015/11/4:15:16:15.495 Beginning NT transaction commit...', '<*>@<*> Beginning NT transaction commit...');
+  });
+
   test('a directory name of several capitalised words is part of its path; lower-case words after a path are not', () => {
     const dirs = ['C:\\Program Files\\Acme Data Tools', 'C:\\Windows\\winsxs', 'C:\\Program Files\\Pebresk Jasu Raixar Tragour', 'D:\\Apps'];
     const m = mine(

@@ -112,8 +112,8 @@ function isBoundary(line: string, at: number): boolean {
 
 /** An ISO date with its time after 'T' (one value); a date and a time joined by a space are two values. */
 const ISO_DATETIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?/y;
-/** A date with slashes, year first or last, optionally with a time: 2031/07/04, 04/07/2031 10:11:12. */
-const SLASH_DATE = /(?:\d{4}\/\d{1,2}\/\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?/y;
+/** A date with slashes, year first or last, optionally with a time after T, a space or a colon: 2031/07/04, 04/07/2031 10:11:12, 2015/11/4:15:16:15.495. */
+const SLASH_DATE = /(?:\d{4}\/\d{1,2}\/\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4})(?:[T :]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?/y;
 /** A web server's date (the Common Log Format's, `10/Oct/2000:13:55:36`, with milliseconds as HAProxy prints it): one value, as ISO's is. */
 const WEB_DATE = /\d{1,2}\/([A-Za-z]{3})\/\d{4}(?::\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?)?/y;
 /** hh:mm:ss, and mm:ss (a duration or a time without seconds): one value either way. */
