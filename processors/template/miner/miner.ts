@@ -1615,8 +1615,9 @@ export class TemplateMiner {
 
   /**
    * Free text in a fixed frame (planFreeText): the frame the new template shares
-   * with the most recent regular templates (at least FREE_TEXT_CROWD - 1) whose texts
-   * inside it differ, the largest of those, or undefined. Frames are counted by what
+   * with the most recent regular templates whose texts inside it differ (FREE_TEXT_CROWD
+   * templates in all; SENTENCE_TEXT_CROWD when the texts open like sentences; RECURRING_TEXT_CROWD
+   * when the texts were printed in other frames too), the largest of those, or undefined. Frames are counted by what
    * each candidate shares with the new template: a candidate sharing more shares
    * every smaller frame too (a word two texts end with by chance makes no frame).
    */
