@@ -78,7 +78,7 @@ export interface LogsTableOptions {
  * min_bytes_for_wide_part of the full schema's logs table (ClickHouse's default: 10 MiB):
  * a part of fewer uncompressed bytes is written Compact (all columns in one file)
  * instead of Wide (two files per column, Map sub-column and skip index: ~100 files).
- * An insert of the exporter's default batch (16 MiB) would otherwise be Wide: with
+ * An insert of the exporter's default batch (32 MiB) would otherwise be Wide: with
  * chDB the engine runs in the collector's process, and replaying one bench run's ten
  * 16 MiB inserts cost the engine 0.8 CPU-s with Compact parts against 1.15-1.5 with
  * Wide (creating and merging the files). Merges make a part Wide once it grows past this.
