@@ -342,7 +342,35 @@ interface PathResult {
 async function warmUp(store: Store, c: CollectorProcess, kind: 'compact' | 'otlp', service: string, total: number): Promise<void> {
   const warmService = `${service}-warmup`;
   await (kind === 'compact' ? compactSend(c, warmService, total) : otlpSend(c, await officialOtlpRequests(warmService, total)));
-  while ((await store.count(c, `ServiceName = '${warmService}'`)) < total) await sleep(200);
+  await waitForStored(store, c, `ServiceName = '${warmService}'`, total);
+}
+
+/** Stalled this long with the sender done: the records will not all arrive. */
+const STALL_MS = 30_000;
+
+/**
+ * Polls count() until `total` rows match `where`. Throws when `failed()` reports the
+ * sender's error, or when the count has not moved for STALL_MS after `sent()` (the
+ * sender is done): the spam processor may have muted the bench's flood of one template
+ * (it did once in ~30 runs), and the run would otherwise wait for ever.
+ */
+async function waitForStored(store: Store, c: CollectorProcess, where: string, total: number, failed = (): unknown => undefined, sent = () => true): Promise<void> {
+  let last = -1;
+  let movedAt = Date.now();
+  for (;;) {
+    const err = failed();
+    if (err) throw err;
+    const n = await store.count(c, where);
+    if (n >= total) return;
+    if (n !== last || !sent()) {
+      last = n;
+      movedAt = Date.now();
+    } else if (Date.now() - movedAt > STALL_MS) {
+      const lines = (await c.metrics()).split('\n').filter((l) => /^logfun_(spam_(dropped|suppressed)|ingest_sdk_muted|exporter_(sent|failed|dropped))/.test(l));
+      throw new Error(`${n} of ${total} records stored (${where}) and no more for ${STALL_MS / 1000} s after the sender finished:\n${lines.join('\n')}`);
+    }
+    await sleep(200);
+  }
 }
 
 async function runPath(store: Store, kind: 'compact' | 'otlp', total: number): Promise<PathResult> {
@@ -365,12 +393,12 @@ async function runPath(store: Store, kind: 'compact' | 'otlp', total: number): P
     const t0 = performance.now();
     const sending = kind === 'compact' ? compactSend(c, service, total) : otlpSend(c, requests);
     let failed: unknown;
-    sending.catch((e) => (failed = e));
-    for (;;) {
-      if (failed) throw failed;
-      if ((await store.count(c, where)) >= total) break;
-      await sleep(200);
-    }
+    let sent = false;
+    sending.then(
+      () => (sent = true),
+      (e) => (failed = e),
+    );
+    await waitForStored(store, c, where, total, () => failed, () => sent);
     const seconds = (performance.now() - t0) / 1000;
     const cpuS = processCpuSeconds(c.proc.pid!) - cpu0;
     const threads = threadCpuDelta(threads0, threadCpuSeconds(c.proc.pid!));

@@ -44,7 +44,7 @@ PARTITION BY toDate(TimestampTime)
 PRIMARY KEY (ServiceName, TimestampTime)
 ORDER BY (ServiceName, TimestampTime, Timestamp)
 TTL TimestampTime + toIntervalDay(30)
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, min_bytes_for_wide_part = 134217728;
 
 CREATE TABLE IF NOT EXISTS `otel`.`otel_logs` ON CLUSTER `logfun` AS `otel`.`otel_logs_local`
 ENGINE = Distributed(`logfun`, `otel`, `otel_logs_local`, cityHash64(ServiceName, TraceId));

@@ -257,6 +257,23 @@ describe('clickhouse exporter on chDB', () => {
     await exporter.shutdown();
   });
 
+  test('an insert of more than ClickHouse\'s 10 MiB Wide-part threshold is stored as one Compact part (one file for all columns)', async () => {
+    const db = newDatabase();
+    const { exporter, metrics } = makeExporter({ database: db });
+    await exporter.start(makeHost(metrics));
+    const filler = 'x'.repeat(700);
+    await exporter.consumeLogs(simpleBatch(20_000, 1700000000000000000n, 'svc', (i) => `message ${i} ${filler}`));
+    await exporter.flush(20_000);
+    expect(metrics.value('logfun_exporter_inserts_total', { exporter: 'clickhouse' })).toBe(1);
+    const parts = await store.query<{ part_type: string; rows: string; bytes: string }>(
+      `SELECT part_type, rows, data_uncompressed_bytes AS bytes FROM system.parts WHERE database = '${db}' AND table = 'otel_logs' AND active`,
+    );
+    expect(parts).toHaveLength(1);
+    expect(Number(parts[0].bytes)).toBeGreaterThan(10 << 20);
+    expect(parts[0]).toMatchObject({ part_type: 'Compact', rows: '20000' });
+    await exporter.shutdown();
+  });
+
   test('rows the server rejects are isolated, dropped and counted; the rest of the block is written', async () => {
     const db = newDatabase();
     await store.command(`CREATE DATABASE ${db}`);

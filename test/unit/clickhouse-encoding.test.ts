@@ -202,14 +202,14 @@ describe('exporter config', () => {
       logs_table_name: 'otel_logs',
       create_schema: true,
       ttl: 0,
-      batch: { max_rows: 50000, max_bytes: '16MiB', flush_interval: '1s' },
+      batch: { max_rows: 100000, max_bytes: '32MiB', flush_interval: '1s' },
       queue: { on_full: 'block' },
       retry: { initial_interval: '500ms', max_interval: '30s', max_elapsed: '0' },
     });
     expect(validateConfig(cfg)).toEqual([]);
     expect(resolveConfig(cfg)).toMatchObject({
-      batchMaxRows: 50000,
-      batchMaxBytes: 16 * 1024 * 1024,
+      batchMaxRows: 100000,
+      batchMaxBytes: 32 * 1024 * 1024,
       flushIntervalMs: 1000,
       retryInitialMs: 500,
       retryMaxMs: 30000,

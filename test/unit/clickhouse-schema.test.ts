@@ -95,7 +95,7 @@ describe('DDL', () => {
     for (const c of contribColumns) expect(sql).toContain(`    ${c},`);
     expect(sql).toMatch(/^CREATE TABLE IF NOT EXISTS `otel`\.`otel_logs` \(/);
     expect(sql).toContain(') ENGINE = MergeTree()\nPARTITION BY toDate(TimestampTime)\nPRIMARY KEY (ServiceName, TimestampTime)\nORDER BY (ServiceName, TimestampTime, Timestamp)\n');
-    expect(sql).toMatch(/SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000$/);
+    expect(sql).toMatch(/SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, min_bytes_for_wide_part = 134217728, non_replicated_deduplication_window = 1000$/);
     expect(sql).not.toContain('TTL ');
     expect(sql).not.toContain('InsertId');
     expect(logsTableSql('full', v('24.8'), { ...base, ttlSeconds: 86400 })[0]).toContain('\nTTL TimestampTime + toIntervalDay(1)\nSETTINGS');
