@@ -867,6 +867,24 @@ describe('free text inside a fixed frame', () => {
     expectMinedExactly(miner, 'torus link training failed: wanted: A X+ got: Z-', 'torus link training failed: wanted: <*> got: <*>');
   });
 
+  test('a record of labelled fields whose values have several words is one event: the labels between them are the frame', () => {
+    const locations = ['CPU1 Temp', 'BMC Ambient Temp', 'Riser Temp', 'Planar Board Temp', 'PSU2 Inlet Temp'];
+    const states = ['OK (Normal)', 'Non-Critical (Warning)', 'Critical (Failed)', 'Unknown'];
+    const m = mine(
+      generate(
+        [
+          {
+            event: 'sensor',
+            line: (r) =>
+              `Instrumentation Service EventID: ${int(r, 1000, 1099)} Temperature sensor returned to a normal value Sensor location: ${pick(r, locations)} Chassis location: Main System Chassis Previous state was: ${pick(r, states)} Temperature sensor value (in Degrees Celsius): ${int(r, 20, 90)}`,
+          },
+        ],
+        80,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('different messages after a header, or after a subject and its value, stay separate events', () => {
     const job = (r: Rng): string => `${int(r, 100, 9999)}.${pick(r, ['kelo', 'brann'])}`;
     const events: EventSpec[] = [

@@ -181,7 +181,7 @@ export function globMatch(parts: readonly string[], text: string, args?: string[
 }
 
 /** The elastic pattern of `p` with words [regionFrom, regionTo) and the separator text around them (less lead/trail) one variable. */
-function elasticOf(p: TokenPattern, regionFrom: number, regionTo: number, lead: number, trail: number, optional: boolean, label = -1): ElasticPattern | undefined {
+function elasticOf(p: TokenPattern, regionFrom: number, regionTo: number, lead: number, trail: number, optional: boolean, label?: WordRun): ElasticPattern | undefined {
   const out = new PartsBuilder();
   for (let k = 0; k < regionFrom; k++) {
     out.text(p.seps[k]);
@@ -191,9 +191,10 @@ function elasticOf(p: TokenPattern, regionFrom: number, regionTo: number, lead: 
   }
   out.text(p.seps[regionFrom].slice(0, lead));
   out.variable(optional);
-  if (label > regionFrom && label < regionTo - 1) {
-    // a label inside the region ("wanted: <*> got: <*>"): the program's word between two values
-    out.text(p.seps[label] + p.words[label] + p.seps[label + 1]);
+  if (label !== undefined && label.from > regionFrom && label.to < regionTo) {
+    // a label inside the region ("wanted: <*> got: <*>"): the program's words between two values
+    for (let t = label.from; t < label.to; t++) out.text(p.seps[t] + p.words[t]);
+    out.text(p.seps[label.to]);
     out.variable(optional);
   }
   const after = p.seps[regionTo];
@@ -987,36 +988,63 @@ export function planFreeText(
     trail = Math.min(trail, commonSeparatorSuffix(first.seps[first.words.length - suffix], m.seps[m.words.length - suffix]));
   }
   if (recurring ? gapLengths.size < 2 || longest < 2 : gapLengths.size < 3 || longest < 3 || structured * 2 < members.length) return undefined;
-  if (sharesWordPairs(members, prefix, suffix)) return undefined;
-  return elasticOf(first, prefix, first.words.length - suffix, lead, trail, false, sharedLabelAt(members, prefix, suffix));
+  const labelled = sharedLabelRun(members, prefix, suffix);
+  if (sharesWordPairs(members, prefix, suffix, labelled)) return undefined;
+  return elasticOf(first, prefix, first.words.length - suffix, lead, trail, false, labelled);
+}
+
+/** Words [from, to) of a pattern; `starts`: where the same words start in each member of a merge. */
+interface WordRun {
+  readonly from: number;
+  readonly to: number;
+  readonly starts?: readonly number[];
 }
 
 /**
- * Where in the first member's text (words [prefix, length - suffix)) stands a label every member's
- * text holds once, with words on both sides ("wanted: X- Y+ got: Z+", "wanted: B C got: Y-"): a
- * word and ": " after it, the same separators around it in all. The text is then two values around
- * the program's label. -1 when there is none.
+ * The words of the program every member's text (words [prefix, length - suffix)) holds inside it,
+ * found from a label ("wanted: X- Y+ got: Z+", "Sensor location: CPU2 Temp Chassis location: Main
+ * System Chassis Previous state was: OK (Normal)"): the first label of the first member's text (a
+ * word and ": "), found once in every other text, with the same separators, and the words after it
+ * as long as every text has them alike, with words of the text on both sides. The text is then
+ * values around the program's words. Undefined when there is none.
  */
-function sharedLabelAt(members: readonly TokenPattern[], prefix: number, suffix: number): number {
-  const labelIn = (m: TokenPattern): number => {
-    let at = -1;
-    const to = m.words.length - suffix;
-    for (let t = prefix + 1; t < to - 1; t++) {
-      const w = m.words[t];
-      if (w === null || !/^:\s+$/.test(m.seps[t + 1]) || !/^[A-Za-z]+$/.test(w)) continue;
-      if (at >= 0) return -1; // two labels: no single frame
-      at = t;
-    }
-    return at;
-  };
+function sharedLabelRun(members: readonly TokenPattern[], prefix: number, suffix: number): WordRun | undefined {
   const first = members[0];
-  const at = labelIn(first);
-  if (at < 0) return -1;
+  const firstTo = first.words.length - suffix;
+  let at = -1;
+  for (let t = prefix + 1; t < firstTo - 1 && at < 0; t++) if (isLabelAt(first, t)) at = t;
+  if (at < 0) return undefined;
+  // where the label stands in each member: once, after at least one word of its text
+  const starts: number[] = [];
   for (const m of members) {
-    const t = labelIn(m);
-    if (t < 0 || m.words[t] !== first.words[at] || m.seps[t] !== first.seps[at] || m.seps[t + 1] !== first.seps[at + 1]) return -1;
+    const to = m.words.length - suffix;
+    let found = -1;
+    for (let t = prefix + 1; t < to - 1; t++) {
+      if (m.words[t] !== first.words[at] || m.seps[t] !== first.seps[at] || m.seps[t + 1] !== first.seps[at + 1]) continue;
+      if (found >= 0) return undefined;
+      found = t;
+    }
+    if (found < 0) return undefined;
+    starts.push(found);
   }
-  return at;
+  // the program's words after the label, alike in every text, leaving a word of each text after them
+  let length = 1;
+  for (;;) {
+    const ok = members.every((m, k) => {
+      const t = starts[k] + length;
+      const w = m.words[t];
+      return t < m.words.length - suffix - 1 && w !== null && w === first.words[at + length] && m.seps[t + 1] === first.seps[at + length + 1];
+    });
+    if (!ok) break;
+    length++;
+  }
+  return { from: at, to: at + length, starts };
+}
+
+/** Word `t` of `p` is a label: letters, then ": " (or more whitespace). */
+function isLabelAt(p: TokenPattern, t: number): boolean {
+  const w = p.words[t];
+  return w !== null && /^:\s+$/.test(p.seps[t + 1]) && /^[A-Za-z]+$/.test(w);
 }
 
 /** Members enough when every text is a sentence of its own (holdsSentences): messages wrapped in a message. */
@@ -1046,12 +1074,17 @@ const SHARED_PAIRS_OF_STRUCTURE = 2;
  * 2 active and 0 backup servers left"): texts of the program's own messages that
  * go on past the frame, several events, not free text printed from data.
  */
-function sharesWordPairs(members: readonly TokenPattern[], prefix: number, suffix: number): boolean {
+function sharesWordPairs(members: readonly TokenPattern[], prefix: number, suffix: number, labelled?: WordRun): boolean {
   let shared: Set<string> | undefined;
-  for (const m of members) {
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i];
     const pairs = new Set<string>();
     const to = m.words.length - suffix;
+    // the words of a shared label run are the frame's, not the texts' (sharedLabelRun)
+    const runFrom = labelled?.starts?.[i] ?? -1;
+    const runTo = labelled === undefined ? -1 : runFrom + labelled.to - labelled.from;
     for (let k = prefix + 1; k < to; k++) {
+      if (k >= runFrom && k - 1 < runTo) continue;
       const a = m.words[k - 1];
       const b = m.words[k];
       if (a === null || b === null || m.seps[k] !== ' ') continue;
