@@ -719,6 +719,18 @@ describe('error sentences after the last colon', () => {
     expectGroupedByEvent(m);
     expect([...m.merged.keys()]).toContain('kelo: cannot open <*>: <*>');
   });
+
+  test('a sentence holding a value is a message of its own: it does not count toward the crowd of error sentences', () => {
+    const sentences = ['The proxy server rejected the connection', 'Connection timed out', 'A connection request was canceled before the completion.', 'Connection closed unexpectedly by the remote host'];
+    const events: EventSpec[] = [
+      ...sentences.map((reason) => ({ event: reason, line: (r: Rng) => `app${int(r, 1, 99)}.exe - ${ip(r)}:${int(r, 80, 9000)} error : ${reason}` })),
+      {
+        event: 'status',
+        line: (r: Rng) => `app${int(r, 1, 99)}.exe - ${ip(r)}:${int(r, 80, 9000)} error : Could not connect through proxy ${ip(r)}:${int(r, 1024, 9999)} - Proxy server cannot establish a connection, status code ${int(r, 400, 599)}`,
+      },
+    ];
+    expectGroupedByEvent(mine(generate(events, 30, 27)));
+  });
 });
 
 describe('many positions varying at once', () => {

@@ -821,6 +821,12 @@ function areNegations(a: string, b: string): boolean {
 /** Longest prefix that negates a word (dis-, un-, in-, non-, de-). */
 const MAX_NEGATION_PREFIX = 3;
 
+/** Every word of `c` from `from` on is a constant (a sentence of the program's, no value inside). */
+function allConstantFrom(c: Cluster, from: number): boolean {
+  for (let i = from; i < c.words.length; i++) if (c.words[i] === null) return false;
+  return true;
+}
+
 /** An English article: what stands after a verb, seldom after a name. */
 function isArticle(w: string | null | undefined): boolean {
   return w === 'the' || w === 'a' || w === 'an';
@@ -1717,7 +1723,7 @@ export class TemplateMiner {
   private holdsReasonCrowd(created: Cluster, candidates: readonly Cluster[], from: number): boolean {
     let crowd = 1;
     for (const c of candidates) {
-      if (c === created || !c.live || c.elastic) continue;
+      if (c === created || !c.live || c.elastic || !allConstantFrom(c, from)) continue;
       if (sharedFrame(created, c).prefix >= from && ++crowd >= REASON_CROWD) return true;
     }
     return false;
