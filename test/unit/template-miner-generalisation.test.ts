@@ -18,6 +18,7 @@ import { unseenSystemV7 } from '../../bench/unseen-systems-v7';
 import { unseenSystemV8 } from '../../bench/unseen-systems-v8';
 import { unseenSystemV9 } from '../../bench/unseen-systems-v9';
 import { unseenSystemV11 } from '../../bench/unseen-systems-v11';
+import { unseenSystemV14 } from '../../bench/unseen-systems-v14';
 import { unseenSystem } from '../../bench/unseen-systems';
 
 type Rng = () => number;
@@ -877,6 +878,15 @@ describe('free text inside a fixed frame', () => {
     const lines = generate([{ event: 'training', line: (r) => `torus link training failed: wanted: ${some(r)} got: ${some(r)}` }], 40);
     expectGroupedByEvent(mine(lines, miner));
     expectMinedExactly(miner, 'torus link training failed: wanted: A X+ got: Z-', 'torus link training failed: wanted: <*> got: <*>');
+  });
+
+  test('records of labelled fields after different sentences stay the sentences\' events', () => {
+    // an invented system (fourteenth generator, a development seed) printing Dell OMSA temperature records after
+    // three sentences ("detected a warning value", "detected a failure value", "returned to a normal value")
+    const system = unseenSystemV14(60025);
+    const m = mine(system.content.map((text, i) => ({ event: system.truth[i], line: text })));
+    const mixed = [...m.merged].filter(([t, es]) => es.size > 1 && t.startsWith('Server Administrator')).map(([t]) => t);
+    expect(mixed).toEqual([]);
   });
 
   test('a record of labelled fields whose values have several words is one event: the labels between them are the frame', () => {

@@ -1005,11 +1005,15 @@ interface WordRun {
  * found from a label ("wanted: X- Y+ got: Z+", "Sensor location: CPU2 Temp Chassis location: Main
  * System Chassis Previous state was: OK (Normal)"): the first label of the first member's text (a
  * word and ": "), found once in every other text, with the same separators, and the words after it
- * as long as every text has them alike, with words of the text on both sides. The text is then
- * values around the program's words. Undefined when there is none.
+ * as long as every text has them alike, with words of the text on both sides, in a text that opens
+ * after a label itself. The text is then values around the program's words. Undefined when there is none.
  */
 function sharedLabelRun(members: readonly TokenPattern[], prefix: number, suffix: number): WordRun | undefined {
   const first = members[0];
+  // the text opens after a label too ("Sensor location: <*> Chassis location: …"): a record of labelled
+  // values; after plain words ("Temperature sensor detected a warning value Sensor location: …") the
+  // words before the label are the program's own, several events
+  if (!/:\s+$/.test(first.seps[prefix])) return undefined;
   const firstTo = first.words.length - suffix;
   let at = -1;
   for (let t = prefix + 1; t < firstTo - 1 && at < 0; t++) if (isLabelAt(first, t)) at = t;
