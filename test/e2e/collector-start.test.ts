@@ -16,7 +16,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { CLI_PATH, freePort, startCollectorProcess, waitForCount, type CollectorProcess } from '../kit/collector-process';
+import { CLI_PATH, freePort, freePorts, startCollectorProcess, waitForCount, type CollectorProcess } from '../kit/collector-process';
 import { createLogger } from '../../sdk';
 
 jest.setTimeout(120_000);
@@ -95,7 +95,8 @@ describe('a collector with the spam processor on chDB', () => {
   });
 
   test('a second collector on the same folder fails at once, naming the folder and the first collector', async () => {
-    const ports = { grpc: await freePort(), http: await freePort(), admin: await freePort() };
+    const [grpc, http, admin] = await freePorts(3);
+    const ports = { grpc, http, admin };
     const r = await secondCollector(dir, configYaml(ports, 'chdb://./.logfun/data'));
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(/Cannot lock file/);
@@ -109,11 +110,13 @@ describe('a collector with the spam processor on chDB', () => {
   test('a second collector on a taken port fails at once, naming the port', async () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-start-other-'));
     try {
-      const ports = { grpc: await freePort(), http: await freePort(), admin: c.adminPort };
+      const [grpc, http] = await freePorts(2);
+      const ports = { grpc, http, admin: c.adminPort };
       const r = await secondCollector(other, configYaml(ports, 'chdb://./data'));
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`127.0.0.1:${c.adminPort} is already in use`);
-      const grpcTaken = await secondCollector(other, configYaml({ grpc: c.grpcPort, http: await freePort(), admin: await freePort() }, 'chdb://./data'));
+      const [freeHttp, freeAdmin] = await freePorts(2);
+      const grpcTaken = await secondCollector(other, configYaml({ grpc: c.grpcPort, http: freeHttp, admin: freeAdmin }, 'chdb://./data'));
       expect(grpcTaken.code).toBe(1);
       expect(grpcTaken.stderr).toContain(`127.0.0.1:${c.grpcPort} is already in use`);
     } finally {

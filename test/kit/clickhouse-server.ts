@@ -5,9 +5,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { freePorts } from './collector-process';
 
 const PACKAGED_CONFIG = '/etc/clickhouse-server/config.xml';
 
@@ -18,17 +18,6 @@ const PACKAGED_CONFIG = '/etc/clickhouse-server/config.xml';
 export function clickhouseServerInstalled(): boolean {
   if (process.env.LOGFUN_TEST_CLICKHOUSE_URL) return true;
   return fs.existsSync(PACKAGED_CONFIG) && spawnSync('sh', ['-c', 'command -v clickhouse-server']).status === 0;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 export class PrivateClickHouseServer {
@@ -44,9 +33,7 @@ export class PrivateClickHouseServer {
 
   async start(): Promise<void> {
     if (!this.httpPort) {
-      this.httpPort = await freePort();
-      this.tcpPort = await freePort();
-      this.interserverPort = await freePort();
+      [this.httpPort, this.tcpPort, this.interserverPort] = await freePorts(3);
     }
     const d = this.dir;
     this.proc = spawn(

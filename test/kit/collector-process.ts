@@ -22,14 +22,33 @@ export const REPO_ROOT = (() => {
 export const CLI_PATH = path.join(REPO_ROOT, 'dist', 'collector', 'cli.js');
 
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
+  return (await freePorts(1))[0];
+}
+
+/**
+ * `count` distinct free ports: every listener stays open until all are bound, so the
+ * system cannot hand the same port out twice (ports asked for one after another can
+ * repeat once the first listener has closed: a collector then refused "grpc and http
+ * cannot both listen on port N").
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let k = 0; k < count; k++) {
+      const s = net.createServer();
+      servers.push(s);
+      ports.push(
+        await new Promise<number>((resolve, reject) => {
+          s.on('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve((s.address() as net.AddressInfo).port));
+        }),
+      );
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve()))));
+  }
 }
 
 export interface CollectorProcess {
@@ -73,7 +92,7 @@ export interface CollectorProcessOptions {
 export async function startCollectorProcess(opts: CollectorProcessOptions = {}): Promise<CollectorProcess> {
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-bench-'));
-  const [grpcPort, httpPort, adminPort] = opts.ports ? [opts.ports.grpc, opts.ports.http, opts.ports.admin] : [await freePort(), await freePort(), await freePort()];
+  const [grpcPort, httpPort, adminPort] = opts.ports ? [opts.ports.grpc, opts.ports.http, opts.ports.admin] : await freePorts(3);
   const processors = opts.pipelineProcessors ?? [];
   const yaml = `
 receivers:
