@@ -321,7 +321,7 @@ function planReasonTail(a: TokenPattern, b: TokenPattern, minConstants: number):
   if (titled(a) && titled(b)) return undefined;
   // sentences of their own on both sides ("Broken pipe" / "Connection reset by peer": error strings) are one value
   // only among many (REASON_CROWD): a few are a system's closed set of errors, each its own event
-  const sentence = (p: TokenPattern): boolean => /^[A-Z][a-z]/.test(p.words[colon] ?? '');
+  const sentence = (p: TokenPattern): boolean => opensSentence(p.words[colon]);
   const reasonFrom = sentence(a) && sentence(b) ? colon : undefined;
   const la = a.words.length - colon;
   const lb = b.words.length - colon;
@@ -1051,6 +1051,11 @@ function isLabelAt(p: TokenPattern, t: number): boolean {
   return w !== null && /^:\s+$/.test(p.seps[t + 1]) && /^[A-Za-z]+$/.test(w);
 }
 
+/** A capitalised word (`Broken`, `Returning`): what a sentence of its own opens with. */
+function opensSentence(w: string | null | undefined): boolean {
+  return w !== null && w !== undefined && /^[A-Z][a-z]/.test(w);
+}
+
 /** Members enough when every text is a sentence of its own (holdsSentences): messages wrapped in a message. */
 export const SENTENCE_TEXT_CROWD = 5;
 
@@ -1063,7 +1068,7 @@ function holdsSentences(members: readonly TokenPattern[], prefix: number, suffix
   for (const m of members) {
     const to = m.words.length - suffix;
     const w = m.words[prefix];
-    if (to <= prefix || w === null || !/^[A-Z][a-z]/.test(w)) return false;
+    if (to <= prefix || !opensSentence(w)) return false;
   }
   return true;
 }

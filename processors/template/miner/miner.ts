@@ -347,17 +347,16 @@ function isKeyValueSlot(c: Cluster | undefined, p: number): boolean {
   return quoted ? after.startsWith('"') : after === '' || /^[\s,;]/.test(after);
 }
 
-/** Position `p` is a whole value in single quotes (`Module 'ReJSON'`). */
-function isSingleQuotedSlot(c: Cluster, p: number): boolean {
-  return c.seps[p].endsWith("'") && c.seps[p + 1].startsWith("'");
+/** The quote (`"` or `'`) around the whole value at position `p`, or '' when it is not quoted. */
+function quoteOfSlot(c: Cluster, p: number): string {
+  const before = c.seps[p];
+  const quote = before[before.length - 1];
+  return (quote === '"' || quote === "'") && c.seps[p + 1].startsWith(quote) ? quote : '';
 }
 
 /** Position `p` is a whole value in double or single quotes (`Lock "compute_resources"`, `Module 'ReJSON'`): quoted text is data. */
 function isQuotedSlot(c: Cluster | undefined, p: number): boolean {
-  if (c === undefined) return false;
-  const before = c.seps[p];
-  const quote = before[before.length - 1];
-  return (quote === '"' || quote === "'") && c.seps[p + 1].startsWith(quote);
+  return c !== undefined && quoteOfSlot(c, p) !== '';
 }
 
 /**
@@ -1964,7 +1963,7 @@ export class TemplateMiner {
     if (!isKeyValueSlot(members[0], position) && !isQuotedSlot(members[0], position)) return false;
     // single quotes name a thing as often as they quote data (service 'sparkDriver' started): a value from
     // distinctValuesToGeneralize words on, as names are, not from two
-    if (isSingleQuotedSlot(members[0], position) && members.length < this.options.distinctValuesToGeneralize) return false;
+    if (quoteOfSlot(members[0], position) === "'" && members.length < this.options.distinctValuesToGeneralize) return false;
     const words = members.map((m) => m.words[position]!);
     return !words.some((w) => isInflectedVerb(w) || isUpperCaseWord(w)) && !holdsNumberedPair(words);
   }

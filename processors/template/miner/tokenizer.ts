@@ -219,7 +219,7 @@ function spanAt(line: string, at: number): number {
  */
 function angledHexEnd(line: string, at: number): number {
   const n = line.length;
-  let e = line.charCodeAt(at) === 0x30 && (line.charCodeAt(at + 1) | 0x20) === 0x78 ? at + 2 : at;
+  let e = hasHexPrefixAt(line, at) ? at + 2 : at;
   const digits = e;
   while (e < n && e - digits < MAX_ANGLED_HEX && isHexCode(line.charCodeAt(e))) e++;
   if (e - digits < MIN_ANGLED_HEX || e >= n || line.charCodeAt(e) !== 0x3e /* > */ || !isBoundary(line, e + 1)) return -1;
@@ -252,9 +252,14 @@ function codeLocationEnd(line: string, at: number): number {
 /** Longest symbol (or file name) before a code location's '+' that codeLocationEnd reads. */
 const MAX_SYMBOL_NAME = 64;
 
+/** `0x` (or `0X`) starts at `at`. */
+function hasHexPrefixAt(line: string, at: number): boolean {
+  return line.charCodeAt(at) === 0x30 && (line.charCodeAt(at + 1) | 0x20) === 0x78;
+}
+
 /** End of a `0x` hex number at `at` (one hex digit at least), or -1. */
 function hexNumberEnd(line: string, at: number): number {
-  if (line.charCodeAt(at) !== 0x30 || (line.charCodeAt(at + 1) | 0x20) !== 0x78) return -1;
+  if (!hasHexPrefixAt(line, at)) return -1;
   let e = at + 2;
   while (e < line.length && isHexCode(line.charCodeAt(e))) e++;
   return e > at + 2 ? e : -1;
