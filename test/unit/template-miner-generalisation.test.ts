@@ -250,6 +250,21 @@ describe('small value sets', () => {
     expectGroupedByEvent(m);
   });
 
+  test('three numbered forms of one name are its indexes, in any case (CPU0 / CPU1 / CPU2); two stay a closed pair', () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'throttle', line: (r) => `ACPI: Processor [CPU${int(r, 0, 3)}] (supports ${pick(r, [8, 16])} throttling states)` },
+          { event: 'part', line: (r) => `EXT3 FS on hda${int(r, 1, 3)}, internal journal` },
+          { event: 'eth0 up', line: () => `eth0: link up, 1000 Mbps full duplex` },
+          { event: 'eth1 up', line: () => `eth1: link up, 1000 Mbps full duplex` },
+        ],
+        30,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('month and weekday names are date pieces, whatever few of them occurred', () => {
     const m = mine(
       generate(

@@ -848,6 +848,28 @@ function holdsNumberedPair(words: readonly string[]): boolean {
   return false;
 }
 
+/** Fewest numbered forms of one name that are its indexes (CPU0 / CPU1 / CPU2), not a program's pair of devices. */
+const NUMBERED_RUN = 3;
+
+/**
+ * NUMBERED_RUN of the words are one short name with different small numbers
+ * (CPU0 / CPU1 / CPU2, hda1 / hda2 / hda5): the name's indexes, a value with
+ * its prefix glued on as the real corrected templates keep it (blk_<*>,
+ * rdd_<*>), however the name is spelled (upper case, like SOCKS5, is a closed
+ * constant alone). Two (eth0 / eth1, SOCKS4 / SOCKS5) stay a closed pair.
+ */
+function holdsNumberedRun(words: readonly string[]): boolean {
+  const counts = new Map<string, number>();
+  for (const w of words) {
+    if (!isVersionedName(w)) continue;
+    const stem = w.replace(/\d+$/, '');
+    const n = (counts.get(stem) ?? 0) + 1;
+    if (n >= NUMBERED_RUN) return true;
+    counts.set(stem, n);
+  }
+  return false;
+}
+
 /** Letters the words all start with (a stem: `com.` of dotted names is a namespace, not one). */
 function commonPrefixLength(words: readonly string[]): number {
   if (words.length < 2) return 0;
@@ -1937,6 +1959,8 @@ export class TemplateMiner {
     // "<*> - CBS_E_NOT_FOUND": a code's symbolic name after the code changes with it, as data does;
     // "Client: X, Session: <*>": a field's value in a printed record of fields is a value, as after key=
     if (withDigits === 0 && this.isValueSlot(members, position)) withDigits = members.length;
+    // CPU0 / CPU1 / CPU2: one name's indexes are data, whatever the name's case
+    if (withDigits === 0 && holdsNumberedRun(members.map((m) => m.words[position]!))) withDigits = members.length;
     // closed-shaped words spelled like the service's names are names (com.shuchist.biosion): plain words
     const closedWords = closed > 0 && this.closedSpelledLikeNames(members, position) ? 0 : closed;
     if (this.generalises(members.length, withDigits, closedWords, constants, corroborated)) {
@@ -2343,6 +2367,8 @@ export class TemplateMiner {
     }
     // a few words holding an inflected verb (allocated, drained) are states, as in a sibling group (isSmallClosedSet)
     if (withDigits === 0 && distinct.size < this.options.closedValuesToGeneralize && [...distinct.keys()].some(isInflectedVerb)) return false;
+    // one name's indexes (CPU0 / CPU1 / CPU2) are data, as in a sibling group (groupGeneralises)
+    if (withDigits === 0 && holdsNumberedRun([...distinct.keys()])) withDigits = distinct.size;
     // one name with two numbers (ib0, ib1 beside eth0): a program's devices, as in a sibling group (isSmallClosedSet)
     if (withDigits === 0 && distinct.size <= this.options.distinctValuesToGeneralize && holdsNumberedPair([...distinct.keys()])) return false;
     if (distinct.size === this.options.distinctValuesToGeneralize && isCapitalisedOpening([...distinct.keys()], position)) return false;
