@@ -18,6 +18,7 @@
  *   node dist/bench/template-mining.js --synthetic-v12[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v13[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v14[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
+ *   node dist/bench/template-mining.js --synthetic-v15[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   any of these with --options='{"namePairLines":0}': miner options over the defaults (experiments)
  *
  * --synthetic scores invented systems instead (unseen-systems.ts: held-out
@@ -101,6 +102,12 @@
  * ground-truth convention measured again on the corrected Loghub-2.0
  * templates as its header states (default seeds 1801-1812, never for
  * tuning; develop on =dev).
+ * --synthetic-v15 scores the fifteenth generation (unseen-systems-v15.ts),
+ * written blind like v6-v14 and never run against the miner by its author:
+ * only the nine kinds of the held-out judges, with new event shapes (rare
+ * twin events among them), and v14's ground-truth convention as its header
+ * states (default seeds 1901-1912, fixed before any miner run, never for
+ * tuning; develop on =dev).
  *
  * Default directory: ../shared/data/loghub-2k relative to the repository root.
  *
@@ -167,8 +174,9 @@ import { DEVELOPMENT_SEEDS_V11, REPORTED_SEEDS_V11, unseenSystemV11 } from './un
 import { DEVELOPMENT_SEEDS_V12, REPORTED_SEEDS_V12, unseenSystemV12 } from './unseen-systems-v12';
 import { DEVELOPMENT_SEEDS_V13, REPORTED_SEEDS_V13, unseenSystemV13 } from './unseen-systems-v13';
 import { DEVELOPMENT_SEEDS_V14, REPORTED_SEEDS_V14, unseenSystemV14 } from './unseen-systems-v14';
+import { DEVELOPMENT_SEEDS_V15, REPORTED_SEEDS_V15, unseenSystemV15 } from './unseen-systems-v15';
 
-/** A generator of invented systems for --synthetic / --synthetic-v2 … --synthetic-v14. */
+/** A generator of invented systems for --synthetic / --synthetic-v2 … --synthetic-v15. */
 interface Generator {
   readonly flag: string;
   readonly module: string;
@@ -192,6 +200,7 @@ const GENERATORS: readonly Generator[] = [
   { flag: '--synthetic-v12', module: 'bench/unseen-systems-v12.ts', reported: REPORTED_SEEDS_V12, development: DEVELOPMENT_SEEDS_V12, make: unseenSystemV12 },
   { flag: '--synthetic-v13', module: 'bench/unseen-systems-v13.ts', reported: REPORTED_SEEDS_V13, development: DEVELOPMENT_SEEDS_V13, make: unseenSystemV13 },
   { flag: '--synthetic-v14', module: 'bench/unseen-systems-v14.ts', reported: REPORTED_SEEDS_V14, development: DEVELOPMENT_SEEDS_V14, make: unseenSystemV14 },
+  { flag: '--synthetic-v15', module: 'bench/unseen-systems-v15.ts', reported: REPORTED_SEEDS_V15, development: DEVELOPMENT_SEEDS_V15, make: unseenSystemV15 },
 ];
 
 const DATASETS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'OpenSSH', 'Apache', 'HealthApp'] as const;
