@@ -625,6 +625,15 @@ describe('dotted lower-case names (files, private hosts, packages) from small po
     expectGroupedByEvent(mine(generate(events, 30)));
   });
 
+  test('two program names with an upper-case extension (trou.EXE, as Windows prints it) leading the message are one variable', () => {
+    const programs = ['shouho.EXE', 'trou.EXE'];
+    const events: EventSpec[] = [
+      { event: 'aborted', line: (r) => `${pick(r, programs)} - ${ip(r)}:${int(r, 1, 65535)} error : Connection aborted by the proxy after ${int(r, 1, 9000)} bytes` },
+      { event: 'loopback', line: (r) => `${pick(r, programs)} - ${ip(r)}:${int(r, 1, 65535)} Loopback connection detected, the connection is performed directly` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 30)));
+  });
+
   test('a table of dotted configuration keys (two that change together, once each) stays one event per key', () => {
     const keys = [
       ['mapred.tip.id', 'mapreduce.task.id'],

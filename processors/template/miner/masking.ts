@@ -234,6 +234,10 @@ function isLowerCode(c: number): boolean {
   return c >= 97 && c <= 122;
 }
 
+function isUpperCode(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
 /**
  * Generic top-level domains, private-network suffixes and the most common
  * country codes — not the two-letter ones that are also words or key
@@ -360,7 +364,9 @@ function isFileName(w: string): boolean {
   const dot = w.lastIndexOf('.');
   const ext = w.length - dot - 1;
   if (dot < 2 || ext < 2 || ext > 4 || w.indexOf('.') !== dot) return false;
-  for (let i = dot + 1; i < w.length; i++) if (!isLowerCode(w.charCodeAt(i))) return false;
+  // the extension in one case: lower ("setup.exe") or upper ("SETUP.EXE", "trou.EXE", as Windows often prints it)
+  const upper = isUpperCode(w.charCodeAt(dot + 1));
+  for (let i = dot + 1; i < w.length; i++) if (!(upper ? isUpperCode(w.charCodeAt(i)) : isLowerCode(w.charCodeAt(i)))) return false;
   for (let i = 0; i < dot; i++) {
     const c = w.charCodeAt(i);
     if (!isLetter(c) && !isDigit(c) && c !== 0x2d && c !== 0x5f) return false;
