@@ -158,6 +158,20 @@ describe('word count varying inside one event', () => {
     expectGroupedByEvent(m);
   });
 
+  test('a list printed as a literal of tuples or quoted strings, of any length or empty, is one value', () => {
+    const pair = (r: Rng): string => `(u'${pick(r, NAMES)}${int(r, 1, 99)}', u'${pick(r, NAMES)}-${int(r, 1, 99)}')`;
+    const m = mine(
+      generate(
+        [
+          { event: 'selected', line: (r) => `Selected host: ${pick(r, NAMES)}; Selected node: ${pick(r, NAMES)}; Alternates: [${Array.from({ length: int(r, 0, 3) }, () => pair(r)).join(', ')}]` },
+          { event: 'tags', line: (r) => `volume ${hex(r, 8)} tagged [${Array.from({ length: int(r, 1, 4) }, () => `'${pick(r, NAMES)}'`).join(', ')}] by ${pick(r, NAMES)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('an empty versus a non-empty field', () => {
     const m = mine(
       generate(

@@ -773,8 +773,20 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     while (limit > 0 && classOf(line.charCodeAt(limit)) !== SPACE) limit--;
   }
 
+  let reprScanEnd = -1; // a list literal that failed to close ends every later start before here (linear)
   while (i < limit) {
     const c = line.charCodeAt(i);
+    if (c === 0x5b /* [ */ && i > reprScanEnd && (i === 0 || classOf(line.charCodeAt(i - 1)) === SPACE) && words.length < maxWords - 1) {
+      // "Alternates: [(u'node1', u'host1'), (u'node2', u'host2')]": a list printed as a literal of tuples or
+      // quoted strings is one value, whatever its length (the brackets stay punctuation: "[]" stays apart)
+      const close = listLiteralEnd(line, i, limit);
+      if (close > 0) {
+        emit(out, i + 1, close, true);
+        i = close;
+        continue;
+      }
+      reprScanEnd = -close;
+    }
     if (classOf(c) !== 0) {
       // "::1", "::ffff:10.0.0.1": an IPv6 address may start with the ':' delimiter
       if (c === 0x3a && i + 1 < n && line.charCodeAt(i + 1) === 0x3a && words.length < maxWords - 1) {
@@ -1218,6 +1230,44 @@ const MAX_NAME_WORDS_IN_PATH = 3;
 function isRelativeName(line: string, start: number, slash: number, end: number): boolean {
   if (slash + 2 >= end || line.charCodeAt(slash + 1) !== 0x2e || !isLetterCode(line.charCodeAt(slash + 2))) return false;
   return line.slice(start, slash).indexOf('.') > 0;
+}
+
+/** Longest list literal read as one value (and how far one start may scan). */
+const MAX_LIST_LITERAL = 4096;
+
+/**
+ * Where the ']' closing the list literal opened at `open` stands, or minus
+ * where the scan stopped when there is none: a literal of tuples or quoted
+ * strings (its first character after '[' is '(' or a quote, or u' / b' as
+ * Python 2 prints text), brackets balanced, quoted text skipped, whitespace
+ * only after a ',' or ':' (outside quotes), the ']' followed by a boundary.
+ */
+function listLiteralEnd(line: string, open: number, limit: number): number {
+  const first = line.charCodeAt(open + 1);
+  const prefixed = (first === 0x75 || first === 0x62) /* u b */ && (line.charCodeAt(open + 2) === 0x27 || line.charCodeAt(open + 2) === 0x22);
+  if (first !== 0x28 /* ( */ && first !== 0x27 && first !== 0x22 && !prefixed) return -open;
+  const end = Math.min(limit, open + MAX_LIST_LITERAL);
+  let depth = 0;
+  let quote = 0;
+  for (let k = open; k < end; k++) {
+    const c = line.charCodeAt(k);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+      else if (c === 0x5c /* \ */) k++;
+      continue;
+    }
+    if (c === 0x27 || c === 0x22) quote = c;
+    else if (c === 0x5b || c === 0x28 || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x29 || c === 0x7d) {
+      depth--;
+      if (depth < 0) return -k;
+      if (depth === 0) return c === 0x5d && isBoundary(line, k + 1) ? k : -k;
+    } else if (classOf(c) === SPACE) {
+      const before = line.charCodeAt(k - 1);
+      if (before !== 0x2c && before !== 0x3a) return -k;
+    }
+  }
+  return -end;
 }
 
 /**
