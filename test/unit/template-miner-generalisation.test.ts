@@ -639,6 +639,16 @@ describe('dotted lower-case names (files, private hosts, packages) from small po
     expectGroupedByEvent(mine(generate(events, 30)));
   });
 
+  test('dotted names with a capital under different packages (com.so.hal.ACTION_SYNC, org.skesh.hiolt.WAKE) are data; one package\'s classes stay apart', () => {
+    const actions = ['com.so.hal.ACTION_DUQUION', 'org.druwee.wioft.SKUBLIT', 'org.skesh.hiolt.SYNC_THIO'];
+    const events: EventSpec[] = [
+      { event: 'alarm', line: (r) => `sending alarm Alarm{${hex(r, 7)} type ${int(r, 0, 3)} origWhen ${int(r, 1e9, 2e9)} ${pick(r, actions)}}` },
+      { event: 'map', line: () => `OutputCommitter is org.apache.hadoop.mapred.FileOutputCommitter` },
+      { event: 'reduce', line: () => `OutputCommitter is org.apache.hadoop.mapred.DirectOutputCommitter` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 30)));
+  });
+
   test('two program names with an upper-case extension (trou.EXE, as Windows prints it) leading the message are one variable', () => {
     const programs = ['shouho.EXE', 'trou.EXE'];
     const events: EventSpec[] = [

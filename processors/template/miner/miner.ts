@@ -870,6 +870,25 @@ function holdsNumberedRun(words: readonly string[]): boolean {
   return false;
 }
 
+/**
+ * Two of the words are dotted names under different lower-case packages
+ * (com.so.hal.ACTION_SYNC / org.skesh.hiolt.SYNC_THIO): a capital makes a
+ * dotted word look like the program's own constant (org.apache.Foo), but
+ * names from other packages are other programs' (applications, intents,
+ * classes) printed from data.
+ */
+function holdsNamesOfPackages(words: readonly string[]): boolean {
+  let first: string | undefined;
+  for (const w of words) {
+    const dot = w.lastIndexOf('.');
+    if (dot < 3 || w.indexOf('.') === dot || !/^[a-z][a-z0-9_.]*$/.test(w.slice(0, dot))) continue;
+    const pkg = w.slice(0, dot);
+    if (first === undefined) first = pkg;
+    else if (pkg !== first) return true;
+  }
+  return false;
+}
+
 /** Letters the words all start with (a stem: `com.` of dotted names is a namespace, not one). */
 function commonPrefixLength(words: readonly string[]): number {
   if (words.length < 2) return 0;
@@ -1961,6 +1980,8 @@ export class TemplateMiner {
     if (withDigits === 0 && this.isValueSlot(members, position)) withDigits = members.length;
     // CPU0 / CPU1 / CPU2: one name's indexes are data, whatever the name's case
     if (withDigits === 0 && holdsNumberedRun(members.map((m) => m.words[position]!))) withDigits = members.length;
+    // com.so.hal.ACTION_SYNC / org.skesh.hiolt.SYNC_THIO: other programs' names, data
+    if (withDigits === 0 && holdsNamesOfPackages(members.map((m) => m.words[position]!))) withDigits = members.length;
     // closed-shaped words spelled like the service's names are names (com.shuchist.biosion): plain words
     const closedWords = closed > 0 && this.closedSpelledLikeNames(members, position) ? 0 : closed;
     if (this.generalises(members.length, withDigits, closedWords, constants, corroborated)) {
