@@ -165,6 +165,11 @@ describe('word count varying inside one event', () => {
         [
           { event: 'selected', line: (r) => `Selected host: ${pick(r, NAMES)}; Selected node: ${pick(r, NAMES)}; Alternates: [${Array.from({ length: int(r, 0, 3) }, () => pair(r)).join(', ')}]` },
           { event: 'tags', line: (r) => `volume ${hex(r, 8)} tagged [${Array.from({ length: int(r, 1, 4) }, () => `'${pick(r, NAMES)}'`).join(', ')}] by ${pick(r, NAMES)}` },
+          {
+            event: 'cache',
+            line: (r) =>
+              `[instance: ${hex(r, 8)}] Updating instance_info_cache with network_info: [${Array.from({ length: int(r, 1, 3) }, () => `{"id": "${hex(r, 8)}", "address": "${ip(r)}", "network": {"label": "${pick(r, NAMES)}"${r() < 0.5 ? '' : `, "subnets": [{"cidr": "${ip(r)}/24"}]`}}}`).join(', ')}]`,
+          },
         ],
         40,
       ),

@@ -1237,15 +1237,17 @@ const MAX_LIST_LITERAL = 4096;
 
 /**
  * Where the ']' closing the list literal opened at `open` stands, or minus
- * where the scan stopped when there is none: a literal of tuples or quoted
- * strings (its first character after '[' is '(' or a quote, or u' / b' as
- * Python 2 prints text), brackets balanced, quoted text skipped, whitespace
+ * where the scan stopped when there is none: a literal of tuples, objects or
+ * quoted strings (its first character after '[' is '(', '{' and a quote, or a
+ * quote, or u' / b' as Python 2 prints text), brackets balanced, quoted text skipped, whitespace
  * only after a ',' or ':' (outside quotes), the ']' followed by a boundary.
  */
 function listLiteralEnd(line: string, open: number, limit: number): number {
   const first = line.charCodeAt(open + 1);
   const prefixed = (first === 0x75 || first === 0x62) /* u b */ && (line.charCodeAt(open + 2) === 0x27 || line.charCodeAt(open + 2) === 0x22);
-  if (first !== 0x28 /* ( */ && first !== 0x27 && first !== 0x22 && !prefixed) return -open;
+  // objects with quoted keys ([{"id": …}], [{'id': …}]), not bracketed names ([{node-1}{10.0.0.1}])
+  const objects = first === 0x7b /* { */ && (line.charCodeAt(open + 2) === 0x22 || line.charCodeAt(open + 2) === 0x27);
+  if (first !== 0x28 /* ( */ && first !== 0x27 && first !== 0x22 && !prefixed && !objects) return -open;
   const end = Math.min(limit, open + MAX_LIST_LITERAL);
   let depth = 0;
   let quote = 0;
