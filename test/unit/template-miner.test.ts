@@ -19,6 +19,8 @@ describe('masking of obvious variables (first line of a template)', () => {
     ['dir blockmgr-70293f72-844a-4b39-9ad6-fb0ad7e364e4 created', 'dir blockmgr-<*> created'], // the word before a UUID names it
     ['id 70293f72-844a-4b39-9ad6-fb0ad7e364e4 created', 'id <*> created'],
     ['client fe80::1%eth0 and ::1 and 00:1a:2b:3c:4d:5e', 'client <*> and <*> and <*>'],
+    // longer hardware ids and MACs of letters only: one value too
+    ['chip FF:F2:9F:15:1E:A9:00:0D:60:EA:E1:56 and bssid=aa:bb:cc:dd:ee:ff up', 'chip <*> and bssid=<*> up'],
     ['opened /var/log/app.log. and ./run.sh and ~/x and \\\\srv\\share', 'opened <*> and <*> and <*> and <*>'],
     ['from /10.251.30.6:33145 ok', 'from <*>:<*> ok'],
     ['fetch http://example.com/a/b?c=1 done', 'fetch http://<*> done'],

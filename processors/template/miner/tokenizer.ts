@@ -118,6 +118,8 @@ const SLASH_DATE = /(?:\d{4}\/\d{1,2}\/\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4})(?:[T :]\
 const WEB_DATE = /\d{1,2}\/([A-Za-z]{3})\/\d{4}(?::\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?)?/y;
 /** hh:mm:ss, and mm:ss (a duration or a time without seconds): one value either way. */
 const CLOCK_TIME = /\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,9})?/y;
+/** Six to 32 pairs of hex digits joined by ':' (MAC, WWN, hardware ids): one value. */
+const HEX_PAIRS = /[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5,31}/y;
 const IPV6_OR_MAC = /[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%[0-9A-Za-z]+)?/y;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/y;
 /** What a mailer prints in angle brackets: an address or a message id, its host with or without a domain. */
@@ -193,6 +195,11 @@ function spanAt(line: string, at: number): number {
   }
   if (isHexCode(c0) && line.charCodeAt(at + 4) === 0x3a /* : */) {
     const end = stickyMatchEnd(PCI_ADDRESS, line, at);
+    if (end > 0 && isBoundary(line, end)) return end;
+  }
+  if (isHexCode(c0) && line.charCodeAt(at + 2) === 0x3a /* : */) {
+    // a MAC, WWN or longer hardware id (FF:F2:9F:15:1E:A9:00:0D:60:EA:E1:56): one value, letters only or not
+    const end = stickyMatchEnd(HEX_PAIRS, line, at);
     if (end > 0 && isBoundary(line, end)) return end;
   }
   if (isHexCode(c0) || c0 === 0x3a) {
