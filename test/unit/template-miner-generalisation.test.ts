@@ -1329,6 +1329,20 @@ describe('over-generalisation', () => {
     expect([...m.split.get('resolve')!]).toEqual(['Failed to resolve package [HRESULT = <*> - <*>]']);
   });
 
+  test('the symbolic name after a labelled code in brackets ([Errno 111] ECONNREFUSED) is a value like the code', () => {
+    const errors: Array<[number, string]> = [[111, 'ECONNREFUSED'], [113, 'EHOSTUNREACH']];
+    const events: EventSpec[] = [
+      {
+        event: 'unreachable',
+        line: (r) => {
+          const [code, name] = pick(r, errors);
+          return `AMQP server on ${ip(r)}:5672 is unreachable: [Errno ${code}] ${name}. Trying again in ${int(r, 1, 30)} seconds.`;
+        },
+      },
+    ];
+    expectGroupedByEvent(mine(generate(events, 20, 5)));
+  });
+
   test('three capitalised verbs, one shaped like a state (Aborted), stay three events', () => {
     const events: EventSpec[] = ['Starts', 'Completes', 'Aborted'].map((verb) => ({
       event: verb,

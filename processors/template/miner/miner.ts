@@ -297,15 +297,24 @@ function removeFrom<T>(list: T[], item: T): void {
 /**
  * Position `p` follows a variable and " - ", and holds upper-case names with
  * underscores in every member ("[HRESULT = <*> - ERROR_FILE_NOT_FOUND]"), or is
- * glued by '/' to a key's value and holds upper-case names (isKeyedCodeAndName):
+ * glued by '/' to a key's value or follows a labelled code in brackets and holds
+ * upper-case names (isKeyedCodeAndName, isAfterLabelledCode):
  * the symbolic name of the code before it, a value like the code.
  */
 function isCodeNameSlot(members: readonly Cluster[], p: number): boolean {
   const first = members[0];
-  if (first !== undefined && isKeyedCodeAndName(first, p)) return members.every((m) => /^[A-Z][A-Z0-9_]*$/.test(m.words[p]!));
+  if (first !== undefined && (isKeyedCodeAndName(first, p) || isAfterLabelledCode(first, p))) return members.every((m) => /^[A-Z][A-Z0-9_]*$/.test(m.words[p]!));
   if (first === undefined || p < 2 || first.words[p - 1] !== '-' || first.words[p - 2] !== null) return false;
   if (first.seps[p] !== ' ' || first.seps[p - 1] !== ' ') return false;
   return members.every((m) => /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(m.words[p]!));
+}
+
+/** Position `p` follows a labelled code in brackets ("[Errno <*>] EHOSTUNREACH", "(error <*>) ENOENT"). */
+function isAfterLabelledCode(c: Cluster, p: number): boolean {
+  if (p < 2 || c.words[p - 1] !== null || c.words[p - 2] === null || c.seps[p - 1] !== ' ') return false;
+  const close = c.seps[p];
+  const open = c.seps[p - 2];
+  return (close === '] ' && open.endsWith('[')) || (close === ') ' && open.endsWith('('));
 }
 
 /** Position `p` is the name glued by '/' to a code that is a key's value ("status=<*>/EXEC", systemd's 203/EXEC). */
