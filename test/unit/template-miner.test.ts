@@ -15,6 +15,8 @@ describe('masking of obvious variables (first line of a template)', () => {
     ['served 10.251.73.220:50010 in 35ms', 'served <*>:<*> in <*>'],
     ['value -17 and 0.0239 and 6.1.26', 'value <*> and <*> and <*>'],
     ['session 0x14ed93111f20005 object Foo@7317849d', 'session <*> object Foo@<*>'],
+    // a key's value that is an object reference is one value, as the key's other values (null) are
+    ['toast done pkg=com.vendor.app callback=android.app.Notifier$Stub$Proxy@2d7e5d0 ok', 'toast done pkg=com.vendor.app callback=<*> ok'],
     ['job job_1445144423722_0020 on mesos-slave-07', 'job <*> on <*>'],
     ['dir blockmgr-70293f72-844a-4b39-9ad6-fb0ad7e364e4 created', 'dir blockmgr-<*> created'], // the word before a UUID names it
     ['id 70293f72-844a-4b39-9ad6-fb0ad7e364e4 created', 'id <*> created'],

@@ -963,6 +963,16 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       }
     }
 
+    // a key's value that is an object reference (c=android.app.LoadedApk$ReceiverDispatcher@30c8308): one
+    // value as the key's other values are (c=null); elsewhere the class stays a word (Event@<*>)
+    if (j < n && line.charCodeAt(j) === 0x40 /* @ */ && i > 0 && line.charCodeAt(i - 1) === 0x3d /* = */) {
+      const end = objectReferenceEnd(line, j);
+      if (end > 0) {
+        emit(out, i, end, true);
+        i = end;
+        continue;
+      }
+    }
     // e-mail address
     if (j < n && line.charCodeAt(j) === 0x40 /* @ */) {
       const end = stickyMatchEnd(EMAIL, line, i);
@@ -1237,6 +1247,16 @@ const MAX_NAME_WORDS_IN_PATH = 3;
 function isRelativeName(line: string, start: number, slash: number, end: number): boolean {
   if (slash + 2 >= end || line.charCodeAt(slash + 1) !== 0x2e || !isLetterCode(line.charCodeAt(slash + 2))) return false;
   return line.slice(start, slash).indexOf('.') > 0;
+}
+
+/**
+ * End of the identity hash after '@' at `at` (4 to 16 hex digits, then a boundary: Java's
+ * Object.toString, Class@1b6d3586), or -1.
+ */
+function objectReferenceEnd(line: string, at: number): number {
+  let e = at + 1;
+  while (e < line.length && e - at - 1 < 16 && isHexCode(line.charCodeAt(e))) e++;
+  return e - at - 1 >= 4 && isBoundary(line, e) ? e : -1;
 }
 
 /** Longest list literal read as one value (and how far one start may scan). */
