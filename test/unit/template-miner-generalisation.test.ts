@@ -1310,6 +1310,14 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(generate(events, 12)));
   });
 
+  test('upper-case names with a digit inside (L2CAP, X509) are protocol names like RFCOMM: one event each', () => {
+    const events: EventSpec[] = ['L2CAP', 'RFCOMM', 'X509'].map((protocol) => ({
+      event: protocol,
+      line: (r) => `Bluetooth: ${protocol} ver ${int(r, 1, 3)}.${int(r, 0, 9)}`,
+    }));
+    expectGroupedByEvent(mine(generate(events, 20, 8)));
+  });
+
   test('upper-case names with a version (SOCKS5, SOCKS4) are enum constants like HTTPS: one event each', () => {
     const events: EventSpec[] = ['SOCKS5', 'SOCKS4', 'HTTPS'].map((protocol) => ({
       event: protocol,

@@ -334,6 +334,27 @@ export const enum WordKind {
   Plain = 2,
 }
 
+/**
+ * An upper-case name with one or two digits inside (L2CAP, X509, H264, UTF8X): letters first, at most
+ * MAX_CODE_NAME characters, a letter beyond F among them (A1B2C3 and EC2 read as hex data, not names).
+ */
+function isUpperCaseCodeName(w: string): boolean {
+  const n = w.length;
+  if (n < 3 || n > MAX_CODE_NAME || !isUpperCode(w.charCodeAt(0))) return false;
+  let digits = 0;
+  let beyondHex = false;
+  for (let i = 0; i < n; i++) {
+    const c = w.charCodeAt(i);
+    if (isDigit(c)) digits++;
+    else if (!isUpperCode(c)) return false;
+    else if (c > 0x46 /* F */) beyondHex = true;
+  }
+  return digits >= 1 && digits <= 2 && n - digits >= 2 && beyondHex;
+}
+
+/** Longest upper-case code name (isUpperCaseCodeName). */
+const MAX_CODE_NAME = 8;
+
 /** An upper-case protocol name and its version, as the tokenizer keeps it in one word (protocolVersionEnd). */
 const PROTOCOL_VERSION = /^[A-Z]{2,}\/\d{1,2}(?:\.\d{1,2}){0,2}$/;
 
@@ -347,6 +368,8 @@ export function wordKindOf(w: string, dottedNamesAsValues = true): WordKind {
   if (hasDigit(w)) {
     // a protocol with its version (HTTP/1.1, SPDY/3): one of a few a program speaks, as SOCKS5 is
     if (PROTOCOL_VERSION.test(w)) return WordKind.Closed;
+    // an upper-case name with a digit inside (L2CAP, X509, H264): a protocol or format, as RFCOMM is
+    if (isUpperCaseCodeName(w)) return WordKind.Closed;
     if (!isVersionedName(w)) return WordKind.Digit;
     // an upper-case name with a version (SOCKS5, TLS1): an enum constant, as SOCKS is
     return isClosedSetWord(w) ? WordKind.Closed : WordKind.Plain;
