@@ -556,6 +556,14 @@ describe('pairs of names (two values in the whole sample)', () => {
     expectGroupedByEvent(mine(generate(events, 40)));
   });
 
+  test('in a service that has shown no names yet, three words one of which has two letters (power on / off / cycle) stay events', () => {
+    const events: EventSpec[] = [
+      ...['on', 'off', 'cycle'].map((action) => ({ event: action, line: (r: Rng) => `console: node-${int(r, 1, 999)} power ${action} requested by drec` })),
+      { event: 'read', line: (r) => `open ${hex(r, 6)} mode read by ${pick(r, ['jerem', 'voquear', 'nuho'])}` },
+    ];
+    expectGroupedByEvent(mine(generate(events, 40)));
+  });
+
   test('in a service that has shown no names yet, three states with one shaped like a state stay events; three names do not', () => {
     const events: EventSpec[] = [
       ...['draining', 'unreachable', 'alive'].map((state) => ({ event: state, line: (r: Rng) => `node dyrd-${int(r, 100, 999)} is now ${state}` })),

@@ -206,6 +206,16 @@ const MAX_PAIRS = 4096;
 const MIN_NAMES_FOR_STYLE = 8;
 /** Before MIN_NAMES_FOR_STYLE names are known, the shortest words a pair of names may have (isPairOfNames). */
 const MIN_UNPROVEN_NAME_LENGTH = 5;
+
+/** Longest word that is a state or a particle of the program's (on, up, ok), never a name, in a set of three (isSmallClosedSet). */
+const MAX_STATE_ONLY_LENGTH = 2;
+
+/** A word of MAX_STATE_ONLY_LENGTH letters at most (on, up, ok): no name is that short ('y+', a direction with its sign, is data). */
+function isStateOnlyWord(w: string): boolean {
+  if (w.length > MAX_STATE_ONLY_LENGTH) return false;
+  for (let i = 0; i < w.length; i++) if (!/[A-Za-z]/.test(w[i])) return false;
+  return true;
+}
 /** Closed-shaped words sharing a first part this long are one enum's members (closedSpelledLikeNames). */
 const MIN_ENUM_STEM = 4;
 /**
@@ -2071,8 +2081,9 @@ export class TemplateMiner {
     if (holdsNumberedPair(words)) return true;
     // names of their own each with a number (sofaixio22, ritaiio62, brifoumio55): hosts or nodes, not states
     if (words.every(isVersionedName)) return false;
-    // before the service has shown names: a set holding a word shaped like a state (stopped, draining, Aborted) is states
-    if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return words.some(isClosedSetWord);
+    // before the service has shown names: a set holding a word shaped like a state (stopped, draining, Aborted) or a
+    // word of two letters at most (on, up, ok: isStateOnlyWord) is states
+    if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return words.some((w) => isClosedSetWord(w) || isStateOnlyWord(w));
     // a set holding an inflected verb (drained, Aborted) is states whatever the names look like
     if (words.some(isInflectedVerb)) return true;
     if (isCapitalisedOpening(words, position)) return true;
