@@ -2084,8 +2084,9 @@ export class TemplateMiner {
     // before the service has shown names: a set holding a word shaped like a state (stopped, draining, Aborted) or a
     // word of two letters at most (on, up, ok: isStateOnlyWord) is states
     if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return words.some((w) => isClosedSetWord(w) || isStateOnlyWord(w));
-    // a set holding an inflected verb (drained, Aborted) is states whatever the names look like
-    if (words.some(isInflectedVerb)) return true;
+    // a set holding an inflected verb (drained, Aborted) is states whatever the names look like; so is one holding a
+    // word of two letters that the program prints elsewhere too (power on, "started on"): a user may be called nu
+    if (words.some((w) => isInflectedVerb(w) || (isStateOnlyWord(w) && this.isConstantElsewhere(w, members)))) return true;
     if (isCapitalisedOpening(words, position)) return true;
     if (words.some(hasUpperCase)) return false;
     return this.styleOf(words) > STYLE_MARGIN;
@@ -2133,6 +2134,14 @@ export class TemplateMiner {
    * another event), and where `w` follows the group's own key (`key`: on X,
    * by X), as another of the key's values would in a rarer event.
    */
+  /** `w` is a constant of a live template other than `members` (a word of the program's own messages). */
+  private isConstantElsewhere(w: string, members: readonly Cluster[]): boolean {
+    const slots = this.constantUses.get(w);
+    if (slots === undefined) return false;
+    for (const [slot, uses] of slots) if (uses - usesIn(members, w, slot) > 0) return true;
+    return false;
+  }
+
   private usedWithout(w: string, other: string, key: string, members: readonly Cluster[]): boolean {
     const slots = this.constantUses.get(w);
     if (slots === undefined) return false;
