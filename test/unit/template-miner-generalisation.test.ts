@@ -1343,6 +1343,14 @@ describe('over-generalisation', () => {
     expectGroupedByEvent(mine(generate(events, 20, 5)));
   });
 
+  test('an upper-case word after a counter in brackets ([job 12] STARTED, (attempt 2) FAILED) stays the message\'s word: only a code\'s label makes it the code\'s name', () => {
+    const events: EventSpec[] = [
+      ...['STARTED', 'STOPPED', 'FAILED'].map((word) => ({ event: `job ${word}`, line: (r: Rng) => `[job ${int(r, 1, 9999)}] ${word} on ${ip(r)}` })),
+      ...['RETRYING', 'ABORTED'].map((word) => ({ event: `attempt ${word}`, line: (r: Rng) => `upload (attempt ${int(r, 1, 9)}) ${word} for ${ip(r)}` })),
+    ];
+    expectGroupedByEvent(mine(generate(events, 20, 5)));
+  });
+
   test('three capitalised verbs, one shaped like a state (Aborted), stay three events', () => {
     const events: EventSpec[] = ['Starts', 'Completes', 'Aborted'].map((verb) => ({
       event: verb,
