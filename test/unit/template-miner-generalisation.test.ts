@@ -177,6 +177,20 @@ describe('word count varying inside one event', () => {
     expectGroupedByEvent(m);
   });
 
+  test("a list of Python 2 dicts, keys printed with u' ([{u'subnet_id': u'…'}]), is one value like one with plain quoted keys", () => {
+    const fixedIp = (r: Rng): string => `{u'subnet_id': u'${hex(r, 8)}', u'ip_address': u'${ip(r)}'}`;
+    const m = mine(
+      generate(
+        [
+          { event: 'port', line: (r) => `Port ${hex(r, 8)} updated with fixed_ips: [${Array.from({ length: int(r, 1, 4) }, () => fixedIp(r)).join(', ')}] on ${pick(r, NAMES)}` },
+          { event: 'binding', line: (r) => `Binding vif_details: [{u'port_filter': ${pick(r, ['True', 'False'])}}] for port ${hex(r, 8)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('an empty versus a non-empty field', () => {
     const m = mine(
       generate(
