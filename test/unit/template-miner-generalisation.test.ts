@@ -191,6 +191,14 @@ describe('word count varying inside one event', () => {
     expectGroupedByEvent(m);
   });
 
+  test("a list of lists of quoted strings ([['ls', '-l'], ['cat', 'a']]) is one value, not its first list structure and the others values", () => {
+    const command = (r: Rng): string => `[${Array.from({ length: int(r, 1, 3) }, () => `'${pick(r, NAMES)}'`).join(', ')}]`;
+    const m = mine(
+      generate([{ event: 'commands', line: (r) => `Running commands [${Array.from({ length: int(r, 1, 3) }, () => command(r)).join(', ')}] on ${pick(r, NAMES)}-${int(r, 1, 9)}` }], 40),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('an empty versus a non-empty field', () => {
     const m = mine(
       generate(

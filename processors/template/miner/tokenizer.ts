@@ -1245,15 +1245,18 @@ const MAX_LIST_LITERAL = 4096;
 /**
  * Where the ']' closing the list literal opened at `open` stands, or minus
  * where the scan stopped when there is none: a literal of tuples, objects or
- * quoted strings (its first character after '[' is '(', '{' and a quote, or a
+ * quoted strings, or lists of them (its first character after the '['s is '(', '{' and a quote, or a
  * quote, or u' / b' as Python 2 prints text: opensQuotedText), brackets balanced, quoted text skipped, whitespace
  * only after a ',' or ':' (outside quotes), the ']' followed by a boundary.
  */
 function listLiteralEnd(line: string, open: number, limit: number): number {
-  const first = line.charCodeAt(open + 1);
+  // a list of lists ([['ls', '-l'], ['cat']]): the first item of the innermost one decides
+  let item = open + 1;
+  while (item < limit && line.charCodeAt(item) === 0x5b /* [ */) item++;
+  const first = line.charCodeAt(item);
   // objects with quoted keys ([{"id": …}], [{'id': …}], Python 2's [{u'id': …}]), not bracketed names ([{node-1}{10.0.0.1}])
-  const objects = first === 0x7b /* { */ && opensQuotedText(line, open + 2);
-  if (first !== 0x28 /* ( */ && !opensQuotedText(line, open + 1) && !objects) return -open;
+  const objects = first === 0x7b /* { */ && opensQuotedText(line, item + 1);
+  if (first !== 0x28 /* ( */ && !opensQuotedText(line, item) && !objects) return -open;
   const end = Math.min(limit, open + MAX_LIST_LITERAL);
   let depth = 0;
   let quote = 0;
