@@ -75,6 +75,17 @@ const SETS: Record<string, (r: Rng) => string> = {
         () => `${'<'.repeat(int(r, 1, 50))}${'f'.repeat(int(r, 0, 40))}${'>'.repeat(int(r, 0, 3))}`,
       ])(),
     ).join(pick(r, [' ', '', '] [', ' ['])),
+  // list literals (tokenizer listLiteralEnd): '[' after a space opening quotes left open, escapes, nesting, lists that
+  // fail at their end; a failed scan must end every later start before where it stopped (linear, not one scan per '[')
+  'list literals left open, nested or escaped': (r) =>
+    Array.from({ length: int(r, 1, 400) }, () =>
+      pick(r, [" ['", ' [(', ' [{"', " [u'", "'", '"', '\\', ', ', ': ', '(', ')', '[', ']', ' ', 'a', "('x', 'y')", ']x']),
+    ).join(''),
+  'list literals, many and long': (r) =>
+    `${pick(r, ['Alternates:', 'hosts', 'Filter results:'])}${Array.from({ length: int(r, 1, 60) }, () => ` [${Array.from({ length: int(r, 1, 40) }, () => pick(r, [`('${syllables(r, 2)}', ${int(r, 0, 99)})`, `u'${syllables(r, 3)}'`, `{"id": ${int(r, 0, 9)}, "k": ["a", "b"]}`])).join(', ')}]`).join(pick(r, ['', ' and']))}`,
+  // six to 32 hex pairs joined by ':' (tokenizer HEX_PAIRS): runs longer than 32 pairs, ending in ':' or a lone digit
+  'hex pairs joined by colons': (r) =>
+    Array.from({ length: int(r, 1, 20) }, () => Array.from({ length: int(r, 1, 200) }, () => pick(r, ['aa', 'F0', '00', 'e', '1'])).join(':') + pick(r, ['', ':', '.', ':1'])).join(' '),
   // quotes, slashes and parentheses around paths ('/' alone in quotes, a path in parentheses after a path)
   'quoted slashes and paths in parentheses': (r) => Array.from({ length: int(r, 1, 300) }, () => pick(r, ["'/'", '"/"', '/a', ' (', '(/b', ')', "'", '"', ' ', 'A', '/'])).join(''),
 };

@@ -178,6 +178,28 @@ describe('word count varying inside one event', () => {
     expectGroupedByEvent(m);
   });
 
+  test("a list of Python 2 dicts, keys printed with u' ([{u'subnet_id': u'…'}]), is one value like one with plain quoted keys", () => {
+    const fixedIp = (r: Rng): string => `{u'subnet_id': u'${hex(r, 8)}', u'ip_address': u'${ip(r)}'}`;
+    const m = mine(
+      generate(
+        [
+          { event: 'port', line: (r) => `Port ${hex(r, 8)} updated with fixed_ips: [${Array.from({ length: int(r, 1, 4) }, () => fixedIp(r)).join(', ')}] on ${pick(r, NAMES)}` },
+          { event: 'binding', line: (r) => `Binding vif_details: [{u'port_filter': ${pick(r, ['True', 'False'])}}] for port ${hex(r, 8)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
+  test("a list of lists of quoted strings ([['ls', '-l'], ['cat', 'a']]) is one value, not its first list structure and the others values", () => {
+    const command = (r: Rng): string => `[${Array.from({ length: int(r, 1, 3) }, () => `'${pick(r, NAMES)}'`).join(', ')}]`;
+    const m = mine(
+      generate([{ event: 'commands', line: (r) => `Running commands [${Array.from({ length: int(r, 1, 3) }, () => command(r)).join(', ')}] on ${pick(r, NAMES)}-${int(r, 1, 9)}` }], 40),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('an empty versus a non-empty field', () => {
     const m = mine(
       generate(
@@ -1369,6 +1391,14 @@ describe('over-generalisation', () => {
           return `AMQP server on ${ip(r)}:5672 is unreachable: [Errno ${code}] ${name}. Trying again in ${int(r, 1, 30)} seconds.`;
         },
       },
+    ];
+    expectGroupedByEvent(mine(generate(events, 20, 5)));
+  });
+
+  test('an upper-case word after a counter in brackets ([job 12] STARTED, (attempt 2) FAILED) stays the message\'s word: only a code\'s label makes it the code\'s name', () => {
+    const events: EventSpec[] = [
+      ...['STARTED', 'STOPPED', 'FAILED'].map((word) => ({ event: `job ${word}`, line: (r: Rng) => `[job ${int(r, 1, 9999)}] ${word} on ${ip(r)}` })),
+      ...['RETRYING', 'ABORTED'].map((word) => ({ event: `attempt ${word}`, line: (r: Rng) => `upload (attempt ${int(r, 1, 9)}) ${word} for ${ip(r)}` })),
     ];
     expectGroupedByEvent(mine(generate(events, 20, 5)));
   });

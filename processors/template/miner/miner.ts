@@ -319,9 +319,17 @@ function isCodeNameSlot(members: readonly Cluster[], p: number): boolean {
   return members.every((m) => /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(m.words[p]!));
 }
 
+/**
+ * Words that label an error or status code ("[Errno 111]", "(error 2)"): the upper-case word after the
+ * bracket names that code. After any other label the number counts or indexes something
+ * ("[job 12] STARTED", "(attempt 2) FAILED") and the word is the message's own.
+ */
+const CODE_LABEL = /^(?:errno|err|error|code|rc|status|hresult)$/i;
+
 /** Position `p` follows a labelled code in brackets ("[Errno <*>] EHOSTUNREACH", "(error <*>) ENOENT"). */
 function isAfterLabelledCode(c: Cluster, p: number): boolean {
   if (p < 2 || c.words[p - 1] !== null || c.words[p - 2] === null || c.seps[p - 1] !== ' ') return false;
+  if (!CODE_LABEL.test(c.words[p - 2]!)) return false;
   const close = c.seps[p];
   const open = c.seps[p - 2];
   return (close === '] ' && open.endsWith('[')) || (close === ') ' && open.endsWith('('));

@@ -1265,16 +1265,18 @@ const MAX_LIST_LITERAL = 4096;
 /**
  * Where the ']' closing the list literal opened at `open` stands, or minus
  * where the scan stopped when there is none: a literal of tuples, objects or
- * quoted strings (its first character after '[' is '(', '{' and a quote, or a
- * quote, or u' / b' as Python 2 prints text), brackets balanced, quoted text skipped, whitespace
+ * quoted strings, or lists of them (its first character after the '['s is '(', '{' and a quote, or a
+ * quote, or u' / b' as Python 2 prints text: opensQuotedText), brackets balanced, quoted text skipped, whitespace
  * only after a ',' or ':' (outside quotes), the ']' followed by a boundary.
  */
 function listLiteralEnd(line: string, open: number, limit: number): number {
-  const first = line.charCodeAt(open + 1);
-  const prefixed = (first === 0x75 || first === 0x62) /* u b */ && (line.charCodeAt(open + 2) === 0x27 || line.charCodeAt(open + 2) === 0x22);
-  // objects with quoted keys ([{"id": …}], [{'id': …}]), not bracketed names ([{node-1}{10.0.0.1}])
-  const objects = first === 0x7b /* { */ && (line.charCodeAt(open + 2) === 0x22 || line.charCodeAt(open + 2) === 0x27);
-  if (first !== 0x28 /* ( */ && first !== 0x27 && first !== 0x22 && !prefixed && !objects) return -open;
+  // a list of lists ([['ls', '-l'], ['cat']]): the first item of the innermost one decides
+  let item = open + 1;
+  while (item < limit && line.charCodeAt(item) === 0x5b /* [ */) item++;
+  const first = line.charCodeAt(item);
+  // objects with quoted keys ([{"id": …}], [{'id': …}], Python 2's [{u'id': …}]), not bracketed names ([{node-1}{10.0.0.1}])
+  const objects = first === 0x7b /* { */ && opensQuotedText(line, item + 1);
+  if (first !== 0x28 /* ( */ && !opensQuotedText(line, item) && !objects) return -open;
   const end = Math.min(limit, open + MAX_LIST_LITERAL);
   let depth = 0;
   let quote = 0;
@@ -1297,6 +1299,14 @@ function listLiteralEnd(line: string, open: number, limit: number): number {
     }
   }
   return -end;
+}
+
+/** A quoted text opens at `at`: a quote, or u' / b' (and u" / b") as Python prints text and bytes. */
+function opensQuotedText(line: string, at: number): boolean {
+  const c = line.charCodeAt(at);
+  if (c === 0x27 || c === 0x22) return true;
+  const next = line.charCodeAt(at + 1);
+  return (c === 0x75 || c === 0x62) /* u b */ && (next === 0x27 || next === 0x22);
 }
 
 /**
