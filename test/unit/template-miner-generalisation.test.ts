@@ -598,6 +598,12 @@ describe('pairs of names (two values in the whole sample)', () => {
     const miner = new TemplateMiner();
     mine(generate([{ event: 'read', line: (r) => `open ${hex(r, 6)} mode read by ${pick(r, NAMES)}` }], 40), miner);
     expectGroupedByEvent(mine(generate([{ event: 'session', line: (r) => `New session ${int(r, 1, 999)} of user ${pick(r, ['nu', 'shaifysk', 'bul'])}.` }], 40), miner));
+    // a single letter is never a name: axes X / Y / Z stay three events after names were shown too
+    const axes: EventSpec[] = ['X', 'Y', 'Z'].map((axis) => ({
+      event: axis,
+      line: (r: Rng) => `ciod: ${axis} coordinate ${int(r, 8, 64)} exceeds physical dimension ${int(r, 4, 32)} at line ${int(r, 1, 99)} of node map file /p/${pick(r, NAMES)}.map`,
+    }));
+    expectGroupedByEvent(mine(generate(axes, 30), miner));
   });
 
   test('in a service that has shown no names yet, three states with one shaped like a state stay events; three names do not', () => {

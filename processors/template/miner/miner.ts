@@ -2093,8 +2093,9 @@ export class TemplateMiner {
     // word of two letters at most (on, up, ok: isStateOnlyWord) is states
     if (this.valueStyle.words < MIN_NAMES_FOR_STYLE) return words.some((w) => isClosedSetWord(w) || isStateOnlyWord(w));
     // a set holding an inflected verb (drained, Aborted) is states whatever the names look like; so is one holding a
-    // word of two letters that the program prints elsewhere too (power on, "started on"): a user may be called nu
-    if (words.some((w) => isInflectedVerb(w) || (isStateOnlyWord(w) && this.isConstantElsewhere(w, members)))) return true;
+    // single letter (X / Y / Z coordinate) or a word of two letters that the program prints elsewhere too (power on,
+    // "started on"): a user may be called nu
+    if (words.some((w) => isInflectedVerb(w) || (isStateOnlyWord(w) && (w.length === 1 || this.isConstantElsewhere(w, members))))) return true;
     if (isCapitalisedOpening(words, position)) return true;
     if (words.some(hasUpperCase)) return false;
     return this.styleOf(words) > STYLE_MARGIN;
