@@ -200,6 +200,25 @@ describe('word count varying inside one event', () => {
     expectGroupedByEvent(m);
   });
 
+  test('in a record of labelled fields joined by ", ", a value of several plain words is one value like a one-word value', () => {
+    const states = ['Staged', 'Installed', 'Install Pending', 'Not Present', 'Superseded'];
+    const clients = ['WindowsUpdateAgent', 'DISM Package Manager Provider', 'Trusted Installer'];
+    const m = mine(
+      generate(
+        [
+          {
+            event: 'change',
+            line: (r) =>
+              `Reporting package change for package: Package_${int(r, 1, 99)}_for_KB${int(r, 1e6, 9e6)}, current: ${pick(r, states)}, pending: ${pick(r, states)}, failure source: ${pick(r, ['Not Applicable', 'Execute', 'Resolve'])}, client id: ${pick(r, clients)}, execution sequence: ${int(r, 1, 2000)}`,
+          },
+          { event: 'loaded', line: (r) => `Loaded Servicing Stack v${int(r, 6, 10)}.${int(r, 0, 3)} with Core: ${pick(r, ['C:\\Windows\\cbscore.dll', 'D:\\cbs\\core.dll'])}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('an empty versus a non-empty field', () => {
     const m = mine(
       generate(

@@ -397,6 +397,47 @@ function gluedNameEnd(line: string, at: number): number {
   return end > 0 && isBoundary(line, end) ? e : -1;
 }
 
+/** Fewest ", label: " joins that make a line a record of labelled fields (isLabelRecord). */
+const MIN_RECORD_LABELS = 3;
+
+/** Longest label of a labelled field (one to a few words of letters). */
+const MAX_LABEL_LENGTH = 32;
+
+/**
+ * The line is a record of labelled fields: MIN_RECORD_LABELS times or more ", " then a label (letters and
+ * single spaces, at most MAX_LABEL_LENGTH characters) and ": " (Windows servicing's "…, current: Staged,
+ * pending: Install Pending, failure source: Not Applicable, client id: …").
+ */
+function isLabelRecord(line: string): boolean {
+  let labels = 0;
+  for (let k = line.indexOf(', '); k >= 0 && labels < MIN_RECORD_LABELS; k = line.indexOf(', ', k + 2)) {
+    let e = k + 2;
+    while (e < line.length && e - k - 2 <= MAX_LABEL_LENGTH && (isLetterCode(line.charCodeAt(e)) || (line.charCodeAt(e) === 0x20 && isLetterCode(line.charCodeAt(e + 1))))) e++;
+    if (e > k + 2 && line.charCodeAt(e) === 0x3a && line.charCodeAt(e + 1) === 0x20) labels++;
+  }
+  return labels >= MIN_RECORD_LABELS;
+}
+
+/**
+ * End of a field's value of two or more plain words (letters, single spaces) starting at `at`, in a
+ * record of labelled fields: it runs to the next ", " or the end of the line, or -1 (a value of one
+ * word, or holding anything else, is read as usual).
+ */
+function spacedPlainValueEnd(line: string, at: number): number {
+  let e = at;
+  let spaces = 0;
+  while (e < line.length) {
+    const c = line.charCodeAt(e);
+    if (isLetterCode(c)) e++;
+    else if (c === 0x20 && isLetterCode(line.charCodeAt(e + 1)) && isLetterCode(line.charCodeAt(e - 1))) {
+      spaces++;
+      e++;
+    } else break;
+  }
+  if (spaces === 0) return -1;
+  return e === line.length || (line.charCodeAt(e) === 0x2c && line.charCodeAt(e + 1) === 0x20) ? e : -1;
+}
+
 /**
  * End of a KEY=value field's value that holds spaces, in a record of fields joined by
  * " ; " (sudo: `TTY=pts/1 ; PWD=/home/ana/My Files ; USER=root ; COMMAND=/bin/ls -la`),
@@ -766,6 +807,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
   // Looked up once, on first need (most lines never need them): -1 unknown, 0 no, 1 yes.
   let hasComma = -1; // most lines have none: no comma-joined list to look for
   let hasFieldRecord = -1; // sudo's "TTY=… ; PWD=… ; USER=… ; COMMAND=…" records
+  let hasLabelRecord = -1; // "key: value, other key: value, …" records (isLabelRecord)
   let openingEnd = -1; // openingWordEnd, once a key="…" needs it
   const out = scratchPieces;
   out.line = line;
@@ -818,6 +860,16 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       emit(out, i, n, true);
       i = n;
       break;
+    }
+    const afterLabel = i >= 2 && line.charCodeAt(i - 1) === 0x20 && line.charCodeAt(i - 2) === 0x3a;
+    if (afterLabel && hasLabelRecord < 0) hasLabelRecord = isLabelRecord(line) ? 1 : 0;
+    const labelValueEnd = afterLabel && hasLabelRecord === 1 ? spacedPlainValueEnd(line, i) : -1;
+    if (labelValueEnd > 0) {
+      // "current: Install Pending, pending: Staged, client id: DISM Package Manager Provider, …": in a record of
+      // labelled fields joined by ", " a value of plain words runs to the next ", " (one word, as "Staged" is)
+      emit(out, i, labelValueEnd, false);
+      i = labelValueEnd;
+      continue;
     }
     const plainEnd = plainWordEnd(line, i);
     if (plainEnd > 0) {
