@@ -170,8 +170,8 @@ interface IndexEntry {
 
 interface PendingWrite {
   entry: IndexEntry;
-  /** Head and payload. */
-  frame: [Buffer, Buffer];
+  /** Head and the payload's parts. */
+  frame: Buffer[];
   mark: DeliveryMark | undefined;
   ledger: LedgerDeltas | undefined;
   resolve: (seq: number) => void;
@@ -349,17 +349,20 @@ export class WriteAheadLog {
    * durability note above), or after fsync with policy 'always'. Throws
    * WalFullError when there is no room (hasRoom), and rejects when the write
    * failed (the entry is then not in the log). `payload` is written as it is,
-   * not copied: the caller must not change it until the promise settles.
+   * not copied: the caller must not change it until the promise settles. A payload
+   * given as parts is written as their concatenation (one writev, no copy) and read
+   * back as one buffer.
    */
-  append(payload: Buffer, records: number, mark?: DeliveryMark, ledger?: LedgerDeltas): Promise<number> {
+  append(payload: Buffer | readonly Buffer[], records: number, mark?: DeliveryMark, ledger?: LedgerDeltas): Promise<number> {
     if (this.closed) return Promise.reject(new Error('write-ahead log is closed'));
-    if (!this.hasRoom(payload.length)) {
+    const parts = Buffer.isBuffer(payload) ? [payload] : payload;
+    if (!this.hasRoom(totalLength(parts))) {
       return Promise.reject(new WalFullError(`write-ahead log is full (${this.bytes} of ${this.maxBytes} bytes)`));
     }
     const seq = this.next++;
     const appendedAt = Date.now();
-    const frame = encodeFrame(seq, appendedAt, records, mark, ledger, payload);
-    const frameBytes = frame[0].length + frame[1].length;
+    const frame = encodeFrame(seq, appendedAt, records, mark, ledger, parts);
+    const frameBytes = totalLength(frame);
     if (frameBytes - HEADER_BYTES > MAX_FRAME_BODY) return Promise.reject(new Error('queue entry too large'));
     let seg = this.active;
     if (seg === undefined || (seg.size > 0 && seg.size + frameBytes > this.segmentBytes)) {
@@ -744,8 +747,14 @@ interface ParsedFrame {
   end: number;
 }
 
-/** A frame as its head and the payload (written together; the payload is not copied). */
-function encodeFrame(seq: number, appendedAt: number, records: number, mark: DeliveryMark | undefined, ledger: LedgerDeltas | undefined, payload: Buffer): [Buffer, Buffer] {
+function totalLength(parts: readonly Buffer[]): number {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  return n;
+}
+
+/** A frame as its head and the payload's parts (written together; the payload is not copied). */
+function encodeFrame(seq: number, appendedAt: number, records: number, mark: DeliveryMark | undefined, ledger: LedgerDeltas | undefined, payload: readonly Buffer[]): Buffer[] {
   const scope = mark ? Buffer.from(mark.scope, 'utf8') : undefined;
   const key = mark ? Buffer.from(mark.key, 'utf8') : undefined;
   const markBytes = mark ? 1 + 4 + scope!.length + 4 + key!.length + 8 : 1;
@@ -784,9 +793,11 @@ function encodeFrame(seq: number, appendedAt: number, records: number, mark: Del
       p += 8;
     }
   }
-  frame.writeUInt32LE(frame.length + payload.length - HEADER_BYTES, 0);
-  frame.writeUInt32LE(crc32(payload, crc32(frame.subarray(8))), 4);
-  return [frame, payload];
+  frame.writeUInt32LE(frame.length + totalLength(payload) - HEADER_BYTES, 0);
+  let crc = crc32(frame.subarray(8));
+  for (const part of payload) crc = crc32(part, crc);
+  frame.writeUInt32LE(crc, 4);
+  return [frame, ...payload];
 }
 
 /** The frame at `off`, or undefined when it is incomplete or fails its checks. */

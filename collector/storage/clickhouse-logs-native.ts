@@ -149,6 +149,23 @@ export class NativeEncodeContext {
   private lastList: readonly KeyValue[] | undefined;
   private lastListValue: EncodedAttrs | undefined;
 
+  /** renderedBodyStored's answers in this block, by the template's parts (the decoder shares one array per template). */
+  private readonly renderedStored = new Map<readonly string[], { service: string; id: bigint; stored: boolean }>();
+
+  /**
+   * `ask(service, id, parts)` (LogsRowEncoderOptions.renderedBodyStored) asked once per block
+   * and template: its answer depends on what the template store and dictionary hold, which
+   * does not change while a block is encoded (synchronously); asked per row it was a key
+   * string, three map lookups and a comparison of the parts, rows of one template alike.
+   */
+  renderedBodyStored(ask: NonNullable<LogsRowEncoderOptions['renderedBodyStored']>, service: string, id: bigint, parts: readonly string[]): boolean {
+    const known = this.renderedStored.get(parts);
+    if (known !== undefined && known.id === id && known.service === service) return known.stored;
+    const stored = ask(service, id, parts);
+    this.renderedStored.set(parts, { service, id, stored });
+    return stored;
+  }
+
   scope(s: ScopeInfo) {
     if (s === this.lastScope) return this.lastScopeValue!;
     let v = this.scopes.get(s);
@@ -196,15 +213,15 @@ function timestampOf(b: LogBatch, i: number): bigint {
  * text, no event name): a run's value is encoded once and its bytes repeated for the rest
  * of the run (repeatLast), not encoded again per row.
  */
-function stringColumn(get: (b: LogBatch, i: number) => string): ColumnFill {
-  return (w, rows) => {
+function stringColumn(get: (b: LogBatch, i: number, ctx: NativeEncodeContext) => string): ColumnFill {
+  return (w, rows, ctx) => {
     const { batches, indexes } = rows;
     let value: string | undefined;
     /** Bytes of `value` as written last; rows of its run not written yet. */
     let valueBytes = 0;
     let pending = 0;
     for (let k = 0; k < indexes.length; k++) {
-      const s = get(batches[k], indexes[k]);
+      const s = get(batches[k], indexes[k], ctx);
       if (s === value) {
         pending++;
         continue;
@@ -427,7 +444,8 @@ function nativeColumnFor(col: TableColumn, caps: NativeCapabilities, options: Lo
   const { name } = col;
   const type = caps.typeConversion ? withoutLowCardinality(col.type) : col.type;
   const is = (t: string) => type === t;
-  const str = (get: (b: LogBatch, i: number) => string): NativeColumn | undefined => (is('String') ? { name, type, fill: stringColumn(get) } : undefined);
+  const str = (get: (b: LogBatch, i: number, ctx: NativeEncodeContext) => string): NativeColumn | undefined =>
+    is('String') ? { name, type, fill: stringColumn(get) } : undefined;
   const shared = (of: 'resource' | 'scope', get: (b: LogBatch, i: number, ctx: NativeEncodeContext) => Buffer): NativeColumn | undefined =>
     is('String') ? { name, type, fill: sharedColumn(of, get) } : undefined;
   switch (name) {
@@ -468,10 +486,10 @@ function nativeColumnFor(col: TableColumn, caps: NativeCapabilities, options: Lo
       const rawBodyOf = options.rawBodyOf;
       if (!rawBodyOf) return str((b, i) => anyValueToString(bodyOf(b, i)));
       const renderedBodyStored = options.renderedBodyStored;
-      return str((b, i) => {
+      return str((b, i, ctx) => {
         const service = b.resources[b.resourceIndex[i]].serviceName;
         const parts = lazyBodyParts(b, i);
-        if (parts !== undefined && renderedBodyStored !== undefined && renderedBodyStored(service, b.templateId[i], parts)) return '';
+        if (parts !== undefined && renderedBodyStored !== undefined && ctx.renderedBodyStored(renderedBodyStored, service, b.templateId[i], parts)) return '';
         return rawBodyOf(anyValueToString(bodyOf(b, i)), service, b.templateId[i], argTexts(b.templateArgs[i]));
       });
     }

@@ -19,6 +19,9 @@
 import { BinaryWriter } from '../bytes/binary-writer';
 
 export class NativeWriter extends BinaryWriter {
+  /** When set, the repetitions this writer makes are noted in it (see RepeatedRuns). */
+  runs: RepeatedRuns | undefined;
+
   get length(): number {
     return this.pos;
   }
@@ -84,6 +87,7 @@ export class NativeWriter extends BinaryWriter {
    */
   uint64Steps(from: number, step: number, n: number): void {
     if (n <= 0) return;
+    this.runs?.note(RunKind.Steps, this.pos, 8 * n, from, step, n);
     if (from + step * n > 0xffff_ffff) {
       for (let k = 1; k <= n; k++) this.uint64n(from + step * k);
       return;
@@ -114,6 +118,7 @@ export class NativeWriter extends BinaryWriter {
   copyWritten(start: number, end: number): void {
     const n = end - start;
     if (n <= 0) return;
+    this.runs?.note(RunKind.Copy, this.pos, n, start, end, 0);
     this.reserve(n);
     this.buf.copyWithin(this.pos, start, end);
     this.pos += n;
@@ -131,6 +136,7 @@ export class NativeWriter extends BinaryWriter {
   /** The last `n` bytes written, written `more` times again right after (doubled by copies within the buffer). */
   repeatLast(n: number, more: number): void {
     if (n <= 0 || more <= 0) return;
+    this.runs?.note(RunKind.Repeat, this.pos, n * more, n, more, 0);
     this.reserve(n * more);
     const buf = this.buf;
     const start = this.pos - n;
@@ -151,6 +157,51 @@ export class NativeWriter extends BinaryWriter {
     this.string(type);
   }
 }
+
+/** What a noted run wrote: see RepeatedRuns. */
+export const enum RunKind {
+  /** The `a` bytes before the run, `b` times again (repeatLast(a, b)). */
+  Repeat = 1,
+  /** `c` UInt64 steps from `a` by `b` (uint64Steps(a, b, c)). */
+  Steps = 2,
+  /** Bytes [a, b) of the output written again (copyWritten(a, b)). */
+  Copy = 3,
+}
+
+/**
+ * The runs of output a NativeWriter made by repeating itself (repeatLast, uint64Steps,
+ * copyWritten) of at least `minBytes` each, in the order written: a Native block's
+ * resource and scope columns, shared attribute lists and their offsets are such runs
+ * (about half of a compact-stream block's bytes). The write-ahead log stores a block
+ * as its other bytes and these runs (queue/native-entry.ts), and makes it again from
+ * them with the same writer calls. Positions are the writer's, less `origin` (where
+ * the block starts in the writer's output).
+ */
+export class RepeatedRuns {
+  /** Per run: kind, output start, output length, a, b, c (RunKind). */
+  readonly fields: number[] = [];
+
+  constructor(
+    readonly origin: number,
+    readonly minBytes: number,
+  ) {}
+
+  get count(): number {
+    return this.fields.length / RUN_FIELDS;
+  }
+
+  note(kind: RunKind, at: number, length: number, a: number, b: number, c: number): void {
+    if (length < this.minBytes) return;
+    if (kind === RunKind.Copy) {
+      a -= this.origin;
+      b -= this.origin;
+    }
+    this.fields.push(kind, at - this.origin, length, a, b, c);
+  }
+}
+
+/** Numbers per run in RepeatedRuns.fields. */
+export const RUN_FIELDS = 6;
 
 /** Below this many bytes raw() copies in a loop. */
 const SMALL_COPY = 32;

@@ -343,6 +343,70 @@ describe('clickhouse exporter on chDB', () => {
     fs.rmSync(queueDir, { recursive: true, force: true });
   });
 
+  test('storage wal: a Native entry holds the values a resource and a scope give their rows once per run; read back (and from an entry written whole, as before) the rows are the same', async () => {
+    const walQueue = (directory: string) => ({ ...clickhouseExporterFactory.createDefaultConfig().queue, storage: 'wal' as const, directory });
+    const attrs = (prefix: string, n: number): KeyValue[] => Array.from({ length: n }, (_, k) => ({ key: `${prefix}.attribute.${k}`, value: `${prefix} value ${k} ${'v'.repeat(20)}` }));
+    const b = new LogBatchBuilder();
+    const r1 = b.addResource({ attributes: [{ key: 'service.name', value: 'runs-a' }, ...attrs('r1', 12)], droppedAttributesCount: 0, schemaUrl: 'https://r1' });
+    const r2 = b.addResource({ attributes: [{ key: 'service.name', value: 'runs-b' }, ...attrs('r2', 12)], droppedAttributesCount: 0, schemaUrl: '' });
+    const s1 = b.addScope({ name: 'scope-1', version: '1.0', attributes: attrs('s1', 4), droppedAttributesCount: 0, schemaUrl: '' });
+    const s2 = b.addScope({ name: 'scope-2', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: 'https://s2' });
+    const rows = 600;
+    // runs of rows: 300 of r1/s1, 200 of r2/s1, 100 of r2/s2 (two shared attribute lists on some rows)
+    const site = attrs('site', 2);
+    for (let i = 0; i < rows; i++) {
+      const [r, s] = i < 300 ? [r1, s1] : i < 500 ? [r2, s1] : [r2, s2];
+      b.add(r, s, { timeUnixNano: 1700000000000000000n + BigInt(i), severityNumber: 9, severityText: 'INFO', body: `record ${i}`, attributes: i % 3 === 0 ? site : [] }, 100);
+    }
+    const db = newDatabase();
+    const queueDir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-runs-wal-'));
+    const first = makeExporter({ database: db, batch: { max_rows: 10000, max_bytes: '8MiB', flush_interval: '1h' }, queue: walQueue(queueDir) });
+    await first.exporter.start(makeHost(first.metrics));
+    await first.exporter.consumeLogs(b.batch);
+
+    // Nothing is sent yet (flush interval 1 h): a copy of the log holds the entry.
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-runs-wal-copy-'));
+    fs.cpSync(queueDir, copy, { recursive: true });
+    const wal = await WriteAheadLog.open({ directory: copy, maxBytes: 0 });
+    const entry = await wal.read(wal.nextLiveSeq(0)!);
+    await wal.close();
+    const native = decodeNativeEntry(entry.payload);
+    expect(native.rows).toBe(rows);
+    // The block repeats ~800 bytes of resource and scope values on every row; the entry holds them once per run.
+    expect(native.block.length / rows).toBeGreaterThan(800);
+    expect(entry.payload.length / rows).toBeLessThan(120);
+
+    await first.exporter.flush(20_000);
+    await first.exporter.shutdown();
+    const all = (database: string) => store.query(`SELECT * FROM ${database}.otel_logs ORDER BY Timestamp`);
+    const stored = await all(db);
+    expect(stored).toHaveLength(rows);
+    expect(stored[599]).toMatchObject({ ServiceName: 'runs-b', ScopeName: 'scope-2', ScopeSchemaUrl: 'https://s2', Body: 'record 599' });
+
+    /** The rows an exporter on the log in `dir` stores in a database of its own. */
+    const rowsSentFrom = async (dir: string, id: string) => {
+      const database = newDatabase();
+      const { exporter, metrics } = makeExporter({ database, batch: { max_rows: 10000, max_bytes: '8MiB', flush_interval: '50ms' }, queue: walQueue(dir) }, new Metrics(), id);
+      await exporter.start(makeHost(metrics));
+      await exporter.flush(20_000);
+      await exporter.shutdown();
+      return all(database);
+    };
+    // The entry read back from the log (another exporter on the copy) gives the same rows.
+    expect(await rowsSentFrom(copy, 'clickhouse/read-back')).toEqual(stored);
+
+    // A log written before entries left their runs out holds the block whole after the header: still read.
+    const oldDir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-whole-wal-'));
+    const oldWal = await WriteAheadLog.open({ directory: oldDir, maxBytes: 0 });
+    const w = new NativeWriter();
+    writeNativeEntryHeader(w, rows, native.columns);
+    w.raw(native.block);
+    await oldWal.append(Buffer.from(w.view()), rows);
+    await oldWal.close();
+    expect(await rowsSentFrom(oldDir, 'clickhouse/whole')).toEqual(stored);
+    for (const dir of [queueDir, copy, oldDir]) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test('storage wal: appends in flight at once (each encoded in a writer of its own, reused once written) store every record once, unchanged', async () => {
     const db = newDatabase();
     const queueDir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-concurrent-wal-'));

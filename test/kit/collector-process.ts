@@ -19,7 +19,14 @@ export const REPO_ROOT = (() => {
   throw new Error('cannot find the logfun repository root');
 })();
 
-export const CLI_PATH = path.join(REPO_ROOT, 'dist', 'collector', 'cli.js');
+/**
+ * The CLI of the build this file belongs to: compiled (dist/test/kit, or a copy of a build such as
+ * dist-base/ kept to compare against), the collector beside it; run from source (ts-jest), dist's.
+ */
+export const CLI_PATH = (() => {
+  const besideThisBuild = path.join(__dirname, '..', '..', 'collector', 'cli.js');
+  return __filename.endsWith('.js') && fs.existsSync(besideThisBuild) ? besideThisBuild : path.join(REPO_ROOT, 'dist', 'collector', 'cli.js');
+})();
 
 export async function freePort(): Promise<number> {
   return (await freePorts(1))[0];

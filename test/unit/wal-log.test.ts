@@ -104,6 +104,23 @@ test('entries are read back in order, with their marks, after close and reopen',
   expect(await wal.append(payload(9), 1)).toBe(6);
 });
 
+test('a payload appended as parts is read back as their concatenation, before and after a reopen (its CRC covers every part)', async () => {
+  const dir = tempDir();
+  let wal = await openWal({ directory: dir });
+  const parts = [Buffer.from('head:'), Buffer.alloc(0), payload(1, 5000), Buffer.from(':tail')];
+  const whole = Buffer.concat(parts);
+  await wal.append(parts, 3);
+  await wal.append(payload(2), 1);
+  await Promise.all([wal.append([payload(3), payload(4)], 2), wal.append(payload(5), 1)]);
+  expect((await wal.read(1)).payload.equals(whole)).toBe(true);
+  await closeWal(wal);
+  wal = await openWal({ directory: dir });
+  expect(wal.recovery).toMatchObject({ entries: 4, records: 7, tornTails: 0, corruptSegments: 0 });
+  expect((await wal.read(1)).payload.equals(whole)).toBe(true);
+  expect((await wal.read(3)).payload.equals(Buffer.concat([payload(3), payload(4)]))).toBe(true);
+  expect((await wal.read(4)).payload.equals(payload(5))).toBe(true);
+});
+
 test('concurrent appends are written together and resolve in order', async () => {
   const wal = await openWal({ directory: tempDir() });
   const order: number[] = [];

@@ -69,7 +69,7 @@ import { openClickHouse, type ClickHouseStore, type InsertBody } from '../../sto
 import { classifyClickHouseError, errorMessage } from '../../storage/clickhouse-errors';
 import { EncodeContext, LogsRowEncoder, type LogsRowEncoderOptions, type TableColumn } from '../../storage/clickhouse-logs-encoder';
 import { LogsNativeEncoder } from '../../storage/clickhouse-logs-native';
-import { NativeWriter } from '../../storage/native-block';
+import { NativeWriter, RepeatedRuns } from '../../storage/native-block';
 import { BufferPool } from '../../bytes/buffer-pool';
 import {
   createDatabaseSql,
@@ -90,7 +90,7 @@ import { decodeLogBatch, encodeLogBatch } from '../../queue/batch-codec';
 import { currentDeliveryMark, restoreDeliveryMarks } from '../../queue/delivery-mark';
 import { currentLedger, mustPassEmpty, restoreLedger } from '../../queue/batch-ledger';
 import { WalFullError, WriteAheadLog, type WalPosition, type WalRange } from '../../queue/wal';
-import { decodeNativeEntry, isNativeEntry, writeNativeEntryHeader } from '../../queue/native-entry';
+import { decodeNativeEntry, isNativeEntry, nativeRunsEntryParts } from '../../queue/native-entry';
 import {
   nativeBlockLayout,
   nativeTimeRange,
@@ -672,17 +672,17 @@ export class ClickHouseLogsExporter implements Exporter {
   private async appendEncoded(batch: LogBatch, asNative: boolean, writer: NativeWriter): Promise<void> {
     const wal = this.wal!;
     const n = batch.length;
-    const { payload, nativeStart, columns } = this.encodeWalEntry(batch, asNative, writer);
-    if (!wal.hasRoom(payload.length)) {
+    const { payload, payloadBytes, blockEnd, columns } = this.encodeWalEntry(batch, asNative, writer);
+    if (!wal.hasRoom(payloadBytes)) {
       if (this.cfg.onFull === 'drop') {
         this.droppedCounter.inc({ ...this.labels, reason: 'queue_full' }, n);
         this.warnings.warn('queue_full', 'clickhouse exporter write-ahead log is full; dropping records', { records: n });
         return;
       }
-      if (this.cfg.blockTimeoutMs > 0) await this.waitForRoom(payload.length, this.cfg.blockTimeoutMs);
+      if (this.cfg.blockTimeoutMs > 0) await this.waitForRoom(payloadBytes, this.cfg.blockTimeoutMs);
       if (this.closing) throw new RetryableError(`clickhouse exporter ${this.labels.exporter} is shut down`);
-      if (!wal.hasRoom(payload.length)) {
-        this.walRefusedBytes = payload.length;
+      if (!wal.hasRoom(payloadBytes)) {
+        this.walRefusedBytes = payloadBytes;
         throw new RetryableError(
           `clickhouse exporter ${this.labels.exporter} write-ahead log is full (${wal.liveBytes} bytes)`,
           this.cfg.retryInitialMs,
@@ -694,7 +694,7 @@ export class ClickHouseLogsExporter implements Exporter {
     this.queueGauge.set(this.labels, this.pending);
     let seq: number;
     try {
-      // the payload is a view of the writer's buffer, which no other entry uses until written
+      // the payload's parts are views of the writer's buffer, which no other entry uses until written
       seq = await wal.append(payload, n, currentDeliveryMark(), currentLedger());
     } catch (err) {
       this.settle(n);
@@ -703,7 +703,7 @@ export class ClickHouseLogsExporter implements Exporter {
     }
     this.walRefusedBytes = 0;
     this.walMetrics.appendedRecords.inc(this.labels, n);
-    this.walMetrics.appendedBytes.inc(this.labels, payload.length);
+    this.walMetrics.appendedBytes.inc(this.labels, payloadBytes);
     this.updateWalGauges();
     if (n === 0) {
       // A ledger-only entry: nothing to send (reading it back skips it too).
@@ -717,7 +717,7 @@ export class ClickHouseLogsExporter implements Exporter {
       let native: QueuedNative | undefined;
       let pooled: Buffer | undefined;
       if (columns !== undefined) {
-        const kept = this.keptEntryBytes(writer, nativeStart, payload.length);
+        const kept = this.keptEntryBytes(writer, 0, blockEnd);
         pooled = kept.pooled;
         native = { block: kept.block, rows: n, columns: columns.list, columnsKey: columns.key };
       }
@@ -794,25 +794,33 @@ export class ClickHouseLogsExporter implements Exporter {
   }
 
   /**
-   * The log entry for `batch`, encoded in `w` (the payload is a view of its buffer), and
-   * for a Native entry where its block starts in the payload and its column list.
+   * The log entry for `batch` as payload parts (views of `w`'s buffer, where it is encoded)
+   * and their total bytes; for a Native entry also its column list, the block being
+   * `w.buf[0, blockEnd)` whole: the entry leaves out its repeated runs (native-entry.ts),
+   * the queue keeps the block as it is inserted.
    */
   private encodeWalEntry(
     batch: LogBatch,
     asNative: boolean,
     w: NativeWriter,
-  ): { payload: Buffer; nativeStart: number; columns: { list: readonly string[]; key: string } | undefined } {
+  ): { payload: Buffer[]; payloadBytes: number; blockEnd: number; columns: { list: readonly string[]; key: string } | undefined } {
     w.pos = 0;
     const nativeEncoder = this.entryEncoder;
     if (!asNative || !nativeEncoder) {
       encodeLogBatch(batch, w);
-      return { payload: w.view(), nativeStart: 0, columns: undefined };
+      return { payload: [w.view()], payloadBytes: w.pos, blockEnd: 0, columns: undefined };
     }
-    const n = batch.length;
-    writeNativeEntryHeader(w, n, nativeEncoder.columns);
-    const start = w.pos;
-    encodeOneBatch(nativeEncoder, batch, w);
-    return { payload: w.view(), nativeStart: start, columns: { list: nativeEncoder.columns, key: nativeEncoder.columnsKey } };
+    const runs = new RepeatedRuns(0, MIN_LOGGED_RUN_BYTES);
+    w.runs = runs;
+    try {
+      encodeOneBatch(nativeEncoder, batch, w);
+    } finally {
+      w.runs = undefined;
+    }
+    const payload = nativeRunsEntryParts(w.view(), batch.length, nativeEncoder.columns, runs);
+    let payloadBytes = 0;
+    for (const part of payload) payloadBytes += part.length;
+    return { payload, payloadBytes, blockEnd: w.pos, columns: { list: nativeEncoder.columns, key: nativeEncoder.columnsKey } };
   }
 
   /**
@@ -863,10 +871,17 @@ export class ClickHouseLogsExporter implements Exporter {
         const skip = seq === acked.seq ? acked.record : 0;
         let queued: QueueEntry;
         let records: number;
+        /** Where an entry without its repeated runs is made whole (native-entry.ts): the block is then a view of it. */
+        let made: Buffer | undefined;
         try {
-          queued = queueEntryOf(entry.payload, skip, entry.appendedAt, seq);
+          queued = queueEntryOf(entry.payload, skip, entry.appendedAt, seq, (size) => (made = this.entryBuffers.take(size)));
           records = entryRecords(queued);
           if (skip >= records) continue;
+          if (made !== undefined) {
+            // nothing refers to the bytes read any more
+            this.entryBuffers.release(buffer!);
+            buffer = made;
+          }
           if (queued.native) {
             const read = queued.native.block;
             this.fitToTable(queued.native);
@@ -1575,6 +1590,11 @@ function isConnectivityFailure(err: unknown): boolean {
 let identity: number[] = [];
 /** Writers of log entries kept for reuse (appends in flight at once use one each). */
 const MAX_FREE_WAL_WRITERS = 4;
+/**
+ * Repeated runs of a Native entry's block shorter than this stay in its bytes: each run
+ * costs the entry a few bytes of run table and the log's write a buffer (writev).
+ */
+const MIN_LOGGED_RUN_BYTES = 64;
 /** A writer grown past this (by a huge entry) is not kept. */
 const MAX_KEPT_WAL_WRITER_BYTES = 8 * 1024 * 1024;
 
@@ -1626,9 +1646,9 @@ function ownIdentityIndexes(n: number): number[] {
 }
 
 /** A log entry's payload as a queue entry: a Native block kept as bytes, or a decoded LogBatch. Throws when malformed. */
-function queueEntryOf(payload: Buffer, next: number, appendedAt: number, seq: number): QueueEntry {
+function queueEntryOf(payload: Buffer, next: number, appendedAt: number, seq: number, allocate: (size: number) => Buffer): QueueEntry {
   if (isNativeEntry(payload)) {
-    const e = decodeNativeEntry(payload);
+    const e = decodeNativeEntry(payload, allocate);
     const native: QueuedNative = { block: e.block, rows: e.rows, columns: e.columns, columnsKey: e.columns.join('\0') };
     return { batch: undefined, native, next, bytes: e.block.length, enqueuedAt: appendedAt, seq };
   }
