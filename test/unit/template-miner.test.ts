@@ -31,6 +31,8 @@ describe('masking of obvious variables (first line of a template)', () => {
     ['QX: from=<jane.doe@example.org>, size=10', 'QX: from=<<*>>, size=<*>'], // brackets around a value are constant
     ['generating core.2275 now', 'generating core.<*> now'], // the word before a dot and a number names it
     ['link chan=11rssi=-70 noise=-90', 'link chan=<*>rssi=<*> noise=<*>'], // a value glued to the next key
+    // a digest with its '=' padding is one value, not a number glued to a key
+    ['Found: {l:32 b:73980db4fe4e7f01aff4f8=} Expected: {l:32 b:lgBzwR/HGVr+4kU2Pc9aFqwI0Lk==}', 'Found: {l:<*> b:<*>} Expected: {l:<*> b:<*>}'],
     ['at 2024-01-02T03:04:05.123Z and 2024-01-02 03:04:05 and 12:34:56', 'at <*> and <*> <*> and <*>'],
     // a decimal size is humanised (its unit varies with it): one value; an integer size has a fixed unit
     ['stored (estimated size 5.2 KB, free 17 MB)', 'stored (estimated size <*>, free <*> MB)'],

@@ -397,6 +397,35 @@ function gluedNameEnd(line: string, at: number): number {
   return end > 0 && isBoundary(line, end) ? e : -1;
 }
 
+/** Shortest base64 or hex text read as a padded digest (paddedDigestEnd). */
+const MIN_PADDED_DIGEST = 12;
+
+/**
+ * End of a base64 or hex digest at [start, end) with its '=' padding (one or two '=' right after it, then
+ * no value: whitespace, the end or closing punctuation), or -1: at least MIN_PADDED_DIGEST characters of
+ * letters, digits, '+' and '/', a digit among them.
+ */
+function paddedDigestEnd(line: string, start: number, end: number): number {
+  if (end - start < MIN_PADDED_DIGEST || end >= line.length || line.charCodeAt(end) !== 0x3d) return -1;
+  let pad = end;
+  while (pad < line.length && pad - end < 2 && line.charCodeAt(pad) === 0x3d) pad++;
+  if (opensValueAfterEquals(line, pad - 1) || (pad < line.length && line.charCodeAt(pad) === 0x3d)) return -1;
+  let digit = false;
+  for (let k = start; k < end; k++) {
+    const c = line.charCodeAt(k);
+    if (isDigitCode(c)) digit = true;
+    else if (!isLetterCode(c) && c !== 0x2b && c !== 0x2f) return -1; // + /
+  }
+  return digit ? pad : -1;
+}
+
+/** The '=' at `at` is followed by a value (a key's '='), not by whitespace, the end, another '=' or closing punctuation (padding). */
+function opensValueAfterEquals(line: string, at: number): boolean {
+  if (at + 1 >= line.length) return false;
+  const c = line.charCodeAt(at + 1);
+  return classOf(c) !== SPACE && c !== 0x3d && c !== 0x7d && c !== 0x29 && c !== 0x5d && c !== 0x2c && c !== 0x3b; // = } ) ] , ;
+}
+
 /** Fewest ", label: " joins that make a line a record of labelled fields (isLabelRecord). */
 const MIN_RECORD_LABELS = 3;
 
@@ -982,6 +1011,14 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       j++;
     }
 
+    // a base64 or hex digest with its '=' padding ("b:lgBzwR/HGVr+4kU2Pc9aFqwI0Lk="): one value, padding included
+    const digestEnd = paddedDigestEnd(line, i, j);
+    if (digestEnd > 0) {
+      emit(out, i, digestEnd, true);
+      i = digestEnd;
+      continue;
+    }
+
     // URL: scheme "://" rest
     if (
       j + 2 < n &&
@@ -1088,9 +1125,10 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
           break;
         }
         const word = line.slice(pieceStart, wordEnd);
-        if (wordEnd === j && j < n && line.charCodeAt(j) === 0x3d /* = */) {
+        if (wordEnd === j && j < n && line.charCodeAt(j) === 0x3d /* = */ && opensValueAfterEquals(line, j)) {
           // a value glued to the next key ("chan=11rssi=-70"): the number (a value), then the key;
-          // a key with an index ("fpr31=", "r3="): the key's name, then its index (a value)
+          // a key with an index ("fpr31=", "r3="): the key's name, then its index (a value);
+          // not padding that ends a base64 or hex digest ("b:95b2f51e=} ", "…0Lk=="): no value after it
           const glued = GLUED_KEY.exec(word);
           const indexed = glued === null ? INDEXED_KEY.exec(word) : null;
           if (glued !== null || indexed !== null) {
