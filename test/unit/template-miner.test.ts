@@ -31,6 +31,8 @@ describe('masking of obvious variables (first line of a template)', () => {
     ['QX: from=<jane.doe@example.org>, size=10', 'QX: from=<<*>>, size=<*>'], // brackets around a value are constant
     ['generating core.2275 now', 'generating core.<*> now'], // the word before a dot and a number names it
     ['link chan=11rssi=-70 noise=-90', 'link chan=<*>rssi=<*> noise=<*>'], // a value glued to the next key
+    // a dump of bytes (a kernel oops's Code: line, the faulting byte marked) is one value whatever its length
+    ['Code: 8b 45 08 0f b6 40 <8b> 45 ff ee done', 'Code: <*> done'],
     // a digest with its '=' padding is one value, not a number glued to a key
     ['Found: {l:32 b:73980db4fe4e7f01aff4f8=} Expected: {l:32 b:lgBzwR/HGVr+4kU2Pc9aFqwI0Lk==}', 'Found: {l:<*> b:<*>} Expected: {l:<*> b:<*>}'],
     ['at 2024-01-02T03:04:05.123Z and 2024-01-02 03:04:05 and 12:34:56', 'at <*> and <*> <*> and <*>'],

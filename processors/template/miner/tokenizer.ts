@@ -397,6 +397,88 @@ function gluedNameEnd(line: string, at: number): number {
   return end > 0 && isBoundary(line, end) ? e : -1;
 }
 
+/** What runValueAt keeps for one line, and what it found. */
+interface RunScan {
+  /** A list literal that failed to close ends every later start before here (keeps the scans linear). */
+  reprScanEnd: number;
+  /** Whether the line is a record of labelled fields (isLabelRecord): -1 not yet known, 0 no, 1 yes. */
+  labelRecord: number;
+  /** Where the value found starts (after a list's '['), and whether it is masked. */
+  start: number;
+  masked: boolean;
+}
+
+const scratchRunScan: RunScan = { reprScanEnd: -1, labelRecord: -1, start: 0, masked: false };
+
+/**
+ * The end of a value that runs over spaces or punctuation, starting at `at` (its first character `c`), or -1;
+ * `s.start` and `s.masked` say where it starts and whether it is masked:
+ * - "Alternates: [(u'node1', u'host1'), (u'node2', u'host2')]": a list printed as a literal of tuples, objects or
+ *   quoted strings is one value inside its brackets, whatever its length ("[]" stays apart);
+ * - "current: Install Pending, pending: Staged, client id: DISM Package Manager Provider, …": in a record of
+ *   labelled fields joined by ", ", a value of plain words runs to the next ", " (one word, as "Staged" is);
+ * - "Code: 8b 45 08 0f b6 …": a dump of bytes is one value, whatever its length.
+ */
+function runValueAt(line: string, at: number, c: number, limit: number, s: RunScan): number {
+  const afterSpace = at === 0 || classOf(line.charCodeAt(at - 1)) === SPACE;
+  if (c === 0x5b /* [ */) {
+    if (at <= s.reprScanEnd || !afterSpace) return -1;
+    const close = listLiteralEnd(line, at, limit);
+    if (close < 0) {
+      s.reprScanEnd = -close;
+      return -1;
+    }
+    s.start = at + 1;
+    s.masked = true;
+    return close;
+  }
+  if (at >= 2 && line.charCodeAt(at - 2) === 0x3a && line.charCodeAt(at - 1) === 0x20) {
+    if (s.labelRecord < 0) s.labelRecord = isLabelRecord(line) ? 1 : 0;
+    const end = s.labelRecord === 1 ? spacedPlainValueEnd(line, at) : -1;
+    if (end > 0) {
+      s.start = at;
+      s.masked = false;
+      return end;
+    }
+  }
+  if (afterSpace && line.charCodeAt(at + 2) === 0x20 && isHexCode(c)) {
+    const end = hexByteRunEnd(line, at, limit);
+    if (end > 0) {
+      s.start = at;
+      s.masked = true;
+      return end;
+    }
+  }
+  return -1;
+}
+
+/** Fewest bytes that make a dump (hexByteRunEnd). */
+const MIN_DUMP_BYTES = 4;
+
+/**
+ * End of a run of MIN_DUMP_BYTES or more bytes written as two hex digits each and joined by single
+ * spaces, starting at `at` ("8b 45 08 0f b6 40 <0f> 0b", a kernel oops's Code: line, the faulting
+ * byte in angle brackets), before a boundary, or -1.
+ */
+function hexByteRunEnd(line: string, at: number, limit: number): number {
+  let k = at;
+  let bytes = 0;
+  let end = -1;
+  for (;;) {
+    // the byte the fault is at is marked in angle brackets ("… 5d c3 <0f> 0b eb …")
+    const marked = bytes > 0 && line.charCodeAt(k) === 0x3c /* < */ && line.charCodeAt(k + 3) === 0x3e; /* > */
+    const digits = marked ? k + 1 : k;
+    const after = marked ? k + 4 : k + 2;
+    if (after > limit || !isHexCode(line.charCodeAt(digits)) || !isHexCode(line.charCodeAt(digits + 1))) break;
+    if (after < line.length && classOf(line.charCodeAt(after)) === 0) break;
+    bytes++;
+    end = after;
+    if (end >= limit || line.charCodeAt(end) !== 0x20) break;
+    k = end + 1;
+  }
+  return bytes >= MIN_DUMP_BYTES && isBoundary(line, end) ? end : -1;
+}
+
 /** Shortest base64 or hex text read as a padded digest (paddedDigestEnd). */
 const MIN_PADDED_DIGEST = 12;
 
@@ -836,7 +918,6 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
   // Looked up once, on first need (most lines never need them): -1 unknown, 0 no, 1 yes.
   let hasComma = -1; // most lines have none: no comma-joined list to look for
   let hasFieldRecord = -1; // sudo's "TTY=… ; PWD=… ; USER=… ; COMMAND=…" records
-  let hasLabelRecord = -1; // "key: value, other key: value, …" records (isLabelRecord)
   let openingEnd = -1; // openingWordEnd, once a key="…" needs it
   const out = scratchPieces;
   out.line = line;
@@ -851,21 +932,20 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     while (limit > 0 && classOf(line.charCodeAt(limit)) !== SPACE) limit--;
   }
 
-  let reprScanEnd = -1; // a list literal that failed to close ends every later start before here (linear)
+  const runScan = scratchRunScan;
+  runScan.reprScanEnd = -1;
+  runScan.labelRecord = -1;
   while (i < limit) {
     const c = line.charCodeAt(i);
-    if (c === 0x5b /* [ */ && i > reprScanEnd && (i === 0 || classOf(line.charCodeAt(i - 1)) === SPACE) && words.length < maxWords - 1) {
-      // "Alternates: [(u'node1', u'host1'), (u'node2', u'host2')]": a list printed as a literal of tuples or
-      // quoted strings is one value, whatever its length (the brackets stay punctuation: "[]" stays apart)
-      const close = listLiteralEnd(line, i, limit);
-      if (close > 0) {
-        emit(out, i + 1, close, true);
-        i = close;
-        continue;
-      }
-      reprScanEnd = -close;
-    }
     if (classOf(c) !== 0) {
+      if (c === 0x5b /* [ */ && words.length < maxWords - 1) {
+        const end = runValueAt(line, i, c, limit, runScan);
+        if (end > 0) {
+          emit(out, runScan.start, end, runScan.masked);
+          i = end;
+          continue;
+        }
+      }
       // "::1", "::ffff:10.0.0.1": an IPv6 address may start with the ':' delimiter
       if (c === 0x3a && i + 1 < n && line.charCodeAt(i + 1) === 0x3a && words.length < maxWords - 1) {
         const end = spanAt(line, i);
@@ -890,15 +970,14 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       i = n;
       break;
     }
-    const afterLabel = i >= 2 && line.charCodeAt(i - 1) === 0x20 && line.charCodeAt(i - 2) === 0x3a;
-    if (afterLabel && hasLabelRecord < 0) hasLabelRecord = isLabelRecord(line) ? 1 : 0;
-    const labelValueEnd = afterLabel && hasLabelRecord === 1 ? spacedPlainValueEnd(line, i) : -1;
-    if (labelValueEnd > 0) {
-      // "current: Install Pending, pending: Staged, client id: DISM Package Manager Provider, …": in a record of
-      // labelled fields joined by ", " a value of plain words runs to the next ", " (one word, as "Staged" is)
-      emit(out, i, labelValueEnd, false);
-      i = labelValueEnd;
-      continue;
+    // (cheap tests first: most words start no run)
+    if ((line.charCodeAt(i - 2) === 0x3a && line.charCodeAt(i - 1) === 0x20) || (line.charCodeAt(i + 2) === 0x20 && isHexCode(c))) {
+      const end = runValueAt(line, i, c, limit, runScan);
+      if (end > 0) {
+        emit(out, runScan.start, end, runScan.masked);
+        i = end;
+        continue;
+      }
     }
     const plainEnd = plainWordEnd(line, i);
     if (plainEnd > 0) {
@@ -1012,7 +1091,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     }
 
     // a base64 or hex digest with its '=' padding ("b:lgBzwR/HGVr+4kU2Pc9aFqwI0Lk="): one value, padding included
-    const digestEnd = paddedDigestEnd(line, i, j);
+    const digestEnd = line.charCodeAt(j) === 0x3d /* = */ ? paddedDigestEnd(line, i, j) : -1;
     if (digestEnd > 0) {
       emit(out, i, digestEnd, true);
       i = digestEnd;
