@@ -31,6 +31,8 @@ describe('masking of obvious variables (first line of a template)', () => {
     ['QX: from=<jane.doe@example.org>, size=10', 'QX: from=<<*>>, size=<*>'], // brackets around a value are constant
     ['generating core.2275 now', 'generating core.<*> now'], // the word before a dot and a number names it
     ['link chan=11rssi=-70 noise=-90', 'link chan=<*>rssi=<*> noise=<*>'], // a value glued to the next key
+    // object references run together as a key's value (a focus client: the manager, then the listener) are one value
+    ['focus from uid/pid 3109/8788 clientId=android.media.AudioManager@f35a197com.vendor.app.Player$4@03e0f52', 'focus from uid/pid <*>/<*> clientId=<*>'],
     // a dump of bytes (a kernel oops's Code: line, the faulting byte marked) is one value whatever its length
     ['Code: 8b 45 08 0f b6 40 <8b> 45 ff ee done', 'Code: <*> done'],
     // a digest with its '=' padding is one value, not a number glued to a key

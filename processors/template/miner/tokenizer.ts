@@ -1134,7 +1134,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     // a key's value that is an object reference (c=android.app.LoadedApk$ReceiverDispatcher@30c8308): one
     // value as the key's other values are (c=null); elsewhere the class stays a word (Event@<*>)
     if (j < n && line.charCodeAt(j) === 0x40 /* @ */ && i > 0 && line.charCodeAt(i - 1) === 0x3d /* = */) {
-      const end = objectReferenceEnd(line, j);
+      const end = keyedReferenceEnd(line, j);
       if (end > 0) {
         emit(out, i, end, true);
         i = end;
@@ -1426,6 +1426,27 @@ function objectReferenceEnd(line: string, at: number): number {
   let e = at + 1;
   while (e < line.length && e - at - 1 < 16 && isHexCode(line.charCodeAt(e))) e++;
   return e - at - 1 >= 4 && isBoundary(line, e) ? e : -1;
+}
+
+/**
+ * End of a key's value that holds object references, from its first '@' at `at`: "Class@1b6d3586", or
+ * references run together ("android.media.AudioManager@cf8c7f9com.vendor.app.d$5@9f5c1ae", as Android
+ * prints a focus client) up to whitespace, ',' or ';'; or -1 when no '@' there is followed by an identity hash.
+ */
+/** Fewest hex digits after an '@' inside references run together (keyedReferenceEnd). */
+const MIN_RUN_HASH = 6;
+
+function keyedReferenceEnd(line: string, at: number): number {
+  const single = objectReferenceEnd(line, at);
+  if (single > 0) return single;
+  let e = at;
+  while (e < line.length && classOf(line.charCodeAt(e)) !== SPACE && line.charCodeAt(e) !== 0x2c && line.charCodeAt(e) !== 0x3b) e++;
+  for (let k = line.indexOf('@', at); k >= 0 && k < e; k = line.indexOf('@', k + 1)) {
+    let h = k + 1;
+    while (h < e && isHexCode(line.charCodeAt(h))) h++;
+    if (h - k - 1 >= MIN_RUN_HASH) return e;
+  }
+  return -1;
 }
 
 /** Longest list literal read as one value (and how far one start may scan). */
