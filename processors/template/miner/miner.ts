@@ -2005,10 +2005,12 @@ export class TemplateMiner {
     // "<*> - CBS_E_NOT_FOUND": a code's symbolic name after the code changes with it, as data does;
     // "Client: X, Session: <*>": a field's value in a printed record of fields is a value, as after key=
     if (withDigits === 0 && this.isValueSlot(members, position)) withDigits = members.length;
-    // CPU0 / CPU1 / CPU2: one name's indexes are data, whatever the name's case
-    if (withDigits === 0 && holdsNumberedRun(members.map((m) => m.words[position]!))) withDigits = members.length;
-    // com.so.hal.ACTION_SYNC / org.skesh.hiolt.SYNC_THIO: other programs' names, data
-    if (withDigits === 0 && holdsNamesOfPackages(members.map((m) => m.words[position]!))) withDigits = members.length;
+    if (withDigits === 0) {
+      const words = members.map((m) => m.words[position]!);
+      // CPU0 / CPU1 / CPU2: one name's indexes are data, whatever the name's case; com.so.hal.ACTION_SYNC /
+      // org.skesh.hiolt.SYNC_THIO: other programs' names, data
+      if (holdsNumberedRun(words) || holdsNamesOfPackages(words)) withDigits = members.length;
+    }
     // closed-shaped words spelled like the service's names are names (com.shuchist.biosion): plain words
     const closedWords = closed > 0 && this.closedSpelledLikeNames(members, position) ? 0 : closed;
     if (this.generalises(members.length, withDigits, closedWords, constants, corroborated)) {
