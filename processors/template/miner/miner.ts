@@ -212,9 +212,7 @@ const MAX_STATE_ONLY_LENGTH = 2;
 
 /** A word of MAX_STATE_ONLY_LENGTH letters at most (on, up, ok): no name is that short ('y+', a direction with its sign, is data). */
 function isStateOnlyWord(w: string): boolean {
-  if (w.length > MAX_STATE_ONLY_LENGTH) return false;
-  for (let i = 0; i < w.length; i++) if (!/[A-Za-z]/.test(w[i])) return false;
-  return true;
+  return w.length <= MAX_STATE_ONLY_LENGTH && /^[A-Za-z]+$/.test(w);
 }
 /** Closed-shaped words sharing a first part this long are one enum's members (closedSpelledLikeNames). */
 const MIN_ENUM_STEM = 4;
@@ -2136,6 +2134,13 @@ export class TemplateMiner {
     return sum / words.length;
   }
 
+  /** `w` is a constant of a live template other than `members` (a word of the program's own messages). */
+  private isConstantElsewhere(w: string, members: readonly Cluster[]): boolean {
+    const slots = this.constantUses.get(w);
+    if (slots === undefined) return false;
+    for (const [slot, uses] of slots) if (uses - usesIn(members, w, slot) > 0) return true;
+    return false;
+  }
 
   /**
    * `w` occurs as a constant of a live template other than `members` in a
@@ -2145,14 +2150,6 @@ export class TemplateMiner {
    * another event), and where `w` follows the group's own key (`key`: on X,
    * by X), as another of the key's values would in a rarer event.
    */
-  /** `w` is a constant of a live template other than `members` (a word of the program's own messages). */
-  private isConstantElsewhere(w: string, members: readonly Cluster[]): boolean {
-    const slots = this.constantUses.get(w);
-    if (slots === undefined) return false;
-    for (const [slot, uses] of slots) if (uses - usesIn(members, w, slot) > 0) return true;
-    return false;
-  }
-
   private usedWithout(w: string, other: string, key: string, members: readonly Cluster[]): boolean {
     const slots = this.constantUses.get(w);
     if (slots === undefined) return false;
