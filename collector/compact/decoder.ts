@@ -370,7 +370,7 @@ export class CompactStreamDecoder {
         lastTemplate = found;
       }
       const t = lastTemplate!;
-      const delta = b.timeDelta[j];
+      const delta = b.timeDelta.valueAt(j);
       if (typeof delta === 'number') {
         // a safe integer split into halves (exact: division by a power of two), added half by half
         const deltaHigh = Math.floor(delta / TWO_POW_32);
@@ -440,14 +440,14 @@ export class CompactStreamDecoder {
           }
           case ArgumentKind.Int: {
             if (intAt >= b.intValues.length) throw new Malformed(`record ${i}: too few int values`);
-            const v = b.intValues[intAt++];
+            const v = b.intValues.valueAt(intAt++);
             value = templateAttributes && typeof v === 'number' ? BigInt(v) : v;
             text = typeof v === 'number' ? v : String(v);
             break;
           }
           case ArgumentKind.IntDelta: {
             if (intAt >= b.intValues.length) throw new Malformed(`record ${i}: too few int values`);
-            const delta = b.intValues[intAt++];
+            const delta = b.intValues.valueAt(intAt++);
             // records come in runs of one template: its previous values looked up once per run
             let previous = deltaIndex === index ? deltaValues! : deltaPrevious.get(index);
             if (previous === undefined) {
@@ -491,7 +491,7 @@ export class CompactStreamDecoder {
           }
           case ArgumentKind.Number: {
             if (numberAt >= b.numberValues.length) throw new Malformed(`record ${i}: too few number values`);
-            const encoded = b.numberValues[numberAt++];
+            const encoded = b.numberValues.valueAt(numberAt++);
             let scale: number;
             let mantissa: number | bigint;
             if (typeof encoded === 'number') {
@@ -632,7 +632,7 @@ function idHex(buf: Buffer, at: number, size: number): string {
 
 /** Column lengths and reference ranges that do not depend on the templates. */
 function checkColumns(b: RecordBatchMessage, n: number, templated: number): void {
-  const perRecord = (name: string, column: readonly unknown[]) => {
+  const perRecord = (name: string, column: { readonly length: number }) => {
     if (column.length !== 0 && column.length !== templated) throw new Malformed(`${name} has ${column.length} entries for ${templated} templated records`);
   };
   if (b.sequence < 1) throw new Malformed('batch sequence must be >= 1');
@@ -651,7 +651,7 @@ function checkColumns(b: RecordBatchMessage, n: number, templated: number): void
     if (traceBytes % 16 !== 0 || spanBytes !== traceBytes / 2) throw new Malformed(`trace_ids (${traceBytes} bytes) and span_ids (${spanBytes} bytes) do not hold whole 16/8-byte ids in pairs`);
     const entries = traceBytes / 16;
     if (b.traceFlags.length !== 0 && b.traceFlags.length !== entries) throw new Malformed(`trace_flags has ${b.traceFlags.length} entries for ${entries} span contexts`);
-    for (const k of b.spanContext) if (k > entries) throw new Malformed(`span_context ${k} of ${entries}`);
+    for (let c = 0; c < b.spanContext.length; c++) if (b.spanContext[c] > entries) throw new Malformed(`span_context ${b.spanContext[c]} of ${entries}`);
   } else if (traceBytes > 0 || spanBytes > 0) {
     if (traceBytes !== 16 * templated || spanBytes !== 8 * templated) {
       throw new Malformed(`trace_ids (${traceBytes} bytes) / span_ids (${spanBytes} bytes) must hold one 16/8-byte id per templated record (${templated})`);
@@ -659,9 +659,10 @@ function checkColumns(b: RecordBatchMessage, n: number, templated: number): void
   }
 }
 
-function increasing(name: string, records: readonly number[], templated: number): void {
+function increasing(name: string, records: ArrayLike<number>, templated: number): void {
   let previous = -1;
-  for (const r of records) {
+  for (let k = 0; k < records.length; k++) {
+    const r = records[k];
     if (r <= previous || r >= templated) throw new Malformed(`${name}: ${r} is out of order or beyond the ${templated} templated records`);
     previous = r;
   }

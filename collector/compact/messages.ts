@@ -10,7 +10,7 @@
 import type { KeyValue } from '../pipeline/batch';
 import { ProtoWriter, WIRE_LEN, WIRE_VARINT } from '../../protocol/proto-writer';
 import { bigIntToLong, protoType } from '../../protocol/protos';
-import { Malformed, ProtoReader, WT_I64, WT_LEN, WT_VARINT } from '../protobuf/reader';
+import { EMPTY_FLOAT64, EMPTY_UINT32, Int64Column, Malformed, ProtoReader, WT_I64, WT_LEN, WT_VARINT } from '../protobuf/reader';
 
 export interface HelloMessage {
   resource: KeyValue[];
@@ -57,36 +57,42 @@ export interface MutedCountMessage {
   reason: number;
 }
 
-/** A RecordBatch as its columns (see ingest.proto for their meaning). */
+/**
+ * A RecordBatch as its columns (see ingest.proto for their meaning). Numeric repeated
+ * fields are typed arrays (uint32 fields: Uint32Array; sint64 fields: Int64Column; doubles
+ * and string_numbers: Float64Array), filled without a JS array or object per value: a
+ * batch's number arrays were 15% of what the collector allocated on the compact path.
+ */
 export interface RecordBatchMessage {
   sequence: number;
   baseTimeUnixNano: bigint;
-  templateIndex: number[];
-  timeDelta: (number | bigint)[];
-  argumentCount: number[];
-  argumentKind: number[];
+  templateIndex: Uint32Array<ArrayBuffer>;
+  timeDelta: Int64Column;
+  argumentCount: Uint32Array<ArrayBuffer>;
+  argumentKind: Uint32Array<ArrayBuffer>;
   stringValues: string[];
-  intValues: (number | bigint)[];
-  doubleValues: number[];
+  intValues: Int64Column;
+  doubleValues: Float64Array<ArrayBuffer>;
   boolValues: boolean[];
   bytesValues: Uint8Array[];
   traceIds: Buffer | undefined;
   spanIds: Buffer | undefined;
   droppedSinceLast: number;
-  numberValues: (number | bigint)[];
-  stringRefs: number[];
-  severityOverrideRecord: number[];
-  severityOverride: number[];
-  kindOverrideRecord: number[];
-  kindOverride: number[];
+  numberValues: Int64Column;
+  stringRefs: Uint32Array<ArrayBuffer>;
+  severityOverrideRecord: Uint32Array<ArrayBuffer>;
+  severityOverride: Uint32Array<ArrayBuffer>;
+  kindOverrideRecord: Uint32Array<ArrayBuffer>;
+  kindOverride: Uint32Array<ArrayBuffer>;
   attributeSets: AttributeSetMessage[];
-  boundAttributes: number[];
-  callAttributes: number[];
-  spanContext: number[];
-  traceFlags: number[];
+  boundAttributes: Uint32Array<ArrayBuffer>;
+  callAttributes: Uint32Array<ArrayBuffer>;
+  spanContext: Uint32Array<ArrayBuffer>;
+  traceFlags: Uint32Array<ArrayBuffer>;
   verbatim: VerbatimRecordMessage[];
   dictionarySize: number;
-  stringNumbers: number[];
+  /** Safe integers (uint53). */
+  stringNumbers: Float64Array<ArrayBuffer>;
   mutedCounts: MutedCountMessage[];
 }
 
@@ -98,10 +104,7 @@ export type ClientMessage =
   | { kind: 'empty' };
 
 const u32 = (r: ProtoReader, end: number): number => r.uint32(end);
-const s64 = (r: ProtoReader, end: number): number | bigint => r.sint64(end);
 const bool = (r: ProtoReader, end: number): boolean => r.bool(end);
-const dbl = (r: ProtoReader, end: number): number => r.double(end);
-const u53 = (r: ProtoReader, end: number): number => r.uint53(end, 'string_numbers entry');
 
 /** Decodes one ClientMessage. Throws Malformed. */
 export function decodeClientMessage(buf: Buffer): ClientMessage {
@@ -238,32 +241,32 @@ function emptyBatch(): RecordBatchMessage {
   return {
     sequence: 0,
     baseTimeUnixNano: 0n,
-    templateIndex: [],
-    timeDelta: [],
-    argumentCount: [],
-    argumentKind: [],
+    templateIndex: EMPTY_UINT32,
+    timeDelta: new Int64Column(),
+    argumentCount: EMPTY_UINT32,
+    argumentKind: EMPTY_UINT32,
     stringValues: [],
-    intValues: [],
-    doubleValues: [],
+    intValues: new Int64Column(),
+    doubleValues: EMPTY_FLOAT64,
     boolValues: [],
     bytesValues: [],
     traceIds: undefined,
     spanIds: undefined,
     droppedSinceLast: 0,
-    numberValues: [],
-    stringRefs: [],
-    severityOverrideRecord: [],
-    severityOverride: [],
-    kindOverrideRecord: [],
-    kindOverride: [],
+    numberValues: new Int64Column(),
+    stringRefs: EMPTY_UINT32,
+    severityOverrideRecord: EMPTY_UINT32,
+    severityOverride: EMPTY_UINT32,
+    kindOverrideRecord: EMPTY_UINT32,
+    kindOverride: EMPTY_UINT32,
     attributeSets: [],
-    boundAttributes: [],
-    callAttributes: [],
-    spanContext: [],
-    traceFlags: [],
+    boundAttributes: EMPTY_UINT32,
+    callAttributes: EMPTY_UINT32,
+    spanContext: EMPTY_UINT32,
+    traceFlags: EMPTY_UINT32,
     verbatim: [],
     dictionarySize: 0,
-    stringNumbers: [],
+    stringNumbers: EMPTY_FLOAT64,
     mutedCounts: [],
   };
 }
@@ -284,31 +287,26 @@ function readRecordBatch(r: ProtoReader, end: number): RecordBatchMessage {
         else b.baseTimeUnixNano = r.fixed64(end);
         break;
       case 3:
-        r.repeated(wt, end, b.templateIndex, u32);
+        b.templateIndex = r.uint32Column(wt, end, b.templateIndex);
         break;
       case 4:
-        r.repeated(wt, end, b.timeDelta, s64);
+        r.sint64Column(wt, end, b.timeDelta);
         break;
       case 5:
-        r.repeated(wt, end, b.argumentCount, u32);
+        b.argumentCount = r.uint32Column(wt, end, b.argumentCount);
         break;
       case 6:
-        r.repeated(wt, end, b.argumentKind, u32);
+        b.argumentKind = r.uint32Column(wt, end, b.argumentKind);
         break;
       case 7:
         if (wt !== WT_LEN) throw new Malformed('string_values with a non-length wire type');
         b.stringValues.push(r.string(end));
         break;
       case 8:
-        r.repeated(wt, end, b.intValues, s64);
+        r.sint64Column(wt, end, b.intValues);
         break;
       case 9:
-        if (wt === WT_I64) b.doubleValues.push(r.double(end));
-        else if (wt === WT_LEN) {
-          const stop = r.lengthEnd(end);
-          if ((stop - r.pos) % 8 !== 0) throw new Malformed('packed double_values length is not a multiple of 8');
-          while (r.pos < stop) b.doubleValues.push(dbl(r, stop));
-        } else throw new Malformed(`double_values with wire type ${wt}`);
+        b.doubleValues = r.doubleColumn(wt, end, b.doubleValues, 'double_values');
         break;
       case 10:
         r.repeated(wt, end, b.boolValues, bool);
@@ -330,38 +328,38 @@ function readRecordBatch(r: ProtoReader, end: number): RecordBatchMessage {
         else b.droppedSinceLast = r.uint53(end, 'dropped_since_last');
         break;
       case 15:
-        r.repeated(wt, end, b.numberValues, s64);
+        r.sint64Column(wt, end, b.numberValues);
         break;
       case 17:
-        r.repeated(wt, end, b.stringRefs, u32);
+        b.stringRefs = r.uint32Column(wt, end, b.stringRefs);
         break;
       case 18:
-        r.repeated(wt, end, b.severityOverrideRecord, u32);
+        b.severityOverrideRecord = r.uint32Column(wt, end, b.severityOverrideRecord);
         break;
       case 19:
-        r.repeated(wt, end, b.severityOverride, u32);
+        b.severityOverride = r.uint32Column(wt, end, b.severityOverride);
         break;
       case 20:
-        r.repeated(wt, end, b.kindOverrideRecord, u32);
+        b.kindOverrideRecord = r.uint32Column(wt, end, b.kindOverrideRecord);
         break;
       case 21:
-        r.repeated(wt, end, b.kindOverride, u32);
+        b.kindOverride = r.uint32Column(wt, end, b.kindOverride);
         break;
       case 22:
         if (wt !== WT_LEN) r.skip(wt, end);
         else b.attributeSets.push(readAttributeSet(r, r.lengthEnd(end)));
         break;
       case 23:
-        r.repeated(wt, end, b.boundAttributes, u32);
+        b.boundAttributes = r.uint32Column(wt, end, b.boundAttributes);
         break;
       case 24:
-        r.repeated(wt, end, b.callAttributes, u32);
+        b.callAttributes = r.uint32Column(wt, end, b.callAttributes);
         break;
       case 25:
-        r.repeated(wt, end, b.spanContext, u32);
+        b.spanContext = r.uint32Column(wt, end, b.spanContext);
         break;
       case 26:
-        r.repeated(wt, end, b.traceFlags, u32);
+        b.traceFlags = r.uint32Column(wt, end, b.traceFlags);
         break;
       case 27:
         if (wt !== WT_LEN) r.skip(wt, end);
@@ -372,7 +370,7 @@ function readRecordBatch(r: ProtoReader, end: number): RecordBatchMessage {
         else b.dictionarySize = r.uint32(end);
         break;
       case 29:
-        r.repeated(wt, end, b.stringNumbers, u53);
+        b.stringNumbers = r.uint53Column(wt, end, b.stringNumbers, 'string_numbers entry');
         break;
       case 30:
         if (wt !== WT_LEN) r.skip(wt, end);

@@ -43,6 +43,70 @@ export class Malformed extends Error {
   }
 }
 
+/**
+ * A repeated sint64 field as one typed array: each value a number where it is a safe
+ * integer (exact in a double); NaN marks a value beyond 2^53, kept as a bigint in `big`
+ * by its position. Read values through valueAt. (A JS array of the values cost 8 bytes of
+ * young-generation garbage per value, copied by each scavenge while the batch lived.)
+ */
+export class Int64Column {
+  values: Float64Array<ArrayBuffer> = EMPTY_FLOAT64;
+  big: Map<number, bigint> | undefined;
+
+  get length(): number {
+    return this.values.length;
+  }
+
+  /** Value k (k below length). */
+  valueAt(k: number): number | bigint {
+    const v = this.values[k];
+    return v === v ? v : this.big!.get(k)!; // NaN only marks a bigint
+  }
+
+  /** Appends v (read from the wire: a safe integer or a bigint beyond 2^53). */
+  push(v: number | bigint): void {
+    const k = this.values.length;
+    this.values = withRoomFor(this.values, 1);
+    if (typeof v === 'number') this.values[k] = v;
+    else {
+      this.values[k] = NaN;
+      (this.big ??= new Map()).set(k, v);
+    }
+  }
+
+  /** A column of these values (tests, tools). */
+  static of(values: readonly (number | bigint)[]): Int64Column {
+    const c = new Int64Column();
+    for (const v of values) c.push(typeof v === 'bigint' && v >= -MAX_SAFE_BIG && v <= MAX_SAFE_BIG ? Number(v) : v);
+    return c;
+  }
+
+  toArray(): (number | bigint)[] {
+    return Array.from({ length: this.length }, (_, k) => this.valueAt(k));
+  }
+}
+
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+export const EMPTY_UINT32 = new Uint32Array(0);
+const readUint32 = (r: ProtoReader, end: number): number => r.uint32(end);
+export const EMPTY_FLOAT64 = new Float64Array(0);
+
+/**
+ * `column` lengthened by `more` values (0 until written): a longer view of the same buffer
+ * when the buffer has room, else a copy into one of twice the size. Doubling keeps a field
+ * sent unpacked (one tag per value, legal protobuf) linear; a packed field is one call
+ * sized exactly. Columns made here always start at offset 0 of their buffer.
+ */
+function withRoomFor<T extends Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(column: T, more: number): T {
+  const length = column.length + more;
+  const Column = column.constructor as { new (length: number): T; new (buffer: ArrayBuffer, offset: number, length: number): T };
+  const capacity = column.buffer.byteLength / column.BYTES_PER_ELEMENT;
+  if (length <= capacity) return new Column(column.buffer, 0, length);
+  const grown = new Column(more > 1 && column.length === 0 ? length : Math.max(length, 2 * capacity, 8));
+  grown.set(column);
+  return new Column(grown.buffer, 0, length);
+}
+
 export class ProtoReader {
   pos: number;
   readonly maxDepth: number;
@@ -233,6 +297,76 @@ export class ProtoReader {
     return v;
   }
 
+  /** Count of varints in a packed field's bytes [pos, stop): one ends at each byte below 0x80. */
+  private varintsBefore(stop: number): number {
+    const buf = this.buf;
+    let count = 0;
+    for (let p = this.pos; p < stop; p++) if (buf[p] < 0x80) count++;
+    return count;
+  }
+
+  /** Appends a repeated uint32 field's values (packed or not; each the low 32 bits of its varint) to `out`; returns the longer column. */
+  uint32Column(wireType: number, end: number, out: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
+    return this.varintColumn(wireType, end, out, readUint32);
+  }
+
+  /** Appends a repeated uint64 field's values, which must be safe integers (packed or not), to `out`; returns the longer column. */
+  uint53Column(wireType: number, end: number, out: Float64Array<ArrayBuffer>, what: string): Float64Array<ArrayBuffer> {
+    return this.varintColumn(wireType, end, out, (r, stop) => r.uint53(stop, what));
+  }
+
+  private varintColumn<T extends Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(wireType: number, end: number, out: T, read: (r: ProtoReader, end: number) => number): T {
+    if (wireType === WT_VARINT) {
+      const v = read(this, end);
+      out = withRoomFor(out, 1);
+      out[out.length - 1] = v;
+      return out;
+    }
+    if (wireType !== WT_LEN) throw new Malformed(`repeated varint field with wire type ${wireType}`);
+    const stop = this.lengthEnd(end);
+    let k = out.length;
+    out = withRoomFor(out, this.varintsBefore(stop));
+    while (this.pos < stop) out[k++] = read(this, stop); // each read ends at one of the counted bytes (or throws)
+    return out;
+  }
+
+  /** Appends a repeated sint64 field's values (packed or not) to `out`. */
+  sint64Column(wireType: number, end: number, out: Int64Column): void {
+    if (wireType === WT_VARINT) {
+      out.push(this.sint64(end));
+      return;
+    }
+    if (wireType !== WT_LEN) throw new Malformed(`repeated varint field with wire type ${wireType}`);
+    const stop = this.lengthEnd(end);
+    let k = out.values.length;
+    const values = (out.values = withRoomFor(out.values, this.varintsBefore(stop)));
+    while (this.pos < stop) {
+      const v = this.sint64(stop);
+      if (typeof v === 'number') values[k++] = v;
+      else {
+        values[k] = NaN;
+        (out.big ??= new Map()).set(k++, v);
+      }
+    }
+  }
+
+  /** Appends a repeated double field's values (packed or not) to `out`; returns the longer column. */
+  doubleColumn(wireType: number, end: number, out: Float64Array<ArrayBuffer>, what: string): Float64Array<ArrayBuffer> {
+    if (wireType === WT_I64) {
+      const v = this.double(end);
+      out = withRoomFor(out, 1);
+      out[out.length - 1] = v;
+      return out;
+    }
+    if (wireType !== WT_LEN) throw new Malformed(`${what} with wire type ${wireType}`);
+    const stop = this.lengthEnd(end);
+    if ((stop - this.pos) % 8 !== 0) throw new Malformed(`packed ${what} length is not a multiple of 8`);
+    let k = out.length;
+    out = withRoomFor(out, (stop - this.pos) / 8);
+    while (this.pos < stop) out[k++] = this.double(stop);
+    return out;
+  }
+
   /** Appends a repeated varint field's values (packed or not) via `read`. */
   repeated<T>(wireType: number, end: number, out: T[], read: (r: ProtoReader, end: number) => T): void {
     if (wireType === WT_VARINT) {
@@ -241,12 +375,9 @@ export class ProtoReader {
     }
     if (wireType !== WT_LEN) throw new Malformed(`repeated varint field with wire type ${wireType}`);
     const stop = this.lengthEnd(end);
-    // one varint ends at each byte below 0x80: size the array once (push grows it step by step)
-    const buf = this.buf;
-    let count = 0;
-    for (let p = this.pos; p < stop; p++) if (buf[p] < 0x80) count++;
+    // size the array once (push grows it step by step)
     let k = out.length;
-    out.length = k + count;
+    out.length = k + this.varintsBefore(stop);
     while (this.pos < stop) out[k++] = read(this, stop); // each read ends at one of the counted bytes (or throws)
   }
 

@@ -26,7 +26,7 @@ import { SDK_VERSION } from '../../sdk/version';
 import { decodeExportRequest } from '../../collector/otlp/wire-decode';
 import { CompactStreamDecoder } from '../../collector/compact/decoder';
 import { decodeClientMessage, type RecordBatchMessage } from '../../collector/compact/messages';
-import { Malformed } from '../../collector/protobuf/reader';
+import { Int64Column, Malformed } from '../../collector/protobuf/reader';
 import { SessionTable } from '../../collector/compact/sessions';
 import { recordsOf, type RecordView } from '../kit/recording-consumer';
 
@@ -291,11 +291,11 @@ describe('hand-written encoder vs protobufjs', () => {
     const b = pb.batch;
     const n = (v: unknown) => Number(longToBigInt(v, false));
     expect(n(b.sequence)).toBe(ours.batch.sequence);
-    expect(b.templateIndex).toEqual(ours.batch.templateIndex);
-    expect(b.timeDeltaNano.map(n)).toEqual(ours.batch.timeDelta.map(Number));
+    expect(b.templateIndex).toEqual([...ours.batch.templateIndex]);
+    expect(b.timeDeltaNano.map(n)).toEqual(ours.batch.timeDelta.toArray().map(Number));
     expect(b.stringValues).toEqual(ours.batch.stringValues);
-    expect(b.stringRefs).toEqual(ours.batch.stringRefs);
-    expect(b.numberValues.map(n)).toEqual(ours.batch.numberValues.map(Number));
+    expect(b.stringRefs).toEqual([...ours.batch.stringRefs]);
+    expect(b.numberValues.map(n)).toEqual(ours.batch.numberValues.toArray().map(Number));
     expect(b.doubleValues).toEqual([Math.PI]);
     expect(b.boolValues).toEqual([true, false]);
     expect(b.intValues.map(n)).toEqual([7, 7]);
@@ -368,7 +368,7 @@ describe('decoder refuses bad input with Malformed', () => {
     const c = await sample();
     expect(() => decoderFor(c, false).decode(batchOf(c))).toThrow(/unknown template index 1/);
     const fewer = batchOf(c);
-    fewer.numberValues.pop();
+    fewer.numberValues = Int64Column.of(fewer.numberValues.toArray().slice(0, -1));
     expect(() => decoderFor(c).decode(fewer)).toThrow(/too few number values/);
     const more = batchOf(c);
     more.stringValues.push('extra');
@@ -380,7 +380,7 @@ describe('decoder refuses bad input with Malformed', () => {
     ref.stringRefs[0] = 5;
     expect(() => decoderFor(c).decode(ref)).toThrow(/string reference 5/);
     const times = batchOf(c);
-    times.timeDelta.pop();
+    times.timeDelta = Int64Column.of(times.timeDelta.toArray().slice(0, -1));
     expect(() => decoderFor(c).decode(times)).toThrow(/time_delta_nano has 19 entries for 20/);
     const noHello = new CompactStreamDecoder();
     expect(() => noHello.decode(batchOf(c))).toThrow(/before the Hello/);
@@ -391,7 +391,7 @@ describe('decoder refuses bad input with Malformed', () => {
     const timesOf = (base: bigint, deltas: (number | bigint)[]): bigint[] => {
       const m = batchOf(c);
       m.baseTimeUnixNano = base;
-      m.timeDelta = m.timeDelta.map((_, j) => deltas[j % deltas.length]);
+      m.timeDelta = Int64Column.of(m.timeDelta.toArray().map((_, j) => deltas[j % deltas.length]));
       const batch = decoderFor(c).decode(m).batch;
       expect([...batch.observedTimeUnixNano]).toEqual([...batch.timeUnixNano]);
       return [...batch.timeUnixNano];
