@@ -197,21 +197,21 @@ function spanAt(line: string, at: number): number {
     const end = stickyMatchEnd(PCI_ADDRESS, line, at);
     if (end > 0 && isBoundary(line, end)) return end;
   }
-  if (isHexCode(c0) && line.charCodeAt(at + 2) === 0x3a /* : */) {
-    // a MAC, WWN or longer hardware id (FF:F2:9F:15:1E:A9:00:0D:60:EA:E1:56): one value, letters only or not
-    const end = stickyMatchEnd(HEX_PAIRS, line, at);
-    if (end > 0 && isBoundary(line, end)) return end;
-  }
   if (isHexCode(c0) || c0 === 0x3a) {
     // IPv6 / MAC need a colon within the first group
-    let colon = false;
+    let colon = -1;
     for (let k = at; k < n && k <= at + 4; k++) {
       if (line.charCodeAt(k) === 0x3a) {
-        colon = true;
+        colon = k;
         break;
       }
     }
-    if (colon) {
+    if (colon === at + 2) {
+      // a MAC, WWN or longer hardware id (FF:F2:9F:15:1E:A9:00:0D:60:EA:E1:56): one value, letters only or not
+      const end = stickyMatchEnd(HEX_PAIRS, line, at);
+      if (end > 0 && isBoundary(line, end)) return end;
+    }
+    if (colon >= 0) {
       const end = stickyMatchEnd(IPV6_OR_MAC, line, at);
       if (end > 0 && isBoundary(line, end) && isAddressLike(line.slice(at, end))) return end;
     }
@@ -971,7 +971,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       break;
     }
     // (cheap tests first: most words start no run)
-    if ((line.charCodeAt(i - 2) === 0x3a && line.charCodeAt(i - 1) === 0x20) || (line.charCodeAt(i + 2) === 0x20 && isHexCode(c))) {
+    if ((runScan.labelRecord !== 0 && line.charCodeAt(i - 2) === 0x3a && line.charCodeAt(i - 1) === 0x20) || (line.charCodeAt(i + 2) === 0x20 && isHexCode(c))) {
       const end = runValueAt(line, i, c, limit, runScan);
       if (end > 0) {
         emit(out, runScan.start, end, runScan.masked);
