@@ -863,14 +863,7 @@ function isCapitalisedOpening(words: readonly string[], position: number): boole
 
 /** Two of the words are one short name with two small numbers (eth0/eth1, ib0/ib1: isVersionedName). */
 function holdsNumberedPair(words: readonly string[]): boolean {
-  const stems = new Set<string>();
-  for (const w of words) {
-    if (!isVersionedName(w)) continue;
-    const stem = w.replace(/\d+$/, '');
-    if (stems.has(stem)) return true;
-    stems.add(stem);
-  }
-  return false;
+  return mostNumberedForms(words) >= 2;
 }
 
 /** Fewest numbered forms of one name that are its indexes (CPU0 / CPU1 / CPU2), not a program's pair of devices. */
@@ -884,15 +877,21 @@ const NUMBERED_RUN = 3;
  * constant alone). Two (eth0 / eth1, SOCKS4 / SOCKS5) stay a closed pair.
  */
 function holdsNumberedRun(words: readonly string[]): boolean {
+  return mostNumberedForms(words) >= NUMBERED_RUN;
+}
+
+/** The most words that are numbered forms of one short name (isVersionedName: eth0, eth1 -> 2). */
+function mostNumberedForms(words: readonly string[]): number {
   const counts = new Map<string, number>();
+  let most = 0;
   for (const w of words) {
     if (!isVersionedName(w)) continue;
     const stem = w.replace(/\d+$/, '');
     const n = (counts.get(stem) ?? 0) + 1;
-    if (n >= NUMBERED_RUN) return true;
     counts.set(stem, n);
+    most = Math.max(most, n);
   }
-  return false;
+  return most;
 }
 
 /**
@@ -2423,13 +2422,14 @@ export class TemplateMiner {
       if (kind === WordKind.Digit) withDigits++;
       else if (kind === WordKind.Closed) closed++;
     }
+    const words = [...distinct.keys()];
     // a few words holding an inflected verb (allocated, drained) are states, as in a sibling group (isSmallClosedSet)
-    if (withDigits === 0 && distinct.size < this.options.closedValuesToGeneralize && [...distinct.keys()].some(isInflectedVerb)) return false;
+    if (withDigits === 0 && distinct.size < this.options.closedValuesToGeneralize && words.some(isInflectedVerb)) return false;
     // one name's indexes (CPU0 / CPU1 / CPU2) are data, as in a sibling group (groupGeneralises)
-    if (withDigits === 0 && holdsNumberedRun([...distinct.keys()])) withDigits = distinct.size;
+    if (withDigits === 0 && holdsNumberedRun(words)) withDigits = distinct.size;
     // one name with two numbers (ib0, ib1 beside eth0): a program's devices, as in a sibling group (isSmallClosedSet)
-    if (withDigits === 0 && distinct.size <= this.options.distinctValuesToGeneralize && holdsNumberedPair([...distinct.keys()])) return false;
-    if (distinct.size === this.options.distinctValuesToGeneralize && isCapitalisedOpening([...distinct.keys()], position)) return false;
+    if (withDigits === 0 && distinct.size <= this.options.distinctValuesToGeneralize && holdsNumberedPair(words)) return false;
+    if (distinct.size === this.options.distinctValuesToGeneralize && isCapitalisedOpening(words, position)) return false;
     return this.generalises(distinct.size, withDigits, closed, constants);
   }
 

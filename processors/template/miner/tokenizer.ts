@@ -1428,20 +1428,22 @@ function objectReferenceEnd(line: string, at: number): number {
   return e - at - 1 >= 4 && isBoundary(line, e) ? e : -1;
 }
 
+/** Fewest hex digits after an '@' inside references run together (keyedReferenceEnd). */
+const MIN_RUN_HASH = 6;
+
 /**
  * End of a key's value that holds object references, from its first '@' at `at`: "Class@1b6d3586", or
  * references run together ("android.media.AudioManager@cf8c7f9com.vendor.app.d$5@9f5c1ae", as Android
  * prints a focus client) up to whitespace, ',' or ';'; or -1 when no '@' there is followed by an identity hash.
  */
-/** Fewest hex digits after an '@' inside references run together (keyedReferenceEnd). */
-const MIN_RUN_HASH = 6;
-
 function keyedReferenceEnd(line: string, at: number): number {
   const single = objectReferenceEnd(line, at);
   if (single > 0) return single;
   let e = at;
   while (e < line.length && classOf(line.charCodeAt(e)) !== SPACE && line.charCodeAt(e) !== 0x2c && line.charCodeAt(e) !== 0x3b) e++;
-  for (let k = line.indexOf('@', at); k >= 0 && k < e; k = line.indexOf('@', k + 1)) {
+  // (each '@' of the value, the scan kept within it)
+  for (let k = at; k < e; k++) {
+    if (line.charCodeAt(k) !== 0x40 /* @ */) continue;
     let h = k + 1;
     while (h < e && isHexCode(line.charCodeAt(h))) h++;
     if (h - k - 1 >= MIN_RUN_HASH) return e;
