@@ -67,6 +67,11 @@ export class Int64Column {
   push(v: number | bigint): void {
     const k = this.values.length;
     this.values = withRoomFor(this.values, 1);
+    this.set(k, v);
+  }
+
+  /** Sets value k (below length): a number in place, a bigint marked NaN and kept in `big`. */
+  set(k: number, v: number | bigint): void {
     if (typeof v === 'number') this.values[k] = v;
     else {
       this.values[k] = NaN;
@@ -339,15 +344,8 @@ export class ProtoReader {
     if (wireType !== WT_LEN) throw new Malformed(`repeated varint field with wire type ${wireType}`);
     const stop = this.lengthEnd(end);
     let k = out.values.length;
-    const values = (out.values = withRoomFor(out.values, this.varintsBefore(stop)));
-    while (this.pos < stop) {
-      const v = this.sint64(stop);
-      if (typeof v === 'number') values[k++] = v;
-      else {
-        values[k] = NaN;
-        (out.big ??= new Map()).set(k++, v);
-      }
-    }
+    out.values = withRoomFor(out.values, this.varintsBefore(stop));
+    while (this.pos < stop) out.set(k++, this.sint64(stop));
   }
 
   /** Appends a repeated double field's values (packed or not) to `out`; returns the longer column. */

@@ -747,7 +747,8 @@ interface ParsedFrame {
   end: number;
 }
 
-function totalLength(parts: readonly Buffer[]): number {
+/** Bytes of a payload given as parts (what append writes for it). */
+export function totalLength(parts: readonly Buffer[]): number {
   let n = 0;
   for (const p of parts) n += p.length;
   return n;

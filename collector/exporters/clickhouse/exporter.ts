@@ -89,7 +89,7 @@ import {
 import { decodeLogBatch, encodeLogBatch } from '../../queue/batch-codec';
 import { currentDeliveryMark, restoreDeliveryMarks } from '../../queue/delivery-mark';
 import { currentLedger, mustPassEmpty, restoreLedger } from '../../queue/batch-ledger';
-import { WalFullError, WriteAheadLog, type WalPosition, type WalRange } from '../../queue/wal';
+import { totalLength, WalFullError, WriteAheadLog, type WalPosition, type WalRange } from '../../queue/wal';
 import { decodeNativeEntry, isNativeEntry, nativeRunsEntryParts } from '../../queue/native-entry';
 import {
   nativeBlockLayout,
@@ -818,9 +818,7 @@ export class ClickHouseLogsExporter implements Exporter {
       w.runs = undefined;
     }
     const payload = nativeRunsEntryParts(w.view(), batch.length, nativeEncoder.columns, runs);
-    let payloadBytes = 0;
-    for (const part of payload) payloadBytes += part.length;
-    return { payload, payloadBytes, blockEnd: w.pos, columns: { list: nativeEncoder.columns, key: nativeEncoder.columnsKey } };
+    return { payload, payloadBytes: totalLength(payload), blockEnd: w.pos, columns: { list: nativeEncoder.columns, key: nativeEncoder.columnsKey } };
   }
 
   /**
