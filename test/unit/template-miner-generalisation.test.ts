@@ -200,6 +200,22 @@ describe('word count varying inside one event', () => {
     expectGroupedByEvent(m);
   });
 
+  test("a list literal inside a call's parentheses (Python's set([u'a', u'b'])) is one value of any length", () => {
+    const m = mine(
+      generate(
+        [
+          {
+            event: 'orphan',
+            line: (r) => `Deleting orphan node ${pick(r, NAMES)}-${int(r, 1, 9)}, nodes are set([${Array.from({ length: int(r, 1, 4) }, () => `u'${pick(r, NAMES)}-${int(r, 1, 99)}'`).join(', ')}])`,
+          },
+          { event: 'pool', line: (r) => `Pool ${hex(r, 8)} holds frozenset([${Array.from({ length: int(r, 1, 3) }, () => `'${pick(r, NAMES)}'`).join(', ')}]) after sync` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+  });
+
   test('in a record of labelled fields joined by ", ", a value of several plain words is one value like a one-word value', () => {
     const states = ['Staged', 'Installed', 'Install Pending', 'Not Present', 'Superseded'];
     const clients = ['WindowsUpdateAgent', 'DISM Package Manager Provider', 'Trusted Installer'];

@@ -422,7 +422,8 @@ const scratchRunScan: RunScan = { reprScanEnd: -1, labelRecord: -1, start: 0, ma
 function runValueAt(line: string, at: number, c: number, limit: number, s: RunScan): number {
   const afterSpace = at === 0 || classOf(line.charCodeAt(at - 1)) === SPACE;
   if (c === 0x5b /* [ */) {
-    if (at <= s.reprScanEnd || !afterSpace) return -1;
+    // after whitespace or an opening parenthesis (Python's `set([u'a', u'b'])`), not after a name (an index: `x[0]`)
+    if (at <= s.reprScanEnd || !(afterSpace || (at > 0 && line.charCodeAt(at - 1) === 0x28)) /* ( */) return -1;
     const close = listLiteralEnd(line, at, limit);
     if (close < 0) {
       s.reprScanEnd = -close;
