@@ -106,6 +106,28 @@ describe('hand-written wire codec against the protobufjs reference', () => {
     expect(comparable(decodeExportRequest(referenceEncodeExportRequest(batch)))).toEqual(comparable(batch));
   });
 
+  test('the hand-written encoder writes the bytes protobufjs writes: long and multi-byte strings, high time bits, ids, negative severity', () => {
+    const batch = sampleBatch();
+    const b = new LogBatchBuilder();
+    const r = b.addResource({ attributes: [{ key: 'service.name', value: 'ünïcödé-svc' }], droppedAttributesCount: 3, schemaUrl: 'https://example.org/s' });
+    const s = b.addScope({ name: 'scope', version: '1.2', attributes: [{ key: 'k', value: 'v' }], droppedAttributesCount: 0, schemaUrl: '' });
+    const long = 'x'.repeat(300) + ' 日本語 ' + '\u{1F600}'.repeat(50);
+    b.add(r, s, {
+      timeUnixNano: 0xffff_ffff_ffff_ff00n,
+      observedTimeUnixNano: 1n,
+      severityNumber: -3,
+      severityText: 'ÉRREUR',
+      body: long,
+      attributes: [{ key: long, value: [long, 'short', 7n, -7n, 1.5, true, new Uint8Array(200).fill(9)] }],
+      traceId: '0123456789abcdef0123456789abcdef',
+      spanId: 'fedcba9876543210',
+      flags: 0xffff_ffff,
+      eventName: 'évènement',
+    });
+    b.add(r, s, { body: 'plain' });
+    for (const each of [batch, b.batch]) expect(Buffer.from(encodeExportRequest(each))).toEqual(Buffer.from(referenceEncodeExportRequest(each)));
+  });
+
   const w = () => protobuf.Writer.create();
   const LogRecord = protoType('opentelemetry.proto.logs.v1.LogRecord');
   /** A request holding one LogRecord given as raw bytes. */
