@@ -2,6 +2,8 @@
  * Checks every invented-system generator (bench/unseen-systems-v3.ts … -v9.ts)
  * must pass on each of its samples, shared by their unit tests.
  */
+import type { BlindGenerator } from '../../bench/synthetic-pieces';
+import { blindSystem } from '../../bench/synthetic-pieces';
 import type { SyntheticSampleV2 } from '../../bench/unseen-systems-v2';
 import { linesNotMatchingTruth, templatePattern } from './template-match';
 
@@ -243,4 +245,81 @@ export function truthQueries(samples: readonly SyntheticSampleV2[]): TruthQuerie
     hasTemplate: (shape) => truth.templates.some((t) => shape.test(t)),
     hasValue: (shape) => values.some((v) => shape.test(v)),
   };
+}
+
+/** The nine kinds of system the held-out judges hold out (the families of v14 on). */
+export const HELD_OUT_KINDS = ['bgl', 'cbs', 'hpc', 'linux', 'logcat', 'macos', 'nova', 'proxifier', 'tbird'] as const;
+
+/** A blind generator of the nine held-out kinds, with the seed rules its header states. */
+export interface BlindSeedRules {
+  /** The `vN` its sample names start with. */
+  readonly label: string;
+  readonly make: (seed: number, lines?: number) => SyntheticSampleV2;
+  /** The generator with another stream offset (to replay how its offset was chosen). */
+  readonly withOffset: (streamOffset: number) => BlindGenerator;
+  readonly reported: readonly number[];
+  readonly development: readonly number[];
+  readonly families: readonly string[];
+  /** The stream offset its header states: the first from 0 giving twelve reported mixes over all nine kinds. */
+  readonly streamOffset: number;
+  /** The development seeds are the first five from this one on that each add a family. */
+  readonly developmentFrom: number;
+  /** How many families those five development seeds cover. */
+  readonly developmentFamilies: number;
+}
+
+/** The families of a sample, from its name `vN-<seed>:<family>+…`. */
+const familiesOf = (name: string): string[] => name.slice(name.indexOf(':') + 1).split('+');
+
+/**
+ * Declares (inside the caller's `describe`) the checks of a blind generator's
+ * seeds: only the nine held-out kinds, all used by the reported seeds in
+ * twelve different mixes; the stream offset the first (from 0) giving that;
+ * the development seeds the first five from `developmentFrom` on that each add
+ * a family. Mixes are drawn without lines (the miner is never run).
+ */
+export function testBlindSeedRules(g: BlindSeedRules, samples: readonly SyntheticSampleV2[]): void {
+  const mixOf = (offset: number, seed: number): string => blindSystem(g.withOffset(offset), seed, 0).name.slice(`${g.label}-${seed}:`.length);
+  const passesOffsetRule = (offset: number): boolean => {
+    const mixes = g.reported.map((seed) => mixOf(offset, seed));
+    return new Set(mixes).size === 12 && new Set(mixes.flatMap((m) => m.split('+'))).size === HELD_OUT_KINDS.length;
+  };
+
+  test('only the nine held-out kinds, all used by the reported seeds in twelve different mixes', () => {
+    expect([...g.families].sort()).toEqual([...HELD_OUT_KINDS]);
+    const reported = samples.filter((s) => g.reported.some((seed) => s.name.startsWith(`${g.label}-${seed}:`)));
+    expect(new Set(reported.map((s) => s.name.slice(s.name.indexOf(':') + 1))).size).toBe(12);
+    expect([...new Set(reported.flatMap((s) => familiesOf(s.name)))].sort()).toEqual([...HELD_OUT_KINDS]);
+  });
+
+  test('the stream offset is the first giving twelve different reported mixes over all nine families', () => {
+    const offset = Array.from({ length: g.streamOffset + 3 }, (_, k) => k).find(passesOffsetRule);
+    expect(offset).toBe(g.streamOffset);
+    // the systems made are the ones of that offset (the reported mixes as they were fixed, before any miner run)
+    expect(g.reported.map((seed) => familiesOf(g.make(seed, 0).name).join('+'))).toEqual(g.reported.map((seed) => mixOf(g.streamOffset, seed)));
+  });
+
+  test(`the development seeds are the first five from ${g.developmentFrom} on that each add a family`, () => {
+    const seen = new Set<string>();
+    const chosen: number[] = [];
+    for (let seed = g.developmentFrom; chosen.length < 5; seed++) {
+      const families = familiesOf(g.make(seed, 0).name);
+      if (families.some((f) => !seen.has(f))) chosen.push(seed);
+      families.forEach((f) => seen.add(f));
+    }
+    expect(g.development).toEqual(chosen);
+    expect(seen.size).toBe(g.developmentFamilies);
+  });
+}
+
+/** Declares (inside the caller's `describe`) the check that rare events show: five systems or more hold an event of 1-3 lines. */
+export function testRareEvents(samples: readonly SyntheticSampleV2[]): void {
+  test('rare events: some systems hold events of 1-3 lines', () => {
+    const rare = samples.filter((s) => {
+      const counts = new Map<string, number>();
+      for (const t of s.truth) counts.set(t, (counts.get(t) ?? 0) + 1);
+      return [...counts.values()].some((n) => n <= 3);
+    });
+    expect(rare.length).toBeGreaterThanOrEqual(5);
+  });
 }

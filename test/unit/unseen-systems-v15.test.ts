@@ -6,19 +6,8 @@
  * templates) and every failure kind of the held-out judges' account. The
  * miner is never run here.
  */
-import { blindSystem } from '../../bench/synthetic-pieces';
 import { DEVELOPMENT_SEEDS_V15, FAMILIES_V15, REPORTED_SEEDS_V15, unseenSystemV15, v15Generator } from '../../bench/unseen-systems-v15';
-import { closedSetsOfTwoOrMore, differingWords, testGeneratorBasics, testJudgesAccount, truthQueries } from '../kit/synthetic-system-checks';
-
-/** The families of a sample, from its name `v15-<seed>:<family>+…`. */
-const familiesOf = (name: string): string[] => name.slice(name.indexOf(':') + 1).split('+');
-/** The mix a seed draws with a stream offset (no lines drawn). */
-const mixOf = (offset: number, seed: number): string => blindSystem(v15Generator(offset), seed, 0).name.slice(`v15-${seed}:`.length);
-/** Twelve different reported mixes that together use all nine families: how STREAM_OFFSET was chosen. */
-function passesOffsetRule(offset: number): boolean {
-  const mixes = REPORTED_SEEDS_V15.map((seed) => mixOf(offset, seed));
-  return new Set(mixes).size === 12 && new Set(mixes.flatMap((m) => m.split('+'))).size === 9;
-}
+import { closedSetsOfTwoOrMore, differingWords, testBlindSeedRules, testGeneratorBasics, testJudgesAccount, testRareEvents, truthQueries } from '../kit/synthetic-system-checks';
 
 describe('unseen systems v15 (blind generator)', () => {
   const samples = testGeneratorBasics({
@@ -33,31 +22,10 @@ describe('unseen systems v15 (blind generator)', () => {
 
   testJudgesAccount({ label: 'v15', reported: REPORTED_SEEDS_V15, development: DEVELOPMENT_SEEDS_V15 }, samples, truth, occurrences);
 
-  test('only the nine held-out kinds, all used by the reported seeds in twelve different mixes', () => {
-    expect([...FAMILIES_V15].sort()).toEqual(['bgl', 'cbs', 'hpc', 'linux', 'logcat', 'macos', 'nova', 'proxifier', 'tbird']);
-    const reported = samples.filter((s) => REPORTED_SEEDS_V15.some((seed) => s.name.startsWith(`v15-${seed}:`)));
-    expect(new Set(reported.map((s) => s.name.slice(s.name.indexOf(':') + 1))).size).toBe(12);
-    expect([...new Set(reported.flatMap((s) => familiesOf(s.name)))].sort()).toEqual([...FAMILIES_V15].sort());
-  });
-
-  test('the stream offset is the first giving twelve different reported mixes over all nine families', () => {
-    const offset = [0, 1, 2, 3].find(passesOffsetRule);
-    expect(offset).toBe(1);
-    // the systems made are the ones of that offset (the reported mixes as they were fixed, before any miner run)
-    expect(REPORTED_SEEDS_V15.map((seed) => familiesOf(unseenSystemV15(seed, 0).name).join('+'))).toEqual(REPORTED_SEEDS_V15.map((seed) => mixOf(1, seed)));
-  });
-
-  test('the development seeds are the first five from 14001 on that each add a family', () => {
-    const seen = new Set<string>();
-    const chosen: number[] = [];
-    for (let seed = 14001; chosen.length < 5; seed++) {
-      const families = familiesOf(unseenSystemV15(seed, 0).name);
-      if (families.some((f) => !seen.has(f))) chosen.push(seed);
-      families.forEach((f) => seen.add(f));
-    }
-    expect(DEVELOPMENT_SEEDS_V15).toEqual(chosen);
-    expect(seen.size).toBe(9);
-  });
+  testBlindSeedRules(
+    { label: 'v15', make: unseenSystemV15, withOffset: v15Generator, reported: REPORTED_SEEDS_V15, development: DEVELOPMENT_SEEDS_V15, families: FAMILIES_V15, streamOffset: 1, developmentFrom: 14001, developmentFamilies: 9 },
+    samples,
+  );
 
   test('no standalone number is constant; digits stay constant only inside names', () => {
     for (const t of truth.templates) expect(t.split('<*>').join(' ')).not.toMatch(/(^|[^A-Za-z0-9_])\d+([^A-Za-z0-9_]|$)/);
@@ -113,12 +81,5 @@ describe('unseen systems v15 (blind generator)', () => {
     for (const t of truth.templates) if (t.includes('  ')) expect(t.split('<*>').some((c) => c.includes('  '))).toBe(true);
   });
 
-  test('rare events: some systems hold events of 1-3 lines', () => {
-    const rare = samples.filter((s) => {
-      const counts = new Map<string, number>();
-      for (const t of s.truth) counts.set(t, (counts.get(t) ?? 0) + 1);
-      return [...counts.values()].some((n) => n <= 3);
-    });
-    expect(rare.length).toBeGreaterThanOrEqual(5);
-  });
+  testRareEvents(samples);
 });
