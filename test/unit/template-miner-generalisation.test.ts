@@ -859,6 +859,18 @@ describe('error sentences after the last colon', () => {
     expect([...m.merged.keys()]).toContain('kelo: cannot open <*>: <*>');
   });
 
+  test('after a code printed in brackets ([113] No route to host) too: many texts are one value, a few stay events', () => {
+    const many = ['No such file or directory', 'Permission denied', 'Connection refused', 'Device or resource busy', 'Broken pipe', 'Resource temporarily unavailable', 'Connection timed out'];
+    const few = ['Domain not found', 'Operation not supported'];
+    const events: EventSpec[] = [
+      { event: 'connect', line: (r) => `socket ${int(r, 1, 999)} connect to ${ip(r)}:${int(r, 1024, 65535)} failed: [${int(r, 1, 140)}] ${pick(r, many)}` },
+      ...few.map((reason) => ({ event: reason, line: (r: Rng) => `Error from driver while describing ${pick(r, NAMES)}-${int(r, 1, 99)}: [Error Code ${int(r, 1, 90)}] ${reason}` })),
+    ];
+    const m = mine(generate(events, 30, 27));
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('socket <*> connect to <*>:<*> failed: [<*>] <*>');
+  });
+
   test('a sentence holding a value is a message of its own: it does not count toward the crowd of error sentences', () => {
     const sentences = ['The proxy server rejected the connection', 'Connection timed out', 'A connection request was canceled before the completion.', 'Connection closed unexpectedly by the remote host'];
     const events: EventSpec[] = [

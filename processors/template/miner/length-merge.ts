@@ -295,10 +295,10 @@ function planReasonTail(a: TokenPattern, b: TokenPattern, minConstants: number):
   let k = 0;
   let colon = -1;
   while (k < n && a.seps[k] === b.seps[k] && same(a.words[k], b.words[k])) {
-    if (/:\s+$/.test(a.seps[k]) && k > 0) colon = k;
+    if (opensReason(a, k)) colon = k;
     k++;
   }
-  if (k < n && a.seps[k] === b.seps[k] && /:\s+$/.test(a.seps[k]) && k > 0) colon = k;
+  if (k < n && a.seps[k] === b.seps[k] && opensReason(a, k)) colon = k;
   if (colon < 0) return undefined;
   const end = (p: TokenPattern): string => p.seps[p.words.length];
   if (end(a) !== end(b) || /\s/.test(end(a))) return undefined;
@@ -337,6 +337,17 @@ function planReasonTail(a: TokenPattern, b: TokenPattern, minConstants: number):
   if (kept < minConstants) return undefined;
   const plan = elasticOf(a, colon, a.words.length, a.seps[colon].length, end(a).length, false);
   return plan === undefined || reasonFrom === undefined ? plan : { ...plan, reasonFrom };
+}
+
+/**
+ * Word k of `p` may open the reason a program appends: after ": " ("failed: no such directory"), or
+ * after a code it prints in brackets ("failed: [<*>] Device or resource busy", "[Error Code <*>] Domain
+ * not found"): what follows a code is its text.
+ */
+function opensReason(p: TokenPattern, k: number): boolean {
+  if (k === 0) return false;
+  const sep = p.seps[k];
+  return /:\s+$/.test(sep) || (/^\]\s+$/.test(sep) && p.words[k - 1] === null);
 }
 
 /** From word `fa` of `a` and `fb` of `b` to the end: the same words and the same separators after each. */
