@@ -871,6 +871,17 @@ describe('error sentences after the last colon', () => {
     expect([...m.merged.keys()]).toContain('socket <*> connect to <*>:<*> failed: [<*>] <*>');
   });
 
+  test("after a value and a comma (…socket to <*>:<*>, Connection timed out): many texts are one value, and the event's other messages stay apart", () => {
+    const many = ['No such file or directory', 'Permission denied', 'Connection refused', 'Device or resource busy', 'Broken pipe', 'Resource temporarily unavailable', 'Connection timed out'];
+    const events: EventSpec[] = [
+      { event: 'prefix', line: (r) => `ciod: Error reading message prefix on control stream socket to ${ip(r)}:${int(r, 1024, 65535)}, ${pick(r, many)}` },
+      { event: 'map', line: (r) => `ciod: Error creating node map from file /srv/${pick(r, NAMES)}/${pick(r, NAMES)}: ${pick(r, many)}` },
+    ];
+    const m = mine(generate(events, 40, 27));
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('ciod: Error reading message prefix on control stream socket to <*>:<*>, <*>');
+  });
+
   test('a sentence holding a value is a message of its own: it does not count toward the crowd of error sentences', () => {
     const sentences = ['The proxy server rejected the connection', 'Connection timed out', 'A connection request was canceled before the completion.', 'Connection closed unexpectedly by the remote host'];
     const events: EventSpec[] = [

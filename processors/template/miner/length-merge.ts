@@ -342,12 +342,13 @@ function planReasonTail(a: TokenPattern, b: TokenPattern, minConstants: number):
 /**
  * Word k of `p` may open the reason a program appends: after ": " ("failed: no such directory"), or
  * after a code it prints in brackets ("failed: [<*>] Device or resource busy", "[Error Code <*>] Domain
- * not found"): what follows a code is its text.
+ * not found"): what follows a code is its text; or after a value and ", " ("socket to <*>:<*>,
+ * Connection timed out"): the text a program appends to the value it failed on.
  */
 function opensReason(p: TokenPattern, k: number): boolean {
   if (k === 0) return false;
   const sep = p.seps[k];
-  return /:\s+$/.test(sep) || (/^\]\s+$/.test(sep) && p.words[k - 1] === null);
+  return /:\s+$/.test(sep) || ((/^\]\s+$/.test(sep) || sep === ', ') && p.words[k - 1] === null);
 }
 
 /** From word `fa` of `a` and `fb` of `b` to the end: the same words and the same separators after each. */
