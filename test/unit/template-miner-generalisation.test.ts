@@ -200,6 +200,25 @@ describe('word count varying inside one event', () => {
     expectGroupedByEvent(m);
   });
 
+  test('a call stack printed as code locations (called by com.x.y.Class.method:123 …) is one value of any length; a host name with its port stays two values', () => {
+    const frame = (r: Rng): string => `com.${pick(r, NAMES)}.server.${pick(r, NAMES)}.${pick(r, ['Window', 'Surface', 'Task'])}${pick(r, NAMES)}.${pick(r, NAMES)}${pick(r, ['', 'Locked', 'Inner'])}:${int(r, 10, 3000)}`;
+    const m = mine(
+      generate(
+        [
+          {
+            event: 'destroy',
+            line: (r) => `Destroying surface Surface(name=${pick(r, NAMES)}) called by ${Array.from({ length: int(r, 2, 5) }, () => frame(r)).join(' ')}`,
+          },
+          { event: 'connect', line: (r) => `connecting to ${pick(r, NAMES)}.cluster.internal:${int(r, 1024, 9999)} for ${pick(r, NAMES)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('Destroying surface Surface(name=<*>) called by <*>');
+    expect([...m.merged.keys()]).toContain('connecting to <*>:<*> for <*>');
+  });
+
   test("a list literal inside a call's parentheses (Python's set([u'a', u'b'])) is one value of any length", () => {
     const m = mine(
       generate(

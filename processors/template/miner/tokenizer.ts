@@ -876,6 +876,50 @@ function plainNumberEnd(line: string, at: number): number {
   return cls === DELIM && next !== 0x3a /* : */ && next !== 0x40 /* @ */ && next !== 0x5b /* [ */ && next !== 0x2c /* , */ ? e : -1;
 }
 
+/**
+ * End of a run of code locations of methods joined by single spaces, the first at [at, colon) +
+ * ':' + line number, or -1. A code location is a qualified method name, package segments then a class
+ * (capitalised) then the method (not capitalised): com.example.net.Pool.acquire:88.
+ */
+function methodLocationRunEnd(line: string, at: number, colon: number): number {
+  let end = methodLocationEnd(line, at, colon);
+  if (end < 0) return -1;
+  while (end + 1 < line.length && line.charCodeAt(end) === 0x20) {
+    let nextColon = end + 1;
+    while (nextColon < line.length && classOf(line.charCodeAt(nextColon)) === 0) nextColon++;
+    if (line.charCodeAt(nextColon) !== 0x3a) break;
+    const next = methodLocationEnd(line, end + 1, nextColon);
+    if (next < 0) break;
+    end = next;
+  }
+  return end;
+}
+
+/** End of one code location (methodLocationRunEnd) whose name is [at, colon), or -1. */
+function methodLocationEnd(line: string, at: number, colon: number): number {
+  let segments = 0;
+  let classSeen = false;
+  let segmentStart = at;
+  for (let k = at; k <= colon; k++) {
+    const c = k === colon ? 0x2e : line.charCodeAt(k);
+    if (c !== 0x2e /* . */) {
+      if (!(isLetterCode(c) || isDigitCode(c) || c === 0x5f /* _ */ || c === 0x24) /* $ */) return -1;
+      continue;
+    }
+    if (k === segmentStart || !isLetterCode(line.charCodeAt(segmentStart))) return -1;
+    const upper = isUpperCode(line.charCodeAt(segmentStart));
+    if (segments === 0 && upper) return -1; // a package first
+    if (k === colon && (upper || !classSeen)) return -1; // a method of a class last
+    if (upper) classSeen = true;
+    segments++;
+    segmentStart = k + 1;
+  }
+  if (segments < 3) return -1;
+  let e = colon + 1;
+  while (e < line.length && isDigitCode(line.charCodeAt(e))) e++;
+  return e === colon + 1 || (e < line.length && classOf(line.charCodeAt(e)) === 0) || line.charCodeAt(e) === 0x3a ? -1 : e;
+}
+
 /** The number at `at` has a letter glued after it (a unit: "689ms", "5s401ms"). */
 function isUnitGluedAfter(line: string, at: number): boolean {
   return isLetterCode(line.charCodeAt(decimalEnd(line, at)));
@@ -1097,6 +1141,17 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       emit(out, i, digestEnd, true);
       i = digestEnd;
       continue;
+    }
+
+    // a call stack printed as code locations ("called by com.android.server.wm.Wm.destroy:2014 com.…:881"):
+    // one value of any length, as a stack's frames are; a host name before its port has no class segment
+    if (j + 1 < n && line.charCodeAt(j) === 0x3a && isDigitCode(line.charCodeAt(j + 1))) {
+      const end = methodLocationRunEnd(line, i, j);
+      if (end > 0) {
+        emit(out, i, end, true);
+        i = end;
+        continue;
+      }
     }
 
     // URL: scheme "://" rest
@@ -1343,6 +1398,10 @@ function maskDatePieces(words: readonly string[], masked: boolean[], seps: reado
 
 function isDatePiece(words: readonly string[], masked: readonly boolean[], k: number): boolean {
   return masked[k] && (isDigitCode(words[k].charCodeAt(0)) || isCalendarWord(words[k]));
+}
+
+function isUpperCode(c: number): boolean {
+  return c >= 65 && c <= 90;
 }
 
 function isLetterCode(c: number): boolean {
