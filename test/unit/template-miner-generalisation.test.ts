@@ -1321,6 +1321,13 @@ describe('paths', () => {
     expectMinedExactly(miner, 'crond[812]: job started', 'crond[<*>]: job started');
   });
 
+  test('after a name joined by a dash (node-[830], node-[131-155], node-[13,17-19]) the name stays and the bracketed numbers are one value, as node-12 keeps node-', () => {
+    const miner = new TemplateMiner();
+    for (const nodes of ['node-[830]', 'node-[131-155]', 'node-[13,17-19]', 'node-[4]']) miner.add(`Rebooting ${nodes} in ${nodes.length * 60} seconds`);
+    expectMinedExactly(miner, 'Rebooting node-[200-210] in 90 seconds', 'Rebooting node-[<*>] in <*> seconds');
+    expectMinedExactly(miner, 'Rebooting node-[77] in 90 seconds', 'Rebooting node-[<*>] in <*> seconds');
+  });
+
   test('the root path alone in quotes (vhost \'/\') is a value like any other in its slot', () => {
     const m = mine(
       generate([{ event: 'declare', line: (r) => `Declaring queue '${pick(r, NAMES)}' in vhost '${pick(r, ['/', 'payments', 'ledger', 'audit'])}'` }], 40),

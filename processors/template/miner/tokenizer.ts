@@ -304,17 +304,30 @@ function hostRangeEnd(line: string, at: number): number {
   const n = line.length;
   let e = at;
   while (e < n && e - at < MAX_HOST_RANGE_NAME && (isLetterCode(line.charCodeAt(e)) || isDigitCode(line.charCodeAt(e)) || line.charCodeAt(e) === 0x2d)) e++;
-  if (e >= n || line.charCodeAt(e) !== 0x5b /* [ */) return -1;
+  // a name joined by a dash keeps its word, as node-12 does: node-[<*>] (rangeInBracketsEnd)
+  if (e >= n || line.charCodeAt(e) !== 0x5b /* [ */ || line.charCodeAt(e - 1) === 0x2d) return -1;
+  const close = rangeInBracketsEnd(line, e + 1, 1);
+  return close > 0 ? close + 1 : -1;
+}
+
+/**
+ * Where the ']' closing a list of numbers and ranges that starts at `at` is ("131-155]",
+ * "13,17-19]", "830]" when minJoins is 0), with at least `minJoins` '-' or ',' joins and a
+ * boundary after the ']'; or -1.
+ */
+function rangeInBracketsEnd(line: string, at: number, minJoins: number): number {
+  const n = line.length;
   let joins = 0;
   let digits = 0;
-  for (e++; e < n; e++) {
+  let e = at;
+  for (; e < n; e++) {
     const c = line.charCodeAt(e);
     if (isDigitCode(c)) digits++;
     else if ((c === 0x2d || c === 0x2c) && digits > 0 && isDigitCode(line.charCodeAt(e + 1))) joins++;
     else break;
   }
-  if (joins === 0 || e >= n || line.charCodeAt(e) !== 0x5d /* ] */) return -1;
-  return isBoundary(line, e + 1) ? e + 1 : -1;
+  if (digits === 0 || joins < minJoins || e >= n || line.charCodeAt(e) !== 0x5d /* ] */) return -1;
+  return isBoundary(line, e + 1) ? e : -1;
 }
 
 /** Longest name before a host range's bracket that hostRangeEnd reads. */
@@ -983,6 +996,15 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
   while (i < limit) {
     const c = line.charCodeAt(i);
     if (classOf(c) !== 0) {
+      if (c === 0x5b /* [ */ && i > 0 && line.charCodeAt(i - 1) === 0x2d /* - */ && words.length < maxWords - 1) {
+        // node-[131-155], node-[830]: after a name's dash, the numbers and ranges in brackets are one value
+        const close = rangeInBracketsEnd(line, i + 1, 0);
+        if (close > 0) {
+          emit(out, i + 1, close, true);
+          i = close;
+          continue;
+        }
+      }
       if (c === 0x5b /* [ */ && words.length < maxWords - 1) {
         const end = runValueAt(line, i, c, limit, runScan);
         if (end > 0) {
