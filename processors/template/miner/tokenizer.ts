@@ -891,15 +891,16 @@ function plainNumberEnd(line: string, at: number): number {
 
 /**
  * End of a run of code locations of methods joined by single spaces, the first at [at, colon) +
- * ':' + line number, or -1. A code location is a qualified method name, package segments then a class
- * (capitalised) then the method (not capitalised): com.example.net.Pool.acquire:88.
+ * ':' + line number, or -1; the run stops at `limit` (the characters the tokenizer examines). A
+ * code location is a qualified method name, package segments then a class (capitalised) then the
+ * method (not capitalised): com.example.net.Pool.acquire:88.
  */
-function methodLocationRunEnd(line: string, at: number, colon: number): number {
+function methodLocationRunEnd(line: string, at: number, colon: number, limit: number): number {
   let end = methodLocationEnd(line, at, colon);
   if (end < 0) return -1;
-  while (end + 1 < line.length && line.charCodeAt(end) === 0x20) {
+  while (end + 1 < limit && line.charCodeAt(end) === 0x20) {
     let nextColon = end + 1;
-    while (nextColon < line.length && classOf(line.charCodeAt(nextColon)) === 0) nextColon++;
+    while (nextColon < limit && classOf(line.charCodeAt(nextColon)) === 0) nextColon++;
     if (line.charCodeAt(nextColon) !== 0x3a) break;
     const next = methodLocationEnd(line, end + 1, nextColon);
     if (next < 0) break;
@@ -1168,7 +1169,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     // a call stack printed as code locations ("called by com.android.server.wm.Wm.destroy:2014 com.…:881"):
     // one value of any length, as a stack's frames are; a host name before its port has no class segment
     if (j + 1 < n && line.charCodeAt(j) === 0x3a && isDigitCode(line.charCodeAt(j + 1))) {
-      const end = methodLocationRunEnd(line, i, j);
+      const end = methodLocationRunEnd(line, i, j, limit);
       if (end > 0) {
         emit(out, i, end, true);
         i = end;
