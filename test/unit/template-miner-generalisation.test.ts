@@ -890,6 +890,12 @@ describe('error sentences after the last colon', () => {
     expect([...m.merged.keys()]).toContain('socket <*> connect to <*>:<*> failed: [<*>] <*>');
   });
 
+  test('after a code in brackets, a few lower-case outcomes ([0] no errors found / [2] partial output written) stay events: only a crowd of texts is one value', () => {
+    const outcomes = ['no errors found', 'partial output written', 'killed by user'];
+    const events: EventSpec[] = outcomes.map((outcome) => ({ event: outcome, line: (r: Rng) => `job ${int(r, 1, 999)} finished with code [${int(r, 0, 3)}] ${outcome}` }));
+    expectGroupedByEvent(mine(generate(events, 30, 27)));
+  });
+
   test("after a value and a comma (…socket to <*>:<*>, Connection timed out): many texts are one value, and the event's other messages stay apart", () => {
     const many = ['No such file or directory', 'Permission denied', 'Connection refused', 'Device or resource busy', 'Broken pipe', 'Resource temporarily unavailable', 'Connection timed out'];
     const events: EventSpec[] = [

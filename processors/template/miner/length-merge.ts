@@ -322,7 +322,10 @@ function planReasonTail(a: TokenPattern, b: TokenPattern, minConstants: number):
   // sentences of their own on both sides ("Broken pipe" / "Connection reset by peer": error strings) are one value
   // only among many (REASON_CROWD): a few are a system's closed set of errors, each its own event
   const sentence = (p: TokenPattern): boolean => opensSentence(p.words[colon]);
-  const reasonFrom = sentence(a) && sentence(b) ? colon : undefined;
+  // after a code or a value (not a colon) any texts are one value only among many: "[<*>] no errors
+  // found" / "[<*>] partial output written" may be a program's own outcomes
+  const afterColon = /:\s+$/.test(a.seps[colon]);
+  const reasonFrom = (sentence(a) && sentence(b)) || !afterColon ? colon : undefined;
   const la = a.words.length - colon;
   const lb = b.words.length - colon;
   if (la < 2 && lb < 2) return undefined;
