@@ -9,6 +9,7 @@ import { Collector } from '../service/collector';
 import { DEFAULT_CONFIG_YAML } from '../config/default';
 import { createLogger } from '../../sdk';
 import { untilSignal } from './signals';
+import { untilReaderGoesAway } from './quiet-pipes';
 import { consoleSignInUrl, restrictNewFiles } from './announce';
 import { DEMO_BURST, startDemoShop } from './demo-shop';
 
@@ -47,6 +48,17 @@ export function demoConfigYaml(baseYaml: string = DEFAULT_CONFIG_YAML, ratePerSe
   return YAML.stringify(doc);
 }
 
+/**
+ * Resolves when the demo should stop: after `durationSeconds`, else on Ctrl-C (SIGINT/SIGTERM);
+ * either way also when the reader of its output goes away (`logfun demo | head`), so the
+ * demo's loggers are shut down (their records sent) on that path as on Ctrl-C.
+ */
+function untilStopAsked(durationSeconds: number | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const asked = durationSeconds ? new Promise<void>((r) => (timer = setTimeout(r, durationSeconds * 1000))) : untilSignal();
+  return Promise.race([asked, untilReaderGoesAway()]).finally(() => clearTimeout(timer));
+}
+
 export async function runDemo(options: DemoOptions): Promise<void> {
   restrictNewFiles();
   const collector = new Collector({ yaml: demoConfigYaml(options.baseYaml, options.ratePerSecond) });
@@ -80,8 +92,7 @@ ${options.durationSeconds ? `Stopping after ${options.durationSeconds} s.` : 'Ct
 `);
   options.onStarted?.(collector);
 
-  if (options.durationSeconds) await new Promise((r) => setTimeout(r, options.durationSeconds! * 1000));
-  else await untilSignal();
+  await untilStopAsked(options.durationSeconds);
   await shop.stop();
   await web.shutdown();
   await checkout.shutdown();
