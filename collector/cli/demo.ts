@@ -34,6 +34,20 @@ export function demoAlerts(ratePerSecond: number): { rate_window: string; rate_t
 }
 
 /**
+ * The banner's lines on the bursts (indented to its column): what happens every few minutes,
+ * or, when `durationSeconds` ends the demo before the first burst, that none comes in that time.
+ */
+export function demoBurstText(ratePerSecond: number, durationSeconds?: number): string {
+  const b = DEMO_BURST;
+  const bursts =
+    `every ${b.everyMs / 60_000} minutes (first after ${b.firstAtMs / 1000} s) a ${b.durationMs / 1000} s burst of ${b.factor}x traffic\n` +
+    `              raises a high-traffic alert (above ${demoAlerts(ratePerSecond).rate_threshold} req/s over 30 s) that then recovers`;
+  if (durationSeconds === undefined || durationSeconds * 1000 > b.firstAtMs) return bursts;
+  return `steady traffic only: the first burst of ${b.factor}x traffic (and its high-traffic alert) comes after ${b.firstAtMs / 1000} s,\n` +
+    `              and this demo stops after ${durationSeconds} s (--duration ${Math.ceil(b.firstAtMs / 1000 + b.durationMs / 1000 + 60)} or more to see one raised and recovered)`;
+}
+
+/**
  * The demo's collector config: `baseYaml` with the httpstats processor first in
  * the logs pipeline (it only counts, so it sees every request, also those the
  * spam balancer or a rule later drops), its alerts set by demoAlerts unless the
@@ -81,8 +95,7 @@ logfun demo is running.
   services    a small shop logging ~${options.ratePerSecond} records/s through the logfun SDK:
               "web" (HTTP access records: the HTTP statistics page) and "checkout"
               (in traced() functions priceCart / chargeCard, with trace ids);
-              every ${DEMO_BURST.everyMs / 60_000} minutes (first after ${DEMO_BURST.firstAtMs / 1000} s) a ${DEMO_BURST.durationMs / 1000} s burst of ${DEMO_BURST.factor}x traffic
-              raises a high-traffic alert (above ${demoAlerts(options.ratePerSecond).rate_threshold} req/s over 30 s) that then recovers
+              ${demoBurstText(options.ratePerSecond, options.durationSeconds)}
 
 Look at the data from another terminal:
   npx logfun sql "SELECT Timestamp, ServiceName, SeverityText, Body FROM otel_logs ORDER BY Timestamp DESC LIMIT 10"
