@@ -41,22 +41,34 @@ export function cliAdminTarget(o: { admin?: string; token?: string; tokenFile?: 
 /**
  * What to say when the collector answers 401: either no token was sent at all
  * (none given, none in the environment, none in this folder's token file for that
- * collector), or the one sent, named by its source, was refused.
+ * collector), or the one sent, named by its source, was refused. `envNames`: the
+ * variables the command reads its token from, first to last (the default: the admin
+ * token's); `note`: what else the command's API may take (control: its own token).
  */
-export function refusedTokenMessage(target: AdminTarget): string {
-  const fix = `pass --token <token> or set $${CONSOLE_TOKEN_ENV}, or run from the folder the collector runs in`;
+export function refusedTokenMessage(target: AdminTarget, envNames: readonly string[] = [CONSOLE_TOKEN_ENV], note = ''): string {
+  const fix = `pass --token <token> or set $${CONSOLE_TOKEN_ENV}, or run from the folder the collector runs in${note}`;
   if (target.token !== undefined) {
     return `the collector at ${target.admin} refused the admin token sent (from ${target.tokenSource ?? 'the command line'}) (401): it is not this collector's token; ${fix}`;
   }
   const file = target.tokenFile ?? path.resolve(DEFAULT_TOKEN_FILE);
-  const why =
-    target.recordedAdmin !== undefined && !sameOrigin(target.admin, target.recordedAdmin)
-      ? `the token in ${file} belongs to the collector recorded in ${path.join(path.dirname(file), ADMIN_URL_FILE)} (${target.recordedAdmin}) and is sent only there`
-      : `none in ${file} or $${CONSOLE_TOKEN_ENV}`;
   return (
-    `the collector at ${target.admin} requires the admin token, and no token was sent (${why}) (401). ` +
+    `the collector at ${target.admin} requires the admin token, and no token was sent (${whyNoTokenSent(target, file, envNames)}) (401). ` +
     `A collector without a configured token made one at its first start: ${DEFAULT_TOKEN_FILE} in the folder it runs in (it printed the path); ${fix}`
   );
+}
+
+/** Why cliAdminTarget found no token to send to `target.admin`, `file` being the token file it looked at. */
+function whyNoTokenSent(target: AdminTarget, file: string, envNames: readonly string[]): string {
+  const record = path.join(path.dirname(file), ADMIN_URL_FILE);
+  if (target.recordedAdmin !== undefined && !sameOrigin(target.admin, target.recordedAdmin)) {
+    return `the token in ${file} belongs to the collector recorded in ${record} (${target.recordedAdmin}) and is sent only there`;
+  }
+  // A collector records its URL while it runs and removes it at its stop: a token file without
+  // that record is an earlier collector's, not known to be this one's, so it is not sent.
+  if (target.recordedAdmin === undefined && readTokenFile(file) !== undefined) {
+    return `the token in ${file} is not sent: no collector started in that folder runs now (a running one records its admin URL in ${record}), so it belongs to an earlier collector, not to this one`;
+  }
+  return `none in ${file} or ${envNames.map((n) => `$${n}`).join(' or ')}`;
 }
 
 function sameOrigin(a: string, b: string): boolean {

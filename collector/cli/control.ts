@@ -7,10 +7,12 @@
  *                        --state on|off|auto [--sample 0.1] [--min-severity warn] [--reason text]
  *   logfun control clear --service s [--instance i] [--function f] [--template id] [--auto]
  *   logfun control clear --id <rule id from list>
- * Every subcommand takes --admin <url> (default http://127.0.0.1:13133) and
- * --token <t> (default $LOGFUN_CONTROL_TOKEN).
+ * Every subcommand takes --admin <url> (default: the collector started in this folder, else
+ * http://127.0.0.1:13133) and --token <t> (default $LOGFUN_CONTROL_TOKEN, else
+ * $LOGFUN_CONSOLE_TOKEN, else the token file of the collector started in this folder).
  */
-import { ADMIN_OPTION_HELP, cliAdminTarget, TOKEN_FILE_OPTION_HELP } from './admin-token';
+import { ADMIN_OPTION_HELP, cliAdminTarget, refusedTokenMessage, TOKEN_FILE_OPTION_HELP, type AdminTarget } from './admin-token';
+import { CONSOLE_TOKEN_ENV } from '../console/auth';
 import { Command, Option } from 'commander';
 import type { RuleJson, RuleListJson } from '../control/json';
 import { CONTROL_TOKEN_ENV } from '../control/setup';
@@ -19,11 +21,17 @@ import { numberFlag } from './flags';
 
 export { DEFAULT_ADMIN_URL } from './admin-token';
 
-export interface ControlClientOptions {
+export interface ControlClientOptions extends Partial<Pick<AdminTarget, 'tokenSource' | 'tokenFile' | 'recordedAdmin'>> {
   /** The collector's admin endpoint, e.g. http://127.0.0.1:13133. */
   admin: string;
   /** Bearer token ('' / undefined = none). */
   token?: string;
+}
+
+/** The 401 of the control API: what was (not) sent, and every token that works there. */
+function controlUnauthorized(opts: ControlClientOptions): Error {
+  const note = ` (a collector with service.control.token takes that token here instead: --token or $${CONTROL_TOKEN_ENV})`;
+  return new Error(`unauthorized: ${refusedTokenMessage({ ...opts, token: opts.token || undefined }, [CONTROL_TOKEN_ENV, CONSOLE_TOKEN_ENV], note)}`);
 }
 
 export interface TargetArgs {
@@ -62,7 +70,7 @@ async function call(opts: ControlClientOptions, method: string, pathAndQuery: st
   } catch {
     json = { error: text.slice(0, 200) };
   }
-  if (res.status === 401) throw new Error(`unauthorized: the collector requires a token (--token or $${CONTROL_TOKEN_ENV})`);
+  if (res.status === 401) throw controlUnauthorized(opts);
   if (res.status === 404 && json.error === undefined) throw new Error(`${opts.admin} has no control API (is service.control enabled?)`);
   if (res.status === 404 && typeof json.error === 'string' && json.error.startsWith('no route')) {
     throw new Error(`${opts.admin} has no control API (service.control is disabled or there is no clickhouse exporter)`);

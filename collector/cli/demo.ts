@@ -9,6 +9,7 @@ import { Collector } from '../service/collector';
 import { DEFAULT_CONFIG_YAML } from '../config/default';
 import { createLogger } from '../../sdk';
 import { untilSignal } from './signals';
+import { untilReaderGoesAway } from './quiet-pipes';
 import { consoleSignInUrl, restrictNewFiles } from './announce';
 import { DEMO_BURST, startDemoShop } from './demo-shop';
 
@@ -33,6 +34,20 @@ export function demoAlerts(ratePerSecond: number): { rate_window: string; rate_t
 }
 
 /**
+ * The banner's lines on the bursts (indented to its column): what happens every few minutes,
+ * or, when `durationSeconds` ends the demo before the first burst, that none comes in that time.
+ */
+export function demoBurstText(ratePerSecond: number, durationSeconds?: number): string {
+  const b = DEMO_BURST;
+  const bursts =
+    `every ${b.everyMs / 60_000} minutes (first after ${b.firstAtMs / 1000} s) a ${b.durationMs / 1000} s burst of ${b.factor}x traffic\n` +
+    `              raises a high-traffic alert (above ${demoAlerts(ratePerSecond).rate_threshold} req/s over 30 s) that then recovers`;
+  if (durationSeconds === undefined || durationSeconds * 1000 > b.firstAtMs) return bursts;
+  return `steady traffic only: the first burst of ${b.factor}x traffic (and its high-traffic alert) comes after ${b.firstAtMs / 1000} s,\n` +
+    `              and this demo stops after ${durationSeconds} s (--duration ${Math.ceil(b.firstAtMs / 1000 + b.durationMs / 1000 + 60)} or more to see one raised and recovered)`;
+}
+
+/**
  * The demo's collector config: `baseYaml` with the httpstats processor first in
  * the logs pipeline (it only counts, so it sees every request, also those the
  * spam balancer or a rule later drops), its alerts set by demoAlerts unless the
@@ -45,6 +60,17 @@ export function demoConfigYaml(baseYaml: string = DEFAULT_CONFIG_YAML, ratePerSe
   const logs = doc.service.pipelines.logs;
   if (!(logs.processors ?? []).includes('httpstats')) logs.processors = ['httpstats', ...(logs.processors ?? [])];
   return YAML.stringify(doc);
+}
+
+/**
+ * Resolves when the demo should stop: after `durationSeconds`, else on Ctrl-C (SIGINT/SIGTERM);
+ * either way also when the reader of its output goes away (`logfun demo | head`), so the
+ * demo's loggers are shut down (their records sent) on that path as on Ctrl-C.
+ */
+function untilStopAsked(durationSeconds: number | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const asked = durationSeconds ? new Promise<void>((r) => (timer = setTimeout(r, durationSeconds * 1000))) : untilSignal();
+  return Promise.race([asked, untilReaderGoesAway()]).finally(() => clearTimeout(timer));
 }
 
 export async function runDemo(options: DemoOptions): Promise<void> {
@@ -69,8 +95,7 @@ logfun demo is running.
   services    a small shop logging ~${options.ratePerSecond} records/s through the logfun SDK:
               "web" (HTTP access records: the HTTP statistics page) and "checkout"
               (in traced() functions priceCart / chargeCard, with trace ids);
-              every ${DEMO_BURST.everyMs / 60_000} minutes (first after ${DEMO_BURST.firstAtMs / 1000} s) a ${DEMO_BURST.durationMs / 1000} s burst of ${DEMO_BURST.factor}x traffic
-              raises a high-traffic alert (above ${demoAlerts(options.ratePerSecond).rate_threshold} req/s over 30 s) that then recovers
+              ${demoBurstText(options.ratePerSecond, options.durationSeconds)}
 
 Look at the data from another terminal:
   npx logfun sql "SELECT Timestamp, ServiceName, SeverityText, Body FROM otel_logs ORDER BY Timestamp DESC LIMIT 10"
@@ -80,8 +105,7 @@ ${options.durationSeconds ? `Stopping after ${options.durationSeconds} s.` : 'Ct
 `);
   options.onStarted?.(collector);
 
-  if (options.durationSeconds) await new Promise((r) => setTimeout(r, options.durationSeconds! * 1000));
-  else await untilSignal();
+  await untilStopAsked(options.durationSeconds);
   await shop.stop();
   await web.shutdown();
   await checkout.shutdown();

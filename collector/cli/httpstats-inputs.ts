@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Readable } from 'stream';
 import { expandGlob } from '../receivers/filelog/glob';
 import { isBinaryHead } from '../receivers/filelog/tracked-file';
 import { isGzip } from '../receivers/filelog/gzip-stream';
@@ -34,6 +35,12 @@ async function head(file: string): Promise<Buffer> {
   }
 }
 
+/** The problem of a binary head (`bytes`: the first of `name`), as the same sentence for a file and a stream; undefined for text or gzip. */
+function binaryHeadProblem(name: string, bytes: Buffer): string | undefined {
+  const head = bytes.subarray(0, HEAD_BYTES);
+  return !isGzip(head) && isBinaryHead(head) ? `${name}: is a binary file (NUL bytes), not a text access log` : undefined;
+}
+
 export async function checkBatchInputs(patterns: readonly string[], cwd = process.cwd()): Promise<InputCheck> {
   const files: string[] = [];
   const problems: string[] = [];
@@ -57,9 +64,10 @@ export async function checkBatchInputs(patterns: readonly string[], cwd = proces
         problems.push(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         continue;
       }
-      if (!isGzip(bytes) && isBinaryHead(bytes)) {
-        problems.push(`${file}: is a binary file (NUL bytes), not a text access log`);
-        binary.push(problems[problems.length - 1]);
+      const binaryProblem = binaryHeadProblem(file, bytes);
+      if (binaryProblem) {
+        problems.push(binaryProblem);
+        binary.push(binaryProblem);
         continue;
       }
       if (!files.includes(file)) files.push(file);
@@ -109,4 +117,53 @@ export async function findStreamInput(patterns: readonly string[]): Promise<{ st
   const name = streams[0];
   const stdin = STDIN_NAMES.has(name);
   return { stream: { name, stdin, open: () => (stdin ? process.stdin : fs.createReadStream(name)) }, problems: [] };
+}
+
+type OpenedStream = ReturnType<StreamInput['open']>;
+
+/**
+ * Opens `stream` and looks at its first chunk as checkBatchInputs looks at a file's head, so
+ * `cat bin.log | logfun httpstats -` is refused (exit status 1) as `logfun httpstats bin.log` is.
+ * The chunk is put back: the input is read whole afterwards. Only the first chunk (whatever the
+ * writer sent first, up to HEAD_BYTES of it), never a wait for more: a live `tail -f log |`
+ * must not be held up. A terminal is not looked at (typing is text; a read would wait for it).
+ */
+export async function openTextStream(stream: StreamInput, signal?: AbortSignal): Promise<{ input: OpenedStream } | { problem: string }> {
+  const input = stream.open();
+  if (stream.stdin && process.stdin.isTTY) return { input };
+  const first = await firstChunk(input as Readable, signal);
+  if (first === undefined) return { input };
+  const problem = binaryHeadProblem(stream.stdin ? `${stream.name} (standard input)` : stream.name, first);
+  if (problem) {
+    input.destroy();
+    return { problem };
+  }
+  (input as Readable).unshift(first);
+  return { input };
+}
+
+/**
+ * The first chunk `input` delivers, left out of it (the caller puts it back); undefined at an
+ * empty end, an error (the read that follows meets it) or `signal` (Ctrl-C before any input).
+ */
+function firstChunk(input: Readable, signal?: AbortSignal): Promise<Buffer | undefined> {
+  if (signal?.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const done = (chunk: Buffer | undefined) => {
+      input.off('readable', onReadable);
+      input.off('end', onEnd);
+      input.off('error', onEnd);
+      signal?.removeEventListener('abort', onEnd);
+      resolve(chunk);
+    };
+    const onReadable = () => {
+      const chunk = input.read() as Buffer | null;
+      if (chunk !== null) done(chunk);
+    };
+    const onEnd = () => done(undefined);
+    input.on('readable', onReadable);
+    input.once('end', onEnd);
+    input.once('error', onEnd);
+    signal?.addEventListener('abort', onEnd, { once: true });
+  });
 }

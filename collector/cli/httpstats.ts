@@ -30,7 +30,7 @@ import { Metrics } from '../telemetry/metrics';
 import { TemplateDictionary } from '../templates/dictionary';
 import { filelogReceiverFactory } from '../receivers/filelog/factory';
 import type { FileLogReceiver, ReadProgress } from '../receivers/filelog/receiver';
-import { checkBatchInputs, findStreamInput } from './httpstats-inputs';
+import { checkBatchInputs, findStreamInput, openTextStream } from './httpstats-inputs';
 import type { ParserName } from '../receivers/filelog/parsers/types';
 import { HttpStatsProcessor } from '../../processors/httpstats/processor';
 import { createDefaultHttpStatsConfig, type AlertGrouping } from '../../processors/httpstats/config';
@@ -376,6 +376,10 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   const found = await findStreamInput(options.globs);
   if (found.problems.length) throw new HttpStatsInputError(found.problems);
   const stream = found.stream;
+  // Binary data on standard input is refused as a binary file is (its first chunk looked at).
+  const opened = stream ? await openTextStream(stream, options.signal) : undefined;
+  if (opened && 'problem' in opened) throw new HttpStatsInputError([opened.problem]);
+  const streamInput = opened?.input;
   const inputs = stream ? undefined : await checkBatchInputs(options.globs);
   if (inputs && options.once && inputs.problems.length) throw new HttpStatsInputError(inputs.problems);
   // Live, a missing file may appear later (the receiver says it waits); a binary file there now is no access log.
@@ -503,9 +507,9 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
   try {
     await processor.start(host);
     await receiver.start(host);
-    if (stream && options.once) {
+    if (stream && streamInput && options.once) {
       if (stream.stdin && process.stdin.isTTY) note('httpstats: reading standard input (the terminal): end it with Ctrl-D');
-      progress = await receiver.readStream(stream.name, stream.open(), { signal: options.signal });
+      progress = await receiver.readStream(stream.name, streamInput, { signal: options.signal });
     } else if (options.once) {
       progress = await receiver.readToEnd(options.signal);
     } else {
@@ -518,7 +522,7 @@ export async function runHttpStatsConsole(options: HttpStatsConsoleOptions): Pro
       const intervalMs = processor.config.intervalMs;
       printer = setInterval(printSummary, intervalMs);
       // Following a stream ends at its end (or a signal); files are followed until a signal.
-      const read = stream ? receiver.readStream(stream.name, stream.open(), { signal: options.signal, emitPartialOnStop: true }) : new Promise<never>(() => undefined);
+      const read = stream && streamInput ? receiver.readStream(stream.name, streamInput, { signal: options.signal, emitPartialOnStop: true }) : new Promise<never>(() => undefined);
       await Promise.race([
         read,
         new Promise<void>((resolve) => {

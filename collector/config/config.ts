@@ -105,24 +105,24 @@ const DEFAULT_TELEMETRY: TelemetryConfig = { admin: { endpoint: '127.0.0.1:13133
  * password with `: # ' "`, stays one string). A value that is exactly one reference to a
  * number-like variable stays a string; the strict merge accepts numeric strings.
  */
-export function expandEnvInValues(value: unknown, env: NodeJS.ProcessEnv, errors: string[]): unknown {
-  if (typeof value === 'string') return expandEnv(value, env, errors);
-  if (Array.isArray(value)) return value.map((v) => expandEnvInValues(v, env, errors));
+export function expandEnvInValues(value: unknown, env: NodeJS.ProcessEnv, errors: string[], at = ''): unknown {
+  if (typeof value === 'string') return expandEnv(value, env, errors, at);
+  if (Array.isArray(value)) return value.map((v, i) => expandEnvInValues(v, env, errors, `${at}[${i}]`));
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = expandEnvInValues(v, env, errors);
+    for (const [k, v] of Object.entries(value)) out[k] = expandEnvInValues(v, env, errors, at ? `${at}.${k}` : k);
     return out;
   }
   return value;
 }
 
-/** Expands ${env:NAME}, ${NAME} and ${NAME:-default} in one string. */
-export function expandEnv(text: string, env: NodeJS.ProcessEnv, errors: string[]): string {
+/** Expands ${env:NAME}, ${NAME} and ${NAME:-default} in one string (the value at path `at`, named in the problem of an unset one). */
+export function expandEnv(text: string, env: NodeJS.ProcessEnv, errors: string[], at = ''): string {
   return text.replace(/\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, dflt: string | undefined) => {
     const v = env[name];
     if (v !== undefined) return v;
     if (dflt !== undefined) return dflt;
-    errors.push(`environment variable ${name} is referenced but not set`);
+    errors.push(`${at ? `${at}: ` : ''}environment variable ${name} is referenced but not set (read as empty)`);
     return '';
   });
 }
@@ -163,14 +163,13 @@ export function parseConfig(text: string, factories: FactoryRegistry, source = '
     throw new ConfigError([`YAML: ${(e as Error).message}`], source);
   }
   if (errors.length) throw new ConfigError(errors, source);
+  // An unset variable is one problem among the file's others: all are reported in one pass.
   raw = expandEnvInValues(raw, env, errors);
-  if (errors.length) throw new ConfigError(errors, source);
-  return resolveConfig(raw ?? {}, factories, source);
+  return resolveConfig(raw ?? {}, factories, source, errors);
 }
 
-/** Resolves an already-parsed config object (YAML/JSON shape). */
-export function resolveConfig(raw: unknown, factories: FactoryRegistry, source = 'config'): CollectorConfig {
-  const errors: string[] = [];
+/** Resolves an already-parsed config object (YAML/JSON shape); `errors`: problems found before (reported with the rest). */
+export function resolveConfig(raw: unknown, factories: FactoryRegistry, source = 'config', errors: string[] = []): CollectorConfig {
   if (!isPlainObject(raw)) throw new ConfigError(['top level: expected a mapping'], source);
   for (const key of Object.keys(raw)) {
     if (!['receivers', 'processors', 'exporters', 'service', 'extensions', 'connectors'].includes(key)) errors.push(`${key}: unknown top-level key`);

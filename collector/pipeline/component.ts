@@ -84,6 +84,8 @@ export interface ComponentFactory<C = unknown> {
   unmarshal?(raw: unknown, path: string, errors: string[]): C;
   /** Receivers and processors get `next`; exporters do not. */
   create(settings: CreateSettings, config: C, next: LogsConsumer | undefined): Component;
+  /** The "host:port" endpoints a component of this config will listen on (checked free before a collector starts anything). */
+  listenEndpoints?(config: C): string[];
 }
 
 /** Sends each batch to several consumers (a receiver shared by pipelines; a pipeline with several exporters). */

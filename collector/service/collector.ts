@@ -21,7 +21,7 @@ import { LiveTailHub, tapStoreExporter } from '../tail/hub';
 import { defaultTokenFile, loadOrCreateTokenFile, readAdminUrlFile, removeAdminUrlFile, writeAdminUrlFile } from '../console/auth';
 import { chdbFolderOf } from '../storage/clickhouse-client';
 import { chdbEndpointsOf } from '../config/store-paths';
-import { adminMayAnswer, explainStartError, StoreFolderClaim } from './start-conflicts';
+import { adminMayAnswer, explainStartError, StoreFolderClaim, assertPortsFree } from './start-conflicts';
 
 export interface CollectorOptions {
   /** A config file path; ignored when `yaml` or `config` is given. */
@@ -92,6 +92,8 @@ export class Collector {
   }
 
   private async startParts(): Promise<void> {
+    // Before anything is made (store folder, token file): a taken port stops the start here.
+    await assertPortsFree(this.listenEndpoints());
     // Before anything opens the store: a second collector on the folder stops here, saying where the first one is.
     const embedded = chdbEndpointsOf(this.config)[0];
     if (embedded) this.storeClaim = await StoreFolderClaim.claim(chdbFolderOf(embedded.endpoint));
@@ -142,6 +144,17 @@ export class Collector {
       admin: adminEndpoint ? this.admin.boundUrl : null,
       ...(this.adminTokenFile ? { adminTokenFile: this.adminTokenFile } : {}),
     });
+  }
+
+  /** The "host:port" endpoints this collector will listen on: the admin endpoint and those of the receivers its pipelines use. */
+  private listenEndpoints(): string[] {
+    const used = new Set([...this.config.pipelines.values()].flatMap((p) => p.receivers));
+    const receivers = [...used].flatMap((id) => {
+      const r = this.config.receivers.get(id);
+      return r?.factory.listenEndpoints?.(r.config) ?? [];
+    });
+    const admin = this.config.telemetry.admin.endpoint;
+    return admin ? [admin, ...receivers] : receivers;
   }
 
   /**

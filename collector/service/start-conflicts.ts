@@ -13,10 +13,14 @@
  * still finds the folder locked, its error is reworded too. shutdown removes it.
  *
  * Ports: any EADDRINUSE during start (admin, OTLP/gRPC, OTLP/HTTP) becomes a
- * message naming the address and the config key to change.
+ * message naming the address and the config key to change. The ports are tried
+ * before the start makes anything (assertPortsFree): a start refused for a taken
+ * port leaves no folder or token file behind, and grpc-js prints nothing of its own.
  */
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
+import { parseHostPort } from '../otlp/endpoint';
 
 export const OWNER_FILE = 'logfun-collector.json';
 
@@ -116,6 +120,38 @@ function folderInUseMessage(folder: string, owner: OwnerRecord): string {
     `the embedded store ${folder} is already used by another collector (pid ${owner.pid}); an embedded store is opened by one process only. ` +
     `Use that one: ${reach}; or stop it first; or give this one another folder (another working folder, or exporters.clickhouse.endpoint: chdb://<folder> in a config)`
   );
+}
+
+/**
+ * Throws an EADDRINUSE error naming the first of `endpoints` ("host:port") that another
+ * program listens on, trying each with a listener opened and closed at once. Only IP
+ * literals (or no host: every address) on fixed ports: a name may resolve to several
+ * addresses, of which the real bind needs only one, and port 0 is always free. Any other
+ * failure (EACCES, EADDRNOTAVAIL) is left to the real bind to report. A port taken between
+ * this check and the start still fails there, as before.
+ */
+export async function assertPortsFree(endpoints: readonly string[]): Promise<void> {
+  for (const endpoint of endpoints) {
+    let host: string;
+    let port: number;
+    try {
+      ({ host, port } = parseHostPort(endpoint));
+    } catch {
+      continue; // invalid: validation reports it
+    }
+    if (port === 0 || (host !== '' && net.isIP(host) === 0)) continue;
+    const code = await tryListen(host, port);
+    if (code === 'EADDRINUSE') throw new Error(`cannot listen on ${endpoint}: EADDRINUSE (address already in use)`);
+  }
+}
+
+/** The error code of listening on host:port (the listener closed at once), or undefined when it could. */
+function tryListen(host: string, port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    server.listen({ host: host || undefined, port, exclusive: true }, () => server.close(() => resolve(undefined)));
+  });
 }
 
 /** The start error in the user's terms when it is a taken port or a locked store; else `e` unchanged. */

@@ -47,6 +47,23 @@ function runAndCloseEarly(args: string[], cwd: string, keepFeeding?: () => void)
   );
 }
 
+/**
+ * Runs `pipeline` in bash with pipefail (a real OS pipe, as a shell's `|`; Node's own stdio 'pipe'
+ * is a socket pair), so its status is the first command's too; in its own process group, so a
+ * hung pipeline is killed whole by the 30 s killer.
+ */
+async function runShellPipeline(pipeline: string, cwd: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
+  const sh = spawn('bash', ['-c', `set -o pipefail; ${pipeline}`], { cwd, env: { ...process.env, LOGFUN_CONSOLE_TOKEN: '' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  let err = '';
+  sh.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  sh.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  const killer = setTimeout(() => process.kill(-sh.pid!, 'SIGKILL'), 30_000);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => sh.on('close', (c, s) => resolve([c, s])));
+  clearTimeout(killer);
+  return { code, signal, out, err };
+}
+
 test('decode <file> | head -1 ends with status 0 and no stack trace', async () => {
   const file = path.join(tmp, 'many.lf');
   const log = createLogger({ service: 'pipes', transport: 'file', file: { path: file }, batch: { maxRecords: 200 }, buffer: { maxRecords: 100_000 }, exitHooks: false });
@@ -87,28 +104,44 @@ describe('tail', () => {
   });
 
   // No record arrives after head went away, so tail never writes again and never meets an EPIPE:
-  // it notices the pipe has no reader left (collector/cli/pipe-reader-watch.ts). A real OS pipe
-  // (a shell's `|`; Node's own stdio 'pipe' is a socket pair); pipefail: the status is tail's too.
+  // it notices the pipe has no reader left (collector/cli/pipe-reader-watch.ts).
   test('tail --since <ISO> --service s | head -1, no more records: the pipeline ends, tail with status 0', async () => {
     const since = new Date(Date.now() - 1000).toISOString();
     const quiet = createLogger({ service: 'pipes-quiet', endpoint: `127.0.0.1:${collector.grpcPort}`, exitHooks: false, batch: { delayMs: 10 } });
     quiet.info`the only record of pipes-quiet`;
     await quiet.shutdown();
-    const cmd = `set -o pipefail; "${process.execPath}" "${CLI_PATH}" tail --since ${since} --service pipes-quiet --admin http://127.0.0.1:${collector.adminPort} | head -1`;
-    // Its own process group: a hung pipeline is killed whole (tail included) by the killer below.
-    const sh = spawn('bash', ['-c', cmd], { cwd: collector.dir, env: { ...process.env, LOGFUN_CONSOLE_TOKEN: '' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let out = '';
-    let err = '';
-    sh.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    sh.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
-    const killer = setTimeout(() => process.kill(-sh.pid!, 'SIGKILL'), 30_000);
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => sh.on('close', (c, s) => resolve([c, s])));
-    clearTimeout(killer);
+    const { code, signal, out, err } = await runShellPipeline(`"${process.execPath}" "${CLI_PATH}" tail --since ${since} --service pipes-quiet --admin http://127.0.0.1:${collector.adminPort} | head -1`, collector.dir);
     expect(signal).toBeNull(); // not the test's SIGKILL after 30 s
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out.trim().split('\n')).toEqual([expect.stringMatching(/the only record of pipes-quiet/)]);
   });
+});
+
+// `npm start | head` (README): the demo notices head has gone (it writes nothing more, so no EPIPE:
+// the pipe watch) and stops as on Ctrl-C, shutting its SDK loggers down, instead of exiting with
+// their unsent records (the SDK's exit warning "... log records not delivered ..."). The demo as
+// the CLI runs it (quiet pipes installed, then runDemo) on the default config made ephemeral.
+test('demo | head -3: the demo stops quietly with status 0, its loggers flushed (no undelivered-records warning)', async () => {
+  const dir = fs.mkdtempSync(path.join(tmp, 'demo-'));
+  const dist = path.dirname(CLI_PATH);
+  const script = `
+    const { DEFAULT_CONFIG_YAML } = require(${JSON.stringify(path.join(dist, 'config', 'default.js'))});
+    require(${JSON.stringify(path.join(dist, 'cli', 'quiet-pipes.js'))}).exitQuietlyWhenReaderGoesAway();
+    const baseYaml = DEFAULT_CONFIG_YAML.replace(/127\\.0\\.0\\.1:(4317|4318|13133)/g, '127.0.0.1:0');
+    require(${JSON.stringify(path.join(dist, 'cli', 'demo.js'))}).runDemo({ ratePerSecond: 500, baseYaml });`;
+  fs.writeFileSync(path.join(dir, 'demo.js'), script);
+  const { code, signal, out, err } = await runShellPipeline(`"${process.execPath}" demo.js | head -3`, dir);
+  expect(out).toMatch(/logfun demo is running/);
+  expect(signal).toBeNull();
+  expect(err).not.toMatch(/not delivered|EPIPE|Error/);
+  expect(code).toBe(0);
+  // What the loggers had was sent before the collector stopped: it is in the store.
+  const count = spawn(process.execPath, [CLI_PATH, 'sql', '--endpoint', `chdb://${path.join(dir, '.logfun', 'data')}`, '-f', 'tsv', 'SELECT count() FROM otel_logs'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let rows = '';
+  count.stdout!.on('data', (d: Buffer) => (rows += d.toString('utf8')));
+  await new Promise((resolve) => count.on('close', resolve));
+  expect(Number(rows.trim().split('\n').pop())).toBeGreaterThan(0);
 });
 
 test('a bench piped into head -2 leaves no collector process behind', async () => {

@@ -119,6 +119,10 @@ describe('a collector with the spam processor on chDB', () => {
       const grpcTaken = await secondCollector(other, configYaml({ grpc: c.grpcPort, http: freeHttp, admin: freeAdmin }, 'chdb://./data'));
       expect(grpcTaken.code).toBe(1);
       expect(grpcTaken.stderr).toContain(`127.0.0.1:${c.grpcPort} is already in use`);
+      // The clear message alone (no grpc-js "E No address added ..." line, no JSON error line before it),
+      // and a refused start makes nothing: no store folder, no token file.
+      for (const refused of [r, grpcTaken]) expect(refused.stderr).toMatch(/^logfun collector: 127\.0\.0\.1:\d+ is already in use\.[^\n]*\n$/);
+      expect(fs.readdirSync(other)).toEqual(['second.yaml']);
     } finally {
       fs.rmSync(other, { recursive: true, force: true });
     }

@@ -132,6 +132,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
 import { withDeliveryMark, restoredSequence } from '../../collector/queue/delivery-mark';
+import { withLedger } from '../../collector/queue/batch-ledger';
 import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 import { WriteAheadLog } from '../../collector/queue/wal';
 import { decodeNativeEntry, isNativeEntry } from '../../collector/queue/native-entry';
@@ -201,6 +202,23 @@ test('storage wal: the log is kept across exporter restarts, with the delivery m
   expect(run.metrics.value('logfun_exporter_queue_recovered_records_total', run.labels)).toBe(8);
   expect(run.metrics.value('logfun_exporter_queue_size', run.labels)).toBe(8);
   expect(restoredSequence('otlp/wal-test', 'session-1')).toBe(41);
+});
+
+// A clean stop may leave entries with no records (the spam balancer's drop counts ride in a
+// ledger-only entry): the next start has nothing to send and must not say it sends unsent records.
+test('storage wal: a log holding only ledger entries (0 records) is not announced as unsent records', async () => {
+  const dir = walDir();
+  let run = await startExporter({ queue: walQueue(dir) });
+  await withLedger(new Map([['spam/test:dropped', 7]]), () => run.exporter.consumeLogs(batchOf(0)));
+  await run.exporter.shutdown();
+  run = await startExporter({ queue: walQueue(dir) });
+  expect(run.metrics.value('logfun_exporter_queue_recovered_records_total', run.labels)).toBe(0);
+  expect(run.logger.messages.filter((m) => /unsent/.test(m.msg))).toEqual([]);
+  // With records it still says so.
+  await run.exporter.consumeLogs(batchOf(3));
+  await run.exporter.shutdown();
+  run = await startExporter({ queue: walQueue(dir) });
+  expect(run.logger.messages).toContainEqual(expect.objectContaining({ msg: 'write-ahead log holds unsent records; sending them', fields: expect.objectContaining({ records: 3 }) }));
 });
 
 // Against the real server (InsertId deduplication on 18.16): what was in the log reaches the

@@ -248,6 +248,22 @@ describe('filelog receiver', () => {
     expect(rx.logger.messages.some((e) => e.msg.includes('matches no file') && JSON.stringify(e.fields).includes('missing-*.txt'))).toBe(true);
   });
 
+  // README: directories are "skipped, logged once and counted" — those a glob matches too, not only one named literally.
+  test('a directory matched only by a glob is skipped, counted and logged once over several polls; an excluded one is not', async () => {
+    const globbed = path.join(dir, 'globbed');
+    fs.mkdirSync(path.join(globbed, 'archive.log'), { recursive: true });
+    fs.mkdirSync(path.join(globbed, 'ignored.log'));
+    fs.writeFileSync(path.join(globbed, 'app.log'), 'kept\n');
+    const rx = await startFilelog({ include: [path.join(globbed, '*.log')], exclude: ['ignored.*'], start_at: 'beginning', poll_interval: '20ms' });
+    await rx.consumer.waitForRecords(1);
+    await sleep(150); // several polls
+    expect(bodies(rx.consumer)).toEqual(['kept']);
+    expect(rx.metrics.value('logfun_filelog_skipped_files_total', { receiver: rx.id, reason: 'directory' })).toBe(1);
+    const said = rx.logger.messages.filter((e) => e.msg.includes('directory'));
+    expect(said.map((e) => e.msg)).toEqual([`filelog: not reading ${path.join(globbed, 'archive.log')}: a directory, not a file`]);
+    expect(rx.logger.messages.some((e) => e.msg.includes('matches no file'))).toBe(false);
+  });
+
   test('shutdown reads every file to its end and delivers it: the final summary line is never skipped', async () => {
     const file = path.join(dir, 'job.log');
     fs.writeFileSync(file, '');

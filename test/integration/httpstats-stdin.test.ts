@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { runCli } from '../kit/cli-run';
+import { CLI_PATH } from '../kit/collector-process';
 import { clfDate, writeAccessLogFile } from '../unit/httpstats-fixtures';
 
 const START = Date.UTC(2024, 2, 10, 9, 0, 0);
@@ -47,6 +48,23 @@ describe('logfun httpstats --once - (standard input)', () => {
     expect(report).toMatchObject({ complete: true, lines: 20_002, malformed_lines: 1, partial_lines: 1 });
     expect((report.summary as { requests: number }).requests).toBe(written.hits + 1);
     expect(JSON.parse(piped.stdout).files).toEqual([{ path: '-', bytes: fs.statSync(file).size, read: fs.statSync(file).size, gzip: false }]);
+  }, 60_000);
+
+  // README: standard input gives the same exit statuses as the files, and a binary file is an error (exit status 1).
+  test('binary data on standard input (a pipe, or `- < file`) is refused as the binary file is: status 1, the same sentence', async () => {
+    const bin = path.join(dir, 'bin.log');
+    // Like `head -c 100000 /dev/urandom` but fixed: NUL bytes throughout, no gzip magic number at the head.
+    fs.writeFileSync(bin, Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7919 + 13) % 256)));
+    const refused = (name: string) => `logfun httpstats: cannot read the input:\n  ${name}: is a binary file (NUL bytes), not a text access log\n`;
+    const fromFile = await runCli(['httpstats', '--once', bin]);
+    expect([fromFile.code, fromFile.stderr]).toEqual([1, refused(bin)]);
+    const piped = await runCli(['httpstats', '--once', '-'], { stdin: (stdin) => fs.createReadStream(bin).pipe(stdin) });
+    expect([piped.code, piped.stderr, piped.stdout]).toEqual([1, refused('- (standard input)'), '']);
+    const redirected = spawnSync(process.execPath, [CLI_PATH, 'httpstats', '--once', '-'], { stdio: [fs.openSync(bin, 'r'), 'pipe', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+    expect([redirected.status, redirected.stderr]).toEqual([1, refused('- (standard input)')]);
+    // Followed (no --once) as well: the binary file is an error there too.
+    const live = await runCli(['httpstats', '-'], { stdin: (stdin) => fs.createReadStream(bin).pipe(stdin), timeoutMs: 30_000 });
+    expect([live.code, live.stderr]).toEqual([1, refused('- (standard input)')]);
   }, 60_000);
 
   test('zcat access.log.gz | logfun httpstats --once -: the text summary says standard input was read to the end', async () => {

@@ -110,6 +110,26 @@ service:
       const wrongEnv = await run(['sql', 'SELECT 1', '--admin', admin], { cwd: elsewhere, env: { LOGFUN_CONSOLE_TOKEN: 'not-the-token' } });
       expect(wrongEnv.code).toBe(1);
       expect(wrongEnv.stderr).toContain(`the collector at ${admin} refused the admin token sent (from $LOGFUN_CONSOLE_TOKEN) (401)`);
+
+      // logfun control reads $LOGFUN_CONSOLE_TOKEN and the token file too (README): its 401 names them, not only its own variable.
+      const controlNone = await run(['control', 'list', '--admin', admin], { cwd: elsewhere });
+      expect(controlNone.code).toBe(1);
+      expect(controlNone.stderr).toContain(`no token was sent (none in ${path.join(fs.realpathSync(elsewhere), '.logfun', 'admin-token')} or $LOGFUN_CONTROL_TOKEN or $LOGFUN_CONSOLE_TOKEN) (401)`);
+      expect(controlNone.stderr).toContain('pass --token <token> or set $LOGFUN_CONSOLE_TOKEN');
+      const controlWithConsoleToken = await run(['control', 'list', '--admin', admin], { cwd: elsewhere, env: { LOGFUN_CONSOLE_TOKEN: token } });
+      expect([controlWithConsoleToken.code, controlWithConsoleToken.stdout.trim()]).toEqual([0, '(no rules)']);
+
+      // A folder an earlier collector ran in keeps its token file, not its admin-url record (removed at
+      // its stop): that token is not sent to another collector, and the message says so, not "none in".
+      fs.mkdirSync(path.join(elsewhere, '.logfun'));
+      fs.writeFileSync(path.join(elsewhere, '.logfun', 'admin-token'), 'an-earlier-collectors-token\n', { mode: 0o600 });
+      for (const args of [['sql', 'SELECT 1'], ['control', 'list']]) {
+        const stale = await run([...args, '--admin', admin], { cwd: elsewhere });
+        expect(stale.code).toBe(1);
+        expect(stale.stderr).toContain(
+          `no token was sent (the token in ${path.join(fs.realpathSync(elsewhere), '.logfun', 'admin-token')} is not sent: no collector started in that folder runs now`,
+        );
+      }
     } finally {
       fs.rmSync(elsewhere, { recursive: true, force: true });
     }

@@ -120,6 +120,25 @@ service:
     ).toThrow(/NOPE is referenced but not set/);
   });
 
+  // README: every problem in a file is reported at once — an unset variable does not hide the file's other problems.
+  test('unset variables are reported with the other problems in one pass, each where it is used', () => {
+    let problems: string[] = [];
+    try {
+      parseConfig('receivers: {fake: {endpoint: "${NOPE_HOST}:4317", max: 500}}\nexporters: {sink: {name: "${env:NOPE_NAME}"}}\nservice: {control: {token: "${NOPE_HOST}"}}', factories, 't', {});
+    } catch (e) {
+      problems = (e as ConfigError).problems;
+    }
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'receivers.fake.endpoint: environment variable NOPE_HOST is referenced but not set (read as empty)',
+        'exporters.sink.name: environment variable NOPE_NAME is referenced but not set (read as empty)',
+        'service.control.token: environment variable NOPE_HOST is referenced but not set (read as empty)',
+        'receivers.fake: max: must be at most 100',
+        'service.pipelines: at least one pipeline is required',
+      ]),
+    );
+  });
+
   test('broken YAML is a config error, not a crash', () => {
     expect(problemsOf('receivers: [unclosed')[0]).toMatch(/^YAML:/);
     expect(problemsOf('')).toEqual(['service: missing (it must list service.pipelines)']);

@@ -5,7 +5,7 @@
  * the demo's own config, on simulated time.
  */
 import YAML from 'yaml';
-import { demoConfigYaml } from '../../collector/cli/demo';
+import { demoBurstText, demoConfigYaml } from '../../collector/cli/demo';
 import { DEMO_BURST, demoRequestsDue, inDemoBurst } from '../../collector/cli/demo-shop';
 import { mergeConfig } from '../../collector/config/merge';
 import { createDefaultHttpStatsConfig, resolveHttpStatsConfig, type HttpStatsProcessorConfig } from '../../processors/httpstats/config';
@@ -51,4 +51,12 @@ test("the demo's config alarms on its bursts only, and each alarm recovers", () 
   });
   // Nothing is left raised in the steady traffic after the last burst.
   expect(alerts.activeAlerts().filter((a) => a.rule === 'high_traffic')).toEqual([]);
+});
+
+test('the banner promises bursts only when the demo runs long enough for one (logfun demo --duration 30 does not)', () => {
+  expect(demoBurstText(50)).toMatch(/^every 5 minutes \(first after 90 s\) a 30 s burst of 4x traffic\n\s+raises a high-traffic alert .* that then recovers$/);
+  expect(demoBurstText(50, 600)).toBe(demoBurstText(50));
+  const short = demoBurstText(50, 30);
+  expect(short).not.toMatch(/every 5 minutes|raises/);
+  expect(short).toMatch(/^steady traffic only: the first burst .* comes after 90 s,\n\s+and this demo stops after 30 s \(--duration 180 or more to see one raised and recovered\)$/);
 });

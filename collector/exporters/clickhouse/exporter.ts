@@ -612,7 +612,9 @@ export class ClickHouseLogsExporter implements Exporter {
         corruptSegments: r.corruptSegments,
       });
     }
-    if (r.entries > 0) {
+    // Only records are sent: entries that carry nothing but a ledger (the spam balancer's drop
+    // counts, appended at a clean stop too) are skipped, so a log of those says nothing.
+    if (r.records > 0) {
       this.logger.info('write-ahead log holds unsent records; sending them', {
         exporter: this.labels.exporter,
         directory: wal.directory,

@@ -133,9 +133,15 @@ async function readDir(dir: string): Promise<fs.Dirent[]> {
   }
 }
 
-/** Regular files matching an absolute glob pattern, sorted. */
-export async function expandGlob(pattern: string): Promise<string[]> {
+/**
+ * Regular files matching an absolute glob pattern, sorted. Directories the pattern's last
+ * segment matches (`/var/log/*` and /var/log/nginx, or a directory named literally) are not
+ * files: they go to `directories` when given (the filelog receiver skips and counts them);
+ * those a trailing `**` walks through are not matches.
+ */
+export async function expandGlob(pattern: string, directories?: string[]): Promise<string[]> {
   const found = new Set<string>();
+  const dirs = new Set<string>();
   for (const plain of expandBraces(pattern)) {
     const segments = plain.split('/');
     // Walk from the longest literal directory prefix.
@@ -143,12 +149,18 @@ export async function expandGlob(pattern: string): Promise<string[]> {
     while (first < segments.length - 1 && !GLOB_CHARS.test(segments[first])) first++;
     const base = segments.slice(0, first).join('/') || '/';
     const matchers = segments.map((s) => (s === '**' ? '**' : GLOB_CHARS.test(s) ? new RegExp('^' + globSource(s) + '$') : s));
-    await walk(base, matchers, first, found);
+    await walk(base, matchers, first, { files: found, directories: dirs });
   }
+  directories?.push(...[...dirs].sort());
   return [...found].sort();
 }
 
-async function walk(dir: string, segments: (string | RegExp)[], index: number, found: Set<string>): Promise<void> {
+interface Matches {
+  files: Set<string>;
+  directories: Set<string>;
+}
+
+async function walk(dir: string, segments: (string | RegExp)[], index: number, found: Matches): Promise<void> {
   const segment = segments[index];
   const last = index === segments.length - 1;
   if (segment === '**') {
@@ -156,7 +168,7 @@ async function walk(dir: string, segments: (string | RegExp)[], index: number, f
       for (const e of await readDir(dir)) {
         const p = path.join(dir, e.name);
         if (e.isDirectory()) await walk(p, segments, index, found);
-        else if ((e.isFile() || e.isSymbolicLink()) && (await isFile(p))) found.add(p);
+        else if ((e.isFile() || e.isSymbolicLink()) && (await isFile(p))) found.files.add(p);
       }
       return;
     }
@@ -166,20 +178,24 @@ async function walk(dir: string, segments: (string | RegExp)[], index: number, f
   }
   if (typeof segment === 'string') {
     const p = path.join(dir, segment);
-    if (last) {
-      if (await isFile(p)) found.add(p);
-    } else if (await isDirectory(p)) {
-      await walk(p, segments, index + 1, found);
-    }
+    if (last) await addMatch(p, found);
+    else if (await isDirectory(p)) await walk(p, segments, index + 1, found);
     return;
   }
   for (const e of await readDir(dir)) {
     if (!segment.test(e.name)) continue;
     const p = path.join(dir, e.name);
     if (last) {
-      if ((e.isFile() || e.isSymbolicLink()) && (await isFile(p))) found.add(p);
+      if (e.isFile() || e.isSymbolicLink() || e.isDirectory()) await addMatch(p, found);
     } else if (e.isDirectory() || (e.isSymbolicLink() && (await isDirectory(p)))) {
       await walk(p, segments, index + 1, found);
     }
   }
+}
+
+/** A path the whole pattern matched: a regular file (through a symbolic link too) is found, a directory noted. */
+async function addMatch(p: string, found: Matches): Promise<void> {
+  const st = await fs.promises.stat(p).catch(() => undefined);
+  if (st?.isFile()) found.files.add(p);
+  else if (st?.isDirectory()) found.directories.add(p);
 }

@@ -362,13 +362,11 @@ export class FileLogReceiver implements Receiver {
     const paths = new Set<string>();
     for (const pattern of this.cfg.include) {
       try {
-        const matched = await expandGlob(pattern);
-        if (matched.length === 0) {
-          // A directory named as a pattern (`/var/log/nginx`) is a mistake worth saying so.
-          const st = await fs.promises.stat(pattern, { bigint: true }).catch(() => undefined);
-          if (st?.isDirectory()) this.skip(`${st.dev}:${st.ino}`, pattern, 'directory');
-          else this.warnOnce(`nomatch:${pattern}`, 'filelog: include pattern matches no file (yet)', { pattern });
-        }
+        const directories: string[] = [];
+        const matched = await expandGlob(pattern, directories);
+        // A directory named as a pattern (`/var/log/nginx`) or matched by one (`/var/log/*`) is no log: said and counted, once.
+        for (const d of directories) if (!this.isExcluded(d) && !path.join(d, path.sep).startsWith(this.storagePrefix)) await this.skipDirectory(d);
+        if (matched.length === 0 && directories.length === 0) this.warnOnce(`nomatch:${pattern}`, 'filelog: include pattern matches no file (yet)', { pattern });
         for (const p of matched) if (!this.isExcluded(p) && !p.startsWith(this.storagePrefix)) paths.add(p);
       } catch (e) {
         this.errors.inc({ ...this.labels, op: 'glob' });
@@ -507,6 +505,11 @@ export class FileLogReceiver implements Receiver {
   private cannotOpen(filePath: string, e: Error): void {
     if (this.unopened.size >= MAX_SKIPPED) this.unopened.clear();
     this.unopened.set(filePath, (e as NodeJS.ErrnoException).code ?? e.message);
+  }
+
+  private async skipDirectory(dirPath: string): Promise<void> {
+    const st = await fs.promises.stat(dirPath, { bigint: true }).catch(() => undefined);
+    if (st?.isDirectory()) this.skip(`${st.dev}:${st.ino}`, dirPath, 'directory');
   }
 
   private skip(id: string, filePath: string, reason: 'directory' | 'binary' | 'gzip'): void {

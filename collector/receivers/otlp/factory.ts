@@ -17,6 +17,7 @@ export const otlpReceiverFactory: ComponentFactory<OtlpReceiverConfig> = {
   createDefaultConfig: createDefaultOtlpReceiverConfig,
   unmarshal: unmarshalOtlpReceiverConfig,
   validate: validateOtlpReceiverConfig,
+  listenEndpoints: (config) => [config.protocols?.grpc?.endpoint, config.protocols?.http?.endpoint].filter((e): e is string => typeof e === 'string'),
   create(settings, config, next) {
     if (!next) throw new Error('otlp receiver needs a next consumer');
     return new OtlpReceiver(settings, config, next);
