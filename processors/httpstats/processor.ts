@@ -224,7 +224,7 @@ export class HttpStatsProcessor implements Processor {
     if (staged.n > 0) {
       this.apply(staged);
       // A batch accepted while shutting down still counts (its rows then go the writer's shutdown accounting).
-      if (this.shutdownPromise) this.closeEverything();
+      if (this.shutdownPromise) this.closeEverything(this.eventTimeNow());
       else this.tick();
     }
   }
@@ -298,14 +298,21 @@ export class HttpStatsProcessor implements Processor {
     await this.writer?.flush();
   }
 
-  private closeEverything(): void {
+  /**
+   * Closes every open interval and writes it. Alerts are evaluated through the end of the last
+   * interval, or only through `alertsThroughMs` when given: a live shutdown passes the processor's
+   * time, so an interval still open is written (partial) but never judged as if it were whole (its
+   * few requests over the full interval read as a fall) nor an alert dated after the moment it is decided.
+   */
+  private closeEverything(alertsThroughMs?: number): void {
     const rows = this.aggregator.closeAll();
     let end = this.eventTimeNow() - this.config.latenessMs;
     for (const r of rows) end = Math.max(end, r.timeStartMs + r.intervalMs);
-    this.closeAndDispatch(rows, end);
+    this.closeAndDispatch(rows, end, alertsThroughMs === undefined ? end : Math.min(end, alertsThroughMs));
   }
 
-  private closeAndDispatch(rows: IntervalStatsRow[], watermarkMs: number): void {
+  /** Closes `rows` through `watermarkMs`, evaluates alerts through `alertsThroughMs` and dispatches both. */
+  private closeAndDispatch(rows: IntervalStatsRow[], watermarkMs: number, alertsThroughMs = watermarkMs): void {
     const intervalMs = this.config.intervalMs;
     const closedThrough = Math.floor(watermarkMs / intervalMs) * intervalMs;
     if (closedThrough > this.closedThroughMs) this.closedThroughMs = closedThrough;
@@ -317,7 +324,7 @@ export class HttpStatsProcessor implements Processor {
       }
       for (const l of this.listeners) this.safely(() => l.onIntervals?.(rows));
     }
-    const events = this.alerts ? this.alerts.advance(watermarkMs) : [];
+    const events = this.alerts ? this.alerts.advance(alertsThroughMs) : [];
     for (const e of events) this.dispatchAlert(e);
     if (rows.length || events.length) this.writer?.add(rows, events);
   }
@@ -348,7 +355,7 @@ export class HttpStatsProcessor implements Processor {
     const wasRunning = this.state === 'running';
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    if (wasRunning) this.closeEverything();
+    if (wasRunning) this.closeEverything(this.eventTimeNow());
     this.state = 'stopped';
     await this.writer?.shutdown();
     await this.webhook?.close(this.config.alerts.webhook.timeoutMs);

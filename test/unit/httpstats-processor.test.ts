@@ -227,6 +227,29 @@ describe('HttpStatsProcessor', () => {
     await h.processor.shutdown();
   });
 
+  it('a live shutdown in the middle of an interval writes it but judges no alert on it: none dated after the moment of shutdown', async () => {
+    const h = await harness((c) => {
+      c.lateness = '1s';
+      c.alerts.rate_threshold = 10;
+      c.alerts.rate_window = '10s'; // one interval: a partial one judged whole reads as a fall
+      c.alerts.min_rate = 1e9; // spike rule out of the way
+    });
+    // 20 req/s for 5 minutes raises the alert; then 2.5 s more at the same rate, and Ctrl-C.
+    for (let sec = 0; sec < 300; sec++) {
+      h.clock.now = T0 + (sec + 1) * 1000;
+      await h.processor.consumeLogs(httpBatch(steady(T0 + sec * 1000, T0 + (sec + 1) * 1000, 20)));
+      h.processor.tick();
+    }
+    expect(h.alerts.map((e) => e.state)).toEqual(['alert']);
+    h.clock.now = T0 + 302_500;
+    await h.processor.consumeLogs(httpBatch(steady(T0 + 300_000, T0 + 302_500, 20))); // 60 requests at 300, 301, 302 s
+    await h.processor.shutdown();
+    // the last interval [300 s, 310 s) is written with its 60 requests, and nothing is decided after 302.5 s
+    expect(h.rows.some((r) => r.timeStartMs === T0 + 300_000 && r.hits === 60)).toBe(true);
+    expect(h.alerts.every((e) => e.timeMs <= h.clock.now)).toBe(true);
+    expect(h.alerts.map((e) => e.state)).toEqual(['alert']);
+  });
+
   it('replays an old log on the log\'s own time line: intervals close and alerts fire as the replay advances', async () => {
     const h = await harness((c) => {
       c.alerts.rate_threshold = 10;
