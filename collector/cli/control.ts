@@ -61,7 +61,8 @@ async function call(opts: ControlClientOptions, method: string, pathAndQuery: st
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL') {
       throw new Error(`no collector answers at ${opts.admin} (is it running? use --admin <url>)`);
     }
-    throw e;
+    const cause = (e as { cause?: { message?: string } }).cause;
+    throw new Error(`cannot reach the collector at ${opts.admin} (${code ?? cause?.message ?? (e as Error).message})`);
   }
   const text = await res.text();
   let json: Record<string, unknown> = {};

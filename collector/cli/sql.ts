@@ -31,6 +31,8 @@ export async function runSql(query: string, options: SqlOptions): Promise<Record
     const target = cliAdminTarget(options);
     const viaAdmin = await queryAdmin(target, query);
     if (viaAdmin) return viaAdmin;
+    // an admin URL the user named is where they want the query to go: no falling back to a local store
+    if (options.admin !== undefined) throw new Error(`no collector answers at ${target.admin} (is it running? check --admin <url>)`);
   }
   const endpoint = options.endpoint ?? DEFAULT_EMBEDDED_ENDPOINT;
   // chDB binds a folder to one process: a running collector holds it. Asked before opening,
@@ -64,9 +66,10 @@ async function queryAdmin(target: AdminTarget, query: string): Promise<Record<st
   try {
     res = await fetch(new URL('/api/v1/sql', admin), { method: 'POST', body: query, headers, signal: AbortSignal.timeout(60_000) });
   } catch (e) {
-    const code = (e as { cause?: { code?: string } }).cause?.code;
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL') return undefined;
-    throw e;
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.code === 'ECONNREFUSED' || cause?.code === 'ENOTFOUND' || cause?.code === 'EADDRNOTAVAIL') return undefined;
+    // fetch's own words are only "fetch failed": say where and why (a refused port, a timeout, a reset)
+    throw new Error(`cannot reach the collector at ${admin} (${cause?.code ?? cause?.message ?? (e as Error).message})`);
   }
   const text = await res.text();
   let body: { rows?: Record<string, unknown>[]; error?: string };

@@ -1,6 +1,7 @@
 /** The `logfun` command line as users run it (the built CLI in dist/). */
 import { execFile } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
@@ -85,5 +86,21 @@ service:
     const refused = await logfun(['sql', 'INSERT INTO x VALUES (1)', '--endpoint', `chdb://${dir}/data`]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('read-only');
+  });
+
+  test('sql and control --admin <url> where no collector answers say so, not "fetch failed", and do not fall back to a local store', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const port = (server.address() as net.AddressInfo).port;
+        server.close(() => resolve(port));
+      });
+    });
+    const nobody = await logfun(['sql', 'SELECT 1', '--admin', `http://127.0.0.1:${closedPort}`]);
+    expect([nobody.code, nobody.stderr.trim()]).toEqual([1, `logfun sql: no collector answers at http://127.0.0.1:${closedPort} (is it running? check --admin <url>)`]);
+    // a port fetch refuses to use: its cause, not fetch's bare "fetch failed"
+    const badPort = await logfun(['sql', 'SELECT 1', '--admin', 'http://127.0.0.1:9']);
+    expect([badPort.code, badPort.stderr.trim()]).toEqual([1, 'logfun sql: cannot reach the collector at http://127.0.0.1:9 (bad port)']);
+    const control = await logfun(['control', 'list', '--admin', 'http://127.0.0.1:9']);
+    expect([control.code, control.stderr.trim()]).toEqual([1, 'logfun control list: cannot reach the collector at http://127.0.0.1:9 (bad port)']);
   });
 });
