@@ -22,6 +22,7 @@
  */
 
 import { isClosedSetWord, isInflectedVerb, isPlainWord, WordKind, wordKindOf } from './masking';
+import { isSpaceCode } from './tokenizer';
 
 export interface TokenPattern {
   /** seps.length === words.length + 1; seps[k] precedes words[k]. */
@@ -353,28 +354,11 @@ function opensReason(p: TokenPattern, k: number): boolean {
   const sep = p.seps[k];
   // (character tests, not regular expressions: called for every word of every candidate pair)
   let e = sep.length;
-  while (e > 0 && isWhitespaceCode(sep.charCodeAt(e - 1))) e--;
+  while (e > 0 && isSpaceCode(sep.charCodeAt(e - 1))) e--; // the tokenizer's whitespace, which made the separator
   if (e === 0 || e === sep.length) return false; // no mark, or no whitespace after it
   const mark = sep.charCodeAt(e - 1);
   if (mark === 0x3a /* : */) return true;
   return ((mark === 0x5d /* ] */ && e === 1) || sep === ', ') && p.words[k - 1] === null;
-}
-
-/** The characters a regular expression's \s matches (checked over every UTF-16 unit). */
-function isWhitespaceCode(c: number): boolean {
-  return (
-    (c >= 0x09 && c <= 0x0d) ||
-    c === 0x20 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 /** From word `fa` of `a` and `fb` of `b` to the end: the same words and the same separators after each. */

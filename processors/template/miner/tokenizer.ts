@@ -80,6 +80,11 @@ function isUnicodeSpace(c: number): boolean {
   );
 }
 
+/** Whether the tokenizer counts `c` as whitespace (what separates words; any C0 control, the Unicode spaces). */
+export function isSpaceCode(c: number): boolean {
+  return classOf(c) === SPACE;
+}
+
 /** 0 = word character, SPACE, DELIM. */
 function classOf(c: number): number {
   if (c < 128) return ASCII_CLASS[c];
