@@ -71,6 +71,20 @@ function whyNoTokenSent(target: AdminTarget, file: string, envNames: readonly st
   return `none in ${file} or ${envNames.map((n) => `$${n}`).join(' or ')}`;
 }
 
+/**
+ * Why a fetch of a collector's admin API failed: `nobodyListens` when nothing answers there (a
+ * refused connection, an unknown or unassigned address), and `reason` in words either way: the
+ * error's code, else its cause's message (fetch's own message is only "fetch failed").
+ */
+export function adminFetchFailure(e: unknown): { nobodyListens: boolean; reason: string } {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code;
+  return {
+    nobodyListens: code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL',
+    reason: code ?? cause?.message ?? (e as Error).message,
+  };
+}
+
 function sameOrigin(a: string, b: string): boolean {
   try {
     return new URL(a).origin === new URL(b).origin;

@@ -11,7 +11,7 @@
  * http://127.0.0.1:13133) and --token <t> (default $LOGFUN_CONTROL_TOKEN, else
  * $LOGFUN_CONSOLE_TOKEN, else the token file of the collector started in this folder).
  */
-import { ADMIN_OPTION_HELP, cliAdminTarget, refusedTokenMessage, TOKEN_FILE_OPTION_HELP, type AdminTarget } from './admin-token';
+import { ADMIN_OPTION_HELP, adminFetchFailure, cliAdminTarget, refusedTokenMessage, TOKEN_FILE_OPTION_HELP, type AdminTarget } from './admin-token';
 import { CONSOLE_TOKEN_ENV } from '../console/auth';
 import { Command, Option } from 'commander';
 import type { RuleJson, RuleListJson } from '../control/json';
@@ -57,12 +57,9 @@ async function call(opts: ControlClientOptions, method: string, pathAndQuery: st
   try {
     res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
   } catch (e) {
-    const code = (e as { cause?: { code?: string } }).cause?.code;
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL') {
-      throw new Error(`no collector answers at ${opts.admin} (is it running? use --admin <url>)`);
-    }
-    const cause = (e as { cause?: { message?: string } }).cause;
-    throw new Error(`cannot reach the collector at ${opts.admin} (${code ?? cause?.message ?? (e as Error).message})`);
+    const failure = adminFetchFailure(e);
+    if (failure.nobodyListens) throw new Error(`no collector answers at ${opts.admin} (is it running? use --admin <url>)`);
+    throw new Error(`cannot reach the collector at ${opts.admin} (${failure.reason})`);
   }
   const text = await res.text();
   let json: Record<string, unknown> = {};

@@ -8,7 +8,7 @@
 import { liveStoreOwner } from '../service/start-conflicts';
 import { chdbFolderOf } from '../storage/clickhouse-client';
 import { openClickHouseReader } from '../storage/clickhouse-reader';
-import { cliAdminTarget, refusedTokenMessage, type AdminTarget } from './admin-token';
+import { adminFetchFailure, cliAdminTarget, refusedTokenMessage, type AdminTarget } from './admin-token';
 
 export interface SqlOptions {
   /** Default: the collector recorded in ./.logfun/admin-url, else 127.0.0.1:13133 (cli/admin-token.ts). */
@@ -66,10 +66,9 @@ async function queryAdmin(target: AdminTarget, query: string): Promise<Record<st
   try {
     res = await fetch(new URL('/api/v1/sql', admin), { method: 'POST', body: query, headers, signal: AbortSignal.timeout(60_000) });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    if (cause?.code === 'ECONNREFUSED' || cause?.code === 'ENOTFOUND' || cause?.code === 'EADDRNOTAVAIL') return undefined;
-    // fetch's own words are only "fetch failed": say where and why (a refused port, a timeout, a reset)
-    throw new Error(`cannot reach the collector at ${admin} (${cause?.code ?? cause?.message ?? (e as Error).message})`);
+    const failure = adminFetchFailure(e);
+    if (failure.nobodyListens) return undefined;
+    throw new Error(`cannot reach the collector at ${admin} (${failure.reason})`);
   }
   const text = await res.text();
   let body: { rows?: Record<string, unknown>[]; error?: string };

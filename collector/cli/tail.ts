@@ -12,7 +12,7 @@
  * Exit codes: 0 after Ctrl-C, 1 when the collector is unreachable, refuses the
  * token (401) or the parameters (400).
  */
-import { ADMIN_OPTION_HELP, cliAdminTarget, refusedTokenMessage, TOKEN_FILE_OPTION_HELP, type AdminTarget } from './admin-token';
+import { ADMIN_OPTION_HELP, adminFetchFailure, cliAdminTarget, refusedTokenMessage, TOKEN_FILE_OPTION_HELP, type AdminTarget } from './admin-token';
 import { InputFileError } from './flags';
 import type { Command } from 'commander';
 import { readSse } from '../tail/sse-client';
@@ -65,8 +65,7 @@ async function connect(o: TailCliOptions, lastEventId: string | undefined, signa
     res = await fetch(tailUrl(o, lastEventId), { headers, signal });
   } catch (e) {
     if (signal.aborted) throw e;
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new TailCliError(`cannot reach the collector at ${o.admin} (${cause?.code ?? cause?.message ?? (e as Error).message}); is it running? use --admin <url>`);
+    throw new TailCliError(`cannot reach the collector at ${o.admin} (${adminFetchFailure(e).reason}); is it running? use --admin <url>`);
   }
   if (res.status === 401) throw new TailCliError(refusedTokenMessage({ ...o, token: o.token }));
   if (res.status === 404) throw new TailCliError(`the collector at ${o.admin} has no live tail (404): it needs a console (service.telemetry.admin) and a newer logfun`);

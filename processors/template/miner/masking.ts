@@ -234,7 +234,8 @@ function isLowerCode(c: number): boolean {
   return c >= 97 && c <= 122;
 }
 
-function isUpperCode(c: number): boolean {
+/** An ASCII capital letter. */
+export function isUpperCode(c: number): boolean {
   return c >= 65 && c <= 90;
 }
 

@@ -30,7 +30,7 @@
  *   (whitespace next to a variable may differ: that variable's argument
  *   carries it). `skeletonHash` finds the bucket without building strings.
  */
-import { hasDigit, isCalendarWord, isPlainWordVariable, isVariableWord } from './masking';
+import { hasDigit, isCalendarWord, isPlainWordVariable, isUpperCode, isVariableWord } from './masking';
 
 export interface TokenizedLine {
   readonly words: string[];
@@ -1426,10 +1426,6 @@ function maskDatePieces(words: readonly string[], masked: boolean[], seps: reado
 
 function isDatePiece(words: readonly string[], masked: readonly boolean[], k: number): boolean {
   return masked[k] && (isDigitCode(words[k].charCodeAt(0)) || isCalendarWord(words[k]));
-}
-
-function isUpperCode(c: number): boolean {
-  return c >= 65 && c <= 90;
 }
 
 function isLetterCode(c: number): boolean {
