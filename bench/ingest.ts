@@ -4,6 +4,7 @@
  *
  *   npm run build && node dist/bench/ingest.js [--records 200000] [--store http://127.0.0.1:8123] [--paths compact,otlp]
  *                                              [--cpu-prof-dir DIR] [--node-args "--single-threaded-gc"] [--warmup 200000]
+ *                                              [--server-only]
  *
  * A real `logfun collector` child process runs the default pipeline (template,
  * spam, control -> clickhouse through the write-ahead log queue). Two senders:
@@ -12,7 +13,7 @@
  *   - otlp: plain OTLP/gRPC requests encoded beforehand by the official
  *     @opentelemetry/otlp-transformer (1000 records per request, 8 in flight).
  * Each into the embedded chDB and, with --store, into that ClickHouse server
- * (a database of its own, dropped afterwards).
+ * (a database of its own, dropped afterwards); --server-only skips chDB.
  *
  * A run counts from the first send until count() in the table reaches the total.
  * "collector CPU-s" is utime+stime of the collector process, all threads
@@ -416,7 +417,9 @@ async function main(): Promise<void> {
   const total = Number(argValue('--records', '200000'));
   const storeUrl = argValue('--store', '');
   const paths = argValue('--paths', 'compact,otlp').split(',') as ('compact' | 'otlp')[];
-  const stores = [chdbStore(), ...(storeUrl ? [serverStore(storeUrl)] : [])];
+  const embedded = !process.argv.includes('--server-only');
+  if (!embedded && !storeUrl) throw new Error('--server-only needs --store <url>');
+  const stores = [...(embedded ? [chdbStore()] : []), ...(storeUrl ? [serverStore(storeUrl)] : [])];
   const results: PathResult[] = [];
   for (const store of stores) {
     try {

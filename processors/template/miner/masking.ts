@@ -78,7 +78,9 @@ function isNumberLike(w: string): boolean {
  * dot, so only a keyword value (true, NULL) can be one; skips the scan of every character.
  */
 export function isPlainWordVariable(w: string, maskKeywords: boolean): boolean {
-  return maskKeywords && w.length >= 4 && w.length <= 5 && KEYWORD_VALUES.has(w);
+  if (!maskKeywords || w.length < 4 || w.length > 5) return false;
+  const first = w.charCodeAt(0) | 0x20; // t, f or n: the set's look-up hashes a new word, this test does not
+  return (first === 0x74 || first === 0x66 || first === 0x6e) && KEYWORD_VALUES.has(w);
 }
 
 /**

@@ -853,6 +853,21 @@ function plainWordEnd(line: string, at: number): number {
 }
 
 /**
+ * End of a word of ASCII letters and digits that starts with a letter and runs to
+ * whitespace or the end ("u123", "eth0"), or -1: the fast path for such words, on the
+ * terms of plainWordEnd. Every shape the general path looks for needs a mark inside
+ * or right after the word (':', '-', '[', '+', '.', '/', '@', '='), so there it would
+ * end as one word, masked when isVariableWord says so.
+ */
+function alnumWordEnd(line: string, at: number): number {
+  if (!isLetterCode(line.charCodeAt(at)) || isFieldValueStart(line, at)) return -1;
+  const n = line.length;
+  let e = at + 1;
+  while (e < n && (isLetterCode(line.charCodeAt(e)) || isDigitCode(line.charCodeAt(e)))) e++;
+  return e === n || classOf(line.charCodeAt(e)) === SPACE ? e : -1;
+}
+
+/**
  * End (after the '>') of a name glued to angle brackets, `Name<value>` (a C++ object
  * printed with its address, a generic type `List<String>`), or -1: the name starts with a
  * capital and holds letters and digits only (2 to 64), the brackets hold one word of letters,
@@ -878,9 +893,10 @@ function angledNameEnd(line: string, at: number): number {
 
 /**
  * End of a whole number (ASCII digits only) at `at`, or -1: the fast path for
- * numbers, on the terms of plainWordEnd. Not when a letter follows after one space
- * (a worded duration "3 min 12 sec" or a size "12 MB" is one value), nor before
- * ':' (a time, an address), '[' (an indexed number), ',' (a comma-joined list) or '@'.
+ * numbers, on the terms of plainWordEnd. Not when what follows one space may be a
+ * unit (mayOpenUnitWord: a worded duration "3 min 12 sec" or a size "12 MB" is one
+ * value), nor before ':' (a time, an address), '[' (an indexed number), ',' (a
+ * comma-joined list) or '@'.
  */
 function plainNumberEnd(line: string, at: number): number {
   if (!isDigitCode(line.charCodeAt(at)) || isFieldValueStart(line, at)) return -1;
@@ -890,8 +906,18 @@ function plainNumberEnd(line: string, at: number): number {
   if (e === n) return e;
   const next = line.charCodeAt(e);
   const cls = classOf(next);
-  if (cls === SPACE) return e + 1 < n && isLetterCode(line.charCodeAt(e + 1)) ? -1 : e;
+  if (cls === SPACE) return next === 0x20 && e + 1 < n && mayOpenUnitWord(line.charCodeAt(e + 1)) ? -1 : e;
   return cls === DELIM && next !== 0x3a /* : */ && next !== 0x40 /* @ */ && next !== 0x5b /* [ */ && next !== 0x2c /* , */ ? e : -1;
+}
+
+/**
+ * Whether a word starting with `c`, one space after a whole number, may be the number's
+ * unit: a time unit of WORDED_DURATION (d, h, m, s) or a size of SIZE_UNIT (K M G T P E
+ * then B, or B). Only those make the general path read past the number; any other word
+ * after it ("4567 cents") leaves the number a value of its own.
+ */
+function mayOpenUnitWord(c: number): boolean {
+  return c === 0x64 /* d */ || c === 0x68 /* h */ || c === 0x6d /* m */ || c === 0x73 /* s */ || c === 0x42 /* B */ || c === 0x4b /* K */ || c === 0x4d /* M */ || c === 0x47 /* G */ || c === 0x54 /* T */ || c === 0x50 /* P */ || c === 0x45 /* E */;
 }
 
 /**
@@ -1058,6 +1084,14 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       const word = line.slice(i, plainEnd);
       emit(out, i, plainEnd, isPlainWordVariable(word, maskKeywords) && !isCallFlag(line, i, plainEnd), word);
       i = plainEnd;
+      continue;
+    }
+    const alnumEnd = alnumWordEnd(line, i);
+    if (alnumEnd > 0) {
+      // letters and digits up to whitespace ("u123", "eth0", "x86"): no value shape below takes such a word
+      const word = line.slice(i, alnumEnd);
+      emit(out, i, alnumEnd, isVariableWord(word, maskKeywords), word);
+      i = alnumEnd;
       continue;
     }
     const angle = angledNameEnd(line, i); // (a word of letters glued to '<' is no plain word: looked at after them)
