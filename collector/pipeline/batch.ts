@@ -333,6 +333,14 @@ export function bodyOf(b: LogBatch, i: number): AnyValue {
   return b.body[i];
 }
 
+/** Size assumed for a record when a batch carries no size estimate (byteSize 0). */
+export const FALLBACK_RECORD_BYTES = 256;
+
+/** The batch's size for memory bounds: its builders' estimate (byteSize), or FALLBACK_RECORD_BYTES a record. */
+export function estimatedBytes(b: LogBatch): number {
+  return b.byteSize > 0 ? b.byteSize : b.length * FALLBACK_RECORD_BYTES;
+}
+
 /** The parts record i's body is left to, or undefined when its body is built (or it has none). */
 export function lazyBodyParts(b: LogBatch, i: number): readonly string[] | undefined {
   return b.bodyParts?.[i];

@@ -11,7 +11,7 @@
  * exporter, its live copy is known to every subscriber before it can be stored:
  * that ordering is what makes the replay/live seam exact (see session.ts).
  *
- * Accepted batches also stay in a recent ring (bounded by records and age) so a
+ * Accepted batches also stay in a recent ring (bounded by records, bytes and age) so a
  * tail starting now also sees records that were accepted a moment ago but may
  * still wait in the exporter's queue (not yet in storage): without the ring those
  * would fall between the replay (not stored yet) and the live feed (already past).
@@ -23,7 +23,7 @@
  * Nothing here ever waits for a subscriber: offering records is synchronous and a
  * full subscriber queue drops (that subscriber's) records and counts them.
  */
-import type { LogBatch } from '../pipeline/batch';
+import { estimatedBytes, type LogBatch } from '../pipeline/batch';
 import { templateAttributesNeeded, type LogsConsumer } from '../pipeline/component';
 import type { Counter, Metrics } from '../telemetry/metrics';
 import { tailRecordsOf, type TailRecord } from './record';
@@ -39,7 +39,13 @@ export class TapEntry {
   private records: TailRecord[] | undefined;
   /** What the ring keeps of the batch once accepted, unless its records were projected already (keep()). */
   private kept: RingRecords | undefined;
-  constructor(private batch: LogBatch | undefined, readonly count: number, readonly maxTimeNs: bigint) {}
+  constructor(
+    private batch: LogBatch | undefined,
+    readonly count: number,
+    readonly maxTimeNs: bigint,
+    /** The batch's size as its receiver estimated it (estimatedBytes): what the ring's byte bound counts. */
+    readonly bytes: number,
+  ) {}
 
   /** The batch's records (projected once, shared by every subscriber). */
   recordsOf(): TailRecord[] {
@@ -71,6 +77,12 @@ export interface LiveTailHubOptions {
   metrics: Metrics;
   /** Accepted records kept for tails that start now; default 50 000. */
   ringRecords?: number;
+  /**
+   * Bytes those records may keep, as their batches' estimatedBytes count them (the
+   * receivers' sizes of what they decoded); default 64 MiB. Without it 50,000 records of
+   * 60 KB bodies kept 3 GB alive for as long as they stayed in the ring.
+   */
+  ringBytes?: number;
   /** Age after which an accepted batch leaves the ring; default 120 s (well above the exporter's flush interval). */
   ringMs?: number;
   now?: () => number;
@@ -83,7 +95,9 @@ export class LiveTailHub {
   private readonly ring: (TapEntry | undefined)[] = [];
   private ringHead = 0;
   private ringCount = 0;
+  private ringByteCount = 0;
   private readonly ringRecords: number;
+  private readonly ringBytes: number;
   private readonly ringMs: number;
   private readonly now: () => number;
   private readonly subscribersGauge: Counter;
@@ -93,6 +107,7 @@ export class LiveTailHub {
   constructor(options: LiveTailHubOptions) {
     this.metrics = options.metrics;
     this.ringRecords = options.ringRecords ?? 50_000;
+    this.ringBytes = options.ringBytes ?? 64 * 1024 * 1024;
     this.ringMs = options.ringMs ?? 120_000;
     this.now = options.now ?? Date.now;
     this.subscribersGauge = options.metrics.gauge('logfun_tail_subscribers', 'Live tail sessions subscribed to the records delivered to the exporter.');
@@ -111,7 +126,7 @@ export class LiveTailHub {
 
   private async deliver(exporter: LogsConsumer, batch: LogBatch): Promise<void> {
     if (batch.length === 0) return exporter.consumeLogs(batch);
-    const entry = new TapEntry(batch, batch.length, maxStoredTime(batch.timeUnixNano, batch.observedTimeUnixNano, batch.length));
+    const entry = new TapEntry(batch, batch.length, maxStoredTime(batch.timeUnixNano, batch.observedTimeUnixNano, batch.length), estimatedBytes(batch));
     // With subscribers the records are copied now, before the exporter owns the batch.
     if (this.subscribers.size > 0) entry.recordsOf();
     this.inflight.add(entry);
@@ -134,6 +149,7 @@ export class LiveTailHub {
       entry.keep();
       this.ring.push(entry);
       this.ringCount += entry.count;
+      this.ringByteCount += entry.bytes;
       this.evict();
     }
     for (const s of this.subscribers) s.settled(entry);
@@ -143,8 +159,9 @@ export class LiveTailHub {
     const oldest = this.now() - this.ringMs;
     while (this.ringHead < this.ring.length) {
       const e = this.ring[this.ringHead]!;
-      if (this.ringCount <= this.ringRecords && e.acceptedAtMs >= oldest) break;
+      if (this.ringCount <= this.ringRecords && this.ringByteCount <= this.ringBytes && e.acceptedAtMs >= oldest) break;
       this.ringCount -= e.count;
+      this.ringByteCount -= e.bytes;
       // The slot is emptied at once: the array is compacted only now and then, and an
       // evicted entry still referenced from it would keep its whole batch alive.
       this.ring[this.ringHead] = undefined;

@@ -62,7 +62,7 @@ function edgeCaseBatch(): LogBatch {
       severityNumber: k === 1 ? 300 : k === 2 ? -4 : k,
       severityText: k % 2 ? 'INFO' : '',
       body: bodies[k],
-      attributes: k >= 7 ? site : k === 3 ? attrs(40) : k === 4 ? [{ key: 'n', value: 5n }, { key: 'f', value: 1.5 }, { key: 'b', value: true }, { key: 'l', value: new KeyValueList([{ key: 'x', value: 'y' }]) }] : k % 2 ? [] : [{ key: 'é', value: bodies[k].slice(0, 300) }],
+      attributes: k >= 7 ? site : k === 3 ? attrs(40) : k === 4 ? [{ key: 'n', value: 5n }, { key: 'n0', value: 0n }, { key: 'nneg', value: -42n }, { key: 'nsafe', value: 9_007_199_254_740_991n }, { key: 'nsafeneg', value: -9_007_199_254_740_991n }, { key: 'nover', value: 9_007_199_254_740_992n }, { key: 'nmax', value: 2n ** 63n - 1n }, { key: 'nmin', value: -(2n ** 63n) }, { key: 'f', value: 1.5 }, { key: 'b', value: true }, { key: 'l', value: new KeyValueList([{ key: 'x', value: 'y' }]) }] : k % 2 ? [] : [{ key: 'é', value: bodies[k].slice(0, 300) }],
       flags: k === 5 ? 0x1ff : 1,
       traceId: k % 2 ? '5b8efff798038103d269b633813fc60c' : '',
       spanId: k % 2 ? 'eee19b7ec3c1b174' : '',

@@ -44,3 +44,36 @@ test('batches evicted from the ring are not kept alive by it', async () => {
   hub.subscribe({ offer: (e) => offered.push(e.count), settled: () => undefined }, 0n);
   expect(offered.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(100);
 });
+
+test('the ring is bounded by bytes too: records with big bodies are not kept by the 50,000', async () => {
+  const hub = new LiveTailHub({ metrics: new Metrics() }); // the default bounds: 50,000 records, 64 MiB
+  const exporter = hub.tap({ consumeLogs: async () => undefined });
+  const body = 'x'.repeat(400_000);
+  const bodyBatch = (k: number): LogBatch => {
+    const b = new LogBatchBuilder();
+    const r = b.addResource({ attributes: [{ key: 'service.name', value: 'svc' }], droppedAttributesCount: 0, schemaUrl: '' });
+    const s = b.addScope({ name: '', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
+    // with the size a receiver gives what it decoded (LogBatch.byteSize)
+    for (let i = 0; i < 10; i++) b.add(r, s, { timeUnixNano: 1_700_000_000_000_000_000n + BigInt(k * 10 + i), body: body + k }, body.length + 16);
+    return b.batch;
+  };
+  for (let k = 0; k < 40; k++) await exporter.consumeLogs(bodyBatch(k)); // 400 records, 160 MB of bodies
+  let offeredRecords = 0;
+  let offeredBodyBytes = 0;
+  hub.subscribe(
+    {
+      offer: (e) => {
+        for (const r of e.recordsOf()) {
+          offeredRecords++;
+          offeredBodyBytes += r.body.length;
+        }
+      },
+      settled: () => undefined,
+    },
+    0n,
+  );
+  // the newest records, within 64 MiB (a batch's worth over at most), not all 400
+  expect(offeredRecords).toBeGreaterThanOrEqual(10);
+  expect(offeredRecords).toBeLessThan(400);
+  expect(offeredBodyBytes).toBeLessThanOrEqual(64 * 1024 * 1024 + 10 * body.length);
+});

@@ -64,3 +64,23 @@ test('a tail starting after the batches were accepted gets their records from th
   hub.subscribe({ offer: (e) => records.push(...e.recordsOf()), settled: () => undefined }, 0n);
   expect(records).toEqual([...tailRecordsOf(mixedBatch()), ...tailRecordsOf(mixedBatch())]);
 });
+
+test('... and for plain records with their own bodies and attribute lists (kept as text, not as their objects)', () => {
+  const plain = (wide: boolean): LogBatch => {
+    const b = new LogBatchBuilder();
+    const r = b.addResource({ attributes: [{ key: 'service.name', value: 'api' }], droppedAttributesCount: 0, schemaUrl: '' });
+    const s = b.addScope({ name: '', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
+    const shared = [{ key: 'route', value: '/a' }];
+    const ints = [0n, -42n, 9_007_199_254_740_991n, -9_007_199_254_740_991n, 9_007_199_254_740_993n, 2n ** 63n - 1n, -(2n ** 63n)];
+    for (let i = 0; i < ints.length; i++) {
+      b.add(r, s, {
+        timeUnixNano: 1_700_000_000_000_000_000n + BigInt(i),
+        body: `user u${i} paid ${i * 7} cents café${wide && i === 3 ? ' €😀 \ud800' : ''}`,
+        attributes: i % 3 === 2 ? shared : [{ key: 'amount', value: ints[i] }, { key: 'ratio', value: i === 4 ? NaN : i / 3 }, { key: 'ok', value: i % 2 === 0 }, { key: 'ké', value: `v${i}` }],
+      });
+    }
+    b.add(r, s, { timeUnixNano: 1_700_000_000_000_000_100n, body: '', attributes: shared });
+    return b.batch;
+  };
+  for (const wide of [false, true]) expect(RingRecords.of(plain(wide)).records()).toEqual(tailRecordsOf(plain(wide)));
+});

@@ -61,7 +61,7 @@
  * logfun_exporter_dropped_records_total{reason="queue_full"} as with memory.
  */
 import { createHash, randomBytes } from 'crypto';
-import type { LogBatch } from '../../pipeline/batch';
+import { estimatedBytes, type LogBatch } from '../../pipeline/batch';
 import type { CreateSettings, DiagLogger, Exporter, Host } from '../../pipeline/component';
 import { RetryableError } from '../../pipeline/errors';
 import type { Counter, Histogram } from '../../telemetry/metrics';
@@ -109,8 +109,6 @@ import type { ResolvedClickHouseExporterConfig } from './config';
 /** /readyz turns 503 when the write-ahead log has less room than this (about one large batch), or a tenth of its bound. */
 const READINESS_HEADROOM_BYTES = 4 << 20;
 
-/** Size assumed for a record when a batch carries no size estimate. */
-const FALLBACK_RECORD_BYTES = 256;
 /** Rows encoded between yields to the event loop. */
 const ENCODE_SLICE_ROWS = 1000;
 /** Failed inserts spent isolating bad rows in one block before the rest of it is dropped. */
@@ -468,7 +466,7 @@ export class ClickHouseLogsExporter implements Exporter {
     // An empty batch matters only for the ledger it carries (queue/batch-ledger.ts), which only the log keeps.
     if (n === 0 && !(this.wal && mustPassEmpty())) return;
     if (this.wal) return this.appendToWal(batch);
-    const bytes = batch.byteSize > 0 ? batch.byteSize : n * FALLBACK_RECORD_BYTES;
+    const bytes = estimatedBytes(batch);
     if (!this.hasRoom(bytes)) {
       if (this.cfg.onFull === 'drop') {
         this.droppedCounter.inc({ ...this.labels, reason: 'queue_full' }, n);
@@ -723,7 +721,7 @@ export class ClickHouseLogsExporter implements Exporter {
         pooled = kept.pooled;
         native = { block: kept.block, rows: n, columns: columns.list, columnsKey: columns.key };
       }
-      const bytes = native ? native.block.length : batch.byteSize > 0 ? batch.byteSize : n * FALLBACK_RECORD_BYTES;
+      const bytes = native ? native.block.length : estimatedBytes(batch);
       // A Native entry keeps only its bytes: the batch's objects are garbage from here on.
       this.queue.push(native ? { batch: undefined, native, next: 0, bytes, enqueuedAt: Date.now(), seq, pooled } : { batch, next: 0, bytes, enqueuedAt: Date.now(), seq });
       this.walReadSeq = seq + 1;
@@ -1653,7 +1651,7 @@ function queueEntryOf(payload: Buffer, next: number, appendedAt: number, seq: nu
     return { batch: undefined, native, next, bytes: e.block.length, enqueuedAt: appendedAt, seq };
   }
   const batch = decodeLogBatch(payload);
-  const bytes = batch.byteSize > 0 ? batch.byteSize : batch.length * FALLBACK_RECORD_BYTES;
+  const bytes = estimatedBytes(batch);
   return { batch, next, bytes, enqueuedAt: appendedAt, seq };
 }
 
