@@ -20,6 +20,7 @@
  *   node dist/bench/template-mining.js --synthetic-v14[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v15[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   node dist/bench/template-mining.js --synthetic-v16[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
+ *   node dist/bench/template-mining.js --synthetic-v17[=seed,seed,…|=dev] [--details[=emit]] [--emit-batch N]
  *   any of these with --options='{"namePairLines":0}': miner options over the defaults (experiments)
  *
  * --synthetic scores invented systems instead (unseen-systems.ts: held-out
@@ -116,6 +117,13 @@
  * family), and v14's ground-truth convention as its header states (default
  * seeds 2001-2012, fixed before any event was written, never for tuning;
  * develop on =dev).
+ * --synthetic-v17 scores the seventeenth generation (unseen-systems-v17.ts),
+ * written blind like v6-v16 and never run against the miner by its author:
+ * only the nine kinds of the held-out judges, with event shapes none of the
+ * v9-v16 headers lists (other daemons, drivers, services and phases; rare
+ * twins), and v14's ground-truth convention as its header states (default
+ * seeds 2101-2112, fixed before any event was written, never for tuning;
+ * develop on =dev).
  *
  * Default directory: ../shared/data/loghub-2k relative to the repository root.
  *
@@ -184,8 +192,9 @@ import { DEVELOPMENT_SEEDS_V13, REPORTED_SEEDS_V13, unseenSystemV13 } from './un
 import { DEVELOPMENT_SEEDS_V14, REPORTED_SEEDS_V14, unseenSystemV14 } from './unseen-systems-v14';
 import { DEVELOPMENT_SEEDS_V15, REPORTED_SEEDS_V15, unseenSystemV15 } from './unseen-systems-v15';
 import { DEVELOPMENT_SEEDS_V16, REPORTED_SEEDS_V16, unseenSystemV16 } from './unseen-systems-v16';
+import { DEVELOPMENT_SEEDS_V17, REPORTED_SEEDS_V17, unseenSystemV17 } from './unseen-systems-v17';
 
-/** A generator of invented systems for --synthetic / --synthetic-v2 … --synthetic-v16. */
+/** A generator of invented systems for --synthetic / --synthetic-v2 … --synthetic-v17. */
 interface Generator {
   readonly flag: string;
   readonly module: string;
@@ -211,6 +220,7 @@ const GENERATORS: readonly Generator[] = [
   { flag: '--synthetic-v14', module: 'bench/unseen-systems-v14.ts', reported: REPORTED_SEEDS_V14, development: DEVELOPMENT_SEEDS_V14, make: unseenSystemV14 },
   { flag: '--synthetic-v15', module: 'bench/unseen-systems-v15.ts', reported: REPORTED_SEEDS_V15, development: DEVELOPMENT_SEEDS_V15, make: unseenSystemV15 },
   { flag: '--synthetic-v16', module: 'bench/unseen-systems-v16.ts', reported: REPORTED_SEEDS_V16, development: DEVELOPMENT_SEEDS_V16, make: unseenSystemV16 },
+  { flag: '--synthetic-v17', module: 'bench/unseen-systems-v17.ts', reported: REPORTED_SEEDS_V17, development: DEVELOPMENT_SEEDS_V17, make: unseenSystemV17 },
 ];
 
 const DATASETS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'OpenSSH', 'Apache', 'HealthApp'] as const;
