@@ -235,6 +235,39 @@ describe('word count varying inside one event', () => {
     expectGroupedByEvent(m);
   });
 
+  test("a URL's host and port are two values when a '/' closes them, as when nothing follows; with a path after them the URL is one value", () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'wsgi', line: (r) => `(${int(r, 100, 32000)}) wsgi starting up on http://${pick(r, ['0.0.0.0', `10.${int(r, 0, 255)}.${int(r, 0, 255)}.7`])}:${pick(r, ['6080', '8774'])}/` },
+          { event: 'split', line: (r) => `Input split: hdfs://${pick(r, NAMES)}:9000/pjhe/test/${int(r, 1, 9)}:${int(r, 0, 99999)}+${int(r, 1, 9999)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('(<*>) wsgi starting up on http://<*>:<*>/');
+    expect([...m.merged.keys()]).toContain('Input split: hdfs://<*>');
+  });
+
+  test('a relative path to a file (mm/slab.c) is one value, as an absolute path is; words joined by a slash stay words', () => {
+    // two source files only: their pieces would stay words of two templates
+    const dirs = ['mm', 'fs', 'drivers/net', 'kernel/sched'];
+    const m = mine(
+      generate(
+        [
+          { event: 'bug', line: (r) => `kernel BUG at ${pick(r, ['mm/slab.c', 'fs/inode.c'])}:${int(r, 10, 3000)}` },
+          { event: 'read', line: (r) => `read/write error on ${pick(r, NAMES)} sector ${int(r, 1, 99999)}` },
+          { event: 'open', line: (r) => `opened ${pick(r, dirs)}/${pick(r, NAMES)}.${pick(r, ['py', 'conf', 'h2'])} for reading` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('kernel BUG at <*>:<*>');
+    expect([...m.merged.keys()]).toContain('read/write error on <*> sector <*>');
+  });
+
   test('in a record of labelled fields joined by ", ", a value of several plain words is one value like a one-word value', () => {
     const states = ['Staged', 'Installed', 'Install Pending', 'Not Present', 'Superseded'];
     const clients = ['WindowsUpdateAgent', 'DISM Package Manager Provider', 'Trusted Installer'];

@@ -130,7 +130,8 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 /** What a mailer prints in angle brackets: an address or a message id, its host with or without a domain. */
 const ANGLED_ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*/y;
 const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
-const HOST_AND_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+/** A URL's host and port (groups 1 and 2), alone or closed by '/'. */
+const HOST_AND_PORT = /^([A-Za-z0-9.-]+):(\d{1,5})\/?$/;
 const SIZE_UNIT = /(?:[KMGTPE]i?B|B)/y;
 /**
  * A duration written in words of two to five parts ("3 min 12 sec", "1 hours 2 min",
@@ -1237,10 +1238,13 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       if (restEnd > restStart) {
         emit(out, i, j, false);
         const rest = line.slice(restStart, restEnd);
-        if (HOST_AND_PORT.test(rest)) {
-          const colon = restStart + rest.lastIndexOf(':');
+        const authority = HOST_AND_PORT.exec(rest);
+        if (authority !== null) {
+          // host and port are two values, a '/' closing them is punctuation (http://<*>:<*>/); a URL with a
+          // path after them stays one value (hdfs://<*>, as the corrected Loghub templates have it)
+          const colon = restStart + authority[1].length;
           emit(out, restStart, colon, true);
-          emit(out, colon + 1, restEnd, true);
+          emit(out, colon + 1, colon + 1 + authority[2].length, true);
         } else {
           emit(out, restStart, restEnd, true);
         }
@@ -1273,6 +1277,13 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       const end = queryStringEnd(line, i, quotedPathEnd(line, i, pathContinuation(line, j, line.charCodeAt(i) === 0x5c ? 0x5c : 0x2f)));
       emit(out, i, end, true);
       i = end;
+      continue;
+    }
+    // a relative path to a file ("mm/slab.c", "src/app/main.py"): one value, as an absolute path is
+    const fileEnd = relativeFilePathEnd(line, i, j);
+    if (fileEnd > 0) {
+      emit(out, i, fileEnd, true);
+      i = fileEnd;
       continue;
     }
     // a drive-letter path: C:\dir\file, D:/dir
@@ -1531,6 +1542,37 @@ const MAX_NAME_WORDS_IN_PATH = 3;
  * The '/' at `slash` joins a dotted name to a relative name in it
  * ("com.acme.app/.MainActivity": a component of a package): one name.
  */
+/**
+ * End of a relative path to a file at [s, e) ("mm/slab.c", "src/app/main.py"), or -1: segments
+ * of letters, digits, '_', '-' and '.' joined by single '/', the first starting with a letter,
+ * the last a file name with an extension (a dot, then 1-4 letters or digits, a letter first).
+ * Words joined by a slash without one ("read/write", "tcp/udp") stay words.
+ */
+function relativeFilePathEnd(line: string, s: number, e: number): number {
+  if (!isLetterCode(line.charCodeAt(s))) return -1;
+  // the extension first, from the end (most words have none: one or two looks)
+  let extDot = e - 1;
+  while (extDot > s && e - extDot <= 5 && line.charCodeAt(extDot) !== 0x2e) extDot--;
+  if (line.charCodeAt(extDot) !== 0x2e) return -1;
+  let slashes = 0;
+  let segmentStart = s;
+  let dot = -1;
+  for (let k = s; k < e; k++) {
+    const c = line.charCodeAt(k);
+    if (c === 0x2f /* / */) {
+      if (k === segmentStart) return -1;
+      slashes++;
+      segmentStart = k + 1;
+      dot = -1;
+    } else if (c === 0x2e /* . */) dot = k;
+    else if (!isLetterCode(c) && !isDigitCode(c) && c !== 0x5f && c !== 0x2d) return -1;
+  }
+  const ext = e - dot - 1;
+  if (slashes === 0 || dot <= segmentStart || ext < 1 || ext > 4 || !isLetterCode(line.charCodeAt(dot + 1))) return -1;
+  for (let k = dot + 1; k < e; k++) if (!isLetterCode(line.charCodeAt(k)) && !isDigitCode(line.charCodeAt(k))) return -1;
+  return e;
+}
+
 function isRelativeName(line: string, start: number, slash: number, end: number): boolean {
   if (slash + 2 >= end || line.charCodeAt(slash + 1) !== 0x2e || !isLetterCode(line.charCodeAt(slash + 2))) return false;
   return line.slice(start, slash).indexOf('.') > 0;
