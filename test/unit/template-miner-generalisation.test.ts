@@ -250,6 +250,22 @@ describe('word count varying inside one event', () => {
     expect([...m.merged.keys()]).toContain('Input split: hdfs://<*>');
   });
 
+  test('a word in angle brackets after a word of the message is a value inside punctuation (queue <<*>>); after a value it stays a mark', () => {
+    const queues = ['normal', 'te', 'peem', 'gem', 'night'];
+    const m = mine(
+      generate(
+        [
+          { event: 'closed', line: (r) => `Queue <${pick(r, queues)}> is closed` },
+          { event: 'submitted', line: (r) => `Job <${int(r, 100, 99999)}> is submitted to queue <${pick(r, queues)}>.` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('Queue <<*>> is closed');
+    expect([...m.merged.keys()]).toContain('Job <<*>> is submitted to queue <<*>>.');
+  });
+
   test('a relative path to a file (mm/slab.c) is one value, as an absolute path is; words joined by a slash stay words', () => {
     // two source files only: their pieces would stay words of two templates
     const dirs = ['mm', 'fs', 'drivers/net', 'kernel/sched'];

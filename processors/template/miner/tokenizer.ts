@@ -1134,6 +1134,17 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         i = inner + 1;
         continue;
       }
+      // one word in angle brackets on its own after a word of the message ("Job <1234> is submitted to queue
+      // <normal>", "at <init>"): the brackets are punctuation around the word, as brackets around any value are.
+      // After a value it marks that value, as a state beside each item of a list ("node-3 0x8fd8 <ok> node-9 …"),
+      // and stays one word with its brackets
+      const close = masked.length > 0 && masked[masked.length - 1] ? -1 : angledWordEnd(line, i);
+      if (close > 0) {
+        const word = line.slice(i + 1, close);
+        emit(out, i + 1, close, isVariableWord(word, maskKeywords), word);
+        i = close + 1;
+        continue;
+      }
     }
     const afterEquals = i >= 2 && line.charCodeAt(i - 1) === 0x3d;
     if (afterEquals && hasFieldRecord < 0) hasFieldRecord = line.indexOf(' ; ') >= 0 ? 1 : 0;
@@ -1542,6 +1553,25 @@ const MAX_NAME_WORDS_IN_PATH = 3;
  * The '/' at `slash` joins a dotted name to a relative name in it
  * ("com.acme.app/.MainActivity": a component of a package): one name.
  */
+/**
+ * Where the '>' is of one word in angle brackets at `at` ('<', then letters, digits, '.', '_' or
+ * '-', up to MAX_ANGLED_WORD, then '>'), after whitespace or the line's start and before a
+ * boundary; or -1.
+ */
+function angledWordEnd(line: string, at: number): number {
+  if (at > 0 && classOf(line.charCodeAt(at - 1)) !== SPACE) return -1;
+  let e = at + 1;
+  while (e < line.length && e - at <= MAX_ANGLED_WORD) {
+    const c = line.charCodeAt(e);
+    if (!isLetterCode(c) && !isDigitCode(c) && c !== 0x2e && c !== 0x5f && c !== 0x2d) break;
+    e++;
+  }
+  return e > at + 1 && line.charCodeAt(e) === 0x3e /* > */ && isBoundary(line, e + 1) ? e : -1;
+}
+
+/** Longest word angledWordEnd reads between angle brackets. */
+const MAX_ANGLED_WORD = 64;
+
 /**
  * End of a relative path to a file at [s, e) ("mm/slab.c", "src/app/main.py"), or -1: segments
  * of letters, digits, '_', '-' and '.' joined by single '/', the first starting with a letter,
