@@ -266,6 +266,22 @@ describe('word count varying inside one event', () => {
     expect([...m.merged.keys()]).toContain('Job <<*>> is submitted to queue <<*>>.');
   });
 
+  test('a registry key of names joined by backslashes is one value, as a path from a backslash is', () => {
+    // two keys only: as words they would stay constants of two templates
+    const keys = ['HKLM\\SOFTWARE\\Drox', 'HKLM\\SYSTEM\\Setup\\Pish'];
+    const m = mine(
+      generate(
+        [
+          { event: 'read', line: (r) => `Read REG_SZ value ${pick(r, NAMES)} from key ${pick(r, keys)}: "${pick(r, NAMES)}"` },
+          { event: 'login', line: (r) => `logon of CORP\\${pick(r, NAMES)} from ${int(r, 1, 254)}.${int(r, 1, 254)}.0.1` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('Read REG_SZ value <*> from key <*>: "<*>"');
+  });
+
   test('a relative path to a file (mm/slab.c) is one value, as an absolute path is; words joined by a slash stay words', () => {
     // two source files only: their pieces would stay words of two templates
     const dirs = ['mm', 'fs', 'drivers/net', 'kernel/sched'];

@@ -1290,6 +1290,14 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       i = end;
       continue;
     }
+    // a registry key or path of names joined by backslashes (HKLM\SOFTWARE\Acme, Windows NT's key names with
+    // spaces included): one value, as a path from '\' is; one backslash (DOMAIN\user) stays two words
+    if (backslashesIn(line, i, j) >= 2 && isLetterCode(c)) {
+      const end = quotedPathEnd(line, i, pathContinuation(line, j, 0x5c));
+      emit(out, i, end, true);
+      i = end;
+      continue;
+    }
     // a relative path to a file ("mm/slab.c", "src/app/main.py"): one value, as an absolute path is
     const fileEnd = relativeFilePathEnd(line, i, j);
     if (fileEnd > 0) {
@@ -1553,6 +1561,13 @@ const MAX_NAME_WORDS_IN_PATH = 3;
  * The '/' at `slash` joins a dotted name to a relative name in it
  * ("com.acme.app/.MainActivity": a component of a package): one name.
  */
+/** Backslashes in line[s..e) between two other characters (a separator of names, not an escape at either end). */
+function backslashesIn(line: string, s: number, e: number): number {
+  let n = 0;
+  for (let k = s + 1; k < e - 1; k++) if (line.charCodeAt(k) === 0x5c && line.charCodeAt(k - 1) !== 0x5c && line.charCodeAt(k + 1) !== 0x5c) n++;
+  return n;
+}
+
 /**
  * Where the '>' is of one word in angle brackets at `at` ('<', then letters, digits, '.', '_' or
  * '-', up to MAX_ANGLED_WORD, then '>'), after whitespace or the line's start and before a
