@@ -282,6 +282,20 @@ describe('word count varying inside one event', () => {
     expect([...m.merged.keys()]).toContain('Read REG_SZ value <*> from key <*>: "<*>"');
   });
 
+  test("a path's last words may be a file name with spaces and its extension (…\\Proxifier\\Mux Stats.txt)", () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'saved', line: (r) => `Traffic statistics saved to C:\\Users\\${pick(r, NAMES)}\\Documents\\Proxifier\\${pick(r, ['Mux', 'Tox', 'Recee', 'Seecen'])} Stats.txt` },
+          { event: 'loaded', line: (r) => `Profile loaded from C:\\Users\\${pick(r, NAMES)}\\Profiles\\Default.ppx in ${int(r, 1, 900)} ms` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('Traffic statistics saved to <*>');
+  });
+
   test('a relative path to a file (mm/slab.c) is one value, as an absolute path is; words joined by a slash stay words', () => {
     // two source files only: their pieces would stay words of two templates
     const dirs = ['mm', 'fs', 'drivers/net', 'kernel/sched'];

@@ -1524,6 +1524,11 @@ function pathContinuation(line: string, end: number, separator: number): number 
     } else {
       const first = line.charCodeAt(at + 1);
       if (++plain > MAX_NAME_WORDS_IN_PATH || !((first >= 65 && first <= 90) || isDigitCode(first))) break;
+      if (hasFileExtension(line, at + 1, e)) {
+        // the last words are a file name with its extension ("…\Proxifier\Mux Stats.txt"): the path ends with it
+        end = e;
+        break;
+      }
     }
     at = e;
   }
@@ -1593,29 +1598,29 @@ const MAX_ANGLED_WORD = 64;
  * the last a file name with an extension (a dot, then 1-4 letters or digits, a letter first).
  * Words joined by a slash without one ("read/write", "tcp/udp") stay words.
  */
+/** line[s..e) ends with a file extension: a dot after a character, then 1-4 letters or digits, a letter first. */
+function hasFileExtension(line: string, s: number, e: number): boolean {
+  let dot = e - 1;
+  while (dot > s && e - dot <= 5 && line.charCodeAt(dot) !== 0x2e) dot--;
+  if (dot <= s || line.charCodeAt(dot) !== 0x2e || dot === e - 1 || !isLetterCode(line.charCodeAt(dot + 1))) return false;
+  for (let k = dot + 1; k < e; k++) if (!isLetterCode(line.charCodeAt(k)) && !isDigitCode(line.charCodeAt(k))) return false;
+  return true;
+}
+
 function relativeFilePathEnd(line: string, s: number, e: number): number {
-  if (!isLetterCode(line.charCodeAt(s))) return -1;
   // the extension first, from the end (most words have none: one or two looks)
-  let extDot = e - 1;
-  while (extDot > s && e - extDot <= 5 && line.charCodeAt(extDot) !== 0x2e) extDot--;
-  if (line.charCodeAt(extDot) !== 0x2e) return -1;
+  if (!isLetterCode(line.charCodeAt(s)) || !hasFileExtension(line, s, e)) return -1;
   let slashes = 0;
   let segmentStart = s;
-  let dot = -1;
   for (let k = s; k < e; k++) {
     const c = line.charCodeAt(k);
     if (c === 0x2f /* / */) {
       if (k === segmentStart) return -1;
       slashes++;
       segmentStart = k + 1;
-      dot = -1;
-    } else if (c === 0x2e /* . */) dot = k;
-    else if (!isLetterCode(c) && !isDigitCode(c) && c !== 0x5f && c !== 0x2d) return -1;
+    } else if (!isLetterCode(c) && !isDigitCode(c) && c !== 0x5f && c !== 0x2d && c !== 0x2e) return -1;
   }
-  const ext = e - dot - 1;
-  if (slashes === 0 || dot <= segmentStart || ext < 1 || ext > 4 || !isLetterCode(line.charCodeAt(dot + 1))) return -1;
-  for (let k = dot + 1; k < e; k++) if (!isLetterCode(line.charCodeAt(k)) && !isDigitCode(line.charCodeAt(k))) return -1;
-  return e;
+  return slashes > 0 && hasFileExtension(line, segmentStart, e) ? e : -1;
 }
 
 function isRelativeName(line: string, start: number, slash: number, end: number): boolean {
