@@ -296,6 +296,20 @@ describe('word count varying inside one event', () => {
     expect([...m.merged.keys()]).toContain('Traffic statistics saved to <*>');
   });
 
+  test("a bus path of numbered names (isa0060/serio1) is one value, as a path is", () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'keyboard', line: (r) => `input: AT Translated Set ${int(r, 1, 3)} keyboard on isa0060/serio${int(r, 0, 1)}` },
+          { event: 'mouse', line: (r) => `input: ImPS/2 Generic Wheel Mouse on isa0060/serio${int(r, 0, 1)} at ${int(r, 1, 9)} Hz` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('input: AT Translated Set <*> keyboard on <*>');
+  });
+
   test('a relative path to a file (mm/slab.c) is one value, as an absolute path is; words joined by a slash stay words', () => {
     // two source files only: their pieces would stay words of two templates
     const dirs = ['mm', 'fs', 'drivers/net', 'kernel/sched'];

@@ -1298,7 +1298,8 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       i = end;
       continue;
     }
-    // a relative path to a file ("mm/slab.c", "src/app/main.py"): one value, as an absolute path is
+    // a relative path to a file ("mm/slab.c", "src/app/main.py") or of numbered names ("isa0060/serio1", a
+    // device's bus path): one value, as an absolute path is
     const fileEnd = relativeFilePathEnd(line, i, j);
     if (fileEnd > 0) {
       emit(out, i, fileEnd, true);
@@ -1608,8 +1609,8 @@ function hasFileExtension(line: string, s: number, e: number): boolean {
 }
 
 function relativeFilePathEnd(line: string, s: number, e: number): number {
-  // the extension first, from the end (most words have none: one or two looks)
-  if (!isLetterCode(line.charCodeAt(s)) || !hasFileExtension(line, s, e)) return -1;
+  // the cheap tests first: most words have no extension and end in no digit
+  if (!isLetterCode(line.charCodeAt(s)) || !(hasFileExtension(line, s, e) || isDigitCode(line.charCodeAt(e - 1)))) return -1;
   let slashes = 0;
   let segmentStart = s;
   for (let k = s; k < e; k++) {
@@ -1620,7 +1621,23 @@ function relativeFilePathEnd(line: string, s: number, e: number): number {
       segmentStart = k + 1;
     } else if (!isLetterCode(c) && !isDigitCode(c) && c !== 0x5f && c !== 0x2d && c !== 0x2e) return -1;
   }
-  return slashes > 0 && hasFileExtension(line, segmentStart, e) ? e : -1;
+  return slashes > 0 && (hasFileExtension(line, segmentStart, e) || everySegmentNumbered(line, s, e)) ? e : -1;
+}
+
+/** Every '/'-joined segment of line[s..e) is a numbered name: letters, then digits (isa0060/serio1). */
+function everySegmentNumbered(line: string, s: number, e: number): boolean {
+  let letters = 0;
+  let digits = 0;
+  for (let k = s; k <= e; k++) {
+    const c = k === e ? 0x2f : line.charCodeAt(k);
+    if (c === 0x2f) {
+      if (letters === 0 || digits === 0) return false;
+      letters = digits = 0;
+    } else if (isDigitCode(c)) digits++;
+    else if (!isLetterCode(c) || digits > 0) return false;
+    else letters++;
+  }
+  return true;
 }
 
 function isRelativeName(line: string, start: number, slash: number, end: number): boolean {
