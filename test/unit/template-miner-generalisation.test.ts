@@ -266,6 +266,21 @@ describe('word count varying inside one event', () => {
     expect([...m.merged.keys()]).toContain('Job <<*>> is submitted to queue <<*>>.');
   });
 
+  test("one backslash between names all a quoted text holds ('HKLM\\COMPONENTS') is one value, as a path is; unquoted it stays a word", () => {
+    const m = mine(
+      generate(
+        [
+          { event: 'hive', line: (r) => `Failed to load the COMPONENTS hive from '${pick(r, ['C:\\Windows\\System32\\config\\COMPONENTS', 'D:\\os\\config\\COMPONENTS'])}' into registry key 'HKLM\\COMPONENTS'. [HRESULT = 0x${hex(r, 8)} - ERROR_SHARING_VIOLATION]` },
+          { event: 'mounted', line: (r) => `Mounted hive HKLM\\COMPONENTS in ${int(r, 1, 900)} ms` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain("Failed to load the COMPONENTS hive from '<*>' into registry key '<*>'. [HRESULT = <*> - ERROR_SHARING_VIOLATION]");
+    expect([...m.merged.keys()]).toContain('Mounted hive HKLM\\COMPONENTS in <*> ms');
+  });
+
   test('a registry key of names joined by backslashes is one value, as a path from a backslash is', () => {
     // two keys only: as words they would stay constants of two templates
     const keys = ['HKLM\\SOFTWARE\\Drox', 'HKLM\\SYSTEM\\Setup\\Pish'];

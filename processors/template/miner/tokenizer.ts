@@ -789,6 +789,12 @@ function isQuotedAlone(line: string, s: number, e: number): boolean {
   return (s < 2 || classOf(line.charCodeAt(s - 2)) !== 0) && (e + 1 >= line.length || classOf(line.charCodeAt(e + 1)) !== 0);
 }
 
+/** line[s..e) is all a pair of the same quotes holds ('HKLM\COMPONENTS'. or "a\b"), whatever follows. */
+function isBetweenQuotes(line: string, s: number, e: number): boolean {
+  const quote = s > 0 ? line.charCodeAt(s - 1) : 0;
+  return (quote === 0x22 || quote === 0x27) && line.charCodeAt(e) === quote;
+}
+
 function isPathStart(line: string, s: number, e: number): boolean {
   const c0 = line.charCodeAt(s);
   if (c0 === 0x2f /* / */) return e - s > 1 ? line.charCodeAt(s + 1) !== 0x2f : isQuotedAlone(line, s, e);
@@ -1291,8 +1297,10 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       continue;
     }
     // a registry key or path of names joined by backslashes (HKLM\SOFTWARE\Acme, Windows NT's key names with
-    // spaces included): one value, as a path from '\' is; one backslash (DOMAIN\user) stays two words
-    if (backslashesIn(line, i, j) >= 2 && isLetterCode(c)) {
+    // spaces included), or one backslash all a quoted text holds ('HKLM\COMPONENTS'): one value, as a path
+    // from '\' is; one backslash elsewhere (DOMAIN\user) stays one word
+    const backslashes = isLetterCode(c) ? backslashesIn(line, i, j) : 0;
+    if (backslashes >= 2 || (backslashes === 1 && isBetweenQuotes(line, i, j))) {
       const end = quotedPathEnd(line, i, pathContinuation(line, j, 0x5c));
       emit(out, i, end, true);
       i = end;
