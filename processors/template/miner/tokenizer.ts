@@ -1207,7 +1207,11 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     const plusEnds = isDigitCode(c);
     let plus = -1;
     let j = i;
-    while (j < n && classOf(line.charCodeAt(j)) === 0) {
+    let slashes = 0; // '/' and '\\' met on the way: only such words can be the paths below
+    while (j < n) {
+      const cj = line.charCodeAt(j);
+      if (classOf(cj) !== 0) break;
+      if (cj === 0x2f || cj === 0x5c) slashes++;
       if (plusEnds && j > i && isValuesPlus(line, j)) {
         plus = j;
         break;
@@ -1299,7 +1303,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     // a registry key or path of names joined by backslashes (HKLM\SOFTWARE\Acme, Windows NT's key names with
     // spaces included), or one backslash all a quoted text holds ('HKLM\COMPONENTS'): one value, as a path
     // from '\' is; one backslash elsewhere (DOMAIN\user) stays one word
-    const backslashes = isLetterCode(c) ? backslashesIn(line, i, j) : 0;
+    const backslashes = slashes > 0 && isLetterCode(c) ? backslashesIn(line, i, j) : 0;
     if (backslashes >= 2 || (backslashes === 1 && isBetweenQuotes(line, i, j))) {
       const end = quotedPathEnd(line, i, pathContinuation(line, j, 0x5c));
       emit(out, i, end, true);
@@ -1308,7 +1312,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     }
     // a relative path to a file ("mm/slab.c", "src/app/main.py") or of numbered names ("isa0060/serio1", a
     // device's bus path): one value, as an absolute path is
-    const fileEnd = relativeFilePathEnd(line, i, j);
+    const fileEnd = slashes > 0 ? relativeFilePathEnd(line, i, j) : -1;
     if (fileEnd > 0) {
       emit(out, i, fileEnd, true);
       i = fileEnd;
