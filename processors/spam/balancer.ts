@@ -292,6 +292,8 @@ export class SpamBalancer {
   private readonly startBucket: number;
   /** Records of keys beyond max_keys (passed unjudged). */
   untracked = 0;
+  /** Sampled arguments kept as a digest of their text (longer than MAX_SAMPLED_ARG_LENGTH: ArgumentSample). */
+  digestedArguments = 0;
   /** Shared rates: lag and flush in buckets, ring sizes (0 when off). */
   private readonly lagBuckets: number;
   private readonly flushBuckets: number;
@@ -408,7 +410,7 @@ export class SpamBalancer {
       templateId,
       fn,
       new RateHistory(p.windowBuckets, p.historyBuckets, bucket, bucket - this.startBucket),
-      new ArgumentSample(p.sampleSize, kind === 'function'),
+      new ArgumentSample(p.sampleSize, kind === 'function', p.maxPositions),
       nowMs,
     );
     key.learnUntilMs = nowMs + p.warmupMs;
@@ -468,7 +470,7 @@ export class SpamBalancer {
     if (bucket !== k.rate.currentBucket) this.advanceRate(k, bucket);
     k.rate.add(1);
     if (k.shared !== undefined) this.countShared(k, k.shared, bucket);
-    k.sample.add(args, templateId);
+    this.digestedArguments += k.sample.add(args, templateId);
     k.lastSeenMs = nowMs;
     if (!k.attention) this.attend(k);
   }

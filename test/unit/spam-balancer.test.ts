@@ -6,6 +6,7 @@
 import { SpamBalancer, type BalancerEvent, type ServiceKeys } from '../../processors/spam/balancer';
 import { createDefaultSpamConfig, resolveSpamConfig, type BalancerParams } from '../../processors/spam/config';
 import type { ManualMode, MuteTarget } from '../../processors/spam/control-sink';
+import { runtimeGc } from '../../processors/memory_limiter/runtime-gc';
 
 const T0 = 1_700_000_000_000;
 
@@ -296,6 +297,29 @@ describe('SpamBalancer', () => {
     d.run(1_000, [1n, 2n, 3n, 4n, 5n].map((id) => ({ service: 's', templateId: id, rate: 10 })));
     expect(d.b.size).toBe(3);
     expect(d.b.untracked).toBeGreaterThan(0);
+  });
+
+  test("a key's argument sample keeps no client text alive beyond its bound (long arguments, slices of long bodies, many arguments)", () => {
+    // 8 function keys x 64 records, each record with a 64 KB argument, a 20-character
+    // argument sliced from its own 64 KB body (as a mined argument is) and 100 more
+    // arguments: the samples kept every record's arguments (64 MB) before.
+    const gc = runtimeGc()!;
+    const b = new SpamBalancer(params(), T0);
+    const svc = b.service('s');
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let n = 0; n < 8 * 64; n++) {
+      const body = `order ${String(n).padStart(14, '0')} failed: ${'lorem '.repeat(11_000)}`;
+      const longArg = String(n).padStart(8, '0') + 'x'.repeat(65_536);
+      const args = [longArg, body.slice(6, 26), ...Array.from({ length: 100 }, (_, i) => `extra-argument-${i}`)];
+      b.observe(svc, 1n, `fn${n % 8}`, args, T0 + n, b.bucketOf(T0 + n));
+    }
+    gc();
+    const kept = process.memoryUsage().heapUsed - before;
+    expect(b.size).toBe(9);
+    expect(kept).toBeLessThan(4 * 2 ** 20);
+    // Each record's long argument is a digest, in its template's and its function's sample.
+    expect(b.digestedArguments).toBe(2 * 8 * 64);
   });
 
   test('idle keys are forgotten after idle_timeout', () => {
