@@ -322,6 +322,24 @@ describe('SpamBalancer', () => {
     expect(b.digestedArguments).toBe(2 * 8 * 64);
   });
 
+  test('at max_keys, records of new sender scopes keep no scope (a new service.instance.id per record)', () => {
+    const b = new SpamBalancer(params({ maxKeys: 2 }), T0);
+    b.observe(b.service('s'), 1n, 'f', [], T0, b.bucketOf(T0));
+    expect(b.size).toBe(2);
+    for (let i = 0; i < 1000; i++) b.observe(b.service('s', `instance-${i}`), 1n, 'f', [], T0 + i, b.bucketOf(T0 + i));
+    expect(b.scopeCount).toBe(1);
+    expect(b.untracked).toBe(2000);
+    // A scope handed out while full never gets a key, even once room is made.
+    const detached = b.service('t');
+    const later = T0 + 60 * 60_000;
+    for (let e = 0; e < 40; e++) b.evaluate(later + e); // a sweep forgets the idle keys
+    expect(b.size).toBe(0);
+    b.observe(detached, 1n, 'f', [], later, b.bucketOf(later));
+    expect(b.size).toBe(0);
+    b.observe(b.service('t'), 1n, 'f', [], later, b.bucketOf(later));
+    expect(b.size).toBe(2);
+  });
+
   test('idle keys are forgotten after idle_timeout', () => {
     const d = new Driver(params({ idleTimeoutMs: 20_000 }));
     d.run(2_000, [{ service: 's', templateId: 1n, rate: 10, args: random }]);
