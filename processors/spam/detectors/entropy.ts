@@ -57,6 +57,7 @@
  */
 
 import { argText, type TemplateArg } from '../../../collector/pipeline/batch';
+import { MIN_SLICE_LENGTH, ownCopy } from '../../../collector/pipeline/own-string';
 
 export interface EntropyParams {
   maxPositions: number;
@@ -83,8 +84,6 @@ const MISSING = '\u0000missing';
  * 32: toNumber reads no longer text as a number, so a digest never hides a number.
  */
 export const MAX_SAMPLED_ARG_LENGTH = 32;
-/** Shorter substrings are always copies in V8 (SlicedString::kMinLength); longer ones may keep their parent alive. */
-const MIN_SLICE_LENGTH = 13;
 
 /** Whether a sample can keep the record's own array: few enough arguments, none that may hold more than itself. */
 function keepsAsIs(args: readonly TemplateArg[], maxPositions: number): boolean {
@@ -94,11 +93,6 @@ function keepsAsIs(args: readonly TemplateArg[], maxPositions: number): boolean 
     if (typeof a === 'string' && a.length >= MIN_SLICE_LENGTH) return false;
   }
   return true;
-}
-
-/** A copy of a string that keeps no parent alive (flattening the concatenation copies the characters). */
-function ownCopy(s: string): string {
-  return (' ' + s).slice(1);
 }
 
 /**
