@@ -77,3 +77,33 @@ test('the ring is bounded by bytes too: records with big bodies are not kept by 
   expect(offeredRecords).toBeLessThan(400);
   expect(offeredBodyBytes).toBeLessThanOrEqual(64 * 1024 * 1024 + 10 * body.length);
 });
+
+test('the byte bound counts what kept records reference: many small attributes, small on the wire, keep their heap size', async () => {
+  // 1000 attributes of a few characters a record: about 15 KB on the wire (the receiver's
+  // byteSize) but 91 KB of objects and strings kept. Counted by the wire size alone, the
+  // 64 MiB ring kept 413 MB of them.
+  const gc = runtimeGc()!;
+  const hub = new LiveTailHub({ metrics: new Metrics(), ringBytes: 16 * 1024 * 1024 });
+  const exporter = hub.tap({ consumeLogs: async () => undefined });
+  const attributeBatch = (k: number): LogBatch => {
+    const b = new LogBatchBuilder();
+    const r = b.addResource({ attributes: [{ key: 'service.name', value: 'svc' }], droppedAttributesCount: 0, schemaUrl: '' });
+    const s = b.addScope({ name: '', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
+    for (let i = 0; i < 10; i++) {
+      const attributes = Array.from({ length: 1000 }, (_, a) => ({ key: `k${a}`, value: `${(k * 10 + i + a) % 1000}` }));
+      b.add(r, s, { timeUnixNano: 1_700_000_000_000_000_000n + BigInt(k * 10 + i), body: 'b', attributes }, 15_000);
+    }
+    return b.batch;
+  };
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let k = 0; k < 200; k++) await exporter.consumeLogs(attributeBatch(k)); // 2000 records, 30 MB on the wire
+  await tick();
+  gc();
+  const kept = process.memoryUsage().heapUsed - before;
+  expect(kept).toBeLessThan(24 * 1024 * 1024);
+  // The newest records are still offered to a tail starting now.
+  let offered = 0;
+  hub.subscribe({ offer: (e) => (offered += e.count), settled: () => undefined }, 0n);
+  expect(offered).toBeGreaterThanOrEqual(100);
+});
