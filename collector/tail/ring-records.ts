@@ -13,7 +13,8 @@
  * tailRecordsOf(batch) would have.
  */
 import type { AnyValue, KeyValue, LogBatch } from '../pipeline/batch';
-import { KeyValueList, lazyBodyParts, renderBody } from '../pipeline/batch';
+import { lazyBodyParts, renderBody } from '../pipeline/batch';
+import { anyValueBytes, keyValuesBytes, SLOT_BYTES, stringBytes } from '../pipeline/held-bytes';
 import { anyValueToString } from '../storage/anyvalue-string';
 import { storedWords, wordsOf } from '../pipeline/time-column';
 import { writeDecimal } from '../bytes/binary-writer';
@@ -71,42 +72,6 @@ function unitsText(units: Uint16Array, from: number, to: number): string {
   let out = '';
   for (let at = from; at < to; at += 8192) out += String.fromCharCode(...units.subarray(at, Math.min(to, at + 8192)));
   return out;
-}
-
-/*
- * Heap bytes of what the ring references, estimated (heldBytes): V8 object and string
- * headers as measured with --expose-gc (a KeyValue of two short strings kept 91 bytes:
- * its object 32, each string about 24 plus its characters, a slot in its list 8).
- * Characters count one byte (text outside Latin-1 takes two).
- */
-const OBJECT_BYTES = 32;
-const STRING_BYTES = 24;
-const SLOT_BYTES = 8;
-
-/** Bytes a string keeps. */
-function stringBytes(s: string): number {
-  return STRING_BYTES + s.length;
-}
-
-/** Bytes an AnyValue keeps (a number or boolean stored inline counts nothing). */
-function anyValueBytes(v: AnyValue): number {
-  if (typeof v === 'string') return stringBytes(v);
-  if (typeof v === 'bigint') return STRING_BYTES;
-  if (v instanceof Uint8Array) return 3 * OBJECT_BYTES + v.byteLength;
-  if (Array.isArray(v)) {
-    let bytes = OBJECT_BYTES;
-    for (const x of v) bytes += SLOT_BYTES + anyValueBytes(x);
-    return bytes;
-  }
-  if (v instanceof KeyValueList) return OBJECT_BYTES + keyValuesBytes(v.values);
-  return 0;
-}
-
-/** Bytes an attribute list keeps. */
-function keyValuesBytes(list: readonly KeyValue[]): number {
-  let bytes = OBJECT_BYTES;
-  for (let i = 0; i < list.length; i++) bytes += SLOT_BYTES + OBJECT_BYTES + stringBytes(list[i].key) + anyValueBytes(list[i].value);
-  return bytes;
 }
 
 /** Bytes the references of a column keep, each distinct value (by reference, consecutive repeats) once. */

@@ -8,6 +8,7 @@ import { LiveTailHub } from '../../collector/tail/hub';
 import { LogBatchBuilder, type LogBatch } from '../../collector/pipeline/batch';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { runtimeGc } from '../../processors/memory_limiter/runtime-gc';
+import { smallAttributeBatch } from '../kit/small-attribute-batch';
 
 function batchOf(records: number, k: number): LogBatch {
   const b = new LogBatchBuilder();
@@ -85,19 +86,9 @@ test('the byte bound counts what kept records reference: many small attributes, 
   const gc = runtimeGc()!;
   const hub = new LiveTailHub({ metrics: new Metrics(), ringBytes: 16 * 1024 * 1024 });
   const exporter = hub.tap({ consumeLogs: async () => undefined });
-  const attributeBatch = (k: number): LogBatch => {
-    const b = new LogBatchBuilder();
-    const r = b.addResource({ attributes: [{ key: 'service.name', value: 'svc' }], droppedAttributesCount: 0, schemaUrl: '' });
-    const s = b.addScope({ name: '', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
-    for (let i = 0; i < 10; i++) {
-      const attributes = Array.from({ length: 1000 }, (_, a) => ({ key: `k${a}`, value: `${(k * 10 + i + a) % 1000}` }));
-      b.add(r, s, { timeUnixNano: 1_700_000_000_000_000_000n + BigInt(k * 10 + i), body: 'b', attributes }, 15_000);
-    }
-    return b.batch;
-  };
   gc();
   const before = process.memoryUsage().heapUsed;
-  for (let k = 0; k < 200; k++) await exporter.consumeLogs(attributeBatch(k)); // 2000 records, 30 MB on the wire
+  for (let k = 0; k < 200; k++) await exporter.consumeLogs(smallAttributeBatch(k)); // 2000 records, 30 MB on the wire
   await tick();
   gc();
   const kept = process.memoryUsage().heapUsed - before;
