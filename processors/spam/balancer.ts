@@ -266,6 +266,14 @@ export type BalancerEvent =
 
 /** Functions remembered per scope as logging protected severities (noteProtected). */
 const MAX_PROTECTED_FUNCTIONS = 10_000;
+/**
+ * Longest code.function a key or a protected function is kept for: a function key and
+ * the protected-function set keep the name for as long as the scope lives, and a client
+ * chooses it (up to the receiver's 64 KiB attribute values: 4,000 protected 60 KB names
+ * kept 236 MB, 10,000 a scope were allowed). Real names are far shorter; records of a
+ * longer one are judged by their template only, counted untracked.
+ */
+export const MAX_FUNCTION_NAME_LENGTH = 512;
 /** Evaluations between sweeps of idle keys. */
 const SWEEP_EVERY = 40;
 /** A key's remembered peak normal rate halves this often (a pattern not seen for long is forgotten). */
@@ -290,7 +298,7 @@ export class SpamBalancer {
   private keyCount = 0;
   private seq = 0;
   private readonly startBucket: number;
-  /** Records of keys beyond max_keys (passed unjudged). */
+  /** Records of keys beyond max_keys, or of a function name over MAX_FUNCTION_NAME_LENGTH (passed unjudged as such). */
   untracked = 0;
   /** Sampled arguments kept as a digest of their text (longer than MAX_SAMPLED_ARG_LENGTH: ArgumentSample). */
   digestedArguments = 0;
@@ -391,7 +399,7 @@ export class SpamBalancer {
    * remembered: they stay muteable, their protected records still pass here).
    */
   noteProtected(svc: ServiceKeys, fn: string): void {
-    if (fn === '' || svc.protectedFunctions.has(fn) || svc.protectedFunctions.size >= MAX_PROTECTED_FUNCTIONS) return;
+    if (fn === '' || fn.length > MAX_FUNCTION_NAME_LENGTH || svc.protectedFunctions.has(fn) || svc.protectedFunctions.size >= MAX_PROTECTED_FUNCTIONS) return;
     svc.protectedFunctions.add(fn);
   }
 
@@ -506,7 +514,9 @@ export class SpamBalancer {
         return undefined;
       }
     }
-    if (fn !== '' && p.functions) {
+    if (fn.length > MAX_FUNCTION_NAME_LENGTH) {
+      if (p.functions) this.untracked++;
+    } else if (fn !== '' && p.functions) {
       fk = svc.functions.get(fn) ?? this.createKey(svc, 'function', 0n, fn, nowMs, bucket);
       if (fk === undefined) this.untracked++;
       else if (fk.state === 'muted') {

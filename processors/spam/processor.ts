@@ -273,7 +273,7 @@ export class SpamProcessor implements Processor {
       overrides: mt.counter('logfun_spam_overrides_total', 'Keys a manual rule took over from the balancer, by mode.'),
       activeMutes: mt.gauge('logfun_spam_active_mutes', 'Keys muted by AUTO now.'),
       keys: mt.gauge('logfun_spam_keys', 'Keys (service x template, service x function) tracked.'),
-      untracked: mt.counter('logfun_spam_untracked_records_total', 'Records of keys beyond max_keys (passed unjudged).'),
+      untracked: mt.counter('logfun_spam_untracked_records_total', 'Records of keys beyond max_keys, or with a code.function longer than 512 characters (not judged by it).'),
       digestedArguments: mt.counter(
         'logfun_spam_sampled_arguments_digested_total',
         'Template arguments longer than 32 characters that the entropy sample kept as a digest of their text (it keeps no long text alive); once per key that sampled the record (its template and its function).',
