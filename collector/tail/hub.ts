@@ -43,8 +43,12 @@ export class TapEntry {
     private batch: LogBatch | undefined,
     readonly count: number,
     readonly maxTimeNs: bigint,
-    /** The batch's size as its receiver estimated it (estimatedBytes): what the ring's byte bound counts. */
-    readonly bytes: number,
+    /**
+     * The batch's size as its receiver estimated it (estimatedBytes); once kept for the
+     * ring, raised to what the kept records reference (RingRecords.heldBytes): what the
+     * ring's byte bound counts.
+     */
+    public bytes: number,
   ) {}
 
   /** The batch's records (projected once, shared by every subscriber). */
@@ -61,6 +65,7 @@ export class TapEntry {
   keep(): void {
     if (this.records !== undefined || this.batch === undefined) return;
     this.kept = RingRecords.of(this.batch);
+    this.bytes = Math.max(this.bytes, this.kept.heldBytes);
     this.batch = undefined;
   }
 }
@@ -79,8 +84,10 @@ export interface LiveTailHubOptions {
   ringRecords?: number;
   /**
    * Bytes those records may keep, as their batches' estimatedBytes count them (the
-   * receivers' sizes of what they decoded); default 64 MiB. Without it 50,000 records of
-   * 60 KB bodies kept 3 GB alive for as long as they stayed in the ring.
+   * receivers' sizes of what they decoded) or what the kept records reference
+   * (RingRecords.heldBytes), whichever is more; default 64 MiB. Without it 50,000 records of
+   * 60 KB bodies kept 3 GB alive for as long as they stayed in the ring; with the wire size
+   * alone, records of 1000 small attributes kept 413 MB.
    */
   ringBytes?: number;
   /** Age after which an accepted batch leaves the ring; default 120 s (well above the exporter's flush interval). */

@@ -14,6 +14,7 @@
  */
 import type { AnyValue, KeyValue, LogBatch } from '../pipeline/batch';
 import { lazyBodyParts, renderBody } from '../pipeline/batch';
+import { anyValueBytes, keyValuesBytes, SLOT_BYTES, stringBytes } from '../pipeline/held-bytes';
 import { anyValueToString } from '../storage/anyvalue-string';
 import { storedWords, wordsOf } from '../pipeline/time-column';
 import { writeDecimal } from '../bytes/binary-writer';
@@ -73,7 +74,29 @@ function unitsText(units: Uint16Array, from: number, to: number): string {
   return out;
 }
 
+/** Bytes the references of a column keep, each distinct value (by reference, consecutive repeats) once. */
+function refColumnBytes<T>(column: RefColumn<T>, bytesOf: (value: T) => number): number {
+  if (column.all === undefined) return bytesOf(column.one);
+  let bytes = SLOT_BYTES * column.all.length;
+  let last: T | undefined;
+  for (let i = 0; i < column.all.length; i++) {
+    const v = column.all[i];
+    if (i > 0 && v === last) continue;
+    bytes += bytesOf(v);
+    last = v;
+  }
+  return bytes;
+}
+
 export class RingRecords {
+  /**
+   * About the heap bytes these records keep alive: their typed arrays and what their
+   * columns reference (bodies, attribute lists, ids). The ring counts this rather than
+   * the batch's wire size alone: records of many small attributes keep six times their
+   * wire size (64 MiB of them on the wire kept 413 MB).
+   */
+  readonly heldBytes: number;
+
   private constructor(
     readonly length: number,
     private readonly times: BigUint64Array,
@@ -96,7 +119,20 @@ export class RingRecords {
     private readonly traceId: RefColumn<string>,
     private readonly spanId: RefColumn<string>,
     private readonly attributes: RefColumn<readonly KeyValue[]>,
-  ) {}
+  ) {
+    this.heldBytes =
+      times.byteLength +
+      resourceIndex.byteLength +
+      severityNumber.byteLength +
+      templateId.byteLength +
+      args.byteLength +
+      argEnd.byteLength +
+      argFrom.byteLength +
+      refColumnBytes(body, anyValueBytes) +
+      refColumnBytes(traceId, stringBytes) +
+      refColumnBytes(spanId, stringBytes) +
+      refColumnBytes(attributes, keyValuesBytes);
+  }
 
   /** The batch's records. */
   static of(b: LogBatch): RingRecords {

@@ -15,6 +15,8 @@
  *       max_definitions_per_stream: 65536  # definitions one compact stream may send in its life
  *       max_text_per_stream: 8388608       # characters of template text one stream's definitions hold
  *       max_text_all_streams: 134217728    # the same over all open streams of a receiver
+ *       max_bytes_all_streams: 256MiB      # memory all open streams' definitions and dictionary strings hold
+ *                                          #   (their characters, plus 1 KiB a definition and 32 bytes a string)
  *
  * What happens beyond each bound (see dictionary.ts and the compact receiver):
  *   - a compact definition longer than max_text_length ends its stream with
@@ -27,8 +29,9 @@
  *     stays, a later record of the template is stored with its Body and re-admits it;
  *   - more than max_definitions_per_stream definitions, or definitions holding more
  *     text than max_text_per_stream (or than max_text_all_streams over all open
- *     streams: a stream's definitions live as long as it does), end the stream with
- *     RESOURCE_EXHAUSTED (retryable: an SDK reconnects and defines only what it uses).
+ *     streams: a stream's definitions live as long as it does), or open streams whose
+ *     definitions and dictionary strings hold more than max_bytes_all_streams, end the
+ *     stream with RESOURCE_EXHAUSTED (retryable: an SDK reconnects and defines only what it uses).
  *     The admission rates are per claimed service.name and in total, not per stream,
  *     so opening new streams does not renew them.
  *
@@ -37,6 +40,11 @@
  * service has; 64 MiB is ~30 000 templates of 1 KiB; a legitimate service defines
  * all of its templates in its first minutes, which the burst covers; 8 Mi characters
  * is 16384 templates (the per-stream count an SDK is told) of 512 characters.
+ * max_bytes_all_streams counts what the text limits do not: a definition's function,
+ * file and location and its own structures (about 1 KiB: 16384 definitions of short
+ * text with 60-character call sites held 20 MB a stream, so max_concurrent_streams
+ * streams held 5 GB under the text limits alone), and the dictionary strings; 256 MiB
+ * is 256 streams of 1000 templates with call sites.
  */
 import { isPlainObject } from '../config/merge';
 import { parseSize } from '../config/units';
@@ -50,6 +58,7 @@ export interface TemplateLimitsConfig {
   max_definitions_per_stream: number;
   max_text_per_stream: number;
   max_text_all_streams: number;
+  max_bytes_all_streams: string | number;
 }
 
 /** The resolved bounds (bytes as a number). */
@@ -62,6 +71,7 @@ export interface TemplateLimits {
   maxDefinitionsPerStream: number;
   maxTextPerStream: number;
   maxTextAllStreams: number;
+  maxBytesAllStreams: number;
 }
 
 export function createDefaultTemplateLimitsConfig(): TemplateLimitsConfig {
@@ -74,6 +84,7 @@ export function createDefaultTemplateLimitsConfig(): TemplateLimitsConfig {
     max_definitions_per_stream: 65_536,
     max_text_per_stream: 8 * 1024 * 1024,
     max_text_all_streams: 128 * 1024 * 1024,
+    max_bytes_all_streams: '256MiB',
   };
 }
 
@@ -89,6 +100,7 @@ export function resolveTemplateLimits(c: TemplateLimitsConfig): TemplateLimits {
     maxDefinitionsPerStream: c.max_definitions_per_stream,
     maxTextPerStream: c.max_text_per_stream,
     maxTextAllStreams: c.max_text_all_streams,
+    maxBytesAllStreams: parseSize(c.max_bytes_all_streams, 'max_bytes_all_streams'),
   };
 }
 
@@ -113,10 +125,11 @@ export function parseTemplateLimitsConfig(raw: unknown, path: string, errors: st
         else config[key] = value;
         break;
       case 'max_bytes':
+      case 'max_bytes_all_streams':
         try {
-          if (typeof value !== 'string' && typeof value !== 'number') throw new Error(`${path}.max_bytes: expected a size like 64MiB, got ${JSON.stringify(value)}`);
-          if (parseSize(value, `${path}.max_bytes`) < 1024 * 1024) throw new Error(`${path}.max_bytes: must be at least 1MiB, got ${JSON.stringify(value)}`);
-          config.max_bytes = value;
+          if (typeof value !== 'string' && typeof value !== 'number') throw new Error(`${path}.${key}: expected a size like 64MiB, got ${JSON.stringify(value)}`);
+          if (parseSize(value, `${path}.${key}`) < 1024 * 1024) throw new Error(`${path}.${key}: must be at least 1MiB, got ${JSON.stringify(value)}`);
+          config[key] = value;
         } catch (e) {
           errors.push((e as Error).message);
         }

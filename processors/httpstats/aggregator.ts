@@ -14,7 +14,16 @@
  * (and as many sections) are counted by name; further new names count under
  * OTHER_KEY. Rows keep the top `topPaths` paths / `topSections` sections, the
  * rest summed under OTHER_KEY, so hits always add up to the interval's total.
+ * Over all open intervals (a client chooses the records' times up to a day ahead,
+ * and their services and hosts): at most `maxOpenRows` (interval, service, host)
+ * accumulators (a request that needs one more is not counted: add() says so), and
+ * MAX_HELD_NAME_CHARS characters of path and section names (beyond, new names count
+ * under OTHER_KEY); a service, host, path or section name is kept to MAX_NAME_LENGTH
+ * characters, copied (keptName). Before, 5,000 requests with distinct 60 KB paths in
+ * one interval held 295 MB, and distinct hosts made each request an accumulator
+ * found by a linear search (6 times slower at 20,000 hosts an interval).
  */
+import { ownCopy } from '../../collector/pipeline/own-string';
 import { DistinctCounter, TOTALS_EXACT_LIMIT } from './distinct';
 import { LatencySketch } from './quantiles';
 import { BROWSERS, OPERATING_SYSTEMS, UserAgentClassifier } from './user-agent';
@@ -23,6 +32,17 @@ import { BROWSERS, OPERATING_SYSTEMS, UserAgentClassifier } from './user-agent';
 export const OTHER_KEY = '(other)';
 /** Section/path of a request that has none (e.g. a `"-"` request line). */
 export const NONE_KEY = '(none)';
+/** Longest service, host, path or section name kept; a longer one is kept as its first MAX_NAME_LENGTH - 1 characters and '…'. */
+export const MAX_NAME_LENGTH = 512;
+/** Characters of path and section names all open intervals hold at most (about 16 to 32 MB). */
+export const MAX_HELD_NAME_CHARS = 16 * 1024 * 1024;
+/** (interval, service, host) accumulators open at most, by default (about 1.5 KB each before its names). */
+export const DEFAULT_MAX_OPEN_ROWS = 20_000;
+
+/** A name as the aggregator keeps it: at most MAX_NAME_LENGTH characters, holding nothing else alive. */
+export function keptName(name: string): string {
+  return name.length <= MAX_NAME_LENGTH ? ownCopy(name) : ownCopy(name.slice(0, MAX_NAME_LENGTH - 1) + '\u2026');
+}
 
 /** One request, as the aggregator reads it. Reused between calls by the caller. */
 export interface HttpSample {
@@ -108,6 +128,8 @@ export interface AggregatorOptions {
   topSections?: number;
   /** Distinct paths (and sections) counted by name per interval and key (default 10,000). */
   maxDistinctPaths?: number;
+  /** (interval, service, host) accumulators open at once (default DEFAULT_MAX_OPEN_ROWS). */
+  maxOpenRows?: number;
 }
 
 /** `/api` of `/api/user/1`; the whole path when it has one segment; NONE_KEY for ''. */
@@ -129,7 +151,7 @@ class KeyCounter {
   private map: Map<string, { n: number }> | undefined;
   size = 0;
 
-  /** Adds one hit to `key`; false (nothing counted) when the key is new and `limit` keys are already counted. */
+  /** Adds one hit to `key`; false (nothing counted) when the key is new and `limit` keys are already counted. A new key is kept as a copy (ownCopy). */
   inc(key: string, limit: number): boolean {
     const map = this.map;
     if (map !== undefined) {
@@ -139,14 +161,14 @@ class KeyCounter {
         return true;
       }
       if (this.size >= limit) return false;
-      map.set(key, { n: 1 });
+      map.set(ownCopy(key), { n: 1 });
       this.size++;
       return true;
     }
     const keys = this.keys;
     if (keys === undefined) {
       if (limit < 1) return false;
-      this.keys = [key];
+      this.keys = [ownCopy(key)];
       this.counts = [1];
       this.size = 1;
       return true;
@@ -159,14 +181,14 @@ class KeyCounter {
     }
     if (this.size >= limit) return false;
     if (keys.length < 8) {
-      keys.push(key);
+      keys.push(ownCopy(key));
       this.counts!.push(1);
       this.size++;
       return true;
     }
     const m = new Map<string, { n: number }>();
     for (let i = 0; i < keys.length; i++) m.set(keys[i], { n: this.counts![i] });
-    m.set(key, { n: 1 });
+    m.set(ownCopy(key), { n: 1 });
     this.map = m;
     this.keys = undefined;
     this.counts = undefined;
@@ -198,6 +220,8 @@ class IntervalAccumulator {
   overflowSections: KeyCounter | undefined;
   pathsOverflow = 0;
   sectionsOverflow = 0;
+  /** Characters of the path and section names this accumulator holds (its share of MAX_HELD_NAME_CHARS). */
+  nameChars = 0;
   /** (browser, os) pairs as browser * OPERATING_SYSTEMS.length + os, with hits. */
   readonly agents: number[] = [];
   readonly agentHits: number[] = [];
@@ -319,10 +343,17 @@ export class HttpStatsAggregator {
   private readonly topPaths: number;
   private readonly topSections: number;
   private readonly maxDistinct: number;
+  private readonly maxOpenRows: number;
   private readonly userAgents = new UserAgentClassifier();
-  /** Open accumulators by interval start; few keys per start, searched linearly. */
-  private readonly open = new Map<number, IntervalAccumulator[]>();
+  /** Open accumulators by interval start, then by rowKey(service, host). */
+  private readonly open = new Map<number, Map<string, IntervalAccumulator>>();
   private openSize = 0;
+  /** Characters of path and section names the open accumulators hold (at most MAX_HELD_NAME_CHARS). */
+  private heldNameChars = 0;
+  /** Requests not counted: their (interval, service, host) would have been an accumulator past maxOpenRows. */
+  refusedRequests = 0;
+  /** Names longer than MAX_NAME_LENGTH that were counted under their first characters. */
+  truncatedNames = 0;
   // One-entry cache: consecutive requests mostly share interval and key.
   private lastStart = NaN;
   private lastService = '';
@@ -335,6 +366,7 @@ export class HttpStatsAggregator {
     this.topPaths = options.topPaths ?? 50;
     this.topSections = options.topSections ?? 50;
     this.maxDistinct = options.maxDistinctPaths ?? 10_000;
+    this.maxOpenRows = options.maxOpenRows ?? DEFAULT_MAX_OPEN_ROWS;
   }
 
   /** Number of (interval, key) accumulators not yet closed. */
@@ -349,28 +381,43 @@ export class HttpStatsAggregator {
     return min;
   }
 
-  private accumulatorFor(start: number, service: string, host: string): IntervalAccumulator {
-    let list = this.open.get(start);
-    if (list === undefined) {
-      list = [];
-      this.open.set(start, list);
+  /** The accumulator of (start, service, host); undefined when it would be one more than maxOpenRows. */
+  private accumulatorFor(start: number, service: string, host: string): IntervalAccumulator | undefined {
+    const svc = this.shortName(service);
+    const h = this.shortName(host);
+    const key = rowKey(svc, h);
+    let byKey = this.open.get(start);
+    const found = byKey?.get(key);
+    if (found !== undefined) return found;
+    if (this.openSize >= this.maxOpenRows) return undefined;
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.open.set(start, byKey);
     }
-    for (let i = 0; i < list.length; i++) {
-      const a = list[i];
-      if (a.service === service && a.host === host) return a;
-    }
-    const a = new IntervalAccumulator(start, service, host);
-    list.push(a);
+    const a = new IntervalAccumulator(start, ownCopy(svc), ownCopy(h));
+    byKey.set(ownCopy(key), a);
     this.openSize++;
     return a;
   }
 
-  add(s: HttpSample): void {
+  /** `name` cut to MAX_NAME_LENGTH characters (counted when cut); not copied. */
+  private shortName(name: string): string {
+    if (name.length <= MAX_NAME_LENGTH) return name;
+    this.truncatedNames++;
+    return name.slice(0, MAX_NAME_LENGTH - 1) + '\u2026';
+  }
+
+  /** Counts one request; false when it was not counted (its accumulator would pass maxOpenRows: refusedRequests). */
+  add(s: HttpSample): boolean {
     const t = s.timeMs;
     const start = t - (((t % this.intervalMs) + this.intervalMs) % this.intervalMs);
     let a = this.last;
     if (a === undefined || start !== this.lastStart || s.service !== this.lastService || s.host !== this.lastHost) {
       a = this.accumulatorFor(start, s.service, s.host);
+      if (a === undefined) {
+        this.refusedRequests++;
+        return false;
+      }
       this.last = a;
       this.lastStart = start;
       this.lastService = s.service;
@@ -407,12 +454,18 @@ export class HttpStatsAggregator {
       a.codeHits.push(1);
     }
 
-    const path = s.path.length === 0 ? NONE_KEY : s.path;
-    if (!a.paths.inc(path, this.maxDistinct)) {
+    const path = s.path.length === 0 ? NONE_KEY : this.shortName(s.path);
+    // No new names once the open intervals hold MAX_HELD_NAME_CHARS: they count under OTHER_KEY.
+    const limit = this.heldNameChars < MAX_HELD_NAME_CHARS ? this.maxDistinct : 0;
+    const paths = a.paths.size;
+    if (!a.paths.inc(path, limit)) {
       a.pathsOverflow++;
       if (a.overflowSections === undefined) a.overflowSections = new KeyCounter();
-      if (!a.overflowSections.inc(sectionOf(path), this.maxDistinct)) a.sectionsOverflow++;
-    }
+      const sections = a.overflowSections.size;
+      const section = sectionOf(path);
+      if (!a.overflowSections.inc(section, limit)) a.sectionsOverflow++;
+      else if (a.overflowSections.size > sections) this.holdName(a, section);
+    } else if (a.paths.size > paths) this.holdName(a, path);
 
     const ua = this.userAgents.classify(s.userAgent);
     const agent = ua.browser * OPERATING_SYSTEMS.length + ua.os;
@@ -426,16 +479,25 @@ export class HttpStatsAggregator {
     }
     if (s.durationMs === s.durationMs) (a.latency ??= new LatencySketch()).add(s.durationMs);
     if (s.client.length > 0) (a.clients ??= new DistinctCounter()).add(s.client);
+    return true;
+  }
+
+  private holdName(a: IntervalAccumulator, name: string): void {
+    a.nameChars += name.length;
+    this.heldNameChars += name.length;
   }
 
   /** Closes and returns every interval ending at or before `watermarkMs`, ordered by time, then service, then host. */
   closeUntil(watermarkMs: number): IntervalStatsRow[] {
     const rows: IntervalStatsRow[] = [];
-    for (const [start, list] of this.open) {
+    for (const [start, byKey] of this.open) {
       if (start + this.intervalMs > watermarkMs) continue;
       this.open.delete(start);
-      this.openSize -= list.length;
-      for (const a of list) rows.push(toRow(a, this.intervalMs, this.topPaths, this.topSections));
+      this.openSize -= byKey.size;
+      for (const a of byKey.values()) {
+        this.heldNameChars -= a.nameChars;
+        rows.push(toRow(a, this.intervalMs, this.topPaths, this.topSections));
+      }
     }
     if (rows.length) this.last = undefined;
     // Intervals open in time order (the usual case) come out sorted already.
@@ -447,6 +509,11 @@ export class HttpStatsAggregator {
   closeAll(): IntervalStatsRow[] {
     return this.closeUntil(Infinity);
   }
+}
+
+/** The key of (service, host) within an interval. */
+function rowKey(service: string, host: string): string {
+  return `${service}\u0000${host}`;
 }
 
 function byTimeThenKey(a: IntervalStatsRow, b: IntervalStatsRow): number {

@@ -34,6 +34,11 @@ export interface HttpStatsProcessorConfig {
   top_sections: number;
   /** Distinct paths counted by name per interval and key before new ones count as "(other)". */
   max_distinct_paths: number;
+  /**
+   * (interval, service, host) rows being aggregated at once, over every open interval (records'
+   * times reach a day ahead); a request that needs one more is not counted (records_skipped reason state_limit).
+   */
+  max_open_rows: number;
   /** Write aggregates and alerts to ClickHouse. */
   store: boolean;
   /** Id of the clickhouse exporter whose store to use ('' = the first clickhouse exporter). Ignored when endpoint is set. */
@@ -93,6 +98,7 @@ export function createDefaultHttpStatsConfig(): HttpStatsProcessorConfig {
     top_paths: 50,
     top_sections: 50,
     max_distinct_paths: 10_000,
+    max_open_rows: 20_000,
     store: true,
     exporter: '',
     endpoint: '',
@@ -126,6 +132,7 @@ export interface ResolvedHttpStatsConfig {
   topPaths: number;
   topSections: number;
   maxDistinctPaths: number;
+  maxOpenRows: number;
   store: boolean;
   exporter: string;
   endpoint: string;
@@ -205,6 +212,7 @@ export function resolveHttpStatsConfig(c: HttpStatsProcessorConfig, errors: stri
     topPaths: integer(c.top_paths, 'top_paths', 1),
     topSections: integer(c.top_sections, 'top_sections', 1),
     maxDistinctPaths: integer(c.max_distinct_paths, 'max_distinct_paths', 1),
+    maxOpenRows: integer(c.max_open_rows, 'max_open_rows', 1),
     store: bool(c.store, 'store'),
     exporter: String(c.exporter),
     endpoint: String(c.endpoint),

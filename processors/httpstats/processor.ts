@@ -111,6 +111,7 @@ export class HttpStatsProcessor implements Processor {
   private readonly skipped: Counter;
   private readonly timesReplaced: Counter;
   private readonly late: Counter;
+  private readonly truncatedNames: Counter;
   private readonly intervals: Counter;
   private readonly alertsCounter: Counter;
 
@@ -132,6 +133,7 @@ export class HttpStatsProcessor implements Processor {
       topPaths: c.topPaths,
       topSections: c.topSections,
       maxDistinctPaths: c.maxDistinctPaths,
+      maxOpenRows: c.maxOpenRows,
     });
     this.reader = new HttpRecordReader(c.parseBody);
     if (c.alerts.enabled) {
@@ -140,10 +142,14 @@ export class HttpStatsProcessor implements Processor {
     this.labels = { processor: settings.id };
     const m = settings.metrics;
     this.requests = m.counter('logfun_httpstats_requests_total', 'HTTP requests aggregated by the httpstats processor.');
-    this.skipped = m.counter('logfun_httpstats_records_skipped_total', 'Records the httpstats processor passed on without counting, by reason (not_http, unparsed).');
+    this.skipped = m.counter('logfun_httpstats_records_skipped_total', 'Records the httpstats processor passed on without counting, by reason (not_http, unparsed, state_limit: past max_open_rows).');
     this.timesReplaced = m.counter(
       'logfun_httpstats_times_replaced_total',
       'Request times (an access-log date in a Body, or the record time) refused for aggregation: past what the tables hold or more than a day ahead; the record time or the clock was used.',
+    );
+    this.truncatedNames = m.counter(
+      'logfun_httpstats_truncated_names_total',
+      'Service, host or path names longer than 512 characters, counted under their first 511 characters and an ellipsis.',
     );
     this.late = m.counter('logfun_httpstats_late_requests_total', 'Requests that arrived after their interval was closed (written as a further partial row).');
     this.intervals = m.counter('logfun_httpstats_intervals_total', 'Interval rows (per service and host) closed by the httpstats processor.');
@@ -256,6 +262,8 @@ export class HttpStatsProcessor implements Processor {
     const s = this.sample;
     const intervalMs = this.config.intervalMs;
     let late = 0;
+    let refused = 0;
+    const truncatedBefore = this.aggregator.truncatedNames;
     for (let i = 0; i < st.n; i++) {
       const t = st.timeMs[i];
       s.timeMs = t;
@@ -267,13 +275,18 @@ export class HttpStatsProcessor implements Processor {
       s.durationMs = st.durationMs[i];
       s.userAgent = st.userAgent[i];
       s.client = st.client[i];
-      this.aggregator.add(s);
+      if (!this.aggregator.add(s)) {
+        refused++;
+        continue;
+      }
       const behind = t < now ? t - now : 0;
       if (this.offsetMs === undefined || behind > this.offsetMs) this.offsetMs = behind;
       if (t - (((t % intervalMs) + intervalMs) % intervalMs) + intervalMs <= this.closedThroughMs) late++;
     }
-    this.requests.inc(this.labels, st.n);
+    this.requests.inc(this.labels, st.n - refused);
+    if (refused) this.skipped.inc({ ...this.labels, reason: 'state_limit' }, refused);
     if (late) this.late.inc(this.labels, late);
+    if (this.aggregator.truncatedNames > truncatedBefore) this.truncatedNames.inc(this.labels, this.aggregator.truncatedNames - truncatedBefore);
   }
 
   /** The processor's current time: the clock shifted to the requests' time line (see the header). */

@@ -266,6 +266,14 @@ export type BalancerEvent =
 
 /** Functions remembered per scope as logging protected severities (noteProtected). */
 const MAX_PROTECTED_FUNCTIONS = 10_000;
+/**
+ * Longest code.function a key or a protected function is kept for: a function key and
+ * the protected-function set keep the name for as long as the scope lives, and a client
+ * chooses it (up to the receiver's 64 KiB attribute values: 4,000 protected 60 KB names
+ * kept 236 MB, 10,000 a scope were allowed). Real names are far shorter; records of a
+ * longer one are judged by their template only, counted untracked.
+ */
+export const MAX_FUNCTION_NAME_LENGTH = 512;
 /** Evaluations between sweeps of idle keys. */
 const SWEEP_EVERY = 40;
 /** A key's remembered peak normal rate halves this often (a pattern not seen for long is forgotten). */
@@ -290,8 +298,10 @@ export class SpamBalancer {
   private keyCount = 0;
   private seq = 0;
   private readonly startBucket: number;
-  /** Records of keys beyond max_keys (passed unjudged). */
+  /** Records of keys beyond max_keys, or of a function name over MAX_FUNCTION_NAME_LENGTH (passed unjudged as such). */
   untracked = 0;
+  /** Sampled arguments kept as a digest of their text (longer than MAX_SAMPLED_ARG_LENGTH: ArgumentSample). */
+  digestedArguments = 0;
   /** Shared rates: lag and flush in buckets, ring sizes (0 when off). */
   private readonly lagBuckets: number;
   private readonly flushBuckets: number;
@@ -349,12 +359,23 @@ export class SpamBalancer {
     return Math.floor(nowMs / this.params.bucketMs);
   }
 
-  /** The keys of one service within one sender scope ('' = unscoped), created on first use. */
+  /** Sender scopes (service, instance) kept now. */
+  get scopeCount(): number {
+    return this.services.size;
+  }
+
+  /**
+   * The keys of one service within one sender scope ('' = unscoped), created on first use.
+   * At max_keys a new scope is handed out but not kept: no key can be made in it, and a
+   * client claiming a new service.name or service.instance.id per record would otherwise
+   * fill the map with empty scopes until the next sweep (0.85 KB each: 150 MB in 10 s).
+   */
   service(name: string, instance = ''): ServiceKeys {
     const id = scopeId(name, instance);
     let s = this.services.get(id);
     if (!s) {
       s = { name, instance, protectedFunctions: new Set(), templates: new Map(), functions: new Map() };
+      if (this.keyCount >= this.params.maxKeys) return s;
       this.services.set(id, s);
       const siblings = this.scopesByName.get(name);
       if (siblings) siblings.add(s);
@@ -378,7 +399,7 @@ export class SpamBalancer {
    * remembered: they stay muteable, their protected records still pass here).
    */
   noteProtected(svc: ServiceKeys, fn: string): void {
-    if (fn === '' || svc.protectedFunctions.has(fn) || svc.protectedFunctions.size >= MAX_PROTECTED_FUNCTIONS) return;
+    if (fn === '' || fn.length > MAX_FUNCTION_NAME_LENGTH || svc.protectedFunctions.has(fn) || svc.protectedFunctions.size >= MAX_PROTECTED_FUNCTIONS) return;
     svc.protectedFunctions.add(fn);
   }
 
@@ -402,13 +423,15 @@ export class SpamBalancer {
   private createKey(svc: ServiceKeys, kind: KeyKind, templateId: bigint, fn: string, nowMs: number, bucket: number): SpamKey | undefined {
     const p = this.params;
     if (this.keyCount >= p.maxKeys) return undefined;
+    // A scope handed out at max_keys is not kept (service()): a key in it could never be found or swept.
+    if (this.services.get(scopeId(svc.name, svc.instance)) !== svc) return undefined;
     const key = new SpamKey(
       kind,
       svc,
       templateId,
       fn,
       new RateHistory(p.windowBuckets, p.historyBuckets, bucket, bucket - this.startBucket),
-      new ArgumentSample(p.sampleSize, kind === 'function'),
+      new ArgumentSample(p.sampleSize, kind === 'function', p.maxPositions),
       nowMs,
     );
     key.learnUntilMs = nowMs + p.warmupMs;
@@ -468,7 +491,7 @@ export class SpamBalancer {
     if (bucket !== k.rate.currentBucket) this.advanceRate(k, bucket);
     k.rate.add(1);
     if (k.shared !== undefined) this.countShared(k, k.shared, bucket);
-    k.sample.add(args, templateId);
+    this.digestedArguments += k.sample.add(args, templateId);
     k.lastSeenMs = nowMs;
     if (!k.attention) this.attend(k);
   }
@@ -491,7 +514,9 @@ export class SpamBalancer {
         return undefined;
       }
     }
-    if (fn !== '' && p.functions) {
+    if (fn.length > MAX_FUNCTION_NAME_LENGTH) {
+      if (p.functions) this.untracked++;
+    } else if (fn !== '' && p.functions) {
       fk = svc.functions.get(fn) ?? this.createKey(svc, 'function', 0n, fn, nowMs, bucket);
       if (fk === undefined) this.untracked++;
       else if (fk.state === 'muted') {

@@ -26,7 +26,7 @@
  *       targets:   { templates: true, functions: true }
  *       collector_drop: true
  *       control_ttl: 5m           # AUTO rules lapse unless renewed (every control_ttl / 4)
- *       max_keys: 100000
+ *       max_keys: 100000          # keys judged (about 4.6 KB each, up to 55 KB with its sample); records of further keys pass, counted
  *       idle_timeout: 10m
  *       store: true               # log_suppression rows (exporter/endpoint as httpstats)
  *       shared_rates: { enabled: false, interval: 1s, lag: "", retention: 1h, table: spam_rates }

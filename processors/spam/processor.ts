@@ -232,11 +232,13 @@ export class SpamProcessor implements Processor {
     activeMutes: Counter;
     keys: Counter;
     untracked: Counter;
+    digestedArguments: Counter;
     summaries: Counter;
     summariesFailed: Counter;
     controlErrors: Counter;
   };
   private lastUntracked = 0;
+  private lastDigestedArguments = 0;
 
   constructor(
     private readonly settings: CreateSettings,
@@ -271,7 +273,11 @@ export class SpamProcessor implements Processor {
       overrides: mt.counter('logfun_spam_overrides_total', 'Keys a manual rule took over from the balancer, by mode.'),
       activeMutes: mt.gauge('logfun_spam_active_mutes', 'Keys muted by AUTO now.'),
       keys: mt.gauge('logfun_spam_keys', 'Keys (service x template, service x function) tracked.'),
-      untracked: mt.counter('logfun_spam_untracked_records_total', 'Records of keys beyond max_keys (passed unjudged).'),
+      untracked: mt.counter('logfun_spam_untracked_records_total', 'Records of keys beyond max_keys, or with a code.function longer than 512 characters (not judged by it).'),
+      digestedArguments: mt.counter(
+        'logfun_spam_sampled_arguments_digested_total',
+        'Template arguments longer than 32 characters that the entropy sample kept as a digest of their text (it keeps no long text alive); once per key that sampled the record (its template and its function).',
+      ),
       summaries: mt.counter('logfun_spam_summaries_total', 'Summary records accepted by the next stage.'),
       summariesFailed: mt.counter('logfun_spam_summaries_failed_total', 'Summary records lost, by reason (rejected, shutdown).'),
       controlErrors: mt.counter('logfun_spam_control_errors_total', 'Failed control-plane calls (retried), by op (set, clear).'),
@@ -577,6 +583,10 @@ export class SpamProcessor implements Processor {
     if (balancer.untracked !== this.lastUntracked) {
       this.m.untracked.inc(this.labels, balancer.untracked - this.lastUntracked);
       this.lastUntracked = balancer.untracked;
+    }
+    if (balancer.digestedArguments !== this.lastDigestedArguments) {
+      this.m.digestedArguments.inc(this.labels, balancer.digestedArguments - this.lastDigestedArguments);
+      this.lastDigestedArguments = balancer.digestedArguments;
     }
   }
 

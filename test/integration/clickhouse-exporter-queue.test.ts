@@ -11,6 +11,7 @@ import { createMemoryLogger } from '../../collector/telemetry/diag';
 import { clickhouseExporterFactory, type ClickHouseLogsExporter } from '../../collector/exporters/clickhouse/factory';
 import type { ClickHouseExporterConfig } from '../../collector/exporters/clickhouse/config';
 import { TemplateDictionary } from '../../collector/templates/dictionary';
+import { smallAttributeBatch } from '../kit/small-attribute-batch';
 
 let deadEndpoint = '';
 const exporters: ClickHouseLogsExporter[] = [];
@@ -83,10 +84,25 @@ test('on_full=block with block_timeout waits that long for room before refusing'
 });
 
 test('the byte bound counts the batches\' size estimates', async () => {
-  const { exporter } = await startExporter({ queue: { max_batches: 0, max_bytes: 1000 } as ClickHouseExporterConfig['queue'] });
-  await exporter.consumeLogs(batchOf(5, 600));
-  await expect(exporter.consumeLogs(batchOf(5, 600))).rejects.toMatchObject({ reason: 'exhausted' });
-  await exporter.consumeLogs(batchOf(1, 300));
+  const { exporter } = await startExporter({ queue: { max_batches: 0, max_bytes: 10_000 } as ClickHouseExporterConfig['queue'] });
+  await exporter.consumeLogs(batchOf(5, 6000));
+  await expect(exporter.consumeLogs(batchOf(5, 6000))).rejects.toMatchObject({ reason: 'exhausted' });
+  await exporter.consumeLogs(batchOf(1, 3000));
+});
+
+test('the byte bound counts what queued batches keep in memory when that is more: records of many small attributes', async () => {
+  // 1000 attributes of a few characters a record: about 15 KB on the wire, 91 KB kept. Counted
+  // by the wire size alone, a memory queue of 256 MiB held 1.67 GB of them.
+  const { exporter, metrics, labels } = await startExporter({ queue: { max_batches: 0, max_bytes: '4MiB' } as ClickHouseExporterConfig['queue'] });
+  let accepted = 0;
+  for (let k = 0; k < 100; k++) {
+    const err = await exporter.consumeLogs(smallAttributeBatch(k)).catch((e) => e);
+    if (err === undefined) accepted++;
+    else expect(err).toMatchObject({ reason: 'exhausted' });
+  }
+  // About 0.9 MB kept a batch: 4 of them fit in 4 MiB (27 by the 150 KB they took on the wire).
+  expect(accepted).toBe(4);
+  expect(metrics.value('logfun_exporter_queue_size', labels)).toBe(40);
 });
 
 test('on_full=drop drops whole batches and counts them', async () => {

@@ -49,8 +49,8 @@ function hello(service: string): Buffer {
   return encodeHello({ resource: createResource({ service }), scope: LOGFUN_SCOPE, sdkVersion: 'flood', lastAckedSequence: 0, sessionId: Buffer.alloc(0) });
 }
 
-/** TemplateDefinitions of templates without arguments (index -> text). */
-function definitions(templates: readonly [number, string][]): Buffer {
+/** TemplateDefinitions of templates without arguments (index -> text), with a call site (function, file) when `site` is given. */
+function definitions(templates: readonly [number, string][], site?: string): Buffer {
   const w = new ProtoWriter(1024);
   w.fork(2);
   for (const [index, text] of templates) {
@@ -59,8 +59,22 @@ function definitions(templates: readonly [number, string][]): Buffer {
     w.tag(2, 1).fixed64Big(templateIdOf(text));
     w.tag(3, 2).string(text);
     w.tag(4, 0).uint32(9);
+    if (site !== undefined) {
+      w.tag(6, 2).string(`${site} fn ${index}`);
+      w.tag(8, 2).string(`${site}/file-${index}.ts`);
+    }
     w.ldelim();
   }
+  w.ldelim();
+  return w.finish();
+}
+
+/** StringDefinitions: dictionary entries 1..values.length. */
+function dictionaryStrings(values: readonly string[]): Buffer {
+  const w = new ProtoWriter(1024);
+  w.fork(4);
+  w.tag(1, 0).uint32(1);
+  for (const v of values) w.tag(2, 2).string(v);
   w.ldelim();
   return w.finish();
 }
@@ -109,6 +123,17 @@ interface RawOutcome {
   status: GrpcStreamStatus;
   /** Ack status codes, in order. */
   acks: number[];
+}
+
+/** Opens a stream and sends the messages, keeping it open until end(); `closed` resolves with its final status. */
+function openStream(target: string, messages: Buffer[]): { end(): void; closed: Promise<GrpcStreamStatus> } {
+  const keepAlive = setInterval(() => undefined, 1000); // the client stream is unref'd
+  let s: GrpcClientStream | undefined;
+  const closed = new Promise<GrpcStreamStatus>((resolve) => {
+    s = new GrpcClientStream({ target, secure: false, path: LOGFUN_INGEST_STREAM_PATH }, { onMessage: () => undefined, onClose: resolve });
+  }).finally(() => clearInterval(keepAlive));
+  for (const m of messages) s!.send(m);
+  return { end: () => s!.end(), closed };
 }
 
 /** Opens a stream, sends the messages, half-closes after `closeAfterAcks` acks (or at once), resolves with the final status. */
@@ -160,6 +185,23 @@ service:
 ${extra.service ?? ''}
   pipelines:
     logs: { receivers: [otlp], processors: [${(extra.pipelineProcessors ?? ['template']).join(', ')}], exporters: [clickhouse] }
+`;
+}
+
+/** A collector with only the OTLP receiver and the debug exporter, and these `service.templates` limits. */
+function debugCollectorYaml(templateLimits: string): string {
+  return `
+receivers:
+  otlp:
+    protocols:
+      grpc: { endpoint: 127.0.0.1:0 }
+exporters:
+  debug: { verbosity: basic }
+service:
+  telemetry: { admin: { endpoint: "" } }
+  templates: ${templateLimits}
+  pipelines:
+    logs: { receivers: [otlp], exporters: [debug] }
 `;
 }
 
@@ -253,19 +295,7 @@ describe('template flood against a real collector (chDB, gRPC)', () => {
   test('definitions per stream are bounded over its life; new streams do not renew a service\'s admission budget', async () => {
     collector = new Collector({
       logger: createMemoryLogger(),
-      yaml: `
-receivers:
-  otlp:
-    protocols:
-      grpc: { endpoint: 127.0.0.1:0 }
-exporters:
-  debug: { verbosity: basic }
-service:
-  telemetry: { admin: { endpoint: "" } }
-  templates: { max_per_service: 50, new_per_service_per_minute: 1, max_definitions_per_stream: 150, max_text_per_stream: 20000 }
-  pipelines:
-    logs: { receivers: [otlp], exporters: [debug] }
-`,
+      yaml: debugCollectorYaml('{ max_per_service: 50, new_per_service_per_minute: 1, max_definitions_per_stream: 150, max_text_per_stream: 20000 }'),
     });
     const writes = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
@@ -303,6 +333,38 @@ service:
     } finally {
       writes.mockRestore();
     }
+  });
+
+  test('what open streams hold (definitions with their call sites, dictionary strings) is bounded in bytes over all of them', async () => {
+    // Before max_bytes_all_streams only template text counted over open streams: 16384
+    // definitions of short text with 60-character call sites held 20 MB a stream, so
+    // max_concurrent_streams (256) streams could hold 5 GB within max_text_all_streams.
+    collector = new Collector({ logger: createMemoryLogger(), yaml: debugCollectorYaml('{ max_bytes_all_streams: 2MiB }') });
+    await collector.start();
+    const target = `127.0.0.1:${collector.component<{ grpcPort: number }>('receiver:otlp').grpcPort}`;
+    const site = 's'.repeat(300);
+    // 800 definitions with call sites: about 800 x (1 KiB + 640 characters) = 1.3 MB, 6 KB of text.
+    const defs = (name: string): [number, string][] => Array.from({ length: 800 }, (_, k) => [k + 1, `${name} ${k}`]);
+    const first = openStream(target, [hello('held-a'), definitions(defs('a'), site)]);
+    await waitFor('the first stream held', () => collector!.metrics.value('logfun_ingest_templates_defined_total') === 800);
+    // A second one would make 2.6 MB: ended with RESOURCE_EXHAUSTED (the first stays open).
+    const second = openStream(target, [hello('held-b'), definitions(defs('b'), site)]);
+    const secondStatus = await second.closed;
+    expect(secondStatus.code).toBe(8);
+    expect(secondStatus.details).toMatch(/max_bytes_all_streams/);
+    expect(collector.metrics.value('logfun_templates_refused_total', { reason: 'stream_limit' })).toBe(800);
+    // Dictionary strings count too: 16384 of 64 characters (1.5 MB) beside the first stream's definitions.
+    const strings = openStream(target, [hello('held-c'), dictionaryStrings(Array.from({ length: 16_384 }, (_, i) => `${i}-`.padEnd(64, 'v')))]);
+    const stringsStatus = await strings.closed;
+    expect(stringsStatus.code).toBe(8);
+    expect(stringsStatus.details).toMatch(/string definitions hold more than .* \(service\.templates\.max_bytes_all_streams\)/);
+    // Once the first stream ends, what it held is released: the same definitions fit again.
+    first.end();
+    expect((await first.closed).code).toBe(0);
+    const third = openStream(target, [hello('held-b'), definitions(defs('b'), site)]);
+    await waitFor('the third stream held', () => collector!.metrics.value('logfun_ingest_templates_defined_total') === 2400);
+    third.end();
+    expect((await third.closed).code).toBe(0);
   });
 
   test('memory_limiter: a dictionary grown past the soft limit is shed and clients are accepted again', async () => {

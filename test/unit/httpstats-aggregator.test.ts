@@ -4,7 +4,19 @@
  * and partial aggregates that add up (several aggregators, late records).
  */
 import { newAccessLogFields, scanAccessLog } from '../../collector/receivers/filelog/parsers';
-import { HttpStatsAggregator, newHttpSample, OTHER_KEY, RowTotals, sectionOf, sumRows, type HttpSample, type IntervalStatsRow } from '../../processors/httpstats/aggregator';
+import {
+  HttpStatsAggregator,
+  MAX_HELD_NAME_CHARS,
+  MAX_NAME_LENGTH,
+  newHttpSample,
+  OTHER_KEY,
+  RowTotals,
+  sectionOf,
+  sumRows,
+  type HttpSample,
+  type IntervalStatsRow,
+} from '../../processors/httpstats/aggregator';
+import { runtimeGc } from '../../processors/memory_limiter/runtime-gc';
 import { asRecord, generateAccessLog, independentCount } from './httpstats-fixtures';
 
 const START = Date.UTC(2024, 0, 15, 12, 0, 0);
@@ -148,6 +160,49 @@ describe('HttpStatsAggregator', () => {
     expect(first.map((r) => [r.timeStartMs, r.hits])).toEqual([[START, 1]]);
     expect(second.map((r) => [r.timeStartMs, r.hits])).toEqual([[START, 1]]);
     expect(sumRows([...first, ...second]).hits).toBe(2);
+  });
+
+  it('holds bounded state whatever services, hosts, paths and times clients send (max_open_rows, name lengths, held names)', () => {
+    // Before: every (interval, service, host) was an accumulator, found by a linear search,
+    // and every distinct path was kept whole (5,000 paths of 60 KB held 295 MB).
+    const gc = runtimeGc()!;
+    const agg = new HttpStatsAggregator({ intervalMs: 10_000, maxOpenRows: 100 });
+    // Records' times reach ahead: 60 intervals x 5 hosts = 300 rows wanted, 100 open at most.
+    let counted = 0;
+    for (let i = 0; i < 300; i++) if (agg.add(sample({ timeMs: START + Math.floor(i / 5) * 10_000, service: 'web', host: `h${i % 5}`, path: '/', status: 200 }))) counted++;
+    expect([counted, agg.openCount, agg.refusedRequests]).toEqual([100, 100, 200]);
+    // Requests of an open row are still counted when the others are refused.
+    expect(agg.add(sample({ timeMs: START, service: 'web', host: 'h0', path: '/', status: 200 }))).toBe(true);
+    // Long distinct paths (each cut from its own 64 KB line, as a parsed access-log path is) are kept as 512 characters.
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 400; i++) {
+      const line = `GET /${String(i).padStart(6, '0')}/${'p'.repeat(65_536)} HTTP/1.1`;
+      agg.add(sample({ timeMs: START, service: 'web', host: 'h0', path: line.slice(4, line.length - 9), status: 200 }));
+    }
+    gc();
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(4 * 2 ** 20);
+    expect(agg.truncatedNames).toBe(400);
+    const rows = agg.closeAll();
+    const first = rows.find((r) => r.timeStartMs === START && r.host === 'h0')!;
+    expect(first.hits).toBe(402);
+    const longest = Math.max(...first.paths.map((p) => p.key.length));
+    expect(longest).toBe(MAX_NAME_LENGTH);
+    expect(first.paths.find((p) => p.key.startsWith('/000007/'))?.key.endsWith('\u2026')).toBe(true);
+  });
+
+  it('counts new names under (other) once the open intervals hold MAX_HELD_NAME_CHARS of them', () => {
+    const agg = new HttpStatsAggregator({ intervalMs: 10_000, maxOpenRows: 10_000, topPaths: 10, topSections: 10 });
+    const long = 'q'.repeat(MAX_NAME_LENGTH - 20);
+    const fill = Math.ceil(MAX_HELD_NAME_CHARS / long.length);
+    // Distinct paths over many rows (each under max_distinct_paths) until the held names are full.
+    for (let i = 0; i < fill; i++) agg.add(sample({ timeMs: START, service: 'web', host: `h${i % 9000}`, path: `/${i}/${long}`, status: 200 }));
+    agg.add(sample({ timeMs: START, service: 'web', host: 'h1', path: '/new-after-full', status: 200 }));
+    const rows = agg.closeAll();
+    const h1 = rows.find((r) => r.host === 'h1')!;
+    expect(h1.paths.some((p) => p.key === '/new-after-full')).toBe(false);
+    expect(h1.paths.find((p) => p.key === OTHER_KEY)?.hits).toBeGreaterThan(0);
+    expect(sumRows(rows).hits).toBe(fill + 1);
   });
 
   it('rejects a non-positive interval', () => {

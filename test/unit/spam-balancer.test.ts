@@ -3,9 +3,10 @@
  * flap back-off, manual precedence, template-before-function, attribution of SDK
  * reports, summaries and the exactness of their counts.
  */
-import { SpamBalancer, type BalancerEvent, type ServiceKeys } from '../../processors/spam/balancer';
+import { MAX_FUNCTION_NAME_LENGTH, SpamBalancer, type BalancerEvent, type ServiceKeys } from '../../processors/spam/balancer';
 import { createDefaultSpamConfig, resolveSpamConfig, type BalancerParams } from '../../processors/spam/config';
 import type { ManualMode, MuteTarget } from '../../processors/spam/control-sink';
+import { runtimeGc } from '../../processors/memory_limiter/runtime-gc';
 
 const T0 = 1_700_000_000_000;
 
@@ -14,6 +15,16 @@ function params(overrides: Partial<BalancerParams> = {}): BalancerParams {
   const p = resolveSpamConfig(createDefaultSpamConfig(), errors).balancer;
   expect(errors).toEqual([]);
   return { ...p, ...overrides };
+}
+
+/** Heap bytes still in use after `run` (a collection before and after). */
+function heapKeptBy(run: () => void): number {
+  const gc = runtimeGc()!;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  run();
+  gc();
+  return process.memoryUsage().heapUsed - before;
 }
 
 /** Drives a balancer: records at a rate, evaluations every 250 ms. */
@@ -296,6 +307,64 @@ describe('SpamBalancer', () => {
     d.run(1_000, [1n, 2n, 3n, 4n, 5n].map((id) => ({ service: 's', templateId: id, rate: 10 })));
     expect(d.b.size).toBe(3);
     expect(d.b.untracked).toBeGreaterThan(0);
+  });
+
+  test("a key's argument sample keeps no client text alive beyond its bound (long arguments, slices of long bodies, many arguments)", () => {
+    // 8 function keys x 64 records, each record with a 64 KB argument, a 20-character
+    // argument sliced from its own 64 KB body (as a mined argument is) and 100 more
+    // arguments: the samples kept every record's arguments (64 MB) before.
+    const b = new SpamBalancer(params(), T0);
+    const svc = b.service('s');
+    const kept = heapKeptBy(() => {
+      for (let n = 0; n < 8 * 64; n++) {
+        const body = `order ${String(n).padStart(14, '0')} failed: ${'lorem '.repeat(11_000)}`;
+        const longArg = String(n).padStart(8, '0') + 'x'.repeat(65_536);
+        const args = [longArg, body.slice(6, 26), ...Array.from({ length: 100 }, (_, i) => `extra-argument-${i}`)];
+        b.observe(svc, 1n, `fn${n % 8}`, args, T0 + n, b.bucketOf(T0 + n));
+      }
+    });
+    expect(b.size).toBe(9);
+    expect(kept).toBeLessThan(4 * 2 ** 20);
+    // Each record's long argument is a digest, in its template's and its function's sample.
+    expect(b.digestedArguments).toBe(2 * 8 * 64);
+  });
+
+  test('at max_keys, records of new sender scopes keep no scope (a new service.instance.id per record)', () => {
+    const b = new SpamBalancer(params({ maxKeys: 2 }), T0);
+    b.observe(b.service('s'), 1n, 'f', [], T0, b.bucketOf(T0));
+    expect(b.size).toBe(2);
+    for (let i = 0; i < 1000; i++) b.observe(b.service('s', `instance-${i}`), 1n, 'f', [], T0 + i, b.bucketOf(T0 + i));
+    expect(b.scopeCount).toBe(1);
+    expect(b.untracked).toBe(2000);
+    // A scope handed out while full never gets a key, even once room is made.
+    const detached = b.service('t');
+    const later = T0 + 60 * 60_000;
+    for (let e = 0; e < 40; e++) b.evaluate(later + e); // a sweep forgets the idle keys
+    expect(b.size).toBe(0);
+    b.observe(detached, 1n, 'f', [], later, b.bucketOf(later));
+    expect(b.size).toBe(0);
+    b.observe(b.service('t'), 1n, 'f', [], later, b.bucketOf(later));
+    expect(b.size).toBe(2);
+  });
+
+  test('code.function names are kept to MAX_FUNCTION_NAME_LENGTH characters: longer ones make no key and are not remembered as protected', () => {
+    // A function key and the protected set keep the name as long as the scope lives:
+    // 4,000 protected 60 KB names kept 236 MB (10,000 a scope were allowed).
+    const b = new SpamBalancer(params(), T0);
+    const svc = b.service('s');
+    const kept = heapKeptBy(() => {
+      for (let i = 0; i < 400; i++) {
+        const fn = `${String(i).padStart(8, '0')}${'f'.repeat(60_000)}`;
+        b.noteProtected(svc, fn);
+        b.observe(svc, 1n, fn, [], T0 + i, b.bucketOf(T0 + i));
+      }
+    });
+    expect(kept).toBeLessThan(4 * 2 ** 20);
+    expect([b.size, svc.protectedFunctions.size, b.untracked]).toEqual([1, 0, 400]); // the template's key only
+    const longest = 'g'.repeat(MAX_FUNCTION_NAME_LENGTH);
+    b.noteProtected(svc, longest);
+    b.observe(svc, 1n, longest, [], T0 + 500, b.bucketOf(T0 + 500));
+    expect([b.size, svc.protectedFunctions.size]).toEqual([2, 1]);
   });
 
   test('idle keys are forgotten after idle_timeout', () => {

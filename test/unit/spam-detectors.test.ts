@@ -4,7 +4,7 @@
  * (detectors/entropy.ts).
  */
 import { BucketCounter, RateHistory, zscoreFires } from '../../processors/spam/detectors/zscore';
-import { ArgumentSample, deltaEntropy, normalizedEntropy, type EntropyParams } from '../../processors/spam/detectors/entropy';
+import { ArgumentSample, MAX_SAMPLED_ARG_LENGTH, argumentDigest, deltaEntropy, normalizedEntropy, type EntropyParams } from '../../processors/spam/detectors/entropy';
 import { prng } from '../scenarios/spam-kit';
 
 const BUCKET = 500;
@@ -243,6 +243,31 @@ describe('argument entropy', () => {
     const rnd = prng(7);
     const random = sampleOf(Array.from({ length: 64 }, () => [String(Math.floor(rnd() * 1e9))]));
     expect(random.score(64, PARAMS, undefined, false).entropy).toBeGreaterThan(0.5);
+  });
+
+  test('the sample keeps long arguments as digests and no more than maxPositions of them: the score is unchanged', () => {
+    const long = (v: string) => v + '-'.repeat(5_000);
+    const many = (row: string[]) => [...row, ...Array.from({ length: 50 }, (_, i) => `position ${i} value`)];
+    const rows = [
+      ...Array.from({ length: 32 }, (_, i) => [long(`distinct ${i}`), 'GET', String(i)]),
+      ...Array.from({ length: 32 }, (_, i) => [long(`cycling ${i % 3}`), 'GET', String(i % 2)]),
+    ];
+    for (const count of [64, 32, 20]) {
+      const bounded = new ArgumentSample(64, false, PARAMS.maxPositions);
+      const unbounded = new ArgumentSample(64, false);
+      for (const r of rows) {
+        bounded.add(many(r));
+        unbounded.add(many(r));
+      }
+      expect(bounded.score(count, PARAMS)).toEqual(unbounded.score(count, PARAMS));
+    }
+    // A digest: equal texts alike, different texts (even of one length) apart, never a number.
+    expect(argumentDigest(long('a'))).toBe(argumentDigest(long('a')));
+    expect(argumentDigest(long('a'))).not.toBe(argumentDigest(long('b')));
+    expect(Number.isFinite(Number(argumentDigest('1'.repeat(40))))).toBe(false);
+    expect(argumentDigest(long('a')).length).toBeLessThanOrEqual(MAX_SAMPLED_ARG_LENGTH);
+    const s = new ArgumentSample(4, false, 8);
+    expect(s.add(['short', 'x'.repeat(MAX_SAMPLED_ARG_LENGTH), 'y'.repeat(MAX_SAMPLED_ARG_LENGTH + 1)])).toBe(1);
   });
 
   test('the score covers the newest `count` records (those of the rate window); the ring keeps the newest size', () => {

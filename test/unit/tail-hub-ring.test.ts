@@ -8,6 +8,7 @@ import { LiveTailHub } from '../../collector/tail/hub';
 import { LogBatchBuilder, type LogBatch } from '../../collector/pipeline/batch';
 import { Metrics } from '../../collector/telemetry/metrics';
 import { runtimeGc } from '../../processors/memory_limiter/runtime-gc';
+import { smallAttributeBatch } from '../kit/small-attribute-batch';
 
 function batchOf(records: number, k: number): LogBatch {
   const b = new LogBatchBuilder();
@@ -76,4 +77,24 @@ test('the ring is bounded by bytes too: records with big bodies are not kept by 
   expect(offeredRecords).toBeGreaterThanOrEqual(10);
   expect(offeredRecords).toBeLessThan(400);
   expect(offeredBodyBytes).toBeLessThanOrEqual(64 * 1024 * 1024 + 10 * body.length);
+});
+
+test('the byte bound counts what kept records reference: many small attributes, small on the wire, keep their heap size', async () => {
+  // 1000 attributes of a few characters a record: about 15 KB on the wire (the receiver's
+  // byteSize) but 91 KB of objects and strings kept. Counted by the wire size alone, the
+  // 64 MiB ring kept 413 MB of them.
+  const gc = runtimeGc()!;
+  const hub = new LiveTailHub({ metrics: new Metrics(), ringBytes: 16 * 1024 * 1024 });
+  const exporter = hub.tap({ consumeLogs: async () => undefined });
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let k = 0; k < 200; k++) await exporter.consumeLogs(smallAttributeBatch(k)); // 2000 records, 30 MB on the wire
+  await tick();
+  gc();
+  const kept = process.memoryUsage().heapUsed - before;
+  expect(kept).toBeLessThan(24 * 1024 * 1024);
+  // The newest records are still offered to a tail starting now.
+  let offered = 0;
+  hub.subscribe({ offer: (e) => (offered += e.count), settled: () => undefined }, 0n);
+  expect(offered).toBeGreaterThanOrEqual(100);
 });

@@ -62,6 +62,7 @@
  */
 import { createHash, randomBytes } from 'crypto';
 import { estimatedBytes, type LogBatch } from '../../pipeline/batch';
+import { batchHeldBytes } from '../../pipeline/held-bytes';
 import type { CreateSettings, DiagLogger, Exporter, Host } from '../../pipeline/component';
 import { RetryableError } from '../../pipeline/errors';
 import type { Counter, Histogram } from '../../telemetry/metrics';
@@ -466,7 +467,8 @@ export class ClickHouseLogsExporter implements Exporter {
     // An empty batch matters only for the ledger it carries (queue/batch-ledger.ts), which only the log keeps.
     if (n === 0 && !(this.wal && mustPassEmpty())) return;
     if (this.wal) return this.appendToWal(batch);
-    const bytes = estimatedBytes(batch);
+    // The memory queue holds the batch's objects: bounded by what they keep, not by their wire size alone.
+    const bytes = batchHeldBytes(batch);
     if (!this.hasRoom(bytes)) {
       if (this.cfg.onFull === 'drop') {
         this.droppedCounter.inc({ ...this.labels, reason: 'queue_full' }, n);

@@ -50,7 +50,9 @@
  *     untemplated instead, so only a broken or hostile client gets here);
  *   - more than max_definitions_per_stream definitions over a stream's life (resets
  *     do not renew it), or definitions holding more text than max_text_per_stream
- *     (or max_text_all_streams over every open stream of this receiver), end the
+ *     (or max_text_all_streams over every open stream of this receiver), or open
+ *     streams whose definitions and dictionary strings hold more than
+ *     max_bytes_all_streams (CompactStreamDecoder.heldBytes), end the
  *     stream with RESOURCE_EXHAUSTED, retryable: an SDK reconnects and defines
  *     only what its next batch uses;
  *   - a template enters the collector-wide dictionary when a batch first uses it
@@ -157,6 +159,8 @@ export class LogfunIngestService {
   admission: ReceiverAdmission | undefined;
   /** Template text characters held by the decoders of the open streams. */
   private streamTextChars = 0;
+  /** Bytes the definitions and dictionary strings of the open streams hold (CompactStreamDecoder.heldBytes). */
+  private streamHeldBytes = 0;
   readonly maxTemplates: number;
   readonly collectorId: string;
   readonly sessions: SessionTable;
@@ -252,13 +256,18 @@ export class LogfunIngestService {
     if (this.streams.delete(stream)) {
       this.counters.active.set({ receiver: this.id }, this.streams.size);
       this.streamTextChars -= stream.decoder.templateTextChars;
+      this.streamHeldBytes -= stream.decoder.heldBytes;
     }
   }
 
-  /** @internal A stream's definitions changed the text it holds by `delta`; returns the total over open streams. */
-  addStreamText(delta: number): number {
-    this.streamTextChars += delta;
-    return this.streamTextChars;
+  /**
+   * @internal A stream's definitions changed the text it holds by `textDelta` and the bytes
+   * by `bytesDelta`; returns the totals over open streams.
+   */
+  addStreamHeld(textDelta: number, bytesDelta: number): { text: number; bytes: number } {
+    this.streamTextChars += textDelta;
+    this.streamHeldBytes += bytesDelta;
+    return { text: this.streamTextChars, bytes: this.streamHeldBytes };
   }
 
   /** @internal */
@@ -488,15 +497,7 @@ class IngestStream {
         else this.refuseOverBudget(message.batch.sequence, bytes.length);
         return;
       case 'strings':
-        if (!this.helloDone) {
-          this.fail(grpc.status.INVALID_ARGUMENT, 'string definitions before the Hello', 'protocol');
-          return;
-        }
-        try {
-          this.decoder.defineStrings(message.firstIndex, message.values);
-        } catch (err) {
-          this.fail(grpc.status.INVALID_ARGUMENT, `invalid string definitions: ${errorMessage(err)}`, 'malformed');
-        }
+        this.onStrings(message);
         return;
       default:
         this.fail(grpc.status.INVALID_ARGUMENT, 'empty ClientMessage (expected hello, templates or batch)', 'protocol');
@@ -542,22 +543,51 @@ class IngestStream {
     }
     let defined;
     const charsBefore = this.decoder.templateTextChars;
+    const bytesBefore = this.decoder.heldBytes;
     try {
       defined = this.decoder.define(message.templates, message.reset);
     } catch (err) {
-      svc.addStreamText(this.decoder.templateTextChars - charsBefore);
+      svc.addStreamHeld(this.decoder.templateTextChars - charsBefore, this.decoder.heldBytes - bytesBefore);
       if (err instanceof TemplateTooLong) svc.templates?.countRefused('text_too_long');
       this.fail(grpc.status.INVALID_ARGUMENT, `invalid template definitions: ${errorMessage(err)}`, 'malformed');
       return;
     }
     svc.counters.templates.inc({ receiver: svc.id }, defined.length);
     const held = this.decoder.templateTextChars;
-    const allStreams = svc.addStreamText(held - charsBefore);
-    if (held > this.limits.maxTextPerStream || allStreams > this.limits.maxTextAllStreams) {
+    const allStreams = svc.addStreamHeld(held - charsBefore, this.decoder.heldBytes - bytesBefore);
+    const over =
+      held > this.limits.maxTextPerStream
+        ? `${this.limits.maxTextPerStream} characters on one stream (service.templates.max_text_per_stream)`
+        : allStreams.text > this.limits.maxTextAllStreams
+          ? `${this.limits.maxTextAllStreams} characters over all open streams (service.templates.max_text_all_streams)`
+          : this.overBytesAllStreams(allStreams.bytes);
+    if (over !== undefined) {
       svc.templates?.countRefused('stream_limit', defined.length);
-      const which = held > this.limits.maxTextPerStream ? `${this.limits.maxTextPerStream} characters on one stream (service.templates.max_text_per_stream)` : `${this.limits.maxTextAllStreams} characters over all open streams (service.templates.max_text_all_streams)`;
-      this.fail(grpc.status.RESOURCE_EXHAUSTED, `template definitions hold more than ${which}; open a new stream and define only what is used`, 'limit');
+      this.fail(grpc.status.RESOURCE_EXHAUSTED, `template definitions hold more than ${over}; open a new stream and define only what is used`, 'limit');
     }
+  }
+
+  /** Dictionary strings (interned attribute keys and values): held as long as the stream, so under max_bytes_all_streams too. */
+  private onStrings(message: { firstIndex: number; values: string[] }): void {
+    if (!this.helloDone) {
+      this.fail(grpc.status.INVALID_ARGUMENT, 'string definitions before the Hello', 'protocol');
+      return;
+    }
+    const bytesBefore = this.decoder.heldBytes;
+    try {
+      this.decoder.defineStrings(message.firstIndex, message.values);
+    } catch (err) {
+      this.service.addStreamHeld(0, this.decoder.heldBytes - bytesBefore);
+      this.fail(grpc.status.INVALID_ARGUMENT, `invalid string definitions: ${errorMessage(err)}`, 'malformed');
+      return;
+    }
+    const over = this.overBytesAllStreams(this.service.addStreamHeld(0, this.decoder.heldBytes - bytesBefore).bytes);
+    if (over !== undefined) this.fail(grpc.status.RESOURCE_EXHAUSTED, `string definitions hold more than ${over}; open a new stream`, 'limit');
+  }
+
+  /** The limit's description when the open streams hold more than max_bytes_all_streams; undefined within it. */
+  private overBytesAllStreams(bytes: number): string | undefined {
+    return bytes > this.limits.maxBytesAllStreams ? `${this.limits.maxBytesAllStreams} bytes over all open streams (service.templates.max_bytes_all_streams)` : undefined;
   }
 
   /**

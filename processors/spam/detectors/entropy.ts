@@ -2,12 +2,21 @@
  * The entropy detector: do a key's recent records repeat the same argument values?
  * Low-entropy repetition is spam; a high-entropy burst of real work is not.
  *
- * Sample: per key, a ring of the last `size` records' argument arrays (references
- * to the batch's argument arrays, never copied: arguments are immutable and stages do not
- * mutate templateArgs) and, for function keys, their template id. Adding a record
- * is one or two array writes: O(1), no allocation. Records arrive in order, so the
- * records of the rate window are the newest `count` samples (count = the window's
- * record count from the rate history): no time is stored per sample.
+ * Sample: per key, a ring of the last `size` records' argument arrays and, for
+ * function keys, their template id. Records arrive in order, so the records of the
+ * rate window are the newest `count` samples (count = the window's record count from
+ * the rate history): no time is stored per sample.
+ *
+ * Memory: a sample outlives its batch, so what it keeps is bounded by itself, not by
+ * what a client sends (sampledArgs): at most `maxPositions` arguments a record (the
+ * score reads no more), each a string of at most MAX_SAMPLED_ARG_LENGTH characters
+ * that holds nothing else alive. A longer argument is kept as a digest of its text
+ * (equal texts, equal digests: the entropy is the same up to hash collisions); a
+ * string that may be a slice of a larger one (a mined argument is a slice of its
+ * body, which V8 keeps whole) is copied. Before this, 64 sampled records of 60 KB
+ * arguments kept 3.75 MB alive per key, and a key per code.function let one client
+ * grow the collector without bound. The common record (a few short arguments) is
+ * kept by reference: O(1), no allocation.
  *
  * Score (computed only when a key is a candidate, over the newest `count` sampled
  * records — those of the rate window — oldest first):
@@ -48,6 +57,7 @@
  */
 
 import { argText, type TemplateArg } from '../../../collector/pipeline/batch';
+import { MIN_SLICE_LENGTH, ownCopy } from '../../../collector/pipeline/own-string';
 
 export interface EntropyParams {
   maxPositions: number;
@@ -69,28 +79,120 @@ export interface EntropyScore {
 const EMPTY: readonly TemplateArg[] = [];
 const MISSING = '\u0000missing';
 
+/**
+ * Longest argument text a sample keeps as it is; longer ones are kept as a digest.
+ * 32: toNumber reads no longer text as a number, so a digest never hides a number.
+ */
+export const MAX_SAMPLED_ARG_LENGTH = 32;
+
+/** Whether a sample can keep the record's own array: few enough arguments, none that may hold more than itself. */
+function keepsAsIs(args: readonly TemplateArg[], maxPositions: number): boolean {
+  if (args.length > maxPositions) return false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (typeof a === 'string' && a.length >= MIN_SLICE_LENGTH) return false;
+  }
+  return true;
+}
+
+/**
+ * A short stand-in for a long text: equal texts give equal stand-ins, different ones
+ * (64-bit hash) practically never; never read as a number (nor equal to MISSING). One flat
+ * string of 7 characters (a template literal of numbers would be a tree of several strings).
+ */
+export function argumentDigest(s: string): string {
+  // cyrb53's two 32-bit multiplicative hashes, both kept.
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  // 15-bit pieces from U+4000 up: no surrogate halves.
+  return String.fromCharCode(
+    0,
+    35,
+    0x4000 + (h1 & 0x7fff),
+    0x4000 + ((h1 >>> 15) & 0x7fff),
+    0x4000 + (h2 & 0x7fff),
+    0x4000 + ((h2 >>> 15) & 0x7fff),
+    0x4000 + ((h1 >>> 30) << 2) + (h2 >>> 30),
+  );
+}
+
+/** How many of the first `n` arguments are longer than MAX_SAMPLED_ARG_LENGTH (kept as a digest). */
+function countLong(n: number, args: readonly TemplateArg[]): number {
+  let long = 0;
+  for (let k = 0; k < n; k++) {
+    const a = args[k];
+    if (typeof a === 'string' && a.length > MAX_SAMPLED_ARG_LENGTH) long++;
+  }
+  return long;
+}
+
+/** One argument as a sample keeps it (see the module comment). */
+function sampledArg(a: TemplateArg): TemplateArg {
+  if (typeof a !== 'string' || a.length < MIN_SLICE_LENGTH) return a;
+  return a.length <= MAX_SAMPLED_ARG_LENGTH ? ownCopy(a) : argumentDigest(a);
+}
+
+/**
+ * The last arguments sampledArgs made, by their input: a record's template key and its
+ * function key sample the same array one after the other, and a digest reads the
+ * whole text. Holds one record's arguments at most.
+ */
+let lastSampled: { input: readonly TemplateArg[]; maxPositions: number; output: readonly TemplateArg[] } | undefined;
+
+/** What a sample keeps of a record's arguments that keepsAsIs refused: a new, bounded array (shared by the keys sampling the same record). */
+function sampledArgs(args: readonly TemplateArg[], maxPositions: number): readonly TemplateArg[] {
+  if (lastSampled !== undefined && lastSampled.input === args && lastSampled.maxPositions === maxPositions) return lastSampled.output;
+  const n = Math.min(args.length, maxPositions);
+  const output = new Array<TemplateArg>(n);
+  for (let k = 0; k < n; k++) output[k] = sampledArg(args[k]);
+  lastSampled = { input: args, maxPositions, output };
+  return output;
+}
+
 export class ArgumentSample {
   private readonly args: (readonly TemplateArg[])[];
   private readonly templates: bigint[] | undefined;
   private cursor = 0;
   private filled = 0;
 
-  constructor(readonly size: number, withTemplates: boolean) {
+  /** `maxPositions`: arguments of a record the score reads (entropy.max_positions); no more are kept. */
+  constructor(
+    readonly size: number,
+    withTemplates: boolean,
+    private readonly maxPositions = Infinity,
+  ) {
     this.args = new Array<readonly TemplateArg[]>(size).fill(EMPTY);
     this.templates = withTemplates ? new Array<bigint>(size).fill(0n) : undefined;
   }
 
-  add(args: readonly TemplateArg[] | undefined, templateId = 0n): void {
+  /** Samples a record; returns how many of its arguments were kept as a digest (longer than MAX_SAMPLED_ARG_LENGTH). */
+  add(args: readonly TemplateArg[] | undefined, templateId = 0n): number {
     const i = this.cursor;
-    this.args[i] = args ?? EMPTY;
+    let digested = 0;
+    if (args === undefined) this.args[i] = EMPTY;
+    else if (keepsAsIs(args, this.maxPositions)) this.args[i] = args;
+    else {
+      const kept = sampledArgs(args, this.maxPositions);
+      this.args[i] = kept;
+      digested = countLong(kept.length, args);
+    }
     if (this.templates) this.templates[i] = templateId;
     this.cursor = i + 1 === this.size ? 0 : i + 1;
     if (this.filled < this.size) this.filled++;
+    return digested;
   }
 
   get length(): number {
     return this.filled;
   }
+
 
   /** Indexes of the newest `count` samples (whose template is not excluded), oldest first. */
   private window(count: number, exclude?: (templateId: bigint) => boolean): number[] {
