@@ -10,6 +10,8 @@
  *           logfun_ingest: true      # also serve logfun.v1.Ingest (the SDK's compact stream); default true
  *           max_concurrent_streams: 256  # gRPC calls in progress (Export calls + compact streams), all
  *                                        # connections together; more -> RESOURCE_EXHAUSTED (retryable)
+ *           read_timeout: 30s            # an Export call's request message must arrive within this
+ *                                        # after its metadata; else DEADLINE_EXCEEDED
  *         http:
  *           endpoint: 0.0.0.0:4318
  *           max_request_body_size: 4MiB  # checked against Content-Length before the body is read
@@ -70,6 +72,11 @@ export interface GrpcProtocolConfig extends ServerSecurityConfig {
   logfun_ingest?: boolean;
   /** gRPC calls in progress over all connections; more -> RESOURCE_EXHAUSTED. Optional: default 256. */
   max_concurrent_streams?: number;
+  /**
+   * How long an Export call's request message may take to arrive after its metadata; a call
+   * still incomplete then ends with DEADLINE_EXCEEDED. Optional: default 30s (as OTLP/HTTP's).
+   */
+  read_timeout?: string | number;
 }
 
 export interface HttpProtocolConfig extends ServerSecurityConfig {
@@ -249,7 +256,7 @@ export function unmarshalOtlpReceiverConfig(raw: unknown, path: string, errors: 
 }
 
 /** Optional admission keys: kept out of the defaults (the otelcol-shaped default stays as it was), validated below. */
-const GRPC_OPTIONAL_KEYS = ['max_concurrent_streams'] as const;
+const GRPC_OPTIONAL_KEYS = ['max_concurrent_streams', 'read_timeout'] as const;
 const HTTP_OPTIONAL_KEYS = ['max_connections', 'read_header_timeout', 'read_timeout'] as const;
 
 /** Splits the given optional keys (null = absent) off a protocol's raw mapping. */
@@ -295,6 +302,7 @@ export function validateOtlpReceiverConfig(config: OtlpReceiverConfig): string[]
       problems.push(`protocols.grpc.logfun_ingest: expected true or false, got ${JSON.stringify(grpc.logfun_ingest)}`);
     }
     if (grpc.max_concurrent_streams !== undefined) collect(problems, () => positiveInteger(grpc.max_concurrent_streams, 'protocols.grpc.max_concurrent_streams', 1_000_000));
+    if (grpc.read_timeout !== undefined) collect(problems, () => grpcReadTimeoutMs(grpc));
     problems.push(...validateServerTls(grpc.tls ?? undefined, 'protocols.grpc.tls'), ...validateBearerAuth(grpc.auth ?? undefined, 'protocols.grpc.auth'));
   }
   if (http) {
@@ -342,6 +350,11 @@ function sizeOrZero(value: string | number): number {
   } catch {
     return 0; // reported by its own check
   }
+}
+
+/** An Export call's read_timeout in milliseconds (DEFAULT_READ_TIMEOUT_MS when not written). */
+export function grpcReadTimeoutMs(grpc: GrpcProtocolConfig): number {
+  return grpc.read_timeout === undefined ? DEFAULT_READ_TIMEOUT_MS : positiveDuration(grpc.read_timeout, 'protocols.grpc.read_timeout');
 }
 
 export function positiveDuration(value: string | number, path: string): number {

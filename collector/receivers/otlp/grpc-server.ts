@@ -25,7 +25,7 @@
  * decoded. Compact streams account their messages themselves (logfun-ingest.ts).
  */
 import * as grpc from '@grpc/grpc-js';
-import type { SecureServerOptions } from 'http2';
+import { constants as http2Constants, type Http2Stream, type SecureServerOptions } from 'http2';
 import type { SecureContextOptions } from 'tls';
 import { LOGS_SERVICE_EXPORT_PATH } from '../../../protocol/protos';
 import type { LogBatch } from '../../pipeline/batch';
@@ -34,7 +34,7 @@ import { decodeExportRequest } from '../../otlp/convert';
 import type { OtlpRequestDecoder } from './receiver';
 import { formatHostPort, parseHostPort } from '../../otlp/endpoint';
 import { encodeRpcStatus, GRPC_STATUS_DETAILS_KEY } from '../../otlp/status';
-import { positiveSize, type GrpcProtocolConfig } from './config';
+import { grpcReadTimeoutMs, positiveSize, type GrpcProtocolConfig } from './config';
 import { errorMessage, type ReceiverIngest } from './ingest';
 import type { LogfunIngestService } from './logfun-ingest';
 import type { ReceiverAuth } from './auth';
@@ -105,7 +105,11 @@ export class OtlpGrpcServer {
     // The first interceptor is the innermost (grpc-js wraps them in order around its base call):
     // countTransportRejections must see the base call's own statuses, and the token is checked
     // before a call takes a max_concurrent_streams slot.
-    const interceptors = this.auth ? [this.countTransportRejections, this.checkBearerToken, this.admitCall] : [this.countTransportRejections, this.admitCall];
+    // limitReadTime is outermost: the status it sends on a slow call passes admitCall, which gives the slot back.
+    this.readTimeoutMs = grpcReadTimeoutMs(this.config);
+    const interceptors = this.auth
+      ? [this.countTransportRejections, this.checkBearerToken, this.admitCall, this.limitReadTime]
+      : [this.countTransportRejections, this.admitCall, this.limitReadTime];
     const server = new grpc.Server({
       'grpc.max_receive_message_length': maxRecv,
       interceptors,
@@ -212,6 +216,55 @@ export class OtlpGrpcServer {
     });
   };
 
+  /** protocols.grpc.read_timeout, resolved by start(). */
+  private readTimeoutMs = 0;
+
+  /**
+   * Ends an Export call whose request message has not arrived read_timeout after its
+   * metadata, with DEADLINE_EXCEEDED, counted as refused (reason timeout). grpc-js holds a
+   * message's bytes until the whole message is in and only then calls the handler, so a
+   * client sending all but the last byte of max_recv_msg_size held them (outside
+   * max_in_flight_bytes, which counts messages handed over) for as long as it kept the
+   * stream open: 64 such calls of 4 MiB, 259 MB. Compact streams are long by design and
+   * keep their own limits (logfun-ingest.ts).
+   */
+  private readonly limitReadTime: grpc.ServerInterceptor = (method, call) => {
+    if (method.path !== LOGS_SERVICE_EXPORT_PATH) return new grpc.ServerInterceptingCall(call);
+    let timer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    };
+    const expire = () => {
+      timer = undefined;
+      const details = `the request message did not arrive within read_timeout (${this.readTimeoutMs} ms)`;
+      this.admission.refused('grpc', 'timeout', details);
+      call.sendStatus({ code: grpc.status.DEADLINE_EXCEEDED, details, metadata: new grpc.Metadata() });
+      // The status alone leaves the stream open while the client keeps its side open, and grpc-js
+      // holds the partial message as long as the stream lives: reset it.
+      resetStreamOf(call);
+    };
+    return new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, passOn) => {
+            timer = setTimeout(expire, this.readTimeoutMs);
+            timer.unref();
+            passOn(metadata);
+          },
+          onReceiveMessage: (message, passOn) => {
+            stop();
+            passOn(message);
+          },
+          onCancel: stop,
+        }),
+      sendStatus: (status, next) => {
+        stop();
+        next(status);
+      },
+    });
+  };
+
   /**
    * Refuses a call whose metadata lacks the bearer token with UNAUTHENTICATED,
    * before its handler starts (the metadata is not passed on, so neither the
@@ -255,6 +308,19 @@ export class OtlpGrpcServer {
       },
     });
   };
+}
+
+/**
+ * Resets the HTTP/2 stream under a server call (RST_STREAM CANCEL), which makes grpc-js let
+ * go of what it buffered for the call. grpc-js has no API for it: the stream is its base
+ * call's, at the end of the intercepting calls' `nextCall` chain (grpc-js 1.14); when that
+ * shape is not there, nothing is done.
+ */
+function resetStreamOf(call: grpc.ServerInterceptingCallInterface): void {
+  let inner: unknown = call;
+  for (let depth = 0; depth < 16 && inner !== null && typeof inner === 'object' && 'nextCall' in inner; depth++) inner = (inner as { nextCall: unknown }).nextCall;
+  const stream = inner !== null && typeof inner === 'object' ? (inner as { stream?: Partial<Http2Stream> }).stream : undefined;
+  if (stream !== undefined && typeof stream.close === 'function' && stream.destroyed === false) stream.close(http2Constants.NGHTTP2_CANCEL);
 }
 
 /**
