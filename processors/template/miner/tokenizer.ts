@@ -1605,12 +1605,6 @@ function angledWordEnd(line: string, at: number): number {
 /** Longest word angledWordEnd reads between angle brackets. */
 const MAX_ANGLED_WORD = 64;
 
-/**
- * End of a relative path to a file at [s, e) ("mm/slab.c", "src/app/main.py"), or -1: segments
- * of letters, digits, '_', '-' and '.' joined by single '/', the first starting with a letter,
- * the last a file name with an extension (a dot, then 1-4 letters or digits, a letter first).
- * Words joined by a slash without one ("read/write", "tcp/udp") stay words.
- */
 /** line[s..e) ends with a file extension: a dot after a character, then 1-4 letters or digits, a letter first. */
 function hasFileExtension(line: string, s: number, e: number): boolean {
   let dot = e - 1;
@@ -1620,6 +1614,12 @@ function hasFileExtension(line: string, s: number, e: number): boolean {
   return true;
 }
 
+/**
+ * End of a relative path at [s, e), or -1: segments of letters, digits, '_', '-' and '.' joined
+ * by single '/', the first starting with a letter, the last a file name with an extension
+ * ("mm/slab.c", "src/app/main.py"), or every segment a numbered name ("isa0060/serio1",
+ * everySegmentNumbered). Words joined by a slash otherwise ("read/write", "tcp/udp") stay words.
+ */
 function relativeFilePathEnd(line: string, s: number, e: number): number {
   // the cheap tests first: most words have no extension and end in no digit
   if (!isLetterCode(line.charCodeAt(s)) || !(hasFileExtension(line, s, e) || isDigitCode(line.charCodeAt(e - 1)))) return -1;
