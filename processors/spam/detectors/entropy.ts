@@ -193,7 +193,6 @@ export class ArgumentSample {
     return this.filled;
   }
 
-
   /** Indexes of the newest `count` samples (whose template is not excluded), oldest first. */
   private window(count: number, exclude?: (templateId: bigint) => boolean): number[] {
     const out: number[] = [];

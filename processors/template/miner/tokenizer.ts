@@ -784,8 +784,7 @@ function isAddressLike(s: string): boolean {
  * Not between two quoted values ('a'/'b'): there the quotes close one and open the other.
  */
 function isQuotedAlone(line: string, s: number, e: number): boolean {
-  const quote = s > 0 ? line.charCodeAt(s - 1) : 0;
-  if ((quote !== 0x22 && quote !== 0x27) || line.charCodeAt(e) !== quote) return false;
+  if (!isBetweenQuotes(line, s, e)) return false;
   return (s < 2 || classOf(line.charCodeAt(s - 2)) !== 0) && (e + 1 >= line.length || classOf(line.charCodeAt(e + 1)) !== 0);
 }
 
@@ -1575,10 +1574,6 @@ function isPathChunkCode(c: number): boolean {
 /** Capitalised words of one directory name crossed by pathContinuation. */
 const MAX_NAME_WORDS_IN_PATH = 3;
 
-/**
- * The '/' at `slash` joins a dotted name to a relative name in it
- * ("com.acme.app/.MainActivity": a component of a package): one name.
- */
 /** Backslashes in line[s..e) between two other characters (a separator of names, not an escape at either end). */
 function backslashesIn(line: string, s: number, e: number): number {
   let n = 0;
@@ -1652,6 +1647,10 @@ function everySegmentNumbered(line: string, s: number, e: number): boolean {
   return true;
 }
 
+/**
+ * The '/' at `slash` joins a dotted name to a relative name in it
+ * ("com.acme.app/.MainActivity": a component of a package): one name.
+ */
 function isRelativeName(line: string, start: number, slash: number, end: number): boolean {
   if (slash + 2 >= end || line.charCodeAt(slash + 1) !== 0x2e || !isLetterCode(line.charCodeAt(slash + 2))) return false;
   return line.slice(start, slash).indexOf('.') > 0;
