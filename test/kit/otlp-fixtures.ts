@@ -26,17 +26,17 @@ export interface StartedReceiver {
   stop(): Promise<void>;
 }
 
-/** An otlp receiver on 127.0.0.1 with ephemeral ports; `limits` shrink the size limits for tests. */
+/** An otlp receiver on 127.0.0.1 with ephemeral ports; `limits` shrink the size limits and the gRPC read_timeout for tests. */
 export async function startReceiver(
   id = 'otlp',
-  limits: { grpcMaxRecv?: string | number; httpMaxBody?: string | number } = {},
+  limits: { grpcMaxRecv?: string | number; httpMaxBody?: string | number; grpcReadTimeout?: string } = {},
 ): Promise<StartedReceiver> {
   const metrics = new Metrics();
   const logger = createMemoryLogger();
   const consumer = new RecordingConsumer();
   const config: OtlpReceiverConfig = {
     protocols: {
-      grpc: { endpoint: '127.0.0.1:0', max_recv_msg_size: limits.grpcMaxRecv ?? '4MiB' },
+      grpc: { endpoint: '127.0.0.1:0', max_recv_msg_size: limits.grpcMaxRecv ?? '4MiB', ...(limits.grpcReadTimeout !== undefined ? { read_timeout: limits.grpcReadTimeout } : {}) },
       http: { endpoint: '127.0.0.1:0', max_request_body_size: limits.httpMaxBody ?? '4MiB', logs_url_path: '/v1/logs' },
     },
   };

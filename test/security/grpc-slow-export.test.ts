@@ -10,14 +10,10 @@
 import * as http2 from 'http2';
 import * as grpc from '@grpc/grpc-js';
 import { otlpReceiverFactory } from '../../collector/receivers/otlp/factory';
-import type { OtlpReceiver } from '../../collector/receivers/otlp/receiver';
-import { Metrics } from '../../collector/telemetry/metrics';
-import { createMemoryLogger } from '../../collector/telemetry/diag';
-import { TemplateDictionary } from '../../collector/templates/dictionary';
 import { LogBatchBuilder } from '../../collector/pipeline/batch';
 import { encodeExportRequest } from '../../collector/otlp/convert';
 import { LOGS_SERVICE_EXPORT_PATH } from '../../protocol/protos';
-import { RecordingConsumer } from '../kit/recording-consumer';
+import { startReceiver } from '../kit/otlp-fixtures';
 
 jest.setTimeout(30_000);
 
@@ -50,16 +46,8 @@ function rawCall(session: http2.ClientHttp2Session, body: Buffer, end: boolean):
 }
 
 test('an Export call whose message does not arrive within read_timeout ends with DEADLINE_EXCEEDED and its stream is reset', async () => {
-  const config = otlpReceiverFactory.createDefaultConfig();
-  config.protocols.grpc = { endpoint: '127.0.0.1:0', max_recv_msg_size: '4MiB', read_timeout: '1s' };
-  config.protocols.http = null;
-  expect(otlpReceiverFactory.validate!(config)).toEqual([]);
-  const metrics = new Metrics();
-  const logger = createMemoryLogger();
-  const consumer = new RecordingConsumer();
-  const receiver = otlpReceiverFactory.create({ id: 'otlp/slow', metrics, logger }, config, consumer) as OtlpReceiver;
-  await receiver.start({ metrics, logger, components: new Map(), templates: new TemplateDictionary() });
-  const session = http2.connect(`http://127.0.0.1:${receiver.grpcPort}`);
+  const { consumer, metrics, grpcTarget, stop } = await startReceiver('otlp/slow', { grpcReadTimeout: '1s' });
+  const session = http2.connect(`http://${grpcTarget}`);
   session.on('error', () => undefined);
   try {
     // 1 MiB announced, all but the last byte sent, the client's side left open
@@ -80,12 +68,15 @@ test('an Export call whose message does not arrive within read_timeout ends with
     expect(consumer.records()).toHaveLength(1);
   } finally {
     session.destroy();
-    await receiver.shutdown();
+    await stop();
   }
 });
 
 test('read_timeout must be a positive duration', () => {
   const config = otlpReceiverFactory.createDefaultConfig();
-  config.protocols.grpc = { endpoint: '127.0.0.1:0', max_recv_msg_size: '4MiB', read_timeout: '0s' };
+  config.protocols.grpc = { endpoint: '127.0.0.1:0', max_recv_msg_size: '4MiB', read_timeout: '1s' };
+  config.protocols.http = null;
+  expect(otlpReceiverFactory.validate!(config)).toEqual([]);
+  config.protocols.grpc.read_timeout = '0s';
   expect(otlpReceiverFactory.validate!(config).join('\n')).toMatch(/protocols\.grpc\.read_timeout: must be longer than 0/);
 });
