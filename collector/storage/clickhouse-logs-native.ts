@@ -552,12 +552,16 @@ export class LogsNativeEncoder {
   /** The column list as one string (NUL-separated), to tell blocks encoded for other columns apart. */
   readonly columnsKey: string;
 
+  /** Each column's name and the type its blocks declare, in block order. */
+  readonly columnTypes: readonly { name: string; type: string }[];
+
   private constructor(
     /** The INSERT column list, in block order. */
     readonly columns: string[],
     private readonly nativeColumns: NativeColumn[],
   ) {
     this.columnsKey = columns.join('\0');
+    this.columnTypes = nativeColumns.map((c) => ({ name: c.name, type: c.type }));
   }
 
   /**

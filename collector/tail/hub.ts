@@ -15,10 +15,11 @@
  * tail starting now also sees records that were accepted a moment ago but may
  * still wait in the exporter's queue (not yet in storage): without the ring those
  * would fall between the replay (not stored yet) and the live feed (already past).
- * The ring holds references to the batches, which the exporter only reads (a
- * batch fanned out to several exporters is shared read-only); they are turned
- * into TailRecords only when a subscriber needs them, so with nobody tailing the
- * tap costs one small object per batch.
+ * The ring keeps what an accepted batch's records need in few objects: the
+ * exporter's own copy of them as stored when it has one (the clickhouse exporter's
+ * Native block, ring-block.ts), else a compact copy of the batch's columns
+ * (ring-records.ts); they are turned into TailRecords only when a subscriber needs
+ * them, so with nobody tailing the tap costs a copy per batch.
  *
  * Nothing here ever waits for a subscriber: offering records is synchronous and a
  * full subscriber queue drops (that subscriber's) records and counts them.
@@ -29,6 +30,7 @@ import type { Counter, Metrics } from '../telemetry/metrics';
 import { tailRecordsOf, type TailRecord } from './record';
 import { maxStoredTime } from '../pipeline/time-column';
 import { RingRecords } from './ring-records';
+import type { RingSource } from './ring-block';
 
 export type EntryState = 'pending' | 'accepted' | 'failed';
 
@@ -38,7 +40,7 @@ export class TapEntry {
   acceptedAtMs = 0;
   private records: TailRecord[] | undefined;
   /** What the ring keeps of the batch once accepted, unless its records were projected already (keep()). */
-  private kept: RingRecords | undefined;
+  private kept: RingSource | undefined;
   constructor(
     private batch: LogBatch | undefined,
     readonly count: number,
@@ -61,13 +63,28 @@ export class TapEntry {
     return this.records;
   }
 
-  /** Lets go of the batch, keeping what its records need in few objects (ring-records.ts): for an entry entering the ring. */
-  keep(): void {
+  /**
+   * Lets go of the batch, keeping what its records need in few objects, for an entry entering
+   * the ring: `stored`, the exporter's own copy of them as stored (ring-block.ts), when it has
+   * one; else RingRecords of the batch (ring-records.ts).
+   */
+  keep(stored?: RingSource): void {
     if (this.records !== undefined || this.batch === undefined) return;
-    this.kept = RingRecords.of(this.batch);
+    this.kept = stored ?? RingRecords.of(this.batch);
     this.bytes = Math.max(this.bytes, this.kept.heldBytes);
     this.batch = undefined;
   }
+}
+
+/**
+ * An exporter that can give the ring its own copy of an accepted batch's records as it
+ * stores them, cheaper to keep than the batch (the clickhouse exporter's Native block:
+ * ring-block.ts). The tap asks for copies once (keepStoredCopies) and takes each batch's
+ * right after consumeLogs(batch) resolved; a batch without one is kept as RingRecords.
+ */
+export interface StoredCopySource {
+  keepStoredCopies(): void;
+  takeStoredCopy(batch: LogBatch): RingSource | undefined;
 }
 
 /** What the hub needs from a subscriber (session.ts implements it). */
@@ -126,12 +143,18 @@ export class LiveTailHub {
     return this.subscribers.size;
   }
 
+  /** What the ring's entries keep, as its byte bound counts it (TapEntry.bytes). */
+  get ringHeldBytes(): number {
+    return this.ringByteCount;
+  }
+
   /** The exporter with the tap around it: same contract, same result. */
-  tap(exporter: LogsConsumer): LogsConsumer {
+  tap(exporter: LogsConsumer & Partial<StoredCopySource>): LogsConsumer {
+    exporter.keepStoredCopies?.();
     return { consumeLogs: (batch) => this.deliver(exporter, batch), templateAttributesNeeded: () => templateAttributesNeeded(exporter) };
   }
 
-  private async deliver(exporter: LogsConsumer, batch: LogBatch): Promise<void> {
+  private async deliver(exporter: LogsConsumer & Partial<StoredCopySource>, batch: LogBatch): Promise<void> {
     if (batch.length === 0) return exporter.consumeLogs(batch);
     const entry = new TapEntry(batch, batch.length, maxStoredTime(batch.timeUnixNano, batch.observedTimeUnixNano, batch.length), estimatedBytes(batch));
     // With subscribers the records are copied now, before the exporter owns the batch.
@@ -144,16 +167,16 @@ export class LiveTailHub {
       this.settle(entry, 'failed');
       throw e;
     }
-    this.settle(entry, 'accepted');
+    this.settle(entry, 'accepted', exporter.takeStoredCopy?.(batch));
   }
 
-  private settle(entry: TapEntry, state: 'accepted' | 'failed'): void {
+  private settle(entry: TapEntry, state: 'accepted' | 'failed', stored?: RingSource): void {
     this.inflight.delete(entry);
     entry.state = state;
     if (state === 'accepted') {
       entry.acceptedAtMs = this.now();
       this.tappedCounter.inc({}, entry.count);
-      entry.keep();
+      entry.keep(stored);
       this.ring.push(entry);
       this.ringCount += entry.count;
       this.ringByteCount += entry.bytes;

@@ -13,7 +13,7 @@
  * tailRecordsOf(batch) would have.
  */
 import type { AnyValue, KeyValue, LogBatch } from '../pipeline/batch';
-import { lazyBodyParts, renderBody } from '../pipeline/batch';
+import { isSharedAttributeList, lazyBodyParts, renderBody } from '../pipeline/batch';
 import { anyValueBytes, keyValuesBytes, SLOT_BYTES, stringBytes } from '../pipeline/held-bytes';
 import { anyValueToString } from '../storage/anyvalue-string';
 import { storedWords, wordsOf } from '../pipeline/time-column';
@@ -132,6 +132,21 @@ export class RingRecords {
       refColumnBytes(traceId, stringBytes) +
       refColumnBytes(spanId, stringBytes) +
       refColumnBytes(attributes, keyValuesBytes);
+  }
+
+  /**
+   * Whether RingRecords of `b` would keep objects of its own records alive (a built body, an
+   * attribute list of the record's own), which the collector then copies out of the young
+   * generation and marks while the ring holds them. Records of the compact stream keep none
+   * (lazy bodies, a template's shared attribute list): for them RingRecords is the cheaper copy.
+   */
+  static keepsRecordObjects(b: LogBatch): boolean {
+    for (let i = 0; i < b.length; i++) {
+      if (lazyBodyParts(b, i) === undefined && b.body[i] !== undefined && b.body[i] !== '') return true;
+      const attrs = b.attributes[i];
+      if (attrs.length > 0 && !isSharedAttributeList(attrs)) return true;
+    }
+    return false;
   }
 
   /** The batch's records. */

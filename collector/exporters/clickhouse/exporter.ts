@@ -71,6 +71,8 @@ import { classifyClickHouseError, errorMessage } from '../../storage/clickhouse-
 import { EncodeContext, LogsRowEncoder, type LogsRowEncoderOptions, type TableColumn } from '../../storage/clickhouse-logs-encoder';
 import { LogsNativeEncoder } from '../../storage/clickhouse-logs-native';
 import { NativeWriter, RepeatedRuns } from '../../storage/native-block';
+import { BlockRingRecords, ringCopy, tailColumnsOf, type RingSource, type TailColumns } from '../../tail/ring-block';
+import { RingRecords } from '../../tail/ring-records';
 import { BufferPool } from '../../bytes/buffer-pool';
 import {
   createDatabaseSql,
@@ -276,6 +278,13 @@ export class ClickHouseLogsExporter implements Exporter {
    * known only when the block is formed, so each insert adds that column).
    */
   private entryEncoder: LogsNativeEncoder | undefined;
+  /**
+   * For the live tail's ring (keepStoredCopies): a copy of each batch's Native block as it
+   * went into the log, by batch until the tail takes it (takeStoredCopy).
+   */
+  private storedCopies: WeakMap<LogBatch, BlockRingRecords> | undefined;
+  /** Where the entry encoder's blocks give the tail's fields (tailColumnsOf), found once per encoder. */
+  private tailColumns: { encoder: LogsNativeEncoder; columns: TailColumns | undefined } | undefined;
   private readonly nativeWriter = new NativeWriter();
   private dedupMode: DedupMode = 'none';
   private schemaKind: LogsSchemaKind | undefined;
@@ -675,6 +684,7 @@ export class ClickHouseLogsExporter implements Exporter {
     const wal = this.wal!;
     const n = batch.length;
     const { payload, payloadBytes, blockEnd, columns } = this.encodeWalEntry(batch, asNative, writer);
+    const storedCopy = columns !== undefined ? this.storedCopyOf(batch, writer.buf.subarray(0, blockEnd)) : undefined;
     if (!wal.hasRoom(payloadBytes)) {
       if (this.cfg.onFull === 'drop') {
         this.droppedCounter.inc({ ...this.labels, reason: 'queue_full' }, n);
@@ -704,6 +714,7 @@ export class ClickHouseLogsExporter implements Exporter {
       throw new RetryableError(`clickhouse exporter ${this.labels.exporter}: ${errorMessage(err)}`, this.cfg.retryInitialMs);
     }
     this.walRefusedBytes = 0;
+    if (storedCopy !== undefined) this.storedCopies!.set(batch, storedCopy);
     this.walMetrics.appendedRecords.inc(this.labels, n);
     this.walMetrics.appendedBytes.inc(this.labels, payloadBytes);
     this.updateWalGauges();
@@ -733,6 +744,53 @@ export class ClickHouseLogsExporter implements Exporter {
     } else {
       this.wake();
     }
+  }
+
+  /** The live tail (collector/tail/hub.ts StoredCopySource): keep a copy of each batch's block for its ring from now on. */
+  keepStoredCopies(): void {
+    this.storedCopies ??= new WeakMap();
+  }
+
+  /** The copy of `batch`'s records as appended to the log, once (undefined: none was made; the tail keeps the batch's records). */
+  takeStoredCopy(batch: LogBatch): RingSource | undefined {
+    const copy = this.storedCopies?.get(batch);
+    if (copy !== undefined) this.storedCopies!.delete(batch);
+    return copy;
+  }
+
+  /**
+   * The ring's copy of a batch whose Native block is `block` (a view of the writer's buffer,
+   * copied): when the tail asked for copies, the block's columns hold every field it shows, and
+   * the ring would otherwise keep the records' own objects (compact-stream records keep none:
+   * their block, with its rendered bodies, is the bigger copy).
+   */
+  private storedCopyOf(batch: LogBatch, block: Uint8Array): BlockRingRecords | undefined {
+    const encoder = this.entryEncoder;
+    if (this.storedCopies === undefined || encoder === undefined || !RingRecords.keepsRecordObjects(batch)) return undefined;
+    if (this.tailColumns?.encoder !== encoder) this.tailColumns = { encoder, columns: tailColumnsOf(encoder.columnTypes) };
+    const columns = this.tailColumns.columns;
+    if (columns === undefined) return undefined;
+    return new BlockRingRecords(ringCopy(block), columns, columns.body === 'RawBody' ? this.storedTemplatePartsOf(batch) : undefined);
+  }
+
+  /**
+   * The parts of the stored templates `batch` uses, by id: a row whose RawBody the encoder left
+   * '' (rawBodyOf, renderedBodyStored: the template is stored and renders its body) shows them
+   * rendered. Looked up as the encoder did, right after it, so the answers are the same.
+   */
+  private storedTemplatePartsOf(batch: LogBatch): Map<bigint, readonly string[]> {
+    const parts = new Map<bigint, readonly string[]>();
+    const store = this.templateStore;
+    if (store === undefined) return parts;
+    let last = 0n;
+    for (let i = 0; i < batch.length; i++) {
+      const id = batch.templateId[i];
+      if (id === 0n || id === last || parts.has(id)) continue;
+      last = id;
+      const t = store.isStored(id) ? this.host?.templates.get(batch.resources[batch.resourceIndex[i]]?.serviceName ?? '', id) : undefined;
+      if (t !== undefined) parts.set(id, store.partsOf(id, t.text));
+    }
+    return parts;
   }
 
   /**

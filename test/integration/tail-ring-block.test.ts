@@ -1,0 +1,104 @@
+/**
+ * The live tail's ring, behind the real clickhouse exporter with its write-ahead log
+ * (chDB): batches the exporter accepted are kept as copies of their Native blocks
+ * (collector/tail/ring-block.ts), not as the records' objects, and read back they are the
+ * rows the replay reads from the table: the same TailRecords, so the replay/live seam
+ * recognises each record. Records come from the official OpenTelemetry SDK over OTLP/gRPC
+ * and are mined by the template processor (rendered Body: RawBody '' and the template).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { BatchLogRecordProcessor, LoggerProvider as OtelSdkLoggerProvider } from '@opentelemetry/sdk-logs';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { Collector } from '../../collector/service/collector';
+import { createMemoryLogger } from '../../collector/telemetry/diag';
+import { openClickHouse, type ClickHouseStore } from '../../collector/storage/clickhouse-client';
+import type { ClickHouseLogsExporter } from '../../collector/exporters/clickhouse/exporter';
+import { ClickHouseReplay } from '../../collector/tail/replay';
+import type { TailRecord } from '../../collector/tail/record';
+
+jest.setTimeout(60_000);
+
+const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-tail-ring-block-'));
+const endpoint = `chdb://${path.join(folder, 'data')}`;
+const DB = 'tail_ring_block';
+const RECORDS = 400;
+
+afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
+
+const yaml = `
+receivers:
+  otlp:
+    protocols:
+      grpc: { endpoint: "127.0.0.1:0" }
+processors:
+  template:
+exporters:
+  clickhouse:
+    endpoint: ${JSON.stringify(endpoint)}
+    database: ${DB}
+    batch: { flush_interval: 50ms }
+    queue: { storage: wal, directory: ${JSON.stringify(path.join(folder, 'queue'))} }
+service:
+  telemetry:
+    admin: { endpoint: "" }
+  pipelines:
+    logs: { receivers: [otlp], processors: [template], exporters: [clickhouse] }
+`;
+
+/** Plain records with many attributes of their own, some bodies mined into templates, one body of its own. */
+async function emit(port: number): Promise<void> {
+  const exporter = new OTLPLogExporter({ url: `http://127.0.0.1:${port}` });
+  const provider = new OtelSdkLoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'checkout' }), processors: [new BatchLogRecordProcessor({ exporter, maxExportBatchSize: 100, scheduledDelayMillis: 10 })] });
+  const logger = provider.getLogger('shop');
+  for (let i = 0; i < RECORDS; i++) {
+    const attributes: Record<string, string | number | boolean> = { 'user.id': `u${i % 37}`, amount: i * 3, ok: i % 2 === 0, ratio: i / 7 };
+    for (let k = 0; k < 16; k++) attributes[`http.header.x-${k}`] = `value-${k}-${i}`;
+    const body = i === 7 ? 'café € 😀 once' : i % 2 === 0 ? `user u${i % 37} paid ${i * 3} cents for order ${i}` : `GET /api/items/${i} 200 ${i % 90}ms`;
+    logger.emit({ body, severityNumber: i % 5 === 0 ? SeverityNumber.WARN : SeverityNumber.INFO, severityText: i % 5 === 0 ? 'WARN' : 'INFO', timestamp: 1_700_000_000_000 + i, attributes });
+  }
+  await provider.forceFlush();
+  await provider.shutdown();
+}
+
+async function waitForRows(store: ClickHouseStore, n: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const [{ c }] = await store.query<{ c: string }>(`SELECT count() AS c FROM ${DB}.otel_logs`);
+    if (Number(c) >= n) return;
+    if (Date.now() > deadline) throw new Error(`only ${c} of ${n} rows arrived`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const byTimeThenBody = (a: TailRecord, b: TailRecord) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : a.body < b.body ? -1 : a.body > b.body ? 1 : 0);
+
+test('accepted batches wait in the ring as their Native blocks, which give the rows the replay reads', async () => {
+  const collector = new Collector({ yaml, logger: createMemoryLogger() });
+  await collector.start();
+  let store: ClickHouseStore | undefined;
+  try {
+    await emit(collector.component<{ grpcPort: number }>('receiver:otlp').grpcPort);
+    await collector.component<ClickHouseLogsExporter>('exporter:clickhouse').flush(20_000);
+    store = await openClickHouse({ endpoint });
+    await waitForRows(store, RECORDS);
+
+    const fromRing: TailRecord[] = [];
+    collector.liveTail.subscribe({ offer: (e) => fromRing.push(...e.recordsOf()), settled: () => undefined }, 0n);
+    const stored: TailRecord[] = [];
+    const s = store;
+    for await (const page of new ClickHouseReplay(async () => s, { database: DB, table: 'otel_logs' }).pages(0n, 1_800_000_000_000_000_000n, {})) stored.push(...page);
+
+    expect(stored).toHaveLength(RECORDS);
+    expect(stored.filter((r) => r.templateId !== 0n).length).toBeGreaterThan(RECORDS / 2); // mined: their Body rendered from RawBody ''
+    expect(fromRing.sort(byTimeThenBody)).toEqual(stored.sort(byTimeThenBody));
+    // About the block's bytes a record (~680 here), not the objects of its 20 attributes (RingRecords held ~2,340)
+    expect(collector.liveTail.ringHeldBytes / RECORDS).toBeLessThan(1200);
+  } finally {
+    await store?.close();
+    await collector.shutdown();
+  }
+});
