@@ -198,8 +198,11 @@ function readScope(r: Reader, at: number, end: number, schemaUrl: string) {
 }
 
 function readLogRecord(r: Reader, end: number, builder: LogBatchBuilder, resourceIndex: number, scopeIndex: number, path: string, index: number): void {
-  let time = 0n;
-  let observed = 0n;
+  // fixed64 times as their 32-bit halves: no bigint per record
+  let timeLow = 0;
+  let timeHigh = 0;
+  let observedLow = 0;
+  let observedHigh = 0;
   let severityNumber = 0;
   let severityText = '';
   let body: AnyValue = undefined;
@@ -214,10 +217,14 @@ function readLogRecord(r: Reader, end: number, builder: LogBatchBuilder, resourc
     const tag = r.uint32(end);
     switch (tag) {
       case (1 << 3) | WT_I64:
-        time = r.fixed64(end);
+        r.fixed64Halves(end);
+        timeLow = r.low;
+        timeHigh = r.high;
         break;
       case (11 << 3) | WT_I64:
-        observed = r.fixed64(end);
+        r.fixed64Halves(end);
+        observedLow = r.low;
+        observedHigh = r.high;
         break;
       case (2 << 3) | WT_VARINT:
         severityNumber = r.int32(end);
@@ -251,8 +258,6 @@ function readLogRecord(r: Reader, end: number, builder: LogBatchBuilder, resourc
     }
   }
   const record = scratchRecord;
-  record.timeUnixNano = time;
-  record.observedTimeUnixNano = observed;
   record.severityNumber = severityNumber;
   record.severityText = severityText;
   record.body = body;
@@ -264,7 +269,7 @@ function readLogRecord(r: Reader, end: number, builder: LogBatchBuilder, resourc
   record.traceId = traceId;
   record.spanId = spanId;
   record.eventName = eventName;
-  builder.add(resourceIndex, scopeIndex, record);
+  builder.addAtTimes(resourceIndex, scopeIndex, record, 0, timeHigh, timeLow, observedHigh, observedLow);
   record.body = undefined; // hold no record's values between calls
   record.attributes = undefined;
 }

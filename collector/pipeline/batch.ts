@@ -306,6 +306,15 @@ export class LogBatchBuilder {
    * as 32-bit halves creates no bigint per record.
    */
   addAtTime(resourceIndex: number, scopeIndex: number, r: LogRecordInput, byteSize: number, high: number, low: number): void {
+    this.addAtTimes(resourceIndex, scopeIndex, r, byteSize, high, low, high, low);
+  }
+
+  /**
+   * add(), with the record's time and observed time each as high * 2^32 + low nanoseconds
+   * (0 <= high, low < 2^32; r's own times are not read): the OTLP decoder reads a fixed64
+   * as its two 32-bit halves and makes no bigint per record.
+   */
+  addAtTimes(resourceIndex: number, scopeIndex: number, r: LogRecordInput, byteSize: number, high: number, low: number, observedHigh: number, observedLow: number): void {
     this.add(resourceIndex, scopeIndex, r, byteSize);
     const b = this.batch;
     if (this.wordsOfTime !== b.timeUnixNano || this.wordsOfObserved !== b.observedTimeUnixNano) {
@@ -313,8 +322,10 @@ export class LogBatchBuilder {
       this.observedWords = wordsOf((this.wordsOfObserved = b.observedTimeUnixNano));
     }
     const k = b.length - 1;
-    this.timeWords![2 * k + HIGH_WORD] = this.observedWords![2 * k + HIGH_WORD] = high;
-    this.timeWords![2 * k + LOW_WORD] = this.observedWords![2 * k + LOW_WORD] = low;
+    this.timeWords![2 * k + HIGH_WORD] = high;
+    this.timeWords![2 * k + LOW_WORD] = low;
+    this.observedWords![2 * k + HIGH_WORD] = observedHigh;
+    this.observedWords![2 * k + LOW_WORD] = observedLow;
   }
 }
 

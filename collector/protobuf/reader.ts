@@ -222,6 +222,18 @@ export class ProtoReader {
     return v;
   }
 
+  /** The halves of the last fixed64Halves() read: value = high * 2^32 + low. */
+  low = 0;
+  high = 0;
+
+  /** A fixed64 as its two 32-bit halves (this.low, this.high): no bigint. */
+  fixed64Halves(end: number): void {
+    if (this.pos + 8 > end) throw new Malformed('truncated fixed64');
+    this.low = this.buf.readUInt32LE(this.pos);
+    this.high = this.buf.readUInt32LE(this.pos + 4);
+    this.pos += 8;
+  }
+
   fixed32(end: number): number {
     if (this.pos + 4 > end) throw new Malformed('truncated fixed32');
     const v = this.buf.readUInt32LE(this.pos);
