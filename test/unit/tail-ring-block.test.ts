@@ -12,6 +12,7 @@ import { BlockRingRecords, tailColumnsOf } from '../../collector/tail/ring-block
 import { LogsNativeEncoder } from '../../collector/storage/clickhouse-logs-native';
 import type { TableColumn } from '../../collector/storage/clickhouse-logs-encoder';
 import { renderLikeClickHouse } from '../../collector/storage/template-store';
+import { LOGS_COLUMNS_18_16, LOGS_COLUMNS_CONTRIB } from '../kit/logs-table-columns';
 
 const site = sharedAttributeList([
   { key: 'code.filepath', value: '/srv/app.js' },
@@ -40,35 +41,10 @@ function mixedBatch(): LogBatch {
 }
 
 const col = (name: string, type: string): TableColumn => ({ name, type, defaultKind: '' });
-const common = [
-  col('TraceId', 'String'),
-  col('SpanId', 'String'),
-  col('TraceFlags', 'UInt8'),
-  col('SeverityText', 'LowCardinality(String)'),
-  col('SeverityNumber', 'UInt8'),
-  col('ServiceName', 'LowCardinality(String)'),
-  col('ResourceSchemaUrl', 'LowCardinality(String)'),
-  col('ScopeName', 'String'),
-  col('EventName', 'String'),
-  col('TemplateId', 'UInt64'),
-  col('TemplateArgs', 'Array(String)'),
-];
-const FULL = [col('Timestamp', 'DateTime64(9)'), { name: 'TimestampTime', type: 'DateTime', defaultKind: 'DEFAULT' }, ...common, col('Body', 'String'), col('ResourceAttributes', 'Map(LowCardinality(String), String)'), col('LogAttributes', 'Map(LowCardinality(String), String)')];
-const RENDERED = [
-  ...FULL.filter((c) => c.name !== 'Body'),
-  col('RawBody', 'String'),
-  { name: 'Body', type: 'String', defaultKind: 'ALIAS' },
-];
-const LEGACY = [
-  col('Timestamp', 'DateTime'),
-  col('TimestampNanos', 'UInt32'),
-  ...common.map((c) => ({ ...c, type: c.type.replace(/^LowCardinality\((.*)\)$/, '$1') })),
-  col('Body', 'String'),
-  col('ResourceAttributes.keys', 'Array(String)'),
-  col('ResourceAttributes.values', 'Array(String)'),
-  col('LogAttributes.keys', 'Array(String)'),
-  col('LogAttributes.values', 'Array(String)'),
-];
+const FULL = [...LOGS_COLUMNS_CONTRIB];
+/** The contrib table with rendered bodies: RawBody written, Body an ALIAS (clickhouse-schema.ts, template-store.ts). */
+const RENDERED = [...FULL.filter((c) => c.name !== 'Body'), col('RawBody', 'String'), { name: 'Body', type: 'String', defaultKind: 'ALIAS' }];
+const LEGACY = [...LOGS_COLUMNS_18_16];
 
 /** The template the rendered table has stored (id 0x8000...1); others it does not know. */
 const storedParts = new Map<bigint, readonly string[]>([[0x8000_0000_0000_0001n, PAID]]);
