@@ -96,6 +96,7 @@ import type { BalancerParams, SpamStrategy, TunableParams } from './config';
 import type { ManualMode, MuteTarget, PeerMute } from './control-sink';
 import { ArgumentSample } from './detectors/entropy';
 import type { TemplateArg } from '../../collector/pipeline/batch';
+import type { ArgsColumn } from './detectors/entropy';
 import { BucketCounter, RateHistory, zscoreFires } from './detectors/zscore';
 import { LOCAL, OFFERED_LOCAL, OFFERED_REMOTE, SharedCounts } from './shared-counts';
 import type { SpamRateRow } from '../../collector/storage/spam-rates-store';
@@ -485,13 +486,15 @@ export class SpamBalancer {
     }
   }
 
-  private count(k: SpamKey, args: readonly TemplateArg[] | undefined, nowMs: number, bucket: number, templateId: bigint): void {
+  /** Counts records from..to-1 of `args` (their arguments, by record index) to key k. */
+  private count(k: SpamKey, args: ArgsColumn, from: number, to: number, nowMs: number, bucket: number, templateId: bigint): void {
     // Back after a silence (a restarted service): learnt again before it is judged.
     if (nowMs - k.lastSeenMs >= this.params.silenceMs) k.learnUntilMs = Math.max(k.learnUntilMs, nowMs + this.params.warmupMs);
     if (bucket !== k.rate.currentBucket) this.advanceRate(k, bucket);
-    k.rate.add(1);
-    if (k.shared !== undefined) this.countShared(k, k.shared, bucket);
-    this.digestedArguments += k.sample.add(args, templateId);
+    const n = to - from;
+    k.rate.add(n);
+    if (k.shared !== undefined) this.countShared(k, k.shared, bucket, n);
+    this.digestedArguments += k.sample.addRun(args, from, to, templateId);
     k.lastSeenMs = nowMs;
     if (!k.attention) this.attend(k);
   }
@@ -502,46 +505,61 @@ export class SpamBalancer {
    * `templateId` 0n = no template; `fn` '' = no function.
    */
   observe(svc: ServiceKeys, templateId: bigint, fn: string, args: readonly TemplateArg[] | undefined, nowMs: number, bucket: number): SpamKey | undefined {
+    return this.observeRun(svc, templateId, fn, [args], 0, 1, nowMs, bucket);
+  }
+
+  /**
+   * observe() for records from..to-1 in a row of one sender scope, template and function
+   * (`args`: the arguments by record index, a batch's templateArgs column): what observe
+   * decides for one it decides for all (a key's state changes only at evaluations), so
+   * the keys are looked up once, counted by to - from, and sampled with the records their
+   * argument samples keep (the last sample_size). Compact-stream batches come in such runs
+   * (a template's records share its call site's attribute list); per record, the look-ups
+   * (a bigint-keyed map, a function name) were most of the spam processor's cost there.
+   * Returns the muted key that drops them all, or undefined when they pass.
+   */
+  observeRun(svc: ServiceKeys, templateId: bigint, fn: string, args: ArgsColumn, from: number, to: number, nowMs: number, bucket: number): SpamKey | undefined {
     const p = this.params;
+    const n = to - from;
     let tk: SpamKey | undefined;
     let fk: SpamKey | undefined;
     if (templateId !== 0n && p.templates) {
       tk = svc.templates.get(templateId) ?? this.createKey(svc, 'template', templateId, '', nowMs, bucket);
-      if (tk === undefined) this.untracked++;
-      else if (tk.state === 'muted') return this.mutedRecord(tk, nowMs, bucket);
+      if (tk === undefined) this.untracked += n;
+      else if (tk.state === 'muted') return this.mutedRecords(tk, n, nowMs, bucket);
       else if (tk.state === 'overridden') {
-        this.count(tk, args, nowMs, bucket, 0n);
+        this.count(tk, args, from, to, nowMs, bucket, 0n);
         return undefined;
       }
     }
     if (fn.length > MAX_FUNCTION_NAME_LENGTH) {
-      if (p.functions) this.untracked++;
+      if (p.functions) this.untracked += n;
     } else if (fn !== '' && p.functions) {
       fk = svc.functions.get(fn) ?? this.createKey(svc, 'function', 0n, fn, nowMs, bucket);
-      if (fk === undefined) this.untracked++;
+      if (fk === undefined) this.untracked += n;
       else if (fk.state === 'muted') {
         // The template is evaluated anyway: a manual rule may pin it (see evaluateKey).
         if (tk !== undefined) {
           if (tk.functionKey !== fk) tk.functionKey = fk;
           this.attend(tk);
         }
-        return this.mutedRecord(fk, nowMs, bucket);
+        return this.mutedRecords(fk, n, nowMs, bucket);
       }
     }
     if (tk !== undefined) {
-      this.count(tk, args, nowMs, bucket, 0n);
+      this.count(tk, args, from, to, nowMs, bucket, 0n);
       if (tk.functionKey !== fk) tk.functionKey = fk;
     }
-    if (fk !== undefined) this.count(fk, args, nowMs, bucket, templateId);
+    if (fk !== undefined) this.count(fk, args, from, to, nowMs, bucket, templateId);
     return undefined;
   }
 
-  /** A record of a muted key: dropped (collector_drop) or passed and counted as offered. */
-  private mutedRecord(k: SpamKey, nowMs: number, bucket: number): SpamKey | undefined {
+  /** `n` records of a muted key: dropped (collector_drop) or passed and counted as offered. */
+  private mutedRecords(k: SpamKey, n: number, nowMs: number, bucket: number): SpamKey | undefined {
     k.lastSeenMs = nowMs;
     k.lastDropMs = nowMs;
     if (this.params.collectorDrop) return k;
-    k.offered?.add(bucket, 1);
+    k.offered?.add(bucket, n);
     return undefined;
   }
 
@@ -992,8 +1010,8 @@ export class SpamBalancer {
 
   // ---- several collectors (shared rates, followers) ----------------------
 
-  private countShared(k: SpamKey, sc: SharedCounts, bucket: number): void {
-    sc.counts.add(LOCAL, bucket, 1);
+  private countShared(k: SpamKey, sc: SharedCounts, bucket: number, n: number): void {
+    sc.counts.add(LOCAL, bucket, n);
     if (!sc.dirty) this.markDirty(k, sc);
   }
 

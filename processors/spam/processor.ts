@@ -153,6 +153,30 @@ function isPermanentControlError(err: unknown): boolean {
 }
 
 /** The string value of code.function, '' when absent. */
+/**
+ * The end of the run of records from i on that the balancer judges alike (observeRun): same
+ * resource, template and attribute list (by identity: the same function, and the same answer
+ * to the HTTP-request protection), no event, none protected by its severity. Record i is
+ * judged (the caller checked); a record with its own attribute list ends a run of one.
+ */
+function judgedRunEnd(batch: LogBatch, i: number, protectFrom: number): number {
+  const ri = batch.resourceIndex[i];
+  const id = batch.templateId[i];
+  const attrs = batch.attributes[i];
+  let end = i + 1;
+  while (
+    end < batch.length &&
+    batch.attributes[end] === attrs &&
+    batch.templateId[end] === id &&
+    batch.resourceIndex[end] === ri &&
+    batch.eventName[end] === '' &&
+    !(protectFrom > 0 && batch.severityNumber[end] >= protectFrom)
+  ) {
+    end++;
+  }
+  return end;
+}
+
 function functionOf(attrs: readonly { key: string; value: unknown }[]): string {
   for (let j = 0; j < attrs.length; j++) {
     if (attrs[j].key === FUNCTION_ATTRIBUTE) {
@@ -540,13 +564,15 @@ export class SpamProcessor implements Processor {
       }
       let svc = services[ri];
       if (svc === undefined) svc = services[ri] = this.scopeKeys(batch, ri);
-      judged++;
-      const muted = balancer.observe(svc, batch.templateId[i], functions ? functionOf(batch.attributes[i]) : '', batch.templateArgs[i], now, bucket);
+      const end = judgedRunEnd(batch, i, protectFrom);
+      judged += end - i;
+      const muted = balancer.observeRun(svc, batch.templateId[i], functions ? functionOf(batch.attributes[i]) : '', batch.templateArgs, i, end, now, bucket);
       if (muted !== undefined) {
-        (keep ??= new Uint8Array(n).fill(1))[i] = 0;
+        (keep ??= new Uint8Array(n).fill(1)).fill(0, i, end);
         drops ??= new Map();
-        drops.set(muted, (drops.get(muted) ?? 0) + 1);
+        drops.set(muted, (drops.get(muted) ?? 0) + end - i);
       }
+      i = end - 1;
     }
     if (invalid) this.m.reportsInvalid.inc(this.labels, invalid);
     if (protectedCount) this.m.protectedRecords.inc(this.labels, protectedCount);

@@ -375,3 +375,45 @@ describe('SpamBalancer', () => {
     expect(d.b.size).toBe(0);
   });
 });
+
+test('observeRun judges a run of records of one template and function as observe does each (rates, samples, digests, mutes, drops)', () => {
+  const one = new SpamBalancer(params(), T0, () => undefined);
+  const run = new SpamBalancer(params(), T0, () => undefined);
+  const target = { service: 'pay', templateId: 7n };
+  const fnTarget = { service: 'pay', function: 'Pay.run' };
+  const summary = (events: BalancerEvent[]) => events.map((e) => ({ type: e.type, target: e.key.target, timeMs: e.timeMs, reason: 'reason' in e ? e.reason : '' }));
+  const events: [BalancerEvent[], BalancerEvent[]] = [[], []];
+  const drops = [0, 0];
+  let now = T0;
+  for (let step = 0; step < 2400; step++) {
+    now += 50;
+    // 80 s of a few varied records per tick, then bursts of one argument: learnt, then muted
+    const burst = step >= 1600;
+    const len = burst ? [200, 65, 64, 1][step % 4] : [1, 3, 2][step % 3];
+    const args = Array.from({ length: len }, (_, r) => (burst ? ['same', 'x'.repeat(40)] : [String(step * 1000 + r), r % 2 === 0 ? 'y'.repeat(40 + r) : `u${r % 5}`]));
+    const bucket = one.bucketOf(now);
+    for (let r = 0; r < len; r++) if (one.observe(one.service('pay'), 7n, 'Pay.run', args[r], now, bucket) !== undefined) drops[0]++;
+    if (run.observeRun(run.service('pay'), 7n, 'Pay.run', args, 0, len, now, bucket) !== undefined) drops[1] += len;
+    if (step % 5 === 0) {
+      events[0].push(...one.evaluate(now));
+      events[1].push(...run.evaluate(now));
+    }
+  }
+  expect(summary(events[0]).some((e) => e.type === 'mute')).toBe(true);
+  expect(drops[0]).toBeGreaterThan(0);
+  expect(summary(events[1])).toEqual(summary(events[0]));
+  expect(drops[1]).toBe(drops[0]);
+  expect(run.digestedArguments).toBe(one.digestedArguments);
+  expect(run.digestedArguments).toBeGreaterThan(0);
+  for (const t of [target, fnTarget]) expect(run.detect(run.keyOf(t)!, now)).toEqual(one.detect(one.keyOf(t)!, now));
+});
+
+test('observeRun: records past max_keys are untracked one by one, as with observe', () => {
+  const one = new SpamBalancer(params({ maxKeys: 1 }), T0, () => undefined);
+  const run = new SpamBalancer(params({ maxKeys: 1 }), T0, () => undefined);
+  const args = Array.from({ length: 10 }, () => ['a']);
+  for (let r = 0; r < 10; r++) one.observe(one.service('s'), 9n, 'F.f', args[r], T0, one.bucketOf(T0));
+  run.observeRun(run.service('s'), 9n, 'F.f', args, 0, 10, T0, run.bucketOf(T0));
+  expect(one.untracked).toBe(10);
+  expect(run.untracked).toBe(one.untracked);
+});

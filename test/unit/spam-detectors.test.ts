@@ -304,3 +304,22 @@ describe('argument entropy', () => {
     expect(some.samples).toBe(2);
   });
 });
+
+test('addRun leaves a sample as add() of each record in turn would: the newest records in their places, the same digests counted', () => {
+  const one = new ArgumentSample(16, true, 4);
+  const run = new ArgumentSample(16, true, 4);
+  // runs shorter and longer than the sample, records of one distinct number each (the newest `count` differ by place), long arguments digested
+  let next = 0;
+  let digestedOne = 0;
+  let digestedRun = 0;
+  for (const len of [3, 40, 1, 17, 16, 5, 100]) {
+    const column = Array.from({ length: len + 2 }, () => [String(next++ * 7), next % 3 === 0 ? 'z'.repeat(40 + next) : 'k', 'a', 'b', 'c']);
+    // the run is records 1..len of the column: addRun reads its range only
+    for (let r = 1; r <= len; r++) digestedOne += one.add(column[r], 5n);
+    digestedRun += run.addRun(column, 1, len + 1, 5n);
+    expect(run.length).toBe(one.length);
+    for (const count of [1, 4, 9, 16]) expect(run.score(count, PARAMS)).toEqual(one.score(count, PARAMS));
+  }
+  expect(digestedRun).toBe(digestedOne);
+  expect(digestedOne).toBeGreaterThan(0);
+});

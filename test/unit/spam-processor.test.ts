@@ -4,7 +4,7 @@
  * control plane calls (discovery, retries, renewals), summaries and shutdown.
  * Real components: the processor, RecordingConsumer, TemplateDictionary, Metrics.
  */
-import { LogBatchBuilder, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
+import { LogBatchBuilder, sharedAttributeList, type KeyValue, type LogBatch } from '../../collector/pipeline/batch';
 import type { Component, Host } from '../../collector/pipeline/component';
 import { PermanentError, RetryableError } from '../../collector/pipeline/errors';
 import { Metrics } from '../../collector/telemetry/metrics';
@@ -177,6 +177,28 @@ describe('spam processor', () => {
     const mute = p.activeMutes()[0];
     expect(mute.collectorDropped).toBeGreaterThanOrEqual(5);
     expect(mute.pushed).toBe(true);
+    await p.shutdown();
+  });
+
+  test('records in a row sharing their call site (the compact stream) are judged as a run: those of the muted key dropped and counted, a protected one or another sender\'s in between passes', async () => {
+    const { p, clock, next } = await mutedProcessor();
+    const before = p.activeMutes()[0].collectorDropped;
+    const b = new LogBatchBuilder();
+    const r = b.addResource({ attributes: senderAttributes('checkout'), droppedAttributesCount: 0, schemaUrl: '' });
+    const r2 = b.addResource({ attributes: senderAttributes('other'), droppedAttributesCount: 0, schemaUrl: '' });
+    const s = b.addScope({ name: 'x', version: '', attributes: [], droppedAttributesCount: 0, schemaUrl: '' });
+    const site = sharedAttributeList([{ key: 'code.function', value: 'Db.connect' }]);
+    const add = (resource: number, body: string, severityNumber = 9) => b.add(resource, s, { templateId: SPAM_ID, templateArgs: ['db-1'], body, severityNumber, attributes: site }, 10);
+    for (let i = 0; i < 3; i++) add(r, 'spam');
+    add(r, 'protected warning', 13); // WARN: never judged
+    for (let i = 0; i < 2; i++) add(r, 'spam');
+    add(r2, 'other sender');
+    for (let i = 0; i < 2; i++) add(r, 'spam');
+    next.clear();
+    clock.now += 100;
+    await p.consumeLogs(b.batch);
+    expect(next.records().map((x) => x.body)).toEqual(['protected warning', 'other sender']);
+    expect(p.activeMutes()[0].collectorDropped - before).toBe(7);
     await p.shutdown();
   });
 

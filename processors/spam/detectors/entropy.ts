@@ -156,6 +156,15 @@ function sampledArgs(args: readonly TemplateArg[], maxPositions: number): readon
   return output;
 }
 
+/** Records' template arguments by record index (a batch's templateArgs column). */
+export type ArgsColumn = readonly (readonly TemplateArg[] | undefined)[];
+
+/** How many of a record's arguments add() keeps as a digest (what it returns). */
+function digestedArgs(args: readonly TemplateArg[] | undefined, maxPositions: number): number {
+  if (args === undefined || keepsAsIs(args, maxPositions)) return 0;
+  return countLong(Math.min(args.length, maxPositions), args);
+}
+
 export class ArgumentSample {
   private readonly args: (readonly TemplateArg[])[];
   private readonly templates: bigint[] | undefined;
@@ -186,6 +195,20 @@ export class ArgumentSample {
     if (this.templates) this.templates[i] = templateId;
     this.cursor = i + 1 === this.size ? 0 : i + 1;
     if (this.filled < this.size) this.filled++;
+    return digested;
+  }
+
+  /**
+   * add() for the records from..to-1 of `args` (arguments by record index), in order: only
+   * the last `size` are kept, so the ones before them are only counted, not sampled (the
+   * last `size` overwrite the whole ring, so where the cursor stood does not matter).
+   * Returns how many arguments add() would have digested.
+   */
+  addRun(args: ArgsColumn, from: number, to: number, templateId = 0n): number {
+    let digested = 0;
+    const kept = Math.max(from, to - this.size);
+    for (let r = from; r < kept; r++) digested += digestedArgs(args[r], this.maxPositions);
+    for (let r = kept; r < to; r++) digested += this.add(args[r], templateId);
     return digested;
   }
 
