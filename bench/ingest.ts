@@ -4,7 +4,7 @@
  *
  *   npm run build && node dist/bench/ingest.js [--records 200000] [--store http://127.0.0.1:8123] [--paths compact,otlp]
  *                                              [--cpu-prof-dir DIR] [--node-args "--single-threaded-gc"] [--warmup 200000]
- *                                              [--server-only]
+ *                                              [--server-only] [--repeat 3]
  *
  * A real `logfun collector` child process runs the default pipeline (template,
  * spam, control -> clickhouse through the write-ahead log queue). Two senders:
@@ -34,6 +34,11 @@
  * --cpu-prof-dir: the collector runs with `node --cpu-prof` and writes one
  * .cpuprofile per path there (open in Chrome DevTools, or summarise by function).
  *
+ * --repeat N: each path N times (a new collector each time, the paths taking turns), the
+ * table showing the median run by records per collector CPU-second and the range of the
+ * N runs: on a shared 2-core machine runs of one build differ by up to 25 %, so one run
+ * cannot show a 10 % change.
+ *
  * --warmup N: first N records through the same sender (service `<service>-warmup`),
  * waited for in the table, before counting starts: the figures are then the steady
  * state. Without it a run of a few seconds also counts V8 compiling the hot code
@@ -58,6 +63,8 @@ const PROFILE_DIR = argValue('--cpu-prof-dir', '') ? path.resolve(argValue('--cp
 const NODE_ARGS = argValue('--node-args', '').split(' ').filter((a) => a !== '');
 /** --warmup N: records sent and stored before counting starts (0: counting starts with the collector idle). */
 const WARMUP = Number(argValue('--warmup', '0'));
+/** --repeat N: runs per path; the table shows the median and the range. */
+const REPEAT = Number(argValue('--repeat', '1'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
 
@@ -374,8 +381,9 @@ async function waitForStored(store: Store, c: CollectorProcess, where: string, t
   }
 }
 
-async function runPath(store: Store, kind: 'compact' | 'otlp', total: number): Promise<PathResult> {
-  const service = `bench-${kind}`;
+/** One run of a path; `run` (from 0) names its service, so the rows of earlier runs in the same table are not counted. */
+async function runPath(store: Store, kind: 'compact' | 'otlp', total: number, run = 0): Promise<PathResult> {
+  const service = run === 0 ? `bench-${kind}` : `bench-${kind}-${run + 1}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-bench-ingest-'));
   const requests = kind === 'otlp' ? await officialOtlpRequests(service, total) : [];
   const c = await startCollectorProcess({
@@ -420,24 +428,38 @@ async function main(): Promise<void> {
   const embedded = !process.argv.includes('--server-only');
   if (!embedded && !storeUrl) throw new Error('--server-only needs --store <url>');
   const stores = [...(embedded ? [chdbStore()] : []), ...(storeUrl ? [serverStore(storeUrl)] : [])];
+  if (!Number.isSafeInteger(REPEAT) || REPEAT < 1) throw new Error('--repeat needs a positive integer');
   const results: PathResult[] = [];
+  /** records per collector CPU-second of every run of a result's path, by result */
+  const ranges = new Map<PathResult, number[]>();
   for (const store of stores) {
     try {
-      for (const kind of paths) results.push(await runPath(store, kind, total));
+      const runs = paths.map((): PathResult[] => []);
+      for (let rep = 0; rep < REPEAT; rep++) for (let p = 0; p < paths.length; p++) runs[p].push(await runPath(store, paths[p], total, rep));
+      for (const list of runs) {
+        const perCpu = list.map((r) => r.records / r.cpuS);
+        const median = [...list].sort((a, b) => a.records / a.cpuS - b.records / b.cpuS)[Math.floor((list.length - 1) / 2)];
+        results.push(median);
+        ranges.set(median, perCpu);
+      }
     } finally {
       await store.cleanup();
     }
   }
   const k = (v: number) => (v / 1000).toFixed(0) + 'k';
+  const rangeOf = (r: PathResult) => {
+    const all = ranges.get(r) ?? [];
+    return `${k(Math.min(...all))} - ${k(Math.max(...all))}`;
+  };
   printTable(
-    `ingest: ${total.toLocaleString('en-US')} records per path, default pipeline (template, spam, control, WAL) until counted in the table${WARMUP > 0 ? `, after ${WARMUP.toLocaleString('en-US')} warm-up records` : ''}${NODE_ARGS.length > 0 ? `; collector node ${NODE_ARGS.join(' ')}` : ''}`,
-    ['store', 'sender', 'records/s', 'collector CPU-s', 'records/collector CPU-s', 'engine only records/CPU-s (JSON / RowBinary / Native)', 'collector / engine (Native)'],
+    `ingest: ${total.toLocaleString('en-US')} records per path, default pipeline (template, spam, control, WAL) until counted in the table${WARMUP > 0 ? `, after ${WARMUP.toLocaleString('en-US')} warm-up records` : ''}${NODE_ARGS.length > 0 ? `; collector node ${NODE_ARGS.join(' ')}` : ''}${REPEAT > 1 ? `; median of ${REPEAT} runs per path` : ''}`,
+    ['store', 'sender', 'records/s', 'collector CPU-s', 'records/collector CPU-s', ...(REPEAT > 1 ? [`records/collector CPU-s, ${REPEAT} runs`] : []), 'engine only records/CPU-s (JSON / RowBinary / Native)', 'collector / engine (Native)'],
     results.map((r) => {
       const perCpu = r.records / r.cpuS;
       const engine = FORMATS.map((f) => (r.engine[f] && r.engine[f].rows === r.records && r.engine[f].cpuS > 0 ? k(r.records / r.engine[f].cpuS) : 'n/a'));
       const native = r.engine.Native;
       const ratio = native && native.cpuS > 0 ? (r.cpuS / native.cpuS).toFixed(1) + 'x' : 'n/a';
-      return [r.store, r.path, k(r.records / r.seconds), r.cpuS.toFixed(2), k(perCpu), engine.join(' / '), ratio];
+      return [r.store, r.path, k(r.records / r.seconds), r.cpuS.toFixed(2), k(perCpu), ...(REPEAT > 1 ? [rangeOf(r)] : []), engine.join(' / '), ratio];
     }),
   );
   console.log('\ncollector CPU by thread (main = the JavaScript thread; the rest: GC helpers, libuv pool, the engine with chDB):');
