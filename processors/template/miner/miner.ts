@@ -1009,6 +1009,8 @@ export class TemplateMiner {
   private created = 0;
   /** Reused by every add()/match(): nothing from it is kept without copying. */
   private readonly scratch = newTokenizedLine();
+  /** The text `scratch` holds the tokens of, unchanged since tokenizeInto made them (tokensOf); undefined when none. */
+  private scratchText: string | undefined;
 
   constructor(options?: Partial<MinerOptions>) {
     this.options = validateOptions(Object.freeze({ ...DEFAULT_MINER_OPTIONS, ...options }));
@@ -1017,7 +1019,7 @@ export class TemplateMiner {
   /** Places a line, learning from it. Never throws for any string input. */
   add(text: string): MatchResult {
     this.adds++;
-    const line = tokenizeInto(text, this.options, this.scratch);
+    const line = this.tokensOf(text);
     let bucket = this.bucketOf(line.skeletonHash, line.seps);
     if (bucket !== undefined) {
       const hit = this.findExact(bucket, line);
@@ -1154,9 +1156,22 @@ export class TemplateMiner {
     return results;
   }
 
+  /**
+   * `text` tokenized into `scratch`, or scratch as it is when it already holds text's tokens
+   * unchanged: a sender repeating one message (a load driver's fixed body, a health check
+   * logged in a loop) is tokenized once per run of repeats. The tokenizer reads nothing
+   * but the text and the options; only maskKnownValues changes a tokenized line, and it
+   * says so (scratchText cleared).
+   */
+  private tokensOf(text: string): TokenizedLine {
+    if (text === this.scratchText) return this.scratch;
+    this.scratchText = text;
+    return tokenizeInto(text, this.options, this.scratch);
+  }
+
   /** Places a line without learning: undefined when no current template matches it exactly. */
   match(text: string): MatchResult | undefined {
-    const line = tokenizeInto(text, this.options, this.scratch);
+    const line = this.tokensOf(text);
     const bucket = this.bucketOf(line.skeletonHash, line.seps);
     const hit = bucket === undefined ? undefined : this.findExact(bucket, line);
     if (hit !== undefined) return this.resultOf(hit, line, false);
@@ -2483,6 +2498,7 @@ export class TemplateMiner {
     }
     if (hits === 0 || hits >= constants) return false;
     for (let i = 0; i < words.length; i++) if (!masked[i] && known.has(words[i])) masked[i] = true;
+    if (line === this.scratch) this.scratchText = undefined; // no longer the text's tokens as made
     return true;
   }
 
