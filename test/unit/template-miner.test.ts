@@ -72,6 +72,19 @@ describe('masking of obvious variables (first line of a template)', () => {
     expect(tokenize('k=v  x= 1', DEFAULT_MINER_OPTIONS).skeletonHash).not.toBe(a.skeletonHash);
   });
 
+  test('a lower-case name, a dash and a number before whitespace is one word (the fast path ends it as the general path does)', () => {
+    const tokens = (line: string) => {
+      const t = tokenize(line, DEFAULT_MINER_OPTIONS);
+      return t.words.map((w, i) => (t.masked[i] ? `<${w}>` : w)).join('|');
+    };
+    expect(tokens('served by worker-3 in pool web-01')).toBe('served|by|<worker-3>|in|pool|<web-01>');
+    expect(tokens('x86-64 utf-8 node-12')).toBe('<x86-64>|<utf-8>|<node-12>');
+    // not such a word: an upper-case name (split at the dash), a letter after the number, a mark after it
+    expect(tokens('on CPU-0 now')).toBe('on|CPU|<0>|now');
+    expect(tokens('vm-12a up')).toBe('vm-12a|up');
+    expect(tokens('rack-3/host-4 ok')).toBe('<rack-3>|<host-4>|ok');
+  });
+
   test('lines longer than maxWords keep the tail as one variable', () => {
     const miner = new TemplateMiner({ maxWords: 4 });
     const line = 'a b c d e f g';
