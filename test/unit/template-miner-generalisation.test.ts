@@ -362,6 +362,26 @@ describe('word count varying inside one event', () => {
     expectGroupedByEvent(m);
   });
 
+  test('a record of labelled fields after a sentence and two spaces: a value of several plain words is one value like a one-word value', () => {
+    // "<sentence>.  Client: <value>, Session: <value>": the record has one ", label: " join only, its first label
+    // opening it after the sentence's full stop. Two clients, one of one word and one of several: without the record,
+    // the words of the long one are a sentence's and each client stays its own template
+    const clients = ['WindowsUpdateAgent', 'WindowsUpdateAgent', 'DISM Package Manager Provider'];
+    const session = (r: Rng): string => `${int(r, 3e7, 4e7)}_${int(r, 1e9, 4e9)}`;
+    const m = mine(
+      generate(
+        [
+          { event: 'started', line: (r) => `Maint: processing started.  Client: ${pick(r, clients)}, Session: ${session(r)}` },
+          { event: 'complete', line: (r) => `Maint: processing complete.  Client: ${pick(r, clients)}, Session: ${session(r)}` },
+          { event: 'queued', line: (r) => `Queued pending operation for package Package_${int(r, 1, 99)}_for_KB${int(r, 1e6, 9e6)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('Maint: processing started.  Client: <*>, Session: <*>');
+  });
+
   test('an empty versus a non-empty field', () => {
     const m = mine(
       generate(

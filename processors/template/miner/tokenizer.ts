@@ -537,16 +537,29 @@ const MAX_LABEL_LENGTH = 32;
 /**
  * The line is a record of labelled fields: MIN_RECORD_LABELS times or more ", " then a label (letters and
  * single spaces, at most MAX_LABEL_LENGTH characters) and ": " (Windows servicing's "…, current: Staged,
- * pending: Install Pending, failure source: Not Applicable, client id: …").
+ * pending: Install Pending, failure source: Not Applicable, client id: …"), or once at least when the
+ * record follows a sentence and two spaces, its first label opening it ("Maint: processing started.
+ * Client: DISM Package Manager Provider, Session: 1234": what the sentence reports, then its fields).
  */
 function isLabelRecord(line: string): boolean {
   let labels = 0;
   for (let k = line.indexOf(', '); k >= 0 && labels < MIN_RECORD_LABELS; k = line.indexOf(', ', k + 2)) {
-    let e = k + 2;
-    while (e < line.length && e - k - 2 <= MAX_LABEL_LENGTH && (isLetterCode(line.charCodeAt(e)) || (line.charCodeAt(e) === 0x20 && isLetterCode(line.charCodeAt(e + 1))))) e++;
-    if (e > k + 2 && line.charCodeAt(e) === 0x3a && line.charCodeAt(e + 1) === 0x20) labels++;
+    if (isLabelAt(line, k + 2)) labels++;
   }
-  return labels >= MIN_RECORD_LABELS;
+  return labels >= MIN_RECORD_LABELS || (labels > 0 && opensRecordAfterSentence(line));
+}
+
+/** A label (letters and single spaces, at most MAX_LABEL_LENGTH characters) and ": " start at `at`. */
+function isLabelAt(line: string, at: number): boolean {
+  let e = at;
+  while (e < line.length && e - at <= MAX_LABEL_LENGTH && (isLetterCode(line.charCodeAt(e)) || (line.charCodeAt(e) === 0x20 && isLetterCode(line.charCodeAt(e + 1))))) e++;
+  return e > at && line.charCodeAt(e) === 0x3a && line.charCodeAt(e + 1) === 0x20;
+}
+
+/** A sentence's full stop and two spaces precede a label ("… processing started.  Client: …"). */
+function opensRecordAfterSentence(line: string): boolean {
+  const k = line.indexOf('.  ');
+  return k > 0 && isLetterCode(line.charCodeAt(k - 1)) && isLabelAt(line, k + 3);
 }
 
 /**
