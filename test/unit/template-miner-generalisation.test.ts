@@ -1542,6 +1542,16 @@ describe('a qualifier word after a value', () => {
 });
 
 describe('over-generalisation', () => {
+  test('a word the message says twice (… for leases: … of <n> leases) is its kind: a few such words stay separate events', () => {
+    const events: EventSpec[] = ['leases', 'slots', 'volumes'].map((kind) => ({
+      event: kind,
+      line: (r: Rng) => `Limit reached for ${kind}: asked ${int(r, 1, 16)}, while holding ${int(r, 1, 900)} of ${int(r, 100, 999)} ${kind}`,
+    }));
+    const m = mine(generate(events, 40));
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('Limit reached for slots: asked <*>, while holding <*> of <*> slots');
+  });
+
   test('a protocol version is one of a few a program speaks: HTTP/1.0, HTTP/1.1 and HTTP/2.0 stay separate events', () => {
     const events: EventSpec[] = ['HTTP/1.0', 'HTTP/1.1', 'HTTP/2.0'].map((version) => ({
       event: version,
