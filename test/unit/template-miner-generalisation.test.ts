@@ -382,6 +382,22 @@ describe('word count varying inside one event', () => {
     expect([...m.merged.keys()]).toContain('Maint: processing started.  Client: <*>, Session: <*>');
   });
 
+  test('an empty quoted value ("") versus a filled one of several words: the empty text is the value, not punctuation', () => {
+    const phrase = (r: Rng): string => `${pick(r, NAMES)} ${pick(r, ['gateway', 'vault', 'relay'])}`;
+    const m = mine(
+      generate(
+        [
+          { event: 'auth', line: (r) => `gate ${ip(r)}:${int(r, 1024, 9999)} wants credentials (realm "${r() < 0.4 ? '' : phrase(r)}") for ${pick(r, NAMES)}` },
+          { event: 'label', line: (r) => `volume ${hex(r, 8)} relabelled [l:${int(r, 0, 9)}]'${r() < 0.4 ? '' : phrase(r)}'` },
+          { event: 'open', line: (r) => `gate ${ip(r)}:${int(r, 1024, 9999)} opened for ${pick(r, NAMES)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('gate <*>:<*> wants credentials (realm "<*>") for <*>');
+  });
+
   test('an empty versus a non-empty field', () => {
     const m = mine(
       generate(
