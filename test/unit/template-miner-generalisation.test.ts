@@ -1267,6 +1267,17 @@ describe('free text inside a fixed frame', () => {
 });
 
 describe('one value the tokenizer cut in two at punctuation', () => {
+  test('a word cut at a slash (i/o) where other lines have one word is the same value: one template', () => {
+    const loops = ['main', 'ui', 'display', 'animation', 'i/o', 'main', 'ui'];
+    const events: EventSpec[] = [
+      { event: 'blocked', line: (r) => `Waited too long in dispatcher of ${pick(r, loops)} loop (${pick(r, NAMES)}.worker)` },
+      { event: 'idle', line: (r) => `dispatcher ${int(r, 1, 99)} idle for ${int(r, 1, 900)} ms` },
+    ];
+    const m = mine(generate(events, 80));
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('Waited too long in dispatcher of <*> loop (<*>)');
+  });
+
   test('a tag:Name pair that always changes together is one value when either part is a variable on its own', () => {
     const tags = ['hopleith:KikelBaizou', 'rougai:ReXotrux', 'soko:SiFeibei', 'drozeth:PlifeirTrouba', 'peijoa:XoaMe', 'houke:PlothTun'];
     const events: EventSpec[] = [{ event: 'lock', line: (r) => `acquire partial lock ${pick(r, tags)} for uid=${int(r, 1, 9999)} pid=${int(r, 1, 30000)}` }];
