@@ -1364,6 +1364,16 @@ describe('a quoted text of several words', () => {
 });
 
 describe('a display name of capitalised words, one to four of them', () => {
+  test('after a label, a name of capitalised words ending in a number or not, then a value in brackets: one event', () => {
+    const adapters = ['Local Area Connection', 'Wireless Network Connection 2', 'Wireless Network Connection 3', 'Bridge Virtual Adapter', 'Ethernet'];
+    const events: EventSpec[] = [
+      { event: 'change', line: (r) => `Noticed link change: ${pick(r, adapters)} (${ip(r)})` },
+      { event: 'lost', line: (r) => `Noticed link loss on port ${int(r, 1, 48)} after ${int(r, 1, 900)} ms` },
+    ];
+    const m = mine(generate(events, 60));
+    expectGroupedByEvent(m);
+  });
+
   test('is one variable between constant words: the events of each state stay apart', () => {
     const services = ['Gamus', 'Vokul Pumio', 'Yayo Sheachest', 'Vegyn Tityk Dyfear', 'Hupean Yocea Nojek Sichust'];
     const events: EventSpec[] = [

@@ -404,7 +404,9 @@ function isCapitalisedWord(w: string | null): boolean {
  * Gaps [i, toLong) and [i, toShort), both not empty, are one multi-word
  * display name of another length ("The Hupean Yocea service entered ..." /
  * "The Gamus service entered ..."): capitalised words joined by single
- * spaces, with a constant word right before and right after. Capitalised
+ * spaces, perhaps ending in a number ("Wireless Network Connection 2"), with
+ * a constant word right before (after a space or ": ") and right after, or a
+ * value in brackets after ("change: Local Area Connection (10.0.0.1)"). Capitalised
  * words inside a sentence are proper names; a run of them that varies in
  * length between the same words is one name, not two events. (Their spelling
  * is no evidence here: invented display names are often spelled like the
@@ -412,10 +414,14 @@ function isCapitalisedWord(w: string | null): boolean {
  */
 function isNameRunGap(long: TokenPattern, short: TokenPattern, i: number, toLong: number, toShort: number): boolean {
   if (i === 0 || toShort === i || toShort >= short.words.length) return false;
-  if (short.words[i - 1] === null || short.words[toShort] === null) return false;
+  if (short.words[i - 1] === null || (short.words[toShort] === null && !/^ [([]$/.test(short.seps[toShort]))) return false;
   for (const [p, to] of [[long, toLong], [short, toShort]] as const) {
-    if (p.seps[i] !== ' ' || !/^(?: |[,;:.] )/.test(p.seps[to])) return false;
-    for (let k = i; k < to; k++) if (!isCapitalisedWord(p.words[k]) || (k > i && p.seps[k] !== ' ')) return false;
+    if ((p.seps[i] !== ' ' && p.seps[i] !== ': ') || !/^(?: |[,;:.] )/.test(p.seps[to])) return false;
+    for (let k = i; k < to; k++) {
+      // a number may end the name ("Wireless Network Connection 2")
+      const numbered = k === to - 1 && k > i && p.words[k] === null;
+      if ((!isCapitalisedWord(p.words[k]) && !numbered) || (k > i && p.seps[k] !== ' ')) return false;
+    }
   }
   return true;
 }
