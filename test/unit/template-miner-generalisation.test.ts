@@ -1364,6 +1364,18 @@ describe('a quoted text of several words', () => {
 });
 
 describe('a display name of capitalised words, one to four of them', () => {
+  test('a process name of capitalised words glued to its [pid], one word or several, some of them already variables: one event', () => {
+    const syllables = ['qua', 'mor', 'tes', 'bri', 'oka', 'van', 'sol', 'pel', 'dru', 'fen', 'lio', 'rav'];
+    const capitalised = (r: Rng): string => {
+      const w = pick(r, syllables) + pick(r, syllables);
+      return w[0].toUpperCase() + w.slice(1);
+    };
+    const app = (r: Rng): string => (r() < 0.3 ? capitalised(r) : `${capitalised(r)} ${capitalised(r)} ${pick(r, ['Helper', 'Agent'])}`);
+    const events: EventSpec[] = [{ event: 'policy', line: (r) => `PolicyDescription: ${app(r)}[${int(r, 100, 40000)}]/${int(r, 0, 1)}#${int(r, 1, 9)} LF=${int(r, 0, 1)}` }];
+    const m = mine(generate(events, 120));
+    expectGroupedByEvent(m);
+  });
+
   test('after a label, a name of capitalised words ending in a number or not, then a value in brackets: one event', () => {
     const adapters = ['Local Area Connection', 'Wireless Network Connection 2', 'Wireless Network Connection 3', 'Bridge Virtual Adapter', 'Ethernet'];
     const events: EventSpec[] = [

@@ -404,9 +404,11 @@ function isCapitalisedWord(w: string | null): boolean {
  * Gaps [i, toLong) and [i, toShort), both not empty, are one multi-word
  * display name of another length ("The Hupean Yocea service entered ..." /
  * "The Gamus service entered ..."): capitalised words joined by single
- * spaces, perhaps ending in a number ("Wireless Network Connection 2"), with
- * a constant word right before (after a space or ": ") and right after, or a
- * value in brackets after ("change: Local Area Connection (10.0.0.1)"). Capitalised
+ * spaces, perhaps ending in a number ("Wireless Network Connection 2") or with
+ * words already variables (names seen varying; one capitalised word at least),
+ * with a constant word right before (after a space or ": ") and right after, or
+ * a value in brackets after, glued or not ("change: Local Area Connection
+ * (10.0.0.1)", "Mail Sync Helper[812]"). Capitalised
  * words inside a sentence are proper names; a run of them that varies in
  * length between the same words is one name, not two events. (Their spelling
  * is no evidence here: invented display names are often spelled like the
@@ -414,14 +416,18 @@ function isCapitalisedWord(w: string | null): boolean {
  */
 function isNameRunGap(long: TokenPattern, short: TokenPattern, i: number, toLong: number, toShort: number): boolean {
   if (i === 0 || toShort === i || toShort >= short.words.length) return false;
-  if (short.words[i - 1] === null || (short.words[toShort] === null && !/^ [([]$/.test(short.seps[toShort]))) return false;
+  if (short.words[i - 1] === null || (short.words[toShort] === null && !/^ ?[([]$/.test(short.seps[toShort]))) return false;
   for (const [p, to] of [[long, toLong], [short, toShort]] as const) {
-    if ((p.seps[i] !== ' ' && p.seps[i] !== ': ') || !/^(?: |[,;:.] )/.test(p.seps[to])) return false;
+    if ((p.seps[i] !== ' ' && p.seps[i] !== ': ') || !/^(?: |[,;:.] |[([]$)/.test(p.seps[to])) return false;
+    if (/^[([]$/.test(p.seps[to]) && p.words[to] !== null) return false;
+    let named = false;
     for (let k = i; k < to; k++) {
-      // a number may end the name ("Wireless Network Connection 2")
-      const numbered = k === to - 1 && k > i && p.words[k] === null;
-      if ((!isCapitalisedWord(p.words[k]) && !numbered) || (k > i && p.seps[k] !== ' ')) return false;
+      // a variable: a number ending the name ("Wireless Network Connection 2"), or a word seen varying
+      const variable = p.words[k] === null;
+      named ||= isCapitalisedWord(p.words[k]);
+      if ((!isCapitalisedWord(p.words[k]) && !variable) || (k > i && p.seps[k] !== ' ')) return false;
     }
+    if (!named) return false;
   }
   return true;
 }
