@@ -362,6 +362,42 @@ describe('word count varying inside one event', () => {
     expectGroupedByEvent(m);
   });
 
+  test('a record of labelled fields after a sentence and two spaces: a value of several plain words is one value like a one-word value', () => {
+    // "<sentence>.  Client: <value>, Session: <value>": the record has one ", label: " join only, its first label
+    // opening it after the sentence's full stop. Two clients, one of one word and one of several: without the record,
+    // the words of the long one are a sentence's and each client stays its own template
+    const clients = ['WindowsUpdateAgent', 'WindowsUpdateAgent', 'DISM Package Manager Provider'];
+    const session = (r: Rng): string => `${int(r, 3e7, 4e7)}_${int(r, 1e9, 4e9)}`;
+    const m = mine(
+      generate(
+        [
+          { event: 'started', line: (r) => `Maint: processing started.  Client: ${pick(r, clients)}, Session: ${session(r)}` },
+          { event: 'complete', line: (r) => `Maint: processing complete.  Client: ${pick(r, clients)}, Session: ${session(r)}` },
+          { event: 'queued', line: (r) => `Queued pending operation for package Package_${int(r, 1, 99)}_for_KB${int(r, 1e6, 9e6)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('Maint: processing started.  Client: <*>, Session: <*>');
+  });
+
+  test('an empty quoted value ("") versus a filled one of several words: the empty text is the value, not punctuation', () => {
+    const phrase = (r: Rng): string => `${pick(r, NAMES)} ${pick(r, ['gateway', 'vault', 'relay'])}`;
+    const m = mine(
+      generate(
+        [
+          { event: 'auth', line: (r) => `gate ${ip(r)}:${int(r, 1024, 9999)} wants credentials (realm "${r() < 0.4 ? '' : phrase(r)}") for ${pick(r, NAMES)}` },
+          { event: 'label', line: (r) => `volume ${hex(r, 8)} relabelled [l:${int(r, 0, 9)}]'${r() < 0.4 ? '' : phrase(r)}'` },
+          { event: 'open', line: (r) => `gate ${ip(r)}:${int(r, 1024, 9999)} opened for ${pick(r, NAMES)}` },
+        ],
+        40,
+      ),
+    );
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('gate <*>:<*> wants credentials (realm "<*>") for <*>');
+  });
+
   test('an empty versus a non-empty field', () => {
     const m = mine(
       generate(
@@ -1231,6 +1267,17 @@ describe('free text inside a fixed frame', () => {
 });
 
 describe('one value the tokenizer cut in two at punctuation', () => {
+  test('a word cut at a slash (i/o) where other lines have one word is the same value: one template', () => {
+    const loops = ['main', 'ui', 'display', 'animation', 'i/o', 'main', 'ui'];
+    const events: EventSpec[] = [
+      { event: 'blocked', line: (r) => `Waited too long in dispatcher of ${pick(r, loops)} loop (${pick(r, NAMES)}.worker)` },
+      { event: 'idle', line: (r) => `dispatcher ${int(r, 1, 99)} idle for ${int(r, 1, 900)} ms` },
+    ];
+    const m = mine(generate(events, 80));
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('Waited too long in dispatcher of <*> loop (<*>)');
+  });
+
   test('a tag:Name pair that always changes together is one value when either part is a variable on its own', () => {
     const tags = ['hopleith:KikelBaizou', 'rougai:ReXotrux', 'soko:SiFeibei', 'drozeth:PlifeirTrouba', 'peijoa:XoaMe', 'houke:PlothTun'];
     const events: EventSpec[] = [{ event: 'lock', line: (r) => `acquire partial lock ${pick(r, tags)} for uid=${int(r, 1, 9999)} pid=${int(r, 1, 30000)}` }];
@@ -1317,6 +1364,28 @@ describe('a quoted text of several words', () => {
 });
 
 describe('a display name of capitalised words, one to four of them', () => {
+  test('a process name of capitalised words glued to its [pid], one word or several, some of them already variables: one event', () => {
+    const syllables = ['qua', 'mor', 'tes', 'bri', 'oka', 'van', 'sol', 'pel', 'dru', 'fen', 'lio', 'rav'];
+    const capitalised = (r: Rng): string => {
+      const w = pick(r, syllables) + pick(r, syllables);
+      return w[0].toUpperCase() + w.slice(1);
+    };
+    const app = (r: Rng): string => (r() < 0.3 ? capitalised(r) : `${capitalised(r)} ${capitalised(r)} ${pick(r, ['Helper', 'Agent'])}`);
+    const events: EventSpec[] = [{ event: 'policy', line: (r) => `PolicyDescription: ${app(r)}[${int(r, 100, 40000)}]/${int(r, 0, 1)}#${int(r, 1, 9)} LF=${int(r, 0, 1)}` }];
+    const m = mine(generate(events, 120));
+    expectGroupedByEvent(m);
+  });
+
+  test('after a label, a name of capitalised words ending in a number or not, then a value in brackets: one event', () => {
+    const adapters = ['Local Area Connection', 'Wireless Network Connection 2', 'Wireless Network Connection 3', 'Bridge Virtual Adapter', 'Ethernet'];
+    const events: EventSpec[] = [
+      { event: 'change', line: (r) => `Noticed link change: ${pick(r, adapters)} (${ip(r)})` },
+      { event: 'lost', line: (r) => `Noticed link loss on port ${int(r, 1, 48)} after ${int(r, 1, 900)} ms` },
+    ];
+    const m = mine(generate(events, 60));
+    expectGroupedByEvent(m);
+  });
+
   test('is one variable between constant words: the events of each state stay apart', () => {
     const services = ['Gamus', 'Vokul Pumio', 'Yayo Sheachest', 'Vegyn Tityk Dyfear', 'Hupean Yocea Nojek Sichust'];
     const events: EventSpec[] = [
@@ -1522,6 +1591,16 @@ describe('a qualifier word after a value', () => {
 });
 
 describe('over-generalisation', () => {
+  test('a word the message says twice (… for leases: … of <n> leases) is its kind: a few such words stay separate events', () => {
+    const events: EventSpec[] = ['leases', 'slots', 'volumes'].map((kind) => ({
+      event: kind,
+      line: (r: Rng) => `Limit reached for ${kind}: asked ${int(r, 1, 16)}, while holding ${int(r, 1, 900)} of ${int(r, 100, 999)} ${kind}`,
+    }));
+    const m = mine(generate(events, 40));
+    expectGroupedByEvent(m);
+    expect([...m.merged.keys()]).toContain('Limit reached for slots: asked <*>, while holding <*> of <*> slots');
+  });
+
   test('a protocol version is one of a few a program speaks: HTTP/1.0, HTTP/1.1 and HTTP/2.0 stay separate events', () => {
     const events: EventSpec[] = ['HTTP/1.0', 'HTTP/1.1', 'HTTP/2.0'].map((version) => ({
       event: version,

@@ -404,7 +404,11 @@ function isCapitalisedWord(w: string | null): boolean {
  * Gaps [i, toLong) and [i, toShort), both not empty, are one multi-word
  * display name of another length ("The Hupean Yocea service entered ..." /
  * "The Gamus service entered ..."): capitalised words joined by single
- * spaces, with a constant word right before and right after. Capitalised
+ * spaces, perhaps ending in a number ("Wireless Network Connection 2") or with
+ * words already variables (names seen varying; one capitalised word at least),
+ * with a constant word right before (after a space or ": ") and right after, or
+ * a value in brackets after, glued or not ("change: Local Area Connection
+ * (10.0.0.1)", "Mail Sync Helper[812]"). Capitalised
  * words inside a sentence are proper names; a run of them that varies in
  * length between the same words is one name, not two events. (Their spelling
  * is no evidence here: invented display names are often spelled like the
@@ -412,10 +416,18 @@ function isCapitalisedWord(w: string | null): boolean {
  */
 function isNameRunGap(long: TokenPattern, short: TokenPattern, i: number, toLong: number, toShort: number): boolean {
   if (i === 0 || toShort === i || toShort >= short.words.length) return false;
-  if (short.words[i - 1] === null || short.words[toShort] === null) return false;
+  if (short.words[i - 1] === null || (short.words[toShort] === null && !/^ ?[([]$/.test(short.seps[toShort]))) return false;
   for (const [p, to] of [[long, toLong], [short, toShort]] as const) {
-    if (p.seps[i] !== ' ' || !/^(?: |[,;:.] )/.test(p.seps[to])) return false;
-    for (let k = i; k < to; k++) if (!isCapitalisedWord(p.words[k]) || (k > i && p.seps[k] !== ' ')) return false;
+    if ((p.seps[i] !== ' ' && p.seps[i] !== ': ') || !/^(?: |[,;:.] |[([]$)/.test(p.seps[to])) return false;
+    if (/^[([]$/.test(p.seps[to]) && p.words[to] !== null) return false;
+    let named = false;
+    for (let k = i; k < to; k++) {
+      // a variable: a number ending the name ("Wireless Network Connection 2"), or a word seen varying
+      const variable = p.words[k] === null;
+      named ||= isCapitalisedWord(p.words[k]);
+      if ((!isCapitalisedWord(p.words[k]) && !variable) || (k > i && p.seps[k] !== ' ')) return false;
+    }
+    if (!named) return false;
   }
   return true;
 }
@@ -763,6 +775,24 @@ function isProse(p: TokenPattern, from: number, to: number): boolean {
   return false;
 }
 
+/**
+ * Words [from, to) of `p`, two or more, are one whitespace-free token of the line that the tokenizer cut
+ * at punctuation ("i/o"): marks alone between them, whitespace (or the line's edge) around them. Not
+ * at a colon: "host:port", "node-14:disk2" print two values joined, each a variable of its own.
+ */
+function isCutToken(p: TokenPattern, from: number, to: number): boolean {
+  if (to - from < 2) return false;
+  for (let k = from + 1; k < to; k++) if (p.seps[k] === '' || /[\s:]/.test(p.seps[k])) return false;
+  const before = p.seps[from];
+  const after = p.seps[to];
+  return (from === 0 ? before === '' : /\s$/.test(before)) && (to === p.words.length ? after === '' : /^\s/.test(after));
+}
+
+/** Words [from, to) of `p` may stand where another pattern has a variable (optionalGap's reasons). */
+function isValueOfVariable(p: TokenPattern, from: number, to: number): boolean {
+  return (isValueList(p, from, to) && !isOnePlainWord(p, from, to) && !isProse(p, from, to)) || isCutToken(p, from, to);
+}
+
 /** Words [from, to) of `p` are one constant word not shaped like data (isDataWord). */
 function isOnePlainWord(p: TokenPattern, from: number, to: number): boolean {
   const w = p.words[from];
@@ -872,8 +902,9 @@ function optionalGap(
     // a variable on one side, values or a list of words on the other ("<*>" against "<*> <*>" or "ash, birch")
     // (one plain word against a variable is one more sibling value: the sibling groups decide that)
     // (nor are words joined by spaces with a constant among them: "illegal user <*>" against "<*>" is prose)
-    if (allVariables(a, aFrom, aTo)) return isValueList(b, bFrom, bTo) && !isOnePlainWord(b, bFrom, bTo) && !isProse(b, bFrom, bTo) ? kept : undefined;
-    if (allVariables(b, bFrom, bTo)) return isValueList(a, aFrom, aTo) && !isOnePlainWord(a, aFrom, aTo) && !isProse(a, aFrom, aTo) ? kept : undefined;
+    // (or one token of the line that the tokenizer cut at punctuation: "on <*> thread" against "on i/o thread")
+    if (allVariables(a, aFrom, aTo)) return isValueOfVariable(b, bFrom, bTo) ? kept : undefined;
+    if (allVariables(b, bFrom, bTo)) return isValueOfVariable(a, aFrom, aTo) ? kept : undefined;
     // two lists joined by the same punctuation ("ash, birch" against "cedar, okapi, ash")
     const sep = listPunctuationOf(a, aFrom, aTo) ?? listPunctuationOf(b, bFrom, bTo);
     if (sep !== undefined && isValueList(a, aFrom, aTo) && isValueList(b, bFrom, bTo)) {

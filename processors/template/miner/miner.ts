@@ -459,6 +459,22 @@ function isClosedPhrase(members: readonly Cluster[], p: number, q: number, fewes
   return phrases.size <= fewest;
 }
 
+/**
+ * Every member says one lower-case word twice, at `p` and at `q` ("Quota exceeded for ram: Requested 4,
+ * but already used 60 of 64 ram"), and there are a few such words: the word is the kind the message is
+ * about, each its own event, as a few two-word phrases are (isClosedPhrase). More than `fewest` words
+ * are values as usual.
+ */
+function isRepeatedKind(members: readonly Cluster[], p: number, q: number, fewest: number): boolean {
+  const kinds = new Set<string>();
+  for (const m of members) {
+    const w = m.words[p]!;
+    if (w !== m.words[q] || !LOWER_WORD.test(w)) return false;
+    kinds.add(w);
+  }
+  return kinds.size <= fewest;
+}
+
 /** Letters only, all lower case (a program's English word or an invented name). */
 const LOWER_WORD = /^[a-z]+$/;
 
@@ -2407,6 +2423,7 @@ export class TemplateMiner {
       const q = key % n;
       const members = [start, ...others];
       if (isClosedPhrase(members, p, q, this.options.distinctValuesToGeneralize)) continue;
+      if (isRepeatedKind(members, p, q, this.options.distinctValuesToGeneralize)) continue;
       const atP = this.positionGeneralises(members, p, start.constants - 1);
       const atQ = this.positionGeneralises(members, q, start.constants - 1);
       // both on their own, or one of them and the word glued to it always changing with it (one value

@@ -15,7 +15,8 @@
  *   the dot between a word and a number ("core.2275" -> "core" + "." + "2275").
  *   A number with an index glued to it ("64802[38]") is one masked span, as are a
  *   host range list ("cn[001-004,017]"), a code location ("do_exit+0x1f/0x90") and a hex
- *   address in angle brackets ("<ffffffff8012b7f7>", the brackets punctuation).
+ *   address in angle brackets ("<ffffffff8012b7f7>", the brackets punctuation). An empty
+ *   quoted value ("(realm \"\")") is an empty masked word between its quotes.
  * - Words are everything else. Some words are masked (known variables,
  *   `masked[i]`): shapes found by masking.ts, plus multi-character spans
  *   recognised before delimiter splitting — URLs (scheme kept constant, the
@@ -537,16 +538,29 @@ const MAX_LABEL_LENGTH = 32;
 /**
  * The line is a record of labelled fields: MIN_RECORD_LABELS times or more ", " then a label (letters and
  * single spaces, at most MAX_LABEL_LENGTH characters) and ": " (Windows servicing's "…, current: Staged,
- * pending: Install Pending, failure source: Not Applicable, client id: …").
+ * pending: Install Pending, failure source: Not Applicable, client id: …"), or once at least when the
+ * record follows a sentence and two spaces, its first label opening it ("Maint: processing started.
+ * Client: DISM Package Manager Provider, Session: 1234": what the sentence reports, then its fields).
  */
 function isLabelRecord(line: string): boolean {
   let labels = 0;
   for (let k = line.indexOf(', '); k >= 0 && labels < MIN_RECORD_LABELS; k = line.indexOf(', ', k + 2)) {
-    let e = k + 2;
-    while (e < line.length && e - k - 2 <= MAX_LABEL_LENGTH && (isLetterCode(line.charCodeAt(e)) || (line.charCodeAt(e) === 0x20 && isLetterCode(line.charCodeAt(e + 1))))) e++;
-    if (e > k + 2 && line.charCodeAt(e) === 0x3a && line.charCodeAt(e + 1) === 0x20) labels++;
+    if (isLabelAt(line, k + 2)) labels++;
   }
-  return labels >= MIN_RECORD_LABELS;
+  return labels >= MIN_RECORD_LABELS || (labels > 0 && opensRecordAfterSentence(line));
+}
+
+/** A label (letters and single spaces, at most MAX_LABEL_LENGTH characters) and ": " start at `at`. */
+function isLabelAt(line: string, at: number): boolean {
+  let e = at;
+  while (e < line.length && e - at <= MAX_LABEL_LENGTH && (isLetterCode(line.charCodeAt(e)) || (line.charCodeAt(e) === 0x20 && isLetterCode(line.charCodeAt(e + 1))))) e++;
+  return e > at && line.charCodeAt(e) === 0x3a && line.charCodeAt(e + 1) === 0x20;
+}
+
+/** A sentence's full stop and two spaces precede a label ("… processing started.  Client: …"). */
+function opensRecordAfterSentence(line: string): boolean {
+  const k = line.indexOf('.  ');
+  return k > 0 && isLetterCode(line.charCodeAt(k - 1)) && isLabelAt(line, k + 3);
 }
 
 /**
@@ -829,6 +843,25 @@ function emit(out: Pieces, start: number, end: number, isMasked: boolean, word?:
   out.sepStart = end;
 }
 
+/**
+ * True when the quote at `at` opens an empty quoted value: the same quote right after it, the pair
+ * glued neither to a word or a quote before it nor to a word or quote after it (`"a ""b"" c"`'s doubled
+ * quotes and `it''s` are no values). An empty word there meets the filled text of other lines, of any
+ * number of words, as a quoted text (length-merge.ts isQuotedGap). Not after a key's '=' nor a label's
+ * ': ': `key=""` and `label: ""` are left to the merge of an empty against a filled field, which also
+ * takes a filled value the tokenizer cut at inner quotes (`err="failed \"x\": …"`), as an empty word would not.
+ */
+function isEmptyQuotedValue(line: string, at: number): boolean {
+  const q = line.charCodeAt(at);
+  if (line.charCodeAt(at + 1) !== q) return false;
+  const before = at > 0 ? line.charCodeAt(at - 1) : 0x20;
+  if (before === 0x22 || before === 0x27 || before === 0x3d /* = */ || classOf(before) === 0) return false;
+  if (at >= 2 && before === 0x20 && line.charCodeAt(at - 2) === 0x3a /* : */) return false;
+  if (at + 2 >= line.length) return true;
+  const after = line.charCodeAt(at + 2);
+  return after !== 0x22 && after !== 0x27 && classOf(after) !== 0;
+}
+
 /** Tokenises one line into a new TokenizedLine; see the module comment for the contract. */
 export function tokenize(line: string, options: TokenizerOptions): TokenizedLine {
   return tokenizeInto(line, options, newTokenizedLine());
@@ -1056,6 +1089,12 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
   while (i < limit) {
     const c = line.charCodeAt(i);
     if (classOf(c) !== 0) {
+      if ((c === 0x22 || c === 0x27) /* " ' */ && isEmptyQuotedValue(line, i) && words.length < maxWords - 1) {
+        // realm "", [l:0]"": an empty quoted value is a value (empty), as the same field's text on other lines
+        emit(out, i + 1, i + 1, true, '');
+        i += 2;
+        continue;
+      }
       if (c === 0x5b /* [ */ && i > 0 && line.charCodeAt(i - 1) === 0x2d /* - */ && words.length < maxWords - 1) {
         // node-[131-155], node-[830]: after a name's dash, the numbers and ranges in brackets are one value
         const close = rangeInBracketsEnd(line, i + 1, 0);
