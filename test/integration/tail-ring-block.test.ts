@@ -4,7 +4,9 @@
  * (collector/tail/ring-block.ts), not as the records' objects, and read back they are the
  * rows the replay reads from the table: the same TailRecords, so the replay/live seam
  * recognises each record. Records come from the official OpenTelemetry SDK over OTLP/gRPC
- * and are mined by the template processor (rendered Body: RawBody '' and the template).
+ * and are mined by the template processor: into chDB (rendered Body: RawBody '' and the
+ * template) and into the ClickHouse server (18.16 here: Body stored, DateTime + nanoseconds,
+ * Nested attributes).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -19,17 +21,16 @@ import { openClickHouse, type ClickHouseStore } from '../../collector/storage/cl
 import type { ClickHouseLogsExporter } from '../../collector/exporters/clickhouse/exporter';
 import { ClickHouseReplay } from '../../collector/tail/replay';
 import type { TailRecord } from '../../collector/tail/record';
+import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
 
 jest.setTimeout(60_000);
 
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logfun-tail-ring-block-'));
-const endpoint = `chdb://${path.join(folder, 'data')}`;
-const DB = 'tail_ring_block';
 const RECORDS = 400;
 
 afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
 
-const yaml = `
+const yaml = (endpoint: string, database: string) => `
 receivers:
   otlp:
     protocols:
@@ -39,9 +40,9 @@ processors:
 exporters:
   clickhouse:
     endpoint: ${JSON.stringify(endpoint)}
-    database: ${DB}
+    database: ${database}
     batch: { flush_interval: 50ms }
-    queue: { storage: wal, directory: ${JSON.stringify(path.join(folder, 'queue'))} }
+    queue: { storage: wal, directory: ${JSON.stringify(path.join(folder, `queue-${database}`))} }
 service:
   telemetry:
     admin: { endpoint: "" }
@@ -64,10 +65,10 @@ async function emit(port: number): Promise<void> {
   await provider.shutdown();
 }
 
-async function waitForRows(store: ClickHouseStore, n: number): Promise<void> {
+async function waitForRows(store: ClickHouseStore, database: string, n: number): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const [{ c }] = await store.query<{ c: string }>(`SELECT count() AS c FROM ${DB}.otel_logs`);
+    const [{ c }] = await store.query<{ c: string }>(`SELECT count() AS c FROM ${database}.otel_logs`);
     if (Number(c) >= n) return;
     if (Date.now() > deadline) throw new Error(`only ${c} of ${n} rows arrived`);
     await new Promise((r) => setTimeout(r, 50));
@@ -76,29 +77,45 @@ async function waitForRows(store: ClickHouseStore, n: number): Promise<void> {
 
 const byTimeThenBody = (a: TailRecord, b: TailRecord) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : a.body < b.body ? -1 : a.body > b.body ? 1 : 0);
 
-test('accepted batches wait in the ring as their Native blocks, which give the rows the replay reads', async () => {
-  const collector = new Collector({ yaml, logger: createMemoryLogger() });
+/**
+ * Records through a collector (WAL) into `endpoint`; once stored, a tail subscribing from the
+ * beginning gets the ring's records, which must be the rows the replay reads.
+ */
+async function ringAgainstReplay(endpoint: string, database: string): Promise<void> {
+  const collector = new Collector({ yaml: yaml(endpoint, database), logger: createMemoryLogger() });
   await collector.start();
   let store: ClickHouseStore | undefined;
   try {
     await emit(collector.component<{ grpcPort: number }>('receiver:otlp').grpcPort);
     await collector.component<ClickHouseLogsExporter>('exporter:clickhouse').flush(20_000);
     store = await openClickHouse({ endpoint });
-    await waitForRows(store, RECORDS);
+    await waitForRows(store, database, RECORDS);
 
     const fromRing: TailRecord[] = [];
     collector.liveTail.subscribe({ offer: (e) => fromRing.push(...e.recordsOf()), settled: () => undefined }, 0n);
     const stored: TailRecord[] = [];
     const s = store;
-    for await (const page of new ClickHouseReplay(async () => s, { database: DB, table: 'otel_logs' }).pages(0n, 1_800_000_000_000_000_000n, {})) stored.push(...page);
+    for await (const page of new ClickHouseReplay(async () => s, { database, table: 'otel_logs' }).pages(0n, 1_800_000_000_000_000_000n, {})) stored.push(...page);
 
     expect(stored).toHaveLength(RECORDS);
-    expect(stored.filter((r) => r.templateId !== 0n).length).toBeGreaterThan(RECORDS / 2); // mined: their Body rendered from RawBody ''
+    expect(stored.filter((r) => r.templateId !== 0n).length).toBeGreaterThan(RECORDS / 2); // mined
     expect(fromRing.sort(byTimeThenBody)).toEqual(stored.sort(byTimeThenBody));
-    // About the block's bytes a record (~680 here), not the objects of its 20 attributes (RingRecords held ~2,340)
+    // About the block's bytes a record (~680 into chDB), not the objects of its 20 attributes (RingRecords held ~2,340)
     expect(collector.liveTail.ringHeldBytes / RECORDS).toBeLessThan(1200);
   } finally {
+    if (!endpoint.startsWith('chdb:')) await store?.command(`DROP DATABASE IF EXISTS ${database}`);
     await store?.close();
     await collector.shutdown();
   }
+}
+
+test('chDB: accepted batches wait in the ring as their Native blocks, which give the rows the replay reads (rendered Body)', async () => {
+  await ringAgainstReplay(`chdb://${path.join(folder, 'data')}`, 'tail_ring_block');
+});
+
+const serverUrl = testServerUrl();
+describeWithServer('tail-ring-block.test.ts', serverUrl)('ClickHouse server', () => {
+  test('the same on the server (18.16: Body stored, DateTime and nanoseconds, Nested attributes)', async () => {
+    await ringAgainstReplay(serverUrl, `tail_ring_block_${process.pid}`);
+  });
 });
