@@ -141,10 +141,13 @@ export class RingRecords {
    * (lazy bodies, a template's shared attribute list): for them RingRecords is the cheaper copy.
    */
   static keepsRecordObjects(b: LogBatch): boolean {
+    let shared: readonly KeyValue[] | undefined; // the last list found shared: records come in runs of one
     for (let i = 0; i < b.length; i++) {
       if (lazyBodyParts(b, i) === undefined && b.body[i] !== undefined && b.body[i] !== '') return true;
       const attrs = b.attributes[i];
-      if (attrs.length > 0 && !isSharedAttributeList(attrs)) return true;
+      if (attrs.length === 0 || attrs === shared) continue;
+      if (!isSharedAttributeList(attrs)) return true;
+      shared = attrs;
     }
     return false;
   }
