@@ -1426,6 +1426,21 @@ describe('a length merge of two templates of one shape', () => {
 });
 
 describe('punctuation inside a value', () => {
+  test("exclamation marks after a number ending the sentence are punctuation (slab.c:1234!), as a full stop is; a mark flagging a name is not", () => {
+    const miner = new TemplateMiner();
+    const files = ['mm/slab.c', 'fs/ext3/inode.c', 'kernel/sched.c', 'drivers/net/tg3.c', 'mm/page_alloc.c'];
+    files.forEach((file, k) => expectMinedExactly(miner, `kernel BUG at ${file}:${130 + k * 97}!`, 'kernel BUG at <*>:<*>!'));
+    // a mark glued to a name or before other punctuation flags the word, it ends no sentence
+    expect(tokenize('network changed: v4(en1!:10.0.0.1) DNS!', { maxWords: 100, maxLineLength: 1000, maskKeywords: false }).words).toEqual([
+      'network',
+      'changed',
+      'v4',
+      'en1!',
+      '10.0.0.1',
+      'DNS!',
+    ]);
+  });
+
   test('a duration written as a number of minutes in full is one value beside mm:ss and hh:mm:ss', () => {
     const duration = (r: Rng): string => {
       const x = r();

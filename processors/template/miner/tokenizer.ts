@@ -92,6 +92,20 @@ function classOf(c: number): number {
   return isUnicodeSpace(c) ? SPACE : 0;
 }
 
+/**
+ * Where a number ending a sentence with exclamation marks ("kernel BUG at slab.c:1234!") ends: its
+ * marks are the sentence's punctuation, as a full stop is. `end` otherwise: a mark after a name
+ * ("en1!", "DNS!") flags it, and a mark before other punctuation is no sentence's end.
+ */
+function beforeExclaimedNumberEnd(line: string, start: number, end: number): number {
+  if (end < line.length && classOf(line.charCodeAt(end)) !== SPACE) return end;
+  let e = end;
+  while (e > start && line.charCodeAt(e - 1) === 0x21 /* ! */) e--;
+  if (e === end || e === start) return end;
+  for (let k = start; k < e; k++) if (!isDigitCode(line.charCodeAt(k))) return end;
+  return e;
+}
+
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -1425,6 +1439,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       let wordEnd = pieceEnd;
       if (pieceEnd === j) {
         while (wordEnd > pieceStart && line.charCodeAt(wordEnd - 1) === 0x2e) wordEnd--;
+        wordEnd = beforeExclaimedNumberEnd(line, pieceStart, wordEnd);
       }
       if (wordEnd > pieceStart) {
         if (words.length >= maxWords - 1) {
