@@ -1426,6 +1426,16 @@ describe('a length merge of two templates of one shape', () => {
 });
 
 describe('punctuation inside a value', () => {
+  test('numbers joined by commas in angle brackets (<0,3,1>) are values, the brackets punctuation; one word in brackets is unchanged', () => {
+    const miner = new TemplateMiner();
+    const rng = prng(15);
+    const tuple = (): string => `<${int(rng, 0, 7)},${int(rng, 0, 7)},${int(rng, 0, 31)}>`;
+    for (let k = 0; k < 5; k++) {
+      expectMinedExactly(miner, `personality: torus coordinates ${tuple()} in partition ${tuple()}`, 'personality: torus coordinates <<*>,<*>,<*>> in partition <<*>,<*>,<*>>');
+    }
+    expect(tokenize('Job <1234> is submitted', { maxWords: 100, maxLineLength: 1000, maskKeywords: false }).words).toEqual(['Job', '1234', 'is', 'submitted']);
+  });
+
   test("exclamation marks after a number ending the sentence are punctuation (slab.c:1234!), as a full stop is; a mark flagging a name is not", () => {
     const miner = new TemplateMiner();
     const files = ['mm/slab.c', 'fs/ext3/inode.c', 'kernel/sched.c', 'drivers/net/tg3.c', 'mm/page_alloc.c'];

@@ -1222,6 +1222,19 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         i = inner + 1;
         continue;
       }
+      // numbers joined by commas in angle brackets ("torus coordinates <0,3,1>", a tuple): the brackets and commas
+      // are punctuation, each number a value, as the same numbers in parentheses are
+      const listEnd = angledNumberListEnd(line, i);
+      if (listEnd > 0) {
+        for (let k = i + 1; k < listEnd; ) {
+          let e = k;
+          while (isDigitCode(line.charCodeAt(e))) e++;
+          emit(out, k, e, true);
+          k = e + 1;
+        }
+        i = listEnd + 1;
+        continue;
+      }
       // one word in angle brackets on its own after a word of the message ("Job <1234> is submitted to queue
       // <normal>", "at <init>"): the brackets are punctuation around the word, as brackets around any value are.
       // After a value it marks that value, as a state beside each item of a list ("node-3 0x8fd8 <ok> node-9 …"),
@@ -1439,7 +1452,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       let wordEnd = pieceEnd;
       if (pieceEnd === j) {
         while (wordEnd > pieceStart && line.charCodeAt(wordEnd - 1) === 0x2e) wordEnd--;
-        wordEnd = beforeExclaimedNumberEnd(line, pieceStart, wordEnd);
+        if (line.charCodeAt(wordEnd - 1) === 0x21 /* ! */) wordEnd = beforeExclaimedNumberEnd(line, pieceStart, wordEnd);
       }
       if (wordEnd > pieceStart) {
         if (words.length >= maxWords - 1) {
@@ -1679,6 +1692,26 @@ function angledWordEnd(line: string, at: number): number {
     e++;
   }
   return e > at + 1 && line.charCodeAt(e) === 0x3e /* > */ && isBoundary(line, e + 1) ? e : -1;
+}
+
+/**
+ * Where the '>' of two or more whole numbers joined by single commas in angle brackets
+ * ("<0,3,1>") is, the '<' at `at` after whitespace or the line's start and the '>' before
+ * a boundary; or -1.
+ */
+function angledNumberListEnd(line: string, at: number): number {
+  if (at > 0 && classOf(line.charCodeAt(at - 1)) !== SPACE) return -1;
+  let e = at + 1;
+  let numbers = 0;
+  for (;;) {
+    const start = e;
+    while (e < line.length && isDigitCode(line.charCodeAt(e))) e++;
+    if (e === start) return -1;
+    numbers++;
+    if (line.charCodeAt(e) !== 0x2c /* , */) break;
+    e++;
+  }
+  return numbers >= 2 && line.charCodeAt(e) === 0x3e /* > */ && isBoundary(line, e + 1) ? e : -1;
 }
 
 /** Longest word angledWordEnd reads between angle brackets. */
