@@ -1426,6 +1426,17 @@ describe('a length merge of two templates of one shape', () => {
 });
 
 describe('punctuation inside a value', () => {
+  test('words in angle brackets joined by dots (Task <UUID>.<3>) are one value each, the brackets and dots punctuation', () => {
+    const miner = new TemplateMiner();
+    const rng = prng(15);
+    const uuid = (): string => [8, 4, 4, 4, 12].map((n) => hex(rng, n)).join('-').toUpperCase();
+    for (let k = 0; k < 5; k++) {
+      expectMinedExactly(miner, `Task <${uuid()}>.<${int(rng, 1, 9)}> finished with error - code: -100${int(rng, 1, 9)}`, 'Task <<*>>.<<*>> finished with error - code: <*>');
+    }
+    // a chain that does not close stays one word, as before
+    expect(tokenize('x <a>.<b', { maxWords: 100, maxLineLength: 1000, maskKeywords: false }).words).toEqual(['x', '<a>.<b']);
+  });
+
   test('numbers joined by commas in angle brackets (<0,3,1>) are values, the brackets punctuation; one word in brackets is unchanged', () => {
     const miner = new TemplateMiner();
     const rng = prng(15);

@@ -1244,6 +1244,12 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         const word = line.slice(i + 1, close);
         emit(out, i + 1, close, isVariableWord(word, maskKeywords), word);
         i = close + 1;
+        // the next words of a chain (<task>.<attempt>): each one word, the brackets and dots punctuation
+        for (let link = angledLinkEnd(line, i); link > 0; link = angledLinkEnd(line, i)) {
+          const next = line.slice(i + 2, link);
+          emit(out, i + 2, link, isVariableWord(next, maskKeywords), next);
+          i = link + 1;
+        }
         continue;
       }
     }
@@ -1681,17 +1687,34 @@ function backslashesIn(line: string, s: number, e: number): number {
 /**
  * Where the '>' is of one word in angle brackets at `at` ('<', then letters, digits, '.', '_' or
  * '-', up to MAX_ANGLED_WORD, then '>'), after whitespace or the line's start and before a
- * boundary; or -1.
+ * boundary or the dot of a chain of such words (angledLinkEnd); or -1.
  */
 function angledWordEnd(line: string, at: number): number {
   if (at > 0 && classOf(line.charCodeAt(at - 1)) !== SPACE) return -1;
-  let e = at + 1;
-  while (e < line.length && e - at <= MAX_ANGLED_WORD) {
+  const e = angledInnerEnd(line, at);
+  return e > 0 && (isBoundary(line, e + 1) || angledLinkEnd(line, e + 1) > 0) ? e : -1;
+}
+
+/**
+ * Where the '>' of the next word of a chain of angle-bracketed words joined by dots is
+ * ("Task <4F2A…>.<3> finished": the dot at `at`, then '<'), the chain ending at a boundary; or -1.
+ */
+function angledLinkEnd(line: string, at: number): number {
+  if (line.charCodeAt(at) !== 0x2e /* . */) return -1;
+  const e = angledInnerEnd(line, at + 1);
+  return e > 0 && (isBoundary(line, e + 1) || angledLinkEnd(line, e + 1) > 0) ? e : -1;
+}
+
+/** The '>' closing a word (letters, digits, '.', '_', '-', up to MAX_ANGLED_WORD) after the '<' at `open`; or -1. */
+function angledInnerEnd(line: string, open: number): number {
+  if (line.charCodeAt(open) !== 0x3c /* < */) return -1;
+  let e = open + 1;
+  while (e < line.length && e - open <= MAX_ANGLED_WORD) {
     const c = line.charCodeAt(e);
     if (!isLetterCode(c) && !isDigitCode(c) && c !== 0x2e && c !== 0x5f && c !== 0x2d) break;
     e++;
   }
-  return e > at + 1 && line.charCodeAt(e) === 0x3e /* > */ && isBoundary(line, e + 1) ? e : -1;
+  return e > open + 1 && line.charCodeAt(e) === 0x3e /* > */ ? e : -1;
 }
 
 /**
