@@ -1502,6 +1502,19 @@ describe('punctuation inside a value', () => {
 });
 
 describe('paths', () => {
+  test('a full stop after a path before a new sentence is punctuation; before other text it stays in the path', () => {
+    const miner = new TemplateMiner();
+    for (const seg of ['00000412', '00009831', '00017345', '00023307', '00031190']) {
+      expectMinedExactly(miner, `Deleted log /var/lib/kafka/logs/orders-3/${seg}.log. (kafka.log.LogSegment)`, 'Deleted log <*>. (kafka.log.LogSegment)');
+    }
+    for (const dev of ['/dev/vdb', '/dev/vdc', '/dev/sdd', '/dev/xvdf', '/dev/vde']) {
+      expectMinedExactly(miner, `Ignoring supplied device name: ${dev}. Libvirt can't honour user-supplied dev names`, "Ignoring supplied device name: <*>. Libvirt can't honour user-supplied dev names");
+    }
+    // a dot before a lower-case value (HDFS's "allocateBlock: /user/…/part-00590. blk_…") stays in the path
+    const opts = { maxWords: 100, maxLineLength: 1000, maskKeywords: false };
+    expect(tokenize('NameSystem.allocateBlock: /user/root/part-00590. blk_-1727475099218615100', opts).words).toContain('/user/root/part-00590.');
+  });
+
   test('a path with a space in it, and a drive-letter path, are one value', () => {
     const m = mine(
       generate(

@@ -106,6 +106,32 @@ function beforeExclaimedNumberEnd(line: string, start: number, end: number): num
   return e;
 }
 
+/**
+ * Where a path read from `start` to `end` ends without the dots that end its sentence: dots
+ * before the line's end, or before whitespace and a new sentence (a capital letter or a
+ * parenthesis: "Deleted log /data/00012.log. (kafka.log.LogSegment)", "device name: /dev/vdb.
+ * Libvirt can't …"), are punctuation, as after a word. `end` otherwise: a dot before other
+ * text stays in the value (HDFS's "allocateBlock: /user/…/part-00590. blk_…").
+ */
+function beforeSentenceDots(line: string, start: number, end: number): number {
+  if (end > start + 1 && line.charCodeAt(end - 1) === 0x2e /* . */ && startsSentenceAt(line, end)) {
+    let e = end - 1;
+    while (e > start + 1 && line.charCodeAt(e - 1) === 0x2e) e--;
+    return e;
+  }
+  return end;
+}
+
+/** Whitespace to the line's end, or whitespace then a capital letter or '(' (a new sentence), from `at`. */
+function startsSentenceAt(line: string, at: number): boolean {
+  let k = at;
+  while (k < line.length && classOf(line.charCodeAt(k)) === SPACE) k++;
+  if (k === line.length) return true;
+  if (k === at) return false;
+  const c = line.charCodeAt(k);
+  return (c >= 65 && c <= 90) || c === 0x28 /* ( */;
+}
+
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -1396,7 +1422,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     }
 
     if (isPathStart(line, i, j)) {
-      const end = queryStringEnd(line, i, quotedPathEnd(line, i, pathContinuation(line, j, line.charCodeAt(i) === 0x5c ? 0x5c : 0x2f)));
+      const end = beforeSentenceDots(line, i, queryStringEnd(line, i, quotedPathEnd(line, i, pathContinuation(line, j, line.charCodeAt(i) === 0x5c ? 0x5c : 0x2f))));
       emit(out, i, end, true);
       i = end;
       continue;
