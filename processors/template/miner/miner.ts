@@ -803,6 +803,13 @@ function keywordsAmongValues(members: readonly Cluster[], p: number): Set<Cluste
  * and the word before it (its key; '' when that is a variable or the start).
  * Bucket hash collisions only blur the evidence.
  */
+/** Whether word `at` stands between whitespace in a line of separators `seps` (a word of the text, no glued part). */
+function standsAlone(seps: readonly string[], at: number): boolean {
+  const before = seps[at]!;
+  const after = seps[at + 1] ?? '';
+  return before.length > 0 && isWhitespace(before, before.length - 1) && after.length > 0 && isWhitespace(after, 0, 1);
+}
+
 function slotOf(bucket: Bucket, words: ReadonlyArray<string | null>, position: number): string {
   return `${bucket.hash}:${position}:${(position > 0 ? words[position - 1] : null) ?? ''}`;
 }
@@ -1794,14 +1801,19 @@ export class TemplateMiner {
     const words = created.words.map((w, i) => (w === other.words[i] ? w : null));
     if (words.every((w) => w === null)) return undefined;
     const target = this.createCluster(created.bucket, created.seps, words);
+    const differing: number[] = [];
     for (let i = 0; i < words.length; i++) {
       const a = created.words[i];
       const b = other.words[i];
       if (words[i] !== null || a === null || b === null) continue;
-      if (this.options.learnValues) for (const w of [a, b]) this.learnValue(w);
+      differing.push(i);
       markStructured(target, i, [a, b]);
     }
     for (const c of [other, created]) if (c !== target && c.live) this.retire(c, target);
+    // learned once the two are retired: their own constants are no evidence of program words
+    if (this.options.learnValues) {
+      for (const i of differing) for (const w of [created.words[i]!, other.words[i]!]) if (!this.isProgramWord(w, created.seps, i)) this.learnValue(w);
+    }
     this.absorbSubsumed(target);
     this.registerAndGeneralize(target);
     let final = target;
@@ -2472,13 +2484,26 @@ export class TemplateMiner {
     const cw = c.words;
     let learned = false;
     for (let i = 0; i < cw.length; i++) {
-      if (cw[i] === null && !masked[i] && !this.knownValues.has(words[i])) {
+      if (cw[i] === null && !masked[i] && !this.knownValues.has(words[i]) && !this.isProgramWord(words[i], line.seps, i)) {
         this.learnValue(words[i]);
         learned = true;
       }
     }
     // a new name may be what tells the closed-shaped words of templates held apart from `c` are names too
     if (learned && c.constants > 0) this.recheckHeldApart(c);
+  }
+
+  /**
+   * Whether `w`, word `at` of a line or template with separators `seps`, is the program's own
+   * word rather than a value: lower-case letters standing between whitespace that a live template
+   * holds as a constant. The words of a reason phrase that
+   * became variables ("No route to host" / "Connection reset by peer") are such words when other
+   * messages print them as their text ("connecting to upstream"); learned as values they would
+   * be masked in every new message holding them, splitting its event.
+   */
+  private isProgramWord(w: string, seps: readonly string[], at: number): boolean {
+    if (!LOWER_WORD.test(w) || !standsAlone(seps, at)) return false;
+    return this.constantUses.has(w);
   }
 
   /** Remembers a word that turned out to be one value of a variable (not a closed-set word). */

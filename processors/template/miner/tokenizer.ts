@@ -92,6 +92,46 @@ function classOf(c: number): number {
   return isUnicodeSpace(c) ? SPACE : 0;
 }
 
+/**
+ * Where a number ending a sentence with exclamation marks ("kernel BUG at slab.c:1234!") ends: its
+ * marks are the sentence's punctuation, as a full stop is. `end` otherwise: a mark after a name
+ * ("en1!", "DNS!") flags it, and a mark before other punctuation is no sentence's end.
+ */
+function beforeExclaimedNumberEnd(line: string, start: number, end: number): number {
+  if (end < line.length && classOf(line.charCodeAt(end)) !== SPACE) return end;
+  let e = end;
+  while (e > start && line.charCodeAt(e - 1) === 0x21 /* ! */) e--;
+  if (e === end || e === start) return end;
+  for (let k = start; k < e; k++) if (!isDigitCode(line.charCodeAt(k))) return end;
+  return e;
+}
+
+/**
+ * Where a path read from `start` to `end` ends without the dots that end its sentence: dots
+ * before the line's end, or before whitespace and a new sentence (a capital letter or a
+ * parenthesis: "Deleted log /data/00012.log. (kafka.log.LogSegment)", "device name: /dev/vdb.
+ * Libvirt can't …"), are punctuation, as after a word. `end` otherwise: a dot before other
+ * text stays in the value (HDFS's "allocateBlock: /user/…/part-00590. blk_…").
+ */
+function beforeSentenceDots(line: string, start: number, end: number): number {
+  if (end > start + 1 && line.charCodeAt(end - 1) === 0x2e /* . */ && startsSentenceAt(line, end)) {
+    let e = end - 1;
+    while (e > start + 1 && line.charCodeAt(e - 1) === 0x2e) e--;
+    return e;
+  }
+  return end;
+}
+
+/** Whitespace to the line's end, or whitespace then a capital letter or '(' (a new sentence), from `at`. */
+function startsSentenceAt(line: string, at: number): boolean {
+  let k = at;
+  while (k < line.length && classOf(line.charCodeAt(k)) === SPACE) k++;
+  if (k === line.length) return true;
+  if (k === at) return false;
+  const c = line.charCodeAt(k);
+  return (c >= 65 && c <= 90) || c === 0x28 /* ( */;
+}
+
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -1208,6 +1248,19 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         i = inner + 1;
         continue;
       }
+      // numbers joined by commas in angle brackets ("torus coordinates <0,3,1>", a tuple): the brackets and commas
+      // are punctuation, each number a value, as the same numbers in parentheses are
+      const listEnd = angledNumberListEnd(line, i);
+      if (listEnd > 0) {
+        for (let k = i + 1; k < listEnd; ) {
+          let e = k;
+          while (isDigitCode(line.charCodeAt(e))) e++;
+          emit(out, k, e, true);
+          k = e + 1;
+        }
+        i = listEnd + 1;
+        continue;
+      }
       // one word in angle brackets on its own after a word of the message ("Job <1234> is submitted to queue
       // <normal>", "at <init>"): the brackets are punctuation around the word, as brackets around any value are.
       // After a value it marks that value, as a state beside each item of a list ("node-3 0x8fd8 <ok> node-9 …"),
@@ -1217,6 +1270,12 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
         const word = line.slice(i + 1, close);
         emit(out, i + 1, close, isVariableWord(word, maskKeywords), word);
         i = close + 1;
+        // the next words of a chain (<task>.<attempt>): each one word, the brackets and dots punctuation
+        for (let link = angledLinkEnd(line, i); link > 0; link = angledLinkEnd(line, i)) {
+          const next = line.slice(i + 2, link);
+          emit(out, i + 2, link, isVariableWord(next, maskKeywords), next);
+          i = link + 1;
+        }
         continue;
       }
     }
@@ -1363,7 +1422,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
     }
 
     if (isPathStart(line, i, j)) {
-      const end = queryStringEnd(line, i, quotedPathEnd(line, i, pathContinuation(line, j, line.charCodeAt(i) === 0x5c ? 0x5c : 0x2f)));
+      const end = beforeSentenceDots(line, i, queryStringEnd(line, i, quotedPathEnd(line, i, pathContinuation(line, j, line.charCodeAt(i) === 0x5c ? 0x5c : 0x2f))));
       emit(out, i, end, true);
       i = end;
       continue;
@@ -1425,6 +1484,7 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       let wordEnd = pieceEnd;
       if (pieceEnd === j) {
         while (wordEnd > pieceStart && line.charCodeAt(wordEnd - 1) === 0x2e) wordEnd--;
+        if (line.charCodeAt(wordEnd - 1) === 0x21 /* ! */) wordEnd = beforeExclaimedNumberEnd(line, pieceStart, wordEnd);
       }
       if (wordEnd > pieceStart) {
         if (words.length >= maxWords - 1) {
@@ -1653,17 +1713,54 @@ function backslashesIn(line: string, s: number, e: number): number {
 /**
  * Where the '>' is of one word in angle brackets at `at` ('<', then letters, digits, '.', '_' or
  * '-', up to MAX_ANGLED_WORD, then '>'), after whitespace or the line's start and before a
- * boundary; or -1.
+ * boundary or the dot of a chain of such words (angledLinkEnd); or -1.
  */
 function angledWordEnd(line: string, at: number): number {
   if (at > 0 && classOf(line.charCodeAt(at - 1)) !== SPACE) return -1;
-  let e = at + 1;
-  while (e < line.length && e - at <= MAX_ANGLED_WORD) {
+  const e = angledInnerEnd(line, at);
+  return e > 0 && (isBoundary(line, e + 1) || angledLinkEnd(line, e + 1) > 0) ? e : -1;
+}
+
+/**
+ * Where the '>' of the next word of a chain of angle-bracketed words joined by dots is
+ * ("Task <4F2A…>.<3> finished": the dot at `at`, then '<'), the chain ending at a boundary; or -1.
+ */
+function angledLinkEnd(line: string, at: number): number {
+  if (line.charCodeAt(at) !== 0x2e /* . */) return -1;
+  const e = angledInnerEnd(line, at + 1);
+  return e > 0 && (isBoundary(line, e + 1) || angledLinkEnd(line, e + 1) > 0) ? e : -1;
+}
+
+/** The '>' closing a word (letters, digits, '.', '_', '-', up to MAX_ANGLED_WORD) after the '<' at `open`; or -1. */
+function angledInnerEnd(line: string, open: number): number {
+  if (line.charCodeAt(open) !== 0x3c /* < */) return -1;
+  let e = open + 1;
+  while (e < line.length && e - open <= MAX_ANGLED_WORD) {
     const c = line.charCodeAt(e);
     if (!isLetterCode(c) && !isDigitCode(c) && c !== 0x2e && c !== 0x5f && c !== 0x2d) break;
     e++;
   }
-  return e > at + 1 && line.charCodeAt(e) === 0x3e /* > */ && isBoundary(line, e + 1) ? e : -1;
+  return e > open + 1 && line.charCodeAt(e) === 0x3e /* > */ ? e : -1;
+}
+
+/**
+ * Where the '>' of two or more whole numbers joined by single commas in angle brackets
+ * ("<0,3,1>") is, the '<' at `at` after whitespace or the line's start and the '>' before
+ * a boundary; or -1.
+ */
+function angledNumberListEnd(line: string, at: number): number {
+  if (at > 0 && classOf(line.charCodeAt(at - 1)) !== SPACE) return -1;
+  let e = at + 1;
+  let numbers = 0;
+  for (;;) {
+    const start = e;
+    while (e < line.length && isDigitCode(line.charCodeAt(e))) e++;
+    if (e === start) return -1;
+    numbers++;
+    if (line.charCodeAt(e) !== 0x2c /* , */) break;
+    e++;
+  }
+  return numbers >= 2 && line.charCodeAt(e) === 0x3e /* > */ && isBoundary(line, e + 1) ? e : -1;
 }
 
 /** Longest word angledWordEnd reads between angle brackets. */
