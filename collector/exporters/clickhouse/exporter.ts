@@ -787,10 +787,21 @@ export class ClickHouseLogsExporter implements Exporter {
       const id = batch.templateId[i];
       if (id === 0n || id === last || parts.has(id)) continue;
       last = id;
-      const t = store.isStored(id) ? this.host?.templates.get(batch.resources[batch.resourceIndex[i]]?.serviceName ?? '', id) : undefined;
-      if (t !== undefined) parts.set(id, store.partsOf(id, t.text));
+      const stored = this.storedPartsOf(store, batch.resources[batch.resourceIndex[i]]?.serviceName ?? '', id);
+      if (stored !== undefined) parts.set(id, stored);
     }
     return parts;
+  }
+
+  /**
+   * The parts of template `id` of `service` as the table's dictionary renders them, when that
+   * template is written to the templates table (store.isStored) and the collector's dictionary
+   * holds its text; else undefined (a row of it then keeps its whole Body).
+   */
+  private storedPartsOf(store: TemplateStore, service: string, id: bigint): readonly string[] | undefined {
+    if (id === 0n || !store.isStored(id)) return undefined;
+    const t = this.host?.templates.get(service, id);
+    return t === undefined ? undefined : store.partsOf(id, t.text);
   }
 
   /**
@@ -1054,13 +1065,10 @@ export class ClickHouseLogsExporter implements Exporter {
       const encoderOptions: LogsRowEncoderOptions = {
         // A row leaves its Body to the template only once the template is in the table: a
         // template whose write failed (or has not happened yet) must not empty the row's Body.
-        rawBodyOf: (body, service, id, args) => {
-          const t = id === 0n || !templateStore.isStored(id) ? undefined : this.host?.templates.get(service, id);
-          return storedBodyOf(body, t === undefined ? undefined : templateStore.partsOf(id, t.text), args);
-        },
+        rawBodyOf: (body, service, id, args) => storedBodyOf(body, this.storedPartsOf(templateStore, service, id), args),
         renderedBodyStored: (service, id, parts) => {
-          const t = id === 0n || !templateStore.isStored(id) ? undefined : this.host?.templates.get(service, id);
-          return t !== undefined && sameParts(templateStore.partsOf(id, t.text), parts);
+          const stored = this.storedPartsOf(templateStore, service, id);
+          return stored !== undefined && sameParts(stored, parts);
         },
       };
       const encoder = new LogsRowEncoder(tableColumns, caps.hasJSONCompactEachRow ? 'JSONCompactEachRow' : 'TabSeparated', encoderOptions);
