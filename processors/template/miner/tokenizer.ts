@@ -1193,20 +1193,14 @@ export function tokenizeInto(line: string, options: TokenizerOptions, target: To
       i = plainEnd;
       continue;
     }
+    // letters and digits up to whitespace ("u123", "eth0", "x86"), or a lower-case name, a dash and a
+    // number ("worker-3", "web-01"): one word, which no value shape below would take apart
     const alnumEnd = alnumWordEnd(line, i);
-    if (alnumEnd > 0) {
-      // letters and digits up to whitespace ("u123", "eth0", "x86"): no value shape below takes such a word
-      const word = line.slice(i, alnumEnd);
-      emit(out, i, alnumEnd, isVariableWord(word, maskKeywords), word);
-      i = alnumEnd;
-      continue;
-    }
-    const dashEnd = dashNumberWordEnd(line, i);
-    if (dashEnd > 0) {
-      // a lower-case name, a dash and a number up to whitespace ("worker-3", "web-01"): one word
-      const word = line.slice(i, dashEnd);
-      emit(out, i, dashEnd, isVariableWord(word, maskKeywords), word);
-      i = dashEnd;
+    const oneWordEnd = alnumEnd > 0 ? alnumEnd : dashNumberWordEnd(line, i);
+    if (oneWordEnd > 0) {
+      const word = line.slice(i, oneWordEnd);
+      emit(out, i, oneWordEnd, isVariableWord(word, maskKeywords), word);
+      i = oneWordEnd;
       continue;
     }
     const angle = angledNameEnd(line, i); // (a word of letters glued to '<' is no plain word: looked at after them)
