@@ -22,6 +22,7 @@ import type { ClickHouseLogsExporter } from '../../collector/exporters/clickhous
 import { ClickHouseReplay } from '../../collector/tail/replay';
 import type { TailRecord } from '../../collector/tail/record';
 import { describeWithServer, testServerUrl } from '../kit/clickhouse-test-server';
+import { waitForLogRows } from '../kit/stored-rows';
 
 jest.setTimeout(60_000);
 
@@ -65,16 +66,6 @@ async function emit(port: number): Promise<void> {
   await provider.shutdown();
 }
 
-async function waitForRows(store: ClickHouseStore, database: string, n: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const [{ c }] = await store.query<{ c: string }>(`SELECT count() AS c FROM ${database}.otel_logs`);
-    if (Number(c) >= n) return;
-    if (Date.now() > deadline) throw new Error(`only ${c} of ${n} rows arrived`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const byTimeThenBody = (a: TailRecord, b: TailRecord) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : a.body < b.body ? -1 : a.body > b.body ? 1 : 0);
 
 /**
@@ -89,7 +80,7 @@ async function ringAgainstReplay(endpoint: string, database: string): Promise<vo
     await emit(collector.component<{ grpcPort: number }>('receiver:otlp').grpcPort);
     await collector.component<ClickHouseLogsExporter>('exporter:clickhouse').flush(20_000);
     store = await openClickHouse({ endpoint });
-    await waitForRows(store, database, RECORDS);
+    await waitForLogRows(store, database, RECORDS, 30_000);
 
     const fromRing: TailRecord[] = [];
     collector.liveTail.subscribe({ offer: (e) => fromRing.push(...e.recordsOf()), settled: () => undefined }, 0n);

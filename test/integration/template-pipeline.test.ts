@@ -31,6 +31,7 @@ import { LogBatchBuilder } from '../../collector/pipeline/batch';
 import { TemplateDictionary } from '../../collector/templates/dictionary';
 import { createLogger, templateIdOf } from '../../sdk';
 import { templateTextOf } from '../../sdk/templates';
+import { waitForLogRows } from '../kit/stored-rows';
 
 jest.setTimeout(60_000);
 
@@ -85,16 +86,6 @@ async function emitPlain(port: number, service: string, bodies: string[], startM
   await provider.shutdown();
 }
 
-async function waitForRows(store: ClickHouseStore, database: string, n: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const [{ c }] = await store.query<{ c: string }>(`SELECT count() AS c FROM ${database}.otel_logs`);
-    if (Number(c) >= n) return;
-    if (Date.now() > deadline) throw new Error(`only ${c} of ${n} rows arrived`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
 const plainLines = (users: string[]) => [
   ...users.map((u) => `session opened for user ${u} by (uid=0)`),
@@ -128,7 +119,7 @@ describe('template compression end to end', () => {
       await log.shutdown();
       await first.exporter.flush(20_000);
       store = await openClickHouse({ endpoint });
-      await waitForRows(store, db, lines.length + 3);
+      await waitForLogRows(store, db, lines.length + 3);
 
       const rows = await store.query<{ ServiceName: string; TemplateId: string; TemplateArgs: string[]; Body: string; RawBody: string; attrs: string[] }>(
         `SELECT ServiceName, TemplateId, TemplateArgs, Body, RawBody, mapKeys(LogAttributes) AS attrs FROM ${db}.otel_logs ORDER BY ServiceName, Timestamp`,
@@ -185,7 +176,7 @@ describe('template compression end to end', () => {
       await emitPlain(second.port, 'legacy-app', ['session opened for user zoe by (uid=0)'], 1_700_000_100_000);
       await second.exporter.flush(20_000);
       store = await openClickHouse({ endpoint });
-      await waitForRows(store, db, lines.length + 4);
+      await waitForLogRows(store, db, lines.length + 4);
       const [row] = await store.query<{ TemplateId: string; Body: string }>(
         `SELECT TemplateId, Body FROM ${db}.otel_logs WHERE positionCaseInsensitive(Body, 'zoe') > 0`,
       );
