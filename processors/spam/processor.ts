@@ -152,7 +152,6 @@ function isPermanentControlError(err: unknown): boolean {
   return name === 'RuleValidationError' || name === 'RuleLimitError';
 }
 
-/** The string value of code.function, '' when absent. */
 /**
  * The end of the run of records from i on that the balancer judges alike (observeRun): same
  * resource, template and attribute list (by identity: the same function, and the same answer
@@ -177,6 +176,7 @@ function judgedRunEnd(batch: LogBatch, i: number, protectFrom: number): number {
   return end;
 }
 
+/** The string value of code.function, '' when absent. */
 function functionOf(attrs: readonly { key: string; value: unknown }[]): string {
   for (let j = 0; j < attrs.length; j++) {
     if (attrs[j].key === FUNCTION_ATTRIBUTE) {
